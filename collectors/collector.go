@@ -1,0 +1,53 @@
+// Package collectors defines what every collector is: something that runs
+// against the tree and returns a model.Result. Tool families live in
+// subpackages (typescript, golang, …); package detect finds them in a tree.
+package collectors
+
+import (
+	"context"
+	"time"
+
+	"github.com/preflight-dev/preflight/model"
+)
+
+// Mode tells a collector how it is being driven.
+type Mode int
+
+const (
+	// OneShot is `preflight check`: run the tool once, as CI would.
+	OneShot Mode = iota
+	// Watch is the cockpit and `preflight watch`: the collector may keep a
+	// long-lived helper process between runs and is told which paths changed.
+	Watch
+)
+
+// Request is one run.
+type Request struct {
+	Root    string   // absolute repository root
+	Mode    Mode     //
+	Changed []string // repo-relative paths that triggered this run; empty for a full run
+	Timeout time.Duration
+}
+
+// Collector is one instance per target, e.g. typescript:backend.
+type Collector interface {
+	ID() string     // unique in a repository, "kind:target"
+	Kind() string   // tool family, "typescript"
+	Domain() string // model domain id, "build"
+	// Inputs are doublestar globs relative to the repository root; a change
+	// to a matching path reruns the collector.
+	Inputs() []string
+	// Run does the work. It must honour ctx (kill the tool on cancel) and
+	// never panic on odd tool output: unreadable output is StatusError with
+	// an excerpt. The engine fills in timing and the trigger.
+	Run(ctx context.Context, req Request) model.Result
+}
+
+// Closer is implemented by collectors that keep helper processes alive in
+// Watch mode; the engine calls Close on shutdown.
+type Closer interface {
+	Close() error
+}
+
+// DefaultTimeout bounds one run unless config says otherwise.
+const DefaultTimeout = 10 * time.Minute

@@ -1,0 +1,70 @@
+package model
+
+import (
+	"strconv"
+	"time"
+)
+
+// Status says whether a collector produced evidence. Only StatusOK results
+// count as evidence; everything else lowers coverage and blocks GO.
+type Status string
+
+const (
+	StatusOK      Status = "ok"
+	StatusError   Status = "error"   // the tool ran but its output could not be read, or it crashed
+	StatusSkipped Status = "skipped" // disabled or not applicable: not counted at all
+	StatusUnknown Status = "unknown" // the tool could not run (missing, timed out, offline)
+)
+
+// Finding is one problem a collector found.
+type Finding struct {
+	ID        string   `json:"id"` // stable fingerprint, see Fingerprint
+	Collector string   `json:"collector"`
+	Domain    string   `json:"domain"`
+	Severity  Severity `json:"severity"`
+	Rule      string   `json:"rule"`
+	Message   string   `json:"message"`
+	File      string   `json:"file"` // repo-relative, forward slashes; "" when the finding has no location
+	Line      int      `json:"line"` // 1-based; 0 when unknown
+	Column    int      `json:"column"`
+}
+
+// Location renders file:line:col with the parts that are known.
+func (f Finding) Location() string {
+	if f.File == "" {
+		return ""
+	}
+	loc := f.File
+	if f.Line > 0 {
+		loc += ":" + strconv.Itoa(f.Line)
+		if f.Column > 0 {
+			loc += ":" + strconv.Itoa(f.Column)
+		}
+	}
+	return loc
+}
+
+// Result is what one run of one collector produced, with the evidence that
+// backs it: the command, its exit code, timing and an excerpt of its output.
+type Result struct {
+	Collector  string             `json:"id"`
+	Kind       string             `json:"kind"`
+	Domain     string             `json:"domain"`
+	Status     Status             `json:"status"`
+	Command    string             `json:"command"`
+	ExitCode   int                `json:"exit_code"`
+	StartedAt  time.Time          `json:"started_at"`
+	FinishedAt time.Time          `json:"finished_at"`
+	Duration   time.Duration      `json:"-"`
+	Facts      map[string]float64 `json:"facts"`
+	Findings   []Finding          `json:"-"`
+	Error      string             `json:"error,omitempty"`
+	Hint       string             `json:"hint,omitempty"` // how to get evidence when status is not ok
+	Output     string             `json:"-"`              // capped excerpt of the tool's output
+	Trigger    string             `json:"trigger,omitempty"`
+}
+
+// Unknown builds the result of a collector that could not run.
+func Unknown(c, kind, domain, reason, hint string) Result {
+	return Result{Collector: c, Kind: kind, Domain: domain, Status: StatusUnknown, Error: reason, Hint: hint, ExitCode: -1}
+}

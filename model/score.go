@@ -1,0 +1,212 @@
+package model
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+)
+
+// Verdict is the one-word answer to "can this ship?".
+type Verdict string
+
+const (
+	GO          Verdict = "GO"
+	Conditional Verdict = "CONDITIONAL"
+	NoGo        Verdict = "NO-GO"
+)
+
+// Penalty is how many points one open finding of a severity takes from its
+// collector's score of 100. The collector score never goes below 0.
+var Penalty = map[Severity]float64{Blocker: 25, High: 10, Medium: 3, Low: 1, Info: 0}
+
+// Deduction explains part of a score: Count findings of Severity in
+// Collector took Points off.
+type Deduction struct {
+	Collector string   `json:"collector"`
+	Severity  Severity `json:"severity"`
+	Count     int      `json:"count"`
+	Points    float64  `json:"points"`
+	Note      string   `json:"note,omitempty"`
+}
+
+func (d Deduction) String() string {
+	s := fmt.Sprintf("%s: %d %s × %g = −%g", d.Collector, d.Count, d.Severity, Penalty[d.Severity], d.Points)
+	if d.Note != "" {
+		s += " (" + d.Note + ")"
+	}
+	return s
+}
+
+// DomainSummary is one domain's share of an assessment.
+type DomainSummary struct {
+	ID         string         `json:"id"`
+	Name       string         `json:"name"`
+	Score      *float64       `json:"score"` // nil: no collector in the domain produced evidence
+	Counts     map[string]int `json:"counts"`
+	Deductions []Deduction    `json:"deductions"`
+	Collectors int            `json:"collectors"`
+	Evidence   int            `json:"evidence"` // collectors with fresh ok results
+}
+
+// Assessment is the scored reading of a snapshot.
+type Assessment struct {
+	Verdict  Verdict         `json:"verdict"`
+	Score    *float64        `json:"score"`
+	Coverage float64         `json:"coverage"`
+	Reasons  []string        `json:"reasons"`
+	Domains  []DomainSummary `json:"domains"`
+}
+
+// CollectorScore is 100 minus the penalties of the collector's findings,
+// floored at 0, with the deductions that explain it.
+func CollectorScore(c CollectorState) (float64, []Deduction) {
+	counts := map[Severity]int{}
+	for _, f := range c.Findings {
+		counts[f.Severity]++
+	}
+	score := 100.0
+	var ds []Deduction
+	for _, sev := range Severities {
+		n := counts[sev]
+		if n == 0 || Penalty[sev] == 0 {
+			continue
+		}
+		pts := Penalty[sev] * float64(n)
+		d := Deduction{Collector: c.Collector, Severity: sev, Count: n, Points: pts}
+		if pts > score {
+			d.Note = fmt.Sprintf("capped at %g", score)
+			d.Points = score
+		}
+		score -= d.Points
+		ds = append(ds, d)
+	}
+	return score, ds
+}
+
+// HasEvidence reports whether a collector's result may be scored: it ran and
+// its output was read. Stale results still count for the score (they are the
+// last thing measured) but not for coverage.
+func (c CollectorState) HasEvidence() bool { return c.Status == StatusOK }
+
+// Assess scores a snapshot. Blockers decide before averages: any open
+// blocker is NO-GO whatever the score. Unknown or failed collectors lower
+// coverage and make the verdict at best CONDITIONAL; they never add to the
+// score.
+func Assess(s Snapshot) Assessment {
+	byDomain := map[string]*DomainSummary{}
+	var order []string
+	domain := func(id string) *DomainSummary {
+		if d, ok := byDomain[id]; ok {
+			return d
+		}
+		info := LookupDomain(id)
+		d := &DomainSummary{ID: id, Name: info.Name, Counts: map[string]int{}}
+		for _, sev := range Severities {
+			d.Counts[sev.String()] = 0
+		}
+		byDomain[id] = d
+		order = append(order, id)
+		return d
+	}
+	sums := map[string]float64{}
+	scored := map[string]int{}
+	var applicable, fresh, blockers, highs int
+	var notRun []string
+	for _, c := range s.Collectors {
+		if c.Status == StatusSkipped {
+			continue
+		}
+		applicable++
+		d := domain(c.Domain)
+		d.Collectors++
+		for _, f := range c.Findings {
+			domain(f.Domain).Counts[f.Severity.String()]++
+			switch f.Severity {
+			case Blocker:
+				blockers++
+			case High:
+				highs++
+			}
+		}
+		if !c.HasEvidence() {
+			why := string(c.Status)
+			if c.Running && c.FinishedAt.IsZero() {
+				why = "running"
+			}
+			notRun = append(notRun, c.Collector+" ("+why+")")
+			continue
+		}
+		if !c.Stale {
+			fresh++
+			d.Evidence++
+		}
+		score, ds := CollectorScore(c)
+		sums[c.Domain] += score
+		scored[c.Domain]++
+		d.Deductions = append(d.Deductions, ds...)
+	}
+
+	a := Assessment{}
+	var weighted, weights float64
+	sort.SliceStable(order, func(i, j int) bool { return domainRank(order[i]) < domainRank(order[j]) })
+	for _, id := range order {
+		d := byDomain[id]
+		if n := scored[id]; n > 0 {
+			v := round1(sums[id] / float64(n))
+			d.Score = &v
+			w := LookupDomain(id).Weight
+			weighted += v * w
+			weights += w
+		}
+		a.Domains = append(a.Domains, *d)
+	}
+	if weights > 0 {
+		v := round1(weighted / weights)
+		a.Score = &v
+	}
+	if applicable > 0 {
+		a.Coverage = round3(float64(fresh) / float64(applicable))
+	}
+
+	switch {
+	case blockers > 0:
+		a.Verdict = NoGo
+	case highs > 0 || len(notRun) > 0 || fresh == 0 && a.Score == nil:
+		a.Verdict = Conditional
+	default:
+		a.Verdict = GO
+	}
+	if blockers > 0 {
+		a.Reasons = append(a.Reasons, plural(blockers, "open blocker"))
+	}
+	if highs > 0 {
+		a.Reasons = append(a.Reasons, plural(highs, "open high finding"))
+	}
+	if len(notRun) > 0 {
+		a.Reasons = append(a.Reasons, "no evidence from "+strings.Join(notRun, ", "))
+	}
+	if applicable == 0 {
+		a.Reasons = append(a.Reasons, "nothing to check was detected")
+	}
+	return a
+}
+
+func domainRank(id string) int {
+	for i, d := range Domains {
+		if d.ID == id {
+			return i
+		}
+	}
+	return len(Domains)
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+func round1(v float64) float64 { return math.Round(v*10) / 10 }
+func round3(v float64) float64 { return math.Round(v*1000) / 1000 }

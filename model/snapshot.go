@@ -1,0 +1,76 @@
+package model
+
+import (
+	"sort"
+	"time"
+)
+
+// CollectorState is a collector's last result plus what is happening to it
+// now. A collector that has never finished has a zero Result with Status
+// unknown and Running set.
+type CollectorState struct {
+	Result
+	Running bool `json:"-"`
+	// Stale means the inputs changed (or the result came from the cache)
+	// since this result was produced; it is shown, but is not fresh evidence.
+	Stale bool `json:"stale"`
+}
+
+// Snapshot is everything known about a repository at one moment. It is a
+// value: the engine hands out copies and never mutates one it gave away.
+type Snapshot struct {
+	Root        string           `json:"root"`
+	GeneratedAt time.Time        `json:"generated_at"`
+	Generation  uint64           `json:"-"`
+	Collectors  []CollectorState `json:"collectors"`
+}
+
+// Findings returns every finding of every collector, most severe first,
+// then by file and line.
+func (s Snapshot) Findings() []Finding {
+	var out []Finding
+	for _, c := range s.Collectors {
+		out = append(out, c.Findings...)
+	}
+	SortFindings(out)
+	return out
+}
+
+// SortFindings orders findings most severe first, then by location.
+func SortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.Severity != b.Severity {
+			return a.Severity > b.Severity
+		}
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Column != b.Column {
+			return a.Column < b.Column
+		}
+		return a.Rule < b.Rule
+	})
+}
+
+// Clone returns a deep copy so the receiver can be handed to another
+// goroutine while the original keeps changing.
+func (s Snapshot) Clone() Snapshot {
+	c := s
+	c.Collectors = make([]CollectorState, len(s.Collectors))
+	for i, st := range s.Collectors {
+		st.Findings = append([]Finding(nil), st.Findings...)
+		if st.Facts != nil {
+			facts := make(map[string]float64, len(st.Facts))
+			for k, v := range st.Facts {
+				facts[k] = v
+			}
+			st.Facts = facts
+		}
+		c.Collectors[i] = st
+	}
+	return c
+}

@@ -1,0 +1,171 @@
+// Package proc runs external tools the way every collector needs: in their
+// own process group (so a timeout kills the tool and everything it spawned),
+// with a deadline and with output capped so a runaway tool cannot eat memory.
+package proc
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// DefaultMaxOutput caps each of stdout and stderr.
+const DefaultMaxOutput = 8 << 20
+
+// Cmd describes one tool invocation.
+type Cmd struct {
+	Dir       string
+	Name      string
+	Args      []string
+	Env       []string // added to the current environment
+	Stdin     []byte
+	Timeout   time.Duration // 0: no timeout beyond ctx
+	MaxOutput int           // per stream; 0: DefaultMaxOutput
+}
+
+// String renders the command as a user could paste it (arguments with
+// spaces quoted).
+func (c Cmd) String() string {
+	parts := append([]string{c.Name}, c.Args...)
+	for i, p := range parts {
+		if p == "" || strings.ContainsAny(p, " \t\"'$\\") {
+			parts[i] = "'" + strings.ReplaceAll(p, "'", `'\''`) + "'"
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// Output is what a finished (or killed) tool left behind.
+type Output struct {
+	Stdout, Stderr []byte
+	ExitCode       int // -1 when the process did not exit by itself
+	Duration       time.Duration
+	TimedOut       bool
+	Truncated      bool
+}
+
+// ErrNotFound is returned when the tool's executable does not exist.
+var ErrNotFound = exec.ErrNotFound
+
+// Run starts the command and waits for it. A non-zero exit is not an error:
+// most tools report findings that way. The error is set only when the tool
+// could not be started, timed out, or ctx was cancelled.
+func Run(ctx context.Context, c Cmd) (Output, error) {
+	max := c.MaxOutput
+	if max <= 0 {
+		max = DefaultMaxOutput
+	}
+	if c.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.Timeout)
+		defer cancel()
+	}
+	cmd := exec.Command(c.Name, c.Args...)
+	cmd.Dir = c.Dir
+	if len(c.Env) > 0 {
+		cmd.Env = append(cmd.Environ(), c.Env...)
+	}
+	if c.Stdin != nil {
+		cmd.Stdin = bytes.NewReader(c.Stdin)
+	}
+	stdout := &capped{max: max}
+	stderr := &capped{max: max}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return Output{ExitCode: -1}, err
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+
+	var waitErr error
+	killed := false
+	select {
+	case waitErr = <-done:
+	case <-ctx.Done():
+		killed = true
+		KillGroup(cmd.Process.Pid)
+		waitErr = <-done
+	}
+	out := Output{
+		Stdout:    stdout.buf.Bytes(),
+		Stderr:    stderr.buf.Bytes(),
+		Duration:  time.Since(start),
+		Truncated: stdout.dropped || stderr.dropped,
+		ExitCode:  -1,
+	}
+	if cmd.ProcessState != nil && cmd.ProcessState.Exited() {
+		out.ExitCode = cmd.ProcessState.ExitCode()
+	}
+	if killed {
+		out.ExitCode = -1
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			out.TimedOut = true
+			return out, context.DeadlineExceeded
+		}
+		return out, ctx.Err()
+	}
+	var exitErr *exec.ExitError
+	if waitErr != nil && !errors.As(waitErr, &exitErr) {
+		return out, waitErr
+	}
+	return out, nil
+}
+
+// KillGroup kills the process group led by pid: the tool and every child it
+// started (tsc under npx, test binaries under go test, …).
+func KillGroup(pid int) {
+	if pid <= 0 {
+		return
+	}
+	_ = syscall.Kill(-pid, syscall.SIGKILL)
+}
+
+// capped keeps the first max bytes and counts the rest, so the excerpt shows
+// where the output began (tools print the cause first).
+type capped struct {
+	buf     bytes.Buffer
+	max     int
+	dropped bool
+}
+
+func (c *capped) Write(p []byte) (int, error) {
+	room := c.max - c.buf.Len()
+	if room <= 0 {
+		c.dropped = true
+		return len(p), nil
+	}
+	if len(p) > room {
+		c.buf.Write(p[:room])
+		c.dropped = true
+		return len(p), nil
+	}
+	return c.buf.Write(p)
+}
+
+// Excerpt returns at most maxLines lines of s, the last ones, for evidence
+// panes; a note says how many were left out.
+func Excerpt(s string, maxLines int) string {
+	s = strings.TrimRight(s, "\n")
+	lines := strings.Split(s, "\n")
+	if len(lines) <= maxLines {
+		return s
+	}
+	omitted := len(lines) - maxLines
+	return "… " + itoaPlural(omitted) + " omitted …\n" + strings.Join(lines[omitted:], "\n")
+}
+
+func itoaPlural(n int) string {
+	if n == 1 {
+		return "1 line"
+	}
+	return strconv.Itoa(n) + " lines"
+}
+
