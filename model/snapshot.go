@@ -23,6 +23,18 @@ type Snapshot struct {
 	GeneratedAt time.Time        `json:"generated_at"`
 	Generation  uint64           `json:"-"`
 	Collectors  []CollectorState `json:"collectors"`
+	// Watch and LastTrigger describe the live session for the cockpit header.
+	Watch       WatchState `json:"-"`
+	LastTrigger string     `json:"-"`
+	FromCache   bool       `json:"-"`
+}
+
+// WatchState is what the file watcher is doing.
+type WatchState struct {
+	Active  bool
+	Dirs    int    // directories watched with inotify
+	Polled  int    // directories polled because the watch limit was reached
+	Warning string // shown on screen, e.g. how to raise fs.inotify.max_user_watches
 }
 
 // Findings returns every finding of every collector, most severe first,
