@@ -1,0 +1,415 @@
+// Package engine owns scheduling: it matches file changes to collector
+// inputs, queues and cancels runs, bounds concurrency and publishes
+// immutable snapshots as results arrive.
+package engine
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/model"
+)
+
+// Options tunes an Engine; the zero value is usable.
+type Options struct {
+	Mode        collectors.Mode
+	Concurrency int           // runs at once; 0 = runtime.NumCPU()
+	Timeout     time.Duration // per run; 0 = collectors.DefaultTimeout
+	Now         func() time.Time
+}
+
+// Engine schedules collector runs for one repository.
+type Engine struct {
+	root string
+	opts Options
+	cols []collectors.Collector
+	sem  chan struct{}
+
+	mu          sync.Mutex
+	states      []model.CollectorState
+	index       map[string]int
+	runs        map[string]*run     // in flight (or waiting for a slot)
+	pending     map[string]*request // queued behind an in-flight run
+	generation  uint64
+	watch       model.WatchState
+	lastTrigger string
+	seeded      map[string]bool // results from the cache not yet replaced
+	idle        *sync.Cond
+	closed      bool
+
+	updates chan model.Snapshot
+}
+
+type request struct {
+	changed []string
+	trigger string
+}
+
+type run struct {
+	cancel context.CancelFunc
+	req    request
+}
+
+// timeoutGrace is how long past its own timeout a collector gets before
+// the engine gives up on it.
+const timeoutGrace = 30 * time.Second
+
+// New prepares an engine; nothing runs until RunAll, Rerun or Changed.
+func New(root string, cols []collectors.Collector, opts Options) *Engine {
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = runtime.NumCPU()
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = collectors.DefaultTimeout
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	e := &Engine{
+		root:    root,
+		opts:    opts,
+		cols:    cols,
+		sem:     make(chan struct{}, opts.Concurrency),
+		index:   make(map[string]int, len(cols)),
+		runs:    map[string]*run{},
+		pending: map[string]*request{},
+		seeded:  map[string]bool{},
+		updates: make(chan model.Snapshot, 1),
+	}
+	e.idle = sync.NewCond(&e.mu)
+	e.states = make([]model.CollectorState, len(cols))
+	for i, c := range cols {
+		e.index[c.ID()] = i
+		e.states[i] = model.CollectorState{Result: model.Result{
+			Collector: c.ID(), Kind: c.Kind(), Domain: c.Domain(), Status: model.StatusUnknown, ExitCode: -1,
+			Error: "not run yet",
+		}}
+	}
+	return e
+}
+
+// Seed shows results from an earlier session (the cache) until fresh runs
+// replace them. They are marked stale: shown, but not fresh evidence.
+func (e *Engine) Seed(prev model.Snapshot) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, st := range prev.Collectors {
+		i, ok := e.index[st.Collector]
+		if !ok || st.FinishedAt.IsZero() {
+			continue
+		}
+		st.Running = false
+		st.Stale = true
+		e.states[i] = st
+		e.seeded[st.Collector] = true
+	}
+	e.publishLocked()
+}
+
+// Updates delivers the newest snapshot after every change of state. Only
+// the latest is kept: a slow reader skips intermediate ones, never blocks
+// the engine.
+func (e *Engine) Updates() <-chan model.Snapshot { return e.updates }
+
+// Snapshot returns the current state.
+func (e *Engine) Snapshot() model.Snapshot {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.snapshotLocked()
+}
+
+// SetWatchState records what the watcher is doing, for the header.
+func (e *Engine) SetWatchState(w model.WatchState) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if w == e.watch {
+		return
+	}
+	e.watch = w
+	e.publishLocked()
+}
+
+// RunAll queues every collector.
+func (e *Engine) RunAll(trigger string) {
+	ids := make([]string, len(e.cols))
+	for i, c := range e.cols {
+		ids[i] = c.ID()
+	}
+	e.queue(ids, request{trigger: trigger})
+}
+
+// Rerun queues the named collectors, or all when ids is empty.
+func (e *Engine) Rerun(ids []string) {
+	if len(ids) == 0 {
+		e.RunAll("rerun")
+		return
+	}
+	e.queue(ids, request{trigger: "rerun"})
+}
+
+// Changed queues every collector whose inputs match one of the paths
+// (repo-relative, forward slashes). A run in flight for such a collector is
+// cancelled: its result would describe files that no longer exist.
+func (e *Engine) Changed(paths []string) {
+	byID := map[string][]string{}
+	var order []string
+	for _, c := range e.cols {
+		for _, p := range paths {
+			if matchesAny(c.Inputs(), p) {
+				if _, seen := byID[c.ID()]; !seen {
+					order = append(order, c.ID())
+				}
+				byID[c.ID()] = append(byID[c.ID()], p)
+			}
+		}
+	}
+	if len(paths) > 0 {
+		e.mu.Lock()
+		e.lastTrigger = paths[0]
+		if len(order) == 0 {
+			e.publishLocked()
+		}
+		e.mu.Unlock()
+	}
+	for _, id := range order {
+		e.queue([]string{id}, request{changed: byID[id], trigger: byID[id][0]})
+	}
+}
+
+// Affected lists the collectors a change to path would rerun.
+func (e *Engine) Affected(path string) []string {
+	var ids []string
+	for _, c := range e.cols {
+		if matchesAny(c.Inputs(), path) {
+			ids = append(ids, c.ID())
+		}
+	}
+	return ids
+}
+
+func matchesAny(globs []string, path string) bool {
+	for _, g := range globs {
+		if ok, _ := doublestar.Match(g, path); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func (e *Engine) queue(ids []string, req request) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return
+	}
+	for _, id := range ids {
+		i, ok := e.index[id]
+		if !ok {
+			continue
+		}
+		if r, busy := e.runs[id]; busy {
+			// The run in flight describes files that changed under it:
+			// cancel it and run again with everything that changed.
+			r.cancel()
+			merged := mergeRequests(r.req, e.pending[id], req)
+			e.pending[id] = &merged
+			e.states[i].Stale = !e.states[i].FinishedAt.IsZero()
+			continue
+		}
+		if !e.states[i].FinishedAt.IsZero() {
+			e.states[i].Stale = true
+		}
+		e.startLocked(i, req)
+	}
+	e.publishLocked()
+}
+
+func mergeRequests(inFlight request, queued *request, next request) request {
+	out := request{trigger: next.trigger}
+	full := len(inFlight.changed) == 0 || len(next.changed) == 0 || (queued != nil && len(queued.changed) == 0)
+	if !full {
+		seen := map[string]bool{}
+		add := func(ps []string) {
+			for _, p := range ps {
+				if !seen[p] {
+					seen[p] = true
+					out.changed = append(out.changed, p)
+				}
+			}
+		}
+		add(inFlight.changed)
+		if queued != nil {
+			add(queued.changed)
+		}
+		add(next.changed)
+	}
+	return out
+}
+
+func (e *Engine) startLocked(i int, req request) {
+	c := e.cols[i]
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &run{cancel: cancel, req: req}
+	e.runs[c.ID()] = r
+	e.states[i].Running = true
+	if req.trigger != "" {
+		e.lastTrigger = req.trigger
+	}
+	go e.execute(ctx, i, r)
+}
+
+func (e *Engine) execute(ctx context.Context, i int, r *run) {
+	c := e.cols[i]
+	defer r.cancel()
+	select {
+	case e.sem <- struct{}{}:
+	case <-ctx.Done():
+		e.finish(i, r, nil)
+		return
+	}
+	started := e.opts.Now()
+	// Collectors enforce the timeout themselves (and keep partial output);
+	// this deadline only catches one that ignores it.
+	runCtx, stop := context.WithTimeout(ctx, e.opts.Timeout+timeoutGrace)
+	res := safeRun(runCtx, c, collectors.Request{
+		Root: e.root, Mode: e.opts.Mode, Changed: r.req.changed, Timeout: e.opts.Timeout,
+	})
+	timedOut := runCtx.Err() == context.DeadlineExceeded
+	stop()
+	<-e.sem
+	if ctx.Err() != nil {
+		e.finish(i, r, nil) // superseded: its result describes stale inputs
+		return
+	}
+	if timedOut && res.Status == model.StatusOK {
+		res = model.Unknown(c.ID(), c.Kind(), c.Domain(),
+			fmt.Sprintf("timed out after %s", e.opts.Timeout), "raise the collector's timeout or make the tool faster")
+	}
+	res.Collector, res.Kind = c.ID(), c.Kind()
+	if res.Domain == "" {
+		res.Domain = c.Domain()
+	}
+	if res.StartedAt.IsZero() {
+		res.StartedAt = started
+	}
+	if res.FinishedAt.IsZero() {
+		res.FinishedAt = e.opts.Now()
+	}
+	if res.Duration == 0 {
+		res.Duration = res.FinishedAt.Sub(res.StartedAt)
+	}
+	res.Trigger = r.req.trigger
+	for k := range res.Findings {
+		if res.Findings[k].Collector == "" {
+			res.Findings[k].Collector = c.ID()
+		}
+		if res.Findings[k].Domain == "" {
+			res.Findings[k].Domain = res.Domain
+		}
+	}
+	if len(res.Findings) > 0 && res.Findings[0].ID == "" {
+		model.AssignIDs(res.Findings)
+	}
+	e.finish(i, r, &res)
+}
+
+// safeRun turns a collector panic into an error result: one broken parser
+// must not take the cockpit down.
+func safeRun(ctx context.Context, c collectors.Collector, req collectors.Request) (res model.Result) {
+	defer func() {
+		if p := recover(); p != nil {
+			res = model.Result{Status: model.StatusError, ExitCode: -1, Error: "collector crashed: " + fmt.Sprint(p)}
+		}
+	}()
+	return c.Run(ctx, req)
+}
+
+func (e *Engine) finish(i int, r *run, res *model.Result) {
+	id := e.cols[i].ID()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.runs[id] != r {
+		return
+	}
+	delete(e.runs, id)
+	e.states[i].Running = false
+	if res != nil {
+		e.states[i] = model.CollectorState{Result: *res}
+		delete(e.seeded, id)
+	}
+	if next, ok := e.pending[id]; ok {
+		delete(e.pending, id)
+		if !e.closed {
+			e.states[i].Stale = !e.states[i].FinishedAt.IsZero()
+			e.startLocked(i, *next)
+		}
+	}
+	e.publishLocked()
+	if len(e.runs) == 0 {
+		e.idle.Broadcast()
+	}
+}
+
+// Wait blocks until nothing is running or queued.
+func (e *Engine) Wait() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for len(e.runs) > 0 {
+		e.idle.Wait()
+	}
+}
+
+// Close cancels every run, waits for them and stops collectors' helper
+// processes. The Updates channel is closed.
+func (e *Engine) Close() {
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return
+	}
+	e.closed = true
+	for _, r := range e.runs {
+		r.cancel()
+	}
+	e.pending = map[string]*request{}
+	e.mu.Unlock()
+	e.Wait()
+	for _, c := range e.cols {
+		if cl, ok := c.(collectors.Closer); ok {
+			_ = cl.Close()
+		}
+	}
+	close(e.updates)
+}
+
+func (e *Engine) snapshotLocked() model.Snapshot {
+	s := model.Snapshot{
+		Root:        e.root,
+		GeneratedAt: e.opts.Now(),
+		Generation:  e.generation,
+		Collectors:  e.states,
+		Watch:       e.watch,
+		LastTrigger: e.lastTrigger,
+	}
+	s.FromCache = len(e.seeded) > 0
+	return s.Clone()
+}
+
+func (e *Engine) publishLocked() {
+	if e.closed && len(e.runs) == 0 {
+		return
+	}
+	e.generation++
+	snap := e.snapshotLocked()
+	select {
+	case <-e.updates: // drop the unread older snapshot
+	default:
+	}
+	e.updates <- snap
+}
