@@ -1,0 +1,142 @@
+// Package cache keeps the last snapshot of each repository in the user's
+// cache directory, so the cockpit can open instantly on the last known
+// results while fresh runs proceed.
+package cache
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/preflight-dev/preflight/model"
+)
+
+// formatVersion changes whenever the stored layout does; older files are
+// ignored rather than misread.
+const formatVersion = 1
+
+// Store reads and writes snapshots under one directory.
+type Store struct{ dir string }
+
+// Default is the store in $XDG_CACHE_HOME/preflight (or the OS equivalent).
+func Default() (*Store, error) {
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return nil, fmt.Errorf("no user cache directory: %w", err)
+	}
+	return &Store{dir: filepath.Join(base, "preflight")}, nil
+}
+
+// At is a store rooted at dir (tests, benchmarks).
+func At(dir string) *Store { return &Store{dir: dir} }
+
+type file struct {
+	Version    int           `json:"version"`
+	Root       string        `json:"root"`
+	SavedAt    time.Time     `json:"saved_at"`
+	Collectors []storedState `json:"collectors"`
+}
+
+type storedState struct {
+	Collector  string             `json:"collector"`
+	Kind       string             `json:"kind"`
+	Domain     string             `json:"domain"`
+	Status     model.Status       `json:"status"`
+	Command    string             `json:"command"`
+	ExitCode   int                `json:"exit_code"`
+	StartedAt  time.Time          `json:"started_at"`
+	FinishedAt time.Time          `json:"finished_at"`
+	DurationNS int64              `json:"duration_ns"`
+	Facts      map[string]float64 `json:"facts,omitempty"`
+	Findings   []model.Finding    `json:"findings,omitempty"`
+	Error      string             `json:"error,omitempty"`
+	Hint       string             `json:"hint,omitempty"`
+	Output     string             `json:"output,omitempty"`
+	Trigger    string             `json:"trigger,omitempty"`
+}
+
+func (s *Store) path(root string) string {
+	sum := sha256.Sum256([]byte(root))
+	return filepath.Join(s.dir, hex.EncodeToString(sum[:10])+".json")
+}
+
+// Load returns the last saved snapshot of root. A missing cache is not an
+// error: ok is false.
+func (s *Store) Load(root string) (snap model.Snapshot, ok bool, err error) {
+	b, err := os.ReadFile(s.path(root))
+	if errors.Is(err, os.ErrNotExist) {
+		return model.Snapshot{}, false, nil
+	}
+	if err != nil {
+		return model.Snapshot{}, false, err
+	}
+	var f file
+	if err := json.Unmarshal(b, &f); err != nil {
+		return model.Snapshot{}, false, fmt.Errorf("cache %s is corrupt (ignored): %w", s.path(root), err)
+	}
+	if f.Version != formatVersion || f.Root != root {
+		return model.Snapshot{}, false, nil
+	}
+	snap = model.Snapshot{Root: f.Root, GeneratedAt: f.SavedAt, FromCache: true}
+	for _, c := range f.Collectors {
+		snap.Collectors = append(snap.Collectors, model.CollectorState{Stale: true, Result: model.Result{
+			Collector: c.Collector, Kind: c.Kind, Domain: c.Domain, Status: c.Status, Command: c.Command,
+			ExitCode: c.ExitCode, StartedAt: c.StartedAt, FinishedAt: c.FinishedAt,
+			Duration: time.Duration(c.DurationNS), Facts: c.Facts, Findings: c.Findings,
+			Error: c.Error, Hint: c.Hint, Output: c.Output, Trigger: c.Trigger,
+		}})
+	}
+	return snap, true, nil
+}
+
+// Save writes the finished results of snap atomically (temp file + rename),
+// so a crash mid-write never leaves a torn cache.
+func (s *Store) Save(snap model.Snapshot) error {
+	f := file{Version: formatVersion, Root: snap.Root, SavedAt: snap.GeneratedAt}
+	for _, c := range snap.Collectors {
+		if c.FinishedAt.IsZero() {
+			continue
+		}
+		f.Collectors = append(f.Collectors, storedState{
+			Collector: c.Collector, Kind: c.Kind, Domain: c.Domain, Status: c.Status, Command: c.Command,
+			ExitCode: c.ExitCode, StartedAt: c.StartedAt, FinishedAt: c.FinishedAt,
+			DurationNS: int64(c.Duration), Facts: c.Facts, Findings: c.Findings,
+			Error: c.Error, Hint: c.Hint, Output: c.Output, Trigger: c.Trigger,
+		})
+	}
+	b, err := json.Marshal(f)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(s.dir, 0o700); err != nil {
+		return err
+	}
+	return WriteFileAtomic(s.path(snap.Root), b, 0o600)
+}
+
+// WriteFileAtomic writes data to a temporary file in the target's directory
+// and renames it over the target.
+func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // no-op after a successful rename
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(perm); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

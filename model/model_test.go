@@ -1,0 +1,144 @@
+package model
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+func col(id, domain string, status Status, findings ...Finding) CollectorState {
+	for i := range findings {
+		findings[i].Collector, findings[i].Domain = id, domain
+	}
+	return CollectorState{Result: Result{Collector: id, Domain: domain, Status: status, Findings: findings}}
+}
+
+func sev(s Severity, n int) []Finding {
+	out := make([]Finding, n)
+	for i := range out {
+		out[i] = Finding{Severity: s, Rule: "R", Message: "m"}
+	}
+	return out
+}
+
+func TestAssessVerdictAndScore(t *testing.T) {
+	cases := []struct {
+		name     string
+		cols     []CollectorState
+		verdict  Verdict
+		score    float64 // -1: nil
+		coverage float64
+	}{
+		{"nothing detected is not GO", nil, Conditional, -1, 0},
+		{"all clean", []CollectorState{col("go:a", "build", StatusOK), col("go-test:a", "tests", StatusOK)}, GO, 100, 1},
+		{"one blocker decides whatever the score", []CollectorState{
+			col("go:a", "build", StatusOK, sev(Low, 1)...),
+			col("go-test:a", "tests", StatusOK, sev(Blocker, 1)...),
+		}, NoGo, (99*3 + 75*3) / 6.0, 1},
+		{"high findings are conditional", []CollectorState{col("go:a", "build", StatusOK, sev(High, 2)...)}, Conditional, 80, 1},
+		{"unknown lowers coverage, never raises score", []CollectorState{
+			col("go:a", "build", StatusOK, sev(Medium, 1)...),
+			col("ts:web", "build", StatusUnknown),
+		}, Conditional, 97, 0.5},
+		{"only unknown: no score", []CollectorState{col("ts:web", "build", StatusUnknown)}, Conditional, -1, 0},
+		{"error collector is conditional", []CollectorState{col("go:a", "build", StatusOK), col("x:y", "tests", StatusError)}, Conditional, 100, 0.5},
+		{"skipped does not count", []CollectorState{col("go:a", "build", StatusOK), col("x:y", "tests", StatusSkipped)}, GO, 100, 1},
+		{"score floors at zero", []CollectorState{col("go:a", "build", StatusOK, sev(Blocker, 9)...)}, NoGo, 0, 1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			a := Assess(Snapshot{Collectors: tc.cols})
+			if a.Verdict != tc.verdict {
+				t.Errorf("verdict = %s, want %s (reasons %v)", a.Verdict, tc.verdict, a.Reasons)
+			}
+			switch {
+			case tc.score < 0 && a.Score != nil:
+				t.Errorf("score = %v, want none", *a.Score)
+			case tc.score >= 0 && (a.Score == nil || *a.Score != round1(tc.score)):
+				t.Errorf("score = %v, want %v", a.Score, round1(tc.score))
+			}
+			if a.Coverage != tc.coverage {
+				t.Errorf("coverage = %v, want %v", a.Coverage, tc.coverage)
+			}
+			if a.Verdict != GO && len(a.Reasons) == 0 {
+				t.Error("a verdict other than GO must say why")
+			}
+		})
+	}
+}
+
+func TestStaleEvidenceScoresButDoesNotCover(t *testing.T) {
+	c := col("go:a", "build", StatusOK, sev(High, 1)...)
+	c.Stale = true
+	a := Assess(Snapshot{Collectors: []CollectorState{c}})
+	if a.Score == nil || *a.Score != 90 || a.Coverage != 0 {
+		t.Fatalf("score %v coverage %v", a.Score, a.Coverage)
+	}
+}
+
+func TestDeductionsExplainTheDomainScore(t *testing.T) {
+	c := col("ts:web", "build", StatusOK, append(sev(Blocker, 3), sev(High, 4)...)...)
+	a := Assess(Snapshot{Collectors: []CollectorState{c}})
+	d := a.Domains[0]
+	if d.ID != "build" || d.Counts["blocker"] != 3 || d.Counts["high"] != 4 {
+		t.Fatalf("domain = %+v", d)
+	}
+	var total float64
+	for _, x := range d.Deductions {
+		total += x.Points
+	}
+	if *d.Score != 100-total || *d.Score != 0 {
+		t.Errorf("score %v does not equal 100 - deductions %v", *d.Score, total)
+	}
+	if got := d.Deductions[1].String(); got != "ts:web: 4 high × 10 = −25 (capped at 25)" {
+		t.Errorf("deduction text = %q", got)
+	}
+}
+
+func TestDomainsInDisplayOrder(t *testing.T) {
+	a := Assess(Snapshot{Collectors: []CollectorState{
+		col("ci:x", "ci", StatusOK), col("go-test:a", "tests", StatusOK), col("go:a", "build", StatusOK),
+	}})
+	var ids []string
+	for _, d := range a.Domains {
+		ids = append(ids, d.ID)
+	}
+	if len(ids) != 3 || ids[0] != "build" || ids[1] != "tests" || ids[2] != "ci" {
+		t.Fatalf("order = %v", ids)
+	}
+}
+
+func TestFingerprintIgnoresLineMovesButNotContent(t *testing.T) {
+	base := []Finding{
+		{Collector: "ts:web", Rule: "TS2322", File: "a.ts", Line: 10, Message: "Type 'x' is not assignable"},
+		{Collector: "ts:web", Rule: "TS2322", File: "a.ts", Line: 20, Message: "Type 'x' is not assignable"},
+	}
+	moved := []Finding{base[0], base[1]}
+	moved[0].Line, moved[1].Line = 14, 24
+	AssignIDs(base)
+	AssignIDs(moved)
+	if base[0].ID != moved[0].ID || base[1].ID != moved[1].ID {
+		t.Error("moving lines changed fingerprints")
+	}
+	if base[0].ID == base[1].ID {
+		t.Error("identical findings in one file must still have distinct ids")
+	}
+	other := []Finding{{Collector: "ts:web", Rule: "TS2322", File: "b.ts", Message: "Type 'x' is not assignable"}}
+	AssignIDs(other)
+	if other[0].ID == base[0].ID {
+		t.Error("a finding in another file must have another id")
+	}
+}
+
+func TestSeverityJSON(t *testing.T) {
+	b, err := json.Marshal(Finding{Severity: Blocker})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f Finding
+	if err := json.Unmarshal(b, &f); err != nil || f.Severity != Blocker {
+		t.Fatalf("round trip: %s → %v %v", b, f.Severity, err)
+	}
+	if err := json.Unmarshal([]byte(`{"severity":"urgent"}`), &f); err == nil {
+		t.Error("an unknown severity must be rejected")
+	}
+}
