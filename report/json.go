@@ -1,0 +1,120 @@
+// Package report renders a snapshot for machines (JSON) and for people
+// (text). Both read the same model.Assessment the cockpit shows.
+package report
+
+import (
+	"encoding/json"
+	"io"
+	"time"
+
+	"github.com/preflight-dev/preflight/model"
+)
+
+// Schema names the JSON layout; it changes only with a new version suffix.
+const Schema = "preflight.report/v1"
+
+// Report is the JSON document of `preflight check --format json` and of
+// each line of `preflight watch --format jsonl`.
+type Report struct {
+	Schema      string          `json:"schema"`
+	Root        string          `json:"root"`
+	GeneratedAt time.Time       `json:"generated_at"`
+	Verdict     model.Verdict   `json:"verdict"`
+	Score       *float64        `json:"score"`
+	Coverage    float64         `json:"coverage"`
+	Reasons     []string        `json:"reasons"`
+	Domains     []Domain        `json:"domains"`
+	Collectors  []Collector     `json:"collectors"`
+	Findings    []model.Finding `json:"findings"`
+}
+
+// Domain is one domain's score, counts and the deductions that explain it.
+type Domain struct {
+	ID         string            `json:"id"`
+	Name       string            `json:"name"`
+	Score      *float64          `json:"score"`
+	Counts     map[string]int    `json:"counts"`
+	Deductions []model.Deduction `json:"deductions"`
+	Collectors int               `json:"collectors"`
+	Evidence   int               `json:"evidence"`
+}
+
+// Collector is the evidence of one collector run.
+type Collector struct {
+	ID         string             `json:"id"`
+	Kind       string             `json:"kind"`
+	Domain     string             `json:"domain"`
+	Status     model.Status       `json:"status"`
+	Stale      bool               `json:"stale"`
+	DurationMS int64              `json:"duration_ms"`
+	Command    string             `json:"command"`
+	ExitCode   int                `json:"exit_code"`
+	Facts      map[string]float64 `json:"facts"`
+	Error      string             `json:"error,omitempty"`
+	Hint       string             `json:"hint,omitempty"`
+	Trigger    string             `json:"trigger,omitempty"`
+	FinishedAt *time.Time         `json:"finished_at"`
+}
+
+// Build assembles the report of a snapshot.
+func Build(s model.Snapshot) Report {
+	a := model.Assess(s)
+	r := Report{
+		Schema: Schema, Root: s.Root, GeneratedAt: s.GeneratedAt.UTC(),
+		Verdict: a.Verdict, Score: a.Score, Coverage: a.Coverage,
+		Reasons: nonNil(a.Reasons), Findings: s.Findings(),
+	}
+	if r.Findings == nil {
+		r.Findings = []model.Finding{}
+	}
+	for _, d := range a.Domains {
+		r.Domains = append(r.Domains, Domain{
+			ID: d.ID, Name: d.Name, Score: d.Score, Counts: d.Counts,
+			Deductions: nonNilDeductions(d.Deductions), Collectors: d.Collectors, Evidence: d.Evidence,
+		})
+	}
+	if r.Domains == nil {
+		r.Domains = []Domain{}
+	}
+	r.Collectors = []Collector{}
+	for _, c := range s.Collectors {
+		rc := Collector{
+			ID: c.Collector, Kind: c.Kind, Domain: c.Domain, Status: c.Status, Stale: c.Stale,
+			DurationMS: c.Duration.Milliseconds(), Command: c.Command, ExitCode: c.ExitCode,
+			Facts: c.Facts, Error: c.Error, Hint: c.Hint, Trigger: c.Trigger,
+		}
+		if rc.Facts == nil {
+			rc.Facts = map[string]float64{}
+		}
+		if !c.FinishedAt.IsZero() {
+			t := c.FinishedAt.UTC()
+			rc.FinishedAt = &t
+		}
+		r.Collectors = append(r.Collectors, rc)
+	}
+	return r
+}
+
+// WriteJSON writes the report indented (check) or on one line (watch).
+func WriteJSON(w io.Writer, s model.Snapshot, oneLine bool) error {
+	enc := json.NewEncoder(w)
+	if !oneLine {
+		enc.SetIndent("", "  ")
+	}
+	enc.SetEscapeHTML(false)
+	return enc.Encode(Build(s))
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func nonNilDeductions(d []model.Deduction) []model.Deduction {
+	if d == nil {
+		return []model.Deduction{}
+	}
+	return d
+}
