@@ -1,0 +1,156 @@
+package golang
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/bmatcuk/doublestar/v4"
+)
+
+func TestDetect(t *testing.T) {
+	tests := []struct {
+		name  string
+		root  string
+		files []string
+		want  []string // collector ids in order
+	}{
+		{
+			name:  "root module is named after the repository",
+			root:  "/home/u/shop",
+			files: []string{"go.mod", "main.go", "README.md"},
+			want:  []string{"go:shop", "go-test:shop"},
+		},
+		{
+			name:  "modules side by side",
+			root:  "/r",
+			files: []string{"services/api/go.mod", "tools/lint/go.mod", "web/package.json"},
+			want:  []string{"go:api", "go-test:api", "go:lint", "go-test:lint"},
+		},
+		{
+			name:  "colliding names fall back to the directory",
+			root:  "/r",
+			files: []string{"a/cli/go.mod", "b/cli/go.mod", "c/server/go.mod"},
+			want:  []string{"go:a/cli", "go-test:a/cli", "go:b/cli", "go-test:b/cli", "go:server", "go-test:server"},
+		},
+		{
+			name:  "vendor and testdata are not modules of the repository",
+			root:  "/r",
+			files: []string{"go.mod", "vendor/example.com/x/go.mod", "pkg/testdata/fixture/go.mod", "testdata/go.mod"},
+			want:  []string{"go:r", "go-test:r"},
+		},
+		{
+			name:  "a file merely named like go.mod does not count",
+			root:  "/r",
+			files: []string{"docs/go.mod.md", "x/notgo.mod"},
+			want:  nil,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, c := range Detect(tt.root, tt.files) {
+				got = append(got, c.ID())
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("ids = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestDetectKindsAndDomains(t *testing.T) {
+	cs := Detect("/r", []string{"svc/go.mod"})
+	if len(cs) != 2 {
+		t.Fatalf("got %d collectors, want 2", len(cs))
+	}
+	if cs[0].Kind() != "go" || cs[0].Domain() != "build" {
+		t.Errorf("build collector: kind %q domain %q", cs[0].Kind(), cs[0].Domain())
+	}
+	if cs[1].Kind() != "go-test" || cs[1].Domain() != "tests" {
+		t.Errorf("test collector: kind %q domain %q", cs[1].Kind(), cs[1].Domain())
+	}
+}
+
+func TestInputs(t *testing.T) {
+	tests := []struct {
+		path         string
+		build, tests bool
+	}{
+		{"svc/main.go", true, true},
+		{"svc/internal/db/db_test.go", true, true},
+		{"svc/go.mod", true, true},
+		{"svc/go.sum", true, true},
+		{"svc/internal/db/testdata/rows.json", false, true},
+		{"svc/README.md", false, false},
+		{"other/main.go", false, false},
+		{"svcx/main.go", false, false},
+	}
+	cs := Detect("/r", []string{"svc/go.mod"})
+	for _, tt := range tests {
+		for i, want := range []bool{tt.build, tt.tests} {
+			if got := matchesAny(cs[i].Inputs(), tt.path); got != want {
+				t.Errorf("%s inputs match %s = %v, want %v", cs[i].ID(), tt.path, got, want)
+			}
+		}
+	}
+	root := Detect("/r", []string{"go.mod"})
+	if !matchesAny(root[0].Inputs(), "cmd/tool/main.go") || !matchesAny(root[1].Inputs(), "testdata/x.txt") {
+		t.Errorf("root module inputs %v / %v miss files", root[0].Inputs(), root[1].Inputs())
+	}
+}
+
+func matchesAny(globs []string, path string) bool {
+	for _, g := range globs {
+		if ok, _ := doublestar.Match(g, path); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func TestModulePath(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"module example.com/a\n\ngo 1.22\n", "example.com/a"},
+		{"// comment\nmodule   example.com/b // trailing\n", "example.com/b"},
+		{"module \"example.com/quoted\"\n", "example.com/quoted"},
+		{"go 1.22\n", ""},
+		{"modules example.com/no\n", ""},
+		{"module\n", ""},
+	}
+	for _, tt := range tests {
+		if got := ModulePath([]byte(tt.in)); got != tt.want {
+			t.Errorf("ModulePath(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestRelFile(t *testing.T) {
+	m := Module{Root: "/repo", Dir: "/repo/svc", Path: "example.com/svc"}
+	tests := []struct{ in, want string }{
+		{"./main.go", "svc/main.go"},
+		{"internal/x.go", "svc/internal/x.go"},
+		{"/repo/svc/x.go", "svc/x.go"},
+		{"example.com/svc/y/y.go", "svc/y/y.go"},
+		{"/usr/local/go/src/fmt/print.go", "/usr/local/go/src/fmt/print.go"},
+		{"../../elsewhere.go", "/elsewhere.go"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := m.RelFile(tt.in); got != tt.want {
+			t.Errorf("RelFile(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func FuzzModulePath(f *testing.F) {
+	f.Add([]byte("module example.com/a\n"))
+	f.Add([]byte("module \"x\"\ngo 1.2\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := ModulePath(data)
+		for _, r := range p {
+			if r == ' ' || r == '\t' || r == '\n' || r == '"' {
+				t.Fatalf("module path %q holds a separator", p)
+			}
+		}
+	})
+}

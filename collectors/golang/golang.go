@@ -1,0 +1,166 @@
+// Package golang collects evidence from the Go toolchain: one pair of
+// collectors per go.mod. The build collector runs `go build` and `go vet`
+// (domain build); the test collector runs `go test -json` (domain tests).
+//
+// Running and parsing are kept apart: the Parse functions turn captured tool
+// output into findings and never touch the file system, so they can be
+// table-tested on real output and fuzzed.
+package golang
+
+import (
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/preflight-dev/preflight/collectors"
+)
+
+// InstallHint is shown when the go command is not on PATH.
+const InstallHint = "install Go: https://go.dev/dl/"
+
+// Detect returns a build and a test collector for every Go module in files
+// (repo-relative, forward-slash paths). Modules under vendor/ or testdata/
+// are skipped, as the go command skips them when matching ./...
+func Detect(root string, files []string) []collectors.Collector {
+	var dirs []string
+	for _, f := range files {
+		if path.Base(f) != "go.mod" || ignoredByGo(f) {
+			continue
+		}
+		dirs = append(dirs, path.Dir(f))
+	}
+	sort.Strings(dirs)
+	names := moduleNames(root, dirs)
+	var out []collectors.Collector
+	for _, dir := range dirs {
+		m := module{dir: dir, name: names[dir]}
+		out = append(out, &BuildCollector{mod: m}, &TestCollector{mod: m})
+	}
+	return out
+}
+
+// ignoredByGo reports whether a path lies in a directory the go command
+// leaves out of ./... patterns.
+func ignoredByGo(p string) bool {
+	for _, seg := range strings.Split(path.Dir(p), "/") {
+		if seg == "vendor" || seg == "testdata" {
+			return true
+		}
+	}
+	return false
+}
+
+// moduleNames names each module after its directory; a module at the root
+// is named after the repository. Names that would collide fall back to the
+// repo-relative directory, which is unique.
+func moduleNames(root string, dirs []string) map[string]string {
+	base := func(dir string) string {
+		if dir == "." {
+			return filepath.Base(filepath.Clean(root))
+		}
+		return path.Base(dir)
+	}
+	count := map[string]int{}
+	for _, d := range dirs {
+		count[base(d)]++
+	}
+	names := make(map[string]string, len(dirs))
+	for _, d := range dirs {
+		n := base(d)
+		if count[n] > 1 {
+			n = d
+		}
+		names[d] = n
+	}
+	return names
+}
+
+// module is one go.mod: its repo-relative directory ("." at the root) and
+// the name used in collector ids.
+type module struct {
+	dir  string
+	name string
+}
+
+// glob prefixes a doublestar pattern with the module directory.
+func (m module) glob(pattern string) string {
+	if m.dir == "." {
+		return pattern
+	}
+	return m.dir + "/" + pattern
+}
+
+func (m module) absDir(root string) string {
+	return filepath.Join(root, filepath.FromSlash(m.dir))
+}
+
+// Module tells the parsers where tool output came from, so paths the tools
+// print (relative to the module, absolute, or trimmed to an import path) can
+// be turned into repo-relative ones.
+type Module struct {
+	Root string // absolute repository root
+	Dir  string // absolute module directory, where the tool ran
+	Path string // module path from go.mod; "" when unknown
+}
+
+// RelFile turns a path printed by a Go tool into a repo-relative,
+// forward-slash path. Paths outside the repository stay absolute.
+func (m Module) RelFile(p string) string {
+	if p == "" {
+		return ""
+	}
+	p = filepath.FromSlash(p)
+	switch {
+	case filepath.IsAbs(p):
+	case m.Path != "" && (strings.HasPrefix(filepath.ToSlash(p), m.Path+"/")):
+		// -trimpath prints module-path-relative names.
+		p = filepath.Join(m.Dir, strings.TrimPrefix(filepath.ToSlash(p), m.Path+"/"))
+	default:
+		p = filepath.Join(m.Dir, p)
+	}
+	rel, err := filepath.Rel(m.Root, p)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return filepath.ToSlash(filepath.Clean(p))
+	}
+	return filepath.ToSlash(rel)
+}
+
+// PackageDir returns the absolute directory of an import path inside the
+// module, or "" when the path is not in it.
+func (m Module) PackageDir(importPath string) string {
+	if m.Path == "" {
+		return ""
+	}
+	if importPath == m.Path {
+		return m.Dir
+	}
+	if rest, ok := strings.CutPrefix(importPath, m.Path+"/"); ok {
+		return filepath.Join(m.Dir, filepath.FromSlash(rest))
+	}
+	return ""
+}
+
+// ModulePath reads the module path from the contents of a go.mod file; it
+// returns "" when there is no module directive.
+func ModulePath(gomod []byte) string {
+	for _, line := range strings.Split(string(gomod), "\n") {
+		line = strings.TrimSpace(line)
+		if i := strings.Index(line, "//"); i >= 0 {
+			line = strings.TrimSpace(line[:i])
+		}
+		rest, ok := strings.CutPrefix(line, "module")
+		if !ok || rest == "" || (rest[0] != ' ' && rest[0] != '\t' && rest[0] != '"') {
+			continue
+		}
+		rest = strings.TrimSpace(rest)
+		if len(rest) >= 2 && (rest[0] == '"' || rest[0] == '`') && rest[len(rest)-1] == rest[0] {
+			rest = rest[1 : len(rest)-1]
+		}
+		if rest == "" || strings.ContainsAny(rest, " \t\"`") {
+			continue
+		}
+		return rest
+	}
+	return ""
+}

@@ -1,0 +1,358 @@
+package golang
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/model"
+)
+
+// requireGo skips when Go is missing, except in CI, where a missing tool
+// must fail the run instead of hiding the tests.
+func requireGo(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("go"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("go is not on PATH")
+		}
+		t.Skip("go is not on PATH")
+	}
+}
+
+// fixture detects the collectors of one fixture, using the fixture
+// directory as the repository root.
+func fixture(t *testing.T, name string) (root string, build, test collectors.Collector) {
+	t.Helper()
+	root, err := filepath.Abs(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []string
+	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		files = append(files, filepath.ToSlash(rel))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := Detect(root, files)
+	if len(cs) != 2 {
+		t.Fatalf("%s: detected %d collectors, want 2", name, len(cs))
+	}
+	return root, cs[0], cs[1]
+}
+
+func run(t *testing.T, c collectors.Collector, root string) model.Result {
+	t.Helper()
+	return c.Run(context.Background(), collectors.Request{Root: root, Mode: collectors.OneShot, Timeout: 5 * time.Minute})
+}
+
+// checkStamped asserts what every returned finding carries besides its
+// location: who found it, the domain and a fingerprint.
+func checkStamped(t *testing.T, c collectors.Collector, res model.Result) {
+	t.Helper()
+	ids := map[string]bool{}
+	for _, f := range res.Findings {
+		if f.Collector != c.ID() || f.Domain != c.Domain() || f.ID == "" {
+			t.Errorf("finding not stamped: %+v", f)
+		}
+		if ids[f.ID] {
+			t.Errorf("duplicate finding id %s", f.ID)
+		}
+		ids[f.ID] = true
+	}
+	if res.Collector != c.ID() || res.Kind != c.Kind() || res.Domain != c.Domain() {
+		t.Errorf("result identity = %q %q %q", res.Collector, res.Kind, res.Domain)
+	}
+}
+
+func TestBuildCollectorOnFixtures(t *testing.T) {
+	requireGo(t)
+	tests := []struct {
+		fixture  string
+		exit     int
+		facts    map[string]float64
+		findings []loc
+		evidence string
+	}{
+		{
+			fixture: "broken", exit: 1, evidence: "vet: testonly/testonly_test.go:6:20",
+			facts: map[string]float64{"build.errors": 3, "vet.findings": 0},
+			findings: []loc{
+				{model.Blocker, "compile", "bad/bad.go", 5, 13, "undefined: two"},
+				{model.Blocker, "compile", "bad/bad.go", 9, 9, "cannot use 42 (untyped int constant) as string value in return statement"},
+				{model.Blocker, "compile", "testonly/testonly_test.go", 6, 20, "cannot use Triple(2) (value of type int) as string value in variable declaration"},
+			},
+		},
+		{
+			// go vet -json exits 0 when it reports diagnostics.
+			fixture: "vet", exit: 0, evidence: `"message": "fmt.Printf format %s has arg total of wrong type int"`,
+			facts: map[string]float64{"build.errors": 0, "vet.findings": 2},
+			findings: []loc{
+				{model.High, "vet:printf", "report.go", 7, 22, "fmt.Sprintf format %s has arg count of wrong type int"},
+				{model.High, "vet:printf", "report.go", 11, 21, "fmt.Printf format %s has arg total of wrong type int"},
+			},
+		},
+		{fixture: "clean", facts: map[string]float64{"build.errors": 0, "vet.findings": 0}, findings: []loc{}, evidence: "go build and go vet reported nothing"},
+		{fixture: "tests", facts: map[string]float64{"build.errors": 0, "vet.findings": 0}, findings: []loc{}, evidence: "go build and go vet reported nothing"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.fixture, func(t *testing.T) {
+			t.Parallel()
+			root, build, _ := fixture(t, tt.fixture)
+			res := run(t, build, root)
+			if res.Status != model.StatusOK {
+				t.Fatalf("status %s: %s\n%s", res.Status, res.Error, res.Output)
+			}
+			if res.ExitCode != tt.exit {
+				t.Errorf("exit code = %d, want %d", res.ExitCode, tt.exit)
+			}
+			if !reflect.DeepEqual(res.Facts, tt.facts) {
+				t.Errorf("facts = %v, want %v", res.Facts, tt.facts)
+			}
+			if got := locs(res.Findings); !reflect.DeepEqual(got, tt.findings) {
+				t.Errorf("findings:\n got %+v\nwant %+v", got, tt.findings)
+			}
+			if want := "go build -o /dev/null ./...; go vet -json ./..."; res.Command != want {
+				t.Errorf("command = %q, want %q", res.Command, want)
+			}
+			if !strings.Contains(res.Output, tt.evidence) {
+				t.Errorf("output excerpt lacks %q:\n%s", tt.evidence, res.Output)
+			}
+			checkStamped(t, build, res)
+		})
+	}
+}
+
+func TestTestCollectorOnFixtures(t *testing.T) {
+	requireGo(t)
+	tests := []struct {
+		fixture  string
+		exit     int
+		facts    map[string]float64
+		findings []loc
+		evidence string
+	}{
+		{
+			fixture: "tests", exit: 1,
+			facts:    map[string]float64{"tests.passed": 5, "tests.failed": 2, "tests.skipped": 1, "tests.build_failures": 0},
+			findings: testsFixtureFindings,
+			evidence: "--- FAIL: TestSub",
+		},
+		{
+			fixture: "broken", exit: 1,
+			facts: map[string]float64{"tests.passed": 1, "tests.failed": 0, "tests.skipped": 0, "tests.build_failures": 3},
+			findings: []loc{
+				{model.Blocker, "build-failed", "bad/bad.go", 5, 13, "undefined: two"},
+				{model.Blocker, "build-failed", "bad/bad.go", 9, 9, "cannot use 42 (untyped int constant) as string value in return statement"},
+				{model.Blocker, "build-failed", "testonly/testonly_test.go", 6, 20, "cannot use Triple(2) (value of type int) as string value in variable declaration"},
+			},
+			evidence: "[build failed]",
+		},
+		{
+			fixture: "crash", exit: 1,
+			facts: map[string]float64{"tests.passed": 2, "tests.failed": 2, "tests.skipped": 0, "tests.build_failures": 0},
+			findings: []loc{
+				{model.Blocker, "test-panic", "crash.go", 4, 0, "TestOutOfRange panicked: runtime error: index out of range [3] with length 1 [recovered, repanicked]"},
+				{model.Blocker, "test-panic", "nested/nested.go", 7, 0, "TestLookup/absent panicked: missing key b [recovered, repanicked]"},
+			},
+			evidence: "goroutine",
+		},
+		{
+			// vet diagnostics belong to the build collector; -vet=off
+			// keeps them from failing the tests as well.
+			fixture: "vet", exit: 0,
+			facts:    map[string]float64{"tests.passed": 1, "tests.failed": 0, "tests.skipped": 0, "tests.build_failures": 0},
+			findings: []loc{},
+			evidence: "ok  \texample.com/fixture/vet",
+		},
+		{
+			fixture: "clean", exit: 0,
+			facts:    map[string]float64{"tests.passed": 1, "tests.failed": 0, "tests.skipped": 0, "tests.build_failures": 0},
+			findings: []loc{},
+			evidence: "ok  \texample.com/fixture/clean",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.fixture, func(t *testing.T) {
+			t.Parallel()
+			root, _, test := fixture(t, tt.fixture)
+			res := run(t, test, root)
+			if res.Status != model.StatusOK {
+				t.Fatalf("status %s: %s\n%s", res.Status, res.Error, res.Output)
+			}
+			if res.ExitCode != tt.exit {
+				t.Errorf("exit code = %d, want %d", res.ExitCode, tt.exit)
+			}
+			if !reflect.DeepEqual(res.Facts, tt.facts) {
+				t.Errorf("facts = %v, want %v", res.Facts, tt.facts)
+			}
+			if got := locs(res.Findings); !reflect.DeepEqual(got, tt.findings) {
+				t.Errorf("findings:\n got %+v\nwant %+v", got, tt.findings)
+			}
+			if want := "go test -json -vet=off -timeout=4m30s ./..."; res.Command != want {
+				t.Errorf("command = %q, want %q", res.Command, want)
+			}
+			if !strings.Contains(res.Output, tt.evidence) {
+				t.Errorf("output excerpt lacks %q:\n%s", tt.evidence, res.Output)
+			}
+			checkStamped(t, test, res)
+		})
+	}
+}
+
+func TestTestCollectorReportsHangingTest(t *testing.T) {
+	requireGo(t)
+	t.Parallel()
+	root, _, c := fixture(t, "hang")
+	test := c.(*TestCollector)
+	test.binaryTimeout = 2 * time.Second
+	res := run(t, test, root)
+	if res.Status != model.StatusOK {
+		t.Fatalf("status %s: %s\n%s", res.Status, res.Error, res.Output)
+	}
+	want := []loc{{model.Blocker, "test-timeout", "hang_test.go", 11, 0, "TestForever did not finish: test timed out after 2s"}}
+	if got := locs(res.Findings); !reflect.DeepEqual(got, want) {
+		t.Errorf("findings:\n got %+v\nwant %+v", got, want)
+	}
+	if res.Facts["tests.failed"] != 1 || res.Facts["tests.passed"] != 1 {
+		t.Errorf("facts = %v", res.Facts)
+	}
+	if !strings.Contains(res.Output, "panic: test timed out after 2s") {
+		t.Errorf("output excerpt lacks the timeout panic:\n%s", res.Output)
+	}
+}
+
+func TestCollectorsInSubdirectoryModule(t *testing.T) {
+	// Locations are relative to the repository root, not the module, and
+	// the command says where to run it.
+	requireGo(t)
+	t.Parallel()
+	root, err := filepath.Abs("testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := Detect(root, []string{"vet/go.mod", "vet/report.go"})
+	if len(cs) != 2 || cs[0].ID() != "go:vet" {
+		t.Fatalf("detected %v", cs)
+	}
+	res := run(t, cs[0], root)
+	if res.Status != model.StatusOK || len(res.Findings) != 2 {
+		t.Fatalf("status %s, %d findings: %s", res.Status, len(res.Findings), res.Error)
+	}
+	if got := res.Findings[0].Location(); got != "vet/report.go:7:22" {
+		t.Errorf("location = %s, want vet/report.go:7:22", got)
+	}
+	if !strings.HasPrefix(res.Command, "cd vet && go build") {
+		t.Errorf("command = %q", res.Command)
+	}
+}
+
+func TestCollectorsWithoutGo(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	root, build, test := fixture(t, "clean")
+	for _, c := range []collectors.Collector{build, test} {
+		res := run(t, c, root)
+		if res.Status != model.StatusUnknown {
+			t.Errorf("%s: status %s, want unknown", c.ID(), res.Status)
+		}
+		if res.Hint != InstallHint {
+			t.Errorf("%s: hint %q", c.ID(), res.Hint)
+		}
+		if len(res.Findings) != 0 || res.Facts != nil {
+			t.Errorf("%s: evidence from a tool that did not run: %+v", c.ID(), res)
+		}
+	}
+}
+
+func TestCollectorsTimeOut(t *testing.T) {
+	requireGo(t)
+	root, build, test := fixture(t, "clean")
+	for _, c := range []collectors.Collector{build, test} {
+		res := c.Run(context.Background(), collectors.Request{Root: root, Timeout: time.Nanosecond})
+		if res.Status != model.StatusUnknown || !strings.Contains(res.Error, "timed out") {
+			t.Errorf("%s: status %s error %q, want unknown after a timeout", c.ID(), res.Status, res.Error)
+		}
+		if res.Command == "" {
+			t.Errorf("%s: no command recorded", c.ID())
+		}
+	}
+}
+
+func TestCollectorsCancelled(t *testing.T) {
+	requireGo(t)
+	root, build, test := fixture(t, "clean")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, c := range []collectors.Collector{build, test} {
+		res := c.Run(ctx, collectors.Request{Root: root})
+		if res.Status != model.StatusUnknown || !strings.Contains(res.Error, "cancelled") {
+			t.Errorf("%s: status %s error %q, want unknown after cancel", c.ID(), res.Status, res.Error)
+		}
+	}
+}
+
+func TestCollectorsReportBrokenGoMod(t *testing.T) {
+	// The go command refuses the module before compiling anything; it
+	// names the go.mod line, so both collectors report it there.
+	requireGo(t)
+	t.Parallel()
+	root := t.TempDir()
+	writeFile(t, filepath.Join(root, "go.mod"), "module example.com/bad\n\ngo 1.22\n\nnonsense directive\n")
+	writeFile(t, filepath.Join(root, "x.go"), "package x\n")
+	for _, c := range Detect(root, []string{"go.mod", "x.go"}) {
+		res := run(t, c, root)
+		if res.Status != model.StatusOK {
+			t.Fatalf("%s: status %s: %s", c.ID(), res.Status, res.Error)
+		}
+		rule := map[string]string{"go": "compile", "go-test": "build-failed"}[c.Kind()]
+		want := []loc{{model.Blocker, rule, "go.mod", 5, 0, "unknown directive: nonsense"}}
+		if got := locs(res.Findings); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s findings:\n got %+v\nwant %+v", c.ID(), got, want)
+		}
+	}
+}
+
+func TestCollectorsUnreadableOutput(t *testing.T) {
+	// A go that prints something else entirely (a broken wrapper, a
+	// different tool of that name) must give an error with the evidence,
+	// never a clean result.
+	bin := t.TempDir()
+	writeFile(t, filepath.Join(bin, "go"), "#!/bin/sh\necho 'wrapper: something unexpected happened'\nexit 2\n")
+	if err := os.Chmod(filepath.Join(bin, "go"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin)
+	root, build, test := fixture(t, "clean")
+	for _, c := range []collectors.Collector{build, test} {
+		res := run(t, c, root)
+		if res.Status != model.StatusError {
+			t.Errorf("%s: status %s, want error", c.ID(), res.Status)
+		}
+		if !strings.Contains(res.Output, "wrapper: something unexpected happened") || res.ExitCode != 2 {
+			t.Errorf("%s: evidence missing: exit %d output %q", c.ID(), res.ExitCode, res.Output)
+		}
+		if len(res.Findings) != 0 {
+			t.Errorf("%s: findings from unreadable output: %+v", c.ID(), res.Findings)
+		}
+	}
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,155 @@
+package golang
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/preflight-dev/preflight/proc"
+)
+
+// The parser tests read real go output captured from the fixtures under
+// testdata. To refresh it after changing a fixture or upgrading Go:
+//
+//	go test ./collectors/golang -capture
+var captureFlag = flag.Bool("capture", false, "run go on the fixtures and rewrite testdata/captured, then exit")
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	if *captureFlag {
+		if err := captureAll(); err != nil {
+			fmt.Fprintln(os.Stderr, "capture:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// captureRun is one go invocation on one fixture.
+type captureRun struct {
+	Name     string   `json:"name"` // stem of the .stdout/.stderr files
+	Fixture  string   `json:"fixture"`
+	Args     []string `json:"args"`
+	Env      []string `json:"env,omitempty"`
+	ExitCode int      `json:"exit_code"`
+	Warm     bool     `json:"warm,omitempty"` // run once before capturing, to fill go's caches
+}
+
+// captureManifest records where and with what the output was captured:
+// the parsers need the fixture's absolute directory at capture time to
+// make the absolute paths in the output repo-relative.
+type captureManifest struct {
+	Go      string       `json:"go"`
+	Testdir string       `json:"testdata"` // absolute testdata directory when captured
+	Runs    []captureRun `json:"runs"`
+}
+
+const defaultBinaryTimeout = 9 * time.Minute
+
+func captureRuns() []captureRun {
+	test := testArgs(defaultBinaryTimeout)
+	return []captureRun{
+		// -count=1 bypasses the test cache so every package really runs.
+		{Name: "tests.test", Fixture: "tests", Args: test, Env: []string{"GOFLAGS=-count=1"}},
+		// With the cache warm, the passing package is replayed from it.
+		{Name: "tests.test-cached", Fixture: "tests", Args: test, Warm: true},
+		{Name: "tests.vet", Fixture: "tests", Args: vetArgs()},
+		{Name: "broken.build", Fixture: "broken", Args: buildArgs()},
+		{Name: "broken.vet", Fixture: "broken", Args: vetArgs()},
+		{Name: "broken.test", Fixture: "broken", Args: test},
+		// How go test reported build errors before Go 1.24: text on stderr.
+		{Name: "broken.test-text", Fixture: "broken", Args: test, Env: []string{"GODEBUG=gotestjsonbuildtext=1"}},
+		{Name: "vet.build", Fixture: "vet", Args: buildArgs()},
+		{Name: "vet.vet", Fixture: "vet", Args: vetArgs()},
+		{Name: "clean.build", Fixture: "clean", Args: buildArgs()},
+		{Name: "clean.vet", Fixture: "clean", Args: vetArgs()},
+		{Name: "clean.test", Fixture: "clean", Args: test},
+		{Name: "crash.test", Fixture: "crash", Args: test},
+		{Name: "hang.test", Fixture: "hang", Args: testArgs(2 * time.Second)},
+	}
+}
+
+func captureAll() error {
+	testdir, err := filepath.Abs("testdata")
+	if err != nil {
+		return err
+	}
+	outdir := filepath.Join(testdir, "captured")
+	if err := os.MkdirAll(outdir, 0o755); err != nil {
+		return err
+	}
+	man := captureManifest{Go: runtime.Version(), Testdir: testdir}
+	for _, run := range captureRuns() {
+		c := proc.Cmd{Dir: filepath.Join(testdir, run.Fixture), Name: "go", Args: run.Args, Env: run.Env, Timeout: 5 * time.Minute}
+		if run.Warm {
+			if _, err := proc.Run(context.Background(), c); err != nil {
+				return fmt.Errorf("%s: %v", run.Name, err)
+			}
+		}
+		out, err := proc.Run(context.Background(), c)
+		if err != nil {
+			return fmt.Errorf("%s: %v", run.Name, err)
+		}
+		run.ExitCode = out.ExitCode
+		if err := os.WriteFile(filepath.Join(outdir, run.Name+".stdout"), out.Stdout, 0o644); err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(outdir, run.Name+".stderr"), out.Stderr, 0o644); err != nil {
+			return err
+		}
+		man.Runs = append(man.Runs, run)
+		fmt.Printf("%-20s exit %d  %s\n", run.Name, out.ExitCode, c.String())
+	}
+	data, err := json.MarshalIndent(man, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(outdir, "manifest.json"), append(data, '\n'), 0o644)
+}
+
+// captured is one captured run, loaded for a test.
+type captured struct {
+	run            captureRun
+	stdout, stderr []byte
+	mod            Module // the fixture as it was when captured
+}
+
+func loadCaptured(t testing.TB, name string) captured {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "captured", "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var man captureManifest
+	if err := json.Unmarshal(data, &man); err != nil {
+		t.Fatal(err)
+	}
+	for _, run := range man.Runs {
+		if run.Name != name {
+			continue
+		}
+		c := captured{run: run}
+		if c.stdout, err = os.ReadFile(filepath.Join("testdata", "captured", name+".stdout")); err != nil {
+			t.Fatal(err)
+		}
+		if c.stderr, err = os.ReadFile(filepath.Join("testdata", "captured", name+".stderr")); err != nil {
+			t.Fatal(err)
+		}
+		gomod, err := os.ReadFile(filepath.Join("testdata", run.Fixture, "go.mod"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := filepath.Join(man.Testdir, run.Fixture)
+		c.mod = Module{Root: dir, Dir: dir, Path: ModulePath(gomod)}
+		return c
+	}
+	t.Fatalf("no captured run %q in testdata/captured/manifest.json", name)
+	return captured{}
+}

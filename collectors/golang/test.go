@@ -1,0 +1,144 @@
+package golang
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/model"
+)
+
+// testOutputCap bounds what go test -json may print. The JSON repeats
+// every line of every test's output with a timestamp, so it is far larger
+// than the text form; a run cut short would give wrong counts.
+const testOutputCap = 64 << 20
+
+// TestCollector runs `go test -json` on every package of one module.
+type TestCollector struct {
+	mod module
+	// binaryTimeout overrides the -timeout given to each test binary; zero
+	// derives it from the request timeout.
+	binaryTimeout time.Duration
+}
+
+func (c *TestCollector) ID() string     { return "go-test:" + c.mod.name }
+func (c *TestCollector) Kind() string   { return "go-test" }
+func (c *TestCollector) Domain() string { return "tests" }
+
+// Inputs add testdata to the build inputs: tests read fixtures from it.
+func (c *TestCollector) Inputs() []string {
+	return []string{c.mod.glob("**/*.go"), c.mod.glob("go.mod"), c.mod.glob("go.sum"), c.mod.glob("**/testdata/**")}
+}
+
+// Run runs the tests of every package. Results go test replays from its
+// cache are as good as fresh ones: it caches only passing runs, keyed on
+// the test binary and the files and environment the tests read.
+//
+// -vet=off because the build collector reports vet diagnostics already;
+// with vet on, go test would turn each one into a failed package.
+// -timeout is set below the collector's own timeout so that a hanging test
+// is named by go test (a panic with the running tests) before the whole
+// run is killed.
+func (c *TestCollector) Run(ctx context.Context, req collectors.Request) model.Result {
+	r := newRunner(c.ID(), c.Kind(), c.Domain(), c.mod, req)
+	if res, missing := r.missingGo(); missing {
+		return res
+	}
+	ctx, cancel := r.context(ctx)
+	defer cancel()
+
+	binTimeout := c.binaryTimeout
+	if binTimeout <= 0 {
+		binTimeout = (r.timeout() * 9 / 10).Truncate(time.Second)
+		if binTimeout <= 0 {
+			binTimeout = r.timeout()
+		}
+	}
+	cmd, out, err := r.run(ctx, testOutputCap, testArgs(binTimeout)...)
+	command := r.command(cmd)
+	if err != nil {
+		return r.interrupted(cmd, command, out, err)
+	}
+	rep, perr := ParseTestJSON(bytes.NewReader(out.Stdout), TestOptions{
+		Module:    r.loc,
+		Stderr:    out.Stderr,
+		IsLogCall: logCallChecker(req.Root),
+	})
+	if out.Truncated {
+		return r.failed(command, out.ExitCode, "go test output exceeded the capture limit; counts would be incomplete",
+			string(out.Stderr)+rep.Text)
+	}
+	if perr != nil {
+		return r.failed(command, out.ExitCode, perr.Error(), string(out.Stderr)+string(out.Stdout))
+	}
+	if out.ExitCode != 0 && len(rep.Findings) == 0 {
+		return r.failed(command, out.ExitCode,
+			"go test failed but reported no failing test or package: "+firstLine(string(out.Stderr)+rep.Text),
+			string(out.Stderr)+rep.Text)
+	}
+	return model.Result{
+		Collector: r.id, Kind: r.kind, Domain: r.domain,
+		Status:   model.StatusOK,
+		Command:  command,
+		ExitCode: out.ExitCode,
+		Facts: map[string]float64{
+			"tests.passed":         float64(rep.Passed),
+			"tests.failed":         float64(rep.Failed),
+			"tests.skipped":        float64(rep.Skipped),
+			"tests.build_failures": float64(rep.BuildFailures),
+		},
+		Findings: r.finish(rep.Findings),
+		Output:   excerptOrSummary(rep.Text, "go test reported no packages"),
+	}
+}
+
+// testArgs run every package's tests with JSON events; timeout bounds
+// each test binary.
+func testArgs(timeout time.Duration) []string {
+	return []string{"test", "-json", "-vet=off", "-timeout=" + timeout.String(), "./..."}
+}
+
+// logCall matches a source line that only logs: t.Log(…), tb.Logf(…).
+var logCall = regexp.MustCompile(`\.Logf?\(`)
+
+var failCall = regexp.MustCompile(`\.(Error|Errorf|Fatal|Fatalf|Fail|FailNow)\(`)
+
+// logCallChecker looks at the source line a test message points to, so
+// t.Log lines printed before the real failure are not taken for it. Files
+// are read once per run.
+func logCallChecker(root string) func(file string, line int) bool {
+	cache := map[string][]string{}
+	return func(file string, line int) bool {
+		lines, ok := cache[file]
+		if !ok {
+			lines = readLines(filepath.Join(root, filepath.FromSlash(file)))
+			cache[file] = lines
+		}
+		if line <= 0 || line > len(lines) {
+			return false
+		}
+		src := lines[line-1]
+		return logCall.MatchString(src) && !failCall.MatchString(src)
+	}
+}
+
+func readLines(path string) []string {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	var lines []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	for sc.Scan() {
+		lines = append(lines, strings.TrimSpace(sc.Text()))
+	}
+	return lines
+}

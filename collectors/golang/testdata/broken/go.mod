@@ -1,0 +1,3 @@
+module example.com/fixture/broken
+
+go 1.22

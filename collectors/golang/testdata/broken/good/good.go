@@ -1,0 +1,4 @@
+// Package good compiles; its neighbour does not.
+package good
+
+func Double(n int) int { return 2 * n }

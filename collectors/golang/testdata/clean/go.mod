@@ -1,0 +1,3 @@
+module example.com/fixture/clean
+
+go 1.22

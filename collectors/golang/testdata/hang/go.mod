@@ -1,0 +1,3 @@
+module example.com/fixture/hang
+
+go 1.22

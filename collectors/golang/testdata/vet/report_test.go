@@ -1,0 +1,7 @@
+package report
+
+import "testing"
+
+func TestPrint(t *testing.T) {
+	Print(3)
+}

@@ -1,0 +1,539 @@
+package golang
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/preflight-dev/preflight/model"
+)
+
+// Rules used by the test collector.
+const (
+	RuleTestFailed    = "test-failed"    // a test reported a failure
+	RuleTestPanic     = "test-panic"     // a test (or the test binary) panicked or crashed
+	RuleTestTimeout   = "test-timeout"   // the test binary hit go test's -timeout
+	RuleBuildFailed   = "build-failed"   // a package or its test files did not compile
+	RulePackageFailed = "package-failed" // a package failed with no failing test to blame
+)
+
+// maxUnparsedLines is how many non-JSON lines on stdout are tolerated
+// before the output is judged unreadable. go test -json wraps everything a
+// test binary prints, so stray lines come only from unusual wrappers.
+const maxUnparsedLines = 5
+
+// TestOptions locate the output of one `go test -json` run.
+type TestOptions struct {
+	Module
+	// Stderr is the text go test printed beside the JSON. Before Go 1.24
+	// build errors went there as text instead of build-output events.
+	Stderr []byte
+	// IsLogCall reports whether a test output line came from t.Log rather
+	// than t.Error or t.Fatal; the two look alike in the output. It gets
+	// the repo-relative file and line. nil treats every line as a failure.
+	IsLogCall func(file string, line int) bool
+}
+
+// TestReport is a `go test -json` run, read.
+type TestReport struct {
+	// Passed and Skipped count tests without subtests: a parent's result is
+	// only the sum of its subtests'. Failed counts the tests reported as
+	// findings: every failed test without subtests, plus a parent that
+	// failed on its own (a failure message or panic of its own), not one
+	// that failed only because a subtest did.
+	Passed, Failed, Skipped int
+	// BuildFailures counts packages whose tests could not be built.
+	BuildFailures int
+	// Findings are blockers with Collector and Domain left for the caller.
+	Findings []model.Finding
+	// Events counts the JSON events read.
+	Events int
+	// Unparsed holds the non-JSON lines found on stdout.
+	Unparsed []string
+	// Text is the failure output as go test would print it without -json
+	// (or the package summary lines when nothing failed), for evidence.
+	Text string
+}
+
+type testEvent struct {
+	Action      string
+	Package     string
+	Test        string
+	Output      string
+	FailedBuild string
+	ImportPath  string
+}
+
+type testCase struct {
+	name     string
+	action   string // pass, fail, skip; "" while it never finished
+	out      strings.Builder
+	parent   *testCase
+	children int
+	failed   int // children that failed
+	// A panic in a subtest is printed after the "--- FAIL" lines of its
+	// parents, so test2json files it under the top-level test. adopted
+	// holds such a panic moved to the subtest it came from; handedOn marks
+	// the parent it was taken from.
+	adopted  string
+	handedOn bool
+}
+
+// output is the test's own output, with a panic moved to where it belongs.
+func (tc *testCase) output() string {
+	out := tc.out.String()
+	if tc.handedOn {
+		if i := panicStart(out); i >= 0 {
+			out = out[:i]
+		}
+	}
+	return out + tc.adopted
+}
+
+type testPackage struct {
+	path        string
+	action      string
+	failedBuild string
+	tests       []*testCase
+	byName      map[string]*testCase
+	out         strings.Builder
+}
+
+// ParseTestJSON reads the stdout of `go test -json`. Lines that are not
+// JSON are tolerated up to a handful; beyond that, or when no event at all
+// could be read, it returns an error (with what it could read) so the
+// caller reports unreadable output instead of "0 failed".
+func ParseTestJSON(r io.Reader, opt TestOptions) (TestReport, error) {
+	p := testParser{opt: opt, pkgs: map[string]*testPackage{}, builds: map[string]*strings.Builder{}}
+	br := bufio.NewReader(r)
+	for {
+		line, err := br.ReadString('\n')
+		if line != "" {
+			p.line(line)
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return p.report(), err
+		}
+	}
+	rep := p.report()
+	switch {
+	case rep.Events == 0 && len(rep.Unparsed) > 0:
+		return rep, fmt.Errorf("go test -json printed no JSON events (first line: %q)", rep.Unparsed[0])
+	case len(rep.Unparsed) > maxUnparsedLines:
+		return rep, fmt.Errorf("go test -json printed %d lines that are not JSON (first: %q)", len(rep.Unparsed), rep.Unparsed[0])
+	}
+	return rep, nil
+}
+
+type testParser struct {
+	opt      TestOptions
+	events   int
+	unparsed []string
+	pkgs     map[string]*testPackage
+	order    []*testPackage
+	builds   map[string]*strings.Builder // build output by ImportPath
+	buildIDs []string
+}
+
+func (p *testParser) line(line string) {
+	trimmed := strings.TrimSpace(line)
+	if trimmed == "" {
+		return
+	}
+	var e testEvent
+	if !strings.HasPrefix(trimmed, "{") || json.Unmarshal([]byte(trimmed), &e) != nil {
+		p.unparsed = append(p.unparsed, strings.TrimRight(line, "\r\n"))
+		return
+	}
+	p.events++
+	switch {
+	case e.ImportPath != "" && (e.Action == "build-output" || e.Action == "build-fail"):
+		b := p.builds[e.ImportPath]
+		if b == nil {
+			b = &strings.Builder{}
+			p.builds[e.ImportPath] = b
+			p.buildIDs = append(p.buildIDs, e.ImportPath)
+		}
+		b.WriteString(e.Output)
+		return
+	case e.Package == "":
+		return
+	}
+	pkg := p.pkg(e.Package)
+	if e.Test == "" {
+		switch e.Action {
+		case "output":
+			pkg.out.WriteString(e.Output)
+		case "pass", "fail", "skip":
+			pkg.action = e.Action
+			pkg.failedBuild = e.FailedBuild
+		}
+		return
+	}
+	tc := pkg.test(e.Test)
+	switch e.Action {
+	case "output":
+		tc.out.WriteString(e.Output)
+	case "pass", "fail", "skip":
+		tc.action = e.Action
+	}
+}
+
+func (p *testParser) pkg(path string) *testPackage {
+	if pkg, ok := p.pkgs[path]; ok {
+		return pkg
+	}
+	pkg := &testPackage{path: path, byName: map[string]*testCase{}}
+	p.pkgs[path] = pkg
+	p.order = append(p.order, pkg)
+	return pkg
+}
+
+// test returns the named test, creating it and linking it to its parent
+// (the longest existing name it extends with "/").
+func (pkg *testPackage) test(name string) *testCase {
+	if tc, ok := pkg.byName[name]; ok {
+		return tc
+	}
+	tc := &testCase{name: name}
+	for i := strings.LastIndexByte(name, '/'); i > 0; i = strings.LastIndexByte(name[:i], '/') {
+		if parent, ok := pkg.byName[name[:i]]; ok {
+			tc.parent = parent
+			parent.children++
+			break
+		}
+	}
+	pkg.byName[name] = tc
+	pkg.tests = append(pkg.tests, tc)
+	return tc
+}
+
+func (p *testParser) report() TestReport {
+	rep := TestReport{Events: p.events, Unparsed: p.unparsed}
+	var text, summary strings.Builder
+
+	// Build errors: from build-output events (Go 1.24+) and from stderr
+	// text (older releases), one finding per error line.
+	located := map[string]bool{}
+	var build []model.Finding
+	addBuild := func(id string, out string) {
+		tr := parseCompilerText([]byte(out))
+		for _, d := range tr.diags {
+			key := id
+			if key == "" {
+				key = d.pkg
+			}
+			located[key] = true
+			located[basePackage(key)] = true
+		}
+		build = mergeCompileErrors(build, diagnosticFindings(tr.diags, p.opt.Module, RuleBuildFailed))
+	}
+	for _, id := range p.buildIDs {
+		out := p.builds[id].String()
+		addBuild(id, out)
+		text.WriteString(out)
+	}
+	if len(p.opt.Stderr) > 0 {
+		addBuild("", string(p.opt.Stderr))
+		text.Write(p.opt.Stderr)
+	}
+	rep.Findings = append(rep.Findings, build...)
+
+	for _, pkg := range p.order {
+		for _, tc := range pkg.tests {
+			if tc.parent != nil && tc.action == "fail" {
+				tc.parent.failed++
+			}
+		}
+		handOnPanics(pkg)
+		blamed := 0
+		for _, tc := range pkg.tests {
+			leaf := tc.children == 0
+			switch {
+			case tc.action == "pass" && leaf:
+				rep.Passed++
+			case tc.action == "skip" && leaf:
+				rep.Skipped++
+			case tc.action == "fail", tc.action == "" && panicLine(tc.output()) != "":
+				f, own := p.testFinding(pkg, tc)
+				if !leaf && tc.failed > 0 && !own {
+					continue // failed only because a subtest did
+				}
+				rep.Findings = append(rep.Findings, f)
+				rep.Failed++
+				blamed++
+				text.WriteString(tc.output())
+			}
+		}
+		pkgOut := pkg.out.String()
+		if pkg.action != "fail" {
+			summary.WriteString(summaryLines(pkgOut))
+			continue
+		}
+		text.WriteString(pkgOut)
+		if pkg.failedBuild != "" || strings.Contains(pkgOut, "[build failed]") || strings.Contains(pkgOut, "[setup failed]") {
+			rep.BuildFailures++
+			// Before Go 1.24 nothing ties a package to its build errors,
+			// so any located build error is taken to explain it.
+			covered := located[pkg.failedBuild] || located[basePackage(pkg.failedBuild)] ||
+				pkg.failedBuild == "" && len(build) > 0
+			if !covered {
+				rep.Findings = append(rep.Findings, model.Finding{
+					Severity: model.Blocker,
+					Rule:     RuleBuildFailed,
+					Message:  pkg.path + ": build failed" + detail(p.builds[pkg.failedBuild], pkgOut),
+				})
+			}
+			continue
+		}
+		if blamed == 0 {
+			rep.Findings = append(rep.Findings, p.packageFinding(pkg))
+		}
+	}
+	rep.Text = text.String()
+	if rep.Text == "" {
+		rep.Text = summary.String()
+	}
+	return rep
+}
+
+// testFinding describes a failed (or unfinished, panicked) test, and says
+// whether the failure is the test's own rather than only a subtest's.
+func (p *testParser) testFinding(pkg *testPackage, tc *testCase) (model.Finding, bool) {
+	out := tc.output()
+	f := model.Finding{Severity: model.Blocker, Rule: RuleTestFailed}
+	if pl := panicLine(out); pl != "" {
+		file, line := p.moduleFrame(out)
+		f.File, f.Line = file, line
+		switch {
+		case strings.HasPrefix(pl, "panic: test timed out"):
+			f.Rule = RuleTestTimeout
+			f.Message = tc.name + " did not finish: " + strings.TrimPrefix(pl, "panic: ")
+		case strings.HasPrefix(pl, "panic: "):
+			f.Rule = RuleTestPanic
+			f.Message = tc.name + " panicked: " + strings.TrimPrefix(pl, "panic: ")
+		default:
+			f.Rule = RuleTestPanic
+			f.Message = tc.name + " crashed: " + pl
+		}
+		if f.File == "" {
+			if msgs := p.messages(pkg, out); len(msgs) > 0 {
+				f.File, f.Line = msgs[0].file, msgs[0].line
+			}
+		}
+		return f, true
+	}
+	msgs := p.messages(pkg, out)
+	chosen, own := -1, false
+	for i, m := range msgs {
+		if p.opt.IsLogCall == nil || m.file == "" || !p.opt.IsLogCall(m.file, m.line) {
+			chosen, own = i, true
+			break
+		}
+	}
+	if chosen < 0 && len(msgs) > 0 {
+		chosen = 0 // only log lines: still the best clue there is
+	}
+	f.Message = tc.name + " failed"
+	if chosen >= 0 {
+		m := msgs[chosen]
+		f.File, f.Line = m.file, m.line
+		if m.text != "" {
+			f.Message += ": " + m.text
+		}
+	}
+	return f, own
+}
+
+func (p *testParser) packageFinding(pkg *testPackage) model.Finding {
+	var all strings.Builder
+	all.WriteString(pkg.out.String())
+	for _, tc := range pkg.tests {
+		all.WriteString(tc.output())
+	}
+	out := all.String()
+	f := model.Finding{Severity: model.Blocker, Rule: RulePackageFailed, Message: pkg.path + " failed"}
+	if pl := panicLine(out); pl != "" {
+		f.Rule = RuleTestPanic
+		f.Message = pkg.path + " crashed: " + pl
+		f.File, f.Line = p.moduleFrame(out)
+		return f
+	}
+	f.Message += detail(nil, pkg.out.String())
+	return f
+}
+
+// detail returns ": <first informative line>" of build output or package
+// output, skipping the lines go test frames every package with.
+func detail(build *strings.Builder, pkgOut string) string {
+	var s string
+	if build != nil {
+		s = build.String()
+	}
+	for _, l := range strings.Split(s+"\n"+pkgOut, "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" || l == "FAIL" || l == "PASS" || strings.HasPrefix(l, "# ") ||
+			strings.HasPrefix(l, "FAIL\t") || strings.HasPrefix(l, "ok  \t") {
+			continue
+		}
+		return ": " + l
+	}
+	return ""
+}
+
+func summaryLines(out string) string {
+	var b strings.Builder
+	for _, l := range strings.SplitAfter(out, "\n") {
+		if strings.HasPrefix(l, "ok  \t") || strings.HasPrefix(l, "?   \t") || strings.HasPrefix(l, "FAIL\t") {
+			b.WriteString(l)
+		}
+	}
+	return b.String()
+}
+
+// basePackage strips the " [pkg.test]" variant suffix from a package id.
+func basePackage(id string) string {
+	if i := strings.Index(id, " ["); i >= 0 {
+		return id[:i]
+	}
+	return id
+}
+
+// handOnPanics moves a panic printed under a test with failed subtests to
+// the last failed subtest without subtests of its own: the one that was
+// running when the panic stopped the binary.
+func handOnPanics(pkg *testPackage) {
+	for _, tc := range pkg.tests {
+		if tc.failed == 0 {
+			continue
+		}
+		out := tc.out.String()
+		i := panicStart(out)
+		if i < 0 {
+			continue
+		}
+		var last *testCase
+		for _, d := range pkg.tests {
+			if d.action == "fail" && d.children == 0 && strings.HasPrefix(d.name, tc.name+"/") {
+				last = d
+			}
+		}
+		if last == nil {
+			continue
+		}
+		last.adopted += out[i:]
+		tc.handedOn = true
+	}
+}
+
+// panicStart returns the offset of the first line that starts a panic or
+// a fatal runtime error, or -1.
+func panicStart(out string) int {
+	for off := 0; off < len(out); {
+		l := out[off:]
+		if strings.HasPrefix(l, "panic: ") || strings.HasPrefix(l, "fatal error: ") {
+			return off
+		}
+		i := strings.IndexByte(l, '\n')
+		if i < 0 {
+			break
+		}
+		off += i + 1
+	}
+	return -1
+}
+
+// panicLine returns the first line that starts a panic or a fatal runtime
+// error, or "".
+func panicLine(out string) string {
+	i := panicStart(out)
+	if i < 0 {
+		return ""
+	}
+	l, _, _ := strings.Cut(out[i:], "\n")
+	return strings.TrimSpace(l)
+}
+
+// testMessage is one "file_test.go:12: message" line from a test, with
+// the indented lines that continue it.
+type testMessage struct {
+	file string // repo-relative; "" when the package directory is unknown
+	line int    // 0 when file is unknown
+	text string // first non-empty line of the message
+}
+
+var messageLine = regexp.MustCompile(`^( +)(\S+\.go):(\d+): ?(.*)$`)
+
+// messages reads the t.Log/t.Error lines of one test's output. The testing
+// package prints the file's base name only, so it is joined to the
+// package's directory.
+func (p *testParser) messages(pkg *testPackage, out string) []testMessage {
+	dir := p.opt.PackageDir(pkg.path)
+	var msgs []testMessage
+	indent := -1 // indentation of the message being continued
+	for _, l := range strings.Split(out, "\n") {
+		l = strings.TrimRight(l, "\r")
+		if m := messageLine.FindStringSubmatch(l); m != nil {
+			n, err := strconv.Atoi(m[3])
+			if err == nil && n > 0 {
+				msg := testMessage{text: strings.TrimSpace(m[4])}
+				switch {
+				case filepath.IsAbs(m[2]): // go test -fullpath
+					msg.file, msg.line = p.opt.RelFile(m[2]), n
+				case dir != "":
+					msg.file, msg.line = p.opt.RelFile(filepath.Join(dir, m[2])), n
+				}
+				msgs = append(msgs, msg)
+				indent = len(m[1])
+				continue
+			}
+		}
+		lead := len(l) - len(strings.TrimLeft(l, " "))
+		if indent >= 0 && lead > indent && strings.TrimSpace(l) != "" {
+			if last := &msgs[len(msgs)-1]; last.text == "" {
+				last.text = strings.TrimSpace(l)
+			}
+			continue
+		}
+		indent = -1
+	}
+	return msgs
+}
+
+var frameLine = regexp.MustCompile(`^\t(\S.*\.go):(\d+)(?: \+0x[0-9a-f]+)?$`)
+
+// moduleFrame returns the first stack frame in a panic trace that lies in
+// the module: where the code under test (or the test) went wrong, below the
+// runtime and testing frames.
+func (p *testParser) moduleFrame(out string) (string, int) {
+	for _, l := range strings.Split(out, "\n") {
+		m := frameLine.FindStringSubmatch(strings.TrimRight(l, "\r"))
+		if m == nil {
+			continue
+		}
+		n, err := strconv.Atoi(m[2])
+		if err != nil || n <= 0 || !p.inModule(m[1]) {
+			continue
+		}
+		return p.opt.RelFile(m[1]), n
+	}
+	return "", 0
+}
+
+func (p *testParser) inModule(file string) bool {
+	mod := p.opt.Module
+	if filepath.IsAbs(file) {
+		return mod.Dir != "" && strings.HasPrefix(filepath.Clean(file), filepath.Clean(mod.Dir)+string(filepath.Separator))
+	}
+	// -trimpath frames are module-path-relative.
+	return mod.Path != "" && strings.HasPrefix(file, mod.Path+"/")
+}

@@ -1,0 +1,266 @@
+package golang
+
+import (
+	"bytes"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/preflight-dev/preflight/model"
+)
+
+type counts struct{ Passed, Failed, Skipped, BuildFailures int }
+
+func countsOf(r TestReport) counts {
+	return counts{r.Passed, r.Failed, r.Skipped, r.BuildFailures}
+}
+
+// fixtureLogCalls checks log calls against the fixture sources in this
+// repository; the captured paths are relative to the fixture directory.
+func fixtureLogCalls(fixture string) func(string, int) bool {
+	return logCallChecker(filepath.Join("testdata", fixture))
+}
+
+var testsFixtureFindings = []loc{
+	{model.Blocker, "test-failed", "calc/calc_test.go", 14, 0, "TestSub failed: Sub(5, 3) = 8, want 2"},
+	{model.Blocker, "test-failed", "calc/calc_test.go", 34, 0, "TestMul/negative failed: Mul(-2, 3) = -6, want -5"},
+}
+
+func TestParseTestJSONCaptured(t *testing.T) {
+	tests := []struct {
+		capture  string
+		counts   counts
+		findings []loc
+	}{
+		{"tests.test", counts{Passed: 5, Failed: 2, Skipped: 1}, testsFixtureFindings},
+		// Replayed from the test cache: the same events, the same counts.
+		{"tests.test-cached", counts{Passed: 5, Failed: 2, Skipped: 1}, testsFixtureFindings},
+		{"clean.test", counts{Passed: 1}, []loc{}},
+		{"broken.test", counts{Passed: 1, BuildFailures: 3}, []loc{
+			{model.Blocker, "build-failed", "bad/bad.go", 5, 13, "undefined: two"},
+			{model.Blocker, "build-failed", "bad/bad.go", 9, 9, "cannot use 42 (untyped int constant) as string value in return statement"},
+			{model.Blocker, "build-failed", "testonly/testonly_test.go", 6, 20, "cannot use Triple(2) (value of type int) as string value in variable declaration"},
+		}},
+		// Before Go 1.24 the build errors came as text on stderr.
+		{"broken.test-text", counts{Passed: 1, BuildFailures: 3}, []loc{
+			{model.Blocker, "build-failed", "bad/bad.go", 5, 13, "undefined: two"},
+			{model.Blocker, "build-failed", "bad/bad.go", 9, 9, "cannot use 42 (untyped int constant) as string value in return statement"},
+			{model.Blocker, "build-failed", "testonly/testonly_test.go", 6, 20, "cannot use Triple(2) (value of type int) as string value in variable declaration"},
+		}},
+		// A panic is located where it happened, the first frame in the
+		// module; a subtest's panic is blamed on the subtest alone.
+		{"crash.test", counts{Passed: 2, Failed: 2}, []loc{
+			{model.Blocker, "test-panic", "crash.go", 4, 0, "TestOutOfRange panicked: runtime error: index out of range [3] with length 1 [recovered, repanicked]"},
+			{model.Blocker, "test-panic", "nested/nested.go", 7, 0, "TestLookup/absent panicked: missing key b [recovered, repanicked]"},
+		}},
+		{"hang.test", counts{Passed: 1, Failed: 1}, []loc{
+			{model.Blocker, "test-timeout", "hang_test.go", 11, 0, "TestForever did not finish: test timed out after 2s"},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.capture, func(t *testing.T) {
+			c := loadCaptured(t, tt.capture)
+			rep, err := ParseTestJSON(bytes.NewReader(c.stdout), TestOptions{
+				Module:    c.mod,
+				Stderr:    c.stderr,
+				IsLogCall: fixtureLogCalls(c.run.Fixture),
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := countsOf(rep); got != tt.counts {
+				t.Errorf("counts = %+v, want %+v", got, tt.counts)
+			}
+			got := locs(rep.Findings)
+			sortLocs(got)
+			if !reflect.DeepEqual(got, tt.findings) {
+				t.Errorf("findings:\n got %+v\nwant %+v", got, tt.findings)
+			}
+			if len(rep.Unparsed) > 0 {
+				t.Errorf("unparsed: %q", rep.Unparsed)
+			}
+			if (c.run.ExitCode != 0) != (len(tt.findings) > 0) {
+				t.Errorf("captured exit code %d does not match the findings expected", c.run.ExitCode)
+			}
+		})
+	}
+}
+
+func sortLocs(ls []loc) {
+	fs := make([]model.Finding, len(ls))
+	for i, l := range ls {
+		fs[i] = model.Finding{Severity: l.Severity, Rule: l.Rule, File: l.File, Line: l.Line, Column: l.Column, Message: l.Message}
+	}
+	sortFindings(fs)
+	copy(ls, locs(fs))
+}
+
+func TestParseTestJSONWithoutSourceTakesFirstMessage(t *testing.T) {
+	// Without a look at the source, a t.Log line before the failure is
+	// indistinguishable from it.
+	c := loadCaptured(t, "tests.test")
+	rep, err := ParseTestJSON(bytes.NewReader(c.stdout), TestOptions{Module: c.mod})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sub *model.Finding
+	for i := range rep.Findings {
+		if strings.HasPrefix(rep.Findings[i].Message, "TestSub ") {
+			sub = &rep.Findings[i]
+		}
+	}
+	if sub == nil || sub.Line != 12 || sub.Message != "TestSub failed: checking subtraction" {
+		t.Fatalf("TestSub finding = %+v", sub)
+	}
+}
+
+func TestParseTestJSONEvidenceText(t *testing.T) {
+	tests := []struct {
+		capture string
+		want    []string
+	}{
+		{"crash.test", []string{"panic: runtime error: index out of range [3] with length 1", "crash_test.go:12", "panic: missing key b"}},
+		{"hang.test", []string{"panic: test timed out after 2s", "running tests:", "TestForever"}},
+		{"tests.test", []string{"--- FAIL: TestSub", "calc_test.go:34: Mul(-2, 3) = -6, want -5", "FAIL\texample.com/fixture/tests/calc"}},
+		{"broken.test", []string{"bad/bad.go:5:13: undefined: two", "[build failed]"}},
+		{"clean.test", []string{"ok  \texample.com/fixture/clean"}},
+	}
+	for _, tt := range tests {
+		c := loadCaptured(t, tt.capture)
+		rep, err := ParseTestJSON(bytes.NewReader(c.stdout), TestOptions{Module: c.mod, Stderr: c.stderr})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(rep.Text, w) {
+				t.Errorf("%s: evidence text lacks %q:\n%s", tt.capture, w, rep.Text)
+			}
+		}
+	}
+}
+
+func TestParseTestJSONUnreadable(t *testing.T) {
+	good := loadCaptured(t, "tests.test")
+	tests := []struct {
+		name    string
+		in      string
+		wantErr bool
+	}{
+		{"not JSON at all", "FAIL\texample.com/x\t0.01s\nsomething went wrong\n", true},
+		{"many stray lines", string(good.stdout) + strings.Repeat("garbage\n", maxUnparsedLines+1), true},
+		{"a few stray lines are tolerated", string(good.stdout) + "garbage\n", false},
+		{"empty output is not an error by itself", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep, err := ParseTestJSON(strings.NewReader(tt.in), TestOptions{Module: good.mod})
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("err = %v, want error %v", err, tt.wantErr)
+			}
+			if !tt.wantErr && tt.in != "" && rep.Failed != 2 {
+				t.Errorf("failed = %d, want the 2 of the fixture", rep.Failed)
+			}
+		})
+	}
+}
+
+func TestParseTestJSONParentOwnFailure(t *testing.T) {
+	// A parent that fails on its own besides a failing subtest is reported
+	// too; one that only logs is not. The events follow test2json's shape.
+	events := `{"Action":"run","Package":"example.com/m","Test":"TestP"}
+{"Action":"output","Package":"example.com/m","Test":"TestP","Output":"    p_test.go:5: setting up\n"}
+{"Action":"run","Package":"example.com/m","Test":"TestP/child"}
+{"Action":"output","Package":"example.com/m","Test":"TestP/child","Output":"        p_test.go:8: \n"}
+{"Action":"output","Package":"example.com/m","Test":"TestP/child","Output":"            got 1\n"}
+{"Action":"fail","Package":"example.com/m","Test":"TestP/child"}
+{"Action":"output","Package":"example.com/m","Test":"TestP","Output":"    p_test.go:11: parent check failed\n"}
+{"Action":"fail","Package":"example.com/m","Test":"TestP"}
+{"Action":"run","Package":"example.com/m","Test":"TestQ"}
+{"Action":"output","Package":"example.com/m","Test":"TestQ","Output":"    p_test.go:20: setting up\n"}
+{"Action":"run","Package":"example.com/m","Test":"TestQ/child"}
+{"Action":"output","Package":"example.com/m","Test":"TestQ/child","Output":"        p_test.go:22: boom\n"}
+{"Action":"fail","Package":"example.com/m","Test":"TestQ/child"}
+{"Action":"fail","Package":"example.com/m","Test":"TestQ"}
+{"Action":"fail","Package":"example.com/m"}
+`
+	logs := map[int]bool{5: true, 20: true}
+	rep, err := ParseTestJSON(strings.NewReader(events), TestOptions{
+		Module:    Module{Root: "/r", Dir: "/r", Path: "example.com/m"},
+		IsLogCall: func(file string, line int) bool { return file == "p_test.go" && logs[line] },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []loc{
+		{model.Blocker, "test-failed", "p_test.go", 8, 0, "TestP/child failed: got 1"},
+		{model.Blocker, "test-failed", "p_test.go", 11, 0, "TestP failed: parent check failed"},
+		{model.Blocker, "test-failed", "p_test.go", 22, 0, "TestQ/child failed: boom"},
+	}
+	got := locs(rep.Findings)
+	sortLocs(got)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("\n got %+v\nwant %+v", got, want)
+	}
+	if rep.Failed != 3 {
+		t.Errorf("failed = %d, want 3", rep.Failed)
+	}
+}
+
+func TestParseTestJSONPackageFailureWithoutTest(t *testing.T) {
+	// TestMain exiting non-zero fails the package with no failing test:
+	// still a finding, never a silent "0 failed".
+	events := `{"Action":"start","Package":"example.com/m"}
+{"Action":"output","Package":"example.com/m","Output":"setup: database unreachable\n"}
+{"Action":"output","Package":"example.com/m","Output":"FAIL\texample.com/m\t0.01s\n"}
+{"Action":"fail","Package":"example.com/m","Elapsed":0.01}
+`
+	rep, err := ParseTestJSON(strings.NewReader(events), TestOptions{Module: Module{Root: "/r", Dir: "/r", Path: "example.com/m"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []loc{{model.Blocker, "package-failed", "", 0, 0, "example.com/m failed: setup: database unreachable"}}
+	if got := locs(rep.Findings); !reflect.DeepEqual(got, want) {
+		t.Errorf("\n got %+v\nwant %+v", got, want)
+	}
+}
+
+func FuzzParseTestJSON(f *testing.F) {
+	for _, name := range []string{"tests.test", "broken.test", "broken.test-text", "crash.test", "hang.test"} {
+		c := loadCaptured(f, name)
+		f.Add(c.stdout, c.stderr)
+	}
+	mod := Module{Root: "/work/main/collectors/golang/testdata/crash", Dir: "/work/main/collectors/golang/testdata/crash", Path: "example.com/fixture/crash"}
+	f.Fuzz(func(t *testing.T, stdout, stderr []byte) {
+		rep, err := ParseTestJSON(bytes.NewReader(stdout), TestOptions{Module: mod, Stderr: stderr})
+		if err != nil {
+			return
+		}
+		if rep.Passed < 0 || rep.Failed < 0 || rep.Skipped < 0 || rep.BuildFailures < 0 {
+			t.Fatalf("negative count: %+v", countsOf(rep))
+		}
+		if rep.Events > bytes.Count(stdout, []byte("\n"))+1 {
+			t.Fatalf("%d events from %d lines", rep.Events, bytes.Count(stdout, []byte("\n"))+1)
+		}
+		for _, fd := range rep.Findings {
+			checkFinding(t, fd)
+			if fd.Severity != model.Blocker {
+				t.Errorf("test finding is not a blocker: %+v", fd)
+			}
+		}
+		if rep.Failed > len(rep.Findings) {
+			t.Fatalf("%d failed tests but %d findings", rep.Failed, len(rep.Findings))
+		}
+	})
+}
+
+func BenchmarkParseTestJSON(b *testing.B) {
+	c := loadCaptured(b, "crash.test")
+	opt := TestOptions{Module: c.mod, Stderr: c.stderr}
+	b.SetBytes(int64(len(c.stdout)))
+	for b.Loop() {
+		if _, err := ParseTestJSON(bytes.NewReader(c.stdout), opt); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
