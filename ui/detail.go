@@ -1,0 +1,278 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/preflight-dev/preflight/model"
+)
+
+// outputLines caps how much of a tool's output excerpt the pane lists.
+const outputLines = 40
+
+// maxText caps one message or field shown in the pane.
+const maxText = 8 << 10
+
+// detailPane is the detail of the selected node cut to h lines from the
+// scroll offset, with a mark where lines are hidden.
+func (m Model) detailPane(w, h int) []string {
+	all := m.detailLines(w-1, h)
+	for i := range all {
+		all[i] = " " + all[i]
+	}
+	return m.scroll(all, m.detailOffset, h, " ")
+}
+
+func (m Model) detailLines(w, h int) []string {
+	n := m.current()
+	if n == nil {
+		return nil
+	}
+	switch n.kind {
+	case domainNode:
+		return m.domainDetail(n, w)
+	case collectorNode:
+		return m.collectorDetail(n.collector, w)
+	default:
+		return m.findingDetail(n, w, h)
+	}
+}
+
+// field renders "label   value", wrapping the value under itself.
+func (m Model) field(label, value string, w int) []string {
+	const labelW = 10
+	pad := strings.Repeat(" ", labelW)
+	var out []string
+	for i, l := range wrap(capText(value, maxText), max(10, w-labelW)) {
+		if i == 0 {
+			out = append(out, m.styles.label.Render(fmt.Sprintf("%-*s", labelW, label))+l)
+		} else {
+			out = append(out, pad+l)
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, m.styles.label.Render(label))
+	}
+	return out
+}
+
+func (m Model) findingDetail(n *node, w, h int) []string {
+	s := m.styles
+	f := n.finding
+	head := s.sev(f.Severity).Render(f.Severity.String()) + "  " + s.bold.Render(sanitize(f.Rule))
+	if loc := f.Location(); loc != "" {
+		head += "  " + sanitize(loc)
+	}
+	lines := []string{head}
+	lines = append(lines, wrap(sanitize(capText(f.Message, maxText)), w)...)
+	// On a short pane fewer lines of context keep the marked line in
+	// view; room is left for the caret under it and the scroll mark.
+	radius := max(1, min(sourceRadius, (h-len(lines)-3)/2))
+	if h-len(lines) > 2*sourceRadius+4 {
+		lines = append(lines, "") // room to breathe on a tall pane
+	}
+	lines = append(lines, m.sourceLines(f, w, radius)...)
+	lines = append(lines, "")
+	lines = append(lines, m.evidence(n.collector, w, false)...)
+	return lines
+}
+
+// sourceLines shows the lines around a finding with its line marked, and a
+// caret under its column.
+func (m Model) sourceLines(f model.Finding, w, radius int) []string {
+	s := m.styles
+	if f.File == "" {
+		return []string{s.dim.Render("no file: this finding is about the project as a whole")}
+	}
+	src := m.src
+	if src.key != sourceKey(f) || (!src.loaded && len(src.lines) == 0) {
+		return []string{s.dim.Render("reading " + sanitize(f.File) + "…")}
+	}
+	var out []string
+	if len(src.lines) > 0 {
+		numW := len(itoa(src.lines[len(src.lines)-1].n))
+		for _, l := range src.lines {
+			if f.Line > 0 && (l.n < f.Line-radius || l.n > f.Line+radius) {
+				continue
+			}
+			text := expandTabs(l.text)
+			num := fmt.Sprintf("%*d", numW, l.n)
+			if l.n == f.Line {
+				out = append(out, clip(s.mark.Render("▶ "+num+" │ ")+s.bold.Render(text), w))
+				if f.Column > 0 {
+					col := ansi.StringWidth(expandTabs(prefixRunes(l.text, f.Column-1)))
+					if col < w-numW-5 {
+						out = append(out, s.mark.Render(strings.Repeat(" ", numW+2)+" │ "+strings.Repeat(" ", col)+"^"))
+					}
+				}
+			} else {
+				out = append(out, clip(s.dim.Render("  "+num+" │ ")+text, w))
+			}
+		}
+	}
+	if src.err != nil {
+		out = append(out, wrap(s.unknown.Render("cannot show "+sanitize(f.File)+": "+sanitize(src.err.Error())), w)...)
+	}
+	return out
+}
+
+// prefixRunes is the first n runes of s (tool columns count characters).
+func prefixRunes(s string, n int) string {
+	i := 0
+	for pos := range s {
+		if i == n {
+			return s[:pos]
+		}
+		i++
+	}
+	return s
+}
+
+// evidence is what backs a collector's result: the run that produced it.
+// full adds what only the collector's own pane needs.
+func (m Model) evidence(c model.CollectorState, w int, full bool) []string {
+	s := m.styles
+	now := m.now()
+	var lines []string
+	add := func(label, value string) {
+		if value != "" {
+			lines = append(lines, m.field(label, value, w)...)
+		}
+	}
+	if !full {
+		lines = append(lines, s.bold.Render("evidence")+s.dim.Render(" from ")+sanitize(c.Collector))
+	}
+
+	status := string(c.Status)
+	if c.Running && c.FinishedAt.IsZero() {
+		status = "running, no result yet"
+		if !c.StartedAt.IsZero() {
+			status += " (started " + ago(now, c.StartedAt) + ")"
+		}
+	} else if c.Running {
+		status += " · rerunning now"
+	}
+	if c.Stale && !c.Running {
+		status += " · stale: inputs changed since"
+	}
+	if m.snap.FromCache && c.Stale {
+		status += " (cached)"
+	}
+	add("status", status)
+	add("command", sanitize(c.Command))
+	if c.Command != "" && !c.FinishedAt.IsZero() {
+		exit := itoa(c.ExitCode)
+		if c.ExitCode < 0 {
+			exit = "none: the tool did not exit by itself"
+		}
+		add("exit", exit)
+	}
+	add("duration", duration(c.Duration))
+	if !c.FinishedAt.IsZero() {
+		add("finished", clock(now, c.FinishedAt)+" ("+ago(now, c.FinishedAt)+")")
+	}
+	add("trigger", sanitize(c.Trigger))
+	if c.Status != model.StatusOK {
+		add("error", sanitize(c.Error))
+		add("hint", sanitize(c.Hint))
+	}
+	if !full {
+		return lines
+	}
+	if len(c.Facts) > 0 {
+		names := make([]string, 0, len(c.Facts))
+		for k := range c.Facts {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		var facts []string
+		for _, k := range names {
+			facts = append(facts, sanitize(k)+" "+number(c.Facts[k]))
+		}
+		add("facts", strings.Join(facts, " · "))
+	}
+	if out := strings.TrimRight(sanitize(c.Output), "\n "); out != "" {
+		lines = append(lines, "", s.bold.Render("output"))
+		outLines := strings.Split(out, "\n")
+		if len(outLines) > outputLines {
+			outLines = append(outLines[:outputLines:outputLines], fmt.Sprintf("… %d more lines", len(outLines)-outputLines))
+		}
+		for _, l := range outLines {
+			lines = append(lines, clip(s.dim.Render("│ ")+l, w))
+		}
+	}
+	return lines
+}
+
+func (m Model) collectorDetail(c model.CollectorState, w int) []string {
+	s := m.styles
+	head := m.statusIcon(c) + " " + s.bold.Render(sanitize(c.Collector)) + s.dim.Render("  "+sanitize(model.LookupDomain(c.Domain).Name))
+	lines := []string{head}
+	if c.Status == model.StatusOK && !(c.Running && c.FinishedAt.IsZero()) {
+		counts := map[model.Severity]int{}
+		for _, f := range c.Findings {
+			counts[f.Severity]++
+		}
+		summary := "no findings"
+		if parts := m.severityCounts(counts); len(parts) > 0 {
+			summary = strings.Join(parts, s.dim.Render(" · "))
+		}
+		score, _ := model.CollectorScore(c)
+		lines = append(lines, m.field("findings", summary, w)...)
+		lines = append(lines, m.field("score", number(score), w)...)
+	}
+	return append(lines, m.evidence(c, w, true)...)
+}
+
+func (m Model) domainDetail(n *node, w int) []string {
+	s := m.styles
+	d := n.domain
+
+	// The score is explained in full, first: each scored collector's
+	// score, every deduction that took points off, and what could not be
+	// scored.
+	var scored, unscored []string
+	for _, id := range n.children {
+		c := m.tree.nodes[id].collector
+		switch {
+		case c.Status == model.StatusSkipped:
+			unscored = append(unscored, sanitize(c.Collector)+" (skipped)")
+		case !c.HasEvidence():
+			why := string(c.Status)
+			if c.Running && c.FinishedAt.IsZero() {
+				why = "running"
+			}
+			unscored = append(unscored, sanitize(c.Collector)+" ("+why+")")
+		default:
+			sc, _ := model.CollectorScore(c)
+			scored = append(scored, sanitize(c.Collector)+" "+number(sc))
+		}
+	}
+	head := s.bold.Render(sanitize(d.Name)) + s.dim.Render("  score ")
+	if d.Score != nil {
+		head += s.bold.Render(number(*d.Score)) + s.dim.Render(" = mean of ") + strings.Join(scored, s.dim.Render(" · "))
+	} else {
+		head += s.bold.Render("—") + s.dim.Render(" no collector here produced evidence")
+	}
+	lines := wrap(head, w)
+	lines = append(lines, s.bold.Render("deductions"))
+	if len(d.Deductions) == 0 {
+		lines = append(lines, s.dim.Render("  none"))
+	}
+	for _, ded := range d.Deductions {
+		lines = append(lines, wrap("  "+sanitize(ded.String()), w)...)
+	}
+	if len(unscored) > 0 {
+		lines = append(lines, s.bold.Render("not scored")+s.dim.Render(" (lowers coverage)"))
+		lines = append(lines, wrap("  "+strings.Join(unscored, ", "), w)...)
+	}
+	lines = append(lines, m.field("evidence", fmt.Sprintf("%d of %d collectors fresh", d.Evidence, d.Collectors), w)...)
+	var counts []string
+	for _, sev := range model.Severities {
+		counts = append(counts, fmt.Sprintf("%d %s", d.Counts[sev.String()], sev))
+	}
+	lines = append(lines, m.field("counts", strings.Join(counts, " · "), w)...)
+	return lines
+}

@@ -1,0 +1,150 @@
+package ui
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/editor"
+	"github.com/preflight-dev/preflight/model"
+)
+
+// sourceRadius is how many lines around a finding the detail pane shows.
+const sourceRadius = 3
+
+// maxSourceLine caps one line read for display; a minified bundle can have
+// a single line of megabytes.
+const maxSourceLine = 1024
+
+type sourceLine struct {
+	n    int
+	text string
+}
+
+// sourceMsg carries the lines around a finding, read off the UI goroutine.
+// seq ties it to the request so a slow read for a finding the cursor has
+// already left is dropped.
+type sourceMsg struct {
+	seq   int
+	key   string
+	lines []sourceLine
+	err   error
+}
+
+// sourceState is what the detail pane knows about the current finding's
+// source.
+type sourceState struct {
+	key    string
+	lines  []sourceLine
+	err    error
+	loaded bool
+}
+
+func sourceKey(f model.Finding) string {
+	return f.File + ":" + strconv.Itoa(f.Line)
+}
+
+// findingPath is where a finding's file is on disk.
+func findingPath(root string, f model.Finding) string {
+	p := filepath.FromSlash(f.File)
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(root, p)
+}
+
+func loadSource(seq int, root string, f model.Finding) tea.Cmd {
+	key := sourceKey(f)
+	path := findingPath(root, f)
+	line := f.Line
+	return func() tea.Msg {
+		lines, err := readAround(path, line, sourceRadius)
+		return sourceMsg{seq: seq, key: key, lines: lines, err: err}
+	}
+}
+
+// readAround returns the lines within radius of line (1-based). A finding
+// without a line gets the top of the file.
+func readAround(path string, line, radius int) ([]sourceLine, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if line <= 0 {
+		line = radius + 1
+	}
+	first, last := max(1, line-radius), line+radius
+	r := bufio.NewReader(f)
+	var out []sourceLine
+	for n := 1; n <= last; n++ {
+		text, err := readLine(r)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if bytes.IndexByte(text, 0) >= 0 {
+			return nil, errors.New("binary file")
+		}
+		if n >= first {
+			out = append(out, sourceLine{n: n, text: string(text)})
+		}
+	}
+	if len(out) == 0 || out[len(out)-1].n < line {
+		// The file shrank after the run that reported the finding.
+		return out, fmt.Errorf("line %d is past the end of the file; it changed since this run", line)
+	}
+	return out, nil
+}
+
+// readLine reads one line without its newline, keeping at most
+// maxSourceLine bytes of it. io.EOF means there was no line at all.
+func readLine(r *bufio.Reader) ([]byte, error) {
+	var buf []byte
+	for {
+		chunk, isPrefix, err := r.ReadLine()
+		if err != nil {
+			if errors.Is(err, io.EOF) && buf != nil {
+				return buf, nil
+			}
+			return nil, err
+		}
+		if len(buf) < maxSourceLine {
+			buf = append(buf, chunk[:min(len(chunk), maxSourceLine-len(buf))]...)
+		}
+		if buf == nil {
+			buf = []byte{}
+		}
+		if !isPrefix {
+			return buf, nil
+		}
+	}
+}
+
+// editorDoneMsg reports that the editor exited (or could not start).
+type editorDoneMsg struct{ err error }
+
+// openEditor suspends the cockpit and runs $EDITOR on the finding's file at
+// its line and column.
+func openEditor(root string, f model.Finding) tea.Cmd {
+	path := findingPath(root, f)
+	return func() tea.Msg {
+		opt := editor.LineNumber(f.Line)
+		if f.Column > 0 {
+			opt = editor.AtPosition(f.Line, f.Column)
+		}
+		c, err := editor.Command("preflight", path, opt)
+		if err != nil {
+			return editorDoneMsg{err: err}
+		}
+		return tea.ExecProcess(c, func(err error) tea.Msg { return editorDoneMsg{err: err} })()
+	}
+}

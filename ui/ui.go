@@ -1,0 +1,528 @@
+// Package ui is the cockpit: a Bubble Tea program that shows the latest
+// model.Snapshot as a tree of domains, collectors and findings with the
+// evidence behind each, and asks the engine for reruns. It never runs a
+// collector itself; everything slow (reading source, waiting for snapshots,
+// the editor, rerun requests) happens in tea.Cmds.
+package ui
+
+import (
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/preflight-dev/preflight/model"
+)
+
+// Options is what the cockpit needs from the rest of preflight.
+type Options struct {
+	Root    string                // absolute repo root, shown in the header
+	Initial model.Snapshot        // may come from cache (Snapshot.FromCache, collectors Stale)
+	Updates <-chan model.Snapshot // newer snapshots; closed when the engine stops
+	Rerun   func(ids []string)    // non-blocking; nil/empty ids = rerun all
+	Now     func() time.Time      // nil = time.Now; tests pass a fixed clock
+}
+
+// Model is the cockpit's whole state. It implements tea.Model.
+type Model struct {
+	root    string
+	home    string
+	updates <-chan model.Snapshot
+	rerun   func([]string)
+	now     func() time.Time
+
+	snap   model.Snapshot
+	assess model.Assessment
+	tree   tree
+	rows   []*node
+	folds  map[string]bool // explicit fold choices; absent = default
+
+	cursor   int
+	cursorID string
+	offset   int // first visible tree row
+
+	width, height int
+	hideDetail    bool
+	showHelp      bool
+	helpOffset    int
+	detailOffset  int
+
+	src        sourceState
+	srcSeq     int
+	initSource tea.Cmd // the first source read, prepared by New for Init
+
+	spinner  spinner.Model
+	spinning bool
+
+	styles        styles
+	keys          keyMap
+	help          help.Model
+	status        string
+	engineStopped bool
+}
+
+// snapshotMsg delivers a snapshot read from Options.Updates.
+type snapshotMsg struct{ snap model.Snapshot }
+
+// updatesClosedMsg says the engine stopped sending snapshots.
+type updatesClosedMsg struct{}
+
+// rerunSentMsg confirms a rerun request was handed to the engine.
+type rerunSentMsg struct{ ids []string }
+
+// New builds the cockpit on the initial snapshot.
+func New(o Options) Model {
+	m := Model{
+		root:    o.Root,
+		updates: o.Updates,
+		rerun:   o.Rerun,
+		now:     o.Now,
+		folds:   map[string]bool{},
+		keys:    defaultKeys(),
+		help:    help.New(),
+		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+	}
+	if m.now == nil {
+		m.now = time.Now
+	}
+	m.home, _ = os.UserHomeDir()
+	// https://no-color.org: any non-empty NO_COLOR turns colour off.
+	m.setColor(os.Getenv("NO_COLOR") == "")
+	m.setSnapshot(o.Initial)
+	m.spinning = anyRunning(o.Initial)
+	m.initSource = m.sourceCmd()
+	return m
+}
+
+// Init starts listening for snapshots and animating running collectors.
+func (m Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{m.waitForSnapshot(), m.initSource}
+	if m.spinning {
+		cmds = append(cmds, m.spinner.Tick)
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m Model) waitForSnapshot() tea.Cmd {
+	if m.updates == nil {
+		return nil
+	}
+	ch := m.updates
+	return func() tea.Msg {
+		s, ok := <-ch
+		if !ok {
+			return updatesClosedMsg{}
+		}
+		return snapshotMsg{snap: s}
+	}
+}
+
+// Update handles one message.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.help.SetWidth(msg.Width)
+		m.scrollToCursor()
+		m.detailOffset = 0
+		return m, nil
+
+	case tea.KeyPressMsg:
+		return m.handleKey(msg)
+
+	case snapshotMsg:
+		next := m.waitForSnapshot()
+		if msg.snap.Generation < m.snap.Generation {
+			// Results arrive out of order when runs finish close together;
+			// an older picture must never replace a newer one.
+			return m, next
+		}
+		m.setSnapshot(msg.snap)
+		cmds := []tea.Cmd{next, m.sourceCmd()}
+		if anyRunning(m.snap) && !m.spinning {
+			m.spinning = true
+			cmds = append(cmds, m.spinner.Tick)
+		}
+		return m, tea.Batch(cmds...)
+
+	case updatesClosedMsg:
+		m.engineStopped = true
+		return m, nil
+
+	case spinner.TickMsg:
+		if !anyRunning(m.snap) {
+			m.spinning = false
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.spinner, cmd = m.spinner.Update(msg)
+		return m, cmd
+
+	case sourceMsg:
+		if msg.seq == m.srcSeq && msg.key == m.src.key {
+			m.src = sourceState{key: msg.key, lines: msg.lines, err: msg.err, loaded: true}
+		}
+		return m, nil
+
+	case rerunSentMsg:
+		if len(msg.ids) == 0 {
+			m.status = "rerun of every collector requested"
+		} else {
+			m.status = "rerun requested: " + strings.Join(msg.ids, ", ")
+		}
+		return m, nil
+
+	case editorDoneMsg:
+		if msg.err != nil {
+			m.status = "editor: " + msg.err.Error()
+		}
+		// The file was probably edited: show its lines as they are now.
+		return m, m.sourceCmd()
+
+	case tea.EnvMsg:
+		// The program's environment, which tests and embedders may set
+		// apart from the process's own.
+		if msg.Getenv("NO_COLOR") != "" {
+			m.setColor(false)
+		}
+		return m, nil
+
+	case tea.ColorProfileMsg:
+		if msg.Profile <= colorprofile.ASCII {
+			m.setColor(false)
+		}
+		return m, nil
+	}
+	return m, nil
+}
+
+func (m *Model) setColor(on bool) {
+	m.styles = newStyles(on)
+	m.help.Styles = m.styles.helpStyles()
+	m.help.ShortSeparator = "  "
+	m.spinner.Style = m.styles.run
+}
+
+func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	k := m.keys
+	m.status = ""
+	if m.showHelp {
+		switch {
+		case key.Matches(msg, k.Quit):
+			return m, tea.Quit
+		case key.Matches(msg, k.Help, k.Close):
+			m.showHelp = false
+		case key.Matches(msg, k.Down, k.PageDown):
+			m.helpOffset = min(m.helpOffset+1, max(0, len(m.helpContent())-(m.height-m.chrome())))
+		case key.Matches(msg, k.Up, k.PageUp):
+			m.helpOffset = max(0, m.helpOffset-1)
+		}
+		return m, nil
+	}
+	switch {
+	case key.Matches(msg, k.Quit):
+		return m, tea.Quit
+	case key.Matches(msg, k.Help):
+		m.showHelp, m.helpOffset = true, 0
+		return m, nil
+	case key.Matches(msg, k.Up):
+		return m.moveTo(m.cursor - 1)
+	case key.Matches(msg, k.Down):
+		return m.moveTo(m.cursor + 1)
+	case key.Matches(msg, k.Top):
+		return m.moveTo(0)
+	case key.Matches(msg, k.Bottom):
+		return m.moveTo(len(m.rows) - 1)
+	case key.Matches(msg, k.Fold):
+		return m.fold()
+	case key.Matches(msg, k.Unfold):
+		return m.unfold()
+	case key.Matches(msg, k.Details):
+		m.hideDetail = !m.hideDetail
+		m.detailOffset = 0
+		m.scrollToCursor()
+		return m, nil
+	case key.Matches(msg, k.PageDown):
+		l := m.layout()
+		limit := max(0, len(m.detailLines(l.detailW-1, l.detailH))-l.detailH)
+		m.detailOffset = min(m.detailOffset+max(1, l.detailH/2), limit)
+		return m, nil
+	case key.Matches(msg, k.PageUp):
+		m.detailOffset = max(0, m.detailOffset-max(1, m.layout().detailH/2))
+		return m, nil
+	case key.Matches(msg, k.Edit):
+		n := m.current()
+		if n == nil || n.kind != findingNode || n.finding.File == "" {
+			m.status = "nothing to open: select a finding that has a file"
+			return m, nil
+		}
+		return m, openEditor(m.root, n.finding)
+	case key.Matches(msg, k.Rerun):
+		n := m.current()
+		if n == nil {
+			return m, nil
+		}
+		ids := m.tree.collectorIDs(n)
+		if len(ids) == 0 {
+			// An empty list would mean "everything" to the engine.
+			m.status = "nothing to rerun here: every collector is skipped"
+			return m, nil
+		}
+		return m.requestRerun(ids)
+	case key.Matches(msg, k.RerunAll):
+		return m.requestRerun(nil)
+	}
+	return m, nil
+}
+
+func (m Model) requestRerun(ids []string) (tea.Model, tea.Cmd) {
+	if m.rerun == nil {
+		m.status = "reruns are not available"
+		return m, nil
+	}
+	if len(ids) == 0 {
+		ids = nil
+	}
+	fn := m.rerun
+	return m, func() tea.Msg {
+		fn(ids)
+		return rerunSentMsg{ids: ids}
+	}
+}
+
+// current is the node under the cursor, nil when the tree is empty.
+func (m Model) current() *node {
+	if m.cursor < 0 || m.cursor >= len(m.rows) {
+		return nil
+	}
+	return m.rows[m.cursor]
+}
+
+func (m Model) moveTo(i int) (tea.Model, tea.Cmd) {
+	if len(m.rows) == 0 {
+		return m, nil
+	}
+	i = max(0, min(i, len(m.rows)-1))
+	if i == m.cursor {
+		return m, nil
+	}
+	m.cursor = i
+	m.cursorID = m.rows[i].id
+	m.detailOffset = 0
+	m.scrollToCursor()
+	return m, m.sourceCmd()
+}
+
+func (m Model) unfolded(n *node) bool {
+	if len(n.children) == 0 {
+		return false
+	}
+	if v, ok := m.folds[n.id]; ok {
+		return v
+	}
+	// Domains open only when something there blocks shipping, so the
+	// first screen shows what is in the way; collectors open by default.
+	if n.kind == domainNode {
+		return n.blockers > 0
+	}
+	return true
+}
+
+// setFold records an explicit fold choice. The map is copied because older
+// copies of the model share it.
+func (m *Model) setFold(id string, open bool) {
+	folds := make(map[string]bool, len(m.folds)+1)
+	for k, v := range m.folds {
+		folds[k] = v
+	}
+	folds[id] = open
+	m.folds = folds
+}
+
+func (m Model) fold() (tea.Model, tea.Cmd) {
+	n := m.current()
+	if n == nil {
+		return m, nil
+	}
+	if m.unfolded(n) {
+		m.setFold(n.id, false)
+		m.reflow()
+		return m, nil
+	}
+	if n.parent != "" {
+		return m.moveTo(m.indexOf(n.parent))
+	}
+	return m, nil
+}
+
+func (m Model) unfold() (tea.Model, tea.Cmd) {
+	n := m.current()
+	if n == nil || len(n.children) == 0 {
+		return m, nil
+	}
+	if !m.unfolded(n) {
+		m.setFold(n.id, true)
+		m.reflow()
+		return m, nil
+	}
+	return m.moveTo(m.cursor + 1)
+}
+
+// reflow rebuilds the visible rows after a fold change, keeping the cursor
+// on its node.
+func (m *Model) reflow() {
+	m.rows = m.tree.flatten(m.unfolded)
+	if i := m.indexOf(m.cursorID); i >= 0 {
+		m.cursor = i
+	}
+	m.clampCursor()
+	m.scrollToCursor()
+}
+
+func (m Model) indexOf(id string) int {
+	for i, r := range m.rows {
+		if r.id == id {
+			return i
+		}
+	}
+	return -1
+}
+
+func (m *Model) clampCursor() {
+	if len(m.rows) == 0 {
+		m.cursor, m.cursorID = 0, ""
+		return
+	}
+	m.cursor = max(0, min(m.cursor, len(m.rows)-1))
+	m.cursorID = m.rows[m.cursor].id
+}
+
+// setSnapshot shows s, keeping the cursor on the node it was on. When that
+// node is gone the cursor goes to its nearest survivor: the next sibling,
+// else the previous one, else the closest ancestor, else the row now at the
+// same place.
+func (m *Model) setSnapshot(s model.Snapshot) {
+	oldTree, oldRows, oldIdx := m.tree, m.rows, m.cursor
+	m.snap = s
+	m.assess = model.Assess(s)
+	m.tree = buildTree(s, m.assess)
+
+	target := m.cursorID
+	if _, ok := m.tree.nodes[target]; !ok {
+		target = m.survivor(oldTree, oldRows, oldIdx)
+	}
+	if target != "" {
+		m.reveal(target)
+	}
+	m.rows = m.tree.flatten(m.unfolded)
+	if i := m.indexOf(target); target != "" && i >= 0 {
+		m.cursor = i
+	} else {
+		m.cursor = oldIdx
+	}
+	m.clampCursor()
+	m.scrollToCursor()
+}
+
+func (m Model) survivor(old tree, rows []*node, idx int) string {
+	if idx < 0 || idx >= len(rows) {
+		return ""
+	}
+	cur := rows[idx]
+	alive := func(id string) bool { _, ok := m.tree.nodes[id]; return ok }
+	for j := idx + 1; j < len(rows) && rows[j].depth >= cur.depth; j++ {
+		if rows[j].parent == cur.parent && alive(rows[j].id) {
+			return rows[j].id
+		}
+	}
+	for j := idx - 1; j >= 0 && rows[j].depth >= cur.depth; j-- {
+		if rows[j].parent == cur.parent && alive(rows[j].id) {
+			return rows[j].id
+		}
+	}
+	for p := cur.parent; p != ""; {
+		if alive(p) {
+			return p
+		}
+		pn, ok := old.nodes[p]
+		if !ok {
+			break
+		}
+		p = pn.parent
+	}
+	return ""
+}
+
+// reveal unfolds the ancestors of id so the cursor is never hidden inside a
+// domain that folded itself because its blockers went away.
+func (m *Model) reveal(id string) {
+	n, ok := m.tree.nodes[id]
+	if !ok {
+		return
+	}
+	for p := n.parent; p != ""; {
+		pn := m.tree.nodes[p]
+		if !m.unfolded(pn) {
+			m.setFold(p, true)
+		}
+		p = pn.parent
+	}
+}
+
+// scrollToCursor moves the tree's window so the cursor row is visible.
+func (m *Model) scrollToCursor() {
+	h := m.layout().treeH
+	if h <= 0 {
+		return
+	}
+	if m.cursor < m.offset {
+		m.offset = m.cursor
+	}
+	if m.cursor >= m.offset+h {
+		m.offset = m.cursor - h + 1
+	}
+	m.offset = max(0, min(m.offset, len(m.rows)-h))
+}
+
+// sourceCmd starts reading the source around the selected finding. The
+// lines already shown stay until the new ones arrive when it is the same
+// place (the file may have changed, so it is read again); another place
+// starts empty.
+func (m *Model) sourceCmd() tea.Cmd {
+	n := m.current()
+	if n == nil || n.kind != findingNode || n.finding.File == "" {
+		m.src = sourceState{}
+		return nil
+	}
+	key := sourceKey(n.finding)
+	if key != m.src.key {
+		m.src = sourceState{key: key}
+	}
+	m.srcSeq++
+	return loadSource(m.srcSeq, m.root, n.finding)
+}
+
+func anyRunning(s model.Snapshot) bool {
+	for _, c := range s.Collectors {
+		if c.Running {
+			return true
+		}
+	}
+	return false
+}
+
+// coverage is fresh evidence over applicable checks, as counts.
+func (m Model) coverage() (fresh, applicable int) {
+	for _, d := range m.assess.Domains {
+		fresh += d.Evidence
+		applicable += d.Collectors
+	}
+	return fresh, applicable
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
