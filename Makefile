@@ -18,11 +18,12 @@ $(TS_TOOLS)/node_modules/.package-lock.json: $(TS_TOOLS)/package.json $(TS_TOOLS
 	npm ci --prefix $(TS_TOOLS) --no-audit --no-fund --loglevel=error
 
 test: deps
-	PATH="$(TS_BIN):$$PATH" $(GO) test ./...
+	PATH="$(TS_BIN):$$PATH" $(GO) test -count=1 ./...
 
 vet:
 	@test -z "$$(gofmt -l . | grep -v testdata/)" || { gofmt -l . | grep -v testdata/; echo "gofmt needed"; exit 1; }
 	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
 demo: deps
 	PATH="$(TS_BIN):$$PATH" $(GO) run . demo

@@ -168,4 +168,3 @@ func itoaPlural(n int) string {
 	}
 	return strconv.Itoa(n) + " lines"
 }
-
