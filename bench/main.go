@@ -1,0 +1,306 @@
+// Command bench measures preflight on a generated repository: time to the
+// first frame with a warm cache, watcher setup time and memory, latency from
+// a file write to the affected collector starting, and the TypeScript
+// recheck after a one-file edit (watch path vs a full tsc run).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/preflight-dev/preflight/cache"
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/collectors/typescript"
+	"github.com/preflight-dev/preflight/detect"
+	"github.com/preflight-dev/preflight/engine"
+	"github.com/preflight-dev/preflight/ignore"
+	"github.com/preflight-dev/preflight/model"
+	"github.com/preflight-dev/preflight/ui"
+	"github.com/preflight-dev/preflight/watch"
+)
+
+func main() {
+	dir := flag.String("dir", "", "where to generate the tree (required)")
+	dirs := flag.Int("dirs", 5000, "directories in the generated tree")
+	perDir := flag.Int("files", 10, "files per directory")
+	tsModules := flag.Int("ts-modules", 300, "modules in the generated TypeScript project")
+	samples := flag.Int("samples", 40, "file writes for the latency figure")
+	only := flag.String("only", "", "internal: run one measurement in this process (watcher)")
+	flag.Parse()
+	if *dir == "" {
+		fmt.Fprintln(os.Stderr, "bench: -dir is required")
+		os.Exit(2)
+	}
+	if *only == "watcher" {
+		measureWatcher(*dir)
+		return
+	}
+	must(generate(*dir, *dirs, *perDir, *tsModules))
+	fmt.Printf("tree: %d files in %d directories, TypeScript project of %d modules, one Go module\n\n",
+		*dirs**perDir, *dirs, *tsModules)
+
+	// The watcher is measured in a fresh process so its RSS is its own.
+	self, _ := os.Executable()
+	cmd := exec.Command(self, "-dir", *dir, "-only", "watcher")
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	must(cmd.Run())
+
+	measureFirstFrame(*dir)
+	measureLatency(*dir, *samples)
+	measureTypeScript(*dir)
+}
+
+// generate writes dirs directories of perDir small files under docs/, a
+// TypeScript project under app/ and a Go module under svc/.
+func generate(root string, dirs, perDir, tsModules int) error {
+	for d := 0; d < dirs; d++ {
+		dir := filepath.Join(root, "docs", fmt.Sprintf("g%02d", d/100), fmt.Sprintf("d%04d", d))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		for f := 0; f < perDir; f++ {
+			body := fmt.Sprintf("# note %d/%d\n\nGenerated content for the watcher benchmark.\n", d, f)
+			if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("n%02d.md", f)), []byte(body), 0o644); err != nil {
+				return err
+			}
+		}
+	}
+	app := filepath.Join(root, "app")
+	if err := os.MkdirAll(filepath.Join(app, "src"), 0o755); err != nil {
+		return err
+	}
+	tsconfig := `{"compilerOptions": {"target": "es2022", "module": "nodenext", "strict": true, "noEmit": true, "types": []}, "include": ["src"]}`
+	if err := os.WriteFile(filepath.Join(app, "tsconfig.json"), []byte(tsconfig), 0o644); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(app, "package.json"), []byte(`{"type": "module"}`), 0o644); err != nil {
+		return err
+	}
+	for i := 0; i < tsModules; i++ {
+		var b strings.Builder
+		if i > 0 {
+			fmt.Fprintf(&b, "import { make%d } from \"./mod%d.js\";\n", i-1, i-1)
+		}
+		fmt.Fprintf(&b, "export interface Item%d { id: number; name: string; tags: string[] }\n", i)
+		fmt.Fprintf(&b, "export function make%d(id: number): Item%d {\n", i, i)
+		if i > 0 {
+			fmt.Fprintf(&b, "  const prev = make%d(id - 1);\n  return { id, name: prev.name + \"/\" + id, tags: [...prev.tags, String(id)] };\n}\n", i-1)
+		} else {
+			b.WriteString("  return { id, name: String(id), tags: [] };\n}\n")
+		}
+		fmt.Fprintf(&b, "export const total%d: number = 1;\n", i)
+		if err := os.WriteFile(filepath.Join(app, "src", fmt.Sprintf("mod%d.ts", i)), []byte(b.String()), 0o644); err != nil {
+			return err
+		}
+	}
+	svc := filepath.Join(root, "svc")
+	if err := os.MkdirAll(svc, 0o755); err != nil {
+		return err
+	}
+	files := map[string]string{
+		"go.mod":      "module example.com/bench/svc\n\ngo 1.22\n",
+		"svc.go":      "package svc\n\n// Double doubles.\nfunc Double(n int) int { return 2 * n }\n",
+		"svc_test.go": "package svc\n\nimport \"testing\"\n\nfunc TestDouble(t *testing.T) {\n\tif Double(2) != 4 {\n\t\tt.Fatal(\"bad\")\n\t}\n}\n",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(svc, name), []byte(body), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func measureWatcher(root string) {
+	before := rssKB()
+	start := time.Now()
+	m, err := ignore.Load(root)
+	must(err)
+	w, err := watch.New(root, m, watch.Options{})
+	must(err)
+	setup := time.Since(start)
+	st := w.State()
+	after := rssKB()
+	w.Close()
+	fmt.Printf("watcher setup:            %v for %d dirs watched (%d polled), RSS %d MiB (+%d MiB for the watcher)\n",
+		setup.Round(time.Millisecond), st.Dirs, st.Polled, after/1024, (after-before)/1024)
+}
+
+// measureFirstFrame repeats what the cockpit does before its first frame:
+// read ignore rules, detect collectors, load the cache, seed the engine and
+// render.
+func measureFirstFrame(root string) {
+	cacheDir, err := os.MkdirTemp("", "pfbench-cache-")
+	must(err)
+	defer os.RemoveAll(cacheDir)
+	store := cache.At(cacheDir)
+	// Warm the cache with a real one-shot run, as a previous session would.
+	m, err := ignore.Load(root)
+	must(err)
+	cols, err := detect.Scan(root, m)
+	must(err)
+	e := engine.New(root, cols, engine.Options{Mode: collectors.OneShot})
+	e.RunAll("bench")
+	e.Wait()
+	must(store.Save(e.Snapshot()))
+	e.Close()
+
+	var times []time.Duration
+	for i := 0; i < 5; i++ {
+		start := time.Now()
+		m, err := ignore.Load(root)
+		must(err)
+		cols, err := detect.Scan(root, m)
+		must(err)
+		e := engine.New(root, cols, engine.Options{Mode: collectors.Watch})
+		snap, ok, err := store.Load(root)
+		must(err)
+		if !ok {
+			must(fmt.Errorf("cache was not written"))
+		}
+		e.Seed(snap)
+		cockpit := ui.New(ui.Options{Root: root, Initial: e.Snapshot(), Updates: e.Updates()})
+		updated, _ := cockpit.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+		frame := updated.View()
+		times = append(times, time.Since(start))
+		if frame.Content == "" {
+			must(fmt.Errorf("empty first frame"))
+		}
+		e.Close()
+	}
+	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+	fmt.Printf("first frame, warm cache:  %v median of 5 (ignore rules + detection + cache + render)\n", times[2].Round(time.Millisecond))
+}
+
+// measureLatency writes a file and times until the engine starts the
+// affected collector. The collector is a probe that records when it starts,
+// so the figure is preflight's own path (watch, debounce, match, schedule),
+// not a tool's run time.
+func measureLatency(root string, samples int) {
+	m, err := ignore.Load(root)
+	must(err)
+	started := make(chan time.Time, 1)
+	probe := &probeCollector{inputs: []string{"app/src/**/*.ts"}, started: started}
+	e := engine.New(root, []collectors.Collector{probe}, engine.Options{})
+	defer e.Close()
+	w, err := watch.New(root, m, watch.Options{})
+	must(err)
+	defer w.Close()
+	go func() {
+		for ev := range w.Events() {
+			e.Changed(ev.Paths)
+		}
+	}()
+	file := filepath.Join(root, "app", "src", "mod0.ts")
+	orig, err := os.ReadFile(file)
+	must(err)
+	defer os.WriteFile(file, orig, 0o644)
+	var lat []time.Duration
+	for i := 0; i < samples; i++ {
+		at := time.Now()
+		must(os.WriteFile(file, append(orig, []byte("// "+strconv.Itoa(i)+"\n")...), 0o644))
+		select {
+		case t := <-started:
+			lat = append(lat, t.Sub(at))
+		case <-time.After(10 * time.Second):
+			must(fmt.Errorf("no run started within 10s of a write"))
+		}
+		e.Wait()
+		time.Sleep(50 * time.Millisecond)
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	p := func(q float64) time.Duration { return lat[int(q*float64(len(lat)-1))].Round(time.Millisecond) }
+	fmt.Printf("write → collector start:  p50 %v, p95 %v over %d writes (includes the 150ms debounce)\n", p(0.50), p(0.95), len(lat))
+}
+
+type probeCollector struct {
+	inputs  []string
+	started chan time.Time
+}
+
+func (p *probeCollector) ID() string       { return "probe:latency" }
+func (p *probeCollector) Kind() string     { return "probe" }
+func (p *probeCollector) Domain() string   { return "build" }
+func (p *probeCollector) Inputs() []string { return p.inputs }
+func (p *probeCollector) Run(context.Context, collectors.Request) model.Result {
+	select {
+	case p.started <- time.Now():
+	default:
+	}
+	return model.Result{Status: model.StatusOK}
+}
+
+// measureTypeScript edits one file of the generated project and times the
+// recheck through the long-lived checker against a full one-shot tsc run.
+func measureTypeScript(root string) {
+	var tsCol collectors.Collector
+	for _, c := range typescript.Detect(root, []string{"app/tsconfig.json"}) {
+		tsCol = c
+	}
+	if tsCol == nil {
+		must(fmt.Errorf("the generated TypeScript project was not detected"))
+	}
+	defer func() {
+		if c, ok := tsCol.(collectors.Closer); ok {
+			c.Close()
+		}
+	}()
+	file := filepath.Join(root, "app", "src", "mod150.ts")
+	orig, err := os.ReadFile(file)
+	must(err)
+	defer os.WriteFile(file, orig, 0o644)
+	edit := func(i int) {
+		must(os.WriteFile(file, []byte(strings.Replace(string(orig), "total150: number = 1", "total150: number = "+strconv.Itoa(i+2), 1)), 0o644))
+	}
+	runOnce := func(mode collectors.Mode, changed []string) time.Duration {
+		start := time.Now()
+		r := tsCol.Run(context.Background(), collectors.Request{Root: root, Mode: mode, Changed: changed})
+		if r.Status != model.StatusOK {
+			must(fmt.Errorf("typescript %s: %s %s", r.Status, r.Error, r.Hint))
+		}
+		return time.Since(start)
+	}
+	runOnce(collectors.Watch, nil) // start the checker
+	var watchT, fullT []time.Duration
+	for i := 0; i < 5; i++ {
+		edit(i)
+		watchT = append(watchT, runOnce(collectors.Watch, []string{"app/src/mod150.ts"}))
+		edit(i + 10)
+		fullT = append(fullT, runOnce(collectors.OneShot, nil))
+	}
+	med := func(d []time.Duration) time.Duration {
+		sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
+		return d[len(d)/2].Round(time.Millisecond)
+	}
+	fmt.Printf("TypeScript one-file edit: watch path %v vs full tsc --noEmit %v (median of 5)\n", med(watchT), med(fullT))
+}
+
+func rssKB() int {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmRSS:") {
+			n, _ := strconv.Atoi(strings.Fields(line)[1])
+			return n
+		}
+	}
+	return 0
+}
+
+func must(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}

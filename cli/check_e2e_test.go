@@ -1,0 +1,96 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"testing"
+
+	"github.com/preflight-dev/preflight/demo"
+)
+
+// requireTools skips when a real tool is missing, except in CI where the
+// suite must prove the integration works.
+func requireTools(t *testing.T, tools ...string) {
+	t.Helper()
+	for _, tool := range tools {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("%s is not on PATH (CI must run this test; `make test` puts the fixtures' TypeScript on PATH)", tool)
+			}
+			t.Skipf("%s not on PATH", tool)
+		}
+	}
+}
+
+// TestCheckOnTheDemoProject runs `preflight check --format json` end to end
+// on the built-in demo with the real go and tsc, and checks the evidence.
+func TestCheckOnTheDemoProject(t *testing.T) {
+	requireTools(t, "go", "node", "tsc")
+	dir := t.TempDir()
+	if err := demo.UnpackInto(dir); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	code, out, stderr := run(t, false, "check", "--format", "json", dir)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 (NO-GO); stderr: %s", code, stderr)
+	}
+	var rep struct {
+		Schema     string
+		Verdict    string
+		Coverage   float64
+		Collectors []struct {
+			ID     string
+			Status string
+			Facts  map[string]float64
+			Error  string
+		}
+		Findings []struct {
+			Collector, Rule, File string
+			Line, Column          int
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("report is not JSON: %v\n%s", err, out)
+	}
+	if rep.Schema != "preflight.report/v1" || rep.Verdict != "NO-GO" || rep.Coverage != 1 {
+		t.Errorf("schema %q verdict %q coverage %v", rep.Schema, rep.Verdict, rep.Coverage)
+	}
+	facts := map[string]map[string]float64{}
+	for _, c := range rep.Collectors {
+		if c.Status != "ok" {
+			t.Errorf("%s: %s %s", c.ID, c.Status, c.Error)
+		}
+		facts[c.ID] = c.Facts
+	}
+	want := map[string]map[string]float64{
+		"typescript:api":  {"errors": 3},
+		"typescript:web":  {"errors": 0},
+		"go:billing":      {"build.errors": 0, "vet.findings": 0},
+		"go-test:billing": {"tests.passed": 1, "tests.failed": 1},
+	}
+	for id, fs := range want {
+		for k, v := range fs {
+			if got, ok := facts[id][k]; !ok || got != v {
+				t.Errorf("%s %s = %v (present %v), want %v", id, k, got, ok, v)
+			}
+		}
+	}
+	locs := map[string]bool{}
+	for _, f := range rep.Findings {
+		locs[f.Collector+" "+f.Rule+" "+f.File+":"+itoa(f.Line)+":"+itoa(f.Column)] = true
+	}
+	for _, l := range []string{
+		"typescript:api TS2322 packages/api/src/orders.ts:19:9",
+		"typescript:api TS2741 packages/api/src/orders.ts:26:5",
+		"typescript:api TS2339 packages/api/src/index.ts:5:37",
+		"go-test:billing test-failed services/billing/invoice_test.go:15:0",
+	} {
+		if !locs[l] {
+			t.Errorf("missing finding %s; have %v", l, locs)
+		}
+	}
+}
+
+func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }

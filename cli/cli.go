@@ -1,0 +1,164 @@
+// Package cli parses preflight's command line and wires the engine, the
+// watcher, the cache and the cockpit together for each command.
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+
+	"github.com/charmbracelet/x/term"
+)
+
+// Version is set at build time with -ldflags "-X .../cli.Version=v1.2.3".
+var Version = ""
+
+// IO is where a command reads and writes; tests pass buffers.
+type IO struct {
+	In       io.Reader
+	Out, Err io.Writer
+	// Interactive reports whether stdin and stdout are a terminal.
+	Interactive bool
+}
+
+// Stdio is the process's own terminal.
+func Stdio() IO {
+	return IO{
+		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
+		Interactive: term.IsTerminal(os.Stdin.Fd()) && term.IsTerminal(os.Stdout.Fd()),
+	}
+}
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitFail  = 1 // the verdict reached --fail-on
+	exitUsage = 2 // bad arguments or configuration
+)
+
+const usage = `preflight — can this ship? A live readiness cockpit backed by real tool runs.
+
+Usage:
+  preflight [DIR]                 open the cockpit on DIR (default .)
+  preflight demo                  open the cockpit on a built-in sample project
+  preflight check [DIR] [flags]   run every collector once, print a report
+  preflight watch [DIR] [flags]   headless: print a report each time a rerun completes
+
+check flags:
+  --format text|json              report format (default text)
+  --fail-on no-go|conditional|never
+                                  exit 1 when the verdict reaches this level (default no-go)
+watch flags:
+  --format jsonl                  one JSON report per line (the only format)
+
+Other:
+  -h, --help                      this help
+  --version                       print the version
+
+Examples:
+  preflight                       # cockpit on the current repository
+  preflight check --format json > readiness.json
+  preflight check --fail-on conditional   # CI gate: fail unless GO
+  preflight watch --format jsonl | jq -c '{verdict, score}'
+
+Exit codes: 0 ok, 1 verdict reached --fail-on, 2 usage or configuration error.
+`
+
+// Run executes one command line and returns the process exit code.
+func Run(args []string, io IO) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "-h", "--help", "help":
+			fmt.Fprint(io.Out, usage)
+			return exitOK
+		case "--version", "version":
+			fmt.Fprintf(io.Out, "preflight %s\n", version())
+			return exitOK
+		case "check":
+			return runCheck(args[1:], io)
+		case "watch":
+			return runWatch(args[1:], io)
+		case "demo":
+			return runDemo(args[1:], io)
+		}
+	}
+	return runCockpit(args, io)
+}
+
+func version() string {
+	if Version != "" {
+		return Version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+// usageError is printed with a pointer to --help and exits 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func fail(io IO, err error) int {
+	var u usageError
+	if errors.As(err, &u) {
+		fmt.Fprintf(io.Err, "preflight: %s\nRun 'preflight --help' for usage.\n", u.msg)
+		return exitUsage
+	}
+	fmt.Fprintf(io.Err, "preflight: %s\n", err)
+	return exitUsage
+}
+
+// parse accepts flags before and after the positional DIR, as people type
+// them ("check . --format json" and "check --format json .").
+func parse(fs *flag.FlagSet, args []string) (dir string, err error) {
+	fs.SetOutput(io.Discard)
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return "", usageError{"see the flags below"}
+			}
+			return "", usageError{err.Error()}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+	switch len(positional) {
+	case 0:
+		dir = "."
+	case 1:
+		dir = positional[0]
+	default:
+		return "", usageError{fmt.Sprintf("expected at most one directory, got %s", strings.Join(positional, " "))}
+	}
+	return resolveDir(dir)
+}
+
+func resolveDir(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	st, err := os.Stat(abs)
+	if err != nil {
+		return "", usageError{fmt.Sprintf("cannot open %s: %v", dir, errors.Unwrap(err))}
+	}
+	if !st.IsDir() {
+		return "", usageError{fmt.Sprintf("%s is not a directory", dir)}
+	}
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = real
+	}
+	return abs, nil
+}

@@ -1,0 +1,98 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/preflight-dev/preflight/model"
+)
+
+func run(t *testing.T, interactive bool, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = Run(args, IO{In: strings.NewReader(""), Out: &out, Err: &errb, Interactive: interactive})
+	return code, out.String(), errb.String()
+}
+
+func TestUsageErrorsExitTwoWithAClearMessage(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "f.txt")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"check", "--format", "xml", dir}, `unknown --format "xml" (want text or json)`},
+		{[]string{"check", dir, "--fail-on", "sometimes"}, `unknown --fail-on "sometimes"`},
+		{[]string{"check", "--nope"}, "flag provided but not defined: -nope"},
+		{[]string{"check", dir, dir}, "expected at most one directory"},
+		{[]string{"check", filepath.Join(dir, "missing")}, "cannot open"},
+		{[]string{"check", file}, "is not a directory"},
+		{[]string{"watch", "--format", "json", dir}, `unknown --format "json" (watch writes jsonl)`},
+		{[]string{"--frobnicate"}, "unknown flag --frobnicate"},
+		{[]string{"demo", "extra"}, "demo takes no arguments"},
+	}
+	for _, tc := range cases {
+		code, _, stderr := run(t, false, tc.args...)
+		if code != 2 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tc.args, code, stderr, tc.want)
+		}
+	}
+}
+
+func TestCockpitWithoutTerminalPointsToCheckAndWatch(t *testing.T) {
+	code, _, stderr := run(t, false, t.TempDir())
+	if code != 2 || !strings.Contains(stderr, "preflight check") || !strings.Contains(stderr, "preflight watch --format jsonl") {
+		t.Fatalf("exit %d stderr %q", code, stderr)
+	}
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	code, out, _ := run(t, false, "--help")
+	if code != 0 || !strings.Contains(out, "preflight check [DIR]") || !strings.Contains(out, "Examples:") {
+		t.Fatalf("help: %d %q", code, out)
+	}
+	code, out, _ = run(t, false, "--version")
+	if code != 0 || !strings.HasPrefix(out, "preflight ") {
+		t.Fatalf("version: %d %q", code, out)
+	}
+}
+
+func TestFailOnLevels(t *testing.T) {
+	cases := []struct {
+		v      model.Verdict
+		failOn string
+		fails  bool
+	}{
+		{model.NoGo, "no-go", true},
+		{model.Conditional, "no-go", false},
+		{model.Conditional, "conditional", true},
+		{model.GO, "conditional", false},
+		{model.NoGo, "never", false},
+	}
+	for _, tc := range cases {
+		if got := failsAt(tc.v, tc.failOn); got != tc.fails {
+			t.Errorf("failsAt(%s, %s) = %v", tc.v, tc.failOn, got)
+		}
+	}
+}
+
+func TestSettledWithNewsPrintsOncePerCompletedRerun(t *testing.T) {
+	printed := map[string]int64{}
+	running := model.Snapshot{Collectors: []model.CollectorState{{Running: true}}}
+	if settledWithNews(running, printed) {
+		t.Error("must not print while a collector runs")
+	}
+	done := model.Snapshot{Collectors: []model.CollectorState{{Result: model.Result{Collector: "a", FinishedAt: model.Snapshot{}.GeneratedAt.Add(1)}}}}
+	if !settledWithNews(done, printed) {
+		t.Error("a completed run must be printed")
+	}
+	if settledWithNews(done, printed) {
+		t.Error("the same completion must not be printed twice")
+	}
+}

@@ -1,0 +1,83 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/demo"
+	"github.com/preflight-dev/preflight/ui"
+)
+
+func runCockpit(args []string, io IO) int {
+	if len(args) > 0 && len(args[0]) > 1 && args[0][0] == '-' {
+		return fail(io, usageError{fmt.Sprintf("unknown flag %s", args[0])})
+	}
+	if len(args) > 1 {
+		return fail(io, usageError{"expected at most one directory"})
+	}
+	dir := "."
+	if len(args) == 1 {
+		dir = args[0]
+	}
+	root, err := resolveDir(dir)
+	if err != nil {
+		return fail(io, err)
+	}
+	return cockpit(root, io)
+}
+
+func runDemo(args []string, io IO) int {
+	if len(args) > 0 {
+		return fail(io, usageError{"demo takes no arguments"})
+	}
+	if !io.Interactive {
+		return notInteractive(io)
+	}
+	dir, err := demo.Unpack()
+	if err != nil {
+		return fail(io, fmt.Errorf("unpacking the demo project: %w", err))
+	}
+	code := cockpit(dir, io)
+	fmt.Fprintf(io.Out, "The demo project is at %s — edit it and run 'preflight %s' again, or remove it.\n", dir, dir)
+	return code
+}
+
+func notInteractive(io IO) int {
+	fmt.Fprintln(io.Err, "preflight: the cockpit needs a terminal. For scripts and CI use 'preflight check' (one report) or 'preflight watch --format jsonl' (a report per rerun).")
+	return exitUsage
+}
+
+func cockpit(root string, io IO) int {
+	if !io.Interactive {
+		return notInteractive(io)
+	}
+	s, err := openSession(root, collectors.Watch, io.Err)
+	if err != nil {
+		return fail(io, err)
+	}
+	s.seedFromCache()
+	ctx, cancel := context.WithCancel(context.Background())
+	stopWatching := s.watchFiles(ctx)
+	s.engine.RunAll("start")
+
+	m := ui.New(ui.Options{
+		Root:    root,
+		Initial: s.engine.Snapshot(),
+		Updates: s.engine.Updates(),
+		Rerun:   s.engine.Rerun,
+	})
+	_, runErr := tea.NewProgram(m, tea.WithInput(io.In), tea.WithOutput(io.Out)).Run()
+	cancel()
+	stopWatching()
+	final := s.engine.Snapshot()
+	s.engine.Close()
+	s.saveCache(final)
+	if runErr != nil {
+		fmt.Fprintf(io.Err, "preflight: %v\n", runErr)
+		return exitUsage
+	}
+	return exitOK
+}

@@ -1,0 +1,79 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/model"
+	"github.com/preflight-dev/preflight/report"
+)
+
+func runWatch(args []string, io IO) int {
+	fs := flag.NewFlagSet("watch", flag.ContinueOnError)
+	format := fs.String("format", "jsonl", "")
+	dir, err := parse(fs, args)
+	if err != nil {
+		return fail(io, err)
+	}
+	if *format != "jsonl" {
+		return fail(io, usageError{fmt.Sprintf("unknown --format %q (watch writes jsonl)", *format)})
+	}
+	s, err := openSession(dir, collectors.Watch, io.Err)
+	if err != nil {
+		return fail(io, err)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	stopWatching := s.watchFiles(ctx)
+	s.engine.RunAll("start")
+
+	printed := map[string]int64{}
+	for {
+		select {
+		case <-ctx.Done():
+			stopWatching()
+			final := s.engine.Snapshot()
+			s.engine.Close()
+			s.saveCache(final)
+			return exitOK
+		case snap, ok := <-s.engine.Updates():
+			if !ok {
+				return exitOK
+			}
+			if !settledWithNews(snap, printed) {
+				continue
+			}
+			if err := report.WriteJSON(io.Out, snap, true); err != nil {
+				fmt.Fprintf(io.Err, "preflight: %v\n", err)
+				return exitUsage
+			}
+		}
+	}
+}
+
+// settledWithNews reports whether nothing is running and at least one
+// collector finished since the last printed report: one line per completed
+// rerun, not one per state change.
+func settledWithNews(s model.Snapshot, printed map[string]int64) bool {
+	news := false
+	for _, c := range s.Collectors {
+		if c.Running {
+			return false
+		}
+	}
+	for _, c := range s.Collectors {
+		if c.FinishedAt.IsZero() || c.Stale {
+			continue
+		}
+		if ns := c.FinishedAt.UnixNano(); printed[c.Collector] != ns {
+			printed[c.Collector] = ns
+			news = true
+		}
+	}
+	return news
+}

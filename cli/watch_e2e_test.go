@@ -1,0 +1,105 @@
+package cli
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/demo"
+	"github.com/preflight-dev/preflight/model"
+)
+
+// TestWatchRerunsWhatAnEditAffects opens a watch session on the demo, fixes
+// the Go bug on disk, and waits for the snapshot in which the billing tests
+// pass — while the TypeScript collectors, whose inputs did not change, are
+// not rerun.
+func TestWatchRerunsWhatAnEditAffects(t *testing.T) {
+	requireTools(t, "go")
+	dir := t.TempDir()
+	if err := demo.UnpackInto(dir); err != nil {
+		t.Fatal(err)
+	}
+	// Keep the test to the Go collectors: TypeScript has its own watch tests.
+	for _, p := range []string{"packages", "tsconfig.json"} {
+		if err := os.RemoveAll(filepath.Join(dir, p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	s, err := openSession(dir, collectors.Watch, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	stop := s.watchFiles(ctx)
+	defer func() { cancel(); stop(); s.engine.Close() }()
+
+	s.engine.RunAll("start")
+	first := waitFor(t, s, func(snap model.Snapshot) bool {
+		st, ok := find(snap, "go-test:billing")
+		return ok && !st.Running && st.Status == model.StatusOK && st.Facts["tests.failed"] == 1
+	})
+	if !first.Watch.Active || first.Watch.Dirs == 0 {
+		t.Errorf("watch state not reported: %+v", first.Watch)
+	}
+	buildBefore, _ := find(first, "go:billing")
+
+	src := filepath.Join(dir, "services", "billing", "invoice.go")
+	data, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixed := strings.Replace(string(data), "net*vatBasisPoints/1000", "net*vatBasisPoints/10000", 1)
+	if fixed == string(data) {
+		t.Fatal("the demo bug moved; update this test")
+	}
+	if err := os.WriteFile(src, []byte(fixed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	after := waitFor(t, s, func(snap model.Snapshot) bool {
+		st, ok := find(snap, "go-test:billing")
+		return ok && !st.Running && !st.Stale && st.Facts["tests.failed"] == 0 && st.Facts["tests.passed"] == 2
+	})
+	st, _ := find(after, "go-test:billing")
+	if st.Trigger != "services/billing/invoice.go" || after.LastTrigger != "services/billing/invoice.go" {
+		t.Errorf("trigger = %q, last trigger = %q", st.Trigger, after.LastTrigger)
+	}
+	if got := model.Assess(after).Verdict; got != model.GO {
+		t.Errorf("verdict after the fix = %s, want GO (%v)", got, model.Assess(after).Reasons)
+	}
+	buildAfter, _ := find(after, "go:billing")
+	if !buildAfter.FinishedAt.After(buildBefore.FinishedAt) {
+		t.Error("go:billing reads invoice.go too and should have rerun")
+	}
+}
+
+func find(s model.Snapshot, id string) (model.CollectorState, bool) {
+	for _, c := range s.Collectors {
+		if c.Collector == id {
+			return c, true
+		}
+	}
+	return model.CollectorState{}, false
+}
+
+func waitFor(t *testing.T, s *session, ok func(model.Snapshot) bool) model.Snapshot {
+	t.Helper()
+	deadline := time.After(3 * time.Minute)
+	var last model.Snapshot
+	for {
+		select {
+		case snap := <-s.engine.Updates():
+			last = snap
+			if ok(snap) {
+				return snap
+			}
+		case <-deadline:
+			t.Fatalf("condition not reached; last snapshot: %+v", last.Collectors)
+		}
+	}
+}

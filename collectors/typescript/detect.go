@@ -1,0 +1,103 @@
+package typescript
+
+import (
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/preflight-dev/preflight/collectors"
+)
+
+// Detect returns one collector per directory that holds a tsconfig.json,
+// which is what `tsc -p DIR` checks, whether or not the repository declares
+// npm workspaces. files are the repository's non-ignored files, repo-relative
+// with forward slashes; anything inside node_modules is skipped regardless.
+// A solution-style tsconfig ("files": [] plus references) only groups other
+// projects and is not one itself; a tsconfig that cannot be parsed still is
+// (tsc will say what is wrong with it).
+func Detect(root string, files []string) []collectors.Collector {
+	configs := map[string][]string{} // dir -> tsconfig*.json names in it
+	for _, f := range files {
+		f = path.Clean(f)
+		if inNodeModules(f) {
+			continue
+		}
+		dir, name := path.Dir(f), path.Base(f)
+		if strings.HasPrefix(name, "tsconfig") && strings.HasSuffix(name, ".json") {
+			configs[dir] = append(configs[dir], name)
+		}
+	}
+
+	var projects []*Project
+	for dir, names := range configs {
+		if !contains(names, "tsconfig.json") {
+			continue
+		}
+		p := &Project{root: root, dir: dir}
+		cfg, err := readTsconfig(filepath.Join(root, filepath.FromSlash(dir), "tsconfig.json"))
+		if err == nil {
+			if cfg.solutionStyle() {
+				continue
+			}
+			p.extends = cfg.extendedInRepo(dir)
+		}
+		for _, n := range names {
+			if n != "tsconfig.json" {
+				p.variants = append(p.variants, path.Join(dir, n))
+			}
+		}
+		sort.Strings(p.variants)
+		projects = append(projects, p)
+	}
+	sort.Slice(projects, func(i, j int) bool { return projects[i].dir < projects[j].dir })
+	nameProjects(root, projects)
+
+	out := make([]collectors.Collector, len(projects))
+	for i, p := range projects {
+		out[i] = p
+	}
+	return out
+}
+
+// nameProjects sets each project's id from its directory's base name, which
+// is what people call a package ("backend"); when two packages share a base
+// name the repo-relative paths tell them apart. The root keeps the name of
+// the repository directory.
+func nameProjects(root string, projects []*Project) {
+	short := func(p *Project) string {
+		if p.dir == "." {
+			return filepath.Base(root)
+		}
+		return path.Base(p.dir)
+	}
+	count := map[string]int{}
+	for _, p := range projects {
+		count[short(p)]++
+	}
+	for _, p := range projects {
+		name := short(p)
+		if count[name] > 1 && p.dir != "." {
+			name = p.dir
+		}
+		p.id = Kind + ":" + name
+	}
+}
+
+func inNodeModules(p string) bool {
+	for _, seg := range strings.Split(p, "/") {
+		if seg == "node_modules" {
+			return true
+		}
+	}
+	return false
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

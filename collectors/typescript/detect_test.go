@@ -1,0 +1,147 @@
+package typescript
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/bmatcuk/doublestar/v4"
+)
+
+func ids(t *testing.T, root string, files []string) []string {
+	t.Helper()
+	var out []string
+	for _, c := range Detect(root, files) {
+		if c.Kind() != "typescript" || c.Domain() != "build" {
+			t.Errorf("%s: kind %q domain %q", c.ID(), c.Kind(), c.Domain())
+		}
+		out = append(out, c.ID())
+	}
+	return out
+}
+
+func TestDetectMonorepoFixture(t *testing.T) {
+	root := testdata(t, monorepoFixture)
+	got := Detect(root, listFiles(t, root))
+	if len(got) != 2 {
+		t.Fatalf("want api and web (the solution-style root is not a project), got %d: %v", len(got), got)
+	}
+	api, web := got[0].(*Project), got[1].(*Project)
+	if api.ID() != "typescript:api" || api.Dir() != "packages/api" || len(api.Variants()) != 0 {
+		t.Errorf("api: %s in %s, variants %v", api.ID(), api.Dir(), api.Variants())
+	}
+	if web.ID() != "typescript:web" || !reflect.DeepEqual(web.Variants(), []string{"packages/web/tsconfig.build.json"}) {
+		t.Errorf("web: %s, variants %v", web.ID(), web.Variants())
+	}
+}
+
+func TestDetectNamesAndSkips(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "shop")
+	project := `{"compilerOptions": {"strict": true}}`
+	writeFile(t, filepath.Join(root, "tsconfig.json"), project)
+	writeFile(t, filepath.Join(root, "apps/backend/tsconfig.json"), project)
+	writeFile(t, filepath.Join(root, "services/backend/tsconfig.json"), project)
+	writeFile(t, filepath.Join(root, "web/tsconfig.json"), "// JSONC with a trailing comma\n{ \"include\": [\"src\",], }")
+	writeFile(t, filepath.Join(root, "broken/tsconfig.json"), "{ this is not json")
+	writeFile(t, filepath.Join(root, "solution/tsconfig.json"), `{"files": [], "references": [{"path": "../web"}]}`)
+	writeFile(t, filepath.Join(root, "empty-but-included/tsconfig.json"), `{"files": [], "include": ["src"], "references": [{"path": "../web"}]}`)
+	writeFile(t, filepath.Join(root, "only-variant/tsconfig.build.json"), project)
+	writeFile(t, filepath.Join(root, "node_modules/lib/tsconfig.json"), project)
+	writeFile(t, filepath.Join(root, "web/node_modules/x/tsconfig.json"), project)
+	files := []string{
+		"tsconfig.json", "apps/backend/tsconfig.json", "services/backend/tsconfig.json",
+		"web/tsconfig.json", "broken/tsconfig.json", "solution/tsconfig.json",
+		"empty-but-included/tsconfig.json", "only-variant/tsconfig.build.json",
+		// the engine excludes these already; Detect must not rely on it
+		"node_modules/lib/tsconfig.json", "web/node_modules/x/tsconfig.json",
+	}
+	want := []string{
+		"typescript:shop", "typescript:apps/backend", "typescript:broken",
+		"typescript:empty-but-included", "typescript:services/backend", "typescript:web",
+	}
+	if got := ids(t, root, files); !reflect.DeepEqual(got, want) {
+		t.Errorf("ids:\n got %q\nwant %q", got, want)
+	}
+}
+
+func TestDetectRootNameCollision(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "app")
+	writeFile(t, filepath.Join(root, "tsconfig.json"), "{}")
+	writeFile(t, filepath.Join(root, "packages/app/tsconfig.json"), "{}")
+	got := ids(t, root, []string{"tsconfig.json", "packages/app/tsconfig.json"})
+	if want := []string{"typescript:app", "typescript:packages/app"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestInputs(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, filepath.Join(root, "tsconfig.base.json"), "{}")
+	writeFile(t, filepath.Join(root, "packages/api/tsconfig.json"), `{"extends": "../../tsconfig.base", "include": ["src"]}`)
+	writeFile(t, filepath.Join(root, "packages/web/tsconfig.json"), `{"extends": ["@tsconfig/node20/tsconfig.json", "./local.json"]}`)
+	cs := Detect(root, []string{"tsconfig.base.json", "packages/api/tsconfig.json", "packages/web/tsconfig.json"})
+	if len(cs) != 2 {
+		t.Fatalf("want 2 projects, got %d", len(cs))
+	}
+	matches := func(c interface{ Inputs() []string }, file string) bool {
+		for _, g := range c.Inputs() {
+			if ok, err := doublestar.Match(g, file); err != nil {
+				t.Fatalf("bad glob %q: %v", g, err)
+			} else if ok {
+				return true
+			}
+		}
+		return false
+	}
+	api, web := cs[0], cs[1]
+	for _, f := range []string{
+		"packages/api/src/index.ts", "packages/api/src/deep/view.tsx", "packages/api/src/a.mts",
+		"packages/api/src/b.cts", "packages/api/src/c.js", "packages/api/src/d.jsx", "packages/api/e.mjs",
+		"packages/api/f.cjs", "packages/api/src/data.json", "packages/api/tsconfig.json",
+		"packages/api/tsconfig.build.json", "packages/api/package.json", "packages/api/src/types.d.ts",
+		"tsconfig.base.json",
+	} {
+		if !matches(api, f) {
+			t.Errorf("api inputs miss %s: %v", f, api.Inputs())
+		}
+	}
+	for _, f := range []string{"packages/web/src/main.ts", "packages/api/README.md", "packages/api/src/style.css", "tsconfig.base.json"} {
+		if matches(web, f) != (f == "packages/web/src/main.ts") {
+			t.Errorf("web inputs and %s: %v", f, web.Inputs())
+		}
+	}
+	if !matches(web, "packages/web/local.json") {
+		t.Errorf("web inputs miss the config it extends: %v", web.Inputs())
+	}
+}
+
+func TestInputsEscapeGlobCharacters(t *testing.T) {
+	p := &Project{dir: "legacy[v1]/app"}
+	var hit bool
+	for _, g := range p.Inputs() {
+		ok, err := doublestar.Match(g, "legacy[v1]/app/src/x.ts")
+		if err != nil {
+			t.Fatal(err)
+		}
+		hit = hit || ok
+		if other, _ := doublestar.Match(g, "legacyv/app/src/x.ts"); other {
+			t.Errorf("%q matches a directory it should not", g)
+		}
+	}
+	if !hit {
+		t.Errorf("inputs %v do not match their own directory", p.Inputs())
+	}
+}
+
+func TestStripJSONC(t *testing.T) {
+	in := "\uFEFF{\n  // comment with \"quotes\" and a comma,\n  \"a\": \"http://x/*not a comment*/\", /* block,\n */ \"b\": [1, 2,],\n  \"c\": \"trailing,]\",\n}\n"
+	var got map[string]any
+	if err := json.Unmarshal(stripJSONC([]byte(in)), &got); err != nil {
+		t.Fatalf("%v in %s", err, stripJSONC([]byte(in)))
+	}
+	want := map[string]any{"a": "http://x/*not a comment*/", "b": []any{1.0, 2.0}, "c": "trailing,]"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}

@@ -1,0 +1,310 @@
+package typescript
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+const fixtureRoot = "/repo"
+
+func readCaptured(t testing.TB, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "captured", name))
+	if err != nil {
+		t.Fatalf("%v (rewrite with: go test -run TestCapture -capture)", err)
+	}
+	return data
+}
+
+// checkerDiagnostics reads a captured checker run: the ready line,
+// then the reply to request 1.
+func checkerDiagnostics(t testing.TB, data []byte) []Diagnostic {
+	t.Helper()
+	lines := bytes.Split(bytes.TrimSpace(data), []byte("\n"))
+	if len(lines) != 2 {
+		t.Fatalf("want ready line and one reply, got %d lines", len(lines))
+	}
+	ready, err := ParseCheckerReply(lines[0], fixtureRoot, fixtureRoot)
+	if err != nil || !ready.Ready || ready.Version != "5.9.3" {
+		t.Fatalf("ready line: %+v, %v", ready, err)
+	}
+	reply, err := ParseCheckerReply(lines[1], fixtureRoot, fixtureRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reply.ID != 1 || reply.Error != "" {
+		t.Fatalf("reply: %+v", reply)
+	}
+	return reply.Diagnostics
+}
+
+func TestParseCapturedOutput(t *testing.T) {
+	typeMismatch := "Type 'string' is not assignable to type 'number'."
+	tests := []struct {
+		name string
+		want []Diagnostic
+	}{
+		{"monorepo-api", []Diagnostic{
+			{File: "packages/api/src/index.ts", Line: 6, Column: 33, Category: "error", Code: 2322, Message: typeMismatch},
+			{File: "packages/api/src/index.ts", Line: 9, Column: 7, Category: "error", Code: 2322, Message: typeMismatch},
+			{File: "packages/api/src/index.ts", Line: 13, Column: 16, Category: "error", Code: 2345,
+				Message: "Argument of type '{ id: number; name: string; }' is not assignable to parameter of type 'User'.\n" +
+					"  Property 'address' is missing in type '{ id: number; name: string; }' but required in type 'User'."},
+			{File: "packages/api/src/index.ts", Line: 16, Column: 22, Category: "error", Code: 2304, Message: "Cannot find name 'count'."},
+			{File: "packages/api/src/index.ts", Line: 19, Column: 14, Category: "error", Code: 2322,
+				Message: "Type '{ id: number; name: string; address: { street: string; zip: string; }; }' is not assignable to type 'User'.\n" +
+					"  The types of 'address.zip' are incompatible between these types.\n" +
+					"    " + typeMismatch},
+		}},
+		{"monorepo-web", nil},
+		{"projects-badconfig", []Diagnostic{
+			{File: "badconfig/src/index.ts", Line: 1, Column: 14, Category: "error", Code: 2322, Message: typeMismatch},
+			{File: "badconfig/tsconfig.json", Line: 6, Column: 5, Category: "error", Code: 5023, Message: "Unknown compiler option 'notAnOption'."},
+			{File: "badconfig/tsconfig.json", Line: 7, Column: 15, Category: "error", Code: 6046,
+				Message: "Argument for '--target' option must be: 'es5', 'es6', 'es2015', 'es2016', 'es2017', 'es2018', 'es2019', 'es2020', 'es2021', 'es2022', 'es2023', 'es2024', 'esnext'."},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParseTscOutput(readCaptured(t, tt.name+".tsc.txt"), fixtureRoot, fixtureRoot)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("tsc output:\n got %#v\nwant %#v", got, tt.want)
+			}
+			fromChecker := checkerDiagnostics(t, readCaptured(t, tt.name+".checker.jsonl"))
+			if len(fromChecker) == 0 {
+				fromChecker = nil
+			}
+			if !reflect.DeepEqual(fromChecker, tt.want) {
+				t.Errorf("checker output:\n got %#v\nwant %#v", fromChecker, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseCapturedGlobalAndSyntaxDiagnostics(t *testing.T) {
+	nolib, err := ParseTscOutput(readCaptured(t, "projects-nolib.tsc.txt"), fixtureRoot, fixtureRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var types []string
+	for _, d := range nolib {
+		if d.File != "" || d.Line != 0 || d.Column != 0 || d.Code != 2318 || d.Category != "error" {
+			t.Errorf("want a global TS2318, got %+v", d)
+		}
+		types = append(types, strings.TrimSuffix(strings.TrimPrefix(d.Message, "Cannot find global type '"), "'."))
+	}
+	if want := "Array Boolean Function IArguments Number Object RegExp String"; strings.Join(types, " ") != want {
+		t.Errorf("global types = %q, want %q", strings.Join(types, " "), want)
+	}
+
+	syntax, err := ParseTscOutput(readCaptured(t, "projects-syntax.tsc.txt"), fixtureRoot, fixtureRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var at []string
+	for _, d := range syntax {
+		at = append(at, d.File+":"+itoa(d.Line)+":"+itoa(d.Column)+":TS"+itoa(d.Code))
+	}
+	want := []string{
+		"syntax/src/broken.ts:1:29:TS1005", "syntax/src/broken.ts:2:10:TS1005", "syntax/src/broken.ts:2:12:TS1005",
+		"syntax/src/broken.ts:2:14:TS1003", "syntax/src/broken.ts:2:15:TS1138", "syntax/src/broken.ts:3:1:TS1138",
+		"syntax/src/broken.ts:5:1:TS1359", "syntax/src/broken.ts:5:7:TS1005", "syntax/src/broken.ts:5:24:TS1005",
+		"syntax/src/broken.ts:6:1:TS1005",
+	}
+	if !reflect.DeepEqual(at, want) {
+		t.Errorf("syntax diagnostics:\n got %q\nwant %q", at, want)
+	}
+
+	for _, name := range []string{"projects-nolib", "projects-syntax"} {
+		fromTsc, _ := ParseTscOutput(readCaptured(t, name+".tsc.txt"), fixtureRoot, fixtureRoot)
+		if fromChecker := checkerDiagnostics(t, readCaptured(t, name+".checker.jsonl")); !reflect.DeepEqual(fromChecker, fromTsc) {
+			t.Errorf("%s: checker and tsc disagree:\n%#v\n%#v", name, fromChecker, fromTsc)
+		}
+	}
+}
+
+func TestParseTscOutputPaths(t *testing.T) {
+	tests := []struct {
+		line, workDir, want string
+	}{
+		{"src/a.ts(1,2): error TS1: m", "/repo", "src/a.ts"},
+		{"src/a.ts(1,2): error TS1: m", "/repo/packages/api", "packages/api/src/a.ts"},
+		{"src/a.ts(1,2): error TS1: m", "packages/api", "packages/api/src/a.ts"},
+		{"../../usr/lib/node_modules/typescript/lib/lib.dom.d.ts(1,2): error TS1: m", "/repo", "/usr/lib/node_modules/typescript/lib/lib.dom.d.ts"},
+		{"/elsewhere/x.ts(1,2): error TS1: m", "/repo", "/elsewhere/x.ts"},
+		{"/repo/in/x.ts(1,2): error TS1: m", "/repo", "in/x.ts"},
+		{"weird (name)/a.ts(3,4): error TS1: m", "/repo", "weird (name)/a.ts"},
+		{"a.ts(1,2): error TS1: see b.ts(3,4): error TS2: nested", "/repo", "a.ts"},
+	}
+	for _, tt := range tests {
+		got, err := ParseTscOutput([]byte(tt.line+"\n"), "/repo", tt.workDir)
+		if err != nil {
+			t.Fatalf("%q: %v", tt.line, err)
+		}
+		if len(got) != 1 || got[0].File != tt.want {
+			t.Errorf("%q in %s: got %+v, want file %q", tt.line, tt.workDir, got, tt.want)
+		}
+	}
+}
+
+func TestParseTscOutputRejectsWhatItDoesNotKnow(t *testing.T) {
+	bad := []string{
+		"  continuation first\n",
+		"Version 5.9.3\n",
+		"node:internal/modules/cjs/loader:1228\n  throw err;\n",
+		"a.ts(0,1): error TS1: m\n",
+		"a.ts(1,0): error TS1: m\n",
+		"a.ts(1,1): error TS0: m\n",
+		"a.ts(1,1): error TS99999999999999999999: m\n",
+		"a.ts(1,1): fatal TS1: m\n",
+		"Found 2 errors in the same file, starting at: a.ts:1\n",
+	}
+	for _, in := range bad {
+		if got, err := ParseTscOutput([]byte(in), "/repo", "/repo"); err == nil {
+			t.Errorf("%q: want an error, got %+v", in, got)
+		}
+	}
+	crlf := "a.ts(1,2): error TS2322: first\r\n  second\r\n"
+	got, err := ParseTscOutput([]byte(crlf), "/repo", "/repo")
+	if err != nil || len(got) != 1 || got[0].Message != "first\n  second" {
+		t.Errorf("CRLF output: %+v, %v", got, err)
+	}
+}
+
+func TestParseCheckerReplyRejectsWhatItDoesNotKnow(t *testing.T) {
+	bad := []string{
+		``,
+		`Version 5.9.3`,
+		`[1,2]`,
+		`{"id":1,`,
+		`{}`,
+		`{"id":1}`,
+		`{"id":-1,"diagnostics":[]}`,
+		`{"id":1,"diagnostics":[{"category":"error","code":2322}]}`,
+		`{"id":1,"diagnostics":[{"category":"fatal","code":2322,"message":"m"}]}`,
+		`{"id":1,"diagnostics":[{"category":"error","code":0,"message":"m"}]}`,
+		`{"id":1,"diagnostics":[{"category":"error","code":1,"message":"m","file":"a.ts","line":0,"column":1}]}`,
+		`{"id":1,"diagnostics":[{"category":"error","code":1,"message":"m","file":"","line":1,"column":1}]}`,
+		`{"id":1,"diagnostics":{"category":"error"}}`,
+	}
+	for _, in := range bad {
+		if got, err := ParseCheckerReply([]byte(in), "/repo", "/repo"); err == nil {
+			t.Errorf("%q: want an error, got %+v", in, got)
+		}
+	}
+	failed, err := ParseCheckerReply([]byte(`{"id":7,"error":"TypeError: x is undefined"}`), "/repo", "/repo")
+	if err != nil || failed.ID != 7 || failed.Error != "TypeError: x is undefined" {
+		t.Errorf("error reply: %+v, %v", failed, err)
+	}
+	fatal, err := ParseCheckerReply([]byte(`{"fatal":"cannot load TypeScript"}`), "/repo", "/repo")
+	if err != nil || fatal.Fatal != "cannot load TypeScript" || fatal.Ready {
+		t.Errorf("fatal line: %+v, %v", fatal, err)
+	}
+}
+
+func TestFormatTscRoundTrips(t *testing.T) {
+	for _, c := range capturedCases {
+		captured := readCaptured(t, c.name+".tsc.txt")
+		diags, err := ParseTscOutput(captured, fixtureRoot, fixtureRoot)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := formatTsc(diags); got != string(captured) {
+			t.Errorf("%s: formatted output differs from tsc's:\n%s\nwant\n%s", c.name, got, captured)
+		}
+	}
+}
+
+func TestFindings(t *testing.T) {
+	diags := []Diagnostic{
+		{File: "a.ts", Line: 2, Column: 3, Category: "error", Code: 2322, Message: "x\n  y"},
+		{Category: "error", Code: 2318, Message: "Cannot find global type 'Array'."},
+		{File: "b.ts", Line: 1, Column: 1, Category: "warning", Code: 6385, Message: "deprecated"},
+	}
+	got := findings("typescript:api", diags)
+	if len(got) != 3 || countErrors(diags) != 2 {
+		t.Fatalf("got %d findings, %d errors", len(got), countErrors(diags))
+	}
+	first := got[0]
+	if first.Collector != "typescript:api" || first.Domain != "build" || first.Severity.String() != "blocker" ||
+		first.Rule != "TS2322" || first.Message != "x\n  y" || first.Location() != "a.ts:2:3" || first.ID == "" {
+		t.Errorf("first finding: %+v", first)
+	}
+	if got[1].File != "" || got[1].Line != 0 || got[1].Severity.String() != "blocker" {
+		t.Errorf("global finding: %+v", got[1])
+	}
+	if got[2].Severity.String() != "medium" {
+		t.Errorf("a warning is not a blocker: %+v", got[2])
+	}
+}
+
+func FuzzParseTscOutput(f *testing.F) {
+	for _, c := range capturedCases {
+		f.Add(readCaptured(f, c.name+".tsc.txt"))
+	}
+	f.Add([]byte("a.ts(1,2): error TS1: m\n  more\nerror TS2: global\n"))
+	f.Fuzz(func(t *testing.T, out []byte) {
+		diags, err := ParseTscOutput(out, "/repo", "/repo")
+		if err != nil {
+			return
+		}
+		headers := 0
+		for _, line := range strings.Split(string(out), "\n") {
+			if line != "" && line != "\r" && line[0] != ' ' {
+				headers++
+			}
+		}
+		if len(diags) != headers {
+			t.Fatalf("%d diagnostics from %d header lines", len(diags), headers)
+		}
+		for _, d := range diags {
+			if !categories[d.Category] || d.Code <= 0 || (d.File == "") != (d.Line == 0) || (d.File != "") != (d.Column > 0) {
+				t.Fatalf("inconsistent diagnostic %+v", d)
+			}
+		}
+		// Printing them as tsc does and reading that back changes nothing,
+		// unless a cleaned path now reads as something else.
+		for _, d := range diags {
+			if strings.HasPrefix(d.File, " ") || global.MatchString(d.File+"(") {
+				return
+			}
+		}
+		again, err := ParseTscOutput([]byte(formatTsc(diags)), "/repo", "/repo")
+		if err != nil || !reflect.DeepEqual(again, diags) {
+			t.Fatalf("round trip: %+v (%v), want %+v", again, err, diags)
+		}
+	})
+}
+
+func FuzzParseCheckerReply(f *testing.F) {
+	for _, c := range capturedCases {
+		for _, line := range bytes.Split(readCaptured(f, c.name+".checker.jsonl"), []byte("\n")) {
+			f.Add(line)
+		}
+	}
+	f.Add([]byte(`{"id":3,"error":"boom"}`))
+	f.Fuzz(func(t *testing.T, line []byte) {
+		r, err := ParseCheckerReply(line, "/repo", "/repo")
+		if err != nil {
+			return
+		}
+		if r.ID < 0 || (r.ID == 0 && !r.Ready && r.Fatal == "" && r.Error == "" && r.Diagnostics == nil) {
+			t.Fatalf("reply that says nothing: %+v", r)
+		}
+		for _, d := range r.Diagnostics {
+			if !categories[d.Category] || d.Code <= 0 || (d.File == "") != (d.Line == 0) || (d.File != "") != (d.Column > 0) {
+				t.Fatalf("inconsistent diagnostic %+v", d)
+			}
+		}
+	})
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

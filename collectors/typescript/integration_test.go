@@ -1,0 +1,115 @@
+package typescript
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/model"
+)
+
+// located lists findings as "file:line:col RULE" for exact comparisons.
+func locatedFindings(r model.Result) []string {
+	var out []string
+	for _, f := range r.Findings {
+		out = append(out, f.Location()+" "+f.Rule)
+	}
+	return out
+}
+
+func TestOneShotMonorepo(t *testing.T) {
+	needTypeScript(t)
+	root := testdata(t, monorepoFixture)
+
+	api := run(t, project(t, root, "typescript:api"), root, collectors.OneShot)
+	if api.Status != model.StatusOK || api.Facts["errors"] != 5 {
+		t.Fatalf("api: status %s, errors %v, error %q\n%s", api.Status, api.Facts["errors"], api.Error, api.Output)
+	}
+	want := []string{
+		"packages/api/src/index.ts:6:33 TS2322",
+		"packages/api/src/index.ts:9:7 TS2322",
+		"packages/api/src/index.ts:13:16 TS2345",
+		"packages/api/src/index.ts:16:22 TS2304",
+		"packages/api/src/index.ts:19:14 TS2322",
+	}
+	if got := locatedFindings(api); !reflect.DeepEqual(got, want) {
+		t.Errorf("api findings:\n got %q\nwant %q", got, want)
+	}
+	multi := api.Findings[4].Message
+	if lines := strings.Split(multi, "\n"); len(lines) != 3 || lines[2] != "    Type 'string' is not assignable to type 'number'." {
+		t.Errorf("the three-line diagnostic was not kept whole: %q", multi)
+	}
+	for _, f := range api.Findings {
+		if f.Severity != model.Blocker || f.Collector != "typescript:api" || f.Domain != "build" || f.ID == "" {
+			t.Errorf("finding %+v", f)
+		}
+	}
+	if api.ExitCode != 1 && api.ExitCode != 2 {
+		t.Errorf("exit code %d", api.ExitCode)
+	}
+	if !strings.HasSuffix(api.Command, "/typescript/bin/tsc --noEmit --pretty false -p packages/api/tsconfig.json") {
+		t.Errorf("command %q", api.Command)
+	}
+	if !strings.Contains(api.Output, "packages/api/src/index.ts(16,22): error TS2304: Cannot find name 'count'.") {
+		t.Errorf("output excerpt lacks the tool's own line:\n%s", api.Output)
+	}
+
+	web := run(t, project(t, root, "typescript:web"), root, collectors.OneShot)
+	if web.Status != model.StatusOK || web.Facts["errors"] != 0 || len(web.Findings) != 0 || web.ExitCode != 0 {
+		t.Errorf("web: %+v", web)
+	}
+}
+
+func TestOneShotProjects(t *testing.T) {
+	needTypeScript(t)
+	root := testdata(t, projectsFixture)
+	tests := []struct {
+		id    string
+		count int
+		first string
+	}{
+		{"typescript:syntax", 10, "syntax/src/broken.ts:1:29 TS1005"},
+		{"typescript:nolib", 8, " TS2318"}, // global: no location
+		{"typescript:badconfig", 3, "badconfig/src/index.ts:1:14 TS2322"},
+	}
+	for _, tt := range tests {
+		r := run(t, project(t, root, tt.id), root, collectors.OneShot)
+		got := locatedFindings(r)
+		if r.Status != model.StatusOK || r.Facts["errors"] != float64(tt.count) || len(got) != tt.count || got[0] != tt.first {
+			t.Errorf("%s: status %s, errors %v, findings %q\n%s", tt.id, r.Status, r.Facts["errors"], got, r.Output)
+		}
+	}
+}
+
+// The cockpit and `preflight check` must never disagree about the same tree.
+func TestWatchAndOneShotAgree(t *testing.T) {
+	needTypeScript(t)
+	for _, fixture := range []string{monorepoFixture, projectsFixture} {
+		root := testdata(t, fixture)
+		for _, c := range Detect(root, listFiles(t, root)) {
+			p := project(t, root, c.ID())
+			oneShot := run(t, p, root, collectors.OneShot)
+			watch := run(t, p, root, collectors.Watch)
+			if p.checker == nil {
+				t.Fatalf("%s: watch run did not use the checker:\n%s", c.ID(), watch.Output)
+			}
+			if oneShot.Status != model.StatusOK || watch.Status != model.StatusOK {
+				t.Fatalf("%s: statuses %s / %s: %s %s", c.ID(), oneShot.Status, watch.Status, oneShot.Error, watch.Error)
+			}
+			if !reflect.DeepEqual(watch.Findings, oneShot.Findings) || !reflect.DeepEqual(watch.Facts, oneShot.Facts) {
+				t.Errorf("%s differs:\nwatch    %+v\none-shot %+v", c.ID(), watch.Findings, oneShot.Findings)
+			}
+			if !strings.HasSuffix(watch.Command, "watch checker (pid "+pidOf(watch.Command)+"), equivalent to: "+oneShot.Command) || watch.ExitCode != -1 {
+				t.Errorf("%s: watch evidence names %q (exit %d), one-shot ran %q", c.ID(), watch.Command, watch.ExitCode, oneShot.Command)
+			}
+		}
+	}
+}
+
+// pidOf pulls the checker's pid out of watch-mode evidence.
+func pidOf(command string) string {
+	_, rest, _ := strings.Cut(command, "(pid ")
+	pid, _, _ := strings.Cut(rest, ")")
+	return pid
+}

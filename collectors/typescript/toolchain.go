@@ -1,0 +1,81 @@
+package typescript
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+)
+
+// toolchain is the TypeScript installation a project is checked with.
+type toolchain struct {
+	node string // node executable
+	tsc  string // absolute path of tsc
+	// fromPath: tsc was found on PATH rather than in a node_modules the
+	// project can see; commands then say plain `tsc`.
+	fromPath bool
+	// script: tsc is a JavaScript file without its execute bit, run as
+	// `node tsc`.
+	script bool
+	// library is the compiler API (lib/typescript.js) the watch checker
+	// drives; "" for TypeScript 7, whose native compiler has no such API,
+	// or when tsc on PATH is not inside a recognisable package.
+	library string
+}
+
+const (
+	hintTypeScript = "install TypeScript: npm i -D typescript"
+	hintNode       = "install Node.js so that node is on PATH: TypeScript runs on it"
+)
+
+// missingTool says why a project cannot be checked and how to fix it.
+type missingTool struct{ reason, hint string }
+
+// findToolchain prefers the project's own compiler, the nearest
+// node_modules/typescript walking up from dir as node resolves it, and
+// falls back to tsc on PATH.
+func findToolchain(dir string) (toolchain, *missingTool) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		return toolchain{}, &missingTool{"node not found on PATH", hintNode}
+	}
+	tc := toolchain{node: node}
+	for d := dir; ; d = filepath.Dir(d) {
+		pkg := filepath.Join(d, "node_modules", "typescript")
+		if tsc := filepath.Join(pkg, "bin", "tsc"); isFile(tsc) {
+			tc.tsc = tsc
+			tc.script = !isExecutable(tsc)
+			tc.library = libraryOf(pkg)
+			return tc, nil
+		}
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	onPath, err := exec.LookPath("tsc")
+	if err != nil {
+		return toolchain{}, &missingTool{"no node_modules/typescript above the project and no tsc on PATH", hintTypeScript}
+	}
+	tc.tsc, tc.fromPath = onPath, true
+	// A global install links PATH's tsc to <package>/bin/tsc.
+	if real, err := filepath.EvalSymlinks(onPath); err == nil && filepath.Base(filepath.Dir(real)) == "bin" {
+		tc.library = libraryOf(filepath.Dir(filepath.Dir(real)))
+	}
+	return tc, nil
+}
+
+func libraryOf(pkg string) string {
+	if lib := filepath.Join(pkg, "lib", "typescript.js"); isFile(lib) {
+		return lib
+	}
+	return ""
+}
+
+func isFile(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().IsRegular()
+}
+
+func isExecutable(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().Perm()&0o111 != 0
+}

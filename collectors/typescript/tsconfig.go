@@ -1,0 +1,147 @@
+package typescript
+
+import (
+	"encoding/json"
+	"os"
+	"path"
+	"strings"
+)
+
+// tsconfig holds the few fields detection needs. Everything else in the file
+// is the compiler's business.
+type tsconfig struct {
+	files      []json.RawMessage
+	hasFiles   bool
+	include    []json.RawMessage
+	references []json.RawMessage
+	extends    []string
+}
+
+// readTsconfig reads a tsconfig leniently: tsconfig files are JSON with
+// comments and trailing commas, and a field of an unexpected type is
+// ignored rather than failing the whole file (tsc will report it).
+func readTsconfig(file string) (tsconfig, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return tsconfig{}, err
+	}
+	return parseTsconfig(data)
+}
+
+func parseTsconfig(data []byte) (tsconfig, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(stripJSONC(data), &fields); err != nil {
+		return tsconfig{}, err
+	}
+	var c tsconfig
+	if raw, ok := fields["files"]; ok && json.Unmarshal(raw, &c.files) == nil {
+		c.hasFiles = true
+	}
+	_ = json.Unmarshal(fields["include"], &c.include)
+	_ = json.Unmarshal(fields["references"], &c.references)
+	if raw, ok := fields["extends"]; ok {
+		var one string
+		if json.Unmarshal(raw, &one) == nil {
+			c.extends = []string{one}
+		} else {
+			_ = json.Unmarshal(raw, &c.extends)
+		}
+	}
+	return c, nil
+}
+
+// solutionStyle reports a tsconfig that only lists project references
+// ("files": [] and no include): `tsc -p` on it checks nothing, so it is not
+// a project of its own.
+func (c tsconfig) solutionStyle() bool {
+	return c.hasFiles && len(c.files) == 0 && len(c.include) == 0 && len(c.references) > 0
+}
+
+// extendedInRepo returns the repo-relative paths of the local configs this
+// one extends (from a tsconfig in repo-relative dir). Package specifiers
+// ("@tsconfig/node20/tsconfig.json") live in node_modules and are skipped,
+// as are paths that leave the repository.
+func (c tsconfig) extendedInRepo(dir string) []string {
+	var out []string
+	for _, e := range c.extends {
+		if !strings.HasPrefix(e, "./") && !strings.HasPrefix(e, "../") {
+			continue
+		}
+		p := path.Join(dir, e)
+		if !strings.HasSuffix(p, ".json") {
+			p += ".json" // as the compiler resolves "./base" to base.json
+		}
+		if p == ".." || strings.HasPrefix(p, "../") {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// stripJSONC turns JSON with comments into JSON: comments become spaces and
+// trailing commas before a closing bracket or brace are dropped. Strings
+// are copied untouched. A leading byte order mark is removed.
+func stripJSONC(in []byte) []byte {
+	in = []byte(strings.TrimPrefix(string(in), "\uFEFF"))
+	noComments := make([]byte, 0, len(in))
+	for i := 0; i < len(in); i++ {
+		c := in[i]
+		switch {
+		case c == '"':
+			end := stringEnd(in, i)
+			noComments = append(noComments, in[i:end]...)
+			i = end - 1
+		case c == '/' && i+1 < len(in) && in[i+1] == '/':
+			for i < len(in) && in[i] != '\n' {
+				i++
+			}
+			noComments = append(noComments, '\n')
+		case c == '/' && i+1 < len(in) && in[i+1] == '*':
+			i += 2
+			for i < len(in) && !(in[i] == '*' && i+1 < len(in) && in[i+1] == '/') {
+				i++
+			}
+			i++ // onto the closing '/'
+			noComments = append(noComments, ' ')
+		default:
+			noComments = append(noComments, c)
+		}
+	}
+	out := make([]byte, 0, len(noComments))
+	for i := 0; i < len(noComments); i++ {
+		c := noComments[i]
+		switch c {
+		case '"':
+			end := stringEnd(noComments, i)
+			out = append(out, noComments[i:end]...)
+			i = end - 1
+		case ',':
+			j := i + 1
+			for j < len(noComments) && strings.IndexByte(" \t\r\n", noComments[j]) >= 0 {
+				j++
+			}
+			if j < len(noComments) && (noComments[j] == '}' || noComments[j] == ']') {
+				continue
+			}
+			out = append(out, c)
+		default:
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// stringEnd returns the index just past the JSON string starting at
+// in[start] (a '"'), or len(in) when it is not closed.
+func stringEnd(in []byte, start int) int {
+	for i := start + 1; i < len(in); i++ {
+		switch in[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return len(in)
+}

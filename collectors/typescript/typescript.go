@@ -1,0 +1,234 @@
+// Package typescript type-checks TypeScript projects with the project's own
+// compiler: one collector per directory with a tsconfig.json, each error a
+// blocker finding.
+//
+// In OneShot mode (`preflight check`) a run is exactly what CI would do:
+//
+//	tsc --noEmit --pretty false -p <dir>/tsconfig.json
+//
+// from the repository root, and its output is parsed.
+//
+// A full tsc run re-reads and re-checks the whole program every time, which
+// on a large project takes many seconds. In Watch mode each project
+// therefore keeps one long-lived Node process (checker.js, embedded) that
+// drives the project's own compiler API in watch mode and answers each run
+// with the diagnostics after the changed files, as JSON lines. The checker
+// does no file watching of its own: the engine already watches the tree and
+// passes the changed paths on, so there is one watcher, not two. Both modes
+// report the same findings for the same tree.
+//
+// The compiler is the nearest node_modules/typescript above the project,
+// else tsc on PATH. TypeScript 7 (the native compiler) ships no JavaScript
+// compiler API, so in Watch mode every run falls back to a one-shot tsc.
+package typescript
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/model"
+	"github.com/preflight-dev/preflight/proc"
+)
+
+const (
+	// Kind is the collector family.
+	Kind = "typescript"
+	// Domain is where type errors count.
+	Domain = "build"
+
+	excerptLines = 60
+)
+
+// Project is one TypeScript project: a directory with a tsconfig.json.
+type Project struct {
+	id       string
+	root     string   // absolute repository root at detection
+	dir      string   // repo-relative, "." for the root
+	variants []string // other tsconfig*.json files in dir, repo-relative
+	extends  []string // repo-relative configs tsconfig.json extends
+
+	runMu sync.Mutex // one Watch-mode run at a time: they share the checker
+
+	mu      sync.Mutex // guards the fields below
+	checker *checker
+	closes  int // bumped by Close, so an in-flight run does not respawn
+}
+
+var _ collectors.Collector = (*Project)(nil)
+var _ collectors.Closer = (*Project)(nil)
+
+func (p *Project) ID() string     { return p.id }
+func (p *Project) Kind() string   { return Kind }
+func (p *Project) Domain() string { return Domain }
+
+// Dir is the project directory, repo-relative ("." for the root).
+func (p *Project) Dir() string { return p.dir }
+
+// Variants lists the other tsconfig*.json files beside tsconfig.json
+// (tsconfig.build.json, tsconfig.prod.json, …), repo-relative. They are
+// not checked.
+func (p *Project) Variants() []string { return append([]string(nil), p.variants...) }
+
+// Inputs covers the project's sources and configuration. JSON is included
+// because modules may import it and the compiler reads package.json files.
+func (p *Project) Inputs() []string {
+	prefix := ""
+	if p.dir != "." {
+		prefix = escapeGlob(p.dir) + "/"
+	}
+	globs := []string{
+		prefix + "**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,json}",
+		prefix + "tsconfig*.json",
+		prefix + "package.json",
+	}
+	for _, e := range p.extends {
+		globs = append(globs, escapeGlob(e))
+	}
+	return globs
+}
+
+// Run checks the project. In Watch mode the checker process is reused
+// between runs; a run with no changed paths (a full run) starts it afresh.
+func (p *Project) Run(ctx context.Context, req collectors.Request) model.Result {
+	root := req.Root
+	if root == "" {
+		root = p.root
+	}
+	tc, missing := findToolchain(filepath.Join(root, filepath.FromSlash(p.dir)))
+	if missing != nil {
+		return model.Unknown(p.id, Kind, Domain, missing.reason, missing.hint)
+	}
+	if req.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, req.Timeout)
+		defer cancel()
+	}
+	if req.Mode == collectors.Watch && tc.library != "" {
+		return p.runWatch(ctx, root, tc, req.Changed)
+	}
+	return p.runOneShot(ctx, root, tc)
+}
+
+// configPath is the tsconfig.json the project is checked with, repo-relative.
+func (p *Project) configPath() string { return path.Join(p.dir, "tsconfig.json") }
+
+// oneShot returns the tsc invocation and the same command as a user would
+// type it in the repository root.
+func (p *Project) oneShot(root string, tc toolchain) (run proc.Cmd, display string) {
+	args := []string{"--noEmit", "--pretty", "false", "-p", p.configPath()}
+	shown := "tsc"
+	if !tc.fromPath {
+		shown = displayPath(root, tc.tsc)
+	}
+	if tc.script {
+		run = proc.Cmd{Name: tc.node, Args: append([]string{tc.tsc}, args...)}
+		display = proc.Cmd{Name: "node", Args: append([]string{shown}, args...)}.String()
+	} else {
+		run = proc.Cmd{Name: tc.tsc, Args: args}
+		display = proc.Cmd{Name: shown, Args: args}.String()
+	}
+	run.Dir = root
+	return run, display
+}
+
+func (p *Project) runOneShot(ctx context.Context, root string, tc toolchain) model.Result {
+	cmd, display := p.oneShot(root, tc)
+	out, err := proc.Run(ctx, cmd)
+	excerpt := proc.Excerpt(string(out.Stdout)+string(out.Stderr), excerptLines)
+	if err != nil {
+		r := p.interrupted(err, "tsc")
+		r.Command, r.Output = display, excerpt
+		return r
+	}
+	if out.ExitCode < 0 || out.ExitCode > 2 {
+		// 1 and 2 both mean "diagnostics reported", depending on version
+		// and incremental state; anything else is a crash or a bad project.
+		return p.failed(display, out.ExitCode, fmt.Sprintf("tsc exited with status %d", out.ExitCode), excerpt)
+	}
+	stdout := out.Stdout
+	if out.Truncated {
+		stdout = stdout[:strings.LastIndexByte(string(stdout), '\n')+1] // drop a cut-off line
+	}
+	diags, err := ParseTscOutput(stdout, root, root)
+	if err != nil {
+		return p.failed(display, out.ExitCode, "unreadable tsc output: "+err.Error(), excerpt)
+	}
+	r := p.checked(diags, display, out.ExitCode, excerpt)
+	errs := countErrors(diags)
+	switch {
+	case out.Truncated:
+		r.Status, r.Error = model.StatusError, "tsc printed more output than is kept; the findings are incomplete"
+	case out.ExitCode != 0 && errs == 0:
+		r.Status, r.Error = model.StatusError, fmt.Sprintf("tsc exited with status %d without reporting an error", out.ExitCode)
+	case out.ExitCode == 0 && errs > 0:
+		r.Status, r.Error = model.StatusError, fmt.Sprintf("tsc reported %d errors but exited with status 0", errs)
+	}
+	return r
+}
+
+// checked is the result of a check that produced diagnostics (or none).
+func (p *Project) checked(diags []Diagnostic, command string, exitCode int, output string) model.Result {
+	return model.Result{
+		Collector: p.id, Kind: Kind, Domain: Domain,
+		Status:   model.StatusOK,
+		Command:  command,
+		ExitCode: exitCode,
+		Facts:    map[string]float64{"errors": float64(countErrors(diags))},
+		Findings: findings(p.id, diags),
+		Output:   output,
+	}
+}
+
+func (p *Project) failed(command string, exitCode int, reason, output string) model.Result {
+	return model.Result{
+		Collector: p.id, Kind: Kind, Domain: Domain,
+		Status:   model.StatusError,
+		Command:  command,
+		ExitCode: exitCode,
+		Error:    reason,
+		Output:   output,
+	}
+}
+
+// interrupted is the result of a run that did not finish: timed out,
+// cancelled, or the tool could not be started.
+func (p *Project) interrupted(err error, what string) model.Result {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return model.Unknown(p.id, Kind, Domain, what+" timed out", "")
+	case errors.Is(err, context.Canceled):
+		return model.Unknown(p.id, Kind, Domain, what+" was cancelled", "")
+	case errors.Is(err, errClosed):
+		return model.Unknown(p.id, Kind, Domain, what+" was shut down", "")
+	default:
+		return model.Unknown(p.id, Kind, Domain, "could not run "+what+": "+err.Error(), hintTypeScript)
+	}
+}
+
+// displayPath shows a tool path relative to the repository root when it is
+// inside it, so the command can be pasted there.
+func displayPath(root, p string) string {
+	if rel, err := filepath.Rel(root, p); err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(rel)
+	}
+	return filepath.ToSlash(p)
+}
+
+// escapeGlob quotes the characters doublestar gives a meaning to, so a
+// directory named "app[old]" matches only itself.
+func escapeGlob(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[]{}\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
