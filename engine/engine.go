@@ -38,7 +38,7 @@ type Engine struct {
 	pending     map[string]*request // queued behind an in-flight run
 	generation  uint64
 	watch       model.WatchState
-	lastTrigger string
+	lastTrigger string // the last changed path, for the header
 	seeded      map[string]bool // results from the cache not yet replaced
 	idle        *sync.Cond
 	closed      bool
@@ -258,9 +258,6 @@ func (e *Engine) startLocked(i int, req request) {
 	r := &run{cancel: cancel, req: req}
 	e.runs[c.ID()] = r
 	e.states[i].Running = true
-	if req.trigger != "" {
-		e.lastTrigger = req.trigger
-	}
 	go e.execute(ctx, i, r)
 }
 

@@ -1,0 +1,48 @@
+package detect
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/preflight-dev/preflight/demo"
+	"github.com/preflight-dev/preflight/ignore"
+)
+
+func TestScanTheDemoProject(t *testing.T) {
+	dir := t.TempDir()
+	if err := demo.UnpackInto(dir); err != nil {
+		t.Fatal(err)
+	}
+	// Nothing under node_modules or an ignored dir becomes a collector.
+	for _, p := range []string{"node_modules/lib/tsconfig.json", "dist/go.mod"} {
+		full := filepath.Join(dir, p)
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte("{}"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m, err := ignore.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols, err := Scan(dir, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range cols {
+		got = append(got, c.ID()+"@"+c.Domain())
+	}
+	want := []string{"go:billing@build", "typescript:api@build", "typescript:web@build", "go-test:billing@tests"}
+	if len(got) != len(want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("got %v, want %v (domain order, then id)", got, want)
+		}
+	}
+}

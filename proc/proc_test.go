@@ -1,0 +1,101 @@
+package proc
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func TestExitCodeIsNotAnError(t *testing.T) {
+	out, err := Run(context.Background(), Cmd{Name: "sh", Args: []string{"-c", "echo out; echo err >&2; exit 3"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.ExitCode != 3 || string(out.Stdout) != "out\n" || string(out.Stderr) != "err\n" {
+		t.Fatalf("got %+v", out)
+	}
+}
+
+func TestMissingToolIsNotFound(t *testing.T) {
+	_, err := Run(context.Background(), Cmd{Name: "preflight-no-such-tool"})
+	if !errors.Is(err, ErrNotFound) {
+		t.Fatalf("err = %v, want ErrNotFound", err)
+	}
+}
+
+// TestTimeoutKillsTheWholeProcessGroup starts a tool that leaves a
+// grandchild behind (as npx or go test do) and checks the timeout kills it too.
+func TestTimeoutKillsTheWholeProcessGroup(t *testing.T) {
+	pidFile := filepath.Join(t.TempDir(), "pid")
+	script := "sleep 300 & echo $! > " + pidFile + "; wait"
+	out, err := Run(context.Background(), Cmd{Name: "sh", Args: []string{"-c", script}, Timeout: 300 * time.Millisecond})
+	if !errors.Is(err, context.DeadlineExceeded) || !out.TimedOut || out.ExitCode != -1 {
+		t.Fatalf("err %v out %+v", err, out)
+	}
+	b, err := os.ReadFile(pidFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+	// The grandchild is gone (or a zombie about to be reaped by init).
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		err := syscall.Kill(pid, 0)
+		state, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+		if err != nil || strings.Contains(string(state), ") Z ") {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("grandchild %d survived the timeout", pid)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestCancelStopsTheTool(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { time.Sleep(100 * time.Millisecond); cancel() }()
+	out, err := Run(ctx, Cmd{Name: "sleep", Args: []string{"300"}})
+	if !errors.Is(err, context.Canceled) || out.TimedOut {
+		t.Fatalf("err %v out %+v", err, out)
+	}
+}
+
+func TestOutputIsCappedAtTheStart(t *testing.T) {
+	out, err := Run(context.Background(), Cmd{Name: "sh", Args: []string{"-c", "echo first; yes line | head -n 10000"}, MaxOutput: 64})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Stdout) != 64 || !out.Truncated || !strings.HasPrefix(string(out.Stdout), "first\n") {
+		t.Fatalf("stdout %d bytes, truncated %v: %q", len(out.Stdout), out.Truncated, out.Stdout)
+	}
+}
+
+func TestStdinAndEnv(t *testing.T) {
+	out, err := Run(context.Background(), Cmd{Name: "sh", Args: []string{"-c", "cat; echo $PF_TEST"}, Stdin: []byte("in\n"), Env: []string{"PF_TEST=env"}})
+	if err != nil || string(out.Stdout) != "in\nenv\n" {
+		t.Fatalf("err %v stdout %q", err, out.Stdout)
+	}
+}
+
+func TestCommandStringQuotesWhatNeedsIt(t *testing.T) {
+	got := Cmd{Name: "tsc", Args: []string{"-p", "my app/tsconfig.json", "it's"}}.String()
+	if got != `tsc -p 'my app/tsconfig.json' 'it'\''s'` {
+		t.Fatalf("got %s", got)
+	}
+}
+
+func TestExcerptKeepsTheLastLines(t *testing.T) {
+	if got := Excerpt("a\nb\nc\n", 5); got != "a\nb\nc" {
+		t.Errorf("short text changed: %q", got)
+	}
+	if got := Excerpt("1\n2\n3\n4\n5", 2); got != "… 3 lines omitted …\n4\n5" {
+		t.Errorf("got %q", got)
+	}
+}
