@@ -38,7 +38,7 @@ type Engine struct {
 	pending     map[string]*request // queued behind an in-flight run
 	generation  uint64
 	watch       model.WatchState
-	lastTrigger string // the last changed path, for the header
+	lastTrigger string          // the last changed path, for the header
 	seeded      map[string]bool // results from the cache not yet replaced
 	idle        *sync.Cond
 	closed      bool
