@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -31,8 +32,12 @@ func openSession(root string, mode collectors.Mode, warn io.Writer) (*session, e
 		return nil, fmt.Errorf("reading ignore rules of %s: %w", root, err)
 	}
 	cols, err := detect.Scan(root, m)
-	if err != nil {
+	var unreadable *ignore.UnreadableError
+	if err != nil && !errors.As(err, &unreadable) {
 		return nil, fmt.Errorf("scanning %s: %w", root, err)
+	}
+	if err != nil {
+		fmt.Fprintf(warn, "preflight: %v\n", err)
 	}
 	s := &session{root: root, matcher: m, warn: warn,
 		engine: engine.New(root, cols, engine.Options{Mode: mode})}
@@ -90,6 +95,9 @@ func (s *session) watchFiles(ctx context.Context) (stop func()) {
 				if !ok {
 					return
 				}
+				if ev.Rescan || anyChangesCollectors(ev.Paths) {
+					s.redetect(w)
+				}
 				if ev.Rescan {
 					s.engine.RunAll("rescan (watch queue overflowed)")
 				} else {
@@ -105,4 +113,25 @@ func (s *session) watchFiles(ctx context.Context) (stop func()) {
 		w.Close()
 		<-done
 	}
+}
+
+// redetect scans the tree again after a change that can add or remove
+// collectors (a new tsconfig.json, a deleted go.mod). A failed scan keeps
+// the current collectors.
+func (s *session) redetect(w *watch.Watcher) {
+	cols, err := detect.Scan(s.root, w.Matcher())
+	var unreadable *ignore.UnreadableError
+	if err != nil && !errors.As(err, &unreadable) {
+		return // keep the collectors we have
+	}
+	s.engine.SetCollectors(cols)
+}
+
+func anyChangesCollectors(paths []string) bool {
+	for _, p := range paths {
+		if detect.ChangesCollectors(p) {
+			return true
+		}
+	}
+	return false
 }

@@ -103,3 +103,44 @@ func waitFor(t *testing.T, s *session, ok func(model.Snapshot) bool) model.Snaps
 		}
 	}
 }
+
+// TestWatchDetectsANewModule adds a Go module while watching and waits for
+// its collectors to appear and run.
+func TestWatchDetectsANewModule(t *testing.T) {
+	requireTools(t, "go")
+	dir := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	if err := os.WriteFile(filepath.Join(dir, "README.md"), []byte("empty\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := openSession(dir, collectors.Watch, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	stop := s.watchFiles(ctx)
+	defer func() { cancel(); stop(); s.engine.Close() }()
+	if n := len(s.engine.Snapshot().Collectors); n != 0 {
+		t.Fatalf("%d collectors in an empty repo", n)
+	}
+	mod := filepath.Join(dir, "svc")
+	if err := os.MkdirAll(mod, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range map[string]string{
+		"svc.go":      "package svc\n\nfunc One() int { return 1 }\n",
+		"svc_test.go": "package svc\n\nimport \"testing\"\n\nfunc TestOne(t *testing.T) {\n\tif One() != 1 {\n\t\tt.Fatal(\"no\")\n\t}\n}\n",
+		"go.mod":      "module example.com/svc\n\ngo 1.22\n",
+	} {
+		if err := os.WriteFile(filepath.Join(mod, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	snap := waitFor(t, s, func(snap model.Snapshot) bool {
+		st, ok := find(snap, "go-test:svc")
+		return ok && !st.Running && st.Status == model.StatusOK && st.Facts["tests.passed"] == 1
+	})
+	if _, ok := find(snap, "go:svc"); !ok {
+		t.Error("go:svc not detected")
+	}
+}

@@ -3,6 +3,8 @@
 package detect
 
 import (
+	"errors"
+	"path"
 	"sort"
 
 	"github.com/preflight-dev/preflight/collectors"
@@ -19,6 +21,14 @@ var families = []family{
 	typescript.Detect,
 	golang.Detect,
 }
+
+// markers are the file names whose appearance or removal can change which
+// collectors apply; .gitignore is one because it decides what is scanned.
+var markers = map[string]bool{"tsconfig.json": true, "go.mod": true, ".gitignore": true}
+
+// ChangesCollectors reports whether a change to the repo-relative path may
+// add or remove collectors, so the tree should be scanned again.
+func ChangesCollectors(rel string) bool { return markers[path.Base(rel)] }
 
 // Collectors lists every collector that applies to root, in display order
 // (domain, then id). files are the repository's non-ignored files.
@@ -38,12 +48,15 @@ func Collectors(root string, files []string) []collectors.Collector {
 }
 
 // Scan lists root's files through the ignore rules and detects collectors.
+// Directories that cannot be read do not stop it: it returns the collectors
+// of everything else together with an *ignore.UnreadableError naming them.
 func Scan(root string, m *ignore.Matcher) ([]collectors.Collector, error) {
 	files, err := ignore.ListFiles(root, m)
-	if err != nil {
+	var unreadable *ignore.UnreadableError
+	if err != nil && !errors.As(err, &unreadable) {
 		return nil, err
 	}
-	return Collectors(root, files), nil
+	return Collectors(root, files), err
 }
 
 func domainRank(id string) int {

@@ -46,3 +46,14 @@ func TestScanTheDemoProject(t *testing.T) {
 		}
 	}
 }
+
+func TestChangesCollectors(t *testing.T) {
+	for path, want := range map[string]bool{
+		"packages/new/tsconfig.json": true, "go.mod": true, "svc/.gitignore": true,
+		"src/a.ts": false, "tsconfig.build.json": false, "go.sum": false,
+	} {
+		if got := ChangesCollectors(path); got != want {
+			t.Errorf("ChangesCollectors(%q) = %v, want %v", path, got, want)
+		}
+	}
+}

@@ -28,12 +28,11 @@ type Options struct {
 type Engine struct {
 	root string
 	opts Options
-	cols []collectors.Collector
 	sem  chan struct{}
 
 	mu          sync.Mutex
-	states      []model.CollectorState
-	index       map[string]int
+	slots       []*slot          // display order
+	index       map[string]*slot // by collector id
 	runs        map[string]*run     // in flight (or waiting for a slot)
 	pending     map[string]*request // queued behind an in-flight run
 	generation  uint64
@@ -56,6 +55,19 @@ type run struct {
 	req    request
 }
 
+// slot is one collector and what is known of it.
+type slot struct {
+	col   collectors.Collector
+	state model.CollectorState
+}
+
+func newSlot(c collectors.Collector) *slot {
+	return &slot{col: c, state: model.CollectorState{Result: model.Result{
+		Collector: c.ID(), Kind: c.Kind(), Domain: c.Domain(), Status: model.StatusUnknown, ExitCode: -1,
+		Error: "not run yet",
+	}}}
+}
+
 // timeoutGrace is how long past its own timeout a collector gets before
 // the engine gives up on it.
 const timeoutGrace = 30 * time.Second
@@ -74,22 +86,18 @@ func New(root string, cols []collectors.Collector, opts Options) *Engine {
 	e := &Engine{
 		root:    root,
 		opts:    opts,
-		cols:    cols,
 		sem:     make(chan struct{}, opts.Concurrency),
-		index:   make(map[string]int, len(cols)),
+		index:   make(map[string]*slot, len(cols)),
 		runs:    map[string]*run{},
 		pending: map[string]*request{},
 		seeded:  map[string]bool{},
 		updates: make(chan model.Snapshot, 1),
 	}
 	e.idle = sync.NewCond(&e.mu)
-	e.states = make([]model.CollectorState, len(cols))
-	for i, c := range cols {
-		e.index[c.ID()] = i
-		e.states[i] = model.CollectorState{Result: model.Result{
-			Collector: c.ID(), Kind: c.Kind(), Domain: c.Domain(), Status: model.StatusUnknown, ExitCode: -1,
-			Error: "not run yet",
-		}}
+	for _, c := range cols {
+		sl := newSlot(c)
+		e.slots = append(e.slots, sl)
+		e.index[c.ID()] = sl
 	}
 	return e
 }
@@ -100,13 +108,13 @@ func (e *Engine) Seed(prev model.Snapshot) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for _, st := range prev.Collectors {
-		i, ok := e.index[st.Collector]
+		sl, ok := e.index[st.Collector]
 		if !ok || st.FinishedAt.IsZero() {
 			continue
 		}
 		st.Running = false
 		st.Stale = true
-		e.states[i] = st
+		sl.state = st
 		e.seeded[st.Collector] = true
 	}
 	e.publishLocked()
@@ -137,11 +145,67 @@ func (e *Engine) SetWatchState(w model.WatchState) {
 
 // RunAll queues every collector.
 func (e *Engine) RunAll(trigger string) {
-	ids := make([]string, len(e.cols))
-	for i, c := range e.cols {
-		ids[i] = c.ID()
+	var ids []string
+	for _, c := range e.collectors() {
+		ids = append(ids, c.ID())
 	}
 	e.queue(ids, request{trigger: trigger})
+}
+
+// collectors is the current set, copied so matching runs without the lock.
+func (e *Engine) collectors() []collectors.Collector {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make([]collectors.Collector, len(e.slots))
+	for i, sl := range e.slots {
+		out[i] = sl.col
+	}
+	return out
+}
+
+// SetCollectors replaces the set of collectors after the tree changed (a
+// tsconfig.json or go.mod appeared or went away). Collectors that stay keep
+// their results and helper processes; new ones are run; gone ones are
+// cancelled and closed.
+func (e *Engine) SetCollectors(cols []collectors.Collector) {
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return
+	}
+	var slots []*slot
+	index := make(map[string]*slot, len(cols))
+	var added []string
+	for _, c := range cols {
+		sl, ok := e.index[c.ID()]
+		if !ok {
+			sl = newSlot(c)
+			added = append(added, c.ID())
+		}
+		slots = append(slots, sl)
+		index[c.ID()] = sl
+	}
+	var gone []collectors.Collector
+	for id, sl := range e.index {
+		if _, kept := index[id]; kept {
+			continue
+		}
+		gone = append(gone, sl.col)
+		if r, ok := e.runs[id]; ok {
+			r.cancel()
+		}
+		delete(e.pending, id)
+		delete(e.seeded, id)
+	}
+	e.slots, e.index = slots, index
+	e.publishLocked()
+	e.mu.Unlock()
+	for _, c := range gone {
+		if cl, ok := c.(collectors.Closer); ok {
+			_ = cl.Close()
+		}
+	}
+	e.queue(added, request{trigger: "detected"})
 }
 
 // Rerun queues the named collectors, or all when ids is empty.
@@ -159,7 +223,7 @@ func (e *Engine) Rerun(ids []string) {
 func (e *Engine) Changed(paths []string) {
 	byID := map[string][]string{}
 	var order []string
-	for _, c := range e.cols {
+	for _, c := range e.collectors() {
 		for _, p := range paths {
 			if matchesAny(c.Inputs(), p) {
 				if _, seen := byID[c.ID()]; !seen {
@@ -185,7 +249,7 @@ func (e *Engine) Changed(paths []string) {
 // Affected lists the collectors a change to path would rerun.
 func (e *Engine) Affected(path string) []string {
 	var ids []string
-	for _, c := range e.cols {
+	for _, c := range e.collectors() {
 		if matchesAny(c.Inputs(), path) {
 			ids = append(ids, c.ID())
 		}
@@ -209,7 +273,7 @@ func (e *Engine) queue(ids []string, req request) {
 		return
 	}
 	for _, id := range ids {
-		i, ok := e.index[id]
+		sl, ok := e.index[id]
 		if !ok {
 			continue
 		}
@@ -219,13 +283,13 @@ func (e *Engine) queue(ids []string, req request) {
 			r.cancel()
 			merged := mergeRequests(r.req, e.pending[id], req)
 			e.pending[id] = &merged
-			e.states[i].Stale = !e.states[i].FinishedAt.IsZero()
+			sl.state.Stale = !sl.state.FinishedAt.IsZero()
 			continue
 		}
-		if !e.states[i].FinishedAt.IsZero() {
-			e.states[i].Stale = true
+		if !sl.state.FinishedAt.IsZero() {
+			sl.state.Stale = true
 		}
-		e.startLocked(i, req)
+		e.startLocked(sl, req)
 	}
 	e.publishLocked()
 }
@@ -252,22 +316,20 @@ func mergeRequests(inFlight request, queued *request, next request) request {
 	return out
 }
 
-func (e *Engine) startLocked(i int, req request) {
-	c := e.cols[i]
+func (e *Engine) startLocked(sl *slot, req request) {
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &run{cancel: cancel, req: req}
-	e.runs[c.ID()] = r
-	e.states[i].Running = true
-	go e.execute(ctx, i, r)
+	e.runs[sl.col.ID()] = r
+	sl.state.Running = true
+	go e.execute(ctx, sl.col, r)
 }
 
-func (e *Engine) execute(ctx context.Context, i int, r *run) {
-	c := e.cols[i]
+func (e *Engine) execute(ctx context.Context, c collectors.Collector, r *run) {
 	defer r.cancel()
 	select {
 	case e.sem <- struct{}{}:
 	case <-ctx.Done():
-		e.finish(i, r, nil)
+		e.finish(c.ID(), r, nil)
 		return
 	}
 	started := e.opts.Now()
@@ -281,7 +343,7 @@ func (e *Engine) execute(ctx context.Context, i int, r *run) {
 	stop()
 	<-e.sem
 	if ctx.Err() != nil {
-		e.finish(i, r, nil) // superseded: its result describes stale inputs
+		e.finish(c.ID(), r, nil) // superseded: its result describes stale inputs
 		return
 	}
 	if timedOut && res.Status == model.StatusOK {
@@ -313,7 +375,7 @@ func (e *Engine) execute(ctx context.Context, i int, r *run) {
 	if len(res.Findings) > 0 && res.Findings[0].ID == "" {
 		model.AssignIDs(res.Findings)
 	}
-	e.finish(i, r, &res)
+	e.finish(c.ID(), r, &res)
 }
 
 // safeRun turns a collector panic into an error result: one broken parser
@@ -327,24 +389,26 @@ func safeRun(ctx context.Context, c collectors.Collector, req collectors.Request
 	return c.Run(ctx, req)
 }
 
-func (e *Engine) finish(i int, r *run, res *model.Result) {
-	id := e.cols[i].ID()
+func (e *Engine) finish(id string, r *run, res *model.Result) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.runs[id] != r {
 		return
 	}
 	delete(e.runs, id)
-	e.states[i].Running = false
-	if res != nil {
-		e.states[i] = model.CollectorState{Result: *res}
-		delete(e.seeded, id)
+	sl, present := e.index[id]
+	if present {
+		sl.state.Running = false
+		if res != nil {
+			sl.state = model.CollectorState{Result: *res}
+			delete(e.seeded, id)
+		}
 	}
 	if next, ok := e.pending[id]; ok {
 		delete(e.pending, id)
-		if !e.closed {
-			e.states[i].Stale = !e.states[i].FinishedAt.IsZero()
-			e.startLocked(i, *next)
+		if present && !e.closed {
+			sl.state.Stale = !sl.state.FinishedAt.IsZero()
+			e.startLocked(sl, *next)
 		}
 	}
 	e.publishLocked()
@@ -377,7 +441,7 @@ func (e *Engine) Close() {
 	e.pending = map[string]*request{}
 	e.mu.Unlock()
 	e.Wait()
-	for _, c := range e.cols {
+	for _, c := range e.collectors() {
 		if cl, ok := c.(collectors.Closer); ok {
 			_ = cl.Close()
 		}
@@ -386,11 +450,15 @@ func (e *Engine) Close() {
 }
 
 func (e *Engine) snapshotLocked() model.Snapshot {
+	states := make([]model.CollectorState, len(e.slots))
+	for i, sl := range e.slots {
+		states[i] = sl.state
+	}
 	s := model.Snapshot{
 		Root:        e.root,
 		GeneratedAt: e.opts.Now(),
 		Generation:  e.generation,
-		Collectors:  e.states,
+		Collectors:  states,
 		Watch:       e.watch,
 		LastTrigger: e.lastTrigger,
 	}

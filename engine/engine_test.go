@@ -233,3 +233,27 @@ func TestUpdatesKeepsOnlyTheNewestSnapshot(t *testing.T) {
 		t.Error("Close should close collectors' helper processes")
 	}
 }
+
+func TestSetCollectorsRunsNewOnesAndClosesGoneOnes(t *testing.T) {
+	var aRuns atomic.Int32
+	a := &fake{id: "go:a", run: func(context.Context, collectors.Request) model.Result { aRuns.Add(1); return okResult() }}
+	b := &fake{id: "ts:b", run: func(context.Context, collectors.Request) model.Result { return okResult() }}
+	e := New("/repo", []collectors.Collector{a}, Options{})
+	defer e.Close()
+	e.RunAll("start")
+	e.Wait()
+	e.SetCollectors([]collectors.Collector{a, b})
+	e.Wait()
+	s := e.Snapshot()
+	if len(s.Collectors) != 2 || state(t, s, "ts:b").Status != model.StatusOK || state(t, s, "ts:b").Trigger != "detected" {
+		t.Fatalf("new collector not run: %+v", s.Collectors)
+	}
+	if aRuns.Load() != 1 {
+		t.Errorf("a collector that stayed was rerun (%d runs)", aRuns.Load())
+	}
+	e.SetCollectors([]collectors.Collector{b})
+	s = e.Snapshot()
+	if len(s.Collectors) != 1 || s.Collectors[0].Collector != "ts:b" || !a.closed.Load() {
+		t.Fatalf("gone collector still present or not closed: %+v closed=%v", s.Collectors, a.closed.Load())
+	}
+}
