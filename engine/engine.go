@@ -31,8 +31,8 @@ type Engine struct {
 	sem  chan struct{}
 
 	mu          sync.Mutex
-	slots       []*slot          // display order
-	index       map[string]*slot // by collector id
+	slots       []*slot             // display order
+	index       map[string]*slot    // by collector id
 	runs        map[string]*run     // in flight (or waiting for a slot)
 	pending     map[string]*request // queued behind an in-flight run
 	generation  uint64
