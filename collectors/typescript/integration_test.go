@@ -59,6 +59,9 @@ func TestOneShotMonorepo(t *testing.T) {
 	if web.Status != model.StatusOK || web.Facts["errors"] != 0 || len(web.Findings) != 0 || web.ExitCode != 0 {
 		t.Errorf("web: %+v", web)
 	}
+	if !strings.HasPrefix(web.Output, "variants present but not checked: packages/web/tsconfig.build.json\n") {
+		t.Errorf("variants not listed in the evidence:\n%s", web.Output)
+	}
 }
 
 func TestOneShotProjects(t *testing.T) {

@@ -109,10 +109,17 @@ func (p *Project) Run(ctx context.Context, req collectors.Request) model.Result 
 		ctx, cancel = context.WithTimeout(ctx, req.Timeout)
 		defer cancel()
 	}
+	var r model.Result
 	if req.Mode == collectors.Watch && tc.library != "" {
-		return p.runWatch(ctx, root, tc, req.Changed)
+		r = p.runWatch(ctx, root, tc, req.Changed)
+	} else {
+		r = p.runOneShot(ctx, root, tc)
 	}
-	return p.runOneShot(ctx, root, tc)
+	if len(p.variants) > 0 {
+		// Listed so nobody mistakes them for checked.
+		r.Output = "variants present but not checked: " + strings.Join(p.variants, ", ") + "\n" + r.Output
+	}
+	return r
 }
 
 // configPath is the tsconfig.json the project is checked with, repo-relative.
