@@ -12,13 +12,22 @@ all: build
 build:
 	$(GO) build -o bin/preflight .
 
-deps: $(TS_TOOLS)/node_modules/.package-lock.json
+# npm packages the fixtures need, one lock file each; Go tools the tests run.
+NPM_FIXTURES := $(TS_TOOLS) collectors/bundle/testdata/esbuild
+TOOLS_BIN    := $(CURDIR)/.tools/bin
+ACTIONLINT   := github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
+TEST_PATH    := $(TOOLS_BIN):$(TS_BIN):$$PATH
 
-$(TS_TOOLS)/node_modules/.package-lock.json: $(TS_TOOLS)/package.json $(TS_TOOLS)/package-lock.json
-	npm ci --prefix $(TS_TOOLS) --no-audit --no-fund --loglevel=error
+deps:
+	@for d in $(NPM_FIXTURES); do \
+	  if [ ! -f $$d/node_modules/.package-lock.json ] || [ $$d/package-lock.json -nt $$d/node_modules/.package-lock.json ]; then \
+	    echo "npm ci --prefix $$d"; npm ci --prefix $$d --no-audit --no-fund --loglevel=error || exit 1; \
+	  fi; \
+	done
+	@test -x $(TOOLS_BIN)/actionlint || { echo "go install $(ACTIONLINT)"; GOBIN=$(TOOLS_BIN) $(GO) install $(ACTIONLINT); }
 
 test: deps
-	PATH="$(TS_BIN):$$PATH" $(GO) test -count=1 ./...
+	PATH="$(TEST_PATH)" $(GO) test -count=1 ./...
 
 vet:
 	@test -z "$$(gofmt -l . | grep -v testdata/)" || { gofmt -l . | grep -v testdata/; echo "gofmt needed"; exit 1; }
@@ -26,10 +35,10 @@ vet:
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
 demo: deps
-	PATH="$(TS_BIN):$$PATH" $(GO) run . demo
+	PATH="$(TEST_PATH)" $(GO) run . demo
 
 bench: deps
-	PATH="$(TS_BIN):$$PATH" bash bench/run.sh
+	PATH="$(TEST_PATH)" bash bench/run.sh
 
 clean:
 	rm -rf bin

@@ -8,8 +8,10 @@ import (
 	"sort"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/collectors/bundle"
 	"github.com/preflight-dev/preflight/collectors/golang"
 	"github.com/preflight-dev/preflight/collectors/typescript"
+	"github.com/preflight-dev/preflight/collectors/workflows"
 	"github.com/preflight-dev/preflight/ignore"
 	"github.com/preflight-dev/preflight/model"
 )
@@ -20,11 +22,16 @@ type family func(root string, files []string) []collectors.Collector
 var families = []family{
 	typescript.Detect,
 	golang.Detect,
+	workflows.Detect,
+	bundle.Detect,
 }
 
 // markers are the file names whose appearance or removal can change which
 // collectors apply; .gitignore is one because it decides what is scanned.
-var markers = map[string]bool{"tsconfig.json": true, "go.mod": true, ".gitignore": true}
+var markers = map[string]bool{
+	"tsconfig.json": true, "go.mod": true, ".gitignore": true,
+	"package.json": true, ".gitlab-ci.yml": true,
+}
 
 // ChangesCollectors reports whether a change to the repo-relative path may
 // add or remove collectors, so the tree should be scanned again.

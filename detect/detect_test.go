@@ -15,12 +15,12 @@ func TestScanTheDemoProject(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Nothing under node_modules or an ignored dir becomes a collector.
-	for _, p := range []string{"node_modules/lib/tsconfig.json", "dist/go.mod"} {
+	for _, p := range []string{"node_modules/lib/tsconfig.json", "generated/go.mod", ".gitignore"} {
 		full := filepath.Join(dir, p)
 		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(full, []byte("{}"), 0o644); err != nil {
+		if err := os.WriteFile(full, []byte("generated/\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}

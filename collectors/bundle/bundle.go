@@ -1,0 +1,362 @@
+// Package bundle measures what a web package ships: the build output on
+// disk (.next/static, dist, build, out) — total bytes, gzip bytes of its
+// JavaScript and CSS, the largest files — against a JavaScript budget, for
+// the Performance domain.
+//
+// Build outputs are not in the file list detection gets (they are ignored
+// like node_modules), so each package directory is looked at on disk. An
+// output older than the sources it is built from is stale: its numbers
+// are shown but marked unknown until it is rebuilt. A package with a
+// build script and no output is unknown too: nothing was measured.
+package bundle
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/collectors/rules"
+	"github.com/preflight-dev/preflight/model"
+)
+
+const (
+	// Kind is the collector family.
+	Kind = "bundle"
+	// Domain is where bundle sizes count.
+	Domain = "performance"
+)
+
+// JSGzipBudget is the default budget, in bytes, for the gzipped
+// JavaScript of one build output. It is a variable so configuration can
+// change it.
+var JSGzipBudget int64 = 500_000
+
+// OutputDirs are the build output directories looked for in a package, in
+// order of preference: Next.js client assets first (the rest of .next is
+// server code), then the usual bundler outputs.
+var OutputDirs = []string{".next/static", "dist", "build", "out"}
+
+// staleSlack absorbs file-system timestamp granularity: a source saved
+// within this of the newest output is not taken as newer.
+const staleSlack = time.Second
+
+// RuleOverBudget is reported when an output's JavaScript is over budget.
+var RuleOverBudget = rules.Rule{
+	ID:        "bundle/over-budget",
+	Severity:  model.High,
+	Title:     "JavaScript bundle over budget",
+	Rationale: "Every kilobyte of JavaScript is downloaded, parsed and compiled before the page responds; on a mid-range phone on a slow network a few hundred kilobytes already cost seconds.",
+	Fix:       "Split the bundle by route (dynamic import), drop or replace heavy dependencies, and check the largest files listed in the evidence.",
+	Reference: "web.dev, Your first performance budget; Alex Russell, Can you afford it? Real-world web performance budgets",
+}
+
+func init() { rules.Register(RuleOverBudget) }
+
+// Detect returns one collector per package (a directory with a
+// package.json, outside node_modules and test fixtures) that has a build script or a build
+// output on disk. A workspace root whose build only drives its workspaces
+// gets none unless it has an output of its own.
+func Detect(root string, files []string) []collectors.Collector {
+	var pkgs []*Package
+	for _, f := range files {
+		if path.Base(f) != "package.json" || skippedPackage(f) {
+			continue
+		}
+		dir := path.Dir(f)
+		abs := filepath.Join(root, filepath.FromSlash(dir))
+		m, err := readManifest(filepath.Join(abs, "package.json"))
+		web := err == nil && m.hasBuild() && !m.orchestrates(abs)
+		if !web && len(findOutputs(abs)) == 0 {
+			continue
+		}
+		pkgs = append(pkgs, &Package{root: root, dir: dir})
+	}
+	sort.Slice(pkgs, func(i, j int) bool { return pkgs[i].dir < pkgs[j].dir })
+	name(root, pkgs)
+	out := make([]collectors.Collector, len(pkgs))
+	for i, p := range pkgs {
+		out[i] = p
+	}
+	return out
+}
+
+// name gives each package the base name of its directory (the repository
+// name at the root), or its path when two share a base name.
+func name(root string, pkgs []*Package) {
+	short := func(p *Package) string {
+		if p.dir == "." {
+			return filepath.Base(filepath.Clean(root))
+		}
+		return path.Base(p.dir)
+	}
+	count := map[string]int{}
+	for _, p := range pkgs {
+		count[short(p)]++
+	}
+	for _, p := range pkgs {
+		n := short(p)
+		if count[n] > 1 && p.dir != "." {
+			n = p.dir
+		}
+		p.id = Kind + ":" + n
+	}
+}
+
+// skippedPackage: dependencies are not the project's packages, and test
+// fixtures are not shipped.
+func skippedPackage(p string) bool {
+	for _, seg := range strings.Split(path.Dir(p), "/") {
+		switch seg {
+		case "node_modules", "testdata", "fixtures", "__fixtures__":
+			return true
+		}
+	}
+	return false
+}
+
+// findOutputs lists the output directories that exist in a package
+// directory, in OutputDirs order.
+func findOutputs(dir string) []string {
+	var out []string
+	for _, o := range OutputDirs {
+		if info, err := os.Stat(filepath.Join(dir, filepath.FromSlash(o))); err == nil && info.IsDir() {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// Package measures the build output of one package.
+type Package struct {
+	id   string
+	root string
+	dir  string // repo-relative, "." for the root
+}
+
+var _ collectors.Collector = (*Package)(nil)
+
+func (p *Package) ID() string     { return p.id }
+func (p *Package) Kind() string   { return Kind }
+func (p *Package) Domain() string { return Domain }
+
+// Dir is the package directory, repo-relative.
+func (p *Package) Dir() string { return p.dir }
+
+// Inputs are the package's files: a change to a source makes the output
+// stale. (Output directories themselves are ignored by the watcher; the
+// globs name them in case it reports them.)
+func (p *Package) Inputs() []string {
+	prefix := ""
+	if p.dir != "." {
+		prefix = escapeGlob(p.dir) + "/"
+	}
+	globs := []string{prefix + "**"}
+	for _, o := range OutputDirs {
+		globs = append(globs, prefix+o+"/**")
+	}
+	return globs
+}
+
+func (p *Package) rel(sub string) string {
+	if p.dir == "." {
+		return sub
+	}
+	return p.dir + "/" + sub
+}
+
+// Run measures the output directory on disk now.
+func (p *Package) Run(ctx context.Context, req collectors.Request) model.Result {
+	root := req.Root
+	if root == "" {
+		root = p.root
+	}
+	if req.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, req.Timeout)
+		defer cancel()
+	}
+	abs := filepath.Join(root, filepath.FromSlash(p.dir))
+	m, err := readManifest(filepath.Join(abs, "package.json"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return p.result(model.StatusSkipped, p.rel("package.json")+" no longer exists")
+	}
+	build := buildCommand(root, p.dir)
+	outputs := findOutputs(abs)
+	if len(outputs) == 0 {
+		if err == nil && !m.hasBuild() {
+			return p.result(model.StatusSkipped, "no build script and no build output")
+		}
+		where := p.dir
+		if where == "." {
+			where = "the repository root"
+		}
+		return model.Unknown(p.id, Kind, Domain,
+			fmt.Sprintf("no build output in %s (looked for %s): build the project to measure", where, strings.Join(OutputDirs, ", ")),
+			"build the project to measure: "+build)
+	}
+	primary, err := p.primary(abs, outputs)
+	if err != nil {
+		return p.interrupted(err, "")
+	}
+	meas, err := Measure(ctx, filepath.Join(abs, filepath.FromSlash(primary)), p.rel(primary))
+	if err != nil {
+		return p.interrupted(err, "could not measure "+p.rel(primary))
+	}
+	if meas.Files == 0 {
+		return model.Unknown(p.id, Kind, Domain, p.rel(primary)+" is empty: build the project to measure", "build the project to measure: "+build)
+	}
+	r := model.Result{
+		Collector: p.id, Kind: Kind, Domain: Domain, Status: model.StatusOK, ExitCode: -1,
+		Command: fmt.Sprintf("measured %s (preflight built-in: file sizes, gzip at the default level of each JavaScript and CSS file)", meas.Dir),
+		Facts: map[string]float64{
+			"bundle.bytes":           float64(meas.Bytes),
+			"bundle.gzip_bytes":      float64(meas.GzipBytes),
+			"bundle.js_gzip_bytes":   float64(meas.JSGzipBytes),
+			"bundle.files":           float64(meas.Files),
+			"bundle.js_budget_bytes": float64(JSGzipBudget),
+		},
+	}
+	if meas.JSGzipBytes > JSGzipBudget {
+		r.Findings = append(r.Findings, RuleOverBudget.Finding(p.rel("package.json"), m.buildLine, 0,
+			fmt.Sprintf("JavaScript in %s is %s gzipped, over the %s budget by %s", meas.Dir,
+				kB(meas.JSGzipBytes), kB(JSGzipBudget), kB(meas.JSGzipBytes-JSGzipBudget))))
+	}
+	for i := range r.Findings {
+		r.Findings[i].Collector, r.Findings[i].Domain = p.id, Domain
+	}
+	model.AssignIDs(r.Findings)
+	r.Output = p.report(meas, outputs, primary)
+
+	src, err := NewestSource(ctx, abs, p.dir)
+	if err != nil {
+		return p.interrupted(err, "could not read the sources of "+p.dir)
+	}
+	if src.ModTime.Sub(meas.Newest) > staleSlack {
+		r.Status = model.StatusUnknown
+		r.Error = fmt.Sprintf("%s is %s older than the sources it is built from (%s changed since)",
+			meas.Dir, humanize(src.ModTime.Sub(meas.Newest)), src.Path)
+		r.Hint = "rebuild it: " + build
+	}
+	return r
+}
+
+// primary picks the output to measure: Next.js client assets when
+// present, else the most recently written output (a leftover dist next
+// to a fresh build is not what ships).
+func (p *Package) primary(abs string, outputs []string) (string, error) {
+	if outputs[0] == ".next/static" || len(outputs) == 1 {
+		return outputs[0], nil
+	}
+	best, bestTime := outputs[0], time.Time{}
+	for _, o := range outputs {
+		t, err := newestFile(filepath.Join(abs, filepath.FromSlash(o)))
+		if err != nil {
+			return "", err
+		}
+		if t.After(bestTime) {
+			best, bestTime = o, t
+		}
+	}
+	return best, nil
+}
+
+func newestFile(dir string) (time.Time, error) {
+	var newest time.Time
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return err
+		}
+		if info, err := d.Info(); err == nil && info.ModTime().After(newest) {
+			newest = info.ModTime()
+		}
+		return nil
+	})
+	return newest, err
+}
+
+func (p *Package) result(status model.Status, reason string) model.Result {
+	return model.Result{Collector: p.id, Kind: Kind, Domain: Domain, Status: status, ExitCode: -1, Error: reason}
+}
+
+func (p *Package) interrupted(err error, what string) model.Result {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return model.Unknown(p.id, Kind, Domain, "measuring timed out", "")
+	case errors.Is(err, context.Canceled):
+		return model.Unknown(p.id, Kind, Domain, "measuring was cancelled", "")
+	}
+	return p.result(model.StatusError, strings.TrimPrefix(what+": "+err.Error(), ": "))
+}
+
+// report is the evidence excerpt: totals, budget and the largest files.
+func (p *Package) report(m Measurement, outputs []string, primary string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %d files, %s on disk", m.Dir, m.Files, kB(m.Bytes))
+	if m.MapBytes > 0 {
+		fmt.Fprintf(&b, " (%s of it source maps)", kB(m.MapBytes))
+	}
+	fmt.Fprintf(&b, "\nJavaScript + CSS gzipped: %s\n", kB(m.GzipBytes))
+	fmt.Fprintf(&b, "JavaScript gzipped: %s of a %s budget (%s raw; every chunk counts, not only the first page's)\n",
+		kB(m.JSGzipBytes), kB(JSGzipBudget), kB(m.JSBytes))
+	b.WriteString("largest files:\n")
+	for _, f := range m.Largest {
+		if f.Gzip > 0 {
+			fmt.Fprintf(&b, "  %9s  %s (gzip %s)\n", kB(f.Bytes), f.Path, kB(f.Gzip))
+		} else {
+			fmt.Fprintf(&b, "  %9s  %s\n", kB(f.Bytes), f.Path)
+		}
+	}
+	fmt.Fprintf(&b, "newest output file: %s (%s)", m.NewestFile, m.Newest.Format(time.RFC3339))
+	for _, o := range outputs {
+		if o != primary {
+			fmt.Fprintf(&b, "\nalso present, not measured: %s", p.rel(o))
+		}
+	}
+	return b.String()
+}
+
+// kB renders bytes in kilobytes of 1000 bytes, as budgets are written.
+func kB(n int64) string {
+	switch {
+	case n < 1000:
+		return fmt.Sprintf("%d B", n)
+	case n < 1000_000:
+		return fmt.Sprintf("%.1f kB", float64(n)/1000)
+	default:
+		return fmt.Sprintf("%.2f MB", float64(n)/1000_000)
+	}
+}
+
+// humanize renders a duration the way people say it: 40s, 12m, 3h, 2d.
+func humanize(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh", int(d.Hours()))
+	default:
+		return fmt.Sprintf("%dd", int(d.Hours()/24))
+	}
+}
+
+// escapeGlob quotes the characters doublestar gives a meaning to.
+func escapeGlob(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[]{}\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

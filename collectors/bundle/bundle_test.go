@@ -1,0 +1,387 @@
+package bundle
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/collectors/rules"
+	"github.com/preflight-dev/preflight/model"
+)
+
+// tree writes files under root with fixed modification times.
+type tree struct {
+	t    testing.TB
+	root string
+}
+
+func newTree(t *testing.T) tree { return tree{t: t, root: t.TempDir()} }
+
+// base is a fixed point in time the tests count from.
+var base = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+
+func (tr tree) write(rel string, data []byte, mtime time.Time) {
+	tr.t.Helper()
+	p := filepath.Join(tr.root, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		tr.t.Fatal(err)
+	}
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		tr.t.Fatal(err)
+	}
+	if err := os.Chtimes(p, mtime, mtime); err != nil {
+		tr.t.Fatal(err)
+	}
+}
+
+func (tr tree) files() []string {
+	tr.t.Helper()
+	var out []string
+	err := filepath.WalkDir(tr.root, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(tr.root, p)
+		rel = filepath.ToSlash(rel)
+		// As the caller does: build outputs and dependencies are not listed.
+		for _, seg := range strings.Split(rel, "/") {
+			if seg == "dist" || seg == "build" || seg == "out" || seg == ".next" || seg == "node_modules" {
+				return nil
+			}
+		}
+		out = append(out, rel)
+		return nil
+	})
+	if err != nil {
+		tr.t.Fatal(err)
+	}
+	return out
+}
+
+func (tr tree) collector(id string) collectors.Collector {
+	tr.t.Helper()
+	var ids []string
+	for _, c := range Detect(tr.root, tr.files()) {
+		if c.ID() == id {
+			return c
+		}
+		ids = append(ids, c.ID())
+	}
+	tr.t.Fatalf("no collector %s, detected %q", id, ids)
+	return nil
+}
+
+func (tr tree) run(id string) model.Result {
+	tr.t.Helper()
+	return tr.collector(id).Run(context.Background(), collectors.Request{Root: tr.root, Mode: collectors.OneShot})
+}
+
+// incompressible is n bytes gzip cannot shrink: a bundle that big is that
+// big over the wire.
+func incompressible(n int, seed int64) []byte {
+	b := make([]byte, n)
+	rand.New(rand.NewSource(seed)).Read(b)
+	return b
+}
+
+// gzipLen compresses in memory, independently of the collector's streaming.
+func gzipLen(t *testing.T, data []byte) int64 {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(data)
+	zw.Close()
+	return int64(buf.Len())
+}
+
+const webManifest = `{
+  "name": "web",
+  "private": true,
+  "scripts": {
+    "dev": "vite",
+    "build": "vite build"
+  }
+}
+`
+
+func TestMeasureSumsWhatBrowsersDownload(t *testing.T) {
+	tr := newTree(t)
+	app := bytes.Repeat([]byte("export const answer = 42;\n"), 2000)
+	vendor := incompressible(30_000, 1)
+	css := bytes.Repeat([]byte("body { margin: 0 }\n"), 500)
+	tr.write("dist/assets/app.js", app, base)
+	tr.write("dist/assets/vendor.mjs", vendor, base.Add(time.Minute))
+	tr.write("dist/assets/app.css", css, base)
+	tr.write("dist/assets/app.js.map", make([]byte, 90_000), base)
+	tr.write("dist/index.html", []byte("<!doctype html>"), base)
+	tr.write("dist/logo.png", make([]byte, 40_000), base)
+	tr.write("dist/a/b/c.txt", []byte("x"), base)
+	if err := os.Symlink(filepath.Join(tr.root, "dist", "logo.png"), filepath.Join(tr.root, "dist", "link.png")); err != nil {
+		t.Fatal(err)
+	}
+
+	m, err := Measure(context.Background(), filepath.Join(tr.root, "dist"), "web/dist")
+	if err != nil {
+		t.Fatal(err)
+	}
+	jsGzip := gzipLen(t, app) + gzipLen(t, vendor)
+	if m.Files != 7 || m.Bytes != int64(len(app)+len(vendor)+len(css)+90_000+15+40_000+1) {
+		t.Errorf("files %d bytes %d", m.Files, m.Bytes)
+	}
+	if m.JSGzipBytes != jsGzip || m.GzipBytes != jsGzip+gzipLen(t, css) || m.JSBytes != int64(len(app)+len(vendor)) || m.MapBytes != 90_000 {
+		t.Errorf("gzip %d js %d jsraw %d maps %d", m.GzipBytes, m.JSGzipBytes, m.JSBytes, m.MapBytes)
+	}
+	var largest []string
+	for _, f := range m.Largest {
+		largest = append(largest, f.Path)
+	}
+	if want := []string{"web/dist/assets/app.js.map", "web/dist/assets/app.js", "web/dist/logo.png", "web/dist/assets/vendor.mjs", "web/dist/assets/app.css"}; !reflect.DeepEqual(largest, want) {
+		t.Errorf("largest %q", largest)
+	}
+	if m.Largest[1].Gzip != gzipLen(t, app) || m.Largest[0].Gzip != 0 {
+		t.Errorf("per-file gzip %+v", m.Largest[:2])
+	}
+	if m.NewestFile != "web/dist/assets/vendor.mjs" || !m.Newest.Equal(base.Add(time.Minute)) {
+		t.Errorf("newest %s %v", m.NewestFile, m.Newest)
+	}
+}
+
+func TestOverBudget(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		jsBytes  int
+		findings []string
+	}{
+		{"under", 200_000, nil},
+		{"over", 620_000, []string{"web/package.json:6 high bundle/over-budget"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			tr := newTree(t)
+			tr.write("web/package.json", []byte(webManifest), base)
+			tr.write("web/src/main.ts", []byte("console.log(1)\n"), base)
+			js := incompressible(c.jsBytes, 2)
+			tr.write("web/dist/assets/index.js", js, base.Add(time.Hour))
+			r := tr.run("bundle:web")
+			if r.Status != model.StatusOK || r.ExitCode != -1 {
+				t.Fatalf("status %s error %q", r.Status, r.Error)
+			}
+			var got []string
+			for _, f := range r.Findings {
+				got = append(got, f.Location()+" "+f.Severity.String()+" "+f.Rule)
+				if f.Collector != "bundle:web" || f.Domain != "performance" || f.ID == "" {
+					t.Errorf("finding %+v", f)
+				}
+			}
+			if !reflect.DeepEqual(got, c.findings) {
+				t.Errorf("findings %q", got)
+			}
+			gz := gzipLen(t, js)
+			want := map[string]float64{"bundle.bytes": float64(len(js)), "bundle.gzip_bytes": float64(gz), "bundle.js_gzip_bytes": float64(gz),
+				"bundle.files": 1, "bundle.js_budget_bytes": 500_000}
+			if !reflect.DeepEqual(r.Facts, want) {
+				t.Errorf("facts %v, want %v", r.Facts, want)
+			}
+			if c.findings != nil {
+				msg := r.Findings[0].Message
+				if !strings.HasPrefix(msg, "JavaScript in web/dist is ") || !strings.Contains(msg, "gzipped, over the 500.0 kB budget by ") {
+					t.Errorf("message %q", msg)
+				}
+			}
+			if !strings.Contains(r.Output, "web/dist/assets/index.js (gzip ") || !strings.HasPrefix(r.Command, "measured web/dist ") {
+				t.Errorf("command %q output:\n%s", r.Command, r.Output)
+			}
+			if _, ok := rules.Lookup(RuleOverBudget.ID); !ok {
+				t.Error("rule not registered")
+			}
+		})
+	}
+}
+
+func TestBudgetIsConfigurable(t *testing.T) {
+	old := JSGzipBudget
+	defer func() { JSGzipBudget = old }()
+	JSGzipBudget = 1000
+	tr := newTree(t)
+	tr.write("package.json", []byte(webManifest), base)
+	tr.write("dist/a.js", incompressible(3000, 3), base)
+	r := tr.run("bundle:" + filepath.Base(tr.root))
+	if len(r.Findings) != 1 || r.Findings[0].File != "package.json" || r.Findings[0].Line != 6 || r.Facts["bundle.js_budget_bytes"] != 1000 {
+		t.Fatalf("findings %+v facts %v", r.Findings, r.Facts)
+	}
+}
+
+func TestStaleOutput(t *testing.T) {
+	tr := newTree(t)
+	tr.write("web/package.json", []byte(webManifest), base)
+	tr.write("web/dist/index.js", []byte("console.log(1)"), base.Add(time.Hour))
+	tr.write("web/src/old.ts", []byte("x"), base)
+	// Newer files that are not sources of this build do not make it stale.
+	later := base.Add(5 * time.Hour)
+	tr.write("web/README.md", []byte("docs"), later)
+	tr.write("web/node_modules/dep/index.js", []byte("x"), later)
+	tr.write("web/.turbo/cache.json", []byte("x"), later)
+	tr.write("web/tsconfig.tsbuildinfo", []byte("x"), later)
+	tr.write("web/nested/package.json", []byte(`{"name":"nested"}`), later)
+	tr.write("web/nested/index.ts", []byte("x"), later)
+	tr.write("web/src/same-time.ts", []byte("x"), base.Add(time.Hour+500*time.Millisecond))
+	if r := tr.run("bundle:web"); r.Status != model.StatusOK {
+		t.Fatalf("fresh output: status %s error %q", r.Status, r.Error)
+	}
+
+	tr.write("web/src/app.ts", []byte("changed"), base.Add(4*time.Hour))
+	r := tr.run("bundle:web")
+	if r.Status != model.StatusUnknown || r.Error != "web/dist is 3h older than the sources it is built from (web/src/app.ts changed since)" ||
+		r.Hint != "rebuild it: cd web && npm run build" {
+		t.Fatalf("status %s error %q hint %q", r.Status, r.Error, r.Hint)
+	}
+	if r.Facts["bundle.bytes"] != 14 {
+		t.Errorf("a stale measurement still reports its facts: %v", r.Facts)
+	}
+}
+
+func TestNoBuildOutput(t *testing.T) {
+	tr := newTree(t)
+	tr.write("pnpm-lock.yaml", []byte("lockfileVersion: '9.0'\n"), base)
+	tr.write("apps/web/package.json", []byte(webManifest), base)
+	r := tr.run("bundle:web")
+	if r.Status != model.StatusUnknown || r.Error != "no build output in apps/web (looked for .next/static, dist, build, out): build the project to measure" ||
+		r.Hint != "build the project to measure: cd apps/web && pnpm run build" || len(r.Facts) != 0 {
+		t.Fatalf("status %s error %q hint %q facts %v", r.Status, r.Error, r.Hint, r.Facts)
+	}
+	// An empty output directory measures nothing either.
+	if err := os.MkdirAll(filepath.Join(tr.root, "apps/web/dist"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r = tr.run("bundle:web")
+	if r.Status != model.StatusUnknown || r.Error != "apps/web/dist is empty: build the project to measure" {
+		t.Fatalf("empty: status %s error %q", r.Status, r.Error)
+	}
+}
+
+func TestChoiceOfOutput(t *testing.T) {
+	tr := newTree(t)
+	tr.write("site/package.json", []byte(webManifest), base)
+	tr.write("site/dist/old.js", []byte("old"), base)
+	tr.write("site/build/new.js", []byte("new!"), base.Add(time.Hour))
+	r := tr.run("bundle:site")
+	if r.Facts["bundle.bytes"] != 4 || !strings.Contains(r.Output, "also present, not measured: site/dist") {
+		t.Errorf("facts %v output:\n%s", r.Facts, r.Output)
+	}
+	// Next.js: the client assets, not the server code beside them.
+	tr.write("site/.next/static/chunks/main.js", []byte("client"), base)
+	tr.write("site/.next/server/page.js", make([]byte, 5000), base.Add(2*time.Hour))
+	r = tr.run("bundle:site")
+	if r.Facts["bundle.bytes"] != 6 || !strings.HasPrefix(r.Command, "measured site/.next/static ") {
+		t.Errorf("facts %v command %q", r.Facts, r.Command)
+	}
+}
+
+func TestDetect(t *testing.T) {
+	tr := newTree(t)
+	tr.write("package.json", []byte(`{"name":"root","workspaces":["apps/*","packages/*"],"scripts":{"build":"turbo run build"}}`), base)
+	tr.write("apps/web/package.json", []byte(webManifest), base)
+	tr.write("apps/api/package.json", []byte(`{"name":"api","scripts":{"start":"node dist/main.js"}}`), base)
+	tr.write("apps/api/dist/main.js", []byte("x"), base)
+	tr.write("packages/utils/package.json", []byte(`{"name":"utils"}`), base)
+	tr.write("packages/web/package.json", []byte(`{"scripts":{"build":"tsup"}}`), base)
+	tr.write("packages/broken/package.json", []byte(`{"scripts":`), base)
+	tr.write("node_modules/x/package.json", []byte(webManifest), base)
+	tr.write("apps/web/testdata/site/package.json", []byte(webManifest), base)
+	var got []string
+	for _, c := range Detect(tr.root, tr.files()) {
+		got = append(got, c.ID()+" "+c.(*Package).Dir())
+		if c.Kind() != "bundle" || c.Domain() != "performance" {
+			t.Errorf("%s: kind %s domain %s", c.ID(), c.Kind(), c.Domain())
+		}
+	}
+	want := []string{"bundle:api apps/api", "bundle:apps/web apps/web", "bundle:packages/web packages/web"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("detected %q", got)
+	}
+	c := tr.collector("bundle:api")
+	if want := []string{"apps/api/**", "apps/api/.next/static/**", "apps/api/dist/**", "apps/api/build/**", "apps/api/out/**"}; !reflect.DeepEqual(c.Inputs(), want) {
+		t.Errorf("inputs %q", c.Inputs())
+	}
+	// A package measured for its output alone, once the output is gone.
+	if err := os.RemoveAll(filepath.Join(tr.root, "apps/api/dist")); err != nil {
+		t.Fatal(err)
+	}
+	if r := c.Run(context.Background(), collectors.Request{Root: tr.root}); r.Status != model.StatusSkipped {
+		t.Errorf("api without output: %s %q", r.Status, r.Error)
+	}
+	if err := os.Remove(filepath.Join(tr.root, "apps/api/package.json")); err != nil {
+		t.Fatal(err)
+	}
+	if r := c.Run(context.Background(), collectors.Request{Root: tr.root}); r.Status != model.StatusSkipped || r.Error != "apps/api/package.json no longer exists" {
+		t.Errorf("api removed: %s %q", r.Status, r.Error)
+	}
+}
+
+func TestCancelled(t *testing.T) {
+	tr := newTree(t)
+	tr.write("package.json", []byte(webManifest), base)
+	tr.write("dist/a.js", []byte("x"), base)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	r := tr.collector("bundle:"+filepath.Base(tr.root)).Run(ctx, collectors.Request{Root: tr.root})
+	if r.Status != model.StatusUnknown || r.Error != "measuring was cancelled" {
+		t.Errorf("status %s error %q", r.Status, r.Error)
+	}
+}
+
+func TestBuildCommandFollowsTheLockfile(t *testing.T) {
+	cases := []struct {
+		lock, dir, want string
+	}{
+		{"", ".", "npm run build"},
+		{"yarn.lock", "web", "cd web && yarn build"},
+		{"bun.lock", "a/b", "cd a/b && bun run build"},
+		{"package-lock.json", "web", "cd web && npm run build"},
+	}
+	for _, c := range cases {
+		tr := newTree(t)
+		if c.lock != "" {
+			tr.write(c.lock, nil, base)
+		}
+		if got := buildCommand(tr.root, c.dir); got != c.want {
+			t.Errorf("%s in %s: %q", c.lock, c.dir, got)
+		}
+	}
+}
+
+func TestHumanizeAndKB(t *testing.T) {
+	for d, want := range map[time.Duration]string{40 * time.Second: "40s", 12 * time.Minute: "12m", 3 * time.Hour: "3h", 72 * time.Hour: "3d"} {
+		if got := humanize(d); got != want {
+			t.Errorf("%v: %q", d, got)
+		}
+	}
+	for n, want := range map[int64]string{999: "999 B", 1500: "1.5 kB", 500_000: "500.0 kB", 2_345_678: "2.35 MB"} {
+		if got := kB(n); got != want {
+			t.Errorf("%d: %q", n, got)
+		}
+	}
+}
+
+func FuzzParseManifest(f *testing.F) {
+	f.Add([]byte(webManifest))
+	f.Add([]byte(`{"scripts":{"build":"x"},"workspaces":{"packages":["a"]}}`))
+	f.Add([]byte(`{"build": 1, "scripts": {"lint": "x", "build": "y"}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := parseManifest(data)
+		if err != nil {
+			return
+		}
+		lines := bytes.Count(data, []byte("\n")) + 1
+		if m.buildLine < 0 || m.buildLine > lines || (m.buildLine > 0) != m.hasBuild() && m.buildLine > 0 {
+			t.Fatalf("build line %d of %d, build script %q", m.buildLine, lines, m.Scripts["build"])
+		}
+	})
+}

@@ -1,0 +1,97 @@
+package bundle
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+)
+
+// manifest is the part of package.json this collector reads.
+type manifest struct {
+	Scripts    map[string]string `json:"scripts"`
+	Workspaces json.RawMessage   `json:"workspaces"`
+	buildLine  int               // line of the "build" script, 0 when unknown
+}
+
+// readManifest parses package.json. A file that is not valid JSON gives
+// an error; the caller treats such a package as having no build script.
+func readManifest(file string) (manifest, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return manifest{}, err
+	}
+	return parseManifest(data)
+}
+
+var buildKeyRE = regexp.MustCompile(`"build"\s*:`)
+
+func parseManifest(data []byte) (manifest, error) {
+	var m manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return manifest{}, err
+	}
+	if m.Scripts["build"] != "" {
+		// The line of "build": inside "scripts", for the finding's location.
+		text := string(data)
+		if i := strings.Index(text, `"scripts"`); i >= 0 {
+			if loc := buildKeyRE.FindStringIndex(text[i:]); loc != nil {
+				m.buildLine = strings.Count(text[:i+loc[0]], "\n") + 1
+			}
+		}
+	}
+	return m, nil
+}
+
+func (m manifest) hasBuild() bool { return strings.TrimSpace(m.Scripts["build"]) != "" }
+
+// orchestrates reports whether the package only drives other packages: a
+// workspace root whose build script builds its workspaces, not itself.
+func (m manifest) orchestrates(dir string) bool {
+	if len(m.Workspaces) > 0 && string(m.Workspaces) != "null" {
+		return true
+	}
+	for _, f := range []string{"pnpm-workspace.yaml", "lerna.json", "nx.json", "turbo.json"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// buildCommand is how to build the package in dir (repo-relative), with
+// the package manager its lock file names, as a user types it in the
+// repository root.
+func buildCommand(root, dir string) string {
+	run := "npm run build"
+	for d := filepath.Join(root, filepath.FromSlash(dir)); ; d = filepath.Dir(d) {
+		if found := lockfileCommand(d); found != "" {
+			run = found
+			break
+		}
+		rel, err := filepath.Rel(root, d)
+		if err != nil || rel == "." || strings.HasPrefix(rel, "..") || d == filepath.Dir(d) {
+			break
+		}
+	}
+	if dir == "." {
+		return run
+	}
+	return "cd " + dir + " && " + run
+}
+
+func lockfileCommand(dir string) string {
+	for _, c := range []struct{ file, cmd string }{
+		{"pnpm-lock.yaml", "pnpm run build"},
+		{"yarn.lock", "yarn build"},
+		{"bun.lockb", "bun run build"},
+		{"bun.lock", "bun run build"},
+		{"package-lock.json", "npm run build"},
+	} {
+		if _, err := os.Stat(filepath.Join(dir, c.file)); err == nil {
+			return c.cmd
+		}
+	}
+	return ""
+}

@@ -1,0 +1,245 @@
+package workflows
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/collectors/rules"
+	"github.com/preflight-dev/preflight/model"
+)
+
+func TestDetect(t *testing.T) {
+	files := []string{
+		".github/workflows/ci.yml", ".github/workflows/release.yaml", ".github/workflows/README.md",
+		".github/workflows/old/legacy.yml", ".github/actions/x/action.yml", ".gitlab-ci.yml", "src/.gitlab-ci.yml",
+	}
+	cs := Detect("/work/shop", files)
+	if len(cs) != 2 {
+		t.Fatalf("detected %d collectors", len(cs))
+	}
+	gh, gl := cs[0], cs[1]
+	if gh.ID() != "github-actions:shop" || gh.Kind() != KindGitHub || gh.Domain() != "ci" {
+		t.Errorf("github: %s %s %s", gh.ID(), gh.Kind(), gh.Domain())
+	}
+	if gl.ID() != "gitlab-ci:shop" || gl.Kind() != KindGitLab || gl.Domain() != "ci" {
+		t.Errorf("gitlab: %s %s %s", gl.ID(), gl.Kind(), gl.Domain())
+	}
+	if want := []string{".github/workflows/*.{yml,yaml}", ".github/actionlint.{yml,yaml}"}; !reflect.DeepEqual(gh.Inputs(), want) {
+		t.Errorf("inputs %q", gh.Inputs())
+	}
+	if got := Detect("/work/shop", []string{".github/workflows/README.md", "ci.yml", ".github/workflows/sub/x.yml"}); len(got) != 0 {
+		t.Errorf("detected %d collectors without workflows", len(got))
+	}
+	// The GitLab collector watches the files its configuration includes.
+	root := fixtureRoot(t, "gitlab", "good")
+	cs = Detect(root, fixtureFiles(t, root))
+	if len(cs) != 1 || !reflect.DeepEqual(cs[0].Inputs(), []string{".gitlab-ci.yml", "ci/quality.yml"}) {
+		t.Fatalf("gitlab inputs %q", cs[0].Inputs())
+	}
+}
+
+func TestRunGitHubBadBuiltInRules(t *testing.T) {
+	withoutActionlint(t)
+	r := runFixture(t, KindGitHub, "github", "bad")
+	if r.Status != model.StatusOK || r.ExitCode != -1 || r.Command != "parsed 1 workflow file (preflight built-in rules)" {
+		t.Fatalf("status %s exit %d command %q error %q", r.Status, r.ExitCode, r.Command, r.Error)
+	}
+	want := []string{
+		".github/workflows/triage.yml high workflow/no-security-scan",
+		".github/workflows/triage.yml high workflow/no-test-stage",
+		".github/workflows/triage.yml:12:15 low workflow/unpinned-action",
+		".github/workflows/triage.yml:14:16 blocker workflow/pr-target-checkout",
+		".github/workflows/triage.yml:15:15 low workflow/unpinned-action",
+		".github/workflows/triage.yml:19:28 high workflow/script-injection",
+		".github/workflows/triage.yml:20:24 high workflow/script-injection",
+		".github/workflows/triage.yml:24:26 high workflow/script-injection",
+		".github/workflows/triage.yml:27 low preflight/suppression-without-reason",
+		".github/workflows/triage.yml:29:11 blocker workflow/pr-target-checkout",
+		".github/workflows/triage.yml:36:11 low workflow/unpinned-action",
+	}
+	if got := located(r.Findings); !reflect.DeepEqual(got, want) {
+		t.Errorf("findings:\n got %q\nwant %q", got, want)
+	}
+	ids := map[string]bool{}
+	for _, f := range r.Findings {
+		if f.Collector != "github-actions:bad" || f.Domain != "ci" || f.ID == "" || ids[f.ID] {
+			t.Errorf("finding %+v", f)
+		}
+		ids[f.ID] = true
+		if _, ok := rules.Lookup(f.Rule); !ok {
+			t.Errorf("rule %s is not registered", f.Rule)
+		}
+	}
+	wantFacts := map[string]float64{"files": 1, "suppressed": 2, "stages.lint": 0, "stages.typecheck": 0, "stages.test": 0,
+		"stages.build": 1, "stages.security_scan": 0, "stages.container_build": 0, "stages.deploy": 0}
+	if !reflect.DeepEqual(r.Facts, wantFacts) {
+		t.Errorf("facts %v", r.Facts)
+	}
+	for _, s := range []string{"build           .github/workflows/triage.yml:16  npm run build", "test            —",
+		"actionlint: not on PATH, only the built-in rules ran (" + ActionlintHint + ")"} {
+		if !strings.Contains(r.Output, s) {
+			t.Errorf("output lacks %q:\n%s", s, r.Output)
+		}
+	}
+}
+
+func TestRunGitHubHardenedIsClean(t *testing.T) {
+	withoutActionlint(t)
+	r := runFixture(t, KindGitHub, "github", "hardened")
+	if r.Status != model.StatusOK || len(r.Findings) != 0 {
+		t.Fatalf("status %s error %q findings %q", r.Status, r.Error, located(r.Findings))
+	}
+	for _, s := range AllStages {
+		want := 1.0
+		if s == Deploy {
+			want = 0
+		}
+		if r.Facts["stages."+s.String()] != want {
+			t.Errorf("stages.%s = %v", s, r.Facts["stages."+s.String()])
+		}
+	}
+}
+
+func TestRunGitHubBrokenYAML(t *testing.T) {
+	withoutActionlint(t)
+	r := runFixture(t, KindGitHub, "github", "broken")
+	if r.Status != model.StatusError || r.Error != "could not read .github/workflows/broken.yml:8:15: sequence end token ']' not found" {
+		t.Fatalf("status %s error %q", r.Status, r.Error)
+	}
+	// With a file unread the stages are unknown, and so are the
+	// pipeline-wide findings.
+	if _, ok := r.Facts["stages.test"]; ok || len(r.Findings) != 0 {
+		t.Errorf("facts %v findings %q", r.Facts, located(r.Findings))
+	}
+	if !strings.Contains(r.Output, "error: .github/workflows/broken.yml:8:15") {
+		t.Errorf("output:\n%s", r.Output)
+	}
+}
+
+func TestRunGitHubWithActionlint(t *testing.T) {
+	requireActionlint(t)
+	r := runFixture(t, KindGitHub, "github", "bad")
+	if r.Status != model.StatusOK || r.ExitCode != 1 || r.Command != "actionlint -format '{{json .}}' .github/workflows/triage.yml" {
+		t.Fatalf("status %s exit %d command %q error %q\n%s", r.Status, r.ExitCode, r.Command, r.Error, r.Output)
+	}
+	var theirs []string
+	for _, f := range r.Findings {
+		if strings.HasPrefix(f.Rule, "actionlint/") {
+			theirs = append(theirs, located([]model.Finding{f})...)
+		}
+	}
+	// The two untrusted-input findings are ours already; the runner label
+	// is actionlint's alone.
+	if want := []string{".github/workflows/triage.yml:40:14 medium actionlint/runner-label"}; !reflect.DeepEqual(theirs, want) {
+		t.Errorf("actionlint findings %q", theirs)
+	}
+	if len(r.Findings) != 12 || r.Facts["actionlint.findings"] != 1 {
+		t.Errorf("%d findings, facts %v", len(r.Findings), r.Facts)
+	}
+	if !strings.Contains(r.Output, "actionlint: exit 1, 3 findings (2 already reported by the built-in rules)") {
+		t.Errorf("output:\n%s", r.Output)
+	}
+
+	clean := runFixture(t, KindGitHub, "github", "hardened")
+	if clean.Status != model.StatusOK || clean.ExitCode != 0 || len(clean.Findings) != 0 || clean.Facts["actionlint.findings"] != 0 {
+		t.Errorf("hardened with actionlint: status %s exit %d findings %q", clean.Status, clean.ExitCode, located(clean.Findings))
+	}
+
+	broken := runFixture(t, KindGitHub, "github", "broken")
+	if broken.Status != model.StatusError || len(broken.Findings) != 1 || broken.Findings[0].Rule != "actionlint/syntax-check" {
+		t.Errorf("broken with actionlint: status %s findings %q", broken.Status, located(broken.Findings))
+	}
+}
+
+// fakeActionlint puts a shell script named actionlint first on PATH.
+func fakeActionlint(t *testing.T, script string) {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "actionlint"), []byte("#!/bin/sh\n"+script+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+}
+
+func TestRunGitHubActionlintFailures(t *testing.T) {
+	cases := []struct {
+		script, err string
+	}{
+		{"echo 'panic: boom' >&2; exit 2", "actionlint exited with status 2"},
+		{"echo 'this is not JSON'; exit 1", "unreadable actionlint output: not actionlint JSON"},
+		{"echo '[]'; exit 1", "actionlint exited with status 1 without reporting a finding"},
+	}
+	for _, c := range cases {
+		t.Run(c.err, func(t *testing.T) {
+			fakeActionlint(t, c.script)
+			r := runFixture(t, KindGitHub, "github", "bad")
+			if r.Status != model.StatusError || !strings.HasPrefix(r.Error, c.err) {
+				t.Fatalf("status %s error %q", r.Status, r.Error)
+			}
+			// Our own evidence is kept: the findings of the built-in rules.
+			if len(r.Findings) != 11 {
+				t.Errorf("%d findings", len(r.Findings))
+			}
+		})
+	}
+	t.Run("cancelled", func(t *testing.T) {
+		fakeActionlint(t, "sleep 5")
+		root := fixtureRoot(t, "github", "bad")
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		r := Detect(root, fixtureFiles(t, root))[0].Run(ctx, collectors.Request{Root: root})
+		if r.Status != model.StatusUnknown || !strings.Contains(r.Error, "interrupted") {
+			t.Errorf("status %s error %q", r.Status, r.Error)
+		}
+	})
+}
+
+func TestRunGitLab(t *testing.T) {
+	good := runFixture(t, KindGitLab, "gitlab", "good")
+	if good.Status != model.StatusOK || len(good.Findings) != 0 || good.Command != "parsed 2 GitLab CI files (preflight built-in rules)" ||
+		good.Facts["stages.deploy"] != 1 || good.Facts["files"] != 2 {
+		t.Errorf("good: status %s findings %q command %q facts %v", good.Status, located(good.Findings), good.Command, good.Facts)
+	}
+	if !strings.Contains(good.Output, "note: remote include https://example.com/shared/ci.yml is not followed") {
+		t.Errorf("good output:\n%s", good.Output)
+	}
+	// The security scan is missing too, but suppressed with a reason
+	// anywhere in the pipeline's files.
+	bare := runFixture(t, KindGitLab, "gitlab", "bare")
+	if got := located(bare.Findings); !reflect.DeepEqual(got, []string{".gitlab-ci.yml high workflow/no-test-stage"}) {
+		t.Errorf("bare findings %q", got)
+	}
+	if bare.Facts["suppressed"] != 1 || bare.Facts["stages.container_build"] != 1 {
+		t.Errorf("bare facts %v", bare.Facts)
+	}
+}
+
+func TestRunAfterFilesAreGone(t *testing.T) {
+	root := t.TempDir()
+	for _, f := range []string{".github/workflows/ci.yml", ".gitlab-ci.yml"} {
+		p := filepath.Join(root, f)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("x: 1\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cs := Detect(root, []string{".github/workflows/ci.yml", ".gitlab-ci.yml"})
+	if err := os.RemoveAll(filepath.Join(root, ".github")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(root, ".gitlab-ci.yml")); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cs {
+		if r := c.Run(context.Background(), collectors.Request{Root: root}); r.Status != model.StatusSkipped {
+			t.Errorf("%s: status %s", c.ID(), r.Status)
+		}
+	}
+}

@@ -1,0 +1,231 @@
+package workflows
+
+import (
+	"fmt"
+	"path"
+	"strings"
+)
+
+// AnalyzeGitHub reads GitHub Actions workflow files. Files that cannot be
+// read are in Errors; the others still give stages and findings.
+func AnalyzeGitHub(srcs []Source) *Pipeline {
+	p := newPipeline()
+	for _, src := range srcs {
+		p.Files = append(p.Files, src.Path)
+		analyzeWorkflow(p, src)
+	}
+	return p
+}
+
+type workflow struct {
+	p        *Pipeline
+	file     string
+	lines    sourceLines
+	prTarget bool // triggered by pull_request_target
+}
+
+func analyzeWorkflow(p *Pipeline, src Source) {
+	docs, err := ParseYAML(src.Data)
+	if err != nil {
+		p.parseError(src.Path, err)
+		return
+	}
+	var root *Node
+	for _, d := range docs {
+		if d == nil {
+			continue
+		}
+		if root != nil {
+			p.fail(src.Path, d.Line, d.Column, "a workflow file holds one YAML document; this one has more")
+			return
+		}
+		root = d
+	}
+	switch {
+	case root == nil:
+		p.fail(src.Path, 0, 0, "empty workflow file")
+		return
+	case root.Kind != Mapping:
+		p.fail(src.Path, root.Line, root.Column, "a workflow is a mapping with on: and jobs:")
+		return
+	}
+	jobs := root.Get("jobs")
+	if jobs == nil || jobs.Kind != Mapping {
+		line, col := 1, 1
+		if k := root.KeyNode("jobs"); k != nil {
+			line, col = k.Line, k.Column
+		}
+		p.fail(src.Path, line, col, "a workflow needs a jobs: mapping")
+		return
+	}
+	w := &workflow{p: p, file: src.Path, lines: splitSource(src.Data), prTarget: hasTrigger(root.Get("on"), "pull_request_target")}
+	for i, name := range jobs.Keys {
+		if job := jobs.Values[i]; job.Kind == Mapping {
+			w.job(name.Value, job)
+		}
+	}
+}
+
+// hasTrigger reads on: in any of its forms: a name, a list, a mapping.
+func hasTrigger(on *Node, event string) bool {
+	if on == nil {
+		return false
+	}
+	if on.Kind == Mapping {
+		return on.KeyNode(event) != nil
+	}
+	for _, n := range on.List() {
+		if n.Str() == event {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *workflow) job(name string, job *Node) {
+	off := disabled(job.Get("if"))
+	if uses := job.Get("uses"); uses.Str() != "" {
+		// A reusable workflow: a local one is analysed as a file of its
+		// own; a remote one is only known by its file name.
+		w.checkPinned(uses)
+		ref := uses.Str()
+		if !off && !strings.HasPrefix(ref, "./") {
+			file, _, _ := strings.Cut(ref, "@")
+			stem := strings.TrimSuffix(path.Base(file), path.Ext(file))
+			w.p.see(TaskStages(stem), Evidence{w.file, uses.Line, "uses: " + ref})
+		}
+	}
+	if env := job.Get("environment"); env != nil && env.Kind != Null && !off {
+		envName := env.Str()
+		if env.Kind == Mapping {
+			envName = env.Get("name").Str()
+		}
+		w.p.see(deploy, Evidence{w.file, env.Line, fmt.Sprintf("job %s deploys to environment %s", name, envName)})
+	}
+	for _, step := range job.Get("steps").List() {
+		if step.Kind == Mapping {
+			w.step(step, off || disabled(step.Get("if")))
+		}
+	}
+}
+
+func (w *workflow) step(step *Node, off bool) {
+	with := step.Get("with")
+	if uses := step.Get("uses"); uses.Str() != "" {
+		w.checkPinned(uses)
+		action := actionName(uses.Str())
+		if !off {
+			w.p.see(ActionStages(uses.Str(), with), Evidence{w.file, uses.Line, "uses: " + uses.Str()})
+		}
+		switch action {
+		case "actions/checkout":
+			w.checkPRCheckout(with)
+		case "actions/github-script":
+			if script := with.Get("script"); script.Str() != "" {
+				w.checkInjection(script, "github-script")
+			}
+		default:
+			// Actions that run a command given as input: retry, xvfb …
+			for _, key := range []string{"run", "command"} {
+				if cmd := with.Get(key); cmd.Str() != "" && !off {
+					w.commands(cmd)
+				}
+			}
+		}
+	}
+	if run := step.Get("run"); run.Str() != "" {
+		if !off {
+			w.commands(run)
+		}
+		w.checkInjection(run, "run")
+		w.checkRunCheckout(run)
+	}
+}
+
+// commands records the stages a script shows.
+func (w *workflow) commands(script *Node) {
+	for _, m := range CommandStages(script.Value) {
+		w.p.see(m.Stages, Evidence{w.file, scriptLine(script, m.Line), clip(m.Command, 100)})
+	}
+}
+
+// actionName is owner/repo[/path] of a uses: value, lower case, without
+// the ref.
+func actionName(uses string) string {
+	name, _, _ := strings.Cut(strings.TrimSpace(uses), "@")
+	return strings.ToLower(strings.TrimSuffix(name, "/"))
+}
+
+// isCommitSHA reports whether ref is a full 40-hex commit SHA.
+func isCommitSHA(ref string) bool {
+	if len(ref) != 40 {
+		return false
+	}
+	for _, r := range ref {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f' || r >= 'A' && r <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+func (w *workflow) checkPinned(uses *Node) {
+	u := strings.TrimSpace(uses.Value)
+	if strings.HasPrefix(u, "./") || strings.HasPrefix(u, "docker://") {
+		return // code in this repository, or an image
+	}
+	name, ref, ok := strings.Cut(u, "@")
+	switch {
+	case !ok || ref == "":
+		w.p.report(RuleUnpinnedAction, w.file, uses.Line, uses.Column, fmt.Sprintf("%s names no version: pin it to a full commit SHA", u))
+	case !isCommitSHA(ref):
+		w.p.report(RuleUnpinnedAction, w.file, uses.Line, uses.Column, fmt.Sprintf("%s is pinned to %q, which can be moved: pin it to a full commit SHA", name, ref))
+	}
+}
+
+// checkPRCheckout: actions/checkout of the pull request's head in a
+// pull_request_target workflow.
+func (w *workflow) checkPRCheckout(with *Node) {
+	if !w.prTarget {
+		return
+	}
+	for _, key := range []string{"ref", "repository"} {
+		if v := with.Get(key); v.Str() != "" && namesPRHead(v.Value) {
+			w.p.report(RulePRTargetCheckout, w.file, v.Line, v.Column,
+				fmt.Sprintf("checks out the pull request's code (%s: %s) in a pull_request_target workflow, which runs with secrets and a write token", key, clip(v.Value, 80)))
+			return
+		}
+	}
+}
+
+// checkRunCheckout: the same done by hand in a script.
+func (w *workflow) checkRunCheckout(run *Node) {
+	if !w.prTarget {
+		return
+	}
+	seen := map[string]int{}
+	for _, m := range prCheckoutCommandRE.FindAllString(run.Value, -1) {
+		nth := seen[m]
+		seen[m]++
+		line, col := w.lines.locate(run, m, nth)
+		w.p.report(RulePRTargetCheckout, w.file, line, col,
+			fmt.Sprintf("fetches the pull request's code (%s) in a pull_request_target workflow, which runs with secrets and a write token", clip(m, 80)))
+	}
+}
+
+// checkInjection reports ${{ }} expressions that expand untrusted input
+// into a script.
+func (w *workflow) checkInjection(script *Node, kind string) {
+	seen := map[string]int{}
+	for _, e := range Expressions(script.Value) {
+		nth := seen[e.Text]
+		seen[e.Text]++
+		inputs := UntrustedInputs(e.Text)
+		if len(inputs) == 0 {
+			continue
+		}
+		line, col := w.lines.locate(script, e.Text, nth)
+		w.p.report(RuleScriptInjection, w.file, line, col,
+			fmt.Sprintf("%s is expanded into the %s script: pass it through env: and quote the variable", strings.Join(inputs, ", "), kind))
+	}
+}

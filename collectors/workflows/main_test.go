@@ -1,0 +1,165 @@
+package workflows
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/model"
+	"github.com/preflight-dev/preflight/proc"
+)
+
+// The actionlint parser tests read real actionlint output captured from
+// the fixtures under testdata/github. To refresh it after changing a
+// fixture or upgrading actionlint:
+//
+//	go test ./collectors/workflows -capture
+var captureFlag = flag.Bool("capture", false, "run actionlint on the fixtures and rewrite testdata/captured, then exit")
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	if *captureFlag {
+		if err := captureAll(); err != nil {
+			fmt.Fprintln(os.Stderr, "capture:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// githubFixtures are the fixtures actionlint output is captured from.
+var githubFixtures = []string{"hardened", "bad", "broken"}
+
+type captureManifest struct {
+	Actionlint string         `json:"actionlint"` // version line
+	ExitCodes  map[string]int `json:"exit_codes"`
+}
+
+func captureAll() error {
+	bin, err := exec.LookPath("actionlint")
+	if err != nil {
+		return err
+	}
+	version, err := exec.Command(bin, "-version").Output()
+	if err != nil {
+		return err
+	}
+	man := captureManifest{Actionlint: strings.SplitN(string(version), "\n", 2)[0], ExitCodes: map[string]int{}}
+	if err := os.MkdirAll(filepath.Join("testdata", "captured"), 0o755); err != nil {
+		return err
+	}
+	for _, name := range githubFixtures {
+		root, _ := filepath.Abs(filepath.Join("testdata", "github", name))
+		srcs, _ := readWorkflows(root)
+		args := []string{"-format", ActionlintFormat}
+		for _, s := range srcs {
+			args = append(args, s.Path)
+		}
+		out, err := proc.Run(context.Background(), proc.Cmd{Dir: root, Name: bin, Args: args})
+		if err != nil {
+			return err
+		}
+		man.ExitCodes[name] = out.ExitCode
+		if err := os.WriteFile(filepath.Join("testdata", "captured", name+".actionlint.json"), out.Stdout, 0o644); err != nil {
+			return err
+		}
+	}
+	data, _ := json.MarshalIndent(man, "", "  ")
+	return os.WriteFile(filepath.Join("testdata", "captured", "manifest.json"), append(data, '\n'), 0o644)
+}
+
+func readCaptured(t testing.TB, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "captured", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func readManifest(t testing.TB) captureManifest {
+	var m captureManifest
+	if err := json.Unmarshal(readCaptured(t, "manifest.json"), &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// requireActionlint skips when actionlint is missing, except in CI, where
+// a missing tool must fail the run instead of hiding the tests.
+func requireActionlint(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("actionlint"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("actionlint is not on PATH (" + ActionlintHint + ")")
+		}
+		t.Skip("actionlint is not on PATH")
+	}
+}
+
+// withoutActionlint hides actionlint for the test, so the built-in rules
+// are tested alone whatever is installed.
+func withoutActionlint(t *testing.T) {
+	t.Helper()
+	t.Setenv("PATH", t.TempDir())
+}
+
+// fixtureFiles lists a fixture's files as detection gets them.
+func fixtureFiles(t testing.TB, root string) []string {
+	t.Helper()
+	var files []string
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		files = append(files, filepath.ToSlash(rel))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(files)
+	return files
+}
+
+func fixtureRoot(t testing.TB, parts ...string) string {
+	t.Helper()
+	root, err := filepath.Abs(filepath.Join(append([]string{"testdata"}, parts...)...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+// runFixture detects the collector of kind in a fixture and runs it once.
+func runFixture(t *testing.T, kind string, parts ...string) model.Result {
+	t.Helper()
+	root := fixtureRoot(t, parts...)
+	for _, c := range Detect(root, fixtureFiles(t, root)) {
+		if c.Kind() == kind {
+			return c.Run(context.Background(), collectors.Request{Root: root, Mode: collectors.OneShot})
+		}
+	}
+	t.Fatalf("%s: no %s collector detected", strings.Join(parts, "/"), kind)
+	return model.Result{}
+}
+
+// located lists findings as "file:line:col severity rule".
+func located(fs []model.Finding) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, fmt.Sprintf("%s %s %s", f.Location(), f.Severity, f.Rule))
+	}
+	return out
+}

@@ -1,0 +1,181 @@
+package workflows
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/preflight-dev/preflight/collectors/rules"
+	"github.com/preflight-dev/preflight/model"
+)
+
+// Source is one file to analyse: its repo-relative path and contents.
+type Source struct {
+	Path string
+	Data []byte
+}
+
+// Evidence says where a stage was seen, so the claim can be checked.
+type Evidence struct {
+	File string
+	Line int
+	What string // the command or action, as written
+}
+
+// FileError is a file that could not be read as a pipeline definition.
+type FileError struct {
+	File         string
+	Line, Column int
+	Message      string
+}
+
+func (e FileError) Error() string {
+	loc := e.File
+	if e.Line > 0 {
+		loc += fmt.Sprintf(":%d:%d", e.Line, e.Column)
+	}
+	return loc + ": " + e.Message
+}
+
+// Pipeline is what the files of one CI system say: the stages found, with
+// where they were seen, and the findings of the per-line rules.
+type Pipeline struct {
+	Files    []string // repo-relative paths that were read
+	Stages   map[Stage]Evidence
+	Findings []model.Finding // per-line findings, before suppressions
+	Errors   []FileError
+	Notes    []string // what could not be followed (remote includes …)
+}
+
+func newPipeline() *Pipeline { return &Pipeline{Stages: map[Stage]Evidence{}} }
+
+// Found is the set of stages seen.
+func (p *Pipeline) Found() Stages {
+	var set Stages
+	for s := range p.Stages {
+		set |= setOf(s)
+	}
+	return set
+}
+
+// see records the first place each stage in set was seen.
+func (p *Pipeline) see(set Stages, ev Evidence) {
+	for _, s := range set.List() {
+		if _, ok := p.Stages[s]; !ok {
+			p.Stages[s] = ev
+		}
+	}
+}
+
+func (p *Pipeline) fail(file string, line, col int, format string, args ...any) {
+	p.Errors = append(p.Errors, FileError{File: file, Line: line, Column: col, Message: fmt.Sprintf(format, args...)})
+}
+
+func (p *Pipeline) parseError(file string, err error) {
+	if pe, ok := err.(*ParseError); ok {
+		p.fail(file, pe.Line, pe.Column, "%s", pe.Message)
+		return
+	}
+	p.fail(file, 0, 0, "%s", err.Error())
+}
+
+func (p *Pipeline) report(r rules.Rule, file string, line, col int, message string) {
+	p.Findings = append(p.Findings, r.Finding(file, line, col, message))
+}
+
+// missingStageRules are the pipeline-wide rules: a stage that must exist.
+var missingStageRules = []struct {
+	stage Stage
+	rule  rules.Rule
+}{
+	{Test, RuleNoTestStage},
+	{SecurityScan, RuleNoSecurityScan},
+}
+
+// MissingStageFindings reports the required stages the pipeline lacks.
+// They belong to the pipeline, not to a line: they carry the first file
+// and line 0. They are only meaningful when every file could be read.
+func (p *Pipeline) MissingStageFindings(system string) []model.Finding {
+	if len(p.Errors) > 0 || len(p.Files) == 0 {
+		return nil
+	}
+	var out []model.Finding
+	for _, m := range missingStageRules {
+		if _, ok := p.Stages[m.stage]; ok {
+			continue
+		}
+		msg := fmt.Sprintf("no %s stage in %s: %s", strings.ReplaceAll(m.stage.String(), "_", " "), system, lowerFirst(m.rule.Fix))
+		out = append(out, m.rule.Finding(p.Files[0], 0, 0, msg))
+	}
+	return out
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}
+
+// clip shortens a command for evidence lines.
+func clip(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && (s[cut]&0xC0) == 0x80 { // do not split a UTF-8 sequence
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+// sourceLines helps locate text inside multi-line scalars, whose nodes
+// only know where they start.
+type sourceLines []string
+
+func splitSource(data []byte) sourceLines {
+	return strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
+}
+
+// locate finds the nth (0-based) occurrence of needle in the lines a
+// scalar node spans and returns its 1-based line and column; when it is
+// not there (the scalar was escaped or folded differently) the node's own
+// position is the answer.
+func (src sourceLines) locate(n *Node, needle string, nth int) (int, int) {
+	if needle != "" && n.Line > 0 {
+		span := strings.Count(n.Value, "\n") + strings.Count(n.Value, " ") + 2
+		for l := n.Line; l <= len(src) && l <= n.Line+span; l++ {
+			text := src[l-1]
+			from := 0
+			for {
+				i := strings.Index(text[from:], needle)
+				if i < 0 {
+					break
+				}
+				if nth == 0 {
+					return l, from + i + 1
+				}
+				nth--
+				from += i + len(needle)
+			}
+		}
+	}
+	return n.Line, n.Column
+}
+
+// scriptLine is the file line of line offset (0-based) in a scalar.
+func scriptLine(n *Node, offset int) int {
+	if n.Block {
+		return n.Line + 1 + offset
+	}
+	return n.Line + offset
+}
+
+// disabled reports whether an if: condition is the constant false.
+func disabled(cond *Node) bool {
+	v := strings.TrimSpace(cond.Str())
+	if strings.HasPrefix(v, "${{") && strings.HasSuffix(v, "}}") {
+		v = strings.TrimSpace(v[3 : len(v)-2])
+	}
+	return v == "false"
+}

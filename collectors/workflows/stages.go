@@ -1,0 +1,405 @@
+package workflows
+
+import (
+	"path"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Stage is one kind of pipeline step whose presence the CI domain checks.
+type Stage uint8
+
+const (
+	Lint Stage = iota
+	Typecheck
+	Test
+	Build
+	SecurityScan
+	ContainerBuild
+	Deploy
+	numStages
+)
+
+// AllStages lists the stages in display order.
+var AllStages = []Stage{Lint, Typecheck, Test, Build, SecurityScan, ContainerBuild, Deploy}
+
+var stageNames = [numStages]string{"lint", "typecheck", "test", "build", "security_scan", "container_build", "deploy"}
+
+// String is the stage's id, used in fact names (stages.security_scan).
+func (s Stage) String() string {
+	if s < numStages {
+		return stageNames[s]
+	}
+	return "stage?"
+}
+
+// Stages is a set of stages.
+type Stages uint8
+
+func setOf(ss ...Stage) Stages {
+	var out Stages
+	for _, s := range ss {
+		out |= 1 << s
+	}
+	return out
+}
+
+// Has reports whether s is in the set.
+func (set Stages) Has(s Stage) bool { return s < numStages && set&(1<<s) != 0 }
+
+// List returns the stages in the set in display order.
+func (set Stages) List() []Stage {
+	var out []Stage
+	for _, s := range AllStages {
+		if set.Has(s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+var (
+	none      Stages
+	lint      = setOf(Lint)
+	typecheck = setOf(Typecheck)
+	test      = setOf(Test)
+	build     = setOf(Build)
+	security  = setOf(SecurityScan)
+	container = setOf(ContainerBuild)
+	deploy    = setOf(Deploy)
+)
+
+// CommandMatch is one shell command that shows a stage.
+type CommandMatch struct {
+	Stages  Stages
+	Command string // the command as written, trimmed
+	Line    int    // 0-based line of the script it starts on
+}
+
+// CommandStages reads a shell script (a `run:` or `script:` entry) and
+// returns the commands that show a stage. It is a reader of intent, not a
+// shell: it splits commands on newlines and operators outside quotes,
+// follows line continuations, drops comments, looks through wrappers (env
+// assignments, sudo, npx, poetry run, python -m …) and recognises tools and
+// the task names given to task runners (npm run lint, make test …).
+func CommandStages(script string) []CommandMatch {
+	var out []CommandMatch
+	for _, cmd := range splitScript(script) {
+		if st := classifyWords(cmd.words, 0); st != none {
+			out = append(out, CommandMatch{Stages: st, Command: cmd.text, Line: cmd.line})
+		}
+	}
+	return out
+}
+
+// ScriptStages is the union of the stages CommandStages finds.
+func ScriptStages(script string) Stages {
+	var set Stages
+	for _, m := range CommandStages(script) {
+		set |= m.Stages
+	}
+	return set
+}
+
+type shellCommand struct {
+	words []string
+	text  string
+	line  int
+}
+
+// splitScript cuts a script into simple commands. Quotes do not span
+// lines here: each line of a multi-line string is read as commands, which
+// is rare in CI scripts and errs towards seeing a stage.
+func splitScript(script string) []shellCommand {
+	var out []shellCommand
+	lines := strings.Split(script, "\n")
+	for i := 0; i < len(lines); i++ {
+		start := i
+		text := strings.TrimRight(lines[i], " \t\r")
+		for strings.HasSuffix(text, `\`) && i+1 < len(lines) {
+			i++
+			text = text[:len(text)-1] + " " + strings.TrimRight(lines[i], " \t\r")
+		}
+		out = append(out, splitLine(text, start)...)
+	}
+	return out
+}
+
+// splitLine splits one logical line on ; & | ( ) and backquotes outside
+// quotes, dropping a # comment, and splits each command into words with
+// quotes removed.
+func splitLine(text string, line int) []shellCommand {
+	var out []shellCommand
+	var words []string
+	var word strings.Builder
+	inWord := false
+	var quote rune
+	segStart := 0
+	flushWord := func() {
+		if inWord {
+			words = append(words, word.String())
+			word.Reset()
+			inWord = false
+		}
+	}
+	flushCmd := func(end int) {
+		flushWord()
+		if len(words) > 0 {
+			out = append(out, shellCommand{words: words, text: strings.TrimSpace(text[segStart:end]), line: line})
+		}
+		words = nil
+		segStart = end
+	}
+	for offset := 0; offset < len(text); {
+		r, size := utf8.DecodeRuneInString(text[offset:])
+		next := offset + size
+		switch {
+		case quote != 0:
+			if r == quote {
+				quote = 0
+			} else if r == '\\' && quote == '"' && next < len(text) {
+				r2, size2 := utf8.DecodeRuneInString(text[next:])
+				word.WriteRune(r2)
+				next += size2
+			} else {
+				word.WriteRune(r)
+			}
+		case r == '\'' || r == '"':
+			quote = r
+			inWord = true
+		case r == '\\' && next < len(text):
+			r2, size2 := utf8.DecodeRuneInString(text[next:])
+			word.WriteRune(r2)
+			next += size2
+			inWord = true
+		case r == '#' && !inWord:
+			flushCmd(offset)
+			return out
+		case r == ';' || r == '&' || r == '|' || r == '(' || r == ')' || r == '`':
+			flushCmd(offset)
+			segStart = next
+		case unicode.IsSpace(r):
+			flushWord()
+		default:
+			word.WriteRune(r)
+			inWord = true
+		}
+		offset = next
+	}
+	flushCmd(len(text))
+	return out
+}
+
+// maxNesting bounds wrappers that run other commands (concurrently,
+// sh -c, docker run …) so odd input cannot recurse forever.
+const maxNesting = 8
+
+// classifyWords recognises one simple command.
+func classifyWords(w []string, depth int) Stages {
+	if depth > maxNesting {
+		return none
+	}
+	w = stripPrefixes(w)
+	if len(w) == 0 {
+		return none
+	}
+	tool := toolName(w[0])
+	args := w[1:]
+	if fn, ok := runners[tool]; ok {
+		return fn(args, depth)
+	}
+	if st, ok := tools[tool]; ok {
+		return st
+	}
+	// A script file named after what it does: ./scripts/test.sh, lint.py.
+	if ext := path.Ext(w[0]); scriptExts[ext] || strings.Contains(w[0], "/") {
+		return scriptNameStages(strings.TrimSuffix(path.Base(w[0]), ext))
+	}
+	return none
+}
+
+var scriptExts = map[string]bool{".sh": true, ".bash": true, ".py": true, ".js": true, ".mjs": true, ".ts": true, ".ps1": true, ".rb": true, ".pl": true}
+
+// toolName is the program a word names: its base name, lower case,
+// without a Windows suffix or a `go run` version.
+func toolName(w string) string {
+	w = strings.ToLower(w)
+	if i := strings.LastIndexByte(w, '@'); i > 0 {
+		w = w[:i]
+	}
+	w = strings.TrimRight(w, "/")
+	w = path.Base(w)
+	for _, ext := range []string{".exe", ".cmd", ".bat"} {
+		w = strings.TrimSuffix(w, ext)
+	}
+	return w
+}
+
+// prefixWords run the rest of the command unchanged.
+var prefixWords = map[string]bool{
+	"sudo": true, "time": true, "exec": true, "command": true, "builtin": true, "nohup": true,
+	"if": true, "then": true, "else": true, "elif": true, "do": true, "while": true, "until": true,
+	"!": true, "{": true, "}": true, "xvfb-run": true, "dotenv": true, "cross-env": true, "env": true,
+	"npx": true, "pnpx": true, "bunx": true, "uvx": true, "with-contenv": true, "retry": true,
+}
+
+// wrapperPairs are two-word wrappers: `poetry run pytest`.
+var wrapperPairs = map[string]map[string]bool{
+	"pnpm":   {"exec": true, "dlx": true},
+	"yarn":   {"exec": true, "dlx": true},
+	"npm":    {"exec": true, "x": true},
+	"bundle": {"exec": true},
+	"pipx":   {"run": true},
+	"nix":    {"develop": true, "shell": true},
+	"conda":  {"run": true},
+	"mamba":  {"run": true},
+	"mise":   {"exec": true, "x": true},
+	"asdf":   {"exec": true},
+}
+
+// prefixValueFlags are flags of prefix words that take a value.
+var prefixValueFlags = map[string]bool{"-p": true, "--package": true, "-u": true, "--user": true, "-s": true, "--signal": true, "-k": true, "--kill-after": true}
+
+// stripPrefixes drops what only sets up the command: VAR=value, sudo,
+// timeouts, `npx --yes`, `bundle exec` …, and `--` markers.
+func stripPrefixes(w []string) []string {
+	for len(w) > 0 {
+		first := strings.ToLower(w[0])
+		switch {
+		case isAssignment(w[0]), first == "--":
+			w = w[1:]
+		case first == "timeout":
+			w = skipFlags(w[1:])
+			if len(w) > 0 && startsWithDigit(w[0]) {
+				w = w[1:]
+			}
+		case prefixWords[first]:
+			w = skipFlags(w[1:])
+		case len(w) > 1 && wrapperPairs[first][strings.ToLower(w[1])]:
+			w = skipFlags(w[2:])
+		default:
+			return w
+		}
+	}
+	return w
+}
+
+// skipFlags drops leading flags (and the values of prefixValueFlags) up
+// to and including a "--".
+func skipFlags(w []string) []string {
+	for len(w) > 0 && strings.HasPrefix(w[0], "-") {
+		if w[0] == "--" {
+			return w[1:]
+		}
+		if prefixValueFlags[w[0]] && len(w) > 1 {
+			w = w[1:]
+		}
+		w = w[1:]
+	}
+	return w
+}
+
+func isAssignment(w string) bool {
+	i := strings.IndexByte(w, '=')
+	if i <= 0 {
+		return false
+	}
+	for j, r := range w[:i] {
+		if !(r == '_' || unicode.IsLetter(r) || (j > 0 && unicode.IsDigit(r))) {
+			return false
+		}
+	}
+	return true
+}
+
+func startsWithDigit(w string) bool { return w != "" && w[0] >= '0' && w[0] <= '9' }
+
+// scriptNameStages reads a script file's stem (test, run_tests,
+// lint-all) as a task name: ./scripts/test.sh tests, ./bin/server shows
+// nothing.
+func scriptNameStages(stem string) Stages {
+	return TaskStages(stem)
+}
+
+// TaskStages classifies the name of a task, package script or make
+// target: test:unit, lint-fix, typecheck, build:prod, docker-build, audit,
+// deploy. Ambiguous names (check, ci, verify, all) show nothing: they
+// could mean anything, and a stage that is claimed without evidence is
+// worse than one reported missing.
+func TaskStages(name string) Stages {
+	words := splitName(name)
+	if len(words) == 0 {
+		return none
+	}
+	has := func(ws ...string) bool {
+		for _, w := range words {
+			for _, x := range ws {
+				if w == x {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	var set Stages
+	for _, w := range words {
+		if strings.HasPrefix(w, "test") && w != "testdata" {
+			set |= test
+		}
+	}
+	if has("spec", "specs", "e2e", "jest", "vitest", "mocha", "pytest", "cypress", "playwright", "coverage", "unittest", "unittests") {
+		set |= test
+	}
+	if has("lint", "linter", "linting", "eslint", "stylelint", "clippy", "ktlint", "checkstyle", "detekt", "golangci", "rubocop", "flake8", "pylint", "ruff", "biome", "oxlint", "shellcheck", "hadolint", "staticcheck") ||
+		(has("format", "fmt", "prettier", "style", "formatting") && has("check", "verify", "ci", "lint")) {
+		set |= lint
+	}
+	joined := strings.Join(words, "")
+	if strings.Contains(joined, "typecheck") || has("tsc", "types", "mypy", "pyright", "typescript") ||
+		(has("type", "types") && has("check", "checks", "checking")) {
+		set |= typecheck
+	}
+	if has("docker", "image", "container", "podman", "oci", "kaniko") && !has("scan", "lint") {
+		if has("build", "bake", "image", "push", "kaniko") {
+			set |= container
+		}
+	} else if has("build", "compile", "bundle", "dist", "assemble", "webpack", "rollup", "esbuild", "tsup", "jar", "bootjar", "shadowjar") {
+		set |= build
+	}
+	if has("audit", "security", "sec", "vuln", "vulns", "vulncheck", "govulncheck", "snyk", "trivy", "gitleaks", "semgrep", "sast", "dast", "codeql", "secrets", "bandit", "gosec", "scan", "scanning") ||
+		(has("dependency", "dependencies", "deps") && has("check")) {
+		set |= security
+	}
+	if has("deploy", "deployment", "deploys", "publish", "rollout", "ship") {
+		set |= deploy
+	}
+	return set
+}
+
+// splitName splits a task name into lower-case words at punctuation and
+// camelCase boundaries: "test:unit" → test unit, "typeCheck" → type check.
+func splitName(name string) []string {
+	var words []string
+	var cur []rune
+	flush := func() {
+		if len(cur) > 0 {
+			words = append(words, strings.ToLower(string(cur)))
+			cur = cur[:0]
+		}
+	}
+	runes := []rune(name)
+	for i, r := range runes {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if unicode.IsUpper(r) && i > 0 && unicode.IsLower(runes[i-1]) {
+				flush()
+			}
+			cur = append(cur, r)
+		default:
+			flush()
+		}
+	}
+	flush()
+	return words
+}

@@ -1,0 +1,450 @@
+// Package workflows reads CI pipeline definitions — GitHub Actions
+// workflows and GitLab CI configuration — and reports, for the CI domain,
+// which stages the pipeline has (lint, typecheck, test, build, security
+// scan, container build, deploy) and what is unsafe in it.
+//
+// Stages are recognised from what the pipeline runs: the commands in run:
+// and script: (npm test, go test, eslint, trivy …, through wrappers such as
+// npx or poetry run and task runners such as make or npm run) and the
+// actions in uses:. Each stage found is a fact, with the file and line that
+// shows it in the output; a missing test or security-scan stage is a high
+// finding. GitHub workflows are also checked for actions not pinned to a
+// commit, pull_request_target workflows that check out the pull request,
+// and untrusted input expanded into scripts; actionlint's findings are
+// merged in when it is installed.
+//
+// Everything is parsed in-process from the YAML (with positions), so the
+// parsing and the rules are tested and fuzzed without any tool.
+package workflows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/collectors/rules"
+	"github.com/preflight-dev/preflight/model"
+	"github.com/preflight-dev/preflight/proc"
+)
+
+const (
+	// KindGitHub and KindGitLab are the collector families.
+	KindGitHub = "github-actions"
+	KindGitLab = "gitlab-ci"
+	// Domain is where pipeline findings count.
+	Domain = "ci"
+
+	workflowDir  = ".github/workflows"
+	maxFileSize  = 4 << 20
+	excerptLines = 40
+)
+
+// Detect returns a GitHub Actions collector when the repository has
+// workflow files (.github/workflows/*.yml or *.yaml; GitHub reads no
+// subdirectories) and a GitLab CI collector when it has a .gitlab-ci.yml.
+func Detect(root string, files []string) []collectors.Collector {
+	name := filepath.Base(filepath.Clean(root))
+	var out []collectors.Collector
+	hasGitHub, gitlabMain := false, ""
+	for _, f := range files {
+		if isWorkflowFile(f) {
+			hasGitHub = true
+		}
+		if f == ".gitlab-ci.yml" || (f == ".gitlab-ci.yaml" && gitlabMain == "") {
+			gitlabMain = f
+		}
+	}
+	if hasGitHub {
+		out = append(out, &GitHubActions{id: KindGitHub + ":" + name, root: root})
+	}
+	if gitlabMain != "" {
+		c := &GitLabCI{id: KindGitLab + ":" + name, root: root, main: gitlabMain}
+		c.includes = includePatterns(filepath.Join(root, gitlabMain))
+		out = append(out, c)
+	}
+	return out
+}
+
+func isWorkflowFile(f string) bool {
+	dir, base := path.Split(f)
+	ext := path.Ext(base)
+	return dir == workflowDir+"/" && (ext == ".yml" || ext == ".yaml") && base != ext
+}
+
+// includePatterns lists the local files a GitLab configuration includes,
+// so that editing them reruns the collector.
+func includePatterns(file string) []string {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil
+	}
+	docs, err := ParseYAML(data)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, d := range docs {
+		for _, inc := range d.Get("include").List() {
+			p := inc.Str()
+			if inc.Kind == Mapping {
+				p = inc.Get("local").Str()
+			}
+			if p != "" && !strings.Contains(p, "://") {
+				out = append(out, strings.TrimPrefix(p, "/"))
+			}
+		}
+	}
+	return out
+}
+
+// GitHubActions checks the workflows of one repository.
+type GitHubActions struct {
+	id   string
+	root string
+}
+
+var _ collectors.Collector = (*GitHubActions)(nil)
+
+func (c *GitHubActions) ID() string     { return c.id }
+func (c *GitHubActions) Kind() string   { return KindGitHub }
+func (c *GitHubActions) Domain() string { return Domain }
+
+// Inputs are the workflows and actionlint's configuration.
+func (c *GitHubActions) Inputs() []string {
+	return []string{workflowDir + "/*.{yml,yaml}", ".github/actionlint.{yml,yaml}"}
+}
+
+// Run reads the workflow files as they are on disk now, applies the rules
+// and, when actionlint is installed, merges its findings.
+func (c *GitHubActions) Run(ctx context.Context, req collectors.Request) model.Result {
+	root := req.Root
+	if root == "" {
+		root = c.root
+	}
+	if req.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, req.Timeout)
+		defer cancel()
+	}
+	srcs, readErrs := readWorkflows(root)
+	if len(srcs) == 0 && len(readErrs) == 0 {
+		return model.Result{Collector: c.id, Kind: KindGitHub, Domain: Domain, Status: model.StatusSkipped,
+			ExitCode: -1, Error: "no workflow files in " + workflowDir}
+	}
+	p := AnalyzeGitHub(srcs)
+	p.Errors = append(readErrs, p.Errors...)
+	r := evaluate(c.id, KindGitHub, "GitHub Actions", root, p, srcs)
+	r.Command = fmt.Sprintf("parsed %s (preflight built-in rules)", plural(len(srcs), "workflow file"))
+	c.actionlint(ctx, root, srcs, p, &r)
+	return r
+}
+
+// actionlint runs actionlint on the same files, if it is installed, and
+// merges its findings into r.
+func (c *GitHubActions) actionlint(ctx context.Context, root string, srcs []Source, p *Pipeline, r *model.Result) {
+	bin, err := exec.LookPath("actionlint")
+	if err != nil {
+		r.Output += "\nactionlint: not on PATH, only the built-in rules ran (" + ActionlintHint + ")"
+		return
+	}
+	args := []string{"-format", ActionlintFormat}
+	for _, s := range srcs {
+		args = append(args, s.Path)
+	}
+	display := proc.Cmd{Name: "actionlint", Args: args}.String()
+	out, err := proc.Run(ctx, proc.Cmd{Dir: root, Name: bin, Args: args})
+	excerpt := proc.Excerpt(string(out.Stdout)+string(out.Stderr), excerptLines)
+	switch {
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		*r = model.Unknown(c.id, KindGitHub, Domain, "actionlint was interrupted: "+err.Error(), "")
+		r.Command = display
+		return
+	case err != nil:
+		markError(r, "could not run actionlint: "+err.Error())
+		r.Output += "\n" + excerpt
+		return
+	}
+	r.Command, r.ExitCode = display, out.ExitCode
+	if out.ExitCode != 0 && out.ExitCode != 1 {
+		markError(r, fmt.Sprintf("actionlint exited with status %d", out.ExitCode))
+		r.Output += "\n$ " + display + "\n" + excerpt
+		return
+	}
+	errs, perr := ParseActionlint(out.Stdout)
+	if perr != nil {
+		markError(r, "unreadable actionlint output: "+perr.Error())
+		r.Output += "\n$ " + display + "\n" + excerpt
+		return
+	}
+	if out.ExitCode == 1 && len(errs) == 0 {
+		markError(r, "actionlint exited with status 1 without reporting a finding")
+	}
+	theirs := withoutDuplicates(actionlintFindings(errs, root), r.Findings)
+	kept, suppressed, _ := suppress(theirs, srcs, nil) // reasonless comments were already reported
+	for i := range kept {
+		kept[i].Collector, kept[i].Domain = c.id, Domain
+	}
+	r.Findings = append(r.Findings, kept...)
+	sortFindings(r.Findings)
+	model.AssignIDs(r.Findings)
+	r.Facts["actionlint.findings"] = float64(len(kept))
+	r.Facts["suppressed"] += float64(suppressed)
+	r.Output += fmt.Sprintf("\n$ %s\nactionlint: exit %d, %s", display, out.ExitCode, plural(len(errs), "finding"))
+	if dup := len(errs) - len(theirs); dup > 0 {
+		r.Output += fmt.Sprintf(" (%d already reported by the built-in rules)", dup)
+	}
+}
+
+func markError(r *model.Result, reason string) {
+	if r.Status == model.StatusError && r.Error != "" {
+		r.Error += "; " + reason
+		return
+	}
+	r.Status, r.Error = model.StatusError, reason
+}
+
+// readWorkflows reads .github/workflows/*.yml|yaml from disk, sorted.
+func readWorkflows(root string) ([]Source, []FileError) {
+	entries, err := os.ReadDir(filepath.Join(root, filepath.FromSlash(workflowDir)))
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil
+		}
+		return nil, []FileError{{File: workflowDir, Message: err.Error()}}
+	}
+	var names []string
+	for _, e := range entries {
+		rel := workflowDir + "/" + e.Name()
+		if !e.IsDir() && isWorkflowFile(rel) {
+			names = append(names, rel)
+		}
+	}
+	sort.Strings(names)
+	return readSources(root, names)
+}
+
+func readSources(root string, names []string) ([]Source, []FileError) {
+	var srcs []Source
+	var errs []FileError
+	for _, rel := range names {
+		data, err := readCapped(filepath.Join(root, filepath.FromSlash(rel)))
+		if err != nil {
+			errs = append(errs, FileError{File: rel, Message: err.Error()})
+			continue
+		}
+		srcs = append(srcs, Source{Path: rel, Data: data})
+	}
+	return srcs, errs
+}
+
+func readCapped(file string) ([]byte, error) {
+	info, err := os.Stat(file)
+	if err != nil {
+		return nil, err
+	}
+	if info.Size() > maxFileSize {
+		return nil, fmt.Errorf("file is %d bytes, larger than a CI configuration can be", info.Size())
+	}
+	return os.ReadFile(file)
+}
+
+// GitLabCI checks a .gitlab-ci.yml and the local files it includes.
+type GitLabCI struct {
+	id       string
+	root     string
+	main     string
+	includes []string // local include patterns found at detection
+}
+
+var _ collectors.Collector = (*GitLabCI)(nil)
+
+func (c *GitLabCI) ID() string     { return c.id }
+func (c *GitLabCI) Kind() string   { return KindGitLab }
+func (c *GitLabCI) Domain() string { return Domain }
+
+// Inputs are the main file and the files it includes.
+func (c *GitLabCI) Inputs() []string {
+	return append([]string{c.main}, c.includes...)
+}
+
+// Run reads the configuration as it is on disk now.
+func (c *GitLabCI) Run(ctx context.Context, req collectors.Request) model.Result {
+	root := req.Root
+	if root == "" {
+		root = c.root
+	}
+	if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(c.main))); errors.Is(err, fs.ErrNotExist) {
+		return model.Result{Collector: c.id, Kind: KindGitLab, Domain: Domain, Status: model.StatusSkipped,
+			ExitCode: -1, Error: c.main + " no longer exists"}
+	}
+	srcs, readErrs := readSources(root, []string{c.main})
+	all := append([]Source(nil), srcs...)
+	load := func(pattern string) ([]Source, error) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		matches, err := doublestar.Glob(os.DirFS(root), pattern, doublestar.WithFilesOnly())
+		if err != nil {
+			return nil, err
+		}
+		sort.Strings(matches)
+		got, errs := readSources(root, matches)
+		if len(errs) > 0 {
+			return nil, errors.New(errs[0].Message)
+		}
+		all = append(all, got...)
+		return got, nil
+	}
+	var p *Pipeline
+	if len(srcs) > 0 {
+		p = AnalyzeGitLab(srcs[0], load)
+	} else {
+		p = newPipeline()
+	}
+	p.Errors = append(readErrs, p.Errors...)
+	if err := ctx.Err(); err != nil {
+		return model.Unknown(c.id, KindGitLab, Domain, "interrupted: "+err.Error(), "")
+	}
+	r := evaluate(c.id, KindGitLab, "GitLab CI", root, p, all)
+	r.Command = fmt.Sprintf("parsed %s (preflight built-in rules)", plural(len(p.Files), "GitLab CI file"))
+	return r
+}
+
+// evaluate turns a pipeline into a result: pipeline-wide rules,
+// suppressions, facts and the evidence excerpt.
+func evaluate(id, kind, system, root string, p *Pipeline, srcs []Source) model.Result {
+	r := model.Result{Collector: id, Kind: kind, Domain: Domain, Status: model.StatusOK, ExitCode: -1,
+		Facts: map[string]float64{}}
+	findings := append(append([]model.Finding(nil), p.Findings...), p.MissingStageFindings(system)...)
+	kept, suppressed, extra := suppress(findings, srcs, pipelineRuleIDs())
+	kept = append(kept, extra...)
+	for i := range kept {
+		kept[i].Collector, kept[i].Domain = id, Domain
+	}
+	sortFindings(kept)
+	model.AssignIDs(kept)
+	r.Findings = kept
+	r.Facts["files"] = float64(len(p.Files))
+	r.Facts["suppressed"] = float64(suppressed)
+	if len(p.Errors) == 0 {
+		// With a file unread the stages are not known: no fact beats a
+		// wrong zero.
+		for _, s := range AllStages {
+			v := 0.0
+			if _, ok := p.Stages[s]; ok {
+				v = 1
+			}
+			r.Facts["stages."+s.String()] = v
+		}
+	} else {
+		msgs := make([]string, len(p.Errors))
+		for i, e := range p.Errors {
+			msgs[i] = e.Error()
+		}
+		r.Status = model.StatusError
+		r.Error = "could not read " + strings.Join(msgs, "; ")
+	}
+	r.Output = stageReport(p, system)
+	return r
+}
+
+// suppress applies the inline suppressions of each file. Pipeline-wide
+// findings (those of the rules in pipelineRules) have no line: a
+// suppression of their rule anywhere in the pipeline's files covers them.
+func suppress(findings []model.Finding, srcs []Source, pipelineRules []string) (kept []model.Finding, suppressed int, extra []model.Finding) {
+	sups := map[string][]rules.Suppression{}
+	pipelineWide := map[string]bool{}
+	for _, s := range srcs {
+		sups[s.Path] = rules.ParseSuppressions(string(s.Data))
+		for _, sup := range sups[s.Path] {
+			pipelineWide[sup.Rule] = true
+		}
+	}
+	isPipelineRule := map[string]bool{}
+	for _, id := range pipelineRules {
+		isPipelineRule[id] = true
+	}
+	byFile := map[string][]model.Finding{}
+	for _, f := range findings {
+		if isPipelineRule[f.Rule] && f.Line == 0 && pipelineWide[f.Rule] {
+			suppressed++
+			continue
+		}
+		byFile[f.File] = append(byFile[f.File], f)
+	}
+	for _, s := range srcs {
+		k, n, x := rules.Apply(s.Path, byFile[s.Path], sups[s.Path])
+		kept = append(kept, k...)
+		suppressed += n
+		extra = append(extra, x...)
+		delete(byFile, s.Path)
+	}
+	for _, fs := range byFile { // findings in files that were not read
+		kept = append(kept, fs...)
+	}
+	return kept, suppressed, extra
+}
+
+// pipelineRuleIDs are the rules whose findings belong to the whole
+// pipeline rather than to a line.
+func pipelineRuleIDs() []string {
+	ids := make([]string, len(missingStageRules))
+	for i, m := range missingStageRules {
+		ids[i] = m.rule.ID
+	}
+	return ids
+}
+
+func sortFindings(fs []model.Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Column != b.Column {
+			return a.Column < b.Column
+		}
+		return a.Rule < b.Rule
+	})
+}
+
+// stageReport is the evidence excerpt: each stage and where it was seen.
+func stageReport(p *Pipeline, system string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s read\n", system, plural(len(p.Files), "file"))
+	for _, s := range AllStages {
+		ev, ok := p.Stages[s]
+		if !ok {
+			fmt.Fprintf(&b, "  %-15s —\n", s)
+			continue
+		}
+		fmt.Fprintf(&b, "  %-15s %s:%d  %s\n", s, ev.File, ev.Line, ev.What)
+	}
+	for _, n := range p.Notes {
+		fmt.Fprintf(&b, "note: %s\n", n)
+	}
+	for _, e := range p.Errors {
+		fmt.Fprintf(&b, "error: %s\n", e.Error())
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
