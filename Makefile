@@ -13,7 +13,7 @@ build:
 	$(GO) build -o bin/preflight .
 
 # npm packages the fixtures need, one lock file each; Go tools the tests run.
-NPM_FIXTURES := $(TS_TOOLS) collectors/bundle/testdata/esbuild
+NPM_FIXTURES := $(TS_TOOLS) collectors/bundle/testdata/esbuild collectors/jstest/testdata collectors/eslint/testdata
 TOOLS_BIN    := $(CURDIR)/.tools/bin
 ACTIONLINT   := github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 TEST_PATH    := $(TOOLS_BIN):$(TS_BIN):$$PATH

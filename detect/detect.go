@@ -6,10 +6,15 @@ import (
 	"errors"
 	"path"
 	"sort"
+	"strings"
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/bundle"
+	"github.com/preflight-dev/preflight/collectors/coverage"
+	"github.com/preflight-dev/preflight/collectors/eslint"
 	"github.com/preflight-dev/preflight/collectors/golang"
+	"github.com/preflight-dev/preflight/collectors/jstest"
+	"github.com/preflight-dev/preflight/collectors/junit"
 	"github.com/preflight-dev/preflight/collectors/typescript"
 	"github.com/preflight-dev/preflight/collectors/workflows"
 	"github.com/preflight-dev/preflight/ignore"
@@ -22,6 +27,10 @@ type family func(root string, files []string) []collectors.Collector
 var families = []family{
 	typescript.Detect,
 	golang.Detect,
+	jstest.Detect,
+	junit.Detect,
+	coverage.Detect,
+	eslint.Detect,
 	workflows.Detect,
 	bundle.Detect,
 }
@@ -40,6 +49,7 @@ func ChangesCollectors(rel string) bool { return markers[path.Base(rel)] }
 // Collectors lists every collector that applies to root, in display order
 // (domain, then id). files are the repository's non-ignored files.
 func Collectors(root string, files []string) []collectors.Collector {
+	files = withoutFixtures(files)
 	var out []collectors.Collector
 	for _, f := range families {
 		out = append(out, f(root, files)...)
@@ -51,6 +61,19 @@ func Collectors(root string, files []string) []collectors.Collector {
 		}
 		return out[i].ID() < out[j].ID()
 	})
+	return out
+}
+
+// withoutFixtures drops files under a testdata directory: by the Go
+// convention they are fixtures for tests, not projects of the repository.
+func withoutFixtures(files []string) []string {
+	out := files[:0:0]
+	for _, f := range files {
+		if f == "testdata" || strings.HasPrefix(f, "testdata/") || strings.Contains(f, "/testdata/") {
+			continue
+		}
+		out = append(out, f)
+	}
 	return out
 }
 

@@ -57,3 +57,14 @@ func TestChangesCollectors(t *testing.T) {
 		}
 	}
 }
+
+func TestFixturesUnderTestdataAreNotProjects(t *testing.T) {
+	cols := Collectors(t.TempDir(), []string{"svc/go.mod", "svc/testdata/fixture/go.mod", "testdata/app/tsconfig.json"})
+	if len(cols) != 2 || cols[0].ID() != "go:svc" || cols[1].ID() != "go-test:svc" {
+		var ids []string
+		for _, c := range cols {
+			ids = append(ids, c.ID())
+		}
+		t.Fatalf("got %v, want only the svc module", ids)
+	}
+}

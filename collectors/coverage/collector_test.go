@@ -1,0 +1,226 @@
+package coverage
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/model"
+	"github.com/preflight-dev/preflight/proc"
+)
+
+func listFiles(t *testing.T, root string) []string {
+	t.Helper()
+	var files []string
+	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "node_modules" || d.Name() == "coverage") {
+			return filepath.SkipDir // as the engine lists files: build output left out
+		}
+		if !d.IsDir() {
+			rel, _ := filepath.Rel(root, p)
+			files = append(files, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+func detectOne(t *testing.T, root, id string) *Collector {
+	t.Helper()
+	var ids []string
+	for _, c := range Detect(root, listFiles(t, root)) {
+		if c.ID() == id {
+			return c.(*Collector)
+		}
+		ids = append(ids, c.ID())
+	}
+	t.Fatalf("no %s detected, only %q", id, ids)
+	return nil
+}
+
+func run(c *Collector, root string) model.Result {
+	return c.Run(context.Background(), collectors.Request{Root: root, Mode: collectors.OneShot})
+}
+
+func touch(t *testing.T, p string, when time.Time) {
+	t.Helper()
+	if err := os.Chtimes(p, when, when); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// go test -coverprofile writes the profile; the collector reads it, finds
+// it below the threshold, and calls it stale once a covered file changes.
+func TestGoCoverProfile(t *testing.T) {
+	need(t, "go", haveGo())
+	root := filepath.Join(t.TempDir(), "repo")
+	if _, err := copyTree(filepath.Join("testdata", "gomod"), filepath.Join(root, "shapes")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runTool(proc.Cmd{Dir: filepath.Join(root, "shapes"), Name: "go", Args: []string{"test", "-count=1", "-coverprofile=coverage.out", "./..."}}); err != nil {
+		t.Fatal(err)
+	}
+	c := detectOne(t, root, "coverage:shapes")
+	if report, format := c.Report(); report != "shapes/coverage.out" || format != GoProfile {
+		t.Fatalf("report %s %s", report, format)
+	}
+	r := run(c, root)
+	if r.Status != model.StatusOK {
+		t.Fatalf("status %s: %s", r.Status, r.Error)
+	}
+	delete(r.Facts, "report.age_seconds")
+	want := map[string]float64{"coverage.lines": 31.82, "coverage.statements": 27.27, "files": 1}
+	if !reflect.DeepEqual(r.Facts, want) {
+		t.Errorf("facts %v, want %v", r.Facts, want)
+	}
+	if len(r.Findings) != 1 || r.Findings[0].Severity != model.Medium || r.Findings[0].Rule != RuleBelowThreshold.ID ||
+		r.Findings[0].Message != "line coverage is 31.8% (7 of 22 lines), below the 60% threshold" || r.Findings[0].File != "shapes/coverage.out" {
+		t.Errorf("findings %+v", r.Findings)
+	}
+	if !strings.HasPrefix(r.Command, "read shapes/coverage.out (go-coverprofile, written ") || r.ExitCode != -1 {
+		t.Errorf("command %q exit %d", r.Command, r.ExitCode)
+	}
+
+	c.Threshold = 30
+	if r := run(c, root); r.Status != model.StatusOK || len(r.Findings) != 0 {
+		t.Errorf("above a lowered threshold: %s %+v", r.Status, r.Findings)
+	}
+
+	touch(t, filepath.Join(root, "shapes", "coverage.out"), time.Now().Add(-2*time.Hour-10*time.Minute))
+	r = run(c, root)
+	if r.Status != model.StatusUnknown || !strings.HasPrefix(r.Error, "the coverage report is 2h older than the sources it covers (newest: shapes/shapes/shapes") ||
+		!strings.Contains(r.Hint, "go test -coverprofile=coverage.out ./...") {
+		t.Errorf("stale: %s %q %q", r.Status, r.Error, r.Hint)
+	}
+	if r.Facts["coverage.lines"] != 31.82 || r.Facts["report.age_seconds"] < 7800 {
+		t.Errorf("a stale report still shows its facts: %v", r.Facts)
+	}
+}
+
+// vitest --coverage writes coverage/coverage-summary.json (and lcov.info)
+// under the package; the collector finds it on disk although coverage/ is
+// not in the file list, and dates it by the files it names.
+func TestVitestCoverageSummary(t *testing.T) {
+	need(t, "vitest with @vitest/coverage-v8 (npm ci --prefix collectors/jstest/testdata)", haveVitest())
+	modules, _ := vitestModules()
+	root := filepath.Join(t.TempDir(), "repo")
+	web, err := copyTree(filepath.Join("testdata", "web"), filepath.Join(root, "web"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(modules, filepath.Join(root, "node_modules")); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-time.Hour)
+	for _, f := range []string{"src/price.js", "src/price.test.js", "vitest.config.js", "package.json"} {
+		touch(t, filepath.Join(web, filepath.FromSlash(f)), old)
+	}
+	if _, err := runTool(proc.Cmd{Dir: web, Name: filepath.Join(modules, ".bin", "vitest"), Args: []string{"run", "--coverage"}, Env: []string{"NO_COLOR=1"}}); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, c := range Detect(root, listFiles(t, root)) {
+		ids = append(ids, c.ID())
+	}
+	if !reflect.DeepEqual(ids, []string{"coverage:web"}) {
+		t.Fatalf("detected %q: one collector, the summary preferred to lcov.info", ids)
+	}
+	c := detectOne(t, root, "coverage:web")
+	r := run(c, root)
+	if r.Status != model.StatusOK {
+		t.Fatalf("status %s: %s", r.Status, r.Error)
+	}
+	delete(r.Facts, "report.age_seconds")
+	want := map[string]float64{"coverage.lines": 7.14, "coverage.statements": 7.14, "coverage.functions": 25, "coverage.branches": 0, "files": 1}
+	if !reflect.DeepEqual(r.Facts, want) {
+		t.Errorf("facts %v, want %v", r.Facts, want)
+	}
+	if len(r.Findings) != 1 || r.Findings[0].File != "web/coverage/coverage-summary.json" || r.Findings[0].Severity != model.Medium {
+		t.Errorf("findings %+v", r.Findings)
+	}
+
+	// Editing the covered source makes the report stale.
+	touch(t, filepath.Join(web, "src", "price.js"), time.Now().Add(3*time.Hour+time.Minute))
+	r = run(c, root)
+	if r.Status != model.StatusUnknown || !strings.HasPrefix(r.Error, "the coverage report is 3h older than the sources it covers (newest: web/src/price.js)") {
+		t.Errorf("stale: %s %q", r.Status, r.Error)
+	}
+}
+
+func TestDetectReports(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "mono")
+	files := map[string]string{
+		"package.json":                            `{}`,
+		"coverage/lcov.info":                      string(captured(t, "web-lcov.info")),
+		"apps/web/package.json":                   `{}`,
+		"apps/web/coverage/coverage-summary.json": string(captured(t, "web-coverage-summary.json")),
+		"apps/web/coverage/lcov.info":             string(captured(t, "web-lcov.info")),
+		"svc/go.mod":                              "module example.com/svc\n",
+		"svc/cover.out":                           string(captured(t, "go-coverprofile.txt")),
+		"svc/coverage.txt":                        "not a profile\n",
+		"tools/lcov.info":                         string(captured(t, "web-lcov.info")),
+		"apps/api/package.json":                   `{}`, // no report
+	}
+	for name, content := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []string
+	for _, c := range Detect(root, listFiles(t, root)) {
+		report, format := c.(*Collector).Report()
+		got = append(got, c.ID()+" "+report+" "+string(format))
+	}
+	want := []string{
+		"coverage:web apps/web/coverage/coverage-summary.json istanbul-summary",
+		"coverage:mono coverage/lcov.info lcov",
+		"coverage:svc svc/cover.out go-coverprofile",
+		"coverage:tools tools/lcov.info lcov",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("detected\n got %q\nwant %q", got, want)
+	}
+}
+
+func TestMalformedAndMissingReports(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "repo")
+	if err := os.MkdirAll(filepath.Join(root, "coverage"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	summary := filepath.Join(root, "coverage", "coverage-summary.json")
+	if err := os.WriteFile(summary, []byte(`{"total": {"lines": {"total": 3, "covered": "x"}}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := detectOne(t, root, "coverage:repo")
+	r := run(c, root)
+	if r.Status != model.StatusError || !strings.HasPrefix(r.Error, "coverage/coverage-summary.json: unreadable coverage summary") || !strings.Contains(r.Output, `"covered": "x"`) {
+		t.Errorf("malformed: %s %q %q", r.Status, r.Error, r.Output)
+	}
+	if err := os.WriteFile(summary, []byte(`{"total": {"lines": {"total": 0, "covered": 0}}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := run(c, root); r.Status != model.StatusUnknown || !strings.Contains(r.Error, "covers no line of code") || len(r.Facts) != 0 {
+		t.Errorf("empty: %+v", r)
+	}
+	if err := os.Remove(summary); err != nil {
+		t.Fatal(err)
+	}
+	if r := run(c, root); r.Status != model.StatusUnknown || r.Error != "the coverage report coverage/coverage-summary.json no longer exists" || r.Hint == "" {
+		t.Errorf("missing: %+v", r)
+	}
+}

@@ -1,0 +1,353 @@
+// Package coverage reads coverage reports that test runs left on disk:
+// istanbul's coverage/coverage-summary.json and lcov.info (Jest, Vitest,
+// nyc, c8 …) and Go cover profiles (go test -coverprofile). preflight does
+// not produce them; it reads them, says how old they are, and calls them
+// stale when they are older than the sources they cover.
+//
+// The fact is coverage.lines, in percent; line coverage below the
+// threshold (DefaultThreshold unless set) is a medium finding.
+package coverage
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/collectors/golang"
+	"github.com/preflight-dev/preflight/collectors/nodepkg"
+	"github.com/preflight-dev/preflight/collectors/rules"
+	"github.com/preflight-dev/preflight/collectors/staleness"
+	"github.com/preflight-dev/preflight/model"
+)
+
+const (
+	Kind   = "coverage"
+	Domain = "tests"
+)
+
+// DefaultThreshold is the line coverage, in percent, below which a report
+// is a finding. Collectors copy it when detected; configuration can set a
+// collector's Threshold afterwards.
+var DefaultThreshold = 60.0
+
+// RuleBelowThreshold is reported when line coverage is under the threshold.
+var RuleBelowThreshold = rules.Rule{
+	ID: "coverage/below-threshold", Severity: model.Medium,
+	Title:     "line coverage below the threshold",
+	Rationale: "Code no test runs can break without any test noticing; below the threshold, most changes ship untested.",
+	Fix:       "Add tests for the uncovered code (the report's HTML view shows which lines), or lower the threshold deliberately in configuration.",
+	Reference: "https://martinfowler.com/bliki/TestCoverage.html",
+}
+
+func init() { rules.Register(RuleBelowThreshold) }
+
+// Format is a kind of coverage report.
+type Format string
+
+const (
+	IstanbulSummary Format = "istanbul-summary"
+	Lcov            Format = "lcov"
+	GoProfile       Format = "go-coverprofile"
+)
+
+// goProfileNames are the names people give Go cover profiles; they are
+// often .gitignore'd, so they are looked for on disk.
+var goProfileNames = []string{"coverage.out", "cover.out", "coverage.txt", "cover.txt", "c.out", "coverage.profile", "cover.profile", "profile.cov", "coverage.cov"}
+
+// Collector reads one coverage report.
+type Collector struct {
+	id     string
+	report string // repo-relative report file
+	format Format
+	owner  string // repo-relative directory the tests ran in (paths in the report are relative to it)
+	// Threshold is the line coverage in percent below which the report is
+	// a finding.
+	Threshold float64
+}
+
+var _ collectors.Collector = (*Collector)(nil)
+
+func (c *Collector) ID() string     { return c.id }
+func (c *Collector) Kind() string   { return Kind }
+func (c *Collector) Domain() string { return Domain }
+
+// Report is the report file, repo-relative, and its format.
+func (c *Collector) Report() (string, Format) { return c.report, c.format }
+
+// Inputs are the report and the sources of the directory it covers: an
+// edit makes the report stale, which shows at once. (Reports under
+// coverage/ are not watched, being build output; a rerun rereads them.)
+func (c *Collector) Inputs() []string {
+	exts := make([]string, 0, len(staleness.SourceExtensions))
+	for e := range staleness.SourceExtensions {
+		exts = append(exts, strings.TrimPrefix(e, "."))
+	}
+	sort.Strings(exts)
+	return []string{
+		nodepkg.EscapeGlob(c.report),
+		nodepkg.Glob(c.owner, "**/*.{"+strings.Join(exts, ",")+"}"),
+	}
+}
+
+// Detect returns one collector per coverage report: coverage/ reports
+// beside every package.json, go.mod and at the root (looked for on disk,
+// since coverage/ is build output and not listed), lcov.info and
+// coverage-summary.json files anywhere in files, and Go cover profiles by
+// their usual names. In one coverage/ directory the summary is preferred
+// to lcov.info, as it is the same run.
+func Detect(root string, files []string) []collectors.Collector {
+	type found struct {
+		report, owner string
+		format        Format
+	}
+	var reports []found
+	seen := map[string]bool{}
+	add := func(report, owner string, format Format) {
+		if seen[report] {
+			return
+		}
+		seen[report] = true
+		reports = append(reports, found{report, owner, format})
+	}
+	exists := func(rel string) bool {
+		st, err := os.Stat(filepath.Join(root, filepath.FromSlash(rel)))
+		return err == nil && st.Mode().IsRegular()
+	}
+	owners := map[string]bool{".": true}
+	goDirs := map[string]bool{}
+	for _, f := range files {
+		if nodepkg.InNodeModules(f) {
+			continue
+		}
+		switch path.Base(f) {
+		case "package.json":
+			owners[path.Dir(f)] = true
+		case "go.mod":
+			owners[path.Dir(f)] = true
+			goDirs[path.Dir(f)] = true
+		}
+	}
+	// Listed files first: a coverage/ directory someone commits.
+	for _, f := range files {
+		if nodepkg.InNodeModules(f) {
+			continue
+		}
+		dir, base := path.Dir(f), path.Base(f)
+		owner := dir
+		if path.Base(dir) == "coverage" {
+			owner = path.Dir(dir)
+		}
+		switch {
+		case base == "coverage-summary.json":
+			add(f, owner, IstanbulSummary)
+		case base == "lcov.info" && !seen[path.Join(dir, "coverage-summary.json")] && !contains(files, path.Join(dir, "coverage-summary.json")):
+			add(f, owner, Lcov)
+		case strings.HasSuffix(base, ".coverprofile") || contains(goProfileNames, base):
+			if sniffGoProfile(filepath.Join(root, filepath.FromSlash(f))) {
+				add(f, dir, GoProfile)
+			}
+		}
+	}
+	for owner := range owners {
+		summary, lcov := path.Join(owner, "coverage", "coverage-summary.json"), path.Join(owner, "coverage", "lcov.info")
+		switch {
+		case exists(summary):
+			add(summary, owner, IstanbulSummary)
+		case exists(lcov) && !seen[summary]:
+			add(lcov, owner, Lcov)
+		}
+	}
+	for dir := range goDirs {
+		for _, name := range goProfileNames {
+			p := path.Join(dir, name)
+			if !seen[p] && sniffGoProfile(filepath.Join(root, filepath.FromSlash(p))) {
+				add(p, dir, GoProfile)
+			}
+		}
+	}
+	sort.Slice(reports, func(i, j int) bool { return reports[i].report < reports[j].report })
+	dirs := make([]string, len(reports))
+	for i, r := range reports {
+		dirs[i] = r.owner
+	}
+	names := nodepkg.TargetNames(root, dirs)
+	// Two reports of one directory (lcov and a Go profile) are told apart
+	// by their file names.
+	perOwner := map[string]int{}
+	for _, r := range reports {
+		perOwner[r.owner]++
+	}
+	out := make([]collectors.Collector, len(reports))
+	for i, r := range reports {
+		name := names[r.owner]
+		if perOwner[r.owner] > 1 {
+			name += "/" + path.Base(r.report)
+		}
+		out[i] = &Collector{id: Kind + ":" + name, report: r.report, format: r.format, owner: r.owner, Threshold: DefaultThreshold}
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// sniffGoProfile reports whether the file starts like a Go cover profile.
+func sniffGoProfile(abs string) bool {
+	f, err := os.Open(abs)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 16)
+	n, _ := f.Read(head)
+	return strings.HasPrefix(string(head[:n]), "mode: ")
+}
+
+// Run reads the report.
+func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
+	res := model.Result{Collector: c.id, Kind: Kind, Domain: Domain, ExitCode: -1}
+	abs := filepath.Join(req.Root, filepath.FromSlash(c.report))
+	info, err := os.Stat(abs)
+	if err != nil {
+		res.Status, res.Error, res.Hint = model.StatusUnknown, "the coverage report "+c.report+" no longer exists", c.refreshHint()
+		return res
+	}
+	data, err := os.ReadFile(abs)
+	if err != nil {
+		res.Status, res.Error = model.StatusError, "cannot read "+c.report+": "+err.Error()
+		return res
+	}
+	age := time.Since(info.ModTime())
+	res.Command = fmt.Sprintf("read %s (%s, written %s ago)", c.report, c.format, staleness.Human(age))
+
+	var sum Summary
+	switch c.format {
+	case IstanbulSummary:
+		sum, err = ParseIstanbulSummary(data)
+	case Lcov:
+		sum, err = ParseLcov(data)
+	default:
+		sum, err = ParseGoProfile(data)
+	}
+	if err != nil {
+		res.Status, res.Error = model.StatusError, c.report+": "+err.Error()
+		res.Output = nodepkg.Excerpt(string(data), 20)
+		return res
+	}
+	lines, ok := sum.Lines.Percent()
+	if !ok {
+		res.Status, res.Error, res.Hint = model.StatusUnknown, "the coverage report "+c.report+" covers no line of code", c.refreshHint()
+		return res
+	}
+	res.Facts = map[string]float64{
+		"coverage.lines":     round2(lines),
+		"files":              float64(len(sum.Files)),
+		"report.age_seconds": float64(int64(age.Seconds())),
+	}
+	for name, counter := range map[string]Counter{"coverage.statements": sum.Statements, "coverage.functions": sum.Functions, "coverage.branches": sum.Branches} {
+		if pct, ok := counter.Percent(); ok {
+			res.Facts[name] = round2(pct)
+		}
+	}
+	res.Output = fmt.Sprintf("lines %d/%d covered (%.2f%%) in %d files; threshold %g%%", sum.Lines.Covered, sum.Lines.Total, lines, len(sum.Files), c.Threshold)
+	if lines < c.Threshold {
+		f := RuleBelowThreshold.Finding(c.report, 0, 0,
+			fmt.Sprintf("line coverage is %.1f%% (%d of %d lines), below the %g%% threshold", lines, sum.Lines.Covered, sum.Lines.Total, c.Threshold))
+		f.Collector, f.Domain = c.id, Domain
+		res.Findings = []model.Finding{f}
+		model.AssignIDs(res.Findings)
+	}
+	res.Status = model.StatusOK
+
+	if ctx.Err() != nil {
+		res.Status, res.Error = model.StatusUnknown, "cancelled"
+		return res
+	}
+	newest := staleness.NewestOf(req.Root, c.sources(req.Root, sum.Files))
+	if newest.File == "" {
+		// The report names no file of this checkout (written elsewhere):
+		// date it against the directory it covers instead.
+		if newest, err = staleness.NewestSource(req.Root, c.owner); err != nil {
+			res.Status, res.Error = model.StatusError, "cannot date the sources the report covers: "+err.Error()
+			return res
+		}
+	}
+	if why := staleness.Check("the coverage report", info.ModTime(), newest); why != "" {
+		res.Status, res.Error, res.Hint = model.StatusUnknown, why, c.refreshHint()
+	}
+	return res
+}
+
+// sources turns the files a report names into repo-relative paths of this
+// checkout; names that point elsewhere are dropped.
+func (c *Collector) sources(root string, files []string) []string {
+	ownerAbs := filepath.Join(root, filepath.FromSlash(c.owner))
+	var mod golang.Module
+	if c.format == GoProfile {
+		mod = goModuleAbove(root, ownerAbs)
+	}
+	var out []string
+	for _, f := range files {
+		var abs string
+		switch {
+		case c.format == GoProfile:
+			dir := mod.PackageDir(path.Dir(f))
+			if dir == "" {
+				continue
+			}
+			abs = filepath.Join(dir, path.Base(f))
+		case filepath.IsAbs(f):
+			abs = f
+		default:
+			abs = filepath.Join(ownerAbs, filepath.FromSlash(f))
+		}
+		rel, err := filepath.Rel(root, abs)
+		if err != nil || strings.HasPrefix(rel, "..") {
+			continue
+		}
+		out = append(out, filepath.ToSlash(rel))
+	}
+	return out
+}
+
+// goModuleAbove finds the go.mod at or above dir, inside root.
+func goModuleAbove(root, dir string) golang.Module {
+	for d := dir; ; d = filepath.Dir(d) {
+		if data, err := os.ReadFile(filepath.Join(d, "go.mod")); err == nil {
+			return golang.Module{Root: root, Dir: d, Path: golang.ModulePath(data)}
+		}
+		if d == root || filepath.Dir(d) == d {
+			return golang.Module{Root: root}
+		}
+	}
+}
+
+func (c *Collector) refreshHint() string {
+	if c.format == GoProfile {
+		dir := c.owner
+		if dir == "." {
+			dir = "the module"
+		}
+		return "regenerate it: go test -coverprofile=" + path.Base(c.report) + " ./... in " + dir
+	}
+	dir := c.owner
+	if dir == "." {
+		dir = "the repository root"
+	}
+	return "regenerate it: run the tests with coverage (vitest run --coverage, jest --coverage) in " + dir
+}
+
+func round2(v float64) float64 { return math.Round(v*100) / 100 }

@@ -1,0 +1,148 @@
+package coverage
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestParseCaptured(t *testing.T) {
+	tests := []struct {
+		name                                   string
+		parse                                  func([]byte) (Summary, error)
+		lines, statements, functions, branches Counter
+		files                                  []string
+	}{
+		{
+			name: "web-coverage-summary.json", parse: ParseIstanbulSummary,
+			lines: Counter{1, 14, true}, statements: Counter{1, 14, true}, functions: Counter{1, 4, true}, branches: Counter{0, 6, true},
+		},
+		{
+			name: "web-lcov.info", parse: ParseLcov,
+			lines: Counter{1, 14, true}, functions: Counter{1, 4, true}, branches: Counter{0, 6, true},
+			files: []string{"src/price.js"},
+		},
+		{
+			// go test printed "coverage: 27.3% of statements" for this profile.
+			name: "go-coverprofile.txt", parse: ParseGoProfile,
+			lines: Counter{7, 22, true}, statements: Counter{3, 11, true},
+			files: []string{"example.com/shapes/shapes/shapes.go"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := tt.parse(captured(t, tt.name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := [4]Counter{s.Lines, s.Statements, s.Functions, s.Branches}
+			want := [4]Counter{tt.lines, tt.statements, tt.functions, tt.branches}
+			if got != want {
+				t.Errorf("lines/statements/functions/branches = %+v, want %+v", got, want)
+			}
+			if tt.files != nil && !reflect.DeepEqual(s.Files, tt.files) {
+				t.Errorf("files %q, want %q", s.Files, tt.files)
+			}
+		})
+	}
+	s, _ := ParseIstanbulSummary(captured(t, "web-coverage-summary.json"))
+	if len(s.Files) != 1 || !strings.HasSuffix(s.Files[0], "/web/src/price.js") {
+		t.Errorf("summary files %q", s.Files)
+	}
+	if pct, _ := (Counter{3, 11, true}).Percent(); pct < 27.27 || pct > 27.28 {
+		t.Errorf("27.3%% of statements read as %v", pct)
+	}
+}
+
+func TestGoProfileMergesRepeatedBlocks(t *testing.T) {
+	in := "mode: count\na/x.go:1.1,3.2 2 0\na/x.go:1.1,3.2 2 5\na/x.go:5.1,5.9 1 0\nmode: count\nb/y.go:2.1,2.5 0 0\n"
+	s, err := ParseGoProfile([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Statements != (Counter{2, 3, true}) || s.Lines != (Counter{3, 4, true}) || !reflect.DeepEqual(s.Files, []string{"a/x.go"}) {
+		t.Errorf("%+v", s)
+	}
+}
+
+func TestLcovWithoutSummaryLinesCountsDA(t *testing.T) {
+	in := "TN:\nSF:/src/a.py\nDA:1,1\nDA:2,0\nDA:3,4\nend_of_record\nSF:b.py\nDA:1,0\nLF:1\nLH:0\nend_of_record\n"
+	s, err := ParseLcov([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Lines != (Counter{2, 4, true}) || s.Functions.Known || len(s.Files) != 2 {
+		t.Errorf("%+v", s)
+	}
+}
+
+func TestParseRejectsMalformed(t *testing.T) {
+	cases := []struct {
+		in    string
+		parse func([]byte) (Summary, error)
+	}{
+		{``, ParseIstanbulSummary},
+		{`{"a": {}}`, ParseIstanbulSummary},
+		{`{"total": {"lines": {"total": 1}}}`, ParseIstanbulSummary},
+		{`{"total": {"lines": {"total": 1, "covered": 2}}}`, ParseIstanbulSummary},
+		{`{"total": {"statements": {"total": 1, "covered": 1}}}`, ParseIstanbulSummary},
+		{`[]`, ParseIstanbulSummary},
+		{"", ParseLcov},
+		{"TN:\n", ParseLcov},
+		{"DA:1,1\n", ParseLcov},
+		{"SF:a\nDA:x,1\n", ParseLcov},
+		{"SF:a\nLF:-1\n", ParseLcov},
+		{"<coverage/>", ParseLcov},
+		{" \n", ParseGoProfile},
+		{"mode: fast\n", ParseGoProfile},
+		{"mode: set\nx.go 1 1\n", ParseGoProfile},
+		{"mode: set\nx.go:1.1,2.1 1\n", ParseGoProfile},
+		{"mode: set\nx.go:3.1,2.1 1 1\n", ParseGoProfile},
+		{"mode: set\nx.go:1.1,2.1 -1 1\n", ParseGoProfile},
+		{"mode: set\nx.go:1.a,2.1 1 1\n", ParseGoProfile},
+		{"mode: set\nx.go:1.1,200000.1 1 1\n", ParseGoProfile},
+	}
+	for _, c := range cases {
+		if _, err := c.parse([]byte(c.in)); err == nil {
+			t.Errorf("%q: no error", c.in)
+		}
+	}
+}
+
+func fuzzSummary(t *testing.T, s Summary) {
+	for _, c := range []Counter{s.Lines, s.Statements, s.Functions, s.Branches} {
+		if c.Covered < 0 || c.Total < 0 || c.Covered > c.Total {
+			t.Fatalf("impossible counter %+v", c)
+		}
+		if pct, ok := c.Percent(); ok && (pct < 0 || pct > 100) {
+			t.Fatalf("percent %v", pct)
+		}
+	}
+}
+
+func FuzzParseIstanbulSummary(f *testing.F) {
+	f.Add(captured(f, "web-coverage-summary.json"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if s, err := ParseIstanbulSummary(data); err == nil {
+			fuzzSummary(t, s)
+		}
+	})
+}
+
+func FuzzParseLcov(f *testing.F) {
+	f.Add(captured(f, "web-lcov.info"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if s, err := ParseLcov(data); err == nil {
+			fuzzSummary(t, s)
+		}
+	})
+}
+
+func FuzzParseGoProfile(f *testing.F) {
+	f.Add(captured(f, "go-coverprofile.txt"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if s, err := ParseGoProfile(data); err == nil {
+			fuzzSummary(t, s)
+		}
+	})
+}

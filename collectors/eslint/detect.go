@@ -1,0 +1,90 @@
+package eslint
+
+import (
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/collectors/nodepkg"
+)
+
+var (
+	flatConfig   = regexp.MustCompile(`^eslint\.config\.[cm]?[jt]s$`)
+	legacyConfig = regexp.MustCompile(`^\.eslintrc(\.(js|cjs|yaml|yml|json))?$`)
+)
+
+// Detect returns one collector per npm package (a directory with a
+// package.json, outside node_modules) that configures ESLint: an
+// eslint.config.* or .eslintrc* file beside package.json, or an
+// "eslintConfig" key in it. A flat config wins over a legacy one, as in
+// ESLint 9. Nested .eslintrc files in a package's subdirectories are part of
+// that package's configuration, not packages of their own.
+func Detect(root string, files []string) []collectors.Collector {
+	flat := map[string]string{}   // dir -> config file
+	legacy := map[string]string{} // dir -> config file
+	for _, f := range files {
+		if nodepkg.InNodeModules(f) {
+			continue
+		}
+		dir, base := path.Dir(f), path.Base(f)
+		switch {
+		case flatConfig.MatchString(base):
+			if _, seen := flat[dir]; !seen {
+				flat[dir] = f
+			}
+		case legacyConfig.MatchString(base):
+			if _, seen := legacy[dir]; !seen {
+				legacy[dir] = f
+			}
+		}
+	}
+	var found []*Collector
+	for _, p := range nodepkg.Packages(root, files) {
+		c := &Collector{dir: p.Dir}
+		switch {
+		case flat[p.Dir] != "":
+			c.config, c.flat = flat[p.Dir], true
+		case legacy[p.Dir] != "":
+			c.config = legacy[p.Dir]
+		case p.Err == nil && p.Manifest.Keys["eslintConfig"]:
+			c.config = configPath(p.Dir, "package.json")
+		default:
+			continue
+		}
+		found = append(found, c)
+	}
+	dirs := make([]string, len(found))
+	for i, c := range found {
+		dirs[i] = c.dir
+	}
+	names := nodepkg.TargetNames(root, dirs)
+	for _, c := range found {
+		c.id = Kind + ":" + names[c.dir]
+		for _, d := range dirs {
+			if rel, ok := under(c.dir, d); ok {
+				c.nested = append(c.nested, rel)
+			}
+		}
+	}
+	sort.Slice(found, func(i, j int) bool { return found[i].id < found[j].id })
+	out := make([]collectors.Collector, len(found))
+	for i, c := range found {
+		out[i] = c
+	}
+	return out
+}
+
+// under reports whether dir lies strictly inside parent, and its path
+// relative to parent.
+func under(parent, dir string) (string, bool) {
+	if parent == dir {
+		return "", false
+	}
+	if parent == "." {
+		return dir, true
+	}
+	rel, ok := strings.CutPrefix(dir, parent+"/")
+	return rel, ok
+}

@@ -1,0 +1,216 @@
+package eslint
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/model"
+)
+
+func detected(t testing.TB, root string) map[string]*Collector {
+	t.Helper()
+	out := map[string]*Collector{}
+	for _, c := range Detect(root, listFiles(t, root)) {
+		out[c.ID()] = c.(*Collector)
+	}
+	return out
+}
+
+func run(t testing.TB, c *Collector, root string) model.Result {
+	t.Helper()
+	return c.Run(context.Background(), collectors.Request{Root: root, Mode: collectors.OneShot, Timeout: 5 * time.Minute})
+}
+
+func TestDetectFixtures(t *testing.T) {
+	var got []string
+	for id, c := range detected(t, fixtureRoot(t)) {
+		got = append(got, id+" "+c.config+" flat="+map[bool]string{true: "yes", false: "no"}[c.flat])
+	}
+	want := []string{
+		"eslint:broken packages/broken/eslint.config.js flat=yes",
+		"eslint:clean packages/clean/eslint.config.js flat=yes",
+		"eslint:flat packages/flat/eslint.config.js flat=yes",
+		"eslint:legacy packages/legacy/.eslintrc.json flat=no",
+	}
+	sort.Strings(got)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("detected\n got %q\nwant %q", got, want)
+	}
+}
+
+func TestDetectRules(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "mono")
+	for name, content := range map[string]string{
+		"package.json":                        `{"workspaces": ["packages/*"]}`,
+		"eslint.config.mjs":                   `export default []`,
+		".eslintrc.json":                      `{}`,
+		"packages/a/package.json":             `{"eslintConfig": {"rules": {}}}`,
+		"packages/a/src/.eslintrc.json":       `{}`, // nested override, not a package
+		"packages/b/package.json":             `{}`,
+		"packages/b/.eslintrc.yml":            ``,
+		"packages/c/package.json":             `{"name": "c"}`,
+		"packages/d/.eslintrc.json":           `{}`, // no package.json
+		"packages/a/node_modules/x/.eslintrc": ``,
+	} {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files := append(listFiles(t, root), "packages/a/node_modules/x/.eslintrc", "packages/a/node_modules/x/package.json")
+	var got []string
+	for _, c := range Detect(root, files) {
+		col := c.(*Collector)
+		got = append(got, c.ID()+" "+col.config+" "+strings.Join(col.args("R"), " "))
+	}
+	want := []string{
+		"eslint:a packages/a/package.json -f json -o R .",
+		"eslint:b packages/b/.eslintrc.yml -f json -o R .",
+		// the root is linted without the packages that are linted on their own
+		"eslint:mono eslint.config.mjs -f json -o R --ignore-pattern packages/a/** --ignore-pattern packages/b/** .",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("detected\n got %q\nwant %q", got, want)
+	}
+	inputs := detected(t, root)["eslint:a"].Inputs()
+	for p, want := range map[string]bool{
+		"packages/a/src/x.ts": true, "packages/a/src/.eslintrc.json": true, "packages/a/src/.eslintrc": true,
+		"packages/a/.eslintignore": true, "package-lock.json": true, "packages/b/x.js": false, "packages/a/README.md": false,
+	} {
+		got := false
+		for _, g := range inputs {
+			if ok, _ := doublestar.Match(g, p); ok {
+				got = true
+			}
+		}
+		if got != want {
+			t.Errorf("%s: rerun %v, want %v", p, got, want)
+		}
+	}
+}
+
+func TestESLintOnFixtures(t *testing.T) {
+	needESLint(t)
+	root := fixtureRoot(t)
+	cs := detected(t, root)
+	tests := []struct {
+		id       string
+		exit     int
+		facts    map[string]float64
+		findings int
+		blockers int
+	}{
+		{"eslint:flat", 1, map[string]float64{"errors": 3, "warnings": 3, "fatal": 1, "suppressed": 3, "files": 4}, 9, 1},
+		{"eslint:legacy", 1, map[string]float64{"errors": 1, "warnings": 1, "fatal": 0, "suppressed": 0, "files": 1}, 2, 0},
+		{"eslint:clean", 0, map[string]float64{"errors": 0, "warnings": 0, "fatal": 0, "suppressed": 0, "files": 2}, 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.id, func(t *testing.T) {
+			r := run(t, cs[tt.id], root)
+			if r.Status != model.StatusOK || r.ExitCode != tt.exit {
+				t.Fatalf("status %s exit %d error %q\n%s", r.Status, r.ExitCode, r.Error, r.Output)
+			}
+			if !reflect.DeepEqual(r.Facts, tt.facts) {
+				t.Errorf("facts %v, want %v", r.Facts, tt.facts)
+			}
+			blockers := 0
+			for _, f := range r.Findings {
+				if f.Severity == model.Blocker {
+					blockers++
+				}
+				if f.Collector != tt.id || f.Domain != "build" || f.ID == "" {
+					t.Errorf("finding not stamped: %+v", f)
+				}
+			}
+			if len(r.Findings) != tt.findings || blockers != tt.blockers {
+				t.Errorf("%d findings (%d blockers), want %d (%d): %q", len(r.Findings), blockers, tt.findings, tt.blockers, described(r.Findings))
+			}
+		})
+	}
+	flat := run(t, cs["eslint:flat"], root)
+	if want := "packages/flat/src/broken.js:2:3"; flat.Findings[0].Location() != want || flat.Findings[0].Message != "Parsing error: Unexpected keyword 'return'" {
+		t.Errorf("first finding %+v, want the parse error at %s", flat.Findings[0], want)
+	}
+	if want := "cd packages/flat && ESLINT_USE_FLAT_CONFIG=true ../../node_modules/.bin/eslint -f json -o "; !strings.HasPrefix(flat.Command, want) || !strings.HasSuffix(flat.Command, " .") {
+		t.Errorf("command %q", flat.Command)
+	}
+}
+
+func TestBrokenConfigIsOneBlockerWithoutFacts(t *testing.T) {
+	needESLint(t)
+	root := fixtureRoot(t)
+	r := run(t, detected(t, root)["eslint:broken"], root)
+	if r.Status != model.StatusError || len(r.Facts) != 0 || r.ExitCode != 2 {
+		t.Fatalf("status %s facts %v exit %d", r.Status, r.Facts, r.ExitCode)
+	}
+	if len(r.Findings) != 1 {
+		t.Fatalf("findings %+v", r.Findings)
+	}
+	f := r.Findings[0]
+	if f.Rule != RuleCouldNotRun.ID || f.Severity != model.Blocker || f.File != "packages/broken/eslint.config.js" ||
+		!strings.HasPrefix(f.Message, `ESLint could not run: TypeError: Key "rules": Key "no-such-rule"`) {
+		t.Errorf("finding %+v", f)
+	}
+}
+
+// A package linted on its own is left out of the run of the package
+// around it, so its problems are counted once.
+func TestNestedPackagesAreLintedOnce(t *testing.T) {
+	needESLint(t)
+	root := filepath.Join(t.TempDir(), "mono")
+	for name, content := range map[string]string{
+		"package.json":                  `{"workspaces": ["packages/*"], "type": "module"}`,
+		"eslint.config.js":              "export default [{ rules: { 'no-var': 'error' } }]\n",
+		"tools/build.js":                "var x = 1\nexport default x\n",
+		"packages/app/package.json":     `{"type": "module"}`,
+		"packages/app/eslint.config.js": "export default [{ rules: { 'no-var': 'error' } }]\n",
+		"packages/app/src/a.js":         "var a = 1\nvar b = 2\nexport { a, b }\n",
+	} {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink(filepath.Join(fixtureRoot(t), "node_modules"), filepath.Join(root, "node_modules")); err != nil {
+		t.Fatal(err)
+	}
+	cs := detected(t, root)
+	outer, inner := run(t, cs["eslint:mono"], root), run(t, cs["eslint:app"], root)
+	if outer.Status != model.StatusOK || outer.Facts["errors"] != 1 || outer.Findings[0].File != "tools/build.js" {
+		t.Errorf("root: %s %v %q\n%s", outer.Status, outer.Facts, described(outer.Findings), outer.Output)
+	}
+	if inner.Status != model.StatusOK || inner.Facts["errors"] != 2 {
+		t.Errorf("app: %s %v %q\n%s", inner.Status, inner.Facts, described(inner.Findings), inner.Output)
+	}
+}
+
+func TestMissingESLintIsUnknown(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "repo")
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, content := range map[string]string{"package.json": `{}`, "eslint.config.js": `export default []`} {
+		if err := os.WriteFile(filepath.Join(root, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := run(t, detected(t, root)["eslint:repo"], root)
+	if r.Status != model.StatusUnknown || r.Hint == "" || r.ExitCode != -1 || len(r.Findings) != 0 || !strings.Contains(r.Error, "no node_modules/.bin/eslint") {
+		t.Fatalf("%+v", r)
+	}
+}

@@ -1,0 +1,52 @@
+package eslint
+
+import (
+	"github.com/preflight-dev/preflight/collectors/rules"
+	"github.com/preflight-dev/preflight/model"
+)
+
+// ESLint's own rules keep their ids ("no-unused-vars",
+// "@typescript-eslint/no-explicit-any"): they are what people search for and
+// what eslint-disable comments name. These are the findings ESLint reports
+// without a rule.
+var (
+	RuleParseError = rules.Rule{
+		ID: "eslint/parse-error", Severity: model.Blocker,
+		Title:     "ESLint could not parse a file",
+		Rationale: "A file that does not parse is not linted at all, and usually does not build either.",
+		Fix:       "Fix the syntax error, or configure the parser for the file's language.",
+		Reference: "https://eslint.org/docs/latest/use/configure/parser",
+	}
+	RuleCouldNotRun = rules.Rule{
+		ID: "eslint/could-not-run", Severity: model.Blocker,
+		Title:     "ESLint could not run",
+		Rationale: "A broken configuration (unknown rule, missing plugin, syntax error in the config) stops ESLint before it lints anything; the lint step of CI fails.",
+		Fix:       "Run the shown command in the package and fix the configuration error it prints.",
+		Reference: "https://eslint.org/docs/latest/use/command-line-interface#exit-codes",
+	}
+	RuleUnusedDirective = rules.Rule{
+		ID: "eslint/unused-disable-directive", Severity: model.Low,
+		Title:     "an eslint-disable comment suppresses nothing",
+		Rationale: "A stale suppression would silently hide the next real problem on that line.",
+		Fix:       "Remove the comment (eslint --fix does it).",
+		Reference: "https://eslint.org/docs/latest/use/configure/rules#report-unused-eslint-disable-comments",
+	}
+	RuleSuppressed = rules.Rule{
+		ID: "eslint/suppressed", Severity: model.Info,
+		Title:     "a problem is suppressed with an eslint-disable comment",
+		Rationale: "Suppressions are exceptions someone chose; they are listed so they can be reviewed, and do not lower the score.",
+		Fix:       "Keep it with a reason (// eslint-disable-next-line rule -- why), or fix the problem and remove the comment.",
+		Reference: "https://eslint.org/docs/latest/use/configure/rules#disabling-rules",
+	}
+	RuleMessage = rules.Rule{
+		ID: "eslint/message", Severity: model.Low,
+		Title:     "ESLint reported a problem outside any rule",
+		Rationale: "ESLint itself warned about the file (for example that it is ignored).",
+		Fix:       "Read the message.",
+		Reference: "https://eslint.org/docs/latest/use/command-line-interface",
+	}
+)
+
+func init() {
+	rules.Register(RuleParseError, RuleCouldNotRun, RuleUnusedDirective, RuleSuppressed, RuleMessage)
+}

@@ -1,0 +1,3 @@
+export default [
+  { files: ['**/*.js'], rules: { eqeqeq: 'error' } },
+]

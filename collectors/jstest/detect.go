@@ -1,0 +1,101 @@
+package jstest
+
+import (
+	"path"
+	"regexp"
+	"sort"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/collectors/nodepkg"
+)
+
+// Config files by runner, matched on the base name.
+var configFile = map[string]*regexp.Regexp{
+	KindVitest: regexp.MustCompile(`^vitest\.(config|workspace)\.[cm]?[jt]s$`),
+	KindJest:   regexp.MustCompile(`^jest\.config\.([cm]?[jt]s|json)$`),
+}
+
+// Detect returns a Vitest and/or a Jest collector for every npm package
+// (a directory with a package.json, outside node_modules) that uses the
+// runner: a runner config file beside package.json, the runner in its
+// dependencies, an npm script that invokes it, or (Jest) a "jest" key in
+// package.json.
+//
+// A workspace root is the exception for dependencies: monorepos list the
+// runner at the root so it is hoisted for every workspace, and running it
+// there as well would count every workspace's tests twice. A workspace
+// root is therefore tested only when it has its own config file or script.
+func Detect(root string, files []string) []collectors.Collector {
+	configs := map[string]map[string]string{} // kind -> dir -> first config file
+	for _, f := range files {
+		if nodepkg.InNodeModules(f) {
+			continue
+		}
+		for kind, re := range configFile {
+			if re.MatchString(path.Base(f)) {
+				if configs[kind] == nil {
+					configs[kind] = map[string]string{}
+				}
+				if _, seen := configs[kind][path.Dir(f)]; !seen {
+					configs[kind][path.Dir(f)] = f
+				}
+			}
+		}
+	}
+	pkgs := nodepkg.Packages(root, files)
+
+	var found []*Collector
+	for _, p := range pkgs {
+		for _, kind := range []string{KindVitest, KindJest} {
+			config := configs[kind][p.Dir]
+			if !usesRunner(kind, p, config != "") {
+				continue
+			}
+			found = append(found, &Collector{
+				run:        runners[kind],
+				dir:        p.Dir,
+				config:     config,
+				testScript: p.Manifest.Scripts["test"] != "",
+				deps:       nodepkg.DependencyDirs(p, pkgs),
+			})
+		}
+	}
+	nameCollectors(root, found)
+	sort.Slice(found, func(i, j int) bool { return found[i].id < found[j].id })
+	out := make([]collectors.Collector, len(found))
+	for i, c := range found {
+		out[i] = c
+	}
+	return out
+}
+
+func usesRunner(kind string, p nodepkg.Package, hasConfig bool) bool {
+	m := p.Manifest
+	switch {
+	case hasConfig:
+		return true
+	case p.Err != nil:
+		return false
+	case m.ScriptRuns(kind):
+		return true
+	case kind == KindJest && m.Keys["jest"]:
+		return true
+	}
+	return m.HasDependency(kind) && !m.IsWorkspaceRoot()
+}
+
+// nameCollectors gives ids per runner: vitest:web, jest:api; packages
+// sharing a base name are told apart by their path.
+func nameCollectors(root string, cs []*Collector) {
+	byKind := map[string][]string{}
+	for _, c := range cs {
+		byKind[c.run.kind] = append(byKind[c.run.kind], c.dir)
+	}
+	names := map[string]map[string]string{}
+	for kind, dirs := range byKind {
+		names[kind] = nodepkg.TargetNames(root, dirs)
+	}
+	for _, c := range cs {
+		c.id = c.run.kind + ":" + names[c.run.kind][c.dir]
+	}
+}

@@ -1,0 +1,125 @@
+package jstest
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/bmatcuk/doublestar/v4"
+)
+
+func TestDetectFixtures(t *testing.T) {
+	root := fixtureRoot(t)
+	var got []string
+	for _, c := range Detect(root, listFiles(t, root)) {
+		col := c.(*Collector)
+		got = append(got, c.ID()+" "+col.dir+" "+col.config)
+		if c.Domain() != "tests" || c.Kind() != col.run.kind {
+			t.Errorf("%s: kind %s domain %s", c.ID(), c.Kind(), c.Domain())
+		}
+	}
+	// The workspace root lists both runners only to hoist them: it is not
+	// a test target itself.
+	want := []string{
+		"jest:jest-broken packages/jest-broken packages/jest-broken/jest.config.js",
+		"jest:jest-empty packages/jest-empty ",
+		"jest:jest-fail packages/jest-fail ",
+		"jest:jest-pass packages/jest-pass packages/jest-pass/jest.config.js",
+		"vitest:vitest-broken packages/vitest-broken packages/vitest-broken/vitest.config.mjs",
+		"vitest:vitest-empty packages/vitest-empty ",
+		"vitest:vitest-fail packages/vitest-fail packages/vitest-fail/vitest.config.mjs",
+		"vitest:vitest-pass packages/vitest-pass ",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("detected\n got %q\nwant %q", got, want)
+	}
+}
+
+// A test run reruns when its package, a repository package it depends on,
+// or the installed packages change; not for another package, nor for the
+// reports that reporters write into the package.
+func TestInputsFollowWorkspaceDependencies(t *testing.T) {
+	root := fixtureRoot(t)
+	byID := map[string]*Collector{}
+	for _, c := range Detect(root, listFiles(t, root)) {
+		byID[c.ID()] = c.(*Collector)
+	}
+	fail := byID["vitest:vitest-fail"]
+	if !reflect.DeepEqual(fail.DependencyDirs(), []string{"packages/vitest-pass"}) {
+		t.Fatalf("vitest-fail depends on %q", fail.DependencyDirs())
+	}
+	cases := map[string]bool{
+		"packages/vitest-fail/test/cart.test.js":         true,
+		"packages/vitest-fail/vitest.config.mjs":         true,
+		"packages/vitest-fail/package.json":              true,
+		"packages/vitest-fail/test/__snapshots__/a.snap": true,
+		"packages/vitest-pass/src/math.js":               true, // a dependency
+		"package-lock.json":                              true,
+		"packages/jest-fail/src/cart.js":                 false,
+		"packages/vitest-fail/junit.xml":                 false, // written by a reporter on each run
+		"packages/vitest-fail/README.md":                 false,
+	}
+	for p, want := range cases {
+		if got := matchesAny(fail.Inputs(), p); got != want {
+			t.Errorf("%s: rerun = %v, want %v (inputs %q)", p, got, want, fail.Inputs())
+		}
+	}
+	if matchesAny(byID["vitest:vitest-pass"].Inputs(), "packages/vitest-fail/src/cart.js") {
+		t.Error("a package reruns for the packages that depend on it")
+	}
+}
+
+func matchesAny(globs []string, p string) bool {
+	for _, g := range globs {
+		if ok, _ := doublestar.Match(g, p); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func TestDetectRules(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "shop")
+	write := func(rel, content string) {
+		t.Helper()
+		p := filepath.Join(root, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("package.json", `{"workspaces": ["apps/*", "libs/*"], "scripts": {"test": "vitest run"}, "devDependencies": {"jest": "30"}}`)
+	write("apps/web/package.json", `{"name": "web", "devDependencies": {"vitest": "4"}}`)
+	write("libs/web/package.json", `{"name": "libweb", "scripts": {"test:unit": "NODE_ENV=test node_modules/.bin/jest --coverage"}}`)
+	write("libs/report/package.json", `{"name": "report", "devDependencies": {"jest-junit": "17", "vitest-preview": "1"}}`)
+	write("apps/api/package.json", `{"name": "api", "devDependencies": {"vitest": "4"}}`)
+	write("libs/api/package.json", `{"name": "libapi", "dependencies": {"vitest": "4"}}`)
+	write("libs/broken/package.json", `{"name": `)
+	write("libs/broken/jest.config.ts", `export default {}`)
+	write("libs/broken2/package.json", `{"name": `)
+	write("libs/keyed/package.json", `{"name": "keyed", "jest": {"testEnvironment": "node"}}`)
+	write("libs/keyed/node_modules/dep/package.json", `{"devDependencies": {"vitest": "4"}}`)
+	write("libs/keyed/node_modules/dep/vitest.config.ts", ``)
+	files := listFiles(t, root)
+	files = append(files, "libs/keyed/node_modules/dep/package.json", "libs/keyed/node_modules/dep/vitest.config.ts")
+
+	var got []string
+	for _, c := range Detect(root, files) {
+		got = append(got, c.ID()+" "+c.(*Collector).dir)
+	}
+	want := []string{
+		"jest:broken libs/broken",  // a config file counts even when package.json is unreadable
+		"jest:keyed libs/keyed",    // "jest" key in package.json
+		"jest:web libs/web",        // a script runs it
+		"vitest:apps/api apps/api", // two packages named api: told apart by path
+		"vitest:libs/api libs/api",
+		"vitest:shop .",       // a workspace root with its own test script
+		"vitest:web apps/web", // names collide only within one runner
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("detected\n got %q\nwant %q", got, want)
+	}
+}

@@ -1,0 +1,195 @@
+package jstest
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/model"
+)
+
+func collector(t testing.TB, root, id string) *Collector {
+	t.Helper()
+	for _, c := range Detect(root, listFiles(t, root)) {
+		if c.ID() == id {
+			return c.(*Collector)
+		}
+	}
+	t.Fatalf("no collector %s detected in %s", id, root)
+	return nil
+}
+
+func runCollector(t testing.TB, c *Collector, root string, timeout time.Duration) model.Result {
+	t.Helper()
+	return c.Run(context.Background(), collectors.Request{Root: root, Mode: collectors.OneShot, Timeout: timeout})
+}
+
+func TestRunnersOnFixtures(t *testing.T) {
+	needRunners(t)
+	root := fixtureRoot(t)
+	tests := []struct {
+		id       string
+		exit     int
+		facts    map[string]float64
+		findings []string
+	}{
+		{
+			id: "vitest:vitest-pass", exit: 0,
+			facts: map[string]float64{"tests.passed": 3, "tests.failed": 0, "tests.skipped": 1, "tests.todo": 1, "suites.failed": 0},
+		},
+		{
+			id: "vitest:vitest-fail", exit: 1,
+			facts: map[string]float64{"tests.passed": 1, "tests.failed": 2, "tests.skipped": 0, "tests.todo": 0, "suites.failed": 2},
+			findings: []string{
+				"packages/vitest-fail/test/broken.test.js vitest/suite-failed",
+				"packages/vitest-fail/test/cart.test.js:10:43 vitest/test-failed",
+				"packages/vitest-fail/test/cart.test.js:14:42 vitest/test-failed",
+			},
+		},
+		{
+			id: "vitest:vitest-empty", exit: 1,
+			facts:    map[string]float64{"tests.passed": 0, "tests.failed": 0, "tests.skipped": 0, "tests.todo": 0, "suites.failed": 0},
+			findings: []string{"packages/vitest-empty/package.json vitest/no-tests"},
+		},
+		{
+			id: "jest:jest-pass", exit: 0,
+			facts: map[string]float64{"tests.passed": 3, "tests.failed": 0, "tests.skipped": 1, "tests.todo": 1, "suites.failed": 0},
+		},
+		{
+			id: "jest:jest-fail", exit: 1,
+			facts: map[string]float64{"tests.passed": 1, "tests.failed": 2, "tests.skipped": 0, "tests.todo": 0, "suites.failed": 2},
+			findings: []string{
+				"packages/jest-fail/__tests__/broken.test.js:1:21 jest/suite-failed",
+				"packages/jest-fail/__tests__/cart.test.js:9:43 jest/test-failed",
+				"packages/jest-fail/__tests__/cart.test.js:13:42 jest/test-failed",
+			},
+		},
+		{
+			id: "jest:jest-empty", exit: 1,
+			facts:    map[string]float64{"tests.passed": 0, "tests.failed": 0, "tests.skipped": 0, "tests.todo": 0, "suites.failed": 0},
+			findings: []string{"packages/jest-empty/package.json jest/no-tests"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.id, func(t *testing.T) {
+			c := collector(t, root, tt.id)
+			r := runCollector(t, c, root, 5*time.Minute)
+			if r.Status != model.StatusOK || r.ExitCode != tt.exit {
+				t.Fatalf("status %s exit %d error %q\n%s", r.Status, r.ExitCode, r.Error, r.Output)
+			}
+			if !reflect.DeepEqual(r.Facts, tt.facts) {
+				t.Errorf("facts %v, want %v", r.Facts, tt.facts)
+			}
+			if got := located(r.Findings); !reflect.DeepEqual(got, tt.findings) {
+				t.Errorf("findings\n got %q\nwant %q", got, tt.findings)
+			}
+			for _, f := range r.Findings {
+				if f.Collector != tt.id || f.Domain != "tests" || f.ID == "" {
+					t.Errorf("finding not stamped: %+v", f)
+				}
+			}
+			dir := strings.TrimPrefix(tt.id, c.Kind()+":")
+			if !strings.HasPrefix(r.Command, "cd packages/"+dir+" && ../../node_modules/.bin/"+c.Kind()+" ") {
+				t.Errorf("command %q", r.Command)
+			}
+		})
+	}
+}
+
+// A runner that cannot start is one blocker and no facts: never "0 failed".
+func TestRunnerThatCannotStart(t *testing.T) {
+	needRunners(t)
+	root := fixtureRoot(t)
+	tests := []struct{ id, file, reason string }{
+		{"vitest:vitest-broken", "packages/vitest-broken/vitest.config.mjs", "vite-plugin-that-does-not-exist"},
+		{"jest:jest-broken", "packages/jest-broken/jest.config.js", "Test environment jest-environment-that-does-not-exist cannot be found"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.id, func(t *testing.T) {
+			r := runCollector(t, collector(t, root, tt.id), root, 5*time.Minute)
+			if r.Status != model.StatusError || len(r.Facts) != 0 {
+				t.Fatalf("status %s facts %v: a runner that did not start must have no facts", r.Status, r.Facts)
+			}
+			if len(r.Findings) != 1 {
+				t.Fatalf("findings %+v", r.Findings)
+			}
+			f := r.Findings[0]
+			if f.Severity != model.Blocker || f.File != tt.file || !strings.HasPrefix(f.Message, "test runner could not run: ") ||
+				!strings.Contains(f.Message, tt.reason) || !strings.HasSuffix(f.Rule, "/runner-failed") {
+				t.Errorf("finding %+v", f)
+			}
+			if !strings.Contains(r.Error, "could not run") || !strings.Contains(r.Output, tt.reason) || r.ExitCode != 1 {
+				t.Errorf("error %q exit %d output\n%s", r.Error, r.ExitCode, r.Output)
+			}
+		})
+	}
+}
+
+// linkedPackage makes a package in a temporary repository whose
+// node_modules is the pinned one, so tests can add fixtures that must not
+// live in testdata (a hanging test would stall anyone running the
+// fixtures by hand).
+func linkedPackage(t *testing.T, files map[string]string) string {
+	t.Helper()
+	root := filepath.Join(t.TempDir(), "repo")
+	for name, content := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink(filepath.Join(fixtureRoot(t), "node_modules"), filepath.Join(root, "node_modules")); err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+func TestTimeoutIsAFindingWithPartialOutput(t *testing.T) {
+	needRunners(t)
+	root := linkedPackage(t, map[string]string{
+		"package.json":  `{"name": "hang", "type": "module", "scripts": {"test": "vitest run"}, "devDependencies": {"vitest": "4.1.12"}}`,
+		"quick.test.js": "import { it, expect } from 'vitest'\nit('is quick', () => { expect(1).toBe(1) })\n",
+		"hang.test.js":  "import { it } from 'vitest'\nit('never ends', () => new Promise(() => {}), 3600000)\n",
+	})
+	c := collector(t, root, "vitest:repo")
+	r := runCollector(t, c, root, 15*time.Second)
+	if r.Status != model.StatusUnknown || len(r.Facts) != 0 || r.ExitCode != -1 {
+		t.Fatalf("status %s facts %v exit %d", r.Status, r.Facts, r.ExitCode)
+	}
+	if len(r.Findings) != 1 || r.Findings[0].Rule != "vitest/timeout" || r.Findings[0].Severity != model.Blocker {
+		t.Fatalf("findings %+v", r.Findings)
+	}
+	msg := r.Findings[0].Message
+	if !strings.HasPrefix(msg, "test run did not finish within 15s; the runner was stopped; last output:\n") || !strings.Contains(msg, "RUN  v4.1.12") {
+		t.Errorf("message %q", msg)
+	}
+	if r.Error != "vitest did not finish within 15s" {
+		t.Errorf("error %q", r.Error)
+	}
+}
+
+func TestMissingRunnerIsUnknown(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "repo")
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "package.json"), []byte(`{"devDependencies": {"jest": "30"}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := collector(t, root, "jest:repo")
+	r := runCollector(t, c, root, time.Minute)
+	if r.Status != model.StatusUnknown || r.Hint == "" || r.ExitCode != -1 || len(r.Findings) != 0 || len(r.Facts) != 0 {
+		t.Fatalf("%+v", r)
+	}
+	if !strings.Contains(r.Error, "no node_modules/.bin/jest") {
+		t.Errorf("error %q", r.Error)
+	}
+}

@@ -1,0 +1,322 @@
+// Package jstest runs JavaScript test runners, Vitest and Jest, once per
+// npm package that uses them, with the package's own installed runner:
+//
+//	vitest run --reporter=json --outputFile.json=<tmp> (plus the default reporter)
+//	jest --ci --json --outputFile=<tmp>
+//
+// The heart of it is telling "3 tests fail" from "the runner cannot even
+// start": a runner that writes no report is one blocker finding and no
+// facts at all, never "0 failed". Parsing the JSON reports is separate
+// from running (see ParseVitestJSON, ParseJestJSON).
+package jstest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/collectors/nodepkg"
+	"github.com/preflight-dev/preflight/model"
+	"github.com/preflight-dev/preflight/proc"
+)
+
+const (
+	KindVitest = "vitest"
+	KindJest   = "jest"
+	// Domain is where test results count.
+	Domain = "tests"
+
+	excerptLines = 60
+	hintNode     = "install Node.js so that node is on PATH: the test runners run on it"
+	hintInstall  = "install the package's dependencies: npm ci (or npm install) in the repository"
+)
+
+// runner is what differs between Vitest and Jest.
+type runner struct {
+	kind string
+	// args run the whole suite once and write the JSON report to out.
+	args  func(out string) []string
+	env   []string
+	parse func(data []byte, loc Location) (Report, error)
+}
+
+var runners = map[string]runner{
+	// The default reporter stays on so that a run cut short by the timeout
+	// leaves readable partial output. --includeTaskLocation puts each
+	// test's line in the report for failures without a stack frame in the
+	// test file. CI=true stops vitest writing new snapshot files into the
+	// tree, as it does on CI.
+	KindVitest: {
+		kind: KindVitest,
+		args: func(out string) []string {
+			return []string{"run", "--includeTaskLocation", "--reporter=default", "--reporter=json", "--outputFile.json=" + out}
+		},
+		env:   append([]string{"CI=true"}, nodepkg.EnvNoColor...),
+		parse: ParseVitestJSON,
+	},
+	// --ci makes missing snapshots fail instead of being written;
+	// --testLocationInResults adds each test's line to the report.
+	KindJest: {
+		kind: KindJest,
+		args: func(out string) []string {
+			return []string{"--ci", "--json", "--testLocationInResults", "--outputFile=" + out}
+		},
+		env:   nodepkg.EnvNoColor,
+		parse: ParseJestJSON,
+	},
+}
+
+// Collector runs one test runner in one package.
+type Collector struct {
+	run        runner
+	id         string
+	dir        string // repo-relative package directory, "." for the root
+	config     string // repo-relative config file, "" when configured in package.json or not at all
+	testScript bool   // package.json has a "test" script
+	deps       []string
+}
+
+var _ collectors.Collector = (*Collector)(nil)
+
+func (c *Collector) ID() string     { return c.id }
+func (c *Collector) Kind() string   { return c.run.kind }
+func (c *Collector) Domain() string { return Domain }
+
+// Dir is the package directory, repo-relative.
+func (c *Collector) Dir() string { return c.dir }
+
+// sourceGlob is what a test run can depend on inside one package: code,
+// JSON fixtures and snapshots. It deliberately names file types rather
+// than everything: reporters configured by the project (jest-junit's
+// junit.xml, HTML reports) write into the package on every run, and a run
+// must not trigger itself.
+const sourceGlob = "**/*.{js,jsx,ts,tsx,mjs,cjs,mts,cts,json,snap,vue,svelte,astro}"
+
+// Inputs cover the package's sources, the sources of the repository
+// packages it depends on (a change there can break its tests) and the lock
+// files at the root.
+func (c *Collector) Inputs() []string {
+	globs := []string{nodepkg.Glob(c.dir, sourceGlob)}
+	for _, d := range c.deps {
+		globs = append(globs, nodepkg.Glob(d, sourceGlob))
+	}
+	globs = append(globs, "package.json")
+	globs = append(globs, nodepkg.LockFiles...)
+	return globs
+}
+
+// DependencyDirs lists the repository packages this one depends on, whose
+// changes rerun its tests.
+func (c *Collector) DependencyDirs() []string { return append([]string(nil), c.deps...) }
+
+// Run runs the whole suite once and reads the JSON report.
+func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
+	kind := c.run.kind
+	dir := filepath.Join(req.Root, filepath.FromSlash(c.dir))
+	if _, err := exec.LookPath("node"); err != nil {
+		return model.Unknown(c.id, kind, Domain, "node not found on PATH", hintNode)
+	}
+	bin, ok := nodepkg.LocalBin(dir, kind)
+	if !ok {
+		return model.Unknown(c.id, kind, Domain,
+			fmt.Sprintf("%s is not installed: no node_modules/.bin/%s in %s or above", kind, kind, c.dir), hintInstall)
+	}
+	tmp, err := os.MkdirTemp("", "preflight-"+kind+"-")
+	if err != nil {
+		return model.Unknown(c.id, kind, Domain, "cannot create a temporary directory: "+err.Error(), "")
+	}
+	defer os.RemoveAll(tmp)
+	reportFile := filepath.Join(tmp, "report.json")
+
+	timeout := req.Timeout
+	if timeout <= 0 {
+		timeout = collectors.DefaultTimeout
+	}
+	cmd := proc.Cmd{Dir: dir, Name: bin, Args: c.run.args(reportFile), Env: c.run.env, Timeout: timeout}
+	command := c.command(cmd)
+	out, err := proc.Run(ctx, cmd)
+	output := nodepkg.Excerpt(string(out.Stderr)+"\n"+string(out.Stdout), excerptLines)
+	res := model.Result{
+		Collector: c.id, Kind: kind, Domain: Domain,
+		Command: command, ExitCode: out.ExitCode, Output: output,
+	}
+	switch {
+	case out.TimedOut || errors.Is(err, context.DeadlineExceeded):
+		res.Status = model.StatusUnknown
+		res.Error = fmt.Sprintf("%s did not finish within %s", kind, timeout)
+		res.Hint = "raise the collector timeout, or find the test that hangs in the partial output"
+		msg := fmt.Sprintf("test run did not finish within %s; the runner was stopped", timeout)
+		if partial := nodepkg.Excerpt(string(out.Stdout)+"\n"+string(out.Stderr), 15); strings.TrimSpace(partial) != "" {
+			msg += "; last output:\n" + partial
+		} else {
+			msg += " before it printed anything"
+		}
+		res.Findings = c.finish([]model.Finding{c.runFinding(ruleTimeout, msg)})
+		return res
+	case errors.Is(err, context.Canceled):
+		res.Status, res.Error = model.StatusUnknown, "cancelled before "+kind+" finished"
+		return res
+	case err != nil:
+		res.Status, res.Error = model.StatusUnknown, "could not start "+kind+": "+err.Error()
+		res.Hint = hintInstall
+		return res
+	}
+
+	data, readErr := os.ReadFile(reportFile)
+	noReport := readErr != nil || len(bytes.TrimSpace(data)) == 0
+	if noReport && NoTestsFound(string(out.Stderr)+string(out.Stdout)) {
+		// Jest exits on "no tests found" without waiting for its report to
+		// be written, so the report may be missing; the runner said why.
+		res.Status = model.StatusOK
+		res.Facts = map[string]float64{"tests.passed": 0, "tests.failed": 0, "tests.skipped": 0, "tests.todo": 0, "suites.failed": 0}
+		res.Findings = c.finish([]model.Finding{c.noTests()})
+		return res
+	}
+	if noReport {
+		// No report: the runner stopped before running the suite. Facts
+		// stay absent: nothing was counted, so nothing may read as zero.
+		why := startupError(string(out.Stderr) + "\n" + string(out.Stdout))
+		res.Status = model.StatusError
+		res.Error = kind + " could not run: " + why
+		res.Hint = "run the command in " + c.dir + " and fix the error it prints"
+		msg := "test runner could not run: " + why
+		if ex := nodepkg.Excerpt(string(out.Stderr)+"\n"+string(out.Stdout), 15); strings.TrimSpace(ex) != "" {
+			msg += "\n" + ex
+		}
+		res.Findings = c.finish([]model.Finding{c.runFinding(ruleRunnerFailed, msg)})
+		return res
+	}
+	rep, perr := c.run.parse(data, Location{Root: req.Root, Dir: dir})
+	if perr != nil {
+		res.Status, res.Error = model.StatusError, perr.Error()
+		res.Output = nodepkg.Excerpt("report: "+string(data), 20) + "\n" + output
+		return res
+	}
+
+	findings := rep.Findings
+	switch {
+	case rep.Tests() == 0 && len(findings) == 0:
+		findings = append(findings, c.noTests())
+	case len(findings) == 0 && (out.ExitCode != 0 || !rep.Success):
+		msg := fmt.Sprintf("%s exited with status %d although no test failed", kind, out.ExitCode)
+		if why := startupError(string(out.Stderr) + "\n" + string(out.Stdout)); why != "" {
+			msg += ": " + why
+		}
+		findings = append(findings, c.runFinding(ruleRunFailed, msg))
+	}
+	res.Status = model.StatusOK
+	res.Facts = map[string]float64{
+		"tests.passed":  float64(rep.Passed),
+		"tests.failed":  float64(rep.Failed),
+		"tests.skipped": float64(rep.Skipped),
+		"tests.todo":    float64(rep.Todo),
+		"suites.failed": float64(rep.SuitesFailed),
+	}
+	res.Findings = c.finish(findings)
+	return res
+}
+
+func (c *Collector) noTests() model.Finding {
+	msg := c.run.kind + " found no tests in " + c.dir
+	if c.testScript {
+		msg += ", though package.json has a test script"
+	}
+	return c.runFinding(ruleNoTests, msg)
+}
+
+// NoTestsFound reports whether runner output says the run stopped because
+// no test file matched (jest: "No tests found", vitest: "No test files
+// found").
+func NoTestsFound(output string) bool {
+	output = nodepkg.StripANSI(output)
+	return strings.Contains(output, "No tests found, exiting with code") || strings.Contains(output, "No test files found, exiting with code")
+}
+
+// runFinding is a finding about the run as a whole, placed at the runner's
+// configuration (or package.json, where the test script lives).
+func (c *Collector) runFinding(name, message string) model.Finding {
+	file := c.config
+	if file == "" {
+		file = path.Join(c.dir, "package.json")
+	}
+	return rule(c.run.kind, name).Finding(file, 0, 0, message)
+}
+
+func (c *Collector) finish(fs []model.Finding) []model.Finding {
+	for i := range fs {
+		fs[i].Collector = c.id
+		fs[i].Domain = Domain
+	}
+	model.SortFindings(fs)
+	model.AssignIDs(fs)
+	return fs
+}
+
+// command renders the run as a user would paste it at the repository root.
+func (c *Collector) command(cmd proc.Cmd) string {
+	shown := proc.Cmd{Name: nodepkg.DisplayPath(cmd.Dir, cmd.Name), Args: cmd.Args}.String()
+	if c.dir == "." {
+		return shown
+	}
+	return "cd " + proc.Cmd{Name: c.dir}.String() + " && " + shown
+}
+
+// startupError picks the line that says why a runner stopped: the first
+// line naming an error, else the first line of output.
+func startupError(output string) string {
+	var lines []string
+	for _, l := range strings.Split(nodepkg.StripANSI(output), "\n") {
+		l = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(l), "● "))
+		if l == "" || strings.Trim(l, "⎯─━-= ") == "" {
+			continue
+		}
+		lines = append(lines, l)
+	}
+	if len(lines) == 0 {
+		return "it printed nothing and wrote no report"
+	}
+	// A thrown error ("Error [ERR_MODULE_NOT_FOUND]: …", "TypeError: …")
+	// says more than the warnings printed before it.
+	for _, match := range []func(string) bool{errorLine.MatchString, looksLikeError} {
+		for i, l := range lines {
+			if !match(l) {
+				continue
+			}
+			// "Validation Error:" is a heading; the reason is on the next line.
+			if strings.HasSuffix(l, ":") && i+1 < len(lines) {
+				l += " " + lines[i+1]
+			}
+			return clip(l)
+		}
+	}
+	return clip(lines[0])
+}
+
+// errorLine matches the first line of a thrown error as Node prints it.
+var errorLine = regexp.MustCompile(`^(\w+ )?\w*Error\b`)
+
+func looksLikeError(l string) bool {
+	if strings.HasPrefix(l, "at ") {
+		return false
+	}
+	lower := strings.ToLower(l)
+	return strings.Contains(l, "Error") || strings.HasPrefix(lower, "error") ||
+		strings.Contains(lower, "cannot find") || strings.Contains(lower, "failed to") ||
+		strings.Contains(lower, "could not")
+}
+
+func clip(s string) string {
+	const max = 300
+	if len(s) <= max {
+		return s
+	}
+	return strings.ToValidUTF8(s[:max], "") + " …"
+}

@@ -1,0 +1,78 @@
+package jstest
+
+import (
+	"github.com/preflight-dev/preflight/collectors/rules"
+	"github.com/preflight-dev/preflight/model"
+)
+
+// Rule names, prefixed with the runner: "vitest/test-failed".
+const (
+	ruleTestFailed   = "test-failed"
+	ruleSuiteFailed  = "suite-failed"
+	ruleRunnerFailed = "runner-failed"
+	ruleRunFailed    = "run-failed"
+	ruleNoTests      = "no-tests"
+	ruleTimeout      = "timeout"
+)
+
+// ruleTable is the same for both runners; only the prefix and the
+// reference differ.
+var ruleTable = []rules.Rule{
+	{
+		ID: ruleTestFailed, Severity: model.Blocker,
+		Title:     "a test fails",
+		Rationale: "A failing test is a known defect, or a test that no longer describes the code; either way CI is red.",
+		Fix:       "Fix the code or the test at the failing assertion.",
+	},
+	{
+		ID: ruleSuiteFailed, Severity: model.Blocker,
+		Title:     "a test file could not run",
+		Rationale: "None of the file's tests ran (an import failed, the file does not compile, a hook threw), so they prove nothing.",
+		Fix:       "Fix the error the runner reports for the file.",
+	},
+	{
+		ID: ruleRunnerFailed, Severity: model.Blocker,
+		Title:     "test runner could not run",
+		Rationale: "The runner stopped before running any test (configuration error, missing module, syntax error in setup): there are no test results at all, which is not the same as none failing.",
+		Fix:       "Run the shown command in the package and fix the error it prints.",
+	},
+	{
+		ID: ruleRunFailed, Severity: model.Blocker,
+		Title:     "test run failed without a failing test",
+		Rationale: "The runner exited with an error after the tests (unhandled errors, a coverage threshold, leaked handles): CI would fail.",
+		Fix:       "Read the runner output shown as evidence and fix the error.",
+	},
+	{
+		ID: ruleNoTests, Severity: model.High,
+		Title:     "no tests found",
+		Rationale: "The package is set up to be tested but the runner found no test file: a passing run here checks nothing.",
+		Fix:       "Add tests, or fix the runner's include patterns so it finds the existing ones.",
+	},
+	{
+		ID: ruleTimeout, Severity: model.Blocker,
+		Title:     "test run did not finish in time",
+		Rationale: "A run that does not finish (a hanging test, an open handle, a watch mode) gives no results and blocks CI.",
+		Fix:       "Find the test that hangs in the partial output; make sure the runner exits (no watch mode, close handles).",
+	},
+}
+
+var references = map[string]string{
+	KindVitest: "https://vitest.dev/guide/cli",
+	KindJest:   "https://jestjs.io/docs/cli",
+}
+
+func init() {
+	for _, kind := range []string{KindVitest, KindJest} {
+		for _, r := range ruleTable {
+			r.ID = kind + "/" + r.ID
+			r.Reference = references[kind]
+			rules.Register(r)
+		}
+	}
+}
+
+// rule returns the registered rule of a runner.
+func rule(kind, name string) rules.Rule {
+	r, _ := rules.Lookup(kind + "/" + name)
+	return r
+}

@@ -1,0 +1,1 @@
+module.exports = { testEnvironment: 'jest-environment-that-does-not-exist' }

@@ -1,0 +1,3 @@
+test('would pass', () => {
+  expect(1).toBe(1)
+})

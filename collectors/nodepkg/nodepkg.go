@@ -1,0 +1,244 @@
+// Package nodepkg reads what the JavaScript collectors need to know about
+// the npm packages of a repository: each package.json (name, scripts,
+// dependencies, workspaces), which packages depend on which, and where a
+// package's locally installed tools are.
+package nodepkg
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// Manifest is the part of a package.json the collectors read.
+type Manifest struct {
+	Name                 string            `json:"name"`
+	Scripts              map[string]string `json:"scripts"`
+	Dependencies         map[string]string `json:"dependencies"`
+	DevDependencies      map[string]string `json:"devDependencies"`
+	PeerDependencies     map[string]string `json:"peerDependencies"`
+	OptionalDependencies map[string]string `json:"optionalDependencies"`
+	// Workspaces are the globs of an npm/yarn workspace root, from either
+	// the array form or {"packages": [...]}.
+	Workspaces []string `json:"-"`
+	// Keys are the top-level keys present, for tool configuration kept in
+	// package.json ("jest", "eslintConfig").
+	Keys map[string]bool `json:"-"`
+}
+
+// ParseManifest reads a package.json.
+func ParseManifest(data []byte) (Manifest, error) {
+	var m Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return Manifest{}, fmt.Errorf("package.json: %w", err)
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return Manifest{}, fmt.Errorf("package.json: %w", err)
+	}
+	m.Keys = make(map[string]bool, len(raw))
+	for k := range raw {
+		m.Keys[k] = true
+	}
+	if ws, ok := raw["workspaces"]; ok {
+		var list []string
+		if json.Unmarshal(ws, &list) != nil {
+			var obj struct {
+				Packages []string `json:"packages"`
+			}
+			if json.Unmarshal(ws, &obj) == nil {
+				list = obj.Packages
+			}
+		}
+		m.Workspaces = list
+	}
+	return m, nil
+}
+
+// HasDependency reports whether name is listed in any dependency section.
+func (m Manifest) HasDependency(name string) bool {
+	for _, deps := range m.dependencySections() {
+		if _, ok := deps[name]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+func (m Manifest) dependencySections() []map[string]string {
+	return []map[string]string{m.Dependencies, m.DevDependencies, m.PeerDependencies, m.OptionalDependencies}
+}
+
+// ScriptRuns reports whether any npm script invokes the tool: a command
+// word equal to tool or ending in /tool (node_modules/.bin/tool), so
+// "jest-junit" or "vitest-dev" do not count as "jest" or "vitest".
+func (m Manifest) ScriptRuns(tool string) bool {
+	for _, s := range m.Scripts {
+		for _, word := range strings.FieldsFunc(s, func(r rune) bool {
+			return r == ' ' || r == '\t' || r == '\n' || r == ';' || r == '&' || r == '|' || r == '(' || r == ')'
+		}) {
+			if word == tool || strings.HasSuffix(word, "/"+tool) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// IsWorkspaceRoot reports whether the package declares workspaces.
+func (m Manifest) IsWorkspaceRoot() bool { return len(m.Workspaces) > 0 }
+
+// Package is one package.json in the repository.
+type Package struct {
+	Dir      string // repo-relative, forward slashes, "." for the root
+	Manifest Manifest
+	// Err is set when the package.json could not be read or parsed; the
+	// package is still listed so a broken manifest is not silently skipped.
+	Err error
+}
+
+// Packages reads every package.json in files (repo-relative, forward-slash
+// paths) outside node_modules, sorted by directory.
+func Packages(root string, files []string) []Package {
+	var out []Package
+	for _, f := range files {
+		if path.Base(f) != "package.json" || InNodeModules(f) {
+			continue
+		}
+		p := Package{Dir: path.Dir(f)}
+		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f)))
+		if err == nil {
+			p.Manifest, err = ParseManifest(data)
+		}
+		p.Err = err
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Dir < out[j].Dir })
+	return out
+}
+
+// DependencyDirs returns the directories of the packages in all that p
+// depends on, directly or through other packages of the repository, by
+// package name (the way npm links workspaces). p itself is left out.
+func DependencyDirs(p Package, all []Package) []string {
+	byName := map[string]Package{}
+	for _, q := range all {
+		if q.Manifest.Name != "" && q.Err == nil {
+			byName[q.Manifest.Name] = q
+		}
+	}
+	seen := map[string]bool{p.Dir: true}
+	var dirs []string
+	queue := []Package{p}
+	for len(queue) > 0 {
+		cur := queue[0]
+		queue = queue[1:]
+		var names []string
+		for _, deps := range cur.Manifest.dependencySections() {
+			for name := range deps {
+				names = append(names, name)
+			}
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			q, ok := byName[name]
+			if !ok || seen[q.Dir] {
+				continue
+			}
+			seen[q.Dir] = true
+			dirs = append(dirs, q.Dir)
+			queue = append(queue, q)
+		}
+	}
+	sort.Strings(dirs)
+	return dirs
+}
+
+// InNodeModules reports whether a repo-relative path lies in node_modules.
+func InNodeModules(p string) bool {
+	for _, seg := range strings.Split(p, "/") {
+		if seg == "node_modules" {
+			return true
+		}
+	}
+	return false
+}
+
+// LocalBin finds the executable an npm script would run as name: the first
+// node_modules/.bin/name walking up from dir (absolute), as npm does for
+// hoisted installs in workspaces. ok is false when there is none.
+func LocalBin(dir, name string) (bin string, ok bool) {
+	for d := dir; ; d = filepath.Dir(d) {
+		candidate := filepath.Join(d, "node_modules", ".bin", name)
+		if st, err := os.Stat(candidate); err == nil && !st.IsDir() {
+			return candidate, true
+		}
+		if filepath.Dir(d) == d {
+			return "", false
+		}
+	}
+}
+
+// TargetNames names each directory for collector ids: its base name, which
+// is what people call a package ("web"); the repository root is named after
+// the root directory; names that would collide fall back to the
+// repo-relative directory, which is unique.
+func TargetNames(root string, dirs []string) map[string]string {
+	short := func(dir string) string {
+		if dir == "." {
+			return filepath.Base(filepath.Clean(root))
+		}
+		return path.Base(dir)
+	}
+	count := map[string]int{}
+	for _, d := range dirs {
+		count[short(d)]++
+	}
+	names := make(map[string]string, len(dirs))
+	for _, d := range dirs {
+		n := short(d)
+		if count[n] > 1 && d != "." {
+			n = d
+		}
+		names[d] = n
+	}
+	return names
+}
+
+// Glob prefixes a doublestar pattern with a repo-relative directory,
+// quoting the directory's glob characters so "app[old]" matches only itself.
+func Glob(dir, pattern string) string {
+	if dir == "." || dir == "" {
+		return pattern
+	}
+	return EscapeGlob(dir) + "/" + pattern
+}
+
+// EscapeGlob quotes the characters doublestar gives a meaning to.
+func EscapeGlob(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[]{}\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// DisplayPath shows an absolute path relative to dir when that is shorter
+// to paste (inside the repository), else as is.
+func DisplayPath(dir, p string) string {
+	if rel, err := filepath.Rel(dir, p); err == nil {
+		return filepath.ToSlash(rel)
+	}
+	return filepath.ToSlash(p)
+}
+
+// LockFiles are the root files whose change means installed packages
+// changed: every JavaScript collector reruns on them.
+var LockFiles = []string{"package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lockb", "bun.lock"}
