@@ -10,11 +10,15 @@ import (
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/bundle"
+	"github.com/preflight-dev/preflight/collectors/compose"
 	"github.com/preflight-dev/preflight/collectors/coverage"
+	"github.com/preflight-dev/preflight/collectors/deployfiles"
+	"github.com/preflight-dev/preflight/collectors/dockerfile"
 	"github.com/preflight-dev/preflight/collectors/eslint"
 	"github.com/preflight-dev/preflight/collectors/golang"
 	"github.com/preflight-dev/preflight/collectors/jstest"
 	"github.com/preflight-dev/preflight/collectors/junit"
+	"github.com/preflight-dev/preflight/collectors/kubernetes"
 	"github.com/preflight-dev/preflight/collectors/typescript"
 	"github.com/preflight-dev/preflight/collectors/workflows"
 	"github.com/preflight-dev/preflight/ignore"
@@ -31,6 +35,9 @@ var families = []family{
 	junit.Detect,
 	coverage.Detect,
 	eslint.Detect,
+	dockerfile.Detect,
+	compose.Detect,
+	kubernetes.Detect,
 	workflows.Detect,
 	bundle.Detect,
 }
@@ -44,7 +51,10 @@ var markers = map[string]bool{
 
 // ChangesCollectors reports whether a change to the repo-relative path may
 // add or remove collectors, so the tree should be scanned again.
-func ChangesCollectors(rel string) bool { return markers[path.Base(rel)] }
+func ChangesCollectors(rel string) bool {
+	base := path.Base(rel)
+	return markers[base] || deployfiles.IsDockerfile(base) || deployfiles.IsComposeFile(base)
+}
 
 // Collectors lists every collector that applies to root, in display order
 // (domain, then id). files are the repository's non-ignored files.

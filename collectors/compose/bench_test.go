@@ -1,0 +1,25 @@
+package compose
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/preflight-dev/preflight/collectors"
+)
+
+// BenchmarkRun measures one run of the collector on the project fixture
+// (two configurations: load, check, locate, suppress).
+func BenchmarkRun(b *testing.B) {
+	root, err := filepath.Abs(filepath.Join("testdata", "project"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	cs := Detect(root, listFiles(b, root))
+	b.ResetTimer()
+	for range b.N {
+		if res := cs[0].Run(context.Background(), collectors.Request{Root: root}); res.Status != "ok" {
+			b.Fatal(res.Error)
+		}
+	}
+}

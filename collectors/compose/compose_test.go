@@ -1,0 +1,341 @@
+package compose
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/collectors/rules"
+	"github.com/preflight-dev/preflight/model"
+)
+
+func listFiles(t testing.TB, root string) []string {
+	t.Helper()
+	var files []string
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		files = append(files, filepath.ToSlash(rel))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// runFixture detects the single compose collector of a fixture and runs it.
+func runFixture(t *testing.T, name string) model.Result {
+	t.Helper()
+	root, err := filepath.Abs(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := Detect(root, listFiles(t, root))
+	if len(cs) != 1 {
+		t.Fatalf("%s: %d collectors", name, len(cs))
+	}
+	return cs[0].Run(context.Background(), collectors.Request{Root: root})
+}
+
+type hit struct {
+	File string
+	Line int
+	Rule string
+}
+
+func hits(fs []model.Finding) []hit {
+	out := make([]hit, len(fs))
+	for i, f := range fs {
+		out[i] = hit{f.File, f.Line, f.Rule}
+	}
+	return out
+}
+
+func TestConfigurations(t *testing.T) {
+	cases := []struct {
+		files []string
+		want  string
+	}{
+		{[]string{"docker-compose.yml"}, "[[docker-compose.yml]]"},
+		{[]string{"docker-compose.override.yml", "docker-compose.yml"}, "[[docker-compose.yml docker-compose.override.yml]]"},
+		{[]string{"a/compose.prod.yaml", "a/compose.yaml"}, "[[a/compose.yaml] [a/compose.yaml a/compose.prod.yaml]]"},
+		// compose prefers compose.yaml; the other default name is a variant.
+		{[]string{"compose.yaml", "docker-compose.yml"}, "[[compose.yaml] [compose.yaml docker-compose.yml]]"},
+		{[]string{"docker-compose.dev.yml", "docker-compose.prod.yml"}, "[[docker-compose.dev.yml] [docker-compose.prod.yml]]"},
+		{[]string{"compose.override.yml"}, "[[compose.override.yml]]"},
+	}
+	for _, tc := range cases {
+		if got := fmt.Sprint(Configurations(tc.files)); got != tc.want {
+			t.Errorf("Configurations(%v) = %s, want %s", tc.files, got, tc.want)
+		}
+	}
+}
+
+func TestDetect(t *testing.T) {
+	root, err := filepath.Abs(filepath.Join("testdata", "tree"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := Detect(root, listFiles(t, root))
+	got := map[string]string{}
+	for _, c := range cs {
+		cc := c.(*Collector)
+		got[c.ID()] = fmt.Sprint(cc.Configs())
+		if c.Kind() != "compose" || c.Domain() != "deployment" {
+			t.Errorf("%s: kind %s domain %s", c.ID(), c.Kind(), c.Domain())
+		}
+	}
+	want := map[string]string{
+		"compose:tree":         "[[docker-compose.yml docker-compose.override.yml] [docker-compose.yml docker-compose.prod.yml]]",
+		"compose:deploy":       "[[deploy/compose.yaml]]",
+		"compose:tools/deploy": "[[tools/deploy/compose.yaml]]",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("detected %v\nwant %v", got, want)
+	}
+	for _, c := range cs {
+		if c.ID() != "compose:tree" {
+			continue
+		}
+		wantInputs := []string{".env", "deploy/common.yml", "deploy/extra.yml", "docker-compose.override.yml",
+			"docker-compose.prod.yml", "docker-compose.yml", "services/api/Dockerfile", "tools/docker-compose.tools.yml"}
+		if !reflect.DeepEqual(c.Inputs(), wantInputs) {
+			t.Errorf("inputs %v\nwant %v", c.Inputs(), wantInputs)
+		}
+	}
+}
+
+// The rules fixture has one service that breaks every rule and one that is
+// hardened and must produce nothing.
+func TestEveryRuleAndAHardenedService(t *testing.T) {
+	res := runFixture(t, "rules")
+	if res.Status != model.StatusOK || res.Error != "" {
+		t.Fatalf("status %s error %q", res.Status, res.Error)
+	}
+	const f = "docker-compose.yml"
+	want := []hit{
+		{f, 23, "compose/cap-drop-all"},
+		{f, 23, "compose/no-healthcheck"},
+		{f, 23, "compose/no-new-privileges"},
+		{f, 23, "compose/no-resource-limits"},
+		{f, 23, "compose/no-restart-policy"},
+		{f, 24, "compose/image-latest"},
+		{f, 25, "compose/privileged"},
+		{f, 26, "compose/root-user"},
+		{f, 27, "compose/host-network"},
+		{f, 28, "compose/datastore-port-exposed"},
+		{f, 31, "compose/docker-socket"},
+		{f, 33, "compose/writable-root-fs"},
+	}
+	if got := hits(res.Findings); !reflect.DeepEqual(got, want) {
+		t.Errorf("findings\n got %v\nwant %v", got, want)
+	}
+	covered := map[string]bool{}
+	for _, fd := range res.Findings {
+		covered[fd.Rule] = true
+		r, ok := rules.Lookup(fd.Rule)
+		if !ok || fd.Severity != r.Severity || fd.Collector != "compose:rules" || fd.Domain != "deployment" || fd.ID == "" || fd.Column == 0 {
+			t.Errorf("finding %+v", fd)
+		}
+		if strings.Contains(fd.Message, "hardened") {
+			t.Errorf("the hardened service has a finding: %s", fd.Message)
+		}
+	}
+	for _, r := range Rules {
+		if !covered[r.ID] {
+			t.Errorf("the bad service never breaks %s", r.ID)
+		}
+	}
+	if res.Facts["services"] != 2 || res.Facts["suppressed"] != 0 || len(res.Facts) != 2 {
+		t.Errorf("facts %v", res.Facts)
+	}
+	// Only the port on all interfaces is named, not the loopback one.
+	for _, fd := range res.Findings {
+		if fd.Rule == "compose/datastore-port-exposed" && fd.Message != "service bad (redis) publishes 6379:6379 on all interfaces" {
+			t.Errorf("message %q", fd.Message)
+		}
+	}
+}
+
+// The project fixture exercises what compose-go brings: an override file
+// and a variant, .env interpolation, a profile, merge keys from an x-
+// anchor, a service whose Dockerfile sets USER and HEALTHCHECK, and
+// suppressions stacked above a service.
+func TestProjectWithOverridesEnvProfilesAndSuppressions(t *testing.T) {
+	res := runFixture(t, "project")
+	if res.Status != model.StatusOK {
+		t.Fatalf("status %s error %q", res.Status, res.Error)
+	}
+	want := []hit{
+		{"compose.override.yaml", 4, "compose/datastore-port-exposed"},
+		{"compose.prod.yaml", 3, "compose/writable-root-fs"},
+		{"compose.yaml", 33, "preflight/suppression-without-reason"},
+	}
+	if got := hits(res.Findings); !reflect.DeepEqual(got, want) {
+		t.Errorf("findings\n got %v\nwant %v", got, want)
+		for _, f := range res.Findings {
+			t.Logf("%s:%d %s %s", f.File, f.Line, f.Rule, f.Message)
+		}
+	}
+	// debug (profile "debug") is loaded; its two findings appear in both
+	// configurations but are counted once.
+	if res.Facts["services"] != 3 || res.Facts["suppressed"] != 2 {
+		t.Errorf("facts %v", res.Facts)
+	}
+	wantCmd := "compose-go load (all profiles) of compose.yaml + compose.override.yaml; compose.yaml + compose.prod.yaml (preflight built-in rules)"
+	if res.Command != wantCmd || res.ExitCode != -1 {
+		t.Errorf("command %q exit %d", res.Command, res.ExitCode)
+	}
+	wantOut := "compose.yaml + compose.override.yaml: 3 services, 3 issues\ncompose.yaml + compose.prod.yaml: 3 services, 3 issues"
+	if res.Output != wantOut {
+		t.Errorf("output %q", res.Output)
+	}
+}
+
+func TestInvalidComposeIsACollectorErrorAtFileAndLine(t *testing.T) {
+	cases := map[string]string{
+		"broken/syntax":        "docker-compose.yml:6: value is not allowed in this context",
+		"broken/schema":        "docker-compose.yml:5: services.web.imagee: unknown key",
+		"broken/interpolation": "compose.yaml:3: error while interpolating services.web.image: required variable TAG is missing a value: set TAG in .env",
+		"broken/units":         "compose.yaml:4: decoding failed due to the following error(s): 'services[web].mem_limit' invalid suffix: 'q'",
+		"broken/reference":     `compose.yaml:2: service "web" refers to undefined network backend: invalid compose project`,
+		"broken/override":      "compose.override.yaml:6: services.web.deploy.resources.limits.memory must be a string",
+	}
+	for dir, want := range cases {
+		t.Run(dir, func(t *testing.T) {
+			res := runFixture(t, dir)
+			if res.Status != model.StatusError || res.Error != want {
+				t.Errorf("status %s error %q, want %q", res.Status, res.Error, want)
+			}
+			if !strings.Contains(res.Output, want) || len(res.Findings) != 0 {
+				t.Errorf("output %q findings %v", res.Output, res.Findings)
+			}
+		})
+	}
+}
+
+// checkText loads one compose file written to a temporary directory and
+// returns its issues as "service rule" strings.
+func checkText(t *testing.T, text string, extra map[string]string) []string {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]string{"compose.yaml": text}
+	for k, v := range extra {
+		files[k] = v
+	}
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, _, err := Load(context.Background(), []string{filepath.Join(dir, "compose.yaml")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, is := range Check(p, BuiltFromDisk) {
+		out = append(out, is.Service+" "+is.Rule.ID)
+	}
+	return out
+}
+
+func has(issues []string, s string) bool {
+	for _, x := range issues {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestRuleCases(t *testing.T) {
+	cases := []struct {
+		name  string
+		text  string
+		extra map[string]string
+		issue string
+		want  bool
+	}{
+		{"user 0 is root", "services:\n  a:\n    image: x:1\n    user: \"0:0\"\n", nil, "a compose/root-user", true},
+		{"non-root user", "services:\n  a:\n    image: x:1\n    user: app\n", nil, "a compose/root-user", false},
+		{"image known to drop root", "services:\n  a:\n    image: bitnami/redis:7.4\n", nil, "a compose/root-user", false},
+		{"distroless nonroot tag", "services:\n  a:\n    image: gcr.io/distroless/static:nonroot\n", nil, "a compose/root-user", false},
+		{"Dockerfile with USER", "services:\n  a:\n    build: ./a\n", map[string]string{"a/Dockerfile": "FROM x:1\nUSER 1000\n"}, "a compose/root-user", false},
+		{"Dockerfile without USER", "services:\n  a:\n    build: ./a\n", map[string]string{"a/Dockerfile": "FROM x:1\n"}, "a compose/root-user", true},
+		{"missing Dockerfile is not known to drop root", "services:\n  a:\n    build: ./nope\n", nil, "a compose/root-user", true},
+		{"inline Dockerfile with USER and HEALTHCHECK", "services:\n  a:\n    build:\n      dockerfile_inline: |\n        FROM x:1\n        USER app\n        HEALTHCHECK CMD true\n", nil, "a compose/no-healthcheck", false},
+		{"target stage decides", "services:\n  a:\n    build: {context: ., target: dev}\n", map[string]string{"Dockerfile": "FROM x:1 AS dev\nFROM x:1\nUSER app\n"}, "a compose/root-user", true},
+		{"healthcheck disabled on purpose", "services:\n  a:\n    image: x:1\n    healthcheck: {disable: true}\n", nil, "a compose/no-healthcheck", false},
+		{"legacy no-new-privileges", "services:\n  a:\n    image: x:1\n    security_opt: [no-new-privileges]\n", nil, "a compose/no-new-privileges", false},
+		{"no-new-privileges false", "services:\n  a:\n    image: x:1\n    security_opt: [\"no-new-privileges:false\"]\n", nil, "a compose/no-new-privileges", true},
+		{"cap_drop lower case", "services:\n  a:\n    image: x:1\n    cap_drop: [all]\n", nil, "a compose/cap-drop-all", false},
+		{"cap_drop some", "services:\n  a:\n    image: x:1\n    cap_drop: [NET_RAW]\n", nil, "a compose/cap-drop-all", true},
+		{"mem_limit and cpus", "services:\n  a:\n    image: x:1\n    mem_limit: 1g\n    cpus: 0.5\n", nil, "a compose/no-resource-limits", false},
+		{"memory only", "services:\n  a:\n    image: x:1\n    mem_limit: 1g\n", nil, "a compose/no-resource-limits", true},
+		{"restart in deploy", "services:\n  a:\n    image: x:1\n    deploy: {restart_policy: {condition: on-failure}}\n", nil, "a compose/no-restart-policy", false},
+		{"socket by long syntax", "services:\n  a:\n    image: x:1\n    volumes:\n      - type: bind\n        source: /run/podman/podman.sock\n        target: /var/run/docker.sock\n", nil, "a compose/docker-socket", true},
+		{"socket-like name is not a socket", "services:\n  a:\n    image: x:1\n    volumes: [\"./docker.sock.d:/etc/x\"]\n", nil, "a compose/docker-socket", false},
+		{"datastore on loopback", "services:\n  a:\n    image: mysql:8.4\n    ports: [\"127.0.0.1:3306:3306\"]\n", nil, "a compose/datastore-port-exposed", false},
+		{"datastore on a random port", "services:\n  a:\n    image: mongo:8\n    ports: [\"27017\"]\n", nil, "a compose/datastore-port-exposed", true},
+		{"datastore on IPv6 wildcard", "services:\n  a:\n    image: docker.elastic.co/elasticsearch/elasticsearch:8.15.0\n    ports: [\"[::]:9200:9200\"]\n", nil, "a compose/datastore-port-exposed", true},
+		{"web UI for a database is not one", "services:\n  a:\n    image: mongo-express:1\n    ports: [\"8081:8081\"]\n", nil, "a compose/datastore-port-exposed", false},
+		{"latest tag", "services:\n  a:\n    image: nginx:latest\n", nil, "a compose/image-latest", true},
+		{"digest only", "services:\n  a:\n    image: nginx@sha256:0000000000000000000000000000000000000000000000000000000000000000\n", nil, "a compose/image-latest", false},
+		{"built image name is not pinned, nor needs to be", "services:\n  a:\n    image: acme/app\n    build: .\n", map[string]string{"Dockerfile": "FROM x:1\n"}, "a compose/image-latest", false},
+		{"tag from .env", "services:\n  a:\n    image: nginx:${TAG}\n", map[string]string{".env": "TAG=1.27\n"}, "a compose/image-latest", false},
+		{"unset tag falls back to none", "services:\n  a:\n    image: nginx:${TAG:-latest}\n", nil, "a compose/image-latest", true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := checkText(t, tc.text, tc.extra)
+			if has(got, tc.issue) != tc.want {
+				t.Errorf("%q present = %v, want %v (issues %v)", tc.issue, !tc.want, tc.want, got)
+			}
+		})
+	}
+}
+
+func TestLoaderWarningsAreEvidenceNotOutput(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "compose.yaml")
+	if err := os.WriteFile(p, []byte("version: \"3.8\"\nservices:\n  a:\n    image: nginx:${TAG}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, warnings, err := Load(context.Background(), []string{p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	joined := strings.Join(warnings, "\n")
+	if !strings.Contains(joined, `The "TAG" variable is not set`) || !strings.Contains(joined, "`version` is obsolete") {
+		t.Errorf("warnings %q", warnings)
+	}
+}
+
+func TestLoadIgnoresTheProcessEnvironment(t *testing.T) {
+	t.Setenv("TAG", "9.9")
+	dir := t.TempDir()
+	p := filepath.Join(dir, "compose.yaml")
+	if err := os.WriteFile(p, []byte("services:\n  a:\n    image: nginx:${TAG:-1.27}\n    env_file: missing.env\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	proj, _, err := Load(context.Background(), []string{p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if img := proj.Services["a"].Image; img != "nginx:1.27" {
+		t.Errorf("image %q: the result must depend on the repository only", img)
+	}
+}

@@ -1,0 +1,196 @@
+package compose
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/compose-spec/compose-go/v2/cli"
+	"github.com/compose-spec/compose-go/v2/loader"
+	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/sirupsen/logrus"
+)
+
+// Load reads one compose configuration the way `docker compose -f a -f b`
+// does: files merged in order, the .env next to the first file
+// interpolated, every profile enabled so that no service is hidden.
+// The process environment is not used, so results depend on the
+// repository alone, and env_file contents are not read: no rule needs them
+// and they hold secrets. files are absolute. The loader's warnings (unset
+// variables, obsolete keys) are returned as evidence.
+func Load(ctx context.Context, files []string) (p *types.Project, warnings []string, err error) {
+	dir := filepath.Dir(files[0])
+	opts := []cli.ProjectOptionsFn{
+		cli.WithWorkingDirectory(dir),
+		cli.WithName(projectName(dir)),
+		cli.WithProfiles([]string{"*"}),
+		cli.WithoutEnvironmentResolution,
+	}
+	if st, err := os.Stat(filepath.Join(dir, ".env")); err == nil && st.Mode().IsRegular() {
+		opts = append(opts, cli.WithEnvFiles(filepath.Join(dir, ".env")), cli.WithDotEnv)
+	}
+	warnings = captureLog(func() {
+		defer func() {
+			// A crash in the loader on an odd file is that file's error,
+			// not the end of the process.
+			if r := recover(); r != nil {
+				p, err = nil, fmt.Errorf("compose loader failed: %v", r)
+			}
+		}()
+		var o *cli.ProjectOptions
+		o, err = cli.NewProjectOptions(files, opts...)
+		if err != nil {
+			return
+		}
+		p, err = o.LoadProject(ctx)
+	})
+	return p, warnings, err
+}
+
+// projectName is what compose would call a project in dir; a name is
+// required, and a directory name may normalise to nothing.
+func projectName(dir string) string {
+	if n := loader.NormalizeProjectName(filepath.Base(dir)); n != "" {
+		return n
+	}
+	return "project"
+}
+
+// compose-go reports warnings through the global logrus logger. Left alone
+// they would be printed over the cockpit; instead they are discarded and
+// collected, one load at a time, as evidence for the result that caused
+// them.
+var (
+	logOnce sync.Once
+	logMu   sync.Mutex
+	logHook = &captureHook{}
+)
+
+type captureHook struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (h *captureHook) Levels() []logrus.Level { return logrus.AllLevels }
+
+func (h *captureHook) Fire(e *logrus.Entry) error {
+	if e.Level > logrus.WarnLevel {
+		return nil // info and debug chatter
+	}
+	h.mu.Lock()
+	h.lines = append(h.lines, e.Message)
+	h.mu.Unlock()
+	return nil
+}
+
+func captureLog(fn func()) []string {
+	logOnce.Do(func() {
+		logrus.SetOutput(io.Discard)
+		logrus.AddHook(logHook)
+	})
+	logMu.Lock()
+	defer logMu.Unlock()
+	logHook.mu.Lock()
+	logHook.lines = nil
+	logHook.mu.Unlock()
+	fn()
+	logHook.mu.Lock()
+	defer logHook.mu.Unlock()
+	return logHook.lines
+}
+
+// LoadError is a configuration the loader rejected, placed at the file and
+// line it concerns where the message allows it.
+type LoadError struct {
+	File string // repo-relative; "" when unknown
+	Line int
+	Msg  string
+}
+
+func (e LoadError) String() string {
+	switch {
+	case e.File != "" && e.Line > 0:
+		return e.File + ":" + strconv.Itoa(e.Line) + ": " + e.Msg
+	case e.File != "":
+		return e.File + ": " + e.Msg
+	}
+	return e.Msg
+}
+
+var (
+	validatingRE   = regexp.MustCompile(`^validating (\S+): (.*)$`)
+	schemaPathRE   = regexp.MustCompile(`^([A-Za-z0-9_.\-]+)\s`)
+	additionalRE   = regexp.MustCompile(`additional propert(?:y|ies) '([^']+)'`)
+	interpolateRE  = regexp.MustCompile(`interpolating ([A-Za-z0-9_.\-]+):`)
+	decodePathRE   = regexp.MustCompile(`'services\[([^\]]+)\]\.([A-Za-z0-9_.\-]+)'`)
+	serviceRE      = regexp.MustCompile(`service "([^"]+)"`)
+	quotedFileRE   = regexp.MustCompile(`compose file "([^"]+)"`)
+	firstLineOfErr = regexp.MustCompile(`\s*\n\s*`)
+)
+
+// LocateError turns a loader error into a LoadError. files are the
+// configuration's files in load order; their trees come from l. Absolute
+// paths under root are shortened to repo-relative ones.
+func LocateError(err error, root string, files []string, l *Locator) LoadError {
+	msg := strings.TrimSpace(firstLineOfErr.ReplaceAllString(err.Error(), " "))
+	rel := func(p string) string {
+		if r, e := filepath.Rel(root, p); e == nil && !strings.HasPrefix(r, "..") {
+			return filepath.ToSlash(r)
+		}
+		return p
+	}
+	short := strings.ReplaceAll(msg, filepath.Clean(root)+string(filepath.Separator), "")
+	le := LoadError{Msg: short}
+
+	// A file that is not YAML at all: our own parser says which one and
+	// at which line, where the loader's message names neither reliably.
+	for _, f := range files {
+		if pe := l.ParseError(f); pe != nil {
+			le.File, le.Line, le.Msg = f, pe.Line, pe.Msg
+			return le
+		}
+	}
+	if m := validatingRE.FindStringSubmatch(msg); m != nil {
+		le.File = rel(m[1])
+		le.Msg = m[2]
+		var path []string
+		if pm := schemaPathRE.FindStringSubmatch(m[2]); pm != nil {
+			path = strings.Split(pm[1], ".")
+		}
+		if am := additionalRE.FindStringSubmatch(m[2]); am != nil {
+			path = append(path, am[1])
+		}
+		le.Line = l.LineIn(le.File, path)
+		return le
+	}
+	var path []string
+	switch {
+	case interpolateRE.MatchString(msg):
+		path = strings.Split(interpolateRE.FindStringSubmatch(msg)[1], ".")
+	case decodePathRE.MatchString(msg):
+		m := decodePathRE.FindStringSubmatch(msg)
+		path = append([]string{"services", m[1]}, strings.Split(m[2], ".")...)
+	case serviceRE.MatchString(msg):
+		path = []string{"services", serviceRE.FindStringSubmatch(msg)[1]}
+	}
+	if path != nil {
+		le.File, le.Line = l.Find(path)
+		return le
+	}
+	if m := quotedFileRE.FindStringSubmatch(msg); m != nil {
+		le.File = rel(m[1])
+	}
+	// Otherwise (say the loader's YAML parser rejects what ours accepted)
+	// there is no line to trust: the "line N" in such messages is off by
+	// one either way, so the message stands as it is.
+	if le.File == "" && len(files) > 0 {
+		le.File = files[0]
+	}
+	return le
+}

@@ -1,0 +1,134 @@
+package compose
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/preflight-dev/preflight/collectors/yamltree"
+)
+
+// Locator finds where a compose setting is written. compose-go merges files
+// and interpolates values but keeps no positions, so each file is read a
+// second time into a yamltree. A key set in several files is found in the
+// last one, the one that wins the merge.
+type Locator struct {
+	order []string // repo-relative files in load order
+	trees map[string]*yamltree.Node
+	errs  map[string]*yamltree.Error
+}
+
+// NewLocator reads files (repo-relative) with read. A file that cannot be
+// read or parsed has no positions; ParseError says why.
+func NewLocator(files []string, read func(rel string) ([]byte, error)) *Locator {
+	l := &Locator{order: files, trees: map[string]*yamltree.Node{}, errs: map[string]*yamltree.Error{}}
+	for _, f := range files {
+		src, err := read(f)
+		if err != nil {
+			l.errs[f] = &yamltree.Error{Msg: err.Error()}
+			continue
+		}
+		docs, err := yamltree.Parse(src)
+		var ye *yamltree.Error
+		switch {
+		case errors.As(err, &ye):
+			l.errs[f] = ye
+		case err != nil:
+			l.errs[f] = &yamltree.Error{Msg: err.Error()}
+		case len(docs) > 0:
+			l.trees[f] = docs[0] // compose reads the first document only
+		}
+	}
+	return l
+}
+
+// With returns the locator for one configuration: the same files, searched
+// in that configuration's load order.
+func (l *Locator) With(order []string) *Locator {
+	c := *l
+	c.order = order
+	return &c
+}
+
+// ParseError is the YAML error of a file, nil when it parsed.
+func (l *Locator) ParseError(file string) *yamltree.Error { return l.errs[file] }
+
+// get follows path through maps and, for numeric steps, sequences.
+func get(n *yamltree.Node, path []string) (line, col, depth int) {
+	if n == nil {
+		return 0, 0, 0
+	}
+	line, col = n.Line, n.Column
+	for i, k := range path {
+		switch n.Kind {
+		case yamltree.Map:
+			p, ok := n.Pair(k)
+			if !ok {
+				return line, col, i
+			}
+			line, col, n = p.Line, p.Column, p.Value
+		case yamltree.Seq:
+			idx, err := strconv.Atoi(k)
+			if err != nil || idx < 0 || idx >= len(n.Items) {
+				return line, col, i
+			}
+			n = n.Items[idx]
+			line, col = n.Line, n.Column
+		default:
+			return line, col, i
+		}
+	}
+	return line, col, len(path)
+}
+
+// LineIn is the line of the deepest part of path written in file.
+func (l *Locator) LineIn(file string, path []string) int {
+	line, _, depth := get(l.trees[file], path)
+	if depth == 0 && len(path) > 0 {
+		return 0
+	}
+	return line
+}
+
+// Find is where path is written: the last file that has all of it, else
+// the first file among those that have most of it.
+func (l *Locator) Find(path []string) (file string, line int) {
+	best := -1
+	for i := len(l.order) - 1; i >= 0; i-- {
+		f := l.order[i]
+		ln, _, depth := get(l.trees[f], path)
+		if depth == len(path) {
+			return f, ln
+		}
+		if depth > 0 && depth >= best {
+			file, line, best = f, ln, depth
+		}
+	}
+	if file == "" && len(l.order) > 0 {
+		file = l.order[0]
+	}
+	return file, line
+}
+
+// Service is where to report an issue of a service: keys under it when
+// some file writes them (the last such file), otherwise the service's own
+// key in the first file that defines it.
+func (l *Locator) Service(name string, keys []string) (file string, line, col int) {
+	full := append([]string{"services", name}, keys...)
+	if len(keys) > 0 {
+		for i := len(l.order) - 1; i >= 0; i-- {
+			f := l.order[i]
+			if ln, c, depth := get(l.trees[f], full); depth == len(full) {
+				return f, ln, c
+			}
+		}
+	}
+	for _, f := range l.order {
+		if ln, c, depth := get(l.trees[f], full[:2]); depth == 2 {
+			return f, ln, c
+		}
+	}
+	if len(l.order) > 0 {
+		return l.order[0], 0, 0
+	}
+	return "", 0, 0
+}

@@ -1,0 +1,212 @@
+// Package deployfiles recognises deployment files by name and content:
+// Dockerfiles, compose files, Kubernetes manifests, and the Dockerfiles that
+// compose services build. Detection in the dockerfile, compose and
+// kubernetes collectors shares it so that each file is claimed by exactly
+// one of them.
+package deployfiles
+
+import (
+	"bytes"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/preflight-dev/preflight/collectors/rules"
+	"github.com/preflight-dev/preflight/collectors/yamltree"
+	"github.com/preflight-dev/preflight/model"
+)
+
+// IsDockerfile reports whether a base name is a Dockerfile by the usual
+// conventions: "Dockerfile", "Dockerfile.prod", "api.Dockerfile", and the
+// Podman spelling "Containerfile". Per-Dockerfile ignore files
+// ("Dockerfile.dockerignore") and notes about Dockerfiles are not.
+func IsDockerfile(name string) bool {
+	n := strings.ToLower(name)
+	if strings.HasSuffix(n, ".dockerignore") || strings.HasSuffix(n, ".md") || strings.HasSuffix(n, ".txt") {
+		return false
+	}
+	return strings.HasPrefix(n, "dockerfile") || strings.HasPrefix(n, "containerfile") ||
+		strings.HasSuffix(n, ".dockerfile") || strings.HasSuffix(n, ".containerfile")
+}
+
+// IsComposeFile reports whether a base name is a compose file:
+// docker-compose*.yml, compose*.yaml and their overrides.
+func IsComposeFile(name string) bool {
+	n := strings.ToLower(name)
+	if !strings.HasSuffix(n, ".yml") && !strings.HasSuffix(n, ".yaml") {
+		return false
+	}
+	return strings.HasPrefix(n, "docker-compose") || strings.HasPrefix(n, "compose")
+}
+
+// IsCIConfig reports whether a repo-relative path is a CI workflow, which
+// is YAML but never a manifest.
+func IsCIConfig(rel string) bool {
+	return strings.HasPrefix(rel, ".github/workflows/") || strings.HasPrefix(rel, ".github/actions/") ||
+		path.Base(rel) == ".gitlab-ci.yml"
+}
+
+// IsYAML reports whether a name has a YAML extension.
+func IsYAML(name string) bool {
+	n := strings.ToLower(name)
+	return strings.HasSuffix(n, ".yml") || strings.HasSuffix(n, ".yaml")
+}
+
+var (
+	topLevelKind       = regexp.MustCompile(`(?m)^["']?kind["']?:[ \t]*["']?[A-Za-z]`)
+	topLevelAPIVersion = regexp.MustCompile(`(?m)^["']?apiVersion["']?:[ \t]*["']?[A-Za-z]`)
+)
+
+// LooksLikeManifest reports whether YAML text is a Kubernetes manifest: a
+// top-level apiVersion and kind. Templates ("{{ … }}", as in Helm charts)
+// are not manifests until rendered, so they are left out.
+func LooksLikeManifest(src []byte) bool {
+	if bytes.Contains(src, []byte("{{")) {
+		return false
+	}
+	return topLevelKind.Match(src) && topLevelAPIVersion.Match(src)
+}
+
+// Build is a Dockerfile that a compose service builds.
+type Build struct {
+	Service    string
+	Dockerfile string // repo-relative, forward slashes
+	Target     string // build stage, "" for the last one
+}
+
+// ComposeBuilds lists the local Dockerfiles the services of one compose file
+// build. composeRel is the file's repo-relative path. Builds from remote
+// contexts, inline Dockerfiles, paths outside the repository and paths that
+// hold variables are left out: they are not files of this tree. The file
+// need not be valid compose; whatever can be read is used.
+func ComposeBuilds(composeRel string, src []byte) []Build {
+	docs, err := yamltree.Parse(src)
+	if err != nil || len(docs) == 0 {
+		return nil
+	}
+	services := docs[0].Get("services")
+	if services == nil || services.Kind != yamltree.Map {
+		return nil
+	}
+	dir := path.Dir(composeRel)
+	var out []Build
+	for _, svc := range services.Pairs {
+		b := svc.Value.Get("build")
+		if b == nil {
+			continue
+		}
+		context, dockerfile, target := ".", "Dockerfile", ""
+		switch b.Kind {
+		case yamltree.Scalar:
+			context = b.Value
+		case yamltree.Map:
+			if b.Has("dockerfile_inline") {
+				continue
+			}
+			if c := b.Get("context"); c != nil && c.Kind == yamltree.Scalar {
+				context = c.Value
+			}
+			if d := b.Get("dockerfile"); d != nil && d.Kind == yamltree.Scalar {
+				dockerfile = d.Value
+			}
+			target = b.Get("target").Text()
+		default:
+			continue
+		}
+		rel, ok := localPath(dir, context, dockerfile)
+		if !ok {
+			continue
+		}
+		out = append(out, Build{Service: svc.Key, Dockerfile: rel, Target: target})
+	}
+	return out
+}
+
+// localPath resolves a compose build's Dockerfile to a repo-relative path.
+func localPath(composeDir, context, dockerfile string) (string, bool) {
+	if context == "" || strings.Contains(context, "$") || strings.Contains(dockerfile, "$") ||
+		strings.Contains(context, "://") || strings.HasPrefix(context, "git@") || strings.HasSuffix(context, ".git") {
+		return "", false
+	}
+	context = filepath.ToSlash(context)
+	dockerfile = filepath.ToSlash(dockerfile)
+	if path.IsAbs(context) || path.IsAbs(dockerfile) {
+		return "", false
+	}
+	p := path.Clean(path.Join(composeDir, context, dockerfile))
+	if p == ".." || strings.HasPrefix(p, "../") {
+		return "", false
+	}
+	return p, true
+}
+
+// ApplySuppressions honours the `preflight:ignore RULE reason` comments of
+// one file's text. Beyond what rules.Apply does (a comment covers its own
+// line and the next), every suppression in a block of comment lines covers
+// the first line below the block, so several rules reported at one line
+// (a compose service, a FROM) can each be suppressed on a line of their own.
+// Suppressions without a reason are reported at their own lines.
+func ApplySuppressions(file, text string, findings []model.Finding) (kept []model.Finding, suppressed int, extra []model.Finding) {
+	sups := rules.ParseSuppressions(text)
+	if len(sups) == 0 {
+		return findings, 0, nil
+	}
+	lines := strings.Split(text, "\n")
+	moved := make([]rules.Suppression, len(sups))
+	for i, s := range sups {
+		moved[i] = s
+		if s.Line <= len(lines) && isComment(lines[s.Line-1]) {
+			last := s.Line
+			for last < len(lines) && isComment(lines[last]) {
+				last++
+			}
+			moved[i].Line = last // rules.Apply covers last+1, the line below the block
+		}
+	}
+	kept, suppressed, _ = rules.Apply(file, findings, moved)
+	_, _, extra = rules.Apply(file, nil, sups)
+	return kept, suppressed, extra
+}
+
+func isComment(line string) bool {
+	return strings.HasPrefix(strings.TrimSpace(line), "#")
+}
+
+// EscapeGlob makes a repo-relative path a doublestar pattern that matches
+// only itself, for collectors' Inputs.
+func EscapeGlob(p string) string {
+	var b strings.Builder
+	for _, r := range p {
+		if strings.ContainsRune(`*?[]{}\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// TargetNames names each directory after its base name, as people call a
+// service ("api"); the root takes the repository's name, and names that
+// would collide fall back to the repo-relative path, which is unique.
+func TargetNames(root string, dirs []string) map[string]string {
+	short := func(d string) string {
+		if d == "." {
+			return filepath.Base(filepath.Clean(root))
+		}
+		return path.Base(d)
+	}
+	count := map[string]int{}
+	for _, d := range dirs {
+		count[short(d)]++
+	}
+	out := make(map[string]string, len(dirs))
+	for _, d := range dirs {
+		n := short(d)
+		if count[n] > 1 && d != "." {
+			n = d
+		}
+		out[d] = n
+	}
+	return out
+}

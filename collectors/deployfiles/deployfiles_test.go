@@ -1,0 +1,148 @@
+package deployfiles
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/preflight-dev/preflight/model"
+)
+
+func TestNames(t *testing.T) {
+	for name, want := range map[string]bool{
+		"Dockerfile": true, "dockerfile": true, "Dockerfile.prod": true, "Dockerfile-dev": true,
+		"api.Dockerfile": true, "api.dockerfile": true, "Containerfile": true, "app.containerfile": true,
+		"Dockerfile.dockerignore": false, "Dockerfile.md": false, ".dockerignore": false, "docker-compose.yml": false,
+	} {
+		if IsDockerfile(name) != want {
+			t.Errorf("IsDockerfile(%s) = %v", name, !want)
+		}
+	}
+	for name, want := range map[string]bool{
+		"docker-compose.yml": true, "docker-compose.prod.yaml": true, "compose.yaml": true,
+		"compose.override.yml": true, "Docker-Compose.YML": true, "compose.json": false, "deploy.yml": false,
+	} {
+		if IsComposeFile(name) != want {
+			t.Errorf("IsComposeFile(%s) = %v", name, !want)
+		}
+	}
+	for rel, want := range map[string]bool{
+		".github/workflows/ci.yml": true, ".gitlab-ci.yml": true, "ci/.gitlab-ci.yml": true, "k8s/ci.yml": false,
+	} {
+		if IsCIConfig(rel) != want {
+			t.Errorf("IsCIConfig(%s) = %v", rel, !want)
+		}
+	}
+}
+
+func TestLooksLikeManifest(t *testing.T) {
+	for src, want := range map[string]bool{
+		"apiVersion: v1\nkind: Pod\n":                        true,
+		"---\n\"apiVersion\": apps/v1\n'kind': Deployment\n": true,
+		"kind: Pod\n":                                            false,
+		"spec:\n  apiVersion: v1\n  kind: Pod\n":                 false,
+		"apiVersion: v1\nkind: Pod\nmetadata: {name: {{ x }}}\n": false,
+		"apiVersion: v2\nname: chart\n":                          false,
+	} {
+		if LooksLikeManifest([]byte(src)) != want {
+			t.Errorf("LooksLikeManifest(%q) = %v", src, !want)
+		}
+	}
+}
+
+func TestComposeBuilds(t *testing.T) {
+	src := `services:
+  a: {build: .}
+  b:
+    build:
+      context: ./svc/b
+      dockerfile: docker/b.Dockerfile
+      target: prod
+  c: {build: {dockerfile: Containerfile}}
+  d: {build: "https://github.com/x/y.git"}
+  e: {build: {dockerfile_inline: "FROM x"}}
+  f: {build: ../../outside}
+  g: {build: {context: "${CTX}"}}
+  h: {image: nginx}
+  i: {build: {context: /abs}}
+`
+	got := fmt.Sprint(ComposeBuilds("deploy/docker-compose.yml", []byte(src)))
+	want := "[{a deploy/Dockerfile } {b deploy/svc/b/docker/b.Dockerfile prod} {c deploy/Containerfile }]"
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	if ComposeBuilds("x.yml", []byte("services: [\n")) != nil || ComposeBuilds("x.yml", []byte("services: 1\n")) != nil {
+		t.Error("unreadable compose files build nothing")
+	}
+}
+
+func TestApplySuppressionsStackAboveALine(t *testing.T) {
+	text := "a:\n  # preflight:ignore r/one first reason\n  # preflight:ignore r/two\n  # just a note\n  svc:\n    x: 1 # preflight:ignore r/three inline\n\n  # preflight:ignore r/four too far\n\n  other: 1\n"
+	findings := []model.Finding{
+		{Rule: "r/one", File: "f", Line: 5},
+		{Rule: "r/two", File: "f", Line: 5},
+		{Rule: "r/three", File: "f", Line: 6},
+		{Rule: "r/four", File: "f", Line: 10}, // a blank line breaks the block
+		{Rule: "r/one", File: "f", Line: 6},   // another line
+	}
+	kept, n, extra := ApplySuppressions("f", text, findings)
+	if n != 3 || len(kept) != 2 || kept[0].Rule != "r/four" || kept[1].Line != 6 {
+		t.Errorf("kept %+v suppressed %d", kept, n)
+	}
+	if len(extra) != 1 || extra[0].Line != 3 || extra[0].Rule != "preflight/suppression-without-reason" {
+		t.Errorf("extra %+v", extra)
+	}
+	if k, n, e := ApplySuppressions("f", "no comments\n", findings); len(k) != len(findings) || n != 0 || e != nil {
+		t.Error("a file without suppressions keeps everything")
+	}
+}
+
+func TestEscapeGlobAndTargetNames(t *testing.T) {
+	g := EscapeGlob("a/[b]/c*.yml")
+	if ok, _ := doublestar.Match(g, "a/[b]/c*.yml"); !ok {
+		t.Errorf("%s does not match its own path", g)
+	}
+	if ok, _ := doublestar.Match(g, "a/b/cx.yml"); ok {
+		t.Errorf("%s matches another path", g)
+	}
+	got := fmt.Sprint(TargetNames("/src/shop", []string{".", "api", "legacy/api", "web"}))
+	if got != "map[.:shop api:api legacy/api:legacy/api web:web]" {
+		t.Errorf("names %s", got)
+	}
+}
+
+func TestSecretName(t *testing.T) {
+	yes := []string{"DB_PASSWORD", "dbPassword", "API_KEY", "apiKey", "STRIPE_KEY", "AWS_SECRET_ACCESS_KEY",
+		"NPM_TOKEN", "SECRET_KEY_BASE", "MYSQL_ROOT_PASSWD", "REDIS_PASS", "GOOGLE_CREDENTIALS", "client-secret"}
+	no := []string{"PWD", "PATH", "KEY", "GPG_KEY", "PUBLIC_KEY", "DB_PASSWORD_FILE", "TOKEN_URL", "SECRET_NAME",
+		"AWS_ACCESS_KEY_ID", "KEYCLOAK_URL", "PASSENGER_APP_ENV", "NODE_ENV", "MONKEY"}
+	for _, n := range yes {
+		if !SecretName(n) {
+			t.Errorf("%s should look like a secret", n)
+		}
+	}
+	for _, n := range no {
+		if SecretName(n) {
+			t.Errorf("%s should not look like a secret", n)
+		}
+	}
+}
+
+func TestRedactLine(t *testing.T) {
+	cases := map[string]string{
+		"ENV DB_PASSWORD=hunter2 APP_ENV=prod": "ENV DB_PASSWORD=**** APP_ENV=prod",
+		"ENV API_KEY abc def":                  "ENV API_KEY ****",
+		`ARG NPM_TOKEN="npm_x"`:                "ARG NPM_TOKEN=****",
+		"  password: c2VjcmV0":                 "  password: ****",
+		"    - \"clientSecret\": 'x y'":        "    - \"clientSecret\": ****",
+		"  labels: [a, b":                      "  labels: [a, b",
+		"RUNN echo TOKEN_URL=https://x":        "RUNN echo TOKEN_URL=https://x",
+		"ENV PATH /usr/bin":                    "ENV PATH /usr/bin",
+	}
+	for in, want := range cases {
+		if got := RedactLine(in); got != want {
+			t.Errorf("RedactLine(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,190 @@
+package dockerfile
+
+import (
+	"context"
+	"io/fs"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/model"
+)
+
+// listFiles walks a fixture the way the caller of Detect lists a
+// repository, leaving out the directories it leaves out.
+func listFiles(t *testing.T, root string) []string {
+	t.Helper()
+	var files []string
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && p != root && d.Name() == "build" {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() {
+			rel, _ := filepath.Rel(root, p)
+			files = append(files, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+func fixture(t *testing.T, name string) (string, []collectors.Collector) {
+	t.Helper()
+	root, err := filepath.Abs(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root, Detect(root, listFiles(t, root))
+}
+
+func TestDetect(t *testing.T) {
+	_, cs := fixture(t, "repo")
+	got := map[string][]string{}
+	for _, c := range cs {
+		got[c.ID()] = c.(*Collector).Files()
+		if c.Kind() != "dockerfile" || c.Domain() != "deployment" {
+			t.Errorf("%s: kind %s domain %s", c.ID(), c.Kind(), c.Domain())
+		}
+	}
+	want := map[string][]string{
+		"dockerfile:repo":       {"Dockerfile"},
+		"dockerfile:api":        {"api/Dockerfile", "api/Dockerfile.dev"},
+		"dockerfile:legacy/api": {"legacy/api/Dockerfile"},
+		// Named by compose only: not a Dockerfile by its name.
+		"dockerfile:docker": {"web/docker/web.build"},
+		"dockerfile:worker": {"worker/Dockerfile"},
+		// Under build/, which the file list leaves out; compose builds it.
+		"dockerfile:package": {"build/package/Dockerfile"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("detected %v\nwant %v", got, want)
+	}
+}
+
+func TestInputsMatchOnlyTheirFiles(t *testing.T) {
+	c := &Collector{id: "dockerfile:x", files: []string{"a/Dockerfile", "b/[x]/Dockerfile"}}
+	in := c.Inputs()
+	match := func(p string) bool {
+		for _, g := range in {
+			if ok, _ := doublestar.Match(g, p); ok {
+				return true
+			}
+		}
+		return false
+	}
+	if !match("a/Dockerfile") || !match("b/[x]/Dockerfile") || match("b/x/Dockerfile") || match("a/Dockerfile.dev") {
+		t.Errorf("inputs %v match the wrong paths", in)
+	}
+}
+
+func run(t *testing.T, name string) model.Result {
+	t.Helper()
+	root, cs := fixture(t, name)
+	if len(cs) != 1 {
+		t.Fatalf("%s: %d collectors", name, len(cs))
+	}
+	return cs[0].Run(context.Background(), collectors.Request{Root: root})
+}
+
+func TestRunReportsFindingsWithEvidence(t *testing.T) {
+	res := run(t, "bad")
+	if res.Status != model.StatusOK || res.Collector != "dockerfile:bad" || res.ExitCode != -1 {
+		t.Fatalf("result %+v", res)
+	}
+	if res.Facts["dockerfiles"] != 1 || res.Facts["suppressed"] != 0 || len(res.Facts) != 2 {
+		t.Errorf("facts %v", res.Facts)
+	}
+	if len(res.Findings) != 13 {
+		t.Fatalf("%d findings", len(res.Findings))
+	}
+	seen := map[string]bool{}
+	for i, f := range res.Findings {
+		if f.Collector != "dockerfile:bad" || f.Domain != "deployment" || f.File != "Dockerfile" || f.ID == "" || seen[f.ID] {
+			t.Errorf("finding %+v", f)
+		}
+		seen[f.ID] = true
+		if i > 0 && f.Line < res.Findings[i-1].Line {
+			t.Errorf("findings are not in line order at %d", i)
+		}
+	}
+	if res.Command != "parsed 1 Dockerfile in . (preflight built-in rules)" {
+		t.Errorf("command %q", res.Command)
+	}
+	if res.Output != "Dockerfile: 3 stages, 13 findings, 0 suppressed" {
+		t.Errorf("output %q", res.Output)
+	}
+}
+
+func TestRunHonoursSuppressions(t *testing.T) {
+	res := run(t, "multi")
+	if res.Status != model.StatusOK || res.Facts["dockerfiles"] != 3 || res.Facts["suppressed"] != 2 {
+		t.Fatalf("status %s facts %v", res.Status, res.Facts)
+	}
+	// Both findings of worker.Dockerfile are suppressed; the suppression
+	// that gives no reason is itself a finding at its own line.
+	if len(res.Findings) != 1 {
+		t.Fatalf("findings %+v", res.Findings)
+	}
+	f := res.Findings[0]
+	if f.Rule != "preflight/suppression-without-reason" || f.File != "worker.Dockerfile" || f.Line != 1 || f.Severity != model.Low {
+		t.Errorf("finding %+v", f)
+	}
+}
+
+func TestRunOnHardenedDockerfileIsClean(t *testing.T) {
+	res := run(t, "good")
+	if res.Status != model.StatusOK || len(res.Findings) != 0 || res.Facts["dockerfiles"] != 1 {
+		t.Fatalf("status %s findings %+v", res.Status, res.Findings)
+	}
+}
+
+func TestUnparsableDockerfileIsACollectorError(t *testing.T) {
+	res := run(t, "broken")
+	if res.Status != model.StatusError {
+		t.Fatalf("status %s", res.Status)
+	}
+	for _, want := range []string{
+		"Dockerfile:2: unknown instruction: RUNN (did you mean RUN?)",
+		"Dockerfile.empty:2: file with no instructions",
+		"heredoc.Dockerfile:2: unterminated heredoc",
+		`Dockerfile.flag:2: time: invalid duration "forever"`,
+		`Dockerfile.secret:2: Syntax error - can't find = in "stray". Must be of the form: name=value`,
+	} {
+		if !strings.Contains(res.Error, want) {
+			t.Errorf("error %q lacks %q", res.Error, want)
+		}
+	}
+	// The evidence shows the offending line itself, with secret values
+	// masked.
+	if !strings.Contains(res.Output, "Dockerfile:2: unknown instruction: RUNN (did you mean RUN?)\n  RUNN echo hi") {
+		t.Errorf("output %q", res.Output)
+	}
+	if !strings.Contains(res.Output, "\n  ENV DB_PASSWORD=**** stray") || strings.Contains(res.Output+res.Error, "hunter2") {
+		t.Errorf("output %q", res.Output)
+	}
+	if res.Facts["dockerfiles"] != 0 {
+		t.Errorf("facts %v", res.Facts)
+	}
+}
+
+func TestRemovedFileIsSkipped(t *testing.T) {
+	root, err := filepath.Abs(filepath.Join("testdata", "good"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &Collector{id: "dockerfile:good", dir: ".", files: []string{"Dockerfile", "Dockerfile.gone"}}
+	res := c.Run(context.Background(), collectors.Request{Root: root})
+	if res.Status != model.StatusOK || res.Facts["dockerfiles"] != 1 {
+		t.Errorf("status %s facts %v error %q", res.Status, res.Facts, res.Error)
+	}
+}

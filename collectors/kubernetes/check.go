@@ -1,0 +1,242 @@
+package kubernetes
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/preflight-dev/preflight/collectors/imageref"
+	"github.com/preflight-dev/preflight/collectors/rules"
+	"github.com/preflight-dev/preflight/collectors/yamltree"
+	"github.com/preflight-dev/preflight/model"
+)
+
+// podSpecPath is where each workload kind keeps its pod spec.
+var podSpecPath = map[string][]string{
+	"Pod":                   {"spec"},
+	"Deployment":            {"spec", "template", "spec"},
+	"StatefulSet":           {"spec", "template", "spec"},
+	"DaemonSet":             {"spec", "template", "spec"},
+	"ReplicaSet":            {"spec", "template", "spec"},
+	"ReplicationController": {"spec", "template", "spec"},
+	"Job":                   {"spec", "template", "spec"},
+	"CronJob":               {"spec", "jobTemplate", "spec", "template", "spec"},
+}
+
+// Object is one Kubernetes object of a manifest.
+type Object struct {
+	File       string
+	Kind       string
+	APIVersion string
+	Name       string
+	Node       *yamltree.Node
+}
+
+// Objects lists the objects of a manifest's documents, unpacking
+// "kind: List". Documents without apiVersion and kind are not objects.
+func Objects(file string, docs []*yamltree.Node) []Object {
+	var out []Object
+	var visit func(n *yamltree.Node, depth int)
+	visit = func(n *yamltree.Node, depth int) {
+		kind, api := n.Get("kind").Text(), n.Get("apiVersion").Text()
+		if kind == "" || api == "" {
+			return
+		}
+		if strings.HasSuffix(kind, "List") && depth < 3 {
+			if items := n.Get("items"); items != nil && items.Kind == yamltree.Seq {
+				for _, it := range items.Items {
+					visit(it, depth+1)
+				}
+			}
+			return
+		}
+		out = append(out, Object{File: file, Kind: kind, APIVersion: api, Name: n.Path("metadata", "name").Text(), Node: n})
+	}
+	for _, d := range docs {
+		visit(d, 0)
+	}
+	return out
+}
+
+// Workload reports whether an object runs pods.
+func (o Object) Workload() bool { _, ok := podSpecPath[o.Kind]; return ok }
+
+func (o Object) label() string { return o.Kind + " " + o.Name }
+
+// Scaled names the workloads a HorizontalPodAutoscaler manages, as
+// "Kind/name", so a single replica in their manifest is not a finding.
+func Scaled(objs []Object) map[string]bool {
+	out := map[string]bool{}
+	for _, o := range objs {
+		if o.Kind != "HorizontalPodAutoscaler" {
+			continue
+		}
+		ref := o.Node.Path("spec", "scaleTargetRef")
+		out[ref.Get("kind").Text()+"/"+ref.Get("name").Text()] = true
+	}
+	return out
+}
+
+// checker collects the findings of one object.
+type checker struct {
+	o        Object
+	findings []model.Finding
+}
+
+func (c *checker) add(r rules.Rule, line, col int, format string, args ...any) {
+	if line == 0 {
+		line, col = c.o.Node.Line, c.o.Node.Column
+	}
+	c.findings = append(c.findings, r.Finding(c.o.File, line, col, fmt.Sprintf(format, args...)))
+}
+
+// at is the position of the deepest key of path under n that is written.
+func at(n *yamltree.Node, path ...string) (int, int) {
+	line, col, _ := n.Locate(path...)
+	return line, col
+}
+
+// Check applies every rule to a workload object; other objects have none.
+func Check(o Object, scaled map[string]bool) []model.Finding {
+	path, ok := podSpecPath[o.Kind]
+	if !ok {
+		return nil
+	}
+	c := &checker{o: o}
+	spec := o.Node.Path(path...)
+	if spec == nil || spec.Kind != yamltree.Map {
+		return nil // no pod spec: nothing that runs
+	}
+	job := o.Kind == "Job" || o.Kind == "CronJob"
+
+	if o.Kind == "Deployment" && !scaled["Deployment/"+o.Name] {
+		r := o.Node.Path("spec", "replicas")
+		if r == nil || r.Text() == "1" {
+			line, col := at(o.Node, "spec", "replicas")
+			c.add(RuleSingleReplica, line, col, "%s runs a single replica", o.label())
+		}
+	}
+	for _, ns := range []string{"hostNetwork", "hostPID", "hostIPC"} {
+		if spec.Get(ns).True() {
+			p, _ := spec.Pair(ns)
+			c.add(RuleHostNamespaces, p.Line, p.Column, "%s sets %s: true", o.label(), ns)
+		}
+	}
+	if vols := spec.Get("volumes"); vols != nil && vols.Kind == yamltree.Seq {
+		for _, v := range vols.Items {
+			if p, ok := v.Pair("hostPath"); ok {
+				c.add(RuleHostPath, p.Line, p.Column, "%s mounts hostPath %s (volume %s)",
+					o.label(), p.Value.Get("path").Text(), v.Get("name").Text())
+			}
+		}
+	}
+
+	podSC := spec.Get("securityContext")
+	for _, group := range []string{"initContainers", "containers"} {
+		list := spec.Get(group)
+		if list == nil || list.Kind != yamltree.Seq {
+			continue
+		}
+		for _, ctr := range list.Items {
+			if ctr.Kind != yamltree.Map {
+				continue
+			}
+			c.container(ctr, podSC, group == "initContainers", job)
+		}
+	}
+	return c.findings
+}
+
+func (c *checker) container(ctr, podSC *yamltree.Node, init, job bool) {
+	name := ctr.Get("name").Text()
+	who := fmt.Sprintf("%s: container %s", c.o.label(), name)
+	if init {
+		who = fmt.Sprintf("%s: init container %s", c.o.label(), name)
+	}
+	sc := ctr.Get("securityContext")
+
+	if img := ctr.Get("image"); img != nil && img.Kind == yamltree.Scalar && !imageref.Variable(img.Value) {
+		if imageref.Parse(img.Value).Pinning() == imageref.Floating {
+			c.add(RuleImageLatest, img.Line, img.Column, "%s uses image %s, which is not pinned", who, img.Value)
+		}
+	}
+
+	if sc.Get("privileged").True() {
+		p, _ := sc.Pair("privileged")
+		c.add(RulePrivileged, p.Line, p.Column, "%s is privileged", who)
+	}
+
+	// A setting written with the wrong value is reported where it is
+	// written; a missing one at the container, so that the suppressions
+	// of one container can sit together above it.
+	if !sc.Get("allowPrivilegeEscalation").False() {
+		line, col := c.where(ctr, sc, "allowPrivilegeEscalation")
+		c.add(RuleAllowPrivilegeEscalation, line, col, "%s does not set allowPrivilegeEscalation: false", who)
+	}
+
+	switch nonRoot := sc.Get("runAsNonRoot"); {
+	case userIsRoot(sc):
+		line, col := c.where(ctr, sc, "runAsUser")
+		c.add(RuleRunAsNonRoot, line, col, "%s sets runAsUser: 0", who)
+	case nonRoot != nil:
+		if !nonRoot.True() {
+			line, col := c.where(ctr, sc, "runAsNonRoot")
+			c.add(RuleRunAsNonRoot, line, col, "%s sets runAsNonRoot: %s", who, nonRoot.Text())
+		}
+	case sc.Get("runAsUser") == nil && userIsRoot(podSC):
+		line, col := c.where(ctr, podSC, "runAsUser")
+		c.add(RuleRunAsNonRoot, line, col, "%s runs as root: the pod sets runAsUser: 0", who)
+	case podSC.Get("runAsNonRoot") != nil && !podSC.Get("runAsNonRoot").True():
+		line, col := c.where(ctr, podSC, "runAsNonRoot")
+		c.add(RuleRunAsNonRoot, line, col, "%s may run as root: the pod sets runAsNonRoot: %s", who, podSC.Get("runAsNonRoot").Text())
+	case !podSC.Get("runAsNonRoot").True():
+		c.add(RuleRunAsNonRoot, ctr.Line, ctr.Column, "%s does not set runAsNonRoot: true (nor does its pod)", who)
+	}
+
+	if !sc.Get("readOnlyRootFilesystem").True() {
+		line, col := c.where(ctr, sc, "readOnlyRootFilesystem")
+		c.add(RuleReadOnlyRootFS, line, col, "%s does not set readOnlyRootFilesystem: true", who)
+	}
+
+	res := ctr.Get("resources")
+	if res.Path("limits", "memory") == nil {
+		c.add(RuleNoResourceLimits, ctr.Line, ctr.Column, "%s has no memory limit", who)
+	}
+	if missing := missingRequests(res.Get("requests")); missing != "" {
+		c.add(RuleNoResourceRequests, ctr.Line, ctr.Column, "%s has no %s request", who, missing)
+	}
+
+	if !init && !job {
+		if ctr.Get("livenessProbe") == nil {
+			c.add(RuleNoLivenessProbe, ctr.Line, ctr.Column, "%s has no livenessProbe", who)
+		}
+		if ctr.Get("readinessProbe") == nil {
+			c.add(RuleNoReadinessProbe, ctr.Line, ctr.Column, "%s has no readinessProbe", who)
+		}
+	}
+}
+
+// where is the position of key in parent when it is written, else the
+// container's.
+func (c *checker) where(ctr, parent *yamltree.Node, key string) (int, int) {
+	if p, ok := parent.Pair(key); ok {
+		return p.Line, p.Column
+	}
+	return ctr.Line, ctr.Column
+}
+
+func userIsRoot(sc *yamltree.Node) bool {
+	return sc.Get("runAsUser").Text() == "0"
+}
+
+func missingRequests(req *yamltree.Node) string {
+	cpu, mem := req.Get("cpu") != nil, req.Get("memory") != nil
+	switch {
+	case !cpu && !mem:
+		return "CPU or memory"
+	case !cpu:
+		return "CPU"
+	case !mem:
+		return "memory"
+	}
+	return ""
+}

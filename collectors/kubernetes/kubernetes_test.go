@@ -1,0 +1,322 @@
+package kubernetes
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/collectors/rules"
+	"github.com/preflight-dev/preflight/collectors/yamltree"
+	"github.com/preflight-dev/preflight/model"
+)
+
+func testdata(t testing.TB) string {
+	t.Helper()
+	root, err := filepath.Abs("testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+func runDir(t *testing.T, dir string) model.Result {
+	t.Helper()
+	c := &Collector{id: Kind + ":" + dir, dir: dir}
+	return c.Run(context.Background(), collectors.Request{Root: testdata(t)})
+}
+
+type hit struct {
+	File string
+	Line int
+	Rule string
+}
+
+func hits(fs []model.Finding) []hit {
+	out := make([]hit, len(fs))
+	for i, f := range fs {
+		out[i] = hit{f.File, f.Line, f.Rule}
+	}
+	return out
+}
+
+func TestDetect(t *testing.T) {
+	root := filepath.Join(testdata(t), "tree")
+	var files []string
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		files = append(files, filepath.ToSlash(rel))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range Detect(root, files) {
+		got = append(got, c.ID()+"="+c.(*Collector).dir)
+		if c.Kind() != "kubernetes" || c.Domain() != "deployment" {
+			t.Errorf("%s: kind %s domain %s", c.ID(), c.Kind(), c.Domain())
+		}
+	}
+	// The chart's template holds "{{" and Chart.yaml has no kind; notes.yaml
+	// has a kind but no apiVersion.
+	want := []string{
+		"kubernetes:deploy/base=deploy/base",
+		"kubernetes:prod=deploy/overlays/prod",
+		"kubernetes:k8s=k8s",
+		"kubernetes:web/base=web/base",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("detected %v\nwant %v", got, want)
+	}
+}
+
+func TestCandidateNames(t *testing.T) {
+	for p, want := range map[string]bool{
+		"k8s/app.yaml":                 true,
+		"k8s/app.yml":                  true,
+		"k8s/app.json":                 false,
+		"docker-compose.yml":           false,
+		"deploy/compose.prod.yaml":     false,
+		".github/workflows/deploy.yml": false,
+		".gitlab-ci.yml":               false,
+	} {
+		if candidate(p) != want {
+			t.Errorf("candidate(%s) = %v", p, !want)
+		}
+	}
+}
+
+func TestInputsCoverTheDirectoryOnly(t *testing.T) {
+	c := &Collector{id: "kubernetes:k8s", dir: "deploy/k8s"}
+	match := func(p string) bool {
+		for _, g := range c.Inputs() {
+			if ok, _ := doublestar.Match(g, p); ok {
+				return true
+			}
+		}
+		return false
+	}
+	if !match("deploy/k8s/new.yaml") || !match("deploy/k8s/a.yml") || match("deploy/k8s/sub/a.yaml") || match("deploy/a.yaml") {
+		t.Errorf("inputs %v", c.Inputs())
+	}
+}
+
+// The bad manifest breaks every rule; the good one (a hardened Deployment
+// scaled by an HPA, a hardened CronJob) breaks none; a List is unpacked;
+// stacked suppressions above a container apply to it.
+func TestManifests(t *testing.T) {
+	res := runDir(t, "manifests")
+	if res.Status != model.StatusOK {
+		t.Fatalf("status %s error %q", res.Status, res.Error)
+	}
+	const bad, list, sup = "manifests/bad.yaml", "manifests/list.yaml", "manifests/suppressed.yaml"
+	want := []hit{
+		{bad, 8, "k8s/single-replica"},
+		{bad, 15, "k8s/host-namespaces"},
+		{bad, 17, "k8s/run-as-non-root"},
+		{bad, 20, "k8s/host-path"},
+		{bad, 24, "k8s/image-latest"},
+		{bad, 33, "k8s/no-liveness-probe"},
+		{bad, 33, "k8s/no-readiness-probe"},
+		{bad, 33, "k8s/no-resource-limits"},
+		{bad, 33, "k8s/no-resource-requests"},
+		{bad, 34, "k8s/image-latest"},
+		{bad, 36, "k8s/privileged"},
+		{bad, 37, "k8s/allow-privilege-escalation"},
+		{bad, 38, "k8s/read-only-root-fs"},
+		{list, 9, "k8s/host-namespaces"},
+		{list, 11, "k8s/no-resource-requests"},
+		{list, 13, "k8s/run-as-non-root"},
+		{sup, 11, "preflight/suppression-without-reason"},
+	}
+	if got := hits(res.Findings); !reflect.DeepEqual(got, want) {
+		t.Errorf("findings\n got %v\nwant %v", got, want)
+		for _, f := range res.Findings {
+			t.Logf("%s:%d %s %s", f.File, f.Line, f.Rule, f.Message)
+		}
+	}
+	covered := map[string]bool{}
+	for _, f := range res.Findings {
+		r, ok := rules.Lookup(f.Rule)
+		if !ok || r.Severity != f.Severity || f.Collector != "kubernetes:manifests" || f.Domain != "deployment" || f.ID == "" {
+			t.Errorf("finding %+v", f)
+		}
+		if f.File == bad {
+			covered[f.Rule] = true
+		}
+	}
+	for _, r := range Rules {
+		if !covered[r.ID] {
+			t.Errorf("bad.yaml never breaks %s", r.ID)
+		}
+	}
+	wantFacts := map[string]float64{"manifests": 4, "workloads": 5, "suppressed": 2}
+	if !reflect.DeepEqual(res.Facts, wantFacts) {
+		t.Errorf("facts %v", res.Facts)
+	}
+	if res.Command != "parsed 4 manifests in manifests (preflight built-in rules)" || res.ExitCode != -1 {
+		t.Errorf("command %q", res.Command)
+	}
+	if !strings.Contains(res.Output, "manifests/good.yaml: 2 workloads, 0 findings, 0 suppressed") {
+		t.Errorf("output %q", res.Output)
+	}
+}
+
+func TestMessagesNameTheWorkloadAndContainer(t *testing.T) {
+	res := runDir(t, "manifests")
+	want := map[string]bool{
+		"Deployment web: container web is privileged":                                                     false,
+		"Deployment web mounts hostPath /var/run/docker.sock (volume docker)":                             false,
+		"Deployment web: init container migrate uses image ghcr.io/acme/web-migrate, which is not pinned": false,
+		"Pod debug: container shell sets runAsNonRoot: false":                                             false,
+	}
+	for _, f := range res.Findings {
+		if _, ok := want[f.Message]; ok {
+			want[f.Message] = true
+		}
+	}
+	for m, seen := range want {
+		if !seen {
+			t.Errorf("no finding says %q", m)
+		}
+	}
+}
+
+func TestKustomizePatchesAreNotObjects(t *testing.T) {
+	res := runDir(t, "overlay")
+	if res.Status != model.StatusOK || len(res.Findings) != 0 || res.Facts["manifests"] != 1 || res.Facts["workloads"] != 0 {
+		t.Errorf("status %s facts %v findings %v", res.Status, res.Facts, hits(res.Findings))
+	}
+	got := KustomizePatches([]byte("patches:\n  - path: a.yaml\n  - target: {kind: Deployment}\n    patch: '[]'\npatchesStrategicMerge: [b.yaml]\npatchesJson6902:\n  - path: c.yaml\n"))
+	if fmt.Sprint(got) != "[a.yaml b.yaml c.yaml]" {
+		t.Errorf("patches %v", got)
+	}
+}
+
+func TestInvalidYAMLIsACollectorErrorAtFileAndLine(t *testing.T) {
+	res := runDir(t, "broken")
+	wantErr := "broken/app.yaml:10: sequence end token ']' not found; broken/secret.yaml:5: could not find end character of double-quoted text"
+	if res.Status != model.StatusError || res.Error != wantErr {
+		t.Fatalf("status %s error %q", res.Status, res.Error)
+	}
+	// The evidence quotes the offending lines, with secret values masked.
+	wantOut := "broken/app.yaml:10: sequence end token ']' not found\n    labels: [a, b\n" +
+		"broken/secret.yaml:5: could not find end character of double-quoted text\n    password: ****"
+	if res.Output != wantOut || strings.Contains(res.Output, "hunter2") {
+		t.Errorf("output %q", res.Output)
+	}
+	if res.Facts["manifests"] != 0 || len(res.Findings) != 0 {
+		t.Errorf("facts %v", res.Facts)
+	}
+}
+
+func checkText(t *testing.T, text string) []model.Finding {
+	t.Helper()
+	docs, err := yamltree.Parse([]byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs := Objects("m.yaml", docs)
+	var out []model.Finding
+	for _, o := range objs {
+		out = append(out, Check(o, Scaled(objs))...)
+	}
+	return out
+}
+
+func TestRuleCases(t *testing.T) {
+	const hardened = `      securityContext: {runAsNonRoot: true}
+      containers:
+        - name: c
+          image: app:1
+          securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true}
+          resources: {requests: {cpu: 1m, memory: 1Mi}, limits: {memory: 2Mi}}
+          livenessProbe: {tcpSocket: {port: 1}}
+          readinessProbe: {tcpSocket: {port: 1}}
+`
+	deploy := func(spec, pod string) string {
+		return "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n" + spec + "  template:\n    spec:\n" + pod
+	}
+	cases := []struct {
+		name string
+		text string
+		want string // rule@line, sorted as found
+	}{
+		{"hardened", deploy("  replicas: 2\n", hardened), "[]"},
+		{"replicas default to one", deploy("", hardened), "[k8s/single-replica@4]"},
+		{"replicas quoted", deploy("  replicas: \"1\"\n", hardened), "[k8s/single-replica@5]"},
+		{"HPA for another deployment", deploy("", hardened) + "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nspec:\n  scaleTargetRef: {kind: Deployment, name: other}\n", "[k8s/single-replica@4]"},
+		{"pod runAsNonRoot false", deploy("  replicas: 2\n", strings.Replace(hardened, "{runAsNonRoot: true}", "{runAsNonRoot: false}", 1)), "[k8s/run-as-non-root@8]"},
+		{"container runAsUser 0 beats pod runAsNonRoot", deploy("  replicas: 2\n", strings.Replace(hardened, "{allowPrivilegeEscalation: false,", "{runAsUser: 0, allowPrivilegeEscalation: false,", 1)), "[k8s/run-as-non-root@12]"},
+		{"digest-only image", deploy("  replicas: 2\n", strings.Replace(hardened, "image: app:1", "image: app@sha256:00", 1)), "[]"},
+		{"templated image", deploy("  replicas: 2\n", strings.Replace(hardened, "image: app:1", "image: app:${TAG}", 1)), "[]"},
+		{"registry port, no tag", deploy("  replicas: 2\n", strings.Replace(hardened, "image: app:1", "image: localhost:5000/app", 1)), "[k8s/image-latest@11]"},
+		{"Job needs no probes", "apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec:\n  template:\n    spec:\n" +
+			strings.Replace(strings.Replace(hardened, "          livenessProbe: {tcpSocket: {port: 1}}\n", "", 1), "          readinessProbe: {tcpSocket: {port: 1}}\n", "", 1), "[]"},
+		{"Pod without probes", `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  securityContext: {runAsNonRoot: true}
+  containers:
+    - name: c
+      image: app:1
+      securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true}
+      resources: {requests: {cpu: 1m, memory: 1Mi}, limits: {memory: 2Mi}}
+`, "[k8s/no-liveness-probe@7 k8s/no-readiness-probe@7]"},
+		{"container runAsNonRoot true overrides the pod's false", deploy("  replicas: 2\n", strings.Replace(strings.Replace(hardened, "{runAsNonRoot: true}", "{runAsNonRoot: false}", 1), "{allowPrivilegeEscalation: false,", "{runAsNonRoot: true, allowPrivilegeEscalation: false,", 1)), "[]"},
+		{"not a workload", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {privileged: \"true\"}\n", "[]"},
+		{"workload without a pod spec", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n", "[]"},
+		{"hostNetwork false is fine", deploy("  replicas: 2\n", "      hostNetwork: false\n"+hardened), "[]"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, f := range checkText(t, tc.text) {
+				got = append(got, fmt.Sprintf("%s@%d", f.Rule, f.Line))
+			}
+			if fmt.Sprint(got) != tc.want && !(len(got) == 0 && tc.want == "[]") {
+				t.Errorf("got %v, want %s\n%s", got, tc.want, tc.text)
+			}
+		})
+	}
+}
+
+// FuzzCheck runs the object reader and every rule on arbitrary YAML: no
+// panics, and every finding inside the text.
+func FuzzCheck(f *testing.F) {
+	for _, p := range []string{"manifests/bad.yaml", "manifests/good.yaml", "manifests/list.yaml", "broken/app.yaml"} {
+		b, err := os.ReadFile(filepath.Join("testdata", p))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(b))
+	}
+	f.Add("apiVersion: v1\nkind: List\nitems: [{apiVersion: v1, kind: List, items: [{apiVersion: v1, kind: Pod, spec: {containers: [1, {}]}}]}]\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		docs, err := yamltree.Parse([]byte(text))
+		if err != nil {
+			return
+		}
+		lines := strings.Count(text, "\n") + 1
+		objs := Objects("m.yaml", docs)
+		for _, o := range objs {
+			for _, fd := range Check(o, Scaled(objs)) {
+				if fd.Line < 0 || fd.Line > lines || fd.File != "m.yaml" || fd.Message == "" {
+					t.Fatalf("bad finding %+v in %d lines", fd, lines)
+				}
+			}
+		}
+	})
+}
