@@ -5,7 +5,7 @@ GO       ?= go
 TS_TOOLS := collectors/typescript/testdata
 TS_BIN   := $(CURDIR)/$(TS_TOOLS)/node_modules/.bin
 
-.PHONY: all build test demo deps vet bench clean
+.PHONY: all build test demo deps deps-ts vet bench clean
 
 all: build
 
@@ -16,7 +16,13 @@ build:
 NPM_FIXTURES := $(TS_TOOLS) collectors/bundle/testdata/esbuild collectors/jstest/testdata collectors/eslint/testdata
 TOOLS_BIN    := $(CURDIR)/.tools/bin
 ACTIONLINT   := github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
+GOVULNCHECK  := golang.org/x/vuln/cmd/govulncheck@v1.8.0
+GITLEAKS     := github.com/zricethezav/gitleaks/v8@v8.30.1
 TEST_PATH    := $(TOOLS_BIN):$(TS_BIN):$$PATH
+
+deps-ts:
+	@d=$(TS_TOOLS); if [ ! -f $$d/node_modules/.package-lock.json ] || [ $$d/package-lock.json -nt $$d/node_modules/.package-lock.json ]; then \
+	  npm ci --prefix $$d --no-audit --no-fund --loglevel=error; fi
 
 deps:
 	@for d in $(NPM_FIXTURES); do \
@@ -25,6 +31,8 @@ deps:
 	  fi; \
 	done
 	@test -x $(TOOLS_BIN)/actionlint || { echo "go install $(ACTIONLINT)"; GOBIN=$(TOOLS_BIN) $(GO) install $(ACTIONLINT); }
+	@test -x $(TOOLS_BIN)/govulncheck || { echo "go install $(GOVULNCHECK)"; GOBIN=$(TOOLS_BIN) $(GO) install $(GOVULNCHECK); }
+	@test -x $(TOOLS_BIN)/gitleaks || { echo "go install $(GITLEAKS)"; GOBIN=$(TOOLS_BIN) $(GO) install $(GITLEAKS); }
 
 test: deps
 	PATH="$(TEST_PATH)" $(GO) test -count=1 ./...
@@ -34,8 +42,8 @@ vet:
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
-demo: deps
-	PATH="$(TEST_PATH)" $(GO) run . demo
+demo: deps-ts
+	PATH="$(TS_BIN):$$PATH" $(GO) run . demo
 
 bench: deps
 	PATH="$(TEST_PATH)" bash bench/run.sh

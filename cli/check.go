@@ -1,12 +1,20 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
+	"github.com/preflight-dev/preflight/checklist"
+	"io"
 	"os"
+	"os/exec"
 	"os/signal"
+	"path/filepath"
+	"strings"
 	"syscall"
+
+	"github.com/charmbracelet/x/term"
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/model"
@@ -31,21 +39,123 @@ func failsAt(v model.Verdict, failOn string) bool {
 	return lvl > 0 && verdictLevel(v) <= lvl
 }
 
+// output is one report to write: a format and a file ("" for stdout).
+type output struct {
+	format, file string
+}
+
+// outputs collects --format and --output in the order given: each
+// --output belongs to the --format before it, so several pairs can be
+// given in one run.
+type outputs struct {
+	list []output
+}
+
+type formatFlag struct{ o *outputs }
+
+func (f formatFlag) String() string { return "" }
+func (f formatFlag) Set(v string) error {
+	if !isFormat(v) {
+		return fmt.Errorf("unknown --format %q (want %s)", v, strings.Join(report.Formats, ", "))
+	}
+	f.o.list = append(f.o.list, output{format: v})
+	return nil
+}
+
+type outputFlag struct{ o *outputs }
+
+func (f outputFlag) String() string { return "" }
+func (f outputFlag) Set(v string) error {
+	if v == "" {
+		return fmt.Errorf("--output needs a file name")
+	}
+	n := len(f.o.list)
+	if n > 0 && f.o.list[n-1].file == "" {
+		f.o.list[n-1].file = v
+		return nil
+	}
+	format := formatOfFile(v)
+	if format == "" {
+		return fmt.Errorf("--output %s: give --format before it (the extension does not say which format)", v)
+	}
+	f.o.list = append(f.o.list, output{format: format, file: v})
+	return nil
+}
+
+func isFormat(v string) bool {
+	for _, f := range report.Formats {
+		if f == v {
+			return true
+		}
+	}
+	return false
+}
+
+// formatOfFile guesses a format from a file name given without --format.
+func formatOfFile(name string) string {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".json":
+		return "json"
+	case ".md", ".markdown":
+		return "markdown"
+	case ".sarif":
+		return "sarif"
+	case ".xml":
+		return "junit"
+	case ".txt":
+		return "text"
+	}
+	return ""
+}
+
+// resolve checks the pairs: at most one report goes to stdout, and with
+// none given the text report does.
+func (o *outputs) resolve() ([]output, error) {
+	if len(o.list) == 0 {
+		return []output{{format: "text"}}, nil
+	}
+	stdout := 0
+	seen := map[string]bool{}
+	for _, out := range o.list {
+		if out.file == "" {
+			stdout++
+			continue
+		}
+		abs, _ := filepath.Abs(out.file)
+		if seen[abs] {
+			return nil, fmt.Errorf("--output %s is given twice", out.file)
+		}
+		seen[abs] = true
+	}
+	if stdout > 1 {
+		return nil, fmt.Errorf("only one --format can go to standard output; give the others an --output FILE")
+	}
+	return o.list, nil
+}
+
 func runCheck(args []string, io IO) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	format := fs.String("format", "text", "")
+	var outs outputs
+	fs.Var(formatFlag{&outs}, "format", "")
+	fs.Var(outputFlag{&outs}, "output", "")
 	failOn := fs.String("fail-on", "no-go", "")
+	trustConfig := fs.Bool("trust-config", false, "")
 	dir, err := parse(fs, args)
 	if err != nil {
 		return fail(io, err)
 	}
-	if *format != "text" && *format != "json" {
-		return fail(io, usageError{fmt.Sprintf("unknown --format %q (want text or json)", *format)})
+	targets, err := outs.resolve()
+	if err != nil {
+		return fail(io, usageError{err.Error()})
 	}
 	if _, ok := failLevels[*failOn]; !ok {
 		return fail(io, usageError{fmt.Sprintf("unknown --fail-on %q (want no-go, conditional or never)", *failOn)})
 	}
-	s, err := openSession(dir, collectors.OneShot, io.Err)
+	var opts []sessionOption
+	if *trustConfig {
+		opts = append(opts, withTrustedConfig())
+	}
+	s, err := openSession(dir, collectors.OneShot, io.Err, opts...)
 	if err != nil {
 		return fail(io, err)
 	}
@@ -64,18 +174,113 @@ func runCheck(args []string, io IO) int {
 	}
 	s.engine.Close()
 	s.saveCache(snap)
+	// The verdict of check must be the cockpit's: both read READINESS.md.
+	snap = checklist.Attach(dir, snap)
 
-	if *format == "json" {
-		err = report.WriteJSON(io.Out, snap, false)
-	} else {
-		err = report.WriteText(io.Out, snap)
+	meta := runMeta(dir, snap)
+	for _, t := range targets {
+		if err := writeReport(io, t, snap, meta); err != nil {
+			fmt.Fprintf(io.Err, "preflight: writing the %s report: %v\n", t.format, err)
+			return exitUsage
+		}
 	}
-	if err != nil {
-		fmt.Fprintf(io.Err, "preflight: writing the report: %v\n", err)
-		return exitUsage
+	if summary := os.Getenv("GITHUB_STEP_SUMMARY"); summary != "" {
+		var md bytes.Buffer
+		err := report.WriteMarkdown(&md, snap, meta)
+		if err == nil {
+			err = appendFile(summary, md.Bytes())
+		}
+		if err != nil {
+			fmt.Fprintf(io.Err, "preflight: writing the GitHub step summary: %v\n", err)
+		}
 	}
 	if failsAt(model.Assess(snap).Verdict, *failOn) {
 		return exitFail
 	}
 	return exitOK
+}
+
+func writeReport(sio IO, t output, snap model.Snapshot, meta report.Meta) error {
+	if t.file == "" {
+		return report.Write(sio.Out, t.format, snap, report.Options{Meta: meta, Color: t.format == "text" && colorOK(sio.Out)})
+	}
+	var b bytes.Buffer
+	if err := report.Write(&b, t.format, snap, report.Options{Meta: meta}); err != nil {
+		return err
+	}
+	return writeAtomic(t.file, b.Bytes())
+}
+
+// colorOK reports whether w is a terminal that wants colour.
+func colorOK(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok || os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
+		return false
+	}
+	return term.IsTerminal(f.Fd())
+}
+
+// writeAtomic replaces file with data in one rename, so a reader never
+// sees half a report and a failed run leaves the old one.
+func writeAtomic(file string, data []byte) error {
+	dir := filepath.Dir(file)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(file)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), file)
+}
+
+func appendFile(file string, data []byte) error {
+	f, err := os.OpenFile(file, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// runMeta is what a report says about the run beyond the snapshot: the
+// commit checked, this preflight's version, and tool versions preflight
+// can name without guessing.
+func runMeta(root string, snap model.Snapshot) report.Meta {
+	m := report.Meta{Version: version(), Commit: gitOutput(root, "rev-parse", "HEAD"), ToolVersions: map[string]string{}}
+	for _, c := range snap.Collectors {
+		if (c.Kind == "go" || c.Kind == "go-test") && c.Command != "" && m.ToolVersions["go"] == "" {
+			// The go collectors run the go on PATH, which is this one.
+			if v := commandOutput(root, "go", "env", "GOVERSION"); v != "" {
+				m.ToolVersions["go"], m.ToolVersions["go-test"] = v, v
+			}
+		}
+	}
+	return m
+}
+
+func gitOutput(dir string, args ...string) string {
+	return commandOutput(dir, "git", append([]string{"-C", dir}, args...)...)
+}
+
+func commandOutput(dir, name string, args ...string) string {
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
 }

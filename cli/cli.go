@@ -48,13 +48,24 @@ Usage:
   preflight demo                  open the cockpit on a built-in sample project
   preflight check [DIR] [flags]   run every collector once, print a report
   preflight watch [DIR] [flags]   headless: print a report each time a rerun completes
+  preflight init [DIR]            write a starter READINESS.md for what is detected in DIR
+  preflight import REPORT.md [--into READINESS.md] [--dry-run]
+                                  turn a hand-written readiness report into checklist items
+  preflight trust [DIR]           allow the commands in DIR's preflight.yaml to run
 
 check flags:
-  --format text|json              report format (default text)
+  --format text|json|markdown|sarif|junit
+                                  report format (default text; coloured on a terminal)
+  --output FILE                   write the --format before it to FILE (atomically);
+                                  repeat --format/--output pairs for several reports
+  --trust-config                  run preflight.yaml's commands without stored trust (CI)
   --fail-on no-go|conditional|never
                                   exit 1 when the verdict reaches this level (default no-go)
 watch flags:
   --format jsonl                  one JSON report per line (the only format)
+
+trust flags:
+  --revoke                        forget the trust given to DIR's preflight.yaml
 
 Other:
   -h, --help                      this help
@@ -63,6 +74,7 @@ Other:
 Examples:
   preflight                       # cockpit on the current repository
   preflight check --format json > readiness.json
+  preflight check --format sarif --output preflight.sarif --format junit --output junit.xml
   preflight check --fail-on conditional   # CI gate: fail unless GO
   preflight watch --format jsonl | jq -c '{verdict, score}'
 
@@ -81,10 +93,16 @@ func Run(args []string, io IO) int {
 			return exitOK
 		case "check":
 			return runCheck(args[1:], io)
+		case "trust":
+			return runTrust(args[1:], io)
 		case "watch":
 			return runWatch(args[1:], io)
 		case "demo":
 			return runDemo(args[1:], io)
+		case "init":
+			return runInit(args[1:], io)
+		case "import":
+			return runImport(args[1:], io)
 		}
 	}
 	return runCockpit(args, io)

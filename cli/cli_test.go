@@ -27,7 +27,7 @@ func TestUsageErrorsExitTwoWithAClearMessage(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"check", "--format", "xml", dir}, `unknown --format "xml" (want text or json)`},
+		{[]string{"check", "--format", "xml", dir}, `unknown --format "xml" (want text, json, markdown, sarif, junit)`},
 		{[]string{"check", dir, "--fail-on", "sometimes"}, `unknown --fail-on "sometimes"`},
 		{[]string{"check", "--nope"}, "flag provided but not defined: -nope"},
 		{[]string{"check", dir, dir}, "expected at most one directory"},

@@ -8,6 +8,8 @@ import (
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/demo"
+	"github.com/preflight-dev/preflight/history"
+	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/ui"
 )
 
@@ -59,16 +61,26 @@ func cockpit(root string, io IO) int {
 		return fail(io, err)
 	}
 	s.seedFromCache()
+	rd := newReadiness(root)
+	s.changed = rd.changed
+	go rd.forward(s.engine.Updates())
 	ctx, cancel := context.WithCancel(context.Background())
 	stopWatching := s.watchFiles(ctx)
 	s.engine.RunAll("start")
 
-	m := ui.New(ui.Options{
-		Root:    root,
-		Initial: s.engine.Snapshot(),
-		Updates: s.engine.Updates(),
-		Rerun:   s.engine.Rerun,
-	})
+	opts := ui.Options{
+		Root:      root,
+		Initial:   rd.current(s.engine.Snapshot()),
+		Updates:   rd.out,
+		Rerun:     s.engine.Rerun,
+		Checklist: rd,
+		Trust:     s.trustConfig,
+	}
+	if store, err := history.Default(); err == nil {
+		opts.History, _ = store.Load(root, 48)
+		opts.Record = func(p model.HistoryPoint) { _ = store.Append(root, p) }
+	}
+	m := ui.New(opts)
 	_, runErr := tea.NewProgram(m, tea.WithInput(io.In), tea.WithOutput(io.Out)).Run()
 	cancel()
 	stopWatching()

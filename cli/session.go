@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/preflight-dev/preflight/cache"
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/config"
 	"github.com/preflight-dev/preflight/detect"
 	"github.com/preflight-dev/preflight/engine"
 	"github.com/preflight-dev/preflight/ignore"
@@ -24,10 +26,22 @@ type session struct {
 	engine  *engine.Engine
 	store   *cache.Store
 	warn    io.Writer
+	config  *repoConfig // preflight.yaml
+	// changed hears every batch of changed paths after the engine did;
+	// rescan is true when the watcher lost track and everything may have.
+	changed func(paths []string, rescan bool)
 }
 
-func openSession(root string, mode collectors.Mode, warn io.Writer) (*session, error) {
-	m, err := ignore.Load(root)
+func openSession(root string, mode collectors.Mode, warn io.Writer, opts ...sessionOption) (*session, error) {
+	var o sessionOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	rc, err := loadRepoConfig(root, mode, o, warn)
+	if err != nil {
+		return nil, err
+	}
+	m, err := ignore.LoadWithOptions(root, ignore.Options{Extra: rc.live.Current().Ignore})
 	if err != nil {
 		return nil, fmt.Errorf("reading ignore rules of %s: %w", root, err)
 	}
@@ -39,8 +53,9 @@ func openSession(root string, mode collectors.Mode, warn io.Writer) (*session, e
 	if err != nil {
 		fmt.Fprintf(warn, "preflight: %v\n", err)
 	}
-	s := &session{root: root, matcher: m, warn: warn,
-		engine: engine.New(root, cols, engine.Options{Mode: mode})}
+	s := &session{root: root, matcher: m, warn: warn, config: rc,
+		engine: engine.New(root, rc.apply(cols), engine.Options{Mode: mode})}
+	s.engine.SetPolicy(rc.live.Current().Policy())
 	if store, err := cache.Default(); err == nil {
 		s.store = store
 	} else {
@@ -81,7 +96,7 @@ func (s *session) watchFiles(ctx context.Context) (stop func()) {
 		s.engine.SetWatchState(model.WatchState{Warning: "not watching files: " + err.Error() + " (press R to rerun)"})
 		return func() {}
 	}
-	s.engine.SetWatchState(w.State())
+	s.setWatchState(w)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -98,14 +113,21 @@ func (s *session) watchFiles(ctx context.Context) (stop func()) {
 				if ev.Rescan || anyChangesCollectors(ev.Paths) {
 					s.redetect(w)
 				}
-				if ev.Rescan {
+				reconfigured := s.reloadConfig(ev.Paths)
+				switch {
+				case ev.Rescan:
 					s.engine.RunAll("rescan (watch queue overflowed)")
-				} else {
+				case reconfigured:
+					s.engine.RunAll(config.FileName + " changed")
+				default:
 					s.engine.Changed(ev.Paths)
 				}
-				s.engine.SetWatchState(w.State())
+				if s.changed != nil {
+					s.changed(ev.Paths, ev.Rescan)
+				}
+				s.setWatchState(w)
 			case <-tick.C:
-				s.engine.SetWatchState(w.State())
+				s.setWatchState(w)
 			}
 		}
 	}()
@@ -124,7 +146,36 @@ func (s *session) redetect(w *watch.Watcher) {
 	if err != nil && !errors.As(err, &unreadable) {
 		return // keep the collectors we have
 	}
+	s.engine.SetCollectors(s.config.apply(cols))
+}
+
+// reloadConfig reads preflight.yaml again when it is among the changed
+// paths and reports whether a new valid config is now in force. An
+// invalid edit keeps the last good config (the header shows the error).
+func (s *session) reloadConfig(paths []string) bool {
+	if !slices.ContainsFunc(paths, isConfigFile) {
+		return false
+	}
+	cols, changed := s.config.reload()
+	if !changed {
+		return false
+	}
 	s.engine.SetCollectors(cols)
+	s.engine.SetPolicy(s.config.live.Current().Policy())
+	return true
+}
+
+// setWatchState shows what the watcher does, and any problem with
+// preflight.yaml, in the header.
+func (s *session) setWatchState(w *watch.Watcher) {
+	st := w.State()
+	if note := s.config.notice(); note != "" {
+		if st.Warning != "" {
+			note += " · " + st.Warning
+		}
+		st.Warning = note
+	}
+	s.engine.SetWatchState(st)
 }
 
 func anyChangesCollectors(paths []string) bool {

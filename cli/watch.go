@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/preflight-dev/preflight/checklist"
 	"os"
 	"os/signal"
 	"syscall"
@@ -48,7 +49,7 @@ func runWatch(args []string, io IO) int {
 			if !settledWithNews(snap, printed) {
 				continue
 			}
-			if err := report.WriteJSON(io.Out, snap, true); err != nil {
+			if err := report.WriteJSON(io.Out, checklist.Attach(dir, snap), true); err != nil {
 				fmt.Fprintf(io.Err, "preflight: %v\n", err)
 				return exitUsage
 			}

@@ -16,9 +16,13 @@ import (
 	"github.com/preflight-dev/preflight/collectors/dockerfile"
 	"github.com/preflight-dev/preflight/collectors/eslint"
 	"github.com/preflight-dev/preflight/collectors/golang"
+	"github.com/preflight-dev/preflight/collectors/govulncheck"
 	"github.com/preflight-dev/preflight/collectors/jstest"
 	"github.com/preflight-dev/preflight/collectors/junit"
 	"github.com/preflight-dev/preflight/collectors/kubernetes"
+	"github.com/preflight-dev/preflight/collectors/npmaudit"
+	"github.com/preflight-dev/preflight/collectors/sarif"
+	"github.com/preflight-dev/preflight/collectors/secrets"
 	"github.com/preflight-dev/preflight/collectors/typescript"
 	"github.com/preflight-dev/preflight/collectors/workflows"
 	"github.com/preflight-dev/preflight/ignore"
@@ -35,6 +39,10 @@ var families = []family{
 	junit.Detect,
 	coverage.Detect,
 	eslint.Detect,
+	secrets.Detect,
+	npmaudit.Detect,
+	govulncheck.Detect,
+	sarif.Detect,
 	dockerfile.Detect,
 	compose.Detect,
 	kubernetes.Detect,
@@ -47,6 +55,7 @@ var families = []family{
 var markers = map[string]bool{
 	"tsconfig.json": true, "go.mod": true, ".gitignore": true,
 	"package.json": true, ".gitlab-ci.yml": true,
+	"package-lock.json": true, "yarn.lock": true, "pnpm-lock.yaml": true,
 }
 
 // ChangesCollectors reports whether a change to the repo-relative path may

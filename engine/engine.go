@@ -39,6 +39,7 @@ type Engine struct {
 	watch       model.WatchState
 	lastTrigger string          // the last changed path, for the header
 	seeded      map[string]bool // results from the cache not yet replaced
+	policy      *model.Policy
 	idle        *sync.Cond
 	closed      bool
 
@@ -335,9 +336,10 @@ func (e *Engine) execute(ctx context.Context, c collectors.Collector, r *run) {
 	started := e.opts.Now()
 	// Collectors enforce the timeout themselves (and keep partial output);
 	// this deadline only catches one that ignores it.
-	runCtx, stop := context.WithTimeout(ctx, e.opts.Timeout+timeoutGrace)
+	timeout := e.timeoutOf(c)
+	runCtx, stop := context.WithTimeout(ctx, timeout+timeoutGrace)
 	res := safeRun(runCtx, c, collectors.Request{
-		Root: e.root, Mode: e.opts.Mode, Changed: r.req.changed, Timeout: e.opts.Timeout,
+		Root: e.root, Mode: e.opts.Mode, Changed: r.req.changed, Timeout: timeout,
 	})
 	timedOut := runCtx.Err() == context.DeadlineExceeded
 	stop()
@@ -348,7 +350,7 @@ func (e *Engine) execute(ctx context.Context, c collectors.Collector, r *run) {
 	}
 	if timedOut && res.Status == model.StatusOK {
 		res = model.Unknown(c.ID(), c.Kind(), c.Domain(),
-			fmt.Sprintf("timed out after %s", e.opts.Timeout), "raise the collector's timeout or make the tool faster")
+			fmt.Sprintf("timed out after %s", timeout), "raise the collector's timeout or make the tool faster")
 	}
 	res.Collector, res.Kind = c.ID(), c.Kind()
 	if res.Domain == "" {
@@ -376,6 +378,24 @@ func (e *Engine) execute(ctx context.Context, c collectors.Collector, r *run) {
 		model.AssignIDs(res.Findings)
 	}
 	e.finish(c.ID(), r, &res)
+}
+
+// timeoutOf is the collector's own timeout when it has one (set in
+// preflight.yaml), else the engine's.
+func (e *Engine) timeoutOf(c collectors.Collector) time.Duration {
+	if t, ok := c.(interface{ Timeout() time.Duration }); ok && t.Timeout() > 0 {
+		return t.Timeout()
+	}
+	return e.opts.Timeout
+}
+
+// SetPolicy sets the scoring policy every snapshot carries from now on
+// (domain names and weights, gating domains from preflight.yaml).
+func (e *Engine) SetPolicy(p *model.Policy) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.policy = p
+	e.publishLocked()
 }
 
 // safeRun turns a collector panic into an error result: one broken parser
@@ -463,6 +483,7 @@ func (e *Engine) snapshotLocked() model.Snapshot {
 		LastTrigger: e.lastTrigger,
 	}
 	s.FromCache = len(e.seeded) > 0
+	s.Policy = e.policy
 	return s.Clone()
 }
 

@@ -47,6 +47,9 @@ type DomainSummary struct {
 	Deductions []Deduction    `json:"deductions"`
 	Collectors int            `json:"collectors"`
 	Evidence   int            `json:"evidence"` // collectors with fresh ok results
+	// Acknowledged is how many of the counted findings someone accepted:
+	// they stay in Counts and in the score, but not in the verdict.
+	Acknowledged int `json:"acknowledged"`
 }
 
 // Assessment is the scored reading of a snapshot.
@@ -56,6 +59,24 @@ type Assessment struct {
 	Coverage float64         `json:"coverage"`
 	Reasons  []string        `json:"reasons"`
 	Domains  []DomainSummary `json:"domains"`
+	// Acknowledged counts findings left out of the verdict by an
+	// acknowledgment that still holds.
+	Acknowledged int `json:"acknowledged"`
+	// Checklist summarises READINESS.md; nil when the snapshot has none.
+	Checklist *ChecklistSummary `json:"checklist,omitempty"`
+}
+
+// ChecklistSummary counts checklist items by state.
+type ChecklistSummary struct {
+	Items    int               `json:"items"`
+	States   map[ItemState]int `json:"states"`
+	Problems int               `json:"problems"`
+}
+
+// Unmet is how many items stand in the way of GO without contradicting
+// anything: unticked, failing or undecidable.
+func (c ChecklistSummary) Unmet() int {
+	return c.States[ItemUnchecked] + c.States[ItemFailing] + c.States[ItemUnknown]
 }
 
 // CollectorScore is 100 minus the penalties of the collector's findings,
@@ -92,7 +113,10 @@ func (c CollectorState) HasEvidence() bool { return c.Status == StatusOK }
 // Assess scores a snapshot. Blockers decide before averages: any open
 // blocker is NO-GO whatever the score. Unknown or failed collectors lower
 // coverage and make the verdict at best CONDITIONAL; they never add to the
-// score.
+// score. Acknowledged findings still count and still cost points, but no
+// longer decide the verdict; once their acknowledgment expires they do
+// again. Checklist items that are not met, contradicted ones above all,
+// make the verdict at best CONDITIONAL.
 func Assess(s Snapshot) Assessment {
 	byDomain := map[string]*DomainSummary{}
 	var order []string
@@ -100,7 +124,7 @@ func Assess(s Snapshot) Assessment {
 		if d, ok := byDomain[id]; ok {
 			return d
 		}
-		info := LookupDomain(id)
+		info := s.Policy.Domain(id)
 		d := &DomainSummary{ID: id, Name: info.Name, Counts: map[string]int{}}
 		for _, sev := range Severities {
 			d.Counts[sev.String()] = 0
@@ -111,7 +135,7 @@ func Assess(s Snapshot) Assessment {
 	}
 	sums := map[string]float64{}
 	scored := map[string]int{}
-	var applicable, fresh, blockers, highs int
+	var applicable, fresh, blockers, highs, acked, expired int
 	var notRun []string
 	for _, c := range s.Collectors {
 		if c.Status == StatusSkipped {
@@ -121,7 +145,18 @@ func Assess(s Snapshot) Assessment {
 		d := domain(c.Domain)
 		d.Collectors++
 		for _, f := range c.Findings {
-			domain(f.Domain).Counts[f.Severity.String()]++
+			fd := domain(f.Domain)
+			fd.Counts[f.Severity.String()]++
+			if _, active, found := s.Checklist.AckFor(f.ID, s.GeneratedAt); active {
+				fd.Acknowledged++
+				acked++
+				continue
+			} else if found && f.Severity >= High {
+				expired++
+			}
+			if !s.Policy.Gates(f.Domain) {
+				continue
+			}
 			switch f.Severity {
 			case Blocker:
 				blockers++
@@ -134,7 +169,9 @@ func Assess(s Snapshot) Assessment {
 			if c.Running && c.FinishedAt.IsZero() {
 				why = "running"
 			}
-			notRun = append(notRun, c.Collector+" ("+why+")")
+			if s.Policy.Gates(c.Domain) {
+				notRun = append(notRun, c.Collector+" ("+why+")")
+			}
 			continue
 		}
 		if !c.Stale {
@@ -147,7 +184,7 @@ func Assess(s Snapshot) Assessment {
 		d.Deductions = append(d.Deductions, ds...)
 	}
 
-	a := Assessment{}
+	a := Assessment{Acknowledged: acked}
 	var weighted, weights float64
 	sort.SliceStable(order, func(i, j int) bool { return domainRank(order[i]) < domainRank(order[j]) })
 	for _, id := range order {
@@ -155,7 +192,7 @@ func Assess(s Snapshot) Assessment {
 		if n := scored[id]; n > 0 {
 			v := round1(sums[id] / float64(n))
 			d.Score = &v
-			w := LookupDomain(id).Weight
+			w := s.Policy.Domain(id).Weight
 			weighted += v * w
 			weights += w
 		}
@@ -169,10 +206,22 @@ func Assess(s Snapshot) Assessment {
 		a.Coverage = round3(float64(fresh) / float64(applicable))
 	}
 
+	var contradicted []ChecklistItem
+	if cl := s.Checklist; cl != nil {
+		sum := &ChecklistSummary{Items: len(cl.Items), States: map[ItemState]int{}, Problems: len(cl.Problems)}
+		for _, it := range cl.Items {
+			sum.States[it.State]++
+			if it.State == ItemContradicted {
+				contradicted = append(contradicted, it)
+			}
+		}
+		a.Checklist = sum
+	}
+	checklistOpen := a.Checklist != nil && (a.Checklist.Unmet() > 0 || len(contradicted) > 0 || a.Checklist.Problems > 0)
 	switch {
 	case blockers > 0:
 		a.Verdict = NoGo
-	case highs > 0 || len(notRun) > 0 || fresh == 0 && a.Score == nil:
+	case highs > 0 || len(notRun) > 0 || fresh == 0 && a.Score == nil || checklistOpen:
 		a.Verdict = Conditional
 	default:
 		a.Verdict = GO
@@ -183,13 +232,62 @@ func Assess(s Snapshot) Assessment {
 	if highs > 0 {
 		a.Reasons = append(a.Reasons, plural(highs, "open high finding"))
 	}
+	// A contradicted checklist item is named right after the blockers: a
+	// person ticked what the evidence refutes.
+	cl := checklistReasons(s.Checklist, a.Checklist, contradicted)
+	if len(contradicted) > 0 {
+		a.Reasons = append(a.Reasons, cl[0])
+		cl = cl[1:]
+	}
 	if len(notRun) > 0 {
 		a.Reasons = append(a.Reasons, "no evidence from "+strings.Join(notRun, ", "))
+	}
+	if expired > 0 {
+		a.Reasons = append(a.Reasons, plural(expired, "acknowledgment")+" expired")
 	}
 	if applicable == 0 {
 		a.Reasons = append(a.Reasons, "nothing to check was detected")
 	}
+	a.Reasons = append(a.Reasons, cl...)
 	return a
+}
+
+// checklistReasons says why the checklist holds the verdict back. The
+// contradicted items come first and by name: a person ticked what the
+// evidence refutes.
+func checklistReasons(cl *Checklist, sum *ChecklistSummary, contradicted []ChecklistItem) []string {
+	if cl == nil || sum == nil {
+		return nil
+	}
+	var out []string
+	if len(contradicted) > 0 {
+		var names []string
+		for i, it := range contradicted {
+			if i == 2 {
+				names = append(names, fmt.Sprintf("and %d more", len(contradicted)-i))
+				break
+			}
+			names = append(names, fmt.Sprintf("%q (%s)", it.Text, it.Location()))
+		}
+		out = append(out, plural(len(contradicted), "contradicted checklist item")+": "+strings.Join(names, ", "))
+	}
+	if n := sum.Unmet(); n > 0 {
+		var parts []string
+		for _, st := range []ItemState{ItemFailing, ItemUnknown, ItemUnchecked} {
+			if c := sum.States[st]; c > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", c, st))
+			}
+		}
+		out = append(out, plural(n, "unmet checklist item")+" ("+strings.Join(parts, ", ")+")")
+	}
+	for i, p := range cl.Problems {
+		if i == 2 {
+			out = append(out, fmt.Sprintf("%d more checklist problems", len(cl.Problems)-i))
+			break
+		}
+		out = append(out, "checklist unreadable: "+p.String())
+	}
+	return out
 }
 
 func domainRank(id string) int {

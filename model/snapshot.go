@@ -27,6 +27,18 @@ type Snapshot struct {
 	Watch       WatchState `json:"-"`
 	LastTrigger string     `json:"-"`
 	FromCache   bool       `json:"-"`
+	// Policy is the repository's scoring configuration; nil: built-in.
+	Policy *Policy `json:"-"`
+	// Checklist is READINESS.md read against this snapshot's evidence; nil
+	// when it was not read (the engine alone never reads it).
+	Checklist *Checklist `json:"checklist,omitempty"`
+}
+
+// Acknowledged reports whether f is acknowledged and the acknowledgment
+// still holds at the snapshot's time.
+func (s Snapshot) Acknowledged(f Finding) bool {
+	_, active, _ := s.Checklist.AckFor(f.ID, s.GeneratedAt)
+	return active
 }
 
 // WatchState is what the file watcher is doing.
@@ -84,5 +96,6 @@ func (s Snapshot) Clone() Snapshot {
 		}
 		c.Collectors[i] = st
 	}
+	c.Checklist = s.Checklist.Clone()
 	return c
 }

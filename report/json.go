@@ -16,16 +16,31 @@ const Schema = "preflight.report/v1"
 // Report is the JSON document of `preflight check --format json` and of
 // each line of `preflight watch --format jsonl`.
 type Report struct {
-	Schema      string          `json:"schema"`
-	Root        string          `json:"root"`
-	GeneratedAt time.Time       `json:"generated_at"`
-	Verdict     model.Verdict   `json:"verdict"`
-	Score       *float64        `json:"score"`
-	Coverage    float64         `json:"coverage"`
-	Reasons     []string        `json:"reasons"`
-	Domains     []Domain        `json:"domains"`
-	Collectors  []Collector     `json:"collectors"`
-	Findings    []model.Finding `json:"findings"`
+	Schema      string        `json:"schema"`
+	Root        string        `json:"root"`
+	GeneratedAt time.Time     `json:"generated_at"`
+	Verdict     model.Verdict `json:"verdict"`
+	Score       *float64      `json:"score"`
+	Coverage    float64       `json:"coverage"`
+	Reasons     []string      `json:"reasons"`
+	Domains     []Domain      `json:"domains"`
+	Collectors  []Collector   `json:"collectors"`
+	Findings    []Finding     `json:"findings"`
+
+	// Added within v1.
+	Commit           string                   `json:"commit,omitempty"`            // git HEAD of the checked tree
+	PreflightVersion string                   `json:"preflight_version,omitempty"` // the preflight that ran
+	Acknowledged     int                      `json:"acknowledged"`                // findings left out of the verdict by an acknowledgment
+	Checklist        []model.ChecklistItem    `json:"checklist"`                   // READINESS.md items with their states; [] when none
+	ChecklistFile    string                   `json:"checklist_file,omitempty"`
+	ChecklistIssues  []model.ChecklistProblem `json:"checklist_problems,omitempty"`
+}
+
+// Finding is a finding with, when someone accepted it for now, the
+// acknowledgment that holds.
+type Finding struct {
+	model.Finding
+	Acknowledged *model.Acknowledgment `json:"acknowledged,omitempty"`
 }
 
 // Domain is one domain's score, counts and the deductions that explain it.
@@ -37,6 +52,8 @@ type Domain struct {
 	Deductions []model.Deduction `json:"deductions"`
 	Collectors int               `json:"collectors"`
 	Evidence   int               `json:"evidence"`
+	// Added within v1.
+	Acknowledged int `json:"acknowledged"`
 }
 
 // Collector is the evidence of one collector run.
@@ -54,23 +71,41 @@ type Collector struct {
 	Hint       string             `json:"hint,omitempty"`
 	Trigger    string             `json:"trigger,omitempty"`
 	FinishedAt *time.Time         `json:"finished_at"`
+	// Added within v1.
+	ToolVersion string `json:"tool_version,omitempty"`
 }
 
 // Build assembles the report of a snapshot.
-func Build(s model.Snapshot) Report {
+func Build(s model.Snapshot) Report { return BuildWith(s, Meta{}) }
+
+// BuildWith assembles the report of a snapshot with what the caller knows
+// about the run (commit, versions).
+func BuildWith(s model.Snapshot, m Meta) Report {
 	a := model.Assess(s)
 	r := Report{
 		Schema: Schema, Root: s.Root, GeneratedAt: s.GeneratedAt.UTC(),
 		Verdict: a.Verdict, Score: a.Score, Coverage: a.Coverage,
-		Reasons: nonNil(a.Reasons), Findings: s.Findings(),
+		Reasons: nonNil(a.Reasons), Findings: []Finding{},
+		Commit: m.Commit, PreflightVersion: m.Version, Acknowledged: a.Acknowledged,
+		Checklist: []model.ChecklistItem{},
 	}
-	if r.Findings == nil {
-		r.Findings = []model.Finding{}
+	for _, f := range s.Findings() {
+		rf := Finding{Finding: f}
+		if ack, active, _ := s.Checklist.AckFor(f.ID, s.GeneratedAt); active {
+			rf.Acknowledged = &ack
+		}
+		r.Findings = append(r.Findings, rf)
+	}
+	if cl := s.Checklist; cl != nil {
+		r.ChecklistFile = cl.File
+		r.Checklist = append(r.Checklist, cl.Items...)
+		r.ChecklistIssues = cl.Problems
 	}
 	for _, d := range a.Domains {
 		r.Domains = append(r.Domains, Domain{
 			ID: d.ID, Name: d.Name, Score: d.Score, Counts: d.Counts,
 			Deductions: nonNilDeductions(d.Deductions), Collectors: d.Collectors, Evidence: d.Evidence,
+			Acknowledged: d.Acknowledged,
 		})
 	}
 	if r.Domains == nil {
@@ -82,6 +117,7 @@ func Build(s model.Snapshot) Report {
 			ID: c.Collector, Kind: c.Kind, Domain: c.Domain, Status: c.Status, Stale: c.Stale,
 			DurationMS: c.Duration.Milliseconds(), Command: c.Command, ExitCode: c.ExitCode,
 			Facts: c.Facts, Error: c.Error, Hint: c.Hint, Trigger: c.Trigger,
+			ToolVersion: m.ToolVersions[c.Kind],
 		}
 		if rc.Facts == nil {
 			rc.Facts = map[string]float64{}
@@ -103,6 +139,14 @@ func WriteJSON(w io.Writer, s model.Snapshot, oneLine bool) error {
 	}
 	enc.SetEscapeHTML(false)
 	return enc.Encode(Build(s))
+}
+
+// writeJSON is WriteJSON with the run's metadata.
+func writeJSON(w io.Writer, s model.Snapshot, m Meta) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(BuildWith(s, m))
 }
 
 func nonNil(s []string) []string {

@@ -15,36 +15,107 @@ import (
 const MaxFindingsPerCollector = 20
 
 // WriteText writes the human report: verdict and why, then each domain with
-// its collectors, their evidence and their findings.
-func WriteText(w io.Writer, s model.Snapshot) error {
+// its collectors, their evidence and their findings. It is plain text; see
+// Write with Options.Color for a terminal.
+func WriteText(w io.Writer, s model.Snapshot) error { return writeText(w, s, Options{}) }
+
+// painter adds ANSI colours when enabled, and nothing otherwise, so the
+// coloured and plain reports have the same text.
+type painter bool
+
+const (
+	bold    = "1"
+	dim     = "2"
+	red     = "31"
+	green   = "32"
+	yellow  = "33"
+	magenta = "35"
+	cyan    = "36"
+)
+
+func (p painter) paint(style, s string) string {
+	if !p || s == "" {
+		return s
+	}
+	return "\x1b[" + style + "m" + s + "\x1b[0m"
+}
+
+func (p painter) verdict(v model.Verdict) string {
+	switch v {
+	case model.NoGo:
+		return p.paint(bold+";"+red, string(v))
+	case model.Conditional:
+		return p.paint(bold+";"+yellow, string(v))
+	}
+	return p.paint(bold+";"+green, string(v))
+}
+
+func (p painter) severity(s model.Severity, text string) string {
+	switch s {
+	case model.Blocker:
+		return p.paint(red, text)
+	case model.High:
+		return p.paint(magenta, text)
+	case model.Medium:
+		return p.paint(yellow, text)
+	}
+	return p.paint(dim, text)
+}
+
+func writeText(w io.Writer, s model.Snapshot, o Options) error {
+	p := painter(o.Color)
 	a := model.Assess(s)
 	var b strings.Builder
 	fmt.Fprintf(&b, "preflight  %s\n", s.Root)
-	fmt.Fprintf(&b, "%s  %s  %s\n", a.Verdict, scoreText(a.Score), coverageText(a))
+	fmt.Fprintf(&b, "%s  %s  %s\n", p.verdict(a.Verdict), scoreText(a.Score), coverageText(a))
+	if line := metaLine(o.Meta); line != "" {
+		fmt.Fprintf(&b, "  %s\n", p.paint(dim, line))
+	}
 	for _, r := range a.Reasons {
 		fmt.Fprintf(&b, "  · %s\n", r)
 	}
 	for _, d := range a.Domains {
-		fmt.Fprintf(&b, "\n%s  %s  %s\n", d.Name, scoreText(d.Score), countsText(d.Counts))
+		fmt.Fprintf(&b, "\n%s  %s  %s\n", p.paint(bold, d.Name), scoreText(d.Score), countsText(d.Counts))
 		for _, c := range s.Collectors {
 			if c.Domain != d.ID || c.Status == model.StatusSkipped {
 				continue
 			}
-			writeCollector(&b, c)
+			writeCollector(&b, s, c, p)
 		}
 		for _, x := range d.Deductions {
 			fmt.Fprintf(&b, "  − %s\n", x)
 		}
 	}
+	writeSkipped(&b, s, p)
+	writeChecklistText(&b, s.Checklist, p)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-func writeCollector(b *strings.Builder, c model.CollectorState) {
-	line := fmt.Sprintf("  %s %-28s %-7s %s", statusMark(c), c.Collector, c.Status, factsText(c.Facts))
+// metaLine says which commit and which preflight the report is about.
+func metaLine(m Meta) string {
+	var parts []string
+	if m.Commit != "" {
+		parts = append(parts, "commit "+shortCommit(m.Commit))
+	}
+	if m.Version != "" {
+		parts = append(parts, "preflight "+m.Version)
+	}
+	return strings.Join(parts, " · ")
+}
+
+func shortCommit(c string) string {
+	if len(c) > 12 {
+		return c[:12]
+	}
+	return c
+}
+
+func writeCollector(b *strings.Builder, s model.Snapshot, c model.CollectorState, p painter) {
+	line := fmt.Sprintf("  %s %-28s %-7s %s", statusMark(c, p), c.Collector, c.Status, factsText(c.Facts))
 	b.WriteString(strings.TrimRight(line, " ") + "\n")
 	if c.Command != "" {
-		fmt.Fprintf(b, "      $ %s  (exit %d, %s)\n", c.Command, c.ExitCode, c.Duration.Round(time.Millisecond))
+		fmt.Fprintf(b, "      %s  (exit %d, %s)\n", p.paint(cyan, "$ "+c.Command), c.ExitCode, c.Duration.Round(time.Millisecond))
 	}
 	if c.Error != "" {
 		fmt.Fprintf(b, "      %s\n", c.Error)
@@ -64,18 +135,78 @@ func writeCollector(b *strings.Builder, c model.CollectorState) {
 			loc = "-"
 		}
 		msg := strings.ReplaceAll(strings.TrimSpace(f.Message), "\n", "\n        ")
-		fmt.Fprintf(b, "      %-7s %s %s  %s\n", f.Severity, f.Rule, loc, msg)
+		fmt.Fprintf(b, "      %s %s %s  %s\n", p.severity(f.Severity, fmt.Sprintf("%-7s", f.Severity)), f.Rule, loc, msg)
+		if ack, active, _ := s.Checklist.AckFor(f.ID, s.GeneratedAt); active {
+			fmt.Fprintf(b, "        %s\n", p.paint(dim, ackText(ack)))
+		}
 	}
 }
 
-func statusMark(c model.CollectorState) string {
+func ackText(a model.Acknowledgment) string {
+	s := "acknowledged by " + a.By + ": " + a.Reason
+	if !a.Until.IsZero() {
+		s += " (until " + a.Until.Format("2006-01-02") + ")"
+	}
+	return s
+}
+
+// writeSkipped lists disabled collectors once, so a report never hides
+// that something was switched off.
+func writeSkipped(b *strings.Builder, s model.Snapshot, p painter) {
+	var lines []string
+	for _, c := range s.Collectors {
+		if c.Status == model.StatusSkipped {
+			lines = append(lines, fmt.Sprintf("  - %s  %s", c.Collector, c.Error))
+		}
+	}
+	if len(lines) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n%s\n%s\n", p.paint(bold, "Skipped"), strings.Join(lines, "\n"))
+}
+
+func writeChecklistText(b *strings.Builder, cl *model.Checklist, p painter) {
+	if cl == nil || len(cl.Items)+len(cl.Problems) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n%s  %s\n", p.paint(bold, "Checklist"), cl.File)
+	for _, it := range cl.Items {
+		box := "[ ]"
+		if it.Checked {
+			box = "[x]"
+		}
+		state := string(it.State)
+		switch it.State {
+		case model.ItemContradicted, model.ItemFailing:
+			state = p.paint(red, state)
+		case model.ItemUnknown, model.ItemUnchecked:
+			state = p.paint(yellow, state)
+		default:
+			state = p.paint(green, state)
+		}
+		fmt.Fprintf(b, "  %s%s %s  %s  (%s)\n", strings.Repeat("  ", it.Depth), box, it.Text, state, it.Location())
+		if it.State == model.ItemContradicted || it.State == model.ItemFailing {
+			for _, e := range it.Evidence {
+				fmt.Fprintf(b, "  %s      %s\n", strings.Repeat("  ", it.Depth), e)
+			}
+		}
+		if it.Why != "" {
+			fmt.Fprintf(b, "  %s      %s\n", strings.Repeat("  ", it.Depth), it.Why)
+		}
+	}
+	for _, pr := range cl.Problems {
+		fmt.Fprintf(b, "  ! %s\n", pr)
+	}
+}
+
+func statusMark(c model.CollectorState, p painter) string {
 	switch {
 	case c.Status != model.StatusOK:
-		return "?"
+		return p.paint(yellow, "?")
 	case len(c.Findings) > 0:
-		return "✗"
+		return p.paint(red, "✗")
 	default:
-		return "✓"
+		return p.paint(green, "✓")
 	}
 }
 

@@ -35,8 +35,20 @@ func (m Model) detailLines(w, h int) []string {
 		return m.domainDetail(n, w)
 	case collectorNode:
 		return m.collectorDetail(n.collector, w)
-	default:
+	case findingNode:
 		return m.findingDetail(n, w, h)
+	case groupNode:
+		return m.groupDetail(n, w)
+	case checklistNode:
+		return m.checklistDetail(n, w)
+	case sectionNode:
+		return m.sectionDetail(n, w)
+	case itemNode:
+		return m.itemDetail(n, w)
+	case ackNode:
+		return m.ackDetail(n, w)
+	default:
+		return wrap(m.styles.bad.Render(sanitize(n.problem.String())), w)
 	}
 }
 
@@ -67,6 +79,10 @@ func (m Model) findingDetail(n *node, w, h int) []string {
 	}
 	lines := []string{head}
 	lines = append(lines, wrap(sanitize(capText(f.Message, maxText)), w)...)
+	lines = append(lines, m.ackLines(n, w)...)
+	if n.isNew {
+		lines = append(lines, s.run.Render("new: not in the previous run of "+sanitize(f.Collector)))
+	}
 	// On a short pane fewer lines of context keep the marked line in
 	// view; room is left for the caret under it and the scroll mark.
 	radius := max(1, min(sourceRadius, (h-len(lines)-3)/2))
@@ -234,8 +250,14 @@ func (m Model) domainDetail(n *node, w int) []string {
 	// score, every deduction that took points off, and what could not be
 	// scored.
 	var scored, unscored []string
-	for _, id := range n.children {
-		c := m.tree.nodes[id].collector
+	// Every collector of the domain, whatever the filter or grouping
+	// shows: the score is computed from all of them.
+	cs := append([]model.CollectorState(nil), m.snap.Collectors...)
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].Collector < cs[j].Collector })
+	for _, c := range cs {
+		if c.Domain != d.ID {
+			continue
+		}
 		switch {
 		case c.Status == model.StatusSkipped:
 			unscored = append(unscored, sanitize(c.Collector)+" (skipped)")

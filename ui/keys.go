@@ -3,13 +3,15 @@ package ui
 import "charm.land/bubbles/v2/key"
 
 // keyMap is every key the cockpit answers to. The help overlay and the key
-// bar are generated from it, so what is shown is what works. space is left
-// unbound on purpose: it will tick checklist items.
+// bar are generated from it, so what is shown is what works.
 type keyMap struct {
 	Up, Down, Top, Bottom     key.Binding
 	Fold, Unfold              key.Binding
 	Details, PageDown, PageUp key.Binding
 	Edit, Rerun, RerunAll     key.Binding
+	Tick, Ack, Copy, Init     key.Binding
+	Trust                     key.Binding
+	Filter, Blockers, Group   key.Binding
 	Help, Close, Quit         key.Binding
 }
 
@@ -30,29 +32,44 @@ func defaultKeys() keyMap {
 		Edit:     b("e", "open the finding in $EDITOR at its line", "e"),
 		Rerun:    b("r", "rerun the selected collector or domain", "r"),
 		RerunAll: b("R", "rerun every collector", "R"),
+		Tick:     b("space", "tick or untick a checklist item (saved to the file)", "space"),
+		Ack:      b("a", "acknowledge a finding (reason required)", "a"),
+		Copy:     b("y", "copy file:line: message (OSC 52)", "y"),
+		Init:     b("I", "write a starter READINESS.md (when there is none)", "I"),
+		Trust:    b("T", "trust the commands in preflight.yaml and run them", "T"),
+		Filter:   b("/", "filter: words, rule:, file:, sev:, collector:", "/"),
+		Blockers: b("b", "blockers only, or everything", "b"),
+		Group:    b("o", "group findings by collector, rule or file", "o"),
 		Help:     b("?", "help", "?"),
-		Close:    b("esc", "close help", "esc"),
+		Close:    b("esc", "close help, clear the filter", "esc"),
 		Quit:     b("q/ctrl+c", "quit", "q", "ctrl+c"),
 	}
 }
 
-// shortHelp is the key bar: the keys someone new needs first. Movement
-// keys are folded into one entry to leave room on 80 columns.
-func (k keyMap) shortHelp() []key.Binding {
+// shortHelp is the key bar: the keys someone new needs first, with the
+// ones that act on the selection (what it is decides which).
+func (k keyMap) shortHelp(selected kind, hasNode bool) []key.Binding {
 	move := key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓", "move"))
-	fold := key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←→", "fold"))
 	short := func(b key.Binding, keyName, desc string) key.Binding {
 		return key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp(keyName, desc))
 	}
-	return []key.Binding{
-		move, fold,
-		short(k.Details, "enter", "details"),
-		short(k.Edit, "e", "edit"),
+	fold := key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←→", "fold"))
+	out := []key.Binding{move}
+	switch {
+	case hasNode && selected == findingNode:
+		out = append(out, short(k.Edit, "e", "edit"), short(k.Ack, "a", "ack"), short(k.Copy, "y", "copy"))
+	case hasNode && selected == itemNode:
+		out = append(out, short(k.Tick, "space", "tick"), short(k.Copy, "y", "copy"))
+	default:
+		out = append(out, fold, short(k.Details, "enter", "details"))
+	}
+	return append(out,
+		short(k.Filter, "/", "filter"),
+		short(k.Group, "o", "group"),
 		short(k.Rerun, "r", "rerun"),
-		short(k.RerunAll, "R", "rerun all"),
 		short(k.Help, "?", "help"),
 		short(k.Quit, "q", "quit"),
-	}
+	)
 }
 
 // fullHelp lists every binding in the order the help overlay shows them,
@@ -68,6 +85,14 @@ func (k keyMap) fullHelp() [][]key.Binding {
 		{k.Edit},
 		{k.Rerun},
 		{k.RerunAll},
+		{k.Tick},
+		{k.Ack},
+		{k.Copy},
+		{k.Filter},
+		{k.Blockers},
+		{k.Group},
+		{k.Init},
+		{k.Trust},
 		{k.Help, k.Close},
 		{k.Quit},
 	}

@@ -12,6 +12,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/editor"
+	"github.com/preflight-dev/preflight/collectors/secrets"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -69,8 +70,14 @@ func loadSource(seq int, root string, f model.Finding) tea.Cmd {
 	}
 }
 
+// maskContext is how many lines above the shown ones the secret masking
+// reads, so that a private key block starting above them is recognised.
+const maskContext = 400
+
 // readAround returns the lines within radius of line (1-based). A finding
-// without a line gets the top of the file.
+// without a line gets the top of the file. The lines are shown through the
+// secrets masker: a finding about a committed password sits on the very
+// line that holds it, and any other finding may sit next to one.
 func readAround(path string, line, radius int) ([]sourceLine, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -81,8 +88,9 @@ func readAround(path string, line, radius int) ([]sourceLine, error) {
 		line = radius + 1
 	}
 	first, last := max(1, line-radius), line+radius
+	from := max(1, first-maskContext)
 	r := bufio.NewReader(f)
-	var out []sourceLine
+	var window []string
 	for n := 1; n <= last; n++ {
 		text, err := readLine(r)
 		if errors.Is(err, io.EOF) {
@@ -94,8 +102,14 @@ func readAround(path string, line, radius int) ([]sourceLine, error) {
 		if bytes.IndexByte(text, 0) >= 0 {
 			return nil, errors.New("binary file")
 		}
-		if n >= first {
-			out = append(out, sourceLine{n: n, text: string(text)})
+		if n >= from {
+			window = append(window, string(text))
+		}
+	}
+	var out []sourceLine
+	for i, text := range secrets.MaskLines(filepath.ToSlash(path), window) {
+		if n := from + i; n >= first {
+			out = append(out, sourceLine{n: n, text: text})
 		}
 	}
 	if len(out) == 0 || out[len(out)-1].n < line {

@@ -19,6 +19,7 @@ type styles struct {
 	warning                 lipgloss.Style
 	rule                    lipgloss.Style
 	ok, bad, unknown, run   lipgloss.Style
+	contradicted            lipgloss.Style // a ticked claim the evidence refutes
 	mark                    lipgloss.Style // the marked source line
 	key, keyDesc            lipgloss.Style
 	severity                map[model.Severity]lipgloss.Style
@@ -58,6 +59,7 @@ func newStyles(color bool) styles {
 	}
 	badge := plain.Bold(true).Padding(0, 1)
 	if color {
+		s.contradicted = plain.Bold(true).Foreground(lipgloss.Color("15")).Background(lipgloss.Color("1"))
 		s.warning = plain.Bold(true).Foreground(lipgloss.Color("0")).Background(lipgloss.Color("3"))
 		s.verdict = map[model.Verdict]lipgloss.Style{
 			model.NoGo:        badge.Foreground(lipgloss.Color("15")).Background(lipgloss.Color("1")),
@@ -65,6 +67,7 @@ func newStyles(color bool) styles {
 			model.GO:          badge.Foreground(lipgloss.Color("0")).Background(lipgloss.Color("2")),
 		}
 	} else {
+		s.contradicted = plain.Bold(true).Reverse(true)
 		s.warning = plain.Bold(true).Reverse(true)
 		s.verdict = map[model.Verdict]lipgloss.Style{
 			model.NoGo:        badge.Reverse(true),

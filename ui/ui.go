@@ -26,6 +26,29 @@ type Options struct {
 	Updates <-chan model.Snapshot // newer snapshots; closed when the engine stops
 	Rerun   func(ids []string)    // non-blocking; nil/empty ids = rerun all
 	Now     func() time.Time      // nil = time.Now; tests pass a fixed clock
+
+	// Checklist edits READINESS.md; nil leaves the checklist read-only.
+	Checklist Actions
+	// History is what earlier sessions recorded, oldest first.
+	History []model.HistoryPoint
+	// Record keeps the summary of each completed snapshot; it is called
+	// off the UI goroutine. nil: nothing is kept.
+	Record func(model.HistoryPoint)
+	// Trust trusts the repository's preflight.yaml commands and reruns
+	// the collectors they blocked; nil: the T key explains how to trust
+	// from a terminal instead.
+	Trust func() error
+}
+
+// Actions are the edits of READINESS.md the cockpit asks for. Each call
+// returns once the file is written; the new state then arrives as a
+// snapshot like any other.
+type Actions interface {
+	Tick(item model.ChecklistItem, checked bool) error
+	Acknowledge(f model.Finding, reason string, until time.Time) error
+	Withdraw(f model.Finding) error
+	// Init writes a starter READINESS.md and says what it wrote.
+	Init() (string, error)
 }
 
 // Model is the cockpit's whole state. It implements tea.Model.
@@ -64,7 +87,33 @@ type Model struct {
 	help          help.Model
 	status        string
 	engineStopped bool
+
+	actions Actions
+	record  func(model.HistoryPoint)
+	trust   func() error
+	view    view
+	prompt  *prompt
+
+	// What changed: per collector, its last result seen and its first
+	// one (the baseline of this session); the counts of the last run and
+	// of the whole session.
+	seen     map[string]seenResult
+	baseline map[string][]model.Finding
+	lastRun  delta
+	session  delta
+	compares int // how many times a collector's result was compared with its previous one
+	history  []model.HistoryPoint
+	recorded time.Time // the newest finish time recorded in history
 }
+
+// seenResult is a collector's result as last seen.
+type seenResult struct {
+	finished time.Time
+	findings []model.Finding
+}
+
+// delta counts findings that appeared and were fixed.
+type delta struct{ appeared, fixed int }
 
 // snapshotMsg delivers a snapshot read from Options.Updates.
 type snapshotMsg struct{ snap model.Snapshot }
@@ -86,6 +135,10 @@ func New(o Options) Model {
 		keys:    defaultKeys(),
 		help:    help.New(),
 		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+		actions: o.Checklist,
+		record:  o.Record,
+		trust:   o.Trust,
+		history: append([]model.HistoryPoint(nil), o.History...),
 	}
 	if m.now == nil {
 		m.now = time.Now
@@ -143,7 +196,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, next
 		}
 		m.setSnapshot(msg.snap)
-		cmds := []tea.Cmd{next, m.sourceCmd()}
+		cmds := []tea.Cmd{next, m.sourceCmd(), m.recordHistory()}
 		if anyRunning(m.snap) && !m.spinning {
 			m.spinning = true
 			cmds = append(cmds, m.spinner.Tick)
@@ -184,6 +237,20 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// The file was probably edited: show its lines as they are now.
 		return m, m.sourceCmd()
 
+	case tea.PasteMsg:
+		if m.prompt != nil {
+			m.prompt.insert(msg.Content)
+			m.promptChanged()
+		}
+		return m, nil
+
+	case actionDoneMsg:
+		m.status = msg.text
+		if msg.err != nil {
+			m.status = msg.err.Error()
+		}
+		return m, nil
+
 	case tea.EnvMsg:
 		// The program's environment, which tests and embedders may set
 		// apart from the process's own.
@@ -210,6 +277,9 @@ func (m *Model) setColor(on bool) {
 
 func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
+	if m.prompt != nil {
+		return m.handlePrompt(msg)
+	}
 	m.status = ""
 	if m.showHelp {
 		switch {
@@ -276,6 +346,35 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.requestRerun(ids)
 	case key.Matches(msg, k.RerunAll):
 		return m.requestRerun(nil)
+	case key.Matches(msg, k.Tick):
+		return m.tick()
+	case key.Matches(msg, k.Ack):
+		return m.acknowledge()
+	case key.Matches(msg, k.Filter):
+		m.prompt = &prompt{kind: filterPrompt, label: "filter: ", value: []rune(m.view.filter.text), before: m.view.filter}
+		return m, nil
+	case key.Matches(msg, k.Blockers):
+		m.view.blockersOnly = !m.view.blockersOnly
+		m.rebuild()
+		return m, m.sourceCmd()
+	case key.Matches(msg, k.Group):
+		m.view.group = (m.view.group + 1) % grouping(len(groupingNames))
+		m.status = "findings grouped by " + groupingNames[m.view.group]
+		m.rebuild()
+		return m, m.sourceCmd()
+	case key.Matches(msg, k.Copy):
+		return m.copySelection()
+	case key.Matches(msg, k.Trust):
+		return m, m.trustCmd()
+	case key.Matches(msg, k.Init):
+		return m.initChecklist()
+	case key.Matches(msg, k.Close):
+		if !m.view.filter.empty() {
+			m.view.filter = filter{}
+			m.status = "filter cleared"
+			m.rebuild()
+			return m, m.sourceCmd()
+		}
 	}
 	return m, nil
 }
@@ -327,8 +426,17 @@ func (m Model) unfolded(n *node) bool {
 	}
 	// Domains open only when something there blocks shipping, so the
 	// first screen shows what is in the way; collectors open by default.
-	if n.kind == domainNode {
+	switch n.kind {
+	case domainNode:
 		return n.blockers > 0
+	case groupNode:
+		// A group is the point of grouping: 120 errors of one rule stay
+		// one line until opened.
+		return false
+	case checklistNode:
+		// Open when the checklist has something to say: a problem, or a
+		// claim the evidence refutes.
+		return n.states[model.ItemContradicted] > 0 || hasProblems(n)
 	}
 	return true
 }
@@ -410,7 +518,18 @@ func (m *Model) setSnapshot(s model.Snapshot) {
 	oldTree, oldRows, oldIdx := m.tree, m.rows, m.cursor
 	m.snap = s
 	m.assess = model.Assess(s)
-	m.tree = buildTree(s, m.assess)
+	m.trackChanges(s)
+	m.rebuildFrom(oldTree, oldRows, oldIdx)
+}
+
+// rebuild shows the same snapshot again after the view changed (filter,
+// grouping), keeping the cursor on its node or its nearest survivor.
+func (m *Model) rebuild() {
+	m.rebuildFrom(m.tree, m.rows, m.cursor)
+}
+
+func (m *Model) rebuildFrom(oldTree tree, oldRows []*node, oldIdx int) {
+	m.tree = buildTree(m.snap, m.assess, m.view)
 
 	target := m.cursorID
 	if _, ok := m.tree.nodes[target]; !ok {

@@ -163,6 +163,12 @@ func (m Model) header() []string {
 	}
 
 	var parts []string
+	if t := m.triageState(); t != "" {
+		parts = append(parts, t)
+	}
+	if d := m.changes(); d != "" {
+		parts = append(parts, d)
+	}
 	ws := m.snap.Watch
 	switch {
 	case ws.Dirs > 0 && ws.Polled > 0:
@@ -198,7 +204,7 @@ func (m Model) header() []string {
 func (m Model) paneRule(w int) string {
 	label := ""
 	if n := m.current(); n != nil {
-		label = [...]string{"domain", "collector", "finding"}[n.kind]
+		label = kindNames[n.kind]
 	}
 	if label == "" {
 		return m.styles.rule.Render(strings.Repeat("─", w))
@@ -246,8 +252,6 @@ func (m Model) rowLine(n *node, selected bool, w int) string {
 			foldMark = "▸ "
 		}
 	}
-	prefix := gutter + strings.Repeat("  ", n.depth) + foldMark
-
 	var left, right string
 	switch n.kind {
 	case domainNode:
@@ -271,13 +275,32 @@ func (m Model) rowLine(n *node, selected bool, w int) string {
 		}
 	case findingNode:
 		f := n.finding
-		left = s.sev(f.Severity).Render(fmt.Sprintf("%-7s", f.Severity)) + " " + s.bold.Render(sanitize(f.Rule))
+		sev := s.sev(f.Severity)
+		if n.acked {
+			sev = s.dim
+		}
+		left = sev.Render(fmt.Sprintf("%-7s", f.Severity)) + " " + s.bold.Render(sanitize(f.Rule))
+		switch {
+		case n.acked:
+			left += " " + s.dim.Render("[acked]")
+		case n.expired:
+			left += " " + s.unknown.Render("[ack expired]")
+		}
 		if loc := location(f); loc != "" {
 			left += " " + loc
 		}
 		left += " " + sanitize(firstLine(f.Message))
+		if n.isNew {
+			foldMark = s.run.Render("+") + " "
+		}
+	case groupNode:
+		left = s.bold.Render(sanitize(n.group))
+		right = strings.Join(m.severityCounts(n.counts), s.dim.Render(" · "))
+	default:
+		left, right = m.checklistRow(n)
 	}
 
+	prefix := gutter + strings.Repeat("  ", n.depth) + foldMark
 	avail := w - ansi.StringWidth(prefix)
 	var line string
 	if right == "" {
@@ -309,7 +332,12 @@ func location(f model.Finding) string {
 func (m Model) domainNameWidth() int {
 	w := 8
 	for _, id := range m.tree.roots {
-		w = max(w, ansi.StringWidth(sanitize(m.tree.nodes[id].domain.Name)))
+		n := m.tree.nodes[id]
+		name := n.domain.Name
+		if n.kind == checklistNode {
+			name = "Checklist"
+		}
+		w = max(w, ansi.StringWidth(sanitize(name)))
 	}
 	return w
 }
@@ -332,6 +360,9 @@ func (m Model) domainSummary(n *node) string {
 		counts[sev] = n.domain.Counts[sev.String()]
 	}
 	parts := m.severityCounts(counts)
+	if a := n.domain.Acknowledged; a > 0 {
+		parts = append(parts, s.dim.Render(fmt.Sprintf("%d acked", a)))
+	}
 	for _, st := range []model.Status{model.StatusError, model.StatusUnknown, model.StatusSkipped} {
 		if c := n.notOK[st]; c > 0 {
 			style := s.unknown
@@ -402,7 +433,7 @@ func (m Model) statusIcon(c model.CollectorState) string {
 	switch c.Status {
 	case model.StatusOK:
 		for _, f := range c.Findings {
-			if f.Severity >= model.High {
+			if f.Severity >= model.High && !m.snap.Acknowledged(f) {
 				return s.bad.Render("✗")
 			}
 		}
@@ -417,13 +448,32 @@ func (m Model) statusIcon(c model.CollectorState) string {
 }
 
 func (m Model) keyBar() string {
+	if p := m.prompt; p != nil {
+		// The answer being typed, its end always in view, with a cursor.
+		label := m.styles.bold.Render(sanitize(p.label))
+		room := max(1, m.width-ansi.StringWidth(label)-1)
+		value := sanitize(p.text())
+		if w := ansi.StringWidth(value); w > room {
+			value = "…" + ansi.TruncateLeft(value, w-room+1, "")
+		}
+		bar := label + value + m.styles.cursor.Render(" ")
+		if m.status != "" {
+			bar += "  " + m.styles.warning.Render(sanitize(m.status))
+		}
+		return bar
+	}
 	h := m.help
 	status := ""
 	if m.status != "" {
 		status = m.styles.bold.Render(clip(sanitize(m.status), m.width)) + "  "
 	}
 	h.SetWidth(max(0, m.width-ansi.StringWidth(status)))
-	return status + h.ShortHelpView(m.keys.shortHelp())
+	n := m.current()
+	k := domainNode
+	if n != nil {
+		k = n.kind
+	}
+	return status + h.ShortHelpView(m.keys.shortHelp(k, n != nil))
 }
 
 // helpLines is the help overlay: every key, what the tree's marks mean and
@@ -457,7 +507,13 @@ func (m Model) helpContent() []string {
 	add("", s.bold.Render(" Marks"))
 	add("   ✓ ran, nothing blocking   ✗ blocker or high findings   ! failed to run",
 		"   ? could not run (see its hint)   – skipped   "+m.spinner.Spinner.Frames[0]+" running",
-		"   stale: inputs changed since; still scored, not counted as coverage")
+		"   stale: inputs changed since; still scored, not counted as coverage",
+		"   + new in the last run   [acked] accepted: counted, but not in the verdict")
+	add("", s.bold.Render(" Checklist"))
+	add("   [x]/[ ] what a person ticked, a claim; on the right what the evidence says:",
+		"   verified: its rule passes   failing: its rule fails   open: not ticked",
+		"   claimed: ticked, no rule: a person's word   unknown: evidence missing or stale",
+		"   CONTRADICTED: ticked while its rule fails")
 	var pen []string
 	for _, sev := range model.Severities {
 		if p := model.Penalty[sev]; p > 0 {
@@ -468,7 +524,8 @@ func (m Model) helpContent() []string {
 	add("   a collector starts at 100 and loses "+strings.Join(pen, ", "),
 		"   a domain scores the mean of its collectors; the total weighs the domains",
 		"   coverage: collectors with fresh evidence / collectors that apply",
-		"   NO-GO with any open blocker; CONDITIONAL with high findings or no evidence",
+		"   NO-GO with any open blocker; CONDITIONAL with high findings, no evidence,",
+		"   or checklist items not met (contradicted ones are named in the header)",
 		"", s.dim.Render(" ? or esc closes this help"))
 	return lines
 }

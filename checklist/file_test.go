@@ -1,0 +1,184 @@
+package checklist
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o640); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// hook sets beforeWrite for one test.
+func hook(t *testing.T, fn func(path string)) {
+	t.Helper()
+	old := beforeWrite
+	beforeWrite = fn
+	t.Cleanup(func() { beforeWrite = old })
+}
+
+func TestTickReappliesOnContentThatChangedOnDisk(t *testing.T) {
+	path := filepath.Join(t.TempDir(), FileName)
+	writeFile(t, path, "## Build\n- [ ] backend compiles\n- [ ] web compiles\n")
+	ref := Parse(FileName, []byte(readFile(t, path))).Items[1].Ref()
+
+	// Between preflight reading the file and writing it, someone saves a
+	// new item above and ticks another one by hand.
+	edits := 0
+	hook(t, func(p string) {
+		if edits == 0 {
+			writeFile(t, p, "## Build\n- [ ] added in the editor\n- [x] backend compiles\n- [ ] web compiles\n")
+		}
+		edits++
+	})
+	it, err := Tick(path, ref, true, rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "## Build\n- [ ] added in the editor\n- [x] backend compiles\n- [x] web compiles " + formatRecord(rec) + "\n"
+	if got := readFile(t, path); got != want {
+		t.Fatalf("file:\n%s\nwant:\n%s", got, want)
+	}
+	if edits != 2 || it.Line != 4 {
+		t.Fatalf("edit applied %d times, item at line %d; want a second attempt on the fresh content at line 4", edits, it.Line)
+	}
+	assertNoTempFiles(t, filepath.Dir(path))
+	if st, _ := os.Stat(path); st.Mode().Perm() != 0o640 {
+		t.Fatalf("mode %v, want the file's own 0640", st.Mode().Perm())
+	}
+}
+
+func TestConcurrentEditsAreNeverLost(t *testing.T) {
+	// Two writers: preflight ticking every item in turn, and an "editor"
+	// appending a line at the worst moment each time. Every item ends
+	// ticked and every appended line is there.
+	path := filepath.Join(t.TempDir(), FileName)
+	var b strings.Builder
+	b.WriteString("## Build\n")
+	for i := range 20 {
+		b.WriteString("- [ ] item " + itoa(i) + "\n")
+	}
+	writeFile(t, path, b.String())
+	appended, ticking := 0, 0
+	hook(t, func(p string) {
+		if appended <= ticking { // once per tick, before its first write
+			f, err := os.OpenFile(p, os.O_APPEND|os.O_WRONLY, 0)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			f.WriteString("note " + itoa(appended) + "\n")
+			f.Close()
+			appended++
+		}
+	})
+	for i := range 20 {
+		ticking = i
+		if _, err := Tick(path, Ref{Line: i + 2, Text: "item " + itoa(i)}, true, rec); err != nil {
+			t.Fatalf("item %d: %v", i, err)
+		}
+	}
+	got := readFile(t, path)
+	for i := range 20 {
+		if !strings.Contains(got, "- [x] item "+itoa(i)+" <!-- checked:") || !strings.Contains(got, "note "+itoa(i)+"\n") {
+			t.Fatalf("lost item or note %d:\n%s", i, got)
+		}
+	}
+	assertNoTempFiles(t, filepath.Dir(path))
+}
+
+func TestUpdateGivesUpWhenTheFileNeverSettles(t *testing.T) {
+	path := filepath.Join(t.TempDir(), FileName)
+	writeFile(t, path, "- [ ] a\n")
+	n := 0
+	hook(t, func(p string) {
+		n++
+		writeFile(t, p, "- [ ] a\n"+strings.Repeat("x\n", n))
+	})
+	_, err := Tick(path, Ref{Line: 1, Text: "a"}, true, rec)
+	if err == nil || !strings.Contains(err.Error(), "kept changing") || n != maxAttempts {
+		t.Fatalf("err %v after %d attempts", err, n)
+	}
+	if got := readFile(t, path); strings.Contains(got, "[x]") {
+		t.Fatalf("a tick was written over a changing file:\n%s", got)
+	}
+	assertNoTempFiles(t, filepath.Dir(path))
+}
+
+func TestTickLeavesAFileWithConflictsUntouched(t *testing.T) {
+	path := filepath.Join(t.TempDir(), FileName)
+	src := "## A\n<<<<<<< HEAD\n- [ ] one\n=======\n- [x] one\n>>>>>>> theirs\n"
+	writeFile(t, path, src)
+	_, err := Tick(path, Ref{Line: 3, Text: "one"}, true, rec)
+	var pe *ProblemError
+	if !errors.As(err, &pe) || readFile(t, path) != src {
+		t.Fatalf("err %v; file %q", err, readFile(t, path))
+	}
+}
+
+func TestTickThroughASymlinkKeepsTheLink(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "docs-readiness.md")
+	writeFile(t, real, "- [ ] a\n")
+	link := filepath.Join(dir, FileName)
+	if err := os.Symlink(real, link); err != nil {
+		t.Skip("no symlinks here:", err)
+	}
+	if _, err := Tick(link, Ref{Line: 1, Text: "a"}, true, rec); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatal("the link was replaced by a file")
+	}
+	if !strings.HasPrefix(readFile(t, real), "- [x] a") {
+		t.Fatal("the target was not ticked")
+	}
+}
+
+func TestAcknowledgeCreatesTheFileAndCreateRefusesToReplace(t *testing.T) {
+	path := filepath.Join(t.TempDir(), FileName)
+	if err := Acknowledge(path, ack("accepted for the beta")); err != nil {
+		t.Fatal(err)
+	}
+	d := Parse(FileName, []byte(readFile(t, path)))
+	if len(d.Acks) != 1 || d.Acks[0].Reason != "accepted for the beta" || len(d.Problems) > 0 {
+		t.Fatalf("%+v %v", d.Acks, d.Problems)
+	}
+	if err := Withdraw(path, d.Acks[0].Finding); err != nil {
+		t.Fatal(err)
+	}
+	if d := Parse(FileName, []byte(readFile(t, path))); len(d.Acks) != 0 {
+		t.Fatal("withdrawn acknowledgment still there")
+	}
+	if err := Create(path, []byte("x")); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Fatalf("Create over an existing file: %v", err)
+	}
+}
+
+func assertNoTempFiles(t *testing.T, dir string) {
+	t.Helper()
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".tmp") {
+			t.Fatalf("temporary file left behind: %s", e.Name())
+		}
+	}
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }

@@ -1,0 +1,181 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"path"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/config"
+	"github.com/preflight-dev/preflight/trust"
+)
+
+// sessionOption tunes openSession.
+type sessionOption func(*sessionOptions)
+
+type sessionOptions struct {
+	trustConfig bool // check --trust-config: the checkout is trusted already
+}
+
+// withTrustedConfig runs the config's commands without asking (CI).
+func withTrustedConfig() sessionOption { return func(o *sessionOptions) { o.trustConfig = true } }
+
+// repoConfig is a session's preflight.yaml: the config in force (the last
+// valid one), the layer that applies it to the collectors, and the trust
+// store that decides whether its commands may run.
+type repoConfig struct {
+	root   string
+	live   *config.Live
+	layer  *config.Layer
+	store  *trust.Store // nil when there is nowhere to keep trust
+	forced bool
+	warn   io.Writer
+	// ignore is the ignore list the session's matcher was built with, and
+	// budgets the budgets set at start; changes to them take effect at the
+	// next start.
+	ignore  []string
+	budgets config.Budgets
+
+	mu       sync.Mutex
+	detected []collectors.Collector
+	warned   map[string]bool
+}
+
+// trustHint tells the user how to let the config's commands run from
+// where they are.
+func trustHint(mode collectors.Mode) string {
+	if mode == collectors.OneShot {
+		return "run 'preflight trust' to allow it (in CI, where the checkout is trusted: preflight check --trust-config)"
+	}
+	return "press T in the cockpit, or run 'preflight trust' in a terminal and then press r"
+}
+
+func loadRepoConfig(root string, mode collectors.Mode, o sessionOptions, warn io.Writer) (*repoConfig, error) {
+	live, err := config.NewLive(root)
+	if err != nil {
+		return nil, err
+	}
+	rc := &repoConfig{root: root, live: live, forced: o.trustConfig, warn: warn, warned: map[string]bool{}}
+	if store, err := trust.Default(); err == nil {
+		rc.store = store
+	} else {
+		fmt.Fprintf(warn, "preflight: %v\n", err)
+	}
+	cfg := live.Current()
+	rc.ignore, rc.budgets = cfg.Ignore, cfg.Budgets
+	config.SetProcessBudgets(cfg.Budgets)
+	rc.layer = config.NewLayer(cfg, rc.trusted(cfg), trustHint(mode))
+	rc.layer.SetTrustCheck(rc.trusted)
+	return rc, nil
+}
+
+// trusted reports whether cfg's commands may run.
+func (rc *repoConfig) trusted(cfg *config.Config) bool {
+	if !cfg.NeedsTrust() || rc.forced {
+		return true
+	}
+	return rc.store != nil && rc.store.Trusted(cfg.Path, cfg.Commands())
+}
+
+// apply tunes freshly detected collectors and adds the custom ones. Each
+// warning is printed once per session.
+func (rc *repoConfig) apply(detected []collectors.Collector) []collectors.Collector {
+	rc.mu.Lock()
+	rc.detected = detected
+	rc.mu.Unlock()
+	cols, warnings := rc.layer.Apply(detected)
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	for _, w := range warnings {
+		if !rc.warned[w] {
+			rc.warned[w] = true
+			fmt.Fprintf(rc.warn, "preflight: %s\n", w)
+		}
+	}
+	return cols
+}
+
+// reload reads preflight.yaml again after it changed. It returns the new
+// collector set when a valid, different config is now in force; an
+// invalid edit keeps the old config and shows up in notice.
+func (rc *repoConfig) reload() (cols []collectors.Collector, changed bool) {
+	changed, err := rc.live.Reload()
+	if err != nil || !changed {
+		return nil, false
+	}
+	cfg := rc.live.Current()
+	rc.layer.Set(cfg, rc.trusted(cfg))
+	rc.mu.Lock()
+	detected := rc.detected
+	rc.mu.Unlock()
+	return rc.apply(detected), true
+}
+
+// notice is what the header says about the config: its error while an
+// invalid edit is on disk, or that a new ignore list needs a restart.
+func (rc *repoConfig) notice() string {
+	if err := rc.live.Err(); err != nil {
+		return "preflight.yaml is invalid, still using the last valid config: " + firstErrorLine(err)
+	}
+	cur := rc.live.Current()
+	if !slices.Equal(cur.Ignore, rc.ignore) {
+		return "preflight.yaml: the new ignore list applies when preflight restarts"
+	}
+	if cur.Budgets.BundleMaxBytes != rc.budgets.BundleMaxBytes {
+		return "preflight.yaml: the new bundle budget applies when preflight restarts"
+	}
+	return ""
+}
+
+func firstErrorLine(err error) string {
+	var es config.Errors
+	if e, ok := err.(config.Errors); ok {
+		es = e
+	}
+	if len(es) > 1 {
+		return fmt.Sprintf("%s (and %d more)", es[0].Error(), len(es)-1)
+	}
+	return err.Error()
+}
+
+// trustNow records that the config in force may run its commands, for the
+// cockpit's trust key.
+func (rc *repoConfig) trustNow() error {
+	cfg := rc.live.Current()
+	if !cfg.NeedsTrust() {
+		return nil
+	}
+	if rc.store == nil {
+		return fmt.Errorf("no place to keep trust records (set XDG_DATA_HOME or HOME)")
+	}
+	if err := rc.store.Trust(cfg.Path, cfg.Commands(), time.Now()); err != nil {
+		return err
+	}
+	rc.layer.Set(cfg, true)
+	return nil
+}
+
+// isConfigFile reports whether a changed repo-relative path is the config.
+func isConfigFile(rel string) bool { return path.Clean(rel) == config.FileName }
+
+// trustConfig is what the cockpit's trust key does: trust the config in
+// force and run the collectors it held back.
+func (s *session) trustConfig() error {
+	if err := s.config.trustNow(); err != nil {
+		return err
+	}
+	var ids []string
+	for _, c := range s.engine.Snapshot().Collectors {
+		if strings.HasPrefix(c.Error, config.UntrustedPrefix) {
+			ids = append(ids, c.Collector)
+		}
+	}
+	if len(ids) > 0 {
+		s.engine.Rerun(ids)
+	}
+	return nil
+}

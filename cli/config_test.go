@@ -1,0 +1,293 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/model"
+)
+
+// repoWith makes a repository holding only a preflight.yaml (no built-in
+// collector applies), with its own cache and trust store.
+func repoWith(t *testing.T, yaml string) string {
+	t.Helper()
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("XDG_DATA_HOME", t.TempDir())
+	t.Setenv("GITHUB_STEP_SUMMARY", "")
+	dir := t.TempDir()
+	writeConfig(t, dir, yaml)
+	return dir
+}
+
+func writeConfig(t *testing.T, dir, yaml string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, "preflight.yaml"), []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+const markerConfig = `custom:
+  marker:
+    command: touch ran.marker && echo made it
+    domain: tests
+`
+
+type jsonReport struct {
+	Verdict    string
+	Collectors []struct {
+		ID, Status, Error, Hint, Command string
+		ExitCode                         int `json:"exit_code"`
+	}
+}
+
+func checkJSON(t *testing.T, args ...string) (int, jsonReport, string) {
+	t.Helper()
+	code, out, stderr := run(t, false, append([]string{"check", "--format", "json"}, args...)...)
+	var rep jsonReport
+	if code != 2 {
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatalf("not JSON (%v): %s\nstderr: %s", err, out, stderr)
+		}
+	}
+	// Every repository gets the built-in secrets scan; these tests are
+	// about the configured collectors, so it is left out of the list.
+	kept := rep.Collectors[:0]
+	for _, c := range rep.Collectors {
+		if !strings.HasPrefix(c.ID, "secrets:") {
+			kept = append(kept, c)
+		}
+	}
+	rep.Collectors = kept
+	return code, rep, stderr
+}
+
+func TestCheckRejectsAnInvalidConfigWithItsPosition(t *testing.T) {
+	dir := repoWith(t, "collectors:\n  go-test:\n    timeout: soon\n")
+	code, _, stderr := run(t, false, "check", dir)
+	want := filepath.Join(dir, "preflight.yaml") + `:3:14: collectors.go-test.timeout: expected a duration such as "90s", "5m" or "1h30m", got "soon"`
+	if code != 2 || !strings.Contains(stderr, want) {
+		t.Fatalf("exit %d, stderr %q; want 2 and %q", code, stderr, want)
+	}
+}
+
+// The untrusted command must never start: its marker file stays absent,
+// and the collector is reported as blocked with the command and the way to
+// trust it. After `preflight trust`, it runs; after an edit, it is blocked
+// again.
+func TestCustomCommandsRunOnlyOnceTrusted(t *testing.T) {
+	dir := repoWith(t, markerConfig)
+	marker := filepath.Join(dir, "ran.marker")
+
+	code, rep, _ := checkJSON(t, dir)
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatal("check ran the command of an untrusted config")
+	}
+	if code != 0 || rep.Verdict != "CONDITIONAL" || len(rep.Collectors) != 1 {
+		t.Fatalf("exit %d, report %+v", code, rep)
+	}
+	c := rep.Collectors[0]
+	if c.ID != "custom:marker" || c.Status != "unknown" || c.Command != "" ||
+		c.Error != "untrusted: preflight.yaml runs `touch ran.marker && echo made it`" || !strings.Contains(c.Hint, "preflight trust") {
+		t.Errorf("blocked collector = %+v", c)
+	}
+
+	code, out, stderr := run(t, false, "trust", dir)
+	if code != 0 || !strings.Contains(out, "custom:marker  touch ran.marker && echo made it") {
+		t.Fatalf("trust: exit %d\n%s%s", code, out, stderr)
+	}
+	code, rep, _ = checkJSON(t, dir)
+	if _, err := os.Stat(marker); err != nil {
+		t.Fatalf("the trusted command did not run: %+v", rep)
+	}
+	if code != 0 || rep.Verdict != "GO" || rep.Collectors[0].Status != "ok" || rep.Collectors[0].ExitCode != 0 {
+		t.Errorf("trusted run: exit %d %+v", code, rep)
+	}
+
+	if err := os.Remove(marker); err != nil {
+		t.Fatal(err)
+	}
+	writeConfig(t, dir, strings.Replace(markerConfig, "echo made it", "echo changed", 1))
+	_, rep, _ = checkJSON(t, dir)
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatal("an edited command ran on the trust given to the old one")
+	}
+	if rep.Collectors[0].Status != "unknown" {
+		t.Errorf("edited config: %+v", rep.Collectors[0])
+	}
+
+	// Tuning a trusted config's timeout keeps the trust.
+	if code, _, _ := run(t, false, "trust", dir); code != 0 {
+		t.Fatal("trust failed")
+	}
+	writeConfig(t, dir, strings.Replace(markerConfig, "echo made it", "echo changed", 1)+"    timeout: 30s\n")
+	if _, rep, _ = checkJSON(t, dir); rep.Collectors[0].Status != "ok" {
+		t.Errorf("a new timeout must not need trust again: %+v", rep.Collectors[0])
+	}
+
+	if code, out, _ := run(t, false, "trust", "--revoke", dir); code != 0 || !strings.Contains(out, "Revoked 2 trust record(s)") {
+		t.Errorf("revoke: %d %q", code, out)
+	}
+}
+
+func TestTrustConfigFlagRunsWithoutStoringTrust(t *testing.T) {
+	dir := repoWith(t, markerConfig)
+	code, rep, _ := checkJSON(t, "--trust-config", dir)
+	if _, err := os.Stat(filepath.Join(dir, "ran.marker")); err != nil || code != 0 || rep.Collectors[0].Status != "ok" {
+		t.Fatalf("--trust-config did not run the command: %d %+v", code, rep)
+	}
+	entries, _ := os.ReadDir(filepath.Join(os.Getenv("XDG_DATA_HOME"), "preflight", "trust"))
+	if len(entries) != 0 {
+		t.Errorf("--trust-config must not store trust: %v", entries)
+	}
+}
+
+func TestSeveralReportsInOneRun(t *testing.T) {
+	dir := repoWith(t, `custom:
+  fails:
+    command: echo 'db down' >&2; exit 4
+    domain: tests
+gate: [tests]
+`)
+	out := t.TempDir()
+	summary := filepath.Join(out, "summary.md")
+	if err := os.WriteFile(summary, []byte("# earlier step\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("GITHUB_STEP_SUMMARY", summary)
+	md, sarif, junit := filepath.Join(out, "r.md"), filepath.Join(out, "r.sarif"), filepath.Join(out, "junit.xml")
+	code, stdout, stderr := run(t, false, "check", "--trust-config", "--format", "markdown", "--output", md,
+		"--format", "sarif", "--output", sarif, "--output", junit, "--format", "json", dir)
+	if code != 1 {
+		t.Fatalf("exit %d (want 1: NO-GO)\n%s", code, stderr)
+	}
+	var rep jsonReport
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil || rep.Verdict != "NO-GO" {
+		t.Fatalf("stdout is the JSON report: %v %q", err, stdout)
+	}
+	mdText, _ := os.ReadFile(md)
+	if !strings.Contains(string(mdText), "**Verdict: NO-GO**") || !strings.Contains(string(mdText), "fails exited with 4: db down") {
+		t.Errorf("markdown report:\n%s", mdText)
+	}
+	var log struct{ Version string }
+	if data, _ := os.ReadFile(sarif); json.Unmarshal(data, &log) != nil || log.Version != "2.1.0" {
+		t.Errorf("sarif report: %s", data)
+	}
+	var suites struct {
+		Failures int `xml:"failures,attr"`
+	}
+	if data, _ := os.ReadFile(junit); xml.Unmarshal(data, &suites) != nil || suites.Failures != 1 {
+		t.Errorf("junit report (format from the .xml extension): %s", data)
+	}
+	sum, _ := os.ReadFile(summary)
+	if !strings.HasPrefix(string(sum), "# earlier step\n# Readiness report: ") {
+		t.Errorf("the step summary must be appended to:\n%s", sum)
+	}
+	leftovers, _ := filepath.Glob(filepath.Join(out, ".*"))
+	if len(leftovers) != 0 {
+		t.Errorf("temporary files left behind: %v", leftovers)
+	}
+}
+
+func TestOutputUsageErrors(t *testing.T) {
+	dir := repoWith(t, "")
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"check", "--format", "json", "--format", "text", dir}, "only one --format can go to standard output"},
+		{[]string{"check", "--output", "report.out", dir}, "--output report.out: give --format before it"},
+		{[]string{"check", "--format", "json", "--output", "a.json", "--format", "sarif", "--output", "a.json", dir}, "--output a.json is given twice"},
+	}
+	for _, tc := range cases {
+		code, _, stderr := run(t, false, tc.args...)
+		if code != 2 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tc.args, code, stderr, tc.want)
+		}
+	}
+}
+
+func TestConfigWarningsNameTheLine(t *testing.T) {
+	dir := repoWith(t, "collectors:\n  typescript:wbe:\n    enabled: false\n")
+	code, _, stderr := run(t, false, "check", dir)
+	if code != 0 || !strings.Contains(stderr, "preflight.yaml:2:3: collectors.typescript:wbe matches no collector in this repository") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}
+
+// An invalid edit while watching keeps the last good config running and
+// says so in the header; a valid edit takes effect without a restart.
+func TestConfigHotReload(t *testing.T) {
+	dir := repoWith(t, "custom:\n  a:\n    command: exit 0\n    domain: tests\n")
+	s, err := openSession(dir, collectors.Watch, io.Discard, withTrustedConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	stop := s.watchFiles(ctx)
+	defer func() { cancel(); stop(); s.engine.Close() }()
+	s.engine.RunAll("start")
+	waitFor(t, s, func(snap model.Snapshot) bool {
+		st, ok := find(snap, "custom:a")
+		return ok && st.Status == model.StatusOK
+	})
+
+	writeConfig(t, dir, "custom:\n  a:\n    command: exit 0\n    domain: [tests\n")
+	bad := waitFor(t, s, func(snap model.Snapshot) bool {
+		return strings.Contains(snap.Watch.Warning, "preflight.yaml is invalid, still using the last valid config")
+	})
+	if !strings.Contains(bad.Watch.Warning, "preflight.yaml:4:13: YAML syntax") {
+		t.Errorf("warning = %q", bad.Watch.Warning)
+	}
+	if st, ok := find(bad, "custom:a"); !ok || st.Status != model.StatusOK {
+		t.Errorf("the last good config must keep running: %+v", bad.Collectors)
+	}
+
+	writeConfig(t, dir, "custom:\n  a:\n    command: exit 0\n    domain: tests\n  b:\n    command: exit 3\n    domain: tests\ncollectors:\n  custom:a:\n    enabled: false\n")
+	good := waitFor(t, s, func(snap model.Snapshot) bool {
+		a, okA := find(snap, "custom:a")
+		b, okB := find(snap, "custom:b")
+		return okA && okB && a.Status == model.StatusSkipped && b.Status == model.StatusOK && !b.Running && b.ExitCode == 3
+	})
+	if good.Watch.Warning != "" {
+		t.Errorf("the warning must clear once the file is valid: %q", good.Watch.Warning)
+	}
+	if v := model.Assess(good).Verdict; v != model.NoGo {
+		t.Errorf("verdict %s, want NO-GO from custom:b", v)
+	}
+}
+
+// The cockpit's trust key: trusting from the session stores the trust and
+// runs the collectors that were blocked.
+func TestSessionTrustRunsWhatWasBlocked(t *testing.T) {
+	dir := repoWith(t, markerConfig)
+	s, err := openSession(dir, collectors.Watch, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.engine.Close()
+	s.engine.RunAll("start")
+	s.engine.Wait()
+	if st, _ := find(s.engine.Snapshot(), "custom:marker"); st.Status != model.StatusUnknown {
+		t.Fatalf("not blocked: %+v", st)
+	}
+	if err := s.trustConfig(); err != nil {
+		t.Fatal(err)
+	}
+	s.engine.Wait()
+	if st, _ := find(s.engine.Snapshot(), "custom:marker"); st.Status != model.StatusOK || st.Trigger != "rerun" {
+		t.Errorf("after trust: %+v", st)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "ran.marker")); err != nil {
+		t.Error("the trusted command did not run")
+	}
+	if _, rep, _ := checkJSON(t, dir); rep.Verdict != "GO" || rep.Collectors[0].Status != "ok" {
+		t.Errorf("the trust must be stored for later runs: %+v", rep)
+	}
+}

@@ -1,0 +1,206 @@
+// Package custom runs the checks a team defines in preflight.yaml: any
+// command, with its output read by one of a few readers (exit code, a
+// regular expression, tsc-style lines, go test -json, JUnit XML, SARIF,
+// ESLint JSON). The readers only parse; running is in Run.
+package custom
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/model"
+	"github.com/preflight-dev/preflight/proc"
+)
+
+// Kind is the tool family of every custom collector; ids are "custom:NAME".
+const Kind = "custom"
+
+// Output readers.
+const (
+	ReadExitCode   = "exit-code"
+	ReadRegex      = "regex"
+	ReadTsc        = "tsc"
+	ReadGoTestJSON = "go-test-json"
+	ReadJUnit      = "junit"
+	ReadSARIF      = "sarif"
+	ReadESLintJSON = "eslint-json"
+)
+
+// Spec is one custom collector as preflight.yaml defines it.
+type Spec struct {
+	Name string
+	// Command is the argv to run; with Shell it has one element, a command
+	// line for `sh -c` (pipes, &&, globs, environment variables).
+	Command []string
+	Shell   bool
+	Dir     string   // repo-relative working directory; "" or "." is the root
+	Inputs  []string // doublestar globs, repo-relative
+	Timeout time.Duration
+	Domain  string
+	Output  string // one of the Read* readers
+	// Pattern is the regex reader's expression with named groups file,
+	// line, col (or column), severity, rule (or code) and message.
+	Pattern *regexp.Regexp
+	// Report is a file (relative to Dir) the command writes and the reader
+	// reads instead of stdout; "" reads stdout.
+	Report string
+	// Severity is given to a failed exit code and to findings whose own
+	// severity is not known.
+	Severity model.Severity
+}
+
+// Readers lists every output reader by name, in the order documentation
+// lists them.
+var Readers = []string{ReadExitCode, ReadRegex, ReadTsc, ReadGoTestJSON, ReadJUnit, ReadSARIF, ReadESLintJSON}
+
+// Collector runs one Spec.
+type Collector struct {
+	spec Spec
+}
+
+// New builds the collector of a validated spec.
+func New(s Spec) *Collector { return &Collector{spec: s} }
+
+func (c *Collector) ID() string     { return Kind + ":" + c.spec.Name }
+func (c *Collector) Kind() string   { return Kind }
+func (c *Collector) Domain() string { return c.spec.Domain }
+
+// Inputs are the spec's globs; without any, the collector reruns only on
+// request, not on file changes.
+func (c *Collector) Inputs() []string { return append([]string(nil), c.spec.Inputs...) }
+
+// Timeout is the spec's own timeout; the engine uses it in place of the
+// default.
+func (c *Collector) Timeout() time.Duration { return c.spec.Timeout }
+
+// Spec returns the definition this collector runs.
+func (c *Collector) Spec() Spec { return c.spec }
+
+// CommandLine renders the command as a user would type it at the
+// repository root.
+func (s Spec) CommandLine() string {
+	var cmd string
+	if s.Shell {
+		cmd = strings.Join(s.Command, " ")
+	} else if len(s.Command) > 0 {
+		cmd = proc.Cmd{Name: s.Command[0], Args: s.Command[1:]}.String()
+	}
+	if d := cleanDir(s.Dir); d != "." {
+		cmd = "cd " + proc.Cmd{Name: d}.String() + " && " + cmd
+	}
+	return cmd
+}
+
+func cleanDir(d string) string {
+	if d == "" {
+		return "."
+	}
+	return filepath.ToSlash(filepath.Clean(filepath.FromSlash(d)))
+}
+
+// excerptLines bounds the output kept as evidence.
+const excerptLines = 60
+
+// Run runs the command once and reads its output.
+func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
+	s := c.spec
+	res := model.Result{Collector: c.ID(), Kind: Kind, Domain: s.Domain, Command: s.CommandLine(), ExitCode: -1}
+	if len(s.Command) == 0 || s.Command[0] == "" {
+		res.Status, res.Error = model.StatusError, "no command to run"
+		return res
+	}
+	dir := filepath.Join(req.Root, filepath.FromSlash(cleanDir(s.Dir)))
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return unknown(res, fmt.Sprintf("working directory %s does not exist", cleanDir(s.Dir)), "fix dir: in preflight.yaml")
+	}
+	cmd := proc.Cmd{Dir: dir, Name: s.Command[0], Args: s.Command[1:], Timeout: req.Timeout}
+	if s.Shell {
+		cmd.Name, cmd.Args = "sh", []string{"-c", s.Command[0]}
+	}
+	var reportStat time.Time
+	if s.Report != "" {
+		// A report left over from an earlier run must not pass for this one.
+		if st, err := os.Stat(filepath.Join(dir, filepath.FromSlash(s.Report))); err == nil {
+			reportStat = st.ModTime()
+		}
+	}
+	out, err := proc.Run(ctx, cmd)
+	res.ExitCode = out.ExitCode
+	res.Duration = out.Duration
+	combined := string(out.Stdout) + string(out.Stderr)
+	res.Output = proc.Excerpt(combined, excerptLines)
+	switch {
+	case errors.Is(err, proc.ErrNotFound) || errors.Is(err, fs.ErrNotExist):
+		return unknown(res, fmt.Sprintf("%s is not installed or not on PATH", s.Command[0]),
+			"install "+s.Command[0]+" or fix command: in preflight.yaml")
+	case out.TimedOut:
+		return unknown(res, fmt.Sprintf("timed out after %s", req.Timeout), "raise timeout: for this check in preflight.yaml")
+	case err != nil:
+		return unknown(res, "interrupted: "+err.Error(), "")
+	}
+	if s.Shell && out.ExitCode == 127 && strings.Contains(string(out.Stderr), "not found") {
+		return unknown(res, "the command was not found: "+firstLine(string(out.Stderr)),
+			"install the tool or fix command: in preflight.yaml")
+	}
+
+	input := out.Stdout
+	if s.Report != "" {
+		path := filepath.Join(dir, filepath.FromSlash(s.Report))
+		st, err := os.Stat(path)
+		if err != nil {
+			res.Status = model.StatusError
+			res.Error = fmt.Sprintf("the command did not write its report %s (exit %d)", s.Report, out.ExitCode)
+			return res
+		}
+		if !reportStat.IsZero() && !st.ModTime().After(reportStat) {
+			res.Status = model.StatusError
+			res.Error = fmt.Sprintf("the report %s was not rewritten by this run (exit %d)", s.Report, out.ExitCode)
+			return res
+		}
+		if input, err = os.ReadFile(path); err != nil {
+			res.Status, res.Error = model.StatusError, "reading the report: "+err.Error()
+			return res
+		}
+	}
+	read, err := Read(s, Input{Data: input, Stderr: out.Stderr, ExitCode: out.ExitCode, Root: req.Root, Dir: dir})
+	if err != nil {
+		res.Status = model.StatusError
+		res.Error = err.Error()
+		if s.Report != "" {
+			res.Output = proc.Excerpt(string(input), excerptLines)
+		}
+		return res
+	}
+	for i := range read.Findings {
+		read.Findings[i].Collector, read.Findings[i].Domain = c.ID(), s.Domain
+	}
+	model.AssignIDs(read.Findings)
+	res.Status = model.StatusOK
+	res.Findings = read.Findings
+	res.Facts = read.Facts
+	if read.Output != "" {
+		res.Output = proc.Excerpt(read.Output, excerptLines)
+	}
+	return res
+}
+
+func unknown(res model.Result, reason, hint string) model.Result {
+	res.Status, res.Error, res.Hint = model.StatusUnknown, reason, hint
+	return res
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}

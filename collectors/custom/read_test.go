@@ -1,0 +1,258 @@
+package custom
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/preflight-dev/preflight/model"
+)
+
+// vetPattern reads `go vet` text the way a team would configure it.
+var vetPattern = regexp.MustCompile(`^(?P<file>[^:\s]+\.go):(?P<line>\d+):(?P<col>\d+): (?P<message>.*)$`)
+
+func input(t *testing.T, name, dir string) Input {
+	t.Helper()
+	c := loadCaptured(t, name)
+	root := fixtureRoot(t)
+	return Input{Data: c.stdout, Stderr: c.stderr, ExitCode: c.exit, Root: root, Dir: filepath.Join(root, dir)}
+}
+
+func locs(fs []model.Finding) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, f.Severity.String()+" "+f.Rule+" "+f.Location())
+	}
+	return out
+}
+
+func TestReadersOnCapturedOutput(t *testing.T) {
+	cases := []struct {
+		name    string
+		spec    Spec
+		capture string
+		dir     string
+		want    []string
+		facts   map[string]float64
+	}{
+		{
+			name: "regex over go vet", capture: "go-vet", dir: "svc",
+			spec: Spec{Name: "vet", Output: ReadRegex, Pattern: vetPattern, Severity: model.High},
+			want: []string{"high vet svc/price.go:9:57"}, facts: map[string]float64{"findings": 1},
+		},
+		{
+			name: "tsc lines", capture: "tsc", dir: "web",
+			spec:  Spec{Name: "web", Output: ReadTsc, Severity: model.Blocker},
+			want:  []string{"blocker TS2322 web/src/cart.ts:5:7", "blocker TS2322 web/src/cart.ts:6:14"},
+			facts: map[string]float64{"errors": 2},
+		},
+		{
+			name: "go test -json", capture: "go-test-json", dir: "svc",
+			spec:  Spec{Name: "svc", Output: ReadGoTestJSON, Severity: model.Blocker},
+			want:  []string{"blocker test-failed svc/price_test.go:7"},
+			facts: map[string]float64{"tests.passed": 1, "tests.failed": 1, "tests.skipped": 0, "tests.build_failures": 0},
+		},
+		{
+			name: "exit code of go vet", capture: "go-vet", dir: "svc",
+			spec:  Spec{Name: "vet", Output: ReadExitCode, Severity: model.Medium},
+			want:  []string{"medium exit-code "},
+			facts: map[string]float64{"exit_code": 1},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := Read(tc.spec, input(t, tc.capture, tc.dir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := locs(r.Findings); strings.Join(got, "|") != strings.Join(tc.want, "|") {
+				t.Errorf("findings = %q, want %q", got, tc.want)
+			}
+			for k, v := range tc.facts {
+				if r.Facts[k] != v {
+					t.Errorf("fact %s = %v, want %v (all %v)", k, r.Facts[k], v, r.Facts)
+				}
+			}
+			for _, f := range r.Findings {
+				if f.Message == "" {
+					t.Errorf("finding without message: %+v", f)
+				}
+			}
+		})
+	}
+}
+
+func TestMessagesSayWhatFailed(t *testing.T) {
+	r, _ := Read(Spec{Name: "vet", Output: ReadRegex, Pattern: vetPattern}, input(t, "go-vet", "svc"))
+	if got := r.Findings[0].Message; got != "fmt.Sprintf format %d has arg name of wrong type string" {
+		t.Errorf("regex message = %q", got)
+	}
+	r = readExitCode(Spec{Name: "vet", Severity: model.Blocker}, input(t, "go-vet", "svc"))
+	if got := r.Findings[0].Message; got != "vet exited with 1: price.go:9:57: fmt.Sprintf format %d has arg name of wrong type string" {
+		t.Errorf("exit-code message = %q", got)
+	}
+	if r := readExitCode(Spec{Name: "ok"}, Input{ExitCode: 0, Data: []byte("fine\n")}); len(r.Findings) != 0 {
+		t.Errorf("exit 0 is no finding: %+v", r.Findings)
+	}
+}
+
+// Output a reader cannot account for must never pass for a clean check.
+func TestUnreadableOutputIsAnError(t *testing.T) {
+	cases := []struct {
+		name string
+		spec Spec
+		in   Input
+		want string
+	}{
+		{"regex matched nothing on failure", Spec{Name: "x", Output: ReadRegex, Pattern: vetPattern},
+			Input{ExitCode: 2, Data: []byte("Segmentation fault\n")}, "exited with 2 but no output line matched the pattern"},
+		{"tsc text that is not tsc", Spec{Name: "x", Output: ReadTsc},
+			Input{ExitCode: 1, Data: []byte("npm ERR! missing script: typecheck\n")}, `line 1: not a tsc diagnostic: "npm ERR! missing script: typecheck"`},
+		{"tsc failure without diagnostics", Spec{Name: "x", Output: ReadTsc}, Input{ExitCode: 1}, "exited with 1 but printed no tsc diagnostic"},
+		{"go test -json that is not JSON", Spec{Name: "x", Output: ReadGoTestJSON},
+			Input{ExitCode: 1, Data: []byte("go: cannot find main module\n")}, "go test -json printed no JSON events"},
+		{"unknown reader", Spec{Name: "x", Output: "xml"}, Input{}, `unknown output reader "xml"`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.in.Root, tc.in.Dir = "/repo", "/repo"
+			_, err := Read(tc.spec, tc.in)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestRegexSeverityWords(t *testing.T) {
+	re := regexp.MustCompile(`^(?P<severity>\w+) (?P<rule>\S+) (?P<message>.*)$`)
+	in := Input{Root: "/r", Dir: "/r", Data: []byte("error E1 broken\nwarning W1 iffy\nnote N1 fyi\nhigh H1 bad\nweird X1 unknown word\n")}
+	r, err := Read(Spec{Name: "x", Output: ReadRegex, Pattern: re, Severity: model.Low}, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []model.Severity{model.Low, model.Medium, model.Info, model.High, model.Low}
+	for i, f := range r.Findings {
+		if f.Severity != want[i] {
+			t.Errorf("%s: severity %s, want %s", f.Rule, f.Severity, want[i])
+		}
+	}
+}
+
+func TestRepoPath(t *testing.T) {
+	cases := map[[2]string]string{
+		{"/r/svc", "a.go"}:        "svc/a.go",
+		{"/r/svc", "./sub/b.go"}:  "svc/sub/b.go",
+		{"/r/svc", "/r/web/c.ts"}: "web/c.ts",
+		{"/r/svc", "../../etc/x"}: "/etc/x",
+	}
+	for in, want := range cases {
+		if got := RepoPath("/r", in[0], in[1]); got != want {
+			t.Errorf("RepoPath(/r, %s, %s) = %s, want %s", in[0], in[1], got, want)
+		}
+	}
+}
+
+func FuzzRead(f *testing.F) {
+	for _, name := range []string{"go-vet", "tsc", "go-test-json"} {
+		if c, err := readCapturedFile(name); err == nil {
+			f.Add(c, 1)
+		}
+	}
+	for _, name := range []string{"vitest.junit.xml", "eslint-flat.json"} {
+		if data, err := os.ReadFile(filepath.Join("testdata", "captured", name)); err == nil {
+			f.Add(data, 1)
+		}
+	}
+	f.Add([]byte("a.go:1:2: x\n"), 0)
+	f.Fuzz(func(t *testing.T, data []byte, exit int) {
+		for _, spec := range []Spec{
+			{Name: "r", Output: ReadRegex, Pattern: vetPattern, Severity: model.High},
+			{Name: "t", Output: ReadTsc},
+			{Name: "g", Output: ReadGoTestJSON},
+			{Name: "e", Output: ReadExitCode, Severity: model.Blocker},
+			{Name: "j", Output: ReadJUnit, Severity: model.Blocker},
+			{Name: "l", Output: ReadESLintJSON},
+		} {
+			r, err := Read(spec, Input{Data: data, Stderr: data, ExitCode: exit, Root: "/r", Dir: "/r/d"})
+			if err != nil {
+				continue
+			}
+			if exit != 0 && len(r.Findings) == 0 {
+				t.Fatalf("%s: a failed run read as clean", spec.Output)
+			}
+			for _, f := range r.Findings {
+				if f.Rule == "" || f.Line < 0 || f.Column < 0 {
+					t.Fatalf("%s: bad finding %+v", spec.Output, f)
+				}
+			}
+		}
+	})
+}
+
+func readCapturedFile(name string) ([]byte, error) {
+	return os.ReadFile(filepath.Join("testdata", "captured", name+".stdout"))
+}
+
+func TestJUnitReaderOnARealVitestReport(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "captured", "vitest.junit.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The report's references are relative to where vitest ran; lay the
+	// test files out under web/ as in a repository.
+	root := t.TempDir()
+	for _, f := range []string{"web/test/cart.test.js", "web/test/broken.test.js"} {
+		if err := os.MkdirAll(filepath.Join(root, filepath.Dir(f)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, f), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := Read(Spec{Name: "unit", Output: ReadJUnit, Severity: model.High},
+		Input{Data: data, ExitCode: 1, Root: root, Dir: filepath.Join(root, "web")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "high junit/test-failed web/test/broken.test.js:2:1|high junit/test-failed web/test/cart.test.js:10:43|high junit/test-failed web/test/cart.test.js:14:42"
+	if got := strings.Join(locs(r.Findings), "|"); got != want {
+		t.Errorf("findings = %s\nwant       %s", got, want)
+	}
+	if r.Facts["tests.failed"] != 3 || r.Facts["tests.passed"] != 1 {
+		t.Errorf("facts = %v", r.Facts)
+	}
+	if !strings.HasPrefix(r.Findings[1].Message, "test/cart.test.js › cart > total > applies the discount failed: AssertionError: expected 10 to be 9") {
+		t.Errorf("message = %q", r.Findings[1].Message)
+	}
+	if _, err := Read(Spec{Name: "unit", Output: ReadJUnit}, Input{Data: []byte("<html></html>"), ExitCode: 1}); err == nil {
+		t.Error("HTML passed for a JUnit report")
+	}
+}
+
+func TestESLintReaderOnARealReport(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "captured", "eslint-flat.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := "/work/main/collectors/eslint/testdata"
+	r, err := Read(Spec{Name: "lint", Output: ReadESLintJSON, Severity: model.Blocker},
+		Input{Data: data, ExitCode: 1, Root: root, Dir: root + "/packages/flat"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Facts["errors"] != 3 || r.Facts["warnings"] != 3 || r.Facts["files"] != 4 {
+		t.Errorf("facts = %v", r.Facts)
+	}
+	got := strings.Join(locs(r.Findings), "|")
+	for _, want := range []string{"high no-unused-vars packages/flat/src/app.js:3:7", "low prefer-const packages/flat/src/app.js:6:7"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("findings lack %s: %s", want, got)
+		}
+	}
+	if _, err := Read(Spec{Name: "lint", Output: ReadESLintJSON}, Input{Data: []byte("[]"), ExitCode: 2}); err == nil {
+		t.Error("a failed run with an empty report passed")
+	}
+}

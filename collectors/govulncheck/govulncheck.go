@@ -1,0 +1,377 @@
+// Package govulncheck reports known vulnerabilities in Go modules with
+// govulncheck: one collector per go.mod. Only vulnerabilities whose code is
+// reachable from the module are high; imported-only ones are low, and ones
+// in a required module that is not even imported are info. govulncheck
+// -json exits 0 whether or not it finds anything, so the verdict comes from
+// the stream, never from the exit code; an unreachable vulnerability
+// database is unknown, never clean.
+package govulncheck
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/collectors/rules"
+	"github.com/preflight-dev/preflight/model"
+	"github.com/preflight-dev/preflight/proc"
+)
+
+const (
+	// Kind is the collector kind; ids are "govulncheck:<module>".
+	Kind = "govulncheck"
+	// Domain is where vulnerabilities are scored.
+	Domain = "security"
+	// Tool is the executable looked up on PATH.
+	Tool = "govulncheck"
+	// InstallHint is shown when govulncheck is not on PATH.
+	InstallHint = "install govulncheck: go install golang.org/x/vuln/cmd/govulncheck@v1.8.0"
+	// DBEnv names a vulnerability database to use instead of vuln.go.dev,
+	// e.g. a mirror on disk (file:///srv/vulndb) for machines offline.
+	DBEnv = "GOVULNDB"
+	// OfflineHint says how to get evidence when the database is unreachable.
+	OfflineHint = "govulncheck needs its vulnerability database (vuln.go.dev): run online, set GOVULNDB to a local copy (file:///path), or import a SARIF report made in CI with govulncheck -format sarif"
+)
+
+var (
+	RuleCalled = rules.Rule{
+		ID: "govulncheck/called", Severity: model.High,
+		Title:     "the code calls a function with a known vulnerability",
+		Rationale: "govulncheck traced a call path from this module to the vulnerable symbol, so the vulnerability is reachable.",
+		Fix:       "Upgrade the module to the fixed version (go get module@version) or stop calling the vulnerable function.",
+		Reference: "Go vulnerability database (pkg.go.dev/vuln)",
+	}
+	RuleImported = rules.Rule{
+		ID: "govulncheck/imported", Severity: model.Low,
+		Title:     "a package with a known vulnerability is imported, but the vulnerable code is not called",
+		Rationale: "Not reachable today; a new call can make it reachable without anyone noticing.",
+		Fix:       "Upgrade the module to the fixed version when convenient.",
+		Reference: "Go vulnerability database (pkg.go.dev/vuln)",
+	}
+	RuleRequired = rules.Rule{
+		ID: "govulncheck/required", Severity: model.Info,
+		Title:     "a required module has a known vulnerability in a package that is not imported",
+		Rationale: "The vulnerable package is not built into this module; listed so the upgrade is not forgotten.",
+		Fix:       "Upgrade the module to the fixed version when convenient.",
+		Reference: "Go vulnerability database (pkg.go.dev/vuln)",
+	}
+)
+
+func init() { rules.Register(RuleCalled, RuleImported, RuleRequired) }
+
+// Detect returns one collector per go.mod that is not under vendor/ or
+// testdata/ (the go command skips those too).
+func Detect(root string, files []string) []collectors.Collector {
+	var dirs []string
+	for _, f := range files {
+		if path.Base(f) == "go.mod" && !underSkipped(f) {
+			dirs = append(dirs, path.Dir(f))
+		}
+	}
+	sort.Strings(dirs)
+	names := targetNames(root, dirs)
+	out := make([]collectors.Collector, 0, len(dirs))
+	for _, d := range dirs {
+		out = append(out, &Collector{dir: d, id: Kind + ":" + names[d]})
+	}
+	return out
+}
+
+func underSkipped(p string) bool {
+	for _, seg := range strings.Split(path.Dir(p), "/") {
+		if seg == "vendor" || seg == "testdata" {
+			return true
+		}
+	}
+	return false
+}
+
+// targetNames names each module after its directory (the repository's for
+// the root), or its repo-relative path when two would collide.
+func targetNames(root string, dirs []string) map[string]string {
+	base := func(d string) string {
+		if d == "." {
+			return filepath.Base(filepath.Clean(root))
+		}
+		return path.Base(d)
+	}
+	count := map[string]int{}
+	for _, d := range dirs {
+		count[base(d)]++
+	}
+	names := map[string]string{}
+	for _, d := range dirs {
+		names[d] = base(d)
+		if count[base(d)] > 1 {
+			names[d] = d
+		}
+	}
+	return names
+}
+
+// Collector runs govulncheck on one module.
+type Collector struct {
+	dir string // repo-relative module directory, "." at the root
+	id  string
+}
+
+func (c *Collector) ID() string     { return c.id }
+func (c *Collector) Kind() string   { return Kind }
+func (c *Collector) Domain() string { return Domain }
+
+// Inputs: the dependency list, and the code, since a new call can make a
+// vulnerability reachable.
+func (c *Collector) Inputs() []string {
+	return []string{c.glob("go.mod"), c.glob("go.sum"), c.glob("**/*.go")}
+}
+
+func (c *Collector) glob(p string) string {
+	if c.dir == "." {
+		return p
+	}
+	return c.dir + "/" + p
+}
+
+// rel makes a path inside the module repo-relative.
+func (c *Collector) rel(p string) string {
+	if c.dir == "." {
+		return p
+	}
+	return c.dir + "/" + p
+}
+
+// Args are govulncheck's arguments: JSON output, over every package of the
+// module, with the database from GOVULNDB when set.
+func Args(db string) []string {
+	args := []string{"-json"}
+	if db != "" {
+		args = append(args, "-db", db)
+	}
+	return append(args, "./...")
+}
+
+func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
+	if _, err := exec.LookPath(Tool); err != nil {
+		return model.Unknown(c.id, Kind, Domain, "govulncheck is not on PATH", InstallHint)
+	}
+	timeout := req.Timeout
+	if timeout <= 0 {
+		timeout = collectors.DefaultTimeout
+	}
+	dir := filepath.Join(req.Root, filepath.FromSlash(c.dir))
+	cmd := proc.Cmd{Dir: dir, Name: Tool, Args: Args(os.Getenv(DBEnv)), Timeout: timeout}
+	command := cmd.String()
+	if c.dir != "." {
+		command = "cd " + proc.Cmd{Name: c.dir}.String() + " && " + command
+	}
+	out, err := proc.Run(ctx, cmd)
+	if err != nil {
+		res := model.Unknown(c.id, Kind, Domain, interruption(err, timeout), "")
+		if errors.Is(err, exec.ErrNotFound) {
+			res.Hint = InstallHint
+		}
+		res.Command, res.ExitCode = command, out.ExitCode
+		res.Output = proc.Excerpt(string(out.Stderr), 40)
+		return res
+	}
+	gomod, _ := os.ReadFile(filepath.Join(dir, "go.mod"))
+	res := c.Interpret(out.ExitCode, out.Stdout, out.Stderr, gomod)
+	res.Command = command
+	return res
+}
+
+func interruption(err error, timeout time.Duration) string {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Sprintf("govulncheck timed out after %s", timeout)
+	case errors.Is(err, context.Canceled):
+		return "cancelled before govulncheck finished"
+	}
+	return "could not run govulncheck: " + err.Error()
+}
+
+// dbFailure recognises govulncheck's messages for a database it could not
+// reach or read.
+func dbFailure(stderr string) bool {
+	s := strings.ToLower(stderr)
+	for _, m := range []string{"fetching vulnerabilities", "creating client", "vuln.go.dev", "dial tcp",
+		"no such host", "connection refused", "unrecognized vulndb format", "i/o timeout", "tls handshake"} {
+		if strings.Contains(s, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// Interpret turns one govulncheck run into a result: its exit code, its
+// JSON stream, its stderr and the module's go.mod (to place findings that
+// have no call site on the require line).
+func (c *Collector) Interpret(exit int, stdout, stderr, gomod []byte) model.Result {
+	res := model.Result{Collector: c.id, Kind: Kind, Domain: Domain, ExitCode: exit}
+	msg := strings.TrimSpace(string(stderr))
+	// -json exits 0 with or without findings; 3 is text mode's "found
+	// some", accepted in case a wrapper asks for it.
+	if exit != 0 && exit != 3 {
+		res.Output = proc.Excerpt(msg+"\n"+string(stdout), 40)
+		if dbFailure(msg) {
+			res.Status = model.StatusUnknown
+			res.Error = "vulnerability database unreachable: " + firstLine(msg)
+			res.Hint = OfflineHint
+			return res
+		}
+		res.Status = model.StatusError
+		res.Error = fmt.Sprintf("govulncheck exited %d: %s", exit, firstLine(msg))
+		return res
+	}
+	stream, err := ParseStream(stdout)
+	if err != nil {
+		res.Status = model.StatusError
+		res.Error = err.Error()
+		res.Output = proc.Excerpt(string(stdout)+"\n"+msg, 40)
+		return res
+	}
+	vulns := stream.Vulns(modulePath(gomod))
+	counts := map[Level]int{}
+	var findings []model.Finding
+	for _, v := range vulns {
+		counts[v.Level]++
+		findings = append(findings, c.finding(v, gomod))
+	}
+	for i := range findings {
+		findings[i].Collector, findings[i].Domain = c.id, Domain
+	}
+	model.SortFindings(findings)
+	model.AssignIDs(findings)
+	res.Status = model.StatusOK
+	res.Findings = findings
+	res.Facts = map[string]float64{
+		"vulns":          float64(len(vulns)),
+		"vulns.called":   float64(counts[Called]),
+		"vulns.imported": float64(counts[Imported]),
+		"vulns.required": float64(counts[Required]),
+	}
+	res.Output = summary(stream, vulns)
+	return res
+}
+
+// finding places a vulnerability: at its first call site when called,
+// otherwise on the go.mod line that requires the module.
+func (c *Collector) finding(v Vuln, gomod []byte) model.Finding {
+	title := v.ID
+	if v.Entry != nil {
+		if cve := firstCVE(v.Entry.Aliases); cve != "" {
+			title += " (" + cve + ")"
+		}
+		if v.Entry.Summary != "" {
+			title += ": " + v.Entry.Summary
+		}
+	}
+	mod := v.Module
+	if v.Version != "" {
+		mod += "@" + v.Version
+	}
+	fix := "no fixed version yet"
+	if v.FixedVersion != "" {
+		fix = "fixed in " + v.FixedVersion
+	}
+	msg := title + "\n" + mod + ", " + fix + "."
+	var f model.Finding
+	switch v.Level {
+	case Called:
+		var sites []string
+		for _, s := range v.Calls {
+			sites = append(sites, fmt.Sprintf("%s:%d %s → %s", c.rel(s.File), s.Line, s.Caller, s.Symbol))
+		}
+		msg += "\nCalled from " + strings.Join(sites, "; ")
+		f = RuleCalled.Finding("", 0, 0, msg)
+		if len(v.Calls) > 0 {
+			f.File, f.Line, f.Column = c.rel(v.Calls[0].File), v.Calls[0].Line, v.Calls[0].Column
+		}
+	case Imported:
+		msg += "\nImports " + strings.Join(v.Packages, ", ") + " without calling the vulnerable code."
+		f = RuleImported.Finding("", 0, 0, msg)
+	default:
+		msg += "\nRequired; the vulnerable packages are not imported."
+		f = RuleRequired.Finding("", 0, 0, msg)
+	}
+	if f.File == "" {
+		f.File = c.rel("go.mod")
+		f.Line = requireLine(gomod, v.Module)
+	}
+	return f
+}
+
+func firstCVE(aliases []string) string {
+	for _, a := range aliases {
+		if strings.HasPrefix(a, "CVE-") {
+			return a
+		}
+	}
+	if len(aliases) > 0 {
+		return aliases[0]
+	}
+	return ""
+}
+
+// requireLine is the go.mod line naming module (the go directive for the
+// standard library), or 0.
+func requireLine(gomod []byte, module string) int {
+	for i, line := range strings.Split(string(gomod), "\n") {
+		f := strings.Fields(line)
+		if module == "stdlib" || module == "toolchain" {
+			if len(f) >= 2 && f[0] == "go" {
+				return i + 1
+			}
+			continue
+		}
+		for j, w := range f {
+			if w == module && (j == 0 || f[0] == "require" || f[0] == "replace") {
+				return i + 1
+			}
+		}
+	}
+	return 0
+}
+
+// modulePath reads the module directive of a go.mod.
+func modulePath(gomod []byte) string {
+	for _, line := range strings.Split(string(gomod), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "module" {
+			return strings.Trim(f[1], "\"`")
+		}
+	}
+	return ""
+}
+
+func summary(s Stream, vulns []Vuln) string {
+	var b strings.Builder
+	db := "?"
+	if s.Config != nil {
+		db = s.Config.DB
+		fmt.Fprintf(&b, "govulncheck %s, database %s, scan level %s\n", s.Config.ScannerVersion, db, s.Config.ScanLevel)
+	}
+	if len(vulns) == 0 {
+		b.WriteString("no known vulnerabilities affect this module\n")
+	}
+	for _, v := range vulns {
+		fmt.Fprintf(&b, "%s %s %s@%s\n", v.Level, v.ID, v.Module, v.Version)
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func firstLine(s string) string {
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			return l
+		}
+	}
+	return "(no message)"
+}

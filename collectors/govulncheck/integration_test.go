@@ -1,0 +1,85 @@
+package govulncheck
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/model"
+)
+
+// requireTool skips without govulncheck, except in CI where a missing
+// tool is a failure.
+func requireTool(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath(Tool); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("govulncheck is not on PATH (CI=true); %s", InstallHint)
+		}
+		t.Skip("govulncheck is not on PATH")
+	}
+}
+
+func TestDetect(t *testing.T) {
+	cs := Detect("/r/shop", []string{"go.mod", "main.go", "tools/go.mod", "vendor/x/go.mod", "a/testdata/m/go.mod", "b/tools/go.mod"})
+	var ids []string
+	for _, c := range cs {
+		ids = append(ids, c.ID())
+	}
+	if got := strings.Join(ids, " "); got != "govulncheck:shop govulncheck:b/tools govulncheck:tools" {
+		t.Fatalf("ids %q", got)
+	}
+	if in := cs[1].Inputs(); in[0] != "b/tools/go.mod" || in[2] != "b/tools/**/*.go" {
+		t.Errorf("inputs %v", in)
+	}
+}
+
+// TestRunWithLocalDatabase runs the real govulncheck on the fixture module
+// against testdata/vulndb, named through GOVULNDB as a user offline would.
+func TestRunWithLocalDatabase(t *testing.T) {
+	requireTool(t)
+	db, err := localDB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(DBEnv, db)
+	root, _ := filepath.Abs("testdata")
+	c := &Collector{dir: "mod", id: "govulncheck:mod"}
+	res := c.Run(context.Background(), collectors.Request{Root: root, Timeout: 5 * time.Minute})
+	if res.Status != model.StatusOK {
+		t.Fatalf("status %s: %s\n%s", res.Status, res.Error, res.Output)
+	}
+	if res.ExitCode != 0 || res.Command != "cd mod && govulncheck -json -db "+db+" ./..." {
+		t.Errorf("exit %d command %q", res.ExitCode, res.Command)
+	}
+	if res.Facts["vulns.called"] != 1 || res.Facts["vulns.imported"] != 2 || len(res.Findings) != 3 {
+		t.Fatalf("facts %v findings %d", res.Facts, len(res.Findings))
+	}
+	f := res.Findings[0]
+	if f.Severity != model.High || f.Rule != RuleCalled.ID || f.Location() != "mod/main.go:13:23" {
+		t.Errorf("first finding %s %s %s", f.Severity, f.Rule, f.Location())
+	}
+}
+
+func TestRunWithUnreachableDatabase(t *testing.T) {
+	requireTool(t)
+	t.Setenv(DBEnv, "http://127.0.0.1:9")
+	root, _ := filepath.Abs("testdata")
+	res := (&Collector{dir: "mod", id: "govulncheck:mod"}).Run(context.Background(), collectors.Request{Root: root, Timeout: time.Minute})
+	if res.Status != model.StatusUnknown || res.Hint != OfflineHint || len(res.Findings) != 0 {
+		t.Fatalf("status %s error %q hint %q", res.Status, res.Error, res.Hint)
+	}
+}
+
+func TestMissingTool(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	res := (&Collector{dir: ".", id: "govulncheck:x"}).Run(context.Background(), collectors.Request{Root: t.TempDir()})
+	if res.Status != model.StatusUnknown || res.Hint != InstallHint || res.ExitCode != -1 {
+		t.Fatalf("%+v", res)
+	}
+}

@@ -1,0 +1,178 @@
+package govulncheck
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/preflight-dev/preflight/model"
+)
+
+func TestParseStreamSymbolScan(t *testing.T) {
+	c := loadCaptured(t, "symbol")
+	s, err := ParseStream(c.stdout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Config == nil || s.Config.ScannerVersion != "v1.8.0" || s.Config.ScanLevel != "symbol" {
+		t.Fatalf("config %+v", s.Config)
+	}
+	// govulncheck reports each vulnerability at every level it reaches:
+	// 3 module-level, 4 package-level (GO-2020-0015 in two packages) and 2
+	// call traces of GO-2021-0113.
+	if len(s.Findings) != 9 || len(s.Entries) != 3 || len(s.Progress) != 2 {
+		t.Fatalf("%d findings, %d entries, %d progress lines", len(s.Findings), len(s.Entries), len(s.Progress))
+	}
+	vulns := s.Vulns("example.com/greeter")
+	var got []string
+	for _, v := range vulns {
+		var calls []string
+		for _, cs := range v.Calls {
+			calls = append(calls, fmt.Sprintf("%s:%d:%d %s→%s", cs.File, cs.Line, cs.Column, cs.Caller, cs.Symbol))
+		}
+		got = append(got, fmt.Sprintf("%s %s %s@%s fix %s pkgs %v calls %v", v.Level, v.ID, v.Module, v.Version, v.FixedVersion, v.Packages, calls))
+	}
+	want := []string{
+		"called GO-2021-0113 golang.org/x/text@v0.3.2 fix v0.3.7 pkgs [golang.org/x/text/language] calls [main.go:13:23 parseTag→language.Parse main.go:17:27 fallback→language.MustParse]",
+		"imported GO-2020-0015 golang.org/x/text@v0.3.2 fix v0.3.3 pkgs [golang.org/x/text/encoding/unicode golang.org/x/text/transform] calls []",
+		"imported GO-2022-1059 golang.org/x/text@v0.3.2 fix v0.3.8 pkgs [golang.org/x/text/language] calls []",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("vulns:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestInterpretCaptured(t *testing.T) {
+	col := &Collector{dir: "services/greeter", id: "govulncheck:greeter"}
+	cases := []struct {
+		name     string
+		status   model.Status
+		facts    map[string]float64
+		findings []string // severity rule location
+		errText  string
+	}{
+		{name: "symbol", status: model.StatusOK,
+			facts: map[string]float64{"vulns": 3, "vulns.called": 1, "vulns.imported": 2, "vulns.required": 0},
+			findings: []string{
+				"high govulncheck/called services/greeter/main.go:13:23",
+				"low govulncheck/imported services/greeter/go.mod:5",
+				"low govulncheck/imported services/greeter/go.mod:5",
+			}},
+		{name: "module", status: model.StatusOK,
+			facts: map[string]float64{"vulns": 3, "vulns.called": 0, "vulns.imported": 0, "vulns.required": 3},
+			findings: []string{
+				"info govulncheck/required services/greeter/go.mod:5",
+				"info govulncheck/required services/greeter/go.mod:5",
+				"info govulncheck/required services/greeter/go.mod:5",
+			}},
+		{name: "offline", status: model.StatusUnknown, errText: "vulnerability database unreachable: govulncheck: fetching vulnerabilities"},
+		{name: "refused-db", status: model.StatusUnknown, errText: "vulnerability database unreachable: creating client"},
+		{name: "broken", status: model.StatusError, errText: "govulncheck exited 1: govulncheck: loading packages"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := loadCaptured(t, tc.name)
+			res := col.Interpret(c.run.ExitCode, c.stdout, c.stderr, c.gomod)
+			if res.Status != tc.status || !strings.HasPrefix(res.Error, tc.errText) {
+				t.Fatalf("status %s error %q", res.Status, res.Error)
+			}
+			if tc.status == model.StatusUnknown && res.Hint != OfflineHint {
+				t.Errorf("hint %q", res.Hint)
+			}
+			if tc.status != model.StatusOK {
+				if len(res.Findings) != 0 || res.Output == "" {
+					t.Errorf("a failed run must have no findings and an excerpt: %d, %q", len(res.Findings), res.Output)
+				}
+				return
+			}
+			for k, v := range tc.facts {
+				if res.Facts[k] != v {
+					t.Errorf("fact %s = %v, want %v", k, res.Facts[k], v)
+				}
+			}
+			var got []string
+			for _, f := range res.Findings {
+				got = append(got, f.Severity.String()+" "+f.Rule+" "+f.Location())
+				if f.ID == "" || f.Collector != col.id || f.Domain != Domain {
+					t.Errorf("finding not stamped: %+v", f)
+				}
+			}
+			if strings.Join(got, "\n") != strings.Join(tc.findings, "\n") {
+				t.Errorf("findings:\n%s", strings.Join(got, "\n"))
+			}
+		})
+	}
+}
+
+func TestCalledMessage(t *testing.T) {
+	c := loadCaptured(t, "symbol")
+	res := (&Collector{dir: ".", id: "govulncheck:greeter"}).Interpret(0, c.stdout, c.stderr, c.gomod)
+	want := "GO-2021-0113 (CVE-2021-38561): Out-of-bounds read in golang.org/x/text/language\n" +
+		"golang.org/x/text@v0.3.2, fixed in v0.3.7.\n" +
+		"Called from main.go:13 parseTag → language.Parse; main.go:17 fallback → language.MustParse"
+	if res.Findings[0].Message != want {
+		t.Errorf("message:\n%s\nwant:\n%s", res.Findings[0].Message, want)
+	}
+}
+
+func TestParseStreamMalformed(t *testing.T) {
+	cases := map[string]string{
+		"empty":           "",
+		"text mode":       "=== Symbol Results ===\n\nVulnerability #1: GO-2021-0113\n",
+		"no config":       `{"progress":{"message":"x"}}`,
+		"truncated":       `{"config":{"protocol_version":"v1.0.0"}} {"finding":{"osv":"GO-1","trace":[`,
+		"finding, no osv": `{"config":{}} {"finding":{"trace":[]}}`,
+	}
+	col := &Collector{dir: ".", id: "govulncheck:x"}
+	for name, out := range cases {
+		t.Run(name, func(t *testing.T) {
+			if _, err := ParseStream([]byte(out)); err == nil {
+				t.Fatal("no error")
+			}
+			// govulncheck -json exits 0 even with findings, so exit 0 with
+			// unreadable output must be an error, never a clean result.
+			res := col.Interpret(0, []byte(out), nil, nil)
+			if res.Status != model.StatusError || len(res.Findings) != 0 {
+				t.Fatalf("status %s", res.Status)
+			}
+		})
+	}
+}
+
+func TestRequireLine(t *testing.T) {
+	gomod := []byte("module a\n\ngo 1.22\n\nrequire (\n\tgolang.org/x/text v0.3.2\n\tgolang.org/x/net v0.1.0 // indirect\n)\nrequire golang.org/x/sys v0.1.0\n")
+	cases := map[string]int{"golang.org/x/text": 6, "golang.org/x/net": 7, "golang.org/x/sys": 9, "stdlib": 3, "example.com/none": 0}
+	for mod, want := range cases {
+		if got := requireLine(gomod, mod); got != want {
+			t.Errorf("requireLine(%s) = %d, want %d", mod, got, want)
+		}
+	}
+}
+
+func FuzzParseStream(f *testing.F) {
+	for _, name := range []string{"symbol", "module", "offline"} {
+		f.Add(string(loadCaptured(f, name).stdout))
+	}
+	f.Add(`{"config":{}}{"finding":{"osv":"X","trace":[{"module":"m","function":"F"}]}}`)
+	f.Fuzz(func(t *testing.T, out string) {
+		s, err := ParseStream([]byte(out))
+		if err != nil {
+			return
+		}
+		vulns := s.Vulns("example.com/greeter")
+		seen := map[string]bool{}
+		for _, v := range vulns {
+			if v.ID == "" || seen[v.ID] {
+				t.Fatalf("vulnerability listed twice or without id: %+v", v)
+			}
+			seen[v.ID] = true
+			if len(v.Calls) > 0 && v.Level != Called {
+				t.Fatalf("call sites on a %s vulnerability", v.Level)
+			}
+		}
+		res := (&Collector{dir: ".", id: "govulncheck:x"}).Interpret(0, []byte(out), nil, nil)
+		if res.Status != model.StatusOK || len(res.Findings) != len(vulns) {
+			t.Fatalf("%s with %d findings for %d vulns", res.Status, len(res.Findings), len(vulns))
+		}
+	})
+}

@@ -1,0 +1,5 @@
+package broken
+
+func Oops() int {
+	return "not a number"
+}

@@ -1,0 +1,366 @@
+// Package npmaudit reports known vulnerabilities in npm dependencies with
+// npm audit: one collector per package-lock.json (a workspace root's
+// lockfile covers its workspaces). Only npm 7+ reports are read
+// (auditReportVersion 2). npm audit exits 1 both when it finds
+// vulnerabilities and when it fails, so the verdict comes from the JSON: a
+// report, or npm's error object, which makes the collector unknown — an
+// unreachable advisory service is not a clean audit.
+package npmaudit
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/collectors/rules"
+	"github.com/preflight-dev/preflight/model"
+	"github.com/preflight-dev/preflight/proc"
+)
+
+const (
+	// Kind is the collector kind; ids are "npm-audit:<dir>".
+	Kind   = "npm-audit"
+	Domain = "security"
+	// InstallHint is shown when npm is not on PATH.
+	InstallHint = "install Node.js with npm: https://nodejs.org"
+	// OfflineHint says how to get evidence when the advisory service fails.
+	OfflineHint = "npm audit needs the registry's advisory endpoint (/-/npm/v1/security/advisories/bulk): run online against a registry that serves it, or import a SARIF report made in CI"
+	// NoAuditorHint is shown for yarn and pnpm lockfiles.
+	NoAuditorHint = "preflight audits package-lock.json only: add one (npm install --package-lock-only) or import SARIF from a scanner that reads this lockfile (trivy fs --format sarif)"
+)
+
+// Rules: one per npm severity, mapped critical → blocker, high → high,
+// moderate → medium, low → low, info → info.
+var (
+	RuleCritical = rule("critical", model.Blocker)
+	RuleHigh     = rule("high", model.High)
+	RuleModerate = rule("moderate", model.Medium)
+	RuleLow      = rule("low", model.Low)
+	RuleInfo     = rule("info", model.Info)
+)
+
+func rule(sev string, s model.Severity) rules.Rule {
+	return rules.Rule{
+		ID: "npm-audit/" + sev, Severity: s,
+		Title:     "a dependency has a known vulnerability that npm audit rates " + sev,
+		Rationale: "npm audit matched the lockfile's resolved versions against the registry's security advisories.",
+		Fix:       "Run npm audit fix (or upgrade the package named in the fix), then commit the lockfile.",
+		Reference: "GitHub Advisory Database, via the npm registry",
+	}
+}
+
+var ruleFor = map[string]rules.Rule{
+	"critical": RuleCritical, "high": RuleHigh, "moderate": RuleModerate, "low": RuleLow, "info": RuleInfo,
+}
+
+var severityOf = map[string]int{"info": 0, "low": 1, "moderate": 2, "high": 3, "critical": 4}
+
+func init() { rules.Register(RuleCritical, RuleHigh, RuleModerate, RuleLow, RuleInfo) }
+
+// Detect returns a collector per package-lock.json, and an always-unknown
+// one per directory that has only yarn.lock or pnpm-lock.yaml. Lockfiles
+// in node_modules or testdata are not the project's own.
+func Detect(root string, files []string) []collectors.Collector {
+	locks := map[string]map[string]bool{} // dir -> lockfile names
+	for _, f := range files {
+		name := path.Base(f)
+		if name != "package-lock.json" && name != "yarn.lock" && name != "pnpm-lock.yaml" {
+			continue
+		}
+		if skipped(f) {
+			continue
+		}
+		dir := path.Dir(f)
+		if locks[dir] == nil {
+			locks[dir] = map[string]bool{}
+		}
+		locks[dir][name] = true
+	}
+	dirs := make([]string, 0, len(locks))
+	for d := range locks {
+		dirs = append(dirs, d)
+	}
+	sort.Strings(dirs)
+	names := targetNames(root, dirs)
+	var out []collectors.Collector
+	for _, d := range dirs {
+		c := &Collector{dir: d, id: Kind + ":" + names[d], lockfile: "package-lock.json"}
+		if !locks[d]["package-lock.json"] {
+			c.lockfile = "yarn.lock"
+			if locks[d]["pnpm-lock.yaml"] {
+				c.lockfile = "pnpm-lock.yaml"
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func skipped(p string) bool {
+	for _, seg := range strings.Split(path.Dir(p), "/") {
+		if seg == "node_modules" || seg == "testdata" {
+			return true
+		}
+	}
+	return false
+}
+
+func targetNames(root string, dirs []string) map[string]string {
+	base := func(d string) string {
+		if d == "." {
+			return filepath.Base(filepath.Clean(root))
+		}
+		return path.Base(d)
+	}
+	count := map[string]int{}
+	for _, d := range dirs {
+		count[base(d)]++
+	}
+	names := map[string]string{}
+	for _, d := range dirs {
+		names[d] = base(d)
+		if count[base(d)] > 1 {
+			names[d] = d
+		}
+	}
+	return names
+}
+
+// Collector audits one lockfile.
+type Collector struct {
+	dir      string // repo-relative, "." at the root
+	id       string
+	lockfile string // package-lock.json, or the yarn/pnpm lockfile it cannot audit
+}
+
+func (c *Collector) ID() string     { return c.id }
+func (c *Collector) Kind() string   { return Kind }
+func (c *Collector) Domain() string { return Domain }
+
+func (c *Collector) Inputs() []string {
+	return []string{c.rel(c.lockfile), c.rel("package.json")}
+}
+
+func (c *Collector) rel(p string) string {
+	if c.dir == "." {
+		return p
+	}
+	return c.dir + "/" + p
+}
+
+// Args are npm's arguments: JSON, from the lockfile alone (what would be
+// installed, whether or not node_modules is there).
+func Args() []string { return []string{"audit", "--json", "--package-lock-only"} }
+
+func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
+	if c.lockfile != "package-lock.json" {
+		return model.Unknown(c.id, Kind, Domain, c.rel(c.lockfile)+" has no supported auditor", NoAuditorHint)
+	}
+	if _, err := exec.LookPath("npm"); err != nil {
+		return model.Unknown(c.id, Kind, Domain, "npm is not on PATH", InstallHint)
+	}
+	timeout := req.Timeout
+	if timeout <= 0 {
+		timeout = collectors.DefaultTimeout
+	}
+	dir := filepath.Join(req.Root, filepath.FromSlash(c.dir))
+	cmd := proc.Cmd{Dir: dir, Name: "npm", Args: Args(), Timeout: timeout,
+		Env: []string{"NO_UPDATE_NOTIFIER=1", "npm_config_fund=false"}}
+	command := cmd.String()
+	if c.dir != "." {
+		command = "cd " + proc.Cmd{Name: c.dir}.String() + " && " + command
+	}
+	out, err := proc.Run(ctx, cmd)
+	if err != nil {
+		res := model.Unknown(c.id, Kind, Domain, interruption(err, timeout), "")
+		res.Command, res.ExitCode = command, out.ExitCode
+		res.Output = proc.Excerpt(string(out.Stderr), 40)
+		return res
+	}
+	lock, _ := os.ReadFile(filepath.Join(dir, "package-lock.json"))
+	res := c.Interpret(out.ExitCode, out.Stdout, out.Stderr, lock)
+	res.Command = command
+	return res
+}
+
+func interruption(err error, timeout time.Duration) string {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Sprintf("npm audit timed out after %s", timeout)
+	case errors.Is(err, context.Canceled):
+		return "cancelled before npm audit finished"
+	}
+	return "could not run npm audit: " + err.Error()
+}
+
+// Interpret turns one npm audit run into a result. lock is the lockfile's
+// content, used to place each finding on its package's entry and to name
+// the installed version.
+func (c *Collector) Interpret(exit int, stdout, stderr, lock []byte) model.Result {
+	res := model.Result{Collector: c.id, Kind: Kind, Domain: Domain, ExitCode: exit}
+	report, err := Parse(stdout)
+	var regErr *RegistryError
+	switch {
+	case errors.As(err, &regErr):
+		res.Status = model.StatusUnknown
+		res.Error = "npm audit could not get advisories: " + regErr.Error()
+		res.Hint = OfflineHint
+		res.Output = proc.Excerpt(string(stdout)+"\n"+quietStderr(stderr), 40)
+		return res
+	case err != nil:
+		res.Status = model.StatusError
+		res.Error = err.Error()
+		res.Output = proc.Excerpt(string(stdout)+"\n"+quietStderr(stderr), 40)
+		return res
+	}
+	versions, lines := lockIndex(lock)
+	var findings []model.Finding
+	for _, v := range report.Sorted() {
+		f := ruleFor[v.Severity].Finding(c.rel("package-lock.json"), 0, 0, message(v, versions))
+		if len(v.Nodes) > 0 {
+			if l, ok := lines[v.Nodes[0]]; ok {
+				f.Line, f.Column = l[0], l[1]
+			}
+		}
+		f.Collector, f.Domain = c.id, Domain
+		findings = append(findings, f)
+	}
+	model.SortFindings(findings)
+	model.AssignIDs(findings)
+	res.Status = model.StatusOK
+	res.Findings = findings
+	counts := report.Metadata.Vulnerabilities
+	res.Facts = map[string]float64{
+		"vulns.critical": float64(counts["critical"]),
+		"vulns.high":     float64(counts["high"]),
+		"vulns.moderate": float64(counts["moderate"]),
+		"vulns.low":      float64(counts["low"]),
+		"vulns.info":     float64(counts["info"]),
+		"vulns.total":    float64(counts["total"]),
+		"dependencies":   float64(report.Metadata.Dependencies.Total),
+	}
+	res.Output = summary(report)
+	return res
+}
+
+// message says what is vulnerable, why, and what fixes it.
+func message(v Vulnerability, versions map[string]string) string {
+	var b strings.Builder
+	b.WriteString(v.Name)
+	if len(v.Nodes) > 0 && versions[v.Nodes[0]] != "" {
+		b.WriteString("@" + versions[v.Nodes[0]])
+	}
+	if v.IsDirect {
+		b.WriteString(" (direct dependency)")
+	}
+	var advisories, through []string
+	for _, via := range v.Via {
+		switch {
+		case via.Advisory != nil:
+			a := via.Advisory
+			s := a.Title
+			if id := ghsa(a.URL); id != "" {
+				s += " (" + id + ", " + a.Severity + ")"
+			} else {
+				s += " (" + a.Severity + ")"
+			}
+			if !contains(advisories, s) {
+				advisories = append(advisories, s)
+			}
+		case via.Dependency != "" && !contains(through, via.Dependency):
+			through = append(through, via.Dependency)
+		}
+	}
+	if len(advisories) > 0 {
+		b.WriteString(": " + strings.Join(advisories, "; "))
+	}
+	if len(through) > 0 {
+		if len(advisories) > 0 {
+			b.WriteString("; also")
+		}
+		b.WriteString(" vulnerable through " + strings.Join(through, ", "))
+	}
+	b.WriteString("\n" + fixText(v.FixAvailable))
+	return b.String()
+}
+
+func fixText(f FixAvailable) string {
+	switch {
+	case !f.Available:
+		return "No fix available."
+	case f.Name == "":
+		return "Fix: npm audit fix."
+	case f.SemVerMajor:
+		return fmt.Sprintf("Fix: npm audit fix --force (installs %s@%s, a semver-major change).", f.Name, f.Version)
+	}
+	return fmt.Sprintf("Fix: npm audit fix (updates %s to %s).", f.Name, f.Version)
+}
+
+// ghsa extracts the advisory id from its URL.
+func ghsa(url string) string {
+	i := strings.LastIndex(url, "/")
+	if id := url[i+1:]; strings.HasPrefix(id, "GHSA-") {
+		return id
+	}
+	return ""
+}
+
+// lockIndex reads a package-lock.json: each package path's version, and the
+// line and column of its key, where findings are placed.
+func lockIndex(lock []byte) (map[string]string, map[string][2]int) {
+	versions := map[string]string{}
+	lines := map[string][2]int{}
+	var l struct {
+		Packages map[string]struct {
+			Version string `json:"version"`
+		} `json:"packages"`
+	}
+	if json.Unmarshal(lock, &l) != nil {
+		return versions, lines
+	}
+	for p, e := range l.Packages {
+		versions[p] = e.Version
+	}
+	for i, line := range strings.Split(string(lock), "\n") {
+		t := strings.TrimSpace(line)
+		if !strings.HasPrefix(t, `"`) || !strings.HasSuffix(t, `": {`) {
+			continue
+		}
+		key := strings.TrimSuffix(strings.TrimPrefix(t, `"`), `": {`)
+		if _, ok := versions[key]; ok {
+			if _, seen := lines[key]; !seen {
+				lines[key] = [2]int{i + 1, strings.Index(line, `"`) + 1}
+			}
+		}
+	}
+	return versions, lines
+}
+
+func summary(r *Report) string {
+	c := r.Metadata.Vulnerabilities
+	s := fmt.Sprintf("npm audit (report v%d): %d vulnerable packages of %d dependencies — critical %d, high %d, moderate %d, low %d, info %d",
+		r.AuditReportVersion, c["total"], r.Metadata.Dependencies.Total, c["critical"], c["high"], c["moderate"], c["low"], c["info"])
+	return s
+}
+
+// quietStderr drops npm's configuration warnings, which say nothing about
+// the audit.
+func quietStderr(stderr []byte) string {
+	var keep []string
+	for _, l := range strings.Split(string(stderr), "\n") {
+		if strings.Contains(l, "Unknown user config") || strings.Contains(l, "Unknown env config") || strings.TrimSpace(l) == "" {
+			continue
+		}
+		keep = append(keep, l)
+	}
+	return strings.Join(keep, "\n")
+}

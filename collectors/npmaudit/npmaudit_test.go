@@ -1,0 +1,231 @@
+package npmaudit
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/model"
+)
+
+func TestInterpretCaptured(t *testing.T) {
+	cases := []struct {
+		name     string
+		status   model.Status
+		facts    map[string]float64
+		findings []string // severity rule location
+		errText  string
+	}{
+		{name: "clean", status: model.StatusOK,
+			facts: map[string]float64{"vulns.critical": 0, "vulns.high": 0, "vulns.moderate": 0, "vulns.low": 0, "vulns.total": 0, "dependencies": 1}},
+		{name: "vulnerable", status: model.StatusOK,
+			facts: map[string]float64{"vulns.critical": 1, "vulns.high": 4, "vulns.moderate": 0, "vulns.low": 0, "vulns.total": 5, "dependencies": 52},
+			findings: []string{
+				"blocker npm-audit/critical web/package-lock.json:308:5", // minimist
+				"high npm-audit/high web/package-lock.json:33:5",         // body-parser
+				"high npm-audit/high web/package-lock.json:140:5",        // express
+				"high npm-audit/high web/package-lock.json:252:5",        // lodash
+				"high npm-audit/high web/package-lock.json:366:5",        // qs
+			}},
+		{name: "workspaces", status: model.StatusOK,
+			facts: map[string]float64{"vulns.high": 1, "vulns.total": 1, "dependencies": 6},
+			findings: []string{
+				"high npm-audit/high web/package-lock.json:22:5", // lodash, hoisted from packages/api
+			}},
+		{name: "registry-rejects", status: model.StatusUnknown,
+			errText: "npm audit could not get advisories: 405 Method Not Allowed - POST https://registry.npmjs.org/-/npm/v1/security/advisories/bulk"},
+		{name: "unreachable", status: model.StatusUnknown,
+			errText: "npm audit could not get advisories: request to http://127.0.0.1:9/-/npm/v1/security/advisories/bulk failed, reason: connect ECONNREFUSED 127.0.0.1:9"},
+	}
+	col := &Collector{dir: "web", id: "npm-audit:web", lockfile: "package-lock.json"}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := loadCaptured(t, tc.name)
+			res := col.Interpret(c.run.ExitCode, c.stdout, c.stderr, c.lock)
+			if res.Status != tc.status || res.Error != tc.errText {
+				t.Fatalf("status %s error %q", res.Status, res.Error)
+			}
+			if tc.status != model.StatusOK {
+				if res.Hint != OfflineHint || len(res.Findings) != 0 || res.Output == "" {
+					t.Errorf("hint %q, %d findings, output %q", res.Hint, len(res.Findings), res.Output)
+				}
+				return
+			}
+			for k, v := range tc.facts {
+				if res.Facts[k] != v {
+					t.Errorf("fact %s = %v, want %v", k, res.Facts[k], v)
+				}
+			}
+			var got []string
+			for _, f := range res.Findings {
+				got = append(got, f.Severity.String()+" "+f.Rule+" "+f.Location())
+				if f.ID == "" || f.Collector != col.id || f.Domain != Domain {
+					t.Errorf("finding not stamped: %+v", f)
+				}
+			}
+			if strings.Join(got, "\n") != strings.Join(tc.findings, "\n") {
+				t.Errorf("findings:\n%s", strings.Join(got, "\n"))
+			}
+		})
+	}
+}
+
+func TestFindingMessages(t *testing.T) {
+	c := loadCaptured(t, "vulnerable")
+	res := (&Collector{dir: ".", id: "npm-audit:x", lockfile: "package-lock.json"}).Interpret(c.run.ExitCode, c.stdout, c.stderr, c.lock)
+	byName := map[string]string{}
+	for _, f := range res.Findings {
+		byName[strings.SplitN(f.Message, "@", 2)[0]] = f.Message
+	}
+	want := map[string]string{
+		"minimist":    "minimist@1.2.0 (direct dependency): Prototype Pollution in minimist (GHSA-xvch-5gv4-984h, critical); Prototype Pollution in minimist (GHSA-vh95-rmgr-6w4m, moderate)\nFix: npm audit fix (updates minimist to 1.2.8).",
+		"body-parser": "body-parser@1.19.0 vulnerable through qs\nFix: npm audit fix (updates express to 4.22.3).",
+		"express":     "express@4.17.1 (direct dependency): Express.js Open Redirect in malformed URLs (GHSA-rv95-896h-c2vc, moderate); express vulnerable to XSS via response.redirect() (GHSA-qw6h-vgh9-j6wx, low); also vulnerable through body-parser, qs\nFix: npm audit fix (updates express to 4.22.3).",
+	}
+	for name, msg := range want {
+		if byName[name] != msg {
+			t.Errorf("%s:\n%s\nwant:\n%s", name, byName[name], msg)
+		}
+	}
+}
+
+func TestParseRejects(t *testing.T) {
+	cases := map[string]struct {
+		out         string
+		unsupported bool
+	}{
+		"not json":                   {"npm ERR! code ENOLOCK", false},
+		"npm 6 layout":               {`{"actions":[],"advisories":{},"metadata":{}}`, true},
+		"report version 1":           {`{"auditReportVersion":1,"vulnerabilities":{}}`, true},
+		"json without a version":     {`{"vulnerabilities":{}}`, false},
+		"unknown severity":           {`{"auditReportVersion":2,"vulnerabilities":{"a":{"severity":"urgent"}}}`, false},
+		"via of the wrong type":      {`{"auditReportVersion":2,"vulnerabilities":{"a":{"severity":"low","via":[3]}}}`, false},
+		"fixAvailable of wrong type": {`{"auditReportVersion":2,"vulnerabilities":{"a":{"severity":"low","fixAvailable":"yes"}}}`, false},
+	}
+	col := &Collector{dir: ".", id: "npm-audit:x", lockfile: "package-lock.json"}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := Parse([]byte(tc.out))
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			if errors.Is(err, ErrUnsupportedVersion) != tc.unsupported {
+				t.Errorf("unsupported = %v: %v", !tc.unsupported, err)
+			}
+			// npm audit exits 0 or 1 whatever happened: unreadable output
+			// is an error, never a clean audit.
+			for _, exit := range []int{0, 1} {
+				if res := col.Interpret(exit, []byte(tc.out), nil, nil); res.Status != model.StatusError {
+					t.Errorf("exit %d: status %s", exit, res.Status)
+				}
+			}
+		})
+	}
+}
+
+func TestRegistryErrorObject(t *testing.T) {
+	_, err := Parse([]byte(`{"error":{"code":"ENOLOCK","summary":"This command requires an existing lockfile.","detail":"Try creating one first with: npm i --package-lock-only"}}`))
+	var re *RegistryError
+	if !errors.As(err, &re) || re.Error() != "ENOLOCK This command requires an existing lockfile.: Try creating one first with: npm i --package-lock-only" {
+		t.Fatalf("%v", err)
+	}
+}
+
+func TestDetect(t *testing.T) {
+	files := []string{
+		"package-lock.json", "package.json", "packages/api/package.json",
+		"web/yarn.lock", "web/package.json", "docs/pnpm-lock.yaml",
+		"tools/package-lock.json", "tools/yarn.lock",
+		"node_modules/x/package-lock.json", "e2e/testdata/package-lock.json",
+	}
+	cs := Detect("/r/shop", files)
+	var got []string
+	for _, c := range cs {
+		got = append(got, c.ID()+" "+strings.Join(c.Inputs(), ","))
+	}
+	want := []string{
+		"npm-audit:shop package-lock.json,package.json",
+		"npm-audit:docs docs/pnpm-lock.yaml,docs/package.json",
+		"npm-audit:tools tools/package-lock.json,tools/package.json",
+		"npm-audit:web web/yarn.lock,web/package.json",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("detect:\n%s", strings.Join(got, "\n"))
+	}
+	res := cs[3].Run(context.Background(), collectors.Request{Root: "/r/shop"})
+	if res.Status != model.StatusUnknown || res.Hint != NoAuditorHint || res.Error != "web/yarn.lock has no supported auditor" {
+		t.Errorf("yarn-only project: %+v", res)
+	}
+}
+
+func requireNpm(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("npm"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("npm is not on PATH (CI=true)")
+		}
+		t.Skip("npm is not on PATH")
+	}
+}
+
+// TestRunAgainstAdvisoryServer runs the real npm audit through the
+// collector, with the registry set in npm's environment the way a user's
+// .npmrc would set it.
+func TestRunAgainstAdvisoryServer(t *testing.T) {
+	requireNpm(t)
+	url, stop, err := advisoryServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	t.Setenv("npm_config_registry", url)
+	root, _ := filepath.Abs(filepath.Join("testdata", "projects"))
+	res := (&Collector{dir: "vulnerable", id: "npm-audit:vulnerable", lockfile: "package-lock.json"}).
+		Run(context.Background(), collectors.Request{Root: root, Timeout: 3 * time.Minute})
+	if res.Status != model.StatusOK {
+		t.Fatalf("status %s: %s\n%s", res.Status, res.Error, res.Output)
+	}
+	if res.ExitCode != 1 || res.Command != "cd vulnerable && npm audit --json --package-lock-only" {
+		t.Errorf("exit %d command %q", res.ExitCode, res.Command)
+	}
+	if res.Facts["vulns.critical"] != 1 || res.Facts["vulns.high"] != 4 || len(res.Findings) != 5 {
+		t.Errorf("facts %v, %d findings", res.Facts, len(res.Findings))
+	}
+}
+
+func TestRunAgainstUnreachableRegistry(t *testing.T) {
+	requireNpm(t)
+	t.Setenv("npm_config_registry", "http://127.0.0.1:9/")
+	root, _ := filepath.Abs(filepath.Join("testdata", "projects"))
+	res := (&Collector{dir: "clean", id: "npm-audit:clean", lockfile: "package-lock.json"}).
+		Run(context.Background(), collectors.Request{Root: root, Timeout: time.Minute})
+	if res.Status != model.StatusUnknown || !strings.Contains(res.Error, "ECONNREFUSED") || res.Hint != OfflineHint {
+		t.Fatalf("status %s error %q", res.Status, res.Error)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, n := range []string{"clean", "vulnerable", "workspaces", "registry-rejects", "unreachable"} {
+		f.Add(string(loadCaptured(f, n).stdout))
+	}
+	f.Fuzz(func(t *testing.T, out string) {
+		r, err := Parse([]byte(out))
+		col := &Collector{dir: ".", id: "npm-audit:x", lockfile: "package-lock.json"}
+		res := col.Interpret(1, []byte(out), nil, nil)
+		if err != nil {
+			if res.Status == model.StatusOK || len(res.Findings) != 0 {
+				t.Fatalf("failed parse gave %s with %d findings", res.Status, len(res.Findings))
+			}
+			return
+		}
+		if r.AuditReportVersion != 2 || res.Status != model.StatusOK || len(res.Findings) != len(r.Vulnerabilities) {
+			t.Fatalf("version %d status %s findings %d of %d", r.AuditReportVersion, res.Status, len(res.Findings), len(r.Vulnerabilities))
+		}
+	})
+}

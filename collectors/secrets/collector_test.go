@@ -1,0 +1,285 @@
+package secrets
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/collectors/rules"
+	"github.com/preflight-dev/preflight/ignore"
+	"github.com/preflight-dev/preflight/model"
+)
+
+func newTestCollector(root string) *Collector {
+	return &Collector{id: "secrets:" + filepath.Base(root), redactor: NewRedactor(testKey)}
+}
+
+func findingLines(fs []model.Finding) string {
+	var b strings.Builder
+	for _, f := range fs {
+		fmt.Fprintf(&b, "%-7s %-27s %s  %s\n", f.Severity, f.Rule, f.Location(), f.Message)
+	}
+	return b.String()
+}
+
+func runFull(t *testing.T, c *Collector, root string) model.Result {
+	t.Helper()
+	res := c.Run(context.Background(), collectors.Request{Root: root})
+	if res.Status != model.StatusOK {
+		t.Fatalf("status %s: %s\n%s", res.Status, res.Error, res.Output)
+	}
+	return res
+}
+
+// TestFixtureFindings runs the built-in scanner over the fixture project
+// and compares every finding with testdata/findings.golden.
+func TestFixtureFindings(t *testing.T) {
+	withoutGitleaks(t)
+	root := fixtureCopy(t)
+	res := runFull(t, newTestCollector(root), root)
+	got := findingLines(res.Findings)
+	golden := filepath.Join("testdata", "findings.golden")
+	if *updateFlag {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("findings differ from %s (go test -update rewrites it):\n%s", golden, got)
+	}
+
+	// The counts a reader of the golden can check by hand.
+	wantFacts := map[string]float64{"files": 14, "files.rescanned": 14, "files.skipped": 0, "secrets": 22, "placeholders": 16}
+	for k, v := range wantFacts {
+		if res.Facts[k] != v {
+			t.Errorf("fact %s = %v, want %v (facts %v)", k, res.Facts[k], v, res.Facts)
+		}
+	}
+	if _, ok := res.Facts["gitleaks.findings"]; ok {
+		t.Error("gitleaks did not run, yet there is a gitleaks fact")
+	}
+	if res.ExitCode != -1 || res.Command != "scanned 14 files (preflight built-in rules)" {
+		t.Errorf("evidence: exit %d, command %q", res.ExitCode, res.Command)
+	}
+	for _, f := range res.Findings {
+		if f.ID == "" || f.Collector != "secrets:shop" || f.Domain != "security" {
+			t.Errorf("finding not stamped: %+v", f)
+		}
+		switch f.File {
+		case "services/worker/.env", ".env.example", "services/worker/config.yaml", "docs/setup.md", "src/notify.js":
+			t.Errorf("%s must not be reported: %s", f.File, f.Message)
+		}
+	}
+	if !strings.Contains(res.Output, "gitleaks not on PATH") {
+		t.Errorf("output does not say gitleaks was not used:\n%s", res.Output)
+	}
+}
+
+func TestRulesAreComplete(t *testing.T) {
+	for _, r := range Rules {
+		got, ok := rules.Lookup(r.ID)
+		if !ok || got != r {
+			t.Errorf("%s is not registered", r.ID)
+		}
+		if r.Title == "" || r.Rationale == "" || r.Fix == "" || r.Reference == "" || !strings.HasPrefix(r.ID, "secrets/") {
+			t.Errorf("%s is incomplete: %+v", r.ID, r)
+		}
+		if _, ok := devSeverity[r.ID]; !ok || DevSeverity(r.ID) > r.Severity {
+			t.Errorf("%s: dev/test severity %v must exist and not exceed %v", r.ID, DevSeverity(r.ID), r.Severity)
+		}
+	}
+	for _, f := range keyFormats {
+		if _, ok := rules.Lookup(f.rule); !ok {
+			t.Errorf("key format %s has no registered rule", f.what)
+		}
+	}
+}
+
+func TestDetect(t *testing.T) {
+	withoutGitleaks(t)
+	if got := Detect("/r/shop", []string{"main.go", "README.md"}); got != nil {
+		t.Fatalf("nothing to scan, yet %d collectors", len(got))
+	}
+	got := Detect("/r/shop", []string{"main.go", "k8s/deploy.yaml"})
+	if len(got) != 1 || got[0].ID() != "secrets:shop" || got[0].Kind() != "secrets" || got[0].Domain() != "security" {
+		t.Fatalf("detect = %+v", got)
+	}
+	inputs := strings.Join(got[0].Inputs(), " ")
+	for _, g := range []string{"**/.env", "**/.gitignore", "**/Dockerfile"} {
+		if !strings.Contains(inputs, g) {
+			t.Errorf("inputs %q lack %s", inputs, g)
+		}
+	}
+
+	lookGitleaks = func() (string, error) { return "/usr/bin/gitleaks", nil }
+	got = Detect("/r/shop", []string{"main.go"})
+	if len(got) != 1 || got[0].Inputs()[0] != "**/*" {
+		t.Fatalf("with gitleaks every file is an input: %+v", got)
+	}
+}
+
+// TestDetectedFilesAreUsed checks the first run scans what detection
+// listed, which excludes ignored files, like the engine's caller does.
+func TestDetectedFilesAreUsed(t *testing.T) {
+	withoutGitleaks(t)
+	root := fixtureCopy(t)
+	m, err := ignore.Load(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := ignore.ListFiles(root, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if f == "services/worker/.env" {
+			t.Fatal("the ignore rules do not hide the ignored .env; the fixture is wrong")
+		}
+	}
+	cs := Detect(root, files)
+	if len(cs) != 1 {
+		t.Fatalf("detect = %v", cs)
+	}
+	c := cs[0].(*Collector)
+	c.redactor = NewRedactor(testKey)
+	res := runFull(t, c, root)
+	if res.Facts["files"] != 14 || res.Facts["secrets"] != 22 {
+		t.Fatalf("facts %v", res.Facts)
+	}
+}
+
+func TestIncrementalRescan(t *testing.T) {
+	withoutGitleaks(t)
+	root := fixtureCopy(t)
+	c := newTestCollector(root)
+	first := runFull(t, c, root)
+	run := func(changed ...string) model.Result {
+		t.Helper()
+		res := c.Run(context.Background(), collectors.Request{Root: root, Mode: collectors.Watch, Changed: changed})
+		if res.Status != model.StatusOK {
+			t.Fatalf("status %s: %s", res.Status, res.Error)
+		}
+		return res
+	}
+	count := func(res model.Result, file, rule string) int {
+		n := 0
+		for _, f := range res.Findings {
+			if f.File == file && (rule == "" || f.Rule == rule) {
+				n++
+			}
+		}
+		return n
+	}
+
+	// An edit: only that file is read again.
+	writeFile(t, root, "docker-compose.dev.yml", "services:\n  mysql:\n    environment:\n      MYSQL_ROOT_PASSWORD: ${MYSQL_ROOT_PASSWORD}\n")
+	res := run("docker-compose.dev.yml")
+	if res.Facts["files.rescanned"] != 1 || res.Facts["files"] != 14 {
+		t.Errorf("facts after one edit: %v", res.Facts)
+	}
+	if count(res, "docker-compose.dev.yml", "") != 0 || len(res.Findings) != len(first.Findings)-1 {
+		t.Errorf("the fixed file still has findings:\n%s", findingLines(res.Findings))
+	}
+
+	// A new file and a new directory.
+	writeFile(t, root, "deploy/helm/values.yaml", "postgresql:\n  auth:\n    password: postgres\n")
+	res = run("deploy/helm")
+	if count(res, "deploy/helm/values.yaml", RuleDefaultCredential.ID) != 1 || res.Facts["files.rescanned"] != 1 {
+		t.Errorf("new directory: rescanned %v\n%s", res.Facts["files.rescanned"], findingLines(res.Findings))
+	}
+
+	// A deletion.
+	if err := os.Remove(filepath.Join(root, "k8s", "secret.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	res = run("k8s/secret.yaml")
+	if count(res, "k8s/secret.yaml", "") != 0 || res.Facts["files"] != 14 || res.Facts["files.rescanned"] != 0 {
+		t.Errorf("after deletion: facts %v\n%s", res.Facts, findingLines(res.Findings))
+	}
+
+	// An ignored file that changes is not read.
+	writeFile(t, root, "services/worker/.env", "WORKER_PASSWORD=postgres\n")
+	res = run("services/worker/.env")
+	if count(res, "services/worker/.env", "") != 0 || res.Facts["files.rescanned"] != 0 {
+		t.Errorf("ignored .env reported:\n%s", findingLines(res.Findings))
+	}
+
+	// Unignoring it changes a .gitignore: a full rescan, and the .env
+	// becomes a finding of its own.
+	writeFile(t, root, "services/worker/.gitignore", "# nothing ignored\n")
+	res = run("services/worker/.gitignore")
+	if count(res, "services/worker/.env", RuleDotenvNotIgnored.ID) != 1 || count(res, "services/worker/.env", RuleDefaultCredential.ID) != 1 {
+		t.Errorf("unignored .env not reported:\n%s", findingLines(res.Findings))
+	}
+	// Unchanged files came from the cache: only the newly visible file was read.
+	if res.Facts["files.rescanned"] != 1 {
+		t.Errorf("full rescan read %v files; only the new one changed", res.Facts["files.rescanned"])
+	}
+
+	// Fingerprints of untouched findings are stable across runs.
+	ids := map[string]bool{}
+	for _, f := range first.Findings {
+		ids[f.ID] = true
+	}
+	for _, f := range res.Findings {
+		if f.File == ".env" && f.Rule == RuleStripeLiveKey.ID && !ids[f.ID] {
+			t.Errorf("fingerprint of an untouched finding changed: %s", f.ID)
+		}
+	}
+}
+
+func TestSuppressionWithAndWithoutReason(t *testing.T) {
+	withoutGitleaks(t)
+	root := t.TempDir()
+	writeFile(t, root, "docker-compose.yml", "services:\n  db:\n    environment:\n"+
+		"      # preflight:ignore secrets/default-credential throwaway CI database\n"+
+		"      POSTGRES_PASSWORD: postgres\n"+
+		"      # preflight:ignore secrets/default-credential\n"+
+		"      MYSQL_PASSWORD: mysql\n")
+	res := runFull(t, newTestCollector(root), root)
+	if res.Facts["suppressed"] != 2 {
+		t.Errorf("suppressed = %v", res.Facts["suppressed"])
+	}
+	if len(res.Findings) != 1 || res.Findings[0].Rule != "preflight/suppression-without-reason" || res.Findings[0].Line != 6 {
+		t.Fatalf("findings:\n%s", findingLines(res.Findings))
+	}
+}
+
+func TestIDsDoNotDependOnTheKey(t *testing.T) {
+	withoutGitleaks(t)
+	root := fixtureCopy(t)
+	a := newTestCollector(root)
+	b := newTestCollector(root)
+	b.redactor = NewRedactor([]byte("another installation"))
+	ra, rb := runFull(t, a, root), runFull(t, b, root)
+	if len(ra.Findings) != len(rb.Findings) {
+		t.Fatal("different findings")
+	}
+	for i := range ra.Findings {
+		if ra.Findings[i].ID != rb.Findings[i].ID {
+			t.Errorf("%s: id depends on the installation key", ra.Findings[i].Location())
+		}
+		if ra.Findings[i].Message == rb.Findings[i].Message && strings.Contains(ra.Findings[i].Message, "hmac") {
+			t.Errorf("%s: digest does not depend on the key", ra.Findings[i].Location())
+		}
+	}
+}
+
+func TestCancelled(t *testing.T) {
+	withoutGitleaks(t)
+	root := fixtureCopy(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res := newTestCollector(root).Run(ctx, collectors.Request{Root: root})
+	if res.Status != model.StatusUnknown || len(res.Findings) != 0 {
+		t.Fatalf("cancelled run: %s %q", res.Status, res.Error)
+	}
+}

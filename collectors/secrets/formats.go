@@ -1,0 +1,65 @@
+package secrets
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"regexp"
+	"strings"
+)
+
+// keyFormat is a credential recognisable by its shape alone, wherever it
+// appears in a scanned file and whatever key it is assigned to.
+type keyFormat struct {
+	rule   string
+	what   string // shown in the message: "AWS access key id"
+	re     *regexp.Regexp
+	prefix string // literal prefix, for placeholder detection
+	valid  func(string) bool
+}
+
+// keyFormats are matched in this order; an earlier match claims its span.
+// The shapes follow each vendor's published token formats.
+var keyFormats = []keyFormat{
+	{rule: RuleAWSAccessKey.ID, what: "AWS access key id",
+		re: regexp.MustCompile(`\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b`), prefix: "AKIA"},
+	{rule: RuleStripeLiveKey.ID, what: "Stripe live secret key",
+		re: regexp.MustCompile(`\b[sr]k_live_[0-9A-Za-z]{16,247}\b`), prefix: "sk_live_"},
+	{rule: RuleGitHubToken.ID, what: "GitHub token",
+		re: regexp.MustCompile(`\bgh[pousr]_[A-Za-z0-9]{36,255}\b|\bgithub_pat_[A-Za-z0-9_]{22,255}\b`), prefix: "ghp_"},
+	{rule: RuleSlackToken.ID, what: "Slack token",
+		re: regexp.MustCompile(`\bxox[abposr]-[0-9A-Za-z-]{10,250}\b`), prefix: "xoxb-"},
+	{rule: RuleGoogleAPIKey.ID, what: "Google API key",
+		re: regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}\b`), prefix: "AIza"},
+	{rule: RuleJWT.ID, what: "JSON Web Token",
+		re:    regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*`),
+		valid: validJWT},
+}
+
+// validJWT checks that the first segment decodes to a JSON header with an
+// "alg", so base64 that merely starts with eyJ is not reported.
+func validJWT(tok string) bool {
+	head, _, ok := strings.Cut(tok, ".")
+	if !ok {
+		return false
+	}
+	b, err := base64.RawURLEncoding.DecodeString(head)
+	if err != nil {
+		return false
+	}
+	var h map[string]any
+	if json.Unmarshal(b, &h) != nil {
+		return false
+	}
+	_, ok = h["alg"]
+	return ok
+}
+
+// Private key blocks span lines; the BEGIN line is where they are reported.
+var (
+	pemBegin = regexp.MustCompile(`-----BEGIN ((?:RSA|DSA|EC|OPENSSH|ENCRYPTED|PGP|SSH2) )?PRIVATE KEY( BLOCK)?-----`)
+	pemEnd   = regexp.MustCompile(`-----END ((?:RSA|DSA|EC|OPENSSH|ENCRYPTED|PGP|SSH2) )?PRIVATE KEY( BLOCK)?-----`)
+)
+
+// urlCredentials matches scheme://user:password@host. The password may be
+// empty or a placeholder; the scanner decides.
+var urlCredentials = regexp.MustCompile(`\b([A-Za-z][A-Za-z0-9+.-]{1,30})://([^\s:/?#@"'<>]*):([^\s/?#@"'<>]*)@([^\s/?#"'<>:]+)`)

@@ -1,0 +1,155 @@
+package secrets
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/preflight-dev/preflight/proc"
+)
+
+// GitleaksTool is the optional external scanner, run when on PATH.
+const GitleaksTool = "gitleaks"
+
+// GitleaksFinding is one entry of gitleaks's JSON report. Only the fields
+// preflight reads are declared; Secret and Match are deliberately absent:
+// gitleaks is run with --redact, and preflight never reads a secret from a
+// tool's output.
+type GitleaksFinding struct {
+	RuleID      string `json:"RuleID"`
+	Description string `json:"Description"`
+	File        string `json:"File"`
+	StartLine   int    `json:"StartLine"`
+	EndLine     int    `json:"EndLine"`
+	StartColumn int    `json:"StartColumn"`
+	EndColumn   int    `json:"EndColumn"`
+}
+
+// ParseGitleaks reads gitleaks's JSON report (an array of findings; an
+// empty scan may print nothing at all).
+func ParseGitleaks(out []byte) ([]GitleaksFinding, error) {
+	if strings.TrimSpace(string(out)) == "" {
+		return nil, nil
+	}
+	var fs []GitleaksFinding
+	if err := json.Unmarshal(out, &fs); err != nil {
+		return nil, fmt.Errorf("gitleaks printed something other than its JSON report: %v", err)
+	}
+	for i, f := range fs {
+		if f.RuleID == "" || f.File == "" || f.StartLine < 1 {
+			return nil, fmt.Errorf("gitleaks finding %d lacks a rule, file or line", i+1)
+		}
+	}
+	return fs, nil
+}
+
+// gitleaksArgs scan one directory or file as it is on disk (not the git
+// history: preflight judges the tree as it is now), redacted, with the
+// report on stdout and exit code 0 whether or not it found anything, so a
+// non-zero exit means gitleaks itself failed.
+func gitleaksArgs(target string) []string {
+	return []string{"dir", "--no-banner", "--no-color", "--redact", "--log-level", "warn",
+		"--report-format", "json", "--report-path", "-", "--exit-code", "0", target}
+}
+
+// runGitleaks scans target (absolute) and returns its findings with file
+// names made repo-relative.
+func runGitleaks(ctx context.Context, root, target string) (proc.Cmd, proc.Output, []GitleaksFinding, error) {
+	c := proc.Cmd{Dir: root, Name: GitleaksTool, Args: gitleaksArgs(target)}
+	out, err := proc.Run(ctx, c)
+	if err != nil {
+		return c, out, nil, err
+	}
+	if out.ExitCode != 0 {
+		return c, out, nil, fmt.Errorf("gitleaks exited %d: %s", out.ExitCode, firstLine(string(out.Stderr)))
+	}
+	fs, err := ParseGitleaks(out.Stdout)
+	if err != nil {
+		return c, out, nil, err
+	}
+	for i := range fs {
+		fs[i].File = relTo(root, target, fs[i].File)
+	}
+	return c, out, fs, nil
+}
+
+// relTo makes a path gitleaks printed repo-relative: it prints paths as
+// given on its command line, relative to the target directory or as the
+// file's own path when the target is a file.
+func relTo(root, target, p string) string {
+	if !filepath.IsAbs(p) {
+		if st, err := os.Stat(target); err == nil && st.IsDir() {
+			p = filepath.Join(target, p)
+		} else {
+			p = filepath.Join(root, p)
+		}
+	}
+	rel, err := filepath.Rel(root, p)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(p)
+	}
+	return filepath.ToSlash(rel)
+}
+
+// gitleaksHit turns a gitleaks finding into a hit. gitleaks redacts the
+// value, so its length and digest are taken from the file itself at the
+// reported span; lines is the file's content.
+func gitleaksHit(f GitleaksFinding, lines []string, r *Redactor) Hit {
+	h := Hit{
+		Rule: RuleGitleaks.ID, Line: f.StartLine, Column: max(1, f.StartColumn-columnShift(f.StartLine)),
+		What: "gitleaks " + f.RuleID,
+	}
+	if v := gitleaksSpan(f, lines); v != "" {
+		h.Length, h.Digest = len(v), r.Digest(v)
+	}
+	return h
+}
+
+// gitleaksSpan is the matched text at a finding's location. gitleaks's
+// columns are 1-based on the first line of a file but one higher on every
+// other line (it counts the newline before the line), and the match can
+// include the quote or delimiter around the secret, which is trimmed.
+func gitleaksSpan(f GitleaksFinding, lines []string) string {
+	if f.StartLine < 1 || f.StartLine > len(lines) || f.EndLine < f.StartLine || f.EndLine > len(lines) {
+		return ""
+	}
+	start := f.StartColumn - 1 - columnShift(f.StartLine)
+	end := f.EndColumn - columnShift(f.EndLine)
+	first, last := lines[f.StartLine-1], lines[f.EndLine-1]
+	if start < 0 || start > len(first) || end < 0 || end > len(last) {
+		return ""
+	}
+	var v string
+	if f.StartLine == f.EndLine {
+		if end < start {
+			return ""
+		}
+		v = first[start:end]
+	} else {
+		parts := []string{first[start:]}
+		parts = append(parts, lines[f.StartLine:f.EndLine-1]...)
+		parts = append(parts, last[:end])
+		v = strings.Join(parts, "\n")
+	}
+	return strings.Trim(v, "\"'`;, \t")
+}
+
+// columnShift is how far gitleaks's columns on a line are past 1-based.
+func columnShift(line int) int {
+	if line > 1 {
+		return 1
+	}
+	return 0
+}
+
+func firstLine(s string) string {
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			return l
+		}
+	}
+	return ""
+}

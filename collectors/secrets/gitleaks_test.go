@@ -1,0 +1,201 @@
+package secrets
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/model"
+)
+
+func loadCapturedGitleaks(t testing.TB) []GitleaksFinding {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "captured", "gitleaks.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := ParseGitleaks(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fs
+}
+
+func TestParseGitleaksCaptured(t *testing.T) {
+	fs := loadCapturedGitleaks(t)
+	var got []string
+	for _, f := range fs {
+		got = append(got, f.RuleID+" "+f.File)
+	}
+	sort.Strings(got)
+	want := []string{
+		"aws-access-token k8s/secret.yaml",
+		"github-pat Dockerfile",
+		"jwt config/production.json",
+		"private-key deploy/certs/server.key",
+		"sendgrid-api-token src/notify.js",
+		"slack-bot-token k8s/secret.yaml",
+		"stripe-access-token .env",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("parsed:\n%s", strings.Join(got, "\n"))
+	}
+}
+
+func TestParseGitleaksTable(t *testing.T) {
+	cases := []struct {
+		name, out string
+		n         int
+		err       bool
+	}{
+		{"empty output", "", 0, false},
+		{"empty report", "[]\n", 0, false},
+		{"log line instead of a report", "5:17AM FTL stat x: no such file", 0, true},
+		{"truncated", `[{"RuleID":"jwt","File":"a","StartLine":1`, 0, true},
+		{"finding without a line", `[{"RuleID":"jwt","File":"a"}]`, 0, true},
+		{"one finding", `[{"RuleID":"jwt","File":"a","StartLine":2,"EndLine":2,"StartColumn":3,"EndColumn":9,"Secret":"REDACTED"}]`, 1, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			fs, err := ParseGitleaks([]byte(tc.out))
+			if (err != nil) != tc.err || len(fs) != tc.n {
+				t.Fatalf("got %d findings, err %v", len(fs), err)
+			}
+		})
+	}
+}
+
+// TestGitleaksSpans checks that the span preflight measures at each
+// captured gitleaks location is exactly a planted secret: gitleaks's
+// column convention is read right, and length and digest describe the
+// secret itself.
+func TestGitleaksSpans(t *testing.T) {
+	r := NewRedactor(testKey)
+	values := map[string]bool{}
+	for _, p := range loadPlanted(t) {
+		values[p.Value] = true
+	}
+	for _, f := range loadCapturedGitleaks(t) {
+		data, err := os.ReadFile(filepath.Join("testdata", "project", filepath.FromSlash(f.File)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := splitLines(string(data))
+		span := gitleaksSpan(f, lines)
+		if f.RuleID == "private-key" {
+			if !strings.HasPrefix(span, "-----BEGIN RSA PRIVATE KEY-----") || !strings.HasSuffix(span, "-----END RSA PRIVATE KEY-----") {
+				t.Errorf("private key span is not the block (%d chars)", len(span))
+			}
+			continue
+		}
+		if !values[span] {
+			t.Errorf("%s %s:%d: measured span of %d chars is not a planted value", f.RuleID, f.File, f.StartLine, len(span))
+		}
+		h := gitleaksHit(f, lines, r)
+		if h.Length != len(span) || h.Digest != r.Digest(span) || h.Line != f.StartLine {
+			t.Errorf("hit %+v does not describe its span", h)
+		}
+		if col := strings.Index(lines[f.StartLine-1], span) + 1; h.Column != col {
+			t.Errorf("%s: column %d, the secret starts at %d", f.File, h.Column, col)
+		}
+	}
+}
+
+// TestGitleaksMerge feeds the captured report through the merge: findings
+// on lines preflight already reports are dropped, the rest are added.
+func TestGitleaksMerge(t *testing.T) {
+	withoutGitleaks(t)
+	root := fixtureCopy(t)
+	c := newTestCollector(root)
+	base := runFull(t, c, root)
+	r := &run{root: root, leaks: leakRun{ran: true, commands: []string{"gitleaks dir …"}}}
+	c.fileLeaks(r, loadCapturedGitleaks(t), nil)
+	res := c.result(r)
+	if len(res.Findings) != len(base.Findings)+1 || res.Facts["gitleaks.findings"] != 1 {
+		t.Fatalf("merged %v findings onto %d:\n%s", res.Facts["gitleaks.findings"], len(base.Findings), findingLines(res.Findings))
+	}
+	var added model.Finding
+	for _, f := range res.Findings {
+		if f.Rule == RuleGitleaks.ID {
+			added = f
+		}
+	}
+	want := "gitleaks sendgrid-api-token (69 chars, hmac " + NewRedactor(testKey).Digest("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") + ")"
+	if added.File != "src/notify.js" || added.Line != 4 || added.Column != 19 || added.Severity != model.Blocker || added.Message != want {
+		t.Errorf("added finding %+v, want message %q", added, want)
+	}
+}
+
+// TestGitleaksIntegration runs the real gitleaks through the collector,
+// on a full run and on an incremental one.
+func TestGitleaksIntegration(t *testing.T) {
+	requireGitleaks(t)
+	root := fixtureCopy(t)
+	c := newTestCollector(root)
+	res := runFull(t, c, root)
+	if res.Facts["gitleaks.findings"] != 1 || res.ExitCode != 0 || !strings.Contains(res.Command, "gitleaks dir --no-banner") {
+		t.Fatalf("facts %v exit %d command %q\n%s", res.Facts, res.ExitCode, res.Command, res.Output)
+	}
+	seen := map[string]bool{}
+	for _, f := range res.Findings {
+		loc := f.Location()
+		if f.Line > 0 && seen[f.File+":"+itoa(f.Line)] {
+			t.Errorf("two findings at %s", loc)
+		}
+		seen[f.File+":"+itoa(f.Line)] = true
+		if f.File == "services/worker/.env" {
+			t.Error("gitleaks's finding in an ignored file was kept")
+		}
+	}
+	if !seen["src/notify.js:4"] {
+		t.Fatalf("gitleaks's SendGrid key was not merged:\n%s", findingLines(res.Findings))
+	}
+
+	// Editing a source file reruns gitleaks on that file only.
+	writeFile(t, root, "src/notify.js", "module.exports = () => null;\n")
+	res = c.Run(context.Background(), collectors.Request{Root: root, Mode: collectors.Watch, Changed: []string{"src/notify.js"}})
+	if res.Status != model.StatusOK || res.Facts["gitleaks.findings"] != 0 || res.Facts["files.rescanned"] != 0 {
+		t.Fatalf("after the fix: facts %v\n%s", res.Facts, res.Output)
+	}
+	if strings.Count(res.Command, "gitleaks dir") != 1 || !strings.HasSuffix(res.Command, " src/notify.js") {
+		t.Errorf("incremental gitleaks command %q", res.Command)
+	}
+	for _, f := range res.Findings {
+		if f.File == "src/notify.js" {
+			t.Errorf("fixed file still reported: %s", f.Message)
+		}
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func FuzzParseGitleaks(f *testing.F) {
+	data, err := os.ReadFile(filepath.Join("testdata", "captured", "gitleaks.json"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(string(data))
+	f.Add(`[{"RuleID":"x","File":"a","StartLine":3,"EndLine":1,"StartColumn":90,"EndColumn":-4}]`)
+	f.Add("null")
+	f.Fuzz(func(t *testing.T, out string) {
+		fs, err := ParseGitleaks([]byte(out))
+		if err != nil {
+			return
+		}
+		lines := []string{"a = 1", "token = \"abcdefghijklmnop\"", ""}
+		for _, g := range fs {
+			if g.RuleID == "" || g.File == "" || g.StartLine < 1 {
+				t.Fatalf("accepted an incomplete finding %+v", g)
+			}
+			h := gitleaksHit(g, lines, NewRedactor(testKey))
+			if h.Column < 1 || h.Line != g.StartLine || h.Length < 0 {
+				t.Fatalf("bad hit %+v from %+v", h, g)
+			}
+		}
+	})
+}

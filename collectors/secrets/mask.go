@@ -1,0 +1,83 @@
+package secrets
+
+import (
+	"regexp"
+	"sort"
+	"unicode"
+)
+
+// Mask replaces a secret value wherever preflight shows file content.
+const Mask = "[redacted]"
+
+// randomToken finds long runs of token characters (base64 padding only at
+// the end, so KEY=value stays two tokens); MaskLines masks those that look
+// machine-generated, which catches vendor formats preflight does not know
+// by name (gitleaks knows hundreds).
+var randomToken = regexp.MustCompile(`[A-Za-z0-9_+./-]{24,}=*`)
+
+// Random tokens are masked above this entropy when they mix upper case,
+// lower case and digits; identifiers and paths rarely do all of that.
+const tokenEntropy = 4.0
+
+// MaskLines returns a copy of a file's lines with every secret value in
+// them replaced by Mask: the values the scanner reports for rel's kind of
+// file, key formats, private key blocks and URL passwords in any file, and
+// long random-looking tokens. Pass the lines from the top of the file, so
+// multi-line private keys and Kubernetes name/value pairs are seen whole.
+// Anything that shows source lines next to a finding should show these.
+func MaskLines(rel string, lines []string) []string {
+	_, spans := scanLines(rel, fileKind(rel), lines, NewRedactor(nil))
+	out := make([]string, len(lines))
+	for i, line := range lines {
+		s := append([]span(nil), spans[i]...)
+		for _, m := range randomToken.FindAllStringIndex(line, -1) {
+			if looksRandom(line[m[0]:m[1]]) {
+				s = append(s, span{m[0], m[1]})
+			}
+		}
+		out[i] = maskSpans(line, s)
+	}
+	return out
+}
+
+func looksRandom(tok string) bool {
+	var upper, lower, digit bool
+	for _, r := range tok {
+		switch {
+		case unicode.IsUpper(r):
+			upper = true
+		case unicode.IsLower(r):
+			lower = true
+		case unicode.IsDigit(r):
+			digit = true
+		}
+	}
+	return upper && lower && digit && Entropy(tok) >= tokenEntropy
+}
+
+// maskSpans replaces the (possibly overlapping) byte spans of line.
+func maskSpans(line string, spans []span) string {
+	if len(spans) == 0 {
+		return line
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
+	var merged []span
+	for _, s := range spans {
+		if s.end <= s.start {
+			continue
+		}
+		if n := len(merged); n > 0 && s.start <= merged[n-1].end {
+			merged[n-1].end = max(merged[n-1].end, s.end)
+			continue
+		}
+		merged = append(merged, s)
+	}
+	out := make([]byte, 0, len(line))
+	prev := 0
+	for _, s := range merged {
+		out = append(out, line[prev:s.start]...)
+		out = append(out, Mask...)
+		prev = s.end
+	}
+	return string(append(out, line[prev:]...))
+}

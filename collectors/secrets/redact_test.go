@@ -1,0 +1,181 @@
+package secrets
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// needles are the strings of the planted secrets that must never be shown,
+// plus every 8-character piece of each long value past its public prefix
+// ("not even a prefix of a real secret").
+func needles(ps []planted) []string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.Grep...)
+		v := p.Value
+		if len(v) < 12 || strings.HasPrefix(v, "(") {
+			continue
+		}
+		for _, prefix := range []string{"sk_live_", "ghp_", "xoxb-", "SG.", "AKIA", "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."} {
+			v = strings.TrimPrefix(v, prefix)
+		}
+		for i := 0; i+8 <= len(v); i++ {
+			out = append(out, v[i:i+8])
+		}
+	}
+	return out
+}
+
+// leaks returns the needles found in text.
+func leaks(text string, ns []string) []string {
+	var found []string
+	for _, n := range ns {
+		if strings.Contains(text, n) {
+			found = append(found, n)
+		}
+	}
+	return found
+}
+
+func TestRedact(t *testing.T) {
+	r := NewRedactor(testKey)
+	in := "error: auth failed for postgres://shop:iMFn8bpMNvqbKTjG8Q@db.internal/shop using " +
+		"ghp_qBi5LkVs8eI9jPMsuDXTR3UuWb32k3DyhZxr and AKIAITJVVSYDMM63WJFA\n" +
+		"-----BEGIN RSA PRIVATE KEY-----\nMIICWwIBAAKBgQDJolzLkTctBWeiQjp2jU03yivz3q0jRlR0YFfYZEQhRewMwWnt\n"
+	out := r.Redact(in)
+	for _, s := range []string{"iMFn8bpMNvqbKTjG8Q", "qBi5LkVs8eI9jPMsuDXTR3UuWb32k3DyhZxr", "ITJVVSYDMM63WJFA", "MIICWwIBAAKBgQDJolzLkTct"} {
+		if strings.Contains(out, s) {
+			t.Errorf("%q survived redaction: %s", s, out)
+		}
+	}
+	for _, s := range []string{"postgres://shop:[redacted 18 chars, hmac " + r.Digest("iMFn8bpMNvqbKTjG8Q") + "]@db.internal", "[redacted 40 chars, hmac", "[redacted private key"} {
+		if !strings.Contains(out, s) {
+			t.Errorf("redacted text lacks %q: %s", s, out)
+		}
+	}
+	// Placeholders and plain text are left alone.
+	plain := "connect to postgres://app:${DB_PASSWORD}@db/app failed after 3 tries"
+	if got := r.Redact(plain); got != plain {
+		t.Errorf("Redact changed text without secrets: %q", got)
+	}
+}
+
+// TestMaskLinesOnFixture masks every file of the fixture project, including
+// ones the scanner does not read, and checks that no planted secret is
+// left while lines without secrets are kept as they are.
+func TestMaskLinesOnFixture(t *testing.T) {
+	root := fixtureCopy(t)
+	ns := needles(loadPlanted(t))
+	changed := 0
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		lines := splitLines(string(data))
+		masked := MaskLines(filepath.ToSlash(rel), lines)
+		if len(masked) != len(lines) {
+			t.Errorf("%s: %d lines became %d", rel, len(lines), len(masked))
+		}
+		if found := leaks(strings.Join(masked, "\n"), ns); len(found) > 0 {
+			t.Errorf("%s: masked text still shows %q", rel, found)
+		}
+		for i := range lines {
+			if masked[i] != lines[i] {
+				changed++
+				if !strings.Contains(masked[i], Mask) {
+					t.Errorf("%s:%d changed without a mask: %q", rel, i+1, masked[i])
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The 20 values reported on a line of their own (22 findings less the
+	// .env file finding and the private key), the key's 15 lines, the two
+	// values of the ignored .env and the SendGrid key only gitleaks knows
+	// by name.
+	if changed != 38 {
+		t.Errorf("%d lines masked", changed)
+	}
+}
+
+func TestMaskLinesKeepsOrdinaryCode(t *testing.T) {
+	lines := []string{
+		`import { OrderService } from "./services/OrderService2";`,
+		`const total = items.reduce((sum, i) => sum + i.price, 0);`,
+		`// see https://github.com/preflight-dev/preflight/issues`,
+		`password := os.Getenv("DB_PASSWORD")`,
+	}
+	got := MaskLines("src/app.ts", lines)
+	for i := range lines {
+		if got[i] != lines[i] {
+			t.Errorf("line %d masked: %q", i+1, got[i])
+		}
+	}
+}
+
+func TestInstallationRedactor(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", dir)
+	a, err := InstallationRedactor()
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "preflight", keyFileName)
+	st, err := os.Stat(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o600 {
+		t.Errorf("key file mode %v, want 0600", st.Mode().Perm())
+	}
+	b, err := InstallationRedactor()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Digest("postgres") != b.Digest("postgres") {
+		t.Error("the installation key changed between uses")
+	}
+	if a.Digest("postgres") == NewRedactor(nil).Digest("postgres") {
+		t.Error("the installation key is empty")
+	}
+	if err := os.WriteFile(file, []byte("not hex\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := InstallationRedactor()
+	if err == nil || c == nil || c.Digest("x") == a.Digest("x") {
+		t.Errorf("a corrupt key file must give a random key and an error, got err %v", err)
+	}
+}
+
+func FuzzRedact(f *testing.F) {
+	f.Add("token ghp_qBi5LkVs8eI9jPMsuDXTR3UuWb32k3DyhZxr at postgres://a:b@c")
+	f.Add("-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----")
+	f.Add("-----BEGIN PRIVATE KEY----------END PRIVATE KEY-----")
+	r := NewRedactor(testKey)
+	f.Fuzz(func(t *testing.T, text string) {
+		out := r.Redact(text)
+		// Nothing recognisable is left, and a second pass changes nothing.
+		for _, kf := range keyFormats {
+			if kf.re.MatchString(out) && kf.re.FindString(out) != "" && !strings.Contains(text, kf.re.FindString(out)) {
+				t.Fatalf("redaction produced a new %s: %q", kf.rule, out)
+			}
+		}
+		if pemBegin.MatchString(out) {
+			t.Fatalf("a private key marker survived: %q", out)
+		}
+		if again := r.Redact(out); again != out {
+			t.Fatalf("redaction is not idempotent:\n%q\n%q", out, again)
+		}
+	})
+}

@@ -1,0 +1,506 @@
+package secrets
+
+import (
+	"bytes"
+	"encoding/json"
+	"path"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/preflight-dev/preflight/collectors/rules"
+)
+
+// Hit is one secret found in a file. It never holds the value, only what
+// can be shown of it: its length and keyed digest.
+type Hit struct {
+	Rule   string
+	Line   int // 1-based; 0 for a finding about the whole file
+	Column int // 1-based, in characters
+	Key    string
+	What   string // what was found, for the message
+	Length int
+	Digest string
+}
+
+// Message renders the hit without its digest, and Label with it. Findings
+// are fingerprinted on the former, so that the per-installation key behind
+// the digest does not change a finding's identity between machines.
+func (h Hit) Message() string {
+	if h.Key == "" {
+		return h.What
+	}
+	return h.Key + ": " + h.What
+}
+
+// Label is the full message shown to people: key, what, length and digest.
+func (h Hit) Label() string {
+	if h.Length == 0 {
+		return h.Message()
+	}
+	return h.Message() + " (" + label(h.Length, h.Digest) + ")"
+}
+
+// FileScan is what scanning one file found.
+type FileScan struct {
+	Hits []Hit
+	// Placeholders counts secret-named keys whose value is a placeholder
+	// (${DB_PASSWORD}, <token>, REPLACE_ME): evidence that the scanner saw
+	// them and let them be.
+	Placeholders int
+	Suppressions []rules.Suppression
+}
+
+// kind is how a file's key/value pairs are written.
+type kind int
+
+const (
+	kindNone kind = iota
+	kindEnv
+	kindDockerfile
+	kindYAML
+	kindJSON
+	kindINI
+	kindKeyFile // only key formats: *.pem, *.key, id_rsa
+)
+
+// MaxFileSize bounds what is scanned; larger files are generated data.
+const MaxFileSize = 1 << 20
+
+// fileKind says whether a repo-relative path is scanned, and how.
+func fileKind(rel string) kind {
+	base := path.Base(rel)
+	lower := strings.ToLower(base)
+	ext := path.Ext(lower)
+	switch {
+	case base == ".env" || strings.HasPrefix(base, ".env.") || ext == ".env":
+		return kindEnv
+	case lower == ".npmrc" || lower == ".pypirc":
+		return kindINI
+	case base == "Dockerfile" || strings.HasPrefix(base, "Dockerfile.") || strings.HasSuffix(lower, ".dockerfile"):
+		return kindDockerfile
+	case lower == "pnpm-lock.yaml" || lower == "package-lock.json" || lower == "npm-shrinkwrap.json" ||
+		strings.HasSuffix(lower, ".sarif.json"):
+		// Lockfiles are integrity hashes; SARIF has its own collector.
+		return kindNone
+	case ext == ".yaml" || ext == ".yml":
+		return kindYAML
+	case ext == ".json":
+		return kindJSON
+	case ext == ".toml" || ext == ".ini" || ext == ".properties" || ext == ".cfg" || ext == ".conf" || ext == ".tfvars":
+		return kindINI
+	case ext == ".pem" || ext == ".key" || lower == "id_rsa" || lower == "id_dsa" || lower == "id_ecdsa" || lower == "id_ed25519":
+		return kindKeyFile
+	}
+	return kindNone
+}
+
+// Scanned reports whether the built-in scanner reads a repo-relative path.
+func Scanned(rel string) bool { return fileKind(rel) != kindNone }
+
+// IsDotenv reports a file that holds one machine's real environment: .env,
+// .env.local, .env.production.local — not .env.example and the like, which
+// are meant to be committed.
+func IsDotenv(rel string) bool {
+	base := path.Base(rel)
+	if base == ".env" {
+		return true
+	}
+	return strings.HasPrefix(base, ".env.") && strings.HasSuffix(base, ".local")
+}
+
+// translationDirs hold UI strings, where "password": "Password" is a label.
+var translationDirs = map[string]bool{
+	"locales": true, "locale": true, "i18n": true, "l10n": true, "lang": true,
+	"langs": true, "translations": true,
+}
+
+func inTranslationDir(rel string) bool {
+	for _, seg := range strings.Split(path.Dir(rel), "/") {
+		if translationDirs[strings.ToLower(seg)] {
+			return true
+		}
+	}
+	return false
+}
+
+// pair is one key/value assignment on a line.
+type pair struct {
+	key      string
+	value    string
+	start    int // byte offset of the value in the line
+	end      int
+	explicit bool // the file says the value is empty (KEY=), not a nested block
+}
+
+// span is a byte range of a line already reported.
+type span struct{ start, end int }
+
+func overlaps(spans []span, s, e int) bool {
+	for _, x := range spans {
+		if s < x.end && x.start < e {
+			return true
+		}
+	}
+	return false
+}
+
+// ScanFile finds the secrets in one file. rel is its repo-relative path
+// (which decides how it is parsed); values never leave this function except
+// as lengths and digests from r.
+func ScanFile(rel string, content []byte, r *Redactor) FileScan {
+	k := fileKind(rel)
+	if k == kindNone || bytes.IndexByte(content, 0) >= 0 {
+		return FileScan{}
+	}
+	text := string(content)
+	out, _ := scanLines(rel, k, splitLines(text), r)
+	out.Suppressions = rules.ParseSuppressions(text)
+	return out
+}
+
+func splitLines(text string) []string {
+	lines := strings.Split(text, "\n")
+	for i := range lines {
+		lines[i] = strings.TrimSuffix(lines[i], "\r")
+	}
+	return lines
+}
+
+// scanLines scans a file's lines and also returns, by 0-based line, the
+// byte spans of every value it reported (for MaskLines).
+func scanLines(rel string, k kind, lines []string, r *Redactor) (FileScan, map[int][]span) {
+	var out FileScan
+	spans := map[int][]span{}
+	skipPairs := inTranslationDir(rel)
+	inPEM := scanPEM(lines, r, &out)
+	for i := range inPEM {
+		spans[i] = []span{{0, len(lines[i])}}
+	}
+	var ext extractor
+	for i, line := range lines {
+		if inPEM[i] {
+			continue
+		}
+		var pairs []pair
+		if k != kindKeyFile && k != kindNone && !skipPairs {
+			pairs = ext.pairs(k, line)
+		}
+		if s := scanLine(i+1, line, pairs, r, &out); len(s) > 0 {
+			spans[i] = s
+		}
+	}
+	return out, spans
+}
+
+// scanPEM reports private key blocks and marks the lines they cover, so
+// their base64 bodies are not looked at again.
+func scanPEM(lines []string, r *Redactor, out *FileScan) map[int]bool {
+	covered := map[int]bool{}
+	for i := 0; i < len(lines); i++ {
+		loc := pemBegin.FindStringIndex(lines[i])
+		if loc == nil {
+			continue
+		}
+		// Lines are trimmed so that one key has one digest whether it sits
+		// in a .pem file or indented in a YAML block.
+		var block strings.Builder
+		rest := lines[i][loc[0]:]
+		last := i
+		if e := pemEnd.FindStringIndex(rest); e != nil {
+			block.WriteString(rest[:e[1]])
+		} else {
+			block.WriteString(strings.TrimSpace(rest))
+			for j := i + 1; j < len(lines) && j < i+400; j++ {
+				block.WriteString("\n")
+				if e := pemEnd.FindStringIndex(lines[j]); e != nil {
+					block.WriteString(strings.TrimSpace(lines[j][:e[1]]))
+					last = j
+					break
+				}
+				block.WriteString(strings.TrimSpace(lines[j]))
+				last = j
+			}
+		}
+		value := block.String()
+		if pemBodyEmpty(value) {
+			continue
+		}
+		out.Hits = append(out.Hits, Hit{
+			Rule: RulePrivateKey.ID, Line: i + 1, Column: runeCol(lines[i], loc[0]),
+			What: "private key block", Length: len(value), Digest: r.Digest(value),
+		})
+		for j := i; j <= last; j++ {
+			covered[j] = true
+		}
+		i = last
+	}
+	return covered
+}
+
+// pemBodyEmpty is true for documentation that shows the markers around
+// nothing, "…" or a placeholder.
+func pemBodyEmpty(block string) bool {
+	body := pemBegin.ReplaceAllString(block, "")
+	body = pemEnd.ReplaceAllString(body, "")
+	body = strings.NewReplacer(`\n`, "", `\r`, "", "\n", "", "\r", "", " ", "", "\t", "", `"`, "", "|", "").Replace(body)
+	return len(body) < 16 || IsPlaceholder(body)
+}
+
+// scanLine looks at one line: key formats anywhere in it, then URL
+// credentials, then the values of secret-named keys. A span reported by an
+// earlier, more specific check is not reported again.
+func scanLine(n int, line string, pairs []pair, r *Redactor, out *FileScan) []span {
+	var claimed, reported []span
+	keyAt := func(s, e int) string {
+		for _, p := range pairs {
+			if s >= p.start && e <= p.end {
+				return p.key
+			}
+		}
+		return ""
+	}
+	for _, f := range keyFormats {
+		for _, m := range f.re.FindAllStringIndex(line, -1) {
+			tok := line[m[0]:m[1]]
+			if overlaps(claimed, m[0], m[1]) || (f.valid != nil && !f.valid(tok)) {
+				continue
+			}
+			if isPlaceholderToken(tok, f.prefix) {
+				// sk_live_xxxx in an example file: claimed, so the key it
+				// is assigned to is not reported as a literal secret.
+				claimed = append(claimed, span{m[0], m[1]})
+				out.Placeholders++
+				continue
+			}
+			claimed = append(claimed, span{m[0], m[1]})
+			reported = append(reported, span{m[0], m[1]})
+			out.Hits = append(out.Hits, Hit{
+				Rule: f.rule, Line: n, Column: runeCol(line, m[0]), Key: keyAt(m[0], m[1]),
+				What: f.what, Length: len(tok), Digest: r.Digest(tok),
+			})
+		}
+	}
+	for _, m := range urlCredentials.FindAllStringSubmatchIndex(line, -1) {
+		ps, pe := m[6], m[7]
+		if overlaps(claimed, m[0], m[1]) {
+			continue
+		}
+		pw := line[ps:pe]
+		if IsPlaceholder(pw) {
+			if pe > ps {
+				out.Placeholders++
+			}
+			continue
+		}
+		claimed = append(claimed, span{m[0], m[1]})
+		reported = append(reported, span{ps, pe})
+		what := "password in a " + strings.ToLower(line[m[2]:m[3]]) + ":// URL"
+		if IsWeak(pw) {
+			what = "well-known default password in a " + strings.ToLower(line[m[2]:m[3]]) + ":// URL"
+		}
+		out.Hits = append(out.Hits, Hit{
+			Rule: RuleURLCredentials.ID, Line: n, Column: runeCol(line, ps), Key: keyAt(m[0], m[1]),
+			What: what, Length: len(pw), Digest: r.Digest(pw),
+		})
+	}
+	for _, p := range pairs {
+		if !IsSecretKey(p.key) || overlaps(claimed, p.start, max(p.end, p.start+1)) {
+			continue
+		}
+		v := p.value
+		if notAValue(v) {
+			continue
+		}
+		if IsPlaceholder(v) {
+			if v != "" || p.explicit {
+				out.Placeholders++
+			}
+			continue
+		}
+		h := Hit{Line: n, Column: runeCol(line, p.start), Key: p.key, Length: len(v), Digest: r.Digest(v)}
+		switch {
+		case IsWeak(v):
+			h.Rule, h.What = RuleDefaultCredential.ID, "well-known default or weak value"
+		case isNumber(v):
+			continue
+		case IsHighEntropy(v):
+			h.Rule, h.What = RuleHighEntropy.ID, "random-looking secret value"
+		case strings.ContainsAny(v, " \t"):
+			// A sentence ("Enter your password") is a label, not a secret.
+			continue
+		default:
+			h.Rule, h.What = RuleHardcodedSecret.ID, "literal secret value"
+		}
+		out.Hits = append(out.Hits, h)
+		reported = append(reported, span{p.start, p.end})
+	}
+	return reported
+}
+
+// runeCol turns a byte offset into a 1-based character column.
+func runeCol(line string, off int) int {
+	return utf8.RuneCountInString(line[:off]) + 1
+}
+
+// extractor finds key/value pairs line by line. It carries the little
+// state YAML needs: Kubernetes env entries give the key on the line before
+// the value (- name: DB_PASSWORD / value: postgres).
+type extractor struct {
+	yamlName    string
+	yamlNameCol int
+}
+
+var (
+	envLine    = regexp.MustCompile(`^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$`)
+	dockerLine = regexp.MustCompile(`(?i)^\s*(ENV|ARG)\s+(.*)$`)
+	yamlList   = regexp.MustCompile(`^(\s*-\s+)(["']?)([A-Za-z_][A-Za-z0-9_.-]*)=(.*)$`)
+	yamlMap    = regexp.MustCompile(`^(\s*(?:-\s+)?)("[^"]*"|'[^']*'|[^\s#'"{}\[\],:&*!|>%@` + "`" + `][^#:]*?)\s*:(?:\s+(.*))?$`)
+	jsonPair   = regexp.MustCompile(`"((?:[^"\\]|\\.)*)"\s*:\s*("(?:[^"\\]|\\.)*"|true|false|null|-?\d[\d.eE+-]*)`)
+	iniEquals  = regexp.MustCompile(`^\s*([^=#;\[\s][^=]*?)\s*=\s*(.*)$`)
+	iniColon   = regexp.MustCompile(`^\s*([^=:#;\[\s][^=:]*?)\s*:\s*(.*)$`)
+	dockerKV   = regexp.MustCompile(`([A-Za-z_][A-Za-z0-9_.-]*)=("(?:[^"\\]|\\.)*"|'[^']*'|\S*)`)
+)
+
+func (x *extractor) pairs(k kind, line string) []pair {
+	trimmed := strings.TrimSpace(line)
+	if trimmed == "" || (k != kindJSON && strings.HasPrefix(trimmed, "#")) || (k == kindJSON && strings.HasPrefix(trimmed, "//")) {
+		return nil
+	}
+	switch k {
+	case kindEnv:
+		if m := envLine.FindStringSubmatchIndex(line); m != nil {
+			return []pair{valuePair(line, line[m[2]:m[3]], m[4], m[5], true)}
+		}
+	case kindDockerfile:
+		return dockerPairs(line)
+	case kindYAML:
+		return x.yamlPairs(line)
+	case kindJSON:
+		var out []pair
+		for _, m := range jsonPair.FindAllStringSubmatchIndex(line, -1) {
+			key := jsonString(line[m[2]-1 : m[3]+1])
+			raw := line[m[4]:m[5]]
+			if raw[0] != '"' {
+				out = append(out, pair{key: key, value: raw, start: m[4], end: m[5]})
+				continue
+			}
+			out = append(out, pair{key: key, value: jsonString(raw), start: m[4] + 1, end: m[5] - 1, explicit: true})
+		}
+		return out
+	case kindINI:
+		if strings.HasPrefix(trimmed, ";") || strings.HasPrefix(trimmed, "[") {
+			return nil
+		}
+		// key = value (TOML, INI, .npmrc's //host/:_authToken=…), or
+		// key: value (Java properties) when no bare key precedes an "=".
+		re := iniColon
+		if eq := strings.IndexByte(line, '='); eq >= 0 && !strings.ContainsAny(strings.TrimSpace(line[:eq]), " \t") {
+			re = iniEquals
+		} else if eq >= 0 && !strings.Contains(line[:eq], ":") {
+			re = iniEquals
+		}
+		if m := re.FindStringSubmatchIndex(line); m != nil {
+			key := strings.Trim(line[m[2]:m[3]], `"'`)
+			return []pair{valuePair(line, key, m[4], m[5], true)}
+		}
+	}
+	return nil
+}
+
+func (x *extractor) yamlPairs(line string) []pair {
+	if m := yamlList.FindStringSubmatchIndex(line); m != nil {
+		// Compose's list form: - KEY=value, possibly quoted as a whole.
+		start, end := m[8], m[9]
+		if q := line[m[4]:m[5]]; q != "" && end > start && strings.HasSuffix(strings.TrimRight(line[start:end], " "), q) {
+			end = start + strings.LastIndex(line[start:end], q)
+		}
+		return []pair{valuePair(line, line[m[6]:m[7]], start, end, true)}
+	}
+	m := yamlMap.FindStringSubmatchIndex(line)
+	if m == nil {
+		return nil
+	}
+	key := strings.Trim(line[m[4]:m[5]], `"'`)
+	keyCol := m[4]
+	if m[6] < 0 {
+		return []pair{{key: key, start: len(line), end: len(line)}}
+	}
+	p := valuePair(line, key, m[6], m[7], true)
+	switch {
+	case key == "name":
+		x.yamlName, x.yamlNameCol = p.value, keyCol
+	case key == "value" && x.yamlName != "" && keyCol == x.yamlNameCol:
+		p.key = x.yamlName
+		x.yamlName = ""
+	}
+	return []pair{p}
+}
+
+// dockerPairs reads ENV and ARG instructions: ENV K=V K2="V 2", the legacy
+// ENV K V, and ARG K=default.
+func dockerPairs(line string) []pair {
+	m := dockerLine.FindStringSubmatchIndex(line)
+	if m == nil {
+		return nil
+	}
+	rest, off := line[m[4]:m[5]], m[4]
+	first := strings.Fields(rest)
+	if len(first) == 0 {
+		return nil
+	}
+	if !strings.Contains(first[0], "=") {
+		if strings.EqualFold(line[m[2]:m[3]], "ARG") || len(first) < 2 {
+			return nil // ARG without a default
+		}
+		ks := strings.Index(rest, first[0])
+		vs := ks + len(first[0])
+		for vs < len(rest) && (rest[vs] == ' ' || rest[vs] == '\t') {
+			vs++
+		}
+		return []pair{valuePair(line, first[0], off+vs, len(line), true)}
+	}
+	var out []pair
+	for _, kv := range dockerKV.FindAllStringSubmatchIndex(rest, -1) {
+		out = append(out, valuePair(line, rest[kv[2]:kv[3]], off+kv[4], off+kv[5], true))
+	}
+	return out
+}
+
+// valuePair cuts the value at line[s:e] down to what the file means: quotes
+// removed, a trailing comment dropped.
+func valuePair(line, key string, s, e int, explicit bool) pair {
+	v := line[s:e]
+	// Leading space.
+	for len(v) > 0 && (v[0] == ' ' || v[0] == '\t') {
+		v, s = v[1:], s+1
+	}
+	if len(v) > 0 && (v[0] == '"' || v[0] == '\'') {
+		q := v[0]
+		if j := strings.IndexByte(v[1:], q); j >= 0 {
+			inner := v[1 : 1+j]
+			if q == '"' {
+				inner = strings.ReplaceAll(inner, `\"`, `"`)
+			}
+			return pair{key: key, value: inner, start: s + 1, end: s + 1 + j, explicit: explicit}
+		}
+	}
+	// An unquoted value ends at " #" (env, YAML, TOML) or " ;" (INI).
+	for _, c := range []string{" #", "\t#", " ;"} {
+		if j := strings.Index(v, c); j >= 0 {
+			v = v[:j]
+		}
+	}
+	v = strings.TrimRight(v, " \t,")
+	return pair{key: key, value: v, start: s, end: s + len(v), explicit: explicit}
+}
+
+// jsonString decodes a quoted JSON string; malformed escapes keep the raw
+// text between the quotes.
+func jsonString(q string) string {
+	var s string
+	if json.Unmarshal([]byte(q), &s) == nil {
+		return s
+	}
+	return strings.Trim(q, `"`)
+}

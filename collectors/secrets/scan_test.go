@@ -1,0 +1,146 @@
+package secrets
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// hitText renders a hit as "rule line:col key len" for comparisons.
+func hitText(h Hit) string {
+	return fmt.Sprintf("%s %d:%d %s %d", h.Rule, h.Line, h.Column, h.Key, h.Length)
+}
+
+func TestScanFile(t *testing.T) {
+	r := NewRedactor(testKey)
+	cases := []struct {
+		name, rel, content string
+		want               []string // hitText of each hit, in order
+		placeholders       int
+	}{
+		{"env weak, quoted and commented", ".env",
+			"A=1\nDB_PASSWORD=changeme\nexport ADMIN_PASSWORD=\"Admin123\" # default\nSMTP_PASS='postgres'\nAPI_TOKEN=${API_TOKEN}\nEMPTY_SECRET=\n",
+			[]string{"secrets/default-credential 2:13 DB_PASSWORD 8", "secrets/default-credential 3:24 ADMIN_PASSWORD 8", "secrets/default-credential 4:12 SMTP_PASS 8"}, 2},
+		{"env value with inline comment is cut at the comment", "prod.env",
+			"SECRET=secret # the default\n",
+			[]string{"secrets/default-credential 1:8 SECRET 6"}, 0},
+		{"compose map and list forms", "docker-compose.yml",
+			"services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: postgres\n      - \"REDIS_PASSWORD=redis\"\n      - ADMIN_PASSWORD_FILE=/run/secrets/x\n      POSTGRES_USER: postgres\n",
+			[]string{"secrets/default-credential 4:26 POSTGRES_PASSWORD 8", "secrets/default-credential 5:25 REDIS_PASSWORD 5"}, 0},
+		{"kubernetes name/value pairs", "k8s/deploy.yaml",
+			"env:\n  - name: DB_PASSWORD\n    value: \"root\"\n  - name: TOKEN_TTL\n    value: \"3600\"\n  - name: API_KEY\n    valueFrom:\n      secretKeyRef:\n        name: api\n        key: api-key\n",
+			[]string{"secrets/default-credential 3:13 DB_PASSWORD 4"}, 0},
+		{"dockerfile ENV and ARG", "Dockerfile",
+			"FROM alpine\nARG NPM_TOKEN=\nARG GH_TOKEN\nENV APP_SECRET secret\nENV A=1 DB_PASSWORD=\"toor\"\nENV PASSWORD_MIN_LENGTH=12\n",
+			[]string{"secrets/default-credential 4:16 APP_SECRET 6", "secrets/default-credential 5:22 DB_PASSWORD 4"}, 1},
+		{"json, nested and minified", "config/app.json",
+			"{\"db\": {\"password\": \"admin123\"}, \"apiKey\": \"<key>\", \"passwordReset\": true, \"token\": null}\n",
+			[]string{"secrets/default-credential 1:22 password 8"}, 1},
+		{"toml, ini and properties", "settings.toml",
+			"[db]\npassword = \"123456\"\nport = 5432\nsecret_key = \"\"\n",
+			[]string{"secrets/default-credential 2:13 password 6"}, 1},
+		{"properties with colon and an interpolation", "app.properties",
+			"db.password: ${DB_PASSWORD}\nmail.password=Tr0ub4dor&3\n",
+			[]string{"secrets/hardcoded-secret 2:15 mail.password 11"}, 1},
+		{"npmrc auth token", ".npmrc",
+			"//registry.npmjs.org/:_authToken=npm_Zq3XbV9wL2kR7tY5uP8sD1fG4hJ6kL0mN2bV\n",
+			[]string{"secrets/high-entropy 1:34 //registry.npmjs.org/:_authToken 40"}, 0},
+		{"url credentials, weak and placeholder", "config.yaml",
+			"a: postgres://app:S3cr3tPassw0rd@db:5432/app\nb: amqp://guest:guest@mq/\nc: redis://:${REDIS_PASSWORD}@cache:6379\nd: https://user:@host/\n",
+			[]string{"secrets/url-credentials 1:19 a 14", "secrets/url-credentials 2:17 b 5"}, 1},
+		{"key formats anywhere, placeholders skipped", "notes.yaml",
+			"aws: AKIAITJVVSYDMM63WJFA\ndoc: AKIAIOSFODNN7EXAMPLE\nstripe: sk_live_xxxxxxxxxxxxxxxxxxxxxxxx\nnot_jwt: eyJhbGciOi.eyJzdWIiOi.abc\n",
+			[]string{"secrets/aws-access-key 1:6 aws 20"}, 2},
+		{"a format claims its span before the key's value check", "a.yaml",
+			"GITHUB_TOKEN: ghp_qBi5LkVs8eI9jPMsuDXTR3UuWb32k3DyhZxr\n",
+			[]string{"secrets/github-token 1:15 GITHUB_TOKEN 40"}, 0},
+		{"high entropy and literal secrets", "config/prod.yaml",
+			"secret_key: '/tuOZ2chP1lUTDvJRJnVg53gOMOLnEGCvU241w+m'\nsmtp_password: hunter22\nlabel_password: Enter your password\nport_token: 8080\n",
+			[]string{"secrets/high-entropy 1:14 secret_key 40", "secrets/hardcoded-secret 2:16 smtp_password 8"}, 0},
+		{"private key block in a yaml block scalar", "k8s/tls.yaml",
+			"data:\n  tls.key: |\n    -----BEGIN EC PRIVATE KEY-----\n    MHcCAQEEIAbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefoAoGCCqGSM49\n    -----END EC PRIVATE KEY-----\n",
+			[]string{"secrets/private-key 3:5  123"}, 0},
+		{"private key placeholder in docs", "docs.yaml",
+			"key: \"-----BEGIN RSA PRIVATE KEY-----\\n...\\n-----END RSA PRIVATE KEY-----\"\n",
+			nil, 0},
+		{"translations are labels", "web/locales/en.json",
+			"{\"password\": \"Password\", \"token\": \"Token\"}\n",
+			nil, 0},
+		{"binary content is skipped", "blob.json", "password: admin\x00\n", nil, 0},
+		{"files of other kinds are not read", "main.go", "password := \"admin\"\n", nil, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := ScanFile(tc.rel, []byte(tc.content), r)
+			var texts []string
+			for _, h := range got.Hits {
+				texts = append(texts, hitText(h))
+				if h.Digest == "" || len(h.Digest) != digestLen {
+					t.Errorf("hit %s has digest %q", hitText(h), h.Digest)
+				}
+			}
+			if strings.Join(texts, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("hits:\n%s\nwant:\n%s", strings.Join(texts, "\n"), strings.Join(tc.want, "\n"))
+			}
+			if got.Placeholders != tc.placeholders {
+				t.Errorf("placeholders = %d, want %d", got.Placeholders, tc.placeholders)
+			}
+		})
+	}
+}
+
+func TestHitDigestIsOfTheValue(t *testing.T) {
+	r := NewRedactor(testKey)
+	got := ScanFile(".env", []byte("DB_PASSWORD=\"changeme\"\n"), r)
+	if len(got.Hits) != 1 {
+		t.Fatalf("hits %+v", got.Hits)
+	}
+	h := got.Hits[0]
+	if h.Digest != r.Digest("changeme") || h.Length != len("changeme") {
+		t.Errorf("digest/length %s/%d are not those of the unquoted value", h.Digest, h.Length)
+	}
+	if other := NewRedactor([]byte("another key")); other.Digest("changeme") == h.Digest {
+		t.Error("the digest does not depend on the key")
+	}
+	if strings.Contains(h.Label(), "changeme") || !strings.Contains(h.Label(), "8 chars, hmac "+h.Digest) {
+		t.Errorf("label %q", h.Label())
+	}
+}
+
+func TestSuppressionsAreParsed(t *testing.T) {
+	got := ScanFile(".env", []byte("# preflight:ignore secrets/default-credential local only\nDB_PASSWORD=postgres\n"), NewRedactor(testKey))
+	if len(got.Suppressions) != 1 || got.Suppressions[0].Rule != RuleDefaultCredential.ID || got.Suppressions[0].Line != 1 {
+		t.Fatalf("suppressions %+v", got.Suppressions)
+	}
+}
+
+func FuzzScanFile(f *testing.F) {
+	f.Add(".env", "DB_PASSWORD=changeme\nURL=postgres://a:b@c/d\n")
+	f.Add("k8s/a.yaml", "- name: X_TOKEN\n  value: \"ghp_qBi5LkVs8eI9jPMsuDXTR3UuWb32k3DyhZxr\"\n")
+	f.Add("a.json", `{"password": "\u0061dmin", "k": "-----BEGIN PRIVATE KEY-----\nabc"}`)
+	f.Add("Dockerfile", "ENV A=\"unterminated\nARG\nENV\n")
+	f.Add("x.key", "-----BEGIN OPENSSH PRIVATE KEY-----\n")
+	r := NewRedactor(testKey)
+	f.Fuzz(func(t *testing.T, rel, content string) {
+		got := ScanFile(rel, []byte(content), r)
+		lines := strings.Count(content, "\n") + 1
+		for _, h := range got.Hits {
+			if h.Line < 1 || h.Line > lines || h.Column < 1 {
+				t.Fatalf("hit outside the file: %+v (%d lines)", h, lines)
+			}
+			if h.Length <= 0 || len(h.Digest) != digestLen {
+				t.Fatalf("hit without a measured value: %+v", h)
+			}
+			if h.Rule == "" || h.What == "" {
+				t.Fatalf("hit without a rule: %+v", h)
+			}
+		}
+		if got.Placeholders < 0 {
+			t.Fatal("negative placeholder count")
+		}
+		masked := MaskLines(rel, splitLines(content))
+		if len(masked) != lines {
+			t.Fatalf("MaskLines returned %d lines for %d", len(masked), lines)
+		}
+	})
+}

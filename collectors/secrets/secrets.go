@@ -1,0 +1,597 @@
+// Package secrets finds committed credentials: well-known default and weak
+// passwords, credentials inside URLs, random-looking values under secret
+// names, well-known key formats (private keys, AWS, Stripe, GitHub, Slack,
+// Google, JWTs) and .env files that git does not ignore. It reads .env*,
+// compose files, Dockerfiles, Kubernetes manifests and config files
+// (JSON, YAML, TOML, INI, properties) itself, without an external tool, and
+// merges the findings of gitleaks when gitleaks is on PATH.
+//
+// No value ever leaves the scanner: a finding shows the key, the rule, the
+// value's length and a keyed hash (see Redactor). Rescans in the cockpit
+// read only the files that changed; the rest come from a per-file cache.
+package secrets
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/collectors/rules"
+	"github.com/preflight-dev/preflight/ignore"
+	"github.com/preflight-dev/preflight/model"
+	"github.com/preflight-dev/preflight/proc"
+)
+
+// Kind is the collector kind; ids are "secrets:<repository>".
+const Kind = "secrets"
+
+// Domain is where secret findings are scored.
+const Domain = "security"
+
+// inputGlobs are the files the built-in scanner reads, plus .gitignore
+// files, whose changes decide which .env files are ignored.
+var inputGlobs = []string{
+	"**/.env", "**/.env.*", "**/*.env", "**/.npmrc", "**/.pypirc",
+	"**/Dockerfile", "**/Dockerfile.*", "**/*.Dockerfile", "**/*.dockerfile",
+	"**/*.{yaml,yml,json,toml,ini,properties,cfg,conf,tfvars}",
+	"**/*.{pem,key}", "**/id_{rsa,dsa,ecdsa,ed25519}",
+	"**/.gitignore",
+}
+
+// lookGitleaks finds gitleaks on PATH; tests replace it.
+var lookGitleaks = func() (string, error) { return exec.LookPath(GitleaksTool) }
+
+// Detect returns the secrets collector when the repository has a file the
+// scanner reads, or any file at all when gitleaks is installed (gitleaks
+// also reads source code).
+func Detect(root string, files []string) []collectors.Collector {
+	_, err := lookGitleaks()
+	withGitleaks := err == nil
+	relevant := false
+	for _, f := range files {
+		if Scanned(f) || (withGitleaks && !strings.HasSuffix(f, ".gitignore")) {
+			relevant = true
+			break
+		}
+	}
+	if !relevant {
+		return nil
+	}
+	return []collectors.Collector{&Collector{
+		id:        Kind + ":" + filepath.Base(filepath.Clean(root)),
+		detected:  append([]string(nil), files...),
+		wantLeaks: withGitleaks,
+	}}
+}
+
+// Collector scans one repository. It keeps a per-file cache between runs,
+// so it is safe for one engine to drive; runs are serialised.
+type Collector struct {
+	id        string
+	detected  []string // the file list detection saw, used by the first run
+	wantLeaks bool     // gitleaks was on PATH at detection: every file is an input
+
+	mu       sync.Mutex
+	redactor *Redactor
+	matcher  *ignore.Matcher
+	cache    map[string]*fileEntry // by repo-relative path; nil until the first full run
+}
+
+// fileEntry is what is known about one file: the built-in scan and
+// gitleaks's findings, each for the content they were made from.
+type fileEntry struct {
+	sum      [32]byte
+	scanned  bool // the built-in scanner reads this kind of file
+	scan     FileScan
+	lines    []string // kept only for files gitleaks reported, to measure its spans
+	leaks    []GitleaksFinding
+	leaksSum [32]byte
+	hasLeaks bool
+}
+
+func (c *Collector) ID() string     { return c.id }
+func (c *Collector) Kind() string   { return Kind }
+func (c *Collector) Domain() string { return Domain }
+
+// Inputs are the scanned file kinds; with gitleaks, every file.
+func (c *Collector) Inputs() []string {
+	if c.wantLeaks {
+		return []string{"**/*"}
+	}
+	return append([]string(nil), inputGlobs...)
+}
+
+// run is one run's bookkeeping.
+type run struct {
+	root      string
+	rescanned int
+	skipped   []string
+	leaks     leakRun
+}
+
+// leakRun records what gitleaks did in one run.
+type leakRun struct {
+	ran      bool
+	commands []string
+	exit     int
+	err      error
+	stderr   string
+}
+
+// Run scans the whole tree on a full run (Changed empty, or a .gitignore
+// changed) and only the changed files otherwise.
+func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.redactor == nil {
+		// An error here only means the key is not persisted: the random
+		// fallback is still a valid key.
+		c.redactor, _ = InstallationRedactor()
+	}
+	r := &run{root: absRoot(req.Root)}
+	_, lookErr := lookGitleaks()
+	useLeaks := lookErr == nil
+
+	var err error
+	if c.cache == nil || len(req.Changed) == 0 || ignoreRulesChanged(req.Changed) {
+		err = c.fullScan(ctx, r, useLeaks)
+	} else {
+		err = c.incremental(ctx, r, req.Changed, useLeaks)
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return model.Unknown(c.id, Kind, Domain, "cancelled before the scan finished", "")
+		}
+		res := model.Unknown(c.id, Kind, Domain, "could not list the repository's files: "+err.Error(), "")
+		res.Status = model.StatusError
+		return res
+	}
+	return c.result(r)
+}
+
+// ignoreRulesChanged: a changed ignore file can hide or reveal any file.
+func ignoreRulesChanged(changed []string) bool {
+	for _, p := range changed {
+		if path.Base(p) == ".gitignore" {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *Collector) loadMatcher(root string) error {
+	if c.matcher != nil && c.matcher.Root() == absRoot(root) {
+		return nil
+	}
+	m, err := ignore.Load(root)
+	if err != nil {
+		return err
+	}
+	c.matcher = m
+	return nil
+}
+
+func absRoot(root string) string {
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return root
+	}
+	return abs
+}
+
+// fullScan lists every non-ignored file and scans the ones the built-in
+// scanner reads; unchanged content is taken from the cache.
+func (c *Collector) fullScan(ctx context.Context, r *run, useLeaks bool) error {
+	var files []string
+	if c.cache == nil && c.detected != nil {
+		files = c.detected
+		c.detected = nil
+	} else {
+		m, err := ignore.Load(r.root)
+		if err != nil {
+			return err
+		}
+		c.matcher = m
+		files, err = ignore.ListFiles(r.root, m)
+		var unreadable *ignore.UnreadableError
+		if err != nil && !errors.As(err, &unreadable) {
+			return err
+		}
+	}
+	old := c.cache
+	c.cache = map[string]*fileEntry{}
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if !Scanned(f) {
+			continue
+		}
+		c.scanFile(r, f, old[f])
+	}
+	if useLeaks {
+		c.gitleaksAll(ctx, r, old)
+	}
+	return ctx.Err()
+}
+
+// incremental rescans the changed paths: a deleted or now-ignored file
+// leaves the cache, a new or edited one is scanned again, a new directory
+// is walked.
+func (c *Collector) incremental(ctx context.Context, r *run, changed []string, useLeaks bool) error {
+	if err := c.loadMatcher(r.root); err != nil {
+		return err
+	}
+	var touched []string
+	seen := map[string]bool{}
+	add := func(rel string) {
+		if !seen[rel] {
+			seen[rel] = true
+			touched = append(touched, rel)
+		}
+	}
+	for _, p := range changed {
+		rel := path.Clean(filepath.ToSlash(p))
+		abs := filepath.Join(r.root, filepath.FromSlash(rel))
+		st, err := os.Stat(abs)
+		switch {
+		case err == nil && st.IsDir():
+			if c.matcher.Ignored(rel, true) {
+				continue
+			}
+			_ = ignore.WalkDir(r.root, rel, c.matcher, func(f string, d fs.DirEntry) error {
+				if d.Type().IsRegular() {
+					add(f)
+				}
+				return nil
+			})
+			// Files under a removed or replaced directory are dropped below
+			// when they no longer exist.
+			for f := range c.cache {
+				if strings.HasPrefix(f, rel+"/") {
+					add(f)
+				}
+			}
+		default:
+			add(rel)
+		}
+	}
+	sort.Strings(touched)
+	var leakTargets []string
+	for _, rel := range touched {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		abs := filepath.Join(r.root, filepath.FromSlash(rel))
+		st, err := os.Stat(abs)
+		if err != nil || !st.Mode().IsRegular() || c.matcher.Ignored(rel, false) {
+			delete(c.cache, rel)
+			continue
+		}
+		prev := c.cache[rel]
+		delete(c.cache, rel)
+		if Scanned(rel) {
+			c.scanFile(r, rel, prev)
+		}
+		if useLeaks {
+			if prev != nil && prev.hasLeaks {
+				// Carried over until gitleaks has looked at the new content.
+				e := c.entry(rel)
+				e.leaks, e.leaksSum, e.hasLeaks, e.lines = prev.leaks, prev.leaksSum, true, prev.lines
+			}
+			leakTargets = append(leakTargets, rel)
+		}
+	}
+	if useLeaks && len(leakTargets) > 0 {
+		c.gitleaksFiles(ctx, r, leakTargets)
+	}
+	return ctx.Err()
+}
+
+// entry returns the cache entry of rel, creating it.
+func (c *Collector) entry(rel string) *fileEntry {
+	e := c.cache[rel]
+	if e == nil {
+		e = &fileEntry{}
+		c.cache[rel] = e
+	}
+	return e
+}
+
+// scanFile reads and scans one file, reusing prev when the content is the
+// same.
+func (c *Collector) scanFile(r *run, rel string, prev *fileEntry) {
+	abs := filepath.Join(r.root, filepath.FromSlash(rel))
+	st, err := os.Stat(abs)
+	if err != nil {
+		return
+	}
+	if st.Size() > MaxFileSize {
+		r.skipped = append(r.skipped, rel+" (larger than 1 MiB)")
+		return
+	}
+	data, err := os.ReadFile(abs)
+	if err != nil {
+		r.skipped = append(r.skipped, rel+" (unreadable)")
+		return
+	}
+	sum := sha256.Sum256(data)
+	e := c.entry(rel)
+	e.sum, e.scanned = sum, true
+	if prev != nil && prev.scanned && prev.sum == sum {
+		e.scan = prev.scan
+		return
+	}
+	e.scan = ScanFile(rel, data, c.redactor)
+	r.rescanned++
+}
+
+// gitleaksAll runs gitleaks once over the whole tree and files its
+// findings under their files, dropping those in ignored files.
+func (c *Collector) gitleaksAll(ctx context.Context, r *run, old map[string]*fileEntry) {
+	cmd, out, fs, err := runGitleaks(ctx, r.root, r.root)
+	r.leaks.ran = true
+	r.leaks.commands = append(r.leaks.commands, displayCmd(cmd, r.root))
+	r.leaks.exit, r.leaks.stderr = out.ExitCode, string(out.Stderr)
+	if err != nil {
+		r.leaks.err = err
+		// Keep what gitleaks said last time rather than nothing.
+		for f, e := range old {
+			if e.hasLeaks {
+				ne := c.entry(f)
+				ne.leaks, ne.leaksSum, ne.hasLeaks, ne.lines = e.leaks, e.leaksSum, true, e.lines
+			}
+		}
+		return
+	}
+	if c.matcher == nil {
+		if err := c.loadMatcher(r.root); err != nil {
+			r.leaks.err = err
+			return
+		}
+	}
+	c.fileLeaks(r, fs, nil)
+}
+
+// gitleaksFiles runs gitleaks on each changed file; many changes at once
+// are one run over the tree instead.
+func (c *Collector) gitleaksFiles(ctx context.Context, r *run, files []string) {
+	const maxPerFile = 20
+	if len(files) > maxPerFile {
+		cmd, out, fs, err := runGitleaks(ctx, r.root, r.root)
+		r.leaks.ran = true
+		r.leaks.commands = append(r.leaks.commands, displayCmd(cmd, r.root))
+		r.leaks.exit, r.leaks.stderr = out.ExitCode, string(out.Stderr)
+		if err != nil {
+			r.leaks.err = err
+			return
+		}
+		for f, e := range c.cache {
+			e.leaks, e.hasLeaks, e.lines = nil, false, nil
+			if !e.scanned {
+				delete(c.cache, f)
+			}
+		}
+		c.fileLeaks(r, fs, nil)
+		return
+	}
+	for _, f := range files {
+		abs := filepath.Join(r.root, filepath.FromSlash(f))
+		cmd, out, fs, err := runGitleaks(ctx, r.root, abs)
+		r.leaks.ran = true
+		r.leaks.commands = append(r.leaks.commands, displayCmd(cmd, r.root))
+		r.leaks.exit, r.leaks.stderr = out.ExitCode, string(out.Stderr)
+		if err != nil {
+			r.leaks.err = err
+			return
+		}
+		if e := c.cache[f]; e != nil {
+			e.leaks, e.hasLeaks, e.lines = nil, false, nil
+			if !e.scanned {
+				delete(c.cache, f)
+			}
+		}
+		c.fileLeaks(r, fs, map[string]bool{f: true})
+	}
+}
+
+// fileLeaks stores gitleaks findings with their files; only lets through
+// files in only (when set) that the ignore rules do not hide.
+func (c *Collector) fileLeaks(r *run, fs []GitleaksFinding, only map[string]bool) {
+	for _, f := range fs {
+		if (only != nil && !only[f.File]) || filepath.IsAbs(f.File) || c.matcher.Ignored(f.File, false) {
+			continue
+		}
+		e := c.entry(f.File)
+		if !e.hasLeaks {
+			data, err := os.ReadFile(filepath.Join(r.root, filepath.FromSlash(f.File)))
+			if err != nil {
+				continue
+			}
+			e.lines = strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
+			e.leaksSum = sha256.Sum256(data)
+			e.hasLeaks = true
+		}
+		e.leaks = append(e.leaks, f)
+	}
+}
+
+// displayCmd renders a gitleaks command with the root shown as ".", as a
+// user would paste it from the repository root.
+func displayCmd(c proc.Cmd, root string) string {
+	args := append([]string(nil), c.Args...)
+	if n := len(args); n > 0 {
+		if rel, err := filepath.Rel(root, args[n-1]); err == nil {
+			args[n-1] = filepath.ToSlash(rel)
+		}
+	}
+	return proc.Cmd{Name: c.Name, Args: args}.String()
+}
+
+// result turns the cache into findings, facts and evidence.
+func (c *Collector) result(r *run) model.Result {
+	files := make([]string, 0, len(c.cache))
+	for f := range c.cache {
+		files = append(files, f)
+	}
+	sort.Strings(files)
+
+	var findings []model.Finding
+	var labels []string // full messages, set after fingerprinting
+	scannedFiles, placeholders, suppressed, merged := 0, 0, 0, 0
+	byRule := map[string]int{}
+	for _, f := range files {
+		e := c.cache[f]
+		ctxt := Classify(f)
+		var hits []Hit
+		if e.scanned {
+			scannedFiles++
+			placeholders += e.scan.Placeholders
+			hits = append(hits, e.scan.Hits...)
+			if IsDotenv(f) {
+				hits = append(hits, Hit{Rule: RuleDotenvNotIgnored.ID, What: ".env file that git does not ignore"})
+			}
+		}
+		ours := map[int]bool{}
+		for _, h := range hits {
+			ours[h.Line] = true
+		}
+		for _, lf := range e.leaks {
+			// gitleaks and preflight often see the same secret: one
+			// finding per file:line, preflight's (it names the key).
+			if ours[lf.StartLine] {
+				continue
+			}
+			ours[lf.StartLine] = true
+			hits = append(hits, gitleaksHit(lf, e.lines, c.redactor))
+			merged++
+		}
+		var fileFindings []model.Finding
+		var fileLabels []string
+		for _, h := range hits {
+			fd := model.Finding{
+				Collector: c.id, Domain: Domain, Severity: severity(h.Rule, ctxt),
+				Rule: h.Rule, Message: h.Message(), File: f, Line: h.Line, Column: h.Column,
+			}
+			fileFindings = append(fileFindings, fd)
+			fileLabels = append(fileLabels, h.Label()+contextNote(ctxt))
+		}
+		if e.scanned && len(e.scan.Suppressions) > 0 {
+			kept, n, extra := applySuppressions(f, fileFindings, fileLabels, e.scan.Suppressions)
+			suppressed += n
+			fileFindings, fileLabels = kept.findings, kept.labels
+			for _, x := range extra {
+				x.Collector, x.Domain = c.id, Domain
+				fileFindings = append(fileFindings, x)
+				fileLabels = append(fileLabels, x.Message)
+			}
+		}
+		findings = append(findings, fileFindings...)
+		labels = append(labels, fileLabels...)
+	}
+	// Fingerprints hash the message without the digest (see Hit.Message),
+	// then people get the full label.
+	model.AssignIDs(findings)
+	for i := range findings {
+		findings[i].Message = labels[i]
+		byRule[findings[i].Rule]++
+	}
+	model.SortFindings(findings)
+
+	facts := map[string]float64{
+		"files":           float64(scannedFiles),
+		"files.rescanned": float64(r.rescanned),
+		"files.skipped":   float64(len(r.skipped)),
+		"secrets":         float64(len(findings)),
+		"placeholders":    float64(placeholders),
+	}
+	if suppressed > 0 {
+		facts["suppressed"] = float64(suppressed)
+	}
+	command := fmt.Sprintf("scanned %d files (preflight built-in rules)", scannedFiles)
+	exit := -1
+	if r.leaks.ran {
+		facts["gitleaks.findings"] = float64(merged)
+		command += "; " + strings.Join(r.leaks.commands, "; ")
+		exit = r.leaks.exit
+	}
+	return model.Result{
+		Collector: c.id, Kind: Kind, Domain: Domain,
+		Status:   model.StatusOK,
+		Command:  command,
+		ExitCode: exit,
+		Facts:    facts,
+		Findings: findings,
+		Output:   c.summary(r, scannedFiles, placeholders, byRule),
+	}
+}
+
+func contextNote(ctx Context) string {
+	if ctx == DevTest {
+		return " [dev/test file]"
+	}
+	return ""
+}
+
+// labelled carries findings with their display messages.
+type labelled struct {
+	findings []model.Finding
+	labels   []string
+}
+
+func applySuppressions(file string, fs []model.Finding, labels []string, sups []rules.Suppression) (labelled, int, []model.Finding) {
+	kept, n, extra := rules.Apply(file, fs, sups)
+	var out labelled
+	k := 0
+	for i, f := range fs {
+		if k < len(kept) && kept[k] == f {
+			out.findings = append(out.findings, f)
+			out.labels = append(out.labels, labels[i])
+			k++
+		}
+	}
+	return out, n, extra
+}
+
+// ansiEscape matches the colour codes gitleaks writes to its log even when
+// asked not to.
+var ansiEscape = regexp.MustCompile("\x1b\\[[0-9;]*[A-Za-z]")
+
+// summary is the evidence excerpt: what was scanned and found, never a
+// value. gitleaks's own log lines are passed through the redactor.
+func (c *Collector) summary(r *run, files, placeholders int, byRule map[string]int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "scanned %d files (%d read this run), %d placeholders left alone\n", files, r.rescanned, placeholders)
+	ids := make([]string, 0, len(byRule))
+	for id := range byRule {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		fmt.Fprintf(&b, "%s: %d\n", id, byRule[id])
+	}
+	for _, s := range r.skipped {
+		fmt.Fprintf(&b, "skipped %s\n", s)
+	}
+	switch {
+	case !r.leaks.ran:
+		b.WriteString("gitleaks not on PATH: built-in rules only\n")
+	case r.leaks.err != nil:
+		fmt.Fprintf(&b, "gitleaks failed, its earlier findings are kept: %s\n", c.redactor.Redact(r.leaks.err.Error()))
+		if s := strings.TrimSpace(r.leaks.stderr); s != "" {
+			b.WriteString(c.redactor.Redact(proc.Excerpt(ansiEscape.ReplaceAllString(s, ""), 10)) + "\n")
+		}
+	}
+	return strings.TrimRight(b.String(), "\n")
+}

@@ -1,0 +1,255 @@
+package secrets
+
+import (
+	"math"
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+// WeakValues are well-known default and weak credentials: what images,
+// tutorials and installers ship with, and what people type when they mean
+// to change it later. A value assigned to a secret-named key that equals one
+// of them (ignoring case) is a default credential. General secret scanners
+// miss these because they look for entropy and known token shapes; this
+// list is why preflight has its own scanner.
+//
+// Sources: the defaults of the official postgres, mysql, mariadb, mongo,
+// rabbitmq, redis, elasticsearch, Oracle and SQL Server images and of Java
+// keystores ("changeit"), and the top of public most-used-password lists.
+var WeakValues = []string{
+	// service and image defaults
+	"postgres", "postgresql", "mysql", "mariadb", "mongo", "mongodb", "redis",
+	"rabbitmq", "guest", "elastic", "changeme", "changeit", "oracle", "sa",
+	"root", "toor", "admin", "administrator", "superuser", "master", "default",
+	// words that stand for a password
+	"password", "passwd", "pass", "secret", "example", "test", "testing", "demo",
+	"dev", "development", "user", "letmein", "welcome", "qwerty",
+	// the same with the digits and symbols people add
+	"password1", "password123", "passw0rd", "p@ssw0rd", "p@ssword", "pass123",
+	"secret123", "admin1", "admin123", "admin1234", "root123", "test123",
+	"changeme123", "welcome1", "qwerty123", "abc123",
+	// numbers
+	"1234", "12345", "123456", "1234567", "12345678", "123456789", "1234567890",
+	"111111", "000000", "654321",
+}
+
+var weakSet = func() map[string]bool {
+	m := make(map[string]bool, len(WeakValues))
+	for _, v := range WeakValues {
+		m[v] = true
+	}
+	return m
+}()
+
+// IsWeak reports whether v is on the WeakValues list, ignoring case.
+func IsWeak(v string) bool { return weakSet[strings.ToLower(v)] }
+
+// secretWords name what a key holds when it holds a credential; they are
+// matched against whole words of the key (DB_PASSWORD, apiKey, secret_key).
+var secretWords = map[string]bool{
+	"password": true, "passwd": true, "pwd": true, "pass": true, "passphrase": true,
+	"secret": true, "token": true, "apikey": true, "credential": true, "credentials": true,
+	"authtoken": true, "privatekey": true,
+}
+
+// keyQualifiers make "key" a secret word when they come right before it:
+// API_KEY, PRIVATE_KEY, accessKey — but not a bare "key", which in most
+// configs names something (a Kubernetes secretKeyRef key, a map key).
+var keyQualifiers = map[string]bool{
+	"api": true, "secret": true, "private": true, "access": true, "signing": true,
+	"encryption": true, "master": true, "auth": true, "client": true, "app": true,
+	"license": true, "service": true, "account": true,
+}
+
+// notSecretSuffixes end keys that are about a secret without holding one:
+// PASSWORD_FILE is a path, TOKEN_TTL a duration, PASSWORD_MIN_LENGTH a
+// number, AWS_ACCESS_KEY_ID an identifier.
+var notSecretSuffixes = map[string]bool{
+	"file": true, "path": true, "dir": true, "name": true, "id": true, "ids": true,
+	"length": true, "len": true, "min": true, "max": true, "ttl": true, "expiry": true,
+	"expires": true, "expiration": true, "timeout": true, "lifetime": true, "age": true,
+	"header": true, "field": true, "param": true, "policy": true, "type": true,
+	"enabled": true, "enable": true, "required": true, "reset": true, "rotation": true,
+	"regex": true, "pattern": true, "prompt": true, "label": true, "count": true,
+	"size": true, "mode": true, "prefix": true, "env": true, "var": true, "ref": true,
+	"endpoint": true, "url": true, "uri": true, "host": true, "port": true,
+	"user": true, "username": true, "hash": true, "hashed": true, "algorithm": true,
+	"alg": true, "format": true, "location": true, "store": true, "provider": true,
+	"secretref": true, "keyref": true, "method": true, "strategy": true,
+}
+
+// keyWords splits a key into lower-case words at separators and camelCase
+// boundaries: "spring.datasource.password" → spring datasource password,
+// "serviceToken" → service token, "AWS_SECRET_ACCESS_KEY" → aws secret
+// access key.
+func keyWords(key string) []string {
+	var words []string
+	var cur []rune
+	flush := func() {
+		if len(cur) > 0 {
+			words = append(words, strings.ToLower(string(cur)))
+			cur = cur[:0]
+		}
+	}
+	rs := []rune(key)
+	for i, r := range rs {
+		switch {
+		case !unicode.IsLetter(r) && !unicode.IsDigit(r):
+			flush()
+		case unicode.IsUpper(r) && i > 0 && len(cur) > 0 &&
+			(unicode.IsLower(rs[i-1]) || (i+1 < len(rs) && unicode.IsLower(rs[i+1]) && unicode.IsUpper(rs[i-1]))):
+			flush()
+			cur = append(cur, r)
+		default:
+			cur = append(cur, r)
+		}
+	}
+	flush()
+	return words
+}
+
+// IsSecretKey reports whether a key name says its value is a credential.
+func IsSecretKey(key string) bool {
+	words := keyWords(key)
+	if len(words) == 0 || notSecretSuffixes[words[len(words)-1]] {
+		return false
+	}
+	for i, w := range words {
+		if secretWords[w] {
+			return true
+		}
+		if w == "key" && i > 0 && keyQualifiers[words[i-1]] {
+			return true
+		}
+	}
+	// apiKey and privateKey written as one lower-case word.
+	joined := strings.Join(words, "")
+	return strings.HasSuffix(joined, "apikey") || strings.HasSuffix(joined, "secretkey")
+}
+
+// placeholderPatterns match values that stand for a secret to be supplied
+// elsewhere: interpolations (${VAR}, {{ .Values.x }}, %(x)s), angle-bracket
+// templates, and the REPLACE_ME / your-token-here family.
+var placeholderPatterns = []*regexp.Regexp{
+	regexp.MustCompile(`\$\{[^}]*\}?|\$\([^)]*\)?|\{\{.*\}\}|\{%.*%\}|%\([A-Za-z0-9_.-]+\)[sd]|#\{[^}]*\}`),
+	regexp.MustCompile(`^\$[A-Za-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^@[A-Za-z_][A-Za-z0-9_.-]*@$|^__[A-Za-z0-9_]+__$`),
+	regexp.MustCompile(`^<[^<>]*>$|^\[[^\[\]]*\]$`),
+	regexp.MustCompile(`(?i)^(replace|change|fill|insert|enter|update|set|put)[-_ .]+(me|this|it|in|here|later)([-_ .].*)?$`),
+	regexp.MustCompile(`(?i)^replaceme$|^(to[-_ ]?do|tbd|fixme|none|null|nil|undefined|redacted|placeholder|dummy|fake|notset|not[-_ ]set|unset|n/?a)$`),
+	regexp.MustCompile(`(?i)^your[-_ .]?[a-z0-9_ .-]*$`),
+	regexp.MustCompile(`(?i)[-_ .](here|goes[-_ .]here|placeholder)$`),
+	regexp.MustCompile(`^(x+|X+|\*+|\.+|-+|_+|•+|#+)$`),
+}
+
+// IsPlaceholder reports whether a value is not a secret but a stand-in for
+// one. Empty values are placeholders.
+func IsPlaceholder(v string) bool {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return true
+	}
+	for _, re := range placeholderPatterns {
+		if re.MatchString(v) {
+			return true
+		}
+	}
+	return false
+}
+
+// isPlaceholderToken is IsPlaceholder for a value in a known key format
+// (sk_live_…, AKIA…): documentation shows those with EXAMPLE in them or
+// with a body of one repeated character.
+func isPlaceholderToken(tok, prefix string) bool {
+	if IsPlaceholder(tok) || strings.Contains(strings.ToUpper(tok), "EXAMPLE") {
+		return true
+	}
+	body := strings.TrimPrefix(tok, prefix)
+	return len(body) > 0 && strings.Count(body, body[:1]) == len(body)
+}
+
+// notAValue are literals that cannot be credentials: a boolean toggle such
+// as "passwordless: true" or "token: null".
+func notAValue(v string) bool {
+	switch strings.ToLower(v) {
+	case "true", "false", "yes", "no", "on", "off", "null", "~", "nil", "none":
+		return true
+	}
+	return false
+}
+
+// isNumber reports a plain number; numbers are only findings when weak
+// (123456), never as "hardcoded secrets" (a port, a length).
+func isNumber(v string) bool {
+	if v == "" {
+		return false
+	}
+	for i, r := range v {
+		if !(unicode.IsDigit(r) || (r == '.' || r == '-' || r == '+') && i < len(v)-1) {
+			return false
+		}
+	}
+	return true
+}
+
+// Entropy is the Shannon entropy of s in bits per character.
+func Entropy(s string) float64 {
+	if s == "" {
+		return 0
+	}
+	counts := map[rune]int{}
+	n := 0
+	for _, r := range s {
+		counts[r]++
+		n++
+	}
+	var h float64
+	for _, c := range counts {
+		p := float64(c) / float64(n)
+		h -= p * math.Log2(p)
+	}
+	return h
+}
+
+// High-entropy thresholds. A random key mixes upper case, lower case and
+// digits (base64, alphanumeric tokens) or is long hex; a pass phrase with a
+// digit stuck on ("mysecretpassword1") does neither.
+const (
+	minEntropyLength = 16
+	minEntropy       = 3.5
+	minHexLength     = 20
+	minHexEntropy    = 3.0
+)
+
+// IsHighEntropy reports a value that looks machine-generated.
+func IsHighEntropy(v string) bool {
+	if len(v) < minEntropyLength || strings.ContainsAny(v, " \t") {
+		return false
+	}
+	var lower, upper, digit, other, hex = false, false, false, false, true
+	for _, r := range v {
+		switch {
+		case unicode.IsLower(r):
+			lower = true
+		case unicode.IsUpper(r):
+			upper = true
+		case unicode.IsDigit(r):
+			digit = true
+		default:
+			other = true
+		}
+		if !strings.ContainsRune("0123456789abcdefABCDEF", r) {
+			hex = false
+		}
+	}
+	if hex {
+		return len(v) >= minHexLength && digit && (lower || upper) && Entropy(v) >= minHexEntropy
+	}
+	classes := 0
+	for _, b := range []bool{lower, upper, digit, other} {
+		if b {
+			classes++
+		}
+	}
+	return classes >= 3 && Entropy(v) >= minEntropy
+}

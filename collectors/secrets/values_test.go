@@ -1,0 +1,146 @@
+package secrets
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestIsSecretKey(t *testing.T) {
+	cases := map[string]bool{
+		"DB_PASSWORD": true, "password": true, "POSTGRES_PASSWORD": true, "db_pass": true,
+		"SECRET_KEY": true, "secret_key": true, "apiKey": true, "API_KEY": true, "apikey": true,
+		"serviceToken": true, "GITHUB_TOKEN": true, "AWS_SECRET_ACCESS_KEY": true,
+		"spring.datasource.password": true, "//registry.npmjs.org/:_authToken": true,
+		"PRIVATE_KEY": true, "client_secret": true, "Passphrase": true, "credentials": true,
+		"ENCRYPTION_KEY": true, "bind_password": true, "MYSQL_ROOT_PASSWORD": true,
+		// about a secret, not one
+		"POSTGRES_PASSWORD_FILE": false, "PASSWORD_MIN_LENGTH": false, "TOKEN_TTL": false,
+		"AWS_ACCESS_KEY_ID": false, "passwordReset": false, "tokenLength": false,
+		"token_url": false, "SECRET_NAME": false, "password_policy": false,
+		// not about secrets at all
+		"key": false, "name": false, "DB_USER": false, "passwordless": false, "tokenizer": false,
+		"keyboard": false, "monkey": false, "": false, "LOG_LEVEL": false, "ADMIN_USER": false,
+	}
+	for key, want := range cases {
+		if got := IsSecretKey(key); got != want {
+			t.Errorf("IsSecretKey(%q) = %v, want %v (words %v)", key, got, want, keyWords(key))
+		}
+	}
+}
+
+func TestKeyWords(t *testing.T) {
+	cases := map[string]string{
+		"AWS_SECRET_ACCESS_KEY":      "aws secret access key",
+		"serviceToken":               "service token",
+		"spring.datasource.password": "spring datasource password",
+		"HTTPServerPassword":         "http server password",
+		"apiKey2":                    "api key2",
+		"x-api-key":                  "x api key",
+	}
+	for in, want := range cases {
+		if got := strings.Join(keyWords(in), " "); got != want {
+			t.Errorf("keyWords(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestIsPlaceholder(t *testing.T) {
+	placeholders := []string{
+		"", "  ", "${DB_PASSWORD}", "${REDIS_PASSWORD:?set REDIS_PASSWORD}", "$DB_PASSWORD",
+		"{{ .Values.db.password }}", "${{ secrets.TOKEN }}", "<your-api-key>", "<generate-a-long-random-string>",
+		"REPLACE_ME", "replace-me", "CHANGE_ME", "change-this", "TODO", "tbd", "xxxxxxxx", "********",
+		"your-api-token-here", "YOUR_SECRET", "put-key-here", "%(CACHE_PASSWORD)s", "%DB_PASS%",
+		"@db.password@", "__SECRET__", "replaceme", "not-set", "placeholder", "...", "$(cat /run/secrets/pw)",
+		"#{password}", "prefix-${VAR}-suffix",
+	}
+	for _, v := range placeholders {
+		if !IsPlaceholder(v) {
+			t.Errorf("IsPlaceholder(%q) = false, want true", v)
+		}
+	}
+	real := []string{"changeme", "postgres", "admin123", "hunter2", "Tr0ub4dor&3", "sk_live_abc123", "example", "test", "xy1"}
+	for _, v := range real {
+		if IsPlaceholder(v) {
+			t.Errorf("IsPlaceholder(%q) = true, want false", v)
+		}
+	}
+}
+
+func TestWeakValuesAreNotPlaceholders(t *testing.T) {
+	// Every listed weak value must be reportable: none may be swallowed by
+	// the placeholder rules or skipped as "not a value".
+	for _, v := range WeakValues {
+		if IsPlaceholder(v) || notAValue(v) {
+			t.Errorf("weak value %q is treated as a placeholder", v)
+		}
+		if !IsWeak(strings.ToUpper(v)) {
+			t.Errorf("IsWeak(%q) is not case-insensitive", strings.ToUpper(v))
+		}
+	}
+	if IsWeak("Tr0ub4dor&3") || IsWeak("admin1234567") {
+		t.Error("a value off the list is weak")
+	}
+}
+
+func TestIsHighEntropy(t *testing.T) {
+	cases := map[string]bool{
+		"/tuOZ2chP1lUTDvJRJnVg53gOMOLnEGCvU241w+m":           true,
+		"oaeLmJ-*79RiJQ-(yRm+Nlt!jXoeAgbJuj09tz)_!U5epySz8S": true,
+		"9f86d081884c7d659a2feaa0c55ad015":                   true,  // hex
+		"correcthorsebatterystaple":                          false, // one class
+		"mysecretpassword1":                                  false, // words
+		"Tr0ub4dor&3":                                        false, // short
+		"aaaaaaaaaaaaaaaaaaaaaaaa1":                          false,
+		"deadbeefdeadbeefdeadbeef":                           false, // hex, but repetitive
+		"this is a long sentence 123":                        false,
+	}
+	for v, want := range cases {
+		if got := IsHighEntropy(v); got != want {
+			t.Errorf("IsHighEntropy(%q) = %v (entropy %.2f), want %v", v, got, Entropy(v), want)
+		}
+	}
+}
+
+func TestClassify(t *testing.T) {
+	cases := map[string]Context{
+		".env": Production, "docker-compose.yml": Production, "k8s/secret.yaml": Production,
+		"config/production.json": Production, "Dockerfile": Production, "deploy/certs/server.key": Production,
+		"docker-compose.dev.yml": DevTest, "test/config.yaml": DevTest, ".env.example": DevTest,
+		".env.local": DevTest, "src/__tests__/x.json": DevTest, "config/application-test.properties": DevTest,
+		"examples/basic/.env": DevTest, "docker-compose.override.yml": DevTest, "testdata/x.env": DevTest,
+		"contest/config.yaml": Production, "latest.json": Production,
+	}
+	for p, want := range cases {
+		if got := Classify(p); got != want {
+			t.Errorf("Classify(%q) = %v, want %v", p, got, want)
+		}
+	}
+}
+
+func TestIsDotenv(t *testing.T) {
+	cases := map[string]bool{
+		".env": true, "web/.env": true, ".env.local": true, ".env.production.local": true,
+		".env.example": false, ".env.sample": false, ".env.template": false, ".env.production": false,
+		"prod.env": false, ".envrc": false,
+	}
+	for p, want := range cases {
+		if got := IsDotenv(p); got != want {
+			t.Errorf("IsDotenv(%q) = %v, want %v", p, got, want)
+		}
+	}
+}
+
+func TestScanned(t *testing.T) {
+	cases := map[string]bool{
+		".env": true, ".env.example": true, "prod.env": true, "Dockerfile": true, "api.Dockerfile": true,
+		"Dockerfile.prod": true, "k8s/a.yaml": true, "c.yml": true, "a.json": true, "a.toml": true,
+		"a.ini": true, "a.properties": true, ".npmrc": true, "certs/x.pem": true, "id_rsa": true,
+		"package-lock.json": false, "pnpm-lock.yaml": false, "scan.sarif.json": false,
+		"main.go": false, "README.md": false, "src/notify.js": false,
+	}
+	for p, want := range cases {
+		if got := Scanned(p); got != want {
+			t.Errorf("Scanned(%q) = %v, want %v", p, got, want)
+		}
+	}
+}

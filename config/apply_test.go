@@ -1,0 +1,275 @@
+package config
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/collectors/bundle"
+	"github.com/preflight-dev/preflight/collectors/coverage"
+	"github.com/preflight-dev/preflight/model"
+)
+
+// stub is a built-in collector whose runs are counted.
+type stub struct {
+	id, kind, domain string
+	inputs           []string
+	findings         []model.Finding
+	runs             *atomic.Int32
+	closed           *atomic.Bool
+}
+
+func (s stub) ID() string       { return s.id }
+func (s stub) Kind() string     { return s.kind }
+func (s stub) Domain() string   { return orDefault(s.domain, "build") }
+func (s stub) Inputs() []string { return s.inputs }
+func (s stub) Run(_ context.Context, req collectors.Request) model.Result {
+	if s.runs != nil {
+		s.runs.Add(1)
+	}
+	fs := append([]model.Finding(nil), s.findings...)
+	return model.Result{Status: model.StatusOK, Findings: fs, Facts: map[string]float64{"timeout_s": req.Timeout.Seconds()}}
+}
+func (s stub) Close() error {
+	if s.closed != nil {
+		s.closed.Store(true)
+	}
+	return nil
+}
+
+func mustParse(t *testing.T, src string) *Config {
+	t.Helper()
+	cfg, err := Parse("/repo/preflight.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+func byID(cols []collectors.Collector) map[string]collectors.Collector {
+	out := map[string]collectors.Collector{}
+	for _, c := range cols {
+		out[c.ID()] = c
+	}
+	return out
+}
+
+func TestLayerTunesBuiltInCollectors(t *testing.T) {
+	runs := &atomic.Int32{}
+	web := stub{id: "typescript:web", kind: "typescript", inputs: []string{"web/**"}, runs: runs,
+		findings: []model.Finding{{Rule: "TS6133", Severity: model.Blocker}, {Rule: "TS2322", Severity: model.Blocker}}}
+	api := stub{id: "typescript:api", kind: "typescript", inputs: []string{"api/**"}, runs: runs}
+	vet := stub{id: "go:svc", kind: "go", runs: runs,
+		findings: []model.Finding{{Rule: "vet:printf", Severity: model.High}, {Rule: "compile", Severity: model.Blocker}}}
+	cfg := mustParse(t, `
+collectors:
+  typescript:
+    timeout: 3m
+    inputs: ["**/*.ts"]
+  typescript:api:
+    enabled: false
+  typescript:web:
+    timeout: 20s
+  typescript:gone:
+    enabled: false
+severity:
+  TS6133: low
+  "vet:*": info
+`)
+	l := NewLayer(cfg, false, "")
+	cols, warnings := l.Apply([]collectors.Collector{web, api, vet})
+	if len(cols) != 3 {
+		t.Fatalf("cols = %v", cols)
+	}
+	if len(warnings) != 1 || warnings[0] != "/repo/preflight.yaml:10:3: collectors.typescript:gone matches no collector in this repository" {
+		t.Errorf("warnings = %q", warnings)
+	}
+	m := byID(cols)
+	if got := m["typescript:web"].Inputs(); len(got) != 1 || got[0] != "**/*.ts" {
+		t.Errorf("kind-level inputs not applied: %v", got)
+	}
+	if got := m["typescript:web"].(*Configured).Timeout(); got != 20*time.Second {
+		t.Errorf("the id's timeout must win over the kind's: %s", got)
+	}
+	if got := m["go:svc"].Inputs(); got != nil {
+		t.Errorf("untouched collector keeps its inputs: %v", got)
+	}
+	res := m["typescript:web"].Run(context.Background(), collectors.Request{Timeout: time.Hour})
+	if res.Findings[0].Severity != model.Low || res.Findings[1].Severity != model.Blocker {
+		t.Errorf("severity override by exact rule: %+v", res.Findings)
+	}
+	if res.Facts["timeout_s"] != 20 {
+		t.Errorf("the run got timeout %vs, want 20", res.Facts["timeout_s"])
+	}
+	res = m["go:svc"].Run(context.Background(), collectors.Request{})
+	if res.Findings[0].Severity != model.Info || res.Findings[1].Severity != model.Blocker {
+		t.Errorf("severity override by glob: %+v", res.Findings)
+	}
+	runs.Store(0)
+	res = m["typescript:api"].Run(context.Background(), collectors.Request{})
+	if res.Status != model.StatusSkipped || res.Error != "disabled in /repo/preflight.yaml:6:3" || runs.Load() != 0 {
+		t.Errorf("disabled collector: %+v (runs %d)", res, runs.Load())
+	}
+}
+
+func TestLayerKeepsOneWrapperPerIDAcrossReloads(t *testing.T) {
+	closed := &atomic.Bool{}
+	first := stub{id: "go:svc", kind: "go", closed: closed}
+	l := NewLayer(mustParse(t, ""), false, "")
+	cols, _ := l.Apply([]collectors.Collector{first})
+	w := cols[0].(*Configured)
+
+	l.Set(mustParse(t, "collectors:\n  go:\n    enabled: false\n"), false)
+	again, _ := l.Apply([]collectors.Collector{stub{id: "go:svc", kind: "go"}})
+	if again[0] != collectors.Collector(w) {
+		t.Fatal("a reload must reuse the wrapper the engine already holds")
+	}
+	if res := w.Run(context.Background(), collectors.Request{}); res.Status != model.StatusSkipped {
+		t.Errorf("the reloaded setting did not reach the wrapper: %+v", res)
+	}
+	if err := w.Close(); err != nil || !closed.Load() {
+		t.Error("Close must reach the first (kept) instance")
+	}
+}
+
+// An untrusted config's command must never start: the marker file the
+// command would create stays absent until the config is trusted.
+func TestUntrustedCustomCommandNeverStarts(t *testing.T) {
+	root := t.TempDir()
+	marker := filepath.Join(root, "ran.marker")
+	cfg := mustParse(t, `
+custom:
+  touch:
+    command: touch ran.marker
+    domain: tests
+`)
+	l := NewLayer(cfg, false, "press T to trust")
+	cols, _ := l.Apply(nil)
+	if len(cols) != 1 || cols[0].ID() != "custom:touch" {
+		t.Fatalf("cols = %v", cols)
+	}
+	res := cols[0].Run(context.Background(), collectors.Request{Root: root, Timeout: time.Minute})
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatal("the untrusted command ran")
+	}
+	if res.Status != model.StatusUnknown || res.Error != "untrusted: preflight.yaml runs `touch ran.marker`" ||
+		res.Hint != "press T to trust" || res.Command != "" {
+		t.Errorf("blocked result = %+v", res)
+	}
+	if got := cols[0].(*Configured).Blocked(); !strings.HasPrefix(got, UntrustedPrefix) {
+		t.Errorf("Blocked() = %q", got)
+	}
+
+	l.Set(cfg, true)
+	res = cols[0].Run(context.Background(), collectors.Request{Root: root, Timeout: time.Minute})
+	if _, err := os.Stat(marker); err != nil {
+		t.Fatalf("trusted command did not run: %+v", res)
+	}
+	if res.Status != model.StatusOK || res.Command != "touch ran.marker" || res.ExitCode != 0 {
+		t.Errorf("trusted result = %+v", res)
+	}
+}
+
+func TestChangedCustomCommandReplacesTheOldOne(t *testing.T) {
+	l := NewLayer(mustParse(t, "custom:\n  x:\n    command: echo one\n    domain: ci\n"), true, "")
+	cols, _ := l.Apply(nil)
+	l.Set(mustParse(t, "custom:\n  x:\n    command: echo two\n    domain: ci\n"), true)
+	again, _ := l.Apply(nil)
+	if again[0] != cols[0] {
+		t.Fatal("same id, same wrapper")
+	}
+	res := again[0].Run(context.Background(), collectors.Request{Root: t.TempDir(), Timeout: time.Minute})
+	if res.Command != "echo two" || !strings.Contains(res.Output, "two") {
+		t.Errorf("ran %q: %q", res.Command, res.Output)
+	}
+}
+
+func TestStarterIsValidAndNamesTheDetectedCollectors(t *testing.T) {
+	cols := []collectors.Collector{
+		stub{id: "typescript:web", kind: "typescript", inputs: []string{"web/**/*.ts", "web/tsconfig.json"}},
+		stub{id: "go-test:billing", kind: "go-test", domain: "tests", inputs: []string{"billing/**/*.go"}},
+	}
+	text := Starter(cols)
+	cfg, err := Parse("preflight.yaml", text)
+	if err != nil {
+		t.Fatalf("the starter itself is invalid: %v\n%s", err, text)
+	}
+	if cfg.NeedsTrust() || cfg.Policy() != nil || len(cfg.Collectors) != 0 {
+		t.Errorf("the starter must change nothing until edited: %+v", cfg)
+	}
+	for _, want := range []string{"# yaml-language-server: $schema=" + SchemaURL, "#   typescript:web:", `#     inputs: ["billing/**/*.go"]`,
+		"# Detected here: typescript:web, go-test:billing.", "#   go-test:  # every go-test collector"} {
+		if !strings.Contains(string(text), want) {
+			t.Errorf("starter lacks %q:\n%s", want, text)
+		}
+	}
+	full, err := Parse("preflight.yaml", starterExample(cols))
+	if err != nil {
+		t.Fatalf("the starter's examples are invalid when uncommented: %v\n%s", err, starterExample(cols))
+	}
+	l := NewLayer(full, true, "")
+	if _, warnings := l.Apply(cols); len(warnings) != 2 || !strings.Contains(warnings[0], "budgets.bundle_size") {
+		t.Errorf("every collectors: key of the example matches a detected collector; warnings: %q", warnings)
+	}
+}
+
+// Trust given elsewhere (preflight trust in another terminal) unblocks the
+// collector at its next run, without a restart.
+func TestTrustCheckUnblocksAtTheNextRun(t *testing.T) {
+	root := t.TempDir()
+	cfg := mustParse(t, "custom:\n  touch:\n    command: [touch, ran.marker]\n    domain: tests\n")
+	l := NewLayer(cfg, false, "run preflight trust")
+	trusted := false
+	l.SetTrustCheck(func(c *Config) bool { return trusted && c == cfg })
+	cols, _ := l.Apply(nil)
+	req := collectors.Request{Root: root, Timeout: time.Minute}
+	if res := cols[0].Run(context.Background(), req); res.Status != model.StatusUnknown {
+		t.Fatalf("ran before trust: %+v", res)
+	}
+	if _, err := os.Stat(filepath.Join(root, "ran.marker")); err == nil {
+		t.Fatal("the untrusted command ran")
+	}
+	trusted = true
+	if res := cols[0].Run(context.Background(), req); res.Status != model.StatusOK || res.Command != "touch ran.marker" {
+		t.Fatalf("after trust: %+v", res)
+	}
+	if _, err := os.Stat(filepath.Join(root, "ran.marker")); err != nil {
+		t.Fatal("the trusted command did not run")
+	}
+	if !l.Trusted() {
+		t.Error("the layer must remember the trust")
+	}
+}
+
+func TestCoverageBudgetReachesTheCoverageCollector(t *testing.T) {
+	cov := &coverage.Collector{}
+	applyBudgets(cov, settings{budgets: Budgets{CoverageMinPercent: 85}})
+	if cov.Threshold != 85 {
+		t.Errorf("threshold = %v, want 85", cov.Threshold)
+	}
+	applyBudgets(cov, settings{})
+	if cov.Threshold != coverage.DefaultThreshold {
+		t.Errorf("a removed budget must restore the default, got %v", cov.Threshold)
+	}
+	if !measuresCoverage(cov) || measuresCoverage(stub{}) {
+		t.Error("measuresCoverage")
+	}
+}
+
+func TestBundleBudgetSetsTheBundleCollectorsBudget(t *testing.T) {
+	saved := bundle.JSGzipBudget
+	defer func() { bundle.JSGzipBudget = saved }()
+	SetProcessBudgets(Budgets{})
+	if bundle.JSGzipBudget != saved {
+		t.Error("no budget must keep the default")
+	}
+	SetProcessBudgets(mustParse(t, "budgets: {bundle_size: 180KB}").Budgets)
+	if bundle.JSGzipBudget != 180_000 {
+		t.Errorf("budget = %d", bundle.JSGzipBudget)
+	}
+}

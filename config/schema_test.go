@@ -1,0 +1,108 @@
+package config
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"testing"
+
+	"github.com/goccy/go-yaml"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/preflight-dev/preflight/collectors"
+)
+
+func compileSchema(t *testing.T) *jsonschema.Schema {
+	t.Helper()
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(Schema))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource(SchemaURL, doc); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := c.Compile(SchemaURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sch
+}
+
+// yamlAsJSON reads YAML the way an editor's schema check does.
+func yamlAsJSON(t *testing.T, src []byte) any {
+	t.Helper()
+	var v any
+	if err := yaml.Unmarshal(src, &v); err != nil {
+		t.Fatal(err)
+	}
+	if v == nil {
+		v = map[string]any{}
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inst
+}
+
+// The published schema and the parser must agree: what one accepts the
+// other accepts, and the mistakes a schema can express are rejected by
+// both.
+func TestSchemaAgreesWithTheParser(t *testing.T) {
+	sch := compileSchema(t)
+	full, err := os.ReadFile("testdata/full.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	valid := [][]byte{
+		full,
+		[]byte("version: 1\n"),
+		[]byte("collectors:\n  go-test:\n    args: [-race, -count, 1]\n"),
+		[]byte("budgets: {bundle_size: 1.5MiB, coverage: \"80%\"}\n"),
+		starterExample(nil),
+		starterExample([]collectors.Collector{stub{id: "typescript:web", kind: "typescript", inputs: []string{"web/**/*.ts"}}}),
+	}
+	for _, src := range valid {
+		if _, err := Parse("p.yaml", src); err != nil {
+			t.Errorf("parser rejects:\n%s\n%v", src, err)
+		}
+		if err := sch.Validate(yamlAsJSON(t, src)); err != nil {
+			t.Errorf("schema rejects:\n%s\n%v", src, err)
+		}
+	}
+	invalid := []string{
+		"colectors: {}\n",
+		"ignore: dist\n",
+		"ignore: [/abs/**]\n",
+		"version: 2\n",
+		"collectors:\n  go:\n    enabled: \"no\"\n",
+		"collectors:\n  go:\n    timeout: 5\n",
+		"collectors:\n  go:\n    timout: 5m\n",
+		"severity:\n  TS2322: urgent\n",
+		"gate: [Build]\n",
+		"domains:\n  ci:\n    weight: 101\n",
+		"budgets:\n  bundle_size: big\n",
+		"budgets:\n  coverage: 180\n",
+		"custom:\n  smoke:\n    domain: tests\n",
+		"custom:\n  smoke:\n    command: ./smoke.sh\n",
+		"custom:\n  x:\n    command: make\n    domain: ci\n    output: xml\n",
+		"custom:\n  x:\n    command: make\n    domain: ci\n    output: regex\n",
+		"custom:\n  x:\n    command: make\n    domain: ci\n    pattern: x\n",
+		"custom:\n  x:\n    command: []\n    domain: ci\n",
+		"custom:\n  My Check:\n    command: make\n    domain: ci\n",
+		"custom:\n  x:\n    command: make\n    domain: ci\n    dir: /abs\n",
+	}
+	for _, src := range invalid {
+		if _, err := Parse("p.yaml", []byte(src)); err == nil {
+			t.Errorf("parser accepts:\n%s", src)
+		}
+		if err := sch.Validate(yamlAsJSON(t, []byte(src))); err == nil {
+			t.Errorf("schema accepts:\n%s", src)
+		}
+	}
+}

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/preflight-dev/preflight/collectors/rules"
+	_ "github.com/preflight-dev/preflight/detect" // registers every collector's rules
+)
+
+var updateReadme = flag.Bool("update-readme", false, "rewrite README.md's rule table from the registered rules")
+
+const (
+	rulesBegin = "<!-- rules:begin -->"
+	rulesEnd   = "<!-- rules:end -->"
+)
+
+// TestREADMEListsEveryRule keeps the README's rule table equal to the rule
+// tables in the code, so what users read is what runs.
+func TestREADMEListsEveryRule(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("| rule | severity | finding | fix |\n| --- | --- | --- | --- |\n")
+	all := rules.All()
+	if len(all) < 50 {
+		t.Fatalf("only %d rules registered: are the collectors imported?", len(all))
+	}
+	for _, r := range all {
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", r.ID, r.Severity, cell(r.Title), cell(r.Fix))
+	}
+	want := b.String()
+	data, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data)
+	start, end := strings.Index(text, rulesBegin), strings.Index(text, rulesEnd)
+	if start < 0 || end < start {
+		t.Fatalf("README.md lacks the %s … %s markers", rulesBegin, rulesEnd)
+	}
+	got := text[start+len(rulesBegin)+1 : end]
+	if got == want {
+		return
+	}
+	if *updateReadme {
+		text = text[:start+len(rulesBegin)+1] + want + text[end:]
+		if err := os.WriteFile("README.md", []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	t.Errorf("README.md's rule table is out of date; run: go test . -run TestREADMEListsEveryRule -update-readme")
+}
+
+func cell(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "|", `\|`), "\n", " ")
+}
