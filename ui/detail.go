@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"github.com/preflight-dev/preflight/collectors/rules"
 	"sort"
 	"strings"
 
@@ -79,6 +80,7 @@ func (m Model) findingDetail(n *node, w, h int) []string {
 	}
 	lines := []string{head}
 	lines = append(lines, wrap(sanitize(capText(f.Message, maxText)), w)...)
+	lines = append(lines, m.ruleLines(f.Rule, w)...)
 	lines = append(lines, m.ackLines(n, w)...)
 	if n.isNew {
 		lines = append(lines, s.run.Render("new: not in the previous run of "+sanitize(f.Collector)))
@@ -297,4 +299,31 @@ func (m Model) domainDetail(n *node, w int) []string {
 	}
 	lines = append(lines, m.field("counts", strings.Join(counts, " · "), w)...)
 	return lines
+}
+
+// ruleLines explains a rule from the rule tables: why it exists, how to fix
+// what it found, and where it comes from. Tool rules (TS2322, vet) have no
+// entry and show nothing.
+func (m Model) ruleLines(id string, w int) []string {
+	r, ok := rules.Lookup(id)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, part := range []struct{ label, text string }{
+		{"why", r.Rationale}, {"fix", r.Fix}, {"ref", r.Reference},
+	} {
+		if part.text == "" {
+			continue
+		}
+		wrapped := wrap(sanitize(part.text), max(10, w-5))
+		for i, l := range wrapped {
+			label := "     "
+			if i == 0 {
+				label = m.styles.dim.Render(part.label) + "  "
+			}
+			out = append(out, label+l)
+		}
+	}
+	return out
 }

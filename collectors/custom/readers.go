@@ -8,6 +8,7 @@ import (
 
 	"github.com/preflight-dev/preflight/collectors/eslint"
 	"github.com/preflight-dev/preflight/collectors/junit"
+	"github.com/preflight-dev/preflight/collectors/sarif"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -16,6 +17,33 @@ import (
 func init() {
 	extraReaders[ReadJUnit] = readJUnit
 	extraReaders[ReadESLintJSON] = readESLint
+	extraReaders[ReadSARIF] = readSARIF
+}
+
+// readSARIF turns each result of a SARIF log into a finding: rule
+// "<tool>:<ruleId>", severity from the log, location resolved against the
+// directory the command ran in.
+func readSARIF(_ Spec, in Input) (Reading, error) {
+	log, err := sarif.Parse(in.Data)
+	if err != nil {
+		return Reading{}, err
+	}
+	items, sum := log.Items()
+	dir, err := filepath.Rel(in.Root, in.Dir)
+	if err != nil {
+		dir = "."
+	}
+	var fs []model.Finding
+	for _, it := range items {
+		f := model.Finding{Severity: it.Severity, Rule: it.Tool + ":" + it.RuleID, Message: it.Message, Line: it.Line, Column: it.Column}
+		if it.URI != "" {
+			f.File = sarif.Resolve(in.Root, filepath.ToSlash(dir), it.URI, it.Base)
+		}
+		fs = append(fs, f)
+	}
+	return Reading{Findings: fs, Facts: map[string]float64{
+		"results": float64(len(items)), "runs": float64(sum.Runs), "suppressed": float64(sum.Suppressed),
+	}}, nil
 }
 
 // readJUnit turns each failed or errored test case into a finding of the
