@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 
 	"github.com/preflight-dev/preflight/demo"
@@ -91,6 +92,56 @@ func TestCheckOnTheDemoProject(t *testing.T) {
 		if !locs[l] {
 			t.Errorf("missing finding %s; have %v", l, locs)
 		}
+	}
+}
+
+func TestCheckOnTheDemoShowsContradictedClaims(t *testing.T) {
+	requireTools(t, "go", "node", "tsc")
+	dir := t.TempDir()
+	if err := demo.UnpackInto(dir); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	_, out, _ := run(t, false, "check", "--format", "json", dir)
+	var rep struct {
+		Reasons   []string
+		Checklist []struct{ Text, State string }
+		Findings  []struct{ Rule, File, Message string }
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	states := map[string]string{}
+	for _, it := range rep.Checklist {
+		states[it.Text] = it.State
+	}
+	want := map[string]string{
+		"The API compiles":                            "contradicted",
+		"The web app compiles":                        "verified",
+		"Billing tests pass":                          "contradicted",
+		"Refunds tried by hand on staging":            "unchecked",
+		"No committed secrets or default credentials": "failing",
+	}
+	for text, state := range want {
+		if states[text] != state {
+			t.Errorf("%q is %q, want %q", text, states[text], state)
+		}
+	}
+	found := false
+	for _, f := range rep.Findings {
+		if f.Rule == "secrets/default-credential" && f.File == "docker-compose.yml" {
+			found = true
+			if strings.Contains(f.Message, "postgres") {
+				t.Errorf("the secret value leaked into the message: %q", f.Message)
+			}
+		}
+	}
+	if !found {
+		t.Error("the demo's default postgres password was not found")
+	}
+	if !strings.Contains(strings.Join(rep.Reasons, "\n"), "2 contradicted checklist items") {
+		t.Errorf("reasons do not name the contradictions: %v", rep.Reasons)
 	}
 }
 

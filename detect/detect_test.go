@@ -36,13 +36,15 @@ func TestScanTheDemoProject(t *testing.T) {
 	var got []string
 	for _, c := range cols {
 		id := c.ID()
-		if c.Kind() == "secrets" {
-			id = "secrets:<repo>" // named after the temporary directory
+		switch c.Kind() {
+		case "secrets", "compose", "github-actions": // named after the temporary directory
+			id = c.Kind() + ":<repo>"
 		}
 		got = append(got, id+"@"+c.Domain())
 	}
 	want := []string{"go:billing@build", "typescript:api@build", "typescript:web@build", "go-test:billing@tests",
-		"govulncheck:billing@security", "secrets:<repo>@security"}
+		"govulncheck:billing@security", "secrets:<repo>@security", "compose:<repo>@deployment",
+		"dockerfile:billing@deployment", "github-actions:<repo>@ci"}
 	if len(got) != len(want) {
 		t.Fatalf("got %v, want %v", got, want)
 	}
