@@ -27,6 +27,16 @@ type Request struct {
 	Mode    Mode     //
 	Changed []string // repo-relative paths that triggered this run; empty for a full run
 	Timeout time.Duration
+	// Progress, when set, receives short progress notes while the tool
+	// runs ("12 passed, 1 failed so far"). Collectors call Report.
+	Progress func(note string)
+}
+
+// Report passes a progress note on, if anyone listens.
+func (r Request) Report(note string) {
+	if r.Progress != nil {
+		r.Progress(note)
+	}
 }
 
 // Collector is one instance per target, e.g. typescript:backend.

@@ -334,12 +334,19 @@ func (e *Engine) execute(ctx context.Context, c collectors.Collector, r *run) {
 		return
 	}
 	started := e.opts.Now()
+	e.mu.Lock()
+	if sl, ok := e.index[c.ID()]; ok && e.runs[c.ID()] == r {
+		sl.state.RunStarted, sl.state.Progress = started, ""
+		e.publishLocked()
+	}
+	e.mu.Unlock()
 	// Collectors enforce the timeout themselves (and keep partial output);
 	// this deadline only catches one that ignores it.
 	timeout := e.timeoutOf(c)
 	runCtx, stop := context.WithTimeout(ctx, timeout+timeoutGrace)
 	res := safeRun(runCtx, c, collectors.Request{
 		Root: e.root, Mode: e.opts.Mode, Changed: r.req.changed, Timeout: timeout,
+		Progress: e.progress(c.ID(), r),
 	})
 	timedOut := runCtx.Err() == context.DeadlineExceeded
 	stop()
@@ -396,6 +403,29 @@ func (e *Engine) SetPolicy(p *model.Policy) {
 	defer e.mu.Unlock()
 	e.policy = p
 	e.publishLocked()
+}
+
+// progressEvery bounds how often progress notes reach the screen.
+const progressEvery = 200 * time.Millisecond
+
+// progress returns the function a run reports progress through. Notes of a
+// run that was superseded are dropped; the rest are published at most every
+// progressEvery, so a chatty tool cannot flood the cockpit.
+func (e *Engine) progress(id string, r *run) func(string) {
+	var last time.Time
+	return func(note string) {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		sl, ok := e.index[id]
+		if !ok || e.runs[id] != r {
+			return
+		}
+		sl.state.Progress = note
+		if now := time.Now(); now.Sub(last) >= progressEvery {
+			last = now
+			e.publishLocked()
+		}
+	}
 }
 
 // safeRun turns a collector panic into an error result: one broken parser

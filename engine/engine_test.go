@@ -257,3 +257,27 @@ func TestSetCollectorsRunsNewOnesAndClosesGoneOnes(t *testing.T) {
 		t.Fatalf("gone collector still present or not closed: %+v closed=%v", s.Collectors, a.closed.Load())
 	}
 }
+
+func TestProgressIsPublishedWhileRunningAndClearedAfter(t *testing.T) {
+	reported := make(chan struct{})
+	release := make(chan struct{})
+	c := &fake{id: "go-test:api", run: func(_ context.Context, req collectors.Request) model.Result {
+		req.Report("3 passed so far")
+		close(reported)
+		<-release
+		return okResult()
+	}}
+	e := New("/repo", []collectors.Collector{c}, Options{})
+	defer e.Close()
+	e.RunAll("start")
+	<-reported
+	st := state(t, e.Snapshot(), "go-test:api")
+	if !st.Running || st.Progress != "3 passed so far" || st.RunStarted.IsZero() {
+		t.Fatalf("while running: %+v", st)
+	}
+	close(release)
+	e.Wait()
+	if st := state(t, e.Snapshot(), "go-test:api"); st.Progress != "" || st.Running {
+		t.Fatalf("after the run: %+v", st)
+	}
+}

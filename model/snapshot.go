@@ -11,6 +11,11 @@ import (
 type CollectorState struct {
 	Result
 	Running bool `json:"-"`
+	// RunStarted is when the run in flight got its slot (zero while it
+	// waits for one); Progress is what the tool has reported so far, e.g.
+	// "12 passed, 1 failed". Both describe the run in flight only.
+	RunStarted time.Time `json:"-"`
+	Progress   string    `json:"-"`
 	// Stale means the inputs changed (or the result came from the cache)
 	// since this result was produced; it is shown, but is not fresh evidence.
 	Stale bool `json:"stale"`

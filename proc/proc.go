@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -26,6 +27,9 @@ type Cmd struct {
 	Stdin     []byte
 	Timeout   time.Duration // 0: no timeout beyond ctx
 	MaxOutput int           // per stream; 0: DefaultMaxOutput
+	// Tee and TeeStderr also receive stdout and stderr as they arrive
+	// (uncapped), for progress.
+	Tee, TeeStderr io.Writer
 }
 
 // String renders the command as a user could paste it (arguments with
@@ -76,6 +80,12 @@ func Run(ctx context.Context, c Cmd) (Output, error) {
 	stdout := &capped{max: max}
 	stderr := &capped{max: max}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
+	if c.Tee != nil {
+		cmd.Stdout = io.MultiWriter(stdout, c.Tee)
+	}
+	if c.TeeStderr != nil {
+		cmd.Stderr = io.MultiWriter(stderr, c.TeeStderr)
+	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 
 	start := time.Now()

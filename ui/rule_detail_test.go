@@ -3,6 +3,9 @@ package ui
 import (
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/preflight-dev/preflight/collectors/rules"
 	"github.com/preflight-dev/preflight/model"
@@ -20,5 +23,19 @@ func TestFindingDetailExplainsItsRule(t *testing.T) {
 	}
 	if lines := m.ruleLines("TS2322", 60); lines != nil {
 		t.Errorf("a tool rule without an entry should add nothing, got %q", lines)
+	}
+}
+
+func TestRunningCollectorShowsElapsedTimeAndProgress(t *testing.T) {
+	now := time.Date(2026, 11, 2, 10, 0, 30, 0, time.UTC)
+	m := New(Options{Root: "/repo", Now: func() time.Time { return now }})
+	first := model.CollectorState{Running: true, RunStarted: now.Add(-12 * time.Second), Progress: "40 passed so far"}
+	if got := ansi.Strip(m.collectorSummary(first)); got != "running 12s · 40 passed so far" {
+		t.Errorf("first run: %q", got)
+	}
+	rerun := model.CollectorState{Running: true, RunStarted: now.Add(-3 * time.Second),
+		Result: model.Result{Status: model.StatusOK, FinishedAt: now.Add(-time.Hour)}}
+	if got := ansi.Strip(m.collectorSummary(rerun)); got != "clean · rerunning 3s" {
+		t.Errorf("rerun: %q", got)
 	}
 }

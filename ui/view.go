@@ -387,16 +387,7 @@ func (m Model) domainSummary(n *node) string {
 func (m Model) collectorSummary(c model.CollectorState) string {
 	s := m.styles
 	if c.Running && c.FinishedAt.IsZero() {
-		text := "running"
-		if !c.StartedAt.IsZero() {
-			// Whole seconds: a tenth that changes with every frame is noise.
-			if d := m.now().Sub(c.StartedAt); d < time.Minute {
-				text += fmt.Sprintf(" %ds", int(d.Seconds()))
-			} else {
-				text += " " + duration(d)
-			}
-		}
-		return s.run.Render(text)
+		return s.run.Render(m.runningText("running", c))
 	}
 	var parts []string
 	switch c.Status {
@@ -417,7 +408,7 @@ func (m Model) collectorSummary(c model.CollectorState) string {
 		parts = append(parts, s.dim.Render(string(c.Status)))
 	}
 	if c.Running {
-		parts = append(parts, s.run.Render("rerunning"))
+		parts = append(parts, s.run.Render(m.runningText("rerunning", c)))
 	} else if c.Stale {
 		parts = append(parts, s.dim.Render("stale"))
 	}
@@ -548,4 +539,26 @@ func (m Model) scroll(all []string, off, h int, indent string) []string {
 		view = append(view, "")
 	}
 	return view
+}
+
+// runningText says how long the run in flight has gone and what the tool
+// reported so far: "running 12s · 40 passed so far".
+func (m Model) runningText(verb string, c model.CollectorState) string {
+	started := c.RunStarted
+	if started.IsZero() && c.FinishedAt.IsZero() {
+		started = c.StartedAt // a snapshot from before run start times were kept
+	}
+	text := verb
+	if !started.IsZero() {
+		// Whole seconds: a tenth that changes with every frame is noise.
+		if d := m.now().Sub(started); d < time.Minute {
+			text += fmt.Sprintf(" %ds", int(d.Seconds()))
+		} else {
+			text += " " + duration(d)
+		}
+	}
+	if c.Progress != "" {
+		text += " · " + sanitize(c.Progress)
+	}
+	return text
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -77,7 +78,12 @@ func (r runner) missingGo() (model.Result, bool) {
 // run runs one go command in the module directory; maxOutput 0 keeps
 // proc's default cap.
 func (r runner) run(ctx context.Context, maxOutput int, args ...string) (proc.Cmd, proc.Output, error) {
-	c := proc.Cmd{Dir: r.loc.Dir, Name: goTool, Args: args, MaxOutput: maxOutput}
+	return r.runTee(ctx, maxOutput, nil, args...)
+}
+
+// runTee is run with stdout also copied to tee as it arrives.
+func (r runner) runTee(ctx context.Context, maxOutput int, tee io.Writer, args ...string) (proc.Cmd, proc.Output, error) {
+	c := proc.Cmd{Dir: r.loc.Dir, Name: goTool, Args: args, MaxOutput: maxOutput, Tee: tee}
 	out, err := proc.Run(ctx, c)
 	return c, out, err
 }

@@ -60,7 +60,8 @@ func (c *TestCollector) Run(ctx context.Context, req collectors.Request) model.R
 			binTimeout = r.timeout()
 		}
 	}
-	cmd, out, err := r.run(ctx, testOutputCap, testArgs(binTimeout)...)
+	progress := &testProgress{report: req.Report}
+	cmd, out, err := r.runTee(ctx, testOutputCap, progress, testArgs(binTimeout)...)
 	command := r.command(cmd)
 	if err != nil {
 		return r.interrupted(cmd, command, out, err)

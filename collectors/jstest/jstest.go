@@ -140,7 +140,9 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	if timeout <= 0 {
 		timeout = collectors.DefaultTimeout
 	}
-	cmd := proc.Cmd{Dir: dir, Name: bin, Args: c.run.args(reportFile), Env: c.run.env, Timeout: timeout}
+	progress := newProgress(kind, req.Report)
+	cmd := proc.Cmd{Dir: dir, Name: bin, Args: c.run.args(reportFile), Env: c.run.env, Timeout: timeout,
+		Tee: progress, TeeStderr: progress}
 	command := c.command(cmd)
 	out, err := proc.Run(ctx, cmd)
 	output := nodepkg.Excerpt(string(out.Stderr)+"\n"+string(out.Stdout), excerptLines)
