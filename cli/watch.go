@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"github.com/preflight-dev/preflight/checklist"
+	"github.com/preflight-dev/preflight/history"
 	"os"
 	"os/signal"
 	"syscall"
@@ -34,6 +35,7 @@ func runWatch(args []string, io IO) int {
 	s.engine.RunAll("start")
 
 	printed := map[string]int64{}
+	hist, _ := history.Default()
 	for {
 		select {
 		case <-ctx.Done():
@@ -49,9 +51,15 @@ func runWatch(args []string, io IO) int {
 			if !settledWithNews(snap, printed) {
 				continue
 			}
-			if err := report.WriteJSON(io.Out, checklist.Attach(dir, snap), true); err != nil {
+			snap = checklist.Attach(dir, snap)
+			if err := report.WriteJSON(io.Out, snap, true); err != nil {
 				fmt.Fprintf(io.Err, "preflight: %v\n", err)
 				return exitUsage
+			}
+			// Headless sessions add to the same history the cockpit's
+			// sparkline draws.
+			if hist != nil {
+				_ = hist.Append(dir, model.Summarize(snap, model.Assess(snap)))
 			}
 		}
 	}

@@ -99,3 +99,17 @@ func TestExcerptKeepsTheLastLines(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+func TestTeeSeesOutputAsItArrives(t *testing.T) {
+	var out, errOut strings.Builder
+	res, err := Run(context.Background(), Cmd{Name: "sh", Args: []string{"-c", "echo one; echo two >&2"}, Tee: &out, TeeStderr: &errOut, MaxOutput: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != "one\n" || errOut.String() != "two\n" {
+		t.Fatalf("tee got %q / %q", out.String(), errOut.String())
+	}
+	if string(res.Stdout) != "on" || !res.Truncated {
+		t.Errorf("the cap must still apply to the captured output: %q", res.Stdout)
+	}
+}
