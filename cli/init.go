@@ -8,25 +8,68 @@ import (
 	"path/filepath"
 
 	"github.com/preflight-dev/preflight/checklist"
+	"github.com/preflight-dev/preflight/config"
 	"github.com/preflight-dev/preflight/detect"
 	"github.com/preflight-dev/preflight/ignore"
 )
 
-// runInit is `preflight init [DIR]`: a starter READINESS.md for what was
-// detected. It never replaces an existing one.
+// runInit is `preflight init [DIR]`: a starter READINESS.md and a
+// commented starter preflight.yaml for what was detected. It never
+// replaces an existing file; with both present there is nothing to do.
 func runInit(args []string, io IO) int {
 	fs := flag.NewFlagSet("init", flag.ContinueOnError)
 	root, err := parse(fs, args)
 	if err != nil {
 		return fail(io, err)
 	}
-	path, n, err := initChecklist(root)
-	if err != nil {
-		return fail(io, err)
+	path, n, checklistErr := initChecklist(root)
+	var exists usageError
+	if checklistErr != nil && !errors.As(checklistErr, &exists) {
+		return fail(io, checklistErr)
 	}
-	fmt.Fprintf(io.Out, "wrote %s: %d items, %d of them bound to the evidence of the collectors detected here.\n", path, n.items, n.bound)
-	fmt.Fprintln(io.Out, "Edit it freely; tick items in the cockpit with space or by hand, and commit it.")
+	cfgPath, cfgErr := initConfig(root)
+	if cfgErr != nil && !errors.Is(cfgErr, os.ErrExist) {
+		return fail(io, cfgErr)
+	}
+	if checklistErr != nil && cfgErr != nil {
+		return fail(io, usageError{fmt.Sprintf("%s and %s already exist; preflight init never replaces them", filepath.Join(root, checklist.FileName), filepath.Join(root, config.FileName))})
+	}
+	if checklistErr == nil {
+		fmt.Fprintf(io.Out, "wrote %s: %d items, %d of them bound to the evidence of the collectors detected here.\n", path, n.items, n.bound)
+		fmt.Fprintln(io.Out, "Edit it freely; tick items in the cockpit with space or by hand, and commit it.")
+	} else {
+		fmt.Fprintf(io.Out, "kept %s as it is.\n", filepath.Join(root, checklist.FileName))
+	}
+	if cfgErr == nil {
+		fmt.Fprintf(io.Out, "wrote %s: every setting is a commented example naming the collectors detected here; it changes nothing until you edit it.\n", cfgPath)
+	} else {
+		fmt.Fprintf(io.Out, "kept %s as it is.\n", filepath.Join(root, config.FileName))
+	}
 	return exitOK
+}
+
+// initConfig writes a commented starter preflight.yaml; os.ErrExist when
+// there is one already.
+func initConfig(root string) (string, error) {
+	path := filepath.Join(root, config.FileName)
+	m, err := ignore.Load(root)
+	if err != nil {
+		return "", err
+	}
+	cols, err := detect.Scan(root, m)
+	var unreadable *ignore.UnreadableError
+	if err != nil && !errors.As(err, &unreadable) {
+		return "", err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return "", err
+	}
+	if _, err := f.Write(config.Starter(cols)); err != nil {
+		f.Close()
+		return "", err
+	}
+	return path, f.Close()
 }
 
 type initCounts struct{ items, bound int }

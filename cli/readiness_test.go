@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/preflight-dev/preflight/checklist"
+	"github.com/preflight-dev/preflight/config"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -64,10 +65,26 @@ func TestInitWritesAStarterBoundToWhatIsDetectedAndNeverReplaces(t *testing.T) {
 	if !strings.Contains(out, fmt.Sprintf("items, %d of them bound", len(rules))) {
 		t.Fatalf("out %q", out)
 	}
+	cfgPath := filepath.Join(root, "preflight.yaml")
+	cfg := readFile(t, cfgPath)
+	if !strings.Contains(out, "wrote "+cfgPath) || !strings.Contains(cfg, "go-test:svc") {
+		t.Fatalf("starter preflight.yaml not written or not naming the detected collectors: %q\n%s", out, cfg)
+	}
+	if _, err := config.Parse(cfgPath, []byte(cfg)); err != nil {
+		t.Fatalf("the starter preflight.yaml does not parse: %v", err)
+	}
 	before := readFile(t, filepath.Join(root, "READINESS.md"))
 	code, _, stderr = run(t, false, "init", root)
-	if code != 2 || !strings.Contains(stderr, "already exists") || readFile(t, filepath.Join(root, "READINESS.md")) != before {
+	if code != 2 || !strings.Contains(stderr, "already exist") || readFile(t, filepath.Join(root, "READINESS.md")) != before || readFile(t, cfgPath) != cfg {
 		t.Fatalf("second init: exit %d %q", code, stderr)
+	}
+	// With only the config gone, init writes it again and keeps the checklist.
+	if err := os.Remove(cfgPath); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ = run(t, false, "init", root)
+	if code != 0 || !strings.Contains(out, "kept "+filepath.Join(root, "READINESS.md")) || readFile(t, cfgPath) != cfg {
+		t.Fatalf("third init: exit %d %q", code, out)
 	}
 }
 
