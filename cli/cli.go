@@ -48,7 +48,7 @@ Usage:
   preflight demo                  open the cockpit on a built-in sample project
   preflight check [DIR] [flags]   run every collector once, print a report
   preflight watch [DIR] [flags]   headless: print a report each time a rerun completes
-  preflight init [DIR]            write a starter READINESS.md for what is detected in DIR
+  preflight init [DIR]            write a starter READINESS.md and preflight.yaml for DIR
   preflight import REPORT.md [--into READINESS.md] [--dry-run]
                                   turn a hand-written readiness report into checklist items
   preflight trust [DIR]           allow the commands in DIR's preflight.yaml to run
