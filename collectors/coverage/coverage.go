@@ -177,7 +177,7 @@ func Detect(root string, files []string) []collectors.Collector {
 	for i, r := range reports {
 		dirs[i] = r.owner
 	}
-	names := nodepkg.TargetNames(root, dirs)
+	names := collectors.TargetNames(root, dirs)
 	// Two reports of one directory (lcov and a Go profile) are told apart
 	// by their file names.
 	perOwner := map[string]int{}

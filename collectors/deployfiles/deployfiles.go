@@ -185,28 +185,3 @@ func EscapeGlob(p string) string {
 	}
 	return b.String()
 }
-
-// TargetNames names each directory after its base name, as people call a
-// service ("api"); the root takes the repository's name, and names that
-// would collide fall back to the repo-relative path, which is unique.
-func TargetNames(root string, dirs []string) map[string]string {
-	short := func(d string) string {
-		if d == "." {
-			return filepath.Base(filepath.Clean(root))
-		}
-		return path.Base(d)
-	}
-	count := map[string]int{}
-	for _, d := range dirs {
-		count[short(d)]++
-	}
-	out := make(map[string]string, len(dirs))
-	for _, d := range dirs {
-		n := short(d)
-		if count[n] > 1 && d != "." {
-			n = d
-		}
-		out[d] = n
-	}
-	return out
-}

@@ -68,7 +68,7 @@ func Detect(root string, files []string) []collectors.Collector {
 		dirs = append(dirs, d)
 	}
 	sort.Strings(dirs)
-	names := deployfiles.TargetNames(root, dirs)
+	names := collectors.TargetNames(root, dirs)
 	out := make([]collectors.Collector, 0, len(dirs))
 	for _, d := range dirs {
 		c := &Collector{id: Kind + ":" + names[d], dir: d}

@@ -77,7 +77,7 @@ func Detect(root string, files []string) []collectors.Collector {
 		}
 	}
 	sort.Strings(dirs)
-	names := targetNames(root, dirs)
+	names := collectors.TargetNames(root, dirs)
 	out := make([]collectors.Collector, 0, len(dirs))
 	for _, d := range dirs {
 		out = append(out, &Collector{dir: d, id: Kind + ":" + names[d]})
@@ -92,29 +92,6 @@ func underSkipped(p string) bool {
 		}
 	}
 	return false
-}
-
-// targetNames names each module after its directory (the repository's for
-// the root), or its repo-relative path when two would collide.
-func targetNames(root string, dirs []string) map[string]string {
-	base := func(d string) string {
-		if d == "." {
-			return filepath.Base(filepath.Clean(root))
-		}
-		return path.Base(d)
-	}
-	count := map[string]int{}
-	for _, d := range dirs {
-		count[base(d)]++
-	}
-	names := map[string]string{}
-	for _, d := range dirs {
-		names[d] = base(d)
-		if count[base(d)] > 1 {
-			names[d] = d
-		}
-	}
-	return names
 }
 
 // Collector runs govulncheck on one module.

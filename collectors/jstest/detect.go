@@ -93,7 +93,7 @@ func nameCollectors(root string, cs []*Collector) {
 	}
 	names := map[string]map[string]string{}
 	for kind, dirs := range byKind {
-		names[kind] = nodepkg.TargetNames(root, dirs)
+		names[kind] = collectors.TargetNames(root, dirs)
 	}
 	for _, c := range cs {
 		c.id = c.run.kind + ":" + names[c.run.kind][c.dir]

@@ -51,7 +51,7 @@ func Detect(root string, files []string) []collectors.Collector {
 		list = append(list, d)
 	}
 	sort.Strings(list)
-	names := deployfiles.TargetNames(root, list)
+	names := collectors.TargetNames(root, list)
 	out := make([]collectors.Collector, 0, len(list))
 	for _, d := range list {
 		out = append(out, &Collector{id: Kind + ":" + names[d], dir: d})

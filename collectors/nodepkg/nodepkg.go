@@ -183,32 +183,6 @@ func LocalBin(dir, name string) (bin string, ok bool) {
 	}
 }
 
-// TargetNames names each directory for collector ids: its base name, which
-// is what people call a package ("web"); the repository root is named after
-// the root directory; names that would collide fall back to the
-// repo-relative directory, which is unique.
-func TargetNames(root string, dirs []string) map[string]string {
-	short := func(dir string) string {
-		if dir == "." {
-			return filepath.Base(filepath.Clean(root))
-		}
-		return path.Base(dir)
-	}
-	count := map[string]int{}
-	for _, d := range dirs {
-		count[short(d)]++
-	}
-	names := make(map[string]string, len(dirs))
-	for _, d := range dirs {
-		n := short(d)
-		if count[n] > 1 && d != "." {
-			n = d
-		}
-		names[d] = n
-	}
-	return names
-}
-
 // Glob prefixes a doublestar pattern with a repo-relative directory,
 // quoting the directory's glob characters so "app[old]" matches only itself.
 func Glob(dir, pattern string) string {

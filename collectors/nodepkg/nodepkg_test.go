@@ -97,14 +97,6 @@ func TestLocalBinWalksUpToHoistedInstalls(t *testing.T) {
 	}
 }
 
-func TestTargetNames(t *testing.T) {
-	got := TargetNames("/src/shop", []string{".", "apps/web", "libs/web", "libs/api"})
-	want := map[string]string{".": "shop", "apps/web": "apps/web", "libs/web": "libs/web", "libs/api": "api"}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("%v", got)
-	}
-}
-
 func TestGlobEscapesDirectories(t *testing.T) {
 	if g := Glob("app[old]", "**/*.js"); g != `app\[old\]/**/*.js` {
 		t.Errorf("%q", g)

@@ -90,7 +90,7 @@ func Detect(root string, files []string) []collectors.Collector {
 		dirs = append(dirs, d)
 	}
 	sort.Strings(dirs)
-	names := targetNames(root, dirs)
+	names := collectors.TargetNames(root, dirs)
 	var out []collectors.Collector
 	for _, d := range dirs {
 		c := &Collector{dir: d, id: Kind + ":" + names[d], lockfile: "package-lock.json"}
@@ -112,27 +112,6 @@ func skipped(p string) bool {
 		}
 	}
 	return false
-}
-
-func targetNames(root string, dirs []string) map[string]string {
-	base := func(d string) string {
-		if d == "." {
-			return filepath.Base(filepath.Clean(root))
-		}
-		return path.Base(d)
-	}
-	count := map[string]int{}
-	for _, d := range dirs {
-		count[base(d)]++
-	}
-	names := map[string]string{}
-	for _, d := range dirs {
-		names[d] = base(d)
-		if count[base(d)] > 1 {
-			names[d] = d
-		}
-	}
-	return names
 }
 
 // Collector audits one lockfile.

@@ -1,0 +1,32 @@
+package collectors
+
+import (
+	"path"
+	"path/filepath"
+)
+
+// TargetNames names each directory for collector ids ("kind:target"): its
+// base name, which is what people call a package or service ("web"); the
+// repository root is named after the root directory; names that would
+// collide fall back to the repo-relative directory, which is unique.
+func TargetNames(root string, dirs []string) map[string]string {
+	short := func(dir string) string {
+		if dir == "." {
+			return filepath.Base(filepath.Clean(root))
+		}
+		return path.Base(dir)
+	}
+	count := map[string]int{}
+	for _, d := range dirs {
+		count[short(d)]++
+	}
+	names := make(map[string]string, len(dirs))
+	for _, d := range dirs {
+		n := short(d)
+		if count[n] > 1 && d != "." {
+			n = d
+		}
+		names[d] = n
+	}
+	return names
+}
