@@ -39,3 +39,14 @@ func TestRunningCollectorShowsElapsedTimeAndProgress(t *testing.T) {
 		t.Errorf("rerun: %q", got)
 	}
 }
+
+func TestQueuedRunsSayTheyWait(t *testing.T) {
+	m := New(Options{Root: "/repo"})
+	if got := ansi.Strip(m.collectorSummary(model.CollectorState{Running: true})); got != "queued" {
+		t.Errorf("first run waiting for a slot: %q", got)
+	}
+	waiting := model.CollectorState{Running: true, Result: model.Result{Status: model.StatusOK, StartedAt: time.Unix(100, 0), FinishedAt: time.Unix(200, 0)}}
+	if got := ansi.Strip(m.collectorSummary(waiting)); got != "clean · rerun queued" {
+		t.Errorf("rerun waiting for a slot: %q", got)
+	}
+}

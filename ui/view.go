@@ -548,6 +548,13 @@ func (m Model) runningText(verb string, c model.CollectorState) string {
 	if started.IsZero() && c.FinishedAt.IsZero() {
 		started = c.StartedAt // a snapshot from before run start times were kept
 	}
+	if started.IsZero() {
+		// Waiting for a free slot: at most one run per core at once.
+		if verb == "running" {
+			return "queued"
+		}
+		return "rerun queued"
+	}
 	text := verb
 	if !started.IsZero() {
 		// Whole seconds: a tenth that changes with every frame is noise.

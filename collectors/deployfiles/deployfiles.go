@@ -23,11 +23,27 @@ import (
 // ("Dockerfile.dockerignore") and notes about Dockerfiles are not.
 func IsDockerfile(name string) bool {
 	n := strings.ToLower(name)
-	if strings.HasSuffix(n, ".dockerignore") || strings.HasSuffix(n, ".md") || strings.HasSuffix(n, ".txt") {
+	if notDockerfileExt[path.Ext(n)] {
 		return false
 	}
-	return strings.HasPrefix(n, "dockerfile") || strings.HasPrefix(n, "containerfile") ||
-		strings.HasSuffix(n, ".dockerfile") || strings.HasSuffix(n, ".containerfile")
+	if strings.HasSuffix(n, ".dockerfile") || strings.HasSuffix(n, ".containerfile") {
+		return true
+	}
+	for _, prefix := range []string{"dockerfile", "containerfile"} {
+		if rest, ok := strings.CutPrefix(n, prefix); ok {
+			// Dockerfile, Dockerfile.prod, Dockerfile-alpine — but not
+			// dockerfiles or dockerfile_test.go, which only share a prefix.
+			return rest == "" || rest[0] == '.' || rest[0] == '-'
+		}
+	}
+	return false
+}
+
+// notDockerfileExt are endings of files that only look like Dockerfiles by
+// name: source code, docs and data about Dockerfiles.
+var notDockerfileExt = map[string]bool{
+	".dockerignore": true, ".md": true, ".txt": true, ".go": true, ".ts": true, ".js": true, ".py": true,
+	".rs": true, ".java": true, ".json": true, ".yml": true, ".yaml": true, ".sh": true, ".golden": true,
 }
 
 // IsComposeFile reports whether a base name is a compose file:

@@ -14,6 +14,8 @@ func TestNames(t *testing.T) {
 		"Dockerfile": true, "dockerfile": true, "Dockerfile.prod": true, "Dockerfile-dev": true,
 		"api.Dockerfile": true, "api.dockerfile": true, "Containerfile": true, "app.containerfile": true,
 		"Dockerfile.dockerignore": false, "Dockerfile.md": false, ".dockerignore": false, "docker-compose.yml": false,
+		"dockerfile.go": false, "dockerfile_test.go": false, "dockerfiles": false, "Dockerfile.golden": false,
+		"containerfile.ts": false, "Dockerfile_old": false,
 	} {
 		if IsDockerfile(name) != want {
 			t.Errorf("IsDockerfile(%s) = %v", name, !want)
