@@ -5,6 +5,8 @@ package collectors
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/preflight-dev/preflight/model"
@@ -61,3 +63,15 @@ type Closer interface {
 
 // DefaultTimeout bounds one run unless config says otherwise.
 const DefaultTimeout = 10 * time.Minute
+
+// Interruption says why a tool did not finish: its timeout, a cancel (a
+// newer change superseded the run), or a failure to start.
+func Interruption(tool string, err error, timeout time.Duration) string {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Sprintf("%s timed out after %s", tool, timeout)
+	case errors.Is(err, context.Canceled):
+		return "cancelled before " + tool + " finished"
+	}
+	return "could not run " + tool + ": " + err.Error()
+}

@@ -17,7 +17,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/rules"
@@ -151,7 +150,7 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	}
 	out, err := proc.Run(ctx, cmd)
 	if err != nil {
-		res := model.Unknown(c.id, Kind, Domain, interruption(err, timeout), "")
+		res := model.Unknown(c.id, Kind, Domain, collectors.Interruption("govulncheck", err, timeout), "")
 		if errors.Is(err, exec.ErrNotFound) {
 			res.Hint = InstallHint
 		}
@@ -163,16 +162,6 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	res := c.Interpret(out.ExitCode, out.Stdout, out.Stderr, gomod)
 	res.Command = command
 	return res
-}
-
-func interruption(err error, timeout time.Duration) string {
-	switch {
-	case errors.Is(err, context.DeadlineExceeded):
-		return fmt.Sprintf("govulncheck timed out after %s", timeout)
-	case errors.Is(err, context.Canceled):
-		return "cancelled before govulncheck finished"
-	}
-	return "could not run govulncheck: " + err.Error()
 }
 
 // dbFailure recognises govulncheck's messages for a database it could not

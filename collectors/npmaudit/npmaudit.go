@@ -18,7 +18,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/rules"
@@ -160,7 +159,7 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	}
 	out, err := proc.Run(ctx, cmd)
 	if err != nil {
-		res := model.Unknown(c.id, Kind, Domain, interruption(err, timeout), "")
+		res := model.Unknown(c.id, Kind, Domain, collectors.Interruption("npm audit", err, timeout), "")
 		res.Command, res.ExitCode = command, out.ExitCode
 		res.Output = proc.Excerpt(string(out.Stderr), 40)
 		return res
@@ -169,16 +168,6 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	res := c.Interpret(out.ExitCode, out.Stdout, out.Stderr, lock)
 	res.Command = command
 	return res
-}
-
-func interruption(err error, timeout time.Duration) string {
-	switch {
-	case errors.Is(err, context.DeadlineExceeded):
-		return fmt.Sprintf("npm audit timed out after %s", timeout)
-	case errors.Is(err, context.Canceled):
-		return "cancelled before npm audit finished"
-	}
-	return "could not run npm audit: " + err.Error()
 }
 
 // Interpret turns one npm audit run into a result. lock is the lockfile's
