@@ -6,7 +6,6 @@ import (
 	"errors"
 	"path"
 	"sort"
-	"strings"
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/bundle"
@@ -88,7 +87,7 @@ func Collectors(root string, files []string) []collectors.Collector {
 func withoutFixtures(files []string) []string {
 	out := files[:0:0]
 	for _, f := range files {
-		if f == "testdata" || strings.HasPrefix(f, "testdata/") || strings.Contains(f, "/testdata/") {
+		if collectors.IsFixture(f) {
 			continue
 		}
 		out = append(out, f)
