@@ -2,7 +2,6 @@ package eslint
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io/fs"
@@ -11,6 +10,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/preflight-dev/preflight/internal/capture"
 
 	"github.com/preflight-dev/preflight/collectors/nodepkg"
 	"github.com/preflight-dev/preflight/proc"
@@ -100,11 +101,7 @@ func captureAll() error {
 		man.Runs = append(man.Runs, run)
 		fmt.Printf("%-8s exit %d report %v\n", fixture, run.ExitCode, run.Report)
 	}
-	data, err := json.MarshalIndent(man, "", "  ")
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(outdir, "manifest.json"), append(data, '\n'), 0o644)
+	return capture.WriteManifest(outdir, man)
 }
 
 type captured struct {
@@ -116,14 +113,9 @@ type captured struct {
 
 func loadCaptured(t testing.TB, fixture string) captured {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", "captured", "manifest.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var man captureManifest
-	if err := json.Unmarshal(data, &man); err != nil {
-		t.Fatal(err)
-	}
+	capture.ReadManifest(t, &man)
+	var err error
 	for _, run := range man.Runs {
 		if run.Fixture != fixture {
 			continue

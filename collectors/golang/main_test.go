@@ -2,7 +2,6 @@ package golang
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -10,6 +9,8 @@ import (
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/preflight-dev/preflight/internal/capture"
 
 	"github.com/preflight-dev/preflight/proc"
 )
@@ -107,11 +108,7 @@ func captureAll() error {
 		man.Runs = append(man.Runs, run)
 		fmt.Printf("%-20s exit %d  %s\n", run.Name, out.ExitCode, c.String())
 	}
-	data, err := json.MarshalIndent(man, "", "  ")
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(outdir, "manifest.json"), append(data, '\n'), 0o644)
+	return capture.WriteManifest(outdir, man)
 }
 
 // captured is one captured run, loaded for a test.
@@ -123,14 +120,9 @@ type captured struct {
 
 func loadCaptured(t testing.TB, name string) captured {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", "captured", "manifest.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var man captureManifest
-	if err := json.Unmarshal(data, &man); err != nil {
-		t.Fatal(err)
-	}
+	capture.ReadManifest(t, &man)
+	var err error
 	for _, run := range man.Runs {
 		if run.Name != name {
 			continue

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/preflight-dev/preflight/internal/capture"
+
 	"github.com/preflight-dev/preflight/proc"
 )
 
@@ -109,16 +111,11 @@ type captured struct {
 
 func loadCaptured(t testing.TB, name string) captured {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", "captured", "manifest.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var man struct {
 		Runs []captureRun `json:"runs"`
 	}
-	if err := json.Unmarshal(data, &man); err != nil {
-		t.Fatal(err)
-	}
+	capture.ReadManifest(t, &man)
+	var err error
 	for _, run := range man.Runs {
 		if run.Name != name {
 			continue
