@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/preflight-dev/preflight/checklist"
+	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/config"
 	"github.com/preflight-dev/preflight/detect"
 	"github.com/preflight-dev/preflight/ignore"
@@ -22,12 +23,16 @@ func runInit(args []string, io IO) int {
 	if err != nil {
 		return fail(io, err)
 	}
-	path, n, checklistErr := initChecklist(root)
+	cols, err := detectCollectors(root)
+	if err != nil {
+		return fail(io, err)
+	}
+	path, n, checklistErr := writeStarterChecklist(root, cols)
 	var exists usageError
 	if checklistErr != nil && !errors.As(checklistErr, &exists) {
 		return fail(io, checklistErr)
 	}
-	cfgPath, cfgErr := initConfig(root)
+	cfgPath, cfgErr := writeStarterConfig(root, cols)
 	if cfgErr != nil && !errors.Is(cfgErr, os.ErrExist) {
 		return fail(io, cfgErr)
 	}
@@ -48,19 +53,10 @@ func runInit(args []string, io IO) int {
 	return exitOK
 }
 
-// initConfig writes a commented starter preflight.yaml; os.ErrExist when
-// there is one already.
-func initConfig(root string) (string, error) {
+// writeStarterConfig writes a commented starter preflight.yaml; os.ErrExist
+// when there is one already.
+func writeStarterConfig(root string, cols []collectors.Collector) (string, error) {
 	path := filepath.Join(root, config.FileName)
-	m, err := ignore.Load(root)
-	if err != nil {
-		return "", err
-	}
-	cols, err := detect.Scan(root, m)
-	var unreadable *ignore.UnreadableError
-	if err != nil && !errors.As(err, &unreadable) {
-		return "", err
-	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return "", err
@@ -76,15 +72,21 @@ type initCounts struct{ items, bound int }
 
 // initChecklist writes root/READINESS.md from the detected collectors.
 func initChecklist(root string) (string, initCounts, error) {
+	cols, err := detectCollectors(root)
+	if err != nil {
+		return "", initCounts{}, err
+	}
+	return writeStarterChecklist(root, cols)
+}
+
+// writeStarterChecklist writes root/READINESS.md bound to cols; a
+// usageError when there is one already.
+func writeStarterChecklist(root string, cols []collectors.Collector) (string, initCounts, error) {
 	path := filepath.Join(root, checklist.FileName)
 	if _, err := os.Stat(path); err == nil {
 		return "", initCounts{}, usageError{fmt.Sprintf("%s already exists; preflight init never replaces it", path)}
 	}
-	targets, err := detectTargets(root)
-	if err != nil {
-		return "", initCounts{}, err
-	}
-	content := checklist.Starter(targets)
+	content := checklist.Starter(checklistTargets(cols))
 	if err := checklist.Create(path, content); err != nil {
 		return "", initCounts{}, err
 	}
@@ -98,9 +100,9 @@ func initChecklist(root string) (string, initCounts, error) {
 	return path, n, nil
 }
 
-// detectTargets lists the collectors that apply to root, as the checklist
-// binds rules to them.
-func detectTargets(root string) ([]checklist.Target, error) {
+// detectCollectors lists the collectors that apply to root, which the
+// starters name and bind rules to.
+func detectCollectors(root string) ([]collectors.Collector, error) {
 	m, err := ignore.Load(root)
 	if err != nil {
 		return nil, fmt.Errorf("reading ignore rules of %s: %w", root, err)
@@ -110,9 +112,19 @@ func detectTargets(root string) ([]checklist.Target, error) {
 	if err != nil && !errors.As(err, &unreadable) {
 		return nil, fmt.Errorf("scanning %s: %w", root, err)
 	}
+	return cols, nil
+}
+
+// detectTargets lists root's collectors as the checklist names them.
+func detectTargets(root string) ([]checklist.Target, error) {
+	cols, err := detectCollectors(root)
+	return checklistTargets(cols), err
+}
+
+func checklistTargets(cols []collectors.Collector) []checklist.Target {
 	var out []checklist.Target
 	for _, c := range cols {
 		out = append(out, checklist.Target{ID: c.ID(), Kind: c.Kind(), Domain: c.Domain()})
 	}
-	return out, nil
+	return out
 }
