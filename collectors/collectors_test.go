@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os/exec"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -27,5 +28,20 @@ func TestInterruption(t *testing.T) {
 		if got := Interruption("npm audit", err, 2*time.Minute); got != want {
 			t.Errorf("%v: got %q, want %q", err, got, want)
 		}
+	}
+}
+
+func TestExcerptStripsColourAndCutsLongLines(t *testing.T) {
+	long := strings.Repeat("é", 500)
+	out := Excerpt("\x1b[31mred\x1b[39m\n"+long+"\n\x1b]8;;http://x\x07link\x1b]8;;\x07\n", 10)
+	lines := strings.Split(out, "\n")
+	if lines[0] != "red" || lines[2] != "link" {
+		t.Errorf("escapes left: %q", out)
+	}
+	if !strings.HasSuffix(lines[1], " …") || len(lines[1]) > maxLineWidth+4 || !strings.HasPrefix(lines[1], "éé") {
+		t.Errorf("long line: %d bytes %q…", len(lines[1]), lines[1][:10])
+	}
+	if !strings.Contains(Excerpt(strings.Repeat("x\n", 30), 5), "25 lines omitted") {
+		t.Error("excerpt does not say what it left out")
 	}
 }

@@ -244,7 +244,7 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	}
 	if err != nil {
 		res.Status, res.Error = model.StatusError, c.report+": "+err.Error()
-		res.Output = nodepkg.Excerpt(string(data), 20)
+		res.Output = collectors.Excerpt(string(data), 20)
 		return res
 	}
 	lines, ok := sum.Lines.Percent()

@@ -13,19 +13,15 @@ package eslint
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"os"
 	"os/exec"
 	"path"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/nodepkg"
 	"github.com/preflight-dev/preflight/model"
-	"github.com/preflight-dev/preflight/proc"
 )
 
 const (
@@ -93,70 +89,50 @@ func (c *Collector) env() []string {
 	return append([]string{flat}, nodepkg.EnvNoColor...)
 }
 
+func (c *Collector) base() collectors.Base { return collectors.NewBase(c.id, Kind, Domain) }
+
 // Run lints the package once.
 func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
-	dir := filepath.Join(req.Root, filepath.FromSlash(c.dir))
+	b := c.base()
 	if _, err := exec.LookPath("node"); err != nil {
-		return model.Unknown(c.id, Kind, Domain, "node not found on PATH", hintNode)
+		return b.Unknown("node not found on PATH", hintNode)
 	}
-	bin, ok := nodepkg.LocalBin(dir, "eslint")
+	bin, ok := nodepkg.LocalBin(filepath.Join(req.Root, filepath.FromSlash(c.dir)), "eslint")
 	if !ok {
-		return model.Unknown(c.id, Kind, Domain, "ESLint is not installed: no node_modules/.bin/eslint in "+c.dir+" or above", hintInstall)
+		return b.Unknown("ESLint is not installed: no node_modules/.bin/eslint in "+c.dir+" or above", hintInstall)
 	}
-	tmp, err := os.MkdirTemp("", "preflight-eslint-")
-	if err != nil {
-		return model.Unknown(c.id, Kind, Domain, "cannot create a temporary directory: "+err.Error(), "")
+	env := c.env()
+	ran, stopped := b.Exec(ctx, req, collectors.Invocation{
+		Tool: "eslint", Dir: c.dir, Name: bin, Args: c.args(collectors.ReportArg), Env: env, ShowEnv: env[:1],
+		TimeoutHint: "raise the collector timeout, or lint fewer files (ignores in the ESLint config)",
+		StartHint:   hintInstall,
+	})
+	if stopped != nil {
+		return *stopped
 	}
-	defer os.RemoveAll(tmp)
-	reportFile := filepath.Join(tmp, "report.json")
-
-	timeout := req.Timeout
-	if timeout <= 0 {
-		timeout = collectors.DefaultTimeout
-	}
-	cmd := proc.Cmd{Dir: dir, Name: bin, Args: c.args(reportFile), Env: c.env(), Timeout: timeout}
-	out, err := proc.Run(ctx, cmd)
-	res := model.Result{
-		Collector: c.id, Kind: Kind, Domain: Domain,
-		Command:  c.command(cmd),
-		ExitCode: out.ExitCode,
-		Output:   nodepkg.Excerpt(string(out.Stderr)+"\n"+string(out.Stdout), excerptLines),
-	}
-	switch {
-	case out.TimedOut || errors.Is(err, context.DeadlineExceeded):
-		res.Status, res.Error = model.StatusUnknown, fmt.Sprintf("eslint did not finish within %s", timeout)
-		res.Hint = "raise the collector timeout, or lint fewer files (ignores in the ESLint config)"
-		return res
-	case errors.Is(err, context.Canceled):
-		res.Status, res.Error = model.StatusUnknown, "cancelled before eslint finished"
-		return res
-	case err != nil:
-		res.Status, res.Error, res.Hint = model.StatusUnknown, "could not start eslint: "+err.Error(), hintInstall
-		return res
-	}
-
-	data, readErr := os.ReadFile(reportFile)
-	if out.ExitCode > 1 || readErr != nil || len(bytes.TrimSpace(data)) == 0 {
+	res := b.Result()
+	res.Command, res.ExitCode, res.Output = ran.Command, ran.Out.ExitCode, ran.Excerpt(excerptLines)
+	if ran.Out.ExitCode > 1 || len(bytes.TrimSpace(ran.Report)) == 0 {
 		// Exit 2 is ESLint's "configuration or internal error": nothing
 		// was linted, so there are no counts to show.
-		why := failureReason(string(out.Stderr) + "\n" + string(out.Stdout))
+		why := failureReason(ran.Combined())
 		res.Status = model.StatusError
 		res.Error = "eslint could not run: " + why
 		res.Hint = "run the command in " + c.dir + " and fix the error it prints"
 		msg := "ESLint could not run: " + why
-		if ex := nodepkg.Excerpt(string(out.Stderr)+"\n"+string(out.Stdout), 15); strings.TrimSpace(ex) != "" {
+		if ex := ran.Excerpt(15); strings.TrimSpace(ex) != "" {
 			msg += "\n" + ex
 		}
-		res.Findings = c.finish([]model.Finding{RuleCouldNotRun.Finding(c.config, 0, 0, msg)})
+		res.Findings = b.Finish([]model.Finding{RuleCouldNotRun.Finding(c.config, 0, 0, msg)})
 		return res
 	}
-	rep, perr := ParseJSON(data, Location{Root: req.Root, Dir: dir})
+	rep, perr := ParseJSON(ran.Report, Location{Root: req.Root, Dir: ran.Dir})
 	if perr != nil {
 		res.Status, res.Error = model.StatusError, perr.Error()
-		res.Output = nodepkg.Excerpt("report: "+string(data), 20) + "\n" + res.Output
+		res.Output = collectors.Excerpt("report: "+string(ran.Report), 20) + "\n" + res.Output
 		return res
 	}
-	if out.ExitCode == 0 && rep.Errors > 0 {
+	if ran.Out.ExitCode == 0 && rep.Errors > 0 {
 		res.Status, res.Error = model.StatusError, fmt.Sprintf("eslint reported %d errors but exited with status 0", rep.Errors)
 		return res
 	}
@@ -170,62 +146,17 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	if rep.SuppressedKnown {
 		res.Facts["suppressed"] = float64(rep.Suppressed)
 	}
-	res.Findings = c.finish(rep.Findings)
+	res.Findings = b.Finish(rep.Findings)
 	return res
 }
 
-func (c *Collector) finish(fs []model.Finding) []model.Finding {
-	for i := range fs {
-		fs[i].Collector = c.id
-		fs[i].Domain = Domain
-	}
-	model.SortFindings(fs)
-	model.AssignIDs(fs)
-	return fs
-}
+// failureReason picks the line that says why ESLint stopped, passing over
+// the lines it prints around the error that say nothing about it.
+func failureReason(output string) string { return collectors.FailureReason(output, eslintNoise) }
 
-// command renders the run as a user would paste it at the repository root,
-// environment included since it selects the configuration system.
-func (c *Collector) command(cmd proc.Cmd) string {
-	shown := c.env()[0] + " " + proc.Cmd{Name: nodepkg.DisplayPath(cmd.Dir, cmd.Name), Args: cmd.Args}.String()
-	if c.dir == "." {
-		return shown
-	}
-	return "cd " + proc.Cmd{Name: c.dir}.String() + " && " + shown
-}
-
-// errorLine matches the line naming the error in ESLint's crash output
-// ("TypeError: Key "rules": …", "Error: Cannot find module …").
-var errorLine = regexp.MustCompile(`^(\w+ )?\w*Error\b`)
-
-// failureReason picks the line that says why ESLint stopped.
-func failureReason(output string) string {
-	var first string
-	for _, l := range strings.Split(nodepkg.StripANSI(output), "\n") {
-		l = strings.TrimSpace(l)
-		if l == "" || strings.HasPrefix(l, "Oops! Something went wrong") || strings.HasPrefix(l, "ESLint: ") ||
-			strings.HasPrefix(l, "(node:") || strings.HasPrefix(l, "(Use `node") {
-			continue
-		}
-		if errorLine.MatchString(l) {
-			return clip(l)
-		}
-		if first == "" {
-			first = l
-		}
-	}
-	if first == "" {
-		return "it printed nothing and wrote no report"
-	}
-	return clip(first)
-}
-
-func clip(s string) string {
-	const max = 300
-	if len(s) <= max {
-		return s
-	}
-	return strings.ToValidUTF8(s[:max], "") + " …"
+func eslintNoise(l string) bool {
+	return strings.HasPrefix(l, "Oops! Something went wrong") || strings.HasPrefix(l, "ESLint: ") ||
+		strings.HasPrefix(l, "(node:") || strings.HasPrefix(l, "(Use `node")
 }
 
 // configPath joins a package directory and a config name.

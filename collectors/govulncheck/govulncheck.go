@@ -9,7 +9,6 @@ package govulncheck
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -135,32 +134,19 @@ func Args(db string) []string {
 }
 
 func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
+	b := collectors.NewBase(c.id, Kind, Domain)
 	if _, err := exec.LookPath(Tool); err != nil {
-		return model.Unknown(c.id, Kind, Domain, "govulncheck is not on PATH", InstallHint)
+		return b.Unknown("govulncheck is not on PATH", InstallHint)
 	}
-	timeout := req.Timeout
-	if timeout <= 0 {
-		timeout = collectors.DefaultTimeout
+	ran, stopped := b.Exec(ctx, req, collectors.Invocation{
+		Tool: "govulncheck", Dir: c.dir, Name: Tool, Args: Args(os.Getenv(DBEnv)), StartHint: InstallHint,
+	})
+	if stopped != nil {
+		return *stopped
 	}
-	dir := filepath.Join(req.Root, filepath.FromSlash(c.dir))
-	cmd := proc.Cmd{Dir: dir, Name: Tool, Args: Args(os.Getenv(DBEnv)), Timeout: timeout}
-	command := cmd.String()
-	if c.dir != "." {
-		command = "cd " + proc.Cmd{Name: c.dir}.String() + " && " + command
-	}
-	out, err := proc.Run(ctx, cmd)
-	if err != nil {
-		res := model.Unknown(c.id, Kind, Domain, collectors.Interruption("govulncheck", err, timeout), "")
-		if errors.Is(err, exec.ErrNotFound) {
-			res.Hint = InstallHint
-		}
-		res.Command, res.ExitCode = command, out.ExitCode
-		res.Output = proc.Excerpt(string(out.Stderr), 40)
-		return res
-	}
-	gomod, _ := os.ReadFile(filepath.Join(dir, "go.mod"))
-	res := c.Interpret(out.ExitCode, out.Stdout, out.Stderr, gomod)
-	res.Command = command
+	gomod, _ := os.ReadFile(filepath.Join(ran.Dir, "go.mod"))
+	res := c.Interpret(ran.Out.ExitCode, ran.Out.Stdout, ran.Out.Stderr, gomod)
+	res.Command = ran.Command
 	return res
 }
 

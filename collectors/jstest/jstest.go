@@ -13,9 +13,7 @@ package jstest
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"os"
 	"os/exec"
 	"path"
 	"path/filepath"
@@ -25,7 +23,6 @@ import (
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/nodepkg"
 	"github.com/preflight-dev/preflight/model"
-	"github.com/preflight-dev/preflight/proc"
 )
 
 const (
@@ -117,89 +114,68 @@ func (c *Collector) Inputs() []string {
 // changes rerun its tests.
 func (c *Collector) DependencyDirs() []string { return append([]string(nil), c.deps...) }
 
+func (c *Collector) base() collectors.Base { return collectors.NewBase(c.id, c.run.kind, Domain) }
+
 // Run runs the whole suite once and reads the JSON report.
 func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
-	kind := c.run.kind
-	dir := filepath.Join(req.Root, filepath.FromSlash(c.dir))
+	kind, b := c.run.kind, c.base()
 	if _, err := exec.LookPath("node"); err != nil {
-		return model.Unknown(c.id, kind, Domain, "node not found on PATH", hintNode)
+		return b.Unknown("node not found on PATH", hintNode)
 	}
-	bin, ok := nodepkg.LocalBin(dir, kind)
+	bin, ok := nodepkg.LocalBin(filepath.Join(req.Root, filepath.FromSlash(c.dir)), kind)
 	if !ok {
-		return model.Unknown(c.id, kind, Domain,
-			fmt.Sprintf("%s is not installed: no node_modules/.bin/%s in %s or above", kind, kind, c.dir), hintInstall)
+		return b.Unknown(fmt.Sprintf("%s is not installed: no node_modules/.bin/%s in %s or above", kind, kind, c.dir), hintInstall)
 	}
-	tmp, err := os.MkdirTemp("", "preflight-"+kind+"-")
-	if err != nil {
-		return model.Unknown(c.id, kind, Domain, "cannot create a temporary directory: "+err.Error(), "")
-	}
-	defer os.RemoveAll(tmp)
-	reportFile := filepath.Join(tmp, "report.json")
-
-	timeout := req.Timeout
-	if timeout <= 0 {
-		timeout = collectors.DefaultTimeout
-	}
-	progress := newProgress(kind, req.Report)
-	cmd := proc.Cmd{Dir: dir, Name: bin, Args: c.run.args(reportFile), Env: c.run.env, Timeout: timeout,
-		Tee: progress, TeeStderr: progress}
-	command := c.command(cmd)
-	out, err := proc.Run(ctx, cmd)
-	output := nodepkg.Excerpt(string(out.Stderr)+"\n"+string(out.Stdout), excerptLines)
-	res := model.Result{
-		Collector: c.id, Kind: kind, Domain: Domain,
-		Command: command, ExitCode: out.ExitCode, Output: output,
-	}
-	switch {
-	case out.TimedOut || errors.Is(err, context.DeadlineExceeded):
-		res.Status = model.StatusUnknown
-		res.Error = fmt.Sprintf("%s did not finish within %s", kind, timeout)
-		res.Hint = "raise the collector timeout, or find the test that hangs in the partial output"
-		msg := fmt.Sprintf("test run did not finish within %s; the runner was stopped", timeout)
-		if partial := nodepkg.Excerpt(string(out.Stdout)+"\n"+string(out.Stderr), 15); strings.TrimSpace(partial) != "" {
-			msg += "; last output:\n" + partial
-		} else {
-			msg += " before it printed anything"
+	ran, stopped := b.Exec(ctx, req, collectors.Invocation{
+		Tool: kind, Dir: c.dir, Name: bin, Args: c.run.args(collectors.ReportArg), Env: c.run.env,
+		Tee:         newProgress(kind, req.Report),
+		TimeoutHint: "raise the collector timeout, or find the test that hangs in the partial output",
+		StartHint:   hintInstall,
+	})
+	if stopped != nil {
+		if ran.Out.TimedOut {
+			msg := fmt.Sprintf("test run did not finish within %s; the runner was stopped", ran.Timeout)
+			if partial := collectors.Excerpt(string(ran.Out.Stdout)+"\n"+string(ran.Out.Stderr), 15); strings.TrimSpace(partial) != "" {
+				msg += "; last output:\n" + partial
+			} else {
+				msg += " before it printed anything"
+			}
+			stopped.Error = fmt.Sprintf("%s did not finish within %s", kind, ran.Timeout)
+			stopped.Findings = b.Finish([]model.Finding{c.runFinding(ruleTimeout, msg)})
 		}
-		res.Findings = c.finish([]model.Finding{c.runFinding(ruleTimeout, msg)})
-		return res
-	case errors.Is(err, context.Canceled):
-		res.Status, res.Error = model.StatusUnknown, "cancelled before "+kind+" finished"
-		return res
-	case err != nil:
-		res.Status, res.Error = model.StatusUnknown, "could not start "+kind+": "+err.Error()
-		res.Hint = hintInstall
-		return res
+		return *stopped
 	}
+	out := ran.Out
+	res := b.Result()
+	res.Command, res.ExitCode, res.Output = ran.Command, out.ExitCode, ran.Excerpt(excerptLines)
 
-	data, readErr := os.ReadFile(reportFile)
-	noReport := readErr != nil || len(bytes.TrimSpace(data)) == 0
-	if noReport && NoTestsFound(string(out.Stderr)+string(out.Stdout)) {
+	noReport := len(bytes.TrimSpace(ran.Report)) == 0
+	if noReport && NoTestsFound(ran.Combined()) {
 		// Jest exits on "no tests found" without waiting for its report to
 		// be written, so the report may be missing; the runner said why.
 		res.Status = model.StatusOK
 		res.Facts = map[string]float64{"tests.passed": 0, "tests.failed": 0, "tests.skipped": 0, "tests.todo": 0, "suites.failed": 0}
-		res.Findings = c.finish([]model.Finding{c.noTests()})
+		res.Findings = b.Finish([]model.Finding{c.noTests()})
 		return res
 	}
 	if noReport {
 		// No report: the runner stopped before running the suite. Facts
 		// stay absent: nothing was counted, so nothing may read as zero.
-		why := startupError(string(out.Stderr) + "\n" + string(out.Stdout))
+		why := startupError(ran.Combined())
 		res.Status = model.StatusError
 		res.Error = kind + " could not run: " + why
 		res.Hint = "run the command in " + c.dir + " and fix the error it prints"
 		msg := "test runner could not run: " + why
-		if ex := nodepkg.Excerpt(string(out.Stderr)+"\n"+string(out.Stdout), 15); strings.TrimSpace(ex) != "" {
+		if ex := ran.Excerpt(15); strings.TrimSpace(ex) != "" {
 			msg += "\n" + ex
 		}
-		res.Findings = c.finish([]model.Finding{c.runFinding(ruleRunnerFailed, msg)})
+		res.Findings = b.Finish([]model.Finding{c.runFinding(ruleRunnerFailed, msg)})
 		return res
 	}
-	rep, perr := c.run.parse(data, Location{Root: req.Root, Dir: dir})
+	rep, perr := c.run.parse(ran.Report, Location{Root: req.Root, Dir: ran.Dir})
 	if perr != nil {
 		res.Status, res.Error = model.StatusError, perr.Error()
-		res.Output = nodepkg.Excerpt("report: "+string(data), 20) + "\n" + output
+		res.Output = collectors.Excerpt("report: "+string(ran.Report), 20) + "\n" + res.Output
 		return res
 	}
 
@@ -209,7 +185,7 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		findings = append(findings, c.noTests())
 	case len(findings) == 0 && (out.ExitCode != 0 || !rep.Success):
 		msg := fmt.Sprintf("%s exited with status %d although no test failed", kind, out.ExitCode)
-		if why := startupError(string(out.Stderr) + "\n" + string(out.Stdout)); why != "" {
+		if why := startupError(ran.Combined()); why != "" {
 			msg += ": " + why
 		}
 		findings = append(findings, c.runFinding(ruleRunFailed, msg))
@@ -222,7 +198,7 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		"tests.todo":    float64(rep.Todo),
 		"suites.failed": float64(rep.SuitesFailed),
 	}
-	res.Findings = c.finish(findings)
+	res.Findings = b.Finish(findings)
 	return res
 }
 
@@ -238,7 +214,7 @@ func (c *Collector) noTests() model.Finding {
 // no test file matched (jest: "No tests found", vitest: "No test files
 // found").
 func NoTestsFound(output string) bool {
-	output = nodepkg.StripANSI(output)
+	output = collectors.StripANSI(output)
 	return strings.Contains(output, "No tests found, exiting with code") || strings.Contains(output, "No test files found, exiting with code")
 }
 
@@ -252,30 +228,11 @@ func (c *Collector) runFinding(name, message string) model.Finding {
 	return rule(c.run.kind, name).Finding(file, 0, 0, message)
 }
 
-func (c *Collector) finish(fs []model.Finding) []model.Finding {
-	for i := range fs {
-		fs[i].Collector = c.id
-		fs[i].Domain = Domain
-	}
-	model.SortFindings(fs)
-	model.AssignIDs(fs)
-	return fs
-}
-
-// command renders the run as a user would paste it at the repository root.
-func (c *Collector) command(cmd proc.Cmd) string {
-	shown := proc.Cmd{Name: nodepkg.DisplayPath(cmd.Dir, cmd.Name), Args: cmd.Args}.String()
-	if c.dir == "." {
-		return shown
-	}
-	return "cd " + proc.Cmd{Name: c.dir}.String() + " && " + shown
-}
-
 // startupError picks the line that says why a runner stopped: the first
 // line naming an error, else the first line of output.
 func startupError(output string) string {
 	var lines []string
-	for _, l := range strings.Split(nodepkg.StripANSI(output), "\n") {
+	for _, l := range strings.Split(collectors.StripANSI(output), "\n") {
 		l = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(l), "● "))
 		if l == "" || strings.Trim(l, "⎯─━-= ") == "" {
 			continue
@@ -296,10 +253,10 @@ func startupError(output string) string {
 			if strings.HasSuffix(l, ":") && i+1 < len(lines) {
 				l += " " + lines[i+1]
 			}
-			return clip(l)
+			return collectors.Clip(l, 300)
 		}
 	}
-	return clip(lines[0])
+	return collectors.Clip(lines[0], 300)
 }
 
 // errorLine matches the first line of a thrown error as Node prints it.
@@ -313,12 +270,4 @@ func looksLikeError(l string) bool {
 	return strings.Contains(l, "Error") || strings.HasPrefix(lower, "error") ||
 		strings.Contains(lower, "cannot find") || strings.Contains(lower, "failed to") ||
 		strings.Contains(lower, "could not")
-}
-
-func clip(s string) string {
-	const max = 300
-	if len(s) <= max {
-		return s
-	}
-	return strings.ToValidUTF8(s[:max], "") + " …"
 }

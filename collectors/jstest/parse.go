@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/preflight-dev/preflight/collectors/nodepkg"
+	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -199,7 +199,7 @@ const maxDetailLines = 12
 func withDetail(head, text string) string {
 	var lines []string
 	blank := false
-	for _, l := range strings.Split(nodepkg.StripANSI(strings.ReplaceAll(text, "\r\n", "\n")), "\n") {
+	for _, l := range strings.Split(collectors.StripANSI(strings.ReplaceAll(text, "\r\n", "\n")), "\n") {
 		l = strings.TrimRight(l, " \t")
 		trimmed := strings.TrimSpace(l)
 		switch {

@@ -205,7 +205,7 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		rep, err := Parse(data)
 		if err != nil {
 			res.Status, res.Error = model.StatusError, f+": "+err.Error()
-			res.Output = nodepkg.Excerpt(string(data), 20)
+			res.Output = collectors.Excerpt(string(data), 20)
 			return res
 		}
 		if info.ModTime().After(newestReport) {

@@ -204,15 +204,9 @@ func EscapeGlob(s string) string {
 	return b.String()
 }
 
-// DisplayPath shows an absolute path relative to dir when that is shorter
-// to paste (inside the repository), else as is.
-func DisplayPath(dir, p string) string {
-	if rel, err := filepath.Rel(dir, p); err == nil {
-		return filepath.ToSlash(rel)
-	}
-	return filepath.ToSlash(p)
-}
-
 // LockFiles are the root files whose change means installed packages
 // changed: every JavaScript collector reruns on them.
 var LockFiles = []string{"package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lockb", "bun.lock"}
+
+// EnvNoColor asks Node tools for plain output.
+var EnvNoColor = []string{"NO_COLOR=1", "FORCE_COLOR=0"}

@@ -140,33 +140,23 @@ func (c *Collector) rel(p string) string {
 func Args() []string { return []string{"audit", "--json", "--package-lock-only"} }
 
 func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
+	b := collectors.NewBase(c.id, Kind, Domain)
 	if c.lockfile != "package-lock.json" {
-		return model.Unknown(c.id, Kind, Domain, c.rel(c.lockfile)+" has no supported auditor", NoAuditorHint)
+		return b.Unknown(c.rel(c.lockfile)+" has no supported auditor", NoAuditorHint)
 	}
 	if _, err := exec.LookPath("npm"); err != nil {
-		return model.Unknown(c.id, Kind, Domain, "npm is not on PATH", InstallHint)
+		return b.Unknown("npm is not on PATH", InstallHint)
 	}
-	timeout := req.Timeout
-	if timeout <= 0 {
-		timeout = collectors.DefaultTimeout
+	ran, stopped := b.Exec(ctx, req, collectors.Invocation{
+		Tool: "npm audit", Dir: c.dir, Name: "npm", Args: Args(),
+		Env: []string{"NO_UPDATE_NOTIFIER=1", "npm_config_fund=false"}, StartHint: InstallHint,
+	})
+	if stopped != nil {
+		return *stopped
 	}
-	dir := filepath.Join(req.Root, filepath.FromSlash(c.dir))
-	cmd := proc.Cmd{Dir: dir, Name: "npm", Args: Args(), Timeout: timeout,
-		Env: []string{"NO_UPDATE_NOTIFIER=1", "npm_config_fund=false"}}
-	command := cmd.String()
-	if c.dir != "." {
-		command = "cd " + proc.Cmd{Name: c.dir}.String() + " && " + command
-	}
-	out, err := proc.Run(ctx, cmd)
-	if err != nil {
-		res := model.Unknown(c.id, Kind, Domain, collectors.Interruption("npm audit", err, timeout), "")
-		res.Command, res.ExitCode = command, out.ExitCode
-		res.Output = proc.Excerpt(string(out.Stderr), 40)
-		return res
-	}
-	lock, _ := os.ReadFile(filepath.Join(dir, "package-lock.json"))
-	res := c.Interpret(out.ExitCode, out.Stdout, out.Stderr, lock)
-	res.Command = command
+	lock, _ := os.ReadFile(filepath.Join(ran.Dir, "package-lock.json"))
+	res := c.Interpret(ran.Out.ExitCode, ran.Out.Stdout, ran.Out.Stderr, lock)
+	res.Command = ran.Command
 	return res
 }
 
