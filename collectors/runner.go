@@ -162,6 +162,11 @@ func CommandLine(dir string, env []string, name string, args ...string) string {
 	if len(env) > 0 {
 		shown = strings.Join(env, " ") + " " + shown
 	}
+	return InDir(dir, shown)
+}
+
+// InDir prefixes a command line with "cd DIR && " unless DIR is the root.
+func InDir(dir, shown string) string {
 	if dir == "" || dir == "." {
 		return shown
 	}

@@ -8,8 +8,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -112,7 +112,9 @@ const excerptLines = 60
 // Run runs the command once and reads its output.
 func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
 	s := c.spec
-	res := model.Result{Collector: c.ID(), Kind: Kind, Domain: s.Domain, Command: s.CommandLine(), ExitCode: -1}
+	b := collectors.NewBase(c.ID(), Kind, s.Domain)
+	res := b.Result()
+	res.Command = s.CommandLine()
 	if len(s.Command) == 0 || s.Command[0] == "" {
 		res.Status, res.Error = model.StatusError, "no command to run"
 		return res
@@ -121,9 +123,12 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return unknown(res, fmt.Sprintf("working directory %s does not exist", cleanDir(s.Dir)), "fix dir: in preflight.yaml")
 	}
-	cmd := proc.Cmd{Dir: dir, Name: s.Command[0], Args: s.Command[1:], Timeout: req.Timeout}
+	inv := collectors.Invocation{Tool: s.Command[0], Dir: cleanDir(s.Dir), Name: s.Command[0], Args: s.Command[1:],
+		StartHint: "install " + s.Command[0] + " or fix command: in preflight.yaml"}
 	if s.Shell {
-		cmd.Name, cmd.Args = "sh", []string{"-c", s.Command[0]}
+		inv.Tool, inv.Name, inv.Args = "the command", "sh", []string{"-c", s.Command[0]}
+	} else if !installed(dir, s.Command[0]) {
+		return unknown(res, fmt.Sprintf("%s is not installed or not on PATH", s.Command[0]), inv.StartHint)
 	}
 	var reportStat time.Time
 	if s.Report != "" {
@@ -132,22 +137,21 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 			reportStat = st.ModTime()
 		}
 	}
-	out, err := proc.Run(ctx, cmd)
-	res.ExitCode = out.ExitCode
-	res.Duration = out.Duration
-	combined := string(out.Stdout) + string(out.Stderr)
-	res.Output = proc.Excerpt(combined, excerptLines)
-	switch {
-	case errors.Is(err, proc.ErrNotFound) || errors.Is(err, fs.ErrNotExist):
-		return unknown(res, fmt.Sprintf("%s is not installed or not on PATH", s.Command[0]),
-			"install "+s.Command[0]+" or fix command: in preflight.yaml")
-	case out.TimedOut:
-		return unknown(res, fmt.Sprintf("timed out after %s", req.Timeout), "raise timeout: for this check in preflight.yaml")
-	case err != nil:
-		return unknown(res, "interrupted: "+err.Error(), "")
+	ran, stopped := b.Exec(ctx, req, inv)
+	out := ran.Out
+	res.ExitCode, res.Duration = out.ExitCode, out.Duration
+	res.Output = collectors.Excerpt(string(out.Stdout)+string(out.Stderr), excerptLines)
+	if stopped != nil {
+		stopped.Command = res.Command
+		switch {
+		case errors.Is(ctx.Err(), context.Canceled):
+		case out.TimedOut:
+			stopped.Error, stopped.Hint = fmt.Sprintf("timed out after %s", ran.Timeout), "raise timeout: for this check in preflight.yaml"
+		}
+		return *stopped
 	}
 	if s.Shell && out.ExitCode == 127 && strings.Contains(string(out.Stderr), "not found") {
-		return unknown(res, "the command was not found: "+firstLine(string(out.Stderr)),
+		return unknown(res, "the command was not found: "+collectors.FirstLine(string(out.Stderr)),
 			"install the tool or fix command: in preflight.yaml")
 	}
 
@@ -175,19 +179,15 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		res.Status = model.StatusError
 		res.Error = err.Error()
 		if s.Report != "" {
-			res.Output = proc.Excerpt(string(input), excerptLines)
+			res.Output = collectors.Excerpt(string(input), excerptLines)
 		}
 		return res
 	}
-	for i := range read.Findings {
-		read.Findings[i].Collector, read.Findings[i].Domain = c.ID(), s.Domain
-	}
-	model.AssignIDs(read.Findings)
 	res.Status = model.StatusOK
-	res.Findings = read.Findings
+	res.Findings = b.Finish(read.Findings)
 	res.Facts = read.Facts
 	if read.Output != "" {
-		res.Output = proc.Excerpt(read.Output, excerptLines)
+		res.Output = collectors.Excerpt(read.Output, excerptLines)
 	}
 	return res
 }
@@ -197,10 +197,16 @@ func unknown(res model.Result, reason, hint string) model.Result {
 	return res
 }
 
-func firstLine(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = s[:i]
+// installed reports whether an executable can be found: a path (relative to
+// the working directory) or a name on PATH.
+func installed(dir, name string) bool {
+	if !strings.Contains(name, "/") {
+		_, err := exec.LookPath(name)
+		return err == nil
 	}
-	return s
+	if !filepath.IsAbs(name) {
+		name = filepath.Join(dir, name)
+	}
+	st, err := os.Stat(name)
+	return err == nil && !st.IsDir()
 }

@@ -3,6 +3,7 @@ package custom
 import (
 	"bytes"
 	"fmt"
+	"github.com/preflight-dev/preflight/collectors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -82,7 +83,7 @@ func readExitCode(s Spec, in Input) Reading {
 // failureLine picks the line most likely to say why a command failed: the
 // first of stderr, else the last of stdout.
 func failureLine(in Input) string {
-	if l := firstLine(string(in.Stderr)); l != "" {
+	if l := collectors.FirstLine(string(in.Stderr)); l != "" {
 		return clip(l)
 	}
 	out := strings.TrimSpace(string(in.Data))

@@ -35,15 +35,16 @@ func (c *BuildCollector) Run(ctx context.Context, req collectors.Request) model.
 	ctx, cancel := r.context(ctx)
 	defer cancel()
 
-	buildCmd, build, err := r.run(ctx, 0, buildArgs()...)
-	if err != nil {
-		return r.interrupted(buildCmd, r.command(buildCmd), build, err)
+	command := r.command(buildArgs(), vetArgs())
+	ranBuild, stopped := r.run(ctx, r.command(buildArgs()), 0, nil, buildArgs()...)
+	if stopped != nil {
+		return *stopped
 	}
-	vetCmd, vet, err := r.run(ctx, 0, vetArgs()...)
-	command := r.command(buildCmd, vetCmd)
-	if err != nil {
-		return r.interrupted(vetCmd, command, vet, err)
+	ranVet, stopped := r.run(ctx, command, 0, nil, vetArgs()...)
+	if stopped != nil {
+		return *stopped
 	}
+	build, vet := ranBuild.Out, ranVet.Out
 
 	exit := build.ExitCode
 	if exit == 0 {
@@ -82,18 +83,15 @@ func (c *BuildCollector) Run(ctx context.Context, req collectors.Request) model.
 
 	compile = mergeCompileErrors(compile, vetCompile)
 	findings := r.finish(append(compile, diags...))
-	return model.Result{
-		Collector: r.id, Kind: r.kind, Domain: r.domain,
-		Status:   model.StatusOK,
-		Command:  command,
-		ExitCode: exit,
-		Facts: map[string]float64{
-			"build.errors": float64(len(compile)),
-			"vet.findings": float64(len(diags)),
-		},
-		Findings: findings,
-		Output:   excerptOrSummary(evidence, "go build and go vet reported nothing"),
+	res := r.Result()
+	res.Status, res.Command, res.ExitCode = model.StatusOK, command, exit
+	res.Facts = map[string]float64{
+		"build.errors": float64(len(compile)),
+		"vet.findings": float64(len(diags)),
 	}
+	res.Findings = findings
+	res.Output = excerptOrSummary(evidence, "go build and go vet reported nothing")
+	return res
 }
 
 // buildArgs compile every package. -o /dev/null because with a single

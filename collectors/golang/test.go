@@ -55,17 +55,22 @@ func (c *TestCollector) Run(ctx context.Context, req collectors.Request) model.R
 
 	binTimeout := c.binaryTimeout
 	if binTimeout <= 0 {
-		binTimeout = (r.timeout() * 9 / 10).Truncate(time.Second)
+		timeout := req.Timeout
+		if timeout <= 0 {
+			timeout = collectors.DefaultTimeout
+		}
+		binTimeout = (timeout * 9 / 10).Truncate(time.Second)
 		if binTimeout <= 0 {
-			binTimeout = r.timeout()
+			binTimeout = timeout
 		}
 	}
-	progress := &testProgress{report: req.Report}
-	cmd, out, err := r.runTee(ctx, testOutputCap, progress, testArgs(binTimeout)...)
-	command := r.command(cmd)
-	if err != nil {
-		return r.interrupted(cmd, command, out, err)
+	args := testArgs(binTimeout)
+	command := r.command(args)
+	ran, stopped := r.run(ctx, command, testOutputCap, &testProgress{report: req.Report}, args...)
+	if stopped != nil {
+		return *stopped
 	}
+	out := ran.Out
 	rep, perr := ParseTestJSON(bytes.NewReader(out.Stdout), TestOptions{
 		Module:    r.loc,
 		Stderr:    out.Stderr,
@@ -83,20 +88,17 @@ func (c *TestCollector) Run(ctx context.Context, req collectors.Request) model.R
 			"go test failed but reported no failing test or package: "+firstLine(string(out.Stderr)+rep.Text),
 			string(out.Stderr)+rep.Text)
 	}
-	return model.Result{
-		Collector: r.id, Kind: r.kind, Domain: r.domain,
-		Status:   model.StatusOK,
-		Command:  command,
-		ExitCode: out.ExitCode,
-		Facts: map[string]float64{
-			"tests.passed":         float64(rep.Passed),
-			"tests.failed":         float64(rep.Failed),
-			"tests.skipped":        float64(rep.Skipped),
-			"tests.build_failures": float64(rep.BuildFailures),
-		},
-		Findings: r.finish(rep.Findings),
-		Output:   excerptOrSummary(rep.Text, "go test reported no packages"),
+	res := r.Result()
+	res.Status, res.Command, res.ExitCode = model.StatusOK, command, out.ExitCode
+	res.Facts = map[string]float64{
+		"tests.passed":         float64(rep.Passed),
+		"tests.failed":         float64(rep.Failed),
+		"tests.skipped":        float64(rep.Skipped),
+		"tests.build_failures": float64(rep.BuildFailures),
 	}
+	res.Findings = r.finish(rep.Findings)
+	res.Output = excerptOrSummary(rep.Text, "go test reported no packages")
+	return res
 }
 
 // testArgs run every package's tests with JSON events; timeout bounds

@@ -41,47 +41,77 @@ var (
 // `error TS5083: message` for a diagnostic without a file, followed by the
 // indented lines of a multi-line message. Paths are relative to workDir,
 // the directory tsc ran in (absolute, or relative to root); they are
-// returned relative to root. Any other line is an error: output this parser
-// does not understand must not pass for a clean check.
+// returned relative to root.
+//
+// Lines that are not diagnostics — what traceResolution, listFiles,
+// explainFiles or extendedDiagnostics add — are passed over, never a reason
+// to discard the diagnostics around them. Output with no diagnostic at all
+// but lines this parser does not understand is an error: it must not pass
+// for a clean check.
 func ParseTscOutput(out []byte, root, workDir string) ([]Diagnostic, error) {
-	var diags []Diagnostic
-	lines := strings.Split(string(out), "\n")
-	for i, line := range lines {
+	diags, other, err := parseTsc(out, root, workDir)
+	if err == nil && len(diags) == 0 && len(other) > 0 {
+		err = other[0].unreadable()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return diags, nil
+}
+
+// otherLine is a line of tsc output that is not part of a diagnostic.
+type otherLine struct {
+	n    int
+	text string
+}
+
+func (l otherLine) unreadable() error {
+	return fmt.Errorf("line %d: not a tsc diagnostic: %q", l.n, clip(l.text))
+}
+
+// parseTsc reads diagnostics and sets aside every other line. Only a
+// diagnostic header with an impossible position or code is an error.
+func parseTsc(out []byte, root, workDir string) (diags []Diagnostic, other []otherLine, err error) {
+	inDiag := false // continuation lines belong to the line above
+	for i, line := range strings.Split(string(out), "\n") {
 		line = strings.TrimSuffix(line, "\r")
 		if line == "" {
 			continue
 		}
 		if line[0] == ' ' {
-			if len(diags) == 0 {
-				return nil, fmt.Errorf("line %d: continuation before any diagnostic: %q", i+1, clip(line))
+			if inDiag {
+				diags[len(diags)-1].Message += "\n" + line
+			} else {
+				other = append(other, otherLine{i + 1, line})
 			}
-			diags[len(diags)-1].Message += "\n" + line
 			continue
 		}
 		if m := global.FindStringSubmatch(line); m != nil {
 			code, err := strconv.Atoi(m[2])
 			if err != nil || code <= 0 {
-				return nil, fmt.Errorf("line %d: bad diagnostic code %q", i+1, m[2])
+				return nil, nil, fmt.Errorf("line %d: bad diagnostic code %q", i+1, m[2])
 			}
-			diags = append(diags, Diagnostic{Category: m[1], Code: code, Message: m[3]})
+			diags, inDiag = append(diags, Diagnostic{Category: m[1], Code: code, Message: m[3]}), true
 			continue
 		}
 		m := located.FindStringSubmatch(line)
 		if m == nil {
-			return nil, fmt.Errorf("line %d: not a tsc diagnostic: %q", i+1, clip(line))
+			other, inDiag = append(other, otherLine{i + 1, line}), false
+			continue
 		}
 		ln, err1 := strconv.Atoi(m[2])
 		col, err2 := strconv.Atoi(m[3])
 		code, err3 := strconv.Atoi(m[5])
 		if err1 != nil || err2 != nil || err3 != nil || ln < 1 || col < 1 || code <= 0 {
-			return nil, fmt.Errorf("line %d: bad position or code: %q", i+1, clip(line))
+			return nil, nil, fmt.Errorf("line %d: bad position or code: %q", i+1, clip(line))
 		}
 		diags = append(diags, Diagnostic{
 			File: repoPath(root, workDir, m[1]), Line: ln, Column: col,
 			Category: m[4], Code: code, Message: m[6],
 		})
+		inDiag = true
 	}
-	return diags, nil
+	return diags, other, nil
 }
 
 // CheckerReply is one line the type-checker script printed.

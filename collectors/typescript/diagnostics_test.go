@@ -257,8 +257,8 @@ func FuzzParseTscOutput(f *testing.F) {
 			return
 		}
 		headers := 0
-		for _, line := range strings.Split(string(out), "\n") {
-			if line != "" && line != "\r" && line[0] != ' ' {
+		for _, line := range strings.Split(strings.ReplaceAll(string(out), "\r\n", "\n"), "\n") {
+			if !strings.HasPrefix(line, " ") && (located.MatchString(line) || global.MatchString(line)) {
 				headers++
 			}
 		}

@@ -75,6 +75,9 @@ func TestOneShotProjects(t *testing.T) {
 		{"typescript:syntax", 10, "syntax/src/broken.ts:1:29 TS1005"},
 		{"typescript:nolib", 8, " TS2318"}, // global: no location
 		{"typescript:badconfig", 3, "badconfig/src/index.ts:1:14 TS2322"},
+		// traceResolution, listFiles, explainFiles and extendedDiagnostics
+		// print thousands of lines around the one diagnostic.
+		{"typescript:traced", 1, "traced/src/index.ts:3:14 TS2322"},
 	}
 	for _, tt := range tests {
 		r := run(t, project(t, root, tt.id), root, collectors.OneShot)

@@ -162,7 +162,13 @@ func (p *Project) runOneShot(ctx context.Context, root string, tc toolchain) mod
 	if out.Truncated {
 		stdout = stdout[:strings.LastIndexByte(string(stdout), '\n')+1] // drop a cut-off line
 	}
-	diags, err := ParseTscOutput(stdout, root, root)
+	// Lines that are not diagnostics (a tsconfig's traceResolution,
+	// listFiles …) are passed over; the exit code still says whether tsc
+	// found errors, and is checked against the count below.
+	diags, other, err := parseTsc(stdout, root, root)
+	if err == nil && out.ExitCode != 0 && len(diags) == 0 && len(other) > 0 {
+		err = other[0].unreadable() // failed, and said something else
+	}
 	if err != nil {
 		return p.failed(display, out.ExitCode, "unreadable tsc output: "+err.Error(), excerpt)
 	}
