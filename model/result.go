@@ -62,6 +62,9 @@ type Result struct {
 	Hint       string             `json:"hint,omitempty"` // how to get evidence when status is not ok
 	Output     string             `json:"-"`              // capped excerpt of the tool's output
 	Trigger    string             `json:"trigger,omitempty"`
+	// ToolVersion is the version of the tool that ran, where the collector
+	// read it (the installed package's own package.json, say).
+	ToolVersion string `json:"tool_version,omitempty"`
 }
 
 // Unknown builds the result of a collector that could not run.

@@ -117,7 +117,7 @@ func BuildWith(s model.Snapshot, m Meta) Report {
 			ID: c.Collector, Kind: c.Kind, Domain: c.Domain, Status: c.Status, Stale: c.Stale,
 			DurationMS: c.Duration.Milliseconds(), Command: c.Command, ExitCode: c.ExitCode,
 			Facts: c.Facts, Error: c.Error, Hint: c.Hint, Trigger: c.Trigger,
-			ToolVersion: m.ToolVersions[c.Kind],
+			ToolVersion: m.toolVersion(c.Result),
 		}
 		if rc.Facts == nil {
 			rc.Facts = map[string]float64{}

@@ -224,7 +224,7 @@ func evidenceText(c model.CollectorState, m Meta) string {
 		return "no command ran"
 	}
 	s := "$ " + c.Command
-	if v := m.ToolVersions[c.Kind]; v != "" {
+	if v := m.toolVersion(c.Result); v != "" {
 		s += "  (" + v + ")"
 	}
 	s += "\n"

@@ -213,7 +213,7 @@ func evidenceLine(c model.CollectorState, m Meta) string {
 	} else {
 		parts = append(parts, "no command ran")
 	}
-	if v := m.ToolVersions[c.Kind]; v != "" {
+	if v := m.toolVersion(c.Result); v != "" {
 		parts = append(parts, mdText(v))
 	}
 	if c.Command != "" {

@@ -42,3 +42,12 @@ func Write(w io.Writer, format string, s model.Snapshot, o Options) error {
 	}
 	return fmt.Errorf("unknown report format %q (want %s)", format, strings.Join(Formats, ", "))
 }
+
+// toolVersion is the version of the tool a collector ran: the one it read
+// itself, else the one the run's metadata names for its kind.
+func (m Meta) toolVersion(c model.Result) string {
+	if c.ToolVersion != "" {
+		return c.ToolVersion
+	}
+	return m.ToolVersions[c.Kind]
+}

@@ -214,7 +214,7 @@ func sarifInvocationOf(c model.CollectorState, m Meta) sarifInvocation {
 	if !c.FinishedAt.IsZero() {
 		inv.EndTimeUTC = c.FinishedAt.UTC().Format("2006-01-02T15:04:05.000Z")
 	}
-	if v := m.ToolVersions[c.Kind]; v != "" {
+	if v := m.toolVersion(c.Result); v != "" {
 		inv.Properties["toolVersion"] = v
 	}
 	if c.Status != model.StatusOK && c.Error != "" {

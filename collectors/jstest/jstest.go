@@ -39,22 +39,32 @@ const (
 // runner is what differs between Vitest and Jest.
 type runner struct {
 	kind string
-	// args run the whole suite once and write the JSON report to out.
-	args  func(out string) []string
-	env   []string
-	parse func(data []byte, loc Location) (Report, error)
+	// args run the whole suite once and write the JSON report to out,
+	// with the options the installed version accepts; plain leaves out
+	// every option that is only nice to have, for a version that refuses
+	// one of them.
+	args, plain func(out string, tool nodepkg.Tool) []string
+	env         []string
+	parse       func(data []byte, loc Location) (Report, error)
 }
 
 var runners = map[string]runner{
 	// The default reporter stays on so that a run cut short by the timeout
-	// leaves readable partial output. --includeTaskLocation puts each
-	// test's line in the report for failures without a stack frame in the
-	// test file. CI=true stops vitest writing new snapshot files into the
-	// tree, as it does on CI.
+	// leaves readable partial output. --includeTaskLocation (Vitest 3 and
+	// later) puts each test's line in the report for failures without a
+	// stack frame in the test file. CI=true stops vitest writing new
+	// snapshot files into the tree, as it does on CI.
 	KindVitest: {
 		kind: KindVitest,
-		args: func(out string) []string {
-			return []string{"run", "--includeTaskLocation", "--reporter=default", "--reporter=json", "--outputFile.json=" + out}
+		args: func(out string, tool nodepkg.Tool) []string {
+			args := []string{"run"}
+			if tool.Major() == 0 || tool.Major() >= 3 {
+				args = append(args, "--includeTaskLocation")
+			}
+			return append(args, "--reporter=default", "--reporter=json", "--outputFile.json="+out)
+		},
+		plain: func(out string, _ nodepkg.Tool) []string {
+			return []string{"run", "--reporter=default", "--reporter=json", "--outputFile.json=" + out}
 		},
 		env:   append([]string{"CI=true"}, nodepkg.EnvNoColor...),
 		parse: ParseVitestJSON,
@@ -63,13 +73,22 @@ var runners = map[string]runner{
 	// --testLocationInResults adds each test's line to the report.
 	KindJest: {
 		kind: KindJest,
-		args: func(out string) []string {
+		args: func(out string, _ nodepkg.Tool) []string {
 			return []string{"--ci", "--json", "--testLocationInResults", "--outputFile=" + out}
+		},
+		plain: func(out string, _ nodepkg.Tool) []string {
+			return []string{"--ci", "--json", "--outputFile=" + out}
 		},
 		env:   nodepkg.EnvNoColor,
 		parse: ParseJestJSON,
 	},
 }
+
+// rejectedOption matches a runner refusing a command-line option: Vitest's
+// CLI parser ("Unknown option `--includeTaskLocation`") and Jest's
+// ("Unrecognized CLI Parameter"). That is preflight's command line at
+// fault, never the project.
+var rejectedOption = regexp.MustCompile("Unknown option `?--|Unrecognized CLI Parameter")
 
 // Collector runs one test runner in one package.
 type Collector struct {
@@ -126,12 +145,23 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	if !ok {
 		return b.Unknown(fmt.Sprintf("%s is not installed: no node_modules/.bin/%s in %s or above", kind, kind, c.dir), hintInstall)
 	}
-	ran, stopped := b.Exec(ctx, req, collectors.Invocation{
-		Tool: kind, Dir: c.dir, Name: bin, Args: c.run.args(collectors.ReportArg), Env: c.run.env,
+	tool := nodepkg.InstalledTool(bin, kind)
+	if why := tool.NodeTooOld(nodepkg.NodeVersion()); why != "" {
+		return b.Unknown(why, "run preflight with a Node.js that "+kind+" supports (engines.node "+tool.Engines+"), or pin an older "+kind)
+	}
+	inv := collectors.Invocation{
+		Tool: kind, Dir: c.dir, Name: bin, Args: c.run.args(collectors.ReportArg, tool), Env: c.run.env,
 		Tee:         newProgress(kind, req.Report),
 		TimeoutHint: "raise the collector timeout, or find the test that hangs in the partial output",
 		StartHint:   hintInstall,
-	})
+	}
+	ran, stopped := b.Exec(ctx, req, inv)
+	if stopped == nil && len(bytes.TrimSpace(ran.Report)) == 0 && rejectedOption.MatchString(ran.Combined()) {
+		// This version refuses an option preflight added: run it again
+		// the plain way rather than blame the project.
+		inv.Args, inv.Tee = c.run.plain(collectors.ReportArg, tool), newProgress(kind, req.Report)
+		ran, stopped = b.Exec(ctx, req, inv)
+	}
 	if stopped != nil {
 		if ran.Out.TimedOut {
 			msg := fmt.Sprintf("test run did not finish within %s; the runner was stopped", ran.Timeout)
@@ -148,6 +178,7 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	out := ran.Out
 	res := b.Result()
 	res.Command, res.ExitCode, res.Output = ran.Command, out.ExitCode, ran.Excerpt(excerptLines)
+	res.ToolVersion = tool.Version
 
 	noReport := len(bytes.TrimSpace(ran.Report)) == 0
 	if noReport && NoTestsFound(ran.Combined()) {

@@ -84,7 +84,7 @@ func captureAll() error {
 		}
 		report := filepath.Join(tmp, "report.json")
 		r := runners[run.Kind]
-		c := proc.Cmd{Dir: dir, Name: bin, Args: r.args(report), Env: r.env, Timeout: 5 * time.Minute}
+		c := proc.Cmd{Dir: dir, Name: bin, Args: r.args(report, nodepkg.InstalledTool(bin, run.Kind)), Env: r.env, Timeout: 5 * time.Minute}
 		out, err := proc.Run(context.Background(), c)
 		if err != nil {
 			return fmt.Errorf("%s: %v", run.Fixture, err)
@@ -164,7 +164,7 @@ func listFiles(t testing.TB, root string) []string {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() && (d.Name() == "node_modules" || d.Name() == "captured") {
+		if d.IsDir() && (d.Name() == "node_modules" || d.Name() == "captured" || (d.Name() == "versions" && p != root)) {
 			return filepath.SkipDir
 		}
 		if !d.IsDir() {

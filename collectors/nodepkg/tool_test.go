@@ -1,0 +1,60 @@
+package nodepkg
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestInstalledToolFollowsTheBinLink(t *testing.T) {
+	root := t.TempDir()
+	pkg := filepath.Join(root, "node_modules", "vitest")
+	must(t, os.MkdirAll(filepath.Join(pkg, "dist"), 0o755))
+	must(t, os.WriteFile(filepath.Join(pkg, "package.json"), []byte(`{"name":"vitest","version":"5.0.1","engines":{"node":">=22.12.0"}}`), 0o644))
+	must(t, os.WriteFile(filepath.Join(pkg, "dist", "package.json"), []byte(`{"type":"module"}`), 0o644))
+	must(t, os.WriteFile(filepath.Join(pkg, "dist", "cli.mjs"), nil, 0o755))
+	must(t, os.MkdirAll(filepath.Join(root, "node_modules", ".bin"), 0o755))
+	bin := filepath.Join(root, "node_modules", ".bin", "vitest")
+	must(t, os.Symlink("../vitest/dist/cli.mjs", bin))
+
+	tool := InstalledTool(bin, "vitest")
+	if tool.Version != "5.0.1" || tool.Major() != 5 || tool.Engines != ">=22.12.0" {
+		t.Fatalf("got %+v", tool)
+	}
+	if why := tool.NodeTooOld("20.20.2"); why != "vitest 5.0.1 needs Node >=22.12.0; the node on PATH is 20.20.2" {
+		t.Errorf("NodeTooOld(20) = %q", why)
+	}
+	for _, ok := range []string{"22.12.0", "24.1.0", ""} {
+		if why := tool.NodeTooOld(ok); why != "" {
+			t.Errorf("NodeTooOld(%q) = %q", ok, why)
+		}
+	}
+	if got := InstalledTool(filepath.Join(root, "nope"), "vitest"); got.Version != "" || got.Major() != 0 {
+		t.Errorf("missing bin: %+v", got)
+	}
+}
+
+func TestEnginesRangesAsNpmWritesThem(t *testing.T) {
+	cases := []struct {
+		engines, node string
+		ok            bool
+	}{
+		{"^20.0.0 || ^22.0.0 || >=24.0.0", "20.20.2", true},
+		{"^20.0.0 || ^22.0.0 || >=24.0.0", "23.1.0", false},
+		{"^14.15.0 || ^16.10.0 || >=18.0.0", "18.0.0", true},
+		{">=22.12.0", "22.11.0", false},
+	}
+	for _, c := range cases {
+		got := Tool{Name: "x", Version: "1.0.0", Engines: c.engines}.NodeTooOld(c.node) == ""
+		if got != c.ok {
+			t.Errorf("%s on %s: runs = %v, want %v", c.engines, c.node, got, c.ok)
+		}
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
