@@ -41,8 +41,9 @@ func Detect(root string, files []string) []collectors.Collector {
 		}
 	}
 	var found []*Collector
-	for _, p := range nodepkg.Packages(root, files) {
-		c := &Collector{dir: p.Dir}
+	pkgs := nodepkg.Packages(root, files)
+	for _, p := range pkgs {
+		c := &Collector{dir: p.Dir, script: p.Manifest.ScriptUsing("eslint"), declared: nodepkg.Declares(p, pkgs, "eslint")}
 		switch {
 		case flat[p.Dir] != "":
 			c.config, c.flat = flat[p.Dir], true

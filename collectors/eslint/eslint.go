@@ -40,6 +40,10 @@ type Collector struct {
 	dir    string // repo-relative package directory, "." for the root
 	config string // repo-relative config file, or package.json for eslintConfig
 	flat   bool   // flat config (eslint.config.*) rather than legacy eslintrc
+	// script runs eslint ("lint"), "" when none does; declared: the
+	// package or one above it lists eslint as a dependency.
+	script   string
+	declared bool
 	// nested are packages inside dir with their own ESLint collector,
 	// relative to dir: left out of this run so no file is linted twice.
 	nested []string
@@ -97,9 +101,10 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	if _, err := exec.LookPath("node"); err != nil {
 		return b.Unknown("node not found on PATH", hintNode)
 	}
-	bin, ok := nodepkg.LocalBin(filepath.Join(req.Root, filepath.FromSlash(c.dir)), "eslint")
+	dir := filepath.Join(req.Root, filepath.FromSlash(c.dir))
+	bin, ok := nodepkg.LocalBin(dir, "eslint")
 	if !ok {
-		return b.Unknown("ESLint is not installed: no node_modules/.bin/eslint in "+c.dir+" or above", hintInstall)
+		return c.notInstalled(req.Root, dir)
 	}
 	env := c.env()
 	ran, stopped := b.Exec(ctx, req, collectors.Invocation{
@@ -148,6 +153,31 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	}
 	res.Findings = b.Finish(rep.Findings)
 	return res
+}
+
+// notInstalled tells whose fault an ESLint that does not resolve is: listed
+// but not installed is the machine's (unknown, with the install command);
+// configured but listed nowhere while the dependencies are installed is the
+// project's, a finding.
+func (c *Collector) notInstalled(root, dir string) model.Result {
+	b := c.base()
+	install := nodepkg.InstallCommand(root, dir)
+	switch {
+	case c.declared:
+		return b.Unknown("ESLint is a dependency but is not installed: no node_modules/.bin/eslint in "+c.dir+" or above",
+			"install the dependencies: "+install)
+	case nodepkg.DependenciesInstalled(root, dir):
+		res := b.Result()
+		res.Status = model.StatusOK
+		msg := "ESLint is configured in " + c.config + " but is not a dependency of " + configPath(c.dir, "package.json") + " or of a package above it"
+		if c.script != "" {
+			msg = "`" + nodepkg.RunScript(c.script) + "` cannot run: eslint is used by the " + c.script + " script but is not a dependency of " +
+				configPath(c.dir, "package.json") + " or of a package above it"
+		}
+		res.Findings = b.Finish([]model.Finding{RuleUndeclared.Finding(configPath(c.dir, "package.json"), 0, 0, msg)})
+		return res
+	}
+	return b.Unknown("ESLint is not installed: no node_modules/.bin/eslint in "+c.dir+" or above", "install the dependencies ("+install+"), or add ESLint: npm i -D eslint")
 }
 
 // failureReason picks the line that says why ESLint stopped, passing over

@@ -24,6 +24,13 @@ var (
 		Fix:       "Run the shown command in the package and fix the configuration error it prints.",
 		Reference: "https://eslint.org/docs/latest/use/command-line-interface#exit-codes",
 	}
+	RuleUndeclared = rules.Rule{
+		ID: "eslint/not-a-dependency", Severity: model.High,
+		Title:     "ESLint is configured but is not a dependency",
+		Rationale: "The package configures ESLint (and a script may run it), but no package.json from the package up to the repository root lists eslint, so installing the dependencies does not install it: linting fails with \"command not found\" on every machine, CI included.",
+		Fix:       "Add ESLint to devDependencies (npm i -D eslint), or remove the configuration and script.",
+		Reference: "https://eslint.org/docs/latest/use/getting-started",
+	}
 	RuleUnusedDirective = rules.Rule{
 		ID: "eslint/unused-disable-directive", Severity: model.Low,
 		Title:     "an eslint-disable comment suppresses nothing",
@@ -48,5 +55,5 @@ var (
 )
 
 func init() {
-	rules.Register(RuleParseError, RuleCouldNotRun, RuleUnusedDirective, RuleSuppressed, RuleMessage)
+	rules.Register(RuleParseError, RuleCouldNotRun, RuleUndeclared, RuleUnusedDirective, RuleSuppressed, RuleMessage)
 }

@@ -56,6 +56,8 @@ func Detect(root string, files []string) []collectors.Collector {
 				dir:        p.Dir,
 				config:     config,
 				testScript: p.Manifest.Scripts["test"] != "",
+				script:     p.Manifest.ScriptUsing(kind),
+				declared:   nodepkg.Declares(p, pkgs, kind),
 				deps:       nodepkg.DependencyDirs(p, pkgs),
 			})
 		}

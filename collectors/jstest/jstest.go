@@ -97,6 +97,8 @@ type Collector struct {
 	dir        string // repo-relative package directory, "." for the root
 	config     string // repo-relative config file, "" when configured in package.json or not at all
 	testScript bool   // package.json has a "test" script
+	script     string // the script that runs the runner, "" when none does
+	declared   bool   // the package, or one above it, lists the runner as a dependency
 	deps       []string
 }
 
@@ -141,9 +143,10 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	if _, err := exec.LookPath("node"); err != nil {
 		return b.Unknown("node not found on PATH", hintNode)
 	}
-	bin, ok := nodepkg.LocalBin(filepath.Join(req.Root, filepath.FromSlash(c.dir)), kind)
+	dir := filepath.Join(req.Root, filepath.FromSlash(c.dir))
+	bin, ok := nodepkg.LocalBin(dir, kind)
 	if !ok {
-		return b.Unknown(fmt.Sprintf("%s is not installed: no node_modules/.bin/%s in %s or above", kind, kind, c.dir), hintInstall)
+		return c.notInstalled(req.Root, dir)
 	}
 	tool := nodepkg.InstalledTool(bin, kind)
 	if why := tool.NodeTooOld(nodepkg.NodeVersion()); why != "" {
@@ -231,6 +234,29 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	}
 	res.Findings = b.Finish(findings)
 	return res
+}
+
+// notInstalled tells whose fault a runner that does not resolve is. Listed
+// as a dependency but not installed: the machine's (unknown, with the
+// install command for the lockfile there). Used by a script but listed
+// nowhere while the dependencies are installed: the project's — the script
+// cannot run anywhere, which is a finding.
+func (c *Collector) notInstalled(root, dir string) model.Result {
+	kind, b := c.run.kind, c.base()
+	install := nodepkg.InstallCommand(root, dir)
+	where := fmt.Sprintf("no node_modules/.bin/%s in %s or above", kind, c.dir)
+	switch {
+	case c.declared:
+		return b.Unknown(fmt.Sprintf("%s is a dependency but is not installed: %s", kind, where), "install the dependencies: "+install)
+	case c.script != "" && nodepkg.DependenciesInstalled(root, dir):
+		res := b.Result()
+		res.Status = model.StatusOK
+		msg := fmt.Sprintf("`%s` cannot run: %s is used by the %s script but is not a dependency of %s or of a package above it",
+			nodepkg.RunScript(c.script), kind, c.script, path.Join(c.dir, "package.json"))
+		res.Findings = b.Finish([]model.Finding{rule(kind, ruleUndeclared).Finding(path.Join(c.dir, "package.json"), 0, 0, msg)})
+		return res
+	}
+	return b.Unknown(fmt.Sprintf("%s is not installed: %s", kind, where), "install the dependencies ("+install+"), or add "+kind+": npm i -D "+kind)
 }
 
 func (c *Collector) noTests() model.Finding {

@@ -13,6 +13,7 @@ const (
 	ruleRunFailed    = "run-failed"
 	ruleNoTests      = "no-tests"
 	ruleTimeout      = "timeout"
+	ruleUndeclared   = "not-a-dependency"
 )
 
 // ruleTable is the same for both runners; only the prefix and the
@@ -47,6 +48,12 @@ var ruleTable = []rules.Rule{
 		Title:     "no tests found",
 		Rationale: "The package is set up to be tested but the runner found no test file: a passing run here checks nothing.",
 		Fix:       "Add tests, or fix the runner's include patterns so it finds the existing ones.",
+	},
+	{
+		ID: ruleUndeclared, Severity: model.Blocker,
+		Title:     "the test script's runner is not a dependency",
+		Rationale: "A script runs the runner, but no package.json from the package up to the repository root lists it, and installing the dependencies does not install it: the script fails with \"command not found\" on every machine, CI included.",
+		Fix:       "Add the runner to devDependencies (npm i -D <runner>), or change the script.",
 	},
 	{
 		ID: ruleTimeout, Severity: model.Blocker,

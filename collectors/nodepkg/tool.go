@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/Masterminds/semver/v3"
@@ -84,4 +85,80 @@ func (t Tool) NodeTooOld(node string) string {
 		return ""
 	}
 	return fmt.Sprintf("%s %s needs Node %s; the node on PATH is %s", t.Name, t.Version, t.Engines, node)
+}
+
+// ScriptUsing names the script that runs tool ("test" when it does, else
+// the first in name order), "" when none does.
+func (m Manifest) ScriptUsing(tool string) string {
+	names := make([]string, 0, len(m.Scripts))
+	for name := range m.Scripts {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	found := ""
+	for _, name := range names {
+		if (Manifest{Scripts: map[string]string{name: m.Scripts[name]}}).ScriptRuns(tool) {
+			if name == "test" {
+				return name
+			}
+			if found == "" {
+				found = name
+			}
+		}
+	}
+	return found
+}
+
+// RunScript is how a user runs a script: "npm test", "npm run lint".
+func RunScript(name string) string {
+	switch name {
+	case "test", "start", "stop", "restart":
+		return "npm " + name
+	}
+	return "npm run " + name
+}
+
+// Declares reports whether p, or a package above it in the repository,
+// lists name as a dependency: Node resolves a package upward, so a
+// workspace root's devDependency serves every workspace.
+func Declares(p Package, all []Package, name string) bool {
+	for _, q := range all {
+		if q.Err == nil && (q.Dir == p.Dir || q.Dir == "." || strings.HasPrefix(p.Dir, q.Dir+"/")) && q.Manifest.HasDependency(name) {
+			return true
+		}
+	}
+	return false
+}
+
+// DependenciesInstalled reports whether a node_modules directory serves
+// dir (absolute): in dir or a directory above it, up to root.
+func DependenciesInstalled(root, dir string) bool {
+	for d := dir; ; d = filepath.Dir(d) {
+		if st, err := os.Stat(filepath.Join(d, "node_modules")); err == nil && st.IsDir() {
+			return true
+		}
+		if d == root || filepath.Dir(d) == d {
+			return false
+		}
+	}
+}
+
+// InstallCommand is the command that installs dir's dependencies as the
+// lockfile nearest to it (up to root) pins them.
+func InstallCommand(root, dir string) string {
+	for d := dir; ; d = filepath.Dir(d) {
+		for _, l := range []struct{ file, cmd string }{
+			{"pnpm-lock.yaml", "pnpm install --frozen-lockfile"},
+			{"yarn.lock", "yarn install --immutable"},
+			{"package-lock.json", "npm ci"},
+			{"npm-shrinkwrap.json", "npm ci"},
+		} {
+			if _, err := os.Stat(filepath.Join(d, l.file)); err == nil {
+				return l.cmd
+			}
+		}
+		if d == root || filepath.Dir(d) == d {
+			return "npm install"
+		}
+	}
 }

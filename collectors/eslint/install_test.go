@@ -1,0 +1,45 @@
+package eslint
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// A lint script whose package lists no ESLint while its dependencies are
+// installed cannot run anywhere: a finding, not "install it".
+func TestESLintThatIsNotADependency(t *testing.T) {
+	root := t.TempDir()
+	write := func(name, content string) {
+		t.Helper()
+		p := filepath.Join(root, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("api/package.json", `{"name":"api","scripts":{"lint":"eslint src"},"dependencies":{"express":"5.0.0"}}`)
+	write("api/eslint.config.js", "export default [];\n")
+	write("api/node_modules/express/package.json", `{"name":"express"}`)
+	write("web/package.json", `{"name":"web","scripts":{"lint":"eslint ."},"devDependencies":{"eslint":"9.0.0"}}`)
+	write("web/.eslintrc.json", "{}\n")
+	write("web/package-lock.json", "{}\n")
+
+	byID := map[string]*Collector{}
+	for _, c := range Detect(root, listFiles(t, root)) {
+		byID[c.ID()] = c.(*Collector)
+	}
+	api := run(t, byID["eslint:api"], root)
+	want := "`npm run lint` cannot run: eslint is used by the lint script but is not a dependency of api/package.json or of a package above it"
+	if api.Status != "ok" || len(api.Findings) != 1 || api.Findings[0].Message != want || api.Findings[0].Rule != "eslint/not-a-dependency" ||
+		api.Findings[0].Severity.String() != "high" || len(api.Facts) != 0 {
+		t.Errorf("api: %s %q %+v facts %v", api.Status, api.Error, api.Findings, api.Facts)
+	}
+	web := run(t, byID["eslint:web"], root)
+	if web.Status != "unknown" || !strings.HasPrefix(web.Error, "ESLint is a dependency but is not installed") || web.Hint != "install the dependencies: npm ci" {
+		t.Errorf("web: %s %q %q", web.Status, web.Error, web.Hint)
+	}
+}

@@ -1,0 +1,75 @@
+package jstest
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Whose fault is a runner that does not resolve: a script using a runner
+// nobody lists is the project's (a finding); a listed runner that is not
+// installed is the machine's (unknown, with the install command).
+func TestRunnerThatDoesNotResolve(t *testing.T) {
+	cases := []struct {
+		name   string
+		files  map[string]string
+		id     string
+		status string
+		want   string // in the error, or in the finding's message
+		hint   string
+	}{
+		{
+			name: "script without the dependency, dependencies installed",
+			files: map[string]string{
+				"package.json":                       `{"name":"shop","scripts":{"test":"vitest run"},"dependencies":{"left-pad":"1.3.0"}}`,
+				"package-lock.json":                  `{}`,
+				"node_modules/left-pad/package.json": `{"name":"left-pad"}`,
+			},
+			id: "vitest:.", status: "ok",
+			want: "`npm test` cannot run: vitest is used by the test script but is not a dependency of package.json or of a package above it",
+		},
+		{
+			name: "declared but not installed, pnpm",
+			files: map[string]string{
+				"package.json":   `{"name":"shop","scripts":{"test":"jest"},"devDependencies":{"jest":"29.7.0"}}`,
+				"pnpm-lock.yaml": "lockfileVersion: '9.0'\n",
+			},
+			id: "jest:.", status: "unknown",
+			want: "jest is a dependency but is not installed", hint: "install the dependencies: pnpm install --frozen-lockfile",
+		},
+		{
+			name: "declared at the workspace root, nothing installed",
+			files: map[string]string{
+				"package.json":          `{"name":"root","private":true,"workspaces":["apps/*"],"devDependencies":{"vitest":"4.1.12"}}`,
+				"yarn.lock":             "",
+				"apps/web/package.json": `{"name":"web","scripts":{"test":"vitest run"}}`,
+			},
+			id: "vitest:web", status: "unknown",
+			want: "vitest is a dependency but is not installed", hint: "yarn install --immutable",
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			root := t.TempDir()
+			for name, content := range tc.files {
+				mustWrite(t, filepath.Join(root, name), content, 0o644)
+			}
+			id := strings.Replace(tc.id, ":.", ":"+filepath.Base(root), 1) // the root is named after its directory
+			r := runCollector(t, collector(t, root, id), root, time.Minute)
+			if string(r.Status) != tc.status || len(r.Facts) != 0 {
+				t.Fatalf("status %s (%s), facts %v", r.Status, r.Error, r.Facts)
+			}
+			if tc.status == "ok" {
+				if len(r.Findings) != 1 || r.Findings[0].Message != tc.want || r.Findings[0].Severity.String() != "blocker" ||
+					r.Findings[0].File != "package.json" || r.Findings[0].Rule != "vitest/not-a-dependency" {
+					t.Errorf("findings %+v", r.Findings)
+				}
+				return
+			}
+			if !strings.HasPrefix(r.Error, tc.want) || !strings.Contains(r.Hint, tc.hint) || len(r.Findings) != 0 {
+				t.Errorf("error %q hint %q findings %+v", r.Error, r.Hint, r.Findings)
+			}
+		})
+	}
+}
