@@ -13,7 +13,8 @@ build:
 	$(GO) build -o bin/preflight .
 
 # npm packages the fixtures need, one lock file each; Go tools the tests run.
-NPM_FIXTURES := $(TS_TOOLS) collectors/bundle/testdata/esbuild collectors/jstest/testdata collectors/eslint/testdata
+JS_VERSIONS  := $(addprefix collectors/jstest/testdata/versions/,vitest1 vitest2 vitest3 vitest4 jest27 jest29 jest30)
+NPM_FIXTURES := $(TS_TOOLS) collectors/bundle/testdata/esbuild collectors/jstest/testdata collectors/eslint/testdata $(JS_VERSIONS)
 TOOLS_BIN    := $(CURDIR)/.tools/bin
 ACTIONLINT   := github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 GOVULNCHECK  := golang.org/x/vuln/cmd/govulncheck@v1.8.0

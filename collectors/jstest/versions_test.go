@@ -1,0 +1,133 @@
+package jstest
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/preflight-dev/preflight/collectors/nodepkg"
+)
+
+// Every supported runner version, each installed in its own package under
+// testdata/versions with the same four tests: two pass, one fails at
+// expect(…).toBe(5), one is skipped. preflight must build a command line
+// each version accepts and read the same numbers from each.
+func TestRunnerVersionMatrix(t *testing.T) {
+	needRunners(t)
+	root := filepath.Join(fixtureRoot(t), "versions")
+	versions := []struct{ pkg, kind, major string }{
+		{"vitest1", KindVitest, "1"}, {"vitest2", KindVitest, "2"}, {"vitest3", KindVitest, "3"}, {"vitest4", KindVitest, "4"},
+		{"jest27", KindJest, "27"}, {"jest29", KindJest, "29"}, {"jest30", KindJest, "30"},
+	}
+	// The failing assertion: line 12 of the ES module, 11 of the CommonJS one.
+	failing := map[string]string{KindVitest: "src/sum.test.js:12:23", KindJest: "src/sum.test.js:11:23"}
+	for _, v := range versions {
+		t.Run(v.pkg, func(t *testing.T) {
+			dir := filepath.Join(root, v.pkg)
+			bin := filepath.Join(dir, "node_modules", ".bin", v.kind)
+			if _, err := os.Stat(bin); err != nil {
+				msg := v.kind + " is not installed in testdata/versions/" + v.pkg + ": make deps"
+				if os.Getenv("CI") == "true" {
+					t.Fatal(msg)
+				}
+				t.Skip(msg)
+			}
+			if got := nodepkg.InstalledTool(bin, v.kind).Major(); got == 0 || strconv.Itoa(got) != v.major {
+				t.Fatalf("installed %s major %d, want %s", v.kind, got, v.major)
+			}
+			r := runCollector(t, collector(t, root, v.kind+":"+v.pkg), root, 3*time.Minute)
+			want := map[string]float64{"tests.passed": 2, "tests.failed": 1, "tests.skipped": 1, "tests.todo": 0, "suites.failed": 1}
+			if r.Status != "ok" || !reflect.DeepEqual(r.Facts, want) {
+				t.Fatalf("status %s (%s), facts %v, want %v\n%s", r.Status, r.Error, r.Facts, want, r.Output)
+			}
+			wantLoc := []string{v.pkg + "/" + failing[v.kind] + " " + v.kind + "/test-failed"}
+			if got := located(r.Findings); !reflect.DeepEqual(got, wantLoc) {
+				t.Errorf("findings %q, want %q", got, wantLoc)
+			}
+			if r.Findings[0].Message == "" || r.ToolVersion == "" {
+				t.Errorf("finding %+v, tool version %q", r.Findings[0], r.ToolVersion)
+			}
+		})
+	}
+}
+
+// A runner whose version preflight cannot read and that refuses an option
+// preflight added is run again without it: the project is not to blame.
+func TestRejectedOptionFallsBackToAPlainRun(t *testing.T) {
+	needRunners(t)
+	root := t.TempDir()
+	report, err := os.ReadFile(filepath.Join(fixtureRoot(t), "captured", "vitest-pass.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "report.json"), report, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	script := `#!/bin/sh
+for a in "$@"; do
+  case "$a" in
+    --includeTaskLocation) echo 'CACError: Unknown option ` + "`--includeTaskLocation`" + `' >&2; exit 1 ;;
+    --outputFile.json=*) out="${a#--outputFile.json=}" ;;
+  esac
+done
+echo "$@" > "` + filepath.Join(root, "args") + `"
+cp "` + filepath.Join(root, "report.json") + `" "$out"
+`
+	bin := filepath.Join(root, "pkg", "node_modules", ".bin")
+	if err := os.MkdirAll(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(bin, "vitest"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "pkg", "package.json"), []byte(`{"name":"pkg","scripts":{"test":"vitest run"}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := runCollector(t, collector(t, root, "vitest:pkg"), root, time.Minute)
+	if r.Status != "ok" || r.Facts["tests.passed"] == 0 || len(r.Findings) != 0 && r.Findings[0].Rule == "vitest/runner-failed" {
+		t.Fatalf("status %s (%s), facts %v, findings %+v", r.Status, r.Error, r.Facts, r.Findings)
+	}
+	args, _ := os.ReadFile(filepath.Join(root, "args"))
+	if strings.Contains(string(args), "includeTaskLocation") || !strings.Contains(r.Command, "--reporter=json") || strings.Contains(r.Command, "includeTaskLocation") {
+		t.Errorf("second run's arguments %q, evidence %q", args, r.Command)
+	}
+}
+
+// A runner that needs a newer Node than the one on PATH is unknown, naming
+// both versions: it is the machine, not the project.
+func TestRunnerNeedingANewerNodeIsUnknown(t *testing.T) {
+	needRunners(t)
+	root := t.TempDir()
+	marker := filepath.Join(root, "ran")
+	pkg := filepath.Join(root, "app", "node_modules", "vitest")
+	mustWrite(t, filepath.Join(pkg, "package.json"), `{"name":"vitest","version":"9.0.0","engines":{"node":">=99.0.0"}}`, 0o644)
+	mustWrite(t, filepath.Join(pkg, "vitest.mjs"), "#!/bin/sh\ntouch "+marker+"\n", 0o755)
+	if err := os.MkdirAll(filepath.Join(root, "app", "node_modules", ".bin"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("../vitest/vitest.mjs", filepath.Join(root, "app", "node_modules", ".bin", "vitest")); err != nil {
+		t.Fatal(err)
+	}
+	mustWrite(t, filepath.Join(root, "app", "package.json"), `{"name":"app","scripts":{"test":"vitest run"}}`, 0o644)
+	r := runCollector(t, collector(t, root, "vitest:app"), root, time.Minute)
+	if r.Status != "unknown" || !strings.Contains(r.Error, "vitest 9.0.0 needs Node >=99.0.0; the node on PATH is "+nodepkg.NodeVersion()) || len(r.Findings) != 0 {
+		t.Errorf("status %s, error %q, findings %+v", r.Status, r.Error, r.Findings)
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Error("the runner was started")
+	}
+}
+
+func mustWrite(t *testing.T, path, content string, mode os.FileMode) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), mode); err != nil {
+		t.Fatal(err)
+	}
+}
