@@ -3,6 +3,11 @@ package golang
 import (
 	"context"
 	"os"
+	"path"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/model"
@@ -81,6 +86,7 @@ func (c *BuildCollector) Run(ctx context.Context, req collectors.Request) model.
 		evidence = all
 	}
 
+	diags = leaveToGoTest(req.Root, goTestVetsEveryPackage(ranVet.Dir), diags)
 	compile = mergeCompileErrors(compile, vetCompile)
 	findings := r.finish(append(compile, diags...))
 	res := r.Result()
@@ -108,4 +114,53 @@ func excerptOrSummary(out, none string) string {
 		return none
 	}
 	return excerpt(out)
+}
+
+// goTestVet are the analyzers go test itself runs before a package's tests
+// (go help test): a diagnostic of theirs fails that package's tests, and
+// the go-test collector reports it there as a blocker.
+var goTestVet = map[string]bool{
+	"atomic": true, "bool": true, "buildtags": true, "directive": true, "errorsas": true,
+	"ifaceassert": true, "nilfunc": true, "printf": true, "stringintconv": true, "tests": true,
+}
+
+// leaveToGoTest drops the vet diagnostics that go test reports for the same
+// package, so one mistake is not counted twice: those of go test's
+// analyzers in every package when go test vets packages without tests too
+// (Go 1.26 does), else in packages that have test files.
+func leaveToGoTest(root string, vetsAll bool, diags []model.Finding) []model.Finding {
+	hasTests := map[string]bool{}
+	kept := diags[:0]
+	for _, d := range diags {
+		dir := path.Dir(d.File)
+		if _, seen := hasTests[dir]; !seen {
+			tests, _ := filepath.Glob(filepath.Join(root, filepath.FromSlash(dir), "*_test.go"))
+			hasTests[dir] = len(tests) > 0
+		}
+		if (vetsAll || hasTests[dir]) && goTestVet[strings.TrimPrefix(d.Rule, "vet:")] {
+			continue
+		}
+		kept = append(kept, d)
+	}
+	return kept
+}
+
+// goTestVetsEveryPackage reports whether the go on PATH vets packages that
+// have no test files when it tests them, as Go 1.26 does.
+func goTestVetsEveryPackage(dir string) bool {
+	cmd := exec.Command(goTool, "env", "GOVERSION")
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		return false
+	}
+	v := strings.TrimPrefix(strings.TrimSpace(string(out)), "go")
+	major, minor, _ := strings.Cut(v, ".")
+	minor, _, _ = strings.Cut(minor, ".")
+	m, err1 := strconv.Atoi(major)
+	if i := strings.IndexFunc(minor, func(r rune) bool { return r < '0' || r > '9' }); i >= 0 {
+		minor = minor[:i] // go1.27rc1
+	}
+	n, err2 := strconv.Atoi(minor)
+	return err1 == nil && err2 == nil && (m > 1 || m == 1 && n >= 26)
 }

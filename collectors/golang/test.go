@@ -104,7 +104,7 @@ func (c *TestCollector) Run(ctx context.Context, req collectors.Request) model.R
 // testArgs run every package's tests with JSON events; timeout bounds
 // each test binary.
 func testArgs(timeout time.Duration) []string {
-	return []string{"test", "-json", "-vet=off", "-timeout=" + timeout.String(), "./..."}
+	return []string{"test", "-json", "-timeout=" + timeout.String(), "./..."}
 }
 
 // logCall matches a source line that only logs: t.Log(…), tb.Logf(…).
