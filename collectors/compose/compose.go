@@ -8,7 +8,7 @@
 // Files are loaded with compose-go, the library docker compose itself uses,
 // so overrides, .env interpolation, extends, include and profiles behave as
 // they do for `docker compose config`. compose-go keeps no positions; each
-// finding is placed by reading the files again with yamltree.
+// finding is placed by reading the files again with yamlpos.
 package compose
 
 import (
@@ -26,7 +26,7 @@ import (
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/deployfiles"
 	"github.com/preflight-dev/preflight/collectors/dockerfile"
-	"github.com/preflight-dev/preflight/collectors/yamltree"
+	"github.com/preflight-dev/preflight/internal/yamlpos"
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/proc"
 )
@@ -135,7 +135,7 @@ func inputs(root, dir string, files []string) []string {
 // referencedFiles lists the local files a compose file includes or extends
 // from, repo-relative.
 func referencedFiles(dir string, src []byte) []string {
-	docs, err := yamltree.Parse(src)
+	docs, err := yamlpos.Parse(src)
 	if err != nil || len(docs) == 0 {
 		return nil
 	}
@@ -149,14 +149,14 @@ func referencedFiles(dir string, src []byte) []string {
 			refs = append(refs, r)
 		}
 	}
-	if inc := docs[0].Get("include"); inc != nil && inc.Kind == yamltree.Seq {
+	if inc := docs[0].Get("include"); inc != nil && inc.Kind == yamlpos.Seq {
 		for _, it := range inc.Items {
 			switch it.Kind {
-			case yamltree.Scalar:
+			case yamlpos.Scalar:
 				addRef(it.Value)
-			case yamltree.Map:
+			case yamlpos.Map:
 				p := it.Get("path")
-				if p != nil && p.Kind == yamltree.Seq {
+				if p != nil && p.Kind == yamlpos.Seq {
 					for _, x := range p.Items {
 						addRef(x.Text())
 					}

@@ -13,7 +13,7 @@ import (
 	"strings"
 
 	"github.com/preflight-dev/preflight/collectors/rules"
-	"github.com/preflight-dev/preflight/collectors/yamltree"
+	"github.com/preflight-dev/preflight/internal/yamlpos"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -97,12 +97,12 @@ type Build struct {
 // hold variables are left out: they are not files of this tree. The file
 // need not be valid compose; whatever can be read is used.
 func ComposeBuilds(composeRel string, src []byte) []Build {
-	docs, err := yamltree.Parse(src)
+	docs, err := yamlpos.Parse(src)
 	if err != nil || len(docs) == 0 {
 		return nil
 	}
 	services := docs[0].Get("services")
-	if services == nil || services.Kind != yamltree.Map {
+	if services == nil || services.Kind != yamlpos.Map {
 		return nil
 	}
 	dir := path.Dir(composeRel)
@@ -114,16 +114,16 @@ func ComposeBuilds(composeRel string, src []byte) []Build {
 		}
 		context, dockerfile, target := ".", "Dockerfile", ""
 		switch b.Kind {
-		case yamltree.Scalar:
+		case yamlpos.Scalar:
 			context = b.Value
-		case yamltree.Map:
+		case yamlpos.Map:
 			if b.Has("dockerfile_inline") {
 				continue
 			}
-			if c := b.Get("context"); c != nil && c.Kind == yamltree.Scalar {
+			if c := b.Get("context"); c != nil && c.Kind == yamlpos.Scalar {
 				context = c.Value
 			}
-			if d := b.Get("dockerfile"); d != nil && d.Kind == yamltree.Scalar {
+			if d := b.Get("dockerfile"); d != nil && d.Kind == yamlpos.Scalar {
 				dockerfile = d.Value
 			}
 			target = b.Get("target").Text()

@@ -4,7 +4,7 @@
 // read-only root filesystems, privilege escalation, privileged containers,
 // hostPath, host namespaces, unpinned images and single-replica Deployments.
 //
-// Manifests are read into yamltree so every finding points at the line to
+// Manifests are read into a position tree (internal/yamlpos) so every finding points at the line to
 // change. Templates (Helm charts, anything with "{{") and kustomize patches
 // are not complete objects and are left out.
 package kubernetes
@@ -21,7 +21,7 @@ import (
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/deployfiles"
-	"github.com/preflight-dev/preflight/collectors/yamltree"
+	"github.com/preflight-dev/preflight/internal/yamlpos"
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/proc"
 )
@@ -127,21 +127,21 @@ func Manifests(root, dir string) ([]string, error) {
 // KustomizePatches lists the files a kustomization uses as patches
 // (patches, patchesStrategicMerge, patchesJson6902), relative to it.
 func KustomizePatches(src []byte) []string {
-	docs, err := yamltree.Parse(src)
+	docs, err := yamlpos.Parse(src)
 	if err != nil || len(docs) == 0 {
 		return nil
 	}
 	var out []string
 	for _, key := range []string{"patches", "patchesStrategicMerge", "patchesJson6902"} {
 		list := docs[0].Get(key)
-		if list == nil || list.Kind != yamltree.Seq {
+		if list == nil || list.Kind != yamlpos.Seq {
 			continue
 		}
 		for _, it := range list.Items {
 			switch it.Kind {
-			case yamltree.Scalar:
+			case yamlpos.Scalar:
 				out = append(out, it.Value)
-			case yamltree.Map:
+			case yamlpos.Map:
 				if p := it.Get("path").Text(); p != "" {
 					out = append(out, p)
 				}
@@ -173,7 +173,7 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 			failures = append(failures, fmt.Sprintf("%s: %v", f, err))
 			continue
 		}
-		docs, err := yamltree.Parse(src)
+		docs, err := yamlpos.Parse(src)
 		if err != nil {
 			failures = append(failures, describeYAMLError(f, src, err))
 			continue
@@ -233,7 +233,7 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 
 // describeYAMLError renders "file:line: message" and the offending line.
 func describeYAMLError(file string, src []byte, err error) string {
-	var ye *yamltree.Error
+	var ye *yamlpos.Error
 	if !errors.As(err, &ye) || ye.Line == 0 {
 		return fmt.Sprintf("%s: %v", file, err)
 	}

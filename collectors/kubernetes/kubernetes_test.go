@@ -14,7 +14,7 @@ import (
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/rules"
-	"github.com/preflight-dev/preflight/collectors/yamltree"
+	"github.com/preflight-dev/preflight/internal/yamlpos"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -223,7 +223,7 @@ func TestInvalidYAMLIsACollectorErrorAtFileAndLine(t *testing.T) {
 
 func checkText(t *testing.T, text string) []model.Finding {
 	t.Helper()
-	docs, err := yamltree.Parse([]byte(text))
+	docs, err := yamlpos.Parse([]byte(text))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,7 +305,7 @@ func FuzzCheck(f *testing.F) {
 	}
 	f.Add("apiVersion: v1\nkind: List\nitems: [{apiVersion: v1, kind: List, items: [{apiVersion: v1, kind: Pod, spec: {containers: [1, {}]}}]}]\n")
 	f.Fuzz(func(t *testing.T, text string) {
-		docs, err := yamltree.Parse([]byte(text))
+		docs, err := yamlpos.Parse([]byte(text))
 		if err != nil {
 			return
 		}

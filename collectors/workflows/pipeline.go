@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"fmt"
+	"github.com/preflight-dev/preflight/internal/yamlpos"
 	"strings"
 
 	"github.com/preflight-dev/preflight/collectors/rules"
@@ -71,8 +72,8 @@ func (p *Pipeline) fail(file string, line, col int, format string, args ...any) 
 }
 
 func (p *Pipeline) parseError(file string, err error) {
-	if pe, ok := err.(*ParseError); ok {
-		p.fail(file, pe.Line, pe.Column, "%s", pe.Message)
+	if pe, ok := err.(*yamlpos.Error); ok {
+		p.fail(file, pe.Line, pe.Column, "%s", pe.Msg)
 		return
 	}
 	p.fail(file, 0, 0, "%s", err.Error())
@@ -141,7 +142,7 @@ func splitSource(data []byte) sourceLines {
 // scalar node spans and returns its 1-based line and column; when it is
 // not there (the scalar was escaped or folded differently) the node's own
 // position is the answer.
-func (src sourceLines) locate(n *Node, needle string, nth int) (int, int) {
+func (src sourceLines) locate(n *yamlpos.Node, needle string, nth int) (int, int) {
 	if needle != "" && n.Line > 0 {
 		span := strings.Count(n.Value, "\n") + strings.Count(n.Value, " ") + 2
 		for l := n.Line; l <= len(src) && l <= n.Line+span; l++ {
@@ -164,7 +165,7 @@ func (src sourceLines) locate(n *Node, needle string, nth int) (int, int) {
 }
 
 // scriptLine is the file line of line offset (0-based) in a scalar.
-func scriptLine(n *Node, offset int) int {
+func scriptLine(n *yamlpos.Node, offset int) int {
 	if n.Block {
 		return n.Line + 1 + offset
 	}
@@ -172,8 +173,8 @@ func scriptLine(n *Node, offset int) int {
 }
 
 // disabled reports whether an if: condition is the constant false.
-func disabled(cond *Node) bool {
-	v := strings.TrimSpace(cond.Str())
+func disabled(cond *yamlpos.Node) bool {
+	v := strings.TrimSpace(cond.Text())
 	if strings.HasPrefix(v, "${{") && strings.HasSuffix(v, "}}") {
 		v = strings.TrimSpace(v[3 : len(v)-2])
 	}

@@ -21,6 +21,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/preflight-dev/preflight/internal/yamlpos"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -88,16 +89,16 @@ func includePatterns(file string) []string {
 	if err != nil {
 		return nil
 	}
-	docs, err := ParseYAML(data)
+	docs, err := yamlpos.Parse(data)
 	if err != nil {
 		return nil
 	}
 	var out []string
 	for _, d := range docs {
 		for _, inc := range d.Get("include").List() {
-			p := inc.Str()
-			if inc.Kind == Mapping {
-				p = inc.Get("local").Str()
+			p := inc.Text()
+			if inc.Kind == yamlpos.Map {
+				p = inc.Get("local").Text()
 			}
 			if p != "" && !strings.Contains(p, "://") {
 				out = append(out, strings.TrimPrefix(p, "/"))
