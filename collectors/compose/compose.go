@@ -26,6 +26,7 @@ import (
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/deployfiles"
 	"github.com/preflight-dev/preflight/collectors/dockerfile"
+	"github.com/preflight-dev/preflight/collectors/filerules"
 	"github.com/preflight-dev/preflight/internal/yamlpos"
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/proc"
@@ -257,7 +258,7 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 				mine = append(mine, f)
 			}
 		}
-		k, n, extra := deployfiles.ApplySuppressions(file, string(texts[file]), mine)
+		k, n, extra := filerules.Suppress(mine, map[string]string{file: string(texts[file])}, nil)
 		kept = append(kept, k...)
 		kept = append(kept, extra...)
 		suppressed += n

@@ -12,9 +12,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/preflight-dev/preflight/collectors/rules"
 	"github.com/preflight-dev/preflight/internal/yamlpos"
-	"github.com/preflight-dev/preflight/model"
 )
 
 // IsDockerfile reports whether a base name is a Dockerfile by the usual
@@ -155,38 +153,6 @@ func localPath(composeDir, context, dockerfile string) (string, bool) {
 		return "", false
 	}
 	return p, true
-}
-
-// ApplySuppressions honours the `preflight:ignore RULE reason` comments of
-// one file's text. Beyond what rules.Apply does (a comment covers its own
-// line and the next), every suppression in a block of comment lines covers
-// the first line below the block, so several rules reported at one line
-// (a compose service, a FROM) can each be suppressed on a line of their own.
-// Suppressions without a reason are reported at their own lines.
-func ApplySuppressions(file, text string, findings []model.Finding) (kept []model.Finding, suppressed int, extra []model.Finding) {
-	sups := rules.ParseSuppressions(text)
-	if len(sups) == 0 {
-		return findings, 0, nil
-	}
-	lines := strings.Split(text, "\n")
-	moved := make([]rules.Suppression, len(sups))
-	for i, s := range sups {
-		moved[i] = s
-		if s.Line <= len(lines) && isComment(lines[s.Line-1]) {
-			last := s.Line
-			for last < len(lines) && isComment(lines[last]) {
-				last++
-			}
-			moved[i].Line = last // rules.Apply covers last+1, the line below the block
-		}
-	}
-	kept, suppressed, _ = rules.Apply(file, findings, moved)
-	_, _, extra = rules.Apply(file, nil, sups)
-	return kept, suppressed, extra
-}
-
-func isComment(line string) bool {
-	return strings.HasPrefix(strings.TrimSpace(line), "#")
 }
 
 // EscapeGlob makes a repo-relative path a doublestar pattern that matches

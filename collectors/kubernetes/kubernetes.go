@@ -21,6 +21,7 @@ import (
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/deployfiles"
+	"github.com/preflight-dev/preflight/collectors/filerules"
 	"github.com/preflight-dev/preflight/internal/yamlpos"
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/proc"
@@ -197,7 +198,7 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		if _, ok := texts[f]; !ok {
 			continue
 		}
-		kept, n, extra := deployfiles.ApplySuppressions(f, texts[f], byFile[f])
+		kept, n, extra := filerules.Suppress(byFile[f], map[string]string{f: texts[f]}, nil)
 		findings = append(findings, kept...)
 		findings = append(findings, extra...)
 		suppressed += n
