@@ -13,8 +13,8 @@ package compose
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"os"
 	"path"
 	"path/filepath"
 	"sort"
@@ -27,9 +27,9 @@ import (
 	"github.com/preflight-dev/preflight/collectors/deployfiles"
 	"github.com/preflight-dev/preflight/collectors/dockerfile"
 	"github.com/preflight-dev/preflight/collectors/filerules"
+	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/internal/yamlpos"
 	"github.com/preflight-dev/preflight/model"
-	"github.com/preflight-dev/preflight/proc"
 )
 
 const (
@@ -114,7 +114,7 @@ func inputs(root, dir string, files []string) []string {
 	set := map[string]bool{path.Join(dir, ".env"): true}
 	for _, f := range files {
 		set[f] = true
-		src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f)))
+		src, err := repofs.ReadFile(root, f)
 		if err != nil {
 			continue
 		}
@@ -192,31 +192,52 @@ func (c *Collector) Configs() [][]string { return c.configs }
 func (c *Collector) Files() []string     { return c.files }
 
 func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
-	res := model.Result{Collector: c.id, Kind: Kind, Domain: Domain, Status: model.StatusOK, ExitCode: -1}
-	texts := map[string][]byte{}
-	read := func(rel string) ([]byte, error) {
-		src, err := os.ReadFile(filepath.Join(req.Root, filepath.FromSlash(rel)))
-		if err == nil {
-			texts[rel] = src
+	run := filerules.New(req.Root)
+	texts := map[string]bool{}
+	loc := NewLocator(c.files, func(rel string) ([]byte, error) {
+		src, ok := run.Read(rel)
+		if !ok {
+			return nil, errUnread
 		}
-		return src, err
+		texts[rel] = true
+		return src, nil
+	})
+	// A file that is not YAML fails every configuration that uses it: one
+	// finding, and compose-go is not asked (an anchor that merges itself
+	// would cost it seconds before it gave up).
+	broken := map[string]bool{}
+	for _, f := range c.files {
+		if pe := loc.ParseError(f); pe != nil && texts[f] {
+			run.Invalid(RuleInvalid, f, pe.Line, pe.Column, pe.Msg)
+		}
+		broken[f] = !texts[f] || loc.ParseError(f) != nil
 	}
-	loc := NewLocator(c.files, read)
-	built := BuiltFromDisk
-
 	var (
 		findings []model.Finding
 		seen     = map[string]bool{}
 		services = map[string]bool{}
-		failures []string
-		evidence []string
 		commands []string
 	)
+	add := func(f model.Finding) {
+		key := f.Rule + "\x00" + f.File + "\x00" + fmt.Sprint(f.Line) + "\x00" + f.Message
+		if !seen[key] {
+			seen[key] = true
+			findings = append(findings, f)
+		}
+	}
+configs:
 	for _, cfg := range c.configs {
 		if err := ctx.Err(); err != nil {
 			return model.Unknown(c.id, Kind, Domain, "cancelled: "+err.Error(), "")
 		}
-		commands = append(commands, strings.Join(cfg, " + "))
+		label := strings.Join(cfg, " + ")
+		commands = append(commands, label)
+		for _, f := range cfg {
+			if broken[f] {
+				run.Evidence = append(run.Evidence, label+": not loaded, "+f+" cannot be read as YAML")
+				continue configs
+			}
+		}
 		abs := make([]string, len(cfg))
 		for i, f := range cfg {
 			abs[i] = filepath.Join(req.Root, filepath.FromSlash(f))
@@ -224,61 +245,52 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		l := loc.With(cfg)
 		p, warnings, err := Load(ctx, abs)
 		for _, w := range warnings {
-			evidence = append(evidence, strings.Join(cfg, " + ")+": warning: "+w)
+			run.Evidence = append(run.Evidence, label+": warning: "+w)
 		}
+		note := ""
 		if err != nil {
 			le := LocateError(err, req.Root, cfg, l)
 			le.Msg = humanize(le.Msg)
-			failures = append(failures, le.String())
-			continue
+			if !seen[le.String()] { // a base file's error recurs in each variant
+				seen[le.String()] = true
+				run.Invalid(RuleInvalid, le.File, le.Line, 0, le.Msg)
+			}
+			// The rules that do not depend on what was refused still hold.
+			if p, err = LoadRaw(ctx, abs); err != nil {
+				continue
+			}
+			note = " (read without validation)"
 		}
-		issues := Check(p, built)
+		issues := Check(p, BuiltFromDisk)
 		for n := range p.Services {
 			services[n] = true
 		}
-		evidence = append(evidence, fmt.Sprintf("%s: %d service%s, %d issue%s",
-			strings.Join(cfg, " + "), len(p.Services), plural(len(p.Services)), len(issues), plural(len(issues))))
+		run.Evidence = append(run.Evidence, fmt.Sprintf("%s: %s, %s%s",
+			label, filerules.Plural(len(p.Services), "service"), filerules.Plural(len(issues), "issue"), note))
 		for _, is := range issues {
 			file, line, col := l.Service(is.Service, is.Keys)
-			f := is.Rule.Finding(file, line, col, is.Message)
-			key := f.Rule + "\x00" + f.File + "\x00" + fmt.Sprint(f.Line) + "\x00" + f.Message
-			if !seen[key] {
-				seen[key] = true
-				findings = append(findings, f)
-			}
+			add(is.Rule.Finding(file, line, col, is.Message))
 		}
 	}
-
-	var kept []model.Finding
-	suppressed := 0
 	for _, file := range c.files {
+		if !texts[file] {
+			continue
+		}
 		var mine []model.Finding
 		for _, f := range findings {
 			if f.File == file {
 				mine = append(mine, f)
 			}
 		}
-		k, n, extra := filerules.Suppress(mine, map[string]string{file: string(texts[file])}, nil)
-		kept = append(kept, k...)
-		kept = append(kept, extra...)
-		suppressed += n
+		run.Add(file, mine)
 	}
-	for i := range kept {
-		kept[i].Collector, kept[i].Domain = c.id, Domain
-	}
-	sortFindings(kept)
-	model.AssignIDs(kept)
-	res.Findings = kept
-	res.Facts = map[string]float64{"services": float64(len(services)), "suppressed": float64(suppressed)}
+	res := run.Result(c.id, Kind, Domain)
+	res.Facts["services"] = float64(len(services))
 	res.Command = "compose-go load (all profiles) of " + strings.Join(commands, "; ") + " (preflight built-in rules)"
-	if len(failures) > 0 {
-		res.Status = model.StatusError
-		res.Error = strings.Join(failures, "; ")
-		evidence = append(evidence, failures...)
-	}
-	res.Output = proc.Excerpt(strings.Join(evidence, "\n"), 40)
 	return res
 }
+
+var errUnread = errors.New("not read")
 
 // BuiltFromDisk reads the Dockerfile a loaded service builds (paths are
 // absolute after loading) and tells what its target stage runs as.
@@ -302,7 +314,8 @@ func BuiltFromDisk(s types.ServiceConfig) (dockerfile.Image, bool) {
 			df = filepath.Join(b.Context, df)
 		}
 		var err error
-		if src, err = os.ReadFile(df); err != nil {
+		// A FIFO or a giant under a Dockerfile's name is not read.
+		if src, err = repofs.ReadFile(filepath.Dir(df), df); err != nil {
 			return dockerfile.Image{}, false
 		}
 	}
@@ -317,23 +330,4 @@ func humanize(msg string) string {
 		return p + ": unknown key"
 	}
 	return msg
-}
-
-func sortFindings(fs []model.Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
-		if fs[i].File != fs[j].File {
-			return fs[i].File < fs[j].File
-		}
-		if fs[i].Line != fs[j].Line {
-			return fs[i].Line < fs[j].Line
-		}
-		return fs[i].Rule < fs[j].Rule
-	})
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/deployfiles"
 	"github.com/preflight-dev/preflight/collectors/filerules"
+	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -52,7 +53,7 @@ func Detect(root string, files []string) []collectors.Collector {
 		if !deployfiles.IsComposeFile(path.Base(f)) {
 			continue
 		}
-		src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f)))
+		src, err := repofs.ReadFile(root, f)
 		if err != nil {
 			continue
 		}
