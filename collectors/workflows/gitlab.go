@@ -41,7 +41,7 @@ type definition struct {
 // Templates and components from GitLab's catalogue are recognised by
 // name; remote and other projects' files are noted, not fetched.
 func AnalyzeGitLab(main Source, load Loader) *Pipeline {
-	g := &gitlab{p: newPipeline(), defs: map[string][]definition{}, loaded: map[string]bool{}}
+	g := &gitlab{p: &Pipeline{Stages: map[Stage]Evidence{}, Whole: true}, defs: map[string][]definition{}, loaded: map[string]bool{}}
 	var included []Source
 	root := g.read(main)
 	if root != nil {

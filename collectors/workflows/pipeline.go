@@ -27,6 +27,7 @@ type FileError struct {
 	File         string
 	Line, Column int
 	Message      string
+	Unread       bool // the file could not be read at all (refused, vanished)
 }
 
 func (e FileError) Error() string {
@@ -45,6 +46,28 @@ type Pipeline struct {
 	Findings []model.Finding // per-line findings, before suppressions
 	Errors   []FileError
 	Notes    []string // what could not be followed (remote includes …)
+	// Whole is set when one broken file stops the whole pipeline (GitLab
+	// refuses a configuration with a broken include); otherwise each file
+	// runs on its own (GitHub workflows).
+	Whole bool
+}
+
+// Runs reports whether any part of the pipeline will run: the stages found
+// are then the pipeline's, and a missing one is a finding.
+func (p *Pipeline) Runs() bool {
+	if p.Whole {
+		return len(p.Errors) == 0 && len(p.Files) > 0
+	}
+	broken := map[string]bool{}
+	for _, e := range p.Errors {
+		broken[e.File] = true
+	}
+	for _, f := range p.Files {
+		if !broken[f] {
+			return true
+		}
+	}
+	return false
 }
 
 func newPipeline() *Pipeline { return &Pipeline{Stages: map[Stage]Evidence{}} }
@@ -94,9 +117,10 @@ var missingStageRules = []struct {
 
 // MissingStageFindings reports the required stages the pipeline lacks.
 // They belong to the pipeline, not to a line: they carry the first file
-// and line 0. They are only meaningful when every file could be read.
+// and line 0. A file that could not be read runs nothing, so the stages
+// are those of the files that will run (see Runs).
 func (p *Pipeline) MissingStageFindings(system string) []model.Finding {
-	if len(p.Errors) > 0 || len(p.Files) == 0 {
+	if !p.Runs() {
 		return nil
 	}
 	var out []model.Finding

@@ -40,6 +40,14 @@ var (
 		Fix:       "Use the pull_request trigger for anything that runs the contributor's code; keep pull_request_target for labelling or commenting, without checking out the head.",
 		Reference: "GitHub Security Lab, Keeping your GitHub Actions and workflows secure, part 1: preventing pwn requests",
 	}
+	RuleInvalid = rules.Rule{
+		ID:        "workflow/invalid",
+		Severity:  model.Blocker,
+		Title:     "CI configuration that the CI system refuses",
+		Rationale: "A workflow or .gitlab-ci.yml that is not valid YAML, is empty or has no jobs does not run at all: every check it was meant to run is silently missing.",
+		Fix:       "Fix the file at the line shown (actionlint, or GitLab's CI lint, prints the same error).",
+		Reference: "GitHub Docs, Workflow syntax for GitHub Actions; GitLab CI/CD YAML syntax reference",
+	}
 	RuleScriptInjection = rules.Rule{
 		ID:        "workflow/script-injection",
 		Severity:  model.High,
@@ -91,7 +99,7 @@ func ActionlintRule(kind string) rules.Rule {
 }
 
 func init() {
-	rules.Register(RuleNoTestStage, RuleNoSecurityScan, RuleUnpinnedAction, RulePRTargetCheckout, RuleScriptInjection)
+	rules.Register(RuleNoTestStage, RuleNoSecurityScan, RuleUnpinnedAction, RulePRTargetCheckout, RuleScriptInjection, RuleInvalid)
 	for kind := range actionlintKinds {
 		rules.Register(ActionlintRule(kind))
 	}
