@@ -1,8 +1,9 @@
 package workflows
 
 import (
-	"github.com/preflight-dev/preflight/internal/yamlpos"
 	"strings"
+
+	"github.com/preflight-dev/preflight/internal/yamlpos"
 )
 
 // knownActions maps actions (owner/repo, or owner/repo/path for one

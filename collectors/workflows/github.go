@@ -2,30 +2,39 @@ package workflows
 
 import (
 	"fmt"
-	"github.com/preflight-dev/preflight/internal/yamlpos"
 	"path"
+	"regexp"
 	"strings"
+
+	"github.com/preflight-dev/preflight/internal/yamlpos"
 )
 
 // AnalyzeGitHub reads GitHub Actions workflow files. Files that cannot be
 // read are in Errors; the others still give stages and findings.
-func AnalyzeGitHub(srcs []Source) *Pipeline {
+func AnalyzeGitHub(srcs []Source) *Pipeline { return AnalyzeGitHubIn(srcs, nil) }
+
+// AnalyzeGitHubIn is AnalyzeGitHub with the repository the workflows run
+// in, so that steps can be checked against its files (nil: they are not).
+func AnalyzeGitHubIn(srcs []Source, tree Tree) *Pipeline {
 	p := newPipeline()
 	for _, src := range srcs {
 		p.Files = append(p.Files, src.Path)
-		analyzeWorkflow(p, src)
+		analyzeWorkflow(p, src, tree)
 	}
 	return p
 }
 
 type workflow struct {
-	p        *Pipeline
-	file     string
-	lines    sourceLines
-	prTarget bool // triggered by pull_request_target
+	p           *Pipeline
+	file        string
+	lines       sourceLines
+	tree        Tree
+	root        *yamlpos.Node
+	prTarget    bool // triggered by pull_request_target
+	workflowRun bool // triggered by workflow_run
 }
 
-func analyzeWorkflow(p *Pipeline, src Source) {
+func analyzeWorkflow(p *Pipeline, src Source, tree Tree) {
 	docs, err := yamlpos.Parse(src.Data)
 	if err != nil {
 		p.parseError(src.Path, err)
@@ -59,7 +68,8 @@ func analyzeWorkflow(p *Pipeline, src Source) {
 		p.fail(src.Path, line, col, "a workflow needs a jobs: mapping")
 		return
 	}
-	w := &workflow{p: p, file: src.Path, lines: splitSource(src.Data), prTarget: hasTrigger(root.Get("on"), "pull_request_target")}
+	w := &workflow{p: p, file: src.Path, lines: splitSource(src.Data), tree: tree, root: root,
+		prTarget: hasTrigger(root.Get("on"), "pull_request_target"), workflowRun: hasTrigger(root.Get("on"), "workflow_run")}
 	for _, job := range jobs.Pairs {
 		if job.Value.Kind == yamlpos.Map {
 			w.job(job.Key, job.Value)
@@ -103,14 +113,22 @@ func (w *workflow) job(name string, job *yamlpos.Node) {
 		}
 		w.p.see(deploy, Evidence{w.file, env.Line, fmt.Sprintf("job %s deploys to environment %s", name, envName)})
 	}
+	elsewhere := checksOutElsewhere(job)
 	for _, step := range job.Get("steps").List() {
-		if step.Kind == yamlpos.Map {
-			w.step(step, off || disabled(step.Get("if")))
+		if step.Kind != yamlpos.Map {
+			continue
+		}
+		stepOff := off || disabled(step.Get("if"))
+		w.step(step, job, stepOff)
+		if run := step.Get("run"); run.Text() != "" && !stepOff && !elsewhere {
+			if dir, at, ok := stepDir(step, job, w.root); ok {
+				w.checkScripts(run, dir, at)
+			}
 		}
 	}
 }
 
-func (w *workflow) step(step *yamlpos.Node, off bool) {
+func (w *workflow) step(step, job *yamlpos.Node, off bool) {
 	with := step.Get("with")
 	if uses := step.Get("uses"); uses.Text() != "" {
 		w.checkPinned(uses)
@@ -121,6 +139,7 @@ func (w *workflow) step(step *yamlpos.Node, off bool) {
 		switch action {
 		case "actions/checkout":
 			w.checkPRCheckout(with)
+			w.checkRunHeadCheckout(with, job)
 		case "actions/github-script":
 			if script := with.Get("script"); script.Text() != "" {
 				w.checkInjection(script, "github-script")
@@ -140,7 +159,70 @@ func (w *workflow) step(step *yamlpos.Node, off bool) {
 		}
 		w.checkInjection(run, "run")
 		w.checkRunCheckout(run)
+		w.checkRunHeadCheckoutScript(run, job)
 	}
+}
+
+// workflowRunHeadRE names the code of the run that triggered a
+// workflow_run workflow.
+var workflowRunHeadRE = regexp.MustCompile(`(?i)github\.event\.workflow_run\.(?:head_sha|head_branch|head_commit|head_repository)`)
+
+// checkRunHeadCheckout: actions/checkout of the triggering run's head in a
+// workflow_run workflow whose token can write.
+func (w *workflow) checkRunHeadCheckout(with, job *yamlpos.Node) {
+	if !w.workflowRun {
+		return
+	}
+	for _, key := range []string{"ref", "repository"} {
+		if v := with.Get(key); workflowRunHeadRE.MatchString(v.Text()) {
+			if why, ok := writes(w.root, job); ok {
+				w.p.report(RuleWorkflowRunCheckout, w.file, v.Line, v.Column,
+					fmt.Sprintf("checks out the triggering run's code (%s: %s) in a workflow_run workflow, which runs with secrets and %s", key, clip(v.Value, 80), why))
+			}
+			return
+		}
+	}
+}
+
+// checkRunHeadCheckoutScript: the same done by hand in a script.
+func (w *workflow) checkRunHeadCheckoutScript(run, job *yamlpos.Node) {
+	if !w.workflowRun {
+		return
+	}
+	why, ok := writes(w.root, job)
+	if !ok {
+		return
+	}
+	for _, cmd := range splitScript(run.Value) {
+		if len(cmd.words) > 1 && (cmd.words[0] == "git" || cmd.words[0] == "gh") && workflowRunHeadRE.MatchString(cmd.text) {
+			line, col := w.lines.locate(run, cmd.text, 0)
+			w.p.report(RuleWorkflowRunCheckout, w.file, line, col,
+				fmt.Sprintf("fetches the triggering run's code (%s) in a workflow_run workflow, which runs with secrets and %s", clip(cmd.text, 80), why))
+		}
+	}
+}
+
+// writes reports whether the token of a job can write, and says how: the
+// job's permissions, else the workflow's, else the repository's default,
+// which is write on many repositories.
+func writes(root, job *yamlpos.Node) (string, bool) {
+	perms := job.Get("permissions")
+	if perms == nil {
+		perms = root.Get("permissions")
+	}
+	switch {
+	case perms == nil:
+		return "the repository's default token, which may write (no permissions: block)", true
+	case perms.Kind == yamlpos.Scalar:
+		return "a write-all token", strings.EqualFold(perms.Value, "write-all")
+	case perms.Kind == yamlpos.Map:
+		for _, p := range perms.Pairs {
+			if strings.EqualFold(p.Value.Text(), "write") {
+				return "a token that can write " + p.Key, true
+			}
+		}
+	}
+	return "", false
 }
 
 // commands records the stages a script shows.

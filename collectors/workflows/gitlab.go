@@ -2,9 +2,10 @@ package workflows
 
 import (
 	"fmt"
-	"github.com/preflight-dev/preflight/internal/yamlpos"
 	"sort"
 	"strings"
+
+	"github.com/preflight-dev/preflight/internal/yamlpos"
 )
 
 // gitlabKeywords are the top-level keys of .gitlab-ci.yml that are not jobs.

@@ -2,10 +2,10 @@ package workflows
 
 import (
 	"fmt"
-	"github.com/preflight-dev/preflight/internal/yamlpos"
 	"strings"
 
 	"github.com/preflight-dev/preflight/collectors/rules"
+	"github.com/preflight-dev/preflight/internal/yamlpos"
 	"github.com/preflight-dev/preflight/model"
 )
 

@@ -1,9 +1,10 @@
 package workflows
 
 import (
-	"github.com/preflight-dev/preflight/internal/yamlpos"
 	"strings"
 	"testing"
+
+	"github.com/preflight-dev/preflight/internal/yamlpos"
 )
 
 func names(set Stages) string {

@@ -9,9 +9,10 @@
 // actions in uses:. Each stage found is a fact, with the file and line that
 // shows it in the output; a missing test or security-scan stage is a high
 // finding. GitHub workflows are also checked for actions not pinned to a
-// commit, pull_request_target workflows that check out the pull request,
-// and untrusted input expanded into scripts; actionlint's findings are
-// merged in when it is installed.
+// commit, pull_request_target and workflow_run workflows that check out
+// untrusted code, untrusted input expanded into scripts, and steps that
+// will fail (a package script, working directory or lockfile that does not
+// exist); actionlint's findings are merged in when it is installed.
 //
 // Everything is parsed in-process from the YAML (with positions), so the
 // parsing and the rules are tested and fuzzed without any tool.
@@ -21,7 +22,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/preflight-dev/preflight/internal/yamlpos"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -35,6 +35,7 @@ import (
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/filerules"
 	"github.com/preflight-dev/preflight/internal/repofs"
+	"github.com/preflight-dev/preflight/internal/yamlpos"
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/proc"
 )
@@ -120,9 +121,10 @@ func (c *GitHubActions) ID() string     { return c.id }
 func (c *GitHubActions) Kind() string   { return KindGitHub }
 func (c *GitHubActions) Domain() string { return Domain }
 
-// Inputs are the workflows and actionlint's configuration.
+// Inputs are the workflows, actionlint's configuration, and the package
+// files whose scripts and lockfiles the steps use.
 func (c *GitHubActions) Inputs() []string {
-	return []string{workflowDir + "/*.{yml,yaml}", ".github/actionlint.{yml,yaml}"}
+	return []string{workflowDir + "/*.{yml,yaml}", ".github/actionlint.{yml,yaml}", "**/package.json", "**/package-lock.json", "**/npm-shrinkwrap.json"}
 }
 
 // Run reads the workflow files as they are on disk now, applies the rules
@@ -142,7 +144,7 @@ func (c *GitHubActions) Run(ctx context.Context, req collectors.Request) model.R
 		return model.Result{Collector: c.id, Kind: KindGitHub, Domain: Domain, Status: model.StatusSkipped,
 			ExitCode: -1, Error: "no workflow files in " + workflowDir}
 	}
-	p := AnalyzeGitHub(srcs)
+	p := AnalyzeGitHubIn(srcs, repoTree(root))
 	p.Errors = append(readErrs, p.Errors...)
 	r := evaluate(c.id, KindGitHub, "GitHub Actions", root, p, srcs)
 	r.Command = fmt.Sprintf("parsed %s (preflight built-in rules)", filerules.Plural(len(srcs), "workflow file"))
@@ -249,6 +251,20 @@ func readSources(root string, names []string) ([]Source, []FileError) {
 		srcs = append(srcs, Source{Path: rel, Data: data})
 	}
 	return srcs, errs
+}
+
+// repoTree is the repository on disk, read the safe way (see repofs).
+type repoTree string
+
+func (t repoTree) ReadFile(rel string) ([]byte, error) { return repofs.ReadFile(string(t), rel) }
+
+func (t repoTree) IsDir(rel string) bool {
+	real, err := repofs.Inside(string(t), rel)
+	if err != nil {
+		return false
+	}
+	st, err := os.Stat(real)
+	return err == nil && st.IsDir()
 }
 
 // GitLabCI checks a .gitlab-ci.yml and the local files it includes.
