@@ -39,25 +39,15 @@ const (
 
 // Detect returns one collector per directory holding compose files.
 func Detect(root string, files []string) []collectors.Collector {
-	byDir := map[string][]string{}
+	var compose []string
 	for _, f := range files {
 		if deployfiles.IsComposeFile(path.Base(f)) {
-			byDir[path.Dir(f)] = append(byDir[path.Dir(f)], f)
+			compose = append(compose, f)
 		}
 	}
-	dirs := make([]string, 0, len(byDir))
-	for d := range byDir {
-		dirs = append(dirs, d)
-	}
-	sort.Strings(dirs)
-	names := collectors.TargetNames(root, dirs)
-	out := make([]collectors.Collector, 0, len(dirs))
-	for _, d := range dirs {
-		fs := byDir[d]
-		sort.Strings(fs)
-		c := &Collector{id: Kind + ":" + names[d], dir: d, files: fs, configs: Configurations(fs)}
-		c.inputs = inputs(root, d, fs)
-		out = append(out, c)
+	var out []collectors.Collector
+	for _, t := range filerules.Targets(root, Kind, compose) {
+		out = append(out, &Collector{id: t.ID, dir: t.Dir, files: t.Files, configs: Configurations(t.Files), inputs: inputs(root, t.Dir, t.Files)})
 	}
 	return out
 }

@@ -16,7 +16,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/deployfiles"
@@ -36,17 +35,10 @@ const (
 // A compose build's Dockerfile is checked on disk, since it may live in a
 // directory the file list leaves out.
 func Detect(root string, files []string) []collectors.Collector {
-	byDir := map[string]map[string]bool{}
-	add := func(f string) {
-		dir := path.Dir(f)
-		if byDir[dir] == nil {
-			byDir[dir] = map[string]bool{}
-		}
-		byDir[dir][f] = true
-	}
+	var found []string
 	for _, f := range files {
 		if deployfiles.IsDockerfile(path.Base(f)) {
-			add(f)
+			found = append(found, f)
 		}
 	}
 	for _, f := range files {
@@ -59,24 +51,13 @@ func Detect(root string, files []string) []collectors.Collector {
 		}
 		for _, b := range deployfiles.ComposeBuilds(f, src) {
 			if st, err := os.Stat(filepath.Join(root, filepath.FromSlash(b.Dockerfile))); err == nil && st.Mode().IsRegular() {
-				add(b.Dockerfile)
+				found = append(found, b.Dockerfile)
 			}
 		}
 	}
-	dirs := make([]string, 0, len(byDir))
-	for d := range byDir {
-		dirs = append(dirs, d)
-	}
-	sort.Strings(dirs)
-	names := collectors.TargetNames(root, dirs)
-	out := make([]collectors.Collector, 0, len(dirs))
-	for _, d := range dirs {
-		c := &Collector{id: Kind + ":" + names[d], dir: d}
-		for f := range byDir[d] {
-			c.files = append(c.files, f)
-		}
-		sort.Strings(c.files)
-		out = append(out, c)
+	var out []collectors.Collector
+	for _, t := range filerules.Targets(root, Kind, found) {
+		out = append(out, &Collector{id: t.ID, dir: t.Dir, files: t.Files})
 	}
 	return out
 }

@@ -9,9 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path"
 	"sort"
 	"strings"
 
+	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/deployfiles"
 	"github.com/preflight-dev/preflight/collectors/rules"
 	"github.com/preflight-dev/preflight/internal/repofs"
@@ -155,4 +157,38 @@ func Plural(n int, what string) string {
 		return "1 " + what
 	}
 	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// Target is one directory a file-rule collector checks.
+type Target struct {
+	Dir   string
+	ID    string   // kind:<name>, see collectors.TargetNames
+	Files []string // repo-relative, sorted, each once
+}
+
+// Targets groups files by directory, in directory order, one target each.
+func Targets(root, kind string, files []string) []Target {
+	byDir := map[string]map[string]bool{}
+	for _, f := range files {
+		d := path.Dir(f)
+		if byDir[d] == nil {
+			byDir[d] = map[string]bool{}
+		}
+		byDir[d][f] = true
+	}
+	dirs := make([]string, 0, len(byDir))
+	for d := range byDir {
+		dirs = append(dirs, d)
+	}
+	sort.Strings(dirs)
+	names := collectors.TargetNames(root, dirs)
+	out := make([]Target, len(dirs))
+	for i, d := range dirs {
+		out[i] = Target{Dir: d, ID: kind + ":" + names[d]}
+		for f := range byDir[d] {
+			out[i].Files = append(out[i].Files, f)
+		}
+		sort.Strings(out[i].Files)
+	}
+	return out
 }

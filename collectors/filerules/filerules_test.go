@@ -89,3 +89,15 @@ func TestRefusedFilesAreFindingsAndParseErrorsOneLine(t *testing.T) {
 		t.Error("a symlink out of the repository was read")
 	}
 }
+
+func TestTargetsGroupByDirectoryWithUniqueNames(t *testing.T) {
+	got := Targets("/src/shop", "k", []string{"b/x", "a/web/y", "b/x", "c/web/z", "r", "a/web/w"})
+	var s []string
+	for _, tg := range got {
+		s = append(s, tg.ID+"="+tg.Dir+strings.Join(tg.Files, ","))
+	}
+	want := "k:shop=.r k:a/web=a/weba/web/w,a/web/y k:b=bb/x k:c/web=c/webc/web/z"
+	if strings.Join(s, " ") != want {
+		t.Errorf("got  %s\nwant %s", strings.Join(s, " "), want)
+	}
+}

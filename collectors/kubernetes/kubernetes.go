@@ -16,7 +16,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/deployfiles"
@@ -42,6 +41,7 @@ const maxManifestBytes = 4 << 20
 // score 100 on no evidence.
 func Detect(root string, files []string) []collectors.Collector {
 	dirs := map[string]bool{}
+	var found []string
 	patches := map[string]map[string]bool{}
 	for _, f := range files {
 		d := path.Dir(f)
@@ -56,17 +56,12 @@ func Detect(root string, files []string) []collectors.Collector {
 		}
 		if src, ok := readManifest(root, f); ok && hasWorkload(src) {
 			dirs[d] = true
+			found = append(found, f)
 		}
 	}
-	list := make([]string, 0, len(dirs))
-	for d := range dirs {
-		list = append(list, d)
-	}
-	sort.Strings(list)
-	names := collectors.TargetNames(root, list)
-	out := make([]collectors.Collector, 0, len(list))
-	for _, d := range list {
-		out = append(out, &Collector{id: Kind + ":" + names[d], dir: d})
+	var out []collectors.Collector
+	for _, t := range filerules.Targets(root, Kind, found) {
+		out = append(out, &Collector{id: t.ID, dir: t.Dir})
 	}
 	return out
 }
