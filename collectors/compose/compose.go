@@ -8,13 +8,13 @@
 // Files are loaded with compose-go, the library docker compose itself uses,
 // so overrides, .env interpolation, extends, include and profiles behave as
 // they do for `docker compose config`. compose-go keeps no positions; each
-// finding is placed by reading the files again with yamltree.
+// finding is placed by reading the files again with yamlpos.
 package compose
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"os"
 	"path"
 	"path/filepath"
 	"sort"
@@ -26,9 +26,10 @@ import (
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/deployfiles"
 	"github.com/preflight-dev/preflight/collectors/dockerfile"
-	"github.com/preflight-dev/preflight/collectors/yamltree"
+	"github.com/preflight-dev/preflight/collectors/filerules"
+	"github.com/preflight-dev/preflight/internal/repofs"
+	"github.com/preflight-dev/preflight/internal/yamlpos"
 	"github.com/preflight-dev/preflight/model"
-	"github.com/preflight-dev/preflight/proc"
 )
 
 const (
@@ -38,25 +39,15 @@ const (
 
 // Detect returns one collector per directory holding compose files.
 func Detect(root string, files []string) []collectors.Collector {
-	byDir := map[string][]string{}
+	var compose []string
 	for _, f := range files {
 		if deployfiles.IsComposeFile(path.Base(f)) {
-			byDir[path.Dir(f)] = append(byDir[path.Dir(f)], f)
+			compose = append(compose, f)
 		}
 	}
-	dirs := make([]string, 0, len(byDir))
-	for d := range byDir {
-		dirs = append(dirs, d)
-	}
-	sort.Strings(dirs)
-	names := collectors.TargetNames(root, dirs)
-	out := make([]collectors.Collector, 0, len(dirs))
-	for _, d := range dirs {
-		fs := byDir[d]
-		sort.Strings(fs)
-		c := &Collector{id: Kind + ":" + names[d], dir: d, files: fs, configs: Configurations(fs)}
-		c.inputs = inputs(root, d, fs)
-		out = append(out, c)
+	var out []collectors.Collector
+	for _, t := range filerules.Targets(root, Kind, compose) {
+		out = append(out, &Collector{id: t.ID, dir: t.Dir, files: t.Files, configs: Configurations(t.Files), inputs: inputs(root, t.Dir, t.Files)})
 	}
 	return out
 }
@@ -113,7 +104,7 @@ func inputs(root, dir string, files []string) []string {
 	set := map[string]bool{path.Join(dir, ".env"): true}
 	for _, f := range files {
 		set[f] = true
-		src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f)))
+		src, err := repofs.ReadFile(root, f)
 		if err != nil {
 			continue
 		}
@@ -135,7 +126,7 @@ func inputs(root, dir string, files []string) []string {
 // referencedFiles lists the local files a compose file includes or extends
 // from, repo-relative.
 func referencedFiles(dir string, src []byte) []string {
-	docs, err := yamltree.Parse(src)
+	docs, err := yamlpos.Parse(src)
 	if err != nil || len(docs) == 0 {
 		return nil
 	}
@@ -149,14 +140,14 @@ func referencedFiles(dir string, src []byte) []string {
 			refs = append(refs, r)
 		}
 	}
-	if inc := docs[0].Get("include"); inc != nil && inc.Kind == yamltree.Seq {
+	if inc := docs[0].Get("include"); inc != nil && inc.Kind == yamlpos.Seq {
 		for _, it := range inc.Items {
 			switch it.Kind {
-			case yamltree.Scalar:
+			case yamlpos.Scalar:
 				addRef(it.Value)
-			case yamltree.Map:
+			case yamlpos.Map:
 				p := it.Get("path")
-				if p != nil && p.Kind == yamltree.Seq {
+				if p != nil && p.Kind == yamlpos.Seq {
 					for _, x := range p.Items {
 						addRef(x.Text())
 					}
@@ -191,31 +182,52 @@ func (c *Collector) Configs() [][]string { return c.configs }
 func (c *Collector) Files() []string     { return c.files }
 
 func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
-	res := model.Result{Collector: c.id, Kind: Kind, Domain: Domain, Status: model.StatusOK, ExitCode: -1}
-	texts := map[string][]byte{}
-	read := func(rel string) ([]byte, error) {
-		src, err := os.ReadFile(filepath.Join(req.Root, filepath.FromSlash(rel)))
-		if err == nil {
-			texts[rel] = src
+	run := filerules.New(req.Root)
+	texts := map[string]bool{}
+	loc := NewLocator(c.files, func(rel string) ([]byte, error) {
+		src, ok := run.Read(rel)
+		if !ok {
+			return nil, errUnread
 		}
-		return src, err
+		texts[rel] = true
+		return src, nil
+	})
+	// A file that is not YAML fails every configuration that uses it: one
+	// finding, and compose-go is not asked (an anchor that merges itself
+	// would cost it seconds before it gave up).
+	broken := map[string]bool{}
+	for _, f := range c.files {
+		if pe := loc.ParseError(f); pe != nil && texts[f] {
+			run.Invalid(RuleInvalid, f, pe.Line, pe.Column, pe.Msg)
+		}
+		broken[f] = !texts[f] || loc.ParseError(f) != nil
 	}
-	loc := NewLocator(c.files, read)
-	built := BuiltFromDisk
-
 	var (
 		findings []model.Finding
 		seen     = map[string]bool{}
 		services = map[string]bool{}
-		failures []string
-		evidence []string
 		commands []string
 	)
+	add := func(f model.Finding) {
+		key := f.Rule + "\x00" + f.File + "\x00" + fmt.Sprint(f.Line) + "\x00" + f.Message
+		if !seen[key] {
+			seen[key] = true
+			findings = append(findings, f)
+		}
+	}
+configs:
 	for _, cfg := range c.configs {
 		if err := ctx.Err(); err != nil {
 			return model.Unknown(c.id, Kind, Domain, "cancelled: "+err.Error(), "")
 		}
-		commands = append(commands, strings.Join(cfg, " + "))
+		label := strings.Join(cfg, " + ")
+		commands = append(commands, label)
+		for _, f := range cfg {
+			if broken[f] {
+				run.Evidence = append(run.Evidence, label+": not loaded, "+f+" cannot be read as YAML")
+				continue configs
+			}
+		}
 		abs := make([]string, len(cfg))
 		for i, f := range cfg {
 			abs[i] = filepath.Join(req.Root, filepath.FromSlash(f))
@@ -223,61 +235,52 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		l := loc.With(cfg)
 		p, warnings, err := Load(ctx, abs)
 		for _, w := range warnings {
-			evidence = append(evidence, strings.Join(cfg, " + ")+": warning: "+w)
+			run.Evidence = append(run.Evidence, label+": warning: "+w)
 		}
+		note := ""
 		if err != nil {
 			le := LocateError(err, req.Root, cfg, l)
 			le.Msg = humanize(le.Msg)
-			failures = append(failures, le.String())
-			continue
+			if !seen[le.String()] { // a base file's error recurs in each variant
+				seen[le.String()] = true
+				run.Invalid(RuleInvalid, le.File, le.Line, 0, le.Msg)
+			}
+			// The rules that do not depend on what was refused still hold.
+			if p, err = LoadRaw(ctx, abs); err != nil {
+				continue
+			}
+			note = " (read without validation)"
 		}
-		issues := Check(p, built)
+		issues := Check(p, BuiltFromDisk)
 		for n := range p.Services {
 			services[n] = true
 		}
-		evidence = append(evidence, fmt.Sprintf("%s: %d service%s, %d issue%s",
-			strings.Join(cfg, " + "), len(p.Services), plural(len(p.Services)), len(issues), plural(len(issues))))
+		run.Evidence = append(run.Evidence, fmt.Sprintf("%s: %s, %s%s",
+			label, filerules.Plural(len(p.Services), "service"), filerules.Plural(len(issues), "issue"), note))
 		for _, is := range issues {
 			file, line, col := l.Service(is.Service, is.Keys)
-			f := is.Rule.Finding(file, line, col, is.Message)
-			key := f.Rule + "\x00" + f.File + "\x00" + fmt.Sprint(f.Line) + "\x00" + f.Message
-			if !seen[key] {
-				seen[key] = true
-				findings = append(findings, f)
-			}
+			add(is.Rule.Finding(file, line, col, is.Message))
 		}
 	}
-
-	var kept []model.Finding
-	suppressed := 0
 	for _, file := range c.files {
+		if !texts[file] {
+			continue
+		}
 		var mine []model.Finding
 		for _, f := range findings {
 			if f.File == file {
 				mine = append(mine, f)
 			}
 		}
-		k, n, extra := deployfiles.ApplySuppressions(file, string(texts[file]), mine)
-		kept = append(kept, k...)
-		kept = append(kept, extra...)
-		suppressed += n
+		run.Add(file, mine)
 	}
-	for i := range kept {
-		kept[i].Collector, kept[i].Domain = c.id, Domain
-	}
-	sortFindings(kept)
-	model.AssignIDs(kept)
-	res.Findings = kept
-	res.Facts = map[string]float64{"services": float64(len(services)), "suppressed": float64(suppressed)}
+	res := run.Result(c.id, Kind, Domain)
+	res.Facts["services"] = float64(len(services))
 	res.Command = "compose-go load (all profiles) of " + strings.Join(commands, "; ") + " (preflight built-in rules)"
-	if len(failures) > 0 {
-		res.Status = model.StatusError
-		res.Error = strings.Join(failures, "; ")
-		evidence = append(evidence, failures...)
-	}
-	res.Output = proc.Excerpt(strings.Join(evidence, "\n"), 40)
 	return res
 }
+
+var errUnread = errors.New("not read")
 
 // BuiltFromDisk reads the Dockerfile a loaded service builds (paths are
 // absolute after loading) and tells what its target stage runs as.
@@ -301,7 +304,8 @@ func BuiltFromDisk(s types.ServiceConfig) (dockerfile.Image, bool) {
 			df = filepath.Join(b.Context, df)
 		}
 		var err error
-		if src, err = os.ReadFile(df); err != nil {
+		// A FIFO or a giant under a Dockerfile's name is not read.
+		if src, err = repofs.ReadFile(filepath.Dir(df), df); err != nil {
 			return dockerfile.Image{}, false
 		}
 	}
@@ -316,23 +320,4 @@ func humanize(msg string) string {
 		return p + ": unknown key"
 	}
 	return msg
-}
-
-func sortFindings(fs []model.Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
-		if fs[i].File != fs[j].File {
-			return fs[i].File < fs[j].File
-		}
-		if fs[i].Line != fs[j].Line {
-			return fs[i].Line < fs[j].Line
-		}
-		return fs[i].Rule < fs[j].Rule
-	})
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/rules"
@@ -201,7 +202,10 @@ func TestProjectWithOverridesEnvProfilesAndSuppressions(t *testing.T) {
 	}
 }
 
-func TestInvalidComposeIsACollectorErrorAtFileAndLine(t *testing.T) {
+// A configuration docker compose refuses is a blocker at the file and line
+// it concerns, with the loader's message and the line quoted; the
+// collector itself is ok.
+func TestInvalidComposeIsABlockerAtFileAndLine(t *testing.T) {
 	cases := map[string]string{
 		"broken/syntax":        "docker-compose.yml:6: value is not allowed in this context",
 		"broken/schema":        "docker-compose.yml:5: services.web.imagee: unknown key",
@@ -209,17 +213,60 @@ func TestInvalidComposeIsACollectorErrorAtFileAndLine(t *testing.T) {
 		"broken/units":         "compose.yaml:4: decoding failed due to the following error(s): 'services[web].mem_limit' invalid suffix: 'q'",
 		"broken/reference":     `compose.yaml:2: service "web" refers to undefined network backend: invalid compose project`,
 		"broken/override":      "compose.override.yaml:6: services.web.deploy.resources.limits.memory must be a string",
+		"broken/duplicate":     `compose.yaml:4: mapping key "image" already defined at [3:5]`,
 	}
 	for dir, want := range cases {
 		t.Run(dir, func(t *testing.T) {
 			res := runFixture(t, dir)
-			if res.Status != model.StatusError || res.Error != want {
-				t.Errorf("status %s error %q, want %q", res.Status, res.Error, want)
+			if res.Status != model.StatusOK || res.Error != "" {
+				t.Errorf("status %s error %q", res.Status, res.Error)
 			}
-			if !strings.Contains(res.Output, want) || len(res.Findings) != 0 {
-				t.Errorf("output %q findings %v", res.Output, res.Findings)
+			var got []string
+			for _, f := range res.Findings {
+				if f.Rule == RuleInvalid.ID && f.Severity == model.Blocker {
+					got = append(got, fmt.Sprintf("%s:%d: %s", f.File, f.Line, f.Message))
+				}
+			}
+			if len(got) != 1 || !strings.HasPrefix(got[0], want+" (at: ") || strings.Contains(got[0], "\n") {
+				t.Errorf("invalid findings %q, want %q", got, want)
+			}
+			if _, msg, _ := strings.Cut(want, ": "); !strings.Contains(res.Output, msg) {
+				t.Errorf("output %q", res.Output)
 			}
 		})
+	}
+}
+
+// compose-go refuses container_name with deploy.replicas, but the file's
+// eleven services still run as root: the hardening rules apply to what the
+// file says.
+func TestRefusedComposeStillGetsItsHardeningFindings(t *testing.T) {
+	res := runFixture(t, "broken/refused")
+	count := map[string]int{}
+	for _, f := range res.Findings {
+		count[f.Rule]++
+	}
+	if res.Status != model.StatusOK || count[RuleInvalid.ID] != 1 || count[RuleRootUser.ID] != 11 || res.Facts["services"] != 11 {
+		t.Errorf("status %s findings by rule %v facts %v", res.Status, count, res.Facts)
+	}
+	for _, f := range res.Findings {
+		if f.Rule == RuleInvalid.ID && (f.Line != 8 || !strings.Contains(f.Message, "can't set container_name and svc3")) {
+			t.Errorf("invalid finding %+v", f)
+		}
+	}
+}
+
+// An anchor that merges itself costs compose-go seconds of alias expansion;
+// it is refused at once.
+func TestSelfMergingAnchorIsAFindingAtOnce(t *testing.T) {
+	start := time.Now()
+	res := runFixture(t, "broken/selfmerge")
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("took %s", d)
+	}
+	if len(res.Findings) != 1 || res.Findings[0].Rule != RuleInvalid.ID || res.Findings[0].Line != 4 ||
+		!strings.Contains(res.Findings[0].Message, "too many alias expansions") {
+		t.Errorf("findings %+v", res.Findings)
 	}
 }
 

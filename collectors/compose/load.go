@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -15,6 +14,8 @@ import (
 	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/sirupsen/logrus"
+
+	"github.com/preflight-dev/preflight/internal/repofs"
 )
 
 // Load reads one compose configuration the way `docker compose -f a -f b`
@@ -25,6 +26,20 @@ import (
 // and they hold secrets. files are absolute. The loader's warnings (unset
 // variables, obsolete keys) are returned as evidence.
 func Load(ctx context.Context, files []string) (p *types.Project, warnings []string, err error) {
+	return load(ctx, files)
+}
+
+// LoadRaw loads a configuration that Load refused, without the schema
+// validation, interpolation and consistency checks that refused it, so the hardening
+// rules can still be applied to what the files say.
+func LoadRaw(ctx context.Context, files []string) (*types.Project, error) {
+	p, _, err := load(ctx, files, cli.WithLoadOptions(func(o *loader.Options) {
+		o.SkipValidation, o.SkipConsistencyCheck, o.SkipInterpolation = true, true, true
+	}))
+	return p, err
+}
+
+func load(ctx context.Context, files []string, extra ...cli.ProjectOptionsFn) (p *types.Project, warnings []string, err error) {
 	dir := filepath.Dir(files[0])
 	opts := []cli.ProjectOptionsFn{
 		cli.WithWorkingDirectory(dir),
@@ -32,7 +47,11 @@ func Load(ctx context.Context, files []string) (p *types.Project, warnings []str
 		cli.WithProfiles([]string{"*"}),
 		cli.WithoutEnvironmentResolution,
 	}
-	if st, err := os.Stat(filepath.Join(dir, ".env")); err == nil && st.Mode().IsRegular() {
+	opts = append(opts, extra...)
+	if f, err := repofs.Open(dir, ".env"); err == nil {
+		// compose-go reads it again; this only makes sure it is a regular
+		// file inside the project, so a FIFO cannot stall the load.
+		f.Close()
 		opts = append(opts, cli.WithEnvFiles(filepath.Join(dir, ".env")), cli.WithDotEnv)
 	}
 	warnings = captureLog(func() {
@@ -130,6 +149,7 @@ var (
 	interpolateRE  = regexp.MustCompile(`interpolating ([A-Za-z0-9_.\-]+):`)
 	decodePathRE   = regexp.MustCompile(`'services\[([^\]]+)\]\.([A-Za-z0-9_.\-]+)'`)
 	serviceRE      = regexp.MustCompile(`service "([^"]+)"`)
+	containerRE    = regexp.MustCompile(`can't set container_name and (\S+) as container name`)
 	quotedFileRE   = regexp.MustCompile(`compose file "([^"]+)"`)
 	firstLineOfErr = regexp.MustCompile(`\s*\n\s*`)
 )
@@ -176,6 +196,8 @@ func LocateError(err error, root string, files []string, l *Locator) LoadError {
 	case decodePathRE.MatchString(msg):
 		m := decodePathRE.FindStringSubmatch(msg)
 		path = append([]string{"services", m[1]}, strings.Split(m[2], ".")...)
+	case containerRE.MatchString(msg):
+		path = []string{"services", containerRE.FindStringSubmatch(msg)[1], "container_name"}
 	case serviceRE.MatchString(msg):
 		path = []string{"services", serviceRE.FindStringSubmatch(msg)[1]}
 	}

@@ -4,36 +4,36 @@ import (
 	"errors"
 	"strconv"
 
-	"github.com/preflight-dev/preflight/collectors/yamltree"
+	"github.com/preflight-dev/preflight/internal/yamlpos"
 )
 
 // Locator finds where a compose setting is written. compose-go merges files
 // and interpolates values but keeps no positions, so each file is read a
-// second time into a yamltree. A key set in several files is found in the
+// second time into a yamlpos. A key set in several files is found in the
 // last one, the one that wins the merge.
 type Locator struct {
 	order []string // repo-relative files in load order
-	trees map[string]*yamltree.Node
-	errs  map[string]*yamltree.Error
+	trees map[string]*yamlpos.Node
+	errs  map[string]*yamlpos.Error
 }
 
 // NewLocator reads files (repo-relative) with read. A file that cannot be
 // read or parsed has no positions; ParseError says why.
 func NewLocator(files []string, read func(rel string) ([]byte, error)) *Locator {
-	l := &Locator{order: files, trees: map[string]*yamltree.Node{}, errs: map[string]*yamltree.Error{}}
+	l := &Locator{order: files, trees: map[string]*yamlpos.Node{}, errs: map[string]*yamlpos.Error{}}
 	for _, f := range files {
 		src, err := read(f)
 		if err != nil {
-			l.errs[f] = &yamltree.Error{Msg: err.Error()}
+			l.errs[f] = &yamlpos.Error{Msg: err.Error()}
 			continue
 		}
-		docs, err := yamltree.Parse(src)
-		var ye *yamltree.Error
+		docs, err := yamlpos.Parse(src)
+		var ye *yamlpos.Error
 		switch {
 		case errors.As(err, &ye):
 			l.errs[f] = ye
 		case err != nil:
-			l.errs[f] = &yamltree.Error{Msg: err.Error()}
+			l.errs[f] = &yamlpos.Error{Msg: err.Error()}
 		case len(docs) > 0:
 			l.trees[f] = docs[0] // compose reads the first document only
 		}
@@ -50,23 +50,23 @@ func (l *Locator) With(order []string) *Locator {
 }
 
 // ParseError is the YAML error of a file, nil when it parsed.
-func (l *Locator) ParseError(file string) *yamltree.Error { return l.errs[file] }
+func (l *Locator) ParseError(file string) *yamlpos.Error { return l.errs[file] }
 
 // get follows path through maps and, for numeric steps, sequences.
-func get(n *yamltree.Node, path []string) (line, col, depth int) {
+func get(n *yamlpos.Node, path []string) (line, col, depth int) {
 	if n == nil {
 		return 0, 0, 0
 	}
 	line, col = n.Line, n.Column
 	for i, k := range path {
 		switch n.Kind {
-		case yamltree.Map:
+		case yamlpos.Map:
 			p, ok := n.Pair(k)
 			if !ok {
 				return line, col, i
 			}
 			line, col, n = p.Line, p.Column, p.Value
-		case yamltree.Seq:
+		case yamlpos.Seq:
 			idx, err := strconv.Atoi(k)
 			if err != nil || idx < 0 || idx >= len(n.Items) {
 				return line, col, i

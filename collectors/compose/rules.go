@@ -114,4 +114,15 @@ var Rules = []rules.Rule{
 	RuleDatastorePortExposed, RuleImageLatest, RuleNoRestartPolicy,
 }
 
-func init() { rules.Register(Rules...) }
+// RuleInvalid is a compose configuration docker compose refuses to load:
+// nothing in it can be started.
+var RuleInvalid = rules.Rule{
+	ID:        "compose/invalid",
+	Severity:  model.Blocker,
+	Title:     "compose file that docker compose refuses",
+	Rationale: "docker compose stops at an invalid file (YAML error, unknown key, a setting that contradicts another): no service of the configuration starts.",
+	Fix:       "Fix the key at the line shown; docker compose config prints the same error.",
+	Reference: "Compose Specification (compose-spec.io)",
+}
+
+func init() { rules.Register(append(Rules, RuleInvalid)...) }

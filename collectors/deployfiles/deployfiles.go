@@ -12,9 +12,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/preflight-dev/preflight/collectors/rules"
-	"github.com/preflight-dev/preflight/collectors/yamltree"
-	"github.com/preflight-dev/preflight/model"
+	"github.com/preflight-dev/preflight/internal/yamlpos"
 )
 
 // IsDockerfile reports whether a base name is a Dockerfile by the usual
@@ -97,12 +95,12 @@ type Build struct {
 // hold variables are left out: they are not files of this tree. The file
 // need not be valid compose; whatever can be read is used.
 func ComposeBuilds(composeRel string, src []byte) []Build {
-	docs, err := yamltree.Parse(src)
+	docs, err := yamlpos.Parse(src)
 	if err != nil || len(docs) == 0 {
 		return nil
 	}
 	services := docs[0].Get("services")
-	if services == nil || services.Kind != yamltree.Map {
+	if services == nil || services.Kind != yamlpos.Map {
 		return nil
 	}
 	dir := path.Dir(composeRel)
@@ -114,16 +112,16 @@ func ComposeBuilds(composeRel string, src []byte) []Build {
 		}
 		context, dockerfile, target := ".", "Dockerfile", ""
 		switch b.Kind {
-		case yamltree.Scalar:
+		case yamlpos.Scalar:
 			context = b.Value
-		case yamltree.Map:
+		case yamlpos.Map:
 			if b.Has("dockerfile_inline") {
 				continue
 			}
-			if c := b.Get("context"); c != nil && c.Kind == yamltree.Scalar {
+			if c := b.Get("context"); c != nil && c.Kind == yamlpos.Scalar {
 				context = c.Value
 			}
-			if d := b.Get("dockerfile"); d != nil && d.Kind == yamltree.Scalar {
+			if d := b.Get("dockerfile"); d != nil && d.Kind == yamlpos.Scalar {
 				dockerfile = d.Value
 			}
 			target = b.Get("target").Text()
@@ -155,38 +153,6 @@ func localPath(composeDir, context, dockerfile string) (string, bool) {
 		return "", false
 	}
 	return p, true
-}
-
-// ApplySuppressions honours the `preflight:ignore RULE reason` comments of
-// one file's text. Beyond what rules.Apply does (a comment covers its own
-// line and the next), every suppression in a block of comment lines covers
-// the first line below the block, so several rules reported at one line
-// (a compose service, a FROM) can each be suppressed on a line of their own.
-// Suppressions without a reason are reported at their own lines.
-func ApplySuppressions(file, text string, findings []model.Finding) (kept []model.Finding, suppressed int, extra []model.Finding) {
-	sups := rules.ParseSuppressions(text)
-	if len(sups) == 0 {
-		return findings, 0, nil
-	}
-	lines := strings.Split(text, "\n")
-	moved := make([]rules.Suppression, len(sups))
-	for i, s := range sups {
-		moved[i] = s
-		if s.Line <= len(lines) && isComment(lines[s.Line-1]) {
-			last := s.Line
-			for last < len(lines) && isComment(lines[last]) {
-				last++
-			}
-			moved[i].Line = last // rules.Apply covers last+1, the line below the block
-		}
-	}
-	kept, suppressed, _ = rules.Apply(file, findings, moved)
-	_, _, extra = rules.Apply(file, nil, sups)
-	return kept, suppressed, extra
-}
-
-func isComment(line string) bool {
-	return strings.HasPrefix(strings.TrimSpace(line), "#")
 }
 
 // EscapeGlob makes a repo-relative path a doublestar pattern that matches

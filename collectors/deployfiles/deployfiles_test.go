@@ -5,8 +5,6 @@ import (
 	"testing"
 
 	"github.com/bmatcuk/doublestar/v4"
-
-	"github.com/preflight-dev/preflight/model"
 )
 
 func TestNames(t *testing.T) {
@@ -76,27 +74,6 @@ func TestComposeBuilds(t *testing.T) {
 	}
 	if ComposeBuilds("x.yml", []byte("services: [\n")) != nil || ComposeBuilds("x.yml", []byte("services: 1\n")) != nil {
 		t.Error("unreadable compose files build nothing")
-	}
-}
-
-func TestApplySuppressionsStackAboveALine(t *testing.T) {
-	text := "a:\n  # preflight:ignore r/one first reason\n  # preflight:ignore r/two\n  # just a note\n  svc:\n    x: 1 # preflight:ignore r/three inline\n\n  # preflight:ignore r/four too far\n\n  other: 1\n"
-	findings := []model.Finding{
-		{Rule: "r/one", File: "f", Line: 5},
-		{Rule: "r/two", File: "f", Line: 5},
-		{Rule: "r/three", File: "f", Line: 6},
-		{Rule: "r/four", File: "f", Line: 10}, // a blank line breaks the block
-		{Rule: "r/one", File: "f", Line: 6},   // another line
-	}
-	kept, n, extra := ApplySuppressions("f", text, findings)
-	if n != 3 || len(kept) != 2 || kept[0].Rule != "r/four" || kept[1].Line != 6 {
-		t.Errorf("kept %+v suppressed %d", kept, n)
-	}
-	if len(extra) != 1 || extra[0].Line != 3 || extra[0].Rule != "preflight/suppression-without-reason" {
-		t.Errorf("extra %+v", extra)
-	}
-	if k, n, e := ApplySuppressions("f", "no comments\n", findings); len(k) != len(findings) || n != 0 || e != nil {
-		t.Error("a file without suppressions keeps everything")
 	}
 }
 

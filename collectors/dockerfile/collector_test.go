@@ -2,6 +2,7 @@ package dockerfile
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"path/filepath"
 	"reflect"
@@ -148,32 +149,42 @@ func TestRunOnHardenedDockerfileIsClean(t *testing.T) {
 	}
 }
 
-func TestUnparsableDockerfileIsACollectorError(t *testing.T) {
+// A Dockerfile docker build refuses is a blocker at its line, quoting the
+// line with secret values masked; the other Dockerfiles are still checked.
+func TestUnparsableDockerfileIsABlockerAtItsLine(t *testing.T) {
 	res := run(t, "broken")
-	if res.Status != model.StatusError {
-		t.Fatalf("status %s", res.Status)
+	if res.Status != model.StatusOK || res.Error != "" {
+		t.Fatalf("status %s error %q", res.Status, res.Error)
 	}
-	for _, want := range []string{
-		"Dockerfile:2: unknown instruction: RUNN (did you mean RUN?)",
-		"Dockerfile.empty:2: file with no instructions",
-		"heredoc.Dockerfile:2: unterminated heredoc",
-		`Dockerfile.flag:2: time: invalid duration "forever"`,
-		`Dockerfile.secret:2: Syntax error - can't find = in "stray". Must be of the form: name=value`,
-	} {
-		if !strings.Contains(res.Error, want) {
-			t.Errorf("error %q lacks %q", res.Error, want)
+	got := map[string]model.Finding{}
+	others := 0
+	for _, f := range res.Findings {
+		if f.Rule == RuleInvalid.ID {
+			got[f.File] = f
+		} else if f.File == "Dockerfile.ok" {
+			others++
 		}
 	}
-	// The evidence shows the offending line itself, with secret values
-	// masked.
-	if !strings.Contains(res.Output, "Dockerfile:2: unknown instruction: RUNN (did you mean RUN?)\n  RUNN echo hi") {
+	for file, want := range map[string]string{
+		"Dockerfile":         "2: unknown instruction: RUNN (did you mean RUN?) (at: RUNN echo hi)",
+		"Dockerfile.empty":   "2: file with no instructions",
+		"heredoc.Dockerfile": "2: unterminated heredoc",
+		"Dockerfile.flag":    `2: time: invalid duration "forever"`,
+		"Dockerfile.secret":  `2: Syntax error - can't find = in "stray". Must be of the form: name=value (at: ENV DB_PASSWORD=**** stray)`,
+	} {
+		f := got[file]
+		if f.Severity != model.Blocker || !strings.HasPrefix(fmt.Sprintf("%d: %s", f.Line, f.Message), want) {
+			t.Errorf("%s: finding %+v, want %q", file, f, want)
+		}
+	}
+	if strings.Contains(res.Output+fmt.Sprint(res.Findings), "hunter2") {
+		t.Error("a secret value is shown")
+	}
+	if !strings.Contains(res.Output, "Dockerfile:2: unknown instruction: RUNN (did you mean RUN?) (at: RUNN echo hi)") {
 		t.Errorf("output %q", res.Output)
 	}
-	if !strings.Contains(res.Output, "\n  ENV DB_PASSWORD=**** stray") || strings.Contains(res.Output+res.Error, "hunter2") {
-		t.Errorf("output %q", res.Output)
-	}
-	if res.Facts["dockerfiles"] != 0 {
-		t.Errorf("facts %v", res.Facts)
+	if res.Facts["dockerfiles"] != 1 || others == 0 {
+		t.Errorf("facts %v, %d findings in the valid sibling", res.Facts, others)
 	}
 }
 

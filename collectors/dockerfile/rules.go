@@ -106,4 +106,15 @@ var Rules = []rules.Rule{
 	RuleAptListsNotRemoved, RuleSudo, RulePipeToShell,
 }
 
-func init() { rules.Register(Rules...) }
+// RuleInvalid is a Dockerfile BuildKit's parser refuses: docker build stops
+// there, so nothing it describes can ship.
+var RuleInvalid = rules.Rule{
+	ID:        "dockerfile/invalid",
+	Severity:  model.Blocker,
+	Title:     "Dockerfile that docker build refuses",
+	Rationale: "BuildKit stops at the first instruction it cannot parse: the image cannot be built at all.",
+	Fix:       "Fix the instruction at the line shown (docker build prints the same message).",
+	Reference: "Dockerfile reference (docs.docker.com/reference/dockerfile)",
+}
+
+func init() { rules.Register(append(Rules, RuleInvalid)...) }

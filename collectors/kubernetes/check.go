@@ -6,7 +6,7 @@ import (
 
 	"github.com/preflight-dev/preflight/collectors/imageref"
 	"github.com/preflight-dev/preflight/collectors/rules"
-	"github.com/preflight-dev/preflight/collectors/yamltree"
+	"github.com/preflight-dev/preflight/internal/yamlpos"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -28,21 +28,21 @@ type Object struct {
 	Kind       string
 	APIVersion string
 	Name       string
-	Node       *yamltree.Node
+	Node       *yamlpos.Node
 }
 
 // Objects lists the objects of a manifest's documents, unpacking
 // "kind: List". Documents without apiVersion and kind are not objects.
-func Objects(file string, docs []*yamltree.Node) []Object {
+func Objects(file string, docs []*yamlpos.Node) []Object {
 	var out []Object
-	var visit func(n *yamltree.Node, depth int)
-	visit = func(n *yamltree.Node, depth int) {
+	var visit func(n *yamlpos.Node, depth int)
+	visit = func(n *yamlpos.Node, depth int) {
 		kind, api := n.Get("kind").Text(), n.Get("apiVersion").Text()
 		if kind == "" || api == "" {
 			return
 		}
 		if strings.HasSuffix(kind, "List") && depth < 3 {
-			if items := n.Get("items"); items != nil && items.Kind == yamltree.Seq {
+			if items := n.Get("items"); items != nil && items.Kind == yamlpos.Seq {
 				for _, it := range items.Items {
 					visit(it, depth+1)
 				}
@@ -90,7 +90,7 @@ func (c *checker) add(r rules.Rule, line, col int, format string, args ...any) {
 }
 
 // at is the position of the deepest key of path under n that is written.
-func at(n *yamltree.Node, path ...string) (int, int) {
+func at(n *yamlpos.Node, path ...string) (int, int) {
 	line, col, _ := n.Locate(path...)
 	return line, col
 }
@@ -103,7 +103,7 @@ func Check(o Object, scaled map[string]bool) []model.Finding {
 	}
 	c := &checker{o: o}
 	spec := o.Node.Path(path...)
-	if spec == nil || spec.Kind != yamltree.Map {
+	if spec == nil || spec.Kind != yamlpos.Map {
 		return nil // no pod spec: nothing that runs
 	}
 	job := o.Kind == "Job" || o.Kind == "CronJob"
@@ -121,7 +121,7 @@ func Check(o Object, scaled map[string]bool) []model.Finding {
 			c.add(RuleHostNamespaces, p.Line, p.Column, "%s sets %s: true", o.label(), ns)
 		}
 	}
-	if vols := spec.Get("volumes"); vols != nil && vols.Kind == yamltree.Seq {
+	if vols := spec.Get("volumes"); vols != nil && vols.Kind == yamlpos.Seq {
 		for _, v := range vols.Items {
 			if p, ok := v.Pair("hostPath"); ok {
 				c.add(RuleHostPath, p.Line, p.Column, "%s mounts hostPath %s (volume %s)",
@@ -133,11 +133,11 @@ func Check(o Object, scaled map[string]bool) []model.Finding {
 	podSC := spec.Get("securityContext")
 	for _, group := range []string{"initContainers", "containers"} {
 		list := spec.Get(group)
-		if list == nil || list.Kind != yamltree.Seq {
+		if list == nil || list.Kind != yamlpos.Seq {
 			continue
 		}
 		for _, ctr := range list.Items {
-			if ctr.Kind != yamltree.Map {
+			if ctr.Kind != yamlpos.Map {
 				continue
 			}
 			c.container(ctr, podSC, group == "initContainers", job)
@@ -146,7 +146,7 @@ func Check(o Object, scaled map[string]bool) []model.Finding {
 	return c.findings
 }
 
-func (c *checker) container(ctr, podSC *yamltree.Node, init, job bool) {
+func (c *checker) container(ctr, podSC *yamlpos.Node, init, job bool) {
 	name := ctr.Get("name").Text()
 	who := fmt.Sprintf("%s: container %s", c.o.label(), name)
 	if init {
@@ -154,7 +154,7 @@ func (c *checker) container(ctr, podSC *yamltree.Node, init, job bool) {
 	}
 	sc := ctr.Get("securityContext")
 
-	if img := ctr.Get("image"); img != nil && img.Kind == yamltree.Scalar && !imageref.Variable(img.Value) {
+	if img := ctr.Get("image"); img != nil && img.Kind == yamlpos.Scalar && !imageref.Variable(img.Value) {
 		if imageref.Parse(img.Value).Pinning() == imageref.Floating {
 			c.add(RuleImageLatest, img.Line, img.Column, "%s uses image %s, which is not pinned", who, img.Value)
 		}
@@ -217,18 +217,18 @@ func (c *checker) container(ctr, podSC *yamltree.Node, init, job bool) {
 
 // where is the position of key in parent when it is written, else the
 // container's.
-func (c *checker) where(ctr, parent *yamltree.Node, key string) (int, int) {
+func (c *checker) where(ctr, parent *yamlpos.Node, key string) (int, int) {
 	if p, ok := parent.Pair(key); ok {
 		return p.Line, p.Column
 	}
 	return ctr.Line, ctr.Column
 }
 
-func userIsRoot(sc *yamltree.Node) bool {
+func userIsRoot(sc *yamlpos.Node) bool {
 	return sc.Get("runAsUser").Text() == "0"
 }
 
-func missingRequests(req *yamltree.Node) string {
+func missingRequests(req *yamlpos.Node) string {
 	cpu, mem := req.Get("cpu") != nil, req.Get("memory") != nil
 	switch {
 	case !cpu && !mem:

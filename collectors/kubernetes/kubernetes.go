@@ -4,7 +4,7 @@
 // read-only root filesystems, privilege escalation, privileged containers,
 // hostPath, host namespaces, unpinned images and single-replica Deployments.
 //
-// Manifests are read into yamltree so every finding points at the line to
+// Manifests are read into a position tree (internal/yamlpos) so every finding points at the line to
 // change. Templates (Helm charts, anything with "{{") and kustomize patches
 // are not complete objects and are left out.
 package kubernetes
@@ -16,14 +16,13 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
-	"strings"
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/deployfiles"
-	"github.com/preflight-dev/preflight/collectors/yamltree"
+	"github.com/preflight-dev/preflight/collectors/filerules"
+	"github.com/preflight-dev/preflight/internal/repofs"
+	"github.com/preflight-dev/preflight/internal/yamlpos"
 	"github.com/preflight-dev/preflight/model"
-	"github.com/preflight-dev/preflight/proc"
 )
 
 const (
@@ -35,26 +34,34 @@ const (
 // reading them on every detection would cost more than it tells.
 const maxManifestBytes = 4 << 20
 
-// Detect returns one collector per directory holding manifests.
+// Detect returns one collector per directory holding a workload (an
+// object that runs pods) or a manifest too broken to tell. Directories of
+// configuration alone (a kustomization and its patches, skaffold.yaml, a
+// ConfigMap) have nothing the rules check, and a collector there would
+// score 100 on no evidence.
 func Detect(root string, files []string) []collectors.Collector {
 	dirs := map[string]bool{}
+	var found []string
+	patches := map[string]map[string]bool{}
 	for _, f := range files {
-		if dirs[path.Dir(f)] {
+		d := path.Dir(f)
+		if dirs[d] || !candidate(f) {
 			continue
 		}
-		if candidate(f) && isManifest(filepath.Join(root, filepath.FromSlash(f))) {
-			dirs[path.Dir(f)] = true
+		if patches[d] == nil {
+			patches[d] = kustomizePatches(root, d)
+		}
+		if patches[d][path.Base(f)] {
+			continue
+		}
+		if src, ok := readManifest(root, f); ok && hasWorkload(src) {
+			dirs[d] = true
+			found = append(found, f)
 		}
 	}
-	list := make([]string, 0, len(dirs))
-	for d := range dirs {
-		list = append(list, d)
-	}
-	sort.Strings(list)
-	names := collectors.TargetNames(root, list)
-	out := make([]collectors.Collector, 0, len(list))
-	for _, d := range list {
-		out = append(out, &Collector{id: Kind + ":" + names[d], dir: d})
+	var out []collectors.Collector
+	for _, t := range filerules.Targets(root, Kind, found) {
+		out = append(out, &Collector{id: t.ID, dir: t.Dir})
 	}
 	return out
 }
@@ -66,13 +73,29 @@ func candidate(rel string) bool {
 	return deployfiles.IsYAML(base) && !deployfiles.IsComposeFile(base) && !deployfiles.IsCIConfig(rel)
 }
 
-func isManifest(abs string) bool {
-	st, err := os.Stat(abs)
-	if err != nil || !st.Mode().IsRegular() || st.Size() > maxManifestBytes {
-		return false
+// readManifest reads a file that looks like a manifest; FIFOs, links out of
+// the repository and giants are not manifests.
+func readManifest(root, rel string) ([]byte, bool) {
+	src, err := repofs.ReadFile(root, rel)
+	if err != nil || len(src) > maxManifestBytes || !deployfiles.LooksLikeManifest(src) {
+		return nil, false
 	}
-	src, err := os.ReadFile(abs)
-	return err == nil && deployfiles.LooksLikeManifest(src)
+	return src, true
+}
+
+// hasWorkload reports whether a manifest defines an object that runs pods,
+// or cannot be read at all (then the collector reports why).
+func hasWorkload(src []byte) bool {
+	docs, err := yamlpos.Parse(src)
+	if err != nil {
+		return true
+	}
+	for _, o := range Objects("", docs) {
+		if o.Workload() {
+			return true
+		}
+	}
+	return false
 }
 
 // Collector checks the manifests of one directory. The directory is listed
@@ -103,45 +126,52 @@ func Manifests(root, dir string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	patches := map[string]bool{}
-	for _, name := range []string{"kustomization.yaml", "kustomization.yml", "Kustomization"} {
-		if src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(dir), name)); err == nil {
-			for _, p := range KustomizePatches(src) {
-				patches[path.Clean(p)] = true
-			}
-		}
-	}
+	patches := kustomizePatches(root, dir)
 	var out []string
 	for _, e := range entries {
 		rel := path.Join(dir, e.Name())
 		if e.IsDir() || !candidate(rel) || patches[e.Name()] {
 			continue
 		}
-		if isManifest(filepath.Join(root, filepath.FromSlash(rel))) {
+		if _, ok := readManifest(root, rel); ok {
 			out = append(out, rel)
 		}
 	}
 	return out, nil
 }
 
+// kustomizePatches are the files of dir that its kustomization uses as
+// patches.
+func kustomizePatches(root, dir string) map[string]bool {
+	patches := map[string]bool{}
+	for _, name := range []string{"kustomization.yaml", "kustomization.yml", "Kustomization"} {
+		if src, err := repofs.ReadFile(root, path.Join(dir, name)); err == nil {
+			for _, p := range KustomizePatches(src) {
+				patches[path.Clean(p)] = true
+			}
+		}
+	}
+	return patches
+}
+
 // KustomizePatches lists the files a kustomization uses as patches
 // (patches, patchesStrategicMerge, patchesJson6902), relative to it.
 func KustomizePatches(src []byte) []string {
-	docs, err := yamltree.Parse(src)
+	docs, err := yamlpos.Parse(src)
 	if err != nil || len(docs) == 0 {
 		return nil
 	}
 	var out []string
 	for _, key := range []string{"patches", "patchesStrategicMerge", "patchesJson6902"} {
 		list := docs[0].Get(key)
-		if list == nil || list.Kind != yamltree.Seq {
+		if list == nil || list.Kind != yamlpos.Seq {
 			continue
 		}
 		for _, it := range list.Items {
 			switch it.Kind {
-			case yamltree.Scalar:
+			case yamlpos.Scalar:
 				out = append(out, it.Value)
-			case yamltree.Map:
+			case yamlpos.Map:
 				if p := it.Get("path").Text(); p != "" {
 					out = append(out, p)
 				}
@@ -152,33 +182,32 @@ func KustomizePatches(src []byte) []string {
 }
 
 func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
-	res := model.Result{Collector: c.id, Kind: Kind, Domain: Domain, Status: model.StatusOK, ExitCode: -1}
 	files, err := Manifests(req.Root, c.dir)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		res.Status, res.Error = model.StatusError, err.Error()
-		return res
+		return model.Result{Collector: c.id, Kind: Kind, Domain: Domain, Status: model.StatusError, ExitCode: -1, Error: err.Error()}
 	}
-	texts := map[string]string{}
-	var (
-		objs     []Object
-		failures []string
-		evidence []string
-	)
+	run := filerules.New(req.Root)
+	var objs []Object
+	var read []string
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
 			return model.Unknown(c.id, Kind, Domain, "cancelled: "+err.Error(), "")
 		}
-		src, err := os.ReadFile(filepath.Join(req.Root, filepath.FromSlash(f)))
-		if err != nil {
-			failures = append(failures, fmt.Sprintf("%s: %v", f, err))
+		src, ok := run.Read(f)
+		if !ok {
 			continue
 		}
-		docs, err := yamltree.Parse(src)
+		docs, err := yamlpos.Parse(src)
 		if err != nil {
-			failures = append(failures, describeYAMLError(f, src, err))
+			line, col, msg := 0, 0, err.Error()
+			var ye *yamlpos.Error
+			if errors.As(err, &ye) {
+				line, col, msg = ye.Line, ye.Column, ye.Msg
+			}
+			run.Invalid(RuleInvalid, f, line, col, msg)
 			continue
 		}
-		texts[f] = string(src)
+		read = append(read, f)
 		objs = append(objs, Objects(f, docs)...)
 	}
 
@@ -191,70 +220,16 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		}
 		byFile[o.File] = append(byFile[o.File], Check(o, scaled)...)
 	}
-	var findings []model.Finding
-	suppressed, total := 0, 0
-	for _, f := range files {
-		if _, ok := texts[f]; !ok {
-			continue
-		}
-		kept, n, extra := deployfiles.ApplySuppressions(f, texts[f], byFile[f])
-		findings = append(findings, kept...)
-		findings = append(findings, extra...)
-		suppressed += n
+	total := 0
+	for _, f := range read {
+		shown, n := run.Add(f, byFile[f])
 		total += workloads[f]
-		evidence = append(evidence, fmt.Sprintf("%s: %d workload%s, %d finding%s, %d suppressed",
-			f, workloads[f], plural(workloads[f]), len(kept)+len(extra), plural(len(kept)+len(extra)), n))
+		run.Evidence = append(run.Evidence, fmt.Sprintf("%s: %s, %s, %d suppressed",
+			f, filerules.Plural(workloads[f], "workload"), filerules.Plural(shown, "finding"), n))
 	}
-	for i := range findings {
-		findings[i].Collector, findings[i].Domain = c.id, Domain
-	}
-	sort.SliceStable(findings, func(i, j int) bool {
-		a, b := findings[i], findings[j]
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		return a.Rule < b.Rule
-	})
-	model.AssignIDs(findings)
-	res.Findings = findings
-	res.Facts = map[string]float64{"manifests": float64(len(texts)), "workloads": float64(total), "suppressed": float64(suppressed)}
-	res.Command = fmt.Sprintf("parsed %d manifest%s in %s (preflight built-in rules)", len(files), plural(len(files)), c.dir)
-	if len(failures) > 0 {
-		res.Status = model.StatusError
-		res.Error = strings.Join(firstLines(failures), "; ")
-		evidence = append(evidence, failures...)
-	}
-	res.Output = proc.Excerpt(strings.Join(evidence, "\n"), 40)
+	res := run.Result(c.id, Kind, Domain)
+	res.Facts["manifests"] = float64(len(read))
+	res.Facts["workloads"] = float64(total)
+	res.Command = fmt.Sprintf("parsed %s in %s (preflight built-in rules)", filerules.Plural(len(files), "manifest"), c.dir)
 	return res
-}
-
-// describeYAMLError renders "file:line: message" and the offending line.
-func describeYAMLError(file string, src []byte, err error) string {
-	var ye *yamltree.Error
-	if !errors.As(err, &ye) || ye.Line == 0 {
-		return fmt.Sprintf("%s: %v", file, err)
-	}
-	s := fmt.Sprintf("%s:%d: %s", file, ye.Line, ye.Msg)
-	if lines := strings.Split(string(src), "\n"); ye.Line <= len(lines) {
-		s += "\n  " + deployfiles.RedactLine(strings.TrimRight(lines[ye.Line-1], "\r"))
-	}
-	return s
-}
-
-func firstLines(ss []string) []string {
-	out := make([]string, len(ss))
-	for i, s := range ss {
-		out[i], _, _ = strings.Cut(s, "\n")
-	}
-	return out
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }

@@ -14,7 +14,7 @@ import (
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/rules"
-	"github.com/preflight-dev/preflight/collectors/yamltree"
+	"github.com/preflight-dev/preflight/internal/yamlpos"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -69,12 +69,12 @@ func TestDetect(t *testing.T) {
 		}
 	}
 	// The chart's template holds "{{" and Chart.yaml has no kind; notes.yaml
-	// has a kind but no apiVersion.
+	// has a kind but no apiVersion. A kustomization with its patch
+	// (overlays/prod), skaffold.yaml and a lone ConfigMap (web/base) run no
+	// pods: no collector would have anything to check there.
 	want := []string{
-		"kubernetes:deploy/base=deploy/base",
-		"kubernetes:prod=deploy/overlays/prod",
+		"kubernetes:base=deploy/base",
 		"kubernetes:k8s=k8s",
-		"kubernetes:web/base=web/base",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("detected %v\nwant %v", got, want)
@@ -204,26 +204,40 @@ func TestKustomizePatchesAreNotObjects(t *testing.T) {
 	}
 }
 
-func TestInvalidYAMLIsACollectorErrorAtFileAndLine(t *testing.T) {
+// A manifest that is not valid YAML is a blocker at its line, quoting the
+// line with secret values masked; the other manifests are still checked.
+func TestInvalidYAMLIsABlockerAtItsLine(t *testing.T) {
 	res := runDir(t, "broken")
-	wantErr := "broken/app.yaml:10: sequence end token ']' not found; broken/secret.yaml:5: could not find end character of double-quoted text"
-	if res.Status != model.StatusError || res.Error != wantErr {
+	if res.Status != model.StatusOK || res.Error != "" {
 		t.Fatalf("status %s error %q", res.Status, res.Error)
 	}
-	// The evidence quotes the offending lines, with secret values masked.
-	wantOut := "broken/app.yaml:10: sequence end token ']' not found\n    labels: [a, b\n" +
-		"broken/secret.yaml:5: could not find end character of double-quoted text\n    password: ****"
-	if res.Output != wantOut || strings.Contains(res.Output, "hunter2") {
-		t.Errorf("output %q", res.Output)
+	var got []string
+	others := 0
+	for _, f := range res.Findings {
+		if f.Rule == RuleInvalid.ID && f.Severity == model.Blocker {
+			got = append(got, f.Location()+": "+f.Message)
+		} else if f.File == "broken/ok.yaml" {
+			others++
+		}
 	}
-	if res.Facts["manifests"] != 0 || len(res.Findings) != 0 {
-		t.Errorf("facts %v", res.Facts)
+	want := []string{
+		"broken/app.yaml:10:11: sequence end token ']' not found (at: labels: [a, b)",
+		`broken/secret.yaml:5:13: could not find end character of double-quoted text (at: password: ****)`,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("findings\n%q\nwant\n%q", got, want)
+	}
+	if strings.Contains(res.Output+fmt.Sprint(res.Findings), "hunter2") {
+		t.Error("a secret value is shown")
+	}
+	if res.Facts["manifests"] != 1 || res.Facts["workloads"] != 1 || others == 0 {
+		t.Errorf("facts %v, %d findings in the valid sibling", res.Facts, others)
 	}
 }
 
 func checkText(t *testing.T, text string) []model.Finding {
 	t.Helper()
-	docs, err := yamltree.Parse([]byte(text))
+	docs, err := yamlpos.Parse([]byte(text))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,7 +319,7 @@ func FuzzCheck(f *testing.F) {
 	}
 	f.Add("apiVersion: v1\nkind: List\nitems: [{apiVersion: v1, kind: List, items: [{apiVersion: v1, kind: Pod, spec: {containers: [1, {}]}}]}]\n")
 	f.Fuzz(func(t *testing.T, text string) {
-		docs, err := yamltree.Parse([]byte(text))
+		docs, err := yamlpos.Parse([]byte(text))
 		if err != nil {
 			return
 		}

@@ -113,4 +113,14 @@ var Rules = []rules.Rule{
 	RuleHostPath, RuleHostNamespaces, RuleImageLatest, RuleSingleReplica,
 }
 
-func init() { rules.Register(Rules...) }
+// RuleInvalid is a manifest that is not valid YAML: kubectl apply refuses
+// the whole file, so none of its objects is deployed.
+var RuleInvalid = rules.Rule{
+	ID:        "k8s/invalid",
+	Severity:  model.Blocker,
+	Title:     "manifest that kubectl cannot read",
+	Rationale: "kubectl apply stops at a YAML error: none of the file's objects is created or updated.",
+	Fix:       "Fix the YAML at the line shown (kubectl apply --dry-run=client -f FILE prints the same error).",
+}
+
+func init() { rules.Register(append(Rules, RuleInvalid)...) }

@@ -85,8 +85,17 @@ func withoutDuplicates(theirs, ours []model.Finding) []model.Finding {
 			reported[f.File+"\x00"+in] = true
 		}
 	}
+	invalid := map[string]bool{} // files we found broken: their syntax errors are reported
+	for _, f := range ours {
+		if f.Rule == RuleInvalid.ID {
+			invalid[f.File] = true
+		}
+	}
 	var out []model.Finding
 	for _, f := range theirs {
+		if f.Rule == "actionlint/syntax-check" && invalid[f.File] {
+			continue
+		}
 		if m := untrustedMessageRE.FindStringSubmatch(f.Message); m != nil && f.Rule == "actionlint/expression" &&
 			reported[f.File+"\x00"+strings.ToLower(m[1])] {
 			continue

@@ -2,6 +2,8 @@ package workflows
 
 import (
 	"strings"
+
+	"github.com/preflight-dev/preflight/internal/yamlpos"
 )
 
 // knownActions maps actions (owner/repo, or owner/repo/path for one
@@ -94,7 +96,7 @@ var commandActions = map[string]struct{ tool, input string }{
 // by name; an action named after a tool (hadolint/hadolint-action,
 // reviewdog/action-eslint) is that tool. Setup actions install a tool
 // but do not run it, so they show nothing.
-func ActionStages(uses string, with *Node) Stages {
+func ActionStages(uses string, with *yamlpos.Node) Stages {
 	name := actionName(uses)
 	if name == "" || strings.HasPrefix(name, "./") || strings.HasPrefix(name, "docker://") {
 		return none
@@ -102,7 +104,7 @@ func ActionStages(uses string, with *Node) Stages {
 	var set Stages
 	if c, ok := commandActions[name]; ok {
 		args := c.tool
-		if v := with.Get(c.input).Str(); v != "" {
+		if v := with.Get(c.input).Text(); v != "" {
 			args += " " + v
 		} else if c.tool == "goreleaser" {
 			args += " release" // the action's default

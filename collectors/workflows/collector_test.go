@@ -6,7 +6,9 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/rules"
@@ -29,7 +31,7 @@ func TestDetect(t *testing.T) {
 	if gl.ID() != "gitlab-ci:shop" || gl.Kind() != KindGitLab || gl.Domain() != "ci" {
 		t.Errorf("gitlab: %s %s %s", gl.ID(), gl.Kind(), gl.Domain())
 	}
-	if want := []string{".github/workflows/*.{yml,yaml}", ".github/actionlint.{yml,yaml}"}; !reflect.DeepEqual(gh.Inputs(), want) {
+	if want := []string{".github/workflows/*.{yml,yaml}", ".github/actionlint.{yml,yaml}", "**/package.json", "**/package-lock.json", "**/npm-shrinkwrap.json"}; !reflect.DeepEqual(gh.Inputs(), want) {
 		t.Errorf("inputs %q", gh.Inputs())
 	}
 	if got := Detect("/work/shop", []string{".github/workflows/README.md", "ci.yml", ".github/workflows/sub/x.yml"}); len(got) != 0 {
@@ -108,13 +110,23 @@ func TestRunGitHubHardenedIsClean(t *testing.T) {
 func TestRunGitHubBrokenYAML(t *testing.T) {
 	withoutActionlint(t)
 	r := runFixture(t, KindGitHub, "github", "broken")
-	if r.Status != model.StatusError || r.Error != "could not read .github/workflows/broken.yml:8:15: sequence end token ']' not found" {
+	// The broken workflow is a blocker at its line; GitHub will not run
+	// it, so its tests do not count, and the fine workflow's scan does.
+	if r.Status != model.StatusOK || r.Error != "" {
 		t.Fatalf("status %s error %q", r.Status, r.Error)
 	}
-	// With a file unread the stages are unknown, and so are the
-	// pipeline-wide findings.
-	if _, ok := r.Facts["stages.test"]; ok || len(r.Findings) != 0 {
-		t.Errorf("facts %v findings %q", r.Facts, located(r.Findings))
+	want := []string{
+		".github/workflows/broken.yml high workflow/no-test-stage",
+		".github/workflows/broken.yml:8:15 blocker workflow/invalid",
+	}
+	if got := located(r.Findings); !reflect.DeepEqual(got, want) {
+		t.Errorf("findings %q", got)
+	}
+	if m := r.Findings[1].Message; m != "sequence end token ']' not found (at: name: [unclosed)" {
+		t.Errorf("message %q", m)
+	}
+	if r.Facts["stages.test"] != 0 || r.Facts["stages.security_scan"] != 1 {
+		t.Errorf("facts %v", r.Facts)
 	}
 	if !strings.Contains(r.Output, "error: .github/workflows/broken.yml:8:15") {
 		t.Errorf("output:\n%s", r.Output)
@@ -151,7 +163,8 @@ func TestRunGitHubWithActionlint(t *testing.T) {
 	}
 
 	broken := runFixture(t, KindGitHub, "github", "broken")
-	if broken.Status != model.StatusError || len(broken.Findings) != 1 || broken.Findings[0].Rule != "actionlint/syntax-check" {
+	// actionlint's syntax error is the one already reported.
+	if broken.Status != model.StatusOK || len(broken.Findings) != 2 || broken.Findings[1].Rule != RuleInvalid.ID {
 		t.Errorf("broken with actionlint: status %s findings %q", broken.Status, located(broken.Findings))
 	}
 }
@@ -241,5 +254,47 @@ func TestRunAfterFilesAreGone(t *testing.T) {
 		if r := c.Run(context.Background(), collectors.Request{Root: root}); r.Status != model.StatusSkipped {
 			t.Errorf("%s: status %s", c.ID(), r.Status)
 		}
+	}
+}
+
+// Invalid workflows beside valid ones (a YAML error, an empty file, one
+// without jobs, a FIFO): each is a finding, and the valid one is checked.
+func TestRunGitHubInvalidWorkflowsBesideValidOnes(t *testing.T) {
+	withoutActionlint(t)
+	r := runFixture(t, KindGitHub, "github", "mixed")
+	if r.Status != model.StatusOK || r.Error != "" {
+		t.Fatalf("status %s error %q", r.Status, r.Error)
+	}
+	want := []string{
+		".github/workflows/deploy.yml:1:1 blocker workflow/invalid",
+		".github/workflows/empty.yml blocker workflow/invalid",
+		".github/workflows/lint.yml:8:8 blocker workflow/invalid",
+	}
+	if got := located(r.Findings); !reflect.DeepEqual(got, want) {
+		t.Errorf("findings %q", got)
+	}
+	if r.Facts["stages.test"] != 1 || r.Facts["stages.security_scan"] != 1 || r.Facts["files"] != 4 {
+		t.Errorf("facts %v", r.Facts)
+	}
+
+	root := t.TempDir()
+	dir := filepath.Join(root, ".github", "workflows")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(dir, "fifo.yml"), 0o644); err != nil {
+		t.Skip(err)
+	}
+	done := make(chan model.Result, 1)
+	go func() {
+		done <- Detect(root, []string{".github/workflows/fifo.yml"})[0].Run(context.Background(), collectors.Request{Root: root})
+	}()
+	select {
+	case r := <-done:
+		if got := located(r.Findings); len(got) != 1 || got[0] != ".github/workflows/fifo.yml high preflight/unreadable-file" {
+			t.Errorf("fifo: findings %q", got)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a FIFO named like a workflow stalls the collector")
 	}
 }

@@ -3,36 +3,46 @@ package workflows
 import (
 	"fmt"
 	"path"
+	"regexp"
 	"strings"
+
+	"github.com/preflight-dev/preflight/internal/yamlpos"
 )
 
 // AnalyzeGitHub reads GitHub Actions workflow files. Files that cannot be
 // read are in Errors; the others still give stages and findings.
-func AnalyzeGitHub(srcs []Source) *Pipeline {
+func AnalyzeGitHub(srcs []Source) *Pipeline { return AnalyzeGitHubIn(srcs, nil) }
+
+// AnalyzeGitHubIn is AnalyzeGitHub with the repository the workflows run
+// in, so that steps can be checked against its files (nil: they are not).
+func AnalyzeGitHubIn(srcs []Source, tree Tree) *Pipeline {
 	p := newPipeline()
 	for _, src := range srcs {
 		p.Files = append(p.Files, src.Path)
-		analyzeWorkflow(p, src)
+		analyzeWorkflow(p, src, tree)
 	}
 	return p
 }
 
 type workflow struct {
-	p        *Pipeline
-	file     string
-	lines    sourceLines
-	prTarget bool // triggered by pull_request_target
+	p           *Pipeline
+	file        string
+	lines       sourceLines
+	tree        Tree
+	root        *yamlpos.Node
+	prTarget    bool // triggered by pull_request_target
+	workflowRun bool // triggered by workflow_run
 }
 
-func analyzeWorkflow(p *Pipeline, src Source) {
-	docs, err := ParseYAML(src.Data)
+func analyzeWorkflow(p *Pipeline, src Source, tree Tree) {
+	docs, err := yamlpos.Parse(src.Data)
 	if err != nil {
 		p.parseError(src.Path, err)
 		return
 	}
-	var root *Node
+	var root *yamlpos.Node
 	for _, d := range docs {
-		if d == nil {
+		if d.Empty() {
 			continue
 		}
 		if root != nil {
@@ -45,105 +55,178 @@ func analyzeWorkflow(p *Pipeline, src Source) {
 	case root == nil:
 		p.fail(src.Path, 0, 0, "empty workflow file")
 		return
-	case root.Kind != Mapping:
+	case root.Kind != yamlpos.Map:
 		p.fail(src.Path, root.Line, root.Column, "a workflow is a mapping with on: and jobs:")
 		return
 	}
 	jobs := root.Get("jobs")
-	if jobs == nil || jobs.Kind != Mapping {
+	if jobs == nil || jobs.Kind != yamlpos.Map {
 		line, col := 1, 1
-		if k := root.KeyNode("jobs"); k != nil {
+		if k, ok := root.Pair("jobs"); ok {
 			line, col = k.Line, k.Column
 		}
 		p.fail(src.Path, line, col, "a workflow needs a jobs: mapping")
 		return
 	}
-	w := &workflow{p: p, file: src.Path, lines: splitSource(src.Data), prTarget: hasTrigger(root.Get("on"), "pull_request_target")}
-	for i, name := range jobs.Keys {
-		if job := jobs.Values[i]; job.Kind == Mapping {
-			w.job(name.Value, job)
+	w := &workflow{p: p, file: src.Path, lines: splitSource(src.Data), tree: tree, root: root,
+		prTarget: hasTrigger(root.Get("on"), "pull_request_target"), workflowRun: hasTrigger(root.Get("on"), "workflow_run")}
+	for _, job := range jobs.Pairs {
+		if job.Value.Kind == yamlpos.Map {
+			w.job(job.Key, job.Value)
 		}
 	}
 }
 
 // hasTrigger reads on: in any of its forms: a name, a list, a mapping.
-func hasTrigger(on *Node, event string) bool {
+func hasTrigger(on *yamlpos.Node, event string) bool {
 	if on == nil {
 		return false
 	}
-	if on.Kind == Mapping {
-		return on.KeyNode(event) != nil
+	if on.Kind == yamlpos.Map {
+		return on.Has(event)
 	}
 	for _, n := range on.List() {
-		if n.Str() == event {
+		if n.Text() == event {
 			return true
 		}
 	}
 	return false
 }
 
-func (w *workflow) job(name string, job *Node) {
+func (w *workflow) job(name string, job *yamlpos.Node) {
 	off := disabled(job.Get("if"))
-	if uses := job.Get("uses"); uses.Str() != "" {
+	if uses := job.Get("uses"); uses.Text() != "" {
 		// A reusable workflow: a local one is analysed as a file of its
 		// own; a remote one is only known by its file name.
 		w.checkPinned(uses)
-		ref := uses.Str()
+		ref := uses.Text()
 		if !off && !strings.HasPrefix(ref, "./") {
 			file, _, _ := strings.Cut(ref, "@")
 			stem := strings.TrimSuffix(path.Base(file), path.Ext(file))
 			w.p.see(TaskStages(stem), Evidence{w.file, uses.Line, "uses: " + ref})
 		}
 	}
-	if env := job.Get("environment"); env != nil && env.Kind != Null && !off {
-		envName := env.Str()
-		if env.Kind == Mapping {
-			envName = env.Get("name").Str()
+	if env := job.Get("environment"); env != nil && env.Kind != yamlpos.Null && !off {
+		envName := env.Text()
+		if env.Kind == yamlpos.Map {
+			envName = env.Get("name").Text()
 		}
 		w.p.see(deploy, Evidence{w.file, env.Line, fmt.Sprintf("job %s deploys to environment %s", name, envName)})
 	}
+	elsewhere := checksOutElsewhere(job)
 	for _, step := range job.Get("steps").List() {
-		if step.Kind == Mapping {
-			w.step(step, off || disabled(step.Get("if")))
+		if step.Kind != yamlpos.Map {
+			continue
+		}
+		stepOff := off || disabled(step.Get("if"))
+		w.step(step, job, stepOff)
+		if run := step.Get("run"); run.Text() != "" && !stepOff && !elsewhere {
+			if dir, at, ok := stepDir(step, job, w.root); ok {
+				w.checkScripts(run, dir, at)
+			}
 		}
 	}
 }
 
-func (w *workflow) step(step *Node, off bool) {
+func (w *workflow) step(step, job *yamlpos.Node, off bool) {
 	with := step.Get("with")
-	if uses := step.Get("uses"); uses.Str() != "" {
+	if uses := step.Get("uses"); uses.Text() != "" {
 		w.checkPinned(uses)
-		action := actionName(uses.Str())
+		action := actionName(uses.Text())
 		if !off {
-			w.p.see(ActionStages(uses.Str(), with), Evidence{w.file, uses.Line, "uses: " + uses.Str()})
+			w.p.see(ActionStages(uses.Text(), with), Evidence{w.file, uses.Line, "uses: " + uses.Text()})
 		}
 		switch action {
 		case "actions/checkout":
 			w.checkPRCheckout(with)
+			w.checkRunHeadCheckout(with, job)
 		case "actions/github-script":
-			if script := with.Get("script"); script.Str() != "" {
+			if script := with.Get("script"); script.Text() != "" {
 				w.checkInjection(script, "github-script")
 			}
 		default:
 			// Actions that run a command given as input: retry, xvfb …
 			for _, key := range []string{"run", "command"} {
-				if cmd := with.Get(key); cmd.Str() != "" && !off {
+				if cmd := with.Get(key); cmd.Text() != "" && !off {
 					w.commands(cmd)
 				}
 			}
 		}
 	}
-	if run := step.Get("run"); run.Str() != "" {
+	if run := step.Get("run"); run.Text() != "" {
 		if !off {
 			w.commands(run)
 		}
 		w.checkInjection(run, "run")
 		w.checkRunCheckout(run)
+		w.checkRunHeadCheckoutScript(run, job)
 	}
 }
 
+// workflowRunHeadRE names the code of the run that triggered a
+// workflow_run workflow.
+var workflowRunHeadRE = regexp.MustCompile(`(?i)github\.event\.workflow_run\.(?:head_sha|head_branch|head_commit|head_repository)`)
+
+// checkRunHeadCheckout: actions/checkout of the triggering run's head in a
+// workflow_run workflow whose token can write.
+func (w *workflow) checkRunHeadCheckout(with, job *yamlpos.Node) {
+	if !w.workflowRun {
+		return
+	}
+	for _, key := range []string{"ref", "repository"} {
+		if v := with.Get(key); workflowRunHeadRE.MatchString(v.Text()) {
+			if why, ok := writes(w.root, job); ok {
+				w.p.report(RuleWorkflowRunCheckout, w.file, v.Line, v.Column,
+					fmt.Sprintf("checks out the triggering run's code (%s: %s) in a workflow_run workflow, which runs with secrets and %s", key, clip(v.Value, 80), why))
+			}
+			return
+		}
+	}
+}
+
+// checkRunHeadCheckoutScript: the same done by hand in a script.
+func (w *workflow) checkRunHeadCheckoutScript(run, job *yamlpos.Node) {
+	if !w.workflowRun {
+		return
+	}
+	why, ok := writes(w.root, job)
+	if !ok {
+		return
+	}
+	for _, cmd := range splitScript(run.Value) {
+		if len(cmd.words) > 1 && (cmd.words[0] == "git" || cmd.words[0] == "gh") && workflowRunHeadRE.MatchString(cmd.text) {
+			line, col := w.lines.locate(run, cmd.text, 0)
+			w.p.report(RuleWorkflowRunCheckout, w.file, line, col,
+				fmt.Sprintf("fetches the triggering run's code (%s) in a workflow_run workflow, which runs with secrets and %s", clip(cmd.text, 80), why))
+		}
+	}
+}
+
+// writes reports whether the token of a job can write, and says how: the
+// job's permissions, else the workflow's, else the repository's default,
+// which is write on many repositories.
+func writes(root, job *yamlpos.Node) (string, bool) {
+	perms := job.Get("permissions")
+	if perms == nil {
+		perms = root.Get("permissions")
+	}
+	switch {
+	case perms == nil:
+		return "the repository's default token, which may write (no permissions: block)", true
+	case perms.Kind == yamlpos.Scalar:
+		return "a write-all token", strings.EqualFold(perms.Value, "write-all")
+	case perms.Kind == yamlpos.Map:
+		for _, p := range perms.Pairs {
+			if strings.EqualFold(p.Value.Text(), "write") {
+				return "a token that can write " + p.Key, true
+			}
+		}
+	}
+	return "", false
+}
+
 // commands records the stages a script shows.
-func (w *workflow) commands(script *Node) {
+func (w *workflow) commands(script *yamlpos.Node) {
 	for _, m := range CommandStages(script.Value) {
 		w.p.see(m.Stages, Evidence{w.file, scriptLine(script, m.Line), clip(m.Command, 100)})
 	}
@@ -169,7 +252,7 @@ func isCommitSHA(ref string) bool {
 	return true
 }
 
-func (w *workflow) checkPinned(uses *Node) {
+func (w *workflow) checkPinned(uses *yamlpos.Node) {
 	u := strings.TrimSpace(uses.Value)
 	if strings.HasPrefix(u, "./") || strings.HasPrefix(u, "docker://") {
 		return // code in this repository, or an image
@@ -185,12 +268,12 @@ func (w *workflow) checkPinned(uses *Node) {
 
 // checkPRCheckout: actions/checkout of the pull request's head in a
 // pull_request_target workflow.
-func (w *workflow) checkPRCheckout(with *Node) {
+func (w *workflow) checkPRCheckout(with *yamlpos.Node) {
 	if !w.prTarget {
 		return
 	}
 	for _, key := range []string{"ref", "repository"} {
-		if v := with.Get(key); v.Str() != "" && namesPRHead(v.Value) {
+		if v := with.Get(key); v.Text() != "" && namesPRHead(v.Value) {
 			w.p.report(RulePRTargetCheckout, w.file, v.Line, v.Column,
 				fmt.Sprintf("checks out the pull request's code (%s: %s) in a pull_request_target workflow, which runs with secrets and a write token", key, clip(v.Value, 80)))
 			return
@@ -199,7 +282,7 @@ func (w *workflow) checkPRCheckout(with *Node) {
 }
 
 // checkRunCheckout: the same done by hand in a script.
-func (w *workflow) checkRunCheckout(run *Node) {
+func (w *workflow) checkRunCheckout(run *yamlpos.Node) {
 	if !w.prTarget {
 		return
 	}
@@ -215,7 +298,7 @@ func (w *workflow) checkRunCheckout(run *Node) {
 
 // checkInjection reports ${{ }} expressions that expand untrusted input
 // into a script.
-func (w *workflow) checkInjection(script *Node, kind string) {
+func (w *workflow) checkInjection(script *yamlpos.Node, kind string) {
 	seen := map[string]int{}
 	for _, e := range Expressions(script.Value) {
 		nth := seen[e.Text]

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/preflight-dev/preflight/internal/yamlpos"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -214,7 +215,7 @@ func TestGitHubUnreadableFiles(t *testing.T) {
 		{"- a\n- b\n", ".github/workflows/w.yml:1:1: a workflow is a mapping with on: and jobs:"},
 		{"on: push\n", ".github/workflows/w.yml:1:1: a workflow needs a jobs: mapping"},
 		{"on: push\njobs: [a]\n", ".github/workflows/w.yml:2:1: a workflow needs a jobs: mapping"},
-		{"on: push\njobs: {}\n---\non: push\n", ".github/workflows/w.yml:4:3: a workflow file holds one YAML document; this one has more"},
+		{"on: push\njobs: {}\n---\non: push\n", ".github/workflows/w.yml:4:1: a workflow file holds one YAML document; this one has more"},
 		{"on: push\njobs:\n  a:\n    steps: [\n", ".github/workflows/w.yml:4:12: sequence end token ']' not found"},
 	}
 	for _, c := range cases {
@@ -233,5 +234,18 @@ func TestGitHubUnreadableFiles(t *testing.T) {
 	})
 	if len(p.Errors) != 1 || len(p.Findings) != 1 || p.Findings[0].Severity != model.Low {
 		t.Errorf("errors %v findings %q", p.Errors, located(p.Findings))
+	}
+}
+
+func TestScriptLineOfABlockScalar(t *testing.T) {
+	docs, err := yamlpos.Parse([]byte("job:\n  run: |\n    echo one\n    echo two\n  one: echo three\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run := docs[0].Path("job", "run"); !run.Block || run.Line != 2 || scriptLine(run, 1) != 4 {
+		t.Errorf("run %+v", run)
+	}
+	if one := docs[0].Path("job", "one"); one.Block || scriptLine(one, 0) != 5 {
+		t.Errorf("one %+v", one)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/preflight-dev/preflight/internal/yamlpos"
 )
 
 // gitlabKeywords are the top-level keys of .gitlab-ci.yml that are not jobs.
@@ -33,14 +35,14 @@ type gitlab struct {
 
 type definition struct {
 	file string
-	node *Node
+	node *yamlpos.Node
 }
 
 // AnalyzeGitLab reads a .gitlab-ci.yml and the local files it includes.
 // Templates and components from GitLab's catalogue are recognised by
 // name; remote and other projects' files are noted, not fetched.
 func AnalyzeGitLab(main Source, load Loader) *Pipeline {
-	g := &gitlab{p: newPipeline(), defs: map[string][]definition{}, loaded: map[string]bool{}}
+	g := &gitlab{p: &Pipeline{Stages: map[Stage]Evidence{}, Whole: true}, defs: map[string][]definition{}, loaded: map[string]bool{}}
 	var included []Source
 	root := g.read(main)
 	if root != nil {
@@ -57,32 +59,32 @@ func AnalyzeGitLab(main Source, load Loader) *Pipeline {
 }
 
 // read parses one file and returns its configuration mapping.
-func (g *gitlab) read(src Source) *Node {
+func (g *gitlab) read(src Source) *yamlpos.Node {
 	g.p.Files = append(g.p.Files, src.Path)
 	g.loaded[src.Path] = true
-	docs, err := ParseYAML(src.Data)
+	docs, err := yamlpos.Parse(src.Data)
 	if err != nil {
 		g.p.parseError(src.Path, err)
 		return nil
 	}
-	var config []*Node
+	var config []*yamlpos.Node
 	for _, d := range docs {
-		if d == nil {
+		if d.Empty() {
 			continue
 		}
 		// A component or a file with inputs starts with a spec: document.
-		if d.Kind == Mapping && len(d.Keys) == 1 && d.Keys[0].Value == "spec" && len(docs) > 1 {
+		if d.Kind == yamlpos.Map && len(d.Pairs) == 1 && d.Pairs[0].Key == "spec" && len(docs) > 1 {
 			continue
 		}
 		config = append(config, d)
 	}
 	switch {
 	case len(config) == 0:
-		return &Node{Kind: Mapping} // an empty file is an empty configuration
+		return &yamlpos.Node{Kind: yamlpos.Map} // an empty file is an empty configuration
 	case len(config) > 1:
 		g.p.fail(src.Path, config[1].Line, config[1].Column, "a CI configuration holds one YAML document (after an optional spec: header); this one has more")
 		return nil
-	case config[0].Kind != Mapping:
+	case config[0].Kind != yamlpos.Map:
 		g.p.fail(src.Path, config[0].Line, config[0].Column, "a CI configuration is a mapping of jobs and keywords")
 		return nil
 	}
@@ -91,38 +93,38 @@ func (g *gitlab) read(src Source) *Node {
 
 // includes follows include: entries. Local files are loaded (recursively);
 // GitLab templates and components say which stages they add.
-func (g *gitlab) includes(file string, root *Node, load Loader, depth int) []Source {
+func (g *gitlab) includes(file string, root *yamlpos.Node, load Loader, depth int) []Source {
 	var out []Source
 	for _, inc := range root.Get("include").List() {
 		switch inc.Kind {
-		case Scalar:
+		case yamlpos.Scalar:
 			v := inc.Value
 			if strings.HasPrefix(v, "http://") || strings.HasPrefix(v, "https://") {
 				g.note("remote include %s is not followed", v)
 				continue
 			}
 			out = append(out, g.local(file, inc, v, load, depth)...)
-		case Mapping:
+		case yamlpos.Map:
 			switch {
-			case inc.Get("local").Str() != "":
-				out = append(out, g.local(file, inc.Get("local"), inc.Get("local").Str(), load, depth)...)
-			case inc.Get("template").Str() != "":
+			case inc.Get("local").Text() != "":
+				out = append(out, g.local(file, inc.Get("local"), inc.Get("local").Text(), load, depth)...)
+			case inc.Get("template").Text() != "":
 				t := inc.Get("template")
 				g.p.see(catalogueStages(t.Value), Evidence{file, t.Line, "include template: " + t.Value})
-			case inc.Get("component").Str() != "":
+			case inc.Get("component").Text() != "":
 				c := inc.Get("component")
 				g.p.see(catalogueStages(c.Value), Evidence{file, c.Line, "include component: " + c.Value})
-			case inc.Get("remote").Str() != "":
-				g.note("remote include %s is not followed", inc.Get("remote").Str())
-			case inc.Get("project").Str() != "":
-				g.note("include from project %s is not followed", inc.Get("project").Str())
+			case inc.Get("remote").Text() != "":
+				g.note("remote include %s is not followed", inc.Get("remote").Text())
+			case inc.Get("project").Text() != "":
+				g.note("include from project %s is not followed", inc.Get("project").Text())
 			}
 		}
 	}
 	return out
 }
 
-func (g *gitlab) local(file string, at *Node, pattern string, load Loader, depth int) []Source {
+func (g *gitlab) local(file string, at *yamlpos.Node, pattern string, load Loader, depth int) []Source {
 	pattern = strings.TrimPrefix(pattern, "/")
 	if load == nil {
 		return nil
@@ -150,9 +152,9 @@ func (g *gitlab) local(file string, at *Node, pattern string, load Loader, depth
 		out = append(out, src)
 		// Nested includes are parsed here only to follow them; the file
 		// itself is read again by the caller.
-		if docs, err := ParseYAML(src.Data); err == nil {
+		if docs, err := yamlpos.Parse(src.Data); err == nil {
 			for _, d := range docs {
-				if d != nil && d.Kind == Mapping && d.Get("include") != nil {
+				if d != nil && d.Kind == yamlpos.Map && d.Get("include") != nil {
 					out = append(out, g.includes(src.Path, d, load, depth+1)...)
 				}
 			}
@@ -165,19 +167,19 @@ func (g *gitlab) note(format string, args ...any) {
 	g.p.Notes = append(g.p.Notes, fmt.Sprintf(format, args...))
 }
 
-func (g *gitlab) define(file string, root *Node) {
-	for i, k := range root.Keys {
-		name := k.Value
+func (g *gitlab) define(file string, root *yamlpos.Node) {
+	for _, k := range root.Pairs {
+		name := k.Key
 		if _, ok := g.defs[name]; !ok {
 			g.order = append(g.order, name)
 		}
-		g.defs[name] = append(g.defs[name], definition{file: file, node: root.Values[i]})
+		g.defs[name] = append(g.defs[name], definition{file: file, node: k.Value})
 	}
 }
 
 // lookup finds key of a job or template, through its own definitions and
 // then what it extends (the last extended template wins, as in GitLab).
-func (g *gitlab) lookup(name, key string, depth int) (*Node, string) {
+func (g *gitlab) lookup(name, key string, depth int) (*yamlpos.Node, string) {
 	if depth > 10 {
 		return nil, ""
 	}
@@ -189,7 +191,7 @@ func (g *gitlab) lookup(name, key string, depth int) (*Node, string) {
 	for _, d := range g.defs[name] {
 		ext := d.node.Get("extends").List()
 		for i := len(ext) - 1; i >= 0; i-- {
-			if v, f := g.lookup(ext[i].Str(), key, depth+1); v != nil {
+			if v, f := g.lookup(ext[i].Text(), key, depth+1); v != nil {
 				return v, f
 			}
 		}
@@ -201,24 +203,24 @@ func (g *gitlab) lookup(name, key string, depth int) (*Node, string) {
 }
 
 // reference resolves !reference [.job, key, key …].
-func (g *gitlab) reference(ref *Node, depth int) (*Node, string) {
-	if ref.Kind != Sequence || len(ref.Items) < 2 {
+func (g *gitlab) reference(ref *yamlpos.Node, depth int) (*yamlpos.Node, string) {
+	if ref.Kind != yamlpos.Seq || len(ref.Items) < 2 {
 		return nil, ""
 	}
-	n, file := g.lookup(ref.Items[0].Str(), ref.Items[1].Str(), depth+1)
+	n, file := g.lookup(ref.Items[0].Text(), ref.Items[1].Text(), depth+1)
 	for _, k := range ref.Items[2:] {
-		n = n.Get(k.Str())
+		n = n.Get(k.Text())
 	}
 	return n, file
 }
 
 type gitlabCommand struct {
 	file string
-	node *Node
+	node *yamlpos.Node
 }
 
 // commands flattens a script: entry, following !reference tags.
-func (g *gitlab) commands(n *Node, file string, depth int, out *[]gitlabCommand) {
+func (g *gitlab) commands(n *yamlpos.Node, file string, depth int, out *[]gitlabCommand) {
 	if n == nil || depth > 10 {
 		return
 	}
@@ -228,9 +230,9 @@ func (g *gitlab) commands(n *Node, file string, depth int, out *[]gitlabCommand)
 		return
 	}
 	switch n.Kind {
-	case Scalar:
+	case yamlpos.Scalar:
 		*out = append(*out, gitlabCommand{file, n})
-	case Sequence:
+	case yamlpos.Seq:
 		for _, item := range n.Items {
 			g.commands(item, file, depth+1, out)
 		}
@@ -256,7 +258,7 @@ func (g *gitlab) jobs() {
 			continue
 		}
 		def := g.defs[name][0]
-		if def.node.Kind != Mapping {
+		if def.node.Kind != yamlpos.Map {
 			continue
 		}
 		for _, key := range []string{"before_script", "script", "after_script"} {
@@ -272,10 +274,10 @@ func (g *gitlab) jobs() {
 				}
 			}
 		}
-		if env, file := g.lookup(name, "environment", 0); env != nil && env.Kind != Null {
-			envName := env.Str()
-			if env.Kind == Mapping {
-				envName = env.Get("name").Str()
+		if env, file := g.lookup(name, "environment", 0); env != nil && env.Kind != yamlpos.Null {
+			envName := env.Text()
+			if env.Kind == yamlpos.Map {
+				envName = env.Get("name").Text()
 			}
 			g.p.see(deploy, Evidence{file, env.Line, fmt.Sprintf("job %s deploys to environment %s", name, envName)})
 		}
@@ -284,17 +286,17 @@ func (g *gitlab) jobs() {
 		}
 		if arts, file := g.lookup(name, "artifacts", 0); arts != nil {
 			reports := arts.Get("reports")
-			if reports != nil && reports.Kind == Mapping {
+			if reports != nil && reports.Kind == yamlpos.Map {
 				for _, k := range sortedKeys(reports) {
-					g.p.see(reportStages[k.Value], Evidence{file, k.Line, fmt.Sprintf("job %s produces a %s report", name, k.Value)})
+					g.p.see(reportStages[k.Key], Evidence{file, k.Line, fmt.Sprintf("job %s produces a %s report", name, k.Key)})
 				}
 			}
 		}
 	}
 }
 
-func sortedKeys(m *Node) []*Node {
-	keys := append([]*Node(nil), m.Keys...)
+func sortedKeys(m *yamlpos.Node) []yamlpos.Pair {
+	keys := append([]yamlpos.Pair(nil), m.Pairs...)
 	sort.SliceStable(keys, func(i, j int) bool { return keys[i].Line < keys[j].Line })
 	return keys
 }

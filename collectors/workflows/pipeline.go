@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/preflight-dev/preflight/collectors/rules"
+	"github.com/preflight-dev/preflight/internal/yamlpos"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -26,6 +27,7 @@ type FileError struct {
 	File         string
 	Line, Column int
 	Message      string
+	Unread       bool // the file could not be read at all (refused, vanished)
 }
 
 func (e FileError) Error() string {
@@ -44,6 +46,28 @@ type Pipeline struct {
 	Findings []model.Finding // per-line findings, before suppressions
 	Errors   []FileError
 	Notes    []string // what could not be followed (remote includes …)
+	// Whole is set when one broken file stops the whole pipeline (GitLab
+	// refuses a configuration with a broken include); otherwise each file
+	// runs on its own (GitHub workflows).
+	Whole bool
+}
+
+// Runs reports whether any part of the pipeline will run: the stages found
+// are then the pipeline's, and a missing one is a finding.
+func (p *Pipeline) Runs() bool {
+	if p.Whole {
+		return len(p.Errors) == 0 && len(p.Files) > 0
+	}
+	broken := map[string]bool{}
+	for _, e := range p.Errors {
+		broken[e.File] = true
+	}
+	for _, f := range p.Files {
+		if !broken[f] {
+			return true
+		}
+	}
+	return false
 }
 
 func newPipeline() *Pipeline { return &Pipeline{Stages: map[Stage]Evidence{}} }
@@ -71,8 +95,8 @@ func (p *Pipeline) fail(file string, line, col int, format string, args ...any) 
 }
 
 func (p *Pipeline) parseError(file string, err error) {
-	if pe, ok := err.(*ParseError); ok {
-		p.fail(file, pe.Line, pe.Column, "%s", pe.Message)
+	if pe, ok := err.(*yamlpos.Error); ok {
+		p.fail(file, pe.Line, pe.Column, "%s", pe.Msg)
 		return
 	}
 	p.fail(file, 0, 0, "%s", err.Error())
@@ -93,9 +117,10 @@ var missingStageRules = []struct {
 
 // MissingStageFindings reports the required stages the pipeline lacks.
 // They belong to the pipeline, not to a line: they carry the first file
-// and line 0. They are only meaningful when every file could be read.
+// and line 0. A file that could not be read runs nothing, so the stages
+// are those of the files that will run (see Runs).
 func (p *Pipeline) MissingStageFindings(system string) []model.Finding {
-	if len(p.Errors) > 0 || len(p.Files) == 0 {
+	if !p.Runs() {
 		return nil
 	}
 	var out []model.Finding
@@ -141,7 +166,7 @@ func splitSource(data []byte) sourceLines {
 // scalar node spans and returns its 1-based line and column; when it is
 // not there (the scalar was escaped or folded differently) the node's own
 // position is the answer.
-func (src sourceLines) locate(n *Node, needle string, nth int) (int, int) {
+func (src sourceLines) locate(n *yamlpos.Node, needle string, nth int) (int, int) {
 	if needle != "" && n.Line > 0 {
 		span := strings.Count(n.Value, "\n") + strings.Count(n.Value, " ") + 2
 		for l := n.Line; l <= len(src) && l <= n.Line+span; l++ {
@@ -164,7 +189,7 @@ func (src sourceLines) locate(n *Node, needle string, nth int) (int, int) {
 }
 
 // scriptLine is the file line of line offset (0-based) in a scalar.
-func scriptLine(n *Node, offset int) int {
+func scriptLine(n *yamlpos.Node, offset int) int {
 	if n.Block {
 		return n.Line + 1 + offset
 	}
@@ -172,8 +197,8 @@ func scriptLine(n *Node, offset int) int {
 }
 
 // disabled reports whether an if: condition is the constant false.
-func disabled(cond *Node) bool {
-	v := strings.TrimSpace(cond.Str())
+func disabled(cond *yamlpos.Node) bool {
+	v := strings.TrimSpace(cond.Text())
 	if strings.HasPrefix(v, "${{") && strings.HasSuffix(v, "}}") {
 		v = strings.TrimSpace(v[3 : len(v)-2])
 	}

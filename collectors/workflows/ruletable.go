@@ -40,6 +40,46 @@ var (
 		Fix:       "Use the pull_request trigger for anything that runs the contributor's code; keep pull_request_target for labelling or commenting, without checking out the head.",
 		Reference: "GitHub Security Lab, Keeping your GitHub Actions and workflows secure, part 1: preventing pwn requests",
 	}
+	RuleInvalid = rules.Rule{
+		ID:        "workflow/invalid",
+		Severity:  model.Blocker,
+		Title:     "CI configuration that the CI system refuses",
+		Rationale: "A workflow or .gitlab-ci.yml that is not valid YAML, is empty or has no jobs does not run at all: every check it was meant to run is silently missing.",
+		Fix:       "Fix the file at the line shown (actionlint, or GitLab's CI lint, prints the same error).",
+		Reference: "GitHub Docs, Workflow syntax for GitHub Actions; GitLab CI/CD YAML syntax reference",
+	}
+	RuleWorkflowRunCheckout = rules.Rule{
+		ID:        "workflow/workflow-run-checkout",
+		Severity:  model.Blocker,
+		Title:     "workflow_run workflow checks out the triggering run's code with write permissions",
+		Rationale: "A workflow_run workflow runs in the base repository with its secrets and token, even when the run that triggered it came from a fork; checking out that run's head commit and building or running it hands both to anyone who opens a pull request.",
+		Fix:       "Treat the triggering run's output as data (download its artifacts and read them), never check out or run its code; if you must, give the job permissions: read-all and no secrets.",
+		Reference: "GitHub Security Lab, Keeping your GitHub Actions and workflows secure, part 1: preventing pwn requests (workflow_run)",
+	}
+	RuleMissingScript = rules.Rule{
+		ID:        "workflow/missing-script",
+		Severity:  model.High,
+		Title:     "a CI step runs a package script that does not exist",
+		Rationale: "npm, pnpm and yarn exit with an error when the script is missing: the step fails on every push, so whatever it was meant to check is never checked.",
+		Fix:       "Add the script to the package.json named in the message, or change the step to a script that exists (or its working-directory to the right package).",
+		Reference: "npm docs, npm run-script",
+	}
+	RuleMissingWorkingDirectory = rules.Rule{
+		ID:        "workflow/missing-working-directory",
+		Severity:  model.High,
+		Title:     "a CI step runs in a directory that does not exist",
+		Rationale: "The runner fails the step before its command starts when its working-directory is missing.",
+		Fix:       "Point working-directory (or defaults.run.working-directory) at a directory of the repository.",
+		Reference: "GitHub Docs, Workflow syntax: jobs.<job_id>.steps[*].working-directory",
+	}
+	RuleNpmCIWithoutLockfile = rules.Rule{
+		ID:        "workflow/npm-ci-without-lockfile",
+		Severity:  model.High,
+		Title:     "npm ci where there is no package-lock.json",
+		Rationale: "npm ci installs exactly what the lockfile says and refuses to run without one: the step fails on every push.",
+		Fix:       "Commit the package-lock.json (run npm install to create it), or use the install command of the package manager the directory uses.",
+		Reference: "npm docs, npm ci",
+	}
 	RuleScriptInjection = rules.Rule{
 		ID:        "workflow/script-injection",
 		Severity:  model.High,
@@ -91,7 +131,8 @@ func ActionlintRule(kind string) rules.Rule {
 }
 
 func init() {
-	rules.Register(RuleNoTestStage, RuleNoSecurityScan, RuleUnpinnedAction, RulePRTargetCheckout, RuleScriptInjection)
+	rules.Register(RuleNoTestStage, RuleNoSecurityScan, RuleUnpinnedAction, RulePRTargetCheckout, RuleScriptInjection, RuleInvalid,
+		RuleWorkflowRunCheckout, RuleMissingScript, RuleMissingWorkingDirectory, RuleNpmCIWithoutLockfile)
 	for kind := range actionlintKinds {
 		rules.Register(ActionlintRule(kind))
 	}

@@ -3,6 +3,8 @@ package workflows
 import (
 	"strings"
 	"testing"
+
+	"github.com/preflight-dev/preflight/internal/yamlpos"
 )
 
 func names(set Stages) string {
@@ -222,10 +224,10 @@ func TestTaskStages(t *testing.T) {
 }
 
 func TestActionStages(t *testing.T) {
-	goreleaserBuild := &Node{Kind: Mapping, Keys: []*Node{{Kind: Scalar, Value: "args"}}, Values: []*Node{{Kind: Scalar, Value: "build --snapshot"}}}
+	goreleaserBuild := &yamlpos.Node{Kind: yamlpos.Map, Pairs: []yamlpos.Pair{{Key: "args", Value: &yamlpos.Node{Kind: yamlpos.Scalar, Value: "build --snapshot"}}}}
 	cases := []struct {
 		uses string
-		with *Node
+		with *yamlpos.Node
 		want Stages
 	}{
 		{"github/codeql-action/analyze@v3", nil, security},

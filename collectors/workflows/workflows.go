@@ -9,9 +9,10 @@
 // actions in uses:. Each stage found is a fact, with the file and line that
 // shows it in the output; a missing test or security-scan stage is a high
 // finding. GitHub workflows are also checked for actions not pinned to a
-// commit, pull_request_target workflows that check out the pull request,
-// and untrusted input expanded into scripts; actionlint's findings are
-// merged in when it is installed.
+// commit, pull_request_target and workflow_run workflows that check out
+// untrusted code, untrusted input expanded into scripts, and steps that
+// will fail (a package script, working directory or lockfile that does not
+// exist); actionlint's findings are merged in when it is installed.
 //
 // Everything is parsed in-process from the YAML (with positions), so the
 // parsing and the rules are tested and fuzzed without any tool.
@@ -32,7 +33,9 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 
 	"github.com/preflight-dev/preflight/collectors"
-	"github.com/preflight-dev/preflight/collectors/rules"
+	"github.com/preflight-dev/preflight/collectors/filerules"
+	"github.com/preflight-dev/preflight/internal/repofs"
+	"github.com/preflight-dev/preflight/internal/yamlpos"
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/proc"
 )
@@ -45,7 +48,6 @@ const (
 	Domain = "ci"
 
 	workflowDir  = ".github/workflows"
-	maxFileSize  = 4 << 20
 	excerptLines = 40
 )
 
@@ -69,7 +71,7 @@ func Detect(root string, files []string) []collectors.Collector {
 	}
 	if gitlabMain != "" {
 		c := &GitLabCI{id: KindGitLab + ":" + name, root: root, main: gitlabMain}
-		c.includes = includePatterns(filepath.Join(root, gitlabMain))
+		c.includes = includePatterns(root, gitlabMain)
 		out = append(out, c)
 	}
 	return out
@@ -83,21 +85,21 @@ func isWorkflowFile(f string) bool {
 
 // includePatterns lists the local files a GitLab configuration includes,
 // so that editing them reruns the collector.
-func includePatterns(file string) []string {
-	data, err := os.ReadFile(file)
+func includePatterns(root, rel string) []string {
+	data, err := repofs.ReadFile(root, rel)
 	if err != nil {
 		return nil
 	}
-	docs, err := ParseYAML(data)
+	docs, err := yamlpos.Parse(data)
 	if err != nil {
 		return nil
 	}
 	var out []string
 	for _, d := range docs {
 		for _, inc := range d.Get("include").List() {
-			p := inc.Str()
-			if inc.Kind == Mapping {
-				p = inc.Get("local").Str()
+			p := inc.Text()
+			if inc.Kind == yamlpos.Map {
+				p = inc.Get("local").Text()
 			}
 			if p != "" && !strings.Contains(p, "://") {
 				out = append(out, strings.TrimPrefix(p, "/"))
@@ -119,9 +121,10 @@ func (c *GitHubActions) ID() string     { return c.id }
 func (c *GitHubActions) Kind() string   { return KindGitHub }
 func (c *GitHubActions) Domain() string { return Domain }
 
-// Inputs are the workflows and actionlint's configuration.
+// Inputs are the workflows, actionlint's configuration, and the package
+// files whose scripts and lockfiles the steps use.
 func (c *GitHubActions) Inputs() []string {
-	return []string{workflowDir + "/*.{yml,yaml}", ".github/actionlint.{yml,yaml}"}
+	return []string{workflowDir + "/*.{yml,yaml}", ".github/actionlint.{yml,yaml}", "**/package.json", "**/package-lock.json", "**/npm-shrinkwrap.json"}
 }
 
 // Run reads the workflow files as they are on disk now, applies the rules
@@ -141,10 +144,10 @@ func (c *GitHubActions) Run(ctx context.Context, req collectors.Request) model.R
 		return model.Result{Collector: c.id, Kind: KindGitHub, Domain: Domain, Status: model.StatusSkipped,
 			ExitCode: -1, Error: "no workflow files in " + workflowDir}
 	}
-	p := AnalyzeGitHub(srcs)
+	p := AnalyzeGitHubIn(srcs, repoTree(root))
 	p.Errors = append(readErrs, p.Errors...)
 	r := evaluate(c.id, KindGitHub, "GitHub Actions", root, p, srcs)
-	r.Command = fmt.Sprintf("parsed %s (preflight built-in rules)", plural(len(srcs), "workflow file"))
+	r.Command = fmt.Sprintf("parsed %s (preflight built-in rules)", filerules.Plural(len(srcs), "workflow file"))
 	c.actionlint(ctx, root, srcs, p, &r)
 	return r
 }
@@ -190,16 +193,16 @@ func (c *GitHubActions) actionlint(ctx context.Context, root string, srcs []Sour
 		markError(r, "actionlint exited with status 1 without reporting a finding")
 	}
 	theirs := withoutDuplicates(actionlintFindings(errs, root), r.Findings)
-	kept, suppressed, _ := suppress(theirs, srcs, nil) // reasonless comments were already reported
-	for i := range kept {
-		kept[i].Collector, kept[i].Domain = c.id, Domain
+	texts := map[string]string{}
+	for _, s := range srcs {
+		texts[s.Path] = string(s.Data)
 	}
+	kept, suppressed, _ := filerules.Suppress(theirs, texts, nil) // reasonless comments were already reported
 	r.Findings = append(r.Findings, kept...)
-	sortFindings(r.Findings)
-	model.AssignIDs(r.Findings)
+	filerules.Finish(r.Findings, c.id, Domain)
 	r.Facts["actionlint.findings"] = float64(len(kept))
 	r.Facts["suppressed"] += float64(suppressed)
-	r.Output += fmt.Sprintf("\n$ %s\nactionlint: exit %d, %s", display, out.ExitCode, plural(len(errs), "finding"))
+	r.Output += fmt.Sprintf("\n$ %s\nactionlint: exit %d, %s", display, out.ExitCode, filerules.Plural(len(errs), "finding"))
 	if dup := len(errs) - len(theirs); dup > 0 {
 		r.Output += fmt.Sprintf(" (%d already reported by the built-in rules)", dup)
 	}
@@ -233,13 +236,16 @@ func readWorkflows(root string) ([]Source, []FileError) {
 	return readSources(root, names)
 }
 
+// readSources reads files the safe way (see repofs): one that is refused
+// is an error of that file, and the others are still read.
 func readSources(root string, names []string) ([]Source, []FileError) {
 	var srcs []Source
 	var errs []FileError
 	for _, rel := range names {
-		data, err := readCapped(filepath.Join(root, filepath.FromSlash(rel)))
+		data, err := repofs.ReadFile(root, rel)
 		if err != nil {
-			errs = append(errs, FileError{File: rel, Message: err.Error()})
+			msg := strings.ReplaceAll(err.Error(), root+string(filepath.Separator), "")
+			errs = append(errs, FileError{File: rel, Message: msg, Unread: true})
 			continue
 		}
 		srcs = append(srcs, Source{Path: rel, Data: data})
@@ -247,15 +253,18 @@ func readSources(root string, names []string) ([]Source, []FileError) {
 	return srcs, errs
 }
 
-func readCapped(file string) ([]byte, error) {
-	info, err := os.Stat(file)
+// repoTree is the repository on disk, read the safe way (see repofs).
+type repoTree string
+
+func (t repoTree) ReadFile(rel string) ([]byte, error) { return repofs.ReadFile(string(t), rel) }
+
+func (t repoTree) IsDir(rel string) bool {
+	real, err := repofs.Inside(string(t), rel)
 	if err != nil {
-		return nil, err
+		return false
 	}
-	if info.Size() > maxFileSize {
-		return nil, fmt.Errorf("file is %d bytes, larger than a CI configuration can be", info.Size())
-	}
-	return os.ReadFile(file)
+	st, err := os.Stat(real)
+	return err == nil && st.IsDir()
 }
 
 // GitLabCI checks a .gitlab-ci.yml and the local files it includes.
@@ -316,83 +325,47 @@ func (c *GitLabCI) Run(ctx context.Context, req collectors.Request) model.Result
 		return model.Unknown(c.id, KindGitLab, Domain, "interrupted: "+err.Error(), "")
 	}
 	r := evaluate(c.id, KindGitLab, "GitLab CI", root, p, all)
-	r.Command = fmt.Sprintf("parsed %s (preflight built-in rules)", plural(len(p.Files), "GitLab CI file"))
+	r.Command = fmt.Sprintf("parsed %s (preflight built-in rules)", filerules.Plural(len(p.Files), "GitLab CI file"))
 	return r
 }
 
-// evaluate turns a pipeline into a result: pipeline-wide rules,
-// suppressions, facts and the evidence excerpt.
+// evaluate turns a pipeline into a result: pipeline-wide rules, files that
+// could not be read as findings, suppressions, facts and the evidence
+// excerpt. A broken file is the project's problem, not the collector's: the
+// result is ok, and the stages are those of the files that will run.
 func evaluate(id, kind, system, root string, p *Pipeline, srcs []Source) model.Result {
 	r := model.Result{Collector: id, Kind: kind, Domain: Domain, Status: model.StatusOK, ExitCode: -1,
 		Facts: map[string]float64{}}
-	findings := append(append([]model.Finding(nil), p.Findings...), p.MissingStageFindings(system)...)
-	kept, suppressed, extra := suppress(findings, srcs, pipelineRuleIDs())
-	kept = append(kept, extra...)
-	for i := range kept {
-		kept[i].Collector, kept[i].Domain = id, Domain
+	texts := map[string]string{}
+	for _, s := range srcs {
+		texts[s.Path] = string(s.Data)
 	}
-	sortFindings(kept)
-	model.AssignIDs(kept)
+	findings := append(append([]model.Finding(nil), p.Findings...), p.MissingStageFindings(system)...)
+	for _, e := range p.Errors {
+		if e.Unread {
+			findings = append(findings, filerules.RuleUnreadable.Finding(e.File, 0, 0, "cannot read "+e.File+": "+e.Message))
+			continue
+		}
+		findings = append(findings, RuleInvalid.Finding(e.File, e.Line, e.Column, filerules.Describe(e.Message, texts[e.File], e.Line)))
+	}
+	kept, suppressed, extra := filerules.Suppress(findings, texts, pipelineRuleIDs())
+	kept = append(kept, extra...)
+	filerules.Finish(kept, id, Domain)
 	r.Findings = kept
 	r.Facts["files"] = float64(len(p.Files))
 	r.Facts["suppressed"] = float64(suppressed)
-	if len(p.Errors) == 0 {
-		// With a file unread the stages are not known: no fact beats a
-		// wrong zero.
-		for _, s := range AllStages {
-			v := 0.0
-			if _, ok := p.Stages[s]; ok {
-				v = 1
-			}
-			r.Facts["stages."+s.String()] = v
+	for _, s := range AllStages {
+		if !p.Runs() {
+			break // nothing will run: no fact beats a wrong zero
 		}
-	} else {
-		msgs := make([]string, len(p.Errors))
-		for i, e := range p.Errors {
-			msgs[i] = e.Error()
+		v := 0.0
+		if _, ok := p.Stages[s]; ok {
+			v = 1
 		}
-		r.Status = model.StatusError
-		r.Error = "could not read " + strings.Join(msgs, "; ")
+		r.Facts["stages."+s.String()] = v
 	}
 	r.Output = stageReport(p, system)
 	return r
-}
-
-// suppress applies the inline suppressions of each file. Pipeline-wide
-// findings (those of the rules in pipelineRules) have no line: a
-// suppression of their rule anywhere in the pipeline's files covers them.
-func suppress(findings []model.Finding, srcs []Source, pipelineRules []string) (kept []model.Finding, suppressed int, extra []model.Finding) {
-	sups := map[string][]rules.Suppression{}
-	pipelineWide := map[string]bool{}
-	for _, s := range srcs {
-		sups[s.Path] = rules.ParseSuppressions(string(s.Data))
-		for _, sup := range sups[s.Path] {
-			pipelineWide[sup.Rule] = true
-		}
-	}
-	isPipelineRule := map[string]bool{}
-	for _, id := range pipelineRules {
-		isPipelineRule[id] = true
-	}
-	byFile := map[string][]model.Finding{}
-	for _, f := range findings {
-		if isPipelineRule[f.Rule] && f.Line == 0 && pipelineWide[f.Rule] {
-			suppressed++
-			continue
-		}
-		byFile[f.File] = append(byFile[f.File], f)
-	}
-	for _, s := range srcs {
-		k, n, x := rules.Apply(s.Path, byFile[s.Path], sups[s.Path])
-		kept = append(kept, k...)
-		suppressed += n
-		extra = append(extra, x...)
-		delete(byFile, s.Path)
-	}
-	for _, fs := range byFile { // findings in files that were not read
-		kept = append(kept, fs...)
-	}
-	return kept, suppressed, extra
 }
 
 // pipelineRuleIDs are the rules whose findings belong to the whole
@@ -405,26 +378,10 @@ func pipelineRuleIDs() []string {
 	return ids
 }
 
-func sortFindings(fs []model.Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := fs[i], fs[j]
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		if a.Column != b.Column {
-			return a.Column < b.Column
-		}
-		return a.Rule < b.Rule
-	})
-}
-
 // stageReport is the evidence excerpt: each stage and where it was seen.
 func stageReport(p *Pipeline, system string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s read\n", system, plural(len(p.Files), "file"))
+	fmt.Fprintf(&b, "%s: %s read\n", system, filerules.Plural(len(p.Files), "file"))
 	for _, s := range AllStages {
 		ev, ok := p.Stages[s]
 		if !ok {
@@ -440,11 +397,4 @@ func stageReport(p *Pipeline, system string) string {
 		fmt.Fprintf(&b, "error: %s\n", e.Error())
 	}
 	return strings.TrimRight(b.String(), "\n")
-}
-
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
 }

@@ -1,4 +1,4 @@
-package workflows
+package yamlpos
 
 import (
 	"errors"
@@ -24,50 +24,50 @@ job:
   empty:
   ref: !reference [.defaults, script]
 `
-	docs, err := ParseYAML([]byte(src))
+	docs, err := Parse([]byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(docs) != 1 || docs[0].Kind != Mapping {
+	if len(docs) != 1 || docs[0].Kind != Map {
 		t.Fatalf("docs %+v", docs)
 	}
 	root := docs[0]
 	job := root.Get("job")
-	if job == nil || job.Kind != Mapping {
+	if job == nil || job.Kind != Map {
 		t.Fatalf("job %+v", job)
 	}
 	// The explicit key wins over the merged one; the merged script is the
 	// anchor's own node, at the anchor's line.
-	if got := job.Get("image"); got.Str() != "node:20" || got.Line != 8 || got.Column != 10 {
+	if got := job.Get("image"); got.Text() != "node:20" || got.Line != 8 || got.Column != 10 {
 		t.Errorf("image %+v", got)
 	}
 	script := job.Get("script")
-	if script == nil || len(script.Items) != 1 || script.Items[0].Str() != "npm test" || script.Items[0].Line != 5 {
+	if script == nil || len(script.Items) != 1 || script.Items[0].Text() != "npm test" || script.Items[0].Line != 5 {
 		t.Errorf("merged script %+v", script)
 	}
 	run := job.Get("run")
-	if run.Str() != "echo one\necho two\n" || !run.Block || run.Line != 9 || scriptLine(run, 1) != 11 {
+	if run.Text() != "echo one\necho two\n" || !run.Block || run.Line != 9 {
 		t.Errorf("run %+v", run)
 	}
-	if on := job.Get("on"); len(on.List()) != 2 || on.Items[1].Str() != "pull_request" {
+	if on := job.Get("on"); len(on.List()) != 2 || on.Items[1].Text() != "pull_request" {
 		t.Errorf("on %+v", on)
 	}
-	if v := job.Get("version"); v.Str() != "1.10" {
-		t.Errorf("a number keeps its text: %q", v.Str())
+	if v := job.Get("version"); v.Text() != "1.10" {
+		t.Errorf("a number keeps its text: %q", v.Text())
 	}
-	if v := job.Get("flag"); v.Str() != "true" {
-		t.Errorf("flag %q", v.Str())
+	if v := job.Get("flag"); v.Text() != "true" {
+		t.Errorf("flag %q", v.Text())
 	}
 	if v := job.Get("empty"); v == nil || v.Kind != Null || v.List() != nil {
 		t.Errorf("empty %+v", v)
 	}
-	if ref := job.Get("ref"); ref.Tag != "!reference" || len(ref.Items) != 2 || ref.Items[0].Str() != ".defaults" {
+	if ref := job.Get("ref"); ref.Tag != "!reference" || len(ref.Items) != 2 || ref.Items[0].Text() != ".defaults" {
 		t.Errorf("ref %+v", ref)
 	}
-	if k := job.KeyNode("run"); k == nil || k.Line != 9 || k.Column != 3 {
+	if k, ok := job.Pair("run"); !ok || k.Line != 9 || k.Column != 3 {
 		t.Errorf("key node %+v", k)
 	}
-	if job.Get("missing") != nil || (*Node)(nil).Get("x") != nil || (*Node)(nil).Str() != "" {
+	if job.Get("missing") != nil || (*Node)(nil).Get("x") != nil || (*Node)(nil).Text() != "" {
 		t.Error("missing keys are nil")
 	}
 }
@@ -86,14 +86,14 @@ func TestParseYAMLErrors(t *testing.T) {
 		{"merge of a scalar", "x: &x 1\ny:\n  <<: *x\n", 3, 0, "merge"},
 	}
 	for _, c := range cases {
-		_, err := ParseYAML([]byte(c.src))
-		var pe *ParseError
+		_, err := Parse([]byte(c.src))
+		var pe *Error
 		if !errors.As(err, &pe) {
 			t.Errorf("%s: error %v is not a ParseError", c.name, err)
 			continue
 		}
-		if pe.Line != c.line || (c.col != 0 && pe.Column != c.col) || !strings.Contains(pe.Message, c.messageHas) {
-			t.Errorf("%s: got %d:%d %q, want %d:%d containing %q", c.name, pe.Line, pe.Column, pe.Message, c.line, c.col, c.messageHas)
+		if pe.Line != c.line || (c.col != 0 && pe.Column != c.col) || !strings.Contains(pe.Msg, c.messageHas) {
+			t.Errorf("%s: got %d:%d %q, want %d:%d containing %q", c.name, pe.Line, pe.Column, pe.Msg, c.line, c.col, c.messageHas)
 		}
 	}
 }
@@ -114,49 +114,46 @@ func TestParseYAMLBoundsAliasExpansion(t *testing.T) {
 		}
 		b.WriteString("]\n")
 	}
-	_, err := ParseYAML([]byte(b.String()))
-	var pe *ParseError
-	if !errors.As(err, &pe) || !strings.Contains(pe.Message, "too many nodes") || pe.Line == 0 {
+	_, err := Parse([]byte(b.String()))
+	var pe *Error
+	if !errors.As(err, &pe) || !strings.Contains(pe.Msg, "too many alias expansions") || pe.Line == 0 {
 		t.Fatalf("got %v", err)
 	}
 	// A few aliases of a big anchor are fine.
 	small := "base: &b {a: 1, b: 2, c: [1, 2, 3]}\nx: *b\ny: *b\nz:\n  <<: *b\n  d: 4\n"
-	docs, err := ParseYAML([]byte(small))
-	if err != nil || docs[0].Get("z").Get("c") == nil || docs[0].Get("z").Get("d").Str() != "4" {
+	docs, err := Parse([]byte(small))
+	if err != nil || docs[0].Get("z").Get("c") == nil || docs[0].Get("z").Get("d").Text() != "4" {
 		t.Fatalf("docs %+v, err %v", docs, err)
 	}
 }
 
 func TestParseYAMLDocuments(t *testing.T) {
-	docs, err := ParseYAML([]byte("spec:\n  inputs: {}\n---\njob:\n  script: [make]\n"))
-	if err != nil || len(docs) != 2 || docs[1].Get("job").Get("script").Items[0].Str() != "make" {
+	docs, err := Parse([]byte("spec:\n  inputs: {}\n---\njob:\n  script: [make]\n"))
+	if err != nil || len(docs) != 2 || docs[1].Get("job").Get("script").Items[0].Text() != "make" {
 		t.Fatalf("docs %+v, err %v", docs, err)
 	}
-	docs, err = ParseYAML(nil)
-	if err != nil || len(docs) > 1 || (len(docs) == 1 && docs[0] != nil) {
+	docs, err = Parse(nil)
+	if err != nil || len(docs) > 1 || (len(docs) == 1 && !docs[0].Empty()) {
 		t.Fatalf("empty input: docs %+v, err %v", docs, err)
 	}
 }
 
 // checkTree asserts the invariants every consumer relies on.
 func checkTree(t *testing.T, n *Node, depth int) {
-	if n == nil || depth > maxDepth+2 {
+	if n == nil || depth > DefaultLimits.MaxDepth+2 {
 		return
 	}
-	if len(n.Keys) != len(n.Values) {
-		t.Fatalf("mapping with %d keys and %d values", len(n.Keys), len(n.Values))
-	}
-	if n.Kind != Mapping && len(n.Keys) > 0 || n.Kind != Sequence && len(n.Items) > 0 {
+	if n.Kind != Map && len(n.Pairs) > 0 || n.Kind != Seq && len(n.Items) > 0 {
 		t.Fatalf("%v node with children of another kind", n.Kind)
 	}
 	if n.Line < 0 || n.Column < 0 {
 		t.Fatalf("negative position %d:%d", n.Line, n.Column)
 	}
-	for i := range n.Keys {
-		if n.Keys[i] == nil || n.Values[i] == nil {
-			t.Fatal("nil key or value")
+	for _, p := range n.Pairs {
+		if p.Value == nil {
+			t.Fatal("nil value")
 		}
-		checkTree(t, n.Values[i], depth+1)
+		checkTree(t, p.Value, depth+1)
 	}
 	for _, it := range n.Items {
 		if it == nil {
@@ -166,16 +163,16 @@ func checkTree(t *testing.T, n *Node, depth int) {
 	}
 }
 
-func FuzzParseYAML(f *testing.F) {
+func FuzzParseTree(f *testing.F) {
 	f.Add([]byte("on: push\njobs:\n  a:\n    steps:\n      - run: npm test\n"))
 	f.Add([]byte("x: &x {a: [1, 2]}\ny:\n  <<: *x\n  b: !reference [.x, a]\n"))
 	f.Add([]byte("a: |\n  text\n---\n- [b, {c: d}]\n"))
 	f.Add([]byte("a: [\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
-		docs, err := ParseYAML(src)
+		docs, err := Parse(src)
 		if err != nil {
-			var pe *ParseError
-			if !errors.As(err, &pe) || pe.Message == "" || pe.Line < 0 {
+			var pe *Error
+			if !errors.As(err, &pe) || pe.Msg == "" || pe.Line < 0 {
 				t.Fatalf("error %v is not a located ParseError", err)
 			}
 			return
@@ -183,10 +180,5 @@ func FuzzParseYAML(f *testing.F) {
 		for _, d := range docs {
 			checkTree(t, d, 0)
 		}
-		// The analyses accept whatever parses.
-		AnalyzeGitHub([]Source{{Path: ".github/workflows/x.yml", Data: src}})
-		AnalyzeGitLab(Source{Path: ".gitlab-ci.yml", Data: src}, func(string) ([]Source, error) {
-			return []Source{{Path: "inc.yml", Data: src}}, nil
-		})
 	})
 }

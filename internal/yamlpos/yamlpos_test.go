@@ -1,4 +1,4 @@
-package yamltree
+package yamlpos
 
 import (
 	"errors"

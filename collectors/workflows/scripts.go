@@ -1,0 +1,222 @@
+package workflows
+
+import (
+	"encoding/json"
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/preflight-dev/preflight/internal/yamlpos"
+)
+
+// Tree is the repository a pipeline runs in, for the checks that look at
+// the files a step uses: the package.json whose script it runs, its
+// working directory, its lockfile.
+type Tree interface {
+	ReadFile(rel string) ([]byte, error)
+	IsDir(rel string) bool
+}
+
+// stepDir is the directory a run: step starts in, relative to the
+// repository: the step's working-directory, else the job's, else the
+// workflow's defaults.run. ok is false when it cannot be known (an
+// expression, a path outside the checkout).
+func stepDir(step, job, root *yamlpos.Node) (dir string, at *yamlpos.Node, ok bool) {
+	for _, n := range []*yamlpos.Node{step.Get("working-directory"), job.Path("defaults", "run", "working-directory"), root.Path("defaults", "run", "working-directory")} {
+		if n == nil {
+			continue
+		}
+		d := strings.TrimSpace(n.Text())
+		if d == "" || strings.Contains(d, "${{") || strings.Contains(d, "$") || path.IsAbs(d) {
+			return "", nil, false
+		}
+		d = path.Clean(d)
+		if d == ".." || strings.HasPrefix(d, "../") {
+			return "", nil, false
+		}
+		return d, n, true
+	}
+	return ".", nil, true
+}
+
+// checksOutElsewhere reports whether a job checks code out somewhere other
+// than the workspace root (another repository, a path:): the layout the
+// steps see is then not this repository's.
+func checksOutElsewhere(job *yamlpos.Node) bool {
+	for _, step := range job.Get("steps").List() {
+		if actionName(step.Get("uses").Text()) != "actions/checkout" {
+			continue
+		}
+		with := step.Get("with")
+		if with.Get("path").Text() != "" || with.Get("repository").Text() != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// checkScripts reports the commands of a run: step that cannot work: a
+// package script that does not exist, a working directory that does not,
+// npm ci without a lockfile.
+func (w *workflow) checkScripts(run *yamlpos.Node, dir string, dirAt *yamlpos.Node) {
+	if w.tree == nil {
+		return
+	}
+	if dirAt != nil && dir != "." && !w.tree.IsDir(dir) {
+		w.p.report(RuleMissingWorkingDirectory, w.file, dirAt.Line, dirAt.Column,
+			fmt.Sprintf("working-directory %s does not exist in the repository: the step fails before it runs", dir))
+		return
+	}
+	for _, cmd := range splitScript(run.Value) {
+		words := withoutAssignments(cmd.words)
+		if len(words) == 0 {
+			continue
+		}
+		if words[0] == "cd" {
+			if len(words) != 2 || strings.ContainsAny(words[1], "$~") || path.IsAbs(words[1]) {
+				return // somewhere we cannot follow
+			}
+			dir = path.Clean(path.Join(dir, words[1]))
+			continue
+		}
+		line := scriptLine(run, cmd.line)
+		if script, ok := scriptCall(words); ok {
+			w.checkScript(dir, script, clip(cmd.text, 80), line)
+		}
+		if isNpmCI(words) && !w.hasFile(dir, "package-lock.json") && !w.hasFile(dir, "npm-shrinkwrap.json") {
+			w.p.report(RuleNpmCIWithoutLockfile, w.file, line, 0,
+				fmt.Sprintf("`%s` runs in %s, which has no package-lock.json: npm ci refuses to install without one", clip(cmd.text, 80), dirName(dir)))
+		}
+	}
+}
+
+func (w *workflow) hasFile(dir, name string) bool {
+	_, err := w.tree.ReadFile(path.Join(dir, name))
+	return err == nil
+}
+
+func dirName(dir string) string {
+	if dir == "." {
+		return "the repository root"
+	}
+	return dir
+}
+
+type packageJSON struct {
+	Scripts         map[string]string `json:"scripts"`
+	Dependencies    map[string]string `json:"dependencies"`
+	DevDependencies map[string]string `json:"devDependencies"`
+}
+
+// checkScript reports a package script the command runs that the
+// directory's package.json does not define.
+func (w *workflow) checkScript(dir string, call scriptRef, text string, line int) {
+	file := path.Join(dir, "package.json")
+	data, err := w.tree.ReadFile(file)
+	if err != nil {
+		w.p.report(RuleMissingScript, w.file, line, 0,
+			fmt.Sprintf("`%s` runs in %s, which has no package.json: the step fails", text, dirName(dir)))
+		return
+	}
+	var pkg packageJSON
+	if json.Unmarshal(data, &pkg) != nil {
+		return // a broken package.json is reported where it is
+	}
+	if _, ok := pkg.Scripts[call.name]; ok {
+		return
+	}
+	if call.bare && (pkg.Dependencies[call.name] != "" || pkg.DevDependencies[call.name] != "" || knownBins[call.name]) {
+		return // `pnpm eslint` runs the binary when there is no such script
+	}
+	w.p.report(RuleMissingScript, w.file, line, 0,
+		fmt.Sprintf("`%s` will fail: %s has no %q script", text, file, call.name))
+}
+
+// knownBins are binaries whose package has another name, which pnpm and
+// yarn run when no script has their name.
+var knownBins = map[string]bool{"tsc": true, "tsx": true, "next": true, "vite": true, "jest": true, "vitest": true,
+	"eslint": true, "prettier": true, "playwright": true, "cypress": true, "node": true, "nx": true, "turbo": true}
+
+type scriptRef struct {
+	name string
+	bare bool // `pnpm X` / `yarn X`: a script, or else a binary
+}
+
+// scriptCall reads `npm test`, `npm run X`, `pnpm [run] X`, `yarn [run] X`:
+// the package script the command runs in its directory. Commands that
+// choose another package (--prefix, -w, --filter, -r, workspaces) or that
+// tolerate a missing script (--if-present) are not followed.
+func scriptCall(words []string) (scriptRef, bool) {
+	tool := path.Base(words[0])
+	args := words[1:]
+	for _, a := range args {
+		switch strings.SplitN(a, "=", 2)[0] {
+		case "--prefix", "-w", "--workspace", "--workspaces", "-ws", "-C", "--cwd", "--dir", "--filter", "-F",
+			"-r", "--recursive", "--if-present", "-h", "--help":
+			return scriptRef{}, false
+		}
+	}
+	sub, rest := firstArg(args, npmValueFlags)
+	switch tool {
+	case "npm":
+		switch sub {
+		case "test", "t", "tst":
+			return scriptRef{name: "test"}, true
+		case "run", "run-script", "rum", "urn":
+			name, _ := firstArg(rest, npmValueFlags)
+			return scriptRef{name: name}, name != "" && name != "env"
+		}
+	case "pnpm", "yarn":
+		switch {
+		case sub == "test" || sub == "t" && tool == "pnpm":
+			return scriptRef{name: "test"}, true
+		case sub == "run" || sub == "run-script":
+			name, _ := firstArg(rest, npmValueFlags)
+			return scriptRef{name: name}, name != ""
+		case sub == "" || strings.Contains(sub, "/") || strings.Contains(sub, "$"):
+			return scriptRef{}, false
+		case tool == "pnpm" && !pnpmBuiltins[sub] && !pnpmOwn[sub]:
+			return scriptRef{name: sub, bare: true}, true
+		case tool == "yarn" && !yarnOwn[sub]:
+			return scriptRef{name: sub, bare: true}, true
+		}
+	}
+	return scriptRef{}, false
+}
+
+// pnpmOwn and yarnOwn are the commands of the tools themselves (beyond
+// pnpmBuiltins), which no script shadows.
+var (
+	pnpmOwn = map[string]bool{"exec": true, "dlx": true, "audit": true, "publish": true, "pack": true, "outdated": true,
+		"licenses": true, "recursive": true, "server": true, "bin": true, "root": true, "doctor": true, "approve-builds": true,
+		"self-update": true, "install-test": true, "it": true, "cache": true, "deploy": true, "version": true}
+	yarnOwn = map[string]bool{"install": true, "add": true, "remove": true, "upgrade": true, "up": true, "set": true,
+		"config": true, "cache": true, "info": true, "why": true, "dedupe": true, "init": true, "create": true,
+		"link": true, "unlink": true, "workspace": true, "workspaces": true, "npm": true, "exec": true, "dlx": true,
+		"audit": true, "publish": true, "pack": true, "constraints": true, "plugin": true, "version": true, "node": true,
+		"bin": true, "explain": true, "global": true, "import": true, "list": true, "outdated": true, "owner": true,
+		"login": true, "logout": true, "policies": true, "tag": true, "team": true, "licenses": true, "generate-lock-entry": true,
+		"autoclean": true, "check": true, "help": true, "rebuild": true, "patch": true, "patch-commit": true, "stage": true,
+		"search": true, "unplug": true, "up-interactive": true}
+)
+
+func isNpmCI(words []string) bool {
+	if path.Base(words[0]) != "npm" {
+		return false
+	}
+	sub, _ := firstArg(words[1:], npmValueFlags)
+	for _, a := range words[1:] {
+		if strings.HasPrefix(a, "--prefix") || a == "-w" || strings.HasPrefix(a, "--workspace") {
+			return false
+		}
+	}
+	return sub == "ci" || sub == "clean-install" || sub == "ic" || sub == "install-clean" || sub == "isntall-clean"
+}
+
+// withoutAssignments drops leading VAR=value words.
+func withoutAssignments(words []string) []string {
+	for len(words) > 0 && strings.Contains(words[0], "=") && !strings.HasPrefix(words[0], "-") {
+		words = words[1:]
+	}
+	return words
+}

@@ -1,0 +1,119 @@
+package workflows
+
+import (
+	"io/fs"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/preflight-dev/preflight/model"
+)
+
+// Steps that will fail on every push: a script the package.json lacks
+// (resolved through working-directory, defaults.run and cd), a missing
+// working-directory, npm ci without a lockfile.
+func TestStepsThatWillFail(t *testing.T) {
+	withoutActionlint(t)
+	r := runFixture(t, KindGitHub, "github", "steps")
+	var got []string
+	for _, f := range r.Findings {
+		if f.Rule == RuleMissingScript.ID || f.Rule == RuleMissingWorkingDirectory.ID || f.Rule == RuleNpmCIWithoutLockfile.ID {
+			got = append(got, f.Location()+" "+f.Message)
+			if f.Severity != model.High {
+				t.Errorf("severity %s", f.Severity)
+			}
+		}
+	}
+	want := []string{
+		".github/workflows/ci.yml:15 `npm run type-check` will fail: web/package.json has no \"type-check\" script",
+		".github/workflows/ci.yml:23 `npm ci` runs in the repository root, which has no package-lock.json: npm ci refuses to install without one",
+		".github/workflows/ci.yml:28 `yarn e2e` will fail: package.json has no \"e2e\" script",
+		".github/workflows/ci.yml:31 `npm run start:prod` will fail: web/package.json has no \"start:prod\" script",
+		".github/workflows/ci.yml:37:28 working-directory app does not exist in the repository: the step fails before it runs",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("findings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestScriptCall(t *testing.T) {
+	cases := map[string]string{
+		"npm test":                   "test",
+		"npm run lint -- --fix":      "lint",
+		"npm --silent run build":     "build",
+		"pnpm run e2e":               "e2e",
+		"pnpm typecheck":             "typecheck *",
+		"pnpm install":               "",
+		"pnpm -r test":               "",
+		"pnpm --filter web build":    "",
+		"yarn":                       "",
+		"yarn install --immutable":   "",
+		"yarn test":                  "test",
+		"yarn workspace web build":   "",
+		"npm run":                    "",
+		"npm run build --if-present": "",
+		"npm ci":                     "",
+		"npx vitest":                 "",
+	}
+	for cmd, want := range cases {
+		got := ""
+		if ref, ok := scriptCall(strings.Fields(cmd)); ok {
+			got = ref.name
+			if ref.bare {
+				got += " *"
+			}
+		}
+		if got != want {
+			t.Errorf("%q: %q, want %q", cmd, got, want)
+		}
+	}
+}
+
+// workflow_run runs with the base repository's secrets: checking out the
+// triggering run's head with a token that can write is a blocker.
+func TestWorkflowRunHeadCheckout(t *testing.T) {
+	withoutActionlint(t)
+	r := runFixture(t, KindGitHub, "github", "workflowrun")
+	var got []string
+	for _, f := range r.Findings {
+		if f.Rule == RuleWorkflowRunCheckout.ID && f.Severity == model.Blocker {
+			got = append(got, f.Location())
+		}
+	}
+	want := []string{".github/workflows/comment.yml:14:16", ".github/workflows/fetch.yml:8:11"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("findings %q, want %q", got, want)
+	}
+}
+
+type mapTree map[string]string
+
+func (m mapTree) ReadFile(rel string) ([]byte, error) {
+	if s, ok := m[rel]; ok {
+		return []byte(s), nil
+	}
+	return nil, fs.ErrNotExist
+}
+
+func (m mapTree) IsDir(rel string) bool { return rel == "web" }
+
+// FuzzAnalyze feeds arbitrary YAML to both analyses: whatever parses is
+// accepted, and every finding is placed inside its file.
+func FuzzAnalyze(f *testing.F) {
+	f.Add([]byte("on: workflow_run\njobs:\n  a:\n    steps:\n      - run: cd web && npm run x\n        working-directory: web\n"))
+	f.Add([]byte("x: &x {a: [1, 2]}\ny:\n  <<: *x\n  b: !reference [.x, a]\n"))
+	f.Add([]byte("defaults: {run: {working-directory: app}}\njobs: {a: {steps: [{run: npm ci}]}}\n"))
+	tree := mapTree{"package.json": `{"scripts":{"test":"x"}}`, "web/package.json": "{"}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		lines := strings.Count(string(src), "\n") + strings.Count(string(src), "\r") + 1
+		p := AnalyzeGitHubIn([]Source{{Path: ".github/workflows/x.yml", Data: src}}, tree)
+		for _, fd := range p.Findings {
+			if fd.Line < 0 || fd.Line > lines {
+				t.Fatalf("finding %+v outside the file", fd)
+			}
+		}
+		AnalyzeGitLab(Source{Path: ".gitlab-ci.yml", Data: src}, func(string) ([]Source, error) {
+			return []Source{{Path: "inc.yml", Data: src}}, nil
+		})
+	})
+}
