@@ -13,10 +13,12 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/charmbracelet/x/term"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/safegit"
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/report"
 )
@@ -139,7 +141,7 @@ func runCheck(args []string, io IO) int {
 	fs.Var(formatFlag{&outs}, "format", "")
 	fs.Var(outputFlag{&outs}, "output", "")
 	failOn := fs.String("fail-on", "no-go", "")
-	trustConfig := fs.Bool("trust-config", false, "")
+	trusted := trustFlags(fs)
 	dir, err := parse(fs, args)
 	if err != nil {
 		return fail(io, err)
@@ -152,8 +154,8 @@ func runCheck(args []string, io IO) int {
 		return fail(io, usageError{fmt.Sprintf("unknown --fail-on %q (want no-go, conditional or never)", *failOn)})
 	}
 	var opts []sessionOption
-	if *trustConfig {
-		opts = append(opts, withTrustedConfig())
+	if trusted() {
+		opts = append(opts, withTrust())
 	}
 	s, err := openSession(dir, collectors.OneShot, io.Err, opts...)
 	if err != nil {
@@ -272,7 +274,13 @@ func runMeta(root string, snap model.Snapshot) report.Meta {
 }
 
 func gitOutput(dir string, args ...string) string {
-	return commandOutput(dir, "git", append([]string{"-C", dir}, args...)...)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	out, err := safegit.Command(ctx, dir, args...).Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
 }
 
 func commandOutput(dir, name string, args ...string) string {

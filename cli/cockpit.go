@@ -42,7 +42,8 @@ func runDemo(args []string, io IO) int {
 	if err != nil {
 		return fail(io, fmt.Errorf("unpacking the demo project: %w", err))
 	}
-	code := cockpit(dir, io)
+	// The demo is preflight's own sample project: it runs without asking.
+	code := cockpit(dir, io, withTrust())
 	fmt.Fprintf(io.Out, "The demo project is at %s — edit it and run 'preflight %s' again, or remove it.\n", dir, dir)
 	return code
 }
@@ -52,11 +53,11 @@ func notInteractive(io IO) int {
 	return exitUsage
 }
 
-func cockpit(root string, io IO) int {
+func cockpit(root string, io IO, sessionOpts ...sessionOption) int {
 	if !io.Interactive {
 		return notInteractive(io)
 	}
-	s, err := openSession(root, collectors.Watch, io.Err)
+	s, err := openSession(root, collectors.Watch, io.Err, sessionOpts...)
 	if err != nil {
 		return fail(io, err)
 	}
@@ -74,7 +75,7 @@ func cockpit(root string, io IO) int {
 		Updates:   rd.out,
 		Rerun:     s.engine.Rerun,
 		Checklist: rd,
-		Trust:     s.trustConfig,
+		Trust:     s.trustRepo,
 	}
 	if store, err := history.Default(); err == nil {
 		opts.History, _ = store.Load(root, 48)

@@ -18,6 +18,7 @@ import (
 func runWatch(args []string, io IO) int {
 	fs := flag.NewFlagSet("watch", flag.ContinueOnError)
 	format := fs.String("format", "jsonl", "")
+	trusted := trustFlags(fs)
 	dir, err := parse(fs, args)
 	if err != nil {
 		return fail(io, err)
@@ -25,7 +26,11 @@ func runWatch(args []string, io IO) int {
 	if *format != "jsonl" {
 		return fail(io, usageError{fmt.Sprintf("unknown --format %q (watch writes jsonl)", *format)})
 	}
-	s, err := openSession(dir, collectors.Watch, io.Err)
+	var opts []sessionOption
+	if trusted() {
+		opts = append(opts, withTrust())
+	}
+	s, err := openSession(dir, collectors.Watch, io.Err, opts...)
 	if err != nil {
 		return fail(io, err)
 	}

@@ -204,3 +204,9 @@ func firstLine(s string) string {
 	}
 	return s
 }
+
+// RepoCode: a custom collector runs a command the repository's config
+// names, often one of its scripts.
+func (c *Collector) RepoCode() string {
+	return c.spec.CommandLine() + " (" + "preflight.yaml)"
+}

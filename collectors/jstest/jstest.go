@@ -322,3 +322,9 @@ func clip(s string) string {
 	}
 	return strings.ToValidUTF8(s[:max], "") + " …"
 }
+
+// RepoCode: the runner is the package's own installed binary; it loads the
+// package's config (vitest.config.ts, jest.config.js) and runs its tests.
+func (c *Collector) RepoCode() string {
+	return fmt.Sprintf("node_modules/.bin/%s and the tests in %s", c.run.kind, c.dir)
+}
