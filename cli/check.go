@@ -135,6 +135,10 @@ func (o *outputs) resolve() ([]output, error) {
 	return o.list, nil
 }
 
+// interruptGrace is how long check may take to stop after a signal, once
+// its tools are killed, before it exits regardless.
+const interruptGrace = 3 * time.Second
+
 func runCheck(args []string, io IO) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	var outs outputs
@@ -161,11 +165,16 @@ func runCheck(args []string, io IO) int {
 	if err != nil {
 		return fail(io, err)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	go func() {
 		<-ctx.Done()
 		s.engine.Close() // kills every tool's process group
+		// Whatever check was doing must not keep it alive after a signal.
+		time.AfterFunc(interruptGrace, func() {
+			fmt.Fprintln(io.Err, "preflight: interrupted")
+			os.Exit(130)
+		})
 	}()
 	s.engine.RunAll("check")
 	s.engine.Wait()

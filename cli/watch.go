@@ -34,7 +34,7 @@ func runWatch(args []string, io IO) int {
 	if err != nil {
 		return fail(io, err)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	stopWatching := s.watchFiles(ctx)
 	s.engine.RunAll("start")

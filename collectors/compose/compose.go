@@ -27,6 +27,7 @@ import (
 	"github.com/preflight-dev/preflight/collectors/deployfiles"
 	"github.com/preflight-dev/preflight/collectors/dockerfile"
 	"github.com/preflight-dev/preflight/collectors/yamltree"
+	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/proc"
 )
@@ -113,7 +114,7 @@ func inputs(root, dir string, files []string) []string {
 	set := map[string]bool{path.Join(dir, ".env"): true}
 	for _, f := range files {
 		set[f] = true
-		src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f)))
+		src, err := repofs.ReadFile(root, filepath.FromSlash(f))
 		if err != nil {
 			continue
 		}
@@ -194,7 +195,7 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	res := model.Result{Collector: c.id, Kind: Kind, Domain: Domain, Status: model.StatusOK, ExitCode: -1}
 	texts := map[string][]byte{}
 	read := func(rel string) ([]byte, error) {
-		src, err := os.ReadFile(filepath.Join(req.Root, filepath.FromSlash(rel)))
+		src, err := repofs.ReadFile(req.Root, filepath.FromSlash(rel))
 		if err == nil {
 			texts[rel] = src
 		}

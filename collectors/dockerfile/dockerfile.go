@@ -21,6 +21,7 @@ import (
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/deployfiles"
+	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/proc"
 )
@@ -53,7 +54,7 @@ func Detect(root string, files []string) []collectors.Collector {
 		if !deployfiles.IsComposeFile(path.Base(f)) {
 			continue
 		}
-		src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f)))
+		src, err := repofs.ReadFile(root, filepath.FromSlash(f))
 		if err != nil {
 			continue
 		}
@@ -116,7 +117,7 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		if err := ctx.Err(); err != nil {
 			return model.Unknown(c.id, Kind, Domain, "cancelled: "+err.Error(), "")
 		}
-		src, err := os.ReadFile(filepath.Join(req.Root, filepath.FromSlash(f)))
+		src, err := repofs.ReadFile(req.Root, filepath.FromSlash(f))
 		if errors.Is(err, os.ErrNotExist) {
 			continue // removed since detection; the next scan drops it
 		}

@@ -22,6 +22,7 @@ import (
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/deployfiles"
 	"github.com/preflight-dev/preflight/collectors/yamltree"
+	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/proc"
 )
@@ -105,7 +106,7 @@ func Manifests(root, dir string) ([]string, error) {
 	}
 	patches := map[string]bool{}
 	for _, name := range []string{"kustomization.yaml", "kustomization.yml", "Kustomization"} {
-		if src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(dir), name)); err == nil {
+		if src, err := repofs.ReadFile(root, filepath.Join(filepath.FromSlash(dir), name)); err == nil {
 			for _, p := range KustomizePatches(src) {
 				patches[path.Clean(p)] = true
 			}
@@ -168,7 +169,7 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		if err := ctx.Err(); err != nil {
 			return model.Unknown(c.id, Kind, Domain, "cancelled: "+err.Error(), "")
 		}
-		src, err := os.ReadFile(filepath.Join(req.Root, filepath.FromSlash(f)))
+		src, err := repofs.ReadFile(req.Root, filepath.FromSlash(f))
 		if err != nil {
 			failures = append(failures, fmt.Sprintf("%s: %v", f, err))
 			continue
