@@ -20,6 +20,7 @@ import (
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/internal/safegit"
 	"github.com/preflight-dev/preflight/model"
+	"github.com/preflight-dev/preflight/proc"
 	"github.com/preflight-dev/preflight/report"
 )
 
@@ -166,15 +167,24 @@ func runCheck(args []string, io IO) int {
 		return fail(io, err)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	finished := make(chan struct{})
+	defer close(finished)
 	defer stop()
 	go func() {
-		<-ctx.Done()
-		s.engine.Close() // kills every tool's process group
+		select {
+		case <-ctx.Done():
+		case <-finished:
+			return
+		}
+		proc.KillAll()   // at once, before anything else can go wrong
+		s.engine.Close() // cancels the runs and stops helper processes
 		// Whatever check was doing must not keep it alive after a signal.
-		time.AfterFunc(interruptGrace, func() {
+		select {
+		case <-finished:
+		case <-time.After(interruptGrace):
 			fmt.Fprintln(io.Err, "preflight: interrupted")
 			os.Exit(130)
-		})
+		}
 	}()
 	s.engine.RunAll("check")
 	s.engine.Wait()

@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/term"
+
+	"github.com/preflight-dev/preflight/proc"
 )
 
 // Version is set at build time with -ldflags "-X .../cli.Version=v1.2.3".
@@ -86,6 +88,9 @@ Exit codes: 0 ok, 1 verdict reached --fail-on, 2 usage or configuration error.
 
 // Run executes one command line and returns the process exit code.
 func Run(args []string, io IO) int {
+	// Orphans among the tools' descendants become preflight's, so a
+	// finished or cancelled run can find and kill them (Linux).
+	_ = proc.BecomeSubreaper()
 	if len(args) > 0 {
 		switch args[0] {
 		case "-h", "--help", "help":

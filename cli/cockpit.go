@@ -2,7 +2,11 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -10,6 +14,7 @@ import (
 	"github.com/preflight-dev/preflight/demo"
 	"github.com/preflight-dev/preflight/history"
 	"github.com/preflight-dev/preflight/model"
+	"github.com/preflight-dev/preflight/proc"
 	"github.com/preflight-dev/preflight/ui"
 )
 
@@ -82,7 +87,22 @@ func cockpit(root string, io IO, sessionOpts ...sessionOption) int {
 		opts.Record = func(p model.HistoryPoint) { _ = store.Append(root, p) }
 	}
 	m := ui.New(opts)
-	_, runErr := tea.NewProgram(m, tea.WithInput(io.In), tea.WithOutput(io.Out)).Run()
+	prog := tea.NewProgram(m, tea.WithInput(io.In), tea.WithOutput(io.Out))
+	// Closing the terminal sends SIGHUP, which would end preflight without
+	// a word; its tools must not outlive it.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP, syscall.SIGTERM)
+	defer signal.Stop(hup)
+	go func() {
+		if _, ok := <-hup; ok {
+			proc.KillAll()
+			prog.Kill()
+		}
+	}()
+	_, runErr := prog.Run()
+	if errors.Is(runErr, tea.ErrProgramKilled) {
+		runErr = nil
+	}
 	cancel()
 	stopWatching()
 	final := s.engine.Snapshot()

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -89,6 +90,45 @@ func TestLinksOutOfTheRepositoryAreNotRead(t *testing.T) {
 		_, out, _ := runWithin(t, 60*time.Second, "check", "--format", f, dir)
 		if strings.Contains(out, "leaked-from-outside") || strings.Contains(out, "OUTSIDE_SECRET") {
 			t.Errorf("%s report shows a file outside the repository:\n%s", f, out)
+		}
+	}
+}
+
+// SIGTERM during check kills every tool it started, and check returns.
+func TestSignalKillsEveryRunningTool(t *testing.T) {
+	pidFile := filepath.Join(t.TempDir(), "pid")
+	dir := repoWith(t, "custom:\n  hang:\n    command: sleep 1005 & echo $! > "+pidFile+"; wait\n    domain: tests\n")
+	done := make(chan int, 1)
+	go func() {
+		code, _, _ := run(t, false, "check", "--trust", dir)
+		done <- code
+	}()
+	pid := 0
+	for deadline := time.Now().Add(20 * time.Second); pid == 0; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the tool never started")
+		}
+		b, _ := os.ReadFile(pidFile)
+		pid, _ = strconv.Atoi(strings.TrimSpace(string(b)))
+	}
+	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case code := <-done:
+		if code != 130 {
+			t.Errorf("exit %d, want 130", code)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("check did not stop on SIGTERM")
+	}
+	for deadline := time.Now().Add(3 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if _, err := os.Stat("/proc/" + strconv.Itoa(pid)); err != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+			t.Fatalf("sleep 1005 (pid %d) outlived check", pid)
 		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/model"
+	"github.com/preflight-dev/preflight/proc"
 	"github.com/preflight-dev/preflight/report"
 )
 
@@ -44,6 +45,7 @@ func runWatch(args []string, io IO) int {
 	for {
 		select {
 		case <-ctx.Done():
+			proc.KillAll()
 			stopWatching()
 			final := s.engine.Snapshot()
 			s.engine.Close()
