@@ -8,13 +8,14 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/model"
 )
 
 // Load reads root/READINESS.md. A repository without one is not an error:
 // the document is nil.
 func Load(root string) (*Doc, error) {
-	src, err := os.ReadFile(filepath.Join(root, FileName))
+	src, err := repofs.ReadFile(root, FileName)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -88,11 +89,18 @@ const maxAttempts = 8
 // change in the instant between the last check and the rename can still
 // be lost; there is no lock that every editor honours.
 func Update(path string, edit func(src []byte) ([]byte, error)) error {
-	if real, err := filepath.EvalSymlinks(path); err == nil {
+	// The file's directory is the repository it belongs to: a link that
+	// leads out of it is refused, never written through.
+	root := filepath.Dir(path)
+	real, err := repofs.Inside(root, path)
+	switch {
+	case err == nil:
 		path = real // replace the file the link points to, not the link
+	case !errors.Is(err, fs.ErrNotExist):
+		return err
 	}
 	for range maxAttempts {
-		src, mode, err := read(path)
+		src, mode, err := read(root, path)
 		if err != nil {
 			return err
 		}
@@ -108,7 +116,7 @@ func Update(path string, edit func(src []byte) ([]byte, error)) error {
 		if err != nil {
 			return err
 		}
-		now, _, err := read(path)
+		now, _, err := read(root, path)
 		if err != nil {
 			os.Remove(tmp)
 			return err
@@ -136,9 +144,11 @@ func Create(path string, content []byte) error {
 	})
 }
 
-// read returns the file's content, nil when it does not exist, and its mode.
-func read(path string) ([]byte, fs.FileMode, error) {
-	b, err := os.ReadFile(path)
+// read returns the file's content, nil when it does not exist, and its
+// mode. Only a regular file inside root is read: a FIFO planted under the
+// name cannot hang the cockpit.
+func read(root, path string) ([]byte, fs.FileMode, error) {
+	b, err := repofs.ReadFile(root, path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, 0o644, nil
 	}

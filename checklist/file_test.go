@@ -6,7 +6,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 func writeFile(t *testing.T, path, content string) {
@@ -182,3 +184,43 @@ func assertNoTempFiles(t *testing.T, dir string) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// A READINESS.md that links out of the repository is neither read nor
+// written through: the file outside keeps its bytes.
+func TestTickRefusesALinkOutOfTheRepository(t *testing.T) {
+	repo, outside := t.TempDir(), t.TempDir()
+	target := filepath.Join(outside, "victim.md")
+	writeFile(t, target, "- [ ] a\n")
+	link := filepath.Join(repo, FileName)
+	if err := os.Symlink(target, link); err != nil {
+		t.Skip("no symlinks here:", err)
+	}
+	if _, err := Tick(link, Ref{Line: 1, Text: "a"}, true, rec); err == nil || !strings.Contains(err.Error(), "outside the repository") {
+		t.Errorf("tick through a link out: err = %v", err)
+	}
+	if got := readFile(t, target); got != "- [ ] a\n" {
+		t.Errorf("the file outside the repository was written: %q", got)
+	}
+	if _, err := Load(repo); err == nil {
+		t.Error("a READINESS.md linking out of the repository must not be read")
+	}
+}
+
+// A FIFO named READINESS.md must not hang Load (a plain open blocks until
+// a writer appears).
+func TestLoadRefusesAFIFO(t *testing.T) {
+	repo := t.TempDir()
+	if err := syscall.Mkfifo(filepath.Join(repo, FileName), 0o644); err != nil {
+		t.Skip("no FIFOs here:", err)
+	}
+	done := make(chan error, 1)
+	go func() { _, err := Load(repo); done <- err }()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "not a regular file") {
+			t.Errorf("err = %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Load hangs on a FIFO")
+	}
+}

@@ -13,11 +13,14 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/charmbracelet/x/term"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/safegit"
 	"github.com/preflight-dev/preflight/model"
+	"github.com/preflight-dev/preflight/proc"
 	"github.com/preflight-dev/preflight/report"
 )
 
@@ -133,13 +136,17 @@ func (o *outputs) resolve() ([]output, error) {
 	return o.list, nil
 }
 
+// interruptGrace is how long check may take to stop after a signal, once
+// its tools are killed, before it exits regardless.
+const interruptGrace = 3 * time.Second
+
 func runCheck(args []string, io IO) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	var outs outputs
 	fs.Var(formatFlag{&outs}, "format", "")
 	fs.Var(outputFlag{&outs}, "output", "")
 	failOn := fs.String("fail-on", "no-go", "")
-	trustConfig := fs.Bool("trust-config", false, "")
+	trusted := trustFlags(fs)
 	dir, err := parse(fs, args)
 	if err != nil {
 		return fail(io, err)
@@ -152,18 +159,32 @@ func runCheck(args []string, io IO) int {
 		return fail(io, usageError{fmt.Sprintf("unknown --fail-on %q (want no-go, conditional or never)", *failOn)})
 	}
 	var opts []sessionOption
-	if *trustConfig {
-		opts = append(opts, withTrustedConfig())
+	if trusted() {
+		opts = append(opts, withTrust())
 	}
 	s, err := openSession(dir, collectors.OneShot, io.Err, opts...)
 	if err != nil {
 		return fail(io, err)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	finished := make(chan struct{})
+	defer close(finished)
 	defer stop()
 	go func() {
-		<-ctx.Done()
-		s.engine.Close() // kills every tool's process group
+		select {
+		case <-ctx.Done():
+		case <-finished:
+			return
+		}
+		proc.KillAll()   // at once, before anything else can go wrong
+		s.engine.Close() // cancels the runs and stops helper processes
+		// Whatever check was doing must not keep it alive after a signal.
+		select {
+		case <-finished:
+		case <-time.After(interruptGrace):
+			fmt.Fprintln(io.Err, "preflight: interrupted")
+			os.Exit(130)
+		}
 	}()
 	s.engine.RunAll("check")
 	s.engine.Wait()
@@ -272,7 +293,13 @@ func runMeta(root string, snap model.Snapshot) report.Meta {
 }
 
 func gitOutput(dir string, args ...string) string {
-	return commandOutput(dir, "git", append([]string{"-C", dir}, args...)...)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	out, err := safegit.Command(ctx, dir, args...).Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
 }
 
 func commandOutput(dir, name string, args ...string) string {

@@ -33,7 +33,7 @@ func TestCheckOnTheDemoProject(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
-	code, out, stderr := run(t, false, "check", "--format", "json", dir)
+	code, out, stderr := run(t, false, "check", "--trust", "--format", "json", dir)
 	if code != 1 {
 		t.Fatalf("exit %d, want 1 (NO-GO); stderr: %s", code, stderr)
 	}
@@ -103,7 +103,7 @@ func TestCheckOnTheDemoShowsContradictedClaims(t *testing.T) {
 	}
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
-	_, out, _ := run(t, false, "check", "--format", "json", dir)
+	_, out, _ := run(t, false, "check", "--trust", "--format", "json", dir)
 	var rep struct {
 		Reasons   []string
 		Checklist []struct{ Text, State string }

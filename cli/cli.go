@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/term"
+
+	"github.com/preflight-dev/preflight/proc"
 )
 
 // Version is set at build time with -ldflags "-X .../cli.Version=v1.2.3".
@@ -51,21 +53,24 @@ Usage:
   preflight init [DIR]            write a starter READINESS.md and preflight.yaml for DIR
   preflight import REPORT.md [--into READINESS.md] [--dry-run]
                                   turn a hand-written readiness report into checklist items
-  preflight trust [DIR]           allow the commands in DIR's preflight.yaml to run
+  preflight trust [DIR]           let DIR run its own code: node_modules tools, go test,
+                                  the commands in its preflight.yaml
 
 check flags:
   --format text|json|markdown|sarif|junit
                                   report format (default text; coloured on a terminal)
   --output FILE                   write the --format before it to FILE (atomically);
                                   repeat --format/--output pairs for several reports
-  --trust-config                  run preflight.yaml's commands without stored trust (CI)
+  --trust                         trust the checkout without storing it (CI): run its own
+                                  tools, tests and preflight.yaml commands (--trust-config too)
   --fail-on no-go|conditional|never
                                   exit 1 when the verdict reaches this level (default no-go)
 watch flags:
   --format jsonl                  one JSON report per line (the only format)
+  --trust                         as for check
 
 trust flags:
-  --revoke                        forget the trust given to DIR's preflight.yaml
+  --revoke                        forget the trust given to DIR
 
 Other:
   -h, --help                      this help
@@ -83,6 +88,9 @@ Exit codes: 0 ok, 1 verdict reached --fail-on, 2 usage or configuration error.
 
 // Run executes one command line and returns the process exit code.
 func Run(args []string, io IO) int {
+	// Orphans among the tools' descendants become preflight's, so a
+	// finished or cancelled run can find and kill them (Linux).
+	_ = proc.BecomeSubreaper()
 	if len(args) > 0 {
 		switch args[0] {
 		case "-h", "--help", "help":

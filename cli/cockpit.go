@@ -2,7 +2,11 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -10,6 +14,7 @@ import (
 	"github.com/preflight-dev/preflight/demo"
 	"github.com/preflight-dev/preflight/history"
 	"github.com/preflight-dev/preflight/model"
+	"github.com/preflight-dev/preflight/proc"
 	"github.com/preflight-dev/preflight/ui"
 )
 
@@ -42,7 +47,8 @@ func runDemo(args []string, io IO) int {
 	if err != nil {
 		return fail(io, fmt.Errorf("unpacking the demo project: %w", err))
 	}
-	code := cockpit(dir, io)
+	// The demo is preflight's own sample project: it runs without asking.
+	code := cockpit(dir, io, withTrust())
 	fmt.Fprintf(io.Out, "The demo project is at %s — edit it and run 'preflight %s' again, or remove it.\n", dir, dir)
 	return code
 }
@@ -52,11 +58,11 @@ func notInteractive(io IO) int {
 	return exitUsage
 }
 
-func cockpit(root string, io IO) int {
+func cockpit(root string, io IO, sessionOpts ...sessionOption) int {
 	if !io.Interactive {
 		return notInteractive(io)
 	}
-	s, err := openSession(root, collectors.Watch, io.Err)
+	s, err := openSession(root, collectors.Watch, io.Err, sessionOpts...)
 	if err != nil {
 		return fail(io, err)
 	}
@@ -74,14 +80,29 @@ func cockpit(root string, io IO) int {
 		Updates:   rd.out,
 		Rerun:     s.engine.Rerun,
 		Checklist: rd,
-		Trust:     s.trustConfig,
+		Trust:     s.trustRepo,
 	}
 	if store, err := history.Default(); err == nil {
 		opts.History, _ = store.Load(root, 48)
 		opts.Record = func(p model.HistoryPoint) { _ = store.Append(root, p) }
 	}
 	m := ui.New(opts)
-	_, runErr := tea.NewProgram(m, tea.WithInput(io.In), tea.WithOutput(io.Out)).Run()
+	prog := tea.NewProgram(m, tea.WithInput(io.In), tea.WithOutput(io.Out))
+	// Closing the terminal sends SIGHUP, which would end preflight without
+	// a word; its tools must not outlive it.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP, syscall.SIGTERM)
+	defer signal.Stop(hup)
+	go func() {
+		if _, ok := <-hup; ok {
+			proc.KillAll()
+			prog.Kill()
+		}
+	}()
+	_, runErr := prog.Run()
+	if errors.Is(runErr, tea.ErrProgramKilled) {
+		runErr = nil
+	}
 	cancel()
 	stopWatching()
 	final := s.engine.Snapshot()

@@ -5,7 +5,6 @@ import (
 	"io"
 	"path"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -18,21 +17,24 @@ import (
 type sessionOption func(*sessionOptions)
 
 type sessionOptions struct {
-	trustConfig bool // check --trust-config: the checkout is trusted already
+	trusted bool // --trust, --trust-config, the demo: the checkout is trusted already
 }
 
-// withTrustedConfig runs the config's commands without asking (CI).
-func withTrustedConfig() sessionOption { return func(o *sessionOptions) { o.trustConfig = true } }
+// withTrust runs the repository's code and config commands without asking
+// (CI with --trust, the embedded demo).
+func withTrust() sessionOption { return func(o *sessionOptions) { o.trusted = true } }
 
 // repoConfig is a session's preflight.yaml: the config in force (the last
 // valid one), the layer that applies it to the collectors, and the trust
-// store that decides whether its commands may run.
+// store that decides whether the repository's code and the config's
+// commands may run.
 type repoConfig struct {
 	root   string
 	live   *config.Live
 	layer  *config.Layer
 	store  *trust.Store // nil when there is nowhere to keep trust
 	forced bool
+	hint   string
 	warn   io.Writer
 	// ignore is the ignore list the session's matcher was built with, and
 	// budgets the budgets set at start; changes to them take effect at the
@@ -45,11 +47,11 @@ type repoConfig struct {
 	warned   map[string]bool
 }
 
-// trustHint tells the user how to let the config's commands run from
+// trustHint tells the user how to let the repository's code run from
 // where they are.
 func trustHint(mode collectors.Mode) string {
 	if mode == collectors.OneShot {
-		return "run 'preflight trust' to allow it (in CI, where the checkout is trusted: preflight check --trust-config)"
+		return "run 'preflight trust' to allow it (in CI, where the checkout is trusted: preflight check --trust)"
 	}
 	return "press T in the cockpit, or run 'preflight trust' in a terminal and then press r"
 }
@@ -59,7 +61,7 @@ func loadRepoConfig(root string, mode collectors.Mode, o sessionOptions, warn io
 	if err != nil {
 		return nil, err
 	}
-	rc := &repoConfig{root: root, live: live, forced: o.trustConfig, warn: warn, warned: map[string]bool{}}
+	rc := &repoConfig{root: root, live: live, forced: o.trusted, warn: warn, warned: map[string]bool{}, hint: trustHint(mode)}
 	if store, err := trust.Default(); err == nil {
 		rc.store = store
 	} else {
@@ -68,17 +70,26 @@ func loadRepoConfig(root string, mode collectors.Mode, o sessionOptions, warn io
 	cfg := live.Current()
 	rc.ignore, rc.budgets = cfg.Ignore, cfg.Budgets
 	config.SetProcessBudgets(cfg.Budgets)
-	rc.layer = config.NewLayer(cfg, rc.trusted(cfg), trustHint(mode))
+	rc.layer = config.NewLayer(cfg, rc.trusted(cfg), rc.hint)
 	rc.layer.SetTrustCheck(rc.trusted)
 	return rc, nil
 }
 
 // trusted reports whether cfg's commands may run.
 func (rc *repoConfig) trusted(cfg *config.Config) bool {
-	if !cfg.NeedsTrust() || rc.forced {
+	return !cfg.NeedsTrust() || rc.trustedWith(cfg)
+}
+
+// repoTrusted reports whether the repository's own code may run: the user
+// trusted this path with the config in force and the scripts it names as
+// they are now.
+func (rc *repoConfig) repoTrusted() bool { return rc.trustedWith(rc.live.Current()) }
+
+func (rc *repoConfig) trustedWith(cfg *config.Config) bool {
+	if rc.forced {
 		return true
 	}
-	return rc.store != nil && rc.store.Trusted(cfg.Path, cfg.Commands())
+	return rc.store != nil && rc.store.Trusted(rc.root, cfg.Pinned(rc.root))
 }
 
 // apply tunes freshly detected collectors and adds the custom ones. Each
@@ -142,17 +153,14 @@ func firstErrorLine(err error) string {
 	return err.Error()
 }
 
-// trustNow records that the config in force may run its commands, for the
-// cockpit's trust key.
+// trustNow records that the repository may run its code and the config
+// in force its commands, for the cockpit's trust key.
 func (rc *repoConfig) trustNow() error {
 	cfg := rc.live.Current()
-	if !cfg.NeedsTrust() {
-		return nil
-	}
 	if rc.store == nil {
 		return fmt.Errorf("no place to keep trust records (set XDG_DATA_HOME or HOME)")
 	}
-	if err := rc.store.Trust(cfg.Path, cfg.Commands(), time.Now()); err != nil {
+	if err := rc.store.Trust(rc.root, cfg.Pinned(rc.root), time.Now()); err != nil {
 		return err
 	}
 	rc.layer.Set(cfg, true)
@@ -162,20 +170,12 @@ func (rc *repoConfig) trustNow() error {
 // isConfigFile reports whether a changed repo-relative path is the config.
 func isConfigFile(rel string) bool { return path.Clean(rel) == config.FileName }
 
-// trustConfig is what the cockpit's trust key does: trust the config in
-// force and run the collectors it held back.
-func (s *session) trustConfig() error {
+// trustRepo is what the cockpit's trust key does: trust the repository and
+// the config in force, and run the collectors that waited for it.
+func (s *session) trustRepo() error {
 	if err := s.config.trustNow(); err != nil {
 		return err
 	}
-	var ids []string
-	for _, c := range s.engine.Snapshot().Collectors {
-		if strings.HasPrefix(c.Error, config.UntrustedPrefix) {
-			ids = append(ids, c.Collector)
-		}
-	}
-	if len(ids) > 0 {
-		s.engine.Rerun(ids)
-	}
+	s.engine.TrustChanged()
 	return nil
 }

@@ -225,7 +225,7 @@ func TestConfigWarningsNameTheLine(t *testing.T) {
 // says so in the header; a valid edit takes effect without a restart.
 func TestConfigHotReload(t *testing.T) {
 	dir := repoWith(t, "custom:\n  a:\n    command: exit 0\n    domain: tests\n")
-	s, err := openSession(dir, collectors.Watch, io.Discard, withTrustedConfig())
+	s, err := openSession(dir, collectors.Watch, io.Discard, withTrust())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,11 +277,11 @@ func TestSessionTrustRunsWhatWasBlocked(t *testing.T) {
 	if st, _ := find(s.engine.Snapshot(), "custom:marker"); st.Status != model.StatusUnknown {
 		t.Fatalf("not blocked: %+v", st)
 	}
-	if err := s.trustConfig(); err != nil {
+	if err := s.trustRepo(); err != nil {
 		t.Fatal(err)
 	}
 	s.engine.Wait()
-	if st, _ := find(s.engine.Snapshot(), "custom:marker"); st.Status != model.StatusOK || st.Trigger != "rerun" {
+	if st, _ := find(s.engine.Snapshot(), "custom:marker"); st.Status != model.StatusOK || st.Trigger != "trusted" {
 		t.Errorf("after trust: %+v", st)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "ran.marker")); err != nil {

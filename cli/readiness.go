@@ -4,13 +4,13 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/preflight-dev/preflight/checklist"
+	"github.com/preflight-dev/preflight/internal/safegit"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -169,8 +169,7 @@ func (r *readiness) whoTicks() string {
 func gitUserName(dir string) string {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "git", "config", "user.name")
-	cmd.Dir = dir
+	cmd := safegit.Command(ctx, dir, "config", "user.name")
 	if out, err := cmd.Output(); err == nil {
 		if name := strings.TrimSpace(string(out)); name != "" {
 			return name

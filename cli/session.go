@@ -54,7 +54,7 @@ func openSession(root string, mode collectors.Mode, warn io.Writer, opts ...sess
 		fmt.Fprintf(warn, "preflight: %v\n", err)
 	}
 	s := &session{root: root, matcher: m, warn: warn, config: rc,
-		engine: engine.New(root, rc.apply(cols), engine.Options{Mode: mode})}
+		engine: engine.New(root, rc.apply(cols), engine.Options{Mode: mode, Trusted: rc.repoTrusted, TrustHint: rc.hint})}
 	s.engine.SetPolicy(rc.live.Current().Policy())
 	if store, err := cache.Default(); err == nil {
 		s.store = store

@@ -9,8 +9,9 @@ import (
 	"github.com/preflight-dev/preflight/trust"
 )
 
-// runTrust is `preflight trust [DIR]`: allow the commands of DIR's
-// preflight.yaml to run, exactly as they are written now. --revoke takes
+// runTrust is `preflight trust [DIR]`: allow DIR's own code (its
+// node_modules tools, its tests) and the commands of its preflight.yaml to
+// run, exactly as they and the scripts they name are now. --revoke takes
 // the trust back.
 func runTrust(args []string, io IO) int {
 	fs := flag.NewFlagSet("trust", flag.ContinueOnError)
@@ -19,41 +20,41 @@ func runTrust(args []string, io IO) int {
 	if err != nil {
 		return fail(io, err)
 	}
-	cfg, err := config.Load(dir)
-	if err != nil {
-		return fail(io, err)
-	}
 	store, err := trust.Default()
 	if err != nil {
 		return fail(io, err)
 	}
 	if *revoke {
-		path := cfg.Path
-		if path == "" {
-			path = dir + "/" + config.FileName
-		}
-		n, err := store.Revoke(path)
+		n, err := store.Revoke(dir)
 		if err != nil {
 			return fail(io, err)
 		}
-		fmt.Fprintf(io.Out, "Revoked %d trust record(s) for %s.\n", n, path)
+		fmt.Fprintf(io.Out, "Revoked %d trust record(s) for %s.\n", n, dir)
 		return exitOK
 	}
-	if !cfg.NeedsTrust() {
-		where := "there is no " + config.FileName
-		if cfg.Path != "" {
-			where = cfg.Path + " defines no commands"
-		}
-		fmt.Fprintf(io.Out, "Nothing to trust: %s. Built-in collectors run without trust.\n", where)
-		return exitOK
-	}
-	if err := store.Trust(cfg.Path, cfg.Commands(), time.Now()); err != nil {
+	cfg, err := config.Load(dir)
+	if err != nil {
 		return fail(io, err)
 	}
-	fmt.Fprintf(io.Out, "Trusted %s to run:\n", cfg.Path)
-	for _, line := range cfg.Describe() {
-		fmt.Fprintf(io.Out, "  %s\n", line)
+	if err := store.Trust(dir, cfg.Pinned(dir), time.Now()); err != nil {
+		return fail(io, err)
 	}
-	fmt.Fprintf(io.Out, "Any change to these commands needs 'preflight trust' again. Undo with 'preflight trust --revoke'.\n")
+	fmt.Fprintf(io.Out, "Trusted %s: its own tools and tests (node_modules binaries and compiler, go test, configs that are programs) will run.\n", dir)
+	if lines := cfg.Describe(); len(lines) > 0 {
+		fmt.Fprintf(io.Out, "And the commands of %s:\n", cfg.Path)
+		for _, line := range lines {
+			fmt.Fprintf(io.Out, "  %s\n", line)
+		}
+		fmt.Fprintf(io.Out, "A change to these commands, or to a script they name, needs 'preflight trust' again.\n")
+	}
+	fmt.Fprintf(io.Out, "Undo with 'preflight trust --revoke'.\n")
 	return exitOK
+}
+
+// trustFlags adds --trust (and its older name --trust-config, which now
+// trusts the whole checkout too) to a command that runs collectors.
+func trustFlags(fs *flag.FlagSet) func() bool {
+	t := fs.Bool("trust", false, "")
+	tc := fs.Bool("trust-config", false, "")
+	return func() bool { return *t || *tc }
 }

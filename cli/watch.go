@@ -12,12 +12,14 @@ import (
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/model"
+	"github.com/preflight-dev/preflight/proc"
 	"github.com/preflight-dev/preflight/report"
 )
 
 func runWatch(args []string, io IO) int {
 	fs := flag.NewFlagSet("watch", flag.ContinueOnError)
 	format := fs.String("format", "jsonl", "")
+	trusted := trustFlags(fs)
 	dir, err := parse(fs, args)
 	if err != nil {
 		return fail(io, err)
@@ -25,11 +27,15 @@ func runWatch(args []string, io IO) int {
 	if *format != "jsonl" {
 		return fail(io, usageError{fmt.Sprintf("unknown --format %q (watch writes jsonl)", *format)})
 	}
-	s, err := openSession(dir, collectors.Watch, io.Err)
+	var opts []sessionOption
+	if trusted() {
+		opts = append(opts, withTrust())
+	}
+	s, err := openSession(dir, collectors.Watch, io.Err, opts...)
 	if err != nil {
 		return fail(io, err)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	stopWatching := s.watchFiles(ctx)
 	s.engine.RunAll("start")
@@ -39,6 +45,7 @@ func runWatch(args []string, io IO) int {
 	for {
 		select {
 		case <-ctx.Done():
+			proc.KillAll()
 			stopWatching()
 			final := s.engine.Snapshot()
 			s.engine.Close()

@@ -31,7 +31,7 @@ func TestWatchRerunsWhatAnEditAffects(t *testing.T) {
 		}
 	}
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
-	s, err := openSession(dir, collectors.Watch, io.Discard)
+	s, err := openSession(dir, collectors.Watch, io.Discard, withTrust())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func TestWatchDetectsANewModule(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "README.md"), []byte("empty\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s, err := openSession(dir, collectors.Watch, io.Discard)
+	s, err := openSession(dir, collectors.Watch, io.Discard, withTrust())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -75,3 +75,22 @@ func Interruption(tool string, err error, timeout time.Duration) string {
 	}
 	return "could not run " + tool + ": " + err.Error()
 }
+
+// RepoCodeRunner is implemented by collectors that may execute code the
+// repository supplies (its node_modules binaries and compiler, its tests,
+// tool configs that are programs). The engine does not start such a run
+// until the user trusts the repository.
+type RepoCodeRunner interface {
+	// RepoCode says what of the repository's own code a run would execute,
+	// as a user reads it ("node_modules/.bin/eslint in packages/web");
+	// "" when this instance runs none of it.
+	RepoCode() string
+}
+
+// RepoCode is what c would execute of the repository's code, "" for none.
+func RepoCode(c Collector) string {
+	if r, ok := c.(RepoCodeRunner); ok {
+		return r.RepoCode()
+	}
+	return ""
+}

@@ -320,6 +320,16 @@ func (c *Configured) Timeout() time.Duration {
 	return s.timeout
 }
 
+// RepoCode is what the collector would run of the repository's code; ""
+// when it runs none, or is disabled and so runs nothing.
+func (c *Configured) RepoCode() string {
+	b, s := c.get()
+	if _, ok := b.(*custom.Collector); ok || s.disabled != "" {
+		return "" // the layer holds custom commands back itself, naming them
+	}
+	return collectors.RepoCode(b)
+}
+
 // Blocked says why the collector may not run yet ("" when it may).
 func (c *Configured) Blocked() string {
 	_, s := c.get()
@@ -338,7 +348,9 @@ func (c *Configured) Run(ctx context.Context, req collectors.Request) model.Resu
 		return model.Result{Collector: b.ID(), Kind: b.Kind(), Domain: b.Domain(), Status: model.StatusSkipped,
 			ExitCode: -1, Error: "disabled in " + s.disabled}
 	case s.blocked != "":
-		return model.Unknown(b.ID(), b.Kind(), b.Domain(), s.blocked, s.hint)
+		res := model.Unknown(b.ID(), b.Kind(), b.Domain(), s.blocked, s.hint)
+		res.Waiting = model.GateTrust
+		return res
 	}
 	if s.timeout > 0 {
 		req.Timeout = s.timeout

@@ -9,13 +9,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/preflight-dev/preflight/collectors/custom"
+	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -89,7 +89,7 @@ const maxFileSize = 1 << 20
 // Config and no error.
 func Load(root string) (*Config, error) {
 	path := filepath.Join(root, FileName)
-	data, err := os.ReadFile(path)
+	data, err := repofs.ReadFile(root, FileName)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &Config{}, nil
 	}

@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sync"
+
+	"github.com/preflight-dev/preflight/internal/repofs"
 )
 
 // Live is the config of a running session. Reload reads the file again
@@ -78,7 +79,7 @@ func (l *Live) Reload() (changed bool, err error) {
 }
 
 func (l *Live) read() (raw []byte, have bool, err error) {
-	raw, err = os.ReadFile(filepath.Join(l.root, FileName))
+	raw, err = repofs.ReadFile(l.root, FileName)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, false, nil
 	}

@@ -22,6 +22,12 @@ type Options struct {
 	Concurrency int           // runs at once; 0 = runtime.NumCPU()
 	Timeout     time.Duration // per run; 0 = collectors.DefaultTimeout
 	Now         func() time.Time
+	// Trusted, when set, is asked before a collector that executes the
+	// repository's own code starts; while it says no, such collectors wait
+	// for trust and never start. Nil: everything may run.
+	Trusted func() bool
+	// TrustHint tells the user how to give trust from where they are.
+	TrustHint string
 }
 
 // Engine schedules collector runs for one repository.
@@ -40,6 +46,7 @@ type Engine struct {
 	lastTrigger string          // the last changed path, for the header
 	seeded      map[string]bool // results from the cache not yet replaced
 	policy      *model.Policy
+	trust       model.TrustState
 	idle        *sync.Cond
 	closed      bool
 
@@ -333,6 +340,13 @@ func (e *Engine) execute(ctx context.Context, c collectors.Collector, r *run) {
 		e.finish(c.ID(), r, nil)
 		return
 	}
+	if what := collectors.RepoCode(c); what != "" && !e.trusted() {
+		<-e.sem
+		res := model.WaitingForTrust(c.ID(), c.Kind(), c.Domain(), what, e.opts.TrustHint)
+		res.Trigger = r.req.trigger
+		e.finish(c.ID(), r, &res)
+		return
+	}
 	started := e.opts.Now()
 	e.mu.Lock()
 	if sl, ok := e.index[c.ID()]; ok && e.runs[c.ID()] == r {
@@ -385,6 +399,39 @@ func (e *Engine) execute(ctx context.Context, c collectors.Collector, r *run) {
 		model.AssignIDs(res.Findings)
 	}
 	e.finish(c.ID(), r, &res)
+}
+
+// trusted asks whether repository code may run, and remembers the answer
+// for the snapshots (the cockpit's header).
+func (e *Engine) trusted() bool {
+	if e.opts.Trusted == nil {
+		return true
+	}
+	ok := e.opts.Trusted()
+	st := model.Untrusted
+	if ok {
+		st = model.Trusted
+	}
+	e.mu.Lock()
+	if e.trust != st {
+		e.trust = st
+		e.publishLocked()
+	}
+	e.mu.Unlock()
+	return ok
+}
+
+// TrustChanged reruns the collectors that waited for trust, after the user
+// gave it.
+func (e *Engine) TrustChanged() {
+	var ids []string
+	for _, c := range e.Snapshot().WaitingForTrust() {
+		ids = append(ids, c.Collector)
+	}
+	e.trusted()
+	if len(ids) > 0 {
+		e.queue(ids, request{trigger: "trusted"})
+	}
 }
 
 // timeoutOf is the collector's own timeout when it has one (set in
@@ -513,6 +560,7 @@ func (e *Engine) snapshotLocked() model.Snapshot {
 		LastTrigger: e.lastTrigger,
 	}
 	s.FromCache = len(e.seeded) > 0
+	s.Trust = e.trust
 	s.Policy = e.policy
 	return s.Clone()
 }

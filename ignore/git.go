@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/preflight-dev/preflight/internal/safegit"
 )
 
 // gitTimeout bounds each git query; a tree so large that ls-files takes
@@ -83,6 +85,5 @@ func runGit(dir string, args ...string) ([]byte, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), gitTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "git", append([]string{"-C", dir}, args...)...)
-	return cmd.Output()
+	return safegit.Command(ctx, dir, args...).Output()
 }

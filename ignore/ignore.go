@@ -32,6 +32,8 @@ import (
 	"sync"
 
 	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/preflight-dev/preflight/internal/repofs"
 )
 
 // AlwaysIgnored are directory names never watched nor scanned.
@@ -136,7 +138,7 @@ func LoadWithOptions(root string, o Options) (*Matcher, error) {
 	if repo.git {
 		m.tracked, m.trackedDirs = trackedFiles(abs)
 	}
-	m.lists["."] = readList(filepath.Join(abs, ".gitignore"))
+	m.lists["."] = readList(abs, filepath.Join(abs, ".gitignore"))
 	return m, nil
 }
 
@@ -153,14 +155,14 @@ func (m *Matcher) loadOuter(root string, r repoInfo) {
 		parts := strings.Split(rel, "/")
 		for i := len(parts) - 1; i >= 0; i-- {
 			dir := filepath.Join(append([]string{r.top}, parts[:i]...)...)
-			l := readList(filepath.Join(dir, ".gitignore"))
+			l := readList(r.top, filepath.Join(dir, ".gitignore"))
 			if len(l) > 0 {
 				m.outer = append(m.outer, outerList{prefix: strings.Join(parts[i:], "/"), list: l})
 			}
 		}
 	}
 	if r.exclude != "" {
-		if l := readList(r.exclude); len(l) > 0 {
+		if l := readList(filepath.Dir(r.exclude), r.exclude); len(l) > 0 {
 			prefix := rel
 			if prefix == "." {
 				prefix = ""
@@ -170,8 +172,10 @@ func (m *Matcher) loadOuter(root string, r repoInfo) {
 	}
 }
 
-func readList(file string) patternList {
-	b, err := os.ReadFile(file)
+// readList reads an ignore file that is a regular file inside root; a
+// FIFO, a device or a link out of the repository is no list at all.
+func readList(root, file string) patternList {
+	b, err := repofs.ReadFile(root, file)
 	if err != nil {
 		return nil
 	}
@@ -293,7 +297,7 @@ func (m *Matcher) listFor(dir string) patternList {
 	if ok {
 		return l
 	}
-	l = readList(filepath.Join(m.root, filepath.FromSlash(dir), ".gitignore"))
+	l = readList(m.root, filepath.Join(m.root, filepath.FromSlash(dir), ".gitignore"))
 	m.setList(dir, l)
 	return l
 }

@@ -65,6 +65,24 @@ type Result struct {
 	// ToolVersion is the version of the tool that ran, where the collector
 	// read it (the installed package's own package.json, say).
 	ToolVersion string `json:"tool_version,omitempty"`
+	// Waiting says what held the collector back before it ran; "" when
+	// nothing did.
+	Waiting Gate `json:"waiting_for,omitempty"`
+}
+
+// Gate is something a collector waits for before it may run.
+type Gate string
+
+// GateTrust: the collector would execute the repository's own code, and
+// the user has not trusted the repository yet.
+const GateTrust Gate = "trust"
+
+// WaitingForTrust is the result of a collector held back until the user
+// trusts the repository; what says what it would run.
+func WaitingForTrust(c, kind, domain, what, hint string) Result {
+	r := Unknown(c, kind, domain, "waiting for trust: would run "+what, hint)
+	r.Waiting = GateTrust
+	return r
 }
 
 // Unknown builds the result of a collector that could not run.

@@ -32,6 +32,9 @@ type Snapshot struct {
 	Watch       WatchState `json:"-"`
 	LastTrigger string     `json:"-"`
 	FromCache   bool       `json:"-"`
+	// Trust is whether the repository's own code may run; TrustNotAsked
+	// when nothing in this session needs it.
+	Trust TrustState `json:"-"`
 	// Policy is the repository's scoring configuration; nil: built-in.
 	Policy *Policy `json:"-"`
 	// Checklist is READINESS.md read against this snapshot's evidence; nil
@@ -44,6 +47,31 @@ type Snapshot struct {
 func (s Snapshot) Acknowledged(f Finding) bool {
 	_, active, _ := s.Checklist.AckFor(f.ID, s.GeneratedAt)
 	return active
+}
+
+// TrustState is whether the user trusts a repository to run its own code.
+type TrustState int
+
+const (
+	// TrustNotAsked: no collector of the session executes repository code,
+	// or nobody keeps track (tests, tools that embed the engine).
+	TrustNotAsked TrustState = iota
+	// Untrusted: collectors that execute repository code wait for trust.
+	Untrusted
+	// Trusted: the user trusted the repository (or passed --trust).
+	Trusted
+)
+
+// WaitingForTrust lists the collectors held back until the repository is
+// trusted, with what each would run.
+func (s Snapshot) WaitingForTrust() []CollectorState {
+	var out []CollectorState
+	for _, c := range s.Collectors {
+		if c.Waiting == GateTrust {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // WatchState is what the file watcher is doing.

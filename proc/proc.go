@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -71,27 +72,51 @@ func Run(ctx context.Context, c Cmd) (Output, error) {
 	}
 	cmd := exec.Command(c.Name, c.Args...)
 	cmd.Dir = c.Dir
-	if len(c.Env) > 0 {
-		cmd.Env = append(cmd.Environ(), c.Env...)
-	}
+	token := newToken()
+	cmd.Env = append(append(cmd.Environ(), c.Env...), runEnv+"="+token)
 	if c.Stdin != nil {
 		cmd.Stdin = bytes.NewReader(c.Stdin)
 	}
 	stdout := &capped{max: max}
 	stderr := &capped{max: max}
-	cmd.Stdout, cmd.Stderr = stdout, stderr
+	var outW, errW io.Writer = stdout, stderr
 	if c.Tee != nil {
-		cmd.Stdout = io.MultiWriter(stdout, c.Tee)
+		outW = io.MultiWriter(stdout, c.Tee)
 	}
 	if c.TeeStderr != nil {
-		cmd.Stderr = io.MultiWriter(stderr, c.TeeStderr)
+		errW = io.MultiWriter(stderr, c.TeeStderr)
 	}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
+	// Pipes of our own rather than exec's: Wait then returns when the tool
+	// exits, not when the last process holding its output does (a
+	// `sleep 1001 &` it left behind).
+	outR, outPipe, err := os.Pipe()
+	if err != nil {
 		return Output{ExitCode: -1}, err
 	}
+	errR, errPipe, err := os.Pipe()
+	if err != nil {
+		outR.Close()
+		outPipe.Close()
+		return Output{ExitCode: -1}, err
+	}
+	cmd.Stdout, cmd.Stderr = outPipe, errPipe
+	cmd.SysProcAttr = sysProcAttr()
+
+	start := time.Now()
+	err = cmd.Start()
+	outPipe.Close()
+	errPipe.Close()
+	if err != nil {
+		outR.Close()
+		errR.Close()
+		return Output{ExitCode: -1}, err
+	}
+	pid := cmd.Process.Pid
+	running.Store(pid, token)
+	defer running.Delete(pid)
+	copied := make(chan struct{}, 2)
+	go func() { _, _ = io.Copy(outW, outR); copied <- struct{}{} }()
+	go func() { _, _ = io.Copy(errW, errR); copied <- struct{}{} }()
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 
@@ -101,9 +126,12 @@ func Run(ctx context.Context, c Cmd) (Output, error) {
 	case waitErr = <-done:
 	case <-ctx.Done():
 		killed = true
-		KillGroup(cmd.Process.Pid)
+		killTree(pid, token, false)
 		waitErr = <-done
 	}
+	// Whatever the tool started goes with it, however it ended.
+	killTree(pid, token, false)
+	drain(copied, outR, errR)
 	out := Output{
 		Stdout:    stdout.buf.Bytes(),
 		Stderr:    stderr.buf.Bytes(),
@@ -127,6 +155,29 @@ func Run(ctx context.Context, c Cmd) (Output, error) {
 		return out, waitErr
 	}
 	return out, nil
+}
+
+// drain waits for the output copies to reach EOF. Every process that held
+// the pipes is dead by now; if something outside preflight's reach still
+// holds one, the pipes are closed after a moment rather than waiting on it.
+func drain(copied chan struct{}, pipes ...*os.File) {
+	timeout := time.After(2 * time.Second)
+	for n := 0; n < 2; n++ {
+		select {
+		case <-copied:
+		case <-timeout:
+			for _, p := range pipes {
+				p.Close()
+			}
+			for ; n < 2; n++ {
+				<-copied
+			}
+			return
+		}
+	}
+	for _, p := range pipes {
+		p.Close()
+	}
 }
 
 // KillGroup kills the process group led by pid: the tool and every child it

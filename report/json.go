@@ -73,6 +73,9 @@ type Collector struct {
 	FinishedAt *time.Time         `json:"finished_at"`
 	// Added within v1.
 	ToolVersion string `json:"tool_version,omitempty"`
+	// WaitingFor is "trust" for a collector held back until the user
+	// trusts the repository to run its own code.
+	WaitingFor model.Gate `json:"waiting_for,omitempty"`
 }
 
 // Build assembles the report of a snapshot.
@@ -117,7 +120,7 @@ func BuildWith(s model.Snapshot, m Meta) Report {
 			ID: c.Collector, Kind: c.Kind, Domain: c.Domain, Status: c.Status, Stale: c.Stale,
 			DurationMS: c.Duration.Milliseconds(), Command: c.Command, ExitCode: c.ExitCode,
 			Facts: c.Facts, Error: c.Error, Hint: c.Hint, Trigger: c.Trigger,
-			ToolVersion: m.toolVersion(c.Result),
+			ToolVersion: m.toolVersion(c.Result), WaitingFor: c.Waiting,
 		}
 		if rc.Facts == nil {
 			rc.Facts = map[string]float64{}

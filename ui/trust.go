@@ -1,6 +1,11 @@
 package ui
 
-import tea "charm.land/bubbletea/v2"
+import (
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+)
 
 // trustCmd trusts the repository's preflight.yaml commands off the UI
 // goroutine (it writes the trust store and asks for reruns).
@@ -17,4 +22,18 @@ func (m Model) trustCmd() tea.Cmd {
 		}
 		return actionDoneMsg{text: "preflight.yaml trusted: its commands will run"}
 	}
+}
+
+// trustAsk asks, in the header, to trust the repository while collectors
+// wait for it, and says what would run.
+func (m Model) trustAsk() string {
+	waiting := m.snap.WaitingForTrust()
+	if len(waiting) == 0 {
+		return ""
+	}
+	var ids []string
+	for _, c := range waiting {
+		ids = append(ids, c.Collector)
+	}
+	return fmt.Sprintf("this repository is not trusted: press T to let it run its own code (%s)", strings.Join(ids, ", "))
 }

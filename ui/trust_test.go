@@ -2,7 +2,10 @@ package ui
 
 import (
 	"errors"
+	"strings"
 	"testing"
+
+	"github.com/preflight-dev/preflight/model"
 
 	tea "charm.land/bubbletea/v2"
 )
@@ -28,5 +31,25 @@ func TestTrustKeyTrustsAndReports(t *testing.T) {
 	next, _ = failing.Update(cmd())
 	if got := next.(Model).status; got != "no preflight.yaml here" {
 		t.Errorf("status = %q", got)
+	}
+}
+
+// The header asks for trust while collectors wait for it, naming them.
+func TestHeaderAsksForTrustWhileCollectorsWait(t *testing.T) {
+	snap := model.Snapshot{Root: "/repo", Collectors: []model.CollectorState{
+		{Result: model.WaitingForTrust("eslint:web", "eslint", "build", "node_modules/.bin/eslint", "press T")},
+		{Result: model.Result{Collector: "secrets:repo", Kind: "secrets", Domain: "security", Status: model.StatusOK}},
+	}}
+	m := New(Options{Root: "/repo", Initial: snap})
+	m, _ = update(m, tea.WindowSizeMsg{Width: 120, Height: 30})
+	got := strings.Join(m.header(), "\n")
+	if !strings.Contains(got, "press T to let it run its own code (eslint:web)") {
+		t.Errorf("header does not ask for trust:\n%s", got)
+	}
+	snap.Collectors[0].Result = model.Result{Collector: "eslint:web", Kind: "eslint", Domain: "build", Status: model.StatusOK}
+	m = New(Options{Root: "/repo", Initial: snap})
+	m, _ = update(m, tea.WindowSizeMsg{Width: 120, Height: 30})
+	if got := strings.Join(m.header(), "\n"); strings.Contains(got, "press T") {
+		t.Errorf("header still asks once nothing waits:\n%s", got)
 	}
 }

@@ -32,10 +32,14 @@ func (m Model) chrome() int {
 
 // warningLines is the watcher's warning wrapped to the screen.
 func (m Model) warningLines() []string {
-	if m.snap.Watch.Warning == "" || m.width <= 0 {
+	text := m.snap.Watch.Warning
+	if ask := m.trustAsk(); ask != "" {
+		text = strings.TrimSuffix(ask+" · "+text, " · ")
+	}
+	if text == "" || m.width <= 0 {
 		return nil
 	}
-	lines := wrap(sanitize(strings.Join(strings.Fields(m.snap.Watch.Warning), " ")), max(1, m.width-3))
+	lines := wrap(sanitize(strings.Join(strings.Fields(text), " ")), max(1, m.width-3))
 	if len(lines) > maxWarningLines {
 		lines = lines[:maxWarningLines]
 		lines[maxWarningLines-1] = clip(lines[maxWarningLines-1]+" …", m.width-3)

@@ -210,3 +210,9 @@ func installed(dir, name string) bool {
 	st, err := os.Stat(name)
 	return err == nil && !st.IsDir()
 }
+
+// RepoCode: a custom collector runs a command the repository's config
+// names, often one of its scripts.
+func (c *Collector) RepoCode() string {
+	return c.spec.CommandLine() + " (" + "preflight.yaml)"
+}

@@ -191,3 +191,9 @@ func eslintNoise(l string) bool {
 
 // configPath joins a package directory and a config name.
 func configPath(dir, name string) string { return path.Join(dir, name) }
+
+// RepoCode: ESLint is the package's own installed binary, and its config
+// (eslint.config.js, .eslintrc.js) and plugins are programs it loads.
+func (c *Collector) RepoCode() string {
+	return "node_modules/.bin/eslint and its config in " + c.dir
+}

@@ -3,8 +3,8 @@ package golang
 import (
 	"context"
 	"os"
-	"path"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"

@@ -145,3 +145,8 @@ func readLines(path string) []string {
 	}
 	return lines
 }
+
+// RepoCode: go test compiles the module's tests and runs them.
+func (c *TestCollector) RepoCode() string {
+	return "go test ./... in " + c.mod.dir
+}

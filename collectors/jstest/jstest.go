@@ -328,3 +328,9 @@ func looksLikeError(l string) bool {
 		strings.Contains(lower, "cannot find") || strings.Contains(lower, "failed to") ||
 		strings.Contains(lower, "could not")
 }
+
+// RepoCode: the runner is the package's own installed binary; it loads the
+// package's config (vitest.config.ts, jest.config.js) and runs its tests.
+func (c *Collector) RepoCode() string {
+	return fmt.Sprintf("node_modules/.bin/%s and the tests in %s", c.run.kind, c.dir)
+}

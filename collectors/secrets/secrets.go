@@ -29,6 +29,7 @@ import (
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/rules"
 	"github.com/preflight-dev/preflight/ignore"
+	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/proc"
 )
@@ -321,7 +322,7 @@ func (c *Collector) scanFile(r *run, rel string, prev *fileEntry) {
 		r.skipped = append(r.skipped, rel+" (larger than 1 MiB)")
 		return
 	}
-	data, err := os.ReadFile(abs)
+	data, err := repofs.ReadFile(r.root, abs)
 	if err != nil {
 		r.skipped = append(r.skipped, rel+" (unreadable)")
 		return
@@ -415,7 +416,7 @@ func (c *Collector) fileLeaks(r *run, fs []GitleaksFinding, only map[string]bool
 		}
 		e := c.entry(f.File)
 		if !e.hasLeaks {
-			data, err := os.ReadFile(filepath.Join(r.root, filepath.FromSlash(f.File)))
+			data, err := repofs.ReadFile(r.root, filepath.FromSlash(f.File))
 			if err != nil {
 				continue
 			}

@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/proc"
@@ -34,6 +33,7 @@ type checker struct {
 	stderr  *tail
 	root    string
 	library string // the compiler it runs
+	token   string // marks its descendants (proc.TrackedEnv)
 	version string // set by the ready line
 	lastID  int
 	// answered: it has answered a request, so a later failure is worth a
@@ -50,8 +50,11 @@ var errChecker = errors.New("type-checker failed")
 func spawnChecker(root, config string, tc toolchain) (*checker, error) {
 	cmd := exec.Command(tc.node, "-e", checkerScript, "--", tc.library, config)
 	cmd.Dir = root
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	token, mark := proc.TrackedEnv()
+	cmd.Env = append(cmd.Environ(), mark)
+	cmd.SysProcAttr = proc.SysProcAttr()
 	c := &checker{
+		token:   token,
 		cmd:     cmd,
 		replies: make(chan []byte),
 		quit:    make(chan struct{}),
@@ -73,6 +76,7 @@ func spawnChecker(root, config string, tc toolchain) (*checker, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
+	proc.Track(cmd.Process.Pid, token)
 	go c.read(stdout)
 	return c, nil
 }
@@ -93,6 +97,7 @@ func (c *checker) read(stdout io.Reader) {
 		}
 	}
 	_ = c.cmd.Wait()
+	proc.Untrack(c.cmd.Process.Pid)
 	close(c.exited)
 }
 
@@ -179,7 +184,7 @@ func (c *checker) stop() {
 	c.stopped.Do(func() {
 		close(c.quit)
 		_ = c.stdin.Close()
-		proc.KillGroup(c.cmd.Process.Pid)
+		proc.KillTree(c.cmd.Process.Pid, c.token)
 		<-c.exited
 	})
 }

@@ -245,3 +245,22 @@ func escapeGlob(s string) string {
 	}
 	return b.String()
 }
+
+// RepoCode: a compiler found in the repository's own node_modules is the
+// repository's code (the cockpit's checker loads its typescript.js). tsc
+// from PATH, or installed above the repository, is the user's.
+func (p *Project) RepoCode() string {
+	root, err := filepath.Abs(p.root)
+	if err != nil {
+		return "node_modules/typescript"
+	}
+	for d := filepath.Join(root, filepath.FromSlash(p.dir)); ; d = filepath.Dir(d) {
+		if isFile(filepath.Join(d, "node_modules", "typescript", "bin", "tsc")) {
+			rel, _ := filepath.Rel(root, filepath.Join(d, "node_modules", "typescript"))
+			return filepath.ToSlash(rel)
+		}
+		if d == root || filepath.Dir(d) == d {
+			return ""
+		}
+	}
+}
