@@ -142,3 +142,36 @@ func TestSeverityJSON(t *testing.T) {
 		t.Error("an unknown severity must be rejected")
 	}
 }
+
+// A tool that the project stopped was measured: the collector scores 0 and
+// the domain does not read 100 on the strength of its other collectors.
+func TestBrokenCollectorScoresZero(t *testing.T) {
+	broken := col("vitest:web", "tests", StatusOK, sev(Blocker, 1)...)
+	broken.Broken = true
+	a := Assess(Snapshot{Collectors: []CollectorState{col("go-test:api", "tests", StatusOK), broken}})
+	tests := a.Domains[0]
+	if tests.Score == nil || *tests.Score != 50 || tests.Measured != 2 || tests.Provisional || a.Verdict != NoGo {
+		t.Fatalf("tests domain %+v, verdict %s", tests, a.Verdict)
+	}
+	if len(tests.Deductions) != 1 || tests.Deductions[0].Points != 100 || tests.Deductions[0].Note == "" {
+		t.Errorf("deductions %+v", tests.Deductions)
+	}
+}
+
+// A domain measured for less than half of its collectors is provisional.
+func TestThinlyMeasuredDomainIsProvisional(t *testing.T) {
+	a := Assess(Snapshot{Collectors: []CollectorState{
+		col("jest:a", "tests", StatusOK), col("jest:b", "tests", StatusError), col("jest:c", "tests", StatusUnknown),
+		col("go:a", "build", StatusOK), col("ts:b", "build", StatusUnknown),
+	}})
+	byID := map[string]DomainSummary{}
+	for _, d := range a.Domains {
+		byID[d.ID] = d
+	}
+	if d := byID["tests"]; !d.Provisional || d.Measured != 1 || d.Collectors != 3 || d.Score == nil || *d.Score != 100 {
+		t.Errorf("tests %+v", d)
+	}
+	if d := byID["build"]; d.Provisional || d.Measured != 1 || d.Collectors != 2 {
+		t.Errorf("build %+v: half measured is not provisional", d)
+	}
+}

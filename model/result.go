@@ -65,6 +65,10 @@ type Result struct {
 	// ToolVersion is the version of the tool that ran, where the collector
 	// read it (the installed package's own package.json, say).
 	ToolVersion string `json:"tool_version,omitempty"`
+	// Broken means the tool ran and the project stopped it (a config it
+	// refuses, a missing module, a syntax error in setup): measured, and
+	// broken, so it scores 0 — never "no evidence".
+	Broken bool `json:"broken,omitempty"`
 	// Waiting says what held the collector back before it ran; "" when
 	// nothing did.
 	Waiting Gate `json:"waiting_for,omitempty"`

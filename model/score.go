@@ -47,6 +47,11 @@ type DomainSummary struct {
 	Deductions []Deduction    `json:"deductions"`
 	Collectors int            `json:"collectors"`
 	Evidence   int            `json:"evidence"` // collectors with fresh ok results
+	// Measured is how many collectors have a result that is scored (stale
+	// ones included); a domain with fewer than half of its collectors
+	// measured is Provisional: its score speaks for a part only.
+	Measured    int  `json:"measured"`
+	Provisional bool `json:"provisional"`
 	// Acknowledged is how many of the counted findings someone accepted:
 	// they stay in Counts and in the score, but not in the verdict.
 	Acknowledged int `json:"acknowledged"`
@@ -82,6 +87,9 @@ func (c ChecklistSummary) Unmet() int {
 // CollectorScore is 100 minus the penalties of the collector's findings,
 // floored at 0, with the deductions that explain it.
 func CollectorScore(c CollectorState) (float64, []Deduction) {
+	if c.Broken {
+		return 0, []Deduction{{Collector: c.Collector, Severity: Blocker, Count: 1, Points: 100, Note: "the tool could not run on the project"}}
+	}
 	counts := map[Severity]int{}
 	for _, f := range c.Findings {
 		counts[f.Severity]++
@@ -178,6 +186,7 @@ func Assess(s Snapshot) Assessment {
 			fresh++
 			d.Evidence++
 		}
+		d.Measured++
 		score, ds := CollectorScore(c)
 		sums[c.Domain] += score
 		scored[c.Domain]++
@@ -189,6 +198,7 @@ func Assess(s Snapshot) Assessment {
 	sort.SliceStable(order, func(i, j int) bool { return domainRank(order[i]) < domainRank(order[j]) })
 	for _, id := range order {
 		d := byDomain[id]
+		d.Provisional = d.Collectors > 0 && d.Measured*2 < d.Collectors
 		if n := scored[id]; n > 0 {
 			v := round1(sums[id] / float64(n))
 			d.Score = &v

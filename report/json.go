@@ -54,6 +54,10 @@ type Domain struct {
 	Evidence   int               `json:"evidence"`
 	// Added within v1.
 	Acknowledged int `json:"acknowledged"`
+	// Measured collectors have a scored result (stale ones included);
+	// Provisional: fewer than half of the domain's collectors are measured.
+	Measured    int  `json:"measured"`
+	Provisional bool `json:"provisional"`
 }
 
 // Collector is the evidence of one collector run.
@@ -76,6 +80,8 @@ type Collector struct {
 	// WaitingFor is "trust" for a collector held back until the user
 	// trusts the repository to run its own code.
 	WaitingFor model.Gate `json:"waiting_for,omitempty"`
+	// Broken: the tool ran and the project stopped it; it scores 0.
+	Broken bool `json:"broken,omitempty"`
 }
 
 // Build assembles the report of a snapshot.
@@ -108,6 +114,7 @@ func BuildWith(s model.Snapshot, m Meta) Report {
 		r.Domains = append(r.Domains, Domain{
 			ID: d.ID, Name: d.Name, Score: d.Score, Counts: d.Counts,
 			Deductions: nonNilDeductions(d.Deductions), Collectors: d.Collectors, Evidence: d.Evidence,
+			Measured: d.Measured, Provisional: d.Provisional,
 			Acknowledged: d.Acknowledged,
 		})
 	}
@@ -120,7 +127,7 @@ func BuildWith(s model.Snapshot, m Meta) Report {
 			ID: c.Collector, Kind: c.Kind, Domain: c.Domain, Status: c.Status, Stale: c.Stale,
 			DurationMS: c.Duration.Milliseconds(), Command: c.Command, ExitCode: c.ExitCode,
 			Facts: c.Facts, Error: c.Error, Hint: c.Hint, Trigger: c.Trigger,
-			ToolVersion: m.toolVersion(c.Result), WaitingFor: c.Waiting,
+			ToolVersion: m.toolVersion(c.Result), WaitingFor: c.Waiting, Broken: c.Broken,
 		}
 		if rc.Facts == nil {
 			rc.Facts = map[string]float64{}

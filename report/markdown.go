@@ -43,17 +43,21 @@ func WriteMarkdown(w io.Writer, s model.Snapshot, m Meta) error {
 	}
 
 	if len(a.Domains) > 0 {
-		b.WriteString("\n## Domains\n\n| Domain | Score | Blocker | High | Medium | Low | Info | Evidence |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n")
+		b.WriteString("\n## Domains\n\n| Domain | Score | Measured | Blocker | High | Medium | Low | Info | Evidence |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n")
 		var weights []string
 		for _, d := range a.Domains {
-			fmt.Fprintf(&b, "| %s | %s | %d | %d | %d | %d | %d | %d of %d collectors |\n", mdCell(d.Name), mdScore(d.Score, ""),
+			score := mdScore(d.Score, "")
+			if d.Provisional && d.Score != nil {
+				score += " (provisional)"
+			}
+			fmt.Fprintf(&b, "| %s | %s | %d/%d | %d | %d | %d | %d | %d | %d of %d collectors |\n", mdCell(d.Name), score, d.Measured, d.Collectors,
 				d.Counts["blocker"], d.Counts["high"], d.Counts["medium"], d.Counts["low"], d.Counts["info"], d.Evidence, d.Collectors)
 			if d.Score != nil {
 				weights = append(weights, fmt.Sprintf("%s %g", d.Name, s.Policy.Domain(d.ID).Weight))
 			}
 		}
 		if len(weights) > 0 {
-			fmt.Fprintf(&b, "\nThe overall score is the mean of the domain scores weighted %s. A collector scores 100 minus 25 per blocker, 10 per high, 3 per medium and 1 per low finding, at least 0; a domain scores the mean of its collectors with evidence.\n", mdText(strings.Join(weights, ", ")))
+			fmt.Fprintf(&b, "\nThe overall score is the mean of the domain scores weighted %s. A collector scores 100 minus 25 per blocker, 10 per high, 3 per medium and 1 per low finding, at least 0; a domain scores the mean of its collectors with evidence; a tool the project stopped (a broken config) scores 0; a domain with fewer than half of its collectors measured is provisional.\n", mdText(strings.Join(weights, ", ")))
 		}
 	}
 

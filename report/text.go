@@ -75,7 +75,7 @@ func writeText(w io.Writer, s model.Snapshot, o Options) error {
 		fmt.Fprintf(&b, "  · %s\n", r)
 	}
 	for _, d := range a.Domains {
-		fmt.Fprintf(&b, "\n%s  %s  %s\n", p.paint(bold, d.Name), scoreText(d.Score), countsText(d.Counts))
+		fmt.Fprintf(&b, "\n%s  %s  %s\n", p.paint(bold, d.Name), domainScoreText(d), countsText(d.Counts))
 		for _, c := range s.Collectors {
 			if c.Domain != d.ID || c.Status == model.StatusSkipped {
 				continue
@@ -253,4 +253,15 @@ func factsText(f map[string]float64) string {
 		parts[i] = fmt.Sprintf("%s=%g", k, f[k])
 	}
 	return strings.Join(parts, " ")
+}
+
+// domainScoreText is a domain's score with how much of it was measured:
+// "score 62 · 3/7 measured", and "(provisional)" when less than half was,
+// so a score from thin evidence never reads as a plain 100.
+func domainScoreText(d model.DomainSummary) string {
+	s := fmt.Sprintf("%s · %d/%d measured", scoreText(d.Score), d.Measured, d.Collectors)
+	if d.Provisional {
+		s += " (provisional)"
+	}
+	return s
 }

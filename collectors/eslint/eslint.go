@@ -119,9 +119,10 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	res.Command, res.ExitCode, res.Output = ran.Command, ran.Out.ExitCode, ran.Excerpt(excerptLines)
 	if ran.Out.ExitCode > 1 || len(bytes.TrimSpace(ran.Report)) == 0 {
 		// Exit 2 is ESLint's "configuration or internal error": nothing
-		// was linted, so there are no counts to show.
+		// was linted, so there are no counts to show; the project's
+		// configuration stopped it, so it scores 0.
 		why := failureReason(ran.Combined())
-		res.Status = model.StatusError
+		res.Status, res.Broken = model.StatusOK, true
 		res.Error = "eslint could not run: " + why
 		res.Hint = "run the command in " + c.dir + " and fix the error it prints"
 		msg := "ESLint could not run: " + why

@@ -152,8 +152,8 @@ func TestBrokenConfigIsOneBlockerWithoutFacts(t *testing.T) {
 	needESLint(t)
 	root := fixtureRoot(t)
 	r := run(t, detected(t, root)["eslint:broken"], root)
-	if r.Status != model.StatusError || len(r.Facts) != 0 || r.ExitCode != 2 {
-		t.Fatalf("status %s facts %v exit %d", r.Status, r.Facts, r.ExitCode)
+	if r.Status != model.StatusOK || !r.Broken || len(r.Facts) != 0 || r.ExitCode != 2 {
+		t.Fatalf("status %s broken %v facts %v exit %d", r.Status, r.Broken, r.Facts, r.ExitCode)
 	}
 	if len(r.Findings) != 1 {
 		t.Fatalf("findings %+v", r.Findings)

@@ -193,10 +193,12 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		return res
 	}
 	if noReport {
-		// No report: the runner stopped before running the suite. Facts
-		// stay absent: nothing was counted, so nothing may read as zero.
+		// No report: the runner stopped before running the suite, and the
+		// project stopped it (preflight's own options were retried away
+		// above). Measured and broken: it scores 0. Facts stay absent:
+		// nothing was counted, so nothing may read as zero.
 		why := startupError(ran.Combined())
-		res.Status = model.StatusError
+		res.Status, res.Broken = model.StatusOK, true
 		res.Error = kind + " could not run: " + why
 		res.Hint = "run the command in " + c.dir + " and fix the error it prints"
 		msg := "test runner could not run: " + why
