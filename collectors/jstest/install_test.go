@@ -1,10 +1,13 @@
 package jstest
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/preflight-dev/preflight/model"
 )
 
 // Whose fault is a runner that does not resolve: a script using a runner
@@ -71,5 +74,30 @@ func TestRunnerThatDoesNotResolve(t *testing.T) {
 				t.Errorf("error %q hint %q findings %+v", r.Error, r.Hint, r.Findings)
 			}
 		})
+	}
+}
+
+// A hook that throws leaves Vitest's JSON report with the file only; the
+// console, captured from Vitest 2, names the error and its line.
+func TestSuiteFailurePlacedFromTheConsole(t *testing.T) {
+	console, err := os.ReadFile(filepath.Join("testdata", "console", "vitest2-beforeall.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := []model.Finding{
+		{Rule: "vitest/suite-failed", File: "api/src/hook.test.js", Message: "test file could not run" + noReason},
+		{Rule: "vitest/test-failed", File: "api/src/other.test.js", Message: "x failed"},
+	}
+	got := placeSuiteFailures(in, string(console), "api")
+	if got[0].Line != 4 || got[0].Column != 9 || got[0].Message != "test file could not run: Error: database is not reachable" {
+		t.Errorf("suite failure %+v", got[0])
+	}
+	if got[1].Line != 0 || got[1].Message != "x failed" {
+		t.Errorf("other finding changed: %+v", got[1])
+	}
+	// A report that has the position already keeps it.
+	kept := placeSuiteFailures([]model.Finding{{Rule: "vitest/suite-failed", File: "api/src/hook.test.js", Line: 2, Column: 1, Message: "m"}}, string(console), "api")
+	if kept[0].Line != 2 || kept[0].Message != "m" {
+		t.Errorf("kept %+v", kept[0])
 	}
 }

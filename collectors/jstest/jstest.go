@@ -18,6 +18,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/preflight-dev/preflight/collectors"
@@ -215,7 +216,7 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		return res
 	}
 
-	findings := rep.Findings
+	findings := placeSuiteFailures(rep.Findings, ran.Combined(), c.dir)
 	switch {
 	case rep.Tests() == 0 && len(findings) == 0:
 		findings = append(findings, c.noTests())
@@ -335,4 +336,57 @@ func looksLikeError(l string) bool {
 // package's config (vitest.config.ts, jest.config.js) and runs its tests.
 func (c *Collector) RepoCode() string {
 	return fmt.Sprintf("node_modules/.bin/%s and the tests in %s", c.run.kind, c.dir)
+}
+
+var (
+	// failBlock opens a failed file's block in Vitest's default reporter:
+	// " FAIL  src/db.test.js [ src/db.test.js ]".
+	failBlock = regexp.MustCompile(`^\s*FAIL\s+(\S+)`)
+	// codeFrameAt is the position Vitest prints under the error:
+	// " ❯ src/db.test.js:4:9".
+	codeFrameAt = regexp.MustCompile(`^\s*❯\s+(\S+?):(\d+):(\d+)\s*$`)
+)
+
+// placeSuiteFailures gives a test file that could not run the position and
+// reason the runner printed on the console when its JSON report has none: a
+// hook that throws (beforeAll) leaves the report with a file but no line,
+// and sometimes no message, while the console names both.
+func placeSuiteFailures(fs []model.Finding, console, dir string) []model.Finding {
+	type place struct {
+		line, col int
+		reason    string
+	}
+	places := map[string]place{}
+	var file string
+	for _, l := range strings.Split(collectors.StripANSI(console), "\n") {
+		if m := failBlock.FindStringSubmatch(l); m != nil {
+			file = path.Join(dir, m[1])
+			continue
+		}
+		if file == "" {
+			continue
+		}
+		p := places[file]
+		if t := strings.TrimSpace(l); p.reason == "" && errorLine.MatchString(t) {
+			p.reason = t
+		}
+		if m := codeFrameAt.FindStringSubmatch(l); m != nil && p.line == 0 && path.Join(dir, m[1]) == file {
+			p.line, _ = strconv.Atoi(m[2])
+			p.col, _ = strconv.Atoi(m[3])
+		}
+		places[file] = p
+	}
+	for i, f := range fs {
+		p, ok := places[f.File]
+		if !ok || !strings.HasSuffix(f.Rule, "/"+ruleSuiteFailed) {
+			continue
+		}
+		if f.Line == 0 && p.line > 0 {
+			fs[i].Line, fs[i].Column = p.line, p.col
+		}
+		if strings.HasSuffix(f.Message, noReason) && p.reason != "" {
+			fs[i].Message = strings.TrimSuffix(f.Message, noReason) + ": " + p.reason
+		}
+	}
+	return fs
 }

@@ -174,6 +174,9 @@ func testFailure(kind, file string, t jsonTest, loc Location) model.Finding {
 	return f
 }
 
+// noReason ends the message of a file failure whose report says nothing.
+const noReason = " (the runner gave no reason)"
+
 // suiteFailure is the finding for a test file that failed without a
 // failing test: it could not be loaded, or a hook outside the tests threw.
 func suiteFailure(kind, file, message string, loc Location) model.Finding {
@@ -184,7 +187,7 @@ func suiteFailure(kind, file, message string, loc Location) model.Finding {
 		File:     file,
 	}
 	if f.Message == "test file could not run" {
-		f.Message += " (the runner gave no reason)"
+		f.Message += noReason
 	}
 	f.Line, f.Column, _ = frameIn(message, file, loc)
 	return f
