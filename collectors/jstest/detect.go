@@ -1,12 +1,16 @@
 package jstest
 
 import (
+	"encoding/json"
 	"path"
+	"path/filepath"
 	"regexp"
 	"sort"
+	"strings"
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/nodepkg"
+	"github.com/preflight-dev/preflight/internal/repofs"
 )
 
 // Config files by runner, matched on the base name.
@@ -43,12 +47,13 @@ func Detect(root string, files []string) []collectors.Collector {
 		}
 	}
 	pkgs := nodepkg.Packages(root, files)
+	covering := coveringRuns(root, configs, pkgs)
 
 	var found []*Collector
 	for _, p := range pkgs {
 		for _, kind := range []string{KindVitest, KindJest} {
 			config := configs[kind][p.Dir]
-			if !usesRunner(kind, p, config != "") {
+			if !usesRunner(kind, p, config != "") || coveredBy(covering[kind], p.Dir) {
 				continue
 			}
 			found = append(found, &Collector{
@@ -100,4 +105,57 @@ func nameCollectors(root string, cs []*Collector) {
 	for _, c := range cs {
 		c.id = c.run.kind + ":" + names[c.run.kind][c.dir]
 	}
+}
+
+// projectsKey matches the option that makes one run cover several
+// projects: Vitest's test.projects (and its older workspace file), Jest's
+// projects.
+var projectsKey = regexp.MustCompile(`(?m)^\s*["']?projects["']?\s*:`)
+
+// coveringRuns finds, per runner, the package directories whose own run
+// covers the packages below them: a Vitest config with test.projects or a
+// vitest.workspace file, a Jest config (or package.json "jest") with
+// projects. The project itself runs its tests once from there, so
+// preflight does too.
+func coveringRuns(root string, configs map[string]map[string]string, pkgs []nodepkg.Package) map[string][]string {
+	out := map[string][]string{}
+	for kind, byDir := range configs {
+		for dir, file := range byDir {
+			if strings.Contains(path.Base(file), ".workspace.") {
+				out[kind] = append(out[kind], dir)
+				continue
+			}
+			if data, err := repofs.ReadFile(root, filepath.FromSlash(file)); err == nil && projectsKey.Match(data) {
+				out[kind] = append(out[kind], dir)
+			}
+		}
+	}
+	for _, p := range pkgs {
+		if p.Err == nil && p.Manifest.Keys["jest"] {
+			if data, err := repofs.ReadFile(root, filepath.FromSlash(path.Join(p.Dir, "package.json"))); err == nil && jestProjects(data) {
+				out[KindJest] = append(out[KindJest], p.Dir)
+			}
+		}
+	}
+	return out
+}
+
+func jestProjects(pkgJSON []byte) bool {
+	var m struct {
+		Jest struct {
+			Projects []json.RawMessage `json:"projects"`
+		} `json:"jest"`
+	}
+	return json.Unmarshal(pkgJSON, &m) == nil && len(m.Jest.Projects) > 0
+}
+
+// coveredBy reports whether dir lies strictly below one of the covering
+// directories.
+func coveredBy(covering []string, dir string) bool {
+	for _, c := range covering {
+		if c != dir && (c == "." || strings.HasPrefix(dir, c+"/")) {
+			return true
+		}
+	}
+	return false
 }

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/bmatcuk/doublestar/v4"
@@ -121,5 +122,53 @@ func TestDetectRules(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("detected\n got %q\nwant %q", got, want)
+	}
+}
+
+// A root config whose projects cover the workspaces is the project's one
+// test run: its workspaces do not get runs of their own as well.
+func TestRootProjectsAreOneRun(t *testing.T) {
+	cases := []struct {
+		name  string
+		files map[string]string
+		want  []string
+	}{
+		{"vitest test.projects", map[string]string{
+			"package.json":                `{"name":"mono","private":true,"workspaces":["packages/*"],"devDependencies":{"vitest":"4.1.12"}}`,
+			"vitest.config.ts":            "import { defineConfig } from 'vitest/config'\nexport default defineConfig({\n  test: {\n    projects: ['packages/*'],\n  },\n})\n",
+			"packages/a/package.json":     `{"name":"a","scripts":{"test":"vitest run"}}`,
+			"packages/b/package.json":     `{"name":"b","devDependencies":{"vitest":"4.1.12"}}`,
+			"packages/b/vitest.config.ts": "export default {}\n",
+		}, []string{"vitest:."}},
+		{"vitest workspace file", map[string]string{
+			"package.json":            `{"name":"mono","private":true,"workspaces":["packages/*"]}`,
+			"vitest.workspace.ts":     "export default ['packages/*']\n",
+			"packages/a/package.json": `{"name":"a","scripts":{"test":"vitest run"}}`,
+		}, []string{"vitest:."}},
+		{"jest projects in package.json", map[string]string{
+			"package.json":            `{"name":"mono","private":true,"jest":{"projects":["<rootDir>/packages/*"]}}`,
+			"packages/a/package.json": `{"name":"a","scripts":{"test":"jest"}}`,
+			"apps/web/package.json":   `{"name":"web","scripts":{"test":"vitest run"}}`,
+		}, []string{"jest:.", "vitest:web"}},
+		{"a config without projects covers nothing", map[string]string{
+			"package.json":            `{"name":"mono","private":true,"workspaces":["packages/*"]}`,
+			"vitest.config.ts":        "export default { test: { environment: 'node' } }\n",
+			"packages/a/package.json": `{"name":"a","scripts":{"test":"vitest run"}}`,
+		}, []string{"vitest:.", "vitest:a"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			root := t.TempDir()
+			for name, content := range tc.files {
+				mustWrite(t, filepath.Join(root, name), content, 0o644)
+			}
+			var got []string
+			for _, c := range Detect(root, listFiles(t, root)) {
+				got = append(got, strings.Replace(c.ID(), ":"+filepath.Base(root), ":.", 1))
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("detected %q, want %q", got, tc.want)
+			}
+		})
 	}
 }
