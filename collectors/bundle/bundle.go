@@ -73,8 +73,12 @@ func Detect(root string, files []string) []collectors.Collector {
 		dir := path.Dir(f)
 		abs := filepath.Join(root, filepath.FromSlash(dir))
 		m, err := readManifest(filepath.Join(abs, "package.json"))
-		web := err == nil && m.hasBuild() && !m.orchestrates(abs)
-		if !web && len(findOutputs(abs)) == 0 {
+		// Budgets are for apps that ship to browsers: not libraries, not
+		// servers, not a workspace root that only builds its packages.
+		if err != nil || !m.shipsToBrowsers(abs) || m.orchestrates(abs) {
+			continue
+		}
+		if !m.hasBuild() && len(findOutputs(abs)) == 0 {
 			continue
 		}
 		pkgs = append(pkgs, &Package{root: root, dir: dir})

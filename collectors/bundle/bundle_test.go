@@ -229,6 +229,7 @@ func TestStaleOutput(t *testing.T) {
 	tr.write("web/node_modules/dep/index.js", []byte("x"), later)
 	tr.write("web/.turbo/cache.json", []byte("x"), later)
 	tr.write("web/tsconfig.tsbuildinfo", []byte("x"), later)
+	tr.write("web/preflight.yaml", []byte("budgets: {bundle_size: 200KB}\n"), later)
 	tr.write("web/nested/package.json", []byte(`{"name":"nested"}`), later)
 	tr.write("web/nested/index.ts", []byte("x"), later)
 	tr.write("web/src/same-time.ts", []byte("x"), base.Add(time.Hour+500*time.Millisecond))
@@ -287,11 +288,21 @@ func TestChoiceOfOutput(t *testing.T) {
 func TestDetect(t *testing.T) {
 	tr := newTree(t)
 	tr.write("package.json", []byte(`{"name":"root","workspaces":["apps/*","packages/*"],"scripts":{"build":"turbo run build"}}`), base)
+	tr.write("turbo.json", []byte(`{"tasks":{"build":{}}}`), base)
 	tr.write("apps/web/package.json", []byte(webManifest), base)
-	tr.write("apps/api/package.json", []byte(`{"name":"api","scripts":{"start":"node dist/main.js"}}`), base)
+	// A package's own turbo.json extends the root's: still an app.
+	tr.write("apps/site/package.json", []byte(`{"name":"site","scripts":{"build":"next build"},"dependencies":{"next":"15.0.0"}}`), base)
+	tr.write("apps/site/turbo.json", []byte(`{"extends":["//"],"tasks":{"build":{"outputs":[".next/**"]}}}`), base)
+	// An app measured for its output alone.
+	tr.write("apps/legacy/package.json", []byte(`{"name":"legacy","dependencies":{"react-scripts":"5.0.1"}}`), base)
+	tr.write("apps/legacy/build/main.js", []byte("x"), base)
+	// Servers and libraries ship no browser bundle.
+	tr.write("apps/api/package.json", []byte(`{"name":"api","scripts":{"build":"tsc","start":"node dist/main.js"},"dependencies":{"express":"5.0.0"}}`), base)
 	tr.write("apps/api/dist/main.js", []byte("x"), base)
+	tr.write("apps/worker/package.json", []byte(`{"name":"worker","scripts":{"build":"esbuild src/main.ts --bundle --platform=node --outdir=dist"}}`), base)
 	tr.write("packages/utils/package.json", []byte(`{"name":"utils"}`), base)
-	tr.write("packages/web/package.json", []byte(`{"scripts":{"build":"tsup"}}`), base)
+	tr.write("packages/ui/package.json", []byte(`{"scripts":{"build":"tsup"}}`), base)
+	tr.write("packages/ui/dist/index.js", []byte("x"), base)
 	tr.write("packages/broken/package.json", []byte(`{"scripts":`), base)
 	tr.write("node_modules/x/package.json", []byte(webManifest), base)
 	tr.write("apps/web/testdata/site/package.json", []byte(webManifest), base)
@@ -302,26 +313,26 @@ func TestDetect(t *testing.T) {
 			t.Errorf("%s: kind %s domain %s", c.ID(), c.Kind(), c.Domain())
 		}
 	}
-	want := []string{"bundle:api apps/api", "bundle:apps/web apps/web", "bundle:packages/web packages/web"}
+	want := []string{"bundle:legacy apps/legacy", "bundle:site apps/site", "bundle:web apps/web"}
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("detected %q", got)
+		t.Errorf("detected %q, want %q", got, want)
 	}
-	c := tr.collector("bundle:api")
-	if want := []string{"apps/api/**", "apps/api/.next/static/**", "apps/api/dist/**", "apps/api/build/**", "apps/api/out/**"}; !reflect.DeepEqual(c.Inputs(), want) {
+	c := tr.collector("bundle:legacy")
+	if want := []string{"apps/legacy/**", "apps/legacy/.next/static/**", "apps/legacy/dist/**", "apps/legacy/build/**", "apps/legacy/out/**"}; !reflect.DeepEqual(c.Inputs(), want) {
 		t.Errorf("inputs %q", c.Inputs())
 	}
 	// A package measured for its output alone, once the output is gone.
-	if err := os.RemoveAll(filepath.Join(tr.root, "apps/api/dist")); err != nil {
+	if err := os.RemoveAll(filepath.Join(tr.root, "apps/legacy/build")); err != nil {
 		t.Fatal(err)
 	}
 	if r := c.Run(context.Background(), collectors.Request{Root: tr.root}); r.Status != model.StatusSkipped {
-		t.Errorf("api without output: %s %q", r.Status, r.Error)
+		t.Errorf("legacy without output: %s %q", r.Status, r.Error)
 	}
-	if err := os.Remove(filepath.Join(tr.root, "apps/api/package.json")); err != nil {
+	if err := os.Remove(filepath.Join(tr.root, "apps/legacy/package.json")); err != nil {
 		t.Fatal(err)
 	}
-	if r := c.Run(context.Background(), collectors.Request{Root: tr.root}); r.Status != model.StatusSkipped || r.Error != "apps/api/package.json no longer exists" {
-		t.Errorf("api removed: %s %q", r.Status, r.Error)
+	if r := c.Run(context.Background(), collectors.Request{Root: tr.root}); r.Status != model.StatusSkipped || r.Error != "apps/legacy/package.json no longer exists" {
+		t.Errorf("legacy removed: %s %q", r.Status, r.Error)
 	}
 }
 

@@ -203,6 +203,8 @@ func notSource(name string) bool {
 		return true
 	case name == ".eslintcache", name == ".DS_Store", name == "LICENSE":
 		return true
+	case name == "preflight.yaml", name == "preflight.yml":
+		return true // preflight's own settings: writing them builds nothing
 	}
 	return false
 }

@@ -10,10 +10,49 @@ import (
 
 // manifest is the part of package.json this collector reads.
 type manifest struct {
-	Scripts    map[string]string `json:"scripts"`
-	Workspaces json.RawMessage   `json:"workspaces"`
-	buildLine  int               // line of the "build" script, 0 when unknown
+	Scripts         map[string]string `json:"scripts"`
+	Workspaces      json.RawMessage   `json:"workspaces"`
+	Dependencies    map[string]string `json:"dependencies"`
+	DevDependencies map[string]string `json:"devDependencies"`
+	buildLine       int               // line of the "build" script, 0 when unknown
 }
+
+// browserTools are the frameworks and bundlers whose build ships
+// JavaScript to browsers: a package that depends on one is an app with a
+// bundle to budget. tsc, tsup or a server's build are not.
+var browserTools = []string{
+	"next", "vite", "webpack", "react-scripts", "@angular-devkit/build-angular", "parcel",
+	"astro", "nuxt", "@sveltejs/kit", "gatsby", "@remix-run/dev",
+}
+
+// browserBuild matches a build script that bundles for browsers.
+var browserBuild = regexp.MustCompile(`\b(next build|vite build|vite\b|webpack|react-scripts build|ng build|parcel build|astro build|nuxt build|nuxi build|nuxi generate|gatsby build|remix build|esbuild\b[^&|;]*--bundle)`)
+
+// shipsToBrowsers reports whether the package builds an app for browsers:
+// a browser framework or bundler among its dependencies or in its build
+// script (esbuild only with --bundle, and not for --platform=node), or an
+// Nx project.json whose build uses one.
+func (m manifest) shipsToBrowsers(dir string) bool {
+	build := m.Scripts["build"]
+	if strings.Contains(build, "--platform=node") {
+		return false
+	}
+	if browserBuild.MatchString(build) {
+		return true
+	}
+	for _, t := range browserTools {
+		if m.Dependencies[t] != "" || m.DevDependencies[t] != "" {
+			return true
+		}
+	}
+	if data, err := os.ReadFile(filepath.Join(dir, "project.json")); err == nil {
+		return nxBrowserExecutor.Match(data)
+	}
+	return false
+}
+
+// nxBrowserExecutor matches an Nx build executor that bundles for browsers.
+var nxBrowserExecutor = regexp.MustCompile(`"executor"\s*:\s*"@(nx|nrwl)/(vite|next|webpack|angular|esbuild|rspack|react)`)
 
 // readManifest parses package.json. A file that is not valid JSON gives
 // an error; the caller treats such a package as having no build script.
@@ -52,10 +91,16 @@ func (m manifest) orchestrates(dir string) bool {
 	if len(m.Workspaces) > 0 && string(m.Workspaces) != "null" {
 		return true
 	}
-	for _, f := range []string{"pnpm-workspace.yaml", "lerna.json", "nx.json", "turbo.json"} {
+	for _, f := range []string{"pnpm-workspace.yaml", "lerna.json", "nx.json"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
 			return true
 		}
+	}
+	// A turbo.json orchestrates only at the workspace root: a package's own
+	// turbo.json extends the root's ("extends": ["//"]) and the package is
+	// still an app.
+	if data, err := os.ReadFile(filepath.Join(dir, "turbo.json")); err == nil {
+		return !strings.Contains(string(data), `"extends"`)
 	}
 	return false
 }
