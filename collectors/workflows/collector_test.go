@@ -12,6 +12,7 @@ import (
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/rules"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -39,7 +40,7 @@ func TestDetect(t *testing.T) {
 	}
 	// The GitLab collector watches the files its configuration includes.
 	root := fixtureRoot(t, "gitlab", "good")
-	cs = Detect(root, fixtureFiles(t, root))
+	cs = Detect(root, fixturetest.Files(t, root))
 	if len(cs) != 1 || !reflect.DeepEqual(cs[0].Inputs(), []string{".gitlab-ci.yml", "ci/quality.yml"}) {
 		t.Fatalf("gitlab inputs %q", cs[0].Inputs())
 	}
@@ -205,7 +206,7 @@ func TestRunGitHubActionlintFailures(t *testing.T) {
 		root := fixtureRoot(t, "github", "bad")
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		r := Detect(root, fixtureFiles(t, root))[0].Run(ctx, collectors.Request{Root: root})
+		r := Detect(root, fixturetest.Files(t, root))[0].Run(ctx, collectors.Request{Root: root})
 		if r.Status != model.StatusUnknown || !strings.Contains(r.Error, "interrupted") {
 			t.Errorf("status %s error %q", r.Status, r.Error)
 		}
