@@ -117,13 +117,13 @@ func TestRunGitHubBrokenYAML(t *testing.T) {
 		t.Fatalf("status %s error %q", r.Status, r.Error)
 	}
 	want := []string{
-		".github/workflows/broken.yml high workflow/no-test-stage",
 		".github/workflows/broken.yml:8:15 blocker workflow/invalid",
+		".github/workflows/fine.yml high workflow/no-test-stage",
 	}
 	if got := located(r.Findings); !reflect.DeepEqual(got, want) {
 		t.Errorf("findings %q", got)
 	}
-	if m := r.Findings[1].Message; m != "sequence end token ']' not found (at: name: [unclosed)" {
+	if m := r.Findings[0].Message; m != "sequence end token ']' not found (at: name: [unclosed)" {
 		t.Errorf("message %q", m)
 	}
 	if r.Facts["stages.test"] != 0 || r.Facts["stages.security_scan"] != 1 {
@@ -165,7 +165,7 @@ func TestRunGitHubWithActionlint(t *testing.T) {
 
 	broken := runFixture(t, KindGitHub, "github", "broken")
 	// actionlint's syntax error is the one already reported.
-	if broken.Status != model.StatusOK || len(broken.Findings) != 2 || broken.Findings[1].Rule != RuleInvalid.ID {
+	if broken.Status != model.StatusOK || len(broken.Findings) != 2 || broken.Findings[0].Rule != RuleInvalid.ID {
 		t.Errorf("broken with actionlint: status %s findings %q", broken.Status, located(broken.Findings))
 	}
 }
