@@ -6,6 +6,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/preflight-dev/preflight/collectors/filerules"
 	"github.com/preflight-dev/preflight/internal/yamlpos"
 )
 
@@ -81,11 +82,11 @@ func (w *workflow) checkScripts(run *yamlpos.Node, dir string, dirAt *yamlpos.No
 		}
 		line := scriptLine(run, cmd.line)
 		if script, ok := scriptCall(words); ok {
-			w.checkScript(dir, script, clip(cmd.text, 80), line)
+			w.checkScript(dir, script, filerules.Clip(cmd.text, 80), line)
 		}
 		if isNpmCI(words) && w.upward(dir, "package-lock.json") == "" && w.upward(dir, "npm-shrinkwrap.json") == "" {
 			w.p.report(RuleNpmCIWithoutLockfile, w.file, line, 0,
-				fmt.Sprintf("`%s` runs in %s, and neither it nor a directory above has a package-lock.json: npm ci refuses to install without one", clip(cmd.text, 80), dirName(dir)))
+				fmt.Sprintf("`%s` runs in %s, and neither it nor a directory above has a package-lock.json: npm ci refuses to install without one", filerules.Clip(cmd.text, 80), dirName(dir)))
 		}
 	}
 }
