@@ -75,3 +75,25 @@ func TestTagsTypesAndMerges(t *testing.T) {
 		t.Errorf("a flow map starts at its brace: %+v", docs[0].Get("x"))
 	}
 }
+
+func TestWalkThroughMapsAndSequences(t *testing.T) {
+	docs, err := Parse([]byte("services:\n  api:\n    ports:\n      - \"80:80\"\n      - target: 443\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		path        []string
+		line, depth int
+	}{
+		{[]string{"services", "api", "ports", "1", "target"}, 5, 5},
+		{[]string{"services", "api", "ports", "0"}, 4, 4},
+		{[]string{"services", "api", "ports", "2"}, 3, 3},
+		{[]string{"services", "api", "ports", "x"}, 3, 3},
+		{[]string{"services", "web"}, 1, 1},
+	}
+	for _, tc := range cases {
+		if line, _, depth := docs[0].Walk(tc.path...); line != tc.line || depth != tc.depth {
+			t.Errorf("Walk(%v) = line %d depth %d, want %d %d", tc.path, line, depth, tc.line, tc.depth)
+		}
+	}
+}
