@@ -17,7 +17,7 @@ func TestAnAnchorThatMergesItselfIsRefusedAtOnce(t *testing.T) {
 	start := time.Now()
 	_, err := Parse([]byte(selfMerge))
 	var e *Error
-	if !errors.As(err, &e) || !strings.Contains(e.Msg, "too many alias expansions") || e.Line != 4 || e.Column != 9 {
+	if !errors.As(err, &e) || !strings.Contains(e.Msg, "too many alias expansions") || e.Line != 4 || e.Column != 9 || !e.Limit || e.Syntax {
 		t.Fatalf("err %#v", err)
 	}
 	if d := time.Since(start); d > time.Second {
@@ -41,7 +41,7 @@ func TestParseBudget(t *testing.T) {
 	lim.Budget = time.Microsecond
 	_, err := lim.Parse([]byte(b.String()))
 	var e *Error
-	if !errors.As(err, &e) || !strings.Contains(e.Msg, "parsing took longer than") {
+	if !errors.As(err, &e) || !strings.Contains(e.Msg, "parsing took longer than") || !e.Limit {
 		t.Fatalf("err %v", err)
 	}
 	if _, err := Parse([]byte("a: 1\n")); err != nil {
