@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 )
 
 // BenchmarkRun measures one run of the collector on the project fixture
@@ -15,7 +16,7 @@ func BenchmarkRun(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cs := Detect(root, listFiles(b, root))
+	cs := Detect(root, fixturetest.Files(b, root))
 	b.ResetTimer()
 	for range b.N {
 		if res := cs[0].Run(context.Background(), collectors.Request{Root: root}); res.Status != "ok" {

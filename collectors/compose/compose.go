@@ -192,15 +192,18 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		texts[rel] = true
 		return src, nil
 	})
-	// A file that is not YAML fails every configuration that uses it: one
-	// finding, and compose-go is not asked (an anchor that merges itself
-	// would cost it seconds before it gave up).
+	// compose-go is not asked to load a file that could not be read, nor
+	// one over the YAML limits (an anchor that merges itself would cost it
+	// seconds before it gave up): such a file fails every configuration
+	// that uses it, with one finding. Other YAML errors are left to
+	// compose-go to confirm, since it is the loader that counts.
 	broken := map[string]bool{}
 	for _, f := range c.files {
-		if pe := loc.ParseError(f); pe != nil && texts[f] {
+		pe := loc.ParseError(f)
+		if pe != nil && pe.Limit && texts[f] {
 			run.Invalid(RuleInvalid, f, pe.Line, pe.Column, pe.Msg)
 		}
-		broken[f] = !texts[f] || loc.ParseError(f) != nil
+		broken[f] = !texts[f] || pe != nil && pe.Limit
 	}
 	var (
 		findings []model.Finding
@@ -224,7 +227,7 @@ configs:
 		commands = append(commands, label)
 		for _, f := range cfg {
 			if broken[f] {
-				run.Evidence = append(run.Evidence, label+": not loaded, "+f+" cannot be read as YAML")
+				run.Evidence = append(run.Evidence, label+": not loaded, "+f+" cannot be read")
 				continue configs
 			}
 		}

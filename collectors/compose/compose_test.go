@@ -3,7 +3,6 @@ package compose
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -13,25 +12,9 @@ import (
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/rules"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 )
-
-func listFiles(t testing.TB, root string) []string {
-	t.Helper()
-	var files []string
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(root, p)
-		files = append(files, filepath.ToSlash(rel))
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
-}
 
 // runFixture detects the single compose collector of a fixture and runs it.
 func runFixture(t *testing.T, name string) model.Result {
@@ -40,7 +23,7 @@ func runFixture(t *testing.T, name string) model.Result {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs := Detect(root, listFiles(t, root))
+	cs := Detect(root, fixturetest.Files(t, root))
 	if len(cs) != 1 {
 		t.Fatalf("%s: %d collectors", name, len(cs))
 	}
@@ -86,7 +69,7 @@ func TestDetect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs := Detect(root, listFiles(t, root))
+	cs := Detect(root, fixturetest.Files(t, root))
 	got := map[string]string{}
 	for _, c := range cs {
 		cc := c.(*Collector)

@@ -2,7 +2,6 @@ package compose
 
 import (
 	"errors"
-	"strconv"
 
 	"github.com/preflight-dev/preflight/internal/yamlpos"
 )
@@ -52,37 +51,9 @@ func (l *Locator) With(order []string) *Locator {
 // ParseError is the YAML error of a file, nil when it parsed.
 func (l *Locator) ParseError(file string) *yamlpos.Error { return l.errs[file] }
 
-// get follows path through maps and, for numeric steps, sequences.
-func get(n *yamlpos.Node, path []string) (line, col, depth int) {
-	if n == nil {
-		return 0, 0, 0
-	}
-	line, col = n.Line, n.Column
-	for i, k := range path {
-		switch n.Kind {
-		case yamlpos.Map:
-			p, ok := n.Pair(k)
-			if !ok {
-				return line, col, i
-			}
-			line, col, n = p.Line, p.Column, p.Value
-		case yamlpos.Seq:
-			idx, err := strconv.Atoi(k)
-			if err != nil || idx < 0 || idx >= len(n.Items) {
-				return line, col, i
-			}
-			n = n.Items[idx]
-			line, col = n.Line, n.Column
-		default:
-			return line, col, i
-		}
-	}
-	return line, col, len(path)
-}
-
 // LineIn is the line of the deepest part of path written in file.
 func (l *Locator) LineIn(file string, path []string) int {
-	line, _, depth := get(l.trees[file], path)
+	line, _, depth := l.trees[file].Walk(path...)
 	if depth == 0 && len(path) > 0 {
 		return 0
 	}
@@ -95,7 +66,7 @@ func (l *Locator) Find(path []string) (file string, line int) {
 	best := -1
 	for i := len(l.order) - 1; i >= 0; i-- {
 		f := l.order[i]
-		ln, _, depth := get(l.trees[f], path)
+		ln, _, depth := l.trees[f].Walk(path...)
 		if depth == len(path) {
 			return f, ln
 		}
@@ -117,13 +88,13 @@ func (l *Locator) Service(name string, keys []string) (file string, line, col in
 	if len(keys) > 0 {
 		for i := len(l.order) - 1; i >= 0; i-- {
 			f := l.order[i]
-			if ln, c, depth := get(l.trees[f], full); depth == len(full) {
+			if ln, c, depth := l.trees[f].Walk(full...); depth == len(full) {
 				return f, ln, c
 			}
 		}
 	}
 	for _, f := range l.order {
-		if ln, c, depth := get(l.trees[f], full[:2]); depth == 2 {
+		if ln, c, depth := l.trees[f].Walk(full[:2]...); depth == 2 {
 			return f, ln, c
 		}
 	}

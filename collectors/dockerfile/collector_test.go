@@ -3,7 +3,6 @@ package dockerfile
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -12,32 +11,9 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 )
-
-// listFiles walks a fixture the way the caller of Detect lists a
-// repository, leaving out the directories it leaves out.
-func listFiles(t *testing.T, root string) []string {
-	t.Helper()
-	var files []string
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() && p != root && d.Name() == "build" {
-			return filepath.SkipDir
-		}
-		if !d.IsDir() {
-			rel, _ := filepath.Rel(root, p)
-			files = append(files, filepath.ToSlash(rel))
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
-}
 
 func fixture(t *testing.T, name string) (string, []collectors.Collector) {
 	t.Helper()
@@ -45,7 +21,7 @@ func fixture(t *testing.T, name string) (string, []collectors.Collector) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return root, Detect(root, listFiles(t, root))
+	return root, Detect(root, fixturetest.Files(t, root, "build"))
 }
 
 func TestDetect(t *testing.T) {

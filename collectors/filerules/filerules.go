@@ -99,16 +99,19 @@ func Describe(msg, text string, line int) string {
 	if src == "" {
 		return msg
 	}
-	return msg + " (at: " + clip(src, 80) + ")"
+	return msg + " (at: " + Clip(src, 80) + ")"
 }
 
-func clip(s string, n int) string {
-	s = strings.Map(func(r rune) rune {
+// Clip makes text fit one line of a finding: control characters become
+// spaces (none reaches a terminal), runs of spaces one, and it is cut to n
+// bytes on a character boundary.
+func Clip(s string, n int) string {
+	s = strings.Join(strings.Fields(strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f {
-			return ' ' // no control byte reaches a terminal
+			return ' '
 		}
 		return r
-	}, s)
+	}, s)), " ")
 	if len(s) <= n {
 		return s
 	}

@@ -101,3 +101,20 @@ func TestTargetsGroupByDirectoryWithUniqueNames(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", strings.Join(s, " "), want)
 	}
 }
+
+func TestClipKeepsOneSafeLine(t *testing.T) {
+	cases := map[string]string{
+		"a\x1b[31mred\x07  b\n c": "a [31mred b c",
+		"héllo wörld":             "héllo w…",
+		"short":                   "short",
+	}
+	for in, want := range cases {
+		n := 20
+		if strings.HasPrefix(in, "h") {
+			n = 9
+		}
+		if got := Clip(in, n); got != want {
+			t.Errorf("Clip(%q, %d) = %q, want %q", in, n, got, want)
+		}
+	}
+}

@@ -3,7 +3,6 @@ package kubernetes
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/rules"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/internal/yamlpos"
 	"github.com/preflight-dev/preflight/model"
 )
@@ -49,20 +49,8 @@ func hits(fs []model.Finding) []hit {
 
 func TestDetect(t *testing.T) {
 	root := filepath.Join(testdata(t), "tree")
-	var files []string
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(root, p)
-		files = append(files, filepath.ToSlash(rel))
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var got []string
-	for _, c := range Detect(root, files) {
+	for _, c := range Detect(root, fixturetest.Files(t, root)) {
 		got = append(got, c.ID()+"="+c.(*Collector).dir)
 		if c.Kind() != "kubernetes" || c.Domain() != "deployment" {
 			t.Errorf("%s: kind %s domain %s", c.ID(), c.Kind(), c.Domain())

@@ -12,6 +12,7 @@ import (
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/rules"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -39,7 +40,7 @@ func TestDetect(t *testing.T) {
 	}
 	// The GitLab collector watches the files its configuration includes.
 	root := fixtureRoot(t, "gitlab", "good")
-	cs = Detect(root, fixtureFiles(t, root))
+	cs = Detect(root, fixturetest.Files(t, root))
 	if len(cs) != 1 || !reflect.DeepEqual(cs[0].Inputs(), []string{".gitlab-ci.yml", "ci/quality.yml"}) {
 		t.Fatalf("gitlab inputs %q", cs[0].Inputs())
 	}
@@ -116,13 +117,13 @@ func TestRunGitHubBrokenYAML(t *testing.T) {
 		t.Fatalf("status %s error %q", r.Status, r.Error)
 	}
 	want := []string{
-		".github/workflows/broken.yml high workflow/no-test-stage",
 		".github/workflows/broken.yml:8:15 blocker workflow/invalid",
+		".github/workflows/fine.yml high workflow/no-test-stage",
 	}
 	if got := located(r.Findings); !reflect.DeepEqual(got, want) {
 		t.Errorf("findings %q", got)
 	}
-	if m := r.Findings[1].Message; m != "sequence end token ']' not found (at: name: [unclosed)" {
+	if m := r.Findings[0].Message; m != "sequence end token ']' not found (at: name: [unclosed)" {
 		t.Errorf("message %q", m)
 	}
 	if r.Facts["stages.test"] != 0 || r.Facts["stages.security_scan"] != 1 {
@@ -164,7 +165,7 @@ func TestRunGitHubWithActionlint(t *testing.T) {
 
 	broken := runFixture(t, KindGitHub, "github", "broken")
 	// actionlint's syntax error is the one already reported.
-	if broken.Status != model.StatusOK || len(broken.Findings) != 2 || broken.Findings[1].Rule != RuleInvalid.ID {
+	if broken.Status != model.StatusOK || len(broken.Findings) != 2 || broken.Findings[0].Rule != RuleInvalid.ID {
 		t.Errorf("broken with actionlint: status %s findings %q", broken.Status, located(broken.Findings))
 	}
 }
@@ -205,7 +206,7 @@ func TestRunGitHubActionlintFailures(t *testing.T) {
 		root := fixtureRoot(t, "github", "bad")
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		r := Detect(root, fixtureFiles(t, root))[0].Run(ctx, collectors.Request{Root: root})
+		r := Detect(root, fixturetest.Files(t, root))[0].Run(ctx, collectors.Request{Root: root})
 		if r.Status != model.StatusUnknown || !strings.Contains(r.Error, "interrupted") {
 			t.Errorf("status %s error %q", r.Status, r.Error)
 		}

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/preflight-dev/preflight/collectors/filerules"
 	"github.com/preflight-dev/preflight/internal/yamlpos"
 )
 
@@ -177,7 +178,7 @@ func (w *workflow) checkRunHeadCheckout(with, job *yamlpos.Node) {
 		if v := with.Get(key); workflowRunHeadRE.MatchString(v.Text()) {
 			if why, ok := writes(w.root, job); ok {
 				w.p.report(RuleWorkflowRunCheckout, w.file, v.Line, v.Column,
-					fmt.Sprintf("checks out the triggering run's code (%s: %s) in a workflow_run workflow, which runs with secrets and %s", key, clip(v.Value, 80), why))
+					fmt.Sprintf("checks out the triggering run's code (%s: %s) in a workflow_run workflow, which runs with secrets and %s", key, filerules.Clip(v.Value, 80), why))
 			}
 			return
 		}
@@ -197,7 +198,7 @@ func (w *workflow) checkRunHeadCheckoutScript(run, job *yamlpos.Node) {
 		if len(cmd.words) > 1 && (cmd.words[0] == "git" || cmd.words[0] == "gh") && workflowRunHeadRE.MatchString(cmd.text) {
 			line, col := w.lines.locate(run, cmd.text, 0)
 			w.p.report(RuleWorkflowRunCheckout, w.file, line, col,
-				fmt.Sprintf("fetches the triggering run's code (%s) in a workflow_run workflow, which runs with secrets and %s", clip(cmd.text, 80), why))
+				fmt.Sprintf("fetches the triggering run's code (%s) in a workflow_run workflow, which runs with secrets and %s", filerules.Clip(cmd.text, 80), why))
 		}
 	}
 }
@@ -228,7 +229,7 @@ func writes(root, job *yamlpos.Node) (string, bool) {
 // commands records the stages a script shows.
 func (w *workflow) commands(script *yamlpos.Node) {
 	for _, m := range CommandStages(script.Value) {
-		w.p.see(m.Stages, Evidence{w.file, scriptLine(script, m.Line), clip(m.Command, 100)})
+		w.p.see(m.Stages, Evidence{w.file, scriptLine(script, m.Line), filerules.Clip(m.Command, 100)})
 	}
 }
 
@@ -275,7 +276,7 @@ func (w *workflow) checkPRCheckout(with *yamlpos.Node) {
 	for _, key := range []string{"ref", "repository"} {
 		if v := with.Get(key); v.Text() != "" && namesPRHead(v.Value) {
 			w.p.report(RulePRTargetCheckout, w.file, v.Line, v.Column,
-				fmt.Sprintf("checks out the pull request's code (%s: %s) in a pull_request_target workflow, which runs with secrets and a write token", key, clip(v.Value, 80)))
+				fmt.Sprintf("checks out the pull request's code (%s: %s) in a pull_request_target workflow, which runs with secrets and a write token", key, filerules.Clip(v.Value, 80)))
 			return
 		}
 	}
@@ -292,7 +293,7 @@ func (w *workflow) checkRunCheckout(run *yamlpos.Node) {
 		seen[m]++
 		line, col := w.lines.locate(run, m, nth)
 		w.p.report(RulePRTargetCheckout, w.file, line, col,
-			fmt.Sprintf("fetches the pull request's code (%s) in a pull_request_target workflow, which runs with secrets and a write token", clip(m, 80)))
+			fmt.Sprintf("fetches the pull request's code (%s) in a pull_request_target workflow, which runs with secrets and a write token", filerules.Clip(m, 80)))
 	}
 }
 

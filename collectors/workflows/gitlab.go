@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/preflight-dev/preflight/collectors/filerules"
 	"github.com/preflight-dev/preflight/internal/yamlpos"
 )
 
@@ -270,7 +271,7 @@ func (g *gitlab) jobs() {
 			g.commands(script, file, 0, &cmds)
 			for _, c := range cmds {
 				for _, m := range CommandStages(c.node.Value) {
-					g.p.see(m.Stages, Evidence{c.file, scriptLine(c.node, m.Line), clip(m.Command, 100)})
+					g.p.see(m.Stages, Evidence{c.file, scriptLine(c.node, m.Line), filerules.Clip(m.Command, 100)})
 				}
 			}
 		}

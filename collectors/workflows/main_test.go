@@ -5,15 +5,14 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/proc"
 )
@@ -114,25 +113,6 @@ func withoutActionlint(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
 }
 
-// fixtureFiles lists a fixture's files as detection gets them.
-func fixtureFiles(t testing.TB, root string) []string {
-	t.Helper()
-	var files []string
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(root, p)
-		files = append(files, filepath.ToSlash(rel))
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sort.Strings(files)
-	return files
-}
-
 func fixtureRoot(t testing.TB, parts ...string) string {
 	t.Helper()
 	root, err := filepath.Abs(filepath.Join(append([]string{"testdata"}, parts...)...))
@@ -146,7 +126,7 @@ func fixtureRoot(t testing.TB, parts ...string) string {
 func runFixture(t *testing.T, kind string, parts ...string) model.Result {
 	t.Helper()
 	root := fixtureRoot(t, parts...)
-	for _, c := range Detect(root, fixtureFiles(t, root)) {
+	for _, c := range Detect(root, fixturetest.Files(t, root)) {
 		if c.Kind() == kind {
 			return c.Run(context.Background(), collectors.Request{Root: root, Mode: collectors.OneShot})
 		}

@@ -54,9 +54,12 @@ type Pipeline struct {
 
 // Runs reports whether any part of the pipeline will run: the stages found
 // are then the pipeline's, and a missing one is a finding.
-func (p *Pipeline) Runs() bool {
-	if p.Whole {
-		return len(p.Errors) == 0 && len(p.Files) > 0
+func (p *Pipeline) Runs() bool { return p.firstRunning() != "" }
+
+// firstRunning is the first file that will run, "" when none will.
+func (p *Pipeline) firstRunning() string {
+	if p.Whole && len(p.Errors) > 0 {
+		return ""
 	}
 	broken := map[string]bool{}
 	for _, e := range p.Errors {
@@ -64,10 +67,10 @@ func (p *Pipeline) Runs() bool {
 	}
 	for _, f := range p.Files {
 		if !broken[f] {
-			return true
+			return f
 		}
 	}
-	return false
+	return ""
 }
 
 func newPipeline() *Pipeline { return &Pipeline{Stages: map[Stage]Evidence{}} }
@@ -117,10 +120,11 @@ var missingStageRules = []struct {
 
 // MissingStageFindings reports the required stages the pipeline lacks.
 // They belong to the pipeline, not to a line: they carry the first file
-// and line 0. A file that could not be read runs nothing, so the stages
+// that will run and line 0. A file that could not be read runs nothing, so the stages
 // are those of the files that will run (see Runs).
 func (p *Pipeline) MissingStageFindings(system string) []model.Finding {
-	if !p.Runs() {
+	first := p.firstRunning()
+	if first == "" {
 		return nil
 	}
 	var out []model.Finding
@@ -129,7 +133,7 @@ func (p *Pipeline) MissingStageFindings(system string) []model.Finding {
 			continue
 		}
 		msg := fmt.Sprintf("no %s stage in %s: %s", strings.ReplaceAll(m.stage.String(), "_", " "), system, lowerFirst(m.rule.Fix))
-		out = append(out, m.rule.Finding(p.Files[0], 0, 0, msg))
+		out = append(out, m.rule.Finding(first, 0, 0, msg))
 	}
 	return out
 }
@@ -139,19 +143,6 @@ func lowerFirst(s string) string {
 		return s
 	}
 	return strings.ToLower(s[:1]) + s[1:]
-}
-
-// clip shortens a command for evidence lines.
-func clip(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) <= n {
-		return s
-	}
-	cut := n
-	for cut > 0 && (s[cut]&0xC0) == 0x80 { // do not split a UTF-8 sequence
-		cut--
-	}
-	return s[:cut] + "…"
 }
 
 // sourceLines helps locate text inside multi-line scalars, whose nodes

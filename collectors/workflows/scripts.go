@@ -6,6 +6,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/preflight-dev/preflight/collectors/filerules"
 	"github.com/preflight-dev/preflight/internal/yamlpos"
 )
 
@@ -81,18 +82,27 @@ func (w *workflow) checkScripts(run *yamlpos.Node, dir string, dirAt *yamlpos.No
 		}
 		line := scriptLine(run, cmd.line)
 		if script, ok := scriptCall(words); ok {
-			w.checkScript(dir, script, clip(cmd.text, 80), line)
+			w.checkScript(dir, script, filerules.Clip(cmd.text, 80), line)
 		}
-		if isNpmCI(words) && !w.hasFile(dir, "package-lock.json") && !w.hasFile(dir, "npm-shrinkwrap.json") {
+		if isNpmCI(words) && w.upward(dir, "package-lock.json") == "" && w.upward(dir, "npm-shrinkwrap.json") == "" {
 			w.p.report(RuleNpmCIWithoutLockfile, w.file, line, 0,
-				fmt.Sprintf("`%s` runs in %s, which has no package-lock.json: npm ci refuses to install without one", clip(cmd.text, 80), dirName(dir)))
+				fmt.Sprintf("`%s` runs in %s, and neither it nor a directory above has a package-lock.json: npm ci refuses to install without one", filerules.Clip(cmd.text, 80), dirName(dir)))
 		}
 	}
 }
 
-func (w *workflow) hasFile(dir, name string) bool {
-	_, err := w.tree.ReadFile(path.Join(dir, name))
-	return err == nil
+// upward finds name in dir or the nearest directory above it, as npm finds
+// the package (and a workspace root's lockfile) it works on; "" if none.
+func (w *workflow) upward(dir, name string) string {
+	for {
+		if _, err := w.tree.ReadFile(path.Join(dir, name)); err == nil {
+			return path.Join(dir, name)
+		}
+		if dir == "." {
+			return ""
+		}
+		dir = path.Dir(dir)
+	}
 }
 
 func dirName(dir string) string {
@@ -111,11 +121,11 @@ type packageJSON struct {
 // checkScript reports a package script the command runs that the
 // directory's package.json does not define.
 func (w *workflow) checkScript(dir string, call scriptRef, text string, line int) {
-	file := path.Join(dir, "package.json")
+	file := w.upward(dir, "package.json")
 	data, err := w.tree.ReadFile(file)
-	if err != nil {
+	if file == "" || err != nil {
 		w.p.report(RuleMissingScript, w.file, line, 0,
-			fmt.Sprintf("`%s` runs in %s, which has no package.json: the step fails", text, dirName(dir)))
+			fmt.Sprintf("`%s` runs in %s, and neither it nor a directory above has a package.json: the step fails", text, dirName(dir)))
 		return
 	}
 	var pkg packageJSON

@@ -10,7 +10,8 @@ import (
 )
 
 // Steps that will fail on every push: a script the package.json lacks
-// (resolved through working-directory, defaults.run and cd), a missing
+// (resolved through working-directory, defaults.run and cd, then upwards
+// to the nearest package.json as npm does), a missing
 // working-directory, npm ci without a lockfile.
 func TestStepsThatWillFail(t *testing.T) {
 	withoutActionlint(t)
@@ -26,10 +27,10 @@ func TestStepsThatWillFail(t *testing.T) {
 	}
 	want := []string{
 		".github/workflows/ci.yml:15 `npm run type-check` will fail: web/package.json has no \"type-check\" script",
-		".github/workflows/ci.yml:23 `npm ci` runs in the repository root, which has no package-lock.json: npm ci refuses to install without one",
-		".github/workflows/ci.yml:28 `yarn e2e` will fail: package.json has no \"e2e\" script",
-		".github/workflows/ci.yml:31 `npm run start:prod` will fail: web/package.json has no \"start:prod\" script",
-		".github/workflows/ci.yml:37:28 working-directory app does not exist in the repository: the step fails before it runs",
+		".github/workflows/ci.yml:25 `npm ci` runs in the repository root, and neither it nor a directory above has a package-lock.json: npm ci refuses to install without one",
+		".github/workflows/ci.yml:30 `yarn e2e` will fail: package.json has no \"e2e\" script",
+		".github/workflows/ci.yml:33 `npm run start:prod` will fail: web/package.json has no \"start:prod\" script",
+		".github/workflows/ci.yml:39:28 working-directory app does not exist in the repository: the step fails before it runs",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("findings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

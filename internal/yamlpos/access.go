@@ -1,6 +1,9 @@
 package yamlpos
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // Has reports whether a map sets key.
 func (n *Node) Has(key string) bool {
@@ -75,17 +78,36 @@ func (n *Node) Empty() bool { return n == nil || n.Kind == Null }
 // the key itself when the whole path is set, otherwise the closest parent
 // that is. found says whether the whole path was there.
 func (n *Node) Locate(path ...string) (line, col int, found bool) {
+	line, col, depth := n.Walk(path...)
+	return line, col, n != nil && depth == len(path)
+}
+
+// Walk follows path through maps and, for numeric steps, sequences, and
+// returns the position of the deepest step that exists (a key, or an item)
+// and how many steps were found.
+func (n *Node) Walk(path ...string) (line, col, depth int) {
 	if n == nil {
-		return 0, 0, false
+		return 0, 0, 0
 	}
 	line, col = n.Line, n.Column
-	cur := n
-	for _, k := range path {
-		p, ok := cur.Pair(k)
-		if !ok {
-			return line, col, false
+	for i, k := range path {
+		switch n.Kind {
+		case Map:
+			p, ok := n.Pair(k)
+			if !ok {
+				return line, col, i
+			}
+			line, col, n = p.Line, p.Column, p.Value
+		case Seq:
+			idx, err := strconv.Atoi(k)
+			if err != nil || idx < 0 || idx >= len(n.Items) {
+				return line, col, i
+			}
+			n = n.Items[idx]
+			line, col = n.Line, n.Column
+		default:
+			return line, col, i
 		}
-		line, col, cur = p.Line, p.Column, p.Value
 	}
-	return line, col, true
+	return line, col, len(path)
 }

@@ -17,7 +17,7 @@ func TestAnAnchorThatMergesItselfIsRefusedAtOnce(t *testing.T) {
 	start := time.Now()
 	_, err := Parse([]byte(selfMerge))
 	var e *Error
-	if !errors.As(err, &e) || !strings.Contains(e.Msg, "too many alias expansions") || e.Line != 4 || e.Column != 9 {
+	if !errors.As(err, &e) || !strings.Contains(e.Msg, "too many alias expansions") || e.Line != 4 || e.Column != 9 || !e.Limit || e.Syntax {
 		t.Fatalf("err %#v", err)
 	}
 	if d := time.Since(start); d > time.Second {
@@ -41,7 +41,7 @@ func TestParseBudget(t *testing.T) {
 	lim.Budget = time.Microsecond
 	_, err := lim.Parse([]byte(b.String()))
 	var e *Error
-	if !errors.As(err, &e) || !strings.Contains(e.Msg, "parsing took longer than") {
+	if !errors.As(err, &e) || !strings.Contains(e.Msg, "parsing took longer than") || !e.Limit {
 		t.Fatalf("err %v", err)
 	}
 	if _, err := Parse([]byte("a: 1\n")); err != nil {
@@ -73,5 +73,27 @@ func TestTagsTypesAndMerges(t *testing.T) {
 	}
 	if docs[0].Get("x").Line != 1 || docs[0].Get("x").Column != 7 {
 		t.Errorf("a flow map starts at its brace: %+v", docs[0].Get("x"))
+	}
+}
+
+func TestWalkThroughMapsAndSequences(t *testing.T) {
+	docs, err := Parse([]byte("services:\n  api:\n    ports:\n      - \"80:80\"\n      - target: 443\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		path        []string
+		line, depth int
+	}{
+		{[]string{"services", "api", "ports", "1", "target"}, 5, 5},
+		{[]string{"services", "api", "ports", "0"}, 4, 4},
+		{[]string{"services", "api", "ports", "2"}, 3, 3},
+		{[]string{"services", "api", "ports", "x"}, 3, 3},
+		{[]string{"services", "web"}, 1, 1},
+	}
+	for _, tc := range cases {
+		if line, _, depth := docs[0].Walk(tc.path...); line != tc.line || depth != tc.depth {
+			t.Errorf("Walk(%v) = line %d depth %d, want %d %d", tc.path, line, depth, tc.line, tc.depth)
+		}
 	}
 }

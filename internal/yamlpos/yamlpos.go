@@ -79,7 +79,8 @@ type Pair struct {
 type Error struct {
 	Line, Column int // 0 when unknown
 	Msg          string
-	Syntax       bool // the parser refused the text (rather than a limit or an alias)
+	Syntax       bool // the parser refused the text
+	Limit        bool // the file is over one of the Limits
 }
 
 func (e *Error) Error() string {
@@ -133,7 +134,7 @@ func (lim Limits) Parse(src []byte) ([]*Node, error) {
 }
 
 func budgetError(d time.Duration) *Error {
-	return &Error{Msg: fmt.Sprintf("parsing took longer than %s; the file is too large or too intricate to check", d)}
+	return &Error{Msg: fmt.Sprintf("parsing took longer than %s; the file is too large or too intricate to check", d), Limit: true}
 }
 
 func (lim Limits) parse(src []byte, deadline time.Time) (docs []*Node, err error) {
@@ -249,7 +250,7 @@ type converter struct {
 func (c *converter) count(n, line, col int) error {
 	c.total += n
 	if c.total > c.lim.MaxNodes {
-		return &Error{Line: line, Column: col, Msg: "too many alias expansions: the document is too large once its aliases are expanded"}
+		return &Error{Line: line, Column: col, Msg: "too many alias expansions: the document is too large once its aliases are expanded", Limit: true}
 	}
 	if c.total&0xfff == 0 && time.Now().After(c.deadline) {
 		return budgetError(c.lim.Budget)
@@ -275,7 +276,7 @@ func (c *converter) node(n ast.Node, depth int) (*Node, error) {
 	}
 	line, col := c.position(n)
 	if depth > c.lim.MaxDepth {
-		return nil, &Error{Line: line, Column: col, Msg: "nesting too deep"}
+		return nil, &Error{Line: line, Column: col, Msg: "nesting too deep", Limit: true}
 	}
 	if err := c.count(1, line, col); err != nil {
 		return nil, err
@@ -393,7 +394,7 @@ func (c *converter) alias(v *ast.AliasNode, line, col int) (*Node, error) {
 	if c.open[name] {
 		// Loaders that allow this (yaml.v3, so compose-go) expand it until
 		// a limit stops them, seconds later: the file can never load.
-		return nil, &Error{Line: line, Column: col, Msg: fmt.Sprintf("too many alias expansions: *%s is used inside its own anchor, so it never ends", name)}
+		return nil, &Error{Line: line, Column: col, Msg: fmt.Sprintf("too many alias expansions: *%s is used inside its own anchor, so it never ends", name), Limit: true}
 	}
 	target, ok := c.anchors[name]
 	if !ok {
