@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/preflight-dev/preflight/internal/textsafe"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -41,6 +42,10 @@ type Report struct {
 type Finding struct {
 	model.Finding
 	Acknowledged *model.Acknowledgment `json:"acknowledged,omitempty"`
+	// FileEncoding is "percent" when File had to be encoded to be carried
+	// in JSON (a name that is not UTF-8 or holds control characters): every
+	// such byte, and '%', is %XX.
+	FileEncoding string `json:"file_encoding,omitempty"`
 }
 
 // Domain is one domain's score, counts and the deductions that explain it.
@@ -94,6 +99,9 @@ func BuildWith(s model.Snapshot, m Meta) Report {
 	}
 	for _, f := range s.Findings() {
 		rf := Finding{Finding: f}
+		if textsafe.PathNeedsEncoding(f.File) {
+			rf.File, rf.FileEncoding = textsafe.EncodePath(f.File), "percent"
+		}
 		if ack, active, _ := s.Checklist.AckFor(f.ID, s.GeneratedAt); active {
 			rf.Acknowledged = &ack
 		}
