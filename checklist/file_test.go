@@ -224,3 +224,19 @@ func TestLoadRefusesAFIFO(t *testing.T) {
 		t.Fatal("Load hangs on a FIFO")
 	}
 }
+
+// A byte order mark must not hide the first item, and ticking keeps it.
+func TestByteOrderMarkKeepsTheFirstItem(t *testing.T) {
+	path := filepath.Join(t.TempDir(), FileName)
+	writeFile(t, path, "\xef\xbb\xbf- [ ] first\n- [ ] second\n")
+	d, err := Load(filepath.Dir(path))
+	if err != nil || len(d.Items) != 2 || d.Items[0].Text != "first" {
+		t.Fatalf("items %+v err %v", d, err)
+	}
+	if _, err := Tick(path, Ref{Line: 1, Text: "first"}, true, rec); err != nil {
+		t.Fatal(err)
+	}
+	if got := readFile(t, path); !strings.HasPrefix(got, "\xef\xbb\xbf- [x] first") || !strings.Contains(got, "\n- [ ] second\n") {
+		t.Errorf("after tick: %q", got)
+	}
+}

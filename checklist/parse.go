@@ -91,7 +91,13 @@ func (d *Doc) line(n int) string {
 // edits can put every byte back.
 func splitLines(src []byte) []span {
 	var out []span
-	for start := 0; start < len(src); {
+	// A UTF-8 byte order mark (Windows editors write one) is not part of
+	// the first line: left out of it, it stays in the file on every write.
+	first := 0
+	if bytes.HasPrefix(src, []byte("\xef\xbb\xbf")) {
+		first = 3
+	}
+	for start := first; start < len(src); {
 		i := bytes.IndexByte(src[start:], '\n')
 		if i < 0 {
 			out = append(out, span{start, len(src), len(src)})

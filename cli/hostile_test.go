@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"encoding/xml"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -9,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/preflight-dev/preflight/internal/textsafe"
 )
 
 // runWithin runs a command line and fails the test if it does not return
@@ -130,5 +133,71 @@ func TestSignalKillsEveryRunningTool(t *testing.T) {
 			_ = syscall.Kill(pid, syscall.SIGKILL)
 			t.Fatalf("sleep 1005 (pid %d) outlived check", pid)
 		}
+	}
+}
+
+const planted = "ghp_Zq8vX2mN4pL6rT0yW3eK5uH7jB9cF1dA2sG4"
+
+// hostileFiles plants a malformed Dockerfile that quotes a token and
+// escape sequences, and a Dockerfile whose name is not UTF-8.
+func hostileFiles(t *testing.T) string {
+	t.Helper()
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("XDG_DATA_HOME", t.TempDir())
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("GITHUB_STEP_SUMMARY", "")
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "Dockerfile"), "FROM alpine:3.20\nGITHUB_TOKEN="+planted+"\n", 0o644)
+	write(t, filepath.Join(dir, "web", "Dockerfile"), "FROM alpine:3.20\n\x1b]0;pwned\x07\x1b[2J\n", 0o644)
+	write(t, filepath.Join(dir, "svc", "Dockerfile.caf\xe9"), "FROM alpine:3.20\nRUN echo hi\n", 0o644)
+	return dir
+}
+
+func TestReportsRedactExcerptsAndEscapeControlBytes(t *testing.T) {
+	dir := hostileFiles(t)
+	outs := map[string]string{}
+	for _, f := range []string{"text", "markdown", "json", "sarif", "junit"} {
+		_, out, stderr := runWithin(t, 60*time.Second, "check", "--format", f, dir)
+		if out == "" {
+			t.Fatalf("%s: no report; stderr %s", f, stderr)
+		}
+		outs[f] = out
+		if strings.Contains(out, planted) {
+			t.Errorf("%s report prints the planted token in full", f)
+		}
+		if strings.ContainsAny(out, "\x1b\x07") {
+			t.Errorf("%s report carries raw control bytes", f)
+		}
+	}
+	if !strings.Contains(outs["text"], `\x1b]0;pwned\x07`) {
+		t.Errorf("the escape sequence should be shown escaped in the text report:\n%s", outs["text"])
+	}
+	var anyXML any
+	if err := xml.Unmarshal([]byte(outs["junit"]), &anyXML); err != nil {
+		t.Errorf("JUnit is not well-formed XML: %v", err)
+	}
+	var rep struct {
+		Findings []struct {
+			File         string
+			FileEncoding string `json:"file_encoding"`
+		}
+	}
+	if err := json.Unmarshal([]byte(outs["json"]), &rep); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range rep.Findings {
+		if f.FileEncoding == "percent" {
+			found = true
+			if back, err := textsafe.DecodePath(f.File); err != nil || back != "svc/Dockerfile.caf\xe9" {
+				t.Errorf("encoded path %q decodes to %q (%v)", f.File, back, err)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no finding names the non-UTF-8 file, encoded: %+v", rep.Findings)
+	}
+	if !strings.Contains(outs["sarif"], "svc/Dockerfile.caf%E9") {
+		t.Error("SARIF must carry the non-UTF-8 name percent-encoded in its URI")
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/preflight-dev/preflight/cache"
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/collectors/secrets"
 	"github.com/preflight-dev/preflight/config"
 	"github.com/preflight-dev/preflight/detect"
 	"github.com/preflight-dev/preflight/engine"
@@ -54,7 +55,8 @@ func openSession(root string, mode collectors.Mode, warn io.Writer, opts ...sess
 		fmt.Fprintf(warn, "preflight: %v\n", err)
 	}
 	s := &session{root: root, matcher: m, warn: warn, config: rc,
-		engine: engine.New(root, rc.apply(cols), engine.Options{Mode: mode, Trusted: rc.repoTrusted, TrustHint: rc.hint})}
+		engine: engine.New(root, rc.apply(cols), engine.Options{Mode: mode, Trusted: rc.repoTrusted, TrustHint: rc.hint,
+			Redact: excerptRedactor(warn)})}
 	s.engine.SetPolicy(rc.live.Current().Policy())
 	if store, err := cache.Default(); err == nil {
 		s.store = store
@@ -110,7 +112,7 @@ func (s *session) watchFiles(ctx context.Context) (stop func()) {
 				if !ok {
 					return
 				}
-				if ev.Rescan || anyChangesCollectors(ev.Paths) {
+				if ev.Rescan || anyChangesCollectors(ev.Paths) || s.newKind(ev.Paths) {
 					s.redetect(w)
 				}
 				reconfigured := s.reloadConfig(ev.Paths)
@@ -178,6 +180,18 @@ func (s *session) setWatchState(w *watch.Watcher) {
 	s.engine.SetWatchState(st)
 }
 
+// newKind reports whether a changed path that no collector takes as input
+// could make one apply: the first .env.production in a repository that
+// had nothing to scan, the first Kubernetes manifest.
+func (s *session) newKind(paths []string) bool {
+	for _, p := range paths {
+		if detect.MayAddCollector(p) && len(s.engine.Affected(p)) == 0 {
+			return true
+		}
+	}
+	return false
+}
+
 func anyChangesCollectors(paths []string) bool {
 	for _, p := range paths {
 		if detect.ChangesCollectors(p) {
@@ -185,4 +199,17 @@ func anyChangesCollectors(paths []string) bool {
 		}
 	}
 	return false
+}
+
+// excerptRedactor masks secrets in every result, with the same rules and
+// the same installation key as the secrets collector's findings.
+func excerptRedactor(warn io.Writer) func(string) string {
+	r, err := secrets.InstallationRedactor()
+	if err != nil {
+		fmt.Fprintf(warn, "preflight: %v\n", err)
+	}
+	if r == nil {
+		r = secrets.NewRedactor(nil) // hashes then only tell values apart within this run
+	}
+	return r.RedactExcerpt
 }

@@ -28,6 +28,10 @@ type Options struct {
 	Trusted func() bool
 	// TrustHint tells the user how to give trust from where they are.
 	TrustHint string
+	// Redact, when set, masks secrets in every text of a result — output
+	// excerpts, errors quoting a file, finding messages — before the result
+	// reaches a snapshot, and so the screen, the reports and the cache.
+	Redact func(string) string
 }
 
 // Engine schedules collector runs for one repository.
@@ -122,6 +126,8 @@ func (e *Engine) Seed(prev model.Snapshot) {
 		}
 		st.Running = false
 		st.Stale = true
+		st.Findings = append([]model.Finding(nil), st.Findings...)
+		e.redact(&st.Result) // a cache written by an older preflight
 		sl.state = st
 		e.seeded[st.Collector] = true
 	}
@@ -398,6 +404,7 @@ func (e *Engine) execute(ctx context.Context, c collectors.Collector, r *run) {
 	if len(res.Findings) > 0 && res.Findings[0].ID == "" {
 		model.AssignIDs(res.Findings)
 	}
+	e.redact(&res)
 	e.finish(c.ID(), r, &res)
 }
 
@@ -431,6 +438,19 @@ func (e *Engine) TrustChanged() {
 	e.trusted()
 	if len(ids) > 0 {
 		e.queue(ids, request{trigger: "trusted"})
+	}
+}
+
+// redact masks secrets in the texts of res. Fingerprints are assigned
+// before, so a finding keeps its id however its message is masked.
+func (e *Engine) redact(res *model.Result) {
+	if e.opts.Redact == nil {
+		return
+	}
+	f := e.opts.Redact
+	res.Output, res.Error, res.Hint, res.Command = f(res.Output), f(res.Error), f(res.Hint), f(res.Command)
+	for i := range res.Findings {
+		res.Findings[i].Message = f(res.Findings[i].Message)
 	}
 }
 

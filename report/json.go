@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/preflight-dev/preflight/internal/textsafe"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -34,6 +35,8 @@ type Report struct {
 	Checklist        []model.ChecklistItem    `json:"checklist"`                   // READINESS.md items with their states; [] when none
 	ChecklistFile    string                   `json:"checklist_file,omitempty"`
 	ChecklistIssues  []model.ChecklistProblem `json:"checklist_problems,omitempty"`
+	// WatchState is what the file watcher does, in `watch` reports only.
+	WatchState *WatchState `json:"watch_state,omitempty"`
 }
 
 // Finding is a finding with, when someone accepted it for now, the
@@ -41,6 +44,10 @@ type Report struct {
 type Finding struct {
 	model.Finding
 	Acknowledged *model.Acknowledgment `json:"acknowledged,omitempty"`
+	// FileEncoding is "percent" when File had to be encoded to be carried
+	// in JSON (a name that is not UTF-8 or holds control characters): every
+	// such byte, and '%', is %XX.
+	FileEncoding string `json:"file_encoding,omitempty"`
 }
 
 // Domain is one domain's score, counts and the deductions that explain it.
@@ -58,6 +65,16 @@ type Domain struct {
 	// Provisional: fewer than half of the domain's collectors are measured.
 	Measured    int  `json:"measured"`
 	Provisional bool `json:"provisional"`
+}
+
+// WatchState says how `preflight watch` follows the tree: directories
+// watched with inotify, directories polled because the watch limit was
+// reached, and the warning shown for it.
+type WatchState struct {
+	Watching bool   `json:"watching"`
+	Dirs     int    `json:"dirs"`
+	Polled   int    `json:"polled"`
+	Warning  string `json:"warning,omitempty"`
 }
 
 // Collector is the evidence of one collector run.
@@ -100,6 +117,9 @@ func BuildWith(s model.Snapshot, m Meta) Report {
 	}
 	for _, f := range s.Findings() {
 		rf := Finding{Finding: f}
+		if textsafe.PathNeedsEncoding(f.File) {
+			rf.File, rf.FileEncoding = textsafe.EncodePath(f.File), "percent"
+		}
 		if ack, active, _ := s.Checklist.AckFor(f.ID, s.GeneratedAt); active {
 			rf.Acknowledged = &ack
 		}
@@ -141,14 +161,19 @@ func BuildWith(s model.Snapshot, m Meta) Report {
 	return r
 }
 
-// WriteJSON writes the report indented (check) or on one line (watch).
+// WriteJSON writes the report indented (check) or on one line with the
+// watcher's state (watch).
 func WriteJSON(w io.Writer, s model.Snapshot, oneLine bool) error {
 	enc := json.NewEncoder(w)
+	r := Build(s)
 	if !oneLine {
 		enc.SetIndent("", "  ")
+	} else {
+		ws := s.Watch
+		r.WatchState = &WatchState{Watching: ws.Active || ws.Dirs > 0 || ws.Polled > 0, Dirs: ws.Dirs, Polled: ws.Polled, Warning: ws.Warning}
 	}
 	enc.SetEscapeHTML(false)
-	return enc.Encode(Build(s))
+	return enc.Encode(r)
 }
 
 // writeJSON is WriteJSON with the run's metadata.

@@ -81,6 +81,7 @@ type junitSkipped struct {
 // no evidence, skipped when disabled; and a Checklist suite with one case
 // per READINESS.md item.
 func WriteJUnit(w io.Writer, s model.Snapshot, m Meta) error {
+	s = printable(s)
 	a := model.Assess(s)
 	doc := junitSuites{Name: "preflight " + string(a.Verdict)}
 	stamp := s.GeneratedAt.UTC().Format("2006-01-02T15:04:05")

@@ -16,6 +16,7 @@ import (
 // collector the evidence line that backs its numbers (command, tool
 // version, exit code, duration, finish time, commit).
 func WriteMarkdown(w io.Writer, s model.Snapshot, m Meta) error {
+	s = printable(s)
 	a := model.Assess(s)
 	var b strings.Builder
 	name := filepath.Base(s.Root)

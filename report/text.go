@@ -63,6 +63,7 @@ func (p painter) severity(s model.Severity, text string) string {
 }
 
 func writeText(w io.Writer, s model.Snapshot, o Options) error {
+	s = printable(s)
 	p := painter(o.Color)
 	a := model.Assess(s)
 	var b strings.Builder

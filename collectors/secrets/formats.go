@@ -28,6 +28,8 @@ var keyFormats = []keyFormat{
 		re: regexp.MustCompile(`\bgh[pousr]_[A-Za-z0-9]{36,255}\b|\bgithub_pat_[A-Za-z0-9_]{22,255}\b`), prefix: "ghp_"},
 	{rule: RuleSlackToken.ID, what: "Slack token",
 		re: regexp.MustCompile(`\bxox[abposr]-[0-9A-Za-z-]{10,250}\b`), prefix: "xoxb-"},
+	{rule: RuleSlackWebhook.ID, what: "Slack webhook URL",
+		re: regexp.MustCompile(`\bhttps://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/+-]{16,250}`), prefix: "https://hooks.slack.com/services/"},
 	{rule: RuleGoogleAPIKey.ID, what: "Google API key",
 		re: regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}\b`), prefix: "AIza"},
 	{rule: RuleJWT.ID, what: "JSON Web Token",

@@ -50,6 +50,13 @@ var (
 		Fix:       "Revoke the token on GitHub and use the CI provider's secrets.",
 		Reference: "GitHub docs: token formats (ghp_, gho_, ghu_, ghs_, ghr_, github_pat_)",
 	}
+	RuleSlackWebhook = rules.Rule{
+		ID: "secrets/slack-webhook", Severity: model.Blocker,
+		Title:     "a Slack incoming webhook URL is committed",
+		Rationale: "Anyone with the URL can post into the channel as the app, e.g. convincing phishing messages.",
+		Fix:       "Regenerate the webhook in the Slack app settings and load the URL from a secret store.",
+		Reference: "Slack docs: sending messages using incoming webhooks",
+	}
 	RuleSlackToken = rules.Rule{
 		ID: "secrets/slack-token", Severity: model.Blocker,
 		Title:     "a Slack token is committed",
@@ -112,6 +119,7 @@ var devSeverity = map[string]model.Severity{
 	RuleStripeLiveKey.ID:     model.High,
 	RuleGitHubToken.ID:       model.High,
 	RuleSlackToken.ID:        model.High,
+	RuleSlackWebhook.ID:      model.High,
 	RuleGoogleAPIKey.ID:      model.High,
 	RuleJWT.ID:               model.Medium,
 	RuleHighEntropy.ID:       model.High,
@@ -123,7 +131,7 @@ var devSeverity = map[string]model.Severity{
 // Rules lists the family's rules in the order the README shows them.
 var Rules = []rules.Rule{
 	RuleDefaultCredential, RuleURLCredentials, RulePrivateKey, RuleAWSAccessKey,
-	RuleStripeLiveKey, RuleGitHubToken, RuleSlackToken, RuleGoogleAPIKey, RuleJWT,
+	RuleStripeLiveKey, RuleGitHubToken, RuleSlackToken, RuleSlackWebhook, RuleGoogleAPIKey, RuleJWT,
 	RuleHighEntropy, RuleHardcodedSecret, RuleDotenvNotIgnored, RuleGitleaks,
 }
 

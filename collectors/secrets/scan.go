@@ -184,7 +184,7 @@ func scanLines(rel string, k kind, lines []string, r *Redactor) (FileScan, map[i
 		}
 		var pairs []pair
 		if k != kindKeyFile && k != kindNone && !skipPairs {
-			pairs = ext.pairs(k, line)
+			pairs = append(ext.pairs(k, line), ext.argPairs(k, line)...)
 		}
 		if s := scanLine(i+1, line, pairs, r, &out); len(s) > 0 {
 			spans[i] = s
@@ -349,6 +349,7 @@ func runeCol(line string, off int) int {
 type extractor struct {
 	yamlName    string
 	yamlNameCol int
+	pendingFlag string // a YAML list item `- --token` whose value is the next item
 }
 
 var (

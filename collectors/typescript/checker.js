@@ -85,7 +85,7 @@ const system = Object.assign({}, ts.sys, {
   },
   watchFile: (fileName, callback) => {
     const key = keyOf(fileName);
-    const watcher = { callback, existed: fs.existsSync(fileName) };
+    const watcher = { callback, name: fileName, existed: fs.existsSync(fileName) };
     let set = fileWatchers.get(key);
     if (!set) fileWatchers.set(key, (set = new Set()));
     set.add(watcher);
@@ -137,6 +137,23 @@ function fire(changedPath) {
     // down shows up as the entry on the way there (a new directory, say).
     const entry = absolute.slice(prefix.length).split("/")[0];
     w.callback(w.dir.replace(/\/$/, "") + "/" + entry);
+  }
+}
+
+// reconcile tells the compiler about every watched file whose existence
+// changed without an event saying so: events are lost when preflight's
+// watcher overflows in a burst, and a file created and deleted in one
+// burst may be reported only once. A vanished file left in the program
+// would be reported as TS6053 "file not found" until the next restart.
+function reconcile() {
+  for (const [, watchers] of [...fileWatchers]) {
+    for (const w of [...watchers]) {
+      if (!w.name) continue;
+      if (fs.existsSync(w.name) !== w.existed) {
+        fire(w.name);
+        break;
+      }
+    }
   }
 }
 
@@ -217,6 +234,7 @@ input.on("line", (line) => {
   }
   try {
     for (const changed of request.changed || []) fire(changed);
+    reconcile();
     flushTimers();
     send({ id: request.id, diagnostics: latest });
   } catch (err) {

@@ -233,3 +233,28 @@ func TestWatchReplacesCheckerFailingMidRun(t *testing.T) {
 		t.Errorf("the failed checker %d was not stopped: %v", pid, err)
 	}
 }
+
+// A file that vanished without an event (lost in a watcher overflow) must
+// not stay in the program as TS6053 "file not found".
+func TestWatchReconcilesFilesThatVanishedUnannounced(t *testing.T) {
+	needTypeScript(t)
+	root := copyFixture(t, monorepoFixture)
+	p := project(t, root, "typescript:api")
+	extra := filepath.Join(root, "packages/api/src/extra.ts")
+	writeFile(t, extra, "export const flag: boolean = 'yes';\n")
+	first := run(t, p, root, collectors.Watch)
+	if first.Status != model.StatusOK {
+		t.Fatalf("first run: %s %s", first.Status, first.Error)
+	}
+	pid := checkerPID(t, p)
+	if err := os.Remove(extra); err != nil {
+		t.Fatal(err)
+	}
+	// The run is told about another file only.
+	r := recheck(t, p, root, pid, "packages/api/src/index.ts")
+	for _, f := range r.Findings {
+		if f.Rule == "TS6053" || strings.Contains(f.File, "extra.ts") {
+			t.Errorf("the deleted file is still checked: %s %s %s", f.Location(), f.Rule, f.Message)
+		}
+	}
+}
