@@ -159,7 +159,7 @@ func TestGitleaksIntegration(t *testing.T) {
 	// Editing a source file reruns gitleaks on that file only.
 	writeFile(t, root, "src/notify.js", "module.exports = () => null;\n")
 	res = c.Run(context.Background(), collectors.Request{Root: root, Mode: collectors.Watch, Changed: []string{"src/notify.js"}})
-	if res.Status != model.StatusOK || res.Facts["gitleaks.findings"] != 0 || res.Facts["files.rescanned"] != 0 {
+	if res.Status != model.StatusOK || res.Facts["gitleaks.findings"] != 0 || res.Facts["files.rescanned"] != 1 {
 		t.Fatalf("after the fix: facts %v\n%s", res.Facts, res.Output)
 	}
 	if strings.Count(res.Command, "gitleaks dir") != 1 || !strings.HasSuffix(res.Command, " src/notify.js") {

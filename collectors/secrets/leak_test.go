@@ -315,7 +315,7 @@ func TestNoSecretInCockpitTreeAndEvidence(t *testing.T) {
 	frames := cockpitFrames(t, snap, false)
 	all := strings.Join(frames, "\n")
 	// The walk must have reached the findings and the collectors' evidence.
-	for _, want := range []string{"secrets/private-key", "STRIPE_SECRET_KEY", "scanned 14 files", "npm audit (report v2)"} {
+	for _, want := range []string{"secrets/private-key", "STRIPE_SECRET_KEY", "scanned 15 files", "npm audit (report v2)"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("no frame shows %q: the walk did not reach it", want)
 		}

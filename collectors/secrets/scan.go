@@ -62,6 +62,7 @@ const (
 	kindJSON
 	kindINI
 	kindKeyFile // only key formats: *.pem, *.key, id_rsa
+	kindSource  // JavaScript, TypeScript and Python: only defaults of env reads
 )
 
 // MaxFileSize bounds what is scanned; larger files are generated data.
@@ -91,8 +92,17 @@ func fileKind(rel string) kind {
 		return kindINI
 	case ext == ".pem" || ext == ".key" || lower == "id_rsa" || lower == "id_dsa" || lower == "id_ecdsa" || lower == "id_ed25519":
 		return kindKeyFile
+	case sourceExts[ext] && !strings.HasSuffix(lower, ".d.ts") && !strings.HasSuffix(lower, ".min.js"):
+		return kindSource
 	}
 	return kindNone
+}
+
+// sourceExts are the languages whose env reads with a fallback
+// (process.env.X || 'x', os.getenv("X", "x")) and schema defaults
+// (z.string().default('x')) are scanned for default credentials.
+var sourceExts = map[string]bool{
+	".js": true, ".jsx": true, ".mjs": true, ".cjs": true, ".ts": true, ".tsx": true, ".mts": true, ".cts": true, ".py": true,
 }
 
 // Scanned reports whether the built-in scanner reads a repo-relative path.
@@ -178,19 +188,47 @@ func scanLines(rel string, k kind, lines []string, r *Redactor) (FileScan, map[i
 		spans[i] = []span{{0, len(lines[i])}}
 	}
 	var ext extractor
+	tmpl := isTemplate(rel)
 	for i, line := range lines {
 		if inPEM[i] {
+			continue
+		}
+		if k == kindSource {
+			if s := scanSourceLine(i+1, line, r, &out); len(s) > 0 {
+				spans[i] = s
+			}
 			continue
 		}
 		var pairs []pair
 		if k != kindKeyFile && k != kindNone && !skipPairs {
 			pairs = append(ext.pairs(k, line), ext.argPairs(k, line)...)
 		}
-		if s := scanLine(i+1, line, pairs, r, &out); len(s) > 0 {
+		if s := scanLine(i+1, line, pairs, tmpl, r, &out); len(s) > 0 {
 			spans[i] = s
 		}
 	}
 	return out, spans
+}
+
+// isTemplate reports a file meant to be copied and filled in:
+// .env.example, config.sample.yaml, settings.template.json, app.conf.dist.
+func isTemplate(rel string) bool {
+	for _, w := range strings.FieldsFunc(strings.ToLower(path.Base(rel)), func(r rune) bool { return r == '.' || r == '-' || r == '_' }) {
+		switch w {
+		case "example", "examples", "sample", "samples", "template", "templates", "tmpl", "dist", "tpl":
+			return true
+		}
+	}
+	return false
+}
+
+// capsWord matches an ALL-CAPS word (PASSWORD, DB_USER): in a template,
+// the name of what to fill in, not a value.
+var capsWord = regexp.MustCompile(`^[A-Z][A-Z0-9_]*[A-Z][A-Z0-9_]*$`)
+
+// placeholderIn is IsPlaceholder, plus ALL-CAPS words in templates.
+func placeholderIn(tmpl bool, v string) bool {
+	return IsPlaceholder(v) || tmpl && capsWord.MatchString(strings.TrimSpace(v))
 }
 
 // scanPEM reports private key blocks and marks the lines they cover, so
@@ -250,7 +288,7 @@ func pemBodyEmpty(block string) bool {
 // scanLine looks at one line: key formats anywhere in it, then URL
 // credentials, then the values of secret-named keys. A span reported by an
 // earlier, more specific check is not reported again.
-func scanLine(n int, line string, pairs []pair, r *Redactor, out *FileScan) []span {
+func scanLine(n int, line string, pairs []pair, tmpl bool, r *Redactor, out *FileScan) []span {
 	var claimed, reported []span
 	keyAt := func(s, e int) string {
 		for _, p := range pairs {
@@ -287,7 +325,7 @@ func scanLine(n int, line string, pairs []pair, r *Redactor, out *FileScan) []sp
 			continue
 		}
 		pw := line[ps:pe]
-		if IsPlaceholder(pw) {
+		if placeholderIn(tmpl, pw) {
 			if pe > ps {
 				out.Placeholders++
 			}
@@ -312,7 +350,7 @@ func scanLine(n int, line string, pairs []pair, r *Redactor, out *FileScan) []sp
 		if notAValue(v) {
 			continue
 		}
-		if IsPlaceholder(v) {
+		if placeholderIn(tmpl, v) {
 			if v != "" || p.explicit {
 				out.Placeholders++
 			}
@@ -349,6 +387,11 @@ func runeCol(line string, off int) int {
 type extractor struct {
 	yamlName    string
 	yamlNameCol int
+	// permIndent is the column of a GitHub Actions `permissions:` key
+	// whose block is being read (id-token: write is a scope, not a
+	// token), -1 outside one; inPerm says whether it is set.
+	permIndent int
+	inPerm     bool
 	pendingFlag string // a YAML list item `- --token` whose value is the next item
 }
 
@@ -424,6 +467,13 @@ func (x *extractor) yamlPairs(line string) []pair {
 	}
 	key := strings.Trim(line[m[4]:m[5]], `"'`)
 	keyCol := m[4]
+	if x.inPerm && keyCol > x.permIndent {
+		return nil
+	}
+	x.inPerm = false
+	if key == "permissions" && m[6] < 0 {
+		x.inPerm, x.permIndent = true, keyCol
+	}
 	if m[6] < 0 {
 		return []pair{{key: key, start: len(line), end: len(line)}}
 	}

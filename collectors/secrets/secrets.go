@@ -47,6 +47,7 @@ var inputGlobs = []string{
 	"**/Dockerfile", "**/Dockerfile.*", "**/*.Dockerfile", "**/*.dockerfile",
 	"**/*.{yaml,yml,json,toml,ini,properties,cfg,conf,tfvars}",
 	"**/*.{pem,key}", "**/id_{rsa,dsa,ecdsa,ed25519}",
+	"**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts,py}",
 	"**/.gitignore",
 }
 

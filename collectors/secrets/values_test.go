@@ -136,7 +136,7 @@ func TestScanned(t *testing.T) {
 		"Dockerfile.prod": true, "k8s/a.yaml": true, "c.yml": true, "a.json": true, "a.toml": true,
 		"a.ini": true, "a.properties": true, ".npmrc": true, "certs/x.pem": true, "id_rsa": true,
 		"package-lock.json": false, "pnpm-lock.yaml": false, "scan.sarif.json": false,
-		"main.go": false, "README.md": false, "src/notify.js": false,
+		"main.go": false, "README.md": false, "src/notify.js": true, "src/types.d.ts": false, "dist/app.min.js": false,
 	}
 	for p, want := range cases {
 		if got := Scanned(p); got != want {
