@@ -390,8 +390,8 @@ type extractor struct {
 	// permIndent is the column of a GitHub Actions `permissions:` key
 	// whose block is being read (id-token: write is a scope, not a
 	// token), -1 outside one; inPerm says whether it is set.
-	permIndent int
-	inPerm     bool
+	permIndent  int
+	inPerm      bool
 	pendingFlag string // a YAML list item `- --token` whose value is the next item
 }
 
