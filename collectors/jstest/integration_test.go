@@ -46,7 +46,7 @@ func TestRunnersOnFixtures(t *testing.T) {
 			id: "vitest:vitest-fail", exit: 1,
 			facts: map[string]float64{"tests.passed": 1, "tests.failed": 2, "tests.skipped": 0, "tests.todo": 0, "suites.failed": 2},
 			findings: []string{
-				"packages/vitest-fail/test/broken.test.js vitest/suite-failed",
+				"packages/vitest-fail/test/broken.test.js:2:1 vitest/suite-failed", // the import that fails, from the console,
 				"packages/vitest-fail/test/cart.test.js:10:43 vitest/test-failed",
 				"packages/vitest-fail/test/cart.test.js:14:42 vitest/test-failed",
 			},
