@@ -449,6 +449,9 @@ func (e *Engine) redact(res *model.Result) {
 	}
 	f := e.opts.Redact
 	res.Output, res.Error, res.Hint, res.Command = f(res.Output), f(res.Error), f(res.Hint), f(res.Command)
+	if res.ValueFree {
+		return
+	}
 	for i := range res.Findings {
 		res.Findings[i].Message = f(res.Findings[i].Message)
 	}

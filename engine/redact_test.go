@@ -34,3 +34,22 @@ func TestResultsAreRedactedBeforeAnySnapshot(t *testing.T) {
 		t.Error("redaction must not change a finding's fingerprint")
 	}
 }
+
+// A collector whose messages hold no value it read (the secrets scanner
+// names keys and hashes) keeps them whole; its output is still masked.
+func TestValueFreeMessagesAreKept(t *testing.T) {
+	run := func(ctx context.Context, req collectors.Request) model.Result {
+		return model.Result{Status: model.StatusOK, Output: "out SECRET", ValueFree: true,
+			Findings: []model.Finding{{Severity: model.Blocker, Rule: "r", Message: "DB_PASSWORD: well-known SECRET default", File: "a"}}}
+	}
+	e := New("/repo", []collectors.Collector{&fake{id: "secrets:a", run: run}}, Options{
+		Redact: func(s string) string { return strings.ReplaceAll(s, "SECRET", "[redacted]") },
+	})
+	defer e.Close()
+	e.RunAll("start")
+	e.Wait()
+	st := state(t, e.Snapshot(), "secrets:a")
+	if st.Findings[0].Message != "DB_PASSWORD: well-known SECRET default" || st.Output != "out [redacted]" {
+		t.Errorf("message %q, output %q", st.Findings[0].Message, st.Output)
+	}
+}

@@ -69,6 +69,10 @@ type Result struct {
 	// refuses, a missing module, a syntax error in setup): measured, and
 	// broken, so it scores 0 — never "no evidence".
 	Broken bool `json:"broken,omitempty"`
+	// ValueFree says the collector built its finding messages without any
+	// value it read (the secrets scanner): there is nothing in them to
+	// mask, and masking would take their words for values.
+	ValueFree bool `json:"value_free,omitempty"`
 	// Waiting says what held the collector back before it ran; "" when
 	// nothing did.
 	Waiting Gate `json:"waiting_for,omitempty"`

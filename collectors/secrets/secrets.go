@@ -536,6 +536,10 @@ func (c *Collector) result(r *run) model.Result {
 		Facts:    facts,
 		Findings: findings,
 		Output:   c.summary(r, scannedFiles, placeholders, byRule),
+		// Messages are built from key names, lengths and keyed hashes
+		// ("POSTGRES_PASSWORD: well-known default …"), never from values;
+		// masked again, they would read as assignments and lose words.
+		ValueFree: true,
 	}
 }
 
