@@ -8,3 +8,15 @@ import "strings"
 func IsFixture(rel string) bool {
 	return rel == "testdata" || strings.HasPrefix(rel, "testdata/") || strings.Contains(rel, "/testdata/") || strings.HasSuffix(rel, "/testdata")
 }
+
+// InDependencies reports whether a repo-relative path lies in a directory
+// that holds other people's code: node_modules, vendor, third_party.
+func InDependencies(rel string) bool {
+	for _, seg := range strings.Split(rel, "/") {
+		switch seg {
+		case "node_modules", "vendor", "third_party":
+			return true
+		}
+	}
+	return false
+}

@@ -22,6 +22,7 @@ import (
 	"github.com/preflight-dev/preflight/collectors/npmaudit"
 	"github.com/preflight-dev/preflight/collectors/sarif"
 	"github.com/preflight-dev/preflight/collectors/secrets"
+	"github.com/preflight-dev/preflight/collectors/shellcheck"
 	"github.com/preflight-dev/preflight/collectors/typescript"
 	"github.com/preflight-dev/preflight/collectors/workflows"
 	"github.com/preflight-dev/preflight/ignore"
@@ -38,6 +39,7 @@ var families = []family{
 	junit.Detect,
 	coverage.Detect,
 	eslint.Detect,
+	shellcheck.Detect,
 	secrets.Detect,
 	npmaudit.Detect,
 	govulncheck.Detect,
@@ -75,7 +77,7 @@ func MayAddCollector(rel string) bool {
 		return true
 	}
 	switch path.Ext(rel) {
-	case ".yml", ".yaml", ".xml", ".sarif", ".info", ".out", ".json":
+	case ".yml", ".yaml", ".xml", ".sarif", ".info", ".out", ".json", ".sh", ".bash":
 		return true
 	}
 	return false

@@ -1,0 +1,93 @@
+// Package shellcheck lints the repository's shell scripts with ShellCheck,
+// when it is installed:
+//
+//	shellcheck -f json1 <every *.sh and *.bash file>
+//
+// It is the smallest whole collector family, and the worked example in
+// ARCHITECTURE.md: detection (the tree's scripts), the invocation the one
+// runner executes, and a reader (read.go) that turns ShellCheck's JSON into
+// facts and findings.
+package shellcheck
+
+import (
+	"context"
+	"fmt"
+	"os/exec"
+	"path"
+	"sort"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/model"
+)
+
+const (
+	Kind = "shellcheck"
+	// Domain: a script that breaks on a file name with a space breaks the
+	// build or the deploy it is part of.
+	Domain = "build"
+	// Tool is the executable, looked up on PATH.
+	Tool        = "shellcheck"
+	installHint = "install ShellCheck: apt-get install shellcheck, brew install shellcheck, or a release from its project page"
+)
+
+// Detect returns one collector for the repository's shell scripts, if it
+// has any. ShellCheck only reads them, so it needs no trust.
+func Detect(root string, files []string) []collectors.Collector {
+	var scripts []string
+	for _, f := range files {
+		if ext := path.Ext(f); (ext == ".sh" || ext == ".bash") && !collectors.InDependencies(f) {
+			scripts = append(scripts, f)
+		}
+	}
+	if len(scripts) == 0 {
+		return nil
+	}
+	sort.Strings(scripts)
+	id := Kind + ":" + collectors.TargetNames(root, []string{"."})["."]
+	return []collectors.Collector{&Collector{Base: collectors.NewBase(id, Kind, Domain), scripts: scripts}}
+}
+
+// Collector lints every script of the repository in one run.
+type Collector struct {
+	collectors.Base
+	scripts []string // repo-relative
+}
+
+// Inputs: a change to any script reruns it.
+func (c *Collector) Inputs() []string { return []string{"**/*.sh", "**/*.bash"} }
+
+// Run checks the scripts found at detection. ShellCheck exits 1 when it
+// reports something and 2 or more when it could not check (a bad option,
+// a file that vanished): then its output is not evidence.
+func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
+	if _, err := exec.LookPath(Tool); err != nil {
+		return c.Unknown("shellcheck is not on PATH", installHint)
+	}
+	ran, stopped := c.Exec(ctx, req, collectors.Invocation{
+		Tool: Tool, Dir: ".", Name: Tool, Args: append([]string{"-f", "json1"}, c.scripts...), StartHint: installHint,
+	})
+	if stopped != nil {
+		return *stopped
+	}
+	res := c.Result()
+	res.Command, res.ExitCode = collectors.CommandLine(".", nil, Tool, "-f", "json1", fmt.Sprintf("<%d scripts>", len(c.scripts))), ran.Out.ExitCode
+	read, err := Read(ran.Out.Stdout)
+	if ran.Out.ExitCode > 1 || err != nil {
+		res.Status = model.StatusError
+		res.Error = fmt.Sprintf("shellcheck exited with status %d: %s", ran.Out.ExitCode, collectors.FirstLine(string(ran.Out.Stderr)))
+		if err != nil && ran.Out.ExitCode <= 1 {
+			res.Error = "unreadable shellcheck output: " + err.Error()
+		}
+		res.Output = ran.Excerpt(20)
+		return res
+	}
+	if ran.Out.ExitCode == 0 && len(read.Findings) > 0 {
+		res.Status, res.Error = model.StatusError, "shellcheck reported findings but exited with status 0"
+		return res
+	}
+	res.Status = model.StatusOK
+	res.Facts = map[string]float64{"scripts": float64(len(c.scripts)), "findings": float64(len(read.Findings))}
+	res.Findings = c.Finish(read.Findings)
+	res.Output = fmt.Sprintf("%d scripts checked, %d findings", len(c.scripts), len(read.Findings))
+	return res
+}

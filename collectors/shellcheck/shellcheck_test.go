@@ -1,0 +1,122 @@
+package shellcheck
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/model"
+)
+
+func locs(fs []model.Finding) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, f.Severity.String()+" "+f.Rule+" "+f.Location())
+	}
+	return out
+}
+
+// Reports captured from ShellCheck 0.9.0 on testdata/repo and on a script
+// that does not parse.
+func TestReadCapturedReports(t *testing.T) {
+	cases := []struct {
+		file string
+		want []string
+	}{
+		{"deploy.json1.json", []string{"low SC2086 scripts/deploy.sh:6:7", "medium SC2164 scripts/deploy.sh:8:1"}},
+		{"syntax.json1.json", []string{"low SC1009 scripts/bad.sh:1:1", "high SC1073 scripts/bad.sh:1:15", "medium SC1010 scripts/bad.sh:1:15", "high SC1072 scripts/bad.sh:2:1"}},
+	}
+	for _, tc := range cases {
+		data, err := os.ReadFile(filepath.Join("testdata", tc.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := Read(data)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.file, err)
+		}
+		if got := locs(r.Findings); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s:\n got %q\nwant %q", tc.file, got, tc.want)
+		}
+	}
+}
+
+func TestReadRefusesWhatIsNotAReport(t *testing.T) {
+	for _, in := range []string{"", "In deploy.sh line 6:", `{}`, `{"comments":[{"file":"a.sh","line":1,"level":"fatal","code":1}]}`,
+		`{"comments":[{"file":"a.sh","line":0,"level":"error","code":2086}]}`} {
+		if r, err := Read([]byte(in)); err == nil {
+			t.Errorf("%q: want an error, got %+v", in, r)
+		}
+	}
+	if r, err := Read([]byte(`{"comments":[]}`)); err != nil || len(r.Findings) != 0 {
+		t.Errorf("a clean report: %+v, %v", r, err)
+	}
+}
+
+func FuzzRead(f *testing.F) {
+	for _, name := range []string{"deploy.json1.json", "syntax.json1.json"} {
+		data, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := Read(data)
+		if err != nil {
+			return
+		}
+		for _, fd := range r.Findings {
+			if fd.Line < 1 || fd.File == "" || fd.Rule == "SC0" {
+				t.Fatalf("inconsistent finding %+v", fd)
+			}
+		}
+	})
+}
+
+func TestDetectFindsTheProjectsScriptsOnly(t *testing.T) {
+	got := Detect("/src/shop", []string{"scripts/deploy.sh", "node_modules/x/install.sh", "vendor/a/b.bash", "README.md", "ci/build.bash"})
+	if len(got) != 1 || got[0].ID() != "shellcheck:shop" || got[0].Domain() != "build" {
+		t.Fatalf("detected %v", got)
+	}
+	if s := got[0].(*Collector).scripts; !reflect.DeepEqual(s, []string{"ci/build.bash", "scripts/deploy.sh"}) {
+		t.Errorf("scripts %q", s)
+	}
+	if Detect("/src/shop", []string{"main.go"}) != nil {
+		t.Error("a repository without scripts has no collector")
+	}
+}
+
+// The real ShellCheck on the fixture repository, as `preflight check` runs it.
+func TestShellCheckOnTheFixture(t *testing.T) {
+	if _, err := exec.LookPath(Tool); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("shellcheck is not on PATH")
+		}
+		t.Skip("shellcheck is not on PATH")
+	}
+	root, err := filepath.Abs(filepath.Join("testdata", "repo"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := Detect(root, []string{"scripts/clean.sh", "scripts/deploy.sh", "node_modules/x/install.sh"})
+	res := cs[0].Run(context.Background(), collectors.Request{Root: root, Timeout: time.Minute})
+	want := []string{"medium SC2164 scripts/deploy.sh:8:1", "low SC2086 scripts/deploy.sh:6:7"}
+	if res.Status != model.StatusOK || res.ExitCode != 1 || !reflect.DeepEqual(locs(res.Findings), want) ||
+		res.Facts["scripts"] != 2 || res.Facts["findings"] != 2 || res.Findings[0].ID == "" || res.Findings[0].Collector != "shellcheck:repo" {
+		t.Errorf("status %s (%s) exit %d facts %v findings %q", res.Status, res.Error, res.ExitCode, res.Facts, locs(res.Findings))
+	}
+}
+
+func TestMissingShellCheckIsUnknown(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	res := Detect("/src/shop", []string{"a.sh"})[0].Run(context.Background(), collectors.Request{Root: t.TempDir()})
+	if res.Status != model.StatusUnknown || res.Hint == "" {
+		t.Errorf("status %s hint %q", res.Status, res.Hint)
+	}
+}

@@ -1,0 +1,4 @@
+#!/bin/sh
+# Removes build output.
+set -eu
+rm -rf -- "./dist"
