@@ -69,7 +69,6 @@ func loadRepoConfig(root string, mode collectors.Mode, o sessionOptions, warn io
 	}
 	cfg := live.Current()
 	rc.ignore, rc.budgets = cfg.Ignore, cfg.Budgets
-	config.SetProcessBudgets(cfg.Budgets)
 	rc.layer = config.NewLayer(cfg, rc.trusted(cfg), rc.hint)
 	rc.layer.SetTrustCheck(rc.trusted)
 	return rc, nil

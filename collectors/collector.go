@@ -32,6 +32,15 @@ type Request struct {
 	// Progress, when set, receives short progress notes while the tool
 	// runs ("12 passed, 1 failed so far"). Collectors call Report.
 	Progress func(note string)
+	// Budgets are the repository's limits from preflight.yaml; a zero
+	// field leaves the family's default.
+	Budgets Budgets
+}
+
+// Budgets are limits a repository sets for what collectors measure.
+type Budgets struct {
+	BundleJSGzipBytes  int64   // the most gzipped JavaScript a build may ship
+	CoverageMinPercent float64 // the lowest acceptable line coverage
 }
 
 // Report passes a progress note on, if anyone listens.

@@ -10,8 +10,6 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 
 	"github.com/preflight-dev/preflight/collectors"
-	"github.com/preflight-dev/preflight/collectors/bundle"
-	"github.com/preflight-dev/preflight/collectors/coverage"
 	"github.com/preflight-dev/preflight/collectors/custom"
 	"github.com/preflight-dev/preflight/model"
 )
@@ -22,35 +20,15 @@ type ArgsRunner interface {
 	RunWithArgs(ctx context.Context, req collectors.Request, args []string) model.Result
 }
 
-// applyBudgets hands the coverage budget to coverage collectors, before
-// each run so a reloaded config applies without a data race.
-func applyBudgets(c collectors.Collector, s settings) {
-	if cov, ok := c.(*coverage.Collector); ok {
-		cov.Threshold = coverage.DefaultThreshold
-		if s.budgets.CoverageMinPercent > 0 {
-			cov.Threshold = s.budgets.CoverageMinPercent
-		}
-	}
+// budgetsFor are the budgets a run of the collector receives.
+func budgetsFor(s settings) collectors.Budgets {
+	return collectors.Budgets{BundleJSGzipBytes: s.budgets.BundleMaxBytes, CoverageMinPercent: s.budgets.CoverageMinPercent}
 }
 
-// SetProcessBudgets applies the budgets that the collectors keep in
-// package variables (the bundle budget). Call it once, before any
-// collector runs; a later change applies at the next start.
-func SetProcessBudgets(b Budgets) {
-	if b.BundleMaxBytes > 0 {
-		bundle.JSGzipBudget = b.BundleMaxBytes
-	}
-}
-
-func measuresBundle(c collectors.Collector) bool {
-	_, ok := c.(*bundle.Package)
-	return ok
-}
-
-func measuresCoverage(c collectors.Collector) bool {
-	_, ok := c.(*coverage.Collector)
-	return ok
-}
+// measuresBundle and measuresCoverage tell which collectors a budget
+// reaches, to warn about a budget nothing uses.
+func measuresBundle(c collectors.Collector) bool   { return c.Kind() == "bundle" }
+func measuresCoverage(c collectors.Collector) bool { return c.Kind() == "coverage" }
 
 // UntrustedPrefix starts the Error of a collector whose command is waiting
 // for the user to trust the config; the cockpit uses it to offer the key.
@@ -355,7 +333,7 @@ func (c *Configured) Run(ctx context.Context, req collectors.Request) model.Resu
 	if s.timeout > 0 {
 		req.Timeout = s.timeout
 	}
-	applyBudgets(b, s)
+	req.Budgets = budgetsFor(s)
 	var res model.Result
 	if ar, ok := b.(ArgsRunner); ok && len(s.args) > 0 {
 		res = ar.RunWithArgs(ctx, req, s.args)

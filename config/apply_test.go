@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"github.com/preflight-dev/preflight/collectors"
-	"github.com/preflight-dev/preflight/collectors/bundle"
-	"github.com/preflight-dev/preflight/collectors/coverage"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -33,7 +31,8 @@ func (s stub) Run(_ context.Context, req collectors.Request) model.Result {
 		s.runs.Add(1)
 	}
 	fs := append([]model.Finding(nil), s.findings...)
-	return model.Result{Status: model.StatusOK, Findings: fs, Facts: map[string]float64{"timeout_s": req.Timeout.Seconds()}}
+	return model.Result{Status: model.StatusOK, Findings: fs, Facts: map[string]float64{"timeout_s": req.Timeout.Seconds(),
+		"budget.bundle": float64(req.Budgets.BundleJSGzipBytes), "budget.coverage": req.Budgets.CoverageMinPercent}}
 }
 func (s stub) Close() error {
 	if s.closed != nil {
@@ -246,30 +245,26 @@ func TestTrustCheckUnblocksAtTheNextRun(t *testing.T) {
 	}
 }
 
-func TestCoverageBudgetReachesTheCoverageCollector(t *testing.T) {
-	cov := &coverage.Collector{}
-	applyBudgets(cov, settings{budgets: Budgets{CoverageMinPercent: 85}})
-	if cov.Threshold != 85 {
-		t.Errorf("threshold = %v, want 85", cov.Threshold)
+// Budgets reach each run through the request, so a reloaded config
+// applies at the next run and no collector family's variables change.
+func TestBudgetsReachEveryRun(t *testing.T) {
+	cols := []collectors.Collector{stub{id: "bundle:web", kind: "bundle"}, stub{id: "coverage:api", kind: "coverage"}}
+	l := NewLayer(mustParse(t, "budgets: {bundle_size: 180KB, coverage: 85}"), false, "")
+	applied, warnings := l.Apply(cols)
+	if len(warnings) != 0 {
+		t.Fatalf("warnings %q", warnings)
 	}
-	applyBudgets(cov, settings{})
-	if cov.Threshold != coverage.DefaultThreshold {
-		t.Errorf("a removed budget must restore the default, got %v", cov.Threshold)
+	for _, c := range applied {
+		r := c.Run(context.Background(), collectors.Request{})
+		if r.Facts["budget.bundle"] != 180_000 || r.Facts["budget.coverage"] != 85 {
+			t.Errorf("%s: budgets %v", c.ID(), r.Facts)
+		}
 	}
-	if !measuresCoverage(cov) || measuresCoverage(stub{}) {
-		t.Error("measuresCoverage")
+	l.Set(mustParse(t, ""), false)
+	if r := applied[0].Run(context.Background(), collectors.Request{}); r.Facts["budget.bundle"] != 0 || r.Facts["budget.coverage"] != 0 {
+		t.Errorf("a removed budget leaves the family's default: %v", r.Facts)
 	}
-}
-
-func TestBundleBudgetSetsTheBundleCollectorsBudget(t *testing.T) {
-	saved := bundle.JSGzipBudget
-	defer func() { bundle.JSGzipBudget = saved }()
-	SetProcessBudgets(Budgets{})
-	if bundle.JSGzipBudget != saved {
-		t.Error("no budget must keep the default")
-	}
-	SetProcessBudgets(mustParse(t, "budgets: {bundle_size: 180KB}").Budgets)
-	if bundle.JSGzipBudget != 180_000 {
-		t.Errorf("budget = %d", bundle.JSGzipBudget)
+	if !measuresCoverage(cols[1]) || measuresCoverage(cols[0]) || !measuresBundle(cols[0]) {
+		t.Error("measuresBundle/measuresCoverage")
 	}
 }

@@ -206,13 +206,11 @@ func TestOverBudget(t *testing.T) {
 }
 
 func TestBudgetIsConfigurable(t *testing.T) {
-	old := JSGzipBudget
-	defer func() { JSGzipBudget = old }()
-	JSGzipBudget = 1000
 	tr := newTree(t)
 	tr.write("package.json", []byte(webManifest), base)
 	tr.write("dist/a.js", incompressible(3000, 3), base)
-	r := tr.run("bundle:" + filepath.Base(tr.root))
+	r := tr.collector("bundle:"+filepath.Base(tr.root)).Run(context.Background(),
+		collectors.Request{Root: tr.root, Budgets: collectors.Budgets{BundleJSGzipBytes: 1000}})
 	if len(r.Findings) != 1 || r.Findings[0].File != "package.json" || r.Findings[0].Line != 6 || r.Facts["bundle.js_budget_bytes"] != 1000 {
 		t.Fatalf("findings %+v facts %v", r.Findings, r.Facts)
 	}

@@ -33,9 +33,9 @@ const (
 )
 
 // DefaultThreshold is the line coverage, in percent, below which a report
-// is a finding. Collectors copy it when detected; configuration can set a
-// collector's Threshold afterwards.
-var DefaultThreshold = 60.0
+// is a finding, unless preflight.yaml's budgets.coverage reaches the run
+// (req.Budgets).
+const DefaultThreshold = 60.0
 
 // RuleBelowThreshold is reported when line coverage is under the threshold.
 var RuleBelowThreshold = rules.Rule{
@@ -262,10 +262,14 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 			res.Facts[name] = round2(pct)
 		}
 	}
-	res.Output = fmt.Sprintf("lines %d/%d covered (%.2f%%) in %d files; threshold %g%%", sum.Lines.Covered, sum.Lines.Total, lines, len(sum.Files), c.Threshold)
-	if lines < c.Threshold {
+	threshold := c.Threshold
+	if req.Budgets.CoverageMinPercent > 0 {
+		threshold = req.Budgets.CoverageMinPercent
+	}
+	res.Output = fmt.Sprintf("lines %d/%d covered (%.2f%%) in %d files; threshold %g%%", sum.Lines.Covered, sum.Lines.Total, lines, len(sum.Files), threshold)
+	if lines < threshold {
 		f := RuleBelowThreshold.Finding(c.report, 0, 0,
-			fmt.Sprintf("line coverage is %.1f%% (%d of %d lines), below the %g%% threshold", lines, sum.Lines.Covered, sum.Lines.Total, c.Threshold))
+			fmt.Sprintf("line coverage is %.1f%% (%d of %d lines), below the %g%% threshold", lines, sum.Lines.Covered, sum.Lines.Total, threshold))
 		f.Collector, f.Domain = c.id, Domain
 		res.Findings = []model.Finding{f}
 		model.AssignIDs(res.Findings)
