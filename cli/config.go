@@ -36,11 +36,9 @@ type repoConfig struct {
 	forced bool
 	hint   string
 	warn   io.Writer
-	// ignore is the ignore list the session's matcher was built with, and
-	// budgets the budgets set at start; changes to them take effect at the
-	// next start.
-	ignore  []string
-	budgets config.Budgets
+	// ignore is the ignore list the session's matcher was built with;
+	// a change to it takes effect at the next start.
+	ignore []string
 
 	mu       sync.Mutex
 	detected []collectors.Collector
@@ -68,7 +66,7 @@ func loadRepoConfig(root string, mode collectors.Mode, o sessionOptions, warn io
 		fmt.Fprintf(warn, "preflight: %v\n", err)
 	}
 	cfg := live.Current()
-	rc.ignore, rc.budgets = cfg.Ignore, cfg.Budgets
+	rc.ignore = cfg.Ignore
 	rc.layer = config.NewLayer(cfg, rc.trusted(cfg), rc.hint)
 	rc.layer.SetTrustCheck(rc.trusted)
 	return rc, nil
@@ -134,9 +132,6 @@ func (rc *repoConfig) notice() string {
 	cur := rc.live.Current()
 	if !slices.Equal(cur.Ignore, rc.ignore) {
 		return "preflight.yaml: the new ignore list applies when preflight restarts"
-	}
-	if cur.Budgets.BundleMaxBytes != rc.budgets.BundleMaxBytes {
-		return "preflight.yaml: the new bundle budget applies when preflight restarts"
 	}
 	return ""
 }
