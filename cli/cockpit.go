@@ -3,6 +3,9 @@ package cli
 import (
 	"context"
 	"fmt"
+	stdio "io"
+	"log"
+	"sync"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -10,12 +13,18 @@ import (
 	"github.com/preflight-dev/preflight/demo"
 	"github.com/preflight-dev/preflight/history"
 	"github.com/preflight-dev/preflight/model"
+	"github.com/preflight-dev/preflight/prefs"
 	"github.com/preflight-dev/preflight/ui"
 )
 
 func runCockpit(args []string, io IO) int {
 	if len(args) > 0 && len(args[0]) > 1 && args[0][0] == '-' {
 		return fail(io, usageError{fmt.Sprintf("unknown flag %s", args[0])})
+	}
+	if len(args) > 0 {
+		if c, ok := suggestCommand(args[0]); ok {
+			return fail(io, usageError{fmt.Sprintf("unknown command %q: did you mean 'preflight %s'?", args[0], c)})
+		}
 	}
 	if len(args) > 1 {
 		return fail(io, usageError{"expected at most one directory"})
@@ -56,10 +65,19 @@ func cockpit(root string, io IO) int {
 	if !io.Interactive {
 		return notInteractive(io)
 	}
-	s, err := openSession(root, collectors.Watch, io.Err)
+	// From here until the cockpit stops, warnings are messages in the
+	// cockpit: printed, they would land over its screen.
+	msgs := newCockpitMessages(io.Err)
+	defer msgs.close()
+	restoreLog := captureStdLog(msgs)
+	defer restoreLog()
+
+	s, err := openSession(root, collectors.Watch, msgs)
 	if err != nil {
+		msgs.close()
 		return fail(io, err)
 	}
+	s.note = msgs.note
 	s.seedFromCache()
 	rd := newReadiness(root)
 	s.changed = rd.changed
@@ -68,6 +86,10 @@ func cockpit(root string, io IO) int {
 	stopWatching := s.watchFiles(ctx)
 	s.engine.RunAll("start")
 
+	personal, warnings := prefs.Load()
+	for _, w := range warnings {
+		fmt.Fprintf(msgs, "preflight: %s\n", w)
+	}
 	opts := ui.Options{
 		Root:      root,
 		Initial:   rd.current(s.engine.Snapshot()),
@@ -75,15 +97,21 @@ func cockpit(root string, io IO) int {
 		Rerun:     s.engine.Rerun,
 		Checklist: rd,
 		Trust:     s.trustConfig,
+		Messages:  msgs.messages(),
+		Prefs:     personal,
 	}
 	if store, err := history.Default(); err == nil {
 		opts.History, _ = store.Load(root, 48)
 		opts.Record = func(p model.HistoryPoint) { _ = store.Append(root, p) }
 	}
 	m := ui.New(opts)
-	_, runErr := tea.NewProgram(m, tea.WithInput(io.In), tea.WithOutput(io.Out)).Run()
+	popts := append([]tea.ProgramOption{tea.WithInput(io.In), tea.WithOutput(io.Out)}, extraProgramOptions...)
+	_, runErr := tea.NewProgram(m, popts...).Run()
 	cancel()
 	stopWatching()
+	// The cockpit has stopped: what is said from now on is printed.
+	restoreLog()
+	msgs.close()
 	final := s.engine.Snapshot()
 	s.engine.Close()
 	s.saveCache(final)
@@ -92,4 +120,23 @@ func cockpit(root string, io IO) int {
 		return exitUsage
 	}
 	return exitOK
+}
+
+// extraProgramOptions are added to the cockpit's program; tests give it a
+// window size, as a terminal would.
+var extraProgramOptions []tea.ProgramOption
+
+// captureStdLog sends what the standard logger prints (a library's
+// warning) to w while the cockpit runs, and returns how to undo it.
+func captureStdLog(w stdio.Writer) (restore func()) {
+	prev, flags := log.Writer(), log.Flags()
+	log.SetOutput(w)
+	log.SetFlags(0)
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			log.SetOutput(prev)
+			log.SetFlags(flags)
+		})
+	}
 }

@@ -163,19 +163,63 @@ func (rc *repoConfig) trustNow() error {
 func isConfigFile(rel string) bool { return path.Clean(rel) == config.FileName }
 
 // trustConfig is what the cockpit's trust key does: trust the config in
-// force and run the collectors it held back.
-func (s *session) trustConfig() error {
+// force and run the collectors it held back. It says what it did.
+func (s *session) trustConfig() (string, error) {
+	cfg := s.config.live.Current()
+	if !cfg.NeedsTrust() {
+		return trustMessage(cfg, nil), nil
+	}
 	if err := s.config.trustNow(); err != nil {
-		return err
+		return "", err
 	}
-	var ids []string
-	for _, c := range s.engine.Snapshot().Collectors {
-		if strings.HasPrefix(c.Error, config.UntrustedPrefix) {
-			ids = append(ids, c.Collector)
-		}
-	}
+	ids := s.untrustedIdle()
 	if len(ids) > 0 {
 		s.engine.Rerun(ids)
 	}
-	return nil
+	return trustMessage(cfg, ids), nil
+}
+
+// trustMessage is what the cockpit says after the trust key: what was
+// trusted and what runs now, or that there was nothing to trust.
+func trustMessage(cfg *config.Config, rerun []string) string {
+	switch {
+	case cfg.Path == "":
+		return "nothing to trust: there is no " + config.FileName + "; built-in collectors run without trust"
+	case !cfg.NeedsTrust():
+		return "nothing to trust: " + config.FileName + " defines no commands; built-in collectors run without trust"
+	case len(rerun) > 0:
+		return config.FileName + " trusted as it is now: running " + strings.Join(rerun, ", ")
+	}
+	return config.FileName + " trusted as it is now: its commands run from now on"
+}
+
+// untrustedIdle lists the collectors held back for want of trust that are
+// not running now.
+func (s *session) untrustedIdle() []string {
+	var ids []string
+	for _, c := range s.engine.Snapshot().Collectors {
+		if strings.HasPrefix(c.Error, config.UntrustedPrefix) && !c.Running {
+			ids = append(ids, c.Collector)
+		}
+	}
+	return ids
+}
+
+// recheckTrust picks up trust given outside the cockpit (`preflight trust`
+// in another terminal): the collectors held back for want of it run as
+// soon as the config in force is trusted, without waiting for a rerun.
+// It is called on the watcher's tick and reads one small file at most.
+func (s *session) recheckTrust() {
+	ids := s.untrustedIdle()
+	if len(ids) == 0 {
+		return
+	}
+	cfg := s.config.live.Current()
+	if !s.config.trusted(cfg) {
+		return
+	}
+	if s.note != nil {
+		s.note(config.FileName + " was trusted in another terminal: running " + strings.Join(ids, ", "))
+	}
+	s.engine.Rerun(ids) // the layer asks the trust store again when they run
 }

@@ -35,10 +35,14 @@ func (c *BuildCollector) Run(ctx context.Context, req collectors.Request) model.
 	ctx, cancel := r.context(ctx)
 	defer cancel()
 
+	// A cold build compiles the standard library and every dependency
+	// first, which takes minutes: the cockpit says so.
+	req.Report("go build: compiling")
 	buildCmd, build, err := r.run(ctx, 0, buildArgs()...)
 	if err != nil {
 		return r.interrupted(buildCmd, r.command(buildCmd), build, err)
 	}
+	req.Report("go vet")
 	vetCmd, vet, err := r.run(ctx, 0, vetArgs()...)
 	command := r.command(buildCmd, vetCmd)
 	if err != nil {

@@ -61,6 +61,7 @@ func (c *TestCollector) Run(ctx context.Context, req collectors.Request) model.R
 		}
 	}
 	progress := &testProgress{report: req.Report}
+	req.Report("go test: compiling")
 	cmd, out, err := r.runTee(ctx, testOutputCap, progress, testArgs(binTimeout)...)
 	command := r.command(cmd)
 	if err != nil {
