@@ -9,7 +9,10 @@ import (
 
 func TestTrustKeyTrustsAndReports(t *testing.T) {
 	calls := 0
-	m := New(Options{Root: "/repo", Trust: func() (string, error) { calls++; return "preflight.yaml trusted as it is now: running custom:lint", nil }})
+	m := New(Options{Root: "/repo", Trust: func() (string, error) {
+		calls++
+		return "preflight.yaml trusted as it is now: running custom:lint", nil
+	}})
 	_, cmd := m.Update(tea.KeyPressMsg{Code: 'T', Text: "T"})
 	if cmd == nil {
 		t.Fatal("T returned no command")

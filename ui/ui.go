@@ -160,21 +160,21 @@ type rerunSentMsg struct{ ids []string }
 // New builds the cockpit on the initial snapshot.
 func New(o Options) Model {
 	m := Model{
-		root:    o.Root,
-		updates: o.Updates,
-		rerun:   o.Rerun,
-		now:     o.Now,
-		folds:   map[string]bool{},
-		keys:    defaultKeys(),
-		help:    help.New(),
-		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot)),
-		actions: o.Checklist,
-		record:  o.Record,
-		trust:   o.Trust,
-		history: append([]model.HistoryPoint(nil), o.History...),
+		root:     o.Root,
+		updates:  o.Updates,
+		rerun:    o.Rerun,
+		now:      o.Now,
+		folds:    map[string]bool{},
+		keys:     defaultKeys(),
+		help:     help.New(),
+		spinner:  spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+		actions:  o.Checklist,
+		record:   o.Record,
+		trust:    o.Trust,
+		history:  append([]model.HistoryPoint(nil), o.History...),
 		messages: o.Messages,
-		prefs:   o.Prefs,
-		split:   o.Prefs.Split,
+		prefs:    o.Prefs,
+		split:    o.Prefs.Split,
 	}
 	if m.now == nil {
 		m.now = time.Now
