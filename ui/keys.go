@@ -142,7 +142,14 @@ func (k *keyMap) remap(keys map[string][]string) (warnings []string) {
 	acts := k.actions()
 	norm := make(map[string][]string, len(keys))
 	for name, ks := range keys {
-		norm[strings.ReplaceAll(strings.ToLower(name), "-", "_")] = ks
+		var named []string
+		for _, k := range ks {
+			if len([]rune(k)) > 1 {
+				k = strings.ToLower(k) // F5, Ctrl+R: key names are lower case
+			}
+			named = append(named, k)
+		}
+		norm[strings.ReplaceAll(strings.ToLower(name), "-", "_")] = named
 	}
 	keys = norm
 	names := make([]string, 0, len(keys))
@@ -226,6 +233,9 @@ func keyLabel(k string) string {
 		return "→"
 	case "pgdown":
 		return "pgdn"
+	}
+	if len(k) > 1 && k[0] == 'f' && strings.Trim(k[1:], "0123456789") == "" {
+		return "F" + k[1:] // function keys as they are printed on them
 	}
 	return k
 }

@@ -108,7 +108,7 @@ func (m Model) messageContent() []string {
 		if msg.Warning {
 			mark = s.unknown.Render("⚠ ")
 		}
-		stamp := s.dim.Render(msg.At.Local().Format("15:04:05"))
+		stamp := s.dim.Render(msg.At.Format("15:04:05"))
 		for j, l := range wrap(sanitize(m.relative(msg.Text)), w) {
 			if j == 0 {
 				lines = append(lines, " "+stamp+" "+mark+l)

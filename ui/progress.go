@@ -186,3 +186,42 @@ func (m Model) runBrief(c model.CollectorState) string {
 	}
 	return t
 }
+
+// rerunning counts the collectors rerunning on a result of their own: it
+// stands, marked stale, until the new one arrives.
+func (m Model) rerunning() int {
+	n := 0
+	for _, c := range m.snap.Collectors {
+		if c.Running && c.Stale && c.HasEvidence() {
+			n++
+		}
+	}
+	return n
+}
+
+// reasons are the verdict's reasons as the header shows them. While the
+// verdict is provisional the collectors still running are left out of
+// "no evidence from …": the line under it names what is still awaited.
+func (m Model) reasons() []string {
+	if !m.provisional() {
+		return m.assess.Reasons
+	}
+	const noEvidence = "no evidence from "
+	var out []string
+	for _, r := range m.assess.Reasons {
+		if rest, ok := strings.CutPrefix(r, noEvidence); ok {
+			var kept []string
+			for _, item := range strings.Split(rest, ", ") {
+				if !strings.HasSuffix(item, " (running)") {
+					kept = append(kept, item)
+				}
+			}
+			if len(kept) == 0 {
+				continue
+			}
+			r = noEvidence + strings.Join(kept, ", ")
+		}
+		out = append(out, r)
+	}
+	return out
+}

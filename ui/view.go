@@ -131,7 +131,17 @@ func (m Model) treeShare() int {
 
 // resizeSplit gives the tree more (delta > 0) or less of the screen.
 func (m Model) resizeSplit(delta int) Model {
-	m.split = max(prefs.MinSplit, min(prefs.MaxSplit, m.treeShare()+delta))
+	before := m.layout()
+	share := m.treeShare()
+	for step := delta; ; step += delta {
+		m.split = max(prefs.MinSplit, min(prefs.MaxSplit, share+step))
+		// On a short terminal one step can be less than a line: go on
+		// until the panes change, or a bound is reached.
+		if l := m.layout(); l.treeW != before.treeW || l.treeH != before.treeH ||
+			m.split == prefs.MinSplit || m.split == prefs.MaxSplit {
+			break
+		}
+	}
 	l := m.layout()
 	got := m.treeShare()
 	what := "height"
@@ -228,7 +238,13 @@ func (m Model) header() []string {
 		score = "score " + number(*a.Score)
 	}
 	fresh, applicable := m.coverage()
-	score += fmt.Sprintf(" · coverage %d/%d", fresh, applicable)
+	// Collectors rerunning keep their last results, marked stale, and the
+	// coverage they gave: it does not drop to nothing on R.
+	rerunning := m.rerunning()
+	score += fmt.Sprintf(" · coverage %d/%d", fresh+rerunning, applicable)
+	if rerunning > 0 {
+		score += fmt.Sprintf(" (%d rerunning)", rerunning)
+	}
 	verdict := s.verdict[a.Verdict].Render(string(a.Verdict))
 	if m.provisional() {
 		// Collectors have still to report: more findings may come.
@@ -238,7 +254,7 @@ func (m Model) header() []string {
 	path := shortPath(sanitize(m.root), m.home, max(12, min(w-fixed, w/3)))
 	line1 := s.brand.Render("preflight") + " " + path + "  " + verdict + "  " + s.bold.Render(score)
 	lines := []string{line1}
-	if reasons := sanitize(strings.Join(a.Reasons, "; ")); reasons != "" {
+	if reasons := sanitize(strings.Join(m.reasons(), "; ")); reasons != "" {
 		if ansi.StringWidth(line1)+2+ansi.StringWidth(reasons) <= w {
 			lines[0] += s.dim.Render("  " + reasons)
 		} else {
@@ -367,7 +383,9 @@ func (m Model) treeLines(l layout) []string {
 		case m.view.blockersOnly:
 			msg = "No open blockers. " + m.keys.Blockers.Help().Key + " shows everything."
 		}
-		lines = append(lines, " "+m.styles.dim.Render(msg))
+		for _, l := range wrap(msg, max(1, l.treeW-2)) {
+			lines = append(lines, " "+m.styles.dim.Render(l))
+		}
 	}
 	offset := max(0, min(m.offset, len(m.rows)-l.treeH))
 	if m.cursor < offset {
