@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -73,5 +74,50 @@ func TestCockpitSaysConfigWarningsOnItsScreenNotOnStderr(t *testing.T) {
 	}
 	if e := errb.String(); e != "" {
 		t.Fatalf("written to stderr while the cockpit ran: %q", e)
+	}
+}
+
+// Nothing in preflight writes to the process's terminal on its own: every
+// command writes through the IO it is given, which the cockpit points at
+// its messages while it owns the terminal. Only Stdio names the real
+// stdout and stderr.
+func TestOnlyStdioNamesTheTerminal(t *testing.T) {
+	banned := regexp.MustCompile(`os\.Stdout|os\.Stderr|fmt\.Print(f|ln)?\(|log\.(Print|Fatal|Panic)|(^|[^.\w])print(ln)?\(`)
+	root := ".."
+	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			switch d.Name() {
+			case "testdata", "node_modules", ".git", "bench", ".tools":
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		inStdio := false
+		for i, line := range strings.Split(string(src), "\n") {
+			code, _, _ := strings.Cut(line, "//")
+			if strings.Contains(code, "func Stdio()") {
+				inStdio = true
+			}
+			if b := banned.FindString(code); b != "" && !inStdio {
+				t.Errorf("%s:%d writes to the terminal directly (%s): %s", path, i+1, b, strings.TrimSpace(line))
+			}
+			if inStdio && strings.HasPrefix(line, "}") {
+				inStdio = false
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -50,7 +50,7 @@ func defaultKeys() keyMap {
 		Group:    b("o", "group findings by collector, rule or file", "o"),
 		Narrower: b("<", "narrower tree (more room for details)", "<"),
 		Wider:    b(">", "wider tree", ">"),
-		Messages: b("!", "messages: warnings and notes of this session", "!"),
+		Messages: b("!", "the verdict's reasons in full, and the warnings and notes of this session", "!"),
 		Help:     b("?", "help", "?"),
 		Close:    b("esc", "close help, clear the filter", "esc"),
 		Quit:     b("q/ctrl+c", "quit", "q", "ctrl+c"),

@@ -97,9 +97,24 @@ func (m Model) unreadLine() string {
 // newest first, with its time.
 func (m Model) messageContent() []string {
 	s := m.styles
-	lines := []string{s.bold.Render(" Messages") + s.dim.Render(" — newest first; "+m.keys.Messages.Help().Key+" or esc closes")}
+	// The verdict's reasons in full first: the header cuts them on a
+	// small terminal.
+	lines := []string{s.bold.Render(" Verdict ") + s.verdict[m.assess.Verdict].Render(string(m.assess.Verdict))}
+	if m.provisional() {
+		lines[0] += " " + s.run.Render("so far")
+	}
+	for _, r := range m.reasons() {
+		for i, l := range wrap(sanitize(r), max(10, m.width-6)) {
+			mark := " • "
+			if i > 0 {
+				mark = "   "
+			}
+			lines = append(lines, "  "+mark+l)
+		}
+	}
+	lines = append(lines, "", s.bold.Render(" Messages")+s.dim.Render(" — newest first; "+m.keys.Messages.Help().Key+" or esc closes"))
 	if len(m.log) == 0 {
-		return append(lines, "", s.dim.Render("   nothing to report"))
+		return append(lines, s.dim.Render("   nothing to report"))
 	}
 	w := max(10, m.width-14)
 	for i := len(m.log) - 1; i >= 0; i-- {

@@ -150,8 +150,8 @@ type editorDoneMsg struct{ err error }
 
 // openEditor suspends the cockpit and opens the finding's file at its line
 // and column: with the editor template of the preferences when there is
-// one (any editor, "myedit --line {line} {file}"), else with $VISUAL or
-// $EDITOR, which get the position when they are editors preflight knows.
+// one (any editor, "myedit --line {line} {file}"), else with $EDITOR,
+// which gets the position when it is an editor preflight knows.
 func openEditor(root string, f model.Finding, p prefs.Prefs) tea.Cmd {
 	path := findingPath(root, f)
 	if line, ok := p.EditorCommand(path, f.Line, f.Column); ok {

@@ -220,8 +220,14 @@ func (m Model) renderTooSmall() string {
 }
 
 // maxReasonLines bounds the lines the verdict's reasons may take when they
-// do not fit beside it.
-const maxReasonLines = 2
+// do not fit beside it: two on a short terminal, three from 30 lines on.
+// What does not fit is in the messages view.
+func (m Model) maxReasonLines() int {
+	if m.height >= 30 {
+		return 3
+	}
+	return 2
+}
 
 // header is the lines above the tree: the verdict with its score and
 // reasons, the session's state, and warnings (the watcher's, a message
@@ -259,9 +265,11 @@ func (m Model) header() []string {
 			lines[0] += s.dim.Render("  " + reasons)
 		} else {
 			wrapped := wrap(reasons, max(1, w-1))
-			if len(wrapped) > maxReasonLines {
-				wrapped = wrapped[:maxReasonLines]
-				wrapped[maxReasonLines-1] = clip(wrapped[maxReasonLines-1]+" …", w-1)
+			if n := m.maxReasonLines(); len(wrapped) > n {
+				more := " … (" + m.keys.Messages.Help().Key + ": all)"
+				wrapped = wrapped[:n]
+				last := wrapped[n-1]
+				wrapped[n-1] = clip(last, max(1, w-1-ansi.StringWidth(more)), "") + more
 			}
 			for _, r := range wrapped {
 				lines = append(lines, s.dim.Render(" "+r))
