@@ -45,6 +45,7 @@ func TestCockpitSaysConfigWarningsOnItsScreenNotOnStderr(t *testing.T) {
 	defer func() { extraProgramOptions = nil }()
 
 	in, keys := io.Pipe()
+	defer keys.Close() // ends the program's input reader
 	var out, errb syncBuffer
 	done := make(chan int, 1)
 	go func() { done <- Run([]string{dir}, IO{In: in, Out: &out, Err: &errb, Interactive: true}) }()

@@ -19,8 +19,6 @@ const (
 	minHeight = 12
 	// From this width on the detail pane sits beside the tree.
 	wideWidth = 100
-	// header (2 lines), the rule or watch warning under it, the key bar
-	chromeHeight = 4
 	// A watch warning may take this many lines: it names the setting to
 	// change, which must not be cut off.
 	maxWarningLines = 2
@@ -134,6 +132,11 @@ func (m Model) resizeSplit(delta int) Model {
 	before := m.layout()
 	share := m.treeShare()
 	for step := delta; ; step += delta {
+		if before.tooSmall || !before.detail {
+			// Nothing to see change: the split applies when the pane is back.
+			m.split = max(prefs.MinSplit, min(prefs.MaxSplit, share+delta))
+			break
+		}
 		m.split = max(prefs.MinSplit, min(prefs.MaxSplit, share+step))
 		// On a short terminal one step can be less than a line: go on
 		// until the panes change, or a bound is reached.
