@@ -566,3 +566,26 @@ func TestKeysCanBeRemapped(t *testing.T) {
 		t.Errorf("messages %+v", m.log)
 	}
 }
+
+// "rerun requested" is news while the rerun runs, not after.
+func TestRerunRequestedGoesOnceTheRerunIsDone(t *testing.T) {
+	root := fixtureRoot(t)
+	m := liveModel(t, 100, 30, fixtureSnapshot(root), Options{Rerun: func([]string) {}})
+	m = press(t, m, "R")
+	if m.status != "rerun of every collector requested" {
+		t.Fatalf("status %q", m.status)
+	}
+	running := fixtureSnapshot(root)
+	running.Generation = 8
+	if m = deliver(t, m, running); m.status == "" {
+		t.Fatal("the status went while the rerun runs")
+	}
+	done := withCollector(fixtureSnapshot(root), "go:worker", func(c *model.CollectorState) bool {
+		c.Running, c.Status, c.FinishedAt = false, model.StatusOK, fixtureNow
+		return true
+	})
+	done.Generation = 9
+	if m = deliver(t, m, done); m.status != "" {
+		t.Fatalf("status after the rerun: %q", m.status)
+	}
+}

@@ -126,6 +126,9 @@ type Model struct {
 	// trusted is the trust key's last outcome, kept to correct it when
 	// the config changes under it.
 	trusted trustNote
+	// rerunNote is the status that says a rerun was requested; it goes
+	// once nothing runs any more.
+	rerunNote string
 
 	// What changed: per collector, its last result seen and its first
 	// one (the baseline of this session); the counts of the last run and
@@ -240,6 +243,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.setSnapshot(msg.snap)
 		m.refreshTrustNote()
+		if m.status != "" && m.status == m.rerunNote && !anyRunning(m.snap) {
+			// Done: "requested" would now be stale news.
+			m.status, m.rerunNote = "", ""
+		}
 		cmds := []tea.Cmd{next, m.sourceCmd(), m.recordHistory(), m.announceVerdict()}
 		if anyRunning(m.snap) && !m.spinning {
 			m.spinning = true
@@ -284,6 +291,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		} else {
 			m.status = "rerun requested: " + strings.Join(msg.ids, ", ")
 		}
+		m.rerunNote = m.status
 		return m, nil
 
 	case editorDoneMsg:

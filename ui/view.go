@@ -243,6 +243,9 @@ func (m Model) header() []string {
 	a := m.assess
 
 	score := "score — (no evidence)"
+	if m.provisional() {
+		score = "score —" // the line under it says what is awaited
+	}
 	if a.Score != nil {
 		score = "score " + number(*a.Score)
 	}
@@ -272,7 +275,7 @@ func (m Model) header() []string {
 				more := " … (" + m.keys.Messages.Help().Key + ": all)"
 				wrapped = wrapped[:n]
 				last := wrapped[n-1]
-				wrapped[n-1] = clip(last, max(1, w-1-ansi.StringWidth(more)), "") + more
+				wrapped[n-1] = strings.TrimRight(clip(last, max(1, w-1-ansi.StringWidth(more)), ""), " ") + more
 			}
 			for _, r := range wrapped {
 				lines = append(lines, s.dim.Render(" "+r))
@@ -314,7 +317,7 @@ func (m Model) stateLine(w int) string {
 	}
 	if wait := m.waiting(); len(wait) > 0 {
 		// Who is still running matters less than that someone is.
-		add(stateForm{m.waitingText(wait, w*2/3), 35}, stateForm{m.waitingText(wait, 0), 80})
+		add(stateForm{m.waitingText(wait, w), 35}, stateForm{m.waitingText(wait, 0), 80})
 	}
 	add(stateForm{m.triageState(), 70})
 	ws := m.snap.Watch
