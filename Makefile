@@ -23,6 +23,7 @@ TEST_PATH    := $(TOOLS_BIN):$(TS_BIN):$$PATH
 
 deps-ts:
 	@d=$(TS_TOOLS); if [ ! -f $$d/node_modules/.package-lock.json ] || [ $$d/package-lock.json -nt $$d/node_modules/.package-lock.json ]; then \
+	  echo "npm ci: installing TypeScript for the demo's type checks"; \
 	  npm ci --prefix $$d --no-audit --no-fund --loglevel=error; fi
 
 deps:
@@ -43,8 +44,15 @@ vet:
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
+# The first build downloads modules and compiles them for minutes; say so,
+# with the time it has taken, instead of a silent terminal.
 demo: deps-ts
-	PATH="$(TS_BIN):$$PATH" $(GO) run . demo
+	@echo "go build: compiling preflight (the first time takes a few minutes: modules are downloaded and compiled)"
+	@$(GO) build -o bin/preflight . & pid=$$!; start=$$(date +%s); \
+	  while kill -0 $$pid 2>/dev/null; do \
+	    if [ -t 1 ]; then printf '\rgo build: compiling… %ss ' $$(( $$(date +%s) - start )); fi; sleep 1; \
+	  done; wait $$pid; rc=$$?; if [ -t 1 ]; then printf '\r\033[K'; fi; exit $$rc
+	PATH="$(TS_BIN):$$PATH" bin/preflight demo
 
 bench: deps
 	PATH="$(TEST_PATH)" bash bench/run.sh

@@ -179,11 +179,33 @@ func RemoveAck(name string, src []byte, finding string) ([]byte, error) {
 	if len(drop) == 0 {
 		return nil, fmt.Errorf("no acknowledgment of %s in %s", finding, name)
 	}
-	var out []byte
-	for i, sp := range d.lines {
-		if !drop[i+1] {
-			out = append(out, src[sp.start:sp.next]...)
+	// A line that stood between blank lines, or after a blank line at the
+	// end of the file, takes one blank line with it: no doubled blank
+	// line, no blank line left at the end (the one AddAck put under a
+	// heading goes with the last acknowledgment).
+	blank := func(n int) bool { return strings.TrimSpace(d.line(n)) == "" }
+	var kept []int
+	for n := 1; n <= d.LineCount(); n++ {
+		if drop[n] {
+			continue
 		}
+		kept = append(kept, n)
+	}
+	for i := 0; i < len(kept); i++ {
+		n := kept[i]
+		removedAfter := n+1 <= d.LineCount() && drop[n+1]
+		if !removedAfter || !blank(n) {
+			continue
+		}
+		if i+1 == len(kept) || blank(kept[i+1]) {
+			kept = append(kept[:i], kept[i+1:]...)
+			i--
+		}
+	}
+	var out []byte
+	for _, n := range kept {
+		sp := d.lines[n-1]
+		out = append(out, src[sp.start:sp.next]...)
 	}
 	return out, nil
 }

@@ -233,3 +233,37 @@ func FuzzTick(f *testing.F) {
 		}
 	})
 }
+
+// Withdrawing an acknowledgment leaves no blank line behind where its
+// line was: the file is as it was before, but for the Accepted risks
+// heading when the acknowledgment added it (a heading is the person's to
+// remove).
+func TestWithdrawLeavesNoBlankLineBehind(t *testing.T) {
+	a := model.Acknowledgment{Finding: "3f1c9a0b7d2e4c11", By: "A", Reason: "r", Label: "x",
+		On: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	for name, tc := range map[string]struct{ src, want string }{
+		"new section at the end": {"# Readiness\n\n- [ ] a\n", "# Readiness\n\n- [ ] a\n\n## Accepted risks\n"},
+		"empty section":          {"# Readiness\n\n## Accepted risks\n", "# Readiness\n\n## Accepted risks\n"},
+		"section before another": {"# Readiness\n\n## Accepted risks\n\n## Notes\n\ntext\n", "# Readiness\n\n## Accepted risks\n\n## Notes\n\ntext\n"},
+		"after other acks": {"## Accepted risks\n\n- b — r <!-- ack: 00aa11bb by B on 2026-01-01 -->\n",
+			"## Accepted risks\n\n- b — r <!-- ack: 00aa11bb by B on 2026-01-01 -->\n"},
+		"between blank lines": {"## Accepted risks\n\n- x — r <!-- ack: 3f1c9a0b7d2e4c11 by A on 2026-01-01 -->\n\n## Notes\n", "## Accepted risks\n\n## Notes\n"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			src := []byte(tc.src)
+			if !strings.Contains(tc.src, a.Finding) {
+				var err error
+				if src, err = AddAck("R.md", src, a); err != nil {
+					t.Fatal(err)
+				}
+			}
+			out, err := RemoveAck("R.md", src, a.Finding)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(out) != tc.want {
+				t.Errorf("withdrawn:\n%q\nwant\n%q\n(with the acknowledgment:\n%q)", out, tc.want, src)
+			}
+		})
+	}
+}

@@ -97,6 +97,16 @@ func Evaluate(d *Doc, snap model.Snapshot) *model.Checklist {
 			default:
 				ci.State, ci.Why = model.ItemFailing, "the rule fails"
 			}
+			if len(r.unknown) == 0 && len(r.stale) > 0 {
+				// A rerun does not make what was known unknown: the last
+				// state stands, marked stale, until the new results come.
+				ci.Stale = true
+				why := "last known state: " + strings.Join(dedupe(r.stale), ", ") + " rerunning"
+				if ci.Why != "" {
+					why = ci.Why + "; " + why
+				}
+				ci.Why = why
+			}
 		}
 		cl.Items = append(cl.Items, ci)
 	}
@@ -119,6 +129,9 @@ type outcome struct {
 	pass     bool
 	evidence []string
 	unknown  []string
+	// stale names the collectors read whose last result stands while
+	// they rerun: the state is their last known one, marked stale.
+	stale []string
 }
 
 func newEvaluation(s model.Snapshot) *evaluation {
@@ -379,7 +392,10 @@ func (e *evaluation) needEvidence(c *model.CollectorState, out *outcome) bool {
 			why += ": " + c.Error
 		}
 	case c.Stale && c.Running:
-		why = "is stale: rerunning after a change"
+		// Its last result stands while it reruns, as everywhere else in
+		// the cockpit; the item is marked stale.
+		out.stale = append(out.stale, c.Collector)
+		return true
 	case c.Stale:
 		why = "is stale: its inputs changed since it ran"
 	default:
@@ -561,8 +577,12 @@ func (e *evaluation) helper(name string) func(params ...any) (any, error) {
 					unknown("no evidence to score")
 					return 0.0, nil
 				}
-				if a.Coverage < 1 {
+				fresh, applicable, rerunning := e.evidenceIn("")
+				switch {
+				case fresh+rerunning < applicable:
 					unknown("the overall score is incomplete: coverage %s", num(a.Coverage))
+				case rerunning > 0:
+					e.cur.stale = append(e.cur.stale, e.rerunningIn("")...)
 				}
 				e.cur.evidence = append(e.cur.evidence, "score = "+num(*a.Score))
 				return *a.Score, nil
@@ -575,8 +595,12 @@ func (e *evaluation) helper(name string) func(params ...any) (any, error) {
 				if d.Score == nil {
 					break
 				}
-				if d.Evidence < d.Collectors {
+				_, _, rerunning := e.evidenceIn(id)
+				switch {
+				case d.Evidence+rerunning < d.Collectors:
 					unknown("the %s score is incomplete: %d of %d collectors have fresh evidence", id, d.Evidence, d.Collectors)
+				case rerunning > 0:
+					e.cur.stale = append(e.cur.stale, e.rerunningIn(id)...)
 				}
 				e.cur.evidence = append(e.cur.evidence, fmt.Sprintf("%s score = %s", id, num(*d.Score)))
 				return *d.Score, nil
@@ -586,6 +610,34 @@ func (e *evaluation) helper(name string) func(params ...any) (any, error) {
 		}
 	}
 	return func(...any) (any, error) { return nil, fmt.Errorf("no helper %s", name) }
+}
+
+// evidenceIn counts, in a domain ("" for all), the collectors with fresh
+// evidence, the applicable ones, and those rerunning on a stale result.
+func (e *evaluation) evidenceIn(domain string) (fresh, applicable, rerunning int) {
+	for _, c := range e.snap.Collectors {
+		if c.Status == model.StatusSkipped || domain != "" && c.Domain != domain {
+			continue
+		}
+		applicable++
+		switch {
+		case c.HasEvidence() && !c.Stale:
+			fresh++
+		case c.HasEvidence() && c.Running:
+			rerunning++
+		}
+	}
+	return fresh, applicable, rerunning
+}
+
+func (e *evaluation) rerunningIn(domain string) []string {
+	var ids []string
+	for _, c := range e.snap.Collectors {
+		if c.HasEvidence() && c.Stale && c.Running && (domain == "" || c.Domain == domain) {
+			ids = append(ids, c.Collector)
+		}
+	}
+	return ids
 }
 
 // assessment scores the snapshot without its checklist, which is what is

@@ -204,3 +204,41 @@ func BenchmarkEvaluate(b *testing.B) {
 		Evaluate(d, snap)
 	}
 }
+
+// While a collector reruns (R, or a change), its last result stands: an
+// item it decided keeps its state, marked stale, instead of turning
+// unknown and taking its contradiction out of the verdict until the run
+// ends. A stale result that is not being rerun still decides nothing.
+func TestRerunKeepsTheLastKnownStateMarkedStale(t *testing.T) {
+	d := Parse("READINESS.md", []byte("## Build\n"+
+		"- [x] The backend compiles <!-- verify: typescript[\"backend\"].errors == 0 -->\n"+
+		"- [x] The web app compiles <!-- verify: typescript[\"web\"].errors == 0 -->\n"+
+		"- [x] Build scores well <!-- verify: score(\"build\") >= 0 -->\n"))
+	snap := rulesSnapshot()
+	snap.Collectors = snap.Collectors[:2] // the two TypeScript collectors
+	for i := range snap.Collectors {
+		snap.Collectors[i].Stale, snap.Collectors[i].Running = true, true
+	}
+	cl := Evaluate(d, snap)
+	want := []model.ItemState{model.ItemContradicted, model.ItemVerified, model.ItemVerified}
+	for i, it := range cl.Items {
+		if it.State != want[i] || !it.Stale || !strings.Contains(it.Why, "rerunning") {
+			t.Errorf("%q: %s stale=%v why %q; want %s, stale", it.Text, it.State, it.Stale, it.Why, want[i])
+		}
+	}
+	if a := model.Assess(withChecklist(snap, cl)); !strings.Contains(strings.Join(a.Reasons, "; "), "1 contradicted checklist item") {
+		t.Errorf("the contradiction left the verdict during the rerun: %v", a.Reasons)
+	}
+
+	for i := range snap.Collectors {
+		snap.Collectors[i].Running = false // stale, and not being rerun
+	}
+	if it := Evaluate(d, snap).Items[0]; it.State != model.ItemUnknown || it.Stale {
+		t.Errorf("a stale result nobody reruns: %s stale=%v", it.State, it.Stale)
+	}
+}
+
+func withChecklist(s model.Snapshot, cl *model.Checklist) model.Snapshot {
+	s.Checklist = cl
+	return s
+}

@@ -151,7 +151,7 @@ func parse(fs *flag.FlagSet, args []string) (dir string, err error) {
 			if errors.Is(err, flag.ErrHelp) {
 				return "", usageError{"see the flags below"}
 			}
-			return "", usageError{err.Error()}
+			return "", flagError(err)
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -187,4 +187,62 @@ func resolveDir(dir string) (string, error) {
 		abs = real
 	}
 	return abs, nil
+}
+
+// flagError says what the flag package found wrong the way flags are
+// typed on preflight's command line, with two dashes: "unknown flag
+// --bogus", not "flag provided but not defined: -bogus".
+func flagError(err error) usageError {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		return usageError{"unknown flag --" + strings.TrimLeft(name, "-")}
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+		return usageError{"--" + strings.TrimLeft(name, "-") + " needs a value"}
+	}
+	return usageError{strings.Replace(msg, " flag -", " --", 1)}
+}
+
+// commands are the words preflight takes as a command.
+var commands = []string{"check", "watch", "demo", "init", "import", "trust", "help", "version"}
+
+// suggestCommand is the command arg was probably meant to be, when arg is
+// not a directory but is one or two typos away from a command: "chek" is
+// check, not a directory that does not exist.
+func suggestCommand(arg string) (string, bool) {
+	if arg == "" || strings.ContainsAny(arg, `/\.`) {
+		return "", false
+	}
+	if _, err := os.Stat(arg); err == nil {
+		return "", false
+	}
+	best, dist := "", 3
+	for _, c := range commands {
+		if d := editDistance(strings.ToLower(arg), c); d < dist {
+			best, dist = c, d
+		}
+	}
+	return best, best != "" && dist <= max(1, len(best)/3)
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
 }

@@ -7,6 +7,9 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	stdio "io"
+	"log"
+	"sync"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -15,12 +18,18 @@ import (
 	"github.com/preflight-dev/preflight/history"
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/proc"
+	"github.com/preflight-dev/preflight/prefs"
 	"github.com/preflight-dev/preflight/ui"
 )
 
 func runCockpit(args []string, io IO) int {
 	if len(args) > 0 && len(args[0]) > 1 && args[0][0] == '-' {
 		return fail(io, usageError{fmt.Sprintf("unknown flag %s", args[0])})
+	}
+	if len(args) > 0 {
+		if c, ok := suggestCommand(args[0]); ok {
+			return fail(io, usageError{fmt.Sprintf("unknown command %q: did you mean 'preflight %s'?", args[0], c)})
+		}
 	}
 	if len(args) > 1 {
 		return fail(io, usageError{"expected at most one directory"})
@@ -62,10 +71,19 @@ func cockpit(root string, io IO, sessionOpts ...sessionOption) int {
 	if !io.Interactive {
 		return notInteractive(io)
 	}
-	s, err := openSession(root, collectors.Watch, io.Err, sessionOpts...)
+	// From here until the cockpit stops, warnings are messages in the
+	// cockpit: printed, they would land over its screen.
+	msgs := newCockpitMessages(io.Err)
+	defer msgs.close()
+	restoreLog := captureStdLog(msgs)
+	defer restoreLog()
+
+	s, err := openSession(root, collectors.Watch, msgs, sessionOpts...)
 	if err != nil {
+		msgs.close()
 		return fail(io, err)
 	}
+	s.note = msgs.note
 	s.seedFromCache()
 	rd := newReadiness(root)
 	s.changed = rd.changed
@@ -74,6 +92,10 @@ func cockpit(root string, io IO, sessionOpts ...sessionOption) int {
 	stopWatching := s.watchFiles(ctx)
 	s.engine.RunAll("start")
 
+	personal, warnings := prefs.Load()
+	for _, w := range warnings {
+		fmt.Fprintf(msgs, "preflight: %s\n", w)
+	}
 	opts := ui.Options{
 		Root:      root,
 		Initial:   rd.current(s.engine.Snapshot()),
@@ -81,13 +103,16 @@ func cockpit(root string, io IO, sessionOpts ...sessionOption) int {
 		Rerun:     s.engine.Rerun,
 		Checklist: rd,
 		Trust:     s.trustRepo,
+		Messages:  msgs.messages(),
+		Prefs:     personal,
 	}
 	if store, err := history.Default(); err == nil {
 		opts.History, _ = store.Load(root, 48)
 		opts.Record = func(p model.HistoryPoint) { _ = store.Append(root, p) }
 	}
 	m := ui.New(opts)
-	prog := tea.NewProgram(m, tea.WithInput(io.In), tea.WithOutput(io.Out))
+	popts := append([]tea.ProgramOption{tea.WithInput(io.In), tea.WithOutput(io.Out)}, extraProgramOptions...)
+	prog := tea.NewProgram(m, popts...)
 	// Closing the terminal sends SIGHUP, which would end preflight without
 	// a word; its tools must not outlive it.
 	hup := make(chan os.Signal, 1)
@@ -105,6 +130,9 @@ func cockpit(root string, io IO, sessionOpts ...sessionOption) int {
 	}
 	cancel()
 	stopWatching()
+	// The cockpit has stopped: what is said from now on is printed.
+	restoreLog()
+	msgs.close()
 	final := s.engine.Snapshot()
 	s.engine.Close()
 	s.saveCache(final)
@@ -113,4 +141,23 @@ func cockpit(root string, io IO, sessionOpts ...sessionOption) int {
 		return exitUsage
 	}
 	return exitOK
+}
+
+// extraProgramOptions are added to the cockpit's program; tests give it a
+// window size, as a terminal would.
+var extraProgramOptions []tea.ProgramOption
+
+// captureStdLog sends what the standard logger prints (a library's
+// warning) to w while the cockpit runs, and returns how to undo it.
+func captureStdLog(w stdio.Writer) (restore func()) {
+	prev, flags := log.Writer(), log.Flags()
+	log.SetOutput(w)
+	log.SetFlags(0)
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			log.SetOutput(prev)
+			log.SetFlags(flags)
+		})
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"path"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -165,11 +166,54 @@ func (rc *repoConfig) trustNow() error {
 func isConfigFile(rel string) bool { return path.Clean(rel) == config.FileName }
 
 // trustRepo is what the cockpit's trust key does: trust the repository and
-// the config in force, and run the collectors that waited for it.
-func (s *session) trustRepo() error {
+// the config in force, run the collectors that waited for it, and say what
+// it did.
+func (s *session) trustRepo() (string, error) {
+	waiting := s.waitingIdle()
 	if err := s.config.trustNow(); err != nil {
-		return err
+		return "", err
 	}
 	s.engine.TrustChanged()
-	return nil
+	return trustMessage(s.config.live.Current(), waiting), nil
+}
+
+// trustMessage is what the cockpit says after the trust key: what runs
+// now, or what may run from now on — preflight.yaml's commands only when
+// there is a preflight.yaml that defines some.
+func trustMessage(cfg *config.Config, rerun []string) string {
+	if len(rerun) > 0 {
+		return "repository trusted as it is now: running " + strings.Join(rerun, ", ")
+	}
+	what := "its own tools and tests"
+	if cfg.NeedsTrust() {
+		what += " and the commands in " + config.FileName
+	}
+	return "repository trusted as it is now: " + what + " may run from now on"
+}
+
+// waitingIdle lists the collectors held back for want of trust that are
+// not running now.
+func (s *session) waitingIdle() []string {
+	var ids []string
+	for _, c := range s.engine.Snapshot().WaitingForTrust() {
+		if !c.Running {
+			ids = append(ids, c.Collector)
+		}
+	}
+	return ids
+}
+
+// recheckTrust picks up trust given outside the cockpit (`preflight trust`
+// in another terminal): the collectors held back for want of it run as
+// soon as the repository is trusted, without waiting for a rerun. It is
+// called on the watcher's tick and reads one small file at most.
+func (s *session) recheckTrust() {
+	ids := s.waitingIdle()
+	if len(ids) == 0 || !s.config.repoTrusted() {
+		return
+	}
+	if s.note != nil {
+		s.note("this repository was trusted in another terminal: running " + strings.Join(ids, ", "))
+	}
+	s.engine.TrustChanged()
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"io"
+	"log"
 	"os"
 	"path/filepath"
 	"strings"
@@ -277,8 +279,12 @@ func TestSessionTrustRunsWhatWasBlocked(t *testing.T) {
 	if st, _ := find(s.engine.Snapshot(), "custom:marker"); st.Status != model.StatusUnknown {
 		t.Fatalf("not blocked: %+v", st)
 	}
-	if err := s.trustRepo(); err != nil {
+	msg, err := s.trustRepo()
+	if err != nil {
 		t.Fatal(err)
+	}
+	if msg != "repository trusted as it is now: running custom:marker" {
+		t.Errorf("the trust key says %q", msg)
 	}
 	s.engine.Wait()
 	if st, _ := find(s.engine.Snapshot(), "custom:marker"); st.Status != model.StatusOK || st.Trigger != "trusted" {
@@ -289,5 +295,113 @@ func TestSessionTrustRunsWhatWasBlocked(t *testing.T) {
 	}
 	if _, rep, _ := checkJSON(t, dir); rep.Verdict != "GO" || rep.Collectors[0].Status != "ok" {
 		t.Errorf("the trust must be stored for later runs: %+v", rep)
+	}
+}
+
+// The trust key in a repository without preflight.yaml, or with one that
+// defines no commands, trusts the repository's own code and does not claim
+// that preflight.yaml commands will run.
+func TestSessionTrustSaysWhenThereIsNothingToTrust(t *testing.T) {
+	for name, tc := range map[string]struct{ yaml, want string }{
+		"no preflight.yaml": {"", "repository trusted as it is now: its own tools and tests may run from now on"},
+		"no commands":       {"ignore: [dist/]\n", "repository trusted as it is now: its own tools and tests may run from now on"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := repoWith(t, tc.yaml)
+			if tc.yaml == "" {
+				os.Remove(filepath.Join(dir, "preflight.yaml"))
+			}
+			s, err := openSession(dir, collectors.Watch, io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.engine.Close()
+			msg, err := s.trustRepo()
+			if err != nil || msg != tc.want {
+				t.Errorf("trust key: %q, %v; want %q", msg, err, tc.want)
+			}
+		})
+	}
+}
+
+// `preflight trust` run in another terminal is picked up without a rerun:
+// the watcher's tick finds the config trusted and runs what it held back.
+func TestSessionPicksUpTrustGivenElsewhere(t *testing.T) {
+	dir := repoWith(t, markerConfig)
+	var notes []string
+	s, err := openSession(dir, collectors.Watch, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.engine.Close()
+	s.note = func(n string) { notes = append(notes, n) }
+	s.engine.RunAll("start")
+	s.engine.Wait()
+	s.recheckTrust()
+	if len(notes) != 0 {
+		t.Fatalf("nothing was trusted yet, but: %v", notes)
+	}
+	if code, _, stderr := run(t, false, "trust", dir); code != 0 {
+		t.Fatalf("preflight trust: %d %s", code, stderr)
+	}
+	s.recheckTrust()
+	s.engine.Wait()
+	if st, _ := find(s.engine.Snapshot(), "custom:marker"); st.Status != model.StatusOK {
+		t.Errorf("trust given elsewhere was not picked up: %+v", st)
+	}
+	if len(notes) != 1 || !strings.Contains(notes[0], "trusted in another terminal: running custom:marker") {
+		t.Errorf("notes %q", notes)
+	}
+}
+
+// While the cockpit runs nothing may write to the terminal but its View: a
+// preflight.yaml saved with a collector name that matches nothing is a
+// message for the cockpit, not a line printed over its screen.
+func TestConfigWarningsWhileTheCockpitRunsAreMessages(t *testing.T) {
+	dir := repoWith(t, markerConfig)
+	var stderr strings.Builder
+	msgs := newCockpitMessages(&stderr)
+	s, err := openSession(dir, collectors.Watch, msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.engine.Close()
+	writeConfig(t, dir, markerConfig+"collectors: {go-tset: {timeout: 5m}}\n")
+	if !s.reloadConfig([]string{"preflight.yaml"}) {
+		t.Fatal("the new config was not taken")
+	}
+	select {
+	case m := <-msgs.messages():
+		if !m.Warning || !strings.Contains(m.Text, "collectors.go-tset matches no collector in this repository") || strings.HasPrefix(m.Text, "preflight:") {
+			t.Errorf("message %+v", m)
+		}
+	default:
+		t.Fatal("the warning did not reach the cockpit")
+	}
+	if stderr.Len() > 0 {
+		t.Fatalf("written to the terminal while the cockpit runs: %q", stderr.String())
+	}
+	// Once the cockpit stopped, warnings are printed again.
+	msgs.close()
+	fmt.Fprintf(msgs, "preflight: saving the cache: disk full\n")
+	if stderr.String() != "preflight: saving the cache: disk full\n" {
+		t.Errorf("after the cockpit: %q", stderr.String())
+	}
+}
+
+// The standard logger, which libraries use for their own warnings, writes
+// into the messages while the cockpit runs.
+func TestStdLogIsCapturedWhileTheCockpitRuns(t *testing.T) {
+	var stderr strings.Builder
+	msgs := newCockpitMessages(&stderr)
+	restore := captureStdLog(msgs)
+	log.Printf("a library speaks")
+	restore()
+	msgs.close()
+	if stderr.String() != "preflight: a library speaks\n" {
+		t.Fatalf("the message was not kept for later: %q", stderr.String())
+	}
+	if log.Writer() != os.Stderr {
+		t.Fatal("the standard logger was not restored")
 	}
 }

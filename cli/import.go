@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -67,6 +68,7 @@ func runImport(args []string, io IO) int {
 		fmt.Fprintf(io.Out, "\n--- %s (dry run: not written) ---\n%s", *into, out)
 		return exitOK
 	}
+	changed := true
 	if exists {
 		// Merge into what is on disk at the moment of writing, so an edit
 		// made meanwhile is kept.
@@ -75,6 +77,7 @@ func runImport(args []string, io IO) int {
 				return res.Markdown(source), nil
 			}
 			merged, _, err := res.MergeInto(filepath.Base(target), cur, source)
+			changed = !bytes.Equal(merged, cur)
 			return merged, err
 		})
 	} else {
@@ -82,6 +85,10 @@ func runImport(args []string, io IO) int {
 	}
 	if err != nil {
 		return fail(io, err)
+	}
+	if !changed {
+		fmt.Fprintf(io.Out, "\n%s already has every item of %s: nothing written.\n", *into, reportPath)
+		return exitOK
 	}
 	fmt.Fprintf(io.Out, "\nwrote %s. Open the cockpit (preflight %s) to see each claim beside the measurement.\n", *into, displayDir(root))
 	return exitOK
@@ -167,7 +174,7 @@ func parseMixed(fs *flag.FlagSet, args []string) ([]string, error) {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, usageError{"see the flags below"}
 			}
-			return nil, usageError{err.Error()}
+			return nil, flagError(err)
 		}
 		args = fs.Args()
 		if len(args) == 0 {

@@ -128,6 +128,9 @@ func TestImportWritesAChecklistAndAddsToItWithoutDuplicates(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "already in the checklist (4)") || readFile(t, into) != first {
 		t.Fatalf("second import: exit %d\n%s\n%s", code, out, readFile(t, into))
 	}
+	if strings.Contains(out, "wrote") || !strings.Contains(out, "already has every item of") || !strings.Contains(out, "nothing written") {
+		t.Fatalf("a second import that adds nothing must not say it wrote:\n%s", out)
+	}
 }
 
 func TestImportDryRunWritesNothing(t *testing.T) {

@@ -31,6 +31,9 @@ type session struct {
 	// changed hears every batch of changed paths after the engine did;
 	// rescan is true when the watcher lost track and everything may have.
 	changed func(paths []string, rescan bool)
+	// note tells the person something that is not a warning; nil: nobody
+	// listens.
+	note func(string)
 }
 
 func openSession(root string, mode collectors.Mode, warn io.Writer, opts ...sessionOption) (*session, error) {
@@ -130,6 +133,7 @@ func (s *session) watchFiles(ctx context.Context) (stop func()) {
 				s.setWatchState(w)
 			case <-tick.C:
 				s.setWatchState(w)
+				s.recheckTrust()
 			}
 		}
 	}()

@@ -48,6 +48,9 @@ type ChecklistItem struct {
 	Why string `json:"why,omitempty"`
 	// Source is where an imported claim came from ("report.md:312").
 	Source string `json:"source,omitempty"`
+	// Stale means a collector the rule reads is rerunning: State is the
+	// last one known, until its new result arrives.
+	Stale bool `json:"-"`
 }
 
 // Location is file:line.

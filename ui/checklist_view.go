@@ -107,7 +107,12 @@ func (m Model) checklistRow(n *node) (left, right string) {
 		return left, ""
 	case itemNode:
 		it := n.item
-		return box(it.Checked) + " " + sanitize(it.Text), m.stateLabel(it.State)
+		label := m.stateLabel(it.State)
+		if it.Stale {
+			// The last known state, while a collector it reads reruns.
+			label += s.dim.Render(" stale")
+		}
+		return box(it.Checked) + " " + sanitize(it.Text), label
 	case ackNode:
 		a := n.ack
 		left = s.dim.Render("ack ") + sanitize(a.Label)
@@ -171,6 +176,14 @@ func (m Model) changes() string {
 		parts = append(parts, "run "+m.deltaText(m.lastRun), "session "+m.deltaText(m.session))
 	}
 	return strings.Join(parts, s.dim.Render(" · "))
+}
+
+// deltas is the run's and the session's counts without the sparkline.
+func (m Model) deltas() string {
+	if m.compares == 0 {
+		return ""
+	}
+	return "run " + m.deltaText(m.lastRun) + m.styles.dim.Render(" · ") + "session " + m.deltaText(m.session)
 }
 
 func (m Model) deltaText(d delta) string {

@@ -164,15 +164,13 @@ func (m Model) evidence(c model.CollectorState, w int, full bool) []string {
 	}
 
 	status := string(c.Status)
-	if c.Running && c.FinishedAt.IsZero() {
-		status = "running, no result yet"
-		if !c.StartedAt.IsZero() {
-			status += " (started " + ago(now, c.StartedAt) + ")"
-		}
-	} else if c.Running {
-		status += " · rerunning now"
-	}
-	if c.Stale && !c.Running {
+	switch {
+	case c.Running && c.FinishedAt.IsZero():
+		status = m.runningText("running", c) + ": no result yet"
+	case c.Running:
+		// The same words as the tree row: "rerun queued" or "rerunning 3s".
+		status += " · " + m.runningText("rerunning", c) + " (the last results stay until it finishes)"
+	case c.Stale:
 		status += " · stale: inputs changed since"
 	}
 	if m.snap.FromCache && c.Stale {
@@ -180,12 +178,11 @@ func (m Model) evidence(c model.CollectorState, w int, full bool) []string {
 	}
 	add("status", status)
 	add("command", sanitize(c.Command))
-	if c.Command != "" && !c.FinishedAt.IsZero() {
-		exit := itoa(c.ExitCode)
-		if c.ExitCode < 0 {
-			exit = "none: the tool did not exit by itself"
-		}
-		add("exit", exit)
+	if c.Command != "" && !c.FinishedAt.IsZero() && c.ExitCode >= 0 {
+		// A negative exit code means no process exited: preflight read
+		// the files itself, or the tool is a long-lived checker. The
+		// command says which.
+		add("exit", itoa(c.ExitCode))
 	}
 	add("duration", duration(c.Duration))
 	if !c.FinishedAt.IsZero() {

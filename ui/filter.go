@@ -92,3 +92,12 @@ func (f filter) matchesText(s string) bool {
 	}
 	return true
 }
+
+// setFilter narrows the findings to f. Folds chosen under another filter
+// are forgotten: the path to every new match starts open.
+func (m *Model) setFilter(f filter) {
+	if f.text != m.view.filter.text {
+		m.filterFolds = nil
+	}
+	m.view.filter = f
+}

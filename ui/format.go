@@ -25,12 +25,17 @@ func fit(s string, w int) string {
 	return s
 }
 
-// clip truncates s to w cells without padding.
-func clip(s string, w int) string {
+// clip truncates s to w cells without padding, marking the cut with an
+// ellipsis (or with tail, when given).
+func clip(s string, w int, tail ...string) string {
 	if w <= 0 {
 		return ""
 	}
-	return ansi.Truncate(s, w, "…")
+	t := "…"
+	if len(tail) > 0 {
+		t = tail[0]
+	}
+	return ansi.Truncate(s, w, t)
 }
 
 // wrap breaks s into lines of at most w cells, keeping each source line's

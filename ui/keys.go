@@ -1,6 +1,12 @@
 package ui
 
-import "charm.land/bubbles/v2/key"
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+)
 
 // keyMap is every key the cockpit answers to. The help overlay and the key
 // bar are generated from it, so what is shown is what works.
@@ -12,6 +18,8 @@ type keyMap struct {
 	Tick, Ack, Copy, Init     key.Binding
 	Trust                     key.Binding
 	Filter, Blockers, Group   key.Binding
+	Narrower, Wider           key.Binding
+	Messages                  key.Binding
 	Help, Close, Quit         key.Binding
 }
 
@@ -29,7 +37,7 @@ func defaultKeys() keyMap {
 		Details:  b("enter", "show or hide the detail pane", "enter"),
 		PageUp:   b("pgup/ctrl+u", "scroll details up", "pgup", "ctrl+u"),
 		PageDown: b("pgdn/ctrl+d", "down", "pgdown", "ctrl+d"),
-		Edit:     b("e", "open the finding in $EDITOR at its line", "e"),
+		Edit:     b("e", "open the finding in $EDITOR or your editor template, at its line", "e"),
 		Rerun:    b("r", "rerun the selected collector or domain", "r"),
 		RerunAll: b("R", "rerun every collector", "R"),
 		Tick:     b("space", "tick or untick a checklist item (saved to the file)", "space"),
@@ -40,6 +48,9 @@ func defaultKeys() keyMap {
 		Filter:   b("/", "filter: words, rule:, file:, sev:, collector:", "/"),
 		Blockers: b("b", "blockers only, or everything", "b"),
 		Group:    b("o", "group findings by collector, rule or file", "o"),
+		Narrower: b("<", "narrower tree (more room for details)", "<"),
+		Wider:    b(">", "wider tree", ">"),
+		Messages: b("!", "the verdict's reasons in full, and the warnings and notes of this session", "!"),
 		Help:     b("?", "help", "?"),
 		Close:    b("esc", "close help, clear the filter", "esc"),
 		Quit:     b("q/ctrl+c", "quit", "q", "ctrl+c"),
@@ -50,25 +61,31 @@ func defaultKeys() keyMap {
 // ones that act on the selection (what it is decides which).
 func (k keyMap) shortHelp(selected kind, hasNode bool) []key.Binding {
 	move := key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓", "move"))
-	short := func(b key.Binding, keyName, desc string) key.Binding {
-		return key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp(keyName, desc))
+	// The key shown is the binding's own, so a remapped key is shown as
+	// it is pressed.
+	short := func(b key.Binding, desc string) key.Binding {
+		name := ""
+		if ks := b.Keys(); len(ks) > 0 {
+			name = keyLabel(ks[0])
+		}
+		return key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp(name, desc))
 	}
 	fold := key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←→", "fold"))
 	out := []key.Binding{move}
 	switch {
 	case hasNode && selected == findingNode:
-		out = append(out, short(k.Edit, "e", "edit"), short(k.Ack, "a", "ack"), short(k.Copy, "y", "copy"))
+		out = append(out, short(k.Edit, "edit"), short(k.Ack, "ack"), short(k.Copy, "copy"))
 	case hasNode && selected == itemNode:
-		out = append(out, short(k.Tick, "space", "tick"), short(k.Copy, "y", "copy"))
+		out = append(out, short(k.Tick, "tick"), short(k.Copy, "copy"))
 	default:
-		out = append(out, fold, short(k.Details, "enter", "details"))
+		out = append(out, fold, short(k.Details, "details"))
 	}
 	return append(out,
-		short(k.Filter, "/", "filter"),
-		short(k.Group, "o", "group"),
-		short(k.Rerun, "r", "rerun"),
-		short(k.Help, "?", "help"),
-		short(k.Quit, "q", "quit"),
+		short(k.Filter, "filter"),
+		short(k.Group, "group"),
+		short(k.Rerun, "rerun"),
+		short(k.Help, "help"),
+		short(k.Quit, "quit"),
 	)
 }
 
@@ -91,9 +108,134 @@ func (k keyMap) fullHelp() [][]key.Binding {
 		{k.Filter},
 		{k.Blockers},
 		{k.Group},
+		{k.Narrower, k.Wider},
+		{k.Messages},
 		{k.Init},
 		{k.Trust},
 		{k.Help, k.Close},
 		{k.Quit},
 	}
+}
+
+// actions names every binding for remapping in the preferences file
+// (keys: {rerun: [r, F5]}).
+func (k *keyMap) actions() map[string]*key.Binding {
+	return map[string]*key.Binding{
+		"up": &k.Up, "down": &k.Down, "top": &k.Top, "bottom": &k.Bottom,
+		"fold": &k.Fold, "unfold": &k.Unfold, "details": &k.Details,
+		"page_up": &k.PageUp, "page_down": &k.PageDown,
+		"edit": &k.Edit, "rerun": &k.Rerun, "rerun_all": &k.RerunAll,
+		"tick": &k.Tick, "ack": &k.Ack, "copy": &k.Copy, "init": &k.Init, "trust": &k.Trust,
+		"filter": &k.Filter, "blockers": &k.Blockers, "group": &k.Group,
+		"narrower": &k.Narrower, "wider": &k.Wider, "messages": &k.Messages,
+		"help": &k.Help, "close": &k.Close, "quit": &k.Quit,
+	}
+}
+
+// remap applies the preferences' key remapping and says what it could not
+// apply: an unknown action, or a key now bound to two actions (the first
+// listed keeps it).
+func (k *keyMap) remap(keys map[string][]string) (warnings []string) {
+	if len(keys) == 0 {
+		return nil
+	}
+	acts := k.actions()
+	norm := make(map[string][]string, len(keys))
+	for name, ks := range keys {
+		var named []string
+		for _, k := range ks {
+			if len([]rune(k)) > 1 {
+				k = strings.ToLower(k) // F5, Ctrl+R: key names are lower case
+			}
+			named = append(named, k)
+		}
+		norm[strings.ReplaceAll(strings.ToLower(name), "-", "_")] = named
+	}
+	keys = norm
+	names := make([]string, 0, len(keys))
+	for name := range keys {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		b, ok := acts[name]
+		if !ok {
+			known := make([]string, 0, len(acts))
+			for a := range acts {
+				known = append(known, a)
+			}
+			sort.Strings(known)
+			warnings = append(warnings, fmt.Sprintf("keys.%s: no such action (actions: %s)", name, strings.Join(known, ", ")))
+			continue
+		}
+		ks := keys[name]
+		labels := make([]string, len(ks))
+		for i, kk := range ks {
+			labels[i] = keyLabel(kk)
+		}
+		b.SetKeys(ks...)
+		b.SetHelp(strings.Join(labels, "/"), b.Help().Desc)
+	}
+	// The remapped keys win over the defaults they collide with.
+	owner := map[string]string{}
+	for _, name := range names {
+		if _, known := acts[name]; !known {
+			continue
+		}
+		for _, kk := range keys[name] {
+			if _, taken := owner[kk]; !taken {
+				owner[kk] = name
+			}
+		}
+	}
+	actNames := make([]string, 0, len(acts))
+	for a := range acts {
+		actNames = append(actNames, a)
+	}
+	sort.Strings(actNames)
+	for _, a := range actNames {
+		b := acts[a]
+		var kept []string
+		for _, kk := range b.Keys() {
+			if o, taken := owner[kk]; taken && o != a {
+				if _, remapped := keys[a]; remapped {
+					warnings = append(warnings, fmt.Sprintf("keys: %q is given to both %s and %s; %s keeps it", kk, o, a, o))
+				}
+				continue
+			}
+			kept = append(kept, kk)
+		}
+		if len(kept) != len(b.Keys()) {
+			if len(kept) == 0 {
+				warnings = append(warnings, fmt.Sprintf("keys: %s has no key left", a))
+			}
+			labels := make([]string, len(kept))
+			for i, kk := range kept {
+				labels[i] = keyLabel(kk)
+			}
+			b.SetKeys(kept...)
+			b.SetHelp(strings.Join(labels, "/"), b.Help().Desc)
+		}
+	}
+	return warnings
+}
+
+// keyLabel is how a key is written in the help: arrows as arrows.
+func keyLabel(k string) string {
+	switch k {
+	case "up":
+		return "↑"
+	case "down":
+		return "↓"
+	case "left":
+		return "←"
+	case "right":
+		return "→"
+	case "pgdown":
+		return "pgdn"
+	}
+	if len(k) > 1 && k[0] == 'f' && strings.Trim(k[1:], "0123456789") == "" {
+		return "F" + k[1:] // function keys as they are printed on them
+	}
+	return k
 }

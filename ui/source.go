@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/editor"
 	"github.com/preflight-dev/preflight/collectors/secrets"
 	"github.com/preflight-dev/preflight/model"
+	"github.com/preflight-dev/preflight/prefs"
 )
 
 // sourceRadius is how many lines around a finding the detail pane shows.
@@ -146,10 +148,23 @@ func readLine(r *bufio.Reader) ([]byte, error) {
 // editorDoneMsg reports that the editor exited (or could not start).
 type editorDoneMsg struct{ err error }
 
-// openEditor suspends the cockpit and runs $EDITOR on the finding's file at
-// its line and column.
-func openEditor(root string, f model.Finding) tea.Cmd {
+// openEditor suspends the cockpit and opens the finding's file at its line
+// and column: with the editor template of the preferences when there is
+// one (any editor, "myedit --line {line} {file}"), else with $EDITOR,
+// which gets the position when it is an editor preflight knows.
+func openEditor(root string, f model.Finding, p prefs.Prefs) tea.Cmd {
 	path := findingPath(root, f)
+	if line, ok := p.EditorCommand(path, f.Line, f.Column); ok {
+		return func() tea.Msg {
+			c := exec.Command("/bin/sh", "-c", line)
+			return tea.ExecProcess(c, func(err error) tea.Msg {
+				if err != nil {
+					err = fmt.Errorf("%s: %w", line, err)
+				}
+				return editorDoneMsg{err: err}
+			})()
+		}
+	}
 	return func() tea.Msg {
 		opt := editor.LineNumber(f.Line)
 		if f.Column > 0 {

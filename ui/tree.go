@@ -201,12 +201,16 @@ func buildTree(s model.Snapshot, a model.Assessment, v view) tree {
 		}
 	}
 	if v.group != byCollector {
-		// The biggest groups first: 120 TS2322 errors are one line at the
-		// top, not 120 lines.
+		// The most severe groups first, the biggest first among them: one
+		// high finding matters more than two low ones, and 120 TS2322
+		// errors are one line at the top, not 120 lines.
 		for _, id := range t.roots {
 			dn := t.nodes[id]
 			sort.SliceStable(dn.children, func(i, j int) bool {
 				a, b := t.nodes[dn.children[i]], t.nodes[dn.children[j]]
+				if sa, sb := worst(a.counts), worst(b.counts); sa != sb {
+					return sa > sb
+				}
 				if len(a.children) != len(b.children) {
 					return len(a.children) > len(b.children)
 				}
@@ -230,6 +234,17 @@ func buildTree(s model.Snapshot, a model.Assessment, v view) tree {
 		t.addChecklist(s, v)
 	}
 	return t
+}
+
+// worst is the most severe severity counted.
+func worst(counts map[model.Severity]int) model.Severity {
+	w := model.Severity(-1)
+	for sev, n := range counts {
+		if n > 0 && sev > w {
+			w = sev
+		}
+	}
+	return w
 }
 
 func (t *tree) attach(parent, child *node) {

@@ -77,7 +77,7 @@ func (m Model) handlePrompt(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, tea.Quit
 	case "esc":
 		if p.kind == filterPrompt {
-			m.view.filter = p.before
+			m.setFilter(p.before)
 			m.rebuild()
 		}
 		m.prompt = nil
@@ -107,7 +107,7 @@ func (m Model) handlePrompt(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 // promptChanged applies a filter as it is typed.
 func (m *Model) promptChanged() {
 	if m.prompt.kind == filterPrompt {
-		m.view.filter = parseFilter(m.prompt.text())
+		m.setFilter(parseFilter(m.prompt.text()))
 		m.rebuild()
 	}
 }
@@ -117,7 +117,7 @@ func (m Model) answer() (tea.Model, tea.Cmd) {
 	switch p.kind {
 	case filterPrompt:
 		m.prompt = nil
-		m.view.filter = parseFilter(p.text())
+		m.setFilter(parseFilter(p.text()))
 		m.rebuild()
 		if !m.view.filter.empty() {
 			m.status = fmt.Sprintf("%d of %d findings match; esc clears the filter", m.tree.shown, m.tree.total)

@@ -12,7 +12,10 @@ import (
 
 func TestTrustKeyTrustsAndReports(t *testing.T) {
 	calls := 0
-	m := New(Options{Root: "/repo", Trust: func() error { calls++; return nil }})
+	m := New(Options{Root: "/repo", Trust: func() (string, error) {
+		calls++
+		return "preflight.yaml trusted as it is now: running custom:lint", nil
+	}})
 	_, cmd := m.Update(tea.KeyPressMsg{Code: 'T', Text: "T"})
 	if cmd == nil {
 		t.Fatal("T returned no command")
@@ -22,14 +25,14 @@ func TestTrustKeyTrustsAndReports(t *testing.T) {
 		t.Fatalf("trust called %d times", calls)
 	}
 	next, _ := m.Update(msg)
-	if got := next.(Model).status; got != "preflight.yaml trusted: its commands will run" {
+	if got := next.(Model).status; got != "preflight.yaml trusted as it is now: running custom:lint" {
 		t.Errorf("status = %q", got)
 	}
 
-	failing := New(Options{Root: "/repo", Trust: func() error { return errors.New("no preflight.yaml here") }})
+	failing := New(Options{Root: "/repo", Trust: func() (string, error) { return "", errors.New("no place to keep trust records") }})
 	_, cmd = failing.Update(tea.KeyPressMsg{Code: 'T', Text: "T"})
 	next, _ = failing.Update(cmd())
-	if got := next.(Model).status; got != "no preflight.yaml here" {
+	if got := next.(Model).status; got != "no place to keep trust records" {
 		t.Errorf("status = %q", got)
 	}
 }

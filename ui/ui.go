@@ -17,6 +17,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/preflight-dev/preflight/model"
+	"github.com/preflight-dev/preflight/prefs"
 )
 
 // Options is what the cockpit needs from the rest of preflight.
@@ -35,9 +36,17 @@ type Options struct {
 	// off the UI goroutine. nil: nothing is kept.
 	Record func(model.HistoryPoint)
 	// Trust trusts the repository's preflight.yaml commands and reruns
-	// the collectors they blocked; nil: the T key explains how to trust
-	// from a terminal instead.
-	Trust func() error
+	// the collectors they blocked, and says what it did; nil: the T key
+	// explains how to trust from a terminal instead.
+	Trust func() (string, error)
+
+	// Messages are what the rest of preflight has to say while the
+	// cockpit owns the terminal (config warnings, cache errors); they are
+	// shown in the header and in the messages view, never printed.
+	Messages <-chan Message
+	// Prefs are the person's own preferences: editor template, split,
+	// keys, notifications.
+	Prefs prefs.Prefs
 }
 
 // Actions are the edits of READINESS.md the cockpit asks for. Each call
@@ -64,6 +73,9 @@ type Model struct {
 	tree   tree
 	rows   []*node
 	folds  map[string]bool // explicit fold choices; absent = default
+	// filterFolds are the fold choices made while a filter is on: the
+	// path to every match starts open, whatever was folded before.
+	filterFolds map[string]bool
 
 	cursor   int
 	cursorID string
@@ -90,9 +102,33 @@ type Model struct {
 
 	actions Actions
 	record  func(model.HistoryPoint)
-	trust   func() error
+	trust   func() (string, error)
 	view    view
 	prompt  *prompt
+
+	// The messages of this session, oldest first, and how many the
+	// person has not seen yet.
+	messages     <-chan Message
+	log          []Message
+	unread       int
+	showMessages bool
+	msgOffset    int
+
+	prefs prefs.Prefs
+	split int // percent of the screen the tree takes; 0 adapts to the width
+
+	// reported holds the collectors that have reported a fresh result in
+	// this session; until every applicable one has, the verdict is only
+	// what is known so far.
+	reported map[string]bool
+	// notified is the settled verdict last announced (bell, notification).
+	notified model.Verdict
+	// trusted is the trust key's last outcome, kept to correct it when
+	// the config changes under it.
+	trusted trustNote
+	// rerunNote is the status that says a rerun was requested; it goes
+	// once nothing runs any more.
+	rerunNote string
 
 	// What changed: per collector, its last result seen and its first
 	// one (the baseline of this session); the counts of the last run and
@@ -127,21 +163,31 @@ type rerunSentMsg struct{ ids []string }
 // New builds the cockpit on the initial snapshot.
 func New(o Options) Model {
 	m := Model{
-		root:    o.Root,
-		updates: o.Updates,
-		rerun:   o.Rerun,
-		now:     o.Now,
-		folds:   map[string]bool{},
-		keys:    defaultKeys(),
-		help:    help.New(),
-		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot)),
-		actions: o.Checklist,
-		record:  o.Record,
-		trust:   o.Trust,
-		history: append([]model.HistoryPoint(nil), o.History...),
+		root:     o.Root,
+		updates:  o.Updates,
+		rerun:    o.Rerun,
+		now:      o.Now,
+		folds:    map[string]bool{},
+		keys:     defaultKeys(),
+		help:     help.New(),
+		spinner:  spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+		actions:  o.Checklist,
+		record:   o.Record,
+		trust:    o.Trust,
+		history:  append([]model.HistoryPoint(nil), o.History...),
+		messages: o.Messages,
+		prefs:    o.Prefs,
+		split:    o.Prefs.Split,
 	}
 	if m.now == nil {
 		m.now = time.Now
+	}
+	for _, w := range m.keys.remap(o.Prefs.Keys) {
+		where := "preferences"
+		if o.Prefs.Path != "" {
+			where = o.Prefs.Path
+		}
+		m.addMessage(Message{Text: where + ": " + w, Warning: true})
 	}
 	m.home, _ = os.UserHomeDir()
 	// https://no-color.org: any non-empty NO_COLOR turns colour off.
@@ -154,7 +200,7 @@ func New(o Options) Model {
 
 // Init starts listening for snapshots and animating running collectors.
 func (m Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.waitForSnapshot(), m.initSource}
+	cmds := []tea.Cmd{m.waitForSnapshot(), m.waitForMessage(), m.initSource}
 	if m.spinning {
 		cmds = append(cmds, m.spinner.Tick)
 	}
@@ -196,7 +242,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, next
 		}
 		m.setSnapshot(msg.snap)
-		cmds := []tea.Cmd{next, m.sourceCmd(), m.recordHistory()}
+		m.refreshTrustNote()
+		if m.status != "" && m.status == m.rerunNote && !anyRunning(m.snap) {
+			// Done: "requested" would now be stale news.
+			m.status, m.rerunNote = "", ""
+		}
+		cmds := []tea.Cmd{next, m.sourceCmd(), m.recordHistory(), m.announceVerdict()}
 		if anyRunning(m.snap) && !m.spinning {
 			m.spinning = true
 			cmds = append(cmds, m.spinner.Tick)
@@ -205,6 +256,18 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	case updatesClosedMsg:
 		m.engineStopped = true
+		return m, nil
+
+	case messageMsg:
+		m.addMessage(msg.msg)
+		if m.showMessages {
+			m.unread = 0
+		}
+		// The header may have grown a line.
+		m.scrollToCursor()
+		return m, m.waitForMessage()
+
+	case messagesClosedMsg:
 		return m, nil
 
 	case spinner.TickMsg:
@@ -228,6 +291,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		} else {
 			m.status = "rerun requested: " + strings.Join(msg.ids, ", ")
 		}
+		m.rerunNote = m.status
 		return m, nil
 
 	case editorDoneMsg:
@@ -250,6 +314,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.status = msg.err.Error()
 		}
 		return m, nil
+
+	case trustDoneMsg:
+		return m.trustDone(msg), nil
 
 	case tea.EnvMsg:
 		// The program's environment, which tests and embedders may set
@@ -281,6 +348,19 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.handlePrompt(msg)
 	}
 	m.status = ""
+	if m.showMessages {
+		switch {
+		case key.Matches(msg, k.Quit):
+			return m, tea.Quit
+		case key.Matches(msg, k.Messages, k.Close, k.Help):
+			m.showMessages = false
+		case key.Matches(msg, k.Down, k.PageDown):
+			m.msgOffset = min(m.msgOffset+1, max(0, len(m.messageContent())-(m.height-m.chrome())))
+		case key.Matches(msg, k.Up, k.PageUp):
+			m.msgOffset = max(0, m.msgOffset-1)
+		}
+		return m, nil
+	}
 	if m.showHelp {
 		switch {
 		case key.Matches(msg, k.Quit):
@@ -300,6 +380,13 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Help):
 		m.showHelp, m.helpOffset = true, 0
 		return m, nil
+	case key.Matches(msg, k.Messages):
+		m.showMessages, m.msgOffset, m.unread = true, 0, 0
+		return m, nil
+	case key.Matches(msg, k.Narrower):
+		return m.resizeSplit(-splitStep), nil
+	case key.Matches(msg, k.Wider):
+		return m.resizeSplit(splitStep), nil
 	case key.Matches(msg, k.Up):
 		return m.moveTo(m.cursor - 1)
 	case key.Matches(msg, k.Down):
@@ -331,7 +418,7 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			m.status = "nothing to open: select a finding that has a file"
 			return m, nil
 		}
-		return m, openEditor(m.root, n.finding)
+		return m, openEditor(m.root, n.finding, m.prefs)
 	case key.Matches(msg, k.Rerun):
 		n := m.current()
 		if n == nil {
@@ -370,7 +457,7 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.initChecklist()
 	case key.Matches(msg, k.Close):
 		if !m.view.filter.empty() {
-			m.view.filter = filter{}
+			m.setFilter(filter{})
 			m.status = "filter cleared"
 			m.rebuild()
 			return m, m.sourceCmd()
@@ -421,6 +508,13 @@ func (m Model) unfolded(n *node) bool {
 	if len(n.children) == 0 {
 		return false
 	}
+	if m.filtering() {
+		// A match folded away would be a match not shown.
+		if v, ok := m.filterFolds[n.id]; ok {
+			return v
+		}
+		return true
+	}
 	if v, ok := m.folds[n.id]; ok {
 		return v
 	}
@@ -444,13 +538,24 @@ func (m Model) unfolded(n *node) bool {
 // setFold records an explicit fold choice. The map is copied because older
 // copies of the model share it.
 func (m *Model) setFold(id string, open bool) {
-	folds := make(map[string]bool, len(m.folds)+1)
-	for k, v := range m.folds {
+	old := m.folds
+	if m.filtering() {
+		old = m.filterFolds
+	}
+	folds := make(map[string]bool, len(old)+1)
+	for k, v := range old {
 		folds[k] = v
 	}
 	folds[id] = open
-	m.folds = folds
+	if m.filtering() {
+		m.filterFolds = folds
+	} else {
+		m.folds = folds
+	}
 }
+
+// filtering reports whether a filter narrows the findings.
+func (m Model) filtering() bool { return !m.view.filter.empty() }
 
 func (m Model) fold() (tea.Model, tea.Cmd) {
 	n := m.current()
@@ -519,6 +624,7 @@ func (m *Model) setSnapshot(s model.Snapshot) {
 	m.snap = s
 	m.assess = model.Assess(s)
 	m.trackChanges(s)
+	m.trackReported(s)
 	m.rebuildFrom(oldTree, oldRows, oldIdx)
 }
 

@@ -9,6 +9,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/preflight-dev/preflight/model"
+	"github.com/preflight-dev/preflight/prefs"
 )
 
 // Below this the cockpit says the terminal is too small instead of drawing
@@ -18,16 +19,15 @@ const (
 	minHeight = 12
 	// From this width on the detail pane sits beside the tree.
 	wideWidth = 100
-	// header (2 lines), the rule or watch warning under it, the key bar
-	chromeHeight = 4
 	// A watch warning may take this many lines: it names the setting to
 	// change, which must not be cut off.
 	maxWarningLines = 2
 )
 
-// chrome is how many lines everything but the tree and detail take.
+// chrome is how many lines everything but the tree and detail take: the
+// header and the key bar.
 func (m Model) chrome() int {
-	return chromeHeight + max(0, len(m.warningLines())-1)
+	return len(m.header()) + 1
 }
 
 // warningLines is the watcher's warning wrapped to the screen.
@@ -63,6 +63,18 @@ type layout struct {
 	detailW, detailH int
 }
 
+// Split bounds and steps, in percent of the screen the tree takes.
+const (
+	splitStep = 5
+	// The detail pane beside the tree is never narrower than this, nor
+	// the tree narrower than minTreeW: below that the pane goes under
+	// the tree.
+	minDetailW = 30
+	minTreeW   = 40
+	// Stacked, each pane keeps at least this many lines.
+	minPaneH = 3
+)
+
 func (m Model) layout() layout {
 	if m.width < minWidth || m.height < minHeight {
 		return layout{tooSmall: true}
@@ -74,16 +86,79 @@ func (m Model) layout() layout {
 		l.treeW, l.treeH = m.width, body
 	case m.width >= wideWidth:
 		l.wide = true
-		l.treeW = max(48, m.width*9/20)
+		l.treeW = m.treeWidth()
 		l.detailW = m.width - l.treeW - 1
 		l.treeH, l.detailH = body, body
 	default:
 		// Below the tree, with a labelled rule between them.
 		l.treeW, l.detailW = m.width, m.width
-		l.detailH = (body - 1) * 9 / 20
-		l.treeH = body - 1 - l.detailH
+		share := m.split
+		if share == 0 {
+			share = 55
+		}
+		l.treeH = max(minPaneH, min((body-1)*share/100, body-1-minPaneH))
+		l.detailH = body - 1 - l.treeH
 	}
 	return l
+}
+
+// treeWidth is the tree's width beside the detail pane. Unless the person
+// chose a split, it adapts to the terminal: the detail pane takes two
+// fifths, at least 40 and at most 100 columns, so a finding's message
+// fits in the tree at 100 columns and a wide terminal gives the extra
+// room to the tree.
+func (m Model) treeWidth() int {
+	w := m.width
+	tree := w - max(40, min(100, w*2/5)) - 1
+	if m.split > 0 {
+		tree = w * m.split / 100
+	}
+	return max(minTreeW, min(tree, w-1-minDetailW))
+}
+
+// treeShare is the percentage of the screen the tree takes now.
+func (m Model) treeShare() int {
+	l := m.layout()
+	switch {
+	case l.tooSmall || !l.detail:
+		if m.split > 0 {
+			return m.split
+		}
+		return 55
+	case l.wide:
+		return (l.treeW*100 + m.width/2) / m.width
+	}
+	return (l.treeH*100 + (l.treeH+l.detailH)/2) / max(1, l.treeH+l.detailH)
+}
+
+// resizeSplit gives the tree more (delta > 0) or less of the screen.
+func (m Model) resizeSplit(delta int) Model {
+	before := m.layout()
+	share := m.treeShare()
+	for step := delta; ; step += delta {
+		if before.tooSmall || !before.detail {
+			// Nothing to see change: the split applies when the pane is back.
+			m.split = max(prefs.MinSplit, min(prefs.MaxSplit, share+delta))
+			break
+		}
+		m.split = max(prefs.MinSplit, min(prefs.MaxSplit, share+step))
+		// On a short terminal one step can be less than a line: go on
+		// until the panes change, or a bound is reached.
+		if l := m.layout(); l.treeW != before.treeW || l.treeH != before.treeH ||
+			m.split == prefs.MinSplit || m.split == prefs.MaxSplit {
+			break
+		}
+	}
+	l := m.layout()
+	got := m.treeShare()
+	what := "height"
+	if l.wide {
+		what = "width"
+	}
+	m.status = fmt.Sprintf("tree %d%% of the %s (%s %s; split: %d in the preferences keeps it)",
+		got, what, m.keys.Narrower.Help().Key, m.keys.Wider.Help().Key, m.split)
+	m.scrollToCursor()
+	return m
 }
 
 // View draws the whole screen.
@@ -91,6 +166,10 @@ func (m Model) View() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
 	v.WindowTitle = "preflight · " + string(m.assess.Verdict)
+	if m.provisional() {
+		v.WindowTitle += " so far"
+	}
+	v.ProgressBar = m.progressBar()
 	return v
 }
 
@@ -105,6 +184,8 @@ func (m Model) render() string {
 	lines := m.header()
 	body := m.height - m.chrome()
 	switch {
+	case m.showMessages:
+		lines = append(lines, m.scroll(m.messageContent(), m.msgOffset, body, " ")...)
 	case m.showHelp:
 		lines = append(lines, m.helpLines(body)...)
 	case l.wide:
@@ -145,62 +226,152 @@ func (m Model) renderTooSmall() string {
 	return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, strings.Join(msg, "\n"))
 }
 
-// header is the two header lines and the line under them, which carries
-// the watcher's warning when there is one so it is never cut off.
+// maxReasonLines bounds the lines the verdict's reasons may take when they
+// do not fit beside it: two on a short terminal, three from 30 lines on.
+// What does not fit is in the messages view.
+func (m Model) maxReasonLines() int {
+	if m.height >= 30 {
+		return 3
+	}
+	return 2
+}
+
+// header is the lines above the tree: the verdict with its score and
+// reasons, the session's state, and warnings (the watcher's, a message
+// not read yet) or a rule. Nothing in it is cut off where it matters:
+// reasons that do not fit beside the verdict get lines of their own, and
+// the state line gives up its least useful parts first.
 func (m Model) header() []string {
 	s := m.styles
 	w := m.width
 	a := m.assess
 
 	score := "score — (no evidence)"
+	if m.provisional() {
+		score = "score —" // the line under it says what is awaited
+	}
 	if a.Score != nil {
 		score = "score " + number(*a.Score)
 	}
 	fresh, applicable := m.coverage()
-	score += fmt.Sprintf(" · coverage %d/%d", fresh, applicable)
+	// Collectors rerunning keep their last results, marked stale, and the
+	// coverage they gave: it does not drop to nothing on R.
+	rerunning := m.rerunning()
+	score += fmt.Sprintf(" · coverage %d/%d", fresh+rerunning, applicable)
+	if rerunning > 0 {
+		score += fmt.Sprintf(" (%d rerunning)", rerunning)
+	}
 	verdict := s.verdict[a.Verdict].Render(string(a.Verdict))
+	if m.provisional() {
+		// Collectors have still to report: more findings may come.
+		verdict += " " + s.run.Render("so far")
+	}
 	fixed := lipgloss.Width("preflight  ") + lipgloss.Width(verdict) + 2 + len(score) + 2
 	path := shortPath(sanitize(m.root), m.home, max(12, min(w-fixed, w/3)))
 	line1 := s.brand.Render("preflight") + " " + path + "  " + verdict + "  " + s.bold.Render(score)
-	if len(a.Reasons) > 0 {
-		line1 += s.dim.Render("  " + sanitize(strings.Join(a.Reasons, "; ")))
+	lines := []string{line1}
+	if reasons := sanitize(strings.Join(m.reasons(), "; ")); reasons != "" {
+		if ansi.StringWidth(line1)+2+ansi.StringWidth(reasons) <= w {
+			lines[0] += s.dim.Render("  " + reasons)
+		} else {
+			wrapped := wrap(reasons, max(1, w-1))
+			if n := m.maxReasonLines(); len(wrapped) > n {
+				more := " … (" + m.keys.Messages.Help().Key + ": all)"
+				wrapped = wrapped[:n]
+				last := wrapped[n-1]
+				wrapped[n-1] = strings.TrimRight(clip(last, max(1, w-1-ansi.StringWidth(more)), ""), " ") + more
+			}
+			for _, r := range wrapped {
+				lines = append(lines, s.dim.Render(" "+r))
+			}
+		}
 	}
+	lines = append(lines, m.stateLine(w))
 
-	var parts []string
-	if t := m.triageState(); t != "" {
-		parts = append(parts, t)
+	warn := append(m.warningLines(), m.unreadLine())
+	if warn[len(warn)-1] == "" {
+		warn = warn[:len(warn)-1]
 	}
-	if d := m.changes(); d != "" {
-		parts = append(parts, d)
+	if len(warn) > 0 {
+		return append(lines, warn...)
 	}
+	return append(lines, s.rule.Render(strings.Repeat("─", w)))
+}
+
+// stateForm is one way to write a part of the header's state line, with
+// how much it matters: when the line is too long, the part whose current
+// form matters least gives way to its next, shorter form, or goes.
+type stateForm struct {
+	text string
+	rank int
+}
+
+// stateLine says what the session is doing: collectors still to report,
+// the filter, progress, watching, the last change.
+func (m Model) stateLine(w int) string {
+	s := m.styles
+	var parts [][]stateForm
+	add := func(forms ...stateForm) {
+		if forms[0].text != "" {
+			parts = append(parts, forms)
+		}
+	}
+	if m.engineStopped {
+		add(stateForm{s.bad.Render("engine stopped: no more updates"), 90})
+	}
+	if wait := m.waiting(); len(wait) > 0 {
+		// Who is still running matters less than that someone is.
+		add(stateForm{m.waitingText(wait, w), 35}, stateForm{m.waitingText(wait, 0), 80})
+	}
+	add(stateForm{m.triageState(), 70})
 	ws := m.snap.Watch
 	switch {
 	case ws.Dirs > 0 && ws.Polled > 0:
-		parts = append(parts, "watching "+plural(ws.Dirs, "dir")+", "+s.unknown.Render("polling "+itoa(ws.Polled)))
+		add(stateForm{"watching " + plural(ws.Dirs, "dir") + ", " + s.unknown.Render("polling "+itoa(ws.Polled)), 55},
+			stateForm{s.unknown.Render("polling " + itoa(ws.Polled)), 60})
 	case ws.Dirs > 0:
-		parts = append(parts, "watching "+plural(ws.Dirs, "dir"))
+		add(stateForm{"watching " + plural(ws.Dirs, "dir"), 30})
 	case ws.Polled > 0:
-		parts = append(parts, s.unknown.Render("polling "+plural(ws.Polled, "dir")))
+		add(stateForm{s.unknown.Render("polling " + plural(ws.Polled, "dir")), 60})
 	case ws.Active:
-		parts = append(parts, "watching")
+		add(stateForm{"watching", 30})
 	default:
-		parts = append(parts, s.dim.Render("not watching"))
+		add(stateForm{s.dim.Render("not watching"), 30})
 	}
 	if m.snap.FromCache {
-		parts = append(parts, s.unknown.Render("cached — refreshing"))
+		add(stateForm{s.unknown.Render("cached — refreshing"), 55}, stateForm{s.unknown.Render("cached"), 60})
 	}
-	if m.snap.LastTrigger != "" {
-		parts = append(parts, "last change "+sanitize(m.snap.LastTrigger))
+	if t := sanitize(m.snap.LastTrigger); t != "" {
+		add(stateForm{"last change " + t, 50}, stateForm{"last change " + shortPath(t, "", 24), 45})
 	}
-	if m.engineStopped {
-		parts = append(parts, s.bad.Render("engine stopped: no more updates"))
+	if full := m.changes(); full != "" {
+		add(stateForm{full, 40}, stateForm{m.deltas(), 55})
 	}
-	line2 := strings.Join(parts, s.dim.Render(" · "))
 
-	if warn := m.warningLines(); len(warn) > 0 {
-		return append([]string{line1, line2}, warn...)
+	sep := s.dim.Render(" · ")
+	join := func() string {
+		var out []string
+		for _, p := range parts {
+			out = append(out, p[0].text)
+		}
+		return strings.Join(out, sep)
 	}
-	return []string{line1, line2, s.rule.Render(strings.Repeat("─", w))}
+	line := join()
+	for ansi.StringWidth(line) > w && len(parts) > 1 {
+		low := 0
+		for i, p := range parts {
+			if p[0].rank < parts[low][0].rank {
+				low = i
+			}
+		}
+		if len(parts[low]) > 1 && parts[low][1].text != "" {
+			parts[low] = parts[low][1:]
+		} else {
+			parts = append(parts[:low], parts[low+1:]...)
+		}
+		line = join()
+	}
+	return line
 }
 
 // paneRule separates the tree from the detail pane below it and names what
@@ -221,10 +392,18 @@ func (m Model) treeLines(l layout) []string {
 	lines := make([]string, 0, l.treeH)
 	if len(m.rows) == 0 {
 		msg := "Nothing to check was detected here."
-		if m.snap.Generation == 0 && !m.engineStopped {
+		switch {
+		case m.snap.Generation == 0 && !m.engineStopped:
 			msg = "Looking for things to check…"
+		case m.filtering():
+			msg = fmt.Sprintf("Nothing matches the filter “%s” (%s in all); %s clears it.",
+				sanitize(m.view.filter.text), plural(m.tree.total, "finding"), m.keys.Close.Help().Key)
+		case m.view.blockersOnly:
+			msg = "No open blockers. " + m.keys.Blockers.Help().Key + " shows everything."
 		}
-		lines = append(lines, " "+m.styles.dim.Render(msg))
+		for _, l := range wrap(msg, max(1, l.treeW-2)) {
+			lines = append(lines, " "+m.styles.dim.Render(l))
+		}
 	}
 	offset := max(0, min(m.offset, len(m.rows)-l.treeH))
 	if m.cursor < offset {
@@ -256,7 +435,12 @@ func (m Model) rowLine(n *node, selected bool, w int) string {
 			foldMark = "▸ "
 		}
 	}
+	prefix := gutter + strings.Repeat("  ", n.depth) + foldMark
+	avail := w - ansi.StringWidth(prefix)
 	var left, right string
+	// keep is how much of left must stay whole before anything on the
+	// right is shown: a collector's name, never cut for its status.
+	keep := 0
 	switch n.kind {
 	case domainNode:
 		score := "—"
@@ -271,32 +455,23 @@ func (m Model) rowLine(n *node, selected bool, w int) string {
 	case collectorNode:
 		c := n.collector
 		left = m.statusIcon(c) + " " + sanitize(c.Collector)
+		keep = ansi.StringWidth(left)
 		right = m.collectorSummary(c)
 		if d := duration(c.Duration); d != "" && !c.FinishedAt.IsZero() {
 			right += "  " + fmt.Sprintf("%6s", d)
 		} else {
 			right += "        "
 		}
+		if keep+1+ansi.StringWidth(right) > avail {
+			// The duration goes first, then the status is cut.
+			right = m.collectorSummary(c)
+		}
 	case findingNode:
-		f := n.finding
-		sev := s.sev(f.Severity)
-		if n.acked {
-			sev = s.dim
-		}
-		left = sev.Render(fmt.Sprintf("%-7s", f.Severity)) + " " + s.bold.Render(sanitize(f.Rule))
-		switch {
-		case n.acked:
-			left += " " + s.dim.Render("[acked]")
-		case n.expired:
-			left += " " + s.unknown.Render("[ack expired]")
-		}
-		if loc := location(f); loc != "" {
-			left += " " + loc
-		}
-		left += " " + sanitize(firstLine(f.Message))
 		if n.isNew {
 			foldMark = s.run.Render("+") + " "
+			prefix = gutter + strings.Repeat("  ", n.depth) + foldMark
 		}
+		left = m.findingRow(n, avail)
 	case groupNode:
 		left = s.bold.Render(sanitize(n.group))
 		right = strings.Join(m.severityCounts(n.counts), s.dim.Render(" · "))
@@ -304,13 +479,18 @@ func (m Model) rowLine(n *node, selected bool, w int) string {
 		left, right = m.checklistRow(n)
 	}
 
-	prefix := gutter + strings.Repeat("  ", n.depth) + foldMark
-	avail := w - ansi.StringWidth(prefix)
 	var line string
 	if right == "" {
 		line = prefix + clip(left, avail)
 	} else {
 		rw := ansi.StringWidth(right)
+		if keep > 0 && keep+1+rw > avail {
+			right = clip(right, avail-keep-1)
+			rw = ansi.StringWidth(right)
+			if avail-keep-1 < 4 {
+				right, rw = "", 0
+			}
+		}
 		lw := max(0, avail-rw-1)
 		left = clip(left, lw)
 		line = prefix + left + strings.Repeat(" ", max(1, avail-ansi.StringWidth(left)-rw)) + right
@@ -320,6 +500,59 @@ func (m Model) rowLine(n *node, selected bool, w int) string {
 		return s.cursor.Render(ansi.Strip(line))
 	}
 	return line
+}
+
+// minMessage is how much of a finding's message a tree row keeps before
+// its location may take room: the message says what is wrong, the detail
+// pane says where.
+const minMessage = 20
+
+// findingRow is a finding's row within w cells: severity, rule, marks,
+// location and message. When the row is narrow the message has priority:
+// the path shrinks to its file name, then goes.
+func (m Model) findingRow(n *node, w int) string {
+	s := m.styles
+	f := n.finding
+	sev := s.sev(f.Severity)
+	if n.acked {
+		sev = s.dim
+	}
+	head := sev.Render(fmt.Sprintf("%-7s", f.Severity)) + " " + s.bold.Render(sanitize(f.Rule))
+	switch {
+	case n.acked:
+		head += " " + s.dim.Render("[acked]")
+	case n.expired:
+		head += " " + s.unknown.Render("[ack expired]")
+	}
+	msg := sanitize(firstLine(f.Message))
+	room := w - ansi.StringWidth(head) - 1
+	want := min(ansi.StringWidth(msg), minMessage)
+	loc := location(f)
+	if loc != "" && ansi.StringWidth(loc)+1+want > room {
+		loc = shortLocation(f)
+		if ansi.StringWidth(loc)+1+want > room {
+			loc = ""
+		}
+	}
+	if loc != "" {
+		return head + " " + loc + " " + msg
+	}
+	return head + " " + msg
+}
+
+// shortLocation is a finding's file name and line, without its directory.
+func shortLocation(f model.Finding) string {
+	if f.File == "" {
+		return ""
+	}
+	name := sanitize(f.File)
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		name = name[i+1:]
+	}
+	if f.Line > 0 {
+		return name + ":" + itoa(f.Line)
+	}
+	return name
 }
 
 // location is file:line, the way a finding is pointed at in a tree row.
@@ -333,15 +566,16 @@ func location(f model.Finding) string {
 	return sanitize(f.File)
 }
 
+// domainNameWidth is the width of the domain name column: the widest of
+// every domain of the snapshot, whatever the filter shows, so the score
+// column stays put when a filter hides a domain.
 func (m Model) domainNameWidth() int {
-	w := 8
-	for _, id := range m.tree.roots {
-		n := m.tree.nodes[id]
-		name := n.domain.Name
-		if n.kind == checklistNode {
-			name = "Checklist"
-		}
-		w = max(w, ansi.StringWidth(sanitize(name)))
+	w := ansi.StringWidth("Checklist")
+	for _, d := range m.assess.Domains {
+		w = max(w, ansi.StringWidth(sanitize(d.Name)))
+	}
+	for _, c := range m.snap.Collectors {
+		w = max(w, ansi.StringWidth(sanitize(m.snap.Policy.Domain(c.Domain).Name)))
 	}
 	return w
 }
@@ -546,30 +780,33 @@ func (m Model) scroll(all []string, off, h int, indent string) []string {
 }
 
 // runningText says how long the run in flight has gone and what the tool
-// reported so far: "running 12s · 40 passed so far".
+// reported so far: "running 12s · 40 passed so far". A run waiting for a
+// free slot (at most one per core at once) is "queued". The tree, the
+// header and the detail pane all say it with this, so they never
+// disagree.
 func (m Model) runningText(verb string, c model.CollectorState) string {
 	started := c.RunStarted
 	if started.IsZero() && c.FinishedAt.IsZero() {
 		started = c.StartedAt // a snapshot from before run start times were kept
 	}
 	if started.IsZero() {
-		// Waiting for a free slot: at most one run per core at once.
 		if verb == "running" {
 			return "queued"
 		}
 		return "rerun queued"
 	}
-	text := verb
-	if !started.IsZero() {
-		// Whole seconds: a tenth that changes with every frame is noise.
-		if d := m.now().Sub(started); d < time.Minute {
-			text += fmt.Sprintf(" %ds", int(d.Seconds()))
-		} else {
-			text += " " + duration(d)
-		}
-	}
+	text := verb + " " + elapsed(m.now().Sub(started))
 	if c.Progress != "" {
 		text += " · " + sanitize(c.Progress)
 	}
 	return text
+}
+
+// elapsed is how long a run has gone: whole seconds (a tenth that changes
+// with every frame is noise), then minutes.
+func elapsed(d time.Duration) string {
+	if d < time.Minute {
+		return fmt.Sprintf("%ds", int(max(0, d.Seconds())))
+	}
+	return duration(d)
 }

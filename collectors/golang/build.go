@@ -40,11 +40,15 @@ func (c *BuildCollector) Run(ctx context.Context, req collectors.Request) model.
 	ctx, cancel := r.context(ctx)
 	defer cancel()
 
+	// A cold build compiles the standard library and every dependency
+	// first, which takes minutes: the cockpit says so.
+	req.Report("go build: compiling")
 	command := r.command(buildArgs(), vetArgs())
 	ranBuild, stopped := r.run(ctx, r.command(buildArgs()), 0, nil, buildArgs()...)
 	if stopped != nil {
 		return *stopped
 	}
+	req.Report("go vet")
 	ranVet, stopped := r.run(ctx, command, 0, nil, vetArgs()...)
 	if stopped != nil {
 		return *stopped

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // testProgress counts test results in a `go test -json` stream as it
@@ -13,6 +14,11 @@ type testProgress struct {
 	report                  func(string)
 	pending                 []byte
 	passed, failed, skipped int
+	// Per package, the tests that have subtests and those with a failed
+	// subtest: subtests end before their parent, so when a parent ends
+	// it is known to be one. The counts are ParseTestJSON's: tests
+	// without subtests, and a parent only when it failed on its own.
+	parents, failedParents map[string]bool
 }
 
 func (p *testProgress) Write(b []byte) (int, error) {
@@ -39,9 +45,28 @@ func (p *testProgress) count(line []byte) bool {
 	if !bytes.Contains(line, []byte(`"Test"`)) {
 		return false // package-level events
 	}
-	var ev struct{ Action, Test string }
+	var ev struct{ Action, Package, Test string }
 	if json.Unmarshal(line, &ev) != nil || ev.Test == "" {
 		return false
+	}
+	switch ev.Action {
+	case "pass", "fail", "skip":
+	default:
+		return false
+	}
+	if p.parents == nil {
+		p.parents, p.failedParents = map[string]bool{}, map[string]bool{}
+	}
+	key := ev.Package + "\x00" + ev.Test
+	for i := strings.LastIndexByte(ev.Test, '/'); i > 0; i = strings.LastIndexByte(ev.Test[:i], '/') {
+		parent := ev.Package + "\x00" + ev.Test[:i]
+		p.parents[parent] = true
+		if ev.Action == "fail" {
+			p.failedParents[parent] = true
+		}
+	}
+	if p.parents[key] && (ev.Action != "fail" || p.failedParents[key]) {
+		return false // its subtests were counted
 	}
 	switch ev.Action {
 	case "pass":
@@ -50,8 +75,6 @@ func (p *testProgress) count(line []byte) bool {
 		p.failed++
 	case "skip":
 		p.skipped++
-	default:
-		return false
 	}
 	return true
 }

@@ -66,6 +66,7 @@ func (c *TestCollector) Run(ctx context.Context, req collectors.Request) model.R
 	}
 	args := testArgs(binTimeout)
 	command := r.command(args)
+	req.Report("go test: compiling")
 	ran, stopped := r.run(ctx, command, testOutputCap, &testProgress{report: req.Report}, args...)
 	if stopped != nil {
 		return *stopped
