@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"os/signal"
-	"syscall"
 	stdio "io"
 	"log"
+	"os"
+	"os/signal"
 	"sync"
+	"syscall"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -17,8 +17,8 @@ import (
 	"github.com/preflight-dev/preflight/demo"
 	"github.com/preflight-dev/preflight/history"
 	"github.com/preflight-dev/preflight/model"
-	"github.com/preflight-dev/preflight/proc"
 	"github.com/preflight-dev/preflight/prefs"
+	"github.com/preflight-dev/preflight/proc"
 	"github.com/preflight-dev/preflight/ui"
 )
 
