@@ -289,6 +289,11 @@ func (m Model) domainDetail(n *node, w int) []string {
 		lines = append(lines, s.bold.Render("not scored")+s.dim.Render(" (lowers coverage)"))
 		lines = append(lines, wrap("  "+strings.Join(unscored, ", "), w)...)
 	}
+	measured := fmt.Sprintf("%d of %d collectors", d.Measured, d.Collectors)
+	if d.Provisional {
+		measured += " — provisional: fewer than half, the score speaks for a part only"
+	}
+	lines = append(lines, m.field("measured", measured, w)...)
 	lines = append(lines, m.field("evidence", fmt.Sprintf("%d of %d collectors fresh", d.Evidence, d.Collectors), w)...)
 	var counts []string
 	for _, sev := range model.Severities {

@@ -319,9 +319,10 @@ func TestTrustMessageFollowsTheConfig(t *testing.T) {
 	s.Generation = 8
 	s.Collectors = append(s.Collectors, model.CollectorState{Result: model.Result{
 		Collector: "custom:lint", Kind: "custom", Domain: "build", Status: model.StatusUnknown, ExitCode: -1,
-		Error: config.UntrustedPrefix + "preflight.yaml runs `make lint`", FinishedAt: fixtureNow.Add(time.Second)}})
+		Error: config.UntrustedPrefix + "preflight.yaml runs `make lint`", FinishedAt: fixtureNow.Add(time.Second),
+		Waiting: model.GateTrust}})
 	m = deliver(t, m, s)
-	if !strings.Contains(m.status, "preflight.yaml changed since it was trusted: its commands wait for trust again (T)") {
+	if !strings.Contains(m.status, "what was trusted changed, or the trust was revoked: custom:lint waits for trust again (T)") {
 		t.Fatalf("status after the config changed: %q", m.status)
 	}
 }
@@ -587,5 +588,23 @@ func TestRerunRequestedGoesOnceTheRerunIsDone(t *testing.T) {
 	done.Generation = 9
 	if m = deliver(t, m, done); m.status != "" {
 		t.Fatalf("status after the rerun: %q", m.status)
+	}
+}
+
+// A domain measured for fewer than half of its collectors shows its score
+// dimmed and marked, with how much was measured: never a plain 100.
+func TestProvisionalDomainScoreIsMarked(t *testing.T) {
+	s := model.Snapshot{Root: fixtureRoot(t), Collectors: []model.CollectorState{
+		{Result: model.Result{Collector: "jest:a", Kind: "jest", Domain: "tests", Status: model.StatusOK, FinishedAt: fixtureNow}},
+		{Result: model.Result{Collector: "jest:b", Kind: "jest", Domain: "tests", Status: model.StatusError, Error: "x", FinishedAt: fixtureNow}},
+		{Result: model.Result{Collector: "jest:c", Kind: "jest", Domain: "tests", Status: model.StatusUnknown, Error: "y", FinishedAt: fixtureNow}},
+	}}
+	out := screen(liveModel(t, 100, 30, s, Options{}))
+	if !strings.Contains(out, "100~ · 1/3 measured") {
+		t.Errorf("no provisional mark:\n%s", out)
+	}
+	s.Collectors[1].Status, s.Collectors[2].Status = model.StatusOK, model.StatusOK
+	if out := screen(liveModel(t, 100, 30, s, Options{})); !strings.Contains(out, "100 · 3/3 measured") || strings.Contains(out, "100~") {
+		t.Errorf("a fully measured domain is marked:\n%s", out)
 	}
 }

@@ -447,7 +447,15 @@ func (m Model) rowLine(n *node, selected bool, w int) string {
 		if n.domain.Score != nil {
 			score = number(*n.domain.Score)
 		}
-		left = s.bold.Render(fit(sanitize(n.domain.Name), m.domainNameWidth())) + "  " + fmt.Sprintf("%5s", score)
+		// How much of the domain was measured sits beside its score; a
+		// score from fewer than half of its collectors is dimmed and
+		// marked "~", so it never reads as a plain 100.
+		scoreCell := fmt.Sprintf("%5s", score)
+		if n.domain.Provisional {
+			scoreCell = s.dim.Render(fmt.Sprintf("%4s~", score))
+		}
+		left = s.bold.Render(fit(sanitize(n.domain.Name), m.domainNameWidth())) + "  " + scoreCell +
+			s.dim.Render(fmt.Sprintf(" · %d/%d measured", n.domain.Measured, n.domain.Collectors))
 		right = m.domainSummary(n)
 		// A domain's summary belongs next to its score, not across the
 		// screen.
