@@ -45,3 +45,16 @@ func TestExcerptStripsColourAndCutsLongLines(t *testing.T) {
 		t.Error("excerpt does not say what it left out")
 	}
 }
+
+func TestNotTheProjects(t *testing.T) {
+	cases := map[string]bool{
+		"vendor/github.com/goccy/go-json/docker-compose.yml": true, "web/node_modules/x/Dockerfile": true,
+		"third_party/otel/Dockerfile": true, "internal/testdata/a.env": true,
+		"zarf/compose/docker_compose.yaml": false, "vendors.go": false, "cmd/vendor-tool/main.go": false,
+	}
+	for p, want := range cases {
+		if got := NotTheProjects(p); got != want {
+			t.Errorf("NotTheProjects(%q) = %v, want %v", p, got, want)
+		}
+	}
+}

@@ -20,3 +20,9 @@ func InDependencies(rel string) bool {
 	}
 	return false
 }
+
+// NotTheProjects reports a repo-relative path that is not part of the
+// repository's own projects: a test fixture, or other people's code that
+// is vendored in. Such paths are neither detected as projects nor scanned,
+// as Go's own tools leave vendor/ out of ./... .
+func NotTheProjects(rel string) bool { return IsFixture(rel) || InDependencies(rel) }

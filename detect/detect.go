@@ -106,7 +106,7 @@ func Collectors(root string, files []string) []collectors.Collector {
 func withoutFixtures(files []string) []string {
 	out := files[:0:0]
 	for _, f := range files {
-		if collectors.IsFixture(f) {
+		if collectors.NotTheProjects(f) {
 			continue
 		}
 		out = append(out, f)

@@ -80,3 +80,35 @@ func TestFixturesUnderTestdataAreNotProjects(t *testing.T) {
 		t.Fatalf("got %v, want %v", ids, want)
 	}
 }
+
+// Vendored code is other people's: its compose files, Dockerfiles and
+// lockfiles are not the repository's projects.
+func TestVendoredCodeIsNotAProject(t *testing.T) {
+	root := t.TempDir()
+	files := map[string]string{
+		"go.mod":             "module example.com/svc\n\ngo 1.22\n",
+		"vendor/modules.txt": "# example.com/dep v1.0.0\n",
+		"vendor/example.com/dep/docker-compose.yml": "services:\n  dep:\n    image: golang:1.18\n",
+		"vendor/example.com/dep/Dockerfile":         "FROM golang:1.18\n",
+		"third_party/static/package-lock.json":      "{}\n",
+		"third_party/static/package.json":           `{"name":"static","scripts":{"build":"vite build"}}` + "\n",
+	}
+	var list []string
+	for name, content := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		list = append(list, name)
+	}
+	for _, c := range Collectors(root, list) {
+		switch c.Kind() {
+		case "go", "go-test", "govulncheck", "secrets":
+		default:
+			t.Errorf("vendored code detected as %s", c.ID())
+		}
+	}
+}

@@ -217,7 +217,7 @@ func (c *Collector) fullScan(ctx context.Context, r *run, useLeaks bool) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if !Scanned(f) || collectors.IsFixture(f) {
+		if !Scanned(f) || collectors.NotTheProjects(f) {
 			continue
 		}
 		c.scanFile(r, f, old[f])
@@ -277,7 +277,7 @@ func (c *Collector) incremental(ctx context.Context, r *run, changed []string, u
 		}
 		abs := filepath.Join(r.root, filepath.FromSlash(rel))
 		st, err := os.Stat(abs)
-		if err != nil || !st.Mode().IsRegular() || c.matcher.Ignored(rel, false) || collectors.IsFixture(rel) {
+		if err != nil || !st.Mode().IsRegular() || c.matcher.Ignored(rel, false) || collectors.NotTheProjects(rel) {
 			delete(c.cache, rel)
 			continue
 		}
@@ -412,7 +412,7 @@ func (c *Collector) gitleaksFiles(ctx context.Context, r *run, files []string) {
 // files in only (when set) that the ignore rules do not hide.
 func (c *Collector) fileLeaks(r *run, fs []GitleaksFinding, only map[string]bool) {
 	for _, f := range fs {
-		if (only != nil && !only[f.File]) || filepath.IsAbs(f.File) || c.matcher.Ignored(f.File, false) || collectors.IsFixture(f.File) {
+		if (only != nil && !only[f.File]) || filepath.IsAbs(f.File) || c.matcher.Ignored(f.File, false) || collectors.NotTheProjects(f.File) {
 			continue
 		}
 		e := c.entry(f.File)
