@@ -362,3 +362,31 @@ func writeFile(t *testing.T, path, content string) {
 		t.Fatal(err)
 	}
 }
+
+// t.Fatalf in a helper package prints only the file's base name; the
+// finding names the helper's real file, not one in the test's package.
+func TestFailureInAHelperPackageIsPlacedInTheHelper(t *testing.T) {
+	requireGo(t)
+	t.Parallel()
+	root := t.TempDir()
+	for name, content := range map[string]string{
+		"go.mod":           "module example.com/h\n\ngo 1.22\n",
+		"helper/helper.go": "package helper\n\nimport \"testing\"\n\nfunc Start(t *testing.T) {\n\tt.Fatalf(\"Starting database: no docker\")\n}\n",
+		"pkg/pkg.go":       "package pkg\n",
+		"pkg/pkg_test.go":  "package pkg\n\nimport (\n\t\"testing\"\n\n\t\"example.com/h/helper\"\n)\n\nfunc TestDB(t *testing.T) { helper.Start(t) }\n",
+	} {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cs := Detect(root, []string{"go.mod"})
+	res := run(t, cs[1], root)
+	want := []loc{{model.Blocker, "test-failed", "helper/helper.go", 6, 0, "TestDB failed: Starting database: no docker"}}
+	if got := locs(res.Findings); !reflect.DeepEqual(got, want) {
+		t.Errorf("findings:\n got %+v\nwant %+v", got, want)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -76,6 +77,7 @@ func (c *TestCollector) Run(ctx context.Context, req collectors.Request) model.R
 		Module:    r.loc,
 		Stderr:    out.Stderr,
 		IsLogCall: logCallChecker(req.Root),
+		Locate:    fileLocator(r.loc.Dir),
 	})
 	if out.Truncated {
 		return r.failed(command, out.ExitCode, "go test output exceeded the capture limit; counts would be incomplete",
@@ -150,4 +152,40 @@ func readLines(path string) []string {
 // RepoCode: go test compiles the module's tests and runs them.
 func (c *TestCollector) RepoCode() string {
 	return "go test ./... in " + c.mod.dir
+}
+
+// fileLocator finds a file that a test message names by base name: in the
+// test's package when it is there, else the one file of that name in the
+// module (a helper package's t.Fatalf prints "dbtest.go:38" for
+// business/sdk/dbtest/dbtest.go). Two files of that name, or none: "". The
+// module is walked once per run, when first needed.
+func fileLocator(moduleDir string) func(dir, base string) string {
+	var byBase map[string][]string
+	return func(dir, base string) string {
+		if st, err := os.Stat(filepath.Join(dir, base)); err == nil && st.Mode().IsRegular() {
+			return filepath.Join(dir, base)
+		}
+		if byBase == nil {
+			byBase = map[string][]string{}
+			_ = filepath.WalkDir(moduleDir, func(p string, d fs.DirEntry, err error) error {
+				if err != nil {
+					return nil
+				}
+				if d.IsDir() {
+					if n := d.Name(); p != moduleDir && (n == "vendor" || n == "testdata" || strings.HasPrefix(n, ".")) {
+						return filepath.SkipDir
+					}
+					return nil
+				}
+				if strings.HasSuffix(d.Name(), ".go") {
+					byBase[d.Name()] = append(byBase[d.Name()], p)
+				}
+				return nil
+			})
+		}
+		if found := byBase[base]; len(found) == 1 {
+			return found[0]
+		}
+		return ""
+	}
 }

@@ -38,6 +38,11 @@ type TestOptions struct {
 	// than t.Error or t.Fatal; the two look alike in the output. It gets
 	// the repo-relative file and line. nil treats every line as a failure.
 	IsLogCall func(file string, line int) bool
+	// Locate finds the file a message names by base name only when it is
+	// not in the test's package (t.Fatalf in a helper package): dir is the
+	// package's absolute directory. It returns an absolute path, or "" when
+	// the file cannot be told. nil joins the name to dir.
+	Locate func(dir, base string) string
 }
 
 // TestReport is a `go test -json` run, read.
@@ -475,7 +480,7 @@ var messageLine = regexp.MustCompile(`^( +)(\S+\.go):(\d+): ?(.*)$`)
 
 // messages reads the t.Log/t.Error lines of one test's output. The testing
 // package prints the file's base name only, so it is joined to the
-// package's directory.
+// package's directory — or, through Locate, found where it really is.
 func (p *testParser) messages(pkg *testPackage, out string) []testMessage {
 	dir := p.opt.PackageDir(pkg.path)
 	var msgs []testMessage
@@ -489,6 +494,10 @@ func (p *testParser) messages(pkg *testPackage, out string) []testMessage {
 				switch {
 				case filepath.IsAbs(m[2]): // go test -fullpath
 					msg.file, msg.line = p.opt.RelFile(m[2]), n
+				case dir != "" && p.opt.Locate != nil:
+					if abs := p.opt.Locate(dir, m[2]); abs != "" {
+						msg.file, msg.line = p.opt.RelFile(abs), n
+					}
 				case dir != "":
 					msg.file, msg.line = p.opt.RelFile(filepath.Join(dir, m[2])), n
 				}
