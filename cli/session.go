@@ -112,7 +112,7 @@ func (s *session) watchFiles(ctx context.Context) (stop func()) {
 				if !ok {
 					return
 				}
-				if ev.Rescan || anyChangesCollectors(ev.Paths) {
+				if ev.Rescan || anyChangesCollectors(ev.Paths) || s.newKind(ev.Paths) {
 					s.redetect(w)
 				}
 				reconfigured := s.reloadConfig(ev.Paths)
@@ -178,6 +178,18 @@ func (s *session) setWatchState(w *watch.Watcher) {
 		st.Warning = note
 	}
 	s.engine.SetWatchState(st)
+}
+
+// newKind reports whether a changed path that no collector takes as input
+// could make one apply: the first .env.production in a repository that
+// had nothing to scan, the first Kubernetes manifest.
+func (s *session) newKind(paths []string) bool {
+	for _, p := range paths {
+		if detect.MayAddCollector(p) && len(s.engine.Affected(p)) == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func anyChangesCollectors(paths []string) bool {

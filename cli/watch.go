@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"github.com/preflight-dev/preflight/checklist"
 	"github.com/preflight-dev/preflight/history"
+	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/preflight-dev/preflight/collectors"
@@ -41,6 +43,7 @@ func runWatch(args []string, io IO) int {
 	s.engine.RunAll("start")
 
 	printed := map[string]int64{}
+	lastWarning := ""
 	hist, _ := history.Default()
 	for {
 		select {
@@ -58,6 +61,7 @@ func runWatch(args []string, io IO) int {
 			if !settledWithNews(snap, printed) {
 				continue
 			}
+			warnWatch(io.Err, snap.Watch, &lastWarning)
 			snap = checklist.Attach(dir, snap)
 			if err := report.WriteJSON(io.Out, snap, true); err != nil {
 				fmt.Fprintf(io.Err, "preflight: %v\n", err)
@@ -92,4 +96,23 @@ func settledWithNews(s model.Snapshot, printed map[string]int64) bool {
 		}
 	}
 	return news
+}
+
+// warnWatch says on stderr, once per change, when the watcher falls back to
+// polling or has another problem: headless, nobody sees a header.
+func warnWatch(w io.Writer, ws model.WatchState, last *string) {
+	note := ws.Warning
+	if note == "" && ws.Polled > 0 {
+		note = fmt.Sprintf("polling %d directories (the inotify watch limit was reached)", ws.Polled)
+	}
+	if note != "" && ws.Polled > 0 && !strings.Contains(note, "polling") {
+		note = fmt.Sprintf("polling %d directories: %s", ws.Polled, note)
+	}
+	if note == *last {
+		return
+	}
+	*last = note
+	if note != "" {
+		fmt.Fprintf(w, "preflight: %s\n", note)
+	}
 }

@@ -147,3 +147,38 @@ func TestWatchDetectsANewModule(t *testing.T) {
 		t.Error("go:svc not detected")
 	}
 }
+
+// A repository with nothing to scan at start gets the secrets scan when its
+// first .env.production appears, as check would.
+func TestWatchScansTheFirstFileOfANewKind(t *testing.T) {
+	// gitleaks on PATH would give every repository a secrets collector.
+	t.Setenv("PATH", t.TempDir())
+	dir := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	if err := os.WriteFile(filepath.Join(dir, "README.md"), []byte("empty\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := openSession(dir, collectors.Watch, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	stop := s.watchFiles(ctx)
+	defer func() { cancel(); stop(); s.engine.Close() }()
+	s.engine.RunAll("start")
+	if n := len(s.engine.Snapshot().Collectors); n != 0 {
+		t.Fatalf("%d collectors in a repository with nothing to check", n)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".env.production"), []byte("STRIPE_KEY=sk_live_4eC39HqLyjWDarjtT1zdp7dc\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, s, func(snap model.Snapshot) bool {
+		for _, c := range snap.Collectors {
+			if c.Kind == "secrets" && !c.Running && c.Status == model.StatusOK && len(c.Findings) > 0 {
+				return true
+			}
+		}
+		return false
+	})
+}

@@ -64,6 +64,23 @@ func ChangesCollectors(rel string) bool {
 	return markers[base] || deployfiles.IsDockerfile(base) || deployfiles.IsComposeFile(base)
 }
 
+// MayAddCollector reports whether a file of this name could make a
+// collector apply that did not before: a marker, a Dockerfile or compose
+// file, a file the secrets scanner reads (.env.production), YAML (a
+// Kubernetes manifest or a workflow), a report a collector imports.
+// Callers ask only for paths no current collector takes as input, so the
+// tree is scanned again when the first file of a new kind appears.
+func MayAddCollector(rel string) bool {
+	if ChangesCollectors(rel) || secrets.Scanned(rel) {
+		return true
+	}
+	switch path.Ext(rel) {
+	case ".yml", ".yaml", ".xml", ".sarif", ".info", ".out", ".json":
+		return true
+	}
+	return false
+}
+
 // Collectors lists every collector that applies to root, in display order
 // (domain, then id). files are the repository's non-ignored files.
 func Collectors(root string, files []string) []collectors.Collector {

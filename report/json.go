@@ -35,6 +35,8 @@ type Report struct {
 	Checklist        []model.ChecklistItem    `json:"checklist"`                   // READINESS.md items with their states; [] when none
 	ChecklistFile    string                   `json:"checklist_file,omitempty"`
 	ChecklistIssues  []model.ChecklistProblem `json:"checklist_problems,omitempty"`
+	// WatchState is what the file watcher does, in `watch` reports only.
+	WatchState *WatchState `json:"watch_state,omitempty"`
 }
 
 // Finding is a finding with, when someone accepted it for now, the
@@ -59,6 +61,16 @@ type Domain struct {
 	Evidence   int               `json:"evidence"`
 	// Added within v1.
 	Acknowledged int `json:"acknowledged"`
+}
+
+// WatchState says how `preflight watch` follows the tree: directories
+// watched with inotify, directories polled because the watch limit was
+// reached, and the warning shown for it.
+type WatchState struct {
+	Watching bool   `json:"watching"`
+	Dirs     int    `json:"dirs"`
+	Polled   int    `json:"polled"`
+	Warning  string `json:"warning,omitempty"`
 }
 
 // Collector is the evidence of one collector run.
@@ -142,14 +154,19 @@ func BuildWith(s model.Snapshot, m Meta) Report {
 	return r
 }
 
-// WriteJSON writes the report indented (check) or on one line (watch).
+// WriteJSON writes the report indented (check) or on one line with the
+// watcher's state (watch).
 func WriteJSON(w io.Writer, s model.Snapshot, oneLine bool) error {
 	enc := json.NewEncoder(w)
+	r := Build(s)
 	if !oneLine {
 		enc.SetIndent("", "  ")
+	} else {
+		ws := s.Watch
+		r.WatchState = &WatchState{Watching: ws.Active || ws.Dirs > 0 || ws.Polled > 0, Dirs: ws.Dirs, Polled: ws.Polled, Warning: ws.Warning}
 	}
 	enc.SetEscapeHTML(false)
-	return enc.Encode(Build(s))
+	return enc.Encode(r)
 }
 
 // writeJSON is WriteJSON with the run's metadata.
