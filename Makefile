@@ -36,8 +36,11 @@ deps:
 	@test -x $(TOOLS_BIN)/govulncheck || { echo "go install $(GOVULNCHECK)"; GOBIN=$(TOOLS_BIN) $(GO) install $(GOVULNCHECK); }
 	@test -x $(TOOLS_BIN)/gitleaks || { echo "go install $(GITLEAKS)"; GOBIN=$(TOOLS_BIN) $(GO) install $(GITLEAKS); }
 
+# The end-to-end tests of cli run real compilers and test runners on the
+# demo; on a busy 2-core machine the package takes longer than go test's
+# default 10 minutes.
 test: deps
-	PATH="$(TEST_PATH)" $(GO) test -count=1 ./...
+	PATH="$(TEST_PATH)" $(GO) test -count=1 -timeout 30m ./...
 
 vet:
 	@test -z "$$(gofmt -l . | grep -v testdata/)" || { gofmt -l . | grep -v testdata/; echo "gofmt needed"; exit 1; }

@@ -151,6 +151,8 @@ func TestWatchDetectsANewModule(t *testing.T) {
 // A repository with nothing to scan at start gets the secrets scan when its
 // first .env.production appears, as check would.
 func TestWatchScansTheFirstFileOfANewKind(t *testing.T) {
+	// gitleaks on PATH would give every repository a secrets collector.
+	t.Setenv("PATH", t.TempDir())
 	dir := t.TempDir()
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
