@@ -45,7 +45,7 @@ func Variable(s string) bool {
 type Pinned int
 
 const (
-	Floating Pinned = iota // no tag, or "latest": changes under you
+	Floating Pinned = iota // no tag, "latest", or a channel such as "alpine" or "lts": changes under you
 	Tagged                 // a version tag: may be re-pushed
 	Digest                 // content-addressed: never changes
 )
@@ -55,10 +55,29 @@ func (r Ref) Pinning() Pinned {
 	switch {
 	case r.Digest != "":
 		return Digest
-	case r.Tag == "" || strings.EqualFold(r.Tag, "latest"):
+	case r.Tag == "" || channelTag(r.Tag):
 		return Floating
 	}
 	return Tagged
+}
+
+// channelWords name a moving channel or variant, not a version: node:alpine
+// and node:lts-slim are whatever the newest release is today.
+var channelWords = map[string]bool{
+	"latest": true, "alpine": true, "slim": true, "lts": true, "stable": true, "current": true,
+	"edge": true, "mainline": true, "nightly": true, "dev": true, "develop": true, "master": true,
+	"main": true, "rolling": true, "canary": true, "beta": true, "next": true, "unstable": true,
+}
+
+// channelTag reports a tag made only of channel words ("alpine",
+// "lts-alpine"); a release name such as "bookworm-slim" names a version.
+func channelTag(tag string) bool {
+	for _, w := range strings.FieldsFunc(strings.ToLower(tag), func(r rune) bool { return r == '-' || r == '_' || r == '.' }) {
+		if !channelWords[w] {
+			return false
+		}
+	}
+	return true
 }
 
 // Repo is the repository path without registry and without the implicit
