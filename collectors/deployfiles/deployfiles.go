@@ -51,7 +51,16 @@ func IsComposeFile(name string) bool {
 	if !strings.HasSuffix(n, ".yml") && !strings.HasSuffix(n, ".yaml") {
 		return false
 	}
-	return strings.HasPrefix(n, "docker-compose") || strings.HasPrefix(n, "compose")
+	// compose.yaml, docker-compose.prod.yml, docker_compose.yaml,
+	// app.compose.yml: compose is a word of the name (composer.yml is not).
+	for _, w := range strings.FieldsFunc(strings.TrimSuffix(strings.TrimSuffix(n, ".yml"), ".yaml"), func(r rune) bool {
+		return r == '-' || r == '_' || r == '.'
+	}) {
+		if w == "compose" {
+			return true
+		}
+	}
+	return false
 }
 
 // IsCIConfig reports whether a repo-relative path is a CI workflow, which

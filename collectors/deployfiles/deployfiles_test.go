@@ -22,6 +22,7 @@ func TestNames(t *testing.T) {
 	for name, want := range map[string]bool{
 		"docker-compose.yml": true, "docker-compose.prod.yaml": true, "compose.yaml": true,
 		"compose.override.yml": true, "Docker-Compose.YML": true, "compose.json": false, "deploy.yml": false,
+		"docker_compose.yaml": true, "app.compose.yml": true, "stack-compose.yaml": true, "composer.yml": false, "decompose.yaml": false,
 	} {
 		if IsComposeFile(name) != want {
 			t.Errorf("IsComposeFile(%s) = %v", name, !want)
