@@ -100,7 +100,7 @@ func relTo(root, target, p string) string {
 func gitleaksHit(f GitleaksFinding, lines []string, r *Redactor) Hit {
 	h := Hit{
 		Rule: RuleGitleaks.ID, Line: f.StartLine, Column: max(1, f.StartColumn-columnShift(f.StartLine)),
-		What: "gitleaks " + f.RuleID,
+		What: "gitleaks " + f.RuleID, Like: likeGitleaks(f.RuleID),
 	}
 	if v := gitleaksSpan(f, lines); v != "" {
 		h.Length, h.Digest = len(v), r.Digest(v)
@@ -150,6 +150,35 @@ func firstLine(s string) string {
 		if l = strings.TrimSpace(l); l != "" {
 			return l
 		}
+	}
+	return ""
+}
+
+// likeGitleaks maps gitleaks rule ids to the built-in rule that finds the
+// same kind of secret, so one sample token weighs the same whichever
+// scanner saw it (and gets the same lower severity in docs and tests).
+// Rules without a built-in counterpart keep secrets/gitleaks's severity.
+func likeGitleaks(ruleID string) string {
+	id := strings.ToLower(ruleID)
+	switch {
+	case id == "jwt" || strings.HasPrefix(id, "jwt-"):
+		return RuleJWT.ID
+	case id == "generic-api-key":
+		return RuleHardcodedSecret.ID
+	case id == "private-key":
+		return RulePrivateKey.ID
+	case strings.HasPrefix(id, "aws-"):
+		return RuleAWSAccessKey.ID
+	case strings.HasPrefix(id, "github-"):
+		return RuleGitHubToken.ID
+	case id == "slack-webhook-url":
+		return RuleSlackWebhook.ID
+	case strings.HasPrefix(id, "slack-"):
+		return RuleSlackToken.ID
+	case strings.HasPrefix(id, "stripe-"):
+		return RuleStripeLiveKey.ID
+	case id == "gcp-api-key":
+		return RuleGoogleAPIKey.ID
 	}
 	return ""
 }

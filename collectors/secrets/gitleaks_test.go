@@ -1,6 +1,7 @@
 package secrets
 
 import (
+	"cmp"
 	"context"
 	"os"
 	"path/filepath"
@@ -198,4 +199,29 @@ func FuzzParseGitleaks(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A token gitleaks finds weighs what preflight's own rule for the same kind
+// gives it: a sample JWT in an API's docs is not a blocker.
+func TestGitleaksFindingsTakeTheBuiltInSeverity(t *testing.T) {
+	cases := []struct {
+		rule string
+		ctx  Context
+		want model.Severity
+	}{
+		{"jwt", Production, RuleJWT.Severity},
+		{"jwt", DevTest, devSeverity[RuleJWT.ID]},
+		{"generic-api-key", Production, RuleHardcodedSecret.Severity},
+		{"aws-access-token", Production, RuleAWSAccessKey.Severity},
+		{"some-vendor-token", Production, RuleGitleaks.Severity},
+	}
+	for _, tc := range cases {
+		h := gitleaksHit(GitleaksFinding{RuleID: tc.rule, StartLine: 1, EndLine: 1, StartColumn: 1, EndColumn: 2}, []string{"x"}, NewRedactor(testKey))
+		if got := severity(cmp.Or(h.Like, h.Rule), tc.ctx); got != tc.want {
+			t.Errorf("%s in %v: %s, want %s", tc.rule, tc.ctx, got, tc.want)
+		}
+	}
+	if RuleJWT.Severity >= RuleGitleaks.Severity {
+		t.Error("the test needs the JWT rule to be milder than secrets/gitleaks")
+	}
 }

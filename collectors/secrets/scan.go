@@ -14,7 +14,10 @@ import (
 // Hit is one secret found in a file. It never holds the value, only what
 // can be shown of it: its length and keyed digest.
 type Hit struct {
-	Rule   string
+	Rule string
+	// Like is the built-in rule whose severity the hit takes, when it is
+	// not Rule's own: a gitleaks "jwt" is as severe as preflight's JWT.
+	Like   string
 	Line   int // 1-based; 0 for a finding about the whole file
 	Column int // 1-based, in characters
 	Key    string

@@ -12,6 +12,7 @@
 package secrets
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -483,7 +484,7 @@ func (c *Collector) result(r *run) model.Result {
 		var fileLabels []string
 		for _, h := range hits {
 			fd := model.Finding{
-				Collector: c.id, Domain: Domain, Severity: severity(h.Rule, ctxt),
+				Collector: c.id, Domain: Domain, Severity: severity(cmp.Or(h.Like, h.Rule), ctxt),
 				Rule: h.Rule, Message: h.Message(), File: f, Line: h.Line, Column: h.Column,
 			}
 			fileFindings = append(fileFindings, fd)
