@@ -5,7 +5,7 @@ GO       ?= go
 TS_TOOLS := collectors/typescript/testdata
 TS_BIN   := $(CURDIR)/$(TS_TOOLS)/node_modules/.bin
 
-.PHONY: all build test demo deps deps-ts vet bench clean
+.PHONY: all build test demo deps deps-ts vet bench fuzz clean
 
 all: build
 
@@ -41,6 +41,18 @@ deps:
 # default 10 minutes.
 test: deps
 	PATH="$(TEST_PATH)" $(GO) test -count=1 -timeout 30m ./...
+
+# Every fuzz target for a short while (FUZZTIME each); a crash fails and
+# leaves its input under the package's testdata/fuzz.
+FUZZTIME ?= 5s
+fuzz:
+	@for f in $$(git ls-files '*_test.go' | xargs grep -l '^func Fuzz' | grep -v /testdata/); do \
+	  d=./$$(dirname $$f); \
+	  for t in $$(grep -o '^func Fuzz[A-Za-z0-9_]*' $$f | sed 's/^func //'); do \
+	    echo "fuzz $$d $$t ($(FUZZTIME))"; \
+	    $(GO) test $$d -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) > .fuzz.log 2>&1 || { cat .fuzz.log; rm -f .fuzz.log; exit 1; }; \
+	  done; \
+	done; rm -f .fuzz.log
 
 vet:
 	@test -z "$$(gofmt -l . | grep -v testdata/)" || { gofmt -l . | grep -v testdata/; echo "gofmt needed"; exit 1; }
