@@ -603,7 +603,11 @@ func TestProvisionalDomainScoreIsMarked(t *testing.T) {
 	if !strings.Contains(out, "100~ · 1/3 measured") {
 		t.Errorf("no provisional mark:\n%s", out)
 	}
-	s.Collectors[1].Status, s.Collectors[2].Status = model.StatusOK, model.StatusOK
+	s.Collectors[0].Status = model.StatusUnknown
+	if out := screen(liveModel(t, 100, 30, s, Options{})); !strings.Contains(out, "— · 0/3 measured") || strings.Contains(out, "—~") {
+		t.Errorf("a domain without a score is marked:\n%s", out)
+	}
+	s.Collectors[0].Status, s.Collectors[1].Status, s.Collectors[2].Status = model.StatusOK, model.StatusOK, model.StatusOK
 	if out := screen(liveModel(t, 100, 30, s, Options{})); !strings.Contains(out, "100 · 3/3 measured") || strings.Contains(out, "100~") {
 		t.Errorf("a fully measured domain is marked:\n%s", out)
 	}

@@ -451,7 +451,7 @@ func (m Model) rowLine(n *node, selected bool, w int) string {
 		// score from fewer than half of its collectors is dimmed and
 		// marked "~", so it never reads as a plain 100.
 		scoreCell := fmt.Sprintf("%5s", score)
-		if n.domain.Provisional {
+		if n.domain.Provisional && n.domain.Score != nil {
 			scoreCell = s.dim.Render(fmt.Sprintf("%4s~", score))
 		}
 		left = s.bold.Render(fit(sanitize(n.domain.Name), m.domainNameWidth())) + "  " + scoreCell +
