@@ -201,3 +201,28 @@ func TestReportsRedactExcerptsAndEscapeControlBytes(t *testing.T) {
 		t.Error("SARIF must carry the non-UTF-8 name percent-encoded in its URI")
 	}
 }
+
+// Reports and manifests that collectors import are read the same way: a
+// FIFO under a report's name does not hang check, and a report linked to a
+// file outside the repository is not read.
+func TestImportedReportsAreReadSafely(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("XDG_DATA_HOME", t.TempDir())
+	t.Setenv("GITHUB_STEP_SUMMARY", "")
+	dir, outside := t.TempDir(), t.TempDir()
+	mkfifo(t, filepath.Join(dir, "junit.xml"))
+	if err := os.MkdirAll(filepath.Join(dir, "coverage"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mkfifo(t, filepath.Join(dir, "coverage", "lcov.info"))
+	mkfifo(t, filepath.Join(dir, "tsconfig.json"))
+	leak := filepath.Join(outside, "scan.sarif")
+	write(t, leak, `{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"x"}},"results":[{"ruleId":"r","message":{"text":"OUTSIDE_REPORT_TEXT"}}]}]}`, 0o644)
+	if err := os.Symlink(leak, filepath.Join(dir, "scan.sarif")); err != nil {
+		t.Skip(err)
+	}
+	_, out, _ := runWithin(t, 120*time.Second, "check", "--format", "json", dir)
+	if strings.Contains(out, "OUTSIDE_REPORT_TEXT") {
+		t.Errorf("a report outside the repository was read:\n%s", out)
+	}
+}

@@ -72,7 +72,7 @@ func Detect(root string, files []string) []collectors.Collector {
 		}
 		dir := path.Dir(f)
 		abs := filepath.Join(root, filepath.FromSlash(dir))
-		m, err := readManifest(filepath.Join(abs, "package.json"))
+		m, err := readManifest(root, filepath.Join(abs, "package.json"))
 		// Budgets are for apps that ship to browsers: not libraries, not
 		// servers, not a workspace root that only builds its packages.
 		if err != nil || !m.shipsToBrowsers(abs) || m.orchestrates(abs) {
@@ -188,7 +188,7 @@ func (p *Package) Run(ctx context.Context, req collectors.Request) model.Result 
 		defer cancel()
 	}
 	abs := filepath.Join(root, filepath.FromSlash(p.dir))
-	m, err := readManifest(filepath.Join(abs, "package.json"))
+	m, err := readManifest(root, filepath.Join(abs, "package.json"))
 	if errors.Is(err, fs.ErrNotExist) {
 		return p.result(model.StatusSkipped, p.rel("package.json")+" no longer exists")
 	}

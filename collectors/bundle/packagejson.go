@@ -2,6 +2,7 @@ package bundle
 
 import (
 	"encoding/json"
+	"github.com/preflight-dev/preflight/internal/repofs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -56,8 +57,8 @@ var nxBrowserExecutor = regexp.MustCompile(`"executor"\s*:\s*"@(nx|nrwl)/(vite|n
 
 // readManifest parses package.json. A file that is not valid JSON gives
 // an error; the caller treats such a package as having no build script.
-func readManifest(file string) (manifest, error) {
-	data, err := os.ReadFile(file)
+func readManifest(root, file string) (manifest, error) {
+	data, err := repofs.ReadFile(root, file)
 	if err != nil {
 		return manifest{}, err
 	}

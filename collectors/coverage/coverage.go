@@ -24,6 +24,7 @@ import (
 	"github.com/preflight-dev/preflight/collectors/nodepkg"
 	"github.com/preflight-dev/preflight/collectors/rules"
 	"github.com/preflight-dev/preflight/collectors/staleness"
+	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -150,7 +151,7 @@ func Detect(root string, files []string) []collectors.Collector {
 		case base == "lcov.info" && !seen[path.Join(dir, "coverage-summary.json")] && !contains(files, path.Join(dir, "coverage-summary.json")):
 			add(f, owner, Lcov)
 		case strings.HasSuffix(base, ".coverprofile") || contains(goProfileNames, base):
-			if sniffGoProfile(filepath.Join(root, filepath.FromSlash(f))) {
+			if sniffGoProfile(root, f) {
 				add(f, dir, GoProfile)
 			}
 		}
@@ -167,7 +168,7 @@ func Detect(root string, files []string) []collectors.Collector {
 	for dir := range goDirs {
 		for _, name := range goProfileNames {
 			p := path.Join(dir, name)
-			if !seen[p] && sniffGoProfile(filepath.Join(root, filepath.FromSlash(p))) {
+			if !seen[p] && sniffGoProfile(root, p) {
 				add(p, dir, GoProfile)
 			}
 		}
@@ -205,8 +206,8 @@ func contains(list []string, s string) bool {
 }
 
 // sniffGoProfile reports whether the file starts like a Go cover profile.
-func sniffGoProfile(abs string) bool {
-	f, err := os.Open(abs)
+func sniffGoProfile(root, rel string) bool {
+	f, err := repofs.Open(root, filepath.FromSlash(rel))
 	if err != nil {
 		return false
 	}
@@ -225,7 +226,7 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		res.Status, res.Error, res.Hint = model.StatusUnknown, "the coverage report "+c.report+" no longer exists", c.refreshHint()
 		return res
 	}
-	data, err := os.ReadFile(abs)
+	data, err := repofs.ReadFile(req.Root, abs)
 	if err != nil {
 		res.Status, res.Error = model.StatusError, "cannot read "+c.report+": "+err.Error()
 		return res

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/proc"
 )
@@ -169,7 +170,7 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 			res.Error = fmt.Sprintf("the report %s was not rewritten by this run (exit %d)", s.Report, out.ExitCode)
 			return res
 		}
-		if input, err = os.ReadFile(path); err != nil {
+		if input, err = repofs.ReadFile(req.Root, path); err != nil {
 			res.Status, res.Error = model.StatusError, "reading the report: "+err.Error()
 			return res
 		}

@@ -23,6 +23,7 @@ import (
 	"github.com/preflight-dev/preflight/collectors/golang"
 	"github.com/preflight-dev/preflight/collectors/nodepkg"
 	"github.com/preflight-dev/preflight/collectors/staleness"
+	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/proc"
 )
@@ -102,7 +103,7 @@ func isReport(root, rel string) bool {
 	if !inDir {
 		return false
 	}
-	f, err := os.Open(filepath.Join(root, filepath.FromSlash(rel)))
+	f, err := repofs.Open(root, filepath.FromSlash(rel))
 	if err != nil {
 		return false
 	}
@@ -197,7 +198,7 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		if err != nil {
 			continue
 		}
-		data, err := os.ReadFile(abs)
+		data, err := repofs.ReadFile(req.Root, abs)
 		if err != nil {
 			res.Status, res.Error = model.StatusError, "cannot read "+f+": "+err.Error()
 			return res

@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/preflight-dev/preflight/internal/repofs"
 )
 
 // Manifest is the part of a package.json the collectors read.
@@ -110,7 +112,7 @@ func Packages(root string, files []string) []Package {
 			continue
 		}
 		p := Package{Dir: path.Dir(f)}
-		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f)))
+		data, err := repofs.ReadFile(root, filepath.FromSlash(f))
 		if err == nil {
 			p.Manifest, err = ParseManifest(data)
 		}

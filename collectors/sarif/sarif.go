@@ -21,6 +21,7 @@ import (
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/secrets"
+	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/proc"
 )
@@ -118,7 +119,7 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		res.Status, res.Error = model.StatusError, fmt.Sprintf("%s is larger than %d MiB", c.file, MaxSize>>20)
 		return res
 	}
-	data, err := os.ReadFile(abs)
+	data, err := repofs.ReadFile(req.Root, abs)
 	if err != nil {
 		res.Status, res.Error = model.StatusError, "cannot read "+c.file+": "+err.Error()
 		return res

@@ -35,7 +35,7 @@ func Detect(root string, files []string) []collectors.Collector {
 			continue
 		}
 		p := &Project{root: root, dir: dir}
-		cfg, err := readTsconfig(filepath.Join(root, filepath.FromSlash(dir), "tsconfig.json"))
+		cfg, err := readTsconfig(root, filepath.Join(root, filepath.FromSlash(dir), "tsconfig.json"))
 		if err == nil {
 			if cfg.solutionStyle() {
 				continue

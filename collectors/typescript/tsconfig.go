@@ -2,7 +2,7 @@ package typescript
 
 import (
 	"encoding/json"
-	"os"
+	"github.com/preflight-dev/preflight/internal/repofs"
 	"path"
 	"strings"
 )
@@ -20,8 +20,8 @@ type tsconfig struct {
 // readTsconfig reads a tsconfig leniently: tsconfig files are JSON with
 // comments and trailing commas, and a field of an unexpected type is
 // ignored rather than failing the whole file (tsc will report it).
-func readTsconfig(file string) (tsconfig, error) {
-	data, err := os.ReadFile(file)
+func readTsconfig(root, file string) (tsconfig, error) {
+	data, err := repofs.ReadFile(root, file)
 	if err != nil {
 		return tsconfig{}, err
 	}
