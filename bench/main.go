@@ -8,6 +8,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/preflight-dev/preflight/collectors/secrets"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -168,7 +169,7 @@ func measureFirstFrame(root string) {
 			must(fmt.Errorf("cache was not written"))
 		}
 		e.Seed(snap)
-		cockpit := ui.New(ui.Options{Root: root, Initial: e.Snapshot(), Updates: e.Updates()})
+		cockpit := ui.New(ui.Options{Root: root, Initial: e.Snapshot(), Updates: e.Updates(), MaskLines: secrets.MaskLines})
 		updated, _ := cockpit.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 		frame := updated.View()
 		times = append(times, time.Since(start))

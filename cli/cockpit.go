@@ -14,6 +14,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/collectors/secrets"
 	"github.com/preflight-dev/preflight/demo"
 	"github.com/preflight-dev/preflight/history"
 	"github.com/preflight-dev/preflight/model"
@@ -105,6 +106,7 @@ func cockpit(root string, io IO, sessionOpts ...sessionOption) int {
 		Trust:     s.trustRepo,
 		Messages:  msgs.messages(),
 		Prefs:     personal,
+		MaskLines: secrets.MaskLines,
 	}
 	if store, err := history.Default(); err == nil {
 		opts.History, _ = store.Load(root, 48)

@@ -6,14 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/editor"
-	"github.com/preflight-dev/preflight/collectors/secrets"
+	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/prefs"
 )
@@ -62,12 +61,12 @@ func findingPath(root string, f model.Finding) string {
 	return filepath.Join(root, p)
 }
 
-func loadSource(seq int, root string, f model.Finding) tea.Cmd {
+func loadSource(seq int, root string, f model.Finding, mask func(string, []string) []string) tea.Cmd {
 	key := sourceKey(f)
 	path := findingPath(root, f)
 	line := f.Line
 	return func() tea.Msg {
-		lines, err := readAround(path, line, sourceRadius)
+		lines, err := readAround(root, path, line, sourceRadius, mask)
 		return sourceMsg{seq: seq, key: key, lines: lines, err: err}
 	}
 }
@@ -79,9 +78,10 @@ const maskContext = 400
 // readAround returns the lines within radius of line (1-based). A finding
 // without a line gets the top of the file. The lines are shown through the
 // secrets masker: a finding about a committed password sits on the very
-// line that holds it, and any other finding may sit next to one.
-func readAround(path string, line, radius int) ([]sourceLine, error) {
-	f, err := os.Open(path)
+// line that holds it, and any other finding may sit next to one. Only a
+// regular file inside the repository is read.
+func readAround(root, path string, line, radius int, mask func(string, []string) []string) ([]sourceLine, error) {
+	f, err := repofs.Open(root, path)
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +109,11 @@ func readAround(path string, line, radius int) ([]sourceLine, error) {
 		}
 	}
 	var out []sourceLine
-	for i, text := range secrets.MaskLines(filepath.ToSlash(path), window) {
+	rel, err := filepath.Rel(root, path)
+	if err != nil {
+		rel = path
+	}
+	for i, text := range mask(filepath.ToSlash(rel), window) {
 		if n := from + i; n >= first {
 			out = append(out, sourceLine{n: n, text: text})
 		}
@@ -176,4 +180,17 @@ func openEditor(root string, f model.Finding, p prefs.Prefs) tea.Cmd {
 		}
 		return tea.ExecProcess(c, func(err error) tea.Msg { return editorDoneMsg{err: err} })()
 	}
+}
+
+// defaultMask is the masker of a cockpit given none.
+var defaultMask = hideSource
+
+// hideSource hides every line, so that forgetting to pass a masker can
+// never show a secret.
+func hideSource(rel string, lines []string) []string {
+	out := make([]string, len(lines))
+	for i := range lines {
+		out[i] = "[source hidden: no secret masker]"
+	}
+	return out
 }

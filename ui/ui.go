@@ -47,6 +47,10 @@ type Options struct {
 	// Prefs are the person's own preferences: editor template, split,
 	// keys, notifications.
 	Prefs prefs.Prefs
+	// MaskLines masks the secret values in lines of a file (rel is its
+	// repo-relative path) before the detail pane shows them; nil hides
+	// source lines altogether, so that no secret can reach the screen.
+	MaskLines func(rel string, lines []string) []string
 }
 
 // Actions are the edits of READINESS.md the cockpit asks for. Each call
@@ -62,6 +66,7 @@ type Actions interface {
 
 // Model is the cockpit's whole state. It implements tea.Model.
 type Model struct {
+	mask func(rel string, lines []string) []string // see Options.MaskLines
 	root    string
 	home    string
 	updates <-chan model.Snapshot
@@ -162,7 +167,12 @@ type rerunSentMsg struct{ ids []string }
 
 // New builds the cockpit on the initial snapshot.
 func New(o Options) Model {
+	mask := o.MaskLines
+	if mask == nil {
+		mask = defaultMask
+	}
 	m := Model{
+		mask:     mask,
 		root:     o.Root,
 		updates:  o.Updates,
 		rerun:    o.Rerun,
@@ -729,7 +739,7 @@ func (m *Model) sourceCmd() tea.Cmd {
 		m.src = sourceState{key: key}
 	}
 	m.srcSeq++
-	return loadSource(m.srcSeq, m.root, n.finding)
+	return loadSource(m.srcSeq, m.root, n.finding, m.mask)
 }
 
 func anyRunning(s model.Snapshot) bool {

@@ -285,7 +285,7 @@ func cockpitFrames(t *testing.T, snap model.Snapshot, withSource bool) []string 
 	t.Helper()
 	var frames []string
 	for _, size := range []tea.WindowSizeMsg{{Width: 160, Height: 48}, {Width: 80, Height: 24}} {
-		var m tea.Model = ui.New(ui.Options{Root: snap.Root, Initial: snap, Now: func() time.Time { return fixedNow }})
+		var m tea.Model = ui.New(ui.Options{Root: snap.Root, Initial: snap, Now: func() time.Time { return fixedNow }, MaskLines: secrets.MaskLines})
 		m, _ = m.Update(size)
 		frames = append(frames, ansi.Strip(m.(ui.Model).View().Content))
 		steps := 0
