@@ -66,7 +66,7 @@ type Actions interface {
 
 // Model is the cockpit's whole state. It implements tea.Model.
 type Model struct {
-	mask func(rel string, lines []string) []string // see Options.MaskLines
+	mask    func(rel string, lines []string) []string // see Options.MaskLines
 	root    string
 	home    string
 	updates <-chan model.Snapshot
