@@ -72,7 +72,10 @@ func (r runner) run(ctx context.Context, command string, maxOutput int, tee io.W
 	ran, stopped := r.Exec(ctx, r.req, collectors.Invocation{
 		Tool: collectors.CommandLine(".", nil, goTool, args...), Dir: r.mod.dir, Name: goTool, Args: args,
 		MaxOutput: maxOutput, Tee: tee,
-		TimeoutHint: "raise the collector timeout, or look for a hanging test or build step",
+		// The usual cause on a first run is a cold build cache: go compiles
+		// the standard library and every dependency before anything else.
+		TimeoutHint: "on a first run, a cold build cache takes minutes: warm it (go build ./... in the module) or raise " +
+			"the timeout (collectors: {go: {timeout: 30m}} in preflight.yaml); else look for a hanging test or build step",
 		StartHint:   InstallHint,
 	})
 	if stopped != nil {
