@@ -46,7 +46,7 @@ func (m manifest) shipsToBrowsers(dir string) bool {
 			return true
 		}
 	}
-	if data, err := os.ReadFile(filepath.Join(dir, "project.json")); err == nil {
+	if data, err := repofs.ReadFile(dir, filepath.Join(dir, "project.json")); err == nil {
 		return nxBrowserExecutor.Match(data)
 	}
 	return false
@@ -100,7 +100,7 @@ func (m manifest) orchestrates(dir string) bool {
 	// A turbo.json orchestrates only at the workspace root: a package's own
 	// turbo.json extends the root's ("extends": ["//"]) and the package is
 	// still an app.
-	if data, err := os.ReadFile(filepath.Join(dir, "turbo.json")); err == nil {
+	if data, err := repofs.ReadFile(dir, filepath.Join(dir, "turbo.json")); err == nil {
 		return !strings.Contains(string(data), `"extends"`)
 	}
 	return false

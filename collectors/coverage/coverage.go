@@ -331,7 +331,7 @@ func (c *Collector) sources(root string, files []string) []string {
 // goModuleAbove finds the go.mod at or above dir, inside root.
 func goModuleAbove(root, dir string) golang.Module {
 	for d := dir; ; d = filepath.Dir(d) {
-		if data, err := os.ReadFile(filepath.Join(d, "go.mod")); err == nil {
+		if data, err := repofs.ReadFile(root, filepath.Join(d, "go.mod")); err == nil {
 			return golang.Module{Root: root, Dir: d, Path: golang.ModulePath(data)}
 		}
 		if d == root || filepath.Dir(d) == d {

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"github.com/preflight-dev/preflight/collectors"
-	"os"
+	"github.com/preflight-dev/preflight/internal/repofs"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -188,7 +188,7 @@ func readTsc(in Input) (Reading, error) {
 
 func readGoTest(in Input) (Reading, error) {
 	mod := golang.Module{Root: in.Root, Dir: in.Dir}
-	if data, err := os.ReadFile(filepath.Join(in.Dir, "go.mod")); err == nil {
+	if data, err := repofs.ReadFile(in.Root, filepath.Join(in.Dir, "go.mod")); err == nil {
 		mod.Path = golang.ModulePath(data)
 	}
 	rep, err := golang.ParseTestJSON(bytes.NewReader(in.Data), golang.TestOptions{Module: mod, Stderr: in.Stderr})

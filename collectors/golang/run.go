@@ -2,8 +2,8 @@ package golang
 
 import (
 	"context"
+	"github.com/preflight-dev/preflight/internal/repofs"
 	"io"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -29,7 +29,7 @@ type runner struct {
 func newRunner(id, kind, domain string, mod module, req collectors.Request) runner {
 	dir := mod.absDir(req.Root)
 	loc := Module{Root: req.Root, Dir: dir}
-	if data, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil {
+	if data, err := repofs.ReadFile(req.Root, filepath.Join(dir, "go.mod")); err == nil {
 		loc.Path = ModulePath(data)
 	}
 	return runner{Base: collectors.NewBase(id, kind, domain), mod: mod, req: req, loc: loc}
@@ -76,7 +76,7 @@ func (r runner) run(ctx context.Context, command string, maxOutput int, tee io.W
 		// the standard library and every dependency before anything else.
 		TimeoutHint: "on a first run, a cold build cache takes minutes: warm it (go build ./... in the module) or raise " +
 			"the timeout (collectors: {go: {timeout: 30m}} in preflight.yaml); else look for a hanging test or build step",
-		StartHint:   InstallHint,
+		StartHint: InstallHint,
 	})
 	if stopped != nil {
 		stopped.Command = command

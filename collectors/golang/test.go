@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"github.com/preflight-dev/preflight/internal/repofs"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -123,7 +124,7 @@ func logCallChecker(root string) func(file string, line int) bool {
 	return func(file string, line int) bool {
 		lines, ok := cache[file]
 		if !ok {
-			lines = readLines(filepath.Join(root, filepath.FromSlash(file)))
+			lines = readLines(root, filepath.FromSlash(file))
 			cache[file] = lines
 		}
 		if line <= 0 || line > len(lines) {
@@ -134,8 +135,9 @@ func logCallChecker(root string) func(file string, line int) bool {
 	}
 }
 
-func readLines(path string) []string {
-	f, err := os.Open(path)
+// readLines reads a repo-relative file's lines, trimmed.
+func readLines(root, rel string) []string {
+	f, err := repofs.Open(root, rel)
 	if err != nil {
 		return nil
 	}

@@ -10,6 +10,7 @@ package govulncheck
 import (
 	"context"
 	"fmt"
+	"github.com/preflight-dev/preflight/internal/repofs"
 	"os"
 	"os/exec"
 	"path"
@@ -144,7 +145,7 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	if stopped != nil {
 		return *stopped
 	}
-	gomod, _ := os.ReadFile(filepath.Join(ran.Dir, "go.mod"))
+	gomod, _ := repofs.ReadFile(req.Root, filepath.Join(ran.Dir, "go.mod"))
 	res := c.Interpret(ran.Out.ExitCode, ran.Out.Stdout, ran.Out.Stderr, gomod)
 	res.Command = ran.Command
 	return res

@@ -340,7 +340,7 @@ func (r *resolver) goPackageDir(importPath string) string {
 	if !r.modRead {
 		r.modRead = true
 		dir := filepath.Join(r.root, filepath.FromSlash(r.project))
-		if data, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil {
+		if data, err := repofs.ReadFile(r.root, filepath.Join(dir, "go.mod")); err == nil {
 			r.modDir, r.modPath = dir, golang.ModulePath(data)
 		}
 	}

@@ -12,7 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
+	"github.com/preflight-dev/preflight/internal/repofs"
 	"os/exec"
 	"path"
 	"path/filepath"
@@ -154,7 +154,7 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	if stopped != nil {
 		return *stopped
 	}
-	lock, _ := os.ReadFile(filepath.Join(ran.Dir, "package-lock.json"))
+	lock, _ := repofs.ReadFile(req.Root, filepath.Join(ran.Dir, "package-lock.json"))
 	res := c.Interpret(ran.Out.ExitCode, ran.Out.Stdout, ran.Out.Stderr, lock)
 	res.Command = ran.Command
 	return res
