@@ -150,6 +150,11 @@ func TestRootProjectsAreOneRun(t *testing.T) {
 			"packages/a/package.json": `{"name":"a","scripts":{"test":"jest"}}`,
 			"apps/web/package.json":   `{"name":"web","scripts":{"test":"vitest run"}}`,
 		}, []string{"jest:.", "vitest:web"}},
+		{"a pnpm workspace root only hoists the runner", map[string]string{
+			"package.json":            `{"name":"mono","private":true,"devDependencies":{"vitest":"4.1.12"}}`,
+			"pnpm-workspace.yaml":     "packages:\n  - 'packages/*'\n",
+			"packages/a/package.json": `{"name":"a","scripts":{"test":"vitest run"}}`,
+		}, []string{"vitest:a"}},
 		{"a config without projects covers nothing", map[string]string{
 			"package.json":            `{"name":"mono","private":true,"workspaces":["packages/*"]}`,
 			"vitest.config.ts":        "export default { test: { environment: 'node' } }\n",

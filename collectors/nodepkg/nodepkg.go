@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/goccy/go-yaml"
+
 	"github.com/preflight-dev/preflight/internal/repofs"
 )
 
@@ -116,6 +118,9 @@ func Packages(root string, files []string) []Package {
 		if err == nil {
 			p.Manifest, err = ParseManifest(data)
 		}
+		if err == nil && len(p.Manifest.Workspaces) == 0 {
+			p.Manifest.Workspaces = pnpmWorkspaces(root, p.Dir)
+		}
 		p.Err = err
 		out = append(out, p)
 	}
@@ -212,3 +217,19 @@ var LockFiles = []string{"package-lock.json", "npm-shrinkwrap.json", "yarn.lock"
 
 // EnvNoColor asks Node tools for plain output.
 var EnvNoColor = []string{"NO_COLOR=1", "FORCE_COLOR=0"}
+
+// pnpmWorkspaces reads the package globs of a pnpm-workspace.yaml beside a
+// package.json: pnpm declares workspaces there, not in package.json.
+func pnpmWorkspaces(root, dir string) []string {
+	data, err := repofs.ReadFile(root, filepath.Join(filepath.FromSlash(dir), "pnpm-workspace.yaml"))
+	if err != nil {
+		return nil
+	}
+	var ws struct {
+		Packages []string `yaml:"packages"`
+	}
+	if yaml.Unmarshal(data, &ws) != nil {
+		return nil
+	}
+	return ws.Packages
+}
