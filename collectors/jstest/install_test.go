@@ -101,3 +101,20 @@ func TestSuiteFailurePlacedFromTheConsole(t *testing.T) {
 		t.Errorf("kept %+v", kept[0])
 	}
 }
+
+// A test file that fails while a module it imports loads (Jest's stack has
+// no frame in the test file) says where the error was thrown.
+func TestSuiteFailureNamesWhereItWasThrown(t *testing.T) {
+	loc := Location{Root: "/repo", Dir: "/repo"}
+	msg := "MONGODB_URL is required\n    at Object.<anonymous> (/repo/src/config/config.js:32:9)\n" +
+		"    at Object.<anonymous> (/repo/node_modules/dotenv/lib/main.js:1:1)\n    at Object.<anonymous> (/repo/src/app.js:9:16)"
+	f := suiteFailure(KindJest, "tests/integration/auth.test.js", msg, loc)
+	if f.Line != 0 || f.Message != "test file could not run: MONGODB_URL is required (thrown at src/config/config.js:32:9)" {
+		t.Errorf("finding %+v", f)
+	}
+	// A frame in the test file itself is the place, as before.
+	f = suiteFailure(KindJest, "src/app.js", msg, loc)
+	if f.Line != 9 || f.Column != 16 || strings.Contains(f.Message, "thrown at") {
+		t.Errorf("finding %+v", f)
+	}
+}

@@ -189,8 +189,34 @@ func suiteFailure(kind, file, message string, loc Location) model.Finding {
 	if f.Message == "test file could not run" {
 		f.Message += noReason
 	}
-	f.Line, f.Column, _ = frameIn(message, file, loc)
+	var ok bool
+	if f.Line, f.Column, ok = frameIn(message, file, loc); !ok {
+		// Nothing in the test file's own frames (a module it imports threw
+		// while loading): say where the error was thrown, if that is in the
+		// repository, so the finding still leads somewhere.
+		if at := firstRepoFrame(message, loc); at != "" {
+			f.Message += " (thrown at " + at + ")"
+		}
+	}
 	return f
+}
+
+// firstRepoFrame is the first stack frame of text in the repository and
+// outside node_modules, as file:line:col, or "".
+func firstRepoFrame(text string, loc Location) string {
+	for _, m := range frame.FindAllStringSubmatch(text, -1) {
+		rel, inRepo := loc.Rel(m[1])
+		if !inRepo || strings.Contains("/"+rel, "/node_modules/") {
+			continue
+		}
+		if line, err := strconv.Atoi(m[2]); err == nil && line > 0 {
+			if m[3] != "" {
+				return rel + ":" + m[2] + ":" + m[3]
+			}
+			return rel + ":" + m[2]
+		}
+	}
+	return ""
 }
 
 // maxDetailLines bounds the explanation kept in a finding message.
