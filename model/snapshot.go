@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"sort"
 	"time"
 )
@@ -100,17 +101,15 @@ func SortFindings(fs []Finding) {
 		if a.Severity != b.Severity {
 			return a.Severity > b.Severity
 		}
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		if a.Column != b.Column {
-			return a.Column < b.Column
-		}
-		return a.Rule < b.Rule
+		return ComparePlace(a, b) < 0
 	})
+}
+
+// ComparePlace orders findings by file, line, column and rule: where they
+// are, for lists that read top to bottom through a file.
+func ComparePlace(a, b Finding) int {
+	return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line),
+		cmp.Compare(a.Column, b.Column), cmp.Compare(a.Rule, b.Rule))
 }
 
 // Clone returns a deep copy so the receiver can be handed to another

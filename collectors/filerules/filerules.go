@@ -138,19 +138,7 @@ func Finish(fs []model.Finding, id, domain string) {
 	for i := range fs {
 		fs[i].Collector, fs[i].Domain = id, domain
 	}
-	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := fs[i], fs[j]
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		if a.Column != b.Column {
-			return a.Column < b.Column
-		}
-		return a.Rule < b.Rule
-	})
+	sort.SliceStable(fs, func(i, j int) bool { return model.ComparePlace(fs[i], fs[j]) < 0 })
 	model.AssignIDs(fs)
 }
 

@@ -255,20 +255,10 @@ func splitPosn(posn string) (file string, line, col int) {
 // identical findings in order) do not depend on map or package order.
 func sortFindings(fs []model.Finding) {
 	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := fs[i], fs[j]
-		if a.File != b.File {
-			return a.File < b.File
+		if c := model.ComparePlace(fs[i], fs[j]); c != 0 {
+			return c < 0
 		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		if a.Column != b.Column {
-			return a.Column < b.Column
-		}
-		if a.Rule != b.Rule {
-			return a.Rule < b.Rule
-		}
-		return a.Message < b.Message
+		return fs[i].Message < fs[j].Message
 	})
 }
 
