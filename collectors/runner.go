@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -102,7 +103,7 @@ func (b Base) Exec(ctx context.Context, req Request, inv Invocation) (Ran, *mode
 	ran := Ran{Dir: dir, Timeout: timeout}
 	args := inv.Args
 	var reportFile string
-	if i := indexReportArg(args); i >= 0 {
+	if slices.ContainsFunc(args, func(a string) bool { return strings.Contains(a, ReportArg) }) {
 		tmp, err := os.MkdirTemp("", "preflight-"+b.kind+"-")
 		if err != nil {
 			res := b.Unknown("cannot create a temporary directory: "+err.Error(), "")
@@ -141,15 +142,6 @@ func (b Base) Exec(ctx context.Context, req Request, inv Invocation) (Ran, *mode
 		res.Hint = inv.StartHint
 	}
 	return ran, &res
-}
-
-func indexReportArg(args []string) int {
-	for i, a := range args {
-		if strings.Contains(a, ReportArg) {
-			return i
-		}
-	}
-	return -1
 }
 
 // excerptLines bounds the output a run keeps as evidence.

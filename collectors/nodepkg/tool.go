@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/Masterminds/semver/v3"
 )
@@ -61,14 +62,14 @@ func InstalledTool(bin, name string) Tool {
 }
 
 // NodeVersion is the version of the node on PATH ("20.20.2"), "" when it
-// cannot be told.
-func NodeVersion() string {
+// cannot be told. It is asked once per process: every test run needs it.
+var NodeVersion = sync.OnceValue(func() string {
 	out, err := exec.Command("node", "--version").Output()
 	if err != nil {
 		return ""
 	}
 	return strings.TrimPrefix(strings.TrimSpace(string(out)), "v")
-}
+})
 
 // NodeTooOld says why t cannot run on the given Node version, or "" when
 // it can (or when either version is unknown: then the run decides).
