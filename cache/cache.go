@@ -38,6 +38,7 @@ func At(dir string) *Store { return &Store{dir: dir} }
 type file struct {
 	Version    int           `json:"version"`
 	Root       string        `json:"root"`
+	Key        string        `json:"key,omitempty"` // "" for the live snapshot; see LoadBase
 	SavedAt    time.Time     `json:"saved_at"`
 	Collectors []storedState `json:"collectors"`
 }
@@ -60,7 +61,10 @@ type storedState struct {
 	Trigger    string             `json:"trigger,omitempty"`
 }
 
-func (s *Store) path(root string) string {
+func (s *Store) path(root, key string) string {
+	if key != "" {
+		root += "\x00" + key
+	}
 	sum := sha256.Sum256([]byte(root))
 	return filepath.Join(s.dir, hex.EncodeToString(sum[:10])+".json")
 }
@@ -68,7 +72,24 @@ func (s *Store) path(root string) string {
 // Load returns the last saved snapshot of root. A missing cache is not an
 // error: ok is false.
 func (s *Store) Load(root string) (snap model.Snapshot, ok bool, err error) {
-	b, err := os.ReadFile(s.path(root))
+	return s.load(root, "")
+}
+
+// LoadBase returns the results measured at a base commit of root by this
+// version of preflight (another version may fingerprint differently).
+func (s *Store) LoadBase(root, commit, version string) (model.Snapshot, bool, error) {
+	return s.load(root, baseKey(commit, version))
+}
+
+// SaveBase keeps the results measured at a base commit.
+func (s *Store) SaveBase(snap model.Snapshot, commit, version string) error {
+	return s.save(snap, baseKey(commit, version))
+}
+
+func baseKey(commit, version string) string { return "base " + commit + " " + version }
+
+func (s *Store) load(root, key string) (snap model.Snapshot, ok bool, err error) {
+	b, err := os.ReadFile(s.path(root, key))
 	if errors.Is(err, os.ErrNotExist) {
 		return model.Snapshot{}, false, nil
 	}
@@ -77,9 +98,9 @@ func (s *Store) Load(root string) (snap model.Snapshot, ok bool, err error) {
 	}
 	var f file
 	if err := json.Unmarshal(b, &f); err != nil {
-		return model.Snapshot{}, false, fmt.Errorf("cache %s is corrupt (ignored): %w", s.path(root), err)
+		return model.Snapshot{}, false, fmt.Errorf("cache %s is corrupt (ignored): %w", s.path(root, key), err)
 	}
-	if f.Version != formatVersion || f.Root != root {
+	if f.Version != formatVersion || f.Root != root || f.Key != key {
 		return model.Snapshot{}, false, nil
 	}
 	snap = model.Snapshot{Root: f.Root, GeneratedAt: f.SavedAt, FromCache: true}
@@ -96,8 +117,10 @@ func (s *Store) Load(root string) (snap model.Snapshot, ok bool, err error) {
 
 // Save writes the finished results of snap atomically (temp file + rename),
 // so a crash mid-write never leaves a torn cache.
-func (s *Store) Save(snap model.Snapshot) error {
-	f := file{Version: formatVersion, Root: snap.Root, SavedAt: snap.GeneratedAt}
+func (s *Store) Save(snap model.Snapshot) error { return s.save(snap, "") }
+
+func (s *Store) save(snap model.Snapshot, key string) error {
+	f := file{Version: formatVersion, Root: snap.Root, Key: key, SavedAt: snap.GeneratedAt}
 	for _, c := range snap.Collectors {
 		if c.FinishedAt.IsZero() {
 			continue
@@ -116,7 +139,7 @@ func (s *Store) Save(snap model.Snapshot) error {
 	if err := os.MkdirAll(s.dir, 0o700); err != nil {
 		return err
 	}
-	return WriteFileAtomic(s.path(snap.Root), b, 0o600)
+	return WriteFileAtomic(s.path(snap.Root, key), b, 0o600)
 }
 
 // WriteFileAtomic writes data to a temporary file in the target's directory

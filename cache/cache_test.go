@@ -45,7 +45,7 @@ func TestSaveLoadRoundTripMarksEverythingStale(t *testing.T) {
 func TestCorruptCacheIsReportedNotFatal(t *testing.T) {
 	dir := t.TempDir()
 	s := At(dir)
-	if err := os.WriteFile(s.path("/repo"), []byte("{not json"), 0o600); err != nil {
+	if err := os.WriteFile(s.path("/repo", ""), []byte("{not json"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	_, ok, err := s.Load("/repo")
@@ -76,5 +76,32 @@ func TestDefaultFollowsXDGCacheHome(t *testing.T) {
 	}
 	if m, _ := filepath.Glob(filepath.Join(dir, "preflight", "*.json")); len(m) != 1 {
 		t.Fatalf("cache not under XDG_CACHE_HOME: %v", m)
+	}
+}
+
+func TestBaseResultsAreKeptApartByCommitAndVersion(t *testing.T) {
+	s := At(t.TempDir())
+	when := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	live := model.Snapshot{Root: "/repo", GeneratedAt: when, Collectors: []model.CollectorState{
+		{Result: model.Result{Collector: "go:api", Status: model.StatusOK, FinishedAt: when}}}}
+	base := model.Snapshot{Root: "/repo", GeneratedAt: when, Collectors: []model.CollectorState{
+		{Result: model.Result{Collector: "typescript:web", Status: model.StatusOK, FinishedAt: when}}}}
+	if err := s.Save(live); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveBase(base, "abc123", "1.0"); err != nil {
+		t.Fatal(err)
+	}
+	got, ok, err := s.LoadBase("/repo", "abc123", "1.0")
+	if err != nil || !ok || len(got.Collectors) != 1 || got.Collectors[0].Collector != "typescript:web" {
+		t.Fatalf("LoadBase = %+v %v %v", got, ok, err)
+	}
+	if l, ok, _ := s.Load("/repo"); !ok || l.Collectors[0].Collector != "go:api" {
+		t.Errorf("the base results replaced the live snapshot: %+v", l)
+	}
+	for _, k := range [][2]string{{"def456", "1.0"}, {"abc123", "1.1"}} {
+		if _, ok, _ := s.LoadBase("/repo", k[0], k[1]); ok {
+			t.Errorf("results of base %s by %s must not be reused", k[0], k[1])
+		}
 	}
 }

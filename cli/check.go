@@ -17,6 +17,7 @@ import (
 
 	"github.com/charmbracelet/x/term"
 
+	"github.com/preflight-dev/preflight/baseline"
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/internal/safegit"
 	"github.com/preflight-dev/preflight/model"
@@ -146,6 +147,9 @@ func runCheck(args []string, io IO) int {
 	fs.Var(formatFlag{&outs}, "format", "")
 	fs.Var(outputFlag{&outs}, "output", "")
 	failOn := fs.String("fail-on", "no-go", "")
+	failOnAll := fs.Bool("fail-on-all", false, "")
+	baseRev := fs.String("base", "", "")
+	useBaseline := fs.Bool("baseline", false, "")
 	trusted := trustFlags(fs)
 	dir, err := parse(fs, args)
 	if err != nil {
@@ -158,45 +162,36 @@ func runCheck(args []string, io IO) int {
 	if _, ok := failLevels[*failOn]; !ok {
 		return fail(io, usageError{fmt.Sprintf("unknown --fail-on %q (want no-go, conditional or never)", *failOn)})
 	}
-	var opts []sessionOption
-	if trusted() {
-		opts = append(opts, withTrust())
+	if *baseRev != "" && *useBaseline {
+		return fail(io, usageError{"--base and --baseline compare with two different things; give one"})
 	}
-	s, err := openSession(dir, collectors.OneShot, io.Err, opts...)
-	if err != nil {
-		return fail(io, err)
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-	finished := make(chan struct{})
-	defer close(finished)
-	defer stop()
-	go func() {
-		select {
-		case <-ctx.Done():
-		case <-finished:
-			return
+	var file baseline.File
+	if *useBaseline {
+		// Read before the run: a missing or broken baseline is a usage
+		// error, not something to find out after minutes of checks.
+		if file, err = baseline.Read(dir); err != nil {
+			return fail(io, err)
 		}
-		proc.KillAll()   // at once, before anything else can go wrong
-		s.engine.Close() // cancels the runs and stops helper processes
-		// Whatever check was doing must not keep it alive after a signal.
-		select {
-		case <-finished:
-		case <-time.After(interruptGrace):
+	}
+	snap, s, ctx, done, code := measure(dir, trusted(), io)
+	defer done()
+	if code >= 0 {
+		return code
+	}
+	switch {
+	case *baseRev != "":
+		cmp, err := baseCompare{s: s, rev: *baseRev, trusted: trusted() || s.config.repoTrusted(), warn: io.Err}.compare(ctx, snap)
+		if ctx.Err() != nil {
 			fmt.Fprintln(io.Err, "preflight: interrupted")
-			os.Exit(130)
+			return 130
 		}
-	}()
-	s.engine.RunAll("check")
-	s.engine.Wait()
-	snap := s.engine.Snapshot()
-	if ctx.Err() != nil {
-		fmt.Fprintln(io.Err, "preflight: interrupted")
-		return 130
+		if err != nil {
+			return fail(io, err)
+		}
+		snap.Base = cmp
+	case *useBaseline:
+		snap.Base = file.Compare(snap)
 	}
-	s.engine.Close()
-	s.saveCache(snap)
-	// The verdict of check must be the cockpit's: both read READINESS.md.
-	snap = checklist.Attach(dir, snap)
 
 	meta := runMeta(dir, snap)
 	for _, t := range targets {
@@ -215,10 +210,61 @@ func runCheck(args []string, io IO) int {
 			fmt.Fprintf(io.Err, "preflight: writing the GitHub step summary: %v\n", err)
 		}
 	}
-	if failsAt(model.Assess(snap).Verdict, *failOn) {
+	gate := snap
+	if snap.Base != nil && !*failOnAll {
+		gate = snap.Base.Gate(snap)
+	}
+	if failsAt(model.Assess(gate).Verdict, *failOn) {
 		return exitFail
 	}
 	return exitOK
+}
+
+// measure runs every collector of dir once and attaches READINESS.md, as
+// check does. code is -1 when it got a snapshot, else the exit code. done
+// releases the signal handling; the session's engine is closed.
+func measure(dir string, trusted bool, io IO) (snap model.Snapshot, s *session, ctx context.Context, done func(), code int) {
+	var opts []sessionOption
+	if trusted {
+		opts = append(opts, withTrust())
+	}
+	s, err := openSession(dir, collectors.OneShot, io.Err, opts...)
+	if err != nil {
+		return snap, nil, nil, func() {}, fail(io, err)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	finished := make(chan struct{})
+	done = func() {
+		close(finished)
+		stop()
+	}
+	go func() {
+		select {
+		case <-ctx.Done():
+		case <-finished:
+			return
+		}
+		proc.KillAll()   // at once, before anything else can go wrong
+		s.engine.Close() // cancels the runs and stops helper processes
+		// Whatever check was doing must not keep it alive after a signal.
+		select {
+		case <-finished:
+		case <-time.After(interruptGrace):
+			fmt.Fprintln(io.Err, "preflight: interrupted")
+			os.Exit(130)
+		}
+	}()
+	s.engine.RunAll("check")
+	s.engine.Wait()
+	snap = s.engine.Snapshot()
+	if ctx.Err() != nil {
+		fmt.Fprintln(io.Err, "preflight: interrupted")
+		return snap, s, ctx, done, 130
+	}
+	s.engine.Close()
+	s.saveCache(snap)
+	// The verdict of check must be the cockpit's: both read READINESS.md.
+	return checklist.Attach(dir, snap), s, ctx, done, -1
 }
 
 func writeReport(sio IO, t output, snap model.Snapshot, meta report.Meta) error {

@@ -55,6 +55,8 @@ Usage:
                                   turn a hand-written readiness report into checklist items
   preflight trust [DIR]           let DIR run its own code: node_modules tools, go test,
                                   the commands in its preflight.yaml
+  preflight baseline [DIR] [--update]
+                                  accept today's findings: write .preflight/baseline.json
 
 check flags:
   --format text|json|markdown|sarif|junit
@@ -65,6 +67,11 @@ check flags:
                                   tools, tests and preflight.yaml commands (--trust-config too)
   --fail-on no-go|conditional|never
                                   exit 1 when the verdict reaches this level (default no-go)
+  --base REV                      compare with the merge-base of HEAD and REV: findings are
+                                  new or unchanged, fixed ones are listed, and --fail-on
+                                  judges only what the change adds
+  --baseline                      compare with .preflight/baseline.json the same way
+  --fail-on-all                   with --base or --baseline, judge every finding as before
 watch flags:
   --format jsonl                  one JSON report per line (the only format)
   --trust                         as for check
@@ -81,6 +88,7 @@ Examples:
   preflight check --format json > readiness.json
   preflight check --format sarif --output preflight.sarif --format junit --output junit.xml
   preflight check --fail-on conditional   # CI gate: fail unless GO
+  preflight check --base origin/main      # pull request gate: only what the branch adds
   preflight watch --format jsonl | jq -c '{verdict, score}'
 
 Exit codes: 0 ok, 1 verdict reached --fail-on, 2 usage or configuration error.
@@ -103,6 +111,8 @@ func Run(args []string, io IO) int {
 			return runCheck(args[1:], io)
 		case "trust":
 			return runTrust(args[1:], io)
+		case "baseline":
+			return runBaseline(args[1:], io)
 		case "watch":
 			return runWatch(args[1:], io)
 		case "demo":
@@ -204,7 +214,7 @@ func flagError(err error) usageError {
 }
 
 // commands are the words preflight takes as a command.
-var commands = []string{"check", "watch", "demo", "init", "import", "trust", "help", "version"}
+var commands = []string{"check", "watch", "demo", "init", "import", "trust", "baseline", "help", "version"}
 
 // suggestCommand is the command arg was probably meant to be, when arg is
 // not a directory but is one or two typos away from a command: "chek" is

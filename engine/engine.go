@@ -166,6 +166,20 @@ func (e *Engine) RunAll(trigger string) {
 	e.queue(ids, request{trigger: trigger})
 }
 
+// Run queues the named collectors.
+func (e *Engine) Run(ids []string, trigger string) {
+	e.queue(ids, request{trigger: trigger})
+}
+
+// IDs lists the collectors in their order.
+func (e *Engine) IDs() []string {
+	var ids []string
+	for _, c := range e.collectors() {
+		ids = append(ids, c.ID())
+	}
+	return ids
+}
+
 // collectors is the current set, copied so matching runs without the lock.
 func (e *Engine) collectors() []collectors.Collector {
 	e.mu.Lock()

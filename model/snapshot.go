@@ -41,6 +41,9 @@ type Snapshot struct {
 	// Checklist is READINESS.md read against this snapshot's evidence; nil
 	// when it was not read (the engine alone never reads it).
 	Checklist *Checklist `json:"checklist,omitempty"`
+	// Base compares the findings with a base revision or baseline file;
+	// nil when nothing was compared.
+	Base *BaseComparison `json:"-"`
 }
 
 // Acknowledged reports whether f is acknowledged and the acknowledgment

@@ -37,6 +37,27 @@ type Report struct {
 	ChecklistIssues  []model.ChecklistProblem `json:"checklist_problems,omitempty"`
 	// WatchState is what the file watcher does, in `watch` reports only.
 	WatchState *WatchState `json:"watch_state,omitempty"`
+	// Base and Fixed are there when the run was compared with a base
+	// revision (--base) or the baseline file (--baseline).
+	Base  *Base      `json:"base,omitempty"`
+	Fixed *[]Finding `json:"fixed,omitempty"`
+}
+
+// Base says what the findings were compared with and what the change adds.
+type Base struct {
+	Rev    string `json:"rev"`
+	Commit string `json:"commit,omitempty"`
+	New    int    `json:"new"`
+	Fixed  int    `json:"fixed"`
+	// Verdict and Reasons judge only what the change adds: new findings,
+	// and collectors that lost their evidence with it. --fail-on uses
+	// them unless --fail-on-all.
+	Verdict model.Verdict `json:"verdict"`
+	Reasons []string      `json:"reasons"`
+	// NewlyUnmeasured had evidence at the base and have none now;
+	// Unmeasured had none at the base, so their findings all count as new.
+	NewlyUnmeasured []string `json:"newly_unmeasured,omitempty"`
+	Unmeasured      []string `json:"unmeasured_at_base,omitempty"`
 }
 
 // Finding is a finding with, when someone accepted it for now, the
@@ -48,6 +69,9 @@ type Finding struct {
 	// in JSON (a name that is not UTF-8 or holds control characters): every
 	// such byte, and '%', is %XX.
 	FileEncoding string `json:"file_encoding,omitempty"`
+	// BaselineState is "new" or "unchanged" when the run was compared with
+	// a base.
+	BaselineState string `json:"baseline_state,omitempty"`
 }
 
 // Domain is one domain's score, counts and the deductions that explain it.
@@ -116,14 +140,21 @@ func BuildWith(s model.Snapshot, m Meta) Report {
 		Checklist: []model.ChecklistItem{},
 	}
 	for _, f := range s.Findings() {
-		rf := Finding{Finding: f}
-		if textsafe.PathNeedsEncoding(f.File) {
-			rf.File, rf.FileEncoding = textsafe.EncodePath(f.File), "percent"
-		}
-		if ack, active, _ := s.Checklist.AckFor(f.ID, s.GeneratedAt); active {
-			rf.Acknowledged = &ack
+		rf := reportFinding(s, f)
+		if s.Base != nil {
+			rf.BaselineState = s.Base.State(f)
 		}
 		r.Findings = append(r.Findings, rf)
+	}
+	if b := s.Base; b != nil {
+		g := model.Assess(b.Gate(s))
+		r.Base = &Base{Rev: b.Rev, Commit: b.Commit, New: b.NewCount(s), Fixed: len(b.Fixed),
+			Verdict: g.Verdict, Reasons: nonNil(g.Reasons), NewlyUnmeasured: b.NewlyUnmeasured, Unmeasured: b.Unmeasured}
+		fixed := []Finding{}
+		for _, f := range b.Fixed {
+			fixed = append(fixed, reportFinding(s, f))
+		}
+		r.Fixed = &fixed
 	}
 	if cl := s.Checklist; cl != nil {
 		r.ChecklistFile = cl.File
@@ -159,6 +190,17 @@ func BuildWith(s model.Snapshot, m Meta) Report {
 		r.Collectors = append(r.Collectors, rc)
 	}
 	return r
+}
+
+func reportFinding(s model.Snapshot, f model.Finding) Finding {
+	rf := Finding{Finding: f}
+	if textsafe.PathNeedsEncoding(f.File) {
+		rf.File, rf.FileEncoding = textsafe.EncodePath(f.File), "percent"
+	}
+	if ack, active, _ := s.Checklist.AckFor(f.ID, s.GeneratedAt); active {
+		rf.Acknowledged = &ack
+	}
+	return rf
 }
 
 // WriteJSON writes the report indented (check) or on one line with the

@@ -23,7 +23,12 @@ func WriteMarkdown(w io.Writer, s model.Snapshot, m Meta) error {
 	if name == "." || name == "/" || name == "" {
 		name = s.Root
 	}
-	fmt.Fprintf(&b, "# Readiness report: %s\n\n", mdText(name))
+	if s.Base != nil {
+		// The first line is what a pull request comment shows folded.
+		fmt.Fprintf(&b, "# %s — readiness of %s\n\n", mdText(baseHeadline(s)), mdText(name))
+	} else {
+		fmt.Fprintf(&b, "# Readiness report: %s\n\n", mdText(name))
+	}
 	fmt.Fprintf(&b, "**Verdict: %s** · score **%s** · evidence coverage **%s**\n\n",
 		a.Verdict, mdScore(a.Score, "/100"), strings.TrimPrefix(coverageText(a), "coverage "))
 	fmt.Fprintf(&b, "Checked %s", code(s.Root))
@@ -36,6 +41,7 @@ func WriteMarkdown(w io.Writer, s model.Snapshot, m Meta) error {
 	}
 	b.WriteString(". Every number below comes from a tool preflight ran on that tree; the evidence line under each collector names the command, its exit code and when it finished. A collector without evidence is reported as such and never counts as passing.\n")
 
+	writeBaseMarkdown(&b, s)
 	if len(a.Reasons) > 0 {
 		b.WriteString("\n## Why not GO\n\n")
 		for _, r := range a.Reasons {
@@ -91,6 +97,55 @@ func WriteMarkdown(w io.Writer, s model.Snapshot, m Meta) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// baseHeadline is "3 new, 5 fixed vs main".
+func baseHeadline(s model.Snapshot) string {
+	return fmt.Sprintf("%d new, %d fixed vs %s", s.Base.NewCount(s), len(s.Base.Fixed), s.Base.Rev)
+}
+
+// mdBaseRows caps the new and fixed tables: a comment stays readable and
+// the JSON report has them all.
+const mdBaseRows = 50
+
+func writeBaseMarkdown(b *strings.Builder, s model.Snapshot) {
+	cmp := s.Base
+	if cmp == nil {
+		return
+	}
+	g := model.Assess(cmp.Gate(s))
+	b.WriteString("\n## What this change adds\n\n")
+	fmt.Fprintf(b, "Compared with %s", code(cmp.Rev))
+	if cmp.Commit != "" {
+		fmt.Fprintf(b, " (commit %s)", code(shortCommit(cmp.Commit)))
+	}
+	fmt.Fprintf(b, ": **%d new**, **%d fixed**; judged on what it adds, the verdict is **%s**", cmp.NewCount(s), len(cmp.Fixed), g.Verdict)
+	if len(g.Reasons) > 0 {
+		fmt.Fprintf(b, " (%s)", mdText(strings.Join(g.Reasons, "; ")))
+	}
+	b.WriteString(".\n")
+	var fresh []model.Finding
+	for _, f := range s.Findings() {
+		if cmp.State(f) == model.BaselineNew {
+			fresh = append(fresh, f)
+		}
+	}
+	for _, part := range []struct {
+		title string
+		list  []model.Finding
+	}{{"New", fresh}, {"Fixed", cmp.Fixed}} {
+		if len(part.list) == 0 {
+			continue
+		}
+		fmt.Fprintf(b, "\n### %s (%d)\n\n| Severity | Where | Rule | Message | Collector |\n| --- | --- | --- | --- | --- |\n", part.title, len(part.list))
+		for i, f := range part.list {
+			if i == mdBaseRows {
+				fmt.Fprintf(b, "\n… and %d more (all are in the JSON report).\n", len(part.list)-mdBaseRows)
+				break
+			}
+			fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", f.Severity, where(f), mdCell(f.Rule), mdCell(firstLineOf(f.Message)), mdCell(f.Collector))
+		}
+	}
 }
 
 func writeBlockersMarkdown(b *strings.Builder, s model.Snapshot) {

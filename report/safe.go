@@ -55,6 +55,16 @@ func printable(s model.Snapshot) model.Snapshot {
 			p.File, p.Message = line(p.File), text(p.Message)
 		}
 	}
+	if b := s.Base; b != nil {
+		cp := *b
+		cp.Rev, cp.Commit = line(b.Rev), line(b.Commit)
+		cp.Fixed = append([]model.Finding(nil), b.Fixed...)
+		for i := range cp.Fixed {
+			f := &cp.Fixed[i]
+			f.Collector, f.Rule, f.File, f.Message = line(f.Collector), line(f.Rule), line(f.File), text(f.Message)
+		}
+		s.Base = &cp
+	}
 	return s
 }
 

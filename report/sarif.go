@@ -97,7 +97,11 @@ type sarifResult struct {
 	Locations           []sarifLocation   `json:"locations,omitempty"`
 	PartialFingerprints map[string]string `json:"partialFingerprints"`
 	Suppressions        []sarifSuppress   `json:"suppressions,omitempty"`
-	Properties          map[string]any    `json:"properties"`
+	// BaselineState is "new" or "unchanged" against --base/--baseline.
+	// Fixed findings are not written as "absent" results: code scanning
+	// services would show them as alerts.
+	BaselineState string         `json:"baselineState,omitempty"`
+	Properties    map[string]any `json:"properties"`
 }
 
 type sarifSuppress struct {
@@ -279,6 +283,9 @@ func sarifResultOf(s model.Snapshot, f model.Finding, ruleIndex int, haveRoot bo
 	}
 	if res.Message.Text == "" {
 		res.Message.Text = f.Rule
+	}
+	if s.Base != nil {
+		res.BaselineState = s.Base.State(f)
 	}
 	if f.File != "" {
 		loc := sarifPhysical{ArtifactLocation: sarifArtifactLoc{URI: fileURI(f.File)}}

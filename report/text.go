@@ -75,6 +75,20 @@ func writeText(w io.Writer, s model.Snapshot, o Options) error {
 	for _, r := range a.Reasons {
 		fmt.Fprintf(&b, "  · %s\n", r)
 	}
+	if s.Base != nil {
+		g := model.Assess(s.Base.Gate(s))
+		line := baseHeadline(s)
+		if s.Base.Commit != "" {
+			line += " (" + shortCommit(s.Base.Commit) + ")"
+		}
+		fmt.Fprintf(&b, "%s  %s\n", p.verdict(g.Verdict), line)
+		for _, r := range g.Reasons {
+			fmt.Fprintf(&b, "  · %s\n", r)
+		}
+		for _, f := range s.Base.Fixed {
+			fmt.Fprintf(&b, "  fixed %s %s %s\n", f.Rule, orDash(f.Location()), firstLineOf(f.Message))
+		}
+	}
 	for _, d := range a.Domains {
 		fmt.Fprintf(&b, "\n%s  %s  %s\n", p.paint(bold, d.Name), domainScoreText(d), countsText(d.Counts))
 		for _, c := range s.Collectors {
@@ -136,6 +150,9 @@ func writeCollector(b *strings.Builder, s model.Snapshot, c model.CollectorState
 			loc = "-"
 		}
 		msg := strings.ReplaceAll(strings.TrimSpace(f.Message), "\n", "\n        ")
+		if s.Base != nil && s.Base.State(f) == model.BaselineNew {
+			msg = p.paint(bold, "new") + " " + msg
+		}
 		fmt.Fprintf(b, "      %s %s %s  %s\n", p.severity(f.Severity, fmt.Sprintf("%-7s", f.Severity)), f.Rule, loc, msg)
 		if ack, active, _ := s.Checklist.AckFor(f.ID, s.GeneratedAt); active {
 			fmt.Fprintf(b, "        %s\n", p.paint(dim, ackText(ack)))

@@ -1,0 +1,307 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/safegit"
+	"github.com/preflight-dev/preflight/model"
+)
+
+// baseCompare measures what a change adds: the findings of HEAD's merge-base
+// with rev, next to now's. Only the collectors whose inputs the change
+// touches run at the base, in a temporary worktree of it that is removed
+// afterwards; the others had the same inputs there, so their results are
+// now's. Results measured at a base commit are cached by commit.
+type baseCompare struct {
+	s       *session // the session of now
+	rev     string
+	trusted bool // the repository's code may run, so the base's may too
+	warn    io.Writer
+}
+
+// baseCheckouts counts the temporary worktrees made in this process; the
+// cache is meant to keep it from growing.
+var baseCheckouts atomic.Int64
+
+// baseError is a --base that cannot be compared with; it says why and what
+// to do, and check exits as for a usage error.
+type baseError struct{ msg string }
+
+func (e baseError) Error() string { return e.msg }
+
+func (b baseCompare) compare(ctx context.Context, now model.Snapshot) (*model.BaseComparison, error) {
+	root := b.s.root
+	commit, err := gitLine(ctx, root, "merge-base", "HEAD", b.rev)
+	if err != nil {
+		if _, revErr := gitLine(ctx, root, "rev-parse", "--verify", "--quiet", b.rev+"^{commit}"); revErr != nil {
+			return nil, baseError{fmt.Sprintf("--base %s: no such revision in %s (fetch it first: git fetch origin %s)", b.rev, root, b.rev)}
+		}
+		return nil, baseError{fmt.Sprintf("--base %s: HEAD and %s have no common ancestor here; in a shallow clone fetch more history (actions/checkout: fetch-depth: 0)", b.rev, b.rev)}
+	}
+	changed, err := changedSince(ctx, root, commit)
+	if err != nil {
+		return nil, err
+	}
+	current := map[string]bool{}
+	for _, c := range now.Collectors {
+		current[c.Collector] = true
+	}
+	need := map[string]bool{}
+	for _, p := range changed {
+		for _, id := range b.s.engine.Affected(p) {
+			need[id] = true
+		}
+	}
+	var measured model.Snapshot // what the base tree said, by collector
+	cached, haveCache := model.Snapshot{}, false
+	if b.s.store != nil {
+		cached, haveCache, _ = b.s.store.LoadBase(root, commit, version())
+	}
+	missing := func() []string {
+		var ids []string
+		for id := range need {
+			if !hasEvidence(cached, id) {
+				ids = append(ids, id)
+			}
+		}
+		slices.Sort(ids)
+		return ids
+	}
+	baseIDs := map[string]bool{}
+	if haveCache {
+		for _, c := range cached.Collectors {
+			baseIDs[c.Collector] = true
+		}
+	}
+	if len(changed) > 0 && (!haveCache || len(missing()) > 0) {
+		measured, err = b.measure(ctx, commit, changed, need)
+		if err != nil {
+			return nil, err
+		}
+		baseIDs = map[string]bool{}
+		for _, c := range measured.Collectors {
+			baseIDs[c.Collector] = true
+		}
+	}
+	// A collector only the base has lost its inputs to the change.
+	for id := range baseIDs {
+		if !current[id] {
+			need[id] = true
+		}
+	}
+	base := model.Snapshot{Root: root}
+	for _, c := range now.Collectors {
+		if !need[c.Collector] {
+			base.Collectors = append(base.Collectors, c)
+		}
+	}
+	ids := make([]string, 0, len(need))
+	for id := range need {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		if c, ok := stateOf(measured, id); ok {
+			base.Collectors = append(base.Collectors, c)
+		} else if c, ok := stateOf(cached, id); ok && c.HasEvidence() {
+			base.Collectors = append(base.Collectors, c)
+		}
+	}
+	if b.s.store != nil && len(measured.Collectors) > 0 {
+		keep := measured
+		for _, c := range cached.Collectors {
+			if _, ok := stateOf(keep, c.Collector); !ok {
+				keep.Collectors = append(keep.Collectors, c)
+			}
+		}
+		keep.Root, keep.GeneratedAt = root, time.Now()
+		if err := b.s.store.SaveBase(keep, commit, version()); err != nil {
+			fmt.Fprintf(b.warn, "preflight: saving the base results: %v\n", err)
+		}
+	}
+	return model.Compare(now, base, b.rev, commit), nil
+}
+
+// measure runs the collectors of need (and any the base has that now lacks)
+// in a temporary worktree of commit, and returns their results.
+func (b baseCompare) measure(ctx context.Context, commit string, changed []string, need map[string]bool) (model.Snapshot, error) {
+	root := b.s.root
+	top, err := gitLine(ctx, root, "rev-parse", "--show-toplevel")
+	if err != nil {
+		return model.Snapshot{}, fmt.Errorf("--base: %s is not inside a git repository", root)
+	}
+	prefix, _ := filepath.Rel(top, root)
+	tmp, err := os.MkdirTemp("", "preflight-base-")
+	if err != nil {
+		return model.Snapshot{}, err
+	}
+	// The worktree has the repository's folder name: a collector at the
+	// root is named after its folder, and ids must match between the two.
+	tree := filepath.Join(tmp, filepath.Base(top))
+	defer func() {
+		// Remove the worktree's record first, then whatever is left.
+		_ = safegit.Command(context.Background(), root, "worktree", "remove", "--force", tree).Run()
+		_ = os.RemoveAll(tmp)
+		_ = safegit.Command(context.Background(), root, "worktree", "prune").Run()
+	}()
+	if _, err := gitLine(ctx, root, "worktree", "add", "--detach", "--quiet", tree, commit); err != nil {
+		return model.Snapshot{}, fmt.Errorf("--base: checking out %s in a temporary worktree: %w", short(commit), err)
+	}
+	baseCheckouts.Add(1)
+	baseRoot := filepath.Join(tree, prefix)
+	if err := linkDependencies(root, baseRoot); err != nil {
+		fmt.Fprintf(b.warn, "preflight: --base: %v\n", err)
+	}
+	var opts []sessionOption
+	if b.trusted {
+		opts = append(opts, withTrust())
+	}
+	bs, err := openSession(baseRoot, collectors.OneShot, b.warn, opts...)
+	if err != nil {
+		return model.Snapshot{}, fmt.Errorf("--base %s: %w", b.rev, err)
+	}
+	defer bs.engine.Close()
+	current := map[string]bool{}
+	for _, id := range b.s.engine.IDs() {
+		current[id] = true
+	}
+	var run []string
+	for _, id := range bs.engine.IDs() {
+		if need[id] || !current[id] {
+			run = append(run, id)
+			continue
+		}
+		// A path that is gone now may still be an input at the base.
+		for _, p := range changed {
+			if slices.Contains(bs.engine.Affected(p), id) {
+				need[id] = true
+				run = append(run, id)
+				break
+			}
+		}
+	}
+	stop := context.AfterFunc(ctx, bs.engine.Close)
+	defer stop()
+	bs.engine.Run(run, "base "+short(commit))
+	bs.engine.Wait()
+	if ctx.Err() != nil {
+		return model.Snapshot{}, ctx.Err()
+	}
+	snap := bs.engine.Snapshot()
+	out := model.Snapshot{Root: root}
+	for _, c := range snap.Collectors {
+		if slices.Contains(run, c.Collector) {
+			out.Collectors = append(out.Collectors, c)
+		} else {
+			// Known to exist at the base, not run: recorded without a
+			// result so the cache knows the base's collectors.
+			out.Collectors = append(out.Collectors, model.CollectorState{Result: model.Result{
+				Collector: c.Collector, Kind: c.Kind, Domain: c.Domain, Status: model.StatusSkipped, FinishedAt: time.Now()}})
+		}
+	}
+	return out, nil
+}
+
+// changedSince lists the repository paths (relative to root) that differ
+// between commit and the working tree: committed, staged, unstaged and new
+// untracked files, both sides of a rename.
+func changedSince(ctx context.Context, root, commit string) ([]string, error) {
+	diff, err := gitBytes(ctx, root, "diff", "--name-only", "--no-renames", "--relative", "-z", commit, "--", ".")
+	if err != nil {
+		return nil, fmt.Errorf("--base: listing the changes since %s: %w", short(commit), err)
+	}
+	untracked, err := gitBytes(ctx, root, "ls-files", "--others", "--exclude-standard", "-z", "--", ".")
+	if err != nil {
+		return nil, fmt.Errorf("--base: listing new files: %w", err)
+	}
+	var paths []string
+	for _, p := range bytes.Split(append(diff, untracked...), []byte{0}) {
+		if len(p) > 0 {
+			paths = append(paths, filepath.ToSlash(string(p)))
+		}
+	}
+	slices.Sort(paths)
+	return slices.Compact(paths), nil
+}
+
+// linkDependencies makes the installed packages of root visible in the base
+// tree: node_modules is never committed, and without it every JavaScript
+// tool of the base would be missing. Each node_modules folder of root whose
+// parent exists in the base is linked in.
+func linkDependencies(root, baseRoot string) error {
+	var errs []error
+	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return nil
+		}
+		switch d.Name() {
+		case ".git":
+			return filepath.SkipDir
+		case "node_modules":
+			rel, _ := filepath.Rel(root, p)
+			target := filepath.Join(baseRoot, rel)
+			if _, err := os.Stat(filepath.Dir(target)); err == nil {
+				if _, err := os.Lstat(target); errors.Is(err, fs.ErrNotExist) {
+					if err := os.Symlink(p, target); err != nil {
+						errs = append(errs, err)
+					}
+				}
+			}
+			return filepath.SkipDir
+		}
+		return nil
+	})
+	return errors.Join(errs...)
+}
+
+func hasEvidence(s model.Snapshot, id string) bool {
+	c, ok := stateOf(s, id)
+	return ok && c.HasEvidence()
+}
+
+func stateOf(s model.Snapshot, id string) (model.CollectorState, bool) {
+	for _, c := range s.Collectors {
+		if c.Collector == id {
+			return c, true
+		}
+	}
+	return model.CollectorState{}, false
+}
+
+func short(commit string) string {
+	if len(commit) > 12 {
+		return commit[:12]
+	}
+	return commit
+}
+
+func gitBytes(ctx context.Context, dir string, args ...string) ([]byte, error) {
+	cmd := safegit.Command(ctx, dir, args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		if msg := strings.TrimSpace(stderr.String()); msg != "" {
+			return nil, fmt.Errorf("git %s: %s", args[0], collectors.FirstLine(msg))
+		}
+		return nil, err
+	}
+	return out, nil
+}
+
+func gitLine(ctx context.Context, dir string, args ...string) (string, error) {
+	out, err := gitBytes(ctx, dir, args...)
+	return strings.TrimSpace(string(out)), err
+}

@@ -1,0 +1,290 @@
+package cli
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// git runs git in dir with a fixed identity and no user configuration.
+func git(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", append([]string{"-C", dir, "-c", "commit.gpgsign=false"}, args...)...)
+	cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1",
+		"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, body := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// fingerprintTree hashes every file of dir, .git included (the index, the
+// refs, the stash), so a test can prove nothing was touched.
+func fingerprintTree(t *testing.T, dir string, skip func(rel string) bool) string {
+	t.Helper()
+	h := sha256.New()
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		if skip(filepath.ToSlash(rel)) {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		h.Write([]byte(rel + "\x00"))
+		h.Write(b)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// baseRepo is a repository with history: main has one type error and one
+// secret that stay, and one type error the branch fixes; the branch inserts
+// lines above the old error, adds a type error and a secret. The user has
+// a stash, a staged and an unstaged change in files no collector reads.
+func baseRepo(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	git(t, dir, "init", "-q", "-b", "main")
+	writeFiles(t, dir, map[string]string{
+		"tsconfig.json":   `{"compilerOptions": {"strict": true, "noEmit": true}, "include": ["src"]}` + "\n",
+		"src/old.ts":      "export const a: number = \"one\";\n",
+		"src/fixme.ts":    "export const b: string = 2;\n",
+		".env.production": "STRIPE_KEY=sk_live_4eC39HqLyjWDarjtT1zdp7dc\n",
+		"notes.md":        "# notes\n",
+		"todo.md":         "- one\n",
+	})
+	git(t, dir, "add", "-A")
+	git(t, dir, "commit", "-q", "-m", "main")
+	git(t, dir, "checkout", "-q", "-b", "feature")
+	writeFiles(t, dir, map[string]string{
+		"src/old.ts":   "// a comment\n// another\n\nexport const a: number = \"one\";\n",
+		"src/fixme.ts": "export const b: string = \"2\";\n",
+		"src/new.ts":   "export const c: boolean = 1;\n",
+		".env.staging": "GITHUB_TOKEN=ghp_Zq8vX2mN4pL6rT0yW3eK5uH7jB9cF1dA2sG4\n",
+	})
+	git(t, dir, "add", "-A")
+	git(t, dir, "commit", "-q", "-m", "feature")
+	writeFiles(t, dir, map[string]string{"notes.md": "# notes\nstashed\n"})
+	git(t, dir, "stash", "-q")
+	writeFiles(t, dir, map[string]string{"notes.md": "# notes\nstaged\n"})
+	git(t, dir, "add", "notes.md")
+	writeFiles(t, dir, map[string]string{"todo.md": "- one\n- two, not staged\n"})
+	return dir
+}
+
+type baseReport struct {
+	Verdict string
+	Base    *struct {
+		Rev, Commit, Verdict string
+		New, Fixed           int
+	}
+	Findings []struct {
+		ID, Collector, Rule, File string
+		Line                      int
+		BaselineState             string `json:"baseline_state"`
+	}
+	Fixed *[]struct{ ID, Rule, File string }
+}
+
+func TestCheckBaseTellsNewFromUnchangedAndFixed(t *testing.T) {
+	requireTools(t, "git", "node", "tsc")
+	dir := baseRepo(t)
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	// Everything but the cache preflight may write: .git/worktrees comes
+	// and goes with the temporary worktree.
+	skip := func(rel string) bool { return rel == ".git/worktrees" || rel == ".git/logs" }
+	before := fingerprintTree(t, dir, skip)
+	statusBefore := git(t, dir, "status", "--porcelain")
+
+	code, out, stderr := run(t, false, "check", "--trust", "--base", "main", "--format", "json", dir)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 (a new blocker); stderr: %s", code, stderr)
+	}
+	var rep baseReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	mainCommit := strings.TrimSpace(git(t, dir, "rev-parse", "main"))
+	if rep.Base == nil || rep.Base.Rev != "main" || rep.Base.Commit != mainCommit {
+		t.Fatalf("base = %+v, want main at %s", rep.Base, mainCommit)
+	}
+	state := map[string]string{}
+	for _, f := range rep.Findings {
+		state[f.File+" "+f.Rule] = f.BaselineState
+	}
+	want := map[string]string{
+		"src/old.ts TS2322": "unchanged", // three lines were inserted above it
+		"src/new.ts TS2322": "new",
+	}
+	for k, v := range want {
+		if state[k] != v {
+			t.Errorf("%s: baseline_state %q, want %q (all: %v)", k, state[k], v, state)
+		}
+	}
+	var secretStates []string
+	for _, f := range rep.Findings {
+		if strings.HasPrefix(f.File, ".env.") {
+			secretStates = append(secretStates, f.File+" "+f.BaselineState)
+		}
+	}
+	slices.Sort(secretStates)
+	if !slices.Equal(secretStates, []string{".env.production unchanged", ".env.staging new"}) {
+		t.Errorf("secrets: %v", secretStates)
+	}
+	if rep.Fixed == nil || len(*rep.Fixed) != 1 || (*rep.Fixed)[0].File != "src/fixme.ts" {
+		t.Errorf("fixed = %+v, want the error of src/fixme.ts", rep.Fixed)
+	}
+	if rep.Base.New != 2 || rep.Base.Fixed != 1 || rep.Base.Verdict != "NO-GO" {
+		t.Errorf("base summary = %+v", rep.Base)
+	}
+
+	if after := fingerprintTree(t, dir, skip); after != before {
+		t.Error("the repository (worktree, index, refs or stash) changed")
+	}
+	if got := git(t, dir, "status", "--porcelain"); got != statusBefore {
+		t.Errorf("git status changed:\n%s\nwas:\n%s", got, statusBefore)
+	}
+	if list := git(t, dir, "worktree", "list"); strings.Count(list, "\n") != 1 {
+		t.Errorf("a temporary worktree was left:\n%s", list)
+	}
+	if stashes := git(t, dir, "stash", "list"); strings.Count(stashes, "\n") != 1 {
+		t.Errorf("stash list: %q", stashes)
+	}
+
+	// The base's results are cached by commit: the same comparison again
+	// checks nothing out.
+	measured := baseCheckouts.Load()
+	code, out2, stderr := run(t, false, "check", "--trust", "--base", "main", "--format", "json", dir)
+	if code != 1 {
+		t.Fatalf("second run: exit %d; %s", code, stderr)
+	}
+	if baseCheckouts.Load() != measured {
+		t.Error("the second comparison with the same base checked it out again")
+	}
+	var rep2 baseReport
+	if err := json.Unmarshal([]byte(out2), &rep2); err != nil {
+		t.Fatal(err)
+	}
+	if rep2.Base == nil || rep2.Base.New != rep.Base.New || rep2.Base.Fixed != rep.Base.Fixed {
+		t.Errorf("cached comparison differs: %+v vs %+v", rep2.Base, rep.Base)
+	}
+}
+
+func TestCheckBaseGatesOnlyWhatTheChangeAdds(t *testing.T) {
+	requireTools(t, "git", "node", "tsc")
+	dir := baseRepo(t)
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	// A branch that only moves the old error down and fixes one: nothing
+	// new, so the gate passes although the old blocker is still there.
+	git(t, dir, "checkout", "-q", "-f", "main")
+	git(t, dir, "checkout", "-q", "-b", "cleanup")
+	writeFiles(t, dir, map[string]string{
+		"src/old.ts":   "\n\nexport const a: number = \"one\";\n",
+		"src/fixme.ts": "export const b: string = \"2\";\n",
+	})
+	code, out, stderr := run(t, false, "check", "--trust", "--base", "main", "--format", "markdown", dir)
+	if code != 0 {
+		t.Fatalf("exit %d, want 0: the branch adds nothing; stderr: %s\n%s", code, stderr, out)
+	}
+	if !strings.HasPrefix(out, "# 0 new, 1 fixed vs main") {
+		t.Errorf("markdown does not start with the change's summary:\n%s", out)
+	}
+	code, _, _ = run(t, false, "check", "--trust", "--base", "main", "--fail-on-all", dir)
+	if code != 1 {
+		t.Errorf("--fail-on-all: exit %d, want 1 (the old blocker is still open)", code)
+	}
+	code, _, stderr = run(t, false, "check", "--trust", "--base", "no-such-branch", dir)
+	if code != exitUsage || !strings.Contains(stderr, "no-such-branch: no such revision") {
+		t.Errorf("unknown base: exit %d, %s", code, stderr)
+	}
+}
+
+func TestBaselineFileAcceptsTodaysFindings(t *testing.T) {
+	requireTools(t, "git", "node", "tsc")
+	dir := baseRepo(t)
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	code, out, stderr := run(t, false, "check", "--trust", "--baseline", dir)
+	if code != exitUsage || !strings.Contains(stderr, "no .preflight/baseline.json") {
+		t.Fatalf("no baseline yet: exit %d %s %s", code, out, stderr)
+	}
+	code, out, stderr = run(t, false, "baseline", "--trust", dir)
+	if code != 0 || !strings.Contains(out, "wrote .preflight/baseline.json: 4 findings") {
+		t.Fatalf("baseline: exit %d\n%s\n%s", code, out, stderr)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, ".preflight", "baseline.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "sk_live") || strings.Contains(string(b), "ghp_") {
+		t.Errorf("the baseline holds a secret value:\n%s", b)
+	}
+	if code, _, stderr = run(t, false, "baseline", "--trust", dir); code != exitUsage || !strings.Contains(stderr, "--update") {
+		t.Errorf("baseline over an existing one: exit %d %s", code, stderr)
+	}
+	code, out, stderr = run(t, false, "check", "--trust", "--baseline", "--format", "json", dir)
+	if code != 0 {
+		t.Fatalf("every finding is in the baseline: exit %d\n%s", code, stderr)
+	}
+	var rep baseReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range rep.Findings {
+		if f.BaselineState != "unchanged" {
+			t.Errorf("%s %s: %s", f.File, f.Rule, f.BaselineState)
+		}
+	}
+	// A new error is new; fixing one lists it as fixed.
+	writeFiles(t, dir, map[string]string{
+		"src/more.ts": "export const d: number = false;\n",
+		"src/new.ts":  "export const c: boolean = true;\n",
+	})
+	code, out, _ = run(t, false, "check", "--trust", "--baseline", "--format", "json", dir)
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if code != 1 || rep.Base.New != 1 || rep.Base.Fixed != 1 {
+		t.Errorf("exit %d, base %+v", code, rep.Base)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".preflight", "baseline.json"), []byte("{\n  \"schema\": 3\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr = run(t, false, "check", "--trust", "--baseline", dir); code != exitUsage || !strings.Contains(stderr, "baseline.json: 2:") {
+		t.Errorf("malformed baseline: exit %d %s", code, stderr)
+	}
+}
