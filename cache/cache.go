@@ -59,6 +59,30 @@ type storedState struct {
 	Hint       string             `json:"hint,omitempty"`
 	Output     string             `json:"output,omitempty"`
 	Trigger    string             `json:"trigger,omitempty"`
+	// Added with the results cache; absent in older files.
+	ToolVersion string `json:"tool_version,omitempty"`
+	Broken      bool   `json:"broken,omitempty"`
+	ValueFree   bool   `json:"value_free,omitempty"`
+}
+
+func stored(r model.Result) storedState {
+	return storedState{
+		Collector: r.Collector, Kind: r.Kind, Domain: r.Domain, Status: r.Status, Command: r.Command,
+		ExitCode: r.ExitCode, StartedAt: r.StartedAt, FinishedAt: r.FinishedAt,
+		DurationNS: int64(r.Duration), Facts: r.Facts, Findings: r.Findings,
+		Error: r.Error, Hint: r.Hint, Output: r.Output, Trigger: r.Trigger,
+		ToolVersion: r.ToolVersion, Broken: r.Broken, ValueFree: r.ValueFree,
+	}
+}
+
+func (c storedState) result() model.Result {
+	return model.Result{
+		Collector: c.Collector, Kind: c.Kind, Domain: c.Domain, Status: c.Status, Command: c.Command,
+		ExitCode: c.ExitCode, StartedAt: c.StartedAt, FinishedAt: c.FinishedAt,
+		Duration: time.Duration(c.DurationNS), Facts: c.Facts, Findings: c.Findings,
+		Error: c.Error, Hint: c.Hint, Output: c.Output, Trigger: c.Trigger,
+		ToolVersion: c.ToolVersion, Broken: c.Broken, ValueFree: c.ValueFree,
+	}
 }
 
 func (s *Store) path(root, key string) string {
@@ -105,12 +129,7 @@ func (s *Store) load(root, key string) (snap model.Snapshot, ok bool, err error)
 	}
 	snap = model.Snapshot{Root: f.Root, GeneratedAt: f.SavedAt, FromCache: true}
 	for _, c := range f.Collectors {
-		snap.Collectors = append(snap.Collectors, model.CollectorState{Stale: true, Result: model.Result{
-			Collector: c.Collector, Kind: c.Kind, Domain: c.Domain, Status: c.Status, Command: c.Command,
-			ExitCode: c.ExitCode, StartedAt: c.StartedAt, FinishedAt: c.FinishedAt,
-			Duration: time.Duration(c.DurationNS), Facts: c.Facts, Findings: c.Findings,
-			Error: c.Error, Hint: c.Hint, Output: c.Output, Trigger: c.Trigger,
-		}})
+		snap.Collectors = append(snap.Collectors, model.CollectorState{Stale: true, Result: c.result()})
 	}
 	return snap, true, nil
 }
@@ -125,12 +144,7 @@ func (s *Store) save(snap model.Snapshot, key string) error {
 		if c.FinishedAt.IsZero() {
 			continue
 		}
-		f.Collectors = append(f.Collectors, storedState{
-			Collector: c.Collector, Kind: c.Kind, Domain: c.Domain, Status: c.Status, Command: c.Command,
-			ExitCode: c.ExitCode, StartedAt: c.StartedAt, FinishedAt: c.FinishedAt,
-			DurationNS: int64(c.Duration), Facts: c.Facts, Findings: c.Findings,
-			Error: c.Error, Hint: c.Hint, Output: c.Output, Trigger: c.Trigger,
-		})
+		f.Collectors = append(f.Collectors, stored(c.Result))
 	}
 	b, err := json.Marshal(f)
 	if err != nil {

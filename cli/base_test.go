@@ -288,3 +288,62 @@ func TestBaselineFileAcceptsTodaysFindings(t *testing.T) {
 		t.Errorf("malformed baseline: exit %d %s", code, stderr)
 	}
 }
+
+func TestSecondCheckReusesResultsOfUnchangedInputs(t *testing.T) {
+	requireTools(t, "git", "node", "tsc")
+	dir := baseRepo(t)
+	cacheDir := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	type rep struct {
+		Collectors []struct {
+			ID, Kind   string
+			Cached     bool
+			FinishedAt string `json:"finished_at"`
+		}
+		Findings []struct{ ID string }
+	}
+	check := func(extra ...string) rep {
+		t.Helper()
+		args := append([]string{"check", "--trust", "--cache-dir", cacheDir, "--format", "json", dir}, extra...)
+		_, out, stderr := run(t, false, args...)
+		var r rep
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatalf("not JSON: %v\n%s\n%s", err, out, stderr)
+		}
+		return r
+	}
+	cached := func(r rep) map[string]bool {
+		m := map[string]bool{}
+		for _, c := range r.Collectors {
+			m[c.Kind] = c.Cached
+		}
+		return m
+	}
+	first := check()
+	for kind, c := range cached(first) {
+		if c {
+			t.Errorf("first run: %s cached", kind)
+		}
+	}
+	second := check()
+	for i, c := range second.Collectors {
+		if !c.Cached || c.FinishedAt != first.Collectors[i].FinishedAt {
+			t.Errorf("unchanged tree: %s cached=%v finished %s (first %s)", c.ID, c.Cached, c.FinishedAt, first.Collectors[i].FinishedAt)
+		}
+	}
+	if len(second.Findings) != len(first.Findings) {
+		t.Errorf("reused findings differ: %d vs %d", len(second.Findings), len(first.Findings))
+	}
+	if files, _ := filepath.Glob(filepath.Join(cacheDir, "*.json")); len(files) == 0 {
+		t.Error("--cache-dir holds no cache")
+	}
+	// A secret file is an input of the secrets scanner only.
+	writeFiles(t, dir, map[string]string{".env.staging": "GITHUB_TOKEN=none\n"})
+	third := cached(check())
+	if !third["typescript"] || third["secrets"] {
+		t.Errorf("after editing .env.staging: %v (want typescript reused, secrets rerun)", third)
+	}
+	if fresh := cached(check("--fresh")); fresh["typescript"] || fresh["secrets"] {
+		t.Errorf("--fresh reused results: %v", fresh)
+	}
+}

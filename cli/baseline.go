@@ -14,6 +14,7 @@ import (
 func runBaseline(args []string, io IO) int {
 	fs := flag.NewFlagSet("baseline", flag.ContinueOnError)
 	update := fs.Bool("update", false, "")
+	cacheDir := fs.String("cache-dir", "", "")
 	trusted := trustFlags(fs)
 	dir, err := parse(fs, args)
 	if err != nil {
@@ -25,7 +26,7 @@ func runBaseline(args []string, io IO) int {
 		}
 		return fail(io, usageError{err.Error()})
 	}
-	snap, _, _, done, code := measure(dir, trusted(), io)
+	snap, _, _, done, code := measure(dir, trusted(), io, withCacheDir(*cacheDir), withReuse())
 	defer done()
 	if code >= 0 {
 		return code

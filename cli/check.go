@@ -150,6 +150,8 @@ func runCheck(args []string, io IO) int {
 	failOnAll := fs.Bool("fail-on-all", false, "")
 	baseRev := fs.String("base", "", "")
 	useBaseline := fs.Bool("baseline", false, "")
+	cacheDir := fs.String("cache-dir", "", "")
+	fresh := fs.Bool("fresh", false, "")
 	trusted := trustFlags(fs)
 	dir, err := parse(fs, args)
 	if err != nil {
@@ -173,7 +175,11 @@ func runCheck(args []string, io IO) int {
 			return fail(io, err)
 		}
 	}
-	snap, s, ctx, done, code := measure(dir, trusted(), io)
+	opts := []sessionOption{withCacheDir(*cacheDir)}
+	if !*fresh {
+		opts = append(opts, withReuse())
+	}
+	snap, s, ctx, done, code := measure(dir, trusted(), io, opts...)
 	defer done()
 	if code >= 0 {
 		return code
@@ -223,8 +229,7 @@ func runCheck(args []string, io IO) int {
 // measure runs every collector of dir once and attaches READINESS.md, as
 // check does. code is -1 when it got a snapshot, else the exit code. done
 // releases the signal handling; the session's engine is closed.
-func measure(dir string, trusted bool, io IO) (snap model.Snapshot, s *session, ctx context.Context, done func(), code int) {
-	var opts []sessionOption
+func measure(dir string, trusted bool, io IO, opts ...sessionOption) (snap model.Snapshot, s *session, ctx context.Context, done func(), code int) {
 	if trusted {
 		opts = append(opts, withTrust())
 	}

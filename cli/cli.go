@@ -72,6 +72,9 @@ check flags:
                                   judges only what the change adds
   --baseline                      compare with .preflight/baseline.json the same way
   --fail-on-all                   with --base or --baseline, judge every finding as before
+  --cache-dir DIR                 keep caches in DIR (default: the user cache directory);
+                                  persist it in CI to reuse results across runs
+  --fresh                         run every tool; reuse no result measured earlier
 watch flags:
   --format jsonl                  one JSON report per line (the only format)
   --trust                         as for check

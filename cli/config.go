@@ -19,7 +19,19 @@ type sessionOption func(*sessionOptions)
 
 type sessionOptions struct {
 	trusted bool // --trust, --trust-config, the demo: the checkout is trusted already
+	// cacheDir replaces the user's cache directory (--cache-dir).
+	cacheDir string
+	// reuse: check reuses results measured on identical inputs.
+	reuse bool
 }
+
+// withCacheDir keeps the caches in dir instead of the user's cache
+// directory, so CI can persist it.
+func withCacheDir(dir string) sessionOption { return func(o *sessionOptions) { o.cacheDir = dir } }
+
+// withReuse lets the session take results measured earlier on identical
+// inputs instead of running their tools again.
+func withReuse() sessionOption { return func(o *sessionOptions) { o.reuse = true } }
 
 // withTrust runs the repository's code and config commands without asking
 // (CI with --trust, the embedded demo).

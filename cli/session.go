@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +17,7 @@ import (
 	"github.com/preflight-dev/preflight/detect"
 	"github.com/preflight-dev/preflight/engine"
 	"github.com/preflight-dev/preflight/ignore"
+	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/watch"
 )
@@ -26,6 +29,7 @@ type session struct {
 	matcher *ignore.Matcher
 	engine  *engine.Engine
 	store   *cache.Store
+	results *cache.Results // nil unless results are reused (check)
 	warn    io.Writer
 	config  *repoConfig // preflight.yaml
 	// changed hears every batch of changed paths after the engine did;
@@ -49,7 +53,7 @@ func openSession(root string, mode collectors.Mode, warn io.Writer, opts ...sess
 	if err != nil {
 		return nil, fmt.Errorf("reading ignore rules of %s: %w", root, err)
 	}
-	cols, err := detect.Scan(root, m)
+	files, err := ignore.ListFiles(root, m)
 	var unreadable *ignore.UnreadableError
 	if err != nil && !errors.As(err, &unreadable) {
 		return nil, fmt.Errorf("scanning %s: %w", root, err)
@@ -57,15 +61,27 @@ func openSession(root string, mode collectors.Mode, warn io.Writer, opts ...sess
 	if err != nil {
 		fmt.Fprintf(warn, "preflight: %v\n", err)
 	}
-	s := &session{root: root, matcher: m, warn: warn, config: rc,
-		engine: engine.New(root, rc.apply(cols), engine.Options{Mode: mode, Trusted: rc.repoTrusted, TrustHint: rc.hint,
-			Redact: excerptRedactor(warn)})}
-	s.engine.SetPolicy(rc.live.Current().Policy())
-	if store, err := cache.Default(); err == nil {
+	cols := detect.Collectors(root, files)
+	s := &session{root: root, matcher: m, warn: warn, config: rc}
+	if o.cacheDir != "" {
+		s.store = cache.At(o.cacheDir)
+	} else if store, err := cache.Default(); err == nil {
 		s.store = store
 	} else {
 		fmt.Fprintf(warn, "preflight: %v; results will not be cached\n", err)
 	}
+	eopts := engine.Options{Mode: mode, Trusted: rc.repoTrusted, TrustHint: rc.hint, Redact: excerptRedactor(warn)}
+	if o.reuse && s.store != nil {
+		settings, _ := repofs.ReadFile(root, config.FileName)
+		sum := sha256.Sum256(settings)
+		results, err := s.store.Results(root, files, hex.EncodeToString(sum[:]), version())
+		if err != nil {
+			fmt.Fprintf(warn, "preflight: %v\n", err)
+		}
+		s.results, eopts.Reuse = results, results
+	}
+	s.engine = engine.New(root, rc.apply(cols), eopts)
+	s.engine.SetPolicy(rc.live.Current().Policy())
 	return s, nil
 }
 
@@ -89,6 +105,11 @@ func (s *session) saveCache(snap model.Snapshot) {
 	}
 	if err := s.store.Save(snap); err != nil {
 		fmt.Fprintf(s.warn, "preflight: saving the cache: %v\n", err)
+	}
+	if s.results != nil {
+		if err := s.results.Save(); err != nil {
+			fmt.Fprintf(s.warn, "preflight: saving the results cache: %v\n", err)
+		}
 	}
 }
 

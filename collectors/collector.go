@@ -96,6 +96,31 @@ type RepoCodeRunner interface {
 	RepoCode() string
 }
 
+// Online is implemented by collectors whose results depend on the network
+// (an advisory database): such a result ages even when no input changed.
+type Online interface {
+	Online() bool
+}
+
+// IsOnline reports whether c's results depend on the network.
+func IsOnline(c Collector) bool {
+	o, ok := c.(Online)
+	return ok && o.Online()
+}
+
+// Reusable is implemented by collectors whose result may or may not be
+// reused for unchanged inputs; one without it may be.
+type Reusable interface {
+	Reusable() bool
+}
+
+// IsReusable reports whether a result of c measured on the same inputs,
+// tool and settings can stand for a new run.
+func IsReusable(c Collector) bool {
+	r, ok := c.(Reusable)
+	return !ok || r.Reusable()
+}
+
 // RepoCode is what c would execute of the repository's code, "" for none.
 func RepoCode(c Collector) string {
 	if r, ok := c.(RepoCodeRunner); ok {

@@ -308,6 +308,25 @@ func (c *Configured) RepoCode() string {
 	return collectors.RepoCode(b)
 }
 
+// Online reports whether the wrapped collector's results depend on the
+// network.
+func (c *Configured) Online() bool {
+	b, _ := c.get()
+	return collectors.IsOnline(b)
+}
+
+// Reusable is false for commands from preflight.yaml, which may depend on
+// anything (a script they call, a database, the time), and for a
+// collector that is disabled or waits for trust: reusing a result must
+// never get past what Run would refuse.
+func (c *Configured) Reusable() bool {
+	b, s := c.get()
+	if _, ok := b.(*custom.Collector); ok || s.disabled != "" || s.blocked != "" {
+		return false
+	}
+	return collectors.IsReusable(b)
+}
+
 // Blocked says why the collector may not run yet ("" when it may).
 func (c *Configured) Blocked() string {
 	_, s := c.get()

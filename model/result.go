@@ -76,6 +76,10 @@ type Result struct {
 	// Waiting says what held the collector back before it ran; "" when
 	// nothing did.
 	Waiting Gate `json:"waiting_for,omitempty"`
+	// Cached says this result was measured earlier (at FinishedAt) on
+	// inputs whose content, tool and settings are what they are now, and
+	// reused instead of running the tool again.
+	Cached bool `json:"cached,omitempty"`
 }
 
 // Gate is something a collector waits for before it may run.

@@ -123,6 +123,9 @@ type Collector struct {
 	WaitingFor model.Gate `json:"waiting_for,omitempty"`
 	// Broken: the tool ran and the project stopped it; it scores 0.
 	Broken bool `json:"broken,omitempty"`
+	// Cached: reused from an earlier run on identical inputs; FinishedAt
+	// is when it was measured.
+	Cached bool `json:"cached,omitempty"`
 }
 
 // Build assembles the report of a snapshot.
@@ -178,7 +181,7 @@ func BuildWith(s model.Snapshot, m Meta) Report {
 			ID: c.Collector, Kind: c.Kind, Domain: c.Domain, Status: c.Status, Stale: c.Stale,
 			DurationMS: c.Duration.Milliseconds(), Command: c.Command, ExitCode: c.ExitCode,
 			Facts: c.Facts, Error: c.Error, Hint: c.Hint, Trigger: c.Trigger,
-			ToolVersion: m.toolVersion(c.Result), WaitingFor: c.Waiting, Broken: c.Broken,
+			ToolVersion: m.toolVersion(c.Result), WaitingFor: c.Waiting, Broken: c.Broken, Cached: c.Cached,
 		}
 		if rc.Facts == nil {
 			rc.Facts = map[string]float64{}

@@ -288,6 +288,9 @@ func evidenceLine(c model.CollectorState, m Meta) string {
 	if !c.FinishedAt.IsZero() {
 		parts = append(parts, "finished "+c.FinishedAt.UTC().Format("2006-01-02 15:04:05 UTC"))
 	}
+	if c.Cached {
+		parts = append(parts, "reused: its inputs, tool and settings are unchanged since")
+	}
 	if c.Trigger != "" {
 		parts = append(parts, "trigger "+mdText(c.Trigger))
 	}

@@ -130,7 +130,11 @@ func writeCollector(b *strings.Builder, s model.Snapshot, c model.CollectorState
 	line := fmt.Sprintf("  %s %-28s %-7s %s", statusMark(c, p), c.Collector, c.Status, factsText(c.Facts))
 	b.WriteString(strings.TrimRight(line, " ") + "\n")
 	if c.Command != "" {
-		fmt.Fprintf(b, "      %s  (exit %d, %s)\n", p.paint(cyan, "$ "+c.Command), c.ExitCode, c.Duration.Round(time.Millisecond))
+		reused := ""
+		if c.Cached {
+			reused = ", reused from " + c.FinishedAt.Local().Format("2006-01-02 15:04") + ": inputs unchanged"
+		}
+		fmt.Fprintf(b, "      %s  (exit %d, %s%s)\n", p.paint(cyan, "$ "+c.Command), c.ExitCode, c.Duration.Round(time.Millisecond), reused)
 	}
 	if c.Error != "" {
 		fmt.Fprintf(b, "      %s\n", c.Error)

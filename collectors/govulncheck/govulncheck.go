@@ -134,6 +134,9 @@ func Args(db string) []string {
 	return append(args, "./...")
 }
 
+// Online is true: govulncheck reads the Go vulnerability database, whose answers change without any change here.
+func (c *Collector) Online() bool { return true }
+
 func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
 	b := collectors.NewBase(c.id, Kind, Domain)
 	if _, err := exec.LookPath(Tool); err != nil {

@@ -139,6 +139,9 @@ func (c *Collector) rel(p string) string {
 // installed, whether or not node_modules is there).
 func Args() []string { return []string{"audit", "--json", "--package-lock-only"} }
 
+// Online is true: npm audit asks the registry, whose answers change without any change here.
+func (c *Collector) Online() bool { return true }
+
 func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
 	b := collectors.NewBase(c.id, Kind, Domain)
 	if c.lockfile != "package-lock.json" {

@@ -1,0 +1,293 @@
+package cache
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/repofs"
+	"github.com/preflight-dev/preflight/model"
+)
+
+// resultsVersion changes whenever what goes into a key does.
+const resultsVersion = "preflight.results/v1"
+
+// OnlineTTL is how long a result that depends on the network (npm audit,
+// govulncheck) is reused by default: advisories appear without any change
+// to the repository.
+const OnlineTTL = 24 * time.Hour
+
+// keyEnv are the environment variables that change what the tools do.
+var keyEnv = []string{"PATH", "GOFLAGS", "GOOS", "GOARCH", "CGO_ENABLED", "GOEXPERIMENT", "GOTOOLCHAIN", "NODE_ENV", "NODE_OPTIONS"}
+
+// installMarkers are the files package managers rewrite on every install:
+// a reinstall changes the tools and typings a JavaScript collector uses.
+var installMarkers = []string{"node_modules/.package-lock.json", "node_modules/.modules.yaml", "node_modules/.yarn-state.yml"}
+
+// Results reuses collector results by the content of their inputs: a
+// result is reused when the content of every input file, the tool it ran,
+// its settings, the environment and preflight's version are what they were
+// when it was measured. A result that depends on the network is reused for
+// a TTL only.
+type Results struct {
+	file    string
+	root    string
+	files   []string
+	config  string
+	version string
+	TTL     time.Duration
+	Now     func() time.Time
+
+	mu      sync.Mutex
+	entries map[string]resultEntry
+	hashes  map[string]string // file content hashes of this process
+	dirty   bool
+}
+
+type resultsFile struct {
+	Version string                 `json:"version"`
+	Root    string                 `json:"root"`
+	Entries map[string]resultEntry `json:"entries"`
+}
+
+type resultEntry struct {
+	Key    string      `json:"key"`
+	Tools  []toolStamp `json:"tools,omitempty"`
+	Result storedState `json:"result"`
+}
+
+// toolStamp identifies an executable a run used, without running it: a
+// new version of a tool is a new file.
+type toolStamp struct {
+	Path    string    `json:"path"`
+	Size    int64     `json:"size"`
+	ModTime time.Time `json:"mod_time"`
+}
+
+// Results opens the results cache of root. files are the repository's
+// files (through its ignore rules) and config identifies the settings that
+// apply (preflight.yaml's content); both go into every key.
+func (s *Store) Results(root string, files []string, config, version string) (*Results, error) {
+	r := &Results{
+		file: s.path(root, "results"), root: root, files: slices.Sorted(slices.Values(files)),
+		config: config, version: version, TTL: OnlineTTL, Now: time.Now,
+		entries: map[string]resultEntry{}, hashes: map[string]string{},
+	}
+	b, err := os.ReadFile(r.file)
+	if errors.Is(err, os.ErrNotExist) {
+		return r, nil
+	}
+	if err != nil {
+		return r, err
+	}
+	var f resultsFile
+	if err := json.Unmarshal(b, &f); err != nil {
+		return r, fmt.Errorf("results cache %s is corrupt (ignored): %w", r.file, err)
+	}
+	if f.Version == resultsVersion && f.Root == root && f.Entries != nil {
+		r.entries = f.Entries
+	}
+	return r, nil
+}
+
+// Lookup returns the result c had for exactly these inputs, marked cached.
+func (r *Results) Lookup(c collectors.Collector) (model.Result, bool) {
+	if !collectors.IsReusable(c) {
+		return model.Result{}, false
+	}
+	r.mu.Lock()
+	e, ok := r.entries[c.ID()]
+	r.mu.Unlock()
+	if !ok || e.Key != r.key(c) {
+		return model.Result{}, false
+	}
+	for _, t := range e.Tools {
+		if now := stampOf(t.Path); now.Size != t.Size || !now.ModTime.Equal(t.ModTime) {
+			return model.Result{}, false
+		}
+	}
+	res := e.Result.result()
+	if collectors.IsOnline(c) && r.Now().Sub(res.FinishedAt) > r.TTL {
+		return model.Result{}, false
+	}
+	res.Cached = true
+	return res, true
+}
+
+// Put remembers a result with evidence; a tool that could not run is asked
+// again next time.
+func (r *Results) Put(c collectors.Collector, res model.Result) {
+	if res.Status != model.StatusOK || !collectors.IsReusable(c) || !jsonSafe(res) {
+		r.mu.Lock()
+		if _, ok := r.entries[c.ID()]; ok {
+			delete(r.entries, c.ID())
+			r.dirty = true
+		}
+		r.mu.Unlock()
+		return
+	}
+	e := resultEntry{Key: r.key(c), Tools: toolsOf(res.Command), Result: stored(res)}
+	r.mu.Lock()
+	r.entries[c.ID()] = e
+	r.dirty = true
+	r.mu.Unlock()
+}
+
+// Save writes the cache if anything changed.
+func (r *Results) Save() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.dirty {
+		return nil
+	}
+	b, err := json.Marshal(resultsFile{Version: resultsVersion, Root: r.root, Entries: r.entries})
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(r.file), 0o700); err != nil {
+		return err
+	}
+	if err := WriteFileAtomic(r.file, b, 0o600); err != nil {
+		return err
+	}
+	r.dirty = false
+	return nil
+}
+
+// jsonSafe reports whether res survives JSON unchanged: a file name that
+// is not UTF-8 would come back with U+FFFD in it, and a reused finding must
+// be the finding.
+func jsonSafe(res model.Result) bool {
+	texts := []string{res.Command, res.Error, res.Hint, res.Output, res.Trigger, res.ToolVersion}
+	for _, f := range res.Findings {
+		texts = append(texts, f.ID, f.Collector, f.Domain, f.Rule, f.Message, f.File)
+	}
+	for _, t := range texts {
+		if !utf8.ValidString(t) {
+			return false
+		}
+	}
+	return true
+}
+
+// key hashes everything a result depends on that can be known before the
+// run: the collector, the content of every input file, the install markers
+// of the packages among them, the settings, the environment and preflight.
+func (r *Results) key(c collectors.Collector) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00", resultsVersion, r.version, c.ID(), c.Kind(), c.Domain(), r.config)
+	for _, name := range keyEnv {
+		fmt.Fprintf(h, "%s=%s\x00", name, os.Getenv(name))
+	}
+	globs := c.Inputs()
+	dirs := map[string]bool{".": true}
+	for _, f := range r.files {
+		if !matchesAny(globs, f) {
+			continue
+		}
+		fmt.Fprintf(h, "%s\x00%s\x00", f, r.hash(f))
+		if path.Base(f) == "package.json" {
+			dirs[path.Dir(f)] = true
+		}
+	}
+	for _, d := range slices.Sorted(func(yield func(string) bool) {
+		for d := range dirs {
+			if !yield(d) {
+				return
+			}
+		}
+	}) {
+		for _, m := range installMarkers {
+			t := stampOf(filepath.Join(r.root, filepath.FromSlash(path.Join(d, m))))
+			fmt.Fprintf(h, "%s\x00%d\x00%d\x00", t.Path, t.Size, t.ModTime.UnixNano())
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// hash is a file's content hash, read once per process.
+func (r *Results) hash(rel string) string {
+	r.mu.Lock()
+	sum, ok := r.hashes[rel]
+	r.mu.Unlock()
+	if ok {
+		return sum
+	}
+	h := sha256.New()
+	f, err := repofs.Open(r.root, rel)
+	if err == nil {
+		_, err = io.Copy(h, f)
+		f.Close()
+	}
+	if err != nil {
+		// Unreadable is a state of its own: it must not match a readable
+		// file, nor hide that it became readable.
+		sum = "unreadable: " + err.Error()
+	} else {
+		sum = hex.EncodeToString(h.Sum(nil))
+	}
+	r.mu.Lock()
+	r.hashes[rel] = sum
+	r.mu.Unlock()
+	return sum
+}
+
+// toolsOf stamps the executables a command line names: the first word of
+// each `&&` step that is found on PATH ("cd web && npx vitest run" stamps
+// npx). In-process analyses name none, and are keyed by preflight's
+// version alone.
+func toolsOf(command string) []toolStamp {
+	var out []toolStamp
+	for _, step := range strings.Split(command, "&&") {
+		fields := strings.Fields(step)
+		if len(fields) == 0 || fields[0] == "cd" {
+			continue
+		}
+		p, err := exec.LookPath(fields[0])
+		if err != nil {
+			continue
+		}
+		if t := stampOf(p); t.Size > 0 {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// stampOf is a file's identity after links; the zero stamp (with the path)
+// when it is missing.
+func stampOf(p string) toolStamp {
+	t := toolStamp{Path: p}
+	real, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return t
+	}
+	if fi, err := os.Stat(real); err == nil {
+		t.Size, t.ModTime = fi.Size(), fi.ModTime().UTC()
+	}
+	return t
+}
+
+func matchesAny(globs []string, p string) bool {
+	for _, g := range globs {
+		if ok, _ := doublestar.Match(g, p); ok {
+			return true
+		}
+	}
+	return false
+}

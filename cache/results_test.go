@@ -1,0 +1,191 @@
+package cache
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/model"
+)
+
+type fakeCollector struct {
+	id     string
+	inputs []string
+	online bool
+}
+
+func (f fakeCollector) ID() string       { return f.id }
+func (f fakeCollector) Kind() string     { return "fake" }
+func (f fakeCollector) Domain() string   { return "build" }
+func (f fakeCollector) Inputs() []string { return f.inputs }
+func (f fakeCollector) Online() bool     { return f.online }
+func (f fakeCollector) Run(context.Context, collectors.Request) model.Result {
+	return model.Result{}
+}
+
+func writeFile(t *testing.T, path, body string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestResultsAreReusedOnlyForIdenticalInputs(t *testing.T) {
+	root, bin := t.TempDir(), t.TempDir()
+	t.Setenv("PATH", bin)
+	writeFile(t, filepath.Join(bin, "faketool"), "#!/bin/sh\n")
+	writeFile(t, filepath.Join(root, "src/a.ts"), "let a = 1\n")
+	writeFile(t, filepath.Join(root, "README.md"), "# r\n")
+	files := []string{"README.md", "src/a.ts"}
+	store := At(t.TempDir())
+	col := fakeCollector{id: "fake:src", inputs: []string{"src/**/*.ts"}}
+	when := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	res := model.Result{Collector: col.id, Status: model.StatusOK, Command: "faketool --check src", ExitCode: 1,
+		FinishedAt: when, Duration: 3 * time.Second, Facts: map[string]float64{"errors": 1},
+		Findings: []model.Finding{{ID: "f1", Collector: col.id, Rule: "R1", File: "src/a.ts", Line: 1}}}
+
+	open := func(config string) *Results {
+		t.Helper()
+		r, err := store.Results(root, files, config, "1.0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	r := open("cfg")
+	if _, ok := r.Lookup(col); ok {
+		t.Fatal("an empty cache returned a result")
+	}
+	r.Put(col, res)
+	if err := r.Save(); err != nil {
+		t.Fatal(err)
+	}
+
+	r = open("cfg")
+	got, ok := r.Lookup(col)
+	if !ok || !got.Cached || got.ExitCode != 1 || len(got.Findings) != 1 || got.Findings[0].ID != "f1" || !got.FinishedAt.Equal(when) || got.Duration != 3*time.Second {
+		t.Fatalf("reopened cache: ok=%v %+v", ok, got)
+	}
+
+	// A file that is not an input changes nothing.
+	writeFile(t, filepath.Join(root, "README.md"), "# changed\n")
+	if _, ok := open("cfg").Lookup(col); !ok {
+		t.Error("a change to a file that is not an input dropped the result")
+	}
+	if _, ok := open("other settings").Lookup(col); ok {
+		t.Error("other settings reused the result")
+	}
+	if _, ok := open("cfg").Lookup(fakeCollector{id: "fake:src", inputs: []string{"src/**/*.ts", "README.md"}}); ok {
+		t.Error("a collector with other inputs reused the result")
+	}
+
+	// A new build of the tool is another tool.
+	later := time.Now().Add(time.Hour)
+	if err := os.Chtimes(filepath.Join(bin, "faketool"), later, later); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := open("cfg").Lookup(col); ok {
+		t.Error("a changed tool reused the result")
+	}
+	r = open("cfg")
+	r.Put(col, res)
+
+	// Same content again, read anew: reused; other content: not.
+	writeFile(t, filepath.Join(root, "src/a.ts"), "let a = 1\n")
+	if _, ok := open("cfg").Lookup(col); ok {
+		t.Error("the unsaved put was visible to another process")
+	}
+	if err := r.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := open("cfg").Lookup(col); !ok {
+		t.Error("rewriting a file with the same content dropped the result")
+	}
+	writeFile(t, filepath.Join(root, "src/a.ts"), "let a = 2\n")
+	if _, ok := open("cfg").Lookup(col); ok {
+		t.Error("an edited input reused the result")
+	}
+}
+
+func TestOnlineResultsExpireAndFailuresAreNotKept(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, filepath.Join(root, "package-lock.json"), "{}")
+	store := At(t.TempDir())
+	r, err := store.Results(root, []string{"package-lock.json"}, "", "1.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	r.Now = func() time.Time { return now }
+	audit := fakeCollector{id: "audit:.", inputs: []string{"package-lock.json"}, online: true}
+	r.Put(audit, model.Result{Status: model.StatusOK, FinishedAt: now.Add(-23 * time.Hour)})
+	if _, ok := r.Lookup(audit); !ok {
+		t.Error("a 23-hour-old advisory result was not reused")
+	}
+	r.Put(audit, model.Result{Status: model.StatusOK, FinishedAt: now.Add(-25 * time.Hour)})
+	if _, ok := r.Lookup(audit); ok {
+		t.Error("a 25-hour-old advisory result was reused")
+	}
+	offline := fakeCollector{id: "lint:.", inputs: []string{"package-lock.json"}}
+	r.Put(offline, model.Result{Status: model.StatusOK, FinishedAt: now.Add(-25 * time.Hour)})
+	if _, ok := r.Lookup(offline); !ok {
+		t.Error("an offline result aged out")
+	}
+	r.Put(offline, model.Result{Status: model.StatusUnknown, Error: "not installed"})
+	if _, ok := r.Lookup(offline); ok {
+		t.Error("after a run without evidence the older result was still reused")
+	}
+}
+
+func TestInstallingPackagesInvalidatesJavaScriptResults(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, filepath.Join(root, "web/package.json"), "{}")
+	writeFile(t, filepath.Join(root, "web/a.ts"), "x")
+	store := At(t.TempDir())
+	col := fakeCollector{id: "ts:web", inputs: []string{"web/**"}}
+	open := func() *Results {
+		r, err := store.Results(root, []string{"web/a.ts", "web/package.json"}, "", "1.0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	r := open()
+	r.Put(col, model.Result{Status: model.StatusOK})
+	if _, ok := r.Lookup(col); !ok {
+		t.Fatal("not reused")
+	}
+	writeFile(t, filepath.Join(root, "web/node_modules/.package-lock.json"), "{}")
+	if _, ok := open().Lookup(col); ok {
+		t.Error("npm install in web/ did not invalidate the result")
+	}
+}
+
+type unreusable struct{ fakeCollector }
+
+func (unreusable) Reusable() bool { return false }
+
+func TestResultsThatCannotStandForARunAreNotKept(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, filepath.Join(root, "a.sh"), "x")
+	r, err := At(t.TempDir()).Results(root, []string{"a.sh"}, "", "1.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	custom := unreusable{fakeCollector{id: "custom:x", inputs: []string{"*.sh"}}}
+	r.Put(custom, model.Result{Status: model.StatusOK})
+	if _, ok := r.Lookup(custom); ok {
+		t.Error("a collector that is not reusable got a result back")
+	}
+	odd := fakeCollector{id: "docker:x", inputs: []string{"*.sh"}}
+	r.Put(odd, model.Result{Status: model.StatusOK, Findings: []model.Finding{{File: "caf\xe9/Dockerfile"}}})
+	if _, ok := r.Lookup(odd); ok {
+		t.Error("a finding whose file name JSON cannot carry was reused")
+	}
+}
