@@ -26,7 +26,7 @@ func runBaseline(args []string, io IO) int {
 		}
 		return fail(io, usageError{err.Error()})
 	}
-	snap, _, _, done, code := measure(dir, trusted(), io, withCacheDir(*cacheDir), withReuse())
+	snap, _, _, done, code := measure(dir, trusted(), io, nil, withCacheDir(*cacheDir), withReuse())
 	defer done()
 	if code >= 0 {
 		return code

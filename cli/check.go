@@ -151,6 +151,7 @@ func runCheck(args []string, io IO) int {
 	baseRev := fs.String("base", "", "")
 	useBaseline := fs.Bool("baseline", false, "")
 	cacheDir := fs.String("cache-dir", "", "")
+	changedRev := fs.String("changed-since", "", "")
 	fresh := fs.Bool("fresh", false, "")
 	trusted := trustFlags(fs)
 	dir, err := parse(fs, args)
@@ -179,7 +180,17 @@ func runCheck(args []string, io IO) int {
 	if !*fresh {
 		opts = append(opts, withReuse())
 	}
-	snap, s, ctx, done, code := measure(dir, trusted(), io, opts...)
+	var plan planFunc
+	if *changedRev != "" {
+		plan = func(ctx context.Context, s *session) ([]string, func(model.Snapshot) model.Snapshot, error) {
+			p, err := planChanged(ctx, s, *changedRev)
+			if err != nil {
+				return nil, nil, err
+			}
+			return p.ids(s.engine.IDs()), p.markNotRun, nil
+		}
+	}
+	snap, s, ctx, done, code := measure(dir, trusted(), io, plan, opts...)
 	defer done()
 	if code >= 0 {
 		return code
@@ -229,7 +240,11 @@ func runCheck(args []string, io IO) int {
 // measure runs every collector of dir once and attaches READINESS.md, as
 // check does. code is -1 when it got a snapshot, else the exit code. done
 // releases the signal handling; the session's engine is closed.
-func measure(dir string, trusted bool, io IO, opts ...sessionOption) (snap model.Snapshot, s *session, ctx context.Context, done func(), code int) {
+// planFunc picks the collectors a check runs and says what became of the
+// others; nil runs all.
+type planFunc func(ctx context.Context, s *session) (ids []string, rest func(model.Snapshot) model.Snapshot, err error)
+
+func measure(dir string, trusted bool, io IO, plan planFunc, opts ...sessionOption) (snap model.Snapshot, s *session, ctx context.Context, done func(), code int) {
 	if trusted {
 		opts = append(opts, withTrust())
 	}
@@ -259,7 +274,18 @@ func measure(dir string, trusted bool, io IO, opts ...sessionOption) (snap model
 			os.Exit(130)
 		}
 	}()
-	s.engine.RunAll("check")
+	rest := func(s model.Snapshot) model.Snapshot { return s }
+	if plan == nil {
+		s.engine.RunAll("check")
+	} else {
+		ids, markRest, err := plan(ctx, s)
+		if err != nil {
+			s.engine.Close()
+			return snap, s, ctx, done, fail(io, err)
+		}
+		s.engine.Run(ids, "check")
+		rest = markRest
+	}
 	s.engine.Wait()
 	snap = s.engine.Snapshot()
 	if ctx.Err() != nil {
@@ -267,7 +293,14 @@ func measure(dir string, trusted bool, io IO, opts ...sessionOption) (snap model
 		return snap, s, ctx, done, 130
 	}
 	s.engine.Close()
-	s.saveCache(snap)
+	if plan == nil {
+		s.saveCache(snap) // a partial run would hide the others' last results
+	} else if s.results != nil {
+		if err := s.results.Save(); err != nil {
+			fmt.Fprintf(io.Err, "preflight: saving the results cache: %v\n", err)
+		}
+	}
+	snap = rest(snap)
 	// The verdict of check must be the cockpit's: both read READINESS.md.
 	return checklist.Attach(dir, snap), s, ctx, done, -1
 }

@@ -72,6 +72,9 @@ check flags:
                                   judges only what the change adds
   --baseline                      compare with .preflight/baseline.json the same way
   --fail-on-all                   with --base or --baseline, judge every finding as before
+  --changed-since REV             run only the collectors whose inputs changed since REV, and
+                                  those of workspace packages and Go modules that depend on
+                                  a changed one; the rest are reported as not run
   --cache-dir DIR                 keep caches in DIR (default: the user cache directory);
                                   persist it in CI to reuse results across runs
   --fresh                         run every tool; reuse no result measured earlier

@@ -1,0 +1,93 @@
+package cli
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestDependentsOfAChangedPackageOrModule(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"package.json":                `{"private": true, "workspaces": ["packages/*"]}`,
+		"packages/lib/package.json":   `{"name": "@shop/lib"}`,
+		"packages/app/package.json":   `{"name": "@shop/app", "dependencies": {"@shop/ui": "*"}}`,
+		"packages/ui/package.json":    `{"name": "@shop/ui", "dependencies": {"@shop/lib": "*"}}`,
+		"packages/other/package.json": `{"name": "@shop/other", "dependencies": {"left-pad": "1"}}`,
+		"mods/a/go.mod":               "module example.com/a\n\ngo 1.22\n\nrequire example.com/b v0.0.0\n\nreplace example.com/b => ../b\n",
+		"mods/b/go.mod":               "module example.com/b\n\ngo 1.22\n",
+		"mods/c/go.mod":               "module example.com/c\n\ngo 1.22\n\nrequire example.com/a v0.0.0\n",
+		"mods/d/go.mod":               "module example.com/d\n\ngo 1.22\n",
+	})
+	files := []string{"package.json", "packages/lib/package.json", "packages/app/package.json", "packages/ui/package.json",
+		"packages/other/package.json", "mods/a/go.mod", "mods/b/go.mod", "mods/c/go.mod", "mods/d/go.mod"}
+	got := dependents(root, files, []string{"packages/lib/src/money.ts", "mods/b/b.go"})
+	slices.Sort(got)
+	want := []string{"mods/a/go.mod", "mods/c/go.mod", "packages/app/package.json", "packages/ui/package.json"}
+	if !slices.Equal(got, want) {
+		t.Errorf("dependents = %v, want %v", got, want)
+	}
+	if got := dependents(root, files, []string{"packages/other/index.ts", "README.md"}); len(got) != 0 {
+		t.Errorf("nothing depends on other: %v", got)
+	}
+}
+
+func TestCheckChangedSinceRunsOnlyWhatTheChangeAffects(t *testing.T) {
+	requireTools(t, "git", "node", "tsc")
+	dir := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	tsconfig := `{"compilerOptions": {"strict": true, "noEmit": true}, "include": ["*.ts"]}`
+	writeFiles(t, dir, map[string]string{
+		"package.json":                 `{"private": true, "workspaces": ["packages/*"]}`,
+		"packages/lib/package.json":    `{"name": "lib"}`,
+		"packages/lib/tsconfig.json":   tsconfig,
+		"packages/lib/index.ts":        "export const one: number = 1;\n",
+		"packages/app/package.json":    `{"name": "app", "dependencies": {"lib": "*"}}`,
+		"packages/app/tsconfig.json":   tsconfig,
+		"packages/app/index.ts":        "export const two: number = 2;\n",
+		"packages/other/package.json":  `{"name": "other"}`,
+		"packages/other/tsconfig.json": tsconfig,
+		"packages/other/index.ts":      "export const three: number = 3;\n",
+	})
+	git(t, dir, "init", "-q", "-b", "main")
+	git(t, dir, "add", "-A")
+	git(t, dir, "commit", "-q", "-m", "one")
+	writeFiles(t, dir, map[string]string{"packages/lib/index.ts": "export const one: number = \"1\";\n"})
+
+	code, out, stderr := run(t, false, "check", "--trust", "--changed-since", "HEAD", "--format", "json", dir)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 (the new type error); %s", code, stderr)
+	}
+	var rep struct {
+		Collectors []struct{ ID, Kind, Status, Error string }
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	status := map[string]string{}
+	for _, c := range rep.Collectors {
+		if c.Kind == "typescript" {
+			status[c.ID] = c.Status
+			if strings.Contains(c.ID, "other") && !strings.Contains(c.Error, "not run: none of its inputs changed since HEAD") {
+				t.Errorf("%s: error %q", c.ID, c.Error)
+			}
+		}
+	}
+	for id, st := range status {
+		want := "ok"
+		if strings.Contains(id, "other") {
+			want = "skipped"
+		}
+		if st != want {
+			t.Errorf("%s: %s, want %s (all: %v)", id, st, want, status)
+		}
+	}
+	if len(status) != 3 {
+		t.Errorf("typescript collectors: %v", status)
+	}
+	code, _, stderr = run(t, false, "check", "--changed-since", "nope", dir)
+	if code != exitUsage || !strings.Contains(stderr, "--changed-since nope: no such revision") {
+		t.Errorf("unknown revision: exit %d %s", code, stderr)
+	}
+}
