@@ -46,7 +46,8 @@ var installMarkers = []string{"node_modules/.package-lock.json", "node_modules/.
 // a TTL only.
 type Results struct {
 	file    string
-	root    string
+	home    string // the repository the cache file belongs to
+	root    string // where inputs are read
 	files   []string
 	config  string
 	version string
@@ -83,8 +84,15 @@ type toolStamp struct {
 // files (through its ignore rules) and config identifies the settings that
 // apply (preflight.yaml's content); both go into every key.
 func (s *Store) Results(root string, files []string, config, version string) (*Results, error) {
+	return s.ResultsAs(root, root, files, config, version)
+}
+
+// ResultsAs opens the results cache of the repository at home for a copy
+// of it at root (a worktree of another commit): keys hold no path, so a
+// result measured on the same content in either is reused in both.
+func (s *Store) ResultsAs(home, root string, files []string, config, version string) (*Results, error) {
 	r := &Results{
-		file: s.path(root, "results"), root: root, files: slices.Sorted(slices.Values(files)),
+		file: s.path(home, "results"), home: home, root: root, files: slices.Sorted(slices.Values(files)),
 		config: config, version: version, TTL: OnlineTTL, Now: time.Now,
 		entries: map[string]resultEntry{}, hashes: map[string]string{},
 	}
@@ -99,7 +107,7 @@ func (s *Store) Results(root string, files []string, config, version string) (*R
 	if err := json.Unmarshal(b, &f); err != nil {
 		return r, fmt.Errorf("results cache %s is corrupt (ignored): %w", r.file, err)
 	}
-	if f.Version == resultsVersion && f.Root == root && f.Entries != nil {
+	if f.Version == resultsVersion && f.Root == home && f.Entries != nil {
 		r.entries = f.Entries
 	}
 	return r, nil
@@ -110,10 +118,11 @@ func (r *Results) Lookup(c collectors.Collector) (model.Result, bool) {
 	if !collectors.IsReusable(c) {
 		return model.Result{}, false
 	}
+	k := entryKey(c.ID(), r.key(c))
 	r.mu.Lock()
-	e, ok := r.entries[c.ID()]
+	e, ok := r.entries[k]
 	r.mu.Unlock()
-	if !ok || e.Key != r.key(c) {
+	if !ok {
 		return model.Result{}, false
 	}
 	for _, t := range e.Tools {
@@ -129,24 +138,45 @@ func (r *Results) Lookup(c collectors.Collector) (model.Result, bool) {
 	return res, true
 }
 
+// perCollector is how many results of one collector are kept, for as many
+// contents of its inputs: a branch and its base, a change undone.
+const perCollector = 4
+
 // Put remembers a result with evidence; a tool that could not run is asked
 // again next time.
 func (r *Results) Put(c collectors.Collector, res model.Result) {
+	k := entryKey(c.ID(), r.key(c))
 	if res.Status != model.StatusOK || !collectors.IsReusable(c) || !jsonSafe(res) {
 		r.mu.Lock()
-		if _, ok := r.entries[c.ID()]; ok {
-			delete(r.entries, c.ID())
+		if _, ok := r.entries[k]; ok {
+			delete(r.entries, k)
 			r.dirty = true
 		}
 		r.mu.Unlock()
 		return
 	}
-	e := resultEntry{Key: r.key(c), Tools: toolsOf(res.Command), Result: stored(res)}
+	e := resultEntry{Key: k, Tools: toolsOf(res.Command), Result: stored(res)}
 	r.mu.Lock()
-	r.entries[c.ID()] = e
+	defer r.mu.Unlock()
+	r.entries[k] = e
 	r.dirty = true
-	r.mu.Unlock()
+	var same []string
+	for key := range r.entries {
+		if strings.HasPrefix(key, c.ID()+"\x00") {
+			same = append(same, key)
+		}
+	}
+	if len(same) > perCollector {
+		slices.SortFunc(same, func(a, b string) int {
+			return r.entries[b].Result.FinishedAt.Compare(r.entries[a].Result.FinishedAt)
+		})
+		for _, key := range same[perCollector:] {
+			delete(r.entries, key)
+		}
+	}
 }
+
+func entryKey(id, key string) string { return id + "\x00" + key }
 
 // Save writes the cache if anything changed.
 func (r *Results) Save() error {
@@ -155,7 +185,7 @@ func (r *Results) Save() error {
 	if !r.dirty {
 		return nil
 	}
-	b, err := json.Marshal(resultsFile{Version: resultsVersion, Root: r.root, Entries: r.entries})
+	b, err := json.Marshal(resultsFile{Version: resultsVersion, Root: r.home, Entries: r.entries})
 	if err != nil {
 		return err
 	}
@@ -213,8 +243,9 @@ func (r *Results) key(c collectors.Collector) string {
 		}
 	}) {
 		for _, m := range installMarkers {
-			t := stampOf(filepath.Join(r.root, filepath.FromSlash(path.Join(d, m))))
-			fmt.Fprintf(h, "%s\x00%d\x00%d\x00", t.Path, t.Size, t.ModTime.UnixNano())
+			rel := path.Join(d, m) // not the absolute path: a worktree elsewhere shares results
+			t := stampOf(filepath.Join(r.root, filepath.FromSlash(rel)))
+			fmt.Fprintf(h, "%s\x00%d\x00%d\x00", rel, t.Size, t.ModTime.UnixNano())
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil))

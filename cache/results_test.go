@@ -189,3 +189,44 @@ func TestResultsThatCannotStandForARunAreNotKept(t *testing.T) {
 		t.Error("a finding whose file name JSON cannot carry was reused")
 	}
 }
+
+func TestABranchAndItsBaseShareResultsByContent(t *testing.T) {
+	home, base := t.TempDir(), t.TempDir()
+	writeFile(t, filepath.Join(home, "a.ts"), "branch")
+	writeFile(t, filepath.Join(base, "a.ts"), "main")
+	store := At(t.TempDir())
+	col := fakeCollector{id: "ts:.", inputs: []string{"*.ts"}}
+	open := func(root string) *Results {
+		r, err := store.ResultsAs(home, root, []string{"a.ts"}, "", "1.0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	r := open(home)
+	r.Put(col, model.Result{Status: model.StatusOK, Facts: map[string]float64{"errors": 2}})
+	must(t, r.Save())
+	r = open(base)
+	if _, ok := r.Lookup(col); ok {
+		t.Fatal("the base's other content reused the branch's result")
+	}
+	r.Put(col, model.Result{Status: model.StatusOK, Facts: map[string]float64{"errors": 1}})
+	must(t, r.Save())
+	// Both contents are kept: the branch's result is still there.
+	if got, ok := open(home).Lookup(col); !ok || got.Facts["errors"] != 2 {
+		t.Errorf("branch: %v %+v", ok, got)
+	}
+	// A worktree of main elsewhere has main's content: main's result.
+	other := t.TempDir()
+	writeFile(t, filepath.Join(other, "a.ts"), "main")
+	if got, ok := open(other).Lookup(col); !ok || got.Facts["errors"] != 1 {
+		t.Errorf("another checkout of main: %v %+v", ok, got)
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -168,6 +168,9 @@ func (b baseCompare) measure(ctx context.Context, commit string, changed []strin
 	if b.trusted {
 		opts = append(opts, withTrust())
 	}
+	if b.s.store != nil && b.s.results != nil {
+		opts = append(opts, withCachesOf(b.s.store, root), withReuse())
+	}
 	bs, err := openSession(baseRoot, collectors.OneShot, b.warn, opts...)
 	if err != nil {
 		return model.Snapshot{}, fmt.Errorf("--base %s: %w", b.rev, err)
@@ -200,6 +203,11 @@ func (b baseCompare) measure(ctx context.Context, commit string, changed []strin
 		return model.Snapshot{}, ctx.Err()
 	}
 	snap := bs.engine.Snapshot()
+	if bs.results != nil {
+		if err := bs.results.Save(); err != nil {
+			fmt.Fprintf(b.warn, "preflight: saving the results cache: %v\n", err)
+		}
+	}
 	out := model.Snapshot{Root: root}
 	for _, c := range snap.Collectors {
 		if slices.Contains(run, c.Collector) {

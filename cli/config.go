@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/preflight-dev/preflight/cache"
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/config"
 	"github.com/preflight-dev/preflight/trust"
@@ -23,6 +24,17 @@ type sessionOptions struct {
 	cacheDir string
 	// reuse: check reuses results measured on identical inputs.
 	reuse bool
+	// store and home: a worktree of another commit uses the caches of
+	// the repository it was made from.
+	store *cache.Store
+	home  string
+}
+
+// withCachesOf makes a session of a temporary worktree of the repository
+// at home use home's caches: results measured on the same content are
+// reused in both.
+func withCachesOf(store *cache.Store, home string) sessionOption {
+	return func(o *sessionOptions) { o.store, o.home = store, home }
 }
 
 // withCacheDir keeps the caches in dir instead of the user's cache

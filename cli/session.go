@@ -63,7 +63,9 @@ func openSession(root string, mode collectors.Mode, warn io.Writer, opts ...sess
 	}
 	cols := detect.Collectors(root, files)
 	s := &session{root: root, matcher: m, warn: warn, config: rc}
-	if o.cacheDir != "" {
+	if o.store != nil {
+		s.store = o.store
+	} else if o.cacheDir != "" {
 		s.store = cache.At(o.cacheDir)
 	} else if store, err := cache.Default(); err == nil {
 		s.store = store
@@ -74,7 +76,11 @@ func openSession(root string, mode collectors.Mode, warn io.Writer, opts ...sess
 	if o.reuse && s.store != nil {
 		settings, _ := repofs.ReadFile(root, config.FileName)
 		sum := sha256.Sum256(settings)
-		results, err := s.store.Results(root, files, hex.EncodeToString(sum[:]), version())
+		home := root
+		if o.home != "" {
+			home = o.home
+		}
+		results, err := s.store.ResultsAs(home, root, files, hex.EncodeToString(sum[:]), version())
 		if err != nil {
 			fmt.Fprintf(warn, "preflight: %v\n", err)
 		}
