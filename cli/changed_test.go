@@ -2,8 +2,11 @@ package cli
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -89,5 +92,28 @@ func TestCheckChangedSinceRunsOnlyWhatTheChangeAffects(t *testing.T) {
 	code, _, stderr = run(t, false, "check", "--changed-since", "nope", dir)
 	if code != exitUsage || !strings.Contains(stderr, "--changed-since nope: no such revision") {
 		t.Errorf("unknown revision: exit %d %s", code, stderr)
+	}
+}
+
+// A report written to a device or a pipe goes into it: the device is never
+// replaced by a file (as root, a rename over /dev/null would succeed).
+func TestReportToAPipeIsWrittenNotReplaced(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "report.pipe")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("no named pipes here: %v", err)
+	}
+	got := make(chan []byte)
+	go func() {
+		b, _ := os.ReadFile(fifo)
+		got <- b
+	}()
+	if err := writeAtomic(fifo, []byte("{}\n")); err != nil {
+		t.Fatal(err)
+	}
+	if b := <-got; string(b) != "{}\n" {
+		t.Errorf("the pipe read %q", b)
+	}
+	if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
+		t.Errorf("the pipe was replaced: %v %v", fi.Mode(), err)
 	}
 }

@@ -327,7 +327,20 @@ func colorOK(w io.Writer) bool {
 
 // writeAtomic replaces file with data in one rename, so a reader never
 // sees half a report and a failed run leaves the old one.
+// A target that is not a regular file (/dev/null, /dev/stdout, a named
+// pipe) is written to, never replaced.
 func writeAtomic(file string, data []byte) error {
+	if fi, err := os.Stat(file); err == nil && !fi.Mode().IsRegular() {
+		f, err := os.OpenFile(file, os.O_WRONLY|os.O_TRUNC, 0)
+		if err != nil {
+			return err
+		}
+		if _, err := f.Write(data); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
+	}
 	dir := filepath.Dir(file)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(file)+".*")
 	if err != nil {

@@ -71,7 +71,7 @@ func main() {
 // check runs one `preflight check` and returns how long it took. Its exit
 // code is the verdict, not a failure of the benchmark.
 func check(bin, repo, cache string, extra ...string) time.Duration {
-	args := append([]string{"check", "--trust", "--cache-dir", cache, "--format", "json", "--output", os.DevNull}, extra...)
+	args := append([]string{"check", "--trust", "--cache-dir", cache, "--format", "json", "--output", filepath.Join(filepath.Dir(repo), "report.json")}, extra...)
 	cmd := exec.Command(bin, append(args, repo)...)
 	cmd.Stderr = os.Stderr
 	start := time.Now()
