@@ -146,8 +146,13 @@ func runCheck(args []string, io IO) int {
 	fs.Var(formatFlag{&outs}, "format", "")
 	fs.Var(outputFlag{&outs}, "output", "")
 	failOn := fs.String("fail-on", "no-go", "")
+	shardFlag := fs.String("shard", "", "")
 	trusted := trustFlags(fs)
 	dir, err := parse(fs, args)
+	if err != nil {
+		return fail(io, err)
+	}
+	sh, err := parseShard(*shardFlag)
 	if err != nil {
 		return fail(io, err)
 	}
@@ -186,7 +191,11 @@ func runCheck(args []string, io IO) int {
 			os.Exit(130)
 		}
 	}()
-	s.engine.RunAll("check")
+	if sh != nil {
+		sh.start(s)
+	} else {
+		s.engine.RunAll("check")
+	}
 	s.engine.Wait()
 	snap := s.engine.Snapshot()
 	if ctx.Err() != nil {
@@ -194,11 +203,16 @@ func runCheck(args []string, io IO) int {
 		return 130
 	}
 	s.engine.Close()
-	s.saveCache(snap)
+	if sh == nil { // a shard's partial results would change the next plan
+		s.saveCache(snap)
+	}
 	// The verdict of check must be the cockpit's: both read READINESS.md.
 	snap = checklist.Attach(dir, snap)
 
 	meta := runMeta(dir, snap)
+	if sh != nil {
+		snap, meta = sh.cut(snap, meta)
+	}
 	for _, t := range targets {
 		if err := writeReport(io, t, snap, meta); err != nil {
 			fmt.Fprintf(io.Err, "preflight: writing the %s report: %v\n", t.format, err)

@@ -231,6 +231,15 @@ func (e *Engine) Rerun(ids []string) {
 	e.queue(ids, request{trigger: "rerun"})
 }
 
+// Run queues exactly the named collectors (none when ids is empty), with
+// trigger as the reason the results show: a sharded check runs its share
+// as "check".
+func (e *Engine) Run(ids []string, trigger string) {
+	if len(ids) > 0 {
+		e.queue(ids, request{trigger: trigger})
+	}
+}
+
 // Changed queues every collector whose inputs match one of the paths
 // (repo-relative, forward slashes). A run in flight for such a collector is
 // cancelled: its result would describe files that no longer exist.

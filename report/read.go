@@ -22,8 +22,7 @@ func ReadJSON(data []byte) (Report, error) {
 		return Report{}, positioned(data, err)
 	}
 	if off := dec.InputOffset(); len(bytes.TrimSpace(data[off:])) > 0 {
-		line, col := position(data, off+int64(len(data[off:])-len(bytes.TrimLeft(data[off:], " \t\r\n"))))
-		return Report{}, fmt.Errorf("%d:%d: more than one JSON document", line, col)
+		return Report{}, at(data, off+int64(len(data[off:])-len(bytes.TrimLeft(data[off:], " \t\r\n"))), "more than one JSON document")
 	}
 	if r.Schema != Schema {
 		return Report{}, fmt.Errorf("schema %q is not %s", r.Schema, Schema)
@@ -39,16 +38,27 @@ func positioned(data []byte, err error) error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		line, col := position(data, syn.Offset-1)
-		return fmt.Errorf("%d:%d: %v", line, col, err)
+		return at(data, syn.Offset-1, err.Error())
 	case errors.As(err, &typ):
-		line, col := position(data, typ.Offset-1)
-		return fmt.Errorf("%d:%d: %v", line, col, err)
+		return at(data, typ.Offset-1, err.Error())
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		line, col := position(data, int64(len(data)))
-		return fmt.Errorf("%d:%d: the document ends early", line, col)
+		return at(data, int64(len(data)), "the document ends early")
 	}
 	return err
+}
+
+// PositionError is a fault in a JSON document at a line and column (both
+// from 1).
+type PositionError struct {
+	Line, Column int
+	Msg          string
+}
+
+func (e *PositionError) Error() string { return fmt.Sprintf("%d:%d: %s", e.Line, e.Column, e.Msg) }
+
+func at(data []byte, off int64, msg string) error {
+	line, col := position(data, off)
+	return &PositionError{Line: line, Column: col, Msg: msg}
 }
 
 // position turns a byte offset into a 1-based line and column.
