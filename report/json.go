@@ -4,6 +4,7 @@ package report
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"time"
 
@@ -69,6 +70,17 @@ type Shard struct {
 	// Plan lists every collector of the full run, in the full run's order,
 	// with the shard that runs it.
 	Plan []ShardEntry `json:"plan"`
+}
+
+// summary says what part of the run a shard's report covers.
+func (s *Shard) summary() string {
+	mine := 0
+	for _, e := range s.Plan {
+		if e.Shard == s.Index {
+			mine++
+		}
+	}
+	return fmt.Sprintf("shard %d/%d: %d of %d collectors; READINESS.md items are judged by preflight merge", s.Index, s.Count, mine, len(s.Plan))
 }
 
 // ShardEntry is one collector of a sharded run and its shard.

@@ -74,6 +74,20 @@ func TestJSONReportReadsBackToTheSameReport(t *testing.T) {
 	}
 }
 
+func TestShardReportsSayWhichShard(t *testing.T) {
+	m := Meta{Shard: &Shard{Index: 2, Count: 3, Plan: []ShardEntry{{ID: "a:x", Shard: 1}, {ID: "b:x", Shard: 2}, {ID: "c:x", Shard: 2}}}}
+	want := "shard 2/3: 2 of 3 collectors; READINESS.md items are judged by preflight merge"
+	for _, format := range []string{"text", "markdown"} {
+		var b bytes.Buffer
+		if err := Write(&b, format, fixture(), Options{Meta: m}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("%s report does not say %q:\n%s", format, want, b.String())
+		}
+	}
+}
+
 func TestReadJSONSaysWhereTheDocumentIsWrong(t *testing.T) {
 	var good bytes.Buffer
 	if err := WriteJSON(&good, fixture(), false); err != nil {
