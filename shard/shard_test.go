@@ -156,6 +156,8 @@ func TestMergeRefusesIncompleteOrMixedShards(t *testing.T) {
 	plain.Report.Shard = nil
 	changed := shards(t, s, 2, "abc")
 	changed[1].Report.Shard.Plan = changed[1].Report.Shard.Plan[1:]
+	reweighed := shards(t, s, 2, "abc")
+	reweighed[1].Report.Policy = &report.Policy{Gate: []string{"build"}}
 	for _, tc := range []struct {
 		name string
 		in   []Input
@@ -168,6 +170,7 @@ func TestMergeRefusesIncompleteOrMixedShards(t *testing.T) {
 		{"different commits", []Input{two[0], other[1]}, "checked commit def"},
 		{"not a shard", []Input{plain, two[1]}, "is not the report of a shard"},
 		{"different plans", changed, "split the collectors differently"},
+		{"different policies", reweighed, "different preflight.yaml policies"},
 	} {
 		_, _, err := Merge(tc.in)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
