@@ -63,12 +63,6 @@ func runMerge(args []string, sio IO) int {
 	if err != nil {
 		return fail(sio, usageError{err.Error()})
 	}
-	// The merged run's durations balance the next sharded run's plan.
-	if store, err := cache.Default(); err == nil {
-		if err := store.Save(snap); err != nil {
-			fmt.Fprintf(sio.Err, "preflight: saving the cache: %v\n", err)
-		}
-	}
 	if hasChecklist(in) {
 		dir, err := resolveDir(*repo)
 		if err != nil {
@@ -84,6 +78,12 @@ func runMerge(args []string, sio IO) int {
 		if err := writeReport(sio, t, snap, meta); err != nil {
 			fmt.Fprintf(sio.Err, "preflight: writing the %s report: %v\n", t.format, err)
 			return exitUsage
+		}
+	}
+	// The merged run's durations balance the next sharded run's plan.
+	if store, err := cache.Default(); err == nil {
+		if err := store.Save(snap); err != nil {
+			fmt.Fprintf(sio.Err, "preflight: saving the cache: %v\n", err)
 		}
 	}
 	if summary := os.Getenv("GITHUB_STEP_SUMMARY"); summary != "" {
