@@ -77,6 +77,9 @@ func position(data []byte, off int64) (line, col int) {
 func (r Report) Snapshot() (model.Snapshot, Meta, error) {
 	s := model.Snapshot{Root: r.Root, GeneratedAt: r.GeneratedAt, Policy: r.Policy.model()}
 	m := Meta{Commit: r.Commit, Version: r.PreflightVersion, Shard: r.Shard}
+	if ws := r.WatchState; ws != nil {
+		s.Watch = model.WatchState{Active: ws.Watching, Dirs: ws.Dirs, Polled: ws.Polled, Warning: ws.Warning}
+	}
 	at := map[string]int{}
 	for _, c := range r.Collectors {
 		if _, dup := at[c.ID]; dup {

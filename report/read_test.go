@@ -88,6 +88,30 @@ func TestShardReportsSayWhichShard(t *testing.T) {
 	}
 }
 
+func TestWatchLinesReadBackToTheSameLine(t *testing.T) {
+	s := fixture()
+	s.Watch = model.WatchState{Active: true, Dirs: 12, Polled: 3, Warning: "raise fs.inotify.max_user_watches"}
+	var first bytes.Buffer
+	if err := WriteJSON(&first, s, true); err != nil {
+		t.Fatal(err)
+	}
+	r, err := ReadJSON(first.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, _, err := r.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var second bytes.Buffer
+	if err := WriteJSON(&second, back, true); err != nil {
+		t.Fatal(err)
+	}
+	if first.String() != second.String() || !strings.Contains(first.String(), `"polled":3`) {
+		t.Errorf("watch line changed:\n%s\n%s", first.String(), second.String())
+	}
+}
+
 func TestReadJSONSaysWhereTheDocumentIsWrong(t *testing.T) {
 	var good bytes.Buffer
 	if err := WriteJSON(&good, fixture(), false); err != nil {
