@@ -153,8 +153,13 @@ func runCheck(args []string, io IO) int {
 	cacheDir := fs.String("cache-dir", "", "")
 	changedRev := fs.String("changed-since", "", "")
 	fresh := fs.Bool("fresh", false, "")
+	shardFlag := fs.String("shard", "", "")
 	trusted := trustFlags(fs)
 	dir, err := parse(fs, args)
+	if err != nil {
+		return fail(io, err)
+	}
+	sh, err := parseShard(*shardFlag)
 	if err != nil {
 		return fail(io, err)
 	}
@@ -167,6 +172,9 @@ func runCheck(args []string, io IO) int {
 	}
 	if *baseRev != "" && *useBaseline {
 		return fail(io, usageError{"--base and --baseline compare with two different things; give one"})
+	}
+	if sh != nil && (*baseRev != "" || *useBaseline || *changedRev != "") {
+		return fail(io, usageError{"--shard runs a fixed part of every collector; it does not combine with --base, --baseline or --changed-since"})
 	}
 	var file baseline.File
 	if *useBaseline {
@@ -190,6 +198,11 @@ func runCheck(args []string, io IO) int {
 			return p.ids(s.engine.IDs()), p.markNotRun, nil
 		}
 	}
+	if sh != nil {
+		plan = func(_ context.Context, s *session) ([]string, func(model.Snapshot) model.Snapshot, error) {
+			return sh.pick(s), func(s model.Snapshot) model.Snapshot { return s }, nil
+		}
+	}
 	snap, s, ctx, done, code := measure(dir, trusted(), io, plan, opts...)
 	defer done()
 	if code >= 0 {
@@ -211,6 +224,9 @@ func runCheck(args []string, io IO) int {
 	}
 
 	meta := runMeta(dir, snap)
+	if sh != nil {
+		snap, meta = sh.cut(snap, meta)
+	}
 	for _, t := range targets {
 		if err := writeReport(io, t, snap, meta); err != nil {
 			fmt.Fprintf(io.Err, "preflight: writing the %s report: %v\n", t.format, err)

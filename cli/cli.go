@@ -50,6 +50,9 @@ Usage:
   preflight demo                  open the cockpit on a built-in sample project
   preflight check [DIR] [flags]   run every collector once, print a report
   preflight watch [DIR] [flags]   headless: print a report each time a rerun completes
+  preflight merge SHARD.json... [flags]
+                                  one report and verdict from the JSON reports of
+                                  every check --shard I/N, as from one full check
   preflight init [DIR]            write a starter READINESS.md and preflight.yaml for DIR
   preflight import REPORT.md [--into READINESS.md] [--dry-run]
                                   turn a hand-written readiness report into checklist items
@@ -78,6 +81,13 @@ check flags:
   --cache-dir DIR                 keep caches in DIR (default: the user cache directory);
                                   persist it in CI to reuse results across runs
   --fresh                         run every tool; reuse no result measured earlier
+  --shard I/N                     run only shard I of N of the collectors (split by the
+                                  durations in the cache, else round-robin by id); the
+                                  JSON report is for preflight merge
+merge flags:
+  --format, --output, --fail-on   as for check
+  --repo DIR                      checkout of the shards' commit whose READINESS.md is
+                                  judged against all shards (default .)
 watch flags:
   --format jsonl                  one JSON report per line (the only format)
   --trust                         as for check
@@ -95,6 +105,8 @@ Examples:
   preflight check --format sarif --output preflight.sarif --format junit --output junit.xml
   preflight check --fail-on conditional   # CI gate: fail unless GO
   preflight check --base origin/main      # pull request gate: only what the branch adds
+  preflight check --shard 2/4 --format json --output shard-2.json
+  preflight merge shard-*.json --fail-on no-go
   preflight watch --format jsonl | jq -c '{verdict, score}'
 
 Exit codes: 0 ok, 1 verdict reached --fail-on, 2 usage or configuration error.
@@ -127,6 +139,8 @@ func Run(args []string, io IO) int {
 			return runInit(args[1:], io)
 		case "import":
 			return runImport(args[1:], io)
+		case "merge":
+			return runMerge(args[1:], io)
 		}
 	}
 	return runCockpit(args, io)
@@ -220,7 +234,7 @@ func flagError(err error) usageError {
 }
 
 // commands are the words preflight takes as a command.
-var commands = []string{"check", "watch", "demo", "init", "import", "trust", "baseline", "help", "version"}
+var commands = []string{"check", "watch", "merge", "demo", "init", "import", "trust", "baseline", "help", "version"}
 
 // suggestCommand is the command arg was probably meant to be, when arg is
 // not a directory but is one or two typos away from a command: "chek" is

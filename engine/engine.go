@@ -175,11 +175,6 @@ func (e *Engine) RunAll(trigger string) {
 	e.queue(ids, request{trigger: trigger})
 }
 
-// Run queues the named collectors.
-func (e *Engine) Run(ids []string, trigger string) {
-	e.queue(ids, request{trigger: trigger})
-}
-
 // IDs lists the collectors in their order.
 func (e *Engine) IDs() []string {
 	var ids []string
@@ -252,6 +247,15 @@ func (e *Engine) Rerun(ids []string) {
 		return
 	}
 	e.queue(ids, request{trigger: "rerun"})
+}
+
+// Run queues exactly the named collectors (none when ids is empty), with
+// trigger as the reason the results show: a sharded check runs its share
+// as "check".
+func (e *Engine) Run(ids []string, trigger string) {
+	if len(ids) > 0 {
+		e.queue(ids, request{trigger: trigger})
+	}
 }
 
 // Changed queues every collector whose inputs match one of the paths

@@ -281,3 +281,27 @@ func TestProgressIsPublishedWhileRunningAndClearedAfter(t *testing.T) {
 		t.Fatalf("after the run: %+v", st)
 	}
 }
+
+func TestRunStartsOnlyTheNamedCollectors(t *testing.T) {
+	var ran atomic.Int32
+	mk := func(id string) *fake {
+		return &fake{id: id, run: func(context.Context, collectors.Request) model.Result { ran.Add(1); return okResult() }}
+	}
+	e := New("/repo", []collectors.Collector{mk("fake:a"), mk("fake:b"), mk("fake:c")}, Options{})
+	defer e.Close()
+	e.Run(nil, "check") // nothing named: nothing runs
+	e.Run([]string{"fake:b"}, "check")
+	e.Wait()
+	s := e.Snapshot()
+	if b := state(t, s, "fake:b"); b.Status != model.StatusOK || b.Trigger != "check" {
+		t.Errorf("fake:b = %+v", b)
+	}
+	for _, id := range []string{"fake:a", "fake:c"} {
+		if c := state(t, s, id); !c.FinishedAt.IsZero() || c.Status != model.StatusUnknown {
+			t.Errorf("%s ran: %+v", id, c)
+		}
+	}
+	if n := ran.Load(); n != 1 {
+		t.Errorf("%d runs, want 1", n)
+	}
+}

@@ -4,6 +4,7 @@ package report
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"time"
 
@@ -41,6 +42,55 @@ type Report struct {
 	// revision (--base) or the baseline file (--baseline).
 	Base  *Base      `json:"base,omitempty"`
 	Fixed *[]Finding `json:"fixed,omitempty"`
+	// Acknowledgments are every acknowledgment READINESS.md holds, the
+	// expired ones too: with them a report can be scored again (ReadJSON).
+	Acknowledgments []model.Acknowledgment `json:"acknowledgments,omitempty"`
+	// Policy is the scoring configuration of preflight.yaml; absent: the
+	// built-in one.
+	Policy *Policy `json:"policy,omitempty"`
+	// Shard says which part of the collectors this report covers, in the
+	// report of `check --shard I/N` only.
+	Shard *Shard `json:"shard,omitempty"`
+}
+
+// Policy is model.Policy as the JSON report carries it.
+type Policy struct {
+	Domains map[string]PolicyDomain `json:"domains,omitempty"`
+	Gate    []string                `json:"gate,omitempty"`
+}
+
+// PolicyDomain renames or reweighs one domain.
+type PolicyDomain struct {
+	Name   string   `json:"name,omitempty"`
+	Weight *float64 `json:"weight,omitempty"`
+}
+
+// Shard is the part of a sharded check one report covers: shard Index of
+// Count, and the plan of the whole run, so that the reports of all shards
+// can be checked for completeness and merged in the order of a full run.
+type Shard struct {
+	Index int `json:"index"`
+	Count int `json:"count"`
+	// Plan lists every collector of the full run, in the full run's order,
+	// with the shard that runs it.
+	Plan []ShardEntry `json:"plan"`
+}
+
+// summary says what part of the run a shard's report covers.
+func (s *Shard) summary() string {
+	mine := 0
+	for _, e := range s.Plan {
+		if e.Shard == s.Index {
+			mine++
+		}
+	}
+	return fmt.Sprintf("shard %d/%d: %d of %d collectors; READINESS.md items are judged by preflight merge", s.Index, s.Count, mine, len(s.Plan))
+}
+
+// ShardEntry is one collector of a sharded run and its shard.
+type ShardEntry struct {
+	ID    string `json:"id"`
+	Shard int    `json:"shard"`
 }
 
 // Base says what the findings were compared with and what the change adds.
@@ -163,7 +213,10 @@ func BuildWith(s model.Snapshot, m Meta) Report {
 		r.ChecklistFile = cl.File
 		r.Checklist = append(r.Checklist, cl.Items...)
 		r.ChecklistIssues = cl.Problems
+		r.Acknowledgments = cl.Acks
 	}
+	r.Policy = policyOf(s.Policy)
+	r.Shard = m.Shard
 	for _, d := range a.Domains {
 		r.Domains = append(r.Domains, Domain{
 			ID: d.ID, Name: d.Name, Score: d.Score, Counts: d.Counts,
@@ -227,6 +280,20 @@ func writeJSON(w io.Writer, s model.Snapshot, m Meta) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(BuildWith(s, m))
+}
+
+func policyOf(p *model.Policy) *Policy {
+	if p == nil {
+		return nil
+	}
+	out := &Policy{Gate: p.Gate}
+	for id, d := range p.Domains {
+		if out.Domains == nil {
+			out.Domains = map[string]PolicyDomain{}
+		}
+		out.Domains[id] = PolicyDomain{Name: d.Name, Weight: d.Weight}
+	}
+	return out
 }
 
 func nonNil(s []string) []string {

@@ -40,6 +40,9 @@ func WriteMarkdown(w io.Writer, s model.Snapshot, m Meta) error {
 		fmt.Fprintf(&b, " by preflight %s", mdText(m.Version))
 	}
 	b.WriteString(". Every number below comes from a tool preflight ran on that tree; the evidence line under each collector names the command, its exit code and when it finished. A collector without evidence is reported as such and never counts as passing.\n")
+	if m.Shard != nil {
+		fmt.Fprintf(&b, "\nThis is %s.\n", mdText(m.Shard.summary()))
+	}
 
 	writeBaseMarkdown(&b, s)
 	if len(a.Reasons) > 0 {

@@ -18,6 +18,8 @@ type Meta struct {
 	Version string // preflight's own version
 	// ToolVersions are tool versions by collector kind, where known.
 	ToolVersions map[string]string
+	// Shard is set in the report of one shard of a sharded check.
+	Shard *Shard
 }
 
 // Options tune Write.

@@ -116,6 +116,9 @@ func metaLine(m Meta) string {
 	if m.Version != "" {
 		parts = append(parts, "preflight "+m.Version)
 	}
+	if m.Shard != nil {
+		parts = append(parts, m.Shard.summary())
+	}
 	return strings.Join(parts, " · ")
 }
 

@@ -1,0 +1,141 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/preflight-dev/preflight/cache"
+	"github.com/preflight-dev/preflight/checklist"
+	"github.com/preflight-dev/preflight/model"
+	"github.com/preflight-dev/preflight/report"
+	"github.com/preflight-dev/preflight/shard"
+)
+
+// runMerge is `preflight merge SHARD.json…`: the JSON reports of every
+// shard of `check --shard I/N` become the reports and the verdict of one
+// full run. READINESS.md is read again from --repo (default the current
+// directory), which must be a checkout of the commit the shards checked:
+// its items are judged against the evidence of all shards together, as in
+// a full run.
+func runMerge(args []string, sio IO) int {
+	fs := flag.NewFlagSet("merge", flag.ContinueOnError)
+	var outs outputs
+	fs.Var(formatFlag{&outs}, "format", "")
+	fs.Var(outputFlag{&outs}, "output", "")
+	failOn := fs.String("fail-on", "no-go", "")
+	repo := fs.String("repo", ".", "")
+	files, err := parseFiles(fs, args)
+	if err != nil {
+		return fail(sio, err)
+	}
+	if len(files) == 0 {
+		return fail(sio, usageError{"merge needs the JSON reports of every shard: preflight merge shard-1.json shard-2.json …"})
+	}
+	targets, err := outs.resolve()
+	if err != nil {
+		return fail(sio, usageError{err.Error()})
+	}
+	if _, ok := failLevels[*failOn]; !ok {
+		return fail(sio, usageError{fmt.Sprintf("unknown --fail-on %q (want no-go, conditional or never)", *failOn)})
+	}
+	var in []shard.Input
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return fail(sio, usageError{fmt.Sprintf("cannot read %s: %v", f, errors.Unwrap(err))})
+		}
+		r, err := report.ReadJSON(data)
+		if err != nil {
+			var at *report.PositionError
+			if errors.As(err, &at) {
+				return fail(sio, usageError{fmt.Sprintf("%s:%d:%d: %s", f, at.Line, at.Column, at.Msg)})
+			}
+			return fail(sio, usageError{fmt.Sprintf("%s: %v", f, err)})
+		}
+		in = append(in, shard.Input{Name: f, Report: r})
+	}
+	snap, meta, err := shard.Merge(in)
+	if err != nil {
+		return fail(sio, usageError{err.Error()})
+	}
+	if hasChecklist(in) {
+		dir, err := resolveDir(*repo)
+		if err != nil {
+			return fail(sio, err)
+		}
+		if head := gitOutput(dir, "rev-parse", "HEAD"); meta.Commit != "" && head != meta.Commit {
+			return fail(sio, usageError{fmt.Sprintf("the shards checked commit %s, and read its READINESS.md; %s is at %s: run merge in a checkout of %s (or give it with --repo)",
+				meta.Commit, *repo, orUnknown(head), meta.Commit)})
+		}
+		snap = checklist.Attach(dir, snap)
+	}
+	for _, t := range targets {
+		if err := writeReport(sio, t, snap, meta); err != nil {
+			fmt.Fprintf(sio.Err, "preflight: writing the %s report: %v\n", t.format, err)
+			return exitUsage
+		}
+	}
+	// The merged run's durations balance the next sharded run's plan.
+	if store, err := cache.Default(); err == nil {
+		if err := store.Save(snap); err != nil {
+			fmt.Fprintf(sio.Err, "preflight: saving the cache: %v\n", err)
+		}
+	}
+	if summary := os.Getenv("GITHUB_STEP_SUMMARY"); summary != "" {
+		var md bytes.Buffer
+		err := report.WriteMarkdown(&md, snap, meta)
+		if err == nil {
+			err = appendFile(summary, md.Bytes())
+		}
+		if err != nil {
+			fmt.Fprintf(sio.Err, "preflight: writing the GitHub step summary: %v\n", err)
+		}
+	}
+	if failsAt(model.Assess(snap).Verdict, *failOn) {
+		return exitFail
+	}
+	return exitOK
+}
+
+// hasChecklist reports whether the shards read a READINESS.md.
+func hasChecklist(in []shard.Input) bool {
+	for _, r := range in {
+		if r.Report.ChecklistFile != "" || len(r.Report.ChecklistIssues) > 0 || len(r.Report.Acknowledgments) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// parseFiles is parse for commands whose positional arguments are files:
+// flags may come before, between and after them.
+func parseFiles(fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var files []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, usageError{"see the flags below"}
+			}
+			return nil, flagError(err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return files, nil
+		}
+		files = append(files, filepath.Clean(args[0]))
+		args = args[1:]
+	}
+}
+
+func orUnknown(commit string) string {
+	if commit == "" {
+		return "no known commit"
+	}
+	return commit
+}

@@ -1,0 +1,225 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/preflight-dev/preflight/checklist"
+	"github.com/preflight-dev/preflight/model"
+)
+
+// shardFixture copies testdata/shard (a compose file, two Dockerfiles, a
+// READINESS.md whose rules read collectors that land in different shards,
+// a preflight.yaml policy) into a git repository, and acknowledges its
+// blocker, so the verdict depends on READINESS.md as well.
+func shardFixture(t *testing.T) string {
+	t.Helper()
+	requireTools(t, "git")
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("testdata/shard")); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("GITHUB_STEP_SUMMARY", "")
+	_, out, stderr := run(t, false, "check", "--format", "json", dir)
+	var rep struct{ Findings []model.Finding }
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("%v: %s", err, stderr)
+	}
+	blocker := ""
+	for _, f := range rep.Findings {
+		if f.Rule == "secrets/default-credential" {
+			blocker = f.ID
+		}
+	}
+	if blocker == "" {
+		t.Fatalf("the fixture's default credential was not found: %s", out)
+	}
+	if err := checklist.Acknowledge(filepath.Join(dir, "READINESS.md"), model.Acknowledgment{
+		Finding: blocker, By: "ana", Reason: "local development only", Label: "secrets/default-credential docker-compose.yml"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"init", "-q"}, {"add", "-A"}, {"-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "fixture"}} {
+		if out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	return dir
+}
+
+// normalised is a JSON report without what differs between two runs of
+// the same tree: when it ran and how long each collector took.
+func normalised(t *testing.T, file string) map[string]any {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	delete(doc, "generated_at")
+	for _, c := range doc["collectors"].([]any) {
+		delete(c.(map[string]any), "duration_ms")
+		delete(c.(map[string]any), "finished_at")
+	}
+	return doc
+}
+
+// TestShardsMergeToTheFullRun: check --shard 1/N … N/N and merge give the
+// report and exit code of one full check: the same collectors, findings
+// and fingerprints, facts, scores, verdict and checklist — first without a
+// cache (round-robin), then with the durations the full run cached.
+func TestShardsMergeToTheFullRun(t *testing.T) {
+	dir := shardFixture(t)
+	out := t.TempDir()
+	fullFile := filepath.Join(out, "full.json")
+	fullCode, _, stderr := run(t, false, "check", "--format", "json", "--output", fullFile, dir)
+	full := normalised(t, fullFile)
+	if fullCode != 0 || full["verdict"] != "CONDITIONAL" || full["acknowledged"] != 1.0 {
+		t.Fatalf("full run: exit %d verdict %v acknowledged %v; stderr %s", fullCode, full["verdict"], full["acknowledged"], stderr)
+	}
+	if len(full["collectors"].([]any)) != 4 || len(full["checklist"].([]any)) != 4 {
+		t.Fatalf("the fixture should have 4 collectors and 4 checklist items: %v", full)
+	}
+
+	cached := os.Getenv("XDG_CACHE_HOME") // holds the full run's durations
+	for _, n := range []int{2, 3} {
+		if n == 2 {
+			t.Setenv("XDG_CACHE_HOME", t.TempDir()) // no durations: round-robin
+		} else {
+			t.Setenv("XDG_CACHE_HOME", cached)
+		}
+		var files []string
+		for i := 1; i <= n; i++ {
+			f := filepath.Join(out, fmt.Sprintf("shard-%d-of-%d.json", i, n))
+			code, _, stderr := run(t, false, "check", "--shard", fmt.Sprintf("%d/%d", i, n), "--format", "json", "--output", f, dir)
+			if code != 0 && code != 1 {
+				t.Fatalf("shard %d/%d: exit %d: %s", i, n, code, stderr)
+			}
+			files = append(files, f)
+		}
+		checkShardReport(t, files[0], 1, n)
+		merged := filepath.Join(out, fmt.Sprintf("merged-%d.json", n))
+		args := append([]string{"merge", "--repo", dir}, files...)
+		code, _, stderr := run(t, false, append(args, "--format", "json", "--output", merged)...)
+		if code != fullCode {
+			t.Errorf("%d shards: merge exit %d, full run %d; stderr %s", n, code, fullCode, stderr)
+		}
+		if got := normalised(t, merged); !reflect.DeepEqual(got, full) {
+			a, _ := json.MarshalIndent(full, "", " ")
+			b, _ := json.MarshalIndent(got, "", " ")
+			t.Errorf("%d shards: merged report differs from the full run's:\n%s", n, lineDiffs(string(a), string(b)))
+		}
+	}
+}
+
+// checkShardReport: a shard's report names its shard, holds its own
+// collectors only, lists every collector in its plan, and leaves the
+// checklist's items to merge.
+func checkShardReport(t *testing.T, file string, index, count int) {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Collectors []struct{ ID string }
+		Checklist  []any
+		Shard      *struct {
+			Index, Count int
+			Plan         []struct {
+				ID    string
+				Shard int
+			}
+		}
+	}
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Shard == nil || rep.Shard.Index != index || rep.Shard.Count != count || len(rep.Shard.Plan) != 4 {
+		t.Fatalf("shard %d/%d: shard = %+v", index, count, rep.Shard)
+	}
+	var mine []string
+	for _, e := range rep.Shard.Plan {
+		if e.Shard == index {
+			mine = append(mine, e.ID)
+		}
+	}
+	var got []string
+	for _, c := range rep.Collectors {
+		got = append(got, c.ID)
+	}
+	if len(mine) == 0 || len(mine) == 4 || !reflect.DeepEqual(got, mine) {
+		t.Errorf("shard %d/%d ran %v; its plan gives it %v", index, count, got, mine)
+	}
+	if len(rep.Checklist) != 0 {
+		t.Errorf("shard %d/%d judged checklist items: %v", index, count, rep.Checklist)
+	}
+}
+
+func TestMergeUsageErrors(t *testing.T) {
+	dir := shardFixture(t)
+	out := t.TempDir()
+	var files []string
+	for i := 1; i <= 2; i++ {
+		f := filepath.Join(out, fmt.Sprintf("s%d.json", i))
+		run(t, false, "check", "--shard", fmt.Sprintf("%d/2", i), "--format", "json", "--output", f, dir)
+		files = append(files, f)
+	}
+	bad := filepath.Join(out, "bad.json")
+	if err := os.WriteFile(bad, []byte("{\n  \"schema\": \"preflight.report/v1\",\n  \"root\" 1\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	full := filepath.Join(out, "full.json")
+	run(t, false, "check", "--format", "json", "--output", full, dir)
+	elsewhere := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"merge"}, "merge needs the JSON reports of every shard"},
+		{[]string{"merge", files[0]}, "shard 2/2 missing"},
+		{[]string{"merge", files[0], files[0], files[1]}, "shard 1/2 is given twice"},
+		{[]string{"merge", files[0], bad}, bad + ":3:10: invalid character"},
+		{[]string{"merge", files[0], full}, full + " is not the report of a shard"},
+		{[]string{"merge", files[0], filepath.Join(out, "missing.json")}, "cannot read"},
+		{[]string{"merge", "--repo", elsewhere, files[0], files[1]}, "run merge in a checkout of"},
+		{[]string{"merge", "--fail-on", "sometimes", files[0], files[1]}, `unknown --fail-on "sometimes"`},
+		{[]string{"check", "--shard", "0/2", dir}, "--shard 0/2: want 1 ≤ I ≤ N"},
+		{[]string{"check", "--shard", "3/2", dir}, "--shard 3/2: want 1 ≤ I ≤ N"},
+		{[]string{"check", "--shard", "x", dir}, `--shard "x": want I/N`},
+		{[]string{"merg"}, "did you mean 'preflight merge'?"},
+	} {
+		code, _, stderr := run(t, false, tc.args...)
+		if code != exitUsage || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tc.args, code, stderr, exitUsage, tc.want)
+		}
+	}
+}
+
+func lineDiffs(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	var out []string
+	for i := 0; i < max(len(al), len(bl)) && len(out) < 20; i++ {
+		var x, y string
+		if i < len(al) {
+			x = al[i]
+		}
+		if i < len(bl) {
+			y = bl[i]
+		}
+		if x != y {
+			out = append(out, fmt.Sprintf("%d: - %s", i+1, x), fmt.Sprintf("%d: + %s", i+1, y))
+		}
+	}
+	return strings.Join(out, "\n")
+}
