@@ -55,7 +55,8 @@ func shardFixture(t *testing.T) string {
 }
 
 // normalised is a JSON report without what differs between two runs of
-// the same tree: when it ran and how long each collector took.
+// the same tree: when it ran, how long each collector took, and whether a
+// result was reused from an earlier run.
 func normalised(t *testing.T, file string) map[string]any {
 	t.Helper()
 	b, err := os.ReadFile(file)
@@ -70,6 +71,7 @@ func normalised(t *testing.T, file string) map[string]any {
 	for _, c := range doc["collectors"].([]any) {
 		delete(c.(map[string]any), "duration_ms")
 		delete(c.(map[string]any), "finished_at")
+		delete(c.(map[string]any), "cached")
 	}
 	return doc
 }
