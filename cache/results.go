@@ -17,8 +17,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/bmatcuk/doublestar/v4"
-
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/model"
@@ -227,7 +225,7 @@ func (r *Results) key(c collectors.Collector) string {
 	globs := c.Inputs()
 	dirs := map[string]bool{".": true}
 	for _, f := range r.files {
-		if !matchesAny(globs, f) {
+		if !collectors.MatchesInputs(globs, f) {
 			continue
 		}
 		fmt.Fprintf(h, "%s\x00%s\x00", f, r.hash(f))
@@ -312,13 +310,4 @@ func stampOf(p string) toolStamp {
 		t.Size, t.ModTime = fi.Size(), fi.ModTime().UTC()
 	}
 	return t
-}
-
-func matchesAny(globs []string, p string) bool {
-	for _, g := range globs {
-		if ok, _ := doublestar.Match(g, p); ok {
-			return true
-		}
-	}
-	return false
 }

@@ -233,16 +233,7 @@ func runCheck(args []string, io IO) int {
 			return exitUsage
 		}
 	}
-	if summary := os.Getenv("GITHUB_STEP_SUMMARY"); summary != "" {
-		var md bytes.Buffer
-		err := report.WriteMarkdown(&md, snap, meta)
-		if err == nil {
-			err = appendFile(summary, md.Bytes())
-		}
-		if err != nil {
-			fmt.Fprintf(io.Err, "preflight: writing the GitHub step summary: %v\n", err)
-		}
-	}
+	appendStepSummary(io, snap, meta)
 	gate := snap
 	if snap.Base != nil && !*failOnAll {
 		gate = snap.Base.Gate(snap)
@@ -347,15 +338,7 @@ func colorOK(w io.Writer) bool {
 // pipe) is written to, never replaced.
 func writeAtomic(file string, data []byte) error {
 	if fi, err := os.Stat(file); err == nil && !fi.Mode().IsRegular() {
-		f, err := os.OpenFile(file, os.O_WRONLY|os.O_TRUNC, 0)
-		if err != nil {
-			return err
-		}
-		if _, err := f.Write(data); err != nil {
-			f.Close()
-			return err
-		}
-		return f.Close()
+		return writeTo(file, os.O_WRONLY|os.O_TRUNC, data)
 	}
 	dir := filepath.Dir(file)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(file)+".*")
@@ -377,8 +360,25 @@ func writeAtomic(file string, data []byte) error {
 	return os.Rename(tmp.Name(), file)
 }
 
-func appendFile(file string, data []byte) error {
-	f, err := os.OpenFile(file, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+// appendStepSummary adds the Markdown report to the job summary GitHub
+// Actions shows, when the run is a step of one.
+func appendStepSummary(sio IO, snap model.Snapshot, meta report.Meta) {
+	summary := os.Getenv("GITHUB_STEP_SUMMARY")
+	if summary == "" {
+		return
+	}
+	var md bytes.Buffer
+	err := report.WriteMarkdown(&md, snap, meta)
+	if err == nil {
+		err = writeTo(summary, os.O_APPEND|os.O_CREATE|os.O_WRONLY, md.Bytes())
+	}
+	if err != nil {
+		fmt.Fprintf(sio.Err, "preflight: writing the GitHub step summary: %v\n", err)
+	}
+}
+
+func writeTo(file string, flags int, data []byte) error {
+	f, err := os.OpenFile(file, flags, 0o644)
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -86,16 +85,7 @@ func runMerge(args []string, sio IO) int {
 			fmt.Fprintf(sio.Err, "preflight: saving the cache: %v\n", err)
 		}
 	}
-	if summary := os.Getenv("GITHUB_STEP_SUMMARY"); summary != "" {
-		var md bytes.Buffer
-		err := report.WriteMarkdown(&md, snap, meta)
-		if err == nil {
-			err = appendFile(summary, md.Bytes())
-		}
-		if err != nil {
-			fmt.Fprintf(sio.Err, "preflight: writing the GitHub step summary: %v\n", err)
-		}
-	}
+	appendStepSummary(sio, snap, meta)
 	if failsAt(model.Assess(snap).Verdict, *failOn) {
 		return exitFail
 	}

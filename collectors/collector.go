@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/bmatcuk/doublestar/v4"
+
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -62,6 +64,17 @@ type Collector interface {
 	// never panic on odd tool output: unreadable output is StatusError with
 	// an excerpt. The engine fills in timing and the trigger.
 	Run(ctx context.Context, req Request) model.Result
+}
+
+// MatchesInputs reports whether the repo-relative path is one of the
+// inputs the globs name.
+func MatchesInputs(globs []string, path string) bool {
+	for _, g := range globs {
+		if ok, _ := doublestar.Match(g, path); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // Closer is implemented by collectors that keep helper processes alive in

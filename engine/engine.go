@@ -10,8 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/bmatcuk/doublestar/v4"
-
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/model"
 )
@@ -266,7 +264,7 @@ func (e *Engine) Changed(paths []string) {
 	var order []string
 	for _, c := range e.collectors() {
 		for _, p := range paths {
-			if matchesAny(c.Inputs(), p) {
+			if collectors.MatchesInputs(c.Inputs(), p) {
 				if _, seen := byID[c.ID()]; !seen {
 					order = append(order, c.ID())
 				}
@@ -291,20 +289,11 @@ func (e *Engine) Changed(paths []string) {
 func (e *Engine) Affected(path string) []string {
 	var ids []string
 	for _, c := range e.collectors() {
-		if matchesAny(c.Inputs(), path) {
+		if collectors.MatchesInputs(c.Inputs(), path) {
 			ids = append(ids, c.ID())
 		}
 	}
 	return ids
-}
-
-func matchesAny(globs []string, path string) bool {
-	for _, g := range globs {
-		if ok, _ := doublestar.Match(g, path); ok {
-			return true
-		}
-	}
-	return false
 }
 
 func (e *Engine) queue(ids []string, req request) {
