@@ -20,7 +20,10 @@ import (
 // through a pseudo-terminal (vs the trivial Bubble Tea program), and once
 // the first runs are over, idle CPU, preflight's RSS and its Node helpers
 // (vs one `tsc --watch` per project).
-func measureCockpit(root string, projects []tsProject, bin, trivial string) {
+//
+// before, when set, is an earlier preflight binary whose first frame is
+// timed the same way, for a figure before and after a change.
+func measureCockpit(root string, projects []tsProject, bin, trivial, before string) {
 	home, err := os.MkdirTemp("", "pfbench-home-")
 	must(err)
 	defer os.RemoveAll(home)
@@ -50,6 +53,11 @@ func measureCockpit(root string, projects []tsProject, bin, trivial string) {
 	must(err)
 	fmt.Printf("  first frame, warm cache (pty):  %v vs %v for a trivial Bubble Tea program (+%v; median of %d each)\n",
 		warm.Round(time.Millisecond), ref.Round(time.Millisecond), (warm - ref).Round(time.Millisecond), frames)
+	if before != "" {
+		old, err := medianFrame(frames, env, []string{"cached", "quit"}, before, root)
+		must(err)
+		fmt.Printf("  … the same with %s:   %v\n", filepath.Base(before), old.Round(time.Millisecond))
+	}
 	var cold []time.Duration
 	for i := 0; i < 3; i++ {
 		noCache := append(append([]string(nil), env...), "XDG_CACHE_HOME="+filepath.Join(home, fmt.Sprintf("empty-cache-%d", i)))

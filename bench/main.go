@@ -46,6 +46,7 @@ func main() {
 	only := flag.String("only", "", "internal: run one measurement in this process (watcher)")
 	bin := flag.String("preflight", "", "the preflight binary, for the figures of the program as a person runs it (none: skipped)")
 	trivial := flag.String("trivial", "", "the reference Bubble Tea program (bench/trivial)")
+	before := flag.String("before", "", "an earlier preflight binary whose first frame is timed too (none: skipped)")
 	shapes := flag.String("shapes", "docs,real,monorepo", "which trees to measure")
 	venvFiles := flag.Int("venv-files", 42000, "files in the committed virtualenvs of the real-shaped tree")
 	wsPackages := flag.Int("ws-packages", 20, "packages of the TypeScript monorepo")
@@ -82,7 +83,7 @@ func main() {
 		measureTypeScript(*dir)
 		if *bin != "" {
 			fmt.Println("\nthe preflight binary on this tree:")
-			measureCockpit(*dir, []tsProject{{dir: "app", modules: *tsModules}}, *bin, *trivial)
+			measureCockpit(*dir, []tsProject{{dir: "app", modules: *tsModules}}, *bin, *trivial, *before)
 		}
 	}
 	if want["real"] {
@@ -95,7 +96,7 @@ func main() {
 			"TypeScript projects of %d, %d and %d modules, a tracked file its .gitignore ignores; git repository\n",
 			files, dirs, *venvFiles, projects[0].modules, projects[1].modules, projects[2].modules)
 		if *bin != "" {
-			measureCockpit(root, projects, *bin, *trivial)
+			measureCockpit(root, projects, *bin, *trivial, *before)
 		}
 	}
 	if want["monorepo"] {
@@ -107,7 +108,7 @@ func main() {
 		fmt.Printf("\nTypeScript monorepo (npm workspaces): %d packages of %d modules, %d files in %d directories; git repository\n",
 			*wsPackages, *wsModules, files, dirs)
 		if *bin != "" {
-			measureCockpit(root, projects, *bin, *trivial)
+			measureCockpit(root, projects, *bin, *trivial, *before)
 		}
 	}
 }
