@@ -1,14 +1,20 @@
-// Command bench measures preflight on a generated repository: time to the
-// first frame with a warm cache, watcher setup time and memory, latency from
-// a file write to the affected collector starting, and the TypeScript
-// recheck after a one-file edit (watch path vs a full tsc run).
+// Command bench measures preflight on generated repositories. On a tree of
+// many small directories: the walk, detection, cache and render in one
+// process, watcher setup time and memory, latency from a file write to the
+// affected collector starting, and the TypeScript recheck after a one-file
+// edit (watch path vs a full tsc run). On that tree, on one shaped like a
+// real product repository (committed virtualenvs, three TypeScript
+// projects, a tracked file its .gitignore ignores) and on a TypeScript
+// monorepo, the preflight binary as a person runs it: the first frame
+// through a pseudo-terminal against a trivial Bubble Tea program's, idle
+// CPU, RSS and Node helpers while watching against `tsc --watch` per
+// project.
 package main
 
 import (
 	"context"
 	"flag"
 	"fmt"
-	"github.com/preflight-dev/preflight/collectors/secrets"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,6 +27,7 @@ import (
 
 	"github.com/preflight-dev/preflight/cache"
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/collectors/secrets"
 	"github.com/preflight-dev/preflight/collectors/typescript"
 	"github.com/preflight-dev/preflight/detect"
 	"github.com/preflight-dev/preflight/engine"
@@ -37,6 +44,13 @@ func main() {
 	tsModules := flag.Int("ts-modules", 300, "modules in the generated TypeScript project")
 	samples := flag.Int("samples", 40, "file writes for the latency figure")
 	only := flag.String("only", "", "internal: run one measurement in this process (watcher)")
+	bin := flag.String("preflight", "", "the preflight binary, for the figures of the program as a person runs it (none: skipped)")
+	trivial := flag.String("trivial", "", "the reference Bubble Tea program (bench/trivial)")
+	before := flag.String("before", "", "an earlier preflight binary whose first frame is timed too (none: skipped)")
+	shapes := flag.String("shapes", "docs,real,monorepo", "which trees to measure")
+	venvFiles := flag.Int("venv-files", 42000, "files in the committed virtualenvs of the real-shaped tree")
+	wsPackages := flag.Int("ws-packages", 20, "packages of the TypeScript monorepo")
+	wsModules := flag.Int("ws-modules", 60, "modules per package of the TypeScript monorepo")
 	flag.Parse()
 	if *dir == "" {
 		fmt.Fprintln(os.Stderr, "bench: -dir is required")
@@ -46,19 +60,57 @@ func main() {
 		measureWatcher(*dir)
 		return
 	}
-	must(generate(*dir, *dirs, *perDir, *tsModules))
-	fmt.Printf("tree: %d files in %d directories, TypeScript project of %d modules, one Go module\n\n",
-		*dirs**perDir, *dirs, *tsModules)
+	if *bin != "" && *trivial == "" {
+		must(fmt.Errorf("-preflight needs -trivial, the reference program"))
+	}
+	want := map[string]bool{}
+	for _, s := range strings.Split(*shapes, ",") {
+		want[strings.TrimSpace(s)] = true
+	}
+	if want["docs"] {
+		must(generate(*dir, *dirs, *perDir, *tsModules))
+		fmt.Printf("tree: %d files in %d directories, TypeScript project of %d modules, one Go module\n\n",
+			*dirs**perDir, *dirs, *tsModules)
 
-	// The watcher is measured in a fresh process so its RSS is its own.
-	self, _ := os.Executable()
-	cmd := exec.Command(self, "-dir", *dir, "-only", "watcher")
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	must(cmd.Run())
+		// The watcher is measured in a fresh process so its RSS is its own.
+		self, _ := os.Executable()
+		cmd := exec.Command(self, "-dir", *dir, "-only", "watcher")
+		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+		must(cmd.Run())
 
-	measureFirstFrame(*dir)
-	measureLatency(*dir, *samples)
-	measureTypeScript(*dir)
+		measureFirstFrame(*dir)
+		measureLatency(*dir, *samples)
+		measureTypeScript(*dir)
+		if *bin != "" {
+			fmt.Println("\nthe preflight binary on this tree:")
+			measureCockpit(*dir, []tsProject{{dir: "app", modules: *tsModules}}, *bin, *trivial, *before)
+		}
+	}
+	if want["real"] {
+		root := *dir + "-real"
+		projects := []tsProject{{"web", 1800}, {"admin", 400}, {"sdk", 300}}
+		must(generateReal(root, *venvFiles, projects))
+		files, dirs, err := countTree(root)
+		must(err)
+		fmt.Printf("\nreal-shaped tree: %d files in %d directories (%d of the files in three committed virtualenvs), "+
+			"TypeScript projects of %d, %d and %d modules, a tracked file its .gitignore ignores; git repository\n",
+			files, dirs, *venvFiles, projects[0].modules, projects[1].modules, projects[2].modules)
+		if *bin != "" {
+			measureCockpit(root, projects, *bin, *trivial, *before)
+		}
+	}
+	if want["monorepo"] {
+		root := *dir + "-monorepo"
+		projects, err := generateMonorepo(root, *wsPackages, *wsModules)
+		must(err)
+		files, dirs, err := countTree(root)
+		must(err)
+		fmt.Printf("\nTypeScript monorepo (npm workspaces): %d packages of %d modules, %d files in %d directories; git repository\n",
+			*wsPackages, *wsModules, files, dirs)
+		if *bin != "" {
+			measureCockpit(root, projects, *bin, *trivial, *before)
+		}
+	}
 }
 
 // generate writes dirs directories of perDir small files under docs/, a
@@ -136,9 +188,10 @@ func measureWatcher(root string) {
 		setup.Round(time.Millisecond), st.Dirs, st.Polled, after/1024, (after-before)/1024)
 }
 
-// measureFirstFrame repeats what the cockpit does before its first frame:
-// read ignore rules, detect collectors, load the cache, seed the engine and
-// render.
+// measureFirstFrame repeats what the cockpit did before its first frame
+// until it learnt to draw the cache first (and still does before its
+// first frame with fresh collectors): read ignore rules, detect
+// collectors, load the cache, seed the engine and render.
 func measureFirstFrame(root string) {
 	cacheDir, err := os.MkdirTemp("", "pfbench-cache-")
 	must(err)

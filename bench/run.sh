@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Measures preflight on a generated tree of 50,000 files in 5,000 directories
-# and prints the figures quoted in README. Needs go, node and TypeScript
-# (`make bench` puts the test fixtures' TypeScript on PATH).
+# Measures preflight on generated trees and prints the figures quoted in
+# README: a tree of 50,000 files in 5,000 directories, one shaped like a
+# real product repository (committed virtualenvs, three TypeScript
+# projects) and a TypeScript monorepo of 20 npm workspace packages. Needs
+# go, git, node and TypeScript (`make bench` puts the test fixtures'
+# TypeScript on PATH). Takes several minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 go build -o "$out/pfbench" ./bench
-"$out/pfbench" -dir "$out/tree" "$@"
+go build -o "$out/preflight" .
+go build -o "$out/trivial" ./bench/trivial
+"$out/pfbench" -dir "$out/tree" -preflight "$out/preflight" -trivial "$out/trivial" "$@"

@@ -79,34 +79,71 @@ func cockpit(root string, io IO, sessionOpts ...sessionOption) int {
 	restoreLog := captureStdLog(msgs)
 	defer restoreLog()
 
-	s, err := openSession(root, collectors.Watch, msgs, sessionOpts...)
-	if err != nil {
-		msgs.close()
-		return fail(io, err)
-	}
-	s.note = msgs.note
-	s.seedFromCache()
+	// The first frame shows the cache; everything that reads the tree
+	// (preflight.yaml, ignore rules, the walk, detection) happens in
+	// scan, which the cockpit runs after drawing it: in a large
+	// repository that takes seconds.
+	cached, seed := cachedView(root, msgs)
 	rd := newReadiness(root)
-	s.changed = rd.changed
-	go rd.forward(s.engine.Updates())
 	ctx, cancel := context.WithCancel(context.Background())
-	stopWatching := s.watchFiles(ctx)
-	s.engine.RunAll("start")
+	defer cancel()
+	var (
+		s            *session
+		stopWatching = func() {}
+		scanned      = make(chan struct{})
+		// started says whether scan ran (the cockpit can end before it
+		// starts it); once ended is set, it does not start any more.
+		gate           sync.Mutex
+		started, ended bool
+	)
+	scan := func() error {
+		gate.Lock()
+		if ended {
+			gate.Unlock()
+			return nil
+		}
+		started = true
+		gate.Unlock()
+		defer close(scanned)
+		if beforeScan != nil {
+			beforeScan()
+		}
+		sess, err := openSession(root, collectors.Watch, msgs, sessionOpts...)
+		if err != nil {
+			return err
+		}
+		sess.note = msgs.note
+		if len(seed.Collectors) > 0 {
+			sess.engine.Seed(seed)
+		}
+		sess.changed = rd.changed
+		s = sess
+		if ctx.Err() != nil {
+			return nil // the cockpit was closed during the scan: run nothing
+		}
+		go rd.forward(sess.engine.Updates())
+		stopWatching = sess.watchFiles(ctx)
+		sess.engine.RunAll("start")
+		return nil
+	}
 
 	personal, warnings := prefs.Load()
 	for _, w := range warnings {
 		fmt.Fprintf(msgs, "preflight: %s\n", w)
 	}
+	// Reruns and trust reach the session only after the scan: the
+	// cockpit holds them back until then.
 	opts := ui.Options{
 		Root:      root,
-		Initial:   rd.current(s.engine.Snapshot()),
+		Initial:   rd.current(cached),
 		Updates:   rd.out,
-		Rerun:     s.engine.Rerun,
+		Rerun:     func(ids []string) { s.engine.Rerun(ids) },
 		Checklist: rd,
-		Trust:     s.trustRepo,
+		Trust:     func() (string, error) { return s.trustRepo() },
 		Messages:  msgs.messages(),
 		Prefs:     personal,
 		MaskLines: secrets.MaskLines,
+		Scan:      scan,
 	}
 	if store, err := history.Default(); err == nil {
 		opts.History, _ = store.Load(root, 48)
@@ -126,24 +163,51 @@ func cockpit(root string, io IO, sessionOpts ...sessionOption) int {
 			prog.Kill()
 		}
 	}()
-	_, runErr := prog.Run()
+	final, runErr := prog.Run()
 	if errors.Is(runErr, tea.ErrProgramKilled) {
 		runErr = nil
 	}
 	cancel()
+	// A scan still going when the cockpit closed finishes first (it
+	// starts nothing once ctx is done); then everything it started stops.
+	gate.Lock()
+	ended = true
+	wait := started
+	gate.Unlock()
+	if wait {
+		<-scanned
+	}
 	stopWatching()
 	// The cockpit has stopped: what is said from now on is printed.
 	restoreLog()
 	msgs.close()
-	final := s.engine.Snapshot()
+	if m, ok := final.(ui.Model); ok && m.ScanErr() != nil {
+		// The cockpit ended on it; it is said now, as it was when the
+		// repository could not be opened before the cockpit started.
+		return fail(io, m.ScanErr())
+	}
+	if s == nil {
+		// The cockpit ended before the scan got anywhere: nothing ran,
+		// nothing to save.
+		if runErr != nil {
+			fmt.Fprintf(io.Err, "preflight: %v\n", runErr)
+			return exitUsage
+		}
+		return exitOK
+	}
+	snap := s.engine.Snapshot()
 	s.engine.Close()
-	s.saveCache(final)
+	s.saveCache(snap)
 	if runErr != nil {
 		fmt.Fprintf(io.Err, "preflight: %v\n", runErr)
 		return exitUsage
 	}
 	return exitOK
 }
+
+// beforeScan, when set, runs as the scan starts; tests hold the scan
+// there to see what the cockpit shows meanwhile.
+var beforeScan func()
 
 // extraProgramOptions are added to the cockpit's program; tests give it a
 // window size, as a terminal would.

@@ -13,6 +13,9 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/preflight-dev/preflight/cache"
+	"github.com/preflight-dev/preflight/model"
 )
 
 // syncBuffer is a buffer the program writes while the test reads it.
@@ -120,5 +123,105 @@ func TestOnlyStdioNamesTheTerminal(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// startCockpit starts `preflight DIR` on a 160×30 screen and returns its
+// output, a way to press keys, and its exit code once it ends.
+func startCockpit(t *testing.T, dir string) (out, errb *syncBuffer, keys *io.PipeWriter, done <-chan int) {
+	t.Helper()
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	extraProgramOptions = []tea.ProgramOption{tea.WithWindowSize(160, 30)}
+	t.Cleanup(func() { extraProgramOptions = nil })
+	in, keys := io.Pipe()
+	t.Cleanup(func() { keys.Close() })
+	out, errb = &syncBuffer{}, &syncBuffer{}
+	code := make(chan int, 1)
+	go func() { code <- Run([]string{dir}, IO{In: in, Out: out, Err: errb, Interactive: true}) }()
+	return out, errb, keys, code
+}
+
+func waitScreenShows(t *testing.T, out *syncBuffer, want ...string) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		screen := ansi.Strip(out.String())
+		missing := ""
+		for _, w := range want {
+			if !strings.Contains(screen, w) {
+				missing = w
+			}
+		}
+		if missing == "" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the screen never showed %q:\n%s", missing, screen)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// The cockpit draws the last session's results before it reads the
+// tree: with the scan held, the cached collector is on screen, marked
+// cached and scanning; once the scan is let go, the collectors it
+// detected run and take over.
+func TestCockpitDrawsTheCacheBeforeScanning(t *testing.T) {
+	dir := repoWith(t, markerConfig)
+	root, err := resolveDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := cache.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	finished := time.Now().Add(-time.Hour)
+	if err := store.Save(model.Snapshot{Root: root, GeneratedAt: finished, Collectors: []model.CollectorState{{Result: model.Result{
+		Collector: "custom:fromcache", Kind: "custom", Domain: "tests", Status: model.StatusOK,
+		StartedAt: finished.Add(-time.Second), FinishedAt: finished, Duration: time.Second,
+	}}}}); err != nil {
+		t.Fatal(err)
+	}
+	release := make(chan struct{})
+	scanning := make(chan struct{})
+	beforeScan = func() { close(scanning); <-release }
+	defer func() { beforeScan = nil }()
+
+	out, errb, keys, done := startCockpit(t, dir)
+	<-scanning
+	waitScreenShows(t, out, "custom:fromcache", "scanning the repository", "cached")
+	if strings.Contains(ansi.Strip(out.String()), "custom:marker") {
+		t.Fatal("a detected collector is on screen although the scan has not run")
+	}
+	close(release)
+	waitScreenShows(t, out, "custom:marker")
+	keys.Write([]byte("q"))
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("exit %d, stderr %q", code, errb.String())
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the cockpit did not quit")
+	}
+}
+
+// A preflight.yaml that cannot be read ends the cockpit with the same
+// message and exit code as before the cockpit drew anything.
+func TestCockpitEndsOnAnInvalidConfigAndSaysWhy(t *testing.T) {
+	dir := repoWith(t, "custom: [unclosed\n")
+	_, errb, _, done := startCockpit(t, dir)
+	select {
+	case code := <-done:
+		if code != exitUsage {
+			t.Errorf("exit %d, want %d", code, exitUsage)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the cockpit did not end on an invalid preflight.yaml")
+	}
+	if e := errb.String(); !strings.Contains(e, "preflight.yaml") {
+		t.Fatalf("stderr does not say what is wrong with preflight.yaml: %q", e)
 	}
 }

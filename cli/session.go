@@ -91,18 +91,43 @@ func openSession(root string, mode collectors.Mode, warn io.Writer, opts ...sess
 	return s, nil
 }
 
-// seedFromCache shows the last session's results at once, marked stale.
-func (s *session) seedFromCache() {
-	if s.store == nil {
-		return
-	}
-	snap, ok, err := s.store.Load(s.root)
+// cachedView is the last session's results as the engine would show them
+// once seeded with them — finished results only, stale, redacted — for
+// the cockpit's first frame, before the repository is scanned and the
+// engine exists. Without a cache it is an empty snapshot of root.
+func cachedView(root string, warn io.Writer) (view, seed model.Snapshot) {
+	store, err := cache.Default()
 	if err != nil {
-		fmt.Fprintf(s.warn, "preflight: %v\n", err)
+		return model.Snapshot{Root: root}, model.Snapshot{}
 	}
-	if ok {
-		s.engine.Seed(snap)
+	seed, ok, err := store.Load(root)
+	if err != nil {
+		fmt.Fprintf(warn, "preflight: %v\n", err)
 	}
+	if !ok {
+		return model.Snapshot{Root: root}, model.Snapshot{}
+	}
+	// The session's own redactor says it when the installation key is
+	// unreadable; saying it twice helps nobody.
+	redact := excerptRedactor(io.Discard)
+	view = seed.Clone()
+	var kept []model.CollectorState
+	for _, st := range view.Collectors {
+		if st.FinishedAt.IsZero() {
+			continue
+		}
+		st.Running, st.Stale = false, true
+		st.Output, st.Error, st.Hint, st.Command = redact(st.Output), redact(st.Error), redact(st.Hint), redact(st.Command)
+		if !st.ValueFree {
+			for i := range st.Findings {
+				st.Findings[i].Message = redact(st.Findings[i].Message)
+			}
+		}
+		kept = append(kept, st)
+	}
+	view.Collectors = kept
+	view.FromCache = len(kept) > 0
+	return view, seed
 }
 
 func (s *session) saveCache(snap model.Snapshot) {

@@ -51,6 +51,15 @@ type Options struct {
 	// repo-relative path) before the detail pane shows them; nil hides
 	// source lines altogether, so that no secret can reach the screen.
 	MaskLines func(rel string, lines []string) []string
+
+	// Scan, when set, is the rest of opening the repository (ignore
+	// rules, the walk, detection, the engine), which can take seconds in
+	// a large one. The cockpit runs it in a command after its first
+	// frame, so Initial (the cached results) is on screen at once; until
+	// Scan returns the header says so, and reruns and trust, which need
+	// the engine, wait for it. An error ends the cockpit: ScanErr has it
+	// for the caller to report.
+	Scan func() error
 }
 
 // Actions are the edits of READINESS.md the cockpit asks for. Each call
@@ -104,6 +113,10 @@ type Model struct {
 	help          help.Model
 	status        string
 	engineStopped bool
+
+	scan     func() error // see Options.Scan; nil once started
+	scanning bool
+	scanErr  error
 
 	actions Actions
 	record  func(model.HistoryPoint)
@@ -188,6 +201,8 @@ func New(o Options) Model {
 		messages: o.Messages,
 		prefs:    o.Prefs,
 		split:    o.Prefs.Split,
+		scan:     o.Scan,
+		scanning: o.Scan != nil,
 	}
 	if m.now == nil {
 		m.now = time.Now
@@ -210,7 +225,7 @@ func New(o Options) Model {
 
 // Init starts listening for snapshots and animating running collectors.
 func (m Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.waitForSnapshot(), m.waitForMessage(), m.initSource}
+	cmds := []tea.Cmd{m.waitForSnapshot(), m.waitForMessage(), m.initSource, m.scanCmd()}
 	if m.spinning {
 		cmds = append(cmds, m.spinner.Tick)
 	}
@@ -229,6 +244,31 @@ func (m Model) waitForSnapshot() tea.Cmd {
 		}
 		return snapshotMsg{snap: s}
 	}
+}
+
+// scanDoneMsg says Options.Scan returned.
+type scanDoneMsg struct{ err error }
+
+func (m Model) scanCmd() tea.Cmd {
+	if m.scan == nil {
+		return nil
+	}
+	scan := m.scan
+	return func() tea.Msg { return scanDoneMsg{err: scan()} }
+}
+
+// ScanErr is why Options.Scan failed, which ended the cockpit; nil when
+// it did not fail (or never ran).
+func (m Model) ScanErr() error { return m.scanErr }
+
+// notScanned says that an action needs the engine, which the scan is
+// still building; it reports whether that was the case.
+func (m *Model) notScanned(what string) bool {
+	if !m.scanning {
+		return false
+	}
+	m.status = "still scanning the repository: " + what
+	return true
 }
 
 // Update handles one message.
@@ -266,6 +306,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	case updatesClosedMsg:
 		m.engineStopped = true
+		return m, nil
+
+	case scanDoneMsg:
+		m.scanning = false
+		if msg.err != nil {
+			m.scanErr = msg.err
+			return m, tea.Quit
+		}
 		return m, nil
 
 	case messageMsg:
@@ -462,6 +510,9 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Copy):
 		return m.copySelection()
 	case key.Matches(msg, k.Trust):
+		if m.notScanned("trust once it is done") {
+			return m, nil
+		}
 		return m, m.trustCmd()
 	case key.Matches(msg, k.Init):
 		return m.initChecklist()
@@ -479,6 +530,9 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 func (m Model) requestRerun(ids []string) (tea.Model, tea.Cmd) {
 	if m.rerun == nil {
 		m.status = "reruns are not available"
+		return m, nil
+	}
+	if m.notScanned("every collector runs once it is done") {
 		return m, nil
 	}
 	if len(ids) == 0 {

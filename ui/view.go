@@ -319,6 +319,9 @@ func (m Model) stateLine(w int) string {
 	if m.engineStopped {
 		add(stateForm{s.bad.Render("engine stopped: no more updates"), 90})
 	}
+	if m.scanning {
+		add(stateForm{s.run.Render("scanning the repository…"), 85}, stateForm{s.run.Render("scanning…"), 90})
+	}
 	if wait := m.waiting(); len(wait) > 0 {
 		// Who is still running matters less than that someone is.
 		add(stateForm{m.waitingText(wait, w), 35}, stateForm{m.waitingText(wait, 0), 80})
@@ -393,7 +396,7 @@ func (m Model) treeLines(l layout) []string {
 	if len(m.rows) == 0 {
 		msg := "Nothing to check was detected here."
 		switch {
-		case m.snap.Generation == 0 && !m.engineStopped:
+		case m.scanning, m.snap.Generation == 0 && !m.engineStopped:
 			msg = "Looking for things to check…"
 		case m.filtering():
 			msg = fmt.Sprintf("Nothing matches the filter “%s” (%s in all); %s clears it.",
