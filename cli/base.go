@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -42,17 +43,27 @@ type baseError struct{ msg string }
 func (e baseError) Error() string { return e.msg }
 
 func (b baseCompare) compare(ctx context.Context, now model.Snapshot) (*model.BaseComparison, error) {
+	base, commit, err := b.snapshot(ctx, now)
+	if err != nil {
+		return nil, err
+	}
+	return model.Compare(now, base, b.rev, commit), nil
+}
+
+// snapshot is the base's side: every collector of now, with the base's
+// result for those the change touched and now's for the others.
+func (b baseCompare) snapshot(ctx context.Context, now model.Snapshot) (model.Snapshot, string, error) {
 	root := b.s.root
 	commit, err := gitLine(ctx, root, "merge-base", "HEAD", b.rev)
 	if err != nil {
 		if _, revErr := gitLine(ctx, root, "rev-parse", "--verify", "--quiet", b.rev+"^{commit}"); revErr != nil {
-			return nil, baseError{fmt.Sprintf("--base %s: no such revision in %s (fetch it first: git fetch origin %s)", b.rev, root, b.rev)}
+			return model.Snapshot{}, "", baseError{fmt.Sprintf("--base %s: no such revision in %s (fetch it first: git fetch origin %s)", b.rev, root, b.rev)}
 		}
-		return nil, baseError{fmt.Sprintf("--base %s: HEAD and %s have no common ancestor here; in a shallow clone fetch more history (actions/checkout: fetch-depth: 0)", b.rev, b.rev)}
+		return model.Snapshot{}, "", baseError{fmt.Sprintf("--base %s: HEAD and %s have no common ancestor here; in a shallow clone fetch more history (actions/checkout: fetch-depth: 0)", b.rev, b.rev)}
 	}
 	changed, err := changedSince(ctx, root, commit)
 	if err != nil {
-		return nil, err
+		return model.Snapshot{}, "", err
 	}
 	current := map[string]bool{}
 	for _, c := range now.Collectors {
@@ -88,7 +99,7 @@ func (b baseCompare) compare(ctx context.Context, now model.Snapshot) (*model.Ba
 	if len(changed) > 0 && (!haveCache || len(missing()) > 0) {
 		measured, err = b.measure(ctx, commit, changed, need)
 		if err != nil {
-			return nil, err
+			return model.Snapshot{}, "", err
 		}
 		baseIDs = map[string]bool{}
 		for _, c := range measured.Collectors {
@@ -131,7 +142,7 @@ func (b baseCompare) compare(ctx context.Context, now model.Snapshot) (*model.Ba
 			fmt.Fprintf(b.warn, "preflight: saving the base results: %v\n", err)
 		}
 	}
-	return model.Compare(now, base, b.rev, commit), nil
+	return base, commit, nil
 }
 
 // measure runs the collectors of need (and any the base has that now lacks)
@@ -168,7 +179,7 @@ func (b baseCompare) measure(ctx context.Context, commit string, changed []strin
 	if b.trusted {
 		opts = append(opts, withTrust())
 	}
-	if b.s.store != nil && b.s.results != nil {
+	if b.s.store != nil {
 		opts = append(opts, withCachesOf(b.s.store, root), withReuse())
 	}
 	bs, err := openSession(baseRoot, collectors.OneShot, b.warn, opts...)
@@ -312,4 +323,49 @@ func gitBytes(ctx context.Context, dir string, args ...string) ([]byte, error) {
 func gitLine(ctx context.Context, dir string, args ...string) (string, error) {
 	out, err := gitBytes(ctx, dir, args...)
 	return strings.TrimSpace(string(out)), err
+}
+
+// compareInBackground compares the cockpit's findings with a base once its
+// first run is done: --base, else the upstream branch, main or master.
+// Until then, and without any of them, the cockpit shows no comparison.
+func compareInBackground(ctx context.Context, s *session, rd *readiness, msgs *cockpitMessages) {
+	rev := s.base
+	if rev == "" {
+		if rev = defaultBase(ctx, s.root); rev == "" {
+			return
+		}
+	}
+	s.engine.Wait()
+	if ctx.Err() != nil {
+		return
+	}
+	msgs.note("comparing with " + rev + " …")
+	b := baseCompare{s: s, rev: rev, trusted: s.config.repoTrusted(), warn: msgs}
+	base, commit, err := b.snapshot(ctx, s.engine.Snapshot())
+	if err != nil {
+		if ctx.Err() == nil {
+			fmt.Fprintf(msgs, "preflight: %v\n", err)
+		}
+		return
+	}
+	rd.setBase(base, rev, commit)
+	msgs.note("compared with " + rev + " (" + short(commit) + "): n shows only what is new")
+}
+
+// defaultBase is the branch a change is usually judged against: the
+// upstream of the current branch when it is not the branch itself, else
+// main or master.
+func defaultBase(ctx context.Context, root string) string {
+	if up, err := gitLine(ctx, root, "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}"); err == nil && up != "" {
+		head, _ := gitLine(ctx, root, "rev-parse", "--abbrev-ref", "HEAD")
+		if path.Base(up) != head {
+			return up
+		}
+	}
+	for _, name := range []string{"main", "master", "origin/main", "origin/master"} {
+		if _, err := gitLine(ctx, root, "rev-parse", "--verify", "--quiet", name+"^{commit}"); err == nil {
+			return name
+		}
+	}
+	return ""
 }

@@ -3,11 +3,13 @@ package cli
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	stdio "io"
 	"log"
 	"os"
 	"os/signal"
+	"strings"
 	"sync"
 	"syscall"
 
@@ -24,26 +26,18 @@ import (
 )
 
 func runCockpit(args []string, io IO) int {
-	if len(args) > 0 && len(args[0]) > 1 && args[0][0] == '-' {
-		return fail(io, usageError{fmt.Sprintf("unknown flag %s", args[0])})
-	}
-	if len(args) > 0 {
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		if c, ok := suggestCommand(args[0]); ok {
 			return fail(io, usageError{fmt.Sprintf("unknown command %q: did you mean 'preflight %s'?", args[0], c)})
 		}
 	}
-	if len(args) > 1 {
-		return fail(io, usageError{"expected at most one directory"})
-	}
-	dir := "."
-	if len(args) == 1 {
-		dir = args[0]
-	}
-	root, err := resolveDir(dir)
+	fs := flag.NewFlagSet("preflight", flag.ContinueOnError)
+	base := fs.String("base", "", "")
+	root, err := parse(fs, args)
 	if err != nil {
 		return fail(io, err)
 	}
-	return cockpit(root, io)
+	return cockpit(root, io, withBase(*base))
 }
 
 func runDemo(args []string, io IO) int {
@@ -124,6 +118,7 @@ func cockpit(root string, io IO, sessionOpts ...sessionOption) int {
 		go rd.forward(sess.engine.Updates())
 		stopWatching = sess.watchFiles(ctx)
 		sess.engine.RunAll("start")
+		go compareInBackground(ctx, sess, rd, msgs)
 		return nil
 	}
 

@@ -28,7 +28,13 @@ type sessionOptions struct {
 	// the repository it was made from.
 	store *cache.Store
 	home  string
+	// base is what the cockpit compares with (--base); "" picks the
+	// upstream, main or master.
+	base string
 }
+
+// withBase sets the revision the cockpit compares the findings with.
+func withBase(rev string) sessionOption { return func(o *sessionOptions) { o.base = rev } }
 
 // withCachesOf makes a session of a temporary worktree of the repository
 // at home use home's caches: results measured on the same content are

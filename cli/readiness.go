@@ -29,6 +29,11 @@ type readiness struct {
 	last model.Snapshot // the engine's newest
 	gen  uint64         // generations of what is sent out, always rising
 	who  string         // who ticks, from git config; "" until first needed
+	// base is the snapshot of the revision the findings are compared with;
+	// nil until it is measured, or when there is none.
+	base *comparedWith
+	// closed: the engine stopped and out is closed.
+	closed bool
 
 	out chan model.Snapshot
 }
@@ -60,9 +65,26 @@ func (r *readiness) attachLocked(s model.Snapshot) model.Snapshot {
 	default:
 		s.Checklist = checklist.Evaluate(r.doc, s)
 	}
+	if b := r.base; b != nil {
+		s.Base = model.Compare(s, b.snap, b.rev, b.commit)
+	}
 	r.gen++
 	s.Generation = r.gen
 	return s
+}
+
+type comparedWith struct {
+	snap        model.Snapshot
+	rev, commit string
+}
+
+// setBase compares every snapshot from now on with base, and sends the
+// last one out again compared.
+func (r *readiness) setBase(base model.Snapshot, rev, commit string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.base = &comparedWith{snap: base, rev: rev, commit: commit}
+	r.publishLocked()
 }
 
 // current is the engine's snapshot s with the checklist, to start from.
@@ -82,11 +104,17 @@ func (r *readiness) forward(in <-chan model.Snapshot) {
 		r.publishLocked()
 		r.mu.Unlock()
 	}
+	r.mu.Lock()
+	r.closed = true
 	close(r.out)
+	r.mu.Unlock()
 }
 
 // publishLocked sends the last snapshot again, replacing one not yet read.
 func (r *readiness) publishLocked() {
+	if r.closed {
+		return // the engine stopped: nobody reads any more
+	}
 	s := r.attachLocked(r.last)
 	select {
 	case <-r.out:

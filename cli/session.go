@@ -30,6 +30,7 @@ type session struct {
 	engine  *engine.Engine
 	store   *cache.Store
 	results *cache.Results // nil unless results are reused (check)
+	base    string         // --base of the cockpit
 	warn    io.Writer
 	config  *repoConfig // preflight.yaml
 	// changed hears every batch of changed paths after the engine did;
@@ -62,7 +63,7 @@ func openSession(root string, mode collectors.Mode, warn io.Writer, opts ...sess
 		fmt.Fprintf(warn, "preflight: %v\n", err)
 	}
 	cols := detect.Collectors(root, files)
-	s := &session{root: root, matcher: m, warn: warn, config: rc}
+	s := &session{root: root, matcher: m, warn: warn, config: rc, base: o.base}
 	if o.store != nil {
 		s.store = o.store
 	} else if o.cacheDir != "" {

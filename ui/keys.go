@@ -18,6 +18,7 @@ type keyMap struct {
 	Tick, Ack, Copy, Init     key.Binding
 	Trust                     key.Binding
 	Filter, Blockers, Group   key.Binding
+	NewOnly                   key.Binding
 	Narrower, Wider           key.Binding
 	Messages                  key.Binding
 	Help, Close, Quit         key.Binding
@@ -47,6 +48,7 @@ func defaultKeys() keyMap {
 		Trust:    b("T", "trust the commands in preflight.yaml and run them", "T"),
 		Filter:   b("/", "filter: words, rule:, file:, sev:, collector:", "/"),
 		Blockers: b("b", "blockers only, or everything", "b"),
+		NewOnly:  b("n", "only findings new since the base (the merge-base with --base, the upstream, main or master)", "n"),
 		Group:    b("o", "group findings by collector, rule or file", "o"),
 		Narrower: b("<", "narrower tree (more room for details)", "<"),
 		Wider:    b(">", "wider tree", ">"),
@@ -107,6 +109,7 @@ func (k keyMap) fullHelp() [][]key.Binding {
 		{k.Copy},
 		{k.Filter},
 		{k.Blockers},
+		{k.NewOnly},
 		{k.Group},
 		{k.Narrower, k.Wider},
 		{k.Messages},
@@ -126,7 +129,7 @@ func (k *keyMap) actions() map[string]*key.Binding {
 		"page_up": &k.PageUp, "page_down": &k.PageDown,
 		"edit": &k.Edit, "rerun": &k.Rerun, "rerun_all": &k.RerunAll,
 		"tick": &k.Tick, "ack": &k.Ack, "copy": &k.Copy, "init": &k.Init, "trust": &k.Trust,
-		"filter": &k.Filter, "blockers": &k.Blockers, "group": &k.Group,
+		"filter": &k.Filter, "blockers": &k.Blockers, "new_only": &k.NewOnly, "group": &k.Group,
 		"narrower": &k.Narrower, "wider": &k.Wider, "messages": &k.Messages,
 		"help": &k.Help, "close": &k.Close, "quit": &k.Quit,
 	}

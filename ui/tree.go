@@ -93,10 +93,13 @@ type view struct {
 	filter       filter
 	blockersOnly bool
 	isNew        map[string]bool // by finding key
+	// sinceBase shows only the findings the base did not have, when the
+	// snapshot was compared with one.
+	sinceBase bool
 }
 
 // active reports whether anything is hidden.
-func (v view) active() bool { return !v.filter.empty() || v.blockersOnly }
+func (v view) active() bool { return !v.filter.empty() || v.blockersOnly || v.sinceBase }
 
 // buildTree arranges a snapshot for display: domains in the assessment's
 // order, then collectors by id (or groups by size), findings most severe
@@ -152,7 +155,8 @@ func buildTree(s model.Snapshot, a model.Assessment, v view) tree {
 			}
 			seen[fid] = true
 			t.total++
-			if v.blockersOnly && f.Severity != model.Blocker || !v.filter.matches(f) {
+			if v.blockersOnly && f.Severity != model.Blocker || !v.filter.matches(f) ||
+				v.sinceBase && s.Base != nil && s.Base.State(f) != model.BaselineNew {
 				continue
 			}
 			t.shown++

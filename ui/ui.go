@@ -502,6 +502,18 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.view.blockersOnly = !m.view.blockersOnly
 		m.rebuild()
 		return m, m.sourceCmd()
+	case key.Matches(msg, k.NewOnly):
+		if m.snap.Base == nil {
+			m.status = "no base to compare with yet: start preflight with --base REV, or it compares with the upstream, main or master once the first run is done"
+			return m, nil
+		}
+		m.view.sinceBase = !m.view.sinceBase
+		m.status = "all findings"
+		if m.view.sinceBase {
+			m.status = "only findings new since " + sanitize(m.snap.Base.Rev)
+		}
+		m.rebuild()
+		return m, m.sourceCmd()
 	case key.Matches(msg, k.Group):
 		m.view.group = (m.view.group + 1) % grouping(len(groupingNames))
 		m.status = "findings grouped by " + groupingNames[m.view.group]

@@ -298,6 +298,14 @@ func (m Model) header() []string {
 	return append(lines, s.rule.Render(strings.Repeat("─", w)))
 }
 
+// baseName is what the findings are compared with, as the user named it.
+func (m Model) baseName() string {
+	if m.snap.Base == nil {
+		return "the base"
+	}
+	return sanitize(m.snap.Base.Rev)
+}
+
 // stateForm is one way to write a part of the header's state line, with
 // how much it matters: when the line is too long, the part whose current
 // form matters least gives way to its next, shorter form, or goes.
@@ -327,6 +335,14 @@ func (m Model) stateLine(w int) string {
 		add(stateForm{m.waitingText(wait, w), 35}, stateForm{m.waitingText(wait, 0), 80})
 	}
 	add(stateForm{m.triageState(), 70})
+	if b := m.snap.Base; b != nil {
+		n, f := b.NewCount(m.snap), len(b.Fixed)
+		long := fmt.Sprintf("+%d new · −%d fixed vs %s", n, f, m.baseName())
+		if m.view.sinceBase {
+			long += " (showing the new)"
+		}
+		add(stateForm{long, 55}, stateForm{fmt.Sprintf("+%d −%d", n, f), 75})
+	}
 	ws := m.snap.Watch
 	switch {
 	case ws.Dirs > 0 && ws.Polled > 0:
@@ -403,6 +419,8 @@ func (m Model) treeLines(l layout) []string {
 				sanitize(m.view.filter.text), plural(m.tree.total, "finding"), m.keys.Close.Help().Key)
 		case m.view.blockersOnly:
 			msg = "No open blockers. " + m.keys.Blockers.Help().Key + " shows everything."
+		case m.view.sinceBase:
+			msg = "Nothing new since " + m.baseName() + ". " + m.keys.NewOnly.Help().Key + " shows everything."
 		}
 		for _, l := range wrap(msg, max(1, l.treeW-2)) {
 			lines = append(lines, " "+m.styles.dim.Render(l))
