@@ -1,0 +1,181 @@
+package typescript
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/model"
+)
+
+// watchAgrees runs p in Watch mode after changed and asserts that a
+// one-shot tsc on the same tree finds the same; it returns the watch result.
+func watchAgrees(t *testing.T, p *Project, root string, changed ...string) model.Result {
+	t.Helper()
+	r := run(t, p, root, collectors.Watch, changed...)
+	if r.Status != model.StatusOK || !strings.Contains(r.Output, "checked by a running TypeScript") {
+		t.Fatalf("%s watch run after %v: %s %s\n%s", p.ID(), changed, r.Status, r.Error, r.Output)
+	}
+	oneShot := run(t, p, root, collectors.OneShot)
+	if got, want := locatedFindings(r), locatedFindings(oneShot); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("%s after %v: watch and one-shot differ:\nwatch    %q\none-shot %q", p.ID(), changed, got, want)
+	}
+	for i := range r.Findings {
+		if r.Findings[i] != oneShot.Findings[i] {
+			t.Fatalf("%s after %v: finding %d differs:\nwatch    %+v\none-shot %+v", p.ID(), changed, i, r.Findings[i], oneShot.Findings[i])
+		}
+	}
+	return r
+}
+
+// The projects of one compiler installation share one checker process, and
+// each still reports what tsc does on it.
+func TestWatchProjectsShareOneChecker(t *testing.T) {
+	needTypeScript(t)
+	root := copyFixture(t, monorepoFixture)
+	api := project(t, root, "typescript:api")
+	web := project(t, root, "typescript:web")
+
+	watchAgrees(t, api, root)
+	watchAgrees(t, web, root)
+	pid := checkerPID(t, api)
+	if got := checkerPID(t, web); got != pid {
+		t.Fatalf("api is checked by pid %d, web by pid %d", pid, got)
+	}
+
+	replaceIn(t, filepath.Join(root, "packages/web/src/main.ts"), "export", "export const broken: number = 'no';\nexport")
+	if r := watchAgrees(t, web, root, "packages/web/src/main.ts"); r.Facts["errors"] != 1 {
+		t.Errorf("web after the edit: %q", locatedFindings(r))
+	}
+	replaceIn(t, filepath.Join(root, "packages/api/src/index.ts"), `const port: number = "8080";`, `const port: number = 8080;`)
+	if r := watchAgrees(t, api, root, "packages/api/src/index.ts"); r.Facts["errors"] != 4 {
+		t.Errorf("api after the fix: %q", locatedFindings(r))
+	}
+	if checkerPID(t, api) != pid || checkerPID(t, web) != pid {
+		t.Error("the shared checker was restarted")
+	}
+
+	// The process lives as long as one of its projects does.
+	if err := api.Close(); err != nil {
+		t.Fatal(err)
+	}
+	watchAgrees(t, web, root, "packages/web/src/main.ts")
+	if checkerPID(t, web) != pid {
+		t.Error("closing api stopped the checker web uses")
+	}
+}
+
+// A project with references is checked against the declarations of the
+// projects it references, as tsc -p does: missing ones are TS6305, and
+// once they are written, their types count.
+func TestWatchProjectReferences(t *testing.T) {
+	needTypeScript(t)
+	root := copyFixture(t, referencesFixture)
+	app := project(t, root, "typescript:app")
+	core := project(t, root, "typescript:core")
+
+	if r := watchAgrees(t, app, root); len(r.Findings) != 1 || r.Findings[0].Rule != "TS6305" {
+		t.Errorf("app before core is built: %q", locatedFindings(r))
+	}
+	if r := watchAgrees(t, core, root); r.Facts["errors"] != 1 {
+		t.Errorf("core: %q", locatedFindings(r))
+	}
+
+	// What `tsc -b core` would write.
+	writeFile(t, filepath.Join(root, "core/dist/index.d.ts"), "export declare function add(a: number, b: number): number;\nexport declare const label: string;\n")
+	writeFile(t, filepath.Join(root, "core/dist/index.js"), "export function add(a, b) { return a + b; }\nexport const label = 42;\n")
+	if r := watchAgrees(t, app, root, "core/dist/index.d.ts", "core/dist/index.js"); len(r.Findings) != 1 || r.Findings[0].Rule != "TS2322" {
+		t.Errorf("app once core is built: %q", locatedFindings(r))
+	}
+
+	// A change to the declarations reaches the project that references them.
+	replaceIn(t, filepath.Join(root, "core/dist/index.d.ts"), "b: number): number", "b: number): string")
+	if r := watchAgrees(t, app, root, "core/dist/index.d.ts"); len(r.Findings) != 0 {
+		t.Errorf("app once add returns a string: %q", locatedFindings(r))
+	}
+	replaceIn(t, filepath.Join(root, "core/src/index.ts"), "label: string = 42", `label: string = "core"`)
+	if r := watchAgrees(t, core, root, "core/src/index.ts"); len(r.Findings) != 0 {
+		t.Errorf("core after the fix: %q", locatedFindings(r))
+	}
+	if checkerPID(t, app) != checkerPID(t, core) {
+		t.Error("app and core are checked by different processes")
+	}
+}
+
+// With room for one program, every switch between two projects drops one
+// program and rebuilds the other; the findings stay tsc's throughout.
+func TestWatchEvictedProgramIsRebuilt(t *testing.T) {
+	needTypeScript(t)
+	SetMaxPrograms(1)
+	t.Cleanup(func() { SetMaxPrograms(defaultMaxPrograms) })
+	root := copyFixture(t, monorepoFixture)
+	api := project(t, root, "typescript:api")
+	web := project(t, root, "typescript:web")
+	index := filepath.Join(root, "packages/api/src/index.ts")
+	main := filepath.Join(root, "packages/web/src/main.ts")
+
+	watchAgrees(t, api, root)
+	pid := checkerPID(t, api)
+	watchAgrees(t, web, root)
+
+	edits := []struct {
+		p         *Project
+		file, rel string
+		old, new  string
+	}{
+		{api, index, "packages/api/src/index.ts", `const port: number = "8080";`, `const port: number = 8080;`},
+		{web, main, "packages/web/src/main.ts", "export", "export const one: number = 'one';\nexport"},
+		{api, index, "packages/api/src/index.ts", "export const total = count + 1;", "export const total = 1;"},
+		{web, main, "packages/web/src/main.ts", "const one: number = 'one'", "const one: number = 1"},
+	}
+	for _, e := range edits {
+		replaceIn(t, e.file, e.old, e.new)
+		watchAgrees(t, e.p, root, e.rel)
+	}
+
+	// An evicted program is rebuilt from the disk: an edit nobody announced
+	// shows up in api's next run, which a kept program would have missed.
+	replaceIn(t, index, "const port: number = 8080;", `const port: number = "8080";`)
+	r := watchAgrees(t, web, root, "packages/web/src/main.ts")
+	if r.Facts["errors"] != 0 {
+		t.Errorf("web: %q", locatedFindings(r))
+	}
+	if r := watchAgrees(t, api, root, "packages/api/src/user.ts"); r.Facts["errors"] != 4 {
+		t.Errorf("api after the unannounced edit: %v errors, want 4: %q", r.Facts["errors"], locatedFindings(r))
+	}
+	if checkerPID(t, api) != pid || checkerPID(t, web) != pid {
+		t.Error("the checker was restarted")
+	}
+}
+
+// Several projects of different fixtures, each in Watch mode, agree with
+// tsc while sharing the process of their root.
+func TestWatchSharedProcessAgreesOnEveryFixture(t *testing.T) {
+	needTypeScript(t)
+	for _, fixture := range []string{monorepoFixture, projectsFixture, referencesFixture} {
+		root := copyFixture(t, fixture)
+		var pid int
+		for i, c := range Detect(root, listFiles(t, root)) {
+			p := project(t, root, c.ID())
+			watchAgrees(t, p, root)
+			if i == 0 {
+				pid = checkerPID(t, p)
+			} else if got := checkerPID(t, p); got != pid {
+				t.Errorf("%s: %s runs in pid %d, not %d", fixture, c.ID(), got, pid)
+			}
+		}
+	}
+}
+
+func TestSetMaxProgramsKeepsOne(t *testing.T) {
+	t.Cleanup(func() { SetMaxPrograms(defaultMaxPrograms) })
+	SetMaxPrograms(0)
+	if got := maxPrograms.Load(); got != 1 {
+		t.Errorf("bound %d, want 1", got)
+	}
+	SetMaxPrograms(3)
+	if got := maxPrograms.Load(); got != 3 {
+		t.Errorf("bound %d, want 3", got)
+	}
+}
