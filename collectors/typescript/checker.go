@@ -107,12 +107,17 @@ func acquireChecker(root string, tc toolchain) (*checker, error) {
 
 // release lets go of a checker acquired before; the last user stops it.
 func (c *checker) release() {
+	checkers.Lock()
 	c.mu.Lock()
 	c.users--
 	last := c.users <= 0
 	c.mu.Unlock()
+	if last && checkers.running[c.key] == c {
+		delete(checkers.running, c.key) // under the lock: nobody acquires it meanwhile
+	}
+	checkers.Unlock()
 	if last {
-		c.retire()
+		c.stop()
 	}
 }
 
