@@ -393,8 +393,10 @@ function fireEverywhere(changedPath) {
   const absolute = slashes(path.resolve(cwd, changedPath));
   const key = keyOf(absolute);
   const exists = fs.existsSync(absolute);
-  for (const [cacheKey] of [...sharedFiles]) {
-    if (cacheKey.endsWith("\0" + key)) dropShared(cacheKey);
+  if (shareable(key)) {
+    for (const [cacheKey] of [...sharedFiles]) {
+      if (cacheKey.endsWith("\0" + key)) dropShared(cacheKey);
+    }
   }
   for (const p of projects.values()) {
     if (p.watch) p.fire(absolute, key, exists);
