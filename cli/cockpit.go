@@ -15,6 +15,7 @@ import (
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/secrets"
+	"github.com/preflight-dev/preflight/collectors/typescript"
 	"github.com/preflight-dev/preflight/demo"
 	"github.com/preflight-dev/preflight/history"
 	"github.com/preflight-dev/preflight/model"
@@ -91,12 +92,16 @@ func cockpit(root string, io IO, sessionOpts ...sessionOption) int {
 	go rd.forward(s.engine.Updates())
 	ctx, cancel := context.WithCancel(context.Background())
 	stopWatching := s.watchFiles(ctx)
-	s.engine.RunAll("start")
-
+	// Before the first run: the TypeScript checkers start with it.
 	personal, warnings := prefs.Load()
 	for _, w := range warnings {
 		fmt.Fprintf(msgs, "preflight: %s\n", w)
 	}
+	if personal.TypeScriptPrograms > 0 {
+		typescript.SetMaxPrograms(personal.TypeScriptPrograms)
+	}
+	s.engine.RunAll("start")
+
 	opts := ui.Options{
 		Root:      root,
 		Initial:   rd.current(s.engine.Snapshot()),

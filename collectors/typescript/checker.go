@@ -38,6 +38,9 @@ func SetMaxPrograms(n int) {
 	maxPrograms.Store(int32(max(n, 1)))
 }
 
+// MaxPrograms is the bound SetMaxPrograms set (8 unless it was called).
+func MaxPrograms() int { return int(maxPrograms.Load()) }
+
 // checker is a running checker.js: one Node process holding the TypeScript
 // watch programs of every project of a repository that uses the same
 // compiler (one process can load one compiler). Requests may be written as
