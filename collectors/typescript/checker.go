@@ -60,6 +60,7 @@ type checker struct {
 	version  string     // set by the ready line
 	broken   error      // why the process was killed or gave up
 	lastID   int
+	replies  int // answers received, to tell a stuck checker from a busy one
 	waiting  map[int]chan CheckerReply
 	users    int // projects using it; the last one to let go stops it
 	answered bool
@@ -205,6 +206,7 @@ func (c *checker) dispatch(line []byte) {
 	case reply.ID == 0:
 		c.broken = fmt.Errorf("unaddressed reply: %s", reply.Error)
 	default:
+		c.replies++
 		if w := c.waiting[reply.ID]; w != nil {
 			delete(c.waiting, reply.ID)
 			w <- reply
@@ -245,6 +247,7 @@ func (c *checker) check(ctx context.Context, config string, changed []string, fr
 	c.lastID++
 	id := c.lastID
 	c.waiting[id] = wait
+	replies := c.replies
 	c.mu.Unlock()
 	defer func() {
 		c.mu.Lock()
@@ -275,9 +278,20 @@ func (c *checker) check(ctx context.Context, config string, changed []string, fr
 		}
 		return nil, c.failure(why)
 	case <-ctx.Done():
+		c.mu.Lock()
+		idle := c.replies == replies
+		c.mu.Unlock()
+		if idle && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return nil, fmt.Errorf("%w: %w", errStuck, ctx.Err())
+		}
 		return nil, ctx.Err()
 	}
 }
+
+// errStuck marks a run that timed out while the checker answered nothing
+// at all, for any project: it may be stuck. One that answered others
+// meanwhile was only busy with them.
+var errStuck = errors.New("the checker answered nothing before the timeout")
 
 // forget drops the project's program from the checker; nothing is answered.
 func (c *checker) forget(config string) {
@@ -384,9 +398,8 @@ func (p *Project) runWatch(ctx context.Context, root string, tc toolchain, chang
 				version, pid, display, proc.Excerpt(formatTsc(diags), excerptLines)))
 		}
 		if ctx.Err() != nil {
-			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-				// It may be stuck: do not reuse it, for any project.
-				c.retire()
+			if errors.Is(err, errStuck) {
+				c.retire() // for every project: a stuck process answers none
 				p.dropChecker(c)
 			}
 			return p.interrupted(ctx.Err(), "the type-checker")

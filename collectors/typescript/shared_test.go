@@ -1,9 +1,15 @@
 package typescript
 
 import (
+	"context"
+	"errors"
+	"io"
 	"path/filepath"
+	"reflect"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/model"
@@ -177,5 +183,75 @@ func TestSetMaxProgramsKeepsOne(t *testing.T) {
 	SetMaxPrograms(3)
 	if got := maxPrograms.Load(); got != 3 {
 		t.Errorf("bound %d, want 3", got)
+	}
+}
+
+// dropRequests stands in for a checker's stdin: request lines that contain
+// drop never reach the process, as if it were stuck on them; seen is
+// signalled for each one dropped.
+type dropRequests struct {
+	io.WriteCloser
+	drop string
+	seen chan struct{}
+}
+
+func (d dropRequests) Write(b []byte) (int, error) {
+	if strings.Contains(string(b), d.drop) {
+		d.seen <- struct{}{}
+		return len(b), nil
+	}
+	return d.WriteCloser.Write(b)
+}
+
+// A run that times out while the checker answers nothing at all stops
+// the checker: it may be stuck, for every project. The next run starts a
+// new one.
+func TestWatchTimeoutStopsAStuckChecker(t *testing.T) {
+	needTypeScript(t)
+	root := copyFixture(t, monorepoFixture)
+	p := project(t, root, "typescript:api")
+	before := run(t, p, root, collectors.Watch)
+	pid := checkerPID(t, p)
+	seen := make(chan struct{}, 1)
+	p.checker.stdin = dropRequests{p.checker.stdin, "tsconfig", seen}
+
+	r := p.Run(context.Background(), collectors.Request{Root: root, Mode: collectors.Watch, Changed: []string{"packages/api/src/index.ts"}, Timeout: 2 * time.Second})
+	if r.Status != model.StatusUnknown || !strings.Contains(r.Error, "timed out") {
+		t.Fatalf("%s %s", r.Status, r.Error)
+	}
+	if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
+		t.Errorf("the stuck checker %d still runs: %v", pid, err)
+	}
+	after := run(t, p, root, collectors.Watch, "packages/api/src/index.ts")
+	if after.Status != model.StatusOK || !reflect.DeepEqual(after.Findings, before.Findings) || checkerPID(t, p) == pid {
+		t.Errorf("after the timeout: %s %s\n%s", after.Status, after.Error, after.Output)
+	}
+}
+
+// A run that times out while the checker answers other projects was only
+// waiting its turn: the checker keeps serving them.
+func TestWatchTimeoutKeepsABusyChecker(t *testing.T) {
+	needTypeScript(t)
+	root := copyFixture(t, monorepoFixture)
+	api := project(t, root, "typescript:api")
+	web := project(t, root, "typescript:web")
+	run(t, api, root, collectors.Watch)
+	watchAgrees(t, web, root)
+	pid := checkerPID(t, api)
+	seen := make(chan struct{}, 1)
+	api.checker.stdin = dropRequests{api.checker.stdin, "packages/api/tsconfig.json", seen}
+
+	done := make(chan model.Result, 1)
+	go func() {
+		done <- api.Run(context.Background(), collectors.Request{Root: root, Mode: collectors.Watch, Changed: []string{"packages/api/src/index.ts"}, Timeout: 20 * time.Second})
+	}()
+	<-seen
+	watchAgrees(t, web, root, "packages/web/src/main.ts") // answered while api waits
+	if r := <-done; r.Status != model.StatusUnknown || !strings.Contains(r.Error, "timed out") {
+		t.Fatalf("api: %s %s", r.Status, r.Error)
+	}
+	watchAgrees(t, web, root, "packages/web/src/main.ts")
+	if got := checkerPID(t, web); got != pid {
+		t.Errorf("the checker was replaced (pid %d, was %d)", got, pid)
 	}
 }
