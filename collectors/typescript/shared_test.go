@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -253,5 +254,46 @@ func TestWatchTimeoutKeepsABusyChecker(t *testing.T) {
 	watchAgrees(t, web, root, "packages/web/src/main.ts")
 	if got := checkerPID(t, web); got != pid {
 		t.Errorf("the checker was replaced (pid %d, was %d)", got, pid)
+	}
+}
+
+// A package in node_modules is parsed once for every project that uses
+// it. preflight never hears of changes there (node_modules is not
+// watched), so a full run compares the shared files with the disk, and
+// the other projects holding a changed one rebuild their programs.
+func TestWatchFullRunRereadsSharedNodeModules(t *testing.T) {
+	needTypeScript(t)
+	root := filepath.Join(t.TempDir(), "repo")
+	if err := os.MkdirAll(filepath.Join(root, "node_modules"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(testdata(t, "node_modules", "typescript"), filepath.Join(root, "node_modules", "typescript")); err != nil {
+		t.Fatal(err)
+	}
+	dep := filepath.Join(root, "node_modules", "dep", "index.d.ts")
+	writeFile(t, filepath.Join(root, "node_modules", "dep", "package.json"), `{"name": "dep", "version": "1.0.0", "types": "./index.d.ts"}`)
+	writeFile(t, dep, "export declare const size: number;\n")
+	for _, dir := range []string{"a", "b"} {
+		writeFile(t, filepath.Join(root, dir, "tsconfig.json"), `{"compilerOptions": {"target": "es2022", "lib": ["es2022"], "module": "esnext", "moduleResolution": "bundler", "strict": true, "noEmit": true}, "include": ["src"]}`)
+		writeFile(t, filepath.Join(root, dir, "src", "index.ts"), "import { size } from \"dep\";\n\nexport const label: string = size;\n")
+	}
+	a := project(t, root, "typescript:a")
+	b := project(t, root, "typescript:b")
+	for _, p := range []*Project{a, b} {
+		if r := watchAgrees(t, p, root); r.Facts["errors"] != 1 {
+			t.Fatalf("%s: %q", p.ID(), locatedFindings(r))
+		}
+	}
+
+	writeFile(t, dep, "export declare const size: string; // reinstalled\n")
+	if r := watchAgrees(t, a, root); r.Facts["errors"] != 0 {
+		t.Errorf("a's full run after dep changed: %q", locatedFindings(r))
+	}
+	// Asked about a change that is not in its program, b still rebuilds.
+	if r := watchAgrees(t, b, root, "a/src/index.ts"); r.Facts["errors"] != 0 {
+		t.Errorf("b after a's full run saw dep change: %q", locatedFindings(r))
+	}
+	if checkerPID(t, a) != checkerPID(t, b) {
+		t.Error("a and b are checked by different processes")
 	}
 }
