@@ -56,16 +56,17 @@ type checker struct {
 	library string // the compiler it runs
 	token   string // marks its descendants (proc.TrackedEnv)
 
-	mu       sync.Mutex // guards the fields below
-	version  string     // set by the ready line
-	broken   error      // why the process was killed or gave up
-	lastID   int
-	replies  int // answers received, to tell a stuck checker from a busy one
-	waiting  map[int]chan CheckerReply
-	users    int // projects using it; the last one to let go stops it
-	answered bool
+	mu      sync.Mutex // guards the fields below
+	version string     // set by the ready line
+	broken  error      // why the process was killed or gave up
+	lastID  int
+	replies int // answers received, to tell a stuck checker from a busy one
+	waiting map[int]chan CheckerReply
+	users   int // projects using it; the last one to let go stops it
 	// answered: it has answered a request, so a later failure is worth a
 	// restart; one that never answered is not tried again in the same run.
+	answered bool
+
 	stopped sync.Once
 }
 
