@@ -53,7 +53,6 @@ type checker struct {
 	exited  chan struct{} // closed once the process has exited
 	stderr  *tail
 	root    string
-	library string // the compiler it runs
 	token   string // marks its descendants (proc.TrackedEnv)
 
 	mu      sync.Mutex // guards the fields below
@@ -72,6 +71,18 @@ type checker struct {
 
 // checkerKey tells checkers apart: projects that agree on all three share one.
 type checkerKey struct{ node, library, root string }
+
+// keyFor is the checker of the compiler tc in root. The library is named
+// by its real path: package managers link one install into each package's
+// node_modules (pnpm does so for every package that lists typescript), and
+// those links are one compiler.
+func keyFor(root string, tc toolchain) checkerKey {
+	library := tc.library
+	if real, err := filepath.EvalSymlinks(library); err == nil {
+		library = real
+	}
+	return checkerKey{tc.node, library, root}
+}
 
 // checkers are the running checker processes, one per key.
 var checkers = struct {
@@ -93,7 +104,7 @@ func (e *projectError) Unwrap() error { return e.err }
 // acquireChecker returns the running checker for the compiler tc in root,
 // starting one when there is none, and counts the caller as a user.
 func acquireChecker(root string, tc toolchain) (*checker, error) {
-	key := checkerKey{tc.node, tc.library, root}
+	key := keyFor(root, tc)
 	checkers.Lock()
 	defer checkers.Unlock()
 	c := checkers.running[key]
@@ -151,7 +162,6 @@ func spawnChecker(key checkerKey) (*checker, error) {
 		exited:  make(chan struct{}),
 		stderr:  &tail{max: 16 << 10},
 		root:    key.root,
-		library: key.library,
 		waiting: map[int]chan CheckerReply{},
 	}
 	cmd.Stderr = c.stderr
@@ -362,7 +372,7 @@ func (p *Project) runWatch(ctx context.Context, root string, tc toolchain, chang
 	p.mu.Lock()
 	c, closes := p.checker, p.closes
 	p.mu.Unlock()
-	if c != nil && (!c.alive() || c.root != root || c.library != tc.library || c.key.node != tc.node) {
+	if c != nil && (!c.alive() || c.key != keyFor(root, tc)) {
 		p.dropChecker(c)
 		c = nil
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -295,5 +296,53 @@ func TestWatchFullRunRereadsSharedNodeModules(t *testing.T) {
 	}
 	if checkerPID(t, a) != checkerPID(t, b) {
 		t.Error("a and b are checked by different processes")
+	}
+}
+
+// One process loads one compiler: a project with its own TypeScript
+// install gets its own checker, while a link to the same install (as
+// package managers make in each package's node_modules) is the same one.
+func TestWatchCheckerPerCompilerInstall(t *testing.T) {
+	tc := needTypeScript(t)
+	root := copyFixture(t, monorepoFixture)
+	real, err := filepath.EvalSymlinks(filepath.Dir(filepath.Dir(tc.library)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// web links the shared install into its own node_modules.
+	if err := os.MkdirAll(filepath.Join(root, "packages/web/node_modules"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(real, filepath.Join(root, "packages/web/node_modules/typescript")); err != nil {
+		t.Fatal(err)
+	}
+	// api has an install of its own: a package that loads the same compiler
+	// code from another place, so it is another library to preflight.
+	own := filepath.Join(root, "packages/api/node_modules/typescript")
+	writeFile(t, filepath.Join(own, "package.json"), `{"name": "typescript", "version": "5.9.3"}`)
+	writeFile(t, filepath.Join(own, "lib/typescript.js"), "module.exports = require("+strconv.Quote(filepath.Join(real, "lib/typescript.js"))+");\n")
+	writeFile(t, filepath.Join(own, "bin/tsc"), "require("+strconv.Quote(filepath.Join(real, "lib/tsc.js"))+");\n")
+
+	// tools uses the repository's install, through no link of its own.
+	writeFile(t, filepath.Join(root, "packages/tools/tsconfig.json"), `{"compilerOptions": {"strict": true, "noEmit": true, "lib": ["es2022"]}, "include": ["src"]}`)
+	writeFile(t, filepath.Join(root, "packages/tools/src/run.ts"), "export const steps: number = 'three';\n")
+
+	api := project(t, root, "typescript:api")
+	web := project(t, root, "typescript:web")
+	tools := project(t, root, "typescript:tools")
+	watchAgrees(t, web, root)
+	watchAgrees(t, api, root)
+	watchAgrees(t, tools, root)
+	if a, w := checkerPID(t, api), checkerPID(t, web); a == w {
+		t.Errorf("api, with a compiler of its own, shares pid %d with web", a)
+	}
+	if w, tl := checkerPID(t, web), checkerPID(t, tools); w != tl {
+		t.Errorf("web's link to the repository's install got pid %d, tools pid %d", w, tl)
+	}
+	other := copyFixture(t, monorepoFixture) // another repository: its own checker
+	webElsewhere := project(t, other, "typescript:web")
+	watchAgrees(t, webElsewhere, other)
+	if checkerPID(t, webElsewhere) == checkerPID(t, web) {
+		t.Error("two repositories share a checker")
 	}
 }
