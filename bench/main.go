@@ -8,7 +8,8 @@
 // monorepo, the preflight binary as a person runs it: the first frame
 // through a pseudo-terminal against a trivial Bubble Tea program's, idle
 // CPU, RSS and Node helpers while watching against `tsc --watch` per
-// project.
+// project; and the memory of the TypeScript checker for several projects
+// (one shared process vs one process per project).
 package main
 
 import (
@@ -42,6 +43,7 @@ func main() {
 	dirs := flag.Int("dirs", 5000, "directories in the generated tree")
 	perDir := flag.Int("files", 10, "files per directory")
 	tsModules := flag.Int("ts-modules", 300, "modules in the generated TypeScript project")
+	tsProjects := flag.Int("ts-projects", 8, "TypeScript projects for the checker memory figure")
 	samples := flag.Int("samples", 40, "file writes for the latency figure")
 	only := flag.String("only", "", "internal: run one measurement in this process (watcher)")
 	bin := flag.String("preflight", "", "the preflight binary, for the figures of the program as a person runs it (none: skipped)")
@@ -81,6 +83,7 @@ func main() {
 		measureFirstFrame(*dir)
 		measureLatency(*dir, *samples)
 		measureTypeScript(*dir)
+		measureTypeScriptMemory(*dir, *tsProjects, 100)
 		if *bin != "" {
 			fmt.Println("\nthe preflight binary on this tree:")
 			measureCockpit(*dir, []tsProject{{dir: "app", modules: *tsModules}}, *bin, *trivial, *before)
@@ -128,7 +131,28 @@ func generate(root string, dirs, perDir, tsModules int) error {
 			}
 		}
 	}
-	app := filepath.Join(root, "app")
+	if err := writeTSProject(filepath.Join(root, "app"), tsModules); err != nil {
+		return err
+	}
+	svc := filepath.Join(root, "svc")
+	if err := os.MkdirAll(svc, 0o755); err != nil {
+		return err
+	}
+	files := map[string]string{
+		"go.mod":      "module example.com/bench/svc\n\ngo 1.22\n",
+		"svc.go":      "package svc\n\n// Double doubles.\nfunc Double(n int) int { return 2 * n }\n",
+		"svc_test.go": "package svc\n\nimport \"testing\"\n\nfunc TestDouble(t *testing.T) {\n\tif Double(2) != 4 {\n\t\tt.Fatal(\"bad\")\n\t}\n}\n",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(svc, name), []byte(body), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeTSProject writes a TypeScript project of a chain of modules into app.
+func writeTSProject(app string, modules int) error {
 	if err := os.MkdirAll(filepath.Join(app, "src"), 0o755); err != nil {
 		return err
 	}
@@ -139,7 +163,7 @@ func generate(root string, dirs, perDir, tsModules int) error {
 	if err := os.WriteFile(filepath.Join(app, "package.json"), []byte(`{"type": "module"}`), 0o644); err != nil {
 		return err
 	}
-	for i := 0; i < tsModules; i++ {
+	for i := 0; i < modules; i++ {
 		var b strings.Builder
 		if i > 0 {
 			fmt.Fprintf(&b, "import { make%d } from \"./mod%d.js\";\n", i-1, i-1)
@@ -153,20 +177,6 @@ func generate(root string, dirs, perDir, tsModules int) error {
 		}
 		fmt.Fprintf(&b, "export const total%d: number = 1;\n", i)
 		if err := os.WriteFile(filepath.Join(app, "src", fmt.Sprintf("mod%d.ts", i)), []byte(b.String()), 0o644); err != nil {
-			return err
-		}
-	}
-	svc := filepath.Join(root, "svc")
-	if err := os.MkdirAll(svc, 0o755); err != nil {
-		return err
-	}
-	files := map[string]string{
-		"go.mod":      "module example.com/bench/svc\n\ngo 1.22\n",
-		"svc.go":      "package svc\n\n// Double doubles.\nfunc Double(n int) int { return 2 * n }\n",
-		"svc_test.go": "package svc\n\nimport \"testing\"\n\nfunc TestDouble(t *testing.T) {\n\tif Double(2) != 4 {\n\t\tt.Fatal(\"bad\")\n\t}\n}\n",
-	}
-	for name, body := range files {
-		if err := os.WriteFile(filepath.Join(svc, name), []byte(body), 0o644); err != nil {
 			return err
 		}
 	}
@@ -338,19 +348,55 @@ func measureTypeScript(root string) {
 	fmt.Printf("TypeScript one-file edit: watch path %v vs full tsc --noEmit %v (median of 5)\n", med(watchT), med(fullT))
 }
 
-func rssKB() int {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(line, "VmRSS:") {
-			n, _ := strconv.Atoi(strings.Fields(line)[1])
-			return n
+// measureTypeScriptMemory checks n projects of modules modules each in
+// watch mode twice: all in one repository, where they share one checker
+// process, and each in a repository of its own, one process each (what
+// one checker per project amounted to), and compares the processes' RSS.
+func measureTypeScriptMemory(root string, n, modules int) {
+	measure := func(oneRepo bool) (kb, processes int) {
+		var projects []collectors.Collector
+		var roots []string
+		for i := 0; i < n; i++ {
+			repo := filepath.Join(root, "tsmem", fmt.Sprintf("separate%d", i))
+			if oneRepo {
+				repo = filepath.Join(root, "tsmem", "shared")
+			}
+			dir := fmt.Sprintf("p%d", i)
+			must(writeTSProject(filepath.Join(repo, dir), modules))
+			projects = append(projects, typescript.Detect(repo, []string{dir + "/tsconfig.json"})...)
+			roots = append(roots, repo)
 		}
+		defer func() {
+			for _, c := range projects {
+				if cl, ok := c.(collectors.Closer); ok {
+					cl.Close()
+				}
+			}
+		}()
+		pids := map[int]bool{}
+		for i, c := range projects {
+			r := c.Run(context.Background(), collectors.Request{Root: roots[i], Mode: collectors.Watch})
+			_, rest, _ := strings.Cut(r.Command, "(pid ")
+			digits, _, _ := strings.Cut(rest, ")")
+			pid, err := strconv.Atoi(digits)
+			if r.Status != model.StatusOK || err != nil {
+				must(fmt.Errorf("typescript %s in watch mode: %s %s %s", c.ID(), r.Status, r.Error, r.Command))
+			}
+			pids[pid] = true
+		}
+		for pid := range pids {
+			kb += rssKBOf(pid)
+		}
+		return kb, len(pids)
 	}
-	return 0
+	shared, one := measure(true)
+	separate, many := measure(false)
+	fmt.Printf("TypeScript checker memory, %d projects of %d modules: %d shared process %d MiB vs %d separate processes %d MiB (%.2f×)\n",
+		n, modules, one, shared/1024, many, separate/1024, float64(shared)/float64(separate))
 }
+
+func rssKB() int { return rssKBOf(os.Getpid()) }
+
 
 func must(err error) {
 	if err != nil {

@@ -30,7 +30,7 @@ func generateReal(root string, venvFiles int, projects []tsProject) error {
 		}
 	}
 	for _, p := range projects {
-		if err := writeTSProject(filepath.Join(root, p.dir), p.modules, ""); err != nil {
+		if err := writeTSPackage(filepath.Join(root, p.dir), p.modules, ""); err != nil {
 			return err
 		}
 	}
@@ -76,10 +76,10 @@ func writeVenv(dir string, files, seed int) error {
 	return nil
 }
 
-// writeTSProject writes a TypeScript project of modules in directories of
+// writeTSPackage writes a TypeScript project of modules in directories of
 // thirty, each module importing the one before it in its directory.
 // pkgName, when set, makes it an npm workspace package of that name.
-func writeTSProject(dir string, modules int, pkgName string) error {
+func writeTSPackage(dir string, modules int, pkgName string) error {
 	tsconfig := `{"compilerOptions": {"target": "es2022", "module": "nodenext", "strict": true, "noEmit": true, "types": []}, "include": ["src"]}`
 	pkg := `{"type": "module"}`
 	if pkgName != "" {
@@ -122,7 +122,7 @@ func generateMonorepo(root string, n, modules int) ([]tsProject, error) {
 	var projects []tsProject
 	for i := 0; i < n; i++ {
 		p := tsProject{dir: fmt.Sprintf("packages/pkg%02d", i), modules: modules}
-		if err := writeTSProject(filepath.Join(root, p.dir), modules, fmt.Sprintf("@bench/pkg%02d", i)); err != nil {
+		if err := writeTSPackage(filepath.Join(root, p.dir), modules, fmt.Sprintf("@bench/pkg%02d", i)); err != nil {
 			return nil, err
 		}
 		projects = append(projects, p)

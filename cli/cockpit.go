@@ -17,6 +17,7 @@ import (
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/secrets"
+	"github.com/preflight-dev/preflight/collectors/typescript"
 	"github.com/preflight-dev/preflight/demo"
 	"github.com/preflight-dev/preflight/history"
 	"github.com/preflight-dev/preflight/model"
@@ -125,6 +126,10 @@ func cockpit(root string, io IO, sessionOpts ...sessionOption) int {
 	personal, warnings := prefs.Load()
 	for _, w := range warnings {
 		fmt.Fprintf(msgs, "preflight: %s\n", w)
+	}
+	// Before the first run (in scan): the TypeScript checkers start with it.
+	if personal.TypeScriptPrograms > 0 {
+		typescript.SetMaxPrograms(personal.TypeScriptPrograms)
 	}
 	// Reruns and trust reach the session only after the scan: the
 	// cockpit holds them back until then.

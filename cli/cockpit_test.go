@@ -16,6 +16,7 @@ import (
 
 	"github.com/preflight-dev/preflight/cache"
 	"github.com/preflight-dev/preflight/model"
+	"github.com/preflight-dev/preflight/collectors/typescript"
 )
 
 // syncBuffer is a buffer the program writes while the test reads it.
@@ -223,5 +224,43 @@ func TestCockpitEndsOnAnInvalidConfigAndSaysWhy(t *testing.T) {
 	}
 	if e := errb.String(); !strings.Contains(e, "preflight.yaml") {
 		t.Fatalf("stderr does not say what is wrong with preflight.yaml: %q", e)
+// typescript_programs in the personal preferences bounds the TypeScript
+// checker's programs before the first run starts one.
+func TestCockpitAppliesTheTypeScriptProgramsPreference(t *testing.T) {
+	dir := repoWith(t, markerConfig)
+	home := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", home)
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	if err := os.MkdirAll(filepath.Join(home, "preflight"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(home, "preflight", "config.yaml"), []byte("typescript_programs: 3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := typescript.MaxPrograms()
+	defer typescript.SetMaxPrograms(before)
+	extraProgramOptions = []tea.ProgramOption{tea.WithWindowSize(160, 30)}
+	defer func() { extraProgramOptions = nil }()
+
+	in, keys := io.Pipe()
+	defer keys.Close()
+	var out, errb syncBuffer
+	done := make(chan int, 1)
+	go func() { done <- Run([]string{dir}, IO{In: in, Out: &out, Err: &errb, Interactive: true}) }()
+	deadline := time.Now().Add(time.Minute)
+	for !strings.Contains(ansi.Strip(out.String()), "custom:marker") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the cockpit never showed its tree:\n%s", ansi.Strip(out.String()))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	keys.Write([]byte("q"))
+	select {
+	case <-done:
+	case <-time.After(time.Minute):
+		t.Fatal("the cockpit did not quit")
+	}
+	if got := typescript.MaxPrograms(); got != 3 {
+		t.Errorf("TypeScript programs bound %d, want 3 from the preferences", got)
 	}
 }

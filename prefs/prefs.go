@@ -9,6 +9,7 @@
 //	split: 60                               # % of the screen the tree takes
 //	notify: bell                            # off (default), bell or desktop
 //	progress: true                          # progress in the tab/taskbar (OSC 9;4)
+//	typescript_programs: 8                  # TypeScript watch programs kept per checker
 //	keys:                                   # action: key, or a list of keys
 //	  rerun: [r, F5]
 package prefs
@@ -61,6 +62,10 @@ type Prefs struct {
 	NoProgress bool
 	// Keys remaps actions: action name → the keys that trigger it.
 	Keys map[string][]string
+	// TypeScriptPrograms bounds the TypeScript watch programs one checker
+	// process keeps in memory (each is a project's parsed and checked
+	// program); 0 is the default. Memory is this machine's concern.
+	TypeScriptPrograms int
 }
 
 // Path is where the preferences file is: $XDG_CONFIG_HOME/preflight/config.yaml,
@@ -92,7 +97,7 @@ func Load() (Prefs, []string) {
 }
 
 // settings are the known top-level keys, in the order they are documented.
-var settings = []string{"editor", "split", "notify", "progress", "keys"}
+var settings = []string{"editor", "split", "notify", "progress", "keys", "typescript_programs"}
 
 // Parse reads preferences from src; path names the file in warnings.
 func Parse(path string, src []byte) (Prefs, []string) {
@@ -146,6 +151,13 @@ func Parse(path string, src []byte) (Prefs, []string) {
 			p.NoProgress = !b
 		case "keys":
 			p.Keys, warnings = keyMap(v, path, warnings)
+		case "typescript_programs":
+			n, ok := number(v)
+			if !ok || n < 1 {
+				warn("typescript_programs: expected how many TypeScript programs to keep, 1 or more, got %v", v)
+				continue
+			}
+			p.TypeScriptPrograms = n
 		default:
 			warn("unknown setting %q (known: %s)", k, strings.Join(settings, ", "))
 		}

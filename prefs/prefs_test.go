@@ -17,12 +17,13 @@ progress: false
 keys:
   rerun: [r, F5]
   filter: f
+typescript_programs: 3
 `))
 	if len(warnings) > 0 {
 		t.Fatalf("warnings %q", warnings)
 	}
 	want := Prefs{Path: "config.yaml", Editor: "myedit --line {line} {file}", Split: 60, Notify: NotifyBell, NoProgress: true,
-		Keys: map[string][]string{"rerun": {"r", "F5"}, "filter": {"f"}}}
+		Keys: map[string][]string{"rerun": {"r", "F5"}, "filter": {"f"}}, TypeScriptPrograms: 3}
 	if !reflect.DeepEqual(p, want) {
 		t.Fatalf("got %+v\nwant %+v", p, want)
 	}
@@ -31,10 +32,11 @@ keys:
 // A mistake in the file is said and left at its default; the rest of the
 // file still applies.
 func TestParseWarnsAndKeepsTheRest(t *testing.T) {
-	p, warnings := Parse("config.yaml", []byte("editr: vim\nsplit: 95\nnotify: loud\nprogress: maybe\neditor: code -g {file}:{line}\n"))
+	p, warnings := Parse("config.yaml", []byte("editr: vim\nsplit: 95\nnotify: loud\nprogress: maybe\ntypescript_programs: 0\neditor: code -g {file}:{line}\n"))
 	got := strings.Join(warnings, "\n")
 	for _, want := range []string{
-		`config.yaml: unknown setting "editr" (known: editor, split, notify, progress, keys)`,
+		`config.yaml: unknown setting "editr" (known: editor, split, notify, progress, keys, typescript_programs)`,
+		"config.yaml: typescript_programs: expected how many TypeScript programs to keep, 1 or more, got 0",
 		"config.yaml: split: expected the percentage of the screen the tree takes, 20 to 80, got 95",
 		"config.yaml: notify: expected off, bell or desktop, got loud",
 		"config.yaml: progress: expected true or false, got maybe",
@@ -43,7 +45,7 @@ func TestParseWarnsAndKeepsTheRest(t *testing.T) {
 			t.Errorf("warnings lack %q:\n%s", want, got)
 		}
 	}
-	if p.Editor != "code -g {file}:{line}" || p.Split != 0 || p.Notify != NotifyOff || p.NoProgress {
+	if p.Editor != "code -g {file}:{line}" || p.Split != 0 || p.Notify != NotifyOff || p.NoProgress || p.TypeScriptPrograms != 0 {
 		t.Errorf("prefs %+v", p)
 	}
 	if _, w := Parse("config.yaml", []byte("editor: [")); len(w) != 1 || !strings.Contains(w[0], "not valid YAML") {

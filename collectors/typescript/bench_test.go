@@ -44,8 +44,14 @@ func benchTrees(b *testing.B) []benchTree {
 func generatedProject(b *testing.B, n int) string {
 	root := filepath.Join(b.TempDir(), "gen")
 	linkTypeScript(b, root)
-	writeFile(b, filepath.Join(root, "tsconfig.json"), `{"compilerOptions": {"target": "es2022", "module": "nodenext", "strict": true, "noEmit": true, "types": []}, "include": ["src"]}`)
-	writeFile(b, filepath.Join(root, "package.json"), `{"type": "module"}`)
+	generateModules(b, root, n)
+	return root
+}
+
+// generateModules writes the project of generatedProject into dir.
+func generateModules(b *testing.B, dir string, n int) {
+	writeFile(b, filepath.Join(dir, "tsconfig.json"), `{"compilerOptions": {"target": "es2022", "module": "nodenext", "strict": true, "noEmit": true, "types": []}, "include": ["src"]}`)
+	writeFile(b, filepath.Join(dir, "package.json"), `{"type": "module"}`)
 	for i := 0; i < n; i++ {
 		var src strings.Builder
 		parent := "undefined"
@@ -62,9 +68,8 @@ func generatedProject(b *testing.B, n int) string {
 		fmt.Fprintf(&src, "  return { id, name: \"item\" + id, tags: [String(id)], ...(parent ? { parent } : {}) };\n}\n\n")
 		fmt.Fprintf(&src, "export const index%d = new Map<string, Item%d>([[\"a\", make%d(%d)]]);\n", i, i, i, i)
 		fmt.Fprintf(&src, "export const names%d = [...index%d.values()].map((item) => item.name.toUpperCase()).join(\",\");\n", i, i)
-		writeFile(b, filepath.Join(root, "src", fmt.Sprintf("mod%d.ts", i)), src.String())
+		writeFile(b, filepath.Join(dir, "src", fmt.Sprintf("mod%d.ts", i)), src.String())
 	}
-	return root
 }
 
 func benchmarkEdits(b *testing.B, mode collectors.Mode) {
@@ -111,3 +116,88 @@ func toggle(b *testing.B, file, x, y string) {
 func BenchmarkOneShot(b *testing.B) { benchmarkEdits(b, collectors.OneShot) }
 
 func BenchmarkWatchRecheck(b *testing.B) { benchmarkEdits(b, collectors.Watch) }
+
+// BenchmarkCheckerMemory compares the resident memory of the Node
+// processes that keep N projects' watch programs: all in the one process
+// of their repository (shared) against one process per project, as when
+// each project is alone in its repository (separate). Each project is a
+// chain of 100 modules on the default es2022 libraries.
+//
+//	go test ./collectors/typescript -run XXX -bench CheckerMemory -benchtime 1x
+func BenchmarkCheckerMemory(b *testing.B) {
+	needTypeScript(b)
+	for _, n := range []int{4, 8} {
+		b.Run(fmt.Sprintf("projects-%d", n), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				shared, sharedProcs := checkerRSS(b, n, true)
+				separate, separateProcs := checkerRSS(b, n, false)
+				if sharedProcs != 1 || separateProcs != n {
+					b.Fatalf("%d shared and %d separate processes, want 1 and %d", sharedProcs, separateProcs, n)
+				}
+				b.ReportMetric(float64(shared)/1024, "shared-MiB")
+				b.ReportMetric(float64(separate)/1024, "separate-MiB")
+				b.ReportMetric(float64(shared)/float64(separate), "shared/separate")
+			}
+		})
+	}
+}
+
+// checkerRSS checks n generated projects in Watch mode, in one repository
+// or in one repository each, and returns the summed VmRSS (KiB) of the
+// checker processes and how many there were.
+func checkerRSS(b *testing.B, n int, oneRepo bool) (kib, processes int) {
+	base := b.TempDir()
+	var projects []*Project
+	var roots []string
+	for i := 0; i < n; i++ {
+		root := filepath.Join(base, fmt.Sprintf("repo%d", i))
+		if oneRepo {
+			root = filepath.Join(base, "repo")
+		}
+		if i == 0 || !oneRepo {
+			linkTypeScript(b, root)
+		}
+		generateModules(b, filepath.Join(root, fmt.Sprintf("p%d", i)), 100)
+		for _, c := range Detect(root, []string{fmt.Sprintf("p%d/tsconfig.json", i)}) {
+			projects = append(projects, c.(*Project))
+			roots = append(roots, root)
+		}
+	}
+	defer func() {
+		for _, p := range projects {
+			_ = p.Close()
+		}
+	}()
+	pids := map[int]bool{}
+	for i, p := range projects {
+		if r := run(b, p, roots[i], collectors.Watch); r.Status != model.StatusOK || r.Facts["errors"] != 0 {
+			b.Fatalf("%s: %s %s %v\n%s", p.ID(), r.Status, r.Error, r.Facts, r.Output)
+		}
+		p.mu.Lock()
+		pids[p.checker.pid()] = true
+		p.mu.Unlock()
+	}
+	for pid := range pids {
+		kib += vmRSS(b, pid)
+	}
+	return kib, len(pids)
+}
+
+// vmRSS reads a process's resident set size in KiB from /proc.
+func vmRSS(b *testing.B, pid int) int {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		b.Skip("no /proc: ", err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			var kib int
+			if _, err := fmt.Sscan(rest, &kib); err != nil {
+				b.Fatal(err)
+			}
+			return kib
+		}
+	}
+	b.Fatalf("no VmRSS in /proc/%d/status", pid)
+	return 0
+}

@@ -11,8 +11,10 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/proc"
@@ -21,47 +23,146 @@ import (
 //go:embed checker.js
 var checkerScript string
 
-// checker is a running checker.js: one Node process holding a TypeScript
-// watch program for one project. Requests may be written as soon as it is
-// spawned; it reads them once its first full check is done.
+// maxPrograms bounds the watch programs one checker keeps alive; the one
+// asked for least recently is dropped when another is needed, and rebuilt
+// by a full check when asked for again.
+var maxPrograms atomic.Int32
+
+const defaultMaxPrograms = 8
+
+func init() { maxPrograms.Store(defaultMaxPrograms) }
+
+// SetMaxPrograms sets how many TypeScript watch programs one checker
+// process keeps at most (at least 1), for the checkers started from now on.
+func SetMaxPrograms(n int) {
+	maxPrograms.Store(int32(max(n, 1)))
+}
+
+// MaxPrograms is the bound SetMaxPrograms set (8 unless it was called).
+func MaxPrograms() int { return int(maxPrograms.Load()) }
+
+// checker is a running checker.js: one Node process holding the TypeScript
+// watch programs of every project of a repository that uses the same
+// compiler (one process can load one compiler). Requests may be written as
+// soon as it is spawned; it answers them one at a time, in order.
 type checker struct {
+	key     checkerKey
 	cmd     *exec.Cmd
+	writeMu sync.Mutex // one request line at a time
 	stdin   io.WriteCloser
-	replies chan []byte
-	quit    chan struct{} // closed by stop: drop replies nobody will read
 	exited  chan struct{} // closed once the process has exited
 	stderr  *tail
 	root    string
-	library string // the compiler it runs
 	token   string // marks its descendants (proc.TrackedEnv)
-	version string // set by the ready line
+
+	mu      sync.Mutex // guards the fields below
+	version string     // set by the ready line
+	broken  error      // why the process was killed or gave up
 	lastID  int
+	replies int // answers received, to tell a stuck checker from a busy one
+	waiting map[int]chan CheckerReply
+	users   int // projects using it; the last one to let go stops it
 	// answered: it has answered a request, so a later failure is worth a
 	// restart; one that never answered is not tried again in the same run.
 	answered bool
-	stopped  sync.Once
+
+	stopped sync.Once
 }
+
+// checkerKey tells checkers apart: projects that agree on all three share one.
+type checkerKey struct{ node, library, root string }
+
+// keyFor is the checker of the compiler tc in root. The library is named
+// by its real path: package managers link one install into each package's
+// node_modules (pnpm does so for every package that lists typescript), and
+// those links are one compiler.
+func keyFor(root string, tc toolchain) checkerKey {
+	library := tc.library
+	if real, err := filepath.EvalSymlinks(library); err == nil {
+		library = real
+	}
+	return checkerKey{tc.node, library, root}
+}
+
+// checkers are the running checker processes, one per key.
+var checkers = struct {
+	sync.Mutex
+	running map[checkerKey]*checker
+}{running: map[checkerKey]*checker{}}
 
 // errChecker marks a failure of the checker itself, as opposed to the run
 // being cancelled.
 var errChecker = errors.New("type-checker failed")
 
+// projectError is a request the checker answered with an error: the
+// project's program failed and was dropped, the process lives on.
+type projectError struct{ err error }
+
+func (e *projectError) Error() string { return e.err.Error() }
+func (e *projectError) Unwrap() error { return e.err }
+
+// acquireChecker returns the running checker for the compiler tc in root,
+// starting one when there is none, and counts the caller as a user.
+func acquireChecker(root string, tc toolchain) (*checker, error) {
+	key := keyFor(root, tc)
+	checkers.Lock()
+	defer checkers.Unlock()
+	c := checkers.running[key]
+	if c == nil || !c.alive() {
+		var err error
+		if c, err = spawnChecker(key); err != nil {
+			return nil, err
+		}
+		checkers.running[key] = c
+	}
+	c.mu.Lock()
+	c.users++
+	c.mu.Unlock()
+	return c, nil
+}
+
+// release lets go of a checker acquired before; the last user stops it.
+func (c *checker) release() {
+	checkers.Lock()
+	c.mu.Lock()
+	c.users--
+	last := c.users <= 0
+	c.mu.Unlock()
+	if last && checkers.running[c.key] == c {
+		delete(checkers.running, c.key) // under the lock: nobody acquires it meanwhile
+	}
+	checkers.Unlock()
+	if last {
+		c.stop()
+	}
+}
+
+// retire takes the checker out of service for every project using it and
+// stops it: it failed, or nobody uses it any more.
+func (c *checker) retire() {
+	checkers.Lock()
+	if checkers.running[c.key] == c {
+		delete(checkers.running, c.key)
+	}
+	checkers.Unlock()
+	c.stop()
+}
+
 // spawnChecker launches the checker in its own process group.
-func spawnChecker(root, config string, tc toolchain) (*checker, error) {
-	cmd := exec.Command(tc.node, "-e", checkerScript, "--", tc.library, config)
-	cmd.Dir = root
+func spawnChecker(key checkerKey) (*checker, error) {
+	cmd := exec.Command(key.node, "-e", checkerScript, "--", key.library, strconv.Itoa(int(maxPrograms.Load())))
+	cmd.Dir = key.root
 	token, mark := proc.TrackedEnv()
 	cmd.Env = append(cmd.Environ(), mark)
 	cmd.SysProcAttr = proc.SysProcAttr()
 	c := &checker{
+		key:     key,
 		token:   token,
 		cmd:     cmd,
-		replies: make(chan []byte),
-		quit:    make(chan struct{}),
 		exited:  make(chan struct{}),
 		stderr:  &tail{max: 16 << 10},
-		root:    root,
-		library: tc.library,
+		root:    key.root,
+		waiting: map[int]chan CheckerReply{},
 	}
 	cmd.Stderr = c.stderr
 	stdin, err := cmd.StdinPipe()
@@ -81,16 +182,16 @@ func spawnChecker(root, config string, tc toolchain) (*checker, error) {
 	return c, nil
 }
 
-// read forwards stdout lines until the process closes it, then reaps it.
+// read hands each reply to the request waiting for it until the process
+// closes stdout, then reaps it. A reply nobody waits for any more (its run
+// was cancelled) is dropped. A line outside the protocol ends the process:
+// the stream can no longer be trusted.
 func (c *checker) read(stdout io.Reader) {
 	r := bufio.NewReader(stdout)
 	for {
 		line, err := r.ReadBytes('\n')
 		if len(line) > 0 && err == nil {
-			select {
-			case c.replies <- line:
-			case <-c.quit:
-			}
+			c.dispatch(line)
 		}
 		if err != nil {
 			break
@@ -101,61 +202,112 @@ func (c *checker) read(stdout io.Reader) {
 	close(c.exited)
 }
 
-// next waits for the next line and parses it.
-func (c *checker) next(ctx context.Context) (CheckerReply, error) {
-	select {
-	case line := <-c.replies:
-		reply, err := ParseCheckerReply(line, c.root, c.root)
-		if err != nil {
-			return CheckerReply{}, c.failure(err)
+func (c *checker) dispatch(line []byte) {
+	reply, err := ParseCheckerReply(line, c.root, c.root)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case err != nil:
+		c.broken = err
+	case reply.Fatal != "":
+		c.broken = errors.New(reply.Fatal)
+	case reply.Ready:
+		c.version = reply.Version
+		return
+	case reply.ID == 0:
+		c.broken = fmt.Errorf("unaddressed reply: %s", reply.Error)
+	default:
+		c.replies++
+		if w := c.waiting[reply.ID]; w != nil {
+			delete(c.waiting, reply.ID)
+			w <- reply
 		}
-		return reply, nil
-	case <-c.exited:
-		return CheckerReply{}, c.failure(fmt.Errorf("the checker exited (%s)", c.cmd.ProcessState))
-	case <-ctx.Done():
-		return CheckerReply{}, ctx.Err()
+		return
 	}
+	proc.KillTree(c.cmd.Process.Pid, c.token)
 }
 
-// check sends the changed absolute paths and waits for the diagnostics of
-// the rebuild they cause. When ctx ends first the request stays queued in
-// the checker and the process keeps going (a first full check included);
-// the late reply is skipped by the next check.
-func (c *checker) check(ctx context.Context, changed []string) ([]Diagnostic, error) {
+// request is one line to the checker.
+type request struct {
+	ID      int      `json:"id,omitempty"`
+	Project string   `json:"project"`
+	Changed []string `json:"changed,omitempty"`
+	Fresh   bool     `json:"fresh,omitempty"`
+	Close   bool     `json:"close,omitempty"`
+}
+
+func (c *checker) send(req request) error {
+	line, err := json.Marshal(req)
+	if err != nil {
+		return err
+	}
+	c.writeMu.Lock()
+	defer c.writeMu.Unlock()
+	_, err = c.stdin.Write(append(line, '\n'))
+	return err
+}
+
+// check sends the changed absolute paths for the project with the config
+// file config and waits for the diagnostics of the rebuild they cause;
+// fresh asks for its program to be built anew. When ctx ends first the
+// request stays queued in the checker, which goes on with it (a first full
+// check included); the late reply is dropped.
+func (c *checker) check(ctx context.Context, config string, changed []string, fresh bool) ([]Diagnostic, error) {
+	wait := make(chan CheckerReply, 1)
+	c.mu.Lock()
 	c.lastID++
 	id := c.lastID
-	req, err := json.Marshal(struct {
-		ID      int      `json:"id"`
-		Changed []string `json:"changed"`
-	}{id, changed})
-	if err != nil {
-		return nil, err
-	}
-	if _, err := c.stdin.Write(append(req, '\n')); err != nil {
+	c.waiting[id] = wait
+	replies := c.replies
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		delete(c.waiting, id)
+		c.mu.Unlock()
+	}()
+	if err := c.send(request{ID: id, Project: config, Changed: changed, Fresh: fresh}); err != nil {
 		return nil, c.failure(err)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err // the paths are delivered all the same
 	}
-	for {
-		reply, err := c.next(ctx)
-		switch {
-		case err != nil:
-			return nil, err
-		case reply.Fatal != "":
-			return nil, c.failure(errors.New(reply.Fatal))
-		case reply.Ready:
-			c.version = reply.Version
-			continue
-		case reply.ID < id && reply.ID > 0:
-			continue // the answer to a request whose run was cancelled
-		case reply.ID != id:
-			return nil, c.failure(fmt.Errorf("reply to request %d while waiting for %d: %s", reply.ID, id, reply.Error))
-		case reply.Error != "":
-			return nil, c.failure(errors.New(reply.Error))
+	select {
+	case reply := <-wait:
+		if reply.Error != "" {
+			return nil, &projectError{c.failure(errors.New(reply.Error))}
 		}
+		c.mu.Lock()
 		c.answered = true
+		c.mu.Unlock()
 		return reply.Diagnostics, nil
+	case <-c.exited:
+		c.mu.Lock()
+		why := c.broken
+		c.mu.Unlock()
+		if why == nil {
+			why = fmt.Errorf("the checker exited (%s)", c.cmd.ProcessState)
+		}
+		return nil, c.failure(why)
+	case <-ctx.Done():
+		c.mu.Lock()
+		idle := c.replies == replies
+		c.mu.Unlock()
+		if idle && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return nil, fmt.Errorf("%w: %w", errStuck, ctx.Err())
+		}
+		return nil, ctx.Err()
+	}
+}
+
+// errStuck marks a run that timed out while the checker answered nothing
+// at all, for any project: it may be stuck. One that answered others
+// meanwhile was only busy with them.
+var errStuck = errors.New("the checker answered nothing before the timeout")
+
+// forget drops the project's program from the checker; nothing is answered.
+func (c *checker) forget(config string) {
+	if c.alive() {
+		_ = c.send(request{Project: config, Close: true})
 	}
 }
 
@@ -179,36 +331,52 @@ func (c *checker) alive() bool {
 
 func (c *checker) pid() int { return c.cmd.Process.Pid }
 
+func (c *checker) hasAnswered() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.answered
+}
+
+func (c *checker) versionString() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.version
+}
+
 // stop kills the checker's process group and waits for it to be reaped.
 func (c *checker) stop() {
 	c.stopped.Do(func() {
-		close(c.quit)
 		_ = c.stdin.Close()
 		proc.KillTree(c.cmd.Process.Pid, c.token)
 		<-c.exited
 	})
 }
 
-// runWatch answers a Watch-mode run from the project's checker, starting
-// it when there is none, when it died, when this is a full run (no changed
-// paths: a rerun, or events were lost), or when its configuration changed.
-// If a checker that had been answering fails, a fresh one gets the run; if
-// a fresh one fails too, one-shot tsc does, so a broken checker costs
-// speed, never evidence. A cancelled run leaves the checker running, even
-// mid-way through its first check, so quick successive edits do not keep
-// restarting it.
+// runWatch answers a Watch-mode run from the checker of the project's
+// compiler, starting one when there is none or it died. The project's
+// program is built afresh on a full run (no changed paths: a rerun, or
+// events were lost), when its configuration changed, and when the checker
+// has not seen the project yet. If a checker that had been answering
+// fails, a fresh one gets the run; if a fresh one fails too, one-shot tsc
+// does, so a broken checker costs speed, never evidence. A request the
+// checker answers with an error is tried once more on a new program when
+// the project had been answered before. A cancelled run leaves the checker
+// running, even mid-way through the project's first check, so quick
+// successive edits do not keep restarting it.
 func (p *Project) runWatch(ctx context.Context, root string, tc toolchain, changed []string) model.Result {
 	p.runMu.Lock()
 	defer p.runMu.Unlock()
 	_, display := p.oneShot(root, tc)
+	config := filepath.Join(root, filepath.FromSlash(p.configPath()))
 
 	p.mu.Lock()
 	c, closes := p.checker, p.closes
 	p.mu.Unlock()
-	if c != nil && (!c.alive() || len(changed) == 0 || c.root != root || c.library != tc.library || p.configChanged(changed)) {
+	if c != nil && (!c.alive() || c.key != keyFor(root, tc)) {
 		p.dropChecker(c)
 		c = nil
 	}
+	fresh := len(changed) == 0 || p.configChanged(changed)
 	abs := make([]string, len(changed))
 	for i, f := range changed {
 		abs[i] = filepath.Join(root, filepath.FromSlash(f))
@@ -218,29 +386,49 @@ func (p *Project) runWatch(ctx context.Context, root string, tc toolchain, chang
 	for attempt := 0; attempt < 2; attempt++ {
 		if c == nil {
 			var err error
-			if c, err = p.spawnChecker(root, tc, closes); err != nil {
+			if c, err = p.useChecker(root, tc, closes); err != nil {
 				failure = err
 				break
 			}
-			abs = nil // a new checker reads the whole tree
 		}
-		diags, err := c.check(ctx, abs)
+		p.mu.Lock()
+		fresh = fresh || !p.delivered
+		p.delivered = true // the checker builds the program even if this run is cancelled
+		answered := p.answered
+		p.mu.Unlock()
+		diags, err := c.check(ctx, config, abs, fresh)
 		if err == nil {
+			p.mu.Lock()
+			p.answered = true
+			p.mu.Unlock()
 			// The checker never exits, so there is no exit code to show
 			// (-1); the command names what really ran and what it stands for.
-			command := fmt.Sprintf("TypeScript %s watch checker (pid %d), equivalent to: %s", c.version, c.pid(), display)
+			version, pid := c.versionString(), c.pid()
+			command := fmt.Sprintf("TypeScript %s watch checker (pid %d), equivalent to: %s", version, pid, display)
 			return p.checked(diags, command, -1, fmt.Sprintf("checked by a running TypeScript %s watch program (pid %d); it reports what this command would:\n%s\n%s",
-				c.version, c.pid(), display, proc.Excerpt(formatTsc(diags), excerptLines)))
+				version, pid, display, proc.Excerpt(formatTsc(diags), excerptLines)))
 		}
 		if ctx.Err() != nil {
-			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-				p.dropChecker(c) // it may be stuck: do not reuse it
+			if errors.Is(err, errStuck) {
+				c.retire() // for every project: a stuck process answers none
+				p.dropChecker(c)
 			}
 			return p.interrupted(ctx.Err(), "the type-checker")
 		}
-		p.dropChecker(c)
 		failure = err
-		if !c.answered || p.closedSince(closes) {
+		if pe := (*projectError)(nil); errors.As(err, &pe) {
+			p.mu.Lock()
+			p.delivered, p.answered = false, false
+			p.mu.Unlock()
+			if !answered || p.closedSince(closes) {
+				break
+			}
+			fresh = true
+			continue
+		}
+		c.retire()
+		p.dropChecker(c)
+		if !c.hasAnswered() || p.closedSince(closes) {
 			break
 		}
 		c = nil
@@ -255,30 +443,34 @@ func (p *Project) runWatch(ctx context.Context, root string, tc toolchain, chang
 
 var errClosed = errors.New("closed")
 
-// spawnChecker starts the project's checker and makes it current, unless
-// Close ran since the run began.
-func (p *Project) spawnChecker(root string, tc toolchain, closes int) (*checker, error) {
-	c, err := spawnChecker(root, filepath.Join(root, filepath.FromSlash(p.configPath())), tc)
+// useChecker makes the running checker of the project's compiler the
+// project's own, unless Close ran since the run began.
+func (p *Project) useChecker(root string, tc toolchain, closes int) (*checker, error) {
+	c, err := acquireChecker(root, tc)
 	if err != nil {
 		return nil, err
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.closes != closes {
-		go c.stop()
+		go c.release()
 		return nil, errClosed
 	}
-	p.checker = c
+	p.checker, p.delivered, p.answered = c, false, false
 	return c, nil
 }
 
+// dropChecker lets go of c if it is the project's checker.
 func (p *Project) dropChecker(c *checker) {
 	p.mu.Lock()
-	if p.checker == c {
-		p.checker = nil
+	mine := p.checker == c
+	if mine {
+		p.checker, p.delivered, p.answered = nil, false, false
 	}
 	p.mu.Unlock()
-	c.stop()
+	if mine {
+		c.release()
+	}
 }
 
 func (p *Project) closedSince(closes int) bool {
@@ -288,7 +480,7 @@ func (p *Project) closedSince(closes int) bool {
 }
 
 // configChanged reports a change to the project's tsconfig files or to a
-// config it extends: the checker is restarted rather than patched.
+// config it extends: the program is rebuilt rather than patched.
 func (p *Project) configChanged(changed []string) bool {
 	for _, f := range changed {
 		f = path.Clean(f)
@@ -303,15 +495,17 @@ func (p *Project) configChanged(changed []string) bool {
 	return false
 }
 
-// Close stops the project's checker process, if any.
+// Close drops the project's program from its checker, and stops the
+// checker when no other project uses it.
 func (p *Project) Close() error {
 	p.mu.Lock()
 	c := p.checker
-	p.checker = nil
+	p.checker, p.delivered, p.answered = nil, false, false
 	p.closes++
 	p.mu.Unlock()
 	if c != nil {
-		c.stop()
+		c.forget(filepath.Join(c.root, filepath.FromSlash(p.configPath())))
+		c.release()
 	}
 	return nil
 }

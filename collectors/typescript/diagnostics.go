@@ -117,9 +117,9 @@ func parseTsc(out []byte, root, workDir string) (diags []Diagnostic, other []oth
 // CheckerReply is one line the type-checker script printed.
 type CheckerReply struct {
 	ID          int    // the request answered; 0 for the startup line
-	Ready       bool   // startup finished: the first check is done
+	Ready       bool   // startup finished: the compiler is loaded
 	Version     string // TypeScript version, on the ready line
-	Fatal       string // the checker could not start and has exited
+	Fatal       string // the checker could not start and exits
 	Error       string // the request failed
 	Diagnostics []Diagnostic
 }

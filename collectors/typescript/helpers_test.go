@@ -18,8 +18,9 @@ var capture = flag.Bool("capture", false, "rewrite testdata/captured from the re
 
 // fixture roots: each is a repository root for Detect.
 const (
-	monorepoFixture = "monorepo"
-	projectsFixture = "projects"
+	monorepoFixture   = "monorepo"
+	projectsFixture   = "projects"
+	referencesFixture = "references"
 )
 
 func testdata(t testing.TB, elem ...string) string {
@@ -192,9 +193,9 @@ func TestCapture(t *testing.T) {
 		}
 		writeFile(t, filepath.Join(dir, c.name+".tsc.txt"), string(out))
 
-		checker := exec.Command(tc.node, "-e", checkerScript, "--", tc.library, c.config)
+		checker := exec.Command(tc.node, "-e", checkerScript, "--", tc.library)
 		checker.Dir = root
-		checker.Stdin = strings.NewReader(`{"id":1,"changed":[]}` + "\n")
+		checker.Stdin = strings.NewReader(`{"id":1,"project":"` + c.config + `"}` + "\n")
 		out, err = checker.Output()
 		if err != nil {
 			t.Fatal(err)

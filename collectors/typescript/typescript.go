@@ -9,13 +9,15 @@
 // from the repository root, and its output is parsed.
 //
 // A full tsc run re-reads and re-checks the whole program every time, which
-// on a large project takes many seconds. In Watch mode each project
-// therefore keeps one long-lived Node process (checker.js, embedded) that
-// drives the project's own compiler API in watch mode and answers each run
-// with the diagnostics after the changed files, as JSON lines. The checker
-// does no file watching of its own: the engine already watches the tree and
-// passes the changed paths on, so there is one watcher, not two. Both modes
-// report the same findings for the same tree.
+// on a large project takes many seconds. In Watch mode the projects
+// therefore share long-lived Node processes (checker.js, embedded), one per
+// compiler installation, each keeping a watch program per project (a
+// bounded number of them, see SetMaxPrograms) that shares parsed lib and
+// node_modules files with the others, and answering each run with the
+// diagnostics after the changed files, as JSON lines. The checker does no
+// file watching of its own: the engine already watches the tree and passes
+// the changed paths on, so there is one watcher, not two. Both modes report
+// the same findings for the same tree.
 //
 // The compiler is the nearest node_modules/typescript above the project,
 // else tsc on PATH. TypeScript 7 (the native compiler) ships no JavaScript
@@ -53,11 +55,14 @@ type Project struct {
 	variants []string // other tsconfig*.json files in dir, repo-relative
 	extends  []string // repo-relative configs tsconfig.json extends
 
-	runMu sync.Mutex // one Watch-mode run at a time: they share the checker
+	runMu sync.Mutex // one Watch-mode run at a time: they share the program
 
 	mu      sync.Mutex // guards the fields below
-	checker *checker
-	closes  int // bumped by Close, so an in-flight run does not respawn
+	checker *checker   // shared with the other projects of the same compiler
+	// delivered: a request for the project reached the checker, which has
+	// (or is building) its program; answered: the checker answered one.
+	delivered, answered bool
+	closes              int // bumped by Close, so an in-flight run does not respawn
 }
 
 var _ collectors.Collector = (*Project)(nil)
@@ -93,8 +98,9 @@ func (p *Project) Inputs() []string {
 	return globs
 }
 
-// Run checks the project. In Watch mode the checker process is reused
-// between runs; a run with no changed paths (a full run) starts it afresh.
+// Run checks the project. In Watch mode the checker process and the
+// project's program in it are reused between runs; a run with no changed
+// paths (a full run) builds the program afresh.
 func (p *Project) Run(ctx context.Context, req collectors.Request) model.Result {
 	root := req.Root
 	if root == "" {
