@@ -15,8 +15,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/preflight-dev/preflight/cache"
-	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/collectors/typescript"
+	"github.com/preflight-dev/preflight/model"
 )
 
 // syncBuffer is a buffer the program writes while the test reads it.
@@ -224,6 +224,9 @@ func TestCockpitEndsOnAnInvalidConfigAndSaysWhy(t *testing.T) {
 	}
 	if e := errb.String(); !strings.Contains(e, "preflight.yaml") {
 		t.Fatalf("stderr does not say what is wrong with preflight.yaml: %q", e)
+	}
+}
+
 // typescript_programs in the personal preferences bounds the TypeScript
 // checker's programs before the first run starts one.
 func TestCockpitAppliesTheTypeScriptProgramsPreference(t *testing.T) {
