@@ -46,7 +46,8 @@ const (
 const usage = `preflight — can this ship? A live readiness cockpit backed by real tool runs.
 
 Usage:
-  preflight [DIR]                 open the cockpit on DIR (default .)
+  preflight [DIR] [--base REV]    open the cockpit on DIR (default .); it compares the
+                                  findings with REV (default: the upstream, main or master)
   preflight demo                  open the cockpit on a built-in sample project
   preflight check [DIR] [flags]   run every collector once, print a report
   preflight watch [DIR] [flags]   headless: print a report each time a rerun completes

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"reflect"
+
+	tea "charm.land/bubbletea/v2"
 	"strings"
 	"testing"
 	"time"
@@ -357,5 +359,53 @@ func TestInitOnlyWhenThereIsNoChecklist(t *testing.T) {
 	m.actions = rec
 	if m = press(t, m, "I"); len(rec.calls) != 1 || m.status != "READINESS.md exists already" {
 		t.Fatalf("calls %v status %q", rec.calls, m.status)
+	}
+}
+
+func TestNewSinceBaseShowsOnlyWhatTheChangeAdds(t *testing.T) {
+	root := fixtureRoot(t)
+	snap := fixtureSnapshot(root)
+	m := New(Options{Root: root, Initial: snap, Now: func() time.Time { return fixtureNow }})
+	m, _ = update(m, tea.WindowSizeMsg{Width: 120, Height: 30})
+	all := findingRows(m)
+	if m = press(t, m, "n"); !strings.Contains(m.status, "no base to compare with yet") || len(findingRows(m)) != len(all) {
+		t.Fatalf("n without a base: status %q rows %v", m.status, findingRows(m))
+	}
+
+	// The base had every finding but the first TS2322 (line 26).
+	base := snap.Clone()
+	var fresh model.Finding
+	for i := range base.Collectors {
+		c := &base.Collectors[i]
+		for j, f := range c.Findings {
+			if f.Rule == "TS2322" && f.Line == 26 {
+				fresh = f
+				c.Findings = append(c.Findings[:j:j], c.Findings[j+1:]...)
+				break
+			}
+		}
+	}
+	base.Collectors = append(base.Collectors, model.CollectorState{Result: model.Result{Collector: "eslint:web", Status: model.StatusOK,
+		Findings: []model.Finding{{ID: "gone", Collector: "eslint:web", Rule: "no-console"}}}})
+	if fresh.ID == "" {
+		t.Fatal("the fixture has no TS2322 at line 26")
+	}
+	now := snap.Clone()
+	now.Collectors = append(now.Collectors, model.CollectorState{Result: model.Result{Collector: "eslint:web", Status: model.StatusOK, Domain: "build"}})
+	now.Base = model.Compare(now, base, "main", "abc123")
+	now.Generation = snap.Generation + 1
+	m = deliver(t, m, now)
+	if got := screen(m); !strings.Contains(got, "+1 new · −1 fixed vs main") {
+		t.Fatalf("the header does not say what the change adds:\n%s", got)
+	}
+	m = press(t, m, "n")
+	if got := findingRows(m); !reflect.DeepEqual(got, []string{"TS2322@26"}) {
+		t.Fatalf("n: rows %v, want only the new finding", got)
+	}
+	if !strings.Contains(screen(m), "(showing the new)") {
+		t.Errorf("the header does not say only the new are shown:\n%s", screen(m))
+	}
+	if m = press(t, m, "n"); len(findingRows(m)) != len(all) {
+		t.Fatalf("n again: %v", findingRows(m))
 	}
 }
