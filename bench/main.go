@@ -397,7 +397,6 @@ func measureTypeScriptMemory(root string, n, modules int) {
 
 func rssKB() int { return rssKBOf(os.Getpid()) }
 
-
 func must(err error) {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
