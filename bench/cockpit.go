@@ -93,7 +93,7 @@ func measureCockpit(root string, projects []tsProject, bin, trivial, before stri
 	t.quit(time.Minute)
 	fmt.Printf("  watching, idle over %v:        preflight %.1f%% of a core, its helpers %.1f%%; preflight RSS %d MiB (first runs took %v%s)\n",
 		idleFor, own, kids, rss/1024, settled.Round(time.Second), note)
-	fmt.Printf("  Node helpers while watching:    %d processes, %d MiB RSS in all\n", helpers, helpersKB/1024)
+	fmt.Printf("  Node helpers while watching:    %s, %d MiB RSS in all\n", processes(helpers), helpersKB/1024)
 	measureTscWatch(root, projects, idleFor)
 	fmt.Printf("  load average at the end:        %s\n", loadAverage())
 }
@@ -172,6 +172,13 @@ func measureTscWatch(root string, projects []tsProject, idleFor time.Duration) {
 			after += st.cpu
 		}
 	}
-	fmt.Printf("  reference, tsc --watch each:    %d processes, %d MiB RSS in all, %.1f%% of a core idle\n",
-		len(procs), kb/1024, 100*float64(after-before)/float64(idleFor))
+	fmt.Printf("  reference, tsc --watch each:    %s, %d MiB RSS in all, %.1f%% of a core idle\n",
+		processes(len(procs)), kb/1024, 100*float64(after-before)/float64(idleFor))
+}
+
+func processes(n int) string {
+	if n == 1 {
+		return "1 process"
+	}
+	return strconv.Itoa(n) + " processes"
 }

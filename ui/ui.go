@@ -114,7 +114,7 @@ type Model struct {
 	status        string
 	engineStopped bool
 
-	scan     func() error // see Options.Scan; nil once started
+	scan     func() error // see Options.Scan
 	scanning bool
 	scanErr  error
 
