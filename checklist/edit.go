@@ -3,6 +3,7 @@ package checklist
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/preflight-dev/preflight/model"
@@ -164,15 +165,16 @@ func AddAck(name string, src []byte, a model.Acknowledgment) ([]byte, error) {
 }
 
 // RemoveAck deletes the lines that acknowledge the finding with the given
-// fingerprint. Nothing else changes.
-func RemoveAck(name string, src []byte, finding string) ([]byte, error) {
+// fingerprints (today's, and the one it had before, if any). Nothing else
+// changes.
+func RemoveAck(name string, src []byte, finding string, before ...string) ([]byte, error) {
 	d := Parse(name, src)
 	if len(d.Problems) > 0 {
 		return nil, &ProblemError{d.Problems}
 	}
 	drop := map[int]bool{}
 	for _, a := range d.Acks {
-		if a.Finding == finding {
+		if a.Finding == finding || slices.Contains(before, a.Finding) {
 			drop[a.Line] = true
 		}
 	}

@@ -62,13 +62,14 @@ func Acknowledge(path string, a model.Acknowledgment) error {
 	})
 }
 
-// Withdraw removes the acknowledgment of a finding from the file at path.
-func Withdraw(path, finding string) error {
+// Withdraw removes the acknowledgment of a finding from the file at path;
+// before are fingerprints the finding had in earlier versions.
+func Withdraw(path, finding string, before ...string) error {
 	return Update(path, func(src []byte) ([]byte, error) {
 		if src == nil {
 			return nil, fmt.Errorf("%s does not exist", path)
 		}
-		return RemoveAck(filepath.Base(path), src, finding)
+		return RemoveAck(filepath.Base(path), src, finding, before...)
 	})
 }
 

@@ -70,6 +70,7 @@ func Evaluate(d *Doc, snap model.Snapshot) *model.Checklist {
 		Acks:     append([]model.Acknowledgment(nil), d.Acks...),
 		Problems: append([]model.ChecklistProblem(nil), d.Problems...),
 	}
+	renewLegacyAcks(cl.Acks, snap)
 	e := newEvaluation(snap)
 	for _, it := range d.Items {
 		ci := model.ChecklistItem{
@@ -115,8 +116,11 @@ func Evaluate(d *Doc, snap model.Snapshot) *model.Checklist {
 
 // evaluation is one snapshot made readable by rules.
 type evaluation struct {
-	snap     model.Snapshot
-	byID     map[string]*model.CollectorState
+	snap model.Snapshot
+	byID map[string]*model.CollectorState
+	// legacy holds root collectors under the folder-named ids they had
+	// before ("secrets:shop" for "secrets:."), for rules written then.
+	legacy   map[string]*model.CollectorState
 	byKind   map[string][]*model.CollectorState
 	kindVars map[string]string // variable name → kind
 	env      map[string]any
@@ -156,7 +160,29 @@ func newEvaluation(s model.Snapshot) *evaluation {
 		}
 		targets[target] = factTree(c.Facts)
 	}
+	e.legacy = map[string]*model.CollectorState{}
+	for id, c := range e.byID {
+		old := model.LegacyRootID(id, s.Root)
+		if old == "" || e.byID[old] != nil {
+			continue
+		}
+		e.legacy[old] = c
+		kind, target := splitID(c)
+		_, oldTarget, _ := strings.Cut(old, ":")
+		if targets := e.env[KindVar(kind)].(map[string]any); targets[oldTarget] == nil {
+			targets[oldTarget] = targets[target]
+		}
+	}
 	return e
+}
+
+// collector is the collector a rule names by id, in today's form or the
+// folder-named form a root collector had before.
+func (e *evaluation) collector(id string) *model.CollectorState {
+	if c := e.byID[id]; c != nil {
+		return c
+	}
+	return e.legacy[id]
 }
 
 // splitID is a collector's kind and target ("go-test:api" → go-test, api).
@@ -340,7 +366,7 @@ func (e *evaluation) checkChain(name string, props []ast.Node, out *outcome) {
 		}
 		return
 	}
-	c := e.byID[kind+":"+target]
+	c := e.collector(kind + ":" + target)
 	if c == nil {
 		out.unknown = append(out.unknown, fmt.Sprintf("no collector %s:%s here%s", kind, target, e.instanceList(kind)))
 		return
@@ -458,7 +484,7 @@ func (e *evaluation) selectCollectors(sel string) []*model.CollectorState {
 			}
 		}
 	case strings.Contains(sel, ":"):
-		if c := e.byID[sel]; c != nil {
+		if c := e.collector(sel); c != nil {
 			out = append(out, c)
 		}
 	default:
@@ -483,7 +509,7 @@ func (e *evaluation) helper(name string) func(params ...any) (any, error) {
 	case "fact":
 		return func(p ...any) (any, error) {
 			id, fact := str(p, 0), str(p, 1)
-			c := e.byID[id]
+			c := e.collector(id)
 			if c == nil {
 				unknown("no collector %s here", id)
 				return 0.0, nil
@@ -563,7 +589,7 @@ func (e *evaluation) helper(name string) func(params ...any) (any, error) {
 		return func(p ...any) (any, error) {
 			id := str(p, 0)
 			st := "absent"
-			if c := e.byID[id]; c != nil {
+			if c := e.collector(id); c != nil {
 				st = string(c.Status)
 			}
 			e.cur.evidence = append(e.cur.evidence, fmt.Sprintf("status of %s = %s", id, st))
@@ -664,4 +690,23 @@ func dedupe(ss []string) []string {
 		}
 	}
 	return out
+}
+
+// renewLegacyAcks points acknowledgments written with the fingerprint a
+// root collector's finding had when the collector was named after the
+// checkout folder at the finding's fingerprint today.
+func renewLegacyAcks(acks []model.Acknowledgment, snap model.Snapshot) {
+	legacy := model.LegacyFingerprints(snap)
+	if len(legacy) == 0 {
+		return
+	}
+	renewed := make(map[string]string, len(legacy))
+	for now, old := range legacy {
+		renewed[old] = now
+	}
+	for i := range acks {
+		if now, ok := renewed[acks[i].Finding]; ok {
+			acks[i].Finding = now
+		}
+	}
 }

@@ -31,13 +31,17 @@ func access(t Target, fact string) string {
 
 // evidenceItem is the item a starter checklist binds to one collector.
 func evidenceItem(t Target) (text, rule string) {
+	subject, whose := "`"+t.Name()+"`", "`"+t.Name()+"`"
+	if t.Name() == model.RootTarget {
+		subject, whose = "The repository root", "The repository root's"
+	}
 	switch t.Kind {
 	case "typescript":
-		return "`" + t.Name() + "` type-checks without errors", access(t, "errors") + " == 0"
+		return subject + " type-checks without errors", access(t, "errors") + " == 0"
 	case "go":
-		return "`" + t.Name() + "` builds and `go vet` is clean", access(t, "build.errors") + " == 0 && " + access(t, "vet.findings") + " == 0"
+		return subject + " builds and `go vet` is clean", access(t, "build.errors") + " == 0 && " + access(t, "vet.findings") + " == 0"
 	case "go-test":
-		return "`" + t.Name() + "` tests pass", access(t, "tests.failed") + " == 0 && " + access(t, "tests.build_failures") + " == 0"
+		return whose + " tests pass", access(t, "tests.failed") + " == 0 && " + access(t, "tests.build_failures") + " == 0"
 	}
 	q := strconv.Quote(t.ID)
 	return "`" + t.ID + "` reports no blocker or high findings", "findings(" + q + `, "blocker") + findings(` + q + `, "high") == 0`

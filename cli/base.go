@@ -158,8 +158,9 @@ func (b baseCompare) measure(ctx context.Context, commit string, changed []strin
 	if err != nil {
 		return model.Snapshot{}, err
 	}
-	// The worktree has the repository's folder name: a collector at the
-	// root is named after its folder, and ids must match between the two.
+	// The worktree has the repository's folder name, so tools that derive
+	// a name from their folder (a project's display name) print the same
+	// at the base as in the repository, and findings quoting it match.
 	tree := filepath.Join(tmp, filepath.Base(top))
 	defer func() {
 		// Remove the worktree's record first, then whatever is left.

@@ -168,7 +168,13 @@ func (r *readiness) Acknowledge(f model.Finding, reason string, until time.Time)
 
 // Withdraw removes a finding's acknowledgment.
 func (r *readiness) Withdraw(f model.Finding) error {
-	err := checklist.Withdraw(r.path, f.ID)
+	r.mu.Lock()
+	var before []string
+	if old := model.LegacyFingerprints(r.last)[f.ID]; old != "" {
+		before = append(before, old) // written before root collectors were named "."
+	}
+	r.mu.Unlock()
+	err := checklist.Withdraw(r.path, f.ID, before...)
 	r.reload()
 	return err
 }

@@ -11,8 +11,10 @@ import (
 )
 
 func TestTargetNames(t *testing.T) {
-	got := TargetNames("/src/shop", []string{".", "apps/web", "libs/web", "libs/api", "shop"})
-	want := map[string]string{".": "shop", "apps/web": "apps/web", "libs/web": "libs/web", "libs/api": "api", "shop": "shop"}
+	// The root is "." whatever the checkout is called, so a sub-folder
+	// named like the checkout does not collide with it.
+	got := TargetNames([]string{".", "apps/web", "libs/web", "libs/api", "shop"})
+	want := map[string]string{".": ".", "apps/web": "apps/web", "libs/web": "libs/web", "libs/api": "api", "shop": "shop"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v, want %v", got, want)
 	}

@@ -2,17 +2,19 @@ package collectors
 
 import (
 	"path"
-	"path/filepath"
+
+	"github.com/preflight-dev/preflight/model"
 )
 
 // TargetNames names each directory for collector ids ("kind:target"): its
 // base name, which is what people call a package or service ("web"); the
-// repository root is named after the root directory; names that would
-// collide fall back to the repo-relative directory, which is unique.
-func TargetNames(root string, dirs []string) map[string]string {
+// repository root is model.RootTarget, whatever the checkout folder is
+// called; names that would collide fall back to the repo-relative
+// directory, which is unique.
+func TargetNames(dirs []string) map[string]string {
 	short := func(dir string) string {
 		if dir == "." {
-			return filepath.Base(filepath.Clean(root))
+			return model.RootTarget
 		}
 		return path.Base(dir)
 	}
@@ -23,7 +25,7 @@ func TargetNames(root string, dirs []string) map[string]string {
 	names := make(map[string]string, len(dirs))
 	for _, d := range dirs {
 		n := short(d)
-		if count[n] > 1 && d != "." {
+		if count[n] > 1 {
 			n = d
 		}
 		names[d] = n

@@ -152,7 +152,7 @@ func (l *Layer) warnings(cols []collectors.Collector) []string {
 	for _, cs := range l.cfg.Collectors {
 		var matched []string
 		for _, c := range cols {
-			if matches(cs.Match, c) {
+			if l.matches(cs.Match, c) {
 				matched = append(matched, c.ID())
 			}
 		}
@@ -164,7 +164,7 @@ func (l *Layer) warnings(cols []collectors.Collector) []string {
 			continue
 		}
 		for _, c := range cols {
-			if _, ok := c.(*Configured).Base().(ArgsRunner); matches(cs.Match, c) && !ok {
+			if _, ok := c.(*Configured).Base().(ArgsRunner); l.matches(cs.Match, c) && !ok {
 				out = append(out, fmt.Sprintf("%scollectors.%s.args: %s does not take extra arguments; they are not used", at(cs.Pos), cs.Match, c.ID()))
 			}
 		}
@@ -186,8 +186,8 @@ func (l *Layer) warnings(cols []collectors.Collector) []string {
 }
 
 // matches reports whether a collectors: key (a kind or an id) names c.
-func matches(key string, c collectors.Collector) bool {
-	return key == c.ID() || key == c.Kind()
+func (l *Layer) matches(key string, c collectors.Collector) bool {
+	return key == c.Kind() || model.SameCollector(key, c.ID(), l.cfg.root())
 }
 
 // settings is what the config says about one collector.
@@ -211,7 +211,7 @@ func (l *Layer) settingsFor(w *Configured) settings {
 	// A kind's settings first, then an id's, so the id wins.
 	for _, pass := range []func(string) bool{
 		func(k string) bool { return k == c.Kind() && k != c.ID() },
-		func(k string) bool { return k == c.ID() },
+		func(k string) bool { return model.SameCollector(k, c.ID(), l.cfg.root()) },
 	} {
 		for _, cs := range l.cfg.Collectors {
 			if !pass(cs.Match) {

@@ -45,6 +45,14 @@ type Config struct {
 	customPos map[string]Pos
 }
 
+// root is the repository the file configures; "" when there is no file.
+func (c *Config) root() string {
+	if c.Path == "" {
+		return ""
+	}
+	return filepath.Dir(c.Path)
+}
+
 // CollectorSetting tunes the built-in collectors a key matches: a kind
 // ("go-test") matches every instance, an id ("typescript:web") one.
 type CollectorSetting struct {

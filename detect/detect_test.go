@@ -1,11 +1,15 @@
 package detect
 
 import (
+	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/demo"
 	"github.com/preflight-dev/preflight/ignore"
 )
@@ -35,16 +39,11 @@ func TestScanTheDemoProject(t *testing.T) {
 	}
 	var got []string
 	for _, c := range cols {
-		id := c.ID()
-		switch c.Kind() {
-		case "secrets", "compose", "github-actions": // named after the temporary directory
-			id = c.Kind() + ":<repo>"
-		}
-		got = append(got, id+"@"+c.Domain())
+		got = append(got, c.ID()+"@"+c.Domain())
 	}
 	want := []string{"go:billing@build", "typescript:api@build", "typescript:web@build", "go-test:billing@tests",
-		"govulncheck:billing@security", "secrets:<repo>@security", "compose:<repo>@deployment",
-		"dockerfile:billing@deployment", "github-actions:<repo>@ci"}
+		"govulncheck:billing@security", "secrets:.@security", "compose:.@deployment",
+		"dockerfile:billing@deployment", "github-actions:.@ci"}
 	if len(got) != len(want) {
 		t.Fatalf("got %v, want %v", got, want)
 	}
@@ -110,5 +109,45 @@ func TestVendoredCodeIsNotAProject(t *testing.T) {
 		default:
 			t.Errorf("vendored code detected as %s", c.ID())
 		}
+	}
+}
+
+// Two clones of one repository in folders of different names have the
+// same collectors and the same finding fingerprints, so a rule, an
+// acknowledgment or a baseline written in one holds in the other.
+func TestIDsDoNotDependOnTheCheckoutFolder(t *testing.T) {
+	type evidence struct{ collectors, findings []string }
+	measure := func(name string) evidence {
+		dir := filepath.Join(t.TempDir(), name)
+		if err := demo.UnpackInto(dir); err != nil {
+			t.Fatal(err)
+		}
+		m, err := ignore.Load(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, err := Scan(dir, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ev evidence
+		for _, c := range cols {
+			ev.collectors = append(ev.collectors, c.ID())
+			switch c.Kind() { // the ones that read files and run nothing
+			case "secrets", "compose", "github-actions", "dockerfile":
+				res := c.Run(context.Background(), collectors.Request{Root: dir, Mode: collectors.OneShot, Timeout: time.Minute})
+				for _, f := range res.Findings {
+					ev.findings = append(ev.findings, f.ID+" "+f.Collector+" "+f.Rule)
+				}
+			}
+		}
+		return ev
+	}
+	shop, clone := measure("shop"), measure("shop-review-2")
+	if len(shop.findings) == 0 {
+		t.Fatal("the demo gave no findings to compare")
+	}
+	if !reflect.DeepEqual(shop, clone) {
+		t.Errorf("ids differ between clones:\n shop  %v\n clone %v", shop, clone)
 	}
 }

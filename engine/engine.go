@@ -128,6 +128,10 @@ func (e *Engine) Seed(prev model.Snapshot) {
 	defer e.mu.Unlock()
 	for _, st := range prev.Collectors {
 		sl, ok := e.index[st.Collector]
+		if !ok {
+			st, ok = e.renamedRoot(st)
+			sl = e.index[st.Collector]
+		}
 		if !ok || st.FinishedAt.IsZero() {
 			continue
 		}
@@ -139,6 +143,24 @@ func (e *Engine) Seed(prev model.Snapshot) {
 		e.seeded[st.Collector] = true
 	}
 	e.publishLocked()
+}
+
+// renamedRoot is a cached result of a root collector saved when it was
+// named after the checkout folder, under the id it has now.
+func (e *Engine) renamedRoot(st model.CollectorState) (model.CollectorState, bool) {
+	for id := range e.index {
+		if model.LegacyRootID(id, e.root) != st.Collector {
+			continue
+		}
+		st.Collector = id
+		st.Findings = append([]model.Finding(nil), st.Findings...)
+		for i := range st.Findings {
+			st.Findings[i].Collector = id
+		}
+		model.AssignIDs(st.Findings)
+		return st, true
+	}
+	return st, false
 }
 
 // Updates delivers the newest snapshot after every change of state. Only

@@ -215,6 +215,30 @@ func TestSeedShowsCachedResultsAsStaleUntilRerun(t *testing.T) {
 	}
 }
 
+// A cache saved when root collectors were named after the checkout folder
+// seeds the root collector it now belongs to, fingerprinted as it would be
+// today.
+func TestSeedTakesCachedResultsOfFolderNamedRootCollectors(t *testing.T) {
+	c := &fake{id: "secrets:.", run: func(context.Context, collectors.Request) model.Result { return okResult() }}
+	e := New("/src/shop", []collectors.Collector{c}, Options{})
+	defer e.Close()
+	old := []model.Finding{{Collector: "secrets:shop", Severity: model.High, Rule: "secrets/jwt", File: "a.env", Message: "TOKEN"}}
+	model.AssignIDs(old)
+	e.Seed(model.Snapshot{Collectors: []model.CollectorState{
+		{Result: model.Result{Collector: "secrets:shop", Status: model.StatusOK, FinishedAt: time.Unix(100, 0), Findings: old}},
+		{Result: model.Result{Collector: "secrets:other", Status: model.StatusOK, FinishedAt: time.Unix(100, 0)}},
+	}})
+	want := []model.Finding{{Collector: "secrets:.", Severity: model.High, Rule: "secrets/jwt", File: "a.env", Message: "TOKEN"}}
+	model.AssignIDs(want)
+	st := state(t, e.Snapshot(), "secrets:.")
+	if !st.Stale || len(st.Findings) != 1 || st.Findings[0].ID != want[0].ID || st.Findings[0].Collector != "secrets:." {
+		t.Fatalf("seeded %+v", st)
+	}
+	if old[0].Collector != "secrets:shop" {
+		t.Error("seeding changed the cached snapshot it was given")
+	}
+}
+
 func TestUpdatesKeepsOnlyTheNewestSnapshot(t *testing.T) {
 	c := &fake{id: "f:1", run: func(context.Context, collectors.Request) model.Result { return okResult() }}
 	e := New("/repo", []collectors.Collector{c}, Options{})

@@ -1,11 +1,6 @@
 package model
 
-import (
-	"crypto/sha256"
-	"encoding/hex"
-	"strconv"
-	"strings"
-)
+import "strings"
 
 // AssignIDs gives every finding a fingerprint that survives unrelated edits:
 // it hashes what the finding is (collector, rule, file, message) but not
@@ -15,11 +10,10 @@ func AssignIDs(findings []Finding) {
 	seen := make(map[string]int, len(findings))
 	for i := range findings {
 		f := &findings[i]
-		key := f.Collector + "\x00" + f.Rule + "\x00" + f.File + "\x00" + normalizeMessage(f.Message)
+		key := fingerprintKey(*f)
 		n := seen[key]
 		seen[key] = n + 1
-		sum := sha256.Sum256([]byte(key + "\x00" + strconv.Itoa(n)))
-		f.ID = hex.EncodeToString(sum[:8])
+		f.ID = fingerprint(key, n)
 	}
 }
 

@@ -84,7 +84,7 @@ func Detect(root string, files []string) []collectors.Collector {
 		pkgs = append(pkgs, &Package{root: root, dir: dir})
 	}
 	sort.Slice(pkgs, func(i, j int) bool { return pkgs[i].dir < pkgs[j].dir })
-	name(root, pkgs)
+	name(pkgs)
 	out := make([]collectors.Collector, len(pkgs))
 	for i, p := range pkgs {
 		out[i] = p
@@ -92,25 +92,16 @@ func Detect(root string, files []string) []collectors.Collector {
 	return out
 }
 
-// name gives each package the base name of its directory (the repository
-// name at the root), or its path when two share a base name.
-func name(root string, pkgs []*Package) {
-	short := func(p *Package) string {
-		if p.dir == "." {
-			return filepath.Base(filepath.Clean(root))
-		}
-		return path.Base(p.dir)
+// name gives each package the base name of its directory, or its path when
+// two share a base name (see collectors.TargetNames).
+func name(pkgs []*Package) {
+	dirs := make([]string, len(pkgs))
+	for i, p := range pkgs {
+		dirs[i] = p.dir
 	}
-	count := map[string]int{}
+	names := collectors.TargetNames(dirs)
 	for _, p := range pkgs {
-		count[short(p)]++
-	}
-	for _, p := range pkgs {
-		n := short(p)
-		if count[n] > 1 && p.dir != "." {
-			n = p.dir
-		}
-		p.id = Kind + ":" + n
+		p.id = Kind + ":" + names[p.dir]
 	}
 }
 

@@ -209,7 +209,7 @@ func TestBudgetIsConfigurable(t *testing.T) {
 	tr := newTree(t)
 	tr.write("package.json", []byte(webManifest), base)
 	tr.write("dist/a.js", incompressible(3000, 3), base)
-	r := tr.collector("bundle:"+filepath.Base(tr.root)).Run(context.Background(),
+	r := tr.collector("bundle:.").Run(context.Background(),
 		collectors.Request{Root: tr.root, Budgets: collectors.Budgets{BundleJSGzipBytes: 1000}})
 	if len(r.Findings) != 1 || r.Findings[0].File != "package.json" || r.Findings[0].Line != 6 || r.Facts["bundle.js_budget_bytes"] != 1000 {
 		t.Fatalf("findings %+v facts %v", r.Findings, r.Facts)
@@ -340,7 +340,7 @@ func TestCancelled(t *testing.T) {
 	tr.write("dist/a.js", []byte("x"), base)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	r := tr.collector("bundle:"+filepath.Base(tr.root)).Run(ctx, collectors.Request{Root: tr.root})
+	r := tr.collector("bundle:.").Run(ctx, collectors.Request{Root: tr.root})
 	if r.Status != model.StatusUnknown || r.Error != "measuring was cancelled" {
 		t.Errorf("status %s error %q", r.Status, r.Error)
 	}

@@ -79,7 +79,7 @@ func TestDetect(t *testing.T) {
 		}
 	}
 	want := map[string]string{
-		"compose:tree":         "[[docker-compose.yml docker-compose.override.yml] [docker-compose.yml docker-compose.prod.yml]]",
+		"compose:.":            "[[docker-compose.yml docker-compose.override.yml] [docker-compose.yml docker-compose.prod.yml]]",
 		"compose:deploy":       "[[deploy/compose.yaml]]",
 		"compose:tools/deploy": "[[tools/deploy/compose.yaml]]",
 	}
@@ -87,7 +87,7 @@ func TestDetect(t *testing.T) {
 		t.Errorf("detected %v\nwant %v", got, want)
 	}
 	for _, c := range cs {
-		if c.ID() != "compose:tree" {
+		if c.ID() != "compose:." {
 			continue
 		}
 		wantInputs := []string{".env", "deploy/common.yml", "deploy/extra.yml", "docker-compose.override.yml",
@@ -127,7 +127,7 @@ func TestEveryRuleAndAHardenedService(t *testing.T) {
 	for _, fd := range res.Findings {
 		covered[fd.Rule] = true
 		r, ok := rules.Lookup(fd.Rule)
-		if !ok || fd.Severity != r.Severity || fd.Collector != "compose:rules" || fd.Domain != "deployment" || fd.ID == "" || fd.Column == 0 {
+		if !ok || fd.Severity != r.Severity || fd.Collector != "compose:." || fd.Domain != "deployment" || fd.ID == "" || fd.Column == 0 {
 			t.Errorf("finding %+v", fd)
 		}
 		if strings.Contains(fd.Message, "hardened") {

@@ -188,7 +188,7 @@ func TestDetectReports(t *testing.T) {
 	}
 	want := []string{
 		"coverage:web apps/web/coverage/coverage-summary.json istanbul-summary",
-		"coverage:mono coverage/lcov.info lcov",
+		"coverage:. coverage/lcov.info lcov",
 		"coverage:svc svc/cover.out go-coverprofile",
 		"coverage:tools tools/lcov.info lcov",
 	}
@@ -206,7 +206,7 @@ func TestMalformedAndMissingReports(t *testing.T) {
 	if err := os.WriteFile(summary, []byte(`{"total": {"lines": {"total": 3, "covered": "x"}}}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	c := detectOne(t, root, "coverage:repo")
+	c := detectOne(t, root, "coverage:.")
 	r := run(c, root)
 	if r.Status != model.StatusError || !strings.HasPrefix(r.Error, "coverage/coverage-summary.json: unreadable coverage summary") || !strings.Contains(r.Output, `"covered": "x"`) {
 		t.Errorf("malformed: %s %q %q", r.Status, r.Error, r.Output)

@@ -178,7 +178,7 @@ func Detect(root string, files []string) []collectors.Collector {
 	for i, r := range reports {
 		dirs[i] = r.owner
 	}
-	names := collectors.TargetNames(root, dirs)
+	names := collectors.TargetNames(dirs)
 	// Two reports of one directory (lcov and a Go profile) are told apart
 	// by their file names.
 	perOwner := map[string]int{}

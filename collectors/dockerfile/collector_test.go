@@ -34,7 +34,7 @@ func TestDetect(t *testing.T) {
 		}
 	}
 	want := map[string][]string{
-		"dockerfile:repo":       {"Dockerfile"},
+		"dockerfile:.":          {"Dockerfile"},
 		"dockerfile:api":        {"api/Dockerfile", "api/Dockerfile.dev"},
 		"dockerfile:legacy/api": {"legacy/api/Dockerfile"},
 		// Named by compose only: not a Dockerfile by its name.
@@ -75,7 +75,7 @@ func run(t *testing.T, name string) model.Result {
 
 func TestRunReportsFindingsWithEvidence(t *testing.T) {
 	res := run(t, "bad")
-	if res.Status != model.StatusOK || res.Collector != "dockerfile:bad" || res.ExitCode != -1 {
+	if res.Status != model.StatusOK || res.Collector != "dockerfile:." || res.ExitCode != -1 {
 		t.Fatalf("result %+v", res)
 	}
 	if res.Facts["dockerfiles"] != 1 || res.Facts["suppressed"] != 0 || len(res.Facts) != 2 {
@@ -86,7 +86,7 @@ func TestRunReportsFindingsWithEvidence(t *testing.T) {
 	}
 	seen := map[string]bool{}
 	for i, f := range res.Findings {
-		if f.Collector != "dockerfile:bad" || f.Domain != "deployment" || f.File != "Dockerfile" || f.ID == "" || seen[f.ID] {
+		if f.Collector != "dockerfile:." || f.Domain != "deployment" || f.File != "Dockerfile" || f.ID == "" || seen[f.ID] {
 			t.Errorf("finding %+v", f)
 		}
 		seen[f.ID] = true

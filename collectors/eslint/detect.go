@@ -60,7 +60,7 @@ func Detect(root string, files []string) []collectors.Collector {
 	for i, c := range found {
 		dirs[i] = c.dir
 	}
-	names := collectors.TargetNames(root, dirs)
+	names := collectors.TargetNames(dirs)
 	for _, c := range found {
 		c.id = Kind + ":" + names[c.dir]
 		for _, d := range dirs {

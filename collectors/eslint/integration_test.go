@@ -76,10 +76,10 @@ func TestDetectRules(t *testing.T) {
 		got = append(got, c.ID()+" "+col.config+" "+strings.Join(col.args("R"), " "))
 	}
 	want := []string{
+		// the root is linted without the packages that are linted on their own
+		"eslint:. eslint.config.mjs -f json -o R --ignore-pattern packages/a/** --ignore-pattern packages/b/** .",
 		"eslint:a packages/a/package.json -f json -o R .",
 		"eslint:b packages/b/.eslintrc.yml -f json -o R .",
-		// the root is linted without the packages that are linted on their own
-		"eslint:mono eslint.config.mjs -f json -o R --ignore-pattern packages/a/** --ignore-pattern packages/b/** .",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("detected\n got %q\nwant %q", got, want)
@@ -190,7 +190,7 @@ func TestNestedPackagesAreLintedOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	cs := detected(t, root)
-	outer, inner := run(t, cs["eslint:mono"], root), run(t, cs["eslint:app"], root)
+	outer, inner := run(t, cs["eslint:."], root), run(t, cs["eslint:app"], root)
 	if outer.Status != model.StatusOK || outer.Facts["errors"] != 1 || outer.Findings[0].File != "tools/build.js" {
 		t.Errorf("root: %s %v %q\n%s", outer.Status, outer.Facts, described(outer.Findings), outer.Output)
 	}
@@ -209,7 +209,7 @@ func TestMissingESLintIsUnknown(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	r := run(t, detected(t, root)["eslint:repo"], root)
+	r := run(t, detected(t, root)["eslint:."], root)
 	if r.Status != model.StatusUnknown || r.Hint == "" || r.ExitCode != -1 || len(r.Findings) != 0 || !strings.Contains(r.Error, "no node_modules/.bin/eslint") {
 		t.Fatalf("%+v", r)
 	}

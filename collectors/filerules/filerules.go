@@ -172,7 +172,7 @@ func Targets(root, kind string, files []string) []Target {
 		dirs = append(dirs, d)
 	}
 	sort.Strings(dirs)
-	names := collectors.TargetNames(root, dirs)
+	names := collectors.TargetNames(dirs)
 	out := make([]Target, len(dirs))
 	for i, d := range dirs {
 		out[i] = Target{Dir: d, ID: kind + ":" + names[d]}

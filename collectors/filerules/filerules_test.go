@@ -96,7 +96,7 @@ func TestTargetsGroupByDirectoryWithUniqueNames(t *testing.T) {
 	for _, tg := range got {
 		s = append(s, tg.ID+"="+tg.Dir+strings.Join(tg.Files, ","))
 	}
-	want := "k:shop=.r k:a/web=a/weba/web/w,a/web/y k:b=bb/x k:c/web=c/webc/web/z"
+	want := "k:.=.r k:a/web=a/weba/web/w,a/web/y k:b=bb/x k:c/web=c/webc/web/z"
 	if strings.Join(s, " ") != want {
 		t.Errorf("got  %s\nwant %s", strings.Join(s, " "), want)
 	}

@@ -15,10 +15,10 @@ func TestDetect(t *testing.T) {
 		want  []string // collector ids in order
 	}{
 		{
-			name:  "root module is named after the repository",
+			name:  "root module is named . whatever the checkout is called",
 			root:  "/home/u/shop",
 			files: []string{"go.mod", "main.go", "README.md"},
-			want:  []string{"go:shop", "go-test:shop"},
+			want:  []string{"go:.", "go-test:."},
 		},
 		{
 			name:  "modules side by side",
@@ -36,7 +36,7 @@ func TestDetect(t *testing.T) {
 			name:  "vendor and testdata are not modules of the repository",
 			root:  "/r",
 			files: []string{"go.mod", "vendor/example.com/x/go.mod", "pkg/testdata/fixture/go.mod", "testdata/go.mod"},
-			want:  []string{"go:r", "go-test:r"},
+			want:  []string{"go:.", "go-test:."},
 		},
 		{
 			name:  "a file merely named like go.mod does not count",

@@ -31,7 +31,7 @@ func Detect(root string, files []string) []collectors.Collector {
 		dirs = append(dirs, path.Dir(f))
 	}
 	sort.Strings(dirs)
-	names := moduleNames(root, dirs)
+	names := collectors.TargetNames(dirs)
 	var out []collectors.Collector
 	for _, dir := range dirs {
 		m := module{dir: dir, name: names[dir]}
@@ -49,31 +49,6 @@ func ignoredByGo(p string) bool {
 		}
 	}
 	return false
-}
-
-// moduleNames names each module after its directory; a module at the root
-// is named after the repository. Names that would collide fall back to the
-// repo-relative directory, which is unique.
-func moduleNames(root string, dirs []string) map[string]string {
-	base := func(dir string) string {
-		if dir == "." {
-			return filepath.Base(filepath.Clean(root))
-		}
-		return path.Base(dir)
-	}
-	count := map[string]int{}
-	for _, d := range dirs {
-		count[base(d)]++
-	}
-	names := make(map[string]string, len(dirs))
-	for _, d := range dirs {
-		n := base(d)
-		if count[n] > 1 {
-			n = d
-		}
-		names[d] = n
-	}
-	return names
 }
 
 // module is one go.mod: its repo-relative directory ("." at the root) and

@@ -76,7 +76,7 @@ func Detect(root string, files []string) []collectors.Collector {
 		}
 	}
 	sort.Strings(dirs)
-	names := collectors.TargetNames(root, dirs)
+	names := collectors.TargetNames(dirs)
 	out := make([]collectors.Collector, 0, len(dirs))
 	for _, d := range dirs {
 		out = append(out, &Collector{dir: d, id: Kind + ":" + names[d]})

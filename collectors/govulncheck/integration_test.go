@@ -31,7 +31,7 @@ func TestDetect(t *testing.T) {
 	for _, c := range cs {
 		ids = append(ids, c.ID())
 	}
-	if got := strings.Join(ids, " "); got != "govulncheck:shop govulncheck:b/tools govulncheck:tools" {
+	if got := strings.Join(ids, " "); got != "govulncheck:. govulncheck:b/tools govulncheck:tools" {
 		t.Fatalf("ids %q", got)
 	}
 	if in := cs[1].Inputs(); in[0] != "b/tools/go.mod" || in[2] != "b/tools/**/*.go" {

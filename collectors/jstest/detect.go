@@ -100,7 +100,7 @@ func nameCollectors(root string, cs []*Collector) {
 	}
 	names := map[string]map[string]string{}
 	for kind, dirs := range byKind {
-		names[kind] = collectors.TargetNames(root, dirs)
+		names[kind] = collectors.TargetNames(dirs)
 	}
 	for _, c := range cs {
 		c.id = c.run.kind + ":" + names[c.run.kind][c.dir]

@@ -58,8 +58,7 @@ func TestRunnerThatDoesNotResolve(t *testing.T) {
 			for name, content := range tc.files {
 				mustWrite(t, filepath.Join(root, name), content, 0o644)
 			}
-			id := strings.Replace(tc.id, ":.", ":"+filepath.Base(root), 1) // the root is named after its directory
-			r := runCollector(t, collector(t, root, id), root, time.Minute)
+			r := runCollector(t, collector(t, root, tc.id), root, time.Minute)
 			if string(r.Status) != tc.status || len(r.Facts) != 0 {
 				t.Fatalf("status %s (%s), facts %v", r.Status, r.Error, r.Facts)
 			}

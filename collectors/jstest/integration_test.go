@@ -160,7 +160,7 @@ func TestTimeoutIsAFindingWithPartialOutput(t *testing.T) {
 		"quick.test.js": "import { it, expect } from 'vitest'\nit('is quick', () => { expect(1).toBe(1) })\n",
 		"hang.test.js":  "import { it } from 'vitest'\nit('never ends', () => new Promise(() => {}), 3600000)\n",
 	})
-	c := collector(t, root, "vitest:repo")
+	c := collector(t, root, "vitest:.")
 	r := runCollector(t, c, root, 15*time.Second)
 	if r.Status != model.StatusUnknown || len(r.Facts) != 0 || r.ExitCode != -1 {
 		t.Fatalf("status %s facts %v exit %d", r.Status, r.Facts, r.ExitCode)
@@ -185,7 +185,7 @@ func TestMissingRunnerIsUnknown(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(root, "package.json"), []byte(`{"devDependencies": {"jest": "30"}}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	c := collector(t, root, "jest:repo")
+	c := collector(t, root, "jest:.")
 	r := runCollector(t, c, root, time.Minute)
 	if r.Status != model.StatusUnknown || r.Hint == "" || r.ExitCode != -1 || len(r.Findings) != 0 || len(r.Facts) != 0 {
 		t.Fatalf("%+v", r)

@@ -252,7 +252,7 @@ func TestEmptyReportIsAFinding(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(root, "junit.xml"), []byte(`<testsuites tests="0"></testsuites>`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	r := run(detect(t, root)["junit:repo"], root)
+	r := run(detect(t, root)["junit:."], root)
 	if r.Status != model.StatusOK || len(r.Findings) != 1 || r.Findings[0].Rule != RuleNoTests.ID || r.Findings[0].Severity != model.High {
 		t.Fatalf("%+v", r)
 	}

@@ -132,7 +132,7 @@ func Detect(root string, files []string) []collectors.Collector {
 		dirs = append(dirs, d)
 	}
 	sort.Strings(dirs)
-	names := collectors.TargetNames(root, dirs)
+	names := collectors.TargetNames(dirs)
 	out := make([]collectors.Collector, 0, len(dirs))
 	for _, d := range dirs {
 		out = append(out, &Collector{id: Kind + ":" + names[d], dir: d, project: projectOf(d, have)})

@@ -89,7 +89,7 @@ func Detect(root string, files []string) []collectors.Collector {
 		dirs = append(dirs, d)
 	}
 	sort.Strings(dirs)
-	names := collectors.TargetNames(root, dirs)
+	names := collectors.TargetNames(dirs)
 	var out []collectors.Collector
 	for _, d := range dirs {
 		c := &Collector{dir: d, id: Kind + ":" + names[d], lockfile: "package-lock.json"}

@@ -150,7 +150,7 @@ func TestDetect(t *testing.T) {
 		got = append(got, c.ID()+" "+strings.Join(c.Inputs(), ","))
 	}
 	want := []string{
-		"npm-audit:shop package-lock.json,package.json",
+		"npm-audit:. package-lock.json,package.json",
 		"npm-audit:docs docs/pnpm-lock.yaml,docs/package.json",
 		"npm-audit:tools tools/package-lock.json,tools/package.json",
 		"npm-audit:web web/yarn.lock,web/package.json",

@@ -15,7 +15,7 @@ import (
 )
 
 func newTestCollector(root string) *Collector {
-	return &Collector{id: "secrets:" + filepath.Base(root), redactor: NewRedactor(testKey)}
+	return &Collector{id: "secrets:.", redactor: NewRedactor(testKey)}
 }
 
 func findingLines(fs []model.Finding) string {
@@ -70,7 +70,7 @@ func TestFixtureFindings(t *testing.T) {
 		t.Errorf("evidence: exit %d, command %q", res.ExitCode, res.Command)
 	}
 	for _, f := range res.Findings {
-		if f.ID == "" || f.Collector != "secrets:shop" || f.Domain != "security" {
+		if f.ID == "" || f.Collector != "secrets:." || f.Domain != "security" {
 			t.Errorf("finding not stamped: %+v", f)
 		}
 		switch f.File {
@@ -109,7 +109,7 @@ func TestDetect(t *testing.T) {
 		t.Fatalf("nothing to scan, yet %d collectors", len(got))
 	}
 	got := Detect("/r/shop", []string{"main.go", "k8s/deploy.yaml"})
-	if len(got) != 1 || got[0].ID() != "secrets:shop" || got[0].Kind() != "secrets" || got[0].Domain() != "security" {
+	if len(got) != 1 || got[0].ID() != "secrets:." || got[0].Kind() != "secrets" || got[0].Domain() != "security" {
 		t.Fatalf("detect = %+v", got)
 	}
 	inputs := strings.Join(got[0].Inputs(), " ")

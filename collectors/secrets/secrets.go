@@ -72,7 +72,7 @@ func Detect(root string, files []string) []collectors.Collector {
 		return nil
 	}
 	return []collectors.Collector{&Collector{
-		id:        Kind + ":" + filepath.Base(filepath.Clean(root)),
+		id:        Kind + ":" + model.RootTarget,
 		detected:  append([]string(nil), files...),
 		wantLeaks: withGitleaks,
 	}}

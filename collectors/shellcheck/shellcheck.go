@@ -43,7 +43,7 @@ func Detect(root string, files []string) []collectors.Collector {
 		return nil
 	}
 	sort.Strings(scripts)
-	id := Kind + ":" + collectors.TargetNames(root, []string{"."})["."]
+	id := Kind + ":" + model.RootTarget
 	return []collectors.Collector{&Collector{Base: collectors.NewBase(id, Kind, Domain), scripts: scripts}}
 }
 

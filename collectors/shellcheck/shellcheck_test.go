@@ -81,7 +81,7 @@ func FuzzRead(f *testing.F) {
 
 func TestDetectFindsTheProjectsScriptsOnly(t *testing.T) {
 	got := Detect("/src/shop", []string{"scripts/deploy.sh", "node_modules/x/install.sh", "vendor/a/b.bash", "README.md", "ci/build.bash"})
-	if len(got) != 1 || got[0].ID() != "shellcheck:shop" || got[0].Domain() != "build" {
+	if len(got) != 1 || got[0].ID() != "shellcheck:." || got[0].Domain() != "build" {
 		t.Fatalf("detected %v", got)
 	}
 	if s := got[0].(*Collector).scripts; !reflect.DeepEqual(s, []string{"ci/build.bash", "scripts/deploy.sh"}) {
@@ -108,7 +108,7 @@ func TestShellCheckOnTheFixture(t *testing.T) {
 	res := cs[0].Run(context.Background(), collectors.Request{Root: root, Timeout: time.Minute})
 	want := []string{"medium SC2164 scripts/deploy.sh:8:1", "low SC2086 scripts/deploy.sh:6:7"}
 	if res.Status != model.StatusOK || res.ExitCode != 1 || !reflect.DeepEqual(locs(res.Findings), want) ||
-		res.Facts["scripts"] != 2 || res.Facts["findings"] != 2 || res.Findings[0].ID == "" || res.Findings[0].Collector != "shellcheck:repo" {
+		res.Facts["scripts"] != 2 || res.Facts["findings"] != 2 || res.Findings[0].ID == "" || res.Findings[0].Collector != "shellcheck:." {
 		t.Errorf("status %s (%s) exit %d facts %v findings %q", res.Status, res.Error, res.ExitCode, res.Facts, locs(res.Findings))
 	}
 }

@@ -51,7 +51,7 @@ func Detect(root string, files []string) []collectors.Collector {
 		projects = append(projects, p)
 	}
 	sort.Slice(projects, func(i, j int) bool { return projects[i].dir < projects[j].dir })
-	nameProjects(root, projects)
+	nameProjects(projects)
 
 	out := make([]collectors.Collector, len(projects))
 	for i, p := range projects {
@@ -61,26 +61,16 @@ func Detect(root string, files []string) []collectors.Collector {
 }
 
 // nameProjects sets each project's id from its directory's base name, which
-// is what people call a package ("backend"); when two packages share a base
-// name the repo-relative paths tell them apart. The root keeps the name of
-// the repository directory.
-func nameProjects(root string, projects []*Project) {
-	short := func(p *Project) string {
-		if p.dir == "." {
-			return filepath.Base(root)
-		}
-		return path.Base(p.dir)
+// is what people call a package ("backend"), or its path when two share a
+// base name (see collectors.TargetNames).
+func nameProjects(projects []*Project) {
+	dirs := make([]string, len(projects))
+	for i, p := range projects {
+		dirs[i] = p.dir
 	}
-	count := map[string]int{}
+	names := collectors.TargetNames(dirs)
 	for _, p := range projects {
-		count[short(p)]++
-	}
-	for _, p := range projects {
-		name := short(p)
-		if count[name] > 1 && p.dir != "." {
-			name = p.dir
-		}
-		p.id = Kind + ":" + name
+		p.id = Kind + ":" + names[p.dir]
 	}
 }
 

@@ -26,10 +26,10 @@ func TestDetect(t *testing.T) {
 		t.Fatalf("detected %d collectors", len(cs))
 	}
 	gh, gl := cs[0], cs[1]
-	if gh.ID() != "github-actions:shop" || gh.Kind() != KindGitHub || gh.Domain() != "ci" {
+	if gh.ID() != "github-actions:." || gh.Kind() != KindGitHub || gh.Domain() != "ci" {
 		t.Errorf("github: %s %s %s", gh.ID(), gh.Kind(), gh.Domain())
 	}
-	if gl.ID() != "gitlab-ci:shop" || gl.Kind() != KindGitLab || gl.Domain() != "ci" {
+	if gl.ID() != "gitlab-ci:." || gl.Kind() != KindGitLab || gl.Domain() != "ci" {
 		t.Errorf("gitlab: %s %s %s", gl.ID(), gl.Kind(), gl.Domain())
 	}
 	if want := []string{".github/workflows/*.{yml,yaml}", ".github/actionlint.{yml,yaml}", "**/package.json", "**/package-lock.json", "**/npm-shrinkwrap.json"}; !reflect.DeepEqual(gh.Inputs(), want) {
@@ -70,7 +70,7 @@ func TestRunGitHubBadBuiltInRules(t *testing.T) {
 	}
 	ids := map[string]bool{}
 	for _, f := range r.Findings {
-		if f.Collector != "github-actions:bad" || f.Domain != "ci" || f.ID == "" || ids[f.ID] {
+		if f.Collector != "github-actions:." || f.Domain != "ci" || f.ID == "" || ids[f.ID] {
 			t.Errorf("finding %+v", f)
 		}
 		ids[f.ID] = true

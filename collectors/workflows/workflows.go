@@ -55,7 +55,7 @@ const (
 // workflow files (.github/workflows/*.yml or *.yaml; GitHub reads no
 // subdirectories) and a GitLab CI collector when it has a .gitlab-ci.yml.
 func Detect(root string, files []string) []collectors.Collector {
-	name := filepath.Base(filepath.Clean(root))
+	name := model.RootTarget
 	var out []collectors.Collector
 	hasGitHub, gitlabMain := false, ""
 	for _, f := range files {
