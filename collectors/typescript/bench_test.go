@@ -34,7 +34,7 @@ func benchTrees(b *testing.B) []benchTree {
 	return []benchTree{
 		{name: "fixture", root: fixture, id: "typescript:api", edited: "packages/api/src/user.ts",
 			old: `"hello " + user.name`, new: `"hi " + user.name`},
-		{name: "generated-400-files", root: generated, id: "typescript:gen", edited: "src/mod200.ts",
+		{name: "generated-400-files", root: generated, id: "typescript:.", edited: "src/mod200.ts",
 			old: `"item" + id`, new: `"node" + id`},
 	}
 }

@@ -57,7 +57,7 @@ func TestDetectNamesAndSkips(t *testing.T) {
 		"node_modules/lib/tsconfig.json", "web/node_modules/x/tsconfig.json",
 	}
 	want := []string{
-		"typescript:shop", "typescript:apps/backend", "typescript:broken",
+		"typescript:.", "typescript:apps/backend", "typescript:broken",
 		"typescript:empty-but-included", "typescript:services/backend", "typescript:web",
 	}
 	if got := ids(t, root, files); !reflect.DeepEqual(got, want) {
@@ -65,12 +65,14 @@ func TestDetectNamesAndSkips(t *testing.T) {
 	}
 }
 
-func TestDetectRootNameCollision(t *testing.T) {
+// The root is "." even in a folder named like one of its packages, so the
+// package keeps its short name.
+func TestDetectRootNeverCollidesWithAPackage(t *testing.T) {
 	root := filepath.Join(t.TempDir(), "app")
 	writeFile(t, filepath.Join(root, "tsconfig.json"), "{}")
 	writeFile(t, filepath.Join(root, "packages/app/tsconfig.json"), "{}")
 	got := ids(t, root, []string{"tsconfig.json", "packages/app/tsconfig.json"})
-	if want := []string{"typescript:app", "typescript:packages/app"}; !reflect.DeepEqual(got, want) {
+	if want := []string{"typescript:.", "typescript:app"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }

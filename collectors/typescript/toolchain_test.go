@@ -35,7 +35,7 @@ func bareProject(t *testing.T) (root string, p *Project) {
 	if _, err := os.Stat(filepath.Join(filepath.Dir(root), "node_modules")); err == nil {
 		t.Skip("a node_modules above the temporary directory would be found first")
 	}
-	return root, project(t, root, "typescript:bare")
+	return root, project(t, root, "typescript:.")
 }
 
 func TestMissingTypeScriptIsUnknown(t *testing.T) {
@@ -119,7 +119,7 @@ func TestOneShotFailuresAreErrors(t *testing.T) {
 			root := filepath.Join(t.TempDir(), "repo")
 			writeFile(t, filepath.Join(root, "tsconfig.json"), "{}")
 			fakeTypeScript(t, root, tt.tsc, "")
-			r := run(t, project(t, root, "typescript:repo"), root, collectors.OneShot)
+			r := run(t, project(t, root, "typescript:."), root, collectors.OneShot)
 			if r.Status != model.StatusError || !strings.Contains(r.Error, tt.want) {
 				t.Errorf("got %s %q, want an error mentioning %q", r.Status, r.Error, tt.want)
 			}
