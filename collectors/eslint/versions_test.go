@@ -161,3 +161,33 @@ func writeTree(t *testing.T, root string, files map[string]string) {
 		}
 	}
 }
+
+// An ESLint that needs a newer Node than the one on PATH is unknown, naming
+// both versions, and is never started: it is the machine, not the project.
+func TestESLintNeedingANewerNodeIsUnknown(t *testing.T) {
+	needESLint(t)
+	root := filepath.Join(t.TempDir(), "app")
+	marker := filepath.Join(root, "ran")
+	writeTree(t, root, map[string]string{
+		"package.json":                      `{"name": "app", "devDependencies": {"eslint": "99.0.0"}}`,
+		"eslint.config.js":                  "export default []\n",
+		"node_modules/eslint/package.json":  `{"name": "eslint", "version": "99.0.0", "engines": {"node": ">=99.0.0"}}`,
+		"node_modules/eslint/bin/eslint.js": "#!/bin/sh\ntouch " + marker + "\n",
+	})
+	if err := os.Chmod(filepath.Join(root, "node_modules/eslint/bin/eslint.js"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(root, "node_modules", ".bin"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("../eslint/bin/eslint.js", filepath.Join(root, "node_modules", ".bin", "eslint")); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, detected(t, root)["eslint:app"], root)
+	if r.Status != model.StatusUnknown || r.Error != "eslint 99.0.0 needs Node >=99.0.0; the node on PATH is "+nodepkg.NodeVersion() || len(r.Findings) != 0 {
+		t.Errorf("status %s, error %q, findings %+v", r.Status, r.Error, r.Findings)
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Error("eslint was started")
+	}
+}
