@@ -94,10 +94,10 @@ func (c *Collector) args(out string) []string {
 func plainArgs(out string) []string { return []string{"-f", "json", "-o", out, "."} }
 
 // rejectedOption matches ESLint refusing a command-line option ("Invalid
-// option '--foo' - perhaps you meant …?"), and the line flat-config mode
-// prints before it when the option is an eslintrc one. That is preflight's
-// command line at fault, never the project.
-var rejectedOption = regexp.MustCompile(`Invalid option '--|some command line flags are no longer available`)
+// option '--foo' - perhaps you meant …?", in flat mode also for the options
+// only eslintrc had). That is preflight's command line at fault, never the
+// project.
+var rejectedOption = regexp.MustCompile(`Invalid option '--`)
 
 // env pins the configuration system: ESLint 8 needs to be told to use a
 // flat config, ESLint 9 to use a legacy one.
@@ -222,9 +222,10 @@ func eslintNoise(l string) bool {
 }
 
 // unreadConfig says why the installed ESLint cannot read the package's
-// configuration style at all, with what to do, or "" when it can (or when
+// configuration file at all, with what to do, or "" when it can (or when
 // its version is unknown). ESLint reads eslint.config.* from 8.21 (behind
-// ESLINT_USE_FLAT_CONFIG=true until 9), and .eslintrc* only before 10.
+// ESLINT_USE_FLAT_CONFIG=true until 9), eslint.config.ts, .mts and .cts
+// only from 9, and .eslintrc* only before 10.
 func (c *Collector) unreadConfig(tool nodepkg.Tool) string {
 	v, err := semver.NewVersion(tool.Version)
 	if err != nil {
@@ -233,6 +234,8 @@ func (c *Collector) unreadConfig(tool nodepkg.Tool) string {
 	switch {
 	case c.flat && v.LessThan(firstFlat):
 		return fmt.Sprintf("ESLint %s does not read %s: flat configuration needs ESLint 8.21 or later; upgrade ESLint, or configure it in .eslintrc.*", tool.Version, c.config)
+	case c.flat && v.Major() < 9 && strings.Contains(path.Ext(c.config), "ts"):
+		return fmt.Sprintf("ESLint %s does not read %s: a TypeScript configuration file needs ESLint 9 or later; upgrade ESLint, or write eslint.config.js", tool.Version, c.config)
 	case !c.flat && v.Major() >= 10:
 		return fmt.Sprintf("ESLint %s reads only eslint.config.*, not %s: migrate the configuration (https://eslint.org/docs/latest/use/configure/migration-guide), or pin ESLint 9", tool.Version, c.config)
 	}

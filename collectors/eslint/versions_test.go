@@ -191,3 +191,58 @@ func TestESLintNeedingANewerNodeIsUnknown(t *testing.T) {
 		t.Error("eslint was started")
 	}
 }
+
+// ESLint 8 reads no eslint.config.ts: it stops with "Could not find config
+// file.", and the hint says which version does.
+func TestESLint8WithATypeScriptConfigIsBroken(t *testing.T) {
+	needESLint(t)
+	installed := filepath.Join(fixtureRoot(t), "versions", "eslint8-flat", "node_modules")
+	if _, err := os.Stat(filepath.Join(installed, ".bin", "eslint")); err != nil {
+		t.Skip("eslint 8 is not installed in testdata/versions/eslint8-flat: make deps")
+	}
+	root := filepath.Join(t.TempDir(), "app")
+	writeTree(t, root, map[string]string{
+		"package.json":     `{"name": "app", "devDependencies": {"eslint": "8.57.1"}}`,
+		"eslint.config.ts": "export default [{ rules: { \"no-var\": \"warn\" } }];\n",
+		"src/a.js":         "var a = 1;\n",
+	})
+	if err := os.Symlink(installed, filepath.Join(root, "node_modules")); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, detected(t, root)["eslint:app"], root)
+	if r.Status != model.StatusOK || !r.Broken || r.ExitCode != 2 || len(r.Facts) != 0 {
+		t.Fatalf("status %s broken %v exit %d facts %v\n%s", r.Status, r.Broken, r.ExitCode, r.Facts, r.Output)
+	}
+	if want := "eslint could not run: Error: Could not find config file."; r.Error != want {
+		t.Errorf("error %q, want %q", r.Error, want)
+	}
+	if !strings.HasPrefix(r.Hint, "ESLint 8.57.1 does not read eslint.config.ts: a TypeScript configuration file needs ESLint 9 or later") {
+		t.Errorf("hint %q", r.Hint)
+	}
+}
+
+func TestUnreadConfigHints(t *testing.T) {
+	tests := []struct {
+		config  string
+		flat    bool
+		version string
+		want    string // prefix; "" for no hint
+	}{
+		{"eslint.config.js", true, "8.10.0", "ESLint 8.10.0 does not read eslint.config.js: flat configuration needs ESLint 8.21"},
+		{"eslint.config.js", true, "8.21.0", ""},
+		{"eslint.config.mts", true, "8.57.1", "ESLint 8.57.1 does not read eslint.config.mts: a TypeScript configuration file needs ESLint 9"},
+		{"eslint.config.ts", true, "9.39.5", ""},
+		{"eslint.config.cjs", true, "8.57.1", ""},
+		{".eslintrc.json", false, "7.32.0", ""},
+		{".eslintrc.json", false, "9.39.5", ""},
+		{"web/package.json", false, "10.0.0", "ESLint 10.0.0 reads only eslint.config.*, not web/package.json"},
+		{".eslintrc.json", false, "", ""}, // unknown version: no guess
+	}
+	for _, tt := range tests {
+		c := &Collector{config: tt.config, flat: tt.flat}
+		got := c.unreadConfig(nodepkg.Tool{Name: "eslint", Version: tt.version})
+		if tt.want == "" && got != "" || !strings.HasPrefix(got, tt.want) {
+			t.Errorf("%s flat=%v on %s: %q, want %q…", tt.config, tt.flat, tt.version, got, tt.want)
+		}
+	}
+}
