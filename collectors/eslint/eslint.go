@@ -4,7 +4,10 @@
 //	eslint -f json -o <tmp> .
 //
 // run in each package with a flat (eslint.config.*) or legacy (.eslintrc*,
-// "eslintConfig" in package.json) configuration. Errors are high findings,
+// "eslintConfig" in package.json) configuration, with ESLINT_USE_FLAT_CONFIG
+// set to match, which ESLint 8 and 9 both need for their non-default style.
+// A version that refuses one of preflight's options is run again with only
+// -f json -o. Results carry the installed version. Errors are high findings,
 // warnings low, files that do not parse blockers; messages silenced by
 // eslint-disable comments are counted and listed, never hidden. A
 // configuration ESLint cannot load is one blocker and no facts.
@@ -17,7 +20,10 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strings"
+
+	"github.com/Masterminds/semver/v3"
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/nodepkg"
@@ -83,6 +89,16 @@ func (c *Collector) args(out string) []string {
 	return append(args, ".")
 }
 
+// plainArgs are the options every ESLint since 1.0 accepts, for a version
+// that refuses one of args'.
+func plainArgs(out string) []string { return []string{"-f", "json", "-o", out, "."} }
+
+// rejectedOption matches ESLint refusing a command-line option ("Invalid
+// option '--foo' - perhaps you meant …?", in flat mode also for the options
+// only eslintrc had). That is preflight's command line at fault, never the
+// project.
+var rejectedOption = regexp.MustCompile(`Invalid option '--`)
+
 // env pins the configuration system: ESLint 8 needs to be told to use a
 // flat config, ESLint 9 to use a legacy one.
 func (c *Collector) env() []string {
@@ -106,17 +122,29 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	if !ok {
 		return c.notInstalled(req.Root, dir)
 	}
+	tool := nodepkg.InstalledTool(bin, "eslint")
+	if why := tool.NodeTooOld(nodepkg.NodeVersion()); why != "" {
+		return b.Unknown(why, "run preflight with a Node.js that ESLint supports (engines.node "+tool.Engines+"), or pin an older eslint")
+	}
 	env := c.env()
-	ran, stopped := b.Exec(ctx, req, collectors.Invocation{
+	inv := collectors.Invocation{
 		Tool: "eslint", Dir: c.dir, Name: bin, Args: c.args(collectors.ReportArg), Env: env, ShowEnv: env[:1],
 		TimeoutHint: "raise the collector timeout, or lint fewer files (ignores in the ESLint config)",
 		StartHint:   hintInstall,
-	})
+	}
+	ran, stopped := b.Exec(ctx, req, inv)
+	if stopped == nil && len(bytes.TrimSpace(ran.Report)) == 0 && rejectedOption.MatchString(ran.Combined()) {
+		// This version refuses an option preflight added: run it again
+		// the plain way rather than blame the project.
+		inv.Args = plainArgs(collectors.ReportArg)
+		ran, stopped = b.Exec(ctx, req, inv)
+	}
 	if stopped != nil {
 		return *stopped
 	}
 	res := b.Result()
 	res.Command, res.ExitCode, res.Output = ran.Command, ran.Out.ExitCode, ran.Excerpt(excerptLines)
+	res.ToolVersion = tool.Version
 	if ran.Out.ExitCode > 1 || len(bytes.TrimSpace(ran.Report)) == 0 {
 		// Exit 2 is ESLint's "configuration or internal error": nothing
 		// was linted, so there are no counts to show; the project's
@@ -125,6 +153,9 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		res.Status, res.Broken = model.StatusOK, true
 		res.Error = "eslint could not run: " + why
 		res.Hint = "run the command in " + c.dir + " and fix the error it prints"
+		if unread := c.unreadConfig(tool); unread != "" {
+			res.Hint = unread
+		}
 		msg := "ESLint could not run: " + why
 		if ex := ran.Excerpt(15); strings.TrimSpace(ex) != "" {
 			msg += "\n" + ex
@@ -189,6 +220,29 @@ func eslintNoise(l string) bool {
 	return strings.HasPrefix(l, "Oops! Something went wrong") || strings.HasPrefix(l, "ESLint: ") ||
 		strings.HasPrefix(l, "(node:") || strings.HasPrefix(l, "(Use `node")
 }
+
+// unreadConfig says why the installed ESLint cannot read the package's
+// configuration file at all, with what to do, or "" when it can (or when
+// its version is unknown). ESLint reads eslint.config.* from 8.21 (behind
+// ESLINT_USE_FLAT_CONFIG=true until 9), eslint.config.ts, .mts and .cts
+// only from 9, and .eslintrc* only before 10.
+func (c *Collector) unreadConfig(tool nodepkg.Tool) string {
+	v, err := semver.NewVersion(tool.Version)
+	if err != nil {
+		return ""
+	}
+	switch {
+	case c.flat && v.LessThan(firstFlat):
+		return fmt.Sprintf("ESLint %s does not read %s: flat configuration needs ESLint 8.21 or later; upgrade ESLint, or configure it in .eslintrc.*", tool.Version, c.config)
+	case c.flat && v.Major() < 9 && strings.Contains(path.Ext(c.config), "ts"):
+		return fmt.Sprintf("ESLint %s does not read %s: a TypeScript configuration file needs ESLint 9 or later; upgrade ESLint, or write eslint.config.js", tool.Version, c.config)
+	case !c.flat && v.Major() >= 10:
+		return fmt.Sprintf("ESLint %s reads only eslint.config.*, not %s: migrate the configuration (https://eslint.org/docs/latest/use/configure/migration-guide), or pin ESLint 9", tool.Version, c.config)
+	}
+	return ""
+}
+
+var firstFlat = semver.MustParse("8.21.0")
 
 // configPath joins a package directory and a config name.
 func configPath(dir, name string) string { return path.Join(dir, name) }

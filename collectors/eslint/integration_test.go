@@ -38,6 +38,11 @@ func TestDetectFixtures(t *testing.T) {
 	want := []string{
 		"eslint:broken packages/broken/eslint.config.js flat=yes",
 		"eslint:clean packages/clean/eslint.config.js flat=yes",
+		"eslint:eslint10-flat versions/eslint10-flat/eslint.config.js flat=yes",
+		"eslint:eslint8-eslintrc versions/eslint8-eslintrc/.eslintrc.json flat=no",
+		"eslint:eslint8-flat versions/eslint8-flat/eslint.config.js flat=yes",
+		"eslint:eslint9-eslintrc versions/eslint9-eslintrc/.eslintrc.json flat=no",
+		"eslint:eslint9-flat versions/eslint9-flat/eslint.config.js flat=yes",
 		"eslint:flat packages/flat/eslint.config.js flat=yes",
 		"eslint:legacy packages/legacy/.eslintrc.json flat=no",
 	}

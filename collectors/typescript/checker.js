@@ -72,11 +72,16 @@ function shareable(key) {
 }
 
 // The options a parsed and bound source file depends on, as the language
-// service keys its document registry; the whole option set where the
-// compiler does not say which those are (an older TypeScript).
+// service keys its document registry: getKeyForCompilerOptions from 5.0,
+// the same values joined by hand in 4.x (whose registry does just that);
+// the whole option set where the compiler does not say which those are.
 function settingsKey(options) {
   if (typeof ts.getKeyForCompilerOptions === "function" && Array.isArray(ts.sourceFileAffectingCompilerOptions)) {
     return ts.getKeyForCompilerOptions(options, ts.sourceFileAffectingCompilerOptions);
+  }
+  if (typeof ts.getCompilerOptionValue === "function" && Array.isArray(ts.sourceFileAffectingCompilerOptions)) {
+    const values = ts.sourceFileAffectingCompilerOptions.map((option) => ts.getCompilerOptionValue(options, option));
+    return JSON.stringify(values.concat(options.pathsBasePath));
   }
   const own = Object.assign({}, options);
   delete own.configFile;

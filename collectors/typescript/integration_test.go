@@ -91,7 +91,7 @@ func TestOneShotProjects(t *testing.T) {
 // The cockpit and `preflight check` must never disagree about the same tree.
 func TestWatchAndOneShotAgree(t *testing.T) {
 	needTypeScript(t)
-	for _, fixture := range []string{monorepoFixture, projectsFixture} {
+	for _, fixture := range []string{monorepoFixture, projectsFixture, versionsFixture} {
 		root := testdata(t, fixture)
 		for _, c := range Detect(root, listFiles(t, root)) {
 			p := project(t, root, c.ID())

@@ -4,6 +4,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+
+	"github.com/preflight-dev/preflight/collectors/nodepkg"
 )
 
 // toolchain is the TypeScript installation a project is checked with.
@@ -20,6 +22,9 @@ type toolchain struct {
 	// drives; "" for TypeScript 7, whose native compiler has no such API,
 	// or when tsc on PATH is not inside a recognisable package.
 	library string
+	// version is the compiler's, from its package.json; "" when tsc is
+	// not inside a recognisable package.
+	version string
 }
 
 const (
@@ -45,6 +50,7 @@ func findToolchain(dir string) (toolchain, *missingTool) {
 			tc.tsc = tsc
 			tc.script = !isExecutable(tsc)
 			tc.library = libraryOf(pkg)
+			tc.version = nodepkg.InstalledTool(tsc, "typescript").Version
 			return tc, nil
 		}
 		if filepath.Dir(d) == d {
@@ -60,6 +66,7 @@ func findToolchain(dir string) (toolchain, *missingTool) {
 	if real, err := filepath.EvalSymlinks(onPath); err == nil && filepath.Base(filepath.Dir(real)) == "bin" {
 		tc.library = libraryOf(filepath.Dir(filepath.Dir(real)))
 	}
+	tc.version = nodepkg.InstalledTool(onPath, "typescript").Version
 	return tc, nil
 }
 

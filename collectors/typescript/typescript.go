@@ -121,6 +121,9 @@ func (p *Project) Run(ctx context.Context, req collectors.Request) model.Result 
 	} else {
 		r = p.runOneShot(ctx, root, tc)
 	}
+	if r.ToolVersion == "" {
+		r.ToolVersion = tc.version
+	}
 	if len(p.variants) > 0 {
 		// Listed so nobody mistakes them for checked.
 		r.Output = "variants present but not checked: " + strings.Join(p.variants, ", ") + "\n" + r.Output

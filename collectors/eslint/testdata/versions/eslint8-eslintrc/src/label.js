@@ -1,0 +1,4 @@
+export function label(name) {
+  let text = "hello " + name;
+  return text;
+}

@@ -1,0 +1,248 @@
+package eslint
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/preflight-dev/preflight/collectors/nodepkg"
+	"github.com/preflight-dev/preflight/model"
+)
+
+// Every supported ESLint major in every configuration style it reads (8 and
+// 9 both styles, 10 only flat), each
+// installed in its own package under testdata/versions with the same two
+// source files and the same four rules: two errors and two warnings at
+// known places. preflight must pick the configuration style the package
+// uses, build a command line the installed version accepts, and read the
+// same numbers from each — what `eslint -f json .` reports there.
+func TestESLintVersionMatrix(t *testing.T) {
+	needESLint(t)
+	root := filepath.Join(fixtureRoot(t), "versions")
+	cs := detected(t, root)
+	versions := []struct {
+		pkg, major, config string
+		flat               bool
+		env                string
+	}{
+		{"eslint8-eslintrc", "8", ".eslintrc.json", false, "ESLINT_USE_FLAT_CONFIG=false"},
+		{"eslint8-flat", "8", "eslint.config.js", true, "ESLINT_USE_FLAT_CONFIG=true"},
+		{"eslint9-flat", "9", "eslint.config.js", true, "ESLINT_USE_FLAT_CONFIG=true"},
+		{"eslint9-eslintrc", "9", ".eslintrc.json", false, "ESLINT_USE_FLAT_CONFIG=false"},
+		{"eslint10-flat", "10", "eslint.config.js", true, "ESLINT_USE_FLAT_CONFIG=true"},
+	}
+	for _, v := range versions {
+		t.Run(v.pkg, func(t *testing.T) {
+			dir := filepath.Join(root, v.pkg)
+			bin := filepath.Join(dir, "node_modules", ".bin", "eslint")
+			if _, err := os.Stat(bin); err != nil {
+				msg := "eslint is not installed in testdata/versions/" + v.pkg + ": make deps"
+				if os.Getenv("CI") == "true" {
+					t.Fatal(msg)
+				}
+				t.Skip(msg)
+			}
+			tool := nodepkg.InstalledTool(bin, "eslint")
+			if got := tool.Major(); strconv.Itoa(got) != v.major {
+				t.Fatalf("installed eslint major %d, want %s", got, v.major)
+			}
+			c := cs["eslint:"+v.pkg]
+			if c == nil || c.config != v.pkg+"/"+v.config || c.flat != v.flat {
+				t.Fatalf("detected %+v, want config %s flat %v", c, v.config, v.flat)
+			}
+			r := run(t, c, root)
+			want := map[string]float64{"errors": 2, "warnings": 2, "fatal": 0, "suppressed": 0, "files": 2}
+			if r.Status != model.StatusOK || r.Broken || r.ExitCode != 1 || !reflect.DeepEqual(r.Facts, want) {
+				t.Fatalf("status %s broken %v exit %d (%s), facts %v, want %v\n%s", r.Status, r.Broken, r.ExitCode, r.Error, r.Facts, want, r.Output)
+			}
+			wantFindings := []string{
+				"high " + v.pkg + "/src/total.js:2:7 no-unused-vars",
+				"high " + v.pkg + "/src/total.js:5:9 eqeqeq",
+				"low " + v.pkg + "/src/label.js:2:7 prefer-const",
+				"low " + v.pkg + "/src/total.js:1:1 no-var",
+			}
+			if got := described(r.Findings); !reflect.DeepEqual(got, wantFindings) {
+				t.Errorf("findings\n got %q\nwant %q", got, wantFindings)
+			}
+			if r.ToolVersion != tool.Version {
+				t.Errorf("tool version %q, want %q", r.ToolVersion, tool.Version)
+			}
+			if want := "cd " + v.pkg + " && " + v.env + " node_modules/.bin/eslint -f json -o "; !strings.HasPrefix(r.Command, want) {
+				t.Errorf("command %q, want it to start %q", r.Command, want)
+			}
+		})
+	}
+}
+
+// ESLint 10 reads no .eslintrc: the package's configuration stops it, which
+// is the project's to fix, and the hint names the installed version.
+func TestESLint10WithAnEslintrcIsBroken(t *testing.T) {
+	needESLint(t)
+	installed := filepath.Join(fixtureRoot(t), "versions", "eslint10-flat", "node_modules")
+	if _, err := os.Stat(filepath.Join(installed, ".bin", "eslint")); err != nil {
+		t.Skip("eslint 10 is not installed in testdata/versions/eslint10-flat: make deps")
+	}
+	root := filepath.Join(t.TempDir(), "app")
+	writeTree(t, root, map[string]string{
+		"package.json":   `{"name": "app", "devDependencies": {"eslint": "10.16.0"}}`,
+		".eslintrc.json": `{"root": true, "rules": {"no-var": "warn"}}`,
+		"src/a.js":       "var a = 1;\n",
+	})
+	if err := os.Symlink(installed, filepath.Join(root, "node_modules")); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, detected(t, root)["eslint:app"], root)
+	if r.Status != model.StatusOK || !r.Broken || r.ExitCode != 2 || len(r.Facts) != 0 || r.ToolVersion != "10.16.0" {
+		t.Fatalf("status %s broken %v exit %d facts %v version %q\n%s", r.Status, r.Broken, r.ExitCode, r.Facts, r.ToolVersion, r.Output)
+	}
+	if want := "eslint could not run: ESLint couldn't find an eslint.config.* file."; r.Error != want {
+		t.Errorf("error %q, want %q", r.Error, want)
+	}
+	if !strings.HasPrefix(r.Hint, "ESLint 10.16.0 reads only eslint.config.*, not .eslintrc.json") {
+		t.Errorf("hint %q", r.Hint)
+	}
+	if len(r.Findings) != 1 || r.Findings[0].Rule != RuleCouldNotRun.ID || r.Findings[0].File != ".eslintrc.json" {
+		t.Errorf("findings %q", described(r.Findings))
+	}
+}
+
+// An ESLint that refuses an option preflight added is run again with only
+// the report options: the project is not to blame.
+func TestRejectedOptionFallsBackToAPlainRun(t *testing.T) {
+	needESLint(t)
+	root := filepath.Join(t.TempDir(), "mono")
+	args := filepath.Join(root, "args")
+	writeTree(t, root, map[string]string{
+		"package.json":                  `{"workspaces": ["packages/*"]}`,
+		"eslint.config.js":              "export default []\n",
+		"packages/app/package.json":     `{}`,
+		"packages/app/eslint.config.js": "export default []\n",
+	})
+	script := `#!/bin/sh
+for a in "$@"; do
+  case "$a" in
+    --ignore-pattern) echo "Invalid option '--ignore-pattern' - perhaps you meant '--ignore-path'?" >&2; exit 2 ;;
+  esac
+done
+echo "$@" > "` + args + `"
+while [ "$1" != "-o" ]; do shift; done
+echo '[{"filePath":"` + filepath.Join(root, "a.js") + `","messages":[{"ruleId":"no-var","severity":1,"message":"Unexpected var.","line":1,"column":1}],"suppressedMessages":[]}]' > "$2"
+exit 0
+`
+	bin := filepath.Join(root, "node_modules", ".bin", "eslint")
+	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bin, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, detected(t, root)["eslint:mono"], root)
+	if r.Status != model.StatusOK || r.Broken || r.Facts["warnings"] != 1 || len(r.Findings) != 1 {
+		t.Fatalf("status %s broken %v (%s), facts %v, findings %q\n%s", r.Status, r.Broken, r.Error, r.Facts, described(r.Findings), r.Output)
+	}
+	got, _ := os.ReadFile(args)
+	if strings.Contains(string(got), "--ignore-pattern") || strings.Contains(r.Command, "--ignore-pattern") || !strings.HasSuffix(r.Command, " .") {
+		t.Errorf("second run's arguments %q, evidence %q", got, r.Command)
+	}
+}
+
+func writeTree(t *testing.T, root string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// An ESLint that needs a newer Node than the one on PATH is unknown, naming
+// both versions, and is never started: it is the machine, not the project.
+func TestESLintNeedingANewerNodeIsUnknown(t *testing.T) {
+	needESLint(t)
+	root := filepath.Join(t.TempDir(), "app")
+	marker := filepath.Join(root, "ran")
+	writeTree(t, root, map[string]string{
+		"package.json":                      `{"name": "app", "devDependencies": {"eslint": "99.0.0"}}`,
+		"eslint.config.js":                  "export default []\n",
+		"node_modules/eslint/package.json":  `{"name": "eslint", "version": "99.0.0", "engines": {"node": ">=99.0.0"}}`,
+		"node_modules/eslint/bin/eslint.js": "#!/bin/sh\ntouch " + marker + "\n",
+	})
+	if err := os.Chmod(filepath.Join(root, "node_modules/eslint/bin/eslint.js"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(root, "node_modules", ".bin"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("../eslint/bin/eslint.js", filepath.Join(root, "node_modules", ".bin", "eslint")); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, detected(t, root)["eslint:app"], root)
+	if r.Status != model.StatusUnknown || r.Error != "eslint 99.0.0 needs Node >=99.0.0; the node on PATH is "+nodepkg.NodeVersion() || len(r.Findings) != 0 {
+		t.Errorf("status %s, error %q, findings %+v", r.Status, r.Error, r.Findings)
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Error("eslint was started")
+	}
+}
+
+// ESLint 8 reads no eslint.config.ts: it stops with "Could not find config
+// file.", and the hint says which version does.
+func TestESLint8WithATypeScriptConfigIsBroken(t *testing.T) {
+	needESLint(t)
+	installed := filepath.Join(fixtureRoot(t), "versions", "eslint8-flat", "node_modules")
+	if _, err := os.Stat(filepath.Join(installed, ".bin", "eslint")); err != nil {
+		t.Skip("eslint 8 is not installed in testdata/versions/eslint8-flat: make deps")
+	}
+	root := filepath.Join(t.TempDir(), "app")
+	writeTree(t, root, map[string]string{
+		"package.json":     `{"name": "app", "devDependencies": {"eslint": "8.57.1"}}`,
+		"eslint.config.ts": "export default [{ rules: { \"no-var\": \"warn\" } }];\n",
+		"src/a.js":         "var a = 1;\n",
+	})
+	if err := os.Symlink(installed, filepath.Join(root, "node_modules")); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, detected(t, root)["eslint:app"], root)
+	if r.Status != model.StatusOK || !r.Broken || r.ExitCode != 2 || len(r.Facts) != 0 {
+		t.Fatalf("status %s broken %v exit %d facts %v\n%s", r.Status, r.Broken, r.ExitCode, r.Facts, r.Output)
+	}
+	if want := "eslint could not run: Error: Could not find config file."; r.Error != want {
+		t.Errorf("error %q, want %q", r.Error, want)
+	}
+	if !strings.HasPrefix(r.Hint, "ESLint 8.57.1 does not read eslint.config.ts: a TypeScript configuration file needs ESLint 9 or later") {
+		t.Errorf("hint %q", r.Hint)
+	}
+}
+
+func TestUnreadConfigHints(t *testing.T) {
+	tests := []struct {
+		config  string
+		flat    bool
+		version string
+		want    string // prefix; "" for no hint
+	}{
+		{"eslint.config.js", true, "8.10.0", "ESLint 8.10.0 does not read eslint.config.js: flat configuration needs ESLint 8.21"},
+		{"eslint.config.js", true, "8.21.0", ""},
+		{"eslint.config.mts", true, "8.57.1", "ESLint 8.57.1 does not read eslint.config.mts: a TypeScript configuration file needs ESLint 9"},
+		{"eslint.config.ts", true, "9.39.5", ""},
+		{"eslint.config.cjs", true, "8.57.1", ""},
+		{".eslintrc.json", false, "7.32.0", ""},
+		{".eslintrc.json", false, "9.39.5", ""},
+		{"web/package.json", false, "10.0.0", "ESLint 10.0.0 reads only eslint.config.*, not web/package.json"},
+		{".eslintrc.json", false, "", ""}, // unknown version: no guess
+	}
+	for _, tt := range tests {
+		c := &Collector{config: tt.config, flat: tt.flat}
+		got := c.unreadConfig(nodepkg.Tool{Name: "eslint", Version: tt.version})
+		if tt.want == "" && got != "" || !strings.HasPrefix(got, tt.want) {
+			t.Errorf("%s flat=%v on %s: %q, want %q…", tt.config, tt.flat, tt.version, got, tt.want)
+		}
+	}
+}
