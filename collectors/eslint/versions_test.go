@@ -94,7 +94,7 @@ func TestESLint10WithAnEslintrcIsBroken(t *testing.T) {
 	if err := os.Symlink(installed, filepath.Join(root, "node_modules")); err != nil {
 		t.Fatal(err)
 	}
-	r := run(t, detected(t, root)["eslint:app"], root)
+	r := run(t, detected(t, root)["eslint:."], root)
 	if r.Status != model.StatusOK || !r.Broken || r.ExitCode != 2 || len(r.Facts) != 0 || r.ToolVersion != "10.16.0" {
 		t.Fatalf("status %s broken %v exit %d facts %v version %q\n%s", r.Status, r.Broken, r.ExitCode, r.Facts, r.ToolVersion, r.Output)
 	}
@@ -139,7 +139,7 @@ exit 0
 	if err := os.WriteFile(bin, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	r := run(t, detected(t, root)["eslint:mono"], root)
+	r := run(t, detected(t, root)["eslint:."], root)
 	if r.Status != model.StatusOK || r.Broken || r.Facts["warnings"] != 1 || len(r.Findings) != 1 {
 		t.Fatalf("status %s broken %v (%s), facts %v, findings %q\n%s", r.Status, r.Broken, r.Error, r.Facts, described(r.Findings), r.Output)
 	}
@@ -183,7 +183,7 @@ func TestESLintNeedingANewerNodeIsUnknown(t *testing.T) {
 	if err := os.Symlink("../eslint/bin/eslint.js", filepath.Join(root, "node_modules", ".bin", "eslint")); err != nil {
 		t.Fatal(err)
 	}
-	r := run(t, detected(t, root)["eslint:app"], root)
+	r := run(t, detected(t, root)["eslint:."], root)
 	if r.Status != model.StatusUnknown || r.Error != "eslint 99.0.0 needs Node >=99.0.0; the node on PATH is "+nodepkg.NodeVersion() || len(r.Findings) != 0 {
 		t.Errorf("status %s, error %q, findings %+v", r.Status, r.Error, r.Findings)
 	}
@@ -209,7 +209,7 @@ func TestESLint8WithATypeScriptConfigIsBroken(t *testing.T) {
 	if err := os.Symlink(installed, filepath.Join(root, "node_modules")); err != nil {
 		t.Fatal(err)
 	}
-	r := run(t, detected(t, root)["eslint:app"], root)
+	r := run(t, detected(t, root)["eslint:."], root)
 	if r.Status != model.StatusOK || !r.Broken || r.ExitCode != 2 || len(r.Facts) != 0 {
 		t.Fatalf("status %s broken %v exit %d facts %v\n%s", r.Status, r.Broken, r.ExitCode, r.Facts, r.Output)
 	}
