@@ -200,6 +200,32 @@ func TestReadinessFollowsTheFileAndWritesTicks(t *testing.T) {
 	}
 }
 
+// An acknowledgment written when root collectors were named after the
+// checkout folder holds, and withdrawing it removes its line.
+func TestReadinessWithdrawsAnAcknowledgmentOfTheFolderNamedForm(t *testing.T) {
+	root := writeRepo(t, nil)
+	fs := []model.Finding{{Collector: "secrets:.", Rule: "secrets/jwt", File: "a.env", Message: "TOKEN: JSON Web Token"}}
+	model.AssignIDs(fs)
+	engine := model.Snapshot{Root: root, Collectors: []model.CollectorState{{Result: model.Result{
+		Collector: "secrets:.", Kind: "secrets", Domain: "security", Status: model.StatusOK, Findings: fs, FinishedAt: time.Now(),
+	}}}}
+	old := model.LegacyFingerprints(engine)[fs[0].ID]
+	path := filepath.Join(root, "READINESS.md")
+	if err := os.WriteFile(path, []byte("## Accepted risks\n\n- secrets/jwt at a.env — test key <!-- ack: "+old+" by Ana on 2026-01-02 -->\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := newReadiness(root)
+	if s := r.current(engine); !s.Acknowledged(fs[0]) {
+		t.Fatalf("the finding is not acknowledged: %+v", s.Checklist.Acks)
+	}
+	if err := r.Withdraw(fs[0]); err != nil {
+		t.Fatal(err)
+	}
+	if got := readFile(t, path); strings.Contains(got, "ack:") {
+		t.Fatalf("the acknowledgment is still there:\n%s", got)
+	}
+}
+
 func TestReadinessWithoutAFileOffersOne(t *testing.T) {
 	root := writeRepo(t, map[string]string{"go.mod": "module x\n\ngo 1.22\n"})
 	r := newReadiness(root)
