@@ -1,13 +1,16 @@
 package detect
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/demo"
 	"github.com/preflight-dev/preflight/ignore"
+	"github.com/preflight-dev/preflight/model"
 )
 
 func TestScanTheDemoProject(t *testing.T) {
@@ -37,12 +40,12 @@ func TestScanTheDemoProject(t *testing.T) {
 	for _, c := range cols {
 		id := c.ID()
 		switch c.Kind() {
-		case "secrets", "compose", "github-actions": // named after the temporary directory
+		case "secrets", "compose", "github-actions", "package-json": // named after the temporary directory
 			id = c.Kind() + ":<repo>"
 		}
 		got = append(got, id+"@"+c.Domain())
 	}
-	want := []string{"go:billing@build", "typescript:api@build", "typescript:web@build", "go-test:billing@tests",
+	want := []string{"go:billing@build", "package-json:<repo>@build", "typescript:api@build", "typescript:web@build", "go-test:billing@tests",
 		"govulncheck:billing@security", "secrets:<repo>@security", "compose:<repo>@deployment",
 		"dockerfile:billing@deployment", "github-actions:<repo>@ci"}
 	if len(got) != len(want) {
@@ -110,5 +113,55 @@ func TestVendoredCodeIsNotAProject(t *testing.T) {
 		default:
 			t.Errorf("vendored code detected as %s", c.ID())
 		}
+	}
+}
+
+// A workspace member whose package.json npm refuses loses nothing for its
+// siblings: they keep their collectors, and the refused file is a finding
+// of package-json:<repo> at its line.
+func TestMalformedManifestDoesNotDropItsWorkspace(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "shop")
+	files := map[string]string{
+		"package.json":                     `{"private": true, "workspaces": ["packages/*"], "devDependencies": {"vitest": "4", "eslint": "9"}}`,
+		"packages/web/package.json":        `{"name": "web", "scripts": {"test": "vitest run", "build": "vite build"}, "devDependencies": {"vite": "7"}}`,
+		"packages/web/eslint.config.js":    "export default [];\n",
+		"packages/web/tsconfig.json":       `{"include": ["src"]}`,
+		"packages/api/package.json":        "{\n  \"name\": \"api\",\n  \"scripts\": {\"test\": \"vitest run\"},\n}\n",
+		"packages/api/eslint.config.js":    "export default [];\n",
+		"packages/api/tsconfig.json":       "{\n  \"include\": [\"src\"]\n",
+		"packages/worker/package.json":     `{"name": "worker", "scripts": {"test": "vitest`,
+		"packages/worker/vitest.config.ts": "export default {};\n",
+	}
+	var list []string
+	for name, content := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		list = append(list, name)
+	}
+	var ids []string
+	var manifests collectors.Collector
+	for _, c := range Collectors(root, list) {
+		ids = append(ids, c.ID())
+		if c.Kind() == "package-json" {
+			manifests = c
+		}
+	}
+	want := []string{"eslint:api", "eslint:web", "package-json:shop", "typescript:api", "typescript:web",
+		"vitest:web", "vitest:worker", "secrets:shop", "bundle:web"}
+	if strings.Join(ids, " ") != strings.Join(want, " ") {
+		t.Fatalf("got %v\nwant %v", ids, want)
+	}
+	r := manifests.Run(context.Background(), collectors.Request{Root: root})
+	var got []string
+	for _, f := range r.Findings {
+		got = append(got, f.Rule+" "+f.Location())
+	}
+	if r.Status != model.StatusOK || strings.Join(got, ", ") != "package-json/invalid packages/api/package.json:4:1, package-json/invalid packages/worker/package.json:1:47" {
+		t.Errorf("%s: %v", r.Status, got)
 	}
 }
