@@ -33,7 +33,7 @@ var RuleInvalid = rules.Rule{
 	Severity:  model.Blocker,
 	Title:     "package.json that npm refuses to read",
 	Rationale: "npm, pnpm and yarn stop with a parse error (npm: EJSONPARSE) on a package.json that is not strict JSON — no comments, no trailing commas — or whose top level is not an object: nothing installs, builds or tests in the package, nor, in a workspace, anywhere in it.",
-	Fix:       "Fix the JSON at the line shown (a trailing comma, a comment, a missing quote or brace); `npm pkg get name` in the package says whether npm can read it.",
+	Fix:       "Fix the JSON at the line shown: drop the trailing comma or the comment, close the quote or brace, or restore the file that was cut short.",
 	Reference: "https://docs.npmjs.com/cli/configuring-npm/package-json",
 }
 
