@@ -88,10 +88,10 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		switch {
 		case errors.As(err, &me):
 			refused++
-			run.Invalid(RuleInvalid, f, me.Line, me.Column, f+" is refused by npm: "+me.Msg)
+			run.Invalid(RuleInvalid, f, me.Line, me.Column, "npm refuses this package.json: "+me.Msg)
 		case err != nil:
 			refused++
-			run.Invalid(RuleInvalid, f, 0, 0, f+" is refused by npm: "+err.Error())
+			run.Invalid(RuleInvalid, f, 0, 0, "npm refuses this package.json: "+err.Error())
 		}
 	}
 	res := run.Result(c.ID(), Kind, Domain)

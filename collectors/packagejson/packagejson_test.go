@@ -65,7 +65,7 @@ func TestRunFindsEachRefusedManifestAndReadsTheRest(t *testing.T) {
 	var got []string
 	for _, f := range r.Findings {
 		got = append(got, f.Severity.String()+" "+f.Rule+" "+f.Location())
-		if f.Collector != "package-json:workspace" || f.ID == "" || !strings.HasPrefix(f.Message, f.File+" is refused by npm: ") {
+		if f.Collector != "package-json:workspace" || f.ID == "" || !strings.HasPrefix(f.Message, "npm refuses this package.json: ") {
 			t.Errorf("finding %+v", f)
 		}
 	}
@@ -77,7 +77,7 @@ func TestRunFindsEachRefusedManifestAndReadsTheRest(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("findings\n got %q\nwant %q", got, want)
 	}
-	if msg := r.Findings[1].Message; msg != "packages/trailing-comma/package.json is refused by npm: not valid JSON: invalid character '}' looking for beginning of object key string (at: })" {
+	if msg := r.Findings[1].Message; msg != "npm refuses this package.json: not valid JSON: invalid character '}' looking for beginning of object key string (at: })" {
 		t.Errorf("message %q", msg)
 	}
 	if r.Facts["manifests"] != 5 || r.Facts["invalid"] != 3 {
