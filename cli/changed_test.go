@@ -10,6 +10,30 @@ import (
 	"testing"
 )
 
+// A workspace with a root and a member npm refuses, and a member with a
+// value of the wrong type: the packages npm reads still lead from a changed
+// library to what uses it.
+func TestDependentsSurviveMalformedManifests(t *testing.T) {
+	root := t.TempDir()
+	manifests := map[string]string{
+		"package.json":                 "{\"private\": true, \"workspaces\": [\"packages/*\"],}",
+		"packages/lib/package.json":    `{"name": "@shop/lib"}`,
+		"packages/ui/package.json":     `{"name": "@shop/ui", "version": 1, "dependencies": {"@shop/lib": "*", "odd": 2}}`,
+		"packages/app/package.json":    `{"name": "@shop/app", "dependencies": {"@shop/ui": "*"}}`,
+		"packages/broken/package.json": `{"name": "@shop/broken", "dependencies": {"@shop/lib": "*"`,
+	}
+	writeFiles(t, root, manifests)
+	var files []string
+	for f := range manifests {
+		files = append(files, f)
+	}
+	got := dependents(root, files, []string{"packages/lib/src/money.ts"})
+	slices.Sort(got)
+	if want := []string{"packages/app/package.json", "packages/ui/package.json"}; !slices.Equal(got, want) {
+		t.Errorf("dependents = %v, want %v", got, want)
+	}
+}
+
 func TestDependentsOfAChangedPackageOrModule(t *testing.T) {
 	root := t.TempDir()
 	writeFiles(t, root, map[string]string{

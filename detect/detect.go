@@ -20,6 +20,7 @@ import (
 	"github.com/preflight-dev/preflight/collectors/junit"
 	"github.com/preflight-dev/preflight/collectors/kubernetes"
 	"github.com/preflight-dev/preflight/collectors/npmaudit"
+	"github.com/preflight-dev/preflight/collectors/packagejson"
 	"github.com/preflight-dev/preflight/collectors/sarif"
 	"github.com/preflight-dev/preflight/collectors/secrets"
 	"github.com/preflight-dev/preflight/collectors/shellcheck"
@@ -35,6 +36,7 @@ type family func(root string, files []string) []collectors.Collector
 var families = []family{
 	typescript.Detect,
 	golang.Detect,
+	packagejson.Detect,
 	jstest.Detect,
 	junit.Detect,
 	coverage.Detect,

@@ -12,6 +12,7 @@ import (
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/demo"
 	"github.com/preflight-dev/preflight/ignore"
+	"github.com/preflight-dev/preflight/model"
 )
 
 func TestScanTheDemoProject(t *testing.T) {
@@ -41,7 +42,7 @@ func TestScanTheDemoProject(t *testing.T) {
 	for _, c := range cols {
 		got = append(got, c.ID()+"@"+c.Domain())
 	}
-	want := []string{"go:billing@build", "typescript:api@build", "typescript:web@build", "go-test:billing@tests",
+	want := []string{"go:billing@build", "package-json:.@build", "typescript:api@build", "typescript:web@build", "go-test:billing@tests",
 		"govulncheck:billing@security", "secrets:.@security", "compose:.@deployment",
 		"dockerfile:billing@deployment", "github-actions:.@ci"}
 	if len(got) != len(want) {
@@ -149,5 +150,55 @@ func TestIDsDoNotDependOnTheCheckoutFolder(t *testing.T) {
 	}
 	if !reflect.DeepEqual(shop, clone) {
 		t.Errorf("ids differ between clones:\n shop  %v\n clone %v", shop, clone)
+	}
+}
+
+// A workspace member whose package.json npm refuses loses nothing for its
+// siblings: they keep their collectors, and the refused file is a finding
+// of package-json:. at its line.
+func TestMalformedManifestDoesNotDropItsWorkspace(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "shop")
+	files := map[string]string{
+		"package.json":                     `{"private": true, "workspaces": ["packages/*"], "devDependencies": {"vitest": "4", "eslint": "9"}}`,
+		"packages/web/package.json":        `{"name": "web", "scripts": {"test": "vitest run", "build": "vite build"}, "devDependencies": {"vite": "7"}}`,
+		"packages/web/eslint.config.js":    "export default [];\n",
+		"packages/web/tsconfig.json":       `{"include": ["src"]}`,
+		"packages/api/package.json":        "{\n  \"name\": \"api\",\n  \"scripts\": {\"test\": \"vitest run\"},\n}\n",
+		"packages/api/eslint.config.js":    "export default [];\n",
+		"packages/api/tsconfig.json":       "{\n  \"include\": [\"src\"]\n",
+		"packages/worker/package.json":     `{"name": "worker", "scripts": {"test": "vitest`,
+		"packages/worker/vitest.config.ts": "export default {};\n",
+	}
+	var list []string
+	for name, content := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		list = append(list, name)
+	}
+	var ids []string
+	var manifests collectors.Collector
+	for _, c := range Collectors(root, list) {
+		ids = append(ids, c.ID())
+		if c.Kind() == "package-json" {
+			manifests = c
+		}
+	}
+	want := []string{"eslint:api", "eslint:web", "package-json:.", "typescript:api", "typescript:web",
+		"vitest:web", "vitest:worker", "secrets:.", "bundle:web"}
+	if strings.Join(ids, " ") != strings.Join(want, " ") {
+		t.Fatalf("got %v\nwant %v", ids, want)
+	}
+	r := manifests.Run(context.Background(), collectors.Request{Root: root})
+	var got []string
+	for _, f := range r.Findings {
+		got = append(got, f.Rule+" "+f.Location())
+	}
+	if r.Status != model.StatusOK || strings.Join(got, ", ") != "package-json/invalid packages/api/package.json:4:1, package-json/invalid packages/worker/package.json:1:47" {
+		t.Errorf("%s: %v", r.Status, got)
 	}
 }

@@ -100,6 +100,7 @@ func TestDetectRules(t *testing.T) {
 	write("libs/broken/package.json", `{"name": `)
 	write("libs/broken/jest.config.ts", `export default {}`)
 	write("libs/broken2/package.json", `{"name": `)
+	write("libs/odd/package.json", `{"name": 1, "scripts": {"test": "vitest run"}, "devDependencies": {"vitest": 4}}`)
 	write("libs/keyed/package.json", `{"name": "keyed", "jest": {"testEnvironment": "node"}}`)
 	write("libs/keyed/node_modules/dep/package.json", `{"devDependencies": {"vitest": "4"}}`)
 	write("libs/keyed/node_modules/dep/vitest.config.ts", ``)
@@ -117,6 +118,7 @@ func TestDetectRules(t *testing.T) {
 		"vitest:. .",               // a workspace root with its own test script
 		"vitest:apps/api apps/api", // two packages named api: told apart by path
 		"vitest:libs/api libs/api",
+		"vitest:odd libs/odd", // npm runs the scripts of a package.json with a value of the wrong type
 		"vitest:web apps/web", // names collide only within one runner
 	}
 	if !reflect.DeepEqual(got, want) {

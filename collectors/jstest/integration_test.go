@@ -194,3 +194,27 @@ func TestMissingRunnerIsUnknown(t *testing.T) {
 		t.Errorf("error %q", r.Error)
 	}
 }
+
+// A package whose package.json npm refuses still runs its tests when a
+// runner config is beside it; Vite's bundler then fails without naming the
+// file, so the finding names it, and the hint says to fix it first.
+func TestRunnerStoppedByARefusedManifestNamesIt(t *testing.T) {
+	needRunners(t)
+	root := linkedPackage(t, map[string]string{
+		"package.json":      "{\n  \"name\": \"shop\",\n  \"scripts\": { \"test\": \"vitest run\" },\n}\n",
+		"vitest.config.mjs": "export default {};\n",
+		"add.test.js":       "import { it, expect } from 'vitest'\nit('adds', () => { expect(1 + 1).toBe(2) })\n",
+	})
+	r := runCollector(t, collector(t, root, "vitest:."), root, 2*time.Minute)
+	if r.Status != model.StatusOK || !r.Broken || len(r.Findings) != 1 || len(r.Facts) != 0 {
+		t.Fatalf("status %s broken %v facts %v findings %+v\n%s", r.Status, r.Broken, r.Facts, r.Findings, r.Output)
+	}
+	f := r.Findings[0]
+	if f.Rule != "vitest/runner-failed" || f.File != "vitest.config.mjs" ||
+		!strings.Contains(f.Message, "\npackage.json:4:1 does not parse, and npm and the runner read it: not valid JSON: invalid character '}'") {
+		t.Errorf("finding %+v", f)
+	}
+	if r.Hint != "fix package.json first: npm refuses it (package-json/invalid), and the runner reads it" {
+		t.Errorf("hint %q", r.Hint)
+	}
+}

@@ -13,6 +13,7 @@ package jstest
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os/exec"
 	"path"
@@ -23,6 +24,7 @@ import (
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/nodepkg"
+	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -203,6 +205,12 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		res.Error = kind + " could not run: " + why
 		res.Hint = "run the command in " + c.dir + " and fix the error it prints"
 		msg := "test runner could not run: " + why
+		if refused := refusedManifest(req.Root, c.dir); refused != "" {
+			// The runner's own message rarely names the file (Vite's
+			// bundler says "something went wrong"); the cause is known.
+			msg += "\n" + refused
+			res.Hint = "fix " + path.Join(c.dir, "package.json") + " first: npm refuses it (package-json/invalid), and the runner reads it"
+		}
 		if ex := ran.Excerpt(15); strings.TrimSpace(ex) != "" {
 			msg += "\n" + ex
 		}
@@ -276,6 +284,21 @@ func (c *Collector) noTests() model.Finding {
 func NoTestsFound(output string) bool {
 	output = collectors.StripANSI(output)
 	return strings.Contains(output, "No tests found, exiting with code") || strings.Contains(output, "No test files found, exiting with code")
+}
+
+// refusedManifest describes the package's package.json when npm refuses
+// it ("package.json:5:1 does not parse: …"), "" when it reads.
+func refusedManifest(root, dir string) string {
+	file := path.Join(dir, "package.json")
+	data, err := repofs.ReadFile(root, filepath.FromSlash(file))
+	if err != nil {
+		return ""
+	}
+	var me *nodepkg.ManifestError
+	if _, err := nodepkg.ParseManifest(data); !errors.As(err, &me) {
+		return ""
+	}
+	return fmt.Sprintf("%s:%d:%d does not parse, and npm and the runner read it: %s", file, me.Line, me.Column, me.Msg)
 }
 
 // runFinding is a finding about the run as a whole, placed at the runner's

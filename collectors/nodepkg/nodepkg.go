@@ -5,13 +5,16 @@
 package nodepkg
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path"
 	"path/filepath"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/goccy/go-yaml"
 
@@ -34,20 +37,42 @@ type Manifest struct {
 	Keys map[string]bool `json:"-"`
 }
 
-// ParseManifest reads a package.json.
+// ManifestError is a package.json that npm, pnpm and yarn refuse to read:
+// not JSON, or JSON whose top level is not an object. Line and Column
+// (1-based, in characters) say where the parser gave up.
+type ManifestError struct {
+	Line, Column int
+	Msg          string
+}
+
+func (e *ManifestError) Error() string {
+	return fmt.Sprintf("package.json:%d:%d: %s", e.Line, e.Column, e.Msg)
+}
+
+// ParseManifest reads a package.json. Only what npm refuses is an error (a
+// *ManifestError): invalid JSON, or a top level that is not an object. A
+// field of an unexpected type is left out, as npm leaves it out, so one odd
+// value does not hide the rest of the package.
 func ParseManifest(data []byte) (Manifest, error) {
-	var m Manifest
-	if err := json.Unmarshal(data, &m); err != nil {
-		return Manifest{}, fmt.Errorf("package.json: %w", err)
-	}
+	// npm strips a byte order mark before parsing; so do we.
+	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil {
-		return Manifest{}, fmt.Errorf("package.json: %w", err)
+		return Manifest{}, manifestError(data, err)
 	}
-	m.Keys = make(map[string]bool, len(raw))
+	if raw == nil { // the JSON value null
+		return Manifest{}, &ManifestError{Line: 1, Column: 1, Msg: "the top level is null, not an object"}
+	}
+	m := Manifest{Keys: make(map[string]bool, len(raw))}
 	for k := range raw {
 		m.Keys[k] = true
 	}
+	_ = json.Unmarshal(raw["name"], &m.Name)
+	m.Scripts = stringMap(raw["scripts"])
+	m.Dependencies = stringMap(raw["dependencies"])
+	m.DevDependencies = stringMap(raw["devDependencies"])
+	m.PeerDependencies = stringMap(raw["peerDependencies"])
+	m.OptionalDependencies = stringMap(raw["optionalDependencies"])
 	if ws, ok := raw["workspaces"]; ok {
 		var list []string
 		if json.Unmarshal(ws, &list) != nil {
@@ -61,6 +86,66 @@ func ParseManifest(data []byte) (Manifest, error) {
 		m.Workspaces = list
 	}
 	return m, nil
+}
+
+// stringMap reads an object of strings, leaving out entries of another
+// type; nil when raw is not an object.
+func stringMap(raw json.RawMessage) map[string]string {
+	var obj map[string]json.RawMessage
+	if len(raw) == 0 || json.Unmarshal(raw, &obj) != nil || obj == nil {
+		return nil
+	}
+	out := make(map[string]string, len(obj))
+	for k, v := range obj {
+		var s string
+		if json.Unmarshal(v, &s) == nil {
+			out[k] = s
+		}
+	}
+	return out
+}
+
+// manifestError places a decoding error: a syntax error where the parser
+// stopped, a top level of the wrong type at its first character.
+func manifestError(data []byte, err error) error {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		// The offset is just past the byte that was refused, or the
+		// length of the input when it ended too early.
+		at := int(syntax.Offset)
+		if at > 0 && at <= len(data) && syntax.Error() != "unexpected end of JSON input" {
+			at--
+		}
+		line, col := position(data, at)
+		return &ManifestError{Line: line, Column: col, Msg: "not valid JSON: " + syntax.Error()}
+	case errors.As(err, &typ):
+		line, col := position(data, firstValue(data))
+		return &ManifestError{Line: line, Column: col, Msg: "the top level is " + article(typ.Value) + ", not an object"}
+	}
+	return &ManifestError{Line: 1, Column: 1, Msg: err.Error()}
+}
+
+// position is the 1-based line and column (in characters) of byte offset at.
+func position(data []byte, at int) (line, col int) {
+	at = min(max(at, 0), len(data))
+	before := data[:at]
+	line = bytes.Count(before, []byte("\n")) + 1
+	lineStart := bytes.LastIndexByte(before, '\n') + 1
+	return line, utf8.RuneCount(before[lineStart:]) + 1
+}
+
+// firstValue is the offset of the first byte that is not JSON white space.
+func firstValue(data []byte) int {
+	return len(data) - len(bytes.TrimLeft(data, " \t\r\n"))
+}
+
+func article(kind string) string {
+	if kind == "array" || kind == "object" {
+		return "an " + kind
+	}
+	return "a " + kind
 }
 
 // HasDependency reports whether name is listed in any dependency section.

@@ -1,10 +1,13 @@
 package nodepkg
 
 import (
+	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestParseManifest(t *testing.T) {
@@ -23,11 +26,80 @@ func TestParseManifest(t *testing.T) {
 	if err != nil || !reflect.DeepEqual(m.Workspaces, []string{"a", "b/*"}) {
 		t.Errorf("array workspaces: %+v %v", m.Workspaces, err)
 	}
-	for _, bad := range []string{``, `[]`, `{"name": 1}`, `{"scripts": "x"}`} {
-		if _, err := ParseManifest([]byte(bad)); err == nil {
-			t.Errorf("%q parsed", bad)
+}
+
+// npm reads a package.json with a value of the wrong type (it runs the
+// scripts of {"name": 1}), so such a field is left out, not the package.
+func TestParseManifestLeavesOutFieldsOfTheWrongType(t *testing.T) {
+	m, err := ParseManifest([]byte(`{"name": 1, "scripts": {"test": "vitest run", "n": 2}, "devDependencies": {"vitest": 4, "jest": "29"},
+		"dependencies": "x", "workspaces": 7}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Name != "" || !reflect.DeepEqual(m.Scripts, map[string]string{"test": "vitest run"}) ||
+		!reflect.DeepEqual(m.DevDependencies, map[string]string{"jest": "29"}) || m.Dependencies != nil || m.Workspaces != nil {
+		t.Errorf("%+v", m)
+	}
+	if !m.ScriptRuns("vitest") || !m.HasDependency("jest") || !m.Keys["dependencies"] {
+		t.Errorf("the well-typed fields were lost: %+v", m)
+	}
+}
+
+// What npm refuses (EJSONPARSE, or no object at all) is a ManifestError at
+// the character the parser stopped on, counted as an editor counts.
+func TestParseManifestPlacesWhatNpmRefuses(t *testing.T) {
+	cases := []struct {
+		name, in  string
+		line, col int
+		msg       string
+	}{
+		{"trailing comma", "{\n  \"name\": \"broken\",\n  \"devDependencies\": { \"vitest\": \"4.1.12\" },\n}\n", 4, 1,
+			"not valid JSON: invalid character '}' looking for beginning of object key string"},
+		{"truncated", "{\n  \"name\": \"trunc\",\n  \"devDependencies\": { \"vitest\": \"4.1.", 3, 39, "not valid JSON: unexpected end of JSON input"},
+		{"empty", "", 1, 1, "not valid JSON: unexpected end of JSON input"},
+		{"comment", "{\n  // the name\n  \"name\": \"x\"\n}", 2, 3, "not valid JSON: invalid character '/' looking for beginning of object key string"},
+		{"missing comma after a wide character", `{"é": "x" "b": 1}`, 1, 11, "not valid JSON: invalid character '\"' after object key:value pair"},
+		{"text after the object", `{"a": 1} x`, 1, 10, "not valid JSON: invalid character 'x' after top-level value"},
+		{"array", "  []", 1, 3, "the top level is an array, not an object"},
+		{"string", `"x"`, 1, 1, "the top level is a string, not an object"},
+		{"null", "null", 1, 1, "the top level is null, not an object"},
+	}
+	for _, c := range cases {
+		_, err := ParseManifest([]byte(c.in))
+		var me *ManifestError
+		if !errors.As(err, &me) {
+			t.Errorf("%s: %v, want a ManifestError", c.name, err)
+			continue
+		}
+		if me.Line != c.line || me.Column != c.col || me.Msg != c.msg {
+			t.Errorf("%s: %d:%d %q, want %d:%d %q", c.name, me.Line, me.Column, me.Msg, c.line, c.col, c.msg)
 		}
 	}
+	if _, err := ParseManifest([]byte("\uFEFF{\"name\": \"bom\"}")); err != nil {
+		t.Errorf("a byte order mark, which npm strips, was refused: %v", err)
+	}
+}
+
+// FuzzParseManifest: any input either parses or is refused at a position
+// inside it, and never panics.
+func FuzzParseManifest(f *testing.F) {
+	for _, seed := range []string{`{"name": "a", "workspaces": {"packages": ["x"]}}`, "{\n\"a\": 1,\n}", `{"scripts": {"t": 1}}`, "[", "\uFEFF", "{\"é\"\n:"} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, err := ParseManifest(data)
+		if err == nil {
+			return
+		}
+		var me *ManifestError
+		if !errors.As(err, &me) {
+			t.Fatalf("%T %v: not a ManifestError", err, err)
+		}
+		lines := bytes.Split(data, []byte("\n"))
+		if me.Line < 1 || me.Line > len(lines) || me.Column < 1 || me.Column > utf8.RuneCount(lines[me.Line-1])+1 || me.Msg == "" {
+			t.Fatalf("%q refused at %d:%d (%q), outside the input", data, me.Line, me.Column, me.Msg)
+		}
+	})
 }
 
 func TestScriptRuns(t *testing.T) {

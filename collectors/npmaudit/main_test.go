@@ -121,6 +121,8 @@ func captureAll() error {
 		{Name: "workspaces", Fixture: "workspaces", Args: withRegistry(local)},
 		{Name: "registry-rejects", Fixture: "vulnerable", Args: withRegistry(publicRegistry + "/"), WantError: true},
 		{Name: "unreachable", Fixture: "workspaces", Args: withRegistry("http://127.0.0.1:9/"), WantError: true},
+		// npm stops at a workspace member's package.json before it asks any registry.
+		{Name: "malformed-member", Fixture: "malformed-member", Args: withRegistry(local), WantError: true},
 	}
 	outdir := filepath.Join("testdata", "captured")
 	if err := os.MkdirAll(outdir, 0o755); err != nil {

@@ -33,6 +33,10 @@ const (
 	InstallHint = "install Node.js with npm: https://nodejs.org"
 	// OfflineHint says how to get evidence when the advisory service fails.
 	OfflineHint = "npm audit needs the registry's advisory endpoint (/-/npm/v1/security/advisories/bulk): run online against a registry that serves it, or import a SARIF report made in CI"
+	// ManifestHint is shown when npm cannot read a package.json of the
+	// package or its workspaces: the project's fault, reported as a
+	// finding by package-json:., and no evidence about advisories.
+	ManifestHint = "fix the package.json that the package-json/invalid finding points at; npm audit runs once npm can read every package.json of the workspace"
 	// NoAuditorHint is shown for yarn and pnpm lockfiles.
 	NoAuditorHint = "preflight audits package-lock.json only: add one (npm install --package-lock-only) or import SARIF from a scanner that reads this lockfile (trivy fs --format sarif)"
 )
@@ -171,6 +175,12 @@ func (c *Collector) Interpret(exit int, stdout, stderr, lock []byte) model.Resul
 	report, err := Parse(stdout)
 	var regErr *RegistryError
 	switch {
+	case errors.As(err, &regErr) && regErr.Code == "EJSONPARSE":
+		res.Status = model.StatusUnknown
+		res.Error = "npm audit cannot run: npm refuses a package.json of this package or its workspaces (" + regErr.Error() + ")"
+		res.Hint = ManifestHint
+		res.Output = proc.Excerpt(string(stdout)+"\n"+quietStderr(stderr), 40)
+		return res
 	case errors.As(err, &regErr):
 		res.Status = model.StatusUnknown
 		res.Error = "npm audit could not get advisories: " + regErr.Error()

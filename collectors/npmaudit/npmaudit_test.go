@@ -21,6 +21,7 @@ func TestInterpretCaptured(t *testing.T) {
 		facts    map[string]float64
 		findings []string // severity rule location
 		errText  string
+		hint     string // when not OfflineHint
 	}{
 		{name: "clean", status: model.StatusOK,
 			facts: map[string]float64{"vulns.critical": 0, "vulns.high": 0, "vulns.moderate": 0, "vulns.low": 0, "vulns.total": 0, "dependencies": 1}},
@@ -42,6 +43,11 @@ func TestInterpretCaptured(t *testing.T) {
 			errText: "npm audit could not get advisories: 405 Method Not Allowed - POST https://registry.npmjs.org/-/npm/v1/security/advisories/bulk"},
 		{name: "unreachable", status: model.StatusUnknown,
 			errText: "npm audit could not get advisories: request to http://127.0.0.1:9/-/npm/v1/security/advisories/bulk failed, reason: connect ECONNREFUSED 127.0.0.1:9"},
+		// A member's package.json npm refuses is the project's fault, a
+		// finding of package-json:.; npm audit has no evidence to give.
+		{name: "malformed-member", status: model.StatusUnknown, hint: ManifestHint,
+			errText: `npm audit cannot run: npm refuses a package.json of this package or its workspaces (EJSONPARSE Invalid package.json: JSONParseError: Expected double-quoted property name in JSON at position 106 while parsing near "... { \"ms\": \"2.1.3\" },\n}\n": Failed to parse JSON data.
+Note: package.json must be actual JSON, not just JavaScript.)`},
 	}
 	col := &Collector{dir: "web", id: "npm-audit:web", lockfile: "package-lock.json"}
 	for _, tc := range cases {
@@ -51,8 +57,11 @@ func TestInterpretCaptured(t *testing.T) {
 			if res.Status != tc.status || res.Error != tc.errText {
 				t.Fatalf("status %s error %q", res.Status, res.Error)
 			}
+			if tc.hint == "" {
+				tc.hint = OfflineHint
+			}
 			if tc.status != model.StatusOK {
-				if res.Hint != OfflineHint || len(res.Findings) != 0 || res.Output == "" {
+				if res.Hint != tc.hint || len(res.Findings) != 0 || res.Output == "" {
 					t.Errorf("hint %q, %d findings, output %q", res.Hint, len(res.Findings), res.Output)
 				}
 				return
@@ -211,7 +220,7 @@ func TestRunAgainstUnreachableRegistry(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, n := range []string{"clean", "vulnerable", "workspaces", "registry-rejects", "unreachable"} {
+	for _, n := range []string{"clean", "vulnerable", "workspaces", "registry-rejects", "unreachable", "malformed-member"} {
 		f.Add(string(loadCaptured(f, n).stdout))
 	}
 	f.Fuzz(func(t *testing.T, out string) {
@@ -228,4 +237,17 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("version %d status %s findings %d of %d", r.AuditReportVersion, res.Status, len(res.Findings), len(r.Vulnerabilities))
 		}
 	})
+}
+
+// The real npm on a workspace with a member npm refuses: unknown, pointing
+// at the package.json finding, never a registry problem.
+func TestRunOnAWorkspaceWithARefusedMember(t *testing.T) {
+	requireNpm(t)
+	t.Setenv("npm_config_registry", "http://127.0.0.1:9/")
+	root, _ := filepath.Abs(filepath.Join("testdata", "projects"))
+	res := (&Collector{dir: "malformed-member", id: "npm-audit:malformed-member", lockfile: "package-lock.json"}).
+		Run(context.Background(), collectors.Request{Root: root, Timeout: time.Minute})
+	if res.Status != model.StatusUnknown || !strings.Contains(res.Error, "EJSONPARSE") || res.Hint != ManifestHint || len(res.Findings) != 0 {
+		t.Fatalf("status %s error %q hint %q", res.Status, res.Error, res.Hint)
+	}
 }

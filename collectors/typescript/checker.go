@@ -405,7 +405,7 @@ func (p *Project) runWatch(ctx context.Context, root string, tc toolchain, chang
 			// (-1); the command names what really ran and what it stands for.
 			version, pid := c.versionString(), c.pid()
 			command := fmt.Sprintf("TypeScript %s watch checker (pid %d), equivalent to: %s", version, pid, display)
-			r := p.checked(diags, command, -1, fmt.Sprintf("checked by a running TypeScript %s watch program (pid %d); it reports what this command would:\n%s\n%s",
+			r := p.checked(root, diags, command, -1, fmt.Sprintf("checked by a running TypeScript %s watch program (pid %d); it reports what this command would:\n%s\n%s",
 				version, pid, display, proc.Excerpt(formatTsc(diags), excerptLines)))
 			r.ToolVersion = version // what the running process loaded
 			return r

@@ -230,10 +230,12 @@ func severityOf(category string) model.Severity {
 }
 
 // findings turns diagnostics into findings of collector id, fingerprinted.
-func findings(id string, diags []Diagnostic) []model.Finding {
+// An error in the project's configuration is typescript/invalid-config,
+// its message led by tsc's code; the rest keep tsc's code as their rule.
+func findings(id string, diags []Diagnostic, chain configChain) []model.Finding {
 	out := make([]model.Finding, 0, len(diags))
 	for _, d := range diags {
-		out = append(out, model.Finding{
+		f := model.Finding{
 			Collector: id,
 			Domain:    Domain,
 			Severity:  severityOf(d.Category),
@@ -242,7 +244,11 @@ func findings(id string, diags []Diagnostic) []model.Finding {
 			File:      d.File,
 			Line:      d.Line,
 			Column:    d.Column,
-		})
+		}
+		if d.Category == "error" && chain.isConfig(d.File) {
+			f.Rule, f.Message = RuleInvalidConfig.ID, "TS"+strconv.Itoa(d.Code)+": "+d.Message
+		}
+		out = append(out, f)
 	}
 	model.AssignIDs(out)
 	return out

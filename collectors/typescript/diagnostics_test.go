@@ -69,6 +69,27 @@ func TestParseCapturedOutput(t *testing.T) {
 				Message: "Argument for '--target' option must be: 'es5', 'es6', 'es2015', 'es2016', 'es2017', 'es2018', 'es2019', 'es2020', 'es2021', 'es2022', 'es2023', 'es2024', 'esnext'."},
 		}},
 	}
+	tests = append(tests, []struct {
+		name string
+		want []Diagnostic
+	}{
+		{"projects-badjson", []Diagnostic{
+			{File: "badjson/src/index.ts", Line: 1, Column: 14, Category: "error", Code: 2322, Message: typeMismatch},
+			{File: "badjson/tsconfig.json", Line: 4, Column: 5, Category: "error", Code: 1005, Message: "',' expected."},
+		}},
+		{"projects-truncated", []Diagnostic{
+			{File: "truncated/src/index.ts", Line: 1, Column: 14, Category: "error", Code: 2322, Message: typeMismatch},
+			{File: "truncated/tsconfig.json", Line: 5, Column: 15, Category: "error", Code: 5024, Message: "Compiler option 'noEmit' requires a value of type boolean."},
+			{File: "truncated/tsconfig.json", Line: 5, Column: 17, Category: "error", Code: 1005, Message: "'}' expected."},
+		}},
+		{"projects-badextends", []Diagnostic{
+			{Category: "error", Code: 5083, Message: "Cannot read file '/repo/badextends/tsconfig.base.json'."},
+			{File: "badextends/src/index.ts", Line: 1, Column: 14, Category: "error", Code: 2322, Message: typeMismatch},
+		}},
+		{"projects-noinputs", []Diagnostic{
+			{Category: "error", Code: 18003, Message: `No inputs were found in config file '/repo/noinputs/tsconfig.json'. Specified 'include' paths were '["source"]' and 'exclude' paths were '[]'.`},
+		}},
+	}...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := ParseTscOutput(readCaptured(t, tt.name+".tsc.txt"), fixtureRoot, fixtureRoot)
@@ -223,13 +244,118 @@ func TestFormatTscRoundTrips(t *testing.T) {
 	}
 }
 
+// fixtureChain is the configuration of a project of testdata/projects read
+// as if the fixture were at /repo, where the captured output was taken.
+func fixtureChain(config string, extends ...string) configChain {
+	return configChain{root: fixtureRoot, config: config, extends: extends, read: func(rel string) string {
+		data, _ := os.ReadFile(filepath.Join("testdata", "projects", filepath.FromSlash(rel)))
+		return string(data)
+	}}
+}
+
+// An error tsc reports in a tsconfig is typescript/invalid-config at its
+// line; those it prints without a place (a base config it cannot read, a
+// config that matches no file) are placed at the key to change. The code's
+// own errors keep their TS rule. tsc and the checker give the same.
+func TestConfigErrorsAreFindingsAtTheConfig(t *testing.T) {
+	tests := []struct {
+		name  string
+		chain configChain
+		want  []string
+	}{
+		{"projects-badjson", fixtureChain("badjson/tsconfig.json"), []string{
+			"TS2322 badjson/src/index.ts:1:14 Type 'string' is not assignable to type 'number'.",
+			"typescript/invalid-config badjson/tsconfig.json:4:5 TS1005: ',' expected.",
+		}},
+		{"projects-truncated", fixtureChain("truncated/tsconfig.json"), []string{
+			"TS2322 truncated/src/index.ts:1:14 Type 'string' is not assignable to type 'number'.",
+			"typescript/invalid-config truncated/tsconfig.json:5:15 TS5024: Compiler option 'noEmit' requires a value of type boolean.",
+			"typescript/invalid-config truncated/tsconfig.json:5:17 TS1005: '}' expected.",
+		}},
+		{"projects-badextends", fixtureChain("badextends/tsconfig.json", "badextends/tsconfig.base.json"), []string{
+			"typescript/invalid-config badextends/tsconfig.json:2:14 TS5083: Cannot read file 'badextends/tsconfig.base.json'.",
+			"TS2322 badextends/src/index.ts:1:14 Type 'string' is not assignable to type 'number'.",
+		}},
+		{"projects-noinputs", fixtureChain("noinputs/tsconfig.json"), []string{
+			`typescript/invalid-config noinputs/tsconfig.json:3:3 TS18003: No inputs were found in config file 'noinputs/tsconfig.json'. Specified 'include' paths were '["source"]' and 'exclude' paths were '[]'.`,
+		}},
+		{"projects-badconfig", fixtureChain("badconfig/tsconfig.json"), []string{
+			"TS2322 badconfig/src/index.ts:1:14 Type 'string' is not assignable to type 'number'.",
+			"typescript/invalid-config badconfig/tsconfig.json:6:5 TS5023: Unknown compiler option 'notAnOption'.",
+			"typescript/invalid-config badconfig/tsconfig.json:7:15 TS6046: Argument for '--target' option must be: 'es5', 'es6', 'es2015', 'es2016', 'es2017', 'es2018', 'es2019', 'es2020', 'es2021', 'es2022', 'es2023', 'es2024', 'esnext'.",
+		}},
+	}
+	for _, tt := range tests {
+		diags, err := ParseTscOutput(readCaptured(t, tt.name+".tsc.txt"), fixtureRoot, fixtureRoot)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fromChecker := checkerDiagnostics(t, readCaptured(t, tt.name+".checker.jsonl"))
+		for source, ds := range map[string][]Diagnostic{"tsc": diags, "checker": fromChecker} {
+			var got []string
+			for _, f := range findings("typescript:x", tt.chain.place(ds), tt.chain) {
+				got = append(got, f.Rule+" "+f.Location()+" "+f.Message)
+				if f.Severity.String() != "blocker" {
+					t.Errorf("%s: %s finding %+v is not a blocker", tt.name, source, f)
+				}
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("%s from %s:\n got %q\nwant %q", tt.name, source, got, tt.want)
+			}
+		}
+	}
+}
+
+// A base config is found however "extends" spells it, columns are counted
+// in UTF-16 as tsc counts them, and a warning in a config is not a refusal.
+func TestPlaceConfigDiagnostics(t *testing.T) {
+	texts := map[string]string{
+		"app/tsconfig.json":      "{\n  // ✓ 𝒳\n  \"extends\": [\"../base\", \"./strict.json\"], /* 𝒳 */ \"files\": []\n}",
+		"base.json":              `{"extends": "/repo/missing/tsconfig.json"}`,
+		"other/tsconfig.json":    `{}`,
+		"nolocate/tsconfig.json": `{"compilerOptions": {}}`,
+	}
+	chain := configChain{root: "/repo", config: "app/tsconfig.json", extends: []string{"base.json", "app/strict.json"},
+		read: func(rel string) string { return texts[rel] }}
+	diags := []Diagnostic{
+		{Category: "error", Code: 5083, Message: "Cannot read file '/repo/base.json'."},
+		{Category: "error", Code: 5083, Message: "Cannot read file '/repo/app/strict.json'."},
+		{Category: "error", Code: 5083, Message: "Cannot read file '/repo/missing/tsconfig.json'."},
+		{Category: "error", Code: 5083, Message: "Cannot read file '/elsewhere/x.json'."},
+		{Category: "error", Code: 18003, Message: "No inputs were found in config file '/repo/app/tsconfig.json'. Specified …"},
+		{Category: "error", Code: 18003, Message: "No inputs were found in config file '/repo/src/data.json'. Specified …"},
+		{Category: "error", Code: 2318, Message: "Cannot find global type 'Array'."},
+		{File: "app/tsconfig.json", Line: 1, Column: 1, Category: "warning", Code: 5101, Message: "deprecated"},
+	}
+	var got []string
+	for _, f := range findings("typescript:app", chain.place(diags), chain) {
+		got = append(got, f.Rule+" "+f.Location()+" "+f.Message)
+	}
+	want := []string{
+		"typescript/invalid-config app/tsconfig.json:3:15 TS5083: Cannot read file 'base.json'.",
+		"typescript/invalid-config app/tsconfig.json:3:26 TS5083: Cannot read file 'app/strict.json'.",
+		"typescript/invalid-config base.json:1:13 TS5083: Cannot read file 'missing/tsconfig.json'.",
+		"typescript/invalid-config app/tsconfig.json TS5083: Cannot read file '/elsewhere/x.json'.",
+		"typescript/invalid-config app/tsconfig.json:3:53 TS18003: No inputs were found in config file 'app/tsconfig.json'. Specified …",
+		"TS18003  No inputs were found in config file '/repo/src/data.json'. Specified …",
+		"TS2318  Cannot find global type 'Array'.",
+		"TS5101 app/tsconfig.json:1:1 deprecated",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("findings\n got %q\nwant %q", got, want)
+	}
+	if diags[0].File != "" {
+		t.Errorf("place changed its input: %+v", diags[0])
+	}
+}
+
 func TestFindings(t *testing.T) {
 	diags := []Diagnostic{
 		{File: "a.ts", Line: 2, Column: 3, Category: "error", Code: 2322, Message: "x\n  y"},
 		{Category: "error", Code: 2318, Message: "Cannot find global type 'Array'."},
 		{File: "b.ts", Line: 1, Column: 1, Category: "warning", Code: 6385, Message: "deprecated"},
 	}
-	got := findings("typescript:api", diags)
+	got := findings("typescript:api", diags, configChain{config: "tsconfig.json"})
 	if len(got) != 3 || countErrors(diags) != 2 {
 		t.Fatalf("got %d findings, %d errors", len(got), countErrors(diags))
 	}
@@ -308,3 +434,28 @@ func FuzzParseCheckerReply(f *testing.F) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// FuzzPlaceConfigDiagnostics: whatever a tsconfig holds and whatever path
+// tsc names, placing never panics and puts a diagnostic inside the file.
+func FuzzPlaceConfigDiagnostics(f *testing.F) {
+	f.Add("{\n  \"extends\": \"./base\"\n}", "/repo/app/base.json")
+	f.Add("{\"include\": [\"𝒳\"], \"extends\": [\"../\\\"a\", \"/repo/x\"]}", "/repo/x")
+	f.Add("\"./", "/repo/app/.json")
+	f.Fuzz(func(t *testing.T, text, named string) {
+		chain := configChain{root: "/repo", config: "app/tsconfig.json", extends: []string{"app/base.json"},
+			read: func(string) string { return text }}
+		diags := chain.place([]Diagnostic{
+			{Category: "error", Code: 5083, Message: "Cannot read file '" + named + "'."},
+			{Category: "error", Code: 18003, Message: "No inputs were found in config file '" + named + "'. Specified"},
+		})
+		lines := strings.Split(text, "\n")
+		for _, d := range diags {
+			if d.File == "" {
+				continue
+			}
+			if d.Line < 0 || d.Line > len(lines) || (d.Line > 0 && (d.Column < 1 || d.Column > 2*len(lines[d.Line-1])+1)) {
+				t.Fatalf("%+v placed outside %q", d, text)
+			}
+		}
+	})
+}

@@ -168,6 +168,10 @@ var capturedCases = []capturedCase{
 	{"projects-syntax", projectsFixture, "syntax/tsconfig.json"},
 	{"projects-nolib", projectsFixture, "nolib/tsconfig.json"},
 	{"projects-badconfig", projectsFixture, "badconfig/tsconfig.json"},
+	{"projects-badjson", projectsFixture, "badjson/tsconfig.json"},
+	{"projects-truncated", projectsFixture, "truncated/tsconfig.json"},
+	{"projects-badextends", projectsFixture, "badextends/tsconfig.json"},
+	{"projects-noinputs", projectsFixture, "noinputs/tsconfig.json"},
 }
 
 // TestCapture rewrites testdata/captured with what the real tools print on
@@ -191,7 +195,9 @@ func TestCapture(t *testing.T) {
 		if _, exited := err.(*exec.ExitError); err != nil && !exited {
 			t.Fatal(err)
 		}
-		writeFile(t, filepath.Join(dir, c.name+".tsc.txt"), string(out))
+		// Absolute paths in messages (TS5083, TS18003) name this machine's
+		// checkout; the parser tests read them as if the fixture were /repo.
+		writeFile(t, filepath.Join(dir, c.name+".tsc.txt"), strings.ReplaceAll(string(out), root, fixtureRoot))
 
 		checker := exec.Command(tc.node, "-e", checkerScript, "--", tc.library)
 		checker.Dir = root
@@ -200,6 +206,6 @@ func TestCapture(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		writeFile(t, filepath.Join(dir, c.name+".checker.jsonl"), string(out))
+		writeFile(t, filepath.Join(dir, c.name+".checker.jsonl"), strings.ReplaceAll(string(out), root, fixtureRoot))
 	}
 }

@@ -119,3 +119,36 @@ func pidOf(command string) string {
 	pid, _, _ := strings.Cut(rest, ")")
 	return pid
 }
+
+// The real tsc on tsconfigs it refuses: each error in the configuration is
+// a typescript/invalid-config blocker at the tsconfig, also those tsc
+// prints without a place, and the code beside it is still checked.
+func TestOneShotConfigErrorsAreFindings(t *testing.T) {
+	needTypeScript(t)
+	root := testdata(t, projectsFixture)
+	tests := []struct {
+		id   string
+		want []string
+	}{
+		{"typescript:badjson", []string{"badjson/src/index.ts:1:14 TS2322", "badjson/tsconfig.json:4:5 typescript/invalid-config"}},
+		{"typescript:truncated", []string{"truncated/src/index.ts:1:14 TS2322",
+			"truncated/tsconfig.json:5:15 typescript/invalid-config", "truncated/tsconfig.json:5:17 typescript/invalid-config"}},
+		{"typescript:badextends", []string{"badextends/tsconfig.json:2:14 typescript/invalid-config", "badextends/src/index.ts:1:14 TS2322"}},
+		{"typescript:noinputs", []string{"noinputs/tsconfig.json:3:3 typescript/invalid-config"}},
+		{"typescript:badconfig", []string{"badconfig/src/index.ts:1:14 TS2322",
+			"badconfig/tsconfig.json:6:5 typescript/invalid-config", "badconfig/tsconfig.json:7:15 typescript/invalid-config"}},
+	}
+	for _, tt := range tests {
+		r := run(t, project(t, root, tt.id), root, collectors.OneShot)
+		if r.Status != model.StatusOK || r.Error != "" || r.ExitCode != 2 || r.Facts["errors"] != float64(len(tt.want)) {
+			t.Errorf("%s: status %s %q, exit %d, errors %v\n%s", tt.id, r.Status, r.Error, r.ExitCode, r.Facts["errors"], r.Output)
+		}
+		if got := locatedFindings(r); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s:\n got %q\nwant %q", tt.id, got, tt.want)
+		}
+	}
+	r := run(t, project(t, root, "typescript:badextends"), root, collectors.OneShot)
+	if msg := r.Findings[0].Message; msg != "TS5083: Cannot read file 'badextends/tsconfig.base.json'." {
+		t.Errorf("message %q names the file outside the repository's terms", msg)
+	}
+}

@@ -34,6 +34,7 @@ import (
 	"sync"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/proc"
 )
@@ -134,6 +135,17 @@ func (p *Project) Run(ctx context.Context, req collectors.Request) model.Result 
 // configPath is the tsconfig.json the project is checked with, repo-relative.
 func (p *Project) configPath() string { return path.Join(p.dir, "tsconfig.json") }
 
+// chain is the project's configuration as read from the tree at root.
+func (p *Project) chain(root string) configChain {
+	return configChain{root: root, config: p.configPath(), extends: p.extends, read: func(rel string) string {
+		data, err := repofs.ReadFile(root, filepath.FromSlash(rel))
+		if err != nil {
+			return ""
+		}
+		return string(data)
+	}}
+}
+
 // oneShot returns the tsc invocation and the same command as a user would
 // type it in the repository root.
 func (p *Project) oneShot(root string, tc toolchain) (run proc.Cmd, display string) {
@@ -181,7 +193,7 @@ func (p *Project) runOneShot(ctx context.Context, root string, tc toolchain) mod
 	if err != nil {
 		return p.failed(display, out.ExitCode, "unreadable tsc output: "+err.Error(), excerpt)
 	}
-	r := p.checked(diags, display, out.ExitCode, excerpt)
+	r := p.checked(root, diags, display, out.ExitCode, excerpt)
 	errs := countErrors(diags)
 	switch {
 	case out.Truncated:
@@ -195,14 +207,16 @@ func (p *Project) runOneShot(ctx context.Context, root string, tc toolchain) mod
 }
 
 // checked is the result of a check that produced diagnostics (or none).
-func (p *Project) checked(diags []Diagnostic, command string, exitCode int, output string) model.Result {
+func (p *Project) checked(root string, diags []Diagnostic, command string, exitCode int, output string) model.Result {
+	chain := p.chain(root)
+	diags = chain.place(diags)
 	return model.Result{
 		Collector: p.id, Kind: Kind, Domain: Domain,
 		Status:   model.StatusOK,
 		Command:  command,
 		ExitCode: exitCode,
 		Facts:    map[string]float64{"errors": float64(countErrors(diags))},
-		Findings: findings(p.id, diags),
+		Findings: findings(p.id, diags, chain),
 		Output:   output,
 	}
 }

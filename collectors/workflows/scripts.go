@@ -1,12 +1,12 @@
 package workflows
 
 import (
-	"encoding/json"
 	"fmt"
 	"path"
 	"strings"
 
 	"github.com/preflight-dev/preflight/collectors/filerules"
+	"github.com/preflight-dev/preflight/collectors/nodepkg"
 	"github.com/preflight-dev/preflight/internal/yamlpos"
 )
 
@@ -112,12 +112,6 @@ func dirName(dir string) string {
 	return dir
 }
 
-type packageJSON struct {
-	Scripts         map[string]string `json:"scripts"`
-	Dependencies    map[string]string `json:"dependencies"`
-	DevDependencies map[string]string `json:"devDependencies"`
-}
-
 // checkScript reports a package script the command runs that the
 // directory's package.json does not define.
 func (w *workflow) checkScript(dir string, call scriptRef, text string, line int) {
@@ -128,9 +122,9 @@ func (w *workflow) checkScript(dir string, call scriptRef, text string, line int
 			fmt.Sprintf("`%s` runs in %s, and neither it nor a directory above has a package.json: the step fails", text, dirName(dir)))
 		return
 	}
-	var pkg packageJSON
-	if json.Unmarshal(data, &pkg) != nil {
-		return // a broken package.json is reported where it is
+	pkg, err := nodepkg.ParseManifest(data)
+	if err != nil {
+		return // a package.json npm refuses is package-json/invalid, at its line
 	}
 	if _, ok := pkg.Scripts[call.name]; ok {
 		return

@@ -118,3 +118,22 @@ func FuzzAnalyze(f *testing.F) {
 		})
 	})
 }
+
+// A package.json npm reads despite a value of the wrong type still has its
+// scripts checked; one npm refuses is package-json/invalid's finding, not a
+// second one here.
+func TestScriptsOfOddAndRefusedManifests(t *testing.T) {
+	tree := mapTree{"package.json": `{"dependencies": [], "scripts": {"build": "tsc"}}`, "web/package.json": "{\n  \"scripts\": {\"lint\": \"eslint .\"},\n}\n"}
+	src := []byte("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm test\n      - run: npm run nothing\n        working-directory: web\n")
+	p := AnalyzeGitHubIn([]Source{{Path: ".github/workflows/ci.yml", Data: src}}, tree)
+	var got []string
+	for _, f := range p.Findings {
+		if f.Rule == RuleMissingScript.ID {
+			got = append(got, f.Location()+" "+f.Message)
+		}
+	}
+	want := []string{".github/workflows/ci.yml:6 `npm test` will fail: package.json has no \"test\" script"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("findings %q, want %q", got, want)
+	}
+}

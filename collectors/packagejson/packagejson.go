@@ -1,0 +1,106 @@
+// Package packagejson checks that every package.json of the repository is
+// one npm, pnpm and yarn will read. A manifest they refuse (a trailing
+// comma, a comment, a file cut short) stops every npm command in its
+// package — and, in a workspace, at the root and in its siblings too — but
+// the collectors that read manifests (tests, lint, bundles) can only leave
+// such a package out. This collector is where it shows: a blocker at the
+// line and column the parser stopped on.
+package packagejson
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"sort"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/collectors/filerules"
+	"github.com/preflight-dev/preflight/collectors/nodepkg"
+	"github.com/preflight-dev/preflight/collectors/rules"
+	"github.com/preflight-dev/preflight/model"
+)
+
+const (
+	Kind = "package-json"
+	// Domain: nothing installs, builds or tests while a manifest is refused.
+	Domain = "build"
+)
+
+// RuleInvalid is a package.json the package managers refuse to read.
+var RuleInvalid = rules.Rule{
+	ID:        "package-json/invalid",
+	Severity:  model.Blocker,
+	Title:     "package.json that npm refuses to read",
+	Rationale: "npm, pnpm and yarn stop with a parse error (npm: EJSONPARSE) on a package.json that is not strict JSON — no comments, no trailing commas — or whose top level is not an object: nothing installs, builds or tests in the package, nor, in a workspace, anywhere in it.",
+	Fix:       "Fix the JSON at the line shown: drop the trailing comma or the comment, close the quote or brace, or restore the file that was cut short.",
+	Reference: "https://docs.npmjs.com/cli/configuring-npm/package-json",
+}
+
+func init() { rules.Register(RuleInvalid) }
+
+// Detect returns one collector for every package.json of the repository
+// outside node_modules (and vendor, third_party), if there is any.
+func Detect(root string, files []string) []collectors.Collector {
+	var manifests []string
+	for _, f := range files {
+		if path.Base(f) == "package.json" && !collectors.InDependencies(f) {
+			manifests = append(manifests, f)
+		}
+	}
+	if len(manifests) == 0 {
+		return nil
+	}
+	sort.Strings(manifests)
+	id := Kind + ":" + collectors.TargetNames([]string{"."})["."]
+	return []collectors.Collector{&Collector{Base: collectors.NewBase(id, Kind, Domain), manifests: manifests}}
+}
+
+// Collector parses the manifests found at detection; a new package.json
+// makes the tree be scanned again, and with it this list.
+type Collector struct {
+	collectors.Base
+	manifests []string // repo-relative, sorted
+}
+
+// Inputs: a change to any manifest reruns it.
+func (c *Collector) Inputs() []string { return []string{"**/package.json"} }
+
+// Manifests lists the package.json files it checks, repo-relative.
+func (c *Collector) Manifests() []string { return append([]string(nil), c.manifests...) }
+
+// Run parses every manifest the way the package managers do. A refused one
+// is a finding; the result is still ok, since the others were checked.
+func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
+	run := filerules.New(req.Root)
+	read, refused := 0, 0
+	for _, f := range c.manifests {
+		if err := ctx.Err(); err != nil {
+			return c.Unknown("cancelled: "+err.Error(), "")
+		}
+		src, ok := run.Read(f)
+		if !ok {
+			continue
+		}
+		read++
+		_, err := nodepkg.ParseManifest(src)
+		var me *nodepkg.ManifestError
+		switch {
+		case errors.As(err, &me):
+			refused++
+			run.Invalid(RuleInvalid, f, me.Line, me.Column, "npm refuses this package.json: "+me.Msg)
+		case err != nil:
+			refused++
+			run.Invalid(RuleInvalid, f, 0, 0, "npm refuses this package.json: "+err.Error())
+		}
+	}
+	res := run.Result(c.ID(), Kind, Domain)
+	delete(res.Facts, "suppressed") // JSON has no comments to suppress with
+	res.Facts["manifests"] = float64(read)
+	res.Facts["invalid"] = float64(refused)
+	res.Command = fmt.Sprintf("parsed %s (preflight built-in rules)", filerules.Plural(read, "package.json file"))
+	if refused == 0 {
+		res.Output = fmt.Sprintf("%s, all read as npm reads them", filerules.Plural(read, "package.json file"))
+	}
+	return res
+}

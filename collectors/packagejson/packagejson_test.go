@@ -1,0 +1,155 @@
+package packagejson
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/model"
+)
+
+func fixture(t *testing.T) (root string, files []string) {
+	t.Helper()
+	root, err := filepath.Abs(filepath.Join("testdata", "workspace"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(root, p)
+			files = append(files, filepath.ToSlash(rel))
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root, files
+}
+
+func TestDetectTakesEveryManifestOutsideDependencies(t *testing.T) {
+	root, files := fixture(t)
+	files = append(files, "node_modules/left-pad/package.json", "vendor/x/package.json")
+	cs := Detect(root, files)
+	if len(cs) != 1 || cs[0].ID() != "package-json:." || cs[0].Domain() != "build" {
+		t.Fatalf("detected %v", cs)
+	}
+	want := []string{"package.json", "packages/commented/package.json", "packages/trailing-comma/package.json",
+		"packages/truncated/package.json", "packages/web/package.json"}
+	if got := cs[0].(*Collector).Manifests(); !reflect.DeepEqual(got, want) {
+		t.Errorf("manifests %q", got)
+	}
+	if !collectors.MatchesInputs(cs[0].Inputs(), "packages/web/package.json") {
+		t.Errorf("inputs %q miss a member's manifest", cs[0].Inputs())
+	}
+	if got := Detect(root, []string{"src/index.ts", "node_modules/a/package.json"}); len(got) != 0 {
+		t.Errorf("no manifest of its own, yet detected %v", got)
+	}
+}
+
+// Each manifest npm refuses is a blocker where the parser stopped; the
+// valid ones beside them are read, and the collector is ok.
+func TestRunFindsEachRefusedManifestAndReadsTheRest(t *testing.T) {
+	root, files := fixture(t)
+	c := Detect(root, files)[0]
+	r := c.Run(context.Background(), collectors.Request{Root: root})
+	if r.Status != model.StatusOK || r.Error != "" {
+		t.Fatalf("status %s %q", r.Status, r.Error)
+	}
+	var got []string
+	for _, f := range r.Findings {
+		got = append(got, f.Severity.String()+" "+f.Rule+" "+f.Location())
+		if f.Collector != "package-json:." || f.ID == "" || !strings.HasPrefix(f.Message, "npm refuses this package.json: ") {
+			t.Errorf("finding %+v", f)
+		}
+	}
+	want := []string{
+		"blocker package-json/invalid packages/commented/package.json:3:3",
+		"blocker package-json/invalid packages/trailing-comma/package.json:5:1",
+		"blocker package-json/invalid packages/truncated/package.json:4:39",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("findings\n got %q\nwant %q", got, want)
+	}
+	if msg := r.Findings[1].Message; msg != "npm refuses this package.json: not valid JSON: invalid character '}' looking for beginning of object key string (at: })" {
+		t.Errorf("message %q", msg)
+	}
+	if r.Facts["manifests"] != 5 || r.Facts["invalid"] != 3 {
+		t.Errorf("facts %v", r.Facts)
+	}
+	if !strings.Contains(r.Output, "packages/truncated/package.json:4:39: ") || r.Command != "parsed 5 package.json files (preflight built-in rules)" {
+		t.Errorf("evidence %q / %q", r.Command, r.Output)
+	}
+}
+
+func TestRunOnValidManifestsIsClean(t *testing.T) {
+	root := t.TempDir()
+	if err := os.WriteFile(filepath.Join(root, "package.json"), []byte("\uFEFF{\"name\": 1, \"scripts\": []}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := Detect(root, []string{"package.json"})[0].Run(context.Background(), collectors.Request{Root: root})
+	if r.Status != model.StatusOK || len(r.Findings) != 0 || r.Facts["manifests"] != 1 || r.Facts["invalid"] != 0 {
+		t.Errorf("%+v", r)
+	}
+}
+
+// A manifest that is a link out of the repository is not read, and says so.
+func TestRunReportsAManifestItMayNotRead(t *testing.T) {
+	root := t.TempDir()
+	outside := filepath.Join(t.TempDir(), "package.json")
+	if err := os.WriteFile(outside, []byte(`{}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(root, "package.json")); err != nil {
+		t.Fatal(err)
+	}
+	r := Detect(root, []string{"package.json"})[0].Run(context.Background(), collectors.Request{Root: root})
+	if r.Status != model.StatusOK || len(r.Findings) != 1 || r.Findings[0].Rule != "preflight/unreadable-file" {
+		t.Errorf("%+v", r)
+	}
+}
+
+// npm itself refuses exactly the manifests the collector reports: each is
+// copied alone into a directory and read with `npm pkg get name`.
+func TestNpmRefusesWhatTheCollectorReports(t *testing.T) {
+	if _, err := exec.LookPath("npm"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("npm is not on PATH")
+		}
+		t.Skip("npm is not on PATH")
+	}
+	root, files := fixture(t)
+	c := Detect(root, files)[0].(*Collector)
+	r := c.Run(context.Background(), collectors.Request{Root: root})
+	reported := map[string]bool{}
+	for _, f := range r.Findings {
+		reported[f.File] = true
+	}
+	for _, m := range c.Manifests() {
+		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(m)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "package.json"), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command("npm", "pkg", "get", "name")
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "npm_config_cache="+t.TempDir(), "npm_config_update_notifier=false")
+		out, err := cmd.CombinedOutput()
+		refused := err != nil
+		if refused != reported[m] {
+			t.Errorf("%s: npm refused it: %v, preflight reported it: %v\n%s", m, refused, reported[m], out)
+		}
+		if refused && !strings.Contains(string(out), "EJSONPARSE") {
+			t.Errorf("%s: npm failed for another reason:\n%s", m, out)
+		}
+	}
+}
