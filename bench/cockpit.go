@@ -23,7 +23,10 @@ import (
 //
 // before, when set, is an earlier preflight binary whose first frame is
 // timed the same way, for a figure before and after a change.
-func measureCockpit(root string, projects []tsProject, bin, trivial, before string) {
+//
+// watchingOnly skips everything but the figures while watching (idle CPU
+// and RSS), for a quick before-and-after of those.
+func measureCockpit(root string, projects []tsProject, bin, trivial, before string, watchingOnly bool) {
 	home, err := os.MkdirTemp("", "pfbench-home-")
 	must(err)
 	defer os.RemoveAll(home)
@@ -33,17 +36,23 @@ func measureCockpit(root string, projects []tsProject, bin, trivial, before stri
 	}
 
 	fmt.Printf("  load average at the start:      %s\n", loadAverage())
+	if watchingOnly {
+		for _, b := range []string{bin, before} {
+			if b == "" {
+				continue
+			}
+			warmCache(root, env, home, b)
+			fmt.Printf("  %s:\n", filepath.Base(b))
+			measureWatching(root, env, b)
+		}
+		fmt.Printf("  load average at the end:        %s\n", loadAverage())
+		return
+	}
 	scan := measureScan(root)
 	fmt.Printf("  walk + detection:               %v median of 3 (ignore rules, the walk, every collector family: what came before the first frame)\n", scan.Round(time.Millisecond))
 
-	// A previous session, as far as the cache is concerned.
 	start := time.Now()
-	check := exec.Command(bin, "check", root)
-	check.Env = append(os.Environ(), env...)
-	out, _ := check.CombinedOutput() // a no-go verdict exits non-zero, and is fine here
-	if m, _ := filepath.Glob(filepath.Join(home, "cache", "preflight", "*.json")); len(m) == 0 {
-		must(fmt.Errorf("preflight check wrote no cache: %s", tail(string(out), 2000)))
-	}
+	warmCache(root, env, home, bin)
 	fmt.Printf("  preflight check (warms cache):  %v\n", time.Since(start).Round(100*time.Millisecond))
 
 	const frames = 5
@@ -68,8 +77,30 @@ func measureCockpit(root string, projects []tsProject, bin, trivial, before stri
 	sort.Slice(cold, func(i, j int) bool { return cold[i] < cold[j] })
 	fmt.Printf("  first frame, no cache (pty):    %v (median of 3)\n", cold[1].Round(time.Millisecond))
 
-	// Watching: once the first runs are over, what preflight costs while
-	// nothing changes.
+	measureWatching(root, env, bin)
+	if before != "" {
+		fmt.Printf("  … the same with %s:\n", filepath.Base(before))
+		measureWatching(root, env, before)
+	}
+	measureTscWatch(root, projects, 10*time.Second)
+	fmt.Printf("  load average at the end:        %s\n", loadAverage())
+}
+
+// warmCache runs `preflight check` once: a previous session, as far as the
+// cache is concerned.
+func warmCache(root string, env []string, home, bin string) {
+	check := exec.Command(bin, "check", root)
+	check.Env = append(os.Environ(), env...)
+	out, _ := check.CombinedOutput() // a no-go verdict exits non-zero, and is fine here
+	if m, _ := filepath.Glob(filepath.Join(home, "cache", "preflight", "*.json")); len(m) == 0 {
+		must(fmt.Errorf("preflight check wrote no cache: %s", tail(string(out), 2000)))
+	}
+}
+
+// measureWatching prints, once the first runs are over, what preflight
+// costs while nothing changes: its idle CPU and its helpers', its own RSS
+// and its Node helpers.
+func measureWatching(root string, env []string, bin string) {
 	t, err := spawn(env, bin, root)
 	must(err)
 	_, err = t.waitFrame(30*time.Second, "cached", "quit")
@@ -94,8 +125,6 @@ func measureCockpit(root string, projects []tsProject, bin, trivial, before stri
 	fmt.Printf("  watching, idle over %v:        preflight %.1f%% of a core, its helpers %.1f%%; preflight RSS %d MiB (first runs took %v%s)\n",
 		idleFor, own, kids, rss/1024, settled.Round(time.Second), note)
 	fmt.Printf("  Node helpers while watching:    %s, %d MiB RSS in all\n", processes(helpers), helpersKB/1024)
-	measureTscWatch(root, projects, idleFor)
-	fmt.Printf("  load average at the end:        %s\n", loadAverage())
 }
 
 // loadAverage is the machine's 1, 5 and 15 minute load averages: figures

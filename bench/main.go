@@ -48,7 +48,8 @@ func main() {
 	only := flag.String("only", "", "internal: run one measurement in this process (watcher)")
 	bin := flag.String("preflight", "", "the preflight binary, for the figures of the program as a person runs it (none: skipped)")
 	trivial := flag.String("trivial", "", "the reference Bubble Tea program (bench/trivial)")
-	before := flag.String("before", "", "an earlier preflight binary whose first frame is timed too (none: skipped)")
+	before := flag.String("before", "", "an earlier preflight binary whose first frame and figures while watching are measured too (none: skipped)")
+	watchingOnly := flag.Bool("watching-only", false, "of the preflight binary's figures, only those while watching (idle CPU, RSS)")
 	shapes := flag.String("shapes", "docs,real,monorepo", "which trees to measure")
 	venvFiles := flag.Int("venv-files", 42000, "files in the committed virtualenvs of the real-shaped tree")
 	wsPackages := flag.Int("ws-packages", 20, "packages of the TypeScript monorepo")
@@ -62,7 +63,7 @@ func main() {
 		measureWatcher(*dir)
 		return
 	}
-	if *bin != "" && *trivial == "" {
+	if *bin != "" && *trivial == "" && !*watchingOnly {
 		must(fmt.Errorf("-preflight needs -trivial, the reference program"))
 	}
 	want := map[string]bool{}
@@ -74,19 +75,21 @@ func main() {
 		fmt.Printf("tree: %d files in %d directories, TypeScript project of %d modules, one Go module\n\n",
 			*dirs**perDir, *dirs, *tsModules)
 
-		// The watcher is measured in a fresh process so its RSS is its own.
-		self, _ := os.Executable()
-		cmd := exec.Command(self, "-dir", *dir, "-only", "watcher")
-		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-		must(cmd.Run())
+		if !*watchingOnly {
+			// The watcher is measured in a fresh process so its RSS is its own.
+			self, _ := os.Executable()
+			cmd := exec.Command(self, "-dir", *dir, "-only", "watcher")
+			cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+			must(cmd.Run())
 
-		measureFirstFrame(*dir)
-		measureLatency(*dir, *samples)
-		measureTypeScript(*dir)
-		measureTypeScriptMemory(*dir, *tsProjects, 100)
+			measureFirstFrame(*dir)
+			measureLatency(*dir, *samples)
+			measureTypeScript(*dir)
+			measureTypeScriptMemory(*dir, *tsProjects, 100)
+		}
 		if *bin != "" {
 			fmt.Println("\nthe preflight binary on this tree:")
-			measureCockpit(*dir, []tsProject{{dir: "app", modules: *tsModules}}, *bin, *trivial, *before)
+			measureCockpit(*dir, []tsProject{{dir: "app", modules: *tsModules}}, *bin, *trivial, *before, *watchingOnly)
 		}
 	}
 	if want["real"] {
@@ -99,7 +102,7 @@ func main() {
 			"TypeScript projects of %d, %d and %d modules, a tracked file its .gitignore ignores; git repository\n",
 			files, dirs, *venvFiles, projects[0].modules, projects[1].modules, projects[2].modules)
 		if *bin != "" {
-			measureCockpit(root, projects, *bin, *trivial, *before)
+			measureCockpit(root, projects, *bin, *trivial, *before, *watchingOnly)
 		}
 	}
 	if want["monorepo"] {
@@ -111,7 +114,7 @@ func main() {
 		fmt.Printf("\nTypeScript monorepo (npm workspaces): %d packages of %d modules, %d files in %d directories; git repository\n",
 			*wsPackages, *wsModules, files, dirs)
 		if *bin != "" {
-			measureCockpit(root, projects, *bin, *trivial, *before)
+			measureCockpit(root, projects, *bin, *trivial, *before, *watchingOnly)
 		}
 	}
 }

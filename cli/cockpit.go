@@ -9,6 +9,7 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"syscall"
@@ -119,6 +120,13 @@ func cockpit(root string, io IO, sessionOpts ...sessionOption) int {
 		go rd.forward(sess.engine.Updates())
 		stopWatching = sess.watchFiles(ctx)
 		sess.engine.RunAll("start")
+		go func() {
+			// The first runs read the whole tree; what they left behind
+			// goes back to the system now rather than sit in the heap's
+			// reserve while the cockpit idles.
+			sess.engine.Wait()
+			debug.FreeOSMemory()
+		}()
 		go compareInBackground(ctx, sess, rd, msgs)
 		return nil
 	}

@@ -71,6 +71,11 @@ type repoConfig struct {
 	// a change to it takes effect at the next start.
 	ignore []string
 
+	// heldBack is nudged each time a gate says no (the engine's for the
+	// repository's code, the layer's for the config's commands): only then
+	// does the watcher look for trust given elsewhere.
+	heldBack chan struct{}
+
 	mu       sync.Mutex
 	detected []collectors.Collector
 	warned   map[string]bool
@@ -90,7 +95,8 @@ func loadRepoConfig(root string, mode collectors.Mode, o sessionOptions, warn io
 	if err != nil {
 		return nil, err
 	}
-	rc := &repoConfig{root: root, live: live, forced: o.trusted, warn: warn, warned: map[string]bool{}, hint: trustHint(mode)}
+	rc := &repoConfig{root: root, live: live, forced: o.trusted, warn: warn, warned: map[string]bool{}, hint: trustHint(mode),
+		heldBack: make(chan struct{}, 1)}
 	if store, err := trust.Default(); err == nil {
 		rc.store = store
 	} else {
@@ -99,9 +105,24 @@ func loadRepoConfig(root string, mode collectors.Mode, o sessionOptions, warn io
 	cfg := live.Current()
 	rc.ignore = cfg.Ignore
 	rc.layer = config.NewLayer(cfg, rc.trusted(cfg), rc.hint)
-	rc.layer.SetTrustCheck(rc.trusted)
+	rc.layer.SetTrustCheck(func(cfg *config.Config) bool { return rc.gate(rc.trusted(cfg)) })
 	return rc, nil
 }
+
+// gate passes on a trust gate's answer, and a no to the watcher.
+func (rc *repoConfig) gate(ok bool) bool {
+	if !ok {
+		select {
+		case rc.heldBack <- struct{}{}:
+		default: // the watcher was told already
+		}
+	}
+	return ok
+}
+
+// codeGate is the engine's trust gate: whether the repository's own code
+// may run now.
+func (rc *repoConfig) codeGate() bool { return rc.gate(rc.repoTrusted()) }
 
 // trusted reports whether cfg's commands may run.
 func (rc *repoConfig) trusted(cfg *config.Config) bool {
@@ -236,7 +257,8 @@ func (s *session) waitingIdle() []string {
 // recheckTrust picks up trust given outside the cockpit (`preflight trust`
 // in another terminal): the collectors held back for want of it run as
 // soon as the repository is trusted, without waiting for a rerun. It is
-// called on the watcher's tick and reads one small file at most.
+// called on the watcher's tick while something waits for trust and reads
+// one small file at most.
 func (s *session) recheckTrust() {
 	ids := s.waitingIdle()
 	if len(ids) == 0 || !s.config.repoTrusted() {

@@ -354,6 +354,64 @@ func TestSessionPicksUpTrustGivenElsewhere(t *testing.T) {
 	}
 }
 
+// While watching, trust given in another terminal runs what waited for it
+// without a key press: holding a collector back arms the watcher's look-out.
+func TestWatchingPicksUpTrustGivenElsewhere(t *testing.T) {
+	dir := repoWith(t, markerConfig)
+	s, err := openSession(dir, collectors.Watch, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	stop := s.watchFiles(ctx)
+	defer func() { cancel(); stop(); s.engine.Close() }()
+	s.engine.RunAll("start")
+	waitFor(t, s, func(snap model.Snapshot) bool {
+		st, ok := find(snap, "custom:marker")
+		return ok && !st.Running && st.Status == model.StatusUnknown
+	})
+	if code, _, stderr := run(t, false, "trust", dir); code != 0 {
+		t.Fatalf("preflight trust: %d %s", code, stderr)
+	}
+	waitFor(t, s, func(snap model.Snapshot) bool {
+		st, ok := find(snap, "custom:marker")
+		return ok && !st.Running && st.Status == model.StatusOK && st.Trigger == "trusted"
+	})
+}
+
+// The trust gate wakes the look-out for trust given elsewhere only when it
+// holds something back: a trusted repository never starts its timer.
+func TestTrustGateWakesTheLookOutOnlyWhenItSaysNo(t *testing.T) {
+	for name, tc := range map[string]struct {
+		opts    []sessionOption
+		trusted bool
+	}{
+		"untrusted": {nil, false},
+		"trusted":   {[]sessionOption{withTrust()}, true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			s, err := openSession(repoWith(t, markerConfig), collectors.Watch, io.Discard, tc.opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.engine.Close()
+			if got := s.config.codeGate(); got != tc.trusted {
+				t.Fatalf("codeGate() = %v, want %v", got, tc.trusted)
+			}
+			select {
+			case <-s.config.heldBack:
+				if tc.trusted {
+					t.Error("a trusted repository woke the look-out for trust")
+				}
+			default:
+				if !tc.trusted {
+					t.Error("holding a collector back did not wake the look-out for trust")
+				}
+			}
+		})
+	}
+}
+
 // While the cockpit runs nothing may write to the terminal but its View: a
 // preflight.yaml saved with a collector name that matches nothing is a
 // message for the cockpit, not a line printed over its screen.

@@ -73,7 +73,7 @@ func openSession(root string, mode collectors.Mode, warn io.Writer, opts ...sess
 	} else {
 		fmt.Fprintf(warn, "preflight: %v; results will not be cached\n", err)
 	}
-	eopts := engine.Options{Mode: mode, Trusted: rc.repoTrusted, TrustHint: rc.hint, Redact: excerptRedactor(warn)}
+	eopts := engine.Options{Mode: mode, Trusted: rc.codeGate, TrustHint: rc.hint, Redact: excerptRedactor(warn)}
 	if o.reuse && s.store != nil {
 		settings, _ := repofs.ReadFile(root, config.FileName)
 		sum := sha256.Sum256(settings)
@@ -158,12 +158,35 @@ func (s *session) watchFiles(ctx context.Context) (stop func()) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		tick := time.NewTicker(time.Second)
-		defer tick.Stop()
+		// Trust given in another terminal is looked for once a second, but
+		// only while some collector waits for it: an idle cockpit with
+		// nothing held back has no timer at all.
+		var trustTick *time.Ticker
+		defer func() {
+			if trustTick != nil {
+				trustTick.Stop()
+			}
+		}()
 		for {
+			var trustC <-chan time.Time
+			if trustTick != nil {
+				trustC = trustTick.C
+			}
 			select {
 			case <-ctx.Done():
 				return
+			case <-w.StateChanges():
+				s.setWatchState(w)
+			case <-s.config.heldBack:
+				if trustTick == nil {
+					trustTick = time.NewTicker(time.Second)
+				}
+			case <-trustC:
+				s.recheckTrust()
+				if len(s.waitingIdle()) == 0 {
+					trustTick.Stop()
+					trustTick = nil
+				}
 			case ev, ok := <-w.Events():
 				if !ok {
 					return
@@ -184,9 +207,6 @@ func (s *session) watchFiles(ctx context.Context) (stop func()) {
 					s.changed(ev.Paths, ev.Rescan)
 				}
 				s.setWatchState(w)
-			case <-tick.C:
-				s.setWatchState(w)
-				s.recheckTrust()
 			}
 		}
 	}()

@@ -1,12 +1,11 @@
 package ignore
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"os/exec"
-	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -53,30 +52,48 @@ func findRepo(root string) repoInfo {
 	}
 }
 
-// trackedFiles lists what git tracks under root, repo-relative, and every
-// directory that holds any of it. Errors leave both sets empty: the rule
-// then simply does not apply.
-func trackedFiles(root string) (files, dirs map[string]struct{}) {
+// trackedSet is what git tracks under root: repo-relative paths, sorted,
+// all sharing the one string git printed. In a repository of tens of
+// thousands of files that is their bytes and a string header each, where
+// a set of files and one of their directories took twice as much.
+type trackedSet []string
+
+// trackedFiles lists what git tracks under root. Errors leave the set
+// empty: the rule then simply does not apply.
+func trackedFiles(root string) trackedSet {
 	out, err := runGit(root, "ls-files", "-z")
 	if err != nil {
-		return nil, nil
+		return nil
 	}
-	files = make(map[string]struct{})
-	dirs = make(map[string]struct{})
-	for _, b := range bytes.Split(out, []byte{0}) {
-		if len(b) == 0 {
-			continue
+	all := string(out)
+	t := make(trackedSet, 0, strings.Count(all, "\x00"))
+	for all != "" {
+		f, rest, _ := strings.Cut(all, "\x00")
+		if f != "" {
+			t = append(t, f)
 		}
-		f := string(b)
-		files[f] = struct{}{}
-		for d := path.Dir(f); d != "."; d = path.Dir(d) {
-			if _, seen := dirs[d]; seen {
-				break
-			}
-			dirs[d] = struct{}{}
-		}
+		all = rest
 	}
-	return files, dirs
+	// git lists its index in byte order already; a set that is not sorted
+	// would make every lookup wrong, so make sure.
+	if !slices.IsSorted(t) {
+		slices.Sort(t)
+	}
+	return t
+}
+
+// hasFile reports whether git tracks rel itself.
+func (t trackedSet) hasFile(rel string) bool {
+	_, ok := slices.BinarySearch(t, rel)
+	return ok
+}
+
+// hasDir reports whether git tracks anything under the directory rel:
+// sorted, every path below it follows rel + "/" directly.
+func (t trackedSet) hasDir(rel string) bool {
+	prefix := rel + "/"
+	i, _ := slices.BinarySearch(t, prefix)
+	return i < len(t) && strings.HasPrefix(t[i], prefix)
 }
 
 func runGit(dir string, args ...string) ([]byte, error) {

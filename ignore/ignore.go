@@ -77,8 +77,7 @@ type Matcher struct {
 	mu    sync.RWMutex
 	lists map[string]patternList // by repo-relative dir ("." for root); nil: no .gitignore
 
-	tracked     map[string]struct{} // files git tracks, repo-relative
-	trackedDirs map[string]struct{} // every directory holding a tracked file
+	tracked trackedSet // what git tracks, repo-relative
 }
 
 type outerList struct {
@@ -136,7 +135,7 @@ func LoadWithOptions(root string, o Options) (*Matcher, error) {
 		m.loadOuter(real, repo)
 	}
 	if repo.git {
-		m.tracked, m.trackedDirs = trackedFiles(abs)
+		m.tracked = trackedFiles(abs)
 	}
 	m.lists["."] = readList(abs, filepath.Join(abs, ".gitignore"))
 	return m, nil
@@ -246,14 +245,11 @@ func (m *Matcher) extraMatch(rel string) bool {
 }
 
 func (m *Matcher) isTracked(rel string, isDir bool) bool {
-	if isDir {
-		if _, ok := m.trackedDirs[rel]; ok {
-			return true
-		}
-		// A submodule is listed by git as one tracked entry.
+	if isDir && m.tracked.hasDir(rel) {
+		return true
 	}
-	_, ok := m.tracked[rel]
-	return ok
+	// A file, or a submodule: git lists it as one tracked entry.
+	return m.tracked.hasFile(rel)
 }
 
 // byRules applies the ignore files and build-output names to rel itself,

@@ -74,6 +74,7 @@ type Watcher struct {
 	initErr error             // why fsw is nil
 
 	events chan Event
+	states chan struct{} // nudged when State changes
 	done   chan struct{}
 	exited chan struct{}
 	close  sync.Once
@@ -135,6 +136,7 @@ func New(root string, m *ignore.Matcher, o Options) (*Watcher, error) {
 		prefix:  strings.TrimSuffix(abs, string(filepath.Separator)) + string(filepath.Separator),
 		opts:    o,
 		events:  make(chan Event),
+		states:  make(chan struct{}, 1),
 		done:    make(chan struct{}),
 		exited:  make(chan struct{}),
 		m:       m,
@@ -161,6 +163,10 @@ func New(root string, m *ignore.Matcher, o Options) (*Watcher, error) {
 
 // Events delivers coalesced changes. It is closed by Close.
 func (w *Watcher) Events() <-chan Event { return w.events }
+
+// StateChanges receives a value when State may have changed since it was
+// last read, so the caller need not poll it. It is never closed.
+func (w *Watcher) StateChanges() <-chan struct{} { return w.states }
 
 // State says how the tree is being watched, for the cockpit's header.
 func (w *Watcher) State() model.WatchState {
@@ -202,9 +208,26 @@ func (w *Watcher) loop() {
 	if w.fsw != nil {
 		fsEvents, fsErrors = w.fsw.Events, w.fsw.Errors
 	}
-	poll := time.NewTicker(w.opts.PollInterval)
-	defer poll.Stop()
+	// The poll ticker runs only while some directory is polled: a tree the
+	// kernel watches whole needs no wakeups at all while nothing changes.
+	var poll *time.Ticker
+	defer func() {
+		if poll != nil {
+			poll.Stop()
+		}
+	}()
 	for {
+		var pollC <-chan time.Time
+		switch {
+		case w.polled > 0 && poll == nil:
+			poll = time.NewTicker(w.opts.PollInterval)
+		case w.polled == 0 && poll != nil:
+			poll.Stop()
+			poll = nil
+		}
+		if poll != nil {
+			pollC = poll.C
+		}
 		var out chan<- Event
 		var next Event
 		if w.ready != nil {
@@ -234,10 +257,8 @@ func (w *Watcher) loop() {
 			}
 		case <-w.timer.C:
 			w.flush()
-		case <-poll.C:
-			if w.polled > 0 {
-				w.poll()
-			}
+		case <-pollC:
+			w.poll()
 		case out <- next:
 			w.ready = nil
 		}
@@ -643,8 +664,15 @@ func (w *Watcher) publish() {
 		st.Warning = limitWarning(w.polled, w.suggested)
 	}
 	w.mu.Lock()
+	changed := st != w.state
 	w.state = st
 	w.mu.Unlock()
+	if changed {
+		select {
+		case w.states <- struct{}{}:
+		default: // one nudge is waiting already
+		}
+	}
 }
 
 // limitWarning names the knob to turn. On Linux that is the inotify watch

@@ -450,3 +450,57 @@ func TestPollsEverythingWithoutAKernelWatcher(t *testing.T) {
 	until(t, w, "a/x.txt", "b/y.txt")
 	must(t, w.Close())
 }
+
+// A tree the kernel watches whole is polled by nobody; once a new
+// directory goes past the watch limit, polling starts and finds its
+// changes.
+func TestPollingStartsWhenADirectoryGoesPastTheLimit(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, "a/one.txt", "1")
+	w := start(t, root, Options{MaxWatches: 2, PollInterval: 30 * time.Millisecond})
+	if st := w.State(); st.Dirs != 2 || st.Polled != 0 {
+		t.Fatalf("state = %+v, want 2 watched and none polled", st)
+	}
+	write(t, root, "b/two.txt", "2")
+	until(t, w, "b/two.txt")
+	if st := w.State(); st.Polled != 1 {
+		t.Fatalf("state = %+v, want b/ polled", st)
+	}
+	write(t, root, "b/two.txt", "changed")
+	until(t, w, "b/two.txt")
+	write(t, root, "b/three.txt", "3")
+	until(t, w, "b/three.txt")
+}
+
+// StateChanges says when the state changed, so nobody has to poll it: a
+// new directory is news, a file written in a known one is not.
+func TestStateChangesAreSignalled(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, "a/one.txt", "1")
+	w := start(t, root, Options{})
+	select {
+	case <-w.StateChanges(): // the state New published
+	case <-time.After(timeout):
+		t.Fatal("no signal for the first state")
+	}
+	before := w.State()
+
+	write(t, root, "b/two.txt", "2")
+	until(t, w, "b/two.txt")
+	select {
+	case <-w.StateChanges():
+	case <-time.After(timeout):
+		t.Fatal("a new directory was watched without a signal")
+	}
+	if st := w.State(); st.Dirs != before.Dirs+1 {
+		t.Errorf("state = %+v after a new directory, was %+v", st, before)
+	}
+
+	write(t, root, "a/one.txt", "changed")
+	until(t, w, "a/one.txt")
+	select {
+	case <-w.StateChanges():
+		t.Errorf("signalled without a change of state: %+v", w.State())
+	default:
+	}
+}

@@ -92,15 +92,29 @@ type Collector struct {
 }
 
 // fileEntry is what is known about one file: the built-in scan and
-// gitleaks's findings, each for the content they were made from.
+// gitleaks's findings, each for the content they were made from. There is
+// one per scanned file, tens of thousands in a large tree, and nearly all
+// found nothing: what was found hangs off pointers that are nil then.
 type fileEntry struct {
+	sum     [32]byte
+	scanned bool       // the built-in scanner reads this kind of file
+	scan    *FileScan  // nil when the scan found nothing
+	leaks   *fileLeaks // nil unless gitleaks reported the file
+}
+
+// fileLeaks is what gitleaks reported in one file.
+type fileLeaks struct {
+	findings []GitleaksFinding
+	lines    []string // the file's lines, to measure gitleaks's spans
 	sum      [32]byte
-	scanned  bool // the built-in scanner reads this kind of file
-	scan     FileScan
-	lines    []string // kept only for files gitleaks reported, to measure its spans
-	leaks    []GitleaksFinding
-	leaksSum [32]byte
-	hasLeaks bool
+}
+
+// found keeps a scan that found something; nothing is nil.
+func found(s FileScan) *FileScan {
+	if len(s.Hits) == 0 && s.Placeholders == 0 && len(s.Suppressions) == 0 {
+		return nil
+	}
+	return &s
 }
 
 func (c *Collector) ID() string     { return c.id }
@@ -288,10 +302,9 @@ func (c *Collector) incremental(ctx context.Context, r *run, changed []string, u
 			c.scanFile(r, rel, prev)
 		}
 		if useLeaks {
-			if prev != nil && prev.hasLeaks {
+			if prev != nil && prev.leaks != nil {
 				// Carried over until gitleaks has looked at the new content.
-				e := c.entry(rel)
-				e.leaks, e.leaksSum, e.hasLeaks, e.lines = prev.leaks, prev.leaksSum, true, prev.lines
+				c.entry(rel).leaks = prev.leaks
 			}
 			leakTargets = append(leakTargets, rel)
 		}
@@ -336,7 +349,7 @@ func (c *Collector) scanFile(r *run, rel string, prev *fileEntry) {
 		e.scan = prev.scan
 		return
 	}
-	e.scan = ScanFile(rel, data, c.redactor)
+	e.scan = found(ScanFile(rel, data, c.redactor))
 	r.rescanned++
 }
 
@@ -351,9 +364,8 @@ func (c *Collector) gitleaksAll(ctx context.Context, r *run, old map[string]*fil
 		r.leaks.err = err
 		// Keep what gitleaks said last time rather than nothing.
 		for f, e := range old {
-			if e.hasLeaks {
-				ne := c.entry(f)
-				ne.leaks, ne.leaksSum, ne.hasLeaks, ne.lines = e.leaks, e.leaksSum, true, e.lines
+			if e.leaks != nil {
+				c.entry(f).leaks = e.leaks
 			}
 		}
 		return
@@ -381,7 +393,7 @@ func (c *Collector) gitleaksFiles(ctx context.Context, r *run, files []string) {
 			return
 		}
 		for f, e := range c.cache {
-			e.leaks, e.hasLeaks, e.lines = nil, false, nil
+			e.leaks = nil
 			if !e.scanned {
 				delete(c.cache, f)
 			}
@@ -400,7 +412,7 @@ func (c *Collector) gitleaksFiles(ctx context.Context, r *run, files []string) {
 			return
 		}
 		if e := c.cache[f]; e != nil {
-			e.leaks, e.hasLeaks, e.lines = nil, false, nil
+			e.leaks = nil
 			if !e.scanned {
 				delete(c.cache, f)
 			}
@@ -417,16 +429,17 @@ func (c *Collector) fileLeaks(r *run, fs []GitleaksFinding, only map[string]bool
 			continue
 		}
 		e := c.entry(f.File)
-		if !e.hasLeaks {
+		if e.leaks == nil {
 			data, err := repofs.ReadFile(r.root, filepath.FromSlash(f.File))
 			if err != nil {
 				continue
 			}
-			e.lines = strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
-			e.leaksSum = sha256.Sum256(data)
-			e.hasLeaks = true
+			e.leaks = &fileLeaks{
+				lines: strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n"),
+				sum:   sha256.Sum256(data),
+			}
 		}
-		e.leaks = append(e.leaks, f)
+		e.leaks.findings = append(e.leaks.findings, f)
 	}
 }
 
@@ -460,8 +473,10 @@ func (c *Collector) result(r *run) model.Result {
 		var hits []Hit
 		if e.scanned {
 			scannedFiles++
-			placeholders += e.scan.Placeholders
-			hits = append(hits, e.scan.Hits...)
+			if e.scan != nil {
+				placeholders += e.scan.Placeholders
+				hits = append(hits, e.scan.Hits...)
+			}
 			if IsDotenv(f) {
 				hits = append(hits, Hit{Rule: RuleDotenvNotIgnored.ID, What: ".env file that git does not ignore"})
 			}
@@ -470,15 +485,17 @@ func (c *Collector) result(r *run) model.Result {
 		for _, h := range hits {
 			ours[h.Line] = true
 		}
-		for _, lf := range e.leaks {
-			// gitleaks and preflight often see the same secret: one
-			// finding per file:line, preflight's (it names the key).
-			if ours[lf.StartLine] {
-				continue
+		if e.leaks != nil {
+			for _, lf := range e.leaks.findings {
+				// gitleaks and preflight often see the same secret: one
+				// finding per file:line, preflight's (it names the key).
+				if ours[lf.StartLine] {
+					continue
+				}
+				ours[lf.StartLine] = true
+				hits = append(hits, gitleaksHit(lf, e.leaks.lines, c.redactor))
+				merged++
 			}
-			ours[lf.StartLine] = true
-			hits = append(hits, gitleaksHit(lf, e.lines, c.redactor))
-			merged++
 		}
 		var fileFindings []model.Finding
 		var fileLabels []string
@@ -490,7 +507,7 @@ func (c *Collector) result(r *run) model.Result {
 			fileFindings = append(fileFindings, fd)
 			fileLabels = append(fileLabels, h.Label()+contextNote(ctxt))
 		}
-		if e.scanned && len(e.scan.Suppressions) > 0 {
+		if e.scanned && e.scan != nil && len(e.scan.Suppressions) > 0 {
 			kept, n, extra := applySuppressions(f, fileFindings, fileLabels, e.scan.Suppressions)
 			suppressed += n
 			fileFindings, fileLabels = kept.findings, kept.labels
