@@ -29,10 +29,17 @@ var browserTools = []string{
 // browserBuild matches a build script that bundles for browsers.
 var browserBuild = regexp.MustCompile(`\b(next build|vite build|vite\b|webpack|react-scripts build|ng build|parcel build|astro build|nuxt build|nuxi build|nuxi generate|gatsby build|remix build|esbuild\b[^&|;]*--bundle)`)
 
+// libraryBuild matches a build script that compiles a library or a
+// framework module, not an app: such packages often list Vite or Nuxt
+// among their devDependencies for tests or a playground, which does not
+// make their dist a browser bundle.
+var libraryBuild = regexp.MustCompile(`(^|[\s;&|(])(tsc|vue-tsc|tsup|unbuild|nuxt-module-build|svelte-package)\b`)
+
 // shipsToBrowsers reports whether the package builds an app for browsers:
-// a browser framework or bundler among its dependencies or in its build
-// script (esbuild only with --bundle, and not for --platform=node), or an
-// Nx project.json whose build uses one.
+// a browser framework or bundler in its build script (esbuild only with
+// --bundle, and not for --platform=node), else among its dependencies
+// unless the build script compiles a library, or an Nx project.json whose
+// build uses one.
 func (m manifest) shipsToBrowsers(dir string) bool {
 	build := m.Scripts["build"]
 	if strings.Contains(build, "--platform=node") {
@@ -40,6 +47,9 @@ func (m manifest) shipsToBrowsers(dir string) bool {
 	}
 	if browserBuild.MatchString(build) {
 		return true
+	}
+	if libraryBuild.MatchString(build) {
+		return false
 	}
 	for _, t := range browserTools {
 		if m.Dependencies[t] != "" || m.DevDependencies[t] != "" {
