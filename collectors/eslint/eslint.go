@@ -44,6 +44,9 @@ type Collector struct {
 	// package or one above it lists eslint as a dependency.
 	script   string
 	declared bool
+	// scriptArgs are the paths (and --ext) the script hands to ESLint;
+	// nil lints the whole package (".").
+	scriptArgs []string
 	// nested are packages inside dir with their own ESLint collector,
 	// relative to dir: left out of this run so no file is linted twice.
 	nested []string
@@ -74,11 +77,15 @@ func (c *Collector) Inputs() []string {
 	return append(globs, nodepkg.LockFiles...)
 }
 
-// args lint the package and write the JSON report to out.
+// args lint the package, or the paths its lint script names, and write
+// the JSON report to out.
 func (c *Collector) args(out string) []string {
 	args := []string{"-f", "json", "-o", out}
 	for _, n := range c.nested {
 		args = append(args, "--ignore-pattern", n+"/**")
+	}
+	if len(c.scriptArgs) > 0 {
+		return append(args, c.scriptArgs...)
 	}
 	return append(args, ".")
 }

@@ -40,6 +40,7 @@ func TestDetectFixtures(t *testing.T) {
 		"eslint:clean packages/clean/eslint.config.js flat=yes",
 		"eslint:flat packages/flat/eslint.config.js flat=yes",
 		"eslint:legacy packages/legacy/.eslintrc.json flat=no",
+		"eslint:scoped scoped/eslint.config.js flat=yes",
 	}
 	sort.Strings(got)
 	if !reflect.DeepEqual(got, want) {
@@ -212,5 +213,30 @@ func TestMissingESLintIsUnknown(t *testing.T) {
 	r := run(t, detected(t, root)["eslint:repo"], root)
 	if r.Status != model.StatusUnknown || r.Hint == "" || r.ExitCode != -1 || len(r.Findings) != 0 || !strings.Contains(r.Error, "no node_modules/.bin/eslint") {
 		t.Fatalf("%+v", r)
+	}
+}
+
+// A package whose lint script names what it lints ("eslint ./src
+// ./tests") is linted there, as the project lints it: a file outside those
+// paths is not the project's lint problem and is not counted.
+func TestLintScriptPathsAreWhatIsLinted(t *testing.T) {
+	needESLint(t)
+	root := fixtureRoot(t)
+	r := run(t, detected(t, root)["eslint:scoped"], root)
+	if r.Status != model.StatusOK || r.ExitCode != 1 {
+		t.Fatalf("status %s exit %d error %q\n%s", r.Status, r.ExitCode, r.Error, r.Output)
+	}
+	if want := map[string]float64{"errors": 2, "warnings": 0, "fatal": 0, "suppressed": 0, "files": 2}; !reflect.DeepEqual(r.Facts, want) {
+		t.Errorf("facts %v, want %v", r.Facts, want)
+	}
+	var files []string
+	for _, f := range r.Findings {
+		files = append(files, f.Location())
+	}
+	if want := []string{"scoped/src/index.js:1:1", "scoped/tests/index.test.js:1:1"}; !reflect.DeepEqual(files, want) {
+		t.Errorf("findings at %q, want %q", files, want)
+	}
+	if !strings.HasSuffix(r.Command, " ./src ./tests") {
+		t.Errorf("command %q does not lint the script's paths", r.Command)
 	}
 }
