@@ -415,7 +415,8 @@ func listFiles(t *testing.T, root string) []string {
 
 // In a pnpm workspace, libraries and a Nuxt module list Vite or Nuxt among
 // their devDependencies (for tests, a playground) but build with tsc or
-// nuxt-module-build: only the app that runs vite build ships a bundle.
+// nuxt-module-build, and a published library builds with vite build in
+// library mode: only the private app that runs vite build ships a bundle.
 func TestDetectLibrariesWithBrowserDevDependencies(t *testing.T) {
 	root, err := filepath.Abs(filepath.Join("testdata", "pnpm-libraries"))
 	if err != nil {
