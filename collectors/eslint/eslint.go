@@ -77,15 +77,15 @@ func (c *Collector) Inputs() []string {
 	return append(globs, nodepkg.LockFiles...)
 }
 
-// args lint the package, or the paths its lint script names, and write
-// the JSON report to out.
-func (c *Collector) args(out string) []string {
+// args lint the package in dir (absolute), or the paths its lint script
+// names, and write the JSON report to out.
+func (c *Collector) args(dir, out string) []string {
 	args := []string{"-f", "json", "-o", out}
 	for _, n := range c.nested {
 		args = append(args, "--ignore-pattern", n+"/**")
 	}
 	if len(c.scriptArgs) > 0 {
-		return append(args, c.scriptArgs...)
+		return append(args, shellWords(dir, c.scriptArgs)...)
 	}
 	return append(args, ".")
 }
@@ -115,7 +115,7 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	}
 	env := c.env()
 	ran, stopped := b.Exec(ctx, req, collectors.Invocation{
-		Tool: "eslint", Dir: c.dir, Name: bin, Args: c.args(collectors.ReportArg), Env: env, ShowEnv: env[:1],
+		Tool: "eslint", Dir: c.dir, Name: bin, Args: c.args(dir, collectors.ReportArg), Env: env, ShowEnv: env[:1],
 		TimeoutHint: "raise the collector timeout, or lint fewer files (ignores in the ESLint config)",
 		StartHint:   hintInstall,
 	})

@@ -39,6 +39,7 @@ func TestDetectFixtures(t *testing.T) {
 		"eslint:broken packages/broken/eslint.config.js flat=yes",
 		"eslint:clean packages/clean/eslint.config.js flat=yes",
 		"eslint:flat packages/flat/eslint.config.js flat=yes",
+		"eslint:globbed globbed/eslint.config.js flat=yes",
 		"eslint:legacy packages/legacy/.eslintrc.json flat=no",
 		"eslint:scoped scoped/eslint.config.js flat=yes",
 	}
@@ -74,7 +75,7 @@ func TestDetectRules(t *testing.T) {
 	var got []string
 	for _, c := range Detect(root, files) {
 		col := c.(*Collector)
-		got = append(got, c.ID()+" "+col.config+" "+strings.Join(col.args("R"), " "))
+		got = append(got, c.ID()+" "+col.config+" "+strings.Join(col.args(root, "R"), " "))
 	}
 	want := []string{
 		"eslint:a packages/a/package.json -f json -o R .",
@@ -238,5 +239,28 @@ func TestLintScriptPathsAreWhatIsLinted(t *testing.T) {
 	}
 	if !strings.HasSuffix(r.Command, " ./src ./tests") {
 		t.Errorf("command %q does not lint the script's paths", r.Command)
+	}
+}
+
+// npm runs a script with sh: an unquoted glob in it is expanded by sh,
+// where ** is only *, before ESLint sees it. "eslint src/**/*" lints what
+// sh lists (src/lib/util.js), not what ESLint's own ** would add
+// (src/top.js, src/.cache/hidden.js).
+func TestUnquotedScriptGlobIsExpandedAsShDoes(t *testing.T) {
+	needESLint(t)
+	root := fixtureRoot(t)
+	r := run(t, detected(t, root)["eslint:globbed"], root)
+	if r.Status != model.StatusOK || r.ExitCode != 1 {
+		t.Fatalf("status %s exit %d error %q\n%s", r.Status, r.ExitCode, r.Error, r.Output)
+	}
+	var files []string
+	for _, f := range r.Findings {
+		files = append(files, f.Location())
+	}
+	if want := []string{"globbed/src/lib/util.js:2:1"}; !reflect.DeepEqual(files, want) || r.Facts["files"] != 1 {
+		t.Errorf("findings at %q (files %v), want %q", files, r.Facts["files"], want)
+	}
+	if !strings.HasSuffix(r.Command, " src/lib/util.js") {
+		t.Errorf("command %q", r.Command)
 	}
 }

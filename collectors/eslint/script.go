@@ -2,6 +2,7 @@ package eslint
 
 import (
 	"path"
+	"path/filepath"
 	"regexp"
 	"strings"
 )
@@ -60,8 +61,9 @@ func positional(args []string) []string {
 				i++
 			}
 		default:
-			if p := strings.Trim(a, `'"`); p != "" {
-				paths = append(paths, p)
+			// Kept as written: quotes decide whether the shell expands it.
+			if strings.Trim(a, `'"`) != "" {
+				paths = append(paths, a)
 			}
 		}
 	}
@@ -69,4 +71,50 @@ func positional(args []string) []string {
 		return nil
 	}
 	return append(ext, paths...)
+}
+
+// shellWords turns the script's words into the arguments ESLint gets when
+// npm runs the script with sh in dir: a quoted word loses its quotes and
+// reaches ESLint as written (ESLint expands the glob, ** included); an
+// unquoted glob is expanded by sh first, where ** is only *, hidden files
+// are left out and a pattern that matches nothing stays as it is.
+func shellWords(dir string, words []string) []string {
+	var out []string
+	for _, w := range words {
+		if len(w) >= 2 && (w[0] == '\'' || w[0] == '"') && w[len(w)-1] == w[0] {
+			out = append(out, w[1:len(w)-1])
+			continue
+		}
+		if !strings.ContainsAny(w, "*?[") {
+			out = append(out, w)
+			continue
+		}
+		matches, err := filepath.Glob(filepath.Join(dir, filepath.FromSlash(w)))
+		var expanded []string
+		for _, m := range matches {
+			rel, rerr := filepath.Rel(dir, m)
+			if rerr != nil || hiddenMatch(w, filepath.ToSlash(rel)) {
+				continue
+			}
+			expanded = append(expanded, filepath.ToSlash(rel))
+		}
+		if err != nil || len(expanded) == 0 {
+			out = append(out, w)
+			continue
+		}
+		out = append(out, expanded...)
+	}
+	return out
+}
+
+// hiddenMatch reports whether a wildcard matched a name starting with a
+// dot, which sh does not do unless the pattern spells the dot.
+func hiddenMatch(pattern, match string) bool {
+	ps, ms := strings.Split(pattern, "/"), strings.Split(match, "/")
+	for i := range ms {
+		if i < len(ps) && strings.HasPrefix(ms[i], ".") && !strings.HasPrefix(ps[i], ".") {
+			return true
+		}
+	}
+	return false
 }
