@@ -394,3 +394,39 @@ func FuzzParseManifest(f *testing.F) {
 		}
 	})
 }
+
+// listFiles lists a fixture's files, repository-relative, as detection gets them.
+func listFiles(t *testing.T, root string) []string {
+	t.Helper()
+	var out []string
+	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		out = append(out, filepath.ToSlash(rel))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// In a pnpm workspace, libraries and a Nuxt module list Vite or Nuxt among
+// their devDependencies (for tests, a playground) but build with tsc or
+// nuxt-module-build, and a published library builds with vite build in
+// library mode: only the private app that runs vite build ships a bundle.
+func TestDetectLibrariesWithBrowserDevDependencies(t *testing.T) {
+	root, err := filepath.Abs(filepath.Join("testdata", "pnpm-libraries"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range Detect(root, listFiles(t, root)) {
+		got = append(got, c.ID()+" "+c.(*Package).Dir())
+	}
+	if want := []string{"bundle:app packages/app"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("detected %q, want %q", got, want)
+	}
+}

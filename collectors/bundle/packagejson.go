@@ -15,7 +15,24 @@ type manifest struct {
 	Workspaces      json.RawMessage   `json:"workspaces"`
 	Dependencies    map[string]string `json:"dependencies"`
 	DevDependencies map[string]string `json:"devDependencies"`
+	Private         bool              `json:"private"`
+	Exports         json.RawMessage   `json:"exports"`
+	Module          string            `json:"module"`
+	Types           string            `json:"types"`
+	Typings         string            `json:"typings"`
 	buildLine       int               // line of the "build" script, 0 when unknown
+}
+
+// publishesLibrary reports whether the package is published for other
+// code to import: not private, with an entry point for importers
+// (exports, module, types). Such a package built with Vite is a library
+// in library mode, not an app; "main" alone is npm init's default and
+// says nothing.
+func (m manifest) publishesLibrary() bool {
+	if m.Private {
+		return false
+	}
+	return (len(m.Exports) > 0 && string(m.Exports) != "null") || m.Module != "" || m.Types != "" || m.Typings != ""
 }
 
 // browserTools are the frameworks and bundlers whose build ships
@@ -29,17 +46,27 @@ var browserTools = []string{
 // browserBuild matches a build script that bundles for browsers.
 var browserBuild = regexp.MustCompile(`\b(next build|vite build|vite\b|webpack|react-scripts build|ng build|parcel build|astro build|nuxt build|nuxi build|nuxi generate|gatsby build|remix build|esbuild\b[^&|;]*--bundle)`)
 
-// shipsToBrowsers reports whether the package builds an app for browsers:
-// a browser framework or bundler among its dependencies or in its build
-// script (esbuild only with --bundle, and not for --platform=node), or an
-// Nx project.json whose build uses one.
+// libraryBuild matches a build script that compiles a library or a
+// framework module, not an app: such packages often list Vite or Nuxt
+// among their devDependencies for tests or a playground, which does not
+// make their dist a browser bundle.
+var libraryBuild = regexp.MustCompile(`(^|[\s;&|(])(tsc|vue-tsc|tsup|unbuild|nuxt-module-build|svelte-package)\b`)
+
+// shipsToBrowsers reports whether the package builds an app for browsers
+// (not a library it publishes): a browser framework or bundler in its build script (esbuild only with
+// --bundle, and not for --platform=node), else among its dependencies
+// unless the build script compiles a library, or an Nx project.json whose
+// build uses one.
 func (m manifest) shipsToBrowsers(dir string) bool {
 	build := m.Scripts["build"]
-	if strings.Contains(build, "--platform=node") {
+	if strings.Contains(build, "--platform=node") || m.publishesLibrary() {
 		return false
 	}
 	if browserBuild.MatchString(build) {
 		return true
+	}
+	if libraryBuild.MatchString(build) {
+		return false
 	}
 	for _, t := range browserTools {
 		if m.Dependencies[t] != "" || m.DevDependencies[t] != "" {

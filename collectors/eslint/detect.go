@@ -44,6 +44,9 @@ func Detect(root string, files []string) []collectors.Collector {
 	pkgs := nodepkg.Packages(root, files)
 	for _, p := range pkgs {
 		c := &Collector{dir: p.Dir, script: p.Manifest.ScriptUsing("eslint"), declared: nodepkg.Declares(p, pkgs, "eslint")}
+		if c.script != "" {
+			c.scriptArgs = scriptArgs(p.Manifest.Scripts[c.script])
+		}
 		switch {
 		case flat[p.Dir] != "":
 			c.config, c.flat = flat[p.Dir], true

@@ -50,6 +50,9 @@ type Collector struct {
 	// package or one above it lists eslint as a dependency.
 	script   string
 	declared bool
+	// scriptArgs are the paths (and --ext) the script hands to ESLint;
+	// nil lints the whole package (".").
+	scriptArgs []string
 	// nested are packages inside dir with their own ESLint collector,
 	// relative to dir: left out of this run so no file is linted twice.
 	nested []string
@@ -80,11 +83,15 @@ func (c *Collector) Inputs() []string {
 	return append(globs, nodepkg.LockFiles...)
 }
 
-// args lint the package and write the JSON report to out.
-func (c *Collector) args(out string) []string {
+// args lint the package in dir (absolute), or the paths its lint script
+// names, and write the JSON report to out.
+func (c *Collector) args(dir, out string) []string {
 	args := []string{"-f", "json", "-o", out}
 	for _, n := range c.nested {
 		args = append(args, "--ignore-pattern", n+"/**")
+	}
+	if len(c.scriptArgs) > 0 {
+		return append(args, shellWords(dir, c.scriptArgs)...)
 	}
 	return append(args, ".")
 }
@@ -128,7 +135,7 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	}
 	env := c.env()
 	inv := collectors.Invocation{
-		Tool: "eslint", Dir: c.dir, Name: bin, Args: c.args(collectors.ReportArg), Env: env, ShowEnv: env[:1],
+		Tool: "eslint", Dir: c.dir, Name: bin, Args: c.args(dir, collectors.ReportArg), Env: env, ShowEnv: env[:1],
 		TimeoutHint: "raise the collector timeout, or lint fewer files (ignores in the ESLint config)",
 		StartHint:   hintInstall,
 	}

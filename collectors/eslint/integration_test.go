@@ -44,7 +44,9 @@ func TestDetectFixtures(t *testing.T) {
 		"eslint:eslint9-eslintrc versions/eslint9-eslintrc/.eslintrc.json flat=no",
 		"eslint:eslint9-flat versions/eslint9-flat/eslint.config.js flat=yes",
 		"eslint:flat packages/flat/eslint.config.js flat=yes",
+		"eslint:globbed globbed/eslint.config.js flat=yes",
 		"eslint:legacy packages/legacy/.eslintrc.json flat=no",
+		"eslint:scoped scoped/eslint.config.js flat=yes",
 	}
 	sort.Strings(got)
 	if !reflect.DeepEqual(got, want) {
@@ -78,7 +80,7 @@ func TestDetectRules(t *testing.T) {
 	var got []string
 	for _, c := range Detect(root, files) {
 		col := c.(*Collector)
-		got = append(got, c.ID()+" "+col.config+" "+strings.Join(col.args("R"), " "))
+		got = append(got, c.ID()+" "+col.config+" "+strings.Join(col.args(root, "R"), " "))
 	}
 	want := []string{
 		// the root is linted without the packages that are linted on their own
@@ -217,5 +219,53 @@ func TestMissingESLintIsUnknown(t *testing.T) {
 	r := run(t, detected(t, root)["eslint:."], root)
 	if r.Status != model.StatusUnknown || r.Hint == "" || r.ExitCode != -1 || len(r.Findings) != 0 || !strings.Contains(r.Error, "no node_modules/.bin/eslint") {
 		t.Fatalf("%+v", r)
+	}
+}
+
+// A package whose lint script names what it lints ("eslint ./src
+// ./tests") is linted there, as the project lints it: a file outside those
+// paths is not the project's lint problem and is not counted.
+func TestLintScriptPathsAreWhatIsLinted(t *testing.T) {
+	needESLint(t)
+	root := fixtureRoot(t)
+	r := run(t, detected(t, root)["eslint:scoped"], root)
+	if r.Status != model.StatusOK || r.ExitCode != 1 {
+		t.Fatalf("status %s exit %d error %q\n%s", r.Status, r.ExitCode, r.Error, r.Output)
+	}
+	if want := map[string]float64{"errors": 2, "warnings": 0, "fatal": 0, "suppressed": 0, "files": 2}; !reflect.DeepEqual(r.Facts, want) {
+		t.Errorf("facts %v, want %v", r.Facts, want)
+	}
+	var files []string
+	for _, f := range r.Findings {
+		files = append(files, f.Location())
+	}
+	if want := []string{"scoped/src/index.js:1:1", "scoped/tests/index.test.js:1:1"}; !reflect.DeepEqual(files, want) {
+		t.Errorf("findings at %q, want %q", files, want)
+	}
+	if !strings.HasSuffix(r.Command, " ./src ./tests") {
+		t.Errorf("command %q does not lint the script's paths", r.Command)
+	}
+}
+
+// npm runs a script with sh: an unquoted glob in it is expanded by sh,
+// where ** is only *, before ESLint sees it. "eslint src/**/*" lints what
+// sh lists (src/lib/util.js), not what ESLint's own ** would add
+// (src/top.js, src/.cache/hidden.js).
+func TestUnquotedScriptGlobIsExpandedAsShDoes(t *testing.T) {
+	needESLint(t)
+	root := fixtureRoot(t)
+	r := run(t, detected(t, root)["eslint:globbed"], root)
+	if r.Status != model.StatusOK || r.ExitCode != 1 {
+		t.Fatalf("status %s exit %d error %q\n%s", r.Status, r.ExitCode, r.Error, r.Output)
+	}
+	var files []string
+	for _, f := range r.Findings {
+		files = append(files, f.Location())
+	}
+	if want := []string{"globbed/src/lib/util.js:2:1"}; !reflect.DeepEqual(files, want) || r.Facts["files"] != 1 {
+		t.Errorf("findings at %q (files %v), want %q", files, r.Facts["files"], want)
+	}
+	if !strings.HasSuffix(r.Command, " src/lib/util.js") {
+		t.Errorf("command %q", r.Command)
 	}
 }

@@ -82,7 +82,7 @@ func captureAll() error {
 			return err
 		}
 		report := filepath.Join(tmp, "report.json")
-		out, err := proc.Run(context.Background(), proc.Cmd{Dir: dir, Name: bin, Args: c.args(report), Env: c.env(), Timeout: 5 * time.Minute})
+		out, err := proc.Run(context.Background(), proc.Cmd{Dir: dir, Name: bin, Args: c.args(dir, report), Env: c.env(), Timeout: 5 * time.Minute})
 		if err != nil {
 			return fmt.Errorf("%s: %v", fixture, err)
 		}

@@ -47,13 +47,13 @@ func Detect(root string, files []string) []collectors.Collector {
 		}
 	}
 	pkgs := nodepkg.Packages(root, files)
-	covering := coveringRuns(root, configs, pkgs)
+	covering, unused := coveringRuns(root, configs, pkgs)
 
 	var found []*Collector
 	for _, p := range pkgs {
 		for _, kind := range []string{KindVitest, KindJest} {
 			config := configs[kind][p.Dir]
-			if !usesRunner(kind, p, config != "") || coveredBy(covering[kind], p.Dir) {
+			if !usesRunner(kind, p, config != "") || coveredBy(covering[kind], p.Dir) || unused[kind][p.Dir] {
 				continue
 			}
 			found = append(found, &Collector{
@@ -117,27 +117,66 @@ var projectsKey = regexp.MustCompile(`(?m)^\s*["']?projects["']?\s*:`)
 // vitest.workspace file, a Jest config (or package.json "jest") with
 // projects. The project itself runs its tests once from there, so
 // preflight does too.
-func coveringRuns(root string, configs map[string]map[string]string, pkgs []nodepkg.Package) map[string][]string {
-	out := map[string][]string{}
+//
+// Unless the project does not: when no script of that package runs the
+// runner while packages below it run it from their own scripts (nx, turbo
+// or pnpm -r run each package's tests), the projects list is there for an
+// editor, and the project's runs are the packages' own. The directory is
+// then returned in unused, and gets no run of its own either.
+func coveringRuns(root string, configs map[string]map[string]string, pkgs []nodepkg.Package) (covering map[string][]string, unused map[string]map[string]bool) {
+	candidates := map[string][]string{}
 	for kind, byDir := range configs {
 		for dir, file := range byDir {
 			if strings.Contains(path.Base(file), ".workspace.") {
-				out[kind] = append(out[kind], dir)
+				candidates[kind] = append(candidates[kind], dir)
 				continue
 			}
 			if data, err := repofs.ReadFile(root, filepath.FromSlash(file)); err == nil && projectsKey.Match(data) {
-				out[kind] = append(out[kind], dir)
+				candidates[kind] = append(candidates[kind], dir)
 			}
 		}
 	}
 	for _, p := range pkgs {
 		if p.Err == nil && p.Manifest.Keys["jest"] {
 			if data, err := repofs.ReadFile(root, filepath.FromSlash(path.Join(p.Dir, "package.json"))); err == nil && jestProjects(data) {
-				out[KindJest] = append(out[KindJest], p.Dir)
+				candidates[KindJest] = append(candidates[KindJest], p.Dir)
 			}
 		}
 	}
-	return out
+	covering = map[string][]string{}
+	unused = map[string]map[string]bool{}
+	for kind, dirs := range candidates {
+		for _, dir := range dirs {
+			if runsItself(kind, dir, pkgs) {
+				covering[kind] = append(covering[kind], dir)
+				continue
+			}
+			if unused[kind] == nil {
+				unused[kind] = map[string]bool{}
+			}
+			unused[kind][dir] = true
+		}
+	}
+	return covering, unused
+}
+
+// runsItself reports whether the project runs the covering config in dir:
+// a script of the package there runs the runner, or no package below it
+// runs the runner from a script of its own.
+func runsItself(kind, dir string, pkgs []nodepkg.Package) bool {
+	below := false
+	for _, p := range pkgs {
+		if p.Err != nil || !p.Manifest.ScriptRuns(kind) {
+			continue
+		}
+		if p.Dir == dir {
+			return true
+		}
+		if coveredBy([]string{dir}, p.Dir) {
+			below = true
+		}
+	}
+	return !below
 }
 
 func jestProjects(pkgJSON []byte) bool {

@@ -135,19 +135,19 @@ func TestRootProjectsAreOneRun(t *testing.T) {
 		want  []string
 	}{
 		{"vitest test.projects", map[string]string{
-			"package.json":                `{"name":"mono","private":true,"workspaces":["packages/*"],"devDependencies":{"vitest":"4.1.12"}}`,
+			"package.json":                `{"name":"mono","private":true,"workspaces":["packages/*"],"scripts":{"test":"vitest run"},"devDependencies":{"vitest":"4.1.12"}}`,
 			"vitest.config.ts":            "import { defineConfig } from 'vitest/config'\nexport default defineConfig({\n  test: {\n    projects: ['packages/*'],\n  },\n})\n",
 			"packages/a/package.json":     `{"name":"a","scripts":{"test":"vitest run"}}`,
 			"packages/b/package.json":     `{"name":"b","devDependencies":{"vitest":"4.1.12"}}`,
 			"packages/b/vitest.config.ts": "export default {}\n",
 		}, []string{"vitest:."}},
 		{"vitest workspace file", map[string]string{
-			"package.json":            `{"name":"mono","private":true,"workspaces":["packages/*"]}`,
+			"package.json":            `{"name":"mono","private":true,"workspaces":["packages/*"],"scripts":{"test:unit":"vitest --coverage"}}`,
 			"vitest.workspace.ts":     "export default ['packages/*']\n",
 			"packages/a/package.json": `{"name":"a","scripts":{"test":"vitest run"}}`,
 		}, []string{"vitest:."}},
 		{"jest projects in package.json", map[string]string{
-			"package.json":            `{"name":"mono","private":true,"jest":{"projects":["<rootDir>/packages/*"]}}`,
+			"package.json":            `{"name":"mono","private":true,"scripts":{"test":"jest"},"jest":{"projects":["<rootDir>/packages/*"]}}`,
 			"packages/a/package.json": `{"name":"a","scripts":{"test":"jest"}}`,
 			"apps/web/package.json":   `{"name":"web","scripts":{"test":"vitest run"}}`,
 		}, []string{"jest:.", "vitest:web"}},
@@ -156,6 +156,16 @@ func TestRootProjectsAreOneRun(t *testing.T) {
 			"pnpm-workspace.yaml":     "packages:\n  - 'packages/*'\n",
 			"packages/a/package.json": `{"name":"a","scripts":{"test":"vitest run"}}`,
 		}, []string{"vitest:a"}},
+		{"packages that run the runner below an unscripted root", map[string]string{
+			"package.json":            `{"name":"mono","private":true,"scripts":{"test":"turbo run test"},"jest":{"projects":["<rootDir>/packages/*"]}}`,
+			"packages/a/package.json": `{"name":"a","scripts":{"test":"jest"}}`,
+			"packages/b/package.json": `{"name":"b","devDependencies":{"jest":"30.0.0"}}`,
+		}, []string{"jest:a", "jest:b"}},
+		{"a root that runs no package's runner covers them", map[string]string{
+			"package.json":            `{"name":"mono","private":true,"workspaces":["packages/*"]}`,
+			"vitest.workspace.ts":     "export default ['packages/*']\n",
+			"packages/a/package.json": `{"name":"a","devDependencies":{"vitest":"4.1.12"}}`,
+		}, []string{"vitest:."}},
 		{"a config without projects covers nothing", map[string]string{
 			"package.json":            `{"name":"mono","private":true,"workspaces":["packages/*"]}`,
 			"vitest.config.ts":        "export default { test: { environment: 'node' } }\n",
@@ -176,5 +186,21 @@ func TestRootProjectsAreOneRun(t *testing.T) {
 				t.Errorf("detected %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// A vitest.workspace file at a pnpm workspace root that no script runs (nx
+// runs each package's own "vitest"): the packages are the project's runs.
+// From the root, the packages' "dir" resolves against the root and finds
+// no test at all.
+func TestWorkspaceFileTheProjectDoesNotRun(t *testing.T) {
+	root := filepath.Join(fixtureRoot(t), "monorepos", "editor-workspace-file")
+	var got []string
+	for _, c := range Detect(root, listFiles(t, root)) {
+		got = append(got, c.ID()+" "+c.(*Collector).dir+" "+c.(*Collector).script)
+	}
+	want := []string{"vitest:core packages/core test:lib", "vitest:react packages/react test:lib"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("detected %q, want %q", got, want)
 	}
 }

@@ -164,7 +164,7 @@ func listFiles(t testing.TB, root string) []string {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() && (d.Name() == "node_modules" || d.Name() == "captured" || (d.Name() == "versions" && p != root)) {
+		if d.IsDir() && (d.Name() == "node_modules" || d.Name() == "captured" || (d.Name() == "versions" && p != root) || (d.Name() == "monorepos" && p != root)) {
 			return filepath.SkipDir
 		}
 		if !d.IsDir() {

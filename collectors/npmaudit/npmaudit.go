@@ -37,8 +37,12 @@ const (
 	// package or its workspaces: the project's fault, reported as a
 	// finding by package-json:., and no evidence about advisories.
 	ManifestHint = "fix the package.json that the package-json/invalid finding points at; npm audit runs once npm can read every package.json of the workspace"
-	// NoAuditorHint is shown for yarn and pnpm lockfiles.
-	NoAuditorHint = "preflight audits package-lock.json only: add one (npm install --package-lock-only) or import SARIF from a scanner that reads this lockfile (trivy fs --format sarif)"
+	// NoAuditorHint is shown for yarn and pnpm lockfiles. It does not
+	// suggest an npm lockfile beside them: npm would resolve versions of
+	// its own, and in a pnpm workspace (pnpm-workspace.yaml, workspace:
+	// ranges) it either refuses the ranges or locks the root alone, so
+	// its audit would not be of the tree the project installs.
+	NoAuditorHint = "preflight audits package-lock.json only, and npm cannot lock the versions this lockfile pins: import SARIF from a scanner that reads it (trivy fs --format sarif --output deps.sarif .)"
 )
 
 // Rules: one per npm severity, mapped critical → blocker, high → high,

@@ -251,3 +251,25 @@ func TestRunOnAWorkspaceWithARefusedMember(t *testing.T) {
 		t.Fatalf("status %s error %q hint %q", res.Status, res.Error, res.Hint)
 	}
 }
+
+// A pnpm workspace's lockfile has no auditor here, and the hint must not
+// send the user to npm: npm refuses workspace: ranges, and without an npm
+// "workspaces" field it locks the root alone and would audit nothing.
+func TestPnpmWorkspaceHint(t *testing.T) {
+	root, err := filepath.Abs(filepath.Join("testdata", "projects", "pnpm-workspace"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := []string{"package.json", "pnpm-lock.yaml", "pnpm-workspace.yaml", "packages/app/package.json", "packages/lib/package.json"}
+	cs := Detect(root, files)
+	if len(cs) != 1 || cs[0].ID() != "npm-audit:." {
+		t.Fatalf("detected %d collectors: %v", len(cs), cs)
+	}
+	res := cs[0].Run(context.Background(), collectors.Request{Root: root})
+	if res.Status != model.StatusUnknown || res.Error != "pnpm-lock.yaml has no supported auditor" {
+		t.Fatalf("status %s, error %q", res.Status, res.Error)
+	}
+	if strings.Contains(res.Hint, "npm install") || !strings.Contains(res.Hint, "trivy fs --format sarif") {
+		t.Errorf("hint %q", res.Hint)
+	}
+}

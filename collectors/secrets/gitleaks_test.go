@@ -108,7 +108,8 @@ func TestGitleaksSpans(t *testing.T) {
 }
 
 // TestGitleaksMerge feeds the captured report through the merge: findings
-// on lines preflight already reports are dropped, the rest are added.
+// on lines preflight already reports are dropped, the rest are added. The
+// fact gitleaks.findings is still what gitleaks reported, all 7.
 func TestGitleaksMerge(t *testing.T) {
 	withoutGitleaks(t)
 	root := fixtureCopy(t)
@@ -117,8 +118,8 @@ func TestGitleaksMerge(t *testing.T) {
 	r := &run{root: root, leaks: leakRun{ran: true, commands: []string{"gitleaks dir …"}}}
 	c.fileLeaks(r, loadCapturedGitleaks(t), nil)
 	res := c.result(r)
-	if len(res.Findings) != len(base.Findings)+1 || res.Facts["gitleaks.findings"] != 1 {
-		t.Fatalf("merged %v findings onto %d:\n%s", res.Facts["gitleaks.findings"], len(base.Findings), findingLines(res.Findings))
+	if len(res.Findings) != len(base.Findings)+1 || res.Facts["gitleaks.added"] != 1 || res.Facts["gitleaks.findings"] != 7 {
+		t.Fatalf("merged %v of %v gitleaks findings onto %d:\n%s", res.Facts["gitleaks.added"], res.Facts["gitleaks.findings"], len(base.Findings), findingLines(res.Findings))
 	}
 	var added model.Finding
 	for _, f := range res.Findings {
@@ -139,7 +140,7 @@ func TestGitleaksIntegration(t *testing.T) {
 	root := fixtureCopy(t)
 	c := newTestCollector(root)
 	res := runFull(t, c, root)
-	if res.Facts["gitleaks.findings"] != 1 || res.ExitCode != 0 || !strings.Contains(res.Command, "gitleaks dir --no-banner") {
+	if res.Facts["gitleaks.findings"] != 7 || res.Facts["gitleaks.added"] != 1 || res.ExitCode != 0 || !strings.Contains(res.Command, "gitleaks dir --no-banner") {
 		t.Fatalf("facts %v exit %d command %q\n%s", res.Facts, res.ExitCode, res.Command, res.Output)
 	}
 	seen := map[string]bool{}
@@ -160,7 +161,7 @@ func TestGitleaksIntegration(t *testing.T) {
 	// Editing a source file reruns gitleaks on that file only.
 	writeFile(t, root, "src/notify.js", "module.exports = () => null;\n")
 	res = c.Run(context.Background(), collectors.Request{Root: root, Mode: collectors.Watch, Changed: []string{"src/notify.js"}})
-	if res.Status != model.StatusOK || res.Facts["gitleaks.findings"] != 0 || res.Facts["files.rescanned"] != 1 {
+	if res.Status != model.StatusOK || res.Facts["gitleaks.findings"] != 6 || res.Facts["gitleaks.added"] != 0 || res.Facts["files.rescanned"] != 1 {
 		t.Fatalf("after the fix: facts %v\n%s", res.Facts, res.Output)
 	}
 	if strings.Count(res.Command, "gitleaks dir") != 1 || !strings.HasSuffix(res.Command, " src/notify.js") {

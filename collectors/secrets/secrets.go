@@ -465,7 +465,7 @@ func (c *Collector) result(r *run) model.Result {
 
 	var findings []model.Finding
 	var labels []string // full messages, set after fingerprinting
-	scannedFiles, placeholders, suppressed, merged := 0, 0, 0, 0
+	scannedFiles, placeholders, suppressed, merged, leaks := 0, 0, 0, 0, 0
 	byRule := map[string]int{}
 	for _, f := range files {
 		e := c.cache[f]
@@ -486,6 +486,7 @@ func (c *Collector) result(r *run) model.Result {
 			ours[h.Line] = true
 		}
 		if e.leaks != nil {
+			leaks += len(e.leaks.findings)
 			for _, lf := range e.leaks.findings {
 				// gitleaks and preflight often see the same secret: one
 				// finding per file:line, preflight's (it names the key).
@@ -542,7 +543,11 @@ func (c *Collector) result(r *run) model.Result {
 	command := fmt.Sprintf("scanned %d files (preflight built-in rules)", scannedFiles)
 	exit := -1
 	if r.leaks.ran {
-		facts["gitleaks.findings"] = float64(merged)
+		// What gitleaks reported, as it counts it; and how many of those
+		// became findings of their own (the others share a line with
+		// one of preflight's).
+		facts["gitleaks.findings"] = float64(leaks)
+		facts["gitleaks.added"] = float64(merged)
 		command += "; " + strings.Join(r.leaks.commands, "; ")
 		exit = r.leaks.exit
 	}

@@ -1,0 +1,120 @@
+package eslint
+
+import (
+	"path"
+	"path/filepath"
+	"regexp"
+	"strings"
+)
+
+// valueFlags are the ESLint options that take their value as the next
+// word: that word is not a path to lint.
+var valueFlags = map[string]bool{
+	"-c": true, "--config": true, "--ext": true, "-f": true, "--format": true,
+	"-o": true, "--output-file": true, "--ignore-path": true, "--ignore-pattern": true,
+	"--rule": true, "--plugin": true, "--parser": true, "--parser-options": true,
+	"--resolve-plugins-relative-to": true, "--rulesdir": true, "--max-warnings": true,
+	"--cache-location": true, "--cache-strategy": true, "--env": true, "--global": true,
+	"--report-unused-disable-directives-severity": true, "--stdin-filename": true,
+	"--flag": true, "--concurrency": true, "--suppressions-location": true,
+}
+
+// commandSeparator splits a script into its commands.
+var commandSeparator = regexp.MustCompile(`&&|\|\||[;|&]`)
+
+// scriptArgs returns what the package's lint script hands to ESLint that
+// decides which files are linted: its paths ("eslint ./src ./tests" lints
+// those, not the whole package) and its --ext (which files of a directory
+// a legacy config lints). Nil when the script names no path or cannot be
+// read plainly (variables, substitutions, stdin): the package is then
+// linted whole.
+func scriptArgs(script string) []string {
+	if strings.ContainsAny(script, "$`") {
+		return nil
+	}
+	for _, command := range commandSeparator.Split(script, -1) {
+		words := strings.Fields(command)
+		for i, w := range words {
+			if w != "eslint" && path.Base(w) != "eslint" {
+				continue
+			}
+			return positional(words[i+1:])
+		}
+	}
+	return nil
+}
+
+func positional(args []string) []string {
+	var paths, ext []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--stdin":
+			return nil
+		case strings.HasPrefix(a, "--ext="):
+			ext = append(ext, a)
+		case a == "--ext" && i+1 < len(args):
+			ext = append(ext, a, args[i+1])
+			i++
+		case strings.HasPrefix(a, "-"):
+			if !strings.Contains(a, "=") && valueFlags[a] {
+				i++
+			}
+		default:
+			// Kept as written: quotes decide whether the shell expands it.
+			if strings.Trim(a, `'"`) != "" {
+				paths = append(paths, a)
+			}
+		}
+	}
+	if len(paths) == 0 {
+		return nil
+	}
+	return append(ext, paths...)
+}
+
+// shellWords turns the script's words into the arguments ESLint gets when
+// npm runs the script with sh in dir: a quoted word loses its quotes and
+// reaches ESLint as written (ESLint expands the glob, ** included); an
+// unquoted glob is expanded by sh first, where ** is only *, hidden files
+// are left out and a pattern that matches nothing stays as it is.
+func shellWords(dir string, words []string) []string {
+	var out []string
+	for _, w := range words {
+		if len(w) >= 2 && (w[0] == '\'' || w[0] == '"') && w[len(w)-1] == w[0] {
+			out = append(out, w[1:len(w)-1])
+			continue
+		}
+		if !strings.ContainsAny(w, "*?[") {
+			out = append(out, w)
+			continue
+		}
+		matches, err := filepath.Glob(filepath.Join(dir, filepath.FromSlash(w)))
+		var expanded []string
+		for _, m := range matches {
+			rel, rerr := filepath.Rel(dir, m)
+			if rerr != nil || hiddenMatch(w, filepath.ToSlash(rel)) {
+				continue
+			}
+			expanded = append(expanded, filepath.ToSlash(rel))
+		}
+		if err != nil || len(expanded) == 0 {
+			out = append(out, w)
+			continue
+		}
+		out = append(out, expanded...)
+	}
+	return out
+}
+
+// hiddenMatch reports whether a wildcard matched a name starting with a
+// dot, which sh does not do unless the pattern spells the dot.
+func hiddenMatch(pattern, match string) bool {
+	ps, ms := strings.Split(pattern, "/"), strings.Split(match, "/")
+	for i := range ms {
+		if i < len(ps) && strings.HasPrefix(ms[i], ".") && !strings.HasPrefix(ps[i], ".") {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,59 @@
+package eslint
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+func TestScriptArgs(t *testing.T) {
+	for _, tt := range []struct {
+		script string
+		want   []string
+	}{
+		{"eslint ./src ./tests", []string{"./src", "./tests"}},
+		{"eslint .", []string{"."}},
+		{"eslint", nil},
+		{"eslint --cache --max-warnings 0 -c eslint.config.mjs src", []string{"src"}},
+		{"eslint --ext .ts,.tsx --format=stylish 'src/**/*.{ts,tsx}'", []string{"--ext", ".ts,.tsx", "'src/**/*.{ts,tsx}'"}},
+		{"eslint --ext=.vue src", []string{"--ext=.vue", "src"}},
+		{"eslint --ext .ts", nil},
+		{"tsc --noEmit && eslint lib test --fix", []string{"lib", "test"}},
+		{"prettier -c . && ../../node_modules/.bin/eslint src; echo done", []string{"src"}},
+		{"eslint $FILES", nil},
+		{"eslint --stdin < src/a.js", nil},
+		{"run-p lint:*", nil},
+	} {
+		if got := scriptArgs(tt.script); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("scriptArgs(%q) = %q, want %q", tt.script, got, tt.want)
+		}
+	}
+}
+
+func TestShellWords(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"src/a/x.js", "src/b/y.js", "src/top.js", "src/.hidden/z.js"} {
+		p := filepath.Join(dir, filepath.FromSlash(f))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tt := range []struct {
+		words, want []string
+	}{
+		{[]string{"src/**/*"}, []string{"src/a/x.js", "src/b/y.js"}},
+		{[]string{"'src/**/*'"}, []string{"src/**/*"}},
+		{[]string{`"src/**/*.js"`, "."}, []string{"src/**/*.js", "."}},
+		{[]string{"--ext", ".ts,.tsx", "lib/*.ts"}, []string{"--ext", ".ts,.tsx", "lib/*.ts"}},
+		{[]string{"src/*.js"}, []string{"src/top.js"}},
+		{[]string{"src/.hidden/*"}, []string{"src/.hidden/z.js"}},
+	} {
+		if got := shellWords(dir, tt.words); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("shellWords(%q) = %q, want %q", tt.words, got, tt.want)
+		}
+	}
+}

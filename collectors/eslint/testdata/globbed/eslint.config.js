@@ -1,0 +1,7 @@
+export default [
+  {
+    files: ['**/*.js'],
+    languageOptions: { ecmaVersion: 2022, sourceType: 'module' },
+    rules: { 'no-var': 'error' },
+  },
+]

@@ -1,0 +1,2 @@
+var hidden = 1
+export default hidden

@@ -1,0 +1,3 @@
+// sh expands src/**/* as src/*/*: this file is linted.
+var util = 1
+export default util

@@ -1,0 +1,2 @@
+var expected = 1
+export { expected }
