@@ -78,7 +78,7 @@ func (b baseCompare) snapshot(ctx context.Context, now model.Snapshot) (model.Sn
 	var measured model.Snapshot // what the base tree said, by collector
 	cached, haveCache := model.Snapshot{}, false
 	if b.s.store != nil {
-		cached, haveCache, _ = b.s.store.LoadBase(root, commit, version())
+		cached, haveCache, _ = b.s.store.LoadBase(root, commit, cacheVersion())
 	}
 	missing := func() []string {
 		var ids []string
@@ -138,7 +138,7 @@ func (b baseCompare) snapshot(ctx context.Context, now model.Snapshot) (model.Sn
 			}
 		}
 		keep.Root, keep.GeneratedAt = root, time.Now()
-		if err := b.s.store.SaveBase(keep, commit, version()); err != nil {
+		if err := b.s.store.SaveBase(keep, commit, cacheVersion()); err != nil {
 			fmt.Fprintf(b.warn, "preflight: saving the base results: %v\n", err)
 		}
 	}

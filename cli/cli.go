@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/x/term"
@@ -155,6 +156,31 @@ func version() string {
 		return bi.Main.Version
 	}
 	return "dev"
+}
+
+// cacheVersion is the version cached results are kept under: results of
+// another preflight may differ, so a build from source ("dev") is told
+// apart from the next one by its executable (size and modification time),
+// or every rebuild would reuse what the one before measured.
+func cacheVersion() string {
+	v := version()
+	if v != "dev" {
+		return v
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return v
+	}
+	return v + "+" + buildStamp(exe)
+}
+
+// buildStamp identifies one build of an executable without reading it.
+func buildStamp(exe string) string {
+	st, err := os.Stat(exe)
+	if err != nil {
+		return "unknown"
+	}
+	return strconv.FormatInt(st.Size(), 36) + "." + strconv.FormatInt(st.ModTime().UnixNano(), 36)
 }
 
 // usageError is printed with a pointer to --help and exits 2.

@@ -81,7 +81,7 @@ func openSession(root string, mode collectors.Mode, warn io.Writer, opts ...sess
 		if o.home != "" {
 			home = o.home
 		}
-		results, err := s.store.ResultsAs(home, root, files, hex.EncodeToString(sum[:]), version())
+		results, err := s.store.ResultsAs(home, root, files, hex.EncodeToString(sum[:]), cacheVersion())
 		if err != nil {
 			fmt.Fprintf(warn, "preflight: %v\n", err)
 		}
