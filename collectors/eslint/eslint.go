@@ -7,10 +7,11 @@
 // "eslintConfig" in package.json) configuration, with ESLINT_USE_FLAT_CONFIG
 // set to match, which ESLint 8 and 9 both need for their non-default style.
 // A version that refuses one of preflight's options is run again with only
-// -f json -o. Results carry the installed version. Errors are high findings,
-// warnings low, files that do not parse blockers; messages silenced by
-// eslint-disable comments are counted and listed, never hidden. A
-// configuration ESLint cannot load is one blocker and no facts.
+// -f json -o and the lint script's paths. Results carry the installed
+// version. Errors are high findings, warnings low, files that do not parse
+// blockers; messages silenced by eslint-disable comments are counted and
+// listed, never hidden. A configuration ESLint cannot load is one blocker
+// and no facts.
 package eslint
 
 import (
@@ -96,9 +97,25 @@ func (c *Collector) args(dir, out string) []string {
 	return append(args, ".")
 }
 
-// plainArgs are the options every ESLint since 1.0 accepts, for a version
-// that refuses one of args'.
-func plainArgs(out string) []string { return []string{"-f", "json", "-o", out, "."} }
+// plainArgs are the options every ESLint since 1.0 accepts, with the paths
+// the lint script names, for a version that refuses one of args'.
+func (c *Collector) plainArgs(dir, out string) []string {
+	args := []string{"-f", "json", "-o", out}
+	var paths []string
+	for i := 0; i < len(c.scriptArgs); i++ {
+		switch a := c.scriptArgs[i]; {
+		case a == "--ext":
+			i++
+		case strings.HasPrefix(a, "--ext="):
+		default:
+			paths = append(paths, a)
+		}
+	}
+	if len(paths) == 0 {
+		return append(args, ".")
+	}
+	return append(args, shellWords(dir, paths)...)
+}
 
 // rejectedOption matches ESLint refusing a command-line option ("Invalid
 // option '--foo' - perhaps you meant …?", in flat mode also for the options
@@ -143,7 +160,7 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	if stopped == nil && len(bytes.TrimSpace(ran.Report)) == 0 && rejectedOption.MatchString(ran.Combined()) {
 		// This version refuses an option preflight added: run it again
 		// the plain way rather than blame the project.
-		inv.Args = plainArgs(collectors.ReportArg)
+		inv.Args = c.plainArgs(dir, collectors.ReportArg)
 		ran, stopped = b.Exec(ctx, req, inv)
 	}
 	if stopped != nil {

@@ -110,13 +110,15 @@ func TestESLint10WithAnEslintrcIsBroken(t *testing.T) {
 }
 
 // An ESLint that refuses an option preflight added is run again with only
-// the report options: the project is not to blame.
+// the report options and the paths the lint script names: the project is
+// not to blame.
 func TestRejectedOptionFallsBackToAPlainRun(t *testing.T) {
 	needESLint(t)
 	root := filepath.Join(t.TempDir(), "mono")
 	args := filepath.Join(root, "args")
 	writeTree(t, root, map[string]string{
-		"package.json":                  `{"workspaces": ["packages/*"]}`,
+		"package.json":                  `{"workspaces": ["packages/*"], "scripts": {"lint": "eslint --ext .js src"}, "devDependencies": {"eslint": "9"}}`,
+		"src/a.js":                      "var a = 1;\n",
 		"eslint.config.js":              "export default []\n",
 		"packages/app/package.json":     `{}`,
 		"packages/app/eslint.config.js": "export default []\n",
@@ -144,7 +146,8 @@ exit 0
 		t.Fatalf("status %s broken %v (%s), facts %v, findings %q\n%s", r.Status, r.Broken, r.Error, r.Facts, described(r.Findings), r.Output)
 	}
 	got, _ := os.ReadFile(args)
-	if strings.Contains(string(got), "--ignore-pattern") || strings.Contains(r.Command, "--ignore-pattern") || !strings.HasSuffix(r.Command, " .") {
+	if strings.Contains(string(got), "--ignore-pattern") || strings.Contains(string(got), "--ext") || !strings.HasSuffix(strings.TrimSpace(string(got)), " src") ||
+		strings.Contains(r.Command, "--ignore-pattern") || !strings.HasSuffix(r.Command, " src") {
 		t.Errorf("second run's arguments %q, evidence %q", got, r.Command)
 	}
 }
