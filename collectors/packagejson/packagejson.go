@@ -18,6 +18,7 @@ import (
 	"github.com/preflight-dev/preflight/collectors/filerules"
 	"github.com/preflight-dev/preflight/collectors/nodepkg"
 	"github.com/preflight-dev/preflight/collectors/rules"
+	"github.com/preflight-dev/preflight/internal/yamlpos"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -37,34 +38,54 @@ var RuleInvalid = rules.Rule{
 	Reference: "https://docs.npmjs.com/cli/configuring-npm/package-json",
 }
 
-func init() { rules.Register(RuleInvalid) }
+// RuleInvalidWorkspace is a pnpm-workspace.yaml pnpm refuses to read.
+var RuleInvalidWorkspace = rules.Rule{
+	ID:        "package-json/invalid-workspace",
+	Severity:  model.Blocker,
+	Title:     "pnpm-workspace.yaml that pnpm refuses to read",
+	Rationale: "pnpm reads its workspace from pnpm-workspace.yaml and stops every command of the workspace (install, run, test) when the file is not valid YAML; the packages it lists are not found either.",
+	Fix:       "Fix the YAML at the line shown: close the quote or bracket, or align the list under packages:.",
+	Reference: "https://pnpm.io/pnpm-workspace_yaml",
+}
+
+func init() { rules.Register(RuleInvalid, RuleInvalidWorkspace) }
 
 // Detect returns one collector for every package.json of the repository
 // outside node_modules (and vendor, third_party), if there is any.
 func Detect(root string, files []string) []collectors.Collector {
-	var manifests []string
+	var manifests, workspaces []string
 	for _, f := range files {
-		if path.Base(f) == "package.json" && !collectors.InDependencies(f) {
+		if collectors.InDependencies(f) {
+			continue
+		}
+		switch path.Base(f) {
+		case "package.json":
 			manifests = append(manifests, f)
+		case "pnpm-workspace.yaml":
+			workspaces = append(workspaces, f)
 		}
 	}
 	if len(manifests) == 0 {
 		return nil
 	}
 	sort.Strings(manifests)
-	id := Kind + ":" + collectors.TargetNames([]string{"."})["."]
-	return []collectors.Collector{&Collector{Base: collectors.NewBase(id, Kind, Domain), manifests: manifests}}
+	sort.Strings(workspaces)
+	id := Kind + ":" + model.RootTarget
+	return []collectors.Collector{&Collector{Base: collectors.NewBase(id, Kind, Domain), manifests: manifests, workspaces: workspaces}}
 }
 
 // Collector parses the manifests found at detection; a new package.json
 // makes the tree be scanned again, and with it this list.
 type Collector struct {
 	collectors.Base
-	manifests []string // repo-relative, sorted
+	manifests  []string // repo-relative, sorted
+	workspaces []string // pnpm-workspace.yaml files, likewise
 }
 
 // Inputs: a change to any manifest reruns it.
-func (c *Collector) Inputs() []string { return []string{"**/package.json"} }
+func (c *Collector) Inputs() []string {
+	return []string{"**/package.json", "**/pnpm-workspace.yaml"}
+}
 
 // Manifests lists the package.json files it checks, repo-relative.
 func (c *Collector) Manifests() []string { return append([]string(nil), c.manifests...) }
@@ -94,11 +115,26 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 			run.Invalid(RuleInvalid, f, 0, 0, "npm refuses this package.json: "+err.Error())
 		}
 	}
+	for _, f := range c.workspaces {
+		src, ok := run.Read(f)
+		if !ok {
+			continue
+		}
+		var ye *yamlpos.Error
+		if _, err := yamlpos.Parse(src); errors.As(err, &ye) && ye.Syntax {
+			refused++
+			run.Invalid(RuleInvalidWorkspace, f, ye.Line, ye.Column, "pnpm refuses this pnpm-workspace.yaml: "+ye.Msg)
+		}
+	}
 	res := run.Result(c.ID(), Kind, Domain)
 	delete(res.Facts, "suppressed") // JSON has no comments to suppress with
 	res.Facts["manifests"] = float64(read)
 	res.Facts["invalid"] = float64(refused)
-	res.Command = fmt.Sprintf("parsed %s (preflight built-in rules)", filerules.Plural(read, "package.json file"))
+	parsed := filerules.Plural(read, "package.json file")
+	if n := len(c.workspaces); n > 0 {
+		parsed += fmt.Sprintf(" and %d pnpm-workspace.yaml", n)
+	}
+	res.Command = fmt.Sprintf("parsed %s (preflight built-in rules)", parsed)
 	if refused == 0 {
 		res.Output = fmt.Sprintf("%s, all read as npm reads them", filerules.Plural(read, "package.json file"))
 	}

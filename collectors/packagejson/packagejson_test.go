@@ -153,3 +153,26 @@ func TestNpmRefusesWhatTheCollectorReports(t *testing.T) {
 		}
 	}
 }
+
+// A pnpm-workspace.yaml pnpm refuses is a blocker beside the package.json
+// it belongs to. pnpm 9.15 says "unexpected end of the stream within a
+// single quoted scalar (4:1)"; the finding is where the quote opens.
+func TestRefusedPnpmWorkspaceIsAFinding(t *testing.T) {
+	root, err := filepath.Abs(filepath.Join("testdata", "pnpm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := Detect(root, []string{"package.json", "pnpm-workspace.yaml", "node_modules/x/pnpm-workspace.yaml"})
+	if len(cs) != 1 || !collectors.MatchesInputs(cs[0].Inputs(), "pnpm-workspace.yaml") {
+		t.Fatalf("detected %v", cs)
+	}
+	r := cs[0].Run(context.Background(), collectors.Request{Root: root})
+	if r.Status != model.StatusOK || len(r.Findings) != 1 || r.Facts["invalid"] != 1 || r.Command != "parsed 1 package.json file and 1 pnpm-workspace.yaml (preflight built-in rules)" {
+		t.Fatalf("status %s, facts %v, command %q, findings %+v", r.Status, r.Facts, r.Command, r.Findings)
+	}
+	f := r.Findings[0]
+	if f.Rule != RuleInvalidWorkspace.ID || f.Severity != model.Blocker || f.File != "pnpm-workspace.yaml" || f.Line != 2 || f.Column != 5 ||
+		!strings.HasPrefix(f.Message, "pnpm refuses this pnpm-workspace.yaml: ") {
+		t.Errorf("finding %+v", f)
+	}
+}
