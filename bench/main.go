@@ -2,7 +2,8 @@
 // many small directories: the walk, detection, cache and render in one
 // process, watcher setup time and memory, latency from a file write to the
 // affected collector starting, and the TypeScript recheck after a one-file
-// edit (watch path vs a full tsc run). On that tree, on one shaped like a
+// edit (preflight from the write to the new count vs `tsc --watch`, and
+// the checker alone vs a full tsc run). On that tree, on one shaped like a
 // real product repository (committed virtualenvs, three TypeScript
 // projects, a tracked file its .gitignore ignores) and on a TypeScript
 // monorepo, the preflight binary as a person runs it: the first frame
@@ -45,6 +46,8 @@ func main() {
 	tsModules := flag.Int("ts-modules", 300, "modules in the generated TypeScript project")
 	tsProjects := flag.Int("ts-projects", 8, "TypeScript projects for the checker memory figure")
 	samples := flag.Int("samples", 40, "file writes for the latency figure")
+	tsSamples := flag.Int("ts-samples", 5, "edits for each TypeScript recheck figure")
+	tsOnly := flag.Bool("typescript-only", false, "only the TypeScript recheck figures, on the TypeScript project alone")
 	only := flag.String("only", "", "internal: run one measurement in this process (watcher)")
 	bin := flag.String("preflight", "", "the preflight binary, for the figures of the program as a person runs it (none: skipped)")
 	trivial := flag.String("trivial", "", "the reference Bubble Tea program (bench/trivial)")
@@ -61,6 +64,12 @@ func main() {
 	}
 	if *only == "watcher" {
 		measureWatcher(*dir)
+		return
+	}
+	if *tsOnly {
+		must(writeTSProject(filepath.Join(*dir, "app"), *tsModules))
+		fmt.Printf("TypeScript project of %d modules\n\n", *tsModules)
+		measureTypeScriptRecheck(*dir, *tsSamples)
 		return
 	}
 	if *bin != "" && *trivial == "" && !*watchingOnly {
@@ -84,7 +93,7 @@ func main() {
 
 			measureFirstFrame(*dir)
 			measureLatency(*dir, *samples)
-			measureTypeScript(*dir)
+			measureTypeScriptRecheck(*dir, *tsSamples)
 			measureTypeScriptMemory(*dir, *tsProjects, 100)
 		}
 		if *bin != "" {
@@ -306,9 +315,11 @@ func (p *probeCollector) Run(context.Context, collectors.Request) model.Result {
 	return model.Result{Status: model.StatusOK}
 }
 
-// measureTypeScript edits one file of the generated project and times the
-// recheck through the long-lived checker against a full one-shot tsc run.
-func measureTypeScript(root string) {
+// measureTypeScriptDirect makes the edits of tsEdit and times the recheck
+// through the long-lived checker, called directly and told the changed
+// file (no watcher, no debounce), and a full one-shot tsc run on the same
+// edits. The first watch-mode edit is a warm-up and not counted.
+func measureTypeScriptDirect(root string, samples int) (watchPath, full time.Duration) {
 	var tsCol collectors.Collector
 	for _, c := range typescript.Detect(root, []string{"app/tsconfig.json"}) {
 		tsCol = c
@@ -321,34 +332,30 @@ func measureTypeScript(root string) {
 			c.Close()
 		}
 	}()
-	file := filepath.Join(root, "app", "src", "mod150.ts")
-	orig, err := os.ReadFile(file)
-	must(err)
-	defer os.WriteFile(file, orig, 0o644)
-	edit := func(i int) {
-		must(os.WriteFile(file, []byte(strings.Replace(string(orig), "total150: number = 1", "total150: number = "+strconv.Itoa(i+2), 1)), 0o644))
-	}
-	runOnce := func(mode collectors.Mode, changed []string) time.Duration {
+	edit := newTSEdit(root)
+	defer edit.restore()
+	runOnce := func(mode collectors.Mode, changed []string, want int) time.Duration {
 		start := time.Now()
 		r := tsCol.Run(context.Background(), collectors.Request{Root: root, Mode: mode, Changed: changed})
-		if r.Status != model.StatusOK {
-			must(fmt.Errorf("typescript %s: %s %s", r.Status, r.Error, r.Hint))
+		if r.Status != model.StatusOK || r.Facts["errors"] != float64(want) {
+			must(fmt.Errorf("typescript %s: %s %s, %v errors, want %d", r.Status, r.Error, r.Hint, r.Facts["errors"], want))
 		}
 		return time.Since(start)
 	}
-	runOnce(collectors.Watch, nil) // start the checker
+	runOnce(collectors.Watch, nil, 0) // start the checker
 	var watchT, fullT []time.Duration
-	for i := 0; i < 5; i++ {
-		edit(i)
-		watchT = append(watchT, runOnce(collectors.Watch, []string{"app/src/mod150.ts"}))
-		edit(i + 10)
-		fullT = append(fullT, runOnce(collectors.OneShot, nil))
+	for i := 0; i <= samples; i++ {
+		_, want := edit.apply(i)
+		d := runOnce(collectors.Watch, []string{edit.rel}, want)
+		if i > 0 {
+			watchT = append(watchT, d)
+		}
 	}
-	med := func(d []time.Duration) time.Duration {
-		sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
-		return d[len(d)/2].Round(time.Millisecond)
+	for i := 1; i <= samples; i++ {
+		_, want := edit.apply(i)
+		fullT = append(fullT, runOnce(collectors.OneShot, nil, want))
 	}
-	fmt.Printf("TypeScript one-file edit: watch path %v vs full tsc --noEmit %v (median of 5)\n", med(watchT), med(fullT))
+	return median(watchT), median(fullT)
 }
 
 // measureTypeScriptMemory checks n projects of modules modules each in
