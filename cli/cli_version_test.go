@@ -26,8 +26,8 @@ func TestCacheVersionTellsBuildsFromSourceApart(t *testing.T) {
 	if again := buildStamp(exe); again == first {
 		t.Errorf("a rebuilt executable has the stamp of the one before: %s", again)
 	}
-	if buildStamp(exe) != buildStamp(exe) {
-		t.Error("the same executable has two stamps")
+	if a, b := buildStamp(exe), buildStamp(exe); a != b {
+		t.Errorf("the same executable has two stamps: %s and %s", a, b)
 	}
 	if v := cacheVersion(); version() == "dev" && !strings.HasPrefix(v, "dev+") {
 		t.Errorf("a build from source caches under %q", v)
