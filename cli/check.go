@@ -233,7 +233,11 @@ func runCheck(args []string, io IO) int {
 			return exitUsage
 		}
 	}
-	appendStepSummary(io, snap, meta)
+	if sh == nil {
+		// A shard's verdict is of its part only: the merge writes the
+		// summary of the whole.
+		appendStepSummary(io, snap, meta)
+	}
 	gate := snap
 	if snap.Base != nil && !*failOnAll {
 		gate = snap.Base.Gate(snap)

@@ -2,7 +2,9 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -100,6 +102,8 @@ func TestShardsMergeToTheFullRun(t *testing.T) {
 		} else {
 			t.Setenv("XDG_CACHE_HOME", cached)
 		}
+		summary := filepath.Join(out, fmt.Sprintf("summary-%d.md", n))
+		t.Setenv("GITHUB_STEP_SUMMARY", summary)
 		var files []string
 		for i := 1; i <= n; i++ {
 			f := filepath.Join(out, fmt.Sprintf("shard-%d-of-%d.json", i, n))
@@ -110,11 +114,17 @@ func TestShardsMergeToTheFullRun(t *testing.T) {
 			files = append(files, f)
 		}
 		checkShardReport(t, files[0], 1, n)
+		if b, err := os.ReadFile(summary); err == nil || !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%d shards wrote the step summary of a part: %q %v", n, b, err)
+		}
 		merged := filepath.Join(out, fmt.Sprintf("merged-%d.json", n))
 		args := append([]string{"merge", "--repo", dir}, files...)
 		code, _, stderr := run(t, false, append(args, "--format", "json", "--output", merged)...)
 		if code != fullCode {
 			t.Errorf("%d shards: merge exit %d, full run %d; stderr %s", n, code, fullCode, stderr)
+		}
+		if b, _ := os.ReadFile(summary); strings.Count(string(b), "# Readiness report: ") != 1 {
+			t.Errorf("%d shards: the merge's step summary:\n%s", n, b)
 		}
 		if got := normalised(t, merged); !reflect.DeepEqual(got, full) {
 			a, _ := json.MarshalIndent(full, "", " ")
