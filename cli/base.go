@@ -329,7 +329,8 @@ func gitLine(ctx context.Context, dir string, args ...string) (string, error) {
 // compareInBackground compares the cockpit's findings with a base once its
 // first run is done: --base, else the upstream branch, main or master.
 // Until then, and without any of them, the cockpit shows no comparison.
-func compareInBackground(ctx context.Context, s *session, rd *readiness, msgs *cockpitMessages) {
+// latest reports whether this comparison is still the newest one asked for.
+func compareInBackground(ctx context.Context, s *session, rd *readiness, msgs *cockpitMessages, latest func() bool) {
 	rev := s.base
 	if rev == "" {
 		if rev = defaultBase(ctx, s.root); rev == "" {
@@ -348,6 +349,9 @@ func compareInBackground(ctx context.Context, s *session, rd *readiness, msgs *c
 			fmt.Fprintf(msgs, "preflight: %v\n", err)
 		}
 		return
+	}
+	if !latest() {
+		return // a later comparison (after trust) replaces this one
 	}
 	rd.setBase(base, rev, commit)
 	msgs.note("compared with " + rev + " (" + short(commit) + "): n shows only what is new")

@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 
 	tea "charm.land/bubbletea/v2"
@@ -113,6 +114,15 @@ func cockpit(root string, io IO, sessionOpts ...sessionOption) int {
 			sess.engine.Seed(seed)
 		}
 		sess.changed = rd.changed
+		// The base is compared again once the repository is trusted: what
+		// waited for trust was not measured at the base either, and would
+		// all look new. Only the newest comparison is shown.
+		var compares atomic.Int64
+		compare := func() {
+			n := compares.Add(1)
+			compareInBackground(ctx, sess, rd, msgs, func() bool { return compares.Load() == n })
+		}
+		sess.trusted = func() { go compare() }
 		s = sess
 		if ctx.Err() != nil {
 			return nil // the cockpit was closed during the scan: run nothing
@@ -127,7 +137,7 @@ func cockpit(root string, io IO, sessionOpts ...sessionOption) int {
 			sess.engine.Wait()
 			debug.FreeOSMemory()
 		}()
-		go compareInBackground(ctx, sess, rd, msgs)
+		go compare()
 		return nil
 	}
 

@@ -225,6 +225,9 @@ func (s *session) trustRepo() (string, error) {
 		return "", err
 	}
 	s.engine.TrustChanged()
+	if s.trusted != nil {
+		s.trusted()
+	}
 	return trustMessage(s.config.live.Current(), waiting), nil
 }
 
@@ -268,4 +271,7 @@ func (s *session) recheckTrust() {
 		s.note("this repository was trusted in another terminal: running " + strings.Join(ids, ", "))
 	}
 	s.engine.TrustChanged()
+	if s.trusted != nil {
+		s.trusted()
+	}
 }

@@ -279,9 +279,14 @@ func TestSessionTrustRunsWhatWasBlocked(t *testing.T) {
 	if st, _ := find(s.engine.Snapshot(), "custom:marker"); st.Status != model.StatusUnknown {
 		t.Fatalf("not blocked: %+v", st)
 	}
+	told := 0
+	s.trusted = func() { told++ } // the cockpit compares with its base again
 	msg, err := s.trustRepo()
 	if err != nil {
 		t.Fatal(err)
+	}
+	if told != 1 {
+		t.Errorf("the session told of the trust %d times", told)
 	}
 	if msg != "repository trusted as it is now: running custom:marker" {
 		t.Errorf("the trust key says %q", msg)
@@ -335,11 +340,13 @@ func TestSessionPicksUpTrustGivenElsewhere(t *testing.T) {
 	}
 	defer s.engine.Close()
 	s.note = func(n string) { notes = append(notes, n) }
+	told := 0
+	s.trusted = func() { told++ }
 	s.engine.RunAll("start")
 	s.engine.Wait()
 	s.recheckTrust()
-	if len(notes) != 0 {
-		t.Fatalf("nothing was trusted yet, but: %v", notes)
+	if len(notes) != 0 || told != 0 {
+		t.Fatalf("nothing was trusted yet, but: %v (told %d)", notes, told)
 	}
 	if code, _, stderr := run(t, false, "trust", dir); code != 0 {
 		t.Fatalf("preflight trust: %d %s", code, stderr)
@@ -349,8 +356,8 @@ func TestSessionPicksUpTrustGivenElsewhere(t *testing.T) {
 	if st, _ := find(s.engine.Snapshot(), "custom:marker"); st.Status != model.StatusOK {
 		t.Errorf("trust given elsewhere was not picked up: %+v", st)
 	}
-	if len(notes) != 1 || !strings.Contains(notes[0], "trusted in another terminal: running custom:marker") {
-		t.Errorf("notes %q", notes)
+	if len(notes) != 1 || !strings.Contains(notes[0], "trusted in another terminal: running custom:marker") || told != 1 {
+		t.Errorf("notes %q, told %d", notes, told)
 	}
 }
 

@@ -39,6 +39,9 @@ type session struct {
 	// note tells the person something that is not a warning; nil: nobody
 	// listens.
 	note func(string)
+	// trusted hears that the repository became trusted in this session
+	// (the key, or `preflight trust` elsewhere); nil: nobody listens.
+	trusted func()
 }
 
 func openSession(root string, mode collectors.Mode, warn io.Writer, opts ...sessionOption) (*session, error) {
