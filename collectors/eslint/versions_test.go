@@ -77,6 +77,60 @@ func TestESLintVersionMatrix(t *testing.T) {
 	}
 }
 
+// A legacy configuration given only as package.json's "eslintConfig" is
+// read by ESLint 8 and 9 like an .eslintrc: by hand, `eslint -f json .`
+// reports the matrix's four messages there too.
+func TestESLintConfigInPackageJSON(t *testing.T) {
+	needESLint(t)
+	config, err := os.ReadFile(filepath.Join(fixtureRoot(t), "versions", "eslint8-eslintrc", ".eslintrc.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"eslint8-eslintrc", "eslint9-eslintrc"} {
+		t.Run(v, func(t *testing.T) {
+			fixture := filepath.Join(fixtureRoot(t), "versions", v)
+			installed := filepath.Join(fixture, "node_modules")
+			if _, err := os.Stat(filepath.Join(installed, ".bin", "eslint")); err != nil {
+				msg := "eslint is not installed in testdata/versions/" + v + ": make deps"
+				if os.Getenv("CI") == "true" {
+					t.Fatal(msg)
+				}
+				t.Skip(msg)
+			}
+			tool := nodepkg.InstalledTool(filepath.Join(installed, ".bin", "eslint"), "eslint")
+			root := filepath.Join(t.TempDir(), "app")
+			files := map[string]string{
+				"package.json": `{"name": "app", "devDependencies": {"eslint": "` + tool.Version + `"}, "eslintConfig": ` + string(config) + `}`,
+			}
+			for _, f := range []string{"src/total.js", "src/label.js"} {
+				b, err := os.ReadFile(filepath.Join(fixture, f))
+				if err != nil {
+					t.Fatal(err)
+				}
+				files[f] = string(b)
+			}
+			writeTree(t, root, files)
+			if err := os.Symlink(installed, filepath.Join(root, "node_modules")); err != nil {
+				t.Fatal(err)
+			}
+			c := detected(t, root)["eslint:."]
+			if c == nil || c.flat || c.config != "package.json" {
+				t.Fatalf("detected %+v", c)
+			}
+			r := run(t, c, root)
+			want := map[string]float64{"errors": 2, "warnings": 2, "fatal": 0, "suppressed": 0, "files": 2}
+			if r.Status != model.StatusOK || r.Broken || !reflect.DeepEqual(r.Facts, want) {
+				t.Fatalf("status %s broken %v (%s), facts %v\n%s", r.Status, r.Broken, r.Error, r.Facts, r.Output)
+			}
+			wantFindings := []string{"high src/total.js:2:7 no-unused-vars", "high src/total.js:5:9 eqeqeq",
+				"low src/label.js:2:7 prefer-const", "low src/total.js:1:1 no-var"}
+			if got := described(r.Findings); !reflect.DeepEqual(got, wantFindings) {
+				t.Errorf("findings\n got %q\nwant %q", got, wantFindings)
+			}
+		})
+	}
+}
+
 // ESLint 10 reads no .eslintrc: the package's configuration stops it, which
 // is the project's to fix, and the hint names the installed version.
 func TestESLint10WithAnEslintrcIsBroken(t *testing.T) {
