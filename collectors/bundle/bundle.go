@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/collectors/nodepkg"
 	"github.com/preflight-dev/preflight/collectors/rules"
 	"github.com/preflight-dev/preflight/model"
 )
@@ -66,8 +67,9 @@ func init() { rules.Register(RuleOverBudget) }
 // gets none unless it has an output of its own.
 func Detect(root string, files []string) []collectors.Collector {
 	var pkgs []*Package
+	embedded := nodepkg.Embedded(root, files) // a member's template is not an app
 	for _, f := range files {
-		if path.Base(f) != "package.json" || skippedPackage(f) {
+		if path.Base(f) != "package.json" || skippedPackage(f) || embedded[path.Dir(f)] {
 			continue
 		}
 		dir := path.Dir(f)

@@ -430,3 +430,23 @@ func TestDetectLibrariesWithBrowserDevDependencies(t *testing.T) {
 		t.Errorf("detected %q, want %q", got, want)
 	}
 }
+
+// A project template that a workspace member ships inside its sources (as
+// pinia's online playground does) is not an app of the repository: pnpm
+// neither installs nor builds it, and its build could never run.
+func TestDetectLeavesOutATemplateInsideAMember(t *testing.T) {
+	tr := newTree(t)
+	tr.write("package.json", []byte(`{"private": true}`), base)
+	tr.write("pnpm-workspace.yaml", []byte("packages:\n  - 'packages/*'\n"), base)
+	app := []byte(`{"name": "%s", "private": true, "scripts": {"build": "vite build"}, "devDependencies": {"vite": "7"}}`)
+	tr.write("packages/playground/package.json", []byte(strings.Replace(string(app), "%s", "playground", 1)), base)
+	tr.write("packages/playground/src/download/template/package.json", []byte(strings.Replace(string(app), "%s", "template", 1)), base)
+	tr.write("site/package.json", []byte(strings.Replace(string(app), "%s", "site", 1)), base)
+	var got []string
+	for _, c := range Detect(tr.root, tr.files()) {
+		got = append(got, c.ID())
+	}
+	if want := []string{"bundle:playground", "bundle:site"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("detected %q, want %q", got, want)
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/bmatcuk/doublestar/v4"
 	"github.com/goccy/go-yaml"
 
 	"github.com/preflight-dev/preflight/internal/repofs"
@@ -210,7 +211,88 @@ func Packages(root string, files []string) []Package {
 		out = append(out, p)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Dir < out[j].Dir })
+	return withoutEmbedded(out)
+}
+
+// withoutEmbedded leaves out the packages Embedded names.
+func withoutEmbedded(pkgs []Package) []Package {
+	var globs, dirs []string
+	for _, p := range pkgs {
+		if p.Dir == "." {
+			globs = p.Manifest.Workspaces
+		}
+		dirs = append(dirs, p.Dir)
+	}
+	embedded := embeddedDirs(globs, dirs)
+	if len(embedded) == 0 {
+		return pkgs
+	}
+	out := pkgs[:0:0]
+	for _, p := range pkgs {
+		if !embedded[p.Dir] {
+			out = append(out, p)
+		}
+	}
 	return out
+}
+
+// Embedded returns the directories of the package.json files among files
+// that lie inside a workspace member without being members themselves: a
+// project template the member ships, a fixture. The package manager
+// neither installs nor runs them, so they are part of the member, not
+// projects of their own. Packages outside every member (a docs site beside
+// the workspace) are not embedded.
+func Embedded(root string, files []string) map[string]bool {
+	var globs, dirs []string
+	for _, f := range files {
+		if path.Base(f) == "package.json" && !InNodeModules(f) {
+			dirs = append(dirs, path.Dir(f))
+		}
+	}
+	if data, err := repofs.ReadFile(root, "package.json"); err == nil {
+		if m, err := ParseManifest(data); err == nil {
+			globs = m.Workspaces
+		}
+	}
+	if len(globs) == 0 {
+		globs = pnpmWorkspaces(root, ".")
+	}
+	return embeddedDirs(globs, dirs)
+}
+
+func embeddedDirs(globs, dirs []string) map[string]bool {
+	if len(globs) == 0 {
+		return nil
+	}
+	member := func(dir string) bool {
+		in := false
+		for _, g := range globs {
+			neg := strings.HasPrefix(g, "!")
+			g = path.Clean(strings.TrimPrefix(strings.TrimPrefix(g, "!"), "./"))
+			if ok, _ := doublestar.Match(g, dir); ok {
+				in = !neg
+			}
+		}
+		return in
+	}
+	var members []string
+	for _, d := range dirs {
+		if d != "." && member(d) {
+			members = append(members, d)
+		}
+	}
+	embedded := map[string]bool{}
+	for _, d := range dirs {
+		if d == "." || member(d) {
+			continue
+		}
+		for _, m := range members {
+			if strings.HasPrefix(d, m+"/") {
+				embedded[d] = true
+			}
+		}
+	}
+	return embedded
 }
 
 // DependencyDirs returns the directories of the packages in all that p

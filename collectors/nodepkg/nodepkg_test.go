@@ -176,3 +176,46 @@ func TestGlobEscapesDirectories(t *testing.T) {
 		t.Errorf("%q", g)
 	}
 }
+
+// A package.json inside a workspace member that is not a member itself (a
+// template the member ships, as in pinia's online playground) is part of
+// the member; one outside every member, and members left out by a
+// negated glob, stay projects.
+func TestPackagesLeaveOutWhatAMemberEmbeds(t *testing.T) {
+	for name, workspace := range map[string]map[string]string{
+		"npm": {"package.json": `{"private": true, "workspaces": ["packages/*", "!packages/skip"]}`},
+		"pnpm": {"package.json": `{"private": true}`,
+			"pnpm-workspace.yaml": "packages:\n  - 'packages/*'\n  - '!packages/skip'\n"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			root := t.TempDir()
+			files := map[string]string{
+				"packages/playground/package.json":                       `{"name": "playground", "scripts": {"build": "vite build"}}`,
+				"packages/playground/src/download/template/package.json": `{"name": "template", "scripts": {"build": "vite build"}}`,
+				"packages/skip/package.json":                             `{"name": "skip"}`,
+				"docs/package.json":                                      `{"name": "docs"}`,
+			}
+			for f, c := range workspace {
+				files[f] = c
+			}
+			var list []string
+			for f, c := range files {
+				p := filepath.Join(root, filepath.FromSlash(f))
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, []byte(c), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				list = append(list, f)
+			}
+			var dirs []string
+			for _, p := range Packages(root, list) {
+				dirs = append(dirs, p.Dir)
+			}
+			if want := []string{".", "docs", "packages/playground", "packages/skip"}; !reflect.DeepEqual(dirs, want) {
+				t.Errorf("packages %q, want %q", dirs, want)
+			}
+		})
+	}
+}
