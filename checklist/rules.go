@@ -696,6 +696,9 @@ func dedupe(ss []string) []string {
 // root collector's finding had when the collector was named after the
 // checkout folder at the finding's fingerprint today.
 func renewLegacyAcks(acks []model.Acknowledgment, snap model.Snapshot) {
+	if len(acks) == 0 {
+		return // every snapshot is read against the file: hash nothing for nothing
+	}
 	legacy := model.LegacyFingerprints(snap)
 	if len(legacy) == 0 {
 		return

@@ -224,10 +224,7 @@ func (s *session) trustRepo() (string, error) {
 	if err := s.config.trustNow(); err != nil {
 		return "", err
 	}
-	s.engine.TrustChanged()
-	if s.trusted != nil {
-		s.trusted()
-	}
+	s.trustGiven()
 	return trustMessage(s.config.live.Current(), waiting), nil
 }
 
@@ -270,6 +267,11 @@ func (s *session) recheckTrust() {
 	if s.note != nil {
 		s.note("this repository was trusted in another terminal: running " + strings.Join(ids, ", "))
 	}
+	s.trustGiven()
+}
+
+// trustGiven runs what waited for trust and tells whoever listens.
+func (s *session) trustGiven() {
 	s.engine.TrustChanged()
 	if s.trusted != nil {
 		s.trusted()

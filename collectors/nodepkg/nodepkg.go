@@ -264,31 +264,30 @@ func embeddedDirs(globs, dirs []string) map[string]bool {
 	if len(globs) == 0 {
 		return nil
 	}
-	member := func(dir string) bool {
-		in := false
-		for _, g := range globs {
-			neg := strings.HasPrefix(g, "!")
-			g = path.Clean(strings.TrimPrefix(strings.TrimPrefix(g, "!"), "./"))
-			if ok, _ := doublestar.Match(g, dir); ok {
-				in = !neg
-			}
-		}
-		return in
-	}
+	// The last glob that matches decides, as a "!" one takes back what an
+	// earlier one listed.
+	member := map[string]bool{}
 	var members []string
 	for _, d := range dirs {
-		if d != "." && member(d) {
+		for _, g := range globs {
+			pattern, negated := strings.CutPrefix(g, "!")
+			if ok, _ := doublestar.Match(path.Clean(strings.TrimPrefix(pattern, "./")), d); ok {
+				member[d] = !negated
+			}
+		}
+		if d != "." && member[d] {
 			members = append(members, d)
 		}
 	}
 	embedded := map[string]bool{}
 	for _, d := range dirs {
-		if d == "." || member(d) {
+		if d == "." || member[d] {
 			continue
 		}
 		for _, m := range members {
 			if strings.HasPrefix(d, m+"/") {
 				embedded[d] = true
+				break
 			}
 		}
 	}
