@@ -21,6 +21,7 @@ TOOLS_BIN    := $(CURDIR)/.tools/bin
 ACTIONLINT   := github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 GOVULNCHECK  := golang.org/x/vuln/cmd/govulncheck@v1.8.0
 GITLEAKS     := github.com/zricethezav/gitleaks/v8@v8.30.1
+KUSTOMIZE    := sigs.k8s.io/kustomize/kustomize/v5@v5.8.1
 TEST_PATH    := $(TOOLS_BIN):$(TS_BIN):$$PATH
 
 deps-ts:
@@ -37,6 +38,7 @@ deps:
 	@test -x $(TOOLS_BIN)/actionlint || { echo "go install $(ACTIONLINT)"; GOBIN=$(TOOLS_BIN) $(GO) install $(ACTIONLINT); }
 	@test -x $(TOOLS_BIN)/govulncheck || { echo "go install $(GOVULNCHECK)"; GOBIN=$(TOOLS_BIN) $(GO) install $(GOVULNCHECK); }
 	@test -x $(TOOLS_BIN)/gitleaks || { echo "go install $(GITLEAKS)"; GOBIN=$(TOOLS_BIN) $(GO) install $(GITLEAKS); }
+	@test -x $(TOOLS_BIN)/kustomize || { echo "go install $(KUSTOMIZE)"; GOBIN=$(TOOLS_BIN) $(GO) install $(KUSTOMIZE); }
 
 # The end-to-end tests of cli run real compilers and test runners on the
 # demo; on a busy 2-core machine the package takes longer than go test's

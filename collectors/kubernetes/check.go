@@ -29,6 +29,9 @@ type Object struct {
 	APIVersion string
 	Name       string
 	Node       *yamlpos.Node
+	// place maps a position of Node to the file and line it comes from,
+	// for objects kustomize rendered; nil when Node is read from File.
+	place func(line, col int) (string, int, int)
 }
 
 // Objects lists the objects of a manifest's documents, unpacking
@@ -86,7 +89,11 @@ func (c *checker) add(r rules.Rule, line, col int, format string, args ...any) {
 	if line == 0 {
 		line, col = c.o.Node.Line, c.o.Node.Column
 	}
-	c.findings = append(c.findings, r.Finding(c.o.File, line, col, fmt.Sprintf(format, args...)))
+	file := c.o.File
+	if c.o.place != nil {
+		file, line, col = c.o.place(line, col)
+	}
+	c.findings = append(c.findings, r.Finding(file, line, col, fmt.Sprintf(format, args...)))
 }
 
 // at is the position of the deepest key of path under n that is written.

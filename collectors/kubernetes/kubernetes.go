@@ -14,8 +14,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path"
 	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/deployfiles"
@@ -35,23 +39,35 @@ const (
 const maxManifestBytes = 4 << 20
 
 // Detect returns one collector per directory holding a workload (an
-// object that runs pods) or a manifest too broken to tell. Directories of
-// configuration alone (a kustomization and its patches, skaffold.yaml, a
+// object that runs pods) or a manifest too broken to tell, and one per
+// kustomization that deploys a workload and that no other kustomization
+// builds on: its bases and patches are judged as kustomize renders them,
+// not on their own. Directories of configuration alone (skaffold.yaml, a
 // ConfigMap) have nothing the rules check, and a collector there would
 // score 100 on no evidence.
 func Detect(root string, files []string) []collectors.Collector {
-	dirs := map[string]bool{}
+	ks := findKustomizations(root, files)
+	claimed := map[string]bool{} // rendered or applied by a kustomization
+	for _, k := range ks {
+		for _, f := range k.files {
+			claimed[f] = true
+		}
+		for _, pt := range k.patches {
+			claimed[pt.file] = true
+		}
+	}
 	var found []string
-	patches := map[string]map[string]bool{}
+	inputs := map[string][]string{}
+	for _, top := range ks.tops() {
+		if closure := ks.closure(top); deploysWorkload(root, closure) {
+			found = append(found, top.file)
+			inputs[top.dir] = closureInputs(closure)
+		}
+	}
+	dirs := map[string]bool{}
 	for _, f := range files {
 		d := path.Dir(f)
-		if dirs[d] || !candidate(f) {
-			continue
-		}
-		if patches[d] == nil {
-			patches[d] = kustomizePatches(root, d)
-		}
-		if patches[d][path.Base(f)] {
+		if dirs[d] || ks[d] != nil || claimed[f] || !candidate(f) {
 			continue
 		}
 		if src, ok := readManifest(root, f); ok && hasWorkload(src) {
@@ -61,7 +77,50 @@ func Detect(root string, files []string) []collectors.Collector {
 	}
 	var out []collectors.Collector
 	for _, t := range filerules.Targets(root, Kind, found) {
-		out = append(out, &Collector{id: t.ID, dir: t.Dir})
+		out = append(out, &Collector{id: t.ID, dir: t.Dir, kustomize: inputs[t.Dir] != nil, inputs: inputs[t.Dir]})
+	}
+	return out
+}
+
+// deploysWorkload reports whether the kustomizations render a workload, or
+// one of them is too broken to tell.
+func deploysWorkload(root string, closure []*kustomization) bool {
+	for _, k := range closure {
+		if k.err != nil || k.remote != "" {
+			return true
+		}
+		for _, f := range k.files {
+			if src, ok := readManifest(root, f); ok && hasWorkload(src) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// closureInputs are the files a kustomization and its bases read.
+func closureInputs(closure []*kustomization) []string {
+	dirs := map[string]bool{}
+	var out []string
+	for _, k := range closure {
+		dirs[k.dir] = true
+		prefix := ""
+		if k.dir != "." {
+			prefix = deployfiles.EscapeGlob(k.dir) + "/"
+		}
+		out = append(out, prefix+"*.yaml", prefix+"*.yml", prefix+"Kustomization")
+	}
+	for _, k := range closure {
+		for _, f := range k.files {
+			if !dirs[path.Dir(f)] {
+				out = append(out, deployfiles.EscapeGlob(f))
+			}
+		}
+		for _, pt := range k.patches {
+			if !dirs[path.Dir(pt.file)] {
+				out = append(out, deployfiles.EscapeGlob(pt.file))
+			}
+		}
 	}
 	return out
 }
@@ -98,12 +157,14 @@ func hasWorkload(src []byte) bool {
 	return false
 }
 
-// Collector checks the manifests of one directory. The directory is listed
-// again on every run, so a manifest added next to the others is checked
-// without a new detection.
+// Collector checks the manifests of one directory, or what its
+// kustomization renders. The directory is listed again on every run, so a
+// manifest added next to the others is checked without a new detection.
 type Collector struct {
-	id  string
-	dir string
+	id        string
+	dir       string
+	kustomize bool
+	inputs    []string
 }
 
 func (c *Collector) ID() string     { return c.id }
@@ -111,6 +172,9 @@ func (c *Collector) Kind() string   { return Kind }
 func (c *Collector) Domain() string { return Domain }
 
 func (c *Collector) Inputs() []string {
+	if c.inputs != nil {
+		return c.inputs
+	}
 	prefix := ""
 	if c.dir != "." {
 		prefix = deployfiles.EscapeGlob(c.dir) + "/"
@@ -118,19 +182,23 @@ func (c *Collector) Inputs() []string {
 	return []string{prefix + "*.yaml", prefix + "*.yml"}
 }
 
-// Manifests lists the manifest files of dir (repo-relative, sorted), leaving
-// out the patches a kustomization in dir applies: they are fragments of
-// objects, not objects.
+// Manifests lists the manifest files of dir (repo-relative, sorted). A
+// directory with a kustomization has none of its own: kustomize says what
+// it deploys.
 func Manifests(root, dir string) ([]string, error) {
 	entries, err := os.ReadDir(filepath.Join(root, filepath.FromSlash(dir)))
 	if err != nil {
 		return nil, err
 	}
-	patches := kustomizePatches(root, dir)
 	var out []string
 	for _, e := range entries {
+		if !e.IsDir() && isKustomization(e.Name()) {
+			return nil, nil
+		}
+	}
+	for _, e := range entries {
 		rel := path.Join(dir, e.Name())
-		if e.IsDir() || !candidate(rel) || patches[e.Name()] {
+		if e.IsDir() || !candidate(rel) {
 			continue
 		}
 		if _, ok := readManifest(root, rel); ok {
@@ -140,48 +208,10 @@ func Manifests(root, dir string) ([]string, error) {
 	return out, nil
 }
 
-// kustomizePatches are the files of dir that its kustomization uses as
-// patches.
-func kustomizePatches(root, dir string) map[string]bool {
-	patches := map[string]bool{}
-	for _, name := range []string{"kustomization.yaml", "kustomization.yml", "Kustomization"} {
-		if src, err := repofs.ReadFile(root, path.Join(dir, name)); err == nil {
-			for _, p := range KustomizePatches(src) {
-				patches[path.Clean(p)] = true
-			}
-		}
-	}
-	return patches
-}
-
-// KustomizePatches lists the files a kustomization uses as patches
-// (patches, patchesStrategicMerge, patchesJson6902), relative to it.
-func KustomizePatches(src []byte) []string {
-	docs, err := yamlpos.Parse(src)
-	if err != nil || len(docs) == 0 {
-		return nil
-	}
-	var out []string
-	for _, key := range []string{"patches", "patchesStrategicMerge", "patchesJson6902"} {
-		list := docs[0].Get(key)
-		if list == nil || list.Kind != yamlpos.Seq {
-			continue
-		}
-		for _, it := range list.Items {
-			switch it.Kind {
-			case yamlpos.Scalar:
-				out = append(out, it.Value)
-			case yamlpos.Map:
-				if p := it.Get("path").Text(); p != "" {
-					out = append(out, p)
-				}
-			}
-		}
-	}
-	return out
-}
-
 func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
+	if c.kustomize {
+		return c.runKustomize(ctx, req)
+	}
 	files, err := Manifests(req.Root, c.dir)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return model.Result{Collector: c.id, Kind: Kind, Domain: Domain, Status: model.StatusError, ExitCode: -1, Error: err.Error()}
@@ -210,7 +240,14 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		read = append(read, f)
 		objs = append(objs, Objects(f, docs)...)
 	}
+	res := check(run, objs, read, c.id)
+	res.Command = fmt.Sprintf("parsed %s in %s (preflight built-in rules)", filerules.Plural(len(files), "manifest"), c.dir)
+	return res
+}
 
+// check applies the rules to objs and reports them by file, for every file
+// read (so that the suppressions of each are applied and reported).
+func check(run *filerules.Run, objs []Object, read []string, id string) model.Result {
 	scaled := Scaled(objs)
 	byFile := map[string][]model.Finding{}
 	workloads := map[string]int{}
@@ -218,18 +255,190 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		if o.Workload() {
 			workloads[o.File]++
 		}
-		byFile[o.File] = append(byFile[o.File], Check(o, scaled)...)
+		for _, f := range Check(o, scaled) {
+			byFile[f.File] = append(byFile[f.File], f)
+		}
 	}
+	// A kustomization's findings may sit in its patches, outside read.
+	files := append([]string{}, read...)
+	for f := range byFile {
+		if !slices.Contains(read, f) {
+			run.Read(f)
+			files = append(files, f)
+		}
+	}
+	sort.Strings(files[len(read):])
 	total := 0
-	for _, f := range read {
+	for _, f := range files {
 		shown, n := run.Add(f, byFile[f])
 		total += workloads[f]
 		run.Evidence = append(run.Evidence, fmt.Sprintf("%s: %s, %s, %d suppressed",
 			f, filerules.Plural(workloads[f], "workload"), filerules.Plural(shown, "finding"), n))
 	}
-	res := run.Result(c.id, Kind, Domain)
+	res := run.Result(id, Kind, Domain)
 	res.Facts["manifests"] = float64(len(read))
 	res.Facts["workloads"] = float64(total)
-	res.Command = fmt.Sprintf("parsed %s in %s (preflight built-in rules)", filerules.Plural(len(files), "manifest"), c.dir)
 	return res
+}
+
+// kustomizeHint is how to get the tool that renders kustomizations.
+const kustomizeHint = "install kustomize (https://kubectl.docs.kubernetes.io/installation/kustomize/) or kubectl, which includes it"
+
+// kustomizeTool finds kustomize, or the copy built into kubectl.
+func kustomizeTool() (name string, args []string, ok bool) {
+	if p, err := exec.LookPath("kustomize"); err == nil {
+		return p, []string{"build"}, true
+	}
+	if p, err := exec.LookPath("kubectl"); err == nil {
+		return p, []string{"kustomize"}, true
+	}
+	return "", nil, false
+}
+
+// runKustomize checks what the kustomization of c.dir renders, as
+// `kubectl apply -k` would deploy it, with each finding at the line that
+// decides it: in a patch, an images: entry or the base manifest. kustomize
+// runs no plugin and no helm unless asked to, and a remote base is refused
+// before it runs, so nothing is downloaded or executed.
+func (c *Collector) runKustomize(ctx context.Context, req collectors.Request) model.Result {
+	base := collectors.NewBase(c.id, Kind, Domain)
+	closure := loadClosure(req.Root, c.dir)
+	if len(closure) == 0 {
+		return base.Unknown("no kustomization in "+c.dir+" any more", "")
+	}
+	top := closure[0]
+	for _, k := range closure {
+		if k.remote != "" {
+			return base.Unknown(fmt.Sprintf("%s builds on %s, which preflight does not download", k.file, k.remote), "")
+		}
+	}
+	tool, args, ok := kustomizeTool()
+	if !ok {
+		return base.Unknown("kustomize is not on PATH (nor kubectl)", kustomizeHint)
+	}
+	root, err := filepath.EvalSymlinks(req.Root)
+	if err != nil {
+		return base.Unknown("cannot resolve the repository: "+err.Error(), "")
+	}
+	wrapper, err := os.MkdirTemp("", "preflight-kustomize-")
+	if err != nil {
+		return base.Unknown("cannot create a temporary directory: "+err.Error(), "")
+	}
+	defer os.RemoveAll(wrapper)
+	if wrapper, err = filepath.EvalSymlinks(wrapper); err != nil {
+		return base.Unknown("cannot resolve a temporary directory: "+err.Error(), "")
+	}
+	toRoot, err := filepath.Rel(wrapper, root)
+	if err == nil {
+		err = os.WriteFile(filepath.Join(wrapper, "kustomization.yaml"), wrapperKustomization(filepath.ToSlash(filepath.Join(toRoot, filepath.FromSlash(c.dir)))), 0o600)
+	}
+	if err != nil {
+		return base.Unknown("cannot write the kustomization preflight builds: "+err.Error(), "")
+	}
+	ran, stopped := base.Exec(ctx, req, collectors.Invocation{
+		Tool: "kustomize", Dir: ".", Name: tool, Args: append(args, wrapper), StartHint: kustomizeHint,
+	})
+	shown := collectors.CommandLine(".", nil, path.Base(tool), append(args, c.dir)...)
+	if stopped != nil {
+		stopped.Command = shown
+		return *stopped
+	}
+	run := filerules.New(req.Root)
+	if ran.Out.ExitCode != 0 {
+		msg := kustomizeError(string(ran.Out.Stderr), root, toRoot, wrapper)
+		if ours(msg) {
+			res := base.Unknown("kustomize needs what preflight does not allow: "+msg, "")
+			res.Command = shown
+			return res
+		}
+		run.Read(top.file)
+		run.Invalid(RuleInvalid, top.file, 1, 1, "kustomize cannot build "+c.dir+": "+msg)
+		res := check(run, nil, nil, c.id)
+		res.Command, res.ExitCode = shown, ran.Out.ExitCode
+		return res
+	}
+	docs, err := yamlpos.Parse(ran.Out.Stdout)
+	if err != nil {
+		res := base.Result()
+		res.Status, res.Error, res.Command, res.Output = model.StatusError, "unreadable kustomize output: "+err.Error(), shown, ran.Excerpt(20)
+		return res
+	}
+	var objs []Object
+	read := map[string]bool{}
+	for _, o := range Objects("", docs) {
+		o.File = top.file
+		if f := originFile(o.Node, root, wrapper); f != "" {
+			o.File = f
+		}
+		origin, name := originObject(run, o.File, o.Kind, o.Name)
+		o.place = newPlacer(o.Node, origin, o.File, o.Kind, []string{o.Name, name}, closure).place
+		objs = append(objs, o)
+		read[o.File] = true
+	}
+	files := make([]string, 0, len(read))
+	for f := range read {
+		files = append(files, f)
+	}
+	sort.Strings(files)
+	res := check(run, objs, files, c.id)
+	res.Command = shown
+	return res
+}
+
+// originFile is the repo-relative file kustomize's origin annotation names
+// (relative to the wrapper kustomization); "" when there is none (an older
+// kustomize, a generated object) or it is outside the repository.
+func originFile(n *yamlpos.Node, root, wrapper string) string {
+	anno := n.Path("metadata", "annotations", "config.kubernetes.io/origin").Text()
+	for _, line := range strings.Split(anno, "\n") {
+		p, ok := strings.CutPrefix(strings.TrimSpace(line), "path:")
+		if !ok {
+			continue
+		}
+		rel, err := filepath.Rel(root, filepath.Join(wrapper, filepath.FromSlash(strings.Trim(strings.TrimSpace(p), `"'`))))
+		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return ""
+		}
+		return filepath.ToSlash(rel)
+	}
+	return ""
+}
+
+// kustomizeError is kustomize's complaint on one line, with paths written
+// relative to the repository.
+func kustomizeError(stderr, root, toRoot, wrapper string) string {
+	msg := strings.TrimPrefix(strings.TrimSpace(collectors.StripANSI(stderr)), "Error: ")
+	for _, p := range []string{filepath.ToSlash(toRoot) + "/", root + string(filepath.Separator), wrapper + string(filepath.Separator)} {
+		msg = strings.ReplaceAll(msg, p, "")
+	}
+	return filerules.Clip(msg, 400)
+}
+
+// ours reports a refusal that comes from how preflight runs kustomize
+// (no helm, no plugins), not from the project.
+func ours(msg string) bool {
+	return strings.Contains(msg, "--enable-helm") || strings.Contains(msg, "--enable-alpha-plugins") ||
+		strings.Contains(msg, "plugins disabled") || strings.Contains(msg, "--enable-exec")
+}
+
+// originObject is the object as written in file, and its name there:
+// the one of kind named name, or whose name a prefix or suffix turned into
+// name. The file is read for its suppressions. nil when the object is not
+// there (generated).
+func originObject(run *filerules.Run, file, kind, name string) (*yamlpos.Node, string) {
+	src, ok := run.Read(file)
+	if !ok {
+		return nil, ""
+	}
+	docs, err := yamlpos.Parse(src)
+	if err != nil {
+		return nil, ""
+	}
+	var best Object
+	for _, o := range Objects(file, docs) {
+		if o.Kind == kind && strings.Contains(name, o.Name) && len(o.Name) > len(best.Name) {
+			best = o
+		}
+	}
+	return best.Node, best.Name
 }

@@ -181,14 +181,137 @@ func TestMessagesNameTheWorkloadAndContainer(t *testing.T) {
 	}
 }
 
-func TestKustomizePatchesAreNotObjects(t *testing.T) {
-	res := runDir(t, "overlay")
-	if res.Status != model.StatusOK || len(res.Findings) != 0 || res.Facts["manifests"] != 1 || res.Facts["workloads"] != 0 {
-		t.Errorf("status %s facts %v findings %v", res.Status, res.Facts, hits(res.Findings))
+// Kustomizations are judged as kustomize renders them: one collector per
+// kustomization nothing else builds on (the overlays), none for the base
+// they share, and none for a workload no kustomization lists.
+func TestDetectKustomizeOverlays(t *testing.T) {
+	root := filepath.Join(testdata(t), "kustomize")
+	var got []string
+	for _, c := range Detect(root, fixturetest.Files(t, root)) {
+		got = append(got, c.ID()+"="+c.(*Collector).dir+fmt.Sprint(c.(*Collector).kustomize))
 	}
-	got := KustomizePatches([]byte("patches:\n  - path: a.yaml\n  - target: {kind: Deployment}\n    patch: '[]'\npatchesStrategicMerge: [b.yaml]\npatchesJson6902:\n  - path: c.yaml\n"))
-	if fmt.Sprint(got) != "[a.yaml b.yaml c.yaml]" {
-		t.Errorf("patches %v", got)
+	want := []string{"kubernetes:broken=brokentrue", "kubernetes:dev=overlays/devtrue", "kubernetes:prod=overlays/prodtrue", "kubernetes:plugin=plugintrue", "kubernetes:remote=remotetrue"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("detected %v\nwant %v", got, want)
+	}
+}
+
+// requireKustomize skips without kustomize, except in CI, where `make
+// deps` installs it.
+func requireKustomize(t *testing.T) {
+	t.Helper()
+	if _, _, ok := kustomizeTool(); !ok {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("kustomize is not on PATH (make deps installs it into .tools/bin)")
+		}
+		t.Skip("kustomize not on PATH")
+	}
+}
+
+func runKustomize(t *testing.T, dir string) model.Result {
+	t.Helper()
+	requireKustomize(t)
+	root := filepath.Join(testdata(t), "kustomize")
+	for _, c := range Detect(root, fixturetest.Files(t, root)) {
+		if c.(*Collector).dir == dir {
+			return c.Run(context.Background(), collectors.Request{Root: root})
+		}
+	}
+	t.Fatalf("no collector for %s", dir)
+	return model.Result{}
+}
+
+// The overlay's patches decide: the memory limit its patch sets is not
+// missing, the hostNetwork and hostPID it adds are findings at the lines
+// that add them (a patch file, an inline JSON 6902 patch), and the image it
+// renames without a tag is unpinned at its images: entry. What the base
+// still lacks is reported in the base.
+func TestKustomizeOverlayIsJudgedAsRendered(t *testing.T) {
+	res := runKustomize(t, "overlays/prod")
+	if res.Status != model.StatusOK {
+		t.Fatalf("status %s error %q", res.Status, res.Error)
+	}
+	want := []hit{
+		{"base/deploy.yaml", 14, "k8s/no-resource-requests"},
+		{"overlays/prod/hardening.yaml", 8, "k8s/host-namespaces"},
+		{"overlays/prod/kustomization.yaml", 12, "k8s/host-namespaces"},
+		{"overlays/prod/kustomization.yaml", 14, "k8s/image-latest"},
+	}
+	if got := hits(res.Findings); !reflect.DeepEqual(got, want) {
+		t.Errorf("findings\n got %v\nwant %v", got, want)
+		for _, f := range res.Findings {
+			t.Logf("%s:%d:%d %s %s", f.File, f.Line, f.Column, f.Rule, f.Message)
+		}
+	}
+	for _, f := range res.Findings {
+		switch {
+		case f.Rule == "k8s/image-latest" && f.Message != "Deployment prod-web: container app uses image registry.example.com/web, which is not pinned":
+			t.Errorf("message %q", f.Message)
+		case f.File == "overlays/prod/kustomization.yaml" && f.Rule == "k8s/host-namespaces" && f.Column != 9:
+			t.Errorf("inline patch finding at column %d, want 9 (its value:)", f.Column)
+		}
+	}
+	if res.Facts["workloads"] != 1 || res.Facts["manifests"] != 1 {
+		t.Errorf("facts %v", res.Facts)
+	}
+	if !strings.HasSuffix(res.Command, "kustomize build overlays/prod") && !strings.HasSuffix(res.Command, "kubectl kustomize overlays/prod") {
+		t.Errorf("command %q", res.Command)
+	}
+}
+
+// Without patches the base is what gets deployed, findings in its file;
+// the workload no kustomization lists is not checked.
+func TestKustomizeBaseAlone(t *testing.T) {
+	res := runKustomize(t, "overlays/dev")
+	want := []hit{
+		{"base/deploy.yaml", 14, "k8s/no-resource-limits"},
+		{"base/deploy.yaml", 14, "k8s/no-resource-requests"},
+		{"base/deploy.yaml", 15, "k8s/image-latest"},
+	}
+	if got := hits(res.Findings); !reflect.DeepEqual(got, want) {
+		t.Errorf("findings\n got %v\nwant %v", got, want)
+	}
+}
+
+// A remote base is not downloaded: the collector is unknown and says why;
+// a kustomization kustomize refuses is a blocker at it, not an error.
+func TestKustomizeRemoteAndBroken(t *testing.T) {
+	root := filepath.Join(testdata(t), "kustomize")
+	before, err := os.ReadFile(filepath.Join(root, "broken", "kustomization.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runKustomize(t, "remote")
+	if res.Status != model.StatusUnknown || !strings.Contains(res.Error, "https://github.com/acme/deploy//base?ref=v1") {
+		t.Errorf("remote: status %s error %q", res.Status, res.Error)
+	}
+	res = runKustomize(t, "broken")
+	if res.Status != model.StatusOK || len(res.Findings) != 1 {
+		t.Fatalf("broken: status %s error %q findings %v", res.Status, res.Error, hits(res.Findings))
+	}
+	f := res.Findings[0]
+	if f.Rule != "k8s/invalid" || f.File != "broken/kustomization.yaml" || !strings.Contains(f.Message, "missing.yaml") ||
+		strings.Contains(f.Message, testdata(t)) || strings.Contains(f.Message, "preflight-kustomize") || strings.Contains(f.Message, "../") {
+		t.Errorf("broken: %s:%d %s %q", f.File, f.Line, f.Rule, f.Message)
+	}
+	if after, _ := os.ReadFile(filepath.Join(root, "broken", "kustomization.yaml")); string(after) != string(before) {
+		t.Error("the project's kustomization was changed")
+	}
+}
+
+// What preflight does not allow kustomize to do (run a plugin, helm) is not
+// the project's fault: unknown, not a finding. Without kustomize or
+// kubectl the collector is unknown and says how to install one.
+func TestKustomizeRefusalsThatAreNotTheProjects(t *testing.T) {
+	res := runKustomize(t, "plugin")
+	if res.Status != model.StatusUnknown || !strings.Contains(res.Error, "plugins disabled") || len(res.Findings) != 0 {
+		t.Errorf("plugin: status %s error %q findings %v", res.Status, res.Error, hits(res.Findings))
+	}
+	t.Setenv("PATH", t.TempDir())
+	c := &Collector{id: "kubernetes:dev", dir: "overlays/dev", kustomize: true}
+	res = c.Run(context.Background(), collectors.Request{Root: filepath.Join(testdata(t), "kustomize")})
+	if res.Status != model.StatusUnknown || res.Hint != kustomizeHint || !strings.Contains(res.Error, "kustomize is not on PATH") {
+		t.Errorf("no kustomize: status %s error %q hint %q", res.Status, res.Error, res.Hint)
 	}
 }
 
@@ -317,6 +440,52 @@ func FuzzCheck(f *testing.F) {
 			for _, fd := range Check(o, Scaled(objs)) {
 				if fd.Line < 0 || fd.Line > lines || fd.File != "m.yaml" || fd.Message == "" {
 					t.Fatalf("bad finding %+v in %d lines", fd, lines)
+				}
+			}
+		}
+	})
+}
+
+// FuzzPlace renders nothing: it takes an object as both the rendered and
+// the written form and a patch for it, and checks that every finding is
+// placed inside one of the two texts, whatever they hold.
+func FuzzPlace(f *testing.F) {
+	for _, p := range [][2]string{
+		{"kustomize/base/deploy.yaml", "kustomize/overlays/prod/hardening.yaml"},
+		{"manifests/bad.yaml", "kustomize/overlays/prod/hardening.yaml"},
+	} {
+		a, err := os.ReadFile(filepath.Join("testdata", p[0]))
+		if err != nil {
+			f.Fatal(err)
+		}
+		b, err := os.ReadFile(filepath.Join("testdata", p[1]))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(a), string(b))
+	}
+	f.Add("apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec: {hostPID: true, containers: [{name: c}]}\n",
+		"- op: add\n  path: /spec/hostPID\n  value: true\n- op: add\n  path: /spec/containers/0/image\n")
+	f.Fuzz(func(t *testing.T, object, patchText string) {
+		docs, err := yamlpos.Parse([]byte(object))
+		if err != nil {
+			return
+		}
+		pdocs, err := yamlpos.Parse([]byte(patchText))
+		if err != nil {
+			return
+		}
+		k := &kustomization{file: "k.yaml", images: map[string]yamlpos.Pair{}}
+		for _, d := range pdocs {
+			k.patches = append(k.patches, patch{file: "p.yaml", doc: d, kind: "Pod"})
+		}
+		lines := map[string]int{"m.yaml": strings.Count(object, "\n") + 1, "p.yaml": strings.Count(patchText, "\n") + 1, "k.yaml": 1}
+		objs := Objects("m.yaml", docs)
+		for i := range objs {
+			objs[i].place = newPlacer(objs[i].Node, objs[i].Node, "m.yaml", objs[i].Kind, []string{objs[i].Name}, []*kustomization{k}).place
+			for _, fd := range Check(objs[i], Scaled(objs)) {
+				if n, ok := lines[fd.File]; !ok || fd.Line < 0 || fd.Line > n {
+					t.Fatalf("finding placed at %s:%d (texts of %v lines)", fd.File, fd.Line, lines)
 				}
 			}
 		}
