@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -218,4 +219,23 @@ func TestPackagesLeaveOutWhatAMemberEmbeds(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzFieldProblems: any manifest ParseManifest accepts gives problems that
+// name a field and sit inside the text.
+func FuzzFieldProblems(f *testing.F) {
+	f.Add(`{"scripts": {"test": 5}, "dependencies": {"a": 1}, "workspaces": "x"}`)
+	f.Add(`{"devDependencies": ["a"], "scripts": [1], "x": {"scripts": {"test": 1}}}`)
+	f.Add("\uFEFF{\"dependencies\": {\"a\": {\"b\": [1, {\"c\": null}]}}}")
+	f.Fuzz(func(t *testing.T, text string) {
+		if _, err := ParseManifest([]byte(text)); err != nil {
+			return
+		}
+		lines := strings.Count(text, "\n") + 1
+		for _, p := range FieldProblems([]byte(text)) {
+			if len(p.Path) == 0 || p.Line < 1 || p.Line > lines || p.Column < 1 || p.Message() == "" {
+				t.Fatalf("problem %+v in %d lines", p, lines)
+			}
+		}
+	})
 }

@@ -48,7 +48,17 @@ var RuleInvalidWorkspace = rules.Rule{
 	Reference: "https://pnpm.io/pnpm-workspace_yaml",
 }
 
-func init() { rules.Register(RuleInvalid, RuleInvalidWorkspace) }
+// RuleIgnoredField is a field npm leaves out because of its type.
+var RuleIgnoredField = rules.Rule{
+	ID:        "package-json/ignored-field",
+	Severity:  model.High,
+	Title:     "package.json field that npm ignores",
+	Rationale: "npm reads scripts and dependencies as objects of strings and silently leaves out what is not: a script written as a number or an array is \"missing\" when CI runs it, a dependency whose version is not a string is never installed. Nothing warns until the step or the import fails.",
+	Fix:       "Write the script as a command string, the dependency's version as a string (\"^1.2.3\"), and scripts/dependencies as objects.",
+	Reference: "https://docs.npmjs.com/cli/configuring-npm/package-json#scripts",
+}
+
+func init() { rules.Register(RuleInvalid, RuleInvalidWorkspace, RuleIgnoredField) }
 
 // Detect returns one collector for every package.json of the repository
 // outside node_modules (and vendor, third_party), if there is any.
@@ -106,6 +116,13 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		read++
 		_, err := nodepkg.ParseManifest(src)
 		var me *nodepkg.ManifestError
+		if err == nil {
+			ignored, fatal := fieldFindings(f, nodepkg.FieldProblems(src))
+			if len(fatal) > 0 {
+				refused++
+			}
+			run.Add(f, append(fatal, ignored...))
+		}
 		switch {
 		case errors.As(err, &me):
 			refused++
@@ -139,4 +156,17 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		res.Output = fmt.Sprintf("%s, all read as npm reads them", filerules.Plural(read, "package.json file"))
 	}
 	return res
+}
+
+// fieldFindings turns the fields npm does not take into findings: those it
+// ignores, and those that make it fail (a package.json it refuses).
+func fieldFindings(file string, problems []nodepkg.FieldProblem) (ignored, fatal []model.Finding) {
+	for _, p := range problems {
+		if p.Refused {
+			fatal = append(fatal, RuleInvalid.Finding(file, p.Line, p.Column, p.Message()))
+		} else {
+			ignored = append(ignored, RuleIgnoredField.Finding(file, p.Line, p.Column, p.Message()))
+		}
+	}
+	return ignored, fatal
 }

@@ -176,3 +176,83 @@ func TestRefusedPnpmWorkspaceIsAFinding(t *testing.T) {
 		t.Errorf("finding %+v", f)
 	}
 }
+
+func runTypes(t *testing.T) (string, model.Result) {
+	t.Helper()
+	root, err := filepath.Abs(filepath.Join("testdata", "types"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []string
+	for _, d := range []string{"dep-array", "deps", "fine", "script", "scripts", "workspaces"} {
+		files = append(files, d+"/package.json")
+	}
+	return root, Detect(root, files)[0].Run(context.Background(), collectors.Request{Root: root})
+}
+
+// A field npm does not take for its type is a finding at its key: a blocker
+// when npm install fails on it, high when npm leaves it out.
+func TestFieldsOfTheWrongType(t *testing.T) {
+	_, r := runTypes(t)
+	var got []string
+	for _, f := range r.Findings {
+		got = append(got, f.Severity.String()+" "+f.Rule+" "+f.Location()+" "+f.Message)
+	}
+	want := []string{
+		"blocker package-json/invalid dep-array/package.json:3:3 npm install fails: devDependencies is an array, not an object of package versions",
+		"blocker package-json/invalid deps/package.json:5:5 npm install fails (must provide string spec): dependencies.right-pad is a number, not a version",
+		"high package-json/ignored-field script/package.json:5:5 npm ignores scripts.test: it is a number, not a command; `npm run test` says the script is missing",
+		"high package-json/ignored-field scripts/package.json:3:3 npm ignores scripts: it is an array, not an object; no script runs",
+		"blocker package-json/invalid workspaces/package.json:4:3 npm refuses workspaces (EWORKSPACESCONFIG): it is a string, not an array of globs",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("findings\n got %q\nwant %q", got, want)
+	}
+	if r.Facts["invalid"] != 3 || r.Facts["manifests"] != 6 {
+		t.Errorf("facts %v", r.Facts)
+	}
+}
+
+// npm 11 fails to install exactly the manifests reported as blockers, and
+// says a script of the wrong type is missing.
+func TestNpmFailsOnTheFieldsReportedAsBlockers(t *testing.T) {
+	if _, err := exec.LookPath("npm"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("npm is not on PATH")
+		}
+		t.Skip("npm is not on PATH")
+	}
+	root, r := runTypes(t)
+	blocked := map[string]bool{}
+	for _, f := range r.Findings {
+		if f.Severity == model.Blocker {
+			blocked[filepath.Dir(f.File)] = true
+		}
+	}
+	npm := func(dir string, args ...string) (string, error) {
+		cmd := exec.Command("npm", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "npm_config_cache="+t.TempDir(), "npm_config_update_notifier=false")
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	for _, d := range []string{"dep-array", "deps", "fine", "script", "scripts", "workspaces"} {
+		data, err := os.ReadFile(filepath.Join(root, d, "package.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "package.json"), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, err := npm(dir, "install", "--package-lock-only", "--offline", "--ignore-scripts", "--no-audit", "--no-fund")
+		if (err != nil) != blocked[d] {
+			t.Errorf("%s: npm install failed: %v, preflight reported a blocker: %v\n%s", d, err != nil, blocked[d], out)
+		}
+		if d == "script" {
+			if out, err := npm(dir, "run", "test"); err == nil || !strings.Contains(out, `Missing script: "test"`) {
+				t.Errorf("npm run test on a numeric script: %v\n%s", err, out)
+			}
+		}
+	}
+}
