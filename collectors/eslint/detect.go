@@ -3,6 +3,7 @@ package eslint
 import (
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -59,6 +60,7 @@ func Detect(root string, files []string) []collectors.Collector {
 		}
 		found = append(found, c)
 	}
+	found = slices.DeleteFunc(found, sharedOnly(found))
 	dirs := make([]string, len(found))
 	for i, c := range found {
 		dirs[i] = c.dir
@@ -78,6 +80,25 @@ func Detect(root string, files []string) []collectors.Collector {
 		out[i] = c
 	}
 	return out
+}
+
+// sharedOnly reports a configuration that only its packages use: it sits
+// above packages that lint with their own scripts, and no script of its
+// own package runs ESLint (a monorepo root whose eslint.config.js the
+// packages extend, run per package by nx or turbo). Linting there would
+// check files the project never lints.
+func sharedOnly(found []*Collector) func(*Collector) bool {
+	return func(c *Collector) bool {
+		if c.script != "" {
+			return false
+		}
+		for _, d := range found {
+			if _, inside := under(c.dir, d.dir); inside && d.script != "" {
+				return true
+			}
+		}
+		return false
+	}
 }
 
 // under reports whether dir lies strictly inside parent, and its path

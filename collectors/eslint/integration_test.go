@@ -269,3 +269,40 @@ func TestUnquotedScriptGlobIsExpandedAsShDoes(t *testing.T) {
 		t.Errorf("command %q", r.Command)
 	}
 }
+
+// A monorepo root whose eslint.config.js its packages extend, and whose own
+// scripts never run ESLint, is not linted: the packages' lint scripts are
+// what the project runs. Once a root script runs ESLint, the root is a
+// target again.
+func TestSharedRootConfigIsNotATarget(t *testing.T) {
+	for rootScripts, want := range map[string][]string{
+		`{"test:eslint": "nx run-many -t test:eslint"}`: {"eslint:app", "eslint:lib"},
+		`{"lint:root": "eslint tools"}`:                 {"eslint:.", "eslint:app", "eslint:lib"},
+	} {
+		root := filepath.Join(t.TempDir(), "mono")
+		for name, content := range map[string]string{
+			"package.json":                  `{"workspaces": ["packages/*"], "scripts": ` + rootScripts + `}`,
+			"eslint.config.js":              "export default []\n",
+			"packages/app/package.json":     `{"scripts": {"test:eslint": "eslint ./src"}}`,
+			"packages/app/eslint.config.js": "export { default } from '../../eslint.config.js'\n",
+			"packages/lib/package.json":     `{}`,
+			"packages/lib/eslint.config.js": "export { default } from '../../eslint.config.js'\n",
+		} {
+			p := filepath.Join(root, filepath.FromSlash(name))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var got []string
+		for id := range detected(t, root) {
+			got = append(got, id)
+		}
+		sort.Strings(got)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("root scripts %s: detected %q, want %q", rootScripts, got, want)
+		}
+	}
+}
