@@ -23,7 +23,9 @@ type Log struct {
 // OASIS standard every current tool writes.
 func Parse(data []byte) (*Log, error) {
 	var l Log
-	if err := json.Unmarshal(data, &l); err != nil {
+	// Into the sarifdoc type itself, so that an error's field path does
+	// not name the wrapper.
+	if err := json.Unmarshal(data, &l.Log); err != nil {
 		return nil, fmt.Errorf("not a SARIF file: %v", err)
 	}
 	if l.Version != sarifdoc.Version {
