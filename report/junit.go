@@ -7,72 +7,15 @@ import (
 	"strings"
 	"time"
 
+	"github.com/preflight-dev/preflight/internal/junitxml"
 	"github.com/preflight-dev/preflight/model"
 )
 
-type junitSuites struct {
-	XMLName  xml.Name     `xml:"testsuites"`
-	Name     string       `xml:"name,attr"`
-	Tests    int          `xml:"tests,attr"`
-	Failures int          `xml:"failures,attr"`
-	Errors   int          `xml:"errors,attr"`
-	Skipped  int          `xml:"skipped,attr"`
-	Time     string       `xml:"time,attr"`
-	Suites   []junitSuite `xml:"testsuite"`
-}
-
-type junitSuite struct {
-	Name       string          `xml:"name,attr"`
-	Tests      int             `xml:"tests,attr"`
-	Failures   int             `xml:"failures,attr"`
-	Errors     int             `xml:"errors,attr"`
-	Skipped    int             `xml:"skipped,attr"`
-	Time       string          `xml:"time,attr"`
-	Timestamp  string          `xml:"timestamp,attr,omitempty"`
-	Properties *junitProps     `xml:"properties,omitempty"`
-	Cases      []junitTestcase `xml:"testcase"`
-}
-
-type junitProps struct {
-	Props []junitProp `xml:"property"`
-}
-
-type junitProp struct {
-	Name  string `xml:"name,attr"`
-	Value string `xml:"value,attr"`
-}
-
-type junitTestcase struct {
-	Name      string        `xml:"name,attr"`
-	Classname string        `xml:"classname,attr"`
-	Time      string        `xml:"time,attr"`
-	File      string        `xml:"file,attr,omitempty"`
-	Line      int           `xml:"line,attr,omitempty"`
-	Failure   *junitProblem `xml:"failure,omitempty"`
-	Error     *junitProblem `xml:"error,omitempty"`
-	Skipped   *junitSkipped `xml:"skipped,omitempty"`
-	SystemOut *junitText    `xml:"system-out,omitempty"`
-}
-
-type junitProblem struct {
-	Message string `xml:"message,attr"`
-	Type    string `xml:"type,attr"`
-	Text    string `xml:",cdata"`
-}
-
-type junitText struct {
-	Text string `xml:",cdata"`
-}
-
-func textOf(s string) *junitText {
+func textOf(s string) *junitxml.Text {
 	if s == "" {
 		return nil
 	}
-	return &junitText{Text: s}
-}
-
-type junitSkipped struct {
-	Message string `xml:"message,attr,omitempty"`
+	return &junitxml.Text{Text: s}
 }
 
 // WriteJUnit writes a JUnit XML report for CI test tabs: one suite per
@@ -83,12 +26,12 @@ type junitSkipped struct {
 func WriteJUnit(w io.Writer, s model.Snapshot, m Meta) error {
 	s = printable(s)
 	a := model.Assess(s)
-	doc := junitSuites{Name: "preflight " + string(a.Verdict)}
+	doc := junitxml.Suite{XMLName: xml.Name{Local: "testsuites"}, Name: "preflight " + string(a.Verdict)}
 	stamp := s.GeneratedAt.UTC().Format("2006-01-02T15:04:05")
 	var total time.Duration
 	props := junitMetaProps(s, m, a)
 	for _, d := range a.Domains {
-		suite := junitSuite{Name: d.Name, Timestamp: stamp, Properties: props}
+		suite := junitxml.Suite{Name: d.Name, Timestamp: stamp, Properties: props}
 		var dur time.Duration
 		for _, c := range s.Collectors {
 			if c.Domain != d.ID {
@@ -113,7 +56,7 @@ func WriteJUnit(w io.Writer, s model.Snapshot, m Meta) error {
 			continue
 		}
 		seen[c.Domain] = true
-		suite := junitSuite{Name: s.Policy.Domain(c.Domain).Name, Timestamp: stamp, Properties: props, Time: seconds(0)}
+		suite := junitxml.Suite{Name: s.Policy.Domain(c.Domain).Name, Timestamp: stamp, Properties: props, Time: seconds(0)}
 		for _, other := range s.Collectors {
 			if other.Domain == c.Domain {
 				suite.Cases = append(suite.Cases, junitCase(s, other, m))
@@ -122,7 +65,7 @@ func WriteJUnit(w io.Writer, s model.Snapshot, m Meta) error {
 		doc.Suites = append(doc.Suites, countSuite(suite))
 	}
 	if cl := s.Checklist; cl != nil && len(cl.Items) > 0 {
-		suite := junitSuite{Name: "Checklist", Timestamp: stamp, Time: seconds(0)}
+		suite := junitxml.Suite{Name: "Checklist", Timestamp: stamp, Time: seconds(0)}
 		for _, it := range cl.Items {
 			suite.Cases = append(suite.Cases, checklistCase(it))
 		}
@@ -147,28 +90,28 @@ func WriteJUnit(w io.Writer, s model.Snapshot, m Meta) error {
 	return err
 }
 
-func junitMetaProps(s model.Snapshot, m Meta, a model.Assessment) *junitProps {
-	p := &junitProps{Props: []junitProp{{Name: "root", Value: s.Root}, {Name: "verdict", Value: string(a.Verdict)}}}
+func junitMetaProps(s model.Snapshot, m Meta, a model.Assessment) *junitxml.Properties {
+	p := &junitxml.Properties{Props: []junitxml.Property{{Name: "root", Value: s.Root}, {Name: "verdict", Value: string(a.Verdict)}}}
 	if a.Score != nil {
-		p.Props = append(p.Props, junitProp{Name: "score", Value: fmt.Sprintf("%g", *a.Score)})
+		p.Props = append(p.Props, junitxml.Property{Name: "score", Value: fmt.Sprintf("%g", *a.Score)})
 	}
-	p.Props = append(p.Props, junitProp{Name: "coverage", Value: fmt.Sprintf("%g", a.Coverage)})
+	p.Props = append(p.Props, junitxml.Property{Name: "coverage", Value: fmt.Sprintf("%g", a.Coverage)})
 	if m.Commit != "" {
-		p.Props = append(p.Props, junitProp{Name: "commit", Value: m.Commit})
+		p.Props = append(p.Props, junitxml.Property{Name: "commit", Value: m.Commit})
 	}
 	if m.Version != "" {
-		p.Props = append(p.Props, junitProp{Name: "preflight", Value: m.Version})
+		p.Props = append(p.Props, junitxml.Property{Name: "preflight", Value: m.Version})
 	}
 	return p
 }
 
-func countSuite(su junitSuite) junitSuite {
-	su.Tests = len(su.Cases)
+func countSuite(su junitxml.Suite) junitxml.Suite {
+	su.Tests = junitxml.Count(len(su.Cases))
 	for _, tc := range su.Cases {
 		switch {
-		case tc.Failure != nil:
+		case len(tc.Failures) > 0:
 			su.Failures++
-		case tc.Error != nil:
+		case len(tc.Errors) > 0:
 			su.Errors++
 		case tc.Skipped != nil:
 			su.Skipped++
@@ -177,13 +120,13 @@ func countSuite(su junitSuite) junitSuite {
 	return su
 }
 
-func junitCase(s model.Snapshot, c model.CollectorState, m Meta) junitTestcase {
-	tc := junitTestcase{Name: c.Collector, Classname: "preflight." + c.Domain, Time: seconds(c.Duration)}
+func junitCase(s model.Snapshot, c model.CollectorState, m Meta) junitxml.Case {
+	tc := junitxml.Case{Name: c.Collector, Classname: "preflight." + c.Domain, Time: seconds(c.Duration)}
 	var out strings.Builder
 	out.WriteString(strings.TrimPrefix(evidenceText(c, m), "\n"))
 	switch c.Status {
 	case model.StatusSkipped:
-		tc.Skipped = &junitSkipped{Message: c.Error}
+		tc.Skipped = &junitxml.Skip{Message: c.Error}
 		return tc
 	case model.StatusOK:
 	default:
@@ -191,7 +134,7 @@ func junitCase(s model.Snapshot, c model.CollectorState, m Meta) junitTestcase {
 		if c.Hint != "" {
 			text += "\nhint: " + c.Hint
 		}
-		tc.Error = &junitProblem{Message: "no evidence: " + c.Error, Type: string(c.Status), Text: text}
+		tc.Errors = []junitxml.Issue{{Message: "no evidence: " + c.Error, Type: string(c.Status), Text: text}}
 	}
 	var blockers []model.Finding
 	fs := append([]model.Finding(nil), c.Findings...)
@@ -207,13 +150,13 @@ func junitCase(s model.Snapshot, c model.CollectorState, m Meta) junitTestcase {
 		}
 		out.WriteString("\n" + line)
 	}
-	if len(blockers) > 0 && tc.Error == nil {
+	if len(blockers) > 0 && len(tc.Errors) == 0 {
 		var text strings.Builder
 		for _, f := range blockers {
 			fmt.Fprintf(&text, "%s %s  %s\n", orDash(f.Location()), f.Rule, strings.TrimSpace(f.Message))
 		}
-		tc.Failure = &junitProblem{Message: plural(len(blockers), "open blocker"), Type: "blocker", Text: text.String()}
-		tc.File, tc.Line = blockers[0].File, blockers[0].Line
+		tc.Failures = []junitxml.Issue{{Message: plural(len(blockers), "open blocker"), Type: "blocker", Text: text.String()}}
+		tc.File, tc.Line = blockers[0].File, junitxml.Count(blockers[0].Line)
 	}
 	tc.SystemOut = textOf(out.String())
 	return tc
@@ -242,21 +185,21 @@ func evidenceText(c model.CollectorState, m Meta) string {
 	return s
 }
 
-func checklistCase(it model.ChecklistItem) junitTestcase {
-	tc := junitTestcase{Name: it.Text, Classname: "preflight.checklist", Time: seconds(0), File: it.File, Line: it.Line}
+func checklistCase(it model.ChecklistItem) junitxml.Case {
+	tc := junitxml.Case{Name: it.Text, Classname: "preflight.checklist", Time: seconds(0), File: it.File, Line: junitxml.Count(it.Line)}
 	detail := strings.Join(it.Evidence, "\n")
 	if it.Why != "" {
 		detail = strings.TrimPrefix(detail+"\n"+it.Why, "\n")
 	}
 	switch it.State {
 	case model.ItemContradicted:
-		tc.Failure = &junitProblem{Message: "contradicted: ticked, but the evidence fails", Type: "contradicted", Text: detail}
+		tc.Failures = []junitxml.Issue{{Message: "contradicted: ticked, but the evidence fails", Type: "contradicted", Text: detail}}
 	case model.ItemFailing:
-		tc.Failure = &junitProblem{Message: "failing: " + it.Rule, Type: "failing", Text: detail}
+		tc.Failures = []junitxml.Issue{{Message: "failing: " + it.Rule, Type: "failing", Text: detail}}
 	case model.ItemUnknown:
-		tc.Error = &junitProblem{Message: "cannot decide: " + it.Rule, Type: "unknown", Text: detail}
+		tc.Errors = []junitxml.Issue{{Message: "cannot decide: " + it.Rule, Type: "unknown", Text: detail}}
 	case model.ItemUnchecked:
-		tc.Skipped = &junitSkipped{Message: "not ticked"}
+		tc.Skipped = &junitxml.Skip{Message: "not ticked"}
 	default:
 		tc.SystemOut = textOf(strings.TrimSuffix(string(it.State)+"\n"+detail, "\n"))
 	}

@@ -9,120 +9,12 @@ import (
 	"strings"
 
 	"github.com/preflight-dev/preflight/collectors/rules"
+	"github.com/preflight-dev/preflight/internal/sarifdoc"
 	"github.com/preflight-dev/preflight/model"
 )
 
 // SARIFSchema is the JSON schema URI written into SARIF logs.
 const SARIFSchema = "https://json.schemastore.org/sarif-2.1.0.json"
-
-// The subset of SARIF 2.1.0 preflight writes.
-type sarifLog struct {
-	Schema  string     `json:"$schema"`
-	Version string     `json:"version"`
-	Runs    []sarifRun `json:"runs"`
-}
-
-type sarifRun struct {
-	Tool               sarifTool                   `json:"tool"`
-	AutomationDetails  *sarifAutomation            `json:"automationDetails,omitempty"`
-	OriginalURIBaseIDs map[string]sarifArtifactLoc `json:"originalUriBaseIds,omitempty"`
-	Invocations        []sarifInvocation           `json:"invocations"`
-	Results            []sarifResult               `json:"results"`
-	Properties         map[string]any              `json:"properties,omitempty"`
-}
-
-type sarifAutomation struct {
-	ID string `json:"id"`
-}
-
-type sarifTool struct {
-	Driver sarifDriver `json:"driver"`
-}
-
-type sarifDriver struct {
-	Name           string      `json:"name"`
-	Version        string      `json:"version,omitempty"`
-	InformationURI string      `json:"informationUri"`
-	Rules          []sarifRule `json:"rules"`
-}
-
-type sarifRule struct {
-	ID                   string         `json:"id"`
-	Name                 string         `json:"name,omitempty"`
-	ShortDescription     sarifMessage   `json:"shortDescription"`
-	FullDescription      *sarifMessage  `json:"fullDescription,omitempty"`
-	Help                 *sarifHelp     `json:"help,omitempty"`
-	DefaultConfiguration sarifRuleConf  `json:"defaultConfiguration"`
-	Properties           map[string]any `json:"properties,omitempty"`
-}
-
-type sarifHelp struct {
-	Text     string `json:"text"`
-	Markdown string `json:"markdown,omitempty"`
-}
-
-type sarifRuleConf struct {
-	Level string `json:"level"`
-}
-
-type sarifMessage struct {
-	Text string `json:"text"`
-}
-
-type sarifArtifactLoc struct {
-	URI       string `json:"uri"`
-	URIBaseID string `json:"uriBaseId,omitempty"`
-}
-
-type sarifInvocation struct {
-	ExecutionSuccessful bool                `json:"executionSuccessful"`
-	CommandLine         string              `json:"commandLine,omitempty"`
-	ExitCode            *int                `json:"exitCode,omitempty"`
-	StartTimeUTC        string              `json:"startTimeUtc,omitempty"`
-	EndTimeUTC          string              `json:"endTimeUtc,omitempty"`
-	Notifications       []sarifNotification `json:"toolExecutionNotifications,omitempty"`
-	Properties          map[string]any      `json:"properties"`
-}
-
-type sarifNotification struct {
-	Level   string       `json:"level"`
-	Message sarifMessage `json:"message"`
-}
-
-type sarifResult struct {
-	RuleID              string            `json:"ruleId"`
-	RuleIndex           int               `json:"ruleIndex"`
-	Level               string            `json:"level"`
-	Message             sarifMessage      `json:"message"`
-	Locations           []sarifLocation   `json:"locations,omitempty"`
-	PartialFingerprints map[string]string `json:"partialFingerprints"`
-	Suppressions        []sarifSuppress   `json:"suppressions,omitempty"`
-	// BaselineState is "new" or "unchanged" against --base/--baseline.
-	// Fixed findings are not written as "absent" results: code scanning
-	// services would show them as alerts.
-	BaselineState string         `json:"baselineState,omitempty"`
-	Properties    map[string]any `json:"properties"`
-}
-
-type sarifSuppress struct {
-	Kind          string `json:"kind"`
-	Status        string `json:"status"`
-	Justification string `json:"justification,omitempty"`
-}
-
-type sarifLocation struct {
-	PhysicalLocation sarifPhysical `json:"physicalLocation"`
-}
-
-type sarifPhysical struct {
-	ArtifactLocation sarifArtifactLoc `json:"artifactLocation"`
-	Region           *sarifRegion     `json:"region,omitempty"`
-}
-
-type sarifRegion struct {
-	StartLine   int `json:"startLine"`
-	StartColumn int `json:"startColumn,omitempty"`
-}
 
 // sarifLevel maps severities onto SARIF's three levels.
 func sarifLevel(s model.Severity) string {
@@ -142,7 +34,7 @@ const informationURI = "https://github.com/preflight-dev/preflight"
 // with its rule (help text from the rule tables where the rule has one)
 // and a stable fingerprint.
 func WriteSARIF(w io.Writer, s model.Snapshot, m Meta) error {
-	log := sarifLog{Schema: SARIFSchema, Version: "2.1.0", Runs: []sarifRun{}}
+	log := sarifdoc.Log{Schema: SARIFSchema, Version: sarifdoc.Version, Runs: []sarifdoc.Run{}}
 	byKind := map[string]int{}
 	ruleIndex := map[string]map[string]int{}
 	root := rootURI(s.Root)
@@ -152,15 +44,15 @@ func WriteSARIF(w io.Writer, s model.Snapshot, m Meta) error {
 			i = len(log.Runs)
 			byKind[c.Kind] = i
 			ruleIndex[c.Kind] = map[string]int{}
-			run := sarifRun{
-				Tool: sarifTool{Driver: sarifDriver{Name: "preflight/" + c.Kind, Version: m.Version,
-					InformationURI: informationURI, Rules: []sarifRule{}}},
-				AutomationDetails: &sarifAutomation{ID: "preflight/" + c.Kind + "/"},
-				Invocations:       []sarifInvocation{},
-				Results:           []sarifResult{},
+			run := sarifdoc.Run{
+				Tool: sarifdoc.Tool{Driver: sarifdoc.Driver{Name: "preflight/" + c.Kind, Version: m.Version,
+					InformationURI: informationURI, Rules: []sarifdoc.Rule{}}},
+				AutomationDetails: &sarifdoc.AutomationDetails{ID: "preflight/" + c.Kind + "/"},
+				Invocations:       []sarifdoc.Invocation{},
+				Results:           []sarifdoc.Result{},
 			}
 			if root != "" {
-				run.OriginalURIBaseIDs = map[string]sarifArtifactLoc{"SRCROOT": {URI: root}}
+				run.OriginalURIBaseIDs = map[string]sarifdoc.ArtifactLocation{"SRCROOT": {URI: root}}
 			}
 			if m.Commit != "" {
 				run.Properties = map[string]any{"commit": m.Commit}
@@ -202,8 +94,8 @@ func rootURI(root string) string {
 	return s
 }
 
-func sarifInvocationOf(c model.CollectorState, m Meta) sarifInvocation {
-	inv := sarifInvocation{
+func sarifInvocationOf(c model.CollectorState, m Meta) sarifdoc.Invocation {
+	inv := sarifdoc.Invocation{
 		ExecutionSuccessful: c.Status == model.StatusOK,
 		CommandLine:         c.Command,
 		Properties:          map[string]any{"collector": c.Collector, "status": string(c.Status), "stale": c.Stale},
@@ -230,21 +122,21 @@ func sarifInvocationOf(c model.CollectorState, m Meta) sarifInvocation {
 		if c.Status == model.StatusSkipped {
 			level = "note"
 		}
-		inv.Notifications = []sarifNotification{{Level: level, Message: sarifMessage{Text: text}}}
+		inv.Notifications = []sarifdoc.Notification{{Level: level, Message: sarifdoc.Message{Text: text}}}
 	}
 	return inv
 }
 
 // sarifRuleOf describes a rule: from the rule tables when the rule is in
 // them, else by the tool that reported it.
-func sarifRuleOf(kind string, f model.Finding) sarifRule {
-	r := sarifRule{ID: f.Rule, DefaultConfiguration: sarifRuleConf{Level: sarifLevel(f.Severity)}}
+func sarifRuleOf(kind string, f model.Finding) sarifdoc.Rule {
+	r := sarifdoc.Rule{ID: f.Rule, DefaultConfiguration: sarifdoc.Configuration{Level: sarifLevel(f.Severity)}}
 	if rule, ok := rules.Lookup(f.Rule); ok {
 		r.Name = rule.Title
-		r.ShortDescription = sarifMessage{Text: rule.Title}
+		r.ShortDescription = sarifdoc.Message{Text: rule.Title}
 		r.DefaultConfiguration.Level = sarifLevel(rule.Severity)
 		if rule.Rationale != "" {
-			r.FullDescription = &sarifMessage{Text: rule.Rationale}
+			r.FullDescription = &sarifdoc.Message{Text: rule.Rationale}
 		}
 		var text, md []string
 		for _, part := range []struct{ label, value string }{
@@ -256,14 +148,14 @@ func sarifRuleOf(kind string, f model.Finding) sarifRule {
 			}
 		}
 		if len(text) > 0 {
-			r.Help = &sarifHelp{Text: strings.Join(text, "\n"), Markdown: strings.Join(md, "\n\n")}
+			r.Help = &sarifdoc.Message{Text: strings.Join(text, "\n"), Markdown: strings.Join(md, "\n\n")}
 		}
 		r.Properties = map[string]any{"severity": rule.Severity.String()}
 		return r
 	}
 	desc := fmt.Sprintf("%s, as reported by %s", f.Rule, kind)
-	r.ShortDescription = sarifMessage{Text: desc}
-	r.Help = &sarifHelp{Text: fmt.Sprintf("%s reported %s. The result's message is the tool's own; preflight ran the command named in this run's invocation.", kind, f.Rule)}
+	r.ShortDescription = sarifdoc.Message{Text: desc}
+	r.Help = &sarifdoc.Message{Text: fmt.Sprintf("%s reported %s. The result's message is the tool's own; preflight ran the command named in this run's invocation.", kind, f.Rule)}
 	return r
 }
 
@@ -274,10 +166,10 @@ func mdBold(label string) string {
 	return "**" + strings.TrimSuffix(label, " ") + "** "
 }
 
-func sarifResultOf(s model.Snapshot, f model.Finding, ruleIndex int, haveRoot bool) sarifResult {
-	res := sarifResult{
-		RuleID: f.Rule, RuleIndex: ruleIndex, Level: sarifLevel(f.Severity),
-		Message:             sarifMessage{Text: strings.TrimSpace(f.Message)},
+func sarifResultOf(s model.Snapshot, f model.Finding, ruleIndex int, haveRoot bool) sarifdoc.Result {
+	res := sarifdoc.Result{
+		RuleID: f.Rule, RuleIndex: &ruleIndex, Level: sarifLevel(f.Severity),
+		Message:             sarifdoc.Message{Text: strings.TrimSpace(f.Message)},
 		PartialFingerprints: map[string]string{"preflight/v1": f.ID},
 		Properties:          map[string]any{"collector": f.Collector, "domain": f.Domain, "severity": f.Severity.String()},
 	}
@@ -288,17 +180,17 @@ func sarifResultOf(s model.Snapshot, f model.Finding, ruleIndex int, haveRoot bo
 		res.BaselineState = s.Base.State(f)
 	}
 	if f.File != "" {
-		loc := sarifPhysical{ArtifactLocation: sarifArtifactLoc{URI: fileURI(f.File)}}
+		loc := &sarifdoc.PhysicalLocation{ArtifactLocation: sarifdoc.ArtifactLocation{URI: fileURI(f.File)}}
 		if !filepath.IsAbs(f.File) && haveRoot {
 			loc.ArtifactLocation.URIBaseID = "SRCROOT"
 		}
 		if f.Line > 0 {
-			loc.Region = &sarifRegion{StartLine: f.Line, StartColumn: f.Column}
+			loc.Region = &sarifdoc.Region{StartLine: f.Line, StartColumn: f.Column}
 		}
-		res.Locations = []sarifLocation{{PhysicalLocation: loc}}
+		res.Locations = []sarifdoc.Location{{PhysicalLocation: loc}}
 	}
 	if ack, active, _ := s.Checklist.AckFor(f.ID, s.GeneratedAt); active {
-		res.Suppressions = []sarifSuppress{{Kind: "external", Status: "accepted", Justification: ackText(ack)}}
+		res.Suppressions = []sarifdoc.Suppression{{Kind: "external", Status: "accepted", Justification: ackText(ack)}}
 	}
 	return res
 }

@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"golang.org/x/tools/cover"
 )
 
 // Counter is covered out of total for one measure (lines, branches …).
@@ -193,131 +195,121 @@ func ParseLcov(data []byte) (Summary, error) {
 	return s, nil
 }
 
-// block is one basic block of a Go cover profile.
-type block struct {
-	file                 string
-	startLine, endLine   int
-	startCol, endCol     int
-	statements, hitCount int
-}
-
-// ParseGoProfile reads a Go cover profile (go test -coverprofile). It
-// reports statement coverage as Go does, and line coverage as the share
-// of lines inside blocks that ran. Blocks repeated by merged profiles
-// count once, covered if any copy ran.
+// ParseGoProfile reads a Go cover profile (go test -coverprofile) with
+// golang.org/x/tools/cover. It reports statement coverage as Go does, and
+// line coverage as the share of lines inside blocks that ran. Blocks
+// repeated by merged profiles count once, covered if any copy ran.
 func ParseGoProfile(data []byte) (Summary, error) {
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 0, 64<<10), 4<<20)
-	first := true
-	blocks := map[[5]string]*block{}
-	var order [][5]string
-	n := 0
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		n++
-		if line == "" {
-			continue
-		}
-		if first {
-			first = false
-			mode, ok := strings.CutPrefix(line, "mode: ")
-			if !ok || (mode != "set" && mode != "count" && mode != "atomic") {
-				return Summary{}, fmt.Errorf("not a Go cover profile: first line %q is not \"mode: set|count|atomic\"", clip(line))
-			}
-			continue
-		}
-		if strings.HasPrefix(line, "mode: ") {
-			continue // profiles concatenated by hand repeat the header
-		}
-		b, err := parseBlock(line)
-		if err != nil {
-			return Summary{}, fmt.Errorf("not a Go cover profile: line %d: %v", n, err)
-		}
-		key := [5]string{b.file, strconv.Itoa(b.startLine), strconv.Itoa(b.startCol), strconv.Itoa(b.endLine), strconv.Itoa(b.endCol)}
-		if prev, ok := blocks[key]; ok {
-			prev.hitCount = max(prev.hitCount, b.hitCount)
-			continue
-		}
-		blocks[key] = &b
-		order = append(order, key)
+	mode, blocks, lineNos, err := goProfileLines(data)
+	if err != nil {
+		return Summary{}, err
 	}
-	if err := sc.Err(); err != nil {
-		return Summary{}, fmt.Errorf("unreadable Go cover profile: %w", err)
-	}
-	if first {
-		return Summary{}, errors.New("not a Go cover profile: the file is empty")
+	profiles, err := parseGoBlocks(mode, blocks)
+	if err != nil {
+		return Summary{}, goProfileError(blocks, lineNos, err)
 	}
 	s := Summary{Statements: Counter{Known: true}, Lines: Counter{Known: true}}
-	lines := map[string]map[int]bool{} // file -> line -> covered
-	for _, k := range order {
-		b := blocks[k]
-		s.Statements.Total += b.statements
-		if b.hitCount > 0 {
-			s.Statements.Covered += b.statements
+	for _, p := range profiles { // sorted by file name
+		lines := map[int]bool{} // line -> covered
+		for _, b := range p.Blocks {
+			// Counts merged in count and atomic mode are sums, which can
+			// wrap past the largest int: any but zero ran.
+			ran := b.Count != 0
+			s.Statements.Total += b.NumStmt
+			if ran {
+				s.Statements.Covered += b.NumStmt
+			}
+			if b.NumStmt == 0 {
+				continue
+			}
+			for l := b.StartLine; l <= b.EndLine; l++ {
+				lines[l] = lines[l] || ran
+			}
 		}
-		if b.statements == 0 {
-			continue
+		if len(lines) > 0 {
+			s.Files = append(s.Files, p.FileName)
 		}
-		if lines[b.file] == nil {
-			lines[b.file] = map[int]bool{}
-			s.Files = append(s.Files, b.file)
-		}
-		for l := b.startLine; l <= b.endLine; l++ {
-			lines[b.file][l] = lines[b.file][l] || b.hitCount > 0
-		}
-	}
-	for _, ls := range lines {
-		for _, covered := range ls {
+		for _, covered := range lines {
 			s.Lines.Total++
 			if covered {
 				s.Lines.Covered++
 			}
 		}
 	}
-	sort.Strings(s.Files)
 	return s, nil
 }
 
-// parseBlock reads "file.go:12.34,15.2 3 1".
-func parseBlock(line string) (block, error) {
-	colon := strings.LastIndexByte(line, ':')
-	if colon <= 0 {
-		return block{}, fmt.Errorf("%q has no file name", clip(line))
-	}
-	b := block{file: line[:colon]}
-	fields := strings.Fields(line[colon+1:])
-	if len(fields) != 3 {
-		return block{}, fmt.Errorf("%q is not \"file:start,end statements count\"", clip(line))
-	}
-	start, end, ok := strings.Cut(fields[0], ",")
-	if !ok {
-		return block{}, fmt.Errorf("%q has no block range", clip(line))
-	}
-	var err error
-	pos := func(s string) (int, int) {
-		l, c, ok := strings.Cut(s, ".")
-		li, e1 := strconv.Atoi(l)
-		ci, e2 := strconv.Atoi(c)
-		if !ok || e1 != nil || e2 != nil || li <= 0 || ci < 0 {
-			err = fmt.Errorf("%q has a bad position %q", clip(line), s)
+// goProfileLines checks the mode line and returns the block lines with
+// their line numbers in the file. It is more forgiving than the cover
+// package: blank lines, spaces around lines and the repeated headers of
+// profiles concatenated by hand are left out.
+func goProfileLines(data []byte) (mode string, blocks []string, lineNos []int, err error) {
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 64<<10), 4<<20)
+	n := 0
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		n++
+		switch {
+		case line == "":
+		case mode == "":
+			var ok bool
+			mode, ok = strings.CutPrefix(line, "mode: ")
+			if !ok || (mode != "set" && mode != "count" && mode != "atomic") {
+				return "", nil, nil, fmt.Errorf("not a Go cover profile: first line %q is not \"mode: set|count|atomic\"", clip(line))
+			}
+		case strings.HasPrefix(line, "mode: "):
+		default:
+			blocks = append(blocks, line)
+			lineNos = append(lineNos, n)
 		}
-		return li, ci
 	}
-	b.startLine, b.startCol = pos(start)
-	b.endLine, b.endCol = pos(end)
+	if err := sc.Err(); err != nil {
+		return "", nil, nil, fmt.Errorf("unreadable Go cover profile: %w", err)
+	}
+	if mode == "" {
+		return "", nil, nil, errors.New("not a Go cover profile: the file is empty")
+	}
+	return mode, blocks, lineNos, nil
+}
+
+// parseGoBlocks parses block lines with the cover package, and rejects
+// the blocks it takes but that cannot be: a line before the first, an
+// end before the start, or a span that would make the line counts huge.
+func parseGoBlocks(mode string, blocks []string) ([]*cover.Profile, error) {
+	profile := "mode: " + mode + "\n" + strings.Join(blocks, "\n")
+	profiles, err := cover.ParseProfilesFromReader(strings.NewReader(profile))
 	if err != nil {
-		return block{}, err
+		return nil, err
 	}
-	if b.endLine < b.startLine || b.endLine-b.startLine > 100_000 {
-		return block{}, fmt.Errorf("%q ends before it starts", clip(line))
+	for _, p := range profiles {
+		for _, b := range p.Blocks {
+			switch {
+			case b.StartLine <= 0:
+				return nil, errors.New("the block starts before line 1")
+			case b.EndLine < b.StartLine:
+				return nil, errors.New("the block ends before it starts")
+			case b.EndLine-b.StartLine > 100_000:
+				return nil, errors.New("the block spans more than 100000 lines")
+			}
+		}
 	}
-	if b.statements, err = strconv.Atoi(fields[1]); err != nil || b.statements < 0 {
-		return block{}, fmt.Errorf("%q has a bad statement count", clip(line))
+	return profiles, nil
+}
+
+// goProfileError says which line of the file is at fault, found by
+// parsing the blocks one at a time; an error no single line causes (the
+// same block with different statement counts) is given as it is.
+func goProfileError(blocks []string, lineNos []int, err error) error {
+	for i, b := range blocks {
+		if _, lineErr := parseGoBlocks("set", []string{b}); lineErr != nil {
+			// The cover package quotes the whole line, however long.
+			why := lineErr.Error()
+			why, _ = strings.CutPrefix(why, fmt.Sprintf("line %q doesn't match expected format: ", b))
+			return fmt.Errorf("not a Go cover profile: line %d: %q: %s", lineNos[i], clip(b), why)
+		}
 	}
-	if b.hitCount, err = strconv.Atoi(fields[2]); err != nil || b.hitCount < 0 {
-		return block{}, fmt.Errorf("%q has a bad hit count", clip(line))
-	}
-	return b, nil
+	return fmt.Errorf("not a Go cover profile: %v", err)
 }
 
 func clip(s string) string {

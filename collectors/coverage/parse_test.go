@@ -109,6 +109,26 @@ func TestParseRejectsMalformed(t *testing.T) {
 	}
 }
 
+// golang.org/x/tools/cover reads the blocks; an error still names the
+// line of the file at fault, counting the blank lines and repeated
+// headers the cover package never sees.
+func TestGoProfileErrorsNameTheLine(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"mode: set\n\na.go:1.1,2.1 1 1\nmode: set\nx.go 1 1\n", `not a Go cover profile: line 5: "x.go 1 1": `},
+		{"mode: set\nx.go:3.1,2.1 1 1\n", `not a Go cover profile: line 2: "x.go:3.1,2.1 1 1": the block ends before it starts`},
+		{"mode: set\na.go:1.1,2.1 1 1\nx.go:0.1,2.1 1 1\n", `not a Go cover profile: line 3: "x.go:0.1,2.1 1 1": the block starts before line 1`},
+		{"mode: set\nx.go:1.1,200000.1 1 1\n", `not a Go cover profile: line 2: "x.go:1.1,200000.1 1 1": the block spans more than 100000 lines`},
+		// The same block with two statement counts: no one line is wrong.
+		{"mode: count\nx.go:1.1,2.1 1 1\nx.go:1.1,2.1 3 0\n", "not a Go cover profile: "},
+	}
+	for _, c := range cases {
+		_, err := ParseGoProfile([]byte(c.in))
+		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("%q: error %v, want it to start with %q", c.in, err, c.want)
+		}
+	}
+}
+
 func fuzzSummary(t *testing.T, s Summary) {
 	for _, c := range []Counter{s.Lines, s.Statements, s.Functions, s.Branches} {
 		if c.Covered < 0 || c.Total < 0 || c.Covered > c.Total {

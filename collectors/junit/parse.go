@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/preflight-dev/preflight/internal/junitxml"
 )
 
 // Report is what one JUnit XML file says.
@@ -62,38 +64,12 @@ type Ref struct {
 	Column int
 }
 
-type xmlSuite struct {
-	XMLName  xml.Name
-	Name     string     `xml:"name,attr"`
-	Failures string     `xml:"failures,attr"`
-	Errors   string     `xml:"errors,attr"`
-	Suites   []xmlSuite `xml:"testsuite"`
-	Cases    []xmlCase  `xml:"testcase"`
-	Error    []xmlIssue `xml:"error"` // some tools put a suite-level error here
-}
-
-type xmlCase struct {
-	Name      string     `xml:"name,attr"`
-	Classname string     `xml:"classname,attr"`
-	File      string     `xml:"file,attr"`
-	Line      string     `xml:"line,attr"`
-	Failures  []xmlIssue `xml:"failure"`
-	Errors    []xmlIssue `xml:"error"`
-	Skipped   *struct{}  `xml:"skipped"`
-}
-
-type xmlIssue struct {
-	Message string `xml:"message,attr"`
-	Type    string `xml:"type,attr"`
-	Text    string `xml:",chardata"`
-}
-
 // Parse reads one JUnit XML report: a <testsuites> root or a single
 // <testsuite>, suites nested at any depth. It never touches the disk.
 func Parse(data []byte) (Report, error) {
 	dec := xml.NewDecoder(bytes.NewReader(data))
 	dec.CharsetReader = charsetReader
-	var root xmlSuite
+	var root junitxml.Suite
 	if err := dec.Decode(&root); err != nil {
 		if errors.Is(err, io.EOF) {
 			return Report{}, errors.New("not a JUnit report: the file is empty")
@@ -108,8 +84,8 @@ func Parse(data []byte) (Report, error) {
 	return rep, nil
 }
 
-func (r *Report) add(s xmlSuite) {
-	if s.XMLName.Local == "testsuite" && (len(s.Cases) > 0 || count(s.Errors) > 0 || count(s.Failures) > 0 || len(s.Error) > 0) {
+func (r *Report) add(s junitxml.Suite) {
+	if s.XMLName.Local == "testsuite" && (len(s.Cases) > 0 || s.Errors > 0 || s.Failures > 0 || len(s.SuiteErrors) > 0) {
 		r.Suites++
 		failed := false
 		for _, c := range s.Cases {
@@ -124,13 +100,13 @@ func (r *Report) add(s xmlSuite) {
 				r.Passed++
 			}
 		}
-		if !failed && (count(s.Errors) > 0 || count(s.Failures) > 0 || len(s.Error) > 0) {
+		if !failed && (s.Errors > 0 || s.Failures > 0 || len(s.SuiteErrors) > 0) {
 			// The suite says it failed but no case carries the failure: a
 			// file that could not load, or a hook outside the tests.
 			failed = true
-			text := fmt.Sprintf("the suite reports %d failures and %d errors without a failing test case", count(s.Failures), count(s.Errors))
-			if len(s.Error) > 0 {
-				text = issueText(s.Error[0])
+			text := fmt.Sprintf("the suite reports %d failures and %d errors without a failing test case", s.Failures, s.Errors)
+			if len(s.SuiteErrors) > 0 {
+				text = issueText(s.SuiteErrors[0])
 			}
 			r.Failures = append(r.Failures, Failure{Suite: s.Name, Errored: true, Text: text, Refs: refs(text)})
 		}
@@ -143,30 +119,19 @@ func (r *Report) add(s xmlSuite) {
 	}
 }
 
-func caseFailure(suite string, c xmlCase) Failure {
+func caseFailure(suite string, c junitxml.Case) Failure {
 	f := Failure{Suite: suite, Classname: strings.TrimSpace(c.Classname), Name: strings.TrimSpace(c.Name), File: strings.TrimSpace(c.File)}
-	issue := xmlIssue{}
+	issue := junitxml.Issue{}
 	if len(c.Failures) > 0 {
 		issue = c.Failures[0]
 	} else {
 		issue = c.Errors[0]
 		f.Errored = true
 	}
-	if n, err := strconv.Atoi(strings.TrimSpace(c.Line)); err == nil && n > 0 {
-		f.Line = n
-	}
+	f.Line = int(c.Line)
 	f.Text = issueText(issue)
 	f.Refs = refs(issue.Text + "\n" + issue.Message)
 	return f
-}
-
-// count reads a counter attribute; absent or malformed counts are zero.
-func count(attr string) int {
-	n, err := strconv.Atoi(strings.TrimSpace(attr))
-	if err != nil || n < 0 {
-		return 0
-	}
-	return n
 }
 
 // genericMessages are message attributes that say nothing (gotestsum
@@ -179,7 +144,7 @@ const maxTextLines = 12
 // issueText is the failure's explanation: the element's text without
 // stack frames, run markers and separators, or its message attribute when
 // the text is empty.
-func issueText(i xmlIssue) string {
+func issueText(i junitxml.Issue) string {
 	var lines []string
 	blank := false
 	for _, l := range strings.Split(strings.ReplaceAll(i.Text, "\r\n", "\n"), "\n") {

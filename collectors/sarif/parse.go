@@ -9,99 +9,26 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/preflight-dev/preflight/internal/sarifdoc"
 	"github.com/preflight-dev/preflight/model"
 )
 
-// The types below are the part of SARIF 2.1.0 that preflight reads.
-
-// Log is a SARIF file.
+// Log is a SARIF file read; the types are sarifdoc's, shared with the
+// SARIF reports preflight writes.
 type Log struct {
-	Version string `json:"version"`
-	Runs    []Run  `json:"runs"`
-}
-
-// Run is one tool's run.
-type Run struct {
-	Tool struct {
-		Driver Driver `json:"driver"`
-	} `json:"tool"`
-	Results            []Result                    `json:"results"`
-	OriginalURIBaseIDs map[string]ArtifactLocation `json:"originalUriBaseIds"`
-	Invocations        []struct {
-		WorkingDirectory *ArtifactLocation `json:"workingDirectory"`
-	} `json:"invocations"`
-	Artifacts []struct {
-		Location ArtifactLocation `json:"location"`
-	} `json:"artifacts"`
-}
-
-// Driver names the tool and describes its rules.
-type Driver struct {
-	Name    string `json:"name"`
-	Version string `json:"version"`
-	Rules   []Rule `json:"rules"`
-}
-
-// Rule is a reportingDescriptor.
-type Rule struct {
-	ID               string `json:"id"`
-	ShortDescription *struct {
-		Text string `json:"text"`
-	} `json:"shortDescription"`
-	DefaultConfiguration *struct {
-		Level string `json:"level"`
-	} `json:"defaultConfiguration"`
-	MessageStrings map[string]struct {
-		Text string `json:"text"`
-	} `json:"messageStrings"`
-	Properties map[string]any `json:"properties"`
-}
-
-// Result is one finding of a run.
-type Result struct {
-	RuleID    string `json:"ruleId"`
-	RuleIndex *int   `json:"ruleIndex"`
-	Rule      *struct {
-		ID    string `json:"id"`
-		Index *int   `json:"index"`
-	} `json:"rule"`
-	Kind    string `json:"kind"`
-	Level   string `json:"level"`
-	Message struct {
-		Text      string   `json:"text"`
-		Markdown  string   `json:"markdown"`
-		ID        string   `json:"id"`
-		Arguments []string `json:"arguments"`
-	} `json:"message"`
-	Locations []struct {
-		PhysicalLocation *struct {
-			ArtifactLocation ArtifactLocation `json:"artifactLocation"`
-			Region           *struct {
-				StartLine   int `json:"startLine"`
-				StartColumn int `json:"startColumn"`
-			} `json:"region"`
-		} `json:"physicalLocation"`
-	} `json:"locations"`
-	Suppressions []struct {
-		Status string `json:"status"`
-	} `json:"suppressions"`
-	BaselineState string `json:"baselineState"`
-}
-
-// ArtifactLocation is a URI, possibly relative to a named base.
-type ArtifactLocation struct {
-	URI       string `json:"uri"`
-	URIBaseID string `json:"uriBaseId"`
+	sarifdoc.Log
 }
 
 // Parse reads a SARIF log. Only version 2.1.0 is accepted: it is the
 // OASIS standard every current tool writes.
 func Parse(data []byte) (*Log, error) {
 	var l Log
-	if err := json.Unmarshal(data, &l); err != nil {
+	// Into the sarifdoc type itself, so that an error's field path does
+	// not name the wrapper.
+	if err := json.Unmarshal(data, &l.Log); err != nil {
 		return nil, fmt.Errorf("not a SARIF file: %v", err)
 	}
-	if l.Version != "2.1.0" {
+	if l.Version != sarifdoc.Version {
 		if l.Version == "" {
 			return nil, errors.New("not a SARIF file: no version")
 		}
@@ -175,7 +102,7 @@ func (l *Log) Items() ([]Item, Summary) {
 
 // suppressed: an accepted (or status-less) suppression in the log, or a
 // result the baseline says is gone.
-func suppressed(r Result) bool {
+func suppressed(r sarifdoc.Result) bool {
 	if r.BaselineState == "absent" {
 		return true
 	}
@@ -187,7 +114,7 @@ func suppressed(r Result) bool {
 	return false
 }
 
-func ruleOf(r Result, d Driver) *Rule {
+func ruleOf(r sarifdoc.Result, d sarifdoc.Driver) *sarifdoc.Rule {
 	idx := r.RuleIndex
 	if idx == nil && r.Rule != nil {
 		idx = r.Rule.Index
@@ -207,7 +134,7 @@ func ruleOf(r Result, d Driver) *Rule {
 	return nil
 }
 
-func ruleID(r Result, rule *Rule) string {
+func ruleID(r sarifdoc.Result, rule *sarifdoc.Rule) string {
 	switch {
 	case r.RuleID != "":
 		return r.RuleID
@@ -221,7 +148,7 @@ func ruleID(r Result, rule *Rule) string {
 
 // messageOf is the result's text, its message string filled with its
 // arguments, or the rule's short description.
-func messageOf(r Result, rule *Rule) string {
+func messageOf(r sarifdoc.Result, rule *sarifdoc.Rule) string {
 	text := r.Message.Text
 	if text == "" && r.Message.ID != "" && rule != nil {
 		text = rule.MessageStrings[r.Message.ID].Text
@@ -232,7 +159,7 @@ func messageOf(r Result, rule *Rule) string {
 	for i, a := range r.Message.Arguments {
 		text = strings.ReplaceAll(text, "{"+strconv.Itoa(i)+"}", a)
 	}
-	if text == "" && rule != nil && rule.ShortDescription != nil {
+	if text == "" && rule != nil {
 		text = rule.ShortDescription.Text
 	}
 	return strings.TrimSpace(text)
@@ -243,7 +170,7 @@ func messageOf(r Result, rule *Rule) string {
 // others) wins; otherwise the SARIF level: error → high, warning → medium,
 // note → low, none → info. A result without a level takes its rule's
 // default level, and SARIF's default is warning.
-func severityOf(r Result, rule *Rule) model.Severity {
+func severityOf(r sarifdoc.Result, rule *sarifdoc.Rule) model.Severity {
 	if rule != nil {
 		if score, ok := securitySeverity(rule.Properties); ok {
 			switch {
@@ -260,7 +187,7 @@ func severityOf(r Result, rule *Rule) model.Severity {
 		}
 	}
 	level := r.Level
-	if level == "" && rule != nil && rule.DefaultConfiguration != nil {
+	if level == "" && rule != nil {
 		level = rule.DefaultConfiguration.Level
 	}
 	switch level {
@@ -292,7 +219,7 @@ func securitySeverity(props map[string]any) (float64, bool) {
 // baseOf is the absolute or relative URI a run gives for a base id: from
 // originalUriBaseIds, or, for the conventional %SRCROOT%, the directory the
 // tool ran in.
-func baseOf(run Run, id string) string {
+func baseOf(run sarifdoc.Run, id string) string {
 	return baseDepth(run, id, 0)
 }
 
@@ -300,7 +227,7 @@ func baseOf(run Run, id string) string {
 // whose bases refer to each other in a loop stops there.
 const maxBaseDepth = 8
 
-func baseDepth(run Run, id string, depth int) string {
+func baseDepth(run sarifdoc.Run, id string, depth int) string {
 	if id != "" && depth < maxBaseDepth {
 		if b, ok := run.OriginalURIBaseIDs[id]; ok {
 			base := b.URI
