@@ -76,7 +76,7 @@ func (c configChain) place(diags []Diagnostic) []Diagnostic {
 		switch {
 		case d.Code == 5083 && cannotReadFile.MatchString(d.Message):
 			missing := repoPath(c.root, c.root, cannotReadFile.FindStringSubmatch(d.Message)[1])
-			d.Message = fmt.Sprintf("Cannot read file '%s'.", missing)
+			d.Message = fmt.Sprintf("Cannot read file '%s'.", missing) + generatedBy(missing)
 			d.File, d.Line, d.Column = c.config, 0, 0
 			for _, f := range c.files() {
 				if line, col, ok := c.naming(f, missing); ok {
@@ -102,6 +102,31 @@ func (c configChain) place(diags []Diagnostic) []Diagnostic {
 		}
 	}
 	return out
+}
+
+// generators are the frameworks that write a tsconfig other configs
+// extend, by the directory they write it to, with the command that does.
+var generators = []struct{ dir, framework, command string }{
+	{".nuxt/", "Nuxt", "npx nuxi prepare"},
+	{".svelte-kit/", "SvelteKit", "npx svelte-kit sync"},
+	{".astro/", "Astro", "npx astro sync"},
+	{".react-router/", "React Router", "npx react-router typegen"},
+}
+
+// generatedBy says which command writes a missing configuration a
+// framework generates (usually on postinstall, which an install with
+// --ignore-scripts skips); "" for any other file.
+func generatedBy(missing string) string {
+	for _, g := range generators {
+		if i := strings.Index("/"+missing, "/"+g.dir); i >= 0 {
+			dir := strings.TrimSuffix(missing[:i], "/")
+			if dir == "" {
+				dir = "."
+			}
+			return fmt.Sprintf(" %s generates it: run `%s` in %s, then check again.", g.framework, g.command, dir)
+		}
+	}
+	return ""
 }
 
 // naming finds the string in config file that resolves to target, as tsc

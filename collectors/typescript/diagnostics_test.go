@@ -2,6 +2,7 @@ package typescript
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -458,4 +459,27 @@ func FuzzPlaceConfigDiagnostics(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A base config a framework generates (Nuxt's .nuxt/tsconfig.json) is named
+// with the command that writes it, run where it belongs.
+func TestMissingGeneratedConfigNamesItsGenerator(t *testing.T) {
+	texts := map[string]string{"playground/tsconfig.json": `{"extends": "./.nuxt/tsconfig.json"}`}
+	chain := configChain{root: "/repo", config: "playground/tsconfig.json", read: func(rel string) string { return texts[rel] }}
+	var got []string
+	for _, d := range chain.place([]Diagnostic{
+		{Category: "error", Code: 5083, Message: "Cannot read file '/repo/playground/.nuxt/tsconfig.json'."},
+		{Category: "error", Code: 5083, Message: "Cannot read file '/repo/.svelte-kit/tsconfig.json'."},
+		{Category: "error", Code: 5083, Message: "Cannot read file '/repo/base/tsconfig.json'."},
+	}) {
+		got = append(got, fmt.Sprintf("%s:%d:%d %s", d.File, d.Line, d.Column, d.Message))
+	}
+	want := []string{
+		"playground/tsconfig.json:1:13 Cannot read file 'playground/.nuxt/tsconfig.json'. Nuxt generates it: run `npx nuxi prepare` in playground, then check again.",
+		"playground/tsconfig.json:0:0 Cannot read file '.svelte-kit/tsconfig.json'. SvelteKit generates it: run `npx svelte-kit sync` in ., then check again.",
+		"playground/tsconfig.json:0:0 Cannot read file 'base/tsconfig.json'.",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
 }
