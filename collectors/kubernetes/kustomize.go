@@ -232,8 +232,8 @@ func loadClosure(root, dir string) []*kustomization {
 	ks := kustomizations{}
 	var load func(d string)
 	load = func(d string) {
-		if ks[d] != nil {
-			return
+		if ks[d] != nil || d == ".." || strings.HasPrefix(d, "../") {
+			return // outside the repository: kustomize reads it, preflight does not
 		}
 		f := kustomizationIn(d, exists)
 		if f == "" {
