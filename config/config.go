@@ -127,7 +127,7 @@ func Parse(path string, data []byte) (*Config, error) {
 	}
 	d := &decoder{}
 	cfg := d.config(tree)
-	for _, e := range d.errs {
+	for _, e := range d.Errors {
 		if !rejected[e.Pos] {
 			errs = append(errs, e)
 		}
@@ -174,6 +174,10 @@ func (c *Config) at(p Pos) string { return fmt.Sprintf("%s:%d:%d", c.file(), p.L
 
 // Errors are all the problems found in one file, in file order.
 type Errors []*Error
+
+func (es *Errors) add(p Pos, format string, args ...any) {
+	*es = append(*es, &Error{Pos: p, Msg: fmt.Sprintf(format, args...)})
+}
 
 func (es Errors) Error() string {
 	parts := make([]string, len(es))

@@ -1,10 +1,10 @@
 package config
 
 import (
-	"fmt"
 	"math"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,17 +22,13 @@ import (
 // decoder skips values of the wrong shape without a word: validate has
 // reported them.
 type decoder struct {
-	errs Errors
-}
-
-func (d *decoder) errf(p Pos, format string, args ...any) {
-	d.errs = append(d.errs, &Error{Pos: p, Msg: fmt.Sprintf(format, args...)})
+	Errors
 }
 
 // expected reports a value the schema accepts but preflight cannot use,
 // in the words the schema gives at ptr for the values it rejects.
 func (d *decoder) expected(n *node, where, ptr string) {
-	d.errf(n.pos, "%s: expected %s, got %s", where, schemaAt("#"+ptr).Get("x-expected").Text(), shown(n, nil))
+	d.add(n.pos, "%s: expected %s, got %s", where, schemaAt("#"+ptr).Get("x-expected").Text(), shown(n, nil))
 }
 
 func (d *decoder) config(n *node) *Config {
@@ -80,7 +76,7 @@ func (d *decoder) globs(n *node, where string) []string {
 	for i, item := range n.items {
 		if g, ok := str(item); ok {
 			if !doublestar.ValidatePattern(g) {
-				d.errf(item.pos, "%s[%d]: %q is not a valid glob (use *, **, ?, [abc] and {a,b} with balanced brackets and braces)", where, i, g)
+				d.add(item.pos, "%s[%d]: %q is not a valid glob (use *, **, ?, [abc] and {a,b} with balanced brackets and braces)", where, i, g)
 			}
 			out = append(out, g)
 		}
@@ -147,7 +143,7 @@ func (d *decoder) severities(n *node) []SeverityOverride {
 	var out []SeverityOverride
 	for _, e := range n.entries {
 		if !doublestar.ValidatePattern(e.key) || e.key == "" {
-			d.errf(e.keyPos, "severity: %q is not a rule id or a valid glob over rule ids (e.g. TS6133, vet:*)", e.key)
+			d.add(e.keyPos, "severity: %q is not a rule id or a valid glob over rule ids (e.g. TS6133, vet:*)", e.key)
 			continue
 		}
 		if sev, err := model.ParseSeverity(e.value.text); err == nil {
@@ -224,7 +220,7 @@ func (d *decoder) customs(n *node, positions map[string]Pos) []custom.Spec {
 				spec.Domain = v.text
 			case "output":
 				if !custom.Available(v.text) {
-					d.errf(v.pos, "%s: the %s reader is not available in this build of preflight", at, v.text)
+					d.add(v.pos, "%s: the %s reader is not available in this build of preflight", at, v.text)
 				} else {
 					spec.Output = v.text
 				}
@@ -245,10 +241,10 @@ func (d *decoder) customs(n *node, positions map[string]Pos) []custom.Spec {
 			at := where + ".report"
 			switch spec.Output {
 			case custom.ReadExitCode, custom.ReadRegex:
-				d.errf(reportNode.pos, "%s: the %s reader reads the command's output, not a report file; remove report or change output", at, spec.Output)
+				d.add(reportNode.pos, "%s: the %s reader reads the command's output, not a report file; remove report or change output", at, spec.Output)
 			default:
 				if spec.Report = d.relPath(reportNode, at); spec.Report == "." {
-					d.errf(reportNode.pos, "%s: \".\" is not a file", at)
+					d.add(reportNode.pos, "%s: \".\" is not a file", at)
 				}
 			}
 		}
@@ -262,7 +258,7 @@ func (d *decoder) customs(n *node, positions map[string]Pos) []custom.Spec {
 // it relative and written with /) that must not climb out of it.
 func (d *decoder) relPath(n *node, where string) string {
 	if clean := path.Clean(n.text); clean == ".." || strings.HasPrefix(clean, "../") {
-		d.errf(n.pos, "%s: %q leaves the repository", where, n.text)
+		d.add(n.pos, "%s: %q leaves the repository", where, n.text)
 	}
 	return n.text
 }
@@ -272,7 +268,7 @@ var patternGroups = []string{"file", "path", "line", "col", "column", "severity"
 func (d *decoder) pattern(n *node, at string) *regexp.Regexp {
 	re, err := regexp.Compile(n.text)
 	if err != nil {
-		d.errf(n.pos, "%s: not a valid regular expression (Go RE2 syntax): %v", at, strings.TrimPrefix(err.Error(), "error parsing regexp: "))
+		d.add(n.pos, "%s: not a valid regular expression (Go RE2 syntax): %v", at, strings.TrimPrefix(err.Error(), "error parsing regexp: "))
 		return nil
 	}
 	has := map[string]bool{}
@@ -280,14 +276,14 @@ func (d *decoder) pattern(n *node, at string) *regexp.Regexp {
 		if name == "" {
 			continue
 		}
-		if !contains(patternGroups, name) {
-			d.errf(n.pos, "%s: unknown group name %q (use file, line, col, severity, rule, message)", at, name)
+		if !slices.Contains(patternGroups, name) {
+			d.add(n.pos, "%s: unknown group name %q (use file, line, col, severity, rule, message)", at, name)
 			return nil
 		}
 		has[name] = true
 	}
 	if !has["message"] && !has["msg"] && !has["file"] {
-		d.errf(n.pos, "%s: needs a (?P<message>…) or (?P<file>…) group so a match says what is wrong", at)
+		d.add(n.pos, "%s: needs a (?P<message>…) or (?P<file>…) group so a match says what is wrong", at)
 		return nil
 	}
 	return re
@@ -298,13 +294,4 @@ func orDefault(s, dflt string) string {
 		return dflt
 	}
 	return s
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

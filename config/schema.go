@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/agext/levenshtein"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	jskind "github.com/santhosh-tekuri/jsonschema/v6/kind"
 
@@ -72,7 +73,7 @@ func validate(root *node) Errors {
 	}
 	r := &reporter{root: root}
 	r.walk(ve, nil)
-	return r.errs
+	return r.Errors
 }
 
 // instance is the tree as the JSON value the schema describes.
@@ -115,12 +116,7 @@ func (s subject) name() string { return orDefault(s.where, "the top level") }
 
 type reporter struct {
 	root *node
-	errs Errors
-	keys map[*node]map[string]int // entry index by key, for maps looked into
-}
-
-func (r *reporter) errf(p Pos, format string, args ...any) {
-	r.errs = append(r.errs, &Error{Pos: p, Msg: fmt.Sprintf(format, args...)})
+	Errors
 }
 
 // locate follows an instance location through the tree.
@@ -129,7 +125,7 @@ func (r *reporter) locate(loc []string) subject {
 	for _, tok := range loc {
 		switch s.n.kind {
 		case kMap:
-			e := s.n.entries[r.index(s.n)[tok]]
+			e := s.n.entries[s.n.index[tok]]
 			s = subject{where: strings.TrimPrefix(s.where+"."+tok, "."), key: e.keyPos, n: e.value}
 		case kList:
 			i, _ := strconv.Atoi(tok)
@@ -139,21 +135,6 @@ func (r *reporter) locate(loc []string) subject {
 	return s
 }
 
-func (r *reporter) index(n *node) map[string]int {
-	if r.keys == nil {
-		r.keys = map[*node]map[string]int{}
-	}
-	idx, ok := r.keys[n]
-	if !ok {
-		idx = make(map[string]int, len(n.entries))
-		for i, e := range n.entries {
-			idx[e.key] = i
-		}
-		r.keys[n] = idx
-	}
-	return idx
-}
-
 // walk reports the errors under e. Groups, references, allOf and
 // if/then/else only gather their causes; a oneOf is one error, worded by
 // the schema that offers the alternatives. A key name that breaks
@@ -161,8 +142,9 @@ func (r *reporter) index(n *node) map[string]int {
 func (r *reporter) walk(e *jsonschema.ValidationError, about *subject) {
 	switch k := e.ErrorKind.(type) {
 	case *jskind.PropertyNames:
-		s := r.locate(append(e.InstanceLocation, k.Property))
-		about = &subject{where: r.locate(e.InstanceLocation).where, key: s.key, n: &node{kind: kString, pos: s.key, text: k.Property}}
+		s := r.locate(e.InstanceLocation)
+		at := s.n.entries[s.n.index[k.Property]].keyPos
+		about = &subject{where: s.where, key: at, n: &node{kind: kString, pos: at, text: k.Property}}
 	case *jskind.OneOf, *jskind.AnyOf:
 		e.Causes = nil
 	}
@@ -191,28 +173,28 @@ func (r *reporter) report(e *jsonschema.ValidationError, s subject) {
 			in = "in " + s.where
 		}
 		for _, p := range k.Properties {
-			f := s.n.entries[r.index(s.n)[p]]
+			f := s.n.entries[s.n.index[p]]
 			msg := fmt.Sprintf("unknown key %q %s (expected one of: %s)", p, in, strings.Join(allowed, ", "))
 			if sug := suggest(p, allowed); sug != "" {
 				msg += fmt.Sprintf("; did you mean %q?", sug)
 			}
-			r.errf(f.keyPos, "%s", msg)
+			r.add(f.keyPos, "%s", msg)
 		}
 	case *jskind.Required:
 		for _, m := range k.Missing {
-			r.errf(s.key, "%s: missing required key %q%s", s.name(), m, example(e.SchemaURL, m))
+			r.add(s.key, "%s: missing required key %q%s", s.name(), m, example(e.SchemaURL, m))
 		}
 	case *jskind.Type:
-		r.errf(s.n.pos, "%s: expected %s, got %s", s.name(), expected(at, k), describe(s.n))
+		r.add(s.n.pos, "%s: expected %s, got %s", s.name(), expected(at, k), describe(s.n))
 	case *jskind.Enum:
-		r.errf(s.n.pos, "%s: expected %s; got %s", s.name(), expected(at, k), shown(s.n, k))
+		r.add(s.n.pos, "%s: expected %s; got %s", s.name(), expected(at, k), shown(s.n, k))
 	case *jskind.Not:
-		r.errf(s.n.pos, "%s: %s", s.name(), orDefault(problem, "is not allowed here"))
+		r.add(s.n.pos, "%s: %s", s.name(), orDefault(problem, "is not allowed here"))
 	default:
 		if problem != "" {
-			r.errf(s.n.pos, "%s: %s %s", s.name(), shown(s.n, k), problem)
+			r.add(s.n.pos, "%s: %s %s", s.name(), shown(s.n, k), problem)
 		} else {
-			r.errf(s.n.pos, "%s: expected %s, got %s", s.name(), expected(at, k), shown(s.n, k))
+			r.add(s.n.pos, "%s: expected %s, got %s", s.name(), expected(at, k), shown(s.n, k))
 		}
 	}
 }
@@ -297,29 +279,9 @@ func describe(n *node) string {
 func suggest(key string, allowed []string) string {
 	best, bestDist := "", 3
 	for _, a := range allowed {
-		if dist := levenshtein(strings.ToLower(key), a); dist < bestDist {
+		if dist := levenshtein.Distance(strings.ToLower(key), a, nil); dist < bestDist {
 			best, bestDist = a, dist
 		}
 	}
 	return best
-}
-
-func levenshtein(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -36,6 +36,7 @@ type node struct {
 	pos     Pos
 	text    string // scalars: the value (numbers and booleans normalised)
 	entries []entry
+	index   map[string]int // of entries, by key
 	items   []*node
 }
 
@@ -96,13 +97,15 @@ func convert(n *yamlpos.Node) (*node, error) {
 			// error about the merging map would make no sense.
 			return nil, &Error{Pos: posOf(n.MergeLine, n.MergeColumn), Msg: "merge keys (<<) are not supported; write the keys out"}
 		}
-		out := &node{kind: kMap, pos: pos}
+		out := &node{kind: kMap, pos: pos, index: map[string]int{}}
 		for _, p := range n.Pairs {
 			v, err := convert(p.Value)
 			if err != nil {
 				return nil, err
 			}
-			out.entries = append(out.entries, entry{key: strings.TrimSpace(p.Key), keyPos: posOf(p.Line, p.Column), value: v})
+			key := strings.TrimSpace(p.Key)
+			out.index[key] = len(out.entries)
+			out.entries = append(out.entries, entry{key: key, keyPos: posOf(p.Line, p.Column), value: v})
 		}
 		return out, nil
 	case yamlpos.Seq:
