@@ -58,8 +58,6 @@ func (d *decoder) config(n *node) *Config {
 	return cfg
 }
 
-func str(n *node) (string, bool) { return n.text, n.kind == kString }
-
 // args reads a list of command arguments; numbers and booleans are taken
 // as written ([sleep, 5]).
 func args(n *node) []string {
@@ -74,22 +72,22 @@ func args(n *node) []string {
 func (d *decoder) globs(n *node, where string) []string {
 	out := []string{}
 	for i, item := range n.items {
-		if g, ok := str(item); ok {
-			if !doublestar.ValidatePattern(g) {
-				d.add(item.pos, "%s[%d]: %q is not a valid glob (use *, **, ?, [abc] and {a,b} with balanced brackets and braces)", where, i, g)
-			}
-			out = append(out, g)
+		if item.kind != kString {
+			continue
 		}
+		if !doublestar.ValidatePattern(item.text) {
+			d.add(item.pos, "%s[%d]: %q is not a valid glob (use *, **, ?, [abc] and {a,b} with balanced brackets and braces)", where, i, item.text)
+		}
+		out = append(out, item.text)
 	}
 	return out
 }
 
 func (d *decoder) duration(n *node, where string) time.Duration {
-	s, ok := str(n)
-	if !ok {
+	if n.kind != kString {
 		return 0
 	}
-	v, err := time.ParseDuration(s)
+	v, err := time.ParseDuration(n.text)
 	if err != nil || v <= 0 {
 		d.expected(n, where, "/definitions/duration")
 		return 0

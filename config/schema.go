@@ -185,7 +185,11 @@ func (r *reporter) report(e *jsonschema.ValidationError, s subject) {
 			r.add(s.key, "%s: missing required key %q%s", s.name(), m, example(e.SchemaURL, m))
 		}
 	case *jskind.Type:
-		r.add(s.n.pos, "%s: expected %s, got %s", s.name(), expected(at, k), describe(s.n))
+		pos := s.n.pos
+		if s.n.kind == kNull {
+			pos = s.key // nothing is written after the key to point at
+		}
+		r.add(pos, "%s: expected %s, got %s", s.name(), expected(at, k), describe(s.n))
 	case *jskind.Enum:
 		r.add(s.n.pos, "%s: expected %s; got %s", s.name(), expected(at, k), shown(s.n, k))
 	case *jskind.Not:

@@ -3,6 +3,7 @@ package config
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"testing"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/yamlpos"
 )
 
 func compileSchema(t *testing.T) *jsonschema.Schema {
@@ -105,4 +107,36 @@ func TestSchemaAgreesWithTheParser(t *testing.T) {
 			t.Errorf("schema accepts:\n%s", src)
 		}
 	}
+}
+
+// Every check the schema makes on a value is worded by the schema itself:
+// x-expected says what the value should be, x-problem what is wrong with
+// it. A oneOf speaks for its alternatives, and an if only chooses.
+func TestSchemaWordsEveryCheck(t *testing.T) {
+	_, root := schema()
+	checks := []string{"const", "pattern", "minimum", "maximum", "exclusiveMinimum", "minLength", "oneOf", "not"}
+	var walk func(n *yamlpos.Node, ptr string)
+	walk = func(n *yamlpos.Node, ptr string) {
+		for _, c := range checks {
+			if n.Has(c) && !n.Has("x-expected") && !n.Has("x-problem") {
+				t.Errorf("%s has %s but neither x-expected nor x-problem", ptr, c)
+			}
+		}
+		for _, p := range n.Pairs {
+			at := ptr + "/" + p.Key
+			switch p.Key {
+			case "properties", "definitions":
+				for _, q := range p.Value.Pairs {
+					walk(q.Value, at+"/"+q.Key)
+				}
+			case "allOf", "items":
+				for i, it := range p.Value.List() {
+					walk(it, fmt.Sprintf("%s/%d", at, i))
+				}
+			case "additionalProperties", "propertyNames", "additionalItems", "then", "else":
+				walk(p.Value, at)
+			}
+		}
+	}
+	walk(root, "#")
 }
