@@ -166,6 +166,25 @@ func TestValidationErrorsHavePositionAndExpectedForm(t *testing.T) {
 	}
 }
 
+// A key that breaks a naming rule is found in its own mapping, whatever
+// the order the validator checked the mappings in.
+func TestBadKeysArePlacedInTheirOwnMapping(t *testing.T) {
+	src := "collectors:\n  Go Test: {}\ndomains:\n  Sec Ops: {}\ncustom:\n  My Check: {command: make, domain: ci}\nignore: []\ngate: []\n"
+	want := []string{`p.yaml:2:3: collectors: "Go Test" is not`, `p.yaml:4:3: domains: "Sec Ops" is not`, `p.yaml:6:3: custom: "My Check" is not`}
+	for range 20 {
+		_, err := Parse("p.yaml", []byte(src))
+		var es Errors
+		if !errors.As(err, &es) || len(es) != len(want) {
+			t.Fatalf("want %d errors, got %v", len(want), err)
+		}
+		for i, w := range want {
+			if !strings.HasPrefix(es[i].Error(), w) {
+				t.Fatalf("error %d: got %s, want %s…", i, es[i], w)
+			}
+		}
+	}
+}
+
 func TestAllErrorsAreReportedInFileOrder(t *testing.T) {
 	src := "gate: [Build]\ncollectors:\n  go:\n    enabled: 1\n    timeout: soon\nbogus: 1\n"
 	_, err := Parse("p.yaml", []byte(src))

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -119,20 +120,39 @@ type reporter struct {
 	Errors
 }
 
-// locate follows an instance location through the tree.
-func (r *reporter) locate(loc []string) subject {
+// locate follows an instance location through the tree, as far as it
+// leads.
+func (r *reporter) locate(loc []string, more ...string) subject {
 	s := subject{key: Pos{1, 1}, n: r.root}
-	for _, tok := range loc {
-		switch s.n.kind {
-		case kMap:
-			e := s.n.entries[s.n.index[tok]]
+	for _, tok := range append(slices.Clip(loc), more...) {
+		if i, ok := s.n.index[tok]; ok && s.n.kind == kMap {
+			e := s.n.entries[i]
 			s = subject{where: strings.TrimPrefix(s.where+"."+tok, "."), key: e.keyPos, n: e.value}
-		case kList:
-			i, _ := strconv.Atoi(tok)
+		} else if i, err := strconv.Atoi(tok); err == nil && s.n.kind == kList && i >= 0 && i < len(s.n.items) {
 			s = subject{where: fmt.Sprintf("%s[%d]", s.where, i), key: s.n.items[i].pos, n: s.n.items[i]}
+		} else {
+			break
 		}
 	}
 	return s
+}
+
+// propertyNamesOf is the location of the object whose key names e is
+// about. jsonschema v6.0.3 keeps that location without copying it, so an
+// object validated after it may have overwritten it; the schema location
+// says it too, for an object under properties only, as every propertyNames
+// of this schema is.
+func propertyNamesOf(e *jsonschema.ValidationError) []string {
+	_, ptr, _ := strings.Cut(strings.TrimSuffix(e.SchemaURL, "/propertyNames"), "#")
+	steps := strings.Split(ptr, "/")[1:]
+	var loc []string
+	for i := 0; i < len(steps); i += 2 {
+		if steps[i] != "properties" || i+1 == len(steps) {
+			return e.InstanceLocation
+		}
+		loc = append(loc, steps[i+1])
+	}
+	return loc
 }
 
 // walk reports the errors under e. Groups, references, allOf and
@@ -142,9 +162,9 @@ func (r *reporter) locate(loc []string) subject {
 func (r *reporter) walk(e *jsonschema.ValidationError, about *subject) {
 	switch k := e.ErrorKind.(type) {
 	case *jskind.PropertyNames:
-		s := r.locate(e.InstanceLocation)
-		at := s.n.entries[s.n.index[k.Property]].keyPos
-		about = &subject{where: s.where, key: at, n: &node{kind: kString, pos: at, text: k.Property}}
+		s := r.locate(propertyNamesOf(e))
+		key := r.locate(propertyNamesOf(e), k.Property).key
+		about = &subject{where: s.where, key: key, n: &node{kind: kString, pos: key, text: k.Property}}
 	case *jskind.OneOf, *jskind.AnyOf:
 		e.Causes = nil
 	}
@@ -173,12 +193,11 @@ func (r *reporter) report(e *jsonschema.ValidationError, s subject) {
 			in = "in " + s.where
 		}
 		for _, p := range k.Properties {
-			f := s.n.entries[s.n.index[p]]
 			msg := fmt.Sprintf("unknown key %q %s (expected one of: %s)", p, in, strings.Join(allowed, ", "))
 			if sug := suggest(p, allowed); sug != "" {
 				msg += fmt.Sprintf("; did you mean %q?", sug)
 			}
-			r.add(f.keyPos, "%s", msg)
+			r.add(r.locate(e.InstanceLocation, p).key, "%s", msg)
 		}
 	case *jskind.Required:
 		for _, m := range k.Missing {
