@@ -134,7 +134,7 @@ func TestValidationErrorsHavePositionAndExpectedForm(t *testing.T) {
 		{"not a mapping", "- gate\n", `1:1: the top level: expected a mapping (key: value lines), got a list`},
 		{"unknown custom key", "custom:\n  x:\n    comand: make\n    command: make\n    domain: ci\n",
 			`3:5: unknown key "comand" in custom.x (expected one of: command, dir, inputs, timeout, domain, output, pattern, report, severity); did you mean "command"?`},
-		{"custom without anything", "custom:\n  smoke:\n", `2:3: custom.smoke: expected a mapping (key: value lines), got nothing (null)`},
+		{"custom without anything", "custom:\n  smoke:\n", `2:10: custom.smoke: expected a mapping (key: value lines), got nothing (null)`},
 		{"argument expected", "collectors:\n  go-test:\n    args: [-race, {a: 1}]\n", `3:19: collectors.go-test.args[1]: expected an argument (a string), got a mapping`},
 		{"weight not a number", "domains:\n  ci:\n    weight: heavy\n", `3:13: domains.ci.weight: expected a weight from 0 to 100, got the string "heavy"`},
 		{"blank domain name", "domains:\n  ci:\n    name: \" \"\n", `3:11: domains.ci.name: expected a display name such as "Security", got " "`},

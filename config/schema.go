@@ -168,18 +168,14 @@ func (r *reporter) walk(e *jsonschema.ValidationError, about *subject) {
 	case *jskind.OneOf, *jskind.AnyOf:
 		e.Causes = nil
 	}
-	if len(e.Causes) > 0 {
-		for _, c := range e.Causes {
-			r.walk(c, about)
-		}
-		return
+	for _, c := range e.Causes {
+		r.walk(c, about)
 	}
-	s := about
-	if s == nil {
-		l := r.locate(e.InstanceLocation)
-		s = &l
+	if len(e.Causes) == 0 && about == nil {
+		r.report(e, r.locate(e.InstanceLocation))
+	} else if len(e.Causes) == 0 {
+		r.report(e, *about)
 	}
-	r.report(e, *s)
 }
 
 func (r *reporter) report(e *jsonschema.ValidationError, s subject) {
@@ -203,14 +199,14 @@ func (r *reporter) report(e *jsonschema.ValidationError, s subject) {
 		for _, m := range k.Missing {
 			r.add(s.key, "%s: missing required key %q%s", s.name(), m, example(e.SchemaURL, m))
 		}
-	case *jskind.Type:
-		pos := s.n.pos
-		if s.n.kind == kNull {
-			pos = s.key // nothing is written after the key to point at
-		}
-		r.add(pos, "%s: expected %s, got %s", s.name(), expected(at, k), describe(s.n))
+	case *jskind.Type, *jskind.Const:
+		r.add(s.n.pos, "%s: expected %s, got %s", s.name(), expected(at, k), describe(s.n))
 	case *jskind.Enum:
-		r.add(s.n.pos, "%s: expected %s; got %s", s.name(), expected(at, k), shown(s.n, k))
+		sep := ","
+		if s.n.kind == kString {
+			sep = ";" // the choices are a list of words already
+		}
+		r.add(s.n.pos, "%s: expected %s%s got %s", s.name(), expected(at, k), sep, shown(s.n, k))
 	case *jskind.Not:
 		r.add(s.n.pos, "%s: %s", s.name(), orDefault(problem, "is not allowed here"))
 	default:
@@ -235,7 +231,11 @@ func keysOf(n *yamlpos.Node) []string {
 func example(loc, key string) string {
 	for ; strings.Contains(loc, "/"); loc = loc[:strings.LastIndex(loc, "/")] {
 		if ex := schemaAt(loc).Path("properties", key, "examples"); ex != nil && len(ex.Items) > 0 && ex.Items[0].Kind == yamlpos.Scalar {
-			return fmt.Sprintf(" (e.g. %s: %s)", key, ex.Items[0].Value)
+			v := ex.Items[0].Value
+			if strings.ContainsAny(v, ":#'\"[]{}\\") {
+				v = "'" + strings.ReplaceAll(v, "'", "''") + "'"
+			}
+			return fmt.Sprintf(" (e.g. %s: %s)", key, v)
 		}
 	}
 	return ""
