@@ -125,7 +125,7 @@ type reporter struct {
 func (r *reporter) locate(loc []string, more ...string) subject {
 	s := subject{key: Pos{1, 1}, n: r.root}
 	for _, tok := range append(slices.Clip(loc), more...) {
-		if i, ok := s.n.index[tok]; ok && s.n.kind == kMap {
+		if i, ok := s.n.index[tok]; ok {
 			e := s.n.entries[i]
 			s = subject{where: strings.TrimPrefix(s.where+"."+tok, "."), key: e.keyPos, n: e.value}
 		} else if i, err := strconv.Atoi(tok); err == nil && s.n.kind == kList && i >= 0 && i < len(s.n.items) {
