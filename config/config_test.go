@@ -129,6 +129,7 @@ func TestValidationErrorsHavePositionAndExpectedForm(t *testing.T) {
 		{"empty command", "custom:\n  x:\n    command: []\n    domain: ci\n", `3:14: custom.x.command: expected a command line such as "npx prisma validate", or a list of arguments such as [npx, prisma, validate], got an empty list`},
 		{"bad custom name", "custom:\n  My Check:\n    command: make\n    domain: ci\n", `2:3: custom: "My Check" is not a collector name`},
 		{"two documents", "gate: [build]\n---\ngate: [tests]\n", `3:1: more than one YAML document (---); preflight.yaml holds one mapping`},
+		{"key written twice", "collectors:\n  go: {}\n  \"go \": {}\n", `3:3: key "go" is written twice (also at 2:3)`},
 		{"merge key", "collectors:\n  go: &g {enabled: false}\n  go-test:\n    <<: *g\n", `4:5: merge keys (<<) are not supported; write the keys out`},
 		{"alias to nothing", "gate: *nothing\n", `1:7: alias *nothing refers to no anchor defined before it`},
 		{"not a mapping", "- gate\n", `1:1: the top level: expected a mapping (key: value lines), got a list`},

@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -104,6 +105,9 @@ func convert(n *yamlpos.Node) (*node, error) {
 				return nil, err
 			}
 			key := strings.TrimSpace(p.Key)
+			if i, ok := out.index[key]; ok { // "go" and "go ": the schema would see only one
+				return nil, &Error{Pos: posOf(p.Line, p.Column), Msg: fmt.Sprintf("key %q is written twice (also at %s)", key, out.entries[i].keyPos)}
+			}
 			out.index[key] = len(out.entries)
 			out.entries = append(out.entries, entry{key: key, keyPos: posOf(p.Line, p.Column), value: v})
 		}
