@@ -15,12 +15,12 @@ import (
 	"github.com/preflight-dev/preflight/model"
 )
 
-// decoder turns the node tree into a Config. The schema has checked the
-// shape of every value; what is left is what a schema cannot say (a glob
-// that doublestar refuses, a duration too long for Go, a regular
-// expression that does not compile, a reader this build lacks). The
-// decoder skips values of the wrong shape without a word: validate has
-// reported them.
+// decoder turns the node tree into a Config and checks what a schema
+// cannot say: a glob doublestar refuses, a duration or size out of range,
+// a regular expression that does not compile or lacks its groups, a reader
+// this build lacks, a path that climbs out of the repository. Values of
+// the wrong shape it reads as best it can: validate reports those, and
+// Parse drops what the decoder says at a position validate reported.
 type decoder struct {
 	Errors
 }
