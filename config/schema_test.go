@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"testing"
 
 	"github.com/goccy/go-yaml"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/collectors/custom"
 	"github.com/preflight-dev/preflight/internal/yamlpos"
 )
 
@@ -139,4 +141,16 @@ func TestSchemaWordsEveryCheck(t *testing.T) {
 		}
 	}
 	walk(root, "#")
+}
+
+// The schema's readers are the ones custom collectors know.
+func TestSchemaListsEveryReader(t *testing.T) {
+	_, root := schema()
+	var got []string
+	for _, it := range root.Path("properties", "custom", "additionalProperties", "properties", "output", "enum").Items {
+		got = append(got, it.Value)
+	}
+	if !slices.Equal(got, custom.Readers) {
+		t.Errorf("schema readers %q, custom.Readers %q", got, custom.Readers)
+	}
 }
