@@ -3,10 +3,8 @@ package config
 import (
 	"bytes"
 	_ "embed"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"math/big"
 	"slices"
 	"strconv"
 	"strings"
@@ -69,40 +67,12 @@ func schemaAt(loc string) *yamlpos.Node {
 func validate(root *node) Errors {
 	sch, _ := schema()
 	var ve *jsonschema.ValidationError
-	if !errors.As(sch.Validate(instance(root)), &ve) {
+	if !errors.As(sch.Validate(root.json), &ve) {
 		return nil
 	}
 	r := &reporter{root: root}
 	r.walk(ve, nil)
 	return r.Errors
-}
-
-// instance is the tree as the JSON value the schema describes.
-func instance(n *node) any {
-	switch n.kind {
-	case kMap:
-		m := make(map[string]any, len(n.entries))
-		for _, e := range n.entries {
-			m[e.key] = instance(e.value)
-		}
-		return m
-	case kList:
-		l := make([]any, len(n.items))
-		for i, it := range n.items {
-			l[i] = instance(it)
-		}
-		return l
-	case kString:
-		return n.text
-	case kBool:
-		return n.text == "true"
-	case kInt, kFloat:
-		if _, ok := new(big.Rat).SetString(n.text); ok {
-			return json.Number(n.text)
-		}
-		return n.text // .inf and .nan: a number JSON cannot hold
-	}
-	return nil
 }
 
 // subject is what an error is about: a value, or a key for errors about
