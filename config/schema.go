@@ -153,7 +153,10 @@ func (r *reporter) report(e *jsonschema.ValidationError, s subject) {
 	problem := at.Get("x-problem").Text()
 	switch k := e.ErrorKind.(type) {
 	case *jskind.AdditionalProperties:
-		allowed := keysOf(at.Get("properties"))
+		var allowed []string
+		for _, p := range at.Get("properties").Pairs {
+			allowed = append(allowed, p.Key)
+		}
 		in := "at the top level"
 		if s.where != "" {
 			in = "in " + s.where
@@ -186,14 +189,6 @@ func (r *reporter) report(e *jsonschema.ValidationError, s subject) {
 			r.add(s.n.pos, "%s: expected %s, got %s", s.name(), expected(at, k), shown(s.n, k))
 		}
 	}
-}
-
-func keysOf(n *yamlpos.Node) []string {
-	var out []string
-	for _, p := range n.Pairs {
-		out = append(out, p.Key)
-	}
-	return out
 }
 
 // example shows a missing key's first example from the schema, found in
