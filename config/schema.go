@@ -132,22 +132,26 @@ func propertyNamesOf(e *jsonschema.ValidationError) []string {
 func (r *reporter) walk(e *jsonschema.ValidationError, about *subject) {
 	switch k := e.ErrorKind.(type) {
 	case *jskind.PropertyNames:
-		s := r.locate(propertyNamesOf(e))
-		key := r.locate(propertyNamesOf(e), k.Property).key
-		about = &subject{where: s.where, key: key, n: &node{kind: kString, pos: key, text: k.Property}}
+		loc := propertyNamesOf(e)
+		key := r.locate(loc, k.Property).key
+		about = &subject{where: r.locate(loc).where, key: key, n: &node{kind: kString, pos: key, text: k.Property}}
 	case *jskind.OneOf, *jskind.AnyOf:
 		e.Causes = nil
 	}
 	for _, c := range e.Causes {
 		r.walk(c, about)
 	}
-	if len(e.Causes) == 0 && about == nil {
-		r.report(e, r.locate(e.InstanceLocation))
-	} else if len(e.Causes) == 0 {
-		r.report(e, *about)
+	if len(e.Causes) > 0 {
+		return
 	}
+	s := r.locate(e.InstanceLocation)
+	if about != nil {
+		s = *about
+	}
+	r.report(e, s)
 }
 
+// report words one error about s, at the key or value concerned.
 func (r *reporter) report(e *jsonschema.ValidationError, s subject) {
 	at := schemaAt(e.SchemaURL)
 	problem := at.Get("x-problem").Text()
