@@ -178,7 +178,7 @@ func (r *reporter) report(e *jsonschema.ValidationError, s subject) {
 		}
 	case *jskind.Type, *jskind.Const:
 		r.add(s.n.pos, "%s: expected %s, got %s", s.name(), expected(at, k), describe(s.n))
-	case *jskind.Enum:
+	case *jskind.Enum, *jskind.AnyOf:
 		sep := ","
 		if s.n.kind == kString {
 			sep = ";" // the choices are a list of words already

@@ -68,6 +68,7 @@ func TestSchemaAgreesWithTheParser(t *testing.T) {
 		[]byte("version: 1\n"),
 		[]byte("collectors:\n  go-test:\n    args: [-race, -count, 1]\n"),
 		[]byte("budgets: {bundle_size: 1.5MiB, coverage: \"80%\"}\n"),
+		[]byte("severity: {TS6133: Low}\ncollectors:\ncustom:\n"),
 		starterExample(nil),
 		starterExample([]collectors.Collector{stub{id: "typescript:web", kind: "typescript", inputs: []string{"web/**/*.ts"}}}),
 	}
@@ -116,7 +117,7 @@ func TestSchemaAgreesWithTheParser(t *testing.T) {
 // it. A oneOf speaks for its alternatives, and an if only chooses.
 func TestSchemaWordsEveryCheck(t *testing.T) {
 	_, root := schema()
-	checks := []string{"const", "pattern", "minimum", "maximum", "exclusiveMinimum", "minLength", "oneOf", "not"}
+	checks := []string{"const", "pattern", "minimum", "maximum", "exclusiveMinimum", "minLength", "oneOf", "anyOf", "not"}
 	var walk func(n *yamlpos.Node, ptr string)
 	walk = func(n *yamlpos.Node, ptr string) {
 		for _, c := range checks {
