@@ -241,9 +241,7 @@ func (d *decoder) customs(n *node, positions map[string]Pos) []custom.Spec {
 			case custom.ReadExitCode, custom.ReadRegex:
 				d.add(reportNode.pos, "%s: the %s reader reads the command's output, not a report file; remove report or change output", at, spec.Output)
 			default:
-				if spec.Report = d.relPath(reportNode, at); spec.Report == "." {
-					d.add(reportNode.pos, "%s: \".\" is not a file", at)
-				}
+				spec.Report = d.relPath(reportNode, at)
 			}
 		}
 		positions[spec.Name] = e.keyPos
