@@ -117,17 +117,30 @@ func Parse(path string, data []byte) (*Config, error) {
 	if err != nil {
 		return nil, Errors{withFile(err, path)}
 	}
+	// Every error at once, in file order: one run shows all that is wrong.
+	// Where the schema rejects a value, the decoder's later checks of it
+	// would only repeat that.
+	errs := validate(tree)
+	rejected := map[Pos]bool{}
+	for _, e := range errs {
+		rejected[e.Pos] = true
+	}
 	d := &decoder{}
 	cfg := d.config(tree)
-	if len(d.errs) > 0 {
-		sort.SliceStable(d.errs, func(i, j int) bool {
-			a, b := d.errs[i].Pos, d.errs[j].Pos
-			return a.Line < b.Line || a.Line == b.Line && a.Col < b.Col
+	for _, e := range d.Errors {
+		if !rejected[e.Pos] {
+			errs = append(errs, e)
+		}
+	}
+	if len(errs) > 0 {
+		sort.SliceStable(errs, func(i, j int) bool {
+			a, b := errs[i].Pos, errs[j].Pos
+			return a.Line < b.Line || a.Line == b.Line && (a.Col < b.Col || a.Col == b.Col && errs[i].Msg < errs[j].Msg)
 		})
-		for _, e := range d.errs {
+		for _, e := range errs {
 			e.File = path
 		}
-		return nil, d.errs
+		return nil, errs
 	}
 	cfg.Path = path
 	return cfg, nil
@@ -161,6 +174,10 @@ func (c *Config) at(p Pos) string { return fmt.Sprintf("%s:%d:%d", c.file(), p.L
 
 // Errors are all the problems found in one file, in file order.
 type Errors []*Error
+
+func (es *Errors) add(p Pos, format string, args ...any) {
+	*es = append(*es, &Error{Pos: p, Msg: fmt.Sprintf(format, args...)})
+}
 
 func (es Errors) Error() string {
 	parts := make([]string, len(es))

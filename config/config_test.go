@@ -106,7 +106,7 @@ func TestValidationErrorsHavePositionAndExpectedForm(t *testing.T) {
 		{"bad severity", "severity:\n  TS2322: urgent\n", `2:11: severity.TS2322: expected a severity: blocker, high, medium, low or info; got "urgent"`},
 		{"bad rule glob", "severity:\n  \"vet:[\": low\n", `2:3: severity: "vet:[" is not a rule id or a valid glob over rule ids (e.g. TS6133, vet:*)`},
 		{"bad collector key", "collectors:\n  Go Test:\n    enabled: false\n", `2:3: collectors: "Go Test" is not a collector kind or id`},
-		{"bad domain id", "gate: [build, Security]\n", `1:15: gate: "Security" is not a domain id (lower-case letters, digits and -, e.g. build, tests, security)`},
+		{"bad domain id", "gate: [build, Security]\n", `1:15: gate[1]: "Security" is not a domain id (lower-case letters, digits and -, e.g. build, tests, security)`},
 		{"weight range", "domains:\n  ci:\n    weight: 101\n", `3:13: domains.ci.weight: expected a weight from 0 to 100, got 101`},
 		{"bad size", "budgets:\n  bundle_size: big\n", `2:16: budgets.bundle_size: expected a size such as 250KB, 1.5MiB or a number of bytes, got "big"`},
 		{"bad percent", "budgets:\n  coverage: 180\n", `2:13: budgets.coverage: expected a percentage from 0 to 100 such as 80 or "80%", got the number 180`},
@@ -123,14 +123,31 @@ func TestValidationErrorsHavePositionAndExpectedForm(t *testing.T) {
 			`6:14: custom.x.pattern: needs a (?P<message>…) or (?P<file>…) group`},
 		{"unknown regex group", "custom:\n  x:\n    command: make lint\n    domain: ci\n    output: regex\n    pattern: '^(?P<lnum>\\d+) (?P<message>.*)'\n",
 			`6:14: custom.x.pattern: unknown group name "lnum" (use file, line, col, severity, rule, message)`},
-		{"pattern on another reader", "custom:\n  x:\n    command: make lint\n    domain: ci\n    pattern: x\n", `5:14: custom.x.pattern: only the regex reader uses a pattern (output is exit-code)`},
+		{"pattern on another reader", "custom:\n  x:\n    command: make lint\n    domain: ci\n    pattern: x\n", `5:14: custom.x.pattern: only the regex reader uses a pattern (set output: regex, or remove pattern)`},
 		{"dir leaving the repository", "custom:\n  x:\n    command: make\n    domain: ci\n    dir: ../other\n", `5:10: custom.x.dir: "../other" leaves the repository`},
 		{"report on exit-code", "custom:\n  x:\n    command: make\n    domain: ci\n    report: out.xml\n", `5:13: custom.x.report: the exit-code reader reads the command's output, not a report file`},
 		{"empty command", "custom:\n  x:\n    command: []\n    domain: ci\n", `3:14: custom.x.command: expected a command line such as "npx prisma validate", or a list of arguments such as [npx, prisma, validate], got an empty list`},
 		{"bad custom name", "custom:\n  My Check:\n    command: make\n    domain: ci\n", `2:3: custom: "My Check" is not a collector name`},
 		{"two documents", "gate: [build]\n---\ngate: [tests]\n", `3:1: more than one YAML document (---); preflight.yaml holds one mapping`},
+		{"key written twice", "collectors:\n  go: {}\n  \"go \": {}\n", `3:3: key "go" is written twice (also at 2:3)`},
 		{"merge key", "collectors:\n  go: &g {enabled: false}\n  go-test:\n    <<: *g\n", `4:5: merge keys (<<) are not supported; write the keys out`},
 		{"alias to nothing", "gate: *nothing\n", `1:7: alias *nothing refers to no anchor defined before it`},
+		{"not a mapping", "- gate\n", `1:1: the top level: expected a mapping (key: value lines), got a list`},
+		{"unknown custom key", "custom:\n  x:\n    comand: make\n    command: make\n    domain: ci\n",
+			`3:5: unknown key "comand" in custom.x (expected one of: command, dir, inputs, timeout, domain, output, pattern, report, severity); did you mean "command"?`},
+		{"custom without anything", "custom:\n  smoke:\n", `2:10: custom.smoke: expected a mapping (key: value lines), got nothing (null)`},
+		{"argument expected", "collectors:\n  go-test:\n    args: [-race, {a: 1}]\n", `3:19: collectors.go-test.args[1]: expected an argument (a string), got a mapping`},
+		{"weight not a number", "domains:\n  ci:\n    weight: heavy\n", `3:13: domains.ci.weight: expected a weight from 0 to 100, got the string "heavy"`},
+		{"blank domain name", "domains:\n  ci:\n    name: \" \"\n", `3:11: domains.ci.name: expected a display name such as "Security", got " "`},
+		{"bad domain key", "domains:\n  Sec Ops:\n    weight: 1\n", `2:3: domains: "Sec Ops" is not a domain id`},
+		{"zero duration", "collectors:\n  go:\n    timeout: 0s\n", `3:14: collectors.go.timeout: expected a duration such as "90s", "5m" or "1h30m", got "0s"`},
+		{"zero size", "budgets:\n  bundle_size: 0\n", `2:16: budgets.bundle_size: expected a size such as 250KB, 1.5MiB or a number of bytes, got the number 0`},
+		{"size too large", "budgets:\n  bundle_size: 9000000000GB\n", `2:16: budgets.bundle_size: expected a size such as 250KB, 1.5MiB or a number of bytes, got "9000000000GB"`},
+		{"percent out of range", "budgets:\n  coverage: \"180%\"\n", `2:13: budgets.coverage: expected a percentage from 0 to 100 such as 80 or "80%", got "180%"`},
+		{"empty first argument", "custom:\n  x:\n    command: [\"\", a]\n    domain: ci\n", `3:14: custom.x.command: expected a command line such as "npx prisma validate", or a list of arguments such as [npx, prisma, validate], got a list`},
+		{"backslash in dir", "custom:\n  x:\n    command: make\n    domain: ci\n    dir: 'a\\b'\n", `5:10: custom.x.dir: "a\\b" uses \; write paths with /`},
+		{"report left out of the repository", "custom:\n  x:\n    command: make\n    domain: ci\n    output: junit\n    report: ../r.xml\n", `6:13: custom.x.report: "../r.xml" leaves the repository`},
+		{"report on a directory", "custom:\n  x:\n    command: make\n    domain: ci\n    output: junit\n    report: .\n", `6:13: custom.x.report: "." is not a file`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.kind, func(t *testing.T) {
@@ -147,6 +164,25 @@ func TestValidationErrorsHavePositionAndExpectedForm(t *testing.T) {
 				t.Errorf("got  %s\nwant %s", got, want)
 			}
 		})
+	}
+}
+
+// A key that breaks a naming rule is found in its own mapping, whatever
+// the order the validator checked the mappings in.
+func TestBadKeysArePlacedInTheirOwnMapping(t *testing.T) {
+	src := "collectors:\n  Go Test: {}\ndomains:\n  Sec Ops: {}\ncustom:\n  My Check: {command: make, domain: ci}\nignore: []\ngate: []\n"
+	want := []string{`p.yaml:2:3: collectors: "Go Test" is not`, `p.yaml:4:3: domains: "Sec Ops" is not`, `p.yaml:6:3: custom: "My Check" is not`}
+	for range 20 {
+		_, err := Parse("p.yaml", []byte(src))
+		var es Errors
+		if !errors.As(err, &es) || len(es) != len(want) {
+			t.Fatalf("want %d errors, got %v", len(want), err)
+		}
+		for i, w := range want {
+			if !strings.HasPrefix(es[i].Error(), w) {
+				t.Fatalf("error %d: got %s, want %s…", i, es[i], w)
+			}
+		}
 	}
 }
 
@@ -272,7 +308,7 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("error without positions: %v", err)
 			}
 			for _, e := range es {
-				if e.Pos.Line < 1 || e.Pos.Col < 1 || e.Msg == "" {
+				if e.Pos.Line < 1 || e.Pos.Col < 1 || e.Msg == "" || strings.Contains(e.Msg, "a value the schema allows") {
 					t.Fatalf("bad error %+v", e)
 				}
 			}

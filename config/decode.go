@@ -1,10 +1,10 @@
 package config
 
 import (
-	"fmt"
 	"math"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,32 +15,27 @@ import (
 	"github.com/preflight-dev/preflight/model"
 )
 
-// decoder turns the node tree into a Config, collecting every error
-// rather than stopping at the first: one run shows all that is wrong.
+// decoder turns the node tree into a Config and checks what a schema
+// cannot say: a glob doublestar refuses, a duration or size out of range,
+// a regular expression that does not compile or lacks its groups, a reader
+// this build lacks, a path that climbs out of the repository. Values of
+// the wrong shape it reads as best it can: validate reports those, and
+// Parse drops what the decoder says at a position validate reported.
 type decoder struct {
-	errs Errors
+	Errors
 }
 
-func (d *decoder) errf(p Pos, format string, args ...any) {
-	d.errs = append(d.errs, &Error{Pos: p, Msg: fmt.Sprintf(format, args...)})
+// expected reports a value the schema accepts but preflight cannot use,
+// in the words the schema gives at ptr for the values it rejects.
+func (d *decoder) expected(n *node, where, ptr string) {
+	d.add(n.pos, "%s: expected %s, got %s", where, schemaAt("#"+ptr).Get("x-expected").Text(), shown(n, nil))
 }
-
-// Top-level keys, in the order the documentation lists them.
-var topKeys = []string{"version", "ignore", "collectors", "domains", "severity", "budgets", "gate", "custom"}
 
 func (d *decoder) config(n *node) *Config {
 	cfg := &Config{customPos: map[string]Pos{}}
-	entries, ok := d.mapping(n, "the top level")
-	if !ok {
-		return cfg
-	}
-	for _, e := range entries {
+	for _, e := range n.entries {
 		v := e.value
 		switch e.key {
-		case "version":
-			if v.kind != kInt || v.text != "1" {
-				d.errf(v.pos, "version: expected 1 (the only config version), got %s", describe(v))
-			}
 		case "ignore":
 			cfg.Ignore = d.globs(v, "ignore")
 		case "collectors":
@@ -53,191 +48,69 @@ func (d *decoder) config(n *node) *Config {
 			cfg.Budgets = d.budgets(v)
 		case "gate":
 			cfg.Gate = []string{}
-			for _, item := range d.list(v, "gate", `a list of domain ids such as [build, tests, security]`) {
-				if id, ok := d.domainID(item, "gate"); ok {
-					cfg.Gate = append(cfg.Gate, id)
-				}
+			for _, item := range v.items {
+				cfg.Gate = append(cfg.Gate, item.text)
 			}
 		case "custom":
 			cfg.Custom = d.customs(v, cfg.customPos)
-		default:
-			d.unknownKey(e, "at the top level", topKeys)
 		}
 	}
 	return cfg
 }
 
-// mapping returns n's entries, or reports that a mapping was expected.
-func (d *decoder) mapping(n *node, where string) ([]entry, bool) {
-	if n.kind == kNull {
-		return nil, true // "collectors:" with nothing under it
-	}
-	if n.kind != kMap {
-		d.errf(n.pos, "%s: expected a mapping (key: value lines), got %s", where, describe(n))
-		return nil, false
-	}
-	return n.entries, true
-}
-
-func (d *decoder) list(n *node, where, form string) []*node {
-	if n.kind == kNull {
-		return nil
-	}
-	if n.kind != kList {
-		d.errf(n.pos, "%s: expected %s, got %s", where, form, describe(n))
-		return nil
-	}
-	return n.items
-}
-
-func (d *decoder) unknownKey(e entry, where string, allowed []string) {
-	msg := fmt.Sprintf("unknown key %q %s (expected one of: %s)", e.key, where, strings.Join(allowed, ", "))
-	if s := suggest(e.key, allowed); s != "" {
-		msg += fmt.Sprintf("; did you mean %q?", s)
-	}
-	d.errf(e.keyPos, "%s", msg)
-}
-
-func (d *decoder) str(n *node, where, form string) (string, bool) {
-	if n.kind != kString {
-		d.errf(n.pos, "%s: expected %s, got %s", where, form, describe(n))
-		return "", false
-	}
-	return n.text, true
-}
-
 // args reads a list of command arguments; numbers and booleans are taken
 // as written ([sleep, 5]).
-func (d *decoder) args(n *node, where, form string) []string {
+func args(n *node) []string {
 	var out []string
-	for i, item := range d.list(n, where, form) {
-		switch item.kind {
-		case kString, kInt, kFloat, kBool:
-			out = append(out, item.text)
-		default:
-			d.errf(item.pos, "%s[%d]: expected an argument (a string), got %s", where, i, describe(item))
-		}
+	for _, item := range n.items {
+		out = append(out, item.text)
 	}
 	return out
 }
 
 // globs reads a list of doublestar globs relative to the repository root.
 func (d *decoder) globs(n *node, where string) []string {
-	items := d.list(n, where, `a list of globs such as ["dist/**", "**/*.snap"]`)
 	out := []string{}
-	for i, item := range items {
-		at := fmt.Sprintf("%s[%d]", where, i)
-		g, ok := d.str(item, at, `a glob such as "fixtures/**"`)
-		if !ok {
+	for i, item := range n.items {
+		if item.kind != kString {
 			continue
 		}
-		if msg := badGlob(g); msg != "" {
-			d.errf(item.pos, "%s: %q %s", at, g, msg)
-			continue
+		if !doublestar.ValidatePattern(item.text) {
+			d.add(item.pos, "%s[%d]: %q is not a valid glob (use *, **, ?, [abc] and {a,b} with balanced brackets and braces)", where, i, item.text)
 		}
-		out = append(out, g)
+		out = append(out, item.text)
 	}
 	return out
 }
 
-func badGlob(g string) string {
-	switch {
-	case g == "":
-		return "is empty"
-	case strings.HasPrefix(g, "/"):
-		return "is absolute; globs are relative to the repository root (drop the leading /)"
-	case strings.Contains(g, `\`):
-		return `uses \; write paths with /`
-	case !doublestar.ValidatePattern(g):
-		return "is not a valid glob (use *, **, ?, [abc] and {a,b} with balanced brackets and braces)"
-	}
-	return ""
-}
-
 func (d *decoder) duration(n *node, where string) time.Duration {
-	const form = `a duration such as "90s", "5m" or "1h30m"`
-	s, ok := d.str(n, where, form)
-	if !ok {
+	if n.kind != kString {
 		return 0
 	}
-	v, err := time.ParseDuration(s)
+	v, err := time.ParseDuration(n.text)
 	if err != nil || v <= 0 {
-		d.errf(n.pos, "%s: expected %s, got %q", where, form, s)
+		d.expected(n, where, "/definitions/duration")
 		return 0
 	}
 	return v
 }
 
-func (d *decoder) boolean(n *node, where string) (bool, bool) {
-	if n.kind != kBool {
-		d.errf(n.pos, "%s: expected true or false, got %s", where, describe(n))
-		return false, false
-	}
-	return n.text == "true", true
-}
-
-func (d *decoder) number(n *node, where, form string) (float64, bool) {
-	if n.kind != kInt && n.kind != kFloat {
-		d.errf(n.pos, "%s: expected %s, got %s", where, form, describe(n))
-		return 0, false
-	}
-	v, err := strconv.ParseFloat(n.text, 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		d.errf(n.pos, "%s: expected %s, got %s", where, form, describe(n))
-		return 0, false
-	}
-	return v, true
-}
-
-var (
-	domainIDRE  = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
-	nameRE      = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
-	collectorRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*(:\S+)?$`)
-)
-
-func (d *decoder) domainID(n *node, where string) (string, bool) {
-	s, ok := d.str(n, where, "a domain id such as build, tests, security, deployment, performance or ci")
-	if !ok {
-		return "", false
-	}
-	if !domainIDRE.MatchString(s) {
-		d.errf(n.pos, "%s: %q is not a domain id (lower-case letters, digits and -, e.g. build, tests, security)", where, s)
-		return "", false
-	}
-	return s, true
-}
-
-var collectorKeys = []string{"enabled", "inputs", "timeout", "args"}
-
 func (d *decoder) collectors(n *node) []CollectorSetting {
-	entries, _ := d.mapping(n, "collectors")
 	var out []CollectorSetting
-	for _, e := range entries {
-		where := "collectors." + e.key
-		if !collectorRE.MatchString(e.key) {
-			d.errf(e.keyPos, "collectors: %q is not a collector kind or id (a kind such as go-test, or an id such as typescript:web)", e.key)
-			continue
-		}
+	for _, e := range n.entries {
 		cs := CollectorSetting{Match: e.key, Pos: e.keyPos}
-		fields, ok := d.mapping(e.value, where)
-		if !ok {
-			continue
-		}
-		for _, f := range fields {
-			at := where + "." + f.key
+		for _, f := range e.value.entries {
+			at := "collectors." + e.key + "." + f.key
 			switch f.key {
 			case "enabled":
-				if b, ok := d.boolean(f.value, at); ok {
-					cs.Enabled = &b
-				}
+				b := f.value.text == "true"
+				cs.Enabled = &b
 			case "inputs":
 				cs.Inputs = d.globs(f.value, at)
 			case "timeout":
 				cs.Timeout = d.duration(f.value, at)
 			case "args":
-				cs.Args = d.args(f.value, at, `a list of arguments such as ["-race"]`)
-			default:
-				d.unknownKey(f, "in "+where, collectorKeys)
+				cs.Args = args(f.value)
 			}
 		}
 		out = append(out, cs)
@@ -245,42 +118,18 @@ func (d *decoder) collectors(n *node) []CollectorSetting {
 	return out
 }
 
-var domainKeys = []string{"name", "weight"}
-
 func (d *decoder) domains(n *node) []DomainSetting {
-	entries, _ := d.mapping(n, "domains")
 	var out []DomainSetting
-	for _, e := range entries {
-		where := "domains." + e.key
-		if !domainIDRE.MatchString(e.key) {
-			d.errf(e.keyPos, "domains: %q is not a domain id (lower-case letters, digits and -, e.g. build, tests, security)", e.key)
-			continue
-		}
+	for _, e := range n.entries {
 		ds := DomainSetting{ID: e.key, Pos: e.keyPos}
-		fields, ok := d.mapping(e.value, where)
-		if !ok {
-			continue
-		}
-		for _, f := range fields {
-			at := where + "." + f.key
+		for _, f := range e.value.entries {
 			switch f.key {
 			case "name":
-				if s, ok := d.str(f.value, at, "a display name such as \"Security\""); ok {
-					if strings.TrimSpace(s) == "" {
-						d.errf(f.value.pos, "%s: expected a display name, got an empty string", at)
-					}
-					ds.Name = strings.TrimSpace(s)
-				}
+				ds.Name = strings.TrimSpace(f.value.text)
 			case "weight":
-				if w, ok := d.number(f.value, at, "a weight from 0 to 100 (0 leaves the domain out of the overall score)"); ok {
-					if w < 0 || w > 100 {
-						d.errf(f.value.pos, "%s: expected a weight from 0 to 100, got %s", at, f.value.text)
-					} else {
-						ds.Weight = &w
-					}
+				if w, err := strconv.ParseFloat(f.value.text, 64); err == nil {
+					ds.Weight = &w
 				}
-			default:
-				d.unknownKey(f, "in "+where, domainKeys)
 			}
 		}
 		out = append(out, ds)
@@ -289,42 +138,27 @@ func (d *decoder) domains(n *node) []DomainSetting {
 }
 
 func (d *decoder) severities(n *node) []SeverityOverride {
-	entries, _ := d.mapping(n, "severity")
 	var out []SeverityOverride
-	for _, e := range entries {
-		where := "severity." + e.key
+	for _, e := range n.entries {
 		if !doublestar.ValidatePattern(e.key) || e.key == "" {
-			d.errf(e.keyPos, "severity: %q is not a rule id or a valid glob over rule ids (e.g. TS6133, vet:*)", e.key)
+			d.add(e.keyPos, "severity: %q is not a rule id or a valid glob over rule ids (e.g. TS6133, vet:*)", e.key)
 			continue
 		}
-		s, ok := d.str(e.value, where, "a severity: blocker, high, medium, low or info")
-		if !ok {
-			continue
+		if sev, err := model.ParseSeverity(e.value.text); err == nil {
+			out = append(out, SeverityOverride{Rule: e.key, Severity: sev, Pos: e.keyPos})
 		}
-		sev, err := model.ParseSeverity(s)
-		if err != nil {
-			d.errf(e.value.pos, "%s: expected a severity: blocker, high, medium, low or info; got %q", where, s)
-			continue
-		}
-		out = append(out, SeverityOverride{Rule: e.key, Severity: sev, Pos: e.keyPos})
 	}
 	return out
 }
 
-var budgetKeys = []string{"bundle_size", "coverage"}
-
 func (d *decoder) budgets(n *node) Budgets {
 	var b Budgets
-	entries, _ := d.mapping(n, "budgets")
-	for _, e := range entries {
-		at := "budgets." + e.key
+	for _, e := range n.entries {
 		switch e.key {
 		case "bundle_size":
-			b.BundleMaxBytes = d.size(e.value, at)
+			b.BundleMaxBytes = d.size(e.value)
 		case "coverage":
-			b.CoverageMinPercent = d.percent(e.value, at)
-		default:
-			d.unknownKey(e, "in budgets", budgetKeys)
+			b.CoverageMinPercent = d.percent(e.value)
 		}
 	}
 	return b
@@ -336,141 +170,78 @@ var sizeUnits = map[string]float64{"": 1, "B": 1, "KB": 1e3, "MB": 1e6, "GB": 1e
 
 // size reads a byte count: an integer, or a number with a unit (250KB,
 // 1.5MiB).
-func (d *decoder) size(n *node, where string) int64 {
-	const form = `a size such as 250KB, 1.5MiB or a number of bytes`
-	switch n.kind {
-	case kInt:
-		v, err := strconv.ParseInt(n.text, 10, 64)
-		if err != nil || v <= 0 {
-			d.errf(n.pos, "%s: expected %s, got %s", where, form, describe(n))
-			return 0
-		}
-		return v
-	case kString:
-		m := sizeRE.FindStringSubmatch(n.text)
-		if m == nil {
-			d.errf(n.pos, "%s: expected %s, got %q", where, form, n.text)
-			return 0
-		}
+func (d *decoder) size(n *node) int64 {
+	bytes := -1.0
+	if m := sizeRE.FindStringSubmatch(n.text); m != nil && (n.kind == kInt || n.kind == kString) {
 		v, _ := strconv.ParseFloat(m[1], 64)
-		bytes := v * sizeUnits[m[2]]
-		if bytes < 1 || bytes > math.MaxInt64/2 {
-			d.errf(n.pos, "%s: expected %s, got %q", where, form, n.text)
-			return 0
-		}
-		return int64(bytes)
+		bytes = v * sizeUnits[m[2]]
 	}
-	d.errf(n.pos, "%s: expected %s, got %s", where, form, describe(n))
-	return 0
+	if bytes < 1 || bytes > math.MaxInt64/2 {
+		d.expected(n, "budgets.bundle_size", "/properties/budgets/properties/bundle_size")
+		return 0
+	}
+	return int64(bytes)
 }
 
 // percent reads 80, 80.5 or "80%".
-func (d *decoder) percent(n *node, where string) float64 {
-	const form = `a percentage from 0 to 100 such as 80 or "80%"`
-	text := n.text
-	if n.kind == kString {
-		text = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(n.text), "%"))
-	} else if n.kind != kInt && n.kind != kFloat {
-		d.errf(n.pos, "%s: expected %s, got %s", where, form, describe(n))
-		return 0
-	}
-	v, err := strconv.ParseFloat(text, 64)
+func (d *decoder) percent(n *node) float64 {
+	v, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(n.text), "%")), 64)
 	if err != nil || v <= 0 || v > 100 {
-		d.errf(n.pos, "%s: expected %s, got %s", where, form, describe(n))
+		d.expected(n, "budgets.coverage", "/properties/budgets/properties/coverage")
 		return 0
 	}
 	return v
 }
 
-var customKeys = []string{"command", "dir", "inputs", "timeout", "domain", "output", "pattern", "report", "severity"}
-
 func (d *decoder) customs(n *node, positions map[string]Pos) []custom.Spec {
-	entries, _ := d.mapping(n, "custom")
 	var out []custom.Spec
-	for _, e := range entries {
+	for _, e := range n.entries {
 		where := "custom." + e.key
-		if !nameRE.MatchString(e.key) {
-			d.errf(e.keyPos, "custom: %q is not a collector name (lower-case letters, digits, ., _ and -; e.g. prisma-validate)", e.key)
-			continue
-		}
-		fields, ok := d.mapping(e.value, where)
-		if !ok {
-			continue
-		}
-		if e.value.kind == kNull {
-			d.errf(e.keyPos, "%s: missing required key \"command\" (e.g. command: npx prisma validate)", where)
-			continue
-		}
 		spec := custom.Spec{Name: e.key, Output: custom.ReadExitCode, Severity: model.Blocker}
 		var patternNode, reportNode *node
-		got := map[string]bool{}
-		for _, f := range fields {
-			at := where + "." + f.key
-			got[f.key] = true
+		for _, f := range e.value.entries {
+			v, at := f.value, where+"."+f.key
 			switch f.key {
 			case "command":
-				d.command(f.value, at, &spec)
+				if v.kind == kString {
+					spec.Command, spec.Shell = []string{v.text}, true
+				} else {
+					spec.Command = args(v)
+				}
 			case "dir":
-				if s, ok := d.str(f.value, at, `a directory relative to the repository root, such as "packages/db"`); ok {
-					if msg := badRelPath(s); msg != "" {
-						d.errf(f.value.pos, "%s: %q %s", at, s, msg)
-					}
-					spec.Dir = s
-				}
+				spec.Dir = d.relPath(v, at)
 			case "inputs":
-				spec.Inputs = d.globs(f.value, at)
+				spec.Inputs = d.globs(v, at)
 			case "timeout":
-				spec.Timeout = d.duration(f.value, at)
+				spec.Timeout = d.duration(v, at)
 			case "domain":
-				if id, ok := d.domainID(f.value, at); ok {
-					spec.Domain = id
-				}
+				spec.Domain = v.text
 			case "output":
-				if s, ok := d.str(f.value, at, "one of "+strings.Join(custom.Readers, ", ")); ok {
-					switch {
-					case !contains(custom.Readers, s):
-						d.errf(f.value.pos, "%s: expected one of %s; got %q", at, strings.Join(custom.Readers, ", "), s)
-					case !custom.Available(s):
-						d.errf(f.value.pos, "%s: the %s reader is not available in this build of preflight", at, s)
-					default:
-						spec.Output = s
-					}
+				if !custom.Available(v.text) {
+					d.add(v.pos, "%s: the %s reader is not available in this build of preflight", at, v.text)
+				} else {
+					spec.Output = v.text
 				}
 			case "pattern":
-				patternNode = f.value
+				patternNode = v
 			case "report":
-				reportNode = f.value
+				reportNode = v
 			case "severity":
-				if s, ok := d.str(f.value, at, "a severity: blocker, high, medium, low or info"); ok {
-					if sev, err := model.ParseSeverity(s); err != nil {
-						d.errf(f.value.pos, "%s: expected a severity: blocker, high, medium, low or info; got %q", at, s)
-					} else {
-						spec.Severity = sev
-					}
+				if sev, err := model.ParseSeverity(v.text); err == nil {
+					spec.Severity = sev
 				}
-			default:
-				d.unknownKey(f, "in "+where, customKeys)
 			}
 		}
-		if !got["command"] {
-			d.errf(e.keyPos, "%s: missing required key \"command\" (e.g. command: npx prisma validate)", where)
+		if patternNode != nil && spec.Output == custom.ReadRegex {
+			spec.Pattern = d.pattern(patternNode, where+".pattern")
 		}
-		if !got["domain"] {
-			d.errf(e.keyPos, "%s: missing required key \"domain\" (one of build, tests, security, deployment, performance, ci, or your own)", where)
-		}
-		d.pattern(patternNode, where, e.keyPos, &spec)
 		if reportNode != nil {
 			at := where + ".report"
 			switch spec.Output {
 			case custom.ReadExitCode, custom.ReadRegex:
-				d.errf(reportNode.pos, "%s: the %s reader reads the command's output, not a report file; remove report or change output", at, spec.Output)
+				d.add(reportNode.pos, "%s: the %s reader reads the command's output, not a report file; remove report or change output", at, spec.Output)
 			default:
-				if s, ok := d.str(reportNode, at, `a file the command writes, relative to dir, such as "reports/junit.xml"`); ok {
-					if msg := badRelPath(s); msg != "" || s == "." {
-						d.errf(reportNode.pos, "%s: %q %s", at, s, orDefault(msg, "is not a file"))
-					}
-					spec.Report = s
-				}
+				spec.Report = d.relPath(reportNode, at)
 			}
 		}
 		positions[spec.Name] = e.keyPos
@@ -479,84 +250,39 @@ func (d *decoder) customs(n *node, positions map[string]Pos) []custom.Spec {
 	return out
 }
 
-// command reads a command line (a string, run by sh -c) or an argv list
-// (run directly).
-func (d *decoder) command(n *node, where string, spec *custom.Spec) {
-	const form = `a command line such as "npx prisma validate", or a list of arguments such as [npx, prisma, validate]`
-	switch n.kind {
-	case kString:
-		if strings.TrimSpace(n.text) == "" {
-			d.errf(n.pos, "%s: expected %s, got an empty string", where, form)
-			return
-		}
-		spec.Command, spec.Shell = []string{n.text}, true
-	case kList:
-		args := d.args(n, where, form)
-		if len(args) == 0 || args[0] == "" {
-			d.errf(n.pos, "%s: expected %s, got an empty list", where, form)
-			return
-		}
-		spec.Command = args
-	default:
-		d.errf(n.pos, "%s: expected %s, got %s", where, form, describe(n))
+// relPath reads a path relative to the repository root (the schema keeps
+// it relative and written with /) that must not climb out of it.
+func (d *decoder) relPath(n *node, where string) string {
+	if clean := path.Clean(n.text); clean == ".." || strings.HasPrefix(clean, "../") {
+		d.add(n.pos, "%s: %q leaves the repository", where, n.text)
 	}
+	return n.text
 }
 
 var patternGroups = []string{"file", "path", "line", "col", "column", "severity", "level", "rule", "code", "message", "msg"}
 
-func (d *decoder) pattern(n *node, where string, keyPos Pos, spec *custom.Spec) {
-	at := where + ".pattern"
-	if spec.Output != custom.ReadRegex {
-		if n != nil {
-			d.errf(n.pos, "%s: only the regex reader uses a pattern (output is %s)", at, spec.Output)
-		}
-		return
-	}
-	if n == nil {
-		d.errf(keyPos, "%s: missing required key \"pattern\" (the regex reader needs one, e.g. pattern: '^(?P<file>[^:]+):(?P<line>\\d+): (?P<message>.*)$')", where)
-		return
-	}
-	s, ok := d.str(n, at, `a regular expression with named groups, such as '^(?P<file>[^:]+):(?P<line>\d+): (?P<message>.*)$'`)
-	if !ok {
-		return
-	}
-	re, err := regexp.Compile(s)
+func (d *decoder) pattern(n *node, at string) *regexp.Regexp {
+	re, err := regexp.Compile(n.text)
 	if err != nil {
-		d.errf(n.pos, "%s: not a valid regular expression (Go RE2 syntax): %v", at, strings.TrimPrefix(err.Error(), "error parsing regexp: "))
-		return
+		d.add(n.pos, "%s: not a valid regular expression (Go RE2 syntax): %v", at, strings.TrimPrefix(err.Error(), "error parsing regexp: "))
+		return nil
 	}
 	has := map[string]bool{}
 	for _, name := range re.SubexpNames() {
 		if name == "" {
 			continue
 		}
-		if !contains(patternGroups, name) {
-			d.errf(n.pos, "%s: unknown group name %q (use file, line, col, severity, rule, message)", at, name)
-			return
+		if !slices.Contains(patternGroups, name) {
+			d.add(n.pos, "%s: unknown group name %q (use file, line, col, severity, rule, message)", at, name)
+			return nil
 		}
 		has[name] = true
 	}
 	if !has["message"] && !has["msg"] && !has["file"] {
-		d.errf(n.pos, "%s: needs a (?P<message>…) or (?P<file>…) group so a match says what is wrong", at)
-		return
+		d.add(n.pos, "%s: needs a (?P<message>…) or (?P<file>…) group so a match says what is wrong", at)
+		return nil
 	}
-	spec.Pattern = re
-}
-
-func badRelPath(p string) string {
-	switch {
-	case p == "":
-		return "is empty"
-	case strings.HasPrefix(p, "/"):
-		return "is absolute; give a path relative to the repository root"
-	case strings.Contains(p, `\`):
-		return `uses \; write paths with /`
-	}
-	clean := path.Clean(p)
-	if clean == ".." || strings.HasPrefix(clean, "../") {
-		return "leaves the repository"
-	}
-	return ""
+	return re
 }
 
 func orDefault(s, dflt string) string {
@@ -564,58 +290,4 @@ func orDefault(s, dflt string) string {
 		return dflt
 	}
 	return s
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-// describe names what was found, for "expected X, got Y".
-func describe(n *node) string {
-	switch n.kind {
-	case kString:
-		return fmt.Sprintf("the string %q", n.text)
-	case kInt, kFloat:
-		return "the number " + n.text
-	case kBool:
-		return n.text
-	}
-	return string(n.kind)
-}
-
-// suggest returns the allowed word closest to a misspelt key, if any is
-// close enough to be a likely typo.
-func suggest(key string, allowed []string) string {
-	best, bestDist := "", 3
-	for _, a := range allowed {
-		if dist := levenshtein(strings.ToLower(key), a); dist < bestDist {
-			best, bestDist = a, dist
-		}
-	}
-	return best
-}
-
-func levenshtein(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

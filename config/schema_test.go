@@ -3,13 +3,17 @@ package config
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
+	"slices"
 	"testing"
 
 	"github.com/goccy/go-yaml"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/collectors/custom"
+	"github.com/preflight-dev/preflight/internal/yamlpos"
 )
 
 func compileSchema(t *testing.T) *jsonschema.Schema {
@@ -64,6 +68,7 @@ func TestSchemaAgreesWithTheParser(t *testing.T) {
 		[]byte("version: 1\n"),
 		[]byte("collectors:\n  go-test:\n    args: [-race, -count, 1]\n"),
 		[]byte("budgets: {bundle_size: 1.5MiB, coverage: \"80%\"}\n"),
+		[]byte("severity: {TS6133: Low}\ncollectors:\ncustom:\n"),
 		starterExample(nil),
 		starterExample([]collectors.Collector{stub{id: "typescript:web", kind: "typescript", inputs: []string{"web/**/*.ts"}}}),
 	}
@@ -104,5 +109,49 @@ func TestSchemaAgreesWithTheParser(t *testing.T) {
 		if err := sch.Validate(yamlAsJSON(t, []byte(src))); err == nil {
 			t.Errorf("schema accepts:\n%s", src)
 		}
+	}
+}
+
+// Every check the schema makes on a value is worded by the schema itself:
+// x-expected says what the value should be, x-problem what is wrong with
+// it. A oneOf speaks for its alternatives, and an if only chooses.
+func TestSchemaWordsEveryCheck(t *testing.T) {
+	_, root := schema()
+	checks := []string{"const", "pattern", "minimum", "maximum", "exclusiveMinimum", "minLength", "oneOf", "anyOf", "not"}
+	var walk func(n *yamlpos.Node, ptr string)
+	walk = func(n *yamlpos.Node, ptr string) {
+		for _, c := range checks {
+			if n.Has(c) && !n.Has("x-expected") && !n.Has("x-problem") {
+				t.Errorf("%s has %s but neither x-expected nor x-problem", ptr, c)
+			}
+		}
+		for _, p := range n.Pairs {
+			at := ptr + "/" + p.Key
+			switch p.Key {
+			case "properties", "definitions":
+				for _, q := range p.Value.Pairs {
+					walk(q.Value, at+"/"+q.Key)
+				}
+			case "allOf", "items":
+				for i, it := range p.Value.List() {
+					walk(it, fmt.Sprintf("%s/%d", at, i))
+				}
+			case "additionalProperties", "propertyNames", "additionalItems", "then", "else":
+				walk(p.Value, at)
+			}
+		}
+	}
+	walk(root, "#")
+}
+
+// The schema's readers are the ones custom collectors know.
+func TestSchemaListsEveryReader(t *testing.T) {
+	_, root := schema()
+	var got []string
+	for _, it := range root.Path("properties", "custom", "additionalProperties", "properties", "output", "enum").Items {
+		got = append(got, it.Value)
+	}
+	if !slices.Equal(got, custom.Readers) {
+		t.Errorf("schema readers %q, custom.Readers %q", got, custom.Readers)
 	}
 }

@@ -1,7 +1,10 @@
 package config
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
+	"math/big"
 	"strconv"
 	"strings"
 
@@ -36,7 +39,9 @@ type node struct {
 	pos     Pos
 	text    string // scalars: the value (numbers and booleans normalised)
 	entries []entry
+	index   map[string]int // of entries, by key
 	items   []*node
+	json    any // the value as JSON, as the schema reads it
 }
 
 type entry struct {
@@ -63,7 +68,7 @@ func parseTree(data []byte) (*node, error) {
 		body = d
 	}
 	if body == nil {
-		return &node{kind: kMap, pos: Pos{1, 1}}, nil
+		return &node{kind: kMap, pos: Pos{1, 1}, json: map[string]any{}}, nil
 	}
 	return convert(body)
 }
@@ -96,24 +101,31 @@ func convert(n *yamlpos.Node) (*node, error) {
 			// error about the merging map would make no sense.
 			return nil, &Error{Pos: posOf(n.MergeLine, n.MergeColumn), Msg: "merge keys (<<) are not supported; write the keys out"}
 		}
-		out := &node{kind: kMap, pos: pos}
+		obj := map[string]any{}
+		out := &node{kind: kMap, pos: pos, index: map[string]int{}, json: obj}
 		for _, p := range n.Pairs {
 			v, err := convert(p.Value)
 			if err != nil {
 				return nil, err
 			}
-			out.entries = append(out.entries, entry{key: strings.TrimSpace(p.Key), keyPos: posOf(p.Line, p.Column), value: v})
+			key := strings.TrimSpace(p.Key)
+			if i, ok := out.index[key]; ok { // "go" and "go ": the schema would see only one
+				return nil, &Error{Pos: posOf(p.Line, p.Column), Msg: fmt.Sprintf("key %q is written twice (also at %s)", key, out.entries[i].keyPos)}
+			}
+			out.index[key], obj[key] = len(out.entries), v.json
+			out.entries = append(out.entries, entry{key: key, keyPos: posOf(p.Line, p.Column), value: v})
 		}
 		return out, nil
 	case yamlpos.Seq:
-		out := &node{kind: kList, pos: pos}
+		out, list := &node{kind: kList, pos: pos}, []any{}
 		for _, it := range n.Items {
 			c, err := convert(it)
 			if err != nil {
 				return nil, err
 			}
-			out.items = append(out.items, c)
+			out.items, list = append(out.items, c), append(list, c.json)
 		}
+		out.json = list
 		return out, nil
 	case yamlpos.Scalar:
 		return scalar(n, pos), nil
@@ -133,14 +145,24 @@ func scalar(n *yamlpos.Node, pos Pos) *node {
 		} else if u, err := strconv.ParseUint(plain, 0, 64); err == nil {
 			text = strconv.FormatUint(u, 10)
 		}
-		return &node{kind: kInt, pos: pos, text: text}
+		return &node{kind: kInt, pos: pos, text: text, json: number(text)}
 	case yamlpos.Float:
 		if v, err := strconv.ParseFloat(plain, 64); err == nil {
 			text = strconv.FormatFloat(v, 'g', -1, 64)
 		}
-		return &node{kind: kFloat, pos: pos, text: text}
+		return &node{kind: kFloat, pos: pos, text: text, json: number(text)}
 	case yamlpos.Bool:
-		return &node{kind: kBool, pos: pos, text: strconv.FormatBool(strings.EqualFold(text, "true"))}
+		b := strings.EqualFold(text, "true")
+		return &node{kind: kBool, pos: pos, text: strconv.FormatBool(b), json: b}
 	}
-	return &node{kind: kString, pos: pos, text: text}
+	return &node{kind: kString, pos: pos, text: text, json: text}
+}
+
+// number is a normalised number as JSON; .inf and .nan, which JSON cannot
+// hold, stay text.
+func number(text string) any {
+	if _, ok := new(big.Rat).SetString(text); ok {
+		return json.Number(text)
+	}
+	return text
 }
