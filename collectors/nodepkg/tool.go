@@ -1,8 +1,10 @@
 package nodepkg
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +13,8 @@ import (
 	"sync"
 
 	"github.com/Masterminds/semver/v3"
+
+	"github.com/preflight-dev/preflight/internal/repofs"
 )
 
 // Tool is an installed npm package that provides a command: what a
@@ -150,16 +154,54 @@ func InstallCommand(root, dir string) string {
 	for d := dir; ; d = filepath.Dir(d) {
 		for _, l := range []struct{ file, cmd string }{
 			{"pnpm-lock.yaml", "pnpm install --frozen-lockfile"},
-			{"yarn.lock", "yarn install --immutable"},
+			{"yarn.lock", ""},
 			{"package-lock.json", "npm ci"},
 			{"npm-shrinkwrap.json", "npm ci"},
 		} {
-			if _, err := os.Stat(filepath.Join(d, l.file)); err == nil {
-				return l.cmd
+			if _, err := os.Stat(filepath.Join(d, l.file)); err != nil {
+				continue
 			}
+			if l.file == "yarn.lock" {
+				return yarnInstall(root, d)
+			}
+			return l.cmd
 		}
 		if d == root || filepath.Dir(d) == d {
 			return "npm install"
 		}
 	}
+}
+
+// yarnInstall is the frozen install of the yarn that wrote dir's yarn.lock.
+// Yarn 1 does not know --immutable and ignores it, installing whatever the
+// manifests now ask for and rewriting the lockfile; Yarn 2 and later renamed
+// its --frozen-lockfile to --immutable. A v1 lockfile says so in its
+// header, a later one starts with __metadata; an empty or unreadable one
+// falls back to the packageManager field beside it.
+func yarnInstall(root, dir string) string {
+	const classic, berry = "yarn install --frozen-lockfile", "yarn install --immutable"
+	rel, err := filepath.Rel(root, dir)
+	if err != nil {
+		return berry
+	}
+	if f, err := repofs.Open(root, filepath.Join(rel, "yarn.lock")); err == nil {
+		head := make([]byte, 512)
+		n, _ := io.ReadFull(f, head)
+		f.Close()
+		switch {
+		case bytes.Contains(head[:n], []byte("# yarn lockfile v1")):
+			return classic
+		case bytes.Contains(head[:n], []byte("__metadata:")):
+			return berry
+		}
+	}
+	if data, err := repofs.ReadFile(root, filepath.Join(rel, "package.json")); err == nil {
+		var m struct {
+			PackageManager string `json:"packageManager"`
+		}
+		if json.Unmarshal(data, &m) == nil && strings.HasPrefix(m.PackageManager, "yarn@1.") {
+			return classic
+		}
+	}
+	return berry
 }

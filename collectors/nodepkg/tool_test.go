@@ -58,3 +58,22 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// The frozen install differs between Yarn 1 (--frozen-lockfile; it ignores
+// --immutable and rewrites the lockfile) and Yarn 2+ (--immutable): the
+// lockfile's header tells them apart, else the packageManager field.
+func TestInstallCommandForTheYarnThatWroteTheLockfile(t *testing.T) {
+	cases := []struct{ fixture, dir, want string }{
+		{"yarn-classic", "packages/core", "yarn install --frozen-lockfile"},
+		{"yarn-classic", ".", "yarn install --frozen-lockfile"},
+		{"yarn-berry", "packages/cli", "yarn install --immutable"},
+		{"yarn-pinned", "packages/web", "yarn install --frozen-lockfile"},
+	}
+	for _, tc := range cases {
+		root, err := filepath.Abs(filepath.Join("testdata", tc.fixture))
+		must(t, err)
+		if got := InstallCommand(root, filepath.Join(root, filepath.FromSlash(tc.dir))); got != tc.want {
+			t.Errorf("%s/%s: %q, want %q", tc.fixture, tc.dir, got, tc.want)
+		}
+	}
+}
