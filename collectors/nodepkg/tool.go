@@ -135,6 +135,24 @@ func Declares(p Package, all []Package, name string) bool {
 	return false
 }
 
+// DeclaredAbove is Declares for a collector that knows its directory but
+// not the repository's packages: whether the package.json in dir
+// (absolute), or one in a directory above it up to root, lists name.
+func DeclaredAbove(root, dir, name string) bool {
+	for d := dir; ; d = filepath.Dir(d) {
+		if rel, err := filepath.Rel(root, d); err == nil {
+			if data, err := repofs.ReadFile(root, filepath.Join(rel, "package.json")); err == nil {
+				if m, err := ParseManifest(data); err == nil && m.HasDependency(name) {
+					return true
+				}
+			}
+		}
+		if d == root || filepath.Dir(d) == d {
+			return false
+		}
+	}
+}
+
 // DependenciesInstalled reports whether a node_modules directory serves
 // dir (absolute): in dir or a directory above it, up to root.
 func DependenciesInstalled(root, dir string) bool {

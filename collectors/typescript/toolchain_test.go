@@ -50,6 +50,22 @@ func TestMissingTypeScriptIsUnknown(t *testing.T) {
 	}
 }
 
+// A workspace root that lists typescript, not installed yet: the fix is the
+// install the lockfile names, not adding TypeScript to the project.
+func TestDeclaredTypeScriptNotInstalled(t *testing.T) {
+	tc := needTypeScript(t)
+	root := copyFixtureUninstalled(t, "yarnworkspace")
+	if _, err := os.Stat(filepath.Join(filepath.Dir(root), "node_modules")); err == nil {
+		t.Skip("a node_modules above the temporary directory would be found first")
+	}
+	pathWith(t, map[string]string{"node": tc.node})
+	r := run(t, project(t, root, "typescript:cli"), root, collectors.OneShot)
+	if r.Status != model.StatusUnknown || !strings.HasPrefix(r.Error, "TypeScript is a dependency but is not installed") ||
+		r.Hint != "install the dependencies: yarn install --immutable" || len(r.Findings) != 0 {
+		t.Errorf("%+v", r)
+	}
+}
+
 func TestMissingNodeIsUnknown(t *testing.T) {
 	needTypeScript(t)
 	root := testdata(t, monorepoFixture)
