@@ -117,3 +117,34 @@ func TestSuiteFailureNamesWhereItWasThrown(t *testing.T) {
 		t.Errorf("finding %+v", f)
 	}
 }
+
+// Vitest 4's JSON report gives a test that timed out the placeholder
+// "Error: STACK_TRACE_ERROR"; its console, captured from Vitest 4.1, says
+// it timed out and after how long.
+func TestTimedOutTestExplainedFromTheConsole(t *testing.T) {
+	report, err := os.ReadFile(filepath.Join("testdata", "console", "vitest4-timeout.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	console, err := os.ReadFile(filepath.Join("testdata", "console", "vitest4-timeout.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := parseReport(KindVitest, report, Location{Root: "/repo", Dir: "/repo"})
+	if err != nil || len(rep.Findings) != 1 || rep.Failed != 1 || rep.Passed != 1 {
+		t.Fatalf("report %+v, %v", rep, err)
+	}
+	if rep.Findings[0].Message != "checkout › waits for the payment provider failed: "+placeholderError {
+		t.Fatalf("the report no longer has the placeholder: %q", rep.Findings[0].Message)
+	}
+	got := explainPlaceholders(rep.Findings, string(console), ".")
+	if got[0].Message != "checkout › waits for the payment provider failed: Error: Test timed out in 200ms." ||
+		got[0].File != "test/slow.test.js" || got[0].Line != 4 {
+		t.Errorf("%+v", got[0])
+	}
+	// Another test's reason is not borrowed.
+	other := []model.Finding{{Rule: "vitest/test-failed", File: "test/slow.test.js", Message: "adds up failed: " + placeholderError}}
+	if got := explainPlaceholders(other, string(console), "."); got[0].Message != "adds up failed: "+placeholderError {
+		t.Errorf("%+v", got[0])
+	}
+}
