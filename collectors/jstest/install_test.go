@@ -51,6 +51,19 @@ func TestRunnerThatDoesNotResolve(t *testing.T) {
 			id: "vitest:web", status: "unknown",
 			want: "vitest is a dependency but is not installed", hint: "yarn install --immutable",
 		},
+		{
+			// Installing again would change nothing: Plug'n'Play writes
+			// .pnp.cjs, not node_modules.
+			name: "declared at the workspace root, installed with Yarn Plug'n'Play",
+			files: map[string]string{
+				"package.json":              `{"name":"root","private":true,"workspaces":["packages/*"],"packageManager":"yarn@4.11.0","devDependencies":{"vitest":"4.1.12"}}`,
+				"yarn.lock":                 "__metadata:\n  version: 8\n  cacheKey: 10c0\n",
+				".pnp.cjs":                  "#!/usr/bin/env node\n/* eslint-disable */\n",
+				"packages/lib/package.json": `{"name":"lib","scripts":{"test":"vitest"}}`,
+			},
+			id: "vitest:lib", status: "unknown",
+			want: "vitest is installed with Yarn Plug'n'Play (.pnp.cjs)", hint: "add `nodeLinker: node-modules` to .yarnrc.yml",
+		},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

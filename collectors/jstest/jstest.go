@@ -257,6 +257,8 @@ func (c *Collector) notInstalled(root, dir string) model.Result {
 	install := nodepkg.InstallCommand(root, dir)
 	where := fmt.Sprintf("no node_modules/.bin/%s in %s or above", kind, c.dir)
 	switch {
+	case c.declared && nodepkg.PlugAndPlay(root, dir):
+		return b.Unknown(fmt.Sprintf("%s is installed with Yarn Plug'n'Play (.pnp.cjs): %s", kind, where), nodepkg.PlugAndPlayHint)
 	case c.declared:
 		return b.Unknown(fmt.Sprintf("%s is a dependency but is not installed: %s", kind, where), "install the dependencies: "+install)
 	case c.script != "" && nodepkg.DependenciesInstalled(root, dir):

@@ -153,6 +153,28 @@ func DeclaredAbove(root, dir, name string) bool {
 	}
 }
 
+// PlugAndPlayHint is the way out of a Yarn Plug'n'Play install for the
+// collectors that run a package's own tools: those are run from
+// node_modules, which Plug'n'Play does not write.
+const PlugAndPlayHint = "preflight runs a package's tools from node_modules, which Yarn Plug'n'Play does not write: add `nodeLinker: node-modules` to .yarnrc.yml and run yarn install"
+
+// PlugAndPlay reports whether dir's dependencies were installed by Yarn
+// Plug'n'Play: a .pnp.cjs (Yarn 3+) or .pnp.js (Yarn 2) in dir or above,
+// up to root. Installing again changes nothing then, so saying that a
+// tool is not installed would send the user round in a circle.
+func PlugAndPlay(root, dir string) bool {
+	for d := dir; ; d = filepath.Dir(d) {
+		for _, name := range []string{".pnp.cjs", ".pnp.js"} {
+			if st, err := os.Stat(filepath.Join(d, name)); err == nil && st.Mode().IsRegular() {
+				return true
+			}
+		}
+		if d == root || filepath.Dir(d) == d {
+			return false
+		}
+	}
+}
+
 // DependenciesInstalled reports whether a node_modules directory serves
 // dir (absolute): in dir or a directory above it, up to root.
 func DependenciesInstalled(root, dir string) bool {

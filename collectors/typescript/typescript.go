@@ -110,6 +110,12 @@ func (p *Project) Run(ctx context.Context, req collectors.Request) model.Result 
 	}
 	dir := filepath.Join(root, filepath.FromSlash(p.dir))
 	tc, missing := findToolchain(dir)
+	if (missing != nil && missing.hint == hintTypeScript || missing == nil && tc.fromPath) && nodepkg.PlugAndPlay(root, dir) {
+		// Not even tsc on PATH helps: it would resolve no import of a
+		// package, and every one would be an error.
+		return model.Unknown(p.id, Kind, Domain, "the dependencies are installed with Yarn Plug'n'Play (.pnp.cjs): no node_modules/typescript above the project, and no node_modules for tsc to resolve imports from",
+			nodepkg.PlugAndPlayHint)
+	}
 	if missing != nil {
 		if missing.hint == hintTypeScript && nodepkg.DeclaredAbove(root, dir, "typescript") {
 			// Listed but not installed: the machine's to fix, with the
