@@ -219,6 +219,9 @@ func (c *Collector) notInstalled(root, dir string) model.Result {
 	b := c.base()
 	install := nodepkg.InstallCommand(root, dir)
 	switch {
+	case c.declared && nodepkg.PlugAndPlay(root, dir):
+		return b.Unknown("ESLint is installed with Yarn Plug'n'Play (.pnp.cjs): no node_modules/.bin/eslint in "+c.dir+" or above",
+			nodepkg.PlugAndPlayHint)
 	case c.declared:
 		return b.Unknown("ESLint is a dependency but is not installed: no node_modules/.bin/eslint in "+c.dir+" or above",
 			"install the dependencies: "+install)

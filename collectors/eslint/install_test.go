@@ -43,3 +43,27 @@ func TestESLintThatIsNotADependency(t *testing.T) {
 		t.Errorf("web: %s %q %q", web.Status, web.Error, web.Hint)
 	}
 }
+
+// Yarn Plug'n'Play writes .pnp.cjs instead of node_modules: ESLint is
+// installed, and installing again would not give it a node_modules/.bin.
+func TestESLintUnderPlugAndPlay(t *testing.T) {
+	root := t.TempDir()
+	for name, content := range map[string]string{
+		"package.json":     `{"private":true,"workspaces":["packages/*"],"scripts":{"lint":"eslint ."},"devDependencies":{"eslint":"9.39.4"}}`,
+		"eslint.config.js": "export default [];\n",
+		"yarn.lock":        "__metadata:\n  version: 8\n",
+		".pnp.cjs":         "#!/usr/bin/env node\n",
+	} {
+		if err := os.WriteFile(filepath.Join(root, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cs := Detect(root, listFiles(t, root))
+	if len(cs) != 1 {
+		t.Fatalf("collectors %v", cs)
+	}
+	r := run(t, cs[0].(*Collector), root)
+	if r.Status != "unknown" || !strings.HasPrefix(r.Error, "ESLint is installed with Yarn Plug'n'Play") || !strings.Contains(r.Hint, "nodeLinker: node-modules") {
+		t.Errorf("%s %q %q", r.Status, r.Error, r.Hint)
+	}
+}

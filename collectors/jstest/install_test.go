@@ -51,6 +51,19 @@ func TestRunnerThatDoesNotResolve(t *testing.T) {
 			id: "vitest:web", status: "unknown",
 			want: "vitest is a dependency but is not installed", hint: "yarn install --immutable",
 		},
+		{
+			// Installing again would change nothing: Plug'n'Play writes
+			// .pnp.cjs, not node_modules.
+			name: "declared at the workspace root, installed with Yarn Plug'n'Play",
+			files: map[string]string{
+				"package.json":              `{"name":"root","private":true,"workspaces":["packages/*"],"packageManager":"yarn@4.11.0","devDependencies":{"vitest":"4.1.12"}}`,
+				"yarn.lock":                 "__metadata:\n  version: 8\n  cacheKey: 10c0\n",
+				".pnp.cjs":                  "#!/usr/bin/env node\n/* eslint-disable */\n",
+				"packages/lib/package.json": `{"name":"lib","scripts":{"test":"vitest"}}`,
+			},
+			id: "vitest:lib", status: "unknown",
+			want: "vitest is installed with Yarn Plug'n'Play (.pnp.cjs)", hint: "add `nodeLinker: node-modules` to .yarnrc.yml",
+		},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -115,5 +128,36 @@ func TestSuiteFailureNamesWhereItWasThrown(t *testing.T) {
 	f = suiteFailure(KindJest, "src/app.js", msg, loc)
 	if f.Line != 9 || f.Column != 16 || strings.Contains(f.Message, "thrown at") {
 		t.Errorf("finding %+v", f)
+	}
+}
+
+// Vitest 4's JSON report gives a test that timed out the placeholder
+// "Error: STACK_TRACE_ERROR"; its console, captured from Vitest 4.1, says
+// it timed out and after how long.
+func TestTimedOutTestExplainedFromTheConsole(t *testing.T) {
+	report, err := os.ReadFile(filepath.Join("testdata", "console", "vitest4-timeout.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	console, err := os.ReadFile(filepath.Join("testdata", "console", "vitest4-timeout.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := parseReport(KindVitest, report, Location{Root: "/repo", Dir: "/repo"})
+	if err != nil || len(rep.Findings) != 1 || rep.Failed != 1 || rep.Passed != 1 {
+		t.Fatalf("report %+v, %v", rep, err)
+	}
+	if rep.Findings[0].Message != "checkout › waits for the payment provider failed: "+placeholderError {
+		t.Fatalf("the report no longer has the placeholder: %q", rep.Findings[0].Message)
+	}
+	got := explainPlaceholders(rep.Findings, string(console), ".")
+	if got[0].Message != "checkout › waits for the payment provider failed: Error: Test timed out in 200ms." ||
+		got[0].File != "test/slow.test.js" || got[0].Line != 4 {
+		t.Errorf("%+v", got[0])
+	}
+	// Another test's reason is not borrowed.
+	other := []model.Finding{{Rule: "vitest/test-failed", File: "test/slow.test.js", Message: "adds up failed: " + placeholderError}}
+	if got := explainPlaceholders(other, string(console), "."); got[0].Message != "adds up failed: "+placeholderError {
+		t.Errorf("%+v", got[0])
 	}
 }

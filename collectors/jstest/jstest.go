@@ -224,7 +224,7 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		return res
 	}
 
-	findings := placeSuiteFailures(rep.Findings, ran.Combined(), c.dir)
+	findings := explainPlaceholders(placeSuiteFailures(rep.Findings, ran.Combined(), c.dir), ran.Combined(), c.dir)
 	switch {
 	case rep.Tests() == 0 && len(findings) == 0:
 		findings = append(findings, c.noTests())
@@ -257,6 +257,8 @@ func (c *Collector) notInstalled(root, dir string) model.Result {
 	install := nodepkg.InstallCommand(root, dir)
 	where := fmt.Sprintf("no node_modules/.bin/%s in %s or above", kind, c.dir)
 	switch {
+	case c.declared && nodepkg.PlugAndPlay(root, dir):
+		return b.Unknown(fmt.Sprintf("%s is installed with Yarn Plug'n'Play (.pnp.cjs): %s", kind, where), nodepkg.PlugAndPlayHint)
 	case c.declared:
 		return b.Unknown(fmt.Sprintf("%s is a dependency but is not installed: %s", kind, where), "install the dependencies: "+install)
 	case c.script != "" && nodepkg.DependenciesInstalled(root, dir):
@@ -369,6 +371,46 @@ var (
 	// " ❯ src/db.test.js:4:9".
 	codeFrameAt = regexp.MustCompile(`^\s*❯\s+(\S+?):(\d+):(\d+)\s*$`)
 )
+
+// placeholderError is what Vitest 4 writes in its JSON report for a test
+// that timed out: the stack of the error it made where the test was
+// defined, whose message it never updated. Its console has the reason.
+const placeholderError = "Error: STACK_TRACE_ERROR"
+
+// failedTest opens a failed test's block in Vitest's console:
+// " FAIL  test/slow.test.js:4:3 > checkout > waits for the payment provider".
+var failedTest = regexp.MustCompile(`^\s*FAIL\s+(\S+?)(?::\d+:\d+)?\s+>\s+(.+?)\s*$`)
+
+// explainPlaceholders replaces the placeholder reason of a failed test
+// with the one the console gives for the same test ("Error: Test timed out
+// in 5000ms.").
+func explainPlaceholders(fs []model.Finding, console, dir string) []model.Finding {
+	if !strings.Contains(console, "FAIL") {
+		return fs
+	}
+	reasons := map[string]string{} // file + " › " + test path -> reason
+	var key string
+	for _, l := range strings.Split(collectors.StripANSI(console), "\n") {
+		if m := failedTest.FindStringSubmatch(l); m != nil {
+			key = path.Join(dir, m[1]) + " › " + strings.ReplaceAll(m[2], " > ", " › ")
+			continue
+		}
+		if t := strings.TrimSpace(l); key != "" && reasons[key] == "" && errorLine.MatchString(t) {
+			reasons[key] = t
+			key = ""
+		}
+	}
+	for i, f := range fs {
+		name, ok := strings.CutSuffix(f.Message, " failed: "+placeholderError)
+		if !ok || !strings.HasSuffix(f.Rule, "/"+ruleTestFailed) {
+			continue
+		}
+		if reason := reasons[f.File+" › "+name]; reason != "" {
+			fs[i].Message = name + " failed: " + reason
+		}
+	}
+	return fs
+}
 
 // placeSuiteFailures gives a test file that could not run the position and
 // reason the runner printed on the console when its JSON report has none: a

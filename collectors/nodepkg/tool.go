@@ -1,8 +1,10 @@
 package nodepkg
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +13,8 @@ import (
 	"sync"
 
 	"github.com/Masterminds/semver/v3"
+
+	"github.com/preflight-dev/preflight/internal/repofs"
 )
 
 // Tool is an installed npm package that provides a command: what a
@@ -131,6 +135,46 @@ func Declares(p Package, all []Package, name string) bool {
 	return false
 }
 
+// DeclaredAbove is Declares for a collector that knows its directory but
+// not the repository's packages: whether the package.json in dir
+// (absolute), or one in a directory above it up to root, lists name.
+func DeclaredAbove(root, dir, name string) bool {
+	for d := dir; ; d = filepath.Dir(d) {
+		if rel, err := filepath.Rel(root, d); err == nil {
+			if data, err := repofs.ReadFile(root, filepath.Join(rel, "package.json")); err == nil {
+				if m, err := ParseManifest(data); err == nil && m.HasDependency(name) {
+					return true
+				}
+			}
+		}
+		if d == root || filepath.Dir(d) == d {
+			return false
+		}
+	}
+}
+
+// PlugAndPlayHint is the way out of a Yarn Plug'n'Play install for the
+// collectors that run a package's own tools: those are run from
+// node_modules, which Plug'n'Play does not write.
+const PlugAndPlayHint = "preflight runs a package's tools from node_modules, which Yarn Plug'n'Play does not write: add `nodeLinker: node-modules` to .yarnrc.yml and run yarn install"
+
+// PlugAndPlay reports whether dir's dependencies were installed by Yarn
+// Plug'n'Play: a .pnp.cjs (Yarn 3+) or .pnp.js (Yarn 2) in dir or above,
+// up to root. Installing again changes nothing then, so saying that a
+// tool is not installed would send the user round in a circle.
+func PlugAndPlay(root, dir string) bool {
+	for d := dir; ; d = filepath.Dir(d) {
+		for _, name := range []string{".pnp.cjs", ".pnp.js"} {
+			if st, err := os.Stat(filepath.Join(d, name)); err == nil && st.Mode().IsRegular() {
+				return true
+			}
+		}
+		if d == root || filepath.Dir(d) == d {
+			return false
+		}
+	}
+}
+
 // DependenciesInstalled reports whether a node_modules directory serves
 // dir (absolute): in dir or a directory above it, up to root.
 func DependenciesInstalled(root, dir string) bool {
@@ -150,16 +194,54 @@ func InstallCommand(root, dir string) string {
 	for d := dir; ; d = filepath.Dir(d) {
 		for _, l := range []struct{ file, cmd string }{
 			{"pnpm-lock.yaml", "pnpm install --frozen-lockfile"},
-			{"yarn.lock", "yarn install --immutable"},
+			{"yarn.lock", ""},
 			{"package-lock.json", "npm ci"},
 			{"npm-shrinkwrap.json", "npm ci"},
 		} {
-			if _, err := os.Stat(filepath.Join(d, l.file)); err == nil {
-				return l.cmd
+			if _, err := os.Stat(filepath.Join(d, l.file)); err != nil {
+				continue
 			}
+			if l.file == "yarn.lock" {
+				return yarnInstall(root, d)
+			}
+			return l.cmd
 		}
 		if d == root || filepath.Dir(d) == d {
 			return "npm install"
 		}
 	}
+}
+
+// yarnInstall is the frozen install of the yarn that wrote dir's yarn.lock.
+// Yarn 1 does not know --immutable and ignores it, installing whatever the
+// manifests now ask for and rewriting the lockfile; Yarn 2 and later renamed
+// its --frozen-lockfile to --immutable. A v1 lockfile says so in its
+// header, a later one starts with __metadata; an empty or unreadable one
+// falls back to the packageManager field beside it.
+func yarnInstall(root, dir string) string {
+	const classic, berry = "yarn install --frozen-lockfile", "yarn install --immutable"
+	rel, err := filepath.Rel(root, dir)
+	if err != nil {
+		return berry
+	}
+	if f, err := repofs.Open(root, filepath.Join(rel, "yarn.lock")); err == nil {
+		head := make([]byte, 512)
+		n, _ := io.ReadFull(f, head)
+		f.Close()
+		switch {
+		case bytes.Contains(head[:n], []byte("# yarn lockfile v1")):
+			return classic
+		case bytes.Contains(head[:n], []byte("__metadata:")):
+			return berry
+		}
+	}
+	if data, err := repofs.ReadFile(root, filepath.Join(rel, "package.json")); err == nil {
+		var m struct {
+			PackageManager string `json:"packageManager"`
+		}
+		if json.Unmarshal(data, &m) == nil && strings.HasPrefix(m.PackageManager, "yarn@1.") {
+			return classic
+		}
+	}
+	return berry
 }

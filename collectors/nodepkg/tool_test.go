@@ -3,6 +3,8 @@ package nodepkg
 import (
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -56,5 +58,56 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The frozen install differs between Yarn 1 (--frozen-lockfile; it ignores
+// --immutable and rewrites the lockfile) and Yarn 2+ (--immutable): the
+// lockfile's header tells them apart, else the packageManager field.
+func TestInstallCommandForTheYarnThatWroteTheLockfile(t *testing.T) {
+	cases := []struct{ fixture, dir, want string }{
+		{"yarn-classic", "packages/core", "yarn install --frozen-lockfile"},
+		{"yarn-classic", ".", "yarn install --frozen-lockfile"},
+		{"yarn-berry", "packages/cli", "yarn install --immutable"},
+		{"yarn-pinned", "packages/web", "yarn install --frozen-lockfile"},
+	}
+	for _, tc := range cases {
+		root, err := filepath.Abs(filepath.Join("testdata", tc.fixture))
+		must(t, err)
+		if got := InstallCommand(root, filepath.Join(root, filepath.FromSlash(tc.dir))); got != tc.want {
+			t.Errorf("%s/%s: %q, want %q", tc.fixture, tc.dir, got, tc.want)
+		}
+	}
+}
+
+// The commands packages provide, from lockfiles that record them (captured
+// from Yarn 4 and npm 10); a Yarn 1 lockfile records none.
+func TestLockedBins(t *testing.T) {
+	read := func(name string) []byte {
+		data, err := os.ReadFile(filepath.Join("testdata", name))
+		must(t, err)
+		return data
+	}
+	berry := LockedBins("yarn.lock", read("lockbins/yarn.lock"))
+	want := map[string][]string{
+		"@babel/parser":          {"parser"},
+		"@evilmartians/lefthook": {"lefthook"},
+		"@lerna-lite/cli":        {"lerna"},
+		"typescript":             {"tsc", "tsserver", "tsc", "tsserver"}, // the package and its patch
+	}
+	if !reflect.DeepEqual(berry, want) {
+		t.Errorf("yarn 4: %v\nwant %v", berry, want)
+	}
+	npm := LockedBins("package-lock.json", read("lockbins/package-lock.json"))
+	if got := npm["typescript"]; len(got) != 2 || !slices.Contains(got, "tsc") || !slices.Contains(got, "tsserver") || len(npm) != 1 {
+		t.Errorf("npm: %v", npm)
+	}
+	if got := LockedBins("yarn.lock", read("yarn-classic/yarn.lock")); len(got) != 0 {
+		t.Errorf("yarn 1: %v", got)
+	}
+	for _, garbage := range []string{"", "__metadata:\n\"x\n  bin:\n    :\n", "{", `{"packages":{"node_modules/a":{"bin":"a.js"}}}`} {
+		if a, b := LockedBins("yarn.lock", []byte(garbage)), LockedBins("package-lock.json", []byte(garbage)); len(a)+len(b) != 0 {
+			t.Errorf("%q: %v %v", garbage, a, b)
+		}
 	}
 }

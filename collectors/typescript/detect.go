@@ -15,9 +15,15 @@ import (
 // with forward slashes; anything inside node_modules is skipped regardless.
 // A solution-style tsconfig ("files": [] plus references) only groups other
 // projects and is not one itself; a tsconfig that cannot be parsed still is
-// (tsc will say what is wrong with it).
+// (tsc will say what is wrong with it). Nor is a tsconfig inside a package
+// (below the directory of a package.json) that leaves its inputs to tsc's
+// default while no source file lies below it: the scaffold a project
+// generator ships, whose sources are written when a project is created;
+// tsc has nothing there to check.
 func Detect(root string, files []string) []collectors.Collector {
 	configs := map[string][]string{} // dir -> tsconfig*.json names in it
+	tsBelow, jsBelow := map[string]bool{}, map[string]bool{}
+	packages := map[string]bool{} // directories with a package.json
 	for _, f := range files {
 		f = path.Clean(f)
 		if inNodeModules(f) {
@@ -26,6 +32,15 @@ func Detect(root string, files []string) []collectors.Collector {
 		dir, name := path.Dir(f), path.Base(f)
 		if strings.HasPrefix(name, "tsconfig") && strings.HasSuffix(name, ".json") {
 			configs[dir] = append(configs[dir], name)
+		}
+		if name == "package.json" {
+			packages[dir] = true
+		}
+		switch path.Ext(name) {
+		case ".ts", ".tsx", ".mts", ".cts":
+			markAncestors(tsBelow, dir)
+		case ".js", ".jsx", ".mjs", ".cjs":
+			markAncestors(jsBelow, dir)
 		}
 	}
 
@@ -39,6 +54,11 @@ func Detect(root string, files []string) []collectors.Collector {
 		if err == nil {
 			if cfg.solutionStyle() {
 				continue
+			}
+			if insidePackage(packages, dir) && !tsBelow[dir] {
+				if defaults, allowJs := cfg.defaultInputs(root, dir); defaults && !(allowJs && jsBelow[dir]) {
+					continue
+				}
 			}
 			p.extends = cfg.extendedInRepo(dir)
 		}
@@ -71,6 +91,28 @@ func nameProjects(projects []*Project) {
 	names := collectors.TargetNames(dirs)
 	for _, p := range projects {
 		p.id = Kind + ":" + names[p.dir]
+	}
+}
+
+// insidePackage reports whether a directory above dir holds a package.json.
+func insidePackage(packages map[string]bool, dir string) bool {
+	for dir != "." && dir != "/" {
+		dir = path.Dir(dir)
+		if packages[dir] {
+			return true
+		}
+	}
+	return false
+}
+
+// markAncestors marks dir and every directory above it.
+func markAncestors(marked map[string]bool, dir string) {
+	for !marked[dir] {
+		marked[dir] = true
+		if dir == "." || dir == "/" {
+			return
+		}
+		dir = path.Dir(dir)
 	}
 }
 

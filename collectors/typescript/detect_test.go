@@ -147,3 +147,26 @@ func TestStripJSONC(t *testing.T) {
 		t.Errorf("got %v, want %v", got, want)
 	}
 }
+
+// A yarn workspace whose package ships project templates: a template's
+// tsconfig.json has no sources beside it (they are generated with the
+// project), so tsc -p on it can only say TS18003; the packages and a
+// nested config that does have sources are projects.
+func TestDetectSkipsTemplatesInsideAPackage(t *testing.T) {
+	root := testdata(t, "yarnworkspace")
+	files := listFiles(t, root)
+	if got, want := ids(t, root, files), []string{"typescript:cli", "typescript:core"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("ids %q, want %q", got, want)
+	}
+
+	tmp := copyFixtureUninstalled(t, "yarnworkspace")
+	// Once the template holds a source file, or allows JavaScript beside
+	// its index.js, or names its inputs, there is something to check.
+	writeFile(t, filepath.Join(tmp, "packages/cli/templates/common/src/index.ts"), "export {};\n")
+	writeFile(t, filepath.Join(tmp, "packages/cli/templates/example-app/example/tsconfig.json"), `{"compilerOptions": {"allowJs": true}}`)
+	writeFile(t, filepath.Join(tmp, "packages/core/scripts/tsconfig.json"), `{"include": ["../src"]}`)
+	want := []string{"typescript:cli", "typescript:common", "typescript:example", "typescript:core", "typescript:scripts"} // by directory
+	if got := ids(t, tmp, listFiles(t, tmp)); !reflect.DeepEqual(got, want) {
+		t.Errorf("ids %q, want %q", got, want)
+	}
+}

@@ -91,6 +91,15 @@ func project(t testing.TB, root, id string) *Project {
 // node_modules links to the pinned compiler, so tests may edit it.
 func copyFixture(t testing.TB, name string) string {
 	t.Helper()
+	dst := copyFixtureUninstalled(t, name)
+	linkTypeScript(t, dst)
+	return dst
+}
+
+// copyFixtureUninstalled copies a fixture to a temporary repository with
+// no node_modules in it or above it.
+func copyFixtureUninstalled(t testing.TB, name string) string {
+	t.Helper()
 	src := testdata(t, name)
 	dst := filepath.Join(t.TempDir(), name)
 	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
@@ -111,7 +120,6 @@ func copyFixture(t testing.TB, name string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	linkTypeScript(t, dst)
 	return dst
 }
 

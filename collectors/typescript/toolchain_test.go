@@ -50,6 +50,46 @@ func TestMissingTypeScriptIsUnknown(t *testing.T) {
 	}
 }
 
+// A workspace root that lists typescript, not installed yet: the fix is the
+// install the lockfile names, not adding TypeScript to the project.
+func TestDeclaredTypeScriptNotInstalled(t *testing.T) {
+	tc := needTypeScript(t)
+	root := copyFixtureUninstalled(t, "yarnworkspace")
+	if _, err := os.Stat(filepath.Join(filepath.Dir(root), "node_modules")); err == nil {
+		t.Skip("a node_modules above the temporary directory would be found first")
+	}
+	pathWith(t, map[string]string{"node": tc.node})
+	r := run(t, project(t, root, "typescript:cli"), root, collectors.OneShot)
+	if r.Status != model.StatusUnknown || !strings.HasPrefix(r.Error, "TypeScript is a dependency but is not installed") ||
+		r.Hint != "install the dependencies: yarn install --immutable" || len(r.Findings) != 0 {
+		t.Errorf("%+v", r)
+	}
+}
+
+// Under Yarn Plug'n'Play there is no node_modules/typescript, and tsc on
+// PATH would resolve no package import: unknown either way, with the way
+// out rather than an install that changes nothing.
+func TestPlugAndPlayIsUnknown(t *testing.T) {
+	tc := needTypeScript(t)
+	root := copyFixtureUninstalled(t, "yarnworkspace")
+	writeFile(t, filepath.Join(root, ".pnp.cjs"), "#!/usr/bin/env node\n")
+	if _, err := os.Stat(filepath.Join(filepath.Dir(root), "node_modules")); err == nil {
+		t.Skip("a node_modules above the temporary directory would be found first")
+	}
+	p := project(t, root, "typescript:cli")
+	for name, links := range map[string]map[string]string{
+		"no tsc":      {"node": tc.node},
+		"tsc on PATH": {"node": tc.node, "tsc": tc.tsc},
+	} {
+		pathWith(t, links)
+		r := run(t, p, root, collectors.OneShot)
+		if r.Status != model.StatusUnknown || !strings.Contains(r.Error, "Yarn Plug'n'Play") ||
+			!strings.Contains(r.Hint, "nodeLinker: node-modules") || len(r.Findings) != 0 {
+			t.Errorf("%s: %+v", name, r)
+		}
+	}
+}
+
 func TestMissingNodeIsUnknown(t *testing.T) {
 	needTypeScript(t)
 	root := testdata(t, monorepoFixture)

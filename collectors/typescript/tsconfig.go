@@ -2,9 +2,11 @@ package typescript
 
 import (
 	"encoding/json"
-	"github.com/preflight-dev/preflight/internal/repofs"
 	"path"
+	"path/filepath"
 	"strings"
+
+	"github.com/preflight-dev/preflight/internal/repofs"
 )
 
 // tsconfig holds the few fields detection needs. Everything else in the file
@@ -15,6 +17,7 @@ type tsconfig struct {
 	include    []json.RawMessage
 	references []json.RawMessage
 	extends    []string
+	allowJs    bool // compilerOptions.allowJs or checkJs: JavaScript files are inputs too
 }
 
 // readTsconfig reads a tsconfig leniently: tsconfig files are JSON with
@@ -39,6 +42,12 @@ func parseTsconfig(data []byte) (tsconfig, error) {
 	}
 	_ = json.Unmarshal(fields["include"], &c.include)
 	_ = json.Unmarshal(fields["references"], &c.references)
+	var options struct {
+		AllowJs bool `json:"allowJs"`
+		CheckJs bool `json:"checkJs"`
+	}
+	_ = json.Unmarshal(fields["compilerOptions"], &options)
+	c.allowJs = options.AllowJs || options.CheckJs
 	if raw, ok := fields["extends"]; ok {
 		var one string
 		if json.Unmarshal(raw, &one) == nil {
@@ -55,6 +64,43 @@ func parseTsconfig(data []byte) (tsconfig, error) {
 // a project of its own.
 func (c tsconfig) solutionStyle() bool {
 	return c.hasFiles && len(c.files) == 0 && len(c.include) == 0 && len(c.references) > 0
+}
+
+// defaultInputs reports a tsconfig that leaves its inputs to tsc's
+// default, every source file below its directory: it names no files,
+// include or references, nor does a config it extends in the repository.
+// A config extended from a package is taken to set no inputs, as shared
+// configs (@tsconfig/node20) do not; whether it allows JavaScript is not
+// known, so it may.
+func (c tsconfig) defaultInputs(root, dir string) (defaults, allowJs bool) {
+	seen := map[string]bool{}
+	var walk func(c tsconfig, dir string, depth int) bool
+	walk = func(c tsconfig, dir string, depth int) bool {
+		if c.hasFiles || len(c.include) > 0 || len(c.references) > 0 || depth > 8 {
+			return false
+		}
+		allowJs = allowJs || c.allowJs
+		for _, e := range c.extends {
+			if !strings.HasPrefix(e, "./") && !strings.HasPrefix(e, "../") {
+				allowJs = true
+			}
+		}
+		for _, base := range c.extendedInRepo(dir) {
+			if seen[base] {
+				continue
+			}
+			seen[base] = true
+			parent, err := readTsconfig(root, filepath.FromSlash(base))
+			if err != nil {
+				continue // missing or unreadable: it adds no inputs (tsc reports it)
+			}
+			if !walk(parent, path.Dir(base), depth+1) {
+				return false
+			}
+		}
+		return true
+	}
+	return walk(c, dir, 0), allowJs
 }
 
 // extendedInRepo returns the repo-relative paths of the local configs this

@@ -34,6 +34,7 @@ import (
 	"sync"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/collectors/nodepkg"
 	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/proc"
@@ -107,8 +108,21 @@ func (p *Project) Run(ctx context.Context, req collectors.Request) model.Result 
 	if root == "" {
 		root = p.root
 	}
-	tc, missing := findToolchain(filepath.Join(root, filepath.FromSlash(p.dir)))
+	dir := filepath.Join(root, filepath.FromSlash(p.dir))
+	tc, missing := findToolchain(dir)
+	if (missing != nil && missing.hint == hintTypeScript || missing == nil && tc.fromPath) && nodepkg.PlugAndPlay(root, dir) {
+		// Not even tsc on PATH helps: it would resolve no import of a
+		// package, and every one would be an error.
+		return model.Unknown(p.id, Kind, Domain, "the dependencies are installed with Yarn Plug'n'Play (.pnp.cjs): no node_modules/typescript above the project, and no node_modules for tsc to resolve imports from",
+			nodepkg.PlugAndPlayHint)
+	}
 	if missing != nil {
+		if missing.hint == hintTypeScript && nodepkg.DeclaredAbove(root, dir, "typescript") {
+			// Listed but not installed: the machine's to fix, with the
+			// package manager the lockfile belongs to.
+			return model.Unknown(p.id, Kind, Domain, "TypeScript is a dependency but is not installed: "+missing.reason,
+				"install the dependencies: "+nodepkg.InstallCommand(root, dir))
+		}
 		return model.Unknown(p.id, Kind, Domain, missing.reason, missing.hint)
 	}
 	if req.Timeout > 0 {

@@ -3,6 +3,7 @@ package workflows
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/preflight-dev/preflight/collectors/filerules"
@@ -129,11 +130,34 @@ func (w *workflow) checkScript(dir string, call scriptRef, text string, line int
 	if _, ok := pkg.Scripts[call.name]; ok {
 		return
 	}
-	if call.bare && (pkg.Dependencies[call.name] != "" || pkg.DevDependencies[call.name] != "" || knownBins[call.name]) {
+	if call.bare && (pkg.Dependencies[call.name] != "" || pkg.DevDependencies[call.name] != "" || knownBins[call.name] ||
+		w.providedByDependency(path.Dir(file), pkg, call.name)) {
 		return // `pnpm eslint` runs the binary when there is no such script
 	}
 	w.p.report(RuleMissingScript, w.file, line, 0,
 		fmt.Sprintf("`%s` will fail: %s has no %q script", text, file, call.name))
+}
+
+// providedByDependency reports whether a dependency of pkg (in dir)
+// provides the command bin under another name (@lerna-lite/cli provides
+// lerna), as the nearest lockfile that records commands says.
+func (w *workflow) providedByDependency(dir string, pkg nodepkg.Manifest, bin string) bool {
+	for _, name := range []string{"yarn.lock", "package-lock.json", "npm-shrinkwrap.json"} {
+		file := w.upward(dir, name)
+		if file == "" {
+			continue
+		}
+		data, err := w.tree.ReadFile(file)
+		if err != nil {
+			continue
+		}
+		for dep, bins := range nodepkg.LockedBins(name, data) {
+			if pkg.HasDependency(dep) && slices.Contains(bins, bin) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // knownBins are binaries whose package has another name, which pnpm and

@@ -37,6 +37,29 @@ func TestStepsThatWillFail(t *testing.T) {
 	}
 }
 
+// A yarn workspace runs `yarn lerna`, a command of @lerna-lite/cli: a bare
+// `yarn X` runs a dependency's command when no script has its name, and
+// the lockfile says which package provides which command. A command of a
+// package that is only locked (a dependency's dependency) or of none is
+// still missing.
+func TestBareYarnRunsADependencysCommand(t *testing.T) {
+	withoutActionlint(t)
+	r := runFixture(t, KindGitHub, "github", "yarnworkspace")
+	var got []string
+	for _, f := range r.Findings {
+		if f.Rule == RuleMissingScript.ID {
+			got = append(got, f.Location()+" "+f.Message)
+		}
+	}
+	want := []string{
+		".github/workflows/check.yml:14 `yarn parser src/index.js` will fail: package.json has no \"parser\" script",
+		".github/workflows/check.yml:15 `yarn release` will fail: package.json has no \"release\" script",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("findings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
 func TestScriptCall(t *testing.T) {
 	cases := map[string]string{
 		"npm test":                   "test",
