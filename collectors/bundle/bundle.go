@@ -80,8 +80,12 @@ func Detect(root string, files []string) []collectors.Collector {
 		if err != nil || !m.shipsToBrowsers(abs) || m.orchestrates(abs) {
 			continue
 		}
-		if !m.hasBuild() && len(findOutputs(abs)) == 0 {
+		outputs := findOutputs(abs)
+		if !m.hasBuild() && len(outputs) == 0 {
 			continue
+		}
+		if m.Private && exampleApp(dir) && len(outputs) == 0 {
+			continue // a sample of the project, not what it ships; measured once built
 		}
 		pkgs = append(pkgs, &Package{root: root, dir: dir})
 	}
@@ -113,6 +117,22 @@ func skippedPackage(p string) bool {
 	for _, seg := range strings.Split(path.Dir(p), "/") {
 		switch seg {
 		case "node_modules", "testdata", "fixtures", "__fixtures__":
+			return true
+		}
+	}
+	return false
+}
+
+// exampleDirs are where projects keep sample apps that show how to use
+// them: built by hand, if ever, and not shipped.
+var exampleDirs = map[string]bool{"example": true, "examples": true, "demo": true, "demos": true,
+	"playground": true, "playgrounds": true, "sandbox": true, "sandboxes": true}
+
+// exampleApp reports whether a package directory lies in an examples
+// directory (not the repository's own root).
+func exampleApp(dir string) bool {
+	for _, seg := range strings.Split(dir, "/") {
+		if exampleDirs[seg] {
 			return true
 		}
 	}

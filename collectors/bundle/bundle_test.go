@@ -6,6 +6,7 @@ import (
 	"context"
 	"math/rand"
 	"os"
+	"path"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -439,14 +440,36 @@ func TestDetectLeavesOutATemplateInsideAMember(t *testing.T) {
 	tr.write("package.json", []byte(`{"private": true}`), base)
 	tr.write("pnpm-workspace.yaml", []byte("packages:\n  - 'packages/*'\n"), base)
 	app := []byte(`{"name": "%s", "private": true, "scripts": {"build": "vite build"}, "devDependencies": {"vite": "7"}}`)
-	tr.write("packages/playground/package.json", []byte(strings.Replace(string(app), "%s", "playground", 1)), base)
-	tr.write("packages/playground/src/download/template/package.json", []byte(strings.Replace(string(app), "%s", "template", 1)), base)
+	tr.write("packages/web/package.json", []byte(strings.Replace(string(app), "%s", "web", 1)), base)
+	tr.write("packages/web/src/download/template/package.json", []byte(strings.Replace(string(app), "%s", "template", 1)), base)
 	tr.write("site/package.json", []byte(strings.Replace(string(app), "%s", "site", 1)), base)
 	var got []string
 	for _, c := range Detect(tr.root, tr.files()) {
 		got = append(got, c.ID())
 	}
-	if want := []string{"bundle:playground", "bundle:site"}; !reflect.DeepEqual(got, want) {
+	if want := []string{"bundle:web", "bundle:site"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("detected %q, want %q", got, want)
+	}
+}
+
+// Sample apps a project keeps under examples/ (or demo/, playground/ …)
+// are not what it ships: a private one gets no budget until it has been
+// built, so it does not sit unknown in the report forever. A public one,
+// or one with a build output, is measured.
+func TestDetectLeavesOutUnbuiltExampleApps(t *testing.T) {
+	tr := newTree(t)
+	tr.write("package.json", []byte(`{"private": true, "workspaces": ["packages/*", "examples/*"]}`), base)
+	app := `{"name": "%s", "private": true, "scripts": {"build": "vite build"}, "devDependencies": {"vite": "7"}}`
+	for _, dir := range []string{"packages/web", "examples/react", "examples/built", "packages/playground"} {
+		tr.write(dir+"/package.json", []byte(strings.Replace(app, "%s", path.Base(dir), 1)), base)
+	}
+	tr.write("examples/public/package.json", []byte(`{"name": "public", "scripts": {"build": "vite build"}, "devDependencies": {"vite": "7"}}`), base)
+	tr.write("examples/built/dist/index.js", []byte("console.log(1)\n"), base)
+	var got []string
+	for _, c := range Detect(tr.root, tr.files()) {
+		got = append(got, c.ID())
+	}
+	if want := []string{"bundle:built", "bundle:public", "bundle:web"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("detected %q, want %q", got, want)
 	}
 }
