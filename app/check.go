@@ -72,7 +72,7 @@ func Check(ctx context.Context, dir string, warn io.Writer, plan Plan, opts ...O
 	}
 	s.engine.Close()
 	if plan == nil {
-		s.SaveCache(snap) // a partial run would hide the others' last results
+		s.saveCache(snap) // a partial run would hide the others' last results
 	} else if s.results != nil {
 		if err := s.results.Save(); err != nil {
 			fmt.Fprintf(warn, "preflight: saving the results cache: %v\n", err)

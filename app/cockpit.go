@@ -45,7 +45,7 @@ type Cockpit struct {
 // Warnings go to warn; note hears what is not a warning (a comparison
 // made, trust given elsewhere).
 func NewCockpit(root string, warn io.Writer, note func(string), opts ...Option) *Cockpit {
-	cached, seed := CachedView(root, warn)
+	cached, seed := cachedView(root, warn)
 	c := &Cockpit{root: root, warn: warn, note: note, opts: opts, rd: newReadiness(root), seed: seed,
 		stopWatching: func() {}, scanned: make(chan struct{})}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
@@ -142,7 +142,7 @@ func (c *Cockpit) Close() {
 	}
 	snap := c.s.engine.Snapshot()
 	c.s.engine.Close()
-	c.s.SaveCache(snap)
+	c.s.saveCache(snap)
 }
 
 // MaskLines masks the secrets in source lines the cockpit shows, with the

@@ -8,11 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/preflight-dev/preflight/config"
 	"github.com/preflight-dev/preflight/model"
-	"github.com/preflight-dev/preflight/trust"
 )
 
 // repoWith makes a repository holding only a preflight.yaml (no built-in
@@ -42,15 +39,7 @@ const markerConfig = `custom:
 // trustElsewhere trusts dir as `preflight trust` in another terminal does.
 func trustElsewhere(t *testing.T, dir string) {
 	t.Helper()
-	store, err := trust.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := store.Trust(dir, cfg.Pinned(dir), time.Now()); err != nil {
+	if _, err := TrustRepo(dir); err != nil {
 		t.Fatal(err)
 	}
 }

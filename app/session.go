@@ -105,11 +105,11 @@ func Open(root string, mode collectors.Mode, warn io.Writer, opts ...Option) (*S
 	return s, nil
 }
 
-// CachedView is the last session's results as the engine would show them
+// cachedView is the last session's results as the engine would show them
 // once seeded with them — finished results only, stale, redacted — for
 // the cockpit's first frame, before the repository is scanned and the
 // engine exists. Without a cache it is an empty snapshot of root.
-func CachedView(root string, warn io.Writer) (view, seed model.Snapshot) {
+func cachedView(root string, warn io.Writer) (view, seed model.Snapshot) {
 	store, err := cache.Default()
 	if err != nil {
 		return model.Snapshot{Root: root}, model.Snapshot{}
@@ -144,7 +144,7 @@ func CachedView(root string, warn io.Writer) (view, seed model.Snapshot) {
 	return view, seed
 }
 
-func (s *Session) SaveCache(snap model.Snapshot) {
+func (s *Session) saveCache(snap model.Snapshot) {
 	if s.store == nil {
 		return
 	}
@@ -313,3 +313,16 @@ func (s *Session) tell(text string) {
 
 // Close stops the engine: runs in flight are cancelled.
 func (s *Session) Close() { s.engine.Close() }
+
+// Remember keeps snap in the user's cache as the last run of its
+// repository, as a session does when it ends: a merged sharded run's
+// durations balance the next one's plan.
+func Remember(snap model.Snapshot, warn io.Writer) {
+	store, err := cache.Default()
+	if err != nil {
+		return
+	}
+	if err := store.Save(snap); err != nil {
+		fmt.Fprintf(warn, "preflight: saving the cache: %v\n", err)
+	}
+}

@@ -26,7 +26,7 @@ func (s *Session) Stream(ctx context.Context, emit func(model.Snapshot) error) e
 			stopWatching()
 			final := s.engine.Snapshot()
 			s.engine.Close()
-			s.SaveCache(final)
+			s.saveCache(final)
 			return nil
 		case snap, ok := <-s.engine.Updates():
 			if !ok {
