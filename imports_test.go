@@ -29,6 +29,11 @@ func TestPackageBoundaries(t *testing.T) {
 		{"engine", notAFamily},
 		{"checklist", notAFamily},
 		{"shard", notAFamily},
+		// The runtime pipeline runs and watches; it never draws or
+		// renders, and knows nothing of the command line.
+		{"app", func(d string) bool {
+			return d != "ui" && d != "report" && d != "cli" && !strings.HasPrefix(d, "ui/")
+		}},
 	}
 	for _, tc := range cases {
 		out, err := exec.Command("go", "list", "-deps", "./"+tc.pkg).Output()
@@ -55,4 +60,25 @@ func notAFamily(dep string) bool {
 		return true
 	}
 	return !strings.HasPrefix(dep, "collectors/")
+}
+
+// The command line only parses arguments, picks an output and calls the
+// runtime pipeline in app: wiring the engine, the watcher, detection or a
+// collector family by hand in cli fails here.
+func TestCLIWiresNothingByHand(t *testing.T) {
+	const mod = "github.com/preflight-dev/preflight/"
+	out, err := exec.Command("go", "list", "-f", `{{join .Imports "\n"}}`, "./cli").Output()
+	if err != nil {
+		t.Fatalf("go list cli: %v", err)
+	}
+	for _, imp := range strings.Fields(string(out)) {
+		rel, ok := strings.CutPrefix(imp, mod)
+		if !ok {
+			continue
+		}
+		switch {
+		case rel == "engine", rel == "watch", rel == "detect", rel == "ignore", rel == "history", !notAFamily(rel):
+			t.Errorf("cli imports %s; it belongs behind app", rel)
+		}
+	}
 }

@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/preflight-dev/preflight/app"
 )
 
 // git runs git in dir with a fixed identity and no user configuration.
@@ -188,12 +190,12 @@ func TestCheckBaseTellsNewFromUnchangedAndFixed(t *testing.T) {
 
 	// The base's results are cached by commit: the same comparison again
 	// checks nothing out.
-	measured := baseCheckouts.Load()
+	measured := app.BaseCheckouts()
 	code, out2, stderr := run(t, false, "check", "--trust", "--base", "main", "--format", "json", dir)
 	if code != 1 {
 		t.Fatalf("second run: exit %d; %s", code, stderr)
 	}
-	if baseCheckouts.Load() != measured {
+	if app.BaseCheckouts() != measured {
 		t.Error("the second comparison with the same base checked it out again")
 	}
 	var rep2 baseReport

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/preflight-dev/preflight/app"
 	"github.com/preflight-dev/preflight/baseline"
 )
 
@@ -26,7 +27,7 @@ func runBaseline(args []string, io IO) int {
 		}
 		return fail(io, usageError{err.Error()})
 	}
-	snap, _, _, done, code := measure(dir, trusted(), io, nil, withCacheDir(*cacheDir), withReuse())
+	snap, _, _, done, code := measure(dir, trusted(), io, nil, app.WithCacheDir(*cacheDir), app.WithReuse())
 	defer done()
 	if code >= 0 {
 		return code

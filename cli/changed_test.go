@@ -4,61 +4,10 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"syscall"
 	"testing"
 )
-
-// A workspace with a root and a member npm refuses, and a member with a
-// value of the wrong type: the packages npm reads still lead from a changed
-// library to what uses it.
-func TestDependentsSurviveMalformedManifests(t *testing.T) {
-	root := t.TempDir()
-	manifests := map[string]string{
-		"package.json":                 "{\"private\": true, \"workspaces\": [\"packages/*\"],}",
-		"packages/lib/package.json":    `{"name": "@shop/lib"}`,
-		"packages/ui/package.json":     `{"name": "@shop/ui", "version": 1, "dependencies": {"@shop/lib": "*", "odd": 2}}`,
-		"packages/app/package.json":    `{"name": "@shop/app", "dependencies": {"@shop/ui": "*"}}`,
-		"packages/broken/package.json": `{"name": "@shop/broken", "dependencies": {"@shop/lib": "*"`,
-	}
-	writeFiles(t, root, manifests)
-	var files []string
-	for f := range manifests {
-		files = append(files, f)
-	}
-	got := dependents(root, files, []string{"packages/lib/src/money.ts"})
-	slices.Sort(got)
-	if want := []string{"packages/app/package.json", "packages/ui/package.json"}; !slices.Equal(got, want) {
-		t.Errorf("dependents = %v, want %v", got, want)
-	}
-}
-
-func TestDependentsOfAChangedPackageOrModule(t *testing.T) {
-	root := t.TempDir()
-	writeFiles(t, root, map[string]string{
-		"package.json":                `{"private": true, "workspaces": ["packages/*"]}`,
-		"packages/lib/package.json":   `{"name": "@shop/lib"}`,
-		"packages/app/package.json":   `{"name": "@shop/app", "dependencies": {"@shop/ui": "*"}}`,
-		"packages/ui/package.json":    `{"name": "@shop/ui", "dependencies": {"@shop/lib": "*"}}`,
-		"packages/other/package.json": `{"name": "@shop/other", "dependencies": {"left-pad": "1"}}`,
-		"mods/a/go.mod":               "module example.com/a\n\ngo 1.22\n\nrequire example.com/b v0.0.0\n\nreplace example.com/b => ../b\n",
-		"mods/b/go.mod":               "module example.com/b\n\ngo 1.22\n",
-		"mods/c/go.mod":               "module example.com/c\n\ngo 1.22\n\nrequire example.com/a v0.0.0\n",
-		"mods/d/go.mod":               "module example.com/d\n\ngo 1.22\n",
-	})
-	files := []string{"package.json", "packages/lib/package.json", "packages/app/package.json", "packages/ui/package.json",
-		"packages/other/package.json", "mods/a/go.mod", "mods/b/go.mod", "mods/c/go.mod", "mods/d/go.mod"}
-	got := dependents(root, files, []string{"packages/lib/src/money.ts", "mods/b/b.go"})
-	slices.Sort(got)
-	want := []string{"mods/a/go.mod", "mods/c/go.mod", "packages/app/package.json", "packages/ui/package.json"}
-	if !slices.Equal(got, want) {
-		t.Errorf("dependents = %v, want %v", got, want)
-	}
-	if got := dependents(root, files, []string{"packages/other/index.ts", "README.md"}); len(got) != 0 {
-		t.Errorf("nothing depends on other: %v", got)
-	}
-}
 
 func TestCheckChangedSinceRunsOnlyWhatTheChangeAffects(t *testing.T) {
 	requireTools(t, "git", "node", "tsc")

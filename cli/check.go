@@ -3,9 +3,10 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
-	"github.com/preflight-dev/preflight/checklist"
+	"github.com/preflight-dev/preflight/app"
 	"io"
 	"os"
 	"os/exec"
@@ -18,10 +19,8 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"github.com/preflight-dev/preflight/baseline"
-	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/internal/safegit"
 	"github.com/preflight-dev/preflight/model"
-	"github.com/preflight-dev/preflight/proc"
 	"github.com/preflight-dev/preflight/report"
 )
 
@@ -137,10 +136,6 @@ func (o *outputs) resolve() ([]output, error) {
 	return o.list, nil
 }
 
-// interruptGrace is how long check may take to stop after a signal, once
-// its tools are killed, before it exits regardless.
-const interruptGrace = 3 * time.Second
-
 func runCheck(args []string, io IO) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	var outs outputs
@@ -184,22 +179,16 @@ func runCheck(args []string, io IO) int {
 			return fail(io, err)
 		}
 	}
-	opts := []sessionOption{withCacheDir(*cacheDir)}
+	opts := []app.Option{app.WithCacheDir(*cacheDir)}
 	if !*fresh {
-		opts = append(opts, withReuse())
+		opts = append(opts, app.WithReuse())
 	}
-	var plan planFunc
+	var plan app.Plan
 	if *changedRev != "" {
-		plan = func(ctx context.Context, s *session) ([]string, func(model.Snapshot) model.Snapshot, error) {
-			p, err := planChanged(ctx, s, *changedRev)
-			if err != nil {
-				return nil, nil, err
-			}
-			return p.ids(s.engine.IDs()), p.markNotRun, nil
-		}
+		plan = app.ChangedSince(*changedRev)
 	}
 	if sh != nil {
-		plan = func(_ context.Context, s *session) ([]string, func(model.Snapshot) model.Snapshot, error) {
+		plan = func(_ context.Context, s *app.Session) ([]string, func(model.Snapshot) model.Snapshot, error) {
 			return sh.pick(s), func(s model.Snapshot) model.Snapshot { return s }, nil
 		}
 	}
@@ -210,7 +199,7 @@ func runCheck(args []string, io IO) int {
 	}
 	switch {
 	case *baseRev != "":
-		cmp, err := baseCompare{s: s, rev: *baseRev, trusted: trusted() || s.config.repoTrusted(), warn: io.Err}.compare(ctx, snap)
+		cmp, err := s.CompareWithBase(ctx, snap, *baseRev)
 		if ctx.Err() != nil {
 			fmt.Fprintln(io.Err, "preflight: interrupted")
 			return 130
@@ -248,72 +237,28 @@ func runCheck(args []string, io IO) int {
 	return exitOK
 }
 
-// measure runs every collector of dir once and attaches READINESS.md, as
-// check does. code is -1 when it got a snapshot, else the exit code. done
-// releases the signal handling; the session's engine is closed.
-// planFunc picks the collectors a check runs and says what became of the
-// others; nil runs all.
-type planFunc func(ctx context.Context, s *session) (ids []string, rest func(model.Snapshot) model.Snapshot, err error)
-
-func measure(dir string, trusted bool, io IO, plan planFunc, opts ...sessionOption) (snap model.Snapshot, s *session, ctx context.Context, done func(), code int) {
+// measure runs one check of dir (the collectors plan picks, or all) with
+// READINESS.md attached, stopping on a signal. code is -1 when it got a
+// snapshot, else the exit code. done releases the signal handling.
+func measure(dir string, trusted bool, io IO, plan app.Plan, opts ...app.Option) (snap model.Snapshot, s *app.Session, ctx context.Context, done func(), code int) {
+	opts = append(opts, app.WithCacheVersion(cacheVersion()))
 	if trusted {
-		opts = append(opts, withTrust())
-	}
-	s, err := openSession(dir, collectors.OneShot, io.Err, opts...)
-	if err != nil {
-		return snap, nil, nil, func() {}, fail(io, err)
+		opts = append(opts, app.WithTrust())
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-	finished := make(chan struct{})
+	snap, s, release, err := app.Check(ctx, dir, io.Err, plan, opts...)
 	done = func() {
-		close(finished)
+		release()
 		stop()
 	}
-	go func() {
-		select {
-		case <-ctx.Done():
-		case <-finished:
-			return
-		}
-		proc.KillAll()   // at once, before anything else can go wrong
-		s.engine.Close() // cancels the runs and stops helper processes
-		// Whatever check was doing must not keep it alive after a signal.
-		select {
-		case <-finished:
-		case <-time.After(interruptGrace):
-			fmt.Fprintln(io.Err, "preflight: interrupted")
-			os.Exit(130)
-		}
-	}()
-	rest := func(s model.Snapshot) model.Snapshot { return s }
-	if plan == nil {
-		s.engine.RunAll("check")
-	} else {
-		ids, markRest, err := plan(ctx, s)
-		if err != nil {
-			s.engine.Close()
-			return snap, s, ctx, done, fail(io, err)
-		}
-		s.engine.Run(ids, "check")
-		rest = markRest
-	}
-	s.engine.Wait()
-	snap = s.engine.Snapshot()
-	if ctx.Err() != nil {
+	if errors.Is(err, app.ErrInterrupted) {
 		fmt.Fprintln(io.Err, "preflight: interrupted")
 		return snap, s, ctx, done, 130
 	}
-	s.engine.Close()
-	if plan == nil {
-		s.saveCache(snap) // a partial run would hide the others' last results
-	} else if s.results != nil {
-		if err := s.results.Save(); err != nil {
-			fmt.Fprintf(io.Err, "preflight: saving the results cache: %v\n", err)
-		}
+	if err != nil {
+		return snap, s, ctx, done, fail(io, err)
 	}
-	snap = rest(snap)
-	// The verdict of check must be the cockpit's: both read READINESS.md.
-	return checklist.Attach(dir, snap), s, ctx, done, -1
+	return snap, s, ctx, done, -1
 }
 
 func writeReport(sio IO, t output, snap model.Snapshot, meta report.Meta) error {

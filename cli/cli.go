@@ -1,5 +1,6 @@
-// Package cli parses preflight's command line and wires the engine, the
-// watcher, the cache and the cockpit together for each command.
+// Package cli parses preflight's command line, runs each command through
+// the pipeline in app and writes what it found: reports, JSON lines, the
+// cockpit, exit codes.
 package cli
 
 import (

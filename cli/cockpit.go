@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,20 +8,14 @@ import (
 	"log"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/preflight-dev/preflight/collectors"
-	"github.com/preflight-dev/preflight/collectors/secrets"
-	"github.com/preflight-dev/preflight/collectors/typescript"
+	"github.com/preflight-dev/preflight/app"
 	"github.com/preflight-dev/preflight/demo"
-	"github.com/preflight-dev/preflight/history"
-	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/prefs"
 	"github.com/preflight-dev/preflight/proc"
 	"github.com/preflight-dev/preflight/ui"
@@ -40,7 +33,7 @@ func runCockpit(args []string, io IO) int {
 	if err != nil {
 		return fail(io, err)
 	}
-	return cockpit(root, io, withBase(*base))
+	return cockpit(root, io, app.WithBase(*base))
 }
 
 func runDemo(args []string, io IO) int {
@@ -55,7 +48,7 @@ func runDemo(args []string, io IO) int {
 		return fail(io, fmt.Errorf("unpacking the demo project: %w", err))
 	}
 	// The demo is preflight's own sample project: it runs without asking.
-	code := cockpit(dir, io, withTrust())
+	code := cockpit(dir, io, app.WithTrust())
 	fmt.Fprintf(io.Out, "The demo project is at %s — edit it and run 'preflight %s' again, or remove it.\n", dir, dir)
 	return code
 }
@@ -65,7 +58,7 @@ func notInteractive(io IO) int {
 	return exitUsage
 }
 
-func cockpit(root string, io IO, sessionOpts ...sessionOption) int {
+func cockpit(root string, io IO, sessionOpts ...app.Option) int {
 	if !io.Interactive {
 		return notInteractive(io)
 	}
@@ -76,97 +69,31 @@ func cockpit(root string, io IO, sessionOpts ...sessionOption) int {
 	restoreLog := captureStdLog(msgs)
 	defer restoreLog()
 
-	// The first frame shows the cache; everything that reads the tree
-	// (preflight.yaml, ignore rules, the walk, detection) happens in
-	// scan, which the cockpit runs after drawing it: in a large
-	// repository that takes seconds.
-	cached, seed := cachedView(root, msgs)
-	rd := newReadiness(root)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var (
-		s            *session
-		stopWatching = func() {}
-		scanned      = make(chan struct{})
-		// started says whether scan ran (the cockpit can end before it
-		// starts it); once ended is set, it does not start any more.
-		gate           sync.Mutex
-		started, ended bool
-	)
-	scan := func() error {
-		gate.Lock()
-		if ended {
-			gate.Unlock()
-			return nil
-		}
-		started = true
-		gate.Unlock()
-		defer close(scanned)
-		if beforeScan != nil {
-			beforeScan()
-		}
-		sess, err := openSession(root, collectors.Watch, msgs, sessionOpts...)
-		if err != nil {
-			return err
-		}
-		sess.note = msgs.note
-		if len(seed.Collectors) > 0 {
-			sess.engine.Seed(seed)
-		}
-		sess.changed = rd.changed
-		// The base is compared again once the repository is trusted: what
-		// waited for trust was not measured at the base either, and would
-		// all look new. Only the newest comparison is shown.
-		var compares atomic.Int64
-		compare := func() {
-			n := compares.Add(1)
-			compareInBackground(ctx, sess, rd, msgs, func() bool { return compares.Load() == n })
-		}
-		sess.trusted = func() { go compare() }
-		s = sess
-		if ctx.Err() != nil {
-			return nil // the cockpit was closed during the scan: run nothing
-		}
-		go rd.forward(sess.engine.Updates())
-		stopWatching = sess.watchFiles(ctx)
-		sess.engine.RunAll("start")
-		go func() {
-			// The first runs read the whole tree; what they left behind
-			// goes back to the system now rather than sit in the heap's
-			// reserve while the cockpit idles.
-			sess.engine.Wait()
-			debug.FreeOSMemory()
-		}()
-		go compare()
-		return nil
-	}
-
+	c := app.NewCockpit(root, msgs, msgs.note, append([]app.Option{app.WithCacheVersion(cacheVersion())}, sessionOpts...)...)
+	c.BeforeScan = beforeScan
 	personal, warnings := prefs.Load()
 	for _, w := range warnings {
 		fmt.Fprintf(msgs, "preflight: %s\n", w)
 	}
-	// Before the first run (in scan): the TypeScript checkers start with it.
+	// Before the first run (in the scan): the TypeScript checkers start with it.
 	if personal.TypeScriptPrograms > 0 {
-		typescript.SetMaxPrograms(personal.TypeScriptPrograms)
+		app.LimitTypeScriptPrograms(personal.TypeScriptPrograms)
 	}
 	// Reruns and trust reach the session only after the scan: the
 	// cockpit holds them back until then.
 	opts := ui.Options{
 		Root:      root,
-		Initial:   rd.current(cached),
-		Updates:   rd.out,
-		Rerun:     func(ids []string) { s.engine.Rerun(ids) },
-		Checklist: rd,
-		Trust:     func() (string, error) { return s.trustRepo() },
+		Initial:   c.Initial(),
+		Updates:   c.Updates(),
+		Rerun:     c.Rerun,
+		Checklist: c.Checklist(),
+		Trust:     c.Trust,
 		Messages:  msgs.messages(),
 		Prefs:     personal,
-		MaskLines: secrets.MaskLines,
-		Scan:      scan,
+		MaskLines: app.MaskLines,
+		Scan:      c.Scan,
 	}
-	if store, err := history.Default(); err == nil {
-		opts.History, _ = store.Load(root, 48)
-		opts.Record = func(p model.HistoryPoint) { _ = store.Append(root, p) }
-	}
+	opts.History, opts.Record = app.History(root, 48)
 	m := ui.New(opts)
 	popts := append([]tea.ProgramOption{tea.WithInput(io.In), tea.WithOutput(io.Out)}, extraProgramOptions...)
 	prog := tea.NewProgram(m, popts...)
@@ -185,17 +112,7 @@ func cockpit(root string, io IO, sessionOpts ...sessionOption) int {
 	if errors.Is(runErr, tea.ErrProgramKilled) {
 		runErr = nil
 	}
-	cancel()
-	// A scan still going when the cockpit closed finishes first (it
-	// starts nothing once ctx is done); then everything it started stops.
-	gate.Lock()
-	ended = true
-	wait := started
-	gate.Unlock()
-	if wait {
-		<-scanned
-	}
-	stopWatching()
+	c.Stop()
 	// The cockpit has stopped: what is said from now on is printed.
 	restoreLog()
 	msgs.close()
@@ -204,18 +121,8 @@ func cockpit(root string, io IO, sessionOpts ...sessionOption) int {
 		// repository could not be opened before the cockpit started.
 		return fail(io, m.ScanErr())
 	}
-	if s == nil {
-		// The cockpit ended before the scan got anywhere: nothing ran,
-		// nothing to save.
-		if runErr != nil {
-			fmt.Fprintf(io.Err, "preflight: %v\n", runErr)
-			return exitUsage
-		}
-		return exitOK
-	}
-	snap := s.engine.Snapshot()
-	s.engine.Close()
-	s.saveCache(snap)
+	// Nothing to save when the cockpit ended before the scan got anywhere.
+	c.Close()
 	if runErr != nil {
 		fmt.Fprintf(io.Err, "preflight: %v\n", runErr)
 		return exitUsage

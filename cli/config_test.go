@@ -5,15 +5,15 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
-	"io"
 	"log"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/preflight-dev/preflight/app"
 	"github.com/preflight-dev/preflight/collectors"
-	"github.com/preflight-dev/preflight/model"
 )
 
 // repoWith makes a repository holding only a preflight.yaml (no built-in
@@ -223,202 +223,6 @@ func TestConfigWarningsNameTheLine(t *testing.T) {
 	}
 }
 
-// An invalid edit while watching keeps the last good config running and
-// says so in the header; a valid edit takes effect without a restart.
-func TestConfigHotReload(t *testing.T) {
-	dir := repoWith(t, "custom:\n  a:\n    command: exit 0\n    domain: tests\n")
-	s, err := openSession(dir, collectors.Watch, io.Discard, withTrust())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	stop := s.watchFiles(ctx)
-	defer func() { cancel(); stop(); s.engine.Close() }()
-	s.engine.RunAll("start")
-	waitFor(t, s, func(snap model.Snapshot) bool {
-		st, ok := find(snap, "custom:a")
-		return ok && st.Status == model.StatusOK
-	})
-
-	writeConfig(t, dir, "custom:\n  a:\n    command: exit 0\n    domain: [tests\n")
-	bad := waitFor(t, s, func(snap model.Snapshot) bool {
-		return strings.Contains(snap.Watch.Warning, "preflight.yaml is invalid, still using the last valid config")
-	})
-	if !strings.Contains(bad.Watch.Warning, "preflight.yaml:4:13: YAML syntax") {
-		t.Errorf("warning = %q", bad.Watch.Warning)
-	}
-	if st, ok := find(bad, "custom:a"); !ok || st.Status != model.StatusOK {
-		t.Errorf("the last good config must keep running: %+v", bad.Collectors)
-	}
-
-	writeConfig(t, dir, "custom:\n  a:\n    command: exit 0\n    domain: tests\n  b:\n    command: exit 3\n    domain: tests\ncollectors:\n  custom:a:\n    enabled: false\n")
-	good := waitFor(t, s, func(snap model.Snapshot) bool {
-		a, okA := find(snap, "custom:a")
-		b, okB := find(snap, "custom:b")
-		return okA && okB && a.Status == model.StatusSkipped && b.Status == model.StatusOK && !b.Running && b.ExitCode == 3
-	})
-	if good.Watch.Warning != "" {
-		t.Errorf("the warning must clear once the file is valid: %q", good.Watch.Warning)
-	}
-	if v := model.Assess(good).Verdict; v != model.NoGo {
-		t.Errorf("verdict %s, want NO-GO from custom:b", v)
-	}
-}
-
-// The cockpit's trust key: trusting from the session stores the trust and
-// runs the collectors that were blocked.
-func TestSessionTrustRunsWhatWasBlocked(t *testing.T) {
-	dir := repoWith(t, markerConfig)
-	s, err := openSession(dir, collectors.Watch, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.engine.Close()
-	s.engine.RunAll("start")
-	s.engine.Wait()
-	if st, _ := find(s.engine.Snapshot(), "custom:marker"); st.Status != model.StatusUnknown {
-		t.Fatalf("not blocked: %+v", st)
-	}
-	told := 0
-	s.trusted = func() { told++ } // the cockpit compares with its base again
-	msg, err := s.trustRepo()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if told != 1 {
-		t.Errorf("the session told of the trust %d times", told)
-	}
-	if msg != "repository trusted as it is now: running custom:marker" {
-		t.Errorf("the trust key says %q", msg)
-	}
-	s.engine.Wait()
-	if st, _ := find(s.engine.Snapshot(), "custom:marker"); st.Status != model.StatusOK || st.Trigger != "trusted" {
-		t.Errorf("after trust: %+v", st)
-	}
-	if _, err := os.Stat(filepath.Join(dir, "ran.marker")); err != nil {
-		t.Error("the trusted command did not run")
-	}
-	if _, rep, _ := checkJSON(t, dir); rep.Verdict != "GO" || rep.Collectors[0].Status != "ok" {
-		t.Errorf("the trust must be stored for later runs: %+v", rep)
-	}
-}
-
-// The trust key in a repository without preflight.yaml, or with one that
-// defines no commands, trusts the repository's own code and does not claim
-// that preflight.yaml commands will run.
-func TestSessionTrustSaysWhenThereIsNothingToTrust(t *testing.T) {
-	for name, tc := range map[string]struct{ yaml, want string }{
-		"no preflight.yaml": {"", "repository trusted as it is now: its own tools and tests may run from now on"},
-		"no commands":       {"ignore: [dist/]\n", "repository trusted as it is now: its own tools and tests may run from now on"},
-	} {
-		t.Run(name, func(t *testing.T) {
-			dir := repoWith(t, tc.yaml)
-			if tc.yaml == "" {
-				os.Remove(filepath.Join(dir, "preflight.yaml"))
-			}
-			s, err := openSession(dir, collectors.Watch, io.Discard)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.engine.Close()
-			msg, err := s.trustRepo()
-			if err != nil || msg != tc.want {
-				t.Errorf("trust key: %q, %v; want %q", msg, err, tc.want)
-			}
-		})
-	}
-}
-
-// `preflight trust` run in another terminal is picked up without a rerun:
-// the watcher's tick finds the config trusted and runs what it held back.
-func TestSessionPicksUpTrustGivenElsewhere(t *testing.T) {
-	dir := repoWith(t, markerConfig)
-	var notes []string
-	s, err := openSession(dir, collectors.Watch, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.engine.Close()
-	s.note = func(n string) { notes = append(notes, n) }
-	told := 0
-	s.trusted = func() { told++ }
-	s.engine.RunAll("start")
-	s.engine.Wait()
-	s.recheckTrust()
-	if len(notes) != 0 || told != 0 {
-		t.Fatalf("nothing was trusted yet, but: %v (told %d)", notes, told)
-	}
-	if code, _, stderr := run(t, false, "trust", dir); code != 0 {
-		t.Fatalf("preflight trust: %d %s", code, stderr)
-	}
-	s.recheckTrust()
-	s.engine.Wait()
-	if st, _ := find(s.engine.Snapshot(), "custom:marker"); st.Status != model.StatusOK {
-		t.Errorf("trust given elsewhere was not picked up: %+v", st)
-	}
-	if len(notes) != 1 || !strings.Contains(notes[0], "trusted in another terminal: running custom:marker") || told != 1 {
-		t.Errorf("notes %q, told %d", notes, told)
-	}
-}
-
-// While watching, trust given in another terminal runs what waited for it
-// without a key press: holding a collector back arms the watcher's look-out.
-func TestWatchingPicksUpTrustGivenElsewhere(t *testing.T) {
-	dir := repoWith(t, markerConfig)
-	s, err := openSession(dir, collectors.Watch, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	stop := s.watchFiles(ctx)
-	defer func() { cancel(); stop(); s.engine.Close() }()
-	s.engine.RunAll("start")
-	waitFor(t, s, func(snap model.Snapshot) bool {
-		st, ok := find(snap, "custom:marker")
-		return ok && !st.Running && st.Status == model.StatusUnknown
-	})
-	if code, _, stderr := run(t, false, "trust", dir); code != 0 {
-		t.Fatalf("preflight trust: %d %s", code, stderr)
-	}
-	waitFor(t, s, func(snap model.Snapshot) bool {
-		st, ok := find(snap, "custom:marker")
-		return ok && !st.Running && st.Status == model.StatusOK && st.Trigger == "trusted"
-	})
-}
-
-// The trust gate wakes the look-out for trust given elsewhere only when it
-// holds something back: a trusted repository never starts its timer.
-func TestTrustGateWakesTheLookOutOnlyWhenItSaysNo(t *testing.T) {
-	for name, tc := range map[string]struct {
-		opts    []sessionOption
-		trusted bool
-	}{
-		"untrusted": {nil, false},
-		"trusted":   {[]sessionOption{withTrust()}, true},
-	} {
-		t.Run(name, func(t *testing.T) {
-			s, err := openSession(repoWith(t, markerConfig), collectors.Watch, io.Discard, tc.opts...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.engine.Close()
-			if got := s.config.codeGate(); got != tc.trusted {
-				t.Fatalf("codeGate() = %v, want %v", got, tc.trusted)
-			}
-			select {
-			case <-s.config.heldBack:
-				if tc.trusted {
-					t.Error("a trusted repository woke the look-out for trust")
-				}
-			default:
-				if !tc.trusted {
-					t.Error("holding a collector back did not wake the look-out for trust")
-				}
-			}
-		})
-	}
-}
-
 // While the cockpit runs nothing may write to the terminal but its View: a
 // preflight.yaml saved with a collector name that matches nothing is a
 // message for the cockpit, not a line printed over its screen.
@@ -426,23 +230,26 @@ func TestConfigWarningsWhileTheCockpitRunsAreMessages(t *testing.T) {
 	dir := repoWith(t, markerConfig)
 	var stderr strings.Builder
 	msgs := newCockpitMessages(&stderr)
-	s, err := openSession(dir, collectors.Watch, msgs)
+	s, err := app.Open(dir, collectors.Watch, msgs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.engine.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	stop := s.Watch(ctx)
+	defer s.Close()
 	writeConfig(t, dir, markerConfig+"collectors: {go-tset: {timeout: 5m}}\n")
-	if !s.reloadConfig([]string{"preflight.yaml"}) {
-		t.Fatal("the new config was not taken")
-	}
+	// The watcher reloads the config; its warning is what the new config
+	// being taken says.
 	select {
 	case m := <-msgs.messages():
 		if !m.Warning || !strings.Contains(m.Text, "collectors.go-tset matches no collector in this repository") || strings.HasPrefix(m.Text, "preflight:") {
 			t.Errorf("message %+v", m)
 		}
-	default:
+	case <-time.After(time.Minute):
 		t.Fatal("the warning did not reach the cockpit")
 	}
+	cancel()
+	stop()
 	if stderr.Len() > 0 {
 		t.Fatalf("written to the terminal while the cockpit runs: %q", stderr.String())
 	}

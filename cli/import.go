@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/preflight-dev/preflight/app"
 	"github.com/preflight-dev/preflight/checklist"
 	"github.com/preflight-dev/preflight/checklist/importer"
 )
@@ -40,7 +41,7 @@ func runImport(args []string, io IO) int {
 		return fail(io, usageError{fmt.Sprintf("--into %s: its directory does not exist", *into)})
 	}
 	root := filepath.Dir(target)
-	targets, err := detectTargets(root)
+	targets, err := app.DetectTargets(root)
 	if err != nil {
 		fmt.Fprintf(io.Err, "preflight: %v; rules are bound to collector kinds only\n", err)
 	}

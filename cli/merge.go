@@ -8,7 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/preflight-dev/preflight/cache"
+	"github.com/preflight-dev/preflight/app"
 	"github.com/preflight-dev/preflight/checklist"
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/report"
@@ -80,11 +80,7 @@ func runMerge(args []string, sio IO) int {
 		}
 	}
 	// The merged run's durations balance the next sharded run's plan.
-	if store, err := cache.Default(); err == nil {
-		if err := store.Save(snap); err != nil {
-			fmt.Fprintf(sio.Err, "preflight: saving the cache: %v\n", err)
-		}
-	}
+	app.Remember(snap, sio.Err)
 	appendStepSummary(sio, snap, meta)
 	if failsAt(model.Assess(snap).Verdict, *failOn) {
 		return exitFail

@@ -1,10 +1,9 @@
 package cli
 
 import (
-	"fmt"
 	"slices"
-	"time"
 
+	"github.com/preflight-dev/preflight/app"
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/report"
 	"github.com/preflight-dev/preflight/shard"
@@ -35,26 +34,9 @@ func parseShard(v string) (*shardRun, error) {
 // writes the cache: every shard of one run must read the same durations,
 // on one machine one after the other as on N machines restoring one cache
 // (`preflight merge` writes it, with the durations of the full run).
-func (sh *shardRun) pick(s *session) []string {
-	var durations map[string]time.Duration
-	if s.store != nil {
-		prev, ok, err := s.store.Load(s.root)
-		if err != nil {
-			fmt.Fprintf(s.warn, "preflight: %v\n", err)
-		}
-		if ok {
-			durations = map[string]time.Duration{}
-			for _, c := range prev.Collectors {
-				if !c.FinishedAt.IsZero() {
-					durations[c.Collector] = c.Duration
-				}
-			}
-		}
-	}
-	var ids []string
-	for _, c := range s.engine.Snapshot().Collectors {
-		ids = append(ids, c.Collector)
-	}
+func (sh *shardRun) pick(s *app.Session) []string {
+	durations := s.CachedDurations()
+	ids := s.IDs()
 	plan := shard.Plan(ids, sh.spec.Count, durations)
 	sh.mine = map[string]bool{}
 	var mine []string

@@ -3,10 +3,8 @@ package cli
 import (
 	"flag"
 	"fmt"
-	"time"
 
-	"github.com/preflight-dev/preflight/config"
-	"github.com/preflight-dev/preflight/trust"
+	"github.com/preflight-dev/preflight/app"
 )
 
 // runTrust is `preflight trust [DIR]`: allow DIR's own code (its
@@ -20,23 +18,16 @@ func runTrust(args []string, io IO) int {
 	if err != nil {
 		return fail(io, err)
 	}
-	store, err := trust.Default()
-	if err != nil {
-		return fail(io, err)
-	}
 	if *revoke {
-		n, err := store.Revoke(dir)
+		n, err := app.RevokeTrust(dir)
 		if err != nil {
 			return fail(io, err)
 		}
 		fmt.Fprintf(io.Out, "Revoked %d trust record(s) for %s.\n", n, dir)
 		return exitOK
 	}
-	cfg, err := config.Load(dir)
+	cfg, err := app.TrustRepo(dir)
 	if err != nil {
-		return fail(io, err)
-	}
-	if err := store.Trust(dir, cfg.Pinned(dir), time.Now()); err != nil {
 		return fail(io, err)
 	}
 	fmt.Fprintf(io.Out, "Trusted %s: its own tools and tests (node_modules binaries and compiler, go test, configs that are programs) will run.\n", dir)

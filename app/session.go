@@ -1,4 +1,11 @@
-package cli
+// Package app is preflight's runtime pipeline, the same for the cockpit,
+// `preflight watch` and `preflight check`: a repository's ignore rules and
+// file list, the collectors detected in it and tuned by preflight.yaml,
+// the engine that runs them behind the trust gate, the cache, the file
+// watcher, READINESS.md read against every snapshot, the comparison with
+// a base and the history. The cli parses arguments and picks outputs; the
+// ui draws.
+package app
 
 import (
 	"context"
@@ -22,9 +29,9 @@ import (
 	"github.com/preflight-dev/preflight/watch"
 )
 
-// session is one repository opened for checking: its ignore rules, its
+// Session is one repository opened for checking: its ignore rules, its
 // collectors, the engine that runs them and the cache that remembers them.
-type session struct {
+type Session struct {
 	root    string
 	matcher *ignore.Matcher
 	engine  *engine.Engine
@@ -33,6 +40,7 @@ type session struct {
 	base    string         // --base of the cockpit
 	warn    io.Writer
 	config  *repoConfig // preflight.yaml
+	version string      // what reused and base results are kept under
 	// changed hears every batch of changed paths after the engine did;
 	// rescan is true when the watcher lost track and everything may have.
 	changed func(paths []string, rescan bool)
@@ -44,8 +52,10 @@ type session struct {
 	trusted func()
 }
 
-func openSession(root string, mode collectors.Mode, warn io.Writer, opts ...sessionOption) (*session, error) {
-	var o sessionOptions
+// Open reads root's preflight.yaml and ignore rules, lists its files and
+// detects its collectors, ready to run them in mode. Warnings go to warn.
+func Open(root string, mode collectors.Mode, warn io.Writer, opts ...Option) (*Session, error) {
+	var o options
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -66,7 +76,7 @@ func openSession(root string, mode collectors.Mode, warn io.Writer, opts ...sess
 		fmt.Fprintf(warn, "preflight: %v\n", err)
 	}
 	cols := detect.Collectors(root, files)
-	s := &session{root: root, matcher: m, warn: warn, config: rc, base: o.base}
+	s := &Session{root: root, matcher: m, warn: warn, config: rc, base: o.base, version: o.version}
 	if o.store != nil {
 		s.store = o.store
 	} else if o.cacheDir != "" {
@@ -84,7 +94,7 @@ func openSession(root string, mode collectors.Mode, warn io.Writer, opts ...sess
 		if o.home != "" {
 			home = o.home
 		}
-		results, err := s.store.ResultsAs(home, root, files, hex.EncodeToString(sum[:]), cacheVersion())
+		results, err := s.store.ResultsAs(home, root, files, hex.EncodeToString(sum[:]), s.version)
 		if err != nil {
 			fmt.Fprintf(warn, "preflight: %v\n", err)
 		}
@@ -134,7 +144,7 @@ func cachedView(root string, warn io.Writer) (view, seed model.Snapshot) {
 	return view, seed
 }
 
-func (s *session) saveCache(snap model.Snapshot) {
+func (s *Session) saveCache(snap model.Snapshot) {
 	if s.store == nil {
 		return
 	}
@@ -148,10 +158,10 @@ func (s *session) saveCache(snap model.Snapshot) {
 	}
 }
 
-// watchFiles feeds file changes to the engine until ctx ends. A watcher that
+// Watch feeds file changes to the engine until ctx ends. A watcher that
 // cannot start is not fatal: the cockpit still works with manual reruns,
 // and says so in the header.
-func (s *session) watchFiles(ctx context.Context) (stop func()) {
+func (s *Session) Watch(ctx context.Context) (stop func()) {
 	w, err := watch.New(s.root, s.matcher, watch.Options{})
 	if err != nil {
 		s.engine.SetWatchState(model.WatchState{Warning: "not watching files: " + err.Error() + " (press R to rerun)"})
@@ -222,7 +232,7 @@ func (s *session) watchFiles(ctx context.Context) (stop func()) {
 // redetect scans the tree again after a change that can add or remove
 // collectors (a new tsconfig.json, a deleted go.mod). A failed scan keeps
 // the current collectors.
-func (s *session) redetect(w *watch.Watcher) {
+func (s *Session) redetect(w *watch.Watcher) {
 	cols, err := detect.Scan(s.root, w.Matcher())
 	var unreadable *ignore.UnreadableError
 	if err != nil && !errors.As(err, &unreadable) {
@@ -234,7 +244,7 @@ func (s *session) redetect(w *watch.Watcher) {
 // reloadConfig reads preflight.yaml again when it is among the changed
 // paths and reports whether a new valid config is now in force. An
 // invalid edit keeps the last good config (the header shows the error).
-func (s *session) reloadConfig(paths []string) bool {
+func (s *Session) reloadConfig(paths []string) bool {
 	if !slices.ContainsFunc(paths, isConfigFile) {
 		return false
 	}
@@ -249,7 +259,7 @@ func (s *session) reloadConfig(paths []string) bool {
 
 // setWatchState shows what the watcher does, and any problem with
 // preflight.yaml, in the header.
-func (s *session) setWatchState(w *watch.Watcher) {
+func (s *Session) setWatchState(w *watch.Watcher) {
 	st := w.State()
 	if note := s.config.notice(); note != "" {
 		if st.Warning != "" {
@@ -263,7 +273,7 @@ func (s *session) setWatchState(w *watch.Watcher) {
 // newKind reports whether a changed path that no collector takes as input
 // could make one apply: the first .env.production in a repository that
 // had nothing to scan, the first Kubernetes manifest.
-func (s *session) newKind(paths []string) bool {
+func (s *Session) newKind(paths []string) bool {
 	for _, p := range paths {
 		if detect.MayAddCollector(p) && len(s.engine.Affected(p)) == 0 {
 			return true
@@ -292,4 +302,27 @@ func excerptRedactor(warn io.Writer) func(string) string {
 		r = secrets.NewRedactor(nil) // hashes then only tell values apart within this run
 	}
 	return r.RedactExcerpt
+}
+
+// tell says text to whoever listens for notes.
+func (s *Session) tell(text string) {
+	if s.note != nil {
+		s.note(text)
+	}
+}
+
+// Close stops the engine: runs in flight are cancelled.
+func (s *Session) Close() { s.engine.Close() }
+
+// Remember keeps snap in the user's cache as the last run of its
+// repository, as a session does when it ends: a merged sharded run's
+// durations balance the next one's plan.
+func Remember(snap model.Snapshot, warn io.Writer) {
+	store, err := cache.Default()
+	if err != nil {
+		return
+	}
+	if err := store.Save(snap); err != nil {
+		fmt.Fprintf(warn, "preflight: saving the cache: %v\n", err)
+	}
 }

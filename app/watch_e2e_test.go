@@ -1,4 +1,4 @@
-package cli
+package app
 
 import (
 	"context"
@@ -31,12 +31,12 @@ func TestWatchRerunsWhatAnEditAffects(t *testing.T) {
 		}
 	}
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
-	s, err := openSession(dir, collectors.Watch, io.Discard, withTrust())
+	s, err := Open(dir, collectors.Watch, io.Discard, WithTrust())
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	stop := s.watchFiles(ctx)
+	stop := s.Watch(ctx)
 	defer func() { cancel(); stop(); s.engine.Close() }()
 
 	s.engine.RunAll("start")
@@ -93,7 +93,7 @@ func find(s model.Snapshot, id string) (model.CollectorState, bool) {
 	return model.CollectorState{}, false
 }
 
-func waitFor(t *testing.T, s *session, ok func(model.Snapshot) bool) model.Snapshot {
+func waitFor(t *testing.T, s *Session, ok func(model.Snapshot) bool) model.Snapshot {
 	t.Helper()
 	deadline := time.After(3 * time.Minute)
 	var last model.Snapshot
@@ -119,12 +119,12 @@ func TestWatchDetectsANewModule(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "README.md"), []byte("empty\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s, err := openSession(dir, collectors.Watch, io.Discard, withTrust())
+	s, err := Open(dir, collectors.Watch, io.Discard, WithTrust())
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	stop := s.watchFiles(ctx)
+	stop := s.Watch(ctx)
 	defer func() { cancel(); stop(); s.engine.Close() }()
 	for _, c := range s.engine.Snapshot().Collectors {
 		if c.Kind != "secrets" { // every repository has the secrets scan
@@ -164,12 +164,12 @@ func TestWatchScansTheFirstFileOfANewKind(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "README.md"), []byte("empty\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s, err := openSession(dir, collectors.Watch, io.Discard)
+	s, err := Open(dir, collectors.Watch, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	stop := s.watchFiles(ctx)
+	stop := s.Watch(ctx)
 	defer func() { cancel(); stop(); s.engine.Close() }()
 	s.engine.RunAll("start")
 	if n := len(s.engine.Snapshot().Collectors); n != 0 {

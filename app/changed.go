@@ -1,4 +1,4 @@
-package cli
+package app
 
 import (
 	"context"
@@ -16,6 +16,17 @@ import (
 	"github.com/preflight-dev/preflight/model"
 )
 
+// ChangedSince is the plan of `check --changed-since REV`.
+func ChangedSince(rev string) Plan {
+	return func(ctx context.Context, s *Session) ([]string, func(model.Snapshot) model.Snapshot, error) {
+		p, err := planChanged(ctx, s, rev)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.ids(s.engine.IDs()), p.markNotRun, nil
+	}
+}
+
 // changedPlan is what `check --changed-since REV` runs: the collectors
 // whose inputs changed since REV, and those of the packages and modules of
 // the repository that depend on a changed one. The others are reported as
@@ -26,7 +37,7 @@ type changedPlan struct {
 	run    map[string]bool
 }
 
-func planChanged(ctx context.Context, s *session, rev string) (changedPlan, error) {
+func planChanged(ctx context.Context, s *Session, rev string) (changedPlan, error) {
 	commit, err := gitLine(ctx, s.root, "rev-parse", "--verify", "--quiet", rev+"^{commit}")
 	if err != nil || commit == "" {
 		return changedPlan{}, baseError{fmt.Sprintf("--changed-since %s: no such revision in %s (fetch it first: git fetch origin %s)", rev, s.root, rev)}

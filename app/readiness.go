@@ -1,4 +1,4 @@
-package cli
+package app
 
 import (
 	"context"
@@ -14,12 +14,12 @@ import (
 	"github.com/preflight-dev/preflight/model"
 )
 
-// readiness keeps READINESS.md beside the engine. Every snapshot the
+// Readiness keeps READINESS.md beside the engine. Every snapshot the
 // engine publishes goes out again with the checklist read against it, and
 // a change to the file — from the cockpit, an editor, a git pull — sends
 // the last snapshot out again with the new checklist. It is also what the
 // cockpit calls to tick items and acknowledge findings.
-type readiness struct {
+type Readiness struct {
 	root, path string
 	now        func() time.Time
 
@@ -38,14 +38,14 @@ type readiness struct {
 	out chan model.Snapshot
 }
 
-func newReadiness(root string) *readiness {
-	r := &readiness{root: root, path: filepath.Join(root, checklist.FileName), now: time.Now, out: make(chan model.Snapshot, 1)}
+func newReadiness(root string) *Readiness {
+	r := &Readiness{root: root, path: filepath.Join(root, checklist.FileName), now: time.Now, out: make(chan model.Snapshot, 1)}
 	r.load()
 	return r
 }
 
 // load reads the file as it is now.
-func (r *readiness) load() {
+func (r *Readiness) load() {
 	doc, err := checklist.Load(r.root)
 	r.mu.Lock()
 	r.doc, r.err = doc, err
@@ -54,7 +54,7 @@ func (r *readiness) load() {
 
 // attachLocked reads the checklist against s and numbers it after what
 // was sent before, so the cockpit never takes it for an older picture.
-func (r *readiness) attachLocked(s model.Snapshot) model.Snapshot {
+func (r *Readiness) attachLocked(s model.Snapshot) model.Snapshot {
 	s = s.Clone()
 	switch {
 	case r.err != nil:
@@ -80,7 +80,7 @@ type comparedWith struct {
 
 // setBase compares every snapshot from now on with base, and sends the
 // last one out again compared.
-func (r *readiness) setBase(base model.Snapshot, rev, commit string) {
+func (r *Readiness) setBase(base model.Snapshot, rev, commit string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.base = &comparedWith{snap: base, rev: rev, commit: commit}
@@ -88,7 +88,7 @@ func (r *readiness) setBase(base model.Snapshot, rev, commit string) {
 }
 
 // current is the engine's snapshot s with the checklist, to start from.
-func (r *readiness) current(s model.Snapshot) model.Snapshot {
+func (r *Readiness) current(s model.Snapshot) model.Snapshot {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.last = s
@@ -97,7 +97,7 @@ func (r *readiness) current(s model.Snapshot) model.Snapshot {
 
 // forward sends out every engine snapshot with the checklist until the
 // engine stops, then closes its own channel.
-func (r *readiness) forward(in <-chan model.Snapshot) {
+func (r *Readiness) forward(in <-chan model.Snapshot) {
 	for s := range in {
 		r.mu.Lock()
 		r.last = s
@@ -111,7 +111,7 @@ func (r *readiness) forward(in <-chan model.Snapshot) {
 }
 
 // publishLocked sends the last snapshot again, replacing one not yet read.
-func (r *readiness) publishLocked() {
+func (r *Readiness) publishLocked() {
 	if r.closed {
 		return // the engine stopped: nobody reads any more
 	}
@@ -124,7 +124,7 @@ func (r *readiness) publishLocked() {
 }
 
 // changed is told every batch of paths the watcher saw.
-func (r *readiness) changed(paths []string, rescan bool) {
+func (r *Readiness) changed(paths []string, rescan bool) {
 	for _, p := range paths {
 		if p == checklist.FileName {
 			rescan = true
@@ -136,7 +136,7 @@ func (r *readiness) changed(paths []string, rescan bool) {
 }
 
 // reload reads the file again and sends the result out.
-func (r *readiness) reload() {
+func (r *Readiness) reload() {
 	r.load()
 	r.mu.Lock()
 	r.publishLocked()
@@ -144,7 +144,7 @@ func (r *readiness) reload() {
 }
 
 // Tick writes the tick to READINESS.md and sends out the new state.
-func (r *readiness) Tick(item model.ChecklistItem, checked bool) error {
+func (r *Readiness) Tick(item model.ChecklistItem, checked bool) error {
 	_, err := checklist.Tick(r.path, checklist.Ref{Line: item.Line, Text: item.Text}, checked,
 		checklist.Record{By: r.whoTicks(), At: r.now()})
 	r.reload()
@@ -152,7 +152,7 @@ func (r *readiness) Tick(item model.ChecklistItem, checked bool) error {
 }
 
 // Acknowledge writes the acknowledgment under Accepted risks.
-func (r *readiness) Acknowledge(f model.Finding, reason string, until time.Time) error {
+func (r *Readiness) Acknowledge(f model.Finding, reason string, until time.Time) error {
 	label := strings.TrimSpace(f.Rule + " at " + f.Location())
 	if f.File == "" {
 		label = strings.TrimSpace(f.Rule + " from " + f.Collector)
@@ -167,7 +167,7 @@ func (r *readiness) Acknowledge(f model.Finding, reason string, until time.Time)
 }
 
 // Withdraw removes a finding's acknowledgment.
-func (r *readiness) Withdraw(f model.Finding) error {
+func (r *Readiness) Withdraw(f model.Finding) error {
 	r.mu.Lock()
 	var before []string
 	if old := model.LegacyFingerprints(r.last)[f.ID]; old != "" {
@@ -180,18 +180,18 @@ func (r *readiness) Withdraw(f model.Finding) error {
 }
 
 // Init writes a starter READINESS.md.
-func (r *readiness) Init() (string, error) {
+func (r *Readiness) Init() (string, error) {
 	path, n, err := initChecklist(r.root)
 	r.reload()
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("wrote %s: %d items, %d bound to evidence", filepath.Base(path), n.items, n.bound), nil
+	return fmt.Sprintf("wrote %s: %d items, %d bound to evidence", filepath.Base(path), n.Items, n.Bound), nil
 }
 
 // whoTicks is the name recorded with a tick: git's user.name, else the
 // login name.
-func (r *readiness) whoTicks() string {
+func (r *Readiness) whoTicks() string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.who == "" {

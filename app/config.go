@@ -1,4 +1,4 @@
-package cli
+package app
 
 import (
 	"fmt"
@@ -15,10 +15,10 @@ import (
 	"github.com/preflight-dev/preflight/trust"
 )
 
-// sessionOption tunes openSession.
-type sessionOption func(*sessionOptions)
+// Option tunes Open.
+type Option func(*options)
 
-type sessionOptions struct {
+type options struct {
 	trusted bool // --trust, --trust-config, the demo: the checkout is trusted already
 	// cacheDir replaces the user's cache directory (--cache-dir).
 	cacheDir string
@@ -31,29 +31,35 @@ type sessionOptions struct {
 	// base is what the cockpit compares with (--base); "" picks the
 	// upstream, main or master.
 	base string
+	// version is what cached results are kept under.
+	version string
 }
 
-// withBase sets the revision the cockpit compares the findings with.
-func withBase(rev string) sessionOption { return func(o *sessionOptions) { o.base = rev } }
+// WithBase sets the revision the cockpit compares the findings with.
+func WithBase(rev string) Option { return func(o *options) { o.base = rev } }
 
 // withCachesOf makes a session of a temporary worktree of the repository
 // at home use home's caches: results measured on the same content are
 // reused in both.
-func withCachesOf(store *cache.Store, home string) sessionOption {
-	return func(o *sessionOptions) { o.store, o.home = store, home }
+func withCachesOf(store *cache.Store, home string) Option {
+	return func(o *options) { o.store, o.home = store, home }
 }
 
-// withCacheDir keeps the caches in dir instead of the user's cache
+// WithCacheDir keeps the caches in dir instead of the user's cache
 // directory, so CI can persist it.
-func withCacheDir(dir string) sessionOption { return func(o *sessionOptions) { o.cacheDir = dir } }
+func WithCacheDir(dir string) Option { return func(o *options) { o.cacheDir = dir } }
 
-// withReuse lets the session take results measured earlier on identical
+// WithReuse lets the session take results measured earlier on identical
 // inputs instead of running their tools again.
-func withReuse() sessionOption { return func(o *sessionOptions) { o.reuse = true } }
+func WithReuse() Option { return func(o *options) { o.reuse = true } }
 
-// withTrust runs the repository's code and config commands without asking
+// WithTrust runs the repository's code and config commands without asking
 // (CI with --trust, the embedded demo).
-func withTrust() sessionOption { return func(o *sessionOptions) { o.trusted = true } }
+func WithTrust() Option { return func(o *options) { o.trusted = true } }
+
+// WithCacheVersion keeps reused and base results under version: results
+// of another preflight may differ.
+func WithCacheVersion(version string) Option { return func(o *options) { o.version = version } }
 
 // repoConfig is a session's preflight.yaml: the config in force (the last
 // valid one), the layer that applies it to the collectors, and the trust
@@ -90,7 +96,7 @@ func trustHint(mode collectors.Mode) string {
 	return "press T in the cockpit, or run 'preflight trust' in a terminal and then press r"
 }
 
-func loadRepoConfig(root string, mode collectors.Mode, o sessionOptions, warn io.Writer) (*repoConfig, error) {
+func loadRepoConfig(root string, mode collectors.Mode, o options, warn io.Writer) (*repoConfig, error) {
 	live, err := config.NewLive(root)
 	if err != nil {
 		return nil, err
@@ -216,10 +222,10 @@ func (rc *repoConfig) trustNow() error {
 // isConfigFile reports whether a changed repo-relative path is the config.
 func isConfigFile(rel string) bool { return path.Clean(rel) == config.FileName }
 
-// trustRepo is what the cockpit's trust key does: trust the repository and
+// Trust is what the cockpit's trust key does: trust the repository and
 // the config in force, run the collectors that waited for it, and say what
 // it did.
-func (s *session) trustRepo() (string, error) {
+func (s *Session) Trust() (string, error) {
 	waiting := s.waitingIdle()
 	if err := s.config.trustNow(); err != nil {
 		return "", err
@@ -244,7 +250,7 @@ func trustMessage(cfg *config.Config, rerun []string) string {
 
 // waitingIdle lists the collectors held back for want of trust that are
 // not running now.
-func (s *session) waitingIdle() []string {
+func (s *Session) waitingIdle() []string {
 	var ids []string
 	for _, c := range s.engine.Snapshot().WaitingForTrust() {
 		if !c.Running {
@@ -259,19 +265,17 @@ func (s *session) waitingIdle() []string {
 // soon as the repository is trusted, without waiting for a rerun. It is
 // called on the watcher's tick while something waits for trust and reads
 // one small file at most.
-func (s *session) recheckTrust() {
+func (s *Session) recheckTrust() {
 	ids := s.waitingIdle()
 	if len(ids) == 0 || !s.config.repoTrusted() {
 		return
 	}
-	if s.note != nil {
-		s.note("this repository was trusted in another terminal: running " + strings.Join(ids, ", "))
-	}
+	s.tell("this repository was trusted in another terminal: running " + strings.Join(ids, ", "))
 	s.trustGiven()
 }
 
 // trustGiven runs what waited for trust and tells whoever listens.
-func (s *session) trustGiven() {
+func (s *Session) trustGiven() {
 	s.engine.TrustChanged()
 	if s.trusted != nil {
 		s.trusted()

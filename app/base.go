@@ -1,4 +1,4 @@
-package cli
+package app
 
 import (
 	"bytes"
@@ -26,7 +26,7 @@ import (
 // afterwards; the others had the same inputs there, so their results are
 // now's. Results measured at a base commit are cached by commit.
 type baseCompare struct {
-	s       *session // the session of now
+	s       *Session // the session of now
 	rev     string
 	trusted bool // the repository's code may run, so the base's may too
 	warn    io.Writer
@@ -35,6 +35,10 @@ type baseCompare struct {
 // baseCheckouts counts the temporary worktrees made in this process; the
 // cache is meant to keep it from growing.
 var baseCheckouts atomic.Int64
+
+// BaseCheckouts is how many temporary worktrees of a base this process
+// has made.
+func BaseCheckouts() int64 { return baseCheckouts.Load() }
 
 // baseError is a --base that cannot be compared with; it says why and what
 // to do, and check exits as for a usage error.
@@ -78,7 +82,7 @@ func (b baseCompare) snapshot(ctx context.Context, now model.Snapshot) (model.Sn
 	var measured model.Snapshot // what the base tree said, by collector
 	cached, haveCache := model.Snapshot{}, false
 	if b.s.store != nil {
-		cached, haveCache, _ = b.s.store.LoadBase(root, commit, cacheVersion())
+		cached, haveCache, _ = b.s.store.LoadBase(root, commit, b.s.version)
 	}
 	missing := func() []string {
 		var ids []string
@@ -138,7 +142,7 @@ func (b baseCompare) snapshot(ctx context.Context, now model.Snapshot) (model.Sn
 			}
 		}
 		keep.Root, keep.GeneratedAt = root, time.Now()
-		if err := b.s.store.SaveBase(keep, commit, cacheVersion()); err != nil {
+		if err := b.s.store.SaveBase(keep, commit, b.s.version); err != nil {
 			fmt.Fprintf(b.warn, "preflight: saving the base results: %v\n", err)
 		}
 	}
@@ -176,14 +180,14 @@ func (b baseCompare) measure(ctx context.Context, commit string, changed []strin
 	if err := linkDependencies(root, baseRoot); err != nil {
 		fmt.Fprintf(b.warn, "preflight: --base: %v\n", err)
 	}
-	var opts []sessionOption
+	opts := []Option{WithCacheVersion(b.s.version)}
 	if b.trusted {
-		opts = append(opts, withTrust())
+		opts = append(opts, WithTrust())
 	}
 	if b.s.store != nil {
-		opts = append(opts, withCachesOf(b.s.store, root), withReuse())
+		opts = append(opts, withCachesOf(b.s.store, root), WithReuse())
 	}
-	bs, err := openSession(baseRoot, collectors.OneShot, b.warn, opts...)
+	bs, err := Open(baseRoot, collectors.OneShot, b.warn, opts...)
 	if err != nil {
 		return model.Snapshot{}, fmt.Errorf("--base %s: %w", b.rev, err)
 	}
@@ -326,11 +330,17 @@ func gitLine(ctx context.Context, dir string, args ...string) (string, error) {
 	return strings.TrimSpace(string(out)), err
 }
 
+// CompareWithBase is what check --base adds to a report: the findings of
+// HEAD's merge-base with rev next to now's.
+func (s *Session) CompareWithBase(ctx context.Context, now model.Snapshot, rev string) (*model.BaseComparison, error) {
+	return baseCompare{s: s, rev: rev, trusted: s.config.repoTrusted(), warn: s.warn}.compare(ctx, now)
+}
+
 // compareInBackground compares the cockpit's findings with a base once its
 // first run is done: --base, else the upstream branch, main or master.
 // Until then, and without any of them, the cockpit shows no comparison.
 // latest reports whether this comparison is still the newest one asked for.
-func compareInBackground(ctx context.Context, s *session, rd *readiness, msgs *cockpitMessages, latest func() bool) {
+func (s *Session) compareInBackground(ctx context.Context, rd *Readiness, latest func() bool) {
 	rev := s.base
 	if rev == "" {
 		if rev = defaultBase(ctx, s.root); rev == "" {
@@ -341,12 +351,12 @@ func compareInBackground(ctx context.Context, s *session, rd *readiness, msgs *c
 	if ctx.Err() != nil {
 		return
 	}
-	msgs.note("comparing with " + rev + " …")
-	b := baseCompare{s: s, rev: rev, trusted: s.config.repoTrusted(), warn: msgs}
+	s.tell("comparing with " + rev + " …")
+	b := baseCompare{s: s, rev: rev, trusted: s.config.repoTrusted(), warn: s.warn}
 	base, commit, err := b.snapshot(ctx, s.engine.Snapshot())
 	if err != nil {
 		if ctx.Err() == nil {
-			fmt.Fprintf(msgs, "preflight: %v\n", err)
+			fmt.Fprintf(s.warn, "preflight: %v\n", err)
 		}
 		return
 	}
@@ -354,7 +364,7 @@ func compareInBackground(ctx context.Context, s *session, rd *readiness, msgs *c
 		return // a later comparison (after trust) replaces this one
 	}
 	rd.setBase(base, rev, commit)
-	msgs.note("compared with " + rev + " (" + short(commit) + "): n shows only what is new")
+	s.tell("compared with " + rev + " (" + short(commit) + "): n shows only what is new")
 }
 
 // defaultBase is the branch a change is usually judged against: the
