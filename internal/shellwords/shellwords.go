@@ -1,0 +1,334 @@
+// Package shellwords reads shell scripts the way preflight's rules need
+// them: as the simple commands they run, each with its words (quotes
+// removed, and what the quoting was), the line it starts on and the text
+// as written. It parses with mvdan.cc/sh; it does not run or expand
+// anything.
+//
+// Scripts come from CI files, package.json and Dockerfiles, and are read
+// for intent, not executed, so a script that does not parse still yields
+// its commands: each logical line (continuations joined) is parsed on its
+// own, a quote left open closes at the end of its line, and a token the
+// grammar refuses there (a `then` or `done` whose `if` or loop began on
+// an earlier line, a case pattern's `)`) is stepped over. An error on one
+// line never hides the commands of another.
+package shellwords
+
+import (
+	"errors"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// Word is one word of a command.
+type Word struct {
+	Raw   string // as written, quotes and escapes included
+	Value string // quotes and escapes removed; expansions ($X, $(…)) kept as written
+	// Pattern is Value as a filepath.Match pattern: quoted or escaped
+	// wildcards are escaped, unquoted ones are left to match.
+	Pattern string
+	Quoted  bool // some part was quoted or escaped
+	Expands bool // a parameter, command, arithmetic or process expansion
+	Glob    bool // an unquoted * ? or [ that sh would expand
+}
+
+// Command is one simple command.
+type Command struct {
+	// Words are the command's words, leading VAR=value assignments
+	// included, as sh reads them.
+	Words []Word
+	Text  string // the command as written, continuations joined
+	Line  int    // 0-based line of the script it starts on
+	Piped bool   // its output is piped into the next command
+	// Nested is set for a command inside a substitution: $(…), `…`, <(…).
+	Nested bool
+}
+
+// Values are the words' values.
+func (c Command) Values() []string {
+	out := make([]string, len(c.Words))
+	for i, w := range c.Words {
+		out[i] = w.Value
+	}
+	return out
+}
+
+// maxRecoveries bounds how many refused tokens one line may step over, so
+// a line of nothing but stray operators costs linear time, not more.
+const maxRecoveries = 64
+
+// Commands returns the simple commands of script in the order they
+// appear, those inside substitutions after the command they belong to.
+func Commands(script string) []Command {
+	var out []Command
+	lines := strings.Split(script, "\n")
+	for i := 0; i < len(lines); i++ {
+		start := i
+		text := strings.TrimRight(lines[i], " \t\r")
+		for strings.HasSuffix(text, `\`) && i+1 < len(lines) {
+			i++
+			text = text[:len(text)-1] + " " + strings.TrimRight(lines[i], " \t\r")
+		}
+		budget := maxRecoveries
+		out = appendLine(out, text, start, &budget)
+	}
+	return out
+}
+
+// ParseWord reads one word as written ("'src/**'", lib/*.js). ok is false
+// when raw is not exactly one word.
+func ParseWord(raw string) (w Word, ok bool) {
+	var top []Command
+	for _, c := range Commands(raw) {
+		if !c.Nested {
+			top = append(top, c)
+		}
+	}
+	if len(top) != 1 || len(top[0].Words) != 1 || top[0].Words[0].Raw != raw {
+		return Word{}, false
+	}
+	return top[0].Words[0], true
+}
+
+// appendLine parses one logical line. Where the parser refuses a token,
+// the text before it and the text after it are read on their own.
+func appendLine(out []Command, text string, line int, budget *int) []Command {
+	if strings.TrimSpace(text) == "" {
+		return out
+	}
+	f, err := newParser().Parse(strings.NewReader(text), "")
+	if err == nil {
+		return appendFile(out, f, text, line)
+	}
+	var perr syntax.ParseError
+	if *budget <= 0 || !errors.As(err, &perr) {
+		return out
+	}
+	*budget--
+	at := min(int(perr.Pos.Offset()), len(text)-1)
+	out = appendLine(out, text[:at], line, budget)
+	return appendLine(out, text[tokenEnd(text, at):], line, budget)
+}
+
+func newParser() *syntax.Parser {
+	return syntax.NewParser(syntax.Variant(syntax.LangBash), syntax.RecoverErrors(8))
+}
+
+// tokenEnd is where the token starting at i ends: the run of characters
+// up to the next blank, or at least one byte.
+func tokenEnd(text string, i int) int {
+	j := i + 1
+	for j < len(text) && text[j] != ' ' && text[j] != '\t' {
+		j++
+	}
+	return j
+}
+
+// appendFile collects the simple commands of a parsed line.
+func appendFile(out []Command, f *syntax.File, src string, line int) []Command {
+	piped := map[*syntax.Stmt]bool{}
+	nested := 0
+	var stack []bool // whether each open node is a substitution
+	syntax.Walk(f, func(n syntax.Node) bool {
+		if n == nil {
+			if stack[len(stack)-1] {
+				nested--
+			}
+			stack = stack[:len(stack)-1]
+			return true
+		}
+		subst := false
+		switch n := n.(type) {
+		case *syntax.CmdSubst, *syntax.ProcSubst:
+			subst = true
+			nested++
+		case *syntax.BinaryCmd:
+			if n.Op == syntax.Pipe || n.Op == syntax.PipeAll {
+				piped[n.X] = true
+			}
+		case *syntax.Stmt:
+			if c, ok := command(n, src); ok {
+				c.Line, c.Piped, c.Nested = line, piped[n], nested > 0
+				out = append(out, c)
+			}
+		}
+		stack = append(stack, subst)
+		return true
+	})
+	return out
+}
+
+// command reads a statement that runs a simple command (or declares
+// variables: export, local …).
+func command(s *syntax.Stmt, src string) (Command, bool) {
+	var words []Word
+	var start, end syntax.Pos
+	switch c := s.Cmd.(type) {
+	case *syntax.CallExpr:
+		for _, a := range c.Assigns {
+			words = append(words, assignWord(a, src))
+		}
+		for _, w := range c.Args {
+			words = append(words, word(w, src))
+		}
+		start, end = c.Pos(), c.End()
+	case *syntax.DeclClause:
+		words = append(words, Word{Raw: c.Variant.Value, Value: c.Variant.Value, Pattern: c.Variant.Value})
+		for _, a := range c.Args {
+			words = append(words, assignWord(a, src))
+		}
+		start, end = c.Pos(), c.End()
+	default:
+		return Command{}, false
+	}
+	if len(words) == 0 {
+		return Command{}, false
+	}
+	if s.Negated {
+		start = s.Pos()
+	}
+	for _, r := range s.Redirs {
+		if r.End().IsValid() && !r.End().IsRecovered() && r.End().Offset() > end.Offset() {
+			end = r.End()
+		}
+	}
+	return Command{Words: words, Text: strings.TrimSpace(span(src, start, end))}, true
+}
+
+// span is the source between two positions. An end the parser made up
+// (a quote it closed) is the end of the line.
+func span(src string, start, end syntax.Pos) string {
+	if !start.IsValid() || start.IsRecovered() {
+		return ""
+	}
+	e := len(src)
+	if end.IsValid() && !end.IsRecovered() {
+		e = min(int(end.Offset()), len(src))
+	}
+	s := int(start.Offset())
+	if s >= e {
+		return ""
+	}
+	return src[s:e]
+}
+
+func assignWord(a *syntax.Assign, src string) Word {
+	raw := span(src, a.Pos(), a.End())
+	if a.Name == nil || a.Array != nil || a.Index != nil {
+		return Word{Raw: raw, Value: raw, Pattern: raw}
+	}
+	op := "="
+	if a.Append {
+		op = "+="
+	}
+	if a.Naked {
+		op = ""
+	}
+	w := Word{Raw: raw}
+	if a.Value != nil {
+		w = word(a.Value, src)
+		w.Raw = raw
+	}
+	w.Value = a.Name.Value + op + w.Value
+	w.Pattern = a.Name.Value + op + w.Pattern
+	return w
+}
+
+// word reads one word's parts.
+func word(sw *syntax.Word, src string) Word {
+	w := Word{Raw: span(src, sw.Pos(), sw.End())}
+	var value, pattern strings.Builder
+	for _, part := range sw.Parts {
+		switch p := part.(type) {
+		case *syntax.Lit:
+			unquoted(p.Value, &w, &value, &pattern)
+		case *syntax.SglQuoted:
+			w.Quoted = true
+			v := p.Value
+			if p.Right.IsRecovered() { // closed at the end of the line
+				v = strings.TrimPrefix(strings.TrimPrefix(span(src, p.Pos(), p.End()), "$"), "'")
+			}
+			value.WriteString(v)
+			pattern.WriteString(escapeGlob(v))
+		case *syntax.DblQuoted:
+			w.Quoted = true
+			for _, q := range p.Parts {
+				if l, ok := q.(*syntax.Lit); ok {
+					v := unescapeDouble(l.Value)
+					value.WriteString(v)
+					pattern.WriteString(escapeGlob(v))
+					continue
+				}
+				w.Expands = true
+				raw := span(src, q.Pos(), q.End())
+				value.WriteString(raw)
+				pattern.WriteString(escapeGlob(raw))
+			}
+		case *syntax.ExtGlob:
+			raw := span(src, p.Pos(), p.End())
+			w.Glob = true
+			value.WriteString(raw)
+			pattern.WriteString(raw)
+		default: // $X, ${X}, $(…), `…`, $((…)), <(…)
+			w.Expands = true
+			raw := span(src, part.Pos(), part.End())
+			value.WriteString(raw)
+			pattern.WriteString(escapeGlob(raw))
+		}
+	}
+	w.Value, w.Pattern = value.String(), pattern.String()
+	return w
+}
+
+// unquoted reads an unquoted literal: a backslash keeps the next
+// character as it is (and quotes it), a wildcard is a glob.
+func unquoted(lit string, w *Word, value, pattern *strings.Builder) {
+	for i := 0; i < len(lit); i++ {
+		c := lit[i]
+		switch {
+		case c == '\\' && i+1 < len(lit):
+			i++
+			w.Quoted = true
+			value.WriteByte(lit[i])
+			pattern.WriteString(escapeGlob(lit[i : i+1]))
+		case c == '*' || c == '?' || c == '[':
+			w.Glob = true
+			value.WriteByte(c)
+			pattern.WriteByte(c)
+		default:
+			value.WriteByte(c)
+			pattern.WriteByte(c)
+		}
+	}
+}
+
+// unescapeDouble removes the backslashes that escape a character inside
+// double quotes: only before $ ` " \ does a backslash quote.
+func unescapeDouble(lit string) string {
+	if !strings.Contains(lit, `\`) {
+		return lit
+	}
+	var b strings.Builder
+	for i := 0; i < len(lit); i++ {
+		if lit[i] == '\\' && i+1 < len(lit) && strings.IndexByte("$`\"\\", lit[i+1]) >= 0 {
+			i++
+		}
+		b.WriteByte(lit[i])
+	}
+	return b.String()
+}
+
+// escapeGlob quotes the characters filepath.Match gives a meaning to.
+func escapeGlob(s string) string {
+	if !strings.ContainsAny(s, `*?[\`) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
