@@ -96,7 +96,7 @@ func appendLine(out []Command, text string, line int, budget *int) []Command {
 	if strings.TrimSpace(text) == "" {
 		return out
 	}
-	f, err := newParser().Parse(strings.NewReader(text), "")
+	f, err := newParser().Parse(strings.NewReader(maskTemplates(text)), "")
 	if err == nil {
 		return appendFile(out, f, text, line)
 	}
@@ -108,6 +108,35 @@ func appendLine(out []Command, text string, line int, budget *int) []Command {
 	at := min(int(perr.Pos.Offset()), len(text)-1)
 	out = appendLine(out, text[:at], line, budget)
 	return appendLine(out, text[tokenEnd(text, at):], line, budget)
+}
+
+// maskTemplates hides CI template expressions (GitHub's and Gitea's
+// ${{ … }}), which the CI system substitutes before any shell runs and
+// which sh would refuse as a bad substitution, behind letters of the same
+// length: words and text are then cut from the original at the same
+// offsets.
+func maskTemplates(text string) string {
+	if !strings.Contains(text, "${{") {
+		return text
+	}
+	b := []byte(text)
+	for i := 0; i+3 <= len(b); {
+		j := strings.Index(string(b[i:]), "${{")
+		if j < 0 {
+			break
+		}
+		start := i + j
+		end := strings.Index(string(b[start:]), "}}")
+		if end < 0 {
+			break
+		}
+		end += start + 2
+		for k := start; k < end; k++ {
+			b[k] = 'x'
+		}
+		i = end
+	}
+	return string(b)
 }
 
 func newParser() *syntax.Parser {
@@ -173,7 +202,8 @@ func command(s *syntax.Stmt, src string) (Command, bool) {
 		}
 		start, end = c.Pos(), c.End()
 	case *syntax.DeclClause:
-		words = append(words, Word{Raw: c.Variant.Value, Value: c.Variant.Value, Pattern: c.Variant.Value})
+		v := span(src, c.Variant.Pos(), c.Variant.End())
+		words = append(words, Word{Raw: v, Value: v, Pattern: v})
 		for _, a := range c.Args {
 			words = append(words, assignWord(a, src))
 		}
@@ -229,8 +259,9 @@ func assignWord(a *syntax.Assign, src string) Word {
 		w = word(a.Value, src)
 		w.Raw = raw
 	}
-	w.Value = a.Name.Value + op + w.Value
-	w.Pattern = a.Name.Value + op + w.Pattern
+	name := span(src, a.Name.Pos(), a.Name.End())
+	w.Value = name + op + w.Value
+	w.Pattern = name + op + w.Pattern
 	return w
 }
 
@@ -241,12 +272,12 @@ func word(sw *syntax.Word, src string) Word {
 	for _, part := range sw.Parts {
 		switch p := part.(type) {
 		case *syntax.Lit:
-			unquoted(p.Value, &w, &value, &pattern)
+			unquoted(span(src, p.Pos(), p.End()), &w, &value, &pattern)
 		case *syntax.SglQuoted:
 			w.Quoted = true
-			v := p.Value
-			if p.Right.IsRecovered() { // closed at the end of the line
-				v = strings.TrimPrefix(strings.TrimPrefix(span(src, p.Pos(), p.End()), "$"), "'")
+			v := strings.TrimPrefix(strings.TrimPrefix(span(src, p.Pos(), p.End()), "$"), "'")
+			if !p.Right.IsRecovered() { // else closed at the end of the line
+				v = strings.TrimSuffix(v, "'")
 			}
 			value.WriteString(v)
 			pattern.WriteString(escapeGlob(v))
@@ -254,7 +285,7 @@ func word(sw *syntax.Word, src string) Word {
 			w.Quoted = true
 			for _, q := range p.Parts {
 				if l, ok := q.(*syntax.Lit); ok {
-					v := unescapeDouble(l.Value)
+					v := unescapeDouble(span(src, l.Pos(), l.End()))
 					value.WriteString(v)
 					pattern.WriteString(escapeGlob(v))
 					continue

@@ -52,6 +52,8 @@ func TestCommands(t *testing.T) {
 		{"for d in a b; do (cd $d && make test); done", []cmd{{"cd $d", w("cd", "$d"), 0, false, false}, {"make test", w("make", "test"), 0, false, false}}},
 		{"if [ -n \"$CI\" ]; then npm test; fi", []cmd{{`[ -n "$CI" ]`, w("[", "-n", "$CI", "]"), 0, false, false}, {"npm test", w("npm", "test"), 0, false, false}}},
 		{`a\ b "\$x\y" 'c'd`, []cmd{{`a\ b "\$x\y" 'c'd`, w("a b", `$x\y`, "cd"), 0, false, false}}},
+		{"git fetch origin ${{ github.event.workflow_run.head_branch }}", []cmd{{"git fetch origin ${{ github.event.workflow_run.head_branch }}", w("git", "fetch", "origin", "${{ github.event.workflow_run.head_branch }}"), 0, false, false}}},
+		{`echo "${{ secrets.X }}" '${{ a }}'`, []cmd{{`echo "${{ secrets.X }}" '${{ a }}'`, w("echo", "${{ secrets.X }}", "${{ a }}"), 0, false, false}}},
 		{"", nil},
 		{"# only a comment\n\n", nil},
 	} {
