@@ -172,8 +172,14 @@ func appendFile(out []Command, f *syntax.File, src string, line int) []Command {
 			subst = true
 			nested++
 		case *syntax.BinaryCmd:
-			if n.Op == syntax.Pipe || n.Op == syntax.PipeAll {
-				piped[n.X] = true
+			if isPipe(n) {
+				// The command whose output is piped is the last of X:
+				// in a | b | c, X is a | b.
+				x := n.X
+				for b, ok := x.Cmd.(*syntax.BinaryCmd); ok && isPipe(b); b, ok = x.Cmd.(*syntax.BinaryCmd) {
+					x = b.Y
+				}
+				piped[x] = true
 			}
 		case *syntax.Stmt:
 			if c, ok := command(n, src); ok {
@@ -186,6 +192,8 @@ func appendFile(out []Command, f *syntax.File, src string, line int) []Command {
 	})
 	return out
 }
+
+func isPipe(b *syntax.BinaryCmd) bool { return b.Op == syntax.Pipe || b.Op == syntax.PipeAll }
 
 // command reads a statement that runs a simple command (or declares
 // variables: export, local …).

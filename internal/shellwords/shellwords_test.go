@@ -39,6 +39,7 @@ func TestCommands(t *testing.T) {
 		{"docker build \\\n  -t app .", []cmd{{"docker build    -t app .", w("docker", "build", "-t", "app", "."), 0, false, false}}},
 		{"a; b || c & d", []cmd{{"a", w("a"), 0, false, false}, {"b", w("b"), 0, false, false}, {"c", w("c"), 0, false, false}, {"d", w("d"), 0, false, false}}},
 		{"curl -fsSL x | sudo sh", []cmd{{"curl -fsSL x", w("curl", "-fsSL", "x"), 0, true, false}, {"sudo sh", w("sudo", "sh"), 0, false, false}}},
+		{"wget -qO- x | tee y | bash", []cmd{{"wget -qO- x", w("wget", "-qO-", "x"), 0, true, false}, {"tee y", w("tee", "y"), 0, true, false}, {"bash", w("bash"), 0, false, false}}},
 		{"npm test 2>&1 | tee log", []cmd{{"npm test 2>&1", w("npm", "test"), 0, true, false}, {"tee log", w("tee", "log"), 0, false, false}}},
 		{`echo 'a; b' "c | d" # e`, []cmd{{`echo 'a; b' "c | d"`, w("echo", "a; b", "c | d"), 0, false, false}}},
 		{`FOO="a b" CI=1 npm test > out.txt`, []cmd{{`FOO="a b" CI=1 npm test > out.txt`, w("FOO=a b", "CI=1", "npm", "test"), 0, false, false}}},
