@@ -30,7 +30,7 @@ func scriptArgs(script string) []string {
 	if strings.ContainsAny(script, "$`") {
 		return nil
 	}
-	for _, command := range shellwords.Commands(script) {
+	for _, command := range shellwords.Lenient(script) {
 		for i, w := range command.Words {
 			if w.Value != "eslint" && path.Base(w.Value) != "eslint" {
 				continue

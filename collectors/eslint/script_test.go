@@ -72,6 +72,7 @@ func TestScriptArgsUnbalanced(t *testing.T) {
 		{`eslint lib && echo "it's done`, []string{"lib"}},
 		{`echo "it's" ; eslint lib test`, []string{"lib", "test"}},
 		{"eslint src )", []string{"src"}},
+		{"echo 'linting && eslint src", []string{"src"}},
 	} {
 		if got := scriptArgs(tt.script); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("scriptArgs(%q) = %q, want %q", tt.script, got, tt.want)

@@ -30,6 +30,9 @@ type Word struct {
 	Quoted  bool // some part was quoted or escaped
 	Expands bool // a parameter, command, arithmetic or process expansion
 	Glob    bool // an unquoted * ? or [ that sh would expand
+	// Open is the text after a quote the line never closes, which the
+	// word runs to; sh refuses such a line.
+	Open string
 }
 
 // Command is one simple command.
@@ -71,6 +74,28 @@ func Commands(script string) []Command {
 		}
 		budget := maxRecoveries
 		out = appendLine(out, text, start, &budget)
+	}
+	return out
+}
+
+// Lenient is Commands, and for a word whose quote the line never closes,
+// the commands of the text after that quote as well: for readers that look
+// for what a script means to run, not what sh would make of it, so that
+// `echo 'starting && jest` still shows jest.
+func Lenient(script string) []Command {
+	var out []Command
+	for _, c := range Commands(script) {
+		out = append(out, c)
+		for _, w := range c.Words {
+			if w.Open == "" {
+				continue
+			}
+			for _, inner := range Lenient(w.Open) {
+				inner.Line += c.Line
+				inner.Nested = inner.Nested || c.Nested
+				out = append(out, inner)
+			}
+		}
 	}
 	return out
 }
@@ -284,13 +309,18 @@ func word(sw *syntax.Word, src string) Word {
 		case *syntax.SglQuoted:
 			w.Quoted = true
 			v := strings.TrimPrefix(strings.TrimPrefix(span(src, p.Pos(), p.End()), "$"), "'")
-			if !p.Right.IsRecovered() { // else closed at the end of the line
+			if p.Right.IsRecovered() { // closed at the end of the line
+				w.Open = v
+			} else {
 				v = strings.TrimSuffix(v, "'")
 			}
 			value.WriteString(v)
 			pattern.WriteString(escapeGlob(v))
 		case *syntax.DblQuoted:
 			w.Quoted = true
+			if p.Right.IsRecovered() {
+				w.Open = strings.TrimPrefix(strings.TrimPrefix(span(src, p.Pos(), p.End()), "$"), `"`)
+			}
 			for _, q := range p.Parts {
 				if l, ok := q.(*syntax.Lit); ok {
 					v := unescapeDouble(span(src, l.Pos(), l.End()))

@@ -91,6 +91,34 @@ func TestCommandsRecover(t *testing.T) {
 	}
 }
 
+// TestLenient: the text after a quote that is never closed is read as
+// commands too.
+func TestLenient(t *testing.T) {
+	for _, tt := range []struct {
+		script string
+		want   [][]string
+	}{
+		{"echo 'starting && jest --ci", [][]string{{"echo", "starting && jest --ci"}, {"starting"}, {"jest", "--ci"}}},
+		{"a\nb \"c; d", [][]string{{"a"}, {"b", "c; d"}, {"c"}, {"d"}}},
+		{"npm test 'x'", [][]string{{"npm", "test", "x"}}},
+	} {
+		var got [][]string
+		last := strings.Count(tt.script, "\n")
+		for _, c := range Lenient(tt.script) {
+			got = append(got, c.Values())
+			if c.Line > last {
+				t.Errorf("Lenient(%q): %q on line %d of a %d-line script", tt.script, c.Text, c.Line, last+1)
+			}
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Lenient(%q) = %q, want %q", tt.script, got, tt.want)
+		}
+		if cmds := Lenient(tt.script); cmds[len(cmds)-1].Line != last {
+			t.Errorf("Lenient(%q): last command on line %d, want %d", tt.script, cmds[len(cmds)-1].Line, last)
+		}
+	}
+}
+
 func TestWordQuoting(t *testing.T) {
 	for _, tt := range []struct {
 		raw  string
@@ -131,6 +159,15 @@ func FuzzCommands(f *testing.F) {
 			}
 			if c.Line < 0 || c.Line >= lines {
 				t.Fatalf("line %d outside a %d-line script", c.Line, lines)
+			}
+		}
+		lenient := Lenient(a)
+		if len(lenient) < len(cmds) {
+			t.Fatalf("Lenient(%q) has fewer commands than Commands", a)
+		}
+		for _, c := range lenient {
+			if len(c.Words) == 0 || c.Line < 0 || c.Line >= lines {
+				t.Fatalf("Lenient(%q): bad command %+v", a, c)
 			}
 		}
 		// Lines are read on their own: another line after the script
