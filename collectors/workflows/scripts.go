@@ -70,15 +70,15 @@ func (w *workflow) checkScripts(run *yamlpos.Node, dir string, dirAt *yamlpos.No
 		return
 	}
 	for _, cmd := range shellwords.Commands(run.Value) {
-		words := withoutAssignments(cmd.Values())
-		if len(words) == 0 {
-			continue
-		}
-		if words[0] == "cd" {
-			if len(words) != 2 || strings.ContainsAny(words[1], "$~") || path.IsAbs(words[1]) {
+		if to, ok := cmd.Cd(); ok {
+			if to == "" {
 				return // somewhere we cannot follow
 			}
-			dir = path.Clean(path.Join(dir, words[1]))
+			dir = path.Clean(path.Join(dir, to))
+			continue
+		}
+		words := withoutAssignments(cmd.Values())
+		if len(words) == 0 {
 			continue
 		}
 		line := scriptLine(run, cmd.Line)

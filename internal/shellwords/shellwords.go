@@ -30,6 +30,7 @@ type Word struct {
 	Quoted  bool // some part was quoted or escaped
 	Expands bool // a parameter, command, arithmetic or process expansion
 	Glob    bool // an unquoted * ? or [ that sh would expand
+	Assign  bool // a VAR=value before the command (or after export, local …)
 	// Open is the text after a quote the line never closes, which the
 	// word runs to; sh refuses such a line.
 	Open string
@@ -54,6 +55,24 @@ func (c Command) Values() []string {
 		out[i] = w.Value
 	}
 	return out
+}
+
+// Cd reports whether the command is a cd, and the directory it changes
+// to relative to the current one: "" when the script does not say where
+// that is (cd alone or with options, to $VAR, ~ or an absolute path).
+// Each cd counts for the rest of the script, a subshell's too.
+func (c Command) Cd() (dir string, ok bool) {
+	words := c.Words
+	for len(words) > 0 && words[0].Assign {
+		words = words[1:]
+	}
+	if len(words) == 0 || words[0].Value != "cd" {
+		return "", false
+	}
+	if len(words) != 2 || words[1].Expands || strings.ContainsAny(words[1].Value, "$~") || strings.HasPrefix(words[1].Value, "/") {
+		return "", true
+	}
+	return words[1].Value, true
 }
 
 // maxRecoveries bounds how many refused tokens one line may step over, so
@@ -168,11 +187,15 @@ func newParser() *syntax.Parser {
 	return syntax.NewParser(syntax.Variant(syntax.LangBash), syntax.RecoverErrors(8))
 }
 
-// tokenEnd is where the token starting at i ends: the run of characters
-// up to the next blank, or at least one byte.
+// tokenEnd is where the token starting at i ends: a run of operator
+// characters, or a word up to the next blank or operator; at least one
+// byte. A quote after a stray ")" starts a word of its own, as it did
+// when scripts were split by hand.
 func tokenEnd(text string, i int) int {
+	const operators = ";&|()<>"
+	op := strings.IndexByte(operators, text[i]) >= 0
 	j := i + 1
-	for j < len(text) && text[j] != ' ' && text[j] != '\t' {
+	for j < len(text) && text[j] != ' ' && text[j] != '\t' && (strings.IndexByte(operators, text[j]) >= 0) == op {
 		j++
 	}
 	return j
@@ -293,6 +316,7 @@ func assignWord(a *syntax.Assign, src string) Word {
 		w.Raw = raw
 	}
 	name := span(src, a.Name.Pos(), a.Name.End())
+	w.Assign = true
 	w.Value = name + op + w.Value
 	w.Pattern = name + op + w.Pattern
 	return w

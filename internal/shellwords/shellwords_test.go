@@ -80,7 +80,10 @@ func TestCommandsRecover(t *testing.T) {
 		{"case $1 in\n  unit) npm test ;;\nesac", []cmd{{"unit", w("unit"), 1, false, false}, {"npm test", w("npm", "test"), 1, false, false}}},
 		{"then npm run build; else npm run dev", []cmd{{"npm run build", w("npm", "run", "build"), 0, false, false}, {"else npm run dev", w("else", "npm", "run", "dev"), 0, false, false}}},
 		// A heredoc that never ends keeps the commands before it.
-		{"npm test; cat <<EOF", []cmd{{"npm test", w("npm", "test"), 0, false, false}, {"cat", w("cat"), 0, false, false}}},
+		{"npm test; cat <<EOF", []cmd{{"npm test", w("npm", "test"), 0, false, false}, {"cat", w("cat"), 0, false, false}, {"EOF", w("EOF"), 0, false, false}}},
+		// A stray ")" is stepped over alone: the quote after it still
+		// opens a word.
+		{`)" > out/lint.txt`, []cmd{{`" > out/lint.txt`, w(" > out/lint.txt"), 0, false, false}}},
 		{"npm test && echo $((", []cmd{{"npm test", w("npm", "test"), 0, false, false}, {"echo", w("echo"), 0, false, false}}},
 		{"[[ -z x\nnpm test", []cmd{{"-z x", w("-z", "x"), 0, false, false}, {"npm test", w("npm", "test"), 1, false, false}}},
 		{")))\n;;", nil},
@@ -115,6 +118,37 @@ func TestLenient(t *testing.T) {
 		}
 		if cmds := Lenient(tt.script); cmds[len(cmds)-1].Line != last {
 			t.Errorf("Lenient(%q): last command on line %d, want %d", tt.script, cmds[len(cmds)-1].Line, last)
+		}
+	}
+}
+
+func TestCd(t *testing.T) {
+	for _, tt := range []struct {
+		script string
+		dir    string
+		ok     bool
+	}{
+		{"cd web", "web", true},
+		{"cd 'my app'/src", "my app/src", true},
+		{"CI=1 cd ../api", "../api", true},
+		{"cd", "", true},
+		{"cd -P web", "", true},
+		{"(cd web && npm ci)", "web", true},
+		{"cd $DIR", "", true},
+		{`cd "$(dirname x)"`, "", true},
+		{"cd ~/src", "", true},
+		{"cd /tmp", "", true},
+		{"cd a b", "", true},
+		{"npm ci", "", false},
+		{"echo cd web", "", false},
+		{"pushd web", "", false},
+	} {
+		cmds := Commands(tt.script)
+		if len(cmds) == 0 {
+			t.Fatalf("no command in %q", tt.script)
+		}
+		if dir, ok := cmds[0].Cd(); dir != tt.dir || ok != tt.ok {
+			t.Errorf("Cd(%q) = %q, %v; want %q, %v", tt.script, dir, ok, tt.dir, tt.ok)
 		}
 	}
 }
