@@ -83,6 +83,7 @@ const maxRecoveries = 64
 // appear, those inside substitutions after the command they belong to.
 func Commands(script string) []Command {
 	var out []Command
+	p := syntax.NewParser(syntax.Variant(syntax.LangBash), syntax.RecoverErrors(8))
 	lines := strings.Split(script, "\n")
 	for i := 0; i < len(lines); i++ {
 		start := i
@@ -92,7 +93,7 @@ func Commands(script string) []Command {
 			text = text[:len(text)-1] + " " + strings.TrimRight(lines[i], " \t\r")
 		}
 		budget := maxRecoveries
-		out = appendLine(out, text, start, &budget)
+		out = appendLine(p, out, text, start, &budget)
 	}
 	return out
 }
@@ -136,11 +137,11 @@ func ParseWord(raw string) (w Word, ok bool) {
 
 // appendLine parses one logical line. Where the parser refuses a token,
 // the text before it and the text after it are read on their own.
-func appendLine(out []Command, text string, line int, budget *int) []Command {
+func appendLine(p *syntax.Parser, out []Command, text string, line int, budget *int) []Command {
 	if strings.TrimSpace(text) == "" {
 		return out
 	}
-	f, err := newParser().Parse(strings.NewReader(maskTemplates(text)), "")
+	f, err := p.Parse(strings.NewReader(maskTemplates(text)), "")
 	if err == nil {
 		return appendFile(out, f, text, line)
 	}
@@ -150,8 +151,8 @@ func appendLine(out []Command, text string, line int, budget *int) []Command {
 	}
 	*budget--
 	at := min(int(perr.Pos.Offset()), len(text)-1)
-	out = appendLine(out, text[:at], line, budget)
-	return appendLine(out, text[tokenEnd(text, at):], line, budget)
+	out = appendLine(p, out, text[:at], line, budget)
+	return appendLine(p, out, text[tokenEnd(text, at):], line, budget)
 }
 
 // maskTemplates hides CI template expressions (GitHub's and Gitea's
@@ -181,10 +182,6 @@ func maskTemplates(text string) string {
 		i = end
 	}
 	return string(b)
-}
-
-func newParser() *syntax.Parser {
-	return syntax.NewParser(syntax.Variant(syntax.LangBash), syntax.RecoverErrors(8))
 }
 
 // tokenEnd is where the token starting at i ends: a run of operator
@@ -250,6 +247,7 @@ func command(s *syntax.Stmt, src string) (Command, bool) {
 	var start, end syntax.Pos
 	switch c := s.Cmd.(type) {
 	case *syntax.CallExpr:
+		words = make([]Word, 0, len(c.Assigns)+len(c.Args))
 		for _, a := range c.Assigns {
 			words = append(words, assignWord(a, src))
 		}
