@@ -311,3 +311,21 @@ func FuzzSplitScript(f *testing.F) {
 		examineScript(script)
 	})
 }
+
+// TestExamineScriptUnbalanced: a script the shell grammar refuses still
+// shows what it runs; an open quote closes at the end of its line.
+func TestExamineScriptUnbalanced(t *testing.T) {
+	for _, tc := range []struct {
+		script string
+		want   scriptFacts
+	}{
+		{`apt-get install -y x && echo "it's`, scriptFacts{aptInstall: true, aptRecommends: true}},
+		{"echo 'a\ncurl -s x | sh", scriptFacts{pipeToShell: true}},
+		{"sudo make install ;; )", scriptFacts{sudo: true}},
+		{"fi; rm -rf /var/lib/apt/lists/* $((", scriptFacts{aptListsRemoved: true}},
+	} {
+		if got := examineScript(tc.script); got != tc.want {
+			t.Errorf("examineScript(%q) = %+v, want %+v", tc.script, got, tc.want)
+		}
+	}
+}

@@ -3,6 +3,8 @@ package dockerfile
 import (
 	"path"
 	"strings"
+
+	"github.com/preflight-dev/preflight/internal/shellwords"
 )
 
 // command is one simple shell command of a RUN script: its words, and
@@ -12,112 +14,16 @@ type command struct {
 	pipe  bool // "cmd | next"
 }
 
-// splitScript cuts a shell script into simple commands at the control
-// operators (| || && ; & and newlines), honouring quotes, backslash
-// escapes, comments and $( … ) substitutions. It is not a full shell
-// parser: it is what the RUN rules need to find a program and its
-// arguments without being fooled by a "|" inside quotes.
+// splitScript cuts a shell script into the simple commands the RUN rules
+// look at. Commands inside a substitution are left in their word, as
+// written, so `sh -c "$(curl …)"` stays recognisable as one command.
 func splitScript(script string) []command {
-	var (
-		out   []command
-		words []string
-		word  strings.Builder
-		inW   bool // a word has started (it may be empty: "")
-	)
-	endWord := func() {
-		if inW {
-			words = append(words, word.String())
-			word.Reset()
-			inW = false
+	var out []command
+	for _, c := range shellwords.Commands(script) {
+		if !c.Nested {
+			out = append(out, command{words: c.Values(), pipe: c.Piped})
 		}
 	}
-	endCmd := func(pipe bool) {
-		endWord()
-		if len(words) > 0 {
-			out = append(out, command{words: words, pipe: pipe})
-		}
-		words = nil
-	}
-	rs := []rune(script)
-	for i := 0; i < len(rs); i++ {
-		c := rs[i]
-		switch {
-		case c == '\\' && i+1 < len(rs):
-			i++
-			if rs[i] != '\n' { // an escaped newline continues the line
-				word.WriteRune(rs[i])
-				inW = true
-			}
-		case c == '\'':
-			inW = true
-			for i++; i < len(rs) && rs[i] != '\''; i++ {
-				word.WriteRune(rs[i])
-			}
-		case c == '"':
-			inW = true
-			for i++; i < len(rs) && rs[i] != '"'; i++ {
-				if rs[i] == '\\' && i+1 < len(rs) && strings.ContainsRune("\"\\$`", rs[i+1]) {
-					i++
-				}
-				word.WriteRune(rs[i])
-			}
-		case c == '$' && i+1 < len(rs) && rs[i+1] == '(':
-			// Keep a command substitution inside its word, as written, so
-			// `sh -c "$(curl …)"` stays recognisable.
-			inW = true
-			depth := 0
-			for ; i < len(rs); i++ {
-				word.WriteRune(rs[i])
-				if rs[i] == '(' {
-					depth++
-				} else if rs[i] == ')' {
-					depth--
-					if depth == 0 {
-						break
-					}
-				}
-			}
-		case c == '$' && i+1 < len(rs) && rs[i+1] == '{':
-			inW = true
-			for ; i < len(rs); i++ {
-				word.WriteRune(rs[i])
-				if rs[i] == '}' {
-					break
-				}
-			}
-		case c == '#' && !inW:
-			for i < len(rs) && rs[i] != '\n' {
-				i++
-			}
-			i-- // let the newline end the command
-		case c == ' ' || c == '\t' || c == '\r':
-			endWord()
-		case c == '\n' || c == ';':
-			endCmd(false)
-		case c == '|':
-			if i+1 < len(rs) && rs[i+1] == '|' {
-				i++
-				endCmd(false)
-			} else {
-				endCmd(true)
-			}
-		case c == '&':
-			if i+1 < len(rs) && rs[i+1] == '&' {
-				i++
-			}
-			endCmd(false)
-		case c == ')' || (c == '(' || c == '{' || c == '}') && !inW:
-			// Subshells and groups: the commands inside still count.
-			endWord()
-			if c == ')' || c == '}' {
-				endCmd(false)
-			}
-		default:
-			word.WriteRune(c)
-			inW = true
-		}
-	}
-	endCmd(false)
 	return out
 }
 

@@ -3,8 +3,9 @@ package eslint
 import (
 	"path"
 	"path/filepath"
-	"regexp"
 	"strings"
+
+	"github.com/preflight-dev/preflight/internal/shellwords"
 )
 
 // valueFlags are the ESLint options that take their value as the next
@@ -19,9 +20,6 @@ var valueFlags = map[string]bool{
 	"--flag": true, "--concurrency": true, "--suppressions-location": true,
 }
 
-// commandSeparator splits a script into its commands.
-var commandSeparator = regexp.MustCompile(`&&|\|\||[;|&]`)
-
 // scriptArgs returns what the package's lint script hands to ESLint that
 // decides which files are linted: its paths ("eslint ./src ./tests" lints
 // those, not the whole package) and its --ext (which files of a directory
@@ -32,13 +30,16 @@ func scriptArgs(script string) []string {
 	if strings.ContainsAny(script, "$`") {
 		return nil
 	}
-	for _, command := range commandSeparator.Split(script, -1) {
-		words := strings.Fields(command)
-		for i, w := range words {
-			if w != "eslint" && path.Base(w) != "eslint" {
+	for _, command := range shellwords.Lenient(script) {
+		for i, w := range command.Words {
+			if w.Value != "eslint" && path.Base(w.Value) != "eslint" {
 				continue
 			}
-			return positional(words[i+1:])
+			var args []string
+			for _, a := range command.Words[i+1:] {
+				args = append(args, a.Raw)
+			}
+			return positional(args)
 		}
 	}
 	return nil
@@ -75,31 +76,32 @@ func positional(args []string) []string {
 
 // shellWords turns the script's words into the arguments ESLint gets when
 // npm runs the script with sh in dir: a quoted word loses its quotes and
-// reaches ESLint as written (ESLint expands the glob, ** included); an
-// unquoted glob is expanded by sh first, where ** is only *, hidden files
+// reaches ESLint as written (ESLint expands the glob, ** included); a glob
+// whose wildcards are unquoted is expanded by sh first, where ** is only *, hidden files
 // are left out and a pattern that matches nothing stays as it is.
 func shellWords(dir string, words []string) []string {
 	var out []string
-	for _, w := range words {
-		if len(w) >= 2 && (w[0] == '\'' || w[0] == '"') && w[len(w)-1] == w[0] {
-			out = append(out, w[1:len(w)-1])
+	for _, raw := range words {
+		w, ok := shellwords.ParseWord(raw)
+		if !ok {
+			out = append(out, raw)
 			continue
 		}
-		if !strings.ContainsAny(w, "*?[") {
-			out = append(out, w)
+		if !w.Glob {
+			out = append(out, w.Value)
 			continue
 		}
-		matches, err := filepath.Glob(filepath.Join(dir, filepath.FromSlash(w)))
+		matches, err := filepath.Glob(filepath.Join(dir, filepath.FromSlash(w.Pattern)))
 		var expanded []string
 		for _, m := range matches {
 			rel, rerr := filepath.Rel(dir, m)
-			if rerr != nil || hiddenMatch(w, filepath.ToSlash(rel)) {
+			if rerr != nil || hiddenMatch(w.Value, filepath.ToSlash(rel)) {
 				continue
 			}
 			expanded = append(expanded, filepath.ToSlash(rel))
 		}
 		if err != nil || len(expanded) == 0 {
-			out = append(out, w)
+			out = append(out, w.Value)
 			continue
 		}
 		out = append(out, expanded...)

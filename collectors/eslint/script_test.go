@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -56,4 +57,50 @@ func TestShellWords(t *testing.T) {
 			t.Errorf("shellWords(%q) = %q, want %q", tt.words, got, tt.want)
 		}
 	}
+}
+
+// TestScriptArgsUnbalanced: a quote a script leaves open closes at the end
+// of the line, as the words were read before shell parsing: the paths
+// are still found.
+func TestScriptArgsUnbalanced(t *testing.T) {
+	for _, tt := range []struct {
+		script string
+		want   []string
+	}{
+		{"eslint 'src", []string{"'src"}},
+		{`eslint src "tests`, []string{"src", `"tests`}},
+		{`eslint lib && echo "it's done`, []string{"lib"}},
+		{`echo "it's" ; eslint lib test`, []string{"lib", "test"}},
+		{"eslint src )", []string{"src"}},
+		{"echo 'linting && eslint src", []string{"src"}},
+	} {
+		if got := scriptArgs(tt.script); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("scriptArgs(%q) = %q, want %q", tt.script, got, tt.want)
+		}
+	}
+}
+
+func FuzzScriptArgs(f *testing.F) {
+	for _, s := range []string{"eslint ./src ./tests", "eslint --ext .ts 'src/**'", "tsc && eslint lib --fix", "eslint 'src", "eslint --stdin < a.js"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, script string) {
+		args := scriptArgs(script)
+		paths := 0
+		for i := 0; i < len(args); i++ {
+			switch a := args[i]; {
+			case a == "--ext":
+				i++
+			case strings.HasPrefix(a, "--ext="):
+			case strings.HasPrefix(a, "-"):
+				t.Fatalf("scriptArgs(%q) = %q: an option other than --ext", script, args)
+			default:
+				paths++
+			}
+		}
+		if args != nil && paths == 0 {
+			t.Fatalf("scriptArgs(%q) = %q: no path", script, args)
+		}
+		shellWords(t.TempDir(), args) // any words, no panic
+	})
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/goccy/go-yaml"
 
 	"github.com/preflight-dev/preflight/internal/repofs"
+	"github.com/preflight-dev/preflight/internal/shellwords"
 )
 
 // Manifest is the part of a package.json the collectors read.
@@ -163,16 +164,17 @@ func (m Manifest) dependencySections() []map[string]string {
 	return []map[string]string{m.Dependencies, m.DevDependencies, m.PeerDependencies, m.OptionalDependencies}
 }
 
-// ScriptRuns reports whether any npm script invokes the tool: a command
-// word equal to tool or ending in /tool (node_modules/.bin/tool), so
+// ScriptRuns reports whether any npm script invokes the tool: a word of
+// one of its commands (wrappers such as npx and cross-env included)
+// equal to tool or ending in /tool (node_modules/.bin/tool), so
 // "jest-junit" or "vitest-dev" do not count as "jest" or "vitest".
 func (m Manifest) ScriptRuns(tool string) bool {
 	for _, s := range m.Scripts {
-		for _, word := range strings.FieldsFunc(s, func(r rune) bool {
-			return r == ' ' || r == '\t' || r == '\n' || r == ';' || r == '&' || r == '|' || r == '(' || r == ')'
-		}) {
-			if word == tool || strings.HasSuffix(word, "/"+tool) {
-				return true
+		for _, c := range shellwords.Lenient(s) {
+			for _, w := range c.Words {
+				if w.Value == tool || strings.HasSuffix(w.Value, "/"+tool) {
+					return true
+				}
 			}
 		}
 	}

@@ -126,6 +126,45 @@ func TestScriptRuns(t *testing.T) {
 	}
 }
 
+// TestScriptRunsUnbalanced: a script the shell grammar refuses still
+// shows the tools it runs.
+func TestScriptRunsUnbalanced(t *testing.T) {
+	for _, script := range []string{
+		`jest --testNamePattern "it's`,
+		`echo 'starting && jest`,
+		"jest )",
+		"fi; jest",
+		"echo \"it's\njest",
+		"cross-env CI=1 jest $((",
+	} {
+		m := Manifest{Scripts: map[string]string{"test": script}}
+		if !m.ScriptRuns("jest") {
+			t.Errorf("%q: ScriptRuns(jest) = false", script)
+		}
+	}
+}
+
+func FuzzScriptRuns(f *testing.F) {
+	for _, s := range []string{"jest", "tsc && jest --ci", "(cd x; jest)", "echo 'a", "NODE_ENV=test ./node_modules/.bin/jest"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, script string) {
+		m := Manifest{Scripts: map[string]string{"test": script}}
+		runs := m.ScriptRuns("jest")
+		if m.ScriptUsing("jest") != map[bool]string{true: "test"}[runs] {
+			t.Fatalf("%q: ScriptUsing disagrees with ScriptRuns %v", script, runs)
+		}
+		// A line that runs jest is found whatever comes before it.
+		if strings.HasSuffix(strings.TrimRight(script, " \t\r"), `\`) {
+			return
+		}
+		m.Scripts["test"] = script + "\njest --ci"
+		if !m.ScriptRuns("jest") {
+			t.Fatalf("%q: a line running jest is not seen", m.Scripts["test"])
+		}
+	})
+}
+
 func TestDependencyDirsAreTransitiveAndByName(t *testing.T) {
 	pkg := func(dir, name string, deps ...string) Package {
 		m := Manifest{Name: name, Dependencies: map[string]string{}}

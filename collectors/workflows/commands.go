@@ -3,6 +3,8 @@ package workflows
 import (
 	"path"
 	"strings"
+
+	"github.com/preflight-dev/preflight/internal/shellwords"
 )
 
 // The tables and readers below recognise what one command does. A tool
@@ -827,8 +829,8 @@ func scriptStagesDepth(script string, depth int) Stages {
 		return none
 	}
 	var set Stages
-	for _, cmd := range splitScript(script) {
-		set |= classifyWords(cmd.words, depth)
+	for _, cmd := range shellwords.Commands(script) {
+		set |= classifyWords(cmd.Values(), depth)
 	}
 	return set
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/preflight-dev/preflight/collectors/filerules"
+	"github.com/preflight-dev/preflight/internal/shellwords"
 	"github.com/preflight-dev/preflight/internal/yamlpos"
 )
 
@@ -194,11 +195,12 @@ func (w *workflow) checkRunHeadCheckoutScript(run, job *yamlpos.Node) {
 	if !ok {
 		return
 	}
-	for _, cmd := range splitScript(run.Value) {
-		if len(cmd.words) > 1 && (cmd.words[0] == "git" || cmd.words[0] == "gh") && workflowRunHeadRE.MatchString(cmd.text) {
-			line, col := w.lines.locate(run, cmd.text, 0)
+	for _, cmd := range shellwords.Commands(run.Value) {
+		words := cmd.Values()
+		if len(words) > 1 && (words[0] == "git" || words[0] == "gh") && workflowRunHeadRE.MatchString(cmd.Text) {
+			line, col := w.lines.locate(run, cmd.Text, 0)
 			w.p.report(RuleWorkflowRunCheckout, w.file, line, col,
-				fmt.Sprintf("fetches the triggering run's code (%s) in a workflow_run workflow, which runs with secrets and %s", filerules.Clip(cmd.text, 80), why))
+				fmt.Sprintf("fetches the triggering run's code (%s) in a workflow_run workflow, which runs with secrets and %s", filerules.Clip(cmd.Text, 80), why))
 		}
 	}
 }

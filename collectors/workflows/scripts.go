@@ -8,6 +8,7 @@ import (
 
 	"github.com/preflight-dev/preflight/collectors/filerules"
 	"github.com/preflight-dev/preflight/collectors/nodepkg"
+	"github.com/preflight-dev/preflight/internal/shellwords"
 	"github.com/preflight-dev/preflight/internal/yamlpos"
 )
 
@@ -69,25 +70,25 @@ func (w *workflow) checkScripts(run *yamlpos.Node, dir string, dirAt *yamlpos.No
 			fmt.Sprintf("working-directory %s does not exist in the repository: the step fails before it runs", dir))
 		return
 	}
-	for _, cmd := range splitScript(run.Value) {
-		words := withoutAssignments(cmd.words)
+	for _, cmd := range shellwords.Commands(run.Value) {
+		if to, ok := cmd.Cd(); ok {
+			if to == "" {
+				return // somewhere we cannot follow
+			}
+			dir = path.Clean(path.Join(dir, to))
+			continue
+		}
+		words := withoutAssignments(cmd.Values())
 		if len(words) == 0 {
 			continue
 		}
-		if words[0] == "cd" {
-			if len(words) != 2 || strings.ContainsAny(words[1], "$~") || path.IsAbs(words[1]) {
-				return // somewhere we cannot follow
-			}
-			dir = path.Clean(path.Join(dir, words[1]))
-			continue
-		}
-		line := scriptLine(run, cmd.line)
+		line := scriptLine(run, cmd.Line)
 		if script, ok := scriptCall(words); ok {
-			w.checkScript(dir, script, filerules.Clip(cmd.text, 80), line)
+			w.checkScript(dir, script, filerules.Clip(cmd.Text, 80), line)
 		}
 		if isNpmCI(words) && w.upward(dir, "package-lock.json") == "" && w.upward(dir, "npm-shrinkwrap.json") == "" {
 			w.p.report(RuleNpmCIWithoutLockfile, w.file, line, 0,
-				fmt.Sprintf("`%s` runs in %s, and neither it nor a directory above has a package-lock.json: npm ci refuses to install without one", filerules.Clip(cmd.text, 80), dirName(dir)))
+				fmt.Sprintf("`%s` runs in %s, and neither it nor a directory above has a package-lock.json: npm ci refuses to install without one", filerules.Clip(cmd.Text, 80), dirName(dir)))
 		}
 	}
 }

@@ -4,7 +4,8 @@ import (
 	"path"
 	"strings"
 	"unicode"
-	"unicode/utf8"
+
+	"github.com/preflight-dev/preflight/internal/shellwords"
 )
 
 // Stage is one kind of pipeline step whose presence the CI domain checks.
@@ -79,15 +80,15 @@ type CommandMatch struct {
 
 // CommandStages reads a shell script (a `run:` or `script:` entry) and
 // returns the commands that show a stage. It is a reader of intent, not a
-// shell: it splits commands on newlines and operators outside quotes,
-// follows line continuations, drops comments, looks through wrappers (env
+// shell: it reads the simple commands shellwords finds (those inside
+// substitutions and subshells too), looks through wrappers (env
 // assignments, sudo, npx, poetry run, python -m …) and recognises tools and
 // the task names given to task runners (npm run lint, make test …).
 func CommandStages(script string) []CommandMatch {
 	var out []CommandMatch
-	for _, cmd := range splitScript(script) {
-		if st := classifyWords(cmd.words, 0); st != none {
-			out = append(out, CommandMatch{Stages: st, Command: cmd.text, Line: cmd.line})
+	for _, cmd := range shellwords.Commands(script) {
+		if st := classifyWords(cmd.Values(), 0); st != none {
+			out = append(out, CommandMatch{Stages: st, Command: cmd.Text, Line: cmd.Line})
 		}
 	}
 	return out
@@ -100,95 +101,6 @@ func ScriptStages(script string) Stages {
 		set |= m.Stages
 	}
 	return set
-}
-
-type shellCommand struct {
-	words []string
-	text  string
-	line  int
-}
-
-// splitScript cuts a script into simple commands. Quotes do not span
-// lines here: each line of a multi-line string is read as commands, which
-// is rare in CI scripts and errs towards seeing a stage.
-func splitScript(script string) []shellCommand {
-	var out []shellCommand
-	lines := strings.Split(script, "\n")
-	for i := 0; i < len(lines); i++ {
-		start := i
-		text := strings.TrimRight(lines[i], " \t\r")
-		for strings.HasSuffix(text, `\`) && i+1 < len(lines) {
-			i++
-			text = text[:len(text)-1] + " " + strings.TrimRight(lines[i], " \t\r")
-		}
-		out = append(out, splitLine(text, start)...)
-	}
-	return out
-}
-
-// splitLine splits one logical line on ; & | ( ) and backquotes outside
-// quotes, dropping a # comment, and splits each command into words with
-// quotes removed.
-func splitLine(text string, line int) []shellCommand {
-	var out []shellCommand
-	var words []string
-	var word strings.Builder
-	inWord := false
-	var quote rune
-	segStart := 0
-	flushWord := func() {
-		if inWord {
-			words = append(words, word.String())
-			word.Reset()
-			inWord = false
-		}
-	}
-	flushCmd := func(end int) {
-		flushWord()
-		if len(words) > 0 {
-			out = append(out, shellCommand{words: words, text: strings.TrimSpace(text[segStart:end]), line: line})
-		}
-		words = nil
-		segStart = end
-	}
-	for offset := 0; offset < len(text); {
-		r, size := utf8.DecodeRuneInString(text[offset:])
-		next := offset + size
-		switch {
-		case quote != 0:
-			if r == quote {
-				quote = 0
-			} else if r == '\\' && quote == '"' && next < len(text) {
-				r2, size2 := utf8.DecodeRuneInString(text[next:])
-				word.WriteRune(r2)
-				next += size2
-			} else {
-				word.WriteRune(r)
-			}
-		case r == '\'' || r == '"':
-			quote = r
-			inWord = true
-		case r == '\\' && next < len(text):
-			r2, size2 := utf8.DecodeRuneInString(text[next:])
-			word.WriteRune(r2)
-			next += size2
-			inWord = true
-		case r == '#' && !inWord:
-			flushCmd(offset)
-			return out
-		case r == ';' || r == '&' || r == '|' || r == '(' || r == ')' || r == '`':
-			flushCmd(offset)
-			segStart = next
-		case unicode.IsSpace(r):
-			flushWord()
-		default:
-			word.WriteRune(r)
-			inWord = true
-		}
-		offset = next
-	}
-	flushCmd(len(text))
-	return out
 }
 
 // maxNesting bounds wrappers that run other commands (concurrently,
