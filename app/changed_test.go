@@ -1,6 +1,7 @@
 package app
 
 import (
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"slices"
 	"testing"
 )
@@ -17,7 +18,7 @@ func TestDependentsSurviveMalformedManifests(t *testing.T) {
 		"packages/app/package.json":    `{"name": "@shop/app", "dependencies": {"@shop/ui": "*"}}`,
 		"packages/broken/package.json": `{"name": "@shop/broken", "dependencies": {"@shop/lib": "*"`,
 	}
-	writeFiles(t, root, manifests)
+	fixturetest.WriteFiles(t, root, manifests)
 	var files []string
 	for f := range manifests {
 		files = append(files, f)
@@ -31,7 +32,7 @@ func TestDependentsSurviveMalformedManifests(t *testing.T) {
 
 func TestDependentsOfAChangedPackageOrModule(t *testing.T) {
 	root := t.TempDir()
-	writeFiles(t, root, map[string]string{
+	fixturetest.WriteFiles(t, root, map[string]string{
 		"package.json":                `{"private": true, "workspaces": ["packages/*"]}`,
 		"packages/lib/package.json":   `{"name": "@shop/lib"}`,
 		"packages/app/package.json":   `{"name": "@shop/app", "dependencies": {"@shop/ui": "*"}}`,

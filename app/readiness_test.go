@@ -1,6 +1,7 @@
 package app
 
 import (
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,7 +12,7 @@ import (
 )
 
 func TestReadinessFollowsTheFileAndWritesTicks(t *testing.T) {
-	root := writeRepo(t, map[string]string{"READINESS.md": "## Build\n- [ ] api compiles <!-- verify: typescript[\"api\"].errors == 0 -->\n"})
+	root := fixturetest.WriteRepo(t, map[string]string{"READINESS.md": "## Build\n- [ ] api compiles <!-- verify: typescript[\"api\"].errors == 0 -->\n"})
 	r := newReadiness(root)
 	r.who = "Ana Lima"
 	r.now = func() time.Time { return time.Date(2026, 3, 14, 14, 0, 0, 0, time.UTC) }
@@ -65,7 +66,7 @@ func TestReadinessFollowsTheFileAndWritesTicks(t *testing.T) {
 // An acknowledgment written when root collectors were named after the
 // checkout folder holds, and withdrawing it removes its line.
 func TestReadinessWithdrawsAnAcknowledgmentOfTheFolderNamedForm(t *testing.T) {
-	root := writeRepo(t, nil)
+	root := fixturetest.WriteRepo(t, nil)
 	fs := []model.Finding{{Collector: "secrets:.", Rule: "secrets/jwt", File: "a.env", Message: "TOKEN: JSON Web Token"}}
 	model.AssignIDs(fs)
 	engine := model.Snapshot{Root: root, Collectors: []model.CollectorState{{Result: model.Result{
@@ -89,7 +90,7 @@ func TestReadinessWithdrawsAnAcknowledgmentOfTheFolderNamedForm(t *testing.T) {
 }
 
 func TestReadinessWithoutAFileOffersOne(t *testing.T) {
-	root := writeRepo(t, map[string]string{"go.mod": "module x\n\ngo 1.22\n"})
+	root := fixturetest.WriteRepo(t, map[string]string{"go.mod": "module x\n\ngo 1.22\n"})
 	r := newReadiness(root)
 	s := r.current(model.Snapshot{})
 	if s.Checklist == nil || s.Checklist.File != "" || len(s.Checklist.Items) != 0 {

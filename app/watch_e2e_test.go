@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"io"
 	"os"
 	"path/filepath"
@@ -19,7 +20,7 @@ import (
 // pass — while the TypeScript collectors, whose inputs did not change, are
 // not rerun.
 func TestWatchRerunsWhatAnEditAffects(t *testing.T) {
-	requireTools(t, "go")
+	fixturetest.RequireTools(t, "go")
 	dir := t.TempDir()
 	if err := demo.UnpackInto(dir); err != nil {
 		t.Fatal(err)
@@ -113,7 +114,7 @@ func waitFor(t *testing.T, s *Session, ok func(model.Snapshot) bool) model.Snaps
 // TestWatchDetectsANewModule adds a Go module while watching and waits for
 // its collectors to appear and run.
 func TestWatchDetectsANewModule(t *testing.T) {
-	requireTools(t, "go")
+	fixturetest.RequireTools(t, "go")
 	dir := t.TempDir()
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	if err := os.WriteFile(filepath.Join(dir, "README.md"), []byte("empty\n"), 0o644); err != nil {

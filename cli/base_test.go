@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -26,19 +27,6 @@ func git(t *testing.T, dir string, args ...string) string {
 		t.Fatalf("git %v: %v\n%s", args, err, out)
 	}
 	return string(out)
-}
-
-func writeFiles(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for name, body := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 }
 
 // fingerprintTree hashes every file of dir, .git included (the index, the
@@ -82,7 +70,7 @@ func baseRepo(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	git(t, dir, "init", "-q", "-b", "main")
-	writeFiles(t, dir, map[string]string{
+	fixturetest.WriteFiles(t, dir, map[string]string{
 		"tsconfig.json":   `{"compilerOptions": {"strict": true, "noEmit": true}, "include": ["src"]}` + "\n",
 		"src/old.ts":      "export const a: number = \"one\";\n",
 		"src/fixme.ts":    "export const b: string = 2;\n",
@@ -93,7 +81,7 @@ func baseRepo(t *testing.T) string {
 	git(t, dir, "add", "-A")
 	git(t, dir, "commit", "-q", "-m", "main")
 	git(t, dir, "checkout", "-q", "-b", "feature")
-	writeFiles(t, dir, map[string]string{
+	fixturetest.WriteFiles(t, dir, map[string]string{
 		"src/old.ts":   "// a comment\n// another\n\nexport const a: number = \"one\";\n",
 		"src/fixme.ts": "export const b: string = \"2\";\n",
 		"src/new.ts":   "export const c: boolean = 1;\n",
@@ -101,11 +89,11 @@ func baseRepo(t *testing.T) string {
 	})
 	git(t, dir, "add", "-A")
 	git(t, dir, "commit", "-q", "-m", "feature")
-	writeFiles(t, dir, map[string]string{"notes.md": "# notes\nstashed\n"})
+	fixturetest.WriteFiles(t, dir, map[string]string{"notes.md": "# notes\nstashed\n"})
 	git(t, dir, "stash", "-q")
-	writeFiles(t, dir, map[string]string{"notes.md": "# notes\nstaged\n"})
+	fixturetest.WriteFiles(t, dir, map[string]string{"notes.md": "# notes\nstaged\n"})
 	git(t, dir, "add", "notes.md")
-	writeFiles(t, dir, map[string]string{"todo.md": "- one\n- two, not staged\n"})
+	fixturetest.WriteFiles(t, dir, map[string]string{"todo.md": "- one\n- two, not staged\n"})
 	return dir
 }
 
@@ -124,7 +112,7 @@ type baseReport struct {
 }
 
 func TestCheckBaseTellsNewFromUnchangedAndFixed(t *testing.T) {
-	requireTools(t, "git", "node", "tsc")
+	fixturetest.RequireTools(t, "git", "node", "tsc")
 	dir := baseRepo(t)
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	// Everything but the cache preflight may write: .git/worktrees comes
@@ -208,14 +196,14 @@ func TestCheckBaseTellsNewFromUnchangedAndFixed(t *testing.T) {
 }
 
 func TestCheckBaseGatesOnlyWhatTheChangeAdds(t *testing.T) {
-	requireTools(t, "git", "node", "tsc")
+	fixturetest.RequireTools(t, "git", "node", "tsc")
 	dir := baseRepo(t)
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	// A branch that only moves the old error down and fixes one: nothing
 	// new, so the gate passes although the old blocker is still there.
 	git(t, dir, "checkout", "-q", "-f", "main")
 	git(t, dir, "checkout", "-q", "-b", "cleanup")
-	writeFiles(t, dir, map[string]string{
+	fixturetest.WriteFiles(t, dir, map[string]string{
 		"src/old.ts":   "\n\nexport const a: number = \"one\";\n",
 		"src/fixme.ts": "export const b: string = \"2\";\n",
 	})
@@ -237,7 +225,7 @@ func TestCheckBaseGatesOnlyWhatTheChangeAdds(t *testing.T) {
 }
 
 func TestBaselineFileAcceptsTodaysFindings(t *testing.T) {
-	requireTools(t, "git", "node", "tsc")
+	fixturetest.RequireTools(t, "git", "node", "tsc")
 	dir := baseRepo(t)
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	code, out, stderr := run(t, false, "check", "--trust", "--baseline", dir)
@@ -272,7 +260,7 @@ func TestBaselineFileAcceptsTodaysFindings(t *testing.T) {
 		}
 	}
 	// A new error is new; fixing one lists it as fixed.
-	writeFiles(t, dir, map[string]string{
+	fixturetest.WriteFiles(t, dir, map[string]string{
 		"src/more.ts": "export const d: number = false;\n",
 		"src/new.ts":  "export const c: boolean = true;\n",
 	})
@@ -292,7 +280,7 @@ func TestBaselineFileAcceptsTodaysFindings(t *testing.T) {
 }
 
 func TestSecondCheckReusesResultsOfUnchangedInputs(t *testing.T) {
-	requireTools(t, "git", "node", "tsc")
+	fixturetest.RequireTools(t, "git", "node", "tsc")
 	dir := baseRepo(t)
 	cacheDir := t.TempDir()
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
@@ -340,7 +328,7 @@ func TestSecondCheckReusesResultsOfUnchangedInputs(t *testing.T) {
 		t.Error("--cache-dir holds no cache")
 	}
 	// A secret file is an input of the secrets scanner only.
-	writeFiles(t, dir, map[string]string{".env.staging": "GITHUB_TOKEN=none\n"})
+	fixturetest.WriteFiles(t, dir, map[string]string{".env.staging": "GITHUB_TOKEN=none\n"})
 	third := cached(check())
 	if !third["typescript"] || third["secrets"] {
 		t.Errorf("after editing .env.staging: %v (want typescript reused, secrets rerun)", third)

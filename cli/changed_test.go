@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,11 +11,11 @@ import (
 )
 
 func TestCheckChangedSinceRunsOnlyWhatTheChangeAffects(t *testing.T) {
-	requireTools(t, "git", "node", "tsc")
+	fixturetest.RequireTools(t, "git", "node", "tsc")
 	dir := t.TempDir()
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	tsconfig := `{"compilerOptions": {"strict": true, "noEmit": true}, "include": ["*.ts"]}`
-	writeFiles(t, dir, map[string]string{
+	fixturetest.WriteFiles(t, dir, map[string]string{
 		"package.json":                 `{"private": true, "workspaces": ["packages/*"]}`,
 		"packages/lib/package.json":    `{"name": "lib"}`,
 		"packages/lib/tsconfig.json":   tsconfig,
@@ -29,7 +30,7 @@ func TestCheckChangedSinceRunsOnlyWhatTheChangeAffects(t *testing.T) {
 	git(t, dir, "init", "-q", "-b", "main")
 	git(t, dir, "add", "-A")
 	git(t, dir, "commit", "-q", "-m", "one")
-	writeFiles(t, dir, map[string]string{"packages/lib/index.ts": "export const one: number = \"1\";\n"})
+	fixturetest.WriteFiles(t, dir, map[string]string{"packages/lib/index.ts": "export const one: number = \"1\";\n"})
 
 	code, out, stderr := run(t, false, "check", "--trust", "--changed-since", "HEAD", "--format", "json", dir)
 	if code != 1 {

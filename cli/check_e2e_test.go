@@ -2,32 +2,17 @@ package cli
 
 import (
 	"encoding/json"
-	"os"
-	"os/exec"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"strings"
 	"testing"
 
 	"github.com/preflight-dev/preflight/demo"
 )
 
-// requireTools skips when a real tool is missing, except in CI where the
-// suite must prove the integration works.
-func requireTools(t *testing.T, tools ...string) {
-	t.Helper()
-	for _, tool := range tools {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s is not on PATH (CI must run this test; `make test` puts the fixtures' TypeScript on PATH)", tool)
-			}
-			t.Skipf("%s not on PATH", tool)
-		}
-	}
-}
-
 // TestCheckOnTheDemoProject runs `preflight check --format json` end to end
 // on the built-in demo with the real go and tsc, and checks the evidence.
 func TestCheckOnTheDemoProject(t *testing.T) {
-	requireTools(t, "go", "node", "tsc")
+	fixturetest.RequireTools(t, "go", "node", "tsc")
 	dir := t.TempDir()
 	if err := demo.UnpackInto(dir); err != nil {
 		t.Fatal(err)
@@ -96,7 +81,7 @@ func TestCheckOnTheDemoProject(t *testing.T) {
 }
 
 func TestCheckOnTheDemoShowsContradictedClaims(t *testing.T) {
-	requireTools(t, "go", "node", "tsc")
+	fixturetest.RequireTools(t, "go", "node", "tsc")
 	dir := t.TempDir()
 	if err := demo.UnpackInto(dir); err != nil {
 		t.Fatal(err)

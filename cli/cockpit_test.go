@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"io"
 	"os"
 	"path/filepath"
@@ -277,7 +278,7 @@ func TestCockpitAppliesTheTypeScriptProgramsPreference(t *testing.T) {
 // The cockpit compares with --base once its first run is done: the header
 // says what the branch adds, and n shows only that.
 func TestCockpitComparesWithTheBase(t *testing.T) {
-	requireTools(t, "git", "node", "tsc")
+	fixturetest.RequireTools(t, "git", "node", "tsc")
 	dir := baseRepo(t)
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	out, _, keys, done := startCockpitWith(t, dir, "--base", "main")

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,24 +11,6 @@ import (
 	"github.com/preflight-dev/preflight/checklist"
 	"github.com/preflight-dev/preflight/config"
 )
-
-func writeRepo(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if real, err := filepath.EvalSymlinks(dir); err == nil {
-		dir = real
-	}
-	return dir
-}
 
 func readFile(t *testing.T, path string) string {
 	t.Helper()
@@ -39,7 +22,7 @@ func readFile(t *testing.T, path string) string {
 }
 
 func TestInitWritesAStarterBoundToWhatIsDetectedAndNeverReplaces(t *testing.T) {
-	root := writeRepo(t, map[string]string{
+	root := fixturetest.WriteRepo(t, map[string]string{
 		"svc/go.mod":  "module example.com/svc\n\ngo 1.22\n",
 		"svc/main.go": "package main\n\nfunc main() {}\n",
 	})
@@ -95,7 +78,7 @@ const smallReport = "# Readiness report ‚úÖ\n\n" +
 	"- [ ] Docker image hardened\n"
 
 func TestImportWritesAChecklistAndAddsToItWithoutDuplicates(t *testing.T) {
-	root := writeRepo(t, map[string]string{"notes/report.md": smallReport})
+	root := fixturetest.WriteRepo(t, map[string]string{"notes/report.md": smallReport})
 	into := filepath.Join(root, "READINESS.md")
 	code, out, stderr := run(t, false, "import", filepath.Join(root, "notes/report.md"), "--into", into)
 	if code != 0 {
@@ -132,7 +115,7 @@ func TestImportWritesAChecklistAndAddsToItWithoutDuplicates(t *testing.T) {
 }
 
 func TestImportDryRunWritesNothing(t *testing.T) {
-	root := writeRepo(t, map[string]string{"report.md": smallReport})
+	root := fixturetest.WriteRepo(t, map[string]string{"report.md": smallReport})
 	into := filepath.Join(root, "READINESS.md")
 	code, out, _ := run(t, false, "import", filepath.Join(root, "report.md"), "--dry-run", "--into", into)
 	if code != 0 || !strings.Contains(out, "--- "+into+" (dry run: not written) ---\n# Readiness") {

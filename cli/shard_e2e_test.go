@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -22,7 +23,7 @@ import (
 // blocker, so the verdict depends on READINESS.md as well.
 func shardFixture(t *testing.T) string {
 	t.Helper()
-	requireTools(t, "git")
+	fixturetest.RequireTools(t, "git")
 	dir := t.TempDir()
 	if err := os.CopyFS(dir, os.DirFS("testdata/shard")); err != nil {
 		t.Fatal(err)

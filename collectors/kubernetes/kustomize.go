@@ -255,7 +255,8 @@ func loadClosure(root, dir string) []*kustomization {
 // to annotate every object with the file it comes from. The project's
 // files are not touched.
 func wrapperKustomization(rel string) []byte {
-	return []byte("resources:\n  - " + strconvQuote(rel) + "\nbuildMetadata: [originAnnotations]\n")
+	return []byte("resources:\n  - " + singleQuoted(rel) + "\nbuildMetadata: [originAnnotations]\n")
 }
 
-func strconvQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+// singleQuoted is s as a YAML single-quoted scalar.
+func singleQuoted(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

@@ -1,9 +1,11 @@
-// Package fixturetest is what the tests of collectors share about their
-// fixture trees: listing a tree as detection gets it.
+// Package fixturetest is what tests share about their fixture trees:
+// writing one, listing it as detection gets it, and the real tools it needs.
 package fixturetest
 
 import (
 	"io/fs"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"testing"
@@ -36,4 +38,44 @@ func Files(t testing.TB, root string, skip ...string) []string {
 	}
 	sort.Strings(files)
 	return files
+}
+
+// RequireTools skips when a real tool is missing, except in CI where the
+// suite must prove the integration works.
+func RequireTools(t testing.TB, tools ...string) {
+	t.Helper()
+	for _, tool := range tools {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("%s is not on PATH (CI must run this test; `make test` puts the fixtures' TypeScript on PATH)", tool)
+			}
+			t.Skipf("%s not on PATH", tool)
+		}
+	}
+}
+
+// WriteFiles writes files (repo-relative name → content) under dir.
+func WriteFiles(t testing.TB, dir string, files map[string]string) {
+	t.Helper()
+	for name, body := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// WriteRepo writes files into a new temporary directory and returns its
+// path with symlinks resolved, as tools report it.
+func WriteRepo(t testing.TB, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	WriteFiles(t, dir, files)
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = real
+	}
+	return dir
 }
