@@ -29,6 +29,9 @@ func TestPackageBoundaries(t *testing.T) {
 		{"engine", notAFamily},
 		{"checklist", notAFamily},
 		{"shard", notAFamily},
+		// The config produces settings and command specs; the custom
+		// family runs them.
+		{"config", notAFamily},
 		// The runtime pipeline runs and watches; it never draws or
 		// renders, and knows nothing of the command line.
 		{"app", func(d string) bool {

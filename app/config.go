@@ -11,6 +11,7 @@ import (
 
 	"github.com/preflight-dev/preflight/cache"
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/collectors/custom"
 	"github.com/preflight-dev/preflight/config"
 	"github.com/preflight-dev/preflight/trust"
 )
@@ -110,7 +111,7 @@ func loadRepoConfig(root string, mode collectors.Mode, o options, warn io.Writer
 	}
 	cfg := live.Current()
 	rc.ignore = cfg.Ignore
-	rc.layer = config.NewLayer(cfg, rc.trusted(cfg), rc.hint)
+	rc.layer = config.NewLayer(cfg, rc.trusted(cfg), rc.hint, defineCustom)
 	rc.layer.SetTrustCheck(func(cfg *config.Config) bool { return rc.gate(rc.trusted(cfg)) })
 	return rc, nil
 }
@@ -281,3 +282,6 @@ func (s *Session) trustGiven() {
 		s.trusted()
 	}
 }
+
+// defineCustom makes the collector of a command preflight.yaml defines.
+func defineCustom(s collectors.CommandSpec) collectors.Collector { return custom.New(s) }

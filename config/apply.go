@@ -10,7 +10,6 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 
 	"github.com/preflight-dev/preflight/collectors"
-	"github.com/preflight-dev/preflight/collectors/custom"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -44,16 +43,18 @@ type Layer struct {
 	trusted  bool
 	hint     string
 	check    func(*Config) bool
+	define   func(collectors.CommandSpec) collectors.Collector
 	wrappers map[string]*Configured
 }
 
 // NewLayer applies cfg; trusted says whether its commands may run.
-// trustHint tells the user how to trust it from where they are.
-func NewLayer(cfg *Config, trusted bool, trustHint string) *Layer {
+// trustHint tells the user how to trust it from where they are; define
+// makes the collector of each command the config defines.
+func NewLayer(cfg *Config, trusted bool, trustHint string, define func(collectors.CommandSpec) collectors.Collector) *Layer {
 	if cfg == nil {
 		cfg = &Config{}
 	}
-	return &Layer{cfg: cfg, trusted: trusted, hint: trustHint, wrappers: map[string]*Configured{}}
+	return &Layer{cfg: cfg, trusted: trusted, hint: trustHint, define: define, wrappers: map[string]*Configured{}}
 }
 
 // Set replaces the config and trust. Call Apply afterwards to pick up
@@ -116,7 +117,7 @@ func (l *Layer) Apply(detected []collectors.Collector) (cols []collectors.Collec
 	defer l.mu.Unlock()
 	all := append([]collectors.Collector(nil), detected...)
 	for _, s := range l.cfg.Custom {
-		all = append(all, custom.New(s))
+		all = append(all, l.define(s))
 	}
 	seen := map[string]bool{}
 	for _, c := range all {
@@ -130,7 +131,7 @@ func (l *Layer) Apply(detected []collectors.Collector) (cols []collectors.Collec
 		case !ok:
 			w = &Configured{base: c, layer: l}
 			l.wrappers[id] = w
-		case c.Kind() == custom.Kind:
+		case c.Kind() == collectors.CustomKind:
 			w.setBase(c) // a custom collector has no helper process to keep
 		}
 		w.set(l.settingsFor(w))
@@ -205,8 +206,8 @@ type settings struct {
 func (l *Layer) settingsFor(w *Configured) settings {
 	c := w.Base()
 	s := settings{severity: l.cfg.Severity, budgets: l.cfg.Budgets, hint: l.hint}
-	if cc, ok := c.(*custom.Collector); ok {
-		s.timeout = cc.Timeout()
+	if d, ok := c.(collectors.Defined); ok {
+		s.timeout = d.Spec().Timeout
 	}
 	// A kind's settings first, then an id's, so the id wins.
 	for _, pass := range []func(string) bool{
@@ -238,8 +239,8 @@ func (l *Layer) settingsFor(w *Configured) settings {
 		s.args = nil
 	}
 	if !l.trusted {
-		if cc, ok := c.(*custom.Collector); ok {
-			s.blocked = fmt.Sprintf("%spreflight.yaml runs `%s`", UntrustedPrefix, cc.Spec().CommandLine())
+		if d, ok := c.(collectors.Defined); ok {
+			s.blocked = fmt.Sprintf("%spreflight.yaml runs `%s`", UntrustedPrefix, d.Spec().CommandLine())
 		} else if len(s.args) > 0 {
 			s.blocked = fmt.Sprintf("%spreflight.yaml adds the arguments %q", UntrustedPrefix, s.args)
 		}
@@ -302,7 +303,7 @@ func (c *Configured) Timeout() time.Duration {
 // when it runs none, or is disabled and so runs nothing.
 func (c *Configured) RepoCode() string {
 	b, s := c.get()
-	if _, ok := b.(*custom.Collector); ok || s.disabled != "" {
+	if _, ok := b.(collectors.Defined); ok || s.disabled != "" {
 		return "" // the layer holds custom commands back itself, naming them
 	}
 	return collectors.RepoCode(b)
@@ -321,7 +322,7 @@ func (c *Configured) Online() bool {
 // never get past what Run would refuse.
 func (c *Configured) Reusable() bool {
 	b, s := c.get()
-	if _, ok := b.(*custom.Collector); ok || s.disabled != "" || s.blocked != "" {
+	if _, ok := b.(collectors.Defined); ok || s.disabled != "" || s.blocked != "" {
 		return false
 	}
 	return collectors.IsReusable(b)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/collectors/custom"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -80,7 +81,7 @@ severity:
   TS6133: low
   "vet:*": info
 `)
-	l := NewLayer(cfg, false, "")
+	l := NewLayer(cfg, false, "", defineCustom)
 	cols, warnings := l.Apply([]collectors.Collector{web, api, vet})
 	if len(cols) != 3 {
 		t.Fatalf("cols = %v", cols)
@@ -119,7 +120,7 @@ severity:
 func TestLayerKeepsOneWrapperPerIDAcrossReloads(t *testing.T) {
 	closed := &atomic.Bool{}
 	first := stub{id: "go:svc", kind: "go", closed: closed}
-	l := NewLayer(mustParse(t, ""), false, "")
+	l := NewLayer(mustParse(t, ""), false, "", defineCustom)
 	cols, _ := l.Apply([]collectors.Collector{first})
 	w := cols[0].(*Configured)
 
@@ -147,7 +148,7 @@ custom:
     command: touch ran.marker
     domain: tests
 `)
-	l := NewLayer(cfg, false, "press T to trust")
+	l := NewLayer(cfg, false, "press T to trust", defineCustom)
 	cols, _ := l.Apply(nil)
 	if len(cols) != 1 || cols[0].ID() != "custom:touch" {
 		t.Fatalf("cols = %v", cols)
@@ -175,7 +176,7 @@ custom:
 }
 
 func TestChangedCustomCommandReplacesTheOldOne(t *testing.T) {
-	l := NewLayer(mustParse(t, "custom:\n  x:\n    command: echo one\n    domain: ci\n"), true, "")
+	l := NewLayer(mustParse(t, "custom:\n  x:\n    command: echo one\n    domain: ci\n"), true, "", defineCustom)
 	cols, _ := l.Apply(nil)
 	l.Set(mustParse(t, "custom:\n  x:\n    command: echo two\n    domain: ci\n"), true)
 	again, _ := l.Apply(nil)
@@ -211,7 +212,7 @@ func TestStarterIsValidAndNamesTheDetectedCollectors(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the starter's examples are invalid when uncommented: %v\n%s", err, starterExample(cols))
 	}
-	l := NewLayer(full, true, "")
+	l := NewLayer(full, true, "", defineCustom)
 	if _, warnings := l.Apply(cols); len(warnings) != 2 || !strings.Contains(warnings[0], "budgets.bundle_size") {
 		t.Errorf("every collectors: key of the example matches a detected collector; warnings: %q", warnings)
 	}
@@ -222,7 +223,7 @@ func TestStarterIsValidAndNamesTheDetectedCollectors(t *testing.T) {
 func TestTrustCheckUnblocksAtTheNextRun(t *testing.T) {
 	root := t.TempDir()
 	cfg := mustParse(t, "custom:\n  touch:\n    command: [touch, ran.marker]\n    domain: tests\n")
-	l := NewLayer(cfg, false, "run preflight trust")
+	l := NewLayer(cfg, false, "run preflight trust", defineCustom)
 	trusted := false
 	l.SetTrustCheck(func(c *Config) bool { return trusted && c == cfg })
 	cols, _ := l.Apply(nil)
@@ -249,7 +250,7 @@ func TestTrustCheckUnblocksAtTheNextRun(t *testing.T) {
 // applies at the next run and no collector family's variables change.
 func TestBudgetsReachEveryRun(t *testing.T) {
 	cols := []collectors.Collector{stub{id: "bundle:web", kind: "bundle"}, stub{id: "coverage:api", kind: "coverage"}}
-	l := NewLayer(mustParse(t, "budgets: {bundle_size: 180KB, coverage: 85}"), false, "")
+	l := NewLayer(mustParse(t, "budgets: {bundle_size: 180KB, coverage: 85}"), false, "", defineCustom)
 	applied, warnings := l.Apply(cols)
 	if len(warnings) != 0 {
 		t.Fatalf("warnings %q", warnings)
@@ -268,3 +269,7 @@ func TestBudgetsReachEveryRun(t *testing.T) {
 		t.Error("measuresBundle/measuresCoverage")
 	}
 }
+
+// defineCustom is what the pipeline passes: the custom family runs what
+// the config defines.
+func defineCustom(s collectors.CommandSpec) collectors.Collector { return custom.New(s) }

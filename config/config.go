@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/preflight-dev/preflight/collectors/custom"
+	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/model"
 )
@@ -38,7 +38,7 @@ type Config struct {
 	// Gate lists the domains whose findings and missing evidence decide
 	// the verdict; nil means every domain does.
 	Gate   []string
-	Custom []custom.Spec
+	Custom []collectors.CommandSpec
 
 	// customPos remembers where each custom collector is defined, for
 	// messages about it.
@@ -203,7 +203,7 @@ func (c *Config) Commands() []string {
 		if s.Shell {
 			kind = "sh -c"
 		}
-		out = append(out, fmt.Sprintf("custom:%s: %s %q in %s", s.Name, kind, s.Command, cleanDir(s.Dir)))
+		out = append(out, fmt.Sprintf("custom:%s: %s %q in %s", s.Name, kind, s.Command, s.WorkDir()))
 	}
 	for _, cs := range c.Collectors {
 		if len(cs.Args) > 0 {
@@ -225,13 +225,6 @@ func (c *Config) Describe() []string {
 		}
 	}
 	return out
-}
-
-func cleanDir(d string) string {
-	if d == "" {
-		return "."
-	}
-	return filepath.ToSlash(filepath.Clean(filepath.FromSlash(d)))
 }
 
 // Policy is what the config changes about scoring: domain names, weights

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/preflight-dev/preflight/collectors/custom"
+	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -50,14 +50,14 @@ func TestFullExampleParses(t *testing.T) {
 	}
 	p := cfg.Custom[0]
 	if p.Name != "prisma" || !p.Shell || p.Command[0] != "npx prisma validate" || p.Dir != "packages/db" ||
-		p.Timeout != 2*time.Minute || p.Domain != "build" || p.Output != custom.ReadExitCode || p.Severity != model.Blocker {
+		p.Timeout != 2*time.Minute || p.Domain != "build" || p.Output != collectors.ReadExitCode || p.Severity != model.Blocker {
 		t.Errorf("custom prisma = %+v", p)
 	}
 	l := cfg.Custom[1]
-	if l.Shell || strings.Join(l.Command, " ") != "./scripts/licenses.sh --strict" || l.Output != custom.ReadRegex || l.Pattern == nil {
+	if l.Shell || strings.Join(l.Command, " ") != "./scripts/licenses.sh --strict" || l.Output != collectors.ReadRegex || l.Pattern == nil {
 		t.Errorf("custom licenses = %+v", l)
 	}
-	if m := cfg.Custom[3]; m.Output != custom.ReadGoTestJSON || m.Severity != model.High {
+	if m := cfg.Custom[3]; m.Output != collectors.ReadGoTestJSON || m.Severity != model.High {
 		t.Errorf("custom migrations = %+v", m)
 	}
 	if !cfg.NeedsTrust() || len(cfg.Commands()) != 4 {
@@ -315,7 +315,7 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		for _, s := range cfg.Custom {
-			if len(s.Command) == 0 || s.Domain == "" || (s.Output == custom.ReadRegex) != (s.Pattern != nil) {
+			if len(s.Command) == 0 || s.Domain == "" || (s.Output == collectors.ReadRegex) != (s.Pattern != nil) {
 				t.Fatalf("invalid spec accepted: %+v", s)
 			}
 		}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/bmatcuk/doublestar/v4"
 
-	"github.com/preflight-dev/preflight/collectors/custom"
+	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -193,11 +193,11 @@ func (d *decoder) percent(n *node) float64 {
 	return v
 }
 
-func (d *decoder) customs(n *node, positions map[string]Pos) []custom.Spec {
-	var out []custom.Spec
+func (d *decoder) customs(n *node, positions map[string]Pos) []collectors.CommandSpec {
+	var out []collectors.CommandSpec
 	for _, e := range n.entries {
 		where := "custom." + e.key
-		spec := custom.Spec{Name: e.key, Output: custom.ReadExitCode, Severity: model.Blocker}
+		spec := collectors.CommandSpec{Name: e.key, Output: collectors.ReadExitCode, Severity: model.Blocker}
 		var patternNode, reportNode *node
 		for _, f := range e.value.entries {
 			v, at := f.value, where+"."+f.key
@@ -217,11 +217,7 @@ func (d *decoder) customs(n *node, positions map[string]Pos) []custom.Spec {
 			case "domain":
 				spec.Domain = v.text
 			case "output":
-				if !custom.Available(v.text) {
-					d.add(v.pos, "%s: the %s reader is not available in this build of preflight", at, v.text)
-				} else {
-					spec.Output = v.text
-				}
+				spec.Output = v.text
 			case "pattern":
 				patternNode = v
 			case "report":
@@ -232,13 +228,13 @@ func (d *decoder) customs(n *node, positions map[string]Pos) []custom.Spec {
 				}
 			}
 		}
-		if patternNode != nil && spec.Output == custom.ReadRegex {
+		if patternNode != nil && spec.Output == collectors.ReadRegex {
 			spec.Pattern = d.pattern(patternNode, where+".pattern")
 		}
 		if reportNode != nil {
 			at := where + ".report"
 			switch spec.Output {
-			case custom.ReadExitCode, custom.ReadRegex:
+			case collectors.ReadExitCode, collectors.ReadRegex:
 				d.add(reportNode.pos, "%s: the %s reader reads the command's output, not a report file; remove report or change output", at, spec.Output)
 			default:
 				spec.Report = d.relPath(reportNode, at)

@@ -24,7 +24,7 @@ collectors:
   go:other:
     enabled: false
 `)
-	cols, warnings := NewLayer(cfg, false, "").Apply([]collectors.Collector{secrets, ts})
+	cols, warnings := NewLayer(cfg, false, "", defineCustom).Apply([]collectors.Collector{secrets, ts})
 	if len(warnings) != 1 || warnings[0] != "/repo/preflight.yaml:7:3: collectors.go:other matches no collector in this repository" {
 		t.Errorf("warnings = %q", warnings)
 	}

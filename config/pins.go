@@ -21,7 +21,7 @@ func (c *Config) Pinned(root string) []string {
 	seen := map[string]bool{}
 	for _, s := range c.Custom {
 		for _, w := range commandWords(s.Command) {
-			p, ok := repoPath(cleanDir(s.Dir), w)
+			p, ok := repoPath(s.WorkDir(), w)
 			if !ok || seen[p] {
 				continue
 			}

@@ -12,7 +12,6 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/preflight-dev/preflight/collectors"
-	"github.com/preflight-dev/preflight/collectors/custom"
 	"github.com/preflight-dev/preflight/internal/yamlpos"
 )
 
@@ -151,7 +150,7 @@ func TestSchemaListsEveryReader(t *testing.T) {
 	for _, it := range root.Path("properties", "custom", "additionalProperties", "properties", "output", "enum").Items {
 		got = append(got, it.Value)
 	}
-	if !slices.Equal(got, custom.Readers) {
-		t.Errorf("schema readers %q, custom.Readers %q", got, custom.Readers)
+	if !slices.Equal(got, collectors.Readers) {
+		t.Errorf("schema readers %q, collectors.Readers %q", got, collectors.Readers)
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/preflight-dev/preflight/collectors"
-	"github.com/preflight-dev/preflight/collectors/custom"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -101,7 +100,7 @@ func starterSections(cols []collectors.Collector) []section {
 		section{
 			about: "Your own checks. Their commands run only after you trust this file with\n" +
 				"`preflight trust` (in CI, where the checkout is trusted: `preflight check --trust-config`).\n" +
-				"output: " + strings.Join(availableReaders(), ", ") + " (regex needs a pattern).",
+				"output: " + strings.Join(collectors.Readers, ", ") + " (regex needs a pattern).",
 			example: "custom:\n" +
 				"  schema:\n" +
 				"    command: npx prisma validate\n" +
@@ -116,16 +115,6 @@ func starterSections(cols []collectors.Collector) []section {
 				"    domain: security\n",
 		})
 	return secs
-}
-
-func availableReaders() []string {
-	var out []string
-	for _, r := range custom.Readers {
-		if custom.Available(r) {
-			out = append(out, r)
-		}
-	}
-	return out
 }
 
 func ids(cols []collectors.Collector) string {

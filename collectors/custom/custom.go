@@ -11,56 +11,19 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/model"
-	"github.com/preflight-dev/preflight/proc"
 )
 
 // Kind is the tool family of every custom collector; ids are "custom:NAME".
-const Kind = "custom"
-
-// Output readers.
-const (
-	ReadExitCode   = "exit-code"
-	ReadRegex      = "regex"
-	ReadTsc        = "tsc"
-	ReadGoTestJSON = "go-test-json"
-	ReadJUnit      = "junit"
-	ReadSARIF      = "sarif"
-	ReadESLintJSON = "eslint-json"
-)
+const Kind = collectors.CustomKind
 
 // Spec is one custom collector as preflight.yaml defines it.
-type Spec struct {
-	Name string
-	// Command is the argv to run; with Shell it has one element, a command
-	// line for `sh -c` (pipes, &&, globs, environment variables).
-	Command []string
-	Shell   bool
-	Dir     string   // repo-relative working directory; "" or "." is the root
-	Inputs  []string // doublestar globs, repo-relative
-	Timeout time.Duration
-	Domain  string
-	Output  string // one of the Read* readers
-	// Pattern is the regex reader's expression with named groups file,
-	// line, col (or column), severity, rule (or code) and message.
-	Pattern *regexp.Regexp
-	// Report is a file (relative to Dir) the command writes and the reader
-	// reads instead of stdout; "" reads stdout.
-	Report string
-	// Severity is given to a failed exit code and to findings whose own
-	// severity is not known.
-	Severity model.Severity
-}
-
-// Readers lists every output reader by name, in the order documentation
-// lists them.
-var Readers = []string{ReadExitCode, ReadRegex, ReadTsc, ReadGoTestJSON, ReadJUnit, ReadSARIF, ReadESLintJSON}
+type Spec = collectors.CommandSpec
 
 // Collector runs one Spec.
 type Collector struct {
@@ -85,28 +48,6 @@ func (c *Collector) Timeout() time.Duration { return c.spec.Timeout }
 // Spec returns the definition this collector runs.
 func (c *Collector) Spec() Spec { return c.spec }
 
-// CommandLine renders the command as a user would type it at the
-// repository root.
-func (s Spec) CommandLine() string {
-	var cmd string
-	if s.Shell {
-		cmd = strings.Join(s.Command, " ")
-	} else if len(s.Command) > 0 {
-		cmd = proc.Cmd{Name: s.Command[0], Args: s.Command[1:]}.String()
-	}
-	if d := cleanDir(s.Dir); d != "." {
-		cmd = "cd " + proc.Cmd{Name: d}.String() + " && " + cmd
-	}
-	return cmd
-}
-
-func cleanDir(d string) string {
-	if d == "" {
-		return "."
-	}
-	return filepath.ToSlash(filepath.Clean(filepath.FromSlash(d)))
-}
-
 // excerptLines bounds the output kept as evidence.
 const excerptLines = 60
 
@@ -120,11 +61,11 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		res.Status, res.Error = model.StatusError, "no command to run"
 		return res
 	}
-	dir := filepath.Join(req.Root, filepath.FromSlash(cleanDir(s.Dir)))
+	dir := filepath.Join(req.Root, filepath.FromSlash(s.WorkDir()))
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return unknown(res, fmt.Sprintf("working directory %s does not exist", cleanDir(s.Dir)), "fix dir: in preflight.yaml")
+		return unknown(res, fmt.Sprintf("working directory %s does not exist", s.WorkDir()), "fix dir: in preflight.yaml")
 	}
-	inv := collectors.Invocation{Tool: s.Command[0], Dir: cleanDir(s.Dir), Name: s.Command[0], Args: s.Command[1:],
+	inv := collectors.Invocation{Tool: s.Command[0], Dir: s.WorkDir(), Name: s.Command[0], Args: s.Command[1:],
 		StartHint: "install " + s.Command[0] + " or fix command: in preflight.yaml"}
 	if s.Shell {
 		inv.Tool, inv.Name, inv.Args = "the command", "sh", []string{"-c", s.Command[0]}

@@ -49,12 +49,12 @@ func run(t *testing.T, root string, s Spec, timeout time.Duration) model.Result 
 
 func TestExitCodeChecks(t *testing.T) {
 	root := t.TempDir()
-	res := run(t, root, Spec{Name: "ok", Command: []string{"true"}, Output: ReadExitCode, Severity: model.Blocker}, time.Minute)
+	res := run(t, root, Spec{Name: "ok", Command: []string{"true"}, Output: collectors.ReadExitCode, Severity: model.Blocker}, time.Minute)
 	if res.Status != model.StatusOK || res.ExitCode != 0 || len(res.Findings) != 0 || res.Command != "true" {
 		t.Errorf("passing command: %+v", res)
 	}
 	res = run(t, root, Spec{Name: "smoke", Command: []string{"echo starting; echo 'db unreachable' >&2; exit 3"}, Shell: true,
-		Output: ReadExitCode, Severity: model.High}, time.Minute)
+		Output: collectors.ReadExitCode, Severity: model.High}, time.Minute)
 	if res.Status != model.StatusOK || res.ExitCode != 3 || len(res.Findings) != 1 {
 		t.Fatalf("failing command: %+v", res)
 	}
@@ -71,7 +71,7 @@ func TestExitCodeChecks(t *testing.T) {
 func TestRegexOverRealGoVet(t *testing.T) {
 	requireTool(t, "go")
 	res := run(t, fixtureRoot(t), Spec{Name: "vet", Command: []string{"go", "vet", "./..."}, Dir: "svc",
-		Output: ReadRegex, Pattern: vetPattern, Severity: model.High}, 5*time.Minute)
+		Output: collectors.ReadRegex, Pattern: vetPattern, Severity: model.High}, 5*time.Minute)
 	if res.Status != model.StatusOK || res.Command != "cd svc && go vet ./..." || res.ExitCode != 1 {
 		t.Fatalf("result = %+v", res)
 	}
@@ -84,7 +84,7 @@ func TestGoTestJSONFromAReportFile(t *testing.T) {
 	requireTool(t, "go")
 	root := copyFixture(t)
 	spec := Spec{Name: "svc", Command: []string{"go test -json -vet=off -count=1 ./... > report.json"}, Shell: true, Dir: "svc",
-		Output: ReadGoTestJSON, Report: "report.json", Severity: model.Blocker}
+		Output: collectors.ReadGoTestJSON, Report: "report.json", Severity: model.Blocker}
 	res := run(t, root, spec, 5*time.Minute)
 	if res.Status != model.StatusOK || res.ExitCode != 1 {
 		t.Fatalf("result = %+v", res)
@@ -112,7 +112,7 @@ func TestGoTestJSONFromAReportFile(t *testing.T) {
 func TestTscLinesFromRealTsc(t *testing.T) {
 	requireTool(t, "tsc")
 	res := run(t, fixtureRoot(t), Spec{Name: "web", Command: []string{"tsc", "--noEmit", "--pretty", "false", "-p", "."}, Dir: "web",
-		Output: ReadTsc, Domain: "build"}, 5*time.Minute)
+		Output: collectors.ReadTsc, Domain: "build"}, 5*time.Minute)
 	if res.Status != model.StatusOK || res.ExitCode != 2 || res.Facts["errors"] != 2 {
 		t.Fatalf("result = %+v", res)
 	}
@@ -137,7 +137,7 @@ func TestCommandsThatCannotRunAreUnknown(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			tc.spec.Name, tc.spec.Output = "x", ReadExitCode
+			tc.spec.Name, tc.spec.Output = "x", collectors.ReadExitCode
 			res := run(t, root, tc.spec, 200*time.Millisecond)
 			if res.Status != model.StatusUnknown || !strings.HasPrefix(res.Error, tc.want) || res.Hint == "" {
 				t.Errorf("result = %+v", res)

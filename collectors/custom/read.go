@@ -35,33 +35,22 @@ type Reading struct {
 // output could not be read: the result must not pass for a clean check.
 func Read(s Spec, in Input) (Reading, error) {
 	switch s.Output {
-	case ReadExitCode, "":
+	case collectors.ReadExitCode, "":
 		return readExitCode(s, in), nil
-	case ReadRegex:
+	case collectors.ReadRegex:
 		return readRegex(s, in)
-	case ReadTsc:
+	case collectors.ReadTsc:
 		return readTsc(in)
-	case ReadGoTestJSON:
+	case collectors.ReadGoTestJSON:
 		return readGoTest(in)
-	}
-	if r, ok := extraReaders[s.Output]; ok {
-		return r(s, in)
+	case collectors.ReadJUnit:
+		return readJUnit(s, in)
+	case collectors.ReadSARIF:
+		return readSARIF(s, in)
+	case collectors.ReadESLintJSON:
+		return readESLint(s, in)
 	}
 	return Reading{}, fmt.Errorf("unknown output reader %q", s.Output)
-}
-
-// extraReaders are readers of report formats whose parsers live in their
-// own collector packages (JUnit, SARIF, ESLint), registered in readers.go.
-var extraReaders = map[string]func(Spec, Input) (Reading, error){}
-
-// Available reports whether this build can read output named reader.
-func Available(reader string) bool {
-	switch reader {
-	case ReadExitCode, ReadRegex, ReadTsc, ReadGoTestJSON:
-		return true
-	}
-	_, ok := extraReaders[reader]
-	return ok
 }
 
 // RuleExitCode is the rule of the finding an exit-code check reports.

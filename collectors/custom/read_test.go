@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -39,24 +40,24 @@ func TestReadersOnCapturedOutput(t *testing.T) {
 	}{
 		{
 			name: "regex over go vet", capture: "go-vet", dir: "svc",
-			spec: Spec{Name: "vet", Output: ReadRegex, Pattern: vetPattern, Severity: model.High},
+			spec: Spec{Name: "vet", Output: collectors.ReadRegex, Pattern: vetPattern, Severity: model.High},
 			want: []string{"high vet svc/price.go:9:57"}, facts: map[string]float64{"findings": 1},
 		},
 		{
 			name: "tsc lines", capture: "tsc", dir: "web",
-			spec:  Spec{Name: "web", Output: ReadTsc, Severity: model.Blocker},
+			spec:  Spec{Name: "web", Output: collectors.ReadTsc, Severity: model.Blocker},
 			want:  []string{"blocker TS2322 web/src/cart.ts:5:7", "blocker TS2322 web/src/cart.ts:6:14"},
 			facts: map[string]float64{"errors": 2},
 		},
 		{
 			name: "go test -json", capture: "go-test-json", dir: "svc",
-			spec:  Spec{Name: "svc", Output: ReadGoTestJSON, Severity: model.Blocker},
+			spec:  Spec{Name: "svc", Output: collectors.ReadGoTestJSON, Severity: model.Blocker},
 			want:  []string{"blocker test-failed svc/price_test.go:7"},
 			facts: map[string]float64{"tests.passed": 1, "tests.failed": 1, "tests.skipped": 0, "tests.build_failures": 0},
 		},
 		{
 			name: "exit code of go vet", capture: "go-vet", dir: "svc",
-			spec:  Spec{Name: "vet", Output: ReadExitCode, Severity: model.Medium},
+			spec:  Spec{Name: "vet", Output: collectors.ReadExitCode, Severity: model.Medium},
 			want:  []string{"medium exit-code "},
 			facts: map[string]float64{"exit_code": 1},
 		},
@@ -85,7 +86,7 @@ func TestReadersOnCapturedOutput(t *testing.T) {
 }
 
 func TestMessagesSayWhatFailed(t *testing.T) {
-	r, _ := Read(Spec{Name: "vet", Output: ReadRegex, Pattern: vetPattern}, input(t, "go-vet", "svc"))
+	r, _ := Read(Spec{Name: "vet", Output: collectors.ReadRegex, Pattern: vetPattern}, input(t, "go-vet", "svc"))
 	if got := r.Findings[0].Message; got != "fmt.Sprintf format %d has arg name of wrong type string" {
 		t.Errorf("regex message = %q", got)
 	}
@@ -106,12 +107,12 @@ func TestUnreadableOutputIsAnError(t *testing.T) {
 		in   Input
 		want string
 	}{
-		{"regex matched nothing on failure", Spec{Name: "x", Output: ReadRegex, Pattern: vetPattern},
+		{"regex matched nothing on failure", Spec{Name: "x", Output: collectors.ReadRegex, Pattern: vetPattern},
 			Input{ExitCode: 2, Data: []byte("Segmentation fault\n")}, "exited with 2 but no output line matched the pattern"},
-		{"tsc text that is not tsc", Spec{Name: "x", Output: ReadTsc},
+		{"tsc text that is not tsc", Spec{Name: "x", Output: collectors.ReadTsc},
 			Input{ExitCode: 1, Data: []byte("npm ERR! missing script: typecheck\n")}, `line 1: not a tsc diagnostic: "npm ERR! missing script: typecheck"`},
-		{"tsc failure without diagnostics", Spec{Name: "x", Output: ReadTsc}, Input{ExitCode: 1}, "exited with 1 but printed no tsc diagnostic"},
-		{"go test -json that is not JSON", Spec{Name: "x", Output: ReadGoTestJSON},
+		{"tsc failure without diagnostics", Spec{Name: "x", Output: collectors.ReadTsc}, Input{ExitCode: 1}, "exited with 1 but printed no tsc diagnostic"},
+		{"go test -json that is not JSON", Spec{Name: "x", Output: collectors.ReadGoTestJSON},
 			Input{ExitCode: 1, Data: []byte("go: cannot find main module\n")}, "go test -json printed no JSON events"},
 		{"unknown reader", Spec{Name: "x", Output: "xml"}, Input{}, `unknown output reader "xml"`},
 	}
@@ -129,7 +130,7 @@ func TestUnreadableOutputIsAnError(t *testing.T) {
 func TestRegexSeverityWords(t *testing.T) {
 	re := regexp.MustCompile(`^(?P<severity>\w+) (?P<rule>\S+) (?P<message>.*)$`)
 	in := Input{Root: "/r", Dir: "/r", Data: []byte("error E1 broken\nwarning W1 iffy\nnote N1 fyi\nhigh H1 bad\nweird X1 unknown word\n")}
-	r, err := Read(Spec{Name: "x", Output: ReadRegex, Pattern: re, Severity: model.Low}, in)
+	r, err := Read(Spec{Name: "x", Output: collectors.ReadRegex, Pattern: re, Severity: model.Low}, in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,12 +170,12 @@ func FuzzRead(f *testing.F) {
 	f.Add([]byte("a.go:1:2: x\n"), 0)
 	f.Fuzz(func(t *testing.T, data []byte, exit int) {
 		for _, spec := range []Spec{
-			{Name: "r", Output: ReadRegex, Pattern: vetPattern, Severity: model.High},
-			{Name: "t", Output: ReadTsc},
-			{Name: "g", Output: ReadGoTestJSON},
-			{Name: "e", Output: ReadExitCode, Severity: model.Blocker},
-			{Name: "j", Output: ReadJUnit, Severity: model.Blocker},
-			{Name: "l", Output: ReadESLintJSON},
+			{Name: "r", Output: collectors.ReadRegex, Pattern: vetPattern, Severity: model.High},
+			{Name: "t", Output: collectors.ReadTsc},
+			{Name: "g", Output: collectors.ReadGoTestJSON},
+			{Name: "e", Output: collectors.ReadExitCode, Severity: model.Blocker},
+			{Name: "j", Output: collectors.ReadJUnit, Severity: model.Blocker},
+			{Name: "l", Output: collectors.ReadESLintJSON},
 		} {
 			r, err := Read(spec, Input{Data: data, Stderr: data, ExitCode: exit, Root: "/r", Dir: "/r/d"})
 			if err != nil {
@@ -212,7 +213,7 @@ func TestJUnitReaderOnARealVitestReport(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	r, err := Read(Spec{Name: "unit", Output: ReadJUnit, Severity: model.High},
+	r, err := Read(Spec{Name: "unit", Output: collectors.ReadJUnit, Severity: model.High},
 		Input{Data: data, ExitCode: 1, Root: root, Dir: filepath.Join(root, "web")})
 	if err != nil {
 		t.Fatal(err)
@@ -227,7 +228,7 @@ func TestJUnitReaderOnARealVitestReport(t *testing.T) {
 	if !strings.HasPrefix(r.Findings[1].Message, "test/cart.test.js › cart > total > applies the discount failed: AssertionError: expected 10 to be 9") {
 		t.Errorf("message = %q", r.Findings[1].Message)
 	}
-	if _, err := Read(Spec{Name: "unit", Output: ReadJUnit}, Input{Data: []byte("<html></html>"), ExitCode: 1}); err == nil {
+	if _, err := Read(Spec{Name: "unit", Output: collectors.ReadJUnit}, Input{Data: []byte("<html></html>"), ExitCode: 1}); err == nil {
 		t.Error("HTML passed for a JUnit report")
 	}
 }
@@ -238,7 +239,7 @@ func TestESLintReaderOnARealReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	root := "/work/main/collectors/eslint/testdata"
-	r, err := Read(Spec{Name: "lint", Output: ReadESLintJSON, Severity: model.Blocker},
+	r, err := Read(Spec{Name: "lint", Output: collectors.ReadESLintJSON, Severity: model.Blocker},
 		Input{Data: data, ExitCode: 1, Root: root, Dir: root + "/packages/flat"})
 	if err != nil {
 		t.Fatal(err)
@@ -252,7 +253,7 @@ func TestESLintReaderOnARealReport(t *testing.T) {
 			t.Errorf("findings lack %s: %s", want, got)
 		}
 	}
-	if _, err := Read(Spec{Name: "lint", Output: ReadESLintJSON}, Input{Data: []byte("[]"), ExitCode: 2}); err == nil {
+	if _, err := Read(Spec{Name: "lint", Output: collectors.ReadESLintJSON}, Input{Data: []byte("[]"), ExitCode: 2}); err == nil {
 		t.Error("a failed run with an empty report passed")
 	}
 }

@@ -12,14 +12,6 @@ import (
 	"github.com/preflight-dev/preflight/model"
 )
 
-// The report-format readers reuse the parsers of the collectors that read
-// those formats on their own.
-func init() {
-	extraReaders[ReadJUnit] = readJUnit
-	extraReaders[ReadESLintJSON] = readESLint
-	extraReaders[ReadSARIF] = readSARIF
-}
-
 // readSARIF turns each result of a SARIF log into a finding: rule
 // "<tool>:<ruleId>", severity from the log, location resolved against the
 // directory the command ran in.

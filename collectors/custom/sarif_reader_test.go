@@ -1,6 +1,7 @@
 package custom
 
 import (
+	"github.com/preflight-dev/preflight/collectors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -9,9 +10,6 @@ import (
 // TestSARIFReaderReadsARealStaticcheckLog reads the staticcheck SARIF log the
 // sarif collector's fixtures captured, as a custom collector's report.
 func TestSARIFReaderReadsARealStaticcheckLog(t *testing.T) {
-	if !Available(ReadSARIF) {
-		t.Fatal("the sarif reader is not registered")
-	}
 	root, err := filepath.Abs("../sarif/testdata/tree")
 	if err != nil {
 		t.Fatal(err)
@@ -20,7 +18,7 @@ func TestSARIFReaderReadsARealStaticcheckLog(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := Read(Spec{Output: ReadSARIF}, Input{Data: data, Root: root, Dir: root})
+	got, err := Read(Spec{Output: collectors.ReadSARIF}, Input{Data: data, Root: root, Dir: root})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +33,7 @@ func TestSARIFReaderReadsARealStaticcheckLog(t *testing.T) {
 			t.Errorf("%s does not exist in the tree: %v", f.File, err)
 		}
 	}
-	if _, err := Read(Spec{Output: ReadSARIF}, Input{Data: []byte("{not sarif"), Root: root, Dir: root}); err == nil {
+	if _, err := Read(Spec{Output: collectors.ReadSARIF}, Input{Data: []byte("{not sarif"), Root: root, Dir: root}); err == nil {
 		t.Error("a broken log must be an error, never a clean pass")
 	}
 }
