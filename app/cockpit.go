@@ -8,8 +8,10 @@ import (
 	"sync/atomic"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/collectors/rules"
 	"github.com/preflight-dev/preflight/collectors/secrets"
 	"github.com/preflight-dev/preflight/collectors/typescript"
+	"github.com/preflight-dev/preflight/detect"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -148,6 +150,9 @@ func (c *Cockpit) Close() {
 // MaskLines masks the secrets in source lines the cockpit shows, with the
 // secrets collector's rules.
 func MaskLines(rel string, lines []string) []string { return secrets.MaskLines(rel, lines) }
+
+// Rules is the catalogue of every rule the collector families report.
+func Rules() *rules.Catalogue { return detect.Rules() }
 
 // LimitTypeScriptPrograms bounds the TypeScript checker's programs; it
 // applies to runs that start afterwards.

@@ -262,6 +262,7 @@ func measure(dir string, trusted bool, io IO, plan app.Plan, opts ...app.Option)
 }
 
 func writeReport(sio IO, t output, snap model.Snapshot, meta report.Meta) error {
+	meta.Rules = app.Rules()
 	if t.file == "" {
 		return report.Write(sio.Out, t.format, snap, report.Options{Meta: meta, Color: t.format == "text" && colorOK(sio.Out)})
 	}

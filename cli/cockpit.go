@@ -91,6 +91,7 @@ func cockpit(root string, io IO, sessionOpts ...app.Option) int {
 		Messages:  msgs.messages(),
 		Prefs:     personal,
 		MaskLines: app.MaskLines,
+		Rules:     app.Rules(),
 		Scan:      c.Scan,
 	}
 	opts.History, opts.Record = app.History(root, 48)

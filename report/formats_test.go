@@ -22,9 +22,8 @@ var ruleRootUser = rules.Rule{
 	Fix:       "Add a USER instruction with an unprivileged user.", Reference: "CIS Docker Benchmark 4.1",
 }
 
-func init() { rules.Register(ruleRootUser) }
-
-var meta = Meta{Commit: "4f9c2d1e8b7a6c5d4e3f2a1b0c9d8e7f6a5b4c3d", Version: "v0.9.0", ToolVersions: map[string]string{"go-test": "go1.26.8"}}
+var meta = Meta{Commit: "4f9c2d1e8b7a6c5d4e3f2a1b0c9d8e7f6a5b4c3d", Version: "v0.9.0", ToolVersions: map[string]string{"go-test": "go1.26.8"},
+	Rules: rules.NewCatalogue([]rules.Rule{ruleRootUser})}
 
 // fullFixture adds to fixture() what the richer formats show: a rule from
 // the rule tables, an acknowledged blocker, a disabled collector, a custom

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/preflight-dev/preflight/collectors/rules"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -20,6 +21,9 @@ type Meta struct {
 	ToolVersions map[string]string
 	// Shard is set in the report of one shard of a sharded check.
 	Shard *Shard
+	// Rules describe the rules findings name (SARIF's rule metadata); nil
+	// describes none.
+	Rules *rules.Catalogue
 }
 
 // Options tune Write.

@@ -71,7 +71,7 @@ func WriteSARIF(w io.Writer, s model.Snapshot, m Meta) error {
 			if !ok {
 				ri = len(run.Tool.Driver.Rules)
 				ruleIndex[c.Kind][f.Rule] = ri
-				run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleOf(c.Kind, f))
+				run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleOf(m.Rules, c.Kind, f))
 			}
 			run.Results = append(run.Results, sarifResultOf(s, f, ri, root != ""))
 		}
@@ -127,11 +127,11 @@ func sarifInvocationOf(c model.CollectorState, m Meta) sarifdoc.Invocation {
 	return inv
 }
 
-// sarifRuleOf describes a rule: from the rule tables when the rule is in
+// sarifRuleOf describes a rule: from the rule catalogue when the rule is in
 // them, else by the tool that reported it.
-func sarifRuleOf(kind string, f model.Finding) sarifdoc.Rule {
+func sarifRuleOf(catalogue *rules.Catalogue, kind string, f model.Finding) sarifdoc.Rule {
 	r := sarifdoc.Rule{ID: f.Rule, DefaultConfiguration: sarifdoc.Configuration{Level: sarifLevel(f.Severity)}}
-	if rule, ok := rules.Lookup(f.Rule); ok {
+	if rule, ok := catalogue.Lookup(f.Rule); ok {
 		r.Name = rule.Title
 		r.ShortDescription = sarifdoc.Message{Text: rule.Title}
 		r.DefaultConfiguration.Level = sarifLevel(rule.Severity)

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"github.com/preflight-dev/preflight/collectors/rules"
 	"sort"
 	"strings"
 
@@ -303,11 +302,11 @@ func (m Model) domainDetail(n *node, w int) []string {
 	return lines
 }
 
-// ruleLines explains a rule from the rule tables: why it exists, how to fix
+// ruleLines explains a rule from the rule catalogue: why it exists, how to fix
 // what it found, and where it comes from. Tool rules (TS2322, vet) have no
 // entry and show nothing.
 func (m Model) ruleLines(id string, w int) []string {
-	r, ok := rules.Lookup(id)
+	r, ok := m.rules.Lookup(id)
 	if !ok {
 		return nil
 	}

@@ -12,9 +12,9 @@ import (
 )
 
 func TestFindingDetailExplainsItsRule(t *testing.T) {
-	rules.Register(rules.Rule{ID: "uitest/root-user", Severity: model.Medium, Title: "runs as root",
-		Rationale: "A process running as root owns the container.", Fix: "Add USER app.", Reference: "CIS Docker 4.1"})
-	m := New(Options{Root: "/repo"})
+	catalogue := rules.NewCatalogue([]rules.Rule{{ID: "uitest/root-user", Severity: model.Medium, Title: "runs as root",
+		Rationale: "A process running as root owns the container.", Fix: "Add USER app.", Reference: "CIS Docker 4.1"}})
+	m := New(Options{Root: "/repo", Rules: catalogue})
 	got := strings.Join(m.ruleLines("uitest/root-user", 60), "\n")
 	for _, want := range []string{"why", "A process running as root owns the container.", "fix", "Add USER app.", "ref", "CIS Docker 4.1"} {
 		if !strings.Contains(got, want) {

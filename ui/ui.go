@@ -16,6 +16,7 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
+	"github.com/preflight-dev/preflight/collectors/rules"
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/prefs"
 )
@@ -51,6 +52,9 @@ type Options struct {
 	// repo-relative path) before the detail pane shows them; nil hides
 	// source lines altogether, so that no secret can reach the screen.
 	MaskLines func(rel string, lines []string) []string
+	// Rules explain the rules findings name (why, fix, reference) in the
+	// detail pane; nil explains none.
+	Rules *rules.Catalogue
 
 	// Scan, when set, is the rest of opening the repository (ignore
 	// rules, the walk, detection, the engine), which can take seconds in
@@ -76,6 +80,7 @@ type Actions interface {
 // Model is the cockpit's whole state. It implements tea.Model.
 type Model struct {
 	mask    func(rel string, lines []string) []string // see Options.MaskLines
+	rules   *rules.Catalogue                          // see Options.Rules
 	root    string
 	home    string
 	updates <-chan model.Snapshot
@@ -186,6 +191,7 @@ func New(o Options) Model {
 	}
 	m := Model{
 		mask:     mask,
+		rules:    o.Rules,
 		root:     o.Root,
 		updates:  o.Updates,
 		rerun:    o.Rerun,

@@ -59,7 +59,8 @@ var RuleOverBudget = rules.Rule{
 	Reference: "web.dev, Your first performance budget; Alex Russell, Can you afford it? Real-world web performance budgets",
 }
 
-func init() { rules.Register(RuleOverBudget) }
+// AllRules lists every rule the family reports, for the rule catalogue.
+func AllRules() []rules.Rule { return []rules.Rule{RuleOverBudget} }
 
 // Detect returns one collector per package (a directory with a
 // package.json, outside node_modules and test fixtures) that has a build script or a build

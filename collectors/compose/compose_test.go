@@ -126,7 +126,7 @@ func TestEveryRuleAndAHardenedService(t *testing.T) {
 	covered := map[string]bool{}
 	for _, fd := range res.Findings {
 		covered[fd.Rule] = true
-		r, ok := rules.Lookup(fd.Rule)
+		r, ok := rules.NewCatalogue(AllRules()).Lookup(fd.Rule)
 		if !ok || fd.Severity != r.Severity || fd.Collector != "compose:." || fd.Domain != "deployment" || fd.ID == "" || fd.Column == 0 {
 			t.Errorf("finding %+v", fd)
 		}

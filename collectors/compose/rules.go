@@ -3,6 +3,7 @@ package compose
 import (
 	"github.com/preflight-dev/preflight/collectors/rules"
 	"github.com/preflight-dev/preflight/model"
+	"slices"
 )
 
 // The compose rules, checked per service. References name the CIS Docker
@@ -125,4 +126,5 @@ var RuleInvalid = rules.Rule{
 	Reference: "Compose Specification (compose-spec.io)",
 }
 
-func init() { rules.Register(append(Rules, RuleInvalid)...) }
+// AllRules lists every rule the family reports, for the rule catalogue.
+func AllRules() []rules.Rule { return append(slices.Clone(Rules), RuleInvalid) }

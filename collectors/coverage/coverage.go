@@ -47,7 +47,8 @@ var RuleBelowThreshold = rules.Rule{
 	Reference: "https://martinfowler.com/bliki/TestCoverage.html",
 }
 
-func init() { rules.Register(RuleBelowThreshold) }
+// AllRules lists every rule the family reports, for the rule catalogue.
+func AllRules() []rules.Rule { return []rules.Rule{RuleBelowThreshold} }
 
 // Format is a kind of coverage report.
 type Format string

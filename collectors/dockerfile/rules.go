@@ -3,6 +3,7 @@ package dockerfile
 import (
 	"github.com/preflight-dev/preflight/collectors/rules"
 	"github.com/preflight-dev/preflight/model"
+	"slices"
 )
 
 // The Dockerfile rules. References name the CIS Docker Benchmark section or
@@ -117,4 +118,5 @@ var RuleInvalid = rules.Rule{
 	Reference: "Dockerfile reference (docs.docker.com/reference/dockerfile)",
 }
 
-func init() { rules.Register(append(Rules, RuleInvalid)...) }
+// AllRules lists every rule the family reports, for the rule catalogue.
+func AllRules() []rules.Rule { return append(slices.Clone(Rules), RuleInvalid) }

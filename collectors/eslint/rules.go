@@ -54,6 +54,7 @@ var (
 	}
 )
 
-func init() {
-	rules.Register(RuleParseError, RuleCouldNotRun, RuleUndeclared, RuleUnusedDirective, RuleSuppressed, RuleMessage)
+// AllRules lists every rule the family reports, for the rule catalogue.
+func AllRules() []rules.Rule {
+	return []rules.Rule{RuleParseError, RuleCouldNotRun, RuleUndeclared, RuleUnusedDirective, RuleSuppressed, RuleMessage}
 }

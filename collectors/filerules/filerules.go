@@ -32,7 +32,9 @@ var RuleUnreadable = rules.Rule{
 	Fix:       "Make it a regular file inside the repository (not a FIFO, a device or a symlink leading out), or remove it.",
 }
 
-func init() { rules.Register(RuleUnreadable) }
+// AllRules lists the rule every file-rule family shares, for the rule
+// catalogue.
+func AllRules() []rules.Rule { return []rules.Rule{RuleUnreadable} }
 
 // Run gathers the findings and evidence of one run over a collector's files.
 type Run struct {

@@ -64,7 +64,8 @@ var (
 	}
 )
 
-func init() { rules.Register(RuleCalled, RuleImported, RuleRequired) }
+// AllRules lists every rule the family reports, for the rule catalogue.
+func AllRules() []rules.Rule { return []rules.Rule{RuleCalled, RuleImported, RuleRequired} }
 
 // Detect returns one collector per go.mod that is not under vendor/ or
 // testdata/ (the go command skips those too).

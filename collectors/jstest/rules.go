@@ -68,18 +68,26 @@ var references = map[string]string{
 	KindJest:   "https://jestjs.io/docs/cli",
 }
 
-func init() {
+// AllRules lists every rule the family reports (the table once per
+// runner), for the rule catalogue.
+func AllRules() []rules.Rule {
+	var out []rules.Rule
 	for _, kind := range []string{KindVitest, KindJest} {
 		for _, r := range ruleTable {
-			r.ID = kind + "/" + r.ID
-			r.Reference = references[kind]
-			rules.Register(r)
+			out = append(out, rule(kind, r.ID))
 		}
 	}
+	return out
 }
 
-// rule returns the registered rule of a runner.
+// rule returns the rule named in the table as a runner reports it.
 func rule(kind, name string) rules.Rule {
-	r, _ := rules.Lookup(kind + "/" + name)
-	return r
+	for _, r := range ruleTable {
+		if r.ID == name {
+			r.ID = kind + "/" + r.ID
+			r.Reference = references[kind]
+			return r
+		}
+	}
+	return rules.Rule{}
 }

@@ -29,4 +29,5 @@ var (
 	}
 )
 
-func init() { rules.Register(RuleTestFailed, RuleSuiteFailed, RuleNoTests) }
+// AllRules lists every rule the family reports, for the rule catalogue.
+func AllRules() []rules.Rule { return []rules.Rule{RuleTestFailed, RuleSuiteFailed, RuleNoTests} }

@@ -136,7 +136,7 @@ func TestManifests(t *testing.T) {
 	}
 	covered := map[string]bool{}
 	for _, f := range res.Findings {
-		r, ok := rules.Lookup(f.Rule)
+		r, ok := rules.NewCatalogue(AllRules()).Lookup(f.Rule)
 		if !ok || r.Severity != f.Severity || f.Collector != "kubernetes:manifests" || f.Domain != "deployment" || f.ID == "" {
 			t.Errorf("finding %+v", f)
 		}

@@ -3,6 +3,7 @@ package kubernetes
 import (
 	"github.com/preflight-dev/preflight/collectors/rules"
 	"github.com/preflight-dev/preflight/model"
+	"slices"
 )
 
 // The Kubernetes rules, checked per workload and container. References name
@@ -123,4 +124,5 @@ var RuleInvalid = rules.Rule{
 	Fix:       "Fix the YAML at the line shown (kubectl apply --dry-run=client -f FILE prints the same error).",
 }
 
-func init() { rules.Register(append(Rules, RuleInvalid)...) }
+// AllRules lists every rule the family reports, for the rule catalogue.
+func AllRules() []rules.Rule { return append(slices.Clone(Rules), RuleInvalid) }

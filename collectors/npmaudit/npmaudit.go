@@ -71,7 +71,10 @@ var ruleFor = map[string]rules.Rule{
 
 var severityOf = map[string]int{"info": 0, "low": 1, "moderate": 2, "high": 3, "critical": 4}
 
-func init() { rules.Register(RuleCritical, RuleHigh, RuleModerate, RuleLow, RuleInfo) }
+// AllRules lists every rule the family reports, for the rule catalogue.
+func AllRules() []rules.Rule {
+	return []rules.Rule{RuleCritical, RuleHigh, RuleModerate, RuleLow, RuleInfo}
+}
 
 // Detect returns a collector per package-lock.json, and an always-unknown
 // one per directory that has only yarn.lock or pnpm-lock.yaml. Lockfiles

@@ -58,7 +58,10 @@ var RuleIgnoredField = rules.Rule{
 	Reference: "https://docs.npmjs.com/cli/configuring-npm/package-json#scripts",
 }
 
-func init() { rules.Register(RuleInvalid, RuleInvalidWorkspace, RuleIgnoredField) }
+// AllRules lists every rule the family reports, for the rule catalogue.
+func AllRules() []rules.Rule {
+	return []rules.Rule{RuleInvalid, RuleInvalidWorkspace, RuleIgnoredField}
+}
 
 // Detect returns one collector for every package.json of the repository
 // outside node_modules (and vendor, third_party), if there is any.

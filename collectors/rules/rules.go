@@ -7,7 +7,6 @@ package rules
 import (
 	"fmt"
 	"sort"
-	"sync"
 
 	"github.com/preflight-dev/preflight/model"
 )
@@ -23,38 +22,46 @@ type Rule struct {
 	Reference string // where the rule comes from (CIS Docker 4.1, OWASP …)
 }
 
-var (
-	mu       sync.RWMutex
-	registry = map[string]Rule{}
-)
+// Catalogue is every rule preflight can report, by id: what the cockpit
+// and the reports read a rule's rationale and fix from. It is built from
+// the families' rule lists and passed to whoever needs it; a nil
+// catalogue knows no rule.
+type Catalogue struct {
+	byID map[string]Rule
+}
 
-// Register adds a family's rules; collectors call it from init. A duplicate
-// id is a programming error.
-func Register(rs ...Rule) {
-	mu.Lock()
-	defer mu.Unlock()
-	for _, r := range rs {
-		if _, dup := registry[r.ID]; dup {
-			panic(fmt.Sprintf("rules: %s registered twice", r.ID))
+// NewCatalogue indexes the families' rule lists, and the rule every
+// family shares (a suppression without a reason). A duplicate id is a
+// programming error.
+func NewCatalogue(lists ...[]Rule) *Catalogue {
+	c := &Catalogue{byID: map[string]Rule{RuleSuppressionWithoutReason.ID: RuleSuppressionWithoutReason}}
+	for _, list := range lists {
+		for _, r := range list {
+			if _, dup := c.byID[r.ID]; dup {
+				panic(fmt.Sprintf("rules: %s listed twice", r.ID))
+			}
+			c.byID[r.ID] = r
 		}
-		registry[r.ID] = r
 	}
+	return c
 }
 
 // Lookup finds a rule by id.
-func Lookup(id string) (Rule, bool) {
-	mu.RLock()
-	defer mu.RUnlock()
-	r, ok := registry[id]
+func (c *Catalogue) Lookup(id string) (Rule, bool) {
+	if c == nil {
+		return Rule{}, false
+	}
+	r, ok := c.byID[id]
 	return r, ok
 }
 
-// All lists every registered rule sorted by id (for README tables and help).
-func All() []Rule {
-	mu.RLock()
-	defer mu.RUnlock()
-	out := make([]Rule, 0, len(registry))
-	for _, r := range registry {
+// All lists every rule sorted by id (for README tables and help).
+func (c *Catalogue) All() []Rule {
+	if c == nil {
+		return nil
+	}
+	out := make([]Rule, 0, len(c.byID))
+	for _, r := range c.byID {
 		out = append(out, r)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })

@@ -41,18 +41,28 @@ func TestApplySuppressions(t *testing.T) {
 	}
 }
 
-func TestRegistry(t *testing.T) {
-	r := Rule{ID: "test/registry", Severity: model.High, Title: "t"}
-	Register(r)
-	if got, ok := Lookup("test/registry"); !ok || got != r {
+func TestCatalogue(t *testing.T) {
+	r := Rule{ID: "test/catalogue", Severity: model.High, Title: "t"}
+	c := NewCatalogue([]Rule{r})
+	if got, ok := c.Lookup("test/catalogue"); !ok || got != r {
 		t.Fatalf("Lookup = %+v %v", got, ok)
+	}
+	if _, ok := c.Lookup(RuleSuppressionWithoutReason.ID); !ok {
+		t.Error("the shared suppression rule is not in the catalogue")
+	}
+	if all := c.All(); len(all) != 2 || all[0].ID != RuleSuppressionWithoutReason.ID {
+		t.Errorf("All = %+v", all)
+	}
+	var none *Catalogue
+	if _, ok := none.Lookup("test/catalogue"); ok || none.All() != nil {
+		t.Error("a nil catalogue knows a rule")
 	}
 	defer func() {
 		if recover() == nil {
-			t.Error("registering an id twice must panic")
+			t.Error("listing an id twice must panic")
 		}
 	}()
-	Register(r)
+	NewCatalogue([]Rule{r}, []Rule{r})
 }
 
 func FuzzParseSuppressions(f *testing.F) {

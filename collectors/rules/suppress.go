@@ -17,8 +17,6 @@ var RuleSuppressionWithoutReason = Rule{
 	Fix:       "Write why after the rule id: # preflight:ignore RULE reason",
 }
 
-func init() { Register(RuleSuppressionWithoutReason) }
-
 // Suppression is one `preflight:ignore RULE reason` comment. It applies to
 // findings of Rule on its own line and on the next line (a comment above
 // the offending line, or at its end).

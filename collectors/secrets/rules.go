@@ -3,6 +3,7 @@ package secrets
 import (
 	"github.com/preflight-dev/preflight/collectors/rules"
 	"github.com/preflight-dev/preflight/model"
+	"slices"
 )
 
 // The rules' Severity is for files reachable from production; devSeverity
@@ -138,7 +139,8 @@ var Rules = []rules.Rule{
 // DevSeverity is the severity of a rule's findings in dev/test-only files.
 func DevSeverity(ruleID string) model.Severity { return devSeverity[ruleID] }
 
-func init() { rules.Register(Rules...) }
+// AllRules lists every rule the family reports, for the rule catalogue.
+func AllRules() []rules.Rule { return slices.Clone(Rules) }
 
 // severity of a rule's finding in a file of the given context.
 func severity(ruleID string, ctx Context) model.Severity {
@@ -147,6 +149,10 @@ func severity(ruleID string, ctx Context) model.Severity {
 			return s
 		}
 	}
-	r, _ := rules.Lookup(ruleID)
-	return r.Severity
+	for _, r := range Rules {
+		if r.ID == ruleID {
+			return r.Severity
+		}
+	}
+	return model.Info
 }

@@ -24,7 +24,8 @@ var RuleInvalidConfig = rules.Rule{
 	Reference: "https://www.typescriptlang.org/tsconfig",
 }
 
-func init() { rules.Register(RuleInvalidConfig) }
+// AllRules lists every rule the family reports, for the rule catalogue.
+func AllRules() []rules.Rule { return []rules.Rule{RuleInvalidConfig} }
 
 var (
 	cannotReadFile = regexp.MustCompile(`^Cannot read file '(.+)'\.$`)

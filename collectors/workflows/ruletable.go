@@ -130,10 +130,12 @@ func ActionlintRule(kind string) rules.Rule {
 	}
 }
 
-func init() {
-	rules.Register(RuleNoTestStage, RuleNoSecurityScan, RuleUnpinnedAction, RulePRTargetCheckout, RuleScriptInjection, RuleInvalid,
-		RuleWorkflowRunCheckout, RuleMissingScript, RuleMissingWorkingDirectory, RuleNpmCIWithoutLockfile)
+// AllRules lists every rule the family reports, for the rule catalogue.
+func AllRules() []rules.Rule {
+	out := []rules.Rule{RuleNoTestStage, RuleNoSecurityScan, RuleUnpinnedAction, RulePRTargetCheckout, RuleScriptInjection, RuleInvalid,
+		RuleWorkflowRunCheckout, RuleMissingScript, RuleMissingWorkingDirectory, RuleNpmCIWithoutLockfile}
 	for kind := range actionlintKinds {
-		rules.Register(ActionlintRule(kind))
+		out = append(out, ActionlintRule(kind))
 	}
+	return out
 }
