@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/agext/levenshtein"
 	"github.com/charmbracelet/x/term"
 
 	"github.com/preflight-dev/preflight/proc"
@@ -276,31 +277,9 @@ func suggestCommand(arg string) (string, bool) {
 	}
 	best, dist := "", 3
 	for _, c := range commands {
-		if d := editDistance(strings.ToLower(arg), c); d < dist {
+		if d := levenshtein.Distance(strings.ToLower(arg), c, nil); d < dist {
 			best, dist = c, d
 		}
 	}
 	return best, best != "" && dist <= max(1, len(best)/3)
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }

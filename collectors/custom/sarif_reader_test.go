@@ -1,10 +1,11 @@
 package custom
 
 import (
-	"github.com/preflight-dev/preflight/collectors"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/preflight-dev/preflight/collectors"
 )
 
 // TestSARIFReaderReadsARealStaticcheckLog reads the staticcheck SARIF log the
