@@ -29,8 +29,9 @@ func budgetsFor(s settings) collectors.Budgets {
 func measuresBundle(c collectors.Collector) bool   { return c.Kind() == "bundle" }
 func measuresCoverage(c collectors.Collector) bool { return c.Kind() == "coverage" }
 
-// UntrustedPrefix starts the Error of a collector whose command is waiting
-// for the user to trust the config; the cockpit uses it to offer the key.
+// UntrustedPrefix starts the reason of a collector whose command waits for
+// the user to trust the config. It is wording only: what waits for trust
+// is told by the result's typed Waiting (model.GateTrust).
 const UntrustedPrefix = "untrusted: "
 
 // Layer applies a config to the detected collectors. It hands out one
