@@ -53,8 +53,8 @@ func TestRunGitHubBadBuiltInRules(t *testing.T) {
 		t.Fatalf("status %s exit %d command %q error %q", r.Status, r.ExitCode, r.Command, r.Error)
 	}
 	want := []string{
-		".github/workflows/triage.yml high workflow/no-security-scan",
-		".github/workflows/triage.yml high workflow/no-test-stage",
+		".github/workflows high workflow/no-security-scan",
+		".github/workflows high workflow/no-test-stage",
 		".github/workflows/triage.yml:12:15 low workflow/unpinned-action",
 		".github/workflows/triage.yml:14:16 blocker workflow/pr-target-checkout",
 		".github/workflows/triage.yml:15:15 low workflow/unpinned-action",
@@ -117,13 +117,13 @@ func TestRunGitHubBrokenYAML(t *testing.T) {
 		t.Fatalf("status %s error %q", r.Status, r.Error)
 	}
 	want := []string{
+		".github/workflows high workflow/no-test-stage",
 		".github/workflows/broken.yml:8:15 blocker workflow/invalid",
-		".github/workflows/fine.yml high workflow/no-test-stage",
 	}
 	if got := located(r.Findings); !reflect.DeepEqual(got, want) {
-		t.Errorf("findings %q", got)
+		t.Fatalf("findings %q", got)
 	}
-	if m := r.Findings[0].Message; m != "sequence end token ']' not found (at: name: [unclosed)" {
+	if m := r.Findings[1].Message; m != "sequence end token ']' not found (at: name: [unclosed)" {
 		t.Errorf("message %q", m)
 	}
 	if r.Facts["stages.test"] != 0 || r.Facts["stages.security_scan"] != 1 {
@@ -165,7 +165,7 @@ func TestRunGitHubWithActionlint(t *testing.T) {
 
 	broken := runFixture(t, KindGitHub, "github", "broken")
 	// actionlint's syntax error is the one already reported.
-	if broken.Status != model.StatusOK || len(broken.Findings) != 2 || broken.Findings[0].Rule != RuleInvalid.ID {
+	if broken.Status != model.StatusOK || len(broken.Findings) != 2 || broken.Findings[1].Rule != RuleInvalid.ID {
 		t.Errorf("broken with actionlint: status %s findings %q", broken.Status, located(broken.Findings))
 	}
 }
@@ -297,5 +297,38 @@ func TestRunGitHubInvalidWorkflowsBesideValidOnes(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("a FIFO named like a workflow stalls the collector")
+	}
+}
+
+// A missing stage belongs to the pipeline: adding a workflow that sorts
+// before the others must not move it, or a change that only adds a
+// workflow would show it as new (and as fixed at its old place).
+func TestMissingStageKeepsItsFingerprintWhenAWorkflowIsAdded(t *testing.T) {
+	withoutActionlint(t)
+	root := t.TempDir()
+	fixturetest.WriteFiles(t, root, map[string]string{
+		".github/workflows/release.yml": "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make build\n",
+	})
+	run := func() map[string]string {
+		t.Helper()
+		ids := map[string]string{}
+		for _, c := range Detect(root, fixturetest.Files(t, root)) {
+			for _, f := range c.Run(context.Background(), collectors.Request{Root: root, Mode: collectors.OneShot}).Findings {
+				if f.Rule == RuleNoTestStage.ID || f.Rule == RuleNoSecurityScan.ID {
+					ids[f.Rule] = f.File + " " + f.ID
+				}
+			}
+		}
+		return ids
+	}
+	before := run()
+	if len(before) != 2 {
+		t.Fatalf("missing-stage findings before: %v", before)
+	}
+	fixturetest.WriteFiles(t, root, map[string]string{
+		".github/workflows/another.yml": "on: push\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make lint\n",
+	})
+	if after := run(); !reflect.DeepEqual(after, before) {
+		t.Errorf("after adding a workflow %v, before %v", after, before)
 	}
 }

@@ -19,6 +19,7 @@ func AnalyzeGitHub(srcs []Source) *Pipeline { return AnalyzeGitHubIn(srcs, nil) 
 // in, so that steps can be checked against its files (nil: they are not).
 func AnalyzeGitHubIn(srcs []Source, tree Tree) *Pipeline {
 	p := newPipeline()
+	p.Anchor = workflowDir
 	for _, src := range srcs {
 		p.Files = append(p.Files, src.Path)
 		analyzeWorkflow(p, src, tree)

@@ -58,7 +58,7 @@ func TestGitHubBadFixtureFindings(t *testing.T) {
 		t.Errorf("stages [%s], want build only", names(got))
 	}
 	missing := located(p.MissingStageFindings("GitHub Actions"))
-	if want := []string{".github/workflows/triage.yml high workflow/no-test-stage", ".github/workflows/triage.yml high workflow/no-security-scan"}; !reflect.DeepEqual(missing, want) {
+	if want := []string{".github/workflows high workflow/no-test-stage", ".github/workflows high workflow/no-security-scan"}; !reflect.DeepEqual(missing, want) {
 		t.Errorf("missing stages %q", missing)
 	}
 }

@@ -50,6 +50,12 @@ type Pipeline struct {
 	// refuses a configuration with a broken include); otherwise each file
 	// runs on its own (GitHub workflows).
 	Whole bool
+	// Anchor is where the pipeline-wide findings are placed when the
+	// pipeline is more than one file that comes and goes (the workflows
+	// folder): the same place whichever files are added or removed, so a
+	// new workflow does not turn a missing stage into a new finding. ""
+	// places them at the first file that runs (GitLab's main file).
+	Anchor string
 }
 
 // Runs reports whether any part of the pipeline will run: the stages found
@@ -119,13 +125,17 @@ var missingStageRules = []struct {
 }
 
 // MissingStageFindings reports the required stages the pipeline lacks.
-// They belong to the pipeline, not to a line: they carry the first file
-// that will run and line 0. A file that could not be read runs nothing, so the stages
-// are those of the files that will run (see Runs).
+// They belong to the pipeline, not to a line: they carry the Anchor (or
+// the first file that will run) and line 0. A file that could not be read
+// runs nothing, so the stages are those of the files that will run (see
+// Runs).
 func (p *Pipeline) MissingStageFindings(system string) []model.Finding {
 	first := p.firstRunning()
 	if first == "" {
 		return nil
+	}
+	if p.Anchor != "" {
+		first = p.Anchor
 	}
 	var out []model.Finding
 	for _, m := range missingStageRules {
