@@ -12,6 +12,7 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 
 	"github.com/preflight-dev/preflight/model"
+	"strings"
 )
 
 // Mode tells a collector how it is being driven.
@@ -75,6 +76,19 @@ func MatchesInputs(globs []string, path string) bool {
 		}
 	}
 	return false
+}
+
+// EscapeGlob makes a repo-relative path a doublestar pattern that matches
+// only itself (a directory named "app[old]"), for collectors' Inputs.
+func EscapeGlob(p string) string {
+	var b strings.Builder
+	for _, r := range p {
+		if strings.ContainsRune(`*?[]{}\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // Closer is implemented by collectors that keep helper processes alive in

@@ -174,7 +174,7 @@ func (p *Package) Dir() string { return p.dir }
 func (p *Package) Inputs() []string {
 	prefix := ""
 	if p.dir != "." {
-		prefix = escapeGlob(p.dir) + "/"
+		prefix = collectors.EscapeGlob(p.dir) + "/"
 	}
 	globs := []string{prefix + "**"}
 	for _, o := range OutputDirs {
@@ -369,16 +369,4 @@ func humanize(d time.Duration) string {
 	default:
 		return fmt.Sprintf("%dd", int(d.Hours()/24))
 	}
-}
-
-// escapeGlob quotes the characters doublestar gives a meaning to.
-func escapeGlob(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if strings.ContainsRune(`*?[]{}\`, r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }

@@ -117,7 +117,7 @@ func inputs(root, dir string, files []string) []string {
 	}
 	out := make([]string, 0, len(set))
 	for f := range set {
-		out = append(out, deployfiles.EscapeGlob(f))
+		out = append(out, collectors.EscapeGlob(f))
 	}
 	sort.Strings(out)
 	return out

@@ -93,7 +93,7 @@ func (c *Collector) Inputs() []string {
 	}
 	sort.Strings(exts)
 	return []string{
-		nodepkg.EscapeGlob(c.report),
+		collectors.EscapeGlob(c.report),
 		nodepkg.Glob(c.owner, "**/*.{"+strings.Join(exts, ",")+"}"),
 	}
 }

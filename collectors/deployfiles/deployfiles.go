@@ -163,16 +163,3 @@ func localPath(composeDir, context, dockerfile string) (string, bool) {
 	}
 	return p, true
 }
-
-// EscapeGlob makes a repo-relative path a doublestar pattern that matches
-// only itself, for collectors' Inputs.
-func EscapeGlob(p string) string {
-	var b strings.Builder
-	for _, r := range p {
-		if strings.ContainsRune(`*?[]{}\`, r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/preflight-dev/preflight/collectors"
 )
 
 func TestNames(t *testing.T) {
@@ -79,7 +81,7 @@ func TestComposeBuilds(t *testing.T) {
 }
 
 func TestEscapeGlobAndTargetNames(t *testing.T) {
-	g := EscapeGlob("a/[b]/c*.yml")
+	g := collectors.EscapeGlob("a/[b]/c*.yml")
 	if ok, _ := doublestar.Match(g, "a/[b]/c*.yml"); !ok {
 		t.Errorf("%s does not match its own path", g)
 	}

@@ -79,7 +79,7 @@ func (c *Collector) Files() []string { return c.files }
 func (c *Collector) Inputs() []string {
 	out := make([]string, len(c.files))
 	for i, f := range c.files {
-		out[i] = deployfiles.EscapeGlob(f)
+		out[i] = collectors.EscapeGlob(f)
 	}
 	return out
 }

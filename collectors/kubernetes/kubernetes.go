@@ -106,19 +106,19 @@ func closureInputs(closure []*kustomization) []string {
 		dirs[k.dir] = true
 		prefix := ""
 		if k.dir != "." {
-			prefix = deployfiles.EscapeGlob(k.dir) + "/"
+			prefix = collectors.EscapeGlob(k.dir) + "/"
 		}
 		out = append(out, prefix+"*.yaml", prefix+"*.yml", prefix+"Kustomization")
 	}
 	for _, k := range closure {
 		for _, f := range k.files {
 			if !dirs[path.Dir(f)] {
-				out = append(out, deployfiles.EscapeGlob(f))
+				out = append(out, collectors.EscapeGlob(f))
 			}
 		}
 		for _, pt := range k.patches {
 			if !dirs[path.Dir(pt.file)] {
-				out = append(out, deployfiles.EscapeGlob(pt.file))
+				out = append(out, collectors.EscapeGlob(pt.file))
 			}
 		}
 	}
@@ -177,7 +177,7 @@ func (c *Collector) Inputs() []string {
 	}
 	prefix := ""
 	if c.dir != "." {
-		prefix = deployfiles.EscapeGlob(c.dir) + "/"
+		prefix = collectors.EscapeGlob(c.dir) + "/"
 	}
 	return []string{prefix + "*.yaml", prefix + "*.yml"}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 	"github.com/goccy/go-yaml"
 
+	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/internal/shellwords"
 )
@@ -364,19 +365,7 @@ func Glob(dir, pattern string) string {
 	if dir == "." || dir == "" {
 		return pattern
 	}
-	return EscapeGlob(dir) + "/" + pattern
-}
-
-// EscapeGlob quotes the characters doublestar gives a meaning to.
-func EscapeGlob(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if strings.ContainsRune(`*?[]{}\`, r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
+	return collectors.EscapeGlob(dir) + "/" + pattern
 }
 
 // LockFiles are the root files whose change means installed packages

@@ -87,7 +87,7 @@ func (p *Project) Variants() []string { return append([]string(nil), p.variants.
 func (p *Project) Inputs() []string {
 	prefix := ""
 	if p.dir != "." {
-		prefix = escapeGlob(p.dir) + "/"
+		prefix = collectors.EscapeGlob(p.dir) + "/"
 	}
 	globs := []string{
 		prefix + "**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,json}",
@@ -95,7 +95,7 @@ func (p *Project) Inputs() []string {
 		prefix + "package.json",
 	}
 	for _, e := range p.extends {
-		globs = append(globs, escapeGlob(e))
+		globs = append(globs, collectors.EscapeGlob(e))
 	}
 	return globs
 }
@@ -268,19 +268,6 @@ func displayPath(root, p string) string {
 		return filepath.ToSlash(rel)
 	}
 	return filepath.ToSlash(p)
-}
-
-// escapeGlob quotes the characters doublestar gives a meaning to, so a
-// directory named "app[old]" matches only itself.
-func escapeGlob(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if strings.ContainsRune(`*?[]{}\`, r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // RepoCode: a compiler found in the repository's own node_modules is the
