@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -129,7 +130,9 @@ func (m Model) sourceLines(f model.Finding, w, radius int) []string {
 			}
 		}
 	}
-	if src.err != nil {
+	if errors.Is(src.err, errFolder) {
+		out = append(out, wrap(s.dim.Render(sanitize(f.File)+" is a folder: this finding is about what is in it as a whole"), w)...)
+	} else if src.err != nil {
 		out = append(out, wrap(s.unknown.Render("cannot show "+sanitize(f.File)+": "+sanitize(src.err.Error())), w)...)
 	}
 	return out

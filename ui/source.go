@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -71,6 +72,11 @@ func loadSource(seq int, root string, f model.Finding, mask func(string, []strin
 	}
 }
 
+// errFolder says a finding is placed at a folder: it is about what is in
+// it as a whole (a pipeline without a test stage), so there is no line to
+// show.
+var errFolder = errors.New("a folder")
+
 // maskContext is how many lines above the shown ones the secret masking
 // reads, so that a private key block starting above them is recognised.
 const maskContext = 400
@@ -82,6 +88,11 @@ const maskContext = 400
 // regular file inside the repository is read.
 func readAround(root, path string, line, radius int, mask func(string, []string) []string) ([]sourceLine, error) {
 	f, err := repofs.Open(root, path)
+	if errors.Is(err, repofs.ErrNotRegular) {
+		if st, serr := os.Lstat(path); serr == nil && st.IsDir() {
+			return nil, errFolder
+		}
+	}
 	if err != nil {
 		return nil, err
 	}

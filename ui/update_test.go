@@ -409,6 +409,21 @@ func TestUnreadableSourceIsSaid(t *testing.T) {
 	}
 }
 
+func TestFindingAtAFolderShowsNoSource(t *testing.T) {
+	root := fixtureRoot(t)
+	snap := withCollector(fixtureSnapshot(root), "go-test:api", func(c *model.CollectorState) bool {
+		c.Findings[0].File, c.Findings[0].Line, c.Findings[0].Column = "api", 0, 0
+		return true
+	})
+	m := New(Options{Root: root, Initial: snap, Now: func() time.Time { return fixtureNow }})
+	m, _ = update(m, tea.WindowSizeMsg{Width: 160, Height: 48})
+	m = press(t, m, "G")
+	out := screen(m)
+	if !strings.Contains(out, "api is a folder: this finding is about what is in it as a whole") || strings.Contains(out, "cannot show") {
+		t.Fatalf("a finding at a folder:\n%s", out)
+	}
+}
+
 func TestLateSourceReadIsIgnored(t *testing.T) {
 	m := fixtureModel(t, 160, 48)
 	m = moveTo(t, m, tsFindingKey(t, m.snap, 26))
