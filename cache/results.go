@@ -190,7 +190,7 @@ func (r *Results) Save() error {
 	if err := os.MkdirAll(filepath.Dir(r.file), 0o700); err != nil {
 		return err
 	}
-	if err := WriteFileAtomic(r.file, b, 0o600); err != nil {
+	if err := repofs.WriteFileAtomic(r.file, b, 0o600); err != nil {
 		return err
 	}
 	r.dirty = false

@@ -113,7 +113,7 @@ func Update(path string, edit func(src []byte) ([]byte, error)) error {
 			return nil
 		}
 		beforeWrite(path)
-		tmp, err := writeTemp(path, out, mode)
+		tmp, err := repofs.WriteTemp(path, out, mode)
 		if err != nil {
 			return err
 		}
@@ -164,27 +164,4 @@ func read(root, path string) ([]byte, fs.FileMode, error) {
 		mode = st.Mode().Perm()
 	}
 	return b, mode, nil
-}
-
-func writeTemp(path string, content []byte, mode fs.FileMode) (string, error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return "", err
-	}
-	name := f.Name()
-	_, err = f.Write(content)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(name, mode)
-	}
-	if err != nil {
-		os.Remove(name)
-		return "", err
-	}
-	return name, nil
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"github.com/preflight-dev/preflight/baseline"
+	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/internal/safegit"
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/report"
@@ -290,24 +291,7 @@ func writeAtomic(file string, data []byte) error {
 	if fi, err := os.Stat(file); err == nil && !fi.Mode().IsRegular() {
 		return writeTo(file, os.O_WRONLY|os.O_TRUNC, data)
 	}
-	dir := filepath.Dir(file)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(file)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), file)
+	return repofs.WriteFileAtomic(file, data, 0o644)
 }
 
 // appendStepSummary adds the Markdown report to the job summary GitHub

@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -113,18 +114,5 @@ func (s *Store) trim(root string) error {
 		line, _ := json.Marshal(p)
 		buf.Write(append(line, '\n'))
 	}
-	tmp, err := os.CreateTemp(s.dir, "trim-*")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(buf.Bytes()); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), s.file(root))
+	return repofs.WriteFileAtomic(s.file(root), buf.Bytes(), 0o600)
 }

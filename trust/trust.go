@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/preflight-dev/preflight/internal/repofs"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -88,7 +89,7 @@ func (s *Store) Trust(path string, commands []string, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	return writeAtomic(s.recordFile(path, hash), append(data, '\n'))
+	return repofs.WriteFileAtomic(s.recordFile(path, hash), append(data, '\n'), 0o600)
 }
 
 // Revoke forgets every record of the config at path and returns how many
@@ -135,24 +136,4 @@ func (s *Store) records() (map[string]Record, error) {
 		}
 	}
 	return out, nil
-}
-
-func writeAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".trust-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
