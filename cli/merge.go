@@ -4,7 +4,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 
@@ -28,9 +27,12 @@ func runMerge(args []string, sio IO) int {
 	fs.Var(outputFlag{&outs}, "output", "")
 	failOn := fs.String("fail-on", "no-go", "")
 	repo := fs.String("repo", ".", "")
-	files, err := parseFiles(fs, args)
+	files, err := parseMixed(fs, args)
 	if err != nil {
 		return fail(sio, err)
+	}
+	for i, f := range files {
+		files[i] = filepath.Clean(f)
 	}
 	if len(files) == 0 {
 		return fail(sio, usageError{"merge needs the JSON reports of every shard: preflight merge shard-1.json shard-2.json …"})
@@ -96,27 +98,6 @@ func hasChecklist(in []shard.Input) bool {
 		}
 	}
 	return false
-}
-
-// parseFiles is parse for commands whose positional arguments are files:
-// flags may come before, between and after them.
-func parseFiles(fs *flag.FlagSet, args []string) ([]string, error) {
-	fs.SetOutput(io.Discard)
-	var files []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, usageError{"see the flags below"}
-			}
-			return nil, flagError(err)
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return files, nil
-		}
-		files = append(files, filepath.Clean(args[0]))
-		args = args[1:]
-	}
 }
 
 func orUnknown(commit string) string {

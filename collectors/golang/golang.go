@@ -25,7 +25,7 @@ const InstallHint = "install Go: https://go.dev/dl/"
 func Detect(root string, files []string) []collectors.Collector {
 	var dirs []string
 	for _, f := range files {
-		if path.Base(f) != "go.mod" || ignoredByGo(f) {
+		if path.Base(f) != "go.mod" || collectors.NotTheProjects(f) {
 			continue
 		}
 		dirs = append(dirs, path.Dir(f))
@@ -38,17 +38,6 @@ func Detect(root string, files []string) []collectors.Collector {
 		out = append(out, &BuildCollector{mod: m}, &TestCollector{mod: m})
 	}
 	return out
-}
-
-// ignoredByGo reports whether a path lies in a directory the go command
-// leaves out of ./... patterns.
-func ignoredByGo(p string) bool {
-	for _, seg := range strings.Split(path.Dir(p), "/") {
-		if seg == "vendor" || seg == "testdata" {
-			return true
-		}
-	}
-	return false
 }
 
 // module is one go.mod: its repo-relative directory ("." at the root) and

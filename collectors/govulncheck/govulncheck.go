@@ -72,7 +72,7 @@ func AllRules() []rules.Rule { return []rules.Rule{RuleCalled, RuleImported, Rul
 func Detect(root string, files []string) []collectors.Collector {
 	var dirs []string
 	for _, f := range files {
-		if path.Base(f) == "go.mod" && !underSkipped(f) {
+		if path.Base(f) == "go.mod" && !collectors.NotTheProjects(f) {
 			dirs = append(dirs, path.Dir(f))
 		}
 	}
@@ -83,15 +83,6 @@ func Detect(root string, files []string) []collectors.Collector {
 		out = append(out, &Collector{dir: d, id: Kind + ":" + names[d]})
 	}
 	return out
-}
-
-func underSkipped(p string) bool {
-	for _, seg := range strings.Split(path.Dir(p), "/") {
-		if seg == "vendor" || seg == "testdata" {
-			return true
-		}
-	}
-	return false
 }
 
 // Collector runs govulncheck on one module.

@@ -86,7 +86,7 @@ func Detect(root string, files []string) []collectors.Collector {
 		if name != "package-lock.json" && name != "yarn.lock" && name != "pnpm-lock.yaml" {
 			continue
 		}
-		if skipped(f) {
+		if collectors.NotTheProjects(f) {
 			continue
 		}
 		dir := path.Dir(f)
@@ -113,15 +113,6 @@ func Detect(root string, files []string) []collectors.Collector {
 		out = append(out, c)
 	}
 	return out
-}
-
-func skipped(p string) bool {
-	for _, seg := range strings.Split(path.Dir(p), "/") {
-		if seg == "node_modules" || seg == "testdata" {
-			return true
-		}
-	}
-	return false
 }
 
 // Collector audits one lockfile.

@@ -45,7 +45,7 @@ func IsReport(rel string) bool {
 func Detect(root string, files []string) []collectors.Collector {
 	var reports []string
 	for _, f := range files {
-		if IsReport(f) && !skipped(f) {
+		if IsReport(f) && !collectors.NotTheProjects(f) {
 			reports = append(reports, f)
 		}
 	}
@@ -63,15 +63,6 @@ func Detect(root string, files []string) []collectors.Collector {
 		out = append(out, &Collector{file: r, id: Kind + ":" + name})
 	}
 	return out
-}
-
-func skipped(p string) bool {
-	for _, seg := range strings.Split(path.Dir(p), "/") {
-		if seg == "node_modules" || seg == "testdata" {
-			return true
-		}
-	}
-	return false
 }
 
 // reportName is the file name without .sarif or .sarif.json.
