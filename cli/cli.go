@@ -191,6 +191,10 @@ type usageError struct{ msg string }
 func (e usageError) Error() string { return e.msg }
 
 func fail(io IO, err error) int {
+	if errors.Is(err, errHelp) {
+		fmt.Fprint(io.Out, usage)
+		return exitOK
+	}
 	var u usageError
 	if errors.As(err, &u) {
 		fmt.Fprintf(io.Err, "preflight: %s\nRun 'preflight --help' for usage.\n", u.msg)
@@ -200,6 +204,10 @@ func fail(io IO, err error) int {
 	return exitUsage
 }
 
+// errHelp is -h or --help after a command: the usage is printed, as for
+// preflight --help, and that is not an error.
+var errHelp = errors.New("help asked for")
+
 // parse accepts flags before and after the positional DIR, as people type
 // them ("check . --format json" and "check --format json .").
 func parse(fs *flag.FlagSet, args []string) (dir string, err error) {
@@ -208,7 +216,7 @@ func parse(fs *flag.FlagSet, args []string) (dir string, err error) {
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				return "", usageError{"see the flags below"}
+				return "", errHelp
 			}
 			return "", flagError(err)
 		}

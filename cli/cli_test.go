@@ -63,6 +63,12 @@ func TestHelpAndVersion(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "preflight check [DIR]") || !strings.Contains(out, "Examples:") {
 		t.Fatalf("help: %d %q", code, out)
 	}
+	for _, args := range [][]string{{"check", "--help"}, {"watch", "-h"}, {"merge", "--help"}, {"import", "-h"}, {"demo", "--help"}, {"trust", "-h"}, {"check", ".", "--format", "json", "--help"}} {
+		code, out, stderr := run(t, false, args...)
+		if code != 0 || !strings.Contains(out, "preflight check [DIR]") || stderr != "" {
+			t.Errorf("%q: exit %d stdout %q stderr %q", args, code, out, stderr)
+		}
+	}
 	code, out, _ = run(t, false, "--version")
 	if code != 0 || !strings.HasPrefix(out, "preflight ") {
 		t.Fatalf("version: %d %q", code, out)

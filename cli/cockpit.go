@@ -37,6 +37,9 @@ func runCockpit(args []string, io IO) int {
 }
 
 func runDemo(args []string, io IO) int {
+	if len(args) == 1 && (args[0] == "-h" || args[0] == "--help") {
+		return fail(io, errHelp)
+	}
 	if len(args) > 0 {
 		return fail(io, usageError{"demo takes no arguments"})
 	}

@@ -173,7 +173,7 @@ func parseMixed(fs *flag.FlagSet, args []string) ([]string, error) {
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				return nil, usageError{"see the flags below"}
+				return nil, errHelp
 			}
 			return nil, flagError(err)
 		}
