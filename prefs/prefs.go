@@ -9,7 +9,7 @@
 //	split: 60                               # % of the screen the tree takes
 //	notify: bell                            # off (default), bell or desktop
 //	progress: true                          # progress in the tab/taskbar (OSC 9;4)
-//	typescript_programs: 8                  # TypeScript watch programs kept per checker
+//	typescript_programs: 8                  # TypeScript watch programs kept in the checker
 //	keys:                                   # action: key, or a list of keys
 //	  rerun: [r, F5]
 package prefs

@@ -42,9 +42,9 @@ func SetMaxPrograms(n int) {
 func MaxPrograms() int { return int(maxPrograms.Load()) }
 
 // checker is a running checker.js: one Node process holding the TypeScript
-// watch programs of every project of a repository that uses the same
-// compiler (one process can load one compiler). Requests may be written as
-// soon as it is spawned; it answers them one at a time, in order.
+// watch programs of every project of a repository, with each compiler the
+// projects use loaded once in it. Requests may be written as soon as it is
+// spawned; it answers them one at a time, in order.
 type checker struct {
 	key     checkerKey
 	cmd     *exec.Cmd
@@ -56,7 +56,6 @@ type checker struct {
 	token   string // marks its descendants (proc.TrackedEnv)
 
 	mu      sync.Mutex // guards the fields below
-	version string     // set by the ready line
 	broken  error      // why the process was killed or gave up
 	lastID  int
 	replies int // answers received, to tell a stuck checker from a busy one
@@ -69,19 +68,22 @@ type checker struct {
 	stopped sync.Once
 }
 
-// checkerKey tells checkers apart: projects that agree on all three share one.
-type checkerKey struct{ node, library, root string }
+// checkerKey tells checkers apart: the projects of one repository run by
+// one Node share one, whichever compilers they use.
+type checkerKey struct{ node, root string }
 
-// keyFor is the checker of the compiler tc in root. The library is named
-// by its real path: package managers link one install into each package's
+// keyFor is the checker of root's projects with the toolchain tc.
+func keyFor(root string, tc toolchain) checkerKey { return checkerKey{tc.node, root} }
+
+// compilerOf names the compiler tc's projects are checked with by its real
+// path: package managers link one install into each package's
 // node_modules (pnpm does so for every package that lists typescript), and
-// those links are one compiler.
-func keyFor(root string, tc toolchain) checkerKey {
-	library := tc.library
-	if real, err := filepath.EvalSymlinks(library); err == nil {
-		library = real
+// those links are one compiler, loaded once.
+func compilerOf(tc toolchain) string {
+	if real, err := filepath.EvalSymlinks(tc.library); err == nil {
+		return real
 	}
-	return checkerKey{tc.node, library, root}
+	return tc.library
 }
 
 // checkers are the running checker processes, one per key.
@@ -101,7 +103,7 @@ type projectError struct{ err error }
 func (e *projectError) Error() string { return e.err.Error() }
 func (e *projectError) Unwrap() error { return e.err }
 
-// acquireChecker returns the running checker for the compiler tc in root,
+// acquireChecker returns the running checker of root's projects,
 // starting one when there is none, and counts the caller as a user.
 func acquireChecker(root string, tc toolchain) (*checker, error) {
 	key := keyFor(root, tc)
@@ -150,7 +152,7 @@ func (c *checker) retire() {
 
 // spawnChecker launches the checker in its own process group.
 func spawnChecker(key checkerKey) (*checker, error) {
-	cmd := exec.Command(key.node, "-e", checkerScript, "--", key.library, strconv.Itoa(int(maxPrograms.Load())))
+	cmd := exec.Command(key.node, "-e", checkerScript, "--", strconv.Itoa(int(maxPrograms.Load())))
 	cmd.Dir = key.root
 	token, mark := proc.TrackedEnv()
 	cmd.Env = append(cmd.Environ(), mark)
@@ -212,7 +214,6 @@ func (c *checker) dispatch(line []byte) {
 	case reply.Fatal != "":
 		c.broken = errors.New(reply.Fatal)
 	case reply.Ready:
-		c.version = reply.Version
 		return
 	case reply.ID == 0:
 		c.broken = fmt.Errorf("unaddressed reply: %s", reply.Error)
@@ -229,11 +230,12 @@ func (c *checker) dispatch(line []byte) {
 
 // request is one line to the checker.
 type request struct {
-	ID      int      `json:"id,omitempty"`
-	Project string   `json:"project"`
-	Changed []string `json:"changed,omitempty"`
-	Fresh   bool     `json:"fresh,omitempty"`
-	Close   bool     `json:"close,omitempty"`
+	ID         int      `json:"id,omitempty"`
+	TypeScript string   `json:"typescript,omitempty"` // the compiler's lib/typescript.js
+	Project    string   `json:"project"`
+	Changed    []string `json:"changed,omitempty"`
+	Fresh      bool     `json:"fresh,omitempty"`
+	Close      bool     `json:"close,omitempty"`
 }
 
 func (c *checker) send(req request) error {
@@ -248,11 +250,12 @@ func (c *checker) send(req request) error {
 }
 
 // check sends the changed absolute paths for the project with the config
-// file config and waits for the diagnostics of the rebuild they cause;
-// fresh asks for its program to be built anew. When ctx ends first the
-// request stays queued in the checker, which goes on with it (a first full
-// check included); the late reply is dropped.
-func (c *checker) check(ctx context.Context, config string, changed []string, fresh bool) ([]Diagnostic, error) {
+// file config, checked with the compiler at library, and waits for the
+// diagnostics of the rebuild they cause and the compiler's version; fresh
+// asks for its program to be built anew. When ctx ends first the request
+// stays queued in the checker, which goes on with it (a first full check
+// included); the late reply is dropped.
+func (c *checker) check(ctx context.Context, library, config string, changed []string, fresh bool) ([]Diagnostic, string, error) {
 	wait := make(chan CheckerReply, 1)
 	c.mu.Lock()
 	c.lastID++
@@ -265,21 +268,21 @@ func (c *checker) check(ctx context.Context, config string, changed []string, fr
 		delete(c.waiting, id)
 		c.mu.Unlock()
 	}()
-	if err := c.send(request{ID: id, Project: config, Changed: changed, Fresh: fresh}); err != nil {
-		return nil, c.failure(err)
+	if err := c.send(request{ID: id, TypeScript: library, Project: config, Changed: changed, Fresh: fresh}); err != nil {
+		return nil, "", c.failure(err)
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err // the paths are delivered all the same
+		return nil, "", err // the paths are delivered all the same
 	}
 	select {
 	case reply := <-wait:
 		if reply.Error != "" {
-			return nil, &projectError{c.failure(errors.New(reply.Error))}
+			return nil, "", &projectError{c.failure(errors.New(reply.Error))}
 		}
 		c.mu.Lock()
 		c.answered = true
 		c.mu.Unlock()
-		return reply.Diagnostics, nil
+		return reply.Diagnostics, reply.Version, nil
 	case <-c.exited:
 		c.mu.Lock()
 		why := c.broken
@@ -287,15 +290,15 @@ func (c *checker) check(ctx context.Context, config string, changed []string, fr
 		if why == nil {
 			why = fmt.Errorf("the checker exited (%s)", c.cmd.ProcessState)
 		}
-		return nil, c.failure(why)
+		return nil, "", c.failure(why)
 	case <-ctx.Done():
 		c.mu.Lock()
 		idle := c.replies == replies
 		c.mu.Unlock()
 		if idle && errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return nil, fmt.Errorf("%w: %w", errStuck, ctx.Err())
+			return nil, "", fmt.Errorf("%w: %w", errStuck, ctx.Err())
 		}
-		return nil, ctx.Err()
+		return nil, "", ctx.Err()
 	}
 }
 
@@ -335,12 +338,6 @@ func (c *checker) hasAnswered() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.answered
-}
-
-func (c *checker) versionString() string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.version
 }
 
 // stop kills the checker's process group and waits for it to be reaped.
@@ -396,14 +393,14 @@ func (p *Project) runWatch(ctx context.Context, root string, tc toolchain, chang
 		p.delivered = true // the checker builds the program even if this run is cancelled
 		answered := p.answered
 		p.mu.Unlock()
-		diags, err := c.check(ctx, config, abs, fresh)
+		diags, version, err := c.check(ctx, compilerOf(tc), config, abs, fresh)
 		if err == nil {
 			p.mu.Lock()
 			p.answered = true
 			p.mu.Unlock()
 			// The checker never exits, so there is no exit code to show
 			// (-1); the command names what really ran and what it stands for.
-			version, pid := c.versionString(), c.pid()
+			pid := c.pid()
 			command := fmt.Sprintf("TypeScript %s watch checker (pid %d), equivalent to: %s", version, pid, display)
 			r := p.checked(root, diags, command, -1, fmt.Sprintf("checked by a running TypeScript %s watch program (pid %d); it reports what this command would:\n%s\n%s",
 				version, pid, display, proc.Excerpt(formatTsc(diags), excerptLines)))
@@ -423,6 +420,7 @@ func (p *Project) runWatch(ctx context.Context, root string, tc toolchain, chang
 			p.delivered, p.answered = false, false
 			p.mu.Unlock()
 			if !answered || p.closedSince(closes) {
+				p.dropChecker(c) // e.g. its compiler cannot be loaded: the process serves the others
 				break
 			}
 			fresh = true

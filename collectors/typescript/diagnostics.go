@@ -118,7 +118,7 @@ func parseTsc(out []byte, root, workDir string) (diags []Diagnostic, other []oth
 type CheckerReply struct {
 	ID          int    // the request answered; 0 for the startup line
 	Ready       bool   // startup finished: the compiler is loaded
-	Version     string // TypeScript version, on the ready line
+	Version     string // the version of the compiler that answered
 	Fatal       string // the checker could not start and exits
 	Error       string // the request failed
 	Diagnostics []Diagnostic

@@ -299,10 +299,11 @@ func TestWatchFullRunRereadsSharedNodeModules(t *testing.T) {
 	}
 }
 
-// One process loads one compiler: a project with its own TypeScript
-// install gets its own checker, while a link to the same install (as
-// package managers make in each package's node_modules) is the same one.
-func TestWatchCheckerPerCompilerInstall(t *testing.T) {
+// One process checks every project of a repository: a project with a
+// TypeScript install of its own is checked in it with that install, and a
+// link to the same install (as package managers make in each package's
+// node_modules) is that compiler, loaded once.
+func TestWatchOneCheckerForEveryCompilerInstall(t *testing.T) {
 	tc := needTypeScript(t)
 	root := copyFixture(t, monorepoFixture)
 	real, err := filepath.EvalSymlinks(filepath.Dir(filepath.Dir(tc.library)))
@@ -333,8 +334,8 @@ func TestWatchCheckerPerCompilerInstall(t *testing.T) {
 	watchAgrees(t, web, root)
 	watchAgrees(t, api, root)
 	watchAgrees(t, tools, root)
-	if a, w := checkerPID(t, api), checkerPID(t, web); a == w {
-		t.Errorf("api, with a compiler of its own, shares pid %d with web", a)
+	if a, w := checkerPID(t, api), checkerPID(t, web); a != w {
+		t.Errorf("api, with a compiler of its own, runs in pid %d, web in pid %d", a, w)
 	}
 	if w, tl := checkerPID(t, web), checkerPID(t, tools); w != tl {
 		t.Errorf("web's link to the repository's install got pid %d, tools pid %d", w, tl)

@@ -118,6 +118,31 @@ func TestWatchOnTypeScript4(t *testing.T) {
 	}
 }
 
+// A repository whose projects pin different compilers has them all loaded
+// in one checker process, each project checked by its own.
+func TestWatchCompilersShareOneProcess(t *testing.T) {
+	needTypeScript(t)
+	root := copyVersions(t)
+	pids := map[int][]string{} // checker pid -> the versions it checked
+	var open []*Project
+	for _, v := range compilerVersions {
+		needCompiler(t, v.dir, v.version)
+		p := project(t, root, "typescript:"+v.dir)
+		open = append(open, p)
+		r := watchAgrees(t, p, root)
+		if got, want := locatedFindings(r), versionFindings(v.dir); !reflect.DeepEqual(got, want) || r.ToolVersion != v.version {
+			t.Errorf("%s: version %q findings\n got %q\nwant %q", v.dir, r.ToolVersion, got, want)
+		}
+	}
+	for _, p := range open {
+		pid := checkerPID(t, p)
+		pids[pid] = append(pids[pid], p.ID())
+	}
+	if len(pids) != 1 {
+		t.Errorf("the projects ran in %d processes: %v", len(pids), pids)
+	}
+}
+
 // copyVersions copies the versions fixture to a temporary repository, each
 // project's node_modules a link to its installed compiler.
 func copyVersions(t *testing.T) string {
