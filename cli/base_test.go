@@ -115,13 +115,19 @@ func TestCheckBaseTellsNewFromUnchangedAndFixed(t *testing.T) {
 	fixturetest.RequireTools(t, "git", "node", "tsc")
 	dir := baseRepo(t)
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
-	// Everything but the cache preflight may write: .git/worktrees comes
-	// and goes with the temporary worktree.
-	skip := func(rel string) bool { return rel == ".git/worktrees" || rel == ".git/logs" }
+	// Everything: .git/worktrees comes and goes with the temporary
+	// worktree; the stash is refs/stash and its list .git/logs/refs/stash.
+	skip := func(rel string) bool { return rel == ".git/worktrees" }
 	before := fingerprintTree(t, dir, skip)
 	statusBefore := git(t, dir, "status", "--porcelain")
+	stashBefore := git(t, dir, "stash", "show", "-p", "stash@{0}")
+	summary := filepath.Join(t.TempDir(), "summary.md")
+	t.Setenv("GITHUB_STEP_SUMMARY", summary)
+	reports := t.TempDir()
 
-	code, out, stderr := run(t, false, "check", "--trust", "--base", "main", "--format", "json", dir)
+	code, out, stderr := run(t, false, "check", "--trust", "--base", "main", "--format", "json",
+		"--format", "sarif", "--output", filepath.Join(reports, "r.sarif"),
+		"--format", "text", "--output", filepath.Join(reports, "r.txt"), dir)
 	if code != 1 {
 		t.Fatalf("exit %d, want 1 (a new blocker); stderr: %s", code, stderr)
 	}
@@ -163,8 +169,47 @@ func TestCheckBaseTellsNewFromUnchangedAndFixed(t *testing.T) {
 		t.Errorf("base summary = %+v", rep.Base)
 	}
 
+	// The other reports say the same: SARIF's baselineState, the text
+	// report's summary line and marks, the step summary's heading.
+	var sarif struct {
+		Runs []struct {
+			Results []struct {
+				BaselineState string `json:"baselineState"`
+			}
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(reports, "r.sarif")); err != nil || json.Unmarshal(b, &sarif) != nil {
+		t.Fatalf("sarif: %v\n%s", err, b)
+	}
+	states := map[string]int{}
+	for _, r := range sarif.Runs {
+		for _, res := range r.Results {
+			states[res.BaselineState]++
+		}
+	}
+	if states["new"] != 2 || states["unchanged"] != len(rep.Findings)-2 || len(states) != 2 {
+		t.Errorf("SARIF baselineState counts %v, want 2 new and %d unchanged", states, len(rep.Findings)-2)
+	}
+	text, _ := os.ReadFile(filepath.Join(reports, "r.txt"))
+	for _, want := range []string{
+		"NO-GO  2 new, 1 fixed vs main (" + mainCommit[:12] + ")",
+		"fixed TS2322 src/fixme.ts:1:",
+		"src/new.ts:1:14  new Type 'number' is not assignable to type 'boolean'.",
+		"src/old.ts:4:14  Type 'string'",
+	} {
+		if !strings.Contains(string(text), want) {
+			t.Errorf("text report lacks %q:\n%s", want, text)
+		}
+	}
+	if md, _ := os.ReadFile(summary); !strings.HasPrefix(string(md), "# 2 new, 1 fixed vs main") {
+		t.Errorf("GITHUB_STEP_SUMMARY is not headed with the change:\n%.300s", md)
+	}
+
 	if after := fingerprintTree(t, dir, skip); after != before {
-		t.Error("the repository (worktree, index, refs or stash) changed")
+		t.Error("the repository (worktree, index, refs, logs or stash) changed")
+	}
+	if got := git(t, dir, "stash", "show", "-p", "stash@{0}"); got != stashBefore {
+		t.Errorf("the stash changed:\n%s\nwas:\n%s", got, stashBefore)
 	}
 	if got := git(t, dir, "status", "--porcelain"); got != statusBefore {
 		t.Errorf("git status changed:\n%s\nwas:\n%s", got, statusBefore)

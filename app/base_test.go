@@ -1,0 +1,71 @@
+package app
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// The cockpit compares with the branch a change is judged against: the
+// current branch's upstream when it is another branch, else main, master,
+// origin/main or origin/master; nothing when none exists.
+func TestDefaultBaseIsTheUpstreamElseMainOrMaster(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not on PATH")
+	}
+	gitIn := func(dir string, args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", dir, "-c", "commit.gpgsign=false"}, args...)...)
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1",
+			"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	ctx := context.Background()
+	newRepo := func(branch string) string {
+		dir := t.TempDir()
+		gitIn(dir, "init", "-q", "-b", branch)
+		if err := os.WriteFile(filepath.Join(dir, "a.txt"), []byte("a\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		gitIn(dir, "add", "-A")
+		gitIn(dir, "commit", "-q", "-m", "one")
+		return dir
+	}
+
+	trunk := newRepo("trunk")
+	if got := defaultBase(ctx, trunk); got != "" {
+		t.Errorf("no main, master or upstream: %q, want none", got)
+	}
+	if got := defaultBase(ctx, t.TempDir()); got != "" {
+		t.Errorf("not a repository: %q, want none", got)
+	}
+
+	master := newRepo("master")
+	gitIn(master, "checkout", "-q", "-b", "feature")
+	if got := defaultBase(ctx, master); got != "master" {
+		t.Errorf("a branch of master: %q, want master", got)
+	}
+	gitIn(master, "branch", "main")
+	if got := defaultBase(ctx, master); got != "main" {
+		t.Errorf("main and master: %q, want main first", got)
+	}
+
+	// A clone: the feature branch tracks origin/develop, which wins; on
+	// a branch that tracks its own name upstream, main is the base.
+	origin := newRepo("main")
+	gitIn(origin, "branch", "develop")
+	clone := filepath.Join(t.TempDir(), "clone")
+	gitIn(origin, "clone", "-q", origin, clone)
+	gitIn(clone, "checkout", "-q", "-b", "feature", "--track", "origin/develop")
+	if got := defaultBase(ctx, clone); got != "origin/develop" {
+		t.Errorf("tracking origin/develop: %q", got)
+	}
+	gitIn(clone, "checkout", "-q", "-b", "develop", "--track", "origin/develop")
+	if got := defaultBase(ctx, clone); got != "main" {
+		t.Errorf("develop tracking origin/develop: %q, want main", got)
+	}
+}
