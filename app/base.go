@@ -180,7 +180,7 @@ func (b baseCompare) measure(ctx context.Context, commit string, changed []strin
 	if err := linkDependencies(root, baseRoot); err != nil {
 		fmt.Fprintf(b.warn, "preflight: --base: %v\n", err)
 	}
-	opts := []Option{WithCacheVersion(b.s.version)}
+	opts := []Option{WithCacheVersion(b.s.version), WithOnlineTTL(b.s.onlineTTL)}
 	if b.trusted {
 		opts = append(opts, WithTrust())
 	}

@@ -2,10 +2,14 @@ package app
 
 import (
 	"context"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
+
+	"github.com/preflight-dev/preflight/collectors"
 )
 
 // The cockpit compares with the branch a change is judged against: the
@@ -67,5 +71,40 @@ func TestDefaultBaseIsTheUpstreamElseMainOrMaster(t *testing.T) {
 	gitIn(clone, "checkout", "-q", "-b", "develop", "--track", "origin/develop")
 	if got := defaultBase(ctx, clone); got != "main" {
 		t.Errorf("develop tracking origin/develop: %q, want main", got)
+	}
+}
+
+// --online-ttl sets how long results that depend on the network are
+// reused, in the session of now and in that of a base it opens.
+func TestOnlineTTLReachesTheResultsCache(t *testing.T) {
+	dir := repoWith(t, "")
+	ttlOf := func(opts ...Option) time.Duration {
+		t.Helper()
+		s, err := Open(dir, collectors.OneShot, io.Discard, append([]Option{WithReuse()}, opts...)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.engine.Close()
+		if s.results == nil {
+			t.Fatal("no results cache")
+		}
+		return s.results.TTL
+	}
+	if got := ttlOf(); got != 24*time.Hour {
+		t.Errorf("default TTL %s, want 24h", got)
+	}
+	if got := ttlOf(WithOnlineTTL(30 * time.Minute)); got != 30*time.Minute {
+		t.Errorf("TTL %s, want 30m", got)
+	}
+	if got := ttlOf(WithOnlineTTL(-1)); got >= 0 {
+		t.Errorf("TTL %s, want none (negative)", got)
+	}
+	s, err := Open(dir, collectors.OneShot, io.Discard, WithReuse(), WithOnlineTTL(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.engine.Close()
+	if s.onlineTTL != time.Hour {
+		t.Errorf("the session keeps %s for its base, want 1h", s.onlineTTL)
 	}
 }

@@ -32,15 +32,16 @@ import (
 // Session is one repository opened for checking: its ignore rules, its
 // collectors, the engine that runs them and the cache that remembers them.
 type Session struct {
-	root    string
-	matcher *ignore.Matcher
-	engine  *engine.Engine
-	store   *cache.Store
-	results *cache.Results // nil unless results are reused (check)
-	base    string         // --base of the cockpit
-	warn    io.Writer
-	config  *repoConfig // preflight.yaml
-	version string      // what reused and base results are kept under
+	root      string
+	matcher   *ignore.Matcher
+	engine    *engine.Engine
+	store     *cache.Store
+	results   *cache.Results // nil unless results are reused (check)
+	base      string         // --base of the cockpit
+	warn      io.Writer
+	config    *repoConfig   // preflight.yaml
+	version   string        // what reused and base results are kept under
+	onlineTTL time.Duration // --online-ttl, for the base's session too
 	// changed hears every batch of changed paths after the engine did;
 	// rescan is true when the watcher lost track and everything may have.
 	changed func(paths []string, rescan bool)
@@ -76,7 +77,7 @@ func Open(root string, mode collectors.Mode, warn io.Writer, opts ...Option) (*S
 		fmt.Fprintf(warn, "preflight: %v\n", err)
 	}
 	cols := detect.Collectors(root, files)
-	s := &Session{root: root, matcher: m, warn: warn, config: rc, base: o.base, version: o.version}
+	s := &Session{root: root, matcher: m, warn: warn, config: rc, base: o.base, version: o.version, onlineTTL: o.onlineTTL}
 	if o.store != nil {
 		s.store = o.store
 	} else if o.cacheDir != "" {
@@ -97,6 +98,9 @@ func Open(root string, mode collectors.Mode, warn io.Writer, opts ...Option) (*S
 		results, err := s.store.ResultsAs(home, root, files, hex.EncodeToString(sum[:]), s.version)
 		if err != nil {
 			fmt.Fprintf(warn, "preflight: %v\n", err)
+		}
+		if o.onlineTTL != 0 {
+			results.TTL = o.onlineTTL
 		}
 		s.results, eopts.Reuse = results, results
 	}

@@ -84,6 +84,8 @@ check flags:
   --cache-dir DIR                 keep caches in DIR (default: the user cache directory);
                                   persist it in CI to reuse results across runs
   --fresh                         run every tool; reuse no result measured earlier
+  --online-ttl DURATION           reuse results that depend on the network (npm audit,
+                                  govulncheck) for at most DURATION (default 24h; 0: never)
   --shard I/N                     run only shard I of N of the collectors (split by the
                                   durations in the cache, else round-robin by id); the
                                   JSON report is for preflight merge
