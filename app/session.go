@@ -318,13 +318,16 @@ func (s *Session) tell(text string) {
 // Close stops the engine: runs in flight are cancelled.
 func (s *Session) Close() { s.engine.Close() }
 
-// Remember keeps snap in the user's cache as the last run of its
-// repository, as a session does when it ends: a merged sharded run's
-// durations balance the next one's plan.
-func Remember(snap model.Snapshot, warn io.Writer) {
-	store, err := cache.Default()
-	if err != nil {
-		return
+// Remember keeps snap in the cache (cacheDir, or the user's cache when
+// "") as the last run of its repository, as a session does when it ends:
+// a merged sharded run's durations balance the next one's plan.
+func Remember(snap model.Snapshot, cacheDir string, warn io.Writer) {
+	store := cache.At(cacheDir)
+	if cacheDir == "" {
+		var err error
+		if store, err = cache.Default(); err != nil {
+			return
+		}
 	}
 	if err := store.Save(snap); err != nil {
 		fmt.Fprintf(warn, "preflight: saving the cache: %v\n", err)

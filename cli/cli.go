@@ -93,6 +93,8 @@ merge flags:
   --format, --output, --fail-on   as for check
   --repo DIR                      checkout of the shards' commit whose READINESS.md is
                                   judged against all shards (default .)
+  --cache-dir DIR                 where the merged durations are kept for the next plan:
+                                  the --cache-dir of the shards (default: the user cache)
 watch flags:
   --format jsonl                  one JSON report per line (the only format)
   --trust                         as for check

@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/preflight-dev/preflight/internal/fixturetest"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -12,8 +12,12 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/preflight-dev/preflight/app"
 	"github.com/preflight-dev/preflight/checklist"
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -235,4 +239,44 @@ func lineDiffs(a, b string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// Shards that keep their caches in --cache-dir (persisted by the CI's cache
+// action) find the merged run's durations there: merge --cache-dir writes
+// them where the next plan reads them, not in the user's cache.
+func TestMergeKeepsDurationsInTheShardsCacheDir(t *testing.T) {
+	dir := shardFixture(t)
+	out, cacheDir := t.TempDir(), t.TempDir()
+	userCache := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", userCache)
+	durations := func(opts ...app.Option) map[string]time.Duration {
+		t.Helper()
+		s, err := app.Open(dir, collectors.OneShot, io.Discard, opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		return s.CachedDurations()
+	}
+	var files []string
+	for i := 1; i <= 2; i++ {
+		f := filepath.Join(out, fmt.Sprintf("s%d.json", i))
+		if code, _, stderr := run(t, false, "check", "--cache-dir", cacheDir, "--shard", fmt.Sprintf("%d/2", i), "--format", "json", "--output", f, dir); code > 1 {
+			t.Fatalf("shard %d: exit %d %s", i, code, stderr)
+		}
+		files = append(files, f)
+	}
+	if d := durations(app.WithCacheDir(cacheDir)); d != nil {
+		t.Fatalf("a shard wrote durations: %v", d)
+	}
+	args := append([]string{"merge", "--repo", dir, "--cache-dir", cacheDir, "--format", "json", "--output", filepath.Join(out, "m.json")}, files...)
+	if code, _, stderr := run(t, false, args...); code > 1 {
+		t.Fatalf("merge: exit %d %s", code, stderr)
+	}
+	if d := durations(app.WithCacheDir(cacheDir)); len(d) != 4 {
+		t.Errorf("durations in --cache-dir after merge: %v, want the 4 collectors", d)
+	}
+	if d := durations(); d != nil {
+		t.Errorf("merge --cache-dir wrote the user's cache too: %v", d)
+	}
 }
