@@ -53,6 +53,9 @@ Usage:
   preflight demo                  open the cockpit on a built-in sample project
   preflight check [DIR] [flags]   run every collector once, print a report
   preflight watch [DIR] [flags]   headless: print a report each time a rerun completes
+  preflight plan [DIR] --shards N [--trust] [--cache-dir DIR]
+                                  the CI matrix of a sharded run, as one line of JSON:
+                                  {"include": [{"shard": "1/3", "collectors": "…"}, …]}
   preflight merge SHARD.json... [flags]
                                   one report and verdict from the JSON reports of
                                   every check --shard I/N, as from one full check
@@ -148,6 +151,8 @@ func Run(args []string, io IO) int {
 			return runImport(args[1:], io)
 		case "merge":
 			return runMerge(args[1:], io)
+		case "plan":
+			return runPlan(args[1:], io)
 		}
 	}
 	return runCockpit(args, io)
@@ -266,7 +271,7 @@ func flagError(err error) usageError {
 }
 
 // commands are the words preflight takes as a command.
-var commands = []string{"check", "watch", "merge", "demo", "init", "import", "trust", "baseline", "help", "version"}
+var commands = []string{"check", "watch", "plan", "merge", "demo", "init", "import", "trust", "baseline", "help", "version"}
 
 // suggestCommand is the command arg was probably meant to be, when arg is
 // not a directory but is one or two typos away from a command: "chek" is

@@ -280,3 +280,53 @@ func TestMergeKeepsDurationsInTheShardsCacheDir(t *testing.T) {
 		t.Errorf("merge --cache-dir wrote the user's cache too: %v", d)
 	}
 }
+
+// preflight plan is the matrix of the shard jobs: no more shards than
+// collectors, and each job's collectors are exactly those its
+// `check --shard` runs.
+func TestPlanIsTheMatrixTheShardsRun(t *testing.T) {
+	dir := shardFixture(t)
+	out := t.TempDir()
+	code, stdout, stderr := run(t, false, "plan", "--shards", "8", dir)
+	if code != 0 || strings.Count(stdout, "\n") != 1 {
+		t.Fatalf("plan: exit %d, want one line of JSON:\n%s%s", code, stdout, stderr)
+	}
+	var matrix struct {
+		Include []struct{ Shard, Collectors string }
+	}
+	if err := json.Unmarshal([]byte(stdout), &matrix); err != nil {
+		t.Fatalf("%v: %s", err, stdout)
+	}
+	if len(matrix.Include) != 4 {
+		t.Fatalf("8 machines for 4 collectors: %+v, want 4 shards", matrix.Include)
+	}
+	seen := map[string]bool{}
+	for i, job := range matrix.Include {
+		if want := fmt.Sprintf("%d/4", i+1); job.Shard != want {
+			t.Errorf("job %d runs --shard %s, want %s", i, job.Shard, want)
+		}
+		f := filepath.Join(out, fmt.Sprintf("s%d.json", i))
+		if code, _, stderr := run(t, false, "check", "--shard", job.Shard, "--format", "json", "--output", f, dir); code > 1 {
+			t.Fatalf("shard %s: exit %d %s", job.Shard, code, stderr)
+		}
+		var rep struct{ Collectors []struct{ ID string } }
+		b, _ := os.ReadFile(f)
+		if err := json.Unmarshal(b, &rep); err != nil {
+			t.Fatal(err)
+		}
+		var ran []string
+		for _, c := range rep.Collectors {
+			ran = append(ran, c.ID)
+			seen[c.ID] = true
+		}
+		if got := strings.Join(ran, " "); got != job.Collectors || got == "" {
+			t.Errorf("shard %s ran %q; the plan said %q", job.Shard, got, job.Collectors)
+		}
+	}
+	if len(seen) != 4 {
+		t.Errorf("the shards ran %v, want all 4 collectors", seen)
+	}
+	if code, _, stderr := run(t, false, "plan", dir); code != exitUsage || !strings.Contains(stderr, "plan needs --shards N") {
+		t.Errorf("plan without --shards: exit %d %s", code, stderr)
+	}
+}
