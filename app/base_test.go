@@ -108,3 +108,24 @@ func TestOnlineTTLReachesTheResultsCache(t *testing.T) {
 		t.Errorf("the session keeps %s for its base, want 1h", s.onlineTTL)
 	}
 }
+
+func TestCacheInsideAndGlobEscape(t *testing.T) {
+	root := t.TempDir()
+	for _, tc := range []struct{ dir, want string }{
+		{"", ""},
+		{filepath.Join(root, ".preflight-cache"), ".preflight-cache"},
+		{filepath.Join(root, "ci", "cache"), "ci/cache"},
+		{root, ""},
+		{filepath.Dir(root), ""},
+		{filepath.Join(filepath.Dir(root), filepath.Base(root)+"-cache"), ""},
+	} {
+		if got := cacheInside(root, tc.dir); got != tc.want {
+			t.Errorf("cacheInside(%q) = %q, want %q", tc.dir, got, tc.want)
+		}
+	}
+	for in, want := range map[string]string{"cache": "cache", "c[1]/*{x}?": `c\[1\]/\*\{x\}\?`, `a\b`: `a\\b`} {
+		if got := globEscape(in); got != want {
+			t.Errorf("globEscape(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -382,3 +382,60 @@ func TestSecondCheckReusesResultsOfUnchangedInputs(t *testing.T) {
 		t.Errorf("--fresh reused results: %v", fresh)
 	}
 }
+
+// CI keeps the cache in the checkout (--cache-dir .preflight-cache) to
+// persist it: the cache is not an input of any check, or every run would
+// change the next one's inputs and nothing that reads every file (the
+// secrets scan) would ever be reused; nor is it a change since a base.
+func TestCacheDirInsideTheRepositoryIsNoInput(t *testing.T) {
+	fixturetest.RequireTools(t, "git")
+	dir := t.TempDir()
+	git(t, dir, "init", "-q", "-b", "main")
+	fixturetest.WriteFiles(t, dir, map[string]string{
+		".env.production": "STRIPE_KEY=sk_live_4eC39HqLyjWDarjtT1zdp7dc\n",
+		"notes.md":        "# notes\n",
+	})
+	git(t, dir, "add", "-A")
+	git(t, dir, "commit", "-q", "-m", "main")
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	type rep struct {
+		Collectors []struct {
+			ID     string
+			Cached bool
+			Facts  map[string]float64
+			Error  string
+		}
+	}
+	check := func(extra ...string) rep {
+		t.Helper()
+		args := append([]string{"check", "--cache-dir", filepath.Join(dir, ".preflight-cache"), "--format", "json", dir}, extra...)
+		_, out, stderr := run(t, false, args...)
+		var r rep
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatalf("not JSON: %v\n%s\n%s", err, out, stderr)
+		}
+		return r
+	}
+	secrets := func(r rep) (cached bool, files float64, status string) {
+		for _, c := range r.Collectors {
+			if c.ID == "secrets:." {
+				return c.Cached, c.Facts["files"], c.Error
+			}
+		}
+		t.Fatalf("no secrets collector: %+v", r)
+		return
+	}
+	c, scanned, _ := secrets(check())
+	if c || scanned < 1 {
+		t.Fatalf("first run: cached %v, %v files scanned", c, scanned)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(dir, ".preflight-cache")); len(entries) == 0 {
+		t.Fatal("the cache is not in the repository")
+	}
+	if c, files, _ := secrets(check()); !c || files != scanned {
+		t.Errorf("second run on an unchanged tree: secrets cached %v, %v files (want reused, %v files)", c, files, scanned)
+	}
+	if c, _, why := secrets(check("--changed-since", "main")); c || !strings.Contains(why, "not run: none of its inputs changed") {
+		t.Errorf("--changed-since main with only the cache new: secrets cached %v, %q (want not run)", c, why)
+	}
+}
