@@ -65,7 +65,7 @@ func (b baseCompare) snapshot(ctx context.Context, now model.Snapshot) (model.Sn
 		}
 		return model.Snapshot{}, "", baseError{fmt.Sprintf("--base %s: HEAD and %s have no common ancestor here; in a shallow clone fetch more history (actions/checkout: fetch-depth: 0)", b.rev, b.rev)}
 	}
-	changed, err := changedSince(ctx, root, commit)
+	changed, err := changedSince(ctx, root, commit, b.s.cacheRel)
 	if err != nil {
 		return model.Snapshot{}, "", err
 	}
@@ -180,7 +180,7 @@ func (b baseCompare) measure(ctx context.Context, commit string, changed []strin
 	if err := linkDependencies(root, baseRoot); err != nil {
 		fmt.Fprintf(b.warn, "preflight: --base: %v\n", err)
 	}
-	opts := []Option{WithCacheVersion(b.s.version)}
+	opts := []Option{WithCacheVersion(b.s.version), WithOnlineTTL(b.s.onlineTTL)}
 	if b.trusted {
 		opts = append(opts, WithTrust())
 	}
@@ -240,8 +240,9 @@ func (b baseCompare) measure(ctx context.Context, commit string, changed []strin
 
 // changedSince lists the repository paths (relative to root) that differ
 // between commit and the working tree: committed, staged, unstaged and new
-// untracked files, both sides of a rename.
-func changedSince(ctx context.Context, root, commit string) ([]string, error) {
+// untracked files, both sides of a rename; not those in the cache
+// directory skip (relative to root; "" for none), which no check reads.
+func changedSince(ctx context.Context, root, commit, skip string) ([]string, error) {
 	diff, err := gitBytes(ctx, root, "diff", "--name-only", "--no-renames", "--relative", "-z", commit, "--", ".")
 	if err != nil {
 		return nil, fmt.Errorf("--base: listing the changes since %s: %w", short(commit), err)
@@ -252,8 +253,9 @@ func changedSince(ctx context.Context, root, commit string) ([]string, error) {
 	}
 	var paths []string
 	for _, p := range bytes.Split(append(diff, untracked...), []byte{0}) {
-		if len(p) > 0 {
-			paths = append(paths, filepath.ToSlash(string(p)))
+		rel := filepath.ToSlash(string(p))
+		if len(rel) > 0 && (skip == "" || rel != skip && !strings.HasPrefix(rel, skip+"/")) {
+			paths = append(paths, rel)
 		}
 	}
 	slices.Sort(paths)

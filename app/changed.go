@@ -42,7 +42,7 @@ func planChanged(ctx context.Context, s *Session, rev string) (changedPlan, erro
 	if err != nil || commit == "" {
 		return changedPlan{}, baseError{fmt.Sprintf("--changed-since %s: no such revision in %s (fetch it first: git fetch origin %s)", rev, s.root, rev)}
 	}
-	changed, err := changedSince(ctx, s.root, commit)
+	changed, err := changedSince(ctx, s.root, commit, s.cacheRel)
 	if err != nil {
 		return changedPlan{}, err
 	}

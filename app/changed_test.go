@@ -55,3 +55,39 @@ func TestDependentsOfAChangedPackageOrModule(t *testing.T) {
 		t.Errorf("nothing depends on other: %v", got)
 	}
 }
+
+// pnpm names its workspace in pnpm-workspace.yaml and its local
+// dependencies with the workspace: protocol; yarn's workspaces field may
+// be an object. Either way a change to a package reruns its dependents.
+func TestDependentsInPnpmAndYarnWorkspaces(t *testing.T) {
+	for name, files := range map[string]map[string]string{
+		"pnpm": {
+			"package.json":              `{"private": true}`,
+			"pnpm-workspace.yaml":       "packages:\n  - 'packages/*'\n",
+			"packages/lib/package.json": `{"name": "lib"}`,
+			"packages/web/package.json": `{"name": "web", "dependencies": {"lib": "workspace:^"}}`,
+			"packages/cli/package.json": `{"name": "cli", "devDependencies": {"web": "workspace:*"}}`,
+			"packages/doc/package.json": `{"name": "doc"}`,
+		},
+		"yarn": {
+			"package.json":              `{"private": true, "workspaces": {"packages": ["packages/*"]}}`,
+			"packages/lib/package.json": `{"name": "lib"}`,
+			"packages/web/package.json": `{"name": "web", "peerDependencies": {"lib": "^1"}}`,
+			"packages/cli/package.json": `{"name": "cli", "dependencies": {"web": "workspace:*"}}`,
+			"packages/doc/package.json": `{"name": "doc"}`,
+		},
+	} {
+		root := t.TempDir()
+		fixturetest.WriteFiles(t, root, files)
+		var list []string
+		for f := range files {
+			list = append(list, f)
+		}
+		slices.Sort(list)
+		got := dependents(root, list, []string{"packages/lib/src/index.ts"})
+		slices.Sort(got)
+		if want := []string{"packages/cli/package.json", "packages/web/package.json"}; !slices.Equal(got, want) {
+			t.Errorf("%s: dependents = %v, want %v", name, got, want)
+		}
+	}
+}

@@ -34,6 +34,9 @@ type options struct {
 	base string
 	// version is what cached results are kept under.
 	version string
+	// onlineTTL is how long results that depend on the network are
+	// reused; 0 keeps the cache's default.
+	onlineTTL time.Duration
 }
 
 // WithBase sets the revision the cockpit compares the findings with.
@@ -53,6 +56,15 @@ func WithCacheDir(dir string) Option { return func(o *options) { o.cacheDir = di
 // WithReuse lets the session take results measured earlier on identical
 // inputs instead of running their tools again.
 func WithReuse() Option { return func(o *options) { o.reuse = true } }
+
+// DefaultOnlineTTL is how long results that depend on the network are
+// reused unless WithOnlineTTL says otherwise.
+const DefaultOnlineTTL = cache.OnlineTTL
+
+// WithOnlineTTL reuses results that depend on the network (npm audit,
+// govulncheck) for at most d instead of the default day; a negative d
+// never reuses them.
+func WithOnlineTTL(d time.Duration) Option { return func(o *options) { o.onlineTTL = d } }
 
 // WithTrust runs the repository's code and config commands without asking
 // (CI with --trust, the embedded demo).

@@ -14,7 +14,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/preflight-dev/preflight/cache"
@@ -32,15 +34,17 @@ import (
 // Session is one repository opened for checking: its ignore rules, its
 // collectors, the engine that runs them and the cache that remembers them.
 type Session struct {
-	root    string
-	matcher *ignore.Matcher
-	engine  *engine.Engine
-	store   *cache.Store
-	results *cache.Results // nil unless results are reused (check)
-	base    string         // --base of the cockpit
-	warn    io.Writer
-	config  *repoConfig // preflight.yaml
-	version string      // what reused and base results are kept under
+	root      string
+	matcher   *ignore.Matcher
+	engine    *engine.Engine
+	store     *cache.Store
+	results   *cache.Results // nil unless results are reused (check)
+	base      string         // --base of the cockpit
+	warn      io.Writer
+	config    *repoConfig   // preflight.yaml
+	version   string        // what reused and base results are kept under
+	onlineTTL time.Duration // --online-ttl, for the base's session too
+	cacheRel  string        // --cache-dir relative to root when inside it, else ""
 	// changed hears every batch of changed paths after the engine did;
 	// rescan is true when the watcher lost track and everything may have.
 	changed func(paths []string, rescan bool)
@@ -63,7 +67,14 @@ func Open(root string, mode collectors.Mode, warn io.Writer, opts ...Option) (*S
 	if err != nil {
 		return nil, err
 	}
-	m, err := ignore.LoadWithOptions(root, ignore.Options{Extra: rc.live.Current().Ignore})
+	extra := rc.live.Current().Ignore
+	cacheRel := cacheInside(root, o.cacheDir)
+	if cacheRel != "" {
+		// preflight's own files are no input of any check: were they,
+		// writing the cache would change the next run's inputs.
+		extra = append(slices.Clone(extra), globEscape(cacheRel))
+	}
+	m, err := ignore.LoadWithOptions(root, ignore.Options{Extra: extra})
 	if err != nil {
 		return nil, fmt.Errorf("reading ignore rules of %s: %w", root, err)
 	}
@@ -76,7 +87,7 @@ func Open(root string, mode collectors.Mode, warn io.Writer, opts ...Option) (*S
 		fmt.Fprintf(warn, "preflight: %v\n", err)
 	}
 	cols := detect.Collectors(root, files)
-	s := &Session{root: root, matcher: m, warn: warn, config: rc, base: o.base, version: o.version}
+	s := &Session{root: root, matcher: m, warn: warn, config: rc, base: o.base, version: o.version, onlineTTL: o.onlineTTL, cacheRel: cacheRel}
 	if o.store != nil {
 		s.store = o.store
 	} else if o.cacheDir != "" {
@@ -97,6 +108,9 @@ func Open(root string, mode collectors.Mode, warn io.Writer, opts ...Option) (*S
 		results, err := s.store.ResultsAs(home, root, files, hex.EncodeToString(sum[:]), s.version)
 		if err != nil {
 			fmt.Fprintf(warn, "preflight: %v\n", err)
+		}
+		if o.onlineTTL != 0 {
+			results.TTL = o.onlineTTL
 		}
 		s.results, eopts.Reuse = results, results
 	}
@@ -314,15 +328,61 @@ func (s *Session) tell(text string) {
 // Close stops the engine: runs in flight are cancelled.
 func (s *Session) Close() { s.engine.Close() }
 
-// Remember keeps snap in the user's cache as the last run of its
-// repository, as a session does when it ends: a merged sharded run's
-// durations balance the next one's plan.
-func Remember(snap model.Snapshot, warn io.Writer) {
-	store, err := cache.Default()
-	if err != nil {
-		return
+// Remember keeps snap in the cache (cacheDir, or the user's cache when
+// "") as the last run of its repository, as a session does when it ends:
+// a merged sharded run's durations balance the next one's plan.
+func Remember(snap model.Snapshot, cacheDir string, warn io.Writer) {
+	store := cache.At(cacheDir)
+	if cacheDir == "" {
+		var err error
+		if store, err = cache.Default(); err != nil {
+			return
+		}
 	}
 	if err := store.Save(snap); err != nil {
 		fmt.Fprintf(warn, "preflight: saving the cache: %v\n", err)
 	}
+}
+
+// cacheInside is dir's path relative to root, with forward slashes, when
+// dir lies inside root (a CI's --cache-dir .preflight-cache); "" otherwise.
+func cacheInside(root, dir string) string {
+	if dir == "" {
+		return ""
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return ""
+	}
+	for _, r := range []string{root, resolved(root)} {
+		for _, d := range []string{abs, resolved(abs)} {
+			rel, err := filepath.Rel(r, d)
+			if err == nil && rel != "." && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+				return filepath.ToSlash(rel)
+			}
+		}
+	}
+	return ""
+}
+
+// resolved is p with symlinks resolved, or p when it cannot be (a cache
+// directory not made yet).
+func resolved(p string) string {
+	if real, err := filepath.EvalSymlinks(p); err == nil {
+		return real
+	}
+	return p
+}
+
+// globEscape quotes the characters a doublestar glob gives a meaning, so
+// a path matches itself only.
+func globEscape(p string) string {
+	var b strings.Builder
+	for _, r := range p {
+		if strings.ContainsRune(`*?[]{}\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

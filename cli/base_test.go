@@ -115,13 +115,19 @@ func TestCheckBaseTellsNewFromUnchangedAndFixed(t *testing.T) {
 	fixturetest.RequireTools(t, "git", "node", "tsc")
 	dir := baseRepo(t)
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
-	// Everything but the cache preflight may write: .git/worktrees comes
-	// and goes with the temporary worktree.
-	skip := func(rel string) bool { return rel == ".git/worktrees" || rel == ".git/logs" }
+	// Everything: .git/worktrees comes and goes with the temporary
+	// worktree; the stash is refs/stash and its list .git/logs/refs/stash.
+	skip := func(rel string) bool { return rel == ".git/worktrees" }
 	before := fingerprintTree(t, dir, skip)
 	statusBefore := git(t, dir, "status", "--porcelain")
+	stashBefore := git(t, dir, "stash", "show", "-p", "stash@{0}")
+	summary := filepath.Join(t.TempDir(), "summary.md")
+	t.Setenv("GITHUB_STEP_SUMMARY", summary)
+	reports := t.TempDir()
 
-	code, out, stderr := run(t, false, "check", "--trust", "--base", "main", "--format", "json", dir)
+	code, out, stderr := run(t, false, "check", "--trust", "--base", "main", "--format", "json",
+		"--format", "sarif", "--output", filepath.Join(reports, "r.sarif"),
+		"--format", "text", "--output", filepath.Join(reports, "r.txt"), dir)
 	if code != 1 {
 		t.Fatalf("exit %d, want 1 (a new blocker); stderr: %s", code, stderr)
 	}
@@ -163,8 +169,47 @@ func TestCheckBaseTellsNewFromUnchangedAndFixed(t *testing.T) {
 		t.Errorf("base summary = %+v", rep.Base)
 	}
 
+	// The other reports say the same: SARIF's baselineState, the text
+	// report's summary line and marks, the step summary's heading.
+	var sarif struct {
+		Runs []struct {
+			Results []struct {
+				BaselineState string `json:"baselineState"`
+			}
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(reports, "r.sarif")); err != nil || json.Unmarshal(b, &sarif) != nil {
+		t.Fatalf("sarif: %v\n%s", err, b)
+	}
+	states := map[string]int{}
+	for _, r := range sarif.Runs {
+		for _, res := range r.Results {
+			states[res.BaselineState]++
+		}
+	}
+	if states["new"] != 2 || states["unchanged"] != len(rep.Findings)-2 || len(states) != 2 {
+		t.Errorf("SARIF baselineState counts %v, want 2 new and %d unchanged", states, len(rep.Findings)-2)
+	}
+	text, _ := os.ReadFile(filepath.Join(reports, "r.txt"))
+	for _, want := range []string{
+		"NO-GO  2 new, 1 fixed vs main (" + mainCommit[:12] + ")",
+		"fixed TS2322 src/fixme.ts:1:",
+		"src/new.ts:1:14  new Type 'number' is not assignable to type 'boolean'.",
+		"src/old.ts:4:14  Type 'string'",
+	} {
+		if !strings.Contains(string(text), want) {
+			t.Errorf("text report lacks %q:\n%s", want, text)
+		}
+	}
+	if md, _ := os.ReadFile(summary); !strings.HasPrefix(string(md), "# 2 new, 1 fixed vs main") {
+		t.Errorf("GITHUB_STEP_SUMMARY is not headed with the change:\n%.300s", md)
+	}
+
 	if after := fingerprintTree(t, dir, skip); after != before {
-		t.Error("the repository (worktree, index, refs or stash) changed")
+		t.Error("the repository (worktree, index, refs, logs or stash) changed")
+	}
+	if got := git(t, dir, "stash", "show", "-p", "stash@{0}"); got != stashBefore {
+		t.Errorf("the stash changed:\n%s\nwas:\n%s", got, stashBefore)
 	}
 	if got := git(t, dir, "status", "--porcelain"); got != statusBefore {
 		t.Errorf("git status changed:\n%s\nwas:\n%s", got, statusBefore)
@@ -335,5 +380,62 @@ func TestSecondCheckReusesResultsOfUnchangedInputs(t *testing.T) {
 	}
 	if fresh := cached(check("--fresh")); fresh["typescript"] || fresh["secrets"] {
 		t.Errorf("--fresh reused results: %v", fresh)
+	}
+}
+
+// CI keeps the cache in the checkout (--cache-dir .preflight-cache) to
+// persist it: the cache is not an input of any check, or every run would
+// change the next one's inputs and nothing that reads every file (the
+// secrets scan) would ever be reused; nor is it a change since a base.
+func TestCacheDirInsideTheRepositoryIsNoInput(t *testing.T) {
+	fixturetest.RequireTools(t, "git")
+	dir := t.TempDir()
+	git(t, dir, "init", "-q", "-b", "main")
+	fixturetest.WriteFiles(t, dir, map[string]string{
+		".env.production": "STRIPE_KEY=sk_live_4eC39HqLyjWDarjtT1zdp7dc\n",
+		"notes.md":        "# notes\n",
+	})
+	git(t, dir, "add", "-A")
+	git(t, dir, "commit", "-q", "-m", "main")
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	type rep struct {
+		Collectors []struct {
+			ID     string
+			Cached bool
+			Facts  map[string]float64
+			Error  string
+		}
+	}
+	check := func(extra ...string) rep {
+		t.Helper()
+		args := append([]string{"check", "--cache-dir", filepath.Join(dir, ".preflight-cache"), "--format", "json", dir}, extra...)
+		_, out, stderr := run(t, false, args...)
+		var r rep
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatalf("not JSON: %v\n%s\n%s", err, out, stderr)
+		}
+		return r
+	}
+	secrets := func(r rep) (cached bool, files float64, status string) {
+		for _, c := range r.Collectors {
+			if c.ID == "secrets:." {
+				return c.Cached, c.Facts["files"], c.Error
+			}
+		}
+		t.Fatalf("no secrets collector: %+v", r)
+		return
+	}
+	c, scanned, _ := secrets(check())
+	if c || scanned < 1 {
+		t.Fatalf("first run: cached %v, %v files scanned", c, scanned)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(dir, ".preflight-cache")); len(entries) == 0 {
+		t.Fatal("the cache is not in the repository")
+	}
+	if c, files, _ := secrets(check()); !c || files != scanned {
+		t.Errorf("second run on an unchanged tree: secrets cached %v, %v files (want reused, %v files)", c, files, scanned)
+	}
+	if c, _, why := secrets(check("--changed-since", "main")); c || !strings.Contains(why, "not run: none of its inputs changed") {
+		t.Errorf("--changed-since main with only the cache new: secrets cached %v, %q (want not run)", c, why)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/preflight-dev/preflight/app"
@@ -36,10 +37,17 @@ func runBaseline(args []string, io IO) int {
 	if err := baseline.Write(dir, f); err != nil {
 		return fail(io, fmt.Errorf("writing %s: %w", baseline.Path, err))
 	}
-	fmt.Fprintf(io.Out, "wrote %s: %d findings", baseline.Path, len(f.Findings))
-	if n := len(f.Unmeasured); n > 0 {
-		fmt.Fprintf(io.Out, " (%d collectors had no evidence: %v)", n, f.Unmeasured)
-	}
-	fmt.Fprintln(io.Out, "\ncommit it; 'preflight check --baseline' then fails only on findings it does not list")
+	fmt.Fprintln(io.Out, baselineWritten(f))
+	fmt.Fprintln(io.Out, "commit it; 'preflight check --baseline' then fails only on findings it does not list")
 	return exitOK
+}
+
+// baselineWritten says what the baseline holds: "wrote …: 30 findings (1
+// collector had no evidence: govulncheck:billing)".
+func baselineWritten(f baseline.File) string {
+	s := fmt.Sprintf("wrote %s: %s", baseline.Path, count(len(f.Findings), "finding"))
+	if n := len(f.Unmeasured); n > 0 {
+		s += fmt.Sprintf(" (%s had no evidence: %s)", count(n, "collector"), strings.Join(f.Unmeasured, ", "))
+	}
+	return s
 }

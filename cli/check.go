@@ -149,6 +149,7 @@ func runCheck(args []string, io IO) int {
 	cacheDir := fs.String("cache-dir", "", "")
 	changedRev := fs.String("changed-since", "", "")
 	fresh := fs.Bool("fresh", false, "")
+	onlineTTL := fs.Duration("online-ttl", app.DefaultOnlineTTL, "")
 	shardFlag := fs.String("shard", "", "")
 	trusted := trustFlags(fs)
 	dir, err := parse(fs, args)
@@ -180,9 +181,17 @@ func runCheck(args []string, io IO) int {
 			return fail(io, err)
 		}
 	}
+	if *onlineTTL < 0 {
+		return fail(io, usageError{fmt.Sprintf("--online-ttl %s: want a duration of 0 or more (24h, 30m; 0 asks the network every time)", *onlineTTL)})
+	}
 	opts := []app.Option{app.WithCacheDir(*cacheDir)}
 	if !*fresh {
 		opts = append(opts, app.WithReuse())
+	}
+	if *onlineTTL == 0 {
+		opts = append(opts, app.WithOnlineTTL(-1))
+	} else {
+		opts = append(opts, app.WithOnlineTTL(*onlineTTL))
 	}
 	var plan app.Plan
 	if *changedRev != "" {

@@ -54,6 +54,9 @@ Usage:
   preflight demo                  open the cockpit on a built-in sample project
   preflight check [DIR] [flags]   run every collector once, print a report
   preflight watch [DIR] [flags]   headless: print a report each time a rerun completes
+  preflight plan [DIR] --shards N [--trust] [--cache-dir DIR]
+                                  the CI matrix of a sharded run, as one line of JSON:
+                                  {"include": [{"shard": "1/3", "collectors": "…"}, …]}
   preflight merge SHARD.json... [flags]
                                   one report and verdict from the JSON reports of
                                   every check --shard I/N, as from one full check
@@ -85,6 +88,8 @@ check flags:
   --cache-dir DIR                 keep caches in DIR (default: the user cache directory);
                                   persist it in CI to reuse results across runs
   --fresh                         run every tool; reuse no result measured earlier
+  --online-ttl DURATION           reuse results that depend on the network (npm audit,
+                                  govulncheck) for at most DURATION (default 24h; 0: never)
   --shard I/N                     run only shard I of N of the collectors (split by the
                                   durations in the cache, else round-robin by id); the
                                   JSON report is for preflight merge
@@ -92,6 +97,8 @@ merge flags:
   --format, --output, --fail-on   as for check
   --repo DIR                      checkout of the shards' commit whose READINESS.md is
                                   judged against all shards (default .)
+  --cache-dir DIR                 where the merged durations are kept for the next plan:
+                                  the --cache-dir of the shards (default: the user cache)
 watch flags:
   --format jsonl                  one JSON report per line (the only format)
   --trust                         as for check
@@ -145,6 +152,8 @@ func Run(args []string, io IO) int {
 			return runImport(args[1:], io)
 		case "merge":
 			return runMerge(args[1:], io)
+		case "plan":
+			return runPlan(args[1:], io)
 		}
 	}
 	return runCockpit(args, io)
@@ -271,7 +280,7 @@ func flagError(err error) usageError {
 }
 
 // commands are the words preflight takes as a command.
-var commands = []string{"check", "watch", "merge", "demo", "init", "import", "trust", "baseline", "help", "version"}
+var commands = []string{"check", "watch", "plan", "merge", "demo", "init", "import", "trust", "baseline", "help", "version"}
 
 // suggestCommand is the command arg was probably meant to be, when arg is
 // not a directory but is one or two typos away from a command: "chek" is

@@ -32,6 +32,7 @@ func TestUsageErrorsExitTwoWithAClearMessage(t *testing.T) {
 		{[]string{"check", "--nope"}, "unknown flag --nope"},
 		{[]string{"check", "--bogus", dir}, "preflight: unknown flag --bogus\n"},
 		{[]string{"check", "--format"}, "--format needs a value"},
+		{[]string{"check", "--online-ttl", "-5m", dir}, "--online-ttl -5m0s: want a duration of 0 or more"},
 		{[]string{"import", "--frob", "r.md"}, "unknown flag --frob"},
 		{[]string{"chek"}, `unknown command "chek": did you mean 'preflight check'?`},
 		{[]string{"chek", dir}, `unknown command "chek": did you mean 'preflight check'?`},

@@ -27,6 +27,7 @@ func runMerge(args []string, sio IO) int {
 	fs.Var(outputFlag{&outs}, "output", "")
 	failOn := fs.String("fail-on", "no-go", "")
 	repo := fs.String("repo", ".", "")
+	cacheDir := fs.String("cache-dir", "", "")
 	files, err := parseMixed(fs, args)
 	if err != nil {
 		return fail(sio, err)
@@ -82,7 +83,7 @@ func runMerge(args []string, sio IO) int {
 		}
 	}
 	// The merged run's durations balance the next sharded run's plan.
-	app.Remember(snap, sio.Err)
+	app.Remember(snap, *cacheDir, sio.Err)
 	appendStepSummary(sio, snap, meta)
 	if failsAt(model.Assess(snap).Verdict, *failOn) {
 		return exitFail

@@ -1,9 +1,13 @@
 package cli
 
 import (
+	"encoding/json"
+	"flag"
+	"fmt"
 	"slices"
 
 	"github.com/preflight-dev/preflight/app"
+	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/report"
 	"github.com/preflight-dev/preflight/shard"
@@ -63,4 +67,40 @@ func (sh *shardRun) cut(snap model.Snapshot, meta report.Meta) (model.Snapshot, 
 	}
 	meta.Shard = &report.Shard{Index: sh.spec.Index, Count: sh.spec.Count, Plan: sh.plan}
 	return snap, meta
+}
+
+// runPlan is `preflight plan --shards N`: the matrix of a sharded run for
+// a CI's plan job, as one line of JSON (`{"include": [{"shard": "1/3",
+// "collectors": "…"}, …]}`). It detects the collectors and reads the
+// durations in the cache as every `check --shard` of the run does, and
+// runs nothing; it never plans more shards than there are collectors.
+func runPlan(args []string, sio IO) int {
+	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
+	shards := fs.Int("shards", 0, "")
+	cacheDir := fs.String("cache-dir", "", "")
+	trusted := trustFlags(fs)
+	dir, err := parse(fs, args)
+	if err != nil {
+		return fail(sio, err)
+	}
+	if *shards < 1 {
+		return fail(sio, usageError{fmt.Sprintf("plan needs --shards N, the most machines to split the collectors across (1 or more; got %d)", *shards)})
+	}
+	opts := []app.Option{app.WithCacheDir(*cacheDir), app.WithCacheVersion(cacheVersion())}
+	if trusted() {
+		opts = append(opts, app.WithTrust())
+	}
+	s, err := app.Open(dir, collectors.OneShot, sio.Err, opts...)
+	if err != nil {
+		return fail(sio, err)
+	}
+	defer s.Close()
+	b, err := json.Marshal(struct {
+		Include []shard.Job `json:"include"`
+	}{shard.Matrix(s.IDs(), *shards, s.CachedDurations())})
+	if err != nil {
+		return fail(sio, err)
+	}
+	fmt.Fprintf(sio.Out, "%s\n", b)
+	return exitOK
 }

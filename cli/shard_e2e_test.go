@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/preflight-dev/preflight/internal/fixturetest"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -12,8 +12,12 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/preflight-dev/preflight/app"
 	"github.com/preflight-dev/preflight/checklist"
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -235,4 +239,94 @@ func lineDiffs(a, b string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// Shards that keep their caches in --cache-dir (persisted by the CI's cache
+// action) find the merged run's durations there: merge --cache-dir writes
+// them where the next plan reads them, not in the user's cache.
+func TestMergeKeepsDurationsInTheShardsCacheDir(t *testing.T) {
+	dir := shardFixture(t)
+	out, cacheDir := t.TempDir(), t.TempDir()
+	userCache := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", userCache)
+	durations := func(opts ...app.Option) map[string]time.Duration {
+		t.Helper()
+		s, err := app.Open(dir, collectors.OneShot, io.Discard, opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		return s.CachedDurations()
+	}
+	var files []string
+	for i := 1; i <= 2; i++ {
+		f := filepath.Join(out, fmt.Sprintf("s%d.json", i))
+		if code, _, stderr := run(t, false, "check", "--cache-dir", cacheDir, "--shard", fmt.Sprintf("%d/2", i), "--format", "json", "--output", f, dir); code > 1 {
+			t.Fatalf("shard %d: exit %d %s", i, code, stderr)
+		}
+		files = append(files, f)
+	}
+	if d := durations(app.WithCacheDir(cacheDir)); d != nil {
+		t.Fatalf("a shard wrote durations: %v", d)
+	}
+	args := append([]string{"merge", "--repo", dir, "--cache-dir", cacheDir, "--format", "json", "--output", filepath.Join(out, "m.json")}, files...)
+	if code, _, stderr := run(t, false, args...); code > 1 {
+		t.Fatalf("merge: exit %d %s", code, stderr)
+	}
+	if d := durations(app.WithCacheDir(cacheDir)); len(d) != 4 {
+		t.Errorf("durations in --cache-dir after merge: %v, want the 4 collectors", d)
+	}
+	if d := durations(); d != nil {
+		t.Errorf("merge --cache-dir wrote the user's cache too: %v", d)
+	}
+}
+
+// preflight plan is the matrix of the shard jobs: no more shards than
+// collectors, and each job's collectors are exactly those its
+// `check --shard` runs.
+func TestPlanIsTheMatrixTheShardsRun(t *testing.T) {
+	dir := shardFixture(t)
+	out := t.TempDir()
+	code, stdout, stderr := run(t, false, "plan", "--shards", "8", dir)
+	if code != 0 || strings.Count(stdout, "\n") != 1 {
+		t.Fatalf("plan: exit %d, want one line of JSON:\n%s%s", code, stdout, stderr)
+	}
+	var matrix struct {
+		Include []struct{ Shard, Collectors string }
+	}
+	if err := json.Unmarshal([]byte(stdout), &matrix); err != nil {
+		t.Fatalf("%v: %s", err, stdout)
+	}
+	if len(matrix.Include) != 4 {
+		t.Fatalf("8 machines for 4 collectors: %+v, want 4 shards", matrix.Include)
+	}
+	seen := map[string]bool{}
+	for i, job := range matrix.Include {
+		if want := fmt.Sprintf("%d/4", i+1); job.Shard != want {
+			t.Errorf("job %d runs --shard %s, want %s", i, job.Shard, want)
+		}
+		f := filepath.Join(out, fmt.Sprintf("s%d.json", i))
+		if code, _, stderr := run(t, false, "check", "--shard", job.Shard, "--format", "json", "--output", f, dir); code > 1 {
+			t.Fatalf("shard %s: exit %d %s", job.Shard, code, stderr)
+		}
+		var rep struct{ Collectors []struct{ ID string } }
+		b, _ := os.ReadFile(f)
+		if err := json.Unmarshal(b, &rep); err != nil {
+			t.Fatal(err)
+		}
+		var ran []string
+		for _, c := range rep.Collectors {
+			ran = append(ran, c.ID)
+			seen[c.ID] = true
+		}
+		if got := strings.Join(ran, " "); got != job.Collectors || got == "" {
+			t.Errorf("shard %s ran %q; the plan said %q", job.Shard, got, job.Collectors)
+		}
+	}
+	if len(seen) != 4 {
+		t.Errorf("the shards ran %v, want all 4 collectors", seen)
+	}
+	if code, _, stderr := run(t, false, "plan", dir); code != exitUsage || !strings.Contains(stderr, "plan needs --shards N") {
+		t.Errorf("plan without --shards: exit %d %s", code, stderr)
+	}
 }

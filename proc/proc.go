@@ -73,7 +73,10 @@ func Run(ctx context.Context, c Cmd) (Output, error) {
 	cmd := exec.Command(c.Name, c.Args...)
 	cmd.Dir = c.Dir
 	token := newToken()
-	cmd.Env = append(append(cmd.Environ(), c.Env...), runEnv+"="+token)
+	// A tool that runs git (go's version stamping, a script, a command of
+	// preflight.yaml) takes no optional lock: the user's own git keeps
+	// the index.
+	cmd.Env = append(append(cmd.Environ(), c.Env...), runEnv+"="+token, "GIT_OPTIONAL_LOCKS=0")
 	if c.Stdin != nil {
 		cmd.Stdin = bytes.NewReader(c.Stdin)
 	}

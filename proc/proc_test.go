@@ -1,9 +1,11 @@
 package proc
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -111,5 +113,51 @@ func TestTeeSeesOutputAsItArrives(t *testing.T) {
 	}
 	if string(res.Stdout) != "on" || !res.Truncated {
 		t.Errorf("the cap must still apply to the captured output: %q", res.Stdout)
+	}
+}
+
+// A tool that runs `git status` would refresh the user's index and write
+// it back under the index lock; preflight's tools take no optional lock.
+func TestToolsLeaveTheUsersIndexAlone(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not on PATH")
+	}
+	dir := t.TempDir()
+	tracked := filepath.Join(dir, "f.txt")
+	if err := os.WriteFile(tracked, []byte("one\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"init", "-q"}, {"add", "f.txt"}} {
+		if out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v %s", args, err, out)
+		}
+	}
+	index := filepath.Join(dir, ".git", "index")
+	stale := func(ago time.Duration) []byte {
+		t.Helper()
+		at := time.Now().Add(-ago)
+		if err := os.Chtimes(tracked, at, at); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(index)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	before := stale(time.Hour)
+	if out, err := exec.Command("git", "-C", dir, "status", "--porcelain").CombinedOutput(); err != nil {
+		t.Fatalf("git status: %v %s", err, out)
+	}
+	if after, _ := os.ReadFile(index); bytes.Equal(before, after) {
+		t.Skip("this git does not refresh the index on status")
+	}
+	before = stale(2 * time.Hour)
+	out, err := Run(context.Background(), Cmd{Dir: dir, Name: "git", Args: []string{"status", "--porcelain"}})
+	if err != nil || out.ExitCode != 0 {
+		t.Fatalf("git status: %v %s", err, out.Stderr)
+	}
+	if after, _ := os.ReadFile(index); !bytes.Equal(before, after) {
+		t.Error("a tool's git rewrote the user's index")
 	}
 }

@@ -87,3 +87,31 @@ func Plan(ids []string, n int, durations map[string]time.Duration) map[string]in
 	}
 	return plan
 }
+
+// Job is one shard job of a CI matrix: the --shard value it runs and, for
+// its name in the CI's list, the collectors the plan gives it.
+type Job struct {
+	Shard      string `json:"shard"`
+	Collectors string `json:"collectors"`
+}
+
+// Matrix plans a run for at most n machines: as many shards as there are
+// collectors, up to n (one when there is none), each a Job with its
+// collectors in ids' order. The shard jobs, given the same collectors and
+// durations, run exactly these.
+func Matrix(ids []string, n int, durations map[string]time.Duration) []Job {
+	count := min(n, len(slices.Compact(slices.Sorted(slices.Values(ids)))))
+	count = max(count, 1)
+	plan := Plan(ids, count, durations)
+	jobs := make([]Job, count)
+	names := make([][]string, count)
+	for _, id := range ids {
+		if i := plan[id] - 1; !slices.Contains(names[i], id) {
+			names[i] = append(names[i], id)
+		}
+	}
+	for i := range jobs {
+		jobs[i] = Job{Shard: Spec{Index: i + 1, Count: count}.String(), Collectors: strings.Join(names[i], " ")}
+	}
+	return jobs
+}

@@ -188,3 +188,23 @@ func TestMergeRefusesACollectorInTheWrongShard(t *testing.T) {
 		t.Errorf("error %v", err)
 	}
 }
+
+func TestMatrixHasNoMoreShardsThanCollectors(t *testing.T) {
+	s := time.Second
+	d := map[string]time.Duration{"a": 10 * s, "b": 7 * s, "c": 5 * s, "d": 3 * s, "e": 1 * s}
+	got := Matrix([]string{"e", "a", "b", "c", "d"}, 2, d)
+	want := []Job{{Shard: "1/2", Collectors: "a d"}, {Shard: "2/2", Collectors: "e b c"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("matrix of 2: %+v, want %+v", got, want)
+	}
+	// More machines than collectors: one shard each, none idle.
+	got = Matrix([]string{"b", "a"}, 8, nil)
+	want = []Job{{Shard: "1/2", Collectors: "a"}, {Shard: "2/2", Collectors: "b"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("matrix of 8 for 2 collectors: %+v, want %+v", got, want)
+	}
+	// Nothing detected: one shard, which says so.
+	if got := Matrix(nil, 4, nil); !reflect.DeepEqual(got, []Job{{Shard: "1/1"}}) {
+		t.Errorf("matrix without collectors: %+v", got)
+	}
+}

@@ -11,6 +11,7 @@
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io/fs"
@@ -47,7 +48,8 @@ func main() {
 	second := check(*bin, repo, cache("a"))
 	fmt.Printf("%s, %s\n", *name, describe(repo))
 	fmt.Printf("  check, first run             %8s\n", round(first))
-	fmt.Printf("  check, unchanged tree again  %8s   %.2f× the first (results reused)\n", round(second), ratio(second, first))
+	reused, all := reusedIn(repo)
+	fmt.Printf("  check, unchanged tree again  %8s   %.2f× the first (%d of %d results reused)\n", round(second), ratio(second, first), reused, all)
 
 	// One file changes on a branch.
 	git(repo, "checkout", "-q", "-b", "change")
@@ -61,11 +63,53 @@ func main() {
 
 	full := check(*bin, repo, cache("full"), "--fresh")
 	baseCold := check(*bin, repo, cache("cold"), "--base", "main")
+	newCold := newIn(repo)
 	baseWarm := check(*bin, repo, cache("a"), "--base", "main")
+	newWarm := newIn(repo)
+	if newCold != newWarm {
+		fmt.Fprintf(os.Stderr, "hold: --base found %d new findings without the cache, %d with it\n", newCold, newWarm)
+		os.Exit(1)
+	}
 	fmt.Printf("  one file changed (%s):\n", changed)
 	fmt.Printf("    full check                 %8s\n", round(full))
 	fmt.Printf("    --base main, no cache      %8s   %.2f× the full check\n", round(baseCold), ratio(baseCold, full))
-	fmt.Printf("    --base main, main's cache  %8s   %.2f× the full check\n", round(baseWarm), ratio(baseWarm, full))
+	fmt.Printf("    --base main, main's cache  %8s   %.2f× the full check (%d new findings both ways)\n", round(baseWarm), ratio(baseWarm, full), newWarm)
+}
+
+// lastReport is the JSON report of the last check.
+type lastReport struct {
+	Collectors []struct{ Cached bool }
+	Base       *struct{ New int }
+}
+
+func readReport(repo string) lastReport {
+	b, err := os.ReadFile(filepath.Join(filepath.Dir(repo), "report.json"))
+	must(err)
+	var r lastReport
+	must(json.Unmarshal(b, &r))
+	return r
+}
+
+// reusedIn counts the results the last check reused, of all it reported:
+// the second figure means something only when it reused them all.
+func reusedIn(repo string) (reused, all int) {
+	for _, c := range readReport(repo).Collectors {
+		if c.Cached {
+			reused++
+		}
+		all++
+	}
+	return reused, all
+}
+
+// newIn is how many findings the last check --base called new.
+func newIn(repo string) int {
+	r := readReport(repo)
+	if r.Base == nil {
+		fmt.Fprintln(os.Stderr, "hold: the --base report has no base")
+		os.Exit(1)
+	}
+	return r.Base.New
 }
 
 // check runs one `preflight check` and returns how long it took. Its exit

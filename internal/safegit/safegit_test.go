@@ -1,11 +1,13 @@
 package safegit
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // A checkout whose .git/config names an fsmonitor hook: git ls-files runs
@@ -38,5 +40,57 @@ func TestRepositoryConfiguredProgramsDoNotRun(t *testing.T) {
 	}
 	if _, err := os.Stat(marker); err == nil {
 		t.Error("the repository's fsmonitor hook ran")
+	}
+}
+
+// `git status` refreshes the index's stat information and writes it back,
+// under the index lock, when a tracked file's timestamp changed; that write
+// is an optional lock. Preflight's git must leave the user's index alone,
+// byte for byte, or it competes with the user's own git for the lock.
+func TestStatusDoesNotRewriteTheIndex(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not on PATH")
+	}
+	dir := t.TempDir()
+	tracked := filepath.Join(dir, "f.txt")
+	if err := os.WriteFile(tracked, []byte("one\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"init", "-q"}, {"add", "f.txt"}} {
+		if out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v %s", args, err, out)
+		}
+	}
+	index := filepath.Join(dir, ".git", "index")
+	touch := func(at time.Time) {
+		t.Helper()
+		if err := os.Chtimes(tracked, at, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	read := func() []byte {
+		t.Helper()
+		b, err := os.ReadFile(index)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	// The refresh is live: plain git rewrites the index after a touch.
+	touch(time.Now().Add(-time.Hour))
+	before := read()
+	if out, err := exec.Command("git", "-C", dir, "status", "--porcelain").CombinedOutput(); err != nil {
+		t.Fatalf("git status: %v %s", err, out)
+	}
+	if bytes.Equal(before, read()) {
+		t.Skip("this git does not refresh the index on status")
+	}
+	touch(time.Now().Add(-2 * time.Hour))
+	before = read()
+	if out, err := Command(context.Background(), dir, "status", "--porcelain").CombinedOutput(); err != nil {
+		t.Fatalf("status: %v %s", err, out)
+	}
+	if !bytes.Equal(before, read()) {
+		t.Error("git run by preflight rewrote the index")
 	}
 }
