@@ -3,14 +3,13 @@ package npmaudit
 import (
 	"context"
 	"errors"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -175,12 +174,7 @@ func TestDetect(t *testing.T) {
 
 func requireNpm(t *testing.T) {
 	t.Helper()
-	if _, err := exec.LookPath("npm"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("npm is not on PATH (CI=true)")
-		}
-		t.Skip("npm is not on PATH")
-	}
+	fixturetest.RequireTools(t, "npm")
 }
 
 // TestRunAgainstAdvisoryServer runs the real npm audit through the
