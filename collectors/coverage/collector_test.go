@@ -10,30 +10,14 @@ import (
 	"time"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/proc"
 )
 
+// listFiles lists a tree as the engine does, build output left out.
 func listFiles(t *testing.T, root string) []string {
-	t.Helper()
-	var files []string
-	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() && (d.Name() == "node_modules" || d.Name() == "coverage") {
-			return filepath.SkipDir // as the engine lists files: build output left out
-		}
-		if !d.IsDir() {
-			rel, _ := filepath.Rel(root, p)
-			files = append(files, filepath.ToSlash(rel))
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
+	return fixturetest.Files(t, root, "node_modules", "coverage")
 }
 
 func detectOne(t *testing.T, root, id string) *Collector {
