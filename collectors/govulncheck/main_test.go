@@ -32,11 +32,6 @@ type captureRun struct {
 
 func (r captureRun) Stem() string { return r.Name }
 
-// captureManifest lists the runs captured.
-type captureManifest struct {
-	Runs []captureRun `json:"runs"`
-}
-
 // localDB is the file URL of testdata/vulndb.
 func localDB() (string, error) {
 	abs, err := filepath.Abs(filepath.Join("testdata", "vulndb"))
@@ -63,7 +58,7 @@ func captureAll() error {
 	if err != nil {
 		return err
 	}
-	var man captureManifest
+	var man capture.Manifest[captureRun]
 	for _, run := range captureRuns(db) {
 		c := proc.Cmd{Dir: filepath.Join("testdata", run.Fixture), Name: Tool, Args: run.Args, Timeout: 5 * time.Minute}
 		out, err := proc.Run(context.Background(), c)
@@ -91,9 +86,7 @@ type captured struct {
 
 func loadCaptured(t testing.TB, name string) captured {
 	t.Helper()
-	var man captureManifest
-	capture.ReadManifest(t, &man)
-	run := capture.Find(t, man.Runs, name)
+	run := capture.Load[captureRun](t, name)
 	gomod, err := os.ReadFile(filepath.Join("testdata", run.Fixture, "go.mod"))
 	if err != nil {
 		t.Fatal(err)

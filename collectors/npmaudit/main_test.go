@@ -47,11 +47,6 @@ type captureRun struct {
 
 func (r captureRun) Stem() string { return r.Name }
 
-// captureManifest lists the runs captured.
-type captureManifest struct {
-	Runs []captureRun `json:"runs"`
-}
-
 const publicRegistry = "https://registry.npmjs.org"
 
 // advisoryServer serves the bulk advisory endpoint from advisories.json
@@ -140,7 +135,7 @@ func captureAll() error {
 		runs[i].Args = argsForManifest(run.Args, local)
 		fmt.Printf("%-16s exit %d  %s\n", run.Name, out.ExitCode, c.String())
 	}
-	return capture.WriteManifest(captureManifest{runs})
+	return capture.WriteManifest(capture.Manifest[captureRun]{Runs: runs})
 }
 
 func argsForManifest(args []string, local string) []string {
@@ -168,9 +163,7 @@ type captured struct {
 
 func loadCaptured(t testing.TB, name string) captured {
 	t.Helper()
-	var man captureManifest
-	capture.ReadManifest(t, &man)
-	run := capture.Find(t, man.Runs, name)
+	run := capture.Load[captureRun](t, name)
 	lock, err := os.ReadFile(filepath.Join("testdata", "projects", run.Fixture, "package-lock.json"))
 	if err != nil {
 		t.Fatal(err)

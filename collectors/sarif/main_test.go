@@ -67,7 +67,5 @@ func captureAll() error {
 		runs[i].ExitCode = out.ExitCode
 		fmt.Printf("%-42s exit %d  %s\n", run.Output, out.ExitCode, c.String())
 	}
-	return capture.WriteManifest(struct {
-		Runs []captureRun `json:"runs"`
-	}{runs})
+	return capture.WriteManifest(capture.Manifest[captureRun]{Runs: runs})
 }

@@ -80,6 +80,11 @@ func ReadFile(t testing.TB, name string) []byte {
 	return data
 }
 
+// Manifest is a manifest that records the runs and nothing more.
+type Manifest[R any] struct {
+	Runs []R `json:"runs"`
+}
+
 // Run is one captured run as its manifest records it; its files are
 // named after Stem.
 type Run interface{ Stem() string }
@@ -96,4 +101,13 @@ func Find[R Run](t testing.TB, runs []R, stem string) R {
 	t.Fatalf("no captured run %q in %s", stem, filepath.Join(Dir, "manifest.json"))
 	var none R
 	return none
+}
+
+// Load returns the run whose files are named stem from a manifest that
+// records the runs and nothing more.
+func Load[R Run](t testing.TB, stem string) R {
+	t.Helper()
+	var man Manifest[R]
+	ReadManifest(t, &man)
+	return Find(t, man.Runs, stem)
 }
