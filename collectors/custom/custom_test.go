@@ -17,9 +17,7 @@ func copyFixture(t *testing.T) string {
 	t.Helper()
 	dst := t.TempDir()
 	src := fixtureRoot(t)
-	if err := fixturetest.CopyTree(src, dst); err != nil {
-		t.Fatal(err)
-	}
+	fixturetest.Copy(t, src, dst)
 	return dst
 }
 

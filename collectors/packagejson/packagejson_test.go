@@ -2,7 +2,6 @@ package packagejson
 
 import (
 	"context"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,25 +10,14 @@ import (
 	"testing"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 )
 
 func fixture(t *testing.T) (root string, files []string) {
 	t.Helper()
-	root, err := filepath.Abs(filepath.Join("testdata", "workspace"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			rel, _ := filepath.Rel(root, p)
-			files = append(files, filepath.ToSlash(rel))
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	root = fixturetest.Testdata(t, "workspace")
+	files = fixturetest.Files(t, root)
 	return root, files
 }
 

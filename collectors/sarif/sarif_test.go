@@ -97,9 +97,7 @@ func copyTree(t *testing.T) string {
 	t.Helper()
 	root := filepath.Join(t.TempDir(), "shop")
 	src := filepath.Join("testdata", "tree")
-	if err := fixturetest.CopyTree(src, root); err != nil {
-		t.Fatal(err)
-	}
+	fixturetest.Copy(t, src, root)
 	old := time.Now().Add(-time.Hour)
 	for _, rel := range fixturetest.Files(t, root) {
 		when := old

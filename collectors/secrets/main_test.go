@@ -113,9 +113,7 @@ func fixtureCopy(t testing.TB) string {
 	t.Helper()
 	root := filepath.Join(t.TempDir(), "shop")
 	src := filepath.Join("testdata", "project")
-	if err := fixturetest.CopyTree(src, root); err != nil {
-		t.Fatal(err)
-	}
+	fixturetest.Copy(t, src, root)
 	ignored, err := os.ReadFile(filepath.Join("testdata", "ignored-dotenv.txt"))
 	if err != nil {
 		t.Fatal(err)

@@ -78,8 +78,16 @@ func Testdata(t testing.TB, elem ...string) string {
 	return abs
 }
 
-// CopyTree copies the tree src to dst, leaving out directories named in
-// skip, so a test may run tools in a fixture and change it.
+// Copy copies the tree src to dst, leaving out directories named in skip,
+// so a test may run tools in a fixture and change it.
+func Copy(t testing.TB, src, dst string, skip ...string) {
+	t.Helper()
+	if err := CopyTree(src, dst, skip...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// CopyTree is Copy for code that runs outside a test, as -capture does.
 func CopyTree(src, dst string, skip ...string) error {
 	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
