@@ -19,10 +19,7 @@ import (
 // runFixture detects the single compose collector of a fixture and runs it.
 func runFixture(t *testing.T, name string) model.Result {
 	t.Helper()
-	root, err := filepath.Abs(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := fixturetest.Testdata(t, name)
 	cs := Detect(root, fixturetest.Files(t, root))
 	if len(cs) != 1 {
 		t.Fatalf("%s: %d collectors", name, len(cs))
@@ -65,10 +62,7 @@ func TestConfigurations(t *testing.T) {
 }
 
 func TestDetect(t *testing.T) {
-	root, err := filepath.Abs(filepath.Join("testdata", "tree"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := fixturetest.Testdata(t, "tree")
 	cs := Detect(root, fixturetest.Files(t, root))
 	got := map[string]string{}
 	for _, c := range cs {

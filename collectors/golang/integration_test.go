@@ -225,10 +225,7 @@ func TestCollectorsInSubdirectoryModule(t *testing.T) {
 	// the command says where to run it.
 	requireGo(t)
 	t.Parallel()
-	root, err := filepath.Abs("testdata")
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := fixturetest.Testdata(t)
 	cs := Detect(root, []string{"vet/go.mod", "vet/report.go"})
 	if len(cs) != 2 || cs[0].ID() != "go:vet" {
 		t.Fatalf("detected %v", cs)

@@ -20,11 +20,7 @@ import (
 
 func testdata(t testing.TB) string {
 	t.Helper()
-	root, err := filepath.Abs("testdata")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return root
+	return fixturetest.Testdata(t)
 }
 
 func runDir(t *testing.T, dir string) model.Result {
