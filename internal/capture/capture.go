@@ -26,12 +26,13 @@ func Main(m *testing.M, capture func() error) {
 	if !*on {
 		os.Exit(m.Run())
 	}
-	if err := os.MkdirAll(Dir, 0o755); err != nil {
-		fmt.Fprintln(os.Stderr, "capture:", err)
-		os.Exit(1)
+	err := os.MkdirAll(Dir, 0o755)
+	if err == nil {
+		err = capture()
 	}
-	if err := capture(); err != nil {
-		fmt.Fprintln(os.Stderr, "capture:", err)
+	if err != nil {
+		// Reported where the flag package reports a bad command line.
+		fmt.Fprintln(flag.CommandLine.Output(), "capture:", err)
 		os.Exit(1)
 	}
 	os.Exit(0)

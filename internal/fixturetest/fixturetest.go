@@ -136,3 +136,38 @@ func WriteRepo(t testing.TB, files map[string]string) string {
 	}
 	return dir
 }
+
+// MarkerConfig is a preflight.yaml whose one collector leaves ran.marker
+// in the repository, so a test can tell whether it ran.
+const MarkerConfig = `custom:
+  marker:
+    command: touch ran.marker && echo made it
+    domain: tests
+`
+
+// RepoWith makes a repository holding only a preflight.yaml (no built-in
+// collector applies), with its own cache and trust store.
+func RepoWith(t testing.TB, yaml string) string {
+	t.Helper()
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("XDG_DATA_HOME", t.TempDir())
+	dir := t.TempDir()
+	WriteConfig(t, dir, yaml)
+	return dir
+}
+
+// WriteConfig writes dir/preflight.yaml.
+func WriteConfig(t testing.TB, dir, yaml string) {
+	t.Helper()
+	WriteFiles(t, dir, map[string]string{"preflight.yaml": yaml})
+}
+
+// ReadFile reads a file a test wrote or left behind, as text.
+func ReadFile(t testing.TB, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
