@@ -250,10 +250,7 @@ func TestRunOnAWorkspaceWithARefusedMember(t *testing.T) {
 // send the user to npm: npm refuses workspace: ranges, and without an npm
 // "workspaces" field it locks the root alone and would audit nothing.
 func TestPnpmWorkspaceHint(t *testing.T) {
-	root, err := filepath.Abs(filepath.Join("testdata", "projects", "pnpm-workspace"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := fixturetest.Testdata(t, "projects", "pnpm-workspace")
 	files := []string{"package.json", "pnpm-lock.yaml", "pnpm-workspace.yaml", "packages/app/package.json", "packages/lib/package.json"}
 	cs := Detect(root, files)
 	if len(cs) != 1 || cs[0].ID() != "npm-audit:." {
