@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -33,10 +34,7 @@ func needCompiler(t *testing.T, dir, version string) toolchain {
 	}
 	if missing != nil {
 		msg := missing.reason + ": make deps"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
+		fixturetest.Unavailable(t, msg)
 	}
 	if tc.library == "" {
 		t.Fatalf("TypeScript %s has no compiler API at %s", version, tc.tsc)
