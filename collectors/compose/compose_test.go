@@ -256,15 +256,7 @@ func checkText(t *testing.T, text string, extra map[string]string) []string {
 	for k, v := range extra {
 		files[k] = v
 	}
-	for name, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	fixturetest.WriteFiles(t, dir, files)
 	p, _, err := Load(context.Background(), []string{filepath.Join(dir, "compose.yaml")})
 	if err != nil {
 		t.Fatal(err)

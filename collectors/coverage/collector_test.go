@@ -156,15 +156,7 @@ func TestDetectReports(t *testing.T) {
 		"tools/lcov.info":                         string(captured(t, "web-lcov.info")),
 		"apps/api/package.json":                   `{}`, // no report
 	}
-	for name, content := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	fixturetest.WriteFiles(t, root, files)
 	var got []string
 	for _, c := range Detect(root, listFiles(t, root)) {
 		report, format := c.(*Collector).Report()

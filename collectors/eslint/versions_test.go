@@ -104,7 +104,7 @@ func TestESLintConfigInPackageJSON(t *testing.T) {
 				}
 				files[f] = string(b)
 			}
-			writeTree(t, root, files)
+			fixturetest.WriteFiles(t, root, files)
 			if err := os.Symlink(installed, filepath.Join(root, "node_modules")); err != nil {
 				t.Fatal(err)
 			}
@@ -135,7 +135,7 @@ func TestESLint10WithAnEslintrcIsBroken(t *testing.T) {
 		t.Skip("eslint 10 is not installed in testdata/versions/eslint10-flat: make deps")
 	}
 	root := filepath.Join(t.TempDir(), "app")
-	writeTree(t, root, map[string]string{
+	fixturetest.WriteFiles(t, root, map[string]string{
 		"package.json":   `{"name": "app", "devDependencies": {"eslint": "10.16.0"}}`,
 		".eslintrc.json": `{"root": true, "rules": {"no-var": "warn"}}`,
 		"src/a.js":       "var a = 1;\n",
@@ -165,7 +165,7 @@ func TestRejectedOptionFallsBackToAPlainRun(t *testing.T) {
 	needESLint(t)
 	root := filepath.Join(t.TempDir(), "mono")
 	args := filepath.Join(root, "args")
-	writeTree(t, root, map[string]string{
+	fixturetest.WriteFiles(t, root, map[string]string{
 		"package.json":                  `{"workspaces": ["packages/*"], "scripts": {"lint": "eslint --ext .js src"}, "devDependencies": {"eslint": "9"}}`,
 		"src/a.js":                      "var a = 1;\n",
 		"eslint.config.js":              "export default []\n",
@@ -201,26 +201,13 @@ exit 0
 	}
 }
 
-func writeTree(t *testing.T, root string, files map[string]string) {
-	t.Helper()
-	for name, content := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 // An ESLint that needs a newer Node than the one on PATH is unknown, naming
 // both versions, and is never started: it is the machine, not the project.
 func TestESLintNeedingANewerNodeIsUnknown(t *testing.T) {
 	needESLint(t)
 	root := filepath.Join(t.TempDir(), "app")
 	marker := filepath.Join(root, "ran")
-	writeTree(t, root, map[string]string{
+	fixturetest.WriteFiles(t, root, map[string]string{
 		"package.json":                      `{"name": "app", "devDependencies": {"eslint": "99.0.0"}}`,
 		"eslint.config.js":                  "export default []\n",
 		"node_modules/eslint/package.json":  `{"name": "eslint", "version": "99.0.0", "engines": {"node": ">=99.0.0"}}`,
@@ -253,7 +240,7 @@ func TestESLint8WithATypeScriptConfigIsBroken(t *testing.T) {
 		t.Skip("eslint 8 is not installed in testdata/versions/eslint8-flat: make deps")
 	}
 	root := filepath.Join(t.TempDir(), "app")
-	writeTree(t, root, map[string]string{
+	fixturetest.WriteFiles(t, root, map[string]string{
 		"package.json":     `{"name": "app", "devDependencies": {"eslint": "8.57.1"}}`,
 		"eslint.config.ts": "export default [{ rules: { \"no-var\": \"warn\" } }];\n",
 		"src/a.js":         "var a = 1;\n",

@@ -45,15 +45,7 @@ func repo(t *testing.T) string {
 		"api/junit.xml":                string(loadCaptured(t, "jest-junit.xml")),
 		"notes/reports.xml":            `<testsuite/>`, // not in a report dir nor named like one
 	}
-	for name, content := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	fixturetest.WriteFiles(t, root, files)
 	// Sources an hour old, reports written after them: fresh evidence.
 	old := time.Now().Add(-time.Hour)
 	for name := range files {
