@@ -26,8 +26,7 @@ func requireEsbuild(t *testing.T) string {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(bin); err != nil {
-		msg := "esbuild is not installed: npm ci --prefix collectors/bundle/" + esbuildDir
-		fixturetest.Unavailable(t, msg)
+		fixturetest.Unavailable(t, "esbuild is not installed: npm ci --prefix collectors/bundle/"+esbuildDir)
 	}
 	return bin
 }

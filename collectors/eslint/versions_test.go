@@ -40,8 +40,7 @@ func TestESLintVersionMatrix(t *testing.T) {
 			dir := filepath.Join(root, v.pkg)
 			bin := filepath.Join(dir, "node_modules", ".bin", "eslint")
 			if _, err := os.Stat(bin); err != nil {
-				msg := "eslint is not installed in testdata/versions/" + v.pkg + ": make deps"
-				fixturetest.Unavailable(t, msg)
+				fixturetest.Unavailable(t, "eslint is not installed in testdata/versions/"+v.pkg+": make deps")
 			}
 			tool := nodepkg.InstalledTool(bin, "eslint")
 			if got := tool.Major(); strconv.Itoa(got) != v.major {
@@ -89,8 +88,7 @@ func TestESLintConfigInPackageJSON(t *testing.T) {
 			fixture := filepath.Join(fixtureRoot(t), "versions", v)
 			installed := filepath.Join(fixture, "node_modules")
 			if _, err := os.Stat(filepath.Join(installed, ".bin", "eslint")); err != nil {
-				msg := "eslint is not installed in testdata/versions/" + v + ": make deps"
-				fixturetest.Unavailable(t, msg)
+				fixturetest.Unavailable(t, "eslint is not installed in testdata/versions/"+v+": make deps")
 			}
 			tool := nodepkg.InstalledTool(filepath.Join(installed, ".bin", "eslint"), "eslint")
 			root := filepath.Join(t.TempDir(), "app")

@@ -33,8 +33,7 @@ func needCompiler(t *testing.T, dir, version string) toolchain {
 		missing = &missingTool{reason: "TypeScript " + version + " is not installed in testdata/versions/" + dir + " (found " + tc.version + ")"}
 	}
 	if missing != nil {
-		msg := missing.reason + ": make deps"
-		fixturetest.Unavailable(t, msg)
+		fixturetest.Unavailable(t, missing.reason+": make deps")
 	}
 	if tc.library == "" {
 		t.Fatalf("TypeScript %s has no compiler API at %s", version, tc.tsc)
