@@ -3,37 +3,34 @@ package app
 import (
 	"context"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/model"
 )
 
-// repoWith makes a repository holding only a preflight.yaml (no built-in
-// collector applies), with its own cache and trust store.
-func repoWith(t *testing.T, yaml string) string {
+// openSession opens a session on dir as the cockpit does, closed when the
+// test ends.
+func openSession(t *testing.T, dir string, opts ...Option) *Session {
 	t.Helper()
-	t.Setenv("XDG_CACHE_HOME", t.TempDir())
-	t.Setenv("XDG_DATA_HOME", t.TempDir())
-	dir := t.TempDir()
-	writeConfig(t, dir, yaml)
-	return dir
-}
-
-func writeConfig(t *testing.T, dir, yaml string) {
-	t.Helper()
-	if err := os.WriteFile(filepath.Join(dir, "preflight.yaml"), []byte(yaml), 0o644); err != nil {
+	s, err := Open(dir, collectors.Watch, io.Discard, opts...)
+	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(s.engine.Close)
+	return s
 }
 
-const markerConfig = `custom:
-  marker:
-    command: touch ran.marker && echo made it
-    domain: tests
-`
+// watching opens a session on dir that watches it until the test ends.
+func watching(t *testing.T, dir string, opts ...Option) *Session {
+	t.Helper()
+	s := openSession(t, dir, opts...)
+	ctx, cancel := context.WithCancel(context.Background())
+	stop := s.Watch(ctx)
+	t.Cleanup(func() { cancel(); stop() })
+	return s
+}
 
 // trustElsewhere trusts dir as `preflight trust` in another terminal does.
 func trustElsewhere(t *testing.T, dir string) {
@@ -61,13 +58,4 @@ func checkOnce(t *testing.T, dir string) model.Snapshot {
 	}
 	snap.Collectors = kept
 	return snap
-}
-
-func readFile(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }

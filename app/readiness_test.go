@@ -58,7 +58,7 @@ func TestReadinessFollowsTheFileAndWritesTicks(t *testing.T) {
 	if len(s.Checklist.Acks) != 1 || s.Checklist.Acks[0].By != "Ana Lima" || s.Checklist.Acks[0].Label != "TS2322 at api/a.ts:3:7" {
 		t.Fatalf("acks %+v", s.Checklist.Acks)
 	}
-	if got := readFile(t, path); !strings.Contains(got, "- TS2322 at api/a.ts:3:7 — legacy <!-- ack: 3f1c9a0b7d2e4c11 by Ana Lima on 2026-03-14 -->") {
+	if got := fixturetest.ReadFile(t, path); !strings.Contains(got, "- TS2322 at api/a.ts:3:7 — legacy <!-- ack: 3f1c9a0b7d2e4c11 by Ana Lima on 2026-03-14 -->") {
 		t.Fatalf("file:\n%s", got)
 	}
 }
@@ -84,7 +84,7 @@ func TestReadinessWithdrawsAnAcknowledgmentOfTheFolderNamedForm(t *testing.T) {
 	if err := r.Withdraw(fs[0]); err != nil {
 		t.Fatal(err)
 	}
-	if got := readFile(t, path); strings.Contains(got, "ack:") {
+	if got := fixturetest.ReadFile(t, path); strings.Contains(got, "ack:") {
 		t.Fatalf("the acknowledgment is still there:\n%s", got)
 	}
 }

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"io"
 	"os"
 	"path/filepath"
@@ -9,27 +8,22 @@ import (
 	"testing"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 )
 
 // An invalid edit while watching keeps the last good config running and
 // says so in the header; a valid edit takes effect without a restart.
 func TestConfigHotReload(t *testing.T) {
-	dir := repoWith(t, "custom:\n  a:\n    command: exit 0\n    domain: tests\n")
-	s, err := Open(dir, collectors.Watch, io.Discard, WithTrust())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	stop := s.Watch(ctx)
-	defer func() { cancel(); stop(); s.engine.Close() }()
+	dir := fixturetest.RepoWith(t, "custom:\n  a:\n    command: exit 0\n    domain: tests\n")
+	s := watching(t, dir, WithTrust())
 	s.engine.RunAll("start")
 	waitFor(t, s, func(snap model.Snapshot) bool {
 		st, ok := find(snap, "custom:a")
 		return ok && st.Status == model.StatusOK
 	})
 
-	writeConfig(t, dir, "custom:\n  a:\n    command: exit 0\n    domain: [tests\n")
+	fixturetest.WriteConfig(t, dir, "custom:\n  a:\n    command: exit 0\n    domain: [tests\n")
 	bad := waitFor(t, s, func(snap model.Snapshot) bool {
 		return strings.Contains(snap.Watch.Warning, "preflight.yaml is invalid, still using the last valid config")
 	})
@@ -40,7 +34,7 @@ func TestConfigHotReload(t *testing.T) {
 		t.Errorf("the last good config must keep running: %+v", bad.Collectors)
 	}
 
-	writeConfig(t, dir, "custom:\n  a:\n    command: exit 0\n    domain: tests\n  b:\n    command: exit 3\n    domain: tests\ncollectors:\n  custom:a:\n    enabled: false\n")
+	fixturetest.WriteConfig(t, dir, "custom:\n  a:\n    command: exit 0\n    domain: tests\n  b:\n    command: exit 3\n    domain: tests\ncollectors:\n  custom:a:\n    enabled: false\n")
 	good := waitFor(t, s, func(snap model.Snapshot) bool {
 		a, okA := find(snap, "custom:a")
 		b, okB := find(snap, "custom:b")
@@ -57,12 +51,8 @@ func TestConfigHotReload(t *testing.T) {
 // The cockpit's trust key: trusting from the session stores the trust and
 // runs the collectors that were blocked.
 func TestSessionTrustRunsWhatWasBlocked(t *testing.T) {
-	dir := repoWith(t, markerConfig)
-	s, err := Open(dir, collectors.Watch, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.engine.Close()
+	dir := fixturetest.RepoWith(t, fixturetest.MarkerConfig)
+	s := openSession(t, dir)
 	s.engine.RunAll("start")
 	s.engine.Wait()
 	if st, _ := find(s.engine.Snapshot(), "custom:marker"); st.Status != model.StatusUnknown {
@@ -101,15 +91,11 @@ func TestSessionTrustSaysWhenThereIsNothingToTrust(t *testing.T) {
 		"no commands":       {"ignore: [dist/]\n", "repository trusted as it is now: its own tools and tests may run from now on"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			dir := repoWith(t, tc.yaml)
+			dir := fixturetest.RepoWith(t, tc.yaml)
 			if tc.yaml == "" {
 				os.Remove(filepath.Join(dir, "preflight.yaml"))
 			}
-			s, err := Open(dir, collectors.Watch, io.Discard)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.engine.Close()
+			s := openSession(t, dir)
 			msg, err := s.Trust()
 			if err != nil || msg != tc.want {
 				t.Errorf("trust key: %q, %v; want %q", msg, err, tc.want)
@@ -121,13 +107,9 @@ func TestSessionTrustSaysWhenThereIsNothingToTrust(t *testing.T) {
 // `preflight trust` run in another terminal is picked up without a rerun:
 // the watcher's tick finds the config trusted and runs what it held back.
 func TestSessionPicksUpTrustGivenElsewhere(t *testing.T) {
-	dir := repoWith(t, markerConfig)
+	dir := fixturetest.RepoWith(t, fixturetest.MarkerConfig)
 	var notes []string
-	s, err := Open(dir, collectors.Watch, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.engine.Close()
+	s := openSession(t, dir)
 	s.note = func(n string) { notes = append(notes, n) }
 	told := 0
 	s.trusted = func() { told++ }
@@ -151,14 +133,8 @@ func TestSessionPicksUpTrustGivenElsewhere(t *testing.T) {
 // While watching, trust given in another terminal runs what waited for it
 // without a key press: holding a collector back arms the watcher's look-out.
 func TestWatchingPicksUpTrustGivenElsewhere(t *testing.T) {
-	dir := repoWith(t, markerConfig)
-	s, err := Open(dir, collectors.Watch, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	stop := s.Watch(ctx)
-	defer func() { cancel(); stop(); s.engine.Close() }()
+	dir := fixturetest.RepoWith(t, fixturetest.MarkerConfig)
+	s := watching(t, dir)
 	s.engine.RunAll("start")
 	waitFor(t, s, func(snap model.Snapshot) bool {
 		st, ok := find(snap, "custom:marker")
@@ -182,7 +158,7 @@ func TestTrustGateWakesTheLookOutOnlyWhenItSaysNo(t *testing.T) {
 		"trusted":   {[]Option{WithTrust()}, true},
 	} {
 		t.Run(name, func(t *testing.T) {
-			s, err := Open(repoWith(t, markerConfig), collectors.Watch, io.Discard, tc.opts...)
+			s, err := Open(fixturetest.RepoWith(t, fixturetest.MarkerConfig), collectors.Watch, io.Discard, tc.opts...)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,16 +1,13 @@
 package app
 
 import (
-	"context"
 	"github.com/preflight-dev/preflight/internal/fixturetest"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/demo"
 	"github.com/preflight-dev/preflight/model"
 )
@@ -32,13 +29,7 @@ func TestWatchRerunsWhatAnEditAffects(t *testing.T) {
 		}
 	}
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
-	s, err := Open(dir, collectors.Watch, io.Discard, WithTrust())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	stop := s.Watch(ctx)
-	defer func() { cancel(); stop(); s.engine.Close() }()
+	s := watching(t, dir, WithTrust())
 
 	s.engine.RunAll("start")
 	first := waitFor(t, s, func(snap model.Snapshot) bool {
@@ -120,13 +111,7 @@ func TestWatchDetectsANewModule(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "README.md"), []byte("empty\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s, err := Open(dir, collectors.Watch, io.Discard, WithTrust())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	stop := s.Watch(ctx)
-	defer func() { cancel(); stop(); s.engine.Close() }()
+	s := watching(t, dir, WithTrust())
 	for _, c := range s.engine.Snapshot().Collectors {
 		if c.Kind != "secrets" { // every repository has the secrets scan
 			t.Fatalf("%s detected in a repo without projects", c.Collector)
@@ -165,13 +150,7 @@ func TestWatchScansTheFirstFileOfANewKind(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "README.md"), []byte("empty\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s, err := Open(dir, collectors.Watch, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	stop := s.Watch(ctx)
-	defer func() { cancel(); stop(); s.engine.Close() }()
+	s := watching(t, dir)
 	s.engine.RunAll("start")
 	if n := len(s.engine.Snapshot().Collectors); n != 0 {
 		t.Fatalf("%d collectors in a repository with nothing to check", n)

@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 )
 
 func writeFile(t *testing.T, path, content string) {
@@ -16,15 +18,6 @@ func writeFile(t *testing.T, path, content string) {
 	if err := os.WriteFile(path, []byte(content), 0o640); err != nil {
 		t.Fatal(err)
 	}
-}
-
-func readFile(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }
 
 // hook sets beforeWrite for one test.
@@ -38,7 +31,7 @@ func hook(t *testing.T, fn func(path string)) {
 func TestTickReappliesOnContentThatChangedOnDisk(t *testing.T) {
 	path := filepath.Join(t.TempDir(), FileName)
 	writeFile(t, path, "## Build\n- [ ] backend compiles\n- [ ] web compiles\n")
-	ref := Parse(FileName, []byte(readFile(t, path))).Items[1].Ref()
+	ref := Parse(FileName, []byte(fixturetest.ReadFile(t, path))).Items[1].Ref()
 
 	// Between preflight reading the file and writing it, someone saves a
 	// new item above and ticks another one by hand.
@@ -54,7 +47,7 @@ func TestTickReappliesOnContentThatChangedOnDisk(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "## Build\n- [ ] added in the editor\n- [x] backend compiles\n- [x] web compiles " + formatRecord(rec) + "\n"
-	if got := readFile(t, path); got != want {
+	if got := fixturetest.ReadFile(t, path); got != want {
 		t.Fatalf("file:\n%s\nwant:\n%s", got, want)
 	}
 	if edits != 2 || it.Line != 4 {
@@ -96,7 +89,7 @@ func TestConcurrentEditsAreNeverLost(t *testing.T) {
 			t.Fatalf("item %d: %v", i, err)
 		}
 	}
-	got := readFile(t, path)
+	got := fixturetest.ReadFile(t, path)
 	for i := range 20 {
 		if !strings.Contains(got, "- [x] item "+itoa(i)+" <!-- checked:") || !strings.Contains(got, "note "+itoa(i)+"\n") {
 			t.Fatalf("lost item or note %d:\n%s", i, got)
@@ -117,7 +110,7 @@ func TestUpdateGivesUpWhenTheFileNeverSettles(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "kept changing") || n != maxAttempts {
 		t.Fatalf("err %v after %d attempts", err, n)
 	}
-	if got := readFile(t, path); strings.Contains(got, "[x]") {
+	if got := fixturetest.ReadFile(t, path); strings.Contains(got, "[x]") {
 		t.Fatalf("a tick was written over a changing file:\n%s", got)
 	}
 	assertNoTempFiles(t, filepath.Dir(path))
@@ -129,8 +122,8 @@ func TestTickLeavesAFileWithConflictsUntouched(t *testing.T) {
 	writeFile(t, path, src)
 	_, err := Tick(path, Ref{Line: 3, Text: "one"}, true, rec)
 	var pe *ProblemError
-	if !errors.As(err, &pe) || readFile(t, path) != src {
-		t.Fatalf("err %v; file %q", err, readFile(t, path))
+	if !errors.As(err, &pe) || fixturetest.ReadFile(t, path) != src {
+		t.Fatalf("err %v; file %q", err, fixturetest.ReadFile(t, path))
 	}
 }
 
@@ -148,7 +141,7 @@ func TestTickThroughASymlinkKeepsTheLink(t *testing.T) {
 	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
 		t.Fatal("the link was replaced by a file")
 	}
-	if !strings.HasPrefix(readFile(t, real), "- [x] a") {
+	if !strings.HasPrefix(fixturetest.ReadFile(t, real), "- [x] a") {
 		t.Fatal("the target was not ticked")
 	}
 }
@@ -158,14 +151,14 @@ func TestAcknowledgeCreatesTheFileAndCreateRefusesToReplace(t *testing.T) {
 	if err := Acknowledge(path, ack("accepted for the beta")); err != nil {
 		t.Fatal(err)
 	}
-	d := Parse(FileName, []byte(readFile(t, path)))
+	d := Parse(FileName, []byte(fixturetest.ReadFile(t, path)))
 	if len(d.Acks) != 1 || d.Acks[0].Reason != "accepted for the beta" || len(d.Problems) > 0 {
 		t.Fatalf("%+v %v", d.Acks, d.Problems)
 	}
 	if err := Withdraw(path, d.Acks[0].Finding); err != nil {
 		t.Fatal(err)
 	}
-	if d := Parse(FileName, []byte(readFile(t, path))); len(d.Acks) != 0 {
+	if d := Parse(FileName, []byte(fixturetest.ReadFile(t, path))); len(d.Acks) != 0 {
 		t.Fatal("withdrawn acknowledgment still there")
 	}
 	if err := Create(path, []byte("x")); err == nil || !strings.Contains(err.Error(), "already exists") {
@@ -198,7 +191,7 @@ func TestTickRefusesALinkOutOfTheRepository(t *testing.T) {
 	if _, err := Tick(link, Ref{Line: 1, Text: "a"}, true, rec); err == nil || !strings.Contains(err.Error(), "outside the repository") {
 		t.Errorf("tick through a link out: err = %v", err)
 	}
-	if got := readFile(t, target); got != "- [ ] a\n" {
+	if got := fixturetest.ReadFile(t, target); got != "- [ ] a\n" {
 		t.Errorf("the file outside the repository was written: %q", got)
 	}
 	if _, err := Load(repo); err == nil {
@@ -236,7 +229,7 @@ func TestByteOrderMarkKeepsTheFirstItem(t *testing.T) {
 	if _, err := Tick(path, Ref{Line: 1, Text: "first"}, true, rec); err != nil {
 		t.Fatal(err)
 	}
-	if got := readFile(t, path); !strings.HasPrefix(got, "\xef\xbb\xbf- [x] first") || !strings.Contains(got, "\n- [ ] second\n") {
+	if got := fixturetest.ReadFile(t, path); !strings.HasPrefix(got, "\xef\xbb\xbf- [x] first") || !strings.Contains(got, "\n- [ ] second\n") {
 		t.Errorf("after tick: %q", got)
 	}
 }

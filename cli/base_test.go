@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -14,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/preflight-dev/preflight/app"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 )
 
 // git runs git in dir with a fixed identity and no user configuration.

@@ -43,7 +43,7 @@ func (s *syncBuffer) String() string {
 // said on its screen, and nothing at all is written to stderr, where it
 // would be printed over the screen.
 func TestCockpitSaysConfigWarningsOnItsScreenNotOnStderr(t *testing.T) {
-	dir := repoWith(t, markerConfig)
+	dir := repoWith(t, fixturetest.MarkerConfig)
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 	t.Setenv("XDG_STATE_HOME", t.TempDir())
 	extraProgramOptions = []tea.ProgramOption{tea.WithWindowSize(160, 30)}
@@ -65,7 +65,7 @@ func TestCockpitSaysConfigWarningsOnItsScreenNotOnStderr(t *testing.T) {
 		}
 	}
 	waitScreen("custom:marker")
-	if err := os.WriteFile(filepath.Join(dir, "preflight.yaml"), []byte(markerConfig+"collectors: {go-tset: {timeout: 5m}}\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "preflight.yaml"), []byte(fixturetest.MarkerConfig+"collectors: {go-tset: {timeout: 5m}}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	waitScreen("collectors.go-tset matches no collector in this repository")
@@ -176,7 +176,7 @@ func waitScreenShows(t *testing.T, out *syncBuffer, want ...string) {
 // cached and scanning; once the scan is let go, the collectors it
 // detected run and take over.
 func TestCockpitDrawsTheCacheBeforeScanning(t *testing.T) {
-	dir := repoWith(t, markerConfig)
+	dir := repoWith(t, fixturetest.MarkerConfig)
 	root, err := resolveDir(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -237,7 +237,7 @@ func TestCockpitEndsOnAnInvalidConfigAndSaysWhy(t *testing.T) {
 // typescript_programs in the personal preferences bounds the TypeScript
 // checker's programs before the first run starts one.
 func TestCockpitAppliesTheTypeScriptProgramsPreference(t *testing.T) {
-	dir := repoWith(t, markerConfig)
+	dir := repoWith(t, fixturetest.MarkerConfig)
 	home := t.TempDir()
 	t.Setenv("XDG_CONFIG_HOME", home)
 	t.Setenv("XDG_STATE_HOME", t.TempDir())

@@ -14,32 +14,16 @@ import (
 
 	"github.com/preflight-dev/preflight/app"
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 )
 
-// repoWith makes a repository holding only a preflight.yaml (no built-in
-// collector applies), with its own cache and trust store.
+// repoWith is fixturetest.RepoWith with no GitHub step summary, which
+// check would otherwise append to when the tests run in GitHub Actions.
 func repoWith(t *testing.T, yaml string) string {
 	t.Helper()
-	t.Setenv("XDG_CACHE_HOME", t.TempDir())
-	t.Setenv("XDG_DATA_HOME", t.TempDir())
 	t.Setenv("GITHUB_STEP_SUMMARY", "")
-	dir := t.TempDir()
-	writeConfig(t, dir, yaml)
-	return dir
+	return fixturetest.RepoWith(t, yaml)
 }
-
-func writeConfig(t *testing.T, dir, yaml string) {
-	t.Helper()
-	if err := os.WriteFile(filepath.Join(dir, "preflight.yaml"), []byte(yaml), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-const markerConfig = `custom:
-  marker:
-    command: touch ran.marker && echo made it
-    domain: tests
-`
 
 type jsonReport struct {
 	Verdict    string
@@ -84,7 +68,7 @@ func TestCheckRejectsAnInvalidConfigWithItsPosition(t *testing.T) {
 // trust it. After `preflight trust`, it runs; after an edit, it is blocked
 // again.
 func TestCustomCommandsRunOnlyOnceTrusted(t *testing.T) {
-	dir := repoWith(t, markerConfig)
+	dir := repoWith(t, fixturetest.MarkerConfig)
 	marker := filepath.Join(dir, "ran.marker")
 
 	code, rep, _ := checkJSON(t, dir)
@@ -115,7 +99,7 @@ func TestCustomCommandsRunOnlyOnceTrusted(t *testing.T) {
 	if err := os.Remove(marker); err != nil {
 		t.Fatal(err)
 	}
-	writeConfig(t, dir, strings.Replace(markerConfig, "echo made it", "echo changed", 1))
+	fixturetest.WriteConfig(t, dir, strings.Replace(fixturetest.MarkerConfig, "echo made it", "echo changed", 1))
 	_, rep, _ = checkJSON(t, dir)
 	if _, err := os.Stat(marker); err == nil {
 		t.Fatal("an edited command ran on the trust given to the old one")
@@ -128,7 +112,7 @@ func TestCustomCommandsRunOnlyOnceTrusted(t *testing.T) {
 	if code, _, _ := run(t, false, "trust", dir); code != 0 {
 		t.Fatal("trust failed")
 	}
-	writeConfig(t, dir, strings.Replace(markerConfig, "echo made it", "echo changed", 1)+"    timeout: 30s\n")
+	fixturetest.WriteConfig(t, dir, strings.Replace(fixturetest.MarkerConfig, "echo made it", "echo changed", 1)+"    timeout: 30s\n")
 	if _, rep, _ = checkJSON(t, dir); rep.Collectors[0].Status != "ok" {
 		t.Errorf("a new timeout must not need trust again: %+v", rep.Collectors[0])
 	}
@@ -139,7 +123,7 @@ func TestCustomCommandsRunOnlyOnceTrusted(t *testing.T) {
 }
 
 func TestTrustConfigFlagRunsWithoutStoringTrust(t *testing.T) {
-	dir := repoWith(t, markerConfig)
+	dir := repoWith(t, fixturetest.MarkerConfig)
 	code, rep, _ := checkJSON(t, "--trust-config", dir)
 	if _, err := os.Stat(filepath.Join(dir, "ran.marker")); err != nil || code != 0 || rep.Collectors[0].Status != "ok" {
 		t.Fatalf("--trust-config did not run the command: %d %+v", code, rep)
@@ -227,7 +211,7 @@ func TestConfigWarningsNameTheLine(t *testing.T) {
 // preflight.yaml saved with a collector name that matches nothing is a
 // message for the cockpit, not a line printed over its screen.
 func TestConfigWarningsWhileTheCockpitRunsAreMessages(t *testing.T) {
-	dir := repoWith(t, markerConfig)
+	dir := repoWith(t, fixturetest.MarkerConfig)
 	var stderr strings.Builder
 	msgs := newCockpitMessages(&stderr)
 	s, err := app.Open(dir, collectors.Watch, msgs)
@@ -237,7 +221,7 @@ func TestConfigWarningsWhileTheCockpitRunsAreMessages(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	stop := s.Watch(ctx)
 	defer s.Close()
-	writeConfig(t, dir, markerConfig+"collectors: {go-tset: {timeout: 5m}}\n")
+	fixturetest.WriteConfig(t, dir, fixturetest.MarkerConfig+"collectors: {go-tset: {timeout: 5m}}\n")
 	// The watcher reloads the config; its warning is what the new config
 	// being taken says.
 	select {

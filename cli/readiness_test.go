@@ -12,15 +12,6 @@ import (
 	"github.com/preflight-dev/preflight/config"
 )
 
-func readFile(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
 func TestInitWritesAStarterBoundToWhatIsDetectedAndNeverReplaces(t *testing.T) {
 	root := fixturetest.WriteRepo(t, map[string]string{
 		"svc/go.mod":  "module example.com/svc\n\ngo 1.22\n",
@@ -30,7 +21,7 @@ func TestInitWritesAStarterBoundToWhatIsDetectedAndNeverReplaces(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "wrote "+filepath.Join(root, "READINESS.md")) {
 		t.Fatalf("exit %d out %q err %q", code, out, stderr)
 	}
-	d := checklist.Parse(checklist.FileName, []byte(readFile(t, filepath.Join(root, "READINESS.md"))))
+	d := checklist.Parse(checklist.FileName, []byte(fixturetest.ReadFile(t, filepath.Join(root, "READINESS.md"))))
 	var rules []string
 	for _, it := range d.Items {
 		if it.Rule != "" {
@@ -47,16 +38,16 @@ func TestInitWritesAStarterBoundToWhatIsDetectedAndNeverReplaces(t *testing.T) {
 		t.Fatalf("out %q", out)
 	}
 	cfgPath := filepath.Join(root, "preflight.yaml")
-	cfg := readFile(t, cfgPath)
+	cfg := fixturetest.ReadFile(t, cfgPath)
 	if !strings.Contains(out, "wrote "+cfgPath) || !strings.Contains(cfg, "go-test:svc") {
 		t.Fatalf("starter preflight.yaml not written or not naming the detected collectors: %q\n%s", out, cfg)
 	}
 	if _, err := config.Parse(cfgPath, []byte(cfg)); err != nil {
 		t.Fatalf("the starter preflight.yaml does not parse: %v", err)
 	}
-	before := readFile(t, filepath.Join(root, "READINESS.md"))
+	before := fixturetest.ReadFile(t, filepath.Join(root, "READINESS.md"))
 	code, _, stderr = run(t, false, "init", root)
-	if code != 2 || !strings.Contains(stderr, "already exist") || readFile(t, filepath.Join(root, "READINESS.md")) != before || readFile(t, cfgPath) != cfg {
+	if code != 2 || !strings.Contains(stderr, "already exist") || fixturetest.ReadFile(t, filepath.Join(root, "READINESS.md")) != before || fixturetest.ReadFile(t, cfgPath) != cfg {
 		t.Fatalf("second init: exit %d %q", code, stderr)
 	}
 	// With only the config gone, init writes it again and keeps the checklist.
@@ -64,7 +55,7 @@ func TestInitWritesAStarterBoundToWhatIsDetectedAndNeverReplaces(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out, _ = run(t, false, "init", root)
-	if code != 0 || !strings.Contains(out, "kept "+filepath.Join(root, "READINESS.md")) || readFile(t, cfgPath) != cfg {
+	if code != 0 || !strings.Contains(out, "kept "+filepath.Join(root, "READINESS.md")) || fixturetest.ReadFile(t, cfgPath) != cfg {
 		t.Fatalf("third init: exit %d %q", code, out)
 	}
 }
@@ -98,7 +89,7 @@ func TestImportWritesAChecklistAndAddsToItWithoutDuplicates(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	first := readFile(t, into)
+	first := fixturetest.ReadFile(t, into)
 	d := checklist.Parse(checklist.FileName, []byte(first))
 	if len(d.Problems) > 0 || len(d.Items) != 4 || d.Items[0].Source != "notes/report.md:5" {
 		t.Fatalf("items %+v problems %v\n%s", d.Items, d.Problems, first)
@@ -106,8 +97,8 @@ func TestImportWritesAChecklistAndAddsToItWithoutDuplicates(t *testing.T) {
 
 	// Importing again adds nothing and says why.
 	code, out, _ = run(t, false, "import", filepath.Join(root, "notes/report.md"), "--into", into)
-	if code != 0 || !strings.Contains(out, "already in the checklist (4)") || readFile(t, into) != first {
-		t.Fatalf("second import: exit %d\n%s\n%s", code, out, readFile(t, into))
+	if code != 0 || !strings.Contains(out, "already in the checklist (4)") || fixturetest.ReadFile(t, into) != first {
+		t.Fatalf("second import: exit %d\n%s\n%s", code, out, fixturetest.ReadFile(t, into))
 	}
 	if strings.Contains(out, "wrote") || !strings.Contains(out, "already has every item of") || !strings.Contains(out, "nothing written") {
 		t.Fatalf("a second import that adds nothing must not say it wrote:\n%s", out)

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 )
 
 // hostileRepo builds a checkout whose own tools write marker files when
@@ -127,7 +129,7 @@ func TestRepositoryCodeRunsOnlyOnceTrusted(t *testing.T) {
 func TestPreflightTrustPinsTheScriptsItsCommandsRun(t *testing.T) {
 	dir, markers := hostileRepo(t)
 	write(t, filepath.Join(dir, "run.sh"), "#!/bin/sh\nexit 0\n", 0o755)
-	writeConfig(t, dir, "custom:\n  script:\n    command: ./run.sh\n    domain: tests\n")
+	fixturetest.WriteConfig(t, dir, "custom:\n  script:\n    command: ./run.sh\n    domain: tests\n")
 	if code, out, stderr := run(t, false, "trust", dir); code != 0 || !strings.Contains(out, "./run.sh") {
 		t.Fatalf("trust: %d %s %s", code, out, stderr)
 	}

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 )
 
 // writeTree creates files under root; a key ending in "/" is an empty dir.
@@ -32,12 +34,7 @@ func writeTree(t testing.TB, root string, files map[string]string) {
 // broken environment, not a reason to test less.
 func requireGit(t testing.TB) {
 	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("git is required in CI")
-		}
-		t.Skip("git not installed")
-	}
+	fixturetest.RequireTools(t, "git")
 }
 
 // hermeticGit keeps the user's and the system's git configuration (and

@@ -8,6 +8,7 @@ import (
 
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -25,11 +26,7 @@ func at(h, m, s, ms int) time.Time {
 
 func fixtureRoot(t testing.TB) string {
 	t.Helper()
-	root, err := filepath.Abs(filepath.Join("testdata", "shop"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return root
+	return fixturetest.Testdata(t, "shop")
 }
 
 const tscOutput = `src/orders.ts(18,3): error TS2741: Property 'total' is missing in type '{ id: string; customer: string; lines: never[]; }' but required in type 'Order'.

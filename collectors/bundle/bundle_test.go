@@ -15,6 +15,7 @@ import (
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/rules"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -45,26 +46,8 @@ func (tr tree) write(rel string, data []byte, mtime time.Time) {
 
 func (tr tree) files() []string {
 	tr.t.Helper()
-	var out []string
-	err := filepath.WalkDir(tr.root, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(tr.root, p)
-		rel = filepath.ToSlash(rel)
-		// As the caller does: build outputs and dependencies are not listed.
-		for _, seg := range strings.Split(rel, "/") {
-			if seg == "dist" || seg == "build" || seg == "out" || seg == ".next" || seg == "node_modules" {
-				return nil
-			}
-		}
-		out = append(out, rel)
-		return nil
-	})
-	if err != nil {
-		tr.t.Fatal(err)
-	}
-	return out
+	// As the caller does: build outputs and dependencies are not listed.
+	return fixturetest.Files(tr.t, tr.root, "dist", "build", "out", ".next", "node_modules")
 }
 
 func (tr tree) collector(id string) collectors.Collector {
@@ -398,20 +381,7 @@ func FuzzParseManifest(f *testing.F) {
 
 // listFiles lists a fixture's files, repository-relative, as detection gets them.
 func listFiles(t *testing.T, root string) []string {
-	t.Helper()
-	var out []string
-	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(root, p)
-		out = append(out, filepath.ToSlash(rel))
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return fixturetest.Files(t, root)
 }
 
 // In a pnpm workspace, libraries and a Nuxt module list Vite or Nuxt among
@@ -419,10 +389,7 @@ func listFiles(t *testing.T, root string) []string {
 // nuxt-module-build, and a published library builds with vite build in
 // library mode: only the private app that runs vite build ships a bundle.
 func TestDetectLibrariesWithBrowserDevDependencies(t *testing.T) {
-	root, err := filepath.Abs(filepath.Join("testdata", "pnpm-libraries"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := fixturetest.Testdata(t, "pnpm-libraries")
 	var got []string
 	for _, c := range Detect(root, listFiles(t, root)) {
 		got = append(got, c.ID()+" "+c.(*Package).Dir())

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/proc"
 )
@@ -25,37 +26,9 @@ func requireEsbuild(t *testing.T) string {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(bin); err != nil {
-		msg := "esbuild is not installed: npm ci --prefix collectors/bundle/" + esbuildDir
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
+		fixturetest.Unavailable(t, "esbuild is not installed: npm ci --prefix collectors/bundle/"+esbuildDir)
 	}
 	return bin
-}
-
-// copyDir copies the fixture app into a fresh repository, so builds never
-// write into the source tree.
-func copyDir(t *testing.T, from, to string) {
-	t.Helper()
-	err := filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(from, p)
-		target := filepath.Join(to, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 func setTimes(t *testing.T, dir string, mtime time.Time) {
@@ -84,7 +57,8 @@ func TestRealBuildOutput(t *testing.T) {
 	bin := requireEsbuild(t)
 	tr := newTree(t)
 	app := filepath.Join(tr.root, "app")
-	copyDir(t, filepath.Join(esbuildDir, "app"), app)
+	// A fresh repository, so builds never write into the source tree.
+	fixturetest.Copy(t, filepath.Join(esbuildDir, "app"), app)
 	setTimes(t, app, base)
 	esbuild(t, bin, app)
 	setTimes(t, filepath.Join(app, "dist"), base.Add(time.Hour))

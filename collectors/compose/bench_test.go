@@ -2,7 +2,6 @@ package compose
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"github.com/preflight-dev/preflight/collectors"
@@ -12,10 +11,7 @@ import (
 // BenchmarkRun measures one run of the collector on the project fixture
 // (two configurations: load, check, locate, suppress).
 func BenchmarkRun(b *testing.B) {
-	root, err := filepath.Abs(filepath.Join("testdata", "project"))
-	if err != nil {
-		b.Fatal(err)
-	}
+	root := fixturetest.Testdata(b, "project")
 	cs := Detect(root, fixturetest.Files(b, root))
 	b.ResetTimer()
 	for range b.N {

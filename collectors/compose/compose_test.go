@@ -19,10 +19,7 @@ import (
 // runFixture detects the single compose collector of a fixture and runs it.
 func runFixture(t *testing.T, name string) model.Result {
 	t.Helper()
-	root, err := filepath.Abs(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := fixturetest.Testdata(t, name)
 	cs := Detect(root, fixturetest.Files(t, root))
 	if len(cs) != 1 {
 		t.Fatalf("%s: %d collectors", name, len(cs))
@@ -65,10 +62,7 @@ func TestConfigurations(t *testing.T) {
 }
 
 func TestDetect(t *testing.T) {
-	root, err := filepath.Abs(filepath.Join("testdata", "tree"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := fixturetest.Testdata(t, "tree")
 	cs := Detect(root, fixturetest.Files(t, root))
 	got := map[string]string{}
 	for _, c := range cs {
@@ -262,15 +256,7 @@ func checkText(t *testing.T, text string, extra map[string]string) []string {
 	for k, v := range extra {
 		files[k] = v
 	}
-	for name, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	fixturetest.WriteFiles(t, dir, files)
 	p, _, err := Load(context.Background(), []string{filepath.Join(dir, "compose.yaml")})
 	if err != nil {
 		t.Fatal(err)

@@ -10,30 +10,14 @@ import (
 	"time"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/proc"
 )
 
+// listFiles lists a tree as the engine does, build output left out.
 func listFiles(t *testing.T, root string) []string {
-	t.Helper()
-	var files []string
-	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() && (d.Name() == "node_modules" || d.Name() == "coverage") {
-			return filepath.SkipDir // as the engine lists files: build output left out
-		}
-		if !d.IsDir() {
-			rel, _ := filepath.Rel(root, p)
-			files = append(files, filepath.ToSlash(rel))
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
+	return fixturetest.Files(t, root, "node_modules", "coverage")
 }
 
 func detectOne(t *testing.T, root, id string) *Collector {
@@ -172,15 +156,7 @@ func TestDetectReports(t *testing.T) {
 		"tools/lcov.info":                         string(captured(t, "web-lcov.info")),
 		"apps/api/package.json":                   `{}`, // no report
 	}
-	for name, content := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	fixturetest.WriteFiles(t, root, files)
 	var got []string
 	for _, c := range Detect(root, listFiles(t, root)) {
 		report, format := c.(*Collector).Report()

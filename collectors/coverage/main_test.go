@@ -2,15 +2,15 @@ package coverage
 
 import (
 	"context"
-	"flag"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/preflight-dev/preflight/internal/capture"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/proc"
 )
 
@@ -21,19 +21,7 @@ import (
 // refresh them:
 //
 //	go test ./collectors/coverage -capture
-var captureFlag = flag.Bool("capture", false, "run the tests of the fixtures with coverage and rewrite testdata/captured, then exit")
-
-func TestMain(m *testing.M) {
-	flag.Parse()
-	if *captureFlag {
-		if err := captureAll(); err != nil {
-			fmt.Fprintln(os.Stderr, "capture:", err)
-			os.Exit(1)
-		}
-		os.Exit(0)
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { capture.Main(m, captureAll) }
 
 // vitestModules is the pinned Vitest installation the JavaScript fixture
 // runs with.
@@ -47,9 +35,6 @@ func captureAll() error {
 		return err
 	}
 	out := filepath.Join(testdata, "captured")
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return err
-	}
 	if _, err := runTool(proc.Cmd{Dir: filepath.Join(testdata, "gomod"), Name: "go",
 		Args: []string{"test", "-count=1", "-coverprofile=" + filepath.Join(out, "go-coverprofile.txt"), "./..."}}); err != nil {
 		return err
@@ -78,7 +63,7 @@ func captureAll() error {
 		if err != nil {
 			return err
 		}
-		if err := os.WriteFile(filepath.Join(out, to), data, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(capture.Dir, to), data, 0o644); err != nil {
 			return err
 		}
 	}
@@ -96,48 +81,18 @@ func runTool(c proc.Cmd) (proc.Output, error) {
 
 // copyTree copies a fixture so tests may run tools in it and change it.
 func copyTree(src, dst string) (string, error) {
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			if d.Name() == "coverage" || d.Name() == "node_modules" {
-				return filepath.SkipDir
-			}
-			return os.MkdirAll(target, 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, 0o644)
-	})
-	return dst, err
+	return dst, fixturetest.CopyTree(src, dst, "coverage", "node_modules")
 }
 
-func captured(t testing.TB, name string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", "captured", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
+func captured(t testing.TB, name string) []byte { return capture.ReadFile(t, name) }
 
 // need skips when a tool the test runs is missing, except on CI, where
 // that is a failure.
 func need(t testing.TB, what string, ok bool) {
 	t.Helper()
-	if ok {
-		return
+	if !ok {
+		fixturetest.Unavailable(t, what+" is not available")
 	}
-	msg := what + " is not available"
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
 }
 
 func haveGo() bool {

@@ -2,14 +2,12 @@ package custom
 
 import (
 	"context"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -19,23 +17,7 @@ func copyFixture(t *testing.T) string {
 	t.Helper()
 	dst := t.TempDir()
 	src := fixtureRoot(t)
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fixturetest.Copy(t, src, dst)
 	return dst
 }
 
@@ -69,7 +51,7 @@ func TestExitCodeChecks(t *testing.T) {
 }
 
 func TestRegexOverRealGoVet(t *testing.T) {
-	requireTool(t, "go")
+	fixturetest.RequireTools(t, "go")
 	res := run(t, fixtureRoot(t), Spec{Name: "vet", Command: []string{"go", "vet", "./..."}, Dir: "svc",
 		Output: collectors.ReadRegex, Pattern: vetPattern, Severity: model.High}, 5*time.Minute)
 	if res.Status != model.StatusOK || res.Command != "cd svc && go vet ./..." || res.ExitCode != 1 {
@@ -81,7 +63,7 @@ func TestRegexOverRealGoVet(t *testing.T) {
 }
 
 func TestGoTestJSONFromAReportFile(t *testing.T) {
-	requireTool(t, "go")
+	fixturetest.RequireTools(t, "go")
 	root := copyFixture(t)
 	spec := Spec{Name: "svc", Command: []string{"go test -json -vet=off -count=1 ./... > report.json"}, Shell: true, Dir: "svc",
 		Output: collectors.ReadGoTestJSON, Report: "report.json", Severity: model.Blocker}
@@ -110,7 +92,7 @@ func TestGoTestJSONFromAReportFile(t *testing.T) {
 }
 
 func TestTscLinesFromRealTsc(t *testing.T) {
-	requireTool(t, "tsc")
+	fixturetest.RequireTools(t, "tsc")
 	res := run(t, fixtureRoot(t), Spec{Name: "web", Command: []string{"tsc", "--noEmit", "--pretty", "false", "-p", "."}, Dir: "web",
 		Output: collectors.ReadTsc, Domain: "build"}, 5*time.Minute)
 	if res.Status != model.StatusOK || res.ExitCode != 2 || res.Facts["errors"] != 2 {

@@ -2,15 +2,14 @@ package custom
 
 import (
 	"context"
-	"flag"
 	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/preflight-dev/preflight/internal/capture"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/proc"
 )
 
@@ -18,19 +17,7 @@ import (
 // under testdata/repo. To capture it again (go and tsc on PATH):
 //
 //	go test ./collectors/custom -capture
-var captureFlag = flag.Bool("capture", false, "run the tools on testdata/repo and rewrite testdata/captured, then exit")
-
-func TestMain(m *testing.M) {
-	flag.Parse()
-	if *captureFlag {
-		if err := captureAll(); err != nil {
-			fmt.Fprintln(os.Stderr, "capture:", err)
-			os.Exit(1)
-		}
-		os.Exit(0)
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { capture.Main(m, captureAll) }
 
 // captures are the tool runs whose output the reader tests read, run in a
 // directory of testdata/repo.
@@ -44,22 +31,16 @@ var captures = []struct {
 }
 
 func captureAll() error {
-	out := filepath.Join("testdata", "captured")
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return err
-	}
 	for _, c := range captures {
 		dir, _ := filepath.Abs(filepath.Join("testdata", "repo", c.dir))
 		res, err := proc.Run(context.Background(), proc.Cmd{Dir: dir, Name: c.argv[0], Args: c.argv[1:]})
 		if err != nil {
 			return fmt.Errorf("%s: %w", c.name, err)
 		}
-		for ext, data := range map[string][]byte{
+		if err := capture.WriteFiles(c.name, map[string][]byte{
 			"stdout": res.Stdout, "stderr": res.Stderr, "exit": []byte(strconv.Itoa(res.ExitCode) + "\n"),
-		} {
-			if err := os.WriteFile(filepath.Join(out, c.name+"."+ext), data, 0o644); err != nil {
-				return err
-			}
+		}); err != nil {
+			return err
 		}
 		fmt.Printf("%s: exit %d\n", c.name, res.ExitCode)
 	}
@@ -74,37 +55,11 @@ type captured struct {
 
 func loadCaptured(t *testing.T, name string) captured {
 	t.Helper()
-	read := func(ext string) []byte {
-		data, err := os.ReadFile(filepath.Join("testdata", "captured", name+"."+ext))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return data
-	}
-	exit, err := strconv.Atoi(strings.TrimSpace(string(read("exit"))))
+	exit, err := strconv.Atoi(strings.TrimSpace(string(capture.ReadFile(t, name+".exit"))))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return captured{stdout: read("stdout"), stderr: read("stderr"), exit: exit}
+	return captured{stdout: capture.ReadFile(t, name+".stdout"), stderr: capture.ReadFile(t, name+".stderr"), exit: exit}
 }
 
-// requireTool skips when a real tool is missing, except in CI, where the
-// integration must be proved.
-func requireTool(t *testing.T, tool string) {
-	t.Helper()
-	if _, err := exec.LookPath(tool); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is not on PATH (CI must run this test)", tool)
-		}
-		t.Skipf("%s not on PATH", tool)
-	}
-}
-
-func fixtureRoot(t *testing.T) string {
-	t.Helper()
-	root, err := filepath.Abs(filepath.Join("testdata", "repo"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return root
-}
+func fixtureRoot(t *testing.T) string { return fixturetest.Testdata(t, "repo") }

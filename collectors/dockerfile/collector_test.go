@@ -3,7 +3,6 @@ package dockerfile
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -17,10 +16,7 @@ import (
 
 func fixture(t *testing.T, name string) (string, []collectors.Collector) {
 	t.Helper()
-	root, err := filepath.Abs(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := fixturetest.Testdata(t, name)
 	return root, Detect(root, fixturetest.Files(t, root, "build"))
 }
 
@@ -165,10 +161,7 @@ func TestUnparsableDockerfileIsABlockerAtItsLine(t *testing.T) {
 }
 
 func TestRemovedFileIsSkipped(t *testing.T) {
-	root, err := filepath.Abs(filepath.Join("testdata", "good"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := fixturetest.Testdata(t, "good")
 	c := &Collector{id: "dockerfile:good", dir: ".", files: []string{"Dockerfile", "Dockerfile.gone"}}
 	res := c.Run(context.Background(), collectors.Request{Root: root})
 	if res.Status != model.StatusOK || res.Facts["dockerfiles"] != 1 {

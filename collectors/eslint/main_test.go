@@ -2,18 +2,16 @@ package eslint
 
 import (
 	"context"
-	"flag"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/preflight-dev/preflight/internal/capture"
-
 	"github.com/preflight-dev/preflight/collectors/nodepkg"
+	"github.com/preflight-dev/preflight/internal/capture"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/proc"
 )
 
@@ -22,25 +20,15 @@ import (
 // or the pinned ESLint (npm ci --prefix collectors/eslint/testdata):
 //
 //	go test ./collectors/eslint -capture
-var captureFlag = flag.Bool("capture", false, "run eslint on the fixtures and rewrite testdata/captured, then exit")
-
-func TestMain(m *testing.M) {
-	flag.Parse()
-	if *captureFlag {
-		if err := captureAll(); err != nil {
-			fmt.Fprintln(os.Stderr, "capture:", err)
-			os.Exit(1)
-		}
-		os.Exit(0)
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { capture.Main(m, captureAll) }
 
 type captureRun struct {
 	Fixture  string `json:"fixture"`
 	ExitCode int    `json:"exit_code"`
 	Report   bool   `json:"report"`
 }
+
+func (r captureRun) Stem() string { return r.Fixture }
 
 type captureManifest struct {
 	Testdata string       `json:"testdata"` // absolute testdata directory when captured
@@ -49,16 +37,16 @@ type captureManifest struct {
 
 var captureFixtures = []string{"flat", "legacy", "broken", "clean"}
 
+// skipDirs are left out of fixture listings, as the engine leaves out
+// installed packages; captured output is no part of any fixture.
+var skipDirs = []string{"node_modules", "captured"}
+
 func captureAll() error {
 	testdata, err := filepath.Abs("testdata")
 	if err != nil {
 		return err
 	}
-	outdir := filepath.Join(testdata, "captured")
-	if err := os.MkdirAll(outdir, 0o755); err != nil {
-		return err
-	}
-	files, err := walkFiles(testdata)
+	files, err := fixturetest.List(testdata, skipDirs...)
 	if err != nil {
 		return err
 	}
@@ -87,21 +75,19 @@ func captureAll() error {
 			return fmt.Errorf("%s: %v", fixture, err)
 		}
 		run := captureRun{Fixture: fixture, ExitCode: out.ExitCode}
-		stem := filepath.Join(outdir, fixture)
+		files := map[string][]byte{"stderr": out.Stderr}
 		if data, err := os.ReadFile(report); err == nil {
 			run.Report = true
-			if err := os.WriteFile(stem+".json", data, 0o644); err != nil {
-				return err
-			}
+			files["json"] = data
 		}
 		_ = os.RemoveAll(tmp)
-		if err := os.WriteFile(stem+".stderr", out.Stderr, 0o644); err != nil {
+		if err := capture.WriteFiles(fixture, files); err != nil {
 			return err
 		}
 		man.Runs = append(man.Runs, run)
 		fmt.Printf("%-8s exit %d report %v\n", fixture, run.ExitCode, run.Report)
 	}
-	return capture.WriteManifest(outdir, man)
+	return capture.WriteManifest(man)
 }
 
 type captured struct {
@@ -115,78 +101,26 @@ func loadCaptured(t testing.TB, fixture string) captured {
 	t.Helper()
 	var man captureManifest
 	capture.ReadManifest(t, &man)
-	var err error
-	for _, run := range man.Runs {
-		if run.Fixture != fixture {
-			continue
-		}
-		stem := filepath.Join("testdata", "captured", fixture)
-		c := captured{run: run, loc: Location{Root: man.Testdata, Dir: filepath.Join(man.Testdata, "packages", fixture)}}
-		if run.Report {
-			if c.report, err = os.ReadFile(stem + ".json"); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if c.stderr, err = os.ReadFile(stem + ".stderr"); err != nil {
-			t.Fatal(err)
-		}
-		return c
+	run := capture.Find(t, man.Runs, fixture)
+	c := captured{run: run, stderr: capture.ReadFile(t, fixture+".stderr"),
+		loc: Location{Root: man.Testdata, Dir: filepath.Join(man.Testdata, "packages", fixture)}}
+	if run.Report {
+		c.report = capture.ReadFile(t, fixture+".json")
 	}
-	t.Fatalf("no captured run %q in testdata/captured/manifest.json", fixture)
-	return captured{}
+	return c
 }
 
-func walkFiles(root string) ([]string, error) {
-	var files []string
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() && (d.Name() == "node_modules" || d.Name() == "captured") {
-			return filepath.SkipDir
-		}
-		if !d.IsDir() {
-			rel, _ := filepath.Rel(root, p)
-			files = append(files, filepath.ToSlash(rel))
-		}
-		return nil
-	})
-	return files, err
-}
+func fixtureRoot(t testing.TB) string { return fixturetest.Testdata(t) }
 
-func fixtureRoot(t testing.TB) string {
-	t.Helper()
-	abs, err := filepath.Abs("testdata")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return abs
-}
-
-func listFiles(t testing.TB, root string) []string {
-	t.Helper()
-	files, err := walkFiles(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
-}
+func listFiles(t testing.TB, root string) []string { return fixturetest.Files(t, root, skipDirs...) }
 
 // needESLint skips when node or the pinned ESLint is missing, except on
 // CI, where that is a failure.
 func needESLint(t testing.TB) {
 	t.Helper()
-	msg := ""
 	if _, err := exec.LookPath("node"); err != nil {
-		msg = "node is not on PATH"
+		fixturetest.Unavailable(t, "node is not on PATH")
 	} else if _, ok := nodepkg.LocalBin(filepath.Join(fixtureRoot(t), "packages"), "eslint"); !ok {
-		msg = "eslint is not installed in testdata (run: npm ci --prefix collectors/eslint/testdata)"
+		fixturetest.Unavailable(t, "eslint is not installed in testdata (run: npm ci --prefix collectors/eslint/testdata)")
 	}
-	if msg == "" {
-		return
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/preflight-dev/preflight/collectors/nodepkg"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -39,11 +40,7 @@ func TestESLintVersionMatrix(t *testing.T) {
 			dir := filepath.Join(root, v.pkg)
 			bin := filepath.Join(dir, "node_modules", ".bin", "eslint")
 			if _, err := os.Stat(bin); err != nil {
-				msg := "eslint is not installed in testdata/versions/" + v.pkg + ": make deps"
-				if os.Getenv("CI") == "true" {
-					t.Fatal(msg)
-				}
-				t.Skip(msg)
+				fixturetest.Unavailable(t, "eslint is not installed in testdata/versions/"+v.pkg+": make deps")
 			}
 			tool := nodepkg.InstalledTool(bin, "eslint")
 			if got := tool.Major(); strconv.Itoa(got) != v.major {
@@ -91,11 +88,7 @@ func TestESLintConfigInPackageJSON(t *testing.T) {
 			fixture := filepath.Join(fixtureRoot(t), "versions", v)
 			installed := filepath.Join(fixture, "node_modules")
 			if _, err := os.Stat(filepath.Join(installed, ".bin", "eslint")); err != nil {
-				msg := "eslint is not installed in testdata/versions/" + v + ": make deps"
-				if os.Getenv("CI") == "true" {
-					t.Fatal(msg)
-				}
-				t.Skip(msg)
+				fixturetest.Unavailable(t, "eslint is not installed in testdata/versions/"+v+": make deps")
 			}
 			tool := nodepkg.InstalledTool(filepath.Join(installed, ".bin", "eslint"), "eslint")
 			root := filepath.Join(t.TempDir(), "app")
@@ -109,7 +102,7 @@ func TestESLintConfigInPackageJSON(t *testing.T) {
 				}
 				files[f] = string(b)
 			}
-			writeTree(t, root, files)
+			fixturetest.WriteFiles(t, root, files)
 			if err := os.Symlink(installed, filepath.Join(root, "node_modules")); err != nil {
 				t.Fatal(err)
 			}
@@ -140,7 +133,7 @@ func TestESLint10WithAnEslintrcIsBroken(t *testing.T) {
 		t.Skip("eslint 10 is not installed in testdata/versions/eslint10-flat: make deps")
 	}
 	root := filepath.Join(t.TempDir(), "app")
-	writeTree(t, root, map[string]string{
+	fixturetest.WriteFiles(t, root, map[string]string{
 		"package.json":   `{"name": "app", "devDependencies": {"eslint": "10.16.0"}}`,
 		".eslintrc.json": `{"root": true, "rules": {"no-var": "warn"}}`,
 		"src/a.js":       "var a = 1;\n",
@@ -170,7 +163,7 @@ func TestRejectedOptionFallsBackToAPlainRun(t *testing.T) {
 	needESLint(t)
 	root := filepath.Join(t.TempDir(), "mono")
 	args := filepath.Join(root, "args")
-	writeTree(t, root, map[string]string{
+	fixturetest.WriteFiles(t, root, map[string]string{
 		"package.json":                  `{"workspaces": ["packages/*"], "scripts": {"lint": "eslint --ext .js src"}, "devDependencies": {"eslint": "9"}}`,
 		"src/a.js":                      "var a = 1;\n",
 		"eslint.config.js":              "export default []\n",
@@ -206,26 +199,13 @@ exit 0
 	}
 }
 
-func writeTree(t *testing.T, root string, files map[string]string) {
-	t.Helper()
-	for name, content := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 // An ESLint that needs a newer Node than the one on PATH is unknown, naming
 // both versions, and is never started: it is the machine, not the project.
 func TestESLintNeedingANewerNodeIsUnknown(t *testing.T) {
 	needESLint(t)
 	root := filepath.Join(t.TempDir(), "app")
 	marker := filepath.Join(root, "ran")
-	writeTree(t, root, map[string]string{
+	fixturetest.WriteFiles(t, root, map[string]string{
 		"package.json":                      `{"name": "app", "devDependencies": {"eslint": "99.0.0"}}`,
 		"eslint.config.js":                  "export default []\n",
 		"node_modules/eslint/package.json":  `{"name": "eslint", "version": "99.0.0", "engines": {"node": ">=99.0.0"}}`,
@@ -258,7 +238,7 @@ func TestESLint8WithATypeScriptConfigIsBroken(t *testing.T) {
 		t.Skip("eslint 8 is not installed in testdata/versions/eslint8-flat: make deps")
 	}
 	root := filepath.Join(t.TempDir(), "app")
-	writeTree(t, root, map[string]string{
+	fixturetest.WriteFiles(t, root, map[string]string{
 		"package.json":     `{"name": "app", "devDependencies": {"eslint": "8.57.1"}}`,
 		"eslint.config.ts": "export default [{ rules: { \"no-var\": \"warn\" } }];\n",
 		"src/a.js":         "var a = 1;\n",

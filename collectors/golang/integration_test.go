@@ -2,9 +2,7 @@ package golang
 
 import (
 	"context"
-	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -12,6 +10,7 @@ import (
 	"time"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -19,35 +18,15 @@ import (
 // must fail the run instead of hiding the tests.
 func requireGo(t *testing.T) {
 	t.Helper()
-	if _, err := exec.LookPath("go"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("go is not on PATH")
-		}
-		t.Skip("go is not on PATH")
-	}
+	fixturetest.RequireTools(t, "go")
 }
 
 // fixture detects the collectors of one fixture, using the fixture
 // directory as the repository root.
 func fixture(t *testing.T, name string) (root string, build, test collectors.Collector) {
 	t.Helper()
-	root, err := filepath.Abs(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var files []string
-	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(root, p)
-		files = append(files, filepath.ToSlash(rel))
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cs := Detect(root, files)
+	root = fixturetest.Testdata(t, name)
+	cs := Detect(root, fixturetest.Files(t, root))
 	if len(cs) != 2 {
 		t.Fatalf("%s: detected %d collectors, want 2", name, len(cs))
 	}
@@ -246,10 +225,7 @@ func TestCollectorsInSubdirectoryModule(t *testing.T) {
 	// the command says where to run it.
 	requireGo(t)
 	t.Parallel()
-	root, err := filepath.Abs("testdata")
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := fixturetest.Testdata(t)
 	cs := Detect(root, []string{"vet/go.mod", "vet/report.go"})
 	if len(cs) != 2 || cs[0].ID() != "go:vet" {
 		t.Fatalf("detected %v", cs)
@@ -316,8 +292,10 @@ func TestCollectorsReportBrokenGoMod(t *testing.T) {
 	requireGo(t)
 	t.Parallel()
 	root := t.TempDir()
-	writeFile(t, filepath.Join(root, "go.mod"), "module example.com/bad\n\ngo 1.22\n\nnonsense directive\n")
-	writeFile(t, filepath.Join(root, "x.go"), "package x\n")
+	fixturetest.WriteFiles(t, root, map[string]string{
+		"go.mod": "module example.com/bad\n\ngo 1.22\n\nnonsense directive\n",
+		"x.go":   "package x\n",
+	})
 	for _, c := range Detect(root, []string{"go.mod", "x.go"}) {
 		res := run(t, c, root)
 		if res.Status != model.StatusOK {
@@ -336,7 +314,7 @@ func TestCollectorsUnreadableOutput(t *testing.T) {
 	// different tool of that name) must give an error with the evidence,
 	// never a clean result.
 	bin := t.TempDir()
-	writeFile(t, filepath.Join(bin, "go"), "#!/bin/sh\necho 'wrapper: something unexpected happened'\nexit 2\n")
+	fixturetest.WriteFiles(t, bin, map[string]string{"go": "#!/bin/sh\necho 'wrapper: something unexpected happened'\nexit 2\n"})
 	if err := os.Chmod(filepath.Join(bin, "go"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -356,33 +334,18 @@ func TestCollectorsUnreadableOutput(t *testing.T) {
 	}
 }
 
-func writeFile(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // t.Fatalf in a helper package prints only the file's base name; the
 // finding names the helper's real file, not one in the test's package.
 func TestFailureInAHelperPackageIsPlacedInTheHelper(t *testing.T) {
 	requireGo(t)
 	t.Parallel()
 	root := t.TempDir()
-	for name, content := range map[string]string{
+	fixturetest.WriteFiles(t, root, map[string]string{
 		"go.mod":           "module example.com/h\n\ngo 1.22\n",
 		"helper/helper.go": "package helper\n\nimport \"testing\"\n\nfunc Start(t *testing.T) {\n\tt.Fatalf(\"Starting database: no docker\")\n}\n",
 		"pkg/pkg.go":       "package pkg\n",
 		"pkg/pkg_test.go":  "package pkg\n\nimport (\n\t\"testing\"\n\n\t\"example.com/h/helper\"\n)\n\nfunc TestDB(t *testing.T) { helper.Start(t) }\n",
-	} {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	cs := Detect(root, []string{"go.mod"})
 	res := run(t, cs[1], root)
 	want := []loc{{model.Blocker, "test-failed", "helper/helper.go", 6, 0, "TestDB failed: Starting database: no docker"}}

@@ -2,7 +2,6 @@ package golang
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -19,19 +18,7 @@ import (
 // testdata. To refresh it after changing a fixture or upgrading Go:
 //
 //	go test ./collectors/golang -capture
-var captureFlag = flag.Bool("capture", false, "run go on the fixtures and rewrite testdata/captured, then exit")
-
-func TestMain(m *testing.M) {
-	flag.Parse()
-	if *captureFlag {
-		if err := captureAll(); err != nil {
-			fmt.Fprintln(os.Stderr, "capture:", err)
-			os.Exit(1)
-		}
-		os.Exit(0)
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { capture.Main(m, captureAll) }
 
 // captureRun is one go invocation on one fixture.
 type captureRun struct {
@@ -42,6 +29,8 @@ type captureRun struct {
 	ExitCode int      `json:"exit_code"`
 	Warm     bool     `json:"warm,omitempty"` // run once before capturing, to fill go's caches
 }
+
+func (r captureRun) Stem() string { return r.Name }
 
 // captureManifest records where and with what the output was captured:
 // the parsers need the fixture's absolute directory at capture time to
@@ -82,10 +71,6 @@ func captureAll() error {
 	if err != nil {
 		return err
 	}
-	outdir := filepath.Join(testdir, "captured")
-	if err := os.MkdirAll(outdir, 0o755); err != nil {
-		return err
-	}
 	man := captureManifest{Go: runtime.Version(), Testdir: testdir}
 	for _, run := range captureRuns() {
 		c := proc.Cmd{Dir: filepath.Join(testdir, run.Fixture), Name: "go", Args: run.Args, Env: run.Env, Timeout: 5 * time.Minute}
@@ -99,16 +84,13 @@ func captureAll() error {
 			return fmt.Errorf("%s: %v", run.Name, err)
 		}
 		run.ExitCode = out.ExitCode
-		if err := os.WriteFile(filepath.Join(outdir, run.Name+".stdout"), out.Stdout, 0o644); err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(outdir, run.Name+".stderr"), out.Stderr, 0o644); err != nil {
+		if err := capture.WriteOutput(run.Name, out); err != nil {
 			return err
 		}
 		man.Runs = append(man.Runs, run)
 		fmt.Printf("%-20s exit %d  %s\n", run.Name, out.ExitCode, c.String())
 	}
-	return capture.WriteManifest(outdir, man)
+	return capture.WriteManifest(man)
 }
 
 // captured is one captured run, loaded for a test.
@@ -122,26 +104,12 @@ func loadCaptured(t testing.TB, name string) captured {
 	t.Helper()
 	var man captureManifest
 	capture.ReadManifest(t, &man)
-	var err error
-	for _, run := range man.Runs {
-		if run.Name != name {
-			continue
-		}
-		c := captured{run: run}
-		if c.stdout, err = os.ReadFile(filepath.Join("testdata", "captured", name+".stdout")); err != nil {
-			t.Fatal(err)
-		}
-		if c.stderr, err = os.ReadFile(filepath.Join("testdata", "captured", name+".stderr")); err != nil {
-			t.Fatal(err)
-		}
-		gomod, err := os.ReadFile(filepath.Join("testdata", run.Fixture, "go.mod"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		dir := filepath.Join(man.Testdir, run.Fixture)
-		c.mod = Module{Root: dir, Dir: dir, Path: ModulePath(gomod)}
-		return c
+	run := capture.Find(t, man.Runs, name)
+	gomod, err := os.ReadFile(filepath.Join("testdata", run.Fixture, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatalf("no captured run %q in testdata/captured/manifest.json", name)
-	return captured{}
+	dir := filepath.Join(man.Testdir, run.Fixture)
+	return captured{run: run, stdout: capture.ReadFile(t, name+".stdout"), stderr: capture.ReadFile(t, name+".stderr"),
+		mod: Module{Root: dir, Dir: dir, Path: ModulePath(gomod)}}
 }

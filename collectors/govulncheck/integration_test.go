@@ -2,7 +2,6 @@ package govulncheck
 
 import (
 	"context"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -18,10 +18,7 @@ import (
 func requireTool(t *testing.T) {
 	t.Helper()
 	if _, err := exec.LookPath(Tool); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("govulncheck is not on PATH (CI=true); %s", InstallHint)
-		}
-		t.Skip("govulncheck is not on PATH")
+		fixturetest.Unavailable(t, "govulncheck is not on PATH; "+InstallHint)
 	}
 }
 

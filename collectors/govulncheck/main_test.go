@@ -2,8 +2,6 @@ package govulncheck
 
 import (
 	"context"
-	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -22,19 +20,7 @@ import (
 // To refresh it:
 //
 //	go test ./collectors/govulncheck -capture
-var captureFlag = flag.Bool("capture", false, "run govulncheck on the fixtures and rewrite testdata/captured, then exit")
-
-func TestMain(m *testing.M) {
-	flag.Parse()
-	if *captureFlag {
-		if err := captureAll(); err != nil {
-			fmt.Fprintln(os.Stderr, "capture:", err)
-			os.Exit(1)
-		}
-		os.Exit(0)
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { capture.Main(m, captureAll) }
 
 type captureRun struct {
 	Name     string   `json:"name"`
@@ -43,6 +29,8 @@ type captureRun struct {
 	ExitCode int      `json:"exit_code"`
 	Offline  bool     `json:"offline,omitempty"`
 }
+
+func (r captureRun) Stem() string { return r.Name }
 
 // localDB is the file URL of testdata/vulndb.
 func localDB() (string, error) {
@@ -70,11 +58,7 @@ func captureAll() error {
 	if err != nil {
 		return err
 	}
-	outdir := filepath.Join("testdata", "captured")
-	if err := os.MkdirAll(outdir, 0o755); err != nil {
-		return err
-	}
-	var runs []captureRun
+	var man capture.Manifest[captureRun]
 	for _, run := range captureRuns(db) {
 		c := proc.Cmd{Dir: filepath.Join("testdata", run.Fixture), Name: Tool, Args: run.Args, Timeout: 5 * time.Minute}
 		out, err := proc.Run(context.Background(), c)
@@ -85,22 +69,13 @@ func captureAll() error {
 		if run.Offline && out.ExitCode == 0 {
 			return fmt.Errorf("%s: the default database was reachable; capture this run offline", run.Name)
 		}
-		if err := os.WriteFile(filepath.Join(outdir, run.Name+".stdout"), out.Stdout, 0o644); err != nil {
+		if err := capture.WriteOutput(run.Name, out); err != nil {
 			return err
 		}
-		if err := os.WriteFile(filepath.Join(outdir, run.Name+".stderr"), out.Stderr, 0o644); err != nil {
-			return err
-		}
-		runs = append(runs, run)
+		man.Runs = append(man.Runs, run)
 		fmt.Printf("%-16s exit %d  %s\n", run.Name, out.ExitCode, c.String())
 	}
-	data, err := json.MarshalIndent(struct {
-		Runs []captureRun `json:"runs"`
-	}{runs}, "", "  ")
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(outdir, "manifest.json"), append(data, '\n'), 0o644)
+	return capture.WriteManifest(man)
 }
 
 type captured struct {
@@ -111,27 +86,10 @@ type captured struct {
 
 func loadCaptured(t testing.TB, name string) captured {
 	t.Helper()
-	var man struct {
-		Runs []captureRun `json:"runs"`
+	run := capture.Load[captureRun](t, name)
+	gomod, err := os.ReadFile(filepath.Join("testdata", run.Fixture, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	capture.ReadManifest(t, &man)
-	var err error
-	for _, run := range man.Runs {
-		if run.Name != name {
-			continue
-		}
-		c := captured{run: run}
-		for p, dst := range map[string]*[]byte{
-			filepath.Join("testdata", "captured", name+".stdout"): &c.stdout,
-			filepath.Join("testdata", "captured", name+".stderr"): &c.stderr,
-			filepath.Join("testdata", run.Fixture, "go.mod"):      &c.gomod,
-		} {
-			if *dst, err = os.ReadFile(p); err != nil {
-				t.Fatal(err)
-			}
-		}
-		return c
-	}
-	t.Fatalf("no captured run %q", name)
-	return captured{}
+	return captured{run: run, stdout: capture.ReadFile(t, name+".stdout"), stderr: capture.ReadFile(t, name+".stderr"), gomod: gomod}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -138,15 +139,7 @@ func TestRunnerThatCannotStart(t *testing.T) {
 func linkedPackage(t *testing.T, files map[string]string) string {
 	t.Helper()
 	root := filepath.Join(t.TempDir(), "repo")
-	for name, content := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	fixturetest.WriteFiles(t, root, files)
 	if err := os.Symlink(filepath.Join(fixtureRoot(t), "node_modules"), filepath.Join(root, "node_modules")); err != nil {
 		t.Fatal(err)
 	}

@@ -2,9 +2,7 @@ package jstest
 
 import (
 	"context"
-	"flag"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +10,7 @@ import (
 	"time"
 
 	"github.com/preflight-dev/preflight/internal/capture"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 
 	"github.com/preflight-dev/preflight/collectors/nodepkg"
 	"github.com/preflight-dev/preflight/proc"
@@ -22,19 +21,7 @@ import (
 // fixture or the pinned runners (npm ci --prefix collectors/jstest/testdata):
 //
 //	go test ./collectors/jstest -capture
-var captureFlag = flag.Bool("capture", false, "run the runners on the fixtures and rewrite testdata/captured, then exit")
-
-func TestMain(m *testing.M) {
-	flag.Parse()
-	if *captureFlag {
-		if err := captureAll(); err != nil {
-			fmt.Fprintln(os.Stderr, "capture:", err)
-			os.Exit(1)
-		}
-		os.Exit(0)
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { capture.Main(m, captureAll) }
 
 // captureRun is one runner invocation on one fixture package.
 type captureRun struct {
@@ -43,6 +30,8 @@ type captureRun struct {
 	ExitCode int    `json:"exit_code"`
 	Report   bool   `json:"report"` // the runner wrote its JSON report
 }
+
+func (r captureRun) Stem() string { return r.Fixture }
 
 // captureManifest records where the output was captured: the reports hold
 // absolute paths, which the parsers make repo-relative.
@@ -67,10 +56,6 @@ func captureAll() error {
 	if err != nil {
 		return err
 	}
-	outdir := filepath.Join(testdata, "captured")
-	if err := os.MkdirAll(outdir, 0o755); err != nil {
-		return err
-	}
 	man := captureManifest{Testdata: testdata}
 	for _, run := range captureFixtures {
 		dir := filepath.Join(testdata, "packages", run.Fixture)
@@ -90,24 +75,20 @@ func captureAll() error {
 			return fmt.Errorf("%s: %v", run.Fixture, err)
 		}
 		run.ExitCode = out.ExitCode
-		stem := filepath.Join(outdir, run.Fixture)
 		if data, err := os.ReadFile(report); err == nil {
 			run.Report = true
-			if err := os.WriteFile(stem+".json", data, 0o644); err != nil {
+			if err := capture.WriteFiles(run.Fixture, map[string][]byte{"json": data}); err != nil {
 				return err
 			}
 		}
 		_ = os.RemoveAll(tmp)
-		if err := os.WriteFile(stem+".stdout", out.Stdout, 0o644); err != nil {
-			return err
-		}
-		if err := os.WriteFile(stem+".stderr", out.Stderr, 0o644); err != nil {
+		if err := capture.WriteOutput(run.Fixture, out); err != nil {
 			return err
 		}
 		man.Runs = append(man.Runs, run)
 		fmt.Printf("%-14s exit %d report %v\n", run.Fixture, run.ExitCode, run.Report)
 	}
-	return capture.WriteManifest(outdir, man)
+	return capture.WriteManifest(man)
 }
 
 // captured is one captured run, loaded for a test.
@@ -122,61 +103,22 @@ func loadCaptured(t testing.TB, fixture string) captured {
 	t.Helper()
 	var man captureManifest
 	capture.ReadManifest(t, &man)
-	var err error
-	for _, run := range man.Runs {
-		if run.Fixture != fixture {
-			continue
-		}
-		stem := filepath.Join("testdata", "captured", fixture)
-		c := captured{run: run, loc: Location{Root: man.Testdata, Dir: filepath.Join(man.Testdata, "packages", fixture)}}
-		if run.Report {
-			if c.report, err = os.ReadFile(stem + ".json"); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if c.stdout, err = os.ReadFile(stem + ".stdout"); err != nil {
-			t.Fatal(err)
-		}
-		if c.stderr, err = os.ReadFile(stem + ".stderr"); err != nil {
-			t.Fatal(err)
-		}
-		return c
+	run := capture.Find(t, man.Runs, fixture)
+	c := captured{run: run, stdout: capture.ReadFile(t, fixture+".stdout"), stderr: capture.ReadFile(t, fixture+".stderr"),
+		loc: Location{Root: man.Testdata, Dir: filepath.Join(man.Testdata, "packages", fixture)}}
+	if run.Report {
+		c.report = capture.ReadFile(t, fixture+".json")
 	}
-	t.Fatalf("no captured run %q in testdata/captured/manifest.json", fixture)
-	return captured{}
+	return c
 }
 
 // fixtureRoot is the fixtures' repository root (an npm workspace root).
-func fixtureRoot(t testing.TB) string {
-	t.Helper()
-	abs, err := filepath.Abs("testdata")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return abs
-}
+func fixtureRoot(t testing.TB) string { return fixturetest.Testdata(t) }
 
-// listFiles lists a tree the way the engine hands it to Detect.
+// listFiles lists a tree the way the engine hands it to Detect; versions
+// and monorepos hold fixtures of their own, each its own root.
 func listFiles(t testing.TB, root string) []string {
-	t.Helper()
-	var files []string
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() && (d.Name() == "node_modules" || d.Name() == "captured" || (d.Name() == "versions" && p != root) || (d.Name() == "monorepos" && p != root)) {
-			return filepath.SkipDir
-		}
-		if !d.IsDir() {
-			rel, _ := filepath.Rel(root, p)
-			files = append(files, filepath.ToSlash(rel))
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
+	return fixturetest.Files(t, root, "node_modules", "captured", "versions", "monorepos")
 }
 
 // needRunners skips when the pinned runners are not installed, except on
@@ -185,19 +127,11 @@ func needRunners(t testing.TB) {
 	t.Helper()
 	root := fixtureRoot(t)
 	if _, err := exec.LookPath("node"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("node is not on PATH")
-		}
-		t.Skip("node is not on PATH")
+		fixturetest.Unavailable(t, "node is not on PATH")
 	}
 	for _, kind := range []string{KindVitest, KindJest} {
-		if _, ok := nodepkg.LocalBin(filepath.Join(root, "packages"), kind); ok {
-			continue
+		if _, ok := nodepkg.LocalBin(filepath.Join(root, "packages"), kind); !ok {
+			fixturetest.Unavailable(t, kind+" is not installed in testdata (run: npm ci --prefix collectors/jstest/testdata)")
 		}
-		msg := kind + " is not installed in testdata (run: npm ci --prefix collectors/jstest/testdata)"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
 	}
 }

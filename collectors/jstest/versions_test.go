@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/preflight-dev/preflight/collectors/nodepkg"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 )
 
 // Every supported runner version, each installed in its own package under
@@ -30,11 +31,7 @@ func TestRunnerVersionMatrix(t *testing.T) {
 			dir := filepath.Join(root, v.pkg)
 			bin := filepath.Join(dir, "node_modules", ".bin", v.kind)
 			if _, err := os.Stat(bin); err != nil {
-				msg := v.kind + " is not installed in testdata/versions/" + v.pkg + ": make deps"
-				if os.Getenv("CI") == "true" {
-					t.Fatal(msg)
-				}
-				t.Skip(msg)
+				fixturetest.Unavailable(t, v.kind+" is not installed in testdata/versions/"+v.pkg+": make deps")
 			}
 			if got := nodepkg.InstalledTool(bin, v.kind).Major(); got == 0 || strconv.Itoa(got) != v.major {
 				t.Fatalf("installed %s major %d, want %s", v.kind, got, v.major)

@@ -12,6 +12,7 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -44,15 +45,7 @@ func repo(t *testing.T) string {
 		"api/junit.xml":                string(loadCaptured(t, "jest-junit.xml")),
 		"notes/reports.xml":            `<testsuite/>`, // not in a report dir nor named like one
 	}
-	for name, content := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	fixturetest.WriteFiles(t, root, files)
 	// Sources an hour old, reports written after them: fresh evidence.
 	old := time.Now().Add(-time.Hour)
 	for name := range files {
@@ -70,21 +63,7 @@ func setTime(t *testing.T, p string, when time.Time) {
 	}
 }
 
-func listFiles(t *testing.T, root string) []string {
-	t.Helper()
-	var files []string
-	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			rel, _ := filepath.Rel(root, p)
-			files = append(files, filepath.ToSlash(rel))
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
-}
+func listFiles(t *testing.T, root string) []string { return fixturetest.Files(t, root) }
 
 func detect(t *testing.T, root string) map[string]*Collector {
 	t.Helper()

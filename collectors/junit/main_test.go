@@ -2,8 +2,6 @@ package junit
 
 import (
 	"context"
-	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -11,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/preflight-dev/preflight/internal/capture"
 	"github.com/preflight-dev/preflight/proc"
 )
 
@@ -22,19 +21,7 @@ import (
 //
 //	go install gotest.tools/gotestsum@v1.13.0
 //	go test ./collectors/junit -capture
-var captureFlag = flag.Bool("capture", false, "run the tools that write JUnit XML and rewrite testdata/captured, then exit")
-
-func TestMain(m *testing.M) {
-	flag.Parse()
-	if *captureFlag {
-		if err := captureAll(); err != nil {
-			fmt.Fprintln(os.Stderr, "capture:", err)
-			os.Exit(1)
-		}
-		os.Exit(0)
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { capture.Main(m, captureAll) }
 
 // captureRun is one tool writing one report.
 type captureRun struct {
@@ -43,6 +30,8 @@ type captureRun struct {
 	Command string   `json:"command"`
 	Env     []string `json:"env,omitempty"`
 }
+
+func (r captureRun) Stem() string { return r.Report }
 
 func captureRuns(testdata string) ([]captureRun, []proc.Cmd, error) {
 	gotestsum, err := exec.LookPath("gotestsum")
@@ -91,33 +80,13 @@ func captureAll() error {
 		}
 		fmt.Printf("%-16s exit %d\n", runs[i].Report, out.ExitCode)
 	}
-	data, err := json.MarshalIndent(runs, "", "  ")
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(testdata, "captured", "manifest.json"), append(data, '\n'), 0o644)
+	return capture.WriteManifest(runs)
 }
 
 // loadCaptured returns a captured report.
 func loadCaptured(t testing.TB, name string) []byte {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", "captured", "manifest.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var runs []captureRun
-	if err := json.Unmarshal(data, &runs); err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range runs {
-		if r.Report == name {
-			report, err := os.ReadFile(filepath.Join("testdata", "captured", name))
-			if err != nil {
-				t.Fatal(err)
-			}
-			return report
-		}
-	}
-	t.Fatalf("no captured report %q", name)
-	return nil
+	capture.ReadManifest(t, &runs)
+	return capture.ReadFile(t, capture.Find(t, runs, name).Report)
 }

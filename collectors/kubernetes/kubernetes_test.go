@@ -20,11 +20,7 @@ import (
 
 func testdata(t testing.TB) string {
 	t.Helper()
-	root, err := filepath.Abs("testdata")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return root
+	return fixturetest.Testdata(t)
 }
 
 func runDir(t *testing.T, dir string) model.Result {
@@ -201,10 +197,7 @@ func TestDetectKustomizeOverlays(t *testing.T) {
 func requireKustomize(t *testing.T) {
 	t.Helper()
 	if _, _, ok := kustomizeTool(); !ok {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("kustomize is not on PATH (make deps installs it into .tools/bin)")
-		}
-		t.Skip("kustomize not on PATH")
+		fixturetest.Unavailable(t, "kustomize is not on PATH (make deps installs it into .tools/bin)")
 	}
 }
 

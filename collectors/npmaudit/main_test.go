@@ -4,7 +4,6 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -35,19 +34,7 @@ import (
 // advisory database says today. Two more runs capture npm's own error
 // object: the public registry refusing the audit request where it does,
 // and a registry that is not listening.
-var captureFlag = flag.Bool("capture", false, "run npm audit on the fixtures and rewrite testdata/captured, then exit")
-
-func TestMain(m *testing.M) {
-	flag.Parse()
-	if *captureFlag {
-		if err := captureAll(); err != nil {
-			fmt.Fprintln(os.Stderr, "capture:", err)
-			os.Exit(1)
-		}
-		os.Exit(0)
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { capture.Main(m, captureAll) }
 
 type captureRun struct {
 	Name     string   `json:"name"`
@@ -57,6 +44,8 @@ type captureRun struct {
 	// WantError: the run must print npm's error object (checked on capture).
 	WantError bool `json:"want_error,omitempty"`
 }
+
+func (r captureRun) Stem() string { return r.Name }
 
 const publicRegistry = "https://registry.npmjs.org"
 
@@ -124,10 +113,6 @@ func captureAll() error {
 		// npm stops at a workspace member's package.json before it asks any registry.
 		{Name: "malformed-member", Fixture: "malformed-member", Args: withRegistry(local), WantError: true},
 	}
-	outdir := filepath.Join("testdata", "captured")
-	if err := os.MkdirAll(outdir, 0o755); err != nil {
-		return err
-	}
 	for i, run := range runs {
 		c := proc.Cmd{Dir: filepath.Join("testdata", "projects", run.Fixture), Name: "npm", Args: run.Args,
 			Timeout: 3 * time.Minute, Env: []string{"NO_UPDATE_NOTIFIER=1", "npm_config_fund=false"}}
@@ -144,22 +129,13 @@ func captureAll() error {
 		// The local server's port changes every capture: keep it out of
 		// the files so a recapture only shows real differences.
 		stdout := strings.ReplaceAll(string(out.Stdout), local, "http://127.0.0.1:PORT/")
-		if err := os.WriteFile(filepath.Join(outdir, run.Name+".json"), []byte(stdout), 0o644); err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(outdir, run.Name+".stderr"), []byte(quietStderr(out.Stderr)), 0o644); err != nil {
+		if err := capture.WriteFiles(run.Name, map[string][]byte{"json": []byte(stdout), "stderr": []byte(quietStderr(out.Stderr))}); err != nil {
 			return err
 		}
 		runs[i].Args = argsForManifest(run.Args, local)
 		fmt.Printf("%-16s exit %d  %s\n", run.Name, out.ExitCode, c.String())
 	}
-	data, err := json.MarshalIndent(struct {
-		Runs []captureRun `json:"runs"`
-	}{runs}, "", "  ")
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(outdir, "manifest.json"), append(data, '\n'), 0o644)
+	return capture.WriteManifest(capture.Manifest[captureRun]{Runs: runs})
 }
 
 func argsForManifest(args []string, local string) []string {
@@ -187,27 +163,10 @@ type captured struct {
 
 func loadCaptured(t testing.TB, name string) captured {
 	t.Helper()
-	var man struct {
-		Runs []captureRun `json:"runs"`
+	run := capture.Load[captureRun](t, name)
+	lock, err := os.ReadFile(filepath.Join("testdata", "projects", run.Fixture, "package-lock.json"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	capture.ReadManifest(t, &man)
-	var err error
-	for _, run := range man.Runs {
-		if run.Name != name {
-			continue
-		}
-		c := captured{run: run}
-		for p, dst := range map[string]*[]byte{
-			filepath.Join("testdata", "captured", name+".json"):                     &c.stdout,
-			filepath.Join("testdata", "captured", name+".stderr"):                   &c.stderr,
-			filepath.Join("testdata", "projects", run.Fixture, "package-lock.json"): &c.lock,
-		} {
-			if *dst, err = os.ReadFile(p); err != nil {
-				t.Fatal(err)
-			}
-		}
-		return c
-	}
-	t.Fatalf("no captured run %q", name)
-	return captured{}
+	return captured{run: run, stdout: capture.ReadFile(t, name+".json"), stderr: capture.ReadFile(t, name+".stderr"), lock: lock}
 }

@@ -3,14 +3,13 @@ package npmaudit
 import (
 	"context"
 	"errors"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -175,12 +174,7 @@ func TestDetect(t *testing.T) {
 
 func requireNpm(t *testing.T) {
 	t.Helper()
-	if _, err := exec.LookPath("npm"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("npm is not on PATH (CI=true)")
-		}
-		t.Skip("npm is not on PATH")
-	}
+	fixturetest.RequireTools(t, "npm")
 }
 
 // TestRunAgainstAdvisoryServer runs the real npm audit through the
@@ -256,10 +250,7 @@ func TestRunOnAWorkspaceWithARefusedMember(t *testing.T) {
 // send the user to npm: npm refuses workspace: ranges, and without an npm
 // "workspaces" field it locks the root alone and would audit nothing.
 func TestPnpmWorkspaceHint(t *testing.T) {
-	root, err := filepath.Abs(filepath.Join("testdata", "projects", "pnpm-workspace"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := fixturetest.Testdata(t, "projects", "pnpm-workspace")
 	files := []string{"package.json", "pnpm-lock.yaml", "pnpm-workspace.yaml", "packages/app/package.json", "packages/lib/package.json"}
 	cs := Detect(root, files)
 	if len(cs) != 1 || cs[0].ID() != "npm-audit:." {

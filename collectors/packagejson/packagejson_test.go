@@ -2,7 +2,6 @@ package packagejson
 
 import (
 	"context"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,25 +10,14 @@ import (
 	"testing"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 )
 
 func fixture(t *testing.T) (root string, files []string) {
 	t.Helper()
-	root, err := filepath.Abs(filepath.Join("testdata", "workspace"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			rel, _ := filepath.Rel(root, p)
-			files = append(files, filepath.ToSlash(rel))
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	root = fixturetest.Testdata(t, "workspace")
+	files = fixturetest.Files(t, root)
 	return root, files
 }
 
@@ -118,12 +106,7 @@ func TestRunReportsAManifestItMayNotRead(t *testing.T) {
 // npm itself refuses exactly the manifests the collector reports: each is
 // copied alone into a directory and read with `npm pkg get name`.
 func TestNpmRefusesWhatTheCollectorReports(t *testing.T) {
-	if _, err := exec.LookPath("npm"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("npm is not on PATH")
-		}
-		t.Skip("npm is not on PATH")
-	}
+	fixturetest.RequireTools(t, "npm")
 	root, files := fixture(t)
 	c := Detect(root, files)[0].(*Collector)
 	r := c.Run(context.Background(), collectors.Request{Root: root})
@@ -158,10 +141,7 @@ func TestNpmRefusesWhatTheCollectorReports(t *testing.T) {
 // it belongs to. pnpm 9.15 says "unexpected end of the stream within a
 // single quoted scalar (4:1)"; the finding is where the quote opens.
 func TestRefusedPnpmWorkspaceIsAFinding(t *testing.T) {
-	root, err := filepath.Abs(filepath.Join("testdata", "pnpm"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := fixturetest.Testdata(t, "pnpm")
 	cs := Detect(root, []string{"package.json", "pnpm-workspace.yaml", "node_modules/x/pnpm-workspace.yaml"})
 	if len(cs) != 1 || !collectors.MatchesInputs(cs[0].Inputs(), "pnpm-workspace.yaml") {
 		t.Fatalf("detected %v", cs)
@@ -179,10 +159,7 @@ func TestRefusedPnpmWorkspaceIsAFinding(t *testing.T) {
 
 func runTypes(t *testing.T) (string, model.Result) {
 	t.Helper()
-	root, err := filepath.Abs(filepath.Join("testdata", "types"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := fixturetest.Testdata(t, "types")
 	var files []string
 	for _, d := range []string{"dep-array", "deps", "fine", "script", "scripts", "workspaces"} {
 		files = append(files, d+"/package.json")
@@ -216,12 +193,7 @@ func TestFieldsOfTheWrongType(t *testing.T) {
 // npm 11 fails to install exactly the manifests reported as blockers, and
 // says a script of the wrong type is missing.
 func TestNpmFailsOnTheFieldsReportedAsBlockers(t *testing.T) {
-	if _, err := exec.LookPath("npm"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("npm is not on PATH")
-		}
-		t.Skip("npm is not on PATH")
-	}
+	fixturetest.RequireTools(t, "npm")
 	root, r := runTypes(t)
 	blocked := map[string]bool{}
 	for _, f := range r.Findings {

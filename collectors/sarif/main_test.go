@@ -2,14 +2,13 @@ package sarif
 
 import (
 	"context"
-	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/preflight-dev/preflight/internal/capture"
 	"github.com/preflight-dev/preflight/proc"
 )
 
@@ -26,19 +25,7 @@ import (
 // To refresh them (the three tools must be on PATH):
 //
 //	go test ./collectors/sarif -capture
-var captureFlag = flag.Bool("capture", false, "run the tools and rewrite the SARIF fixtures, then exit")
-
-func TestMain(m *testing.M) {
-	flag.Parse()
-	if *captureFlag {
-		if err := captureAll(); err != nil {
-			fmt.Fprintln(os.Stderr, "capture:", err)
-			os.Exit(1)
-		}
-		os.Exit(0)
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { capture.Main(m, captureAll) }
 
 type captureRun struct {
 	Output   string   `json:"output"`
@@ -80,14 +67,5 @@ func captureAll() error {
 		runs[i].ExitCode = out.ExitCode
 		fmt.Printf("%-42s exit %d  %s\n", run.Output, out.ExitCode, c.String())
 	}
-	data, err := json.MarshalIndent(struct {
-		Runs []captureRun `json:"runs"`
-	}{runs}, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Join("testdata", "captured"), 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join("testdata", "captured", "manifest.json"), append(data, '\n'), 0o644)
+	return capture.WriteManifest(capture.Manifest[captureRun]{Runs: runs})
 }

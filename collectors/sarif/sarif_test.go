@@ -3,7 +3,6 @@ package sarif
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/secrets"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -97,34 +97,14 @@ func copyTree(t *testing.T) string {
 	t.Helper()
 	root := filepath.Join(t.TempDir(), "shop")
 	src := filepath.Join("testdata", "tree")
+	fixturetest.Copy(t, src, root)
 	old := time.Now().Add(-time.Hour)
-	var reports []string
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		dst := filepath.Join(root, rel)
-		if d.IsDir() {
-			return os.MkdirAll(dst, 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(dst, data, 0o644); err != nil {
-			return err
-		}
+	for _, rel := range fixturetest.Files(t, root) {
+		when := old
 		if IsReport(rel) {
-			reports = append(reports, dst)
+			when = old.Add(time.Minute)
 		}
-		return os.Chtimes(dst, old, old)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range reports {
-		if err := os.Chtimes(r, old.Add(time.Minute), old.Add(time.Minute)); err != nil {
+		if err := os.Chtimes(filepath.Join(root, rel), when, when); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/preflight-dev/preflight/collectors/sarif"
 	"github.com/preflight-dev/preflight/collectors/secrets"
 	"github.com/preflight-dev/preflight/ignore"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/report"
 	"github.com/preflight-dev/preflight/ui"
@@ -85,28 +86,6 @@ func assertNoSecret(t *testing.T, where, text string, needles []string) {
 	}
 }
 
-// copyDir copies src into dst.
-func copyDir(t *testing.T, src, dst string) {
-	t.Helper()
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
 func readFile(t *testing.T, p string) []byte {
 	t.Helper()
 	data, err := os.ReadFile(filepath.FromSlash(p))
@@ -123,7 +102,7 @@ func securitySnapshot(t *testing.T) model.Snapshot {
 	t.Helper()
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // a fresh installation key
 	root := filepath.Join(t.TempDir(), "shop")
-	copyDir(t, filepath.Join("testdata", "project"), root)
+	fixturetest.Copy(t, filepath.Join("testdata", "project"), root)
 	if err := os.WriteFile(filepath.Join(root, "services", "worker", ".env"), readFile(t, "testdata/ignored-dotenv.txt"), 0o644); err != nil {
 		t.Fatal(err)
 	}

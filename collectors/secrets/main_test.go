@@ -5,13 +5,14 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/preflight-dev/preflight/internal/capture"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/proc"
 )
 
@@ -22,22 +23,9 @@ import (
 //	go test ./collectors/secrets -capture
 //
 // -update rewrites testdata/findings.golden from the built-in scanner.
-var (
-	captureFlag = flag.Bool("capture", false, "run gitleaks on testdata/project and rewrite testdata/captured, then exit")
-	updateFlag  = flag.Bool("update", false, "rewrite testdata/findings.golden")
-)
+var updateFlag = flag.Bool("update", false, "rewrite testdata/findings.golden")
 
-func TestMain(m *testing.M) {
-	flag.Parse()
-	if *captureFlag {
-		if err := capture(); err != nil {
-			fmt.Fprintln(os.Stderr, "capture:", err)
-			os.Exit(1)
-		}
-		os.Exit(0)
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { capture.Main(m, captureAll) }
 
 // captureManifest says what produced testdata/captured.
 type captureManifest struct {
@@ -46,7 +34,7 @@ type captureManifest struct {
 	ExitCode int      `json:"exit_code"`
 }
 
-func capture() error {
+func captureAll() error {
 	dir, err := filepath.Abs(filepath.Join("testdata", "project"))
 	if err != nil {
 		return err
@@ -61,20 +49,11 @@ func capture() error {
 	if err != nil {
 		return err
 	}
-	outdir := filepath.Join("testdata", "captured")
-	if err := os.MkdirAll(outdir, 0o755); err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(outdir, "gitleaks.json"), out.Stdout, 0o644); err != nil {
-		return err
-	}
-	man := captureManifest{Gitleaks: toolVersion(GitleaksTool, string(ver.Stdout)), Args: args, ExitCode: out.ExitCode}
-	data, err := json.MarshalIndent(man, "", "  ")
-	if err != nil {
+	if err := capture.WriteFiles("gitleaks", map[string][]byte{"json": out.Stdout}); err != nil {
 		return err
 	}
 	fmt.Printf("gitleaks.json  exit %d  %s\n", out.ExitCode, proc.Cmd{Name: GitleaksTool, Args: args})
-	return os.WriteFile(filepath.Join(outdir, "manifest.json"), append(data, '\n'), 0o644)
+	return capture.WriteManifest(captureManifest{Gitleaks: toolVersion(GitleaksTool, string(ver.Stdout)), Args: args, ExitCode: out.ExitCode})
 }
 
 // toolVersion is what a tool says of its version or, for a binary built
@@ -134,24 +113,7 @@ func fixtureCopy(t testing.TB) string {
 	t.Helper()
 	root := filepath.Join(t.TempDir(), "shop")
 	src := filepath.Join("testdata", "project")
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		dst := filepath.Join(root, rel)
-		if d.IsDir() {
-			return os.MkdirAll(dst, 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(dst, data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fixturetest.Copy(t, src, root)
 	ignored, err := os.ReadFile(filepath.Join("testdata", "ignored-dotenv.txt"))
 	if err != nil {
 		t.Fatal(err)
@@ -162,13 +124,7 @@ func fixtureCopy(t testing.TB) string {
 
 func writeFile(t testing.TB, root, rel, content string) {
 	t.Helper()
-	p := filepath.Join(root, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	fixturetest.WriteFiles(t, root, map[string]string{rel: content})
 }
 
 // withoutGitleaks hides gitleaks for the test, so results do not depend
@@ -185,9 +141,6 @@ func withoutGitleaks(t testing.TB) {
 func requireGitleaks(t testing.TB) {
 	t.Helper()
 	if _, err := lookGitleaks(); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("gitleaks is not on PATH (CI=true): %v", err)
-		}
-		t.Skip("gitleaks is not on PATH")
+		fixturetest.Unavailable(t, "gitleaks is not on PATH: "+err.Error())
 	}
 }

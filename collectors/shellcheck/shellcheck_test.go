@@ -3,13 +3,13 @@ package shellcheck
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -94,16 +94,8 @@ func TestDetectFindsTheProjectsScriptsOnly(t *testing.T) {
 
 // The real ShellCheck on the fixture repository, as `preflight check` runs it.
 func TestShellCheckOnTheFixture(t *testing.T) {
-	if _, err := exec.LookPath(Tool); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("shellcheck is not on PATH")
-		}
-		t.Skip("shellcheck is not on PATH")
-	}
-	root, err := filepath.Abs(filepath.Join("testdata", "repo"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	fixturetest.RequireTools(t, Tool)
+	root := fixturetest.Testdata(t, "repo")
 	cs := Detect(root, []string{"scripts/clean.sh", "scripts/deploy.sh", "node_modules/x/install.sh"})
 	res := cs[0].Run(context.Background(), collectors.Request{Root: root, Timeout: time.Minute})
 	want := []string{"medium SC2164 scripts/deploy.sh:8:1", "low SC2086 scripts/deploy.sh:6:7"}

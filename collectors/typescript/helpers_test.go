@@ -3,7 +3,6 @@ package typescript
 import (
 	"context"
 	"flag"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -25,11 +25,7 @@ const (
 
 func testdata(t testing.TB, elem ...string) string {
 	t.Helper()
-	abs, err := filepath.Abs(filepath.Join(append([]string{"testdata"}, elem...)...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return abs
+	return fixturetest.Testdata(t, elem...)
 }
 
 // needTypeScript skips when node or the pinned compiler is missing, except
@@ -41,36 +37,14 @@ func needTypeScript(t testing.TB) toolchain {
 		missing = &missingTool{reason: "testdata/node_modules/typescript is not installed", hint: "npm ci --prefix collectors/typescript/testdata"}
 	}
 	if missing != nil {
-		msg := missing.reason + " (" + missing.hint + "; run: npm ci --prefix collectors/typescript/testdata)"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
+		fixturetest.Unavailable(t, missing.reason+" ("+missing.hint+"; run: npm ci --prefix collectors/typescript/testdata)")
 	}
 	return tc
 }
 
 // listFiles lists a tree the way the engine hands it to Detect.
 func listFiles(t testing.TB, root string) []string {
-	t.Helper()
-	var files []string
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() && d.Name() == "node_modules" {
-			return filepath.SkipDir
-		}
-		if !d.IsDir() {
-			rel, _ := filepath.Rel(root, p)
-			files = append(files, filepath.ToSlash(rel))
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
+	return fixturetest.Files(t, root, "node_modules")
 }
 
 // project detects the fixture root and returns the project with id.
@@ -102,24 +76,7 @@ func copyFixtureUninstalled(t testing.TB, name string) string {
 	t.Helper()
 	src := testdata(t, name)
 	dst := filepath.Join(t.TempDir(), name)
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fixturetest.Copy(t, src, dst)
 	return dst
 }
 

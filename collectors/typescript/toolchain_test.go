@@ -2,13 +2,13 @@ package typescript
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -139,12 +139,7 @@ func fakeTypeScript(t *testing.T, root, tsc, library string) {
 }
 
 func TestOneShotFailuresAreErrors(t *testing.T) {
-	if _, err := exec.LookPath("node"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("node is not on PATH")
-		}
-		t.Skip("node is needed to get past tool resolution")
-	}
+	fixturetest.RequireTools(t, "node")
 	tests := []struct {
 		name, tsc, want string
 	}{

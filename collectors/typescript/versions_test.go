@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -32,11 +33,7 @@ func needCompiler(t *testing.T, dir, version string) toolchain {
 		missing = &missingTool{reason: "TypeScript " + version + " is not installed in testdata/versions/" + dir + " (found " + tc.version + ")"}
 	}
 	if missing != nil {
-		msg := missing.reason + ": make deps"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
+		fixturetest.Unavailable(t, missing.reason+": make deps")
 	}
 	if tc.library == "" {
 		t.Fatalf("TypeScript %s has no compiler API at %s", version, tc.tsc)

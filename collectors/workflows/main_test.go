@@ -2,16 +2,14 @@ package workflows
 
 import (
 	"context"
-	"encoding/json"
-	"flag"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/capture"
 	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/proc"
@@ -22,19 +20,7 @@ import (
 // fixture or upgrading actionlint:
 //
 //	go test ./collectors/workflows -capture
-var captureFlag = flag.Bool("capture", false, "run actionlint on the fixtures and rewrite testdata/captured, then exit")
-
-func TestMain(m *testing.M) {
-	flag.Parse()
-	if *captureFlag {
-		if err := captureAll(); err != nil {
-			fmt.Fprintln(os.Stderr, "capture:", err)
-			os.Exit(1)
-		}
-		os.Exit(0)
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { capture.Main(m, captureAll) }
 
 // githubFixtures are the fixtures actionlint output is captured from.
 var githubFixtures = []string{"hardened", "bad", "broken"}
@@ -54,9 +40,6 @@ func captureAll() error {
 		return err
 	}
 	man := captureManifest{Actionlint: strings.SplitN(string(version), "\n", 2)[0], ExitCodes: map[string]int{}}
-	if err := os.MkdirAll(filepath.Join("testdata", "captured"), 0o755); err != nil {
-		return err
-	}
 	for _, name := range githubFixtures {
 		root, _ := filepath.Abs(filepath.Join("testdata", "github", name))
 		srcs, _ := readWorkflows(root)
@@ -69,28 +52,18 @@ func captureAll() error {
 			return err
 		}
 		man.ExitCodes[name] = out.ExitCode
-		if err := os.WriteFile(filepath.Join("testdata", "captured", name+".actionlint.json"), out.Stdout, 0o644); err != nil {
+		if err := capture.WriteFiles(name, map[string][]byte{"actionlint.json": out.Stdout}); err != nil {
 			return err
 		}
 	}
-	data, _ := json.MarshalIndent(man, "", "  ")
-	return os.WriteFile(filepath.Join("testdata", "captured", "manifest.json"), append(data, '\n'), 0o644)
+	return capture.WriteManifest(man)
 }
 
-func readCaptured(t testing.TB, name string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", "captured", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
+func readCaptured(t testing.TB, name string) []byte { return capture.ReadFile(t, name) }
 
 func readManifest(t testing.TB) captureManifest {
 	var m captureManifest
-	if err := json.Unmarshal(readCaptured(t, "manifest.json"), &m); err != nil {
-		t.Fatal(err)
-	}
+	capture.ReadManifest(t, &m)
 	return m
 }
 
@@ -99,10 +72,7 @@ func readManifest(t testing.TB) captureManifest {
 func requireActionlint(t *testing.T) {
 	t.Helper()
 	if _, err := exec.LookPath("actionlint"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("actionlint is not on PATH (" + ActionlintHint + ")")
-		}
-		t.Skip("actionlint is not on PATH")
+		fixturetest.Unavailable(t, "actionlint is not on PATH ("+ActionlintHint+")")
 	}
 }
 
@@ -113,14 +83,7 @@ func withoutActionlint(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
 }
 
-func fixtureRoot(t testing.TB, parts ...string) string {
-	t.Helper()
-	root, err := filepath.Abs(filepath.Join(append([]string{"testdata"}, parts...)...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return root
-}
+func fixtureRoot(t testing.TB, parts ...string) string { return fixturetest.Testdata(t, parts...) }
 
 // runFixture detects the collector of kind in a fixture and runs it once.
 func runFixture(t *testing.T, kind string, parts ...string) model.Result {

@@ -16,6 +16,15 @@ import (
 // leaves out build outputs).
 func Files(t testing.TB, root string, skip ...string) []string {
 	t.Helper()
+	files, err := List(root, skip...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// List is Files for code that runs outside a test, as -capture does.
+func List(root string, skip ...string) ([]string, error) {
 	var files []string
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -33,11 +42,8 @@ func Files(t testing.TB, root string, skip ...string) []string {
 		files = append(files, filepath.ToSlash(rel))
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	sort.Strings(files)
-	return files
+	return files, err
 }
 
 // RequireTools skips when a real tool is missing, except in CI where the
@@ -46,12 +52,63 @@ func RequireTools(t testing.TB, tools ...string) {
 	t.Helper()
 	for _, tool := range tools {
 		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s is not on PATH (CI must run this test; `make test` puts the fixtures' TypeScript on PATH)", tool)
-			}
-			t.Skipf("%s not on PATH", tool)
+			Unavailable(t, tool+" is not on PATH")
 		}
 	}
+}
+
+// Unavailable skips a test whose real tool is missing, except in CI where
+// the suite must prove the integration works and a skip would hide it.
+func Unavailable(t testing.TB, why string) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatal(why + " (CI must run this test; `make test` puts the fixtures' tools on PATH)")
+	}
+	t.Skip(why)
+}
+
+// Testdata is the absolute path of testdata/elem... in the package under
+// test: tools report absolute paths, and tests compare with them.
+func Testdata(t testing.TB, elem ...string) string {
+	t.Helper()
+	abs, err := filepath.Abs(filepath.Join(append([]string{"testdata"}, elem...)...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return abs
+}
+
+// Copy copies the tree src to dst, leaving out directories named in skip,
+// so a test may run tools in a fixture and change it.
+func Copy(t testing.TB, src, dst string, skip ...string) {
+	t.Helper()
+	if err := CopyTree(src, dst, skip...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// CopyTree is Copy for code that runs outside a test, as -capture does.
+func CopyTree(src, dst string, skip ...string) error {
+	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			for _, s := range skip {
+				if p != src && d.Name() == s {
+					return filepath.SkipDir
+				}
+			}
+			return os.MkdirAll(target, 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
 }
 
 // WriteFiles writes files (repo-relative name → content) under dir.
@@ -78,4 +135,39 @@ func WriteRepo(t testing.TB, files map[string]string) string {
 		dir = real
 	}
 	return dir
+}
+
+// MarkerConfig is a preflight.yaml whose one collector leaves ran.marker
+// in the repository, so a test can tell whether it ran.
+const MarkerConfig = `custom:
+  marker:
+    command: touch ran.marker && echo made it
+    domain: tests
+`
+
+// RepoWith makes a repository holding only a preflight.yaml (no built-in
+// collector applies), with its own cache and trust store.
+func RepoWith(t testing.TB, yaml string) string {
+	t.Helper()
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("XDG_DATA_HOME", t.TempDir())
+	dir := t.TempDir()
+	WriteConfig(t, dir, yaml)
+	return dir
+}
+
+// WriteConfig writes dir/preflight.yaml.
+func WriteConfig(t testing.TB, dir, yaml string) {
+	t.Helper()
+	WriteFiles(t, dir, map[string]string{"preflight.yaml": yaml})
+}
+
+// ReadFile reads a file a test wrote or left behind, as text.
+func ReadFile(t testing.TB, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
 }
