@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"io"
 	"os"
 	"os/exec"
@@ -77,7 +78,7 @@ func TestDefaultBaseIsTheUpstreamElseMainOrMaster(t *testing.T) {
 // --online-ttl sets how long results that depend on the network are
 // reused, in the session of now and in that of a base it opens.
 func TestOnlineTTLReachesTheResultsCache(t *testing.T) {
-	dir := repoWith(t, "")
+	dir := fixturetest.RepoWith(t, "")
 	ttlOf := func(opts ...Option) time.Duration {
 		t.Helper()
 		s, err := Open(dir, collectors.OneShot, io.Discard, append([]Option{WithReuse()}, opts...)...)
