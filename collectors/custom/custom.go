@@ -6,16 +6,13 @@ package custom
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/preflight-dev/preflight/collectors"
-	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -48,9 +45,6 @@ func (c *Collector) Timeout() time.Duration { return c.spec.Timeout }
 // Spec returns the definition this collector runs.
 func (c *Collector) Spec() Spec { return c.spec }
 
-// excerptLines bounds the output kept as evidence.
-const excerptLines = 60
-
 // Run runs the command once and reads its output.
 func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
 	s := c.spec
@@ -61,96 +55,34 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		res.Status, res.Error = model.StatusError, "no command to run"
 		return res
 	}
-	dir := filepath.Join(req.Root, filepath.FromSlash(s.WorkDir()))
-	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return unknown(res, fmt.Sprintf("working directory %s does not exist", s.WorkDir()), "fix dir: in preflight.yaml")
-	}
-	inv := collectors.Invocation{Tool: s.Command[0], Dir: s.WorkDir(), Name: s.Command[0], Args: s.Command[1:],
-		StartHint: "install " + s.Command[0] + " or fix command: in preflight.yaml"}
-	if s.Shell {
-		inv.Tool, inv.Name, inv.Args = "the command", "sh", []string{"-c", s.Command[0]}
-	} else if !installed(dir, s.Command[0]) {
-		return unknown(res, fmt.Sprintf("%s is not installed or not on PATH", s.Command[0]), inv.StartHint)
-	}
-	var reportStat time.Time
-	if s.Report != "" {
-		// A report left over from an earlier run must not pass for this one.
-		if st, err := os.Stat(filepath.Join(dir, filepath.FromSlash(s.Report))); err == nil {
-			reportStat = st.ModTime()
-		}
-	}
-	ran, stopped := b.Exec(ctx, req, inv)
-	out := ran.Out
-	res.ExitCode, res.Duration = out.ExitCode, out.Duration
-	res.Output = collectors.Excerpt(string(out.Stdout)+string(out.Stderr), excerptLines)
-	if stopped != nil {
-		stopped.Command = res.Command
-		switch {
-		case errors.Is(ctx.Err(), context.Canceled):
-		case out.TimedOut:
-			stopped.Error, stopped.Hint = fmt.Sprintf("timed out after %s", ran.Timeout), "raise timeout: for this check in preflight.yaml"
-		}
-		return *stopped
-	}
-	if s.Shell && out.ExitCode == 127 && strings.Contains(string(out.Stderr), "not found") {
-		return unknown(res, "the command was not found: "+collectors.FirstLine(string(out.Stderr)),
-			"install the tool or fix command: in preflight.yaml")
-	}
-
-	input := out.Stdout
-	if s.Report != "" {
-		path := filepath.Join(dir, filepath.FromSlash(s.Report))
-		st, err := os.Stat(path)
-		if err != nil {
-			res.Status = model.StatusError
-			res.Error = fmt.Sprintf("the command did not write its report %s (exit %d)", s.Report, out.ExitCode)
-			return res
-		}
-		if !reportStat.IsZero() && !st.ModTime().After(reportStat) {
-			res.Status = model.StatusError
-			res.Error = fmt.Sprintf("the report %s was not rewritten by this run (exit %d)", s.Report, out.ExitCode)
-			return res
-		}
-		if input, err = repofs.ReadFile(req.Root, path); err != nil {
-			res.Status, res.Error = model.StatusError, "reading the report: "+err.Error()
-			return res
-		}
-	}
-	read, err := Read(s, Input{Data: input, Stderr: out.Stderr, ExitCode: out.ExitCode, Root: req.Root, Dir: dir})
-	if err != nil {
-		res.Status = model.StatusError
-		res.Error = err.Error()
-		if s.Report != "" {
-			res.Output = collectors.Excerpt(string(input), excerptLines)
-		}
+	if st, err := os.Stat(filepath.Join(req.Root, filepath.FromSlash(s.WorkDir()))); err != nil || !st.IsDir() {
+		res.Status, res.Error, res.Hint = model.StatusUnknown, fmt.Sprintf("working directory %s does not exist", s.WorkDir()), "fix dir: in preflight.yaml"
 		return res
 	}
-	res.Status = model.StatusOK
-	res.Findings = b.Finish(read.Findings)
-	res.Facts = read.Facts
-	if read.Output != "" {
-		res.Output = collectors.Excerpt(read.Output, excerptLines)
-	}
-	return res
+	return b.RunTool(ctx, req, Tool(s))
 }
 
-func unknown(res model.Result, reason, hint string) model.Result {
-	res.Status, res.Error, res.Hint = model.StatusUnknown, reason, hint
-	return res
-}
-
-// installed reports whether an executable can be found: a path (relative to
-// the working directory) or a name on PATH.
-func installed(dir, name string) bool {
-	if !strings.Contains(name, "/") {
-		_, err := exec.LookPath(name)
-		return err == nil
+// Tool is how the runner runs a spec: its command, and the spec's reader.
+func Tool(s Spec) collectors.Tool {
+	t := collectors.Tool{
+		Invocation: collectors.Invocation{Dir: s.WorkDir(), Name: s.Command[0], Args: s.Command[1:],
+			StartHint: "install " + s.Command[0] + " or fix command: in preflight.yaml", TimeoutHint: "raise timeout: for this check in preflight.yaml"},
+		Shown:  s.CommandLine(),
+		Report: s.Report,
+		Read:   func(in Input) (Reading, error) { return Read(s, in) },
 	}
-	if !filepath.IsAbs(name) {
-		name = filepath.Join(dir, name)
+	t.NotFound, t.InstallHint = s.Command[0]+" is not installed or not on PATH", t.StartHint
+	if s.Shell {
+		t.Name, t.Args = "sh", []string{"-c", s.Command[0]}
+		t.Read = func(in Input) (Reading, error) {
+			if in.ExitCode == 127 && strings.Contains(string(in.Stderr), "not found") {
+				return Reading{Status: model.StatusUnknown, Error: "the command was not found: " + collectors.FirstLine(string(in.Stderr)),
+					Hint: "install the tool or fix command: in preflight.yaml"}, nil
+			}
+			return Read(s, in)
+		}
 	}
-	st, err := os.Stat(name)
-	return err == nil && !st.IsDir()
+	return t
 }
 
 // RepoCode: a custom collector runs a command the repository's config

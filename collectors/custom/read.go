@@ -15,21 +15,10 @@ import (
 )
 
 // Input is what one run left for a reader.
-type Input struct {
-	Data     []byte // stdout, or the report file when the spec names one
-	Stderr   []byte
-	ExitCode int
-	Root     string // absolute repository root
-	Dir      string // absolute directory the command ran in
-}
+type Input = collectors.Input
 
-// Reading is what a reader made of the output. Findings carry Severity,
-// Rule, Message and location; the caller fills in collector and domain.
-type Reading struct {
-	Findings []model.Finding
-	Facts    map[string]float64
-	Output   string // evidence text when the reader has a better one than raw output
-}
+// Reading is what a reader made of the output.
+type Reading = collectors.Reading
 
 // Read parses a run's output with the spec's reader. An error means the
 // output could not be read: the result must not pass for a clean check.

@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"github.com/preflight-dev/preflight/internal/repofs"
 	"os"
-	"os/exec"
 	"path"
 	"path/filepath"
 	"sort"
@@ -21,7 +20,6 @@ import (
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/rules"
 	"github.com/preflight-dev/preflight/model"
-	"github.com/preflight-dev/preflight/proc"
 )
 
 const (
@@ -80,20 +78,20 @@ func Detect(root string, files []string) []collectors.Collector {
 	names := collectors.TargetNames(dirs)
 	out := make([]collectors.Collector, 0, len(dirs))
 	for _, d := range dirs {
-		out = append(out, &Collector{dir: d, id: Kind + ":" + names[d]})
+		out = append(out, newCollector(d, Kind+":"+names[d]))
 	}
 	return out
 }
 
 // Collector runs govulncheck on one module.
 type Collector struct {
+	collectors.Base
 	dir string // repo-relative module directory, "." at the root
-	id  string
 }
 
-func (c *Collector) ID() string     { return c.id }
-func (c *Collector) Kind() string   { return Kind }
-func (c *Collector) Domain() string { return Domain }
+func newCollector(dir, id string) *Collector {
+	return &Collector{Base: collectors.NewBase(id, Kind, Domain), dir: dir}
+}
 
 // Inputs: the dependency list, and the code, since a new call can make a
 // vulnerability reachable.
@@ -130,20 +128,18 @@ func Args(db string) []string {
 func (c *Collector) Online() bool { return true }
 
 func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
-	b := collectors.NewBase(c.id, Kind, Domain)
-	if _, err := exec.LookPath(Tool); err != nil {
-		return b.Unknown("govulncheck is not on PATH", InstallHint)
-	}
-	ran, stopped := b.Exec(ctx, req, collectors.Invocation{
-		Tool: "govulncheck", Dir: c.dir, Name: Tool, Args: Args(os.Getenv(DBEnv)), StartHint: InstallHint,
+	return c.RunTool(ctx, req, collectors.Tool{
+		Invocation:  collectors.Invocation{Tool: "govulncheck", Dir: c.dir, Name: Tool, Args: Args(os.Getenv(DBEnv)), StartHint: InstallHint},
+		InstallHint: InstallHint,
+		Read:        c.Read,
 	})
-	if stopped != nil {
-		return *stopped
-	}
-	gomod, _ := repofs.ReadFile(req.Root, filepath.Join(ran.Dir, "go.mod"))
-	res := c.Interpret(ran.Out.ExitCode, ran.Out.Stdout, ran.Out.Stderr, gomod)
-	res.Command = ran.Command
-	return res
+}
+
+// Read reads one govulncheck run with the module's go.mod, which places
+// findings that have no call site on the require line.
+func (c *Collector) Read(in collectors.Input) (collectors.Reading, error) {
+	gomod, _ := repofs.ReadFile(in.Root, filepath.Join(in.Dir, "go.mod"))
+	return c.read(in, gomod)
 }
 
 // dbFailure recognises govulncheck's messages for a database it could not
@@ -159,32 +155,21 @@ func dbFailure(stderr string) bool {
 	return false
 }
 
-// Interpret turns one govulncheck run into a result: its exit code, its
-// JSON stream, its stderr and the module's go.mod (to place findings that
-// have no call site on the require line).
-func (c *Collector) Interpret(exit int, stdout, stderr, gomod []byte) model.Result {
-	res := model.Result{Collector: c.id, Kind: Kind, Domain: Domain, ExitCode: exit}
-	msg := strings.TrimSpace(string(stderr))
+// read turns one govulncheck run into a reading: its exit code, its JSON
+// stream and its stderr.
+func (c *Collector) read(in collectors.Input, gomod []byte) (collectors.Reading, error) {
+	msg := strings.TrimSpace(string(in.Stderr))
 	// -json exits 0 with or without findings; 3 is text mode's "found
 	// some", accepted in case a wrapper asks for it.
-	if exit != 0 && exit != 3 {
-		res.Output = proc.Excerpt(msg+"\n"+string(stdout), 40)
+	if in.ExitCode != 0 && in.ExitCode != 3 {
 		if dbFailure(msg) {
-			res.Status = model.StatusUnknown
-			res.Error = "vulnerability database unreachable: " + firstLine(msg)
-			res.Hint = OfflineHint
-			return res
+			return collectors.Reading{Status: model.StatusUnknown, Error: "vulnerability database unreachable: " + firstLine(msg), Hint: OfflineHint}, nil
 		}
-		res.Status = model.StatusError
-		res.Error = fmt.Sprintf("govulncheck exited %d: %s", exit, firstLine(msg))
-		return res
+		return collectors.Reading{}, fmt.Errorf("govulncheck exited %d: %s", in.ExitCode, firstLine(msg))
 	}
-	stream, err := ParseStream(stdout)
+	stream, err := ParseStream(in.Data)
 	if err != nil {
-		res.Status = model.StatusError
-		res.Error = err.Error()
-		res.Output = proc.Excerpt(string(stdout)+"\n"+msg, 40)
-		return res
+		return collectors.Reading{}, err
 	}
 	vulns := stream.Vulns(modulePath(gomod))
 	counts := map[Level]int{}
@@ -193,21 +178,16 @@ func (c *Collector) Interpret(exit int, stdout, stderr, gomod []byte) model.Resu
 		counts[v.Level]++
 		findings = append(findings, c.finding(v, gomod))
 	}
-	for i := range findings {
-		findings[i].Collector, findings[i].Domain = c.id, Domain
-	}
-	model.SortFindings(findings)
-	model.AssignIDs(findings)
-	res.Status = model.StatusOK
-	res.Findings = findings
-	res.Facts = map[string]float64{
-		"vulns":          float64(len(vulns)),
-		"vulns.called":   float64(counts[Called]),
-		"vulns.imported": float64(counts[Imported]),
-		"vulns.required": float64(counts[Required]),
-	}
-	res.Output = summary(stream, vulns)
-	return res
+	return collectors.Reading{
+		Findings: findings,
+		Facts: map[string]float64{
+			"vulns":          float64(len(vulns)),
+			"vulns.called":   float64(counts[Called]),
+			"vulns.imported": float64(counts[Imported]),
+			"vulns.required": float64(counts[Required]),
+		},
+		Output: summary(stream, vulns),
+	}, nil
 }
 
 // finding places a vulnerability: at its first call site when called,

@@ -46,7 +46,7 @@ func TestRunWithLocalDatabase(t *testing.T) {
 	}
 	t.Setenv(DBEnv, db)
 	root, _ := filepath.Abs("testdata")
-	c := &Collector{dir: "mod", id: "govulncheck:mod"}
+	c := newCollector("mod", "govulncheck:mod")
 	res := c.Run(context.Background(), collectors.Request{Root: root, Timeout: 5 * time.Minute})
 	if res.Status != model.StatusOK {
 		t.Fatalf("status %s: %s\n%s", res.Status, res.Error, res.Output)
@@ -67,7 +67,7 @@ func TestRunWithUnreachableDatabase(t *testing.T) {
 	requireTool(t)
 	t.Setenv(DBEnv, "http://127.0.0.1:9")
 	root, _ := filepath.Abs("testdata")
-	res := (&Collector{dir: "mod", id: "govulncheck:mod"}).Run(context.Background(), collectors.Request{Root: root, Timeout: time.Minute})
+	res := newCollector("mod", "govulncheck:mod").Run(context.Background(), collectors.Request{Root: root, Timeout: time.Minute})
 	if res.Status != model.StatusUnknown || res.Hint != OfflineHint || len(res.Findings) != 0 {
 		t.Fatalf("status %s error %q hint %q", res.Status, res.Error, res.Hint)
 	}
@@ -75,7 +75,7 @@ func TestRunWithUnreachableDatabase(t *testing.T) {
 
 func TestMissingTool(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
-	res := (&Collector{dir: ".", id: "govulncheck:x"}).Run(context.Background(), collectors.Request{Root: t.TempDir()})
+	res := newCollector(".", "govulncheck:x").Run(context.Background(), collectors.Request{Root: t.TempDir()})
 	if res.Status != model.StatusUnknown || res.Hint != InstallHint || res.ExitCode != -1 {
 		t.Fatalf("%+v", res)
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -43,7 +44,7 @@ func TestParseStreamSymbolScan(t *testing.T) {
 }
 
 func TestInterpretCaptured(t *testing.T) {
-	col := &Collector{dir: "services/greeter", id: "govulncheck:greeter"}
+	col := newCollector("services/greeter", "govulncheck:greeter")
 	cases := []struct {
 		name     string
 		status   model.Status
@@ -72,7 +73,7 @@ func TestInterpretCaptured(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			c := loadCaptured(t, tc.name)
-			res := col.Interpret(c.run.ExitCode, c.stdout, c.stderr, c.gomod)
+			res := col.interpret(c.run.ExitCode, c.stdout, c.stderr, c.gomod)
 			if res.Status != tc.status || !strings.HasPrefix(res.Error, tc.errText) {
 				t.Fatalf("status %s error %q", res.Status, res.Error)
 			}
@@ -93,7 +94,7 @@ func TestInterpretCaptured(t *testing.T) {
 			var got []string
 			for _, f := range res.Findings {
 				got = append(got, f.Severity.String()+" "+f.Rule+" "+f.Location())
-				if f.ID == "" || f.Collector != col.id || f.Domain != Domain {
+				if f.ID == "" || f.Collector != col.ID() || f.Domain != Domain {
 					t.Errorf("finding not stamped: %+v", f)
 				}
 			}
@@ -106,7 +107,7 @@ func TestInterpretCaptured(t *testing.T) {
 
 func TestCalledMessage(t *testing.T) {
 	c := loadCaptured(t, "symbol")
-	res := (&Collector{dir: ".", id: "govulncheck:greeter"}).Interpret(0, c.stdout, c.stderr, c.gomod)
+	res := newCollector(".", "govulncheck:greeter").interpret(0, c.stdout, c.stderr, c.gomod)
 	want := "GO-2021-0113 (CVE-2021-38561): Out-of-bounds read in golang.org/x/text/language\n" +
 		"golang.org/x/text@v0.3.2, fixed in v0.3.7.\n" +
 		"Called from main.go:13 parseTag → language.Parse; main.go:17 fallback → language.MustParse"
@@ -123,7 +124,7 @@ func TestParseStreamMalformed(t *testing.T) {
 		"truncated":       `{"config":{"protocol_version":"v1.0.0"}} {"finding":{"osv":"GO-1","trace":[`,
 		"finding, no osv": `{"config":{}} {"finding":{"trace":[]}}`,
 	}
-	col := &Collector{dir: ".", id: "govulncheck:x"}
+	col := newCollector(".", "govulncheck:x")
 	for name, out := range cases {
 		t.Run(name, func(t *testing.T) {
 			if _, err := ParseStream([]byte(out)); err == nil {
@@ -131,7 +132,7 @@ func TestParseStreamMalformed(t *testing.T) {
 			}
 			// govulncheck -json exits 0 even with findings, so exit 0 with
 			// unreadable output must be an error, never a clean result.
-			res := col.Interpret(0, []byte(out), nil, nil)
+			res := col.interpret(0, []byte(out), nil, nil)
 			if res.Status != model.StatusError || len(res.Findings) != 0 {
 				t.Fatalf("status %s", res.Status)
 			}
@@ -170,9 +171,15 @@ func FuzzParseStream(f *testing.F) {
 				t.Fatalf("call sites on a %s vulnerability", v.Level)
 			}
 		}
-		res := (&Collector{dir: ".", id: "govulncheck:x"}).Interpret(0, []byte(out), nil, nil)
+		res := newCollector(".", "govulncheck:x").interpret(0, []byte(out), nil, nil)
 		if res.Status != model.StatusOK || len(res.Findings) != len(vulns) {
 			t.Fatalf("%s with %d findings for %d vulns", res.Status, len(res.Findings), len(vulns))
 		}
 	})
+}
+
+// interpret reads a captured run as Run would have read it.
+func (c *Collector) interpret(exit int, stdout, stderr, gomod []byte) model.Result {
+	in := collectors.Input{ExitCode: exit, Data: stdout, Stdout: stdout, Stderr: stderr}
+	return c.Conclude(in, func(in collectors.Input) (collectors.Reading, error) { return c.read(in, gomod) })
 }

@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"github.com/preflight-dev/preflight/internal/repofs"
-	"os/exec"
 	"path"
 	"path/filepath"
 	"sort"
@@ -22,7 +21,6 @@ import (
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/rules"
 	"github.com/preflight-dev/preflight/model"
-	"github.com/preflight-dev/preflight/proc"
 )
 
 const (
@@ -103,7 +101,7 @@ func Detect(root string, files []string) []collectors.Collector {
 	names := collectors.TargetNames(dirs)
 	var out []collectors.Collector
 	for _, d := range dirs {
-		c := &Collector{dir: d, id: Kind + ":" + names[d], lockfile: "package-lock.json"}
+		c := newCollector(d, Kind+":"+names[d], "package-lock.json")
 		if !locks[d]["package-lock.json"] {
 			c.lockfile = "yarn.lock"
 			if locks[d]["pnpm-lock.yaml"] {
@@ -117,14 +115,14 @@ func Detect(root string, files []string) []collectors.Collector {
 
 // Collector audits one lockfile.
 type Collector struct {
+	collectors.Base
 	dir      string // repo-relative, "." at the root
-	id       string
 	lockfile string // package-lock.json, or the yarn/pnpm lockfile it cannot audit
 }
 
-func (c *Collector) ID() string     { return c.id }
-func (c *Collector) Kind() string   { return Kind }
-func (c *Collector) Domain() string { return Domain }
+func newCollector(dir, id, lockfile string) *Collector {
+	return &Collector{Base: collectors.NewBase(id, Kind, Domain), dir: dir, lockfile: lockfile}
+}
 
 func (c *Collector) Inputs() []string {
 	return []string{c.rel(c.lockfile), c.rel("package.json")}
@@ -145,51 +143,38 @@ func Args() []string { return []string{"audit", "--json", "--package-lock-only"}
 func (c *Collector) Online() bool { return true }
 
 func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
-	b := collectors.NewBase(c.id, Kind, Domain)
 	if c.lockfile != "package-lock.json" {
-		return b.Unknown(c.rel(c.lockfile)+" has no supported auditor", NoAuditorHint)
+		return c.Unknown(c.rel(c.lockfile)+" has no supported auditor", NoAuditorHint)
 	}
-	if _, err := exec.LookPath("npm"); err != nil {
-		return b.Unknown("npm is not on PATH", InstallHint)
-	}
-	ran, stopped := b.Exec(ctx, req, collectors.Invocation{
-		Tool: "npm audit", Dir: c.dir, Name: "npm", Args: Args(),
-		Env: []string{"NO_UPDATE_NOTIFIER=1", "npm_config_fund=false"}, StartHint: InstallHint,
+	return c.RunTool(ctx, req, collectors.Tool{
+		Invocation: collectors.Invocation{Tool: "npm audit", Dir: c.dir, Name: "npm", Args: Args(),
+			Env: []string{"NO_UPDATE_NOTIFIER=1", "npm_config_fund=false"}, StartHint: InstallHint},
+		InstallHint: InstallHint,
+		Read:        c.Read,
 	})
-	if stopped != nil {
-		return *stopped
-	}
-	lock, _ := repofs.ReadFile(req.Root, filepath.Join(ran.Dir, "package-lock.json"))
-	res := c.Interpret(ran.Out.ExitCode, ran.Out.Stdout, ran.Out.Stderr, lock)
-	res.Command = ran.Command
-	return res
 }
 
-// Interpret turns one npm audit run into a result. lock is the lockfile's
-// content, used to place each finding on its package's entry and to name
-// the installed version.
-func (c *Collector) Interpret(exit int, stdout, stderr, lock []byte) model.Result {
-	res := model.Result{Collector: c.id, Kind: Kind, Domain: Domain, ExitCode: exit}
-	report, err := Parse(stdout)
+// Read reads one npm audit run with the lockfile's content, which places
+// each finding on its package's entry and names the installed version.
+func (c *Collector) Read(in collectors.Input) (collectors.Reading, error) {
+	lock, _ := repofs.ReadFile(in.Root, filepath.Join(in.Dir, "package-lock.json"))
+	return c.read(in, lock)
+}
+
+func (c *Collector) read(in collectors.Input, lock []byte) (collectors.Reading, error) {
+	report, err := Parse(in.Data)
 	var regErr *RegistryError
+	failed := func(status model.Status, why, hint string) (collectors.Reading, error) {
+		return collectors.Reading{Status: status, Error: why, Hint: hint,
+			Output: string(in.Data) + "\n" + quietStderr(in.Stderr)}, nil
+	}
 	switch {
 	case errors.As(err, &regErr) && regErr.Code == "EJSONPARSE":
-		res.Status = model.StatusUnknown
-		res.Error = "npm audit cannot run: npm refuses a package.json of this package or its workspaces (" + regErr.Error() + ")"
-		res.Hint = ManifestHint
-		res.Output = proc.Excerpt(string(stdout)+"\n"+quietStderr(stderr), 40)
-		return res
+		return failed(model.StatusUnknown, "npm audit cannot run: npm refuses a package.json of this package or its workspaces ("+regErr.Error()+")", ManifestHint)
 	case errors.As(err, &regErr):
-		res.Status = model.StatusUnknown
-		res.Error = "npm audit could not get advisories: " + regErr.Error()
-		res.Hint = OfflineHint
-		res.Output = proc.Excerpt(string(stdout)+"\n"+quietStderr(stderr), 40)
-		return res
+		return failed(model.StatusUnknown, "npm audit could not get advisories: "+regErr.Error(), OfflineHint)
 	case err != nil:
-		res.Status = model.StatusError
-		res.Error = err.Error()
-		res.Output = proc.Excerpt(string(stdout)+"\n"+quietStderr(stderr), 40)
-		return res
+		return failed(model.StatusError, err.Error(), "")
 	}
 	versions, lines := lockIndex(lock)
 	var findings []model.Finding
@@ -200,25 +185,22 @@ func (c *Collector) Interpret(exit int, stdout, stderr, lock []byte) model.Resul
 				f.Line, f.Column = l[0], l[1]
 			}
 		}
-		f.Collector, f.Domain = c.id, Domain
 		findings = append(findings, f)
 	}
-	model.SortFindings(findings)
-	model.AssignIDs(findings)
-	res.Status = model.StatusOK
-	res.Findings = findings
 	counts := report.Metadata.Vulnerabilities
-	res.Facts = map[string]float64{
-		"vulns.critical": float64(counts["critical"]),
-		"vulns.high":     float64(counts["high"]),
-		"vulns.moderate": float64(counts["moderate"]),
-		"vulns.low":      float64(counts["low"]),
-		"vulns.info":     float64(counts["info"]),
-		"vulns.total":    float64(counts["total"]),
-		"dependencies":   float64(report.Metadata.Dependencies.Total),
-	}
-	res.Output = summary(report)
-	return res
+	return collectors.Reading{
+		Findings: findings,
+		Facts: map[string]float64{
+			"vulns.critical": float64(counts["critical"]),
+			"vulns.high":     float64(counts["high"]),
+			"vulns.moderate": float64(counts["moderate"]),
+			"vulns.low":      float64(counts["low"]),
+			"vulns.info":     float64(counts["info"]),
+			"vulns.total":    float64(counts["total"]),
+			"dependencies":   float64(report.Metadata.Dependencies.Total),
+		},
+		Output: summary(report),
+	}, nil
 }
 
 // message says what is vulnerable, why, and what fixes it.

@@ -48,11 +48,11 @@ func TestInterpretCaptured(t *testing.T) {
 			errText: `npm audit cannot run: npm refuses a package.json of this package or its workspaces (EJSONPARSE Invalid package.json: JSONParseError: Expected double-quoted property name in JSON at position 106 while parsing near "... { \"ms\": \"2.1.3\" },\n}\n": Failed to parse JSON data.
 Note: package.json must be actual JSON, not just JavaScript.)`},
 	}
-	col := &Collector{dir: "web", id: "npm-audit:web", lockfile: "package-lock.json"}
+	col := newCollector("web", "npm-audit:web", "package-lock.json")
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			c := loadCaptured(t, tc.name)
-			res := col.Interpret(c.run.ExitCode, c.stdout, c.stderr, c.lock)
+			res := col.interpret(c.run.ExitCode, c.stdout, c.stderr, c.lock)
 			if res.Status != tc.status || res.Error != tc.errText {
 				t.Fatalf("status %s error %q", res.Status, res.Error)
 			}
@@ -73,7 +73,7 @@ Note: package.json must be actual JSON, not just JavaScript.)`},
 			var got []string
 			for _, f := range res.Findings {
 				got = append(got, f.Severity.String()+" "+f.Rule+" "+f.Location())
-				if f.ID == "" || f.Collector != col.id || f.Domain != Domain {
+				if f.ID == "" || f.Collector != col.ID() || f.Domain != Domain {
 					t.Errorf("finding not stamped: %+v", f)
 				}
 			}
@@ -86,7 +86,7 @@ Note: package.json must be actual JSON, not just JavaScript.)`},
 
 func TestFindingMessages(t *testing.T) {
 	c := loadCaptured(t, "vulnerable")
-	res := (&Collector{dir: ".", id: "npm-audit:x", lockfile: "package-lock.json"}).Interpret(c.run.ExitCode, c.stdout, c.stderr, c.lock)
+	res := newCollector(".", "npm-audit:x", "package-lock.json").interpret(c.run.ExitCode, c.stdout, c.stderr, c.lock)
 	byName := map[string]string{}
 	for _, f := range res.Findings {
 		byName[strings.SplitN(f.Message, "@", 2)[0]] = f.Message
@@ -116,7 +116,7 @@ func TestParseRejects(t *testing.T) {
 		"via of the wrong type":      {`{"auditReportVersion":2,"vulnerabilities":{"a":{"severity":"low","via":[3]}}}`, false},
 		"fixAvailable of wrong type": {`{"auditReportVersion":2,"vulnerabilities":{"a":{"severity":"low","fixAvailable":"yes"}}}`, false},
 	}
-	col := &Collector{dir: ".", id: "npm-audit:x", lockfile: "package-lock.json"}
+	col := newCollector(".", "npm-audit:x", "package-lock.json")
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			_, err := Parse([]byte(tc.out))
@@ -129,7 +129,7 @@ func TestParseRejects(t *testing.T) {
 			// npm audit exits 0 or 1 whatever happened: unreadable output
 			// is an error, never a clean audit.
 			for _, exit := range []int{0, 1} {
-				if res := col.Interpret(exit, []byte(tc.out), nil, nil); res.Status != model.StatusError {
+				if res := col.interpret(exit, []byte(tc.out), nil, nil); res.Status != model.StatusError {
 					t.Errorf("exit %d: status %s", exit, res.Status)
 				}
 			}
@@ -189,7 +189,7 @@ func TestRunAgainstAdvisoryServer(t *testing.T) {
 	defer stop()
 	t.Setenv("npm_config_registry", url)
 	root, _ := filepath.Abs(filepath.Join("testdata", "projects"))
-	res := (&Collector{dir: "vulnerable", id: "npm-audit:vulnerable", lockfile: "package-lock.json"}).
+	res := newCollector("vulnerable", "npm-audit:vulnerable", "package-lock.json").
 		Run(context.Background(), collectors.Request{Root: root, Timeout: 3 * time.Minute})
 	if res.Status != model.StatusOK {
 		t.Fatalf("status %s: %s\n%s", res.Status, res.Error, res.Output)
@@ -206,7 +206,7 @@ func TestRunAgainstUnreachableRegistry(t *testing.T) {
 	requireNpm(t)
 	t.Setenv("npm_config_registry", "http://127.0.0.1:9/")
 	root, _ := filepath.Abs(filepath.Join("testdata", "projects"))
-	res := (&Collector{dir: "clean", id: "npm-audit:clean", lockfile: "package-lock.json"}).
+	res := newCollector("clean", "npm-audit:clean", "package-lock.json").
 		Run(context.Background(), collectors.Request{Root: root, Timeout: time.Minute})
 	if res.Status != model.StatusUnknown || !strings.Contains(res.Error, "ECONNREFUSED") || res.Hint != OfflineHint {
 		t.Fatalf("status %s error %q", res.Status, res.Error)
@@ -219,8 +219,8 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, out string) {
 		r, err := Parse([]byte(out))
-		col := &Collector{dir: ".", id: "npm-audit:x", lockfile: "package-lock.json"}
-		res := col.Interpret(1, []byte(out), nil, nil)
+		col := newCollector(".", "npm-audit:x", "package-lock.json")
+		res := col.interpret(1, []byte(out), nil, nil)
 		if err != nil {
 			if res.Status == model.StatusOK || len(res.Findings) != 0 {
 				t.Fatalf("failed parse gave %s with %d findings", res.Status, len(res.Findings))
@@ -239,7 +239,7 @@ func TestRunOnAWorkspaceWithARefusedMember(t *testing.T) {
 	requireNpm(t)
 	t.Setenv("npm_config_registry", "http://127.0.0.1:9/")
 	root, _ := filepath.Abs(filepath.Join("testdata", "projects"))
-	res := (&Collector{dir: "malformed-member", id: "npm-audit:malformed-member", lockfile: "package-lock.json"}).
+	res := newCollector("malformed-member", "npm-audit:malformed-member", "package-lock.json").
 		Run(context.Background(), collectors.Request{Root: root, Timeout: time.Minute})
 	if res.Status != model.StatusUnknown || !strings.Contains(res.Error, "EJSONPARSE") || res.Hint != ManifestHint || len(res.Findings) != 0 {
 		t.Fatalf("status %s error %q hint %q", res.Status, res.Error, res.Hint)
@@ -263,4 +263,10 @@ func TestPnpmWorkspaceHint(t *testing.T) {
 	if strings.Contains(res.Hint, "npm install") || !strings.Contains(res.Hint, "trivy fs --format sarif") {
 		t.Errorf("hint %q", res.Hint)
 	}
+}
+
+// interpret reads a captured run as Run would have read it.
+func (c *Collector) interpret(exit int, stdout, stderr, lock []byte) model.Result {
+	in := collectors.Input{ExitCode: exit, Data: stdout, Stdout: stdout, Stderr: stderr}
+	return c.Conclude(in, func(in collectors.Input) (collectors.Reading, error) { return c.read(in, lock) })
 }

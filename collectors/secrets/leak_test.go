@@ -136,19 +136,25 @@ func securitySnapshot(t *testing.T) model.Snapshot {
 		results = append(results, res)
 	}
 
+	// Captured runs of npm audit and govulncheck, read where they ran.
+	captured := func(c interface {
+		Conclude(collectors.Input, collectors.Reader) model.Result
+	}, read collectors.Reader, exit int, stdout, stderr, dir string) model.Result {
+		abs, err := filepath.Abs(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := readFile(t, stdout)
+		return c.Conclude(collectors.Input{ExitCode: exit, Data: out, Stdout: out, Stderr: readFile(t, stderr), Root: abs, Dir: abs}, read)
+	}
 	npm := npmaudit.Detect(root, []string{"package-lock.json"})[0].(*npmaudit.Collector)
-	results = append(results, npm.Interpret(1,
-		readFile(t, "../npmaudit/testdata/captured/vulnerable.json"),
-		readFile(t, "../npmaudit/testdata/captured/vulnerable.stderr"),
-		readFile(t, "../npmaudit/testdata/projects/vulnerable/package-lock.json")))
+	results = append(results, captured(npm, npm.Read, 1, "../npmaudit/testdata/captured/vulnerable.json",
+		"../npmaudit/testdata/captured/vulnerable.stderr", "../npmaudit/testdata/projects/vulnerable"))
 	gv := govulncheck.Detect(root, []string{"go.mod"})[0].(*govulncheck.Collector)
-	results = append(results, gv.Interpret(0,
-		readFile(t, "../govulncheck/testdata/captured/symbol.stdout"),
-		readFile(t, "../govulncheck/testdata/captured/symbol.stderr"),
-		readFile(t, "../govulncheck/testdata/mod/go.mod")))
-	results = append(results, gv.Interpret(1,
-		readFile(t, "../govulncheck/testdata/captured/offline.stdout"),
-		readFile(t, "../govulncheck/testdata/captured/offline.stderr"), nil))
+	results = append(results, captured(gv, gv.Read, 0, "../govulncheck/testdata/captured/symbol.stdout",
+		"../govulncheck/testdata/captured/symbol.stderr", "../govulncheck/testdata/mod"))
+	results = append(results, captured(gv, gv.Read, 1, "../govulncheck/testdata/captured/offline.stdout",
+		"../govulncheck/testdata/captured/offline.stderr", t.TempDir()))
 	results[len(results)-1].Collector = "govulncheck:offline"
 
 	snap := model.Snapshot{Root: root, GeneratedAt: fixedNow}

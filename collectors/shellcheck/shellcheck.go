@@ -12,7 +12,6 @@ package shellcheck
 import (
 	"context"
 	"fmt"
-	"os/exec"
 	"path"
 	"sort"
 
@@ -56,38 +55,33 @@ type Collector struct {
 // Inputs: a change to any script reruns it.
 func (c *Collector) Inputs() []string { return []string{"**/*.sh", "**/*.bash"} }
 
-// Run checks the scripts found at detection. ShellCheck exits 1 when it
-// reports something and 2 or more when it could not check (a bad option,
-// a file that vanished): then its output is not evidence.
+// Run checks the scripts found at detection.
 func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
-	if _, err := exec.LookPath(Tool); err != nil {
-		return c.Unknown("shellcheck is not on PATH", installHint)
-	}
-	ran, stopped := c.Exec(ctx, req, collectors.Invocation{
-		Tool: Tool, Dir: ".", Name: Tool, Args: append([]string{"-f", "json1"}, c.scripts...), StartHint: installHint,
+	return c.RunTool(ctx, req, collectors.Tool{
+		Invocation:  collectors.Invocation{Tool: Tool, Dir: ".", Name: Tool, Args: append([]string{"-f", "json1"}, c.scripts...), StartHint: installHint},
+		InstallHint: installHint,
+		Shown:       collectors.CommandLine(".", nil, Tool, "-f", "json1", fmt.Sprintf("<%d scripts>", len(c.scripts))),
+		Read:        c.read,
 	})
-	if stopped != nil {
-		return *stopped
+}
+
+// read judges a run: ShellCheck exits 1 when it reports something and 2
+// or more when it could not check (a bad option, a file that vanished):
+// then its output is not evidence.
+func (c *Collector) read(in collectors.Input) (collectors.Reading, error) {
+	if in.ExitCode > 1 {
+		return collectors.Reading{}, fmt.Errorf("shellcheck exited with status %d: %s", in.ExitCode, collectors.FirstLine(string(in.Stderr)))
 	}
-	res := c.Result()
-	res.Command, res.ExitCode = collectors.CommandLine(".", nil, Tool, "-f", "json1", fmt.Sprintf("<%d scripts>", len(c.scripts))), ran.Out.ExitCode
-	read, err := Read(ran.Out.Stdout)
-	if ran.Out.ExitCode > 1 || err != nil {
-		res.Status = model.StatusError
-		res.Error = fmt.Sprintf("shellcheck exited with status %d: %s", ran.Out.ExitCode, collectors.FirstLine(string(ran.Out.Stderr)))
-		if err != nil && ran.Out.ExitCode <= 1 {
-			res.Error = "unreadable shellcheck output: " + err.Error()
-		}
-		res.Output = ran.Excerpt(20)
-		return res
+	read, err := Read(in.Data)
+	if err != nil {
+		return collectors.Reading{}, fmt.Errorf("unreadable shellcheck output: %w", err)
 	}
-	if ran.Out.ExitCode == 0 && len(read.Findings) > 0 {
-		res.Status, res.Error = model.StatusError, "shellcheck reported findings but exited with status 0"
-		return res
+	if in.ExitCode == 0 && len(read.Findings) > 0 {
+		return collectors.Reading{}, fmt.Errorf("shellcheck reported findings but exited with status 0")
 	}
-	res.Status = model.StatusOK
-	res.Facts = map[string]float64{"scripts": float64(len(c.scripts)), "findings": float64(len(read.Findings))}
-	res.Findings = c.Finish(read.Findings)
-	res.Output = fmt.Sprintf("%d scripts checked, %d findings", len(c.scripts), len(read.Findings))
-	return res
+	return collectors.Reading{
+		Facts:    map[string]float64{"scripts": float64(len(c.scripts)), "findings": float64(len(read.Findings))},
+		Findings: read.Findings,
+		Output:   fmt.Sprintf("%d scripts checked, %d findings", len(c.scripts), len(read.Findings)),
+	}, nil
 }
