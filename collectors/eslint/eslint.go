@@ -36,9 +36,8 @@ const (
 	// Domain: lint problems are code quality, checked with the build.
 	Domain = "build"
 
-	excerptLines = 60
-	hintNode     = "install Node.js so that node is on PATH: ESLint runs on it"
-	hintInstall  = "install the package's dependencies (npm ci), or add ESLint: npm i -D eslint"
+	hintNode    = "install Node.js so that node is on PATH: ESLint runs on it"
+	hintInstall = "install the package's dependencies (npm ci), or add ESLint: npm i -D eslint"
 )
 
 // Collector lints one package.
@@ -151,64 +150,54 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		return b.Unknown(why, "run preflight with a Node.js that ESLint supports (engines.node "+tool.Engines+"), or pin an older eslint")
 	}
 	env := c.env()
-	inv := collectors.Invocation{
-		Tool: "eslint", Dir: c.dir, Name: bin, Args: c.args(dir, collectors.ReportArg), Env: env, ShowEnv: env[:1],
-		TimeoutHint: "raise the collector timeout, or lint fewer files (ignores in the ESLint config)",
-		StartHint:   hintInstall,
-	}
-	ran, stopped := b.Exec(ctx, req, inv)
-	if stopped == nil && len(bytes.TrimSpace(ran.Report)) == 0 && rejectedOption.MatchString(ran.Combined()) {
-		// This version refuses an option preflight added: run it again
-		// the plain way rather than blame the project.
-		inv.Args = c.plainArgs(dir, collectors.ReportArg)
-		ran, stopped = b.Exec(ctx, req, inv)
-	}
-	if stopped != nil {
-		return *stopped
-	}
-	res := b.Result()
-	res.Command, res.ExitCode, res.Output = ran.Command, ran.Out.ExitCode, ran.Excerpt(excerptLines)
-	res.ToolVersion = tool.Version
-	if ran.Out.ExitCode > 1 || len(bytes.TrimSpace(ran.Report)) == 0 {
+	return b.RunTool(ctx, req, collectors.Tool{
+		Invocation: collectors.Invocation{
+			Tool: "eslint", Dir: c.dir, Name: bin, Args: c.args(dir, collectors.ReportArg), Env: env, ShowEnv: env[:1],
+			TimeoutHint: "raise the collector timeout, or lint fewer files (ignores in the ESLint config)",
+			StartHint:   hintInstall,
+		},
+		Version: tool.Version,
+		Retry:   &collectors.Retry{Refused: rejectedOption, Args: c.plainArgs(dir, collectors.ReportArg)},
+		Read:    func(in collectors.Input) (collectors.Reading, error) { return c.read(in, tool) },
+	})
+}
+
+// read makes one ESLint run into a reading.
+func (c *Collector) read(in collectors.Input, tool nodepkg.Tool) (collectors.Reading, error) {
+	if in.ExitCode > 1 || len(bytes.TrimSpace(in.Data)) == 0 {
 		// Exit 2 is ESLint's "configuration or internal error": nothing
 		// was linted, so there are no counts to show; the project's
 		// configuration stopped it, so it scores 0.
-		why := failureReason(ran.Combined())
-		res.Status, res.Broken = model.StatusOK, true
-		res.Error = "eslint could not run: " + why
-		res.Hint = "run the command in " + c.dir + " and fix the error it prints"
+		why := failureReason(in.Combined())
+		r := collectors.Reading{Broken: true, Error: "eslint could not run: " + why,
+			Hint: "run the command in " + c.dir + " and fix the error it prints"}
 		if unread := c.unreadConfig(tool); unread != "" {
-			res.Hint = unread
+			r.Hint = unread
 		}
 		msg := "ESLint could not run: " + why
-		if ex := ran.Excerpt(15); strings.TrimSpace(ex) != "" {
+		if ex := in.Excerpt(15); strings.TrimSpace(ex) != "" {
 			msg += "\n" + ex
 		}
-		res.Findings = b.Finish([]model.Finding{RuleCouldNotRun.Finding(c.config, 0, 0, msg)})
-		return res
+		r.Findings = []model.Finding{RuleCouldNotRun.Finding(c.config, 0, 0, msg)}
+		return r, nil
 	}
-	rep, perr := ParseJSON(ran.Report, Location{Root: req.Root, Dir: ran.Dir})
-	if perr != nil {
-		res.Status, res.Error = model.StatusError, perr.Error()
-		res.Output = collectors.Excerpt("report: "+string(ran.Report), 20) + "\n" + res.Output
-		return res
+	rep, err := ParseJSON(in.Data, Location{Root: in.Root, Dir: in.Dir})
+	if err != nil {
+		return collectors.Reading{}, err
 	}
-	if ran.Out.ExitCode == 0 && rep.Errors > 0 {
-		res.Status, res.Error = model.StatusError, fmt.Sprintf("eslint reported %d errors but exited with status 0", rep.Errors)
-		return res
+	if in.ExitCode == 0 && rep.Errors > 0 {
+		return collectors.Reading{}, fmt.Errorf("eslint reported %d errors but exited with status 0", rep.Errors)
 	}
-	res.Status = model.StatusOK
-	res.Facts = map[string]float64{
+	r := collectors.Reading{Findings: rep.Findings, Facts: map[string]float64{
 		"errors":   float64(rep.Errors),
 		"warnings": float64(rep.Warnings),
 		"fatal":    float64(rep.Fatal),
 		"files":    float64(rep.Files),
-	}
+	}}
 	if rep.SuppressedKnown {
-		res.Facts["suppressed"] = float64(rep.Suppressed)
+		r.Facts["suppressed"] = float64(rep.Suppressed)
 	}
-	res.Findings = b.Finish(rep.Findings)
-	return res
+	return r, nil
 }
 
 // notInstalled tells whose fault an ESLint that does not resolve is: listed

@@ -21,6 +21,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/nodepkg"
@@ -34,9 +35,8 @@ const (
 	// Domain is where test results count.
 	Domain = "tests"
 
-	excerptLines = 60
-	hintNode     = "install Node.js so that node is on PATH: the test runners run on it"
-	hintInstall  = "install the package's dependencies: npm ci (or npm install) in the repository"
+	hintNode    = "install Node.js so that node is on PATH: the test runners run on it"
+	hintInstall = "install the package's dependencies: npm ci (or npm install) in the repository"
 )
 
 // runner is what differs between Vitest and Jest.
@@ -155,96 +155,88 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	if why := tool.NodeTooOld(nodepkg.NodeVersion()); why != "" {
 		return b.Unknown(why, "run preflight with a Node.js that "+kind+" supports (engines.node "+tool.Engines+"), or pin an older "+kind)
 	}
-	inv := collectors.Invocation{
-		Tool: kind, Dir: c.dir, Name: bin, Args: c.run.args(collectors.ReportArg, tool), Env: c.run.env,
-		Tee:         newProgress(kind, req.Report),
-		TimeoutHint: "raise the collector timeout, or find the test that hangs in the partial output",
-		StartHint:   hintInstall,
-	}
-	ran, stopped := b.Exec(ctx, req, inv)
-	if stopped == nil && len(bytes.TrimSpace(ran.Report)) == 0 && rejectedOption.MatchString(ran.Combined()) {
-		// This version refuses an option preflight added: run it again
-		// the plain way rather than blame the project.
-		inv.Args, inv.Tee = c.run.plain(collectors.ReportArg, tool), newProgress(kind, req.Report)
-		ran, stopped = b.Exec(ctx, req, inv)
-	}
-	if stopped != nil {
-		if ran.Out.TimedOut {
-			msg := fmt.Sprintf("test run did not finish within %s; the runner was stopped", ran.Timeout)
-			if partial := collectors.Excerpt(string(ran.Out.Stdout)+"\n"+string(ran.Out.Stderr), 15); strings.TrimSpace(partial) != "" {
-				msg += "; last output:\n" + partial
-			} else {
-				msg += " before it printed anything"
-			}
-			stopped.Error = fmt.Sprintf("%s did not finish within %s", kind, ran.Timeout)
-			stopped.Findings = b.Finish([]model.Finding{c.runFinding(ruleTimeout, msg)})
-		}
-		return *stopped
-	}
-	out := ran.Out
-	res := b.Result()
-	res.Command, res.ExitCode, res.Output = ran.Command, out.ExitCode, ran.Excerpt(excerptLines)
-	res.ToolVersion = tool.Version
+	return b.RunTool(ctx, req, collectors.Tool{
+		Invocation: collectors.Invocation{
+			Tool: kind, Dir: c.dir, Name: bin, Args: c.run.args(collectors.ReportArg, tool), Env: c.run.env,
+			Tee:         newProgress(kind, req.Report),
+			TimeoutHint: "raise the collector timeout, or find the test that hangs in the partial output",
+			StartHint:   hintInstall,
+		},
+		Version: tool.Version,
+		Retry:   &collectors.Retry{Refused: rejectedOption, Args: c.run.plain(collectors.ReportArg, tool), Tee: newProgress(kind, req.Report)},
+		Read:    c.read,
+		Partial: c.timedOut,
+	})
+}
 
-	noReport := len(bytes.TrimSpace(ran.Report)) == 0
-	if noReport && NoTestsFound(ran.Combined()) {
+// timedOut reads a run that did not finish: a finding with what it
+// printed last, where the test that hangs usually shows.
+func (c *Collector) timedOut(in collectors.Input, timeout time.Duration) collectors.Reading {
+	msg := fmt.Sprintf("test run did not finish within %s; the runner was stopped", timeout)
+	if partial := collectors.Excerpt(string(in.Stdout)+"\n"+string(in.Stderr), 15); strings.TrimSpace(partial) != "" {
+		msg += "; last output:\n" + partial
+	} else {
+		msg += " before it printed anything"
+	}
+	return collectors.Reading{Error: fmt.Sprintf("%s did not finish within %s", c.run.kind, timeout),
+		Findings: []model.Finding{c.runFinding(ruleTimeout, msg)}}
+}
+
+// read makes one finished run into a reading.
+func (c *Collector) read(in collectors.Input) (collectors.Reading, error) {
+	kind := c.run.kind
+	noReport := len(bytes.TrimSpace(in.Data)) == 0
+	if noReport && NoTestsFound(in.Combined()) {
 		// Jest exits on "no tests found" without waiting for its report to
 		// be written, so the report may be missing; the runner said why.
-		res.Status = model.StatusOK
-		res.Facts = map[string]float64{"tests.passed": 0, "tests.failed": 0, "tests.skipped": 0, "tests.todo": 0, "suites.failed": 0}
-		res.Findings = b.Finish([]model.Finding{c.noTests()})
-		return res
+		return collectors.Reading{
+			Facts:    map[string]float64{"tests.passed": 0, "tests.failed": 0, "tests.skipped": 0, "tests.todo": 0, "suites.failed": 0},
+			Findings: []model.Finding{c.noTests()},
+		}, nil
 	}
 	if noReport {
 		// No report: the runner stopped before running the suite, and the
-		// project stopped it (preflight's own options were retried away
-		// above). Measured and broken: it scores 0. Facts stay absent:
-		// nothing was counted, so nothing may read as zero.
-		why := startupError(ran.Combined())
-		res.Status, res.Broken = model.StatusOK, true
-		res.Error = kind + " could not run: " + why
-		res.Hint = "run the command in " + c.dir + " and fix the error it prints"
+		// project stopped it (preflight's own options were retried away).
+		// Measured and broken: it scores 0. Facts stay absent: nothing was
+		// counted, so nothing may read as zero.
+		why := startupError(in.Combined())
+		r := collectors.Reading{Broken: true, Error: kind + " could not run: " + why,
+			Hint: "run the command in " + c.dir + " and fix the error it prints"}
 		msg := "test runner could not run: " + why
-		if refused := refusedManifest(req.Root, c.dir); refused != "" {
+		if refused := refusedManifest(in.Root, c.dir); refused != "" {
 			// The runner's own message rarely names the file (Vite's
 			// bundler says "something went wrong"); the cause is known.
 			msg += "\n" + refused
-			res.Hint = "fix " + path.Join(c.dir, "package.json") + " first: npm refuses it (package-json/invalid), and the runner reads it"
+			r.Hint = "fix " + path.Join(c.dir, "package.json") + " first: npm refuses it (package-json/invalid), and the runner reads it"
 		}
-		if ex := ran.Excerpt(15); strings.TrimSpace(ex) != "" {
+		if ex := in.Excerpt(15); strings.TrimSpace(ex) != "" {
 			msg += "\n" + ex
 		}
-		res.Findings = b.Finish([]model.Finding{c.runFinding(ruleRunnerFailed, msg)})
-		return res
+		r.Findings = []model.Finding{c.runFinding(ruleRunnerFailed, msg)}
+		return r, nil
 	}
-	rep, perr := c.run.parse(ran.Report, Location{Root: req.Root, Dir: ran.Dir})
-	if perr != nil {
-		res.Status, res.Error = model.StatusError, perr.Error()
-		res.Output = collectors.Excerpt("report: "+string(ran.Report), 20) + "\n" + res.Output
-		return res
+	rep, err := c.run.parse(in.Data, Location{Root: in.Root, Dir: in.Dir})
+	if err != nil {
+		return collectors.Reading{}, err
 	}
-
-	findings := explainPlaceholders(placeSuiteFailures(rep.Findings, ran.Combined(), c.dir), ran.Combined(), c.dir)
+	findings := explainPlaceholders(placeSuiteFailures(rep.Findings, in.Combined(), c.dir), in.Combined(), c.dir)
 	switch {
 	case rep.Tests() == 0 && len(findings) == 0:
 		findings = append(findings, c.noTests())
-	case len(findings) == 0 && (out.ExitCode != 0 || !rep.Success):
-		msg := fmt.Sprintf("%s exited with status %d although no test failed", kind, out.ExitCode)
-		if why := startupError(ran.Combined()); why != "" {
+	case len(findings) == 0 && (in.ExitCode != 0 || !rep.Success):
+		msg := fmt.Sprintf("%s exited with status %d although no test failed", kind, in.ExitCode)
+		if why := startupError(in.Combined()); why != "" {
 			msg += ": " + why
 		}
 		findings = append(findings, c.runFinding(ruleRunFailed, msg))
 	}
-	res.Status = model.StatusOK
-	res.Facts = map[string]float64{
+	return collectors.Reading{Findings: findings, Facts: map[string]float64{
 		"tests.passed":  float64(rep.Passed),
 		"tests.failed":  float64(rep.Failed),
 		"tests.skipped": float64(rep.Skipped),
 		"tests.todo":    float64(rep.Todo),
 		"suites.failed": float64(rep.SuitesFailed),
-	}
-	res.Findings = b.Finish(findings)
-	return res
+	}}, nil
 }
 
 // notInstalled tells whose fault a runner that does not resolve is. Listed
