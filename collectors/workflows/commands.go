@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/preflight-dev/preflight/internal/shellwords"
@@ -60,7 +61,7 @@ var runners map[string]runner
 
 func init() {
 	runners = map[string]runner{
-		"npm": npmRunner, "pnpm": pnpmRunner, "yarn": yarnRunner, "bun": bunRunner,
+		"npm": npm.stagesOf, "pnpm": pnpm.stagesOf, "yarn": yarnRunner, "bun": bun.stagesOf,
 		"deno": subcommands(map[string]Stages{"test": test, "lint": lint, "check": typecheck, "compile": build, "bundle": build, "deploy": deploy}, taskArg("task")),
 		"make": makeRunner, "gmake": makeRunner, "mingw32-make": makeRunner,
 		"task": tasksRunner, "just": tasksRunner, "mage": tasksRunner, "rake": tasksRunner,
@@ -268,65 +269,80 @@ func positional(args []string, valueFlags map[string]bool) []string {
 var npmValueFlags = map[string]bool{"--prefix": true, "-w": true, "--workspace": true, "-C": true, "--cwd": true,
 	"--filter": true, "-F": true, "--dir": true, "--registry": true, "--loglevel": true}
 
-func npmRunner(args []string, depth int) Stages {
-	sub, rest := firstArg(args, npmValueFlags)
-	switch strings.ToLower(sub) {
-	case "test", "t", "tst", "install-test", "it", "cit", "install-ci-test":
-		return test
-	case "run", "run-script", "rum", "urn":
-		name, _ := firstArg(rest, npmValueFlags)
-		return TaskStages(name)
-	case "audit":
-		return security
-	case "publish":
-		return deploy
-	case "pack":
-		return build
-	}
-	return none
+// packageManager is what a JavaScript package manager's subcommands do in
+// a pipeline.
+type packageManager struct {
+	stages map[string]Stages // test, audit, publish, pack, build
+	run    []string          // subcommands that run the package script named next
+	exec   []string          // subcommands that run the command given next
+	// builtins do nothing a stage counts; any other subcommand runs the
+	// package script of that name. Nil: no bare script names (npm).
+	builtins map[string]bool
 }
 
-var pnpmBuiltins = map[string]bool{"install": true, "i": true, "add": true, "remove": true, "update": true,
-	"up": true, "ci": true, "fetch": true, "store": true, "why": true, "list": true, "ls": true, "outdated": true,
-	"config": true, "setup": true, "env": true, "link": true, "import": true, "prune": true, "rebuild": true,
-	"start": true, "dev": true, "create": true, "init": true, "patch": true, "deploy": true}
+func words(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
+}
 
-func pnpmRunner(args []string, depth int) Stages {
+var (
+	npm = packageManager{
+		stages: map[string]Stages{"test": test, "t": test, "tst": test, "install-test": test, "it": test, "cit": test,
+			"install-ci-test": test, "audit": security, "publish": deploy, "pack": build},
+		run: []string{"run", "run-script", "rum", "urn"},
+	}
+	pnpm = packageManager{
+		stages: map[string]Stages{"test": test, "t": test, "tst": test, "audit": security, "publish": deploy, "pack": build},
+		run:    []string{"run", "run-script"}, exec: []string{"exec", "dlx"},
+		builtins: words("install i add remove update up ci fetch store why list ls outdated config setup env link import prune " +
+			"rebuild start dev create init patch deploy"),
+	}
+	yarn = packageManager{
+		stages: map[string]Stages{"test": test, "audit": security, "publish": deploy, "pack": build},
+		run:    []string{"run"}, exec: []string{"exec", "dlx"},
+		builtins: words("install add remove upgrade set config cache info why dedupe start dev init create link"),
+	}
+	bun = packageManager{
+		stages: map[string]Stages{"test": test, "build": build, "publish": deploy, "audit": security},
+		run:    []string{"run"}, exec: []string{"x"},
+		builtins: words("install i add remove update pm link create init dev"),
+	}
+)
+
+// stagesOf reads a package manager's command line.
+func (pm packageManager) stagesOf(args []string, depth int) Stages {
 	sub, rest := firstArg(args, npmValueFlags)
-	switch strings.ToLower(sub) {
-	case "test", "t", "tst":
-		return test
-	case "run", "run-script":
+	sub = strings.ToLower(sub)
+	switch {
+	case pm.stages[sub] != none:
+		return pm.stages[sub]
+	case slices.Contains(pm.run, sub):
 		name, _ := firstArg(rest, npmValueFlags)
 		return TaskStages(name)
-	case "audit":
-		return security
-	case "publish":
-		return deploy
-	case "pack":
-		return build
-	case "exec", "dlx":
+	case slices.Contains(pm.exec, sub):
 		return classifyWords(rest, depth+1)
-	}
-	if pnpmBuiltins[strings.ToLower(sub)] {
+	case pm.builtins == nil || pm.builtins[sub]:
 		return none
 	}
-	return TaskStages(sub) // pnpm runs a package script by its name
+	return TaskStages(sub)
 }
 
+// yarnRunner: `yarn workspace <name> …` and `yarn workspaces [foreach] …`
+// run a command in packages; `yarn npm audit|publish` are npm's.
 func yarnRunner(args []string, depth int) Stages {
 	for {
 		sub, rest := firstArg(args, npmValueFlags)
 		switch strings.ToLower(sub) {
 		case "workspace":
-			// yarn workspace <name> <command>
 			if len(rest) == 0 {
 				return none
 			}
 			args = rest[1:]
 			continue
 		case "workspaces":
-			// yarn workspaces foreach [flags] run <script>, yarn workspaces run <script>
 			args = rest
 			if s, r := firstArg(args, npmValueFlags); strings.ToLower(s) == "foreach" {
 				args = r
@@ -334,53 +350,10 @@ func yarnRunner(args []string, depth int) Stages {
 			continue
 		case "npm":
 			s, _ := firstArg(rest, npmValueFlags)
-			switch strings.ToLower(s) {
-			case "audit":
-				return security
-			case "publish":
-				return deploy
-			}
-			return none
-		case "test":
-			return test
-		case "run":
-			name, _ := firstArg(rest, npmValueFlags)
-			return TaskStages(name)
-		case "audit":
-			return security
-		case "publish":
-			return deploy
-		case "pack":
-			return build
-		case "exec", "dlx":
-			return classifyWords(rest, depth+1)
-		case "", "install", "add", "remove", "upgrade", "set", "config", "cache", "info", "why", "dedupe", "start", "dev", "init", "create", "link":
-			return none
+			return map[string]Stages{"audit": security, "publish": deploy}[strings.ToLower(s)]
 		}
-		return TaskStages(sub)
+		return yarn.stagesOf(args, depth)
 	}
-}
-
-func bunRunner(args []string, depth int) Stages {
-	sub, rest := firstArg(args, npmValueFlags)
-	switch strings.ToLower(sub) {
-	case "test":
-		return test
-	case "build":
-		return build
-	case "run":
-		name, _ := firstArg(rest, npmValueFlags)
-		return TaskStages(name)
-	case "x":
-		return classifyWords(rest, depth+1)
-	case "publish":
-		return deploy
-	case "audit":
-		return security
-	case "", "install", "i", "add", "remove", "update", "pm", "link", "create", "init", "dev":
-		return none
-	}
-	return TaskStages(sub)
 }
 
 var makeValueFlags = map[string]bool{"-C": true, "-f": true, "-j": true, "-I": true, "-o": true, "-W": true,

@@ -204,7 +204,7 @@ func scriptCall(words []string) (scriptRef, bool) {
 			return scriptRef{name: name}, name != ""
 		case sub == "" || strings.Contains(sub, "/") || strings.Contains(sub, "$"):
 			return scriptRef{}, false
-		case tool == "pnpm" && !pnpmBuiltins[sub] && !pnpmOwn[sub]:
+		case tool == "pnpm" && !pnpm.builtins[sub] && !pnpmOwn[sub]:
 			return scriptRef{name: sub, bare: true}, true
 		case tool == "yarn" && !yarnOwn[sub]:
 			return scriptRef{name: sub, bare: true}, true
@@ -214,7 +214,7 @@ func scriptCall(words []string) (scriptRef, bool) {
 }
 
 // pnpmOwn and yarnOwn are the commands of the tools themselves (beyond
-// pnpmBuiltins), which no script shadows.
+// pnpm.builtins), which no script shadows.
 var (
 	pnpmOwn = map[string]bool{"exec": true, "dlx": true, "audit": true, "publish": true, "pack": true, "outdated": true,
 		"licenses": true, "recursive": true, "server": true, "bin": true, "root": true, "doctor": true, "approve-builds": true,
