@@ -9,8 +9,10 @@
 // monorepo, the preflight binary as a person runs it: the first frame
 // through a pseudo-terminal against a trivial Bubble Tea program's, idle
 // CPU, RSS and Node helpers while watching against `tsc --watch` per
-// project; and the memory of the TypeScript checker for several projects
-// (one shared process vs one process per project).
+// project; the edit → new error count on the tree's largest TypeScript
+// project against `tsc --watch` on it; and the memory of the TypeScript
+// checker for several projects (one shared process vs one process per
+// project).
 package main
 
 import (
@@ -53,6 +55,7 @@ func main() {
 	trivial := flag.String("trivial", "", "the reference Bubble Tea program (bench/trivial)")
 	before := flag.String("before", "", "an earlier preflight binary whose first frame and figures while watching are measured too (none: skipped)")
 	watchingOnly := flag.Bool("watching-only", false, "of the preflight binary's figures, only those while watching (idle CPU, RSS)")
+	editOnly := flag.Bool("edit-only", false, "of each tree's figures, only the TypeScript edit on its largest project against tsc --watch")
 	shapes := flag.String("shapes", "docs,real,monorepo", "which trees to measure")
 	venvFiles := flag.Int("venv-files", 42000, "files in the committed virtualenvs of the real-shaped tree")
 	wsPackages := flag.Int("ws-packages", 20, "packages of the TypeScript monorepo")
@@ -66,13 +69,17 @@ func main() {
 		measureWatcher(*dir)
 		return
 	}
+	if *watchingOnly && *editOnly {
+		must(fmt.Errorf("-watching-only and -edit-only each measure something else: pick one"))
+	}
+	app := tsProject{dir: "app", modules: *tsModules, flat: true}
 	if *tsOnly {
 		must(writeTSProject(filepath.Join(*dir, "app"), *tsModules))
 		fmt.Printf("TypeScript project of %d modules\n\n", *tsModules)
-		measureTypeScriptRecheck(*dir, *tsSamples)
+		measureTypeScriptRecheck(*dir, app, *tsSamples)
 		return
 	}
-	if *bin != "" && *trivial == "" && !*watchingOnly {
+	if *bin != "" && *trivial == "" && !*watchingOnly && !*editOnly {
 		must(fmt.Errorf("-preflight needs -trivial, the reference program"))
 	}
 	want := map[string]bool{}
@@ -84,7 +91,9 @@ func main() {
 		fmt.Printf("tree: %d files in %d directories, TypeScript project of %d modules, one Go module\n\n",
 			*dirs**perDir, *dirs, *tsModules)
 
-		if !*watchingOnly {
+		if *editOnly {
+			measureTypeScriptEdit(*dir, app, *tsSamples)
+		} else if !*watchingOnly {
 			// The watcher is measured in a fresh process so its RSS is its own.
 			self, _ := os.Executable()
 			cmd := exec.Command(self, "-dir", *dir, "-only", "watcher")
@@ -93,25 +102,29 @@ func main() {
 
 			measureFirstFrame(*dir)
 			measureLatency(*dir, *samples)
-			measureTypeScriptRecheck(*dir, *tsSamples)
+			// Its first figure is this tree's edit figure: the project is its largest.
+			measureTypeScriptRecheck(*dir, app, *tsSamples)
 			measureTypeScriptMemory(*dir, *tsProjects, 100)
 		}
-		if *bin != "" {
+		if *bin != "" && !*editOnly {
 			fmt.Println("\nthe preflight binary on this tree:")
-			measureCockpit(*dir, []tsProject{{dir: "app", modules: *tsModules}}, *bin, *trivial, *before, *watchingOnly)
+			measureCockpit(*dir, []tsProject{app}, *bin, *trivial, *before, *watchingOnly)
 		}
 	}
 	if want["real"] {
 		root := *dir + "-real"
-		projects := []tsProject{{"web", 1800}, {"admin", 400}, {"sdk", 300}}
+		projects := []tsProject{{dir: "web", modules: 1800}, {dir: "admin", modules: 400}, {dir: "sdk", modules: 300}}
 		must(generateReal(root, *venvFiles, projects))
 		files, dirs, err := countTree(root)
 		must(err)
 		fmt.Printf("\nreal-shaped tree: %d files in %d directories (%d of the files in three committed virtualenvs), "+
 			"TypeScript projects of %d, %d and %d modules, a tracked file its .gitignore ignores; git repository\n",
 			files, dirs, *venvFiles, projects[0].modules, projects[1].modules, projects[2].modules)
-		if *bin != "" {
+		if *bin != "" && !*editOnly {
 			measureCockpit(root, projects, *bin, *trivial, *before, *watchingOnly)
+		}
+		if !*watchingOnly {
+			measureTypeScriptEdit(root, largest(projects), *tsSamples)
 		}
 	}
 	if want["monorepo"] {
@@ -122,8 +135,11 @@ func main() {
 		must(err)
 		fmt.Printf("\nTypeScript monorepo (npm workspaces): %d packages of %d modules, %d files in %d directories; git repository\n",
 			*wsPackages, *wsModules, files, dirs)
-		if *bin != "" {
+		if *bin != "" && !*editOnly {
 			measureCockpit(root, projects, *bin, *trivial, *before, *watchingOnly)
+		}
+		if !*watchingOnly {
+			measureTypeScriptEdit(root, largest(projects), *tsSamples)
 		}
 	}
 }
@@ -319,9 +335,9 @@ func (p *probeCollector) Run(context.Context, collectors.Request) model.Result {
 // through the long-lived checker, called directly and told the changed
 // file (no watcher, no debounce), and a full one-shot tsc run on the same
 // edits. The first watch-mode edit is a warm-up and not counted.
-func measureTypeScriptDirect(root string, samples int) (watchPath, full time.Duration) {
+func measureTypeScriptDirect(root string, p tsProject, samples int) (watchPath, full time.Duration) {
 	var tsCol collectors.Collector
-	for _, c := range typescript.Detect(root, []string{"app/tsconfig.json"}) {
+	for _, c := range typescript.Detect(root, []string{p.dir + "/tsconfig.json"}) {
 		tsCol = c
 	}
 	if tsCol == nil {
@@ -332,7 +348,7 @@ func measureTypeScriptDirect(root string, samples int) (watchPath, full time.Dur
 			c.Close()
 		}
 	}()
-	edit := newTSEdit(root)
+	edit := newTSEdit(root, p)
 	defer edit.restore()
 	runOnce := func(mode collectors.Mode, changed []string, want int) time.Duration {
 		start := time.Now()

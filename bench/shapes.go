@@ -10,10 +10,42 @@ import (
 )
 
 // tsProject is a TypeScript project of the generated trees: its directory
-// and how many modules it has.
+// and how many modules it has. A flat project (writeTSProject) is one chain
+// of modules in src; the others (writeTSPackage) are chains of tsPerDir
+// modules, one a directory.
 type tsProject struct {
 	dir     string
 	modules int
+	flat    bool
+}
+
+// tsPerDir is how many modules writeTSPackage puts in one directory.
+const tsPerDir = 30
+
+// editModule is the module the TypeScript edit figures rewrite: the one in
+// the middle of the chain, or of the chain in the middle of the project.
+// It returns its path, relative to the tree and slash-separated, and its
+// number.
+func (p tsProject) editModule() (rel string, n int) {
+	if p.flat {
+		n = p.modules / 2
+		return fmt.Sprintf("%s/src/mod%d.ts", p.dir, n), n
+	}
+	dir := p.modules / 2 / tsPerDir
+	first := dir * tsPerDir
+	n = first + min(tsPerDir, p.modules-first)/2
+	return fmt.Sprintf("%s/src/part%02d/mod%d.ts", p.dir, dir, n), n
+}
+
+// largest is the project of most modules, the first of them on a tie.
+func largest(projects []tsProject) tsProject {
+	best := projects[0]
+	for _, p := range projects[1:] {
+		if p.modules > best.modules {
+			best = p
+		}
+	}
+	return best
 }
 
 // generateReal writes a tree shaped like a product repository that grew
@@ -91,7 +123,7 @@ func writeTSPackage(dir string, modules int, pkgName string) error {
 	if err := writeFile(filepath.Join(dir, "package.json"), pkg); err != nil {
 		return err
 	}
-	const perDir = 30
+	const perDir = tsPerDir
 	for i := 0; i < modules; i++ {
 		sub := fmt.Sprintf("part%02d", i/perDir)
 		var b strings.Builder

@@ -22,26 +22,29 @@ import (
 )
 
 // tsEdit is the edit sequence every TypeScript recheck figure makes to one
-// module in the middle of the generated chain: edit 0, 2, 4 … assigns a
-// string to a number (one type error), edit 1, 3 … a number again (none),
-// so each recheck must report a count different from the one before.
+// module in the middle of a generated project (tsProject.editModule): edit
+// 0, 2, 4 … assigns a string to a number (one type error), edit 1, 3 … a
+// number again (none), so each recheck must report a count different from
+// the one before.
 type tsEdit struct {
-	file string // absolute
-	rel  string // repo-relative, slash-separated
-	orig []byte
+	file   string // absolute
+	rel    string // repo-relative, slash-separated
+	name   string // the constant edited, totalN
+	orig   []byte
+	target string
 }
 
-const tsEditTarget = "total150: number = 1"
-
-func newTSEdit(root string) *tsEdit {
-	rel := "app/src/mod150.ts"
+func newTSEdit(root string, p tsProject) *tsEdit {
+	rel, n := p.editModule()
 	file := filepath.Join(root, filepath.FromSlash(rel))
 	orig, err := os.ReadFile(file)
 	must(err)
-	if !strings.Contains(string(orig), tsEditTarget) {
-		must(fmt.Errorf("%s has no %q to edit", rel, tsEditTarget))
+	name := "total" + strconv.Itoa(n)
+	target := name + ": number = 1"
+	if !strings.Contains(string(orig), target) {
+		must(fmt.Errorf("%s has no %q to edit", rel, target))
 	}
-	return &tsEdit{file: file, rel: rel, orig: orig}
+	return &tsEdit{file: file, rel: rel, name: name, orig: orig, target: target}
 }
 
 // apply writes edit i and returns when it was written and the error
@@ -51,7 +54,7 @@ func (e *tsEdit) apply(i int) (time.Time, int) {
 	if i%2 == 0 {
 		value, errs = strconv.Quote("e"+strconv.Itoa(i)), 1
 	}
-	body := strings.Replace(string(e.orig), tsEditTarget, "total150: number = "+value, 1)
+	body := strings.Replace(string(e.orig), e.target, e.name+": number = "+value, 1)
 	must(os.WriteFile(e.file, []byte(body), 0o644))
 	return time.Now(), errs
 }
@@ -69,17 +72,17 @@ func median(d []time.Duration) time.Duration {
 // count: the watcher, its 150 ms debounce, scheduling and the recheck, as
 // the cockpit receives it. The first edit after the checker starts is a
 // warm-up and not counted (tsc --watch is treated the same).
-func measureTypeScriptEndToEnd(root string, samples int) time.Duration {
-	cols := typescript.Detect(root, []string{"app/tsconfig.json"})
+func measureTypeScriptEndToEnd(root string, p tsProject, samples int) time.Duration {
+	cols := typescript.Detect(root, []string{p.dir + "/tsconfig.json"})
 	if len(cols) != 1 {
-		must(fmt.Errorf("the generated TypeScript project was not detected"))
+		must(fmt.Errorf("the generated TypeScript project %s was not detected", p.dir))
 	}
 	id := cols[0].ID()
 	m, err := ignore.Load(root)
 	must(err)
 	e := engine.New(root, cols, engine.Options{Mode: collectors.Watch})
 	defer e.Close()
-	edit := newTSEdit(root)
+	edit := newTSEdit(root, p)
 	defer edit.restore()
 	w, err := watch.New(root, m, watch.Options{})
 	must(err)
@@ -130,16 +133,16 @@ func measureTypeScriptEndToEnd(root string, samples int) time.Duration {
 var tscFound = regexp.MustCompile(`Found (\d+) errors?\. Watching for file changes\.`)
 
 // measureTscWatchRecheck runs `tsc --watch --noEmit --pretty false` on the
-// generated project and times, for each edit, the file write to the next
+// generated project p and times, for each edit, the file write to the next
 // "Found N errors. Watching for file changes." line, checking N. The first
 // edit is a warm-up, as on preflight's side.
-func measureTscWatchRecheck(root string, samples int) (time.Duration, error) {
+func measureTscWatchRecheck(root string, p tsProject, samples int) (time.Duration, error) {
 	tsc, err := exec.LookPath("tsc")
 	if err != nil {
 		return 0, fmt.Errorf("tsc is not on PATH")
 	}
 	cmd := exec.Command(tsc, "--watch", "--noEmit", "--pretty", "false", "--preserveWatchOutput",
-		"-p", filepath.Join(root, "app", "tsconfig.json"))
+		"-p", filepath.Join(root, filepath.FromSlash(p.dir), "tsconfig.json"))
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	stdout, err := cmd.StdoutPipe()
 	must(err)
@@ -179,7 +182,7 @@ func measureTscWatchRecheck(root string, samples int) (time.Duration, error) {
 	if f := next(); f.errors != 0 {
 		return 0, fmt.Errorf("tsc --watch first compile: %d errors, want 0", f.errors)
 	}
-	edit := newTSEdit(root)
+	edit := newTSEdit(root, p)
 	defer edit.restore()
 	var times []time.Duration
 	for i := 0; i <= samples; i++ {
@@ -205,11 +208,11 @@ func measureTscWatchRecheck(root string, samples int) (time.Duration, error) {
 // edit: preflight end to end against tsc --watch, both from the write to
 // the new error count, and the long-lived checker called directly against
 // a full tsc run.
-func measureTypeScriptRecheck(root string, samples int) {
+func measureTypeScriptRecheck(root string, p tsProject, samples int) {
 	load := loadAverage()
-	direct, full := measureTypeScriptDirect(root, samples)
-	endToEnd := measureTypeScriptEndToEnd(root, samples)
-	tscWatch, err := measureTscWatchRecheck(root, samples)
+	direct, full := measureTypeScriptDirect(root, p, samples)
+	endToEnd := measureTypeScriptEndToEnd(root, p, samples)
+	tscWatch, err := measureTscWatchRecheck(root, p, samples)
 	fmt.Printf("TypeScript one-file edit, median of %d edits after a warm-up (load average %s at the start, %s at the end):\n",
 		samples, load, loadAverage())
 	if err != nil {
@@ -220,4 +223,23 @@ func measureTypeScriptRecheck(root string, samples int) {
 	}
 	fmt.Printf("  recheck alone:            watch path %v (the checker told the changed file: no watcher, no delay) vs full tsc --noEmit %v\n",
 		direct, full)
+}
+
+// measureTypeScriptEdit prints a tree's edit figure: on its largest
+// project, the write to the new error count through preflight's watcher,
+// debounce, engine and checker, against `tsc --watch` on the same project
+// and edits, both measured here, one after the other.
+func measureTypeScriptEdit(root string, p tsProject, samples int) {
+	rel, _ := p.editModule()
+	fmt.Printf("  TypeScript edit, %s (%d modules; %s), median of %d edits after a warm-up:\n", p.dir, p.modules, rel, samples)
+	fmt.Printf("    load average at the start:    %s\n", loadAverage())
+	endToEnd := measureTypeScriptEndToEnd(root, p, samples)
+	tscWatch, err := measureTscWatchRecheck(root, p, samples)
+	if err != nil {
+		fmt.Printf("    write → new error count:      preflight %v; tsc --watch: %v\n", endToEnd, err)
+	} else {
+		fmt.Printf("    write → new error count:      preflight %v vs tsc --watch %v (%.2f×)\n",
+			endToEnd, tscWatch, float64(endToEnd)/float64(tscWatch))
+	}
+	fmt.Printf("    load average at the end:      %s\n", loadAverage())
 }

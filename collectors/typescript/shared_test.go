@@ -157,6 +157,59 @@ func TestWatchEvictedProgramIsRebuilt(t *testing.T) {
 	}
 }
 
+// A project with references whose program was dropped is rebuilt against
+// the declarations on the disk: a change to them while its program was
+// gone, which nobody announced to it, shows up in its next run.
+func TestWatchEvictedProgramWithReferencesIsRebuilt(t *testing.T) {
+	needTypeScript(t)
+	SetMaxPrograms(1)
+	t.Cleanup(func() { SetMaxPrograms(defaultMaxPrograms) })
+	root := copyFixture(t, referencesFixture)
+	app := project(t, root, "typescript:app")
+	core := project(t, root, "typescript:core")
+	decls := filepath.Join(root, "core/dist/index.d.ts")
+
+	// What `tsc -b core` would write.
+	writeFile(t, decls, "export declare function add(a: number, b: number): number;\nexport declare const label: string;\n")
+	writeFile(t, filepath.Join(root, "core/dist/index.js"), "export function add(a, b) { return a + b; }\nexport const label = 42;\n")
+	if r := watchAgrees(t, app, root); len(r.Findings) != 1 || r.Findings[0].Rule != "TS2322" {
+		t.Fatalf("app once core is built: %q", locatedFindings(r))
+	}
+	pid := checkerPID(t, app)
+
+	// Each step runs core (dropping app's program), changes core's
+	// declarations in place, then runs app, told only of a file of its own
+	// that did not change: only a program rebuilt from the disk sees the
+	// new declarations. The second step's change is announced to core's run
+	// while app's program is gone, which reaches no program of app's.
+	steps := []struct {
+		old, new    string
+		announce    bool
+		errors      float64
+		description string
+	}{
+		{"b: number): number", "b: number): string", false, 0, "add returns a string"},
+		{"label: string", "label: number", true, 1, "label is a number"},
+		{"label: number", "label: string", false, 0, "label is a string again"},
+	}
+	for _, s := range steps {
+		if r := watchAgrees(t, core, root, "core/src/index.ts"); r.Facts["errors"] != 1 {
+			t.Fatalf("core: %q", locatedFindings(r))
+		}
+		replaceIn(t, decls, s.old, s.new)
+		if s.announce {
+			watchAgrees(t, core, root, "core/dist/index.d.ts")
+		}
+		r := watchAgrees(t, app, root, "app/src/main.ts")
+		if r.Facts["errors"] != s.errors {
+			t.Errorf("app once %s: %v errors, want %v: %q", s.description, r.Facts["errors"], s.errors, locatedFindings(r))
+		}
+	}
+	if checkerPID(t, app) != pid || checkerPID(t, core) != pid {
+		t.Error("the checker was restarted, or app and core run in different processes")
+	}
+}
+
 // Several projects of different fixtures, each in Watch mode, agree with
 // tsc while sharing the process of their root.
 func TestWatchSharedProcessAgreesOnEveryFixture(t *testing.T) {
