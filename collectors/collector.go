@@ -4,7 +4,6 @@
 package collectors
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -102,18 +101,15 @@ type Closer interface {
 const DefaultTimeout = 10 * time.Minute
 
 // Interruption says why a tool did not finish: its timeout, a cancel (a
-// newer change superseded the run), or a failure to start. A command of the
-// user's own, tool "", is "the command".
+// newer change superseded the run), or a failure to start.
 func Interruption(tool string, err error, timeout time.Duration) string {
 	switch {
-	case errors.Is(err, context.DeadlineExceeded) && tool == "":
-		return fmt.Sprintf("timed out after %s", timeout)
 	case errors.Is(err, context.DeadlineExceeded):
 		return fmt.Sprintf("%s timed out after %s", tool, timeout)
 	case errors.Is(err, context.Canceled):
-		return "cancelled before " + cmp.Or(tool, "the command") + " finished"
+		return "cancelled before " + tool + " finished"
 	}
-	return "could not run " + cmp.Or(tool, "the command") + ": " + err.Error()
+	return "could not run " + tool + ": " + err.Error()
 }
 
 // RepoCodeRunner is implemented by collectors that may execute code the

@@ -3,6 +3,7 @@ package collectors
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -71,6 +72,11 @@ type Invocation struct {
 	// TimeoutHint and StartHint are shown when the tool did not finish in
 	// time, or could not start.
 	TimeoutHint, StartHint string
+	// UserCommand marks a command of the user's own (preflight.yaml): a
+	// timeout says only how long it ran, since the check's name is shown
+	// beside it, and its evidence is its output as a terminal shows it,
+	// stdout then stderr.
+	UserCommand bool
 }
 
 // Ran is what a finished run left behind.
@@ -134,6 +140,9 @@ func (b Base) Exec(ctx context.Context, req Request, inv Invocation) (Ran, *mode
 	res.Command, res.ExitCode, res.Duration = ran.Command, out.ExitCode, out.Duration
 	res.Output = ran.Excerpt(excerptLines)
 	res.Error = Interruption(inv.Tool, err, timeout)
+	if inv.UserCommand && out.TimedOut {
+		res.Error = fmt.Sprintf("timed out after %s", timeout)
+	}
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || out.TimedOut:
 		res.Hint = inv.TimeoutHint

@@ -68,6 +68,8 @@ type Input struct {
 	ExitCode       int
 	Root           string // absolute repository root
 	Dir            string // absolute directory the program ran in
+
+	userCommand bool // evidence in terminal order: stdout, then stderr
 }
 
 // Reading is what a reader made of a run.
@@ -90,10 +92,23 @@ type Reading struct {
 }
 
 // Combined is stderr then stdout: tools print why they stopped on stderr.
-func (in Input) Combined() string { return string(in.Stderr) + "\n" + string(in.Stdout) }
+func (in Input) Combined() string { return joinOutput(in.Stderr, in.Stdout) }
 
 // Excerpt is the last maxLines lines of the combined output.
-func (in Input) Excerpt(maxLines int) string { return Excerpt(in.Combined(), maxLines) }
+func (in Input) Excerpt(maxLines int) string {
+	if in.userCommand {
+		return Excerpt(joinOutput(in.Stdout, in.Stderr), maxLines)
+	}
+	return Excerpt(in.Combined(), maxLines)
+}
+
+// joinOutput puts two outputs one after the other, on lines of their own.
+func joinOutput(first, second []byte) string {
+	if len(first) == 0 || len(second) == 0 {
+		return string(first) + string(second)
+	}
+	return strings.TrimSuffix(string(first), "\n") + "\n" + string(second)
+}
 
 // RunTool runs t for req and reads it.
 func (b Base) RunTool(ctx context.Context, req Request, t Tool) model.Result {
@@ -121,6 +136,12 @@ func (b Base) RunTool(ctx context.Context, req Request, t Tool) model.Result {
 		}
 	}
 	ran, stopped := b.Exec(ctx, req, t.Invocation)
+	if stopped == nil && t.Name == "sh" && ran.Out.ExitCode == 127 && strings.Contains(string(ran.Out.Stderr), "not found") {
+		// A command line whose program the shell did not find.
+		res := b.Unknown("the command was not found: "+FirstLine(string(ran.Out.Stderr)), t.InstallHint)
+		res.ExitCode, res.Output = ran.Out.ExitCode, ran.Excerpt(excerptLines)
+		return shown(res)
+	}
 	if r := t.Retry; r != nil && stopped == nil && len(bytes.TrimSpace(ran.Report)) == 0 && r.Refused.MatchString(ran.Combined()) {
 		inv := t.Invocation
 		inv.Args, inv.Tee = r.Args, r.Tee
@@ -157,6 +178,7 @@ func (b Base) RunTool(ctx context.Context, req Request, t Tool) model.Result {
 			return shown(res)
 		}
 	}
+	in.userCommand = t.UserCommand
 	concluded := b.Conclude(in, t.Read)
 	concluded.Command, concluded.Duration, concluded.ToolVersion = res.Command, res.Duration, t.Version
 	return shown(concluded)

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/preflight-dev/preflight/collectors"
@@ -65,7 +64,7 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 // Tool is how the runner runs a spec: its command, and the spec's reader.
 func Tool(s Spec) collectors.Tool {
 	t := collectors.Tool{
-		Invocation: collectors.Invocation{Dir: s.WorkDir(), Name: s.Command[0], Args: s.Command[1:],
+		Invocation: collectors.Invocation{Tool: s.Command[0], Dir: s.WorkDir(), Name: s.Command[0], Args: s.Command[1:], UserCommand: true,
 			StartHint: "install " + s.Command[0] + " or fix command: in preflight.yaml", TimeoutHint: "raise timeout: for this check in preflight.yaml"},
 		Shown:  s.CommandLine(),
 		Report: s.Report,
@@ -73,14 +72,8 @@ func Tool(s Spec) collectors.Tool {
 	}
 	t.NotFound, t.InstallHint = s.Command[0]+" is not installed or not on PATH", t.StartHint
 	if s.Shell {
-		t.Name, t.Args = "sh", []string{"-c", s.Command[0]}
-		t.Read = func(in Input) (Reading, error) {
-			if in.ExitCode == 127 && strings.Contains(string(in.Stderr), "not found") {
-				return Reading{Status: model.StatusUnknown, Error: "the command was not found: " + collectors.FirstLine(string(in.Stderr)),
-					Hint: "install the tool or fix command: in preflight.yaml"}, nil
-			}
-			return Read(s, in)
-		}
+		t.Tool, t.Name, t.Args = "the command", "sh", []string{"-c", s.Command[0]}
+		t.InstallHint = "install the tool or fix command: in preflight.yaml"
 	}
 	return t
 }

@@ -114,6 +114,9 @@ func TestCommandsThatCannotRunAreUnknown(t *testing.T) {
 			"preflight-no-such-tool is not installed or not on PATH"},
 		{"missing command in a shell line", Spec{Command: []string{"preflight-no-such-tool --check"}, Shell: true},
 			"the command was not found: "},
+		// The shell's "not found" is why the report is missing: unknown, not an error.
+		{"missing command in a shell line with a report", Spec{Command: []string{"preflight-no-such-tool --out out.json"}, Shell: true, Report: "out.json"},
+			"the command was not found: "},
 		{"missing directory", Spec{Command: []string{"true"}, Dir: "nope"}, "working directory nope does not exist"},
 		{"timeout", Spec{Command: []string{"sleep", "30"}}, "timed out after 200ms"},
 	}
@@ -143,5 +146,20 @@ func TestCommandLine(t *testing.T) {
 		if got := s.CommandLine(); got != want {
 			t.Errorf("CommandLine = %q, want %q", got, want)
 		}
+	}
+}
+
+// A command that cannot start is named by its executable, and a command's
+// evidence is its output as a terminal shows it: stdout, then stderr.
+func TestCommandsAreNamedAndShownAsTheUserWroteThem(t *testing.T) {
+	root := t.TempDir()
+	fixturetest.WriteFiles(t, root, map[string]string{"notexec.sh": "#!/bin/sh\necho hi\n"})
+	res := run(t, root, Spec{Name: "x", Command: []string{"./notexec.sh"}, Output: collectors.ReadExitCode}, time.Minute)
+	if res.Status != model.StatusUnknown || !strings.HasPrefix(res.Error, "could not run ./notexec.sh: ") {
+		t.Errorf("a script that is not executable: %+v", res)
+	}
+	res = run(t, root, Spec{Name: "x", Command: []string{"echo to-stdout; echo to-stderr >&2; exit 3"}, Shell: true, Output: collectors.ReadExitCode}, time.Minute)
+	if res.Output != "to-stdout\nto-stderr" {
+		t.Errorf("output %q, want stdout then stderr", res.Output)
 	}
 }
