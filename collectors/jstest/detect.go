@@ -57,13 +57,14 @@ func Detect(root string, files []string) []collectors.Collector {
 				continue
 			}
 			found = append(found, &Collector{
-				run:        runners[kind],
-				dir:        p.Dir,
-				config:     config,
-				testScript: p.Manifest.Scripts["test"] != "",
-				script:     p.Manifest.ScriptUsing(kind),
-				declared:   nodepkg.Declares(p, pkgs, kind),
-				deps:       nodepkg.DependencyDirs(p, pkgs),
+				run:         runners[kind],
+				dir:         p.Dir,
+				config:      config,
+				testScript:  p.Manifest.Scripts["test"] != "",
+				script:      p.Manifest.ScriptUsing(kind),
+				nodeOptions: p.Manifest.NodeOptions(kind),
+				declared:    nodepkg.Declares(p, pkgs, kind),
+				deps:        nodepkg.DependencyDirs(p, pkgs),
 			})
 		}
 	}

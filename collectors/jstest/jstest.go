@@ -15,6 +15,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"path"
 	"path/filepath"
@@ -27,6 +28,7 @@ import (
 	"github.com/preflight-dev/preflight/collectors/nodepkg"
 	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/model"
+	"github.com/preflight-dev/preflight/proc"
 )
 
 const (
@@ -101,8 +103,11 @@ type Collector struct {
 	config     string // repo-relative config file, "" when configured in package.json or not at all
 	testScript bool   // package.json has a "test" script
 	script     string // the script that runs the runner, "" when none does
-	declared   bool   // the package, or one above it, lists the runner as a dependency
-	deps       []string
+	// nodeOptions are the Node.js options the package's scripts run the
+	// runner with (--experimental-vm-modules for ES modules under Jest).
+	nodeOptions string
+	declared    bool // the package, or one above it, lists the runner as a dependency
+	deps        []string
 }
 
 var _ collectors.Collector = (*Collector)(nil)
@@ -155,9 +160,15 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	if why := tool.NodeTooOld(nodepkg.NodeVersion()); why != "" {
 		return b.Unknown(why, "run preflight with a Node.js that "+kind+" supports (engines.node "+tool.Engines+"), or pin an older "+kind)
 	}
+	env, show := c.run.env, []string(nil)
+	if c.nodeOptions != "" {
+		// As the package's script runs it; options the user set stay.
+		show = []string{proc.Cmd{Name: "NODE_OPTIONS=" + c.nodeOptions}.String()}
+		env = append(append([]string(nil), env...), "NODE_OPTIONS="+strings.TrimSpace(os.Getenv("NODE_OPTIONS")+" "+c.nodeOptions))
+	}
 	return b.RunTool(ctx, req, collectors.Tool{
 		Invocation: collectors.Invocation{
-			Tool: kind, Dir: c.dir, Name: bin, Args: c.run.args(collectors.ReportArg, tool), Env: c.run.env,
+			Tool: kind, Dir: c.dir, Name: bin, Args: c.run.args(collectors.ReportArg, tool), Env: env, ShowEnv: show,
 			Tee:         newProgress(kind, req.Report),
 			TimeoutHint: "raise the collector timeout, or find the test that hangs in the partial output",
 			StartHint:   hintInstall,

@@ -128,3 +128,44 @@ func mustWrite(t *testing.T, path, content string, mode os.FileMode) {
 		t.Fatal(err)
 	}
 }
+
+// A package whose test script runs Jest under `node
+// --experimental-vm-modules` (ES module tests) is run with those options:
+// without them every suite fails to load, which is preflight's command line
+// at fault, not the project.
+func TestJestRunsWithTheScriptsNodeOptions(t *testing.T) {
+	needRunners(t)
+	installed := filepath.Join(fixtureRoot(t), "versions", "jest29", "node_modules")
+	if _, err := os.Stat(filepath.Join(installed, "jest", "bin", "jest.js")); err != nil {
+		fixturetest.Unavailable(t, "jest is not installed in testdata/versions/jest29: make deps")
+	}
+	for _, script := range []string{
+		"node --experimental-vm-modules node_modules/jest/bin/jest.js",
+		"NODE_OPTIONS=--experimental-vm-modules jest",
+		"jest", // the control: the suite does not load
+	} {
+		t.Run(script, func(t *testing.T) {
+			root := t.TempDir()
+			fixturetest.WriteFiles(t, root, map[string]string{
+				"package.json":     `{"name":"esm","private":true,"type":"module","scripts":{"test":"` + script + `"},"devDependencies":{"jest":"29.7.0"}}`,
+				"src/sum.js":       "export const sum = (a, b) => a + b;\n",
+				"src/sum.test.js":  "import { sum } from './sum.js';\n\ntest('adds', () => {\n  expect(sum(1, 2)).toBe(3);\n});\n",
+				"jest.config.json": `{"transform":{}}`,
+			})
+			if err := os.Symlink(installed, filepath.Join(root, "node_modules")); err != nil {
+				t.Fatal(err)
+			}
+			r := runCollector(t, collector(t, root, "jest:."), root, 3*time.Minute)
+			if script == "jest" {
+				if r.Facts["suites.failed"] != 1 || strings.Contains(r.Command, "NODE_OPTIONS") {
+					t.Fatalf("without the options the suite should not load: %s %v %s\n%s", r.Status, r.Facts, r.Command, r.Output)
+				}
+				return
+			}
+			want := map[string]float64{"tests.passed": 1, "tests.failed": 0, "tests.skipped": 0, "tests.todo": 0, "suites.failed": 0}
+			if r.Status != "ok" || !reflect.DeepEqual(r.Facts, want) || !strings.HasPrefix(r.Command, "NODE_OPTIONS=--experimental-vm-modules ") {
+				t.Fatalf("status %s (%s), facts %v, command %q\n%s", r.Status, r.Error, r.Facts, r.Command, r.Output)
+			}
+		})
+	}
+}

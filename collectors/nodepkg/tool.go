@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/preflight-dev/preflight/internal/shellwords"
 	"sync"
 
 	"github.com/Masterminds/semver/v3"
@@ -244,4 +246,79 @@ func yarnInstall(root, dir string) string {
 		}
 	}
 	return berry
+}
+
+// nodeValueFlags are Node.js options whose value is the next word.
+var nodeValueFlags = map[string]bool{"-r": true, "--require": true, "--import": true, "--loader": true,
+	"--experimental-loader": true, "--conditions": true, "-C": true, "--env-file": true}
+
+// NodeOptions are the Node.js options the package's scripts run tool
+// with, as one NODE_OPTIONS value: `node --experimental-vm-modules
+// node_modules/jest/bin/jest.js` and `NODE_OPTIONS=--experimental-vm-modules
+// jest` need them to run the suite at all (ES modules under Jest). The
+// test script counts first; "" when no script passes any.
+func (m Manifest) NodeOptions(tool string) string {
+	names := make([]string, 0, len(m.Scripts))
+	for name := range m.Scripts {
+		names = append(names, name)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		if ti, tj := names[i] == "test", names[j] == "test"; ti != tj {
+			return ti
+		}
+		return names[i] < names[j]
+	})
+	for _, name := range names {
+		for _, c := range shellwords.Lenient(m.Scripts[name]) {
+			if opts, ok := nodeOptionsOf(c.Words, tool); ok {
+				return opts
+			}
+		}
+	}
+	return ""
+}
+
+// nodeOptionsOf reads one command: the NODE_OPTIONS it assigns, and the
+// options of a `node` that runs tool's script, when it runs tool.
+func nodeOptionsOf(words []shellwords.Word, tool string) (string, bool) {
+	var opts []string
+	i := 0
+	for ; i < len(words) && words[i].Assign; i++ {
+		if v, ok := strings.CutPrefix(words[i].Value, "NODE_OPTIONS="); ok && strings.TrimSpace(v) != "" {
+			opts = append(opts, strings.TrimSpace(v))
+		}
+	}
+	if i == len(words) || words[i].Expands {
+		return "", false
+	}
+	names := func(w string) bool {
+		return w == tool || strings.HasSuffix(w, "/"+tool) || strings.Contains(w, "node_modules/"+tool+"/")
+	}
+	switch cmd := words[i].Value; {
+	case names(cmd):
+	case cmd == "node" || strings.HasSuffix(cmd, "/node"):
+		j := i + 1
+		for ; j < len(words) && strings.HasPrefix(words[j].Value, "-"); j++ {
+			opts = append(opts, nodeOption(words[j].Value))
+			if nodeValueFlags[words[j].Value] && j+1 < len(words) {
+				j++
+				opts = append(opts, nodeOption(words[j].Value))
+			}
+		}
+		if j == len(words) || !names(words[j].Value) {
+			return "", false
+		}
+	default:
+		return "", false
+	}
+	return strings.Join(opts, " "), len(opts) > 0
+}
+
+// nodeOption is one word as NODE_OPTIONS reads it: in double quotes when
+// it has a space.
+func nodeOption(w string) string {
+	if strings.ContainsAny(w, " \t") {
+		return `"` + strings.ReplaceAll(w, `"`, `\"`) + `"`
+	}
+	return w
 }
