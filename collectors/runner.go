@@ -79,6 +79,11 @@ type Invocation struct {
 	UserCommand bool
 }
 
+// wantsReport reports whether a tool's arguments name ReportArg.
+func wantsReport(args []string) bool {
+	return slices.ContainsFunc(args, func(a string) bool { return strings.Contains(a, ReportArg) })
+}
+
 // Ran is what a finished run left behind.
 type Ran struct {
 	Command string // as a user would paste it at the repository root
@@ -109,7 +114,7 @@ func (b Base) Exec(ctx context.Context, req Request, inv Invocation) (Ran, *mode
 	ran := Ran{Dir: dir, Timeout: timeout}
 	args := inv.Args
 	var reportFile string
-	if slices.ContainsFunc(args, func(a string) bool { return strings.Contains(a, ReportArg) }) {
+	if wantsReport(args) {
 		tmp, err := os.MkdirTemp("", "preflight-"+b.kind+"-")
 		if err != nil {
 			res := b.Unknown("cannot create a temporary directory: "+err.Error(), "")

@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"time"
 
@@ -119,7 +118,7 @@ func (b Base) RunTool(ctx context.Context, req Request, t Tool) model.Result {
 		}
 		return r
 	}
-	if !Installed(dir, t.Name) {
+	if !installed(dir, t.Name) {
 		reason := t.NotFound
 		if reason == "" {
 			reason = t.Name + " is not on PATH"
@@ -147,8 +146,9 @@ func (b Base) RunTool(ctx context.Context, req Request, t Tool) model.Result {
 		inv.Args, inv.Tee = r.Args, r.Tee
 		ran, stopped = b.Exec(ctx, req, inv)
 	}
-	in := Input{Data: ran.Out.Stdout, Stdout: ran.Out.Stdout, Stderr: ran.Out.Stderr, ExitCode: ran.Out.ExitCode, Root: req.Root, Dir: dir}
-	if slices.ContainsFunc(t.Args, func(a string) bool { return strings.Contains(a, ReportArg) }) {
+	in := Input{Data: ran.Out.Stdout, Stdout: ran.Out.Stdout, Stderr: ran.Out.Stderr, ExitCode: ran.Out.ExitCode, Root: req.Root, Dir: dir,
+		userCommand: t.UserCommand}
+	if wantsReport(t.Args) {
 		in.Data, in.Report = ran.Report, ReportArg
 	}
 	if stopped != nil {
@@ -174,11 +174,10 @@ func (b Base) RunTool(ctx context.Context, req Request, t Tool) model.Result {
 			}
 		}
 		if res.Status != "" {
-			res.Output = ran.Excerpt(excerptLines)
+			res.Output = in.Excerpt(excerptLines)
 			return shown(res)
 		}
 	}
-	in.userCommand = t.UserCommand
 	concluded := b.Conclude(in, t.Read)
 	concluded.Command, concluded.Duration, concluded.ToolVersion = res.Command, res.Duration, t.Version
 	return shown(concluded)
@@ -211,9 +210,9 @@ func (b Base) Conclude(in Input, read Reader) model.Result {
 	return res
 }
 
-// Installed reports whether an executable can be found: a path (relative
+// installed reports whether an executable can be found: a path (relative
 // to dir) or a name on PATH.
-func Installed(dir, name string) bool {
+func installed(dir, name string) bool {
 	if !strings.Contains(name, "/") {
 		_, err := exec.LookPath(name)
 		return err == nil

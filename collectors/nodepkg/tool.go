@@ -97,23 +97,28 @@ func (t Tool) NodeTooOld(node string) string {
 // ScriptUsing names the script that runs tool ("test" when it does, else
 // the first in name order), "" when none does.
 func (m Manifest) ScriptUsing(tool string) string {
+	for _, name := range m.scriptNames() {
+		if (Manifest{Scripts: map[string]string{name: m.Scripts[name]}}).ScriptRuns(tool) {
+			return name
+		}
+	}
+	return ""
+}
+
+// scriptNames are the names of the scripts, the test script first, then
+// the others sorted.
+func (m Manifest) scriptNames() []string {
 	names := make([]string, 0, len(m.Scripts))
 	for name := range m.Scripts {
 		names = append(names, name)
 	}
-	sort.Strings(names)
-	found := ""
-	for _, name := range names {
-		if (Manifest{Scripts: map[string]string{name: m.Scripts[name]}}).ScriptRuns(tool) {
-			if name == "test" {
-				return name
-			}
-			if found == "" {
-				found = name
-			}
+	sort.Slice(names, func(i, j int) bool {
+		if ti, tj := names[i] == "test", names[j] == "test"; ti != tj {
+			return ti
 		}
-	}
-	return found
+		return names[i] < names[j]
+	})
+	return names
 }
 
 // RunScript is how a user runs a script: "npm test", "npm run lint".
@@ -258,17 +263,7 @@ var nodeValueFlags = map[string]bool{"-r": true, "--require": true, "--import": 
 // jest` need them to run the suite at all (ES modules under Jest). The
 // test script counts first; "" when no script passes any.
 func (m Manifest) NodeOptions(tool string) string {
-	names := make([]string, 0, len(m.Scripts))
-	for name := range m.Scripts {
-		names = append(names, name)
-	}
-	sort.Slice(names, func(i, j int) bool {
-		if ti, tj := names[i] == "test", names[j] == "test"; ti != tj {
-			return ti
-		}
-		return names[i] < names[j]
-	})
-	for _, name := range names {
+	for _, name := range m.scriptNames() {
 		for _, c := range shellwords.Lenient(m.Scripts[name]) {
 			if opts, ok := nodeOptionsOf(c.Words, tool); ok {
 				return opts
