@@ -97,7 +97,7 @@ func (m Model) checklistRow(n *node) (left, right string) {
 		}
 		return left + "  " + summary, ""
 	case sectionNode:
-		left = s.bold.Render(sanitize(n.section))
+		left = s.bold.Render(oneLine(n.section))
 		if d := m.sectionDomain(n); d != "" && !strings.EqualFold(d, n.section) {
 			left += s.dim.Render(" → " + d)
 		}
@@ -112,10 +112,10 @@ func (m Model) checklistRow(n *node) (left, right string) {
 			// The last known state, while a collector it reads reruns.
 			label += s.dim.Render(" stale")
 		}
-		return box(it.Checked) + " " + sanitize(it.Text), label
+		return box(it.Checked) + " " + oneLine(it.Text), label
 	case ackNode:
 		a := n.ack
-		left = s.dim.Render("ack ") + sanitize(a.Label)
+		left = s.dim.Render("ack ") + oneLine(a.Label)
 		if a.Label != "" {
 			left += s.dim.Render(" — ")
 		}
@@ -128,7 +128,7 @@ func (m Model) checklistRow(n *node) (left, right string) {
 		case !a.Until.IsZero():
 			right = s.dim.Render("until " + a.Until.Format("2006-01-02"))
 		default:
-			right = s.dim.Render(sanitize(a.By))
+			right = s.dim.Render(oneLine(a.By))
 		}
 		return left, right
 	case problemNode:
@@ -199,7 +199,7 @@ func (m Model) itemDetail(n *node, w int) []string {
 	lines := wrap(box(it.Checked)+" "+s.bold.Render(sanitize(it.Text)), w)
 	where := it.Location()
 	if it.Section != "" {
-		where += " · " + sanitize(it.Section)
+		where += " · " + oneLine(it.Section)
 	}
 	if d := model.LookupDomain(it.Domain).Name; it.Domain != "" && !strings.EqualFold(d, it.Section) {
 		where += " → " + d
@@ -209,7 +209,7 @@ func (m Model) itemDetail(n *node, w int) []string {
 	claim := "not ticked"
 	switch {
 	case it.Checked && it.CheckedBy != "":
-		claim = "ticked by " + sanitize(it.CheckedBy)
+		claim = "ticked by " + oneLine(it.CheckedBy)
 		if !it.CheckedAt.IsZero() {
 			claim += " on " + it.CheckedAt.Local().Format("2006-01-02 15:04")
 		}
@@ -246,7 +246,7 @@ func (m Model) checklistDetail(n *node, w int) []string {
 			"Press I to write a starter checklist with items bound to the collectors detected here, "+
 				"or run `preflight init`, or `preflight import REPORT.md` to turn an existing readiness report into one.", w)...)
 	}
-	lines := []string{s.bold.Render(sanitize(cl.File))}
+	lines := []string{s.bold.Render(oneLine(cl.File))}
 	if len(cl.Problems) > 0 {
 		lines = append(lines, s.bad.Render("problems")+s.dim.Render(" (preflight will not write the file until they are fixed)"))
 		for _, p := range cl.Problems {
@@ -261,7 +261,7 @@ func (m Model) checklistDetail(n *node, w int) []string {
 }
 
 func (m Model) sectionDetail(n *node, w int) []string {
-	lines := []string{m.styles.bold.Render(sanitize(n.section))}
+	lines := []string{m.styles.bold.Render(oneLine(n.section))}
 	if d := m.sectionDomain(n); d != "" {
 		lines = append(lines, m.field("domain", d, w)...)
 	}
@@ -270,7 +270,7 @@ func (m Model) sectionDetail(n *node, w int) []string {
 
 func (m Model) ackDetail(n *node, w int) []string {
 	a := n.ack
-	lines := []string{m.styles.bold.Render("acknowledged") + " " + sanitize(a.Label)}
+	lines := []string{m.styles.bold.Render("acknowledged") + " " + oneLine(a.Label)}
 	lines = append(lines, m.field("reason", sanitize(a.Reason), w)...)
 	lines = append(lines, m.field("by", sanitize(a.By)+" on "+a.On.Format("2006-01-02"), w)...)
 	until := "no end date"
@@ -291,7 +291,7 @@ func (m Model) ackDetail(n *node, w int) []string {
 }
 
 func (m Model) groupDetail(n *node, w int) []string {
-	lines := []string{m.styles.bold.Render(sanitize(n.group))}
+	lines := []string{m.styles.bold.Render(oneLine(n.group))}
 	lines = append(lines, m.field("findings", strings.Join(m.severityCounts(n.counts), m.styles.dim.Render(" · ")), w)...)
 	cols, files := map[string]int{}, map[string]int{}
 	for _, id := range n.children {
@@ -326,7 +326,7 @@ func topCounts(counts map[string]int, n int) string {
 			parts = append(parts, fmt.Sprintf("and %d more", len(keys)-n))
 			break
 		}
-		parts = append(parts, fmt.Sprintf("%s (%d)", sanitize(k), counts[k]))
+		parts = append(parts, fmt.Sprintf("%s (%d)", oneLine(k), counts[k]))
 	}
 	return strings.Join(parts, ", ")
 }

@@ -74,16 +74,16 @@ func (m Model) field(label, value string, w int) []string {
 func (m Model) findingDetail(n *node, w, h int) []string {
 	s := m.styles
 	f := n.finding
-	head := s.sev(f.Severity).Render(f.Severity.String()) + "  " + s.bold.Render(sanitize(f.Rule))
+	head := s.sev(f.Severity).Render(f.Severity.String()) + "  " + s.bold.Render(oneLine(f.Rule))
 	if loc := f.Location(); loc != "" {
-		head += "  " + sanitize(loc)
+		head += "  " + oneLine(loc)
 	}
 	lines := []string{head}
 	lines = append(lines, wrap(sanitize(capText(f.Message, maxText)), w)...)
 	lines = append(lines, m.ruleLines(f.Rule, w)...)
 	lines = append(lines, m.ackLines(n, w)...)
 	if n.isNew {
-		lines = append(lines, s.run.Render("new: not in the previous run of "+sanitize(f.Collector)))
+		lines = append(lines, s.run.Render("new: not in the previous run of "+oneLine(f.Collector)))
 	}
 	// On a short pane fewer lines of context keep the marked line in
 	// view; room is left for the caret under it and the scroll mark.
@@ -162,7 +162,7 @@ func (m Model) evidence(c model.CollectorState, w int, full bool) []string {
 		}
 	}
 	if !full {
-		lines = append(lines, s.bold.Render("evidence")+s.dim.Render(" from ")+sanitize(c.Collector))
+		lines = append(lines, s.bold.Render("evidence")+s.dim.Render(" from ")+oneLine(c.Collector))
 	}
 
 	status := string(c.Status)
@@ -225,7 +225,7 @@ func (m Model) evidence(c model.CollectorState, w int, full bool) []string {
 
 func (m Model) collectorDetail(c model.CollectorState, w int) []string {
 	s := m.styles
-	head := m.statusIcon(c) + " " + s.bold.Render(sanitize(c.Collector)) + s.dim.Render("  "+sanitize(model.LookupDomain(c.Domain).Name))
+	head := m.statusIcon(c) + " " + s.bold.Render(oneLine(c.Collector)) + s.dim.Render("  "+oneLine(model.LookupDomain(c.Domain).Name))
 	lines := []string{head}
 	if c.Status == model.StatusOK && !(c.Running && c.FinishedAt.IsZero()) {
 		counts := map[model.Severity]int{}
@@ -261,19 +261,19 @@ func (m Model) domainDetail(n *node, w int) []string {
 		}
 		switch {
 		case c.Status == model.StatusSkipped:
-			unscored = append(unscored, sanitize(c.Collector)+" (skipped)")
+			unscored = append(unscored, oneLine(c.Collector)+" (skipped)")
 		case !c.HasEvidence():
 			why := string(c.Status)
 			if c.Running && c.FinishedAt.IsZero() {
 				why = "running"
 			}
-			unscored = append(unscored, sanitize(c.Collector)+" ("+why+")")
+			unscored = append(unscored, oneLine(c.Collector)+" ("+why+")")
 		default:
 			sc, _ := model.CollectorScore(c)
-			scored = append(scored, sanitize(c.Collector)+" "+number(sc))
+			scored = append(scored, oneLine(c.Collector)+" "+number(sc))
 		}
 	}
-	head := s.bold.Render(sanitize(d.Name)) + s.dim.Render("  score ")
+	head := s.bold.Render(oneLine(d.Name)) + s.dim.Render("  score ")
 	if d.Score != nil {
 		head += s.bold.Render(number(*d.Score)) + s.dim.Render(" = mean of ") + strings.Join(scored, s.dim.Render(" · "))
 	} else {

@@ -84,6 +84,13 @@ func sanitize(s string) string {
 	return b.String()
 }
 
+// oneLine is sanitize for text that must stay on one line — a name, a rule,
+// a path, a section: a newline in a domain name from preflight.yaml would
+// otherwise push the frame one line taller than the terminal.
+func oneLine(s string) string {
+	return strings.ReplaceAll(strings.TrimRight(sanitize(s), "\n"), "\n", " ")
+}
+
 // expandTabs replaces tabs with spaces up to the next multiple of four and
 // drops other control characters.
 func expandTabs(line string) string {

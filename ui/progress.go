@@ -77,7 +77,7 @@ func (m Model) waitingText(wait []model.CollectorState, w int) string {
 	}
 	text := head
 	for i, c := range ordered {
-		item := sanitize(c.Collector) + " (" + m.runBrief(c) + ")"
+		item := oneLine(c.Collector) + " (" + m.runBrief(c) + ")"
 		if i == 0 {
 			item = ": " + item
 		} else {

@@ -516,7 +516,7 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.view.sinceBase = !m.view.sinceBase
 		m.status = "all findings"
 		if m.view.sinceBase {
-			m.status = "only findings new since " + sanitize(m.snap.Base.Rev)
+			m.status = "only findings new since " + oneLine(m.snap.Base.Rev)
 		}
 		m.rebuild()
 		return m, m.sourceCmd()

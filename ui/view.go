@@ -267,10 +267,10 @@ func (m Model) header() []string {
 		verdict += " " + s.run.Render("so far")
 	}
 	fixed := lipgloss.Width("preflight  ") + lipgloss.Width(verdict) + 2 + len(score) + 2
-	path := shortPath(sanitize(m.root), m.home, max(12, min(w-fixed, w/3)))
+	path := shortPath(oneLine(m.root), m.home, max(12, min(w-fixed, w/3)))
 	line1 := s.brand.Render("preflight") + " " + path + "  " + verdict + "  " + s.bold.Render(score)
 	lines := []string{line1}
-	if reasons := sanitize(strings.Join(m.reasons(), "; ")); reasons != "" {
+	if reasons := oneLine(strings.Join(m.reasons(), "; ")); reasons != "" {
 		if ansi.StringWidth(line1)+2+ansi.StringWidth(reasons) <= w {
 			lines[0] += s.dim.Render("  " + reasons)
 		} else {
@@ -303,7 +303,7 @@ func (m Model) baseName() string {
 	if m.snap.Base == nil {
 		return "the base"
 	}
-	return sanitize(m.snap.Base.Rev)
+	return oneLine(m.snap.Base.Rev)
 }
 
 // stateForm is one way to write a part of the header's state line, with
@@ -360,7 +360,7 @@ func (m Model) stateLine(w int) string {
 	if m.snap.FromCache {
 		add(stateForm{s.unknown.Render("cached — refreshing"), 55}, stateForm{s.unknown.Render("cached"), 60})
 	}
-	if t := sanitize(m.snap.LastTrigger); t != "" {
+	if t := oneLine(m.snap.LastTrigger); t != "" {
 		add(stateForm{"last change " + t, 50}, stateForm{"last change " + shortPath(t, "", 24), 45})
 	}
 	if full := m.changes(); full != "" {
@@ -475,7 +475,7 @@ func (m Model) rowLine(n *node, selected bool, w int) string {
 		if n.domain.Provisional && n.domain.Score != nil {
 			scoreCell = s.dim.Render(fmt.Sprintf("%4s~", score))
 		}
-		left = s.bold.Render(fit(sanitize(n.domain.Name), m.domainNameWidth())) + "  " + scoreCell +
+		left = s.bold.Render(fit(oneLine(n.domain.Name), m.domainNameWidth())) + "  " + scoreCell +
 			s.dim.Render(fmt.Sprintf(" · %d/%d measured", n.domain.Measured, n.domain.Collectors))
 		right = m.domainSummary(n)
 		// A domain's summary belongs next to its score, not across the
@@ -483,7 +483,7 @@ func (m Model) rowLine(n *node, selected bool, w int) string {
 		left, right = left+"  "+right, ""
 	case collectorNode:
 		c := n.collector
-		left = m.statusIcon(c) + " " + sanitize(c.Collector)
+		left = m.statusIcon(c) + " " + oneLine(c.Collector)
 		keep = ansi.StringWidth(left)
 		right = m.collectorSummary(c)
 		if d := duration(c.Duration); d != "" && !c.FinishedAt.IsZero() {
@@ -502,7 +502,7 @@ func (m Model) rowLine(n *node, selected bool, w int) string {
 		}
 		left = m.findingRow(n, avail)
 	case groupNode:
-		left = s.bold.Render(sanitize(n.group))
+		left = s.bold.Render(oneLine(n.group))
 		right = strings.Join(m.severityCounts(n.counts), s.dim.Render(" · "))
 	default:
 		left, right = m.checklistRow(n)
@@ -546,7 +546,7 @@ func (m Model) findingRow(n *node, w int) string {
 	if n.acked {
 		sev = s.dim
 	}
-	head := sev.Render(fmt.Sprintf("%-7s", f.Severity)) + " " + s.bold.Render(sanitize(f.Rule))
+	head := sev.Render(fmt.Sprintf("%-7s", f.Severity)) + " " + s.bold.Render(oneLine(f.Rule))
 	switch {
 	case n.acked:
 		head += " " + s.dim.Render("[acked]")
@@ -574,7 +574,7 @@ func shortLocation(f model.Finding) string {
 	if f.File == "" {
 		return ""
 	}
-	name := sanitize(f.File)
+	name := oneLine(f.File)
 	if i := strings.LastIndexByte(name, '/'); i >= 0 {
 		name = name[i+1:]
 	}
@@ -590,9 +590,9 @@ func location(f model.Finding) string {
 		return ""
 	}
 	if f.Line > 0 {
-		return sanitize(f.File) + ":" + itoa(f.Line)
+		return oneLine(f.File) + ":" + itoa(f.Line)
 	}
-	return sanitize(f.File)
+	return oneLine(f.File)
 }
 
 // domainNameWidth is the width of the domain name column: the widest of
@@ -601,10 +601,10 @@ func location(f model.Finding) string {
 func (m Model) domainNameWidth() int {
 	w := ansi.StringWidth("Checklist")
 	for _, d := range m.assess.Domains {
-		w = max(w, ansi.StringWidth(sanitize(d.Name)))
+		w = max(w, ansi.StringWidth(oneLine(d.Name)))
 	}
 	for _, c := range m.snap.Collectors {
-		w = max(w, ansi.StringWidth(sanitize(m.snap.Policy.Domain(c.Domain).Name)))
+		w = max(w, ansi.StringWidth(oneLine(m.snap.Policy.Domain(c.Domain).Name)))
 	}
 	return w
 }
@@ -708,22 +708,22 @@ func (m Model) statusIcon(c model.CollectorState) string {
 func (m Model) keyBar() string {
 	if p := m.prompt; p != nil {
 		// The answer being typed, its end always in view, with a cursor.
-		label := m.styles.bold.Render(sanitize(p.label))
+		label := m.styles.bold.Render(oneLine(p.label))
 		room := max(1, m.width-ansi.StringWidth(label)-1)
-		value := sanitize(p.text())
+		value := oneLine(p.text())
 		if w := ansi.StringWidth(value); w > room {
 			value = "…" + ansi.TruncateLeft(value, w-room+1, "")
 		}
 		bar := label + value + m.styles.cursor.Render(" ")
 		if m.status != "" {
-			bar += "  " + m.styles.warning.Render(sanitize(m.status))
+			bar += "  " + m.styles.warning.Render(oneLine(m.status))
 		}
 		return bar
 	}
 	h := m.help
 	status := ""
 	if m.status != "" {
-		status = m.styles.bold.Render(clip(sanitize(m.status), m.width)) + "  "
+		status = m.styles.bold.Render(clip(oneLine(m.status), m.width)) + "  "
 	}
 	h.SetWidth(max(0, m.width-ansi.StringWidth(status)))
 	n := m.current()
