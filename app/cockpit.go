@@ -10,7 +10,6 @@ import (
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/rules"
 	"github.com/preflight-dev/preflight/collectors/secrets"
-	"github.com/preflight-dev/preflight/collectors/typescript"
 	"github.com/preflight-dev/preflight/detect"
 	"github.com/preflight-dev/preflight/model"
 )
@@ -153,7 +152,3 @@ func MaskLines(rel string, lines []string) []string { return secrets.MaskLines(r
 
 // Rules is the catalogue of every rule the collector families report.
 func Rules() *rules.Catalogue { return detect.Rules() }
-
-// LimitTypeScriptPrograms bounds the TypeScript checker's programs; it
-// applies to runs that start afterwards.
-func LimitTypeScriptPrograms(n int) { typescript.SetMaxPrograms(n) }

@@ -37,6 +37,8 @@ type options struct {
 	// onlineTTL is how long results that depend on the network are
 	// reused; 0 keeps the cache's default.
 	onlineTTL time.Duration
+	// livePrograms bounds the programs a helper process keeps alive.
+	livePrograms int
 }
 
 // WithBase sets the revision the cockpit compares the findings with.
@@ -65,6 +67,10 @@ const DefaultOnlineTTL = cache.OnlineTTL
 // govulncheck) for at most d instead of the default day; a negative d
 // never reuses them.
 func WithOnlineTTL(d time.Duration) Option { return func(o *options) { o.onlineTTL = d } }
+
+// WithLivePrograms bounds the compiler programs one long-lived helper
+// process keeps (the TypeScript checker); 0 keeps the default.
+func WithLivePrograms(n int) Option { return func(o *options) { o.livePrograms = n } }
 
 // WithTrust runs the repository's code and config commands without asking
 // (CI with --trust, the embedded demo).

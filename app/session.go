@@ -97,7 +97,8 @@ func Open(root string, mode collectors.Mode, warn io.Writer, opts ...Option) (*S
 	} else {
 		fmt.Fprintf(warn, "preflight: %v; results will not be cached\n", err)
 	}
-	eopts := engine.Options{Mode: mode, Trusted: rc.codeGate, TrustHint: rc.hint, Redact: excerptRedactor(warn)}
+	eopts := engine.Options{Mode: mode, Trusted: rc.codeGate, TrustHint: rc.hint, Redact: excerptRedactor(warn),
+		LivePrograms: o.livePrograms}
 	if o.reuse && s.store != nil {
 		settings, _ := repofs.ReadFile(root, config.FileName)
 		sum := sha256.Sum256(settings)

@@ -72,16 +72,13 @@ func cockpit(root string, io IO, sessionOpts ...app.Option) int {
 	restoreLog := captureStdLog(msgs)
 	defer restoreLog()
 
-	c := app.NewCockpit(root, msgs, msgs.note, append([]app.Option{app.WithCacheVersion(cacheVersion())}, sessionOpts...)...)
-	c.BeforeScan = beforeScan
 	personal, warnings := prefs.Load()
 	for _, w := range warnings {
 		fmt.Fprintf(msgs, "preflight: %s\n", w)
 	}
-	// Before the first run (in the scan): the TypeScript checkers start with it.
-	if personal.TypeScriptPrograms > 0 {
-		app.LimitTypeScriptPrograms(personal.TypeScriptPrograms)
-	}
+	base := []app.Option{app.WithCacheVersion(cacheVersion()), app.WithLivePrograms(personal.TypeScriptPrograms)}
+	c := app.NewCockpit(root, msgs, msgs.note, append(base, sessionOpts...)...)
+	c.BeforeScan = beforeScan
 	// Reruns and trust reach the session only after the scan: the
 	// cockpit holds them back until then.
 	opts := ui.Options{

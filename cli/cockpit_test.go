@@ -16,7 +16,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/preflight-dev/preflight/cache"
-	"github.com/preflight-dev/preflight/collectors/typescript"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -138,7 +137,16 @@ func startCockpit(t *testing.T, dir string) (out, errb *syncBuffer, keys *io.Pip
 // startCockpitWith is startCockpit with the command line's flags.
 func startCockpitWith(t *testing.T, args ...string) (out, errb *syncBuffer, keys *io.PipeWriter, done <-chan int) {
 	t.Helper()
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	return startCockpitPrefs(t, func(string) {}, args...)
+}
+
+// startCockpitPrefs starts the cockpit with the personal preferences
+// writePrefs puts in a fresh configuration home.
+func startCockpitPrefs(t *testing.T, writePrefs func(configHome string), args ...string) (out, errb *syncBuffer, keys *io.PipeWriter, done <-chan int) {
+	t.Helper()
+	home := t.TempDir()
+	writePrefs(home)
+	t.Setenv("XDG_CONFIG_HOME", home)
 	t.Setenv("XDG_STATE_HOME", t.TempDir())
 	extraProgramOptions = []tea.ProgramOption{tea.WithWindowSize(160, 30)}
 	t.Cleanup(func() { extraProgramOptions = nil })
@@ -148,6 +156,23 @@ func startCockpitWith(t *testing.T, args ...string) (out, errb *syncBuffer, keys
 	code := make(chan int, 1)
 	go func() { code <- Run(args, IO{In: in, Out: out, Err: errb, Interactive: true}) }()
 	return out, errb, keys, code
+}
+
+// checkerBound is the program bound on the command line of the TypeScript
+// checker running in dir ("" when none runs): its last argument.
+func checkerBound(dir string) string {
+	procs, _ := filepath.Glob("/proc/[0-9]*")
+	for _, p := range procs {
+		if cwd, err := os.Readlink(filepath.Join(p, "cwd")); err != nil || cwd != dir {
+			continue
+		}
+		raw, err := os.ReadFile(filepath.Join(p, "cmdline"))
+		args := strings.Split(strings.TrimSuffix(string(raw), "\x00"), "\x00")
+		if err == nil && len(args) > 3 && args[1] == "-e" && args[len(args)-2] == "--" {
+			return args[len(args)-1]
+		}
+	}
+	return ""
 }
 
 func waitScreenShows(t *testing.T, out *syncBuffer, want ...string) {
@@ -235,34 +260,27 @@ func TestCockpitEndsOnAnInvalidConfigAndSaysWhy(t *testing.T) {
 }
 
 // typescript_programs in the personal preferences bounds the TypeScript
-// checker's programs before the first run starts one.
+// checker's programs: the checker the cockpit starts is given the bound.
 func TestCockpitAppliesTheTypeScriptProgramsPreference(t *testing.T) {
-	dir := repoWith(t, fixturetest.MarkerConfig)
-	home := t.TempDir()
-	t.Setenv("XDG_CONFIG_HOME", home)
-	t.Setenv("XDG_STATE_HOME", t.TempDir())
-	if err := os.MkdirAll(filepath.Join(home, "preflight"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(home, "preflight", "config.yaml"), []byte("typescript_programs: 3\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	before := typescript.MaxPrograms()
-	defer typescript.SetMaxPrograms(before)
-	extraProgramOptions = []tea.ProgramOption{tea.WithWindowSize(160, 30)}
-	defer func() { extraProgramOptions = nil }()
-
-	in, keys := io.Pipe()
-	defer keys.Close()
-	var out, errb syncBuffer
-	done := make(chan int, 1)
-	go func() { done <- Run([]string{dir}, IO{In: in, Out: &out, Err: &errb, Interactive: true}) }()
-	deadline := time.Now().Add(time.Minute)
-	for !strings.Contains(ansi.Strip(out.String()), "custom:marker") {
-		if time.Now().After(deadline) {
-			t.Fatalf("the cockpit never showed its tree:\n%s", ansi.Strip(out.String()))
+	fixturetest.RequireTools(t, "node", "tsc")
+	dir := fixturetest.WriteRepo(t, map[string]string{
+		"tsconfig.json": `{"compilerOptions": {"strict": true, "noEmit": true}, "include": ["src"]}` + "\n",
+		"src/a.ts":      "export const n: number = 1;\n",
+	})
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	out, _, keys, done := startCockpitPrefs(t, func(home string) {
+		if err := os.MkdirAll(filepath.Join(home, "preflight"), 0o755); err != nil {
+			t.Fatal(err)
 		}
-		time.Sleep(20 * time.Millisecond)
+		if err := os.WriteFile(filepath.Join(home, "preflight", "config.yaml"), []byte("typescript_programs: 3\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}, dir)
+	waitScreenShows(t, out, "typescript")
+	var bound string
+	for deadline := time.Now().Add(time.Minute); bound == "" && time.Now().Before(deadline); {
+		bound = checkerBound(dir)
+		time.Sleep(50 * time.Millisecond)
 	}
 	keys.Write([]byte("q"))
 	select {
@@ -270,8 +288,8 @@ func TestCockpitAppliesTheTypeScriptProgramsPreference(t *testing.T) {
 	case <-time.After(time.Minute):
 		t.Fatal("the cockpit did not quit")
 	}
-	if got := typescript.MaxPrograms(); got != 3 {
-		t.Errorf("TypeScript programs bound %d, want 3 from the preferences", got)
+	if bound != "3" {
+		t.Errorf("the TypeScript checker was started with a bound of %q programs, want 3 from the preferences", bound)
 	}
 }
 

@@ -38,6 +38,11 @@ type Request struct {
 	// Budgets are the repository's limits from preflight.yaml; a zero
 	// field leaves the family's default.
 	Budgets Budgets
+	// LivePrograms bounds the compiler programs a family keeps alive in
+	// its long-lived helper process (the TypeScript checker), from the
+	// user's preferences; 0 leaves the family's default. The helper takes
+	// the bound of the run that starts it.
+	LivePrograms int
 }
 
 // Budgets are limits a repository sets for what collectors measure.

@@ -33,6 +33,8 @@ type Options struct {
 	// Reuse, when set, supplies results measured earlier on identical
 	// inputs instead of running the tool, and keeps the new ones.
 	Reuse Reuse
+	// LivePrograms is passed to every run (collectors.Request).
+	LivePrograms int
 }
 
 // Reuse is a results cache keyed by the content of a collector's inputs.
@@ -413,7 +415,7 @@ func (e *Engine) execute(ctx context.Context, c collectors.Collector, r *run) {
 	runCtx, stop := context.WithTimeout(ctx, timeout+timeoutGrace)
 	res := safeRun(runCtx, c, collectors.Request{
 		Root: e.root, Mode: e.opts.Mode, Changed: r.req.changed, Timeout: timeout,
-		Progress: e.progress(c.ID(), r),
+		Progress: e.progress(c.ID(), r), LivePrograms: e.opts.LivePrograms,
 	})
 	timedOut := runCtx.Err() == context.DeadlineExceeded
 	stop()

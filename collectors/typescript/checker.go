@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/proc"
@@ -23,23 +22,20 @@ import (
 //go:embed checker.js
 var checkerScript string
 
-// maxPrograms bounds the watch programs one checker keeps alive; the one
-// asked for least recently is dropped when another is needed, and rebuilt
-// by a full check when asked for again.
-var maxPrograms atomic.Int32
-
+// defaultMaxPrograms bounds the watch programs one checker keeps alive
+// unless the request says otherwise (collectors.Request.LivePrograms): the
+// one asked for least recently is dropped when another is needed, and
+// rebuilt by a full check when asked for again.
 const defaultMaxPrograms = 8
 
-func init() { maxPrograms.Store(defaultMaxPrograms) }
-
-// SetMaxPrograms sets how many TypeScript watch programs one checker
-// process keeps at most (at least 1), for the checkers started from now on.
-func SetMaxPrograms(n int) {
-	maxPrograms.Store(int32(max(n, 1)))
+// programBound is the bound a checker started for a run with the
+// requested one keeps: the default for 0, at least one.
+func programBound(requested int) int {
+	if requested <= 0 {
+		return defaultMaxPrograms
+	}
+	return requested
 }
-
-// MaxPrograms is the bound SetMaxPrograms set (8 unless it was called).
-func MaxPrograms() int { return int(maxPrograms.Load()) }
 
 // checker is a running checker.js: one Node process holding the TypeScript
 // watch programs of every project of a repository, with each compiler the
@@ -105,14 +101,14 @@ func (e *projectError) Unwrap() error { return e.err }
 
 // acquireChecker returns the running checker of root's projects,
 // starting one when there is none, and counts the caller as a user.
-func acquireChecker(root string, tc toolchain) (*checker, error) {
+func acquireChecker(root string, tc toolchain, maxPrograms int) (*checker, error) {
 	key := keyFor(root, tc)
 	checkers.Lock()
 	defer checkers.Unlock()
 	c := checkers.running[key]
 	if c == nil || !c.alive() {
 		var err error
-		if c, err = spawnChecker(key); err != nil {
+		if c, err = spawnChecker(key, maxPrograms); err != nil {
 			return nil, err
 		}
 		checkers.running[key] = c
@@ -151,8 +147,8 @@ func (c *checker) retire() {
 }
 
 // spawnChecker launches the checker in its own process group.
-func spawnChecker(key checkerKey) (*checker, error) {
-	cmd := exec.Command(key.node, "-e", checkerScript, "--", strconv.Itoa(int(maxPrograms.Load())))
+func spawnChecker(key checkerKey, maxPrograms int) (*checker, error) {
+	cmd := exec.Command(key.node, "-e", checkerScript, "--", strconv.Itoa(programBound(maxPrograms)))
 	cmd.Dir = key.root
 	token, mark := proc.TrackedEnv()
 	cmd.Env = append(cmd.Environ(), mark)
@@ -360,7 +356,7 @@ func (c *checker) stop() {
 // the project had been answered before. A cancelled run leaves the checker
 // running, even mid-way through the project's first check, so quick
 // successive edits do not keep restarting it.
-func (p *Project) runWatch(ctx context.Context, root string, tc toolchain, changed []string) model.Result {
+func (p *Project) runWatch(ctx context.Context, root string, tc toolchain, changed []string, maxPrograms int) model.Result {
 	p.runMu.Lock()
 	defer p.runMu.Unlock()
 	_, display := p.oneShot(root, tc)
@@ -383,7 +379,7 @@ func (p *Project) runWatch(ctx context.Context, root string, tc toolchain, chang
 	for attempt := 0; attempt < 2; attempt++ {
 		if c == nil {
 			var err error
-			if c, err = p.useChecker(root, tc, closes); err != nil {
+			if c, err = p.useChecker(root, tc, closes, maxPrograms); err != nil {
 				failure = err
 				break
 			}
@@ -445,8 +441,8 @@ var errClosed = errors.New("closed")
 
 // useChecker makes the running checker of the project's compiler the
 // project's own, unless Close ran since the run began.
-func (p *Project) useChecker(root string, tc toolchain, closes int) (*checker, error) {
-	c, err := acquireChecker(root, tc)
+func (p *Project) useChecker(root string, tc toolchain, closes, maxPrograms int) (*checker, error) {
+	c, err := acquireChecker(root, tc, maxPrograms)
 	if err != nil {
 		return nil, err
 	}

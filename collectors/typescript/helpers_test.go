@@ -116,7 +116,17 @@ func replaceIn(t testing.TB, name, old, new string) {
 
 func run(t testing.TB, p *Project, root string, mode collectors.Mode, changed ...string) model.Result {
 	t.Helper()
-	return p.Run(context.Background(), collectors.Request{Root: root, Mode: mode, Changed: changed, Timeout: collectors.DefaultTimeout})
+	return p.Run(context.Background(), collectors.Request{Root: root, Mode: mode, Changed: changed, Timeout: collectors.DefaultTimeout,
+		LivePrograms: livePrograms})
+}
+
+// livePrograms is the bound run asks the checker for (0: the default).
+var livePrograms int
+
+// roomForPrograms makes the checkers the test starts keep n programs.
+func roomForPrograms(t testing.TB, n int) {
+	livePrograms = n
+	t.Cleanup(func() { livePrograms = 0 })
 }
 
 // capturedCase is one fixture project whose real outputs are kept in

@@ -115,8 +115,7 @@ func TestWatchProjectReferences(t *testing.T) {
 // program and rebuilds the other; the findings stay tsc's throughout.
 func TestWatchEvictedProgramIsRebuilt(t *testing.T) {
 	needTypeScript(t)
-	SetMaxPrograms(1)
-	t.Cleanup(func() { SetMaxPrograms(defaultMaxPrograms) })
+	roomForPrograms(t, 1)
 	root := copyFixture(t, monorepoFixture)
 	api := project(t, root, "typescript:api")
 	web := project(t, root, "typescript:web")
@@ -162,8 +161,7 @@ func TestWatchEvictedProgramIsRebuilt(t *testing.T) {
 // gone, which nobody announced to it, shows up in its next run.
 func TestWatchEvictedProgramWithReferencesIsRebuilt(t *testing.T) {
 	needTypeScript(t)
-	SetMaxPrograms(1)
-	t.Cleanup(func() { SetMaxPrograms(defaultMaxPrograms) })
+	roomForPrograms(t, 1)
 	root := copyFixture(t, referencesFixture)
 	app := project(t, root, "typescript:app")
 	core := project(t, root, "typescript:core")
@@ -229,15 +227,11 @@ func TestWatchSharedProcessAgreesOnEveryFixture(t *testing.T) {
 	}
 }
 
-func TestSetMaxProgramsKeepsOne(t *testing.T) {
-	t.Cleanup(func() { SetMaxPrograms(defaultMaxPrograms) })
-	SetMaxPrograms(0)
-	if got := maxPrograms.Load(); got != 1 {
-		t.Errorf("bound %d, want 1", got)
-	}
-	SetMaxPrograms(3)
-	if got := maxPrograms.Load(); got != 3 {
-		t.Errorf("bound %d, want 3", got)
+func TestProgramBound(t *testing.T) {
+	for requested, want := range map[int]int{-1: defaultMaxPrograms, 0: defaultMaxPrograms, 1: 1, 3: 3} {
+		if got := programBound(requested); got != want {
+			t.Errorf("programBound(%d) = %d, want %d", requested, got, want)
+		}
 	}
 }
 

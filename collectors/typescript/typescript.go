@@ -12,7 +12,7 @@
 // on a large project takes many seconds. In Watch mode the projects
 // therefore share long-lived Node processes (checker.js, embedded), one per
 // compiler installation, each keeping a watch program per project (a
-// bounded number of them, see SetMaxPrograms) that shares parsed lib and
+// bounded number of them, see collectors.Request.LivePrograms) that shares parsed lib and
 // node_modules files with the others, and answering each run with the
 // diagnostics after the changed files, as JSON lines. The checker does no
 // file watching of its own: the engine already watches the tree and passes
@@ -132,7 +132,7 @@ func (p *Project) Run(ctx context.Context, req collectors.Request) model.Result 
 	}
 	var r model.Result
 	if req.Mode == collectors.Watch && tc.library != "" {
-		r = p.runWatch(ctx, root, tc, req.Changed)
+		r = p.runWatch(ctx, root, tc, req.Changed, req.LivePrograms)
 	} else {
 		r = p.runOneShot(ctx, root, tc)
 	}
