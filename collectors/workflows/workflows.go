@@ -37,7 +37,6 @@ import (
 	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/internal/yamlpos"
 	"github.com/preflight-dev/preflight/model"
-	"github.com/preflight-dev/preflight/proc"
 )
 
 const (
@@ -148,15 +147,17 @@ func (c *GitHubActions) Run(ctx context.Context, req collectors.Request) model.R
 	p.Errors = append(readErrs, p.Errors...)
 	r := evaluate(c.id, KindGitHub, "GitHub Actions", root, p, srcs)
 	r.Command = fmt.Sprintf("parsed %s (preflight built-in rules)", filerules.Plural(len(srcs), "workflow file"))
-	c.actionlint(ctx, root, srcs, p, &r)
+	req.Root = root
+	c.actionlint(ctx, req, srcs, &r)
 	return r
 }
 
 // actionlint runs actionlint on the same files, if it is installed, and
-// merges its findings into r.
-func (c *GitHubActions) actionlint(ctx context.Context, root string, srcs []Source, p *Pipeline, r *model.Result) {
-	bin, err := exec.LookPath("actionlint")
-	if err != nil {
+// merges its findings into r. It is run and read by the one runner; only
+// the merging is this family's: what actionlint could not measure leaves
+// the built-in rules' evidence standing, marked.
+func (c *GitHubActions) actionlint(ctx context.Context, req collectors.Request, srcs []Source, r *model.Result) {
+	if _, err := exec.LookPath("actionlint"); err != nil {
 		r.Output += "\nactionlint: not on PATH, only the built-in rules ran (" + ActionlintHint + ")"
 		return
 	}
@@ -164,46 +165,48 @@ func (c *GitHubActions) actionlint(ctx context.Context, root string, srcs []Sour
 	for _, s := range srcs {
 		args = append(args, s.Path)
 	}
-	display := proc.Cmd{Name: "actionlint", Args: args}.String()
-	out, err := proc.Run(ctx, proc.Cmd{Dir: root, Name: bin, Args: args})
-	excerpt := proc.Excerpt(string(out.Stdout)+string(out.Stderr), excerptLines)
-	switch {
-	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
-		*r = model.Unknown(c.id, KindGitHub, Domain, "actionlint was interrupted: "+err.Error(), "")
-		r.Command = display
+	var reported int // findings as actionlint counts them
+	theirs := collectors.NewBase(c.id, KindGitHub, Domain).RunTool(ctx, req, collectors.Tool{
+		Invocation: collectors.Invocation{Tool: "actionlint", Name: "actionlint", Args: args},
+		Read: func(in collectors.Input) (collectors.Reading, error) {
+			if in.ExitCode != 0 && in.ExitCode != 1 {
+				return collectors.Reading{}, fmt.Errorf("actionlint exited with status %d", in.ExitCode)
+			}
+			errs, err := ParseActionlint(in.Data)
+			if err != nil {
+				return collectors.Reading{}, fmt.Errorf("unreadable actionlint output: %v", err)
+			}
+			if in.ExitCode == 1 && len(errs) == 0 {
+				return collectors.Reading{}, errors.New("actionlint exited with status 1 without reporting a finding")
+			}
+			reported = len(errs)
+			return collectors.Reading{Findings: actionlintFindings(errs, in.Root)}, nil
+		},
+	})
+	switch theirs.Status {
+	case model.StatusUnknown:
+		// It did not finish: nothing can be said of the workflows yet.
+		*r = model.Unknown(c.id, KindGitHub, Domain, "actionlint was interrupted: "+theirs.Error, theirs.Hint)
+		r.Command = theirs.Command
 		return
-	case err != nil:
-		markError(r, "could not run actionlint: "+err.Error())
-		r.Output += "\n" + excerpt
+	case model.StatusError:
+		markError(r, theirs.Error)
+		r.Output += "\n$ " + theirs.Command + "\n" + theirs.Output
 		return
 	}
-	r.Command, r.ExitCode = display, out.ExitCode
-	if out.ExitCode != 0 && out.ExitCode != 1 {
-		markError(r, fmt.Sprintf("actionlint exited with status %d", out.ExitCode))
-		r.Output += "\n$ " + display + "\n" + excerpt
-		return
-	}
-	errs, perr := ParseActionlint(out.Stdout)
-	if perr != nil {
-		markError(r, "unreadable actionlint output: "+perr.Error())
-		r.Output += "\n$ " + display + "\n" + excerpt
-		return
-	}
-	if out.ExitCode == 1 && len(errs) == 0 {
-		markError(r, "actionlint exited with status 1 without reporting a finding")
-	}
-	theirs := withoutDuplicates(actionlintFindings(errs, root), r.Findings)
+	r.Command, r.ExitCode = theirs.Command, theirs.ExitCode
+	mine := withoutDuplicates(theirs.Findings, r.Findings)
 	texts := map[string]string{}
 	for _, s := range srcs {
 		texts[s.Path] = string(s.Data)
 	}
-	kept, suppressed, _ := filerules.Suppress(theirs, texts, nil) // reasonless comments were already reported
+	kept, suppressed, _ := filerules.Suppress(mine, texts, nil) // reasonless comments were already reported
 	r.Findings = append(r.Findings, kept...)
 	filerules.Finish(r.Findings, c.id, Domain)
 	r.Facts["actionlint.findings"] = float64(len(kept))
 	r.Facts["suppressed"] += float64(suppressed)
-	r.Output += fmt.Sprintf("\n$ %s\nactionlint: exit %d, %s", display, out.ExitCode, filerules.Plural(len(errs), "finding"))
-	if dup := len(errs) - len(theirs); dup > 0 {
+	r.Output += fmt.Sprintf("\n$ %s\nactionlint: exit %d, %s", theirs.Command, theirs.ExitCode, filerules.Plural(reported, "finding"))
+	if dup := reported - len(mine); dup > 0 {
 		r.Output += fmt.Sprintf(" (%d already reported by the built-in rules)", dup)
 	}
 }
