@@ -10,6 +10,7 @@ package coverage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -17,13 +18,12 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/golang"
 	"github.com/preflight-dev/preflight/collectors/nodepkg"
+	"github.com/preflight-dev/preflight/collectors/reportfile"
 	"github.com/preflight-dev/preflight/collectors/rules"
-	"github.com/preflight-dev/preflight/collectors/staleness"
 	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/model"
 )
@@ -87,15 +87,7 @@ func (c *Collector) Report() (string, Format) { return c.report, c.format }
 // edit makes the report stale, which shows at once. (Reports under
 // coverage/ are not watched, being build output; a rerun rereads them.)
 func (c *Collector) Inputs() []string {
-	exts := make([]string, 0, len(staleness.SourceExtensions))
-	for e := range staleness.SourceExtensions {
-		exts = append(exts, strings.TrimPrefix(e, "."))
-	}
-	sort.Strings(exts)
-	return []string{
-		collectors.EscapeGlob(c.report),
-		nodepkg.Glob(c.owner, "**/*.{"+strings.Join(exts, ",")+"}"),
-	}
+	return []string{collectors.EscapeGlob(c.report), reportfile.SourcesGlob(c.owner)}
 }
 
 // Detect returns one collector per coverage report: coverage/ reports
@@ -221,19 +213,17 @@ func sniffGoProfile(root, rel string) bool {
 // Run reads the report.
 func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
 	res := model.Result{Collector: c.id, Kind: Kind, Domain: Domain, ExitCode: -1}
-	abs := filepath.Join(req.Root, filepath.FromSlash(c.report))
-	info, err := os.Stat(abs)
-	if err != nil {
+	report, err := reportfile.Read(req.Root, c.report)
+	switch {
+	case errors.Is(err, reportfile.ErrGone):
 		res.Status, res.Error, res.Hint = model.StatusUnknown, "the coverage report "+c.report+" no longer exists", c.refreshHint()
 		return res
-	}
-	data, err := repofs.ReadFile(req.Root, abs)
-	if err != nil {
+	case err != nil:
 		res.Status, res.Error = model.StatusError, "cannot read "+c.report+": "+err.Error()
 		return res
 	}
-	age := time.Since(info.ModTime())
-	res.Command = fmt.Sprintf("read %s (%s, written %s ago)", c.report, c.format, staleness.Human(age))
+	data, age := report.Data, report.Age()
+	res.Command = reportfile.Command([]string{c.report}, string(c.format), reportfile.Written(age))
 
 	var sum Summary
 	switch c.format {
@@ -255,9 +245,9 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		return res
 	}
 	res.Facts = map[string]float64{
-		"coverage.lines":     round2(lines),
-		"files":              float64(len(sum.Files)),
-		"report.age_seconds": float64(int64(age.Seconds())),
+		"coverage.lines":   round2(lines),
+		"files":            float64(len(sum.Files)),
+		reportfile.AgeFact: reportfile.AgeSeconds(age),
 	}
 	for name, counter := range map[string]Counter{"coverage.statements": sum.Statements, "coverage.functions": sum.Functions, "coverage.branches": sum.Branches} {
 		if pct, ok := counter.Percent(); ok {
@@ -282,16 +272,16 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		res.Status, res.Error = model.StatusUnknown, "cancelled"
 		return res
 	}
-	newest := staleness.NewestOf(req.Root, c.sources(req.Root, sum.Files))
+	newest := reportfile.NewestOf(req.Root, c.sources(req.Root, sum.Files))
 	if newest.File == "" {
 		// The report names no file of this checkout (written elsewhere):
 		// date it against the directory it covers instead.
-		if newest, err = staleness.NewestSource(req.Root, c.owner); err != nil {
-			res.Status, res.Error = model.StatusError, "cannot date the sources the report covers: "+err.Error()
+		if newest, err = reportfile.NewestSource(req.Root, c.owner); err != nil {
+			res.Status, res.Error = model.StatusError, err.Error()
 			return res
 		}
 	}
-	if why := staleness.Check("the coverage report", info.ModTime(), newest); why != "" {
+	if why := reportfile.Check("the coverage report", report.ModTime, newest); why != "" {
 		res.Status, res.Error, res.Hint = model.StatusUnknown, why, c.refreshHint()
 	}
 	return res
@@ -329,11 +319,12 @@ func (c *Collector) sources(root string, files []string) []string {
 	return out
 }
 
-// goModuleAbove finds the go.mod at or above dir, inside root.
+// goModuleAbove finds the go.mod at or above dir, inside root: a profile
+// may be written in a package's directory rather than the module's.
 func goModuleAbove(root, dir string) golang.Module {
 	for d := dir; ; d = filepath.Dir(d) {
-		if data, err := repofs.ReadFile(root, filepath.Join(d, "go.mod")); err == nil {
-			return golang.Module{Root: root, Dir: d, Path: golang.ModulePath(data)}
+		if m, ok := golang.ModuleAt(root, d); ok {
+			return m
 		}
 		if d == root || filepath.Dir(d) == d {
 			return golang.Module{Root: root}

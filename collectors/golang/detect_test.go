@@ -1,7 +1,10 @@
 package golang
 
 import (
+	"os"
+	"path/filepath"
 	"reflect"
+	"syscall"
 	"testing"
 
 	"github.com/bmatcuk/doublestar/v4"
@@ -120,6 +123,39 @@ func TestModulePath(t *testing.T) {
 	for _, tt := range tests {
 		if got := ModulePath([]byte(tt.in)); got != tt.want {
 			t.Errorf("ModulePath(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestModuleAt(t *testing.T) {
+	root := t.TempDir()
+	for dir, gomod := range map[string]string{"svc": "module example.com/svc\n", "bare": "go 1.22\n"} {
+		if err := os.MkdirAll(filepath.Join(root, dir), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, dir, "go.mod"), []byte(gomod), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir(filepath.Join(root, "fifo"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(root, "fifo", "go.mod"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		dir  string
+		want Module
+		ok   bool
+	}{
+		{"svc", Module{Root: root, Dir: filepath.Join(root, "svc"), Path: "example.com/svc"}, true},
+		{"bare", Module{Root: root, Dir: filepath.Join(root, "bare")}, true},
+		{"fifo", Module{Root: root, Dir: filepath.Join(root, "fifo")}, false},
+		{"none", Module{Root: root, Dir: filepath.Join(root, "none")}, false},
+	}
+	for _, tt := range tests {
+		if got, ok := ModuleAt(root, filepath.Join(root, tt.dir)); got != tt.want || ok != tt.ok {
+			t.Errorf("ModuleAt(%s) = %+v, %v; want %+v, %v", tt.dir, got, ok, tt.want, tt.ok)
 		}
 	}
 }

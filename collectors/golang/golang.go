@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/repofs"
 )
 
 // InstallHint is shown when the go command is not on PATH.
@@ -66,6 +67,20 @@ type Module struct {
 	Root string // absolute repository root
 	Dir  string // absolute module directory, where the tool ran
 	Path string // module path from go.mod; "" when unknown
+}
+
+// ModuleAt is the module of the go.mod in dir (absolute, inside root),
+// read as a regular file inside the repository. ok is false when there is
+// none to read; a go.mod without a module directive is still a module,
+// whose path is unknown.
+func ModuleAt(root, dir string) (m Module, ok bool) {
+	m = Module{Root: root, Dir: dir}
+	data, err := repofs.ReadFile(root, filepath.Join(dir, "go.mod"))
+	if err != nil {
+		return m, false
+	}
+	m.Path = ModulePath(data)
+	return m, true
 }
 
 // RelFile turns a path printed by a Go tool into a repo-relative,

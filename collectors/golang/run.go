@@ -2,10 +2,8 @@ package golang
 
 import (
 	"context"
-	"github.com/preflight-dev/preflight/internal/repofs"
 	"io"
 	"os/exec"
-	"path/filepath"
 	"strings"
 
 	"github.com/preflight-dev/preflight/collectors"
@@ -27,11 +25,7 @@ type runner struct {
 }
 
 func newRunner(id, kind, domain string, mod module, req collectors.Request) runner {
-	dir := mod.absDir(req.Root)
-	loc := Module{Root: req.Root, Dir: dir}
-	if data, err := repofs.ReadFile(req.Root, filepath.Join(dir, "go.mod")); err == nil {
-		loc.Path = ModulePath(data)
-	}
+	loc, _ := ModuleAt(req.Root, mod.absDir(req.Root))
 	return runner{Base: collectors.NewBase(id, kind, domain), mod: mod, req: req, loc: loc}
 }
 

@@ -11,6 +11,7 @@ package junit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path"
@@ -22,7 +23,7 @@ import (
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/golang"
 	"github.com/preflight-dev/preflight/collectors/nodepkg"
-	"github.com/preflight-dev/preflight/collectors/staleness"
+	"github.com/preflight-dev/preflight/collectors/reportfile"
 	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/proc"
@@ -64,15 +65,7 @@ func (c *Collector) Project() string { return c.project }
 // Inputs are the reports themselves and the sources they cover: a change
 // to a source makes the report stale, which shows at once.
 func (c *Collector) Inputs() []string {
-	exts := make([]string, 0, len(staleness.SourceExtensions))
-	for e := range staleness.SourceExtensions {
-		exts = append(exts, strings.TrimPrefix(e, "."))
-	}
-	sort.Strings(exts)
-	return []string{
-		nodepkg.Glob(c.dir, "*.xml"),
-		nodepkg.Glob(c.project, "**/*.{"+strings.Join(exts, ",")+"}"),
-	}
+	return []string{nodepkg.Glob(c.dir, "*.xml"), reportfile.SourcesGlob(c.project)}
 }
 
 // IsReportName reports whether a repo-relative path is named like a JUnit
@@ -181,7 +174,7 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		res.Hint = hintRefresh
 		return res
 	}
-	res.Command = "read " + strings.Join(files, ", ") + " (JUnit XML)"
+	res.Command = reportfile.Command(files, "JUnit XML")
 
 	var total Report
 	var newestReport time.Time
@@ -193,24 +186,22 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 			res.Status, res.Error = model.StatusUnknown, "cancelled"
 			return res
 		}
-		abs := filepath.Join(req.Root, filepath.FromSlash(f))
-		info, err := os.Stat(abs)
-		if err != nil {
-			continue
-		}
-		data, err := repofs.ReadFile(req.Root, abs)
-		if err != nil {
+		report, err := reportfile.Read(req.Root, f)
+		switch {
+		case errors.Is(err, reportfile.ErrGone):
+			continue // removed since it was listed
+		case err != nil:
 			res.Status, res.Error = model.StatusError, "cannot read "+f+": "+err.Error()
 			return res
 		}
-		rep, err := Parse(data)
+		rep, err := Parse(report.Data)
 		if err != nil {
 			res.Status, res.Error = model.StatusError, f+": "+err.Error()
-			res.Output = collectors.Excerpt(string(data), 20)
+			res.Output = collectors.Excerpt(string(report.Data), 20)
 			return res
 		}
-		if info.ModTime().After(newestReport) {
-			newestReport = info.ModTime()
+		if report.ModTime.After(newestReport) {
+			newestReport = report.ModTime
 		}
 		total.Passed += rep.Passed
 		total.Failed += rep.Failed
@@ -221,17 +212,17 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 			findings = append(findings, where.finding(f, fl))
 		}
 		outputs = append(outputs, fmt.Sprintf("%s: %d passed, %d failed, %d skipped (written %s)",
-			f, rep.Passed, rep.Failed, rep.Skipped, info.ModTime().UTC().Format(time.RFC3339)))
+			f, rep.Passed, rep.Failed, rep.Skipped, report.ModTime.UTC().Format(time.RFC3339)))
 	}
 	age := time.Since(newestReport)
-	res.Command += fmt.Sprintf(", newest written %s ago", staleness.Human(age))
+	res.Command += ", newest " + reportfile.Written(age)
 	res.Facts = map[string]float64{
-		"tests.passed":       float64(total.Passed),
-		"tests.failed":       float64(total.Failed),
-		"tests.skipped":      float64(total.Skipped),
-		"suites.failed":      float64(total.SuitesFailed),
-		"reports":            float64(len(files)),
-		"report.age_seconds": float64(int64(age.Seconds())),
+		"tests.passed":     float64(total.Passed),
+		"tests.failed":     float64(total.Failed),
+		"tests.skipped":    float64(total.Skipped),
+		"suites.failed":    float64(total.SuitesFailed),
+		"reports":          float64(len(files)),
+		reportfile.AgeFact: reportfile.AgeSeconds(age),
 	}
 	if total.Tests() == 0 && len(findings) == 0 {
 		findings = append(findings, RuleNoTests.Finding(files[0], 0, 0, "the JUnit reports in "+c.dir+" hold no test case"))
@@ -245,12 +236,12 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	res.Output = proc.Excerpt(strings.Join(outputs, "\n"), 60)
 	res.Status = model.StatusOK
 
-	newest, err := staleness.NewestSource(req.Root, c.project)
+	newest, err := reportfile.NewestSource(req.Root, c.project)
 	if err != nil {
-		res.Status, res.Error = model.StatusError, "cannot date the sources the report covers: "+err.Error()
+		res.Status, res.Error = model.StatusError, err.Error()
 		return res
 	}
-	if why := staleness.Check("the JUnit report", newestReport, newest); why != "" {
+	if why := reportfile.Check("the JUnit report", newestReport, newest); why != "" {
 		res.Status, res.Error, res.Hint = model.StatusUnknown, why, hintRefresh
 	}
 	return res
@@ -262,8 +253,7 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 type resolver struct {
 	root    string
 	project string
-	modDir  string // Go module directory and path, read once
-	modPath string
+	mod     golang.Module // of the project's go.mod, read once
 	modRead bool
 }
 
@@ -339,10 +329,7 @@ func (r *resolver) resolve(p, classname string) string {
 func (r *resolver) goPackageDir(importPath string) string {
 	if !r.modRead {
 		r.modRead = true
-		dir := filepath.Join(r.root, filepath.FromSlash(r.project))
-		if data, err := repofs.ReadFile(r.root, filepath.Join(dir, "go.mod")); err == nil {
-			r.modDir, r.modPath = dir, golang.ModulePath(data)
-		}
+		r.mod, _ = golang.ModuleAt(r.root, filepath.Join(r.root, filepath.FromSlash(r.project)))
 	}
-	return (golang.Module{Root: r.root, Dir: r.modDir, Path: r.modPath}).PackageDir(importPath)
+	return r.mod.PackageDir(importPath)
 }

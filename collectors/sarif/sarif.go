@@ -20,8 +20,8 @@ import (
 	"time"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/collectors/reportfile"
 	"github.com/preflight-dev/preflight/collectors/secrets"
-	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/proc"
 )
@@ -100,43 +100,40 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	c.mu.Unlock()
 
 	res := model.Result{Collector: c.id, Kind: Kind, Domain: Domain, ExitCode: -1}
-	abs := filepath.Join(req.Root, filepath.FromSlash(c.file))
-	st, err := os.Stat(abs)
-	if err != nil {
-		res.Status, res.Error = model.StatusError, "cannot read "+c.file+": "+err.Error()
-		return res
-	}
-	if st.Size() > MaxSize {
+	report, err := reportfile.Read(req.Root, c.file)
+	switch {
+	case report.Size > MaxSize:
 		res.Status, res.Error = model.StatusError, fmt.Sprintf("%s is larger than %d MiB", c.file, MaxSize>>20)
 		return res
-	}
-	data, err := repofs.ReadFile(req.Root, abs)
-	if err != nil {
+	case err != nil:
 		res.Status, res.Error = model.StatusError, "cannot read "+c.file+": "+err.Error()
 		return res
 	}
-	log, err := Parse(data)
+	log, err := Parse(report.Data)
 	if err != nil {
 		res.Status, res.Error = model.StatusError, c.file+": "+err.Error()
-		res.Command = "read " + c.file
+		res.Command = reportfile.Command([]string{c.file})
 		// A report can quote secrets; its excerpt is redacted like any text.
-		res.Output = r.Redact(proc.Excerpt(string(data), 20))
+		res.Output = r.Redact(proc.Excerpt(string(report.Data), 20))
 		return res
 	}
 	items, sum := log.Items()
 	findings := c.findings(req.Root, items, r)
 	res.Status = model.StatusOK
 	res.Findings = findings
-	res.Command = fmt.Sprintf("read %s (%s)", c.file, strings.Join(sum.Tools, ", "))
+	res.Command = reportfile.Command([]string{c.file}, strings.Join(sum.Tools, ", "))
 	res.Facts = map[string]float64{
 		"results":    float64(len(findings)),
 		"runs":       float64(sum.Runs),
 		"suppressed": float64(sum.Suppressed),
 	}
 	res.Output = summary(c.file, sum, findings)
-	if newer, lag := staleness(req.Root, st.ModTime(), findings); newer != "" {
+	newest := reportfile.NewestOf(req.Root, located(findings))
+	// A second's slack: a report unpacked from a CI artifact keeps its
+	// time in whole seconds, so a source saved in that second looks newer.
+	if lag, stale := reportfile.Behind(report.ModTime, newest, time.Second); stale {
 		res.Status = model.StatusUnknown
-		res.Error = fmt.Sprintf("%s is %s older than the sources it covers (%s changed since)", c.file, humanize(lag), newer)
+		res.Error = reportfile.OlderThanSources(c.file, lag) + " (" + newest.File + " changed since)"
 		res.Hint = fmt.Sprintf("run %s again to refresh %s", strings.Join(sum.Tools, ", "), c.file)
 	}
 	return res
@@ -217,37 +214,14 @@ func Resolve(root, sarifDir, uri, base string) string {
 	return p
 }
 
-// staleness finds the newest source a report's findings point at that
-// changed after the report was written.
-func staleness(root string, reportTime time.Time, fs []model.Finding) (string, time.Duration) {
-	newest, lag := "", time.Duration(0)
-	seen := map[string]bool{}
+// located lists the files the findings point at: the sources the report
+// covers.
+func located(fs []model.Finding) []string {
+	files := make([]string, 0, len(fs))
 	for _, f := range fs {
-		if f.File == "" || seen[f.File] || path.IsAbs(f.File) {
-			continue
-		}
-		seen[f.File] = true
-		st, err := os.Stat(filepath.Join(root, filepath.FromSlash(f.File)))
-		if err != nil {
-			continue
-		}
-		if d := st.ModTime().Sub(reportTime); d > time.Second && d > lag {
-			newest, lag = f.File, d
-		}
+		files = append(files, f.File)
 	}
-	return newest, lag
-}
-
-func humanize(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d.Seconds()))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh", int(d.Hours()))
-	}
-	return fmt.Sprintf("%dd", int(d.Hours()/24))
+	return files
 }
 
 func summary(file string, s Summary, fs []model.Finding) string {

@@ -1,8 +1,4 @@
-// Package staleness tells whether a report file that some other tool
-// wrote (JUnit XML, a coverage report) still describes the code: a report
-// older than the sources it covers is stale evidence, shown but not
-// trusted.
-package staleness
+package reportfile
 
 import (
 	"fmt"
@@ -10,9 +6,11 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
+	"github.com/preflight-dev/preflight/collectors/nodepkg"
 	"github.com/preflight-dev/preflight/ignore"
 )
 
@@ -25,6 +23,18 @@ var SourceExtensions = map[string]bool{
 	".erl": true, ".dart": true, ".c": true, ".cc": true, ".cpp": true, ".h": true, ".hpp": true,
 }
 
+// SourcesGlob matches the sources under dir (repo-relative) that
+// NewestSource dates, so that editing one reruns the collector and shows
+// its report stale at once.
+func SourcesGlob(dir string) string {
+	exts := make([]string, 0, len(SourceExtensions))
+	for e := range SourceExtensions {
+		exts = append(exts, strings.TrimPrefix(e, "."))
+	}
+	sort.Strings(exts)
+	return nodepkg.Glob(dir, "**/*.{"+strings.Join(exts, ",")+"}")
+}
+
 // Newest is the most recently modified of some files.
 type Newest struct {
 	File    string // repo-relative
@@ -34,7 +44,16 @@ type Newest struct {
 // NewestSource walks dir (repo-relative) the way preflight lists files,
 // leaving out ignored paths (node_modules, build outputs, .gitignore'd
 // files), and returns the newest source file. The zero Newest means none.
+// Its error is worded for the result: the report cannot be judged.
 func NewestSource(root, dir string) (Newest, error) {
+	newest, err := newestSource(root, dir)
+	if err != nil {
+		return Newest{}, fmt.Errorf("cannot date the sources the report covers: %w", err)
+	}
+	return newest, nil
+}
+
+func newestSource(root, dir string) (Newest, error) {
 	m, err := ignore.Load(root)
 	if err != nil {
 		return Newest{}, err
@@ -59,10 +78,15 @@ func NewestSource(root, dir string) (Newest, error) {
 	return newest, err
 }
 
-// NewestOf returns the newest of the files (repo-relative) that exist.
+// NewestOf returns the newest of the files (repo-relative) that exist as
+// regular files. Reports name files of the machine that wrote them too:
+// empty and absolute names are passed over, not looked for in root.
 func NewestOf(root string, files []string) Newest {
 	var newest Newest
 	for _, f := range files {
+		if f == "" || path.IsAbs(f) {
+			continue
+		}
 		info, err := os.Stat(filepath.Join(root, filepath.FromSlash(f)))
 		if err != nil || !info.Mode().IsRegular() {
 			continue
@@ -89,12 +113,31 @@ func Human(d time.Duration) string {
 	}
 }
 
+// Behind reports how far the newest source is ahead of a report written
+// at written, and whether that makes the report stale: ahead by more than
+// slack. A slack forgives a tool that writes its report in the same
+// second as it touches sources, where file times are coarse.
+func Behind(written time.Time, newest Newest, slack time.Duration) (lag time.Duration, stale bool) {
+	if newest.File == "" {
+		return 0, false
+	}
+	lag = newest.ModTime.Sub(written)
+	return lag, lag > slack
+}
+
+// OlderThanSources words a lag for a result's error: "the JUnit report is
+// 3h older than the sources it covers"; what names the report.
+func OlderThanSources(what string, lag time.Duration) string {
+	return fmt.Sprintf("%s is %s older than the sources it covers", what, Human(lag))
+}
+
 // Check compares a report's time with the newest source it covers. It
 // returns "" when the report is fresh, else the reason it is stale, e.g.
 // "junit report is 3h older than the sources it covers (newest: src/a.go)".
 func Check(what string, report time.Time, newest Newest) string {
-	if newest.File == "" || !newest.ModTime.After(report) {
+	lag, stale := Behind(report, newest, 0)
+	if !stale {
 		return ""
 	}
-	return fmt.Sprintf("%s is %s older than the sources it covers (newest: %s)", what, Human(newest.ModTime.Sub(report)), newest.File)
+	return OlderThanSources(what, lag) + " (newest: " + newest.File + ")"
 }

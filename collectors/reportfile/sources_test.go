@@ -1,10 +1,13 @@
-package staleness
+package reportfile
 
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/bmatcuk/doublestar/v4"
 )
 
 func TestHuman(t *testing.T) {
@@ -73,5 +76,66 @@ func TestNewestSourceSkipsIgnoredAndNonSourceFiles(t *testing.T) {
 	}
 	if n := NewestOf(root, []string{"app/main.go", "app/missing.go", "other/newer.go"}); n.File != "other/newer.go" {
 		t.Errorf("NewestOf = %+v", n)
+	}
+	// Directories and names of another machine date nothing, though root
+	// holds a path of that name.
+	abs := filepath.ToSlash(filepath.Join(string(filepath.Separator), "app", "main.go"))
+	if n := NewestOf(root, []string{"app/util", "", abs, "app/main.go"}); n.File != "app/main.go" {
+		t.Errorf("NewestOf = %+v", n)
+	}
+}
+
+func TestNewestSourceSaysWhatItCouldNotDate(t *testing.T) {
+	root := t.TempDir()
+	_, err := NewestSource(root, "gone")
+	if err == nil || !strings.HasPrefix(err.Error(), "cannot date the sources the report covers: lstat ") {
+		t.Errorf("err %v", err)
+	}
+}
+
+func TestBehind(t *testing.T) {
+	written := time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)
+	cases := []struct {
+		newest Newest
+		slack  time.Duration
+		lag    time.Duration
+		stale  bool
+	}{
+		{Newest{}, 0, 0, false},
+		{Newest{File: "a.go", ModTime: written}, 0, 0, false},
+		{Newest{File: "a.go", ModTime: written.Add(-time.Hour)}, 0, -time.Hour, false},
+		{Newest{File: "a.go", ModTime: written.Add(time.Nanosecond)}, 0, time.Nanosecond, true},
+		{Newest{File: "a.go", ModTime: written.Add(time.Second)}, time.Second, time.Second, false},
+		{Newest{File: "a.go", ModTime: written.Add(time.Second + 1)}, time.Second, time.Second + 1, true},
+	}
+	for _, tc := range cases {
+		if lag, stale := Behind(written, tc.newest, tc.slack); lag != tc.lag || stale != tc.stale {
+			t.Errorf("Behind(%v, slack %v) = %v, %v; want %v, %v", tc.newest, tc.slack, lag, stale, tc.lag, tc.stale)
+		}
+	}
+	if got := OlderThanSources("x.sarif", 50*time.Hour); got != "x.sarif is 2d older than the sources it covers" {
+		t.Errorf("OlderThanSources = %q", got)
+	}
+}
+
+func TestSourcesGlob(t *testing.T) {
+	for dir, want := range map[string]bool{".": true, "": true, "app": true, "app[old]": true} {
+		g := SourcesGlob(dir)
+		prefix := ""
+		if dir != "." && dir != "" {
+			prefix = dir + "/"
+		}
+		for _, p := range []string{"a.go", "x/y/b.tsx", "x/C.JAVA"} {
+			ok, err := doublestar.Match(g, prefix+p)
+			if err != nil || ok != (want && !strings.HasSuffix(p, ".JAVA")) {
+				t.Errorf("%s: %q matches %q: %v %v", dir, g, prefix+p, ok, err)
+			}
+		}
+		if ok, _ := doublestar.Match(g, prefix+"README.md"); ok {
+			t.Errorf("%q matches a README", g)
+		}
+	}
+	if ok, _ := doublestar.Match(SourcesGlob("app[old]"), "appo/a.go"); ok {
+		t.Error("a directory's glob characters are not quoted")
 	}
 }
