@@ -24,6 +24,7 @@ import (
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/nodepkg"
+	"github.com/preflight-dev/preflight/collectors/reportfile"
 	"github.com/preflight-dev/preflight/collectors/rules"
 	"github.com/preflight-dev/preflight/model"
 )
@@ -264,7 +265,7 @@ func (p *Package) Run(ctx context.Context, req collectors.Request) model.Result 
 	if src.ModTime.Sub(meas.Newest) > staleSlack {
 		r.Status = model.StatusUnknown
 		r.Error = fmt.Sprintf("%s is %s older than the sources it is built from (%s changed since)",
-			meas.Dir, humanize(src.ModTime.Sub(meas.Newest)), src.Path)
+			meas.Dir, reportfile.Human(src.ModTime.Sub(meas.Newest)), src.Path)
 		r.Hint = "rebuild it: " + build
 	}
 	return r
@@ -354,19 +355,5 @@ func kB(n int64) string {
 		return fmt.Sprintf("%.1f kB", float64(n)/1000)
 	default:
 		return fmt.Sprintf("%.2f MB", float64(n)/1000_000)
-	}
-}
-
-// humanize renders a duration the way people say it: 40s, 12m, 3h, 2d.
-func humanize(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d.Seconds()))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh", int(d.Hours()))
-	default:
-		return fmt.Sprintf("%dd", int(d.Hours()/24))
 	}
 }

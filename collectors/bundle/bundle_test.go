@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/collectors/reportfile"
 	"github.com/preflight-dev/preflight/collectors/rules"
 	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
@@ -352,7 +353,7 @@ func TestBuildCommandFollowsTheLockfile(t *testing.T) {
 
 func TestHumanizeAndKB(t *testing.T) {
 	for d, want := range map[time.Duration]string{40 * time.Second: "40s", 12 * time.Minute: "12m", 3 * time.Hour: "3h", 72 * time.Hour: "3d"} {
-		if got := humanize(d); got != want {
+		if got := reportfile.Human(d); got != want {
 			t.Errorf("%v: %q", d, got)
 		}
 	}
