@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"github.com/preflight-dev/preflight/collectors"
-	"github.com/preflight-dev/preflight/internal/repofs"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -165,10 +164,7 @@ func readTsc(in Input) (Reading, error) {
 }
 
 func readGoTest(in Input) (Reading, error) {
-	mod := golang.Module{Root: in.Root, Dir: in.Dir}
-	if data, err := repofs.ReadFile(in.Root, filepath.Join(in.Dir, "go.mod")); err == nil {
-		mod.Path = golang.ModulePath(data)
-	}
+	mod, _ := golang.ModuleAt(in.Root, in.Dir) // without a go.mod, a module without a path
 	rep, err := golang.ParseTestJSON(bytes.NewReader(in.Data), golang.TestOptions{Module: mod, Stderr: in.Stderr})
 	if err != nil {
 		return Reading{}, err
