@@ -57,15 +57,43 @@ func checkStamped(t *testing.T, c collectors.Collector, res model.Result) {
 	}
 }
 
+// fixtureRun is what one collector run on a fixture module must report.
+type fixtureRun struct {
+	fixture  string
+	exit     int
+	facts    map[string]float64
+	findings []loc
+	evidence string
+}
+
+// check asserts res against want: status, exit code, facts, findings in
+// order, the command shown, the evidence and the stamps.
+func (want fixtureRun) check(t *testing.T, c collectors.Collector, res model.Result, command string) {
+	t.Helper()
+	if res.Status != model.StatusOK {
+		t.Fatalf("status %s: %s\n%s", res.Status, res.Error, res.Output)
+	}
+	if res.ExitCode != want.exit {
+		t.Errorf("exit code = %d, want %d", res.ExitCode, want.exit)
+	}
+	if !reflect.DeepEqual(res.Facts, want.facts) {
+		t.Errorf("facts = %v, want %v", res.Facts, want.facts)
+	}
+	if got := locs(res.Findings); !reflect.DeepEqual(got, want.findings) {
+		t.Errorf("findings:\n got %+v\nwant %+v", got, want.findings)
+	}
+	if res.Command != command {
+		t.Errorf("command = %q, want %q", res.Command, command)
+	}
+	if !strings.Contains(res.Output, want.evidence) {
+		t.Errorf("output excerpt lacks %q:\n%s", want.evidence, res.Output)
+	}
+	checkStamped(t, c, res)
+}
+
 func TestBuildCollectorOnFixtures(t *testing.T) {
 	requireGo(t)
-	tests := []struct {
-		fixture  string
-		exit     int
-		facts    map[string]float64
-		findings []loc
-		evidence string
-	}{
+	tests := []fixtureRun{
 		{
 			fixture: "broken", exit: 1, evidence: "vet: testonly/testonly_test.go:6:20",
 			facts: map[string]float64{"build.errors": 3, "vet.findings": 0},
@@ -92,39 +120,14 @@ func TestBuildCollectorOnFixtures(t *testing.T) {
 		t.Run(tt.fixture, func(t *testing.T) {
 			t.Parallel()
 			root, build, _ := fixture(t, tt.fixture)
-			res := run(t, build, root)
-			if res.Status != model.StatusOK {
-				t.Fatalf("status %s: %s\n%s", res.Status, res.Error, res.Output)
-			}
-			if res.ExitCode != tt.exit {
-				t.Errorf("exit code = %d, want %d", res.ExitCode, tt.exit)
-			}
-			if !reflect.DeepEqual(res.Facts, tt.facts) {
-				t.Errorf("facts = %v, want %v", res.Facts, tt.facts)
-			}
-			if got := locs(res.Findings); !reflect.DeepEqual(got, tt.findings) {
-				t.Errorf("findings:\n got %+v\nwant %+v", got, tt.findings)
-			}
-			if want := "go build -o /dev/null ./...; go vet -json ./..."; res.Command != want {
-				t.Errorf("command = %q, want %q", res.Command, want)
-			}
-			if !strings.Contains(res.Output, tt.evidence) {
-				t.Errorf("output excerpt lacks %q:\n%s", tt.evidence, res.Output)
-			}
-			checkStamped(t, build, res)
+			tt.check(t, build, run(t, build, root), "go build -o /dev/null ./...; go vet -json ./...")
 		})
 	}
 }
 
 func TestTestCollectorOnFixtures(t *testing.T) {
 	requireGo(t)
-	tests := []struct {
-		fixture  string
-		exit     int
-		facts    map[string]float64
-		findings []loc
-		evidence string
-	}{
+	tests := []fixtureRun{
 		{
 			fixture: "tests", exit: 1,
 			facts:    map[string]float64{"tests.passed": 5, "tests.failed": 2, "tests.skipped": 1, "tests.build_failures": 0},
@@ -174,26 +177,7 @@ func TestTestCollectorOnFixtures(t *testing.T) {
 		t.Run(tt.fixture, func(t *testing.T) {
 			t.Parallel()
 			root, _, test := fixture(t, tt.fixture)
-			res := run(t, test, root)
-			if res.Status != model.StatusOK {
-				t.Fatalf("status %s: %s\n%s", res.Status, res.Error, res.Output)
-			}
-			if res.ExitCode != tt.exit {
-				t.Errorf("exit code = %d, want %d", res.ExitCode, tt.exit)
-			}
-			if !reflect.DeepEqual(res.Facts, tt.facts) {
-				t.Errorf("facts = %v, want %v", res.Facts, tt.facts)
-			}
-			if got := locs(res.Findings); !reflect.DeepEqual(got, tt.findings) {
-				t.Errorf("findings:\n got %+v\nwant %+v", got, tt.findings)
-			}
-			if want := "go test -json -timeout=4m30s ./..."; res.Command != want {
-				t.Errorf("command = %q, want %q", res.Command, want)
-			}
-			if !strings.Contains(res.Output, tt.evidence) {
-				t.Errorf("output excerpt lacks %q:\n%s", tt.evidence, res.Output)
-			}
-			checkStamped(t, test, res)
+			tt.check(t, test, run(t, test, root), "go test -json -timeout=4m30s ./...")
 		})
 	}
 }
