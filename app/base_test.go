@@ -125,8 +125,8 @@ func TestCacheInsideAndGlobEscape(t *testing.T) {
 		}
 	}
 	for in, want := range map[string]string{"cache": "cache", "c[1]/*{x}?": `c\[1\]/\*\{x\}\?`, `a\b`: `a\\b`} {
-		if got := globEscape(in); got != want {
-			t.Errorf("globEscape(%q) = %q, want %q", in, got, want)
+		if got := collectors.EscapeGlob(in); got != want {
+			t.Errorf("EscapeGlob(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -72,7 +72,7 @@ func Open(root string, mode collectors.Mode, warn io.Writer, opts ...Option) (*S
 	if cacheRel != "" {
 		// preflight's own files are no input of any check: were they,
 		// writing the cache would change the next run's inputs.
-		extra = append(slices.Clone(extra), globEscape(cacheRel))
+		extra = append(slices.Clone(extra), collectors.EscapeGlob(cacheRel))
 	}
 	m, err := ignore.LoadWithOptions(root, ignore.Options{Extra: extra})
 	if err != nil {
@@ -373,17 +373,4 @@ func resolved(p string) string {
 		return real
 	}
 	return p
-}
-
-// globEscape quotes the characters a doublestar glob gives a meaning, so
-// a path matches itself only.
-func globEscape(p string) string {
-	var b strings.Builder
-	for _, r := range p {
-		if strings.ContainsRune(`*?[]{}\`, r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }

@@ -58,6 +58,16 @@ func (r Request) Report(note string) {
 	}
 }
 
+// WithTimeout bounds ctx by the request's timeout, for a family that runs
+// without the runner (which applies it itself); with no timeout set the
+// engine's cancellation is the only bound. Call the CancelFunc when done.
+func (r Request) WithTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	if r.Timeout > 0 {
+		return context.WithTimeout(ctx, r.Timeout)
+	}
+	return ctx, func() {}
+}
+
 // Collector is one instance per target, e.g. typescript:backend.
 type Collector interface {
 	ID() string     // unique in a repository, "kind:target"

@@ -2,6 +2,7 @@ package collectors
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os/exec"
 	"reflect"
@@ -58,5 +59,41 @@ func TestNotTheProjects(t *testing.T) {
 		if got := NotTheProjects(p); got != want {
 			t.Errorf("NotTheProjects(%q) = %v, want %v", p, got, want)
 		}
+	}
+}
+
+func TestRequestWithTimeout(t *testing.T) {
+	parent, stop := context.WithCancel(context.Background())
+	defer stop()
+
+	ctx, cancel := Request{}.WithTimeout(parent)
+	if _, ok := ctx.Deadline(); ok {
+		t.Error("no timeout in the request, yet the context has a deadline")
+	}
+	cancel()
+	if ctx.Err() != nil {
+		t.Error("cancelling a run without a timeout cancelled the engine's context")
+	}
+
+	start := time.Now()
+	ctx, cancel = Request{Timeout: time.Minute}.WithTimeout(parent)
+	dl, ok := ctx.Deadline()
+	if !ok || dl.Before(start.Add(time.Minute)) || dl.After(time.Now().Add(time.Minute)) {
+		t.Errorf("deadline %v (set %v), want a minute from now", dl, ok)
+	}
+	cancel()
+	if ctx.Err() == nil || parent.Err() != nil {
+		t.Errorf("cancel: run %v, engine %v; want only the run cancelled", ctx.Err(), parent.Err())
+	}
+
+	ctx, cancel = Request{Timeout: time.Nanosecond}.WithTimeout(parent)
+	defer cancel()
+	select {
+	case <-ctx.Done():
+		if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			t.Errorf("a run past its timeout ends with %v, want the deadline", ctx.Err())
+		}
+	case <-time.After(10 * time.Second):
+		t.Error("a run past its timeout was not cancelled")
 	}
 }

@@ -197,11 +197,8 @@ func (p *Package) Run(ctx context.Context, req collectors.Request) model.Result 
 	if root == "" {
 		root = p.root
 	}
-	if req.Timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, req.Timeout)
-		defer cancel()
-	}
+	ctx, cancel := req.WithTimeout(ctx)
+	defer cancel()
 	abs := filepath.Join(root, filepath.FromSlash(p.dir))
 	m, err := readManifest(root, filepath.Join(abs, "package.json"))
 	if errors.Is(err, fs.ErrNotExist) {

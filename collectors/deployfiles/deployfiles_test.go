@@ -2,6 +2,7 @@ package deployfiles
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/bmatcuk/doublestar/v4"
@@ -121,6 +122,38 @@ func TestRedactLine(t *testing.T) {
 	for in, want := range cases {
 		if got := RedactLine(in); got != want {
 			t.Errorf("RedactLine(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// Pins where nameWords splits: only at _, - and . and at a lower-to-upper
+// step (an acronym stays one word with what follows), in upper case; other
+// punctuation stays inside a word.
+func TestNameWords(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"", ""},
+		{"__", ""},
+		{"a", "A"},
+		{"ABC", "ABC"},
+		{"aB", "A|B"},
+		{"dbPassword", "DB|PASSWORD"},
+		{"AWS_SECRET_ACCESS_KEY", "AWS|SECRET|ACCESS|KEY"},
+		{"HTTPServerPassword", "HTTPSERVER|PASSWORD"},
+		{"ABCdef", "ABCDEF"},
+		{"aBCd", "A|BCD"},
+		{"_ABc", "ABC"},
+		{"apiKey2", "API|KEY2"},
+		{"v2Build", "V2BUILD"},
+		{"x-api_key.y", "X|API|KEY|Y"},
+		{"lint--fix", "LINT|FIX"},
+		{"a b/c:d", "A B/C:D"},
+		{"//registry.npmjs.org/:_authToken", "//REGISTRY|NPMJS|ORG/:|AUTH|TOKEN"},
+		{"ÉtéParisÅngström", "ÉTÉ|PARIS|ÅNGSTRÖM"},
+		{"ωΣigma", "Ω|ΣIGMA"},
+	}
+	for _, c := range cases {
+		if got := strings.Join(nameWords(c.in), "|"); got != c.want {
+			t.Errorf("nameWords(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }

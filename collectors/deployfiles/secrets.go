@@ -3,7 +3,8 @@ package deployfiles
 import (
 	"regexp"
 	"strings"
-	"unicode"
+
+	"github.com/preflight-dev/preflight/internal/wordsplit"
 )
 
 // secretWords name a credential by themselves.
@@ -56,29 +57,10 @@ func SecretName(name string) bool {
 // nameWords splits a variable name into upper-case words at underscores,
 // dashes, dots and camelCase boundaries: "dbPassword" → DB PASSWORD.
 func nameWords(name string) []string {
-	var words []string
-	var cur []rune
-	flush := func() {
-		if len(cur) > 0 {
-			words = append(words, strings.ToUpper(string(cur)))
-			cur = cur[:0]
-		}
-	}
-	rs := []rune(name)
-	for i, r := range rs {
-		switch {
-		case r == '_' || r == '-' || r == '.':
-			flush()
-		case unicode.IsUpper(r) && i > 0 && unicode.IsLower(rs[i-1]):
-			flush()
-			cur = append(cur, r)
-		default:
-			cur = append(cur, r)
-		}
-	}
-	flush()
-	return words
+	return wordsplit.Split(name, wordsplit.Options{Sep: nameSep, Case: strings.ToUpper})
 }
+
+func nameSep(r rune) bool { return r == '_' || r == '-' || r == '.' }
 
 var (
 	yamlPairRE  = regexp.MustCompile(`^(\s*(?:-\s+)?["']?)([A-Za-z_][\w.-]*)(["']?\s*:[ \t]+)(\S.*)$`)

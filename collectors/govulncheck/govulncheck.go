@@ -8,6 +8,7 @@
 package govulncheck
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"github.com/preflight-dev/preflight/internal/repofs"
@@ -295,11 +296,8 @@ func summary(s Stream, vulns []Vuln) string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
+// firstLine names a failed run by what it said first; a run that said
+// nothing says so, so the error never ends in a bare colon.
 func firstLine(s string) string {
-	for _, l := range strings.Split(s, "\n") {
-		if l = strings.TrimSpace(l); l != "" {
-			return l
-		}
-	}
-	return "(no message)"
+	return cmp.Or(collectors.FirstLine(s), "(no message)")
 }

@@ -183,3 +183,30 @@ func (c *Collector) interpret(exit int, stdout, stderr, gomod []byte) model.Resu
 	in := collectors.Input{ExitCode: exit, Data: stdout, Stdout: stdout, Stderr: stderr}
 	return c.Conclude(in, func(in collectors.Input) (collectors.Reading, error) { return c.read(in, gomod) })
 }
+
+// A failed run is named by the first line of stderr that says something,
+// or says that it said nothing.
+func TestReadFailureReason(t *testing.T) {
+	col := newCollector(".", "govulncheck:x")
+	cases := []struct {
+		stderr string
+		status model.Status
+		want   string
+	}{
+		{"govulncheck: loading packages: x\nmore", "", "govulncheck exited 1: govulncheck: loading packages: x"},
+		{"\n  \n\t go: no go.mod  \r\nmore\n", "", "govulncheck exited 1: go: no go.mod"},
+		{"", "", "govulncheck exited 1: (no message)"},
+		{" \n\t\n", "", "govulncheck exited 1: (no message)"},
+		{"\n dial tcp: no such host \nretrying", model.StatusUnknown, "vulnerability database unreachable: dial tcp: no such host"},
+	}
+	for _, c := range cases {
+		r, err := col.read(collectors.Input{ExitCode: 1, Stderr: []byte(c.stderr)}, nil)
+		got := r.Error
+		if err != nil {
+			got = err.Error()
+		}
+		if got != c.want || r.Status != c.status {
+			t.Errorf("stderr %q: %q (status %q), want %q (status %q)", c.stderr, got, r.Status, c.want, c.status)
+		}
+	}
+}

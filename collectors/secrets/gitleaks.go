@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/proc"
 )
 
@@ -64,7 +65,7 @@ func runGitleaks(ctx context.Context, root, target string) (proc.Cmd, proc.Outpu
 		return c, out, nil, err
 	}
 	if out.ExitCode != 0 {
-		return c, out, nil, fmt.Errorf("gitleaks exited %d: %s", out.ExitCode, firstLine(string(out.Stderr)))
+		return c, out, nil, fmt.Errorf("gitleaks exited %d: %s", out.ExitCode, collectors.FirstLine(string(out.Stderr)))
 	}
 	fs, err := ParseGitleaks(out.Stdout)
 	if err != nil {
@@ -143,15 +144,6 @@ func columnShift(line int) int {
 		return 1
 	}
 	return 0
-}
-
-func firstLine(s string) string {
-	for _, l := range strings.Split(s, "\n") {
-		if l = strings.TrimSpace(l); l != "" {
-			return l
-		}
-	}
-	return ""
 }
 
 // likeGitleaks maps gitleaks rule ids to the built-in rule that finds the

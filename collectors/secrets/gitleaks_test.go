@@ -226,3 +226,27 @@ func TestGitleaksFindingsTakeTheBuiltInSeverity(t *testing.T) {
 		t.Error("the test needs the JWT rule to be milder than secrets/gitleaks")
 	}
 }
+
+// A gitleaks that stops names itself by the first line of its stderr that
+// says something: blank lines and the spaces around it are not the reason.
+func TestRunGitleaksFailureReason(t *testing.T) {
+	cases := []struct{ stderr, want string }{
+		{`printf 'bad flag\nusage: gitleaks\n'`, "gitleaks exited 2: bad flag"},
+		{`printf '\n  \n\t config: no such file  \r\nmore\n'`, "gitleaks exited 2: config: no such file"},
+		{`printf '   \n\n'`, "gitleaks exited 2: "},
+		{`true`, "gitleaks exited 2: "},
+	}
+	for _, c := range cases {
+		bin := t.TempDir()
+		script := "#!/bin/sh\n" + c.stderr + " >&2\nexit 2\n"
+		if err := os.WriteFile(filepath.Join(bin, GitleaksTool), []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		t.Setenv("PATH", bin)
+		root := t.TempDir()
+		_, _, _, err := runGitleaks(context.Background(), root, root)
+		if err == nil || err.Error() != c.want {
+			t.Errorf("stderr from %s: error %v, want %q", c.stderr, err, c.want)
+		}
+	}
+}

@@ -356,12 +356,8 @@ func (c *Collector) scanFile(r *run, rel string, prev *fileEntry) {
 // gitleaksAll runs gitleaks once over the whole tree and files its
 // findings under their files, dropping those in ignored files.
 func (c *Collector) gitleaksAll(ctx context.Context, r *run, old map[string]*fileEntry) {
-	cmd, out, fs, err := runGitleaks(ctx, r.root, r.root)
-	r.leaks.ran = true
-	r.leaks.commands = append(r.leaks.commands, displayCmd(cmd, r.root))
-	r.leaks.exit, r.leaks.stderr = out.ExitCode, string(out.Stderr)
+	fs, err := r.gitleaks(ctx, r.root)
 	if err != nil {
-		r.leaks.err = err
 		// Keep what gitleaks said last time rather than nothing.
 		for f, e := range old {
 			if e.leaks != nil {
@@ -384,41 +380,49 @@ func (c *Collector) gitleaksAll(ctx context.Context, r *run, old map[string]*fil
 func (c *Collector) gitleaksFiles(ctx context.Context, r *run, files []string) {
 	const maxPerFile = 20
 	if len(files) > maxPerFile {
-		cmd, out, fs, err := runGitleaks(ctx, r.root, r.root)
-		r.leaks.ran = true
-		r.leaks.commands = append(r.leaks.commands, displayCmd(cmd, r.root))
-		r.leaks.exit, r.leaks.stderr = out.ExitCode, string(out.Stderr)
+		fs, err := r.gitleaks(ctx, r.root)
 		if err != nil {
-			r.leaks.err = err
 			return
 		}
 		for f, e := range c.cache {
-			e.leaks = nil
-			if !e.scanned {
-				delete(c.cache, f)
-			}
+			c.dropLeaks(f, e)
 		}
 		c.fileLeaks(r, fs, nil)
 		return
 	}
 	for _, f := range files {
 		abs := filepath.Join(r.root, filepath.FromSlash(f))
-		cmd, out, fs, err := runGitleaks(ctx, r.root, abs)
-		r.leaks.ran = true
-		r.leaks.commands = append(r.leaks.commands, displayCmd(cmd, r.root))
-		r.leaks.exit, r.leaks.stderr = out.ExitCode, string(out.Stderr)
+		fs, err := r.gitleaks(ctx, abs)
 		if err != nil {
-			r.leaks.err = err
 			return
 		}
 		if e := c.cache[f]; e != nil {
-			e.leaks = nil
-			if !e.scanned {
-				delete(c.cache, f)
-			}
+			c.dropLeaks(f, e)
 		}
 		c.fileLeaks(r, fs, map[string]bool{f: true})
 	}
+}
+
+// dropLeaks forgets what gitleaks found in f before a new run says it
+// again; an entry that only gitleaks made goes with it.
+func (c *Collector) dropLeaks(f string, e *fileEntry) {
+	e.leaks = nil
+	if !e.scanned {
+		delete(c.cache, f)
+	}
+}
+
+// gitleaks runs gitleaks on target and records the run, its failure
+// included, for the evidence: every run counts, not only the last.
+func (r *run) gitleaks(ctx context.Context, target string) ([]GitleaksFinding, error) {
+	cmd, out, fs, err := runGitleaks(ctx, r.root, target)
+	r.leaks.ran = true
+	r.leaks.commands = append(r.leaks.commands, displayCmd(cmd, r.root))
+	r.leaks.exit, r.leaks.stderr = out.ExitCode, string(out.Stderr)
+	if err != nil {
+		r.leaks.err = err
+	}
+	return fs, err
 }
 
 // fileLeaks stores gitleaks findings with their files; only lets through

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+
+	"github.com/preflight-dev/preflight/internal/wordsplit"
 )
 
 // WeakValues are well-known default and weak credentials: what images,
@@ -84,29 +86,7 @@ var notSecretSuffixes = map[string]bool{
 // "serviceToken" → service token, "AWS_SECRET_ACCESS_KEY" → aws secret
 // access key.
 func keyWords(key string) []string {
-	var words []string
-	var cur []rune
-	flush := func() {
-		if len(cur) > 0 {
-			words = append(words, strings.ToLower(string(cur)))
-			cur = cur[:0]
-		}
-	}
-	rs := []rune(key)
-	for i, r := range rs {
-		switch {
-		case !unicode.IsLetter(r) && !unicode.IsDigit(r):
-			flush()
-		case unicode.IsUpper(r) && i > 0 && len(cur) > 0 &&
-			(unicode.IsLower(rs[i-1]) || (i+1 < len(rs) && unicode.IsLower(rs[i+1]) && unicode.IsUpper(rs[i-1]))):
-			flush()
-			cur = append(cur, r)
-		default:
-			cur = append(cur, r)
-		}
-	}
-	flush()
-	return words
+	return wordsplit.Split(key, wordsplit.Options{Acronyms: true, Case: strings.ToLower})
 }
 
 // IsSecretKey reports whether a key name says its value is a credential.

@@ -144,3 +144,33 @@ func TestScanned(t *testing.T) {
 		}
 	}
 }
+
+// Pins where keyWords splits: at every rune that is not a letter or digit,
+// at a lower-to-upper step and before the last letter of an acronym
+// (HTTPServer), in lower case.
+func TestKeyWordsBoundaries(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"", ""},
+		{"__", ""},
+		{"A", "a"},
+		{"ABC", "abc"},
+		{"aB", "a|b"},
+		{"dbPassword", "db|password"},
+		{"ABCdef", "ab|cdef"},
+		{"aBCd", "a|b|cd"},
+		{"_ABc", "a|bc"},
+		{"v2Build", "v2build"},
+		{"Test2Go", "test2go"},
+		{"x-api_key.y", "x|api|key|y"},
+		{"a b/c:d", "a|b|c|d"},
+		{"lint--fix", "lint|fix"},
+		{"//registry.npmjs.org/:_authToken", "registry|npmjs|org|auth|token"},
+		{"ÉtéParisÅngström", "été|paris|ångström"},
+		{"ωΣigma", "ω|σigma"},
+	}
+	for _, c := range cases {
+		if got := strings.Join(keyWords(c.in), "|"); got != c.want {
+			t.Errorf("keyWords(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

@@ -125,11 +125,8 @@ func (p *Project) Run(ctx context.Context, req collectors.Request) model.Result 
 		}
 		return model.Unknown(p.id, Kind, Domain, missing.reason, missing.hint)
 	}
-	if req.Timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, req.Timeout)
-		defer cancel()
-	}
+	ctx, cancel := req.WithTimeout(ctx)
+	defer cancel()
 	var r model.Result
 	if req.Mode == collectors.Watch && tc.library != "" {
 		r = p.runWatch(ctx, root, tc, req.Changed, req.LivePrograms)

@@ -6,6 +6,7 @@ import (
 	"unicode"
 
 	"github.com/preflight-dev/preflight/internal/shellwords"
+	"github.com/preflight-dev/preflight/internal/wordsplit"
 )
 
 // Stage is one kind of pipeline step whose presence the CI domain checks.
@@ -292,26 +293,5 @@ func TaskStages(name string) Stages {
 // splitName splits a task name into lower-case words at punctuation and
 // camelCase boundaries: "test:unit" → test unit, "typeCheck" → type check.
 func splitName(name string) []string {
-	var words []string
-	var cur []rune
-	flush := func() {
-		if len(cur) > 0 {
-			words = append(words, strings.ToLower(string(cur)))
-			cur = cur[:0]
-		}
-	}
-	runes := []rune(name)
-	for i, r := range runes {
-		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			if unicode.IsUpper(r) && i > 0 && unicode.IsLower(runes[i-1]) {
-				flush()
-			}
-			cur = append(cur, r)
-		default:
-			flush()
-		}
-	}
-	flush()
-	return words
+	return wordsplit.Split(name, wordsplit.Options{Case: strings.ToLower})
 }

@@ -302,3 +302,35 @@ func FuzzScriptStages(f *testing.F) {
 		_ = ActionStages(a, nil)
 	})
 }
+
+// Pins where splitName splits: at every rune that is not a letter or digit
+// and at a lower-to-upper step (an acronym stays one word with what
+// follows), in lower case.
+func TestSplitName(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"", ""},
+		{"__", ""},
+		{"A", "a"},
+		{"ABC", "abc"},
+		{"aB", "a|b"},
+		{"test:unit", "test|unit"},
+		{"typeCheck", "type|check"},
+		{"build:prod", "build|prod"},
+		{"HTTPServerPassword", "httpserver|password"},
+		{"ABCdef", "abcdef"},
+		{"aBCd", "a|bcd"},
+		{"_ABc", "abc"},
+		{"apiKey2", "api|key2"},
+		{"v2Build", "v2build"},
+		{"x-api_key.y", "x|api|key|y"},
+		{"a b/c:d", "a|b|c|d"},
+		{"lint--fix", "lint|fix"},
+		{"ÉtéParisÅngström", "été|paris|ångström"},
+		{"ωΣigma", "ω|σigma"},
+	}
+	for _, c := range cases {
+		if got := strings.Join(splitName(c.in), "|"); got != c.want {
+			t.Errorf("splitName(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

@@ -133,11 +133,8 @@ func (c *GitHubActions) Run(ctx context.Context, req collectors.Request) model.R
 	if root == "" {
 		root = c.root
 	}
-	if req.Timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, req.Timeout)
-		defer cancel()
-	}
+	ctx, cancel := req.WithTimeout(ctx)
+	defer cancel()
 	srcs, readErrs := readWorkflows(root)
 	if len(srcs) == 0 && len(readErrs) == 0 {
 		return model.Result{Collector: c.id, Kind: KindGitHub, Domain: Domain, Status: model.StatusSkipped,
