@@ -3,6 +3,7 @@ package secrets
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -56,25 +57,27 @@ func gitleaksArgs(target string) []string {
 		"--report-format", "json", "--report-path", "-", "--exit-code", "0", target}
 }
 
-// runGitleaks scans target (absolute) and returns its findings with file
-// names made repo-relative.
-func runGitleaks(ctx context.Context, root, target string) (proc.Cmd, proc.Output, []GitleaksFinding, error) {
-	c := proc.Cmd{Dir: root, Name: GitleaksTool, Args: gitleaksArgs(target)}
-	out, err := proc.Run(ctx, c)
-	if err != nil {
-		return c, out, nil, err
+// runGitleaks scans target (absolute) at the root of req, with the
+// runner's timeout and process group, and returns its arguments, the run
+// and its findings with file names made repo-relative.
+func runGitleaks(ctx context.Context, b collectors.Base, req collectors.Request, target string) ([]string, proc.Output, []GitleaksFinding, error) {
+	args := gitleaksArgs(target)
+	ran, stopped := b.Exec(ctx, req, collectors.Invocation{Tool: GitleaksTool, Dir: ".", Name: GitleaksTool, Args: args})
+	out := ran.Out
+	if stopped != nil {
+		return args, out, nil, errors.New(stopped.Error)
 	}
 	if out.ExitCode != 0 {
-		return c, out, nil, fmt.Errorf("gitleaks exited %d: %s", out.ExitCode, collectors.FirstLine(string(out.Stderr)))
+		return args, out, nil, fmt.Errorf("gitleaks exited %d: %s", out.ExitCode, collectors.FirstLine(string(out.Stderr)))
 	}
 	fs, err := ParseGitleaks(out.Stdout)
 	if err != nil {
-		return c, out, nil, err
+		return args, out, nil, err
 	}
 	for i := range fs {
-		fs[i].File = relTo(root, target, fs[i].File)
+		fs[i].File = relTo(req.Root, target, fs[i].File)
 	}
-	return c, out, fs, nil
+	return args, out, fs, nil
 }
 
 // relTo makes a path gitleaks printed repo-relative: it prints paths as

@@ -8,7 +8,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/model"
@@ -244,9 +246,42 @@ func TestRunGitleaksFailureReason(t *testing.T) {
 		}
 		t.Setenv("PATH", bin)
 		root := t.TempDir()
-		_, _, _, err := runGitleaks(context.Background(), root, root)
+		_, _, _, err := runGitleaks(context.Background(), collectors.NewBase("secrets:.", Kind, Domain), collectors.Request{Root: root}, root)
 		if err == nil || err.Error() != c.want {
 			t.Errorf("stderr from %s: error %v, want %q", c.stderr, err, c.want)
 		}
+	}
+}
+
+// A gitleaks that hangs is stopped at the run's timeout, its process group
+// killed, and the built-in scan's findings stand, with the reason shown.
+func TestHangingGitleaksTimesOut(t *testing.T) {
+	bin := t.TempDir()
+	pidFile := filepath.Join(bin, "pid")
+	script := "#!/bin/sh\necho $$ > " + pidFile + "\nsleep 30\n"
+	if err := os.WriteFile(filepath.Join(bin, GitleaksTool), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	root := fixtureCopy(t)
+	c := &Collector{id: "secrets:.", redactor: NewRedactor(testKey)}
+	started := time.Now()
+	res := c.Run(context.Background(), collectors.Request{Root: root, Timeout: 500 * time.Millisecond})
+	if took := time.Since(started); took > 20*time.Second {
+		t.Fatalf("the run waited %s for the hanging gitleaks", took)
+	}
+	if res.Status != model.StatusOK || res.Facts["secrets"] == 0 {
+		t.Fatalf("the built-in scan's evidence was lost: status %s, facts %v", res.Status, res.Facts)
+	}
+	if !strings.Contains(res.Output, "gitleaks failed, its earlier findings are kept: gitleaks timed out after 500ms") {
+		t.Errorf("the evidence does not say gitleaks timed out:\n%s", res.Output)
+	}
+	data, err := os.ReadFile(pidFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, _ := strconv.Atoi(strings.TrimSpace(string(data)))
+	if pid <= 0 || syscall.Kill(pid, 0) == nil {
+		t.Errorf("gitleaks (pid %d) still runs after the timeout", pid)
 	}
 }

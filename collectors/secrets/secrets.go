@@ -132,6 +132,8 @@ func (c *Collector) Inputs() []string {
 // run is one run's bookkeeping.
 type run struct {
 	root      string
+	id        string
+	req       collectors.Request // for gitleaks: its timeout
 	rescanned int
 	skipped   []string
 	leaks     leakRun
@@ -156,7 +158,9 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		// fallback is still a valid key.
 		c.redactor, _ = InstallationRedactor()
 	}
-	r := &run{root: absRoot(req.Root)}
+	r := &run{root: absRoot(req.Root), id: c.id}
+	r.req = req
+	r.req.Root = r.root
 	_, lookErr := lookGitleaks()
 	useLeaks := lookErr == nil
 
@@ -415,9 +419,9 @@ func (c *Collector) dropLeaks(f string, e *fileEntry) {
 // gitleaks runs gitleaks on target and records the run, its failure
 // included, for the evidence: every run counts, not only the last.
 func (r *run) gitleaks(ctx context.Context, target string) ([]GitleaksFinding, error) {
-	cmd, out, fs, err := runGitleaks(ctx, r.root, target)
+	args, out, fs, err := runGitleaks(ctx, collectors.NewBase(r.id, Kind, Domain), r.req, target)
 	r.leaks.ran = true
-	r.leaks.commands = append(r.leaks.commands, displayCmd(cmd, r.root))
+	r.leaks.commands = append(r.leaks.commands, displayCmd(args, r.root))
 	r.leaks.exit, r.leaks.stderr = out.ExitCode, string(out.Stderr)
 	if err != nil {
 		r.leaks.err = err
@@ -449,14 +453,14 @@ func (c *Collector) fileLeaks(r *run, fs []GitleaksFinding, only map[string]bool
 
 // displayCmd renders a gitleaks command with the root shown as ".", as a
 // user would paste it from the repository root.
-func displayCmd(c proc.Cmd, root string) string {
-	args := append([]string(nil), c.Args...)
+func displayCmd(args []string, root string) string {
+	args = append([]string(nil), args...)
 	if n := len(args); n > 0 {
 		if rel, err := filepath.Rel(root, args[n-1]); err == nil {
 			args[n-1] = filepath.ToSlash(rel)
 		}
 	}
-	return proc.Cmd{Name: c.Name, Args: args}.String()
+	return proc.Cmd{Name: GitleaksTool, Args: args}.String()
 }
 
 // result turns the cache into findings, facts and evidence.
