@@ -158,9 +158,8 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		// fallback is still a valid key.
 		c.redactor, _ = InstallationRedactor()
 	}
-	r := &run{root: absRoot(req.Root), id: c.id}
-	r.req = req
-	r.req.Root = r.root
+	r := &run{root: absRoot(req.Root), id: c.id, req: req}
+	r.req.Root = r.root // gitleaks runs at the absolute root
 	_, lookErr := lookGitleaks()
 	useLeaks := lookErr == nil
 
