@@ -25,6 +25,9 @@ type options struct {
 	cacheDir string
 	// reuse: check reuses results measured on identical inputs.
 	reuse bool
+	// record: check keeps what it measured for later runs (also when
+	// it reuses nothing: --fresh).
+	record bool
 	// store and home: a worktree of another commit uses the caches of
 	// the repository it was made from.
 	store *cache.Store
@@ -57,7 +60,11 @@ func WithCacheDir(dir string) Option { return func(o *options) { o.cacheDir = di
 
 // WithReuse lets the session take results measured earlier on identical
 // inputs instead of running their tools again.
-func WithReuse() Option { return func(o *options) { o.reuse = true } }
+func WithReuse() Option { return func(o *options) { o.reuse, o.record = true, true } }
+
+// WithFreshResults runs every tool but keeps what it measured, so the next
+// check reuses it (check --fresh).
+func WithFreshResults() Option { return func(o *options) { o.record = true } }
 
 // DefaultOnlineTTL is how long results that depend on the network are
 // reused unless WithOnlineTTL says otherwise.

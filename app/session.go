@@ -99,7 +99,7 @@ func Open(root string, mode collectors.Mode, warn io.Writer, opts ...Option) (*S
 	}
 	eopts := engine.Options{Mode: mode, Trusted: rc.codeGate, TrustHint: rc.hint, Redact: excerptRedactor(warn),
 		LivePrograms: o.livePrograms}
-	if o.reuse && s.store != nil {
+	if o.record && s.store != nil {
 		settings, _ := repofs.ReadFile(root, config.FileName)
 		sum := sha256.Sum256(settings)
 		home := root
@@ -114,11 +114,19 @@ func Open(root string, mode collectors.Mode, warn io.Writer, opts ...Option) (*S
 			results.TTL = o.onlineTTL
 		}
 		s.results, eopts.Reuse = results, results
+		if !o.reuse {
+			eopts.Reuse = recordOnly{results}
+		}
 	}
 	s.engine = engine.New(root, rc.apply(cols), eopts)
 	s.engine.SetPolicy(rc.live.Current().Policy())
 	return s, nil
 }
+
+// recordOnly keeps results without offering earlier ones.
+type recordOnly struct{ *cache.Results }
+
+func (recordOnly) Lookup(collectors.Collector) (model.Result, bool) { return model.Result{}, false }
 
 // cachedView is the last session's results as the engine would show them
 // once seeded with them — finished results only, stale, redacted — for

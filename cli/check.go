@@ -185,7 +185,9 @@ func runCheck(args []string, io IO) int {
 		return fail(io, usageError{fmt.Sprintf("--online-ttl %s: want a duration of 0 or more (24h, 30m; 0 asks the network every time)", *onlineTTL)})
 	}
 	opts := []app.Option{app.WithCacheDir(*cacheDir)}
-	if !*fresh {
+	if *fresh {
+		opts = append(opts, app.WithFreshResults())
+	} else {
 		opts = append(opts, app.WithReuse())
 	}
 	if *onlineTTL == 0 {

@@ -327,3 +327,18 @@ func TestUnknownFormat(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// A reused result says when it was measured, in one sentence.
+func TestReusedResultEvidence(t *testing.T) {
+	c := model.CollectorState{Result: model.Result{Command: "go vet ./...", ExitCode: 0, Status: model.StatusOK, Cached: true,
+		FinishedAt: time.Date(2026, 12, 1, 9, 30, 0, 0, time.UTC)}}
+	got := evidenceLine(c, Meta{})
+	want := "Evidence: `go vet ./...` · exit 0 · 0s · reused from the run finished 2026-12-01 09:30:00 UTC: its inputs, tool and settings are unchanged"
+	if got != want {
+		t.Errorf("evidence line\n got %s\nwant %s", got, want)
+	}
+	c.Cached = false
+	if got := evidenceLine(c, Meta{}); strings.Contains(got, "reused") {
+		t.Errorf("a measured result says %q", got)
+	}
+}

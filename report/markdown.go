@@ -289,10 +289,11 @@ func evidenceLine(c model.CollectorState, m Meta) string {
 		parts = append(parts, c.Duration.Round(time.Millisecond).String())
 	}
 	if !c.FinishedAt.IsZero() {
-		parts = append(parts, "finished "+c.FinishedAt.UTC().Format("2006-01-02 15:04:05 UTC"))
-	}
-	if c.Cached {
-		parts = append(parts, "reused: its inputs, tool and settings are unchanged since")
+		finished := "finished " + c.FinishedAt.UTC().Format("2006-01-02 15:04:05 UTC")
+		if c.Cached {
+			finished = "reused from the run " + finished + ": its inputs, tool and settings are unchanged"
+		}
+		parts = append(parts, finished)
 	}
 	if c.Trigger != "" {
 		parts = append(parts, "trigger "+mdText(c.Trigger))
