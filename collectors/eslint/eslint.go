@@ -149,6 +149,9 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	if why := tool.NodeTooOld(nodepkg.NodeVersion()); why != "" {
 		return b.Unknown(why, "run preflight with a Node.js that ESLint supports (engines.node "+tool.Engines+"), or pin an older eslint")
 	}
+	if why, hint := nodepkg.ProjectNeedsOtherNode(req.Root, dir, nodepkg.NodeVersion()); why != "" {
+		return b.Unknown(why, hint)
+	}
 	env := c.env()
 	return b.RunTool(ctx, req, collectors.Tool{
 		Invocation: collectors.Invocation{

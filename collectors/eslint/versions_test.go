@@ -201,31 +201,39 @@ exit 0
 
 // An ESLint that needs a newer Node than the one on PATH is unknown, naming
 // both versions, and is never started: it is the machine, not the project.
+// So is a project whose own engines.node excludes that Node.
 func TestESLintNeedingANewerNodeIsUnknown(t *testing.T) {
 	needESLint(t)
-	root := filepath.Join(t.TempDir(), "app")
-	marker := filepath.Join(root, "ran")
-	fixturetest.WriteFiles(t, root, map[string]string{
-		"package.json":                      `{"name": "app", "devDependencies": {"eslint": "99.0.0"}}`,
-		"eslint.config.js":                  "export default []\n",
-		"node_modules/eslint/package.json":  `{"name": "eslint", "version": "99.0.0", "engines": {"node": ">=99.0.0"}}`,
-		"node_modules/eslint/bin/eslint.js": "#!/bin/sh\ntouch " + marker + "\n",
-	})
-	if err := os.Chmod(filepath.Join(root, "node_modules/eslint/bin/eslint.js"), 0o755); err != nil {
-		t.Fatal(err)
+	node := nodepkg.NodeVersion()
+	cases := []struct{ tool, project, want string }{
+		{`, "engines": {"node": ">=99.0.0"}`, "", "eslint 99.0.0 needs Node >=99.0.0; the node on PATH is " + node},
+		{"", `, "engines": {"node": "^99"}`, "the project needs Node ^99 (engines.node in package.json); the node on PATH is " + node},
 	}
-	if err := os.MkdirAll(filepath.Join(root, "node_modules", ".bin"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink("../eslint/bin/eslint.js", filepath.Join(root, "node_modules", ".bin", "eslint")); err != nil {
-		t.Fatal(err)
-	}
-	r := run(t, detected(t, root)["eslint:."], root)
-	if r.Status != model.StatusUnknown || r.Error != "eslint 99.0.0 needs Node >=99.0.0; the node on PATH is "+nodepkg.NodeVersion() || len(r.Findings) != 0 {
-		t.Errorf("status %s, error %q, findings %+v", r.Status, r.Error, r.Findings)
-	}
-	if _, err := os.Stat(marker); err == nil {
-		t.Error("eslint was started")
+	for _, c := range cases {
+		root := filepath.Join(t.TempDir(), "app")
+		marker := filepath.Join(root, "ran")
+		fixturetest.WriteFiles(t, root, map[string]string{
+			"package.json":                      `{"name": "app", "devDependencies": {"eslint": "99.0.0"}` + c.project + `}`,
+			"eslint.config.js":                  "export default []\n",
+			"node_modules/eslint/package.json":  `{"name": "eslint", "version": "99.0.0"` + c.tool + `}`,
+			"node_modules/eslint/bin/eslint.js": "#!/bin/sh\ntouch " + marker + "\n",
+		})
+		if err := os.Chmod(filepath.Join(root, "node_modules/eslint/bin/eslint.js"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Join(root, "node_modules", ".bin"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink("../eslint/bin/eslint.js", filepath.Join(root, "node_modules", ".bin", "eslint")); err != nil {
+			t.Fatal(err)
+		}
+		r := run(t, detected(t, root)["eslint:."], root)
+		if r.Status != model.StatusUnknown || r.Error != c.want || r.Hint == "" || len(r.Findings) != 0 {
+			t.Errorf("status %s, error %q, hint %q, findings %+v\nwant error %q", r.Status, r.Error, r.Hint, r.Findings, c.want)
+		}
+		if _, err := os.Stat(marker); err == nil {
+			t.Error("eslint was started")
+		}
 	}
 }
 

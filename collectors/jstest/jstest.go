@@ -160,6 +160,9 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	if why := tool.NodeTooOld(nodepkg.NodeVersion()); why != "" {
 		return b.Unknown(why, "run preflight with a Node.js that "+kind+" supports (engines.node "+tool.Engines+"), or pin an older "+kind)
 	}
+	if why, hint := nodepkg.ProjectNeedsOtherNode(req.Root, dir, nodepkg.NodeVersion()); why != "" {
+		return b.Unknown(why, hint)
+	}
 	env, show := c.run.env, []string(nil)
 	if c.nodeOptions != "" {
 		// As the package's script runs it; options the user set stay.

@@ -95,27 +95,37 @@ cp "` + filepath.Join(root, "report.json") + `" "$out"
 }
 
 // A runner that needs a newer Node than the one on PATH is unknown, naming
-// both versions: it is the machine, not the project.
+// both versions: it is the machine, not the project. So is a project whose
+// own engines.node excludes that Node (its workspace root's here): its
+// failures there would be the Node version's.
 func TestRunnerNeedingANewerNodeIsUnknown(t *testing.T) {
 	needRunners(t)
-	root := t.TempDir()
-	marker := filepath.Join(root, "ran")
-	pkg := filepath.Join(root, "app", "node_modules", "vitest")
-	mustWrite(t, filepath.Join(pkg, "package.json"), `{"name":"vitest","version":"9.0.0","engines":{"node":">=99.0.0"}}`, 0o644)
-	mustWrite(t, filepath.Join(pkg, "vitest.mjs"), "#!/bin/sh\ntouch "+marker+"\n", 0o755)
-	if err := os.MkdirAll(filepath.Join(root, "app", "node_modules", ".bin"), 0o755); err != nil {
-		t.Fatal(err)
+	node := nodepkg.NodeVersion()
+	cases := []struct{ tool, project, want string }{
+		{`"engines":{"node":">=99.0.0"}`, "", "vitest 9.0.0 needs Node >=99.0.0; the node on PATH is " + node},
+		{"", `"engines":{"node":">=99.0.0"}`, "the project needs Node >=99.0.0 (engines.node in package.json); the node on PATH is " + node},
 	}
-	if err := os.Symlink("../vitest/vitest.mjs", filepath.Join(root, "app", "node_modules", ".bin", "vitest")); err != nil {
-		t.Fatal(err)
-	}
-	mustWrite(t, filepath.Join(root, "app", "package.json"), `{"name":"app","scripts":{"test":"vitest run"}}`, 0o644)
-	r := runCollector(t, collector(t, root, "vitest:app"), root, time.Minute)
-	if r.Status != "unknown" || !strings.Contains(r.Error, "vitest 9.0.0 needs Node >=99.0.0; the node on PATH is "+nodepkg.NodeVersion()) || len(r.Findings) != 0 {
-		t.Errorf("status %s, error %q, findings %+v", r.Status, r.Error, r.Findings)
-	}
-	if _, err := os.Stat(marker); err == nil {
-		t.Error("the runner was started")
+	for _, c := range cases {
+		root := t.TempDir()
+		marker := filepath.Join(root, "ran")
+		pkg := filepath.Join(root, "app", "node_modules", "vitest")
+		mustWrite(t, filepath.Join(pkg, "package.json"), `{"name":"vitest","version":"9.0.0",`+c.tool+`}`, 0o644)
+		mustWrite(t, filepath.Join(pkg, "vitest.mjs"), "#!/bin/sh\ntouch "+marker+"\n", 0o755)
+		if err := os.MkdirAll(filepath.Join(root, "app", "node_modules", ".bin"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink("../vitest/vitest.mjs", filepath.Join(root, "app", "node_modules", ".bin", "vitest")); err != nil {
+			t.Fatal(err)
+		}
+		mustWrite(t, filepath.Join(root, "app", "package.json"), `{"name":"app","scripts":{"test":"vitest run"}}`, 0o644)
+		mustWrite(t, filepath.Join(root, "package.json"), `{"name":"root","workspaces":["app"],`+c.project+`}`, 0o644)
+		r := runCollector(t, collector(t, root, "vitest:app"), root, time.Minute)
+		if r.Status != "unknown" || r.Error != c.want || r.Hint == "" || len(r.Findings) != 0 {
+			t.Errorf("status %s, error %q, hint %q, findings %+v\nwant error %q", r.Status, r.Error, r.Hint, r.Findings, c.want)
+		}
+		if _, err := os.Stat(marker); err == nil {
+			t.Error("the runner was started")
+		}
 	}
 }
 

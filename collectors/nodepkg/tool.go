@@ -317,3 +317,53 @@ func nodeOption(w string) string {
 	}
 	return w
 }
+
+// ProjectNeedsOtherNode says why the project at dir (absolute) cannot be
+// judged on the given Node version: the engines.node range of its
+// package.json, or of the nearest one above it up to root that declares
+// one, excludes it. "" when it does not, or when either is unknown or the
+// range unreadable: then the run decides. A suite that fails on a Node
+// the project does not support says nothing about the project.
+func ProjectNeedsOtherNode(root, dir, node string) (why, hint string) {
+	if node == "" {
+		return "", ""
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		if rel, err := filepath.Rel(root, d); err == nil && !strings.HasPrefix(rel, "..") {
+			if want, file := enginesNode(root, rel); want != "" {
+				c, err := semver.NewConstraint(want)
+				v, verr := semver.NewVersion(node)
+				if err != nil || verr != nil || c.Check(v) {
+					return "", ""
+				}
+				return fmt.Sprintf("the project needs Node %s (engines.node in %s); the node on PATH is %s", want, file, node),
+					"run preflight with a Node.js that satisfies " + want + " (nvm, fnm or volta switch it): on another, failures may be the Node version's"
+			}
+		}
+		if d == root || filepath.Dir(d) == d {
+			return "", ""
+		}
+	}
+}
+
+// enginesNode is the engines.node range of rel/package.json and the
+// file's slash path, "" when it declares none. The old array form of
+// engines and other shapes are no range.
+func enginesNode(root, rel string) (want, file string) {
+	file = filepath.ToSlash(filepath.Join(rel, "package.json"))
+	data, err := repofs.ReadFile(root, file)
+	if err != nil {
+		return "", ""
+	}
+	var m struct {
+		Engines json.RawMessage `json:"engines"`
+	}
+	var engines struct {
+		Node any `json:"node"`
+	}
+	if json.Unmarshal(data, &m) != nil || json.Unmarshal(m.Engines, &engines) != nil {
+		return "", ""
+	}
+	want, _ = engines.Node.(string)
+	return strings.TrimSpace(want), file
+}

@@ -111,3 +111,43 @@ func TestLockedBins(t *testing.T) {
 		}
 	}
 }
+
+// The project's own engines.node decides whether a failing suite is the
+// project's: the nearest package.json that declares a range, from the
+// package up to the repository root.
+func TestProjectNeedsOtherNode(t *testing.T) {
+	root := t.TempDir()
+	write := func(rel, body string) {
+		t.Helper()
+		must(t, os.MkdirAll(filepath.Dir(filepath.Join(root, rel)), 0o755))
+		must(t, os.WriteFile(filepath.Join(root, rel), []byte(body), 0o644))
+	}
+	write("package.json", `{"name":"root","engines":{"node":">=22.19.0"}}`)
+	write("packages/plain/package.json", `{"name":"plain"}`)
+	write("packages/own/package.json", `{"name":"own","engines":{"node":">= 18 < 21"}}`)
+	write("packages/old/package.json", `{"name":"old","engines":["node >= 0.4"]}`)
+	write("packages/odd/package.json", `{"name":"odd","engines":{"node":"not a range"}}`)
+	write("packages/broken/package.json", `{"name":`)
+	cases := []struct{ dir, node, want string }{
+		{".", "20.20.2", "the project needs Node >=22.19.0 (engines.node in package.json); the node on PATH is 20.20.2"},
+		{".", "22.19.0", ""},
+		{".", "", ""},
+		{"packages/plain", "20.20.2", "the project needs Node >=22.19.0 (engines.node in package.json); the node on PATH is 20.20.2"},
+		{"packages/own", "20.20.2", ""},
+		{"packages/own", "22.1.0", "the project needs Node >= 18 < 21 (engines.node in packages/own/package.json); the node on PATH is 22.1.0"},
+		// No range it can read: the root's applies to the package no more
+		// than a range it cannot read; the run decides.
+		{"packages/odd", "20.20.2", ""},
+		{"packages/old", "20.20.2", "the project needs Node >=22.19.0 (engines.node in package.json); the node on PATH is 20.20.2"},
+		{"packages/broken", "20.20.2", "the project needs Node >=22.19.0 (engines.node in package.json); the node on PATH is 20.20.2"},
+	}
+	for _, c := range cases {
+		why, hint := ProjectNeedsOtherNode(root, filepath.Join(root, filepath.FromSlash(c.dir)), c.node)
+		if why != c.want {
+			t.Errorf("%s on %q:\n got %q\nwant %q", c.dir, c.node, why, c.want)
+		}
+		if (why == "") != (hint == "") {
+			t.Errorf("%s on %q: why %q with hint %q", c.dir, c.node, why, hint)
+		}
+	}
+}
