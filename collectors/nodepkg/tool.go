@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/Masterminds/semver/v3"
 
 	"github.com/preflight-dev/preflight/internal/repofs"
+	"github.com/preflight-dev/preflight/proc"
 )
 
 // Tool is an installed npm package that provides a command: what a
@@ -366,4 +368,75 @@ func enginesNode(root, rel string) (want, file string) {
 	}
 	want, _ = engines.Node.(string)
 	return strings.TrimSpace(want), file
+}
+
+// NotInstalled says why the imports of the package at dir (absolute; the
+// nearest package.json at or above it, up to root) cannot resolve: it
+// lists dependencies, and the install that serves it — the directory of
+// the nearest lockfile — has no node_modules. A sub-package with its own
+// lockfile (a documentation site beside a library) is not served by the
+// root's install, even though the root's tools are found from it. ""
+// when it is installed, lists nothing, or has no lockfile and a
+// node_modules above it (the run decides then).
+func NotInstalled(root, dir string) (why, hint string) {
+	pkg, ok := nearestManifest(root, dir)
+	if !ok {
+		return "", ""
+	}
+	lockDir, lock := "", ""
+	for d := pkg; lockDir == ""; d = filepath.Dir(d) {
+		for _, l := range LockFiles {
+			if st, err := os.Stat(filepath.Join(d, l)); err == nil && st.Mode().IsRegular() {
+				lockDir, lock = d, l
+				break
+			}
+		}
+		if d == root || filepath.Dir(d) == d {
+			break
+		}
+	}
+	switch {
+	case lockDir == "" && DependenciesInstalled(root, pkg):
+		return "", ""
+	case lockDir == "":
+		lockDir = pkg
+	default:
+		if st, err := os.Stat(filepath.Join(lockDir, "node_modules")); err == nil && st.IsDir() {
+			return "", ""
+		}
+	}
+	rel := func(p string) string {
+		r, err := filepath.Rel(root, p)
+		if err != nil {
+			return p
+		}
+		return filepath.ToSlash(r)
+	}
+	where := rel(lockDir)
+	modules := path.Join(where, "node_modules")
+	why = "the package's dependencies are not installed: no " + modules
+	if lock != "" {
+		why += " beside " + path.Join(where, lock)
+	}
+	hint = "install the dependencies: " + InstallCommand(root, lockDir)
+	if where != "." {
+		hint = "install the dependencies: " + proc.Cmd{Name: "cd", Args: []string{where}}.String() + " && " + InstallCommand(root, lockDir)
+	}
+	return why, hint
+}
+
+// nearestManifest is the directory of the package.json at or above dir,
+// up to root, when it lists dependencies to install.
+func nearestManifest(root, dir string) (string, bool) {
+	for d := dir; ; d = filepath.Dir(d) {
+		if rel, err := filepath.Rel(root, d); err == nil && !strings.HasPrefix(rel, "..") {
+			if data, err := repofs.ReadFile(root, filepath.Join(rel, "package.json")); err == nil {
+				m, err := ParseManifest(data)
+				return d, err == nil && len(m.Dependencies)+len(m.DevDependencies)+len(m.OptionalDependencies) > 0
+			}
+		}
+		if d == root || filepath.Dir(d) == d {
+			return "", false
+		}
+	}
 }

@@ -151,3 +151,50 @@ func TestProjectNeedsOtherNode(t *testing.T) {
 		}
 	}
 }
+
+func TestNotInstalled(t *testing.T) {
+	root := t.TempDir()
+	write := func(rel, body string) {
+		t.Helper()
+		must(t, os.MkdirAll(filepath.Dir(filepath.Join(root, rel)), 0o755))
+		must(t, os.WriteFile(filepath.Join(root, rel), []byte(body), 0o644))
+	}
+	deps := `{"name":"p","dependencies":{"left-pad":"1"}}`
+	write("package.json", `{"name":"root","workspaces":["packages/*"],"devDependencies":{"typescript":"*"}}`)
+	write("package-lock.json", "{}")
+	write("node_modules/.package-lock.json", "{}")
+	write("packages/member/package.json", deps)     // served by the root's install
+	write("packages/member/src/deep/x.ts", "")      // a project below its package.json
+	write("site/package.json", deps)                // its own lockfile, not installed
+	write("site/yarn.lock", "# yarn lockfile v1\n") //
+	write("site/docs/x.ts", "")                     //
+	write("done/package.json", deps)                // its own lockfile, installed
+	write("done/pnpm-lock.yaml", "")                //
+	write("done/node_modules/.modules.yaml", "")    //
+	write("nothing/package.json", `{"name":"n"}`)   // nothing to install
+	write("nothing/package-lock.json", "{}")        //
+	must(t, os.MkdirAll(filepath.Join(root, "plain"), 0o755))
+	cases := []struct{ dir, why, hint string }{
+		{".", "", ""},
+		{"packages/member", "", ""},
+		{"packages/member/src/deep", "", ""},
+		{"site", "the package's dependencies are not installed: no site/node_modules beside site/yarn.lock", "install the dependencies: cd site && yarn install --frozen-lockfile"},
+		{"site/docs", "the package's dependencies are not installed: no site/node_modules beside site/yarn.lock", "install the dependencies: cd site && yarn install --frozen-lockfile"},
+		{"done", "", ""},
+		{"nothing", "", ""},
+		{"plain", "", ""},
+	}
+	for _, c := range cases {
+		why, hint := NotInstalled(root, filepath.Join(root, filepath.FromSlash(c.dir)))
+		if why != c.why || hint != c.hint {
+			t.Errorf("%s:\n got %q, %q\nwant %q, %q", c.dir, why, hint, c.why, c.hint)
+		}
+	}
+
+	// No lockfile and no node_modules anywhere: the package's own.
+	bare := t.TempDir()
+	must(t, os.WriteFile(filepath.Join(bare, "package.json"), []byte(deps), 0o644))
+	if why, hint := NotInstalled(bare, bare); why != "the package's dependencies are not installed: no node_modules" || hint != "install the dependencies: npm install" {
+		t.Errorf("bare: %q, %q", why, hint)
+	}
+}

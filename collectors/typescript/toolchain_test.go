@@ -207,3 +207,41 @@ func TestBrokenCheckerFallsBackToOneShot(t *testing.T) {
 		t.Error("a failed checker was kept")
 	}
 }
+
+// A sub-package with its own lockfile (a documentation site beside the
+// library) is not served by the root's install: the root's compiler is
+// found from it, but every import of the site's own dependencies would be
+// an error. Unknown, with the install in that directory; once it is
+// installed, tsc runs and its errors are the project's.
+func TestSubPackageWithItsOwnUninstalledLockfileIsUnknown(t *testing.T) {
+	needTypeScript(t)
+	root := filepath.Join(t.TempDir(), "repo")
+	linkTypeScript(t, root)
+	writeFile(t, filepath.Join(root, "package.json"), `{"name":"lib","devDependencies":{"typescript":"*"}}`)
+	writeFile(t, filepath.Join(root, "package-lock.json"), `{"lockfileVersion":3}`)
+	writeFile(t, filepath.Join(root, "tsconfig.json"), `{"compilerOptions": {"strict": true, "noEmit": true, "types": [], "lib": ["es2022"]}}`)
+	writeFile(t, filepath.Join(root, "index.ts"), "export const n = 1;\n")
+	writeFile(t, filepath.Join(root, "website", "package.json"), `{"name":"site","dependencies":{"site-kit":"1.0.0"}}`)
+	writeFile(t, filepath.Join(root, "website", "package-lock.json"), `{"lockfileVersion":3}`)
+	writeFile(t, filepath.Join(root, "website", "tsconfig.json"), `{"extends": "site-kit/tsconfig.json"}`)
+	writeFile(t, filepath.Join(root, "website", "page.ts"), "export const title: string = 1;\n")
+
+	p := project(t, root, "typescript:website")
+	r := run(t, p, root, collectors.OneShot)
+	if r.Status != model.StatusUnknown || len(r.Findings) != 0 ||
+		r.Error != "the package's dependencies are not installed: no website/node_modules beside website/package-lock.json" ||
+		r.Hint != "install the dependencies: cd website && npm ci" {
+		t.Errorf("not installed: status %s, error %q, hint %q, findings %d", r.Status, r.Error, r.Hint, len(r.Findings))
+	}
+	if r := run(t, project(t, root, "typescript:."), root, collectors.OneShot); r.Status != model.StatusOK {
+		t.Errorf("the installed root: %s %s", r.Status, r.Error)
+	}
+
+	// Installed: its own kit is found, and the type error is the site's.
+	writeFile(t, filepath.Join(root, "website", "node_modules", "site-kit", "package.json"), `{"name":"site-kit","version":"1.0.0"}`)
+	writeFile(t, filepath.Join(root, "website", "node_modules", "site-kit", "tsconfig.json"), `{"compilerOptions": {"strict": true, "noEmit": true, "types": [], "lib": ["es2022"]}}`)
+	r = run(t, p, root, collectors.OneShot)
+	if r.Status != model.StatusOK || len(r.Findings) != 1 || r.Findings[0].File != "website/page.ts" {
+		t.Errorf("installed: status %s, error %q, findings %+v", r.Status, r.Error, r.Findings)
+	}
+}

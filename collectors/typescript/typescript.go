@@ -125,6 +125,11 @@ func (p *Project) Run(ctx context.Context, req collectors.Request) model.Result 
 		}
 		return model.Unknown(p.id, Kind, Domain, missing.reason, missing.hint)
 	}
+	if why, hint := nodepkg.NotInstalled(root, dir); why != "" {
+		// The compiler is found above (the root's install), but the
+		// package's own imports would all be errors of ours.
+		return model.Unknown(p.id, Kind, Domain, why, hint)
+	}
 	ctx, cancel := req.WithTimeout(ctx)
 	defer cancel()
 	var r model.Result
