@@ -129,6 +129,7 @@ func (w *workflow) checkScript(dir string, call scriptRef, text string, line int
 		return // a package.json npm refuses is package-json/invalid, at its line
 	}
 	if _, ok := pkg.Scripts[call.name]; ok {
+		w.followScript(pkg, file, call.name, text, line)
 		return
 	}
 	if call.bare && (pkg.Dependencies[call.name] != "" || pkg.DevDependencies[call.name] != "" || knownBins[call.name] ||
@@ -137,6 +138,33 @@ func (w *workflow) checkScript(dir string, call scriptRef, text string, line int
 	}
 	w.p.report(RuleMissingScript, w.file, line, 0,
 		fmt.Sprintf("`%s` will fail: %s has no %q script", text, file, call.name))
+}
+
+// followScript records the stages the package script a step runs shows
+// by what it runs, not only by its name: `npm run lint` whose script runs
+// `tsc --noEmit` type-checks. Scripts that run other scripts of the same
+// package are followed, each once.
+func (w *workflow) followScript(pkg nodepkg.Manifest, file, name, text string, line int) {
+	seen := map[string]bool{}
+	var follow func(name string, depth int)
+	follow = func(name string, depth int) {
+		body, ok := pkg.Scripts[name]
+		if !ok || seen[name] || depth > maxNesting {
+			return
+		}
+		seen[name] = true
+		for _, m := range CommandStages(body) {
+			w.p.see(m.Stages, Evidence{w.file, line, fmt.Sprintf("%s runs %s (%s, script %q)", text, filerules.Clip(m.Command, 60), file, name)})
+		}
+		for _, cmd := range shellwords.Commands(body) {
+			if words := withoutAssignments(cmd.Values()); len(words) > 0 {
+				if call, ok := scriptCall(words); ok {
+					follow(call.name, depth+1)
+				}
+			}
+		}
+	}
+	follow(name, 0)
 }
 
 // providedByDependency reports whether a dependency of pkg (in dir)

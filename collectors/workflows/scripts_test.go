@@ -160,3 +160,31 @@ func TestScriptsOfOddAndRefusedManifests(t *testing.T) {
 		t.Errorf("findings %q, want %q", got, want)
 	}
 }
+
+// A step's package script counts by what it runs: `npm run lint` whose
+// script runs `npm run lint:ts`, which runs `tsc --noEmit`, type-checks
+// (cheerio's layout). A script that runs itself ends.
+func TestStagesOfTheScriptsAStepRuns(t *testing.T) {
+	tree := mapTree{"package.json": `{"scripts": {
+		"lint": "npm run lint:es && npm run lint:ts",
+		"lint:es": "eslint .",
+		"lint:ts": "tsc --noEmit",
+		"loop": "npm run loop && make",
+		"greet": "echo ok"}}`}
+	src := []byte("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm run lint\n      - run: npm run loop\n      - run: npm run greet\n")
+	p := AnalyzeGitHubIn([]Source{{Path: ".github/workflows/ci.yml", Data: src}}, tree)
+	ev, ok := p.Stages[Typecheck]
+	if !ok {
+		t.Fatalf("no typecheck stage; stages %+v", p.Stages)
+	}
+	want := Evidence{".github/workflows/ci.yml", 6, `npm run lint runs tsc --noEmit (package.json, script "lint:ts")`}
+	if ev != want {
+		t.Errorf("typecheck evidence %+v, want %+v", ev, want)
+	}
+	if _, ok := p.Stages[Build]; !ok {
+		t.Errorf("make in the looping script: no build stage; stages %+v", p.Stages)
+	}
+	if len(p.Stages) != 3 {
+		t.Errorf("stages %+v, want lint, typecheck and build only", p.Stages)
+	}
+}
