@@ -57,6 +57,10 @@ func (b Base) Finish(fs []model.Finding) []model.Finding {
 // temporary file the tool writes its report to.
 const ReportArg = "{report}"
 
+// ShownReport is how a command's evidence writes the report file: a fresh
+// temporary file, as the run had.
+const ShownReport = `"$(mktemp -d)/report.json"`
+
 // Invocation is one run of an external tool, as a collector describes it.
 type Invocation struct {
 	Tool string // what messages call it: "eslint", "npm audit"
@@ -129,7 +133,9 @@ func (b Base) Exec(ctx context.Context, req Request, inv Invocation) (Ran, *mode
 	}
 	cmd := proc.Cmd{Dir: dir, Name: inv.Name, Args: args, Env: inv.Env, Timeout: timeout, MaxOutput: inv.MaxOutput,
 		Tee: inv.Tee, TeeStderr: inv.Tee}
-	ran.Command = CommandLine(inv.Dir, inv.ShowEnv, DisplayPath(dir, inv.Name), args...)
+	// The evidence names the report file as a command a user can paste,
+	// the same on every run: the real one is gone when the run ends.
+	ran.Command = strings.ReplaceAll(CommandLine(inv.Dir, inv.ShowEnv, DisplayPath(dir, inv.Name), inv.Args...), ReportArg, ShownReport)
 	out, err := proc.Run(ctx, cmd)
 	ran.Out = out
 	if reportFile != "" {

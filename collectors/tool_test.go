@@ -78,3 +78,27 @@ func TestRunToolReadsOnlyAFreshReport(t *testing.T) {
 		t.Errorf("stale report: %+v", res)
 	}
 }
+
+// A tool told to write its report to a temporary file is read from it, and
+// its evidence shows a command a user can paste, the same on every run:
+// the file itself is gone when the run ends.
+func TestRunToolShowsTheTemporaryReportAsACommand(t *testing.T) {
+	b := NewBase("probe:x", "probe", "build")
+	req := Request{Root: t.TempDir(), Timeout: time.Minute}
+	var commands []string
+	for range 2 {
+		res := b.RunTool(context.Background(), req, Tool{
+			Invocation: Invocation{Dir: ".", Name: "sh", Args: []string{"-c", `echo '{"n":1}' > "${1#--out=}"`, "probe", "--out=" + ReportArg}},
+			Read: func(in Input) (Reading, error) {
+				if in.Report != ReportArg || strings.TrimSpace(string(in.Data)) != `{"n":1}` {
+					t.Errorf("read %+v", in)
+				}
+				return Reading{}, nil
+			}})
+		commands = append(commands, res.Command)
+	}
+	want := `sh -c 'echo '\''{"n":1}'\'' > "${1#--out=}"' probe --out="$(mktemp -d)/report.json"`
+	if commands[0] != want || commands[1] != want {
+		t.Errorf("commands %q, want %q twice", commands, want)
+	}
+}

@@ -376,8 +376,8 @@ func enginesNode(root, rel string) (want, file string) {
 // the nearest lockfile — has no node_modules. A sub-package with its own
 // lockfile (a documentation site beside a library) is not served by the
 // root's install, even though the root's tools are found from it. ""
-// when it is installed, lists nothing, or has no lockfile and a
-// node_modules above it (the run decides then).
+// when it is installed, lists nothing, or has no lockfile: then nothing
+// says which install serves it, and the run decides.
 func NotInstalled(root, dir string) (why, hint string) {
 	pkg, ok := nearestManifest(root, dir)
 	if !ok {
@@ -395,15 +395,11 @@ func NotInstalled(root, dir string) (why, hint string) {
 			break
 		}
 	}
-	switch {
-	case lockDir == "" && DependenciesInstalled(root, pkg):
+	if lockDir == "" {
+		return "", "" // nothing says where it is installed from
+	}
+	if st, err := os.Stat(filepath.Join(lockDir, "node_modules")); err == nil && st.IsDir() {
 		return "", ""
-	case lockDir == "":
-		lockDir = pkg
-	default:
-		if st, err := os.Stat(filepath.Join(lockDir, "node_modules")); err == nil && st.IsDir() {
-			return "", ""
-		}
 	}
 	rel := func(p string) string {
 		r, err := filepath.Rel(root, p)
@@ -414,10 +410,7 @@ func NotInstalled(root, dir string) (why, hint string) {
 	}
 	where := rel(lockDir)
 	modules := path.Join(where, "node_modules")
-	why = "the package's dependencies are not installed: no " + modules
-	if lock != "" {
-		why += " beside " + path.Join(where, lock)
-	}
+	why = "the package's dependencies are not installed: no " + modules + " beside " + path.Join(where, lock)
 	hint = "install the dependencies: " + InstallCommand(root, lockDir)
 	if where != "." {
 		hint = "install the dependencies: " + proc.Cmd{Name: "cd", Args: []string{where}}.String() + " && " + InstallCommand(root, lockDir)

@@ -191,10 +191,16 @@ func TestNotInstalled(t *testing.T) {
 		}
 	}
 
-	// No lockfile and no node_modules anywhere: the package's own.
+	// No lockfile and no node_modules anywhere: nothing says which
+	// install serves it, and the run decides.
 	bare := t.TempDir()
 	must(t, os.WriteFile(filepath.Join(bare, "package.json"), []byte(deps), 0o644))
-	if why, hint := NotInstalled(bare, bare); why != "the package's dependencies are not installed: no node_modules" || hint != "install the dependencies: npm install" {
+	if why, hint := NotInstalled(bare, bare); why != "" || hint != "" {
 		t.Errorf("bare: %q, %q", why, hint)
+	}
+	// The same with a lockfile at its root: its install.
+	must(t, os.WriteFile(filepath.Join(bare, "package-lock.json"), []byte("{}"), 0o644))
+	if why, hint := NotInstalled(bare, bare); why != "the package's dependencies are not installed: no node_modules beside package-lock.json" || hint != "install the dependencies: npm ci" {
+		t.Errorf("bare with a lockfile: %q, %q", why, hint)
 	}
 }
