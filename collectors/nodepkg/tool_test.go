@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 )
 
 func TestInstalledToolFollowsTheBinLink(t *testing.T) {
@@ -117,17 +119,14 @@ func TestLockedBins(t *testing.T) {
 // package up to the repository root.
 func TestProjectNeedsOtherNode(t *testing.T) {
 	root := t.TempDir()
-	write := func(rel, body string) {
-		t.Helper()
-		must(t, os.MkdirAll(filepath.Dir(filepath.Join(root, rel)), 0o755))
-		must(t, os.WriteFile(filepath.Join(root, rel), []byte(body), 0o644))
-	}
-	write("package.json", `{"name":"root","engines":{"node":">=22.19.0"}}`)
-	write("packages/plain/package.json", `{"name":"plain"}`)
-	write("packages/own/package.json", `{"name":"own","engines":{"node":">= 18 < 21"}}`)
-	write("packages/old/package.json", `{"name":"old","engines":["node >= 0.4"]}`)
-	write("packages/odd/package.json", `{"name":"odd","engines":{"node":"not a range"}}`)
-	write("packages/broken/package.json", `{"name":`)
+	fixturetest.WriteFiles(t, root, map[string]string{
+		"package.json":                 `{"name":"root","engines":{"node":">=22.19.0"}}`,
+		"packages/plain/package.json":  `{"name":"plain"}`,
+		"packages/own/package.json":    `{"name":"own","engines":{"node":">= 18 < 21"}}`,
+		"packages/old/package.json":    `{"name":"old","engines":["node >= 0.4"]}`,
+		"packages/odd/package.json":    `{"name":"odd","engines":{"node":"not a range"}}`,
+		"packages/broken/package.json": `{"name":`,
+	})
 	cases := []struct{ dir, node, want string }{
 		{".", "20.20.2", "the project needs Node >=22.19.0 (engines.node in package.json); the node on PATH is 20.20.2"},
 		{".", "22.19.0", ""},
@@ -154,25 +153,22 @@ func TestProjectNeedsOtherNode(t *testing.T) {
 
 func TestNotInstalled(t *testing.T) {
 	root := t.TempDir()
-	write := func(rel, body string) {
-		t.Helper()
-		must(t, os.MkdirAll(filepath.Dir(filepath.Join(root, rel)), 0o755))
-		must(t, os.WriteFile(filepath.Join(root, rel), []byte(body), 0o644))
-	}
 	deps := `{"name":"p","dependencies":{"left-pad":"1"}}`
-	write("package.json", `{"name":"root","workspaces":["packages/*"],"devDependencies":{"typescript":"*"}}`)
-	write("package-lock.json", "{}")
-	write("node_modules/.package-lock.json", "{}")
-	write("packages/member/package.json", deps)     // served by the root's install
-	write("packages/member/src/deep/x.ts", "")      // a project below its package.json
-	write("site/package.json", deps)                // its own lockfile, not installed
-	write("site/yarn.lock", "# yarn lockfile v1\n") //
-	write("site/docs/x.ts", "")                     //
-	write("done/package.json", deps)                // its own lockfile, installed
-	write("done/pnpm-lock.yaml", "")                //
-	write("done/node_modules/.modules.yaml", "")    //
-	write("nothing/package.json", `{"name":"n"}`)   // nothing to install
-	write("nothing/package-lock.json", "{}")        //
+	fixturetest.WriteFiles(t, root, map[string]string{
+		"package.json":                    `{"name":"root","workspaces":["packages/*"],"devDependencies":{"typescript":"*"}}`,
+		"package-lock.json":               "{}",
+		"node_modules/.package-lock.json": "{}",
+		"packages/member/package.json":    deps, // served by the root's install
+		"packages/member/src/deep/x.ts":   "",   // a project below its package.json
+		"site/package.json":               deps, // its own lockfile, not installed
+		"site/yarn.lock":                  "# yarn lockfile v1\n",
+		"site/docs/x.ts":                  "",
+		"done/package.json":               deps, // its own lockfile, installed
+		"done/pnpm-lock.yaml":             "",
+		"done/node_modules/.modules.yaml": "",
+		"nothing/package.json":            `{"name":"n"}`, // nothing to install
+		"nothing/package-lock.json":       "{}",
+	})
 	must(t, os.MkdirAll(filepath.Join(root, "plain"), 0o755))
 	cases := []struct{ dir, why, hint string }{
 		{".", "", ""},
