@@ -35,7 +35,8 @@ type Tool struct {
 	// did not write is not evidence.
 	Report string
 	// Read makes the run into a reading. An error means the output could
-	// not be read: the result is an error, never a pass.
+	// not be read: the result is an error, never a pass, with the
+	// reading's Output as evidence when it has one.
 	Read Reader
 	// Version is the installed tool's version, for the result.
 	Version string
@@ -65,8 +66,11 @@ type Input struct {
 	Report         string
 	Stdout, Stderr []byte
 	ExitCode       int
-	Root           string // absolute repository root
-	Dir            string // absolute directory the program ran in
+	// Truncated: the program printed more than the capture keeps, so
+	// counts read from it would be incomplete.
+	Truncated bool
+	Root      string // absolute repository root
+	Dir       string // absolute directory the program ran in
 
 	userCommand bool // evidence in terminal order: stdout, then stderr
 }
@@ -146,8 +150,8 @@ func (b Base) RunTool(ctx context.Context, req Request, t Tool) model.Result {
 		inv.Args, inv.Tee = r.Args, r.Tee
 		ran, stopped = b.Exec(ctx, req, inv)
 	}
-	in := Input{Data: ran.Out.Stdout, Stdout: ran.Out.Stdout, Stderr: ran.Out.Stderr, ExitCode: ran.Out.ExitCode, Root: req.Root, Dir: dir,
-		userCommand: t.UserCommand}
+	in := Input{Data: ran.Out.Stdout, Stdout: ran.Out.Stdout, Stderr: ran.Out.Stderr, ExitCode: ran.Out.ExitCode, Truncated: ran.Out.Truncated,
+		Root: req.Root, Dir: dir, userCommand: t.UserCommand}
 	if wantsReport(t.Args) {
 		in.Data, in.Report = ran.Report, ReportArg
 	}
@@ -192,6 +196,9 @@ func (b Base) Conclude(in Input, read Reader) model.Result {
 	if err != nil {
 		res.Status, res.Error = model.StatusError, err.Error()
 		res.Output = in.Excerpt(excerptLines)
+		if reading.Output != "" {
+			res.Output = Excerpt(reading.Output, excerptLines)
+		}
 		if in.Report != "" {
 			res.Output = Excerpt("report: "+string(in.Data), 20) + "\n" + res.Output
 		}

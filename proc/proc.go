@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -29,7 +30,8 @@ type Cmd struct {
 	Timeout   time.Duration // 0: no timeout beyond ctx
 	MaxOutput int           // per stream; 0: DefaultMaxOutput
 	// Tee and TeeStderr also receive stdout and stderr as they arrive
-	// (uncapped), for progress.
+	// (uncapped), for progress; one write at a time, so both may be the
+	// same writer.
 	Tee, TeeStderr io.Writer
 }
 
@@ -83,11 +85,12 @@ func Run(ctx context.Context, c Cmd) (Output, error) {
 	stdout := &capped{max: max}
 	stderr := &capped{max: max}
 	var outW, errW io.Writer = stdout, stderr
+	var teeMu sync.Mutex // the two copies run at once
 	if c.Tee != nil {
-		outW = io.MultiWriter(stdout, c.Tee)
+		outW = io.MultiWriter(stdout, &lockedWriter{mu: &teeMu, w: c.Tee})
 	}
 	if c.TeeStderr != nil {
-		errW = io.MultiWriter(stderr, c.TeeStderr)
+		errW = io.MultiWriter(stderr, &lockedWriter{mu: &teeMu, w: c.TeeStderr})
 	}
 	// Pipes of our own rather than exec's: Wait then returns when the tool
 	// exits, not when the last process holding its output does (a
@@ -231,4 +234,16 @@ func itoaPlural(n int) string {
 		return "1 line"
 	}
 	return strconv.Itoa(n) + " lines"
+}
+
+// lockedWriter lets the stdout and stderr copies share a writer.
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(b)
 }

@@ -116,6 +116,21 @@ func TestTeeSeesOutputAsItArrives(t *testing.T) {
 	}
 }
 
+// One writer for both streams, as progress readers take it, gets one
+// write at a time: a plain buffer sees every byte (under -race, a data
+// race otherwise).
+func TestOneTeeForBothStreams(t *testing.T) {
+	var both bytes.Buffer
+	script := "for i in $(seq 2000); do echo out$i; echo err$i >&2; done"
+	res, err := Run(context.Background(), Cmd{Name: "sh", Args: []string{"-c", script}, Tee: &both, TeeStderr: &both})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if both.Len() != len(res.Stdout)+len(res.Stderr) || strings.Count(both.String(), "\n") != 4000 {
+		t.Errorf("tee got %d bytes, %d lines; the streams had %d", both.Len(), strings.Count(both.String(), "\n"), len(res.Stdout)+len(res.Stderr))
+	}
+}
+
 // A tool that runs `git status` would refresh the user's index and write
 // it back under the index lock; preflight's tools take no optional lock.
 func TestToolsLeaveTheUsersIndexAlone(t *testing.T) {

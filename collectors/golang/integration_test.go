@@ -2,6 +2,7 @@ package golang
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -335,5 +336,26 @@ func TestFailureInAHelperPackageIsPlacedInTheHelper(t *testing.T) {
 	want := []loc{{model.Blocker, "test-failed", "helper/helper.go", 6, 0, "TestDB failed: Starting database: no docker"}}
 	if got := locs(res.Findings); !reflect.DeepEqual(got, want) {
 		t.Errorf("findings:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+// go test output larger than the capture keeps would give wrong counts:
+// an error with what was read as evidence, never a pass.
+func TestTestCollectorOutputBeyondTheCapture(t *testing.T) {
+	bin := t.TempDir()
+	fixturetest.WriteFiles(t, bin, map[string]string{"go": fmt.Sprintf(`#!/bin/sh
+echo '{"Action":"pass","Package":"example.com/m","Test":"TestOne"}'
+head -c %d /dev/zero | tr '\0' ' '
+echo 'go: some note' >&2
+`, testOutputCap+1024)})
+	if err := os.Chmod(filepath.Join(bin, "go"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+":/usr/bin:/bin")
+	root, _, test := fixture(t, "clean")
+	res := run(t, test, root)
+	if res.Status != model.StatusError || res.Error != "go test output exceeded the capture limit; counts would be incomplete" ||
+		!strings.Contains(res.Output, "go: some note") || len(res.Findings) != 0 || res.Facts != nil {
+		t.Errorf("status %s error %q facts %v output %q", res.Status, res.Error, res.Facts, res.Output)
 	}
 }

@@ -54,24 +54,34 @@ func (r runner) context(ctx context.Context) (context.Context, context.CancelFun
 // whether that is the case.
 func (r runner) missingGo() (model.Result, bool) {
 	if _, err := exec.LookPath(goTool); err != nil {
-		return r.Unknown("the go command is not on PATH", InstallHint), true
+		return r.Unknown(notFound, InstallHint), true
 	}
 	return model.Result{}, false
 }
 
-// run runs one go command in the module directory, stdout also copied to
-// tee (when set) as it arrives; maxOutput 0 keeps proc's default cap. A run
-// that did not finish comes back as its unknown result, showing command.
-func (r runner) run(ctx context.Context, command string, maxOutput int, tee io.Writer, args ...string) (collectors.Ran, *model.Result) {
-	ran, stopped := r.Exec(ctx, r.req, collectors.Invocation{
-		Tool: collectors.CommandLine(".", nil, goTool, args...), Dir: r.mod.dir, Name: goTool, Args: args,
+// notFound is the unknown result's reason on a machine without Go.
+const notFound = "the go command is not on PATH"
+
+// goInvocation is one go command in the module directory, stdout also
+// copied to tee (when set) as it arrives; maxOutput 0 keeps proc's default
+// cap.
+func goInvocation(mod module, maxOutput int, tee io.Writer, args ...string) collectors.Invocation {
+	return collectors.Invocation{
+		Tool: collectors.CommandLine(".", nil, goTool, args...), Dir: mod.dir, Name: goTool, Args: args,
 		MaxOutput: maxOutput, Tee: tee,
 		// The usual cause on a first run is a cold build cache: go compiles
 		// the standard library and every dependency before anything else.
 		TimeoutHint: "on a first run, a cold build cache takes minutes: warm it (go build ./... in the module) or raise " +
 			"the timeout (collectors: {go: {timeout: 30m}} in preflight.yaml); else look for a hanging test or build step",
 		StartHint: InstallHint,
-	})
+	}
+}
+
+// run runs one go command in the module directory, stdout also copied to
+// tee (when set) as it arrives; maxOutput 0 keeps proc's default cap. A run
+// that did not finish comes back as its unknown result, showing command.
+func (r runner) run(ctx context.Context, command string, maxOutput int, tee io.Writer, args ...string) (collectors.Ran, *model.Result) {
+	ran, stopped := r.Exec(ctx, r.req, goInvocation(r.mod, maxOutput, tee, args...))
 	if stopped != nil {
 		stopped.Command = command
 	}

@@ -4,7 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"github.com/preflight-dev/preflight/internal/repofs"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -48,13 +49,8 @@ func (c *TestCollector) Inputs() []string {
 // is named by go test (a panic with the running tests) before the whole
 // run is killed.
 func (c *TestCollector) Run(ctx context.Context, req collectors.Request) model.Result {
-	r := newRunner(c.ID(), c.Kind(), c.Domain(), c.mod, req)
-	if res, missing := r.missingGo(); missing {
-		return res
-	}
-	ctx, cancel := r.context(ctx)
-	defer cancel()
-
+	b := collectors.NewBase(c.ID(), c.Kind(), c.Domain())
+	loc, _ := ModuleAt(req.Root, c.mod.absDir(req.Root))
 	binTimeout := c.binaryTimeout
 	if binTimeout <= 0 {
 		timeout := req.Timeout
@@ -67,42 +63,40 @@ func (c *TestCollector) Run(ctx context.Context, req collectors.Request) model.R
 		}
 	}
 	args := testArgs(binTimeout)
-	command := r.command(args)
 	req.Report("go test: compiling")
-	ran, stopped := r.run(ctx, command, testOutputCap, &testProgress{report: req.Report}, args...)
-	if stopped != nil {
-		return *stopped
-	}
-	out := ran.Out
-	rep, perr := ParseTestJSON(bytes.NewReader(out.Stdout), TestOptions{
-		Module:    r.loc,
-		Stderr:    out.Stderr,
-		IsLogCall: logCallChecker(req.Root),
-		Locate:    fileLocator(r.loc.Dir),
+	return b.RunTool(ctx, req, collectors.Tool{
+		Invocation:  goInvocation(c.mod, testOutputCap, &testProgress{report: req.Report}, args...),
+		NotFound:    notFound,
+		InstallHint: InstallHint,
+		Read: func(in collectors.Input) (collectors.Reading, error) {
+			rep, err := ParseTestJSON(bytes.NewReader(in.Stdout), TestOptions{
+				Module:    loc,
+				Stderr:    in.Stderr,
+				IsLogCall: logCallChecker(req.Root),
+				Locate:    fileLocator(loc.Dir),
+			})
+			text := string(in.Stderr) + rep.Text
+			switch {
+			case in.Truncated:
+				return collectors.Reading{Output: text}, errors.New("go test output exceeded the capture limit; counts would be incomplete")
+			case err != nil:
+				return collectors.Reading{}, err
+			case in.ExitCode != 0 && len(rep.Findings) == 0:
+				return collectors.Reading{Output: text}, errors.New("go test failed but reported no failing test or package: " + collectors.FirstLine(text))
+			}
+			sortFindings(rep.Findings)
+			return collectors.Reading{
+				Facts: map[string]float64{
+					"tests.passed":         float64(rep.Passed),
+					"tests.failed":         float64(rep.Failed),
+					"tests.skipped":        float64(rep.Skipped),
+					"tests.build_failures": float64(rep.BuildFailures),
+				},
+				Findings: rep.Findings,
+				Output:   excerptOrSummary(rep.Text, "go test reported no packages"),
+			}, nil
+		},
 	})
-	if out.Truncated {
-		return r.failed(command, out.ExitCode, "go test output exceeded the capture limit; counts would be incomplete",
-			string(out.Stderr)+rep.Text)
-	}
-	if perr != nil {
-		return r.failed(command, out.ExitCode, perr.Error(), string(out.Stderr)+string(out.Stdout))
-	}
-	if out.ExitCode != 0 && len(rep.Findings) == 0 {
-		return r.failed(command, out.ExitCode,
-			"go test failed but reported no failing test or package: "+firstLine(string(out.Stderr)+rep.Text),
-			string(out.Stderr)+rep.Text)
-	}
-	res := r.Result()
-	res.Status, res.Command, res.ExitCode = model.StatusOK, command, out.ExitCode
-	res.Facts = map[string]float64{
-		"tests.passed":         float64(rep.Passed),
-		"tests.failed":         float64(rep.Failed),
-		"tests.skipped":        float64(rep.Skipped),
-		"tests.build_failures": float64(rep.BuildFailures),
-	}
-	res.Findings = r.finish(rep.Findings)
-	res.Output = excerptOrSummary(rep.Text, "go test reported no packages")
-	return res
 }
 
 // testArgs run every package's tests with JSON events; timeout bounds
