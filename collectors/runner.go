@@ -44,12 +44,18 @@ func (b Base) Unknown(reason, hint string) model.Result {
 // Finish stamps findings with this collector, sorts them most severe first
 // and gives each its stable id.
 func (b Base) Finish(fs []model.Finding) []model.Finding {
+	b.stamp(fs)
+	model.SortFindings(fs)
+	model.AssignIDs(fs)
+	return fs
+}
+
+// stamp marks findings as this collector's, in its domain.
+func (b Base) stamp(fs []model.Finding) []model.Finding {
 	for i := range fs {
 		fs[i].Collector = b.id
 		fs[i].Domain = b.domain
 	}
-	model.SortFindings(fs)
-	model.AssignIDs(fs)
 	return fs
 }
 

@@ -86,6 +86,10 @@ type Reading struct {
 	// Findings carry severity, rule, message and location; the runner
 	// stamps, sorts and numbers them.
 	Findings []model.Finding
+	// InToolOrder keeps the findings in the order the reader gives, when
+	// the tool's order says something (tsc reports the configuration's
+	// errors first: they explain the rest).
+	InToolOrder bool
 	// Output is the evidence text when the reader has a better one than
 	// the program's own output (a summary).
 	Output string
@@ -209,7 +213,12 @@ func (b Base) Conclude(in Input, read Reader) model.Result {
 		res.Status = model.StatusOK
 	}
 	res.Error, res.Hint, res.Facts, res.Broken = reading.Error, reading.Hint, reading.Facts, reading.Broken
-	res.Findings = b.Finish(reading.Findings)
+	if reading.InToolOrder {
+		res.Findings = b.stamp(reading.Findings)
+		model.AssignIDs(res.Findings)
+	} else {
+		res.Findings = b.Finish(reading.Findings)
+	}
 	res.Output = in.Excerpt(excerptLines)
 	if reading.Output != "" {
 		res.Output = Excerpt(reading.Output, excerptLines)

@@ -102,3 +102,25 @@ func TestRunToolShowsTheTemporaryReportAsACommand(t *testing.T) {
 		t.Errorf("commands %q, want %q twice", commands, want)
 	}
 }
+
+// A reader whose tool's order says something keeps it; others are sorted.
+func TestRunToolKeepsTheToolsOrderWhenAsked(t *testing.T) {
+	b := NewBase("probe:x", "probe", "build")
+	req := Request{Root: t.TempDir(), Timeout: time.Minute}
+	for _, keep := range []bool{true, false} {
+		res := b.RunTool(context.Background(), req, Tool{Invocation: Invocation{Dir: ".", Name: "true"},
+			Read: func(Input) (Reading, error) {
+				return Reading{InToolOrder: keep, Findings: []model.Finding{
+					{Severity: model.Low, Rule: "config", File: "z.json", Line: 1},
+					{Severity: model.High, Rule: "code", File: "a.ts", Line: 9},
+				}}, nil
+			}})
+		first := "config"
+		if !keep {
+			first = "code"
+		}
+		if len(res.Findings) != 2 || res.Findings[0].Rule != first || res.Findings[0].ID == "" || res.Findings[1].Collector != "probe:x" {
+			t.Errorf("in tool order %v: %+v", keep, res.Findings)
+		}
+	}
+}

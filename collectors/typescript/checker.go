@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/proc"
 )
@@ -356,7 +357,8 @@ func (c *checker) stop() {
 // the project had been answered before. A cancelled run leaves the checker
 // running, even mid-way through the project's first check, so quick
 // successive edits do not keep restarting it.
-func (p *Project) runWatch(ctx context.Context, root string, tc toolchain, changed []string, maxPrograms int) model.Result {
+func (p *Project) runWatch(ctx context.Context, req collectors.Request, tc toolchain) model.Result {
+	root, changed, maxPrograms := req.Root, req.Changed, req.LivePrograms
 	p.runMu.Lock()
 	defer p.runMu.Unlock()
 	_, display := p.oneShot(root, tc)
@@ -432,7 +434,7 @@ func (p *Project) runWatch(ctx context.Context, root string, tc toolchain, chang
 	if p.closedSince(closes) {
 		return p.interrupted(errClosed, "the type-checker")
 	}
-	r := p.runOneShot(ctx, root, tc)
+	r := p.runOneShot(ctx, req, tc)
 	r.Output = "the type-checker failed, so tsc ran instead: " + proc.Excerpt(failure.Error(), 10) + "\n" + r.Output
 	return r
 }

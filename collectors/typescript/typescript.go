@@ -132,11 +132,12 @@ func (p *Project) Run(ctx context.Context, req collectors.Request) model.Result 
 	}
 	ctx, cancel := req.WithTimeout(ctx)
 	defer cancel()
+	req.Root = root
 	var r model.Result
 	if req.Mode == collectors.Watch && tc.library != "" {
-		r = p.runWatch(ctx, root, tc, req.Changed, req.LivePrograms)
+		r = p.runWatch(ctx, req, tc)
 	} else {
-		r = p.runOneShot(ctx, root, tc)
+		r = p.runOneShot(ctx, req, tc)
 	}
 	if r.ToolVersion == "" {
 		r.ToolVersion = tc.version
@@ -181,45 +182,48 @@ func (p *Project) oneShot(root string, tc toolchain) (run proc.Cmd, display stri
 	return run, display
 }
 
-func (p *Project) runOneShot(ctx context.Context, root string, tc toolchain) model.Result {
-	cmd, display := p.oneShot(root, tc)
-	out, err := proc.Run(ctx, cmd)
-	excerpt := proc.Excerpt(string(out.Stdout)+string(out.Stderr), excerptLines)
-	if err != nil {
-		r := p.interrupted(err, "tsc")
-		r.Command, r.Output = display, excerpt
-		return r
+func (p *Project) runOneShot(ctx context.Context, req collectors.Request, tc toolchain) model.Result {
+	cmd, display := p.oneShot(req.Root, tc)
+	return collectors.NewBase(p.id, Kind, Domain).RunTool(ctx, req, collectors.Tool{
+		Invocation: collectors.Invocation{Tool: "tsc", Dir: ".", Name: cmd.Name, Args: cmd.Args, StartHint: hintTypeScript},
+		Shown:      display,
+		Read:       func(in collectors.Input) (collectors.Reading, error) { return p.readOneShot(req.Root, in) },
+	})
+}
+
+// readOneShot reads what tsc printed. 1 and 2 both mean "diagnostics
+// reported", depending on version and incremental state; any other exit
+// is a crash or a bad project.
+func (p *Project) readOneShot(root string, in collectors.Input) (collectors.Reading, error) {
+	if in.ExitCode < 0 || in.ExitCode > 2 {
+		return collectors.Reading{}, fmt.Errorf("tsc exited with status %d", in.ExitCode)
 	}
-	if out.ExitCode < 0 || out.ExitCode > 2 {
-		// 1 and 2 both mean "diagnostics reported", depending on version
-		// and incremental state; anything else is a crash or a bad project.
-		return p.failed(display, out.ExitCode, fmt.Sprintf("tsc exited with status %d", out.ExitCode), excerpt)
-	}
-	stdout := out.Stdout
-	if out.Truncated {
+	stdout := in.Stdout
+	if in.Truncated {
 		stdout = stdout[:strings.LastIndexByte(string(stdout), '\n')+1] // drop a cut-off line
 	}
 	// Lines that are not diagnostics (a tsconfig's traceResolution,
 	// listFiles …) are passed over; the exit code still says whether tsc
 	// found errors, and is checked against the count below.
 	diags, other, err := parseTsc(stdout, root, root)
-	if err == nil && out.ExitCode != 0 && len(diags) == 0 && len(other) > 0 {
+	if err == nil && in.ExitCode != 0 && len(diags) == 0 && len(other) > 0 {
 		err = other[0].unreadable() // failed, and said something else
 	}
 	if err != nil {
-		return p.failed(display, out.ExitCode, "unreadable tsc output: "+err.Error(), excerpt)
+		return collectors.Reading{}, errors.New("unreadable tsc output: " + err.Error())
 	}
-	r := p.checked(root, diags, display, out.ExitCode, excerpt)
+	r := p.checked(root, diags, "", in.ExitCode, "")
+	reading := collectors.Reading{Facts: r.Facts, Findings: r.Findings, InToolOrder: true}
 	errs := countErrors(diags)
 	switch {
-	case out.Truncated:
-		r.Status, r.Error = model.StatusError, "tsc printed more output than is kept; the findings are incomplete"
-	case out.ExitCode != 0 && errs == 0:
-		r.Status, r.Error = model.StatusError, fmt.Sprintf("tsc exited with status %d without reporting an error", out.ExitCode)
-	case out.ExitCode == 0 && errs > 0:
-		r.Status, r.Error = model.StatusError, fmt.Sprintf("tsc reported %d errors but exited with status 0", errs)
+	case in.Truncated:
+		reading.Status, reading.Error = model.StatusError, "tsc printed more output than is kept; the findings are incomplete"
+	case in.ExitCode != 0 && errs == 0:
+		reading.Status, reading.Error = model.StatusError, fmt.Sprintf("tsc exited with status %d without reporting an error", in.ExitCode)
+	case in.ExitCode == 0 && errs > 0:
+		reading.Status, reading.Error = model.StatusError, fmt.Sprintf("tsc reported %d errors but exited with status 0", errs)
 	}
-	return r
+	return reading, nil
 }
 
 // checked is the result of a check that produced diagnostics (or none).
