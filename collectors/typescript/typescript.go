@@ -241,17 +241,6 @@ func (p *Project) checked(root string, diags []Diagnostic, command string, exitC
 	}
 }
 
-func (p *Project) failed(command string, exitCode int, reason, output string) model.Result {
-	return model.Result{
-		Collector: p.id, Kind: Kind, Domain: Domain,
-		Status:   model.StatusError,
-		Command:  command,
-		ExitCode: exitCode,
-		Error:    reason,
-		Output:   output,
-	}
-}
-
 // interrupted is the result of a run that did not finish: timed out,
 // cancelled, or the tool could not be started.
 func (p *Project) interrupted(err error, what string) model.Result {
