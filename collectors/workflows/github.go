@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/preflight-dev/preflight/collectors/filerules"
@@ -197,14 +198,42 @@ func (w *workflow) checkRunHeadCheckoutScript(run, job *yamlpos.Node) {
 		return
 	}
 	for _, cmd := range shellwords.Commands(run.Value) {
-		words := cmd.Values()
-		if len(words) > 1 && (words[0] == "git" || words[0] == "gh") && workflowRunHeadRE.MatchString(cmd.Text) {
+		if fetchesCode(cmd.Values()) && workflowRunHeadRE.MatchString(cmd.Text) {
 			line, col := w.lines.locate(run, cmd.Text, 0)
 			w.p.report(RuleWorkflowRunCheckout, w.file, line, col,
 				fmt.Sprintf("fetches the triggering run's code (%s) in a workflow_run workflow, which runs with secrets and %s", filerules.Clip(cmd.Text, 80), why))
 		}
 	}
 }
+
+// fetchesCode reports whether a git or gh command brings code into the
+// job: git fetch/checkout/clone/pull …, gh pr checkout, gh repo clone, or
+// a gh api call for an archive or contents. Posting a commit status or
+// reading a log names the head without running it.
+func fetchesCode(words []string) bool {
+	if len(words) < 2 {
+		return false
+	}
+	switch words[0] {
+	case "git":
+		switch words[1] {
+		case "fetch", "checkout", "clone", "pull", "switch", "worktree", "reset", "merge", "rebase", "cherry-pick", "restore":
+			return true
+		}
+	case "gh":
+		switch {
+		case words[1] == "pr" && len(words) > 2 && words[2] == "checkout",
+			words[1] == "repo" && len(words) > 2 && words[2] == "clone":
+			return true
+		case words[1] == "api":
+			return slices.ContainsFunc(words[2:], func(w string) bool { return codeEndpointRE.MatchString(w) })
+		}
+	}
+	return false
+}
+
+// codeEndpointRE matches the REST paths that serve a repository's code.
+var codeEndpointRE = regexp.MustCompile(`/(?:tarball|zipball|contents|git/blobs|git/trees)(?:/|$)`)
 
 // writes reports whether the token of a job can write, and says how: the
 // job's permissions, else the workflow's, else the repository's default,

@@ -104,7 +104,9 @@ func TestWorkflowRunHeadCheckout(t *testing.T) {
 			got = append(got, f.Location())
 		}
 	}
-	want := []string{".github/workflows/comment.yml:14:16", ".github/workflows/fetch.yml:8:11"}
+	// Posting a commit status names the head but fetches nothing.
+	want := []string{".github/workflows/comment.yml:14:16", ".github/workflows/fetch.yml:8:11",
+		".github/workflows/status.yml:11:14", ".github/workflows/status.yml:12:14"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("findings %q, want %q", got, want)
 	}
