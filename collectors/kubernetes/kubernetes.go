@@ -47,10 +47,16 @@ const maxManifestBytes = 4 << 20
 // score 100 on no evidence.
 func Detect(root string, files []string) []collectors.Collector {
 	ks := findKustomizations(root, files)
+	used := ks.used()
+	// A component no kustomization builds renders nothing: its manifests
+	// are checked as they are, in place (its patches stay its own).
+	unused := func(k *kustomization) bool { return k != nil && k.component && !used[k.dir] }
 	claimed := map[string]bool{} // rendered or applied by a kustomization
 	for _, k := range ks {
-		for _, f := range k.files {
-			claimed[f] = true
+		if !unused(k) {
+			for _, f := range k.files {
+				claimed[f] = true
+			}
 		}
 		for _, pt := range k.patches {
 			claimed[pt.file] = true
@@ -67,7 +73,7 @@ func Detect(root string, files []string) []collectors.Collector {
 	dirs := map[string]bool{}
 	for _, f := range files {
 		d := path.Dir(f)
-		if dirs[d] || ks[d] != nil || claimed[f] || !candidate(f) {
+		if dirs[d] || ks[d] != nil && !unused(ks[d]) || claimed[f] || !candidate(f) {
 			continue
 		}
 		if src, ok := readManifest(root, f); ok && hasWorkload(src) {
@@ -77,7 +83,32 @@ func Detect(root string, files []string) []collectors.Collector {
 	}
 	var out []collectors.Collector
 	for _, t := range filerules.Targets(root, Kind, found) {
-		out = append(out, &Collector{id: t.ID, dir: t.Dir, kustomize: inputs[t.Dir] != nil, inputs: inputs[t.Dir]})
+		c := &Collector{id: t.ID, dir: t.Dir, kustomize: inputs[t.Dir] != nil, inputs: inputs[t.Dir]}
+		if k := ks[t.Dir]; unused(k) {
+			c.files = componentManifests(root, k)
+			c.inputs = append([]string{collectors.EscapeGlob(k.file)}, escapeAll(c.files)...)
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// componentManifests are the resource files of a component that are
+// manifests, in the order it lists them.
+func componentManifests(root string, k *kustomization) []string {
+	files := []string{}
+	for _, f := range k.files {
+		if _, ok := readManifest(root, f); ok && candidate(f) {
+			files = append(files, f)
+		}
+	}
+	return files
+}
+
+func escapeAll(paths []string) []string {
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		out[i] = collectors.EscapeGlob(p)
 	}
 	return out
 }
@@ -165,6 +196,9 @@ type Collector struct {
 	dir       string
 	kustomize bool
 	inputs    []string
+	// files, when set, are the manifests to read in place of the
+	// directory's: the resources of a component no kustomization builds.
+	files []string
 }
 
 func (c *Collector) ID() string     { return c.id }
@@ -213,6 +247,9 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		return c.runKustomize(ctx, req)
 	}
 	files, err := Manifests(req.Root, c.dir)
+	if c.files != nil {
+		files, err = c.files, nil
+	}
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return model.Result{Collector: c.id, Kind: Kind, Domain: Domain, Status: model.StatusError, ExitCode: -1, Error: err.Error()}
 	}

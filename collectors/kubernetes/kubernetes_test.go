@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -186,9 +187,41 @@ func TestDetectKustomizeOverlays(t *testing.T) {
 	for _, c := range Detect(root, fixturetest.Files(t, root)) {
 		got = append(got, c.ID()+"="+c.(*Collector).dir+fmt.Sprint(c.(*Collector).kustomize))
 	}
-	want := []string{"kubernetes:broken=brokentrue", "kubernetes:dev=overlays/devtrue", "kubernetes:prod=overlays/prodtrue", "kubernetes:plugin=plugintrue", "kubernetes:remote=remotetrue"}
+	want := []string{"kubernetes:broken=brokentrue", "kubernetes:assistant=components/assistantfalse", "kubernetes:dev=overlays/devtrue", "kubernetes:prod=overlays/prodtrue", "kubernetes:plugin=plugintrue", "kubernetes:remote=remotetrue"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("detected %v\nwant %v", got, want)
+	}
+}
+
+// A component is built only into a kustomization that lists it under
+// components:. One that none lists is no deployment kustomize could build
+// (a wrapper listing it as a resource fails: "expected kind != 'Component'");
+// its own manifests are checked as they are, its patches are not.
+func TestUnusedComponentIsCheckedAsManifests(t *testing.T) {
+	root := filepath.Join(testdata(t), "kustomize")
+	var c *Collector
+	for _, d := range Detect(root, fixturetest.Files(t, root)) {
+		if d.(*Collector).dir == "components/assistant" {
+			c = d.(*Collector)
+		}
+	}
+	if c == nil {
+		t.Fatal("the component's manifests are not checked")
+	}
+	res := c.Run(context.Background(), collectors.Request{Root: root})
+	if res.Status != model.StatusOK || res.Facts["manifests"] != 1 || res.Facts["workloads"] != 1 {
+		t.Fatalf("status %s error %q facts %v", res.Status, res.Error, res.Facts)
+	}
+	for _, f := range res.Findings {
+		if f.File != "components/assistant/assistant.yaml" || f.Rule == "k8s/invalid" {
+			t.Errorf("finding %s:%d %s %s", f.File, f.Line, f.Rule, f.Message)
+		}
+	}
+	if got := hits(res.Findings); !slices.Contains(got, hit{"components/assistant/assistant.yaml", 15, "k8s/image-latest"}) {
+		t.Errorf("the unpinned image is not reported: %v", got)
+	}
+	if in := c.Inputs(); !slices.Equal(in, []string{"components/assistant/kustomization.yaml", "components/assistant/assistant.yaml"}) {
+		t.Errorf("inputs %v", in)
 	}
 }
 

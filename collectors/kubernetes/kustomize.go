@@ -24,6 +24,9 @@ type kustomization struct {
 	patches   []patch
 	images    map[string]yamlpos.Pair // images: entries by the name they replace
 	err       error                   // the file cannot be read as YAML
+	// component: kind Component, which only a kustomization's
+	// components: list builds; on its own it deploys nothing.
+	component bool
 }
 
 // patch is one patch a kustomization applies, with the document it holds.
@@ -90,6 +93,7 @@ func readKustomization(root, file string, exists func(string) bool) *kustomizati
 		return k
 	}
 	doc := docs[0]
+	k.component = doc.Get("kind").Text() == "Component"
 	for _, key := range []string{"resources", "bases", "components"} {
 		for _, it := range doc.Get(key).List() {
 			entry := it.Text()
@@ -185,17 +189,24 @@ func findKustomizations(root string, files []string) kustomizations {
 	return out
 }
 
-// tops are the kustomizations no other one builds on: what gets deployed.
-func (ks kustomizations) tops() []*kustomization {
+// used are the directories of the kustomizations another one builds on.
+func (ks kustomizations) used() map[string]bool {
 	used := map[string]bool{}
 	for _, k := range ks {
 		for _, b := range k.bases {
 			used[b] = true
 		}
 	}
+	return used
+}
+
+// tops are the kustomizations no other one builds on: what gets deployed.
+// A component is not one: kustomize builds it only into another.
+func (ks kustomizations) tops() []*kustomization {
+	used := ks.used()
 	var out []*kustomization
 	for d, k := range ks {
-		if !used[d] {
+		if !used[d] && !k.component {
 			out = append(out, k)
 		}
 	}

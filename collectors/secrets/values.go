@@ -120,6 +120,8 @@ var placeholderPatterns = []*regexp.Regexp{
 	regexp.MustCompile(`(?i)^your[-_ .]?[a-z0-9_ .-]*$`),
 	regexp.MustCompile(`(?i)[-_ .](here|goes[-_ .]here|placeholder)$`),
 	regexp.MustCompile(`^(x+|X+|\*+|\.+|-+|_+|•+|#+)$`),
+	// GOOGLE_API_KEY_VAL: a token a deploy script replaces (sed s/…_VAL/…/).
+	regexp.MustCompile(`^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*_(VAL|VALUE)$`),
 }
 
 // IsPlaceholder reports whether a value is not a secret but a stand-in for

@@ -51,14 +51,15 @@ func TestIsPlaceholder(t *testing.T) {
 		"REPLACE_ME", "replace-me", "CHANGE_ME", "change-this", "TODO", "tbd", "xxxxxxxx", "********",
 		"your-api-token-here", "YOUR_SECRET", "put-key-here", "%(CACHE_PASSWORD)s", "%DB_PASS%",
 		"@db.password@", "__SECRET__", "replaceme", "not-set", "placeholder", "...", "$(cat /run/secrets/pw)",
-		"#{password}", "prefix-${VAR}-suffix",
+		"#{password}", "prefix-${VAR}-suffix", "GOOGLE_API_KEY_VAL", "DB_PASSWORD_VALUE",
 	}
 	for _, v := range placeholders {
 		if !IsPlaceholder(v) {
 			t.Errorf("IsPlaceholder(%q) = false, want true", v)
 		}
 	}
-	real := []string{"changeme", "postgres", "admin123", "hunter2", "Tr0ub4dor&3", "sk_live_abc123", "example", "test", "xy1"}
+	real := []string{"changeme", "postgres", "admin123", "hunter2", "Tr0ub4dor&3", "sk_live_abc123", "example", "test", "xy1",
+		"VAL", "HUNTER2_VALx", "Tr0ub_VAL"}
 	for _, v := range real {
 		if IsPlaceholder(v) {
 			t.Errorf("IsPlaceholder(%q) = true, want false", v)
