@@ -398,6 +398,7 @@ func (c *Collector) runKustomize(ctx context.Context, req collectors.Request) mo
 	if err != nil {
 		res := base.Result()
 		res.Status, res.Error, res.Command, res.Output = model.StatusError, "unreadable kustomize output: "+err.Error(), shown, ran.Excerpt(20)
+		res.ExitCode = ran.Out.ExitCode
 		return res
 	}
 	var objs []Object
@@ -418,7 +419,7 @@ func (c *Collector) runKustomize(ctx context.Context, req collectors.Request) mo
 	}
 	sort.Strings(files)
 	res := check(run, objs, files, c.id)
-	res.Command = shown
+	res.Command, res.ExitCode, res.Duration = shown, ran.Out.ExitCode, ran.Out.Duration
 	return res
 }
 

@@ -283,6 +283,9 @@ func TestKustomizeOverlayIsJudgedAsRendered(t *testing.T) {
 	if !strings.HasSuffix(res.Command, "kustomize build overlays/prod") && !strings.HasSuffix(res.Command, "kubectl kustomize overlays/prod") {
 		t.Errorf("command %q", res.Command)
 	}
+	if res.ExitCode != 0 {
+		t.Errorf("kustomize exited 0, the result says %d", res.ExitCode)
+	}
 }
 
 // Without patches the base is what gets deployed, findings in its file;
