@@ -42,6 +42,7 @@ func TestUsageErrorsExitTwoWithAClearMessage(t *testing.T) {
 		{[]string{"check", file}, "is not a directory"},
 		{[]string{"watch", "--format", "json", dir}, `unknown --format "json" (watch writes jsonl)`},
 		{[]string{"--frobnicate"}, "unknown flag --frobnicate"},
+		{[]string{"--trust", dir}, "unknown flag --trust: the cockpit asks before it runs a repository's code (press T), or run 'preflight trust DIR' once"},
 		{[]string{"demo", "extra"}, "demo takes no arguments"},
 	}
 	for _, tc := range cases {

@@ -31,6 +31,10 @@ func runCockpit(args []string, io IO) int {
 	base := fs.String("base", "", "")
 	root, err := parse(fs, args)
 	if err != nil {
+		if u, ok := err.(usageError); ok && (u.msg == "unknown flag --trust" || u.msg == "unknown flag --trust-config") {
+			// The cockpit asks in place; trusting for good is a command.
+			err = usageError{u.msg + ": the cockpit asks before it runs a repository's code (press T), or run 'preflight trust DIR' once"}
+		}
 		return fail(io, err)
 	}
 	return cockpit(root, io, app.WithBase(*base))
