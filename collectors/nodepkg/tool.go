@@ -148,13 +148,24 @@ func Declares(p Package, all []Package, name string) bool {
 // not the repository's packages: whether the package.json in dir
 // (absolute), or one in a directory above it up to root, lists name.
 func DeclaredAbove(root, dir, name string) bool {
-	for d := dir; ; d = filepath.Dir(d) {
+	return upward(root, dir, func(d string) bool {
 		if rel, err := filepath.Rel(root, d); err == nil {
 			if data, err := repofs.ReadFile(root, filepath.Join(rel, "package.json")); err == nil {
-				if m, err := ParseManifest(data); err == nil && m.HasDependency(name) {
-					return true
-				}
+				m, err := ParseManifest(data)
+				return err == nil && m.HasDependency(name)
 			}
+		}
+		return false
+	})
+}
+
+// upward calls visit with dir (absolute) and each directory above it up
+// to root, nearest first, until visit returns true; it reports whether
+// one did.
+func upward(root, dir string, visit func(d string) bool) bool {
+	for d := dir; ; d = filepath.Dir(d) {
+		if visit(d) {
+			return true
 		}
 		if d == root || filepath.Dir(d) == d {
 			return false
@@ -172,29 +183,25 @@ const PlugAndPlayHint = "preflight runs a package's tools from node_modules, whi
 // up to root. Installing again changes nothing then, so saying that a
 // tool is not installed would send the user round in a circle.
 func PlugAndPlay(root, dir string) bool {
-	for d := dir; ; d = filepath.Dir(d) {
-		for _, name := range []string{".pnp.cjs", ".pnp.js"} {
-			if st, err := os.Stat(filepath.Join(d, name)); err == nil && st.Mode().IsRegular() {
-				return true
-			}
-		}
-		if d == root || filepath.Dir(d) == d {
-			return false
-		}
-	}
+	return upward(root, dir, func(d string) bool {
+		return isFile(filepath.Join(d, ".pnp.cjs")) || isFile(filepath.Join(d, ".pnp.js"))
+	})
+}
+
+func isFile(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().IsRegular()
 }
 
 // DependenciesInstalled reports whether a node_modules directory serves
 // dir (absolute): in dir or a directory above it, up to root.
 func DependenciesInstalled(root, dir string) bool {
-	for d := dir; ; d = filepath.Dir(d) {
-		if st, err := os.Stat(filepath.Join(d, "node_modules")); err == nil && st.IsDir() {
-			return true
-		}
-		if d == root || filepath.Dir(d) == d {
-			return false
-		}
-	}
+	return upward(root, dir, hasNodeModules)
+}
+
+func hasNodeModules(d string) bool {
+	st, err := os.Stat(filepath.Join(d, "node_modules"))
+	return err == nil && st.IsDir()
 }
 
 // InstallCommand is the command that installs dir's dependencies as the
@@ -327,25 +334,23 @@ func nodeOption(w string) string {
 // range unreadable: then the run decides. A suite that fails on a Node
 // the project does not support says nothing about the project.
 func ProjectNeedsOtherNode(root, dir, node string) (why, hint string) {
-	if node == "" {
+	var want, file string
+	upward(root, dir, func(d string) bool {
+		if rel, err := filepath.Rel(root, d); err == nil && !strings.HasPrefix(rel, "..") {
+			want, file = enginesNode(root, rel)
+		}
+		return want != ""
+	})
+	if node == "" || want == "" {
 		return "", ""
 	}
-	for d := dir; ; d = filepath.Dir(d) {
-		if rel, err := filepath.Rel(root, d); err == nil && !strings.HasPrefix(rel, "..") {
-			if want, file := enginesNode(root, rel); want != "" {
-				c, err := semver.NewConstraint(want)
-				v, verr := semver.NewVersion(node)
-				if err != nil || verr != nil || c.Check(v) {
-					return "", ""
-				}
-				return fmt.Sprintf("the project needs Node %s (engines.node in %s); the node on PATH is %s", want, file, node),
-					"run preflight with a Node.js that satisfies " + want + " (nvm, fnm or volta switch it): on another, failures may be the Node version's"
-			}
-		}
-		if d == root || filepath.Dir(d) == d {
-			return "", ""
-		}
+	c, err := semver.NewConstraint(want)
+	v, verr := semver.NewVersion(node)
+	if err != nil || verr != nil || c.Check(v) {
+		return "", ""
 	}
+	return fmt.Sprintf("the project needs Node %s (engines.node in %s); the node on PATH is %s", want, file, node),
+		"run preflight with a Node.js that satisfies " + want + " (nvm, fnm or volta switch it): on another, failures may be the Node version's"
 }
 
 // enginesNode is the engines.node range of rel/package.json and the
@@ -384,33 +389,27 @@ func NotInstalled(root, dir string) (why, hint string) {
 		return "", ""
 	}
 	lockDir, lock := "", ""
-	for d := pkg; lockDir == ""; d = filepath.Dir(d) {
+	upward(root, pkg, func(d string) bool {
 		for _, l := range LockFiles {
-			if st, err := os.Stat(filepath.Join(d, l)); err == nil && st.Mode().IsRegular() {
+			if isFile(filepath.Join(d, l)) {
 				lockDir, lock = d, l
-				break
+				return true
 			}
 		}
-		if d == root || filepath.Dir(d) == d {
-			break
-		}
-	}
+		return false
+	})
 	if lockDir == "" {
 		return "", "" // nothing says where it is installed from
 	}
-	if st, err := os.Stat(filepath.Join(lockDir, "node_modules")); err == nil && st.IsDir() {
+	if hasNodeModules(lockDir) {
 		return "", ""
 	}
-	rel := func(p string) string {
-		r, err := filepath.Rel(root, p)
-		if err != nil {
-			return p
-		}
-		return filepath.ToSlash(r)
+	where, err := filepath.Rel(root, lockDir)
+	if err != nil {
+		return "", ""
 	}
-	where := rel(lockDir)
-	modules := path.Join(where, "node_modules")
-	why = "the package's dependencies are not installed: no " + modules + " beside " + path.Join(where, lock)
+	where = filepath.ToSlash(where)
+	why = "the package's dependencies are not installed: no " + path.Join(where, "node_modules") + " beside " + path.Join(where, lock)
 	hint = "install the dependencies: " + InstallCommand(root, lockDir)
 	if where != "." {
 		hint = "install the dependencies: " + proc.Cmd{Name: "cd", Args: []string{where}}.String() + " && " + InstallCommand(root, lockDir)
@@ -420,16 +419,19 @@ func NotInstalled(root, dir string) (why, hint string) {
 
 // nearestManifest is the directory of the package.json at or above dir,
 // up to root, when it lists dependencies to install.
-func nearestManifest(root, dir string) (string, bool) {
-	for d := dir; ; d = filepath.Dir(d) {
-		if rel, err := filepath.Rel(root, d); err == nil && !strings.HasPrefix(rel, "..") {
-			if data, err := repofs.ReadFile(root, filepath.Join(rel, "package.json")); err == nil {
-				m, err := ParseManifest(data)
-				return d, err == nil && len(m.Dependencies)+len(m.DevDependencies)+len(m.OptionalDependencies) > 0
-			}
+func nearestManifest(root, dir string) (pkg string, lists bool) {
+	upward(root, dir, func(d string) bool {
+		rel, err := filepath.Rel(root, d)
+		if err != nil || strings.HasPrefix(rel, "..") {
+			return false
 		}
-		if d == root || filepath.Dir(d) == d {
-			return "", false
+		data, err := repofs.ReadFile(root, filepath.Join(rel, "package.json"))
+		if err != nil {
+			return false
 		}
-	}
+		m, err := ParseManifest(data)
+		pkg, lists = d, err == nil && len(m.Dependencies)+len(m.DevDependencies)+len(m.OptionalDependencies) > 0
+		return true
+	})
+	return pkg, lists
 }
