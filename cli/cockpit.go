@@ -29,13 +29,16 @@ func runCockpit(args []string, io IO) int {
 	}
 	fs := flag.NewFlagSet("preflight", flag.ContinueOnError)
 	base := fs.String("base", "", "")
+	// check's flags, refused with the cockpit's way to trust: it asks in
+	// place, and trusting for good is a command.
+	trust, trustConfig := fs.Bool("trust", false, ""), fs.Bool("trust-config", false, "")
 	root, err := parse(fs, args)
 	if err != nil {
-		if u, ok := err.(usageError); ok && (u.msg == "unknown flag --trust" || u.msg == "unknown flag --trust-config") {
-			// The cockpit asks in place; trusting for good is a command.
-			err = usageError{u.msg + ": the cockpit asks before it runs a repository's code (press T), or run 'preflight trust DIR' once"}
-		}
 		return fail(io, err)
+	}
+	if *trust || *trustConfig {
+		flag := map[bool]string{true: "--trust", false: "--trust-config"}[*trust]
+		return fail(io, usageError{"unknown flag " + flag + ": the cockpit asks before it runs a repository's code (press T), or run 'preflight trust DIR' once"})
 	}
 	return cockpit(root, io, app.WithBase(*base))
 }

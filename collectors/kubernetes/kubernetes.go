@@ -85,24 +85,12 @@ func Detect(root string, files []string) []collectors.Collector {
 	for _, t := range filerules.Targets(root, Kind, found) {
 		c := &Collector{id: t.ID, dir: t.Dir, kustomize: inputs[t.Dir] != nil, inputs: inputs[t.Dir]}
 		if k := ks[t.Dir]; unused(k) {
-			c.files = componentManifests(root, k)
-			c.inputs = append([]string{collectors.EscapeGlob(k.file)}, escapeAll(c.files)...)
+			c.files = k.files
+			c.inputs = append([]string{collectors.EscapeGlob(k.file)}, escapeAll(k.files)...)
 		}
 		out = append(out, c)
 	}
 	return out
-}
-
-// componentManifests are the resource files of a component that are
-// manifests, in the order it lists them.
-func componentManifests(root string, k *kustomization) []string {
-	files := []string{}
-	for _, f := range k.files {
-		if _, ok := readManifest(root, f); ok && candidate(f) {
-			files = append(files, f)
-		}
-	}
-	return files
 }
 
 func escapeAll(paths []string) []string {
@@ -196,8 +184,8 @@ type Collector struct {
 	dir       string
 	kustomize bool
 	inputs    []string
-	// files, when set, are the manifests to read in place of the
-	// directory's: the resources of a component no kustomization builds.
+	// files, when set, are read in place of the directory's manifests:
+	// the resources of a component no kustomization builds.
 	files []string
 }
 
@@ -224,22 +212,31 @@ func Manifests(root, dir string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []string
+	var files []string
 	for _, e := range entries {
-		if !e.IsDir() && isKustomization(e.Name()) {
-			return nil, nil
-		}
-	}
-	for _, e := range entries {
-		rel := path.Join(dir, e.Name())
-		if e.IsDir() || !candidate(rel) {
+		if e.IsDir() {
 			continue
 		}
-		if _, ok := readManifest(root, rel); ok {
-			out = append(out, rel)
+		if isKustomization(e.Name()) {
+			return nil, nil
+		}
+		files = append(files, path.Join(dir, e.Name()))
+	}
+	return manifestsOf(root, files), nil
+}
+
+// manifestsOf are the files that are manifests, in their order.
+func manifestsOf(root string, files []string) []string {
+	var out []string
+	for _, f := range files {
+		if !candidate(f) {
+			continue
+		}
+		if _, ok := readManifest(root, f); ok {
+			out = append(out, f)
 		}
 	}
-	return out, nil
+	return out
 }
 
 func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
@@ -248,7 +245,7 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	}
 	files, err := Manifests(req.Root, c.dir)
 	if c.files != nil {
-		files, err = c.files, nil
+		files, err = manifestsOf(req.Root, c.files), nil
 	}
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return model.Result{Collector: c.id, Kind: Kind, Domain: Domain, Status: model.StatusError, ExitCode: -1, Error: err.Error()}

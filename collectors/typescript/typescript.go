@@ -212,8 +212,8 @@ func (p *Project) readOneShot(root string, in collectors.Input) (collectors.Read
 	if err != nil {
 		return collectors.Reading{}, errors.New("unreadable tsc output: " + err.Error())
 	}
-	r := p.checked(root, diags, "", in.ExitCode, "")
-	reading := collectors.Reading{Facts: r.Facts, Findings: r.Findings, InToolOrder: true}
+	facts, found := p.diagnosed(root, diags)
+	reading := collectors.Reading{Facts: facts, Findings: found, InToolOrder: true}
 	errs := countErrors(diags)
 	switch {
 	case in.Truncated:
@@ -228,17 +228,24 @@ func (p *Project) readOneShot(root string, in collectors.Input) (collectors.Read
 
 // checked is the result of a check that produced diagnostics (or none).
 func (p *Project) checked(root string, diags []Diagnostic, command string, exitCode int, output string) model.Result {
-	chain := p.chain(root)
-	diags = chain.place(diags)
+	facts, found := p.diagnosed(root, diags)
 	return model.Result{
 		Collector: p.id, Kind: Kind, Domain: Domain,
 		Status:   model.StatusOK,
 		Command:  command,
 		ExitCode: exitCode,
-		Facts:    map[string]float64{"errors": float64(countErrors(diags))},
-		Findings: findings(p.id, diags, chain),
+		Facts:    facts,
+		Findings: found,
 		Output:   output,
 	}
+}
+
+// diagnosed are the facts and findings of diagnostics, placed in the
+// project's configuration where tsc gives no place.
+func (p *Project) diagnosed(root string, diags []Diagnostic) (map[string]float64, []model.Finding) {
+	chain := p.chain(root)
+	diags = chain.place(diags)
+	return map[string]float64{"errors": float64(countErrors(diags))}, findings(p.id, diags, chain)
 }
 
 // interrupted is the result of a run that did not finish: timed out,
