@@ -170,3 +170,44 @@ func RepoCode(c Collector) string {
 	}
 	return ""
 }
+
+// Cost is the rough price of one run. The engine starts the cheapest
+// waiting runs first, so a rule check over a few files is on screen in
+// milliseconds instead of waiting behind a cold compile; an earlier
+// duration, when known, outranks it.
+type Cost int
+
+const (
+	// CostFiles reads files and checks them in-process.
+	CostFiles Cost = iota + 1
+	// CostTool runs a tool over some files (a linter, an audit).
+	CostTool
+	// CostBuild compiles, type-checks or runs the project.
+	CostBuild
+)
+
+// Expected is what a run of this cost usually takes, when no earlier
+// duration is known.
+func (c Cost) Expected() time.Duration {
+	switch c {
+	case CostFiles:
+		return 50 * time.Millisecond
+	case CostBuild:
+		return time.Minute
+	}
+	return 5 * time.Second
+}
+
+// Coster is implemented by collectors that know their cost; one without
+// it costs CostTool.
+type Coster interface {
+	Cost() Cost
+}
+
+// CostOf is c's cost.
+func CostOf(c Collector) Cost {
+	if k, ok := c.(Coster); ok && k.Cost() != 0 {
+		return k.Cost()
+	}
+	return CostTool
+}

@@ -408,3 +408,9 @@ func domainRank(id string) int {
 	}
 	return len(model.Domains)
 }
+
+// Cost is the wrapped collector's.
+func (c *Configured) Cost() collectors.Cost {
+	b, _ := c.get()
+	return collectors.CostOf(b)
+}

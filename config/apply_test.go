@@ -273,3 +273,24 @@ func TestBudgetsReachEveryRun(t *testing.T) {
 // defineCustom is what the pipeline passes: the custom family runs what
 // the config defines.
 func defineCustom(s collectors.CommandSpec) collectors.Collector { return custom.New(s) }
+
+type costedStub struct {
+	stub
+	cost collectors.Cost
+}
+
+func (s costedStub) Cost() collectors.Cost { return s.cost }
+
+// The engine starts cheap runs first: a tuned collector keeps its cost.
+func TestConfiguredCollectorKeepsItsCost(t *testing.T) {
+	files := costedStub{stub: stub{id: "dockerfile:.", kind: "dockerfile"}, cost: collectors.CostFiles}
+	plain := stub{id: "custom:x", kind: "custom"}
+	cols, _ := NewLayer(mustParse(t, "collectors:\n  dockerfile:\n    timeout: 1m\n"), false, "", defineCustom).Apply([]collectors.Collector{files, plain})
+	m := byID(cols)
+	if got := collectors.CostOf(m["dockerfile:."]); got != collectors.CostFiles {
+		t.Errorf("cost through the config = %v, want CostFiles", got)
+	}
+	if got := collectors.CostOf(m["custom:x"]); got != collectors.CostTool {
+		t.Errorf("a collector that states no cost costs %v, want CostTool", got)
+	}
+}

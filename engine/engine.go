@@ -47,7 +47,7 @@ type Reuse interface {
 type Engine struct {
 	root string
 	opts Options
-	sem  chan struct{}
+	sem  *slots
 
 	mu          sync.Mutex
 	slots       []*slot             // display order
@@ -107,7 +107,7 @@ func New(root string, cols []collectors.Collector, opts Options) *Engine {
 	e := &Engine{
 		root:    root,
 		opts:    opts,
-		sem:     make(chan struct{}, opts.Concurrency),
+		sem:     newSlots(opts.Concurrency),
 		index:   make(map[string]*slot, len(cols)),
 		runs:    map[string]*run{},
 		pending: map[string]*request{},
@@ -345,6 +345,7 @@ func (e *Engine) queue(ids []string, req request) {
 		}
 		e.startLocked(sl, req)
 	}
+	e.sem.dispatch()
 	e.publishLocked()
 }
 
@@ -375,19 +376,26 @@ func (e *Engine) startLocked(sl *slot, req request) {
 	r := &run{cancel: cancel, req: req}
 	e.runs[sl.col.ID()] = r
 	sl.state.Running = true
-	go e.execute(ctx, sl.col, r)
+	turn := e.sem.enqueue(expectedDuration(sl))
+	go e.execute(ctx, sl.col, r, turn)
 }
 
-func (e *Engine) execute(ctx context.Context, c collectors.Collector, r *run) {
-	defer r.cancel()
-	select {
-	case e.sem <- struct{}{}:
-	case <-ctx.Done():
-		e.finish(c.ID(), r, nil)
-		return
+// expectedDuration is how long the slot's collector took last time it ran
+// (this session or the cached one), else what its cost usually takes.
+func expectedDuration(sl *slot) time.Duration {
+	st := sl.state
+	if !st.FinishedAt.IsZero() && st.Duration > 0 && st.Status != model.StatusUnknown {
+		return st.Duration
 	}
+	return collectors.CostOf(sl.col).Expected()
+}
+
+func (e *Engine) execute(ctx context.Context, c collectors.Collector, r *run, turn *waiter) {
+	defer r.cancel()
+	// What needs no slot is answered before the wait: a run held back for
+	// trust, or a result measured earlier on the same inputs.
 	if what := collectors.RepoCode(c); what != "" && !e.trusted() {
-		<-e.sem
+		e.sem.leave(turn)
 		res := model.WaitingForTrust(c.ID(), c.Kind(), c.Domain(), what, e.opts.TrustHint)
 		res.Trigger = r.req.trigger
 		e.finish(c.ID(), r, &res)
@@ -395,12 +403,16 @@ func (e *Engine) execute(ctx context.Context, c collectors.Collector, r *run) {
 	}
 	if e.opts.Reuse != nil {
 		if res, ok := e.opts.Reuse.Lookup(c); ok {
-			<-e.sem
+			e.sem.leave(turn)
 			res.Trigger = r.req.trigger
 			e.redact(&res)
 			e.finish(c.ID(), r, &res)
 			return
 		}
+	}
+	if !e.sem.wait(ctx, turn) {
+		e.finish(c.ID(), r, nil)
+		return
 	}
 	started := e.opts.Now()
 	e.mu.Lock()
@@ -419,7 +431,7 @@ func (e *Engine) execute(ctx context.Context, c collectors.Collector, r *run) {
 	})
 	timedOut := runCtx.Err() == context.DeadlineExceeded
 	stop()
-	<-e.sem
+	e.sem.release()
 	if ctx.Err() != nil {
 		e.finish(c.ID(), r, nil) // superseded: its result describes stale inputs
 		return
@@ -581,6 +593,7 @@ func (e *Engine) finish(id string, r *run, res *model.Result) {
 		if present && !e.closed {
 			sl.state.Stale = !sl.state.FinishedAt.IsZero()
 			e.startLocked(sl, *next)
+			e.sem.dispatch()
 		}
 	}
 	e.publishLocked()

@@ -169,6 +169,8 @@ func (p *Package) Domain() string { return Domain }
 // Dir is the package directory, repo-relative.
 func (p *Package) Dir() string { return p.dir }
 
+func (p *Package) Cost() collectors.Cost { return collectors.CostFiles }
+
 // Inputs are the package's files: a change to a source makes the output
 // stale. (Output directories themselves are ignored by the watcher; the
 // globs name them in case it reports them.)

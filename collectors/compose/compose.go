@@ -174,12 +174,13 @@ type Collector struct {
 	inputs  []string
 }
 
-func (c *Collector) ID() string          { return c.id }
-func (c *Collector) Kind() string        { return Kind }
-func (c *Collector) Domain() string      { return Domain }
-func (c *Collector) Inputs() []string    { return c.inputs }
-func (c *Collector) Configs() [][]string { return c.configs }
-func (c *Collector) Files() []string     { return c.files }
+func (c *Collector) ID() string            { return c.id }
+func (c *Collector) Cost() collectors.Cost { return collectors.CostFiles }
+func (c *Collector) Kind() string          { return Kind }
+func (c *Collector) Domain() string        { return Domain }
+func (c *Collector) Inputs() []string      { return c.inputs }
+func (c *Collector) Configs() [][]string   { return c.configs }
+func (c *Collector) Files() []string       { return c.files }
 
 func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
 	run := filerules.New(req.Root)

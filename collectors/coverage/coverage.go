@@ -76,9 +76,10 @@ type Collector struct {
 
 var _ collectors.Collector = (*Collector)(nil)
 
-func (c *Collector) ID() string     { return c.id }
-func (c *Collector) Kind() string   { return Kind }
-func (c *Collector) Domain() string { return Domain }
+func (c *Collector) ID() string            { return c.id }
+func (c *Collector) Cost() collectors.Cost { return collectors.CostFiles }
+func (c *Collector) Kind() string          { return Kind }
+func (c *Collector) Domain() string        { return Domain }
 
 // Report is the report file, repo-relative, and its format.
 func (c *Collector) Report() (string, Format) { return c.report, c.format }

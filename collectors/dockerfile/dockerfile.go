@@ -69,10 +69,11 @@ type Collector struct {
 	files []string // repo-relative
 }
 
-func (c *Collector) ID() string      { return c.id }
-func (c *Collector) Kind() string    { return Kind }
-func (c *Collector) Domain() string  { return Domain }
-func (c *Collector) Files() []string { return c.files }
+func (c *Collector) ID() string            { return c.id }
+func (c *Collector) Cost() collectors.Cost { return collectors.CostFiles }
+func (c *Collector) Kind() string          { return Kind }
+func (c *Collector) Domain() string        { return Domain }
+func (c *Collector) Files() []string       { return c.files }
 
 // Inputs are the Dockerfiles themselves; a new Dockerfile is a new
 // detection, not a rerun.

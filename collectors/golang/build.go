@@ -23,6 +23,8 @@ func (c *BuildCollector) ID() string     { return "go:" + c.mod.name }
 func (c *BuildCollector) Kind() string   { return "go" }
 func (c *BuildCollector) Domain() string { return "build" }
 
+func (c *BuildCollector) Cost() collectors.Cost { return collectors.CostBuild }
+
 // Inputs include every .go file under the module (test files too: vet
 // checks them) and the files that decide dependencies.
 func (c *BuildCollector) Inputs() []string {

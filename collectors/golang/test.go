@@ -34,6 +34,8 @@ func (c *TestCollector) ID() string     { return "go-test:" + c.mod.name }
 func (c *TestCollector) Kind() string   { return "go-test" }
 func (c *TestCollector) Domain() string { return "tests" }
 
+func (c *TestCollector) Cost() collectors.Cost { return collectors.CostBuild }
+
 // Inputs add testdata to the build inputs: tests read fixtures from it.
 func (c *TestCollector) Inputs() []string {
 	return []string{c.mod.glob("**/*.go"), c.mod.glob("go.mod"), c.mod.glob("go.sum"), c.mod.glob("**/testdata/**")}

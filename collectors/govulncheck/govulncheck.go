@@ -94,6 +94,8 @@ func newCollector(dir, id string) *Collector {
 	return &Collector{Base: collectors.NewBase(id, Kind, Domain), dir: dir}
 }
 
+func (c *Collector) Cost() collectors.Cost { return collectors.CostBuild }
+
 // Inputs: the dependency list, and the code, since a new call can make a
 // vulnerability reachable.
 func (c *Collector) Inputs() []string {

@@ -112,9 +112,10 @@ type Collector struct {
 
 var _ collectors.Collector = (*Collector)(nil)
 
-func (c *Collector) ID() string     { return c.id }
-func (c *Collector) Kind() string   { return c.run.kind }
-func (c *Collector) Domain() string { return Domain }
+func (c *Collector) ID() string            { return c.id }
+func (c *Collector) Cost() collectors.Cost { return collectors.CostBuild }
+func (c *Collector) Kind() string          { return c.run.kind }
+func (c *Collector) Domain() string        { return Domain }
 
 // Dir is the package directory, repo-relative.
 func (c *Collector) Dir() string { return c.dir }

@@ -52,9 +52,10 @@ type Collector struct {
 
 var _ collectors.Collector = (*Collector)(nil)
 
-func (c *Collector) ID() string     { return c.id }
-func (c *Collector) Kind() string   { return Kind }
-func (c *Collector) Domain() string { return Domain }
+func (c *Collector) ID() string            { return c.id }
+func (c *Collector) Cost() collectors.Cost { return collectors.CostFiles }
+func (c *Collector) Kind() string          { return Kind }
+func (c *Collector) Domain() string        { return Domain }
 
 // Dir is the directory holding the reports, repo-relative.
 func (c *Collector) Dir() string { return c.dir }

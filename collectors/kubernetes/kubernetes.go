@@ -193,6 +193,15 @@ func (c *Collector) ID() string     { return c.id }
 func (c *Collector) Kind() string   { return Kind }
 func (c *Collector) Domain() string { return Domain }
 
+// Cost: a kustomization is rendered by kustomize, plain manifests are
+// read in-process.
+func (c *Collector) Cost() collectors.Cost {
+	if c.kustomize {
+		return collectors.CostTool
+	}
+	return collectors.CostFiles
+}
+
 func (c *Collector) Inputs() []string {
 	if c.inputs != nil {
 		return c.inputs

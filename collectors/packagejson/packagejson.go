@@ -95,6 +95,8 @@ type Collector struct {
 	workspaces []string // pnpm-workspace.yaml files, likewise
 }
 
+func (c *Collector) Cost() collectors.Cost { return collectors.CostFiles }
+
 // Inputs: a change to any manifest reruns it.
 func (c *Collector) Inputs() []string {
 	return []string{"**/package.json", "**/pnpm-workspace.yaml"}

@@ -86,10 +86,11 @@ type Collector struct {
 	redactor *secrets.Redactor
 }
 
-func (c *Collector) ID() string       { return c.id }
-func (c *Collector) Kind() string     { return Kind }
-func (c *Collector) Domain() string   { return Domain }
-func (c *Collector) Inputs() []string { return []string{c.file} }
+func (c *Collector) ID() string            { return c.id }
+func (c *Collector) Cost() collectors.Cost { return collectors.CostFiles }
+func (c *Collector) Kind() string          { return Kind }
+func (c *Collector) Domain() string        { return Domain }
+func (c *Collector) Inputs() []string      { return []string{c.file} }
 
 func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
 	c.mu.Lock()

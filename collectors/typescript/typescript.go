@@ -82,6 +82,8 @@ func (p *Project) Dir() string { return p.dir }
 // not checked.
 func (p *Project) Variants() []string { return append([]string(nil), p.variants...) }
 
+func (p *Project) Cost() collectors.Cost { return collectors.CostBuild }
+
 // Inputs covers the project's sources and configuration. JSON is included
 // because modules may import it and the compiler reads package.json files.
 func (p *Project) Inputs() []string {

@@ -281,6 +281,8 @@ func (c *GitLabCI) ID() string     { return c.id }
 func (c *GitLabCI) Kind() string   { return KindGitLab }
 func (c *GitLabCI) Domain() string { return Domain }
 
+func (c *GitLabCI) Cost() collectors.Cost { return collectors.CostFiles }
+
 // Inputs are the main file and the files it includes.
 func (c *GitLabCI) Inputs() []string {
 	return append([]string{c.main}, c.includes...)

@@ -1,0 +1,107 @@
+package engine
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/model"
+)
+
+func granted(w *waiter) bool {
+	select {
+	case <-w.ready:
+		return true
+	default:
+		return false
+	}
+}
+
+func TestSlotsGiveTheFreeSlotToTheQuickestWaitingRun(t *testing.T) {
+	s := newSlots(1)
+	build := s.enqueue(time.Minute)
+	tool := s.enqueue(5 * time.Second)
+	files := s.enqueue(50 * time.Millisecond)
+	alsoFiles := s.enqueue(50 * time.Millisecond)
+	s.dispatch()
+	order := []*waiter{files, alsoFiles, tool, build}
+	for i := range order {
+		for j, o := range order {
+			if got := granted(o); got != (j <= i) {
+				t.Fatalf("after %d releases, waiter %d granted = %v", i, j, got)
+			}
+		}
+		s.release()
+	}
+	if s.free != 1 || len(s.waiting) != 0 {
+		t.Fatalf("after every run, free = %d waiting = %d", s.free, len(s.waiting))
+	}
+}
+
+func TestSlotsLeftInLineHoldNothing(t *testing.T) {
+	s := newSlots(1)
+	first := s.enqueue(time.Second)
+	gone := s.enqueue(time.Millisecond)
+	s.dispatch()
+	if !granted(gone) || granted(first) {
+		t.Fatal("the quicker run should have the slot")
+	}
+	// Given the slot and leaving without running: the slot passes on.
+	s.leave(gone)
+	if !granted(first) {
+		t.Fatal("a slot given to a run that left was not passed on")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	late := s.enqueue(0)
+	cancel()
+	if s.wait(ctx, late) {
+		t.Fatal("a cancelled wait reported a slot")
+	}
+	s.release()
+	if s.free != 1 || len(s.waiting) != 0 {
+		t.Fatalf("free = %d waiting = %d, want 1 and 0", s.free, len(s.waiting))
+	}
+}
+
+type costly struct {
+	fake
+	cost collectors.Cost
+}
+
+func (c *costly) Cost() collectors.Cost { return c.cost }
+
+// On a busy machine the file-rule checks are on screen first: the engine
+// starts waiting runs by what they are expected to take (their last
+// duration, else their cost), not in the order the collectors are listed.
+func TestRunAllStartsTheCheapestCollectorsFirst(t *testing.T) {
+	var mu sync.Mutex
+	var started []string
+	col := func(id string, cost collectors.Cost) *costly {
+		return &costly{fake: fake{id: id, run: func(context.Context, collectors.Request) model.Result {
+			mu.Lock()
+			started = append(started, id)
+			mu.Unlock()
+			return okResult()
+		}}, cost: cost}
+	}
+	cols := []collectors.Collector{
+		col("go:api", collectors.CostBuild), col("custom:x", 0), col("shellcheck:a", collectors.CostTool),
+		col("dockerfile:a", collectors.CostFiles), col("typescript:web", collectors.CostBuild), col("compose:a", collectors.CostFiles),
+	}
+	e := New("/repo", cols, Options{Concurrency: 1})
+	defer e.Close()
+	// The last session measured typescript:web at 20ms: known durations
+	// outrank the cost.
+	e.Seed(model.Snapshot{Collectors: []model.CollectorState{{Result: model.Result{
+		Collector: "typescript:web", Status: model.StatusOK, FinishedAt: time.Unix(100, 0), Duration: 20 * time.Millisecond,
+	}}}})
+	e.RunAll("start")
+	e.Wait()
+	want := []string{"typescript:web", "dockerfile:a", "compose:a", "custom:x", "shellcheck:a", "go:api"}
+	if !slices.Equal(started, want) {
+		t.Fatalf("start order = %v, want %v", started, want)
+	}
+}
