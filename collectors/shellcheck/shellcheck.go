@@ -1,7 +1,9 @@
 // Package shellcheck lints the repository's shell scripts with ShellCheck,
 // when it is installed:
 //
-//	shellcheck -f json1 <every *.sh and *.bash file>
+//	shellcheck -f json1 <every *.sh and *.bash file, and every script
+//	                     without an extension that starts with #!/bin/sh,
+//	                     bash, dash or ksh>
 //
 // It is the smallest whole collector family, and the worked example in
 // ARCHITECTURE.md: detection (the tree's scripts), the invocation the one
@@ -16,6 +18,7 @@ import (
 	"sort"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/shellscript"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -34,7 +37,7 @@ const (
 func Detect(root string, files []string) []collectors.Collector {
 	var scripts []string
 	for _, f := range files {
-		if ext := path.Ext(f); (ext == ".sh" || ext == ".bash") && !collectors.InDependencies(f) {
+		if !collectors.InDependencies(f) && shellscript.Is(root, f) {
 			scripts = append(scripts, f)
 		}
 	}
@@ -53,14 +56,21 @@ type Collector struct {
 }
 
 // Inputs: a change to any script reruns it.
-func (c *Collector) Inputs() []string { return []string{"**/*.sh", "**/*.bash"} }
+func (c *Collector) Inputs() []string {
+	in := []string{"**/*.sh", "**/*.bash"}
+	for _, s := range c.scripts {
+		if path.Ext(s) == "" {
+			in = append(in, collectors.EscapeGlob(s))
+		}
+	}
+	return in
+}
 
 // Run checks the scripts found at detection.
 func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
 	return c.RunTool(ctx, req, collectors.Tool{
 		Invocation:  collectors.Invocation{Tool: Tool, Dir: ".", Name: Tool, Args: append([]string{"-f", "json1"}, c.scripts...), StartHint: installHint},
 		InstallHint: installHint,
-		Shown:       collectors.CommandLine(".", nil, Tool, "-f", "json1", fmt.Sprintf("<%d scripts>", len(c.scripts))),
 		Read:        c.read,
 	})
 }

@@ -90,18 +90,34 @@ func TestDetectFindsTheProjectsScriptsOnly(t *testing.T) {
 	if Detect("/src/shop", []string{"main.go"}) != nil {
 		t.Error("a repository without scripts has no collector")
 	}
+	// A script without an extension counts by its first line.
+	root := fixturetest.Testdata(t, "repo")
+	got = Detect(root, []string{"bin/notes", "bin/release", "scripts/deploy.sh"})
+	if s := got[0].(*Collector).scripts; !reflect.DeepEqual(s, []string{"bin/release", "scripts/deploy.sh"}) {
+		t.Errorf("scripts %q, want bin/release by its shebang and not the Python bin/notes", s)
+	}
+	if in := got[0].Inputs(); !collectors.MatchesInputs(in, "bin/release") || collectors.MatchesInputs(in, "bin/notes") {
+		t.Errorf("inputs %q: a change to bin/release must rerun it, bin/notes not", in)
+	}
+	if Detect(root, []string{"bin/notes"}) != nil {
+		t.Error("a repository without scripts has no collector")
+	}
 }
 
 // The real ShellCheck on the fixture repository, as `preflight check` runs it.
 func TestShellCheckOnTheFixture(t *testing.T) {
 	fixturetest.RequireTools(t, Tool)
 	root := fixturetest.Testdata(t, "repo")
-	cs := Detect(root, []string{"scripts/clean.sh", "scripts/deploy.sh", "node_modules/x/install.sh"})
+	cs := Detect(root, []string{"bin/notes", "bin/release", "scripts/clean.sh", "scripts/deploy.sh", "node_modules/x/install.sh"})
 	res := cs[0].Run(context.Background(), collectors.Request{Root: root, Timeout: time.Minute})
-	want := []string{"medium SC2164 scripts/deploy.sh:8:1", "low SC2086 scripts/deploy.sh:6:7"}
+	want := []string{"medium SC2164 scripts/deploy.sh:8:1", "low SC2086 bin/release:5:9", "low SC2086 scripts/deploy.sh:6:7"}
 	if res.Status != model.StatusOK || res.ExitCode != 1 || !reflect.DeepEqual(locs(res.Findings), want) ||
-		res.Facts["scripts"] != 2 || res.Facts["findings"] != 2 || res.Findings[0].ID == "" || res.Findings[0].Collector != "shellcheck:." {
+		res.Facts["scripts"] != 3 || res.Facts["findings"] != 3 || res.Findings[0].ID == "" || res.Findings[0].Collector != "shellcheck:." {
 		t.Errorf("status %s (%s) exit %d facts %v findings %q", res.Status, res.Error, res.ExitCode, res.Facts, locs(res.Findings))
+	}
+	// The command shown is the one that ran, and can be pasted.
+	if wantCmd := "shellcheck -f json1 bin/release scripts/clean.sh scripts/deploy.sh"; res.Command != wantCmd {
+		t.Errorf("command %q, want %q", res.Command, wantCmd)
 	}
 }
 
