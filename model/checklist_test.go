@@ -175,3 +175,28 @@ func TestCloneCopiesTheChecklist(t *testing.T) {
 		t.Fatal("the clone shares the checklist with the original")
 	}
 }
+
+func TestMarkSaysWhetherACollectorBlocks(t *testing.T) {
+	blocker := withIDs(col("ts:web", "build", StatusOK, sev(Blocker, 1)...))
+	ack := Acknowledgment{Finding: blocker.Findings[0].ID, By: "Ana", Reason: "legacy"}
+	for _, tc := range []struct {
+		name string
+		c    CollectorState
+		acks []Acknowledgment
+		want Mark
+	}{
+		{"clean", col("go:a", "build", StatusOK), nil, MarkClean},
+		{"medium and low only", col("sh:.", "build", StatusOK, sev(Medium, 2)...), nil, MarkClean},
+		{"a high finding", col("sh:.", "build", StatusOK, append(sev(Low, 1), sev(High, 1)...)...), nil, MarkBlocking},
+		{"a blocker", blocker, nil, MarkBlocking},
+		{"an accepted blocker", blocker, []Acknowledgment{ack}, MarkClean},
+		{"error", col("x:y", "build", StatusError), nil, MarkFailed},
+		{"unknown", col("x:y", "build", StatusUnknown), nil, MarkUnknown},
+		{"skipped", col("x:y", "build", StatusSkipped), nil, MarkSkipped},
+	} {
+		s := Snapshot{GeneratedAt: checklistNow, Collectors: []CollectorState{tc.c}, Checklist: &Checklist{Acks: tc.acks}}
+		if got := s.Mark(tc.c); got != tc.want {
+			t.Errorf("%s: mark %s, want %s", tc.name, got, tc.want)
+		}
+	}
+}

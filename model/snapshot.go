@@ -134,3 +134,34 @@ func (s Snapshot) Clone() Snapshot {
 	c.Checklist = s.Checklist.Clone()
 	return c
 }
+
+// Mark is how one collector stands, in the one cell the cockpit and the
+// text report give it; both use Snapshot.Mark, so they cannot disagree.
+type Mark string
+
+const (
+	MarkClean    Mark = "✓" // ran; nothing blocker or high, or all of it accepted
+	MarkBlocking Mark = "✗" // ran; a blocker or high finding not accepted
+	MarkFailed   Mark = "!" // could not read what the tool said (error)
+	MarkUnknown  Mark = "?" // could not run (its hint says why)
+	MarkSkipped  Mark = "–" // disabled or not applicable
+)
+
+// Mark is the mark of c in this snapshot: medium and lower findings are
+// shown, but do not make a collector ✗, and neither does an accepted one.
+func (s Snapshot) Mark(c CollectorState) Mark {
+	switch c.Status {
+	case StatusOK:
+		for _, f := range c.Findings {
+			if f.Severity >= High && !s.Acknowledged(f) {
+				return MarkBlocking
+			}
+		}
+		return MarkClean
+	case StatusError:
+		return MarkFailed
+	case StatusUnknown:
+		return MarkUnknown
+	}
+	return MarkSkipped
+}

@@ -130,7 +130,7 @@ func shortCommit(c string) string {
 }
 
 func writeCollector(b *strings.Builder, s model.Snapshot, c model.CollectorState, p painter) {
-	line := fmt.Sprintf("  %s %-28s %-7s %s", statusMark(c, p), c.Collector, c.Status, factsText(c.Facts))
+	line := fmt.Sprintf("  %s %-28s %-7s %s", statusMark(s, c, p), c.Collector, c.Status, factsText(c.Facts))
 	b.WriteString(strings.TrimRight(line, " ") + "\n")
 	if c.Command != "" {
 		reused := ""
@@ -224,15 +224,17 @@ func writeChecklistText(b *strings.Builder, cl *model.Checklist, p painter) {
 	}
 }
 
-func statusMark(c model.CollectorState, p painter) string {
-	switch {
-	case c.Status != model.StatusOK:
-		return p.paint(yellow, "?")
-	case len(c.Findings) > 0:
-		return p.paint(red, "✗")
-	default:
-		return p.paint(green, "✓")
+func statusMark(s model.Snapshot, c model.CollectorState, p painter) string {
+	mark := s.Mark(c)
+	switch mark {
+	case model.MarkClean:
+		return p.paint(green, string(mark))
+	case model.MarkBlocking, model.MarkFailed:
+		return p.paint(red, string(mark))
+	case model.MarkUnknown:
+		return p.paint(yellow, string(mark))
 	}
+	return string(mark)
 }
 
 func scoreText(s *float64) string {

@@ -688,21 +688,16 @@ func (m Model) statusIcon(c model.CollectorState) string {
 	if c.Running {
 		return ansi.Truncate(m.spinner.View(), 1, "")
 	}
-	switch c.Status {
-	case model.StatusOK:
-		for _, f := range c.Findings {
-			if f.Severity >= model.High && !m.snap.Acknowledged(f) {
-				return s.bad.Render("✗")
-			}
-		}
-		return s.ok.Render("✓")
-	case model.StatusError:
-		return s.bad.Render("!")
-	case model.StatusUnknown:
-		return s.unknown.Render("?")
-	default:
-		return s.dim.Render("–")
+	mark := m.snap.Mark(c)
+	switch mark {
+	case model.MarkClean:
+		return s.ok.Render(string(mark))
+	case model.MarkBlocking, model.MarkFailed:
+		return s.bad.Render(string(mark))
+	case model.MarkUnknown:
+		return s.unknown.Render(string(mark))
 	}
+	return s.dim.Render(string(mark))
 }
 
 func (m Model) keyBar() string {
