@@ -60,8 +60,9 @@ func defaultKeys() keyMap {
 }
 
 // shortHelp is the key bar: the keys someone new needs first, with the
-// ones that act on the selection (what it is decides which).
-func (k keyMap) shortHelp(selected kind, hasNode bool) []key.Binding {
+// ones that act on the selection (what it is decides which). The detail
+// key says what it will do: show the pane, or hide the one on screen.
+func (k keyMap) shortHelp(selected kind, hasNode, detailShown bool) []key.Binding {
 	move := key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓", "move"))
 	// The key shown is the binding's own, so a remapped key is shown as
 	// it is pressed.
@@ -80,7 +81,11 @@ func (k keyMap) shortHelp(selected kind, hasNode bool) []key.Binding {
 	case hasNode && selected == itemNode:
 		out = append(out, short(k.Tick, "tick"), short(k.Copy, "copy"))
 	default:
-		out = append(out, fold, short(k.Details, "details"))
+		details := "details"
+		if detailShown {
+			details = "hide pane"
+		}
+		out = append(out, fold, short(k.Details, details))
 	}
 	return append(out,
 		short(k.Filter, "filter"),

@@ -811,3 +811,20 @@ func FuzzToolText(f *testing.F) {
 		}
 	})
 }
+
+// Enter toggles the detail pane, and the key bar says which way it goes.
+func TestEnterSaysWhetherItShowsOrHidesTheDetailPane(t *testing.T) {
+	m := fixtureModel(t, 100, 30)
+	bar := func(m Model) string { return ansi.Strip(m.keyBar()) }
+	if !m.layout().detail || !strings.Contains(bar(m), "enter hide pane") {
+		t.Fatalf("pane shown, key bar %q", bar(m))
+	}
+	m = press(t, m, "enter")
+	if m.layout().detail || !strings.Contains(bar(m), "enter details") {
+		t.Fatalf("pane hidden, key bar %q", bar(m))
+	}
+	m = press(t, m, "enter")
+	if !m.layout().detail {
+		t.Fatal("enter again did not bring the pane back")
+	}
+}

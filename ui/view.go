@@ -726,7 +726,7 @@ func (m Model) keyBar() string {
 	if n != nil {
 		k = n.kind
 	}
-	return status + h.ShortHelpView(m.keys.shortHelp(k, n != nil))
+	return status + h.ShortHelpView(m.keys.shortHelp(k, n != nil, !m.hideDetail))
 }
 
 // helpLines is the help overlay: every key, what the tree's marks mean and
