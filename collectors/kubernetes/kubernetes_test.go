@@ -187,7 +187,7 @@ func TestDetectKustomizeOverlays(t *testing.T) {
 	for _, c := range Detect(root, fixturetest.Files(t, root)) {
 		got = append(got, c.ID()+"="+c.(*Collector).dir+fmt.Sprint(c.(*Collector).kustomize))
 	}
-	want := []string{"kubernetes:broken=brokentrue", "kubernetes:assistant=components/assistantfalse", "kubernetes:dev=overlays/devtrue", "kubernetes:prod=overlays/prodtrue", "kubernetes:plugin=plugintrue", "kubernetes:remote=remotetrue"}
+	want := []string{"kubernetes:broken=brokentrue", "kubernetes:assistant=components/assistantfalse", "kubernetes:dev=overlays/devtrue", "kubernetes:prod=overlays/prodtrue", "kubernetes:plugin=plugintrue", "kubernetes:remote=remotetrue", "kubernetes:staging=worker/stagingtrue"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("detected %v\nwant %v", got, want)
 	}
@@ -299,6 +299,26 @@ func TestKustomizeBaseAlone(t *testing.T) {
 	}
 	if got := hits(res.Findings); !reflect.DeepEqual(got, want) {
 		t.Errorf("findings\n got %v\nwant %v", got, want)
+	}
+	// At the image itself, as in a plain manifest, not at image:.
+	for _, f := range res.Findings {
+		if f.Rule == "k8s/image-latest" && f.Column != 18 {
+			t.Errorf("image-latest at column %d, want 18 (web-image)", f.Column)
+		}
+	}
+}
+
+// A finding about a setting that is missing (no replicas: one replica) is
+// at the object in its file, not at a patch that merely writes something
+// else under the same parent (spec:).
+func TestMissingSettingIsAtTheObjectNotAtAnUnrelatedPatch(t *testing.T) {
+	res := runKustomize(t, "worker/staging")
+	want := []hit{{"worker/base/worker.yaml", 5, "k8s/single-replica"}}
+	if got := hits(res.Findings); !reflect.DeepEqual(got, want) {
+		t.Errorf("findings\n got %v\nwant %v", got, want)
+		for _, f := range res.Findings {
+			t.Logf("%s:%d:%d %s %s", f.File, f.Line, f.Column, f.Rule, f.Message)
+		}
 	}
 }
 

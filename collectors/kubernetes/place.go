@@ -27,6 +27,7 @@ type spot struct {
 type located struct {
 	steps      []step
 	collection bool // a map or list (a container), not a key or a value
+	value      bool // a key's value (image: app:latest), not the key
 }
 
 // placer gives each position of an object kustomize rendered the file and
@@ -78,9 +79,12 @@ func (p *placer) children(n *yamlpos.Node, steps []step) {
 	case yamlpos.Map:
 		for _, pr := range n.Pairs {
 			s := append(append([]step{}, steps...), step{key: pr.Key, index: -1})
-			p.mark(pr.Line, pr.Column, located{steps: s})
+			// A key holding a map or list (spec:) is a container too: a
+			// finding there is about what it lacks, which no patch that
+			// writes something else under it decided.
+			p.mark(pr.Line, pr.Column, located{steps: s, collection: pr.Value != nil && (pr.Value.Kind == yamlpos.Map || pr.Value.Kind == yamlpos.Seq)})
 			if pr.Value != nil && pr.Value.Kind == yamlpos.Scalar {
-				p.index(pr.Value, s)
+				p.mark(pr.Value.Line, pr.Value.Column, located{steps: s, value: true})
 			} else if pr.Value != nil {
 				p.children(pr.Value, s)
 			}
@@ -112,6 +116,9 @@ func (p *placer) place(line, col int) (string, int, int) {
 	}
 	fromOrigin := func() (spot, bool) {
 		line, col, depth := walk(p.origin, l.steps)
+		if depth == len(l.steps) && l.value {
+			line, col = valueAt(p.origin, l.steps, line, col)
+		}
 		return spot{p.file, line, col}, depth == len(l.steps)
 	}
 	if l.collection { // a container is where it is defined
@@ -120,7 +127,7 @@ func (p *placer) place(line, col int) (string, int, int) {
 		}
 	}
 	for _, pt := range p.patches {
-		if s, ok := pt.find(l.steps); ok {
+		if s, ok := pt.find(l.steps, l.value); ok {
 			return s.file, s.line, s.col
 		}
 	}
@@ -175,6 +182,20 @@ func imageName(ref string) string {
 		ref = ref[:i]
 	}
 	return ref
+}
+
+// valueAt is the position of the value at steps from n (the image, not
+// image:), or line and col when it is not a plain value.
+func valueAt(n *yamlpos.Node, steps []step, line, col int) (int, int) {
+	for _, s := range steps {
+		if n = follow(n, s); n == nil {
+			return line, col
+		}
+	}
+	if n.Kind != yamlpos.Scalar {
+		return line, col
+	}
+	return n.Line, n.Column
 }
 
 // walk follows steps from n and returns the position of the deepest one
@@ -253,9 +274,12 @@ func (pt patch) appliesTo(kind string, names []string) bool {
 
 // find locates steps in the patch: in a strategic-merge document, or in
 // the value of a JSON 6902 operation whose path leads to them.
-func (pt patch) find(steps []step) (spot, bool) {
+func (pt patch) find(steps []step, value bool) (spot, bool) {
 	if pt.doc.Kind == yamlpos.Map {
 		line, col, depth := walk(pt.doc, steps)
+		if depth == len(steps) && value {
+			line, col = valueAt(pt.doc, steps, line, col)
+		}
 		return pt.spot(line, col), depth == len(steps)
 	}
 	for _, op := range pt.doc.Items {
