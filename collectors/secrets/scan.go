@@ -405,8 +405,10 @@ var (
 	yamlMap    = regexp.MustCompile(`^(\s*(?:-\s+)?)("[^"]*"|'[^']*'|[^\s#'"{}\[\],:&*!|>%@` + "`" + `][^#:]*?)\s*:(?:\s+(.*))?$`)
 	jsonPair   = regexp.MustCompile(`"((?:[^"\\]|\\.)*)"\s*:\s*("(?:[^"\\]|\\.)*"|true|false|null|-?\d[\d.eE+-]*)`)
 	iniEquals  = regexp.MustCompile(`^\s*([^=#;\[\s][^=]*?)\s*=\s*(.*)$`)
-	iniColon   = regexp.MustCompile(`^\s*([^=:#;\[\s][^=:]*?)\s*:\s*(.*)$`)
-	dockerKV   = regexp.MustCompile(`([A-Za-z_][A-Za-z0-9_.-]*)=("(?:[^"\\]|\\.)*"|'[^']*'|\S*)`)
+	// key: value (Java properties): the key is one word, so a directive
+	// with a URL (nginx's proxy_pass http://…) is not a pair.
+	iniColon = regexp.MustCompile(`^\s*([^=:#;\[\s][^=:\s]*)\s*:\s*(.*)$`)
+	dockerKV = regexp.MustCompile(`([A-Za-z_][A-Za-z0-9_.-]*)=("(?:[^"\\]|\\.)*"|'[^']*'|\S*)`)
 )
 
 func (x *extractor) pairs(k kind, line string) []pair {
