@@ -211,3 +211,22 @@ func CostOf(c Collector) Cost {
 	}
 	return CostTool
 }
+
+// Prechecker is implemented by collectors that can tell from the tree
+// alone, without running anything, that a run would measure nothing: its
+// tool is not installed, or needs another Node. The engine asks before the
+// trust gate, so the user is told what to install instead of being asked
+// to trust a program that is not there.
+type Prechecker interface {
+	// Precheck returns the result of the run when it is known already;
+	// false when the collector must run to know.
+	Precheck(root string) (model.Result, bool)
+}
+
+// Precheck is c's result known without a run, if any.
+func Precheck(c Collector, root string) (model.Result, bool) {
+	if p, ok := c.(Prechecker); ok {
+		return p.Precheck(root)
+	}
+	return model.Result{}, false
+}

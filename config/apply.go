@@ -414,3 +414,13 @@ func (c *Configured) Cost() collectors.Cost {
 	b, _ := c.get()
 	return collectors.CostOf(b)
 }
+
+// Precheck is the wrapped collector's, for a collector that may run: a
+// disabled or blocked one is answered by Run.
+func (c *Configured) Precheck(root string) (model.Result, bool) {
+	b, s := c.get()
+	if s.disabled != "" || s.blocked != "" {
+		return model.Result{}, false
+	}
+	return collectors.Precheck(b, root)
+}

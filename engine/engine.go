@@ -392,8 +392,14 @@ func expectedDuration(sl *slot) time.Duration {
 
 func (e *Engine) execute(ctx context.Context, c collectors.Collector, r *run, turn *waiter) {
 	defer r.cancel()
-	// What needs no slot is answered before the wait: a run held back for
-	// trust, or a result measured earlier on the same inputs.
+	// What needs no slot is answered before the wait: a tool that is not
+	// installed (whatever the trust: there is nothing to trust yet), a run
+	// held back for trust, a result measured earlier on the same inputs.
+	if res, ok := collectors.Precheck(c, e.root); ok {
+		e.sem.leave(turn)
+		e.complete(ctx, c, r, res, e.opts.Now())
+		return
+	}
 	if what := collectors.RepoCode(c); what != "" && !e.trusted() {
 		e.sem.leave(turn)
 		res := model.WaitingForTrust(c.ID(), c.Kind(), c.Domain(), what, e.opts.TrustHint)
@@ -432,13 +438,20 @@ func (e *Engine) execute(ctx context.Context, c collectors.Collector, r *run, tu
 	timedOut := runCtx.Err() == context.DeadlineExceeded
 	stop()
 	e.sem.release()
-	if ctx.Err() != nil {
-		e.finish(c.ID(), r, nil) // superseded: its result describes stale inputs
-		return
-	}
-	if timedOut && res.Status == model.StatusOK {
+	if timedOut && res.Status == model.StatusOK && ctx.Err() == nil {
 		res = model.Unknown(c.ID(), c.Kind(), c.Domain(),
 			fmt.Sprintf("timed out after %s", timeout), "raise the collector's timeout or make the tool faster")
+	}
+	e.complete(ctx, c, r, res, started)
+}
+
+// complete stamps a result with its collector, times, trigger and ids,
+// masks it, keeps it for reuse and publishes it — unless the run was
+// superseded: then its result describes stale inputs and is dropped.
+func (e *Engine) complete(ctx context.Context, c collectors.Collector, r *run, res model.Result, started time.Time) {
+	if ctx.Err() != nil {
+		e.finish(c.ID(), r, nil)
+		return
 	}
 	res.Collector, res.Kind = c.ID(), c.Kind()
 	if res.Domain == "" {
@@ -466,7 +479,7 @@ func (e *Engine) execute(ctx context.Context, c collectors.Collector, r *run, tu
 		model.AssignIDs(res.Findings)
 	}
 	e.redact(&res)
-	if e.opts.Reuse != nil && ctx.Err() == nil {
+	if e.opts.Reuse != nil {
 		e.opts.Reuse.Put(c, res)
 	}
 	e.finish(c.ID(), r, &res)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -103,5 +104,36 @@ func TestRunAllStartsTheCheapestCollectorsFirst(t *testing.T) {
 	want := []string{"typescript:web", "dockerfile:a", "compose:a", "custom:x", "shellcheck:a", "go:api"}
 	if !slices.Equal(started, want) {
 		t.Fatalf("start order = %v, want %v", started, want)
+	}
+}
+
+type notInstalled struct {
+	fake
+	ran atomic.Bool
+}
+
+func (n *notInstalled) RepoCode() string { return "node_modules/.bin/eslint" }
+func (n *notInstalled) Precheck(string) (model.Result, bool) {
+	return model.Unknown(n.id, "fake", "build", "ESLint is not installed", "install the dependencies: cd web && npm ci"), true
+}
+
+// A tool that is not installed is said to be missing at once: there is
+// nothing to trust yet, and the run never starts.
+func TestPrecheckedResultNeedsNoTrustAndNoRun(t *testing.T) {
+	c := &notInstalled{}
+	c.fake = fake{id: "eslint:web", run: func(context.Context, collectors.Request) model.Result {
+		c.ran.Store(true)
+		return okResult()
+	}}
+	e := New("/repo", []collectors.Collector{c}, Options{Concurrency: 1, Trusted: func() bool { return false }})
+	defer e.Close()
+	e.RunAll("start")
+	e.Wait()
+	st := state(t, e.Snapshot(), "eslint:web")
+	if st.Status != model.StatusUnknown || st.Waiting != "" || st.Hint != "install the dependencies: cd web && npm ci" || st.FinishedAt.IsZero() || st.Trigger != "start" {
+		t.Fatalf("state %+v", st.Result)
+	}
+	if c.ran.Load() {
+		t.Fatal("the collector ran although its precheck answered")
 	}
 }

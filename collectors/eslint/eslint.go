@@ -18,7 +18,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os/exec"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -36,7 +35,6 @@ const (
 	// Domain: lint problems are code quality, checked with the build.
 	Domain = "build"
 
-	hintNode    = "install Node.js so that node is on PATH: ESLint runs on it"
 	hintInstall = "install the package's dependencies (npm ci), or add ESLint: npm i -D eslint"
 )
 
@@ -134,24 +132,40 @@ func (c *Collector) env() []string {
 
 func (c *Collector) base() collectors.Base { return collectors.NewBase(c.id, Kind, Domain) }
 
+// Precheck: the result when ESLint cannot run here (not installed, or
+// needs another Node), found without running anything.
+func (c *Collector) Precheck(root string) (model.Result, bool) {
+	_, _, res := c.ready(root)
+	if res == nil {
+		return model.Result{}, false
+	}
+	return *res, true
+}
+
+// ready finds the package's ESLint, or the result that says why it
+// cannot run.
+func (c *Collector) ready(root string) (string, nodepkg.Tool, *model.Result) {
+	dir := filepath.Join(root, filepath.FromSlash(c.dir))
+	rd := nodepkg.Ready(root, dir, "eslint", "ESLint")
+	switch {
+	case rd.Why != "":
+		r := c.base().Unknown(rd.Why, rd.Hint)
+		return "", rd.Tool, &r
+	case !rd.Installed:
+		r := c.notInstalled(root, dir)
+		return "", rd.Tool, &r
+	}
+	return rd.Bin, rd.Tool, nil
+}
+
 // Run lints the package once.
 func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
 	b := c.base()
-	if _, err := exec.LookPath("node"); err != nil {
-		return b.Unknown("node not found on PATH", hintNode)
+	bin, tool, res := c.ready(req.Root)
+	if res != nil {
+		return *res
 	}
 	dir := filepath.Join(req.Root, filepath.FromSlash(c.dir))
-	bin, ok := nodepkg.LocalBin(dir, "eslint")
-	if !ok {
-		return c.notInstalled(req.Root, dir)
-	}
-	tool := nodepkg.InstalledTool(bin, "eslint")
-	if why := tool.NodeTooOld(nodepkg.NodeVersion()); why != "" {
-		return b.Unknown(why, "run preflight with a Node.js that ESLint supports (engines.node "+tool.Engines+"), or pin an older eslint")
-	}
-	if why, hint := nodepkg.ProjectNeedsOtherNode(req.Root, dir, nodepkg.NodeVersion()); why != "" {
-		return b.Unknown(why, hint)
-	}
 	env := c.env()
 	return b.RunTool(ctx, req, collectors.Tool{
 		Invocation: collectors.Invocation{
@@ -209,14 +223,14 @@ func (c *Collector) read(in collectors.Input, tool nodepkg.Tool) (collectors.Rea
 // project's, a finding.
 func (c *Collector) notInstalled(root, dir string) model.Result {
 	b := c.base()
-	install := nodepkg.InstallCommand(root, dir)
+	install := nodepkg.InstallLine(root, dir)
 	switch {
 	case c.declared && nodepkg.PlugAndPlay(root, dir):
 		return b.Unknown("ESLint is installed with Yarn Plug'n'Play (.pnp.cjs): no node_modules/.bin/eslint in "+c.dir+" or above",
 			nodepkg.PlugAndPlayHint)
 	case c.declared:
 		return b.Unknown("ESLint is a dependency but is not installed: no node_modules/.bin/eslint in "+c.dir+" or above",
-			"install the dependencies: "+install)
+			nodepkg.InstallHint(root, dir))
 	case nodepkg.DependenciesInstalled(root, dir):
 		res := b.Result()
 		res.Status = model.StatusOK

@@ -39,8 +39,15 @@ func TestESLintThatIsNotADependency(t *testing.T) {
 		t.Errorf("api: %s %q %+v facts %v", api.Status, api.Error, api.Findings, api.Facts)
 	}
 	web := run(t, byID["eslint:web"], root)
-	if web.Status != "unknown" || !strings.HasPrefix(web.Error, "ESLint is a dependency but is not installed") || web.Hint != "install the dependencies: npm ci" {
+	if web.Status != "unknown" || !strings.HasPrefix(web.Error, "ESLint is a dependency but is not installed") || web.Hint != "install the dependencies: cd web && npm ci" {
 		t.Errorf("web: %s %q %q", web.Status, web.Error, web.Hint)
+	}
+	// Known before any run, so before trust: nothing would run yet.
+	if pre, ok := byID["eslint:web"].Precheck(root); !ok || pre.Status != "unknown" || pre.Hint != web.Hint || pre.Error != web.Error {
+		t.Errorf("precheck of web: %v %s %q %q", ok, pre.Status, pre.Error, pre.Hint)
+	}
+	if pre, ok := byID["eslint:api"].Precheck(root); !ok || len(pre.Findings) != 1 {
+		t.Errorf("precheck of api: %v %+v", ok, pre)
 	}
 }
 

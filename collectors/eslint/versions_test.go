@@ -50,6 +50,9 @@ func TestESLintVersionMatrix(t *testing.T) {
 			if c == nil || c.config != v.pkg+"/"+v.config || c.flat != v.flat {
 				t.Fatalf("detected %+v, want config %s flat %v", c, v.config, v.flat)
 			}
+			if _, known := c.Precheck(root); known {
+				t.Fatal("an installed ESLint must run to be known")
+			}
 			r := run(t, c, root)
 			want := map[string]float64{"errors": 2, "warnings": 2, "fatal": 0, "suppressed": 0, "files": 2}
 			if r.Status != model.StatusOK || r.Broken || r.ExitCode != 1 || !reflect.DeepEqual(r.Facts, want) {

@@ -16,7 +16,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -37,7 +36,6 @@ const (
 	// Domain is where test results count.
 	Domain = "tests"
 
-	hintNode    = "install Node.js so that node is on PATH: the test runners run on it"
 	hintInstall = "install the package's dependencies: npm ci (or npm install) in the repository"
 )
 
@@ -146,23 +144,38 @@ func (c *Collector) DependencyDirs() []string { return append([]string(nil), c.d
 
 func (c *Collector) base() collectors.Base { return collectors.NewBase(c.id, c.run.kind, Domain) }
 
+// Precheck: the result when the runner cannot run here (not installed,
+// or needs another Node), found without running anything.
+func (c *Collector) Precheck(root string) (model.Result, bool) {
+	_, _, res := c.ready(root)
+	if res == nil {
+		return model.Result{}, false
+	}
+	return *res, true
+}
+
+// ready finds the package's runner, or the result that says why it
+// cannot run.
+func (c *Collector) ready(root string) (string, nodepkg.Tool, *model.Result) {
+	dir := filepath.Join(root, filepath.FromSlash(c.dir))
+	rd := nodepkg.Ready(root, dir, c.run.kind, c.run.kind)
+	switch {
+	case rd.Why != "":
+		r := c.base().Unknown(rd.Why, rd.Hint)
+		return "", rd.Tool, &r
+	case !rd.Installed:
+		r := c.notInstalled(root, dir)
+		return "", rd.Tool, &r
+	}
+	return rd.Bin, rd.Tool, nil
+}
+
 // Run runs the whole suite once and reads the JSON report.
 func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
 	kind, b := c.run.kind, c.base()
-	if _, err := exec.LookPath("node"); err != nil {
-		return b.Unknown("node not found on PATH", hintNode)
-	}
-	dir := filepath.Join(req.Root, filepath.FromSlash(c.dir))
-	bin, ok := nodepkg.LocalBin(dir, kind)
-	if !ok {
-		return c.notInstalled(req.Root, dir)
-	}
-	tool := nodepkg.InstalledTool(bin, kind)
-	if why := tool.NodeTooOld(nodepkg.NodeVersion()); why != "" {
-		return b.Unknown(why, "run preflight with a Node.js that "+kind+" supports (engines.node "+tool.Engines+"), or pin an older "+kind)
-	}
-	if why, hint := nodepkg.ProjectNeedsOtherNode(req.Root, dir, nodepkg.NodeVersion()); why != "" {
-		return b.Unknown(why, hint)
+	bin, tool, res := c.ready(req.Root)
+	if res != nil {
+		return *res
 	}
 	env, show := c.run.env, []string(nil)
 	if c.nodeOptions != "" {
@@ -261,13 +274,13 @@ func (c *Collector) read(in collectors.Input) (collectors.Reading, error) {
 // cannot run anywhere, which is a finding.
 func (c *Collector) notInstalled(root, dir string) model.Result {
 	kind, b := c.run.kind, c.base()
-	install := nodepkg.InstallCommand(root, dir)
+	install := nodepkg.InstallLine(root, dir)
 	where := fmt.Sprintf("no node_modules/.bin/%s in %s or above", kind, c.dir)
 	switch {
 	case c.declared && nodepkg.PlugAndPlay(root, dir):
 		return b.Unknown(fmt.Sprintf("%s is installed with Yarn Plug'n'Play (.pnp.cjs): %s", kind, where), nodepkg.PlugAndPlayHint)
 	case c.declared:
-		return b.Unknown(fmt.Sprintf("%s is a dependency but is not installed: %s", kind, where), "install the dependencies: "+install)
+		return b.Unknown(fmt.Sprintf("%s is a dependency but is not installed: %s", kind, where), nodepkg.InstallHint(root, dir))
 	case c.script != "" && nodepkg.DependenciesInstalled(root, dir):
 		res := b.Result()
 		res.Status = model.StatusOK

@@ -207,6 +207,29 @@ func hasNodeModules(d string) bool {
 // InstallCommand is the command that installs dir's dependencies as the
 // lockfile nearest to it (up to root) pins them.
 func InstallCommand(root, dir string) string {
+	_, cmd := installAt(root, dir)
+	return cmd
+}
+
+// InstallHint says how to install dir's dependencies, run from the
+// repository's root: "install the dependencies: cd web && npm ci".
+func InstallHint(root, dir string) string {
+	return "install the dependencies: " + InstallLine(root, dir)
+}
+
+// InstallLine is the install command run from the repository's root:
+// "cd web && npm ci", or "npm ci" for the root's own lockfile.
+func InstallLine(root, dir string) string {
+	at, cmd := installAt(root, dir)
+	if rel, err := filepath.Rel(root, at); err == nil && rel != "." && !strings.HasPrefix(rel, "..") {
+		cmd = proc.Cmd{Name: "cd", Args: []string{filepath.ToSlash(rel)}}.String() + " && " + cmd
+	}
+	return cmd
+}
+
+// installAt is where dir's dependencies are installed from (the directory
+// of the nearest lockfile, else dir) and the command that does it.
+func installAt(root, dir string) (string, string) {
 	for d := dir; ; d = filepath.Dir(d) {
 		for _, l := range []struct{ file, cmd string }{
 			{"pnpm-lock.yaml", "pnpm install --frozen-lockfile"},
@@ -218,12 +241,12 @@ func InstallCommand(root, dir string) string {
 				continue
 			}
 			if l.file == "yarn.lock" {
-				return yarnInstall(root, d)
+				return d, yarnInstall(root, d)
 			}
-			return l.cmd
+			return d, l.cmd
 		}
 		if d == root || filepath.Dir(d) == d {
-			return "npm install"
+			return dir, "npm install"
 		}
 	}
 }
@@ -410,11 +433,7 @@ func NotInstalled(root, dir string) (why, hint string) {
 	}
 	where = filepath.ToSlash(where)
 	why = "the package's dependencies are not installed: no " + path.Join(where, "node_modules") + " beside " + path.Join(where, lock)
-	hint = "install the dependencies: " + InstallCommand(root, lockDir)
-	if where != "." {
-		hint = "install the dependencies: " + proc.Cmd{Name: "cd", Args: []string{where}}.String() + " && " + InstallCommand(root, lockDir)
-	}
-	return why, hint
+	return why, InstallHint(root, lockDir)
 }
 
 // nearestManifest is the directory of the package.json at or above dir,
@@ -434,4 +453,37 @@ func nearestManifest(root, dir string) (pkg string, lists bool) {
 		return true
 	})
 	return pkg, lists
+}
+
+// Readiness is whether a package's installed tool can run on this machine,
+// found without running anything.
+type Readiness struct {
+	Bin       string // node_modules/.bin/<name> at or above the package
+	Tool      Tool
+	Installed bool
+	// Why is set when it cannot run although it may be installed: node is
+	// not on PATH, or the tool or the project needs another Node; Hint
+	// says what to do.
+	Why, Hint string
+}
+
+// Ready looks for the tool name (shown as label) that dir's package runs.
+// Not installed is left to the family: whose fault it is depends on
+// whether the package lists it.
+func Ready(root, dir, name, label string) Readiness {
+	if _, err := exec.LookPath("node"); err != nil {
+		return Readiness{Why: "node not found on PATH", Hint: "install Node.js so that node is on PATH: " + label + " runs on it"}
+	}
+	bin, ok := LocalBin(dir, name)
+	if !ok {
+		return Readiness{}
+	}
+	tool := InstalledTool(bin, name)
+	rd := Readiness{Bin: bin, Tool: tool, Installed: true}
+	if why := tool.NodeTooOld(NodeVersion()); why != "" {
+		rd.Why, rd.Hint = why, "run preflight with a Node.js that "+label+" supports (engines.node "+tool.Engines+"), or pin an older "+name
+	} else if why, hint := ProjectNeedsOtherNode(root, dir, NodeVersion()); why != "" {
+		rd.Why, rd.Hint = why, hint
+	}
+	return rd
 }

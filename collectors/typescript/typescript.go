@@ -123,7 +123,7 @@ func (p *Project) Run(ctx context.Context, req collectors.Request) model.Result 
 			// Listed but not installed: the machine's to fix, with the
 			// package manager the lockfile belongs to.
 			return model.Unknown(p.id, Kind, Domain, "TypeScript is a dependency but is not installed: "+missing.reason,
-				"install the dependencies: "+nodepkg.InstallCommand(root, dir))
+				nodepkg.InstallHint(root, dir))
 		}
 		return model.Unknown(p.id, Kind, Domain, missing.reason, missing.hint)
 	}
