@@ -45,13 +45,13 @@ func (c *BuildCollector) Run(ctx context.Context, req collectors.Request) model.
 	// A cold build compiles the standard library and every dependency
 	// first, which takes minutes: the cockpit says so.
 	req.Report("go build: compiling")
-	command := r.command(buildArgs(), vetArgs())
+	command := r.command(buildArgs(), vetArgs(r.vetKey()))
 	ranBuild, stopped := r.run(ctx, r.command(buildArgs()), 0, nil, buildArgs()...)
 	if stopped != nil {
 		return *stopped
 	}
 	req.Report("go vet")
-	ranVet, stopped := r.run(ctx, command, 0, nil, vetArgs()...)
+	ranVet, stopped := r.run(ctx, command, 0, nil, vetArgs(r.vetKey())...)
 	if stopped != nil {
 		return *stopped
 	}
@@ -111,7 +111,31 @@ func (c *BuildCollector) Run(ctx context.Context, req collectors.Request) model.
 func buildArgs() []string { return []string{"build", "-o", os.DevNull, "./..."} }
 
 // vetArgs ask for JSON, which names the analyzer of each diagnostic.
-func vetArgs() []string { return []string{"vet", "-json", "./..."} }
+//
+// module keeps this module's vet results apart in Go's cache. go vet
+// caches each package's analysis under a key of the package and vet's
+// flags, the same whether the package was vetted as one of ./... (its
+// diagnostics printed and cached) or only as a dependency of another
+// module (facts only, nothing printed). A later run hitting the other
+// kind of entry prints the wrong thing: nothing for this module's own
+// package, or a dependency's diagnostics in another module's output. The
+// -printf.funcs value names no function (it cannot be an identifier), so
+// it changes no analysis, only the key. "" gives the plain command.
+func vetArgs(module string) []string {
+	if module == "" {
+		return []string{"vet", "-json", "./..."}
+	}
+	return []string{"vet", "-json", "-printf.funcs=preflight:" + module, "./..."}
+}
+
+// vetKey is what keeps this module's vet results apart: its module path,
+// else its directory.
+func (r runner) vetKey() string {
+	if r.loc.Path != "" {
+		return r.loc.Path
+	}
+	return "./" + r.mod.dir
+}
 
 // excerptOrSummary keeps the last lines of a tool's output as evidence, or
 // says that there was none.

@@ -188,7 +188,10 @@ func ParseVetOutput(out []byte, mod Module) (VetReport, error) {
 
 func vetTreeFindings(tree vetTree, mod Module) []model.Finding {
 	var fs []model.Finding
-	for _, analyzers := range tree {
+	for pkg, analyzers := range tree {
+		if !mod.Owns(pkg) {
+			continue // a dependency's, printed from Go's cache: not this module's
+		}
 		for name, raw := range analyzers {
 			rule := RuleVet + ":" + name
 			var diags []vetDiagnostic

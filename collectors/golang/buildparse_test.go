@@ -276,3 +276,31 @@ func checkFinding(t *testing.T, f model.Finding) {
 		t.Errorf("file is not forward-slash: %+v", f)
 	}
 }
+
+// A vet run can print another module's diagnostics (Go's cache replays a
+// dependency's output): only the module's own packages count.
+func TestVetOutputKeepsTheModulesOwnPackages(t *testing.T) {
+	out := []byte(`{
+	"example.com/lib/use": {"composites": [{"posn": "/repo/lib/use/use.go:7:14", "message": "struct literal uses unkeyed fields"}]},
+	"example.com/app": {"printf": [{"posn": "/repo/app/main.go:9:2", "message": "wrong verb"}]},
+	"example.com/app/internal/x_test [example.com/app/internal/x.test]": {"tests": [{"posn": "/repo/app/internal/x/x_test.go:3:1", "message": "bad test"}]},
+	"example.com/application": {"printf": [{"posn": "/repo/application/a.go:1:1", "message": "another module"}]}
+}
+`)
+	r, err := ParseVetOutput(out, Module{Root: "/repo", Dir: "/repo/app", Path: "example.com/app"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range r.Diagnostics {
+		got = append(got, f.Location())
+	}
+	if want := []string{"app/internal/x/x_test.go:3:1", "app/main.go:9:2"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("kept %q, want %q", got, want)
+	}
+	// Without a module path, nothing can be told apart: all is kept.
+	r, _ = ParseVetOutput(out, Module{Root: "/repo", Dir: "/repo/app"})
+	if len(r.Diagnostics) != 4 {
+		t.Errorf("kept %d of 4 without a module path", len(r.Diagnostics))
+	}
+}

@@ -83,6 +83,15 @@ func ModuleAt(root, dir string) (m Module, ok bool) {
 	return m, true
 }
 
+// Owns reports whether the package of this import path, as go vet -json
+// names it ("example.com/shop/cart", "example.com/shop/cart [example.com/shop/cart.test]"),
+// belongs to the module; any does when the module path is unknown.
+func (m Module) Owns(importPath string) bool {
+	pkg, _, _ := strings.Cut(importPath, " ")
+	pkg = strings.TrimSuffix(pkg, "_test")
+	return m.Path == "" || pkg == m.Path || strings.HasPrefix(pkg, m.Path+"/")
+}
+
 // RelFile turns a path printed by a Go tool into a repo-relative,
 // forward-slash path. Paths outside the repository stay absolute.
 func (m Module) RelFile(p string) string {

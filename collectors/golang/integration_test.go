@@ -121,7 +121,7 @@ func TestBuildCollectorOnFixtures(t *testing.T) {
 		t.Run(tt.fixture, func(t *testing.T) {
 			t.Parallel()
 			root, build, _ := fixture(t, tt.fixture)
-			tt.check(t, build, run(t, build, root), "go build -o /dev/null ./...; go vet -json ./...")
+			tt.check(t, build, run(t, build, root), "go build -o /dev/null ./...; go vet -json -printf.funcs=preflight:example.com/fixture/"+tt.fixture+" ./...")
 		})
 	}
 }
@@ -357,5 +357,40 @@ echo 'go: some note' >&2
 	if res.Status != model.StatusError || res.Error != "go test output exceeded the capture limit; counts would be incomplete" ||
 		!strings.Contains(res.Output, "go: some note") || len(res.Findings) != 0 || res.Facts != nil {
 		t.Errorf("status %s error %q facts %v output %q", res.Status, res.Error, res.Facts, res.Output)
+	}
+}
+
+// Go caches vet's analysis of a package under one key whether the package
+// was vetted as part of ./... or only as another module's dependency. The
+// two modules' runs must not see each other's entries: lib's own finding
+// is reported whichever module is vetted first, and never in app's result.
+func TestVetResultsOfModulesThatImportEachOther(t *testing.T) {
+	requireGo(t)
+	for _, order := range [][]string{{"go:app", "go:lib"}, {"go:lib", "go:app", "go:lib"}} {
+		t.Run(strings.Join(order, ","), func(t *testing.T) {
+			// A fresh copy: its packages are new to Go's cache.
+			root := t.TempDir()
+			fixturetest.Copy(t, fixturetest.Testdata(t, "vetcache"), root)
+			builds := map[string]collectors.Collector{}
+			for _, c := range Detect(root, fixturetest.Files(t, root)) {
+				if c.Kind() == "go" {
+					builds[c.ID()] = c
+				}
+			}
+			for _, id := range append(order, "go:app") {
+				res := run(t, builds[id], root)
+				var got []string
+				for _, f := range res.Findings {
+					got = append(got, f.Rule+" "+f.Location())
+				}
+				want := []string(nil)
+				if id == "go:lib" {
+					want = []string{"vet:composites lib/use/use.go:7:14"}
+				}
+				if res.Status != model.StatusOK || !reflect.DeepEqual(got, want) {
+					t.Fatalf("%s after %v: status %s (%s), findings %q, want %q", id, order, res.Status, res.Error, got, want)
+				}
+			}
+		})
 	}
 }

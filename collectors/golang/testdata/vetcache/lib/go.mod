@@ -1,0 +1,3 @@
+module example.com/vetcache/lib
+
+go 1.22
