@@ -66,6 +66,9 @@ func (c *BuildCollector) Run(ctx context.Context, req collectors.Request) model.
 
 	compile := ParseBuildOutput(append(append([]byte(nil), build.Stderr...), build.Stdout...), r.loc)
 	if build.ExitCode != 0 && len(compile) == 0 {
+		if rd, ok := loadFailure(text, RuleCompile, r.loc.goMod()); ok {
+			return r.loaded(rd, command, build.ExitCode, all)
+		}
 		return r.failed(command, build.ExitCode,
 			"go build failed without a diagnostic preflight could read: "+firstLine(string(build.Stderr)+string(build.Stdout)),
 			all)
@@ -103,6 +106,21 @@ func (c *BuildCollector) Run(ctx context.Context, req collectors.Request) model.
 	}
 	res.Findings = findings
 	res.Output = excerptOrSummary(evidence, "go build and go vet reported nothing")
+	return res
+}
+
+// loaded is the result of a build the go command stopped before compiling
+// (a go.sum entry missing, no network): nothing was vetted either.
+func (r runner) loaded(rd collectors.Reading, command string, exit int, output string) model.Result {
+	res := r.Result()
+	if rd.Status == model.StatusUnknown {
+		res = r.Unknown(rd.Error, rd.Hint)
+	} else {
+		res.Status = model.StatusOK
+		res.Findings = r.finish(rd.Findings)
+		res.Facts = map[string]float64{"build.errors": float64(len(rd.Findings)), "vet.findings": 0}
+	}
+	res.Command, res.ExitCode, res.Output = command, exit, excerpt(output)
 	return res
 }
 

@@ -304,3 +304,40 @@ func TestVetOutputKeepsTheModulesOwnPackages(t *testing.T) {
 		t.Errorf("kept %d of 4 without a module path", len(r.Diagnostics))
 	}
 }
+
+func TestGoCommandErrors(t *testing.T) {
+	cases := []struct {
+		name, out, msg string
+		machine        bool
+	}{
+		{"a go.sum entry missing (captured)", "go: downloading example.com/x v1.0.0\ngo: github.com/ThreeDotsLabs/wild-workouts-go-ddd-example/internal/trainer@v0.0.0-00010101000000-000000000000 requires\n\tcloud.google.com/go/firestore@v1.5.0: missing go.sum entry for go.mod file; to add it:\n\tgo mod download cloud.google.com/go/firestore\n",
+			"go: github.com/ThreeDotsLabs/wild-workouts-go-ddd-example/internal/trainer@v0.0.0-00010101000000-000000000000 requires\n\tcloud.google.com/go/firestore@v1.5.0: missing go.sum entry for go.mod file; to add it:\n\tgo mod download cloud.google.com/go/firestore", false},
+		{"no network", "go: golang.org/x/text@v0.14.0: Get \"https://proxy.golang.org/golang.org/x/text/@v/v0.14.0.mod\": dial tcp: lookup proxy.golang.org on 10.0.0.53:53: no such host\n",
+			"go: golang.org/x/text@v0.14.0: Get \"https://proxy.golang.org/golang.org/x/text/@v/v0.14.0.mod\": dial tcp: lookup proxy.golang.org on 10.0.0.53:53: no such host", true},
+		{"an older go", "go: go.mod requires go >= 1.99 (running go 1.26.8; GOTOOLCHAIN=local)\n", "go: go.mod requires go >= 1.99 (running go 1.26.8; GOTOOLCHAIN=local)", true},
+		{"two errors: the first", "go: first\n\tdetail\ngo: second\n", "go: first\n\tdetail", false},
+		{"compiler output is not a go command error", "# example.com/x\n./x.go:3:1: syntax error\n", "", false},
+		{"nothing", "", "", false},
+	}
+	for _, tc := range cases {
+		msg := goCommandError(tc.out)
+		if msg != tc.msg {
+			t.Errorf("%s: message %q, want %q", tc.name, msg, tc.msg)
+			continue
+		}
+		if _, mine := machineFault(msg); msg != "" && mine != tc.machine {
+			t.Errorf("%s: the machine's = %v, want %v", tc.name, mine, tc.machine)
+		}
+	}
+}
+
+func FuzzGoCommandError(f *testing.F) {
+	f.Add("go: a requires\n\tb: missing go.sum entry\n")
+	f.Add("go: downloading x\n")
+	f.Fuzz(func(t *testing.T, out string) {
+		msg := goCommandError(out)
+		if msg != "" && (!strings.HasPrefix(msg, "go: ") || !strings.Contains(out, msg)) {
+			t.Fatalf("message %q is not a part of the output", msg)
+		}
+	})
+}

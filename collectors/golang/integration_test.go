@@ -394,3 +394,34 @@ func TestVetResultsOfModulesThatImportEachOther(t *testing.T) {
 		})
 	}
 }
+
+// A module the go command refuses to load before compiling anything (a
+// dependency's go.mod hash missing from go.sum) is the project's blocker at
+// its go.mod, with the whole error, not an error of preflight's.
+func TestModuleThatDoesNotLoadIsABlockerAtGoMod(t *testing.T) {
+	requireGo(t)
+	t.Setenv("GOFLAGS", "-mod=readonly")
+	root := fixturetest.Testdata(t, "gosum")
+	checked := 0
+	defer func() {
+		if checked != 2 {
+			t.Errorf("checked %d collectors of app, want go and go-test", checked)
+		}
+	}()
+	for _, c := range Detect(root, fixturetest.Files(t, root)) {
+		if !strings.HasSuffix(c.ID(), ":app") {
+			continue
+		}
+		checked++
+		res := run(t, c, root)
+		rule := map[string]string{"go": "compile", "go-test": "build-failed"}[c.Kind()]
+		if res.Status != model.StatusOK || len(res.Findings) != 1 {
+			t.Fatalf("%s: status %s (%s), findings %+v", c.ID(), res.Status, res.Error, res.Findings)
+		}
+		f := res.Findings[0]
+		if f.Severity != model.Blocker || f.Rule != rule || f.File != "app/go.mod" ||
+			!strings.Contains(f.Message, "example.com/fixture/gosum/lib@v0.0.0 requires\n\tgolang.org/x/text@v0.14.0: missing go.sum entry for go.mod file") {
+			t.Errorf("%s: finding %+v", c.ID(), f)
+		}
+	}
+}

@@ -84,6 +84,9 @@ func (c *TestCollector) Run(ctx context.Context, req collectors.Request) model.R
 			case err != nil:
 				return collectors.Reading{}, err
 			case in.ExitCode != 0 && len(rep.Findings) == 0:
+				if rd, ok := loadFailure(text, RuleBuildFailed, loc.goMod()); ok {
+					return rd, nil
+				}
 				return collectors.Reading{Output: text}, errors.New("go test failed but reported no failing test or package: " + collectors.FirstLine(text))
 			}
 			sortFindings(rep.Findings)

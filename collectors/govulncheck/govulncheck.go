@@ -165,6 +165,12 @@ func (c *Collector) read(in collectors.Input, gomod []byte) (collectors.Reading,
 	// -json exits 0 with or without findings; 3 is text mode's "found
 	// some", accepted in case a wrapper asks for it.
 	if in.ExitCode != 0 && in.ExitCode != 3 {
+		if strings.Contains(msg, "loading packages") {
+			// The module does not load or build: its go collector reports
+			// why, as the project's; govulncheck measured nothing.
+			return collectors.Reading{Status: model.StatusUnknown, Error: "govulncheck could not load the module's packages: " + loadError(msg),
+				Hint: "make the module build first: " + collectors.InDir(c.dir, "go build ./...") + " says why (so does this module's go collector)"}, nil
+		}
 		if dbFailure(msg) {
 			return collectors.Reading{Status: model.StatusUnknown, Error: "vulnerability database unreachable: " + firstLine(msg), Hint: OfflineHint}, nil
 		}
@@ -191,6 +197,17 @@ func (c *Collector) read(in collectors.Input, gomod []byte) (collectors.Reading,
 		},
 		Output: summary(stream, vulns),
 	}, nil
+}
+
+// loadError is what the go command said when govulncheck loaded the
+// packages ("…loading packages: err: exit status 1: stderr: go: x requires
+// …"): from its "go: " on; else the packages did not compile (the excerpt
+// shows the errors).
+func loadError(stderr string) string {
+	if i := strings.Index(stderr, "go: "); i >= 0 {
+		return strings.TrimSpace(stderr[i:])
+	}
+	return "the packages do not compile"
 }
 
 // finding places a vulnerability: at its first call site when called,

@@ -68,7 +68,9 @@ func TestInterpretCaptured(t *testing.T) {
 			}},
 		{name: "offline", status: model.StatusUnknown, errText: "vulnerability database unreachable: govulncheck: fetching vulnerabilities"},
 		{name: "refused-db", status: model.StatusUnknown, errText: "vulnerability database unreachable: creating client"},
-		{name: "broken", status: model.StatusError, errText: "govulncheck exited 1: govulncheck: loading packages"},
+		// The module does not compile: the go collector reports it as the
+		// project's; govulncheck measured nothing.
+		{name: "broken", status: model.StatusUnknown, errText: "govulncheck could not load the module's packages: the packages do not compile"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -77,7 +79,11 @@ func TestInterpretCaptured(t *testing.T) {
 			if res.Status != tc.status || !strings.HasPrefix(res.Error, tc.errText) {
 				t.Fatalf("status %s error %q", res.Status, res.Error)
 			}
-			if tc.status == model.StatusUnknown && res.Hint != OfflineHint {
+			wantHint := OfflineHint
+			if tc.name == "broken" {
+				wantHint = "make the module build first: cd services/greeter && go build ./... says why (so does this module's go collector)"
+			}
+			if tc.status == model.StatusUnknown && res.Hint != wantHint {
 				t.Errorf("hint %q", res.Hint)
 			}
 			if tc.status != model.StatusOK {
@@ -193,7 +199,9 @@ func TestReadFailureReason(t *testing.T) {
 		status model.Status
 		want   string
 	}{
-		{"govulncheck: loading packages: x\nmore", "", "govulncheck exited 1: govulncheck: loading packages: x"},
+		// The module does not load (captured): its go collector says why.
+		{"govulncheck: loading packages: err: exit status 1: stderr: go: example.com/trainer@v0.0.0-00010101000000-000000000000 requires\n\tcloud.google.com/go/firestore@v1.5.0: missing go.sum entry for go.mod file; to add it:\n\tgo mod download cloud.google.com/go/firestore\n",
+			model.StatusUnknown, "govulncheck could not load the module's packages: go: example.com/trainer@v0.0.0-00010101000000-000000000000 requires\n\tcloud.google.com/go/firestore@v1.5.0: missing go.sum entry for go.mod file; to add it:\n\tgo mod download cloud.google.com/go/firestore"},
 		{"\n  \n\t go: no go.mod  \r\nmore\n", "", "govulncheck exited 1: go: no go.mod"},
 		{"", "", "govulncheck exited 1: (no message)"},
 		{" \n\t\n", "", "govulncheck exited 1: (no message)"},
