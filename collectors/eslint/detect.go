@@ -58,6 +58,9 @@ func Detect(root string, files []string) []collectors.Collector {
 		default:
 			continue
 		}
+		if !c.flat && !hasExt(c.scriptArgs) {
+			c.ext = legacyExtensions(p, pkgs)
+		}
 		found = append(found, c)
 	}
 	found = slices.DeleteFunc(found, sharedOnly(found))
@@ -112,4 +115,44 @@ func under(parent, dir string) (string, bool) {
 	}
 	rel, ok := strings.CutPrefix(dir, parent+"/")
 	return rel, ok
+}
+
+// extensionParsers are the packages that let a legacy configuration parse
+// more than JavaScript, and the extensions of the files they are for.
+var extensionParsers = []struct {
+	pkg string
+	ext []string
+}{
+	{"eslint-plugin-vue", []string{".vue"}},
+	{"vue-eslint-parser", []string{".vue"}},
+	{"@typescript-eslint/parser", []string{".ts", ".tsx"}},
+	{"eslint-plugin-react", []string{".jsx"}},
+}
+
+// legacyExtensions is the --ext a legacy configuration needs when the
+// package installs a parser for more than *.js: ESLint before flat config
+// lints only *.js in the directories it is given, so a Vue app's
+// components (vue-cli-service lint passes --ext .js,.jsx,.vue) or a
+// TypeScript package's sources would otherwise never be linted. Nil when
+// *.js is all there is.
+func legacyExtensions(p nodepkg.Package, pkgs []nodepkg.Package) []string {
+	exts := []string{".js"}
+	for _, e := range extensionParsers {
+		if nodepkg.Declares(p, pkgs, e.pkg) {
+			for _, x := range e.ext {
+				if !slices.Contains(exts, x) {
+					exts = append(exts, x)
+				}
+			}
+		}
+	}
+	if len(exts) == 1 {
+		return nil
+	}
+	return exts
+}
+
+// hasExt reports whether the lint script chooses the extensions itself.
+func hasExt(args []string) bool {
+	return slices.ContainsFunc(args, func(a string) bool { return a == "--ext" || strings.HasPrefix(a, "--ext=") })
 }

@@ -51,6 +51,9 @@ type Collector struct {
 	// scriptArgs are the paths (and --ext) the script hands to ESLint;
 	// nil lints the whole package (".").
 	scriptArgs []string
+	// ext is the --ext a legacy configuration needs to lint more than
+	// *.js (its Vue, TypeScript or JSX parser is installed), nil for none.
+	ext []string
 	// nested are packages inside dir with their own ESLint collector,
 	// relative to dir: left out of this run so no file is linted twice.
 	nested []string
@@ -87,6 +90,9 @@ func (c *Collector) args(dir, out string) []string {
 	args := []string{"-f", "json", "-o", out}
 	for _, n := range c.nested {
 		args = append(args, "--ignore-pattern", n+"/**")
+	}
+	if len(c.ext) > 0 {
+		args = append(args, "--ext", strings.Join(c.ext, ","))
 	}
 	if len(c.scriptArgs) > 0 {
 		return append(args, shellWords(dir, c.scriptArgs)...)

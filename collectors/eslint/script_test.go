@@ -4,8 +4,11 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 )
 
 func TestScriptArgs(t *testing.T) {
@@ -103,4 +106,30 @@ func FuzzScriptArgs(f *testing.F) {
 		}
 		shellWords(t.TempDir(), args) // any words, no panic
 	})
+}
+
+func TestLegacyExtensionsFollowTheInstalledParsers(t *testing.T) {
+	root := fixturetest.WriteRepo(t, map[string]string{
+		"vue/package.json":      `{"scripts": {"lint": "vue-cli-service lint"}, "devDependencies": {"eslint": "6.8.0", "eslint-plugin-vue": "6.2.2"}, "eslintConfig": {"extends": ["plugin:vue/essential"]}}`,
+		"own/package.json":      `{"scripts": {"lint": "eslint --ext .js,.vue src"}, "devDependencies": {"eslint": "8.57.0", "eslint-plugin-vue": "9.0.0"}}`,
+		"own/.eslintrc.json":    `{}`,
+		"flat/package.json":     `{"devDependencies": {"eslint": "9.0.0", "eslint-plugin-vue": "9.0.0", "eslint-plugin-react": "7.0.0"}}`,
+		"flat/eslint.config.js": "export default [];\n",
+		"js/package.json":       `{"devDependencies": {"eslint": "8.57.0"}}`,
+		"js/.eslintrc.json":     `{}`,
+		"react/package.json":    `{"devDependencies": {"eslint": "8.57.0", "eslint-plugin-react": "7.0.0", "@typescript-eslint/parser": "7.0.0"}}`,
+		"react/.eslintrc.json":  `{}`,
+	})
+	cs := detected(t, root)
+	for id, want := range map[string][]string{
+		"eslint:vue":   {".js", ".vue"},
+		"eslint:own":   nil, // the script chooses
+		"eslint:flat":  nil, // a flat config's files decide
+		"eslint:js":    nil,
+		"eslint:react": {".js", ".ts", ".tsx", ".jsx"},
+	} {
+		if c := cs[id]; c == nil || !slices.Equal(c.ext, want) {
+			t.Errorf("%s: ext %v, want %v", id, c, want)
+		}
+	}
 }

@@ -1,9 +1,11 @@
 package eslint
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -88,27 +90,7 @@ func TestESLintConfigInPackageJSON(t *testing.T) {
 	}
 	for _, v := range []string{"eslint8-eslintrc", "eslint9-eslintrc"} {
 		t.Run(v, func(t *testing.T) {
-			fixture := filepath.Join(fixtureRoot(t), "versions", v)
-			installed := filepath.Join(fixture, "node_modules")
-			if _, err := os.Stat(filepath.Join(installed, ".bin", "eslint")); err != nil {
-				fixturetest.Unavailable(t, "eslint is not installed in testdata/versions/"+v+": make deps")
-			}
-			tool := nodepkg.InstalledTool(filepath.Join(installed, ".bin", "eslint"), "eslint")
-			root := filepath.Join(t.TempDir(), "app")
-			files := map[string]string{
-				"package.json": `{"name": "app", "devDependencies": {"eslint": "` + tool.Version + `"}, "eslintConfig": ` + string(config) + `}`,
-			}
-			for _, f := range []string{"src/total.js", "src/label.js"} {
-				b, err := os.ReadFile(filepath.Join(fixture, f))
-				if err != nil {
-					t.Fatal(err)
-				}
-				files[f] = string(b)
-			}
-			fixturetest.WriteFiles(t, root, files)
-			if err := os.Symlink(installed, filepath.Join(root, "node_modules")); err != nil {
-				t.Fatal(err)
-			}
+			root := eslintrcApp(t, v, string(config), "", nil)
 			c := detected(t, root)["eslint:."]
 			if c == nil || c.flat || c.config != "package.json" {
 				t.Fatalf("detected %+v", c)
@@ -124,6 +106,64 @@ func TestESLintConfigInPackageJSON(t *testing.T) {
 				t.Errorf("findings\n got %q\nwant %q", got, wantFindings)
 			}
 		})
+	}
+}
+
+// eslintrcApp is a package configured in package.json's eslintConfig,
+// with the fixture's sources and the ESLint installed for version v; deps
+// are more devDependencies ("\"x\": \"1\""), extra more files.
+func eslintrcApp(t *testing.T, v, config, deps string, extra map[string]string) string {
+	t.Helper()
+	fixture := filepath.Join(fixtureRoot(t), "versions", v)
+	installed := filepath.Join(fixture, "node_modules")
+	if _, err := os.Stat(filepath.Join(installed, ".bin", "eslint")); err != nil {
+		fixturetest.Unavailable(t, "eslint is not installed in testdata/versions/"+v+": make deps")
+	}
+	tool := nodepkg.InstalledTool(filepath.Join(installed, ".bin", "eslint"), "eslint")
+	if deps != "" {
+		deps = ", " + deps
+	}
+	root := filepath.Join(t.TempDir(), "app")
+	files := map[string]string{
+		"package.json": `{"name": "app", "devDependencies": {"eslint": "` + tool.Version + `"` + deps + `}, "eslintConfig": ` + config + `}`,
+	}
+	for _, f := range []string{"src/total.js", "src/label.js"} {
+		b, err := os.ReadFile(filepath.Join(fixture, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[f] = string(b)
+	}
+	maps.Copy(files, extra)
+	fixturetest.WriteFiles(t, root, files)
+	if err := os.Symlink(installed, filepath.Join(root, "node_modules")); err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+// A legacy configuration lints only *.js in the directories it is given;
+// a package that installs a parser for more (here TypeScript's) has those
+// files linted too, as its own lint script would (vue-cli-service lint
+// passes --ext .js,.jsx,.vue).
+func TestLegacyConfigLintsTheExtensionsItsParsersRead(t *testing.T) {
+	needESLint(t)
+	config, err := os.ReadFile(filepath.Join(fixtureRoot(t), "versions", "eslint8-eslintrc", ".eslintrc.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := eslintrcApp(t, "eslint8-eslintrc", string(config), `"@typescript-eslint/parser": "8.0.0"`,
+		map[string]string{"src/extra.ts": "var typed = 1;\nexport default typed;\n"})
+	c := detected(t, root)["eslint:."]
+	if c == nil || !slices.Equal(c.ext, []string{".js", ".ts", ".tsx"}) {
+		t.Fatalf("detected %+v", c)
+	}
+	r := run(t, c, root)
+	if r.Status != model.StatusOK || !strings.Contains(r.Command, "--ext .js,.ts,.tsx .") {
+		t.Fatalf("status %s (%s) command %q\n%s", r.Status, r.Error, r.Command, r.Output)
+	}
+	if got := described(r.Findings); !slices.Contains(got, "low src/extra.ts:1:1 no-var") || r.Facts["files"] != 3 {
+		t.Errorf("src/extra.ts not linted: files %v, findings %q", r.Facts["files"], got)
 	}
 }
 
