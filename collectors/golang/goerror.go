@@ -75,3 +75,11 @@ func loadFailure(out, rule, gomod string) (collectors.Reading, bool) {
 
 // goMod is the module's go.mod, repo-relative.
 func (m Module) goMod() string { return m.RelFile(filepath.Join(m.Dir, "go.mod")) }
+
+// name is how a user knows the module: its path, else its directory.
+func (m Module) name() string {
+	if m.Path != "" {
+		return m.Path
+	}
+	return filepath.ToSlash(filepath.Dir(m.goMod()))
+}

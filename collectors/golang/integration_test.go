@@ -425,3 +425,27 @@ func TestModuleThatDoesNotLoadIsABlockerAtGoMod(t *testing.T) {
 		}
 	}
 }
+
+// A module without a test is green in go test, but nothing was checked:
+// a medium finding at its go.mod says so.
+func TestModuleWithoutTestsIsSaid(t *testing.T) {
+	requireGo(t)
+	t.Parallel()
+	root := t.TempDir()
+	fixturetest.WriteFiles(t, root, map[string]string{
+		"users/go.mod":         "module example.com/users\n\ngo 1.22\n",
+		"users/users.go":       "package users\n\n// Name is a user's name.\ntype Name string\n",
+		"users/store/store.go": "package store\n\n// Store keeps users.\ntype Store struct{}\n",
+	})
+	var test collectors.Collector
+	for _, c := range Detect(root, fixturetest.Files(t, root)) {
+		if c.Kind() == "go-test" {
+			test = c
+		}
+	}
+	res := run(t, test, root)
+	want := []loc{{model.Medium, "no-tests", "users/go.mod", 0, 0, "go test ran no test: no package of example.com/users has a test"}}
+	if got := locs(res.Findings); res.Status != model.StatusOK || !reflect.DeepEqual(got, want) || res.Facts["tests.passed"] != 0 {
+		t.Errorf("status %s (%s), facts %v, findings\n got %+v\nwant %+v", res.Status, res.Error, res.Facts, got, want)
+	}
+}

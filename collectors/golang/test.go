@@ -89,6 +89,11 @@ func (c *TestCollector) Run(ctx context.Context, req collectors.Request) model.R
 				}
 				return collectors.Reading{Output: text}, errors.New("go test failed but reported no failing test or package: " + collectors.FirstLine(text))
 			}
+			if rep.Passed+rep.Failed+rep.Skipped == 0 && len(rep.Findings) == 0 {
+				// Green, but it checked nothing: said, at the module.
+				rep.Findings = append(rep.Findings, model.Finding{Severity: model.Medium, Rule: RuleNoTests, File: loc.goMod(),
+					Message: "go test ran no test: no package of " + loc.name() + " has a test"})
+			}
 			sortFindings(rep.Findings)
 			return collectors.Reading{
 				Facts: map[string]float64{

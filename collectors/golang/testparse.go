@@ -21,6 +21,7 @@ const (
 	RuleTestTimeout   = "test-timeout"   // the test binary hit go test's -timeout
 	RuleBuildFailed   = "build-failed"   // a package or its test files did not compile
 	RulePackageFailed = "package-failed" // a package failed with no failing test to blame
+	RuleNoTests       = "no-tests"       // the module has no test: a green run that checked nothing
 )
 
 // maxUnparsedLines is how many non-JSON lines on stdout are tolerated
