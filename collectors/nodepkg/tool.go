@@ -184,11 +184,12 @@ const PlugAndPlayHint = "preflight runs a package's tools from node_modules, whi
 // tool is not installed would send the user round in a circle.
 func PlugAndPlay(root, dir string) bool {
 	return upward(root, dir, func(d string) bool {
-		return isFile(filepath.Join(d, ".pnp.cjs")) || isFile(filepath.Join(d, ".pnp.js"))
+		return IsFile(filepath.Join(d, ".pnp.cjs")) || IsFile(filepath.Join(d, ".pnp.js"))
 	})
 }
 
-func isFile(p string) bool {
+// IsFile reports whether p is a regular file.
+func IsFile(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && st.Mode().IsRegular()
 }
@@ -274,15 +275,37 @@ func yarnInstall(root, dir string) string {
 			return berry
 		}
 	}
-	if data, err := repofs.ReadFile(root, filepath.Join(rel, "package.json")); err == nil {
-		var m struct {
-			PackageManager string `json:"packageManager"`
-		}
-		if json.Unmarshal(data, &m) == nil && strings.HasPrefix(m.PackageManager, "yarn@1.") {
-			return classic
-		}
+	if strings.HasPrefix(packageManagerField(root, dir), "yarn@1.") {
+		return classic
 	}
 	return berry
+}
+
+// packageManagerField is the packageManager of dir's package.json
+// ("yarn@1.22.19"), "" when there is none.
+func packageManagerField(root, dir string) string {
+	rel, err := filepath.Rel(root, dir)
+	if err != nil {
+		return ""
+	}
+	data, err := repofs.ReadFile(root, filepath.Join(rel, "package.json"))
+	if err != nil {
+		return ""
+	}
+	var m struct {
+		PackageManager string `json:"packageManager"`
+	}
+	if json.Unmarshal(data, &m) != nil {
+		return ""
+	}
+	return m.PackageManager
+}
+
+// PackageManager is the package manager dir's package.json names in its
+// packageManager field ("npm", "yarn", "pnpm"), "" when it names none.
+func PackageManager(root, dir string) string {
+	name, _, _ := strings.Cut(packageManagerField(root, dir), "@")
+	return name
 }
 
 // nodeValueFlags are Node.js options whose value is the next word.
@@ -414,7 +437,7 @@ func NotInstalled(root, dir string) (why, hint string) {
 	lockDir, lock := "", ""
 	upward(root, pkg, func(d string) bool {
 		for _, l := range LockFiles {
-			if isFile(filepath.Join(d, l)) {
+			if IsFile(filepath.Join(d, l)) {
 				lockDir, lock = d, l
 				return true
 			}

@@ -19,6 +19,7 @@ import (
 	"strings"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/collectors/nodepkg"
 	"github.com/preflight-dev/preflight/collectors/rules"
 	"github.com/preflight-dev/preflight/model"
 )
@@ -102,11 +103,13 @@ func Detect(root string, files []string) []collectors.Collector {
 	var out []collectors.Collector
 	for _, d := range dirs {
 		c := newCollector(d, Kind+":"+names[d], "package-lock.json")
-		if !locks[d]["package-lock.json"] {
-			c.lockfile = "yarn.lock"
-			if locks[d]["pnpm-lock.yaml"] {
-				c.lockfile = "pnpm-lock.yaml"
+		for _, other := range []string{"yarn.lock", "pnpm-lock.yaml"} {
+			if locks[d][other] {
+				c.others = append(c.others, other)
 			}
+		}
+		if !locks[d]["package-lock.json"] {
+			c.lockfile, c.others = c.others[len(c.others)-1], nil
 		}
 		out = append(out, c)
 	}
@@ -118,6 +121,9 @@ type Collector struct {
 	collectors.Base
 	dir      string // repo-relative, "." at the root
 	lockfile string // package-lock.json, or the yarn/pnpm lockfile it cannot audit
+	// others are a yarn or pnpm lockfile beside package-lock.json: then
+	// which one the project installs from decides what to audit.
+	others []string
 }
 
 func newCollector(dir, id, lockfile string) *Collector {
@@ -125,7 +131,11 @@ func newCollector(dir, id, lockfile string) *Collector {
 }
 
 func (c *Collector) Inputs() []string {
-	return []string{c.rel(c.lockfile), c.rel("package.json")}
+	in := []string{c.rel(c.lockfile), c.rel("package.json")}
+	for _, o := range c.others {
+		in = append(in, c.rel(o))
+	}
+	return in
 }
 
 func (c *Collector) rel(p string) string {
@@ -146,12 +156,61 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	if c.lockfile != "package-lock.json" {
 		return c.Unknown(c.rel(c.lockfile)+" has no supported auditor", NoAuditorHint)
 	}
+	if why, hint := c.otherLockfile(req.Root); why != "" {
+		return c.Unknown(why, hint)
+	}
 	return c.RunTool(ctx, req, collectors.Tool{
 		Invocation: collectors.Invocation{Tool: "npm audit", Dir: c.dir, Name: "npm", Args: Args(),
 			Env: []string{"NO_UPDATE_NOTIFIER=1", "npm_config_fund=false"}, StartHint: InstallHint},
 		InstallHint: InstallHint,
 		Read:        c.Read,
 	})
+}
+
+// installedWith are the files each package manager leaves in
+// node_modules: what was really installed.
+var installedWith = map[string][]string{
+	"package-lock.json": {"node_modules/.package-lock.json"},
+	"yarn.lock":         {"node_modules/.yarn-integrity", "node_modules/.yarn-state.yml"},
+	"pnpm-lock.yaml":    {"node_modules/.modules.yaml"},
+}
+
+// otherLockfile says why package-lock.json is not audited when a yarn or
+// pnpm lockfile lies beside it: the project installs from that one (its
+// packageManager field, or what its node_modules was installed with), or
+// which one it installs from is not known. An audit of package-lock.json
+// would then be of versions that are not installed. "" when
+// package-lock.json is the one.
+func (c *Collector) otherLockfile(root string) (why, hint string) {
+	if len(c.others) == 0 {
+		return "", ""
+	}
+	dir := filepath.Join(root, filepath.FromSlash(c.dir))
+	other := c.others[0]
+	manager := nodepkg.PackageManager(root, dir)
+	switch {
+	case manager == "npm":
+		return "", ""
+	case manager == "yarn" || manager == "pnpm":
+		other = map[string]string{"yarn": "yarn.lock", "pnpm": "pnpm-lock.yaml"}[manager]
+		return c.rel(other) + " is the lockfile the project installs from (packageManager " + manager + " in " + c.rel("package.json") + "); " +
+			c.rel("package-lock.json") + " beside it pins other versions", NoAuditorHint
+	}
+	for _, marker := range installedWith["package-lock.json"] {
+		if nodepkg.IsFile(filepath.Join(dir, marker)) {
+			return "", ""
+		}
+	}
+	for _, o := range c.others {
+		for _, marker := range installedWith[o] {
+			if nodepkg.IsFile(filepath.Join(dir, marker)) {
+				return c.rel(o) + " is the lockfile the dependencies were installed from (" + c.rel(marker) + "); " +
+					c.rel("package-lock.json") + " beside it pins other versions", NoAuditorHint
+			}
+		}
+	}
+	return "two lockfiles, " + c.rel("package-lock.json") + " and " + c.rel(other) + ", and nothing says which one the project installs from: an audit of package-lock.json may be of versions that are not installed",
+		"delete the lockfile the project does not use, set packageManager in package.json, or install the dependencies (npm ci writes node_modules/.package-lock.json)"
 }
 
 // Read reads one npm audit run with the lockfile's content, which places

@@ -3,6 +3,7 @@ package npmaudit
 import (
 	"context"
 	"errors"
+	"maps"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -160,7 +161,7 @@ func TestDetect(t *testing.T) {
 	want := []string{
 		"npm-audit:. package-lock.json,package.json",
 		"npm-audit:docs docs/pnpm-lock.yaml,docs/package.json",
-		"npm-audit:tools tools/package-lock.json,tools/package.json",
+		"npm-audit:tools tools/package-lock.json,tools/package.json,tools/yarn.lock",
 		"npm-audit:web web/yarn.lock,web/package.json",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
@@ -169,6 +170,44 @@ func TestDetect(t *testing.T) {
 	res := cs[3].Run(context.Background(), collectors.Request{Root: "/r/shop"})
 	if res.Status != model.StatusUnknown || res.Hint != NoAuditorHint || res.Error != "web/yarn.lock has no supported auditor" {
 		t.Errorf("yarn-only project: %+v", res)
+	}
+}
+
+// With a yarn or pnpm lockfile beside package-lock.json, what the project
+// installs from decides: its packageManager field, else what node_modules
+// was installed with; when nothing says, auditing package-lock.json could
+// be of versions that are not installed.
+func TestTwoLockfiles(t *testing.T) {
+	both := map[string]string{"web/package-lock.json": "{}", "web/yarn.lock": "# yarn lockfile v1\n"}
+	with := func(extra map[string]string) map[string]string {
+		m := maps.Clone(both)
+		maps.Copy(m, extra)
+		return m
+	}
+	cases := []struct {
+		name  string
+		files map[string]string
+		why   string // "" when package-lock.json is audited
+	}{
+		{"nothing says", with(map[string]string{"web/package.json": `{"name":"web"}`}),
+			"two lockfiles, web/package-lock.json and web/yarn.lock, and nothing says which one the project installs from: an audit of package-lock.json may be of versions that are not installed"},
+		{"packageManager yarn", with(map[string]string{"web/package.json": `{"packageManager":"yarn@1.22.22"}`}),
+			"web/yarn.lock is the lockfile the project installs from (packageManager yarn in web/package.json); web/package-lock.json beside it pins other versions"},
+		{"packageManager npm", with(map[string]string{"web/package.json": `{"packageManager":"npm@10.8.2"}`}), ""},
+		{"installed with yarn", with(map[string]string{"web/package.json": `{}`, "web/node_modules/.yarn-integrity": "{}"}),
+			"web/yarn.lock is the lockfile the dependencies were installed from (web/node_modules/.yarn-integrity); web/package-lock.json beside it pins other versions"},
+		{"installed with npm", with(map[string]string{"web/package.json": `{}`, "web/node_modules/.package-lock.json": "{}"}), ""},
+	}
+	for _, tc := range cases {
+		root := fixturetest.WriteRepo(t, tc.files)
+		var c *Collector
+		for _, d := range Detect(root, []string{"web/package-lock.json", "web/yarn.lock", "web/package.json"}) {
+			c = d.(*Collector)
+		}
+		why, hint := c.otherLockfile(root)
+		if why != tc.why || (why != "" && hint == "") {
+			t.Errorf("%s: %q (hint %q), want %q", tc.name, why, hint, tc.why)
+		}
 	}
 }
 
