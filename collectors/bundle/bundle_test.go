@@ -441,3 +441,19 @@ func TestDetectLeavesOutUnbuiltExampleApps(t *testing.T) {
 		t.Errorf("detected %q, want %q", got, want)
 	}
 }
+
+// Vue CLI (webpack underneath), Rsbuild and Rspack apps ship browser
+// bundles too.
+func TestDetectOtherBrowserBuilds(t *testing.T) {
+	tr := newTree(t)
+	tr.write("web/package.json", []byte(`{"name": "web", "private": true, "scripts": {"build": "vue-cli-service build"}, "devDependencies": {"@vue/cli-service": "4.5.19"}}`), base)
+	tr.write("rs/package.json", []byte(`{"name": "rs", "private": true, "scripts": {"build": "rsbuild build"}}`), base)
+	tr.write("lib/package.json", []byte(`{"name": "lib", "scripts": {"build": "tsc -p ."}}`), base)
+	var got []string
+	for _, c := range Detect(tr.root, tr.files()) {
+		got = append(got, c.ID())
+	}
+	if want := []string{"bundle:rs", "bundle:web"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("detected %q, want %q", got, want)
+	}
+}

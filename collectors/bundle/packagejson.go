@@ -41,10 +41,11 @@ func (m manifest) publishesLibrary() bool {
 var browserTools = []string{
 	"next", "vite", "webpack", "react-scripts", "@angular-devkit/build-angular", "parcel",
 	"astro", "nuxt", "@sveltejs/kit", "gatsby", "@remix-run/dev",
+	"@vue/cli-service", "@rsbuild/core", "@rspack/cli",
 }
 
 // browserBuild matches a build script that bundles for browsers.
-var browserBuild = regexp.MustCompile(`\b(next build|vite build|vite\b|webpack|react-scripts build|ng build|parcel build|astro build|nuxt build|nuxi build|nuxi generate|gatsby build|remix build|esbuild\b[^&|;]*--bundle)`)
+var browserBuild = regexp.MustCompile(`\b(next build|vite build|vite\b|webpack|react-scripts build|ng build|parcel build|astro build|nuxt build|nuxi build|nuxi generate|gatsby build|remix build|vue-cli-service build|rsbuild build|rspack build|esbuild\b[^&|;]*--bundle)`)
 
 // libraryBuild matches a build script that compiles a library or a
 // framework module, not an app: such packages often list Vite or Nuxt
