@@ -475,6 +475,8 @@ type testMessage struct {
 	file string // repo-relative; "" when the package directory is unknown
 	line int    // 0 when file is unknown
 	text string // first non-empty line of the message
+	// more are the message's further lines, for testify's blocks.
+	more []string
 }
 
 var messageLine = regexp.MustCompile(`^( +)(\S+\.go):(\d+): ?(.*)$`)
@@ -509,15 +511,51 @@ func (p *testParser) messages(pkg *testPackage, out string) []testMessage {
 		}
 		lead := len(l) - len(strings.TrimLeft(l, " "))
 		if indent >= 0 && lead > indent && strings.TrimSpace(l) != "" {
-			if last := &msgs[len(msgs)-1]; last.text == "" {
-				last.text = strings.TrimSpace(l)
-			}
+			last := &msgs[len(msgs)-1]
+			last.more = append(last.more, strings.TrimSpace(l))
 			continue
 		}
 		indent = -1
 	}
+	for i := range msgs {
+		if msgs[i].text == "" && len(msgs[i].more) > 0 {
+			msgs[i].text = testifyError(msgs[i].more)
+			if msgs[i].text == "" {
+				msgs[i].text = msgs[i].more[0]
+			}
+		}
+	}
 	return msgs
 }
+
+// testifyError is what a testify assertion says went wrong, from the block
+// it prints under the failing line (Error Trace, Error, Test, Messages):
+// the Error and Messages fields on one line; "" for another message.
+func testifyError(lines []string) string {
+	field, fields := "", map[string][]string{}
+	for _, l := range lines {
+		name, value, ok := strings.Cut(l, ":")
+		if ok && testifyFields[name] && (value == "" || value[0] == ' ' || value[0] == '\t') {
+			field = name
+			value = strings.TrimSpace(value)
+		} else {
+			value = l
+		}
+		if field == "" {
+			return "" // not testify's block
+		}
+		if value != "" {
+			fields[field] = append(fields[field], value)
+		}
+	}
+	msg := strings.Join(fields["Error"], " ")
+	if m := strings.Join(fields["Messages"], " "); m != "" {
+		msg += " (" + m + ")"
+	}
+	return msg
+}
+
+var testifyFields = map[string]bool{"Error Trace": true, "Error": true, "Test": true, "Messages": true}
 
 var frameLine = regexp.MustCompile(`^\t(\S.*\.go):(\d+)(?: \+0x[0-9a-f]+)?$`)
 

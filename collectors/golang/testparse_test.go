@@ -2,6 +2,7 @@ package golang
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -261,6 +262,47 @@ func BenchmarkParseTestJSON(b *testing.B) {
 	for b.Loop() {
 		if _, err := ParseTestJSON(bytes.NewReader(c.stdout), opt); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// A testify assertion prints an empty message line and a block under it
+// (Error Trace, Error, Test): the finding says what the Error field says,
+// not "Error Trace:". testdata/testify.json is go test -json output of
+// github.com/ThreeDotsLabs/wild-workouts-go-ddd-example @ f797e11
+// (internal/trainings, without the Firestore emulator), cut to one test.
+func TestParseTestJSONTestifyBlock(t *testing.T) {
+	out, err := os.ReadFile(filepath.Join("testdata", "testify.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod := Module{Root: "/src/wild", Dir: "/src/wild/internal/trainings", Path: "github.com/ThreeDotsLabs/wild-workouts-go-ddd-example/internal/trainings"}
+	rep, err := ParseTestJSON(bytes.NewReader(out), TestOptions{Module: mod})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "TestTrainingsFirestoreRepository_AddTraining failed: Received unexpected error: google: could not find default credentials. " +
+		"See https://developers.google.com/accounts/docs/application-default-credentials for more information."
+	if len(rep.Findings) != 1 || rep.Findings[0].Message != want || rep.Findings[0].Line != 25 ||
+		rep.Findings[0].File != "internal/trainings/adapters/trainings_firestore_repository_test.go" {
+		t.Fatalf("findings %+v", rep.Findings)
+	}
+}
+
+func TestTestifyError(t *testing.T) {
+	for _, tc := range []struct {
+		lines []string
+		want  string
+	}{
+		{[]string{"Error Trace:\tx_test.go:40", "Error:      \tNot equal:", "expected: 4", "actual  : 5", "Test:       \tTestSum", "Messages:   \ttotal of the cart"},
+			"Not equal: expected: 4 actual  : 5 (total of the cart)"},
+		{[]string{"got 3, want 4"}, ""},
+		{[]string{"Error: the disk is full", "Test: TestWrite"}, "the disk is full"},
+		{[]string{"Errors: not a field"}, ""},
+		{nil, ""},
+	} {
+		if got := testifyError(tc.lines); got != tc.want {
+			t.Errorf("testifyError(%q) = %q, want %q", tc.lines, got, tc.want)
 		}
 	}
 }
