@@ -2,6 +2,8 @@ package golang
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"os/exec"
 	"path"
@@ -146,13 +148,12 @@ func vetArgs(module string) []string {
 	return []string{"vet", "-json", "-printf.funcs=preflight:" + module, "./..."}
 }
 
-// vetKey is what keeps this module's vet results apart: its module path,
-// else its directory.
+// vetKey is what keeps this module's vet results apart: a short digest of
+// its module path and directory, the same in every clone. Short, because
+// a long path in a command would be masked as a possible token.
 func (r runner) vetKey() string {
-	if r.loc.Path != "" {
-		return r.loc.Path
-	}
-	return "./" + r.mod.dir
+	sum := sha256.Sum256([]byte(r.loc.Path + "\x00" + r.mod.dir))
+	return hex.EncodeToString(sum[:4])
 }
 
 // excerptOrSummary keeps the last lines of a tool's output as evidence, or
