@@ -138,39 +138,25 @@ func (c *Collector) env() []string {
 
 func (c *Collector) base() collectors.Base { return collectors.NewBase(c.id, Kind, Domain) }
 
-// Precheck: the result when ESLint cannot run here (not installed, or
+// Precheck: the result when the tool cannot run here (not installed, or
 // needs another Node), found without running anything.
-func (c *Collector) Precheck(root string) (model.Result, bool) {
-	_, _, res := c.ready(root)
-	if res == nil {
-		return model.Result{}, false
-	}
-	return *res, true
-}
+func (c *Collector) Precheck(root string) (model.Result, bool) { return nodepkg.Known(c.ready(root)) }
 
-// ready finds the package's ESLint, or the result that says why it
-// cannot run.
-func (c *Collector) ready(root string) (string, nodepkg.Tool, *model.Result) {
+// ready finds the package's installed tool, or the result that says why
+// it cannot run.
+func (c *Collector) ready(root string) (nodepkg.Readiness, *model.Result) {
 	dir := filepath.Join(root, filepath.FromSlash(c.dir))
-	rd := nodepkg.Ready(root, dir, "eslint", "ESLint")
-	switch {
-	case rd.Why != "":
-		r := c.base().Unknown(rd.Why, rd.Hint)
-		return "", rd.Tool, &r
-	case !rd.Installed:
-		r := c.notInstalled(root, dir)
-		return "", rd.Tool, &r
-	}
-	return rd.Bin, rd.Tool, nil
+	return nodepkg.Check(c.base(), root, dir, "eslint", "ESLint", func() model.Result { return c.notInstalled(root, dir) })
 }
 
 // Run lints the package once.
 func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
 	b := c.base()
-	bin, tool, res := c.ready(req.Root)
+	rd, res := c.ready(req.Root)
 	if res != nil {
 		return *res
 	}
+	bin, tool := rd.Bin, rd.Tool
 	dir := filepath.Join(req.Root, filepath.FromSlash(c.dir))
 	env := c.env()
 	return b.RunTool(ctx, req, collectors.Tool{

@@ -144,39 +144,25 @@ func (c *Collector) DependencyDirs() []string { return append([]string(nil), c.d
 
 func (c *Collector) base() collectors.Base { return collectors.NewBase(c.id, c.run.kind, Domain) }
 
-// Precheck: the result when the runner cannot run here (not installed,
-// or needs another Node), found without running anything.
-func (c *Collector) Precheck(root string) (model.Result, bool) {
-	_, _, res := c.ready(root)
-	if res == nil {
-		return model.Result{}, false
-	}
-	return *res, true
-}
+// Precheck: the result when the tool cannot run here (not installed, or
+// needs another Node), found without running anything.
+func (c *Collector) Precheck(root string) (model.Result, bool) { return nodepkg.Known(c.ready(root)) }
 
-// ready finds the package's runner, or the result that says why it
-// cannot run.
-func (c *Collector) ready(root string) (string, nodepkg.Tool, *model.Result) {
+// ready finds the package's installed tool, or the result that says why
+// it cannot run.
+func (c *Collector) ready(root string) (nodepkg.Readiness, *model.Result) {
 	dir := filepath.Join(root, filepath.FromSlash(c.dir))
-	rd := nodepkg.Ready(root, dir, c.run.kind, c.run.kind)
-	switch {
-	case rd.Why != "":
-		r := c.base().Unknown(rd.Why, rd.Hint)
-		return "", rd.Tool, &r
-	case !rd.Installed:
-		r := c.notInstalled(root, dir)
-		return "", rd.Tool, &r
-	}
-	return rd.Bin, rd.Tool, nil
+	return nodepkg.Check(c.base(), root, dir, c.run.kind, c.run.kind, func() model.Result { return c.notInstalled(root, dir) })
 }
 
 // Run runs the whole suite once and reads the JSON report.
 func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
 	kind, b := c.run.kind, c.base()
-	bin, tool, res := c.ready(req.Root)
+	rd, res := c.ready(req.Root)
 	if res != nil {
 		return *res
 	}
+	bin, tool := rd.Bin, rd.Tool
 	env, show := c.run.env, []string(nil)
 	if c.nodeOptions != "" {
 		// As the package's script runs it; options the user set stay.

@@ -11,13 +11,14 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-
-	"github.com/preflight-dev/preflight/internal/shellwords"
 	"sync"
 
 	"github.com/Masterminds/semver/v3"
 
+	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/internal/repofs"
+	"github.com/preflight-dev/preflight/internal/shellwords"
+	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/proc"
 )
 
@@ -509,4 +510,28 @@ func Ready(root, dir, name, label string) Readiness {
 		rd.Why, rd.Hint = why, hint
 	}
 	return rd
+}
+
+// Check is the result a run of the package's tool would give without
+// running anything, or nil when it can run: node missing, another Node
+// needed, or (notInstalled says whose fault that is) not installed.
+func Check(b collectors.Base, root, dir, name, label string, notInstalled func() model.Result) (Readiness, *model.Result) {
+	rd := Ready(root, dir, name, label)
+	switch {
+	case rd.Why != "":
+		r := b.Unknown(rd.Why, rd.Hint)
+		return rd, &r
+	case !rd.Installed:
+		r := notInstalled()
+		return rd, &r
+	}
+	return rd, nil
+}
+
+// Known makes Check's answer a collector's Precheck.
+func Known(_ Readiness, res *model.Result) (model.Result, bool) {
+	if res == nil {
+		return model.Result{}, false
+	}
+	return *res, true
 }
