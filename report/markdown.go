@@ -66,6 +66,9 @@ func WriteMarkdown(w io.Writer, s model.Snapshot, m Meta) error {
 				weights = append(weights, fmt.Sprintf("%s %g", d.Name, s.Policy.Domain(d.ID).Weight))
 			}
 		}
+		if line := unassessedLine(s, m); line != "" {
+			fmt.Fprintf(&b, "\n%s\n", mdText(line))
+		}
 		if len(weights) > 0 {
 			fmt.Fprintf(&b, "\nThe overall score is the mean of the domain scores weighted %s. A collector scores 100 minus 25 per blocker, 10 per high, 3 per medium and 1 per low finding, at least 0; a domain scores the mean of its collectors with evidence; a tool the project stopped (a broken config) scores 0; a domain with fewer than half of its collectors measured is provisional.\n", mdText(strings.Join(weights, ", ")))
 		}

@@ -101,6 +101,9 @@ func writeText(w io.Writer, s model.Snapshot, o Options) error {
 			fmt.Fprintf(&b, "  − %s\n", x)
 		}
 	}
+	if line := unassessedLine(s, o.Meta); line != "" {
+		fmt.Fprintf(&b, "\n%s\n", line)
+	}
 	writeSkipped(&b, s, p)
 	writeChecklistText(&b, s.Checklist, p)
 	_, err := io.WriteString(w, b.String())
