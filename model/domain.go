@@ -6,16 +6,19 @@ type DomainInfo struct {
 	ID     string
 	Name   string
 	Weight float64
+	// Reads says what preflight checks for the domain, for a repository
+	// where it found none of it: that domain was not assessed.
+	Reads string
 }
 
 // Domains is the built-in domain table in display order.
 var Domains = []DomainInfo{
-	{ID: "build", Name: "Build", Weight: 3},
-	{ID: "tests", Name: "Tests", Weight: 3},
-	{ID: "security", Name: "Security", Weight: 3},
-	{ID: "deployment", Name: "Deployment", Weight: 2},
-	{ID: "performance", Name: "Performance", Weight: 1},
-	{ID: "ci", Name: "CI", Weight: 1},
+	{ID: "build", Name: "Build", Weight: 3, Reads: "Go modules, TypeScript projects, ESLint configurations, shell scripts"},
+	{ID: "tests", Name: "Tests", Weight: 3, Reads: "go test, Vitest, Jest, JUnit and coverage reports"},
+	{ID: "security", Name: "Security", Weight: 3, Reads: "secrets, npm audit, govulncheck, SARIF reports"},
+	{ID: "deployment", Name: "Deployment", Weight: 2, Reads: "Dockerfiles, compose files, Kubernetes manifests"},
+	{ID: "performance", Name: "Performance", Weight: 1, Reads: "the build output of apps that ship to browsers"},
+	{ID: "ci", Name: "CI", Weight: 1, Reads: "GitHub Actions workflows, .gitlab-ci.yml"},
 }
 
 // LookupDomain returns the domain with id, or a weight-1 domain named after

@@ -6,17 +6,6 @@ import (
 	"github.com/preflight-dev/preflight/model"
 )
 
-// domainSources says what preflight reads for each built-in domain, for
-// the line that names the domains nothing was found to check in.
-var domainSources = map[string]string{
-	"build":       "Go modules, TypeScript projects, ESLint configurations, shell scripts",
-	"tests":       "go test, Vitest, Jest, JUnit and coverage reports",
-	"security":    "secrets, npm audit, govulncheck, SARIF reports",
-	"deployment":  "Dockerfiles, compose files, Kubernetes manifests",
-	"performance": "the build output of apps that ship to browsers",
-	"ci":          "GitHub Actions workflows, .gitlab-ci.yml",
-}
-
 // unassessed are the built-in domains the repository has no collector
 // for: not checked at all, which a report must say rather than leave out.
 // A shard's report leaves it to the merged one.
@@ -31,7 +20,7 @@ func unassessed(s model.Snapshot, m Meta) []string {
 	var out []string
 	for _, d := range model.Domains {
 		if !has[d.ID] {
-			out = append(out, d.Name+" ("+domainSources[d.ID]+")")
+			out = append(out, d.Name+" ("+d.Reads+")")
 		}
 	}
 	return out

@@ -30,7 +30,7 @@ func TestUnassessedDomains(t *testing.T) {
 		t.Errorf("every domain has a collector, yet %q", got)
 	}
 	for _, d := range model.Domains {
-		if domainSources[d.ID] == "" {
+		if d.Reads == "" {
 			t.Errorf("domain %s has no description of what is read for it", d.ID)
 		}
 	}
