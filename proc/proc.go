@@ -40,7 +40,10 @@ type Cmd struct {
 func (c Cmd) String() string {
 	parts := append([]string{c.Name}, c.Args...)
 	for i, p := range parts {
-		if p == "" || strings.ContainsAny(p, " \t\"'$\\") {
+		// What a shell would split, expand or take as an operator; braces
+		// are left alone for the {report} placeholder (a {a,b} argument
+		// is rare).
+		if p == "" || strings.ContainsAny(p, " \t\n\"'$\\*?[]|&;<>()`") {
 			parts[i] = "'" + strings.ReplaceAll(p, "'", `'\''`) + "'"
 		}
 	}

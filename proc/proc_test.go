@@ -91,6 +91,11 @@ func TestCommandStringQuotesWhatNeedsIt(t *testing.T) {
 	if got != `tsc -p 'my app/tsconfig.json' 'it'\''s'` {
 		t.Fatalf("got %s", got)
 	}
+	// A glob the tool expands itself must reach it unexpanded when pasted.
+	got = Cmd{Name: "eslint", Args: []string{"-f", "json", "{src,test}/**/*.ts", "a|b", "--out={report}"}}.String()
+	if got != `eslint -f json '{src,test}/**/*.ts' 'a|b' --out={report}` {
+		t.Fatalf("got %s", got)
+	}
 }
 
 func TestExcerptKeepsTheLastLines(t *testing.T) {

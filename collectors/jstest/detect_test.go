@@ -204,3 +204,15 @@ func TestWorkspaceFileTheProjectDoesNotRun(t *testing.T) {
 		t.Errorf("detected %q, want %q", got, want)
 	}
 }
+
+func TestShownNodeOptionsCanBePasted(t *testing.T) {
+	for opts, want := range map[string]string{
+		"--experimental-vm-modules":  "NODE_OPTIONS=--experimental-vm-modules",
+		"-r ./setup.cjs --expose-gc": "NODE_OPTIONS='-r ./setup.cjs --expose-gc'",
+		`--require "./my setup.cjs"`: `NODE_OPTIONS='--require "./my setup.cjs"'`,
+	} {
+		if got := shownNodeOptions(opts); got != want {
+			t.Errorf("shownNodeOptions(%q) = %s, want %s", opts, got, want)
+		}
+	}
+}

@@ -166,7 +166,7 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	env, show := c.run.env, []string(nil)
 	if c.nodeOptions != "" {
 		// As the package's script runs it; options the user set stay.
-		show = []string{proc.Cmd{Name: "NODE_OPTIONS=" + c.nodeOptions}.String()}
+		show = []string{shownNodeOptions(c.nodeOptions)}
 		env = append(append([]string(nil), env...), "NODE_OPTIONS="+strings.TrimSpace(os.Getenv("NODE_OPTIONS")+" "+c.nodeOptions))
 	}
 	return b.RunTool(ctx, req, collectors.Tool{
@@ -182,6 +182,10 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		Partial: c.timedOut,
 	})
 }
+
+// shownNodeOptions is the assignment as a shell reads it, so the command
+// shown can be pasted: NODE_OPTIONS='-r ./setup.cjs --expose-gc'.
+func shownNodeOptions(opts string) string { return "NODE_OPTIONS=" + proc.Cmd{Name: opts}.String() }
 
 // timedOut reads a run that did not finish: a finding with what it
 // printed last, where the test that hangs usually shows.

@@ -21,6 +21,8 @@ func TestNodeOptionsOfTheScriptThatRunsTheTool(t *testing.T) {
 		{"plain jest", map[string]string{"test": "jest --ci"}, ""},
 		{"node runs something else", map[string]string{"test": "node --experimental-vm-modules scripts/check.js && jest"}, ""},
 		{"NODE_OPTIONS for another tool", map[string]string{"build": "NODE_OPTIONS=--max-old-space-size=8192 vite build", "test": "jest"}, ""},
+		{"a debug script is not how the suite runs", map[string]string{"test": "jest", "test:debug": "node --inspect-brk -r tsconfig-paths/register -r ts-node/register node_modules/.bin/jest --runInBand"}, ""},
+		{"inspector options are never taken", map[string]string{"test": "NODE_OPTIONS='--inspect --max-old-space-size=4096' node --inspect-brk=9229 --expose-gc node_modules/.bin/jest"}, "--max-old-space-size=4096 --expose-gc"},
 		{"another runner", map[string]string{"test": "node --experimental-vm-modules node_modules/vitest/vitest.mjs"}, ""},
 	}
 	for _, tc := range cases {
@@ -40,6 +42,12 @@ func FuzzNodeOptions(f *testing.F) {
 		got := (Manifest{Scripts: map[string]string{"test": script}}).NodeOptions("jest")
 		if got != "" && !strings.Contains(script, "jest") {
 			t.Fatalf("options %q from a script that does not run jest: %q", got, script)
+		}
+		fields := strings.Fields(got)
+		for i, o := range fields {
+			if debuggerOption(o) && (i == 0 || !nodeValueFlags[fields[i-1]]) {
+				t.Fatalf("a debugger option %q taken from %q", got, script)
+			}
 		}
 	})
 }

@@ -317,9 +317,15 @@ var nodeValueFlags = map[string]bool{"-r": true, "--require": true, "--import": 
 // with, as one NODE_OPTIONS value: `node --experimental-vm-modules
 // node_modules/jest/bin/jest.js` and `NODE_OPTIONS=--experimental-vm-modules
 // jest` need them to run the suite at all (ES modules under Jest). The
-// test script counts first; "" when no script passes any.
+// test script counts first; "" when no script passes any. A script for
+// debugging (test:debug) is not how the suite runs, and the inspector
+// options are never taken: they would stop the run at a debugger port
+// (--inspect-brk) that anything on the machine could attach to.
 func (m Manifest) NodeOptions(tool string) string {
 	for _, name := range m.scriptNames() {
+		if strings.Contains(strings.ToLower(name), "debug") {
+			continue
+		}
 		for _, c := range shellwords.Lenient(m.Scripts[name]) {
 			if opts, ok := nodeOptionsOf(c.Words, tool); ok {
 				return opts
@@ -335,8 +341,12 @@ func nodeOptionsOf(words []shellwords.Word, tool string) (string, bool) {
 	var opts []string
 	i := 0
 	for ; i < len(words) && words[i].Assign; i++ {
-		if v, ok := strings.CutPrefix(words[i].Value, "NODE_OPTIONS="); ok && strings.TrimSpace(v) != "" {
-			opts = append(opts, strings.TrimSpace(v))
+		if v, ok := strings.CutPrefix(words[i].Value, "NODE_OPTIONS="); ok {
+			for _, o := range strings.Fields(v) {
+				if !debuggerOption(o) {
+					opts = append(opts, o)
+				}
+			}
 		}
 	}
 	if i == len(words) || words[i].Expands {
@@ -350,6 +360,9 @@ func nodeOptionsOf(words []shellwords.Word, tool string) (string, bool) {
 	case cmd == "node" || strings.HasSuffix(cmd, "/node"):
 		j := i + 1
 		for ; j < len(words) && strings.HasPrefix(words[j].Value, "-"); j++ {
+			if debuggerOption(words[j].Value) {
+				continue
+			}
 			opts = append(opts, nodeOption(words[j].Value))
 			if nodeValueFlags[words[j].Value] && j+1 < len(words) {
 				j++
@@ -363,6 +376,12 @@ func nodeOptionsOf(words []shellwords.Word, tool string) (string, bool) {
 		return "", false
 	}
 	return strings.Join(opts, " "), len(opts) > 0
+}
+
+// debuggerOption: --inspect, --inspect-brk=9229, --inspect-wait,
+// --inspect-port, --debug…: options that open a debugger.
+func debuggerOption(o string) bool {
+	return strings.HasPrefix(o, "--inspect") || strings.HasPrefix(o, "--debug")
 }
 
 // nodeOption is one word as NODE_OPTIONS reads it: in double quotes when
