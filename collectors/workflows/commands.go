@@ -115,7 +115,7 @@ func init() {
 		"meson":      subcommands(map[string]Stages{"compile": build, "test": test}, nil),
 		"xcodebuild": xcodebuildRunner,
 		"docker":     dockerRunner, "podman": dockerRunner, "nerdctl": dockerRunner,
-		"docker-compose": subcommands(map[string]Stages{"build": container}, nil),
+		"docker-compose": func(args []string, _ int) Stages { return composeStages(args) },
 		"buildah":        subcommands(map[string]Stages{"bud": container, "build": container}, nil),
 		"pack":           subcommands(map[string]Stages{"build": container}, nil),
 		"ko":             subcommands(map[string]Stages{"build": container, "publish": container, "resolve": container, "apply": container | deploy}, nil),
@@ -827,13 +827,32 @@ func dockerRunner(args []string, depth int) Stages {
 			return container
 		}
 	case "compose":
-		if s, _ := firstArg(rest, map[string]bool{"-f": true, "--file": true, "-p": true, "--project-name": true, "--profile": true, "--env-file": true}); s == "build" {
-			return container
-		}
+		return composeStages(rest)
 	case "scout":
 		return security
 	case "run":
 		return dockerRunImage(rest, depth)
+	}
+	return none
+}
+
+// composeValueFlags are docker compose's global options that take a value.
+var composeValueFlags = map[string]bool{"-f": true, "--file": true, "-p": true, "--project-name": true,
+	"--profile": true, "--env-file": true, "--project-directory": true, "--ansi": true, "--progress": true, "--parallel": true}
+
+// composeStages: compose build builds the images, and so do up, run and
+// create with --build (docker compose up --build --exit-code-from api).
+func composeStages(args []string) Stages {
+	sub, rest := firstArg(args, composeValueFlags)
+	switch sub {
+	case "build":
+		return container
+	case "up", "run", "create":
+		for _, a := range rest {
+			if a == "--build" {
+				return container
+			}
+		}
 	}
 	return none
 }
