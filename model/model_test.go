@@ -175,3 +175,31 @@ func TestThinlyMeasuredDomainIsProvisional(t *testing.T) {
 		t.Errorf("build %+v: half measured is not provisional", d)
 	}
 }
+
+// The overall score is the weighted mean of the exact domain scores: a
+// domain's 90.25 is shown as 90.3, but the total is not computed from that.
+func TestOverallScoreIsNotRoundedTwice(t *testing.T) {
+	with := func(fs ...[]Finding) []Finding {
+		var out []Finding
+		for _, f := range fs {
+			out = append(out, f...)
+		}
+		return out
+	}
+	s := Snapshot{Collectors: []CollectorState{
+		col("a:1", "build", StatusOK), col("a:2", "build", StatusOK),
+		col("a:3", "build", StatusOK, sev(High, 1)...),
+		col("a:4", "build", StatusOK, with(sev(Blocker, 1), sev(Medium, 1), sev(Low, 1))...),
+		col("t:1", "tests", StatusOK),
+		col("d:1", "deployment", StatusOK), col("d:2", "deployment", StatusOK, with(sev(Blocker, 2), sev(Medium, 1))...),
+		col("c:1", "ci", StatusOK, sev(High, 2)...),
+	}}
+	a := Assess(s)
+	if *a.Domains[0].Score != 90.3 || *a.Domains[2].Score != 73.5 {
+		t.Fatalf("domain scores %v %v", *a.Domains[0].Score, *a.Domains[2].Score)
+	}
+	// (3·90.25 + 3·100 + 2·73.5 + 1·80) / 9 = 88.64
+	if *a.Score != 88.6 {
+		t.Errorf("overall %v, want 88.6", *a.Score)
+	}
+}

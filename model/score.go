@@ -200,10 +200,13 @@ func Assess(s Snapshot) Assessment {
 		d := byDomain[id]
 		d.Provisional = d.Collectors > 0 && d.Measured*2 < d.Collectors
 		if n := scored[id]; n > 0 {
-			v := round1(sums[id] / float64(n))
+			// Rounded for display only: the overall score is the weighted
+			// mean of the exact domain scores, as the README's formula says.
+			exact := sums[id] / float64(n)
+			v := round1(exact)
 			d.Score = &v
 			w := s.Policy.Domain(id).Weight
-			weighted += v * w
+			weighted += exact * w
 			weights += w
 		}
 		a.Domains = append(a.Domains, *d)
