@@ -45,7 +45,7 @@ func defaultKeys() keyMap {
 		Ack:      b("a", "acknowledge a finding (reason required)", "a"),
 		Copy:     b("y", "copy file:line: message (OSC 52)", "y"),
 		Init:     b("I", "write a starter READINESS.md (when there is none)", "I"),
-		Trust:    b("T", "trust the commands in preflight.yaml and run them", "T"),
+		Trust:    b("T", "trust this repository: run its own tools, tests and preflight.yaml commands", "T"),
 		Filter:   b("/", "filter: words, rule:, file:, sev:, collector:", "/"),
 		Blockers: b("b", "blockers only, or everything", "b"),
 		NewOnly:  b("n", "only findings new since the base (the merge-base with --base, the upstream, main or master)", "n"),
