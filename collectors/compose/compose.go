@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -242,6 +243,17 @@ configs:
 			run.Evidence = append(run.Evidence, label+": warning: "+w)
 		}
 		note := ""
+		if vars := UnsetVariables(warnings); err != nil && len(vars) > 0 {
+			// Invalid only for want of variables the repository does not
+			// set (a .env it ignores): said at their first use, and the
+			// rules checked with placeholders in their place.
+			if q, perr := LoadWithPlaceholders(ctx, abs, vars); perr == nil {
+				file, line := firstUse(run, cfg, vars)
+				add(RuleUnsetVariable.Finding(file, line, 0, fmt.Sprintf("%s not set: docker compose refuses the configuration without %s (%s)",
+					strings.Join(vars, ", "), map[bool]string{true: "it", false: "them"}[len(vars) == 1], humanize(LocateError(err, req.Root, cfg, l).Msg))))
+				p, err, note = q, nil, " (unset "+strings.Join(vars, ", ")+" given placeholders)"
+			}
+		}
 		if err != nil {
 			le := LocateError(err, req.Root, cfg, l)
 			le.Msg = humanize(le.Msg)
@@ -285,6 +297,25 @@ configs:
 }
 
 var errUnread = errors.New("not read")
+
+// firstUse is where the first of vars is used in the configuration's
+// files: ${VAR}, ${VAR:-…} or $VAR.
+func firstUse(run *filerules.Run, files, vars []string) (string, int) {
+	for _, f := range files {
+		src, ok := run.Read(f)
+		if !ok {
+			continue
+		}
+		for i, line := range strings.Split(string(src), "\n") {
+			for _, v := range vars {
+				if strings.Contains(line, "${"+v) || regexp.MustCompile(`\$`+regexp.QuoteMeta(v)+`\b`).MatchString(line) {
+					return f, i + 1
+				}
+			}
+		}
+	}
+	return files[0], 0
+}
 
 // BuiltFromDisk reads the Dockerfile a loaded service builds (paths are
 // absolute after loading) and tells what its target stage runs as.

@@ -355,3 +355,23 @@ func TestLoadIgnoresTheProcessEnvironment(t *testing.T) {
 		t.Errorf("image %q: the result must depend on the repository only", img)
 	}
 }
+
+// A configuration that is invalid only because a variable is unset (the
+// project's .env is not in the repository) says which variable, where it
+// is used, and is checked with a placeholder in its place: its hardening
+// findings are not lost to one refusal.
+func TestUnsetVariableIsNamedAndTheRulesStillRun(t *testing.T) {
+	res := runFixture(t, "broken/unset")
+	count := map[string]int{}
+	for _, f := range res.Findings {
+		count[f.Rule]++
+		if f.Rule == RuleUnsetVariable.ID && (f.File != "compose.yaml" || f.Line != 9 ||
+			f.Message != "APP_PORT not set: docker compose refuses the configuration without it (No port specified: :<empty>)") {
+			t.Errorf("unset finding %+v", f)
+		}
+	}
+	if res.Status != model.StatusOK || count[RuleInvalid.ID] != 0 || count[RuleUnsetVariable.ID] != 1 ||
+		count[RuleDatastorePortExposed.ID] != 1 || count[RuleImageLatest.ID] != 1 || res.Facts["services"] != 2 {
+		t.Errorf("status %s findings by rule %v facts %v\n%+v", res.Status, count, res.Facts, res.Findings)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,6 +28,32 @@ import (
 // variables, obsolete keys) are returned as evidence.
 func Load(ctx context.Context, files []string) (p *types.Project, warnings []string, err error) {
 	return load(ctx, files)
+}
+
+// unsetRE is compose-go's warning for a variable nothing sets.
+var unsetRE = regexp.MustCompile(`The "([^"]+)" variable is not set`)
+
+// UnsetVariables are the variables the loader's warnings say nothing set.
+func UnsetVariables(warnings []string) []string {
+	var out []string
+	for _, w := range warnings {
+		if m := unsetRE.FindStringSubmatch(w); m != nil && !slices.Contains(out, m[1]) {
+			out = append(out, m[1])
+		}
+	}
+	return out
+}
+
+// LoadWithPlaceholders loads a configuration giving each of vars the value
+// "1" (a valid port, count, image name…), to see whether only their
+// absence made it invalid.
+func LoadWithPlaceholders(ctx context.Context, files, vars []string) (*types.Project, error) {
+	env := make([]string, len(vars))
+	for i, v := range vars {
+		env[i] = v + "=1"
+	}
+	p, _, err := load(ctx, files, cli.WithEnv(env))
+	return p, err
 }
 
 // LoadRaw loads a configuration that Load refused, without the schema

@@ -127,4 +127,16 @@ var RuleInvalid = rules.Rule{
 }
 
 // AllRules lists every rule the family reports, for the rule catalogue.
-func AllRules() []rules.Rule { return append(slices.Clone(Rules), RuleInvalid) }
+func AllRules() []rules.Rule { return append(slices.Clone(Rules), RuleInvalid, RuleUnsetVariable) }
+
+// RuleUnsetVariable is a configuration that is valid only once variables
+// the repository does not set are given (a .env it ignores, the
+// environment): without them docker compose refuses it.
+var RuleUnsetVariable = rules.Rule{
+	ID:        "compose/unset-variable",
+	Severity:  model.Medium,
+	Title:     "configuration needs variables that nothing in the repository sets",
+	Rationale: "docker compose puts an empty string in place of an unset variable; here that makes the configuration invalid, so nothing starts until the variable is set in a .env the repository does not have, or in the environment.",
+	Fix:       "Give a default (${VAR:-value}), mark it required with a message (${VAR:?set VAR}), or commit an example .env to copy and say so in the README.",
+	Reference: "Compose Specification: interpolation",
+}
