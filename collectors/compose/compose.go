@@ -18,6 +18,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -46,9 +47,20 @@ func Detect(root string, files []string) []collectors.Collector {
 			compose = append(compose, f)
 		}
 	}
+	primary := map[string]bool{}
+	for _, n := range cli.DefaultFileNames {
+		primary[n] = true
+	}
+	var used map[string]bool
+	for _, f := range compose {
+		if b := path.Base(f); !primary[b] && !slices.Contains(cli.DefaultOverrideFileNames, b) {
+			used = composeUsage(root, files, primary) // read only when a variant's role is in question
+			break
+		}
+	}
 	var out []collectors.Collector
 	for _, t := range filerules.Targets(root, Kind, compose) {
-		out = append(out, &Collector{id: t.ID, dir: t.Dir, files: t.Files, configs: Configurations(t.Files), inputs: inputs(root, t.Dir, t.Files)})
+		out = append(out, &Collector{id: t.ID, dir: t.Dir, files: t.Files, configs: ConfigurationsAsUsed(t.Files, used), inputs: inputs(root, t.Dir, t.Files)})
 	}
 	return out
 }
@@ -58,9 +70,15 @@ func Detect(root string, files []string) []collectors.Collector {
 // compose's order of preference) is loaded with its override file, as
 // `docker compose` does without -f. Every other file (docker-compose.prod.yml)
 // is a variant loaded on top of the default file, as in
-// `docker compose -f docker-compose.yml -f docker-compose.prod.yml`.
+// `docker compose -f docker-compose.yml -f docker-compose.prod.yml`,
+// unless the project runs it alone.
 // Without a default file each file stands alone.
-func Configurations(files []string) [][]string {
+func Configurations(files []string) [][]string { return ConfigurationsAsUsed(files, nil) }
+
+// ConfigurationsAsUsed is Configurations where the project's own commands
+// say otherwise: a variant they name alone (alone[base name] is true) is
+// loaded alone, as they run it.
+func ConfigurationsAsUsed(files []string, alone map[string]bool) [][]string {
 	has := map[string]string{}
 	for _, f := range files {
 		has[path.Base(f)] = f
@@ -89,7 +107,7 @@ func Configurations(files []string) [][]string {
 	for _, f := range files {
 		switch {
 		case f == primary || f == override:
-		case primary != "":
+		case primary != "" && !alone[path.Base(f)]:
 			out = append(out, []string{primary, f})
 		default:
 			out = append(out, []string{f})

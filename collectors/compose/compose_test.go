@@ -375,3 +375,55 @@ func TestUnsetVariableIsNamedAndTheRulesStillRun(t *testing.T) {
 		t.Errorf("status %s findings by rule %v facts %v\n%+v", res.Status, count, res.Facts, res.Findings)
 	}
 }
+
+// A variant the project's own commands run alone (a CI workflow, a
+// script, the docs) is loaded alone; one they run after the default file,
+// or never name, stays an overlay of it.
+func TestVariantsAreLoadedAsTheProjectRunsThem(t *testing.T) {
+	root := fixturetest.WriteRepo(t, map[string]string{
+		"docker-compose.yaml":               "services:\n  api:\n    image: api:1.0.0\n",
+		"docker-compose.relational.ci.yaml": "services:\n  api:\n    image: api:1.0.0\n",
+		"docker-compose.prod.yaml":          "services:\n  api:\n    restart: always\n",
+		"docker-compose.document.yaml":      "services:\n  api:\n    image: api:1.0.0\n",
+		"docker-compose.unknown.yaml":       "services:\n  api:\n    restart: always\n",
+		".github/workflows/e2e.yml":         "jobs:\n  e2e:\n    steps:\n      - run: docker compose -f docker-compose.relational.ci.yaml --env-file env-example -p tests up --build --exit-code-from api\n",
+		"scripts/deploy.sh":                 "#!/bin/sh\ndocker compose -f docker-compose.yaml -f docker-compose.prod.yaml up -d\n",
+		"docs/database.md":                  "Run `docker compose -f docker-compose.document.yaml up -d`.\n",
+	})
+	cs := Detect(root, fixturetest.Files(t, root))
+	if len(cs) != 1 {
+		t.Fatalf("%d collectors", len(cs))
+	}
+	want := "[[docker-compose.yaml] [docker-compose.document.yaml] [docker-compose.yaml docker-compose.prod.yaml] [docker-compose.relational.ci.yaml] [docker-compose.yaml docker-compose.unknown.yaml]]"
+	if got := fmt.Sprint(cs[0].(*Collector).Configs()); got != want {
+		t.Errorf("configurations\n got %s\nwant %s", got, want)
+	}
+}
+
+func TestComposeUsage(t *testing.T) {
+	root := fixturetest.WriteRepo(t, map[string]string{
+		"Makefile":     "up:\n\tdocker-compose --file=deploy/stack.yml up\nboth:\n\tpodman compose -f compose.yaml -f stack.yml config\n",
+		"package.json": `{"scripts": {"db": "docker compose -f 'db.yml' up -d", "x": "echo -f notcompose.yml"}}`,
+	})
+	got := composeUsage(root, fixturetest.Files(t, root), map[string]bool{"compose.yaml": true})
+	want := map[string]bool{"stack.yml": false, "db.yml": true}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("usage %v, want %v", got, want)
+	}
+}
+
+func FuzzComposeCommandFiles(f *testing.F) {
+	f.Add(` -f a.yml -f "b.yml" up && docker compose -f c.yml`)
+	f.Add("--file=x.yaml`")
+	f.Fuzz(func(t *testing.T, rest string) {
+		cmd := command(rest)
+		if !strings.HasPrefix(rest, cmd) || strings.Contains(cmd, "&&") || strings.Contains(cmd, `"`) {
+			t.Fatalf("command(%q) = %q", rest, cmd)
+		}
+		for _, m := range fileArg.FindAllStringSubmatch(cmd, -1) {
+			if m[1] == "" || strings.ContainsAny(m[1], " \t\"'") {
+				t.Fatalf("file %q from %q", m[1], cmd)
+			}
+		}
+	})
+}
