@@ -1,7 +1,7 @@
 // Package shellcheck lints the repository's shell scripts with ShellCheck,
 // when it is installed:
 //
-//	shellcheck -f json1 <every *.sh and *.bash file, and every script
+//	shellcheck -x -P SCRIPTDIR -f json1 <every *.sh and *.bash file, and every script
 //	                     without an extension that starts with #!/bin/sh,
 //	                     bash, dash or ksh>
 //
@@ -15,6 +15,7 @@ import (
 	"context"
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 
 	"github.com/preflight-dev/preflight/collectors"
@@ -69,7 +70,7 @@ func (c *Collector) Inputs() []string {
 // Run checks the scripts found at detection.
 func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
 	return c.RunTool(ctx, req, collectors.Tool{
-		Invocation:  collectors.Invocation{Tool: Tool, Dir: ".", Name: Tool, Args: append([]string{"-f", "json1"}, c.scripts...), StartHint: installHint},
+		Invocation:  collectors.Invocation{Tool: Tool, Dir: ".", Name: Tool, Args: append([]string{"-x", "-P", "SCRIPTDIR", "-f", "json1"}, c.scripts...), StartHint: installHint},
 		InstallHint: installHint,
 		Read:        c.read,
 	})
@@ -86,6 +87,11 @@ func (c *Collector) read(in collectors.Input) (collectors.Reading, error) {
 	if err != nil {
 		return collectors.Reading{}, fmt.Errorf("unreadable shellcheck output: %w", err)
 	}
+	// -x follows the files a script sources (its "# shellcheck source="
+	// directives name them, relative to the script with -P SCRIPTDIR);
+	// what it says about a file that is not one of the scripts is not
+	// counted.
+	read.Findings = slices.DeleteFunc(read.Findings, func(f model.Finding) bool { return !slices.Contains(c.scripts, f.File) })
 	if in.ExitCode == 0 && len(read.Findings) > 0 {
 		return collectors.Reading{}, fmt.Errorf("shellcheck reported findings but exited with status 0")
 	}

@@ -116,7 +116,7 @@ func TestShellCheckOnTheFixture(t *testing.T) {
 		t.Errorf("status %s (%s) exit %d facts %v findings %q", res.Status, res.Error, res.ExitCode, res.Facts, locs(res.Findings))
 	}
 	// The command shown is the one that ran, and can be pasted.
-	if wantCmd := "shellcheck -f json1 bin/release scripts/clean.sh scripts/deploy.sh"; res.Command != wantCmd {
+	if wantCmd := "shellcheck -x -P SCRIPTDIR -f json1 bin/release scripts/clean.sh scripts/deploy.sh"; res.Command != wantCmd {
 		t.Errorf("command %q, want %q", res.Command, wantCmd)
 	}
 }
@@ -126,5 +126,29 @@ func TestMissingShellCheckIsUnknown(t *testing.T) {
 	res := Detect("/src/shop", []string{"a.sh"})[0].Run(context.Background(), collectors.Request{Root: t.TempDir()})
 	if res.Status != model.StatusUnknown || res.Hint == "" {
 		t.Errorf("status %s hint %q", res.Status, res.Hint)
+	}
+}
+
+// A script that sources another names it with a source directive:
+// ShellCheck follows it (-x, relative to the script) instead of reporting
+// SC1091 "Not following" against the project.
+func TestSourcedScriptsAreFollowed(t *testing.T) {
+	fixturetest.RequireTools(t, Tool)
+	root := fixturetest.Testdata(t, "repo")
+	res := Detect(root, []string{"scripts/build.sh", "scripts/helpers.sh"})[0].Run(context.Background(), collectors.Request{Root: root, Timeout: time.Minute})
+	if res.Status != model.StatusOK || res.ExitCode != 0 || len(res.Findings) != 0 || res.Facts["scripts"] != 2 {
+		t.Errorf("status %s (%s) exit %d facts %v findings %q", res.Status, res.Error, res.ExitCode, res.Facts, locs(res.Findings))
+	}
+}
+
+// What ShellCheck says about a file it followed but was not asked to check
+// (a sourced file outside the scripts) is not counted.
+func TestFindingsOfFollowedFilesAreNotCounted(t *testing.T) {
+	c := Detect("/src/shop", []string{"deploy.sh"})[0].(*Collector)
+	out := []byte(`{"comments":[{"file":"deploy.sh","line":2,"column":1,"level":"warning","code":2164,"message":"cd"},` +
+		`{"file":"/etc/profile","line":9,"column":1,"level":"info","code":2086,"message":"quote"}]}`)
+	r, err := c.read(collectors.Input{ExitCode: 1, Data: out})
+	if err != nil || len(r.Findings) != 1 || r.Findings[0].File != "deploy.sh" || r.Facts["findings"] != 1 {
+		t.Errorf("err %v reading %+v", err, r)
 	}
 }

@@ -1,0 +1,3 @@
+#!/bin/sh
+# Helpers the other scripts source.
+greet() { echo "hello from $1"; }
