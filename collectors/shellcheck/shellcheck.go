@@ -1,14 +1,8 @@
-// Package shellcheck lints the repository's shell scripts with ShellCheck,
-// when it is installed:
-//
-//	shellcheck -x -P SCRIPTDIR -f json1 <every *.sh and *.bash file, and every script
-//	                     without an extension that starts with #!/bin/sh,
-//	                     bash, dash or ksh>
-//
-// It is the smallest whole collector family, and the worked example in
-// ARCHITECTURE.md: detection (the tree's scripts), the invocation the one
-// runner executes, and a reader (read.go) that turns ShellCheck's JSON into
-// facts and findings.
+// Package shellcheck lints the repository's shell scripts (internal/shellscript
+// says which files are scripts) with ShellCheck, when it is installed:
+// shellcheck -x -P SCRIPTDIR -f json1 <scripts>. It is the worked example of
+// ARCHITECTURE.md: detection, the invocation the one runner executes, and
+// a reader (read.go) that turns ShellCheck's JSON into findings.
 package shellcheck
 
 import (
@@ -87,10 +81,8 @@ func (c *Collector) read(in collectors.Input) (collectors.Reading, error) {
 	if err != nil {
 		return collectors.Reading{}, fmt.Errorf("unreadable shellcheck output: %w", err)
 	}
-	// -x follows the files a script sources (its "# shellcheck source="
-	// directives name them, relative to the script with -P SCRIPTDIR);
-	// what it says about a file that is not one of the scripts is not
-	// counted.
+	// -x follows sourced files: what it says of one that is not a script
+	// checked here is not counted.
 	read.Findings = slices.DeleteFunc(read.Findings, func(f model.Finding) bool { return !slices.Contains(c.scripts, f.File) })
 	if in.ExitCode == 0 && len(read.Findings) > 0 {
 		return collectors.Reading{}, fmt.Errorf("shellcheck reported findings but exited with status 0")
