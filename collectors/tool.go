@@ -53,6 +53,7 @@ type Retry struct {
 	Refused *regexp.Regexp // matches the tool's complaint
 	Args    []string
 	Tee     io.Writer
+	Shown   string // the command shown for the second run, when Tool.Shown is set
 }
 
 // Reader makes one finished run into a reading.
@@ -153,6 +154,9 @@ func (b Base) RunTool(ctx context.Context, req Request, t Tool) model.Result {
 		inv := t.Invocation
 		inv.Args, inv.Tee = r.Args, r.Tee
 		ran, stopped = b.Exec(ctx, req, inv)
+		if r.Shown != "" {
+			t.Shown = r.Shown
+		}
 	}
 	in := Input{Data: ran.Out.Stdout, Stdout: ran.Out.Stdout, Stderr: ran.Out.Stderr, ExitCode: ran.Out.ExitCode, Truncated: ran.Out.Truncated,
 		Root: req.Root, Dir: dir, userCommand: t.UserCommand}

@@ -68,7 +68,11 @@ func TestLocatorKeepsParseErrors(t *testing.T) {
 	}
 }
 
-func lineCount(s string) int { return strings.Count(s, "\n") + 1 }
+// lineCount counts lines as YAML (and the editors) do: a lone carriage
+// return ends a line too.
+func lineCount(s string) int {
+	return strings.Count(strings.ReplaceAll(s, "\r\n", "\n"), "\n") + strings.Count(strings.ReplaceAll(s, "\r\n", ""), "\r") + 1
+}
 
 // FuzzLocator feeds arbitrary text to the position locator: it must never
 // panic and never point past the end of the file.

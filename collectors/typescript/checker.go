@@ -361,7 +361,7 @@ func (p *Project) runWatch(ctx context.Context, req collectors.Request, tc toolc
 	root, changed, maxPrograms := req.Root, req.Changed, req.LivePrograms
 	p.runMu.Lock()
 	defer p.runMu.Unlock()
-	_, display := p.oneShot(root, tc)
+	display := p.shownCommand(root, tc)
 	config := filepath.Join(root, filepath.FromSlash(p.configPath()))
 
 	p.mu.Lock()

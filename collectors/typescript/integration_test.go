@@ -48,7 +48,7 @@ func TestOneShotMonorepo(t *testing.T) {
 	if api.ExitCode != 1 && api.ExitCode != 2 {
 		t.Errorf("exit code %d", api.ExitCode)
 	}
-	if !strings.HasSuffix(api.Command, "/typescript/bin/tsc --noEmit --pretty false -p packages/api/tsconfig.json") {
+	if !strings.HasSuffix(api.Command, `/typescript/bin/tsc --noEmit --pretty false --tsBuildInfoFile "$(mktemp -d)/tsconfig.tsbuildinfo" -p packages/api/tsconfig.json`) {
 		t.Errorf("command %q", api.Command)
 	}
 	if !strings.Contains(api.Output, "packages/api/src/index.ts(16,22): error TS2304: Cannot find name 'count'.") {

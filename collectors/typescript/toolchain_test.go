@@ -111,7 +111,7 @@ func TestTscOnPath(t *testing.T) {
 		t.Fatalf("toolchain %+v, %v; want the library behind the PATH link %s", found, missing, tc.library)
 	}
 	oneShot := run(t, p, root, collectors.OneShot)
-	if oneShot.Command != "tsc --noEmit --pretty false -p tsconfig.json" {
+	if oneShot.Command != `tsc --noEmit --pretty false --tsBuildInfoFile "$(mktemp -d)/tsconfig.tsbuildinfo" -p tsconfig.json` {
 		t.Errorf("command %q", oneShot.Command)
 	}
 	if got := locatedFindings(oneShot); !reflect.DeepEqual(got, []string{"index.ts:1:14 TS2322"}) {
@@ -182,7 +182,7 @@ func TestNativeCompilerWatchRunsOneShot(t *testing.T) {
 	if r.Status != model.StatusOK || r.Facts["errors"] != 5 || r.ExitCode != 2 {
 		t.Errorf("%s %v exit %d %s", r.Status, r.Facts, r.ExitCode, r.Error)
 	}
-	if r.Command != "node_modules/typescript/bin/tsc --noEmit --pretty false -p packages/api/tsconfig.json" {
+	if r.Command != `node_modules/typescript/bin/tsc --noEmit --pretty false --tsBuildInfoFile "$(mktemp -d)/tsconfig.tsbuildinfo" -p packages/api/tsconfig.json` {
 		t.Errorf("command %q", r.Command)
 	}
 }
@@ -243,5 +243,28 @@ func TestSubPackageWithItsOwnUninstalledLockfileIsUnknown(t *testing.T) {
 	r = run(t, p, root, collectors.OneShot)
 	if r.Status != model.StatusOK || len(r.Findings) != 1 || r.Findings[0].File != "website/page.ts" {
 		t.Errorf("installed: status %s, error %q, findings %+v", r.Status, r.Error, r.Findings)
+	}
+}
+
+// An incremental project makes tsc write its build info even with
+// --noEmit: a check must not leave it in the checkout.
+func TestOneShotWritesNothingIntoTheCheckout(t *testing.T) {
+	tc := needTypeScript(t)
+	root, p := bareProject(t)
+	writeFile(t, filepath.Join(root, "tsconfig.json"), `{"compilerOptions": {"strict": true, "incremental": true, "outDir": "dist", "types": [], "lib": ["es2022"]}}`)
+	pathWith(t, map[string]string{"node": tc.node, "tsc": tc.tsc})
+	r := run(t, p, root, collectors.OneShot)
+	if got := locatedFindings(r); !reflect.DeepEqual(got, []string{"index.ts:1:14 TS2322"}) {
+		t.Fatalf("%s %q\n%s", r.Status, got, r.Output)
+	}
+	var written []string
+	_ = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && p != filepath.Join(root, "tsconfig.json") && p != filepath.Join(root, "index.ts") {
+			written = append(written, p)
+		}
+		return nil
+	})
+	if len(written) > 0 {
+		t.Errorf("the check wrote into the checkout: %q", written)
 	}
 }

@@ -4,7 +4,7 @@
 //
 // In OneShot mode (`preflight check`) a run is exactly what CI would do:
 //
-//	tsc --noEmit --pretty false -p <dir>/tsconfig.json
+//	tsc --noEmit --pretty false --tsBuildInfoFile <tmp> -p <dir>/tsconfig.json
 //
 // from the repository root, and its output is parsed.
 //
@@ -28,8 +28,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -167,8 +170,11 @@ func (p *Project) chain(root string) configChain {
 
 // oneShot returns the tsc invocation and the same command as a user would
 // type it in the repository root.
-func (p *Project) oneShot(root string, tc toolchain) (run proc.Cmd, display string) {
+func (p *Project) oneShot(root string, tc toolchain, buildInfo string) (run proc.Cmd, display string) {
 	args := []string{"--noEmit", "--pretty", "false", "-p", p.configPath()}
+	if buildInfo != "" {
+		args = []string{"--noEmit", "--pretty", "false", "--tsBuildInfoFile", buildInfo, "-p", p.configPath()}
+	}
 	shown := "tsc"
 	if !tc.fromPath {
 		shown = displayPath(root, tc.tsc)
@@ -184,11 +190,55 @@ func (p *Project) oneShot(root string, tc toolchain) (run proc.Cmd, display stri
 	return run, display
 }
 
+// shownCommand is the one-shot command as shown, for the watch checker
+// to say what it is equivalent to.
+func (p *Project) shownCommand(root string, tc toolchain) string {
+	if !tc.takesBuildInfo() {
+		_, display := p.oneShot(root, tc, "")
+		return display
+	}
+	const placeholder = "/preflight.tsbuildinfo"
+	_, display := p.oneShot(root, tc, placeholder)
+	return strings.ReplaceAll(display, placeholder, shownBuildInfo)
+}
+
+// takesBuildInfo: TypeScript 5 takes --tsBuildInfoFile for any project;
+// 4 refuses it for one that is neither incremental nor composite. Unknown
+// versions are tried (a refusal runs again without it).
+func (tc toolchain) takesBuildInfo() bool {
+	major, _, _ := strings.Cut(tc.version, ".")
+	n, err := strconv.Atoi(major)
+	return err != nil || n >= 5
+}
+
+// shownBuildInfo stands for the temporary build-info file in the command
+// shown, so that it can be pasted and is the same on every run.
+const shownBuildInfo = `"$(mktemp -d)/tsconfig.tsbuildinfo"`
+
+// refusedBuildInfo is TypeScript before 5 refusing --tsBuildInfoFile for a
+// project that is neither incremental nor composite.
+var refusedBuildInfo = regexp.MustCompile(`TS5069`)
+
+// runOneShot runs tsc once. An incremental or composite project makes tsc
+// write its build info even with --noEmit, into the checkout (outDir): it
+// is sent to a temporary file instead.
 func (p *Project) runOneShot(ctx context.Context, req collectors.Request, tc toolchain) model.Result {
-	cmd, display := p.oneShot(req.Root, tc)
+	buildInfo := ""
+	if tc.takesBuildInfo() {
+		if tmp, err := os.MkdirTemp("", "preflight-tsc-"); err == nil {
+			defer os.RemoveAll(tmp)
+			buildInfo = filepath.Join(tmp, "tsconfig.tsbuildinfo")
+		}
+	}
+	cmd, display := p.oneShot(req.Root, tc, buildInfo)
+	plain, plainDisplay := p.oneShot(req.Root, tc, "")
+	if buildInfo != "" {
+		display = strings.ReplaceAll(display, buildInfo, shownBuildInfo)
+	}
 	return collectors.NewBase(p.id, Kind, Domain).RunTool(ctx, req, collectors.Tool{
 		Invocation: collectors.Invocation{Tool: "tsc", Dir: ".", Name: cmd.Name, Args: cmd.Args, StartHint: hintTypeScript},
 		Shown:      display,
+		Retry:      &collectors.Retry{Refused: refusedBuildInfo, Args: plain.Args, Shown: plainDisplay},
 		Read:       func(in collectors.Input) (collectors.Reading, error) { return p.readOneShot(req.Root, in) },
 	})
 }
