@@ -828,3 +828,20 @@ func TestEnterSaysWhetherItShowsOrHidesTheDetailPane(t *testing.T) {
 		t.Fatal("enter again did not bring the pane back")
 	}
 }
+
+// A collector running for the first time has no error to show: its detail
+// says it is running, not "not run yet".
+func TestFirstRunShowsNoError(t *testing.T) {
+	m := fixtureModel(t, 100, 30)
+	c := model.CollectorState{Running: true, RunStarted: time.Now(), Result: model.Result{
+		Collector: "jest:.", Domain: "tests", Status: model.StatusUnknown, ExitCode: -1, Error: "not run yet"}}
+	text := ansi.Strip(strings.Join(m.collectorDetail(c, 80), "\n"))
+	if !strings.Contains(text, "no result yet") || strings.Contains(text, "not run yet") {
+		t.Errorf("detail:\n%s", text)
+	}
+	c.Running = false
+	c.Error, c.Waiting = "waiting for trust: would run node_modules/.bin/jest", model.GateTrust
+	if text := ansi.Strip(strings.Join(m.collectorDetail(c, 80), "\n")); !strings.Contains(text, "waiting for trust") {
+		t.Errorf("a result without a finish time keeps its error:\n%s", text)
+	}
+}
