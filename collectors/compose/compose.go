@@ -261,11 +261,13 @@ configs:
 			run.Evidence = append(run.Evidence, label+": warning: "+w)
 		}
 		note := ""
+		var named *strings.Replacer // placeholders back to ${VAR}
 		if vars := UnsetVariables(warnings); err != nil && len(vars) > 0 {
 			// Invalid only for want of variables the repository does not
 			// set (a .env it ignores): said at their first use, and the
 			// rules checked with placeholders in their place.
-			if q, perr := LoadWithPlaceholders(ctx, abs, vars); perr == nil {
+			if q, back, perr := LoadWithPlaceholders(ctx, abs, vars); perr == nil {
+				named = back
 				file, line := firstUse(run, cfg, vars)
 				add(RuleUnsetVariable.Finding(file, line, 0, fmt.Sprintf("%s not set: docker compose refuses the configuration without %s (%s)",
 					strings.Join(vars, ", "), map[bool]string{true: "it", false: "them"}[len(vars) == 1], humanize(LocateError(err, req.Root, cfg, l).Msg))))
@@ -293,7 +295,11 @@ configs:
 			label, filerules.Plural(len(p.Services), "service"), filerules.Plural(len(issues), "issue"), note))
 		for _, is := range issues {
 			file, line, col := l.Service(is.Service, is.Keys)
-			add(is.Rule.Finding(file, line, col, is.Message))
+			msg := is.Message
+			if named != nil {
+				msg = named.Replace(msg)
+			}
+			add(is.Rule.Finding(file, line, col, msg))
 		}
 	}
 	for _, file := range c.files {

@@ -365,9 +365,13 @@ func TestUnsetVariableIsNamedAndTheRulesStillRun(t *testing.T) {
 	count := map[string]int{}
 	for _, f := range res.Findings {
 		count[f.Rule]++
-		if f.Rule == RuleUnsetVariable.ID && (f.File != "compose.yaml" || f.Line != 9 ||
-			f.Message != "APP_PORT not set: docker compose refuses the configuration without it (No port specified: :<empty>)") {
+		if f.Rule == RuleUnsetVariable.ID && (f.File != "compose.yaml" || f.Line != 5 ||
+			f.Message != "APP_PORT, DB_PORT not set: docker compose refuses the configuration without them (No port specified: :<empty>)") {
 			t.Errorf("unset finding %+v", f)
+		}
+		// The placeholder never shows: the variable does.
+		if f.Rule == RuleDatastorePortExposed.ID && !strings.Contains(f.Message, "publishes ${DB_PORT}:5432") {
+			t.Errorf("datastore finding %q", f.Message)
 		}
 	}
 	if res.Status != model.StatusOK || count[RuleInvalid.ID] != 0 || count[RuleUnsetVariable.ID] != 1 ||

@@ -33,7 +33,8 @@ func Load(ctx context.Context, files []string) (p *types.Project, warnings []str
 // unsetRE is compose-go's warning for a variable nothing sets.
 var unsetRE = regexp.MustCompile(`The "([^"]+)" variable is not set`)
 
-// UnsetVariables are the variables the loader's warnings say nothing set.
+// UnsetVariables are the variables the loader's warnings say nothing set,
+// by name.
 func UnsetVariables(warnings []string) []string {
 	var out []string
 	for _, w := range warnings {
@@ -41,20 +42,29 @@ func UnsetVariables(warnings []string) []string {
 			out = append(out, m[1])
 		}
 	}
+	slices.Sort(out) // the loader warns in map order
 	return out
 }
 
-// LoadWithPlaceholders loads a configuration giving each of vars the value
-// "1" (a valid port, count, image name…), to see whether only their
-// absence made it invalid.
-func LoadWithPlaceholders(ctx context.Context, files, vars []string) (*types.Project, error) {
+// LoadWithPlaceholders loads a configuration giving each of vars a number
+// of its own (a valid port, count, image name…), to see whether only their
+// absence made it invalid. The replacer puts ${VAR} back in place of its
+// number in what the rules say ("publishes ${DB_PORT}:5432").
+func LoadWithPlaceholders(ctx context.Context, files, vars []string) (*types.Project, *strings.Replacer, error) {
 	env := make([]string, len(vars))
+	back := make([]string, 0, 2*len(vars))
 	for i, v := range vars {
-		env[i] = v + "=1"
+		n := strconv.Itoa(placeholderBase + i)
+		env[i] = v + "=" + n
+		back = append(back, n, "${"+v+"}")
 	}
 	p, _, err := load(ctx, files, cli.WithEnv(env))
-	return p, err
+	return p, strings.NewReplacer(back...), err
 }
+
+// placeholderBase is the first placeholder: a port number no configuration
+// is likely to write itself.
+const placeholderBase = 47101
 
 // LoadRaw loads a configuration that Load refused, without the schema
 // validation, interpolation and consistency checks that refused it, so the hardening
