@@ -203,6 +203,32 @@ func (m Model) rerunning() int {
 // verdict is provisional the collectors still running are left out of
 // "no evidence from …": the line under it names what is still awaited.
 func (m Model) reasons() []string {
+	return append(m.verdictReasons(), m.unassessed()...)
+}
+
+// unassessed names the domains the repository has nothing preflight checks
+// in, once the scan has said what there is: not checked is not clean.
+func (m Model) unassessed() []string {
+	if m.scanning {
+		return nil
+	}
+	has := map[string]bool{}
+	for _, c := range m.snap.Collectors {
+		has[c.Domain] = true
+	}
+	var names []string
+	for _, d := range model.Domains {
+		if !has[d.ID] {
+			names = append(names, d.Name)
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	return []string{"not assessed: " + strings.Join(names, ", ") + " (nothing found to check)"}
+}
+
+func (m Model) verdictReasons() []string {
 	if !m.provisional() {
 		return m.assess.Reasons
 	}

@@ -845,3 +845,24 @@ func TestFirstRunShowsNoError(t *testing.T) {
 		t.Errorf("a result without a finish time keeps its error:\n%s", text)
 	}
 }
+
+// Once the scan has said what there is, the header names the domains with
+// nothing to check; while it scans it cannot know.
+func TestHeaderNamesDomainsNotAssessed(t *testing.T) {
+	m := fixtureModel(t, 160, 48)
+	var got string
+	for _, r := range m.reasons() {
+		if strings.HasPrefix(r, "not assessed: ") {
+			got = r
+		}
+	}
+	if got != "not assessed: Security, Deployment, Performance, CI (nothing found to check)" {
+		t.Errorf("reasons %q", m.reasons())
+	}
+	m.scanning = true
+	for _, r := range m.reasons() {
+		if strings.HasPrefix(r, "not assessed") {
+			t.Errorf("while scanning: %q", r)
+		}
+	}
+}
