@@ -43,11 +43,11 @@ deps:
 # The end-to-end tests of cli run real compilers and test runners on the
 # demo; on a busy 2-core machine the package takes longer than go test's
 # default 10 minutes.
-# proc's output copies run concurrently: its tests also run under the race
-# detector.
+# proc's output copies and the engine's slot queue run concurrently: their
+# tests also run under the race detector.
 test: deps
 	PATH="$(TEST_PATH)" $(GO) test -count=1 -timeout 30m ./...
-	$(GO) test -race -count=1 ./proc
+	$(GO) test -race -count=1 ./proc ./engine
 
 # Every fuzz target for a short while: FUZZTIME is a count of inputs, so a
 # busy machine does the same work instead of stopping on a deadline. A
