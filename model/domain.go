@@ -31,3 +31,20 @@ func LookupDomain(id string) DomainInfo {
 	}
 	return DomainInfo{ID: id, Name: id, Weight: 1}
 }
+
+// Unassessed are the built-in domains the snapshot has no collector for:
+// nothing preflight checks was found there, which is not the same as
+// clean.
+func (s Snapshot) Unassessed() []DomainInfo {
+	has := map[string]bool{}
+	for _, c := range s.Collectors {
+		has[c.Domain] = true
+	}
+	var out []DomainInfo
+	for _, d := range Domains {
+		if !has[d.ID] {
+			out = append(out, d)
+		}
+	}
+	return out
+}

@@ -13,15 +13,9 @@ func unassessed(s model.Snapshot, m Meta) []string {
 	if m.Shard != nil {
 		return nil
 	}
-	has := map[string]bool{}
-	for _, c := range s.Collectors {
-		has[c.Domain] = true
-	}
 	var out []string
-	for _, d := range model.Domains {
-		if !has[d.ID] {
-			out = append(out, d.Name+" ("+d.Reads+")")
-		}
+	for _, d := range s.Unassessed() {
+		out = append(out, d.Name+" ("+d.Reads+")")
 	}
 	return out
 }

@@ -212,15 +212,9 @@ func (m Model) unassessed() []string {
 	if m.scanning {
 		return nil
 	}
-	has := map[string]bool{}
-	for _, c := range m.snap.Collectors {
-		has[c.Domain] = true
-	}
 	var names []string
-	for _, d := range model.Domains {
-		if !has[d.ID] {
-			names = append(names, d.Name)
-		}
+	for _, d := range m.snap.Unassessed() {
+		names = append(names, d.Name)
 	}
 	if len(names) == 0 {
 		return nil
