@@ -325,16 +325,19 @@ var errUnread = errors.New("not read")
 // firstUse is where the first of vars is used in the configuration's
 // files: ${VAR}, ${VAR:-…} or $VAR.
 func firstUse(run *filerules.Run, files, vars []string) (string, int) {
+	names := make([]string, len(vars))
+	for i, v := range vars {
+		names[i] = regexp.QuoteMeta(v)
+	}
+	use := regexp.MustCompile(`\$\{?(?:` + strings.Join(names, "|") + `)\b`)
 	for _, f := range files {
 		src, ok := run.Read(f)
 		if !ok {
 			continue
 		}
 		for i, line := range strings.Split(string(src), "\n") {
-			for _, v := range vars {
-				if strings.Contains(line, "${"+v) || regexp.MustCompile(`\$`+regexp.QuoteMeta(v)+`\b`).MatchString(line) {
-					return f, i + 1
-				}
+			if use.MatchString(line) {
+				return f, i + 1
 			}
 		}
 	}
