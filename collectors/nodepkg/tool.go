@@ -206,13 +206,6 @@ func hasNodeModules(d string) bool {
 	return err == nil && st.IsDir()
 }
 
-// InstallCommand is the command that installs dir's dependencies as the
-// lockfile nearest to it (up to root) pins them.
-func InstallCommand(root, dir string) string {
-	_, cmd := installAt(root, dir)
-	return cmd
-}
-
 // InstallHint says how to install dir's dependencies, run from the
 // repository's root: "install the dependencies: cd web && npm ci".
 func InstallHint(root, dir string) string {
@@ -230,7 +223,8 @@ func InstallLine(root, dir string) string {
 }
 
 // installAt is where dir's dependencies are installed from (the directory
-// of the nearest lockfile, else dir) and the command that does it.
+// of the nearest lockfile up to root, else dir) and the command that
+// installs them as that lockfile pins them.
 func installAt(root, dir string) (string, string) {
 	for d := dir; ; d = filepath.Dir(d) {
 		for _, l := range []struct{ file, cmd string }{

@@ -76,7 +76,7 @@ func TestInstallCommandForTheYarnThatWroteTheLockfile(t *testing.T) {
 	for _, tc := range cases {
 		root, err := filepath.Abs(filepath.Join("testdata", tc.fixture))
 		must(t, err)
-		if got := InstallCommand(root, filepath.Join(root, filepath.FromSlash(tc.dir))); got != tc.want {
+		if _, got := installAt(root, filepath.Join(root, filepath.FromSlash(tc.dir))); got != tc.want {
 			t.Errorf("%s/%s: %q, want %q", tc.fixture, tc.dir, got, tc.want)
 		}
 	}
