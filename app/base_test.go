@@ -2,13 +2,14 @@ package app
 
 import (
 	"context"
-	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 
 	"github.com/preflight-dev/preflight/collectors"
 )
@@ -20,15 +21,7 @@ func TestDefaultBaseIsTheUpstreamElseMainOrMaster(t *testing.T) {
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git not on PATH")
 	}
-	gitIn := func(dir string, args ...string) {
-		t.Helper()
-		cmd := exec.Command("git", append([]string{"-C", dir, "-c", "commit.gpgsign=false"}, args...)...)
-		cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1",
-			"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
+	gitIn := func(dir string, args ...string) { t.Helper(); fixturetest.Git(t, dir, args...) }
 	ctx := context.Background()
 	newRepo := func(branch string) string {
 		dir := t.TempDir()

@@ -2,7 +2,6 @@ package ignore
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -54,12 +53,7 @@ func hermeticGit(t testing.TB) {
 
 func git(t testing.TB, dir string, args ...string) string {
 	t.Helper()
-	cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return string(out)
+	return fixturetest.Git(t, dir, args...)
 }
 
 func mustLoad(t testing.TB, root string, o Options) *Matcher {

@@ -4,6 +4,8 @@ import (
 	"os/exec"
 	"slices"
 	"testing"
+
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 )
 
 // The tracked set answers for files and for the directories above them,
@@ -45,15 +47,8 @@ func TestTrackedFilesFromGit(t *testing.T) {
 	}
 	root := t.TempDir()
 	writeTree(t, root, map[string]string{"z.txt": "x", "a/b.txt": "x", "a.c": "x", "a-b/x": "x"})
-	git := func(args ...string) {
-		cmd := exec.Command("git", args...)
-		cmd.Dir = root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v %s", args, err, out)
-		}
-	}
-	git("init", "-q")
-	git("add", "z.txt", "a/b.txt", "a.c", "a-b/x")
+	fixturetest.Git(t, root, "init", "-q")
+	fixturetest.Git(t, root, "add", "z.txt", "a/b.txt", "a.c", "a-b/x")
 	got := trackedFiles(root)
 	want := trackedSet{"a-b/x", "a.c", "a/b.txt", "z.txt"}
 	if !slices.Equal(got, want) {

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 )
 
 func TestExitCodeIsNotAnError(t *testing.T) {
@@ -147,11 +149,8 @@ func TestToolsLeaveTheUsersIndexAlone(t *testing.T) {
 	if err := os.WriteFile(tracked, []byte("one\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for _, args := range [][]string{{"init", "-q"}, {"add", "f.txt"}} {
-		if out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v %s", args, err, out)
-		}
-	}
+	fixturetest.Git(t, dir, "init", "-q")
+	fixturetest.Git(t, dir, "add", "f.txt")
 	index := filepath.Join(dir, ".git", "index")
 	stale := func(ago time.Duration) []byte {
 		t.Helper()

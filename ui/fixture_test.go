@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"github.com/preflight-dev/preflight/internal/fixturetest"
+	"github.com/preflight-dev/preflight/internal/teasettle"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -161,39 +161,10 @@ func press(t testing.TB, m Model, keys ...string) Model {
 }
 
 // settle runs cmd and feeds what it produces back into the model, the way
-// the program loop does. Spinner ticks are dropped (they would animate
-// forever) and quitting stops the loop.
+// the program loop does.
 func settle(t testing.TB, m Model, cmd tea.Cmd) Model {
 	t.Helper()
-	queue := []tea.Cmd{cmd}
-	for steps := 0; len(queue) > 0; steps++ {
-		if steps > 100 {
-			t.Fatal("commands did not settle")
-		}
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		done := make(chan tea.Msg, 1)
-		go func() { done <- c() }()
-		var msg tea.Msg
-		select {
-		case msg = <-done:
-		case <-time.After(5 * time.Second):
-			t.Fatal("a command blocked")
-		}
-		switch msg := msg.(type) {
-		case nil, spinner.TickMsg, tea.QuitMsg:
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
-		default:
-			var next tea.Cmd
-			m, next = update(m, msg)
-			queue = append(queue, next)
-		}
-	}
-	return m
+	return teasettle.Settle(t, m, cmd, update)
 }
 
 // moveTo presses j or k until the cursor is on id.

@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/preflight-dev/preflight/cache"
@@ -22,6 +21,7 @@ import (
 	"github.com/preflight-dev/preflight/collectors/secrets"
 	"github.com/preflight-dev/preflight/ignore"
 	"github.com/preflight-dev/preflight/internal/fixturetest"
+	"github.com/preflight-dev/preflight/internal/teasettle"
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/report"
 	"github.com/preflight-dev/preflight/ui"
@@ -231,32 +231,7 @@ func TestNoSecretInReportsOrCache(t *testing.T) {
 // the program loop does (source reads for the detail pane included).
 func settle(t *testing.T, m tea.Model, cmd tea.Cmd) tea.Model {
 	t.Helper()
-	queue := []tea.Cmd{cmd}
-	for steps := 0; len(queue) > 0 && steps < 100; steps++ {
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		done := make(chan tea.Msg, 1)
-		go func() { done <- c() }()
-		var msg tea.Msg
-		select {
-		case msg = <-done:
-		case <-time.After(5 * time.Second):
-			t.Fatal("a command blocked")
-		}
-		switch msg := msg.(type) {
-		case nil, spinner.TickMsg, tea.QuitMsg:
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
-		default:
-			var next tea.Cmd
-			m, next = m.Update(msg)
-			queue = append(queue, next)
-		}
-	}
-	return m
+	return teasettle.Settle(t, m, cmd, tea.Model.Update)
 }
 
 func key(k string) tea.KeyPressMsg {

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 )
 
 // A checkout whose .git/config names an fsmonitor hook: git ls-files runs
@@ -56,11 +58,8 @@ func TestStatusDoesNotRewriteTheIndex(t *testing.T) {
 	if err := os.WriteFile(tracked, []byte("one\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for _, args := range [][]string{{"init", "-q"}, {"add", "f.txt"}} {
-		if out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v %s", args, err, out)
-		}
-	}
+	fixturetest.Git(t, dir, "init", "-q")
+	fixturetest.Git(t, dir, "add", "f.txt")
 	index := filepath.Join(dir, ".git", "index")
 	touch := func(at time.Time) {
 		t.Helper()
