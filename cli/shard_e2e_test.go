@@ -131,7 +131,7 @@ func TestShardsMergeToTheFullRun(t *testing.T) {
 		if got := normalised(t, merged); !reflect.DeepEqual(got, full) {
 			a, _ := json.MarshalIndent(full, "", " ")
 			b, _ := json.MarshalIndent(got, "", " ")
-			t.Errorf("%d shards: merged report differs from the full run's:\n%s", n, lineDiffs(string(a), string(b)))
+			t.Errorf("%d shards: merged report differs from the full run's:\n%s", n, fixturetest.LineDiff(string(a), string(b)))
 		}
 	}
 }
@@ -218,24 +218,6 @@ func TestMergeUsageErrors(t *testing.T) {
 			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tc.args, code, stderr, exitUsage, tc.want)
 		}
 	}
-}
-
-func lineDiffs(a, b string) string {
-	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
-	var out []string
-	for i := 0; i < max(len(al), len(bl)) && len(out) < 20; i++ {
-		var x, y string
-		if i < len(al) {
-			x = al[i]
-		}
-		if i < len(bl) {
-			y = bl[i]
-		}
-		if x != y {
-			out = append(out, fmt.Sprintf("%d: - %s", i+1, x), fmt.Sprintf("%d: + %s", i+1, y))
-		}
-	}
-	return strings.Join(out, "\n")
 }
 
 // Shards that keep their caches in --cache-dir (persisted by the CI's cache

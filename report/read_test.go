@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -54,7 +55,7 @@ func TestJSONReportReadsBackToTheSameReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	if first.String() != second.String() {
-		t.Errorf("write → read → write changed the report:\n%s", lineDiff(first.String(), second.String()))
+		t.Errorf("write → read → write changed the report:\n%s", fixturetest.LineDiff(first.String(), second.String()))
 	}
 	if f := back.Collectors[0].Findings; len(f) != 3 || f[2].File != "backend/src/we\x01ird%.ts" {
 		t.Errorf("findings of typescript:backend read back as %+v", f)
@@ -69,7 +70,7 @@ func TestJSONReportReadsBackToTheSameReport(t *testing.T) {
 			t.Fatal(err)
 		}
 		if a.String() != b.String() {
-			t.Errorf("%s report differs after a JSON round trip:\n%s", format, lineDiff(a.String(), b.String()))
+			t.Errorf("%s report differs after a JSON round trip:\n%s", format, fixturetest.LineDiff(a.String(), b.String()))
 		}
 	}
 }
@@ -183,26 +184,7 @@ func FuzzReadJSON(f *testing.F) {
 			t.Fatal(err)
 		}
 		if once.String() != twice.String() {
-			t.Fatalf("not stable:\n%s", lineDiff(once.String(), twice.String()))
+			t.Fatalf("not stable:\n%s", fixturetest.LineDiff(once.String(), twice.String()))
 		}
 	})
-}
-
-// lineDiff shows the first lines where a and b differ.
-func lineDiff(a, b string) string {
-	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
-	var out []string
-	for i := 0; i < max(len(al), len(bl)) && len(out) < 10; i++ {
-		var x, y string
-		if i < len(al) {
-			x = al[i]
-		}
-		if i < len(bl) {
-			y = bl[i]
-		}
-		if x != y {
-			out = append(out, "- "+x, "+ "+y)
-		}
-	}
-	return strings.Join(out, "\n")
 }

@@ -229,15 +229,7 @@ func TestEditorTemplateOpensAnyEditorAtTheLine(t *testing.T) {
 	root := fixtureRoot(t)
 	tm := startProgram(t, Options{Root: root, Prefs: prefs.Prefs{Editor: script + " --line {line} --col {column} {file}"}}, 80, 24)
 	send(tm, "j", "j", "j", "j", "j", "j", "e") // the finding at line 32, column 9
-	deadline := time.Now().Add(programTimeout)
-	var got []byte
-	for time.Now().Before(deadline) {
-		if b, err := os.ReadFile(record); err == nil && len(b) > 0 {
-			got = b
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	got := editorArguments(record)
 	finalModel(t, tm)
 	want := "--line\n32\n--col\n9\n" + filepath.Join(root, "backend", "src", "orders.ts") + "\n"
 	if string(got) != want {

@@ -35,6 +35,17 @@ func startProgram(t *testing.T, o Options, w, h int, opts ...tea.ProgramOption) 
 	return teatest.NewTestModel(t, New(o), teatest.WithInitialTermSize(w, h), teatest.WithProgramOptions(opts...))
 }
 
+// editorArguments waits for the stand-in editor to record its arguments
+// in record, and returns them (nothing when it never ran).
+func editorArguments(record string) []byte {
+	for deadline := time.Now().Add(programTimeout); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if b, err := os.ReadFile(record); err == nil && len(b) > 0 {
+			return b
+		}
+	}
+	return nil
+}
+
 func send(tm *teatest.TestModel, keys ...string) {
 	for _, k := range keys {
 		tm.Send(keyMsg(k))
@@ -241,15 +252,7 @@ func TestProgramOpensEditorAtFinding(t *testing.T) {
 	tm := startProgram(t, Options{Root: root}, 80, 24)
 	send(tm, "j", "j", "j", "j", "j", "j", "e") // the finding at line 32, column 9
 
-	deadline := time.Now().Add(programTimeout)
-	var got []byte
-	for time.Now().Before(deadline) {
-		if b, err := os.ReadFile(record); err == nil && len(b) > 0 {
-			got = b
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	got := editorArguments(record)
 	finalModel(t, tm)
 	want := "+call cursor(32,9)\n" + filepath.Join(root, "backend", "src", "orders.ts") + "\n"
 	if string(got) != want {

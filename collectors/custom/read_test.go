@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/findingtest"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -21,13 +22,7 @@ func input(t *testing.T, name, dir string) Input {
 	return Input{Data: c.stdout, Stderr: c.stderr, ExitCode: c.exit, Root: root, Dir: filepath.Join(root, dir)}
 }
 
-func locs(fs []model.Finding) []string {
-	var out []string
-	for _, f := range fs {
-		out = append(out, f.Severity.String()+" "+f.Rule+" "+f.Location())
-	}
-	return out
-}
+func locs(fs []model.Finding) []string { return findingtest.Lines(fs) }
 
 func TestReadersOnCapturedOutput(t *testing.T) {
 	cases := []struct {

@@ -13,6 +13,7 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/findingtest"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -137,10 +138,8 @@ func TestESLintOnFixtures(t *testing.T) {
 				if f.Severity == model.Blocker {
 					blockers++
 				}
-				if f.Collector != tt.id || f.Domain != "build" || f.ID == "" {
-					t.Errorf("finding not stamped: %+v", f)
-				}
 			}
+			findingtest.CheckStamped(t, r.Findings, tt.id, "build")
 			if len(r.Findings) != tt.findings || blockers != tt.blockers {
 				t.Errorf("%d findings (%d blockers), want %d (%d): %q", len(r.Findings), blockers, tt.findings, tt.blockers, described(r.Findings))
 			}

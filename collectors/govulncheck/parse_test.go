@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/findingtest"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -97,13 +98,8 @@ func TestInterpretCaptured(t *testing.T) {
 					t.Errorf("fact %s = %v, want %v", k, res.Facts[k], v)
 				}
 			}
-			var got []string
-			for _, f := range res.Findings {
-				got = append(got, f.Severity.String()+" "+f.Rule+" "+f.Location())
-				if f.ID == "" || f.Collector != col.ID() || f.Domain != Domain {
-					t.Errorf("finding not stamped: %+v", f)
-				}
-			}
+			findingtest.CheckStamped(t, res.Findings, col.ID(), Domain)
+			got := findingtest.Lines(res.Findings)
 			if strings.Join(got, "\n") != strings.Join(tc.findings, "\n") {
 				t.Errorf("findings:\n%s", strings.Join(got, "\n"))
 			}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/findingtest"
 	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 )
@@ -89,11 +90,7 @@ func TestRunnersOnFixtures(t *testing.T) {
 			if got := located(r.Findings); !reflect.DeepEqual(got, tt.findings) {
 				t.Errorf("findings\n got %q\nwant %q", got, tt.findings)
 			}
-			for _, f := range r.Findings {
-				if f.Collector != tt.id || f.Domain != "tests" || f.ID == "" {
-					t.Errorf("finding not stamped: %+v", f)
-				}
-			}
+			findingtest.CheckStamped(t, r.Findings, tt.id, "tests")
 			dir := strings.TrimPrefix(tt.id, c.Kind()+":")
 			if !strings.HasPrefix(r.Command, "cd packages/"+dir+" && ../../node_modules/.bin/"+c.Kind()+" ") {
 				t.Errorf("command %q", r.Command)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/findingtest"
 	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 )
@@ -71,13 +72,8 @@ Note: package.json must be actual JSON, not just JavaScript.)`},
 					t.Errorf("fact %s = %v, want %v", k, res.Facts[k], v)
 				}
 			}
-			var got []string
-			for _, f := range res.Findings {
-				got = append(got, f.Severity.String()+" "+f.Rule+" "+f.Location())
-				if f.ID == "" || f.Collector != col.ID() || f.Domain != Domain {
-					t.Errorf("finding not stamped: %+v", f)
-				}
-			}
+			findingtest.CheckStamped(t, res.Findings, col.ID(), Domain)
+			got := findingtest.Lines(res.Findings)
 			if strings.Join(got, "\n") != strings.Join(tc.findings, "\n") {
 				t.Errorf("findings:\n%s", strings.Join(got, "\n"))
 			}

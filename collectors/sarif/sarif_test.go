@@ -11,6 +11,7 @@ import (
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/secrets"
+	"github.com/preflight-dev/preflight/internal/findingtest"
 	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 )
@@ -141,13 +142,8 @@ func TestCollectorOnTree(t *testing.T) {
 		if res.Status != model.StatusOK || res.ExitCode != -1 {
 			t.Fatalf("%s: %s %s", c.ID(), res.Status, res.Error)
 		}
-		var got []string
-		for _, f := range res.Findings {
-			got = append(got, f.Severity.String()+" "+f.Rule+" "+f.Location())
-			if f.ID == "" || f.Domain != Domain || f.Collector != c.ID() {
-				t.Errorf("not stamped: %+v", f)
-			}
-		}
+		findingtest.CheckStamped(t, res.Findings, c.ID(), Domain)
+		got := findingtest.Lines(res.Findings)
 		if strings.Join(got, "\n") != strings.Join(want[c.ID()], "\n") {
 			t.Errorf("%s findings:\n%s", c.ID(), strings.Join(got, "\n"))
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/rules"
 	"github.com/preflight-dev/preflight/ignore"
+	"github.com/preflight-dev/preflight/internal/findingtest"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -69,10 +70,8 @@ func TestFixtureFindings(t *testing.T) {
 	if res.ExitCode != -1 || res.Command != "scanned 15 files (preflight built-in rules)" {
 		t.Errorf("evidence: exit %d, command %q", res.ExitCode, res.Command)
 	}
+	findingtest.CheckStamped(t, res.Findings, "secrets:.", "security")
 	for _, f := range res.Findings {
-		if f.ID == "" || f.Collector != "secrets:." || f.Domain != "security" {
-			t.Errorf("finding not stamped: %+v", f)
-		}
 		switch f.File {
 		case "services/worker/.env", ".env.example", "services/worker/config.yaml", "docs/setup.md", "src/notify.js":
 			t.Errorf("%s must not be reported: %s", f.File, f.Message)

@@ -9,17 +9,12 @@ import (
 	"time"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/findingtest"
 	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 )
 
-func locs(fs []model.Finding) []string {
-	var out []string
-	for _, f := range fs {
-		out = append(out, f.Severity.String()+" "+f.Rule+" "+f.Location())
-	}
-	return out
-}
+func locs(fs []model.Finding) []string { return findingtest.Lines(fs) }
 
 // Reports captured from ShellCheck 0.9.0 on testdata/repo and on a script
 // that does not parse.

@@ -3,6 +3,7 @@
 package fixturetest
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -186,4 +187,24 @@ func Git(t testing.TB, dir string, args ...string) string {
 		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
 	return string(out)
+}
+
+// LineDiff shows the first lines where a and b differ, numbered, for a
+// test's failure message.
+func LineDiff(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	var out []string
+	for i := 0; i < max(len(al), len(bl)) && len(out) < 20; i++ {
+		var x, y string
+		if i < len(al) {
+			x = al[i]
+		}
+		if i < len(bl) {
+			y = bl[i]
+		}
+		if x != y {
+			out = append(out, fmt.Sprintf("%d: - %s", i+1, x), fmt.Sprintf("%d: + %s", i+1, y))
+		}
+	}
+	return strings.Join(out, "\n")
 }
