@@ -1,8 +1,6 @@
 package custom
 
 import (
-	"context"
-	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -33,16 +31,15 @@ var captures = []struct {
 func captureAll() error {
 	for _, c := range captures {
 		dir, _ := filepath.Abs(filepath.Join("testdata", "repo", c.dir))
-		res, err := proc.Run(context.Background(), proc.Cmd{Dir: dir, Name: c.argv[0], Args: c.argv[1:]})
+		res, err := capture.Exec(c.name, proc.Cmd{Dir: dir, Name: c.argv[0], Args: c.argv[1:]})
 		if err != nil {
-			return fmt.Errorf("%s: %w", c.name, err)
+			return err
 		}
 		if err := capture.WriteFiles(c.name, map[string][]byte{
 			"stdout": res.Stdout, "stderr": res.Stderr, "exit": []byte(strconv.Itoa(res.ExitCode) + "\n"),
 		}); err != nil {
 			return err
 		}
-		fmt.Printf("%s: exit %d\n", c.name, res.ExitCode)
 	}
 	return nil
 }

@@ -1,13 +1,11 @@
 package eslint
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/preflight-dev/preflight/collectors/nodepkg"
 	"github.com/preflight-dev/preflight/internal/capture"
@@ -70,9 +68,9 @@ func captureAll() error {
 			return err
 		}
 		report := filepath.Join(tmp, "report.json")
-		out, err := proc.Run(context.Background(), proc.Cmd{Dir: dir, Name: bin, Args: c.args(dir, report), Env: c.env(), Timeout: 5 * time.Minute})
+		out, err := capture.Exec(fixture, proc.Cmd{Dir: dir, Name: bin, Args: c.args(dir, report), Env: c.env()})
 		if err != nil {
-			return fmt.Errorf("%s: %v", fixture, err)
+			return err
 		}
 		run := captureRun{Fixture: fixture, ExitCode: out.ExitCode}
 		files := map[string][]byte{"stderr": out.Stderr}
@@ -85,7 +83,6 @@ func captureAll() error {
 			return err
 		}
 		man.Runs = append(man.Runs, run)
-		fmt.Printf("%-8s exit %d report %v\n", fixture, run.ExitCode, run.Report)
 	}
 	return capture.WriteManifest(man)
 }

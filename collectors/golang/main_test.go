@@ -1,8 +1,6 @@
 package golang
 
 import (
-	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -73,22 +71,21 @@ func captureAll() error {
 	}
 	man := captureManifest{Go: runtime.Version(), Testdir: testdir}
 	for _, run := range captureRuns() {
-		c := proc.Cmd{Dir: filepath.Join(testdir, run.Fixture), Name: "go", Args: run.Args, Env: run.Env, Timeout: 5 * time.Minute}
+		c := proc.Cmd{Dir: filepath.Join(testdir, run.Fixture), Name: "go", Args: run.Args, Env: run.Env}
 		if run.Warm {
-			if _, err := proc.Run(context.Background(), c); err != nil {
-				return fmt.Errorf("%s: %v", run.Name, err)
+			if _, err := capture.Exec(run.Name+" (warm)", c); err != nil {
+				return err
 			}
 		}
-		out, err := proc.Run(context.Background(), c)
+		out, err := capture.Exec(run.Name, c)
 		if err != nil {
-			return fmt.Errorf("%s: %v", run.Name, err)
+			return err
 		}
 		run.ExitCode = out.ExitCode
 		if err := capture.WriteOutput(run.Name, out); err != nil {
 			return err
 		}
 		man.Runs = append(man.Runs, run)
-		fmt.Printf("%-20s exit %d  %s\n", run.Name, out.ExitCode, c.String())
 	}
 	return capture.WriteManifest(man)
 }

@@ -1,12 +1,10 @@
 package govulncheck
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/preflight-dev/preflight/internal/capture"
 
@@ -60,10 +58,9 @@ func captureAll() error {
 	}
 	var man capture.Manifest[captureRun]
 	for _, run := range captureRuns(db) {
-		c := proc.Cmd{Dir: filepath.Join("testdata", run.Fixture), Name: Tool, Args: run.Args, Timeout: 5 * time.Minute}
-		out, err := proc.Run(context.Background(), c)
+		out, err := capture.Exec(run.Name, proc.Cmd{Dir: filepath.Join("testdata", run.Fixture), Name: Tool, Args: run.Args})
 		if err != nil {
-			return fmt.Errorf("%s: %v", run.Name, err)
+			return err
 		}
 		run.ExitCode = out.ExitCode
 		if run.Offline && out.ExitCode == 0 {
@@ -73,7 +70,6 @@ func captureAll() error {
 			return err
 		}
 		man.Runs = append(man.Runs, run)
-		fmt.Printf("%-16s exit %d  %s\n", run.Name, out.ExitCode, c.String())
 	}
 	return capture.WriteManifest(man)
 }

@@ -1,13 +1,11 @@
 package jstest
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/preflight-dev/preflight/internal/capture"
 	"github.com/preflight-dev/preflight/internal/fixturetest"
@@ -69,10 +67,9 @@ func captureAll() error {
 		}
 		report := filepath.Join(tmp, "report.json")
 		r := runners[run.Kind]
-		c := proc.Cmd{Dir: dir, Name: bin, Args: r.args(report, nodepkg.InstalledTool(bin, run.Kind)), Env: r.env, Timeout: 5 * time.Minute}
-		out, err := proc.Run(context.Background(), c)
+		out, err := capture.Exec(run.Fixture, proc.Cmd{Dir: dir, Name: bin, Args: r.args(report, nodepkg.InstalledTool(bin, run.Kind)), Env: r.env})
 		if err != nil {
-			return fmt.Errorf("%s: %v", run.Fixture, err)
+			return err
 		}
 		run.ExitCode = out.ExitCode
 		if data, err := os.ReadFile(report); err == nil {
@@ -86,7 +83,6 @@ func captureAll() error {
 			return err
 		}
 		man.Runs = append(man.Runs, run)
-		fmt.Printf("%-14s exit %d report %v\n", run.Fixture, run.ExitCode, run.Report)
 	}
 	return capture.WriteManifest(man)
 }

@@ -1,13 +1,11 @@
 package junit
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/preflight-dev/preflight/internal/capture"
 	"github.com/preflight-dev/preflight/proc"
@@ -70,15 +68,13 @@ func captureAll() error {
 		return err
 	}
 	for i, c := range cmds {
-		c.Timeout = 5 * time.Minute
-		out, err := proc.Run(context.Background(), c)
+		out, err := capture.Exec(runs[i].Report, c)
 		if err != nil {
-			return fmt.Errorf("%s: %v", runs[i].Report, err)
+			return err
 		}
 		if _, err := os.Stat(filepath.Join(testdata, "captured", runs[i].Report)); err != nil {
 			return fmt.Errorf("%s was not written (exit %d): %s", runs[i].Report, out.ExitCode, out.Stderr)
 		}
-		fmt.Printf("%-16s exit %d\n", runs[i].Report, out.ExitCode)
 	}
 	return capture.WriteManifest(runs)
 }

@@ -2,7 +2,6 @@ package npmaudit
 
 import (
 	"compress/gzip"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -114,11 +113,10 @@ func captureAll() error {
 		{Name: "malformed-member", Fixture: "malformed-member", Args: withRegistry(local), WantError: true},
 	}
 	for i, run := range runs {
-		c := proc.Cmd{Dir: filepath.Join("testdata", "projects", run.Fixture), Name: "npm", Args: run.Args,
-			Timeout: 3 * time.Minute, Env: []string{"NO_UPDATE_NOTIFIER=1", "npm_config_fund=false"}}
-		out, err := proc.Run(context.Background(), c)
+		out, err := capture.Exec(run.Name, proc.Cmd{Dir: filepath.Join("testdata", "projects", run.Fixture), Name: "npm", Args: run.Args,
+			Timeout: 3 * time.Minute, Env: []string{"NO_UPDATE_NOTIFIER=1", "npm_config_fund=false"}})
 		if err != nil {
-			return fmt.Errorf("%s: %v", run.Name, err)
+			return err
 		}
 		_, perr := Parse(out.Stdout)
 		var re *RegistryError
@@ -133,7 +131,6 @@ func captureAll() error {
 			return err
 		}
 		runs[i].Args = argsForManifest(run.Args, local)
-		fmt.Printf("%-16s exit %d  %s\n", run.Name, out.ExitCode, c.String())
 	}
 	return capture.WriteManifest(capture.Manifest[captureRun]{Runs: runs})
 }

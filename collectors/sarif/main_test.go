@@ -1,12 +1,10 @@
 package sarif
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/preflight-dev/preflight/internal/capture"
 	"github.com/preflight-dev/preflight/proc"
@@ -50,10 +48,9 @@ func captureAll() error {
 				"--report-format", "sarif", "--report-path", "-", "--exit-code", "0", "."}},
 	}
 	for i, run := range runs {
-		c := proc.Cmd{Dir: run.Dir, Name: run.Tool, Args: run.Args, Timeout: 5 * time.Minute}
-		out, err := proc.Run(context.Background(), c)
+		out, err := capture.Exec(run.Output, proc.Cmd{Dir: run.Dir, Name: run.Tool, Args: run.Args})
 		if err != nil {
-			return fmt.Errorf("%s: %v", run.Output, err)
+			return err
 		}
 		if _, err := Parse(out.Stdout); err != nil {
 			return fmt.Errorf("%s: exit %d, %v\n%s", run.Output, out.ExitCode, err, out.Stderr)
@@ -65,7 +62,6 @@ func captureAll() error {
 			return err
 		}
 		runs[i].ExitCode = out.ExitCode
-		fmt.Printf("%-42s exit %d  %s\n", run.Output, out.ExitCode, c.String())
 	}
 	return capture.WriteManifest(capture.Manifest[captureRun]{Runs: runs})
 }

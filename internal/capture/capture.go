@@ -5,12 +5,14 @@
 package capture
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/preflight-dev/preflight/proc"
 )
@@ -36,6 +38,21 @@ func Main(m *testing.M, capture func() error) {
 		os.Exit(1)
 	}
 	os.Exit(0)
+}
+
+// Exec runs one capture command (for five minutes at the most unless it
+// says otherwise) and prints what ran and how it exited; an error names
+// the run.
+func Exec(name string, c proc.Cmd) (proc.Output, error) {
+	if c.Timeout == 0 {
+		c.Timeout = 5 * time.Minute
+	}
+	out, err := proc.Run(context.Background(), c)
+	if err != nil {
+		return out, fmt.Errorf("%s: %v", name, err)
+	}
+	fmt.Printf("%-20s exit %d  %s\n", name, out.ExitCode, c.String())
+	return out, nil
 }
 
 // WriteFiles writes each file of one run as Dir/stem.ext.

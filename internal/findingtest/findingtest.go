@@ -28,3 +28,4 @@ func CheckStamped(t testing.TB, fs []model.Finding, collector, domain string) {
 		}
 	}
 }
+
