@@ -77,7 +77,9 @@ func fileKind(rel string) kind {
 	lower := strings.ToLower(base)
 	ext := path.Ext(lower)
 	switch {
-	case base == ".env" || strings.HasPrefix(base, ".env.") || ext == ".env":
+	case base == ".env" || strings.HasPrefix(base, ".env.") || ext == ".env" || base == ".envrc":
+		// .envrc: direnv's exports, committed to share a setup and often
+		// with a real key in it.
 		return kindEnv
 	case lower == ".npmrc" || lower == ".pypirc":
 		return kindINI

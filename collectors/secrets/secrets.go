@@ -44,7 +44,7 @@ const Domain = "security"
 // inputGlobs are the files the built-in scanner reads, plus .gitignore
 // files, whose changes decide which .env files are ignored.
 var inputGlobs = []string{
-	"**/.env", "**/.env.*", "**/*.env", "**/.npmrc", "**/.pypirc",
+	"**/.env", "**/.env.*", "**/*.env", "**/.envrc", "**/.npmrc", "**/.pypirc",
 	"**/Dockerfile", "**/Dockerfile.*", "**/*.Dockerfile", "**/*.dockerfile",
 	"**/*.{yaml,yml,json,toml,ini,properties,cfg,conf,tfvars}",
 	"**/*.{pem,key}", "**/id_{rsa,dsa,ecdsa,ed25519}",

@@ -3,6 +3,8 @@ package secrets
 import (
 	"strings"
 	"testing"
+
+	"github.com/bmatcuk/doublestar/v4"
 )
 
 func TestIsSecretKey(t *testing.T) {
@@ -138,10 +140,22 @@ func TestScanned(t *testing.T) {
 		"a.ini": true, "a.properties": true, ".npmrc": true, "certs/x.pem": true, "id_rsa": true,
 		"package-lock.json": false, "pnpm-lock.yaml": false, "scan.sarif.json": false,
 		"main.go": false, "README.md": false, "src/notify.js": true, "src/types.d.ts": false, "dist/app.min.js": false,
+		".envrc": true, "tools/.envrc": true, ".envrc.bak": false,
 	}
 	for p, want := range cases {
 		if got := Scanned(p); got != want {
 			t.Errorf("Scanned(%q) = %v, want %v", p, got, want)
+		}
+		// A scanned file the collector does not watch would be rescanned
+		// only by chance.
+		watched := false
+		for _, g := range inputGlobs {
+			if ok, _ := doublestar.Match(g, p); ok {
+				watched = true
+			}
+		}
+		if want && !watched {
+			t.Errorf("%s is scanned but no input glob matches it", p)
 		}
 	}
 }
