@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -141,42 +140,13 @@ func TestOneTeeForBothStreams(t *testing.T) {
 // A tool that runs `git status` would refresh the user's index and write
 // it back under the index lock; preflight's tools take no optional lock.
 func TestToolsLeaveTheUsersIndexAlone(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not on PATH")
-	}
-	dir := t.TempDir()
-	tracked := filepath.Join(dir, "f.txt")
-	if err := os.WriteFile(tracked, []byte("one\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	fixturetest.Git(t, dir, "init", "-q")
-	fixturetest.Git(t, dir, "add", "f.txt")
-	index := filepath.Join(dir, ".git", "index")
-	stale := func(ago time.Duration) []byte {
-		t.Helper()
-		at := time.Now().Add(-ago)
-		if err := os.Chtimes(tracked, at, at); err != nil {
-			t.Fatal(err)
+	untouched := fixturetest.IndexUntouched(t, func(dir string) {
+		out, err := Run(context.Background(), Cmd{Dir: dir, Name: "git", Args: []string{"status", "--porcelain"}})
+		if err != nil || out.ExitCode != 0 {
+			t.Fatalf("git status: %v %s", err, out.Stderr)
 		}
-		b, err := os.ReadFile(index)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	}
-	before := stale(time.Hour)
-	if out, err := exec.Command("git", "-C", dir, "status", "--porcelain").CombinedOutput(); err != nil {
-		t.Fatalf("git status: %v %s", err, out)
-	}
-	if after, _ := os.ReadFile(index); bytes.Equal(before, after) {
-		t.Skip("this git does not refresh the index on status")
-	}
-	before = stale(2 * time.Hour)
-	out, err := Run(context.Background(), Cmd{Dir: dir, Name: "git", Args: []string{"status", "--porcelain"}})
-	if err != nil || out.ExitCode != 0 {
-		t.Fatalf("git status: %v %s", err, out.Stderr)
-	}
-	if after, _ := os.ReadFile(index); !bytes.Equal(before, after) {
+	})
+	if !untouched {
 		t.Error("a tool's git rewrote the user's index")
 	}
 }

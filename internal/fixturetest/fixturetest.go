@@ -3,6 +3,7 @@
 package fixturetest
 
 import (
+	"bytes"
 	"fmt"
 	"io/fs"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Files lists the files under root, repo-relative with forward slashes and
@@ -207,4 +209,36 @@ func LineDiff(a, b string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// IndexUntouched reports whether status, a `git status` in dir started the
+// way the caller starts git, left the repository's index byte for byte as
+// it was although a tracked file has just been touched, so that plain git
+// would refresh the index and write it back under its lock. It skips the
+// test where git is missing or this git does not refresh on status.
+func IndexUntouched(t testing.TB, status func(dir string)) bool {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not on PATH")
+	}
+	dir := t.TempDir()
+	WriteFiles(t, dir, map[string]string{"f.txt": "one\n"})
+	Git(t, dir, "init", "-q")
+	Git(t, dir, "add", "f.txt")
+	touched := func(ago time.Duration) []byte {
+		t.Helper()
+		at := time.Now().Add(-ago)
+		if err := os.Chtimes(filepath.Join(dir, "f.txt"), at, at); err != nil {
+			t.Fatal(err)
+		}
+		return []byte(ReadFile(t, filepath.Join(dir, ".git", "index")))
+	}
+	before := touched(time.Hour)
+	Git(t, dir, "status", "--porcelain")
+	if bytes.Equal(before, []byte(ReadFile(t, filepath.Join(dir, ".git", "index")))) {
+		t.Skip("this git does not refresh the index on status")
+	}
+	before = touched(2 * time.Hour)
+	status(dir)
+	return bytes.Equal(before, []byte(ReadFile(t, filepath.Join(dir, ".git", "index"))))
 }

@@ -1,13 +1,11 @@
 package safegit
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/preflight-dev/preflight/internal/fixturetest"
 )
@@ -50,46 +48,12 @@ func TestRepositoryConfiguredProgramsDoNotRun(t *testing.T) {
 // is an optional lock. Preflight's git must leave the user's index alone,
 // byte for byte, or it competes with the user's own git for the lock.
 func TestStatusDoesNotRewriteTheIndex(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not on PATH")
-	}
-	dir := t.TempDir()
-	tracked := filepath.Join(dir, "f.txt")
-	if err := os.WriteFile(tracked, []byte("one\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	fixturetest.Git(t, dir, "init", "-q")
-	fixturetest.Git(t, dir, "add", "f.txt")
-	index := filepath.Join(dir, ".git", "index")
-	touch := func(at time.Time) {
-		t.Helper()
-		if err := os.Chtimes(tracked, at, at); err != nil {
-			t.Fatal(err)
+	untouched := fixturetest.IndexUntouched(t, func(dir string) {
+		if out, err := Command(context.Background(), dir, "status", "--porcelain").CombinedOutput(); err != nil {
+			t.Fatalf("status: %v %s", err, out)
 		}
-	}
-	read := func() []byte {
-		t.Helper()
-		b, err := os.ReadFile(index)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	}
-	// The refresh is live: plain git rewrites the index after a touch.
-	touch(time.Now().Add(-time.Hour))
-	before := read()
-	if out, err := exec.Command("git", "-C", dir, "status", "--porcelain").CombinedOutput(); err != nil {
-		t.Fatalf("git status: %v %s", err, out)
-	}
-	if bytes.Equal(before, read()) {
-		t.Skip("this git does not refresh the index on status")
-	}
-	touch(time.Now().Add(-2 * time.Hour))
-	before = read()
-	if out, err := Command(context.Background(), dir, "status", "--porcelain").CombinedOutput(); err != nil {
-		t.Fatalf("status: %v %s", err, out)
-	}
-	if !bytes.Equal(before, read()) {
+	})
+	if !untouched {
 		t.Error("git run by preflight rewrote the index")
 	}
 }
