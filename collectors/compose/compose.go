@@ -12,6 +12,7 @@
 package compose
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -51,18 +52,36 @@ func Detect(root string, files []string) []collectors.Collector {
 	for _, n := range cli.DefaultFileNames {
 		primary[n] = true
 	}
-	var used map[string]bool
-	for _, f := range compose {
-		if b := path.Base(f); !primary[b] && !slices.Contains(cli.DefaultOverrideFileNames, b) {
-			used = composeUsage(root, files, primary) // read only when a variant's role is in question
-			break
-		}
+	var usage Usage
+	if needsUsage(root, compose, primary) {
+		usage = composeUsage(root, files, primary)
+	}
+	has := map[string]bool{}
+	for _, f := range files {
+		has[f] = true
 	}
 	var out []collectors.Collector
 	for _, t := range filerules.Targets(root, Kind, compose) {
-		out = append(out, &Collector{id: t.ID, dir: t.Dir, files: t.Files, configs: ConfigurationsAsUsed(t.Files, used), inputs: inputs(root, t.Dir, t.Files)})
+		configs := ConfigurationsAsUsed(t.Files, usage.Alone)
+		envs := usage.envFiles(t.Dir, configs, func(f string) bool { return has[f] })
+		out = append(out, &Collector{id: t.ID, dir: t.Dir, files: t.Files, configs: configs, envs: envs, inputs: inputs(root, t.Dir, t.Files, envs)})
 	}
 	return out
+}
+
+// needsUsage tells whether the project's commands could change how its
+// compose files load: a variant whose role is in question, or a variable
+// a file interpolates (its .env may be one the docs say to copy).
+func needsUsage(root string, compose []string, primary map[string]bool) bool {
+	for _, f := range compose {
+		if b := path.Base(f); !primary[b] && !slices.Contains(cli.DefaultOverrideFileNames, b) {
+			return true
+		}
+		if src, err := repofs.ReadFile(root, f); err == nil && bytes.Contains(src, []byte("$")) {
+			return true
+		}
+	}
+	return false
 }
 
 // Configurations groups the compose files of one directory the way they
@@ -119,8 +138,13 @@ func ConfigurationsAsUsed(files []string, alone map[string]bool) [][]string {
 // inputs are the compose files, the .env they interpolate, the files
 // they pull in with extends and include, and the Dockerfiles they build
 // (their USER and HEALTHCHECK decide two rules).
-func inputs(root, dir string, files []string) []string {
+func inputs(root, dir string, files []string, envs []EnvSource) []string {
 	set := map[string]bool{path.Join(dir, ".env"): true}
+	for _, e := range envs {
+		if e.File != "" {
+			set[e.File] = true
+		}
+	}
 	for _, f := range files {
 		set[f] = true
 		src, err := repofs.ReadFile(root, f)
@@ -188,8 +212,9 @@ func referencedFiles(dir string, src []byte) []string {
 type Collector struct {
 	id      string
 	dir     string
-	files   []string   // repo-relative
-	configs [][]string // load order per configuration
+	files   []string    // repo-relative
+	configs [][]string  // load order per configuration
+	envs    []EnvSource // per configuration: the env file the project gives it, if any
 	inputs  []string
 }
 
@@ -239,7 +264,7 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		}
 	}
 configs:
-	for _, cfg := range c.configs {
+	for i, cfg := range c.configs {
 		if err := ctx.Err(); err != nil {
 			return model.Unknown(c.id, Kind, Domain, "cancelled: "+err.Error(), "")
 		}
@@ -257,6 +282,16 @@ configs:
 		}
 		l := loc.With(cfg)
 		p, warnings, err := Load(ctx, abs)
+		env := DotEnv(abs)
+		if vars := UnsetVariables(warnings); err != nil && len(vars) > 0 && c.envs[i].File != "" {
+			// The project's own env file, as its commands and docs use it.
+			given := c.envs[i]
+			q, w, qerr := LoadWithEnvFile(ctx, abs, EnvFile{req.Root, given.File})
+			if left := UnsetVariables(w); len(left) < len(vars) {
+				p, warnings, err, env = q, w, qerr, EnvFile{req.Root, given.File}
+				run.Evidence = append(run.Evidence, fmt.Sprintf("%s: variables from %s (%s %s)", label, given.File, given.At, given.How))
+			}
+		}
 		for _, w := range warnings {
 			run.Evidence = append(run.Evidence, label+": warning: "+w)
 		}
@@ -266,11 +301,15 @@ configs:
 			// Invalid only for want of variables the repository does not
 			// set (a .env it ignores): said at their first use, and the
 			// rules checked with placeholders in their place.
-			if q, back, perr := LoadWithPlaceholders(ctx, abs, vars); perr == nil {
+			if q, back, perr := LoadWithPlaceholders(ctx, abs, env, vars); perr == nil {
 				named = back
 				file, line := firstUse(run, cfg, vars)
-				add(RuleUnsetVariable.Finding(file, line, 0, fmt.Sprintf("%s not set: docker compose refuses the configuration without %s (%s)",
-					strings.Join(vars, ", "), map[bool]string{true: "it", false: "them"}[len(vars) == 1], humanize(LocateError(err, req.Root, cfg, l).Msg))))
+				notSet := "not set"
+				if env.Rel != ".env" {
+					notSet = "not set, not even by " + env.Rel
+				}
+				add(RuleUnsetVariable.Finding(file, line, 0, fmt.Sprintf("%s %s: docker compose refuses the configuration without %s (%s)",
+					strings.Join(vars, ", "), notSet, map[bool]string{true: "it", false: "them"}[len(vars) == 1], humanize(LocateError(err, req.Root, cfg, l).Msg))))
 				p, err, note = q, nil, " (unset "+strings.Join(vars, ", ")+" given placeholders)"
 			}
 		}

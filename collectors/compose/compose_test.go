@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -16,15 +18,21 @@ import (
 	"github.com/preflight-dev/preflight/model"
 )
 
-// runFixture detects the single compose collector of a fixture and runs it.
-func runFixture(t *testing.T, name string) model.Result {
+// detectOne detects the single compose collector of a fixture.
+func detectOne(t *testing.T, name string) collectors.Collector {
 	t.Helper()
 	root := fixturetest.Testdata(t, name)
 	cs := Detect(root, fixturetest.Files(t, root))
 	if len(cs) != 1 {
 		t.Fatalf("%s: %d collectors", name, len(cs))
 	}
-	return cs[0].Run(context.Background(), collectors.Request{Root: root})
+	return cs[0]
+}
+
+// runFixture detects the single compose collector of a fixture and runs it.
+func runFixture(t *testing.T, name string) model.Result {
+	t.Helper()
+	return detectOne(t, name).Run(context.Background(), collectors.Request{Root: fixturetest.Testdata(t, name)})
 }
 
 type hit struct {
@@ -411,23 +419,107 @@ func TestComposeUsage(t *testing.T) {
 	})
 	got := composeUsage(root, fixturetest.Files(t, root), map[string]bool{"compose.yaml": true})
 	want := map[string]bool{"stack.yml": false, "db.yml": true}
-	if fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Errorf("usage %v, want %v", got, want)
+	if fmt.Sprint(got.Alone) != fmt.Sprint(want) {
+		t.Errorf("usage %v, want %v", got.Alone, want)
 	}
 }
 
 func FuzzComposeCommandFiles(f *testing.F) {
 	f.Add(` -f a.yml -f "b.yml" up && docker compose -f c.yml`)
 	f.Add("--file=x.yaml`")
+	f.Add(` --env-file=ci.env up; cp -n ".env.sample" .env`)
 	f.Fuzz(func(t *testing.T, rest string) {
 		cmd := command(rest)
 		if !strings.HasPrefix(rest, cmd) || strings.Contains(cmd, "&&") || strings.Contains(cmd, `"`) {
 			t.Fatalf("command(%q) = %q", rest, cmd)
 		}
-		for _, m := range fileArg.FindAllStringSubmatch(cmd, -1) {
-			if m[1] == "" || strings.ContainsAny(m[1], " \t\"'") {
-				t.Fatalf("file %q from %q", m[1], cmd)
+		for _, re := range []*regexp.Regexp{fileArg, envFileArg, copyToDotenv} {
+			for _, m := range re.FindAllStringSubmatch(cmd, -1) {
+				if m[1] == "" || strings.ContainsAny(m[1], " \t\"'") {
+					t.Fatalf("file %q from %q", m[1], cmd)
+				}
 			}
 		}
 	})
+}
+
+// A project that keeps its variables in an example env file (not named
+// .env) and says how to use it — its docs copy it to .env before running
+// compose, its CI passes it as --env-file — is loaded with that file, as
+// its users run it: no unset variable is reported that the file sets.
+func TestProjectEnvFileSetsTheVariables(t *testing.T) {
+	res := runFixture(t, "envexample")
+	if res.Status != model.StatusOK {
+		t.Fatalf("status %s: %s", res.Status, res.Error)
+	}
+	var unset []string
+	for _, f := range res.Findings {
+		if f.Rule == RuleUnsetVariable.ID {
+			unset = append(unset, fmt.Sprintf("%s:%d %s", f.File, f.Line, strings.SplitN(f.Message, ":", 2)[0]))
+		}
+	}
+	// env-example-document sets all but MAIL_PORT.
+	if want := []string{"docker-compose.document.yaml:10 MAIL_PORT not set, not even by env-example-document"}; !reflect.DeepEqual(unset, want) {
+		t.Errorf("unset-variable findings %q, want %q", unset, want)
+	}
+	for _, want := range []string{
+		"docker-compose.yaml: variables from env-example-relational (docs/installing-and-running.md:8 copies it to .env)",
+		"docker-compose.document.yaml: variables from env-example-document (docs/installing-and-running.md:22 copies it to .env)",
+		"docker-compose.relational.ci.yaml: variables from env-example-relational (.github/workflows/docker-e2e.yml:8 passes it as --env-file)",
+	} {
+		if !strings.Contains(res.Output, want) {
+			t.Errorf("evidence lacks %q:\n%s", want, res.Output)
+		}
+	}
+	// The rules see the values the project's file gives.
+	for _, f := range res.Findings {
+		if f.Rule == "compose/datastore-port-exposed" && f.File == "docker-compose.yaml" && !strings.Contains(f.Message, "publishes 5432:5432") {
+			t.Errorf("port finding %q, want the port from env-example-relational", f.Message)
+		}
+	}
+	c := detectOne(t, "envexample")
+	for _, in := range []string{"env-example-relational", "env-example-document"} {
+		if !slices.Contains(c.Inputs(), in) {
+			t.Errorf("inputs %v lack %s: editing it must rerun the checks", c.Inputs(), in)
+		}
+	}
+}
+
+// Without a command that says so, an example file is not assumed to be
+// the .env: the variables stay unset.
+func TestExampleEnvFileNobodyUsesIsNotAssumed(t *testing.T) {
+	root := fixturetest.WriteRepo(t, map[string]string{
+		"docker-compose.yml": "services:\n  web:\n    image: nginx:1.27\n    ports:\n      - ${PORT}:${PORT}\n",
+		".env.example":       "PORT=8080\n",
+		"README.md":          "Run `docker compose up`.\n",
+	})
+	cs := Detect(root, fixturetest.Files(t, root))
+	res := cs[0].Run(context.Background(), collectors.Request{Root: root})
+	n := 0
+	for _, f := range res.Findings {
+		if f.Rule == RuleUnsetVariable.ID {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d unset-variable findings, want 1: %v", n, res.Findings)
+	}
+	if strings.Contains(res.Output, "variables from") {
+		t.Errorf("evidence claims an env file:\n%s", res.Output)
+	}
+}
+
+func TestComposeUsageEnvFiles(t *testing.T) {
+	root := fixturetest.WriteRepo(t, map[string]string{
+		"README.md": "```\ncp -n deploy/.env.sample deploy/.env\ndocker compose -f deploy/compose.yaml up\n```\n" +
+			"Or: `cp .env.dist .env && docker compose up`\n",
+		"Makefile": "ci:\n\tdocker compose --env-file=ci.env -f ci.yml up\n",
+	})
+	u := composeUsage(root, fixturetest.Files(t, root), map[string]bool{"compose.yaml": true})
+	got := fmt.Sprintf("%v | %v | %d copies", u.EnvFile, u.CopiedFor, len(u.Copied))
+	want := "map[ci.yml:{ci.env Makefile:2 passes it as --env-file }] | " +
+		"map[:{.env.dist README.md:5 copies it to .env .env} compose.yaml:{deploy/.env.sample README.md:2 copies it to deploy/.env deploy/.env}] | 2 copies"
+	if got != want {
+		t.Errorf("usage\n got %s\nwant %s", got, want)
+	}
 }

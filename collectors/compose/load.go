@@ -27,8 +27,23 @@ import (
 // and they hold secrets. files are absolute. The loader's warnings (unset
 // variables, obsolete keys) are returned as evidence.
 func Load(ctx context.Context, files []string) (p *types.Project, warnings []string, err error) {
-	return load(ctx, files)
+	return load(ctx, files, DotEnv(files))
 }
+
+// LoadWithEnvFile is Load with env in place of the .env, as
+// `docker compose --env-file FILE` loads it.
+func LoadWithEnvFile(ctx context.Context, files []string, env EnvFile) (*types.Project, []string, error) {
+	return load(ctx, files, env)
+}
+
+// EnvFile is the file a load interpolates variables from: Rel inside Root.
+// One that is not a regular file inside Root is left out, as a missing
+// .env is.
+type EnvFile struct{ Root, Rel string }
+
+// DotEnv is the .env next to the first file, which compose reads unless
+// told otherwise.
+func DotEnv(files []string) EnvFile { return EnvFile{filepath.Dir(files[0]), ".env"} }
 
 // unsetRE is compose-go's warning for a variable nothing sets.
 var unsetRE = regexp.MustCompile(`The "([^"]+)" variable is not set`)
@@ -50,15 +65,15 @@ func UnsetVariables(warnings []string) []string {
 // of its own (a valid port, count, image name…), to see whether only their
 // absence made it invalid. The replacer puts ${VAR} back in place of its
 // number in what the rules say ("publishes ${DB_PORT}:5432").
-func LoadWithPlaceholders(ctx context.Context, files, vars []string) (*types.Project, *strings.Replacer, error) {
-	env := make([]string, len(vars))
+func LoadWithPlaceholders(ctx context.Context, files []string, env EnvFile, vars []string) (*types.Project, *strings.Replacer, error) {
+	assigned := make([]string, len(vars))
 	back := make([]string, 0, 2*len(vars))
 	for i, v := range vars {
 		n := strconv.Itoa(placeholderBase + i)
-		env[i] = v + "=" + n
+		assigned[i] = v + "=" + n
 		back = append(back, n, "${"+v+"}")
 	}
-	p, _, err := load(ctx, files, cli.WithEnv(env))
+	p, _, err := load(ctx, files, env, cli.WithEnv(assigned))
 	return p, strings.NewReplacer(back...), err
 }
 
@@ -70,13 +85,13 @@ const placeholderBase = 47101
 // validation, interpolation and consistency checks that refused it, so the hardening
 // rules can still be applied to what the files say.
 func LoadRaw(ctx context.Context, files []string) (*types.Project, error) {
-	p, _, err := load(ctx, files, cli.WithLoadOptions(func(o *loader.Options) {
+	p, _, err := load(ctx, files, DotEnv(files), cli.WithLoadOptions(func(o *loader.Options) {
 		o.SkipValidation, o.SkipConsistencyCheck, o.SkipInterpolation = true, true, true
 	}))
 	return p, err
 }
 
-func load(ctx context.Context, files []string, extra ...cli.ProjectOptionsFn) (p *types.Project, warnings []string, err error) {
+func load(ctx context.Context, files []string, env EnvFile, extra ...cli.ProjectOptionsFn) (p *types.Project, warnings []string, err error) {
 	dir := filepath.Dir(files[0])
 	opts := []cli.ProjectOptionsFn{
 		cli.WithWorkingDirectory(dir),
@@ -85,11 +100,11 @@ func load(ctx context.Context, files []string, extra ...cli.ProjectOptionsFn) (p
 		cli.WithoutEnvironmentResolution,
 	}
 	opts = append(opts, extra...)
-	if f, err := repofs.Open(dir, ".env"); err == nil {
+	if f, err := repofs.Open(env.Root, env.Rel); err == nil {
 		// compose-go reads it again; this only makes sure it is a regular
 		// file inside the project, so a FIFO cannot stall the load.
 		f.Close()
-		opts = append(opts, cli.WithEnvFiles(filepath.Join(dir, ".env")), cli.WithDotEnv)
+		opts = append(opts, cli.WithEnvFiles(filepath.Join(env.Root, filepath.FromSlash(env.Rel))), cli.WithDotEnv)
 	}
 	warnings = captureLog(func() {
 		defer func() {

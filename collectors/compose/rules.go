@@ -1,9 +1,10 @@
 package compose
 
 import (
+	"slices"
+
 	"github.com/preflight-dev/preflight/collectors/rules"
 	"github.com/preflight-dev/preflight/model"
-	"slices"
 )
 
 // The compose rules, checked per service. References name the CIS Docker
