@@ -283,7 +283,7 @@ configs:
 		l := loc.With(cfg)
 		p, warnings, err := Load(ctx, abs)
 		env := DotEnv(abs)
-		if vars := UnsetVariables(warnings); err != nil && len(vars) > 0 && c.envs[i].File != "" {
+		if vars := UnsetVariables(warnings); len(vars) > 0 && c.envs[i].File != "" {
 			// The project's own env file, as its commands and docs use it.
 			given := c.envs[i]
 			q, w, qerr := LoadWithEnvFile(ctx, abs, EnvFile{req.Root, given.File})

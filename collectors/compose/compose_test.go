@@ -471,6 +471,9 @@ func TestProjectEnvFileSetsTheVariables(t *testing.T) {
 			t.Errorf("evidence lacks %q:\n%s", want, res.Output)
 		}
 	}
+	if strings.Contains(res.Output, "docker-compose.relational.ci.yaml: warning") {
+		t.Errorf("the CI configuration was loaded without its env file:\n%s", res.Output)
+	}
 	// The rules see the values the project's file gives.
 	for _, f := range res.Findings {
 		if f.Rule == "compose/datastore-port-exposed" && f.File == "docker-compose.yaml" && !strings.Contains(f.Message, "publishes 5432:5432") {
