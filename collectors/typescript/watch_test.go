@@ -43,6 +43,16 @@ func recheck(t *testing.T, p *Project, root string, pid int, changed ...string) 
 	return r
 }
 
+// watching copies the monorepo fixture and runs the project id once in
+// watch mode, so its checker is up.
+func watching(t *testing.T, id string) (root string, p *Project, first model.Result) {
+	t.Helper()
+	needTypeScript(t)
+	root = copyFixture(t, monorepoFixture)
+	p = project(t, root, id)
+	return root, p, run(t, p, root, collectors.Watch)
+}
+
 func TestWatchFollowsEdits(t *testing.T) {
 	needTypeScript(t)
 	root := copyFixture(t, monorepoFixture)
@@ -93,10 +103,7 @@ func TestWatchFollowsEdits(t *testing.T) {
 }
 
 func TestWatchRestartsDeadChecker(t *testing.T) {
-	needTypeScript(t)
-	root := copyFixture(t, monorepoFixture)
-	p := project(t, root, "typescript:api")
-	before := run(t, p, root, collectors.Watch)
+	root, p, before := watching(t, "typescript:api")
 	pid := checkerPID(t, p)
 
 	old := p.checker
@@ -113,10 +120,7 @@ func TestWatchRestartsDeadChecker(t *testing.T) {
 }
 
 func TestWatchRestartsOnConfigChange(t *testing.T) {
-	needTypeScript(t)
-	root := copyFixture(t, monorepoFixture)
-	p := project(t, root, "typescript:api")
-	run(t, p, root, collectors.Watch)
+	root, p, _ := watching(t, "typescript:api")
 	pid := checkerPID(t, p)
 
 	replaceIn(t, filepath.Join(root, "packages/api/tsconfig.json"), `"include": ["src"]`, `"include": ["src/user.ts"]`)
@@ -130,10 +134,7 @@ func TestWatchRestartsOnConfigChange(t *testing.T) {
 }
 
 func TestWatchCancelledRunKeepsChecker(t *testing.T) {
-	needTypeScript(t)
-	root := copyFixture(t, monorepoFixture)
-	p := project(t, root, "typescript:api")
-	run(t, p, root, collectors.Watch)
+	root, p, _ := watching(t, "typescript:api")
 	pid := checkerPID(t, p)
 
 	replaceIn(t, filepath.Join(root, "packages/api/src/index.ts"), `const port: number = "8080";`, `const port: number = 8080;`)
@@ -153,10 +154,7 @@ func TestWatchCancelledRunKeepsChecker(t *testing.T) {
 }
 
 func TestCloseStopsChecker(t *testing.T) {
-	needTypeScript(t)
-	root := copyFixture(t, monorepoFixture)
-	p := project(t, root, "typescript:web")
-	run(t, p, root, collectors.Watch)
+	_, p, _ := watching(t, "typescript:web")
 	pid := checkerPID(t, p)
 	if err := p.Close(); err != nil {
 		t.Fatal(err)
@@ -191,10 +189,7 @@ func TestWatchCancelledStartKeepsChecker(t *testing.T) {
 // A full run (no changed paths: a rerun, or after lost events) does not
 // trust what the checker has seen and builds the project's program afresh.
 func TestWatchFullRunRebuildsProgram(t *testing.T) {
-	needTypeScript(t)
-	root := copyFixture(t, monorepoFixture)
-	p := project(t, root, "typescript:api")
-	run(t, p, root, collectors.Watch)
+	root, p, _ := watching(t, "typescript:api")
 	pid := checkerPID(t, p)
 	// An edit whose event was lost.
 	replaceIn(t, filepath.Join(root, "packages/api/src/index.ts"), `const port: number = "8080";`, `const port: number = 8080;`)
@@ -215,10 +210,7 @@ func (brokenPipe) Close() error              { return nil }
 // A checker that fails in the middle of a run after having worked is
 // replaced within the same run, without falling back to one-shot tsc.
 func TestWatchReplacesCheckerFailingMidRun(t *testing.T) {
-	needTypeScript(t)
-	root := copyFixture(t, monorepoFixture)
-	p := project(t, root, "typescript:api")
-	before := run(t, p, root, collectors.Watch)
+	root, p, before := watching(t, "typescript:api")
 	pid := checkerPID(t, p)
 	p.checker.stdin = brokenPipe{}
 
