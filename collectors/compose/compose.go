@@ -48,10 +48,7 @@ func Detect(root string, files []string) []collectors.Collector {
 			compose = append(compose, f)
 		}
 	}
-	primary := map[string]bool{}
-	for _, n := range cli.DefaultFileNames {
-		primary[n] = true
-	}
+	primary := primaryNames()
 	var usage Usage
 	if needsUsage(root, compose, primary) {
 		usage = composeUsage(root, files, primary)
@@ -64,9 +61,19 @@ func Detect(root string, files []string) []collectors.Collector {
 	for _, t := range filerules.Targets(root, Kind, compose) {
 		configs := ConfigurationsAsUsed(t.Files, usage.Alone)
 		envs := usage.envFiles(t.Dir, configs, func(f string) bool { return has[f] })
-		out = append(out, &Collector{id: t.ID, dir: t.Dir, files: t.Files, configs: configs, envs: envs, inputs: inputs(root, t.Dir, t.Files, envs)})
+		out = append(out, &Collector{id: t.ID, dir: t.Dir, files: t.Files, configs: configs, envs: envs, usage: usage.Read,
+			inputs: inputs(root, t.Dir, t.Files, envs, usage.Read)})
 	}
 	return out
+}
+
+// primaryNames are the default compose file names.
+func primaryNames() map[string]bool {
+	primary := map[string]bool{}
+	for _, n := range cli.DefaultFileNames {
+		primary[n] = true
+	}
+	return primary
 }
 
 // needsUsage tells whether the project's commands could change how its
@@ -138,8 +145,11 @@ func ConfigurationsAsUsed(files []string, alone map[string]bool) [][]string {
 // inputs are the compose files, the .env they interpolate, the files
 // they pull in with extends and include, and the Dockerfiles they build
 // (their USER and HEALTHCHECK decide two rules).
-func inputs(root, dir string, files []string, envs []EnvSource) []string {
+func inputs(root, dir string, files []string, envs []EnvSource, usage []string) []string {
 	set := map[string]bool{path.Join(dir, ".env"): true}
+	for _, f := range usage {
+		set[f] = true
+	}
 	for _, e := range envs {
 		if e.File != "" {
 			set[e.File] = true
@@ -215,6 +225,7 @@ type Collector struct {
 	files   []string    // repo-relative
 	configs [][]string  // load order per configuration
 	envs    []EnvSource // per configuration: the env file the project gives it, if any
+	usage   []string    // the scripts, workflows and docs that say how compose is run
 	inputs  []string
 }
 
@@ -228,6 +239,20 @@ func (c *Collector) Files() []string       { return c.files }
 
 func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
 	run := filerules.New(req.Root)
+	configs, envs := c.configs, c.envs
+	if len(c.usage) > 0 {
+		// Read again: an edited script may now run a file alone, or with
+		// another env file.
+		u := composeUsage(req.Root, c.usage, primaryNames())
+		configs = ConfigurationsAsUsed(c.files, u.Alone)
+		envs = u.envFiles(c.dir, configs, func(f string) bool {
+			file, err := repofs.Open(req.Root, f)
+			if err == nil {
+				file.Close()
+			}
+			return err == nil
+		})
+	}
 	texts := map[string]bool{}
 	loc := NewLocator(c.files, func(rel string) ([]byte, error) {
 		src, ok := run.Read(rel)
@@ -264,7 +289,7 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		}
 	}
 configs:
-	for i, cfg := range c.configs {
+	for i, cfg := range configs {
 		if err := ctx.Err(); err != nil {
 			return model.Unknown(c.id, Kind, Domain, "cancelled: "+err.Error(), "")
 		}
@@ -283,9 +308,9 @@ configs:
 		l := loc.With(cfg)
 		p, warnings, err := Load(ctx, abs)
 		env := DotEnv(abs)
-		if vars := UnsetVariables(warnings); len(vars) > 0 && c.envs[i].File != "" {
+		if vars := UnsetVariables(warnings); len(vars) > 0 && envs[i].File != "" {
 			// The project's own env file, as its commands and docs use it.
-			given := c.envs[i]
+			given := envs[i]
 			q, w, qerr := LoadWithEnvFile(ctx, abs, EnvFile{req.Root, given.File})
 			if left := UnsetVariables(w); len(left) < len(vars) {
 				p, warnings, err, env = q, w, qerr, EnvFile{req.Root, given.File}

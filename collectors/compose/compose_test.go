@@ -433,6 +433,10 @@ func FuzzComposeCommandFiles(f *testing.F) {
 		if !strings.HasPrefix(rest, cmd) || strings.Contains(cmd, "&&") || strings.Contains(cmd, `"`) {
 			t.Fatalf("command(%q) = %q", rest, cmd)
 		}
+		if sh := shellCommand(rest); !strings.HasPrefix(sh, cmd) || !strings.HasPrefix(rest, sh) || strings.Contains(sh, "&&") {
+			t.Fatalf("shellCommand(%q) = %q", rest, sh)
+		}
+		_ = expand(rest, map[string]string{"A": "a.yml"})
 		for _, re := range []*regexp.Regexp{fileArg, envFileArg, copyToDotenv} {
 			for _, m := range re.FindAllStringSubmatch(cmd, -1) {
 				if m[1] == "" || strings.ContainsAny(m[1], " \t\"'") {
@@ -481,9 +485,64 @@ func TestProjectEnvFileSetsTheVariables(t *testing.T) {
 		}
 	}
 	c := detectOne(t, "envexample")
-	for _, in := range []string{"env-example-relational", "env-example-document"} {
+	want := "[[docker-compose.yaml] [docker-compose.document.yaml] [docker-compose.generators.test.yaml] [docker-compose.relational.ci.yaml]]"
+	if got := fmt.Sprint(c.(*Collector).Configs()); got != want {
+		t.Errorf("configurations\n got %s\nwant %s (run-crud.sh names its file through $COMPOSE_FILE)", got, want)
+	}
+	for _, in := range []string{"env-example-relational", "env-example-document", "test/generators/run-crud.sh", "docs/installing-and-running.md"} {
 		if !slices.Contains(c.Inputs(), in) {
 			t.Errorf("inputs %v lack %s: editing it must rerun the checks", c.Inputs(), in)
+		}
+	}
+}
+
+// How the project runs compose is read again on every run: a script that
+// stops naming a file alone makes it an overlay at the next run, without
+// waiting for the tree to be scanned again.
+func TestEditedScriptChangesTheConfigurations(t *testing.T) {
+	root := t.TempDir()
+	fixturetest.Copy(t, fixturetest.Testdata(t, "envexample"), root)
+	c := Detect(root, fixturetest.Files(t, root))[0]
+	req := collectors.Request{Root: root}
+	if cmd := c.Run(context.Background(), req).Command; !strings.Contains(cmd, "; docker-compose.generators.test.yaml;") {
+		t.Fatalf("before the edit: %s", cmd)
+	}
+	script := filepath.Join(root, "test", "generators", "run-crud.sh")
+	src := strings.Replace(fixturetest.ReadFile(t, script), `-f "$COMPOSE_FILE"`, `-f docker-compose.yaml -f "$COMPOSE_FILE"`, 1)
+	fixturetest.WriteFiles(t, root, map[string]string{"test/generators/run-crud.sh": src})
+	if cmd := c.Run(context.Background(), req).Command; !strings.Contains(cmd, "docker-compose.yaml + docker-compose.generators.test.yaml") {
+		t.Errorf("after the edit: %s", cmd)
+	}
+}
+
+func TestExpandVariables(t *testing.T) {
+	vars := map[string]string{"COMPOSE_FILE": "ci.yml", "ENV": "ci.env"}
+	for in, want := range map[string]string{
+		"$COMPOSE_FILE":         "ci.yml",
+		"${COMPOSE_FILE}":       "ci.yml",
+		"deploy/$(COMPOSE_FILE": "deploy/ci.yml",
+		"${OTHER:-dev.yml}":     "dev.yml",
+		"${OTHER}":              "${OTHER}",
+		"$ENV.local":            "ci.env.local",
+		"plain.yml":             "plain.yml",
+	} {
+		if got := expand(in, vars); got != want {
+			t.Errorf("expand(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for line, want := range map[string]string{
+		`COMPOSE_FILE="docker-compose.ci.yaml"`: "COMPOSE_FILE=docker-compose.ci.yaml",
+		"export ENV_FILE=ci.env  # for CI":      "ENV_FILE=ci.env",
+		"STACK ?= stack.yml":                    "STACK=stack.yml",
+		"X=$(pwd)/a.yml":                        "",
+		"if [ -f a ]; then X=1; fi":             "",
+	} {
+		got := ""
+		if m := assignment.FindStringSubmatch(line); m != nil {
+			got = m[1] + "=" + m[2]
+		}
+		if got != want {
+			t.Errorf("assignment %q = %q, want %q", line, got, want)
 		}
 	}
 }

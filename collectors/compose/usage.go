@@ -54,6 +54,9 @@ type Usage struct {
 	// Copied are all the files the docs or scripts copy to a .env, in the
 	// order read.
 	Copied []EnvSource
+	// Read are the files that said any of it: what the collector reads
+	// again on each run, and reruns for when they change.
+	Read []string
 }
 
 // EnvSource is an env file the project names, as written, and where.
@@ -87,21 +90,35 @@ func composeUsage(root string, files []string, primary map[string]bool) Usage {
 		if err != nil {
 			continue
 		}
-		var lastCopy *EnvSource
+		cut := command
+		if base := strings.ToLower(path.Base(f)); base != "package.json" && path.Ext(base) != ".md" {
+			cut = shellCommand
+		}
+		var (
+			lastCopy EnvSource
+			vars     = map[string]string{} // COMPOSE_FILE=… assigned earlier in the file
+			relevant bool
+		)
 		for i, line := range strings.Split(string(src), "\n") {
 			at := fmt.Sprintf("%s:%d", f, i+1)
+			if m := assignment.FindStringSubmatch(line); m != nil {
+				vars[m[1]] = m[2]
+			}
 			for _, m := range copyToDotenv.FindAllStringSubmatch(line, -1) {
-				u.Copied = append(u.Copied, EnvSource{File: path.Clean(m[1]), At: at, How: "copies it to " + path.Clean(m[2]), to: path.Clean(m[2])})
-				lastCopy = &u.Copied[len(u.Copied)-1]
+				to := path.Clean(expand(m[2], vars))
+				lastCopy = EnvSource{File: path.Clean(expand(m[1], vars)), At: at, How: "copies it to " + to, to: to}
+				u.Copied = append(u.Copied, lastCopy)
+				relevant = true
 			}
 			for _, span := range composeLine.FindAllStringIndex(line, -1) {
 				if partOfName(line, span) {
 					continue // docker-compose.ci.yaml is a file, not a command
 				}
-				cmd := command(line[span[1]:])
+				relevant = true
+				cmd := cut(line[span[1]:])
 				var named []string
 				for _, m := range fileArg.FindAllStringSubmatch(cmd, -1) {
-					named = append(named, path.Base(m[1]))
+					named = append(named, path.Base(expand(m[1], vars)))
 				}
 				for i, n := range named {
 					if i == 0 {
@@ -114,15 +131,18 @@ func composeUsage(root string, files []string, primary map[string]bool) Usage {
 				if len(named) > 0 {
 					first = named[0]
 				}
-				if _, seen := u.CopiedFor[first]; !seen && lastCopy != nil {
-					u.CopiedFor[first] = *lastCopy
+				if _, seen := u.CopiedFor[first]; !seen && lastCopy.File != "" {
+					u.CopiedFor[first] = lastCopy
 				}
 				if m := envFileArg.FindStringSubmatch(cmd); m != nil {
 					if _, seen := u.EnvFile[first]; !seen {
-						u.EnvFile[first] = EnvSource{File: path.Clean(m[1]), At: at, How: "passes it as --env-file"}
+						u.EnvFile[first] = EnvSource{File: path.Clean(expand(m[1], vars)), At: at, How: "passes it as --env-file"}
 					}
 				}
 			}
+		}
+		if relevant {
+			u.Read = append(u.Read, f)
 		}
 	}
 	for n := range alone {
@@ -138,6 +158,33 @@ func composeUsage(root string, files []string, primary map[string]bool) Usage {
 	return u
 }
 
+// assignment is a variable set to one word in a script or Makefile:
+// COMPOSE_FILE="docker-compose.ci.yaml", ENV_FILE ?= ci.env.
+var assignment = regexp.MustCompile(`^\s*(?:export\s+|local\s+|readonly\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*(?:=|:=|\?=)\s*["']?([^\s"'$;&|()` + "`" + `]+)["']?\s*(?:#.*)?$`)
+
+// varRef is a use of a variable: $X, ${X}, ${X:-default}, or Make's $(X
+// (the closing parenthesis ends the word it is read from).
+var varRef = regexp.MustCompile(`\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\(([A-Za-z_][A-Za-z0-9_]*)\)?|([A-Za-z_][A-Za-z0-9_]*))`)
+
+// expand puts the values of variables assigned earlier in the same file
+// (or a ${X:-default}'s default) in place of their uses; others stay.
+func expand(word string, vars map[string]string) string {
+	if !strings.Contains(word, "$") {
+		return word
+	}
+	return varRef.ReplaceAllStringFunc(word, func(ref string) string {
+		m := varRef.FindStringSubmatch(ref)
+		name := m[1] + m[3] + m[4]
+		if v, ok := vars[name]; ok {
+			return v
+		}
+		if m[2] != "" {
+			return m[2]
+		}
+		return ref
+	})
+}
+
 // partOfName reports a match of composeLine inside a longer name: a file
 // (docker-compose.yml) or a path (./bin/docker-compose-wrapper).
 func partOfName(line string, span []int) bool {
@@ -149,9 +196,17 @@ func partOfName(line string, span []int) bool {
 // command is the rest of one command: up to the next operator, or the end
 // of the string or code span it is written in (a package.json script, a
 // Markdown `…`).
-func command(rest string) string {
+func command(rest string) string { return upTo(rest, "&&", "||", ";", "|", "\"", "`") }
+
+// shellCommand is command in a shell script, a Makefile or a CI file,
+// where a double quote is quoting (-f "$COMPOSE_FILE"), not the end of
+// the command.
+func shellCommand(rest string) string { return upTo(rest, "&&", "||", ";", "|", "`") }
+
+// upTo is rest up to the first of stops.
+func upTo(rest string, stops ...string) string {
 	end := len(rest)
-	for _, stop := range []string{"&&", "||", ";", "|", "\"", "`"} {
+	for _, stop := range stops {
 		if i := strings.Index(rest, stop); i >= 0 && i < end {
 			end = i
 		}
