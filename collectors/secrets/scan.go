@@ -199,7 +199,13 @@ func scanLines(rel string, k kind, lines []string, r *Redactor) (FileScan, map[i
 			continue
 		}
 		if k == kindSource {
-			if s := scanSourceLine(i+1, line, r, &out); len(s) > 0 {
+			// In code, only what cannot be a name or an expression: a token
+			// of a known format, or the literal default of an env read.
+			_, s := scanKeyFormats(i+1, line, func(int, int) string { return "" }, r, &out)
+			if len(s) == 0 {
+				s = scanSourceLine(i+1, line, r, &out)
+			}
+			if len(s) > 0 {
 				spans[i] = s
 			}
 			continue
@@ -294,7 +300,6 @@ func pemBodyEmpty(block string) bool {
 // credentials, then the values of secret-named keys. A span reported by an
 // earlier, more specific check is not reported again.
 func scanLine(n int, line string, pairs []pair, tmpl bool, r *Redactor, out *FileScan) []span {
-	var claimed, reported []span
 	keyAt := func(s, e int) string {
 		for _, p := range pairs {
 			if s >= p.start && e <= p.end {
@@ -303,27 +308,7 @@ func scanLine(n int, line string, pairs []pair, tmpl bool, r *Redactor, out *Fil
 		}
 		return ""
 	}
-	for _, f := range keyFormats {
-		for _, m := range f.re.FindAllStringIndex(line, -1) {
-			tok := line[m[0]:m[1]]
-			if overlaps(claimed, m[0], m[1]) || (f.valid != nil && !f.valid(tok)) {
-				continue
-			}
-			if isPlaceholderToken(tok, f.prefix) {
-				// sk_live_xxxx in an example file: claimed, so the key it
-				// is assigned to is not reported as a literal secret.
-				claimed = append(claimed, span{m[0], m[1]})
-				out.Placeholders++
-				continue
-			}
-			claimed = append(claimed, span{m[0], m[1]})
-			reported = append(reported, span{m[0], m[1]})
-			out.Hits = append(out.Hits, Hit{
-				Rule: f.rule, Line: n, Column: runeCol(line, m[0]), Key: keyAt(m[0], m[1]),
-				What: f.what, Length: len(tok), Digest: r.Digest(tok),
-			})
-		}
-	}
+	claimed, reported := scanKeyFormats(n, line, keyAt, r, out)
 	for _, m := range urlCredentials.FindAllStringSubmatchIndex(line, -1) {
 		ps, pe := m[6], m[7]
 		if overlaps(claimed, m[0], m[1]) {
@@ -561,4 +546,33 @@ func jsonString(q string) string {
 		return s
 	}
 	return strings.Trim(q, `"`)
+}
+
+// scanKeyFormats reports the tokens of a known format on a line (AKIA…,
+// ghp_…, sk_live_…), wherever they stand and whatever names them; keyAt
+// gives the key a token is the value of, if any. It returns the spans the
+// formats claimed (placeholders too) and those it reported.
+func scanKeyFormats(n int, line string, keyAt func(s, e int) string, r *Redactor, out *FileScan) (claimed, reported []span) {
+	for _, f := range keyFormats {
+		for _, m := range f.re.FindAllStringIndex(line, -1) {
+			tok := line[m[0]:m[1]]
+			if overlaps(claimed, m[0], m[1]) || (f.valid != nil && !f.valid(tok)) {
+				continue
+			}
+			if isPlaceholderToken(tok, f.prefix) {
+				// sk_live_xxxx in an example file: claimed, so the key it
+				// is assigned to is not reported as a literal secret.
+				claimed = append(claimed, span{m[0], m[1]})
+				out.Placeholders++
+				continue
+			}
+			claimed = append(claimed, span{m[0], m[1]})
+			reported = append(reported, span{m[0], m[1]})
+			out.Hits = append(out.Hits, Hit{
+				Rule: f.rule, Line: n, Column: runeCol(line, m[0]), Key: keyAt(m[0], m[1]),
+				What: f.what, Length: len(tok), Digest: r.Digest(tok),
+			})
+		}
+	}
+	return claimed, reported
 }
