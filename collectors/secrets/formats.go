@@ -15,26 +15,39 @@ type keyFormat struct {
 	re     *regexp.Regexp
 	prefix string // literal prefix, for placeholder detection
 	valid  func(string) bool
+	// needles: a match contains one of them, so a line without any is
+	// passed over without running re (most lines of source code).
+	needles []string
 }
 
 // keyFormats are matched in this order; an earlier match claims its span.
 // The shapes follow each vendor's published token formats.
 var keyFormats = []keyFormat{
 	{rule: RuleAWSAccessKey.ID, what: "AWS access key id",
-		re: regexp.MustCompile(`\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b`), prefix: "AKIA"},
+		re: regexp.MustCompile(`\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b`), prefix: "AKIA", needles: []string{"AKIA", "ASIA", "ABIA", "ACCA"}},
 	{rule: RuleStripeLiveKey.ID, what: "Stripe live secret key",
-		re: regexp.MustCompile(`\b[sr]k_live_[0-9A-Za-z]{16,247}\b`), prefix: "sk_live_"},
+		re: regexp.MustCompile(`\b[sr]k_live_[0-9A-Za-z]{16,247}\b`), prefix: "sk_live_", needles: []string{"k_live_"}},
 	{rule: RuleGitHubToken.ID, what: "GitHub token",
-		re: regexp.MustCompile(`\bgh[pousr]_[A-Za-z0-9]{36,255}\b|\bgithub_pat_[A-Za-z0-9_]{22,255}\b`), prefix: "ghp_"},
+		re: regexp.MustCompile(`\bgh[pousr]_[A-Za-z0-9]{36,255}\b|\bgithub_pat_[A-Za-z0-9_]{22,255}\b`), prefix: "ghp_", needles: []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"}},
 	{rule: RuleSlackToken.ID, what: "Slack token",
-		re: regexp.MustCompile(`\bxox[abposr]-[0-9A-Za-z-]{10,250}\b`), prefix: "xoxb-"},
+		re: regexp.MustCompile(`\bxox[abposr]-[0-9A-Za-z-]{10,250}\b`), prefix: "xoxb-", needles: []string{"xox"}},
 	{rule: RuleSlackWebhook.ID, what: "Slack webhook URL",
-		re: regexp.MustCompile(`\bhttps://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/+-]{16,250}`), prefix: "https://hooks.slack.com/services/"},
+		re: regexp.MustCompile(`\bhttps://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/+-]{16,250}`), prefix: "https://hooks.slack.com/services/", needles: []string{"hooks.slack.com/"}},
 	{rule: RuleGoogleAPIKey.ID, what: "Google API key",
-		re: regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}\b`), prefix: "AIza"},
+		re: regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}\b`), prefix: "AIza", needles: []string{"AIza"}},
 	{rule: RuleJWT.ID, what: "JSON Web Token",
 		re:    regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*`),
-		valid: validJWT},
+		valid: validJWT, needles: []string{"eyJ"}},
+}
+
+// in reports whether line may hold a token of this format.
+func (f keyFormat) in(line string) bool {
+	for _, n := range f.needles {
+		if strings.Contains(line, n) {
+			return true
+		}
+	}
+	return len(f.needles) == 0
 }
 
 // validJWT checks that the first segment decodes to a JSON header with an

@@ -554,6 +554,9 @@ func jsonString(q string) string {
 // formats claimed (placeholders too) and those it reported.
 func scanKeyFormats(n int, line string, keyAt func(s, e int) string, r *Redactor, out *FileScan) (claimed, reported []span) {
 	for _, f := range keyFormats {
+		if !f.in(line) {
+			continue
+		}
 		for _, m := range f.re.FindAllStringIndex(line, -1) {
 			tok := line[m[0]:m[1]]
 			if overlaps(claimed, m[0], m[1]) || (f.valid != nil && !f.valid(tok)) {

@@ -132,6 +132,7 @@ func FuzzScanFile(f *testing.F) {
 	f.Add("a.json", `{"password": "\u0061dmin", "k": "-----BEGIN PRIVATE KEY-----\nabc"}`)
 	f.Add("Dockerfile", "ENV A=\"unterminated\nARG\nENV\n")
 	f.Add("x.key", "-----BEGIN OPENSSH PRIVATE KEY-----\n")
+	f.Add("src/a.ts", "const t = 'rk_live_0123456789abcdefXY'; // ghs_ xoxp-")
 	r := NewRedactor(testKey)
 	f.Fuzz(func(t *testing.T, rel, content string) {
 		got := ScanFile(rel, []byte(content), r)
@@ -149,6 +150,11 @@ func FuzzScanFile(f *testing.F) {
 		}
 		if got.Placeholders < 0 {
 			t.Fatal("negative placeholder count")
+		}
+		for _, kf := range keyFormats {
+			if kf.re.MatchString(content) && !kf.in(content) {
+				t.Fatalf("%s matches %q but none of its needles %q is in it", kf.what, content, kf.needles)
+			}
 		}
 		masked := MaskLines(rel, splitLines(content))
 		if len(masked) != lines {
