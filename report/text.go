@@ -140,7 +140,14 @@ func writeCollector(b *strings.Builder, s model.Snapshot, c model.CollectorState
 		if c.Cached {
 			reused = ", reused from " + c.FinishedAt.Local().Format("2006-01-02 15:04") + ": inputs unchanged"
 		}
-		fmt.Fprintf(b, "      %s  (exit %d, %s%s)\n", p.paint(cyan, "$ "+c.Command), c.ExitCode, c.Duration.Round(time.Millisecond), reused)
+		exit := "" // a built-in analysis has no process, so no exit code
+		switch {
+		case c.ExitCode >= 0:
+			exit = fmt.Sprintf("exit %d, ", c.ExitCode)
+		case c.Status != model.StatusOK:
+			exit = "no exit code, "
+		}
+		fmt.Fprintf(b, "      %s  (%s%s%s)\n", p.paint(cyan, "$ "+c.Command), exit, c.Duration.Round(time.Millisecond), reused)
 	}
 	if c.Error != "" {
 		fmt.Fprintf(b, "      %s\n", c.Error)

@@ -51,7 +51,8 @@ func Exec(name string, c proc.Cmd) (proc.Output, error) {
 	if err != nil {
 		return out, fmt.Errorf("%s: %v", name, err)
 	}
-	fmt.Printf("%-20s exit %d  %s\n", name, out.ExitCode, c.String())
+	// Progress goes where the flag package reports, as Main's errors do.
+	fmt.Fprintf(flag.CommandLine.Output(), "%-20s exit %d  %s\n", name, out.ExitCode, c.String())
 	return out, nil
 }
 
