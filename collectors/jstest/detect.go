@@ -56,7 +56,7 @@ func Detect(root string, files []string) []collectors.Collector {
 			if !usesRunner(kind, p, config != "") || coveredBy(covering[kind], p.Dir) || unused[kind][p.Dir] {
 				continue
 			}
-			found = append(found, &Collector{
+			c := &Collector{
 				run:         runners[kind],
 				dir:         p.Dir,
 				config:      config,
@@ -65,7 +65,9 @@ func Detect(root string, files []string) []collectors.Collector {
 				nodeOptions: p.Manifest.NodeOptions(kind),
 				declared:    nodepkg.Declares(p, pkgs, kind),
 				deps:        nodepkg.DependencyDirs(p, pkgs),
-			})
+			}
+			c.manifestLine = manifestLine(root, c, p.Manifest.Keys["jest"])
+			found = append(found, c)
 		}
 	}
 	nameCollectors(root, found)
@@ -75,6 +77,22 @@ func Detect(root string, files []string) []collectors.Collector {
 		out[i] = c
 	}
 	return out
+}
+
+// manifestLine is where package.json sets the runner up, for findings
+// about the whole run: Jest's "jest" key, else the script that runs the
+// runner, else the test script.
+func manifestLine(root string, c *Collector, jestKey bool) int {
+	manifest := path.Join(c.dir, "package.json")
+	switch {
+	case c.run.kind == KindJest && jestKey:
+		return nodepkg.KeyLine(root, manifest, "jest")
+	case c.script != "":
+		return nodepkg.KeyLine(root, manifest, "scripts", c.script)
+	case c.testScript:
+		return nodepkg.KeyLine(root, manifest, "scripts", "test")
+	}
+	return 0
 }
 
 func usesRunner(kind string, p nodepkg.Package, hasConfig bool) bool {

@@ -77,7 +77,7 @@ func TestRunnerThatDoesNotResolve(t *testing.T) {
 			}
 			if tc.status == "ok" {
 				if len(r.Findings) != 1 || r.Findings[0].Message != tc.want || r.Findings[0].Severity.String() != "blocker" ||
-					r.Findings[0].File != "package.json" || r.Findings[0].Rule != "vitest/not-a-dependency" {
+					r.Findings[0].File != "package.json" || r.Findings[0].Line == 0 || r.Findings[0].Rule != "vitest/not-a-dependency" {
 					t.Errorf("findings %+v", r.Findings)
 				}
 				return

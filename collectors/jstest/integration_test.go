@@ -56,7 +56,7 @@ func TestRunnersOnFixtures(t *testing.T) {
 		{
 			id: "vitest:vitest-empty", exit: 1,
 			facts:    map[string]float64{"tests.passed": 0, "tests.failed": 0, "tests.skipped": 0, "tests.todo": 0, "suites.failed": 0},
-			findings: []string{"packages/vitest-empty/package.json vitest/no-tests"},
+			findings: []string{"packages/vitest-empty/package.json:5 vitest/no-tests"},
 		},
 		{
 			id: "jest:jest-pass", exit: 0,
@@ -74,7 +74,7 @@ func TestRunnersOnFixtures(t *testing.T) {
 		{
 			id: "jest:jest-empty", exit: 1,
 			facts:    map[string]float64{"tests.passed": 0, "tests.failed": 0, "tests.skipped": 0, "tests.todo": 0, "suites.failed": 0},
-			findings: []string{"packages/jest-empty/package.json jest/no-tests"},
+			findings: []string{"packages/jest-empty/package.json:4 jest/no-tests"},
 		},
 	}
 	for _, tt := range tests {

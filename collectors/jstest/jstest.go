@@ -106,6 +106,9 @@ type Collector struct {
 	nodeOptions string
 	declared    bool // the package, or one above it, lists the runner as a dependency
 	deps        []string
+	// manifestLine is where package.json sets the run up (0: unknown), for
+	// findings about the whole run when there is no config file.
+	manifestLine int
 }
 
 var _ collectors.Collector = (*Collector)(nil)
@@ -276,7 +279,7 @@ func (c *Collector) notInstalled(root, dir string) model.Result {
 		res.Status = model.StatusOK
 		msg := fmt.Sprintf("`%s` cannot run: %s is used by the %s script but is not a dependency of %s or of a package above it",
 			nodepkg.RunScript(c.script), kind, c.script, path.Join(c.dir, "package.json"))
-		res.Findings = b.Finish([]model.Finding{rule(kind, ruleUndeclared).Finding(path.Join(c.dir, "package.json"), 0, 0, msg)})
+		res.Findings = b.Finish([]model.Finding{rule(kind, ruleUndeclared).Finding(path.Join(c.dir, "package.json"), nodepkg.KeyLine(root, path.Join(c.dir, "package.json"), "scripts", c.script), 0, msg)})
 		return res
 	}
 	return b.Unknown(fmt.Sprintf("%s is not installed: %s", kind, where), "install the dependencies ("+install+"), or add "+kind+": npm i -D "+kind)
@@ -316,11 +319,10 @@ func refusedManifest(root, dir string) string {
 // runFinding is a finding about the run as a whole, placed at the runner's
 // configuration (or package.json, where the test script lives).
 func (c *Collector) runFinding(name, message string) model.Finding {
-	file := c.config
-	if file == "" {
-		file = path.Join(c.dir, "package.json")
+	if c.config != "" {
+		return rule(c.run.kind, name).Finding(c.config, 0, 0, message)
 	}
-	return rule(c.run.kind, name).Finding(file, 0, 0, message)
+	return rule(c.run.kind, name).Finding(path.Join(c.dir, "package.json"), c.manifestLine, 0, message)
 }
 
 // startupError picks the line that says why a runner stopped: the first

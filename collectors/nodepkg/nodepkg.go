@@ -390,3 +390,32 @@ func pnpmWorkspaces(root, dir string) []string {
 	}
 	return ws.Packages
 }
+
+// KeyLine is the 1-based line of a key in the package.json at manifest
+// (repo-relative): keys is a path, "scripts", "test" for the test script,
+// each found after the line of the one before. 0 when it is not there or
+// the file cannot be read; the position is for showing, not for parsing.
+func KeyLine(root, manifest string, keys ...string) int {
+	src, err := repofs.ReadFile(root, filepath.FromSlash(manifest))
+	if err != nil || len(keys) == 0 {
+		return 0
+	}
+	next := 0
+	for i, line := range strings.Split(string(src), "\n") {
+		for rest := line; ; {
+			k := `"` + keys[next] + `"`
+			at := strings.Index(rest, k)
+			if at < 0 {
+				break
+			}
+			rest = rest[at+len(k):]
+			if !strings.HasPrefix(strings.TrimSpace(rest), ":") {
+				continue // a value, not a key
+			}
+			if next++; next == len(keys) {
+				return i + 1
+			}
+		}
+	}
+	return 0
+}

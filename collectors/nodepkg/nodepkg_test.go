@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 )
 
 func TestParseManifest(t *testing.T) {
@@ -277,4 +279,28 @@ func FuzzFieldProblems(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestKeyLine(t *testing.T) {
+	root := t.TempDir()
+	fixturetest.WriteFiles(t, root, map[string]string{
+		"web/package.json": "{\n  \"name\": \"test\",\n  \"jest\": {\"rootDir\": \"src\"},\n  \"scripts\": {\n    \"lint\": \"eslint\",\n    \"test\": \"jest\"\n  }\n}\n",
+		"one/package.json": `{"scripts": {"test": "vitest run"}}`,
+	})
+	for _, tc := range []struct {
+		manifest string
+		keys     []string
+		want     int
+	}{
+		{"web/package.json", []string{"scripts", "test"}, 6},
+		{"web/package.json", []string{"jest"}, 3},
+		{"web/package.json", []string{"test"}, 6}, // "name": "test" is a value
+		{"one/package.json", []string{"scripts", "test"}, 1},
+		{"one/package.json", []string{"scripts", "build"}, 0},
+		{"missing/package.json", []string{"scripts"}, 0},
+	} {
+		if got := KeyLine(root, tc.manifest, tc.keys...); got != tc.want {
+			t.Errorf("KeyLine(%s, %q) = %d, want %d", tc.manifest, tc.keys, got, tc.want)
+		}
+	}
 }
