@@ -98,7 +98,11 @@ type Model struct {
 
 	cursor   int
 	cursorID string
-	offset   int // first visible tree row
+	// cursorMoved: the user has moved the cursor. Until then it stays on
+	// the first row, whatever the first frames held (a cockpit without a
+	// cache starts with the Checklist row alone).
+	cursorMoved bool
+	offset      int // first visible tree row
 
 	width, height int
 	hideDetail    bool
@@ -581,6 +585,7 @@ func (m Model) moveTo(i int) (tea.Model, tea.Cmd) {
 	}
 	m.cursor = i
 	m.cursorID = m.rows[i].id
+	m.cursorMoved = true
 	m.detailOffset = 0
 	m.scrollToCursor()
 	return m, m.sourceCmd()
@@ -722,6 +727,9 @@ func (m *Model) rebuildFrom(oldTree tree, oldRows []*node, oldIdx int) {
 	target := m.cursorID
 	if _, ok := m.tree.nodes[target]; !ok {
 		target = m.survivor(oldTree, oldRows, oldIdx)
+	}
+	if !m.cursorMoved {
+		target, oldIdx = "", 0
 	}
 	if target != "" {
 		m.reveal(target)

@@ -866,3 +866,34 @@ func TestHeaderNamesDomainsNotAssessed(t *testing.T) {
 		}
 	}
 }
+
+// A cockpit without a cache starts with no domain, the Checklist row
+// alone under the cursor; when the first results arrive the cursor is on
+// the first domain, not left on the last row. Once the user moves it, it
+// stays on the node they chose.
+func TestCursorStartsAtTheTopUntilTheUserMovesIt(t *testing.T) {
+	root := fixtureRoot(t)
+	full := fixtureSnapshot(root)
+	full.Checklist = &model.Checklist{} // no READINESS.md: the row invites to write one
+	empty := full.Clone()
+	empty.Collectors = nil
+	m := New(Options{Root: root, Initial: empty, Now: func() time.Time { return fixtureNow }})
+	m, _ = update(m, tea.WindowSizeMsg{Width: 160, Height: 48})
+	if len(m.rows) != 1 {
+		t.Fatalf("rows before any result: %d, want the Checklist row alone", len(m.rows))
+	}
+	next := full.Clone()
+	next.Generation = empty.Generation + 1
+	m = deliver(t, m, next)
+	if m.cursor != 0 || m.rows[0].id != m.cursorID {
+		t.Fatalf("cursor on row %d (%s), want the first row %s", m.cursor, m.cursorID, m.rows[0].id)
+	}
+	m = press(t, m, "j", "j")
+	chosen := m.cursorID
+	again := full.Clone()
+	again.Generation = next.Generation + 1
+	m = deliver(t, m, again)
+	if m.cursorID != chosen {
+		t.Errorf("after the user moved: cursor on %s, want %s", m.cursorID, chosen)
+	}
+}
