@@ -32,7 +32,7 @@ func TestDetect(t *testing.T) {
 	if gl.ID() != "gitlab-ci:." || gl.Kind() != KindGitLab || gl.Domain() != "ci" {
 		t.Errorf("gitlab: %s %s %s", gl.ID(), gl.Kind(), gl.Domain())
 	}
-	if want := []string{".github/workflows/*.{yml,yaml}", ".github/actionlint.{yml,yaml}", "**/package.json", "**/package-lock.json", "**/npm-shrinkwrap.json"}; !reflect.DeepEqual(gh.Inputs(), want) {
+	if want := []string{".github/workflows/*.{yml,yaml}", ".github/actionlint.{yml,yaml}", "**/package.json", "**/package-lock.json", "**/npm-shrinkwrap.json", "**/*.{sh,bash}"}; !reflect.DeepEqual(gh.Inputs(), want) {
 		t.Errorf("inputs %q", gh.Inputs())
 	}
 	if got := Detect("/work/shop", []string{".github/workflows/README.md", "ci.yml", ".github/workflows/sub/x.yml"}); len(got) != 0 {

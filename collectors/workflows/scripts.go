@@ -85,6 +85,8 @@ func (w *workflow) checkScripts(run *yamlpos.Node, dir string, dirAt *yamlpos.No
 		line := scriptLine(run, cmd.Line)
 		if script, ok := scriptCall(words); ok {
 			w.checkScript(dir, script, filerules.Clip(cmd.Text, 80), line)
+		} else {
+			w.followShell(dir, words, filerules.Clip(cmd.Text, 80), line)
 		}
 		if isNpmCI(words) && w.upward(dir, "package-lock.json") == "" && w.upward(dir, "npm-shrinkwrap.json") == "" {
 			w.p.report(RuleNpmCIWithoutLockfile, w.file, line, 0,
@@ -143,28 +145,114 @@ func (w *workflow) checkScript(dir string, call scriptRef, text string, line int
 // followScript records the stages the package script a step runs shows
 // by what it runs, not only by its name: `npm run lint` whose script runs
 // `tsc --noEmit` type-checks. Scripts that run other scripts of the same
-// package are followed, each once.
+// package, and shell scripts of the repository (bash scripts/ci.sh), are
+// followed, each once.
 func (w *workflow) followScript(pkg nodepkg.Manifest, file, name, text string, line int) {
-	seen := map[string]bool{}
-	var follow func(name string, depth int)
-	follow = func(name string, depth int) {
-		body, ok := pkg.Scripts[name]
-		if !ok || seen[name] || depth > maxNesting {
-			return
-		}
-		seen[name] = true
-		for _, m := range CommandStages(body) {
-			w.p.see(m.Stages, Evidence{w.file, line, fmt.Sprintf("%s runs %s (%s, script %q)", text, filerules.Clip(m.Command, 60), file, name)})
-		}
-		for _, cmd := range shellwords.Commands(body) {
-			if words := withoutAssignments(cmd.Values()); len(words) > 0 {
-				if call, ok := scriptCall(words); ok {
-					follow(call.name, depth+1)
-				}
+	f := follower{w: w, text: text, line: line, seen: map[string]bool{}}
+	f.npmScript(pkg, file, name, 0)
+}
+
+// followShell records the stages of a shell script of the repository a
+// step runs (./scripts/ci.sh, bash test/run.sh) by the commands in it.
+func (w *workflow) followShell(dir string, words []string, text string, line int) {
+	if script := shellScriptArg(words); script != "" {
+		f := follower{w: w, text: text, line: line, seen: map[string]bool{}}
+		f.shellScript(dir, script, 0)
+	}
+}
+
+// follower follows what one CI command runs into the repository.
+type follower struct {
+	w    *workflow
+	text string // the step's command, as the evidence names it
+	line int    // its line in the workflow
+	seen map[string]bool
+}
+
+func (f *follower) npmScript(pkg nodepkg.Manifest, file, name string, depth int) {
+	body, ok := pkg.Scripts[name]
+	key := file + "#" + name
+	if !ok || f.seen[key] || depth > maxNesting {
+		return
+	}
+	f.seen[key] = true
+	for _, m := range CommandStages(body) {
+		f.w.p.see(m.Stages, Evidence{f.w.file, f.line, fmt.Sprintf("%s runs %s (%s, script %q)", f.text, filerules.Clip(m.Command, 60), file, name)})
+	}
+	for _, cmd := range shellwords.Commands(body) {
+		if words := withoutAssignments(cmd.Values()); len(words) > 0 {
+			if call, ok := scriptCall(words); ok {
+				f.npmScript(pkg, file, call.name, depth+1)
+			} else if script := shellScriptArg(words); script != "" {
+				f.shellScript(path.Dir(file), script, depth+1) // npm runs scripts in the package directory
 			}
 		}
 	}
-	follow(name, 0)
+}
+
+// shellScript follows a script file run from dir: its commands' stages,
+// and the package scripts and shell scripts it runs in turn.
+func (f *follower) shellScript(dir, script string, depth int) {
+	file := path.Clean(path.Join(dir, script))
+	if f.seen[file] || depth > maxNesting || file == ".." || strings.HasPrefix(file, "../") || f.w.tree == nil {
+		return
+	}
+	f.seen[file] = true
+	data, err := f.w.tree.ReadFile(file)
+	if err != nil {
+		return
+	}
+	for _, m := range CommandStages(string(data)) {
+		f.w.p.see(m.Stages, Evidence{f.w.file, f.line, fmt.Sprintf("%s runs %s (%s:%d)", f.text, filerules.Clip(m.Command, 60), file, m.Line+1)})
+	}
+	for _, cmd := range shellwords.Commands(string(data)) {
+		if _, ok := cmd.Cd(); ok {
+			return // the rest runs somewhere this does not follow
+		}
+		words := withoutAssignments(cmd.Values())
+		if len(words) == 0 {
+			continue
+		}
+		if call, ok := scriptCall(words); ok {
+			if pj := f.w.upward(dir, "package.json"); pj != "" {
+				if data, err := f.w.tree.ReadFile(pj); err == nil {
+					if pkg, err := nodepkg.ParseManifest(data); err == nil {
+						f.npmScript(pkg, pj, call.name, depth+1)
+					}
+				}
+			}
+		} else if next := shellScriptArg(words); next != "" {
+			f.shellScript(dir, next, depth+1)
+		}
+	}
+}
+
+// shellScriptArg is the shell script file a command runs: ./ci.sh,
+// scripts/test.bash, bash x.sh, sh -e x.sh; "" for anything else.
+func shellScriptArg(words []string) string {
+	isScript := func(w string) bool {
+		ext := path.Ext(w)
+		return (ext == ".sh" || ext == ".bash") && !strings.ContainsAny(w, "$`*?")
+	}
+	switch path.Base(words[0]) {
+	case "bash", "sh", "dash", "zsh":
+		for _, a := range words[1:] {
+			if a == "-c" {
+				return ""
+			}
+			if !strings.HasPrefix(a, "-") {
+				if isScript(a) {
+					return a
+				}
+				return ""
+			}
+		}
+		return ""
+	}
+	if isScript(words[0]) {
+		return words[0]
+	}
+	return ""
 }
 
 // providedByDependency reports whether a dependency of pkg (in dir)

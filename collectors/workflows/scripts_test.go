@@ -190,3 +190,28 @@ func TestStagesOfTheScriptsAStepRuns(t *testing.T) {
 		t.Errorf("stages %+v, want lint, typecheck and build only", p.Stages)
 	}
 }
+
+// A shell script a step runs counts by what it runs, as nestjs-boilerplate's
+// generator job: `npm run test:generators` → `bash test/run-static.sh` →
+// `npm run lint`, `npx tsc --noEmit`; a step running ./ci.sh (go build)
+// directly too. Scripts that run each other end.
+func TestStagesOfTheShellScriptsAStepRuns(t *testing.T) {
+	tree := mapTree{
+		"package.json": `{"scripts": {"test:generators": "bash test/run-static.sh", "lint": "eslint ."}}`,
+		"test/run-static.sh": "#!/usr/bin/env bash\nset -e\n\nnpm run lint\nnpx tsc --noEmit\n./test/again.sh\n",
+		"test/again.sh":      "bash test/run-static.sh\n",
+		"ci.sh":              "#!/bin/sh\ngo build ./...\n",
+	}
+	src := []byte("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm run test:generators\n      - run: ./ci.sh\n")
+	p := AnalyzeGitHubIn([]Source{{Path: ".github/workflows/ci.yml", Data: src}}, tree)
+	want := map[Stage]Evidence{
+		Lint:      {".github/workflows/ci.yml", 6, `npm run test:generators runs npm run lint (test/run-static.sh:4)`},
+		Typecheck: {".github/workflows/ci.yml", 6, `npm run test:generators runs npx tsc --noEmit (test/run-static.sh:5)`},
+		Build:     {".github/workflows/ci.yml", 7, `./ci.sh runs go build ./... (ci.sh:2)`},
+	}
+	for stage, ev := range want {
+		if got := p.Stages[stage]; got != ev {
+			t.Errorf("%v evidence %+v, want %+v", stage, got, ev)
+		}
+	}
+}

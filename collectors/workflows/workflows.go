@@ -120,10 +120,12 @@ func (c *GitHubActions) ID() string     { return c.id }
 func (c *GitHubActions) Kind() string   { return KindGitHub }
 func (c *GitHubActions) Domain() string { return Domain }
 
-// Inputs are the workflows, actionlint's configuration, and the package
-// files whose scripts and lockfiles the steps use.
+// Inputs are the workflows, actionlint's configuration, the package
+// files whose scripts and lockfiles the steps use, and the shell scripts
+// the steps run.
 func (c *GitHubActions) Inputs() []string {
-	return []string{workflowDir + "/*.{yml,yaml}", ".github/actionlint.{yml,yaml}", "**/package.json", "**/package-lock.json", "**/npm-shrinkwrap.json"}
+	return []string{workflowDir + "/*.{yml,yaml}", ".github/actionlint.{yml,yaml}", "**/package.json", "**/package-lock.json", "**/npm-shrinkwrap.json",
+		"**/*.{sh,bash}"}
 }
 
 // Run reads the workflow files as they are on disk now, applies the rules
