@@ -197,7 +197,7 @@ func TestStagesOfTheScriptsAStepRuns(t *testing.T) {
 // directly too. Scripts that run each other end.
 func TestStagesOfTheShellScriptsAStepRuns(t *testing.T) {
 	tree := mapTree{
-		"package.json": `{"scripts": {"test:generators": "bash test/run-static.sh", "lint": "eslint ."}}`,
+		"package.json":       `{"scripts": {"test:generators": "bash test/run-static.sh", "lint": "eslint ."}}`,
 		"test/run-static.sh": "#!/usr/bin/env bash\nset -e\n\nnpm run lint\nnpx tsc --noEmit\n./test/again.sh\n",
 		"test/again.sh":      "bash test/run-static.sh\n",
 		"ci.sh":              "#!/bin/sh\ngo build ./...\n",

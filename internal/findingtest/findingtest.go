@@ -28,4 +28,3 @@ func CheckStamped(t testing.TB, fs []model.Finding, collector, domain string) {
 		}
 	}
 }
-
