@@ -37,7 +37,9 @@ func TestMissingToolIsNotFound(t *testing.T) {
 func TestTimeoutKillsTheWholeProcessGroup(t *testing.T) {
 	pidFile := filepath.Join(t.TempDir(), "pid")
 	script := "sleep 300 & echo $! > " + pidFile + "; wait"
-	out, err := Run(context.Background(), Cmd{Name: "sh", Args: []string{"-c", script}, Timeout: 300 * time.Millisecond})
+	// Long enough for a loaded machine to start the grandchild and write
+	// its pid before the timeout kills the group.
+	out, err := Run(context.Background(), Cmd{Name: "sh", Args: []string{"-c", script}, Timeout: 2 * time.Second})
 	if !errors.Is(err, context.DeadlineExceeded) || !out.TimedOut || out.ExitCode != -1 {
 		t.Fatalf("err %v out %+v", err, out)
 	}
