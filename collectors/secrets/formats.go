@@ -76,5 +76,6 @@ var (
 )
 
 // urlCredentials matches scheme://user:password@host. The password may be
-// empty or a placeholder; the scanner decides.
-var urlCredentials = regexp.MustCompile(`\b([A-Za-z][A-Za-z0-9+.-]{1,30})://([^\s:/?#@"'<>]*):([^\s/?#@"'<>]*)@([^\s/?#"'<>:]+)`)
+// empty or a placeholder; the scanner decides. It runs to the last @ of
+// the authority, as Go's net/url and libpq read postgres://u:p@ss@db.
+var urlCredentials = regexp.MustCompile(`\b([A-Za-z][A-Za-z0-9+.-]{1,30})://([^\s:/?#@"'<>]*):([^\s/?#"'<>]*)@([^\s/?#"'<>:@]+)`)

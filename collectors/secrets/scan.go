@@ -323,9 +323,14 @@ func scanLine(n int, line string, pairs []pair, tmpl bool, r *Redactor, out *Fil
 		}
 		claimed = append(claimed, span{m[0], m[1]})
 		reported = append(reported, span{ps, pe})
-		what := "password in a " + strings.ToLower(line[m[2]:m[3]]) + ":// URL"
+		scheme := strings.ToLower(line[m[2]:m[3]])
+		article := "a "
+		if strings.ContainsRune("aeiou", rune(scheme[0])) {
+			article = "an " // an amqp:// URL
+		}
+		what := "password in " + article + scheme + ":// URL"
 		if IsWeak(pw) {
-			what = "well-known default password in a " + strings.ToLower(line[m[2]:m[3]]) + ":// URL"
+			what = "well-known default password in " + article + scheme + ":// URL"
 		}
 		out.Hits = append(out.Hits, Hit{
 			Rule: RuleURLCredentials.ID, Line: n, Column: runeCol(line, ps), Key: keyAt(m[0], m[1]),
