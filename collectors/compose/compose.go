@@ -48,9 +48,16 @@ func Detect(root string, files []string) []collectors.Collector {
 			compose = append(compose, f)
 		}
 	}
+	// Each compose file is read once here, for both questions below.
+	srcs := map[string][]byte{}
+	for _, f := range compose {
+		if src, err := repofs.ReadFile(root, f); err == nil {
+			srcs[f] = src
+		}
+	}
 	primary := primaryNames()
 	var usage Usage
-	if needsUsage(root, compose, primary) {
+	if needsUsage(compose, srcs, primary) {
 		usage = composeUsage(root, files, primary)
 	}
 	has := map[string]bool{}
@@ -62,7 +69,7 @@ func Detect(root string, files []string) []collectors.Collector {
 		configs := ConfigurationsAsUsed(t.Files, usage.Alone)
 		envs := usage.envFiles(t.Dir, configs, func(f string) bool { return has[f] })
 		out = append(out, &Collector{id: t.ID, dir: t.Dir, files: t.Files, configs: configs, envs: envs, usage: usage.Read,
-			inputs: inputs(root, t.Dir, t.Files, envs, usage.Read)})
+			inputs: inputs(srcs, t.Dir, t.Files, envs, usage.Read)})
 	}
 	return out
 }
@@ -79,12 +86,12 @@ func primaryNames() map[string]bool {
 // needsUsage tells whether the project's commands could change how its
 // compose files load: a variant whose role is in question, or a variable
 // a file interpolates (its .env may be one the docs say to copy).
-func needsUsage(root string, compose []string, primary map[string]bool) bool {
+func needsUsage(compose []string, srcs map[string][]byte, primary map[string]bool) bool {
 	for _, f := range compose {
 		if b := path.Base(f); !primary[b] && !slices.Contains(cli.DefaultOverrideFileNames, b) {
 			return true
 		}
-		if src, err := repofs.ReadFile(root, f); err == nil && bytes.Contains(src, []byte("$")) {
+		if bytes.Contains(srcs[f], []byte("$")) {
 			return true
 		}
 	}
@@ -145,7 +152,7 @@ func ConfigurationsAsUsed(files []string, alone map[string]bool) [][]string {
 // inputs are the compose files, the .env they interpolate, the files
 // they pull in with extends and include, and the Dockerfiles they build
 // (their USER and HEALTHCHECK decide two rules).
-func inputs(root, dir string, files []string, envs []EnvSource, usage []string) []string {
+func inputs(srcs map[string][]byte, dir string, files []string, envs []EnvSource, usage []string) []string {
 	set := map[string]bool{path.Join(dir, ".env"): true}
 	for _, f := range usage {
 		set[f] = true
@@ -157,8 +164,8 @@ func inputs(root, dir string, files []string, envs []EnvSource, usage []string) 
 	}
 	for _, f := range files {
 		set[f] = true
-		src, err := repofs.ReadFile(root, f)
-		if err != nil {
+		src, ok := srcs[f]
+		if !ok {
 			continue
 		}
 		for _, b := range deployfiles.ComposeBuilds(f, src) {
@@ -311,9 +318,10 @@ configs:
 		if vars := UnsetVariables(warnings); len(vars) > 0 && envs[i].File != "" {
 			// The project's own env file, as its commands and docs use it.
 			given := envs[i]
-			q, w, qerr := LoadWithEnvFile(ctx, abs, EnvFile{req.Root, given.File})
+			project := EnvFile{req.Root, given.File}
+			q, w, qerr := LoadWithEnvFile(ctx, abs, project)
 			if left := UnsetVariables(w); len(left) < len(vars) {
-				p, warnings, err, env = q, w, qerr, EnvFile{req.Root, given.File}
+				p, warnings, err, env = q, w, qerr, project
 				run.Evidence = append(run.Evidence, fmt.Sprintf("%s: variables from %s (%s %s)", label, given.File, given.At, given.How))
 			}
 		}
