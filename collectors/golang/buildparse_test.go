@@ -62,8 +62,10 @@ func TestParseVetOutputCaptured(t *testing.T) {
 		{
 			capture: "vet.vet",
 			diagnostics: []loc{
+				{model.High, "vet:printf", "notests/notests.go", 8, 22, "fmt.Sprintf format %s has arg n of wrong type int"},
 				{model.High, "vet:printf", "report.go", 7, 22, "fmt.Sprintf format %s has arg count of wrong type int"},
 				{model.High, "vet:printf", "report.go", 11, 21, "fmt.Printf format %s has arg total of wrong type int"},
+				{model.High, "vet:unreachable", "report.go", 22, 2, "unreachable code"},
 			},
 			compileErrors: []loc{},
 		},

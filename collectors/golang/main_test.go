@@ -61,6 +61,7 @@ func captureRuns() []captureRun {
 		{Name: "clean.test", Fixture: "clean", Args: test},
 		{Name: "crash.test", Fixture: "crash", Args: test},
 		{Name: "hang.test", Fixture: "hang", Args: testArgs(2 * time.Second)},
+		{Name: "needsservice.test", Fixture: "needsservice", Args: test, Env: []string{"GOFLAGS=-count=1"}},
 	}
 }
 

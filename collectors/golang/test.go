@@ -45,8 +45,8 @@ func (c *TestCollector) Inputs() []string {
 // cache are as good as fresh ones: it caches only passing runs, keyed on
 // the test binary and the files and environment the tests read.
 //
-// -vet=off because the build collector reports vet diagnostics already;
-// with vet on, go test would turn each one into a failed package.
+// go test keeps its default vet, so its verdict is the one go test ./...
+// gives by hand; the build collector leaves those analyzers to it.
 // -timeout is set below the collector's own timeout so that a hanging test
 // is named by go test (a panic with the running tests) before the whole
 // run is killed.

@@ -21,6 +21,7 @@ const (
 	RuleTestTimeout   = "test-timeout"   // the test binary hit go test's -timeout
 	RuleBuildFailed   = "build-failed"   // a package or its test files did not compile
 	RulePackageFailed = "package-failed" // a package failed with no failing test to blame
+	RuleNeedsService  = "needs-service"  // a package stopped before its tests: a service it waits for is not reachable here
 	RuleNoTests       = "no-tests"       // the module has no test: a green run that checked nothing
 )
 
@@ -374,8 +375,60 @@ func (p *testParser) packageFinding(pkg *testPackage) model.Finding {
 		f.File, f.Line = p.moduleFrame(out)
 		return f
 	}
+	if len(pkg.tests) == 0 {
+		if why := unreachableService(out); why != "" {
+			// The machine lacks what the suite needs (its compose stack, a
+			// database): not evidence that the code is wrong, so not a
+			// blocker, but still said, since go test ./... fails here.
+			f.Severity, f.Rule = model.Medium, RuleNeedsService
+			f.Message = pkg.path + " stopped before its first test: a service it needs is not reachable here (" + why +
+				"); start what it needs, or keep the package out of go test ./... with a build tag"
+			f.File, f.Line = p.testMain(pkg.path)
+			return f
+		}
+	}
 	f.Message += detail(nil, pkg.out.String())
 	return f
+}
+
+// unreachable are what the net package says when a host or port does not
+// answer.
+var unreachable = []string{"connection refused", "no such host", "server misbehaving", "network is unreachable",
+	"i/o timeout", "dial tcp", "dial udp"}
+
+// logStamp is the date and time the log package puts before a line.
+var logStamp = regexp.MustCompile(`^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d(\.\d+)? `)
+
+// unreachableService is the output line of a package that says a host or
+// port did not answer, without its log timestamp; "" when none does.
+func unreachableService(out string) string {
+	for _, l := range strings.Split(out, "\n") {
+		for _, says := range unreachable {
+			if strings.Contains(l, says) {
+				return logStamp.ReplaceAllString(strings.TrimSpace(l), "")
+			}
+		}
+	}
+	return ""
+}
+
+// testMain is where the package at import path pkg declares TestMain,
+// repo-relative; "" when it is not found.
+func (p *testParser) testMain(pkg string) (string, int) {
+	mod := p.opt.Module
+	if mod.Path == "" || mod.Dir == "" || (pkg != mod.Path && !strings.HasPrefix(pkg, mod.Path+"/")) {
+		return "", 0
+	}
+	dir := filepath.Join(mod.Dir, filepath.FromSlash(strings.TrimPrefix(pkg, mod.Path)))
+	tests, _ := filepath.Glob(filepath.Join(dir, "*_test.go"))
+	for _, file := range tests {
+		for i, l := range readLines(mod.Root, mod.RelFile(file)) {
+			if strings.HasPrefix(l, "func TestMain(") {
+				return mod.RelFile(file), i + 1
+			}
+		}
+	}
+	return "", 0
 }
 
 // detail returns ": <first informative line>" of build output or package

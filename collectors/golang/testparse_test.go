@@ -306,3 +306,44 @@ func TestTestifyError(t *testing.T) {
 		}
 	}
 }
+
+// A suite whose TestMain exits because its service is not running here
+// did not test the code: a medium finding at TestMain, not a blocker,
+// and the package beside it still counts.
+func TestParseTestJSONNeedsService(t *testing.T) {
+	c := loadCaptured(t, "needsservice.test")
+	dir, err := filepath.Abs(filepath.Join("testdata", "needsservice"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.mod.Root, c.mod.Dir = dir, dir
+	rep, err := ParseTestJSON(bytes.NewReader(c.stdout), TestOptions{Module: c.mod, Stderr: c.stderr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := countsOf(rep); got != (counts{Passed: 1}) {
+		t.Errorf("counts = %+v, want one passed", got)
+	}
+	want := []loc{{model.Medium, RuleNeedsService, "integration/main_test.go", 17, 0,
+		"example.com/fixture/needsservice/integration stopped before its first test: a service it needs is not reachable here " +
+			"(Integration tests: 127.0.0.1:1 is not available: dial tcp 127.0.0.1:1: connect: connection refused); " +
+			"start what it needs, or keep the package out of go test ./... with a build tag"}}
+	if got := locs(rep.Findings); !reflect.DeepEqual(got, want) {
+		t.Errorf("findings:\n got %+v\nwant %+v", got, want)
+	}
+	if c.run.ExitCode == 0 {
+		t.Error("the capture should be of a failing go test")
+	}
+}
+
+func TestUnreachableServiceNeedsNetworkWords(t *testing.T) {
+	for out, want := range map[string]string{
+		"2026/12/06 19:33:18 httpURL http://app:8080 is not available: dial tcp: lookup app on 10.0.0.53:53: no such host\nFAIL\n": "httpURL http://app:8080 is not available: dial tcp: lookup app on 10.0.0.53:53: no such host",
+		"failed to connect to `host=localhost`: dial error (dial tcp 127.0.0.1:5432: connect: connection refused)":                 "failed to connect to `host=localhost`: dial error (dial tcp 127.0.0.1:5432: connect: connection refused)",
+		"setup: missing env DATABASE_URL\nFAIL\texample.com/x\t0.01s\n":                                                            "",
+	} {
+		if got := unreachableService(out); got != want {
+			t.Errorf("unreachableService(%q) = %q, want %q", out, got, want)
+		}
+	}
+}

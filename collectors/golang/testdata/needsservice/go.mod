@@ -1,0 +1,3 @@
+module example.com/fixture/needsservice
+
+go 1.22
