@@ -11,15 +11,18 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"github.com/preflight-dev/preflight/internal/repofs"
 	"os"
+	"os/exec"
 	"path"
 	"path/filepath"
 	"sort"
 	"strings"
 
+	"golang.org/x/mod/modfile"
+
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/rules"
+	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -30,8 +33,11 @@ const (
 	Domain = "security"
 	// Tool is the executable looked up on PATH.
 	Tool = "govulncheck"
-	// InstallHint is shown when govulncheck is not on PATH.
-	InstallHint = "install govulncheck: go install golang.org/x/vuln/cmd/govulncheck@v1.8.0"
+	// InstallHint is shown when govulncheck is not on PATH and the module
+	// does not provide it.
+	InstallHint = "install govulncheck: go install golang.org/x/vuln/cmd/govulncheck@v1.8.0, or make it one of the module's tools: go get -tool golang.org/x/vuln/cmd/govulncheck"
+	// ToolPackage is govulncheck's package, as a go.mod tool directive names it.
+	ToolPackage = "golang.org/x/vuln/cmd/govulncheck"
 	// DBEnv names a vulnerability database to use instead of vuln.go.dev,
 	// e.g. a mirror on disk (file:///srv/vulndb) for machines offline.
 	DBEnv = "GOVULNDB"
@@ -79,15 +85,19 @@ func Detect(root string, files []string) []collectors.Collector {
 	names := collectors.TargetNames(dirs)
 	out := make([]collectors.Collector, 0, len(dirs))
 	for _, d := range dirs {
-		out = append(out, newCollector(d, Kind+":"+names[d]))
+		c := newCollector(d, Kind+":"+names[d])
+		c.root = root
+		out = append(out, c)
 	}
 	return out
 }
 
-// Collector runs govulncheck on one module.
+// Collector runs govulncheck on one module: the govulncheck on PATH, else
+// the one the module's go.mod names in its tool block (go tool govulncheck).
 type Collector struct {
 	collectors.Base
-	dir string // repo-relative module directory, "." at the root
+	dir  string // repo-relative module directory, "." at the root
+	root string // the repository, for reading go.mod before a run
 }
 
 func newCollector(dir, id string) *Collector {
@@ -131,11 +141,65 @@ func Args(db string) []string {
 func (c *Collector) Online() bool { return true }
 
 func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
-	return c.RunTool(ctx, req, collectors.Tool{
-		Invocation:  collectors.Invocation{Tool: "govulncheck", Dir: c.dir, Name: Tool, Args: Args(os.Getenv(DBEnv)), StartHint: InstallHint},
-		InstallHint: InstallHint,
-		Read:        c.Read,
-	})
+	inv := collectors.Invocation{Tool: "govulncheck", Dir: c.dir, Name: Tool, Args: Args(os.Getenv(DBEnv)), StartHint: InstallHint}
+	if !onPath() && c.moduleTool(req.Root) != "" {
+		inv.Name, inv.Args = "go", append([]string{"tool", Tool}, inv.Args...)
+	}
+	return c.RunTool(ctx, req, collectors.Tool{Invocation: inv, InstallHint: InstallHint, Read: c.Read})
+}
+
+func onPath() bool {
+	_, err := exec.LookPath(Tool)
+	return err == nil
+}
+
+// moduleTool is the version of golang.org/x/vuln the module's go.mod
+// requires when its tool block names govulncheck ("" when it does not):
+// then `go tool govulncheck` builds and runs that version.
+func (c *Collector) moduleTool(root string) string {
+	data, err := repofs.ReadFile(root, filepath.Join(root, filepath.FromSlash(c.dir), "go.mod"))
+	if err != nil {
+		return ""
+	}
+	f, err := modfile.Parse("go.mod", data, nil)
+	if err != nil {
+		return ""
+	}
+	for _, t := range f.Tool {
+		if t.Path != ToolPackage {
+			continue
+		}
+		for _, r := range f.Require {
+			if r.Mod.Path == "golang.org/x/vuln" {
+				return r.Mod.Version
+			}
+		}
+		return "(version not required)"
+	}
+	return ""
+}
+
+// Precheck answers at once, without waiting for a slot or for trust, when
+// there is no govulncheck to run: none on PATH, none among the module's
+// tools.
+func (c *Collector) Precheck(root string) (model.Result, bool) {
+	if onPath() || c.moduleTool(root) != "" {
+		return model.Result{}, false
+	}
+	return c.Unknown(Tool+" is not on PATH, and "+c.rel("go.mod")+" does not list it among its tools", InstallHint), true
+}
+
+// RepoCode: the govulncheck on PATH is the user's; one the module's go.mod
+// pins is built from the module graph the repository chose (its replace
+// directives included), so it waits for trust like the module's tests.
+func (c *Collector) RepoCode() string {
+	if onPath() {
+		return ""
+	}
+	if v := c.moduleTool(c.root); v != "" {
+		return "go tool govulncheck (golang.org/x/vuln " + v + ", from the tool block of " + c.rel("go.mod") + ")"
+	}
+	return ""
 }
 
 // Read reads one govulncheck run with the module's go.mod, which places

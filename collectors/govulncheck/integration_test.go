@@ -80,3 +80,62 @@ func TestMissingTool(t *testing.T) {
 		t.Fatalf("%+v", res)
 	}
 }
+
+// goOnlyPath is a PATH with the go command and without govulncheck.
+func goOnlyPath(t *testing.T) {
+	t.Helper()
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", filepath.Dir(goBin))
+	if _, err := exec.LookPath(Tool); err == nil {
+		t.Fatalf("%s is beside go in %s: the test needs a PATH without it", Tool, filepath.Dir(goBin))
+	}
+}
+
+// A module that lists govulncheck among its tools is checked with that
+// govulncheck (go tool govulncheck), after trust, instead of being told
+// to install one.
+func TestRunThroughTheModulesTool(t *testing.T) {
+	goOnlyPath(t)
+	db, err := localDB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(DBEnv, db)
+	root, _ := filepath.Abs("testdata")
+	c := Detect(root, []string{"toolmod/go.mod"})[0].(*Collector)
+	if res, known := c.Precheck(root); known {
+		t.Fatalf("precheck answered %s: %s", res.Status, res.Error)
+	}
+	if got, want := c.RepoCode(), "go tool govulncheck (golang.org/x/vuln v1.8.0, from the tool block of toolmod/go.mod)"; got != want {
+		t.Errorf("repo code %q, want %q", got, want)
+	}
+	res := c.Run(context.Background(), collectors.Request{Root: root, Timeout: 5 * time.Minute})
+	if res.Status != model.StatusOK {
+		t.Fatalf("status %s: %s %s\n%s", res.Status, res.Error, res.Hint, res.Output)
+	}
+	if want := "cd toolmod && go tool govulncheck -json -db " + db + " ./..."; res.Command != want {
+		t.Errorf("command %q, want %q", res.Command, want)
+	}
+	if res.Facts["vulns"] != 0 || len(res.Findings) != 0 {
+		t.Errorf("facts %v findings %v", res.Facts, res.Findings)
+	}
+}
+
+// Without govulncheck anywhere the answer comes before any wait, and
+// nothing waits for trust.
+func TestPrecheckWithoutAnyGovulncheck(t *testing.T) {
+	goOnlyPath(t)
+	root, _ := filepath.Abs("testdata")
+	c := Detect(root, []string{"mod/go.mod"})[0].(*Collector)
+	res, known := c.Precheck(root)
+	if !known || res.Status != model.StatusUnknown || res.Hint != InstallHint ||
+		res.Error != "govulncheck is not on PATH, and mod/go.mod does not list it among its tools" {
+		t.Fatalf("known %v: %+v", known, res)
+	}
+	if what := c.RepoCode(); what != "" {
+		t.Errorf("repo code %q for a govulncheck that is not there", what)
+	}
+}
