@@ -70,6 +70,12 @@ func checkService(s types.ServiceConfig, built BuiltImage) []Issue {
 	if s.NetworkMode == "host" {
 		add(RuleHostNetwork, "network_mode", "service %s uses network_mode: host", s.Name)
 	}
+	if s.Pid == "host" {
+		add(RuleHostNamespace, "pid", "service %s shares the host's process namespace (pid: host)", s.Name)
+	}
+	if s.Ipc == "host" {
+		add(RuleHostNamespace, "ipc", "service %s shares the host's IPC namespace (ipc: host)", s.Name)
+	}
 
 	switch {
 	case s.User != "" && rootUser(s.User):

@@ -121,6 +121,8 @@ func TestEveryRuleAndAHardenedService(t *testing.T) {
 		{f, 28, "compose/datastore-port-exposed"},
 		{f, 31, "compose/docker-socket"},
 		{f, 33, "compose/writable-root-fs"},
+		{f, 34, "compose/host-namespace"},
+		{f, 35, "compose/host-namespace"},
 	}
 	if got := hits(res.Findings); !reflect.DeepEqual(got, want) {
 		t.Errorf("findings\n got %v\nwant %v", got, want)

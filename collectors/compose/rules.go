@@ -35,6 +35,14 @@ var (
 		Fix:       "Use the default bridge network and publish only the ports the service serves.",
 		Reference: "CIS Docker Benchmark 5.9",
 	}
+	RuleHostNamespace = rules.Rule{
+		ID:        "compose/host-namespace",
+		Severity:  model.High,
+		Title:     "service shares the host's processes or shared memory",
+		Rationale: "pid: host lets the service see and signal every process on the host, and read their environments (the secrets in them) as the same user; ipc: host shares the host's shared memory.",
+		Fix:       "Remove pid: host and ipc: host; a service that must inspect another container can share just that one (pid: \"service:<name>\").",
+		Reference: "CIS Docker Benchmark 5.15, 5.16",
+	}
 	RuleRootUser = rules.Rule{
 		ID:        "compose/root-user",
 		Severity:  model.Medium,
@@ -111,7 +119,7 @@ var (
 
 // Rules lists the rules this package registers.
 var Rules = []rules.Rule{
-	RulePrivileged, RuleDockerSocket, RuleHostNetwork, RuleRootUser, RuleWritableRootFS,
+	RulePrivileged, RuleDockerSocket, RuleHostNetwork, RuleHostNamespace, RuleRootUser, RuleWritableRootFS,
 	RuleNoNewPrivileges, RuleCapDropAll, RuleNoHealthcheck, RuleNoResourceLimits,
 	RuleDatastorePortExposed, RuleImageLatest, RuleNoRestartPolicy,
 }
