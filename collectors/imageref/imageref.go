@@ -107,6 +107,8 @@ var nonRootRepos = []string{
 	"rabbitmq", "elasticsearch", "elasticsearch/elasticsearch", "opensearchproject/opensearch",
 	"grafana/grafana", "prom/prometheus", "prom/alertmanager", "nginxinc/nginx-unprivileged",
 	"keycloak/keycloak", "bitnami/", "chainguard/",
+	// Every Jaeger image runs as UID 10001 since 1.50 (jaegertracing/jaeger#4783).
+	"jaegertracing/",
 }
 
 // nonRootTags mark variants published to run unprivileged, such as the
