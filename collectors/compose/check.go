@@ -29,8 +29,10 @@ type Issue struct {
 type BuiltImage func(svc types.ServiceConfig) (im dockerfile.Image, ok bool)
 
 // Check applies every rule to every service of a loaded project, in
-// service name order.
-func Check(p *types.Project, built BuiltImage) []Issue {
+// service name order. jobs are the services the project runs to
+// completion (Usage.Jobs): a restart policy or a healthcheck is not asked
+// of them.
+func Check(p *types.Project, built BuiltImage, jobs map[string]string) []Issue {
 	names := make([]string, 0, len(p.Services))
 	for n := range p.Services {
 		names = append(names, n)
@@ -38,12 +40,13 @@ func Check(p *types.Project, built BuiltImage) []Issue {
 	sort.Strings(names)
 	var out []Issue
 	for _, n := range names {
-		out = append(out, checkService(p.Services[n], built)...)
+		_, job := jobs[n]
+		out = append(out, checkService(p.Services[n], built, job)...)
 	}
 	return out
 }
 
-func checkService(s types.ServiceConfig, built BuiltImage) []Issue {
+func checkService(s types.ServiceConfig, built BuiltImage, job bool) []Issue {
 	var out []Issue
 	add := func(r rules.Rule, key, format string, args ...any) {
 		var keys []string
@@ -98,7 +101,7 @@ func checkService(s types.ServiceConfig, built BuiltImage) []Issue {
 		add(RuleCapDropAll, "cap_drop", "service %s does not drop all capabilities (cap_drop: [ALL])", s.Name)
 	}
 
-	if !healthChecked(s, im, haveImage) {
+	if !job && !healthChecked(s, im, haveImage) {
 		add(RuleNoHealthcheck, "healthcheck", "service %s has no healthcheck", s.Name)
 	}
 
@@ -121,7 +124,7 @@ func checkService(s types.ServiceConfig, built BuiltImage) []Issue {
 		add(RuleImageLatest, "image", "service %s image %s %s", s.Name, s.Image, how)
 	}
 
-	if s.Restart == "" && (s.Deploy == nil || s.Deploy.RestartPolicy == nil) {
+	if !job && s.Restart == "" && (s.Deploy == nil || s.Deploy.RestartPolicy == nil) {
 		add(RuleNoRestartPolicy, "restart", "service %s has no restart policy", s.Name)
 	}
 	return out

@@ -12,14 +12,12 @@
 package compose
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"path"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"sort"
 	"strings"
 
@@ -57,7 +55,7 @@ func Detect(root string, files []string) []collectors.Collector {
 	}
 	primary := primaryNames()
 	var usage Usage
-	if needsUsage(compose, srcs, primary) {
+	if len(compose) > 0 {
 		usage = composeUsage(root, files, primary)
 	}
 	has := map[string]bool{}
@@ -68,7 +66,7 @@ func Detect(root string, files []string) []collectors.Collector {
 	for _, t := range filerules.Targets(root, Kind, compose) {
 		configs := ConfigurationsAsUsed(t.Files, usage.Alone)
 		envs := usage.envFiles(t.Dir, configs, func(f string) bool { return has[f] })
-		out = append(out, &Collector{id: t.ID, dir: t.Dir, files: t.Files, configs: configs, envs: envs, usage: usage.Read,
+		out = append(out, &Collector{id: t.ID, dir: t.Dir, files: t.Files, configs: configs, envs: envs, usage: usage.Read, jobs: usage.Jobs,
 			inputs: inputs(srcs, t.Dir, t.Files, envs, usage.Read)})
 	}
 	return out
@@ -81,21 +79,6 @@ func primaryNames() map[string]bool {
 		primary[n] = true
 	}
 	return primary
-}
-
-// needsUsage tells whether the project's commands could change how its
-// compose files load: a variant whose role is in question, or a variable
-// a file interpolates (its .env may be one the docs say to copy).
-func needsUsage(compose []string, srcs map[string][]byte, primary map[string]bool) bool {
-	for _, f := range compose {
-		if b := path.Base(f); !primary[b] && !slices.Contains(cli.DefaultOverrideFileNames, b) {
-			return true
-		}
-		if bytes.Contains(srcs[f], []byte("$")) {
-			return true
-		}
-	}
-	return false
 }
 
 // Configurations groups the compose files of one directory the way they
@@ -232,7 +215,8 @@ type Collector struct {
 	files   []string    // repo-relative
 	configs [][]string  // load order per configuration
 	envs    []EnvSource // per configuration: the env file the project gives it, if any
-	usage   []string    // the scripts, workflows and docs that say how compose is run
+	usage   []string          // the scripts, workflows and docs that say how compose is run
+	jobs    map[string]string // services run to completion, and where that is said
 	inputs  []string
 }
 
@@ -246,12 +230,12 @@ func (c *Collector) Files() []string       { return c.files }
 
 func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
 	run := filerules.New(req.Root)
-	configs, envs := c.configs, c.envs
+	configs, envs, jobs := c.configs, c.envs, c.jobs
 	if len(c.usage) > 0 {
 		// Read again: an edited script may now run a file alone, or with
 		// another env file.
 		u := composeUsage(req.Root, c.usage, primaryNames())
-		configs = ConfigurationsAsUsed(c.files, u.Alone)
+		configs, jobs = ConfigurationsAsUsed(c.files, u.Alone), u.Jobs
 		envs = u.envFiles(c.dir, configs, func(f string) bool {
 			file, err := repofs.Open(req.Root, f)
 			if err == nil {
@@ -359,9 +343,13 @@ configs:
 			}
 			note = " (read without validation)"
 		}
-		issues := Check(p, BuiltFromDisk)
+		issues := Check(p, BuiltFromDisk, jobs)
 		for n := range p.Services {
 			services[n] = true
+			if at, job := jobs[n]; job && !seen["job\x00"+n] {
+				seen["job\x00"+n] = true
+				run.Evidence = append(run.Evidence, fmt.Sprintf("service %s runs to completion (%s: --exit-code-from %s): no restart policy or healthcheck asked of it", n, at, n))
+			}
 		}
 		run.Evidence = append(run.Evidence, fmt.Sprintf("%s: %s, %s%s",
 			label, filerules.Plural(len(p.Services), "service"), filerules.Plural(len(issues), "issue"), note))

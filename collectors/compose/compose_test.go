@@ -272,7 +272,7 @@ func checkText(t *testing.T, text string, extra map[string]string) []string {
 		t.Fatal(err)
 	}
 	var out []string
-	for _, is := range Check(p, BuiltFromDisk) {
+	for _, is := range Check(p, BuiltFromDisk, nil) {
 		out = append(out, is.Service+" "+is.Rule.ID)
 	}
 	return out
@@ -585,5 +585,43 @@ func TestComposeUsageEnvFiles(t *testing.T) {
 		"map[:{.env.dist README.md:5 copies it to .env .env} compose.yaml:{deploy/.env.sample README.md:2 copies it to deploy/.env deploy/.env}] | 2 copies"
 	if got != want {
 		t.Errorf("usage\n got %s\nwant %s", got, want)
+	}
+}
+
+// A service whose exit ends the stack (--exit-code-from, here through a
+// Makefile variable that holds the compose command) is a job: it is not
+// asked for a restart policy or a healthcheck; the service it tests is.
+// Without the flag, at the next run, it is asked again.
+func TestServiceRunToCompletionIsAJob(t *testing.T) {
+	root := fixturetest.WriteRepo(t, map[string]string{
+		"docker-compose.yml": "services:\n  app:\n    image: acme/app:1.2\n" +
+			"  integration-test:\n    image: acme/app-tests:1.2\n    command: go test ./integration-test/...\n",
+		"Makefile": "STACK = docker compose -f docker-compose.yml\n\n" +
+			"integration:\n\t$(STACK) up --build --abort-on-container-exit --exit-code-from integration-test\n",
+	})
+	c := Detect(root, fixturetest.Files(t, root))[0]
+	asked := func(res model.Result) map[string]bool {
+		got := map[string]bool{}
+		for _, f := range res.Findings {
+			if f.Rule == RuleNoRestartPolicy.ID || f.Rule == RuleNoHealthcheck.ID {
+				got[f.Rule+" "+strings.Fields(f.Message)[1]] = true
+			}
+		}
+		return got
+	}
+	res := c.Run(context.Background(), collectors.Request{Root: root})
+	want := map[string]bool{"compose/no-restart-policy app": true, "compose/no-healthcheck app": true}
+	if got := asked(res); !reflect.DeepEqual(got, want) {
+		t.Errorf("restart and healthcheck findings %v, want %v", got, want)
+	}
+	note := "service integration-test runs to completion (Makefile:4: --exit-code-from integration-test): no restart policy or healthcheck asked of it"
+	if !slices.Contains(strings.Split(res.Output, "\n"), note) {
+		t.Errorf("evidence lacks %q:\n%s", note, res.Output)
+	}
+	fixturetest.WriteFiles(t, root, map[string]string{"Makefile": "integration:\n\tdocker compose up --build\n"})
+	res = c.Run(context.Background(), collectors.Request{Root: root})
+	want["compose/no-restart-policy integration-test"], want["compose/no-healthcheck integration-test"] = true, true
+	if got := asked(res); !reflect.DeepEqual(got, want) {
+		t.Errorf("after the flag is gone: %v, want %v", got, want)
 	}
 }

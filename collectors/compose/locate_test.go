@@ -123,7 +123,7 @@ func FuzzCheck(f *testing.F) {
 			}
 			return
 		}
-		for _, is := range Check(p, BuiltFromDisk) {
+		for _, is := range Check(p, BuiltFromDisk, nil) {
 			if _, ok := p.Services[is.Service]; !ok || is.Message == "" {
 				t.Fatalf("issue for unknown service: %+v", is)
 			}

@@ -54,10 +54,20 @@ type Usage struct {
 	// Copied are all the files the docs or scripts copy to a .env, in the
 	// order read.
 	Copied []EnvSource
+	// Jobs are the services the project runs to completion, by name, with
+	// where it says so: the stack stops when the service named by
+	// --exit-code-from exits (a test runner, a migration), so restarting
+	// it or probing its health would be wrong.
+	Jobs map[string]string
 	// Read are the files that said any of it: what the collector reads
 	// again on each run, and reruns for when they change.
 	Read []string
 }
+
+// exitCodeFrom names the service whose exit ends a compose up. The flag
+// is compose's alone, so it is read on any line: a Makefile often keeps
+// the "docker compose -f …" part in a variable.
+var exitCodeFrom = regexp.MustCompile(`(?:^|\s)--exit-code-from(?:\s+|=)["']?([A-Za-z0-9][A-Za-z0-9._-]*)`)
 
 // EnvSource is an env file the project names, as written, and where.
 type EnvSource struct {
@@ -79,7 +89,7 @@ var copyToDotenv = regexp.MustCompile(`(?:^|[\s;&(` + "`" + `])cp(?:\s+-[a-zA-Z]
 func composeUsage(root string, files []string, primary map[string]bool) Usage {
 	alone := map[string]bool{}
 	overlay := map[string]bool{}
-	u := Usage{Alone: map[string]bool{}, EnvFile: map[string]EnvSource{}, CopiedFor: map[string]EnvSource{}}
+	u := Usage{Alone: map[string]bool{}, EnvFile: map[string]EnvSource{}, CopiedFor: map[string]EnvSource{}, Jobs: map[string]string{}}
 	read := 0
 	for _, f := range files {
 		if !usageFile(f) || read >= maxUsageFiles {
@@ -103,6 +113,12 @@ func composeUsage(root string, files []string, primary map[string]bool) Usage {
 			at := fmt.Sprintf("%s:%d", f, i+1)
 			if m := assignment.FindStringSubmatch(line); m != nil {
 				vars[m[1]] = m[2]
+			}
+			for _, m := range exitCodeFrom.FindAllStringSubmatch(line, -1) {
+				if _, seen := u.Jobs[m[1]]; !seen {
+					u.Jobs[m[1]] = at
+				}
+				relevant = true
 			}
 			for _, m := range copyToDotenv.FindAllStringSubmatch(line, -1) {
 				to := path.Clean(expand(m[2], vars))
