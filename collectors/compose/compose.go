@@ -212,9 +212,9 @@ func referencedFiles(dir string, src []byte) []string {
 type Collector struct {
 	id      string
 	dir     string
-	files   []string    // repo-relative
-	configs [][]string  // load order per configuration
-	envs    []EnvSource // per configuration: the env file the project gives it, if any
+	files   []string          // repo-relative
+	configs [][]string        // load order per configuration
+	envs    []EnvSource       // per configuration: the env file the project gives it, if any
 	usage   []string          // the scripts, workflows and docs that say how compose is run
 	jobs    map[string]string // services run to completion, and where that is said
 	inputs  []string
