@@ -104,7 +104,7 @@ func init() {
 		"react-scripts":   subcommands(map[string]Stages{"build": build, "test": test}, nil),
 		"vue-cli-service": tasksRunner, "ember": tasksRunner, "gatsby": subcommands(map[string]Stages{"build": build}, nil),
 		"remix":      subcommands(map[string]Stages{"build": build}, nil),
-		"nest":       subcommands(map[string]Stages{"build": build}, nil),
+		"nest":       nestRunner,
 		"parcel":     subcommands(map[string]Stages{"build": build}, nil),
 		"tauri":      subcommands(map[string]Stages{"build": build}, nil),
 		"wails":      subcommands(map[string]Stages{"build": build}, nil),
@@ -759,6 +759,27 @@ func tscRunner(args []string, depth int) Stages {
 		if a == "--noEmit" || a == "--noemit" {
 			return typecheck
 		}
+	}
+	return typecheck | build
+}
+
+// nestRunner: nest build compiles with tsc, which type-checks, unless it
+// builds with swc and is not asked to check (--type-check).
+func nestRunner(args []string, depth int) Stages {
+	if sub, _ := firstArg(args, nil); sub != "build" {
+		return none
+	}
+	swc, check := false, false
+	for i, a := range args {
+		switch {
+		case a == "--type-check":
+			check = true
+		case a == "--builder=swc", (a == "--builder" || a == "-b") && i+1 < len(args) && args[i+1] == "swc":
+			swc = true
+		}
+	}
+	if swc && !check {
+		return build
 	}
 	return typecheck | build
 }

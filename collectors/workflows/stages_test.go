@@ -107,6 +107,10 @@ func TestScriptStages(t *testing.T) {
 		{"python -m build", build},
 		{"vite build", build},
 		{"next build", build},
+		{"nest build", typecheck | build},
+		{"nest build --builder swc", build},
+		{"nest build -b swc --type-check", typecheck | build},
+		{"nest start", none},
 		{"goreleaser release --snapshot --clean", build},
 		// security
 		{"npm audit --audit-level=high", security},
