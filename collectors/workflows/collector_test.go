@@ -32,16 +32,18 @@ func TestDetect(t *testing.T) {
 	if gl.ID() != "gitlab-ci:." || gl.Kind() != KindGitLab || gl.Domain() != "ci" {
 		t.Errorf("gitlab: %s %s %s", gl.ID(), gl.Kind(), gl.Domain())
 	}
-	if want := []string{".github/workflows/*.{yml,yaml}", ".github/actionlint.{yml,yaml}", "**/package.json", "**/package-lock.json", "**/npm-shrinkwrap.json", "**/*.{sh,bash}"}; !reflect.DeepEqual(gh.Inputs(), want) {
+	if want := []string{".github/workflows/*.{yml,yaml}", ".github/actionlint.{yml,yaml}", "**/package-lock.json", "**/npm-shrinkwrap.json",
+		"**/package.json", "**/*.{sh,bash}", "**/{Makefile,makefile,GNUmakefile}"}; !reflect.DeepEqual(gh.Inputs(), want) {
 		t.Errorf("inputs %q", gh.Inputs())
 	}
 	if got := Detect("/work/shop", []string{".github/workflows/README.md", "ci.yml", ".github/workflows/sub/x.yml"}); len(got) != 0 {
 		t.Errorf("detected %d collectors without workflows", len(got))
 	}
-	// The GitLab collector watches the files its configuration includes.
+	// The GitLab collector watches the files its configuration includes,
+	// and what its jobs may run.
 	root := fixtureRoot(t, "gitlab", "good")
 	cs = Detect(root, fixturetest.Files(t, root))
-	if len(cs) != 1 || !reflect.DeepEqual(cs[0].Inputs(), []string{".gitlab-ci.yml", "ci/quality.yml"}) {
+	if len(cs) != 1 || !reflect.DeepEqual(cs[0].Inputs(), []string{".gitlab-ci.yml", "ci/quality.yml", "**/package.json", "**/*.{sh,bash}", "**/{Makefile,makefile,GNUmakefile}"}) {
 		t.Fatalf("gitlab inputs %q", cs[0].Inputs())
 	}
 }

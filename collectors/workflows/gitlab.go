@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/preflight-dev/preflight/collectors/filerules"
+	"github.com/preflight-dev/preflight/internal/shellwords"
 	"github.com/preflight-dev/preflight/internal/yamlpos"
 )
 
@@ -32,6 +33,7 @@ type gitlab struct {
 	order    []string // definition names in first-seen order
 	included int
 	loaded   map[string]bool
+	tree     Tree // the repository, to follow what the jobs run; nil not to
 }
 
 type definition struct {
@@ -42,8 +44,12 @@ type definition struct {
 // AnalyzeGitLab reads a .gitlab-ci.yml and the local files it includes.
 // Templates and components from GitLab's catalogue are recognised by
 // name; remote and other projects' files are noted, not fetched.
-func AnalyzeGitLab(main Source, load Loader) *Pipeline {
-	g := &gitlab{p: &Pipeline{Stages: map[Stage]Evidence{}, Whole: true}, defs: map[string][]definition{}, loaded: map[string]bool{}}
+func AnalyzeGitLab(main Source, load Loader) *Pipeline { return AnalyzeGitLabIn(main, load, nil) }
+
+// AnalyzeGitLabIn is AnalyzeGitLab that also follows the package scripts,
+// shell scripts and make targets the jobs run in tree.
+func AnalyzeGitLabIn(main Source, load Loader, tree Tree) *Pipeline {
+	g := &gitlab{p: &Pipeline{Stages: map[Stage]Evidence{}, Whole: true}, defs: map[string][]definition{}, loaded: map[string]bool{}, tree: tree}
 	var included []Source
 	root := g.read(main)
 	if root != nil {
@@ -273,6 +279,7 @@ func (g *gitlab) jobs() {
 				for _, m := range CommandStages(c.node.Value) {
 					g.p.see(m.Stages, Evidence{c.file, scriptLine(c.node, m.Line), filerules.Clip(m.Command, 100)})
 				}
+				g.follow(c)
 			}
 		}
 		if env, file := g.lookup(name, "environment", 0); env != nil && env.Kind != yamlpos.Null {
@@ -326,4 +333,20 @@ func catalogueStages(name string) Stages {
 		set |= deploy
 	}
 	return set
+}
+
+// follow records the stages of what a script line runs of the
+// repository's own (jobs start at the repository root), up to a cd.
+func (g *gitlab) follow(c gitlabCommand) {
+	if g.tree == nil {
+		return
+	}
+	for _, cmd := range shellwords.Commands(c.node.Value) {
+		if _, ok := cmd.Cd(); ok {
+			return
+		}
+		if words := withoutAssignments(cmd.Values()); len(words) > 0 {
+			newFollower(g.p, g.tree, c.file, filerules.Clip(cmd.Text, 80), scriptLine(c.node, cmd.Line)).command(".", words, 0)
+		}
+	}
 }

@@ -97,9 +97,11 @@ func (w *workflow) checkScripts(run *yamlpos.Node, dir string, dirAt *yamlpos.No
 
 // upward finds name in dir or the nearest directory above it, as npm finds
 // the package (and a workspace root's lockfile) it works on; "" if none.
-func (w *workflow) upward(dir, name string) string {
+func (w *workflow) upward(dir, name string) string { return upward(w.tree, dir, name) }
+
+func upward(tree Tree, dir, name string) string {
 	for {
-		if _, err := w.tree.ReadFile(path.Join(dir, name)); err == nil {
+		if _, err := tree.ReadFile(path.Join(dir, name)); err == nil {
 			return path.Join(dir, name)
 		}
 		if dir == "." {
@@ -148,25 +150,70 @@ func (w *workflow) checkScript(dir string, call scriptRef, text string, line int
 // package, and shell scripts of the repository (bash scripts/ci.sh), are
 // followed, each once.
 func (w *workflow) followScript(pkg nodepkg.Manifest, file, name, text string, line int) {
-	f := follower{w: w, text: text, line: line, seen: map[string]bool{}}
+	f := newFollower(w.p, w.tree, w.file, text, line)
 	f.npmScript(pkg, file, name, 0)
 }
 
-// followShell records the stages of a shell script of the repository a
-// step runs (./scripts/ci.sh, bash test/run.sh) by the commands in it.
+// followShell records the stages of what a step runs of the repository's
+// own: a shell script (./scripts/ci.sh, bash test/run.sh) or a make target,
+// by the commands in it.
 func (w *workflow) followShell(dir string, words []string, text string, line int) {
-	if script := shellScriptArg(words); script != "" {
-		f := follower{w: w, text: text, line: line, seen: map[string]bool{}}
-		f.shellScript(dir, script, 0)
-	}
+	newFollower(w.p, w.tree, w.file, text, line).command(dir, words, 0)
 }
 
 // follower follows what one CI command runs into the repository.
 type follower struct {
-	w    *workflow
-	text string // the step's command, as the evidence names it
-	line int    // its line in the workflow
+	p    *Pipeline
+	tree Tree
+	file string // the CI file
+	text string // the command, as the evidence names it
+	line int    // its line in the CI file
 	seen map[string]bool
+}
+
+func newFollower(p *Pipeline, tree Tree, file, text string, line int) *follower {
+	return &follower{p: p, tree: tree, file: file, text: text, line: line, seen: map[string]bool{}}
+}
+
+// see records the stages of the commands in script, found in where.
+func (f *follower) see(script string, where func(m CommandMatch) string) {
+	for _, m := range CommandStages(script) {
+		f.p.see(m.Stages, Evidence{f.file, f.line, fmt.Sprintf("%s runs %s (%s)", f.text, filerules.Clip(m.Command, 60), where(m))})
+	}
+}
+
+// command follows one command run in dir into what it runs of the
+// repository: a package script, a shell script, a make target.
+func (f *follower) command(dir string, words []string, depth int) {
+	if f.tree == nil || depth > maxNesting {
+		return
+	}
+	if call, ok := scriptCall(words); ok {
+		if pj := upward(f.tree, dir, "package.json"); pj != "" {
+			if data, err := f.tree.ReadFile(pj); err == nil {
+				if pkg, err := nodepkg.ParseManifest(data); err == nil {
+					f.npmScript(pkg, pj, call.name, depth+1)
+				}
+			}
+		}
+	} else if script := shellScriptArg(words); script != "" {
+		f.shellScript(dir, script, depth+1)
+	} else if tool := toolName(words[0]); tool == "make" || tool == "gmake" {
+		f.makeTargets(dir, words[1:], depth+1)
+	}
+}
+
+// commands follows each command of a script run in dir, up to a cd that
+// goes where this does not follow.
+func (f *follower) commands(dir, script string, depth int) {
+	for _, cmd := range shellwords.Commands(script) {
+		if _, ok := cmd.Cd(); ok {
+			return
+		}
+		if words := withoutAssignments(cmd.Values()); len(words) > 0 {
+			f.command(dir, words, depth)
+		}
+	}
 }
 
 func (f *follower) npmScript(pkg nodepkg.Manifest, file, name string, depth int) {
@@ -176,55 +223,24 @@ func (f *follower) npmScript(pkg nodepkg.Manifest, file, name string, depth int)
 		return
 	}
 	f.seen[key] = true
-	for _, m := range CommandStages(body) {
-		f.w.p.see(m.Stages, Evidence{f.w.file, f.line, fmt.Sprintf("%s runs %s (%s, script %q)", f.text, filerules.Clip(m.Command, 60), file, name)})
-	}
-	for _, cmd := range shellwords.Commands(body) {
-		if words := withoutAssignments(cmd.Values()); len(words) > 0 {
-			if call, ok := scriptCall(words); ok {
-				f.npmScript(pkg, file, call.name, depth+1)
-			} else if script := shellScriptArg(words); script != "" {
-				f.shellScript(path.Dir(file), script, depth+1) // npm runs scripts in the package directory
-			}
-		}
-	}
+	f.see(body, func(CommandMatch) string { return fmt.Sprintf("%s, script %q", file, name) })
+	f.commands(path.Dir(file), body, depth) // npm runs scripts in the package directory
 }
 
 // shellScript follows a script file run from dir: its commands' stages,
-// and the package scripts and shell scripts it runs in turn.
+// and what it runs in turn.
 func (f *follower) shellScript(dir, script string, depth int) {
 	file := path.Clean(path.Join(dir, script))
-	if f.seen[file] || depth > maxNesting || file == ".." || strings.HasPrefix(file, "../") || f.w.tree == nil {
+	if f.seen[file] || depth > maxNesting || file == ".." || strings.HasPrefix(file, "../") {
 		return
 	}
 	f.seen[file] = true
-	data, err := f.w.tree.ReadFile(file)
+	data, err := f.tree.ReadFile(file)
 	if err != nil {
 		return
 	}
-	for _, m := range CommandStages(string(data)) {
-		f.w.p.see(m.Stages, Evidence{f.w.file, f.line, fmt.Sprintf("%s runs %s (%s:%d)", f.text, filerules.Clip(m.Command, 60), file, m.Line+1)})
-	}
-	for _, cmd := range shellwords.Commands(string(data)) {
-		if _, ok := cmd.Cd(); ok {
-			return // the rest runs somewhere this does not follow
-		}
-		words := withoutAssignments(cmd.Values())
-		if len(words) == 0 {
-			continue
-		}
-		if call, ok := scriptCall(words); ok {
-			if pj := f.w.upward(dir, "package.json"); pj != "" {
-				if data, err := f.w.tree.ReadFile(pj); err == nil {
-					if pkg, err := nodepkg.ParseManifest(data); err == nil {
-						f.npmScript(pkg, pj, call.name, depth+1)
-					}
-				}
-			}
-		} else if next := shellScriptArg(words); next != "" {
-			f.shellScript(dir, next, depth+1)
-		}
-	}
+	f.see(string(data), func(m CommandMatch) string { return fmt.Sprintf("%s:%d", file, m.Line+1) })
+	f.commands(dir, string(data), depth)
 }
 
 // shellScriptArg is the shell script file a command runs: ./ci.sh,

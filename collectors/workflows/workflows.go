@@ -120,12 +120,15 @@ func (c *GitHubActions) ID() string     { return c.id }
 func (c *GitHubActions) Kind() string   { return KindGitHub }
 func (c *GitHubActions) Domain() string { return Domain }
 
-// Inputs are the workflows, actionlint's configuration, the package
-// files whose scripts and lockfiles the steps use, and the shell scripts
-// the steps run.
+// followedFiles are what a CI command may run of the repository's own, and
+// so decide its stages: package scripts, shell scripts, make targets.
+var followedFiles = []string{"**/package.json", "**/*.{sh,bash}", "**/{Makefile,makefile,GNUmakefile}"}
+
+// Inputs are the workflows, actionlint's configuration, the lockfiles the
+// steps use, and what the steps run of the repository's own.
 func (c *GitHubActions) Inputs() []string {
-	return []string{workflowDir + "/*.{yml,yaml}", ".github/actionlint.{yml,yaml}", "**/package.json", "**/package-lock.json", "**/npm-shrinkwrap.json",
-		"**/*.{sh,bash}"}
+	return append([]string{workflowDir + "/*.{yml,yaml}", ".github/actionlint.{yml,yaml}", "**/package-lock.json", "**/npm-shrinkwrap.json"},
+		followedFiles...)
 }
 
 // Run reads the workflow files as they are on disk now, applies the rules
@@ -285,9 +288,10 @@ func (c *GitLabCI) Domain() string { return Domain }
 
 func (c *GitLabCI) Cost() collectors.Cost { return collectors.CostFiles }
 
-// Inputs are the main file and the files it includes.
+// Inputs are the main file, the files it includes, and what the jobs run
+// of the repository's own.
 func (c *GitLabCI) Inputs() []string {
-	return append([]string{c.main}, c.includes...)
+	return append(append([]string{c.main}, c.includes...), followedFiles...)
 }
 
 // Run reads the configuration as it is on disk now.
@@ -320,7 +324,7 @@ func (c *GitLabCI) Run(ctx context.Context, req collectors.Request) model.Result
 	}
 	var p *Pipeline
 	if len(srcs) > 0 {
-		p = AnalyzeGitLab(srcs[0], load)
+		p = AnalyzeGitLabIn(srcs[0], load, repoTree(root))
 	} else {
 		p = newPipeline()
 	}

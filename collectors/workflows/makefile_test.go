@@ -1,0 +1,128 @@
+package workflows
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// A step that runs a make target counts by what the recipe runs, through
+// the variables it uses, its prerequisites and the targets it makes in
+// turn (go-clean-template's layout: the compose command in a variable).
+func TestStagesOfTheMakeTargetsAStepRuns(t *testing.T) {
+	tree := mapTree{
+		"Makefile": "BASE_STACK = docker compose -f docker-compose.yml\n" +
+			"INTEGRATION_TEST_STACK = $(BASE_STACK) -f docker-compose-integration-test.yml\n" +
+			"GO ?= go\n\n" +
+			"all: build\n\n" +
+			"build: ### build it\n\t@$(GO) build ./...\n\n" +
+			"compose-up-integration-test: ### Run docker compose with integration test\n" +
+			"\t$(INTEGRATION_TEST_STACK) up --build --abort-on-container-exit \\\n\t  --exit-code-from integration-test\n" +
+			".PHONY: compose-up-integration-test\n\n" +
+			"ci: lint\n\t$(MAKE) check-types\n" +
+			"lint: GOFLAGS = -mod=mod\n" +
+			"lint:\n\t-golangci-lint run\n" +
+			"check-types:\n\tnpx tsc --noEmit\n",
+	}
+	src := []byte("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n" +
+		"      - run: make compose-up-integration-test\n      - run: make\n      - run: make ci\n")
+	p := AnalyzeGitHubIn([]Source{{Path: ".github/workflows/ci.yml", Data: src}}, tree)
+	want := map[Stage]Evidence{
+		ContainerBuild: {".github/workflows/ci.yml", 6, "make compose-up-integration-test runs docker compose -f docker-compose.yml -f docker-compose-integ… (Makefile:11, target compose-up-integration-test)"},
+		Lint:           {".github/workflows/ci.yml", 8, "make ci runs golangci-lint run (Makefile:19, target lint)"},
+		Typecheck:      {".github/workflows/ci.yml", 8, "make ci runs make check-types (Makefile:16, target ci)"},
+	}
+	for stage, ev := range want {
+		if got := p.Stages[stage]; got != ev {
+			t.Errorf("%v evidence\n got %+v\nwant %+v", stage, got, ev)
+		}
+	}
+	// `make` alone makes the first target.
+	alone := AnalyzeGitHubIn([]Source{{Path: ".github/workflows/ci.yml", Data: []byte("on: push\njobs:\n  a:\n    steps:\n      - run: make\n")}},
+		mapTree{"Makefile": ".PHONY: default\ndefault:\n\tgo test ./...\nother:\n\tnpm audit\n"})
+	if got, want := alone.Stages[Test], (Evidence{".github/workflows/ci.yml", 5, "make runs go test ./... (Makefile:3, target default)"}); got != want {
+		t.Errorf("make alone: %+v, want %+v", got, want)
+	}
+	if _, ok := alone.Stages[SecurityScan]; ok {
+		t.Error("make alone made a target other than the first")
+	}
+}
+
+// GitLab jobs follow what they run of the repository too: a shell script
+// and a make target in another directory (make -C).
+func TestGitLabJobsFollowScriptsAndMake(t *testing.T) {
+	tree := mapTree{
+		"scripts/ci.sh": "#!/bin/sh\nshellcheck scripts/*.sh\n",
+		"web/Makefile":  "verify:\n\tnpx vitest run\n",
+	}
+	src := []byte("lint:\n  script:\n    - ./scripts/ci.sh\ntest:\n  script:\n    - make -C web verify\n")
+	p := AnalyzeGitLabIn(Source{Path: ".gitlab-ci.yml", Data: src}, nil, tree)
+	want := map[Stage]Evidence{
+		Lint: {".gitlab-ci.yml", 3, "./scripts/ci.sh runs shellcheck scripts/*.sh (scripts/ci.sh:2)"},
+		Test: {".gitlab-ci.yml", 6, "make -C web verify runs npx vitest run (web/Makefile:2, target verify)"},
+	}
+	for stage, ev := range want {
+		if got := p.Stages[stage]; got != ev {
+			t.Errorf("%v evidence\n got %+v\nwant %+v", stage, got, ev)
+		}
+	}
+}
+
+func TestParseMakefile(t *testing.T) {
+	mf := parseMakefile("Makefile", []byte("# comment\nA := one\nA += two\nB ?= $(A) three\nB ?= ignored\nSH != date\n"+
+		".DEFAULT_GOAL := x\n%.o: %.c\n\tcc -c $<\nfirst second: dep ; echo inline # note\n\techo $(B) $${HOME} $(shell pwd)\n"+
+		"ifeq ($(A),one)\nthird:\n\techo 3\nendif\ndep:\n"))
+	if mf.goal != "first" {
+		t.Errorf("goal %q, want first", mf.goal)
+	}
+	if got, want := mf.vars["B"], "$(A) three"; got != want {
+		t.Errorf("B = %q, want %q", got, want)
+	}
+	if _, ok := mf.vars["SH"]; ok {
+		t.Error("a != assignment is a shell command's output, unknown here")
+	}
+	first := mf.rules["first"]
+	if first == nil || !reflect.DeepEqual(first.prereqs, []string{"dep"}) || len(first.recipe) != 2 {
+		t.Fatalf("first: %+v", first)
+	}
+	if first.recipe[0] != (recipeLine{"echo inline", 10}) || first.recipe[1].line != 11 {
+		t.Errorf("recipe %+v", first.recipe)
+	}
+	if got, want := mf.expand(first.recipe[1].text), "echo one two three ${HOME} $(shell pwd)"; got != want {
+		t.Errorf("expanded %q, want %q", got, want)
+	}
+	if second := mf.rules["second"]; second == nil || len(second.recipe) != 2 {
+		t.Errorf("second has the rule's recipe too: %+v", second)
+	}
+	if r := mf.rules["third"]; r == nil || len(r.recipe) != 1 {
+		t.Errorf("a target inside a conditional: %+v", r)
+	}
+}
+
+// A variable that refers to itself many times does not grow a recipe
+// without end.
+func TestMakeExpansionIsBounded(t *testing.T) {
+	mf := parseMakefile("Makefile", []byte("A = "+strings.Repeat("$(A)", 100)+"\n"))
+	if got := mf.expand("echo $(A)"); len(got) > maxExpansion {
+		t.Errorf("expanded to %d bytes", len(got))
+	}
+}
+
+// FuzzMakefile: any Makefile parses, expands and is followed without a
+// crash or an endless loop, whatever its variables refer to.
+func FuzzMakefile(f *testing.F) {
+	f.Add([]byte("A = $(B)\nB = $(A)\nall: a\n\t$(A) $(MAKE) all\na: all\n"))
+	f.Add([]byte("x: \\\n\ty\n\t@-+go test ./... \\\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		tree := mapTree{"Makefile": string(src)}
+		for _, r := range parseMakefile("Makefile", src).rules {
+			for _, l := range r.recipe {
+				if l.line < 1 || l.line > strings.Count(string(src), "\n")+1 {
+					t.Fatalf("recipe line %d outside the file", l.line)
+				}
+			}
+		}
+		wf := []byte("on: push\njobs:\n  a:\n    steps:\n      - run: make && make all x\n")
+		AnalyzeGitHubIn([]Source{{Path: ".github/workflows/ci.yml", Data: wf}}, tree)
+	})
+}
