@@ -17,6 +17,13 @@ var severities = map[string]model.Severity{
 	"error": model.High, "warning": model.Medium, "info": model.Low, "style": model.Info,
 }
 
+// Severity is the severity of a ShellCheck level (error, warning, info,
+// style); false for a level ShellCheck does not have.
+func Severity(level string) (model.Severity, bool) {
+	sev, ok := severities[level]
+	return sev, ok
+}
+
 // Read parses `shellcheck -f json1` output. Each comment is a finding with
 // rule SC<code> at its file:line:col; anything else is an error, never an
 // empty report.
@@ -39,7 +46,7 @@ func Read(out []byte) (Reading, error) {
 	}
 	var r Reading
 	for _, c := range *report.Comments {
-		sev, ok := severities[c.Level]
+		sev, ok := Severity(c.Level)
 		if !ok || c.Code <= 0 || c.File == "" || c.Line < 1 {
 			return Reading{}, fmt.Errorf("unexpected comment: level %q, code %d at %s:%d", c.Level, c.Code, c.File, c.Line)
 		}

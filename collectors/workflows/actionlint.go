@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 
+	"github.com/preflight-dev/preflight/collectors/shellcheck"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -54,8 +56,9 @@ func ParseActionlint(out []byte) ([]ActionlintError, error) {
 
 // actionlintFindings turns actionlint errors into findings with
 // repo-relative paths (it prints paths as it was given them, relative to
-// the directory it ran in).
-func actionlintFindings(errs []ActionlintError, root string) []model.Finding {
+// the directory it ran in). texts are the workflows by repo-relative path,
+// to place ShellCheck's comments inside run: scripts.
+func actionlintFindings(errs []ActionlintError, root string, texts map[string]string) []model.Finding {
 	var out []model.Finding
 	for _, e := range errs {
 		file := filepath.ToSlash(e.Filepath)
@@ -65,9 +68,70 @@ func actionlintFindings(errs []ActionlintError, root string) []model.Finding {
 			}
 		}
 		file = strings.TrimPrefix(file, "./")
-		out = append(out, ActionlintRule(e.Kind).Finding(file, e.Line, e.Column, e.Message))
+		f := ActionlintRule(e.Kind).Finding(file, e.Line, e.Column, e.Message)
+		if e.Kind == "shellcheck" {
+			fromShellcheck(&f, texts[file])
+		}
+		out = append(out, f)
 	}
 	return out
+}
+
+// shellcheckIssue is how actionlint passes on a ShellCheck comment on a
+// run: script: its code, its level and where it is in the script.
+var shellcheckIssue = regexp.MustCompile(`^shellcheck reported issue in this script: (SC\d+):(\w+):(\d+):(\d+): (.*)$`)
+
+// fromShellcheck gives a ShellCheck comment ShellCheck's own level, as the
+// shellcheck collector does, and moves it from the run: key actionlint
+// names to the place in the script it is about.
+func fromShellcheck(f *model.Finding, src string) {
+	m := shellcheckIssue.FindStringSubmatch(f.Message)
+	if m == nil {
+		return
+	}
+	sev, ok := shellcheck.Severity(m[2])
+	if !ok {
+		return
+	}
+	f.Severity, f.Message = sev, m[1]+": "+m[5]
+	line, _ := strconv.Atoi(m[3])
+	col, _ := strconv.Atoi(m[4])
+	if l, c, ok := runScriptPosition(src, f.Line, f.Column, line, col); ok {
+		f.Line, f.Column = l, c
+	}
+}
+
+// runScriptPosition is where line:col of the script of the run: key at
+// keyLine:keyCol stands in the file: in a block scalar (run: |) the
+// script's lines follow the key's, at the block's indentation; a plain
+// one-line script starts after the key. ok is false for anything else (a
+// quoted script, a key that is not there).
+func runScriptPosition(src string, keyLine, keyCol, line, col int) (int, int, bool) {
+	lines := strings.Split(src, "\n")
+	if keyLine < 1 || keyLine > len(lines) || keyCol < 1 || line < 1 || col < 1 {
+		return 0, 0, false
+	}
+	key := strings.TrimRight(lines[keyLine-1], "\r")
+	if keyCol-1 > len(key) || !strings.HasPrefix(key[keyCol-1:], "run:") {
+		return 0, 0, false
+	}
+	start := keyCol - 1 + len("run:")
+	value := strings.TrimLeft(key[start:], " \t")
+	start = len(key) - len(value)
+	switch {
+	case strings.HasPrefix(value, "|") || strings.HasPrefix(value, ">"):
+		if keyLine+line > len(lines) {
+			return 0, 0, false
+		}
+		for _, l := range lines[keyLine:] {
+			if body := strings.TrimLeft(l, " "); strings.TrimSpace(l) != "" {
+				return keyLine + line, len(l) - len(body) + col, true
+			}
+		}
+	case value != "" && line == 1 && !strings.ContainsAny(value[:1], `"'`):
+		return keyLine, start + col, true
+	}
+	return 0, 0, false
 }
 
 // withoutDuplicates drops actionlint's untrusted-input findings for inputs

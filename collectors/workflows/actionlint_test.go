@@ -1,11 +1,13 @@
 package workflows
 
 import (
+	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -65,12 +67,41 @@ func TestParseActionlintMalformed(t *testing.T) {
 	}
 }
 
+// ShellCheck's comments on run: scripts, as actionlint passes them on,
+// stand where they are in the script, at ShellCheck's own level (info is
+// low, as in the shellcheck collector); a quoted script keeps the key.
+func TestActionlintShellcheckAtTheScriptLine(t *testing.T) {
+	errs, err := ParseActionlint(readCaptured(t, "shellscript.actionlint.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const file = ".github/workflows/ci.yml"
+	src := fixturetest.ReadFile(t, filepath.Join("testdata", "github", "shellscript", file))
+	got := actionlintFindings(errs, "/repo", map[string]string{file: src})
+	want := []string{file + ":14:30 low actionlint/shellcheck", file + ":15:19 low actionlint/shellcheck", file + ":16:9 low actionlint/shellcheck"}
+	if !reflect.DeepEqual(located(got), want) {
+		t.Errorf("findings %q, want %q", located(got), want)
+	}
+	lines := strings.Split(src, "\n")
+	for _, f := range got[:2] {
+		if at := lines[f.Line-1][f.Column-1:]; !strings.HasPrefix(at, "$") {
+			t.Errorf("%s points at %q, not the unquoted variable", f.Location(), at)
+		}
+		if f.Message != "SC2086: Double quote to prevent globbing and word splitting" {
+			t.Errorf("message %q", f.Message)
+		}
+	}
+	if pos := located(actionlintFindings(errs, "/repo", nil)); pos[0] != file+":11:9 low actionlint/shellcheck" {
+		t.Errorf("without the file's text the key's place stays: %q", pos)
+	}
+}
+
 func TestActionlintFindingsAndDuplicates(t *testing.T) {
 	errs, err := ParseActionlint(readCaptured(t, "bad.actionlint.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	theirs := actionlintFindings(errs, "/repo")
+	theirs := actionlintFindings(errs, "/repo", nil)
 	if len(theirs) != 3 || theirs[2].Rule != "actionlint/runner-label" || theirs[2].Severity != model.Medium ||
 		theirs[2].File != ".github/workflows/triage.yml" || theirs[2].Line != 40 || theirs[2].Column != 14 {
 		t.Fatalf("findings %+v", theirs)
@@ -90,7 +121,7 @@ func TestActionlintFindingsAndDuplicates(t *testing.T) {
 	if got := withoutDuplicates(theirs, ours[:1]); len(got) != 3 {
 		t.Errorf("kept %q", located(got))
 	}
-	abs := actionlintFindings([]ActionlintError{{Message: "m", Filepath: "/repo/.github/workflows/a.yml", Line: 1, Column: 2, Kind: "id"}}, "/repo")
+	abs := actionlintFindings([]ActionlintError{{Message: "m", Filepath: "/repo/.github/workflows/a.yml", Line: 1, Column: 2, Kind: "id"}}, "/repo", nil)
 	if abs[0].File != ".github/workflows/a.yml" || abs[0].Rule != "actionlint/id" {
 		t.Errorf("absolute path: %+v", abs[0])
 	}
@@ -114,9 +145,20 @@ func FuzzParseActionlint(f *testing.F) {
 				t.Fatalf("accepted an incomplete finding %+v", e)
 			}
 		}
-		for _, f := range actionlintFindings(errs, "/repo") {
-			if !strings.HasPrefix(f.Rule, "actionlint/") || f.Severity != model.Medium {
+		// The output itself stands in for the workflows, so that odd
+		// texts are placed too: a place found is always inside the text.
+		texts := map[string]string{}
+		for _, e := range errs {
+			texts[strings.TrimPrefix(e.Filepath, "./")] = string(out)
+		}
+		lines := strings.Count(string(out), "\n") + 1
+		for i, f := range actionlintFindings(errs, "/repo", texts) {
+			level := f.Severity == model.Medium || f.Rule == "actionlint/shellcheck" && f.Severity != model.Blocker
+			if !strings.HasPrefix(f.Rule, "actionlint/") || !level {
 				t.Fatalf("finding %+v", f)
+			}
+			if moved := f.Line != errs[i].Line || f.Column != errs[i].Column; moved && (f.Line < 1 || f.Line > lines || f.Column < 1) {
+				t.Fatalf("placed at %d:%d, outside the %d lines of the text", f.Line, f.Column, lines)
 			}
 		}
 	})

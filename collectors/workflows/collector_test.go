@@ -173,6 +173,19 @@ func TestRunGitHubWithActionlint(t *testing.T) {
 	}
 }
 
+// With ShellCheck installed, actionlint checks run: scripts; what it says
+// stands at the script's line and column, at ShellCheck's level.
+func TestRunGitHubActionlintShellcheck(t *testing.T) {
+	requireActionlint(t)
+	fixturetest.RequireTools(t, "shellcheck")
+	r := runFixture(t, KindGitHub, "github", "shellscript")
+	want := []string{".github/workflows high workflow/no-security-scan", ".github/workflows/ci.yml:14:30 low actionlint/shellcheck", ".github/workflows/ci.yml:15:19 low actionlint/shellcheck",
+		".github/workflows/ci.yml:16:9 low actionlint/shellcheck"}
+	if got := located(r.Findings); r.Status != model.StatusOK || !reflect.DeepEqual(got, want) {
+		t.Errorf("status %s findings %q, want %q\n%s", r.Status, got, want, r.Output)
+	}
+}
+
 // fakeActionlint puts a shell script named actionlint first on PATH.
 func fakeActionlint(t *testing.T, script string) {
 	t.Helper()

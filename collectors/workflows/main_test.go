@@ -23,7 +23,7 @@ import (
 func TestMain(m *testing.M) { capture.Main(m, captureAll) }
 
 // githubFixtures are the fixtures actionlint output is captured from.
-var githubFixtures = []string{"hardened", "bad", "broken"}
+var githubFixtures = []string{"hardened", "bad", "broken", "shellscript"}
 
 type captureManifest struct {
 	Actionlint string         `json:"actionlint"` // version line

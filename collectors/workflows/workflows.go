@@ -168,6 +168,10 @@ func (c *GitHubActions) actionlint(ctx context.Context, req collectors.Request, 
 		args = append(args, s.Path)
 	}
 	var reported int // findings as actionlint counts them
+	texts := map[string]string{}
+	for _, s := range srcs {
+		texts[s.Path] = string(s.Data)
+	}
 	theirs := collectors.NewBase(c.id, KindGitHub, Domain).RunTool(ctx, req, collectors.Tool{
 		Invocation: collectors.Invocation{Tool: "actionlint", Name: "actionlint", Args: args},
 		Read: func(in collectors.Input) (collectors.Reading, error) {
@@ -182,7 +186,7 @@ func (c *GitHubActions) actionlint(ctx context.Context, req collectors.Request, 
 				return collectors.Reading{}, errors.New("actionlint exited with status 1 without reporting a finding")
 			}
 			reported = len(errs)
-			return collectors.Reading{Findings: actionlintFindings(errs, in.Root)}, nil
+			return collectors.Reading{Findings: actionlintFindings(errs, in.Root, texts)}, nil
 		},
 	})
 	switch theirs.Status {
@@ -198,10 +202,6 @@ func (c *GitHubActions) actionlint(ctx context.Context, req collectors.Request, 
 	}
 	r.Command, r.ExitCode = theirs.Command, theirs.ExitCode
 	mine := withoutDuplicates(theirs.Findings, r.Findings)
-	texts := map[string]string{}
-	for _, s := range srcs {
-		texts[s.Path] = string(s.Data)
-	}
 	kept, suppressed, _ := filerules.Suppress(mine, texts, nil) // reasonless comments were already reported
 	r.Findings = append(r.Findings, kept...)
 	filerules.Finish(r.Findings, c.id, Domain)
