@@ -110,7 +110,7 @@ var actionlintKinds = map[string]string{
 	"pyflakes":            "Python scripts in run: (needs pyflakes)",
 	"runner-label":        "runner labels in runs-on:",
 	"shell-name":          "shell names in shell:",
-	"shellcheck":          "shell scripts in run: (needs shellcheck)",
+	"shellcheck":          "shell scripts in run: (needs shellcheck; the severity is ShellCheck's level)",
 	"workflow-call":       "reusable workflow calls and their inputs",
 }
 
