@@ -71,12 +71,18 @@ func Detect(root string, files []string) []collectors.Collector {
 		}
 	}
 	dirs := map[string]bool{}
+	var loose []string // workloads beside a kustomization that does not render them
 	for _, f := range files {
 		d := path.Dir(f)
-		if dirs[d] || ks[d] != nil && !unused(ks[d]) || claimed[f] || !candidate(f) {
+		kustomized := ks[d] != nil && !unused(ks[d])
+		if dirs[d] && !kustomized || claimed[f] || !candidate(f) {
 			continue
 		}
 		if src, ok := readManifest(root, f); ok && hasWorkload(src) {
+			if kustomized {
+				loose = append(loose, f)
+				continue
+			}
 			dirs[d] = true
 			found = append(found, f)
 		}
@@ -90,7 +96,57 @@ func Detect(root string, files []string) []collectors.Collector {
 		}
 		out = append(out, c)
 	}
+	// kubectl apply -k never deploys them; one the repository deploys some
+	// other way (kubectl apply -f, skaffold's rawYaml) is checked as
+	// written, on its own.
+	deployed := deployedElsewhere(root, files, loose)
+	for _, f := range loose {
+		if at := deployed[f]; at != "" {
+			out = append(out, &Collector{id: Kind + ":" + f, dir: path.Dir(f), files: []string{f}, inputs: []string{collectors.EscapeGlob(f)},
+				outside: fmt.Sprintf("%s does not render %s, %s names it", ks[path.Dir(f)].file, f, at)})
+		}
+	}
 	return out
+}
+
+// maxDeployFiles bounds the files read for deployedElsewhere.
+const maxDeployFiles = 2000
+
+// deployedElsewhere finds where the repository names each of manifests
+// (repo-relative) outside kustomize: a skaffold or Tilt config, a script,
+// a Makefile, a CI workflow or a doc that gives its path. It maps each
+// manifest named to the first file:line that names it.
+func deployedElsewhere(root string, files, manifests []string) map[string]string {
+	at := map[string]string{}
+	if len(manifests) == 0 {
+		return at
+	}
+	read := 0
+	for _, f := range files {
+		base := strings.ToLower(path.Base(f))
+		switch ext := path.Ext(base); {
+		case strings.HasPrefix(base, "skaffold") && (ext == ".yaml" || ext == ".yml"), base == "tiltfile", base == "makefile",
+			ext == ".sh", ext == ".bash", ext == ".mk", ext == ".md", base == ".gitlab-ci.yml",
+			strings.HasPrefix(f, ".github/workflows/"):
+		default:
+			continue
+		}
+		if read++; read > maxDeployFiles {
+			break
+		}
+		src, err := repofs.ReadFile(root, f)
+		if err != nil {
+			continue
+		}
+		for i, line := range strings.Split(string(src), "\n") {
+			for _, m := range manifests {
+				if at[m] == "" && strings.Contains(line, m) {
+					at[m] = fmt.Sprintf("%s:%d", f, i+1)
+				}
+			}
+		}
+	}
+	return at
 }
 
 func escapeAll(paths []string) []string {
@@ -185,8 +241,12 @@ type Collector struct {
 	kustomize bool
 	inputs    []string
 	// files, when set, are read in place of the directory's manifests:
-	// the resources of a component no kustomization builds.
+	// the resources of a component no kustomization builds, or a
+	// manifest beside a kustomization that does not list it.
 	files []string
+	// outside says which kustomization beside files does not render them,
+	// and what deploys them instead; "" for none.
+	outside string
 }
 
 func (c *Collector) ID() string     { return c.id }
@@ -282,6 +342,9 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		}
 		read = append(read, f)
 		objs = append(objs, Objects(f, docs)...)
+	}
+	if c.outside != "" {
+		run.Evidence = append(run.Evidence, c.outside+": checked as written")
 	}
 	res := check(run, objs, read, c.id)
 	res.Command = fmt.Sprintf("parsed %s in %s (preflight built-in rules)", filerules.Plural(len(files), "manifest"), c.dir)

@@ -225,6 +225,48 @@ func TestUnusedComponentIsCheckedAsManifests(t *testing.T) {
 	}
 }
 
+// A manifest beside a kustomization that does not list it is not deployed
+// by kubectl apply -k, but one the repository deploys some other way
+// (skaffold's rawYaml, as microservices-demo's load generator) is checked
+// as written, on its own; one nothing names stays unchecked.
+func TestManifestDeployedBesideAKustomization(t *testing.T) {
+	loadgen := "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: loadgen\nspec:\n  replicas: 1\n  template:\n    spec:\n" +
+		"      containers:\n      - name: main\n        image: loadgen\n        securityContext:\n          privileged: true\n"
+	tree := map[string]string{
+		"manifests/kustomization.yaml": "resources:\n- web.yaml\n",
+		"manifests/web.yaml":           "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n    image: nginx:1.27.3\n",
+		"manifests/loadgen.yaml":       loadgen,
+		"manifests/debug.yaml":         strings.ReplaceAll(loadgen, "loadgen", "debug"),
+		"skaffold.yaml":                "apiVersion: skaffold/v3\nkind: Config\nmanifests:\n  rawYaml:\n  - ./manifests/loadgen.yaml\n",
+	}
+	root := fixturetest.WriteRepo(t, tree)
+	var ids []string
+	var loose *Collector
+	for _, c := range Detect(root, fixturetest.Files(t, root)) {
+		ids = append(ids, c.ID())
+		if c.ID() == "kubernetes:manifests/loadgen.yaml" {
+			loose = c.(*Collector)
+		}
+	}
+	if !slices.Equal(ids, []string{"kubernetes:manifests", "kubernetes:manifests/loadgen.yaml"}) || loose == nil {
+		t.Fatalf("collectors %v", ids)
+	}
+	if !slices.Equal(loose.Inputs(), []string{"manifests/loadgen.yaml"}) {
+		t.Errorf("inputs %v", loose.Inputs())
+	}
+	res := loose.Run(context.Background(), collectors.Request{Root: root})
+	if res.Status != model.StatusOK || res.Facts["manifests"] != 1 || res.Facts["workloads"] != 1 {
+		t.Fatalf("status %s error %q facts %v", res.Status, res.Error, res.Facts)
+	}
+	if got := hits(res.Findings); !slices.Contains(got, hit{"manifests/loadgen.yaml", 13, "k8s/privileged"}) {
+		t.Errorf("the privileged container is not reported: %v", got)
+	}
+	note := "manifests/kustomization.yaml does not render manifests/loadgen.yaml, skaffold.yaml:5 names it: checked as written"
+	if !strings.Contains(res.Output, note) {
+		t.Errorf("evidence lacks %q:\n%s", note, res.Output)
+	}
+}
+
 // requireKustomize skips without kustomize, except in CI, where `make
 // deps` installs it.
 func requireKustomize(t *testing.T) {
