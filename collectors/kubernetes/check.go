@@ -82,6 +82,7 @@ func Scaled(objs []Object) map[string]bool {
 // checker collects the findings of one object.
 type checker struct {
 	o        Object
+	built    Built
 	findings []model.Finding
 }
 
@@ -102,13 +103,37 @@ func at(n *yamlpos.Node, path ...string) (int, int) {
 	return line, col
 }
 
-// Check applies every rule to a workload object; other objects have none.
-func Check(o Object, scaled map[string]bool) []model.Finding {
+// Built are the images a build tool of the repository builds and tags at
+// deploy (skaffold's artifacts), by name, with where it says so: a
+// manifest names them untagged on purpose.
+type Built map[string]string
+
+// Images are the images of a workload object's containers, init
+// containers included, as written.
+func (o Object) Images() []string {
 	path, ok := podSpecPath[o.Kind]
 	if !ok {
 		return nil
 	}
-	c := &checker{o: o}
+	spec := o.Node.Path(path...)
+	var out []string
+	for _, group := range []string{"initContainers", "containers"} {
+		for _, ctr := range spec.Get(group).List() {
+			if img := ctr.Get("image"); img != nil && img.Kind == yamlpos.Scalar {
+				out = append(out, img.Value)
+			}
+		}
+	}
+	return out
+}
+
+// Check applies every rule to a workload object; other objects have none.
+func Check(o Object, scaled map[string]bool, built Built) []model.Finding {
+	path, ok := podSpecPath[o.Kind]
+	if !ok {
+		return nil
+	}
+	c := &checker{o: o, built: built}
 	spec := o.Node.Path(path...)
 	if spec == nil || spec.Kind != yamlpos.Map {
 		return nil // no pod spec: nothing that runs
@@ -162,7 +187,7 @@ func (c *checker) container(ctr, podSC *yamlpos.Node, init, job bool) {
 	sc := ctr.Get("securityContext")
 
 	if img := ctr.Get("image"); img != nil && img.Kind == yamlpos.Scalar && !imageref.Variable(img.Value) {
-		if imageref.Parse(img.Value).Pinning() == imageref.Floating {
+		if ref := imageref.Parse(img.Value); ref.Pinning() == imageref.Floating && c.built[ref.Name] == "" {
 			c.add(RuleImageLatest, img.Line, img.Column, "%s uses image %s, which is not pinned", who, img.Value)
 		}
 	}

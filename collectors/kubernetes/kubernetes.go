@@ -24,6 +24,7 @@ import (
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/deployfiles"
 	"github.com/preflight-dev/preflight/collectors/filerules"
+	"github.com/preflight-dev/preflight/collectors/imageref"
 	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/internal/yamlpos"
 	"github.com/preflight-dev/preflight/model"
@@ -99,13 +100,70 @@ func Detect(root string, files []string) []collectors.Collector {
 	// kubectl apply -k never deploys them; one the repository deploys some
 	// other way (kubectl apply -f, skaffold's rawYaml) is checked as
 	// written, on its own.
+	var skaffold []string
+	for _, f := range files {
+		if base := strings.ToLower(path.Base(f)); strings.HasPrefix(base, "skaffold") && (path.Ext(base) == ".yaml" || path.Ext(base) == ".yml") {
+			skaffold = append(skaffold, f)
+		}
+	}
+	for _, c := range out {
+		c.(*Collector).skaffold = skaffold
+	}
 	deployed := deployedElsewhere(root, files, loose)
 	for _, f := range loose {
 		if at := deployed[f]; at != "" {
 			out = append(out, &Collector{id: Kind + ":" + f, dir: path.Dir(f), files: []string{f}, inputs: []string{collectors.EscapeGlob(f)},
-				outside: fmt.Sprintf("%s does not render %s, %s names it", ks[path.Dir(f)].file, f, at)})
+				outside: fmt.Sprintf("%s does not render %s, %s names it", ks[path.Dir(f)].file, f, at), skaffold: skaffold})
 		}
 	}
+	return out
+}
+
+// skaffoldArtifacts are the images the repository's skaffold configs
+// build (build.artifacts, in every profile too): skaffold tags each build
+// and puts the tag in the manifests it deploys.
+func skaffoldArtifacts(root string, configs []string) Built {
+	built := Built{}
+	for _, f := range configs {
+		src, err := repofs.ReadFile(root, f)
+		if err != nil {
+			continue
+		}
+		docs, err := yamlpos.Parse(src)
+		if err != nil {
+			continue
+		}
+		for _, doc := range docs {
+			builds := []*yamlpos.Node{doc.Get("build")}
+			for _, p := range doc.Get("profiles").List() {
+				builds = append(builds, p.Get("build"))
+			}
+			for _, b := range builds {
+				for _, a := range b.Get("artifacts").List() {
+					if img := a.Get("image"); img.Text() != "" && built[img.Text()] == "" {
+						built[img.Text()] = fmt.Sprintf("%s:%d", f, img.Line)
+					}
+				}
+			}
+		}
+	}
+	return built
+}
+
+// builtUsed names the built images objs use, with where they are built.
+func builtUsed(objs []Object, built Built) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, o := range objs {
+		for _, img := range o.Images() {
+			name := imageref.Parse(img).Name
+			if at := built[name]; at != "" && !seen[name] {
+				seen[name] = true
+				out = append(out, fmt.Sprintf("%s (skaffold, %s)", name, at))
+			}
+		}
+	}
+	sort.Strings(out)
 	return out
 }
 
@@ -247,6 +305,9 @@ type Collector struct {
 	// outside says which kustomization beside files does not render them,
 	// and what deploys them instead; "" for none.
 	outside string
+	// skaffold are the skaffold configs, read on each run for the images
+	// they build.
+	skaffold []string
 }
 
 func (c *Collector) ID() string     { return c.id }
@@ -262,15 +323,18 @@ func (c *Collector) Cost() collectors.Cost {
 	return collectors.CostFiles
 }
 
+// Inputs are the manifests (or the kustomization and what it reads), and
+// the skaffold configs that say which images are built.
 func (c *Collector) Inputs() []string {
-	if c.inputs != nil {
-		return c.inputs
+	in := c.inputs
+	if in == nil {
+		prefix := ""
+		if c.dir != "." {
+			prefix = collectors.EscapeGlob(c.dir) + "/"
+		}
+		in = []string{prefix + "*.yaml", prefix + "*.yml"}
 	}
-	prefix := ""
-	if c.dir != "." {
-		prefix = collectors.EscapeGlob(c.dir) + "/"
-	}
-	return []string{prefix + "*.yaml", prefix + "*.yml"}
+	return append(slices.Clip(in), escapeAll(c.skaffold)...)
 }
 
 // Manifests lists the manifest files of dir (repo-relative, sorted). A
@@ -346,22 +410,26 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	if c.outside != "" {
 		run.Evidence = append(run.Evidence, c.outside+": checked as written")
 	}
-	res := check(run, objs, read, c.id)
+	res := c.check(run, objs, read)
 	res.Command = fmt.Sprintf("parsed %s in %s (preflight built-in rules)", filerules.Plural(len(files), "manifest"), c.dir)
 	return res
 }
 
 // check applies the rules to objs and reports them by file, for every file
 // read (so that the suppressions of each are applied and reported).
-func check(run *filerules.Run, objs []Object, read []string, id string) model.Result {
+func (c *Collector) check(run *filerules.Run, objs []Object, read []string) model.Result {
 	scaled := Scaled(objs)
+	built := skaffoldArtifacts(run.Root, c.skaffold)
+	if names := builtUsed(objs, built); len(names) > 0 {
+		run.Evidence = append(run.Evidence, "built and tagged at deploy, so not asked to be pinned: "+strings.Join(names, ", "))
+	}
 	byFile := map[string][]model.Finding{}
 	workloads := map[string]int{}
 	for _, o := range objs {
 		if o.Workload() {
 			workloads[o.File]++
 		}
-		for _, f := range Check(o, scaled) {
+		for _, f := range Check(o, scaled, built) {
 			byFile[f.File] = append(byFile[f.File], f)
 		}
 	}
@@ -381,7 +449,7 @@ func check(run *filerules.Run, objs []Object, read []string, id string) model.Re
 		run.Evidence = append(run.Evidence, fmt.Sprintf("%s: %s, %s, %d suppressed",
 			f, filerules.Plural(workloads[f], "workload"), filerules.Plural(shown, "finding"), n))
 	}
-	res := run.Result(id, Kind, Domain)
+	res := run.Result(c.id, Kind, Domain)
 	res.Facts["manifests"] = float64(len(read))
 	res.Facts["workloads"] = float64(total)
 	return res
@@ -459,7 +527,7 @@ func (c *Collector) runKustomize(ctx context.Context, req collectors.Request) mo
 		}
 		run.Read(top.file)
 		run.Invalid(RuleInvalid, top.file, 1, 1, "kustomize cannot build "+c.dir+": "+msg)
-		res := check(run, nil, nil, c.id)
+		res := c.check(run, nil, nil)
 		res.Command, res.ExitCode = shown, ran.Out.ExitCode
 		return res
 	}
@@ -487,7 +555,7 @@ func (c *Collector) runKustomize(ctx context.Context, req collectors.Request) mo
 		files = append(files, f)
 	}
 	sort.Strings(files)
-	res := check(run, objs, files, c.id)
+	res := c.check(run, objs, files)
 	res.Command, res.ExitCode, res.Duration = shown, ran.Out.ExitCode, ran.Out.Duration
 	return res
 }

@@ -251,7 +251,7 @@ func TestManifestDeployedBesideAKustomization(t *testing.T) {
 	if !slices.Equal(ids, []string{"kubernetes:manifests", "kubernetes:manifests/loadgen.yaml"}) || loose == nil {
 		t.Fatalf("collectors %v", ids)
 	}
-	if !slices.Equal(loose.Inputs(), []string{"manifests/loadgen.yaml"}) {
+	if !slices.Equal(loose.Inputs(), []string{"manifests/loadgen.yaml", "skaffold.yaml"}) {
 		t.Errorf("inputs %v", loose.Inputs())
 	}
 	res := loose.Run(context.Background(), collectors.Request{Root: root})
@@ -264,6 +264,53 @@ func TestManifestDeployedBesideAKustomization(t *testing.T) {
 	note := "manifests/kustomization.yaml does not render manifests/loadgen.yaml, skaffold.yaml:5 names it: checked as written"
 	if !strings.Contains(res.Output, note) {
 		t.Errorf("evidence lacks %q:\n%s", note, res.Output)
+	}
+}
+
+// An image skaffold builds is named untagged in the manifests on purpose:
+// skaffold tags every build and puts the tag in what it deploys. Other
+// untagged images still are unpinned (microservices-demo's layout).
+func TestSkaffoldArtifactsAreNotUnpinned(t *testing.T) {
+	root := fixturetest.WriteRepo(t, map[string]string{
+		"k8s/app.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  initContainers:\n  - name: wait\n    image: busybox\n" +
+			"  containers:\n  - name: ad\n    image: adservice\n  - name: cache\n    image: redis:alpine\n  - name: gw\n    image: gateway\n",
+		"skaffold.yaml": "apiVersion: skaffold/v4beta11\nkind: Config\nbuild:\n  artifacts:\n  - image: adservice\n    context: src/ad\n" +
+			"---\napiVersion: skaffold/v4beta11\nkind: Config\nprofiles:\n- name: gw\n  build:\n    artifacts:\n    - image: gateway\n",
+	})
+	cs := Detect(root, fixturetest.Files(t, root))
+	if len(cs) != 1 {
+		t.Fatalf("%d collectors", len(cs))
+	}
+	res := cs[0].Run(context.Background(), collectors.Request{Root: root})
+	var unpinned []string
+	for _, f := range res.Findings {
+		if f.Rule == RuleImageLatest.ID {
+			unpinned = append(unpinned, fmt.Sprintf("%d %s", f.Line, f.Message))
+		}
+	}
+	want := []string{"8 Pod app: init container wait uses image busybox, which is not pinned", "13 Pod app: container cache uses image redis:alpine, which is not pinned"}
+	if !slices.Equal(unpinned, want) {
+		t.Errorf("unpinned %q, want %q", unpinned, want)
+	}
+	note := "built and tagged at deploy, so not asked to be pinned: adservice (skaffold, skaffold.yaml:5), gateway (skaffold, skaffold.yaml:14)"
+	if !strings.Contains(res.Output, note) {
+		t.Errorf("evidence lacks %q:\n%s", note, res.Output)
+	}
+	if !slices.Contains(cs[0].Inputs(), "skaffold.yaml") {
+		t.Errorf("inputs %v: an edited skaffold.yaml must rerun the check", cs[0].Inputs())
+	}
+	// Read again on the next run: an image skaffold no longer builds is
+	// unpinned again.
+	fixturetest.WriteFiles(t, root, map[string]string{"skaffold.yaml": "apiVersion: skaffold/v4beta11\nkind: Config\n"})
+	res = cs[0].Run(context.Background(), collectors.Request{Root: root})
+	n := 0
+	for _, f := range res.Findings {
+		if f.Rule == RuleImageLatest.ID {
+			n++
+		}
+	}
+	if n != 4 {
+		t.Errorf("%d unpinned images after the artifacts are gone, want 4", n)
 	}
 }
 
@@ -446,7 +493,7 @@ func checkText(t *testing.T, text string) []model.Finding {
 	objs := Objects("m.yaml", docs)
 	var out []model.Finding
 	for _, o := range objs {
-		out = append(out, Check(o, Scaled(objs))...)
+		out = append(out, Check(o, Scaled(objs), nil)...)
 	}
 	return out
 }
@@ -528,7 +575,7 @@ func FuzzCheck(f *testing.F) {
 		lines := strings.Count(text, "\n") + 1
 		objs := Objects("m.yaml", docs)
 		for _, o := range objs {
-			for _, fd := range Check(o, Scaled(objs)) {
+			for _, fd := range Check(o, Scaled(objs), nil) {
 				if fd.Line < 0 || fd.Line > lines || fd.File != "m.yaml" || fd.Message == "" {
 					t.Fatalf("bad finding %+v in %d lines", fd, lines)
 				}
@@ -574,7 +621,7 @@ func FuzzPlace(f *testing.F) {
 		objs := Objects("m.yaml", docs)
 		for i := range objs {
 			objs[i].place = newPlacer(objs[i].Node, objs[i].Node, "m.yaml", objs[i].Kind, []string{objs[i].Name}, []*kustomization{k}).place
-			for _, fd := range Check(objs[i], Scaled(objs)) {
+			for _, fd := range Check(objs[i], Scaled(objs), nil) {
 				if n, ok := lines[fd.File]; !ok || fd.Line < 0 || fd.Line > n {
 					t.Fatalf("finding placed at %s:%d (texts of %v lines)", fd.File, fd.Line, lines)
 				}
