@@ -249,10 +249,14 @@ func writes(root, job *yamlpos.Node) (string, bool) {
 	case perms.Kind == yamlpos.Scalar:
 		return "a write-all token", strings.EqualFold(perms.Value, "write-all")
 	case perms.Kind == yamlpos.Map:
+		var scopes []string
 		for _, p := range perms.Pairs {
 			if strings.EqualFold(p.Value.Text(), "write") {
-				return "a token that can write " + p.Key, true
+				scopes = append(scopes, p.Key)
 			}
+		}
+		if len(scopes) > 0 {
+			return "a token that can write " + strings.Join(scopes, ", "), true
 		}
 	}
 	return "", false

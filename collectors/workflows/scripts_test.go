@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/preflight-dev/preflight/internal/yamlpos"
+
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -213,5 +215,17 @@ func TestStagesOfTheShellScriptsAStepRuns(t *testing.T) {
 		if got := p.Stages[stage]; got != ev {
 			t.Errorf("%v evidence %+v, want %+v", stage, got, ev)
 		}
+	}
+}
+
+// The message names every scope the token can write, not only the first.
+func TestWritesNamesEveryScope(t *testing.T) {
+	docs, err := yamlpos.Parse([]byte("permissions:\n  contents: read\n  id-token: write\n  pull-requests: write\n  statuses: write\njobs: {}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	how, ok := writes(docs[0], docs[0].Get("jobs"))
+	if want := "a token that can write id-token, pull-requests, statuses"; !ok || how != want {
+		t.Errorf("writes = %q %v, want %q", how, ok, want)
 	}
 }
