@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/preflight-dev/preflight/internal/yamlpos"
-
 	"github.com/preflight-dev/preflight/model"
 )
 
