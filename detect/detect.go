@@ -25,6 +25,7 @@ import (
 	"github.com/preflight-dev/preflight/collectors/secrets"
 	"github.com/preflight-dev/preflight/collectors/shellcheck"
 	"github.com/preflight-dev/preflight/collectors/typescript"
+	"github.com/preflight-dev/preflight/collectors/unchecked"
 	"github.com/preflight-dev/preflight/collectors/workflows"
 	"github.com/preflight-dev/preflight/ignore"
 	"github.com/preflight-dev/preflight/model"
@@ -51,6 +52,7 @@ var families = []family{
 	kubernetes.Detect,
 	workflows.Detect,
 	bundle.Detect,
+	unchecked.Detect,
 }
 
 // markers are the file names whose appearance or removal can change which
@@ -65,7 +67,7 @@ var markers = map[string]bool{
 // add or remove collectors, so the tree should be scanned again.
 func ChangesCollectors(rel string) bool {
 	base := path.Base(rel)
-	return markers[base] || deployfiles.IsDockerfile(base) || deployfiles.IsComposeFile(base)
+	return markers[base] || deployfiles.IsDockerfile(base) || deployfiles.IsComposeFile(base) || unchecked.Marker(base)
 }
 
 // MayAddCollector reports whether a file of this name could make a

@@ -1,5 +1,7 @@
 package model
 
+import "strings"
+
 // DomainInfo describes one readiness domain. Ids are stable lower-case words
 // used in reports; weights decide how much a domain moves the overall score.
 type DomainInfo struct {
@@ -38,12 +40,35 @@ func LookupDomain(id string) DomainInfo {
 func (s Snapshot) Unassessed() []DomainInfo {
 	has := map[string]bool{}
 	for _, c := range s.Collectors {
-		has[c.Domain] = true
+		if c.Kind != KindUnchecked {
+			has[c.Domain] = true
+		}
 	}
 	var out []DomainInfo
 	for _, d := range Domains {
 		if !has[d.ID] {
 			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// KindUnchecked is the kind of the collectors that name a project
+// preflight has no collector for: always skipped, never scored.
+const KindUnchecked = "unchecked"
+
+// UncheckedPrefix starts what such a collector says, unless the user
+// disabled it.
+const UncheckedPrefix = "not checked: "
+
+// Unchecked are the collectors that name a project preflight does not
+// check, leaving out those the user disabled: part of the code no
+// collector looked at, which a verdict must not hide.
+func (s Snapshot) Unchecked() []CollectorState {
+	var out []CollectorState
+	for _, c := range s.Collectors {
+		if c.Kind == KindUnchecked && strings.HasPrefix(c.Error, UncheckedPrefix) {
+			out = append(out, c)
 		}
 	}
 	return out

@@ -252,7 +252,7 @@ func (m Model) domainDetail(n *node, w int) []string {
 	// The score is explained in full, first: each scored collector's
 	// score, every deduction that took points off, and what could not be
 	// scored.
-	var scored, unscored []string
+	var scored, unscored, skipped []string
 	// Every collector of the domain, whatever the filter or grouping
 	// shows: the score is computed from all of them.
 	cs := append([]model.CollectorState(nil), m.snap.Collectors...)
@@ -263,7 +263,7 @@ func (m Model) domainDetail(n *node, w int) []string {
 		}
 		switch {
 		case c.Status == model.StatusSkipped:
-			unscored = append(unscored, oneLine(c.Collector)+" (skipped)")
+			skipped = append(skipped, oneLine(c.Collector))
 		case !c.HasEvidence():
 			why := string(c.Status)
 			if c.Running && c.FinishedAt.IsZero() {
@@ -292,6 +292,10 @@ func (m Model) domainDetail(n *node, w int) []string {
 	if len(unscored) > 0 {
 		lines = append(lines, s.bold.Render("not scored")+s.dim.Render(" (lowers coverage)"))
 		lines = append(lines, wrap("  "+strings.Join(unscored, ", "), w)...)
+	}
+	if len(skipped) > 0 {
+		lines = append(lines, s.bold.Render("skipped")+s.dim.Render(" (not counted)"))
+		lines = append(lines, wrap("  "+strings.Join(skipped, ", "), w)...)
 	}
 	measured := fmt.Sprintf("%d of %d collectors", d.Measured, d.Collectors)
 	if d.Provisional {

@@ -212,14 +212,21 @@ func (m Model) unassessed() []string {
 	if m.scanning {
 		return nil
 	}
-	var names []string
+	var names, projects []string
 	for _, d := range m.snap.Unassessed() {
 		names = append(names, d.Name)
 	}
-	if len(names) == 0 {
-		return nil
+	for _, c := range m.snap.Unchecked() {
+		projects = append(projects, strings.TrimPrefix(c.Collector, model.KindUnchecked+":"))
 	}
-	return []string{"not assessed: " + strings.Join(names, ", ") + " (nothing found to check)"}
+	var out []string
+	if len(names) > 0 {
+		out = append(out, "not assessed: "+strings.Join(names, ", ")+" (nothing found to check)")
+	}
+	if len(projects) > 0 {
+		out = append(out, "not checked: "+strings.Join(projects, ", ")+" (projects preflight has no collector for)")
+	}
+	return out
 }
 
 func (m Model) verdictReasons() []string {

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
+
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -742,6 +744,30 @@ func TestDomainDetailListsEveryDeduction(t *testing.T) {
 	}
 }
 
+// A skipped collector is not counted at all: the domain pane lists it
+// apart from what lowers coverage.
+func TestDomainDetailSetsSkippedApart(t *testing.T) {
+	root := fixtureRoot(t)
+	snap := fixtureSnapshot(root)
+	snap.Collectors = append(snap.Collectors,
+		model.CollectorState{Result: model.Result{Collector: "unchecked:emailservice", Domain: "build", Status: model.StatusSkipped}})
+	m := New(Options{Root: root, Initial: snap, Now: func() time.Time { return fixtureNow }})
+	m, _ = update(m, tea.WindowSizeMsg{Width: 160, Height: 48})
+	lines := strings.Split(screen(m), "\n")
+	at := -1
+	for i, l := range lines {
+		if strings.Contains(l, "skipped (not counted)") {
+			at = i
+		}
+		if strings.Contains(l, "lowers coverage") && i+1 < len(lines) && strings.Contains(lines[i+1], "unchecked:emailservice") {
+			t.Errorf("a skipped collector is listed as lowering coverage:\n%s", screen(m))
+		}
+	}
+	if at < 0 || at+1 >= len(lines) || !strings.Contains(lines[at+1], "unchecked:emailservice") {
+		t.Errorf("no skipped line naming the collector:\n%s", screen(m))
+	}
+}
+
 func TestRerunLeavesSkippedCollectorsAlone(t *testing.T) {
 	root := fixtureRoot(t)
 	snap := fixtureSnapshot(root)
@@ -864,6 +890,28 @@ func TestHeaderNamesDomainsNotAssessed(t *testing.T) {
 		if strings.HasPrefix(r, "not assessed") {
 			t.Errorf("while scanning: %q", r)
 		}
+	}
+}
+
+// Projects preflight has no collector for are named in the header, since
+// the verdict does not speak for them; one the user disabled is not.
+func TestHeaderNamesUncheckedProjects(t *testing.T) {
+	root := fixtureRoot(t)
+	snap := fixtureSnapshot(root)
+	for _, id := range []string{"adservice", "emailservice"} {
+		snap.Collectors = append(snap.Collectors, model.CollectorState{Result: model.Result{Collector: "unchecked:" + id,
+			Kind: model.KindUnchecked, Domain: "build", Status: model.StatusSkipped, Error: model.UncheckedPrefix + "a project"}})
+	}
+	snap.Collectors = append(snap.Collectors, model.CollectorState{Result: model.Result{Collector: "unchecked:docs",
+		Kind: model.KindUnchecked, Domain: "build", Status: model.StatusSkipped, Error: "disabled in preflight.yaml:3:3"}})
+	m := New(Options{Root: root, Initial: snap, Now: func() time.Time { return fixtureNow }})
+	m, _ = update(m, tea.WindowSizeMsg{Width: 160, Height: 48})
+	want := "not checked: adservice, emailservice (projects preflight has no collector for)"
+	if !slices.Contains(m.reasons(), want) {
+		t.Errorf("reasons %q lack %q", m.reasons(), want)
+	}
+	if !strings.Contains(screen(m), "not checked:") {
+		t.Errorf("header:\n%s", screen(m))
 	}
 }
 
