@@ -4,12 +4,15 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/model"
@@ -55,6 +58,16 @@ func (c *BuildCollector) Run(ctx context.Context, req collectors.Request) model.
 	req.Report("go vet")
 	ranVet, stopped := r.run(ctx, command, 0, nil, vetArgs(r.vetKey())...)
 	if stopped != nil {
+		// The two share one timeout: say so, and count both.
+		stopped.Duration += ranBuild.Out.Duration
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			timeout := req.Timeout
+			if timeout <= 0 {
+				timeout = collectors.DefaultTimeout
+			}
+			stopped.Error = fmt.Sprintf("go build and go vet did not finish in %s together (go build took %s)",
+				timeout, ranBuild.Out.Duration.Round(time.Second))
+		}
 		return *stopped
 	}
 	build, vet := ranBuild.Out, ranVet.Out

@@ -261,6 +261,25 @@ func TestCollectorsTimeOut(t *testing.T) {
 	}
 }
 
+// go build and go vet share one timeout: when vet is the one cut short,
+// the result says so and counts the time of both.
+func TestBuildAndVetShareTheTimeout(t *testing.T) {
+	bin := t.TempDir()
+	fake := "#!/bin/sh\ncase \"$1\" in build) sleep 1 ;; *) sleep 30 ;; esac\n"
+	if err := os.WriteFile(filepath.Join(bin, "go"), []byte(fake), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	root, build, _ := fixture(t, "clean")
+	res := build.Run(context.Background(), collectors.Request{Root: root, Timeout: 3 * time.Second})
+	if want := "go build and go vet did not finish in 3s together (go build took "; res.Status != model.StatusUnknown || !strings.HasPrefix(res.Error, want) {
+		t.Errorf("status %s error %q, want it to start %q", res.Status, res.Error, want)
+	}
+	if res.Duration < 2500*time.Millisecond {
+		t.Errorf("duration %s counts vet alone", res.Duration)
+	}
+}
+
 func TestCollectorsCancelled(t *testing.T) {
 	requireGo(t)
 	root, build, test := fixture(t, "clean")
