@@ -67,6 +67,7 @@ func Detect(root string, files []string) []collectors.Collector {
 				deps:        nodepkg.DependencyDirs(p, pkgs),
 			}
 			c.manifestLine = manifestLine(root, c, p.Manifest.Keys["jest"])
+			c.otherConfigs = otherConfigs(p.Manifest, kind, c.script)
 			found = append(found, c)
 		}
 	}
@@ -216,4 +217,30 @@ func coveredBy(covering []string, dir string) bool {
 		}
 	}
 	return false
+}
+
+// configArg is a runner's --config (or -c) argument in a script.
+var configArg = regexp.MustCompile(`(?:^|\s)(?:--config|-c)(?:=|\s+)["']?([^\s"'&|;]+)`)
+
+// otherConfigs are the scripts other than runs (the one the collector
+// runs as) that run the runner with a config of their own (jest --config
+// ./test/jest-e2e.json), as "name (config)": runs the collector does not
+// make.
+func otherConfigs(m nodepkg.Manifest, kind, runs string) []string {
+	names := make([]string, 0, len(m.Scripts))
+	for name := range m.Scripts {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var out []string
+	for _, name := range names {
+		body := m.Scripts[name]
+		if name == runs || !(nodepkg.Manifest{Scripts: map[string]string{name: body}}).ScriptRuns(kind) {
+			continue
+		}
+		if arg := configArg.FindStringSubmatch(body); arg != nil {
+			out = append(out, name+" ("+arg[1]+")")
+		}
+	}
+	return out
 }

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/preflight-dev/preflight/collectors/nodepkg"
 )
 
 func TestDetectFixtures(t *testing.T) {
@@ -214,5 +216,20 @@ func TestShownNodeOptionsCanBePasted(t *testing.T) {
 		if got := shownNodeOptions(opts); got != want {
 			t.Errorf("shownNodeOptions(%q) = %s, want %s", opts, got, want)
 		}
+	}
+}
+
+// "No tests" says which runs preflight did not make: a script that runs
+// the runner with a config of its own (nestjs's test:e2e).
+func TestNoTestsNamesTheRunsWithAnotherConfig(t *testing.T) {
+	c := collector(t, fixtureRoot(t), "jest:jest-empty")
+	want := "jest found no tests in packages/jest-empty, though package.json has a test script; " +
+		"not run by preflight, with a config of their own: test:e2e (./e2e/jest-e2e.json)"
+	if got := c.noTests().Message; got != want {
+		t.Errorf("message %q\nwant %q", got, want)
+	}
+	m := nodepkg.Manifest{Scripts: map[string]string{"test": "jest -c jest.unit.json", "lint": "eslint -c .eslintrc ."}}
+	if got := otherConfigs(m, KindJest, "test"); len(got) != 0 {
+		t.Errorf("the script the collector runs, or another tool's -c: %q", got)
 	}
 }

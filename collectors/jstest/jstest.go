@@ -109,6 +109,9 @@ type Collector struct {
 	// manifestLine is where package.json sets the run up (0: unknown), for
 	// findings about the whole run when there is no config file.
 	manifestLine int
+	// otherConfigs are the scripts that run the runner with another
+	// config, "name (config)".
+	otherConfigs []string
 }
 
 var _ collectors.Collector = (*Collector)(nil)
@@ -289,6 +292,9 @@ func (c *Collector) noTests() model.Finding {
 	msg := c.run.kind + " found no tests in " + c.dir
 	if c.testScript {
 		msg += ", though package.json has a test script"
+	}
+	if len(c.otherConfigs) > 0 {
+		msg += "; not run by preflight, with a config of their own: " + strings.Join(c.otherConfigs, ", ")
 	}
 	return c.runFinding(ruleNoTests, msg)
 }
