@@ -53,6 +53,7 @@ func TestNotTheProjects(t *testing.T) {
 	cases := map[string]bool{
 		"vendor/github.com/goccy/go-json/docker-compose.yml": true, "web/node_modules/x/Dockerfile": true,
 		"third_party/otel/Dockerfile": true, "internal/testdata/a.env": true,
+		"venv/lib/python3.11/site-packages/requests/setup.py": true, "site_packages.py": false,
 		"zarf/compose/docker_compose.yaml": false, "vendors.go": false, "cmd/vendor-tool/main.go": false,
 	}
 	for p, want := range cases {

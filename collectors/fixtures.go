@@ -10,11 +10,12 @@ func IsFixture(rel string) bool {
 }
 
 // InDependencies reports whether a repo-relative path lies in a directory
-// that holds other people's code: node_modules, vendor, third_party.
+// that holds other people's code: node_modules, vendor, third_party, and a
+// Python environment's site-packages (a virtualenv committed by mistake).
 func InDependencies(rel string) bool {
 	for _, seg := range strings.Split(rel, "/") {
 		switch seg {
-		case "node_modules", "vendor", "third_party":
+		case "node_modules", "vendor", "third_party", "site-packages", "dist-packages":
 			return true
 		}
 	}
