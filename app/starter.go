@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/preflight-dev/preflight/checklist"
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/config"
 	"github.com/preflight-dev/preflight/detect"
 	"github.com/preflight-dev/preflight/ignore"
+	"github.com/preflight-dev/preflight/model"
 )
 
 // ChecklistExistsError is a starter READINESS.md that was not written
@@ -71,7 +73,8 @@ func WriteStarterChecklist(root string, cols []collectors.Collector) (string, St
 }
 
 // Detect lists the collectors that apply to root, which the starters name
-// and bind rules to.
+// and bind rules to: not those that only name a project preflight does
+// not check, which have no evidence to bind to.
 func Detect(root string) ([]collectors.Collector, error) {
 	m, err := ignore.Load(root)
 	if err != nil {
@@ -82,7 +85,7 @@ func Detect(root string) ([]collectors.Collector, error) {
 	if err != nil && !errors.As(err, &unreadable) {
 		return nil, fmt.Errorf("scanning %s: %w", root, err)
 	}
-	return cols, nil
+	return slices.DeleteFunc(cols, func(c collectors.Collector) bool { return c.Kind() == model.KindUnchecked }), nil
 }
 
 // DetectTargets lists root's collectors as the checklist names them.

@@ -16,6 +16,8 @@ func TestInitWritesAStarterBoundToWhatIsDetectedAndNeverReplaces(t *testing.T) {
 	root := fixturetest.WriteRepo(t, map[string]string{
 		"svc/go.mod":  "module example.com/svc\n\ngo 1.22\n",
 		"svc/main.go": "package main\n\nfunc main() {}\n",
+		// A project nothing checks has no evidence to bind an item to.
+		"worker/requirements.txt": "requests==2.32.3\n",
 	})
 	code, out, stderr := run(t, false, "init", root)
 	if code != 0 || !strings.Contains(out, "wrote "+filepath.Join(root, "READINESS.md")) {
@@ -33,6 +35,9 @@ func TestInitWritesAStarterBoundToWhatIsDetectedAndNeverReplaces(t *testing.T) {
 	if len(d.Problems) > 0 || !strings.Contains(joined, `go["svc"].build.errors == 0 && go["svc"].vet.findings == 0`) ||
 		!strings.Contains(joined, `go_test["svc"].tests.failed == 0 && go_test["svc"].tests.build_failures == 0`) {
 		t.Fatalf("rules %q problems %v", rules, d.Problems)
+	}
+	if strings.Contains(joined, "unchecked") {
+		t.Errorf("an item bound to a project preflight does not check: %q", rules)
 	}
 	if !strings.Contains(out, fmt.Sprintf("items, %d of them bound", len(rules))) {
 		t.Fatalf("out %q", out)
