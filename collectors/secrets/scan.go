@@ -99,8 +99,25 @@ func fileKind(rel string) kind {
 		return kindKeyFile
 	case sourceExts[ext] && !strings.HasSuffix(lower, ".d.ts") && !strings.HasSuffix(lower, ".min.js"):
 		return kindSource
+	case envLike(base, ext):
+		return kindEnv
 	}
 	return kindNone
+}
+
+// envExamples are the endings of an env file meant to be copied to .env.
+var envExamples = map[string]bool{".example": true, ".sample": true, ".template": true, ".dist": true, ".defaults": true}
+
+// envLike reports the env files that are not named .env*: env-example,
+// .env-sample, ENV_example_relational, env.example — a project's docs
+// often say to copy one of them to .env.
+func envLike(base, ext string) bool {
+	for _, p := range []string{"env-", "env_", ".env-", ".env_", "ENV-", "ENV_"} {
+		if strings.HasPrefix(base, p) {
+			return ext == "" || envExamples[ext] || !strings.Contains(base[len(p):], ".")
+		}
+	}
+	return (strings.HasPrefix(base, "env.") || strings.HasPrefix(base, "ENV.")) && envExamples[ext]
 }
 
 // sourceExts are the languages whose env reads with a fallback

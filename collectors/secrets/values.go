@@ -89,10 +89,21 @@ func keyWords(key string) []string {
 	return wordsplit.Split(key, wordsplit.Options{Acronyms: true, Case: strings.ToLower})
 }
 
+// unitWords end a key after the word that says what it holds: TOKEN_EXPIRES_IN,
+// SESSION_TTL_SECONDS, JWT_MAX_AGE_MS.
+var unitWords = map[string]bool{
+	"in": true, "at": true, "after": true, "ms": true, "s": true, "sec": true, "secs": true, "seconds": true,
+	"mins": true, "minutes": true, "hours": true, "days": true,
+}
+
 // IsSecretKey reports whether a key name says its value is a credential.
 func IsSecretKey(key string) bool {
 	words := keyWords(key)
-	if len(words) == 0 || notSecretSuffixes[words[len(words)-1]] {
+	last := len(words) - 1
+	for last > 0 && unitWords[words[last]] {
+		last--
+	}
+	if len(words) == 0 || notSecretSuffixes[words[last]] {
 		return false
 	}
 	for i, w := range words {

@@ -19,6 +19,7 @@ func TestIsSecretKey(t *testing.T) {
 		"POSTGRES_PASSWORD_FILE": false, "PASSWORD_MIN_LENGTH": false, "TOKEN_TTL": false,
 		"AWS_ACCESS_KEY_ID": false, "passwordReset": false, "tokenLength": false,
 		"token_url": false, "SECRET_NAME": false, "password_policy": false,
+		"AUTH_JWT_TOKEN_EXPIRES_IN": false, "SESSION_SECRET_TTL_SECONDS": false, "AUTH_REFRESH_SECRET": true, "SECRET_IN": true,
 		// not about secrets at all
 		"key": false, "name": false, "DB_USER": false, "passwordless": false, "tokenizer": false,
 		"keyboard": false, "monkey": false, "": false, "LOG_LEVEL": false, "ADMIN_USER": false,
@@ -141,6 +142,9 @@ func TestScanned(t *testing.T) {
 		"package-lock.json": false, "pnpm-lock.yaml": false, "scan.sarif.json": false,
 		"main.go": false, "README.md": false, "src/notify.js": true, "src/types.d.ts": false, "dist/app.min.js": false,
 		".envrc": true, "tools/.envrc": true, ".envrc.bak": false,
+		"env-example-relational": true, ".env-sample": true, "deploy/env_production": true, "env.example": true,
+		"env.template": true, "env.js": true, "env.md": false, "env-config.json": true, "env-setup.sh": false, "environment.ts": true,
+		"ENV_EXAMPLE": true, "Env_notes": false,
 	}
 	for p, want := range cases {
 		if got := Scanned(p); got != want {
