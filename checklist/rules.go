@@ -2,6 +2,8 @@ package checklist
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -432,11 +434,7 @@ func (e *evaluation) needEvidence(c *model.CollectorState, out *outcome) bool {
 }
 
 func missingFact(c *model.CollectorState, fact string) string {
-	var have []string
-	for k := range c.Facts {
-		have = append(have, k)
-	}
-	sort.Strings(have)
+	have := slices.Sorted(maps.Keys(c.Facts))
 	msg := fmt.Sprintf("%s reports no fact %q", c.Collector, fact)
 	if len(have) > 0 {
 		msg += " (it reports " + strings.Join(have, ", ") + ")"

@@ -2,7 +2,8 @@ package config
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/preflight-dev/preflight/collectors"
@@ -66,11 +67,7 @@ func starterSections(cols []collectors.Collector) []section {
 	for _, c := range cols {
 		kinds[c.Kind()] = true
 	}
-	var kindList []string
-	for k := range kinds {
-		kindList = append(kindList, k)
-	}
-	sort.Strings(kindList)
+	kindList := slices.Sorted(maps.Keys(kinds))
 	for _, k := range kindList {
 		fmt.Fprintf(&ex, "  %s:  # every %s collector\n    timeout: 10m\n", k, k)
 	}

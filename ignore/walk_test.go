@@ -3,10 +3,11 @@ package ignore
 import (
 	"errors"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
-	"sort"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -71,11 +72,7 @@ func gitFiles(t *testing.T, root string) []string {
 			set[f] = true
 		}
 	}
-	var files []string
-	for f := range set {
-		files = append(files, f)
-	}
-	sort.Strings(files)
+	files := slices.Sorted(maps.Keys(set))
 	return files
 }
 

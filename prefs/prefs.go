@@ -18,9 +18,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -111,11 +112,7 @@ func Parse(path string, src []byte) (Prefs, []string) {
 		warn("not valid YAML, using the defaults: %s", firstLine(err.Error()))
 		return p, warnings
 	}
-	keys := make([]string, 0, len(raw))
-	for k := range raw {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(raw))
 	for _, k := range keys {
 		v := raw[k]
 		switch k {

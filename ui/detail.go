@@ -3,10 +3,13 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -201,11 +204,7 @@ func (m Model) evidence(c model.CollectorState, w int, full bool) []string {
 		return lines
 	}
 	if len(c.Facts) > 0 {
-		names := make([]string, 0, len(c.Facts))
-		for k := range c.Facts {
-			names = append(names, k)
-		}
-		sort.Strings(names)
+		names := slices.Sorted(maps.Keys(c.Facts))
 		var facts []string
 		for _, k := range names {
 			facts = append(facts, sanitize(k)+" "+number(c.Facts[k]))

@@ -2,7 +2,8 @@ package ui
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -160,19 +161,11 @@ func (k *keyMap) remap(keys map[string][]string) (warnings []string) {
 		norm[strings.ReplaceAll(strings.ToLower(name), "-", "_")] = named
 	}
 	keys = norm
-	names := make([]string, 0, len(keys))
-	for name := range keys {
-		names = append(names, name)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(keys))
 	for _, name := range names {
 		b, ok := acts[name]
 		if !ok {
-			known := make([]string, 0, len(acts))
-			for a := range acts {
-				known = append(known, a)
-			}
-			sort.Strings(known)
+			known := slices.Sorted(maps.Keys(acts))
 			warnings = append(warnings, fmt.Sprintf("keys.%s: no such action (actions: %s)", name, strings.Join(known, ", ")))
 			continue
 		}
@@ -196,11 +189,7 @@ func (k *keyMap) remap(keys map[string][]string) (warnings []string) {
 			}
 		}
 	}
-	actNames := make([]string, 0, len(acts))
-	for a := range acts {
-		actNames = append(actNames, a)
-	}
-	sort.Strings(actNames)
+	actNames := slices.Sorted(maps.Keys(acts))
 	for _, a := range actNames {
 		b := acts[a]
 		var kept []string

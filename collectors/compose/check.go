@@ -2,7 +2,8 @@ package compose
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/types"
@@ -33,11 +34,7 @@ type BuiltImage func(svc types.ServiceConfig) (im dockerfile.Image, ok bool)
 // completion (Usage.Jobs): a restart policy or a healthcheck is not asked
 // of them.
 func Check(p *types.Project, built BuiltImage, jobs map[string]string) []Issue {
-	names := make([]string, 0, len(p.Services))
-	for n := range p.Services {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(p.Services))
 	var out []Issue
 	for _, n := range names {
 		_, job := jobs[n]

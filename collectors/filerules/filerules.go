@@ -9,7 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -169,11 +171,7 @@ func Targets(root, kind string, files []string) []Target {
 		}
 		byDir[d][f] = true
 	}
-	dirs := make([]string, 0, len(byDir))
-	for d := range byDir {
-		dirs = append(dirs, d)
-	}
-	sort.Strings(dirs)
+	dirs := slices.Sorted(maps.Keys(byDir))
 	names := collectors.TargetNames(dirs)
 	out := make([]Target, len(dirs))
 	for i, d := range dirs {

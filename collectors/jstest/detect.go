@@ -2,9 +2,11 @@ package jstest
 
 import (
 	"encoding/json"
+	"maps"
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -227,11 +229,7 @@ var configArg = regexp.MustCompile(`(?:^|\s)(?:--config|-c)(?:=|\s+)["']?([^\s"'
 // ./test/jest-e2e.json), as "name (config)": runs the collector does not
 // make.
 func otherConfigs(m nodepkg.Manifest, kind, runs string) []string {
-	names := make([]string, 0, len(m.Scripts))
-	for name := range m.Scripts {
-		names = append(names, name)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(m.Scripts))
 	var out []string
 	for _, name := range names {
 		body := m.Scripts[name]

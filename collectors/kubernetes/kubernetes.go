@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path"
@@ -550,11 +551,7 @@ func (c *Collector) runKustomize(ctx context.Context, req collectors.Request) mo
 		objs = append(objs, o)
 		read[o.File] = true
 	}
-	files := make([]string, 0, len(read))
-	for f := range read {
-		files = append(files, f)
-	}
-	sort.Strings(files)
+	files := slices.Sorted(maps.Keys(read))
 	res := c.check(run, objs, files)
 	res.Command, res.ExitCode, res.Duration = shown, ran.Out.ExitCode, ran.Out.Duration
 	return res

@@ -12,11 +12,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/preflight-dev/preflight/internal/repofs"
+	"maps"
 	"path"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
+
+	"github.com/preflight-dev/preflight/internal/repofs"
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/nodepkg"
@@ -94,11 +96,7 @@ func Detect(root string, files []string) []collectors.Collector {
 		}
 		locks[dir][name] = true
 	}
-	dirs := make([]string, 0, len(locks))
-	for d := range locks {
-		dirs = append(dirs, d)
-	}
-	sort.Strings(dirs)
+	dirs := slices.Sorted(maps.Keys(locks))
 	names := collectors.TargetNames(dirs)
 	var out []collectors.Collector
 	for _, d := range dirs {

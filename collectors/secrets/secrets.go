@@ -18,11 +18,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"os/exec"
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -465,11 +467,7 @@ func displayCmd(args []string, root string) string {
 
 // result turns the cache into findings, facts and evidence.
 func (c *Collector) result(r *run) model.Result {
-	files := make([]string, 0, len(c.cache))
-	for f := range c.cache {
-		files = append(files, f)
-	}
-	sort.Strings(files)
+	files := slices.Sorted(maps.Keys(c.cache))
 
 	var findings []model.Finding
 	var labels []string // full messages, set after fingerprinting
@@ -610,11 +608,7 @@ var ansiEscape = regexp.MustCompile("\x1b\\[[0-9;]*[A-Za-z]")
 func (c *Collector) summary(r *run, files, placeholders int, byRule map[string]int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "scanned %d files (%d read this run), %d placeholders left alone\n", files, r.rescanned, placeholders)
-	ids := make([]string, 0, len(byRule))
-	for id := range byRule {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
+	ids := slices.Sorted(maps.Keys(byRule))
 	for _, id := range ids {
 		fmt.Fprintf(&b, "%s: %d\n", id, byRule[id])
 	}
