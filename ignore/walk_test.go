@@ -100,12 +100,12 @@ func TestListFilesAgreesWithGit(t *testing.T) {
 	}
 	// Spot checks, so a shared mistake cannot pass unnoticed.
 	for _, f := range []string{"pkg/gen/forced.go", "important.log", "web/keep.js", "web/sub/app.js", "pkg/tmp/kept.txt", "web/sub/local/y.ts", "notes/.gitignore"} {
-		if !contains(got, f) {
+		if !slices.Contains(got, f) {
 			t.Errorf("%s missing", f)
 		}
 	}
 	for _, f := range []string{"debug.log", "pkg/gen/out.go", "pkg/gen/new.go", "web/app.js", "web/local/x.ts", "docs/excluded.md", "notes/secret.txt", "tmp/scratch.txt"} {
-		if contains(got, f) {
+		if slices.Contains(got, f) {
 			t.Errorf("%s listed, should be ignored", f)
 		}
 	}
@@ -177,11 +177,11 @@ func TestDefaultsAndTracking(t *testing.T) {
 	plain := mustLoad(t, root, Options{NoBuildOutputs: true})
 	got = mustList(t, root, plain)
 	for _, f := range []string{"dist/bundle.js", "web/.next/cache.json", "target/release/app", "coverage/lcov.info"} {
-		if !contains(got, f) {
+		if !slices.Contains(got, f) {
 			t.Errorf("NoBuildOutputs: %s missing", f)
 		}
 	}
-	if contains(got, "node_modules/pkg/index.js") {
+	if slices.Contains(got, "node_modules/pkg/index.js") {
 		t.Error("NoBuildOutputs still leaves out node_modules")
 	}
 }
@@ -195,7 +195,7 @@ func TestExtraWinsOverTracking(t *testing.T) {
 			t.Errorf("%s listed despite Extra", f)
 		}
 	}
-	if !contains(got, "main.go") {
+	if !slices.Contains(got, "main.go") {
 		t.Error("main.go missing")
 	}
 	if !m.Ignored("space name/file x.txt", false) {
@@ -380,15 +380,6 @@ func TestIgnoredAcceptsMessyPaths(t *testing.T) {
 			t.Errorf("Ignored(%q) = true", rel)
 		}
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func must(t testing.TB, err error) {

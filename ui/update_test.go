@@ -94,22 +94,13 @@ func TestDomainsWithBlockersStartUnfolded(t *testing.T) {
 
 	ids := rowIDs(m)
 	for _, want := range []string{collectorKey("typescript:backend"), collectorKey("go-test:api")} {
-		if !contains(ids, want) {
+		if !slices.Contains(ids, want) {
 			t.Errorf("%s hidden; domains with blockers should start open: %v", want, ids)
 		}
 	}
-	if !contains(ids, domainKey("security")) || contains(ids, collectorKey("npm-audit:web")) {
+	if !slices.Contains(ids, domainKey("security")) || slices.Contains(ids, collectorKey("npm-audit:web")) {
 		t.Errorf("security has no blocker and should start folded: %v", ids)
 	}
-}
-
-func contains(ids []string, id string) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
-	}
-	return false
 }
 
 func TestFoldAndUnfold(t *testing.T) {
@@ -140,7 +131,7 @@ func TestFoldAndUnfold(t *testing.T) {
 		t.Fatalf("h on a finding should jump to its collector, cursor on %s", m.cursorID)
 	}
 	m = press(t, m, "h")
-	if contains(rowIDs(m), f26) || m.cursorID != collectorKey("typescript:backend") {
+	if slices.Contains(rowIDs(m), f26) || m.cursorID != collectorKey("typescript:backend") {
 		t.Fatalf("h on an open collector should fold it, rows %v", rowIDs(m))
 	}
 	m = press(t, m, "h")

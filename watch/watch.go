@@ -15,6 +15,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -398,18 +399,8 @@ func (w *Watcher) flush() {
 		rescan = rescan || w.ready.Rescan
 	}
 	sort.Strings(paths)
-	paths = dedupSorted(paths)
+	paths = slices.Compact(paths)
 	w.ready = &Event{Paths: paths, Rescan: rescan}
-}
-
-func dedupSorted(s []string) []string {
-	out := s[:0]
-	for i, p := range s {
-		if i == 0 || p != s[i-1] {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // reloadMatcher re-reads the ignore rules and re-syncs the tree with them:

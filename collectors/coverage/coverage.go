@@ -16,6 +16,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -142,9 +143,9 @@ func Detect(root string, files []string) []collectors.Collector {
 		switch {
 		case base == "coverage-summary.json":
 			add(f, owner, IstanbulSummary)
-		case base == "lcov.info" && !seen[path.Join(dir, "coverage-summary.json")] && !contains(files, path.Join(dir, "coverage-summary.json")):
+		case base == "lcov.info" && !seen[path.Join(dir, "coverage-summary.json")] && !slices.Contains(files, path.Join(dir, "coverage-summary.json")):
 			add(f, owner, Lcov)
-		case strings.HasSuffix(base, ".coverprofile") || contains(goProfileNames, base):
+		case strings.HasSuffix(base, ".coverprofile") || slices.Contains(goProfileNames, base):
 			if sniffGoProfile(root, f) {
 				add(f, dir, GoProfile)
 			}
@@ -188,15 +189,6 @@ func Detect(root string, files []string) []collectors.Collector {
 		out[i] = &Collector{id: Kind + ":" + name, report: r.report, format: r.format, owner: r.owner, Threshold: DefaultThreshold}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // sniffGoProfile reports whether the file starts like a Go cover profile.

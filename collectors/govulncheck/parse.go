@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -200,7 +201,7 @@ func (s Stream) Vulns(scanned string) []Vuln {
 		if v.Module == "" {
 			v.Module, v.Version = top.Module, top.Version
 		}
-		if top.Package != "" && !contains(v.Packages, top.Package) {
+		if top.Package != "" && !slices.Contains(v.Packages, top.Package) {
 			v.Packages = append(v.Packages, top.Package)
 		}
 		if top.Function != "" {
@@ -260,15 +261,6 @@ func symbolName(f *Frame) string {
 		name = strings.TrimPrefix(f.Receiver, "*") + "." + name
 	}
 	return pkg + "." + name
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func containsSite(list []CallSite, s CallSite) bool {

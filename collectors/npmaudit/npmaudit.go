@@ -281,10 +281,10 @@ func message(v Vulnerability, versions map[string]string) string {
 			} else {
 				s += " (" + a.Severity + ")"
 			}
-			if !contains(advisories, s) {
+			if !slices.Contains(advisories, s) {
 				advisories = append(advisories, s)
 			}
-		case via.Dependency != "" && !contains(through, via.Dependency):
+		case via.Dependency != "" && !slices.Contains(through, via.Dependency):
 			through = append(through, via.Dependency)
 		}
 	}

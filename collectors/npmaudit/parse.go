@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -103,7 +104,7 @@ type RegistryError struct {
 func (e *RegistryError) Error() string {
 	var parts []string
 	for _, s := range []string{e.Message, e.Summary, e.Detail} {
-		if s = strings.TrimSpace(s); s != "" && !contains(parts, s) {
+		if s = strings.TrimSpace(s); s != "" && !slices.Contains(parts, s) {
 			parts = append(parts, s)
 		}
 	}
@@ -192,13 +193,4 @@ func (r *Report) Sorted() []Vulnerability {
 		return out[i].Name < out[j].Name
 	})
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

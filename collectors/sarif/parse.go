@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -71,7 +72,7 @@ func (l *Log) Items() ([]Item, Summary) {
 		if tool == "" {
 			tool = "sarif"
 		}
-		if !contains(s.Tools, tool) {
+		if !slices.Contains(s.Tools, tool) {
 			s.Tools = append(s.Tools, tool)
 		}
 		for _, r := range run.Results {
@@ -269,13 +270,4 @@ func uriPath(u string) (string, bool) {
 		u = dec
 	}
 	return path.Clean(u), true
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

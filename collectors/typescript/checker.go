@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -486,7 +487,7 @@ func (p *Project) configChanged(changed []string) bool {
 		if dir == p.dir && strings.HasPrefix(name, "tsconfig") && strings.HasSuffix(name, ".json") {
 			return true
 		}
-		if contains(p.extends, f) {
+		if slices.Contains(p.extends, f) {
 			return true
 		}
 	}

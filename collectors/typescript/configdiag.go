@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/preflight-dev/preflight/collectors/rules"
@@ -54,7 +55,7 @@ func (c configChain) isConfig(file string) bool {
 	if file == "" {
 		return false
 	}
-	if contains(c.files(), file) {
+	if slices.Contains(c.files(), file) {
 		return true
 	}
 	base := path.Base(file)

@@ -3,6 +3,7 @@ package typescript
 import (
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -46,7 +47,7 @@ func Detect(root string, files []string) []collectors.Collector {
 
 	var projects []*Project
 	for dir, names := range configs {
-		if !contains(names, "tsconfig.json") {
+		if !slices.Contains(names, "tsconfig.json") {
 			continue
 		}
 		p := &Project{root: root, dir: dir}
@@ -119,15 +120,6 @@ func markAncestors(marked map[string]bool, dir string) {
 func inNodeModules(p string) bool {
 	for _, seg := range strings.Split(p, "/") {
 		if seg == "node_modules" {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
 			return true
 		}
 	}
