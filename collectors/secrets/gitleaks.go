@@ -51,10 +51,58 @@ func ParseGitleaks(out []byte) ([]GitleaksFinding, error) {
 // gitleaksArgs scan one directory or file as it is on disk (not the git
 // history: preflight judges the tree as it is now), redacted, with the
 // report on stdout and exit code 0 whether or not it found anything, so a
-// non-zero exit means gitleaks itself failed.
+// non-zero exit means gitleaks itself failed. A tree of links (linkTree)
+// is scanned through its links.
 func gitleaksArgs(target string) []string {
-	return []string{"dir", "--no-banner", "--no-color", "--redact", "--log-level", "warn",
-		"--report-format", "json", "--report-path", "-", "--exit-code", "0", target}
+	args := []string{"dir", "--no-banner", "--no-color", "--redact", "--log-level", "warn",
+		"--report-format", "json", "--report-path", "-", "--exit-code", "0"}
+	if isLinkTree(target) {
+		args = append(args, "--follow-symlinks")
+	}
+	return append(args, target)
+}
+
+// linkTreePrefix names the temporary directories linkTree makes.
+const linkTreePrefix = "preflight-gitleaks-"
+
+// linkTree makes a temporary directory that holds a link to each of the
+// repository's files (repo-relative) at its place, for gitleaks to scan
+// instead of the working tree: gitleaks knows no .gitignore, and would
+// read build output and caches (a .next/ of hundreds of megabytes) only
+// for its findings there to be dropped. Only regular files inside the
+// repository are linked, never what lies in dependencies or fixtures.
+func linkTree(root string, files []string) (string, error) {
+	real, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return "", err
+	}
+	tree, err := os.MkdirTemp("", linkTreePrefix)
+	if err != nil {
+		return "", err
+	}
+	for _, rel := range files {
+		if collectors.NotTheProjects(rel) {
+			continue
+		}
+		src := filepath.Join(real, filepath.FromSlash(rel))
+		if st, err := os.Lstat(src); err != nil || !st.Mode().IsRegular() {
+			continue
+		}
+		link := filepath.Join(tree, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(link), 0o700); err != nil {
+			os.RemoveAll(tree)
+			return "", err
+		}
+		if err := os.Symlink(src, link); err != nil {
+			os.RemoveAll(tree)
+			return "", err
+		}
+	}
+	return tree, nil
+}
+
+func isLinkTree(target string) bool {
+	return strings.HasPrefix(filepath.Base(target), linkTreePrefix) && filepath.Dir(target) == filepath.Clean(os.TempDir())
 }
 
 // runGitleaks scans target (absolute) at the root of req, with the
@@ -84,6 +132,12 @@ func runGitleaks(ctx context.Context, b collectors.Base, req collectors.Request,
 // given on its command line, relative to the target directory or as the
 // file's own path when the target is a file.
 func relTo(root, target, p string) string {
+	if isLinkTree(target) {
+		// Through a link gitleaks names the file the link leads to.
+		if real, err := filepath.EvalSymlinks(root); err == nil {
+			root = real
+		}
+	}
 	if !filepath.IsAbs(p) {
 		if st, err := os.Stat(target); err == nil && st.IsDir() {
 			p = filepath.Join(target, p)

@@ -3,8 +3,10 @@ package secrets
 import (
 	"cmp"
 	"context"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -13,6 +15,7 @@ import (
 	"time"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -283,5 +286,63 @@ func TestHangingGitleaksTimesOut(t *testing.T) {
 	pid, _ := strconv.Atoi(strings.TrimSpace(string(data)))
 	if pid <= 0 || syscall.Kill(pid, 0) == nil {
 		t.Errorf("gitleaks (pid %d) still runs after the timeout", pid)
+	}
+}
+
+// gitleaks knows no .gitignore: it scans a tree of links to the files the
+// ignore rules keep, so an ignored build output (a .next/ of hundreds of
+// megabytes) is never read, and what it finds is placed in the real file.
+func TestGitleaksScansOnlyWhatIgnoreKeeps(t *testing.T) {
+	requireGitleaks(t)
+	token := "ghp_" + strings.Repeat("aB3dE5fG7h", 3) + "K9mN1p"
+	root := fixturetest.WriteRepo(t, map[string]string{
+		".gitignore":           ".next/\n",
+		"src/deploy.js":        "// deploy\nconst auth = '" + token + "';\n",
+		".next/server/page.js": "const t = '" + token + "';\n",
+	})
+	res := runFull(t, newTestCollector(root), root)
+	var got []string
+	for _, f := range res.Findings {
+		got = append(got, f.Location())
+	}
+	if len(got) != 1 || got[0] != "src/deploy.js:2:15" {
+		t.Errorf("findings %q, want the tracked file's token alone\n%s", got, findingLines(res.Findings))
+	}
+	if res.Facts["gitleaks.findings"] != 1 {
+		t.Errorf("gitleaks reported %v findings: it read more than the kept files", res.Facts["gitleaks.findings"])
+	}
+	if !strings.Contains(res.Command, "--follow-symlinks <links to the repository's files that .gitignore keeps>") {
+		t.Errorf("command %q", res.Command)
+	}
+}
+
+func TestLinkTree(t *testing.T) {
+	root := fixturetest.WriteRepo(t, map[string]string{"a/b.txt": "b", "c.txt": "c", "node_modules/x/y.js": "y", "d/testdata/e": "e"})
+	if err := os.Symlink("/etc/passwd", filepath.Join(root, "out")); err != nil {
+		t.Fatal(err)
+	}
+	tree, err := linkTree(root, []string{"a/b.txt", "c.txt", "node_modules/x/y.js", "d/testdata/e", "out", "gone.txt"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(tree)
+	if !isLinkTree(tree) {
+		t.Fatalf("%s is not recognised as a link tree", tree)
+	}
+	var linked []string
+	_ = filepath.WalkDir(tree, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type()&fs.ModeSymlink != 0 {
+			rel, _ := filepath.Rel(tree, p)
+			dest, _ := os.Readlink(p)
+			real, _ := filepath.EvalSymlinks(filepath.Join(root, rel))
+			if dest != real {
+				t.Errorf("%s links to %s, want %s", rel, dest, real)
+			}
+			linked = append(linked, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	if !slices.Equal(linked, []string{"a/b.txt", "c.txt"}) {
+		t.Errorf("linked %q: only the project's regular files", linked)
 	}
 }

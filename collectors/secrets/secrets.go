@@ -244,7 +244,7 @@ func (c *Collector) fullScan(ctx context.Context, r *run, useLeaks bool) error {
 		c.scanFile(r, f, old[f])
 	}
 	if useLeaks {
-		c.gitleaksAll(ctx, r, old)
+		c.gitleaksAll(ctx, r, old, files)
 	}
 	return ctx.Err()
 }
@@ -359,10 +359,16 @@ func (c *Collector) scanFile(r *run, rel string, prev *fileEntry) {
 	r.rescanned++
 }
 
-// gitleaksAll runs gitleaks once over the whole tree and files its
-// findings under their files, dropping those in ignored files.
-func (c *Collector) gitleaksAll(ctx context.Context, r *run, old map[string]*fileEntry) {
-	fs, err := r.gitleaks(ctx, r.root)
+// gitleaksAll runs gitleaks once over the repository's files (those the
+// ignore rules keep) and files its findings under their files, dropping
+// any in ignored files.
+func (c *Collector) gitleaksAll(ctx context.Context, r *run, old map[string]*fileEntry, files []string) {
+	target := r.root
+	if tree, err := linkTree(r.root, files); err == nil {
+		defer os.RemoveAll(tree)
+		target = tree
+	}
+	fs, err := r.gitleaks(ctx, target)
 	if err != nil {
 		// Keep what gitleaks said last time rather than nothing.
 		for f, e := range old {
@@ -386,7 +392,14 @@ func (c *Collector) gitleaksAll(ctx context.Context, r *run, old map[string]*fil
 func (c *Collector) gitleaksFiles(ctx context.Context, r *run, files []string) {
 	const maxPerFile = 20
 	if len(files) > maxPerFile {
-		fs, err := r.gitleaks(ctx, r.root)
+		target := r.root
+		if all, err := ignore.ListFiles(r.root, c.matcher); err == nil {
+			if tree, err := linkTree(r.root, all); err == nil {
+				defer os.RemoveAll(tree)
+				target = tree
+			}
+		}
+		fs, err := r.gitleaks(ctx, target)
 		if err != nil {
 			return
 		}
@@ -457,7 +470,12 @@ func (c *Collector) fileLeaks(r *run, fs []GitleaksFinding, only map[string]bool
 // user would paste it from the repository root.
 func displayCmd(args []string, root string) string {
 	args = append([]string(nil), args...)
-	if n := len(args); n > 0 {
+	n := len(args)
+	if n > 0 && isLinkTree(args[n-1]) {
+		// The links are gone when the run ends: say what they were.
+		return proc.Cmd{Name: GitleaksTool, Args: args[:n-1]}.String() + " <links to the repository's files that .gitignore keeps>"
+	}
+	if n > 0 {
 		if rel, err := filepath.Rel(root, args[n-1]); err == nil {
 			args[n-1] = filepath.ToSlash(rel)
 		}
