@@ -35,3 +35,27 @@ func TestRedactExcerptLeavesNoSecretWhole(t *testing.T) {
 		t.Errorf("placeholders must stay: %q", r.RedactExcerpt(plain))
 	}
 }
+
+// A path is not a token: build output with hashed names, a source file's
+// location, stay readable; a random token inside a path, or a secret
+// with slashes (base64), is still masked.
+func TestRedactExcerptKeepsPaths(t *testing.T) {
+	r := NewRedactor([]byte("k"))
+	for _, keep := range []string{
+		"newest output file: .next/static/Xk3mQ9pLw2ZrT7vB1nY4c/_ssgManifest.js",
+		"largest: dist/assets/index-DkKq9a3B.js 183 KiB, dist/assets/vendor-BbX9c2Qd.css",
+		"src/components/HeaderNav2Mobile.tsx:12:3 unused variable",
+	} {
+		if got := r.RedactExcerpt(keep); got != keep {
+			t.Errorf("masked a path:\n%q\n%q", keep, got)
+		}
+	}
+	for _, secret := range []string{
+		"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+		"uploads/Q2xvdWRGcm9udEtleVBhaXJJZDEyMzQ1Njc4OTA/report.pdf",
+	} {
+		if got := r.RedactExcerpt("see " + secret); strings.Contains(got, secret) {
+			t.Errorf("%q left whole: %q", secret, got)
+		}
+	}
+}

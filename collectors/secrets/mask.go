@@ -3,6 +3,7 @@ package secrets
 import (
 	"regexp"
 	"sort"
+	"strings"
 	"unicode"
 )
 
@@ -40,7 +41,29 @@ func MaskLines(rel string, lines []string) []string {
 	return out
 }
 
+// looksRandom reports a token that looks machine-generated. A path to a
+// file (src/components/HeaderNav2Mobile.tsx, .next/static/<build
+// id>/_ssgManifest.js, assets/index-DkKq9a3B.js) is judged by its parts,
+// since the slashes and the dot of its extension only join words: it is a
+// token when one of its parts is.
 func looksRandom(tok string) bool {
+	if !filePath.MatchString(tok) {
+		return randomChars(tok)
+	}
+	for _, part := range strings.Split(tok, "/") {
+		if len(part) >= 24 && randomChars(part) {
+			return true
+		}
+	}
+	return false
+}
+
+// filePath is a token with a directory that ends in a file extension.
+// Base64 (which may hold a slash) has no dot, and base64url and JWTs no
+// slash, so a secret does not take this shape.
+var filePath = regexp.MustCompile(`/[^/]*[A-Za-z0-9_-]\.[A-Za-z][A-Za-z0-9]{0,7}$`)
+
+func randomChars(tok string) bool {
 	var upper, lower, digit bool
 	for _, r := range tok {
 		switch {
