@@ -104,3 +104,12 @@ func TestEmptySnapshotHasArraysNotNulls(t *testing.T) {
 		}
 	}
 }
+
+// Facts read as the tools count them: a byte count of millions is not
+// printed in exponent form.
+func TestFactsTextKeepsWholeNumbers(t *testing.T) {
+	got := factsText(map[string]float64{"bundle.bytes": 2968687, "bundle.gzip_bytes": 1205123, "coverage.lines": 87.5})
+	if want := "bundle.bytes=2968687 bundle.gzip_bytes=1205123 coverage.lines=87.5"; got != want {
+		t.Errorf("factsText = %q, want %q", got, want)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -284,7 +285,8 @@ func factsText(f map[string]float64) string {
 	keys := slices.Sorted(maps.Keys(f))
 	parts := make([]string, len(keys))
 	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%s=%g", k, f[k])
+		// 'f' with the shortest precision: 2968687, not %g's 2.968687e+06.
+		parts[i] = k + "=" + strconv.FormatFloat(f[k], 'f', -1, 64)
 	}
 	return strings.Join(parts, " ")
 }
