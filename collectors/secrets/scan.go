@@ -117,7 +117,8 @@ func envLike(base, ext string) bool {
 			return ext == "" || envExamples[ext] || !strings.Contains(base[len(p):], ".")
 		}
 	}
-	return (strings.HasPrefix(base, "env.") || strings.HasPrefix(base, "ENV.")) && envExamples[ext]
+	// env.example, and container.env.example beside container.env.
+	return (strings.HasPrefix(base, "env.") || strings.HasPrefix(base, "ENV.") || strings.Contains(base, ".env.")) && envExamples[ext]
 }
 
 // sourceExts are the languages whose env reads with a fallback

@@ -47,7 +47,7 @@ const Domain = "security"
 // files, whose changes decide which .env files are ignored.
 var inputGlobs = []string{
 	"**/.env", "**/.env.*", "**/*.env", "**/.envrc", "**/.npmrc", "**/.pypirc",
-	"**/{env,.env,ENV}{-,_}*", "**/{env,ENV}.{example,sample,template,dist,defaults}",
+	"**/{env,.env,ENV}{-,_}*", "**/{env,ENV}.{example,sample,template,dist,defaults}", "**/*.env.{example,sample,template,dist,defaults}",
 	"**/Dockerfile", "**/Dockerfile.*", "**/*.Dockerfile", "**/*.dockerfile",
 	"**/*.{yaml,yml,json,toml,ini,properties,cfg,conf,tfvars}",
 	"**/*.{pem,key}", "**/id_{rsa,dsa,ecdsa,ed25519}",

@@ -136,10 +136,14 @@ var placeholderPatterns = []*regexp.Regexp{
 }
 
 // IsPlaceholder reports whether a value is not a secret but a stand-in for
-// one. Empty values are placeholders.
+// one. Empty values are placeholders, and so is a long run of one
+// character (a mock's 40 × "A"); a short one (111111) is a weak value.
 func IsPlaceholder(v string) bool {
 	v = strings.TrimSpace(v)
 	if v == "" {
+		return true
+	}
+	if len(v) >= 16 && strings.Count(v, v[:1]) == len(v) {
 		return true
 	}
 	for _, re := range placeholderPatterns {

@@ -55,6 +55,7 @@ func TestIsPlaceholder(t *testing.T) {
 		"your-api-token-here", "YOUR_SECRET", "put-key-here", "%(CACHE_PASSWORD)s", "%DB_PASS%",
 		"@db.password@", "__SECRET__", "replaceme", "not-set", "placeholder", "...", "$(cat /run/secrets/pw)",
 		"#{password}", "prefix-${VAR}-suffix", "GOOGLE_API_KEY_VAL", "DB_PASSWORD_VALUE",
+		strings.Repeat("A", 40), strings.Repeat("0", 16),
 	}
 	for _, v := range placeholders {
 		if !IsPlaceholder(v) {
@@ -62,7 +63,7 @@ func TestIsPlaceholder(t *testing.T) {
 		}
 	}
 	real := []string{"changeme", "postgres", "admin123", "hunter2", "Tr0ub4dor&3", "sk_live_abc123", "example", "test", "xy1",
-		"VAL", "HUNTER2_VALx", "Tr0ub_VAL"}
+		"VAL", "HUNTER2_VALx", "Tr0ub_VAL", "111111", "aaaaaaaa", strings.Repeat("A", 39) + "B"}
 	for _, v := range real {
 		if IsPlaceholder(v) {
 			t.Errorf("IsPlaceholder(%q) = true, want false", v)
@@ -144,7 +145,7 @@ func TestScanned(t *testing.T) {
 		".envrc": true, "tools/.envrc": true, ".envrc.bak": false,
 		"env-example-relational": true, ".env-sample": true, "deploy/env_production": true, "env.example": true,
 		"env.template": true, "env.js": true, "env.md": false, "env-config.json": true, "env-setup.sh": false, "environment.ts": true,
-		"ENV_EXAMPLE": true, "Env_notes": false,
+		"ENV_EXAMPLE": true, "Env_notes": false, "container.env.example": true, "app.env.sample": true, "a.env.bak": false,
 	}
 	for p, want := range cases {
 		if got := Scanned(p); got != want {
