@@ -375,7 +375,11 @@ configs:
 		run.Add(file, mine)
 	}
 	res := run.Result(c.id, Kind, Domain)
+	// Distinct service names: a service in the base file and in each
+	// variant loaded on top of it is one service; the configurations say
+	// how many stacks were loaded.
 	res.Facts["services"] = float64(len(services))
+	res.Facts["configurations"] = float64(len(configs))
 	res.Command = "compose-go load (all profiles) of " + strings.Join(commands, "; ") + " (preflight built-in rules)"
 	return res
 }

@@ -143,7 +143,7 @@ func TestEveryRuleAndAHardenedService(t *testing.T) {
 			t.Errorf("the bad service never breaks %s", r.ID)
 		}
 	}
-	if res.Facts["services"] != 2 || res.Facts["suppressed"] != 0 || len(res.Facts) != 2 {
+	if res.Facts["services"] != 2 || res.Facts["configurations"] != 1 || res.Facts["suppressed"] != 0 || len(res.Facts) != 3 {
 		t.Errorf("facts %v", res.Facts)
 	}
 	// Only the port on all interfaces is named, not the loopback one.
