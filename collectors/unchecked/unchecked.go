@@ -8,8 +8,9 @@ package unchecked
 
 import (
 	"context"
+	"maps"
 	"path"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/preflight-dev/preflight/collectors"
@@ -25,8 +26,9 @@ const (
 // ecosystem is a kind of project preflight does not check, known by the
 // file at its root.
 type ecosystem struct {
-	name  string // what a user calls it
-	match func(base string) bool
+	name   string // what a user calls it
+	match  func(base string) bool
+	domain string // "" for build
 }
 
 func named(names ...string) func(string) bool {
@@ -42,20 +44,30 @@ func named(names ...string) func(string) bool {
 
 // ecosystems in the order a directory with several markers is named by.
 var ecosystems = []ecosystem{
-	{"Maven (Java)", named("pom.xml")},
-	{"Gradle (Java/Kotlin)", named("build.gradle", "build.gradle.kts")},
-	{".NET", func(b string) bool { return strings.HasSuffix(b, ".csproj") || strings.HasSuffix(b, ".fsproj") }},
-	{"Python", named("pyproject.toml", "setup.py", "requirements.txt", "Pipfile")},
-	{"Rust (Cargo)", named("Cargo.toml")},
-	{"Ruby (Bundler)", named("Gemfile")},
-	{"PHP (Composer)", named("composer.json")},
-	{"Elixir (Mix)", named("mix.exs")},
-	{"Swift (SwiftPM)", named("Package.swift")},
+	{"Maven (Java)", named("pom.xml"), ""},
+	{"Gradle (Java/Kotlin)", named("build.gradle", "build.gradle.kts"), ""},
+	{".NET", func(b string) bool { return strings.HasSuffix(b, ".csproj") || strings.HasSuffix(b, ".fsproj") }, ""},
+	{"Python", named("pyproject.toml", "setup.py", "requirements.txt", "Pipfile"), ""},
+	{"Rust (Cargo)", named("Cargo.toml"), ""},
+	{"Ruby (Bundler)", named("Gemfile"), ""},
+	{"PHP (Composer)", named("composer.json"), ""},
+	{"Elixir (Mix)", named("mix.exs"), ""},
+	{"Swift (SwiftPM)", named("Package.swift"), ""},
+	{"Playwright test", prefixed("playwright.config."), "tests"},
+	{"Cypress test", prefixed("cypress.config."), "tests"},
 }
 
-// project is a directory that is a project of an ecosystem, and the file
-// that makes it one.
-type project struct{ eco, marker string }
+func prefixed(prefix string) func(string) bool {
+	return func(base string) bool { return strings.HasPrefix(base, prefix) }
+}
+
+// kind is one ecosystem a directory is a project of, and the file that
+// says so.
+type kind struct {
+	eco    *ecosystem
+	rank   int // its place in ecosystems
+	marker string
+}
 
 // Marker reports whether a file of this base name makes a directory a
 // project preflight does not check.
@@ -68,49 +80,54 @@ func Marker(base string) bool {
 	return false
 }
 
-// Detect returns one collector per project root of an ecosystem preflight
-// does not check; a project inside another of the same ecosystem (a Cargo
-// workspace member, a Gradle subproject) is part of it.
+// Detect returns one collector per directory that is a project of an
+// ecosystem preflight does not check (a Python service that also holds
+// Playwright tests is one); a project inside another of the same
+// ecosystem (a Cargo workspace member, a Gradle subproject) is part of it.
 func Detect(root string, files []string) []collectors.Collector {
-	found := map[string]project{} // dir → the first ecosystem, by rank
-	rank := map[string]int{}
+	found := map[string][]kind{} // dir → its ecosystems, each once
 	for _, f := range files {
 		if collectors.NotTheProjects(f) {
 			continue
 		}
-		for i, e := range ecosystems {
-			if !e.match(path.Base(f)) {
-				continue
+		for i := range ecosystems {
+			e := &ecosystems[i]
+			if e.match(path.Base(f)) && !slices.ContainsFunc(found[path.Dir(f)], func(k kind) bool { return k.eco == e }) {
+				found[path.Dir(f)] = append(found[path.Dir(f)], kind{e, i, f})
+				break
 			}
-			d := path.Dir(f)
-			if r, seen := rank[d]; !seen || i < r {
-				found[d], rank[d] = project{e.name, f}, i
-			}
-			break
 		}
 	}
-	var dirs []string
-	for d, p := range found {
-		if !insideSame(d, p.eco, found) {
-			dirs = append(dirs, d)
+	projects := map[string][]kind{}
+	for d, ks := range found {
+		for _, k := range ks {
+			if !insideSame(d, k.eco, found) {
+				projects[d] = append(projects[d], k)
+			}
 		}
 	}
-	sort.Strings(dirs)
+	dirs := slices.Sorted(maps.Keys(projects))
 	names := collectors.TargetNames(dirs)
 	out := make([]collectors.Collector, 0, len(dirs))
 	for _, d := range dirs {
-		p := found[d]
-		out = append(out, &Collector{Base: collectors.NewBase(Kind+":"+names[d], Kind, Domain), eco: p.eco, marker: p.marker})
+		ks := projects[d]
+		// In the order of the ecosystems table, builds before tests.
+		slices.SortFunc(ks, func(a, b kind) int { return a.rank - b.rank })
+		domain := ks[0].eco.domain
+		if domain == "" {
+			domain = Domain
+		}
+		out = append(out, &Collector{Base: collectors.NewBase(Kind+":"+names[d], Kind, domain), kinds: ks})
 	}
 	return out
 }
 
 // insideSame reports whether a directory above d is a project of the same
 // ecosystem.
-func insideSame(d, eco string, found map[string]project) bool {
+func insideSame(d string, e *ecosystem, found map[string][]kind) bool {
 	for d != "." && d != "/" {
 		d = path.Dir(d)
-		if p, ok := found[d]; ok && p.eco == eco {
+		if slices.ContainsFunc(found[d], func(k kind) bool { return k.eco == e }) {
 			return true
 		}
 	}
@@ -120,18 +137,28 @@ func insideSame(d, eco string, found map[string]project) bool {
 // Collector is one unchecked project.
 type Collector struct {
 	collectors.Base
-	eco    string
-	marker string // the file that makes it a project, repo-relative
+	kinds []kind
 }
 
 func (c *Collector) Cost() collectors.Cost { return collectors.CostFiles }
-func (c *Collector) Inputs() []string      { return []string{collectors.EscapeGlob(c.marker)} }
+
+func (c *Collector) Inputs() []string {
+	out := make([]string, len(c.kinds))
+	for i, k := range c.kinds {
+		out[i] = collectors.EscapeGlob(k.marker)
+	}
+	return out
+}
 
 // Run measures nothing: it says what was not checked, and how it could be.
 func (c *Collector) Run(context.Context, collectors.Request) model.Result {
+	var what []string
+	for _, k := range c.kinds {
+		what = append(what, "a "+k.eco.name+" project ("+k.marker+")")
+	}
 	r := c.Result()
 	r.Status = model.StatusSkipped
-	r.Error = model.UncheckedPrefix + "a " + c.eco + " project (" + c.marker + "), which preflight has no collector for"
+	r.Error = model.UncheckedPrefix + strings.Join(what, " and ") + ", which preflight has no collector for"
 	r.Hint = "run its build and tests from preflight.yaml (collectors: with command:), or import their reports (JUnit XML, SARIF, coverage)"
 	return r
 }
