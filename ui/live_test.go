@@ -357,7 +357,9 @@ func TestSplitAdaptsToTheWidthAndResizes(t *testing.T) {
 }
 
 // Defect: at 100 columns a finding row showed its path and no message.
-// The message has priority: the path shrinks to the file name, then goes.
+// The message has priority: the path shrinks to the file name (its
+// directory an ellipsis, so that it does not read as a root file), then
+// goes.
 func TestFindingRowGivesTheMessagePriority(t *testing.T) {
 	m := fixtureModel(t, 100, 30)
 	n := m.tree.nodes[tsFindingKey(t, m.snap, 26)]
@@ -366,7 +368,7 @@ func TestFindingRowGivesTheMessagePriority(t *testing.T) {
 		want string
 	}{
 		{100, "blocker TS2322 backend/src/orders.ts:26 Type 'string' is not assignable to type 'number'."},
-		{59, "blocker TS2322 orders.ts:26 Type 'string' is not as…"}, // the tree at 100 columns
+		{59, "blocker TS2322 …/orders.ts:26 Type 'string' is not …"}, // the tree at 100 columns
 		{44, "blocker TS2322 Type 'string' is not …"},
 	} {
 		if got := strings.TrimSpace(ansi.Strip(m.rowLine(n, false, tc.w))); got != tc.want {

@@ -569,14 +569,15 @@ func (m Model) findingRow(n *node, w int) string {
 	return head + " " + msg
 }
 
-// shortLocation is a finding's file name and line, without its directory.
+// shortLocation is a finding's file name and line, its directory shown
+// as "…/" so that it does not read as a file at the root.
 func shortLocation(f model.Finding) string {
 	if f.File == "" {
 		return ""
 	}
 	name := oneLine(f.File)
 	if i := strings.LastIndexByte(name, '/'); i >= 0 {
-		name = name[i+1:]
+		name = "…/" + name[i+1:]
 	}
 	if f.Line > 0 {
 		return name + ":" + itoa(f.Line)
