@@ -142,10 +142,28 @@ func (c *Collector) Online() bool { return true }
 
 func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
 	inv := collectors.Invocation{Tool: "govulncheck", Dir: c.dir, Name: Tool, Args: Args(os.Getenv(DBEnv)), StartHint: InstallHint}
+	read := c.Read
 	if !onPath() && c.moduleTool(req.Root) != "" {
 		inv.Name, inv.Args = "go", append([]string{"tool", Tool}, inv.Args...)
+		read = func(in collectors.Input) (collectors.Reading, error) {
+			if msg := strings.TrimSpace(string(in.Stderr)); in.ExitCode != 0 && strings.HasPrefix(msg, "go: ") {
+				// go could not build the module's govulncheck (a
+				// download failed): nothing was checked, and the
+				// vulnerability database is not to blame.
+				why := firstLine(msg)
+				for _, l := range strings.Split(msg, "\n") {
+					if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "go: downloading ") {
+						why = l
+						break
+					}
+				}
+				return collectors.Reading{Status: model.StatusUnknown, Error: "go could not build the govulncheck of go.mod's tool block: " + why,
+					Hint: "go downloads it once: run online (go mod download), or install govulncheck on PATH"}, nil
+			}
+			return c.Read(in)
+		}
 	}
-	return c.RunTool(ctx, req, collectors.Tool{Invocation: inv, InstallHint: InstallHint, Read: c.Read})
+	return c.RunTool(ctx, req, collectors.Tool{Invocation: inv, InstallHint: InstallHint, Read: read})
 }
 
 func onPath() bool {

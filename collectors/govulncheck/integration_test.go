@@ -2,6 +2,7 @@ package govulncheck
 
 import (
 	"context"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -137,5 +138,24 @@ func TestPrecheckWithoutAnyGovulncheck(t *testing.T) {
 	}
 	if what := c.RepoCode(); what != "" {
 		t.Errorf("repo code %q for a govulncheck that is not there", what)
+	}
+}
+
+// go tool could not download the module's govulncheck: unknown, and not
+// blamed on the vulnerability database.
+func TestModulesToolThatCannotBeBuilt(t *testing.T) {
+	bin := t.TempDir()
+	fake := "#!/bin/sh\necho 'go: downloading golang.org/x/vuln v1.8.0' >&2\n" +
+		"echo 'go: golang.org/x/vuln@v1.8.0: Get \"https://proxy.golang.org/golang.org/x/vuln/@v/v1.8.0.zip\": dial tcp: lookup proxy.golang.org: no such host' >&2\nexit 1\n"
+	if err := os.WriteFile(filepath.Join(bin, "go"), []byte(fake), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin)
+	root, _ := filepath.Abs("testdata")
+	c := Detect(root, []string{"toolmod/go.mod"})[0].(*Collector)
+	res := c.Run(context.Background(), collectors.Request{Root: root, Timeout: time.Minute})
+	want := `go could not build the govulncheck of go.mod's tool block: go: golang.org/x/vuln@v1.8.0: Get "https://proxy.golang.org/golang.org/x/vuln/@v/v1.8.0.zip": dial tcp: lookup proxy.golang.org: no such host`
+	if res.Status != model.StatusUnknown || res.Error != want || res.Hint == OfflineHint {
+		t.Errorf("status %s error %q hint %q", res.Status, res.Error, res.Hint)
 	}
 }
