@@ -120,7 +120,7 @@ func init() {
 		"pack":           subcommands(map[string]Stages{"build": container}, nil),
 		"ko":             subcommands(map[string]Stages{"build": container, "publish": container, "resolve": container, "apply": container | deploy}, nil),
 		"kubectl":        kubectlRunner, "oc": kubectlRunner,
-		"helm":      subcommands(map[string]Stages{"upgrade": deploy, "install": deploy, "lint": lint}, nil),
+		"helm":      subcommands(map[string]Stages{"upgrade": deploy, "install": deploy, "push": deploy, "lint": lint}, nil),
 		"helmfile":  subcommands(map[string]Stages{"apply": deploy, "sync": deploy, "lint": lint}, nil),
 		"terraform": terraformRunner, "tofu": terraformRunner, "terragrunt": terraformRunner,
 		"pulumi": subcommands(map[string]Stages{"up": deploy, "update": deploy}, nil),
@@ -842,10 +842,15 @@ func dockerRunner(args []string, depth int) Stages {
 	sub, rest := firstArg(args, map[string]bool{"-H": true, "--host": true, "--context": true, "-c": true, "--config": true, "--log-level": true})
 	switch strings.ToLower(sub) {
 	case "build":
-		return container
+		return container | pushes(rest)
+	case "push":
+		return deploy // publishes the image, as npm publish does a package
 	case "buildx", "builder", "image":
-		if s, _ := firstArg(rest, nil); s == "build" || s == "bake" {
-			return container
+		switch s, more := firstArg(rest, nil); s {
+		case "build", "bake":
+			return container | pushes(more)
+		case "push":
+			return deploy
 		}
 	case "compose":
 		return composeStages(rest)
@@ -853,6 +858,15 @@ func dockerRunner(args []string, depth int) Stages {
 		return security
 	case "run":
 		return dockerRunImage(rest, depth)
+	}
+	return none
+}
+
+// pushes is the deploy stage of a build that publishes what it builds
+// (docker buildx bake --push).
+func pushes(args []string) Stages {
+	if slices.Contains(args, "--push") {
+		return deploy
 	}
 	return none
 }

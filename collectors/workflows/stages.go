@@ -273,8 +273,8 @@ func TaskStages(name string) Stages {
 		(has("type", "types") && has("check", "checks", "checking")) {
 		set |= typecheck
 	}
-	if has("docker", "image", "container", "podman", "oci", "kaniko") && !has("scan", "lint") {
-		if has("build", "bake", "image", "push", "kaniko") {
+	if has("docker", "image", "images", "container", "containers", "podman", "oci", "kaniko") && !has("scan", "lint") {
+		if has("build", "bake", "image", "images", "push", "kaniko") {
 			set |= container
 		}
 	} else if has("build", "compile", "bundle", "dist", "assemble", "webpack", "rollup", "esbuild", "tsup", "jar", "bootjar", "shadowjar") {

@@ -129,7 +129,13 @@ func TestScriptStages(t *testing.T) {
 		{"npm run audit:deps", security},
 		// container images
 		{"docker build -t app .", container},
-		{"docker buildx build --push -t x .", container},
+		{"docker buildx build --push -t x .", container | deploy},
+		{"docker buildx bake --push", container | deploy},
+		// Publishing an image counts as gem push and npm publish do.
+		{"docker push ghcr.io/acme/api:1.2", deploy},
+		{"docker image push ghcr.io/acme/api:1.2", deploy},
+		{"helm push chart.tgz oci://ghcr.io/acme", deploy},
+		{"make build-images", container},
 		{"docker compose -f ci.yml build", container},
 		{"docker compose -f docker-compose.relational.ci.yaml --env-file env-example-relational -p tests up --build --exit-code-from api", container},
 		{"docker-compose up --build -d", container},
@@ -168,7 +174,6 @@ func TestScriptStages(t *testing.T) {
 		{"npm start", none},
 		{"yarn install --frozen-lockfile", none},
 		{"go mod download", none},
-		{"docker push app", none},
 		{"docker compose up -d", none},
 		{"terraform plan", none},
 		{"pulumi preview", none},
