@@ -53,6 +53,7 @@ var ecosystems = []ecosystem{
 	{"PHP (Composer)", named("composer.json"), ""},
 	{"Elixir (Mix)", named("mix.exs"), ""},
 	{"Swift (SwiftPM)", named("Package.swift"), ""},
+	{"Helm chart", named("Chart.yaml"), "deployment"},
 	{"Playwright test", prefixed("playwright.config."), "tests"},
 	{"Cypress test", prefixed("cypress.config."), "tests"},
 }

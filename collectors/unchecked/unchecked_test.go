@@ -3,6 +3,7 @@ package unchecked
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/preflight-dev/preflight/collectors"
@@ -19,24 +20,28 @@ func TestDetectNamesWhatIsNotChecked(t *testing.T) {
 		"src/emailservice/requirements.txt", "src/emailservice/pyproject.toml",
 		"tools/Cargo.toml", "tools/crates/a/Cargo.toml",
 		"web/node_modules/x/setup.py", "internal/testdata/pom.xml", "README.md",
+		"tools/playwright.config.ts", "e2e/cypress.config.js", "helm/api/Chart.yaml", "helm/api/charts/db/Chart.yaml",
 	}
 	var got []string
 	for _, c := range Detect("/repo", files) {
 		res := c.Run(context.Background(), collectors.Request{Root: "/repo"})
-		if res.Status != model.StatusSkipped || res.Domain != Domain || res.Hint == "" {
+		if res.Status != model.StatusSkipped || res.Domain != c.Domain() || res.Hint == "" {
 			t.Errorf("%s: %+v", c.ID(), res)
 		}
-		got = append(got, c.ID()+" "+c.(*Collector).Inputs()[0]+": "+res.Error)
+		got = append(got, c.ID()+" "+c.Domain()+" "+strings.Join(c.Inputs(), ",")+": "+res.Error)
 	}
+	const tail = ", which preflight has no collector for"
 	want := []string{
-		"unchecked:adservice src/adservice/build.gradle: not checked: a Gradle (Java/Kotlin) project (src/adservice/build.gradle), which preflight has no collector for",
-		"unchecked:src src/cartservice/src/cartservice.csproj: not checked: a .NET project (src/cartservice/src/cartservice.csproj), which preflight has no collector for",
-		"unchecked:tests src/cartservice/tests/cartservice.tests.csproj: not checked: a .NET project (src/cartservice/tests/cartservice.tests.csproj), which preflight has no collector for",
-		"unchecked:emailservice src/emailservice/requirements.txt: not checked: a Python project (src/emailservice/requirements.txt), which preflight has no collector for",
-		"unchecked:tools tools/Cargo.toml: not checked: a Rust (Cargo) project (tools/Cargo.toml), which preflight has no collector for",
+		"unchecked:e2e tests e2e/cypress.config.js: not checked: a Cypress test project (e2e/cypress.config.js)" + tail,
+		"unchecked:api deployment helm/api/Chart.yaml: not checked: a Helm chart project (helm/api/Chart.yaml)" + tail,
+		"unchecked:adservice build src/adservice/build.gradle: not checked: a Gradle (Java/Kotlin) project (src/adservice/build.gradle)" + tail,
+		"unchecked:src build src/cartservice/src/cartservice.csproj: not checked: a .NET project (src/cartservice/src/cartservice.csproj)" + tail,
+		"unchecked:tests build src/cartservice/tests/cartservice.tests.csproj: not checked: a .NET project (src/cartservice/tests/cartservice.tests.csproj)" + tail,
+		"unchecked:emailservice build src/emailservice/requirements.txt: not checked: a Python project (src/emailservice/requirements.txt)" + tail,
+		"unchecked:tools build tools/Cargo.toml,tools/playwright.config.ts: not checked: a Rust (Cargo) project (tools/Cargo.toml) and a Playwright test project (tools/playwright.config.ts)" + tail,
 	}
 	if !slices.Equal(got, want) {
-		t.Errorf("detected\n%q\nwant\n%q", got, want)
+		t.Errorf("detected\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	if !Marker("Cargo.toml") || !Marker("api.csproj") || Marker("go.mod") {
 		t.Error("Marker disagrees with the ecosystems")
