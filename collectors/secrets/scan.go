@@ -482,6 +482,11 @@ func (x *extractor) yamlPairs(line string) []pair {
 	}
 	key := strings.Trim(line[m[4]:m[5]], `"'`)
 	keyCol := m[4]
+	if x.yamlName != "" && (keyCol < x.yamlNameCol || keyCol == x.yamlNameCol && strings.Contains(line[m[2]:m[3]], "-")) {
+		// The mapping that held name: ended, or a new list item began:
+		// a value: from here on is not its value.
+		x.yamlName = ""
+	}
 	if x.inPerm && keyCol > x.permIndent {
 		return nil
 	}

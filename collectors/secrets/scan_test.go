@@ -39,6 +39,12 @@ func TestScanFile(t *testing.T) {
 		{"kubernetes name/value pairs", "k8s/deploy.yaml",
 			"env:\n  - name: DB_PASSWORD\n    value: \"root\"\n  - name: TOKEN_TTL\n    value: \"3600\"\n  - name: API_KEY\n    valueFrom:\n      secretKeyRef:\n        name: api\n        key: api-key\n",
 			[]string{"secrets/default-credential 3:13 DB_PASSWORD 4"}, 0},
+		// A name: pairs only with the value: of its own mapping: not a
+		// feature flag's after it, nor a helm-unittest assertion's.
+		{"a name and a value of different mappings", "deploy/values.yaml",
+			"imagePullSecrets:\n  - name: registry-secret\nfeatureFlags:\n  - key: ui-theme\n    value: admin\n" +
+				"env:\n  - name: ADMIN_PASSWORD\n  - key: mode\n    value: admin\n",
+			nil, 0},
 		{"dockerfile ENV and ARG", "Dockerfile",
 			"FROM alpine\nARG NPM_TOKEN=\nARG GH_TOKEN\nENV APP_SECRET secret\nENV A=1 DB_PASSWORD=\"toor\"\nENV PASSWORD_MIN_LENGTH=12\n",
 			[]string{"secrets/default-credential 4:16 APP_SECRET 6", "secrets/default-credential 5:22 DB_PASSWORD 4"}, 1},
