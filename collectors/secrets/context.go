@@ -29,6 +29,7 @@ var devDirs = map[string]bool{
 	"specs": true, "fixtures": true, "__fixtures__": true, "e2e": true, "mocks": true,
 	"__mocks__": true, "examples": true, "example": true, "samples": true, "sample": true,
 	"docs": true, "doc": true, ".devcontainer": true, "dev": true,
+	"testutil": true, "testutils": true, "testhelpers": true, "testing": true, "mock": true,
 }
 
 // devNameWords are words in a file name that mark it dev/test-only:

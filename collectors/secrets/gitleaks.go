@@ -17,9 +17,10 @@ import (
 const GitleaksTool = "gitleaks"
 
 // GitleaksFinding is one entry of gitleaks's JSON report. Only the fields
-// preflight reads are declared; Secret and Match are deliberately absent:
-// gitleaks is run with --redact, and preflight never reads a secret from a
-// tool's output.
+// preflight reads are declared; Secret is deliberately absent: gitleaks is
+// run with --redact, and preflight never reads a secret from a tool's
+// output. Match is read for what stands around the secret in it (`key: `
+// before REDACTED), never for the secret.
 type GitleaksFinding struct {
 	RuleID      string `json:"RuleID"`
 	Description string `json:"Description"`
@@ -28,7 +29,11 @@ type GitleaksFinding struct {
 	EndLine     int    `json:"EndLine"`
 	StartColumn int    `json:"StartColumn"`
 	EndColumn   int    `json:"EndColumn"`
+	Match       string `json:"Match"`
 }
+
+// redactedMark is what gitleaks --redact writes in place of a secret.
+const redactedMark = "REDACTED"
 
 // ParseGitleaks reads gitleaks's JSON report (an array of findings; an
 // empty scan may print nothing at all).
@@ -191,6 +196,13 @@ func gitleaksSpan(f GitleaksFinding, lines []string) string {
 		parts = append(parts, lines[f.StartLine:f.EndLine-1]...)
 		parts = append(parts, last[:end])
 		v = strings.Join(parts, "\n")
+	}
+	// The match may hold the key before the secret (generic-api-key's
+	// `key: REDACTED`): the secret is what stands where REDACTED does, so
+	// the same value has the same length and digest wherever it is.
+	if before, after, ok := strings.Cut(f.Match, redactedMark); ok && len(before)+len(after) < len(v) &&
+		strings.HasPrefix(v, before) && strings.HasSuffix(v, after) {
+		v = v[len(before) : len(v)-len(after)]
 	}
 	return strings.Trim(v, "\"'`;, \t")
 }

@@ -346,3 +346,23 @@ func TestLinkTree(t *testing.T) {
 		t.Errorf("linked %q: only the project's regular files", linked)
 	}
 }
+
+// gitleaks's generic rule matches the key with the value (`key: REDACTED`
+// in its redacted report): the span is the value alone, so the same value
+// in YAML and in Go has one length and one digest (slurm-operator's
+// jwt_hs256.key).
+func TestGitleaksSpanLeavesTheKeyOut(t *testing.T) {
+	yaml := splitLines("spec:\n  jwtHs256KeyRef:\n    name: slurm-auth-jwths256\n    key: jwt_hs256.key\n")
+	gosrc := splitLines("package x\n\ntype Sel struct{ Name, Key string }\n\nvar S = Sel{\n\tName: \"slurm-jwths256key\",\n\tKey:  \"jwt_hs256.key\",\n}\n")
+	for _, c := range []struct {
+		f     GitleaksFinding
+		lines []string
+	}{
+		{GitleaksFinding{RuleID: "generic-api-key", File: "token.yaml", StartLine: 4, EndLine: 4, StartColumn: 6, EndColumn: 23, Match: "key: REDACTED"}, yaml},
+		{GitleaksFinding{RuleID: "generic-api-key", File: "sel.go", StartLine: 7, EndLine: 7, StartColumn: 3, EndColumn: 23, Match: `Key:  "REDACTED"`}, gosrc},
+	} {
+		if got := gitleaksSpan(c.f, c.lines); got != "jwt_hs256.key" {
+			t.Errorf("%s: span %q, want the value alone", c.f.File, got)
+		}
+	}
+}

@@ -114,6 +114,7 @@ func TestClassify(t *testing.T) {
 		".env.local": DevTest, "src/__tests__/x.json": DevTest, "config/application-test.properties": DevTest,
 		"examples/basic/.env": DevTest, "docker-compose.override.yml": DevTest, "testdata/x.env": DevTest,
 		"contest/config.yaml": Production, "latest.json": Production,
+		"internal/utils/testutils/helpers.go": DevTest, "pkg/testing/fake.go": DevTest, "internal/testinghub/x.go": Production,
 	}
 	for p, want := range cases {
 		if got := Classify(p); got != want {
