@@ -33,7 +33,7 @@ func TestDetect(t *testing.T) {
 		t.Errorf("gitlab: %s %s %s", gl.ID(), gl.Kind(), gl.Domain())
 	}
 	if want := []string{".github/workflows/*.{yml,yaml}", ".github/actionlint.{yml,yaml}", "**/package-lock.json", "**/npm-shrinkwrap.json",
-		"**/package.json", "**/*.{sh,bash}", "**/{Makefile,makefile,GNUmakefile}"}; !reflect.DeepEqual(gh.Inputs(), want) {
+		"**/package.json", "**/*.{sh,bash}", "**/{Makefile,makefile,GNUmakefile}", ".pre-commit-config.yaml"}; !reflect.DeepEqual(gh.Inputs(), want) {
 		t.Errorf("inputs %q", gh.Inputs())
 	}
 	if got := Detect("/work/shop", []string{".github/workflows/README.md", "ci.yml", ".github/workflows/sub/x.yml"}); len(got) != 0 {
@@ -43,7 +43,7 @@ func TestDetect(t *testing.T) {
 	// and what its jobs may run.
 	root := fixtureRoot(t, "gitlab", "good")
 	cs = Detect(root, fixturetest.Files(t, root))
-	if len(cs) != 1 || !reflect.DeepEqual(cs[0].Inputs(), []string{".gitlab-ci.yml", "ci/quality.yml", "**/package.json", "**/*.{sh,bash}", "**/{Makefile,makefile,GNUmakefile}"}) {
+	if len(cs) != 1 || !reflect.DeepEqual(cs[0].Inputs(), []string{".gitlab-ci.yml", "ci/quality.yml", "**/package.json", "**/*.{sh,bash}", "**/{Makefile,makefile,GNUmakefile}", ".pre-commit-config.yaml"}) {
 		t.Fatalf("gitlab inputs %q", cs[0].Inputs())
 	}
 }

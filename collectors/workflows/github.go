@@ -139,6 +139,10 @@ func (w *workflow) step(step, job *yamlpos.Node, off bool) {
 		action := actionName(uses.Text())
 		if !off {
 			w.p.see(ActionStages(uses.Text(), with), Evidence{w.file, uses.Line, "uses: " + uses.Text()})
+			if action == "pre-commit/action" && w.tree != nil {
+				// The action runs pre-commit run --all-files (extra_args).
+				newFollower(w.p, w.tree, w.file, "uses: "+uses.Text(), uses.Line).preCommitHooks(append([]string{"run"}, strings.Fields(with.Get("extra_args").Text())...), 0)
+			}
 		}
 		switch action {
 		case "actions/checkout":

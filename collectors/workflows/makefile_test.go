@@ -126,3 +126,34 @@ func FuzzMakefile(f *testing.F) {
 		AnalyzeGitHubIn([]Source{{Path: ".github/workflows/ci.yml", Data: wf}}, tree)
 	})
 }
+
+// pre-commit runs the hooks of .pre-commit-config.yaml: a local hook's
+// entry is followed like any command (slurm-operator's make-tests hook
+// runs make test, which runs go test), another repository's hook counts by
+// its id; a named hook runs alone. GitHub's pre-commit action too.
+func TestPreCommitHooksAreFollowed(t *testing.T) {
+	tree := mapTree{
+		".pre-commit-config.yaml": "repos:\n  - repo: https://github.com/gitleaks/gitleaks\n    rev: v8.30.1\n    hooks:\n      - id: gitleaks\n" +
+			"  - repo: local\n    hooks:\n      - id: make-tests\n        name: Make Tests\n        entry: make test\n        language: system\n",
+		"Makefile": "test:\n\tgo test ./... -coverprofile cover.out\n",
+	}
+	lab := AnalyzeGitLabIn(Source{Path: ".gitlab-ci.yml", Data: []byte("test:\n  script:\n    - pre-commit run --verbose --all-files\n")}, nil, tree)
+	want := map[Stage]Evidence{
+		Test:         {".gitlab-ci.yml", 3, "pre-commit run --verbose --all-files runs make test (.pre-commit-config.yaml:8, hook make-tests)"},
+		SecurityScan: {".gitlab-ci.yml", 3, "pre-commit run --verbose --all-files runs hook gitleaks (.pre-commit-config.yaml:5, hook gitleaks)"},
+	}
+	for stage, ev := range want {
+		if got := lab.Stages[stage]; got != ev {
+			t.Errorf("%v evidence\n got %+v\nwant %+v", stage, got, ev)
+		}
+	}
+	one := AnalyzeGitLabIn(Source{Path: ".gitlab-ci.yml", Data: []byte("scan:\n  script:\n    - pre-commit run gitleaks --all-files\n")}, nil, tree)
+	if _, ok := one.Stages[Test]; ok {
+		t.Errorf("pre-commit run gitleaks ran the make-tests hook too: %+v", one.Stages)
+	}
+	gh := AnalyzeGitHubIn([]Source{{Path: ".github/workflows/ci.yml", Data: []byte("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n" +
+		"      - uses: pre-commit/action@2c7b3805fd2a0fd8c1884dcaebf91fc102a13ecd # v3.0.1\n")}}, tree)
+	if ev, ok := gh.Stages[Test]; !ok || ev.Line != 6 {
+		t.Errorf("the pre-commit action: test stage %+v", gh.Stages)
+	}
+}

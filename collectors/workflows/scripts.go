@@ -200,6 +200,8 @@ func (f *follower) command(dir string, words []string, depth int) {
 		f.shellScript(dir, script, depth+1)
 	} else if tool := toolName(words[0]); tool == "make" || tool == "gmake" {
 		f.makeTargets(dir, words[1:], depth+1)
+	} else if tool == "pre-commit" || tool == "prek" {
+		f.preCommitHooks(words[1:], depth+1)
 	}
 }
 

@@ -122,7 +122,7 @@ func (c *GitHubActions) Domain() string { return Domain }
 
 // followedFiles are what a CI command may run of the repository's own, and
 // so decide its stages: package scripts, shell scripts, make targets.
-var followedFiles = []string{"**/package.json", "**/*.{sh,bash}", "**/{Makefile,makefile,GNUmakefile}"}
+var followedFiles = []string{"**/package.json", "**/*.{sh,bash}", "**/{Makefile,makefile,GNUmakefile}", ".pre-commit-config.yaml"}
 
 // Inputs are the workflows, actionlint's configuration, the lockfiles the
 // steps use, and what the steps run of the repository's own.
