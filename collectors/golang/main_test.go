@@ -62,6 +62,7 @@ func captureRuns() []captureRun {
 		{Name: "crash.test", Fixture: "crash", Args: test},
 		{Name: "hang.test", Fixture: "hang", Args: testArgs(2 * time.Second)},
 		{Name: "needsservice.test", Fixture: "needsservice", Args: test, Env: []string{"GOFLAGS=-count=1"}},
+		{Name: "ginkgo.test", Fixture: "ginkgo", Args: test, Env: []string{"GOFLAGS=-count=1"}},
 	}
 }
 

@@ -276,7 +276,9 @@ func (p *testParser) report() TestReport {
 					continue // failed only because a subtest did
 				}
 				rep.Findings = append(rep.Findings, f)
-				rep.Failed++
+				if f.Rule != RuleNeedsService {
+					rep.Failed++ // one that could not start proves nothing either way
+				}
 				blamed++
 				text.WriteString(tc.output())
 			}
@@ -338,6 +340,9 @@ func (p *testParser) testFinding(pkg *testPackage, tc *testCase) (model.Finding,
 			}
 		}
 		return f, true
+	}
+	if g, ok := readGinkgo(out); ok {
+		return p.ginkgoFinding(pkg, tc, g), true
 	}
 	msgs := p.messages(pkg, out)
 	chosen, own := -1, false

@@ -347,3 +347,31 @@ func TestUnreachableServiceNeedsNetworkWords(t *testing.T) {
 		}
 	}
 }
+
+// A Ginkgo suite prints no "file.go:NN:" lines: its failure is found at
+// the place Ginkgo names, with its text; a BeforeSuite that could not
+// start a program the suite needs (envtest's etcd) ran no spec, which is
+// the machine's lack, not a failed test.
+func TestParseTestJSONGinkgo(t *testing.T) {
+	c := loadCaptured(t, "ginkgo.test")
+	rep, err := ParseTestJSON(bytes.NewReader(c.stdout), TestOptions{Module: c.mod, Stderr: c.stderr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := countsOf(rep); got != (counts{Failed: 1}) {
+		t.Errorf("counts = %+v, want the failed spec's test alone", got)
+	}
+	want := []loc{
+		{model.Blocker, RuleTestFailed, "specs/specs_test.go", 18, 0, "TestSpecs failed: [It] Expected 10 to equal 11"},
+		{model.Medium, RuleNeedsService, "suite/suite_test.go", 20, 0,
+			"example.com/fixture/ginkgo/suite ran none of its specs: its BeforeSuite could not start what the suite needs here " +
+				"(Unexpected error: fork/exec /nonexistent/kubebuilder/bin/etcd: no such file or directory); " +
+				"install or start it (the project's make test may), or keep the suite out of go test ./... with a build tag"},
+	}
+	got := locs(rep.Findings)
+	sortLocs(got)
+	sortLocs(want)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("findings:\n got %+v\nwant %+v", got, want)
+	}
+}
