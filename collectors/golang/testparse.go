@@ -53,7 +53,8 @@ type TestReport struct {
 	// only the sum of its subtests'. Failed counts the tests reported as
 	// findings: every failed test without subtests, plus a parent that
 	// failed on its own (a failure message or panic of its own), not one
-	// that failed only because a subtest did.
+	// that failed only because a subtest did, nor a suite that could not
+	// start what it needs (needs-service).
 	Passed, Failed, Skipped int
 	// BuildFailures counts packages whose tests could not be built.
 	BuildFailures int
