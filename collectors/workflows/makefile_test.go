@@ -32,11 +32,7 @@ func TestStagesOfTheMakeTargetsAStepRuns(t *testing.T) {
 		Lint:           {".github/workflows/ci.yml", 8, "make ci runs golangci-lint run (Makefile:19, target lint)"},
 		Typecheck:      {".github/workflows/ci.yml", 8, "make ci runs make check-types (Makefile:16, target ci)"},
 	}
-	for stage, ev := range want {
-		if got := p.Stages[stage]; got != ev {
-			t.Errorf("%v evidence\n got %+v\nwant %+v", stage, got, ev)
-		}
-	}
+	checkStages(t, p, want)
 	// `make` alone makes the first target.
 	alone := AnalyzeGitHubIn([]Source{{Path: ".github/workflows/ci.yml", Data: []byte("on: push\njobs:\n  a:\n    steps:\n      - run: make\n")}},
 		mapTree{"Makefile": ".PHONY: default\ndefault:\n\tgo test ./...\nother:\n\tnpm audit\n"})
@@ -61,11 +57,7 @@ func TestGitLabJobsFollowScriptsAndMake(t *testing.T) {
 		Lint: {".gitlab-ci.yml", 3, "./scripts/ci.sh runs shellcheck scripts/*.sh (scripts/ci.sh:2)"},
 		Test: {".gitlab-ci.yml", 6, "make -C web verify runs npx vitest run (web/Makefile:2, target verify)"},
 	}
-	for stage, ev := range want {
-		if got := p.Stages[stage]; got != ev {
-			t.Errorf("%v evidence\n got %+v\nwant %+v", stage, got, ev)
-		}
-	}
+	checkStages(t, p, want)
 }
 
 func TestParseMakefile(t *testing.T) {
@@ -142,11 +134,7 @@ func TestPreCommitHooksAreFollowed(t *testing.T) {
 		Test:         {".gitlab-ci.yml", 3, "pre-commit run --verbose --all-files runs make test (.pre-commit-config.yaml:8, hook make-tests)"},
 		SecurityScan: {".gitlab-ci.yml", 3, "pre-commit run --verbose --all-files runs hook gitleaks (.pre-commit-config.yaml:5, hook gitleaks)"},
 	}
-	for stage, ev := range want {
-		if got := lab.Stages[stage]; got != ev {
-			t.Errorf("%v evidence\n got %+v\nwant %+v", stage, got, ev)
-		}
-	}
+	checkStages(t, lab, want)
 	one := AnalyzeGitLabIn(Source{Path: ".gitlab-ci.yml", Data: []byte("scan:\n  script:\n    - pre-commit run gitleaks --all-files\n")}, nil, tree)
 	if _, ok := one.Stages[Test]; ok {
 		t.Errorf("pre-commit run gitleaks ran the make-tests hook too: %+v", one.Stages)
@@ -155,5 +143,15 @@ func TestPreCommitHooksAreFollowed(t *testing.T) {
 		"      - uses: pre-commit/action@2c7b3805fd2a0fd8c1884dcaebf91fc102a13ecd # v3.0.1\n")}}, tree)
 	if ev, ok := gh.Stages[Test]; !ok || ev.Line != 6 {
 		t.Errorf("the pre-commit action: test stage %+v", gh.Stages)
+	}
+}
+
+// checkStages compares the evidence of the stages in want with p's.
+func checkStages(t *testing.T, p *Pipeline, want map[Stage]Evidence) {
+	t.Helper()
+	for stage, ev := range want {
+		if got := p.Stages[stage]; got != ev {
+			t.Errorf("%v evidence\n got %+v\nwant %+v", stage, got, ev)
+		}
 	}
 }

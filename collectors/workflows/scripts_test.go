@@ -210,11 +210,7 @@ func TestStagesOfTheShellScriptsAStepRuns(t *testing.T) {
 		Typecheck: {".github/workflows/ci.yml", 6, `npm run test:generators runs npx tsc --noEmit (test/run-static.sh:5)`},
 		Build:     {".github/workflows/ci.yml", 7, `./ci.sh runs go build ./... (ci.sh:2)`},
 	}
-	for stage, ev := range want {
-		if got := p.Stages[stage]; got != ev {
-			t.Errorf("%v evidence %+v, want %+v", stage, got, ev)
-		}
-	}
+	checkStages(t, p, want)
 }
 
 // The message names every scope the token can write, not only the first.
