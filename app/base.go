@@ -214,7 +214,15 @@ func (b baseCompare) measure(ctx context.Context, commit string, changed []strin
 	stop := context.AfterFunc(ctx, bs.engine.Close)
 	defer stop()
 	bs.engine.Run(run, "base "+short(commit))
+	done, told := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(told)
+		b.tellProgress(bs, run, done)
+	}()
 	bs.engine.Wait()
+	close(done)
+	<-told // no progress note may come after the result's
+
 	if ctx.Err() != nil {
 		return model.Snapshot{}, ctx.Err()
 	}
@@ -367,6 +375,47 @@ func (s *Session) compareInBackground(ctx context.Context, rd *Readiness, latest
 	}
 	rd.setBase(base, rev, commit)
 	s.tell("compared with " + rev + " (" + short(commit) + "): n shows only what is new")
+}
+
+// tellProgress says, every second until done, how far the run at the base
+// is: a comparison that runs the tests again can take minutes, and the
+// cockpit should not look stuck meanwhile.
+func (b baseCompare) tellProgress(bs *Session, run []string, done <-chan struct{}) {
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	last := ""
+	for {
+		select {
+		case <-done:
+			return
+		case <-tick.C:
+		}
+		if msg := baseProgress(b.rev, bs.engine.Snapshot(), run); msg != last {
+			b.s.tell(msg)
+			last = msg
+		}
+	}
+}
+
+// baseProgress is the note of a base run: how many of the collectors run
+// there have finished, and which are running.
+func baseProgress(rev string, snap model.Snapshot, run []string) string {
+	finished := 0
+	var running []string
+	for _, c := range snap.Collectors {
+		switch {
+		case !slices.Contains(run, c.Collector):
+		case c.Running:
+			running = append(running, c.Collector)
+		case !c.FinishedAt.IsZero():
+			finished++
+		}
+	}
+	msg := fmt.Sprintf("comparing with %s: %d of %d collectors run at the merge-base", rev, finished, len(run))
+	if len(running) > 0 {
+		msg += " (" + strings.Join(running, ", ") + " running)"
+	}
+	return msg
 }
 
 // defaultBase is the branch a change is usually judged against: the

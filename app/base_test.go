@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/preflight-dev/preflight/internal/fixturetest"
+	"github.com/preflight-dev/preflight/model"
 
 	"github.com/preflight-dev/preflight/collectors"
 )
@@ -121,5 +122,22 @@ func TestCacheInsideAndGlobEscape(t *testing.T) {
 		if got := collectors.EscapeGlob(in); got != want {
 			t.Errorf("EscapeGlob(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// While the base runs, the cockpit says how far it is, so that a
+// comparison that reruns the tests does not look stuck.
+func TestBaseProgress(t *testing.T) {
+	done := time.Date(2026, 12, 6, 22, 0, 0, 0, time.UTC)
+	snap := model.Snapshot{Collectors: []model.CollectorState{
+		{Result: model.Result{Collector: "go:.", FinishedAt: done}},
+		{Running: true, Result: model.Result{Collector: "go-test:."}},
+		{Result: model.Result{Collector: "secrets:."}}, // queued
+		{Running: true, Result: model.Result{Collector: "eslint:web"}},
+		{Result: model.Result{Collector: "compose:.", FinishedAt: done}}, // not run at the base
+	}}
+	got := baseProgress("main", snap, []string{"go:.", "go-test:.", "secrets:.", "eslint:web"})
+	if want := "comparing with main: 1 of 4 collectors run at the merge-base (go-test:., eslint:web running)"; got != want {
+		t.Errorf("progress %q\nwant %q", got, want)
 	}
 }
