@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/preflight-dev/preflight/collectors/deployfiles"
 	"github.com/preflight-dev/preflight/internal/repofs"
 )
 
@@ -17,25 +18,8 @@ import (
 // fileArg is one -f/--file argument of a compose command line.
 var fileArg = regexp.MustCompile(`(?:^|\s)(?:-f|--file)(?:\s+|=)["']?([^\s"';|&)]+)`)
 
-// maxUsageFiles bounds the files read for it in a very large repository.
-const maxUsageFiles = 2000
-
 // composeLine is a line that runs compose.
 var composeLine = regexp.MustCompile(`\b(?:docker[ \t]+compose|docker-compose|podman-compose|podman[ \t]+compose)\b`)
-
-// usageFile reports whether a file may show how the project runs compose.
-func usageFile(f string) bool {
-	base := strings.ToLower(path.Base(f))
-	switch {
-	case strings.HasPrefix(f, ".github/workflows/"), base == ".gitlab-ci.yml", base == "makefile", base == "package.json":
-		return true
-	}
-	switch path.Ext(base) {
-	case ".sh", ".bash", ".md", ".mk":
-		return true
-	}
-	return false
-}
 
 // Usage is what the project's scripts, workflows and docs say about how
 // they run compose.
@@ -92,7 +76,7 @@ func composeUsage(root string, files []string, primary map[string]bool) Usage {
 	u := Usage{Alone: map[string]bool{}, EnvFile: map[string]EnvSource{}, CopiedFor: map[string]EnvSource{}, Jobs: map[string]string{}}
 	read := 0
 	for _, f := range files {
-		if !usageFile(f) || read >= maxUsageFiles {
+		if !deployfiles.IsCommandFile(f) || read >= deployfiles.MaxCommandFiles {
 			continue
 		}
 		read++

@@ -70,6 +70,33 @@ func IsCIConfig(rel string) bool {
 		path.Base(rel) == ".gitlab-ci.yml"
 }
 
+// MaxCommandFiles bounds the command files read in a very large repository.
+const MaxCommandFiles = 2000
+
+// IsCommandFile reports whether a repo-relative file may say how the
+// project builds, runs and deploys itself: CI workflows, Makefiles, shell
+// scripts, package.json scripts, skaffold and Tilt configs, and docs
+// (`docker compose -f …`, `kubectl apply -f …`, `cp env-example .env`).
+func IsCommandFile(rel string) bool {
+	base := strings.ToLower(path.Base(rel))
+	switch {
+	case IsCIConfig(rel), base == "makefile", base == "package.json", base == "tiltfile", IsSkaffoldConfig(base):
+		return true
+	}
+	switch path.Ext(base) {
+	case ".sh", ".bash", ".md", ".mk":
+		return true
+	}
+	return false
+}
+
+// IsSkaffoldConfig reports whether a base name is a skaffold config
+// (skaffold.yaml, skaffold-dev.yml).
+func IsSkaffoldConfig(base string) bool {
+	base = strings.ToLower(base)
+	return strings.HasPrefix(base, "skaffold") && IsYAML(base)
+}
+
 // IsYAML reports whether a name has a YAML extension.
 func IsYAML(name string) bool {
 	n := strings.ToLower(name)

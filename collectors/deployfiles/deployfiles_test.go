@@ -157,3 +157,15 @@ func TestNameWords(t *testing.T) {
 		}
 	}
 }
+
+func TestIsCommandFile(t *testing.T) {
+	for rel, want := range map[string]bool{
+		".github/workflows/ci.yml": true, ".gitlab-ci.yml": true, "Makefile": true, "build/rules.mk": true,
+		"scripts/e2e.sh": true, "docs/install.md": true, "package.json": true, "skaffold.yaml": true, "Tiltfile": true,
+		"k8s/deploy.yaml": false, "main.go": false, "skaffold.json": false,
+	} {
+		if got := IsCommandFile(rel); got != want {
+			t.Errorf("IsCommandFile(%q) = %v, want %v", rel, got, want)
+		}
+	}
+}

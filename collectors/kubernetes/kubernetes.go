@@ -103,7 +103,7 @@ func Detect(root string, files []string) []collectors.Collector {
 	// written, on its own.
 	var skaffold []string
 	for _, f := range files {
-		if base := strings.ToLower(path.Base(f)); strings.HasPrefix(base, "skaffold") && (path.Ext(base) == ".yaml" || path.Ext(base) == ".yml") {
+		if deployfiles.IsSkaffoldConfig(path.Base(f)) {
 			skaffold = append(skaffold, f)
 		}
 	}
@@ -168,12 +168,9 @@ func builtUsed(objs []Object, built Built) []string {
 	return out
 }
 
-// maxDeployFiles bounds the files read for deployedElsewhere.
-const maxDeployFiles = 2000
-
 // deployedElsewhere finds where the repository names each of manifests
-// (repo-relative) outside kustomize: a skaffold or Tilt config, a script,
-// a Makefile, a CI workflow or a doc that gives its path. It maps each
+// (repo-relative) outside kustomize: a command file (a skaffold or Tilt
+// config, a script, a Makefile, a CI workflow, a doc) that gives its path. It maps each
 // manifest named to the first file:line that names it.
 func deployedElsewhere(root string, files, manifests []string) map[string]string {
 	at := map[string]string{}
@@ -182,15 +179,10 @@ func deployedElsewhere(root string, files, manifests []string) map[string]string
 	}
 	read := 0
 	for _, f := range files {
-		base := strings.ToLower(path.Base(f))
-		switch ext := path.Ext(base); {
-		case strings.HasPrefix(base, "skaffold") && (ext == ".yaml" || ext == ".yml"), base == "tiltfile", base == "makefile",
-			ext == ".sh", ext == ".bash", ext == ".mk", ext == ".md", base == ".gitlab-ci.yml",
-			strings.HasPrefix(f, ".github/workflows/"):
-		default:
+		if !deployfiles.IsCommandFile(f) {
 			continue
 		}
-		if read++; read > maxDeployFiles {
+		if read++; read > deployfiles.MaxCommandFiles {
 			break
 		}
 		src, err := repofs.ReadFile(root, f)
