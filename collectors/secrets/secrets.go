@@ -363,12 +363,7 @@ func (c *Collector) scanFile(r *run, rel string, prev *fileEntry) {
 // ignore rules keep) and files its findings under their files, dropping
 // any in ignored files.
 func (c *Collector) gitleaksAll(ctx context.Context, r *run, old map[string]*fileEntry, files []string) {
-	target := r.root
-	if tree, err := linkTree(r.root, files); err == nil {
-		defer os.RemoveAll(tree)
-		target = tree
-	}
-	fs, err := r.gitleaks(ctx, target)
+	fs, err := r.gitleaksKept(ctx, files)
 	if err != nil {
 		// Keep what gitleaks said last time rather than nothing.
 		for f, e := range old {
@@ -392,14 +387,8 @@ func (c *Collector) gitleaksAll(ctx context.Context, r *run, old map[string]*fil
 func (c *Collector) gitleaksFiles(ctx context.Context, r *run, files []string) {
 	const maxPerFile = 20
 	if len(files) > maxPerFile {
-		target := r.root
-		if all, err := ignore.ListFiles(r.root, c.matcher); err == nil {
-			if tree, err := linkTree(r.root, all); err == nil {
-				defer os.RemoveAll(tree)
-				target = tree
-			}
-		}
-		fs, err := r.gitleaks(ctx, target)
+		all, _ := ignore.ListFiles(r.root, c.matcher)
+		fs, err := r.gitleaksKept(ctx, all)
 		if err != nil {
 			return
 		}
@@ -429,6 +418,20 @@ func (c *Collector) dropLeaks(f string, e *fileEntry) {
 	if !e.scanned {
 		delete(c.cache, f)
 	}
+}
+
+// gitleaksKept runs gitleaks over files, the repository's files that the
+// ignore rules keep, through a tree of links to them; over the whole
+// working tree when the links cannot be made (or no list was had).
+func (r *run) gitleaksKept(ctx context.Context, files []string) ([]GitleaksFinding, error) {
+	target := r.root
+	if len(files) > 0 {
+		if tree, err := linkTree(r.root, files); err == nil {
+			defer os.RemoveAll(tree)
+			target = tree
+		}
+	}
+	return r.gitleaks(ctx, target)
 }
 
 // gitleaks runs gitleaks on target and records the run, its failure
