@@ -146,24 +146,32 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	if !onPath() && c.moduleTool(req.Root) != "" {
 		inv.Name, inv.Args = "go", append([]string{"tool", Tool}, inv.Args...)
 		read = func(in collectors.Input) (collectors.Reading, error) {
-			if msg := strings.TrimSpace(string(in.Stderr)); in.ExitCode != 0 && strings.HasPrefix(msg, "go: ") {
-				// go could not build the module's govulncheck (a
-				// download failed): nothing was checked, and the
-				// vulnerability database is not to blame.
-				why := firstLine(msg)
-				for _, l := range strings.Split(msg, "\n") {
-					if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "go: downloading ") {
-						why = l
-						break
-					}
-				}
-				return collectors.Reading{Status: model.StatusUnknown, Error: "go could not build the govulncheck of go.mod's tool block: " + why,
-					Hint: "go downloads it once: run online (go mod download), or install govulncheck on PATH"}, nil
+			if rd, failed := goToolFailure(in); failed {
+				return rd, nil
 			}
 			return c.Read(in)
 		}
 	}
 	return c.RunTool(ctx, req, collectors.Tool{Invocation: inv, InstallHint: InstallHint, Read: read})
+}
+
+// goToolFailure reads a go tool run that never started govulncheck: go
+// could not build it (a download failed). Nothing was checked, and the
+// vulnerability database is not to blame.
+func goToolFailure(in collectors.Input) (collectors.Reading, bool) {
+	msg := strings.TrimSpace(string(in.Stderr))
+	if in.ExitCode == 0 || !strings.HasPrefix(msg, "go: ") {
+		return collectors.Reading{}, false
+	}
+	why := firstLine(msg)
+	for _, l := range strings.Split(msg, "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "go: downloading ") {
+			why = l
+			break
+		}
+	}
+	return collectors.Reading{Status: model.StatusUnknown, Error: "go could not build the govulncheck of go.mod's tool block: " + why,
+		Hint: "go downloads it once: run online (go mod download), or install govulncheck on PATH"}, true
 }
 
 func onPath() bool {
