@@ -345,11 +345,11 @@ configs:
 		}
 		issues := Check(p, BuiltFromDisk, jobs)
 		for n := range p.Services {
-			services[n] = true
-			if at, job := jobs[n]; job && !seen["job\x00"+n] {
-				seen["job\x00"+n] = true
+			// Said once, at the service's first configuration.
+			if at, job := jobs[n]; job && !services[n] {
 				run.Evidence = append(run.Evidence, fmt.Sprintf("service %s runs to completion (%s: --exit-code-from %s): no restart policy or healthcheck asked of it", n, at, n))
 			}
+			services[n] = true
 		}
 		run.Evidence = append(run.Evidence, fmt.Sprintf("%s: %s, %s%s",
 			label, filerules.Plural(len(p.Services), "service"), filerules.Plural(len(issues), "issue"), note))
