@@ -412,7 +412,10 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 // read (so that the suppressions of each are applied and reported).
 func (c *Collector) check(run *filerules.Run, objs []Object, read []string) model.Result {
 	scaled := Scaled(objs)
-	built := skaffoldArtifacts(run.Root, c.skaffold)
+	var built Built
+	if len(objs) > 0 {
+		built = skaffoldArtifacts(run.Root, c.skaffold)
+	}
 	if names := builtUsed(objs, built); len(names) > 0 {
 		run.Evidence = append(run.Evidence, "built and tagged at deploy, so not asked to be pinned: "+strings.Join(names, ", "))
 	}
