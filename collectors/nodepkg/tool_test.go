@@ -82,8 +82,8 @@ func TestInstallCommandForTheYarnThatWroteTheLockfile(t *testing.T) {
 	}
 }
 
-// The commands packages provide, from lockfiles that record them (captured
-// from Yarn 4 and npm 10); a Yarn 1 lockfile records none.
+// The commands packages provide, from lockfiles made by Yarn 4, npm 10,
+// Yarn 1 and pnpm 10.
 func TestLockedBins(t *testing.T) {
 	read := func(name string) []byte {
 		data, err := os.ReadFile(filepath.Join("testdata", name))
@@ -104,14 +104,62 @@ func TestLockedBins(t *testing.T) {
 	if got := npm["typescript"]; len(got) != 2 || !slices.Contains(got, "tsc") || !slices.Contains(got, "tsserver") || len(npm) != 1 {
 		t.Errorf("npm: %v", npm)
 	}
-	if got := LockedBins("yarn.lock", read("yarn-classic/yarn.lock")); len(got) != 0 {
+	// Yarn 1 names no commands: every package may provide any, but for the
+	// well-known ones.
+	if got := LockedBins("yarn.lock", read("yarn-classic/yarn.lock")); !reflect.DeepEqual(got, map[string][]string{"typescript": {"tsc", "tsserver"}}) {
 		t.Errorf("yarn 1: %v", got)
+	}
+	// pnpm 10 marks the packages with commands (hasBin), direct or not, but
+	// does not name the commands.
+	pnpm := LockedBins("pnpm-lock.yaml", read("lockbins-pnpm/pnpm-lock.yaml"))
+	want = map[string][]string{"npm-run-all2": {"npm-run-all", "npm-run-all2", "run-p", "run-s"}, "pidtree": nil, "semver": nil, "typescript": {"tsc", "tsserver"}, "which": nil}
+	if !reflect.DeepEqual(pnpm, want) {
+		t.Errorf("pnpm: %v\nwant %v", pnpm, want)
 	}
 	for _, garbage := range []string{"", "__metadata:\n\"x\n  bin:\n    :\n", "{", `{"packages":{"node_modules/a":{"bin":"a.js"}}}`} {
 		if a, b := LockedBins("yarn.lock", []byte(garbage)), LockedBins("package-lock.json", []byte(garbage)); len(a)+len(b) != 0 {
 			t.Errorf("%q: %v %v", garbage, a, b)
 		}
 	}
+	if got := LockedBins("pnpm-lock.yaml", []byte("importers:\n  .:\n    hasBin: true\npackages:\n  \n    hasBin: true\n")); len(got) != 0 {
+		t.Errorf("pnpm, hasBin outside a package entry: %v", got)
+	}
+}
+
+// pnpm's package keys across lockfile versions.
+func TestPnpmKeyName(t *testing.T) {
+	for key, want := range map[string]string{
+		"'@manypkg/cli@0.20.0'":                 "@manypkg/cli",
+		"typescript@5.4.5":                      "typescript",
+		"/typescript@5.4.5":                     "typescript",
+		"'@vitest/ui@1.6.0(vitest@1.6.0)'":      "@vitest/ui",
+		"/@scope/name/1.0.0":                    "@scope/name",
+		"/react-dom/18.2.0_react@18.2.0":        "react-dom",
+		"/@types/react-dom/18.2.0_react@18.2.0": "@types/react-dom",
+		"@scope":                                "",
+		"":                                      "",
+	} {
+		if got := pnpmKeyName(key); got != want {
+			t.Errorf("pnpmKeyName(%q) = %q, want %q", key, got, want)
+		}
+	}
+}
+
+func FuzzLockedBins(f *testing.F) {
+	for _, name := range []string{"lockbins/yarn.lock", "lockbins/package-lock.json", "yarn-classic/yarn.lock", "lockbins-pnpm/pnpm-lock.yaml"} {
+		data, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(filepath.Base(name), data)
+	}
+	f.Fuzz(func(t *testing.T, name string, data []byte) {
+		for dep, bins := range LockedBins(name, data) {
+			if dep == "" || slices.Contains(bins, "") {
+				t.Fatalf("%s: empty name in %q: %v", name, dep, bins)
+			}
+		}
+	})
 }
 
 // The project's own engines.node decides whether a failing suite is the

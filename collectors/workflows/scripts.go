@@ -273,11 +273,12 @@ func shellScriptArg(words []string) string {
 	return ""
 }
 
-// providedByDependency reports whether a dependency of pkg (in dir)
-// provides the command bin under another name (@lerna-lite/cli provides
-// lerna), as the nearest lockfile that records commands says.
+// providedByDependency reports whether a dependency of pkg (in dir) may
+// provide the command bin under another name (@lerna-lite/cli provides
+// lerna), as the nearest lockfile says. A lockfile that does not name a
+// package's commands (pnpm's, Yarn 1's) leaves that package possible.
 func (w *workflow) providedByDependency(dir string, pkg nodepkg.Manifest, bin string) bool {
-	for _, name := range []string{"yarn.lock", "package-lock.json", "npm-shrinkwrap.json"} {
+	for _, name := range []string{"yarn.lock", "pnpm-lock.yaml", "package-lock.json", "npm-shrinkwrap.json"} {
 		file := w.upward(dir, name)
 		if file == "" {
 			continue
@@ -287,7 +288,7 @@ func (w *workflow) providedByDependency(dir string, pkg nodepkg.Manifest, bin st
 			continue
 		}
 		for dep, bins := range nodepkg.LockedBins(name, data) {
-			if pkg.HasDependency(dep) && slices.Contains(bins, bin) {
+			if pkg.HasDependency(dep) && (bins == nil || slices.Contains(bins, bin)) {
 				return true
 			}
 		}

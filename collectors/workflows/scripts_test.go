@@ -61,6 +61,30 @@ func TestBareYarnRunsADependencysCommand(t *testing.T) {
 	}
 }
 
+// pnpm's lockfile marks the packages that have commands without naming
+// them: a bare `pnpm X` may run any command of a direct dependency whose
+// commands are not known (semver in packages/tool: not reported, even
+// `pnpm release`), but not one of typescript or npm-run-all2, whose
+// commands are known, nor of a dependency's dependency (pidtree), which
+// pnpm does not link.
+func TestBarePnpmRunsADependencysCommand(t *testing.T) {
+	withoutActionlint(t)
+	r := runFixture(t, KindGitHub, "github", "pnpmbins")
+	var got []string
+	for _, f := range r.Findings {
+		if f.Rule == RuleMissingScript.ID {
+			got = append(got, f.Location()+" "+f.Message)
+		}
+	}
+	want := []string{
+		".github/workflows/check.yml:14 `pnpm typecheck` will fail: package.json has no \"typecheck\" script",
+		".github/workflows/check.yml:15 `pnpm pidtree` will fail: package.json has no \"pidtree\" script",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("findings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
 func TestScriptCall(t *testing.T) {
 	cases := map[string]string{
 		"npm test":                   "test",

@@ -121,14 +121,16 @@ func (c *GitHubActions) Kind() string   { return KindGitHub }
 func (c *GitHubActions) Domain() string { return Domain }
 
 // followedFiles are what a CI command may run of the repository's own, and
-// so decide its stages: package scripts, shell scripts, make targets.
-var followedFiles = []string{"**/package.json", "**/*.{sh,bash}", "**/{Makefile,makefile,GNUmakefile}", ".pre-commit-config.yaml"}
+// so decide its stages: package scripts, shell scripts, make targets; and
+// the lockfiles that say which commands the dependencies provide and
+// whether npm ci can install.
+var followedFiles = []string{"**/package.json", "**/*.{sh,bash}", "**/{Makefile,makefile,GNUmakefile}", ".pre-commit-config.yaml",
+	"**/{package-lock.json,npm-shrinkwrap.json,yarn.lock,pnpm-lock.yaml}"}
 
-// Inputs are the workflows, actionlint's configuration, the lockfiles the
-// steps use, and what the steps run of the repository's own.
+// Inputs are the workflows, actionlint's configuration, and what the steps
+// run of the repository's own.
 func (c *GitHubActions) Inputs() []string {
-	return append([]string{workflowDir + "/*.{yml,yaml}", ".github/actionlint.{yml,yaml}", "**/package-lock.json", "**/npm-shrinkwrap.json"},
-		followedFiles...)
+	return append([]string{workflowDir + "/*.{yml,yaml}", ".github/actionlint.{yml,yaml}"}, followedFiles...)
 }
 
 // Run reads the workflow files as they are on disk now, applies the rules
