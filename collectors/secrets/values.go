@@ -121,13 +121,15 @@ func IsSecretKey(key string) bool {
 
 // placeholderPatterns match values that stand for a secret to be supplied
 // elsewhere: interpolations (${VAR}, {{ .Values.x }}, %(x)s), angle-bracket
-// templates, and the REPLACE_ME / your-token-here family.
+// templates, the REPLACE_ME / your-token-here family, and foo / bar / baz.
 var placeholderPatterns = []*regexp.Regexp{
 	regexp.MustCompile(`\$\{[^}]*\}?|\$\([^)]*\)?|\{\{.*\}\}|\{%.*%\}|%\([A-Za-z0-9_.-]+\)[sd]|#\{[^}]*\}`),
 	regexp.MustCompile(`^\$[A-Za-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^@[A-Za-z_][A-Za-z0-9_.-]*@$|^__[A-Za-z0-9_]+__$`),
 	regexp.MustCompile(`^<[^<>]*>$|^\[[^\[\]]*\]$`),
 	regexp.MustCompile(`(?i)^(replace|change|fill|insert|enter|update|set|put)[-_ .]+(me|this|it|in|here|later)([-_ .].*)?$`),
 	regexp.MustCompile(`(?i)^replaceme$|^(to[-_ ]?do|tbd|fixme|none|null|nil|undefined|redacted|placeholder|dummy|fake|notset|not[-_ ]set|unset|n/?a)$`),
+	// The metasyntactic names: AUTH_SECRET: foo in a CI build step.
+	regexp.MustCompile(`(?i)^(foo|bar|baz|qux|quux|foo[-_]?bar)$`),
 	regexp.MustCompile(`(?i)^your[-_ .]?[a-z0-9_ .-]*$`),
 	regexp.MustCompile(`(?i)[-_ .](here|goes[-_ .]here|placeholder)$`),
 	regexp.MustCompile(`^(x+|X+|\*+|\.+|-+|_+|•+|#+)$`),
