@@ -63,6 +63,8 @@ func captureRuns() []captureRun {
 		{Name: "hang.test", Fixture: "hang", Args: testArgs(2 * time.Second)},
 		{Name: "needsservice.test", Fixture: "needsservice", Args: test, Env: []string{"GOFLAGS=-count=1"}},
 		{Name: "ginkgo.test", Fixture: "ginkgo", Args: test, Env: []string{"GOFLAGS=-count=1"}},
+		// Failures written by testscript and matryer/is, not by t.Error.
+		{Name: "libs.test", Fixture: "libs", Args: test, Env: []string{"GOFLAGS=-count=1"}},
 	}
 }
 

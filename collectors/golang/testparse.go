@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -345,6 +346,9 @@ func (p *testParser) testFinding(pkg *testPackage, tc *testCase) (model.Finding,
 	if g, ok := readGinkgo(out); ok {
 		return p.ginkgoFinding(pkg, tc, g), true
 	}
+	if s, ok := readTestscript(out); ok {
+		return p.testscriptFinding(pkg, tc, s), true
+	}
 	msgs := p.messages(pkg, out)
 	chosen, own := -1, false
 	for i, m := range msgs {
@@ -538,7 +542,9 @@ type testMessage struct {
 	more []string
 }
 
-var messageLine = regexp.MustCompile(`^( +)(\S+\.go):(\d+): ?(.*)$`)
+// messageLine is a message's first line; the testing package indents it
+// with spaces, matryer/is with a tab.
+var messageLine = regexp.MustCompile(`^([ \t]+)(\S+\.go):(\d+): ?(.*)$`)
 
 // messages reads the t.Log/t.Error lines of one test's output. The testing
 // package prints the file's base name only, so it is joined to the
@@ -547,7 +553,7 @@ func (p *testParser) messages(pkg *testPackage, out string) []testMessage {
 	dir := p.opt.PackageDir(pkg.path)
 	var msgs []testMessage
 	indent := -1 // indentation of the message being continued
-	for _, l := range strings.Split(out, "\n") {
+	for _, l := range strings.Split(collectors.StripANSI(out), "\n") {
 		l = strings.TrimRight(l, "\r")
 		if m := messageLine.FindStringSubmatch(l); m != nil {
 			n, err := strconv.Atoi(m[3])
@@ -568,7 +574,7 @@ func (p *testParser) messages(pkg *testPackage, out string) []testMessage {
 				continue
 			}
 		}
-		lead := len(l) - len(strings.TrimLeft(l, " "))
+		lead := len(l) - len(strings.TrimLeft(l, " \t"))
 		if indent >= 0 && lead > indent && strings.TrimSpace(l) != "" {
 			last := &msgs[len(msgs)-1]
 			last.more = append(last.more, strings.TrimSpace(l))

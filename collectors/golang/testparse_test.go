@@ -227,7 +227,7 @@ func TestParseTestJSONPackageFailureWithoutTest(t *testing.T) {
 }
 
 func FuzzParseTestJSON(f *testing.F) {
-	for _, name := range []string{"tests.test", "broken.test", "broken.test-text", "crash.test", "hang.test"} {
+	for _, name := range []string{"tests.test", "broken.test", "broken.test-text", "crash.test", "hang.test", "libs.test"} {
 		c := loadCaptured(f, name)
 		f.Add(c.stdout, c.stderr)
 	}
@@ -373,5 +373,57 @@ func TestParseTestJSONGinkgo(t *testing.T) {
 	sortLocs(want)
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("findings:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+// Failures that the testing package does not write itself: testscript's
+// FAIL line names the script's own line (not its log of the environment,
+// testscript.go:NN: WORK=…), and matryer/is indents with a tab and
+// colours its message.
+func TestParseTestJSONLibraries(t *testing.T) {
+	c := loadCaptured(t, "libs.test")
+	dir, err := filepath.Abs(filepath.Join("testdata", "libs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.mod.Root, c.mod.Dir = dir, dir
+	rep, err := ParseTestJSON(bytes.NewReader(c.stdout), TestOptions{Module: c.mod, Stderr: c.stderr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := countsOf(rep); got != (counts{Passed: 1, Failed: 3}) {
+		t.Errorf("counts = %+v, want the passing script and three failures", got)
+	}
+	want := []loc{
+		{model.Blocker, RuleTestFailed, "assert/assert_test.go", 14, 0, "TestNoErr failed: err: boom"},
+		{model.Blocker, RuleTestFailed, "assert/assert_test.go", 18, 0, "TestPlain failed: plain failure"},
+		{model.Blocker, RuleTestFailed, "script/testdata/hello.txtar", 4, 0, "TestScript/hello failed: unexpected command failure (> exec false)"},
+	}
+	got := locs(rep.Findings)
+	sortLocs(got)
+	sortLocs(want)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("findings:\n got %+v\nwant %+v", got, want)
+	}
+	for _, f := range rep.Findings {
+		if strings.ContainsRune(f.Message, 0x1b) {
+			t.Errorf("escape byte in %q", f.Message)
+		}
+	}
+}
+
+func TestReadTestscript(t *testing.T) {
+	out := "    testscript.go:584: WORK=$WORK\n        > git -C repo2 lfs install --local\n        [stderr]\n" +
+		"        git: 'lfs' is not a git command. See 'git --help'.\n        \n        FAIL: testdata/http-cors.txtar:35: exit status 1\n"
+	s, ok := readTestscript(out)
+	want := scriptFailure{file: "testdata/http-cors.txtar", line: 35, why: "exit status 1",
+		command: "> git -C repo2 lfs install --local", stderr: "git: 'lfs' is not a git command. See 'git --help'."}
+	if !ok || s != want {
+		t.Errorf("readTestscript = %+v %v, want %+v", s, ok, want)
+	}
+	for _, notScript := range []string{"    foo_test.go:12: FAIL: x", "        FAIL: helper.go:3: no", "FAIL\texample.com/x\t0.1s\n", "        FAIL: a.txtar:0: zero"} {
+		if s, ok := readTestscript(notScript); ok {
+			t.Errorf("readTestscript(%q) = %+v", notScript, s)
+		}
 	}
 }
