@@ -56,8 +56,8 @@ func TestRunGitHubBadBuiltInRules(t *testing.T) {
 		t.Fatalf("status %s exit %d command %q error %q", r.Status, r.ExitCode, r.Command, r.Error)
 	}
 	want := []string{
-		".github/workflows high workflow/no-security-scan",
-		".github/workflows high workflow/no-test-stage",
+		".github/workflows info workflow/no-security-scan",
+		".github/workflows info workflow/no-test-stage",
 		".github/workflows/triage.yml:12:15 low workflow/unpinned-action",
 		".github/workflows/triage.yml:14:16 blocker workflow/pr-target-checkout",
 		".github/workflows/triage.yml:15:15 low workflow/unpinned-action",

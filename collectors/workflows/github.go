@@ -108,6 +108,8 @@ func (w *workflow) job(name string, job *yamlpos.Node) {
 			file, _, _ := strings.Cut(ref, "@")
 			stem := strings.TrimSuffix(path.Base(file), path.Ext(file))
 			w.p.see(TaskStages(stem), Evidence{w.file, uses.Line, "uses: " + ref})
+			w.p.Notes = append(w.p.Notes, "reusable workflow "+ref+" is not followed")
+			w.p.Elsewhere = append(w.p.Elsewhere, ref)
 		}
 	}
 	if env := job.Get("environment"); env != nil && env.Kind != yamlpos.Null && !off {

@@ -107,7 +107,7 @@ func (g *gitlab) includes(file string, root *yamlpos.Node, load Loader, depth in
 		case yamlpos.Scalar:
 			v := inc.Value
 			if strings.HasPrefix(v, "http://") || strings.HasPrefix(v, "https://") {
-				g.note("remote include %s is not followed", v)
+				g.elsewhere("remote include", v)
 				continue
 			}
 			out = append(out, g.local(file, inc, v, load, depth)...)
@@ -122,9 +122,9 @@ func (g *gitlab) includes(file string, root *yamlpos.Node, load Loader, depth in
 				c := inc.Get("component")
 				g.p.see(catalogueStages(c.Value), Evidence{file, c.Line, "include component: " + c.Value})
 			case inc.Get("remote").Text() != "":
-				g.note("remote include %s is not followed", inc.Get("remote").Text())
+				g.elsewhere("remote include", inc.Get("remote").Text())
 			case inc.Get("project").Text() != "":
-				g.note("include from project %s is not followed", inc.Get("project").Text())
+				g.elsewhere("include from project", inc.Get("project").Text())
 			}
 		}
 	}
@@ -170,8 +170,10 @@ func (g *gitlab) local(file string, at *yamlpos.Node, pattern string, load Loade
 	return out
 }
 
-func (g *gitlab) note(format string, args ...any) {
-	g.p.Notes = append(g.p.Notes, fmt.Sprintf(format, args...))
+// elsewhere notes what the configuration takes from another repository.
+func (g *gitlab) elsewhere(what, ref string) {
+	g.p.Notes = append(g.p.Notes, what+" "+ref+" is not followed")
+	g.p.Elsewhere = append(g.p.Elsewhere, ref)
 }
 
 func (g *gitlab) define(file string, root *yamlpos.Node) {

@@ -46,6 +46,10 @@ type Pipeline struct {
 	Findings []model.Finding // per-line findings, before suppressions
 	Errors   []FileError
 	Notes    []string // what could not be followed (remote includes …)
+	// Elsewhere are the parts the pipeline runs from other repositories
+	// (a remote reusable workflow, a remote or project include), which
+	// are not read: a required stage may be there.
+	Elsewhere []string
 	// Whole is set when one broken file stops the whole pipeline (GitLab
 	// refuses a configuration with a broken include); otherwise each file
 	// runs on its own (GitHub workflows).
@@ -142,10 +146,26 @@ func (p *Pipeline) MissingStageFindings(system string) []model.Finding {
 		if _, ok := p.Stages[m.stage]; ok {
 			continue
 		}
-		msg := fmt.Sprintf("no %s stage in %s: %s", strings.ReplaceAll(m.stage.String(), "_", " "), system, lowerFirst(m.rule.Fix))
+		stage := strings.ReplaceAll(m.stage.String(), "_", " ")
+		if len(p.Elsewhere) > 0 {
+			// Not evidence of absence: said, but not held against the project.
+			f := m.rule.Finding(first, 0, 0, fmt.Sprintf("no %s stage in what preflight read of %s; it runs %s from another repository, which is not read and may have one",
+				stage, system, elsewhere(p.Elsewhere)))
+			f.Severity = model.Info
+			out = append(out, f)
+			continue
+		}
+		msg := fmt.Sprintf("no %s stage in %s: %s", stage, system, lowerFirst(m.rule.Fix))
 		out = append(out, m.rule.Finding(first, 0, 0, msg))
 	}
 	return out
+}
+
+func elsewhere(refs []string) string {
+	if len(refs) == 1 {
+		return refs[0]
+	}
+	return fmt.Sprintf("%s (and %d more)", refs[0], len(refs)-1)
 }
 
 func lowerFirst(s string) string {
