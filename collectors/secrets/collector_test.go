@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -280,5 +281,55 @@ func TestCancelled(t *testing.T) {
 	res := newTestCollector(root).Run(ctx, collectors.Request{Root: root})
 	if res.Status != model.StatusUnknown || len(res.Findings) != 0 {
 		t.Fatalf("cancelled run: %s %q", res.Status, res.Error)
+	}
+}
+
+// A well-known default in a CI pipeline's file guards only what the job
+// starts for itself (a service container, its localhost URL): it weighs
+// as in a dev/test file, whatever the workflow is called. A real secret
+// committed there keeps its weight, and the same default in a deployed
+// file is still a blocker.
+func TestWeakDefaultsInCIFiles(t *testing.T) {
+	withoutGitleaks(t)
+	root := t.TempDir()
+	workflow := "jobs:\n  test:\n    services:\n      postgres:\n        image: postgres\n        env:\n" +
+		"          POSTGRES_PASSWORD: postgres\n" +
+		"    steps:\n      - run: go test ./...\n        env:\n" +
+		"          DB_URL: postgres://postgres:postgres@localhost/postgres?sslmode=disable\n" +
+		"          DEPLOY_PASSWORD: Wm4rkT9vQz\n"
+	writeFile(t, root, ".github/workflows/build.yml", workflow)
+	writeFile(t, root, ".gitlab-ci.yml", "variables:\n  POSTGRES_PASSWORD: postgres\n")
+	writeFile(t, root, "deploy/build.yml", workflow)
+	res := runFull(t, newTestCollector(root), root)
+	var got []string
+	for _, f := range res.Findings {
+		got = append(got, fmt.Sprintf("%s %s %s %s", f.Location(), f.Severity, f.Rule, f.Message[strings.LastIndex(f.Message, ")")+1:]))
+	}
+	want := []string{
+		".github/workflows/build.yml:7:30 medium secrets/default-credential  [CI file]",
+		".github/workflows/build.yml:11:39 medium secrets/url-credentials  [CI file]",
+		".github/workflows/build.yml:12:28 high secrets/hardcoded-secret ",
+		".gitlab-ci.yml:2:22 medium secrets/default-credential  [dev/test file]", // "ci" in its name
+		"deploy/build.yml:7:30 blocker secrets/default-credential ",
+		"deploy/build.yml:11:39 blocker secrets/url-credentials ",
+		"deploy/build.yml:12:28 high secrets/hardcoded-secret ",
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestIsCIConfig(t *testing.T) {
+	for rel, want := range map[string]bool{
+		".github/workflows/ci.yml": true, ".github/workflows/release.yaml": true, ".gitlab-ci.yml": true,
+		".circleci/config.yml": true, "azure-pipelines.yml": true, ".woodpecker/test.yml": true,
+		".github/workflows/README.md": false, "ci/.gitlab-ci.yml": false, "deploy/build.yml": false,
+		".github/dependabot.yml": false, "docker-compose.yml": false,
+	} {
+		if got := IsCIConfig(rel); got != want {
+			t.Errorf("IsCIConfig(%q) = %v, want %v", rel, got, want)
+		}
 	}
 }

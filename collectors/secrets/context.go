@@ -14,13 +14,41 @@ const (
 	Production Context = iota
 	// DevTest is a file only developers and test suites read.
 	DevTest
+	// CI is a weak or well-known default value in a CI pipeline's file: it
+	// guards only what the job starts for itself (a service container on
+	// localhost), so it weighs as in a dev/test file. Other secrets there
+	// are committed for real and keep their production weight.
+	CI
 )
 
 func (c Context) String() string {
-	if c == DevTest {
+	switch c {
+	case DevTest:
 		return "dev/test"
+	case CI:
+		return "CI"
 	}
 	return "production"
+}
+
+// IsCIConfig reports a CI pipeline's configuration: GitHub workflows,
+// .gitlab-ci.yml, CircleCI, Azure Pipelines, Travis, Bitbucket, Drone and
+// Woodpecker.
+func IsCIConfig(rel string) bool {
+	dir, name := path.Split(rel)
+	ext := path.Ext(name)
+	switch {
+	case dir == ".github/workflows/" && (ext == ".yml" || ext == ".yaml"):
+		return true
+	case dir == ".circleci/" && name == "config.yml", dir == ".woodpecker/" && (ext == ".yml" || ext == ".yaml"):
+		return true
+	case dir == "":
+		switch name {
+		case ".gitlab-ci.yml", "azure-pipelines.yml", ".travis.yml", "bitbucket-pipelines.yml", ".drone.yml", ".woodpecker.yml":
+			return true
+		}
+	}
+	return false
 }
 
 // devDirs are directory names whose contents only developers and tests use.

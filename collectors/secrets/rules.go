@@ -144,7 +144,7 @@ func AllRules() []rules.Rule { return slices.Clone(Rules) }
 
 // severity of a rule's finding in a file of the given context.
 func severity(ruleID string, ctx Context) model.Severity {
-	if ctx == DevTest {
+	if ctx != Production {
 		if s, ok := devSeverity[ruleID]; ok {
 			return s
 		}

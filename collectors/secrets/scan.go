@@ -24,6 +24,9 @@ type Hit struct {
 	What   string // what was found, for the message
 	Length int
 	Digest string
+	// Weak is a well-known default or weak value (postgres, changeme): in
+	// a CI file it guards only what the job starts (see CI).
+	Weak bool
 }
 
 // Message renders the hit without its digest, and Label with it. Findings
@@ -347,12 +350,13 @@ func scanLine(n int, line string, pairs []pair, tmpl bool, r *Redactor, out *Fil
 			article = "an " // an amqp:// URL
 		}
 		what := "password in " + article + scheme + ":// URL"
-		if IsWeak(pw) {
+		weak := IsWeak(pw)
+		if weak {
 			what = "well-known default password in " + article + scheme + ":// URL"
 		}
 		out.Hits = append(out.Hits, Hit{
 			Rule: RuleURLCredentials.ID, Line: n, Column: runeCol(line, ps), Key: keyAt(m[0], m[1]),
-			What: what, Length: len(pw), Digest: r.Digest(pw),
+			What: what, Length: len(pw), Digest: r.Digest(pw), Weak: weak,
 		})
 	}
 	for _, p := range pairs {
@@ -372,7 +376,7 @@ func scanLine(n int, line string, pairs []pair, tmpl bool, r *Redactor, out *Fil
 		h := Hit{Line: n, Column: runeCol(line, p.start), Key: p.key, Length: len(v), Digest: r.Digest(v)}
 		switch {
 		case IsWeak(v):
-			h.Rule, h.What = RuleDefaultCredential.ID, "well-known default or weak value"
+			h.Rule, h.What, h.Weak = RuleDefaultCredential.ID, "well-known default or weak value", true
 		case isNumber(v):
 			continue
 		case IsHighEntropy(v):

@@ -528,12 +528,16 @@ func (c *Collector) result(r *run) model.Result {
 		var fileFindings []model.Finding
 		var fileLabels []string
 		for _, h := range hits {
+			hc := ctxt
+			if hc == Production && h.Weak && IsCIConfig(f) {
+				hc = CI
+			}
 			fd := model.Finding{
-				Collector: c.id, Domain: Domain, Severity: severity(cmp.Or(h.Like, h.Rule), ctxt),
+				Collector: c.id, Domain: Domain, Severity: severity(cmp.Or(h.Like, h.Rule), hc),
 				Rule: h.Rule, Message: h.Message(), File: f, Line: h.Line, Column: h.Column,
 			}
 			fileFindings = append(fileFindings, fd)
-			fileLabels = append(fileLabels, h.Label()+contextNote(ctxt))
+			fileLabels = append(fileLabels, h.Label()+contextNote(hc))
 		}
 		if e.scanned && e.scan != nil && len(e.scan.Suppressions) > 0 {
 			kept, n, extra := applySuppressions(f, fileFindings, fileLabels, e.scan.Suppressions)
@@ -594,8 +598,11 @@ func (c *Collector) result(r *run) model.Result {
 }
 
 func contextNote(ctx Context) string {
-	if ctx == DevTest {
+	switch ctx {
+	case DevTest:
 		return " [dev/test file]"
+	case CI:
+		return " [CI file]"
 	}
 	return ""
 }
