@@ -224,7 +224,7 @@ func (m Model) unassessed() []string {
 		out = append(out, "not assessed: "+strings.Join(names, ", ")+" (nothing found to check)")
 	}
 	if len(projects) > 0 {
-		out = append(out, "not checked: "+strings.Join(projects, ", ")+" (projects preflight has no collector for)")
+		out = append(out, "not checked: "+strings.Join(projects, ", ")+" (preflight has no collector for them)")
 	}
 	return out
 }

@@ -897,7 +897,7 @@ func TestHeaderNamesUncheckedProjects(t *testing.T) {
 		Kind: model.KindUnchecked, Domain: "build", Status: model.StatusSkipped, Error: "disabled in preflight.yaml:3:3"}})
 	m := New(Options{Root: root, Initial: snap, Now: func() time.Time { return fixtureNow }})
 	m, _ = update(m, tea.WindowSizeMsg{Width: 160, Height: 48})
-	want := "not checked: adservice, emailservice (projects preflight has no collector for)"
+	want := "not checked: adservice, emailservice (preflight has no collector for them)"
 	if !slices.Contains(m.reasons(), want) {
 		t.Errorf("reasons %q lack %q", m.reasons(), want)
 	}

@@ -71,21 +71,85 @@ type kind struct {
 }
 
 // Marker reports whether a file of this base name makes a directory a
-// project preflight does not check.
+// project preflight does not check, or configures a linter it does not run.
 func Marker(base string) bool {
-	for _, e := range ecosystems {
-		if e.match(base) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(ecosystems, func(e ecosystem) bool { return e.match(base) }) ||
+		slices.ContainsFunc(linters, func(l linter) bool { return l.match(base) })
+}
+
+// linter is a check a project configures that preflight does not run. It
+// is named by the tool, not the directory: it is no project of its own.
+type linter struct {
+	tool   string
+	match  func(base string) bool
+	domain string
+	hint   string
+}
+
+var linters = []linter{
+	{"golangci-lint", named(".golangci.yml", ".golangci.yaml", ".golangci.toml", ".golangci.json"), "build",
+		"run it as a custom collector in preflight.yaml (command: golangci-lint run --output.sarif.path=golangci.sarif, report: golangci.sarif, output: sarif, domain: build)"},
 }
 
 // Detect returns one collector per directory that is a project of an
 // ecosystem preflight does not check (a Python service that also holds
 // Playwright tests is one); a project inside another of the same
 // ecosystem (a Cargo workspace member, a Gradle subproject) is part of it.
+// Each configuration of a linter preflight does not run is one more.
 func Detect(root string, files []string) []collectors.Collector {
+	return append(detectProjects(files), detectLinters(files)...)
+}
+
+// detectLinters returns one collector per linter configuration:
+// unchecked:golangci-lint for the root's, unchecked:golangci-lint:<dir>
+// for another directory's.
+func detectLinters(files []string) []collectors.Collector {
+	var out []collectors.Collector
+	for _, l := range linters {
+		var configs []string
+		for _, f := range files {
+			if l.match(path.Base(f)) && !collectors.NotTheProjects(f) {
+				configs = append(configs, f)
+			}
+		}
+		slices.Sort(configs)
+		dirs := make([]string, len(configs))
+		for i, f := range configs {
+			dirs[i] = path.Dir(f)
+		}
+		names := collectors.TargetNames(dirs)
+		for i, f := range configs {
+			id := Kind + ":" + l.tool
+			if dirs[i] != "." {
+				id += ":" + names[dirs[i]]
+			}
+			out = append(out, &Linter{Base: collectors.NewBase(id, Kind, l.domain), linter: l, config: f})
+		}
+	}
+	return out
+}
+
+// Linter is one configuration of a linter preflight does not run.
+type Linter struct {
+	collectors.Base
+	linter linter
+	config string
+}
+
+func (c *Linter) Cost() collectors.Cost { return collectors.CostFiles }
+
+func (c *Linter) Inputs() []string { return []string{collectors.EscapeGlob(c.config)} }
+
+// Run measures nothing: it says which configured check did not run.
+func (c *Linter) Run(context.Context, collectors.Request) model.Result {
+	r := c.Result()
+	r.Status = model.StatusSkipped
+	r.Error = model.UncheckedPrefix + c.config + " configures " + c.linter.tool + ", which preflight does not run"
+	r.Hint = c.linter.hint
+	return r
+}
+
+func detectProjects(files []string) []collectors.Collector {
 	found := map[string][]kind{} // dir → its ecosystems, each once
 	for _, f := range files {
 		if collectors.NotTheProjects(f) {

@@ -47,3 +47,29 @@ func TestDetectNamesWhatIsNotChecked(t *testing.T) {
 		t.Error("Marker disagrees with the ecosystems")
 	}
 }
+
+// soft-serve's shape: a Go module with a .golangci.yml that its task lint
+// runs; preflight runs go vet only, so the configuration is named as not
+// checked, by the tool, once per file.
+func TestDetectNamesLinterConfigurations(t *testing.T) {
+	files := []string{"go.mod", ".golangci.yml", "tools/.golangci.yaml", "vendor/x/.golangci.yml", "api/pyproject.toml"}
+	var got []string
+	for _, c := range Detect("/repo", files) {
+		res := c.Run(context.Background(), collectors.Request{Root: "/repo"})
+		if res.Status != model.StatusSkipped || !strings.HasPrefix(res.Error, model.UncheckedPrefix) || !strings.Contains(res.Hint, "golangci-lint run") && c.ID() != "unchecked:api" {
+			t.Errorf("%s: %+v", c.ID(), res)
+		}
+		got = append(got, c.ID()+" "+c.Domain()+" "+strings.Join(c.Inputs(), ",")+": "+res.Error)
+	}
+	want := []string{
+		"unchecked:api build api/pyproject.toml: not checked: a Python project (api/pyproject.toml), which preflight has no collector for",
+		"unchecked:golangci-lint build .golangci.yml: not checked: .golangci.yml configures golangci-lint, which preflight does not run",
+		"unchecked:golangci-lint:tools build tools/.golangci.yaml: not checked: tools/.golangci.yaml configures golangci-lint, which preflight does not run",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("detected\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if !Marker(".golangci.toml") || Marker("golangci.yml") {
+		t.Error("Marker disagrees with the linters")
+	}
+}
