@@ -307,12 +307,15 @@ func TestTestifyError(t *testing.T) {
 	}
 }
 
-// A suite whose TestMain exits because its service is not running here
-// did not test the code: a medium finding at TestMain, not a blocker,
-// and the package beside it still counts.
-func TestParseTestJSONNeedsService(t *testing.T) {
-	c := loadCaptured(t, "needsservice.test")
-	dir, err := filepath.Abs(filepath.Join("testdata", "needsservice"))
+// parseCapturedIn parses a captured, failing go test of a fixture that is
+// a module of its own, whose files the findings are placed in.
+func parseCapturedIn(t *testing.T, name, fixture string) TestReport {
+	t.Helper()
+	c := loadCaptured(t, name)
+	if c.run.ExitCode == 0 {
+		t.Errorf("%s: the capture should be of a failing go test", name)
+	}
+	dir, err := filepath.Abs(filepath.Join("testdata", fixture))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -321,6 +324,14 @@ func TestParseTestJSONNeedsService(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return rep
+}
+
+// A suite whose TestMain exits because its service is not running here
+// did not test the code: a medium finding at TestMain, not a blocker,
+// and the package beside it still counts.
+func TestParseTestJSONNeedsService(t *testing.T) {
+	rep := parseCapturedIn(t, "needsservice.test", "needsservice")
 	if got := countsOf(rep); got != (counts{Passed: 1}) {
 		t.Errorf("counts = %+v, want one passed", got)
 	}
@@ -330,9 +341,6 @@ func TestParseTestJSONNeedsService(t *testing.T) {
 			"start what it needs, or keep the package out of go test ./... with a build tag"}}
 	if got := locs(rep.Findings); !reflect.DeepEqual(got, want) {
 		t.Errorf("findings:\n got %+v\nwant %+v", got, want)
-	}
-	if c.run.ExitCode == 0 {
-		t.Error("the capture should be of a failing go test")
 	}
 }
 
@@ -381,16 +389,7 @@ func TestParseTestJSONGinkgo(t *testing.T) {
 // testscript.go:NN: WORK=…), and matryer/is indents with a tab and
 // colours its message.
 func TestParseTestJSONLibraries(t *testing.T) {
-	c := loadCaptured(t, "libs.test")
-	dir, err := filepath.Abs(filepath.Join("testdata", "libs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.mod.Root, c.mod.Dir = dir, dir
-	rep, err := ParseTestJSON(bytes.NewReader(c.stdout), TestOptions{Module: c.mod, Stderr: c.stderr})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := parseCapturedIn(t, "libs.test", "libs")
 	if got := countsOf(rep); got != (counts{Passed: 1, Failed: 3}) {
 		t.Errorf("counts = %+v, want the passing script and three failures", got)
 	}

@@ -44,17 +44,22 @@ func TestStepsThatWillFail(t *testing.T) {
 // package that is only locked (a dependency's dependency) or of none is
 // still missing.
 func TestBareYarnRunsADependencysCommand(t *testing.T) {
+	checkMissingScripts(t, "yarnworkspace",
+		".github/workflows/check.yml:14 `yarn parser src/index.js` will fail: package.json has no \"parser\" script",
+		".github/workflows/check.yml:15 `yarn release` will fail: package.json has no \"release\" script")
+}
+
+// checkMissingScripts compares the missing-script findings of a GitHub
+// fixture with want.
+func checkMissingScripts(t *testing.T, fixture string, want ...string) {
+	t.Helper()
 	withoutActionlint(t)
-	r := runFixture(t, KindGitHub, "github", "yarnworkspace")
+	r := runFixture(t, KindGitHub, "github", fixture)
 	var got []string
 	for _, f := range r.Findings {
 		if f.Rule == RuleMissingScript.ID {
 			got = append(got, f.Location()+" "+f.Message)
 		}
-	}
-	want := []string{
-		".github/workflows/check.yml:14 `yarn parser src/index.js` will fail: package.json has no \"parser\" script",
-		".github/workflows/check.yml:15 `yarn release` will fail: package.json has no \"release\" script",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("findings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -68,21 +73,9 @@ func TestBareYarnRunsADependencysCommand(t *testing.T) {
 // commands are known, nor of a dependency's dependency (pidtree), which
 // pnpm does not link.
 func TestBarePnpmRunsADependencysCommand(t *testing.T) {
-	withoutActionlint(t)
-	r := runFixture(t, KindGitHub, "github", "pnpmbins")
-	var got []string
-	for _, f := range r.Findings {
-		if f.Rule == RuleMissingScript.ID {
-			got = append(got, f.Location()+" "+f.Message)
-		}
-	}
-	want := []string{
+	checkMissingScripts(t, "pnpmbins",
 		".github/workflows/check.yml:14 `pnpm typecheck` will fail: package.json has no \"typecheck\" script",
-		".github/workflows/check.yml:15 `pnpm pidtree` will fail: package.json has no \"pidtree\" script",
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("findings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
+		".github/workflows/check.yml:15 `pnpm pidtree` will fail: package.json has no \"pidtree\" script")
 }
 
 func TestScriptCall(t *testing.T) {
