@@ -35,7 +35,7 @@ var keyEnv = []string{"PATH", "GOFLAGS", "GOOS", "GOARCH", "CGO_ENABLED", "GOEXP
 
 // installMarkers are the files package managers rewrite on every install:
 // a reinstall changes the tools and typings a JavaScript collector uses.
-var installMarkers = []string{"node_modules/.package-lock.json", "node_modules/.modules.yaml", "node_modules/.yarn-state.yml"}
+var installMarkers = []string{"node_modules/.package-lock.json", "node_modules/.modules.yaml", "node_modules/.yarn-state.yml", "node_modules/.yarn-integrity"}
 
 // Results reuses collector results by the content of their inputs: a
 // result is reused when the content of every input file, the tool it ran,
@@ -124,7 +124,11 @@ func (r *Results) Lookup(c collectors.Collector) (model.Result, bool) {
 		return model.Result{}, false
 	}
 	for _, t := range e.Tools {
-		if now := stampOf(t.Path); now.Size != t.Size || !now.ModTime.Equal(t.ModTime) {
+		p := t.Path
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(r.root, filepath.FromSlash(p))
+		}
+		if now := stampOf(p); now.Size != t.Size || !now.ModTime.Equal(t.ModTime) {
 			return model.Result{}, false
 		}
 	}
@@ -153,7 +157,7 @@ func (r *Results) Put(c collectors.Collector, res model.Result) {
 		r.mu.Unlock()
 		return
 	}
-	e := resultEntry{Key: k, Tools: toolsOf(res.Command), Result: stored(res)}
+	e := resultEntry{Key: k, Tools: toolsOf(r.root, res.Command), Result: stored(res)}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.entries[k] = e
@@ -224,14 +228,19 @@ func (r *Results) key(c collectors.Collector) string {
 	}
 	globs := c.Inputs()
 	dirs := map[string]bool{".": true}
+	keyed := map[string]bool{}
 	for _, f := range r.files {
 		if !collectors.MatchesInputs(globs, f) {
 			continue
 		}
 		fmt.Fprintf(h, "%s\x00%s\x00", f, r.hash(f))
+		keyed[f] = true
 		if path.Base(f) == "package.json" {
 			dirs[path.Dir(f)] = true
 		}
+	}
+	for _, f := range r.dotenvFiles(globs, keyed) {
+		fmt.Fprintf(h, "%s\x00%s\x00", f, r.hash(f))
 	}
 	for _, d := range slices.Sorted(func(yield func(string) bool) {
 		for d := range dirs {
@@ -247,6 +256,32 @@ func (r *Results) key(c collectors.Collector) string {
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// dotenvFiles are the .env files that input globs of a literal directory
+// name (web/.env*) match on disk but the ignore rules keep out of files:
+// test runners and bundlers load them (Vite's .env.test), so a change to
+// one must not reuse a result.
+func (r *Results) dotenvFiles(globs []string, keyed map[string]bool) []string {
+	var out []string
+	for _, g := range globs {
+		dir, base := path.Split(g)
+		if !strings.HasPrefix(base, ".env") || strings.ContainsAny(dir, "*?[{") {
+			continue
+		}
+		entries, err := os.ReadDir(filepath.Join(r.root, filepath.FromSlash(dir)))
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			rel := path.Join(dir, e.Name())
+			if e.Type().IsRegular() && !keyed[rel] && collectors.MatchesInputs([]string{g}, rel) {
+				keyed[rel] = true
+				out = append(out, rel)
+			}
+		}
+	}
+	return out
 }
 
 // hash is a file's content hash, read once per process.
@@ -278,20 +313,37 @@ func (r *Results) hash(rel string) string {
 
 // toolsOf stamps the executables a command line names: the first word of
 // each `&&` step that is found on PATH ("cd web && npx vitest run" stamps
-// npx). In-process analyses name none, and are keyed by preflight's
-// version alone.
-func toolsOf(command string) []toolStamp {
+// npx), or, when it is a path, in the directory the step runs in (root,
+// or where a `cd` step went: node_modules/.bin/vitest of web). In-process
+// analyses name none, and are keyed by preflight's version alone.
+func toolsOf(root, command string) []toolStamp {
 	var out []toolStamp
+	dir := root
 	for _, step := range strings.Split(command, "&&") {
 		fields := strings.Fields(step)
-		if len(fields) == 0 || fields[0] == "cd" {
+		if len(fields) == 0 {
 			continue
 		}
-		p, err := exec.LookPath(fields[0])
+		if fields[0] == "cd" {
+			if len(fields) == 2 && !filepath.IsAbs(fields[1]) {
+				dir = filepath.Join(dir, filepath.FromSlash(fields[1]))
+			}
+			continue
+		}
+		name := fields[0]
+		if strings.Contains(name, "/") && !filepath.IsAbs(name) {
+			name = filepath.Join(dir, filepath.FromSlash(name))
+		}
+		p, err := exec.LookPath(name)
 		if err != nil {
 			continue
 		}
 		if t := stampOf(p); t.Size > 0 {
+			// The repository's own tools are kept relative to it, as keys
+			// are, so that a worktree of another commit shares results.
+			if rel, err := filepath.Rel(root, p); err == nil && filepath.IsLocal(rel) {
+				t.Path = filepath.ToSlash(rel)
+			}
 			out = append(out, t)
 		}
 	}

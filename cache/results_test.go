@@ -165,6 +165,70 @@ func TestInstallingPackagesInvalidatesJavaScriptResults(t *testing.T) {
 	if _, ok := open().Lookup(col); ok {
 		t.Error("npm install in web/ did not invalidate the result")
 	}
+	r = open()
+	r.Put(col, model.Result{Status: model.StatusOK})
+	writeFile(t, filepath.Join(root, "web/node_modules/.yarn-integrity"), "{}")
+	if _, ok := open().Lookup(col); ok {
+		t.Error("yarn 1 install in web/ did not invalidate the result")
+	}
+}
+
+// A package's .env files are inputs of its tests though git ignores them
+// (so they are not among the files): creating, changing or renaming one
+// is a new key; other ignored files are not read.
+func TestIgnoredDotenvFilesAreInputs(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, filepath.Join(root, "web/a.test.ts"), "x")
+	store := At(t.TempDir())
+	col := fakeCollector{id: "vitest:web", inputs: []string{"web/**/*.ts", "web/.env*"}}
+	open := func() *Results {
+		r, err := store.Results(root, []string{"web/a.test.ts"}, "", "1.0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	reused := func() bool {
+		_, ok := open().Lookup(col)
+		return ok
+	}
+	put := func() {
+		r := open()
+		r.Put(col, model.Result{Status: model.StatusOK})
+		if err := r.Save(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put()
+	if !reused() {
+		t.Fatal("not reused when nothing changed")
+	}
+	for _, step := range []struct {
+		what string
+		do   func()
+	}{
+		{"cp .env.example .env", func() { writeFile(t, filepath.Join(root, "web/.env"), "VITE_API_URL=http://localhost\n") }},
+		{"an edit of .env", func() { writeFile(t, filepath.Join(root, "web/.env"), "VITE_API_URL=http://127.0.0.1\n") }},
+		{"mv .env .env.bak", func() {
+			if err := os.Rename(filepath.Join(root, "web/.env"), filepath.Join(root, "web/.env.bak")); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	} {
+		step.do()
+		if reused() {
+			t.Errorf("%s: the result was reused", step.what)
+		}
+		put()
+	}
+	if !reused() {
+		t.Error("not reused when nothing changed")
+	}
+	writeFile(t, filepath.Join(root, "web/notes.txt"), "ignored, and no input")
+	writeFile(t, filepath.Join(root, ".env"), "the root's, not web's")
+	if !reused() {
+		t.Error("a file that is no input changed the key")
+	}
 }
 
 type unreusable struct{ fakeCollector }
@@ -228,5 +292,38 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A package's own runner, run where the command's cd went, is stamped: a
+// reinstall that replaces it is a new run, wherever preflight was started.
+func TestTheRepositorysToolIsStampedWhereTheCommandRuns(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, filepath.Join(root, "web/a.test.ts"), "x")
+	tool := filepath.Join(root, "web/node_modules/.bin/vitest")
+	writeFile(t, tool, "#!/bin/sh\n")
+	store := At(t.TempDir())
+	col := fakeCollector{id: "vitest:web", inputs: []string{"web/**/*.ts"}}
+	open := func() *Results {
+		r, err := store.Results(root, []string{"web/a.test.ts"}, "", "1.0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	r := open()
+	r.Put(col, model.Result{Status: model.StatusOK, Command: "cd web && node_modules/.bin/vitest run --reporter=json"})
+	if err := r.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if got := r.entries[entryKey(col.id, r.key(col))].Tools; len(got) != 1 || got[0].Path != "web/node_modules/.bin/vitest" {
+		t.Fatalf("tools %+v, want the package's vitest, relative to the repository", got)
+	}
+	if _, ok := open().Lookup(col); !ok {
+		t.Fatal("not reused")
+	}
+	writeFile(t, tool, "#!/bin/sh\n# 2.1.9\n")
+	if _, ok := open().Lookup(col); ok {
+		t.Error("a reinstalled vitest did not invalidate the result")
 	}
 }

@@ -297,7 +297,7 @@ func (w *Watcher) handle(ev fsnotify.Event) {
 	if ev.Has(fsnotify.Create) {
 		fi, err := os.Lstat(ev.Name)
 		isDir := err == nil && fi.IsDir()
-		if w.m.Ignored(rel, isDir) {
+		if w.ignored(rel, isDir) {
 			return
 		}
 		if isDir {
@@ -323,14 +323,14 @@ func (w *Watcher) handle(ev fsnotify.Event) {
 			_, known = parent.files[name]
 			delete(parent.files, name)
 		}
-		if _, pend := w.pending[rel]; known || pend {
+		if _, pend := w.pending[rel]; known || pend || parent != nil && isDotenv(name) {
 			w.change(rel, false)
 		}
 		return
 	}
 
 	if ev.Has(fsnotify.Write) {
-		if w.m.Ignored(rel, false) {
+		if w.ignored(rel, false) {
 			return
 		}
 		if parent != nil {
@@ -341,6 +341,20 @@ func (w *Watcher) handle(ev fsnotify.Event) {
 		w.change(rel, false)
 	}
 }
+
+// ignored reports whether the events of a path are dropped: what the
+// ignore rules hide, but for the .env files of a watched directory, which
+// test runners and bundlers load though git ignores them (Vite's .env,
+// .env.test), so collectors list them among their inputs.
+func (w *Watcher) ignored(rel string, isDir bool) bool {
+	if !w.m.Ignored(rel, isDir) {
+		return false
+	}
+	return isDir || !isDotenv(path.Base(rel)) || w.dirs[path.Dir(rel)] == nil
+}
+
+// isDotenv: .env and .env.<anything>, not .envrc.
+func isDotenv(name string) bool { return name == ".env" || strings.HasPrefix(name, ".env.") }
 
 // change records a changed file for the next Event.
 func (w *Watcher) change(rel string, created bool) {
@@ -589,7 +603,7 @@ func (w *Watcher) poll() {
 		for _, e := range entries {
 			name := e.Name()
 			crel := join(rel, name)
-			if w.m.Ignored(crel, e.IsDir()) {
+			if w.ignored(crel, e.IsDir()) {
 				continue
 			}
 			if e.IsDir() {

@@ -244,6 +244,28 @@ func TestIgnoredPathsProduceNothing(t *testing.T) {
 	}
 }
 
+// A package's .env files are ignored by git but loaded by its test runner
+// and bundler: their creation, change and removal are reported, in a
+// watched directory only, and other ignored files still are not.
+func TestIgnoredDotenvFilesAreReported(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, ".gitignore", ".env*\n*.log\ntmp/\n")
+	write(t, root, "web/package.json", "{}")
+	w := start(t, root, Options{})
+
+	write(t, root, "web/.env", "VITE_API_URL=http://localhost")
+	until(t, w, "web/.env")
+	write(t, root, "web/.env", "VITE_API_URL=http://127.0.0.1")
+	until(t, w, "web/.env")
+	must(t, os.Rename(filepath.Join(root, "web/.env"), filepath.Join(root, "web/.env.bak")))
+	until(t, w, "web/.env", "web/.env.bak")
+
+	write(t, root, "web/debug.log", "x")
+	write(t, root, "tmp/.env", "x")
+	write(t, root, "web/.envrc", "x")
+	nothingBefore(t, w, root, "web/debug.log", "tmp", "web/.envrc")
+}
+
 func TestGitignoreChangeReloadsTheRules(t *testing.T) {
 	root := t.TempDir()
 	write(t, root, ".gitignore", "*.gen\ncache/\n")

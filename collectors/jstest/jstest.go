@@ -135,7 +135,9 @@ const sourceGlob = "**/*.{js,jsx,ts,tsx,mjs,cjs,mts,cts,json,snap,vue,svelte,ast
 // packages it depends on (a change there can break its tests) and the lock
 // files at the root.
 func (c *Collector) Inputs() []string {
-	globs := []string{nodepkg.Glob(c.dir, sourceGlob)}
+	// Vite, and so Vitest, loads the package's .env files; so do jest
+	// setups (dotenv, next/jest). They are inputs though git ignores them.
+	globs := []string{nodepkg.Glob(c.dir, sourceGlob), nodepkg.Glob(c.dir, ".env*")}
 	for _, d := range c.deps {
 		globs = append(globs, nodepkg.Glob(d, sourceGlob))
 	}
