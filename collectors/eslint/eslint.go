@@ -81,6 +81,9 @@ func (c *Collector) Inputs() []string {
 		nodepkg.Glob(c.dir, ".eslintignore"),
 		"package.json",
 	}
+	if f := path.Join(c.dir, ignorePath(c.scriptArgs)); f != c.dir && filepath.IsLocal(f) {
+		globs = append(globs, collectors.EscapeGlob(f))
+	}
 	return append(globs, nodepkg.LockFiles...)
 }
 
@@ -110,6 +113,10 @@ func (c *Collector) plainArgs(dir, out string) []string {
 		case a == "--ext":
 			i++
 		case strings.HasPrefix(a, "--ext="):
+		case a == "--ignore-path" || a == "--ignore-pattern":
+			// Both are as old as ESLint 1.0.
+			paths = append(paths, a, c.scriptArgs[i+1])
+			i++
 		default:
 			paths = append(paths, a)
 		}

@@ -20,12 +20,26 @@ var valueFlags = map[string]bool{
 	"--flag": true, "--concurrency": true, "--suppressions-location": true,
 }
 
+// ignorePath is the file a lint script's --ignore-path names, "" for none.
+func ignorePath(args []string) string {
+	for i, a := range args {
+		if v, ok := strings.CutPrefix(a, "--ignore-path="); ok {
+			return strings.Trim(v, `'"`)
+		}
+		if a == "--ignore-path" && i+1 < len(args) {
+			return strings.Trim(args[i+1], `'"`)
+		}
+	}
+	return ""
+}
+
 // scriptArgs returns what the package's lint script hands to ESLint that
 // decides which files are linted: its paths ("eslint ./src ./tests" lints
-// those, not the whole package) and its --ext (which files of a directory
-// a legacy config lints). Nil when the script names no path or cannot be
-// read plainly (variables, substitutions, stdin): the package is then
-// linted whole.
+// those, not the whole package), its --ext (which files of a directory
+// a legacy config lints) and its --ignore-path and --ignore-pattern (which
+// it leaves out: "eslint src --ignore-path .gitignore"). Nil when the
+// script names no path or cannot be read plainly (variables,
+// substitutions, stdin): the package is then linted whole.
 func scriptArgs(script string) []string {
 	if strings.ContainsAny(script, "$`") {
 		return nil
@@ -45,16 +59,20 @@ func scriptArgs(script string) []string {
 	return nil
 }
 
+// selectionFlags are the options that decide which files are linted.
+var selectionFlags = map[string]bool{"--ext": true, "--ignore-path": true, "--ignore-pattern": true}
+
 func positional(args []string) []string {
 	var paths, ext []string
 	for i := 0; i < len(args); i++ {
 		a := args[i]
+		flag, _, withValue := strings.Cut(a, "=")
 		switch {
 		case a == "--stdin":
 			return nil
-		case strings.HasPrefix(a, "--ext="):
+		case selectionFlags[flag] && withValue:
 			ext = append(ext, a)
-		case a == "--ext" && i+1 < len(args):
+		case selectionFlags[a] && i+1 < len(args):
 			ext = append(ext, a, args[i+1])
 			i++
 		case strings.HasPrefix(a, "-"):

@@ -28,6 +28,9 @@ func TestScriptArgs(t *testing.T) {
 		{"eslint $FILES", nil},
 		{"eslint --stdin < src/a.js", nil},
 		{"run-p lint:*", nil},
+		{"eslint src --ignore-path .gitignore", []string{"--ignore-path", ".gitignore", "src"}},
+		{"eslint --ignore-pattern 'dist/**' --ignore-path=.lintignore --fix .", []string{"--ignore-pattern", "'dist/**'", "--ignore-path=.lintignore", "."}},
+		{"eslint --ignore-path .gitignore", nil},
 	} {
 		if got := scriptArgs(tt.script); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("scriptArgs(%q) = %q, want %q", tt.script, got, tt.want)
@@ -92,11 +95,11 @@ func FuzzScriptArgs(f *testing.F) {
 		paths := 0
 		for i := 0; i < len(args); i++ {
 			switch a := args[i]; {
-			case a == "--ext":
+			case selectionFlags[a]:
 				i++
-			case strings.HasPrefix(a, "--ext="):
+			case selectionFlags[strings.SplitN(a, "=", 2)[0]]:
 			case strings.HasPrefix(a, "-"):
-				t.Fatalf("scriptArgs(%q) = %q: an option other than --ext", script, args)
+				t.Fatalf("scriptArgs(%q) = %q: an option that does not select files", script, args)
 			default:
 				paths++
 			}

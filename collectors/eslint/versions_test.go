@@ -334,3 +334,41 @@ func TestUnreadConfigHints(t *testing.T) {
 		}
 	}
 }
+
+// A lint script that leaves files out ("eslint src --ignore-path
+// .gitignore", bulletproof-react's) is linted as it says: the gitignored
+// generated file is not, and the ignore file is an input.
+func TestLintScriptIgnorePathIsKept(t *testing.T) {
+	needESLint(t)
+	config, err := os.ReadFile(filepath.Join(fixtureRoot(t), "versions", "eslint8-eslintrc", ".eslintrc.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := eslintrcApp(t, "eslint8-eslintrc", string(config), "",
+		map[string]string{".gitignore": "node_modules\nsrc/generated/\n", "src/generated/out.js": "var generated = 1;\n"})
+	manifest := filepath.Join(root, "package.json")
+	b, err := os.ReadFile(manifest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withScript := strings.Replace(string(b), `{"name": "app",`, `{"name": "app", "scripts": {"lint": "eslint src --ignore-path .gitignore"},`, 1)
+	if err := os.WriteFile(manifest, []byte(withScript), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := detected(t, root)["eslint:."]
+	if c == nil || !slices.Contains(c.Inputs(), ".gitignore") {
+		t.Fatalf("detected %+v", c)
+	}
+	r := run(t, c, root)
+	if r.Status != model.StatusOK || !strings.HasSuffix(r.Command, " --ignore-path .gitignore src") {
+		t.Fatalf("status %s (%s) command %q\n%s", r.Status, r.Error, r.Command, r.Output)
+	}
+	for _, f := range r.Findings {
+		if strings.HasPrefix(f.File, "src/generated/") {
+			t.Errorf("an ignored file was linted: %s", f.Location())
+		}
+	}
+	if r.Facts["files"] != 2 {
+		t.Errorf("files %v, want src/total.js and src/label.js", r.Facts["files"])
+	}
+}
