@@ -1,6 +1,7 @@
 package eslint
 
 import (
+	"maps"
 	"path"
 	"regexp"
 	"slices"
@@ -47,6 +48,8 @@ func Detect(root string, files []string) []collectors.Collector {
 		c := &Collector{dir: p.Dir, script: p.Manifest.ScriptUsing("eslint"), declared: nodepkg.Declares(p, pkgs, "eslint")}
 		if c.script != "" {
 			c.scriptArgs = scriptArgs(p.Manifest.Scripts[c.script])
+		} else if name, args, ok := nextLint(p, files); ok {
+			c.script, c.scriptArgs = name, args
 		}
 		switch {
 		case flat[p.Dir] != "":
@@ -83,6 +86,22 @@ func Detect(root string, files []string) []collectors.Collector {
 		out[i] = c
 	}
 	return out
+}
+
+// nextLint finds the package's script that runs `next lint`, and what it
+// lints (Next.js runs ESLint on its default directories, not the whole
+// package).
+func nextLint(p nodepkg.Package, files []string) (name string, args []string, ok bool) {
+	has := func(dir string) bool {
+		prefix := path.Join(p.Dir, dir) + "/"
+		return slices.ContainsFunc(files, func(f string) bool { return strings.HasPrefix(f, prefix) && !nodepkg.InNodeModules(f) })
+	}
+	for _, name := range slices.Sorted(maps.Keys(p.Manifest.Scripts)) {
+		if args, ok := nextLintArgs(p.Manifest.Scripts[name], has); ok {
+			return name, args, true
+		}
+	}
+	return "", nil, false
 }
 
 // sharedOnly reports a configuration that only its packages use: it sits

@@ -138,3 +138,64 @@ func hiddenMatch(pattern, match string) bool {
 	}
 	return false
 }
+
+// nextLintDirs are the directories `next lint` lints when told none.
+var nextLintDirs = []string{"app", "components", "lib", "pages", "src"}
+
+// nextLintArgs returns the paths a script's `next lint` lints: its --dir
+// (-d) and --file values, else those of its default directories that has
+// says hold files. ok is false when the script does not run next lint;
+// args is nil when it cannot be read plainly (the package is then linted
+// whole).
+func nextLintArgs(script string, has func(dir string) bool) (args []string, ok bool) {
+	for _, command := range shellwords.Lenient(script) {
+		words := command.Words
+		for i := 0; i+1 < len(words); i++ {
+			if path.Base(words[i].Value) != "next" || words[i+1].Value != "lint" || !commandStart(words[:i]) {
+				continue
+			}
+			if strings.ContainsAny(script, "$`") {
+				return nil, true
+			}
+			rest := words[i+2:]
+			for j := 0; j < len(rest); j++ {
+				flag, value, withValue := strings.Cut(rest[j].Value, "=")
+				if flag != "--dir" && flag != "-d" && flag != "--file" {
+					continue
+				}
+				if !withValue && j+1 < len(rest) {
+					j++
+					value = rest[j].Value
+				}
+				if value != "" {
+					args = append(args, value)
+				}
+			}
+			if len(args) == 0 {
+				for _, d := range nextLintDirs {
+					if has(d) {
+						args = append(args, d)
+					}
+				}
+			}
+			return args, true
+		}
+	}
+	return nil, false
+}
+
+// commandStart reports whether what comes before a word leaves it the
+// command: nothing, environment assignments, or a package runner.
+func commandStart(before []shellwords.Word) bool {
+	for _, w := range before {
+		switch {
+		case packageRunners[w.Value]:
+		case strings.Contains(w.Value, "=") && !strings.HasPrefix(w.Value, "-"):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+var packageRunners = map[string]bool{"npx": true, "pnpm": true, "yarn": true, "bunx": true, "bun": true, "exec": true, "dlx": true, "run": true}

@@ -108,7 +108,35 @@ func FuzzScriptArgs(f *testing.F) {
 			t.Fatalf("scriptArgs(%q) = %q: no path", script, args)
 		}
 		shellWords(t.TempDir(), args) // any words, no panic
+		if next, ok := nextLintArgs(script, func(string) bool { return true }); ok && slices.Contains(next, "") {
+			t.Fatalf("nextLintArgs(%q) = %q: an empty path", script, next)
+		}
 	})
+}
+
+// `next lint` lints its default directories that exist, or what --dir
+// and --file name: not the whole package.
+func TestNextLintArgs(t *testing.T) {
+	has := func(d string) bool { return d == "src" || d == "app" }
+	for _, tt := range []struct {
+		script string
+		want   []string
+		ok     bool
+	}{
+		{"next lint", []string{"app", "src"}, true},
+		{"NEXT_TELEMETRY_DISABLED=1 next lint --max-warnings 0", []string{"app", "src"}, true},
+		{"next lint --dir pages --dir=utils -d lib", []string{"pages", "utils", "lib"}, true},
+		{"next lint --file src/a.ts --file=src/b.ts", []string{"src/a.ts", "src/b.ts"}, true},
+		{"next build && next lint --fix", []string{"app", "src"}, true},
+		{"next lint --dir $DIR", nil, true},
+		{"next build", nil, false},
+		{"eslint . && echo next lint", nil, false},
+	} {
+		got, ok := nextLintArgs(tt.script, has)
+		if !reflect.DeepEqual(got, tt.want) || ok != tt.ok {
+			t.Errorf("nextLintArgs(%q) = %q %v, want %q %v", tt.script, got, ok, tt.want, tt.ok)
+		}
+	}
 }
 
 func TestLegacyExtensionsFollowTheInstalledParsers(t *testing.T) {

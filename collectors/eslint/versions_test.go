@@ -346,15 +346,7 @@ func TestLintScriptIgnorePathIsKept(t *testing.T) {
 	}
 	root := eslintrcApp(t, "eslint8-eslintrc", string(config), "",
 		map[string]string{".gitignore": "node_modules\nsrc/generated/\n", "src/generated/out.js": "var generated = 1;\n"})
-	manifest := filepath.Join(root, "package.json")
-	b, err := os.ReadFile(manifest)
-	if err != nil {
-		t.Fatal(err)
-	}
-	withScript := strings.Replace(string(b), `{"name": "app",`, `{"name": "app", "scripts": {"lint": "eslint src --ignore-path .gitignore"},`, 1)
-	if err := os.WriteFile(manifest, []byte(withScript), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	withLintScript(t, root, "eslint src --ignore-path .gitignore")
 	c := detected(t, root)["eslint:."]
 	if c == nil || !slices.Contains(c.Inputs(), ".gitignore") {
 		t.Fatalf("detected %+v", c)
@@ -366,6 +358,49 @@ func TestLintScriptIgnorePathIsKept(t *testing.T) {
 	for _, f := range r.Findings {
 		if strings.HasPrefix(f.File, "src/generated/") {
 			t.Errorf("an ignored file was linted: %s", f.Location())
+		}
+	}
+	if r.Facts["files"] != 2 {
+		t.Errorf("files %v, want src/total.js and src/label.js", r.Facts["files"])
+	}
+}
+
+// withLintScript gives an eslintrcApp package a lint script.
+func withLintScript(t *testing.T, root, script string) {
+	t.Helper()
+	manifest := filepath.Join(root, "package.json")
+	b, err := os.ReadFile(manifest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withScript := strings.Replace(string(b), `{"name": "app",`, `{"name": "app", "scripts": {"lint": "`+script+`"},`, 1)
+	if err := os.WriteFile(manifest, []byte(withScript), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// `next lint` lints Next.js's default directories that exist (here src/),
+// not a script in scripts/ (bulletproof-react's nextjs-app: 130 files, not
+// the package's 139).
+func TestNextLintScriptLintsItsDirectories(t *testing.T) {
+	needESLint(t)
+	config, err := os.ReadFile(filepath.Join(fixtureRoot(t), "versions", "eslint8-eslintrc", ".eslintrc.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := eslintrcApp(t, "eslint8-eslintrc", string(config), "", map[string]string{"scripts/tool.js": "var tool = 1;\n"})
+	withLintScript(t, root, "next lint")
+	c := detected(t, root)["eslint:."]
+	if c == nil || c.script != "lint" || !slices.Equal(c.scriptArgs, []string{"src"}) {
+		t.Fatalf("detected %+v", c)
+	}
+	r := run(t, c, root)
+	if r.Status != model.StatusOK || !strings.HasSuffix(r.Command, " src") {
+		t.Fatalf("status %s (%s) command %q\n%s", r.Status, r.Error, r.Command, r.Output)
+	}
+	for _, f := range r.Findings {
+		if strings.HasPrefix(f.File, "scripts/") {
+			t.Errorf("a file next lint leaves alone was linted: %s", f.Location())
 		}
 	}
 	if r.Facts["files"] != 2 {
