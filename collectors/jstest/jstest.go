@@ -256,13 +256,47 @@ func (c *Collector) read(in collectors.Input) (collectors.Reading, error) {
 		}
 		findings = append(findings, c.runFinding(ruleRunFailed, msg))
 	}
-	return collectors.Reading{Findings: findings, Facts: map[string]float64{
+	r := collectors.Reading{Findings: findings, Facts: map[string]float64{
 		"tests.passed":  float64(rep.Passed),
 		"tests.failed":  float64(rep.Failed),
 		"tests.skipped": float64(rep.Skipped),
 		"tests.todo":    float64(rep.Todo),
 		"suites.failed": float64(rep.SuitesFailed),
-	}}, nil
+	}}
+	if rep.Failed+rep.SuitesFailed > 0 {
+		r.Hint = dotenvHint(in.Root, c.dir)
+	}
+	return r, nil
+}
+
+// dotenvExamples are the files a project commits for its .env.
+var dotenvExamples = []string{".env.example", ".env.sample", ".env.template", ".env.dist"}
+
+// dotenvHint says that failures may be a setup step not taken: the
+// package commits an example .env but has no .env (bulletproof-react's
+// 34 failing test files were one missing cp .env.example .env). "" when
+// it has one, or no example.
+func dotenvHint(root, dir string) string {
+	abs := filepath.Join(root, filepath.FromSlash(dir))
+	for _, have := range []string{".env", ".env.local", ".env.test", ".env.test.local"} {
+		if st, err := os.Stat(filepath.Join(abs, have)); err == nil && st.Mode().IsRegular() {
+			return ""
+		}
+	}
+	for _, example := range dotenvExamples {
+		if st, err := os.Stat(filepath.Join(abs, example)); err == nil && st.Mode().IsRegular() {
+			return fmt.Sprintf("%s has %s but no .env: if the project's setup copies it (cp %s .env), the failures may be that missing step",
+				dirName(dir), example, example)
+		}
+	}
+	return ""
+}
+
+func dirName(dir string) string {
+	if dir == "." {
+		return "the package"
+	}
+	return dir
 }
 
 // notInstalled tells whose fault a runner that does not resolve is. Listed

@@ -1,11 +1,14 @@
 package jstest
 
 import (
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -203,3 +206,31 @@ func fuzzReport(f *testing.F, parse func([]byte, Location) (Report, error), seed
 
 func FuzzParseVitestJSON(f *testing.F) { fuzzReport(f, ParseVitestJSON, "vitest-fail", "vitest-pass") }
 func FuzzParseJestJSON(f *testing.F)   { fuzzReport(f, ParseJestJSON, "jest-fail", "jest-pass") }
+
+// Failing tests in a package that commits an example .env but has none:
+// the hint says the failures may be a setup step not taken (captured
+// vitest output of a failing run, read in copies of its package).
+func TestFailuresWithoutTheDotenvTheProjectExplains(t *testing.T) {
+	c := loadCaptured(t, "vitest-fail")
+	col := &Collector{id: "vitest:web", dir: "web", run: runners[KindVitest]}
+	for _, tt := range []struct {
+		files map[string]string
+		hint  string
+	}{
+		{map[string]string{"web/.env.example": "VITE_API_URL=\n"},
+			"web has .env.example but no .env: if the project's setup copies it (cp .env.example .env), the failures may be that missing step"},
+		{map[string]string{"web/.env.example": "VITE_API_URL=\n", "web/.env": "VITE_API_URL=http://localhost\n"}, ""},
+		{map[string]string{"web/.env.sample": "x=\n", "web/.env.test": "x=1\n"}, ""},
+		{map[string]string{"web/README.md": "no env here"}, ""},
+	} {
+		root := fixturetest.WriteRepo(t, tt.files)
+		r, err := col.read(collectors.Input{Data: c.report, Stdout: c.stdout, Stderr: c.stderr, ExitCode: c.run.ExitCode,
+			Root: root, Dir: filepath.Join(root, "web")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Facts["tests.failed"] == 0 || r.Hint != tt.hint {
+			t.Errorf("%v: failed %v, hint %q, want %q", tt.files, r.Facts["tests.failed"], r.Hint, tt.hint)
+		}
+	}
+}
