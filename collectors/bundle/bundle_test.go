@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/preflight-dev/preflight/cache"
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/reportfile"
 	"github.com/preflight-dev/preflight/collectors/rules"
@@ -455,5 +456,21 @@ func TestDetectOtherBrowserBuilds(t *testing.T) {
 	}
 	if want := []string{"bundle:rs", "bundle:web"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("detected %q, want %q", got, want)
+	}
+}
+
+// The build output is what is measured, and the ignore rules keep it out
+// of every cache key: a measurement is never reused, or a rebuild (or a
+// deleted output) would read as the old size.
+func TestMeasurementsAreNotReused(t *testing.T) {
+	root := t.TempDir()
+	p := &Package{id: "bundle:.", dir: ".", root: root}
+	results, err := cache.At(t.TempDir()).Results(root, []string{"package.json"}, "", "1.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	results.Put(p, model.Result{Collector: p.id, Status: model.StatusOK, Command: "measured dist", Facts: map[string]float64{"bundle.bytes": 27019}})
+	if _, ok := results.Lookup(p); ok {
+		t.Error("a bundle measurement was reused")
 	}
 }
