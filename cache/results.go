@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path"
@@ -16,6 +17,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/bmatcuk/doublestar/v4"
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/internal/repofs"
@@ -239,7 +242,7 @@ func (r *Results) key(c collectors.Collector) string {
 			dirs[path.Dir(f)] = true
 		}
 	}
-	for _, f := range r.dotenvFiles(globs, keyed) {
+	for _, f := range r.ignoredInputs(globs, keyed) {
 		fmt.Fprintf(h, "%s\x00%s\x00", f, r.hash(f))
 	}
 	for _, d := range slices.Sorted(func(yield func(string) bool) {
@@ -258,30 +261,44 @@ func (r *Results) key(c collectors.Collector) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// dotenvFiles are the .env files that input globs of a literal directory
-// name (web/.env*) match on disk but the ignore rules keep out of files:
-// test runners and bundlers load them (Vite's .env.test), so a change to
-// one must not reuse a result.
-func (r *Results) dotenvFiles(globs []string, keyed map[string]bool) []string {
+// maxIgnoredInputs bounds the ignored files one key reads.
+const maxIgnoredInputs = 10000
+
+// ignoredInputs are the files on disk that input globs name but the ignore
+// rules keep out of files, where finding them is cheap: a literal path
+// (next-env.d.ts), one directory's entries (web/.env*), or a directory
+// none of whose files is kept (.next/types/**/*.ts, which a tsconfig
+// includes). Tools read generated and local files there, so a change to
+// one must not reuse a result. Links are not followed.
+func (r *Results) ignoredInputs(globs []string, keyed map[string]bool) []string {
+	fsys := os.DirFS(r.root)
 	var out []string
 	for _, g := range globs {
-		dir, base := path.Split(g)
-		if !strings.HasPrefix(base, ".env") || strings.ContainsAny(dir, "*?[{") {
-			continue
+		base, pattern := doublestar.SplitPattern(g)
+		deep := strings.Contains(pattern, "/") || strings.Contains(pattern, "**")
+		if deep && (base == "." || r.keptUnder(base)) {
+			continue // the walk through the ignore rules listed these
 		}
-		entries, err := os.ReadDir(filepath.Join(r.root, filepath.FromSlash(dir)))
-		if err != nil {
-			continue
-		}
-		for _, e := range entries {
-			rel := path.Join(dir, e.Name())
-			if e.Type().IsRegular() && !keyed[rel] && collectors.MatchesInputs([]string{g}, rel) {
+		_ = doublestar.GlobWalk(fsys, g, func(rel string, d fs.DirEntry) error {
+			if len(out) >= maxIgnoredInputs {
+				return fs.SkipAll
+			}
+			if d.Type().IsRegular() && !keyed[rel] && !slices.Contains(strings.Split(rel, "/"), "node_modules") {
 				keyed[rel] = true
 				out = append(out, rel)
 			}
-		}
+			return nil
+		}, doublestar.WithNoFollow(), doublestar.WithFilesOnly())
 	}
+	slices.Sort(out)
 	return out
+}
+
+// keptUnder reports whether any file the ignore rules keep lies in dir.
+func (r *Results) keptUnder(dir string) bool {
+	prefix := dir + "/"
+	i, _ := slices.BinarySearch(r.files, prefix)
+	return i < len(r.files) && strings.HasPrefix(r.files[i], prefix)
 }
 
 // hash is a file's content hash, read once per process.

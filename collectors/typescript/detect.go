@@ -62,6 +62,7 @@ func Detect(root string, files []string) []collectors.Collector {
 				}
 			}
 			p.extends = cfg.extendedInRepo(dir)
+			p.named = cfg.named(dir)
 		}
 		for _, n := range names {
 			if n != "tsconfig.json" {

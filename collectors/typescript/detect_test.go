@@ -4,9 +4,14 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/preflight-dev/preflight/cache"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
+	"github.com/preflight-dev/preflight/model"
 )
 
 func ids(t *testing.T, root string, files []string) []string {
@@ -168,5 +173,60 @@ func TestDetectSkipsTemplatesInsideAPackage(t *testing.T) {
 	want := []string{"typescript:cli", "typescript:common", "typescript:example", "typescript:core", "typescript:scripts"} // by directory
 	if got := ids(t, tmp, listFiles(t, tmp)); !reflect.DeepEqual(got, want) {
 		t.Errorf("ids %q, want %q", got, want)
+	}
+}
+
+// The files and includes a tsconfig names are inputs, as globs: generated
+// types git ignores are among them (Next.js's next-env.d.ts and
+// .next/types/**/*.ts); a bare directory is its sources; a sibling's files
+// are, what leaves the repository is not.
+func TestTsconfigNamedInputs(t *testing.T) {
+	cfg, err := parseTsconfig([]byte(`{
+		// Next.js's
+		"include": ["next-env.d.ts", "**/*.ts", ".next/types/**/*.ts", "src", "../shared/*.ts", "../../out/*.ts"],
+		"files": ["types/global.d.ts", "app[old]/x.ts"],
+	}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"web/types/global.d.ts", `web/app\[old\]/x.ts`, "web/next-env.d.ts", "web/**/*.ts", "web/.next/types/**/*.ts",
+		"web/src/**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,json}", "shared/*.ts"}
+	if got := cfg.named("web"); !slices.Equal(got, want) {
+		t.Errorf("named\n got %q\nwant %q", got, want)
+	}
+}
+
+// A type error in a generated file the tsconfig includes, which git
+// ignores, is not hidden by a result reused as "inputs unchanged".
+func TestGeneratedIncludesAreInTheResultKey(t *testing.T) {
+	root := fixturetest.WriteRepo(t, map[string]string{
+		".gitignore":    "gen/\nnext-env.d.ts\n",
+		"tsconfig.json": `{"include": ["src", "gen/**/*.ts", "next-env.d.ts"]}`,
+		"src/a.ts":      "export const a = 1;\n",
+	})
+	files := []string{".gitignore", "src/a.ts", "tsconfig.json"}
+	cols := Detect(root, files)
+	if len(cols) != 1 {
+		t.Fatalf("detected %d projects", len(cols))
+	}
+	store := cache.At(t.TempDir())
+	open := func() *cache.Results {
+		r, err := store.Results(root, files, "", "1.0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	r := open()
+	r.Put(cols[0], model.Result{Collector: cols[0].ID(), Status: model.StatusOK, Command: "tsc --noEmit"})
+	if err := r.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := open().Lookup(cols[0]); !ok {
+		t.Fatal("not reused with nothing changed")
+	}
+	fixturetest.WriteFiles(t, root, map[string]string{"gen/types.ts": `export const g: number = "generated";` + "\n"})
+	if _, ok := open().Lookup(cols[0]); ok {
+		t.Error("reused after a generated file the tsconfig includes appeared")
 	}
 }

@@ -103,6 +103,49 @@ func (c tsconfig) defaultInputs(root, dir string) (defaults, allowJs bool) {
 	return walk(c, dir, 0), allowJs
 }
 
+// named returns, as input globs, the files and include patterns of a
+// tsconfig in repo-relative dir: what tsc reads beside the sources a
+// project's globs cover, such as generated types git ignores
+// (next-env.d.ts, .next/types/**/*.ts). An include without a wildcard or
+// an extension is a directory, as for tsc. Patterns that leave the
+// repository are skipped.
+func (c tsconfig) named(dir string) []string {
+	var out []string
+	add := func(raw []json.RawMessage, isInclude bool) {
+		for _, r := range raw {
+			var p string
+			if json.Unmarshal(r, &p) != nil || p == "" {
+				continue
+			}
+			p = path.Join(dir, p)
+			if p == ".." || strings.HasPrefix(p, "../") || path.IsAbs(p) {
+				continue
+			}
+			if isInclude && !strings.ContainsAny(p, "*?") && path.Ext(p) == "" {
+				out = append(out, escapeDir(p)+"/**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,json}")
+				continue
+			}
+			out = append(out, escapeDir(p))
+		}
+	}
+	add(c.files, false)
+	add(c.include, true)
+	return out
+}
+
+// escapeDir quotes the glob characters ({, [) that tsc does not treat as
+// wildcards, keeping its * and ?.
+func escapeDir(p string) string {
+	var b strings.Builder
+	for _, r := range p {
+		if strings.ContainsRune(`[]{}\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
 // extendedInRepo returns the repo-relative paths of the local configs this
 // one extends (from a tsconfig in repo-relative dir). Package specifiers
 // ("@tsconfig/node20/tsconfig.json") live in node_modules and are skipped,

@@ -59,6 +59,7 @@ type Project struct {
 	dir      string   // repo-relative, "." for the root
 	variants []string // other tsconfig*.json files in dir, repo-relative
 	extends  []string // repo-relative configs tsconfig.json extends
+	named    []string // globs of the files and includes tsconfig.json names (generated types git ignores among them)
 
 	runMu sync.Mutex // one Watch-mode run at a time: they share the program
 
@@ -102,7 +103,7 @@ func (p *Project) Inputs() []string {
 	for _, e := range p.extends {
 		globs = append(globs, collectors.EscapeGlob(e))
 	}
-	return globs
+	return append(globs, p.named...)
 }
 
 // Run checks the project. In Watch mode the checker process and the
