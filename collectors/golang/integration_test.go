@@ -180,10 +180,7 @@ func TestTestCollectorOnFixtures(t *testing.T) {
 			// An integration suite whose service is not running here.
 			fixture: "needsservice", exit: 1,
 			facts: map[string]float64{"tests.passed": 1, "tests.failed": 0, "tests.skipped": 0, "tests.build_failures": 0},
-			findings: []loc{{model.Medium, RuleNeedsService, "integration/main_test.go", 17, 0,
-				"example.com/fixture/needsservice/integration stopped before its first test: a service it needs is not reachable here " +
-					"(Integration tests: 127.0.0.1:1 is not available: dial tcp 127.0.0.1:1: connect: connection refused); " +
-					"start what it needs, or keep the package out of go test ./... with a build tag"}},
+			findings: needsServiceFindings,
 			evidence: "connection refused",
 		},
 	}

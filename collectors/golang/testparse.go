@@ -379,13 +379,15 @@ func (p *testParser) packageFinding(pkg *testPackage) model.Finding {
 	}
 	out := all.String()
 	f := model.Finding{Severity: model.Blocker, Rule: RulePackageFailed, Message: pkg.path + " failed"}
-	if pl := panicLine(out); pl != "" {
+	if pl := panicLine(out); pl != "" && (len(pkg.tests) > 0 || unreachableService(out) == "") {
 		f.Rule = RuleTestPanic
 		f.Message = pkg.path + " crashed: " + pl
 		f.File, f.Line = p.moduleFrame(out)
 		return f
 	}
 	if len(pkg.tests) == 0 {
+		// A TestMain that panics or exits when its service does not answer
+		// is the same case whichever it does.
 		if why := unreachableService(out); why != "" {
 			// The machine lacks what the suite needs (its compose stack, a
 			// database): not evidence that the code is wrong, so not a

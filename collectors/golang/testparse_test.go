@@ -327,18 +327,28 @@ func parseCapturedIn(t *testing.T, name, fixture string) TestReport {
 	return rep
 }
 
-// A suite whose TestMain exits because its service is not running here
-// did not test the code: a medium finding at TestMain, not a blocker,
-// and the package beside it still counts.
+// needsServiceFindings are the needsservice fixture's: one suite exits
+// when its service does not answer, one panics.
+var needsServiceFindings = []loc{
+	{model.Medium, RuleNeedsService, "integration/main_test.go", 17, 0,
+		"example.com/fixture/needsservice/integration stopped before its first test: a service it needs is not reachable here " +
+			"(Integration tests: 127.0.0.1:1 is not available: dial tcp 127.0.0.1:1: connect: connection refused); " +
+			"start what it needs, or keep the package out of go test ./... with a build tag"},
+	{model.Medium, RuleNeedsService, "panicking/main_test.go", 12, 0,
+		"example.com/fixture/needsservice/panicking stopped before its first test: a service it needs is not reachable here " +
+			"(panic: dial tcp 127.0.0.1:1: connect: connection refused); " +
+			"start what it needs, or keep the package out of go test ./... with a build tag"},
+}
+
+// A suite whose TestMain exits (or panics) because its service is not
+// running here did not test the code: a medium finding at TestMain, not a
+// blocker, and the package beside it still counts.
 func TestParseTestJSONNeedsService(t *testing.T) {
 	rep := parseCapturedIn(t, "needsservice.test", "needsservice")
 	if got := countsOf(rep); got != (counts{Passed: 1}) {
 		t.Errorf("counts = %+v, want one passed", got)
 	}
-	want := []loc{{model.Medium, RuleNeedsService, "integration/main_test.go", 17, 0,
-		"example.com/fixture/needsservice/integration stopped before its first test: a service it needs is not reachable here " +
-			"(Integration tests: 127.0.0.1:1 is not available: dial tcp 127.0.0.1:1: connect: connection refused); " +
-			"start what it needs, or keep the package out of go test ./... with a build tag"}}
+	want := needsServiceFindings
 	if got := locs(rep.Findings); !reflect.DeepEqual(got, want) {
 		t.Errorf("findings:\n got %+v\nwant %+v", got, want)
 	}
