@@ -179,7 +179,7 @@ func TestTestCollectorOnFixtures(t *testing.T) {
 		{
 			// An integration suite whose service is not running here.
 			fixture: "needsservice", exit: 1,
-			facts: map[string]float64{"tests.passed": 1, "tests.failed": 0, "tests.skipped": 0, "tests.build_failures": 0},
+			facts:    map[string]float64{"tests.passed": 1, "tests.failed": 0, "tests.skipped": 0, "tests.build_failures": 0},
 			findings: needsServiceFindings,
 			evidence: "connection refused",
 		},
