@@ -133,6 +133,9 @@ var placeholderPatterns = []*regexp.Regexp{
 	regexp.MustCompile(`(?i)^your[-_ .]?[a-z0-9_ .-]*$`),
 	regexp.MustCompile(`(?i)[-_ .](here|goes[-_ .]here|placeholder)$`),
 	regexp.MustCompile(`^(x+|X+|\*+|\.+|-+|_+|•+|#+)$`),
+	// The same mask behind a vendor's prefix, as docs write keys:
+	// sk_test_***, whsec_***, tok_xxxxxxxx.
+	regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*(?:[_-][A-Za-z0-9]+)*[_-](?:x{3,}|X{3,}|\*{3,}|\.{3,}|•{3,}|#{3,})$`),
 	// GOOGLE_API_KEY_VAL: a token a deploy script replaces (sed s/…_VAL/…/).
 	regexp.MustCompile(`^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*_(VAL|VALUE)$`),
 }

@@ -54,7 +54,7 @@ func TestIsPlaceholder(t *testing.T) {
 		"REPLACE_ME", "replace-me", "CHANGE_ME", "change-this", "TODO", "tbd", "xxxxxxxx", "********",
 		"your-api-token-here", "YOUR_SECRET", "put-key-here", "%(CACHE_PASSWORD)s", "%DB_PASS%",
 		"@db.password@", "__SECRET__", "replaceme", "not-set", "placeholder", "...", "$(cat /run/secrets/pw)",
-		"#{password}", "prefix-${VAR}-suffix", "GOOGLE_API_KEY_VAL", "DB_PASSWORD_VALUE", "foo", "BAZ", "foobar", "foo_bar",
+		"#{password}", "prefix-${VAR}-suffix", "GOOGLE_API_KEY_VAL", "DB_PASSWORD_VALUE", "foo", "BAZ", "foobar", "foo_bar", "sk_test_***", "whsec_***", "tok_xxxxxxxx", "pk-live-XXXX", "ghp_...",
 		strings.Repeat("A", 40), strings.Repeat("0", 16),
 	}
 	for _, v := range placeholders {
@@ -63,7 +63,7 @@ func TestIsPlaceholder(t *testing.T) {
 		}
 	}
 	real := []string{"changeme", "postgres", "admin123", "hunter2", "Tr0ub4dor&3", "sk_live_abc123", "example", "test", "xy1",
-		"VAL", "HUNTER2_VALx", "Tr0ub_VAL", "111111", "foo1", "bart", "football", "aaaaaaaa", strings.Repeat("A", 39) + "B"}
+		"VAL", "HUNTER2_VALx", "Tr0ub_VAL", "111111", "foo1", "bart", "football", "sk_test_x1xx", "xxx_secret", "tok_x", "aaaaaaaa", strings.Repeat("A", 39) + "B"}
 	for _, v := range real {
 		if IsPlaceholder(v) {
 			t.Errorf("IsPlaceholder(%q) = true, want false", v)
