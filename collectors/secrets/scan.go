@@ -67,6 +67,7 @@ const (
 	kindYAML
 	kindJSON
 	kindINI
+	kindHCL     // Terraform: key = "value"; an unquoted value is an expression
 	kindKeyFile // only key formats: *.pem, *.key, id_rsa
 	kindSource  // JavaScript, TypeScript and Python: only defaults of env reads
 )
@@ -98,6 +99,8 @@ func fileKind(rel string) kind {
 		return kindJSON
 	case ext == ".toml" || ext == ".ini" || ext == ".properties" || ext == ".cfg" || ext == ".conf" || ext == ".tfvars":
 		return kindINI
+	case ext == ".tf":
+		return kindHCL
 	case ext == ".pem" || ext == ".key" || lower == "id_rsa" || lower == "id_dsa" || lower == "id_ecdsa" || lower == "id_ed25519":
 		return kindKeyFile
 	case sourceExts[ext] && !strings.HasSuffix(lower, ".d.ts") && !strings.HasSuffix(lower, ".min.js"):
@@ -451,6 +454,13 @@ func (x *extractor) pairs(k kind, line string) []pair {
 			out = append(out, pair{key: key, value: jsonString(raw), start: m[4] + 1, end: m[5] - 1, explicit: true})
 		}
 		return out
+	case kindHCL:
+		if strings.HasPrefix(trimmed, "//") {
+			return nil
+		}
+		if m := iniEquals.FindStringSubmatchIndex(line); m != nil && strings.HasPrefix(strings.TrimSpace(line[m[4]:m[5]]), `"`) {
+			return []pair{valuePair(line, strings.TrimSpace(line[m[2]:m[3]]), m[4], m[5], true)}
+		}
 	case kindINI:
 		if strings.HasPrefix(trimmed, ";") || strings.HasPrefix(trimmed, "[") {
 			return nil

@@ -49,7 +49,7 @@ var inputGlobs = []string{
 	"**/.env", "**/.env.*", "**/*.env", "**/.envrc", "**/.npmrc", "**/.pypirc",
 	"**/{env,.env,ENV}{-,_}*", "**/{env,ENV}.{example,sample,template,dist,defaults}", "**/*.env.{example,sample,template,dist,defaults}",
 	"**/Dockerfile", "**/Dockerfile.*", "**/*.Dockerfile", "**/*.dockerfile",
-	"**/*.{yaml,yml,json,toml,ini,properties,cfg,conf,tfvars}",
+	"**/*.{yaml,yml,json,toml,ini,properties,cfg,conf,tfvars,tf}",
 	"**/*.{pem,key}", "**/id_{rsa,dsa,ecdsa,ed25519}",
 	"**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts,py}",
 	"**/.gitignore",

@@ -146,7 +146,7 @@ func TestScanned(t *testing.T) {
 		".envrc": true, "tools/.envrc": true, ".envrc.bak": false,
 		"env-example-relational": true, ".env-sample": true, "deploy/env_production": true, "env.example": true,
 		"env.template": true, "env.js": true, "env.md": false, "env-config.json": true, "env-setup.sh": false, "environment.ts": true,
-		"ENV_EXAMPLE": true, "Env_notes": false, "container.env.example": true, "app.env.sample": true, "a.env.bak": false,
+		"ENV_EXAMPLE": true, "Env_notes": false, "infra/main.tf": true, "prod.tfvars": true, "container.env.example": true, "app.env.sample": true, "a.env.bak": false,
 	}
 	for p, want := range cases {
 		if got := Scanned(p); got != want {

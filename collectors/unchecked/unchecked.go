@@ -54,6 +54,7 @@ var ecosystems = []ecosystem{
 	{"Elixir (Mix)", named("mix.exs"), ""},
 	{"Swift (SwiftPM)", named("Package.swift"), ""},
 	{"Helm chart", named("Chart.yaml"), "deployment"},
+	{"Terraform", func(b string) bool { return strings.HasSuffix(b, ".tf") }, "deployment"},
 	{"Playwright test", prefixed("playwright.config."), "tests"},
 	{"Cypress test", prefixed("cypress.config."), "tests"},
 }
@@ -74,22 +75,38 @@ type kind struct {
 // project preflight does not check, or configures a linter it does not run.
 func Marker(base string) bool {
 	return slices.ContainsFunc(ecosystems, func(e ecosystem) bool { return e.match(base) }) ||
-		slices.ContainsFunc(linters, func(l linter) bool { return l.match(base) })
+		slices.ContainsFunc(linters, func(l linter) bool { return slices.Contains(l.names, base) && !strings.Contains(l.at, "/") })
 }
 
-// linter is a check a project configures that preflight does not run. It
-// is named by the tool, not the directory: it is no project of its own.
+// linter is a check a project configures that preflight does not run, or
+// a CI pipeline it does not read. It is named by the tool, not the
+// directory: it is no project of its own.
 type linter struct {
 	tool   string
-	match  func(base string) bool
+	names  []string // base names of its configuration
+	at     string   // where it must be, repo-relative; "" for anywhere
 	domain string
+	says   string // what the file is, after its path
 	hint   string
 }
 
-var linters = []linter{
-	{"golangci-lint", named(".golangci.yml", ".golangci.yaml", ".golangci.toml", ".golangci.json"), "build",
-		"run it as a custom collector in preflight.yaml (command: golangci-lint run --output.sarif.path=golangci.sarif, report: golangci.sarif, output: sarif, domain: build)"},
+func (l linter) match(rel string) bool {
+	return slices.Contains(l.names, path.Base(rel)) && (l.at == "" || rel == l.at)
 }
+
+var linters = []linter{
+	{"golangci-lint", []string{".golangci.yml", ".golangci.yaml", ".golangci.toml", ".golangci.json"}, "", "build",
+		"configures golangci-lint, which preflight does not run",
+		"run it as a custom collector in preflight.yaml (command: golangci-lint run --output.sarif.path=golangci.sarif, report: golangci.sarif, output: sarif, domain: build)"},
+	{"cloud-build", []string{"cloudbuild.yaml", "cloudbuild.yml"}, "", "ci", "is a Google Cloud Build pipeline, which preflight does not read", ciHint},
+	{"jenkins", []string{"Jenkinsfile"}, "", "ci", "is a Jenkins pipeline, which preflight does not read", ciHint},
+	{"circleci", []string{"config.yml"}, ".circleci/config.yml", "ci", "is a CircleCI pipeline, which preflight does not read", ciHint},
+	{"azure-pipelines", []string{"azure-pipelines.yml"}, "azure-pipelines.yml", "ci", "is an Azure Pipelines pipeline, which preflight does not read", ciHint},
+	{"bitbucket-pipelines", []string{"bitbucket-pipelines.yml"}, "bitbucket-pipelines.yml", "ci", "is a Bitbucket Pipelines pipeline, which preflight does not read", ciHint},
+	{"travis", []string{".travis.yml"}, ".travis.yml", "ci", "is a Travis CI pipeline, which preflight does not read", ciHint},
+}
+
+const ciHint = "preflight reads GitHub Actions and GitLab CI only: check that this pipeline runs the tests and a security scan, or add the checks as custom collectors"
 
 // Detect returns one collector per directory that is a project of an
 // ecosystem preflight does not check (a Python service that also holds
@@ -108,7 +125,7 @@ func detectLinters(files []string) []collectors.Collector {
 	for _, l := range linters {
 		var configs []string
 		for _, f := range files {
-			if l.match(path.Base(f)) && !collectors.NotTheProjects(f) {
+			if l.match(f) && !collectors.NotTheProjects(f) {
 				configs = append(configs, f)
 			}
 		}
@@ -120,7 +137,7 @@ func detectLinters(files []string) []collectors.Collector {
 		names := collectors.TargetNames(dirs)
 		for i, f := range configs {
 			id := Kind + ":" + l.tool
-			if dirs[i] != "." {
+			if dirs[i] != "." && l.at == "" {
 				id += ":" + names[dirs[i]]
 			}
 			out = append(out, &Linter{Base: collectors.NewBase(id, Kind, l.domain), linter: l, config: f})
@@ -144,7 +161,7 @@ func (c *Linter) Inputs() []string { return []string{collectors.EscapeGlob(c.con
 func (c *Linter) Run(context.Context, collectors.Request) model.Result {
 	r := c.Result()
 	r.Status = model.StatusSkipped
-	r.Error = model.UncheckedPrefix + c.config + " configures " + c.linter.tool + ", which preflight does not run"
+	r.Error = model.UncheckedPrefix + c.config + " " + c.linter.says
 	r.Hint = c.linter.hint
 	return r
 }
