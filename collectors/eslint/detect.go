@@ -48,7 +48,7 @@ func Detect(root string, files []string) []collectors.Collector {
 		c := &Collector{dir: p.Dir, script: p.Manifest.ScriptUsing("eslint"), declared: nodepkg.Declares(p, pkgs, "eslint")}
 		if c.script != "" {
 			c.scriptArgs = scriptArgs(p.Manifest.Scripts[c.script])
-		} else if name, args, ok := nextLint(p, files); ok {
+		} else if name, args, ok := lintWrapper(p, files); ok {
 			c.script, c.scriptArgs = name, args
 		}
 		switch {
@@ -88,16 +88,23 @@ func Detect(root string, files []string) []collectors.Collector {
 	return out
 }
 
-// nextLint finds the package's script that runs `next lint`, and what it
-// lints (Next.js runs ESLint on its default directories, not the whole
-// package).
-func nextLint(p nodepkg.Package, files []string) (name string, args []string, ok bool) {
-	has := func(dir string) bool {
-		prefix := path.Join(p.Dir, dir) + "/"
+// lintWrapper finds the package's script that runs next lint or
+// vue-cli-service lint, and what it lints: those tools run ESLint on
+// directories of their own choosing, not the whole package.
+func lintWrapper(p nodepkg.Package, files []string) (name string, args []string, ok bool) {
+	has := func(pattern string) bool {
+		if strings.ContainsAny(pattern, "*?") {
+			// A pattern of files in the package's own directory.
+			return slices.ContainsFunc(files, func(f string) bool {
+				matched, _ := path.Match(pattern, path.Base(f))
+				return path.Dir(f) == p.Dir && matched
+			})
+		}
+		prefix := path.Join(p.Dir, pattern) + "/"
 		return slices.ContainsFunc(files, func(f string) bool { return strings.HasPrefix(f, prefix) && !nodepkg.InNodeModules(f) })
 	}
 	for _, name := range slices.Sorted(maps.Keys(p.Manifest.Scripts)) {
-		if args, ok := nextLintArgs(p.Manifest.Scripts[name], has); ok {
+		if args, ok := wrapperArgs(p.Manifest.Scripts[name], has); ok {
 			return name, args, true
 		}
 	}

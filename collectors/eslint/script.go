@@ -3,6 +3,7 @@ package eslint
 import (
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/preflight-dev/preflight/internal/shellwords"
@@ -139,40 +140,73 @@ func hiddenMatch(pattern, match string) bool {
 	return false
 }
 
-// nextLintDirs are the directories `next lint` lints when told none.
-var nextLintDirs = []string{"app", "components", "lib", "pages", "src"}
+// wrapper is a tool that runs ESLint on paths of its own choosing.
+type wrapper struct {
+	command, sub string
+	// pathFlags take a path to lint as their value; positional says the
+	// command's other arguments are paths too.
+	pathFlags  map[string]bool
+	positional bool
+	valueFlags map[string]bool // other flags that take the next word
+	// defaults are what it lints when told nothing: directories, or
+	// patterns of files in the package's directory.
+	defaults []string
+}
 
-// nextLintArgs returns the paths a script's `next lint` lints: its --dir
-// (-d) and --file values, else those of its default directories that has
-// says hold files. ok is false when the script does not run next lint;
-// args is nil when it cannot be read plainly (the package is then linted
-// whole).
-func nextLintArgs(script string, has func(dir string) bool) (args []string, ok bool) {
+var wrappers = []wrapper{
+	// next lint: app/ components/ lib/ pages/ src/ (Next.js's docs).
+	{command: "next", sub: "lint", pathFlags: map[string]bool{"--dir": true, "-d": true, "--file": true},
+		valueFlags: map[string]bool{"--max-warnings": true, "-c": true, "--config": true, "--ext": true, "--resolve-plugins-relative-to": true,
+			"--rulesdir": true, "--ignore-path": true, "--cache-location": true, "--cache-strategy": true, "--output-file": true, "-o": true, "--format": true, "-f": true},
+		defaults: []string{"app", "components", "lib", "pages", "src"}},
+	// vue-cli-service lint: src/ tests/ *.js .*.js (@vue/cli-plugin-eslint).
+	{command: "vue-cli-service", sub: "lint", positional: true,
+		valueFlags: map[string]bool{"--format": true, "--max-errors": true, "--max-warnings": true, "--output-file": true},
+		defaults:   []string{"src", "tests", "*.js", ".*.js"}},
+}
+
+// wrapperArgs returns the paths a script's next lint or vue-cli-service
+// lint lints: the ones it names, else its defaults that has says match
+// something. ok is false when the script runs neither; args is nil when
+// it cannot be read plainly (the package is then linted whole).
+func wrapperArgs(script string, has func(pattern string) bool) (args []string, ok bool) {
 	for _, command := range shellwords.Lenient(script) {
 		words := command.Words
 		for i := 0; i+1 < len(words); i++ {
-			if path.Base(words[i].Value) != "next" || words[i+1].Value != "lint" || !commandStart(words[:i]) {
+			k := slices.IndexFunc(wrappers, func(w wrapper) bool {
+				return path.Base(words[i].Value) == w.command && words[i+1].Value == w.sub
+			})
+			if k < 0 || !commandStart(words[:i]) {
 				continue
 			}
 			if strings.ContainsAny(script, "$`") {
 				return nil, true
 			}
+			w := wrappers[k]
 			rest := words[i+2:]
 			for j := 0; j < len(rest); j++ {
-				flag, value, withValue := strings.Cut(rest[j].Value, "=")
-				if flag != "--dir" && flag != "-d" && flag != "--file" {
-					continue
-				}
-				if !withValue && j+1 < len(rest) {
-					j++
-					value = rest[j].Value
-				}
-				if value != "" {
-					args = append(args, value)
+				// Paths are kept as written, as positional keeps them:
+				// quotes decide whether the shell expands them.
+				flag, value, withValue := strings.Cut(rest[j].Raw, "=")
+				switch {
+				case w.pathFlags[flag]:
+					if !withValue && j+1 < len(rest) {
+						j++
+						value = rest[j].Raw
+					}
+					if strings.Trim(value, `'"`) != "" {
+						args = append(args, value)
+					}
+				case strings.HasPrefix(flag, "-"):
+					if !withValue && w.valueFlags[flag] {
+						j++
+					}
+				case w.positional && strings.Trim(rest[j].Raw, `'"`) != "":
+					args = append(args, rest[j].Raw)
 				}
 			}
 			if len(args) == 0 {
-				for _, d := range nextLintDirs {
+				for _, d := range w.defaults {
 					if has(d) {
 						args = append(args, d)
 					}

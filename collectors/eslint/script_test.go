@@ -108,16 +108,16 @@ func FuzzScriptArgs(f *testing.F) {
 			t.Fatalf("scriptArgs(%q) = %q: no path", script, args)
 		}
 		shellWords(t.TempDir(), args) // any words, no panic
-		if next, ok := nextLintArgs(script, func(string) bool { return true }); ok && slices.Contains(next, "") {
-			t.Fatalf("nextLintArgs(%q) = %q: an empty path", script, next)
+		if wrapped, ok := wrapperArgs(script, func(string) bool { return true }); ok && slices.Contains(wrapped, "") {
+			t.Fatalf("wrapperArgs(%q) = %q: an empty path", script, wrapped)
 		}
 	})
 }
 
-// `next lint` lints its default directories that exist, or what --dir
-// and --file name: not the whole package.
-func TestNextLintArgs(t *testing.T) {
-	has := func(d string) bool { return d == "src" || d == "app" }
+// `next lint` and `vue-cli-service lint` lint their default directories
+// that exist, or the paths they are given: not the whole package.
+func TestWrapperArgs(t *testing.T) {
+	has := func(d string) bool { return d == "src" || d == "app" || d == "*.js" }
 	for _, tt := range []struct {
 		script string
 		want   []string
@@ -131,10 +131,14 @@ func TestNextLintArgs(t *testing.T) {
 		{"next lint --dir $DIR", nil, true},
 		{"next build", nil, false},
 		{"eslint . && echo next lint", nil, false},
+		{"next lint --max-warnings 0 --ext .tsx", []string{"app", "src"}, true},
+		{"vue-cli-service lint", []string{"src", "*.js"}, true},
+		{"vue-cli-service lint --no-fix --max-warnings 0 src/components 'tests/**/*.js'", []string{"src/components", "'tests/**/*.js'"}, true},
+		{"vue-cli-service build", nil, false},
 	} {
-		got, ok := nextLintArgs(tt.script, has)
+		got, ok := wrapperArgs(tt.script, has)
 		if !reflect.DeepEqual(got, tt.want) || ok != tt.ok {
-			t.Errorf("nextLintArgs(%q) = %q %v, want %q %v", tt.script, got, ok, tt.want, tt.ok)
+			t.Errorf("wrapperArgs(%q) = %q %v, want %q %v", tt.script, got, ok, tt.want, tt.ok)
 		}
 	}
 }

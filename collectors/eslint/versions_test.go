@@ -381,29 +381,36 @@ func withLintScript(t *testing.T, root, script string) {
 
 // `next lint` lints Next.js's default directories that exist (here src/),
 // not a script in scripts/ (bulletproof-react's nextjs-app: 130 files, not
-// the package's 139).
-func TestNextLintScriptLintsItsDirectories(t *testing.T) {
+// the package's 139); `vue-cli-service lint` lints src/, tests/ and the
+// package's own *.js, not the build output in dist/ that ESLint 8 would
+// lint given "." (wild-workouts' web: 1007 errors, all in dist/).
+func TestLintWrapperScriptsLintTheirDirectories(t *testing.T) {
 	needESLint(t)
 	config, err := os.ReadFile(filepath.Join(fixtureRoot(t), "versions", "eslint8-eslintrc", ".eslintrc.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	root := eslintrcApp(t, "eslint8-eslintrc", string(config), "", map[string]string{"scripts/tool.js": "var tool = 1;\n"})
-	withLintScript(t, root, "next lint")
-	c := detected(t, root)["eslint:."]
-	if c == nil || c.script != "lint" || !slices.Equal(c.scriptArgs, []string{"src"}) {
-		t.Fatalf("detected %+v", c)
-	}
-	r := run(t, c, root)
-	if r.Status != model.StatusOK || !strings.HasSuffix(r.Command, " src") {
-		t.Fatalf("status %s (%s) command %q\n%s", r.Status, r.Error, r.Command, r.Output)
-	}
-	for _, f := range r.Findings {
-		if strings.HasPrefix(f.File, "scripts/") {
-			t.Errorf("a file next lint leaves alone was linted: %s", f.Location())
-		}
-	}
-	if r.Facts["files"] != 2 {
-		t.Errorf("files %v, want src/total.js and src/label.js", r.Facts["files"])
+	for _, script := range []string{"next lint", "vue-cli-service lint"} {
+		t.Run(script, func(t *testing.T) {
+			root := eslintrcApp(t, "eslint8-eslintrc", string(config), "",
+				map[string]string{"scripts/tool.js": "var tool = 1;\n", "dist/js/app.js": "var built = 1;\n"})
+			withLintScript(t, root, script)
+			c := detected(t, root)["eslint:."]
+			if c == nil || c.script != "lint" || !slices.Equal(c.scriptArgs, []string{"src"}) {
+				t.Fatalf("detected %+v", c)
+			}
+			r := run(t, c, root)
+			if r.Status != model.StatusOK || !strings.HasSuffix(r.Command, " src") {
+				t.Fatalf("status %s (%s) command %q\n%s", r.Status, r.Error, r.Command, r.Output)
+			}
+			for _, f := range r.Findings {
+				if !strings.HasPrefix(f.File, "src/") {
+					t.Errorf("a file %s leaves alone was linted: %s", script, f.Location())
+				}
+			}
+			if r.Facts["files"] != 2 {
+				t.Errorf("files %v, want src/total.js and src/label.js", r.Facts["files"])
+			}
+		})
 	}
 }
