@@ -58,6 +58,7 @@ var devDirs = map[string]bool{
 	"__mocks__": true, "examples": true, "example": true, "samples": true, "sample": true,
 	"docs": true, "doc": true, ".devcontainer": true, "dev": true,
 	"testutil": true, "testutils": true, "testhelpers": true, "testing": true, "mock": true,
+	"cypress": true, "playwright": true,
 }
 
 // devNameWords are words in a file name that mark it dev/test-only:

@@ -151,16 +151,24 @@ func IsDotenv(rel string) bool {
 // translationDirs hold UI strings, where "password": "Password" is a label.
 var translationDirs = map[string]bool{
 	"locales": true, "locale": true, "i18n": true, "l10n": true, "lang": true,
-	"langs": true, "translations": true,
+	"langs": true, "translations": true, "intl": true,
 }
 
+// localeName matches a file named by its locale: en.json, en-US.json,
+// pt_BR.yml, zh-Hant-TW.json.
+var localeName = regexp.MustCompile(`^[a-z]{2,3}(?:[-_][A-Za-z]{4})?(?:[-_](?:[A-Z]{2}|[0-9]{3}))?\.(?:json|ya?ml)$`)
+
+// inTranslationDir reports UI strings: a file in a translations directory,
+// or a JSON or YAML file named by its locale in a messages directory
+// (public/intl/messages/en-US.json, src/messages/de.json).
 func inTranslationDir(rel string) bool {
-	for _, seg := range strings.Split(path.Dir(rel), "/") {
+	segs := strings.Split(path.Dir(rel), "/")
+	for _, seg := range segs {
 		if translationDirs[strings.ToLower(seg)] {
 			return true
 		}
 	}
-	return false
+	return strings.EqualFold(segs[len(segs)-1], "messages") && localeName.MatchString(path.Base(rel))
 }
 
 // pair is one key/value assignment on a line.

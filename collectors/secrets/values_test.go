@@ -115,6 +115,7 @@ func TestClassify(t *testing.T) {
 		"examples/basic/.env": DevTest, "docker-compose.override.yml": DevTest, "testdata/x.env": DevTest,
 		"contest/config.yaml": Production, "latest.json": Production,
 		"internal/utils/testutils/helpers.go": DevTest, "pkg/testing/fake.go": DevTest, "internal/testinghub/x.go": Production,
+		"cypress/docker-compose.yml": DevTest, "e2e/playwright/.env": DevTest,
 	}
 	for p, want := range cases {
 		if got := Classify(p); got != want {
