@@ -150,11 +150,19 @@ func Inspect(src []byte, target string) (Image, error) {
 // their defaults: what FROM lines expand with when no --build-arg is given.
 func argDefaults(metaArgs []instructions.ArgCommand) map[string]string {
 	env := map[string]string{}
+	lex := shell.NewLex('\\')
 	for _, a := range metaArgs {
 		for _, kv := range a.Args {
-			if kv.Value != nil {
-				env[kv.Key] = *kv.Value
+			if kv.Value == nil {
+				continue
 			}
+			// As BuildKit does: quotes removed, earlier ARGs expanded
+			// (ARG V="22-alpine" is 22-alpine).
+			v, _, err := lex.ProcessWord(*kv.Value, mapEnv(env))
+			if err != nil {
+				v = *kv.Value
+			}
+			env[kv.Key] = v
 		}
 	}
 	return env

@@ -165,6 +165,8 @@ func TestRuleCases(t *testing.T) {
 		{"registry port is not a tag", "FROM localhost:5000/app\n", "dockerfile/base-image-unpinned", []int{1}},
 		{"registry port with tag", "FROM localhost:5000/app:2\n", "dockerfile/base-image-unpinned", nil},
 		{"ARG default expands", "ARG V=3.20\nFROM alpine:$V\n", "dockerfile/base-image-no-digest", []int{2}},
+		{"a quoted ARG default loses its quotes, as in BuildKit", "ARG V=\"latest\"\nFROM node:${V}\n", "dockerfile/base-image-unpinned", []int{2}},
+		{"an ARG default expands the ARGs before it", "ARG N=22\nARG V=\"${N}-alpine\"\nFROM node:$V\n", "dockerfile/base-image-no-digest", []int{3}},
 		{"ARG without default cannot be judged", "ARG BASE\nFROM $BASE\n", "dockerfile/base-image-unpinned", nil},
 		{"digest only", "FROM alpine@sha256:beef\n", "dockerfile/base-image-no-digest", nil},
 		{"HEALTHCHECK NONE is a decision", pinned + "HEALTHCHECK NONE\n", "dockerfile/no-healthcheck", nil},
