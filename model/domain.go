@@ -1,6 +1,9 @@
 package model
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // DomainInfo describes one readiness domain. Ids are stable lower-case words
 // used in reports; weights decide how much a domain moves the overall score.
@@ -60,6 +63,26 @@ const KindUnchecked = "unchecked"
 // UncheckedPrefix starts what such a collector says, unless the user
 // disabled it.
 const UncheckedPrefix = "not checked: "
+
+// uncheckedKind reads the first kind an unchecked project's message
+// names: "not checked: a Cypress test project (cypress.config.ts), …".
+var uncheckedKind = regexp.MustCompile(`^` + UncheckedPrefix + `an? (.+?) project \(`)
+
+// UncheckedLabel names an unchecked collector for a one-line list: its
+// target and the kind of project there ("react-vite: Playwright test"),
+// the kind alone at the root, and the target alone for the rest (a tool:
+// "golangci-lint").
+func UncheckedLabel(c CollectorState) string {
+	name := strings.TrimPrefix(c.Collector, KindUnchecked+":")
+	m := uncheckedKind.FindStringSubmatch(c.Error)
+	switch {
+	case m == nil:
+		return name
+	case name == RootTarget:
+		return m[1]
+	}
+	return name + ": " + m[1]
+}
 
 // Unchecked are the collectors that name a project preflight does not
 // check, leaving out those the user disabled: part of the code no

@@ -6,6 +6,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/prefs"
 )
@@ -217,7 +218,7 @@ func (m Model) unassessed() []string {
 		names = append(names, d.Name)
 	}
 	for _, c := range m.snap.Unchecked() {
-		projects = append(projects, strings.TrimPrefix(c.Collector, model.KindUnchecked+":"))
+		projects = append(projects, model.UncheckedLabel(c))
 	}
 	var out []string
 	if len(names) > 0 {

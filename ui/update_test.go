@@ -884,20 +884,25 @@ func TestHeaderNamesDomainsNotAssessed(t *testing.T) {
 	}
 }
 
-// Projects preflight has no collector for are named in the header, since
-// the verdict does not speak for them; one the user disabled is not.
+// Projects preflight has no collector for are named in the header, with
+// what they are (the root's by its kind alone, not as "."), since the
+// verdict does not speak for them; one the user disabled is not.
 func TestHeaderNamesUncheckedProjects(t *testing.T) {
 	root := fixtureRoot(t)
 	snap := fixtureSnapshot(root)
-	for _, id := range []string{"adservice", "emailservice"} {
-		snap.Collectors = append(snap.Collectors, model.CollectorState{Result: model.Result{Collector: "unchecked:" + id,
-			Kind: model.KindUnchecked, Domain: "build", Status: model.StatusSkipped, Error: model.UncheckedPrefix + "a project"}})
+	for _, u := range [][2]string{
+		{".", "a Cypress test project (cypress.config.ts), which preflight has no collector for"},
+		{"adservice", "a Gradle (Java/Kotlin) project (src/adservice/build.gradle), which preflight has no collector for"},
+		{"golangci-lint", ".golangci.yml configures golangci-lint, which preflight does not run"},
+	} {
+		snap.Collectors = append(snap.Collectors, model.CollectorState{Result: model.Result{Collector: "unchecked:" + u[0],
+			Kind: model.KindUnchecked, Domain: "build", Status: model.StatusSkipped, Error: model.UncheckedPrefix + u[1]}})
 	}
 	snap.Collectors = append(snap.Collectors, model.CollectorState{Result: model.Result{Collector: "unchecked:docs",
 		Kind: model.KindUnchecked, Domain: "build", Status: model.StatusSkipped, Error: "disabled in preflight.yaml:3:3"}})
 	m := New(Options{Root: root, Initial: snap, Now: func() time.Time { return fixtureNow }})
 	m, _ = update(m, tea.WindowSizeMsg{Width: 160, Height: 48})
-	want := "not checked: adservice, emailservice (preflight has no collector for them)"
+	want := "not checked: Cypress test, adservice: Gradle (Java/Kotlin), golangci-lint (preflight has no collector for them)"
 	if !slices.Contains(m.reasons(), want) {
 		t.Errorf("reasons %q lack %q", m.reasons(), want)
 	}
