@@ -286,9 +286,10 @@ func TestCancelled(t *testing.T) {
 
 // A well-known default in a CI pipeline's file guards only what the job
 // starts for itself (a service container, its localhost URL): it weighs
-// as in a dev/test file, whatever the workflow is called. A real secret
-// committed there keeps its weight, and the same default in a deployed
-// file is still a blocker.
+// as in a dev/test file, whatever the workflow is called, and so does a
+// default password in a URL of a server on the same machine. A real
+// secret committed there keeps its weight, and the same default in a
+// deployed file for another host is still a blocker.
 func TestWeakDefaultsInCIFiles(t *testing.T) {
 	withoutGitleaks(t)
 	root := t.TempDir()
@@ -300,6 +301,8 @@ func TestWeakDefaultsInCIFiles(t *testing.T) {
 	writeFile(t, root, ".github/workflows/build.yml", workflow)
 	writeFile(t, root, ".gitlab-ci.yml", "variables:\n  POSTGRES_PASSWORD: postgres\n")
 	writeFile(t, root, "deploy/build.yml", workflow)
+	writeFile(t, root, "config/app.yaml", "DATABASE_URL: postgres://postgres:postgres@db:5432/app\n"+
+		"LOCAL_URL: postgres://postgres:postgres@127.0.0.1/app\nSTRONG_URL: postgres://app:Wm4rkT9vQz@localhost/app\n")
 	res := runFull(t, newTestCollector(root), root)
 	var got []string
 	for _, f := range res.Findings {
@@ -311,8 +314,11 @@ func TestWeakDefaultsInCIFiles(t *testing.T) {
 		".github/workflows/build.yml:12:28 high secrets/hardcoded-secret ",
 		".gitlab-ci.yml:2:22 medium secrets/default-credential  [dev/test file]", // "ci" in its name
 		"deploy/build.yml:7:30 blocker secrets/default-credential ",
-		"deploy/build.yml:11:39 blocker secrets/url-credentials ",
+		"deploy/build.yml:11:39 medium secrets/url-credentials  [localhost]", // a database on the same machine
 		"deploy/build.yml:12:28 high secrets/hardcoded-secret ",
+		"config/app.yaml:1:35 blocker secrets/url-credentials ",
+		"config/app.yaml:2:32 medium secrets/url-credentials  [localhost]",
+		"config/app.yaml:3:28 blocker secrets/url-credentials ",
 	}
 	slices.Sort(got)
 	slices.Sort(want)

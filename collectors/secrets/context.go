@@ -19,6 +19,10 @@ const (
 	// localhost), so it weighs as in a dev/test file. Other secrets there
 	// are committed for real and keep their production weight.
 	CI
+	// LocalOnly is a well-known default password in a URL of a server on
+	// the same machine (postgres://postgres:postgres@localhost/…, a
+	// build stage's dummy DATABASE_URL): it weighs as in a dev/test file.
+	LocalOnly
 )
 
 func (c Context) String() string {
@@ -27,6 +31,8 @@ func (c Context) String() string {
 		return "dev/test"
 	case CI:
 		return "CI"
+	case LocalOnly:
+		return "localhost"
 	}
 	return "production"
 }

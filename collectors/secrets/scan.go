@@ -27,6 +27,19 @@ type Hit struct {
 	// Weak is a well-known default or weak value (postgres, changeme): in
 	// a CI file it guards only what the job starts (see CI).
 	Weak bool
+	// Local is a URL's credentials for a server on the same machine
+	// (localhost, 127.0.0.1): with a weak password, a test or build
+	// database, not one a deployment exposes (see LocalOnly).
+	Local bool
+}
+
+// localHost reports a URL host that is the machine itself.
+func localHost(host string) bool {
+	switch strings.ToLower(host) {
+	case "localhost", "127.0.0.1", "0.0.0.0", "[::1]":
+		return true
+	}
+	return false
 }
 
 // Message renders the hit without its digest, and Label with it. Findings
@@ -367,7 +380,7 @@ func scanLine(n int, line string, pairs []pair, tmpl bool, r *Redactor, out *Fil
 		}
 		out.Hits = append(out.Hits, Hit{
 			Rule: RuleURLCredentials.ID, Line: n, Column: runeCol(line, ps), Key: keyAt(m[0], m[1]),
-			What: what, Length: len(pw), Digest: r.Digest(pw), Weak: weak,
+			What: what, Length: len(pw), Digest: r.Digest(pw), Weak: weak, Local: localHost(line[m[8]:m[9]]),
 		})
 	}
 	for _, p := range pairs {

@@ -529,8 +529,12 @@ func (c *Collector) result(r *run) model.Result {
 		var fileLabels []string
 		for _, h := range hits {
 			hc := ctxt
-			if hc == Production && h.Weak && IsCIConfig(f) {
+			switch {
+			case hc != Production || !h.Weak:
+			case IsCIConfig(f):
 				hc = CI
+			case h.Local:
+				hc = LocalOnly
 			}
 			fd := model.Finding{
 				Collector: c.id, Domain: Domain, Severity: severity(cmp.Or(h.Like, h.Rule), hc),
@@ -603,6 +607,8 @@ func contextNote(ctx Context) string {
 		return " [dev/test file]"
 	case CI:
 		return " [CI file]"
+	case LocalOnly:
+		return " [localhost]"
 	}
 	return ""
 }
