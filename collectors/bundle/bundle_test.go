@@ -216,6 +216,9 @@ func TestStaleOutput(t *testing.T) {
 	tr.write("web/preflight.yaml", []byte("budgets: {bundle_size: 200KB}\n"), later)
 	tr.write("web/nested/package.json", []byte(`{"name":"nested"}`), later)
 	tr.write("web/nested/index.ts", []byte("x"), later)
+	tr.write("web/.gitignore", []byte("dist\n"), later)
+	tr.write("web/lib/db/migrations/0001_init.sql", []byte("CREATE TABLE t (id int);"), later)
+	tr.write("web/components.json", []byte("{}"), later)
 	tr.write("web/src/same-time.ts", []byte("x"), base.Add(time.Hour+500*time.Millisecond))
 	if r := tr.run("bundle:web"); r.Status != model.StatusOK {
 		t.Fatalf("fresh output: status %s error %q", r.Status, r.Error)

@@ -203,6 +203,12 @@ func notSource(name string) bool {
 		return true
 	case name == ".eslintcache", name == ".DS_Store", name == "LICENSE":
 		return true
+	case name == ".gitignore", name == ".gitattributes", name == ".dockerignore", name == ".editorconfig",
+		name == ".prettierignore", name == ".eslintignore", name == "Dockerfile", name == "components.json",
+		strings.HasSuffix(name, ".sql"):
+		// The repository's and other tools' settings, and database
+		// migrations (drizzle-kit generate): no bundler reads them.
+		return true
 	case name == "preflight.yaml", name == "preflight.yml":
 		return true // preflight's own settings: writing them builds nothing
 	}
