@@ -84,13 +84,10 @@ func TestESLintVersionMatrix(t *testing.T) {
 // reports the matrix's four messages there too.
 func TestESLintConfigInPackageJSON(t *testing.T) {
 	needESLint(t)
-	config, err := os.ReadFile(filepath.Join(fixtureRoot(t), "versions", "eslint8-eslintrc", ".eslintrc.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	config := fixtureEslintrc(t)
 	for _, v := range []string{"eslint8-eslintrc", "eslint9-eslintrc"} {
 		t.Run(v, func(t *testing.T) {
-			root := eslintrcApp(t, v, string(config), "", nil)
+			root := eslintrcApp(t, v, config, "", nil)
 			c := detected(t, root)["eslint:."]
 			if c == nil || c.flat || c.config != "package.json" {
 				t.Fatalf("detected %+v", c)
@@ -148,11 +145,8 @@ func eslintrcApp(t *testing.T, v, config, deps string, extra map[string]string) 
 // passes --ext .js,.jsx,.vue).
 func TestLegacyConfigLintsTheExtensionsItsParsersRead(t *testing.T) {
 	needESLint(t)
-	config, err := os.ReadFile(filepath.Join(fixtureRoot(t), "versions", "eslint8-eslintrc", ".eslintrc.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	root := eslintrcApp(t, "eslint8-eslintrc", string(config), `"@typescript-eslint/parser": "8.0.0"`,
+	config := fixtureEslintrc(t)
+	root := eslintrcApp(t, "eslint8-eslintrc", config, `"@typescript-eslint/parser": "8.0.0"`,
 		map[string]string{"src/extra.ts": "var typed = 1;\nexport default typed;\n"})
 	c := detected(t, root)["eslint:."]
 	if c == nil || !slices.Equal(c.ext, []string{".js", ".ts", ".tsx"}) {
@@ -340,11 +334,8 @@ func TestUnreadConfigHints(t *testing.T) {
 // generated file is not, and the ignore file is an input.
 func TestLintScriptIgnorePathIsKept(t *testing.T) {
 	needESLint(t)
-	config, err := os.ReadFile(filepath.Join(fixtureRoot(t), "versions", "eslint8-eslintrc", ".eslintrc.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	root := eslintrcApp(t, "eslint8-eslintrc", string(config), "",
+	config := fixtureEslintrc(t)
+	root := eslintrcApp(t, "eslint8-eslintrc", config, "",
 		map[string]string{".gitignore": "node_modules\nsrc/generated/\n", "src/generated/out.js": "var generated = 1;\n"})
 	withLintScript(t, root, "eslint src --ignore-path .gitignore")
 	c := detected(t, root)["eslint:."]
@@ -386,13 +377,10 @@ func withLintScript(t *testing.T, root, script string) {
 // lint given "." (wild-workouts' web: 1007 errors, all in dist/).
 func TestLintWrapperScriptsLintTheirDirectories(t *testing.T) {
 	needESLint(t)
-	config, err := os.ReadFile(filepath.Join(fixtureRoot(t), "versions", "eslint8-eslintrc", ".eslintrc.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	config := fixtureEslintrc(t)
 	for _, script := range []string{"next lint", "vue-cli-service lint"} {
 		t.Run(script, func(t *testing.T) {
-			root := eslintrcApp(t, "eslint8-eslintrc", string(config), "",
+			root := eslintrcApp(t, "eslint8-eslintrc", config, "",
 				map[string]string{"scripts/tool.js": "var tool = 1;\n", "dist/js/app.js": "var built = 1;\n"})
 			withLintScript(t, root, script)
 			c := detected(t, root)["eslint:."]
@@ -413,4 +401,15 @@ func TestLintWrapperScriptsLintTheirDirectories(t *testing.T) {
 			}
 		})
 	}
+}
+
+// fixtureEslintrc is the legacy configuration of the eslint8-eslintrc
+// fixture, for eslintrcApp packages.
+func fixtureEslintrc(t *testing.T) string {
+	t.Helper()
+	config, err := os.ReadFile(filepath.Join(fixtureRoot(t), "versions", "eslint8-eslintrc", ".eslintrc.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(config)
 }
