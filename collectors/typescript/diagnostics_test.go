@@ -483,3 +483,37 @@ func TestMissingGeneratedConfigNamesItsGenerator(t *testing.T) {
 		t.Errorf("got %q\nwant %q", got, want)
 	}
 }
+
+// Imports of generated code that is not there (umami's Prisma client,
+// which prisma generate writes and git ignores) are said to be a code
+// generation step not run; other missing modules are not.
+func TestGeneratedHint(t *testing.T) {
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "api", "prisma"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "api", "prisma", "schema.prisma"), []byte("datasource db {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	generated := Diagnostic{File: "api/src/lib/db.ts", Line: 1, Column: 24, Category: "error", Code: 2307,
+		Message: "Cannot find module '@/generated/prisma/client' or its corresponding type declarations."}
+	other := Diagnostic{File: "api/src/a.ts", Line: 2, Column: 1, Category: "error", Code: 2307,
+		Message: "Cannot find module 'left-pad' or its corresponding type declarations."}
+	typeErr := Diagnostic{File: "api/src/a.ts", Line: 3, Column: 1, Category: "error", Code: 2322,
+		Message: "Type 'string' is not assignable to type 'number'."}
+	for _, tt := range []struct {
+		dir   string
+		diags []Diagnostic
+		want  string
+	}{
+		{"api", []Diagnostic{generated, other, generated, typeErr},
+			"2 of the errors import generated code that is not there (@/generated/prisma/client): run prisma generate (the project's build may run it), then check again"},
+		{"web", []Diagnostic{generated},
+			"1 of the errors import generated code that is not there (@/generated/prisma/client): run the project's code generation, then check again"},
+		{"api", []Diagnostic{other, typeErr}, ""},
+	} {
+		if got := generatedHint(root, tt.dir, tt.diags); got != tt.want {
+			t.Errorf("%s: %q\nwant %q", tt.dir, got, tt.want)
+		}
+	}
+}

@@ -266,7 +266,7 @@ func (p *Project) readOneShot(root string, in collectors.Input) (collectors.Read
 		return collectors.Reading{}, errors.New("unreadable tsc output: " + err.Error())
 	}
 	facts, found := p.diagnosed(root, diags)
-	reading := collectors.Reading{Facts: facts, Findings: found, InToolOrder: true}
+	reading := collectors.Reading{Facts: facts, Findings: found, InToolOrder: true, Hint: generatedHint(root, p.dir, diags)}
 	errs := countErrors(diags)
 	switch {
 	case in.Truncated:
@@ -290,6 +290,7 @@ func (p *Project) checked(root string, diags []Diagnostic, command string, exitC
 		Facts:    facts,
 		Findings: found,
 		Output:   output,
+		Hint:     generatedHint(root, p.dir, diags),
 	}
 }
 

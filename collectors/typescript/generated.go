@@ -1,0 +1,58 @@
+package typescript
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+)
+
+// missingModule is the module a TS2307 names: "Cannot find module
+// '@/generated/prisma/client' or its corresponding type declarations."
+var missingModule = regexp.MustCompile(`^Cannot find module '([^']+)'`)
+
+// generatedHint says that errors are code generation not run: imports of
+// a module under a generated/ path that is not there (umami's
+// @/generated/prisma/client, which prisma generate writes and git
+// ignores). The errors stay what tsc says; "" when none is such.
+func generatedHint(root, dir string, diags []Diagnostic) string {
+	n, first := 0, ""
+	for _, d := range diags {
+		m := missingModule.FindStringSubmatch(d.Message)
+		if d.Code != 2307 || m == nil || !generatedPath(m[1]) {
+			continue
+		}
+		n++
+		if first == "" {
+			first = m[1]
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	step := "the project's code generation"
+	if hasPrismaSchema(filepath.Join(root, filepath.FromSlash(dir))) {
+		step = "prisma generate (the project's build may run it)"
+	}
+	return fmt.Sprintf("%d of the errors import generated code that is not there (%s): run %s, then check again", n, first, step)
+}
+
+func generatedPath(module string) bool {
+	for _, seg := range strings.Split(module, "/") {
+		if seg == "generated" || seg == "__generated__" || seg == ".prisma" {
+			return true
+		}
+	}
+	return false
+}
+
+// hasPrismaSchema reports a Prisma schema where prisma looks for one.
+func hasPrismaSchema(dir string) bool {
+	for _, p := range []string{"prisma/schema.prisma", "schema.prisma", "prisma/schema"} {
+		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(p))); err == nil {
+			return true
+		}
+	}
+	return false
+}
