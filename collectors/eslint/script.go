@@ -147,7 +147,7 @@ type wrapper struct {
 	// command's other arguments are paths too.
 	pathFlags  map[string]bool
 	positional bool
-	valueFlags map[string]bool // other flags that take the next word
+	valueFlags map[string]bool // its own flags that take the next word, beside ESLint's it passes on
 	// defaults are what it lints when told nothing: directories, or
 	// patterns of files in the package's directory.
 	defaults []string
@@ -156,13 +156,10 @@ type wrapper struct {
 var wrappers = []wrapper{
 	// next lint: app/ components/ lib/ pages/ src/ (Next.js's docs).
 	{command: "next", sub: "lint", pathFlags: map[string]bool{"--dir": true, "-d": true, "--file": true},
-		valueFlags: map[string]bool{"--max-warnings": true, "-c": true, "--config": true, "--ext": true, "--resolve-plugins-relative-to": true,
-			"--rulesdir": true, "--ignore-path": true, "--cache-location": true, "--cache-strategy": true, "--output-file": true, "-o": true, "--format": true, "-f": true},
 		defaults: []string{"app", "components", "lib", "pages", "src"}},
 	// vue-cli-service lint: src/ tests/ *.js .*.js (@vue/cli-plugin-eslint).
-	{command: "vue-cli-service", sub: "lint", positional: true,
-		valueFlags: map[string]bool{"--format": true, "--max-errors": true, "--max-warnings": true, "--output-file": true},
-		defaults:   []string{"src", "tests", "*.js", ".*.js"}},
+	{command: "vue-cli-service", sub: "lint", positional: true, valueFlags: map[string]bool{"--max-errors": true},
+		defaults: []string{"src", "tests", "*.js", ".*.js"}},
 }
 
 // wrapperArgs returns the paths a script's next lint or vue-cli-service
@@ -198,7 +195,7 @@ func wrapperArgs(script string, has func(pattern string) bool) (args []string, o
 						args = append(args, value)
 					}
 				case strings.HasPrefix(flag, "-"):
-					if !withValue && w.valueFlags[flag] {
+					if !withValue && (valueFlags[flag] || w.valueFlags[flag]) {
 						j++
 					}
 				case w.positional && strings.Trim(rest[j].Raw, `'"`) != "":

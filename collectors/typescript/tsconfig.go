@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/internal/repofs"
 )
 
@@ -135,16 +136,9 @@ func (c tsconfig) named(dir string) []string {
 
 // escapeDir quotes the glob characters ({, [) that tsc does not treat as
 // wildcards, keeping its * and ?.
-func escapeDir(p string) string {
-	var b strings.Builder
-	for _, r := range p {
-		if strings.ContainsRune(`[]{}\`, r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+func escapeDir(p string) string { return tscWildcards.Replace(collectors.EscapeGlob(p)) }
+
+var tscWildcards = strings.NewReplacer(`\*`, "*", `\?`, "?")
 
 // extendedInRepo returns the repo-relative paths of the local configs this
 // one extends (from a tsconfig in repo-relative dir). Package specifiers
