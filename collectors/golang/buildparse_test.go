@@ -336,9 +336,16 @@ func TestGoCommandErrors(t *testing.T) {
 func FuzzGoCommandError(f *testing.F) {
 	f.Add("go: a requires\n\tb: missing go.sum entry\n")
 	f.Add("go: downloading x\n")
+	f.Add("go: \r\n\t")
 	f.Fuzz(func(t *testing.T, out string) {
 		msg := goCommandError(out)
-		if msg != "" && (!strings.HasPrefix(msg, "go: ") || !strings.Contains(out, msg)) {
+		// The message is whole lines of the output, their line endings
+		// (\r\n or \n) read as one.
+		var lines []string
+		for _, l := range strings.Split(out, "\n") {
+			lines = append(lines, strings.TrimRight(l, "\r"))
+		}
+		if msg != "" && (!strings.HasPrefix(msg, "go: ") || !strings.Contains(strings.Join(lines, "\n"), msg)) {
 			t.Fatalf("message %q is not a part of the output", msg)
 		}
 	})
