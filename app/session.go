@@ -185,7 +185,7 @@ func (s *Session) saveCache(snap model.Snapshot) {
 // cannot start is not fatal: the cockpit still works with manual reruns,
 // and says so in the header.
 func (s *Session) Watch(ctx context.Context) (stop func()) {
-	w, err := watch.New(s.root, s.matcher, watch.Options{})
+	w, err := watch.New(s.root, s.matcher, watch.Options{Outputs: s.engine.Outputs()})
 	if err != nil {
 		s.engine.SetWatchState(model.WatchState{Warning: "not watching files: " + err.Error() + " (press R to rerun)"})
 		return func() {}
@@ -238,6 +238,7 @@ func (s *Session) Watch(ctx context.Context) (stop func()) {
 					s.engine.RunAll(config.FileName + " changed")
 				default:
 					s.engine.Changed(ev.Paths)
+					s.engine.OutputsChanged(ev.Outputs)
 				}
 				if s.changed != nil {
 					s.changed(ev.Paths, ev.Rescan)
@@ -262,6 +263,7 @@ func (s *Session) redetect(w *watch.Watcher) {
 		return // keep the collectors we have
 	}
 	s.engine.SetCollectors(s.config.apply(cols))
+	w.SetOutputs(s.engine.Outputs())
 }
 
 // reloadConfig reads preflight.yaml again when it is among the changed

@@ -163,6 +163,23 @@ func IsReusable(c Collector) bool {
 	return !ok || r.Reusable()
 }
 
+// OutputReader is implemented by collectors that read what git ignores:
+// build output, a coverage report. Outputs are repo-relative paths, files or
+// directories, ignored or not; the watcher reports a change to one, or to a
+// file directly inside one, though the ignore rules hide it, so a rebuild or
+// a new report reruns the collector.
+type OutputReader interface {
+	Outputs() []string
+}
+
+// OutputsOf lists the outputs c reads, none when it reads none.
+func OutputsOf(c Collector) []string {
+	if o, ok := c.(OutputReader); ok {
+		return o.Outputs()
+	}
+	return nil
+}
+
 // RepoCode is what c would execute of the repository's code, "" for none.
 func RepoCode(c Collector) string {
 	if r, ok := c.(RepoCodeRunner); ok {

@@ -329,6 +329,13 @@ func (c *Configured) Reusable() bool {
 	return collectors.IsReusable(b)
 }
 
+// Outputs are the wrapped collector's: the watcher follows them whatever
+// its state, as what they hold can change while it waits.
+func (c *Configured) Outputs() []string {
+	b, _ := c.get()
+	return collectors.OutputsOf(b)
+}
+
 // Blocked says why the collector may not run yet ("" when it may).
 func (c *Configured) Blocked() string {
 	_, s := c.get()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -280,6 +281,27 @@ type costedStub struct {
 }
 
 func (s costedStub) Cost() collectors.Cost { return s.cost }
+
+type outputStub struct {
+	stub
+	outputs []string
+}
+
+func (s outputStub) Outputs() []string { return s.outputs }
+
+// The watcher follows a collector's outputs through the config, even while
+// it is disabled: what they hold changes all the same.
+func TestConfiguredCollectorKeepsItsOutputs(t *testing.T) {
+	bundle := outputStub{stub: stub{id: "bundle:web", kind: "bundle"}, outputs: []string{"web/dist"}}
+	cols, _ := NewLayer(mustParse(t, "collectors:\n  bundle:\n    enabled: false\n"), false, "", defineCustom).Apply([]collectors.Collector{bundle, stub{id: "custom:x", kind: "custom"}})
+	m := byID(cols)
+	if got := collectors.OutputsOf(m["bundle:web"]); !slices.Equal(got, []string{"web/dist"}) {
+		t.Errorf("outputs through the config = %q", got)
+	}
+	if got := collectors.OutputsOf(m["custom:x"]); got != nil {
+		t.Errorf("a collector that reads no output has %q", got)
+	}
+}
 
 // The engine starts cheap runs first: a tuned collector keeps its cost.
 func TestConfiguredCollectorKeepsItsCost(t *testing.T) {

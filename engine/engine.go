@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -306,6 +307,29 @@ func (e *Engine) Changed(paths []string) {
 	}
 	for _, id := range order {
 		e.queue([]string{id}, request{changed: byID[id], trigger: byID[id][0]})
+	}
+}
+
+// Outputs lists what the collectors read though git may ignore it (build
+// output, reports: collectors.OutputReader), for the watcher to follow.
+func (e *Engine) Outputs() []string {
+	var out []string
+	for _, c := range e.collectors() {
+		out = append(out, collectors.OutputsOf(c)...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// OutputsChanged queues every collector that reads one of the outputs.
+func (e *Engine) OutputsChanged(outs []string) {
+	for _, c := range e.collectors() {
+		for _, o := range collectors.OutputsOf(c) {
+			if slices.Contains(outs, o) {
+				e.queue([]string{c.ID()}, request{trigger: o})
+				break
+			}
+		}
 	}
 }
 

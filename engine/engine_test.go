@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -65,6 +66,43 @@ func TestRunAllFillsEveryCollector(t *testing.T) {
 	}
 	if got := model.Assess(s).Verdict; got != model.NoGo {
 		t.Errorf("verdict = %s, want NO-GO", got)
+	}
+}
+
+// outputReader is a fake that reads ignored output.
+type outputReader struct {
+	*fake
+	outputs []string
+}
+
+func (o outputReader) Outputs() []string { return o.outputs }
+
+// A rebuilt output reruns the collectors that read it, with the output as
+// the trigger, and no other.
+func TestOutputsChangedRerunsTheirReaders(t *testing.T) {
+	var bundleRuns, testRuns atomic.Int32
+	bundle := outputReader{&fake{id: "bundle:web", inputs: []string{"web/**"}, run: func(context.Context, collectors.Request) model.Result {
+		bundleRuns.Add(1)
+		return okResult()
+	}}, []string{"web/dist", "web/build"}}
+	tests := &fake{id: "jest:web", inputs: []string{"web/**"}, run: func(context.Context, collectors.Request) model.Result {
+		testRuns.Add(1)
+		return okResult()
+	}}
+	e := New("/repo", []collectors.Collector{bundle, tests}, Options{})
+	defer e.Close()
+	if got := e.Outputs(); !slices.Equal(got, []string{"web/build", "web/dist"}) {
+		t.Errorf("Outputs = %q", got)
+	}
+	e.RunAll("start")
+	e.Wait()
+	e.OutputsChanged([]string{"web/dist", "api/dist"})
+	e.Wait()
+	if bundleRuns.Load() != 2 || testRuns.Load() != 1 {
+		t.Fatalf("runs: bundle=%d jest=%d, want 2 and 1", bundleRuns.Load(), testRuns.Load())
+	}
+	if got := state(t, e.Snapshot(), "bundle:web").Trigger; got != "web/dist" {
+		t.Errorf("trigger = %q, want the output", got)
 	}
 }
 

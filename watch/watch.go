@@ -42,6 +42,11 @@ type Options struct {
 	// MaxWatches caps the directories watched through the kernel; the rest
 	// are polled as if the system limit had been reached. 0: no cap.
 	MaxWatches int
+	// Outputs are repo-relative files and directories that collectors read
+	// though the ignore rules may hide them (collectors.OutputReader): a
+	// change to one, or to a file directly inside one, is an Event's
+	// Outputs entry. They are followed through the kernel only.
+	Outputs []string
 }
 
 // newFSWatcher is a variable so tests can take the kernel's watcher away.
@@ -63,6 +68,8 @@ type Event struct {
 	// Rescan means changes may have been lost (the kernel's event queue
 	// overflowed): treat everything as changed.
 	Rescan bool
+	// Outputs are the Options.Outputs that changed, sorted.
+	Outputs []string
 }
 
 // Watcher watches one repository. Create it with New, read Events, and
@@ -93,6 +100,8 @@ type Watcher struct {
 	rescan       bool
 	reload       bool // an ignore file changed
 	ready        *Event
+	out          outputs
+	setOutputs   chan []string
 
 	mu      sync.Mutex
 	state   model.WatchState
@@ -133,17 +142,18 @@ func New(root string, m *ignore.Matcher, o Options) (*Watcher, error) {
 		o.PollInterval = defaultPollInterval
 	}
 	w := &Watcher{
-		root:    abs,
-		prefix:  strings.TrimSuffix(abs, string(filepath.Separator)) + string(filepath.Separator),
-		opts:    o,
-		events:  make(chan Event),
-		states:  make(chan struct{}, 1),
-		done:    make(chan struct{}),
-		exited:  make(chan struct{}),
-		m:       m,
-		matcher: m,
-		dirs:    make(map[string]*dirState),
-		pending: make(map[string]bool),
+		root:       abs,
+		prefix:     strings.TrimSuffix(abs, string(filepath.Separator)) + string(filepath.Separator),
+		opts:       o,
+		events:     make(chan Event),
+		states:     make(chan struct{}, 1),
+		done:       make(chan struct{}),
+		exited:     make(chan struct{}),
+		m:          m,
+		matcher:    m,
+		dirs:       make(map[string]*dirState),
+		pending:    make(map[string]bool),
+		setOutputs: make(chan []string),
 	}
 	w.fsw, w.initErr = newFSWatcher()
 	if w.initErr != nil {
@@ -157,6 +167,7 @@ func New(root string, m *ignore.Matcher, o Options) (*Watcher, error) {
 		}
 		return nil, err
 	}
+	w.followOutputs(o.Outputs)
 	w.publish()
 	go w.loop()
 	return w, nil
@@ -260,6 +271,8 @@ func (w *Watcher) loop() {
 			w.flush()
 		case <-pollC:
 			w.poll()
+		case ps := <-w.setOutputs:
+			w.followOutputs(ps)
 		case out <- next:
 			w.ready = nil
 		}
@@ -291,6 +304,9 @@ func (w *Watcher) handle(ev fsnotify.Event) {
 	if rel == "" {
 		return
 	}
+	if w.handleOutput(ev, rel) {
+		return
+	}
 	parentRel, name := path.Dir(rel), path.Base(rel)
 	parent := w.dirs[parentRel]
 
@@ -302,6 +318,7 @@ func (w *Watcher) handle(ev fsnotify.Event) {
 		}
 		if isDir {
 			w.reconcile(rel, true) // watch it, and report what is already inside
+			w.catchUpOutputs(rel)
 			return
 		}
 		if parent != nil && err == nil {
@@ -402,19 +419,22 @@ func (w *Watcher) flush() {
 		paths = append(paths, p)
 	}
 	rescan := w.rescan
+	outs := w.takeOutputs()
 	w.pending = make(map[string]bool)
 	w.firstPending = time.Time{}
 	w.rescan = false
-	if len(paths) == 0 && !rescan {
+	if len(paths) == 0 && len(outs) == 0 && !rescan {
 		return
 	}
 	if w.ready != nil {
 		paths = append(paths, w.ready.Paths...)
+		outs = append(outs, w.ready.Outputs...)
 		rescan = rescan || w.ready.Rescan
 	}
 	sort.Strings(paths)
 	paths = slices.Compact(paths)
-	w.ready = &Event{Paths: paths, Rescan: rescan}
+	sort.Strings(outs)
+	w.ready = &Event{Paths: paths, Rescan: rescan, Outputs: slices.Compact(outs)}
 }
 
 // reloadMatcher re-reads the ignore rules and re-syncs the tree with them:
@@ -429,6 +449,7 @@ func (w *Watcher) reloadMatcher() {
 	w.matcher = m
 	w.mu.Unlock()
 	w.reconcile(".", true)
+	w.followOutputs(w.out.list)
 }
 
 // reconcile makes the kept directories and files under sub match the disk

@@ -38,7 +38,8 @@ func start(t *testing.T, root string, o Options) *Watcher {
 }
 
 // until collects events until every path in want has been seen, and
-// returns all events received.
+// returns all events received. An output (Event.Outputs) is named
+// "out:" and its path.
 func until(t *testing.T, w *Watcher, want ...string) []Event {
 	t.Helper()
 	var got []Event
@@ -63,6 +64,9 @@ func until(t *testing.T, w *Watcher, want ...string) []Event {
 			for _, p := range ev.Paths {
 				seen[p] = true
 			}
+			for _, p := range ev.Outputs {
+				seen["out:"+p] = true
+			}
 		case <-deadline:
 			t.Fatalf("no event for %q within %v; got %+v", want, timeout, got)
 		}
@@ -78,7 +82,7 @@ func nothingBefore(t *testing.T, w *Watcher, root string, paths ...string) {
 	sentinel := "sentinel-" + strings.ReplaceAll(t.Name(), "/", "-") + time.Now().Format("150405.000000000")
 	write(t, root, sentinel, "x")
 	for _, ev := range until(t, w, sentinel) {
-		for _, p := range ev.Paths {
+		for _, p := range slices.Concat(ev.Paths, prefixed("out:", ev.Outputs)) {
 			for _, bad := range paths {
 				if p == bad || strings.HasPrefix(p, bad+"/") {
 					t.Errorf("unexpected event for %s: %+v", p, ev)
@@ -86,6 +90,14 @@ func nothingBefore(t *testing.T, w *Watcher, root string, paths ...string) {
 			}
 		}
 	}
+}
+
+func prefixed(prefix string, ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = prefix + s
+	}
+	return out
 }
 
 func write(t testing.TB, root, rel, content string) {
@@ -264,6 +276,71 @@ func TestIgnoredDotenvFilesAreReported(t *testing.T) {
 	write(t, root, "tmp/.env", "x")
 	write(t, root, "web/.envrc", "x")
 	nothingBefore(t, w, root, "web/debug.log", "tmp", "web/.envrc")
+}
+
+// Build output and coverage reports are ignored, but collectors read
+// them: a rebuild or a new report is reported as a change to the output,
+// however its directories come and go, and nothing else below is.
+func TestIgnoredOutputsAreFollowed(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, ".gitignore", "coverage/\n.next/\n")
+	write(t, root, "web/package.json", "{}")
+	w := start(t, root, Options{Outputs: []string{"web/dist", "web/.next/static", "coverage/lcov.info", "web2/dist"}})
+	dirs := w.State().Dirs
+
+	write(t, root, "web/dist/index.html", "v1") // dist and its file at once
+	until(t, w, "out:web/dist")
+	write(t, root, "web/dist/index.html", "v2")
+	until(t, w, "out:web/dist")
+	write(t, root, "web/dist/assets/app.js", "x") // a new directory inside
+	until(t, w, "out:web/dist")
+	write(t, root, "web/dist/assets/app.js", "y") // deeper: not followed
+	nothingBefore(t, w, root, "out:web/dist", "web/dist")
+
+	write(t, root, "web/.next/static/b1/page.js", "x") // two levels at once
+	until(t, w, "out:web/.next/static")
+	write(t, root, "web/.next/trace", "dev server noise")
+	nothingBefore(t, w, root, "out:web/.next/static", "web/.next")
+	must(t, os.MkdirAll(filepath.Join(root, "web/.next/static/b2"), 0o755))
+	until(t, w, "out:web/.next/static")
+
+	write(t, root, "coverage/lcov.info", "SF:a.js")
+	until(t, w, "out:coverage/lcov.info")
+	write(t, root, "coverage/lcov.info", "SF:b.js")
+	until(t, w, "out:coverage/lcov.info")
+	write(t, root, "coverage/coverage-final.json", "{}")
+	nothingBefore(t, w, root, "out:coverage/lcov.info", "coverage")
+
+	must(t, os.RemoveAll(filepath.Join(root, "web/dist")))
+	until(t, w, "out:web/dist")
+	// A package moved in whole: its output was there before any watch.
+	staging := t.TempDir()
+	write(t, staging, "web2/dist/index.html", "x")
+	must(t, os.Rename(filepath.Join(staging, "web2"), filepath.Join(root, "web2")))
+	until(t, w, "out:web2/dist")
+	if got := w.State().Dirs; got != dirs+1 {
+		t.Errorf("dirs watched = %d, want %d: outputs count as kept directories", got, dirs+1)
+	}
+}
+
+// An output the ignore rules keep is a path like any other; outputs can be
+// replaced while watching (the collectors changed).
+func TestOutputsKeptOrReplaced(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, ".gitignore", "build/\n")
+	write(t, root, "site/index.html", "v1")
+	write(t, root, "build/index.html", "v1")
+	w := start(t, root, Options{Outputs: []string{"site"}})
+	write(t, root, "site/index.html", "v2")
+	until(t, w, "site/index.html")
+	write(t, root, "build/index.html", "v2")
+	nothingBefore(t, w, root, "out:site", "build", "out:build")
+
+	w.SetOutputs([]string{"build"})
+	// SetOutputs is taken before the loop's next event: the sentinel of
+	// nothingBefore above has been delivered, so this write comes after.
+	write(t, root, "build/index.html", "v3")
+	until(t, w, "out:build")
 }
 
 func TestGitignoreChangeReloadsTheRules(t *testing.T) {

@@ -172,8 +172,8 @@ func (p *Package) Dir() string { return p.dir }
 func (p *Package) Cost() collectors.Cost { return collectors.CostFiles }
 
 // Inputs are the package's files: a change to a source makes the output
-// stale. (Output directories themselves are ignored by the watcher; the
-// globs name them in case it reports them.)
+// stale. (Output directories are ignored; the globs name them for a tree
+// whose ignore rules keep them.)
 func (p *Package) Inputs() []string {
 	prefix := ""
 	if p.dir != "." {
@@ -184,6 +184,16 @@ func (p *Package) Inputs() []string {
 		globs = append(globs, prefix+o+"/**")
 	}
 	return globs
+}
+
+// Outputs are the output directories it looks for: a build that writes
+// one measures again.
+func (p *Package) Outputs() []string {
+	out := make([]string, len(OutputDirs))
+	for i, o := range OutputDirs {
+		out[i] = p.rel(o)
+	}
+	return out
 }
 
 // Reusable: never. What it measures is the build output, which the

@@ -308,6 +308,9 @@ func TestDetect(t *testing.T) {
 	if want := []string{"apps/legacy/**", "apps/legacy/.next/static/**", "apps/legacy/dist/**", "apps/legacy/build/**", "apps/legacy/out/**"}; !reflect.DeepEqual(c.Inputs(), want) {
 		t.Errorf("inputs %q", c.Inputs())
 	}
+	if want := []string{"apps/legacy/.next/static", "apps/legacy/dist", "apps/legacy/build", "apps/legacy/out"}; !reflect.DeepEqual(collectors.OutputsOf(c), want) {
+		t.Errorf("outputs %q", collectors.OutputsOf(c))
+	}
 	// A package measured for its output alone, once the output is gone.
 	if err := os.RemoveAll(filepath.Join(tr.root, "apps/legacy/build")); err != nil {
 		t.Fatal(err)

@@ -59,6 +59,9 @@ func TestGoCoverProfile(t *testing.T) {
 	if report, format := c.Report(); report != "shapes/coverage.out" || format != GoProfile {
 		t.Fatalf("report %s %s", report, format)
 	}
+	if got := collectors.OutputsOf(c); len(got) != 1 || got[0] != "shapes/coverage.out" {
+		t.Errorf("outputs %q: a new profile must rerun it", got)
+	}
 	r := run(c, root)
 	if r.Status != model.StatusOK {
 		t.Fatalf("status %s: %s", r.Status, r.Error)

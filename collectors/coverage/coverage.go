@@ -92,6 +92,9 @@ func (c *Collector) Inputs() []string {
 	return []string{collectors.EscapeGlob(c.report), reportfile.SourcesGlob(c.owner)}
 }
 
+// Outputs: the report, which a test run rewrites and git mostly ignores.
+func (c *Collector) Outputs() []string { return []string{c.report} }
+
 // Detect returns one collector per coverage report: coverage/ reports
 // beside every package.json, go.mod and at the root (looked for on disk,
 // since coverage/ is build output and not listed), lcov.info and
