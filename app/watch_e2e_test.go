@@ -167,3 +167,43 @@ func TestWatchScansTheFirstFileOfANewKind(t *testing.T) {
 		return false
 	})
 }
+
+// A build in another terminal writes the ignored output directory: the
+// bundle collector measures again, with the output as its trigger.
+func TestWatchMeasuresARebuild(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	for name, body := range map[string]string{
+		"package.json":        `{"name":"web","private":true,"scripts":{"build":"vite build"},"dependencies":{"react":"18.3.1"}}`,
+		"src/main.js":         "export const a = 1\n",
+		"dist/index.html":     "<html></html>\n",
+		"dist/assets/main.js": strings.Repeat("a", 1000),
+	} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := watching(t, dir)
+	s.engine.RunAll("start")
+	waitFor(t, s, func(snap model.Snapshot) bool {
+		st, ok := find(snap, "bundle:.")
+		return ok && !st.Running && st.Facts["bundle.bytes"] > 1000
+	})
+	// A rebuild empties the output directory and writes it again.
+	if err := os.RemoveAll(filepath.Join(dir, "dist")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "dist", "assets"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "dist", "assets", "main.js"), []byte(strings.Repeat("b", 5000)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, s, func(snap model.Snapshot) bool {
+		st, ok := find(snap, "bundle:.")
+		return ok && !st.Running && st.Facts["bundle.bytes"] == 5000 && st.Trigger == "dist"
+	})
+}
