@@ -24,9 +24,9 @@ type Issue struct {
 	Message string
 }
 
-// BuiltImage tells what the image a service builds does, read from its
-// Dockerfile; ok is false when that cannot be known (no build, unreadable
-// or invalid Dockerfile).
+// BuiltImage tells what the image a service runs does, read from the
+// Dockerfile it is built from; ok is false when that cannot be known (not
+// built here, unreadable or invalid Dockerfile).
 type BuiltImage func(svc types.ServiceConfig) (im dockerfile.Image, ok bool)
 
 // Check applies every rule to every service of a loaded project, in
@@ -54,7 +54,7 @@ func checkService(s types.ServiceConfig, built BuiltImage, job bool) []Issue {
 	}
 	var im dockerfile.Image
 	haveImage := false
-	if s.Build != nil && built != nil {
+	if built != nil {
 		im, haveImage = built(s)
 	}
 	ref := imageref.Parse(s.Image)
@@ -81,9 +81,11 @@ func checkService(s types.ServiceConfig, built BuiltImage, job bool) []Issue {
 	case s.User != "" && rootUser(s.User):
 		add(RuleRootUser, "user", "service %s sets user: %s", s.Name, s.User)
 	case s.User != "":
-	case s.Build != nil && haveImage && !im.RunsAsRoot():
+	case haveImage && !im.RunsAsRoot():
 	case s.Build != nil:
 		add(RuleRootUser, "", "service %s runs as root: no user: and its Dockerfile does not switch to an unprivileged USER", s.Name)
+	case haveImage:
+		add(RuleRootUser, "", "service %s runs as root: no user: and image %s, built from this repository's Dockerfile, does not switch to an unprivileged USER", s.Name, s.Image)
 	case !ref.RunsAsNonRoot():
 		add(RuleRootUser, "", "service %s runs as root: no user: and image %s is not known to drop root", s.Name, s.Image)
 	}

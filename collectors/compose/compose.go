@@ -28,6 +28,8 @@ import (
 	"github.com/preflight-dev/preflight/collectors/deployfiles"
 	"github.com/preflight-dev/preflight/collectors/dockerfile"
 	"github.com/preflight-dev/preflight/collectors/filerules"
+	"github.com/preflight-dev/preflight/collectors/imageref"
+	"github.com/preflight-dev/preflight/collectors/nodepkg"
 	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/internal/yamlpos"
 	"github.com/preflight-dev/preflight/model"
@@ -343,7 +345,7 @@ configs:
 			}
 			note = " (read without validation)"
 		}
-		issues := Check(p, BuiltFromDisk, jobs)
+		issues := Check(p, OwnImages(p, req.Root), jobs)
 		for n := range p.Services {
 			// Said once, at the service's first configuration.
 			if at, job := jobs[n]; job && !services[n] {
@@ -437,6 +439,59 @@ func BuiltFromDisk(s types.ServiceConfig) (dockerfile.Image, bool) {
 	}
 	im, err := dockerfile.Inspect(src, b.Target)
 	return im, err == nil
+}
+
+// OwnImages reads what a service runs from the Dockerfile it is built from:
+// its build:, else, for a service that only names an image, the build of
+// that image when it is this project's own — another service builds it
+// (build: with the same image:), or it is named after the project (the
+// directory of the compose files, or the package.json name there or at the
+// repository's root) and a Dockerfile stands beside the compose files or
+// at the root.
+// A published image of the project (ghcr.io/org/app) is what its
+// Dockerfile makes it.
+func OwnImages(p *types.Project, root string) BuiltImage {
+	var names map[string]bool // read once, when a service asks
+	return func(s types.ServiceConfig) (dockerfile.Image, bool) {
+		if s.Build != nil || s.Image == "" || imageref.Variable(s.Image) {
+			return BuiltFromDisk(s)
+		}
+		repo := imageref.Parse(s.Image).Repo()
+		for _, n := range p.ServiceNames() {
+			if o := p.Services[n]; o.Build != nil && o.Image != "" && imageref.Parse(o.Image).Repo() == repo {
+				return BuiltFromDisk(o)
+			}
+		}
+		if names == nil {
+			names = projectNames(p, root)
+		}
+		if !names[path.Base(repo)] {
+			return dockerfile.Image{}, false
+		}
+		for _, dir := range []string{p.WorkingDir, root} {
+			s.Build = &types.BuildConfig{Context: dir}
+			if im, ok := BuiltFromDisk(s); ok {
+				return im, true
+			}
+		}
+		return dockerfile.Image{}, false
+	}
+}
+
+// projectNames are the names a project's own image goes by.
+func projectNames(p *types.Project, root string) map[string]bool {
+	names := map[string]bool{strings.ToLower(p.Name): true}
+	for _, dir := range []string{p.WorkingDir, root} {
+		data, err := repofs.ReadFile(root, filepath.Join(dir, "package.json"))
+		if err != nil {
+			continue
+		}
+		if m, err := nodepkg.ParseManifest(data); err == nil && m.Name != "" {
+			names[strings.ToLower(path.Base(m.Name))] = true // @scope/app → app
+		}
+	}
+	delete(names, "")
+	return names
 }
 
 // humanize rewrites the JSON-schema wording compose-go passes through for

@@ -272,10 +272,47 @@ func checkText(t *testing.T, text string, extra map[string]string) []string {
 		t.Fatal(err)
 	}
 	var out []string
-	for _, is := range Check(p, BuiltFromDisk, nil) {
+	for _, is := range Check(p, OwnImages(p, dir), nil) {
 		out = append(out, is.Service+" "+is.Rule.ID)
 	}
 	return out
+}
+
+// The finding on the project's own image says where the root comes from.
+func TestOwnImageRunningAsRootNamesItsDockerfile(t *testing.T) {
+	dir := t.TempDir()
+	fixturetest.WriteFiles(t, dir, map[string]string{"compose.yaml": "services:\n  web:\n    image: ghcr.io/acme/shop:2\n", "Dockerfile": "FROM x:1\n", "package.json": `{"name": "shop"}`})
+	p, _, err := Load(context.Background(), []string{filepath.Join(dir, "compose.yaml")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msgs []string
+	for _, is := range Check(p, OwnImages(p, dir), nil) {
+		if is.Rule == RuleRootUser {
+			msgs = append(msgs, is.Message)
+		}
+	}
+	want := "service web runs as root: no user: and image ghcr.io/acme/shop:2, built from this repository's Dockerfile, does not switch to an unprivileged USER"
+	if len(msgs) != 1 || msgs[0] != want {
+		t.Errorf("root-user messages %q, want %q", msgs, want)
+	}
+}
+
+// A compose file in a directory of its own (podman/) runs the image the
+// Dockerfile at the repository's root makes.
+func TestOwnImageFromTheRootDockerfile(t *testing.T) {
+	dir := t.TempDir()
+	fixturetest.WriteFiles(t, dir, map[string]string{"podman/podman-compose.yml": "services:\n  web:\n    image: ghcr.io/acme/shop:2\n",
+		"Dockerfile": "FROM x:1\nUSER app\n", "package.json": `{"name": "shop"}`})
+	p, _, err := Load(context.Background(), []string{filepath.Join(dir, "podman/podman-compose.yml")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, is := range Check(p, OwnImages(p, dir), nil) {
+		if is.Rule == RuleRootUser {
+			t.Errorf("root-user for the image the root Dockerfile makes: %s", is.Message)
+		}
+	}
 }
 
 func has(issues []string, s string) bool {
@@ -304,6 +341,12 @@ func TestRuleCases(t *testing.T) {
 		{"missing Dockerfile is not known to drop root", "services:\n  a:\n    build: ./nope\n", nil, "a compose/root-user", true},
 		{"inline Dockerfile with USER and HEALTHCHECK", "services:\n  a:\n    build:\n      dockerfile_inline: |\n        FROM x:1\n        USER app\n        HEALTHCHECK CMD true\n", nil, "a compose/no-healthcheck", false},
 		{"target stage decides", "services:\n  a:\n    build: {context: ., target: dev}\n", map[string]string{"Dockerfile": "FROM x:1 AS dev\nFROM x:1\nUSER app\n"}, "a compose/root-user", true},
+		{"the project's published image is what its Dockerfile makes", "services:\n  a:\n    image: ghcr.io/acme/shop:latest\n", map[string]string{"package.json": `{"name": "@acme/shop"}`, "Dockerfile": "FROM x:1\nUSER app\nHEALTHCHECK CMD true\n"}, "a compose/root-user", false},
+		{"and its HEALTHCHECK counts", "services:\n  a:\n    image: ghcr.io/acme/shop:latest\n", map[string]string{"package.json": `{"name": "@acme/shop"}`, "Dockerfile": "FROM x:1\nUSER app\nHEALTHCHECK CMD true\n"}, "a compose/no-healthcheck", false},
+		{"the project's image without USER", "services:\n  a:\n    image: acme/shop\n", map[string]string{"package.json": `{"name": "shop"}`, "Dockerfile": "FROM x:1\n"}, "a compose/root-user", true},
+		{"another image is not the project's", "services:\n  a:\n    image: acme/shop-worker\n", map[string]string{"package.json": `{"name": "shop"}`, "Dockerfile": "FROM x:1\nUSER app\n"}, "a compose/root-user", true},
+		{"no Dockerfile, no telling", "services:\n  a:\n    image: acme/shop\n", map[string]string{"package.json": `{"name": "shop"}`}, "a compose/root-user", true},
+		{"an image another service builds", "services:\n  a:\n    image: registry.example.com/acme/api:1\n    build: {context: ., dockerfile: api.Dockerfile}\n  b:\n    image: registry.example.com/acme/api:1\n", map[string]string{"api.Dockerfile": "FROM x:1\nUSER 1000\n"}, "b compose/root-user", false},
 		{"healthcheck disabled on purpose", "services:\n  a:\n    image: x:1\n    healthcheck: {disable: true}\n", nil, "a compose/no-healthcheck", false},
 		{"legacy no-new-privileges", "services:\n  a:\n    image: x:1\n    security_opt: [no-new-privileges]\n", nil, "a compose/no-new-privileges", false},
 		{"no-new-privileges false", "services:\n  a:\n    image: x:1\n    security_opt: [\"no-new-privileges:false\"]\n", nil, "a compose/no-new-privileges", true},
