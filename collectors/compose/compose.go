@@ -136,9 +136,14 @@ func ConfigurationsAsUsed(files []string, alone map[string]bool) [][]string {
 
 // inputs are the compose files, the .env they interpolate, the files
 // they pull in with extends and include, and the Dockerfiles they build
-// (their USER and HEALTHCHECK decide two rules).
+// (their USER and HEALTHCHECK decide two rules), or that may make the
+// project's own image, with the package.json files that name it
+// (OwnImages).
 func inputs(srcs map[string][]byte, dir string, files []string, envs []EnvSource, usage []string) []string {
 	set := map[string]bool{path.Join(dir, ".env"): true}
+	for _, d := range []string{dir, "."} {
+		set[path.Join(d, "Dockerfile")], set[path.Join(d, "package.json")] = true, true
+	}
 	for _, f := range usage {
 		set[f] = true
 	}

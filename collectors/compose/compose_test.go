@@ -92,8 +92,8 @@ func TestDetect(t *testing.T) {
 		if c.ID() != "compose:." {
 			continue
 		}
-		wantInputs := []string{".env", "deploy/common.yml", "deploy/extra.yml", "docker-compose.override.yml",
-			"docker-compose.prod.yml", "docker-compose.yml", "services/api/Dockerfile", "tools/docker-compose.tools.yml"}
+		wantInputs := []string{".env", "Dockerfile", "deploy/common.yml", "deploy/extra.yml", "docker-compose.override.yml",
+			"docker-compose.prod.yml", "docker-compose.yml", "package.json", "services/api/Dockerfile", "tools/docker-compose.tools.yml"}
 		if !reflect.DeepEqual(c.Inputs(), wantInputs) {
 			t.Errorf("inputs %v\nwant %v", c.Inputs(), wantInputs)
 		}
