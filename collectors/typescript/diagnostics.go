@@ -74,7 +74,7 @@ func (l otherLine) unreadable() error {
 func parseTsc(out []byte, root, workDir string) (diags []Diagnostic, other []otherLine, err error) {
 	inDiag := false // continuation lines belong to the line above
 	for i, line := range strings.Split(string(out), "\n") {
-		line = strings.TrimSuffix(line, "\r")
+		line = strings.TrimRight(line, "\r")
 		if line == "" {
 			continue
 		}
