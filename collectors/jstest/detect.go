@@ -55,7 +55,11 @@ func Detect(root string, files []string) []collectors.Collector {
 	for _, p := range pkgs {
 		for _, kind := range []string{KindVitest, KindJest} {
 			config := configs[kind][p.Dir]
-			if !usesRunner(kind, p, config != "") || coveredBy(covering[kind], p.Dir) || unused[kind][p.Dir] {
+			launcher, launchScript := "", ""
+			if kind == KindJest {
+				launcher, launchScript = jestLauncher(p.Manifest)
+			}
+			if !usesRunner(kind, p, config != "") && launcher == "" || coveredBy(covering[kind], p.Dir) || unused[kind][p.Dir] {
 				continue
 			}
 			c := &Collector{
@@ -67,6 +71,9 @@ func Detect(root string, files []string) []collectors.Collector {
 				nodeOptions: p.Manifest.NodeOptions(kind),
 				declared:    nodepkg.Declares(p, pkgs, kind),
 				deps:        nodepkg.DependencyDirs(p, pkgs),
+			}
+			if launcher != "" {
+				c.launcher, c.script, c.declared = launcher, launchScript, nodepkg.Declares(p, pkgs, launcher)
 			}
 			c.manifestLine = manifestLine(root, c, p.Manifest.Keys["jest"])
 			c.otherConfigs = otherConfigs(p.Manifest, kind, c.script)
@@ -96,6 +103,23 @@ func manifestLine(root string, c *Collector, jestKey bool) int {
 		return nodepkg.KeyLine(root, manifest, "scripts", "test")
 	}
 	return 0
+}
+
+// launchers run Jest with a configuration of their own: Create React
+// App's `react-scripts test` and the tools that patch its configuration.
+// A project tested through one is tested through it: bare jest would lack
+// the transforms and setup the launcher adds, and fail on every import.
+var launchers = []string{"react-scripts", "craco", "react-app-rewired"}
+
+// jestLauncher is the launcher the package's scripts test with, and the
+// script that does.
+func jestLauncher(m nodepkg.Manifest) (launcher, script string) {
+	for _, l := range launchers {
+		if s := m.ScriptRunning(l, "test"); s != "" {
+			return l, s
+		}
+	}
+	return "", ""
 }
 
 func usesRunner(kind string, p nodepkg.Package, hasConfig bool) bool {

@@ -106,15 +106,28 @@ func TestDetectRules(t *testing.T) {
 	write("libs/keyed/package.json", `{"name": "keyed", "jest": {"testEnvironment": "node"}}`)
 	write("libs/keyed/node_modules/dep/package.json", `{"devDependencies": {"vitest": "4"}}`)
 	write("libs/keyed/node_modules/dep/vitest.config.ts", ``)
+	write("apps/cra/package.json", `{"name": "cra", "dependencies": {"react-scripts": "5"}, "scripts": {"build": "react-scripts build", "test": "react-scripts test"}}`)
+	write("apps/cra-keyed/package.json", `{"name": "crakeyed", "dependencies": {"react-scripts": "3.4.1"}, "scripts": {"test": "react-scripts test --env=jsdom"}, "jest": {"collectCoverageFrom": ["src/**"]}}`)
+	write("apps/craco/package.json", `{"name": "craco", "scripts": {"test:ci": "npx craco test"}}`)
+	write("apps/cra-built/package.json", `{"name": "crabuilt", "dependencies": {"react-scripts": "5"}, "scripts": {"build": "react-scripts build"}}`)
 	files := listFiles(t, root)
 	files = append(files, "libs/keyed/node_modules/dep/package.json", "libs/keyed/node_modules/dep/vitest.config.ts")
 
 	var got []string
 	for _, c := range Detect(root, files) {
 		got = append(got, c.ID()+" "+c.(*Collector).dir)
+		if l := c.(*Collector).launcher; l != "" {
+			got = append(got, "  through "+l+" ("+c.(*Collector).script+")")
+		}
 	}
 	want := []string{
-		"jest:broken libs/broken",  // a config file counts even when package.json is unreadable
+		"jest:broken libs/broken", // a config file counts even when package.json is unreadable
+		"jest:cra apps/cra",       // Create React App: react-scripts test runs Jest
+		"  through react-scripts (test)",
+		"jest:cra-keyed apps/cra-keyed", // its jest key is react-scripts' to read
+		"  through react-scripts (test)",
+		"jest:craco apps/craco",
+		"  through craco (test:ci)",
 		"jest:keyed libs/keyed",    // "jest" key in package.json
 		"jest:web libs/web",        // a script runs it
 		"vitest:. .",               // a workspace root with its own test script

@@ -112,6 +112,9 @@ type Collector struct {
 	// otherConfigs are the scripts that run the runner with another
 	// config, "name (config)".
 	otherConfigs []string
+	// launcher runs Jest for the package (react-scripts), "" when the
+	// runner is run itself.
+	launcher string
 }
 
 var _ collectors.Collector = (*Collector)(nil)
@@ -160,7 +163,25 @@ func (c *Collector) Precheck(root string) (model.Result, bool) { return nodepkg.
 // it cannot run.
 func (c *Collector) ready(root string) (nodepkg.Readiness, *model.Result) {
 	dir := filepath.Join(root, filepath.FromSlash(c.dir))
-	return nodepkg.Check(c.base(), root, dir, c.run.kind, c.run.kind, func() model.Result { return c.notInstalled(root, dir) })
+	return nodepkg.Check(c.base(), root, dir, c.bin(), c.run.kind, func() model.Result { return c.notInstalled(root, dir) })
+}
+
+// bin is the command the package's tests run with: the runner, or the
+// launcher that runs it.
+func (c *Collector) bin() string {
+	if c.launcher != "" {
+		return c.launcher
+	}
+	return c.run.kind
+}
+
+// args are the runner's arguments, behind the launcher's `test` when there
+// is one. --watchAll=false: react-scripts watches unless told not to.
+func (c *Collector) args(args []string) []string {
+	if c.launcher == "" {
+		return args
+	}
+	return append([]string{"test", "--watchAll=false"}, args...)
 }
 
 // Run runs the whole suite once and reads the JSON report.
@@ -172,6 +193,9 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	}
 	bin, tool := rd.Bin, rd.Tool
 	env, show := c.run.env, []string(nil)
+	if c.launcher != "" {
+		env = append([]string{"CI=true"}, env...)
+	}
 	if c.nodeOptions != "" {
 		// As the package's script runs it; options the user set stay.
 		show = []string{shownNodeOptions(c.nodeOptions)}
@@ -179,13 +203,13 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	}
 	return b.RunTool(ctx, req, collectors.Tool{
 		Invocation: collectors.Invocation{
-			Tool: kind, Dir: c.dir, Name: bin, Args: c.run.args(collectors.ReportArg, tool), Env: env, ShowEnv: show,
+			Tool: kind, Dir: c.dir, Name: bin, Args: c.args(c.run.args(collectors.ReportArg, tool)), Env: env, ShowEnv: show,
 			Tee:         newProgress(kind, req.Report),
 			TimeoutHint: "raise the collector timeout, or find the test that hangs in the partial output",
 			StartHint:   hintInstall,
 		},
 		Version: tool.Version,
-		Retry:   &collectors.Retry{Refused: rejectedOption, Args: c.run.plain(collectors.ReportArg, tool), Tee: newProgress(kind, req.Report)},
+		Retry:   &collectors.Retry{Refused: rejectedOption, Args: c.args(c.run.plain(collectors.ReportArg, tool)), Tee: newProgress(kind, req.Report)},
 		Read:    c.read,
 		Partial: c.timedOut,
 	})
@@ -305,23 +329,23 @@ func dirName(dir string) string {
 // nowhere while the dependencies are installed: the project's — the script
 // cannot run anywhere, which is a finding.
 func (c *Collector) notInstalled(root, dir string) model.Result {
-	kind, b := c.run.kind, c.base()
+	kind, bin, b := c.run.kind, c.bin(), c.base()
 	install := nodepkg.InstallLine(root, dir)
-	where := fmt.Sprintf("no node_modules/.bin/%s in %s or above", kind, c.dir)
+	where := fmt.Sprintf("no node_modules/.bin/%s in %s or above", bin, c.dir)
 	switch {
 	case c.declared && nodepkg.PlugAndPlay(root, dir):
-		return b.Unknown(fmt.Sprintf("%s is installed with Yarn Plug'n'Play (.pnp.cjs): %s", kind, where), nodepkg.PlugAndPlayHint)
+		return b.Unknown(fmt.Sprintf("%s is installed with Yarn Plug'n'Play (.pnp.cjs): %s", bin, where), nodepkg.PlugAndPlayHint)
 	case c.declared:
-		return b.Unknown(fmt.Sprintf("%s is a dependency but is not installed: %s", kind, where), nodepkg.InstallHint(root, dir))
+		return b.Unknown(fmt.Sprintf("%s is a dependency but is not installed: %s", bin, where), nodepkg.InstallHint(root, dir))
 	case c.script != "" && nodepkg.DependenciesInstalled(root, dir):
 		res := b.Result()
 		res.Status = model.StatusOK
 		msg := fmt.Sprintf("`%s` cannot run: %s is used by the %s script but is not a dependency of %s or of a package above it",
-			nodepkg.RunScript(c.script), kind, c.script, path.Join(c.dir, "package.json"))
+			nodepkg.RunScript(c.script), bin, c.script, path.Join(c.dir, "package.json"))
 		res.Findings = b.Finish([]model.Finding{rule(kind, ruleUndeclared).Finding(path.Join(c.dir, "package.json"), nodepkg.KeyLine(root, path.Join(c.dir, "package.json"), "scripts", c.script), 0, msg)})
 		return res
 	}
-	return b.Unknown(fmt.Sprintf("%s is not installed: %s", kind, where), "install the dependencies ("+install+"), or add "+kind+": npm i -D "+kind)
+	return b.Unknown(fmt.Sprintf("%s is not installed: %s", bin, where), "install the dependencies ("+install+"), or add "+bin+": npm i -D "+bin)
 }
 
 func (c *Collector) noTests() model.Finding {

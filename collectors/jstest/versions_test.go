@@ -179,3 +179,48 @@ func TestJestRunsWithTheScriptsNodeOptions(t *testing.T) {
 		})
 	}
 }
+
+// Create React App's tests run through react-scripts, which holds the
+// Jest configuration: the collector runs `react-scripts test` as the test
+// script does, not watching, with Jest's report options behind it, and
+// reads the report. The launcher here replays a report captured from
+// react-scripts 3.4.1 (@ROOT@ stands for the package).
+func TestReactScriptsRunsTheTests(t *testing.T) {
+	needRunners(t)
+	root := t.TempDir()
+	report := filepath.Join(fixtureRoot(t), "captured", "react-scripts-3.4.1-fail.json")
+	script := `#!/bin/sh
+echo "$@" > "` + filepath.Join(root, "args") + `"
+echo "CI=$CI" >> "` + filepath.Join(root, "args") + `"
+for a in "$@"; do
+  case "$a" in --outputFile=*) out="${a#--outputFile=}" ;; esac
+done
+sed "s#@ROOT@#$PWD#g" "` + report + `" > "$out"
+exit 1
+`
+	fixturetest.WriteFiles(t, root, map[string]string{
+		"app/package.json":    `{"name": "app", "dependencies": {"react-scripts": "3.4.1"}, "scripts": {"test": "react-scripts test"}, "jest": {"collectCoverageFrom": ["src/**"]}}`,
+		"app/src/sum.test.js": "import { sum } from './sum';\n\ntest('adds', () => {\n  expect(sum(1, 2)).toBe(3);\n});\n",
+	})
+	bin := filepath.Join(root, "app", "node_modules", ".bin")
+	if err := os.MkdirAll(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(bin, "react-scripts"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r := runCollector(t, collector(t, root, "jest:app"), root, time.Minute)
+	if r.Status != "ok" || r.Facts["tests.failed"] != 1 || r.Facts["suites.failed"] != 1 || len(r.Findings) != 1 {
+		t.Fatalf("status %s (%s), facts %v, findings %+v", r.Status, r.Error, r.Facts, r.Findings)
+	}
+	if f := r.Findings[0]; f.Rule != "jest/test-failed" || f.File != "app/src/sum.test.js" || f.Line != 4 {
+		t.Errorf("finding %s at %s:%d, want jest/test-failed at app/src/sum.test.js:4", f.Rule, f.File, f.Line)
+	}
+	args, _ := os.ReadFile(filepath.Join(root, "args"))
+	if !strings.HasPrefix(string(args), "test --watchAll=false --ci --json --testLocationInResults --outputFile=") || !strings.HasSuffix(string(args), "\nCI=true\n") {
+		t.Errorf("react-scripts ran with %q", args)
+	}
+	if !strings.HasPrefix(r.Command, "cd app && node_modules/.bin/react-scripts test --watchAll=false ") {
+		t.Errorf("command %q", r.Command)
+	}
+}

@@ -108,6 +108,21 @@ func (m Manifest) ScriptUsing(tool string) string {
 	return ""
 }
 
+// ScriptRunning names the script that runs tool with the subcommand sub
+// ("react-scripts test"), the test script first; "" when none does.
+func (m Manifest) ScriptRunning(tool, sub string) string {
+	for _, name := range m.scriptNames() {
+		for _, c := range shellwords.Lenient(m.Scripts[name]) {
+			for i, w := range c.Words[:max(len(c.Words)-1, 0)] {
+				if (w.Value == tool || strings.HasSuffix(w.Value, "/"+tool)) && c.Words[i+1].Value == sub {
+					return name
+				}
+			}
+		}
+	}
+	return ""
+}
+
 // scriptNames are the names of the scripts, the test script first, then
 // the others sorted.
 func (m Manifest) scriptNames() []string {
