@@ -48,8 +48,8 @@ func Detect(root string, files []string) []collectors.Collector {
 		c := &Collector{dir: p.Dir, script: p.Manifest.ScriptUsing("eslint"), declared: nodepkg.Declares(p, pkgs, "eslint")}
 		if c.script != "" {
 			c.scriptArgs = scriptArgs(p.Manifest.Scripts[c.script])
-		} else if name, args, ok := lintWrapper(p, files); ok {
-			c.script, c.scriptArgs = name, args
+		} else if name, args, w, ok := lintWrapper(p, files); ok {
+			c.script, c.scriptArgs, c.declared = name, args, c.declared || w.bringsESLint
 		}
 		switch {
 		case flat[p.Dir] != "":
@@ -88,10 +88,11 @@ func Detect(root string, files []string) []collectors.Collector {
 	return out
 }
 
-// lintWrapper finds the package's script that runs next lint or
-// vue-cli-service lint, and what it lints: those tools run ESLint on
-// directories of their own choosing, not the whole package.
-func lintWrapper(p nodepkg.Package, files []string) (name string, args []string, ok bool) {
+// lintWrapper finds the package's script that runs next lint,
+// vue-cli-service lint or a Create React App build, and what it lints:
+// those tools run ESLint on directories of their own choosing, not the
+// whole package.
+func lintWrapper(p nodepkg.Package, files []string) (name string, args []string, w wrapper, ok bool) {
 	has := func(pattern string) bool {
 		if strings.ContainsAny(pattern, "*?") {
 			// A pattern of files in the package's own directory.
@@ -104,11 +105,11 @@ func lintWrapper(p nodepkg.Package, files []string) (name string, args []string,
 		return slices.ContainsFunc(files, func(f string) bool { return strings.HasPrefix(f, prefix) && !nodepkg.InNodeModules(f) })
 	}
 	for _, name := range slices.Sorted(maps.Keys(p.Manifest.Scripts)) {
-		if args, ok := wrapperArgs(p.Manifest.Scripts[name], has); ok {
-			return name, args, true
+		if args, w, ok := wrapperArgs(p.Manifest.Scripts[name], has); ok {
+			return name, args, w, true
 		}
 	}
-	return "", nil, false
+	return "", nil, wrapper{}, false
 }
 
 // sharedOnly reports a configuration that only its packages use: it sits

@@ -151,6 +151,10 @@ type wrapper struct {
 	// defaults are what it lints when told nothing: directories, or
 	// patterns of files in the package's directory.
 	defaults []string
+	// ext is the --ext it lints those with, "" for ESLint's own choice.
+	ext string
+	// bringsESLint: it depends on ESLint itself, so the package need not.
+	bringsESLint bool
 }
 
 var wrappers = []wrapper{
@@ -160,13 +164,22 @@ var wrappers = []wrapper{
 	// vue-cli-service lint: src/ tests/ *.js .*.js (@vue/cli-plugin-eslint).
 	{command: "vue-cli-service", sub: "lint", positional: true, valueFlags: map[string]bool{"--max-errors": true},
 		defaults: []string{"src", "tests", "*.js", ".*.js"}},
+	// Create React App lints src/ as it builds (and starts): react-scripts
+	// 3's eslint-loader and 4's eslint-webpack-plugin take these
+	// extensions; craco and react-app-rewired run the same build.
+	{command: "react-scripts", sub: "build", defaults: []string{"src"}, ext: craExt, bringsESLint: true},
+	{command: "craco", sub: "build", defaults: []string{"src"}, ext: craExt, bringsESLint: true},
+	{command: "react-app-rewired", sub: "build", defaults: []string{"src"}, ext: craExt, bringsESLint: true},
 }
 
-// wrapperArgs returns the paths a script's next lint or vue-cli-service
-// lint lints: the ones it names, else its defaults that has says match
-// something. ok is false when the script runs neither; args is nil when
-// it cannot be read plainly (the package is then linted whole).
-func wrapperArgs(script string, has func(pattern string) bool) (args []string, ok bool) {
+const craExt = ".js,.mjs,.jsx,.ts,.tsx"
+
+// wrapperArgs returns the paths a script's wrapper (next lint,
+// vue-cli-service lint, react-scripts build) lints: the ones it names,
+// else its defaults that has says match something, with its --ext. ok is
+// false when the script runs none; args is nil when it cannot be read
+// plainly (the package is then linted whole).
+func wrapperArgs(script string, has func(pattern string) bool) (args []string, w wrapper, ok bool) {
 	for _, command := range shellwords.Lenient(script) {
 		words := command.Words
 		for i := 0; i+1 < len(words); i++ {
@@ -176,10 +189,10 @@ func wrapperArgs(script string, has func(pattern string) bool) (args []string, o
 			if k < 0 || !commandStart(words[:i]) {
 				continue
 			}
+			w = wrappers[k]
 			if strings.ContainsAny(script, "$`") {
-				return nil, true
+				return nil, w, true
 			}
-			w := wrappers[k]
 			rest := words[i+2:]
 			for j := 0; j < len(rest); j++ {
 				// Paths are kept as written, as positional keeps them:
@@ -209,10 +222,13 @@ func wrapperArgs(script string, has func(pattern string) bool) (args []string, o
 					}
 				}
 			}
-			return args, true
+			if len(args) > 0 && w.ext != "" {
+				args = append(args, "--ext", w.ext)
+			}
+			return args, w, true
 		}
 	}
-	return nil, false
+	return nil, wrapper{}, false
 }
 
 // commandStart reports whether what comes before a word leaves it the

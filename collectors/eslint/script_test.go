@@ -108,14 +108,15 @@ func FuzzScriptArgs(f *testing.F) {
 			t.Fatalf("scriptArgs(%q) = %q: no path", script, args)
 		}
 		shellWords(t.TempDir(), args) // any words, no panic
-		if wrapped, ok := wrapperArgs(script, func(string) bool { return true }); ok && slices.Contains(wrapped, "") {
+		if wrapped, _, ok := wrapperArgs(script, func(string) bool { return true }); ok && slices.Contains(wrapped, "") {
 			t.Fatalf("wrapperArgs(%q) = %q: an empty path", script, wrapped)
 		}
 	})
 }
 
-// `next lint` and `vue-cli-service lint` lint their default directories
-// that exist, or the paths they are given: not the whole package.
+// `next lint`, `vue-cli-service lint` and a Create React App build lint
+// their default directories that exist, or the paths they are given: not
+// the whole package.
 func TestWrapperArgs(t *testing.T) {
 	has := func(d string) bool { return d == "src" || d == "app" || d == "*.js" }
 	for _, tt := range []struct {
@@ -135,11 +136,29 @@ func TestWrapperArgs(t *testing.T) {
 		{"vue-cli-service lint", []string{"src", "*.js"}, true},
 		{"vue-cli-service lint --no-fix --max-warnings 0 src/components 'tests/**/*.js'", []string{"src/components", "'tests/**/*.js'"}, true},
 		{"vue-cli-service build", nil, false},
+		{"react-scripts build", []string{"src", "--ext", ".js,.mjs,.jsx,.ts,.tsx"}, true},
+		{"GENERATE_SOURCEMAP=false craco build", []string{"src", "--ext", ".js,.mjs,.jsx,.ts,.tsx"}, true},
+		{"react-scripts test", nil, false},
 	} {
-		got, ok := wrapperArgs(tt.script, has)
+		got, _, ok := wrapperArgs(tt.script, has)
 		if !reflect.DeepEqual(got, tt.want) || ok != tt.ok {
 			t.Errorf("wrapperArgs(%q) = %q %v, want %q %v", tt.script, got, ok, tt.want, tt.ok)
 		}
+	}
+}
+
+// A Create React App lints src/ with TypeScript and JSX as it builds, with
+// the ESLint react-scripts brings: that is the run, and ESLint missing is
+// never the package's fault for not listing it.
+func TestCreateReactAppLintsWhatItsBuildLints(t *testing.T) {
+	root := fixturetest.WriteRepo(t, map[string]string{
+		"web/package.json": `{"dependencies": {"react-scripts": "5.0.1"}, "scripts": {"build": "react-scripts build", "test": "react-scripts test"}, "eslintConfig": {"extends": ["react-app"]}}`,
+		"web/src/App.tsx":  "export const App = () => null;\n",
+		"web/build/x.js":   "minified();\n",
+	})
+	c := detected(t, root)["eslint:web"]
+	if c == nil || c.script != "build" || !slices.Equal(c.scriptArgs, []string{"src", "--ext", ".js,.mjs,.jsx,.ts,.tsx"}) || c.ext != nil || !c.declared {
+		t.Fatalf("collector %+v", c)
 	}
 }
 
