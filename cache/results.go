@@ -33,8 +33,11 @@ const resultsVersion = "preflight.results/v1"
 // to the repository.
 const OnlineTTL = 24 * time.Hour
 
-// keyEnv are the environment variables that change what the tools do.
-var keyEnv = []string{"PATH", "GOFLAGS", "GOOS", "GOARCH", "CGO_ENABLED", "GOEXPERIMENT", "GOTOOLCHAIN", "NODE_ENV", "NODE_OPTIONS"}
+// keyEnv are the environment variables that change what the tools do,
+// or what they ask: the vulnerability database and the npm registry an
+// advisory result came from.
+var keyEnv = []string{"PATH", "GOFLAGS", "GOOS", "GOARCH", "CGO_ENABLED", "GOEXPERIMENT", "GOTOOLCHAIN", "NODE_ENV", "NODE_OPTIONS",
+	"GOVULNDB", "npm_config_registry", "NPM_CONFIG_REGISTRY"}
 
 // installMarkers are the files package managers rewrite on every install:
 // a reinstall changes the tools and typings a JavaScript collector uses.

@@ -128,6 +128,13 @@ func TestOnlineResultsExpireAndFailuresAreNotKept(t *testing.T) {
 	if _, ok := r.Lookup(audit); !ok {
 		t.Error("a 23-hour-old advisory result was not reused")
 	}
+	for _, env := range []string{"GOVULNDB", "npm_config_registry"} {
+		t.Setenv(env, "file:///another/database")
+		if _, ok := r.Lookup(audit); ok {
+			t.Errorf("a result from another database was reused when %s changed", env)
+		}
+		os.Unsetenv(env)
+	}
 	r.Put(audit, model.Result{Status: model.StatusOK, FinishedAt: now.Add(-25 * time.Hour)})
 	if _, ok := r.Lookup(audit); ok {
 		t.Error("a 25-hour-old advisory result was reused")
