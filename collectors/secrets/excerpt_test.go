@@ -45,6 +45,9 @@ func TestRedactExcerptKeepsPaths(t *testing.T) {
 		"newest output file: .next/static/Xk3mQ9pLw2ZrT7vB1nY4c/_ssgManifest.js",
 		"largest: dist/assets/index-DkKq9a3B.js 183 KiB, dist/assets/vendor-BbX9c2Qd.css",
 		"src/components/HeaderNav2Mobile.tsx:12:3 unused variable",
+		// Dotted names in compiler and govulncheck messages.
+		"./main.go:6:31: base64.RawURLEncoding.DecodeStrng undefined (type *base64.Encoding has no field or method DecodeStrng)",
+		"pkg/signals/shutdown.go:66 Graceful → transport.NewHTTP2Client",
 	} {
 		if got := r.RedactExcerpt(keep); got != keep {
 			t.Errorf("masked a path:\n%q\n%q", keep, got)
@@ -53,6 +56,7 @@ func TestRedactExcerptKeepsPaths(t *testing.T) {
 	for _, secret := range []string{
 		"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
 		"uploads/Q2xvdWRGcm9udEtleVBhaXJJZDEyMzQ1Njc4OTA/report.pdf",
+		"session.Q2xvdWRGcm9udEtleVBhaXJJZDEyMzQ1Njc4OTA.sig",
 	} {
 		if got := r.RedactExcerpt("see " + secret); strings.Contains(got, secret) {
 			t.Errorf("%q left whole: %q", secret, got)

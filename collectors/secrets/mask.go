@@ -43,14 +43,16 @@ func MaskLines(rel string, lines []string) []string {
 
 // looksRandom reports a token that looks machine-generated. A path to a
 // file (src/components/HeaderNav2Mobile.tsx, .next/static/<build
-// id>/_ssgManifest.js, assets/index-DkKq9a3B.js) is judged by its parts,
-// since the slashes and the dot of its extension only join words: it is a
-// token when one of its parts is.
+// id>/_ssgManifest.js, assets/index-DkKq9a3B.js) and a dotted name
+// (base64.RawURLEncoding.DecodeString, transport.NewHTTP2Client) are
+// judged by their parts, since slashes and dots only join words there: one
+// is a token when one of its parts is. Base64 has no dot; a JWT's parts
+// are long enough to judge, and its format is known anyway.
 func looksRandom(tok string) bool {
-	if !filePath.MatchString(tok) {
+	if !filePath.MatchString(tok) && !strings.Contains(strings.TrimRight(tok, "="), ".") {
 		return randomChars(tok)
 	}
-	for _, part := range strings.Split(tok, "/") {
+	for _, part := range strings.FieldsFunc(tok, func(r rune) bool { return r == '/' || r == '.' }) {
 		if len(part) >= 24 && randomChars(part) {
 			return true
 		}
