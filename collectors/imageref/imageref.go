@@ -105,10 +105,14 @@ func (r Ref) Base() string { return path.Base(r.Repo()) }
 var nonRootRepos = []string{
 	"postgres", "mysql", "mariadb", "mongo", "redis", "valkey/valkey", "memcached",
 	"rabbitmq", "elasticsearch", "elasticsearch/elasticsearch", "opensearchproject/opensearch",
-	"grafana/grafana", "prom/prometheus", "prom/alertmanager", "nginxinc/nginx-unprivileged",
-	"keycloak/keycloak", "bitnami/", "chainguard/",
-	// Every Jaeger image runs as UID 10001 since 1.50 (jaegertracing/jaeger#4783).
-	"jaegertracing/",
+	"grafana/grafana", "nginxinc/nginx-unprivileged", "keycloak/keycloak", "bitnami/", "chainguard/",
+	// The Prometheus project's images end with USER nobody.
+	"prom/",
+	// Every Jaeger image runs as UID 10001 since 1.50 (jaegertracing/jaeger#4783),
+	// and so do the OpenTelemetry Collector's, Loki's and Tempo's
+	// (USER 10001 in their Dockerfiles). Promtail reads host logs as root.
+	"jaegertracing/", "otel/opentelemetry-collector", "otel/opentelemetry-collector-contrib",
+	"otel/opentelemetry-collector-k8s", "grafana/loki", "grafana/tempo",
 }
 
 // nonRootTags mark variants published to run unprivileged, such as the

@@ -35,8 +35,9 @@ func TestParse(t *testing.T) {
 func TestKnowledge(t *testing.T) {
 	nonRoot := []string{"postgres:17", "redis", "bitnami/postgresql:16", "gcr.io/distroless/static:nonroot",
 		"cgr.dev/chainguard/nginx:latest", "nginxinc/nginx-unprivileged:1.27", "grafana/grafana:11.0.0",
-		"docker.elastic.co/elasticsearch/elasticsearch:8.15.0", "app:1.2-rootless", "jaegertracing/all-in-one:1.76.0", "jaegertracing/jaeger:2.5.0"}
-	root := []string{"nginx:1.27", "gcr.io/distroless/static:latest", "ubuntu:24.04", "acme/api:1", "node:22"}
+		"docker.elastic.co/elasticsearch/elasticsearch:8.15.0", "app:1.2-rootless", "jaegertracing/all-in-one:1.76.0", "jaegertracing/jaeger:2.5.0",
+		"otel/opentelemetry-collector-contrib:0.136.0", "grafana/loki:3.5.0", "prom/node-exporter:v1.9.1"}
+	root := []string{"nginx:1.27", "gcr.io/distroless/static:latest", "ubuntu:24.04", "acme/api:1", "node:22", "grafana/promtail:3.5.0"}
 	for _, s := range nonRoot {
 		if !Parse(s).RunsAsNonRoot() {
 			t.Errorf("%s should be known to run as non-root", s)
