@@ -55,6 +55,7 @@ type Engine struct {
 	index       map[string]*slot    // by collector id
 	runs        map[string]*run     // in flight (or waiting for a slot)
 	pending     map[string]*request // queued behind an in-flight run
+	changes     uint64              // events that queued runs so far (request.change)
 	generation  uint64
 	watch       model.WatchState
 	lastTrigger string          // the last changed path, for the header
@@ -70,6 +71,9 @@ type Engine struct {
 type request struct {
 	changed []string
 	trigger string
+	// change counts the events that queue runs (an edit, a rerun, trust
+	// given): the runs one event set going share it.
+	change uint64
 }
 
 type run struct {
@@ -305,8 +309,9 @@ func (e *Engine) Changed(paths []string) {
 		}
 		e.mu.Unlock()
 	}
+	change := e.newChange()
 	for _, id := range order {
-		e.queue([]string{id}, request{changed: byID[id], trigger: byID[id][0]})
+		e.queue([]string{id}, request{changed: byID[id], trigger: byID[id][0], change: change})
 	}
 }
 
@@ -323,10 +328,11 @@ func (e *Engine) Outputs() []string {
 
 // OutputsChanged queues every collector that reads one of the outputs.
 func (e *Engine) OutputsChanged(outs []string) {
+	change := e.newChange()
 	for _, c := range e.collectors() {
 		for _, o := range collectors.OutputsOf(c) {
 			if slices.Contains(outs, o) {
-				e.queue([]string{c.ID()}, request{trigger: o})
+				e.queue([]string{c.ID()}, request{trigger: o, change: change})
 				break
 			}
 		}
@@ -344,11 +350,23 @@ func (e *Engine) Affected(path string) []string {
 	return ids
 }
 
+// newChange numbers an event that queues runs.
+func (e *Engine) newChange() uint64 {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.changes++
+	return e.changes
+}
+
 func (e *Engine) queue(ids []string, req request) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.closed {
 		return
+	}
+	if req.change == 0 {
+		e.changes++
+		req.change = e.changes
 	}
 	for _, id := range ids {
 		sl, ok := e.index[id]
@@ -374,7 +392,7 @@ func (e *Engine) queue(ids []string, req request) {
 }
 
 func mergeRequests(inFlight request, queued *request, next request) request {
-	out := request{trigger: next.trigger}
+	out := request{trigger: next.trigger, change: next.change}
 	full := len(inFlight.changed) == 0 || len(next.changed) == 0 || (queued != nil && len(queued.changed) == 0)
 	if !full {
 		seen := map[string]bool{}
@@ -621,7 +639,7 @@ func (e *Engine) finish(id string, r *run, res *model.Result) {
 	if present {
 		sl.state.Running = false
 		if res != nil {
-			sl.state = model.CollectorState{Result: *res}
+			sl.state = model.CollectorState{Result: *res, Change: r.req.change}
 			delete(e.seeded, id)
 		}
 	}

@@ -106,6 +106,29 @@ func TestOutputsChangedRerunsTheirReaders(t *testing.T) {
 	}
 }
 
+// The results one change sets going share its number, for the cockpit to
+// count them as one run; a later change has a larger one.
+func TestResultsCarryTheChangeThatSetThemGoing(t *testing.T) {
+	a := &fake{id: "kubernetes:dev", inputs: []string{"base/**"}, run: func(context.Context, collectors.Request) model.Result { return okResult() }}
+	b := &fake{id: "kubernetes:prod", inputs: []string{"base/**"}, run: func(context.Context, collectors.Request) model.Result { return okResult() }}
+	e := New("/repo", []collectors.Collector{a, b}, Options{})
+	defer e.Close()
+	e.RunAll("start")
+	e.Wait()
+	first := state(t, e.Snapshot(), "kubernetes:dev").Change
+	e.Changed([]string{"base/deployment.yaml"})
+	e.Wait()
+	dev, prod := state(t, e.Snapshot(), "kubernetes:dev").Change, state(t, e.Snapshot(), "kubernetes:prod").Change
+	if first == 0 || dev != prod || dev <= first {
+		t.Errorf("changes: start %d, then dev %d and prod %d: want one number, larger than the start's", first, dev, prod)
+	}
+	e.Rerun([]string{"kubernetes:prod"})
+	e.Wait()
+	if got := state(t, e.Snapshot(), "kubernetes:prod").Change; got <= dev {
+		t.Errorf("a rerun's change %d is not after the edit's %d", got, dev)
+	}
+}
+
 func TestChangedRerunsOnlyMatchingCollectors(t *testing.T) {
 	var aRuns, bRuns atomic.Int32
 	var lastChanged atomic.Value

@@ -17,6 +17,10 @@ type CollectorState struct {
 	// "12 passed, 1 failed". Both describe the run in flight only.
 	RunStarted time.Time `json:"-"`
 	Progress   string    `json:"-"`
+	// Change numbers the event (an edit, a rerun) that set the run of this
+	// result going: the results of one change share it, a later change
+	// has a larger one, and 0 is a result from before this session.
+	Change uint64 `json:"-"`
 	// Stale means the inputs changed (or the result came from the cache)
 	// since this result was produced; it is shown, but is not fresh evidence.
 	Stale bool `json:"stale"`

@@ -2,10 +2,13 @@ package ui
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -219,7 +222,9 @@ func (m Model) initChecklist() (tea.Model, tea.Cmd) {
 
 // trackChanges compares each collector's new result with the one seen
 // before it: the findings that appeared are marked new, and the counts of
-// this run and of the whole session are kept.
+// this run and of the whole session are kept. A run is every collector
+// one change set going: a save that reruns three overlays of a base counts
+// what all three found, however their results arrive.
 func (m *Model) trackChanges(s model.Snapshot) {
 	seen := make(map[string]seenResult, len(m.seen))
 	for k, v := range m.seen {
@@ -233,7 +238,7 @@ func (m *Model) trackChanges(s model.Snapshot) {
 	for k, v := range m.view.isNew {
 		isNew[k] = v
 	}
-	var run delta
+	runs := map[uint64]delta{} // by the change that set the run going
 	changed := false
 	for _, c := range s.Collectors {
 		if !c.HasEvidence() || c.FinishedAt.IsZero() {
@@ -258,8 +263,10 @@ func (m *Model) trackChanges(s model.Snapshot) {
 		}
 		d := model.DiffFindings(prev.findings, c.Findings)
 		changed = true
-		run.appeared += len(d.Appeared)
-		run.fixed += len(d.Fixed)
+		r := runs[c.Change]
+		r.appeared += len(d.Appeared)
+		r.fixed += len(d.Fixed)
+		runs[c.Change] = r
 		for _, f := range d.Appeared {
 			if f.ID != "" {
 				isNew[findingKey(c.Collector, f.ID)] = true
@@ -267,7 +274,18 @@ func (m *Model) trackChanges(s model.Snapshot) {
 		}
 	}
 	if changed {
-		m.lastRun = run
+		// The latest change's runs: they add to what its earlier results
+		// brought, or start a new count. A run an older change set going
+		// counts in the session only.
+		latest := slices.Max(slices.Collect(maps.Keys(runs)))
+		run := runs[latest]
+		if latest == m.runOf && latest != 0 { // 0: not numbered, each result its own run
+			run.appeared += m.lastRun.appeared
+			run.fixed += m.lastRun.fixed
+		}
+		if latest >= m.runOf {
+			m.lastRun, m.runOf = run, latest
+		}
 		m.compares++
 	}
 	var session delta

@@ -1,12 +1,14 @@
 package ui
 
 import (
+	"fmt"
 	"reflect"
 
-	tea "charm.land/bubbletea/v2"
 	"strings"
 	"testing"
 	"time"
+
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/preflight-dev/preflight/model"
 )
@@ -284,6 +286,58 @@ func TestNewFindingsAndCountsSinceLastRunAndStart(t *testing.T) {
 	}
 	if !strings.Contains(screen(m), "run +0 −2 · session +0 −2") {
 		t.Fatalf("header:\n%s", screen(m))
+	}
+}
+
+// One change that reruns several collectors (the overlays of one
+// Kubernetes base) is one run: the header counts what all of them found,
+// not what the last to finish did, and the next change starts anew.
+func TestARunCountsEveryCollectorItSetGoing(t *testing.T) {
+	m := checklistModel(t, 80, 24, shopReadiness)
+	other := ""
+	for _, c := range m.snap.Collectors {
+		if c.Collector != "typescript:backend" && c.HasEvidence() {
+			other = c.Collector
+			break
+		}
+	}
+	if other == "" {
+		t.Fatal("the fixture has one collector with evidence")
+	}
+	finish := func(s model.Snapshot, id string, gen, change uint64, running bool, extra int) model.Snapshot {
+		s = withCollector(s, id, func(c *model.CollectorState) bool {
+			c.Change = change
+			for i := 0; i < extra; i++ {
+				f := tsFinding(90+i, 1, "TS2304", "Cannot find name 'x'.")
+				f.ID, f.Collector = fmt.Sprintf("%s-%d-%d", id, gen, i), id
+				c.Findings = append(append([]model.Finding(nil), c.Findings...), f)
+			}
+			c.FinishedAt = c.FinishedAt.Add(time.Minute)
+			return true
+		})
+		for i := range s.Collectors { // only the change's other collector may still be at work
+			s.Collectors[i].Running = running && s.Collectors[i].Collector == other
+		}
+		s.Generation = gen
+		return s
+	}
+	s := finish(m.snap, "typescript:backend", 8, 1, true, 1)
+	m = deliver(t, m, s)
+	s = finish(s, other, 9, 1, false, 2)
+	m = deliver(t, m, s)
+	if m.lastRun != (delta{appeared: 3}) {
+		t.Fatalf("the run of two collectors counts %+v, want +3", m.lastRun)
+	}
+	s = finish(s, "typescript:backend", 10, 2, true, 1)
+	m = deliver(t, m, s)
+	if m.lastRun != (delta{appeared: 1}) {
+		t.Fatalf("the next change counts %+v, want +1", m.lastRun)
+	}
+	// A run an earlier change set going, finishing late, is not this one's.
+	s = finish(s, other, 11, 1, false, 1)
+	m = deliver(t, m, s)
+	if m.lastRun != (delta{appeared: 1}) || m.session != (delta{appeared: 5}) {
+		t.Fatalf("after a late result of the first change: run %+v session %+v, want +1 and +5", m.lastRun, m.session)
 	}
 }
 

@@ -163,6 +163,7 @@ type Model struct {
 	seen     map[string]seenResult
 	baseline map[string][]model.Finding
 	lastRun  delta
+	runOf    uint64 // the change whose runs lastRun counts (CollectorState.Change)
 	session  delta
 	compares int // how many times a collector's result was compared with its previous one
 	history  []model.HistoryPoint
