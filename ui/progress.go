@@ -225,7 +225,11 @@ func (m Model) unassessed() []string {
 		out = append(out, "not assessed: "+strings.Join(names, ", ")+" (nothing found to check)")
 	}
 	if len(projects) > 0 {
-		out = append(out, "not checked: "+strings.Join(projects, ", ")+" (preflight has no collector for them)")
+		which := "them"
+		if len(projects) == 1 {
+			which = "it"
+		}
+		out = append(out, "not checked: "+strings.Join(projects, ", ")+" (preflight has no collector for "+which+")")
 	}
 	return out
 }

@@ -909,6 +909,13 @@ func TestHeaderNamesUncheckedProjects(t *testing.T) {
 	if !strings.Contains(screen(m), "not checked:") {
 		t.Errorf("header:\n%s", screen(m))
 	}
+	// One alone is "it".
+	one := fixtureSnapshot(root)
+	one.Collectors = append(one.Collectors, snap.Collectors[len(snap.Collectors)-2])
+	m = New(Options{Root: root, Initial: one, Now: func() time.Time { return fixtureNow }})
+	if want := "not checked: golangci-lint (preflight has no collector for it)"; !slices.Contains(m.reasons(), want) {
+		t.Errorf("reasons %q lack %q", m.reasons(), want)
+	}
 }
 
 // A cockpit without a cache starts with no domain, the Checklist row
