@@ -2,9 +2,11 @@ package coverage
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -92,6 +94,35 @@ func TestGoCoverProfile(t *testing.T) {
 	}
 	if r.Facts["coverage.lines"] != 31.82 || r.Facts["report.age_seconds"] < 7800 {
 		t.Errorf("a stale report still shows its facts: %v", r.Facts)
+	}
+}
+
+// Statement coverage is the total go tool cover -func prints, which
+// leaves out the closure of a package-level variable, not the 30% go test
+// prints for the package: the number users quote for a module.
+func TestGoStatementsAsCoverFuncTotals(t *testing.T) {
+	need(t, "go", haveGo())
+	root := t.TempDir()
+	if _, err := copyTree(filepath.Join("testdata", "gofuncs"), root); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runTool(proc.Cmd{Dir: root, Name: "go", Args: []string{"test", "-count=1", "-coverprofile=coverage.out", "./..."}}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := runTool(proc.Cmd{Dir: root, Name: "go", Args: []string{"tool", "cover", "-func=coverage.out"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`total:\s+\(statements\)\s+([0-9.]+)%`).FindStringSubmatch(string(out.Stdout))
+	if m == nil {
+		t.Fatalf("no total in go tool cover -func's output:\n%s", out.Stdout)
+	}
+	r := run(detectOne(t, root, "coverage:."), root)
+	if got := fmt.Sprintf("%.1f", r.Facts["coverage.statements"]); got != m[1] {
+		t.Errorf("statements %s%%, go tool cover -func says %s%%", got, m[1])
+	}
+	if m[1] == "30.0" {
+		t.Error("the fixture no longer has statements outside functions")
 	}
 }
 

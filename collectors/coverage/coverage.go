@@ -229,6 +229,9 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		sum, err = ParseLcov(data)
 	default:
 		sum, err = ParseGoProfile(data)
+		if st, ok := GoFuncStatements(data, c.goSource(req.Root)); ok && err == nil {
+			sum.Statements = st // the total go tool cover -func prints
+		}
 	}
 	if err != nil {
 		res.Status, res.Error = model.StatusError, c.report+": "+err.Error()
@@ -313,6 +316,24 @@ func (c *Collector) sources(root string, files []string) []string {
 		out = append(out, filepath.ToSlash(rel))
 	}
 	return out
+}
+
+// goSource reads a file a Go profile names (an import path and file
+// name) from this checkout.
+func (c *Collector) goSource(root string) func(name string) ([]byte, bool) {
+	mod := goModuleAbove(root, filepath.Join(root, filepath.FromSlash(c.owner)))
+	return func(name string) ([]byte, bool) {
+		dir := mod.PackageDir(path.Dir(name))
+		if dir == "" {
+			return nil, false
+		}
+		rel, err := filepath.Rel(root, filepath.Join(dir, path.Base(name)))
+		if err != nil || !filepath.IsLocal(rel) {
+			return nil, false
+		}
+		data, err := repofs.ReadFile(root, rel)
+		return data, err == nil
+	}
 }
 
 // goModuleAbove finds the go.mod at or above dir, inside root: a profile

@@ -1,6 +1,8 @@
 package coverage
 
 import (
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -163,6 +165,33 @@ func FuzzParseGoProfile(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if s, err := ParseGoProfile(data); err == nil {
 			fuzzSummary(t, s)
+		}
+	})
+}
+
+// Counting by function declarations never counts more covered than
+// counted, nor anything in a file without functions, whatever the source
+// and the profile say.
+func FuzzGoFuncStatements(f *testing.F) {
+	src, err := os.ReadFile(filepath.Join("testdata", "gofuncs", "greet", "greet.go"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add([]byte("mode: set\nexample.com/gofuncs/greet/greet.go:9.35,10.13 1 1\nexample.com/gofuncs/greet/greet.go:17.32,18.16 1 1\n"), src)
+	f.Add(captured(f, "go-coverprofile.txt"), []byte("package x\nfunc A() {}\n"))
+	f.Fuzz(func(t *testing.T, profile, src []byte) {
+		c, ok := GoFuncStatements(profile, func(string) ([]byte, bool) { return src, true })
+		if !ok {
+			return
+		}
+		if _, err := ParseGoProfile(profile); err != nil {
+			t.Fatalf("counted a profile ParseGoProfile refuses: %v", err)
+		}
+		if c.Covered < 0 || c.Covered > c.Total {
+			t.Fatalf("covered %d of %d", c.Covered, c.Total)
+		}
+		if funcs, _ := funcExtents(src); len(funcs) == 0 && c.Total != 0 {
+			t.Fatalf("%d statements counted in a file without functions", c.Total)
 		}
 	})
 }

@@ -1,0 +1,3 @@
+module example.com/gofuncs
+
+go 1.22
