@@ -303,7 +303,7 @@ var knownBins = map[string]bool{"tsc": true, "tsx": true, "next": true, "vite": 
 
 type scriptRef struct {
 	name string
-	bare bool // `pnpm X` / `yarn X`: a script, or else a binary
+	bare bool // `pnpm X` / `yarn [run] X`: a script, or else a binary
 }
 
 // scriptCall reads `npm test`, `npm run X`, `pnpm [run] X`, `yarn [run] X`:
@@ -335,8 +335,10 @@ func scriptCall(words []string) (scriptRef, bool) {
 		case sub == "test" || sub == "t" && tool == "pnpm":
 			return scriptRef{name: "test"}, true
 		case sub == "run" || sub == "run-script":
+			// yarn run, like a bare yarn X, runs a dependency's binary
+			// when no script has the name; pnpm run does not.
 			name, _ := firstArg(rest, npmValueFlags)
-			return scriptRef{name: name}, name != ""
+			return scriptRef{name: name, bare: tool == "yarn"}, name != ""
 		case sub == "" || strings.Contains(sub, "/") || strings.Contains(sub, "$"):
 			return scriptRef{}, false
 		case tool == "pnpm" && !pnpm.builtins[sub] && !pnpmOwn[sub]:

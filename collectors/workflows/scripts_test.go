@@ -91,6 +91,8 @@ func TestScriptCall(t *testing.T) {
 		"yarn":                       "",
 		"yarn install --immutable":   "",
 		"yarn test":                  "test",
+		"yarn run rimraf dist":       "rimraf *",
+		"yarn run -T tsc":            "tsc *",
 		"yarn workspace web build":   "",
 		"npm run":                    "",
 		"npm run build --if-present": "",
