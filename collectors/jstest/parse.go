@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -157,7 +158,9 @@ func parseReport(kind string, data []byte, loc Location) (Report, error) {
 func testFailure(kind, file string, t jsonTest, loc Location) model.Finding {
 	name := t.FullName
 	if t.Title != "" {
-		name = strings.Join(append(append([]string(nil), t.AncestorTitles...), t.Title), " › ")
+		// Vitest 1 names the file's own suite "": no title of its own.
+		titles := slices.DeleteFunc(slices.Clone(t.AncestorTitles), func(s string) bool { return s == "" })
+		name = strings.Join(append(titles, t.Title), " › ")
 	}
 	text := strings.Join(t.FailureMessages, "\n")
 	f := model.Finding{
