@@ -76,7 +76,13 @@ func (m Model) trustAsk() string {
 	}
 	var ids []string
 	for _, c := range waiting {
+		if c.Running && m.snap.Trust == model.Trusted {
+			continue // trust was given and it runs now: it waits no more
+		}
 		ids = append(ids, c.Collector)
+	}
+	if len(ids) == 0 {
+		return ""
 	}
 	return fmt.Sprintf("this repository is not trusted: press T to let it run its own code (%s)", strings.Join(ids, ", "))
 }

@@ -49,6 +49,15 @@ func TestHeaderAsksForTrustWhileCollectorsWait(t *testing.T) {
 	if !strings.Contains(got, "press T to let it run its own code (eslint:web)") {
 		t.Errorf("header does not ask for trust:\n%s", got)
 	}
+	// Once trusted, a collector that runs is no longer waiting, though its
+	// last result still says it was held back.
+	running := snap.Clone()
+	running.Trust, running.Collectors[0].Running = model.Trusted, true
+	m = New(Options{Root: "/repo", Initial: running})
+	m, _ = update(m, tea.WindowSizeMsg{Width: 120, Height: 30})
+	if got := strings.Join(m.header(), "\n"); strings.Contains(got, "press T") {
+		t.Errorf("header asks for trust while the trusted collector runs:\n%s", got)
+	}
 	snap.Collectors[0].Result = model.Result{Collector: "eslint:web", Kind: "eslint", Domain: "build", Status: model.StatusOK}
 	m = New(Options{Root: "/repo", Initial: snap})
 	m, _ = update(m, tea.WindowSizeMsg{Width: 120, Height: 30})
