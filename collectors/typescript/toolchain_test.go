@@ -59,10 +59,15 @@ func TestDeclaredTypeScriptNotInstalled(t *testing.T) {
 		t.Skip("a node_modules above the temporary directory would be found first")
 	}
 	pathWith(t, map[string]string{"node": tc.node})
-	r := run(t, project(t, root, "typescript:cli"), root, collectors.OneShot)
+	p := project(t, root, "typescript:cli")
+	r := run(t, p, root, collectors.OneShot)
 	if r.Status != model.StatusUnknown || !strings.HasPrefix(r.Error, "TypeScript is a dependency but is not installed") ||
 		r.Hint != "install the dependencies: yarn install --immutable" || len(r.Findings) != 0 {
 		t.Errorf("%+v", r)
+	}
+	// Known without running anything: it is not held back for trust first.
+	if pre, ok := p.Precheck(root); !ok || pre.Error != r.Error || pre.Hint != r.Hint {
+		t.Errorf("precheck %v %+v, want the run's answer", ok, pre)
 	}
 }
 

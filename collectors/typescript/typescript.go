@@ -114,27 +114,9 @@ func (p *Project) Run(ctx context.Context, req collectors.Request) model.Result 
 	if root == "" {
 		root = p.root
 	}
-	dir := filepath.Join(root, filepath.FromSlash(p.dir))
-	tc, missing := findToolchain(dir)
-	if (missing != nil && missing.hint == hintTypeScript || missing == nil && tc.fromPath) && nodepkg.PlugAndPlay(root, dir) {
-		// Not even tsc on PATH helps: it would resolve no import of a
-		// package, and every one would be an error.
-		return model.Unknown(p.id, Kind, Domain, "the dependencies are installed with Yarn Plug'n'Play (.pnp.cjs): no node_modules/typescript above the project, and no node_modules for tsc to resolve imports from",
-			nodepkg.PlugAndPlayHint)
-	}
-	if missing != nil {
-		if missing.hint == hintTypeScript && nodepkg.DeclaredAbove(root, dir, "typescript") {
-			// Listed but not installed: the machine's to fix, with the
-			// package manager the lockfile belongs to.
-			return model.Unknown(p.id, Kind, Domain, "TypeScript is a dependency but is not installed: "+missing.reason,
-				nodepkg.InstallHint(root, dir))
-		}
-		return model.Unknown(p.id, Kind, Domain, missing.reason, missing.hint)
-	}
-	if why, hint := nodepkg.NotInstalled(root, dir); why != "" {
-		// The compiler is found above (the root's install), but the
-		// package's own imports would all be errors of ours.
-		return model.Unknown(p.id, Kind, Domain, why, hint)
+	tc, res, ok := p.ready(root)
+	if !ok {
+		return res
 	}
 	ctx, cancel := req.WithTimeout(ctx)
 	defer cancel()
@@ -153,6 +135,42 @@ func (p *Project) Run(ctx context.Context, req collectors.Request) model.Result 
 		r.Output = "variants present but not checked: " + strings.Join(p.variants, ", ") + "\n" + r.Output
 	}
 	return r
+}
+
+// Precheck: the result when tsc cannot check the project here (not
+// installed, the dependencies missing), found without running anything, so
+// a project that cannot run is not held back for trust first.
+func (p *Project) Precheck(root string) (model.Result, bool) {
+	_, res, ok := p.ready(root)
+	return res, !ok
+}
+
+// ready finds the toolchain, or the result that says why there is none to
+// run with.
+func (p *Project) ready(root string) (toolchain, model.Result, bool) {
+	dir := filepath.Join(root, filepath.FromSlash(p.dir))
+	tc, missing := findToolchain(dir)
+	if (missing != nil && missing.hint == hintTypeScript || missing == nil && tc.fromPath) && nodepkg.PlugAndPlay(root, dir) {
+		// Not even tsc on PATH helps: it would resolve no import of a
+		// package, and every one would be an error.
+		return tc, model.Unknown(p.id, Kind, Domain, "the dependencies are installed with Yarn Plug'n'Play (.pnp.cjs): no node_modules/typescript above the project, and no node_modules for tsc to resolve imports from",
+			nodepkg.PlugAndPlayHint), false
+	}
+	if missing != nil {
+		if missing.hint == hintTypeScript && nodepkg.DeclaredAbove(root, dir, "typescript") {
+			// Listed but not installed: the machine's to fix, with the
+			// package manager the lockfile belongs to.
+			return tc, model.Unknown(p.id, Kind, Domain, "TypeScript is a dependency but is not installed: "+missing.reason,
+				nodepkg.InstallHint(root, dir)), false
+		}
+		return tc, model.Unknown(p.id, Kind, Domain, missing.reason, missing.hint), false
+	}
+	if why, hint := nodepkg.NotInstalled(root, dir); why != "" {
+		// The compiler is found above (the root's install), but the
+		// package's own imports would all be errors of ours.
+		return tc, model.Unknown(p.id, Kind, Domain, why, hint), false
+	}
+	return tc, model.Result{}, true
 }
 
 // configPath is the tsconfig.json the project is checked with, repo-relative.
