@@ -58,7 +58,7 @@ var families = []family{
 // markers are the file names whose appearance or removal can change which
 // collectors apply; .gitignore is one because it decides what is scanned.
 var markers = map[string]bool{
-	"tsconfig.json": true, "go.mod": true, ".gitignore": true,
+	"tsconfig.json": true, "go.mod": true, "go.work": true, ".gitignore": true,
 	"package.json": true, ".gitlab-ci.yml": true,
 	"package-lock.json": true, "yarn.lock": true, "pnpm-lock.yaml": true,
 }

@@ -33,7 +33,7 @@ func (c *BuildCollector) Cost() collectors.Cost { return collectors.CostBuild }
 // Inputs include every .go file under the module (test files too: vet
 // checks them) and the files that decide dependencies.
 func (c *BuildCollector) Inputs() []string {
-	return []string{c.mod.glob("**/*.go"), c.mod.glob("go.mod"), c.mod.glob("go.sum")}
+	return append([]string{c.mod.glob("**/*.go"), c.mod.glob("go.mod"), c.mod.glob("go.sum")}, c.mod.ws.Inputs()...)
 }
 
 // Run builds, then vets even when the build failed: vet still checks the

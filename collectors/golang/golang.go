@@ -35,7 +35,7 @@ func Detect(root string, files []string) []collectors.Collector {
 	names := collectors.TargetNames(dirs)
 	var out []collectors.Collector
 	for _, dir := range dirs {
-		m := module{dir: dir, name: names[dir]}
+		m := module{dir: dir, name: names[dir], ws: WorkspaceOf(root, dir)}
 		out = append(out, &BuildCollector{mod: m}, &TestCollector{mod: m})
 	}
 	return out
@@ -46,6 +46,7 @@ func Detect(root string, files []string) []collectors.Collector {
 type module struct {
 	dir  string
 	name string
+	ws   Workspace // as detected: its inputs (how go runs there is read anew each run)
 }
 
 // glob prefixes a doublestar pattern with the module directory.

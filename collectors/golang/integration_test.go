@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -476,5 +477,47 @@ func TestModuleWithoutTestsIsSaid(t *testing.T) {
 	want := []loc{{model.Medium, "no-tests", "users/go.mod", 0, 0, "go test ran no test: no package of example.com/users has a test"}}
 	if got := locs(res.Findings); res.Status != model.StatusOK || !reflect.DeepEqual(got, want) || res.Facts["tests.passed"] != 0 {
 		t.Errorf("status %s (%s), facts %v, findings\n got %+v\nwant %+v", res.Status, res.Error, res.Facts, got, want)
+	}
+}
+
+// A go.work workspace: app builds only with liba from the workspace, extra
+// is left out of it and builds by its own go.mod (GOWORK=off, as go
+// refuses to run there otherwise), tool too, reaching liba by a replace.
+// What each module's build reads beyond itself is among its inputs, so an
+// edit there (go.work dropping liba) is never answered by a reused result.
+func TestWorkspaceModules(t *testing.T) {
+	requireGo(t)
+	root := fixturetest.Testdata(t, "workspace")
+	for dir, want := range map[string]Workspace{
+		"app":   {Modules: []string{"liba"}},
+		"liba":  {Modules: []string{"app"}},
+		"extra": {Outside: true},
+		"tool":  {Modules: []string{"liba"}, Outside: true},
+	} {
+		ws := WorkspaceOf(root, dir)
+		if !slices.Equal(ws.Modules, want.Modules) || ws.Outside != want.Outside ||
+			!slices.Equal(ws.Files, []string{dir + "/go.work", dir + "/go.work.sum", "go.work", "go.work.sum"}) {
+			t.Errorf("%s: workspace %+v, want %+v", dir, ws, want)
+		}
+	}
+	byID := map[string]collectors.Collector{}
+	for _, c := range Detect(root, fixturetest.Files(t, root)) {
+		byID[c.ID()] = c
+	}
+	if in := byID["go:app"].Inputs(); !slices.Contains(in, "go.work") || !slices.Contains(in, "liba/**/*.go") {
+		t.Errorf("go:app inputs %q lack the workspace", in)
+	}
+	for id, command := range map[string]string{
+		"go:app": "cd app && go build", "go-test:app": "cd app && go test",
+		"go:extra": "cd extra && GOWORK=off go build", "go-test:extra": "cd extra && GOWORK=off go test",
+		"go:tool": "cd tool && GOWORK=off go build",
+	} {
+		r := run(t, byID[id], root)
+		if r.Status != model.StatusOK || len(r.Findings) != 0 || !strings.HasPrefix(r.Command, command) {
+			t.Errorf("%s: %s %q, %d findings (%+v), command %q", id, r.Status, r.Error, len(r.Findings), r.Findings, r.Command)
+		}
+		if strings.HasPrefix(id, "go-test:") && r.Facts["tests.passed"] != 1 {
+			t.Errorf("%s: facts %v", id, r.Facts)
+		}
 	}
 }

@@ -22,11 +22,12 @@ type runner struct {
 	mod module
 	req collectors.Request
 	loc Module
+	env []string // GOWORK=off for a module its directory's go.work leaves out
 }
 
 func newRunner(id, kind, domain string, mod module, req collectors.Request) runner {
 	loc, _ := ModuleAt(req.Root, mod.absDir(req.Root))
-	return runner{Base: collectors.NewBase(id, kind, domain), mod: mod, req: req, loc: loc}
+	return runner{Base: collectors.NewBase(id, kind, domain), mod: mod, req: req, loc: loc, env: WorkspaceOf(req.Root, mod.dir).Env()}
 }
 
 // command renders what a user would paste to reproduce the run from the
@@ -34,7 +35,7 @@ func newRunner(id, kind, domain string, mod module, req collectors.Request) runn
 func (r runner) command(args ...[]string) string {
 	parts := make([]string, len(args))
 	for i, a := range args {
-		parts[i] = collectors.CommandLine(".", nil, goTool, a...)
+		parts[i] = collectors.CommandLine(".", r.env, goTool, a...)
 	}
 	return collectors.InDir(r.mod.dir, strings.Join(parts, "; "))
 }
@@ -65,9 +66,9 @@ const notFound = "the go command is not on PATH"
 // goInvocation is one go command in the module directory, stdout also
 // copied to tee (when set) as it arrives; maxOutput 0 keeps proc's default
 // cap.
-func goInvocation(mod module, maxOutput int, tee io.Writer, args ...string) collectors.Invocation {
+func goInvocation(mod module, env []string, maxOutput int, tee io.Writer, args ...string) collectors.Invocation {
 	return collectors.Invocation{
-		Tool: collectors.CommandLine(".", nil, goTool, args...), Dir: mod.dir, Name: goTool, Args: args,
+		Tool: collectors.CommandLine(".", env, goTool, args...), Dir: mod.dir, Name: goTool, Args: args, Env: env, ShowEnv: env,
 		MaxOutput: maxOutput, Tee: tee,
 		// The usual cause on a first run is a cold build cache: go compiles
 		// the standard library and every dependency before anything else.
@@ -81,7 +82,7 @@ func goInvocation(mod module, maxOutput int, tee io.Writer, args ...string) coll
 // tee (when set) as it arrives; maxOutput 0 keeps proc's default cap. A run
 // that did not finish comes back as its unknown result, showing command.
 func (r runner) run(ctx context.Context, command string, maxOutput int, tee io.Writer, args ...string) (collectors.Ran, *model.Result) {
-	ran, stopped := r.Exec(ctx, r.req, goInvocation(r.mod, maxOutput, tee, args...))
+	ran, stopped := r.Exec(ctx, r.req, goInvocation(r.mod, r.env, maxOutput, tee, args...))
 	if stopped != nil {
 		stopped.Command = command
 	}

@@ -38,7 +38,7 @@ func (c *TestCollector) Cost() collectors.Cost { return collectors.CostBuild }
 
 // Inputs add testdata to the build inputs: tests read fixtures from it.
 func (c *TestCollector) Inputs() []string {
-	return []string{c.mod.glob("**/*.go"), c.mod.glob("go.mod"), c.mod.glob("go.sum"), c.mod.glob("**/testdata/**")}
+	return append([]string{c.mod.glob("**/*.go"), c.mod.glob("go.mod"), c.mod.glob("go.sum"), c.mod.glob("**/testdata/**")}, c.mod.ws.Inputs()...)
 }
 
 // Run runs the tests of every package. Results go test replays from its
@@ -67,7 +67,7 @@ func (c *TestCollector) Run(ctx context.Context, req collectors.Request) model.R
 	args := testArgs(binTimeout)
 	req.Report("go test: compiling")
 	return b.RunTool(ctx, req, collectors.Tool{
-		Invocation:  goInvocation(c.mod, testOutputCap, &testProgress{report: req.Report}, args...),
+		Invocation:  goInvocation(c.mod, WorkspaceOf(req.Root, c.mod.dir).Env(), testOutputCap, &testProgress{report: req.Report}, args...),
 		NotFound:    notFound,
 		InstallHint: InstallHint,
 		Read: func(in collectors.Input) (collectors.Reading, error) {

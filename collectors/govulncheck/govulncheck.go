@@ -21,6 +21,7 @@ import (
 	"golang.org/x/mod/modfile"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/collectors/golang"
 	"github.com/preflight-dev/preflight/collectors/rules"
 	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/model"
@@ -86,7 +87,7 @@ func Detect(root string, files []string) []collectors.Collector {
 	out := make([]collectors.Collector, 0, len(dirs))
 	for _, d := range dirs {
 		c := newCollector(d, Kind+":"+names[d])
-		c.root = root
+		c.root, c.ws = root, golang.WorkspaceOf(root, d)
 		out = append(out, c)
 	}
 	return out
@@ -98,6 +99,7 @@ type Collector struct {
 	collectors.Base
 	dir  string // repo-relative module directory, "." at the root
 	root string // the repository, for reading go.mod before a run
+	ws   golang.Workspace
 }
 
 func newCollector(dir, id string) *Collector {
@@ -107,9 +109,9 @@ func newCollector(dir, id string) *Collector {
 func (c *Collector) Cost() collectors.Cost { return collectors.CostBuild }
 
 // Inputs: the dependency list, and the code, since a new call can make a
-// vulnerability reachable.
+// vulnerability reachable; with the workspace's.
 func (c *Collector) Inputs() []string {
-	return []string{c.glob("go.mod"), c.glob("go.sum"), c.glob("**/*.go")}
+	return append([]string{c.glob("go.mod"), c.glob("go.sum"), c.glob("**/*.go")}, c.ws.Inputs()...)
 }
 
 func (c *Collector) glob(p string) string {
@@ -141,7 +143,8 @@ func Args(db string) []string {
 func (c *Collector) Online() bool { return true }
 
 func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
-	inv := collectors.Invocation{Tool: "govulncheck", Dir: c.dir, Name: Tool, Args: Args(os.Getenv(DBEnv)), StartHint: InstallHint}
+	env := golang.WorkspaceOf(req.Root, c.dir).Env()
+	inv := collectors.Invocation{Tool: "govulncheck", Dir: c.dir, Name: Tool, Args: Args(os.Getenv(DBEnv)), StartHint: InstallHint, Env: env, ShowEnv: env}
 	read := c.Read
 	if !onPath() && c.moduleTool(req.Root) != "" {
 		inv.Name, inv.Args = "go", append([]string{"tool", Tool}, inv.Args...)

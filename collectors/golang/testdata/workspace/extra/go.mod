@@ -1,0 +1,3 @@
+module example.com/ws/extra
+
+go 1.22

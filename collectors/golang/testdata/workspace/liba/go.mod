@@ -1,0 +1,3 @@
+module example.com/ws/liba
+
+go 1.22
