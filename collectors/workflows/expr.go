@@ -65,6 +65,18 @@ func Expressions(s string) []Expression {
 	return out
 }
 
+// stringLiteral is a string in an expression: single quotes, '' for one.
+var stringLiteral = regexp.MustCompile(`'((?:[^']|'')*)'`)
+
+// Strings are the string literals of the expression, unquoted.
+func (e Expression) Strings() []string {
+	var out []string
+	for _, m := range stringLiteral.FindAllStringSubmatch(e.Text, -1) {
+		out = append(out, strings.ReplaceAll(m[1], "''", "'"))
+	}
+	return out
+}
+
 // contextRE matches a property path on the github context:
 // github.event.issue.title, github.event['issue'].title,
 // github.event.commits[0].message, github.event.commits.*.message.

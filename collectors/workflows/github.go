@@ -273,6 +273,17 @@ func (w *workflow) commands(script *yamlpos.Node) {
 	for _, m := range CommandStages(script.Value) {
 		w.p.see(m.Stages, Evidence{w.file, scriptLine(script, m.Line), filerules.Clip(m.Command, 100)})
 	}
+	// An expression may give the command itself (run: ${{ inputs.race &&
+	// 'make test-race' || 'make test' }}): its strings are the commands it
+	// may give.
+	for _, e := range Expressions(script.Value) {
+		line := strings.Count(script.Value[:e.Offset], "\n")
+		for _, lit := range e.Strings() {
+			for _, m := range CommandStages(lit) {
+				w.p.see(m.Stages, Evidence{w.file, scriptLine(script, line), filerules.Clip(m.Command, 100)})
+			}
+		}
+	}
 }
 
 // actionName is owner/repo[/path] of a uses: value, lower case, without

@@ -243,3 +243,21 @@ func TestWritesNamesEveryScope(t *testing.T) {
 		t.Errorf("writes = %q %v, want %q", how, ok, want)
 	}
 }
+
+// A run: that is an expression choosing the command runs one of its
+// strings: `make test` there is the test stage, at the step's line.
+func TestCommandChosenByAnExpression(t *testing.T) {
+	withoutActionlint(t)
+	r := runFixture(t, KindGitHub, "github", "exprcommand")
+	if r.Facts["stages.test"] != 1 {
+		t.Errorf("facts %v: the test stage is not seen", r.Facts)
+	}
+	for _, f := range r.Findings {
+		if f.Rule == RuleNoTestStage.ID {
+			t.Errorf("finding %s %s", f.Location(), f.Message)
+		}
+	}
+	if !strings.Contains(r.Output, ".github/workflows/test.yml:15  make test-race") {
+		t.Errorf("evidence:\n%s", r.Output)
+	}
+}
