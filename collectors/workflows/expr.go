@@ -65,7 +65,8 @@ func Expressions(s string) []Expression {
 	return out
 }
 
-// stringLiteral is a string in an expression: single quotes, ” for one.
+// stringLiteral is a string in an expression: in single quotes, a quote
+// inside doubled.
 var stringLiteral = regexp.MustCompile(`'((?:[^']|'')*)'`)
 
 // Strings are the string literals of the expression, unquoted.
