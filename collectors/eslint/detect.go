@@ -152,13 +152,20 @@ var extensionParsers = []struct {
 }{
 	{"eslint-plugin-vue", []string{".vue"}},
 	{"vue-eslint-parser", []string{".vue"}},
+	{"eslint-plugin-svelte", []string{".svelte"}},
+	{"eslint-plugin-svelte3", []string{".svelte"}},
+	{"svelte-eslint-parser", []string{".svelte"}},
+	{"eslint-plugin-astro", []string{".astro"}},
+	{"astro-eslint-parser", []string{".astro"}},
 	{"@typescript-eslint/parser", []string{".ts", ".tsx"}},
 	{"eslint-plugin-react", []string{".jsx"}},
 }
 
 // legacyExtensions is the --ext a legacy configuration needs when the
 // package installs a parser for more than *.js: ESLint before flat config
-// lints only *.js in the directories it is given, so a Vue app's
+// lints only *.js in the directories it is given (and the files its
+// overrides name, which any --ext turns off: so every parser's
+// extensions are listed, .svelte's and .astro's too), so a Vue app's
 // components (vue-cli-service lint passes --ext .js,.jsx,.vue) or a
 // TypeScript package's sources would otherwise never be linted. Nil when
 // *.js is all there is.

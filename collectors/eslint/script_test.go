@@ -173,6 +173,8 @@ func TestLegacyExtensionsFollowTheInstalledParsers(t *testing.T) {
 		"js/.eslintrc.json":     `{}`,
 		"react/package.json":    `{"devDependencies": {"eslint": "8.57.0", "eslint-plugin-react": "7.0.0", "@typescript-eslint/parser": "7.0.0"}}`,
 		"react/.eslintrc.json":  `{}`,
+		"svelte/package.json":   `{"devDependencies": {"eslint": "8.57.0", "@typescript-eslint/parser": "7.0.0", "eslint-plugin-svelte": "2.46.0"}}`,
+		"svelte/.eslintrc.cjs":  "module.exports = {overrides: [{files: ['*.svelte'], parser: 'svelte-eslint-parser'}]};\n",
 	})
 	cs := detected(t, root)
 	for id, want := range map[string][]string{
@@ -181,6 +183,8 @@ func TestLegacyExtensionsFollowTheInstalledParsers(t *testing.T) {
 		"eslint:flat":  nil, // a flat config's files decide
 		"eslint:js":    nil,
 		"eslint:react": {".js", ".ts", ".tsx", ".jsx"},
+		// --ext turns off the overrides' *.svelte: it is listed too.
+		"eslint:svelte": {".js", ".svelte", ".ts", ".tsx"},
 	} {
 		if c := cs[id]; c == nil || !slices.Equal(c.ext, want) {
 			t.Errorf("%s: ext %v, want %v", id, c, want)
