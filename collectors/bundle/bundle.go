@@ -44,7 +44,13 @@ const JSGzipBudget int64 = 500_000
 // OutputDirs are the build output directories looked for in a package, in
 // order of preference: Next.js client assets first (the rest of .next is
 // server code), then the usual bundler outputs.
-var OutputDirs = []string{".next/static", "dist", "build", "out"}
+var OutputDirs = []string{".next/static", ".svelte-kit/output/client", "dist", "build", "out"}
+
+// clientOutputs hold only what a framework sends to browsers, beside its
+// server code: measured whenever present. SvelteKit writes its client
+// assets to .svelte-kit/output/client whatever the adapter, which copies
+// them on (build/client with adapter-node, next to the server).
+var clientOutputs = map[string]bool{".next/static": true, ".svelte-kit/output/client": true}
 
 // staleSlack absorbs file-system timestamp granularity: a source saved
 // within this of the newest output is not taken as newer.
@@ -70,8 +76,14 @@ func AllRules() []rules.Rule { return []rules.Rule{RuleOverBudget} }
 func Detect(root string, files []string) []collectors.Collector {
 	var pkgs []*Package
 	embedded := nodepkg.Embedded(root, files) // a member's template is not an app
+	var manifests []string
 	for _, f := range files {
-		if path.Base(f) != "package.json" || skippedPackage(f) || embedded[path.Dir(f)] {
+		if path.Base(f) == "package.json" {
+			manifests = append(manifests, path.Dir(f))
+		}
+	}
+	for _, f := range files {
+		if path.Base(f) != "package.json" || skippedPackage(f) || embedded[path.Dir(f)] || inSources(path.Dir(f), manifests) {
 			continue
 		}
 		dir := path.Dir(f)
@@ -119,6 +131,22 @@ func skippedPackage(p string) bool {
 	for _, seg := range strings.Split(path.Dir(p), "/") {
 		switch seg {
 		case "node_modules", "testdata", "fixtures", "__fixtures__":
+			return true
+		}
+	}
+	return false
+}
+
+// inSources reports whether a package lies in the src/ of another: a
+// project template the app serves as data (an online editor's starter
+// files), which nothing installs or builds.
+func inSources(dir string, packages []string) bool {
+	for _, p := range packages {
+		prefix := p + "/src/"
+		if p == "." {
+			prefix = "src/"
+		}
+		if p != dir && strings.HasPrefix(dir+"/", prefix) {
 			return true
 		}
 	}
@@ -285,11 +313,11 @@ func (p *Package) Run(ctx context.Context, req collectors.Request) model.Result 
 	return r
 }
 
-// primary picks the output to measure: Next.js client assets when
+// primary picks the output to measure: a framework's client assets when
 // present, else the most recently written output (a leftover dist next
 // to a fresh build is not what ships).
 func (p *Package) primary(abs string, outputs []string) (string, error) {
-	if outputs[0] == ".next/static" || len(outputs) == 1 {
+	if clientOutputs[outputs[0]] || len(outputs) == 1 {
 		return outputs[0], nil
 	}
 	best, bestTime := outputs[0], time.Time{}

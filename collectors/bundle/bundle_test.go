@@ -240,7 +240,7 @@ func TestNoBuildOutput(t *testing.T) {
 	tr.write("pnpm-lock.yaml", []byte("lockfileVersion: '9.0'\n"), base)
 	tr.write("apps/web/package.json", []byte(webManifest), base)
 	r := tr.run("bundle:web")
-	if r.Status != model.StatusUnknown || r.Error != "no build output in apps/web (looked for .next/static, dist, build, out): build the project to measure" ||
+	if r.Status != model.StatusUnknown || r.Error != "no build output in apps/web (looked for .next/static, .svelte-kit/output/client, dist, build, out): build the project to measure" ||
 		r.Hint != "build the project to measure: cd apps/web && pnpm run build" || len(r.Facts) != 0 {
 		t.Fatalf("status %s error %q hint %q facts %v", r.Status, r.Error, r.Hint, r.Facts)
 	}
@@ -269,6 +269,32 @@ func TestChoiceOfOutput(t *testing.T) {
 	r = tr.run("bundle:site")
 	if r.Facts["bundle.bytes"] != 6 || !strings.HasPrefix(r.Command, "measured site/.next/static ") {
 		t.Errorf("facts %v command %q", r.Facts, r.Command)
+	}
+	// SvelteKit: its client assets, whatever the adapter made of them
+	// (adapter-node's build/ holds the server too).
+	tr.write("kit/package.json", []byte(webManifest), base)
+	tr.write("kit/.svelte-kit/output/client/_app/immutable/start.js", []byte("kit client"), base)
+	tr.write("kit/build/server/index.js", make([]byte, 5000), base.Add(2*time.Hour))
+	r = tr.run("bundle:kit")
+	if r.Facts["bundle.bytes"] != 10 || !strings.HasPrefix(r.Command, "measured kit/.svelte-kit/output/client ") {
+		t.Errorf("SvelteKit: facts %v command %q", r.Facts, r.Command)
+	}
+}
+
+// An app's src/ may hold project templates it serves as data (an online
+// editor's starter files): nothing installs or builds them.
+func TestDetectLeavesOutTemplatesInAnAppsSources(t *testing.T) {
+	tr := newTree(t)
+	app := []byte(`{"name": "%s", "private": true, "scripts": {"build": "vite build"}, "devDependencies": {"vite": "7"}}`)
+	tr.write("package.json", []byte(strings.Replace(string(app), "%s", "editor", 1)), base)
+	tr.write("src/lib/default_project_files/svelte/package.json", []byte(strings.Replace(string(app), "%s", "starter", 1)), base)
+	tr.write("docs/package.json", []byte(strings.Replace(string(app), "%s", "docs", 1)), base)
+	var got []string
+	for _, c := range Detect(tr.root, tr.files()) {
+		got = append(got, c.ID())
+	}
+	if want := []string{"bundle:.", "bundle:docs"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("detected %q, want %q", got, want)
 	}
 }
 
@@ -305,10 +331,10 @@ func TestDetect(t *testing.T) {
 		t.Errorf("detected %q, want %q", got, want)
 	}
 	c := tr.collector("bundle:legacy")
-	if want := []string{"apps/legacy/**", "apps/legacy/.next/static/**", "apps/legacy/dist/**", "apps/legacy/build/**", "apps/legacy/out/**"}; !reflect.DeepEqual(c.Inputs(), want) {
+	if want := []string{"apps/legacy/**", "apps/legacy/.next/static/**", "apps/legacy/.svelte-kit/output/client/**", "apps/legacy/dist/**", "apps/legacy/build/**", "apps/legacy/out/**"}; !reflect.DeepEqual(c.Inputs(), want) {
 		t.Errorf("inputs %q", c.Inputs())
 	}
-	if want := []string{"apps/legacy/.next/static", "apps/legacy/dist", "apps/legacy/build", "apps/legacy/out"}; !reflect.DeepEqual(collectors.OutputsOf(c), want) {
+	if want := []string{"apps/legacy/.next/static", "apps/legacy/.svelte-kit/output/client", "apps/legacy/dist", "apps/legacy/build", "apps/legacy/out"}; !reflect.DeepEqual(collectors.OutputsOf(c), want) {
 		t.Errorf("outputs %q", collectors.OutputsOf(c))
 	}
 	// A package measured for its output alone, once the output is gone.
