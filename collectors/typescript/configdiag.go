@@ -108,7 +108,9 @@ func (c configChain) place(diags []Diagnostic) []Diagnostic {
 
 // generators are the frameworks that write a tsconfig other configs
 // extend, by the directory they write it to, with the command that does.
-var generators = []struct{ dir, framework, command string }{
+type generatorOf struct{ dir, framework, command string }
+
+var generators = []generatorOf{
 	{".nuxt/", "Nuxt", "npx nuxi prepare"},
 	{".svelte-kit/", "SvelteKit", "npx svelte-kit sync"},
 	{".astro/", "Astro", "npx astro sync"},
@@ -119,16 +121,25 @@ var generators = []struct{ dir, framework, command string }{
 // framework generates (usually on postinstall, which an install with
 // --ignore-scripts skips); "" for any other file.
 func generatedBy(missing string) string {
+	if g, dir, ok := generator(missing); ok {
+		return fmt.Sprintf(" %s generates it: run `%s` in %s, then check again.", g.framework, g.command, dir)
+	}
+	return ""
+}
+
+// generator is the framework that writes the missing file, and the
+// directory to run its command in.
+func generator(missing string) (g generatorOf, dir string, ok bool) {
 	for _, g := range generators {
 		if i := strings.Index("/"+missing, "/"+g.dir); i >= 0 {
 			dir := strings.TrimSuffix(missing[:i], "/")
 			if dir == "" {
 				dir = "."
 			}
-			return fmt.Sprintf(" %s generates it: run `%s` in %s, then check again.", g.framework, g.command, dir)
+			return g, dir, true
 		}
 	}
-	return ""
+	return g, "", false
 }
 
 // naming finds the string in config file that resolves to target, as tsc

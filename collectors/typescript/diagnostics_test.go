@@ -485,8 +485,9 @@ func TestMissingGeneratedConfigNamesItsGenerator(t *testing.T) {
 }
 
 // Imports of generated code that is not there (umami's Prisma client,
-// which prisma generate writes and git ignores) are said to be a code
-// generation step not run; other missing modules are not.
+// which prisma generate writes and git ignores), or a base configuration a
+// framework generates, are said to be a code generation step not run;
+// other missing modules and configurations are not.
 func TestGeneratedHint(t *testing.T) {
 	root := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(root, "api", "prisma"), 0o755); err != nil {
@@ -511,6 +512,13 @@ func TestGeneratedHint(t *testing.T) {
 		{"web", []Diagnostic{generated},
 			"1 of the errors import generated code that is not there (@/generated/prisma/client): run the project's code generation, then check again"},
 		{"api", []Diagnostic{other, typeErr}, ""},
+		// A SvelteKit app before svelte-kit sync: the missing base config
+		// is the hint, whatever follows from it.
+		{".", []Diagnostic{typeErr, {File: "tsconfig.json", Line: 2, Column: 13, Category: "error", Code: 5083,
+			Message: "Cannot read file '.svelte-kit/tsconfig.json'. SvelteKit generates it: run `npx svelte-kit sync` in ., then check again."}, generated},
+			"the configuration extends .svelte-kit/tsconfig.json, which SvelteKit generates and is not there: run `npx svelte-kit sync` in ., then check again (the other errors may follow from it)"},
+		{".", []Diagnostic{{File: "tsconfig.json", Line: 2, Column: 13, Category: "error", Code: 5083,
+			Message: "Cannot read file 'tsconfig.base.json'."}}, ""},
 	} {
 		if got := generatedHint(root, tt.dir, tt.diags); got != tt.want {
 			t.Errorf("%s: %q\nwant %q", tt.dir, got, tt.want)

@@ -8,6 +8,9 @@ import (
 	"strings"
 )
 
+// readFileMessage is TS5083 as placed: "Cannot read file '.svelte-kit/tsconfig.json'."
+var readFileMessage = regexp.MustCompile(`^Cannot read file '([^']+)'`)
+
 // missingModule is the module a TS2307 names: "Cannot find module
 // '@/generated/prisma/client' or its corresponding type declarations."
 var missingModule = regexp.MustCompile(`^Cannot find module '([^']+)'`)
@@ -17,6 +20,16 @@ var missingModule = regexp.MustCompile(`^Cannot find module '([^']+)'`)
 // @/generated/prisma/client, which prisma generate writes and git
 // ignores). The errors stay what tsc says; "" when none is such.
 func generatedHint(root, dir string, diags []Diagnostic) string {
+	// A base configuration a framework generates, missing: every other
+	// error may follow from it (SvelteKit's paths, types and $lib).
+	for _, d := range diags {
+		if m := readFileMessage.FindStringSubmatch(d.Message); d.Code == 5083 && m != nil {
+			if g, in, ok := generator(m[1]); ok {
+				return fmt.Sprintf("the configuration extends %s, which %s generates and is not there: run `%s` in %s, then check again (the other errors may follow from it)",
+					m[1], g.framework, g.command, in)
+			}
+		}
+	}
 	n, first := 0, ""
 	for _, d := range diags {
 		m := missingModule.FindStringSubmatch(d.Message)
