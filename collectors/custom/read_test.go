@@ -252,3 +252,35 @@ func TestESLintReaderOnARealReport(t *testing.T) {
 		t.Error("a failed run with an empty report passed")
 	}
 }
+
+// svelteCheckPattern reads svelte-check --output machine, as the README
+// shows it for a Svelte app's own typecheck.
+const svelteCheckPattern = `(?P<severity>ERROR|WARNING) "(?P<file>[^"]+)" (?P<line>\d+):(?P<col>\d+) "(?P<message>.*)"`
+
+// The README's svelte-check collector reads real output (an excerpt of
+// svelte-check 4.1.4 on a SvelteKit app): errors at the spec's severity,
+// warnings medium, each at its file:line:col; the summary line is none.
+func TestSvelteCheckMachineOutput(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "svelte-check", "machine-4.1.4.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := Spec{Name: "svelte-check", Output: collectors.ReadRegex, Pattern: regexp.MustCompile(svelteCheckPattern), Severity: model.High}
+	r, err := Read(spec, Input{Data: data, ExitCode: 1, Root: "/repo", Dir: "/repo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"high svelte-check src/lib/default_project_files/index.ts:29:6", "high svelte-check src/lib/font_preferences.ts:28:70",
+		"medium svelte-check src/lib/command_runner/commands_components/SearchResults.svelte:102:2",
+		"medium svelte-check src/lib/command_runner/commands_components/ShareProject.svelte:160:3"}
+	if got := locs(r.Findings); strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("findings = %q, want %q", got, want)
+	}
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "pattern: '"+svelteCheckPattern+"'") {
+		t.Error("the README's svelte-check collector is not the one tested here")
+	}
+}

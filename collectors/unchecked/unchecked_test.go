@@ -55,7 +55,7 @@ func TestDetectNamesWhatIsNotChecked(t *testing.T) {
 // (its modules below it belong to it).
 func TestDetectNamesLinterConfigurations(t *testing.T) {
 	files := []string{"go.mod", ".golangci.yml", "tools/.golangci.yaml", "vendor/x/.golangci.yml", "api/pyproject.toml",
-		"cloudbuild.yaml", ".circleci/config.yml", "api/config.yml", "terraform/main.tf", "terraform/modules/db/db.tf", "biome.json"}
+		"cloudbuild.yaml", ".circleci/config.yml", "api/config.yml", "terraform/main.tf", "terraform/modules/db/db.tf", "biome.json", "web/svelte.config.js"}
 	var got []string
 	for _, c := range Detect("/repo", files) {
 		res := c.Run(context.Background(), collectors.Request{Root: "/repo"})
@@ -70,6 +70,7 @@ func TestDetectNamesLinterConfigurations(t *testing.T) {
 		"unchecked:golangci-lint build .golangci.yml: not checked: .golangci.yml configures golangci-lint, which preflight does not run",
 		"unchecked:golangci-lint:tools build tools/.golangci.yaml: not checked: tools/.golangci.yaml configures golangci-lint, which preflight does not run",
 		"unchecked:biome build biome.json: not checked: biome.json configures Biome, which preflight does not run",
+		"unchecked:svelte-check:web build web/svelte.config.js: not checked: web/svelte.config.js configures a Svelte app, whose typecheck is svelte-check (it checks the .svelte files too), which preflight does not run: tsc checks its .ts files only",
 		"unchecked:cloud-build ci cloudbuild.yaml: not checked: cloudbuild.yaml is a Google Cloud Build pipeline, which preflight does not read",
 		"unchecked:circleci ci .circleci/config.yml: not checked: .circleci/config.yml is a CircleCI pipeline, which preflight does not read",
 	}
