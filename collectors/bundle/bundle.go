@@ -76,14 +76,9 @@ func AllRules() []rules.Rule { return []rules.Rule{RuleOverBudget} }
 func Detect(root string, files []string) []collectors.Collector {
 	var pkgs []*Package
 	embedded := nodepkg.Embedded(root, files) // a member's template is not an app
-	var manifests []string
+	manifests := nodepkg.ManifestDirs(files)
 	for _, f := range files {
-		if path.Base(f) == "package.json" {
-			manifests = append(manifests, path.Dir(f))
-		}
-	}
-	for _, f := range files {
-		if path.Base(f) != "package.json" || skippedPackage(f) || embedded[path.Dir(f)] || inSources(path.Dir(f), manifests) {
+		if path.Base(f) != "package.json" || skippedPackage(f) || embedded[path.Dir(f)] || nodepkg.InSources(path.Dir(f), manifests) {
 			continue
 		}
 		dir := path.Dir(f)
@@ -131,22 +126,6 @@ func skippedPackage(p string) bool {
 	for _, seg := range strings.Split(path.Dir(p), "/") {
 		switch seg {
 		case "node_modules", "testdata", "fixtures", "__fixtures__":
-			return true
-		}
-	}
-	return false
-}
-
-// inSources reports whether a package lies in the src/ of another: a
-// project template the app serves as data (an online editor's starter
-// files), which nothing installs or builds.
-func inSources(dir string, packages []string) bool {
-	for _, p := range packages {
-		prefix := p + "/src/"
-		if p == "." {
-			prefix = "src/"
-		}
-		if p != dir && strings.HasPrefix(dir+"/", prefix) {
 			return true
 		}
 	}

@@ -239,6 +239,30 @@ func withoutEmbedded(pkgs []Package) []Package {
 	return out
 }
 
+// InSources reports whether a directory lies in the src/ of a package (a
+// directory of ManifestDirs): a project template the app serves as data
+// (an online editor's starter files), which nothing installs, builds or
+// checks.
+func InSources(dir string, manifestDirs map[string]bool) bool {
+	for d := dir; d != "."; d = path.Dir(d) {
+		if path.Base(d) == "src" && manifestDirs[path.Dir(d)] {
+			return true
+		}
+	}
+	return false
+}
+
+// ManifestDirs are the directories of the package.json files among files.
+func ManifestDirs(files []string) map[string]bool {
+	dirs := map[string]bool{}
+	for _, f := range files {
+		if path.Base(f) == "package.json" {
+			dirs[path.Dir(f)] = true
+		}
+	}
+	return dirs
+}
+
 // Embedded returns the directories of the package.json files among files
 // that lie inside a workspace member without being members themselves: a
 // project template the member ships, a fixture. The package manager

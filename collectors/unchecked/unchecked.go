@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/collectors/nodepkg"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -128,11 +129,12 @@ func Detect(root string, files []string) []collectors.Collector {
 // for another directory's.
 func detectLinters(files []string) []collectors.Collector {
 	var out []collectors.Collector
+	manifests := nodepkg.ManifestDirs(files)
 	for _, l := range linters {
 		var configs []string
 		for _, f := range files {
-			if l.match(f) && !collectors.NotTheProjects(f) {
-				configs = append(configs, f)
+			if l.match(f) && !collectors.NotTheProjects(f) && !nodepkg.InSources(path.Dir(f), manifests) {
+				configs = append(configs, f) // an app's starter templates are data
 			}
 		}
 		slices.Sort(configs)

@@ -52,10 +52,11 @@ func TestDetectNamesWhatIsNotChecked(t *testing.T) {
 // runs; preflight runs go vet only, so the configuration is named as not
 // checked, by the tool, once per file. So is a CI pipeline preflight does
 // not read (wild-workouts' cloudbuild.yaml), and a Terraform configuration
-// (its modules below it belong to it).
+// (its modules below it belong to it). A Svelte app's starter template
+// under its src/ is data, not an app.
 func TestDetectNamesLinterConfigurations(t *testing.T) {
 	files := []string{"go.mod", ".golangci.yml", "tools/.golangci.yaml", "vendor/x/.golangci.yml", "api/pyproject.toml",
-		"cloudbuild.yaml", ".circleci/config.yml", "api/config.yml", "terraform/main.tf", "terraform/modules/db/db.tf", "biome.json", "web/svelte.config.js"}
+		"cloudbuild.yaml", ".circleci/config.yml", "api/config.yml", "terraform/main.tf", "terraform/modules/db/db.tf", "biome.json", "web/svelte.config.js", "web/package.json", "web/src/lib/templates/basic/svelte.config.js"}
 	var got []string
 	for _, c := range Detect("/repo", files) {
 		res := c.Run(context.Background(), collectors.Request{Root: "/repo"})
