@@ -161,6 +161,7 @@ func relTo(root, target, p string) string {
 // value, so its length and digest are taken from the file itself at the
 // reported span; lines is the file's content.
 func gitleaksHit(f GitleaksFinding, lines []string, r *Redactor) Hit {
+	f = realigned(f, lines)
 	h := Hit{
 		Rule: RuleGitleaks.ID, Line: f.StartLine, Column: max(1, f.StartColumn-columnShift(f.StartLine)),
 		What: "gitleaks " + f.RuleID, Like: likeGitleaks(f.RuleID),
@@ -205,6 +206,28 @@ func gitleaksSpan(f GitleaksFinding, lines []string) string {
 		v = v[len(before) : len(v)-len(after)]
 	}
 	return strings.Trim(v, "\"'`;, \t")
+}
+
+// realigned moves a one-line match to where its text stands when it does
+// not stand at the reported column: gitleaks's columns drift on very long
+// lines (a minified patch's line of 289,222 characters), and a column that
+// shows other code sends the user to the wrong place. The text before
+// REDACTED in the match must occur once in the line, else it is left.
+func realigned(f GitleaksFinding, lines []string) GitleaksFinding {
+	before, _, _ := strings.Cut(f.Match, redactedMark)
+	if before == "" || f.StartLine != f.EndLine || f.StartLine < 1 || f.StartLine > len(lines) {
+		return f
+	}
+	line := lines[f.StartLine-1]
+	start := f.StartColumn - 1 - columnShift(f.StartLine)
+	if start >= 0 && start <= len(line) && strings.HasPrefix(line[start:], before) {
+		return f
+	}
+	if i := strings.Index(line, before); i >= 0 && strings.Count(line, before) == 1 {
+		f.EndColumn += i - start
+		f.StartColumn += i - start
+	}
+	return f
 }
 
 // columnShift is how far gitleaks's columns on a line are past 1-based.

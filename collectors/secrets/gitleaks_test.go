@@ -366,3 +366,29 @@ func TestGitleaksSpanLeavesTheKeyOut(t *testing.T) {
 		}
 	}
 }
+
+// On a very long line gitleaks's column can point far from the match (a
+// minified patch): the finding stands where the match's text does, when
+// that text occurs once in the line.
+func TestGitleaksColumnFollowsTheMatch(t *testing.T) {
+	line := strings.Repeat("a=b;", 50000) + `t.FourKeyMap="0123456789abcdef0123456789";` + strings.Repeat("c=d;", 1000)
+	lines := []string{"first line", line}
+	at := strings.Index(line, "t.FourKeyMap") + 1
+	f := GitleaksFinding{RuleID: "generic-api-key", File: "x.patch", StartLine: 2, EndLine: 2, StartColumn: 14804, EndColumn: 14804 + 40,
+		Match: `t.FourKeyMap="REDACTED"`}
+	h := gitleaksHit(f, lines, NewRedactor(testKey))
+	if h.Column != at || h.Length != 26 {
+		t.Errorf("column %d length %d, want %d and 26", h.Column, h.Length, at)
+	}
+	// Where the column is right it stays, and text found twice is not moved.
+	f.StartColumn = at + 1 // gitleaks counts the newline before a later line
+	f.EndColumn = f.StartColumn + 40
+	if h := gitleaksHit(f, lines, NewRedactor(testKey)); h.Column != at {
+		t.Errorf("a right column moved to %d", h.Column)
+	}
+	twice := []string{"x", line + line}
+	f.StartColumn, f.EndColumn = 14804, 14804+40
+	if h := gitleaksHit(f, twice, NewRedactor(testKey)); h.Column != 14803 {
+		t.Errorf("an ambiguous match moved to %d", h.Column)
+	}
+}
