@@ -52,6 +52,23 @@ func (tr tree) files() []string {
 	return fixturetest.Files(tr.t, tr.root, "dist", "build", "out", ".next", "node_modules")
 }
 
+// detects asserts the ids Detect gives, in its order.
+func (tr tree) detects(want ...string) {
+	tr.t.Helper()
+	var got []string
+	for _, c := range Detect(tr.root, tr.files()) {
+		got = append(got, c.ID())
+	}
+	if !reflect.DeepEqual(got, want) {
+		tr.t.Errorf("detected %q, want %q", got, want)
+	}
+}
+
+// viteApp is the package.json of a private Vite app named name.
+func viteApp(name string) []byte {
+	return []byte(`{"name": "` + name + `", "private": true, "scripts": {"build": "vite build"}, "devDependencies": {"vite": "7"}}`)
+}
+
 func (tr tree) collector(id string) collectors.Collector {
 	tr.t.Helper()
 	var ids []string
@@ -285,17 +302,10 @@ func TestChoiceOfOutput(t *testing.T) {
 // editor's starter files): nothing installs or builds them.
 func TestDetectLeavesOutTemplatesInAnAppsSources(t *testing.T) {
 	tr := newTree(t)
-	app := []byte(`{"name": "%s", "private": true, "scripts": {"build": "vite build"}, "devDependencies": {"vite": "7"}}`)
-	tr.write("package.json", []byte(strings.Replace(string(app), "%s", "editor", 1)), base)
-	tr.write("src/lib/default_project_files/svelte/package.json", []byte(strings.Replace(string(app), "%s", "starter", 1)), base)
-	tr.write("docs/package.json", []byte(strings.Replace(string(app), "%s", "docs", 1)), base)
-	var got []string
-	for _, c := range Detect(tr.root, tr.files()) {
-		got = append(got, c.ID())
-	}
-	if want := []string{"bundle:.", "bundle:docs"}; !reflect.DeepEqual(got, want) {
-		t.Errorf("detected %q, want %q", got, want)
-	}
+	tr.write("package.json", viteApp("editor"), base)
+	tr.write("src/lib/default_project_files/svelte/package.json", viteApp("starter"), base)
+	tr.write("docs/package.json", viteApp("docs"), base)
+	tr.detects("bundle:.", "bundle:docs")
 }
 
 func TestDetect(t *testing.T) {
@@ -440,17 +450,10 @@ func TestDetectLeavesOutATemplateInsideAMember(t *testing.T) {
 	tr := newTree(t)
 	tr.write("package.json", []byte(`{"private": true}`), base)
 	tr.write("pnpm-workspace.yaml", []byte("packages:\n  - 'packages/*'\n"), base)
-	app := []byte(`{"name": "%s", "private": true, "scripts": {"build": "vite build"}, "devDependencies": {"vite": "7"}}`)
-	tr.write("packages/web/package.json", []byte(strings.Replace(string(app), "%s", "web", 1)), base)
-	tr.write("packages/web/src/download/template/package.json", []byte(strings.Replace(string(app), "%s", "template", 1)), base)
-	tr.write("site/package.json", []byte(strings.Replace(string(app), "%s", "site", 1)), base)
-	var got []string
-	for _, c := range Detect(tr.root, tr.files()) {
-		got = append(got, c.ID())
-	}
-	if want := []string{"bundle:web", "bundle:site"}; !reflect.DeepEqual(got, want) {
-		t.Errorf("detected %q, want %q", got, want)
-	}
+	tr.write("packages/web/package.json", viteApp("web"), base)
+	tr.write("packages/web/src/download/template/package.json", viteApp("template"), base)
+	tr.write("site/package.json", viteApp("site"), base)
+	tr.detects("bundle:web", "bundle:site")
 }
 
 // Sample apps a project keeps under examples/ (or demo/, playground/ …)
@@ -460,19 +463,12 @@ func TestDetectLeavesOutATemplateInsideAMember(t *testing.T) {
 func TestDetectLeavesOutUnbuiltExampleApps(t *testing.T) {
 	tr := newTree(t)
 	tr.write("package.json", []byte(`{"private": true, "workspaces": ["packages/*", "examples/*"]}`), base)
-	app := `{"name": "%s", "private": true, "scripts": {"build": "vite build"}, "devDependencies": {"vite": "7"}}`
 	for _, dir := range []string{"packages/web", "examples/react", "examples/built", "packages/playground"} {
-		tr.write(dir+"/package.json", []byte(strings.Replace(app, "%s", path.Base(dir), 1)), base)
+		tr.write(dir+"/package.json", viteApp(path.Base(dir)), base)
 	}
 	tr.write("examples/public/package.json", []byte(`{"name": "public", "scripts": {"build": "vite build"}, "devDependencies": {"vite": "7"}}`), base)
 	tr.write("examples/built/dist/index.js", []byte("console.log(1)\n"), base)
-	var got []string
-	for _, c := range Detect(tr.root, tr.files()) {
-		got = append(got, c.ID())
-	}
-	if want := []string{"bundle:built", "bundle:public", "bundle:web"}; !reflect.DeepEqual(got, want) {
-		t.Errorf("detected %q, want %q", got, want)
-	}
+	tr.detects("bundle:built", "bundle:public", "bundle:web")
 }
 
 // Vue CLI (webpack underneath), Rsbuild and Rspack apps ship browser
@@ -482,13 +478,7 @@ func TestDetectOtherBrowserBuilds(t *testing.T) {
 	tr.write("web/package.json", []byte(`{"name": "web", "private": true, "scripts": {"build": "vue-cli-service build"}, "devDependencies": {"@vue/cli-service": "4.5.19"}}`), base)
 	tr.write("rs/package.json", []byte(`{"name": "rs", "private": true, "scripts": {"build": "rsbuild build"}}`), base)
 	tr.write("lib/package.json", []byte(`{"name": "lib", "scripts": {"build": "tsc -p ."}}`), base)
-	var got []string
-	for _, c := range Detect(tr.root, tr.files()) {
-		got = append(got, c.ID())
-	}
-	if want := []string{"bundle:rs", "bundle:web"}; !reflect.DeepEqual(got, want) {
-		t.Errorf("detected %q, want %q", got, want)
-	}
+	tr.detects("bundle:rs", "bundle:web")
 }
 
 // The build output is what is measured, and the ignore rules keep it out
