@@ -328,6 +328,12 @@ func (e *Engine) Outputs() []string {
 
 // OutputsChanged queues every collector that reads one of the outputs.
 func (e *Engine) OutputsChanged(outs []string) {
+	if len(outs) == 0 {
+		return
+	}
+	e.mu.Lock()
+	e.lastTrigger = outs[0] // the header's "last change": a rebuild is one
+	e.mu.Unlock()
 	change := e.newChange()
 	for _, c := range e.collectors() {
 		for _, o := range collectors.OutputsOf(c) {

@@ -101,8 +101,8 @@ func TestOutputsChangedRerunsTheirReaders(t *testing.T) {
 	if bundleRuns.Load() != 2 || testRuns.Load() != 1 {
 		t.Fatalf("runs: bundle=%d jest=%d, want 2 and 1", bundleRuns.Load(), testRuns.Load())
 	}
-	if got := state(t, e.Snapshot(), "bundle:web").Trigger; got != "web/dist" {
-		t.Errorf("trigger = %q, want the output", got)
+	if got, last := state(t, e.Snapshot(), "bundle:web").Trigger, e.Snapshot().LastTrigger; got != "web/dist" || last != "web/dist" {
+		t.Errorf("trigger = %q, last change %q, want the output", got, last)
 	}
 }
 
