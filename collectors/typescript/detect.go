@@ -54,6 +54,14 @@ func Detect(root string, files []string) []collectors.Collector {
 		cfg, err := readTsconfig(root, filepath.Join(root, filepath.FromSlash(dir), "tsconfig.json"))
 		if err == nil {
 			if cfg.solutionStyle() {
+				// What it groups is checked: a reference to a directory is
+				// that directory's tsconfig.json, found on its own; one to a
+				// file (./tsconfig.app.json) is a project here.
+				for _, ref := range cfg.referencedFiles(dir) {
+					if d, n := path.Dir(ref), path.Base(ref); n != "tsconfig.json" && slices.Contains(configs[d], n) {
+						projects = append(projects, referenced(root, d, n))
+					}
+				}
 				continue
 			}
 			if insidePackage(packages, dir) && !tsBelow[dir] {
@@ -82,17 +90,28 @@ func Detect(root string, files []string) []collectors.Collector {
 	return out
 }
 
+// referenced is the project of a config file a solution-style tsconfig
+// names: checked with it (tsc -p web/tsconfig.app.json).
+func referenced(root, dir, config string) *Project {
+	p := &Project{root: root, dir: dir, config: config}
+	if cfg, err := readTsconfig(root, filepath.Join(root, filepath.FromSlash(dir), config)); err == nil {
+		p.extends = cfg.extendedInRepo(dir)
+		p.named = cfg.named(dir)
+	}
+	return p
+}
+
 // nameProjects sets each project's id from its directory's base name, which
 // is what people call a package ("backend"), or its path when two share a
 // base name (see collectors.TargetNames).
 func nameProjects(projects []*Project) {
 	dirs := make([]string, len(projects))
 	for i, p := range projects {
-		dirs[i] = p.dir
+		dirs[i] = p.target()
 	}
 	names := collectors.TargetNames(dirs)
 	for _, p := range projects {
-		p.id = Kind + ":" + names[p.dir]
+		p.id = Kind + ":" + names[p.target()]
 	}
 }
 

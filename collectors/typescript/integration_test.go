@@ -2,6 +2,7 @@ package typescript
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -150,5 +151,36 @@ func TestOneShotConfigErrorsAreFindings(t *testing.T) {
 	r := run(t, project(t, root, "typescript:badextends"), root, collectors.OneShot)
 	if msg := r.Findings[0].Message; msg != "TS5083: Cannot read file 'badextends/tsconfig.base.json'." {
 		t.Errorf("message %q names the file outside the repository's terms", msg)
+	}
+}
+
+// A solution-style tsconfig.json (Vite's and Angular's layout: "files": []
+// with references to tsconfig.app.json and tsconfig.node.json) checks
+// nothing itself; what it references is checked, each config as tsc -p
+// checks it, so neither the app's nor the build config's errors go unseen.
+func TestSolutionStyleReferencesAreChecked(t *testing.T) {
+	needTypeScript(t)
+	root := testdata(t, "solutionstyle")
+	var ids []string
+	for _, c := range Detect(root, listFiles(t, root)) {
+		ids = append(ids, c.ID())
+	}
+	if want := []string{"typescript:tsconfig.app.json", "typescript:tsconfig.node.json"}; !slices.Equal(ids, want) {
+		t.Fatalf("detected %q, want %q", ids, want)
+	}
+	for id, want := range map[string]string{
+		"typescript:tsconfig.app.json":  "src/main.ts:3:14 TS2322",
+		"typescript:tsconfig.node.json": "build.config.ts:2:14 TS2322",
+	} {
+		p := project(t, root, id)
+		for _, mode := range []collectors.Mode{collectors.OneShot, collectors.Watch} {
+			r := run(t, p, root, mode)
+			if got := locatedFindings(r); r.Status != model.StatusOK || !slices.Equal(got, []string{want}) {
+				t.Errorf("%s, mode %d: %s %q, findings %q, want %q", id, mode, r.Status, r.Error, got, want)
+			}
+			if config := strings.TrimPrefix(id, "typescript:"); mode == collectors.OneShot && !strings.Contains(r.Command, "-p "+config) {
+				t.Errorf("%s: command %q", id, r.Command)
+			}
+		}
 	}
 }

@@ -67,6 +67,25 @@ func (c tsconfig) solutionStyle() bool {
 	return c.hasFiles && len(c.files) == 0 && len(c.include) == 0 && len(c.references) > 0
 }
 
+// referencedFiles are the references that name a config file rather than
+// a directory (Vite's and Angular's ./tsconfig.app.json), repo-relative,
+// as tsc resolves them from dir.
+func (c tsconfig) referencedFiles(dir string) []string {
+	var out []string
+	for _, raw := range c.references {
+		var ref struct {
+			Path string `json:"path"`
+		}
+		if json.Unmarshal(raw, &ref) != nil || !strings.HasSuffix(ref.Path, ".json") || path.IsAbs(ref.Path) {
+			continue
+		}
+		if p := path.Join(dir, ref.Path); p != ".." && !strings.HasPrefix(p, "../") {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // defaultInputs reports a tsconfig that leaves its inputs to tsc's
 // default, every source file below its directory: it names no files,
 // include or references, nor does a config it extends in the repository.

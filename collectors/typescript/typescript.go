@@ -57,6 +57,7 @@ type Project struct {
 	id       string
 	root     string   // absolute repository root at detection
 	dir      string   // repo-relative, "." for the root
+	config   string   // the config file in dir when not tsconfig.json: one a solution-style tsconfig references
 	variants []string // other tsconfig*.json files in dir, repo-relative
 	extends  []string // repo-relative configs tsconfig.json extends
 	named    []string // globs of the files and includes tsconfig.json names (generated types git ignores among them)
@@ -174,7 +175,21 @@ func (p *Project) ready(root string) (toolchain, model.Result, bool) {
 }
 
 // configPath is the tsconfig.json the project is checked with, repo-relative.
-func (p *Project) configPath() string { return path.Join(p.dir, "tsconfig.json") }
+func (p *Project) configPath() string {
+	if p.config != "" {
+		return path.Join(p.dir, p.config)
+	}
+	return path.Join(p.dir, "tsconfig.json")
+}
+
+// target names the project among others: its directory, with the config
+// file when it is not tsconfig.json (web/tsconfig.app.json).
+func (p *Project) target() string {
+	if p.config != "" {
+		return path.Join(p.dir, p.config)
+	}
+	return p.dir
+}
 
 // chain is the project's configuration as read from the tree at root.
 func (p *Project) chain(root string) configChain {

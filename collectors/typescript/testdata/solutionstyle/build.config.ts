@@ -1,0 +1,2 @@
+// The build's own config: checked by tsconfig.node.json.
+export const outDir: string = 42;
