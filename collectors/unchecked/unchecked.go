@@ -58,6 +58,10 @@ var ecosystems = []ecosystem{
 	{"Terraform", func(b string) bool { return strings.HasSuffix(b, ".tf") }, "deployment"},
 	{"Playwright test", prefixed("playwright.config."), "tests"},
 	{"Cypress test", prefixed("cypress.config."), "tests"},
+	// Karma, the runner of Angular CLI unit tests up to v20, and
+	// Protractor, its former end-to-end runner.
+	{"Karma test", prefixed("karma.conf."), "tests"},
+	{"Protractor test", prefixed("protractor.conf."), "tests"},
 }
 
 func prefixed(prefix string) func(string) bool {

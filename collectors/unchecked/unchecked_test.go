@@ -21,6 +21,7 @@ func TestDetectNamesWhatIsNotChecked(t *testing.T) {
 		"tools/Cargo.toml", "tools/crates/a/Cargo.toml",
 		"web/node_modules/x/setup.py", "internal/testdata/pom.xml", "README.md",
 		"tools/playwright.config.ts", "e2e/cypress.config.js", "helm/api/Chart.yaml", "helm/api/charts/db/Chart.yaml",
+		"petclinic/karma.conf.js", "petclinic/e2e/protractor.conf.js",
 	}
 	var got []string
 	for _, c := range Detect("/repo", files) {
@@ -34,6 +35,8 @@ func TestDetectNamesWhatIsNotChecked(t *testing.T) {
 	want := []string{
 		"unchecked:e2e tests e2e/cypress.config.js: not checked: a Cypress test project (e2e/cypress.config.js)" + tail,
 		"unchecked:api deployment helm/api/Chart.yaml: not checked: a Helm chart project (helm/api/Chart.yaml)" + tail,
+		"unchecked:petclinic tests petclinic/karma.conf.js: not checked: a Karma test project (petclinic/karma.conf.js)" + tail,
+		"unchecked:petclinic/e2e tests petclinic/e2e/protractor.conf.js: not checked: a Protractor test project (petclinic/e2e/protractor.conf.js)" + tail,
 		"unchecked:adservice build src/adservice/build.gradle: not checked: a Gradle (Java/Kotlin) project (src/adservice/build.gradle)" + tail,
 		"unchecked:src build src/cartservice/src/cartservice.csproj: not checked: a .NET project (src/cartservice/src/cartservice.csproj)" + tail,
 		"unchecked:tests build src/cartservice/tests/cartservice.tests.csproj: not checked: a .NET project (src/cartservice/tests/cartservice.tests.csproj)" + tail,
