@@ -1,8 +1,10 @@
 package eslint
 
 import (
+	"encoding/json"
 	"maps"
 	"path"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -10,6 +12,7 @@ import (
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/nodepkg"
+	"github.com/preflight-dev/preflight/internal/repofs"
 )
 
 var (
@@ -48,7 +51,7 @@ func Detect(root string, files []string) []collectors.Collector {
 		c := &Collector{dir: p.Dir, script: p.Manifest.ScriptUsing("eslint"), declared: nodepkg.Declares(p, pkgs, "eslint")}
 		if c.script != "" {
 			c.scriptArgs = scriptArgs(p.Manifest.Scripts[c.script])
-		} else if name, args, w, ok := lintWrapper(p, files); ok {
+		} else if name, args, w, ok := lintWrapper(root, p, files); ok {
 			c.script, c.scriptArgs, c.declared = name, args, c.declared || w.bringsESLint
 		}
 		switch {
@@ -89,10 +92,10 @@ func Detect(root string, files []string) []collectors.Collector {
 }
 
 // lintWrapper finds the package's script that runs next lint,
-// vue-cli-service lint or a Create React App build, and what it lints:
+// vue-cli-service lint, ng lint or a Create React App build, and what it lints:
 // those tools run ESLint on directories of their own choosing, not the
 // whole package.
-func lintWrapper(p nodepkg.Package, files []string) (name string, args []string, w wrapper, ok bool) {
+func lintWrapper(root string, p nodepkg.Package, files []string) (name string, args []string, w wrapper, ok bool) {
 	has := func(pattern string) bool {
 		if strings.ContainsAny(pattern, "*?") {
 			// A pattern of files in the package's own directory.
@@ -106,10 +109,45 @@ func lintWrapper(p nodepkg.Package, files []string) (name string, args []string,
 	}
 	for _, name := range slices.Sorted(maps.Keys(p.Manifest.Scripts)) {
 		if args, w, ok := wrapperArgs(p.Manifest.Scripts[name], has); ok {
+			if w.command == "ng" && len(args) == 0 {
+				args = ngLintPatterns(root, p.Dir)
+			}
 			return name, args, w, true
 		}
 	}
 	return "", nil, wrapper{}, false
+}
+
+// ngLintPatterns are the lintFilePatterns of the projects of the
+// package's angular.json, quoted for ESLint to expand: what `ng lint`
+// (@angular-eslint/builder) lints, templates (*.html) included. Nil when
+// there are none (the package is then linted whole).
+func ngLintPatterns(root, dir string) []string {
+	data, err := repofs.ReadFile(root, filepath.Join(filepath.FromSlash(dir), "angular.json"))
+	if err != nil {
+		return nil
+	}
+	var ws struct {
+		Projects map[string]struct {
+			Architect map[string]struct {
+				Options struct {
+					LintFilePatterns []string `json:"lintFilePatterns"`
+				} `json:"options"`
+			} `json:"architect"`
+		} `json:"projects"`
+	}
+	if json.Unmarshal(data, &ws) != nil {
+		return nil
+	}
+	var out []string
+	for _, name := range slices.Sorted(maps.Keys(ws.Projects)) {
+		for _, pat := range ws.Projects[name].Architect["lint"].Options.LintFilePatterns {
+			if q := "'" + pat + "'"; !strings.Contains(pat, "'") && !slices.Contains(out, q) {
+				out = append(out, q)
+			}
+		}
+	}
+	return out
 }
 
 // sharedOnly reports a configuration that only its packages use: it sits

@@ -84,6 +84,13 @@ func (c *Collector) Inputs() []string {
 	if f := path.Join(c.dir, ignorePath(c.scriptArgs)); f != c.dir && filepath.IsLocal(f) {
 		globs = append(globs, collectors.EscapeGlob(f))
 	}
+	for _, a := range c.scriptArgs {
+		// A quoted pattern is ESLint's to expand, whatever the files
+		// (ng lint's src/**/*.html templates): its files are inputs.
+		if pat := strings.Trim(a, `'"`); pat != a && strings.ContainsAny(pat, "*?") && !strings.HasPrefix(pat, "/") {
+			globs = append(globs, nodepkg.Glob(c.dir, pat))
+		}
+	}
 	return append(globs, nodepkg.LockFiles...)
 }
 

@@ -167,6 +167,8 @@ var wrappers = []wrapper{
 	// Create React App lints src/ as it builds (and starts): react-scripts
 	// 3's eslint-loader and 4's eslint-webpack-plugin take these
 	// extensions; craco and react-app-rewired run the same build.
+	// ng lint: the lintFilePatterns of angular.json (ngLintPatterns).
+	{command: "ng", sub: "lint", valueFlags: map[string]bool{"--configuration": true, "-c": true}},
 	{command: "react-scripts", sub: "build", defaults: []string{"src"}, ext: craExt, bringsESLint: true},
 	{command: "craco", sub: "build", defaults: []string{"src"}, ext: craExt, bringsESLint: true},
 	{command: "react-app-rewired", sub: "build", defaults: []string{"src"}, ext: craExt, bringsESLint: true},

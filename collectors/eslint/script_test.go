@@ -162,6 +162,30 @@ func TestCreateReactAppLintsWhatItsBuildLints(t *testing.T) {
 	}
 }
 
+// `ng lint` lints the lintFilePatterns of angular.json (the
+// @angular-eslint builder), templates included, not the whole package
+// with its e2e/ the project never lints; the patterns are inputs.
+func TestNgLintLintsAngularsPatterns(t *testing.T) {
+	root := fixturetest.WriteRepo(t, map[string]string{
+		"package.json":       `{"scripts": {"lint": "ng lint"}, "devDependencies": {"eslint": "8.57.0", "@angular-eslint/builder": "16.0.0"}}`,
+		".eslintrc.json":     `{}`,
+		"angular.json":       `{"projects": {"petclinic": {"architect": {"lint": {"builder": "@angular-eslint/builder:lint", "options": {"lintFilePatterns": ["src/**/*.ts", "src/**/*.html"]}}}}}}`,
+		"src/app/app.ts":     "export const a = 1;\n",
+		"e2e/.eslintrc.json": `{"extends": "missing-config"}`,
+		"e2e/src/app.e2e.ts": "export {};\n",
+	})
+	c := detected(t, root)["eslint:."]
+	if c == nil || c.script != "lint" || !slices.Equal(c.scriptArgs, []string{"'src/**/*.ts'", "'src/**/*.html'"}) {
+		t.Fatalf("collector %+v", c)
+	}
+	if in := c.Inputs(); !slices.Contains(in, "src/**/*.html") {
+		t.Errorf("inputs %q lack the templates", in)
+	}
+	if got := c.args(root, "out.json"); !slices.Contains(got, "src/**/*.html") || slices.Contains(got, ".") {
+		t.Errorf("args %q", got)
+	}
+}
+
 func TestLegacyExtensionsFollowTheInstalledParsers(t *testing.T) {
 	root := fixturetest.WriteRepo(t, map[string]string{
 		"vue/package.json":      `{"scripts": {"lint": "vue-cli-service lint"}, "devDependencies": {"eslint": "6.8.0", "eslint-plugin-vue": "6.2.2"}, "eslintConfig": {"extends": ["plugin:vue/essential"]}}`,
