@@ -1,6 +1,7 @@
 package typescript
 
 import (
+	"encoding/json"
 	"path"
 	"path/filepath"
 	"slices"
@@ -8,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/repofs"
 )
 
 // Detect returns one collector per directory that holds a tsconfig.json,
@@ -51,6 +53,18 @@ func Detect(root string, files []string) []collectors.Collector {
 			continue
 		}
 		p := &Project{root: root, dir: dir}
+		if ng := angularConfigs(root, dir); len(ng) > 0 {
+			// An Angular CLI workspace: tsconfig.json is the base its
+			// builds extend; the configs angular.json builds and tests
+			// with are the projects (tsc on the base would load every
+			// @types package and check what no build compiles).
+			for _, c := range ng {
+				if d, n := path.Dir(c), path.Base(c); slices.Contains(configs[d], n) {
+					projects = append(projects, referenced(root, d, n))
+				}
+			}
+			continue
+		}
 		cfg, err := readTsconfig(root, filepath.Join(root, filepath.FromSlash(dir), "tsconfig.json"))
 		if err == nil {
 			if cfg.solutionStyle() {
@@ -87,6 +101,40 @@ func Detect(root string, files []string) []collectors.Collector {
 	for i, p := range projects {
 		out[i] = p
 	}
+	return out
+}
+
+// angularConfigs are the tsconfig files the targets of an angular.json in
+// dir build and test with (options.tsConfig), repo-relative and sorted:
+// what ng build and ng test compile. None without an angular.json.
+func angularConfigs(root, dir string) []string {
+	data, err := repofs.ReadFile(root, filepath.Join(filepath.FromSlash(dir), "angular.json"))
+	if err != nil {
+		return nil
+	}
+	var ws struct {
+		Projects map[string]struct {
+			Architect map[string]struct {
+				Options struct {
+					TsConfig string `json:"tsConfig"`
+				} `json:"options"`
+			} `json:"architect"`
+		} `json:"projects"`
+	}
+	if json.Unmarshal(data, &ws) != nil {
+		return nil
+	}
+	var out []string
+	for _, p := range ws.Projects {
+		for _, target := range p.Architect {
+			if c := target.Options.TsConfig; c != "" && !path.IsAbs(c) {
+				if rel := path.Join(dir, c); rel != ".." && !strings.HasPrefix(rel, "../") && !slices.Contains(out, rel) {
+					out = append(out, rel)
+				}
+			}
+		}
+	}
+	slices.Sort(out)
 	return out
 }
 

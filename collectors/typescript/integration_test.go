@@ -184,3 +184,28 @@ func TestSolutionStyleReferencesAreChecked(t *testing.T) {
 		}
 	}
 }
+
+// An Angular CLI workspace before v17: tsconfig.json is the base that
+// src/tsconfig.app.json and src/tsconfig.spec.json extend, and angular.json
+// names those for ng build and ng test. They are the projects; tsc on the
+// base would check e2e/ leftovers no build compiles.
+func TestAngularWorkspaceChecksWhatItBuilds(t *testing.T) {
+	needTypeScript(t)
+	root := testdata(t, "angularcli")
+	var ids []string
+	for _, c := range Detect(root, listFiles(t, root)) {
+		ids = append(ids, c.ID())
+	}
+	if want := []string{"typescript:tsconfig.app.json", "typescript:tsconfig.spec.json"}; !slices.Equal(ids, want) {
+		t.Fatalf("detected %q, want %q", ids, want)
+	}
+	for id, want := range map[string][]string{
+		"typescript:tsconfig.app.json":  {"src/main.ts:2:14 TS2322"},
+		"typescript:tsconfig.spec.json": nil,
+	} {
+		r := run(t, project(t, root, id), root, collectors.OneShot)
+		if got := locatedFindings(r); r.Status != model.StatusOK || !slices.Equal(got, want) {
+			t.Errorf("%s: %s %q, findings %q, want %q", id, r.Status, r.Error, got, want)
+		}
+	}
+}
