@@ -1,10 +1,8 @@
 package eslint
 
 import (
-	"encoding/json"
 	"maps"
 	"path"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -12,7 +10,6 @@ import (
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/nodepkg"
-	"github.com/preflight-dev/preflight/internal/repofs"
 )
 
 var (
@@ -123,25 +120,12 @@ func lintWrapper(root string, p nodepkg.Package, files []string) (name string, a
 // (@angular-eslint/builder) lints, templates (*.html) included. Nil when
 // there are none (the package is then linted whole).
 func ngLintPatterns(root, dir string) []string {
-	data, err := repofs.ReadFile(root, filepath.Join(filepath.FromSlash(dir), "angular.json"))
-	if err != nil {
-		return nil
-	}
-	var ws struct {
-		Projects map[string]struct {
-			Architect map[string]struct {
-				Options struct {
-					LintFilePatterns []string `json:"lintFilePatterns"`
-				} `json:"options"`
-			} `json:"architect"`
-		} `json:"projects"`
-	}
-	if json.Unmarshal(data, &ws) != nil {
-		return nil
-	}
 	var out []string
-	for _, name := range slices.Sorted(maps.Keys(ws.Projects)) {
-		for _, pat := range ws.Projects[name].Architect["lint"].Options.LintFilePatterns {
+	for _, t := range nodepkg.AngularTargets(root, dir) {
+		if t.Name != "lint" {
+			continue
+		}
+		for _, pat := range t.LintFilePatterns {
 			if q := "'" + pat + "'"; !strings.Contains(pat, "'") && !slices.Contains(out, q) {
 				out = append(out, q)
 			}

@@ -9,9 +9,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -442,4 +444,42 @@ func KeyLine(root, manifest string, keys ...string) int {
 		}
 	}
 	return 0
+}
+
+// AngularTarget is one target (build, test, lint …) of a project in an
+// Angular CLI workspace's angular.json, with the options the families read.
+type AngularTarget struct {
+	Project, Name    string
+	TsConfig         string   // options.tsConfig, as written
+	LintFilePatterns []string // options.lintFilePatterns
+}
+
+// AngularTargets reads the angular.json in dir (repo-relative), sorted by
+// project and target; none when there is none or it cannot be read.
+func AngularTargets(root, dir string) []AngularTarget {
+	data, err := repofs.ReadFile(root, filepath.Join(filepath.FromSlash(dir), "angular.json"))
+	if err != nil {
+		return nil
+	}
+	var ws struct {
+		Projects map[string]struct {
+			Architect map[string]struct {
+				Options struct {
+					TsConfig         string   `json:"tsConfig"`
+					LintFilePatterns []string `json:"lintFilePatterns"`
+				} `json:"options"`
+			} `json:"architect"`
+		} `json:"projects"`
+	}
+	if json.Unmarshal(data, &ws) != nil {
+		return nil
+	}
+	var out []AngularTarget
+	for _, p := range slices.Sorted(maps.Keys(ws.Projects)) {
+		for _, t := range slices.Sorted(maps.Keys(ws.Projects[p].Architect)) {
+			o := ws.Projects[p].Architect[t].Options
+			out = append(out, AngularTarget{Project: p, Name: t, TsConfig: o.TsConfig, LintFilePatterns: o.LintFilePatterns})
+		}
+	}
+	return out
 }

@@ -1,7 +1,6 @@
 package typescript
 
 import (
-	"encoding/json"
 	"path"
 	"path/filepath"
 	"slices"
@@ -9,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/preflight-dev/preflight/collectors"
-	"github.com/preflight-dev/preflight/internal/repofs"
+	"github.com/preflight-dev/preflight/collectors/nodepkg"
 )
 
 // Detect returns one collector per directory that holds a tsconfig.json,
@@ -108,29 +107,11 @@ func Detect(root string, files []string) []collectors.Collector {
 // dir build and test with (options.tsConfig), repo-relative and sorted:
 // what ng build and ng test compile. None without an angular.json.
 func angularConfigs(root, dir string) []string {
-	data, err := repofs.ReadFile(root, filepath.Join(filepath.FromSlash(dir), "angular.json"))
-	if err != nil {
-		return nil
-	}
-	var ws struct {
-		Projects map[string]struct {
-			Architect map[string]struct {
-				Options struct {
-					TsConfig string `json:"tsConfig"`
-				} `json:"options"`
-			} `json:"architect"`
-		} `json:"projects"`
-	}
-	if json.Unmarshal(data, &ws) != nil {
-		return nil
-	}
 	var out []string
-	for _, p := range ws.Projects {
-		for _, target := range p.Architect {
-			if c := target.Options.TsConfig; c != "" && !path.IsAbs(c) {
-				if rel := path.Join(dir, c); rel != ".." && !strings.HasPrefix(rel, "../") && !slices.Contains(out, rel) {
-					out = append(out, rel)
-				}
+	for _, t := range nodepkg.AngularTargets(root, dir) {
+		if c := t.TsConfig; c != "" && !path.IsAbs(c) {
+			if rel := path.Join(dir, c); rel != ".." && !strings.HasPrefix(rel, "../") && !slices.Contains(out, rel) {
+				out = append(out, rel)
 			}
 		}
 	}

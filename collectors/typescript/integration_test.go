@@ -161,13 +161,7 @@ func TestOneShotConfigErrorsAreFindings(t *testing.T) {
 func TestSolutionStyleReferencesAreChecked(t *testing.T) {
 	needTypeScript(t)
 	root := testdata(t, "solutionstyle")
-	var ids []string
-	for _, c := range Detect(root, listFiles(t, root)) {
-		ids = append(ids, c.ID())
-	}
-	if want := []string{"typescript:tsconfig.app.json", "typescript:tsconfig.node.json"}; !slices.Equal(ids, want) {
-		t.Fatalf("detected %q, want %q", ids, want)
-	}
+	detects(t, root, "typescript:tsconfig.app.json", "typescript:tsconfig.node.json")
 	for id, want := range map[string]string{
 		"typescript:tsconfig.app.json":  "src/main.ts:3:14 TS2322",
 		"typescript:tsconfig.node.json": "build.config.ts:2:14 TS2322",
@@ -192,13 +186,7 @@ func TestSolutionStyleReferencesAreChecked(t *testing.T) {
 func TestAngularWorkspaceChecksWhatItBuilds(t *testing.T) {
 	needTypeScript(t)
 	root := testdata(t, "angularcli")
-	var ids []string
-	for _, c := range Detect(root, listFiles(t, root)) {
-		ids = append(ids, c.ID())
-	}
-	if want := []string{"typescript:tsconfig.app.json", "typescript:tsconfig.spec.json"}; !slices.Equal(ids, want) {
-		t.Fatalf("detected %q, want %q", ids, want)
-	}
+	detects(t, root, "typescript:tsconfig.app.json", "typescript:tsconfig.spec.json")
 	for id, want := range map[string][]string{
 		"typescript:tsconfig.app.json":  {"src/main.ts:2:14 TS2322"},
 		"typescript:tsconfig.spec.json": nil,
@@ -207,5 +195,17 @@ func TestAngularWorkspaceChecksWhatItBuilds(t *testing.T) {
 		if got := locatedFindings(r); r.Status != model.StatusOK || !slices.Equal(got, want) {
 			t.Errorf("%s: %s %q, findings %q, want %q", id, r.Status, r.Error, got, want)
 		}
+	}
+}
+
+// detects asserts the ids Detect gives for root, in its order.
+func detects(t *testing.T, root string, want ...string) {
+	t.Helper()
+	var ids []string
+	for _, c := range Detect(root, listFiles(t, root)) {
+		ids = append(ids, c.ID())
+	}
+	if !slices.Equal(ids, want) {
+		t.Fatalf("detected %q, want %q", ids, want)
 	}
 }
