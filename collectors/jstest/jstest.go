@@ -438,7 +438,7 @@ func looksLikeError(l string) bool {
 // RepoCode: the runner is the package's own installed binary; it loads the
 // package's config (vitest.config.ts, jest.config.js) and runs its tests.
 func (c *Collector) RepoCode() string {
-	return fmt.Sprintf("node_modules/.bin/%s and the tests in %s", c.run.kind, c.dir)
+	return fmt.Sprintf("node_modules/.bin/%s and the tests in %s", c.bin(), c.dir)
 }
 
 var (

@@ -225,4 +225,8 @@ exit 1
 	if !strings.HasPrefix(r.Command, "cd app && node_modules/.bin/react-scripts test --watchAll=false ") {
 		t.Errorf("command %q", r.Command)
 	}
+	// Trust is asked for what runs: the launcher.
+	if got := collector(t, root, "jest:app").RepoCode(); got != "node_modules/.bin/react-scripts and the tests in app" {
+		t.Errorf("repository code %q", got)
+	}
 }
