@@ -450,6 +450,7 @@ func KeyLine(root, manifest string, keys ...string) int {
 // Angular CLI workspace's angular.json, with the options the families read.
 type AngularTarget struct {
 	Project, Name    string
+	Builder          string   // "@angular-devkit/build-angular:karma"
 	TsConfig         string   // options.tsConfig, as written
 	LintFilePatterns []string // options.lintFilePatterns
 }
@@ -464,6 +465,7 @@ func AngularTargets(root, dir string) []AngularTarget {
 	var ws struct {
 		Projects map[string]struct {
 			Architect map[string]struct {
+				Builder string `json:"builder"`
 				Options struct {
 					TsConfig         string   `json:"tsConfig"`
 					LintFilePatterns []string `json:"lintFilePatterns"`
@@ -477,8 +479,8 @@ func AngularTargets(root, dir string) []AngularTarget {
 	var out []AngularTarget
 	for _, p := range slices.Sorted(maps.Keys(ws.Projects)) {
 		for _, t := range slices.Sorted(maps.Keys(ws.Projects[p].Architect)) {
-			o := ws.Projects[p].Architect[t].Options
-			out = append(out, AngularTarget{Project: p, Name: t, TsConfig: o.TsConfig, LintFilePatterns: o.LintFilePatterns})
+			a := ws.Projects[p].Architect[t]
+			out = append(out, AngularTarget{Project: p, Name: t, Builder: a.Builder, TsConfig: a.Options.TsConfig, LintFilePatterns: a.Options.LintFilePatterns})
 		}
 	}
 	return out

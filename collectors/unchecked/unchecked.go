@@ -43,6 +43,9 @@ func named(names ...string) func(string) bool {
 	}
 }
 
+// karma is the index of Karma in ecosystems.
+var karma = slices.IndexFunc(ecosystems, func(e ecosystem) bool { return e.name == "Karma test" })
+
 // ecosystems in the order a directory with several markers is named by.
 var ecosystems = []ecosystem{
 	{"Maven (Java)", named("pom.xml"), ""},
@@ -125,7 +128,7 @@ const ciHint = "preflight reads GitHub Actions and GitLab CI only: check that th
 // ecosystem (a Cargo workspace member, a Gradle subproject) is part of it.
 // Each configuration of a linter preflight does not run is one more.
 func Detect(root string, files []string) []collectors.Collector {
-	return append(detectProjects(files), detectLinters(files)...)
+	return append(detectProjects(root, files), detectLinters(files)...)
 }
 
 // detectLinters returns one collector per linter configuration:
@@ -178,18 +181,29 @@ func (c *Linter) Run(context.Context, collectors.Request) model.Result {
 	return r
 }
 
-func detectProjects(files []string) []collectors.Collector {
+func detectProjects(root string, files []string) []collectors.Collector {
 	found := map[string][]kind{} // dir → its ecosystems, each once
+	add := func(i int, f string) {
+		if e := &ecosystems[i]; !slices.ContainsFunc(found[path.Dir(f)], func(k kind) bool { return k.eco == e }) {
+			found[path.Dir(f)] = append(found[path.Dir(f)], kind{e, i, f})
+		}
+	}
 	for _, f := range files {
 		if collectors.NotTheProjects(f) {
 			continue
 		}
 		for i := range ecosystems {
-			e := &ecosystems[i]
-			if e.match(path.Base(f)) && !slices.ContainsFunc(found[path.Dir(f)], func(k kind) bool { return k.eco == e }) {
-				found[path.Dir(f)] = append(found[path.Dir(f)], kind{e, i, f})
+			if ecosystems[i].match(path.Base(f)) {
+				add(i, f)
 				break
 			}
+		}
+		// Angular 15 and later keep Karma's configuration inside the CLI:
+		// angular.json's test target is the only trace of the suite.
+		if path.Base(f) == "angular.json" && slices.ContainsFunc(nodepkg.AngularTargets(root, path.Dir(f)), func(t nodepkg.AngularTarget) bool {
+			return strings.HasSuffix(t.Builder, ":karma")
+		}) {
+			add(karma, f)
 		}
 	}
 	projects := map[string][]kind{}

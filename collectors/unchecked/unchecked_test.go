@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -83,5 +84,25 @@ func TestDetectNamesLinterConfigurations(t *testing.T) {
 	}
 	if !Marker(".golangci.toml") || Marker("golangci.yml") || !Marker("main.tf") || Marker("config.yml") {
 		t.Error("Marker disagrees with the linters")
+	}
+}
+
+// Angular 15 and later keep Karma's configuration in the CLI: a test
+// target built by :karma in angular.json is the suite, named as not
+// checked; a workspace tested by another builder is not.
+func TestDetectNamesAngularKarmaTargets(t *testing.T) {
+	root := fixturetest.WriteRepo(t, map[string]string{
+		"shop/angular.json":  `{"projects": {"shop": {"architect": {"test": {"builder": "@angular-devkit/build-angular:karma", "options": {"tsConfig": "tsconfig.spec.json"}}}}}}`,
+		"shop/package.json":  `{"name": "shop"}`,
+		"admin/angular.json": `{"projects": {"admin": {"architect": {"test": {"builder": "@angular-builders/jest:run"}}}}}`,
+	})
+	var got []string
+	for _, c := range Detect(root, fixturetest.Files(t, root)) {
+		res := c.Run(context.Background(), collectors.Request{Root: root})
+		got = append(got, c.ID()+" "+c.Domain()+": "+res.Error)
+	}
+	want := []string{"unchecked:shop tests: not checked: a Karma test project (shop/angular.json), which preflight has no collector for"}
+	if !slices.Equal(got, want) {
+		t.Errorf("detected\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
