@@ -360,6 +360,10 @@ func (e *Engine) Affected(path string) []string {
 func (e *Engine) newChange() uint64 {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	return e.nextChangeLocked()
+}
+
+func (e *Engine) nextChangeLocked() uint64 {
 	e.changes++
 	return e.changes
 }
@@ -370,9 +374,8 @@ func (e *Engine) queue(ids []string, req request) {
 	if e.closed {
 		return
 	}
-	if req.change == 0 {
-		e.changes++
-		req.change = e.changes
+	if req.change == 0 { // one event, one call: numbered here
+		req.change = e.nextChangeLocked()
 	}
 	for _, id := range ids {
 		sl, ok := e.index[id]

@@ -106,8 +106,8 @@ func lintWrapper(root string, p nodepkg.Package, files []string) (name string, a
 	}
 	for _, name := range slices.Sorted(maps.Keys(p.Manifest.Scripts)) {
 		if args, w, ok := wrapperArgs(p.Manifest.Scripts[name], has); ok {
-			if w.command == "ng" && len(args) == 0 {
-				args = ngLintPatterns(root, p.Dir)
+			if len(args) == 0 && w.configured != nil {
+				args = w.configured(root, p.Dir)
 			}
 			return name, args, w, true
 		}

@@ -155,6 +155,9 @@ type wrapper struct {
 	ext string
 	// bringsESLint: it depends on ESLint itself, so the package need not.
 	bringsESLint bool
+	// configured reads its defaults from the project's configuration
+	// instead (root, the package directory); nil: defaults stand.
+	configured func(root, dir string) []string
 }
 
 var wrappers = []wrapper{
@@ -167,8 +170,8 @@ var wrappers = []wrapper{
 	// Create React App lints src/ as it builds (and starts): react-scripts
 	// 3's eslint-loader and 4's eslint-webpack-plugin take these
 	// extensions; craco and react-app-rewired run the same build.
-	// ng lint: the lintFilePatterns of angular.json (ngLintPatterns).
-	{command: "ng", sub: "lint", valueFlags: map[string]bool{"--configuration": true, "-c": true}},
+	// ng lint: the lintFilePatterns of angular.json.
+	{command: "ng", sub: "lint", valueFlags: map[string]bool{"--configuration": true, "-c": true}, configured: ngLintPatterns},
 	{command: "react-scripts", sub: "build", defaults: []string{"src"}, ext: craExt, bringsESLint: true},
 	{command: "craco", sub: "build", defaults: []string{"src"}, ext: craExt, bringsESLint: true},
 	{command: "react-app-rewired", sub: "build", defaults: []string{"src"}, ext: craExt, bringsESLint: true},

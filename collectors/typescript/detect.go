@@ -26,6 +26,7 @@ func Detect(root string, files []string) []collectors.Collector {
 	configs := map[string][]string{} // dir -> tsconfig*.json names in it
 	tsBelow, jsBelow := map[string]bool{}, map[string]bool{}
 	packages := map[string]bool{} // directories with a package.json
+	angular := map[string]bool{}  // directories with an angular.json
 	for _, f := range files {
 		f = path.Clean(f)
 		if inNodeModules(f) {
@@ -38,6 +39,9 @@ func Detect(root string, files []string) []collectors.Collector {
 		if name == "package.json" {
 			packages[dir] = true
 		}
+		if name == "angular.json" {
+			angular[dir] = true
+		}
 		switch path.Ext(name) {
 		case ".ts", ".tsx", ".mts", ".cts":
 			markAncestors(tsBelow, dir)
@@ -47,34 +51,39 @@ func Detect(root string, files []string) []collectors.Collector {
 	}
 
 	var projects []*Project
+	// addReferenced makes projects of the config files another names (a
+	// solution-style tsconfig's references, angular.json's targets); a
+	// directory's tsconfig.json is that directory's own project, found on
+	// its own. It reports whether it added any.
+	addReferenced := func(paths []string) bool {
+		added := false
+		for _, c := range paths {
+			if d, n := path.Dir(c), path.Base(c); n != "tsconfig.json" && slices.Contains(configs[d], n) {
+				projects = append(projects, referenced(root, d, n))
+				added = true
+			}
+		}
+		return added
+	}
 	for dir, names := range configs {
 		if !slices.Contains(names, "tsconfig.json") {
 			continue
 		}
-		p := &Project{root: root, dir: dir}
-		if ng := angularConfigs(root, dir); len(ng) > 0 {
-			// An Angular CLI workspace: tsconfig.json is the base its
-			// builds extend; the configs angular.json builds and tests
-			// with are the projects (tsc on the base would load every
-			// @types package and check what no build compiles).
-			for _, c := range ng {
-				if d, n := path.Dir(c), path.Base(c); slices.Contains(configs[d], n) {
-					projects = append(projects, referenced(root, d, n))
-				}
-			}
+		// An Angular CLI workspace: tsconfig.json is the base its builds
+		// extend; the configs angular.json builds and tests with are the
+		// projects (tsc on the base would load every @types package and
+		// check what no build compiles).
+		if angular[dir] && addReferenced(angularConfigs(root, dir)) {
 			continue
 		}
+		p := &Project{root: root, dir: dir}
 		cfg, err := readTsconfig(root, filepath.Join(root, filepath.FromSlash(dir), "tsconfig.json"))
 		if err == nil {
 			if cfg.solutionStyle() {
 				// What it groups is checked: a reference to a directory is
-				// that directory's tsconfig.json, found on its own; one to a
-				// file (./tsconfig.app.json) is a project here.
-				for _, ref := range cfg.referencedFiles(dir) {
-					if d, n := path.Dir(ref), path.Base(ref); n != "tsconfig.json" && slices.Contains(configs[d], n) {
-						projects = append(projects, referenced(root, d, n))
-					}
-				}
+				// that directory's tsconfig.json; one to a file
+				// (./tsconfig.app.json) is a project here.
+				addReferenced(cfg.referencedFiles(dir))
 				continue
 			}
 			if insidePackage(packages, dir) && !tsBelow[dir] {
