@@ -175,8 +175,13 @@ func npmLockBins(data []byte) map[string][]string {
 			continue
 		}
 		name := key[i+len("node_modules/"):]
+		if name == "" {
+			continue
+		}
 		for bin := range bins {
-			out[name] = append(out[name], bin)
+			if bin != "" {
+				out[name] = append(out[name], bin)
+			}
 		}
 	}
 	return out
