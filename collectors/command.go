@@ -1,11 +1,13 @@
 package collectors
 
 import (
+	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
 
+	"github.com/preflight-dev/preflight/internal/shellwords"
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/proc"
 )
@@ -57,6 +59,34 @@ type CommandSpec struct {
 type Defined interface {
 	Collector
 	Spec() CommandSpec
+}
+
+// Placeholder is a collector that names a check preflight does not run
+// (a golangci-lint configuration): a command of preflight.yaml that runs
+// that check takes its place.
+type Placeholder interface {
+	Collector
+	RunBy(CommandSpec) bool
+}
+
+// Runs reports whether the command runs tool: a word of it, after the
+// directories and a version (`@latest`), is the tool's name, as in
+// `npx svelte-check`, `./bin/golangci-lint run` or `npx @biomejs/biome ci`.
+func (s CommandSpec) Runs(tool string) bool {
+	words := s.Command
+	if s.Shell {
+		words = nil
+		for _, c := range shellwords.Lenient(strings.Join(s.Command, " ")) {
+			words = append(words, c.Values()...)
+		}
+	}
+	for _, w := range words {
+		name, _, _ := strings.Cut(path.Base(filepath.ToSlash(w)), "@")
+		if name == tool {
+			return true
+		}
+	}
+	return false
 }
 
 // WorkDir is the spec's working directory, cleaned and slash-separated;

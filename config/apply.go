@@ -3,6 +3,7 @@ package config
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -116,7 +117,12 @@ func (l *Layer) Trusted() bool {
 func (l *Layer) Apply(detected []collectors.Collector) (cols []collectors.Collector, warnings []string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	all := append([]collectors.Collector(nil), detected...)
+	var all []collectors.Collector
+	for _, c := range detected {
+		if p, ok := c.(collectors.Placeholder); !ok || !slices.ContainsFunc(l.cfg.Custom, p.RunBy) {
+			all = append(all, c)
+		}
+	}
 	for _, s := range l.cfg.Custom {
 		all = append(all, l.define(s))
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/custom"
+	"github.com/preflight-dev/preflight/collectors/unchecked"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -314,5 +315,37 @@ func TestConfiguredCollectorKeepsItsCost(t *testing.T) {
 	}
 	if got := collectors.CostOf(m["custom:x"]); got != collectors.CostTool {
 		t.Errorf("a collector that states no cost costs %v, want CostTool", got)
+	}
+}
+
+// A custom collector that runs a linter preflight does not run stands in
+// for the configuration named as not checked: the report no longer says
+// golangci-lint goes unchecked while preflight.yaml runs it.
+func TestCustomCommandTakesThePlaceOfTheLinterItRuns(t *testing.T) {
+	detected := unchecked.Detect("/repo", []string{".golangci.yml", "web/svelte.config.js", "web/package.json", "biome.json"})
+	cfg := mustParse(t, `
+custom:
+  lint:
+    command: golangci-lint run --output.sarif.path=golangci.sarif
+    report: golangci.sarif
+    output: sarif
+    domain: build
+  svelte:
+    command: npx svelte-check --output machine
+    dir: web
+    domain: build
+`)
+	for _, trusted := range []bool{false, true} {
+		cols, _ := NewLayer(cfg, trusted, "", defineCustom).Apply(detected)
+		var ids []string
+		for _, c := range cols {
+			ids = append(ids, c.ID())
+		}
+		if want := []string{"custom:lint", "custom:svelte", "unchecked:biome"}; !slices.Equal(ids, want) {
+			t.Errorf("trusted %v: %v, want %v", trusted, ids, want)
+		}
+	}
+	if cols, _ := NewLayer(&Config{}, true, "", defineCustom).Apply(detected); len(cols) != 3 {
+		t.Errorf("without preflight.yaml: %d collectors, want the 3 detected", len(cols))
 	}
 }

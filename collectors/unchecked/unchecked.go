@@ -172,6 +172,17 @@ func (c *Linter) Cost() collectors.Cost { return collectors.CostFiles }
 
 func (c *Linter) Inputs() []string { return []string{collectors.EscapeGlob(c.config)} }
 
+// RunBy reports whether a command of preflight.yaml runs the linter for
+// this configuration: from its directory or one above it. A CI pipeline is
+// read, not run, so no command stands in for it.
+func (c *Linter) RunBy(spec collectors.CommandSpec) bool {
+	if c.linter.domain == "ci" || !spec.Runs(c.linter.tool) {
+		return false
+	}
+	dir, at := spec.WorkDir(), path.Dir(c.config)
+	return dir == "." || at == dir || strings.HasPrefix(at, dir+"/")
+}
+
 // Run measures nothing: it says which configured check did not run.
 func (c *Linter) Run(context.Context, collectors.Request) model.Result {
 	r := c.Result()

@@ -2,6 +2,7 @@ package unchecked
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -84,6 +85,44 @@ func TestDetectNamesLinterConfigurations(t *testing.T) {
 	}
 	if !Marker(".golangci.toml") || Marker("golangci.yml") || !Marker("main.tf") || Marker("config.yml") {
 		t.Error("Marker disagrees with the linters")
+	}
+}
+
+// A command of preflight.yaml that runs the linter takes the place of the
+// configurations in its directory and below; a CI pipeline is read, not
+// run, so no command stands in for it.
+func TestLinterIsRunByACommandThatRunsIt(t *testing.T) {
+	files := []string{".golangci.yml", "tools/.golangci.yaml", "web/svelte.config.js", "web/package.json", "Jenkinsfile"}
+	linters := map[string]collectors.Placeholder{}
+	for _, c := range Detect("/repo", files) {
+		linters[c.ID()] = c.(collectors.Placeholder)
+	}
+	shell := func(dir, line string) collectors.CommandSpec {
+		return collectors.CommandSpec{Dir: dir, Shell: true, Command: []string{line}}
+	}
+	for _, tc := range []struct {
+		spec collectors.CommandSpec
+		want []string
+	}{
+		{shell("", "golangci-lint run --output.sarif.path=golangci.sarif"), []string{"unchecked:golangci-lint", "unchecked:golangci-lint:tools"}},
+		{shell("tools", "golangci-lint run"), []string{"unchecked:golangci-lint:tools"}},
+		{shell("", "go run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.1.0 run"), []string{"unchecked:golangci-lint", "unchecked:golangci-lint:tools"}},
+		{collectors.CommandSpec{Dir: "web", Command: []string{"npx", "svelte-check", "--output", "machine"}}, []string{"unchecked:svelte-check:web"}},
+		{shell("", "npx svelte-kit sync && npx svelte-check --output machine"), []string{"unchecked:svelte-check:web"}},
+		{shell("api", "npx svelte-check"), nil},
+		{shell("", "go vet ./... # not golangci-lint"), nil},
+		{shell("", "echo golangci-lint-report"), nil},
+		{shell("", "jenkins"), nil},
+	} {
+		var got []string
+		for _, id := range slices.Sorted(maps.Keys(linters)) {
+			if linters[id].RunBy(tc.spec) {
+				got = append(got, id)
+			}
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: run by %v, want %v", tc.spec.CommandLine(), got, tc.want)
+		}
 	}
 }
 
