@@ -58,8 +58,8 @@ func TestRunWithLocalDatabase(t *testing.T) {
 	if res.Facts["vulns.called"] != 1 || res.Facts["vulns.imported"] != 2 || len(res.Findings) != 3 {
 		t.Fatalf("facts %v findings %d", res.Facts, len(res.Findings))
 	}
-	f := res.Findings[0]
-	if f.Severity != model.High || f.Rule != RuleCalled.ID || f.Location() != "mod/main.go:13:23" {
+	f := res.Findings[0] // at govulncheck's example trace #1
+	if f.Severity != model.High || f.Rule != RuleCalled.ID || f.Location() != "mod/main.go:17:27" {
 		t.Errorf("first finding %s %s %s", f.Severity, f.Rule, f.Location())
 	}
 }

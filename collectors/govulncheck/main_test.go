@@ -43,6 +43,9 @@ func captureRuns(db string) []captureRun {
 	return []captureRun{
 		{Name: "symbol", Fixture: "mod", Args: Args(db)},
 		{Name: "module", Fixture: "mod", Args: []string{"-json", "-db", db, "-scan", "module"}},
+		// The text a user reads: its example traces are where a finding
+		// stands.
+		{Name: "symbol-text", Fixture: "mod", Args: []string{"-db", db, "./..."}},
 		// The default database from a machine that cannot reach it: only
 		// meaningful when captured offline (captureAll checks it failed).
 		{Name: "offline", Fixture: "mod", Args: Args(""), Offline: true},

@@ -6,9 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode"
 )
 
 // The types below mirror govulncheck's JSON protocol (v1.0.0): a stream of
@@ -214,13 +217,9 @@ func (s Stream) Vulns(scanned string) []Vuln {
 	for _, id := range order {
 		v := byID[id]
 		sort.Strings(v.Packages)
-		sort.SliceStable(v.Calls, func(i, j int) bool {
-			a, b := v.Calls[i], v.Calls[j]
-			if a.File != b.File {
-				return a.File < b.File
-			}
-			return a.Line < b.Line
-		})
+		// In the order govulncheck's text lists its example traces: by
+		// vulnerable symbol, then as found.
+		sort.SliceStable(v.Calls, func(i, j int) bool { return v.Calls[i].Symbol < v.Calls[j].Symbol })
 		out = append(out, *v)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
@@ -249,18 +248,35 @@ func callSite(trace []*Frame, scanned string) (CallSite, bool) {
 	return CallSite{}, false
 }
 
-// symbolName renders a symbol as Go code names it: language.Parse,
-// unicode.utf16Decoder.Transform.
+// symbolName renders a symbol as govulncheck's text does, and Go code
+// names it: language.Parse, unicode.utf16Decoder.Transform, yaml.Unmarshal
+// for gopkg.in/yaml.v3.
 func symbolName(f *Frame) string {
-	pkg := f.Package
-	if i := strings.LastIndex(pkg, "/"); i >= 0 {
-		pkg = pkg[i+1:]
-	}
-	name := f.Function
+	name, _, _ := strings.Cut(f.Function, "$") // a closure is its function's
 	if f.Receiver != "" {
 		name = strings.TrimPrefix(f.Receiver, "*") + "." + name
 	}
-	return pkg + "." + name
+	if f.Package == "" {
+		return name
+	}
+	return assumedName(f.Package) + "." + name
+}
+
+// assumedName is the name a package is imported by when its path does not
+// say otherwise: the last element, skipping a major version (/v2), without
+// a go- prefix, up to the first character that cannot be in a name.
+func assumedName(importPath string) string {
+	base := path.Base(importPath)
+	if n, ok := strings.CutPrefix(base, "v"); ok {
+		if _, err := strconv.Atoi(n); err == nil && path.Dir(importPath) != "." {
+			base = path.Base(path.Dir(importPath))
+		}
+	}
+	base = strings.TrimPrefix(base, "go-")
+	if i := strings.IndexFunc(base, func(r rune) bool { return r != '_' && !unicode.IsLetter(r) && !unicode.IsDigit(r) }); i >= 0 {
+		base = base[:i]
+	}
+	return base
 }
 
 func containsSite(list []CallSite, s CallSite) bool {

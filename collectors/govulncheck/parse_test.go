@@ -2,10 +2,13 @@ package govulncheck
 
 import (
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/capture"
 	"github.com/preflight-dev/preflight/internal/findingtest"
 	"github.com/preflight-dev/preflight/model"
 )
@@ -35,12 +38,48 @@ func TestParseStreamSymbolScan(t *testing.T) {
 		got = append(got, fmt.Sprintf("%s %s %s@%s fix %s pkgs %v calls %v", v.Level, v.ID, v.Module, v.Version, v.FixedVersion, v.Packages, calls))
 	}
 	want := []string{
-		"called GO-2021-0113 golang.org/x/text@v0.3.2 fix v0.3.7 pkgs [golang.org/x/text/language] calls [main.go:13:23 parseTag→language.Parse main.go:17:27 fallback→language.MustParse]",
+		"called GO-2021-0113 golang.org/x/text@v0.3.2 fix v0.3.7 pkgs [golang.org/x/text/language] calls [main.go:17:27 fallback→language.MustParse main.go:13:23 parseTag→language.Parse]",
 		"imported GO-2020-0015 golang.org/x/text@v0.3.2 fix v0.3.3 pkgs [golang.org/x/text/encoding/unicode golang.org/x/text/transform] calls []",
 		"imported GO-2022-1059 golang.org/x/text@v0.3.2 fix v0.3.8 pkgs [golang.org/x/text/language] calls []",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("vulns:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// The call sites are in the order govulncheck's own text lists its
+// example traces (by vulnerable symbol), so a finding stands where the
+// user running govulncheck by hand reads #1.
+func TestCallSitesInTheOrderOfGovulnchecksExampleTraces(t *testing.T) {
+	c := loadCaptured(t, "symbol")
+	s, err := ParseStream(c.stdout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(capture.ReadFile(t, "symbol-text.stdout"))
+	examples := map[string][]string{} // vulnerability → "file:line:col caller→symbol"
+	trace := regexp.MustCompile(`^\s+#\d+: (\S+):(\d+):(\d+): \S+\.(\w+) calls (\S+)$`)
+	var id string
+	for line := range strings.Lines(text) {
+		line = strings.TrimRight(line, "\n")
+		if v, ok := strings.CutPrefix(line, "Vulnerability #"); ok {
+			_, id, _ = strings.Cut(v, ": ")
+		}
+		if m := trace.FindStringSubmatch(line); m != nil {
+			examples[id] = append(examples[id], fmt.Sprintf("%s:%s:%s %s→%s", m[1], m[2], m[3], m[4], m[5]))
+		}
+	}
+	if len(examples) == 0 {
+		t.Fatalf("no example traces in\n%s", text)
+	}
+	for _, v := range s.Vulns("example.com/greeter") {
+		var calls []string
+		for _, cs := range v.Calls {
+			calls = append(calls, fmt.Sprintf("%s:%d:%d %s→%s", cs.File, cs.Line, cs.Column, cs.Caller, cs.Symbol))
+		}
+		if !slices.Equal(calls, examples[v.ID]) {
+			t.Errorf("%s: call sites %v, govulncheck's example traces %v", v.ID, calls, examples[v.ID])
+		}
 	}
 }
 
@@ -56,7 +95,7 @@ func TestInterpretCaptured(t *testing.T) {
 		{name: "symbol", status: model.StatusOK,
 			facts: map[string]float64{"vulns": 3, "vulns.called": 1, "vulns.imported": 2, "vulns.required": 0},
 			findings: []string{
-				"high govulncheck/called services/greeter/main.go:13:23",
+				"high govulncheck/called services/greeter/main.go:17:27",
 				"low govulncheck/imported services/greeter/go.mod:5",
 				"low govulncheck/imported services/greeter/go.mod:5",
 			}},
@@ -112,7 +151,7 @@ func TestCalledMessage(t *testing.T) {
 	res := newCollector(".", "govulncheck:greeter").interpret(0, c.stdout, c.stderr, c.gomod)
 	want := "GO-2021-0113 (CVE-2021-38561): Out-of-bounds read in golang.org/x/text/language\n" +
 		"golang.org/x/text@v0.3.2, fixed in v0.3.7.\n" +
-		"Called from main.go:13 parseTag → language.Parse; main.go:17 fallback → language.MustParse"
+		"Called from main.go:17 fallback → language.MustParse; main.go:13 parseTag → language.Parse"
 	if res.Findings[0].Message != want {
 		t.Errorf("message:\n%s\nwant:\n%s", res.Findings[0].Message, want)
 	}
@@ -211,6 +250,26 @@ func TestReadFailureReason(t *testing.T) {
 		}
 		if got != c.want || r.Status != c.status {
 			t.Errorf("stderr %q: %q (status %q), want %q (status %q)", c.stderr, got, r.Status, c.want, c.status)
+		}
+	}
+}
+
+// Symbols are named as govulncheck's text names them.
+func TestSymbolName(t *testing.T) {
+	for _, tc := range []struct {
+		frame Frame
+		want  string
+	}{
+		{Frame{Package: "golang.org/x/text/language", Function: "Parse"}, "language.Parse"},
+		{Frame{Package: "golang.org/x/text/encoding/unicode", Receiver: "*utf16Decoder", Function: "Transform"}, "unicode.utf16Decoder.Transform"},
+		{Frame{Package: "gopkg.in/yaml.v3", Function: "Unmarshal"}, "yaml.Unmarshal"},
+		{Frame{Package: "github.com/go-chi/chi/v5", Function: "Walk"}, "chi.Walk"},
+		{Frame{Package: "github.com/golang-jwt/jwt/v4", Function: "Parse$1"}, "jwt.Parse"},
+		{Frame{Package: "v2", Function: "F"}, "v2.F"},
+		{Frame{Function: "main"}, "main"},
+	} {
+		if got := symbolName(&tc.frame); got != tc.want {
+			t.Errorf("%+v: %q, want %q", tc.frame, got, tc.want)
 		}
 	}
 }
