@@ -44,13 +44,26 @@ const JSGzipBudget int64 = 500_000
 // OutputDirs are the build output directories looked for in a package, in
 // order of preference: Next.js client assets first (the rest of .next is
 // server code), then the usual bundler outputs.
-var OutputDirs = []string{".next/static", ".svelte-kit/output/client", "dist", "build", "out"}
+var OutputDirs = []string{".next/static", ".svelte-kit/output/client", ".output/public", "dist", "build", "out"}
 
 // clientOutputs hold only what a framework sends to browsers, beside its
 // server code: measured whenever present. SvelteKit writes its client
 // assets to .svelte-kit/output/client whatever the adapter, which copies
-// them on (build/client with adapter-node, next to the server).
-var clientOutputs = map[string]bool{".next/static": true, ".svelte-kit/output/client": true}
+// them on (build/client with adapter-node, next to the server); Nuxt and
+// other Nitro apps to .output/public, beside .output/server.
+var clientOutputs = map[string]bool{".next/static": true, ".svelte-kit/output/client": true, ".output/public": true}
+
+// clientPart is the part of an output that browsers download: an output
+// that holds a server beside its client (Astro with a server adapter,
+// React Router and Remix: dist/client and dist/server) ships client/ only.
+func clientPart(abs, output string) string {
+	for _, sub := range []string{"client", "server"} {
+		if info, err := os.Stat(filepath.Join(abs, filepath.FromSlash(output), sub)); err != nil || !info.IsDir() {
+			return output
+		}
+	}
+	return output + "/client"
+}
 
 // staleSlack absorbs file-system timestamp granularity: a source saved
 // within this of the newest output is not taken as newer.
@@ -246,6 +259,7 @@ func (p *Package) Run(ctx context.Context, req collectors.Request) model.Result 
 	if err != nil {
 		return p.interrupted(err, "")
 	}
+	primary = clientPart(abs, primary)
 	meas, err := Measure(ctx, filepath.Join(abs, filepath.FromSlash(primary)), p.rel(primary))
 	if err != nil {
 		return p.interrupted(err, "could not measure "+p.rel(primary))
@@ -360,7 +374,10 @@ func (p *Package) report(m Measurement, outputs []string, primary string, budget
 	}
 	fmt.Fprintf(&b, "newest output file: %s (%s)", m.NewestFile, m.Newest.Format(time.RFC3339))
 	for _, o := range outputs {
-		if o != primary {
+		switch {
+		case o+"/client" == primary:
+			fmt.Fprintf(&b, "\nnot measured: %s (server code, which browsers do not download)", p.rel(o+"/server"))
+		case o != primary:
 			fmt.Fprintf(&b, "\nalso present, not measured: %s", p.rel(o))
 		}
 	}

@@ -257,7 +257,7 @@ func TestNoBuildOutput(t *testing.T) {
 	tr.write("pnpm-lock.yaml", []byte("lockfileVersion: '9.0'\n"), base)
 	tr.write("apps/web/package.json", []byte(webManifest), base)
 	r := tr.run("bundle:web")
-	if r.Status != model.StatusUnknown || r.Error != "no build output in apps/web (looked for .next/static, .svelte-kit/output/client, dist, build, out): build the project to measure" ||
+	if r.Status != model.StatusUnknown || r.Error != "no build output in apps/web (looked for .next/static, .svelte-kit/output/client, .output/public, dist, build, out): build the project to measure" ||
 		r.Hint != "build the project to measure: cd apps/web && pnpm run build" || len(r.Facts) != 0 {
 		t.Fatalf("status %s error %q hint %q facts %v", r.Status, r.Error, r.Hint, r.Facts)
 	}
@@ -295,6 +295,30 @@ func TestChoiceOfOutput(t *testing.T) {
 	r = tr.run("bundle:kit")
 	if r.Facts["bundle.bytes"] != 10 || !strings.HasPrefix(r.Command, "measured kit/.svelte-kit/output/client ") {
 		t.Errorf("SvelteKit: facts %v command %q", r.Facts, r.Command)
+	}
+	// Astro with a server adapter, React Router, Remix: the client half of
+	// an output that holds the server beside it.
+	tr.write("astro/package.json", []byte(webManifest), base)
+	tr.write("astro/dist/client/_astro/page.js", []byte("astro client"), base)
+	tr.write("astro/dist/server/entry.mjs", make([]byte, 5000), base)
+	r = tr.run("bundle:astro")
+	if r.Facts["bundle.bytes"] != 12 || !strings.HasPrefix(r.Command, "measured astro/dist/client ") ||
+		!strings.Contains(r.Output, "not measured: astro/dist/server (server code, which browsers do not download)") {
+		t.Errorf("Astro server build: facts %v command %q output:\n%s", r.Facts, r.Command, r.Output)
+	}
+	// A static site's own client/ folder is a page of it, not a split.
+	tr.write("static/package.json", []byte(webManifest), base)
+	tr.write("static/dist/client/index.html", []byte("<p>"), base)
+	tr.write("static/dist/app.js", []byte("static"), base)
+	if r = tr.run("bundle:static"); r.Facts["bundle.bytes"] != 9 || !strings.HasPrefix(r.Command, "measured static/dist ") {
+		t.Errorf("static site: facts %v command %q", r.Facts, r.Command)
+	}
+	// Nuxt (Nitro): .output/public, beside .output/server.
+	tr.write("nuxt/package.json", []byte(webManifest), base)
+	tr.write("nuxt/.output/public/_nuxt/entry.js", []byte("nuxt"), base)
+	tr.write("nuxt/.output/server/index.mjs", make([]byte, 5000), base)
+	if r = tr.run("bundle:nuxt"); r.Facts["bundle.bytes"] != 4 || !strings.HasPrefix(r.Command, "measured nuxt/.output/public ") {
+		t.Errorf("Nuxt: facts %v command %q", r.Facts, r.Command)
 	}
 }
 
@@ -341,10 +365,10 @@ func TestDetect(t *testing.T) {
 		t.Errorf("detected %q, want %q", got, want)
 	}
 	c := tr.collector("bundle:legacy")
-	if want := []string{"apps/legacy/**", "apps/legacy/.next/static/**", "apps/legacy/.svelte-kit/output/client/**", "apps/legacy/dist/**", "apps/legacy/build/**", "apps/legacy/out/**"}; !reflect.DeepEqual(c.Inputs(), want) {
+	if want := []string{"apps/legacy/**", "apps/legacy/.next/static/**", "apps/legacy/.svelte-kit/output/client/**", "apps/legacy/.output/public/**", "apps/legacy/dist/**", "apps/legacy/build/**", "apps/legacy/out/**"}; !reflect.DeepEqual(c.Inputs(), want) {
 		t.Errorf("inputs %q", c.Inputs())
 	}
-	if want := []string{"apps/legacy/.next/static", "apps/legacy/.svelte-kit/output/client", "apps/legacy/dist", "apps/legacy/build", "apps/legacy/out"}; !reflect.DeepEqual(collectors.OutputsOf(c), want) {
+	if want := []string{"apps/legacy/.next/static", "apps/legacy/.svelte-kit/output/client", "apps/legacy/.output/public", "apps/legacy/dist", "apps/legacy/build", "apps/legacy/out"}; !reflect.DeepEqual(collectors.OutputsOf(c), want) {
 		t.Errorf("outputs %q", collectors.OutputsOf(c))
 	}
 	// A package measured for its output alone, once the output is gone.
