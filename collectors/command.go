@@ -4,6 +4,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -71,8 +72,13 @@ type Placeholder interface {
 
 // Runs reports whether the command runs tool: a word of it, after the
 // directories and a version (`@latest`), is the tool's name, as in
-// `npx svelte-check`, `./bin/golangci-lint run` or `npx @biomejs/biome ci`.
+// `npx svelte-check`, `./bin/golangci-lint run` or `npx @biomejs/biome ci`;
+// a tool named with its subcommand ("astro check") is followed by it.
 func (s CommandSpec) Runs(tool string) bool {
+	want := strings.Fields(tool)
+	if len(want) == 0 {
+		return false
+	}
 	words := s.Command
 	if s.Shell {
 		words = nil
@@ -80,9 +86,9 @@ func (s CommandSpec) Runs(tool string) bool {
 			words = append(words, c.Values()...)
 		}
 	}
-	for _, w := range words {
+	for i, w := range words {
 		name, _, _ := strings.Cut(path.Base(filepath.ToSlash(w)), "@")
-		if name == tool {
+		if name == want[0] && i+len(want) <= len(words) && slices.Equal(words[i+1:i+len(want)], want[1:]) {
 			return true
 		}
 	}

@@ -3,10 +3,11 @@ package custom
 import (
 	"bytes"
 	"fmt"
-	"github.com/preflight-dev/preflight/collectors"
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/preflight-dev/preflight/collectors"
 
 	"github.com/preflight-dev/preflight/collectors/golang"
 	"github.com/preflight-dev/preflight/collectors/typescript"
@@ -91,7 +92,9 @@ func readRegex(s Spec, in Input) (Reading, error) {
 	}
 	var fs []model.Finding
 	for _, line := range strings.Split(text, "\n") {
-		line = strings.TrimRight(line, "\r")
+		// Tools that colour their output without a terminal (astro check)
+		// are read as they read on screen.
+		line = collectors.StripANSI(strings.TrimRight(line, "\r"))
 		m := s.Pattern.FindStringSubmatch(line)
 		if m == nil {
 			continue

@@ -1,6 +1,8 @@
 package custom
 
 import (
+	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -282,5 +284,46 @@ func TestSvelteCheckMachineOutput(t *testing.T) {
 	}
 	if !strings.Contains(string(readme), "pattern: '"+svelteCheckPattern+"'") {
 		t.Error("the README's svelte-check collector is not the one tested here")
+	}
+}
+
+// astroCheckPattern reads astro check, as the README shows it for an Astro
+// site's own typecheck.
+const astroCheckPattern = `^(?P<file>\S+):(?P<line>\d+):(?P<col>\d+) - (?P<severity>error|warning) (?P<rule>\S+): (?P<message>.*)`
+
+// The README's astro check collector reads real output (@astrojs/check
+// 0.9.4 with astro 5.5.4 on a docs site, --minimumSeverity warning), which
+// astro colours even into a pipe: each error at its file:line:col with its
+// code, and none of the code frames, timestamps or the summary.
+func TestAstroCheckOutput(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "astro-check", "minimum-warning-0.9.4.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(data, []byte("\x1b[")) {
+		t.Fatal("the capture lost astro's colours")
+	}
+	spec := Spec{Name: "astro-check", Output: collectors.ReadRegex, Pattern: regexp.MustCompile(astroCheckPattern), Severity: model.High}
+	r, err := Read(spec, Input{Data: data, ExitCode: 1, Root: "/repo", Dir: "/repo/www"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"high ts(6133) www/src/components/accessibility/jumpToContent.astro:2:7", "high ts(2322) www/src/components/accessibility/jumpToContent.astro:2:7"}
+	var got []string
+	for _, f := range r.Findings {
+		got = append(got, fmt.Sprintf("%s %s %s:%d:%d", f.Severity, f.Rule, f.File, f.Line, f.Column))
+		if strings.ContainsRune(f.Message, 0x1b) {
+			t.Errorf("escape in %q", f.Message)
+		}
+	}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("findings = %q, want %q", got, want)
+	}
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "pattern: '"+astroCheckPattern+"'") {
+		t.Error("the README's astro check collector is not the one tested here")
 	}
 }

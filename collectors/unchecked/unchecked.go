@@ -96,6 +96,13 @@ type linter struct {
 	domain string
 	says   string // what the file is, after its path
 	hint   string
+	// runs is the command that runs the check, when it is not the tool's
+	// name ("astro check").
+	runs string
+	// inPackage: the configuration belongs to a Node package, beside its
+	// package.json (or at the root); elsewhere, or in a package another
+	// one ships as a template, it is data.
+	inPackage bool
 }
 
 func (l linter) match(rel string) bool {
@@ -105,19 +112,22 @@ func (l linter) match(rel string) bool {
 var linters = []linter{
 	{"golangci-lint", []string{".golangci.yml", ".golangci.yaml", ".golangci.toml", ".golangci.json"}, "", "build",
 		"configures golangci-lint, which preflight does not run",
-		"run it as a custom collector in preflight.yaml (command: golangci-lint run --output.sarif.path=golangci.sarif, report: golangci.sarif, output: sarif, domain: build)"},
+		"run it as a custom collector in preflight.yaml (command: golangci-lint run --output.sarif.path=golangci.sarif, report: golangci.sarif, output: sarif, domain: build)", "", false},
 	{"biome", []string{"biome.json", "biome.jsonc"}, "", "build",
 		"configures Biome, which preflight does not run",
-		"run it as a custom collector in preflight.yaml (command: npx biome lint ., or biome ci ., domain: build)"},
+		"run it as a custom collector in preflight.yaml (command: npx biome lint ., or biome ci ., domain: build)", "", true},
 	{"svelte-check", []string{"svelte.config.js", "svelte.config.mjs", "svelte.config.cjs", "svelte.config.ts"}, "", "build",
 		"configures a Svelte app, whose typecheck is svelte-check (it checks the .svelte files too), which preflight does not run: tsc checks its .ts files only",
-		"run it as a custom collector in preflight.yaml (command: npx svelte-kit sync && npx svelte-check --output machine, output: regex; the README gives the pattern)"},
-	{"cloud-build", []string{"cloudbuild.yaml", "cloudbuild.yml"}, "", "ci", "is a Google Cloud Build pipeline, which preflight does not read", ciHint},
-	{"jenkins", []string{"Jenkinsfile"}, "", "ci", "is a Jenkins pipeline, which preflight does not read", ciHint},
-	{"circleci", []string{"config.yml"}, ".circleci/config.yml", "ci", "is a CircleCI pipeline, which preflight does not read", ciHint},
-	{"azure-pipelines", []string{"azure-pipelines.yml"}, "azure-pipelines.yml", "ci", "is an Azure Pipelines pipeline, which preflight does not read", ciHint},
-	{"bitbucket-pipelines", []string{"bitbucket-pipelines.yml"}, "bitbucket-pipelines.yml", "ci", "is a Bitbucket Pipelines pipeline, which preflight does not read", ciHint},
-	{"travis", []string{".travis.yml"}, ".travis.yml", "ci", "is a Travis CI pipeline, which preflight does not read", ciHint},
+		"run it as a custom collector in preflight.yaml (command: npx svelte-kit sync && npx svelte-check --output machine, output: regex; the README gives the pattern)", "", true},
+	{"astro-check", []string{"astro.config.mjs", "astro.config.js", "astro.config.ts", "astro.config.cjs", "astro.config.mts"}, "", "build",
+		"configures an Astro site, whose typecheck is astro check (it checks the .astro files too), which preflight does not run: tsc checks its .ts files only",
+		"run it as a custom collector in preflight.yaml (command: npx astro check --minimumSeverity warning, output: regex; the README gives the pattern)", "astro check", true},
+	{"cloud-build", []string{"cloudbuild.yaml", "cloudbuild.yml"}, "", "ci", "is a Google Cloud Build pipeline, which preflight does not read", ciHint, "", false},
+	{"jenkins", []string{"Jenkinsfile"}, "", "ci", "is a Jenkins pipeline, which preflight does not read", ciHint, "", false},
+	{"circleci", []string{"config.yml"}, ".circleci/config.yml", "ci", "is a CircleCI pipeline, which preflight does not read", ciHint, "", false},
+	{"azure-pipelines", []string{"azure-pipelines.yml"}, "azure-pipelines.yml", "ci", "is an Azure Pipelines pipeline, which preflight does not read", ciHint, "", false},
+	{"bitbucket-pipelines", []string{"bitbucket-pipelines.yml"}, "bitbucket-pipelines.yml", "ci", "is a Bitbucket Pipelines pipeline, which preflight does not read", ciHint, "", false},
+	{"travis", []string{".travis.yml"}, ".travis.yml", "ci", "is a Travis CI pipeline, which preflight does not read", ciHint, "", false},
 }
 
 const ciHint = "preflight reads GitHub Actions and GitLab CI only: check that this pipeline runs the tests and a security scan, or add the checks as custom collectors"
@@ -128,21 +138,26 @@ const ciHint = "preflight reads GitHub Actions and GitLab CI only: check that th
 // ecosystem (a Cargo workspace member, a Gradle subproject) is part of it.
 // Each configuration of a linter preflight does not run is one more.
 func Detect(root string, files []string) []collectors.Collector {
-	return append(detectProjects(root, files), detectLinters(files)...)
+	return append(detectProjects(root, files), detectLinters(root, files)...)
 }
 
 // detectLinters returns one collector per linter configuration:
 // unchecked:golangci-lint for the root's, unchecked:golangci-lint:<dir>
 // for another directory's.
-func detectLinters(files []string) []collectors.Collector {
+func detectLinters(root string, files []string) []collectors.Collector {
 	var out []collectors.Collector
 	manifests := nodepkg.ManifestDirs(files)
+	embedded := nodepkg.Embedded(root, files)
 	for _, l := range linters {
 		var configs []string
 		for _, f := range files {
-			if l.match(f) && !collectors.NotTheProjects(f) && !nodepkg.InSources(path.Dir(f), manifests) {
-				configs = append(configs, f) // an app's starter templates are data
+			if !l.match(f) || collectors.NotTheProjects(f) || nodepkg.InSources(path.Dir(f), manifests) {
+				continue // an app's starter templates are data
 			}
+			if d := path.Dir(f); l.inPackage && d != "." && (!manifests[d] || embedded[d]) {
+				continue // a generator's templates are data too
+			}
+			configs = append(configs, f)
 		}
 		slices.Sort(configs)
 		dirs := make([]string, len(configs))
@@ -176,7 +191,11 @@ func (c *Linter) Inputs() []string { return []string{collectors.EscapeGlob(c.con
 // this configuration: from its directory or one above it. A CI pipeline is
 // read, not run, so no command stands in for it.
 func (c *Linter) RunBy(spec collectors.CommandSpec) bool {
-	if c.linter.domain == "ci" || !spec.Runs(c.linter.tool) {
+	runs := c.linter.runs
+	if runs == "" {
+		runs = c.linter.tool
+	}
+	if c.linter.domain == "ci" || !spec.Runs(runs) {
 		return false
 	}
 	dir, at := spec.WorkDir(), path.Dir(c.config)

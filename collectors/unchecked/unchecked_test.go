@@ -88,11 +88,38 @@ func TestDetectNamesLinterConfigurations(t *testing.T) {
 	}
 }
 
+// create-t3-app's shape: a generator ships Biome and Astro configurations
+// in its templates, as data it copies into new projects; the docs site's
+// own Astro configuration is the site's typecheck, not run. A Biome
+// configuration counts beside a package's package.json or at the root.
+func TestJSLinterConfigurationsBelongToPackages(t *testing.T) {
+	root := t.TempDir()
+	fixturetest.WriteFiles(t, root, map[string]string{
+		"package.json":        `{"name":"root","private":true}`,
+		"pnpm-workspace.yaml": "packages:\n  - cli\n  - www\n",
+	})
+	files := []string{"package.json", "pnpm-workspace.yaml", "cli/package.json", "cli/template/base/package.json",
+		"cli/template/base/astro.config.mjs", "cli/template/extras/config/biome.jsonc", "www/package.json", "www/astro.config.mjs",
+		"www/biome.json", "tools/biome.json"}
+	var got []string
+	for _, c := range Detect(root, files) {
+		got = append(got, c.ID()+" "+strings.Join(c.Inputs(), ","))
+	}
+	want := []string{"unchecked:biome:www www/biome.json", "unchecked:astro-check:www www/astro.config.mjs"}
+	if !slices.Equal(got, want) {
+		t.Errorf("detected %q, want %q", got, want)
+	}
+	res := Detect(root, files)[1].Run(context.Background(), collectors.Request{Root: root})
+	if !strings.Contains(res.Error, "www/astro.config.mjs configures an Astro site, whose typecheck is astro check") || !strings.Contains(res.Hint, "astro check") {
+		t.Errorf("astro: %q / %q", res.Error, res.Hint)
+	}
+}
+
 // A command of preflight.yaml that runs the linter takes the place of the
 // configurations in its directory and below; a CI pipeline is read, not
 // run, so no command stands in for it.
 func TestLinterIsRunByACommandThatRunsIt(t *testing.T) {
-	files := []string{".golangci.yml", "tools/.golangci.yaml", "web/svelte.config.js", "web/package.json", "Jenkinsfile"}
+	files := []string{".golangci.yml", "tools/.golangci.yaml", "web/svelte.config.js", "web/package.json", "Jenkinsfile", "docs/package.json", "docs/astro.config.mjs"}
 	linters := map[string]collectors.Placeholder{}
 	for _, c := range Detect("/repo", files) {
 		linters[c.ID()] = c.(collectors.Placeholder)
@@ -113,6 +140,9 @@ func TestLinterIsRunByACommandThatRunsIt(t *testing.T) {
 		{shell("", "go vet ./... # not golangci-lint"), nil},
 		{shell("", "echo golangci-lint-report"), nil},
 		{shell("", "jenkins"), nil},
+		{shell("docs", "npx astro check --minimumSeverity warning"), []string{"unchecked:astro-check:docs"}},
+		{shell("docs", "npx astro build"), nil},
+		{shell("", "npx astro-check"), nil},
 	} {
 		var got []string
 		for _, id := range slices.Sorted(maps.Keys(linters)) {
