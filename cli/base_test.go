@@ -440,3 +440,56 @@ func TestCacheDirInsideTheRepositoryIsNoInput(t *testing.T) {
 		t.Errorf("--changed-since main with only the cache new: secrets cached %v, %q (want not run)", c, why)
 	}
 }
+
+// Files that //go:embed lines name are compiled in: a check after one
+// changed runs go again instead of reusing the result, whether git tracks
+// the file (a schema a test reads) or ignores it (gotify's UI build, which
+// `//go:embed build/*` needs to compile at all).
+func TestEmbeddedFilesChangeGoResults(t *testing.T) {
+	fixturetest.RequireTools(t, "git", "go")
+	dir := t.TempDir()
+	git(t, dir, "init", "-q", "-b", "main")
+	fixturetest.WriteFiles(t, dir, map[string]string{
+		".gitignore":       "ui/build/\n",
+		"go.mod":           "module example.com/embedded\n\ngo 1.22\n",
+		"ui/serve.go":      "package ui\n\nimport \"embed\"\n\n//go:embed build/*\nvar Build embed.FS\n",
+		"store/store.go":   "package store\n\nimport _ \"embed\"\n\n//go:embed schema.sql\nvar Schema string\n",
+		"store/schema.sql": "CREATE TABLE users (id INT);\n",
+		"store/store_test.go": "package store\n\nimport (\n\t\"strings\"\n\t\"testing\"\n)\n\n" +
+			"func TestSchemaHasUsers(t *testing.T) {\n\tif !strings.Contains(Schema, \"users\") {\n\t\tt.Fatal(\"no users table\")\n\t}\n}\n",
+	})
+	cacheDir := t.TempDir()
+	type result struct {
+		ID     string
+		Cached bool
+		Facts  map[string]float64
+	}
+	check := func() map[string]result {
+		t.Helper()
+		_, out, stderr := run(t, false, "check", "--trust", "--cache-dir", cacheDir, "--format", "json", dir)
+		var rep struct{ Collectors []result }
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatalf("not JSON: %v\n%s\n%s", err, out, stderr)
+		}
+		m := map[string]result{}
+		for _, c := range rep.Collectors {
+			m[c.ID] = c
+		}
+		return m
+	}
+	if r := check()["go:."]; r.Facts["build.errors"] != 1 {
+		t.Fatalf("without ui/build: %+v", r)
+	}
+	fixturetest.WriteFiles(t, dir, map[string]string{"ui/build/index.html": "<html/>"})
+	r := check()
+	if b := r["go:."]; b.Cached || b.Facts["build.errors"] != 0 {
+		t.Errorf("after the UI build: %+v", b)
+	}
+	if tr := r["go-test:."]; tr.Cached || tr.Facts["tests.passed"] != 1 {
+		t.Errorf("after the UI build: %+v", tr)
+	}
+	fixturetest.WriteFiles(t, dir, map[string]string{"store/schema.sql": "CREATE TABLE accounts (id INT);\n"})
+	if tr := check()["go-test:."]; tr.Cached || tr.Facts["tests.failed"] != 1 {
+		t.Errorf("after the schema changed: %+v", tr)
+	}
+}

@@ -33,13 +33,19 @@ func (c *BuildCollector) Cost() collectors.Cost { return collectors.CostBuild }
 // Inputs include every .go file under the module (test files too: vet
 // checks them) and the files that decide dependencies.
 func (c *BuildCollector) Inputs() []string {
-	return append([]string{c.mod.glob("**/*.go"), c.mod.glob("go.mod"), c.mod.glob("go.sum")}, c.mod.ws.Inputs()...)
+	in := append([]string{c.mod.glob("**/*.go"), c.mod.glob("go.mod"), c.mod.glob("go.sum")}, c.mod.ws.Inputs()...)
+	return append(in, c.mod.embeds.globs()...)
 }
+
+// Outputs are where the embedded files are: git may ignore them (a UI's
+// build output), and a build that rewrites them changes what compiles.
+func (c *BuildCollector) Outputs() []string { return c.mod.embeds.outputs() }
 
 // Run builds, then vets even when the build failed: vet still checks the
 // packages that compile, and it type-checks test files, which go build
 // never compiles.
 func (c *BuildCollector) Run(ctx context.Context, req collectors.Request) model.Result {
+	c.mod.embeds.refresh()
 	r := newRunner(c.ID(), c.Kind(), c.Domain(), c.mod, req)
 	if res, missing := r.missingGo(); missing {
 		return res

@@ -2,12 +2,18 @@ package golang
 
 import (
 	"os"
+	"path"
 	"path/filepath"
 	"reflect"
+	"slices"
+	"strings"
 	"syscall"
 	"testing"
 
 	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 )
 
 func TestDetect(t *testing.T) {
@@ -186,6 +192,79 @@ func FuzzModulePath(f *testing.F) {
 		for _, r := range p {
 			if r == ' ' || r == '\t' || r == '\n' || r == '"' {
 				t.Fatalf("module path %q holds a separator", p)
+			}
+		}
+	})
+}
+
+// The files //go:embed lines name are compiled into the packages: they are
+// inputs of both collectors (a changed schema.sql must not reuse a passing
+// result), and where they lie, the watcher follows them though git ignores
+// them (gotify's `//go:embed build/*` of a UI build).
+func TestEmbeddedFilesAreInputs(t *testing.T) {
+	root := t.TempDir()
+	fixturetest.WriteFiles(t, root, map[string]string{
+		"go.mod":                "module example.com/x\n\ngo 1.22\n",
+		"store/store.go":        "package store\n\nimport _ \"embed\"\n\n//go:embed schema.sql\nvar Schema string\n",
+		"ui/serve.go":           "package ui\n\nimport \"embed\"\n\n//go:embed build/* \"static files\" all:.well-known\nvar Files embed.FS\n",
+		"ui/build/index.html":   "<html/>",
+		"vendor/v/v.go":         "package v\n\n//go:embed vendored.txt\nvar V string\n",
+		"tools/_old/old.go":     "package old\n\n//go:embed old.txt\nvar O string\n",
+		"cmd/tpl/tpl.go":        "package main\n\n//go:embed templates/{a,b}.tmpl\nvar T string\n",
+		"store/store_test.go":   "package store\n\n//go:embed testschema.sql\nvar Test string\n",
+		"docs/nothing_embed.go": "package docs\n\n// go:embed is not a directive with a space\nvar D = \"//go:embed x\"\n",
+	})
+	cols := Detect(root, []string{"go.mod"})
+	for _, c := range cols {
+		in := c.Inputs()
+		for _, f := range []string{"store/schema.sql", "store/testschema.sql", "ui/build/index.html", "ui/build/assets/app.js", "ui/static files", "ui/.well-known/security.txt", "cmd/tpl/templates/{a,b}.tmpl"} {
+			if !collectors.MatchesInputs(in, f) {
+				t.Errorf("%s: %s is not an input of %v", c.ID(), f, in)
+			}
+		}
+		for _, f := range []string{"vendor/v/vendored.txt", "tools/_old/old.txt", "docs/x", "ui/other/index.html", "cmd/tpl/templates/a.tmpl"} {
+			if collectors.MatchesInputs(in, f) {
+				t.Errorf("%s: %s is an input", c.ID(), f)
+			}
+		}
+		want := []string{"cmd/tpl/templates/{a,b}.tmpl", "store/schema.sql", "store/testschema.sql", "ui/.well-known", "ui/build", "ui/static files"}
+		if got := collectors.OutputsOf(c); !slices.Equal(got, want) {
+			t.Errorf("%s: outputs %q, want %q", c.ID(), got, want)
+		}
+	}
+	// A directive added since is read at the next run.
+	fixturetest.WriteFiles(t, root, map[string]string{"store/more.go": "package store\n\n//go:embed migrations\nvar M string\n"})
+	cols[0].(*BuildCollector).mod.embeds.refresh()
+	if in := cols[1].Inputs(); !collectors.MatchesInputs(in, "store/migrations/001.sql") {
+		t.Errorf("after the edit, inputs %v", in)
+	}
+}
+
+func TestEmbedPatterns(t *testing.T) {
+	for src, want := range map[string][]string{
+		"//go:embed a.txt b/*.html\n":             {"a.txt", "b/*.html"},
+		"//go:embed \"with space.txt\" `x y`\r\n": {"with space.txt", "x y"},
+		"//go:embed all:static\n":                 {"static"},
+		"//go:embed ./dir/\n":                     {"dir"},
+		"//go:embedded x\n//go:embed\n":           nil,
+		"  //go:embed indented\n":                 nil,
+		"//go:embed ../up /abs ok\n":              {"ok"},
+		"//go:embed \"unterminated\n":             nil,
+		"//go:embed \"esc\\\"q\" after\n":         {"esc\"q", "after"},
+	} {
+		if got := EmbedPatterns([]byte(src)); !slices.Equal(got, want) {
+			t.Errorf("%q: %q, want %q", src, got, want)
+		}
+	}
+}
+
+func FuzzEmbedPatterns(f *testing.F) {
+	f.Add([]byte("//go:embed a b \"c d\" `e`\n"))
+	f.Add([]byte("//go:embed all:x/../y\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		for _, p := range EmbedPatterns(src) {
+			if p == "" || strings.HasPrefix(p, "/") || p == ".." || strings.HasPrefix(p, "../") || path.Clean(p) != p {
+				t.Fatalf("%q: pattern %q", src, p)
 			}
 		}
 	})

@@ -35,7 +35,7 @@ func Detect(root string, files []string) []collectors.Collector {
 	names := collectors.TargetNames(dirs)
 	var out []collectors.Collector
 	for _, dir := range dirs {
-		m := module{dir: dir, name: names[dir], ws: WorkspaceOf(root, dir)}
+		m := module{dir: dir, name: names[dir], ws: WorkspaceOf(root, dir), embeds: &embeds{root: root, dir: dir}}
 		out = append(out, &BuildCollector{mod: m}, &TestCollector{mod: m})
 	}
 	return out
@@ -47,6 +47,9 @@ type module struct {
 	dir  string
 	name string
 	ws   Workspace // as detected: its inputs (how go runs there is read anew each run)
+	// embeds are the files its //go:embed lines name, shared by its two
+	// collectors.
+	embeds *embeds
 }
 
 // glob prefixes a doublestar pattern with the module directory.

@@ -38,8 +38,12 @@ func (c *TestCollector) Cost() collectors.Cost { return collectors.CostBuild }
 
 // Inputs add testdata to the build inputs: tests read fixtures from it.
 func (c *TestCollector) Inputs() []string {
-	return append([]string{c.mod.glob("**/*.go"), c.mod.glob("go.mod"), c.mod.glob("go.sum"), c.mod.glob("**/testdata/**")}, c.mod.ws.Inputs()...)
+	in := append([]string{c.mod.glob("**/*.go"), c.mod.glob("go.mod"), c.mod.glob("go.sum"), c.mod.glob("**/testdata/**")}, c.mod.ws.Inputs()...)
+	return append(in, c.mod.embeds.globs()...)
 }
+
+// Outputs are where the embedded files are (see BuildCollector.Outputs).
+func (c *TestCollector) Outputs() []string { return c.mod.embeds.outputs() }
 
 // Run runs the tests of every package. Results go test replays from its
 // cache are as good as fresh ones: it caches only passing runs, keyed on
@@ -51,6 +55,7 @@ func (c *TestCollector) Inputs() []string {
 // is named by go test (a panic with the running tests) before the whole
 // run is killed.
 func (c *TestCollector) Run(ctx context.Context, req collectors.Request) model.Result {
+	c.mod.embeds.refresh()
 	b := collectors.NewBase(c.ID(), c.Kind(), c.Domain())
 	loc, _ := ModuleAt(req.Root, c.mod.absDir(req.Root))
 	binTimeout := c.binaryTimeout
