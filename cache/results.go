@@ -22,6 +22,7 @@ import (
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/internal/repofs"
+	"github.com/preflight-dev/preflight/internal/shellwords"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -332,15 +333,23 @@ func (r *Results) hash(rel string) string {
 }
 
 // toolsOf stamps the executables a command line names: the first word of
-// each `&&` step that is found on PATH ("cd web && npx vitest run" stamps
+// each step that is found on PATH ("cd web && npx vitest run" stamps
 // npx), or, when it is a path, in the directory the step runs in (root,
 // or where a `cd` step went: node_modules/.bin/vitest of web). In-process
 // analyses name none, and are keyed by preflight's version alone.
 func toolsOf(root, command string) []toolStamp {
 	var out []toolStamp
 	dir := root
-	for _, step := range strings.Split(command, "&&") {
-		fields := strings.Fields(step)
+	for _, step := range shellwords.Commands(command) {
+		if step.Nested {
+			continue // "$(mktemp -d)" of the report argument
+		}
+		var fields []string
+		for _, w := range step.Words {
+			if !w.Assign || len(fields) > 0 { // CI=true vitest …: the tool is vitest
+				fields = append(fields, w.Value)
+			}
+		}
 		if len(fields) == 0 {
 			continue
 		}

@@ -326,6 +326,15 @@ func TestTheRepositorysToolIsStampedWhereTheCommandRuns(t *testing.T) {
 	if got := r.entries[entryKey(col.id, r.key(col))].Tools; len(got) != 1 || got[0].Path != "web/node_modules/.bin/vitest" {
 		t.Fatalf("tools %+v, want the package's vitest, relative to the repository", got)
 	}
+	// The environment a command shows before the tool is not the tool.
+	for _, command := range []string{
+		`cd web && CI=true node_modules/.bin/vitest run --outputFile.json="$(mktemp -d)/report.json"`,
+		`cd web && CI=true NODE_OPTIONS='-r ./setup.cjs --expose-gc' node_modules/.bin/vitest run`,
+	} {
+		if got := toolsOf(root, command); len(got) != 1 || got[0].Path != "web/node_modules/.bin/vitest" {
+			t.Errorf("%s: tools %+v, want the package's vitest", command, got)
+		}
+	}
 	if _, ok := open().Lookup(col); !ok {
 		t.Fatal("not reused")
 	}

@@ -19,6 +19,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -193,12 +194,17 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	}
 	bin, tool := rd.Bin, rd.Tool
 	env, show := c.run.env, []string(nil)
-	if c.launcher != "" {
+	if c.launcher != "" && !slices.Contains(env, "CI=true") {
 		env = append([]string{"CI=true"}, env...)
+	}
+	if slices.Contains(env, "CI=true") {
+		// It changes what runs (configs read it: longer timeouts on CI), so
+		// the command shown says so and reproduces the run.
+		show = []string{"CI=true"}
 	}
 	if c.nodeOptions != "" {
 		// As the package's script runs it; options the user set stay.
-		show = []string{shownNodeOptions(c.nodeOptions)}
+		show = append(show, shownNodeOptions(c.nodeOptions))
 		env = append(append([]string(nil), env...), "NODE_OPTIONS="+strings.TrimSpace(os.Getenv("NODE_OPTIONS")+" "+c.nodeOptions))
 	}
 	return b.RunTool(ctx, req, collectors.Tool{

@@ -222,7 +222,7 @@ exit 1
 	if !strings.HasPrefix(string(args), "test --watchAll=false --ci --json --testLocationInResults --outputFile=") || !strings.HasSuffix(string(args), "\nCI=true\n") {
 		t.Errorf("react-scripts ran with %q", args)
 	}
-	if !strings.HasPrefix(r.Command, "cd app && node_modules/.bin/react-scripts test --watchAll=false ") {
+	if !strings.HasPrefix(r.Command, "cd app && CI=true node_modules/.bin/react-scripts test --watchAll=false ") {
 		t.Errorf("command %q", r.Command)
 	}
 	// Trust is asked for what runs: the launcher.
