@@ -1,8 +1,10 @@
 package jstest
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -160,4 +162,58 @@ func TestTimedOutTestExplainedFromTheConsole(t *testing.T) {
 	if got := explainPlaceholders(other, string(console), "."); got[0].Message != "adds up failed: "+placeholderError {
 		t.Errorf("%+v", got[0])
 	}
+}
+
+// Suite failures as Vitest 4.1 prints them (captured): a hook inside a
+// describe block fails with the block's position on the FAIL line, and a
+// file whose two hooks fail is placed by the error it reports, not by the
+// other one's frame.
+func TestSuiteFailuresPlacedByTheirOwnError(t *testing.T) {
+	for _, tc := range []struct {
+		capture, want string
+	}{
+		// FAIL svc.test.js:3:1 > needs a service; the throw at 5:15.
+		{"vitest4-describe-hook", "svc.test.js:5:15 test file could not run: Error: service exited unexpectedly (code=125)"},
+		// [1/2] beforeAll's error, thrown in helper.js; [2/2] afterAll's
+		// TypeError at app.test.js:9:35, which is not the reason given.
+		{"vitest4-hook-other-error", "app.test.js:0:0 test file could not run: Timed out waiting for: http-get://localhost:1234 (at helper.js:2:56)"},
+	} {
+		report, err := os.ReadFile(filepath.Join("testdata", "console", tc.capture+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		console, err := os.ReadFile(filepath.Join("testdata", "console", tc.capture+".txt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := parseReport(KindVitest, report, Location{Root: "/repo", Dir: "/repo"})
+		if err != nil || len(rep.Findings) != 1 {
+			t.Fatalf("%s: report %+v, %v", tc.capture, rep, err)
+		}
+		f := placeSuiteFailures(rep.Findings, string(console), ".")[0]
+		if got := fmt.Sprintf("%s:%d:%d %s", f.File, f.Line, f.Column, f.Message); got != tc.want {
+			t.Errorf("%s:\n got %s\nwant %s", tc.capture, got, tc.want)
+		}
+	}
+}
+
+func FuzzPlaceSuiteFailures(f *testing.F) {
+	for _, name := range []string{"vitest2-beforeall.txt", "vitest4-describe-hook.txt", "vitest4-hook-other-error.txt"} {
+		data, err := os.ReadFile(filepath.Join("testdata", "console", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(data))
+	}
+	f.Fuzz(func(t *testing.T, console string) {
+		in := []model.Finding{
+			{Rule: "vitest/suite-failed", File: "src/hook.test.js", Message: "test file could not run" + noReason},
+			{Rule: "vitest/suite-failed", File: "app.test.js", Line: 3, Column: 2, Message: "test file could not run: boom"},
+		}
+		for i, f := range placeSuiteFailures(slices.Clone(in), console, ".") {
+			if f.File != in[i].File || f.Line < 0 || f.Column < 0 || (in[i].Line > 0 && f.Line != in[i].Line) {
+				t.Fatalf("%+v from %+v", f, in[i])
+			}
+		}
+	})
 }

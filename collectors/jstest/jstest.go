@@ -447,13 +447,28 @@ func (c *Collector) RepoCode() string {
 	return fmt.Sprintf("node_modules/.bin/%s and the tests in %s", c.bin(), c.dir)
 }
 
+// sameError reports whether a report's message tells the error of a
+// console's reason line ("Error: Cannot find module '../src/x.js' imported
+// from /abs/…"), by the start of its text: the report's paths are made
+// relative, the console's are not.
+func sameError(message, reason string) bool {
+	_, text, _ := strings.Cut(reason, ": ")
+	if i := strings.IndexByte(text, '/'); i >= 0 {
+		text = text[:i]
+	}
+	if len(text) > 40 {
+		text = text[:40]
+	}
+	return strings.TrimSpace(text) != "" && strings.Contains(message, text)
+}
+
 var (
 	// failBlock opens a failed file's block in Vitest's default reporter:
 	// " FAIL  src/db.test.js [ src/db.test.js ]".
-	failBlock = regexp.MustCompile(`^\s*FAIL\s+(\S+)`)
+	failBlock = regexp.MustCompile(`^\s*FAIL\s+(\S+?)(?::(\d+):(\d+))?(?:\s|$)`)
 	// codeFrameAt is the position Vitest prints under the error:
 	// " ❯ src/db.test.js:4:9".
-	codeFrameAt = regexp.MustCompile(`^\s*❯\s+(\S+?):(\d+):(\d+)\s*$`)
+	codeFrameAt = regexp.MustCompile(`^\s*❯\s+(?:\S+\s+)?(\S+?):(\d+):(\d+)\s*$`)
 )
 
 // placeholderError is what Vitest 4 writes in its JSON report for a test
@@ -499,42 +514,78 @@ func explainPlaceholders(fs []model.Finding, console, dir string) []model.Findin
 // placeSuiteFailures gives a test file that could not run the position and
 // reason the runner printed on the console when its JSON report has none: a
 // hook that throws (beforeAll) leaves the report with a file but no line,
-// and sometimes no message, while the console names both.
+// and sometimes no message, while the console names both. Each FAIL block
+// is one error; a file is placed by the first block of its own that gives
+// a reason (in the "Failed Suites" part when there is one), with that
+// block's position: where it was thrown in the file, else the describe
+// block its FAIL line names; an error thrown elsewhere (a helper module)
+// is said where.
 func placeSuiteFailures(fs []model.Finding, console, dir string) []model.Finding {
-	type place struct {
+	type block struct {
 		line, col int
 		reason    string
+		elsewhere string // the frame outside the test file
 	}
-	places := map[string]place{}
+	places := map[string]block{}
 	var file string
-	for _, l := range strings.Split(collectors.StripANSI(console), "\n") {
-		if m := failBlock.FindStringSubmatch(l); m != nil {
-			file = path.Join(dir, m[1])
-			continue
+	var cur block
+	suites := false // inside "Failed Suites", when Vitest prints that part
+	done := func() {
+		if p, ok := places[file]; file != "" && cur.reason != "" && (!ok || p.reason == "") {
+			places[file] = cur
 		}
-		if file == "" {
-			continue
-		}
-		p := places[file]
-		if t := strings.TrimSpace(l); p.reason == "" && errorLine.MatchString(t) {
-			p.reason = t
-		}
-		if m := codeFrameAt.FindStringSubmatch(l); m != nil && p.line == 0 && path.Join(dir, m[1]) == file {
-			p.line, _ = strconv.Atoi(m[2])
-			p.col, _ = strconv.Atoi(m[3])
-		}
-		places[file] = p
 	}
+	for _, l := range strings.Split(collectors.StripANSI(console), "\n") {
+		switch {
+		case strings.Contains(l, " Failed Suites "):
+			suites = true
+			continue
+		case strings.Contains(l, " Failed Tests "):
+			done()
+			file, suites = "", false
+			continue
+		}
+		if m := failBlock.FindStringSubmatch(l); m != nil {
+			done()
+			file, cur = path.Join(dir, m[1]), block{}
+			cur.line, _ = strconv.Atoi(m[2])
+			cur.col, _ = strconv.Atoi(m[3])
+			continue
+		}
+		if file == "" || !suites && strings.Contains(console, " Failed Suites ") {
+			continue
+		}
+		if t := strings.TrimSpace(l); cur.reason == "" && errorLine.MatchString(t) {
+			cur.reason = t
+			continue
+		}
+		if m := codeFrameAt.FindStringSubmatch(l); m != nil && cur.reason != "" && cur.elsewhere == "" {
+			if at := path.Join(dir, m[1]); at == file {
+				cur.line, _ = strconv.Atoi(m[2])
+				cur.col, _ = strconv.Atoi(m[3])
+				cur.elsewhere = "-"
+			} else {
+				cur.elsewhere = at + ":" + m[2] + ":" + m[3]
+			}
+		}
+	}
+	done()
 	for i, f := range fs {
 		p, ok := places[f.File]
 		if !ok || !strings.HasSuffix(f.Rule, "/"+ruleSuiteFailed) {
 			continue
 		}
-		if f.Line == 0 && p.line > 0 {
+		switch {
+		case strings.HasSuffix(f.Message, noReason):
+			fs[i].Message = strings.TrimSuffix(f.Message, noReason) + ": " + p.reason
+		case !sameError(f.Message, p.reason):
+			continue // the report names another error than the console's first
+		}
+		if f.Line == 0 {
 			fs[i].Line, fs[i].Column = p.line, p.col
 		}
-		if strings.HasSuffix(f.Message, noReason) && p.reason != "" {
-			fs[i].Message = strings.TrimSuffix(f.Message, noReason) + ": " + p.reason
+		if p.elsewhere != "" && p.elsewhere != "-" && fs[i].Line == 0 {
+			fs[i].Message += " (at " + p.elsewhere + ")"
 		}
 	}
 	return fs
