@@ -241,7 +241,7 @@ func (p *Package) Run(ctx context.Context, req collectors.Request) model.Result 
 	if errors.Is(err, fs.ErrNotExist) {
 		return p.result(model.StatusSkipped, p.rel("package.json")+" no longer exists")
 	}
-	build := buildCommand(root, p.dir)
+	build := nodepkg.BuildLine(root, p.dir)
 	outputs := findOutputs(abs)
 	if len(outputs) == 0 {
 		if err == nil && !m.hasBuild() {

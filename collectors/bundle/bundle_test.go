@@ -15,6 +15,7 @@ import (
 
 	"github.com/preflight-dev/preflight/cache"
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/collectors/nodepkg"
 	"github.com/preflight-dev/preflight/collectors/reportfile"
 	"github.com/preflight-dev/preflight/collectors/rules"
 	"github.com/preflight-dev/preflight/internal/fixturetest"
@@ -412,7 +413,7 @@ func TestBuildCommandFollowsTheLockfile(t *testing.T) {
 		if c.lock != "" {
 			tr.write(c.lock, nil, base)
 		}
-		if got := buildCommand(tr.root, c.dir); got != c.want {
+		if got := nodepkg.BuildLine(tr.root, c.dir); got != c.want {
 			t.Errorf("%s in %s: %q", c.lock, c.dir, got)
 		}
 	}

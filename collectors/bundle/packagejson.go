@@ -2,11 +2,12 @@ package bundle
 
 import (
 	"encoding/json"
-	"github.com/preflight-dev/preflight/internal/repofs"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/preflight-dev/preflight/internal/repofs"
 )
 
 // manifest is the part of package.json this collector reads.
@@ -132,40 +133,4 @@ func (m manifest) orchestrates(dir string) bool {
 		return !strings.Contains(string(data), `"extends"`)
 	}
 	return false
-}
-
-// buildCommand is how to build the package in dir (repo-relative), with
-// the package manager its lock file names, as a user types it in the
-// repository root.
-func buildCommand(root, dir string) string {
-	run := "npm run build"
-	for d := filepath.Join(root, filepath.FromSlash(dir)); ; d = filepath.Dir(d) {
-		if found := lockfileCommand(d); found != "" {
-			run = found
-			break
-		}
-		rel, err := filepath.Rel(root, d)
-		if err != nil || rel == "." || strings.HasPrefix(rel, "..") || d == filepath.Dir(d) {
-			break
-		}
-	}
-	if dir == "." {
-		return run
-	}
-	return "cd " + dir + " && " + run
-}
-
-func lockfileCommand(dir string) string {
-	for _, c := range []struct{ file, cmd string }{
-		{"pnpm-lock.yaml", "pnpm run build"},
-		{"yarn.lock", "yarn build"},
-		{"bun.lockb", "bun run build"},
-		{"bun.lock", "bun run build"},
-		{"package-lock.json", "npm run build"},
-	} {
-		if _, err := os.Stat(filepath.Join(dir, c.file)); err == nil {
-			return c.cmd
-		}
-	}
-	return ""
 }

@@ -118,6 +118,7 @@ func (c *BuildCollector) Run(ctx context.Context, req collectors.Request) model.
 
 	diags = leaveToGoTest(req.Root, goTestVetsEveryPackage(ranVet.Dir), diags)
 	compile = mergeCompileErrors(compile, vetCompile)
+	explainEmbedMisses(req.Root, compile)
 	findings := r.finish(append(compile, diags...))
 	res := r.Result()
 	res.Status, res.Command, res.ExitCode = model.StatusOK, command, exit

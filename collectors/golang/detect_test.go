@@ -14,6 +14,7 @@ import (
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/internal/fixturetest"
+	"github.com/preflight-dev/preflight/model"
 )
 
 func TestDetect(t *testing.T) {
@@ -268,4 +269,33 @@ func FuzzEmbedPatterns(f *testing.F) {
 			}
 		}
 	})
+}
+
+// go's error for an embed pattern that matches nothing says what is
+// missing, and the build that writes it when a Node package there has one.
+func TestEmbedMissNamesTheBuild(t *testing.T) {
+	root := t.TempDir()
+	fixturetest.WriteFiles(t, root, map[string]string{
+		"ui/package.json": `{"name":"ui","scripts":{"build":"vite build"}}`,
+		"ui/yarn.lock":    "",
+	})
+	fs := []model.Finding{
+		{File: "ui/serve.go", Line: 15, Message: "pattern build/*: no matching files found"},
+		{File: "docs/swagger.go", Line: 3, Message: "pattern spec.json: no matching files found"},
+		{File: "ui/serve.go", Line: 20, Message: "undefined: x"},
+	}
+	explainEmbedMisses(root, fs)
+	want := []string{
+		"pattern build/*: no matching files found (ui/build is not in the checkout: a build writes it? cd ui && yarn build)",
+		"pattern spec.json: no matching files found (docs/spec.json is not in the checkout)",
+		"undefined: x",
+	}
+	for i, f := range fs {
+		if f.Message != want[i] {
+			t.Errorf("%q, want %q", f.Message, want[i])
+		}
+	}
+	if explainEmbedMisses(root, fs); fs[0].Message != want[0] {
+		t.Errorf("explained twice: %q", fs[0].Message)
+	}
 }

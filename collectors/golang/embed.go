@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,7 +13,9 @@ import (
 
 	"github.com/bmatcuk/doublestar/v4"
 
+	"github.com/preflight-dev/preflight/collectors/nodepkg"
 	"github.com/preflight-dev/preflight/internal/repofs"
+	"github.com/preflight-dev/preflight/model"
 )
 
 // embeds are the files a module's //go:embed lines compile into its
@@ -192,4 +195,37 @@ func closingQuote(s string) int {
 // mean the same to both.
 func escapeBraces(p string) string {
 	return strings.NewReplacer("{", `\{`, "}", `\}`).Replace(p)
+}
+
+// embedMiss is go's error for a //go:embed pattern that matches nothing.
+var embedMiss = regexp.MustCompile(`pattern (\S+): no matching files found`)
+
+// explainEmbedMisses adds, to go's error for an embed pattern that matches
+// nothing, what it names and, when a Node package there builds, the build
+// that writes it: gotify's `//go:embed build/*` compiles only after
+// `cd ui && yarn build`, which a fresh checkout has not run.
+func explainEmbedMisses(root string, fs []model.Finding) {
+	for i, f := range fs {
+		m := embedMiss.FindStringSubmatch(f.Message)
+		if m == nil || f.File == "" || strings.Contains(f.Message, " is not in the checkout") {
+			continue
+		}
+		target := path.Join(path.Dir(f.File), strings.TrimPrefix(m[1], "all:"))
+		if i := strings.IndexAny(target, `*?[\`); i >= 0 {
+			target = path.Dir(target[:i+1])
+		}
+		note := " (" + target + " is not in the checkout"
+		for d := target; ; d = path.Dir(d) {
+			if data, err := repofs.ReadFile(root, path.Join(d, "package.json")); err == nil {
+				if man, err := nodepkg.ParseManifest(data); err == nil && man.Scripts["build"] != "" {
+					note += ": a build writes it? " + nodepkg.BuildLine(root, d)
+					break
+				}
+			}
+			if d == "." || d == "/" {
+				break
+			}
+		}
+		fs[i].Message += note + ")"
+	}
 }

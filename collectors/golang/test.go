@@ -99,6 +99,7 @@ func (c *TestCollector) Run(ctx context.Context, req collectors.Request) model.R
 				rep.Findings = append(rep.Findings, model.Finding{Severity: model.Medium, Rule: RuleNoTests, File: loc.goMod(),
 					Message: "go test ran no test: no package of " + loc.name() + " has a test"})
 			}
+			explainEmbedMisses(req.Root, rep.Findings)
 			sortFindings(rep.Findings)
 			return collectors.Reading{
 				Facts: map[string]float64{

@@ -139,6 +139,42 @@ func (m Manifest) scriptNames() []string {
 	return names
 }
 
+// BuildLine is how to build the package in dir (repo-relative), with the
+// package manager the nearest lock file names, as a user types it in the
+// repository root: "cd web && yarn build".
+func BuildLine(root, dir string) string {
+	run := "npm run build"
+	for d := filepath.Join(root, filepath.FromSlash(dir)); ; d = filepath.Dir(d) {
+		if found := lockfileBuild(d); found != "" {
+			run = found
+			break
+		}
+		rel, err := filepath.Rel(root, d)
+		if err != nil || rel == "." || strings.HasPrefix(rel, "..") || d == filepath.Dir(d) {
+			break
+		}
+	}
+	if dir == "." {
+		return run
+	}
+	return "cd " + dir + " && " + run
+}
+
+func lockfileBuild(dir string) string {
+	for _, c := range []struct{ file, cmd string }{
+		{"pnpm-lock.yaml", "pnpm run build"},
+		{"yarn.lock", "yarn build"},
+		{"bun.lockb", "bun run build"},
+		{"bun.lock", "bun run build"},
+		{"package-lock.json", "npm run build"},
+	} {
+		if _, err := os.Stat(filepath.Join(dir, c.file)); err == nil {
+			return c.cmd
+		}
+	}
+	return ""
+}
+
 // RunScript is how a user runs a script: "npm test", "npm run lint".
 func RunScript(name string) string {
 	switch name {
