@@ -83,7 +83,10 @@ var knownActions = map[string]Stages{
 
 // commandActions run a tool whose arguments are an input: the stage
 // depends on them (goreleaser release deploys, goreleaser build builds).
+// With no tool, the input is a whole command line (changesets/action's
+// `publish: npx changeset publish`).
 var commandActions = map[string]struct{ tool, input string }{
+	"changesets/action":            {"", "publish"},
 	"goreleaser/goreleaser-action": {"goreleaser", "args"},
 	"gradle/gradle-build-action":   {"gradle", "arguments"},
 	"superfly/flyctl-actions":      {"flyctl", "args"},
@@ -105,7 +108,7 @@ func ActionStages(uses string, with *yamlpos.Node) Stages {
 	if c, ok := commandActions[name]; ok {
 		args := c.tool
 		if v := with.Get(c.input).Text(); v != "" {
-			args += " " + v
+			args = strings.TrimSpace(args + " " + v)
 		} else if c.tool == "goreleaser" {
 			args += " release" // the action's default
 		}

@@ -205,12 +205,19 @@ func (f *follower) command(dir string, words []string, depth int) {
 	}
 }
 
-// commands follows each command of a script run in dir, up to a cd that
-// goes where this does not follow.
+// commands follows each command of a script run in dir, into the
+// directory a cd goes to (`cd cli && pnpm pub:beta`), up to a cd whose
+// directory it does not know or that leaves the repository.
 func (f *follower) commands(dir, script string, depth int) {
 	for _, cmd := range shellwords.Commands(script) {
-		if _, ok := cmd.Cd(); ok {
-			return
+		if to, ok := cmd.Cd(); ok {
+			if to == "" {
+				return
+			}
+			if dir = path.Clean(path.Join(dir, to)); dir == ".." || strings.HasPrefix(dir, "../") {
+				return
+			}
+			continue
 		}
 		if words := withoutAssignments(cmd.Values()); len(words) > 0 {
 			f.command(dir, words, depth)

@@ -232,6 +232,27 @@ func TestStagesOfTheShellScriptsAStepRuns(t *testing.T) {
 	checkStages(t, p, want)
 }
 
+// A package script that changes directory runs the scripts of the package
+// there (create-t3-app: `pnpm pub:beta` → `cd cli && pnpm pub:beta` →
+// `pnpm build && npm publish --tag beta`); a cd out of the repository, or
+// to where the script does not say, ends the following.
+func TestPackageScriptsFollowedIntoTheDirectoryTheyGoTo(t *testing.T) {
+	tree := mapTree{
+		"package.json":     `{"scripts": {"pub:beta": "cd cli && pnpm pub:beta", "out": "cd .. && pnpm x", "away": "cd $DIR && pnpm x", "x": "npm audit"}}`,
+		"cli/package.json": `{"scripts": {"pub:beta": "pnpm build && npm publish --tag beta", "build": "tsup"}}`,
+	}
+	src := []byte("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pnpm pub:beta\n      - run: pnpm out\n      - run: pnpm away\n")
+	p := AnalyzeGitHubIn([]Source{{Path: ".github/workflows/ci.yml", Data: src}}, tree)
+	want := map[Stage]Evidence{
+		Build:  {".github/workflows/ci.yml", 6, `pnpm pub:beta runs pnpm build (cli/package.json, script "pub:beta")`},
+		Deploy: {".github/workflows/ci.yml", 6, `pnpm pub:beta runs npm publish --tag beta (cli/package.json, script "pub:beta")`},
+	}
+	checkStages(t, p, want)
+	if ev, ok := p.Stages[SecurityScan]; ok {
+		t.Errorf("followed a cd out of the repository or to an unknown place: %+v", ev)
+	}
+}
+
 // The message names every scope the token can write, not only the first.
 func TestWritesNamesEveryScope(t *testing.T) {
 	docs, err := yamlpos.Parse([]byte("permissions:\n  contents: read\n  id-token: write\n  pull-requests: write\n  statuses: write\njobs: {}\n"))

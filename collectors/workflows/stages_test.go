@@ -261,6 +261,10 @@ func TestActionStages(t *testing.T) {
 		{"easingthemes/ssh-deploy@main", nil, deploy},
 		{"goreleaser/goreleaser-action@v6", nil, build | deploy},
 		{"goreleaser/goreleaser-action@v6", goreleaserBuild, build},
+		// changesets/action runs its inputs as commands: publishing is
+		// deploying; with no publish input it only opens a version PR.
+		{"changesets/action@v1", &yamlpos.Node{Kind: yamlpos.Map, Pairs: []yamlpos.Pair{{Key: "publish", Value: &yamlpos.Node{Kind: yamlpos.Scalar, Value: "npx changeset publish"}}}}, deploy},
+		{"changesets/action@v1", nil, none},
 		// setup actions install tools but run nothing
 		{"actions/setup-go@v5", nil, none},
 		{"snyk/actions/setup@master", nil, none},
