@@ -34,7 +34,7 @@ func TestDetect(t *testing.T) {
 	}
 	lockfiles := "**/{package-lock.json,npm-shrinkwrap.json,yarn.lock,pnpm-lock.yaml}"
 	if want := []string{".github/workflows/*.{yml,yaml}", ".github/actionlint.{yml,yaml}",
-		"**/package.json", "**/*.{sh,bash}", "**/{Makefile,makefile,GNUmakefile}", ".pre-commit-config.yaml", lockfiles}; !reflect.DeepEqual(gh.Inputs(), want) {
+		"**/action.{yml,yaml}", "**/package.json", "**/*.{sh,bash}", "**/{Makefile,makefile,GNUmakefile}", ".pre-commit-config.yaml", lockfiles}; !reflect.DeepEqual(gh.Inputs(), want) {
 		t.Errorf("inputs %q", gh.Inputs())
 	}
 	if got := Detect("/work/shop", []string{".github/workflows/README.md", "ci.yml", ".github/workflows/sub/x.yml"}); len(got) != 0 {
@@ -347,5 +347,45 @@ func TestMissingStageKeepsItsFingerprintWhenAWorkflowIsAdded(t *testing.T) {
 	})
 	if after := run(); !reflect.DeepEqual(after, before) {
 		t.Errorf("after adding a workflow %v, before %v", after, before)
+	}
+}
+
+// create-t3-app's shape: every job uses a composite action of the
+// repository. Its steps run in the job: their unpinned actions are found
+// at their lines in action.yml (once, however many jobs use it), a
+// suppression there is honoured, its scripts count as stages, and a
+// JavaScript action of the repository runs its own code, not read.
+func TestRunGitHubReadsTheRepositorysCompositeActions(t *testing.T) {
+	withoutActionlint(t)
+	root := t.TempDir()
+	pinned := "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683"
+	fixturetest.WriteFiles(t, root, map[string]string{
+		".github/workflows/ci.yml": "on: push\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: " + pinned + "\n      - uses: ./.github/actions/setup\n      - run: pnpm lint\n" +
+			"  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: " + pinned + "\n      - uses: ./.github/actions/setup\n      - uses: ./.github/actions/js\n",
+		".github/actions/setup/action.yml": "name: setup\nruns:\n  using: composite\n  steps:\n    - uses: pnpm/action-setup@v3\n" +
+			"    - uses: actions/setup-node@v4 # preflight:ignore workflow/unpinned-action -- pinned by Renovate\n    - run: pnpm install && pnpm test\n      shell: bash\n",
+		".github/actions/js/action.yml": "name: js\nruns:\n  using: node20\n  main: index.js\n",
+		"package.json":                  `{"scripts": {"lint": "eslint .", "test": "vitest run"}}`,
+	})
+	var r model.Result
+	for _, c := range Detect(root, fixturetest.Files(t, root)) {
+		if c.Kind() == KindGitHub {
+			r = c.Run(context.Background(), collectors.Request{Root: root, Mode: collectors.OneShot})
+		}
+	}
+	var unpinned []string
+	for _, f := range r.Findings {
+		if f.Rule == RuleUnpinnedAction.ID {
+			unpinned = append(unpinned, f.Location())
+		}
+	}
+	if want := []string{".github/actions/setup/action.yml:5:13"}; !reflect.DeepEqual(unpinned, want) {
+		t.Errorf("unpinned actions at %q, want %q", unpinned, want)
+	}
+	if r.Facts["files"] != 2 || r.Facts["suppressed"] != 1 || r.Facts["stages.test"] != 1 || r.Facts["stages.lint"] != 1 {
+		t.Errorf("facts %v", r.Facts)
+	}
+	if !strings.Contains(r.Output, ".github/actions/setup/action.yml:7") {
+		t.Errorf("the test stage is not evidenced in the action:\n%s", r.Output)
 	}
 }

@@ -139,6 +139,9 @@ func (w *workflow) step(step, job *yamlpos.Node, off bool) {
 	if uses := step.Get("uses"); uses.Text() != "" {
 		w.checkPinned(uses)
 		action := actionName(uses.Text())
+		if strings.HasPrefix(strings.TrimSpace(uses.Value), "./") && !off {
+			w.localAction(uses, job)
+		}
 		if !off {
 			w.p.see(ActionStages(uses.Text(), with), Evidence{w.file, uses.Line, "uses: " + uses.Text()})
 			if action == "pre-commit/action" && w.tree != nil {
@@ -170,6 +173,52 @@ func (w *workflow) step(step, job *yamlpos.Node, off bool) {
 		w.checkInjection(run, "run")
 		w.checkRunCheckout(run)
 		w.checkRunHeadCheckoutScript(run, job)
+	}
+}
+
+// localAction reads a composite action of the repository that a step
+// uses (./.github/actions/setup): its steps run in the job, so their pins,
+// scripts and stages are the workflow's, found at their lines in the
+// action's file. Each action is read once, at its first use.
+func (w *workflow) localAction(uses, job *yamlpos.Node) {
+	dir := path.Clean(strings.TrimPrefix(strings.TrimSpace(uses.Value), "./"))
+	if w.tree == nil || w.p.actions[dir] || dir == ".." || strings.HasPrefix(dir, "../") {
+		return
+	}
+	if w.p.actions == nil {
+		w.p.actions = map[string]bool{}
+	}
+	w.p.actions[dir] = true
+	for _, name := range []string{"action.yml", "action.yaml"} {
+		file := path.Join(dir, name)
+		data, err := w.tree.ReadFile(file)
+		if err != nil {
+			continue
+		}
+		docs, err := yamlpos.Parse(data)
+		if err != nil {
+			w.p.parseError(file, err)
+			return
+		}
+		if len(docs) == 0 || docs[0].Get("runs").Get("using").Text() != "composite" {
+			return // a JavaScript or Docker action runs its own code
+		}
+		w.p.Files = append(w.p.Files, file)
+		w.p.Actions = append(w.p.Actions, Source{Path: file, Data: data})
+		a := &workflow{p: w.p, file: file, lines: splitSource(data), tree: w.tree, root: w.root, prTarget: w.prTarget, workflowRun: w.workflowRun}
+		for _, step := range docs[0].Get("runs").Get("steps").List() {
+			if step.Kind != yamlpos.Map {
+				continue
+			}
+			off := disabled(step.Get("if"))
+			a.step(step, job, off)
+			if run := step.Get("run"); run.Text() != "" && !off {
+				if d, at, ok := stepDir(step, nil, nil); ok {
+					a.checkScripts(run, d, at)
+				}
+			}
+		}
+		return
 	}
 }
 

@@ -60,6 +60,11 @@ type Pipeline struct {
 	// new workflow does not turn a missing stage into a new finding. ""
 	// places them at the first file that runs (GitLab's main file).
 	Anchor string
+	// Actions are the composite actions of the repository that workflow
+	// steps use (./.github/actions/setup/action.yml), read as part of
+	// the jobs they run in.
+	Actions []Source
+	actions map[string]bool // the directories of the local actions read
 }
 
 // Runs reports whether any part of the pipeline will run: the stages found

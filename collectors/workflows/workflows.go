@@ -130,7 +130,7 @@ var followedFiles = []string{"**/package.json", "**/*.{sh,bash}", "**/{Makefile,
 // Inputs are the workflows, actionlint's configuration, and what the steps
 // run of the repository's own.
 func (c *GitHubActions) Inputs() []string {
-	return append([]string{workflowDir + "/*.{yml,yaml}", ".github/actionlint.{yml,yaml}"}, followedFiles...)
+	return append([]string{workflowDir + "/*.{yml,yaml}", ".github/actionlint.{yml,yaml}", "**/action.{yml,yaml}"}, followedFiles...)
 }
 
 // Run reads the workflow files as they are on disk now, applies the rules
@@ -347,7 +347,7 @@ func evaluate(id, kind, system, root string, p *Pipeline, srcs []Source) model.R
 	r := model.Result{Collector: id, Kind: kind, Domain: Domain, Status: model.StatusOK, ExitCode: -1,
 		Facts: map[string]float64{}}
 	texts := map[string]string{}
-	for _, s := range srcs {
+	for _, s := range append(srcs, p.Actions...) {
 		texts[s.Path] = string(s.Data)
 	}
 	findings := append(append([]model.Finding(nil), p.Findings...), p.MissingStageFindings(system)...)
