@@ -281,15 +281,21 @@ func (a *analyzer) checkBase(i int, s instructions.Stage) {
 		return
 	}
 	ref := imageref.Parse(name)
+	shown := name
+	if s.BaseName != name {
+		// As written, then what the ARG defaults make of it: a default may
+		// be a placeholder the build replaces (GO_VERSION=PLEASE_PROVIDE).
+		shown = s.BaseName + " (" + name + " with the ARG defaults)"
+	}
 	switch ref.Pinning() {
 	case imageref.Floating:
 		how := "has no tag, so it means :latest"
 		if ref.Tag != "" {
 			how = "uses :" + ref.Tag
 		}
-		a.add(RuleBaseImageUnpinned, line, fmt.Sprintf("FROM %s %s; pin a version tag, ideally a digest", name, how))
+		a.add(RuleBaseImageUnpinned, line, fmt.Sprintf("FROM %s %s; pin a version tag, ideally a digest", shown, how))
 	case imageref.Tagged:
-		a.add(RuleBaseImageNoDigest, line, fmt.Sprintf("FROM %s is pinned by tag only; add @sha256:… to pin the exact image", name))
+		a.add(RuleBaseImageNoDigest, line, fmt.Sprintf("FROM %s is pinned by tag only; add @sha256:… to pin the exact image", shown))
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -212,6 +213,30 @@ func TestRuleCases(t *testing.T) {
 				t.Errorf("%s at lines %v, want %v (all: %v)", tc.rule, got, tc.want, hits(a.Findings))
 			}
 		})
+	}
+}
+
+// A base image named through ARGs is shown as written, then as the ARG
+// defaults make it: gotify's GO_VERSION default is a placeholder the build
+// replaces, and the image as written is what the user looks for.
+func TestBaseImageShownAsWritten(t *testing.T) {
+	a, err := Analyze("Dockerfile", []byte("ARG GO_VERSION=PLEASE_PROVIDE_GO_VERSION\nARG DEBIAN=sid-slim\nFROM gotify/build:${GO_VERSION}-linux\nFROM debian:$DEBIAN\nFROM node:24\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range a.Findings {
+		if f.Rule == RuleBaseImageNoDigest.ID {
+			got = append(got, f.Message)
+		}
+	}
+	want := []string{
+		"FROM gotify/build:${GO_VERSION}-linux (gotify/build:PLEASE_PROVIDE_GO_VERSION-linux with the ARG defaults) is pinned by tag only; add @sha256:… to pin the exact image",
+		"FROM debian:$DEBIAN (debian:sid-slim with the ARG defaults) is pinned by tag only; add @sha256:… to pin the exact image",
+		"FROM node:24 is pinned by tag only; add @sha256:… to pin the exact image",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("messages\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
 
