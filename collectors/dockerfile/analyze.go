@@ -262,10 +262,16 @@ type ruleRef interface {
 }
 
 func (a *analyzer) run() {
+	shipped := map[int]bool{} // the stages the final image is built on
+	if len(a.stages) > 0 {
+		for _, i := range a.chain(len(a.stages) - 1) {
+			shipped[i] = true
+		}
+	}
 	for i, s := range a.stages {
 		a.checkBase(i, s)
 		for _, c := range s.Commands {
-			a.checkCommand(c)
+			a.checkCommand(c, shipped[i])
 		}
 	}
 	a.checkFinal()
@@ -313,7 +319,10 @@ func (a *analyzer) checkFinal() {
 	}
 }
 
-func (a *analyzer) checkCommand(c instructions.Command) {
+// checkCommand applies the instruction rules; what only costs image size
+// (apt's recommends and lists) counts in the stages the final image is
+// built on, not in a builder stage whose layers do not ship.
+func (a *analyzer) checkCommand(c instructions.Command, shipped bool) {
 	line := 0
 	if l, ok := c.(interface{ Location() []parser.Range }); ok {
 		line = startLine(l.Location())
@@ -336,11 +345,11 @@ func (a *analyzer) checkCommand(c instructions.Command) {
 			}
 		}
 	case *instructions.RunCommand:
-		a.checkRun(c, line)
+		a.checkRun(c, line, shipped)
 	}
 }
 
-func (a *analyzer) checkRun(c *instructions.RunCommand, line int) {
+func (a *analyzer) checkRun(c *instructions.RunCommand, line int, shipped bool) {
 	f := examineScript(runScript(c))
 	if f.sudo {
 		a.add(RuleSudo, line, "RUN uses sudo")
@@ -348,10 +357,10 @@ func (a *analyzer) checkRun(c *instructions.RunCommand, line int) {
 	if f.pipeToShell {
 		a.add(RulePipeToShell, line, "RUN pipes a downloaded script into a shell")
 	}
-	if f.aptRecommends {
+	if f.aptRecommends && shipped {
 		a.add(RuleAptInstallRecommends, line, "apt-get install without --no-install-recommends")
 	}
-	if f.aptInstall && !f.aptListsRemoved && !aptCacheMounted(c) {
+	if f.aptInstall && !f.aptListsRemoved && !aptCacheMounted(c) && shipped {
 		a.add(RuleAptListsNotRemoved, line, "apt-get install without rm -rf /var/lib/apt/lists/* in the same RUN")
 	}
 }
