@@ -68,7 +68,7 @@ var (
 	RuleAptInstallRecommends = rules.Rule{
 		ID:        "dockerfile/apt-install-recommends",
 		Severity:  model.Low,
-		Title:     "apt-get install without --no-install-recommends",
+		Title:     "apt-get install without --no-install-recommends in a stage that ships",
 		Rationale: "Recommended packages are rarely needed at run time; they enlarge the image and its attack surface.",
 		Fix:       "apt-get install -y --no-install-recommends <packages>",
 		Reference: "CIS Docker Benchmark 4.3",
@@ -76,7 +76,7 @@ var (
 	RuleAptListsNotRemoved = rules.Rule{
 		ID:        "dockerfile/apt-lists-not-removed",
 		Severity:  model.Low,
-		Title:     "apt package lists left in the layer",
+		Title:     "apt package lists left in a layer that ships",
 		Rationale: "The package index downloaded by apt-get update stays in the layer (tens of MB) unless removed in the same RUN, and goes stale anyway.",
 		Fix:       "End the same RUN with && rm -rf /var/lib/apt/lists/* (or use a cache mount for /var/lib/apt/lists).",
 		Reference: "CIS Docker Benchmark 4.7; Docker build best practices (apt-get)",
