@@ -401,7 +401,7 @@ func scanLine(n int, line string, pairs []pair, tmpl bool, r *Redactor, out *Fil
 		switch {
 		case IsWeak(v):
 			h.Rule, h.What, h.Weak = RuleDefaultCredential.ID, "well-known default or weak value", true
-		case isNumber(v):
+		case isNumber(v), IsPasswordHash(v):
 			continue
 		case IsHighEntropy(v):
 			h.Rule, h.What = RuleHighEntropy.ID, "random-looking secret value"

@@ -18,6 +18,15 @@ func TestScanFile(t *testing.T) {
 		want               []string // hitText of each hit, in order
 		placeholders       int
 	}{
+		// Authelia's users and OAuth clients: passwords stored hashed, as
+		// they should be; a value that only looks like one still counts.
+		{"password hashes are not passwords", "test/oidc/authelia/config/users_database.yml",
+			"users:\n  admin:\n    password: \"$2a$10$JoPsdyz7c9Q1bqhw1.bHrefdNlOWY0/22VQZh33X9vDEl3Du1utqe\"\n" +
+				"clients:\n  - client_secret: '$pbkdf2-sha512$310000$PeubGcDkDhxS.WUNH6h04g$SQKuwJmUkPtQVWMz9nJoEUdvkYjRdkWEQO73zLiK4JRLapTWD9DYAHIt25h/FT1Nv059YSiMUpRUBbheSVJBAQ'\n" +
+				"  - client_secret: '$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$Kq8xS3m1hQ8a6cL0nQ2pYw'\n" +
+				"root_password: '$6$rounds=5000$saltsalt$Qp8S3h1hLm0n2cR8vX9tY4kZ6wB7aD5eF1gH3jK2lM4nP6qR8sT0uV2wX4yZ6aB8cD0eF2gH4jK6lM8nP0qR2s'\n" +
+				"api_token: '$2a$10$tooShort'\n",
+			[]string{"secrets/hardcoded-secret 8:13 api_token 15"}, 0},
 		{"env weak, quoted and commented", ".env",
 			"A=1\nDB_PASSWORD=changeme\nexport ADMIN_PASSWORD=\"Admin123\" # default\nSMTP_PASS='postgres'\nAPI_TOKEN=${API_TOKEN}\nEMPTY_SECRET=\n",
 			[]string{"secrets/default-credential 2:13 DB_PASSWORD 8", "secrets/default-credential 3:24 ADMIN_PASSWORD 8", "secrets/default-credential 4:12 SMTP_PASS 8"}, 2},

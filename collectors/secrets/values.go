@@ -255,3 +255,17 @@ func IsHighEntropy(v string) bool {
 	}
 	return classes >= 3 && Entropy(v) >= minEntropy
 }
+
+// passwordHash matches a password stored hashed, as crypt(3) and the PHC
+// string format write it: bcrypt ($2b$10$…), sha512-crypt ($6$…),
+// md5-crypt ($1$…), argon2, pbkdf2, scrypt, yescrypt. A configuration that
+// holds users or OAuth clients (Authelia's users_database.yml) stores its
+// passwords so, which is what it should do: the value is not the secret.
+var passwordHash = regexp.MustCompile(`^\$(?:` +
+	`2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}` +
+	`|[156]\$(?:rounds=\d+\$)?[./A-Za-z0-9]{1,16}\$[./A-Za-z0-9]{22,86}` +
+	`|(?:argon2(?:id|i|d)|pbkdf2(?:-sha(?:1|256|512))?|scrypt|yescrypt|y|7)(?:\$[A-Za-z0-9=,./+-]+){2,}` +
+	`)$`)
+
+// IsPasswordHash reports whether v is a hashed password, not a password.
+func IsPasswordHash(v string) bool { return passwordHash.MatchString(strings.TrimSpace(v)) }
