@@ -278,6 +278,9 @@ func (r *Results) ignoredInputs(globs []string, keyed map[string]bool) []string 
 	fsys := os.DirFS(r.root)
 	var out []string
 	for _, g := range globs {
+		if strings.HasPrefix(g, "!") {
+			continue // an exclusion walks nothing; it filters below
+		}
 		base, pattern := doublestar.SplitPattern(g)
 		deep := strings.Contains(pattern, "/") || strings.Contains(pattern, "**")
 		if deep && (base == "." || r.keptUnder(base)) {
@@ -287,7 +290,7 @@ func (r *Results) ignoredInputs(globs []string, keyed map[string]bool) []string 
 			if len(out) >= maxIgnoredInputs {
 				return fs.SkipAll
 			}
-			if d.Type().IsRegular() && !keyed[rel] && !slices.Contains(strings.Split(rel, "/"), "node_modules") {
+			if d.Type().IsRegular() && !keyed[rel] && !slices.Contains(strings.Split(rel, "/"), "node_modules") && collectors.MatchesInputs(globs, rel) {
 				keyed[rel] = true
 				out = append(out, rel)
 			}

@@ -455,8 +455,10 @@ func TestEmbeddedFilesChangeGoResults(t *testing.T) {
 		"ui/serve.go":      "package ui\n\nimport \"embed\"\n\n//go:embed build/*\nvar Build embed.FS\n",
 		"store/store.go":   "package store\n\nimport _ \"embed\"\n\n//go:embed schema.sql\nvar Schema string\n",
 		"store/schema.sql": "CREATE TABLE users (id INT);\n",
-		"store/store_test.go": "package store\n\nimport (\n\t\"strings\"\n\t\"testing\"\n)\n\n" +
-			"func TestSchemaHasUsers(t *testing.T) {\n\tif !strings.Contains(Schema, \"users\") {\n\t\tt.Fatal(\"no users table\")\n\t}\n}\n",
+		"store/store_test.go": "package store\n\nimport (\n\t\"os\"\n\t\"strings\"\n\t\"testing\"\n)\n\n" +
+			"func TestSchemaHasUsers(t *testing.T) {\n\tif !strings.Contains(Schema, \"users\") {\n\t\tt.Fatal(\"no users table\")\n\t}\n}\n\n" +
+			"func TestAsset(t *testing.T) {\n\tif b, _ := os.ReadFile(\"../assets/greeting.txt\"); string(b) != \"hello\\n\" {\n\t\tt.Fatalf(\"%q\", b)\n\t}\n}\n",
+		"assets/greeting.txt": "hello\n",
 	})
 	cacheDir := t.TempDir()
 	type result struct {
@@ -485,11 +487,20 @@ func TestEmbeddedFilesChangeGoResults(t *testing.T) {
 	if b := r["go:."]; b.Cached || b.Facts["build.errors"] != 0 {
 		t.Errorf("after the UI build: %+v", b)
 	}
-	if tr := r["go-test:."]; tr.Cached || tr.Facts["tests.passed"] != 1 {
+	if tr := r["go-test:."]; tr.Cached || tr.Facts["tests.passed"] != 2 {
 		t.Errorf("after the UI build: %+v", tr)
 	}
 	fixturetest.WriteFiles(t, dir, map[string]string{"store/schema.sql": "CREATE TABLE accounts (id INT);\n"})
 	if tr := check()["go-test:."]; tr.Cached || tr.Facts["tests.failed"] != 1 {
 		t.Errorf("after the schema changed: %+v", tr)
+	}
+	// A file a test opens, outside testdata/, is an input of the tests.
+	fixturetest.WriteFiles(t, dir, map[string]string{"store/schema.sql": "CREATE TABLE users (id INT);\n"})
+	if tr := check()["go-test:."]; tr.Facts["tests.passed"] != 2 {
+		t.Fatalf("after the schema was restored: %+v", tr)
+	}
+	fixturetest.WriteFiles(t, dir, map[string]string{"assets/greeting.txt": "bye\n"})
+	if tr := check()["go-test:."]; tr.Cached || tr.Facts["tests.failed"] != 1 || tr.Facts["tests.passed"] != 1 {
+		t.Errorf("after the asset changed: %+v", tr)
 	}
 }

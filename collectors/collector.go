@@ -83,14 +83,18 @@ type Collector interface {
 }
 
 // MatchesInputs reports whether the repo-relative path is one of the
-// inputs the globs name.
+// inputs the globs name. A glob that starts with ! takes back what the
+// globs before it named, as in .gitignore: the last glob that matches
+// decides.
 func MatchesInputs(globs []string, path string) bool {
+	in := false
 	for _, g := range globs {
-		if ok, _ := doublestar.Match(g, path); ok {
-			return true
+		pattern, out := strings.CutPrefix(g, "!")
+		if ok, _ := doublestar.Match(pattern, path); ok {
+			in = !out
 		}
 	}
-	return false
+	return in
 }
 
 // EscapeGlob makes a repo-relative path a doublestar pattern that matches

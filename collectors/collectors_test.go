@@ -98,3 +98,20 @@ func TestRequestWithTimeout(t *testing.T) {
 		t.Error("a run past its timeout was not cancelled")
 	}
 }
+
+// An input glob that starts with ! takes back what the globs before it
+// named: the last that matches decides, as in .gitignore.
+func TestMatchesInputsWithExclusions(t *testing.T) {
+	globs := []string{"**", "!ui/**", "ui/build/**", "!**/*.map"}
+	for p, want := range map[string]bool{
+		"main.go": true, "docs/README.md": true, "ui/src/app.tsx": false, "ui/build/index.html": true,
+		"ui/build/app.js.map": false, "ui": false,
+	} {
+		if got := MatchesInputs(globs, p); got != want {
+			t.Errorf("%s: %v, want %v", p, got, want)
+		}
+	}
+	if MatchesInputs([]string{"!x"}, "x") || MatchesInputs(nil, "x") {
+		t.Error("an exclusion alone names nothing")
+	}
+}

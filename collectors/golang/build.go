@@ -33,8 +33,7 @@ func (c *BuildCollector) Cost() collectors.Cost { return collectors.CostBuild }
 // Inputs include every .go file under the module (test files too: vet
 // checks them) and the files that decide dependencies.
 func (c *BuildCollector) Inputs() []string {
-	in := append([]string{c.mod.glob("**/*.go"), c.mod.glob("go.mod"), c.mod.glob("go.sum")}, c.mod.ws.Inputs()...)
-	return append(in, c.mod.embeds.globs()...)
+	return append(append(c.mod.sources(), c.mod.ws.Inputs()...), c.mod.embeds.globs()...)
 }
 
 // Outputs are where the embedded files are: git may ignore them (a UI's

@@ -10,8 +10,6 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/bmatcuk/doublestar/v4"
-
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
@@ -91,31 +89,35 @@ func TestInputs(t *testing.T) {
 		{"svc/go.mod", true, true},
 		{"svc/go.sum", true, true},
 		{"svc/internal/db/testdata/rows.json", false, true},
-		{"svc/README.md", false, false},
+		// Tests read what they like: a README a doc test checks, assets.
+		{"svc/README.md", false, true},
+		{"svc/test/assets/image.png", false, true},
+		{"svc/crypto/aes_amd64.s", true, true},
+		{"svc/sqlite/sqlite3.c", true, true},
+		// The UI's sources are another ecosystem's; its build output is
+		// embedded, so it counts.
+		{"svc/ui/src/app.tsx", false, false},
+		{"svc/ui/build/index.html", true, true},
 		{"other/main.go", false, false},
 		{"svcx/main.go", false, false},
 	}
-	cs := Detect("/r", []string{"svc/go.mod"})
+	root := t.TempDir()
+	fixturetest.WriteFiles(t, root, map[string]string{
+		"svc/go.mod":      "module svc\n",
+		"svc/ui/serve.go": "package ui\n\n//go:embed build\nvar b embed.FS\n",
+	})
+	cs := Detect(root, []string{"svc/go.mod", "svc/ui/package.json", "svc/ui/serve.go"})
 	for _, tt := range tests {
 		for i, want := range []bool{tt.build, tt.tests} {
-			if got := matchesAny(cs[i].Inputs(), tt.path); got != want {
+			if got := collectors.MatchesInputs(cs[i].Inputs(), tt.path); got != want {
 				t.Errorf("%s inputs match %s = %v, want %v", cs[i].ID(), tt.path, got, want)
 			}
 		}
 	}
-	root := Detect("/r", []string{"go.mod"})
-	if !matchesAny(root[0].Inputs(), "cmd/tool/main.go") || !matchesAny(root[1].Inputs(), "testdata/x.txt") {
-		t.Errorf("root module inputs %v / %v miss files", root[0].Inputs(), root[1].Inputs())
+	atRoot := Detect("/r", []string{"go.mod"})
+	if !collectors.MatchesInputs(atRoot[0].Inputs(), "cmd/tool/main.go") || !collectors.MatchesInputs(atRoot[1].Inputs(), "testdata/x.txt") {
+		t.Errorf("root module inputs %v / %v miss files", atRoot[0].Inputs(), atRoot[1].Inputs())
 	}
-}
-
-func matchesAny(globs []string, path string) bool {
-	for _, g := range globs {
-		if ok, _ := doublestar.Match(g, path); ok {
-			return true
-		}
-	}
-	return false
 }
 
 func TestModulePath(t *testing.T) {
@@ -224,7 +226,7 @@ func TestEmbeddedFilesAreInputs(t *testing.T) {
 			}
 		}
 		for _, f := range []string{"vendor/v/vendored.txt", "tools/_old/old.txt", "docs/x", "ui/other/index.html", "cmd/tpl/templates/a.tmpl"} {
-			if collectors.MatchesInputs(in, f) {
+			if c.Kind() == "go" && collectors.MatchesInputs(in, f) { // the tests' inputs are every file
 				t.Errorf("%s: %s is an input", c.ID(), f)
 			}
 		}

@@ -35,7 +35,7 @@ func Detect(root string, files []string) []collectors.Collector {
 	names := collectors.TargetNames(dirs)
 	var out []collectors.Collector
 	for _, dir := range dirs {
-		m := module{dir: dir, name: names[dir], ws: WorkspaceOf(root, dir), embeds: &embeds{root: root, dir: dir}}
+		m := module{dir: dir, name: names[dir], ws: WorkspaceOf(root, dir), embeds: &embeds{root: root, dir: dir}, nodeDirs: nodeDirs(dir, files)}
 		out = append(out, &BuildCollector{mod: m}, &TestCollector{mod: m})
 	}
 	return out
@@ -50,6 +50,29 @@ type module struct {
 	// embeds are the files its //go:embed lines name, shared by its two
 	// collectors.
 	embeds *embeds
+	// nodeDirs are the Node packages inside it (a ui/ with its
+	// package.json): their sources are another ecosystem's, which the
+	// tests do not read.
+	nodeDirs []string
+}
+
+// nodeDirs lists the directories below dir that hold a package.json.
+func nodeDirs(dir string, files []string) []string {
+	var out []string
+	for _, f := range files {
+		d := path.Dir(f)
+		if path.Base(f) != "package.json" || collectors.NotTheProjects(f) || d == dir || dir != "." && !strings.HasPrefix(d, dir+"/") {
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// sources are what go build compiles: Go files, and the C, C++, assembly
+// and object files of cgo and assembly packages.
+func (m module) sources() []string {
+	return []string{m.glob("**/*.go"), m.glob("**/*.{c,h,s,S,cc,cpp,cxx,hh,hpp,hxx,m,f,F,for,f90,syso}"), m.glob("go.mod"), m.glob("go.sum")}
 }
 
 // glob prefixes a doublestar pattern with the module directory.

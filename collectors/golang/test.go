@@ -36,10 +36,19 @@ func (c *TestCollector) Domain() string { return "tests" }
 
 func (c *TestCollector) Cost() collectors.Cost { return collectors.CostBuild }
 
-// Inputs add testdata to the build inputs: tests read fixtures from it.
+// Inputs are every file of the module: tests open what they like
+// (testdata/, ../test/assets/image.png, the README a doc test checks), and
+// go test's own cache reruns a test when a file it opened changed, so a
+// result is reused only when nothing in the module changed. The Node
+// packages inside it (a ui/ with its package.json) are left out, but for
+// the build output its //go:embed lines compile in.
 func (c *TestCollector) Inputs() []string {
-	in := append([]string{c.mod.glob("**/*.go"), c.mod.glob("go.mod"), c.mod.glob("go.sum"), c.mod.glob("**/testdata/**")}, c.mod.ws.Inputs()...)
-	return append(in, c.mod.embeds.globs()...)
+	in := []string{c.mod.glob("**")}
+	for _, d := range c.mod.nodeDirs {
+		in = append(in, "!"+collectors.EscapeGlob(d)+"/**")
+	}
+	in = append(append(in, c.mod.sources()...), c.mod.embeds.globs()...)
+	return append(in, c.mod.ws.Inputs()...)
 }
 
 // Outputs are where the embedded files are (see BuildCollector.Outputs).
