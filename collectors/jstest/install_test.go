@@ -5,10 +5,12 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -216,4 +218,37 @@ func FuzzPlaceSuiteFailures(f *testing.F) {
 			}
 		}
 	})
+}
+
+// The package's own script decides how its suite runs: the options that
+// change what runs and how are carried into preflight's run, as `npm test`
+// makes it; what would change the report or write to the tree is not.
+func TestScriptOptionsCarriedIntoTheRun(t *testing.T) {
+	for _, tc := range []struct {
+		kind, script string
+		want         []string
+	}{
+		{KindVitest, "vitest --no-file-parallelism", []string{"--no-file-parallelism"}},
+		{KindVitest, "vitest run --project unit --pool forks --coverage src/", []string{"--project", "unit", "--pool", "forks"}},
+		{KindVitest, "vitest run --config=vitest.unit.config.ts test/api --reporter verbose -u --watch=false", []string{"--config=vitest.unit.config.ts", "test/api"}},
+		{KindVitest, "NODE_OPTIONS=--max-old-space-size=4096 vitest --maxWorkers 1 --no-isolate --bail 1", []string{"--maxWorkers", "1", "--no-isolate"}},
+		{KindVitest, "tsc -b && vitest", nil},
+		{KindJest, "jest --runInBand --config jest.unit.json --coverage --passWithNoTests", []string{"--runInBand", "--config", "jest.unit.json"}},
+		{KindJest, "node --experimental-vm-modules node_modules/jest/bin/jest.js -i src/", []string{"-i", "src/"}},
+		{KindJest, "jest --selectProjects api --ci --json --outputFile=x.json", []string{"--selectProjects", "api"}},
+	} {
+		root := t.TempDir()
+		fixturetest.WriteFiles(t, root, map[string]string{"web/package.json": `{"scripts":{"test":` + strconv.Quote(tc.script) + `}}`})
+		c := &Collector{run: runners[tc.kind], dir: "web"}
+		if got := c.scriptArgs(root); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: %q, want %q", tc.script, got, tc.want)
+		}
+	}
+	// A launcher holds the configuration: its script's options are its own.
+	cra := &Collector{run: runners[KindJest], dir: ".", launcher: "react-scripts"}
+	root := t.TempDir()
+	fixturetest.WriteFiles(t, root, map[string]string{"package.json": `{"scripts":{"test":"react-scripts test --env=jsdom"}}`})
+	if got := cra.scriptArgs(root); got != nil {
+		t.Errorf("react-scripts: %q", got)
+	}
 }

@@ -43,6 +43,10 @@ const (
 // runner is what differs between Vitest and Jest.
 type runner struct {
 	kind string
+	// scriptOptions are the options of the package's own test script that
+	// decide what runs and how, carried into preflight's run: true for
+	// one that takes a value (--pool forks, --maxWorkers=1).
+	scriptOptions map[string]bool
 	// args run the whole suite once and write the JSON report to out,
 	// with the options the installed version accepts; plain leaves out
 	// every option that is only nice to have, for a version that refuses
@@ -72,6 +76,13 @@ var runners = map[string]runner{
 		},
 		env:   append([]string{"CI=true"}, nodepkg.EnvNoColor...),
 		parse: ParseVitestJSON,
+		scriptOptions: map[string]bool{
+			"--config": true, "-c": true, "--root": true, "-r": true, "--dir": true, "--project": true, "--mode": true,
+			"--environment": true, "--pool": true, "--maxWorkers": true, "--minWorkers": true, "--max-workers": true, "--min-workers": true,
+			"--testTimeout": true, "--test-timeout": true, "--hookTimeout": true, "--hook-timeout": true, "--retry": true,
+			"--no-file-parallelism": false, "--fileParallelism": false, "--file-parallelism": false, "--isolate": false, "--no-isolate": false,
+			"--globals": false, "--dom": false, "--sequence.concurrent": false, "--sequence.shuffle": false,
+		},
 	},
 	// --ci makes missing snapshots fail instead of being written;
 	// --testLocationInResults adds each test's line to the report.
@@ -85,7 +96,62 @@ var runners = map[string]runner{
 		},
 		env:   nodepkg.EnvNoColor,
 		parse: ParseJestJSON,
+		scriptOptions: map[string]bool{
+			"--config": true, "-c": true, "--rootDir": true, "--selectProjects": true, "--maxWorkers": true, "-w": true,
+			"--testTimeout": true, "--env": true, "--testEnvironment": true, "--testPathIgnorePatterns": true, "--testPathPattern": true,
+			"--runInBand": false, "-i": false, "--detectOpenHandles": false, "--forceExit": false,
+		},
 	},
+}
+
+// scriptArgs are the options and file filters the package's own script
+// runs the runner with that decide what runs and how (`vitest
+// --no-file-parallelism`, `jest --config jest.unit.json src/`), so that
+// preflight's run is the one `npm test` makes. What would change the
+// report or the tree is left out: watch mode, reporters, coverage,
+// snapshot updates, --bail, --passWithNoTests; so is an option preflight
+// does not know, with the word after it when that may be its value.
+func (c *Collector) scriptArgs(root string) []string {
+	if c.launcher != "" {
+		return nil
+	}
+	data, err := repofs.ReadFile(root, path.Join(c.dir, "package.json"))
+	if err != nil {
+		return nil
+	}
+	m, err := nodepkg.ParseManifest(data)
+	if err != nil {
+		return nil
+	}
+	script := m.ScriptUsing(c.run.kind)
+	if script == "" {
+		script = "test" // node node_modules/jest/bin/jest.js names no command
+	}
+	args := m.RunnerArgs(script, c.run.kind)
+	var out []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if !strings.HasPrefix(a, "-") {
+			if i == 0 && slices.Contains([]string{"run", "watch", "dev", "related"}, a) {
+				continue // Vitest's subcommands: preflight says run
+			}
+			out = append(out, a) // a file filter
+			continue
+		}
+		name, _, inline := strings.Cut(a, "=")
+		takesValue, known := c.run.scriptOptions[name]
+		next := i+1 < len(args) && !strings.HasPrefix(args[i+1], "-")
+		switch {
+		case known && takesValue && !inline && next:
+			out = append(out, a, args[i+1])
+			i++
+		case known && (inline || !takesValue):
+			out = append(out, a)
+		case !known && !inline && next && !strings.HasPrefix(name, "--no-"):
+			i++ // its value, perhaps
+		}
+	}
+	return out
 }
 
 // rejectedOption matches a runner refusing a command-line option: Vitest's
@@ -193,6 +259,7 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		return *res
 	}
 	bin, tool := rd.Bin, rd.Tool
+	extra := c.scriptArgs(req.Root)
 	env, show := c.run.env, []string(nil)
 	if c.launcher != "" && !slices.Contains(env, "CI=true") {
 		env = append([]string{"CI=true"}, env...)
@@ -209,13 +276,13 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	}
 	return b.RunTool(ctx, req, collectors.Tool{
 		Invocation: collectors.Invocation{
-			Tool: kind, Dir: c.dir, Name: bin, Args: c.args(c.run.args(collectors.ReportArg, tool)), Env: env, ShowEnv: show,
+			Tool: kind, Dir: c.dir, Name: bin, Args: append(c.args(c.run.args(collectors.ReportArg, tool)), extra...), Env: env, ShowEnv: show,
 			Tee:         newProgress(kind, req.Report),
 			TimeoutHint: "raise the collector timeout, or find the test that hangs in the partial output",
 			StartHint:   hintInstall,
 		},
 		Version: tool.Version,
-		Retry:   &collectors.Retry{Refused: rejectedOption, Args: c.args(c.run.plain(collectors.ReportArg, tool)), Tee: newProgress(kind, req.Report)},
+		Retry:   &collectors.Retry{Refused: rejectedOption, Args: append(c.args(c.run.plain(collectors.ReportArg, tool)), extra...), Tee: newProgress(kind, req.Report)},
 		Read:    c.read,
 		Partial: c.timedOut,
 	})

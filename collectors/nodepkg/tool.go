@@ -358,6 +358,25 @@ func PackageManager(root, dir string) string {
 var nodeValueFlags = map[string]bool{"-r": true, "--require": true, "--import": true, "--loader": true,
 	"--experimental-loader": true, "--conditions": true, "-C": true, "--env-file": true}
 
+// RunnerArgs are the words a script gives tool where it runs it: `vitest
+// run --no-file-parallelism` gives [run --no-file-parallelism]; nil when
+// the script does not run it. A tool run through node by its file
+// (node node_modules/jest/bin/jest.js) counts too.
+func (m Manifest) RunnerArgs(script, tool string) []string {
+	for _, c := range shellwords.Lenient(m.Scripts[script]) {
+		if c.Nested {
+			continue
+		}
+		vals := c.Values()
+		for i, w := range vals {
+			if w == tool || strings.HasSuffix(w, "/"+tool) || strings.Contains(w, "/"+tool+"/") && (strings.HasSuffix(w, ".js") || strings.HasSuffix(w, ".mjs")) {
+				return vals[i+1:]
+			}
+		}
+	}
+	return nil
+}
+
 // NodeOptions are the Node.js options the package's scripts run tool
 // with, as one NODE_OPTIONS value: `node --experimental-vm-modules
 // node_modules/jest/bin/jest.js` and `NODE_OPTIONS=--experimental-vm-modules
