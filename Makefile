@@ -15,7 +15,7 @@ build:
 # npm packages the fixtures need, one lock file each; Go tools the tests run.
 JS_VERSIONS  := $(addprefix collectors/jstest/testdata/versions/,vitest1 vitest2 vitest3 vitest4 jest27 jest29 jest30)
 ESLINT_VERSIONS := $(addprefix collectors/eslint/testdata/versions/,eslint8-eslintrc eslint8-flat eslint9-flat eslint9-eslintrc eslint10-flat)
-TS_VERSIONS  := $(addprefix $(TS_TOOLS)/versions/,ts44 ts49)
+TS_VERSIONS  := $(addprefix $(TS_TOOLS)/versions/,ts44 ts49) $(TS_TOOLS)/vue
 NPM_FIXTURES := $(TS_TOOLS) collectors/bundle/testdata/esbuild collectors/jstest/testdata collectors/eslint/testdata $(JS_VERSIONS) $(ESLINT_VERSIONS) $(TS_VERSIONS)
 TOOLS_BIN    := $(CURDIR)/.tools/bin
 ACTIONLINT   := github.com/rhysd/actionlint/cmd/actionlint@v1.7.12

@@ -25,6 +25,11 @@ type toolchain struct {
 	// version is the compiler's, from its package.json; "" when tsc is
 	// not inside a recognisable package.
 	version string
+	// vue is vue-tsc's version when the project is checked with it: tsc
+	// with Vue's single-file components (.vue) added, as a Vue project
+	// checks itself; tsc alone cannot resolve `import App from
+	// './App.vue'` and would blame the project for it.
+	vue string
 }
 
 const (
@@ -51,6 +56,13 @@ func findToolchain(dir string) (toolchain, *missingTool) {
 			tc.script = !isExecutable(tsc)
 			tc.library = libraryOf(pkg)
 			tc.version = nodepkg.InstalledTool(tsc, "typescript").Version
+			if vue := vueTsc(dir); vue != "" {
+				// It takes tsc's options and prints tsc's diagnostics; the
+				// watch checker drives tsc's API, which knows no .vue, so
+				// the cockpit runs it one-shot too.
+				tc.tsc, tc.script, tc.library = vue, true, ""
+				tc.vue = nodepkg.InstalledTool(vue, "vue-tsc").Version
+			}
 			return tc, nil
 		}
 		if filepath.Dir(d) == d {
@@ -68,6 +80,18 @@ func findToolchain(dir string) (toolchain, *missingTool) {
 	}
 	tc.version = nodepkg.InstalledTool(onPath, "typescript").Version
 	return tc, nil
+}
+
+// vueTsc is the nearest vue-tsc installed above dir, "" when there is none.
+func vueTsc(dir string) string {
+	for d := dir; ; d = filepath.Dir(d) {
+		if bin := filepath.Join(d, "node_modules", "vue-tsc", "bin", "vue-tsc.js"); isFile(bin) {
+			return bin
+		}
+		if filepath.Dir(d) == d {
+			return ""
+		}
+	}
 }
 
 func libraryOf(pkg string) string {

@@ -97,7 +97,7 @@ func (p *Project) Inputs() []string {
 		prefix = collectors.EscapeGlob(p.dir) + "/"
 	}
 	globs := []string{
-		prefix + "**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,json}",
+		prefix + "**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,json,vue}",
 		prefix + "tsconfig*.json",
 		prefix + "package.json",
 	}
@@ -367,9 +367,15 @@ func (p *Project) RepoCode() string {
 	if err != nil {
 		return "node_modules/typescript"
 	}
-	for d := filepath.Join(root, filepath.FromSlash(p.dir)); ; d = filepath.Dir(d) {
+	dir := filepath.Join(root, filepath.FromSlash(p.dir))
+	for d := dir; ; d = filepath.Dir(d) {
 		if isFile(filepath.Join(d, "node_modules", "typescript", "bin", "tsc")) {
 			rel, _ := filepath.Rel(root, filepath.Join(d, "node_modules", "typescript"))
+			if vue := vueTsc(dir); vue != "" {
+				if v, err := filepath.Rel(root, filepath.Dir(filepath.Dir(vue))); err == nil && filepath.IsLocal(v) {
+					return filepath.ToSlash(v) + " and " + filepath.ToSlash(rel)
+				}
+			}
 			return filepath.ToSlash(rel)
 		}
 		if d == root || filepath.Dir(d) == d {
