@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -259,31 +260,45 @@ func TestESLintReaderOnARealReport(t *testing.T) {
 // shows it for a Svelte app's own typecheck.
 const svelteCheckPattern = `(?P<severity>ERROR|WARNING) "(?P<file>[^"]+)" (?P<line>\d+):(?P<col>\d+) "(?P<message>.*)"`
 
+// readREADMECollector reads a captured tool output with one of the
+// README's regex collectors, after checking that the README shows that
+// very pattern.
+func readREADMECollector(t *testing.T, capture, pattern, dir string) Reading {
+	t.Helper()
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "pattern: '"+pattern+"'") {
+		t.Errorf("the README's collector for %s is not the one tested here", capture)
+	}
+	data, err := os.ReadFile(filepath.Join("testdata", capture))
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := Spec{Name: path.Dir(capture), Output: collectors.ReadRegex, Pattern: regexp.MustCompile(pattern), Severity: model.High}
+	r, err := Read(spec, Input{Data: data, ExitCode: 1, Root: "/repo", Dir: filepath.Join("/repo", dir)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range r.Findings {
+		if strings.ContainsRune(f.Message, 0x1b) {
+			t.Errorf("escape in %q", f.Message)
+		}
+	}
+	return r
+}
+
 // The README's svelte-check collector reads real output (an excerpt of
 // svelte-check 4.1.4 on a SvelteKit app): errors at the spec's severity,
 // warnings medium, each at its file:line:col; the summary line is none.
 func TestSvelteCheckMachineOutput(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("testdata", "svelte-check", "machine-4.1.4.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	spec := Spec{Name: "svelte-check", Output: collectors.ReadRegex, Pattern: regexp.MustCompile(svelteCheckPattern), Severity: model.High}
-	r, err := Read(spec, Input{Data: data, ExitCode: 1, Root: "/repo", Dir: "/repo"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := readREADMECollector(t, "svelte-check/machine-4.1.4.txt", svelteCheckPattern, ".")
 	want := []string{"high svelte-check src/lib/default_project_files/index.ts:29:6", "high svelte-check src/lib/font_preferences.ts:28:70",
 		"medium svelte-check src/lib/command_runner/commands_components/SearchResults.svelte:102:2",
 		"medium svelte-check src/lib/command_runner/commands_components/ShareProject.svelte:160:3"}
 	if got := locs(r.Findings); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("findings = %q, want %q", got, want)
-	}
-	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(readme), "pattern: '"+svelteCheckPattern+"'") {
-		t.Error("the README's svelte-check collector is not the one tested here")
 	}
 }
 
@@ -297,33 +312,16 @@ const astroCheckPattern = `^(?P<file>\S+):(?P<line>\d+):(?P<col>\d+) - (?P<sever
 // code, and none of the code frames, timestamps or the summary.
 func TestAstroCheckOutput(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join("testdata", "astro-check", "minimum-warning-0.9.4.txt"))
-	if err != nil {
-		t.Fatal(err)
+	if err != nil || !bytes.Contains(data, []byte("\x1b[")) {
+		t.Fatalf("the capture lost astro's colours (%v)", err)
 	}
-	if !bytes.Contains(data, []byte("\x1b[")) {
-		t.Fatal("the capture lost astro's colours")
-	}
-	spec := Spec{Name: "astro-check", Output: collectors.ReadRegex, Pattern: regexp.MustCompile(astroCheckPattern), Severity: model.High}
-	r, err := Read(spec, Input{Data: data, ExitCode: 1, Root: "/repo", Dir: "/repo/www"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := readREADMECollector(t, "astro-check/minimum-warning-0.9.4.txt", astroCheckPattern, "www")
 	want := []string{"high ts(6133) www/src/components/accessibility/jumpToContent.astro:2:7", "high ts(2322) www/src/components/accessibility/jumpToContent.astro:2:7"}
 	var got []string
 	for _, f := range r.Findings {
 		got = append(got, fmt.Sprintf("%s %s %s:%d:%d", f.Severity, f.Rule, f.File, f.Line, f.Column))
-		if strings.ContainsRune(f.Message, 0x1b) {
-			t.Errorf("escape in %q", f.Message)
-		}
 	}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("findings = %q, want %q", got, want)
-	}
-	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(readme), "pattern: '"+astroCheckPattern+"'") {
-		t.Error("the README's astro check collector is not the one tested here")
 	}
 }
