@@ -252,3 +252,33 @@ func TestScriptOptionsCarriedIntoTheRun(t *testing.T) {
 		t.Errorf("react-scripts: %q", got)
 	}
 }
+
+// A file whose beforeAll cannot reach its database (captured from Vitest
+// 4.1: connect ECONNREFUSED 127.0.0.1:9) did not test the code: it is
+// needs-service (medium), as for go test; a test that failed on its own
+// is still a blocker.
+func TestFileThatCannotReachItsServiceNeedsIt(t *testing.T) {
+	report, err := os.ReadFile(filepath.Join("testdata", "console", "vitest4-econnrefused.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	console, err := os.ReadFile(filepath.Join("testdata", "console", "vitest4-econnrefused.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := parseReport(KindVitest, report, Location{Root: "/repo", Dir: "/repo"})
+	if err != nil || len(rep.Findings) != 1 || rep.SuitesFailed != 1 {
+		t.Fatalf("report %+v, %v", rep, err)
+	}
+	fs := append(placeSuiteFailures(rep.Findings, string(console), "."),
+		model.Finding{Rule: "vitest/test-failed", Severity: model.Blocker, File: "api.test.js", Message: "calls the API failed: Error: connect ECONNREFUSED 127.0.0.1:8080"})
+	machineLacks(fs, KindVitest)
+	f := fs[0]
+	if f.Rule != "vitest/needs-service" || f.Severity != model.Medium || f.File != "db.test.js" ||
+		f.Message != "test file stopped before its tests, something it needs is not reachable here: connect ECONNREFUSED 127.0.0.1:9; start what it needs, or keep the file out of the default run" {
+		t.Errorf("%+v", f)
+	}
+	if fs[1].Rule != "vitest/test-failed" || fs[1].Severity != model.Blocker {
+		t.Errorf("a failed test changed: %+v", fs[1])
+	}
+}

@@ -343,6 +343,7 @@ func (c *Collector) read(in collectors.Input) (collectors.Reading, error) {
 		return collectors.Reading{}, err
 	}
 	findings := explainPlaceholders(placeSuiteFailures(rep.Findings, in.Combined(), c.dir), in.Combined(), c.dir)
+	machineLacks(findings, c.run.kind)
 	switch {
 	case rep.Tests() == 0 && len(findings) == 0:
 		findings = append(findings, c.noTests())
@@ -512,6 +513,36 @@ func looksLikeError(l string) bool {
 // package's config (vitest.config.ts, jest.config.js) and runs its tests.
 func (c *Collector) RepoCode() string {
 	return fmt.Sprintf("node_modules/.bin/%s and the tests in %s", c.bin(), c.dir)
+}
+
+// lacking are what Node, Docker clients and browser launchers say when
+// something a test file needs is not there on this machine: a port nobody
+// listens on, a host that does not resolve, no Docker daemon, no browser.
+var lacking = []string{"ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "connect ETIMEDOUT",
+	"Cannot connect to the Docker daemon", "spawn docker ENOENT", "Could not find a working container runtime strategy",
+	"Could not find Chrome", "Could not find Chromium", "Failed to launch the browser process", "Executable doesn't exist at"}
+
+// machineLacks turns a test file that could not run because the machine
+// lacks a service into a needs-service finding (medium), as go-test does
+// for a TestMain that waits for its database: the code was not tested,
+// which is not evidence that it is wrong. A test that failed on its own
+// assertion stays what it is.
+func machineLacks(fs []model.Finding, kind string) {
+	for i, f := range fs {
+		if !strings.HasSuffix(f.Rule, "/"+ruleSuiteFailed) {
+			continue
+		}
+		for _, sig := range lacking {
+			if strings.Contains(f.Message, sig) {
+				nf := rule(kind, ruleNeedsService).Finding(f.File, f.Line, f.Column,
+					strings.Replace(f.Message, "test file could not run", "test file stopped before its tests, something it needs is not reachable here", 1)+
+						"; start what it needs, or keep the file out of the default run")
+				nf.Collector, nf.Domain, nf.ID = f.Collector, f.Domain, f.ID
+				fs[i] = nf
+				break
+			}
+		}
+	}
 }
 
 // sameError reports whether a report's message tells the error of a

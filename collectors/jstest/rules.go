@@ -14,6 +14,7 @@ const (
 	ruleNoTests      = "no-tests"
 	ruleTimeout      = "timeout"
 	ruleUndeclared   = "not-a-dependency"
+	ruleNeedsService = "needs-service"
 )
 
 // ruleTable is the same for both runners; only the prefix and the
@@ -30,6 +31,12 @@ var ruleTable = []rules.Rule{
 		Title:     "a test file could not run",
 		Rationale: "None of the file's tests ran (an import failed, the file does not compile, a hook threw), so they prove nothing.",
 		Fix:       "Fix the error the runner reports for the file.",
+	},
+	{
+		ID: ruleNeedsService, Severity: model.Medium,
+		Title:     "a test file stopped before its tests: something it needs is not reachable here",
+		Rationale: "A hook or the file's setup could not reach what the machine lacks (a database or server that is not running, the Docker daemon, a browser that is not installed): its tests did not run, so they say nothing of the code either way; a CI job that starts the service may pass.",
+		Fix:       "Start what the file needs (its compose stack, a browser install), or keep the file out of the default test run.",
 	},
 	{
 		ID: ruleRunnerFailed, Severity: model.Blocker,
