@@ -481,6 +481,23 @@ func TestDetectLeavesOutATemplateInsideAMember(t *testing.T) {
 	tr.detects("bundle:web", "bundle:site")
 }
 
+// A workspace root may be the app itself (Elk: `nuxt build` at the root,
+// its docs site a pnpm workspace package): its build is measured; a root
+// whose build only drives its packages (turbo, pnpm -r) is not.
+func TestDetectAWorkspaceRootThatIsAnApp(t *testing.T) {
+	tr := newTree(t)
+	tr.write("package.json", []byte(`{"name":"elk","private":true,"scripts":{"build":"nuxt build"},"dependencies":{"nuxt":"4.4.2"}}`), base)
+	tr.write("pnpm-workspace.yaml", []byte("packages:\n  - docs\n"), base)
+	tr.write("docs/package.json", []byte(`{"name":"docs","private":true,"scripts":{"build":"nuxt build"},"dependencies":{"nuxt":"4.1.2"}}`), base)
+	tr.detects("bundle:.", "bundle:docs")
+
+	drives := newTree(t)
+	drives.write("package.json", []byte(`{"name":"mono","private":true,"scripts":{"build":"pnpm -r build"},"devDependencies":{"vite":"6.0.0"}}`), base)
+	drives.write("pnpm-workspace.yaml", []byte("packages:\n  - web\n"), base)
+	drives.write("web/package.json", viteApp("web"), base)
+	drives.detects("bundle:web")
+}
+
 // Sample apps a project keeps under examples/ (or demo/, playground/ …)
 // are not what it ships: a private one gets no budget until it has been
 // built, so it does not sit unknown in the report forever. A public one,
