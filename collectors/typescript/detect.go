@@ -83,7 +83,19 @@ func Detect(root string, files []string) []collectors.Collector {
 				// What it groups is checked: a reference to a directory is
 				// that directory's tsconfig.json; one to a file
 				// (./tsconfig.app.json) is a project here.
-				addReferenced(cfg.referencedFiles(dir))
+				refs := cfg.referencedFiles(dir)
+				addReferenced(refs)
+				// A config a framework generates is ignored, so the walk
+				// never lists it (Nuxt 4: .nuxt/tsconfig.app.json); it is
+				// a project all the same, or the app's code would go
+				// unchecked and read green.
+				for _, c := range refs {
+					if _, _, generated := generator(c); generated && !slices.Contains(configs[path.Dir(c)], path.Base(c)) {
+						g := referenced(root, path.Dir(c), path.Base(c))
+						g.solution = dir
+						projects = append(projects, g)
+					}
+				}
 				continue
 			}
 			if insidePackage(packages, dir) && !tsBelow[dir] {

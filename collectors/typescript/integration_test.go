@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -207,5 +208,59 @@ func detects(t *testing.T, root string, want ...string) {
 	}
 	if !slices.Equal(ids, want) {
 		t.Fatalf("detected %q, want %q", ids, want)
+	}
+}
+
+// Nuxt 4's tsconfig.json is solution-style and references only configs
+// Nuxt generates into .nuxt/, which git ignores, so the walk never lists
+// them. They are projects all the same, checked with tsc -p; before they
+// are generated the project is unknown with the command that writes them,
+// never an app whose code goes unchecked and reads green.
+func TestSolutionReferencingGeneratedConfigs(t *testing.T) {
+	needTypeScript(t)
+	root := t.TempDir()
+	linkTypeScript(t, root)
+	fixturetest.WriteFiles(t, root, map[string]string{
+		".gitignore":     ".nuxt/\n",
+		"package.json":   `{"name":"app","private":true,"scripts":{"postinstall":"nuxt prepare"}}`,
+		"tsconfig.json":  `{"files": [], "references": [{"path": "./.nuxt/tsconfig.app.json"}, {"path": "./.nuxt/tsconfig.node.json"}]}`,
+		"app/bad.ts":     "export const n: number = \"not a number\"\n",
+		"nuxt.config.ts": "export default {}\n",
+	})
+	files := []string{".gitignore", "package.json", "tsconfig.json", "app/bad.ts", "nuxt.config.ts"} // as the walk lists them
+	ids := func() []string {
+		var out []string
+		for _, c := range Detect(root, files) {
+			out = append(out, c.ID())
+		}
+		return out
+	}
+	if got := ids(); !slices.Equal(got, []string{"typescript:tsconfig.app.json", "typescript:tsconfig.node.json"}) {
+		t.Fatalf("detected %q", got)
+	}
+	var p *Project
+	for _, c := range Detect(root, files) {
+		if c.ID() == "typescript:tsconfig.app.json" {
+			p = c.(*Project)
+		}
+	}
+	r := run(t, p, root, collectors.OneShot)
+	if r.Status != model.StatusUnknown || r.Error != "tsconfig.json references .nuxt/tsconfig.app.json, which Nuxt generates and is not there" ||
+		r.Hint != "run `npx nuxi prepare` in ., then check again" {
+		t.Errorf("before nuxi prepare: %s %q %q", r.Status, r.Error, r.Hint)
+	}
+	fixturetest.WriteFiles(t, root, map[string]string{
+		".nuxt/tsconfig.app.json":  `{"compilerOptions": {"strict": true, "noEmit": true}, "include": ["../app/**/*"]}`,
+		".nuxt/tsconfig.node.json": `{"compilerOptions": {"strict": true, "noEmit": true}, "include": ["../nuxt.config.ts"]}`,
+	})
+	r = run(t, p, root, collectors.OneShot)
+	if got := locatedFindings(r); r.Status != model.StatusOK || !slices.Equal(got, []string{"app/bad.ts:1:14 TS2322"}) || !strings.Contains(r.Command, "-p .nuxt/tsconfig.app.json") {
+		t.Errorf("after nuxi prepare: %s %q, findings %q, command %q", r.Status, r.Error, got, r.Command)
+	}
+	if in := p.Inputs(); !collectors.MatchesInputs(in, "app/bad.ts") || !collectors.MatchesInputs(in, ".nuxt/tsconfig.app.json") {
+		t.Errorf("inputs %q", in)
+	}
+	if out := collectors.OutputsOf(p); !slices.Equal(out, []string{".nuxt/tsconfig.app.json"}) {
+		t.Errorf("outputs %q", out)
 	}
 }

@@ -61,6 +61,11 @@ type Project struct {
 	variants []string // other tsconfig*.json files in dir, repo-relative
 	extends  []string // repo-relative configs tsconfig.json extends
 	named    []string // globs of the files and includes tsconfig.json names (generated types git ignores among them)
+	// solution is the directory of the solution-style tsconfig.json that
+	// references this project's config when a framework generates that
+	// config and git ignores it (Nuxt 4's .nuxt/tsconfig.app.json): the
+	// sources are the solution's, and the config may not be there yet.
+	solution string
 
 	runMu sync.Mutex // one Watch-mode run at a time: they share the program
 
@@ -92,9 +97,12 @@ func (p *Project) Cost() collectors.Cost { return collectors.CostBuild }
 // Inputs covers the project's sources and configuration. JSON is included
 // because modules may import it and the compiler reads package.json files.
 func (p *Project) Inputs() []string {
-	prefix := ""
-	if p.dir != "." {
-		prefix = collectors.EscapeGlob(p.dir) + "/"
+	prefix, sources := "", p.dir
+	if p.solution != "" {
+		sources = p.solution
+	}
+	if sources != "." {
+		prefix = collectors.EscapeGlob(sources) + "/"
 	}
 	globs := []string{
 		prefix + "**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,json,vue}",
@@ -104,7 +112,19 @@ func (p *Project) Inputs() []string {
 	for _, e := range p.extends {
 		globs = append(globs, collectors.EscapeGlob(e))
 	}
+	if p.solution != "" {
+		globs = append(globs, collectors.EscapeGlob(p.configPath()))
+	}
 	return append(globs, p.named...)
+}
+
+// Outputs: a generated config git ignores is followed, so that generating
+// it (nuxi prepare, a build) checks the project again.
+func (p *Project) Outputs() []string {
+	if p.solution == "" {
+		return nil
+	}
+	return []string{p.configPath()}
 }
 
 // Run checks the project. In Watch mode the checker process and the
@@ -149,7 +169,20 @@ func (p *Project) Precheck(root string) (model.Result, bool) {
 // ready finds the toolchain, or the result that says why there is none to
 // run with.
 func (p *Project) ready(root string) (toolchain, model.Result, bool) {
+	if p.solution != "" {
+		if f, err := repofs.Open(root, p.configPath()); err != nil {
+			g, in, _ := generator(p.configPath())
+			return toolchain{}, model.Unknown(p.id, Kind, Domain,
+				fmt.Sprintf("%s references %s, which %s generates and is not there", path.Join(p.solution, "tsconfig.json"), p.configPath(), g.framework),
+				fmt.Sprintf("run `%s` in %s, then check again", g.command, in)), false
+		} else {
+			f.Close()
+		}
+	}
 	dir := filepath.Join(root, filepath.FromSlash(p.dir))
+	if p.solution != "" {
+		dir = filepath.Join(root, filepath.FromSlash(p.solution)) // the compiler and packages are the app's
+	}
 	tc, missing := findToolchain(dir)
 	if (missing != nil && missing.hint == hintTypeScript || missing == nil && tc.fromPath) && nodepkg.PlugAndPlay(root, dir) {
 		// Not even tsc on PATH helps: it would resolve no import of a
