@@ -67,6 +67,15 @@ var devDirs = map[string]bool{
 	"cypress": true, "playwright": true,
 }
 
+// devDirWords are words in a directory's name that mark it dev/test-only
+// (mkcert's https-dev-config/, test-fixtures/): fewer than in a file's
+// name, since a directory named local-… or …-template may ship.
+var devDirWords = map[string]bool{
+	"dev": true, "development": true, "test": true, "tests": true, "testing": true, "e2e": true,
+	"example": true, "examples": true, "sample": true, "samples": true, "mock": true, "mocks": true,
+	"fixture": true, "fixtures": true,
+}
+
 // devNameWords are words in a file name that mark it dev/test-only:
 // docker-compose.dev.yml, application-test.properties, .env.example,
 // config.local.json, docker-compose.override.yml (Compose's local layer).
@@ -84,8 +93,14 @@ var devNameWords = map[string]bool{
 func Classify(rel string) Context {
 	dir, name := path.Split(rel)
 	for _, seg := range strings.Split(strings.Trim(dir, "/"), "/") {
-		if devDirs[strings.ToLower(seg)] {
+		seg = strings.ToLower(seg)
+		if devDirs[seg] {
 			return DevTest
+		}
+		for _, w := range strings.FieldsFunc(seg, func(r rune) bool { return r == '.' || r == '-' || r == '_' }) {
+			if devDirWords[w] && w != seg {
+				return DevTest // https-dev-config/, e2e-fixtures/
+			}
 		}
 	}
 	for _, w := range strings.FieldsFunc(strings.ToLower(name), func(r rune) bool {

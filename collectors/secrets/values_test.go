@@ -116,6 +116,9 @@ func TestClassify(t *testing.T) {
 		"contest/config.yaml": Production, "latest.json": Production,
 		"internal/utils/testutils/helpers.go": DevTest, "pkg/testing/fake.go": DevTest, "internal/testinghub/x.go": Production,
 		"cypress/docker-compose.yml": DevTest, "e2e/playwright/.env": DevTest,
+		// Words of a directory's name: mkcert's dev certificates (elk).
+		"https-dev-config/localhost.key": DevTest, "test-fixtures/x.env": DevTest, "devops/deploy.env": Production,
+		"local-config/app.env": Production, "api.v2/keys.json": Production,
 	}
 	for p, want := range cases {
 		if got := Classify(p); got != want {
