@@ -139,14 +139,7 @@ func TestSuiteFailureNamesWhereItWasThrown(t *testing.T) {
 // "Error: STACK_TRACE_ERROR"; its console, captured from Vitest 4.1, says
 // it timed out and after how long.
 func TestTimedOutTestExplainedFromTheConsole(t *testing.T) {
-	report, err := os.ReadFile(filepath.Join("testdata", "console", "vitest4-timeout.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	console, err := os.ReadFile(filepath.Join("testdata", "console", "vitest4-timeout.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	report, console := vitestCapture(t, "vitest4-timeout")
 	rep, err := parseReport(KindVitest, report, Location{Root: "/repo", Dir: "/repo"})
 	if err != nil || len(rep.Findings) != 1 || rep.Failed != 1 || rep.Passed != 1 {
 		t.Fatalf("report %+v, %v", rep, err)
@@ -180,14 +173,7 @@ func TestSuiteFailuresPlacedByTheirOwnError(t *testing.T) {
 		// TypeError at app.test.js:9:35, which is not the reason given.
 		{"vitest4-hook-other-error", "app.test.js:0:0 test file could not run: Timed out waiting for: http-get://localhost:1234 (at helper.js:2:56)"},
 	} {
-		report, err := os.ReadFile(filepath.Join("testdata", "console", tc.capture+".json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		console, err := os.ReadFile(filepath.Join("testdata", "console", tc.capture+".txt"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		report, console := vitestCapture(t, tc.capture)
 		rep, err := parseReport(KindVitest, report, Location{Root: "/repo", Dir: "/repo"})
 		if err != nil || len(rep.Findings) != 1 {
 			t.Fatalf("%s: report %+v, %v", tc.capture, rep, err)
@@ -258,14 +244,7 @@ func TestScriptOptionsCarriedIntoTheRun(t *testing.T) {
 // needs-service (medium), as for go test; a test that failed on its own
 // is still a blocker.
 func TestFileThatCannotReachItsServiceNeedsIt(t *testing.T) {
-	report, err := os.ReadFile(filepath.Join("testdata", "console", "vitest4-econnrefused.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	console, err := os.ReadFile(filepath.Join("testdata", "console", "vitest4-econnrefused.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	report, console := vitestCapture(t, "vitest4-econnrefused")
 	rep, err := parseReport(KindVitest, report, Location{Root: "/repo", Dir: "/repo"})
 	if err != nil || len(rep.Findings) != 1 || rep.SuitesFailed != 1 {
 		t.Fatalf("report %+v, %v", rep, err)
@@ -281,4 +260,19 @@ func TestFileThatCannotReachItsServiceNeedsIt(t *testing.T) {
 	if fs[1].Rule != "vitest/test-failed" || fs[1].Severity != model.Blocker {
 		t.Errorf("a failed test changed: %+v", fs[1])
 	}
+}
+
+// vitestCapture reads a run captured from a real Vitest: its JSON report
+// and its console, as testdata/console/NAME.json and NAME.txt.
+func vitestCapture(t *testing.T, name string) (report, console []byte) {
+	t.Helper()
+	report, err := os.ReadFile(filepath.Join("testdata", "console", name+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	console, err = os.ReadFile(filepath.Join("testdata", "console", name+".txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return report, console
 }
