@@ -2,6 +2,9 @@ package compose
 
 import (
 	"errors"
+	"fmt"
+
+	"go.yaml.in/yaml/v4"
 
 	"github.com/preflight-dev/preflight/internal/yamlpos"
 )
@@ -29,6 +32,11 @@ func NewLocator(files []string, read func(rel string) ([]byte, error)) *Locator 
 		docs, err := yamlpos.Parse(src)
 		var ye *yamlpos.Error
 		switch {
+		case err != nil && selfAlias(src) != nil:
+			// The two parsers may read a malformed line apart; the one
+			// compose-go uses decides whether its loader would spend
+			// seconds expanding an anchor that holds itself.
+			l.errs[f] = selfAlias(src)
 		case errors.As(err, &ye):
 			l.errs[f] = ye
 		case err != nil:
@@ -102,4 +110,35 @@ func (l *Locator) Service(name string, keys []string) (file string, line, col in
 		return l.order[0], 0, 0
 	}
 	return "", 0, 0
+}
+
+// selfAlias is the first alias that compose-go's YAML parser reads inside
+// the anchor it names (`&h {a: *h}`), as a limit error: its loader would
+// visit the node a hundred thousand times, for seconds, before it gave up.
+// nil when there is none, or the text does not parse (compose-go says so).
+func selfAlias(src []byte) *yamlpos.Error {
+	var doc yaml.Node
+	if yaml.Unmarshal(src, &doc) != nil {
+		return nil
+	}
+	open := map[*yaml.Node]bool{}
+	var walk func(n *yaml.Node) *yamlpos.Error
+	walk = func(n *yaml.Node) *yamlpos.Error {
+		if n.Kind == yaml.AliasNode {
+			if open[n.Alias] {
+				return &yamlpos.Error{Line: n.Line, Column: n.Column, Limit: true,
+					Msg: fmt.Sprintf("too many alias expansions: *%s is used inside its own anchor, so it never ends", n.Value)}
+			}
+			return nil
+		}
+		open[n] = true
+		defer delete(open, n)
+		for _, c := range n.Content {
+			if e := walk(c); e != nil {
+				return e
+			}
+		}
+		return nil
+	}
+	return walk(&doc)
 }

@@ -150,3 +150,21 @@ func TestLoadRecoversFromNothing(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// An anchor that holds an alias of itself costs compose-go's loader
+// seconds (a hundred thousand visits) before it gives up. Where goccy
+// reads the line apart from the parser compose-go uses (`&>:` as a key),
+// the one compose-go uses decides: the file is a limit error, never loaded.
+func TestSelfAliasIsALimitWhicheverParserSeesIt(t *testing.T) {
+	for _, text := range []string{"&hardening\n    &>: *hardening", "x: &h\n  a: *h\n"} {
+		pe := locatorOf(map[string]string{"compose.yaml": text}, "compose.yaml").ParseError("compose.yaml")
+		if pe == nil || !pe.Limit || pe.Line != 2 || !strings.Contains(pe.Msg, "is used inside its own anchor") {
+			t.Errorf("%q: %+v", text, pe)
+		}
+	}
+	for _, text := range []string{"x: &h {a: 1}\ny: *h\n", "services: {a: {image: x}}\n", "&h\n  a: [\n"} {
+		if pe := locatorOf(map[string]string{"compose.yaml": text}, "compose.yaml").ParseError("compose.yaml"); pe != nil && pe.Limit {
+			t.Errorf("%q: a limit error %+v", text, pe)
+		}
+	}
+}
