@@ -101,7 +101,7 @@ func parseManifest(data []byte) (manifest, error) {
 	if err := json.Unmarshal(data, &m); err != nil {
 		return manifest{}, err
 	}
-	if m.Scripts["build"] != "" {
+	if m.hasBuild() {
 		// The line of "build": inside "scripts", for the finding's location.
 		text := string(data)
 		if i := strings.Index(text, `"scripts"`); i >= 0 {
