@@ -34,7 +34,7 @@ func TestDetect(t *testing.T) {
 	}
 	lockfiles := "**/{package-lock.json,npm-shrinkwrap.json,yarn.lock,pnpm-lock.yaml}"
 	if want := []string{".github/workflows/*.{yml,yaml}", ".github/actionlint.{yml,yaml}",
-		"**/action.{yml,yaml}", "**/package.json", "**/*.{sh,bash}", "**/{Makefile,makefile,GNUmakefile}", ".pre-commit-config.yaml", lockfiles}; !reflect.DeepEqual(gh.Inputs(), want) {
+		"**/action.{yml,yaml}", "**/package.json", "**/*.{sh,bash}", "**/{Makefile,makefile,GNUmakefile}", ".pre-commit-config.yaml", "**/.golangci.{yml,yaml,json}", lockfiles}; !reflect.DeepEqual(gh.Inputs(), want) {
 		t.Errorf("inputs %q", gh.Inputs())
 	}
 	if got := Detect("/work/shop", []string{".github/workflows/README.md", "ci.yml", ".github/workflows/sub/x.yml"}); len(got) != 0 {
@@ -44,7 +44,7 @@ func TestDetect(t *testing.T) {
 	// and what its jobs may run.
 	root := fixtureRoot(t, "gitlab", "good")
 	cs = Detect(root, fixturetest.Files(t, root))
-	if len(cs) != 1 || !reflect.DeepEqual(cs[0].Inputs(), []string{".gitlab-ci.yml", "ci/quality.yml", "**/package.json", "**/*.{sh,bash}", "**/{Makefile,makefile,GNUmakefile}", ".pre-commit-config.yaml", lockfiles}) {
+	if len(cs) != 1 || !reflect.DeepEqual(cs[0].Inputs(), []string{".gitlab-ci.yml", "ci/quality.yml", "**/package.json", "**/*.{sh,bash}", "**/{Makefile,makefile,GNUmakefile}", ".pre-commit-config.yaml", "**/.golangci.{yml,yaml,json}", lockfiles}) {
 		t.Fatalf("gitlab inputs %q", cs[0].Inputs())
 	}
 }

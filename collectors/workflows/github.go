@@ -148,6 +148,10 @@ func (w *workflow) step(step, job *yamlpos.Node, off bool) {
 				// The action runs pre-commit run --all-files (extra_args).
 				newFollower(w.p, w.tree, w.file, "uses: "+uses.Text(), uses.Line).preCommitHooks(append([]string{"run"}, strings.Fields(with.Get("extra_args").Text())...), 0)
 			}
+			if action == "golangci/golangci-lint-action" && w.tree != nil {
+				dir := path.Clean(with.Get("working-directory").Text())
+				newFollower(w.p, w.tree, w.file, "uses: "+uses.Text(), uses.Line).golangciSecurity(dir, strings.Fields(with.Get("args").Text()))
+			}
 		}
 		switch action {
 		case "actions/checkout":

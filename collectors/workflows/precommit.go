@@ -65,6 +65,13 @@ func (f *follower) preCommitHooks(args []string, depth int) {
 				f.commands(".", entry, depth+1) // pre-commit runs hooks at the root
 				continue
 			}
+			if strings.HasPrefix(id, "golangci-lint") {
+				var args []string
+				for _, a := range hook.Get("args").List() {
+					args = append(args, a.Text())
+				}
+				f.golangciSecurity(".", args)
+			}
 			if st := classifyWords([]string{id}, depth+1) | TaskStages(id); st != none {
 				f.p.see(st, Evidence{f.file, f.line, fmt.Sprintf("%s runs hook %s (%s)", f.text, id, where)})
 			}

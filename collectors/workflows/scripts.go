@@ -202,6 +202,8 @@ func (f *follower) command(dir string, words []string, depth int) {
 		f.makeTargets(dir, words[1:], depth+1)
 	} else if tool == "pre-commit" || tool == "prek" {
 		f.preCommitHooks(words[1:], depth+1)
+	} else if tool == "golangci-lint" {
+		f.golangciSecurity(dir, words[1:])
 	}
 }
 

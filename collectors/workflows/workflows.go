@@ -123,8 +123,10 @@ func (c *GitHubActions) Domain() string { return Domain }
 // followedFiles are what a CI command may run of the repository's own, and
 // so decide its stages: package scripts, shell scripts, make targets; and
 // the lockfiles that say which commands the dependencies provide and
-// whether npm ci can install.
+// whether npm ci can install; golangci-lint's configuration, which says
+// whether it runs gosec.
 var followedFiles = []string{"**/package.json", "**/*.{sh,bash}", "**/{Makefile,makefile,GNUmakefile}", ".pre-commit-config.yaml",
+	"**/.golangci.{yml,yaml,json}",
 	"**/{package-lock.json,npm-shrinkwrap.json,yarn.lock,pnpm-lock.yaml}"}
 
 // Inputs are the workflows, actionlint's configuration, and what the steps
