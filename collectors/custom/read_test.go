@@ -325,3 +325,27 @@ func TestAstroCheckOutput(t *testing.T) {
 		t.Errorf("findings = %q, want %q", got, want)
 	}
 }
+
+// golangciV1Pattern reads golangci-lint 1's line-number output, as the
+// README shows it for a version 1 configuration.
+const golangciV1Pattern = `^(?P<file>[^\s:]+):(?P<line>\d+)(?::(?P<col>\d+))?: (?P<message>.*) \((?P<rule>[\w-]+)\)$`
+
+// The README's golangci-lint 1 collector reads real output (golangci-lint
+// 1.56.2, errcheck, gosec and govet enabled): each issue at its
+// file:line:col, the linter as its rule, at the spec's severity.
+func TestGolangciLintV1Output(t *testing.T) {
+	r := readREADMECollector(t, "golangci-lint/line-number-1.56.2.txt", golangciV1Pattern, "svc")
+	want := []string{
+		"high errcheck svc/main.go:23:9 Error return value of `cmd.Run` is not checked",
+		"high gosec svc/main.go:4:2 G501: Blocklisted import crypto/md5: weak cryptographic primitive",
+		"high gosec svc/main.go:22:9 G204: Subprocess launched with a potential tainted input or cmd arguments",
+		"high gosec svc/main.go:24:21 G401: Use of weak cryptographic primitive",
+	}
+	var got []string
+	for _, f := range r.Findings {
+		got = append(got, fmt.Sprintf("%s %s %s:%d:%d %s", f.Severity, f.Rule, f.File, f.Line, f.Column, f.Message))
+	}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("findings =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

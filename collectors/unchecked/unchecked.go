@@ -10,11 +10,13 @@ import (
 	"context"
 	"maps"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/nodepkg"
+	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -203,13 +205,25 @@ func (c *Linter) RunBy(spec collectors.CommandSpec) bool {
 }
 
 // Run measures nothing: it says which configured check did not run.
-func (c *Linter) Run(context.Context, collectors.Request) model.Result {
+func (c *Linter) Run(_ context.Context, req collectors.Request) model.Result {
 	r := c.Result()
 	r.Status = model.StatusSkipped
 	r.Error = model.UncheckedPrefix + c.config + " " + c.linter.says
 	r.Hint = c.linter.hint
+	if c.linter.tool == "golangci-lint" {
+		if data, err := repofs.ReadFile(req.Root, c.config); err == nil && !golangciV2.Match(data) {
+			r.Hint = golangciV1Hint
+		}
+	}
 	return r
 }
+
+// golangciV2 matches the version key of a golangci-lint configuration of
+// version 2 (YAML, TOML or JSON); golangci-lint 2 refuses any other, and
+// golangci-lint 1 has other options, so each gets its own command.
+var golangciV2 = regexp.MustCompile(`(?m)(^|[{,])\s*"?version"?\s*[:=]\s*["']?2\b`)
+
+const golangciV1Hint = "a version 1 configuration (golangci-lint 2 refuses it): run it as a custom collector in preflight.yaml (command: golangci-lint run --out-format line-number --print-issued-lines=false, output: regex, domain: build; the README gives the pattern)"
 
 func detectProjects(root string, files []string) []collectors.Collector {
 	found := map[string][]kind{} // dir → its ecosystems, each once

@@ -175,3 +175,32 @@ func TestDetectNamesAngularKarmaTargets(t *testing.T) {
 		t.Errorf("detected\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// golangci-lint 2 refuses a version 1 configuration and version 1 has
+// other options, so the hint's command follows the configuration's
+// version (go-clean-arch's v1 file had been given a v2-only flag).
+func TestGolangciHintFollowsTheConfigurationVersion(t *testing.T) {
+	root := t.TempDir()
+	fixturetest.WriteFiles(t, root, map[string]string{
+		".golangci.yaml":        "linters:\n  disable-all: true\n  enable: [gosec]\n",
+		"v2/.golangci.yml":      "# the v2 layout\nversion: \"2\"\nlinters:\n  default: standard\n",
+		"v2json/.golangci.json": `{"version": "2", "linters": {"default": "all"}}`,
+		"v2toml/.golangci.toml": "version = '2'\n",
+	})
+	want := map[string]string{
+		"unchecked:golangci-lint":        "--out-format line-number",
+		"unchecked:golangci-lint:v2":     "--output.sarif.path=golangci.sarif",
+		"unchecked:golangci-lint:v2json": "--output.sarif.path=golangci.sarif",
+		"unchecked:golangci-lint:v2toml": "--output.sarif.path=golangci.sarif",
+	}
+	cs := Detect(root, fixturetest.Files(t, root))
+	if len(cs) != len(want) {
+		t.Fatalf("detected %d collectors, want %d", len(cs), len(want))
+	}
+	for _, c := range cs {
+		res := c.Run(context.Background(), collectors.Request{Root: root})
+		if w, ok := want[c.ID()]; !ok || !strings.Contains(res.Hint, w) {
+			t.Errorf("%s: hint %q, want one with %q", c.ID(), res.Hint, w)
+		}
+	}
+}
