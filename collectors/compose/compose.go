@@ -68,7 +68,7 @@ func Detect(root string, files []string) []collectors.Collector {
 	for _, t := range filerules.Targets(root, Kind, compose) {
 		configs := ConfigurationsAsUsed(t.Files, usage.Alone)
 		envs := usage.envFiles(t.Dir, configs, func(f string) bool { return has[f] })
-		out = append(out, &Collector{id: t.ID, dir: t.Dir, files: t.Files, configs: configs, envs: envs, usage: usage.Read, jobs: usage.Jobs,
+		out = append(out, &Collector{id: t.ID, dir: t.Dir, files: t.Files, configs: configs, envs: envs, usage: usage.Read, jobs: usage.Jobs, builds: usage.Builds,
 			inputs: inputs(srcs, t.Dir, t.Files, envs, usage.Read)})
 	}
 	return out
@@ -224,6 +224,7 @@ type Collector struct {
 	envs    []EnvSource       // per configuration: the env file the project gives it, if any
 	usage   []string          // the scripts, workflows and docs that say how compose is run
 	jobs    map[string]string // services run to completion, and where that is said
+	builds  map[string]ImageBuild
 	inputs  []string
 }
 
@@ -237,12 +238,12 @@ func (c *Collector) Files() []string       { return c.files }
 
 func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
 	run := filerules.New(req.Root)
-	configs, envs, jobs := c.configs, c.envs, c.jobs
+	configs, envs, jobs, builds := c.configs, c.envs, c.jobs, c.builds
 	if len(c.usage) > 0 {
 		// Read again: an edited script may now run a file alone, or with
 		// another env file.
 		u := composeUsage(req.Root, c.usage, primaryNames())
-		configs, jobs = ConfigurationsAsUsed(c.files, u.Alone), u.Jobs
+		configs, jobs, builds = ConfigurationsAsUsed(c.files, u.Alone), u.Jobs, u.Builds
 		envs = u.envFiles(c.dir, configs, func(f string) bool {
 			file, err := repofs.Open(req.Root, f)
 			if err == nil {
@@ -350,7 +351,7 @@ configs:
 			}
 			note = " (read without validation)"
 		}
-		issues := Check(p, OwnImages(p, req.Root), jobs)
+		issues := Check(p, OwnImages(p, req.Root, builds), jobs)
 		for n := range p.Services {
 			// Said once, at the service's first configuration.
 			if at, job := jobs[n]; job && !services[n] {
@@ -448,14 +449,17 @@ func BuiltFromDisk(s types.ServiceConfig) (dockerfile.Image, bool) {
 
 // OwnImages reads what a service runs from the Dockerfile it is built from:
 // its build:, else, for a service that only names an image, the build of
-// that image when it is this project's own — another service builds it
-// (build: with the same image:), or it is named after the project (the
-// directory of the compose files, or the package.json name there or at the
-// repository's root) and a Dockerfile stands beside the compose files or
-// at the root.
+// that image when it is this project's own: another service builds it
+// (build: with the same image:), the project's commands build it (builds,
+// by repository: `docker build -f Dockerfile --tag shop .` in a Makefile),
+// or it is named after the project — the compose files' name:, or the
+// package.json name there or at the repository's root — and a Dockerfile
+// stands beside the compose files or at the root. The name of the
+// directory the repository is checked out in is not one: the same commit
+// would give other findings in another clone.
 // A published image of the project (ghcr.io/org/app) is what its
 // Dockerfile makes it.
-func OwnImages(p *types.Project, root string) BuiltImage {
+func OwnImages(p *types.Project, root string, builds map[string]ImageBuild) BuiltImage {
 	var names map[string]bool // read once, when a service asks
 	return func(s types.ServiceConfig) (dockerfile.Image, bool) {
 		if s.Build != nil || s.Image == "" || imageref.Variable(s.Image) {
@@ -465,6 +469,11 @@ func OwnImages(p *types.Project, root string) BuiltImage {
 		for _, n := range p.ServiceNames() {
 			if o := p.Services[n]; o.Build != nil && o.Image != "" && imageref.Parse(o.Image).Repo() == repo {
 				return BuiltFromDisk(o)
+			}
+		}
+		if b, ok := builds[repo]; ok {
+			if s.Build = b.config(root); s.Build != nil {
+				return BuiltFromDisk(s)
 			}
 		}
 		if names == nil {
@@ -483,9 +492,43 @@ func OwnImages(p *types.Project, root string) BuiltImage {
 	}
 }
 
-// projectNames are the names a project's own image goes by.
+// config is the build as compose would write it, with absolute paths:
+// docker build reads -f from the directory it runs in, not the context.
+// nil for a context outside the repository or not on disk.
+func (b ImageBuild) config(root string) *types.BuildConfig {
+	if b.Context == "" || b.Context == "-" || strings.Contains(b.Context, "://") {
+		return nil
+	}
+	inside := func(rel string) (string, bool) {
+		abs := filepath.Join(root, filepath.FromSlash(rel))
+		return abs, abs == root || strings.HasPrefix(abs, root+string(filepath.Separator))
+	}
+	ctx, ok := inside(b.Context)
+	if !ok {
+		return nil
+	}
+	bc := &types.BuildConfig{Context: ctx}
+	if b.Dockerfile != "" {
+		if bc.Dockerfile, ok = inside(b.Dockerfile); !ok {
+			return nil
+		}
+	}
+	return bc
+}
+
+// projectNames are the names a project's own image goes by: the name:
+// its compose files give it, and its package.json names.
 func projectNames(p *types.Project, root string) map[string]bool {
-	names := map[string]bool{strings.ToLower(p.Name): true}
+	names := map[string]bool{}
+	for _, f := range p.ComposeFiles {
+		if data, err := repofs.ReadFile(root, f); err == nil {
+			if docs, err := yamlpos.Parse(data); err == nil && len(docs) > 0 {
+				if n := docs[0].Get("name").Text(); n != "" && !strings.Contains(n, "$") {
+					names[strings.ToLower(n)] = true
+				}
+			}
+		}
+	}
 	for _, dir := range []string{p.WorkingDir, root} {
 		data, err := repofs.ReadFile(root, filepath.Join(dir, "package.json"))
 		if err != nil {

@@ -272,7 +272,7 @@ func checkText(t *testing.T, text string, extra map[string]string) []string {
 		t.Fatal(err)
 	}
 	var out []string
-	for _, is := range Check(p, OwnImages(p, dir), nil) {
+	for _, is := range Check(p, OwnImages(p, dir, nil), nil) {
 		out = append(out, is.Service+" "+is.Rule.ID)
 	}
 	return out
@@ -287,7 +287,7 @@ func TestOwnImageRunningAsRootNamesItsDockerfile(t *testing.T) {
 		t.Fatal(err)
 	}
 	var msgs []string
-	for _, is := range Check(p, OwnImages(p, dir), nil) {
+	for _, is := range Check(p, OwnImages(p, dir, nil), nil) {
 		if is.Rule == RuleRootUser {
 			msgs = append(msgs, is.Message)
 		}
@@ -308,7 +308,7 @@ func TestOwnImageFromTheRootDockerfile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, is := range Check(p, OwnImages(p, dir), nil) {
+	for _, is := range Check(p, OwnImages(p, dir, nil), nil) {
 		if is.Rule == RuleRootUser {
 			t.Errorf("root-user for the image the root Dockerfile makes: %s", is.Message)
 		}
@@ -666,5 +666,60 @@ func TestServiceRunToCompletionIsAJob(t *testing.T) {
 	want["compose/no-restart-policy integration-test"], want["compose/no-healthcheck integration-test"] = true, true
 	if got := asked(res); !reflect.DeepEqual(got, want) {
 		t.Errorf("after the flag is gone: %v, want %v", got, want)
+	}
+}
+
+// Whether a service's image is the project's own does not depend on the
+// directory the repository is checked out in (go-clean-arch's `image:
+// go-clean-arch` gave other findings in a clone named repo/): the image
+// is the project's when its commands build it — a Makefile's docker build,
+// continued over lines, with its -f read from the repository root — or the
+// compose files' name: is its name.
+func TestOwnImageDoesNotDependOnTheCheckoutDirectory(t *testing.T) {
+	files := map[string]string{
+		"compose.yaml":      "services:\n  web:\n    image: shop\n    restart: always\n  cart:\n    image: cart\n    restart: always\n",
+		"build/Dockerfile":  "FROM alpine:3.20\nUSER 65532\n",
+		"Dockerfile":        "FROM alpine:3.20\n",
+		"Makefile":          "image:\n\t@ DOCKER_BUILDKIT=0 docker build \\\n\t\t--file build/Dockerfile \\\n\t\t--tag shop \\\n\t\t\t.\n",
+		".github/ci.yml":    "steps:\n  - run: docker buildx build -t ghcr.io/acme/api:${{ github.sha }} -f Dockerfile --push .\n",
+		"other/compose.yml": "name: widget\nservices:\n  w:\n    image: widget\n    restart: always\n",
+	}
+	rootUser := func(dir string) []string {
+		root := filepath.Join(t.TempDir(), dir)
+		fixturetest.WriteFiles(t, root, files)
+		var got []string
+		for _, c := range Detect(root, fixturetest.Files(t, root)) {
+			for _, f := range c.Run(context.Background(), collectors.Request{Root: root}).Findings {
+				if f.Rule == RuleRootUser.ID {
+					got = append(got, f.ID+" "+f.File+": "+f.Message)
+				}
+			}
+		}
+		return got
+	}
+	shop, cart := rootUser("shop"), rootUser("cart")
+	if !slices.Equal(shop, cart) {
+		t.Errorf("findings depend on the checkout's name:\n%q\n%q", shop, cart)
+	}
+	want := []string{"compose.yaml: service cart runs as root: no user: and image cart is not known to drop root",
+		"other/compose.yml: service w runs as root: no user: and image widget, built from this repository's Dockerfile, does not switch to an unprivileged USER"}
+	if len(shop) != 2 || !strings.HasSuffix(shop[0], want[0]) || !strings.HasSuffix(shop[1], want[1]) {
+		t.Errorf("root-user findings %q, want %q", shop, want)
+	}
+
+	builds := map[string]ImageBuild{}
+	for _, line := range []string{
+		`--file build/Dockerfile --tag shop .`,
+		`-t ghcr.io/acme/api:1.2 -f=Dockerfile --platform linux/amd64 --push ctx`,
+		`-t "$IMAGE" .`,
+	} {
+		b, repos := imageBuild(line)
+		for _, r := range repos {
+			builds[r] = b
+		}
+	}
+	wantBuilds := map[string]ImageBuild{"shop": {Dockerfile: "build/Dockerfile", Context: "."}, "acme/api": {Dockerfile: "Dockerfile", Context: "ctx"}}
+	if !reflect.DeepEqual(builds, wantBuilds) {
+		t.Errorf("builds %+v, want %+v", builds, wantBuilds)
 	}
 }
