@@ -2,6 +2,7 @@ package collectors
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -43,8 +44,10 @@ type Tool struct {
 	// Retry runs the tool again the plain way when this version refuses
 	// an option preflight added, rather than blame the project.
 	Retry *Retry
-	// Partial reads what a run that timed out printed; its error and
-	// findings go on the unknown result (the test that hangs).
+	// Partial reads a run that timed out, and makes it a result: a test
+	// suite that does not finish is measured (CI would hang on it too), so
+	// its reading is scored as any other — Broken when nothing else was
+	// read. Without it a timeout is unknown.
 	Partial func(in Input, timeout time.Duration) Reading
 }
 
@@ -166,7 +169,9 @@ func (b Base) RunTool(ctx context.Context, req Request, t Tool) model.Result {
 	if stopped != nil {
 		if ran.Out.TimedOut && t.Partial != nil {
 			r := t.Partial(in, ran.Timeout)
-			stopped.Error, stopped.Findings = r.Error, b.Finish(r.Findings)
+			res := b.Conclude(in, func(Input) (Reading, error) { return r, nil })
+			res.Command, res.ExitCode, res.Duration, res.Hint = stopped.Command, stopped.ExitCode, stopped.Duration, cmp.Or(r.Hint, stopped.Hint)
+			return shown(res)
 		}
 		return shown(*stopped)
 	}

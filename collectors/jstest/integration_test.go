@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -144,6 +145,9 @@ func linkedPackage(t *testing.T, files map[string]string) string {
 	return root
 }
 
+// A suite that hangs is measured (CI would hang on it too): broken, so it
+// scores 0, with no facts, never unknown (which would leave it out of the
+// score and raise it over a suite that fails fast).
 func TestTimeoutIsAFindingWithPartialOutput(t *testing.T) {
 	needRunners(t)
 	root := linkedPackage(t, map[string]string{
@@ -153,8 +157,8 @@ func TestTimeoutIsAFindingWithPartialOutput(t *testing.T) {
 	})
 	c := collector(t, root, "vitest:.")
 	r := runCollector(t, c, root, 15*time.Second)
-	if r.Status != model.StatusUnknown || len(r.Facts) != 0 || r.ExitCode != -1 {
-		t.Fatalf("status %s facts %v exit %d", r.Status, r.Facts, r.ExitCode)
+	if r.Status != model.StatusOK || !r.Broken || len(r.Facts) != 0 || r.ExitCode != -1 || r.Hint == "" {
+		t.Fatalf("status %s broken %v facts %v exit %d hint %q", r.Status, r.Broken, r.Facts, r.ExitCode, r.Hint)
 	}
 	if len(r.Findings) != 1 || r.Findings[0].Rule != "vitest/timeout" || r.Findings[0].Severity != model.Blocker {
 		t.Fatalf("findings %+v", r.Findings)
@@ -165,6 +169,29 @@ func TestTimeoutIsAFindingWithPartialOutput(t *testing.T) {
 	}
 	if r.Error != "vitest did not finish within 15s" {
 		t.Errorf("error %q", r.Error)
+	}
+}
+
+// Jest writes its report when the tests end, then waits for what they
+// left open: the report's counts stand, and the hang is one more blocker.
+func TestRunnerThatDoesNotExitKeepsItsReport(t *testing.T) {
+	needRunners(t)
+	root := linkedPackage(t, map[string]string{
+		"package.json": `{"name": "open", "scripts": {"test": "jest"}, "devDependencies": {"jest": "29.7.0"}}`,
+		"open.test.js": "test('leaves a timer', () => { setInterval(() => {}, 1000); expect(1).toBe(1) })\n" +
+			"test('fails', () => { expect(1).toBe(2) })\n",
+	})
+	c := collector(t, root, "jest:.")
+	r := runCollector(t, c, root, 20*time.Second)
+	if r.Status != model.StatusOK || r.Broken || r.Facts["tests.passed"] != 1 || r.Facts["tests.failed"] != 1 || r.ExitCode != -1 {
+		t.Fatalf("status %s broken %v facts %v exit %d: %s", r.Status, r.Broken, r.Facts, r.ExitCode, r.Error)
+	}
+	var rules []string
+	for _, f := range r.Findings {
+		rules = append(rules, f.Rule)
+	}
+	if !slices.Equal(rules, []string{"jest/test-failed", "jest/timeout"}) {
+		t.Errorf("rules %q", rules)
 	}
 }
 

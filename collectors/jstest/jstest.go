@@ -292,16 +292,29 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 // shown can be pasted: NODE_OPTIONS='-r ./setup.cjs --expose-gc'.
 func shownNodeOptions(opts string) string { return "NODE_OPTIONS=" + proc.Cmd{Name: opts}.String() }
 
-// timedOut reads a run that did not finish: a finding with what it
-// printed last, where the test that hangs usually shows.
+// timedOut reads a run that did not finish. It is measured: a suite that
+// hangs hangs CI too. When the runner wrote its report and then did not
+// exit (Jest waiting on open handles), the report is read and the hang is
+// one more blocker; otherwise nothing was counted, so the run is broken
+// (it scores 0, with no facts), its finding showing what it printed last,
+// where the test that hangs usually shows.
 func (c *Collector) timedOut(in collectors.Input, timeout time.Duration) collectors.Reading {
+	if len(bytes.TrimSpace(in.Data)) > 0 {
+		in.ExitCode = 0 // its report is the run's outcome; the kill is not
+		if r, err := c.read(in); err == nil {
+			r.Findings = append(r.Findings, c.runFinding(ruleTimeout,
+				fmt.Sprintf("the tests ran, then %s did not exit within %s and was stopped: something the tests opened is still open (a server, a database connection, a timer); --detectOpenHandles names it", c.run.kind, timeout)))
+			return r
+		}
+	}
 	msg := fmt.Sprintf("test run did not finish within %s; the runner was stopped", timeout)
 	if partial := collectors.Excerpt(string(in.Stdout)+"\n"+string(in.Stderr), 15); strings.TrimSpace(partial) != "" {
 		msg += "; last output:\n" + partial
 	} else {
 		msg += " before it printed anything"
 	}
-	return collectors.Reading{Error: fmt.Sprintf("%s did not finish within %s", c.run.kind, timeout),
+	return collectors.Reading{Broken: true, Error: fmt.Sprintf("%s did not finish within %s", c.run.kind, timeout),
+		Hint:     "a test that waits for a service the machine lacks (a database, a server) hangs like this: start it, or raise collectors." + c.run.kind + ".timeout in preflight.yaml if the suite is only slow",
 		Findings: []model.Finding{c.runFinding(ruleTimeout, msg)}}
 }
 
