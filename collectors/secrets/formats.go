@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"regexp"
 	"strings"
+	"time"
 )
 
 // keyFormat is a credential recognisable by its shape alone, wherever it
@@ -67,6 +68,26 @@ func validJWT(tok string) bool {
 	}
 	_, ok = h["alg"]
 	return ok
+}
+
+// jwtExpiry is when a JWT stops being accepted: its payload's "exp"
+// (seconds since 1970); ok is false for a token that does not say.
+func jwtExpiry(tok string) (exp time.Time, ok bool) {
+	parts := strings.Split(tok, ".")
+	if len(parts) < 2 {
+		return time.Time{}, false
+	}
+	b, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return time.Time{}, false
+	}
+	var claims struct {
+		Exp *float64 `json:"exp"`
+	}
+	if json.Unmarshal(b, &claims) != nil || claims.Exp == nil || *claims.Exp <= 0 || *claims.Exp > 1e11 {
+		return time.Time{}, false
+	}
+	return time.Unix(int64(*claims.Exp), 0).UTC(), true
 }
 
 // Private key blocks span lines; the BEGIN line is where they are reported.

@@ -3,6 +3,8 @@ package secrets
 import (
 	"cmp"
 	"context"
+	"encoding/base64"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -390,5 +392,32 @@ func TestGitleaksColumnFollowsTheMatch(t *testing.T) {
 	f.StartColumn, f.EndColumn = 14804, 14804+40
 	if h := gitleaksHit(f, twice, NewRedactor(testKey)); h.Column != 14803 {
 		t.Errorf("an ambiguous match moved to %d", h.Column)
+	}
+}
+
+// A JWT past its "exp" grants nothing: node-express-boilerplate's API docs
+// show one as the example of a login's response. It is not reported, by
+// preflight or through gitleaks's match on its line, and the evidence says
+// where it is; a token that has not expired still is.
+func TestExpiredJWTIsNoSecret(t *testing.T) {
+	withoutGitleaks(t)
+	jwt := func(exp int64) string {
+		payload := base64.RawURLEncoding.EncodeToString([]byte(fmt.Sprintf(`{"sub":"5ebac534954b54139806c112","iat":1589298484,"exp":%d}`, exp)))
+		return "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9." + payload + ".LRjsSE7x4mCsCv42KKVRk0WbKvqDCiCdeXRwkHqOqb0"
+	}
+	root := t.TempDir()
+	writeFile(t, root, "src/routes/auth.route.js", "/**\n *  example: "+jwt(1589300284)+"\n *  live: "+jwt(7258118400)+"\n */\n")
+	c := newTestCollector(root)
+	r := &run{root: root, leaks: leakRun{ran: true}}
+	res := runFull(t, c, root)
+	if len(res.Findings) != 1 || res.Findings[0].Line != 3 || res.Findings[0].Rule != RuleJWT.ID || res.Facts["expired_tokens"] != 1 {
+		t.Fatalf("facts %v findings\n%s", res.Facts, findingLines(res.Findings))
+	}
+	if !strings.Contains(res.Output, "JWT past its exp, not reported: src/routes/auth.route.js:2 (expired 2020-05-12)") {
+		t.Errorf("evidence:\n%s", res.Output)
+	}
+	c.fileLeaks(r, []GitleaksFinding{{RuleID: "jwt", File: "src/routes/auth.route.js", StartLine: 2, EndLine: 2, StartColumn: 14, EndColumn: 200, Match: "eyJ"}}, nil)
+	if res := c.result(r); len(res.Findings) != 1 || res.Facts["gitleaks.added"] != 0 {
+		t.Errorf("gitleaks's match on the expired token was kept: %v\n%s", res.Facts, findingLines(res.Findings))
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/preflight-dev/preflight/collectors/rules"
@@ -67,7 +68,17 @@ type FileScan struct {
 	// (${DB_PASSWORD}, <token>, REPLACE_ME): evidence that the scanner saw
 	// them and let them be.
 	Placeholders int
+	// Expired are the lines of tokens that no longer grant anything (a
+	// JWT past its "exp": an API doc's example, a test fixture): not
+	// reported, and gitleaks's match on the line is dropped too.
+	Expired      []Expired
 	Suppressions []rules.Suppression
+}
+
+// Expired is a token found on a line that expired at Exp.
+type Expired struct {
+	Line int
+	Exp  time.Time
 }
 
 // kind is how a file's key/value pairs are written.
@@ -611,6 +622,9 @@ func jsonString(q string) string {
 	return strings.Trim(q, `"`)
 }
 
+// scanTime is the time a token's expiry is judged against.
+var scanTime = time.Now
+
 // scanKeyFormats reports the tokens of a known format on a line (AKIA…,
 // ghp_…, sk_live_…), wherever they stand and whatever names them; keyAt
 // gives the key a token is the value of, if any. It returns the spans the
@@ -623,6 +637,11 @@ func scanKeyFormats(n int, line string, keyAt func(s, e int) string, r *Redactor
 		for _, m := range f.re.FindAllStringIndex(line, -1) {
 			tok := line[m[0]:m[1]]
 			if overlaps(claimed, m[0], m[1]) || (f.valid != nil && !f.valid(tok)) {
+				continue
+			}
+			if exp, ok := jwtExpiry(tok); ok && f.rule == RuleJWT.ID && exp.Before(scanTime()) {
+				claimed = append(claimed, span{m[0], m[1]})
+				out.Expired = append(out.Expired, Expired{n, exp})
 				continue
 			}
 			if isPlaceholderToken(tok, f.prefix) {

@@ -28,6 +28,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/rules"
@@ -114,7 +115,7 @@ type fileLeaks struct {
 
 // found keeps a scan that found something; nothing is nil.
 func found(s FileScan) *FileScan {
-	if len(s.Hits) == 0 && s.Placeholders == 0 && len(s.Suppressions) == 0 {
+	if len(s.Hits) == 0 && s.Placeholders == 0 && len(s.Expired) == 0 && len(s.Suppressions) == 0 {
 		return nil
 	}
 	return &s
@@ -139,6 +140,7 @@ type run struct {
 	req       collectors.Request // for gitleaks: its timeout
 	rescanned int
 	skipped   []string
+	expired   []string // tokens past their expiry, file:line
 	leaks     leakRun
 }
 
@@ -512,12 +514,19 @@ func (c *Collector) result(r *run) model.Result {
 		for _, h := range hits {
 			ours[h.Line] = true
 		}
+		expired := map[int]bool{}
+		if e.scan != nil {
+			for _, x := range e.scan.Expired {
+				expired[x.Line] = true
+				r.expired = append(r.expired, fmt.Sprintf("%s:%d (expired %s)", f, x.Line, x.Exp.Format(time.DateOnly)))
+			}
+		}
 		if e.leaks != nil {
 			leaks += len(e.leaks.findings)
 			for _, lf := range e.leaks.findings {
 				// gitleaks and preflight often see the same secret: one
 				// finding per file:line, preflight's (it names the key).
-				if ours[lf.StartLine] {
+				if ours[lf.StartLine] || expired[lf.StartLine] && likeGitleaks(lf.RuleID) == RuleJWT.ID {
 					continue
 				}
 				ours[lf.StartLine] = true
@@ -574,6 +583,9 @@ func (c *Collector) result(r *run) model.Result {
 	}
 	if suppressed > 0 {
 		facts["suppressed"] = float64(suppressed)
+	}
+	if len(r.expired) > 0 {
+		facts["expired_tokens"] = float64(len(r.expired))
 	}
 	command := fmt.Sprintf("scanned %d files (preflight built-in rules)", scannedFiles)
 	exit := -1
@@ -648,6 +660,9 @@ func (c *Collector) summary(r *run, files, placeholders int, byRule map[string]i
 	}
 	for _, s := range r.skipped {
 		fmt.Fprintf(&b, "skipped %s\n", s)
+	}
+	for _, s := range r.expired {
+		fmt.Fprintf(&b, "JWT past its exp, not reported: %s\n", s)
 	}
 	switch {
 	case !r.leaks.ran:
