@@ -8,6 +8,7 @@
 package npmaudit
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -44,6 +45,9 @@ const (
 	// ranges) it either refuses the ranges or locks the root alone, so
 	// its audit would not be of the tree the project installs.
 	NoAuditorHint = "preflight audits package-lock.json only, and npm cannot lock the versions this lockfile pins: import SARIF from a scanner that reads it (trivy fs --format sarif --output deps.sarif .)"
+	// YarnV1Hint is shown for a Yarn 1 lockfile, whose versions npm does
+	// keep when it locks beside it (npm 7+ reads yarn.lock v1).
+	YarnV1Hint = "preflight audits package-lock.json only; npm keeps the versions a Yarn 1 yarn.lock pins when it locks beside it: in a copy of package.json and yarn.lock, npm install --package-lock-only --ignore-scripts, then npm audit there; or import SARIF from a scanner that reads yarn.lock (trivy fs --format sarif --output deps.sarif .)"
 )
 
 // Rules: one per npm severity, mapped critical → blocker, high → high,
@@ -152,7 +156,11 @@ func (c *Collector) Online() bool { return true }
 
 func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
 	if c.lockfile != "package-lock.json" {
-		return c.Unknown(c.rel(c.lockfile)+" has no supported auditor", NoAuditorHint)
+		hint := NoAuditorHint
+		if data, err := repofs.ReadFile(req.Root, c.rel(c.lockfile)); err == nil && yarnV1(data) {
+			hint = YarnV1Hint
+		}
+		return c.Unknown(c.rel(c.lockfile)+" has no supported auditor", hint)
 	}
 	if why, hint := c.otherLockfile(req.Root); why != "" {
 		return c.Unknown(why, hint)
@@ -163,6 +171,13 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		InstallHint: InstallHint,
 		Read:        c.Read,
 	})
+}
+
+// yarnV1 reports a Yarn 1 lockfile, which says so in its header (Yarn 2
+// and later write __metadata instead).
+func yarnV1(lock []byte) bool {
+	head := lock[:min(len(lock), 512)]
+	return bytes.Contains(head, []byte("# yarn lockfile v1")) && !bytes.Contains(lock, []byte("\n__metadata:"))
 }
 
 // installedWith are the files each package manager leaves in
