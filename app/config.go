@@ -99,6 +99,8 @@ type repoConfig struct {
 	forced bool
 	hint   string
 	warn   io.Writer
+	// identity is the repository trust is given to at root (repoIdentity).
+	identity string
 	// ignore is the ignore list the session's matcher was built with;
 	// a change to it takes effect at the next start.
 	ignore []string
@@ -129,6 +131,9 @@ func loadRepoConfig(root string, mode collectors.Mode, o options, warn io.Writer
 	}
 	rc := &repoConfig{root: root, live: live, forced: o.trusted, warn: warn, warned: map[string]bool{}, hint: trustHint(mode),
 		heldBack: make(chan struct{}, 1)}
+	if !o.trusted {
+		rc.identity = repoIdentity(root)
+	}
 	if store, err := trust.Default(); err == nil {
 		rc.store = store
 	} else {
@@ -170,7 +175,7 @@ func (rc *repoConfig) trustedWith(cfg *config.Config) bool {
 	if rc.forced {
 		return true
 	}
-	return rc.store != nil && rc.store.Trusted(rc.root, cfg.Pinned(rc.root))
+	return rc.store != nil && rc.store.Trusted(rc.root, pins(rc.root, rc.identity, cfg))
 }
 
 // apply tunes freshly detected collectors and adds the custom ones. Each
@@ -238,7 +243,7 @@ func (rc *repoConfig) trustNow() error {
 	if rc.store == nil {
 		return fmt.Errorf("no place to keep trust records (set XDG_DATA_HOME or HOME)")
 	}
-	if err := rc.store.Trust(rc.root, cfg.Pinned(rc.root), time.Now()); err != nil {
+	if err := rc.store.Trust(rc.root, pins(rc.root, rc.identity, cfg), time.Now()); err != nil {
 		return err
 	}
 	rc.layer.Set(cfg, true)

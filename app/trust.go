@@ -19,7 +19,7 @@ func TrustRepo(dir string) (*config.Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := store.Trust(dir, cfg.Pinned(dir), time.Now()); err != nil {
+	if err := store.Trust(dir, pins(dir, repoIdentity(dir), cfg), time.Now()); err != nil {
 		return nil, err
 	}
 	return cfg, nil

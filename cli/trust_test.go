@@ -156,3 +156,46 @@ func TestPreflightTrustPinsTheScriptsItsCommandsRun(t *testing.T) {
 		}
 	}
 }
+
+// Trust is given to the repository at a path, not to the path: another
+// repository cloned where a trusted one was (another origin, or another
+// history without one) waits for trust again, and the trusted one is
+// trusted again once it is back. Another way of reaching the same origin
+// (ssh for https) is the same repository.
+func TestTrustDoesNotPassToAnotherRepositoryAtThePath(t *testing.T) {
+	dir, markers := hostileRepo(t)
+	fixturetest.Git(t, dir, "init", "-q")
+	fixturetest.Git(t, dir, "remote", "add", "origin", "https://github.com/acme/shop.git")
+	if code, _, stderr := run(t, false, "trust", dir); code != 0 {
+		t.Fatalf("trust: %d %s", code, stderr)
+	}
+	waits := func() bool {
+		t.Helper()
+		os.RemoveAll(markers)
+		os.MkdirAll(markers, 0o755)
+		waiting := false
+		for _, c := range checkTrust(t, "--fresh", dir).Collectors {
+			waiting = waiting || c.ID == "eslint:." && c.WaitingFor == "trust"
+		}
+		if _, err := os.Stat(filepath.Join(markers, "eslint")); (err == nil) == waiting {
+			t.Errorf("eslint waits for trust %v, yet ran %v", waiting, err == nil)
+		}
+		return waiting
+	}
+	if waits() {
+		t.Fatal("the trusted repository waits for trust")
+	}
+	fixturetest.Git(t, dir, "remote", "set-url", "origin", "git@github.com:acme/shop")
+	if waits() {
+		t.Error("the same origin over ssh waits for trust")
+	}
+	fixturetest.Git(t, dir, "remote", "set-url", "origin", "https://github.com/mallory/shop.git")
+	if !waits() {
+		t.Error("another repository at the trusted path ran without trust")
+	}
+	fixturetest.Git(t, dir, "remote", "remove", "origin")
+	fixturetest.Git(t, dir, "commit", "-q", "--allow-empty", "-m", "another history")
+	if !waits() {
+		t.Error("a repository without the trusted origin ran without trust")
+	}
+}
