@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
@@ -65,6 +66,9 @@ type Analysis struct {
 	Findings []model.Finding // rule findings, located in file; Collector and Domain unset
 	Stages   int
 	Final    Image // the last stage
+	// ContextCopies are the lines of the shipped stages that copy the
+	// whole build context (COPY . .), which .dockerignore decides.
+	ContextCopies []int
 }
 
 // Parse reads a Dockerfile with BuildKit's parser and instruction reader,
@@ -124,7 +128,7 @@ func Analyze(file string, src []byte) (Analysis, error) {
 	a := analyzer{file: file, lines: strings.Split(string(src), "\n"), stages: stages, args: argDefaults(metaArgs)}
 	a.run()
 	final := a.image(len(stages) - 1)
-	return Analysis{Findings: a.findings, Stages: len(stages), Final: final}, nil
+	return Analysis{Findings: a.findings, Stages: len(stages), Final: final, ContextCopies: a.contextCopies}, nil
 }
 
 // Inspect reads what the stage target of a Dockerfile produces ("" for the
@@ -185,6 +189,8 @@ type analyzer struct {
 	stages   []instructions.Stage
 	args     map[string]string
 	findings []model.Finding
+	// contextCopies: see Analysis.
+	contextCopies []int
 }
 
 func (a *analyzer) add(r ruleRef, line int, msg string) {
@@ -332,6 +338,13 @@ func (a *analyzer) checkCommand(c instructions.Command, shipped bool) {
 		if local := localAddSources(c); len(local) > 0 {
 			a.add(RuleAddInsteadOfCopy, line, fmt.Sprintf("ADD %s copies local files; use COPY", strings.Join(local, " ")))
 		}
+		if shipped && copiesContext(c.SourcePaths, c.ExcludePatterns) {
+			a.contextCopies = append(a.contextCopies, line)
+		}
+	case *instructions.CopyCommand:
+		if shipped && c.From == "" && copiesContext(c.SourcePaths, c.ExcludePatterns) {
+			a.contextCopies = append(a.contextCopies, line)
+		}
 	case *instructions.EnvCommand:
 		for _, kv := range c.Env {
 			if deployfiles.SecretName(kv.Key) && literalValue(kv.Value) {
@@ -347,6 +360,19 @@ func (a *analyzer) checkCommand(c instructions.Command, shipped bool) {
 	case *instructions.RunCommand:
 		a.checkRun(c, line, shipped)
 	}
+}
+
+// copiesContext reports a COPY or ADD of the whole build context (. or
+// *) that does not exclude .env itself (--exclude).
+func copiesContext(sources, excludes []string) bool {
+	for _, e := range excludes {
+		if e == ".env" || e == ".env*" || e == "**/.env" {
+			return false
+		}
+	}
+	return slices.ContainsFunc(sources, func(s string) bool {
+		return s == "." || s == "./" || s == "*" || s == "./*"
+	})
 }
 
 func (a *analyzer) checkRun(c *instructions.RunCommand, line int, shipped bool) {

@@ -84,7 +84,9 @@ func TestBadDockerfileBreaksEveryRule(t *testing.T) {
 		}
 	}
 	for _, r := range Rules {
-		if !covered[r.ID] {
+		// env-in-context depends on the build context, not the Dockerfile
+		// alone: TestEnvFileInTheBuildContext.
+		if !covered[r.ID] && r != RuleEnvInImage {
 			t.Errorf("the bad fixture never triggers %s", r.ID)
 		}
 	}

@@ -168,3 +168,49 @@ func TestRemovedFileIsSkipped(t *testing.T) {
 		t.Errorf("status %s facts %v error %q", res.Status, res.Facts, res.Error)
 	}
 }
+
+// COPY . copies what .dockerignore lets through; git ignores a developer's
+// .env, docker build does not (node-express-boilerplate's .dockerignore
+// leaves it in). Only a context where a .env is kept counts, only the
+// stages that ship, and BuildKit's own reading of .dockerignore decides.
+func TestEnvFileInTheBuildContext(t *testing.T) {
+	copyAll := "FROM alpine:3.20\nWORKDIR /app\nCOPY . .\nUSER app\n"
+	cases := []struct {
+		name  string
+		files map[string]string
+		want  string // the finding's message, "" for none
+	}{
+		{"no .dockerignore", map[string]string{"Dockerfile": copyAll, ".env.example": "PORT=3000\n"},
+			"COPY . . copies the whole build context (the repository root, as docker build . takes it), and there is no .dockerignore for it (.env.example shows one is kept there): a developer's .env goes into the image with its secrets"},
+		{".dockerignore without .env", map[string]string{"api/Dockerfile": copyAll, "api/.env": "JWT_SECRET=x\n", "api/.dockerignore": "node_modules\n"},
+			"COPY . . copies the whole build context (api, as docker build api takes it), and api/.dockerignore does not exclude .env (a .env is there): a developer's .env goes into the image with its secrets"},
+		{"excluded", map[string]string{"Dockerfile": copyAll, ".env.example": "", ".dockerignore": "node_modules\n.env\n"}, ""},
+		{"excluded with the examples let back", map[string]string{"Dockerfile": copyAll, ".env.example": "", ".dockerignore": ".env*\n!.env.example\n"}, ""},
+		{"an allow-list", map[string]string{"Dockerfile": copyAll, ".env.example": "", ".dockerignore": "*\n!src\n!package.json\n"}, ""},
+		{"the Dockerfile's own ignore file", map[string]string{"Dockerfile": copyAll, ".env.example": "", "Dockerfile.dockerignore": "**/.env\n", ".dockerignore": "node_modules\n"}, ""},
+		{"no .env kept here", map[string]string{"Dockerfile": copyAll}, ""},
+		{"COPY --exclude", map[string]string{"Dockerfile": "# syntax=docker/dockerfile:1.7-labs\nFROM alpine:3.20\nCOPY --exclude=.env . .\n", ".env.example": ""}, ""},
+		{"only a builder stage copies it", map[string]string{"Dockerfile": "FROM node:22 AS build\nCOPY . .\nRUN npm run build\nFROM nginx:1.27\nCOPY --from=build /dist /usr/share/nginx/html\n", ".env.example": ""}, ""},
+	}
+	for _, tc := range cases {
+		root := t.TempDir()
+		fixturetest.WriteFiles(t, root, tc.files)
+		var got []string
+		for _, c := range Detect(root, fixturetest.Files(t, root)) {
+			for _, f := range c.Run(context.Background(), collectors.Request{Root: root}).Findings {
+				if f.Rule == RuleEnvInImage.ID {
+					got = append(got, f.Message)
+					if f.Line != 3 && f.Line != 0 {
+						t.Errorf("%s: at line %d", tc.name, f.Line)
+					}
+				}
+			}
+		}
+		switch {
+		case tc.want == "" && len(got) > 0:
+			t.Errorf("%s: %q", tc.name, got)
+		case tc.want != "" && (len(got) != 1 || got[0] != tc.want):
+			t.Errorf("%s: %q\nwant %q", tc.name, got, tc.want)
+		}
+	}
+}

@@ -16,6 +16,8 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/deployfiles"
@@ -77,12 +79,19 @@ func (c *Collector) Files() []string       { return c.files }
 
 // Inputs are the Dockerfiles themselves; a new Dockerfile is a new
 // detection, not a rerun.
+// Inputs are the Dockerfiles, and what decides whether a .env reaches
+// their build context: the .dockerignore files and the .env files.
 func (c *Collector) Inputs() []string {
-	out := make([]string, len(c.files))
-	for i, f := range c.files {
-		out[i] = collectors.EscapeGlob(f)
+	var out []string
+	for _, f := range c.files {
+		dir := collectors.EscapeGlob(path.Dir(f)) + "/"
+		if path.Dir(f) == "." {
+			dir = ""
+		}
+		out = append(out, collectors.EscapeGlob(f), collectors.EscapeGlob(f)+".dockerignore", dir+".dockerignore", dir+".env{,.example,.sample,.template,.dist}")
 	}
-	return out
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
@@ -107,6 +116,14 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 			continue
 		}
 		parsed++
+		if len(an.ContextCopies) > 0 {
+			if why := envInContext(req.Root, f); why != "" {
+				line := an.ContextCopies[0]
+				an.Findings = append(an.Findings, RuleEnvInImage.Finding(f, line, 0,
+					fmt.Sprintf("%s copies the whole build context (%s), and %s: a developer's .env goes into the image with its secrets",
+						filerules.Clip(strings.TrimSpace(lineOf(src, line)), 40), contextName(path.Dir(f)), why)))
+			}
+		}
 		shown, n := run.Add(f, an.Findings)
 		run.Evidence = append(run.Evidence, fmt.Sprintf("%s: %s, %s, %d suppressed",
 			f, filerules.Plural(an.Stages, "stage"), filerules.Plural(shown, "finding"), n))
@@ -115,4 +132,20 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	res.Facts["dockerfiles"] = float64(parsed)
 	res.Command = fmt.Sprintf("parsed %s in %s (preflight built-in rules)", filerules.Plural(len(c.files), "Dockerfile"), c.dir)
 	return res
+}
+
+// lineOf is line n (1-based) of src, "" when there is none.
+func lineOf(src []byte, n int) string {
+	lines := strings.Split(string(src), "\n")
+	if n < 1 || n > len(lines) {
+		return ""
+	}
+	return lines[n-1]
+}
+
+func contextName(dir string) string {
+	if dir == "." {
+		return "the repository root, as docker build . takes it"
+	}
+	return dir + ", as docker build " + dir + " takes it"
 }

@@ -89,6 +89,14 @@ var (
 		Fix:       "Run the step before USER switches to the unprivileged user, or use gosu/su-exec in an entrypoint when it must happen at run time.",
 		Reference: "OWASP Docker Security Cheat Sheet rules #2 and #4; CIS Docker Benchmark 4.1",
 	}
+	RuleEnvInImage = rules.Rule{
+		ID:        "dockerfile/env-in-context",
+		Severity:  model.Medium,
+		Title:     "the whole build context is copied and .dockerignore lets .env in",
+		Rationale: "COPY . copies every file of the build context that .dockerignore does not exclude; git ignores a developer's .env, docker build does not, so an image built on their machine carries its secrets to every registry and host it reaches.",
+		Fix:       "Add .env (and .env.*, then !.env.example) to the .dockerignore of the build context.",
+		Reference: "Docker docs: Build context, .dockerignore files; OWASP Docker Security Cheat Sheet rule #12",
+	}
 	RulePipeToShell = rules.Rule{
 		ID:        "dockerfile/pipe-to-shell",
 		Severity:  model.Medium,
@@ -104,7 +112,7 @@ var (
 var Rules = []rules.Rule{
 	RuleRootUser, RuleBaseImageUnpinned, RuleBaseImageNoDigest, RuleNoHealthcheck,
 	RuleAddInsteadOfCopy, RuleSecretInEnv, RuleSecretInArg, RuleAptInstallRecommends,
-	RuleAptListsNotRemoved, RuleSudo, RulePipeToShell,
+	RuleAptListsNotRemoved, RuleSudo, RulePipeToShell, RuleEnvInImage,
 }
 
 // RuleInvalid is a Dockerfile BuildKit's parser refuses: docker build stops
