@@ -315,15 +315,15 @@ func (c *Collector) finding(v Vuln, gomod []byte) model.Finding {
 			title += ": " + v.Entry.Summary
 		}
 	}
-	mod := v.Module
-	if v.Version != "" {
-		mod += "@" + v.Version
+	mods := v.Modules
+	if len(mods) == 0 {
+		mods = []ModuleFix{{v.Module, v.Version, v.FixedVersion}}
 	}
-	fix := "no fixed version yet"
-	if v.FixedVersion != "" {
-		fix = "fixed in " + v.FixedVersion
+	var found []string
+	for _, m := range mods {
+		found = append(found, moduleFix(m))
 	}
-	msg := title + "\n" + mod + ", " + fix + "."
+	msg := title + "\n" + strings.Join(found, "; ") + "."
 	var f model.Finding
 	switch v.Level {
 	case Called:
@@ -348,6 +348,37 @@ func (c *Collector) finding(v Vuln, gomod []byte) model.Finding {
 		f.Line = requireLine(gomod, v.Module)
 	}
 	return f
+}
+
+// moduleFix says where a vulnerability is found and what fixes it, as
+// govulncheck's text does: the standard library by Go's version
+// (go1.26.8, fixed in go1.26.9), which a toolchain upgrade fixes.
+func moduleFix(m ModuleFix) string {
+	name, version, fixed := m.Module, m.Version, m.FixedVersion
+	if m.Module == stdlib || m.Module == "toolchain" {
+		name, version, fixed = "the standard library", goVersion(version), goVersion(fixed)
+		if version != "" {
+			name += " " + version
+		}
+	} else if version != "" {
+		name += "@" + version
+	}
+	if fixed == "" {
+		return name + ", no fixed version yet"
+	}
+	return name + ", fixed in " + fixed
+}
+
+// stdlib is the module path govulncheck gives the standard library.
+const stdlib = "stdlib"
+
+// goVersion writes a Go release's semantic version (v1.26.8) as Go names
+// it (go1.26.8).
+func goVersion(v string) string {
+	if rest, ok := strings.CutPrefix(v, "v"); ok {
+		return "go" + rest
+	}
+	return v
 }
 
 func firstCVE(aliases []string) string {

@@ -31,16 +31,23 @@ type captureRun struct {
 func (r captureRun) Stem() string { return r.Name }
 
 // localDB is the file URL of testdata/vulndb.
-func localDB() (string, error) {
-	abs, err := filepath.Abs(filepath.Join("testdata", "vulndb"))
+func localDB() (string, error) { return dbURL("vulndb") }
+
+// dbURL is the file URL of a database under testdata. vulndb-multimod
+// holds one real advisory, GO-2026-6617, found in golang.org/x/net and in
+// the standard library alike.
+func dbURL(name string) (string, error) {
+	abs, err := filepath.Abs(filepath.Join("testdata", name))
 	if err != nil {
 		return "", err
 	}
 	return "file://" + filepath.ToSlash(abs), nil
 }
 
-func captureRuns(db string) []captureRun {
+func captureRuns(db, multimodDB string) []captureRun {
 	return []captureRun{
+		// One vulnerability in two modules, each with its own fix.
+		{Name: "multimod", Fixture: "multimod", Args: Args(multimodDB)},
 		{Name: "symbol", Fixture: "mod", Args: Args(db)},
 		{Name: "module", Fixture: "mod", Args: []string{"-json", "-db", db, "-scan", "module"}},
 		// The text a user reads: its example traces are where a finding
@@ -59,8 +66,12 @@ func captureAll() error {
 	if err != nil {
 		return err
 	}
+	multimodDB, err := dbURL("vulndb-multimod")
+	if err != nil {
+		return err
+	}
 	var man capture.Manifest[captureRun]
-	for _, run := range captureRuns(db) {
+	for _, run := range captureRuns(db, multimodDB) {
 		out, err := capture.Exec(run.Name, proc.Cmd{Dir: filepath.Join("testdata", run.Fixture), Name: Tool, Args: run.Args})
 		if err != nil {
 			return err

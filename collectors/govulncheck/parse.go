@@ -163,6 +163,13 @@ type CallSite struct {
 	Caller   string // the function in the scanned module
 	Symbol   string // the vulnerable symbol, package.Function or package.Type.Method
 	Function string
+	Module   string // the vulnerable symbol's module
+}
+
+// ModuleFix is one module a vulnerability is found in: its version in the
+// build and the version that fixes it ("" when none does yet).
+type ModuleFix struct {
+	Module, Version, FixedVersion string
 }
 
 // Vuln is one vulnerability, deduplicated across the stream's findings: the
@@ -171,11 +178,14 @@ type Vuln struct {
 	ID           string
 	Entry        *Entry // nil when the stream carried no OSV entry for it
 	Level        Level
-	Module       string // the vulnerable module
+	Module       string // the vulnerable module (the first of Modules)
 	Version      string // its version in the build
 	FixedVersion string
-	Packages     []string // vulnerable packages imported
-	Calls        []CallSite
+	// Modules are all the modules it is found in, in govulncheck's order
+	// (by module path): one vulnerability may need x/net and Go upgraded.
+	Modules  []ModuleFix
+	Packages []string // vulnerable packages imported
+	Calls    []CallSite
 }
 
 // Vulns merges the findings by OSV id, most serious first (called, then
@@ -201,8 +211,10 @@ func (s Stream) Vulns(scanned string) []Vuln {
 			continue
 		}
 		top := f.Trace[0]
-		if v.Module == "" {
-			v.Module, v.Version = top.Module, top.Version
+		if i := slices.IndexFunc(v.Modules, func(m ModuleFix) bool { return m.Module == top.Module }); i < 0 {
+			v.Modules = append(v.Modules, ModuleFix{top.Module, top.Version, f.FixedVersion})
+		} else if v.Modules[i].FixedVersion == "" {
+			v.Modules[i].FixedVersion = f.FixedVersion
 		}
 		if top.Package != "" && !slices.Contains(v.Packages, top.Package) {
 			v.Packages = append(v.Packages, top.Package)
@@ -217,9 +229,18 @@ func (s Stream) Vulns(scanned string) []Vuln {
 	for _, id := range order {
 		v := byID[id]
 		sort.Strings(v.Packages)
+		sort.SliceStable(v.Modules, func(i, j int) bool { return v.Modules[i].Module < v.Modules[j].Module })
+		if len(v.Modules) > 0 {
+			v.Module, v.Version, v.FixedVersion = v.Modules[0].Module, v.Modules[0].Version, v.Modules[0].FixedVersion
+		}
 		// In the order govulncheck's text lists its example traces: by
-		// vulnerable symbol, then as found.
-		sort.SliceStable(v.Calls, func(i, j int) bool { return v.Calls[i].Symbol < v.Calls[j].Symbol })
+		// module, then by vulnerable symbol, then as found.
+		sort.SliceStable(v.Calls, func(i, j int) bool {
+			if v.Calls[i].Module != v.Calls[j].Module {
+				return v.Calls[i].Module < v.Calls[j].Module
+			}
+			return v.Calls[i].Symbol < v.Calls[j].Symbol
+		})
 		out = append(out, *v)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
@@ -242,7 +263,7 @@ func callSite(trace []*Frame, scanned string) (CallSite, bool) {
 		}
 		return CallSite{
 			File: fr.Position.Filename, Line: fr.Position.Line, Column: fr.Position.Column,
-			Caller: fr.Function, Symbol: sym, Function: top.Function,
+			Caller: fr.Function, Symbol: sym, Function: top.Function, Module: top.Module,
 		}, true
 	}
 	return CallSite{}, false

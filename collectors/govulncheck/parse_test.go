@@ -157,6 +157,29 @@ func TestCalledMessage(t *testing.T) {
 	}
 }
 
+// One vulnerability found in two modules (GO-2026-6617: golang.org/x/net
+// and net/http) needs both upgraded: the message names each module and its
+// fix as govulncheck lists them (by module path), and the finding stands
+// at govulncheck's trace #1 of the first, not at another module's call.
+func TestVulnerabilityInTwoModules(t *testing.T) {
+	c := loadCaptured(t, "multimod")
+	res := newCollector(".", "govulncheck:.").interpret(0, c.stdout, c.stderr, c.gomod)
+	if len(res.Findings) != 1 {
+		t.Fatalf("findings:\n%s", strings.Join(findingtest.Lines(res.Findings), "\n"))
+	}
+	f := res.Findings[0]
+	first, _, _ := strings.Cut(strings.SplitN(f.Message, "\n", 3)[1], "\n")
+	if want := "golang.org/x/net@v0.55.0, fixed in v0.60.0; the standard library go1.26.8, fixed in go1.26.9."; first != want {
+		t.Errorf("modules line %q, want %q", first, want)
+	}
+	if f.File != "main.go" || f.Line != 12 || f.Column != 44 {
+		t.Errorf("at %s, want main.go:12:44 (http2.ConnectionError.Error, x/net's trace #1)", f.Location())
+	}
+	if !strings.Contains(f.Message, "main.go:11 main → http.CanonicalHeaderKey") {
+		t.Errorf("the standard library's call is not listed:\n%s", f.Message)
+	}
+}
+
 func TestParseStreamMalformed(t *testing.T) {
 	cases := map[string]string{
 		"empty":           "",
