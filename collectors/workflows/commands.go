@@ -120,8 +120,15 @@ func init() {
 		"pack":           subcommands(map[string]Stages{"build": container}, nil),
 		"ko":             subcommands(map[string]Stages{"build": container, "publish": container, "resolve": container, "apply": container | deploy}, nil),
 		"kubectl":        kubectlRunner, "oc": kubectlRunner,
-		"helm":      subcommands(map[string]Stages{"upgrade": deploy, "install": deploy, "push": deploy, "lint": lint}, nil),
-		"helmfile":  subcommands(map[string]Stages{"apply": deploy, "sync": deploy, "lint": lint}, nil),
+		"helm": subcommands(map[string]Stages{"upgrade": deploy, "install": deploy, "push": deploy, "lint": lint, "test": test}, nil),
+		"helmfile": func(args []string, depth int) Stages {
+			// helmfile -e ci -f helmfile.yaml test: its global options come first.
+			sub, rest := firstArg(args, map[string]bool{"-e": true, "--environment": true, "-f": true, "--file": true,
+				"-l": true, "--selector": true, "-n": true, "--namespace": true, "--state-values-set": true, "--state-values-file": true})
+			return subcommands(map[string]Stages{"apply": deploy, "sync": deploy, "lint": lint, "test": test}, nil)(append([]string{sub}, rest...), depth)
+		},
+		// chart-testing: install runs the charts' test hooks in a cluster.
+		"ct":        subcommands(map[string]Stages{"install": test, "lint-and-install": lint | test, "lint": lint}, nil),
 		"terraform": terraformRunner, "tofu": terraformRunner, "terragrunt": terraformRunner,
 		"pulumi": subcommands(map[string]Stages{"up": deploy, "update": deploy}, nil),
 		"gcloud": gcloudRunner, "az": azRunner, "aws": awsRunner,

@@ -120,6 +120,11 @@ func (w *workflow) job(name string, job *yamlpos.Node) {
 		w.p.see(deploy, Evidence{w.file, env.Line, fmt.Sprintf("job %s deploys to environment %s", name, envName)})
 	}
 	elsewhere := checksOutElsewhere(job)
+	if cluster, line := throwawayCluster(job); cluster != "" && !off {
+		w.p.ignored = deploy
+		defer func() { w.p.ignored = 0 }()
+		w.p.Notes = append(w.p.Notes, fmt.Sprintf("job %s deploys only into the cluster it creates (%s:%d, %s): not counted as deploy", name, w.file, line, cluster))
+	}
 	for _, step := range job.Get("steps").List() {
 		if step.Kind != yamlpos.Map {
 			continue
@@ -418,4 +423,28 @@ func (w *workflow) checkInjection(script *yamlpos.Node, kind string) {
 		w.p.report(RuleScriptInjection, w.file, line, col,
 			fmt.Sprintf("%s is expanded into the %s script: pass it through env: and quote the variable", strings.Join(inputs, ", "), kind))
 	}
+}
+
+// clusterActions are actions that start a Kubernetes cluster inside the
+// job, which ends with it.
+var clusterActions = []string{"helm/kind-action", "engineerd/setup-kind", "container-tools/kind-action",
+	"absaoss/k3d-action", "nolar/setup-k3d-k3s", "medyagh/setup-minikube", "manusa/actions-setup-minikube"}
+
+// clusterCommand is a command that starts such a cluster.
+var clusterCommand = regexp.MustCompile(`\b(?:kind\s+create\s+cluster|k3d\s+cluster\s+create|minikube\s+start|ctlptl\s+create\s+cluster)\b`)
+
+// throwawayCluster is what starts a cluster that lives as long as the job
+// (kind, k3d, minikube), and its line; "" when the job starts none.
+func throwawayCluster(job *yamlpos.Node) (string, int) {
+	for _, step := range job.Get("steps").List() {
+		if uses := step.Get("uses"); uses.Text() != "" && slices.Contains(clusterActions, actionName(uses.Text())) {
+			return "uses: " + actionName(uses.Text()), uses.Line
+		}
+		if run := step.Get("run"); run != nil {
+			if m := clusterCommand.FindString(run.Text()); m != "" {
+				return m, run.Line
+			}
+		}
+	}
+	return "", 0
 }

@@ -1,6 +1,8 @@
 package workflows
 
-import "testing"
+import (
+	"testing"
+)
 
 // gosec is a security scanner whichever program runs it: a golangci-lint
 // run that enables it (in the configuration it reads, or on its command

@@ -46,6 +46,9 @@ type Pipeline struct {
 	Findings []model.Finding // per-line findings, before suppressions
 	Errors   []FileError
 	Notes    []string // what could not be followed (remote includes …)
+	// ignored are stages not to count while one job is read: deploys
+	// into a cluster the job creates and throws away are its tests' setup.
+	ignored Stages
 	// Elsewhere are the parts the pipeline runs from other repositories
 	// (a remote reusable workflow, a remote or project include), which
 	// are not read: a required stage may be there.
@@ -101,7 +104,7 @@ func (p *Pipeline) Found() Stages {
 
 // see records the first place each stage in set was seen.
 func (p *Pipeline) see(set Stages, ev Evidence) {
-	for _, s := range set.List() {
+	for _, s := range (set &^ p.ignored).List() {
 		if _, ok := p.Stages[s]; !ok {
 			p.Stages[s] = ev
 		}
