@@ -74,14 +74,20 @@ func TestGoCoverProfile(t *testing.T) {
 		t.Errorf("facts %v, want %v", r.Facts, want)
 	}
 	if len(r.Findings) != 1 || r.Findings[0].Severity != model.Medium || r.Findings[0].Rule != RuleBelowThreshold.ID ||
-		r.Findings[0].Message != "line coverage is 31.8% (7 of 22 lines), below the 60% threshold" || r.Findings[0].File != "shapes/coverage.out" {
+		r.Findings[0].Message != "statement coverage is 27.3% (3 of 11 statements, the total go tool cover -func prints), below the 60% threshold" || r.Findings[0].File != "shapes/coverage.out" {
 		t.Errorf("findings %+v", r.Findings)
 	}
 	if !strings.HasPrefix(r.Command, "read shapes/coverage.out (go-coverprofile, written ") || r.ExitCode != -1 {
 		t.Errorf("command %q exit %d", r.Command, r.ExitCode)
 	}
 
+	// A Go profile is held to the threshold by its statements, the figure
+	// go tool cover prints, not by preflight's line count (31.82).
 	c.Threshold = 30
+	if r := run(c, root); r.Status != model.StatusOK || len(r.Findings) != 1 {
+		t.Errorf("statements under a threshold the lines pass: %s %+v", r.Status, r.Findings)
+	}
+	c.Threshold = 25
 	if r := run(c, root); r.Status != model.StatusOK || len(r.Findings) != 0 {
 		t.Errorf("above a lowered threshold: %s %+v", r.Status, r.Findings)
 	}

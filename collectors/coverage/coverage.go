@@ -258,9 +258,15 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		threshold = req.Budgets.CoverageMinPercent
 	}
 	res.Output = fmt.Sprintf("lines %d/%d covered (%.2f%%) in %d files; threshold %g%%", sum.Lines.Covered, sum.Lines.Total, lines, len(sum.Files), threshold)
-	if lines < threshold {
+	// The threshold is held against the figure the project's own tool
+	// prints: for a Go profile, go tool cover -func's statement total.
+	measured, what, counter := lines, "line coverage is %.1f%% (%d of %d lines)", sum.Lines
+	if pct, ok := sum.Statements.Percent(); ok && c.format == GoProfile {
+		measured, what, counter = pct, "statement coverage is %.1f%% (%d of %d statements, the total go tool cover -func prints)", sum.Statements
+	}
+	if measured < threshold {
 		f := RuleBelowThreshold.Finding(c.report, 0, 0,
-			fmt.Sprintf("line coverage is %.1f%% (%d of %d lines), below the %g%% threshold", lines, sum.Lines.Covered, sum.Lines.Total, threshold))
+			fmt.Sprintf(what+", below the %g%% threshold", measured, counter.Covered, counter.Total, threshold))
 		f.Collector, f.Domain = c.id, Domain
 		res.Findings = []model.Finding{f}
 		model.AssignIDs(res.Findings)
