@@ -2,6 +2,7 @@ package kubernetes
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/preflight-dev/preflight/collectors/imageref"
@@ -66,17 +67,29 @@ func (o Object) Workload() bool { _, ok := podSpecPath[o.Kind]; return ok }
 func (o Object) label() string { return o.Kind + " " + o.Name }
 
 // Scaled names the workloads a HorizontalPodAutoscaler manages, as
-// "Kind/name", so a single replica in their manifest is not a finding.
-func Scaled(objs []Object) map[string]bool {
-	out := map[string]bool{}
+// "Kind/name", with the fewest replicas it scales them to (minReplicas,
+// which defaults to 1) and where that is said: a single replica in their
+// manifest is the autoscaler's business, its minimum is not.
+func Scaled(objs []Object) map[string]Scaling {
+	out := map[string]Scaling{}
 	for _, o := range objs {
 		if o.Kind != "HorizontalPodAutoscaler" {
 			continue
 		}
 		ref := o.Node.Path("spec", "scaleTargetRef")
-		out[ref.Get("kind").Text()+"/"+ref.Get("name").Text()] = true
+		min := 1
+		if n, err := strconv.Atoi(o.Node.Path("spec", "minReplicas").Text()); err == nil {
+			min = n
+		}
+		out[ref.Get("kind").Text()+"/"+ref.Get("name").Text()] = Scaling{Min: min, By: o.Name}
 	}
 	return out
+}
+
+// Scaling is what an autoscaler does with a workload's replicas.
+type Scaling struct {
+	Min int    // its minReplicas
+	By  string // the autoscaler's name
 }
 
 // checker collects the findings of one object.
@@ -128,7 +141,7 @@ func (o Object) Images() []string {
 }
 
 // Check applies every rule to a workload object; other objects have none.
-func Check(o Object, scaled map[string]bool, built Built) []model.Finding {
+func Check(o Object, scaled map[string]Scaling, built Built) []model.Finding {
 	path, ok := podSpecPath[o.Kind]
 	if !ok {
 		return nil
@@ -140,10 +153,13 @@ func Check(o Object, scaled map[string]bool, built Built) []model.Finding {
 	}
 	job := o.Kind == "Job" || o.Kind == "CronJob"
 
-	if o.Kind == "Deployment" && !scaled["Deployment/"+o.Name] {
-		r := o.Node.Path("spec", "replicas")
-		if r == nil || r.Text() == "1" {
-			line, col := at(o.Node, "spec", "replicas")
+	if o.Kind == "Deployment" {
+		line, col := at(o.Node, "spec", "replicas")
+		if hpa, ok := scaled["Deployment/"+o.Name]; ok {
+			if hpa.Min < 2 {
+				c.add(RuleSingleReplica, line, col, "%s can run a single replica: HorizontalPodAutoscaler %s scales it down to minReplicas %d", o.label(), hpa.By, hpa.Min)
+			}
+		} else if r := o.Node.Path("spec", "replicas"); r == nil || r.Text() == "1" {
 			c.add(RuleSingleReplica, line, col, "%s runs a single replica", o.label())
 		}
 	}

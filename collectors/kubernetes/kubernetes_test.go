@@ -520,6 +520,11 @@ func TestRuleCases(t *testing.T) {
 		{"replicas default to one", deploy("", hardened), "[k8s/single-replica@4]"},
 		{"replicas quoted", deploy("  replicas: \"1\"\n", hardened), "[k8s/single-replica@5]"},
 		{"HPA for another deployment", deploy("", hardened) + "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nspec:\n  scaleTargetRef: {kind: Deployment, name: other}\n", "[k8s/single-replica@4]"},
+		// An autoscaler's minimum is the fewest replicas that run
+		// (minReplicas defaults to 1): podinfo's backend scales down to one.
+		{"HPA down to one", deploy("", hardened) + "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\nspec:\n  scaleTargetRef: {kind: Deployment, name: d}\n  minReplicas: 1\n", "[k8s/single-replica@4]"},
+		{"HPA with the default minimum", deploy("  replicas: 3\n", hardened) + "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\nspec:\n  scaleTargetRef: {kind: Deployment, name: d}\n", "[k8s/single-replica@5]"},
+		{"HPA keeps two", deploy("", hardened) + "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\nspec:\n  scaleTargetRef: {kind: Deployment, name: d}\n  minReplicas: 2\n", "[]"},
 		{"pod runAsNonRoot false", deploy("  replicas: 2\n", strings.Replace(hardened, "{runAsNonRoot: true}", "{runAsNonRoot: false}", 1)), "[k8s/run-as-non-root@8]"},
 		{"container runAsUser 0 beats pod runAsNonRoot", deploy("  replicas: 2\n", strings.Replace(hardened, "{allowPrivilegeEscalation: false,", "{runAsUser: 0, allowPrivilegeEscalation: false,", 1)), "[k8s/run-as-non-root@12]"},
 		{"digest-only image", deploy("  replicas: 2\n", strings.Replace(hardened, "image: app:1", "image: app@sha256:00", 1)), "[]"},
@@ -628,4 +633,20 @@ func FuzzPlace(f *testing.F) {
 			}
 		}
 	})
+}
+
+// The finding on an autoscaled workload names the autoscaler and its
+// minimum, which is what to change.
+func TestSingleReplicaNamesTheAutoscaler(t *testing.T) {
+	fs := checkText(t, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: backend}\nspec:\n  template:\n    spec:\n      containers: [{name: c, image: app:1}]\n"+
+		"---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: backend}\nspec:\n  scaleTargetRef: {kind: Deployment, name: backend}\n  maxReplicas: 4\n")
+	for _, f := range fs {
+		if f.Rule == RuleSingleReplica.ID {
+			if want := "Deployment backend can run a single replica: HorizontalPodAutoscaler backend scales it down to minReplicas 1"; f.Message != want {
+				t.Errorf("message %q, want %q", f.Message, want)
+			}
+			return
+		}
+	}
+	t.Errorf("no single-replica finding: %v", fs)
 }
