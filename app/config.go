@@ -99,8 +99,9 @@ type repoConfig struct {
 	forced bool
 	hint   string
 	warn   io.Writer
-	// identity is the repository trust is given to at root (repoIdentity).
-	identity string
+	// identity is the repository trust is given to at root (repoIdentity),
+	// asked of git the first time trust is checked, not at start-up.
+	identity func() string
 	// ignore is the ignore list the session's matcher was built with;
 	// a change to it takes effect at the next start.
 	ignore []string
@@ -131,9 +132,7 @@ func loadRepoConfig(root string, mode collectors.Mode, o options, warn io.Writer
 	}
 	rc := &repoConfig{root: root, live: live, forced: o.trusted, warn: warn, warned: map[string]bool{}, hint: trustHint(mode),
 		heldBack: make(chan struct{}, 1)}
-	if !o.trusted {
-		rc.identity = repoIdentity(root)
-	}
+	rc.identity = sync.OnceValue(func() string { return repoIdentity(root) })
 	if store, err := trust.Default(); err == nil {
 		rc.store = store
 	} else {
@@ -175,7 +174,7 @@ func (rc *repoConfig) trustedWith(cfg *config.Config) bool {
 	if rc.forced {
 		return true
 	}
-	return rc.store != nil && rc.store.Trusted(rc.root, pins(rc.root, rc.identity, cfg))
+	return rc.store != nil && rc.store.Trusted(rc.root, pins(rc.root, rc.identity(), cfg))
 }
 
 // apply tunes freshly detected collectors and adds the custom ones. Each
@@ -243,7 +242,7 @@ func (rc *repoConfig) trustNow() error {
 	if rc.store == nil {
 		return fmt.Errorf("no place to keep trust records (set XDG_DATA_HOME or HOME)")
 	}
-	if err := rc.store.Trust(rc.root, pins(rc.root, rc.identity, cfg), time.Now()); err != nil {
+	if err := rc.store.Trust(rc.root, pins(rc.root, rc.identity(), cfg), time.Now()); err != nil {
 		return err
 	}
 	rc.layer.Set(cfg, true)

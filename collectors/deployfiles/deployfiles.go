@@ -37,6 +37,10 @@ func IsDockerfile(name string) bool {
 	return false
 }
 
+// DotenvExamples are the files a project commits to show the .env its
+// developers keep beside them (cp .env.example .env).
+var DotenvExamples = []string{".env.example", ".env.sample", ".env.template", ".env.dist"}
+
 // notDockerfileExt are endings of files that only look like Dockerfiles by
 // name: source code, docs and data about Dockerfiles.
 var notDockerfileExt = map[string]bool{

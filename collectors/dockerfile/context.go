@@ -8,12 +8,9 @@ import (
 	"github.com/moby/patternmatcher"
 	"github.com/moby/patternmatcher/ignorefile"
 
+	"github.com/preflight-dev/preflight/collectors/deployfiles"
 	"github.com/preflight-dev/preflight/internal/repofs"
 )
-
-// dotenvExamples are the files a project commits to show the .env its
-// developers keep beside them.
-var dotenvExamples = []string{".env.example", ".env.sample", ".env.template", ".env.dist"}
 
 // envInContext says why the build context of a Dockerfile — its
 // directory, as `docker build .` there takes it — lets a developer's .env
@@ -27,7 +24,7 @@ func envInContext(root, dockerfile string) string {
 	if exists(root, path.Join(dir, ".env")) {
 		kept = "a .env is there"
 	} else {
-		for _, ex := range dotenvExamples {
+		for _, ex := range deployfiles.DotenvExamples {
 			if exists(root, path.Join(dir, ex)) {
 				kept = ex + " shows one is kept there"
 				break

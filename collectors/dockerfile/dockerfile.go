@@ -77,10 +77,9 @@ func (c *Collector) Kind() string          { return Kind }
 func (c *Collector) Domain() string        { return Domain }
 func (c *Collector) Files() []string       { return c.files }
 
-// Inputs are the Dockerfiles themselves; a new Dockerfile is a new
-// detection, not a rerun.
-// Inputs are the Dockerfiles, and what decides whether a .env reaches
-// their build context: the .dockerignore files and the .env files.
+// Inputs are the Dockerfiles (a new one is a new detection, not a rerun),
+// and what decides whether a .env reaches their build context: the
+// .dockerignore files, a .env and the examples that show one is kept.
 func (c *Collector) Inputs() []string {
 	var out []string
 	for _, f := range c.files {
@@ -88,7 +87,10 @@ func (c *Collector) Inputs() []string {
 		if path.Dir(f) == "." {
 			dir = ""
 		}
-		out = append(out, collectors.EscapeGlob(f), collectors.EscapeGlob(f)+".dockerignore", dir+".dockerignore", dir+".env{,.example,.sample,.template,.dist}")
+		out = append(out, collectors.EscapeGlob(f), collectors.EscapeGlob(f)+".dockerignore", dir+".dockerignore", dir+".env")
+		for _, ex := range deployfiles.DotenvExamples {
+			out = append(out, dir+ex)
+		}
 	}
 	slices.Sort(out)
 	return slices.Compact(out)

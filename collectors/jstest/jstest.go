@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/collectors/deployfiles"
 	"github.com/preflight-dev/preflight/collectors/nodepkg"
 	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/model"
@@ -380,9 +381,6 @@ func (c *Collector) read(in collectors.Input) (collectors.Reading, error) {
 	return r, nil
 }
 
-// dotenvExamples are the files a project commits for its .env.
-var dotenvExamples = []string{".env.example", ".env.sample", ".env.template", ".env.dist"}
-
 // dotenvHint says that failures may be a setup step not taken: the
 // package commits an example .env but has no .env (bulletproof-react's
 // 34 failing test files were one missing cp .env.example .env). "" when
@@ -394,7 +392,7 @@ func dotenvHint(root, dir string) string {
 			return ""
 		}
 	}
-	for _, example := range dotenvExamples {
+	for _, example := range deployfiles.DotenvExamples {
 		if st, err := os.Stat(filepath.Join(abs, example)); err == nil && st.Mode().IsRegular() {
 			return fmt.Sprintf("%s has %s but no .env: if the project's setup copies it (cp %s .env), the failures may be that missing step",
 				dirName(dir), example, example)

@@ -310,21 +310,37 @@ func yarnInstall(root, dir string) string {
 	if err != nil {
 		return berry
 	}
-	if f, err := repofs.Open(root, filepath.Join(rel, "yarn.lock")); err == nil {
-		head := make([]byte, 512)
-		n, _ := io.ReadFull(f, head)
-		f.Close()
-		switch {
-		case bytes.Contains(head[:n], []byte("# yarn lockfile v1")):
+	if v1, known := YarnLockV1(root, filepath.Join(rel, "yarn.lock")); known {
+		if v1 {
 			return classic
-		case bytes.Contains(head[:n], []byte("__metadata:")):
-			return berry
 		}
+		return berry
 	}
 	if strings.HasPrefix(packageManagerField(root, dir), "yarn@1.") {
 		return classic
 	}
 	return berry
+}
+
+// YarnLockV1 reports whether the yarn.lock at rel was written by Yarn 1,
+// which says so in its header ("# yarn lockfile v1"); a later Yarn starts
+// with __metadata. known is false for a lockfile that says neither, or
+// cannot be read.
+func YarnLockV1(root, rel string) (v1, known bool) {
+	f, err := repofs.Open(root, rel)
+	if err != nil {
+		return false, false
+	}
+	defer f.Close()
+	head := make([]byte, 512)
+	n, _ := io.ReadFull(f, head)
+	switch {
+	case bytes.Contains(head[:n], []byte("# yarn lockfile v1")):
+		return true, true
+	case bytes.Contains(head[:n], []byte("__metadata:")):
+		return false, true
+	}
+	return false, false
 }
 
 // packageManagerField is the packageManager of dir's package.json

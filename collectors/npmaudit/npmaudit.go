@@ -8,7 +8,6 @@
 package npmaudit
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -157,7 +156,7 @@ func (c *Collector) Online() bool { return true }
 func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
 	if c.lockfile != "package-lock.json" {
 		hint := NoAuditorHint
-		if data, err := repofs.ReadFile(req.Root, c.rel(c.lockfile)); err == nil && yarnV1(data) {
+		if v1, _ := nodepkg.YarnLockV1(req.Root, c.rel(c.lockfile)); v1 {
 			hint = YarnV1Hint
 		}
 		return c.Unknown(c.rel(c.lockfile)+" has no supported auditor", hint)
@@ -171,13 +170,6 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		InstallHint: InstallHint,
 		Read:        c.Read,
 	})
-}
-
-// yarnV1 reports a Yarn 1 lockfile, which says so in its header (Yarn 2
-// and later write __metadata instead).
-func yarnV1(lock []byte) bool {
-	head := lock[:min(len(lock), 512)]
-	return bytes.Contains(head, []byte("# yarn lockfile v1")) && !bytes.Contains(lock, []byte("\n__metadata:"))
 }
 
 // installedWith are the files each package manager leaves in

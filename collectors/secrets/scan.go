@@ -622,9 +622,6 @@ func jsonString(q string) string {
 	return strings.Trim(q, `"`)
 }
 
-// scanTime is the time a token's expiry is judged against.
-var scanTime = time.Now
-
 // scanKeyFormats reports the tokens of a known format on a line (AKIA…,
 // ghp_…, sk_live_…), wherever they stand and whatever names them; keyAt
 // gives the key a token is the value of, if any. It returns the spans the
@@ -639,7 +636,7 @@ func scanKeyFormats(n int, line string, keyAt func(s, e int) string, r *Redactor
 			if overlaps(claimed, m[0], m[1]) || (f.valid != nil && !f.valid(tok)) {
 				continue
 			}
-			if exp, ok := jwtExpiry(tok); ok && f.rule == RuleJWT.ID && exp.Before(scanTime()) {
+			if exp, ok := jwtExpiry(tok); ok && f.rule == RuleJWT.ID && exp.Before(time.Now()) {
 				claimed = append(claimed, span{m[0], m[1]})
 				out.Expired = append(out.Expired, Expired{n, exp})
 				continue

@@ -120,13 +120,8 @@ func init() {
 		"pack":           subcommands(map[string]Stages{"build": container}, nil),
 		"ko":             subcommands(map[string]Stages{"build": container, "publish": container, "resolve": container, "apply": container | deploy}, nil),
 		"kubectl":        kubectlRunner, "oc": kubectlRunner,
-		"helm": subcommands(map[string]Stages{"upgrade": deploy, "install": deploy, "push": deploy, "lint": lint, "test": test}, nil),
-		"helmfile": func(args []string, depth int) Stages {
-			// helmfile -e ci -f helmfile.yaml test: its global options come first.
-			sub, rest := firstArg(args, map[string]bool{"-e": true, "--environment": true, "-f": true, "--file": true,
-				"-l": true, "--selector": true, "-n": true, "--namespace": true, "--state-values-set": true, "--state-values-file": true})
-			return subcommands(map[string]Stages{"apply": deploy, "sync": deploy, "lint": lint, "test": test}, nil)(append([]string{sub}, rest...), depth)
-		},
+		"helm":     subcommands(map[string]Stages{"upgrade": deploy, "install": deploy, "push": deploy, "lint": lint, "test": test}, nil),
+		"helmfile": helmfileRunner,
 		// chart-testing: install runs the charts' test hooks in a cluster.
 		"ct":        subcommands(map[string]Stages{"install": test, "lint-and-install": lint | test, "lint": lint}, nil),
 		"terraform": terraformRunner, "tofu": terraformRunner, "terragrunt": terraformRunner,
@@ -173,6 +168,19 @@ func subcommands(table map[string]Stages, other runner) runner {
 		return none
 	}
 }
+
+// helmfileRunner reads helmfile's subcommand after its global options
+// (helmfile -e ci -f helmfile.yaml test).
+func helmfileRunner(args []string, depth int) Stages {
+	sub, _ := firstArg(args, helmfileValueFlags)
+	return helmfileStages[strings.ToLower(sub)]
+}
+
+var (
+	helmfileStages     = map[string]Stages{"apply": deploy, "sync": deploy, "lint": lint, "test": test}
+	helmfileValueFlags = map[string]bool{"-e": true, "--environment": true, "-f": true, "--file": true,
+		"-l": true, "--selector": true, "-n": true, "--namespace": true, "--state-values-set": true, "--state-values-file": true}
+)
 
 // taskArg classifies the argument after sub as a task name: deno task lint.
 func taskArg(sub string) runner {
