@@ -13,6 +13,7 @@ import (
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/custom"
 	"github.com/preflight-dev/preflight/config"
+	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/trust"
 )
 
@@ -171,10 +172,21 @@ func (rc *repoConfig) trusted(cfg *config.Config) bool {
 func (rc *repoConfig) repoTrusted() bool { return rc.trustedWith(rc.live.Current()) }
 
 func (rc *repoConfig) trustedWith(cfg *config.Config) bool {
+	_, ok := rc.grantWith(cfg)
+	return ok
+}
+
+// grantWith says what lets the repository's code run with cfg in force:
+// --trust, or the stored record and when it was made.
+func (rc *repoConfig) grantWith(cfg *config.Config) (model.TrustGrant, bool) {
 	if rc.forced {
-		return true
+		return model.TrustGrant{Flag: true}, true
 	}
-	return rc.store != nil && rc.store.Trusted(rc.root, pins(rc.root, rc.identity(), cfg))
+	if rc.store == nil {
+		return model.TrustGrant{}, false
+	}
+	r, ok := rc.store.Lookup(rc.root, pins(rc.root, rc.identity(), cfg))
+	return model.TrustGrant{At: r.TrustedAt}, ok
 }
 
 // apply tunes freshly detected collectors and adds the custom ones. Each
@@ -251,6 +263,12 @@ func (rc *repoConfig) trustNow() error {
 
 // isConfigFile reports whether a changed repo-relative path is the config.
 func isConfigFile(rel string) bool { return path.Clean(rel) == config.FileName }
+
+// TrustGrant says what lets the repository's own code run now; false:
+// nothing does.
+func (s *Session) TrustGrant() (model.TrustGrant, bool) {
+	return s.config.grantWith(s.config.live.Current())
+}
 
 // Trust is what the cockpit's trust key does: trust the repository and
 // the config in force, run the collectors that waited for it, and say what

@@ -225,6 +225,9 @@ func runCheck(args []string, io IO) int {
 	}
 
 	meta := runMeta(dir, snap)
+	if g, ok := s.TrustGrant(); ok {
+		meta.Trust = &g
+	}
 	if sh != nil {
 		snap, meta = sh.cut(snap, meta)
 	}

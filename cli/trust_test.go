@@ -1,11 +1,16 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/preflight-dev/preflight/internal/fixturetest"
 )
@@ -65,7 +70,12 @@ func ran(markers string) []string {
 }
 
 type trustReport struct {
-	Verdict    string
+	Verdict string
+	Trust   *struct {
+		State, By string
+		TrustedAt *time.Time `json:"trusted_at"`
+		Waiting   int
+	}
 	Collectors []struct {
 		ID, Status, Error string
 		WaitingFor        string `json:"waiting_for"`
@@ -114,8 +124,14 @@ func TestRepositoryCodeRunsOnlyOnceTrusted(t *testing.T) {
 	if rep.Verdict == "GO" {
 		t.Error("collectors waiting for trust must keep the verdict from GO")
 	}
+	if tr := rep.Trust; tr == nil || tr.State != "untrusted" || tr.Waiting != len(waiting) || tr.By != "" {
+		t.Errorf("the report's trust is %+v, want untrusted with %d waiting", tr, len(waiting))
+	}
 
-	checkTrust(t, "--trust", dir)
+	rep = checkTrust(t, "--trust", dir)
+	if tr := rep.Trust; tr == nil || tr.State != "trusted" || tr.By != "flag" || tr.TrustedAt != nil {
+		t.Errorf("with --trust the report's trust is %+v, want trusted by flag", tr)
+	}
 	for _, m := range []string{"eslint", "vitest", "jest", "tsc", "go-test"} {
 		if _, err := os.Stat(filepath.Join(markers, m)); err != nil {
 			t.Errorf("with --trust, %s must run", m)
@@ -138,6 +154,13 @@ func TestPreflightTrustPinsTheScriptsItsCommandsRun(t *testing.T) {
 		if c.WaitingFor != "" {
 			t.Errorf("%s still waits after preflight trust: %q", c.ID, c.Error)
 		}
+	}
+	if tr := rep.Trust; tr == nil || tr.State != "trusted" || tr.By != "record" || tr.TrustedAt == nil || time.Since(*tr.TrustedAt) > time.Hour {
+		t.Errorf("after preflight trust the report's trust is %+v, want the record and its time", tr)
+	}
+	_, text, _ := run(t, false, "check", dir)
+	if want := "repository code ran: trusted on " + rep.Trust.TrustedAt.Format("2006-01-02"); rep.Trust != nil && !strings.Contains(text, want) {
+		t.Errorf("the text report does not say %q:\n%s", want, text)
 	}
 	if _, err := os.Stat(filepath.Join(markers, "eslint")); err != nil {
 		t.Error("a trusted repository's eslint must run")
@@ -197,5 +220,68 @@ func TestTrustDoesNotPassToAnotherRepositoryAtThePath(t *testing.T) {
 	fixturetest.Git(t, dir, "commit", "-q", "--allow-empty", "-m", "another history")
 	if !waits() {
 		t.Error("a repository without the trusted origin ran without trust")
+	}
+}
+
+// lineWatcher hands each line `preflight watch` writes to a channel.
+type lineWatcher struct {
+	mu    sync.Mutex
+	buf   []byte
+	lines chan string
+}
+
+func (w *lineWatcher) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf = append(w.buf, p...)
+	for {
+		i := bytes.IndexByte(w.buf, '\n')
+		if i < 0 {
+			return len(p), nil
+		}
+		select {
+		case w.lines <- string(w.buf[:i]):
+		default: // nobody reads any more
+		}
+		w.buf = w.buf[i+1:]
+	}
+}
+
+// Every line of `preflight watch` says what let the repository's code run,
+// as check's report does.
+func TestWatchLinesSayWhatLetRepositoryCodeRun(t *testing.T) {
+	dir, _ := hostileRepo(t)
+	if code, _, stderr := run(t, false, "trust", dir); code != 0 {
+		t.Fatalf("trust: %d %s", code, stderr)
+	}
+	out := &lineWatcher{lines: make(chan string, 64)}
+	done := make(chan int)
+	go func() { done <- Run([]string{"watch", dir}, IO{In: strings.NewReader(""), Out: out, Err: io.Discard}) }()
+	deadline := time.After(time.Minute)
+	var last string
+	for found := false; !found; {
+		select {
+		case line := <-out.lines:
+			last = line
+			var rep trustReport
+			if err := json.Unmarshal([]byte(line), &rep); err != nil {
+				t.Fatalf("not JSON (%v): %s", err, line)
+			}
+			found = rep.Trust != nil && rep.Trust.State == "trusted" && rep.Trust.By == "record" && rep.Trust.TrustedAt != nil
+		case <-deadline:
+			t.Fatalf("no watch line says the stored record let the code run; the last:\n%s", last)
+		}
+	}
+	// watch stops on an interrupt, as it does in a terminal.
+	if err := syscall.Kill(os.Getpid(), syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("watch exited %d after an interrupt", code)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("watch did not stop on an interrupt")
 	}
 }

@@ -40,7 +40,13 @@ func runWatch(args []string, io IO) int {
 	lastWarning := ""
 	err = s.Stream(ctx, func(snap model.Snapshot) error {
 		warnWatch(io.Err, snap.Watch, &lastWarning)
-		return report.WriteJSON(io.Out, snap, true)
+		var m report.Meta
+		if snap.Trust == model.Trusted {
+			if g, ok := s.TrustGrant(); ok {
+				m.Trust = &g
+			}
+		}
+		return report.WriteWatchLine(io.Out, snap, m)
 	})
 	if err != nil {
 		fmt.Fprintf(io.Err, "preflight: %v\n", err)

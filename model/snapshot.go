@@ -70,6 +70,12 @@ const (
 	Trusted
 )
 
+// TrustGrant is what let a repository's own code run.
+type TrustGrant struct {
+	Flag bool      // --trust (or a mode that implies it) was given
+	At   time.Time // when the stored trust record was made; zero with Flag
+}
+
 // WaitingForTrust lists the collectors held back until the repository is
 // trusted, with what each would run.
 func (s Snapshot) WaitingForTrust() []CollectorState {

@@ -51,6 +51,9 @@ type Report struct {
 	// Shard says which part of the collectors this report covers, in the
 	// report of `check --shard I/N` only.
 	Shard *Shard `json:"shard,omitempty"`
+	// Trust says whether the repository's own code could run and what
+	// allowed it; absent when no collector runs repository code.
+	Trust *Trust `json:"trust,omitempty"`
 }
 
 // Policy is model.Policy as the JSON report carries it.
@@ -217,6 +220,7 @@ func BuildWith(s model.Snapshot, m Meta) Report {
 	}
 	r.Policy = policyOf(s.Policy)
 	r.Shard = m.Shard
+	r.Trust = trustOf(s, m)
 	for _, d := range a.Domains {
 		r.Domains = append(r.Domains, Domain{
 			ID: d.ID, Name: d.Name, Score: d.Score, Counts: d.Counts,
@@ -262,19 +266,23 @@ func reportFinding(s model.Snapshot, f model.Finding) Finding {
 // WriteJSON writes the report indented (check) or on one line with the
 // watcher's state (watch).
 func WriteJSON(w io.Writer, s model.Snapshot, oneLine bool) error {
-	enc := json.NewEncoder(w)
-	r := Build(s)
-	if !oneLine {
-		enc.SetIndent("", "  ")
-	} else {
-		ws := s.Watch
-		r.WatchState = &WatchState{Watching: ws.Active || ws.Dirs > 0 || ws.Polled > 0, Dirs: ws.Dirs, Polled: ws.Polled, Warning: ws.Warning}
+	if oneLine {
+		return WriteWatchLine(w, s, Meta{})
 	}
+	return writeJSON(w, s, Meta{})
+}
+
+// WriteWatchLine writes the report of s with m on one line, with the file
+// watcher's state: one line of `preflight watch`.
+func WriteWatchLine(w io.Writer, s model.Snapshot, m Meta) error {
+	r := BuildWith(s, m)
+	ws := s.Watch
+	r.WatchState = &WatchState{Watching: ws.Active || ws.Dirs > 0 || ws.Polled > 0, Dirs: ws.Dirs, Polled: ws.Polled, Warning: ws.Warning}
+	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	return enc.Encode(r)
 }
 
-// writeJSON is WriteJSON with the run's metadata.
 func writeJSON(w io.Writer, s model.Snapshot, m Meta) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

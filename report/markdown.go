@@ -43,6 +43,9 @@ func WriteMarkdown(w io.Writer, s model.Snapshot, m Meta) error {
 	if m.Shard != nil {
 		fmt.Fprintf(&b, "\nThis is %s.\n", mdText(m.Shard.summary()))
 	}
+	if t := trustOf(s, m); t != nil {
+		fmt.Fprintf(&b, "\nR%s.\n", mdText(strings.TrimPrefix(t.summary(), "r")))
+	}
 
 	writeBaseMarkdown(&b, s)
 	if len(a.Reasons) > 0 {

@@ -77,6 +77,9 @@ func position(data []byte, off int64) (line, col int) {
 func (r Report) Snapshot() (model.Snapshot, Meta, error) {
 	s := model.Snapshot{Root: r.Root, GeneratedAt: r.GeneratedAt, Policy: r.Policy.model()}
 	m := Meta{Commit: r.Commit, Version: r.PreflightVersion, Shard: r.Shard}
+	if t := r.Trust; t != nil {
+		s.Trust, m.Trust = t.model()
+	}
 	if ws := r.WatchState; ws != nil {
 		s.Watch = model.WatchState{Active: ws.Watching, Dirs: ws.Dirs, Polled: ws.Polled, Warning: ws.Warning}
 	}
@@ -134,6 +137,20 @@ func (r Report) Snapshot() (model.Snapshot, Meta, error) {
 		s.Checklist = cl
 	}
 	return s, m, nil
+}
+
+func (t *Trust) model() (model.TrustState, *model.TrustGrant) {
+	switch {
+	case t.State == "untrusted":
+		return model.Untrusted, nil
+	case t.State != "trusted":
+		return model.TrustNotAsked, nil
+	case t.By == "flag":
+		return model.Trusted, &model.TrustGrant{Flag: true}
+	case t.By == "record" && t.TrustedAt != nil:
+		return model.Trusted, &model.TrustGrant{At: *t.TrustedAt}
+	}
+	return model.Trusted, nil
 }
 
 func (p *Policy) model() *model.Policy {

@@ -188,3 +188,72 @@ func FuzzReadJSON(f *testing.F) {
 		}
 	})
 }
+
+// A report says whether the repository's own code ran and what allowed
+// it, in every format people read, and keeps it through a JSON round trip.
+func TestReportsSayWhatLetRepositoryCodeRun(t *testing.T) {
+	at := time.Date(2026, 12, 5, 9, 30, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name  string
+		state model.TrustState
+		grant *model.TrustGrant
+		json  string
+		text  string
+	}{
+		{"record", model.Trusted, &model.TrustGrant{At: at}, `"trust": {
+    "state": "trusted",
+    "by": "record",
+    "trusted_at": "2026-12-05T09:30:00Z"
+  }`, "repository code ran: trusted on 2026-12-05"},
+		{"flag", model.Trusted, &model.TrustGrant{Flag: true}, `"trust": {
+    "state": "trusted",
+    "by": "flag"
+  }`, "repository code ran: allowed by --trust"},
+		{"untrusted", model.Untrusted, nil, `"trust": {
+    "state": "untrusted",
+    "waiting": 1
+  }`, "repository code did not run: not trusted (1 collector waiting)"},
+		{"not asked", model.TrustNotAsked, nil, "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, m := richFixture()
+			s.Trust, m.Trust = tc.state, tc.grant
+			var j, text, md bytes.Buffer
+			for format, b := range map[string]*bytes.Buffer{"json": &j, "text": &text, "markdown": &md} {
+				if err := Write(b, format, s, Options{Meta: m}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tc.json == "" {
+				if strings.Contains(j.String(), `"trust": {`) || strings.Contains(text.String(), "repository code") || strings.Contains(md.String(), "Repository code") {
+					t.Errorf("a run that ran no repository code speaks of trust:\n%s\n%s", j.String(), text.String())
+				}
+				return
+			}
+			if !strings.Contains(j.String(), tc.json) {
+				t.Errorf("JSON lacks %s:\n%s", tc.json, j.String())
+			}
+			if !strings.Contains(text.String(), tc.text) {
+				t.Errorf("text lacks %q:\n%s", tc.text, text.String())
+			}
+			if want := "R" + strings.TrimPrefix(tc.text, "r") + "."; !strings.Contains(md.String(), want) {
+				t.Errorf("Markdown lacks %q:\n%s", want, md.String())
+			}
+			r, err := ReadJSON(j.Bytes())
+			if err != nil {
+				t.Fatal(err)
+			}
+			back, backMeta, err := r.Snapshot()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var again bytes.Buffer
+			if err := Write(&again, "json", back, Options{Meta: backMeta}); err != nil {
+				t.Fatal(err)
+			}
+			if again.String() != j.String() {
+				t.Errorf("trust changed in a round trip:\n%s", fixturetest.LineDiff(j.String(), again.String()))
+			}
+		})
+	}
+}

@@ -71,7 +71,7 @@ func writeText(w io.Writer, s model.Snapshot, o Options) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "preflight  %s\n", s.Root)
 	fmt.Fprintf(&b, "%s  %s  %s\n", p.verdict(a.Verdict), scoreText(a.Score), coverageText(a))
-	if line := metaLine(o.Meta); line != "" {
+	if line := metaLine(o.Meta, trustOf(s, o.Meta)); line != "" {
 		fmt.Fprintf(&b, "  %s\n", p.paint(dim, line))
 	}
 	for _, r := range a.Reasons {
@@ -113,7 +113,7 @@ func writeText(w io.Writer, s model.Snapshot, o Options) error {
 }
 
 // metaLine says which commit and which preflight the report is about.
-func metaLine(m Meta) string {
+func metaLine(m Meta, t *Trust) string {
 	var parts []string
 	if m.Commit != "" {
 		parts = append(parts, "commit "+shortCommit(m.Commit))
@@ -123,6 +123,9 @@ func metaLine(m Meta) string {
 	}
 	if m.Shard != nil {
 		parts = append(parts, m.Shard.summary())
+	}
+	if t != nil {
+		parts = append(parts, t.summary())
 	}
 	return strings.Join(parts, " · ")
 }

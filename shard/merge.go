@@ -88,6 +88,18 @@ func Merge(in []Input) (model.Snapshot, report.Meta, error) {
 			out.Root, out.Policy = snap.Root, snap.Policy
 			meta = report.Meta{Commit: m.Commit, Version: m.Version}
 		}
+		// One shard that could not run the repository's code makes the
+		// whole run untrusted; trusted shards say what allowed them only
+		// when they agree.
+		switch {
+		case snap.Trust == model.Untrusted || out.Trust == model.Untrusted:
+			out.Trust, meta.Trust = model.Untrusted, nil
+		case snap.Trust != model.Trusted:
+		case out.Trust != model.Trusted:
+			out.Trust, meta.Trust = model.Trusted, m.Trust
+		case !reflect.DeepEqual(meta.Trust, m.Trust):
+			meta.Trust = nil
+		}
 		// The full run's moment is when its last result came in.
 		if snap.GeneratedAt.After(out.GeneratedAt) {
 			out.GeneratedAt = snap.GeneratedAt

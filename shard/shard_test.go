@@ -208,3 +208,53 @@ func TestMatrixHasNoMoreShardsThanCollectors(t *testing.T) {
 		t.Errorf("matrix without collectors: %+v", got)
 	}
 }
+
+// The merged run is trusted only when every shard that ran repository
+// code was, and says what allowed it only when the shards agree.
+func TestMergeKeepsTheWeakestTrust(t *testing.T) {
+	at := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
+	rec, flag := &model.TrustGrant{At: at}, &model.TrustGrant{Flag: true}
+	type shardTrust struct {
+		state model.TrustState
+		grant *model.TrustGrant
+	}
+	for _, tc := range []struct {
+		name      string
+		in        [2]shardTrust
+		want      model.TrustState
+		wantGrant *model.TrustGrant
+	}{
+		{"both by flag", [2]shardTrust{{model.Trusted, flag}, {model.Trusted, flag}}, model.Trusted, flag},
+		{"one ran no repository code", [2]shardTrust{{model.TrustNotAsked, nil}, {model.Trusted, rec}}, model.Trusted, rec},
+		{"one untrusted", [2]shardTrust{{model.Trusted, flag}, {model.Untrusted, nil}}, model.Untrusted, nil},
+		{"untrusted first", [2]shardTrust{{model.Untrusted, nil}, {model.Trusted, flag}}, model.Untrusted, nil},
+		{"different grants", [2]shardTrust{{model.Trusted, flag}, {model.Trusted, rec}}, model.Trusted, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := shards(t, full(), 2, "abc")
+			for i := range in {
+				st := tc.in[i]
+				in[i].Report.Trust = nil
+				var b bytes.Buffer
+				snap, m, err := in[i].Report.Snapshot()
+				if err != nil {
+					t.Fatal(err)
+				}
+				snap.Trust, m.Trust = st.state, st.grant
+				if err := report.Write(&b, "json", snap, report.Options{Meta: m}); err != nil {
+					t.Fatal(err)
+				}
+				if in[i].Report, err = report.ReadJSON(b.Bytes()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			merged, meta, err := Merge(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if merged.Trust != tc.want || !reflect.DeepEqual(meta.Trust, tc.wantGrant) {
+				t.Errorf("merged trust %v %+v, want %v %+v", merged.Trust, meta.Trust, tc.want, tc.wantGrant)
+			}
+		})
+	}
+}

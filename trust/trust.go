@@ -67,16 +67,23 @@ func (s *Store) recordFile(path, hash string) string {
 // Trusted reports whether the config at path (absolute) was trusted with
 // exactly these commands.
 func (s *Store) Trusted(path string, commands []string) bool {
+	_, ok := s.Lookup(path, commands)
+	return ok
+}
+
+// Lookup returns the record that trusts the config at path (absolute)
+// with exactly these commands, if there is one.
+func (s *Store) Lookup(path string, commands []string) (Record, bool) {
 	hash := Hash(commands)
 	data, err := os.ReadFile(s.recordFile(path, hash))
 	if err != nil {
-		return false
+		return Record{}, false
 	}
 	var r Record
-	if json.Unmarshal(data, &r) != nil {
-		return false
+	if json.Unmarshal(data, &r) != nil || r.Path != path || r.Hash != hash {
+		return Record{}, false
 	}
-	return r.Path == path && r.Hash == hash
+	return r, true
 }
 
 // Trust records that the config at path may run these commands.
