@@ -154,12 +154,7 @@ func cachedView(root string, warn io.Writer) (view, seed model.Snapshot) {
 			continue
 		}
 		st.Running, st.Stale = false, true
-		st.Output, st.Error, st.Hint, st.Command = redact(st.Output), redact(st.Error), redact(st.Hint), redact(st.Command)
-		if !st.ValueFree {
-			for i := range st.Findings {
-				st.Findings[i].Message = redact(st.Findings[i].Message)
-			}
-		}
+		st.Redact(redact)
 		kept = append(kept, st)
 	}
 	view.Collectors = kept

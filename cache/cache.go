@@ -64,6 +64,8 @@ type storedState struct {
 	ToolVersion string `json:"tool_version,omitempty"`
 	Broken      bool   `json:"broken,omitempty"`
 	ValueFree   bool   `json:"value_free,omitempty"`
+	// Added with evidence of CI stages.
+	Evidence []model.Evidence `json:"evidence,omitempty"`
 }
 
 func stored(r model.Result) storedState {
@@ -72,7 +74,7 @@ func stored(r model.Result) storedState {
 		ExitCode: r.ExitCode, StartedAt: r.StartedAt, FinishedAt: r.FinishedAt,
 		DurationNS: int64(r.Duration), Facts: r.Facts, Findings: r.Findings,
 		Error: r.Error, Hint: r.Hint, Output: r.Output, Trigger: r.Trigger,
-		ToolVersion: r.ToolVersion, Broken: r.Broken, ValueFree: r.ValueFree,
+		ToolVersion: r.ToolVersion, Broken: r.Broken, ValueFree: r.ValueFree, Evidence: r.Evidence,
 	}
 }
 
@@ -82,7 +84,7 @@ func (c storedState) result() model.Result {
 		ExitCode: c.ExitCode, StartedAt: c.StartedAt, FinishedAt: c.FinishedAt,
 		Duration: time.Duration(c.DurationNS), Facts: c.Facts, Findings: c.Findings,
 		Error: c.Error, Hint: c.Hint, Output: c.Output, Trigger: c.Trigger,
-		ToolVersion: c.ToolVersion, Broken: c.Broken, ValueFree: c.ValueFree,
+		ToolVersion: c.ToolVersion, Broken: c.Broken, ValueFree: c.ValueFree, Evidence: c.Evidence,
 	}
 }
 

@@ -17,7 +17,8 @@ func TestSaveLoadRoundTripMarksEverythingStale(t *testing.T) {
 			Command: "tsc --noEmit", ExitCode: 2, FinishedAt: when, Duration: 1500 * time.Millisecond,
 			Facts: map[string]float64{"errors": 1}, Output: "web/a.ts(1,1): error TS2322: x",
 			Findings: []model.Finding{{ID: "abc", Collector: "typescript:web", Domain: "build", Severity: model.Blocker,
-				Rule: "TS2322", Message: "Type 'string' is not assignable\n  to type 'number'.", File: "web/a.ts", Line: 1, Column: 1}}}},
+				Rule: "TS2322", Message: "Type 'string' is not assignable\n  to type 'number'.", File: "web/a.ts", Line: 1, Column: 1}},
+			Evidence: []model.Evidence{{Fact: "stages.test", File: ".github/workflows/ci.yml", Line: 9, Text: "go test ./..."}}}},
 		{Running: true, Result: model.Result{Collector: "go:api", Status: model.StatusUnknown}}, // never finished: not stored
 	}}
 	if err := s.Save(snap); err != nil {
@@ -36,6 +37,9 @@ func TestSaveLoadRoundTripMarksEverythingStale(t *testing.T) {
 	}
 	if len(c.Findings) != 1 || c.Findings[0] != snap.Collectors[0].Findings[0] {
 		t.Errorf("findings not restored: %+v", c.Findings)
+	}
+	if len(c.Evidence) != 1 || c.Evidence[0] != snap.Collectors[0].Evidence[0] {
+		t.Errorf("evidence not restored: %+v", c.Evidence)
 	}
 	if _, ok, _ := s.Load("/other"); ok {
 		t.Error("another repository must not see this cache")

@@ -216,6 +216,9 @@ func jsonSafe(res model.Result) bool {
 	for _, f := range res.Findings {
 		texts = append(texts, f.ID, f.Collector, f.Domain, f.Rule, f.Message, f.File)
 	}
+	for _, e := range res.Evidence {
+		texts = append(texts, e.Fact, e.File, e.Text)
+	}
 	for _, t := range texts {
 		if !utf8.ValidString(t) {
 			return false

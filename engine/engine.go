@@ -575,14 +575,7 @@ func (e *Engine) redact(res *model.Result) {
 	if e.opts.Redact == nil {
 		return
 	}
-	f := e.opts.Redact
-	res.Output, res.Error, res.Hint, res.Command = f(res.Output), f(res.Error), f(res.Hint), f(res.Command)
-	if res.ValueFree {
-		return
-	}
-	for i := range res.Findings {
-		res.Findings[i].Message = f(res.Findings[i].Message)
-	}
+	res.Redact(e.opts.Redact)
 }
 
 // timeoutOf is the collector's own timeout when it has one (set in

@@ -80,6 +80,41 @@ type Result struct {
 	// inputs whose content, tool and settings are what they are now, and
 	// reused instead of running the tool again.
 	Cached bool `json:"cached,omitempty"`
+	// Evidence says where facts were seen in the repository (the CI job
+	// step that is the test stage, say), for facts no tool output backs.
+	Evidence []Evidence `json:"evidence,omitempty"`
+}
+
+// Evidence is one place in the repository that backs a fact.
+type Evidence struct {
+	Fact string `json:"fact"` // the fact it backs: "stages.test"
+	File string `json:"file"` // repo-relative, "/"
+	Line int    `json:"line"`
+	Text string `json:"text"` // what is there: the command or action, as written
+}
+
+// Location is file:line.
+func (e Evidence) Location() string { return e.File + ":" + strconv.Itoa(e.Line) }
+
+// Redact passes every text of r that came from a tool or the repository
+// through f (which masks secrets); fingerprints are not touched. Finding
+// messages are kept when the collector wrote them without any value.
+func (r *Result) Redact(f func(string) string) {
+	r.Output, r.Error, r.Hint, r.Command = f(r.Output), f(r.Error), f(r.Hint), f(r.Command)
+	if len(r.Evidence) > 0 {
+		ev := make([]Evidence, len(r.Evidence))
+		for i, e := range r.Evidence {
+			e.Text = f(e.Text)
+			ev[i] = e
+		}
+		r.Evidence = ev
+	}
+	if r.ValueFree {
+		return
+	}
+	for i := range r.Findings {
+		r.Findings[i].Message = f(r.Findings[i].Message)
+	}
 }
 
 // Gate is something a collector waits for before it may run.

@@ -132,6 +132,7 @@ func (s Snapshot) Clone() Snapshot {
 	c.Collectors = make([]CollectorState, len(s.Collectors))
 	for i, st := range s.Collectors {
 		st.Findings = append([]Finding(nil), st.Findings...)
+		st.Evidence = append([]Evidence(nil), st.Evidence...)
 		if st.Facts != nil {
 			facts := make(map[string]float64, len(st.Facts))
 			for k, v := range st.Facts {

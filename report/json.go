@@ -179,6 +179,9 @@ type Collector struct {
 	// Cached: reused from an earlier run on identical inputs; FinishedAt
 	// is when it was measured.
 	Cached bool `json:"cached,omitempty"`
+	// Evidence is where facts were seen in the repository (the CI job
+	// step of each stage).
+	Evidence []model.Evidence `json:"evidence,omitempty"`
 }
 
 // Build assembles the report of a snapshot.
@@ -239,6 +242,7 @@ func BuildWith(s model.Snapshot, m Meta) Report {
 			DurationMS: c.Duration.Milliseconds(), Command: c.Command, ExitCode: c.ExitCode,
 			Facts: c.Facts, Error: c.Error, Hint: c.Hint, Trigger: c.Trigger,
 			ToolVersion: m.toolVersion(c.Result), WaitingFor: c.Waiting, Broken: c.Broken, Cached: c.Cached,
+			Evidence: c.Evidence,
 		}
 		if rc.Facts == nil {
 			rc.Facts = map[string]float64{}

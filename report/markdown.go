@@ -255,6 +255,12 @@ func writeCollectorMarkdown(b *strings.Builder, s model.Snapshot, c model.Collec
 		}
 		fmt.Fprintf(b, "\nFacts: %s\n", strings.Join(facts, ", "))
 	}
+	if len(c.Evidence) > 0 {
+		b.WriteString("\n| Fact | Where | Seen |\n| --- | --- | --- |\n")
+		for _, e := range c.Evidence {
+			fmt.Fprintf(b, "| %s | %s | %s |\n", codeCell(e.Fact), codeCell(e.Location()), codeCell(e.Text))
+		}
+	}
 	fs := append([]model.Finding(nil), c.Findings...)
 	model.SortFindings(fs)
 	if len(fs) == 0 {

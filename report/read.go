@@ -93,7 +93,7 @@ func (r Report) Snapshot() (model.Snapshot, Meta, error) {
 			Collector: c.ID, Kind: c.Kind, Domain: c.Domain, Status: c.Status, Command: c.Command,
 			ExitCode: c.ExitCode, Duration: time.Duration(c.DurationMS) * time.Millisecond, Facts: c.Facts,
 			Error: c.Error, Hint: c.Hint, Trigger: c.Trigger, ToolVersion: c.ToolVersion,
-			Waiting: c.WaitingFor, Broken: c.Broken, Cached: c.Cached,
+			Waiting: c.WaitingFor, Broken: c.Broken, Cached: c.Cached, Evidence: c.Evidence,
 		}}
 		if st.Facts == nil {
 			st.Facts = map[string]float64{}

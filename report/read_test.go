@@ -26,6 +26,9 @@ func richFixture() (model.Snapshot, Meta) {
 	s.Collectors = append(s.Collectors, model.CollectorState{Result: model.WaitingForTrust("go-test:billing", "go-test", "tests",
 		"go test -json ./...", "run 'preflight trust'")})
 	s.Collectors[2].Stale = true
+	s.Collectors = append(s.Collectors, model.CollectorState{Result: model.Result{Collector: "github-actions:.", Kind: "github-actions",
+		Domain: "ci", Status: model.StatusOK, Command: "parsed 1 workflow file", ExitCode: -1, Facts: map[string]float64{"stages.test": 1},
+		Evidence: []model.Evidence{{Fact: "stages.test", File: ".github/workflows/ci.yml", Line: 14, Text: "go test ./...\x1b[2J"}}}})
 	m := meta
 	m.Shard = &Shard{Index: 2, Count: 3, Plan: []ShardEntry{{ID: "typescript:backend", Shard: 2}, {ID: "a:b", Shard: 1}}}
 	return s, m
@@ -37,7 +40,7 @@ func TestJSONReportReadsBackToTheSameReport(t *testing.T) {
 	if err := Write(&first, "json", s, Options{Meta: m}); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`"policy"`, `"shard"`, `"acknowledgments"`, `"file_encoding": "percent"`, "1 acknowledgment expired"} {
+	for _, want := range []string{`"policy"`, `"shard"`, `"acknowledgments"`, `"file_encoding": "percent"`, "1 acknowledgment expired", `"evidence"`} {
 		if !strings.Contains(first.String(), want) {
 			t.Fatalf("the fixture does not exercise %s:\n%s", want, first.String())
 		}
@@ -255,5 +258,26 @@ func TestReportsSayWhatLetRepositoryCodeRun(t *testing.T) {
 				t.Errorf("trust changed in a round trip:\n%s", fixturetest.LineDiff(j.String(), again.String()))
 			}
 		})
+	}
+}
+
+// The formats people read say where a fact was seen, with whatever the
+// repository wrote there made harmless for a terminal.
+func TestReportsSayWhereFactsWereSeen(t *testing.T) {
+	s, m := richFixture()
+	for format, want := range map[string]string{
+		"text":     "stages.test            .github/workflows/ci.yml:14  go test ./...",
+		"markdown": "| `stages.test` | `.github/workflows/ci.yml:14` | `go test ./...",
+	} {
+		var b bytes.Buffer
+		if err := Write(&b, format, s, Options{Meta: m}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("%s report lacks %q:\n%s", format, want, b.String())
+		}
+		if strings.Contains(b.String(), "\x1b") {
+			t.Errorf("%s report passes an escape byte from the repository to the terminal", format)
+		}
 	}
 }

@@ -20,6 +20,11 @@ func printable(s model.Snapshot) model.Snapshot {
 		c.Collector, c.Kind, c.Domain = line(c.Collector), line(c.Kind), line(c.Domain)
 		c.Command, c.Error, c.Hint, c.Output = text(c.Command), text(c.Error), text(c.Hint), text(c.Output)
 		c.Trigger, c.Progress = line(c.Trigger), line(c.Progress)
+		c.Evidence = append([]model.Evidence(nil), c.Evidence...)
+		for j := range c.Evidence {
+			e := &c.Evidence[j]
+			e.Fact, e.File, e.Text = line(e.Fact), line(e.File), line(e.Text)
+		}
 		c.Findings = append([]model.Finding(nil), c.Findings...)
 		for j := range c.Findings {
 			f := &c.Findings[j]

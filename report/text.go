@@ -160,6 +160,9 @@ func writeCollector(b *strings.Builder, s model.Snapshot, c model.CollectorState
 	if c.Hint != "" {
 		fmt.Fprintf(b, "      hint: %s\n", c.Hint)
 	}
+	for _, e := range c.Evidence {
+		fmt.Fprintf(b, "      %s %s  %s\n", p.paint(dim, fmt.Sprintf("%-22s", e.Fact)), e.Location(), e.Text)
+	}
 	fs := append([]model.Finding(nil), c.Findings...)
 	model.SortFindings(fs)
 	for i, f := range fs {

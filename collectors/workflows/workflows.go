@@ -371,8 +371,9 @@ func evaluate(id, kind, system, root string, p *Pipeline, srcs []Source) model.R
 			break // nothing will run: no fact beats a wrong zero
 		}
 		v := 0.0
-		if _, ok := p.Stages[s]; ok {
+		if ev, ok := p.Stages[s]; ok {
 			v = 1
+			r.Evidence = append(r.Evidence, model.Evidence{Fact: "stages." + s.String(), File: ev.File, Line: ev.Line, Text: ev.What})
 		}
 		r.Facts["stages."+s.String()] = v
 	}
