@@ -327,6 +327,34 @@ func TestWeakDefaultsInCIFiles(t *testing.T) {
 	}
 }
 
+// A CI file that sets the value the repository's .env.example gives (a
+// test job's JWT_SECRET) weighs as a dev/test file, naming where the
+// sample is; another value there, or the sample in a deployed file, keeps
+// its weight.
+func TestSampleValuesInCIFiles(t *testing.T) {
+	withoutGitleaks(t)
+	root := t.TempDir()
+	writeFile(t, root, ".env.example", "PORT=3000\nJWT_SECRET=thisisasamplesecret\n")
+	writeFile(t, root, ".travis.yml", "language: node_js\nenv:\n  global:\n    - PORT=3000\n    - JWT_SECRET=thisisasamplesecret\n    - API_SECRET=Wm4rkT9vQzq8Lp\n")
+	writeFile(t, root, "docker-compose.yml", "services:\n  app:\n    environment:\n      - JWT_SECRET=thisisasamplesecret\n")
+	res := runFull(t, newTestCollector(root), root)
+	var got []string
+	for _, f := range res.Findings {
+		got = append(got, fmt.Sprintf("%s %s %s %s", f.Location(), f.Severity, f.Rule, f.Message[strings.LastIndex(f.Message, ")")+1:]))
+	}
+	want := []string{
+		".env.example:2:12 low secrets/hardcoded-secret  [dev/test file]",
+		".travis.yml:5:18 low secrets/hardcoded-secret  [CI file, the value of .env.example:2]",
+		".travis.yml:6:18 high secrets/hardcoded-secret ",
+		"docker-compose.yml:4:20 high secrets/hardcoded-secret ",
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
 func TestIsCIConfig(t *testing.T) {
 	for rel, want := range map[string]bool{
 		".github/workflows/ci.yml": true, ".github/workflows/release.yaml": true, ".gitlab-ci.yml": true,

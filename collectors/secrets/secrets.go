@@ -496,6 +496,7 @@ func (c *Collector) result(r *run) model.Result {
 	var labels []string // full messages, set after fingerprinting
 	scannedFiles, placeholders, suppressed, merged, leaks := 0, 0, 0, 0, 0
 	byRule := map[string]int{}
+	samples := c.sampleValues(files)
 	for _, f := range files {
 		e := c.cache[f]
 		ctxt := Classify(f)
@@ -537,20 +538,24 @@ func (c *Collector) result(r *run) model.Result {
 		var fileFindings []model.Finding
 		var fileLabels []string
 		for _, h := range hits {
-			hc := ctxt
+			hc, note := ctxt, ""
 			switch {
-			case hc != Production || !h.Weak:
-			case IsCIConfig(f):
+			case hc != Production:
+			case h.Weak && IsCIConfig(f):
 				hc = CI
-			case h.Local:
+			case h.Weak && h.Local:
 				hc = LocalOnly
+			case IsCIConfig(f) && h.Digest != "" && samples[h.Digest] != "":
+				// The value the repository's dev/test files give too
+				// (JWT_SECRET of .env.example): the job's test value.
+				hc, note = CI, " [CI file, the value of "+samples[h.Digest]+"]"
 			}
 			fd := model.Finding{
 				Collector: c.id, Domain: Domain, Severity: severity(cmp.Or(h.Like, h.Rule), hc),
 				Rule: h.Rule, Message: h.Message(), File: f, Line: h.Line, Column: h.Column,
 			}
 			fileFindings = append(fileFindings, fd)
-			fileLabels = append(fileLabels, h.Label()+contextNote(hc))
+			fileLabels = append(fileLabels, h.Label()+cmp.Or(note, contextNote(hc)))
 		}
 		if e.scanned && e.scan != nil && len(e.scan.Suppressions) > 0 {
 			kept, n, extra := applySuppressions(f, fileFindings, fileLabels, e.scan.Suppressions)
@@ -611,6 +616,25 @@ func (c *Collector) result(r *run) model.Result {
 		// masked again, they would read as assignments and lose words.
 		ValueFree: true,
 	}
+}
+
+// sampleValues are the digests of the values found in dev/test files
+// (.env.example, test fixtures), each with the first file:line that has
+// it.
+func (c *Collector) sampleValues(files []string) map[string]string {
+	out := map[string]string{}
+	for _, f := range files {
+		e := c.cache[f]
+		if e.scan == nil || Classify(f) != DevTest || IsCIConfig(f) {
+			continue
+		}
+		for _, h := range e.scan.Hits {
+			if _, seen := out[h.Digest]; h.Digest != "" && !seen {
+				out[h.Digest] = fmt.Sprintf("%s:%d", f, h.Line)
+			}
+		}
+	}
+	return out
 }
 
 func contextNote(ctx Context) string {
