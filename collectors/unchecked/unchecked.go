@@ -61,6 +61,8 @@ var ecosystems = []ecosystem{
 	{"Swift (SwiftPM)", named("Package.swift"), ""},
 	{"Helm chart", named("Chart.yaml"), "deployment"},
 	{"Terraform", func(b string) bool { return strings.HasSuffix(b, ".tf") }, "deployment"},
+	{"Timoni (CUE)", named("timoni.cue"), "deployment"},
+	{"Pulumi", named("Pulumi.yaml", "Pulumi.yml"), "deployment"},
 	{"Playwright test", prefixed("playwright.config."), "tests"},
 	{"Cypress test", prefixed("cypress.config."), "tests"},
 	// Karma, the runner of Angular CLI unit tests up to v20, and

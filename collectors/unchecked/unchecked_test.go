@@ -56,12 +56,13 @@ func TestDetectNamesWhatIsNotChecked(t *testing.T) {
 // soft-serve's shape: a Go module with a .golangci.yml that its task lint
 // runs; preflight runs go vet only, so the configuration is named as not
 // checked, by the tool, once per file. So is a CI pipeline preflight does
-// not read (wild-workouts' cloudbuild.yaml), and a Terraform configuration
-// (its modules below it belong to it). A Svelte app's starter template
+// not read (wild-workouts' cloudbuild.yaml), a Terraform configuration
+// (its modules below it belong to it), a Pulumi program and podinfo's
+// Timoni module. A Svelte app's starter template
 // under its src/ is data, not an app.
 func TestDetectNamesLinterConfigurations(t *testing.T) {
 	files := []string{"go.mod", ".golangci.yml", "tools/.golangci.yaml", "vendor/x/.golangci.yml", "api/pyproject.toml",
-		"cloudbuild.yaml", ".circleci/config.yml", "api/config.yml", "terraform/main.tf", "terraform/modules/db/db.tf", "biome.json", "web/svelte.config.js", "web/package.json", "web/src/lib/templates/basic/svelte.config.js"}
+		"cloudbuild.yaml", ".circleci/config.yml", "api/config.yml", "terraform/main.tf", "terraform/modules/db/db.tf", "timoni/podinfo/timoni.cue", "timoni/podinfo/cue.mod/module.cue", "infra/Pulumi.yaml", "biome.json", "web/svelte.config.js", "web/package.json", "web/src/lib/templates/basic/svelte.config.js"}
 	var got []string
 	for _, c := range Detect("/repo", files) {
 		res := c.Run(context.Background(), collectors.Request{Root: "/repo"})
@@ -72,7 +73,9 @@ func TestDetectNamesLinterConfigurations(t *testing.T) {
 	}
 	want := []string{
 		"unchecked:api build api/pyproject.toml: not checked: a Python project (api/pyproject.toml), which preflight has no collector for",
+		"unchecked:infra deployment infra/Pulumi.yaml: not checked: a Pulumi project (infra/Pulumi.yaml), which preflight has no collector for",
 		"unchecked:terraform deployment terraform/main.tf: not checked: a Terraform project (terraform/main.tf), which preflight has no collector for",
+		"unchecked:podinfo deployment timoni/podinfo/timoni.cue: not checked: a Timoni (CUE) project (timoni/podinfo/timoni.cue), which preflight has no collector for",
 		"unchecked:golangci-lint build .golangci.yml: not checked: .golangci.yml configures golangci-lint, which preflight does not run",
 		"unchecked:golangci-lint:tools build tools/.golangci.yaml: not checked: tools/.golangci.yaml configures golangci-lint, which preflight does not run",
 		"unchecked:biome build biome.json: not checked: biome.json configures Biome, which preflight does not run",
