@@ -151,11 +151,12 @@ func (r *Results) Lookup(c collectors.Collector) (model.Result, bool) {
 // contents of its inputs: a branch and its base, a change undone.
 const perCollector = 4
 
-// Put remembers a result with evidence; a tool that could not run is asked
+// Put remembers a result with evidence; a tool that could not run, or a
+// result that depends on the machine's state (MachineBound), is asked
 // again next time.
 func (r *Results) Put(c collectors.Collector, res model.Result) {
 	k := entryKey(c.ID(), r.key(c))
-	if res.Status != model.StatusOK || !collectors.IsReusable(c) || !jsonSafe(res) {
+	if res.Status != model.StatusOK || res.MachineBound || !collectors.IsReusable(c) || !jsonSafe(res) {
 		r.mu.Lock()
 		if _, ok := r.entries[k]; ok {
 			delete(r.entries, k)

@@ -259,6 +259,15 @@ func TestResultsThatCannotStandForARunAreNotKept(t *testing.T) {
 	if _, ok := r.Lookup(odd); ok {
 		t.Error("a finding whose file name JSON cannot carry was reused")
 	}
+	// A test file that could not reach its database: starting it changes
+	// no input, so the next run must ask again. An earlier result on the
+	// same inputs goes too.
+	tests := fakeCollector{id: "jest:.", inputs: []string{"*.sh"}}
+	r.Put(tests, model.Result{Status: model.StatusOK})
+	r.Put(tests, model.Result{Status: model.StatusOK, MachineBound: true, Findings: []model.Finding{{Rule: "jest/needs-service"}}})
+	if _, ok := r.Lookup(tests); ok {
+		t.Error("a result bound to the machine's state was reused")
+	}
 }
 
 func TestABranchAndItsBaseShareResultsByContent(t *testing.T) {

@@ -100,6 +100,10 @@ type Reading struct {
 	// Broken: the project stopped the tool before it measured anything
 	// (its configuration does not load); the result scores 0.
 	Broken bool
+	// MachineBound: the result depends on this machine's state that no
+	// input file captures (a service that is not running, a native addon
+	// not built), so it is measured again next time, never reused.
+	MachineBound bool
 }
 
 // Combined is stderr then stdout: tools print why they stopped on stderr.
@@ -222,6 +226,7 @@ func (b Base) Conclude(in Input, read Reader) model.Result {
 		res.Status = model.StatusOK
 	}
 	res.Error, res.Hint, res.Facts, res.Broken = reading.Error, reading.Hint, reading.Facts, reading.Broken
+	res.MachineBound = reading.MachineBound
 	if reading.InToolOrder {
 		res.Findings = b.stamp(reading.Findings)
 		model.AssignIDs(res.Findings)

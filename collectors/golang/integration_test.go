@@ -68,12 +68,18 @@ type fixtureRun struct {
 	facts    map[string]float64
 	findings []loc
 	evidence string
+	// machineBound: the result depends on what runs on this machine, so
+	// it is never reused (a service that is not running).
+	machineBound bool
 }
 
 // check asserts res against want: status, exit code, facts, findings in
 // order, the command shown, the evidence and the stamps.
 func (want fixtureRun) check(t *testing.T, c collectors.Collector, res model.Result, command string) {
 	t.Helper()
+	if res.MachineBound != want.machineBound {
+		t.Errorf("machine-bound %v, want %v", res.MachineBound, want.machineBound)
+	}
 	if res.Status != model.StatusOK {
 		t.Fatalf("status %s: %s\n%s", res.Status, res.Error, res.Output)
 	}
@@ -180,9 +186,10 @@ func TestTestCollectorOnFixtures(t *testing.T) {
 		{
 			// An integration suite whose service is not running here.
 			fixture: "needsservice", exit: 1,
-			facts:    map[string]float64{"tests.passed": 1, "tests.failed": 0, "tests.skipped": 0, "tests.build_failures": 0},
-			findings: needsServiceFindings,
-			evidence: "connection refused",
+			facts:        map[string]float64{"tests.passed": 1, "tests.failed": 0, "tests.skipped": 0, "tests.build_failures": 0},
+			findings:     needsServiceFindings,
+			evidence:     "connection refused",
+			machineBound: true,
 		},
 	}
 	for _, tt := range tests {

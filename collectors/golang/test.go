@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -117,8 +118,9 @@ func (c *TestCollector) Run(ctx context.Context, req collectors.Request) model.R
 					"tests.skipped":        float64(rep.Skipped),
 					"tests.build_failures": float64(rep.BuildFailures),
 				},
-				Findings: rep.Findings,
-				Output:   excerptOrSummary(rep.Text, "go test reported no packages"),
+				Findings:     rep.Findings,
+				Output:       excerptOrSummary(rep.Text, "go test reported no packages"),
+				MachineBound: slices.ContainsFunc(rep.Findings, func(f model.Finding) bool { return f.Rule == RuleNeedsService }),
 			}, nil
 		},
 	})

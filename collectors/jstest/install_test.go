@@ -276,3 +276,41 @@ func vitestCapture(t *testing.T, name string) (report, console []byte) {
 	}
 	return report, console
 }
+
+// A file that cannot load a package's native addon (captured from Jest
+// 29.7 with bcrypt 5.1.1 installed with --ignore-scripts) did not test the
+// code: it is native-addon-not-built (medium), naming the package to
+// rebuild, not a blocker of the project's.
+func TestFileWhoseNativeAddonIsNotBuilt(t *testing.T) {
+	report, err := os.ReadFile(filepath.Join("testdata", "console", "jest29-native-addon.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := parseReport(KindJest, report, Location{Root: "/repo", Dir: "/repo"})
+	if err != nil || len(rep.Findings) != 1 || rep.SuitesFailed != 1 {
+		t.Fatalf("report %+v, %v", rep, err)
+	}
+	if !machineLacks(rep.Findings, KindJest) {
+		t.Error("machineLacks says it turned nothing: the result would be reused after a rebuild")
+	}
+	f := rep.Findings[0]
+	if f.Rule != "jest/native-addon-not-built" || f.Severity != model.Medium || f.File != "hash.test.js" ||
+		!strings.HasPrefix(f.Message, "test file stopped before its tests, a native addon it loads is not built for this Node: Cannot find module 'node_modules/bcrypt/lib/binding/napi-v3/bcrypt_lib.node'") ||
+		!strings.HasSuffix(f.Message, "; rebuild it (npm rebuild bcrypt), or use a version that builds for this Node") {
+		t.Errorf("%+v", f)
+	}
+}
+
+func TestNativePackageNamesTheAddonsPackage(t *testing.T) {
+	for msg, want := range map[string]string{
+		"Cannot find module '/r/node_modules/bcrypt/lib/binding/napi-v3/bcrypt_lib.node' from 'node_modules/bcrypt/bcrypt.js'":                                            "bcrypt",
+		"The module '/r/node_modules/better-sqlite3/build/Release/better_sqlite3.node'\nwas compiled against a different Node.js version using\nNODE_MODULE_VERSION 108.": "better-sqlite3",
+		"Could not locate the bindings file. Tried:\n → /r/node_modules/@scope/addon/build/addon.node\n at node_modules/bindings/bindings.js":                             "@scope/addon",
+		"Cannot find module '/r/node_modules/a/node_modules/sharp/build/Release/sharp.node' from 'node_modules/a/index.js'":                                               "sharp",
+		"Error: invalid ELF header": "",
+	} {
+		if got := nativePackage(msg); got != want {
+			t.Errorf("nativePackage(%q) = %q, want %q", msg, got, want)
+		}
+	}
+}

@@ -357,7 +357,7 @@ func (c *Collector) read(in collectors.Input) (collectors.Reading, error) {
 		return collectors.Reading{}, err
 	}
 	findings := explainPlaceholders(placeSuiteFailures(rep.Findings, in.Combined(), c.dir), in.Combined(), c.dir)
-	machineLacks(findings, c.run.kind)
+	lacks := machineLacks(findings, c.run.kind)
 	switch {
 	case rep.Tests() == 0 && len(findings) == 0:
 		findings = append(findings, c.noTests())
@@ -374,7 +374,7 @@ func (c *Collector) read(in collectors.Input) (collectors.Reading, error) {
 		"tests.skipped": float64(rep.Skipped),
 		"tests.todo":    float64(rep.Todo),
 		"suites.failed": float64(rep.SuitesFailed),
-	}}
+	}, MachineBound: lacks}
 	if rep.Failed+rep.SuitesFailed > 0 {
 		r.Hint = dotenvHint(in.Root, c.dir)
 	}
@@ -533,14 +533,50 @@ var lacking = []string{"ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "connect ETIMED
 	"Cannot connect to the Docker daemon", "spawn docker ENOENT", "Could not find a working container runtime strategy",
 	"Could not find Chrome", "Could not find Chromium", "Failed to launch the browser process", "Executable doesn't exist at"}
 
+// unbuilt are what Node says when a package's compiled addon is missing
+// or was built for another Node: Cannot find module '…/bcrypt_lib.node',
+// the bindings package's search, a NODE_MODULE_VERSION mismatch.
+var unbuilt = []string{".node'", `.node"`, "Could not locate the bindings file", "NODE_MODULE_VERSION", "invalid ELF header"}
+
+var addonPackage = regexp.MustCompile(`node_modules/((?:@[^/\s'"]+/)?[^/\s'"]+)/`)
+
+// nativePackage is the package whose addon a message names: the last
+// node_modules/<package>/ before the first ".node" path, else in the
+// whole message; "" when none is named.
+func nativePackage(msg string) string {
+	if i := strings.Index(msg, ".node"); i >= 0 {
+		if m := addonPackage.FindAllStringSubmatch(msg[:i], -1); m != nil {
+			return m[len(m)-1][1]
+		}
+	}
+	if m := addonPackage.FindAllStringSubmatch(msg, -1); m != nil {
+		return m[len(m)-1][1]
+	}
+	return ""
+}
+
 // machineLacks turns a test file that could not run because the machine
 // lacks a service into a needs-service finding (medium), as go-test does
-// for a TestMain that waits for its database: the code was not tested,
-// which is not evidence that it is wrong. A test that failed on its own
-// assertion stays what it is.
-func machineLacks(fs []model.Finding, kind string) {
+// for a TestMain that waits for its database, and one whose package's
+// native addon is not built here into native-addon-not-built (medium):
+// the code was not tested, which is not evidence that it is wrong. A test
+// that failed on its own assertion stays what it is. It reports whether
+// any file was turned.
+func machineLacks(fs []model.Finding, kind string) (turned bool) {
 	for i, f := range fs {
 		if !strings.HasSuffix(f.Rule, "/"+ruleSuiteFailed) {
+			continue
+		}
+		if slices.ContainsFunc(unbuilt, func(sig string) bool { return strings.Contains(f.Message, sig) }) {
+			rebuild := "npm rebuild"
+			if pkg := nativePackage(f.Message); pkg != "" {
+				rebuild += " " + pkg
+			}
+			nf := rule(kind, ruleNativeAddon).Finding(f.File, f.Line, f.Column,
+				strings.Replace(f.Message, "test file could not run", "test file stopped before its tests, a native addon it loads is not built for this Node", 1)+
+					"; rebuild it ("+rebuild+"), or use a version that builds for this Node")
+			nf.Collector, nf.Domain, nf.ID = f.Collector, f.Domain, f.ID
+			fs[i], turned = nf, true
 			continue
 		}
 		for _, sig := range lacking {
@@ -549,11 +585,12 @@ func machineLacks(fs []model.Finding, kind string) {
 					strings.Replace(f.Message, "test file could not run", "test file stopped before its tests, something it needs is not reachable here", 1)+
 						"; start what it needs, or keep the file out of the default run")
 				nf.Collector, nf.Domain, nf.ID = f.Collector, f.Domain, f.ID
-				fs[i] = nf
+				fs[i], turned = nf, true
 				break
 			}
 		}
 	}
+	return turned
 }
 
 // sameError reports whether a report's message tells the error of a

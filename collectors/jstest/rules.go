@@ -15,6 +15,7 @@ const (
 	ruleTimeout      = "timeout"
 	ruleUndeclared   = "not-a-dependency"
 	ruleNeedsService = "needs-service"
+	ruleNativeAddon  = "native-addon-not-built"
 )
 
 // ruleTable is the same for both runners; only the prefix and the
@@ -37,6 +38,12 @@ var ruleTable = []rules.Rule{
 		Title:     "a test file stopped before its tests: something it needs is not reachable here",
 		Rationale: "A hook or the file's setup could not reach what the machine lacks (a database or server that is not running, the Docker daemon, a browser that is not installed): its tests did not run, so they say nothing of the code either way; a CI job that starts the service may pass.",
 		Fix:       "Start what the file needs (its compose stack, a browser install), or keep the file out of the default test run.",
+	},
+	{
+		ID: ruleNativeAddon, Severity: model.Medium,
+		Title:     "a test file stopped before its tests: a native addon it loads is not built for this Node",
+		Rationale: "A package the tests load has a compiled addon that is missing or was built for another Node (installed with --ignore-scripts, a node-gyp build that failed, node_modules copied from another Node version): the file's tests did not run, so they say nothing of the code either way. If the package cannot be built for the Node the project runs on, that is the defect to fix.",
+		Fix:       "Rebuild it: npm rebuild <package> (node-gyp needs Python and a C++ compiler). If it does not build for this Node, upgrade the package to a version that supports it, or use a pure-JavaScript one (bcryptjs for bcrypt).",
 	},
 	{
 		ID: ruleRunnerFailed, Severity: model.Blocker,
