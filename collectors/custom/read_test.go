@@ -7,6 +7,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -345,6 +346,33 @@ func TestGolangciLintV1Output(t *testing.T) {
 	for _, f := range r.Findings {
 		got = append(got, fmt.Sprintf("%s %s %s:%d:%d %s", f.Severity, f.Rule, f.File, f.Line, f.Column, f.Message))
 	}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("findings =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// tslintPattern reads TSLint's verbose output, as the README shows it.
+const tslintPattern = `^(?P<severity>ERROR|WARNING): \((?P<rule>[\w/-]+)\) (?P<file>.+)\[(?P<line>\d+), (?P<col>\d+)\]: (?P<message>.*)$`
+
+// The README's TSLint collector reads real output (TSLint 5.20.1 -t
+// verbose, tslint:recommended with no-console as a warning): each issue at
+// its file:line:col from the absolute path TSLint prints with -p, the rule,
+// errors at the spec's severity and warnings medium.
+func TestTSLintVerboseOutput(t *testing.T) {
+	r := readREADMECollector(t, "tslint/verbose-5.20.1.txt", tslintPattern, "web")
+	want := []string{
+		"high no-var-keyword web/src/a.ts:1:1 Forbidden 'var' keyword, use 'let' or 'const' instead",
+		"high prefer-const web/src/a.ts:1:5 Identifier 'x' is never reassigned; use 'const' instead of 'var'.",
+		"high semicolon web/src/a.ts:1:10 Missing semicolon",
+		"medium no-console web/src/a.ts:2:1 Calls to 'console.log' are not allowed.",
+		"high semicolon web/src/a.ts:2:21 Missing semicolon",
+	}
+	var got []string
+	for _, f := range r.Findings {
+		got = append(got, fmt.Sprintf("%s %s %s:%d:%d %s", f.Severity, f.Rule, f.File, f.Line, f.Column, f.Message))
+	}
+	slices.Sort(got)
+	slices.Sort(want)
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("findings =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}

@@ -126,12 +126,16 @@ var linters = []linter{
 	{"astro-check", []string{"astro.config.mjs", "astro.config.js", "astro.config.ts", "astro.config.cjs", "astro.config.mts"}, "", "build",
 		"configures an Astro site, whose typecheck is astro check (it checks the .astro files too), which preflight does not run: tsc checks its .ts files only",
 		"run it as a custom collector in preflight.yaml (command: npx astro check --minimumSeverity warning, output: regex; the README gives the pattern)", "astro check", true},
+	{"tslint", []string{"tslint.json", "tslint.yaml", "tslint.yml"}, "", "build",
+		"configures TSLint, which preflight does not run",
+		"run it as a custom collector in preflight.yaml (command: npx tslint -p . -t verbose, output: regex, domain: build; the README gives the pattern), or move to ESLint, which preflight runs (TSLint is deprecated since 2019)", "", true},
 	{"cloud-build", []string{"cloudbuild.yaml", "cloudbuild.yml"}, "", "ci", "is a Google Cloud Build pipeline, which preflight does not read", ciHint, "", false},
 	{"jenkins", []string{"Jenkinsfile"}, "", "ci", "is a Jenkins pipeline, which preflight does not read", ciHint, "", false},
 	{"circleci", []string{"config.yml"}, ".circleci/config.yml", "ci", "is a CircleCI pipeline, which preflight does not read", ciHint, "", false},
 	{"azure-pipelines", []string{"azure-pipelines.yml"}, "azure-pipelines.yml", "ci", "is an Azure Pipelines pipeline, which preflight does not read", ciHint, "", false},
 	{"bitbucket-pipelines", []string{"bitbucket-pipelines.yml"}, "bitbucket-pipelines.yml", "ci", "is a Bitbucket Pipelines pipeline, which preflight does not read", ciHint, "", false},
 	{"travis", []string{".travis.yml"}, ".travis.yml", "ci", "is a Travis CI pipeline, which preflight does not read", ciHint, "", false},
+	{"appveyor", []string{"appveyor.yml", ".appveyor.yml"}, "", "ci", "is an AppVeyor pipeline, which preflight does not read", ciHint, "", false},
 }
 
 const ciHint = "preflight reads GitHub Actions and GitLab CI only: check that this pipeline runs the tests and a security scan, or add the checks as custom collectors"

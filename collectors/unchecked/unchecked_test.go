@@ -62,7 +62,7 @@ func TestDetectNamesWhatIsNotChecked(t *testing.T) {
 // under its src/ is data, not an app.
 func TestDetectNamesLinterConfigurations(t *testing.T) {
 	files := []string{"go.mod", ".golangci.yml", "tools/.golangci.yaml", "vendor/x/.golangci.yml", "api/pyproject.toml",
-		"cloudbuild.yaml", ".circleci/config.yml", "api/config.yml", "terraform/main.tf", "terraform/modules/db/db.tf", "timoni/podinfo/timoni.cue", "timoni/podinfo/cue.mod/module.cue", "infra/Pulumi.yaml", "biome.json", "web/svelte.config.js", "web/package.json", "web/src/lib/templates/basic/svelte.config.js"}
+		"cloudbuild.yaml", ".circleci/config.yml", "api/config.yml", "terraform/main.tf", "terraform/modules/db/db.tf", "timoni/podinfo/timoni.cue", "timoni/podinfo/cue.mod/module.cue", "infra/Pulumi.yaml", "biome.json", "tslint.json", "appveyor.yml", "web/svelte.config.js", "web/package.json", "web/src/lib/templates/basic/svelte.config.js"}
 	var got []string
 	for _, c := range Detect("/repo", files) {
 		res := c.Run(context.Background(), collectors.Request{Root: "/repo"})
@@ -80,8 +80,10 @@ func TestDetectNamesLinterConfigurations(t *testing.T) {
 		"unchecked:golangci-lint:tools build tools/.golangci.yaml: not checked: tools/.golangci.yaml configures golangci-lint, which preflight does not run",
 		"unchecked:biome build biome.json: not checked: biome.json configures Biome, which preflight does not run",
 		"unchecked:svelte-check:web build web/svelte.config.js: not checked: web/svelte.config.js configures a Svelte app, whose typecheck is svelte-check (it checks the .svelte files too), which preflight does not run: tsc checks its .ts files only",
+		"unchecked:tslint build tslint.json: not checked: tslint.json configures TSLint, which preflight does not run",
 		"unchecked:cloud-build ci cloudbuild.yaml: not checked: cloudbuild.yaml is a Google Cloud Build pipeline, which preflight does not read",
 		"unchecked:circleci ci .circleci/config.yml: not checked: .circleci/config.yml is a CircleCI pipeline, which preflight does not read",
+		"unchecked:appveyor ci appveyor.yml: not checked: appveyor.yml is an AppVeyor pipeline, which preflight does not read",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("detected\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -68,7 +68,7 @@ func init() {
 		"invoke": tasksRunner, "inv": tasksRunner, "run-s": tasksRunner, "run-p": tasksRunner,
 		"npm-run-all": tasksRunner, "npm-run-all2": tasksRunner, "grunt": tasksRunner, "gulp": tasksRunner,
 		"turbo": turboRunner, "nx": nxRunner, "lerna": lernaRunner, "rush": tasksRunner, "rushx": tasksRunner,
-		"moon": tasksRunner, "earthly": tasksRunner, "mise": miseRunner,
+		"moon": tasksRunner, "earthly": tasksRunner, "mise": miseRunner, "nps": tasksRunner,
 		"gradle": gradleRunner, "gradlew": gradleRunner, "mvn": mavenRunner, "mvnw": mavenRunner,
 		"sbt": tasksRunner, "lein": tasksRunner, "ant": tasksRunner, "bazel": bazelRunner, "bazelisk": bazelRunner,
 		"cargo": cargoRunner, "go": goRunner, "dotnet": dotnetRunner, "mix": tasksRunner,

@@ -133,8 +133,11 @@ func (w *workflow) checkScript(dir string, call scriptRef, text string, line int
 		return // a package.json npm refuses is package-json/invalid, at its line
 	}
 	if _, ok := pkg.Scripts[call.name]; ok {
-		w.followScript(pkg, file, call.name, text, line)
+		w.followScript(pkg, file, call, text, line)
 		return
+	}
+	if call.name == "start" {
+		return // without a script, npm start runs node server.js
 	}
 	if call.bare && (pkg.Dependencies[call.name] != "" || pkg.DevDependencies[call.name] != "" || knownBins[call.name] ||
 		w.providedByDependency(path.Dir(file), pkg, call.name)) {
@@ -149,9 +152,9 @@ func (w *workflow) checkScript(dir string, call scriptRef, text string, line int
 // `tsc --noEmit` type-checks. Scripts that run other scripts of the same
 // package, and shell scripts of the repository (bash scripts/ci.sh), are
 // followed, each once.
-func (w *workflow) followScript(pkg nodepkg.Manifest, file, name, text string, line int) {
+func (w *workflow) followScript(pkg nodepkg.Manifest, file string, call scriptRef, text string, line int) {
 	f := newFollower(w.p, w.tree, w.file, text, line)
-	f.npmScript(pkg, file, name, 0)
+	f.npmScript(pkg, file, call, 0)
 }
 
 // followShell records the stages of what a step runs of the repository's
@@ -192,7 +195,7 @@ func (f *follower) command(dir string, words []string, depth int) {
 		if pj := upward(f.tree, dir, "package.json"); pj != "" {
 			if data, err := f.tree.ReadFile(pj); err == nil {
 				if pkg, err := nodepkg.ParseManifest(data); err == nil {
-					f.npmScript(pkg, pj, call.name, depth+1)
+					f.npmScript(pkg, pj, call, depth+1)
 				}
 			}
 		}
@@ -227,9 +230,13 @@ func (f *follower) commands(dir, script string, depth int) {
 	}
 }
 
-func (f *follower) npmScript(pkg nodepkg.Manifest, file, name string, depth int) {
+func (f *follower) npmScript(pkg nodepkg.Manifest, file string, call scriptRef, depth int) {
+	name := call.name
 	body, ok := pkg.Scripts[name]
-	key := file + "#" + name
+	if len(call.args) > 0 {
+		body += " " + strings.Join(call.args, " ")
+	}
+	key := file + "#" + body
 	if !ok || f.seen[key] || depth > maxNesting {
 		return
 	}
@@ -313,6 +320,9 @@ var knownBins = map[string]bool{"tsc": true, "tsx": true, "next": true, "vite": 
 type scriptRef struct {
 	name string
 	bare bool // `pnpm X` / `yarn [run] X`: a script, or else a binary
+	// args are the words after the script's name, which the package
+	// manager appends to the script (`npm start test` runs `nps test`).
+	args []string
 }
 
 // scriptCall reads `npm test`, `npm run X`, `pnpm [run] X`, `yarn [run] X`:
@@ -334,29 +344,40 @@ func scriptCall(words []string) (scriptRef, bool) {
 	case "npm":
 		switch sub {
 		case "test", "t", "tst":
-			return scriptRef{name: "test"}, true
+			return scriptRef{name: "test", args: scriptArgs(rest)}, true
+		case "start":
+			return scriptRef{name: "start", args: scriptArgs(rest)}, true
 		case "run", "run-script", "rum", "urn":
-			name, _ := firstArg(rest, npmValueFlags)
-			return scriptRef{name: name}, name != "" && name != "env"
+			name, more := firstArg(rest, npmValueFlags)
+			return scriptRef{name: name, args: scriptArgs(more)}, name != "" && name != "env"
 		}
 	case "pnpm", "yarn":
 		switch {
 		case sub == "test" || sub == "t" && tool == "pnpm":
-			return scriptRef{name: "test"}, true
+			return scriptRef{name: "test", args: scriptArgs(rest)}, true
 		case sub == "run" || sub == "run-script":
 			// yarn run, like a bare yarn X, runs a dependency's binary
 			// when no script has the name; pnpm run does not.
-			name, _ := firstArg(rest, npmValueFlags)
-			return scriptRef{name: name, bare: tool == "yarn"}, name != ""
+			name, more := firstArg(rest, npmValueFlags)
+			return scriptRef{name: name, bare: tool == "yarn", args: scriptArgs(more)}, name != ""
 		case sub == "" || strings.Contains(sub, "/") || strings.Contains(sub, "$"):
 			return scriptRef{}, false
-		case tool == "pnpm" && !pnpm.builtins[sub] && !pnpmOwn[sub]:
-			return scriptRef{name: sub, bare: true}, true
-		case tool == "yarn" && !yarnOwn[sub]:
-			return scriptRef{name: sub, bare: true}, true
+		case tool == "pnpm" && !pnpm.builtins[sub] && !pnpmOwn[sub], tool == "yarn" && !yarnOwn[sub]:
+			return scriptRef{name: sub, bare: true, args: scriptArgs(rest)}, true
+		case sub == "start":
+			return scriptRef{name: "start", args: scriptArgs(rest)}, true
 		}
 	}
 	return scriptRef{}, false
+}
+
+// scriptArgs are the words a package manager appends to a script: those
+// after its name, without the "--" that separates them.
+func scriptArgs(rest []string) []string {
+	if len(rest) > 0 && rest[0] == "--" {
+		rest = rest[1:]
+	}
+	return rest
 }
 
 // pnpmOwn and yarnOwn are the commands of the tools themselves (beyond

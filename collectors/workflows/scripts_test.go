@@ -282,3 +282,27 @@ func TestCommandChosenByAnExpression(t *testing.T) {
 		t.Errorf("evidence:\n%s", r.Output)
 	}
 }
+
+// A package manager appends the words after a script's name to it:
+// express-typescript-boilerplate's CI runs `npm start test`, and its start
+// script is nps, so the step runs `nps test`. `npm start` without a start
+// script runs node server.js: no missing script.
+func TestScriptArgumentsAreAppendedToTheScript(t *testing.T) {
+	tree := mapTree{"package.json": `{"scripts": {"start": "nps", "test": "npm start test"}}`}
+	src := []byte("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm start build\n      - run: npm test\n      - run: yarn run start -- lint\n")
+	p := AnalyzeGitHubIn([]Source{{Path: ".github/workflows/ci.yml", Data: src}}, tree)
+	want := map[Stage]Evidence{
+		Build: {".github/workflows/ci.yml", 6, `npm start build runs nps build (package.json, script "start")`},
+		Test:  {".github/workflows/ci.yml", 7, "npm test"},
+		Lint:  {".github/workflows/ci.yml", 8, `yarn run start -- lint runs nps lint (package.json, script "start")`},
+	}
+	checkStages(t, p, want)
+
+	bare := AnalyzeGitHubIn([]Source{{Path: ".github/workflows/ci.yml", Data: []byte("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm start\n")}},
+		mapTree{"package.json": `{"scripts": {}}`})
+	for _, f := range bare.Findings {
+		if f.Rule == RuleMissingScript.ID {
+			t.Errorf("npm start without a start script: %s", f.Message)
+		}
+	}
+}
