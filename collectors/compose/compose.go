@@ -224,7 +224,7 @@ type Collector struct {
 	envs    []EnvSource       // per configuration: the env file the project gives it, if any
 	usage   []string          // the scripts, workflows and docs that say how compose is run
 	jobs    map[string]string // services run to completion, and where that is said
-	builds  map[string]ImageBuild
+	builds  map[string]deployfiles.ImageBuild
 	inputs  []string
 }
 
@@ -459,7 +459,7 @@ func BuiltFromDisk(s types.ServiceConfig) (dockerfile.Image, bool) {
 // would give other findings in another clone.
 // A published image of the project (ghcr.io/org/app) is what its
 // Dockerfile makes it.
-func OwnImages(p *types.Project, root string, builds map[string]ImageBuild) BuiltImage {
+func OwnImages(p *types.Project, root string, builds map[string]deployfiles.ImageBuild) BuiltImage {
 	var names map[string]bool // read once, when a service asks
 	return func(s types.ServiceConfig) (dockerfile.Image, bool) {
 		if s.Build != nil || s.Image == "" || imageref.Variable(s.Image) {
@@ -472,7 +472,7 @@ func OwnImages(p *types.Project, root string, builds map[string]ImageBuild) Buil
 			}
 		}
 		if b, ok := builds[repo]; ok {
-			if s.Build = b.config(root); s.Build != nil {
+			if s.Build = buildConfig(b, root); s.Build != nil {
 				return BuiltFromDisk(s)
 			}
 		}
@@ -492,26 +492,17 @@ func OwnImages(p *types.Project, root string, builds map[string]ImageBuild) Buil
 	}
 }
 
-// config is the build as compose would write it, with absolute paths:
-// docker build reads -f from the directory it runs in, not the context.
-// nil for a context outside the repository or not on disk.
-func (b ImageBuild) config(root string) *types.BuildConfig {
-	if b.Context == "" || b.Context == "-" || strings.Contains(b.Context, "://") {
-		return nil
-	}
-	inside := func(rel string) (string, bool) {
-		abs := filepath.Join(root, filepath.FromSlash(rel))
-		return abs, abs == root || strings.HasPrefix(abs, root+string(filepath.Separator))
-	}
-	ctx, ok := inside(b.Context)
+// buildConfig is the build as compose would write it, with absolute
+// paths: docker build reads -f from the directory it runs in, not the
+// context. nil for a context outside the repository or not on disk.
+func buildConfig(b deployfiles.ImageBuild, root string) *types.BuildConfig {
+	context, dockerfile, ok := b.Local()
 	if !ok {
 		return nil
 	}
-	bc := &types.BuildConfig{Context: ctx}
+	bc := &types.BuildConfig{Context: filepath.Join(root, filepath.FromSlash(context))}
 	if b.Dockerfile != "" {
-		if bc.Dockerfile, ok = inside(b.Dockerfile); !ok {
-			return nil
-		}
+		bc.Dockerfile = filepath.Join(root, filepath.FromSlash(dockerfile))
 	}
 	return bc
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/collectors/deployfiles"
 	"github.com/preflight-dev/preflight/collectors/rules"
 	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
@@ -474,11 +475,11 @@ func FuzzComposeCommandFiles(f *testing.F) {
 	f.Add("--file=x.yaml`")
 	f.Add(` --env-file=ci.env up; cp -n ".env.sample" .env`)
 	f.Fuzz(func(t *testing.T, rest string) {
-		cmd := command(rest)
+		cmd := deployfiles.Command(rest)
 		if !strings.HasPrefix(rest, cmd) || strings.Contains(cmd, "&&") || strings.Contains(cmd, `"`) {
 			t.Fatalf("command(%q) = %q", rest, cmd)
 		}
-		if sh := shellCommand(rest); !strings.HasPrefix(sh, cmd) || !strings.HasPrefix(rest, sh) || strings.Contains(sh, "&&") {
+		if sh := deployfiles.ShellCommand(rest); !strings.HasPrefix(sh, cmd) || !strings.HasPrefix(rest, sh) || strings.Contains(sh, "&&") {
 			t.Fatalf("shellCommand(%q) = %q", rest, sh)
 		}
 		_ = expand(rest, map[string]string{"A": "a.yml"})
@@ -707,18 +708,19 @@ func TestOwnImageDoesNotDependOnTheCheckoutDirectory(t *testing.T) {
 		t.Errorf("root-user findings %q, want %q", shop, want)
 	}
 
-	builds := map[string]ImageBuild{}
+	builds := map[string]deployfiles.ImageBuild{}
 	for _, line := range []string{
 		`--file build/Dockerfile --tag shop .`,
 		`-t ghcr.io/acme/api:1.2 -f=Dockerfile --platform linux/amd64 --push ctx`,
 		`-t "$IMAGE" .`,
 	} {
-		b, repos := imageBuild(line)
-		for _, r := range repos {
+		b := deployfiles.ParseImageBuild(line)
+		for _, r := range tagRepos(b.Tags) {
 			builds[r] = b
 		}
 	}
-	wantBuilds := map[string]ImageBuild{"shop": {Dockerfile: "build/Dockerfile", Context: "."}, "acme/api": {Dockerfile: "Dockerfile", Context: "ctx"}}
+	wantBuilds := map[string]deployfiles.ImageBuild{"shop": {Dockerfile: "build/Dockerfile", Context: ".", Tags: []string{"shop"}},
+		"acme/api": {Dockerfile: "Dockerfile", Context: "ctx", Tags: []string{"ghcr.io/acme/api:1.2"}}}
 	if !reflect.DeepEqual(builds, wantBuilds) {
 		t.Errorf("builds %+v, want %+v", builds, wantBuilds)
 	}

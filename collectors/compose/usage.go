@@ -47,7 +47,7 @@ type Usage struct {
 	// Builds are the images the project's commands build, by repository
 	// (`docker build --tag shop .` builds shop), each with the first
 	// build that names it.
-	Builds map[string]ImageBuild
+	Builds map[string]deployfiles.ImageBuild
 	// Read are the files that said any of it: what the collector reads
 	// again on each run, and reruns for when they change.
 	Read []string
@@ -57,68 +57,6 @@ type Usage struct {
 // is compose's alone, so it is read on any line: a Makefile often keeps
 // the "docker compose -f …" part in a variable.
 var exitCodeFrom = regexp.MustCompile(`(?:^|\s)--exit-code-from(?:\s+|=)["']?([A-Za-z0-9][A-Za-z0-9._-]*)`)
-
-// ImageBuild is one image build command of the project's: its
-// Dockerfile and context as written (relative to the repository root,
-// where scripts and CI jobs run them), and where it is.
-type ImageBuild struct {
-	Dockerfile string // -f; "" for the context's Dockerfile
-	Context    string
-	At         string // file:line of the command
-}
-
-// imageBuildLine is a line that builds an image.
-var imageBuildLine = regexp.MustCompile(`\b(?:docker|podman)(?:[ \t]+(?:buildx|image))?[ \t]+build\b`)
-
-// buildValueFlags are the options of docker build that take the next
-// word as their value.
-var buildValueFlags = map[string]bool{
-	"-f": true, "--file": true, "-t": true, "--tag": true, "--build-arg": true, "--target": true,
-	"--platform": true, "--label": true, "--cache-from": true, "--cache-to": true, "-o": true,
-	"--output": true, "--secret": true, "--ssh": true, "--network": true, "--progress": true,
-	"--iidfile": true, "--metadata-file": true, "--builder": true, "--add-host": true,
-	"--build-context": true, "--annotation": true, "--attest": true, "--shm-size": true, "-m": true,
-	"--memory": true, "--ulimit": true, "--cgroup-parent": true, "--isolation": true,
-}
-
-// imageBuild reads a docker build command line (after "build"): the
-// build, and the repositories its tags name.
-func imageBuild(rest string) (b ImageBuild, repos []string) {
-	words := strings.Fields(rest)
-	for i := 0; i < len(words); i++ {
-		name, value, inline := strings.Cut(strings.Trim(words[i], `"'`), "=")
-		if !strings.HasPrefix(name, "-") {
-			if b.Context == "" {
-				b.Context = strings.Trim(words[i], `"'`)
-			}
-			continue
-		}
-		if !inline && buildValueFlags[name] && i+1 < len(words) {
-			i++
-			value = strings.Trim(words[i], `"'`)
-		}
-		switch name {
-		case "-f", "--file":
-			b.Dockerfile = value
-		case "-t", "--tag":
-			if repo := imageref.Parse(value).Repo(); repo != "" && !strings.Contains(value, "$") {
-				repos = append(repos, repo)
-			}
-		}
-	}
-	return b, repos
-}
-
-// continued is line i with the lines its trailing backslashes continue it
-// with.
-func continued(lines []string, i int) string {
-	line := lines[i]
-	for strings.HasSuffix(strings.TrimRight(line, " \t"), "\\") && i+1 < len(lines) {
-		i++
-		line = strings.TrimSuffix(strings.TrimRight(line, " \t"), "\\") + " " + lines[i]
-	}
-	return line
-}
 
 // EnvSource is an env file the project names, as written, and where.
 type EnvSource struct {
@@ -141,7 +79,7 @@ func composeUsage(root string, files []string, primary map[string]bool) Usage {
 	alone := map[string]bool{}
 	overlay := map[string]bool{}
 	u := Usage{Alone: map[string]bool{}, EnvFile: map[string]EnvSource{}, CopiedFor: map[string]EnvSource{}, Jobs: map[string]string{},
-		Builds: map[string]ImageBuild{}}
+		Builds: map[string]deployfiles.ImageBuild{}}
 	read := 0
 	for _, f := range files {
 		if !deployfiles.IsCommandFile(f) || read >= deployfiles.MaxCommandFiles {
@@ -152,10 +90,7 @@ func composeUsage(root string, files []string, primary map[string]bool) Usage {
 		if err != nil {
 			continue
 		}
-		cut := command
-		if base := strings.ToLower(path.Base(f)); base != "package.json" && path.Ext(base) != ".md" {
-			cut = shellCommand
-		}
+		cut := deployfiles.CommandCut(f)
 		var (
 			lastCopy EnvSource
 			vars     = map[string]string{} // COMPOSE_FILE=… assigned earlier in the file
@@ -167,17 +102,13 @@ func composeUsage(root string, files []string, primary map[string]bool) Usage {
 			if m := assignment.FindStringSubmatch(line); m != nil {
 				vars[m[1]] = m[2]
 			}
-			if imageBuildLine.MatchString(line) {
-				whole := continued(lines, i)
-				for _, span := range imageBuildLine.FindAllStringIndex(whole, -1) {
-					b, repos := imageBuild(expand(cut(whole[span[1]:]), vars))
-					b.At = at
-					for _, repo := range repos {
-						if _, seen := u.Builds[repo]; !seen {
-							u.Builds[repo] = b
-						}
-						relevant = true
+			for _, b := range deployfiles.ImageBuilds(lines, i, cut, func(w string) string { return expand(w, vars) }) {
+				b.At = at
+				for _, repo := range tagRepos(b.Tags) {
+					if _, seen := u.Builds[repo]; !seen {
+						u.Builds[repo] = b
 					}
+					relevant = true
 				}
 			}
 			for _, m := range exitCodeFrom.FindAllStringSubmatch(line, -1) {
@@ -275,25 +206,16 @@ func partOfName(line string, span []int) bool {
 		span[1] < len(line) && joined(line[span[1]])
 }
 
-// command is the rest of one command: up to the next operator, or the end
-// of the string or code span it is written in (a package.json script, a
-// Markdown `…`).
-func command(rest string) string { return upTo(rest, "&&", "||", ";", "|", "\"", "`") }
-
-// shellCommand is command in a shell script, a Makefile or a CI file,
-// where a double quote is quoting (-f "$COMPOSE_FILE"), not the end of
-// the command.
-func shellCommand(rest string) string { return upTo(rest, "&&", "||", ";", "|", "`") }
-
-// upTo is rest up to the first of stops.
-func upTo(rest string, stops ...string) string {
-	end := len(rest)
-	for _, stop := range stops {
-		if i := strings.Index(rest, stop); i >= 0 && i < end {
-			end = i
+// tagRepos are the image repositories tags name, leaving out tags that
+// hold variables.
+func tagRepos(tags []string) []string {
+	var out []string
+	for _, t := range tags {
+		if repo := imageref.Parse(t).Repo(); repo != "" && !strings.Contains(t, "$") {
+			out = append(out, repo)
 		}
 	}
-	return rest[:end]
+	return out
 }
 
 // envFiles resolves, for each configuration of the compose files in dir,

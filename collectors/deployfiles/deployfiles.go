@@ -126,7 +126,9 @@ func LooksLikeManifest(src []byte) bool {
 type Build struct {
 	Service    string
 	Dockerfile string // repo-relative, forward slashes
+	Context    string // repo-relative, forward slashes
 	Target     string // build stage, "" for the last one
+	Line       int    // of the service's build: key
 }
 
 // ComposeBuilds lists the local Dockerfiles the services of one compose file
@@ -172,7 +174,9 @@ func ComposeBuilds(composeRel string, src []byte) []Build {
 		if !ok {
 			continue
 		}
-		out = append(out, Build{Service: svc.Key, Dockerfile: rel, Target: target})
+		kv, _ := svc.Value.Pair("build")
+		line := kv.Line
+		out = append(out, Build{Service: svc.Key, Dockerfile: rel, Context: path.Clean(path.Join(dir, context)), Target: target, Line: line})
 	}
 	return out
 }

@@ -2,6 +2,7 @@ package deployfiles
 
 import (
 	"fmt"
+	"path"
 	"strings"
 	"testing"
 
@@ -72,7 +73,7 @@ func TestComposeBuilds(t *testing.T) {
   i: {build: {context: /abs}}
 `
 	got := fmt.Sprint(ComposeBuilds("deploy/docker-compose.yml", []byte(src)))
-	want := "[{a deploy/Dockerfile } {b deploy/svc/b/docker/b.Dockerfile prod} {c deploy/Containerfile }]"
+	want := "[{a deploy/Dockerfile deploy  2} {b deploy/svc/b/docker/b.Dockerfile deploy/svc/b prod 4} {c deploy/Containerfile deploy  8}]"
 	if got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
@@ -168,4 +169,61 @@ func TestIsCommandFile(t *testing.T) {
 			t.Errorf("IsCommandFile(%q) = %v, want %v", rel, got, want)
 		}
 	}
+}
+
+// A build command is read over its continued lines, up to where the
+// command ends; its context and Dockerfile are repo-relative, and those
+// that are not files of the repository as written are not local.
+func TestImageBuilds(t *testing.T) {
+	lines := []string{
+		"build:",
+		"\tdocker build \\",
+		"\t  -f docker/Dockerfile --tag shop:$(VERSION) . && docker push shop",
+		`docker buildx build --file=api.Dockerfile "$CTX"; podman build -t x ./web`,
+		"echo docker builder prune",
+	}
+	var got []string
+	for i := range lines {
+		for _, b := range ImageBuilds(lines, i, ShellCommand, func(w string) string { return w }) {
+			ctx, df, ok := b.Local()
+			got = append(got, fmt.Sprintf("%d %q %q %q → %s %s %v", i+1, b.Dockerfile, b.Context, b.Tags, ctx, df, ok))
+		}
+	}
+	want := []string{
+		`2 "docker/Dockerfile" "." ["shop:$(VERSION)"] → . docker/Dockerfile true`,
+		`4 "api.Dockerfile" "$CTX" [] →   false`,
+		`4 "" "./web" ["x"] → web web/Dockerfile true`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("builds:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	for _, b := range []ImageBuild{{Context: "-"}, {Context: "https://github.com/x/y.git"}, {Context: "../up"}, {Context: "/abs"}, {Context: ".", Dockerfile: "../Dockerfile"}} {
+		if _, _, ok := b.Local(); ok {
+			t.Errorf("%+v is local", b)
+		}
+	}
+	if CommandCut("README.md")(`docker build ." and more`) != "docker build ." || CommandCut("Makefile")(`a "b" | c`) != `a "b" ` {
+		t.Error("CommandCut does not end commands where the file's syntax does")
+	}
+}
+
+func FuzzImageBuilds(f *testing.F) {
+	f.Add("docker build \\\n -f a/Dockerfile -t x:1 . && make")
+	f.Add(`podman build --file="b c" "$CTX" ../up`)
+	f.Fuzz(func(t *testing.T, text string) {
+		lines := strings.Split(text, "\n")
+		for i := range lines {
+			for _, b := range ImageBuilds(lines, i, ShellCommand, func(w string) string { return w }) {
+				ctx, df, ok := b.Local()
+				if !ok {
+					continue
+				}
+				for _, p := range []string{ctx, df} {
+					if p == ".." || strings.HasPrefix(p, "../") || path.IsAbs(p) || strings.Contains(p, "$") {
+						t.Fatalf("%+v: %q is not a path inside the repository", b, p)
+					}
+				}
+			}
+		}
+	})
 }

@@ -1,0 +1,137 @@
+package deployfiles
+
+import (
+	"path"
+	"regexp"
+	"strings"
+)
+
+// ImageBuild is one image build command of the project's: its Dockerfile
+// and context as written (relative to the repository root, where scripts
+// and CI jobs run them), its tags as written, and where it is.
+type ImageBuild struct {
+	Dockerfile string // -f; "" for the context's Dockerfile
+	Context    string
+	Tags       []string
+	At         string // file:line of the command
+}
+
+// buildLine is a line that builds an image.
+var buildLine = regexp.MustCompile(`\b(?:docker|podman)(?:[ \t]+(?:buildx|image))?[ \t]+build\b`)
+
+// buildValueFlags are the options of docker build that take the next
+// word as their value.
+var buildValueFlags = map[string]bool{
+	"-f": true, "--file": true, "-t": true, "--tag": true, "--build-arg": true, "--target": true,
+	"--platform": true, "--label": true, "--cache-from": true, "--cache-to": true, "-o": true,
+	"--output": true, "--secret": true, "--ssh": true, "--network": true, "--progress": true,
+	"--iidfile": true, "--metadata-file": true, "--builder": true, "--add-host": true,
+	"--build-context": true, "--annotation": true, "--attest": true, "--shm-size": true, "-m": true,
+	"--memory": true, "--ulimit": true, "--cgroup-parent": true, "--isolation": true,
+}
+
+// ImageBuilds reads the image builds that start on line i of a file's
+// lines (docker build, podman build, docker buildx build), over the lines
+// its trailing backslashes continue it with. cut ends a command where the
+// file's syntax does (Command, ShellCommand); expand puts in the values of
+// variables the caller knows.
+func ImageBuilds(lines []string, i int, cut, expand func(string) string) []ImageBuild {
+	if !buildLine.MatchString(lines[i]) {
+		return nil
+	}
+	whole := continued(lines, i)
+	var out []ImageBuild
+	for _, span := range buildLine.FindAllStringIndex(whole, -1) {
+		out = append(out, ParseImageBuild(expand(cut(whole[span[1]:]))))
+	}
+	return out
+}
+
+// ParseImageBuild reads a docker build command line after "build".
+func ParseImageBuild(rest string) ImageBuild {
+	var b ImageBuild
+	words := strings.Fields(rest)
+	for i := 0; i < len(words); i++ {
+		name, value, inline := strings.Cut(strings.Trim(words[i], `"'`), "=")
+		if !strings.HasPrefix(name, "-") {
+			if b.Context == "" {
+				b.Context = strings.Trim(words[i], `"'`)
+			}
+			continue
+		}
+		if !inline && buildValueFlags[name] && i+1 < len(words) {
+			i++
+			value = strings.Trim(words[i], `"'`)
+		}
+		switch name {
+		case "-f", "--file":
+			b.Dockerfile = value
+		case "-t", "--tag":
+			b.Tags = append(b.Tags, value)
+		}
+	}
+	return b
+}
+
+// Local is the build's context and Dockerfile as repo-relative paths,
+// false when either is not a directory or file of the repository as
+// written (a URL, stdin, a variable, a path outside it).
+func (b ImageBuild) Local() (context, dockerfile string, ok bool) {
+	inside := func(p string) (string, bool) {
+		if p == "" || p == "-" || strings.ContainsAny(p, "$`") || strings.Contains(p, "://") || path.IsAbs(p) {
+			return "", false
+		}
+		p = path.Clean(p)
+		return p, p != ".." && !strings.HasPrefix(p, "../")
+	}
+	context, ok = inside(b.Context)
+	if !ok {
+		return "", "", false
+	}
+	if b.Dockerfile == "" {
+		return context, path.Join(context, "Dockerfile"), true
+	}
+	dockerfile, ok = inside(b.Dockerfile)
+	return context, dockerfile, ok
+}
+
+// continued is line i with the lines its trailing backslashes continue it
+// with.
+func continued(lines []string, i int) string {
+	line := lines[i]
+	for strings.HasSuffix(strings.TrimRight(line, " \t"), "\\") && i+1 < len(lines) {
+		i++
+		line = strings.TrimSuffix(strings.TrimRight(line, " \t"), "\\") + " " + lines[i]
+	}
+	return line
+}
+
+// Command is the rest of one command: up to the next operator, or the end
+// of the string or code span it is written in (a package.json script, a
+// Markdown `…`).
+func Command(rest string) string { return upTo(rest, "&&", "||", ";", "|", "\"", "`") }
+
+// ShellCommand is Command in a shell script, a Makefile or a CI file,
+// where a double quote is quoting (-f "$COMPOSE_FILE"), not the end of
+// the command.
+func ShellCommand(rest string) string { return upTo(rest, "&&", "||", ";", "|", "`") }
+
+// CommandCut is how commands end in a command file: Command in
+// package.json and Markdown, ShellCommand elsewhere.
+func CommandCut(file string) func(string) string {
+	if base := strings.ToLower(path.Base(file)); base == "package.json" || path.Ext(base) == ".md" {
+		return Command
+	}
+	return ShellCommand
+}
+
+// upTo is rest up to the first of stops.
+func upTo(rest string, stops ...string) string {
+	end := len(rest)
+	for _, stop := range stops {
+		if i := strings.Index(rest, stop); i >= 0 && i < end {
+			end = i
+		}
+	}
+	return rest[:end]
+}
