@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -189,6 +190,19 @@ func TestEnvFileInTheBuildContext(t *testing.T) {
 		{"an allow-list", map[string]string{"Dockerfile": copyAll, ".env.example": "", ".dockerignore": "*\n!src\n!package.json\n"}, ""},
 		{"the Dockerfile's own ignore file", map[string]string{"Dockerfile": copyAll, ".env.example": "", "Dockerfile.dockerignore": "**/.env\n", ".dockerignore": "node_modules\n"}, ""},
 		{"no .env kept here", map[string]string{"Dockerfile": copyAll}, ""},
+		// The context is where the project builds from, not always the
+		// Dockerfile's directory.
+		{"compose builds it from the root", map[string]string{"docker/Dockerfile": copyAll, ".env": "JWT_SECRET=x\n",
+			"docker-compose.yml": "services:\n  api:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile\n"},
+			"COPY . . copies the whole build context (the repository root, as docker-compose.yml:3 builds it), and there is no .dockerignore for it (a .env is there): a developer's .env goes into the image with its secrets"},
+		{"a Makefile builds it from the root", map[string]string{"build/Dockerfile": copyAll, ".env.example": "", ".dockerignore": "node_modules\n",
+			"Makefile": "image:\n\tdocker build \\\n\t  -f build/Dockerfile -t app .\n"},
+			"COPY . . copies the whole build context (the repository root, as Makefile:2 builds it), and .dockerignore does not exclude .env (.env.example shows one is kept there): a developer's .env goes into the image with its secrets"},
+		{"a sub-directory's Makefile builds from its directory", map[string]string{"api/Dockerfile": copyAll, "api/.env.example": "",
+			"api/Makefile": "image:\n\tdocker build -t api .\n"},
+			"COPY . . copies the whole build context (api, as api/Makefile:2 builds it), and there is no .dockerignore for it (.env.example shows one is kept there): a developer's .env goes into the image with its secrets"},
+		{"built from a root whose .dockerignore keeps .env out", map[string]string{"docker/Dockerfile": copyAll, "docker/.env.example": "",
+			".env.example": "", ".dockerignore": ".env\n", "compose.yaml": "services:\n  api:\n    build: {context: ., dockerfile: docker/Dockerfile}\n"}, ""},
 		{"COPY --exclude", map[string]string{"Dockerfile": "# syntax=docker/dockerfile:1.7-labs\nFROM alpine:3.20\nCOPY --exclude=.env . .\n", ".env.example": ""}, ""},
 		{"only a builder stage copies it", map[string]string{"Dockerfile": "FROM node:22 AS build\nCOPY . .\nRUN npm run build\nFROM nginx:1.27\nCOPY --from=build /dist /usr/share/nginx/html\n", ".env.example": ""}, ""},
 	}
@@ -212,5 +226,46 @@ func TestEnvFileInTheBuildContext(t *testing.T) {
 		case tc.want != "" && (len(got) != 1 || got[0] != tc.want):
 			t.Errorf("%s: %q\nwant %q", tc.name, got, tc.want)
 		}
+	}
+}
+
+// What decides a Dockerfile's build context is an input: the file that
+// builds it, and the .dockerignore, .env and examples of the context it
+// builds from; an edit there reruns the rules with the context it names.
+func TestBuildContextInputs(t *testing.T) {
+	root := t.TempDir()
+	fixturetest.WriteFiles(t, root, map[string]string{
+		"build/Dockerfile": "FROM alpine:3.20\nCOPY . .\nUSER app\n", ".env": "A=b\n",
+		"Makefile": "image:\n\tdocker build -f build/Dockerfile -t app .\n", "README.md": "Run make image.\n",
+	})
+	cols := Detect(root, fixturetest.Files(t, root))
+	if len(cols) != 1 {
+		t.Fatalf("%d collectors", len(cols))
+	}
+	in := cols[0].(interface{ Inputs() []string }).Inputs()
+	for _, want := range []string{"Makefile", ".dockerignore", ".env", ".env.example", "build/Dockerfile", "build/Dockerfile.dockerignore"} {
+		if !slices.Contains(in, want) {
+			t.Errorf("inputs %q lack %s", in, want)
+		}
+	}
+	if slices.Contains(in, "README.md") || slices.Contains(in, "build/.env") {
+		t.Errorf("inputs %q hold files that do not decide the context", in)
+	}
+	envFindings := func() int {
+		n := 0
+		for _, f := range cols[0].Run(context.Background(), collectors.Request{Root: root}).Findings {
+			if f.Rule == RuleEnvInImage.ID {
+				n++
+			}
+		}
+		return n
+	}
+	if envFindings() != 1 {
+		t.Error("the root's .env goes into the image built from the root, unsaid")
+	}
+	// The Makefile now builds from build/, which keeps no .env.
+	fixturetest.WriteFiles(t, root, map[string]string{"Makefile": "image:\n\tdocker build -t app build\n"})
+	if n := envFindings(); n != 0 {
+		t.Errorf("after the Makefile changed to build from build/: %d findings", n)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"path"
+	"slices"
+	"strings"
 
 	"github.com/moby/patternmatcher"
 	"github.com/moby/patternmatcher/ignorefile"
@@ -12,14 +14,95 @@ import (
 	"github.com/preflight-dev/preflight/internal/repofs"
 )
 
-// envInContext says why the build context of a Dockerfile — its
-// directory, as `docker build .` there takes it — lets a developer's .env
-// into the image: a .env is there, or an example shows one is kept there,
-// and the .dockerignore BuildKit reads (Dockerfile.dockerignore beside the
-// Dockerfile, else the context's .dockerignore) does not exclude it. ""
-// when it does not.
-func envInContext(root, dockerfile string) string {
-	dir := path.Dir(dockerfile)
+// buildContext is a directory a Dockerfile is built from, and the file
+// and line that build it so.
+type buildContext struct {
+	dir string // repo-relative
+	by  string // "docker-compose.yml:7"; "" for the default, the Dockerfile's directory
+}
+
+// name says which context it is and why, for a message.
+func (b buildContext) name() string {
+	what := b.dir
+	if what == "." {
+		what = "the repository root"
+	}
+	if b.by != "" {
+		return what + ", as " + b.by + " builds it"
+	}
+	if b.dir == "." {
+		return what + ", as docker build . takes it"
+	}
+	return what + ", as docker build " + b.dir + " takes it"
+}
+
+// projectBuilds reads how the project builds its Dockerfiles, by
+// Dockerfile: the builds of its compose files, and the image build
+// commands of its scripts, workflows and docs (run from the repository
+// root, as CI jobs and most scripts run them), Makefiles and package.json
+// scripts (run in their directory).
+func projectBuilds(root string, files []string) map[string][]buildContext {
+	out := map[string][]buildContext{}
+	add := func(dockerfile string, b buildContext) {
+		if !slices.Contains(out[dockerfile], b) {
+			out[dockerfile] = append(out[dockerfile], b)
+		}
+	}
+	read := 0
+	for _, f := range files {
+		base := path.Base(f)
+		compose, commands := deployfiles.IsComposeFile(base), deployfiles.IsCommandFile(f) && read < deployfiles.MaxCommandFiles
+		if !compose && !commands {
+			continue
+		}
+		src, err := repofs.ReadFile(root, f)
+		if err != nil {
+			continue
+		}
+		if compose {
+			for _, b := range deployfiles.ComposeBuilds(f, src) {
+				add(b.Dockerfile, buildContext{dir: b.Context, by: fmt.Sprintf("%s:%d", f, b.Line)})
+			}
+			continue
+		}
+		read++
+		if !bytes.Contains(src, []byte("build")) {
+			continue
+		}
+		cwd := "."
+		if b := strings.ToLower(base); b == "makefile" || b == "package.json" || path.Ext(b) == ".mk" {
+			cwd = path.Dir(f)
+		}
+		lines := strings.Split(string(src), "\n")
+		cut := deployfiles.CommandCut(f)
+		for i := range lines {
+			for _, b := range deployfiles.ImageBuilds(lines, i, cut, func(w string) string { return w }) {
+				dir, dockerfile, ok := b.Local()
+				dir, dockerfile = path.Join(cwd, dir), path.Join(cwd, dockerfile)
+				if ok && dir != ".." && !strings.HasPrefix(dir, "../") && dockerfile != ".." && !strings.HasPrefix(dockerfile, "../") {
+					add(dockerfile, buildContext{dir: dir, by: fmt.Sprintf("%s:%d", f, i+1)})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// contextsOf are the contexts dockerfile is built from: those the project
+// names, else its directory.
+func contextsOf(dockerfile string, builds map[string][]buildContext) []buildContext {
+	if b := builds[dockerfile]; len(b) > 0 {
+		return b
+	}
+	return []buildContext{{dir: path.Dir(dockerfile)}}
+}
+
+// envInContext says why the build context dir of a Dockerfile lets a
+// developer's .env into the image: a .env is there, or an example shows
+// one is kept there, and the .dockerignore BuildKit reads
+// (Dockerfile.dockerignore beside the Dockerfile, else the context's
+// .dockerignore) does not exclude it. "" when it does not.
+func envInContext(root, dockerfile, dir string) string {
 	kept := ""
 	if exists(root, path.Join(dir, ".env")) {
 		kept = "a .env is there"

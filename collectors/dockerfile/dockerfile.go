@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -22,7 +23,6 @@ import (
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/deployfiles"
 	"github.com/preflight-dev/preflight/collectors/filerules"
-	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -33,9 +33,9 @@ const (
 
 // Detect returns one collector per directory holding Dockerfiles: files
 // named like one (Dockerfile, Dockerfile.*, *.Dockerfile, Containerfile)
-// and those that compose files in the tree build, whatever their name.
-// A compose build's Dockerfile is checked on disk, since it may live in a
-// directory the file list leaves out.
+// and those that the project's compose files and build commands build,
+// whatever their name. Such a Dockerfile is checked on disk, since it may
+// live in a directory the file list leaves out.
 func Detect(root string, files []string) []collectors.Collector {
 	var found []string
 	for _, f := range files {
@@ -43,23 +43,24 @@ func Detect(root string, files []string) []collectors.Collector {
 			found = append(found, f)
 		}
 	}
-	for _, f := range files {
-		if !deployfiles.IsComposeFile(path.Base(f)) {
-			continue
-		}
-		src, err := repofs.ReadFile(root, f)
-		if err != nil {
-			continue
-		}
-		for _, b := range deployfiles.ComposeBuilds(f, src) {
-			if st, err := os.Stat(filepath.Join(root, filepath.FromSlash(b.Dockerfile))); err == nil && st.Mode().IsRegular() {
-				found = append(found, b.Dockerfile)
-			}
+	builds := projectBuilds(root, files)
+	for _, f := range slices.Sorted(maps.Keys(builds)) {
+		if st, err := os.Stat(filepath.Join(root, filepath.FromSlash(f))); err == nil && st.Mode().IsRegular() {
+			found = append(found, f)
 		}
 	}
 	var out []collectors.Collector
 	for _, t := range filerules.Targets(root, Kind, found) {
-		out = append(out, &Collector{id: t.ID, dir: t.Dir, files: t.Files})
+		c := &Collector{id: t.ID, dir: t.Dir, files: t.Files, builds: map[string][]buildContext{}}
+		for _, f := range t.Files {
+			for _, b := range builds[f] {
+				c.builds[f] = append(c.builds[f], b)
+				c.sources = append(c.sources, strings.SplitN(b.by, ":", 2)[0])
+			}
+		}
+		slices.Sort(c.sources)
+		c.sources = slices.Compact(c.sources)
+		out = append(out, c)
 	}
 	return out
 }
@@ -69,6 +70,13 @@ type Collector struct {
 	id    string
 	dir   string
 	files []string // repo-relative
+	// builds are the contexts the project builds each Dockerfile from,
+	// where its compose files and commands say; a Dockerfile none names
+	// is built from its directory.
+	builds map[string][]buildContext
+	// sources are the files that say how they are built, read again on
+	// each run.
+	sources []string
 }
 
 func (c *Collector) ID() string            { return c.id }
@@ -82,14 +90,20 @@ func (c *Collector) Files() []string       { return c.files }
 // .dockerignore files, a .env and the examples that show one is kept.
 func (c *Collector) Inputs() []string {
 	var out []string
+	for _, s := range c.sources {
+		out = append(out, collectors.EscapeGlob(s))
+	}
 	for _, f := range c.files {
-		dir := collectors.EscapeGlob(path.Dir(f)) + "/"
-		if path.Dir(f) == "." {
-			dir = ""
-		}
-		out = append(out, collectors.EscapeGlob(f), collectors.EscapeGlob(f)+".dockerignore", dir+".dockerignore", dir+".env")
-		for _, ex := range deployfiles.DotenvExamples {
-			out = append(out, dir+ex)
+		out = append(out, collectors.EscapeGlob(f), collectors.EscapeGlob(f)+".dockerignore")
+		for _, ctx := range contextsOf(f, c.builds) {
+			dir := collectors.EscapeGlob(ctx.dir) + "/"
+			if ctx.dir == "." {
+				dir = ""
+			}
+			out = append(out, dir+".dockerignore", dir+".env")
+			for _, ex := range deployfiles.DotenvExamples {
+				out = append(out, dir+ex)
+			}
 		}
 	}
 	slices.Sort(out)
@@ -99,6 +113,11 @@ func (c *Collector) Inputs() []string {
 func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
 	run := filerules.New(req.Root)
 	parsed := 0
+	builds := c.builds
+	if len(c.sources) > 0 {
+		// Read again: an edited Makefile may build from another context.
+		builds = projectBuilds(req.Root, c.sources)
+	}
 	for _, f := range c.files {
 		if err := ctx.Err(); err != nil {
 			return model.Unknown(c.id, Kind, Domain, "cancelled: "+err.Error(), "")
@@ -119,11 +138,16 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		}
 		parsed++
 		if len(an.ContextCopies) > 0 {
-			if why := envInContext(req.Root, f); why != "" {
+			for _, ctx := range contextsOf(f, builds) {
+				why := envInContext(req.Root, f, ctx.dir)
+				if why == "" {
+					continue
+				}
 				line := an.ContextCopies[0]
 				an.Findings = append(an.Findings, RuleEnvInImage.Finding(f, line, 0,
 					fmt.Sprintf("%s copies the whole build context (%s), and %s: a developer's .env goes into the image with its secrets",
-						filerules.Clip(strings.TrimSpace(lineOf(src, line)), 40), contextName(path.Dir(f)), why)))
+						filerules.Clip(strings.TrimSpace(lineOf(src, line)), 40), ctx.name(), why)))
+				break // one finding at the COPY, for the first context that lets it in
 			}
 		}
 		shown, n := run.Add(f, an.Findings)
@@ -143,11 +167,4 @@ func lineOf(src []byte, n int) string {
 		return ""
 	}
 	return lines[n-1]
-}
-
-func contextName(dir string) string {
-	if dir == "." {
-		return "the repository root, as docker build . takes it"
-	}
-	return dir + ", as docker build " + dir + " takes it"
 }
