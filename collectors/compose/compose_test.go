@@ -582,10 +582,16 @@ func TestExpandVariables(t *testing.T) {
 		"STACK ?= stack.yml":                    "STACK=stack.yml",
 		"X=$(pwd)/a.yml":                        "",
 		"if [ -f a ]; then X=1; fi":             "",
+		"IMAGE := $(BASE)/app:${VERSION}":       "IMAGE=localhost/acme/app:0.0.1",
+		"OTHER_IMAGE := $(UNSET)/app":           "",
 	} {
+		set := map[string]string{"BASE": "localhost/acme", "VERSION": "0.0.1"}
+		assign(line, set)
+		delete(set, "BASE")
+		delete(set, "VERSION")
 		got := ""
-		if m := assignment.FindStringSubmatch(line); m != nil {
-			got = m[1] + "=" + m[2]
+		for k, v := range set {
+			got = k + "=" + v
 		}
 		if got != want {
 			t.Errorf("assignment %q = %q, want %q", line, got, want)
@@ -723,5 +729,31 @@ func TestOwnImageDoesNotDependOnTheCheckoutDirectory(t *testing.T) {
 		"acme/api": {Dockerfile: "Dockerfile", Context: "ctx", Tags: []string{"ghcr.io/acme/api:1.2"}}}
 	if !reflect.DeepEqual(builds, wantBuilds) {
 		t.Errorf("builds %+v, want %+v", builds, wantBuilds)
+	}
+}
+
+// ardanlabs/service's shape: the makefile names its image with variables
+// built of others (SALES_IMAGE := $(BASE_IMAGE_NAME)/$(SALES_APP):$(VERSION))
+// and passes a build date made by a command; the compose service runs
+// that image, whose Dockerfile drops root.
+func TestOwnImageTaggedWithNestedMakeVariables(t *testing.T) {
+	root := t.TempDir()
+	fixturetest.WriteFiles(t, root, map[string]string{
+		"makefile": "BASE_IMAGE_NAME := localhost/ardanlabs\nSALES_APP       := sales\nVERSION         := 0.0.1\n" +
+			"SALES_IMAGE     := $(BASE_IMAGE_NAME)/$(SALES_APP):$(VERSION)\n\nbuild:\n\tdocker build \\\n\t\t-f zarf/docker/dockerfile.sales \\\n" +
+			"\t\t-t $(SALES_IMAGE) \\\n\t\t--build-arg BUILD_DATE=$(date -u +\"%Y-%m-%dT%H:%M:%SZ\") \\\n\t\t.\n",
+		"zarf/docker/dockerfile.sales":     "FROM golang:1.26 AS build\nCOPY . /src\nFROM alpine:3.20\nCOPY --from=build /src/sales /sales\nUSER sales\n",
+		"zarf/compose/docker_compose.yaml": "services:\n  sales:\n    image: localhost/ardanlabs/sales:0.0.1\n    restart: unless-stopped\n",
+	})
+	u := composeUsage(root, fixturetest.Files(t, root), primaryNames())
+	if b, ok := u.Builds["ardanlabs/sales"]; !ok || b.Context != "." || b.Dockerfile != "zarf/docker/dockerfile.sales" || b.At != "makefile:7" {
+		t.Errorf("builds %+v", u.Builds)
+	}
+	for _, c := range Detect(root, fixturetest.Files(t, root)) {
+		for _, f := range c.Run(context.Background(), collectors.Request{Root: root}).Findings {
+			if f.Rule == RuleRootUser.ID {
+				t.Errorf("%s: %s", f.Location(), f.Message)
+			}
+		}
 	}
 }

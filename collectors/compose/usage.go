@@ -99,9 +99,7 @@ func composeUsage(root string, files []string, primary map[string]bool) Usage {
 		lines := strings.Split(string(src), "\n")
 		for i, line := range lines {
 			at := fmt.Sprintf("%s:%d", f, i+1)
-			if m := assignment.FindStringSubmatch(line); m != nil {
-				vars[m[1]] = m[2]
-			}
+			assign(line, vars)
 			for _, b := range deployfiles.ImageBuilds(lines, i, cut, func(w string) string { return expand(w, vars) }) {
 				b.At = at
 				for _, repo := range tagRepos(b.Tags) {
@@ -173,7 +171,21 @@ func composeUsage(root string, files []string, primary map[string]bool) Usage {
 
 // assignment is a variable set to one word in a script or Makefile:
 // COMPOSE_FILE="docker-compose.ci.yaml", ENV_FILE ?= ci.env.
-var assignment = regexp.MustCompile(`^\s*(?:export\s+|local\s+|readonly\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*(?:=|:=|\?=)\s*["']?([^\s"'$;&|()` + "`" + `]+)["']?\s*(?:#.*)?$`)
+var assignment = regexp.MustCompile(`^\s*(?:export\s+|local\s+|readonly\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*(?:=|:=|\?=)\s*["']?([^\s"';&|` + "`" + `]+)["']?\s*(?:#.*)?$`)
+
+// assign records the variable line sets, if it sets one to a known
+// value: one word, or one built of variables set before (IMAGE :=
+// $(BASE)/app:$(VERSION)). A value that runs a command ($(pwd)/a.yml) or
+// names a variable not known is not recorded.
+func assign(line string, vars map[string]string) {
+	m := assignment.FindStringSubmatch(line)
+	if m == nil {
+		return
+	}
+	if v := expand(m[2], vars); !strings.Contains(v, "$") {
+		vars[m[1]] = v
+	}
+}
 
 // varRef is a use of a variable: $X, ${X}, ${X:-default}, or Make's $(X
 // (the closing parenthesis ends the word it is read from).

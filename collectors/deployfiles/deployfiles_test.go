@@ -181,6 +181,7 @@ func TestImageBuilds(t *testing.T) {
 		"\t  -f docker/Dockerfile --tag shop:$(VERSION) . && docker push shop",
 		`docker buildx build --file=api.Dockerfile "$CTX"; podman build -t x ./web`,
 		"echo docker builder prune",
+		`docker build -t "a b" --build-arg BUILD_DATE=$(date -u +"%Y-%m-%d %H") --label x=${A:-b c} ctx`,
 	}
 	var got []string
 	for i := range lines {
@@ -193,6 +194,7 @@ func TestImageBuilds(t *testing.T) {
 		`2 "docker/Dockerfile" "." ["shop:$(VERSION)"] → . docker/Dockerfile true`,
 		`4 "api.Dockerfile" "$CTX" [] →   false`,
 		`4 "" "./web" ["x"] → web web/Dockerfile true`,
+		`6 "" "ctx" ["a b"] → ctx ctx/Dockerfile true`,
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("builds:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

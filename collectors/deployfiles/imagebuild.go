@@ -50,7 +50,7 @@ func ImageBuilds(lines []string, i int, cut, expand func(string) string) []Image
 // ParseImageBuild reads a docker build command line after "build".
 func ParseImageBuild(rest string) ImageBuild {
 	var b ImageBuild
-	words := strings.Fields(rest)
+	words := commandWords(rest)
 	for i := 0; i < len(words); i++ {
 		name, value, inline := strings.Cut(strings.Trim(words[i], `"'`), "=")
 		if !strings.HasPrefix(name, "-") {
@@ -93,6 +93,44 @@ func (b ImageBuild) Local() (context, dockerfile string, ok bool) {
 	}
 	dockerfile, ok = inside(b.Dockerfile)
 	return context, dockerfile, ok
+}
+
+// commandWords splits a command line at blanks outside quotes, $(…),
+// ${…} and backquotes: --build-arg DATE=$(date -u +"%Y") is two words.
+func commandWords(s string) []string {
+	var words []string
+	var quote byte
+	depth, start := 0, -1
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if quote == 0 && depth == 0 && (c == ' ' || c == '\t') {
+			if start >= 0 {
+				words = append(words, s[start:i])
+				start = -1
+			}
+			continue
+		}
+		if start < 0 {
+			start = i
+		}
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'' || c == '`':
+			quote = c
+		case c == '$' && i+1 < len(s) && (s[i+1] == '(' || s[i+1] == '{'):
+			depth++
+			i++
+		case (c == ')' || c == '}') && depth > 0:
+			depth--
+		}
+	}
+	if start >= 0 {
+		words = append(words, s[start:])
+	}
+	return words
 }
 
 // continued is line i with the lines its trailing backslashes continue it
