@@ -138,6 +138,8 @@ func TestBuildCollectorOnFixtures(t *testing.T) {
 
 func TestTestCollectorOnFixtures(t *testing.T) {
 	requireGo(t)
+	// No Docker daemon answers, whatever this machine runs.
+	t.Setenv("DOCKER_HOST", "unix://"+filepath.Join(t.TempDir(), "no-docker.sock"))
 	tests := []fixtureRun{
 		{
 			fixture: "tests", exit: 1,
@@ -186,8 +188,9 @@ func TestTestCollectorOnFixtures(t *testing.T) {
 		{
 			// An integration suite whose service is not running here.
 			fixture: "needsservice", exit: 1,
-			facts:        map[string]float64{"tests.passed": 1, "tests.failed": 0, "tests.skipped": 0, "tests.build_failures": 0},
-			findings:     needsServiceFindings,
+			facts: map[string]float64{"tests.passed": 1, "tests.failed": 2, "tests.skipped": 0, "tests.build_failures": 0},
+			// Sorted by file, as every result is.
+			findings:     []loc{needsServiceFindings[1], needsServiceFindings[3], needsServiceFindings[0], needsServiceFindings[2]},
 			evidence:     "connection refused",
 			machineBound: true,
 		},
@@ -357,20 +360,21 @@ func TestCollectorsUnreadableOutput(t *testing.T) {
 }
 
 // t.Fatalf in a helper package prints only the file's base name; the
-// finding names the helper's real file, not one in the test's package.
+// finding names the helper's real file, not one in the test's package,
+// and the test's package, since other packages' tests share that line.
 func TestFailureInAHelperPackageIsPlacedInTheHelper(t *testing.T) {
 	requireGo(t)
 	t.Parallel()
 	root := t.TempDir()
 	fixturetest.WriteFiles(t, root, map[string]string{
 		"go.mod":           "module example.com/h\n\ngo 1.22\n",
-		"helper/helper.go": "package helper\n\nimport \"testing\"\n\nfunc Start(t *testing.T) {\n\tt.Fatalf(\"Starting database: no docker\")\n}\n",
+		"helper/helper.go": "package helper\n\nimport \"testing\"\n\nfunc Start(t *testing.T) {\n\tt.Fatalf(\"Starting database: timed out\")\n}\n",
 		"pkg/pkg.go":       "package pkg\n",
 		"pkg/pkg_test.go":  "package pkg\n\nimport (\n\t\"testing\"\n\n\t\"example.com/h/helper\"\n)\n\nfunc TestDB(t *testing.T) { helper.Start(t) }\n",
 	})
 	cs := Detect(root, []string{"go.mod"})
 	res := run(t, cs[1], root)
-	want := []loc{{model.Blocker, "test-failed", "helper/helper.go", 6, 0, "TestDB failed: Starting database: no docker"}}
+	want := []loc{{model.Blocker, "test-failed", "helper/helper.go", 6, 0, "TestDB (example.com/h/pkg) failed: Starting database: timed out"}}
 	if got := locs(res.Findings); !reflect.DeepEqual(got, want) {
 		t.Errorf("findings:\n got %+v\nwant %+v", got, want)
 	}

@@ -6,11 +6,13 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/preflight-dev/preflight/collectors"
@@ -91,6 +93,7 @@ func (c *TestCollector) Run(ctx context.Context, req collectors.Request) model.R
 				Stderr:    in.Stderr,
 				IsLogCall: logCallChecker(req.Root),
 				Locate:    fileLocator(loc.Dir),
+				NoDocker:  sync.OnceValue(dockerDown),
 			})
 			text := string(in.Stderr) + rep.Text
 			switch {
@@ -211,4 +214,30 @@ func fileLocator(moduleDir string) func(dir, base string) string {
 		}
 		return ""
 	}
+}
+
+// dockerDown reports that no Docker daemon answers here: the one
+// DOCKER_HOST names (unix:// or tcp://), else the rootful or rootless
+// socket. A test whose containers cannot start then lacks a service.
+func dockerDown() bool {
+	var addrs [][2]string
+	if host := os.Getenv("DOCKER_HOST"); host != "" {
+		network, addr, ok := strings.Cut(host, "://")
+		if !ok || (network != "unix" && network != "tcp") {
+			return false // ssh:// and the like: not known
+		}
+		addrs = append(addrs, [2]string{network, addr})
+	} else {
+		addrs = append(addrs, [2]string{"unix", "/var/run/docker.sock"})
+		if run := os.Getenv("XDG_RUNTIME_DIR"); run != "" {
+			addrs = append(addrs, [2]string{"unix", filepath.Join(run, "docker.sock")})
+		}
+	}
+	for _, a := range addrs {
+		if c, err := net.DialTimeout(a[0], a[1], time.Second); err == nil {
+			c.Close()
+			return false
+		}
+	}
+	return true
 }

@@ -46,6 +46,10 @@ type TestOptions struct {
 	// package's absolute directory. It returns an absolute path, or "" when
 	// the file cannot be told. nil joins the name to dir.
 	Locate func(dir, base string) string
+	// NoDocker reports that no Docker daemon answers on this machine; nil
+	// is not known. A test that fails saying it could not start or reach
+	// its containers then needs a service (see needs-service).
+	NoDocker func() bool
 }
 
 // TestReport is a `go test -json` run, read.
@@ -92,6 +96,9 @@ type testCase struct {
 	// the parent it was taken from.
 	adopted  string
 	handedOn bool
+	// noDocker: it failed because it runs containers and no Docker daemon
+	// answers here; it ran, so go test counts it as failed.
+	noDocker bool
 }
 
 // output is the test's own output, with a panic moved to where it belongs.
@@ -278,7 +285,7 @@ func (p *testParser) report() TestReport {
 					continue // failed only because a subtest did
 				}
 				rep.Findings = append(rep.Findings, f)
-				if f.Rule != RuleNeedsService {
+				if f.Rule != RuleNeedsService || tc.noDocker {
 					rep.Failed++ // one that could not start proves nothing either way
 				}
 				blamed++
@@ -360,15 +367,36 @@ func (p *testParser) testFinding(pkg *testPackage, tc *testCase) (model.Finding,
 	if chosen < 0 && len(msgs) > 0 {
 		chosen = 0 // only log lines: still the best clue there is
 	}
-	f.Message = tc.name + " failed"
+	name := tc.name
+	if chosen >= 0 && msgs[chosen].file != "" && p.opt.PackageDir(pkg.path) != "" &&
+		filepath.Dir(filepath.Join(p.opt.Root, filepath.FromSlash(msgs[chosen].file))) != p.opt.PackageDir(pkg.path) {
+		// Failed in a helper of another package, whose line many
+		// packages' tests share: say whose test it is.
+		name += " (" + pkg.path + ")"
+	}
+	f.Message = name + " failed"
 	if chosen >= 0 {
 		m := msgs[chosen]
 		f.File, f.Line = m.file, m.line
 		if m.text != "" {
 			f.Message += ": " + m.text
 		}
+		if own && runsContainers(m.text) && p.opt.NoDocker != nil && p.opt.NoDocker() {
+			tc.noDocker = true
+			f.Severity, f.Rule = model.Medium, RuleNeedsService
+			f.Message = name + " could not start what it tests against: it runs containers, and no Docker daemon answers here (" +
+				m.text + "); start Docker, or keep the test out of go test ./... with a build tag or testing.Short()"
+		}
 	}
 	return f, own
+}
+
+// runsContainers reports a failure message about containers or Docker:
+// "Starting database: could not start or find container servicetest",
+// testcontainers' "Cannot connect to the Docker daemon".
+func runsContainers(text string) bool {
+	lower := strings.ToLower(text)
+	return strings.Contains(lower, "docker") || strings.Contains(lower, "container") || strings.Contains(lower, "podman")
 }
 
 func (p *testParser) packageFinding(pkg *testPackage) model.Finding {

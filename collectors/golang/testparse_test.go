@@ -320,7 +320,7 @@ func parseCapturedIn(t *testing.T, name, fixture string) TestReport {
 		t.Fatal(err)
 	}
 	c.mod.Root, c.mod.Dir = dir, dir
-	rep, err := ParseTestJSON(bytes.NewReader(c.stdout), TestOptions{Module: c.mod, Stderr: c.stderr})
+	rep, err := ParseTestJSON(bytes.NewReader(c.stdout), TestOptions{Module: c.mod, Stderr: c.stderr, Locate: fileLocator(c.mod.Dir), NoDocker: func() bool { return true }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -328,16 +328,29 @@ func parseCapturedIn(t *testing.T, name, fixture string) TestReport {
 }
 
 // needsServiceFindings are the needsservice fixture's: one suite exits
-// when its service does not answer, one panics.
+// when its service does not answer, one panics, and the tests of two
+// packages fail in a shared helper that starts their database container,
+// on a machine where no Docker daemon answers.
 var needsServiceFindings = []loc{
 	{model.Medium, RuleNeedsService, "integration/main_test.go", 17, 0,
 		"example.com/fixture/needsservice/integration stopped before its first test: a service it needs is not reachable here " +
 			"(Integration tests: 127.0.0.1:1 is not available: dial tcp 127.0.0.1:1: connect: connection refused); " +
 			"start what it needs, or keep the package out of go test ./... with a build tag"},
+	containersDown("orders"),
 	{model.Medium, RuleNeedsService, "panicking/main_test.go", 12, 0,
 		"example.com/fixture/needsservice/panicking stopped before its first test: a service it needs is not reachable here " +
 			"(panic: dial tcp 127.0.0.1:1: connect: connection refused); " +
 			"start what it needs, or keep the package out of go test ./... with a build tag"},
+	containersDown("users"),
+}
+
+// containersDown is the finding of the fixture's Test_Create in package pkg,
+// named since its line is the shared helper's.
+func containersDown(pkg string) loc {
+	return loc{model.Medium, RuleNeedsService, "dbtest/dbtest.go", 10, 0,
+		"Test_Create (example.com/fixture/needsservice/" + pkg + ") could not start what it tests against: it runs containers, " +
+			"and no Docker daemon answers here (Starting database: could not start or find container servicetest); " +
+			"start Docker, or keep the test out of go test ./... with a build tag or testing.Short()"}
 }
 
 // A suite whose TestMain exits (or panics) because its service is not
@@ -345,8 +358,10 @@ var needsServiceFindings = []loc{
 // blocker, and the package beside it still counts.
 func TestParseTestJSONNeedsService(t *testing.T) {
 	rep := parseCapturedIn(t, "needsservice.test", "needsservice")
-	if got := countsOf(rep); got != (counts{Passed: 1}) {
-		t.Errorf("counts = %+v, want one passed", got)
+	// go test counts the tests that could not start their containers
+	// as failed; the suites that stopped before their first test ran none.
+	if got := countsOf(rep); got != (counts{Passed: 1, Failed: 2}) {
+		t.Errorf("counts = %+v, want one passed and two failed", got)
 	}
 	want := needsServiceFindings
 	if got := locs(rep.Findings); !reflect.DeepEqual(got, want) {
@@ -433,6 +448,35 @@ func TestReadTestscript(t *testing.T) {
 	for _, notScript := range []string{"    foo_test.go:12: FAIL: x", "        FAIL: helper.go:3: no", "FAIL\texample.com/x\t0.1s\n", "        FAIL: a.txtar:0: zero"} {
 		if s, ok := readTestscript(notScript); ok {
 			t.Errorf("readTestscript(%q) = %+v", notScript, s)
+		}
+	}
+}
+
+// Where a Docker daemon answers (or nobody knows), a test that fails
+// saying its container could not start is the project's failure.
+func TestContainersThatFailWithDockerUpAreFailures(t *testing.T) {
+	c := loadCaptured(t, "needsservice.test")
+	dir, err := filepath.Abs(filepath.Join("testdata", "needsservice"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.mod.Root, c.mod.Dir = dir, dir
+	for name, noDocker := range map[string]func() bool{"docker up": func() bool { return false }, "not known": nil} {
+		rep, err := ParseTestJSON(bytes.NewReader(c.stdout), TestOptions{Module: c.mod, Locate: fileLocator(dir), NoDocker: noDocker})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, f := range rep.Findings {
+			if f.File == "dbtest/dbtest.go" {
+				n++
+				if f.Rule != RuleTestFailed || f.Severity != model.Blocker || !strings.HasPrefix(f.Message, "Test_Create (example.com/fixture/needsservice/") {
+					t.Errorf("%s: %+v", name, f)
+				}
+			}
+		}
+		if n != 2 || rep.Failed != 2 {
+			t.Errorf("%s: %d findings in the helper, %d failed", name, n, rep.Failed)
 		}
 	}
 }

@@ -1,0 +1,11 @@
+package orders
+
+import (
+	"testing"
+
+	"example.com/fixture/needsservice/dbtest"
+)
+
+func Test_Create(t *testing.T) {
+	dbtest.New(t)
+}
