@@ -46,7 +46,8 @@ func Detect(root string, files []string) []collectors.Collector {
 	pkgs := nodepkg.Packages(root, files)
 	for _, p := range pkgs {
 		c := &Collector{dir: p.Dir, script: p.Manifest.ScriptUsing("eslint"), declared: nodepkg.Declares(p, pkgs, "eslint")}
-		if c.script != "" {
+		direct := c.script != ""
+		if direct {
 			c.scriptArgs = scriptArgs(p.Manifest.Scripts[c.script])
 		} else if name, args, w, ok := lintWrapper(root, p, files); ok {
 			c.script, c.scriptArgs, c.declared = name, args, c.declared || w.bringsESLint
@@ -61,7 +62,9 @@ func Detect(root string, files []string) []collectors.Collector {
 		default:
 			continue
 		}
-		if !c.flat && !hasExt(c.scriptArgs) {
+		if !c.flat && !direct && !hasExt(c.scriptArgs) {
+			// A script that runs eslint itself lints what it names, *.js
+			// only with a legacy config: so does preflight.
 			c.ext = legacyExtensions(p, pkgs)
 		}
 		found = append(found, c)
@@ -184,7 +187,8 @@ var extensionParsers = []struct {
 }
 
 // legacyExtensions is the --ext a legacy configuration needs when the
-// package installs a parser for more than *.js: ESLint before flat config
+// package installs a parser for more than *.js and no script of its runs
+// eslint itself (a wrapper does, or nothing): ESLint before flat config
 // lints only *.js in the directories it is given (and the files its
 // overrides name, which any --ext turns off: so every parser's
 // extensions are listed, .svelte's and .astro's too), so a Vue app's

@@ -191,6 +191,8 @@ func TestLegacyExtensionsFollowTheInstalledParsers(t *testing.T) {
 		"vue/package.json":      `{"scripts": {"lint": "vue-cli-service lint"}, "devDependencies": {"eslint": "6.8.0", "eslint-plugin-vue": "6.2.2"}, "eslintConfig": {"extends": ["plugin:vue/essential"]}}`,
 		"own/package.json":      `{"scripts": {"lint": "eslint --ext .js,.vue src"}, "devDependencies": {"eslint": "8.57.0", "eslint-plugin-vue": "9.0.0"}}`,
 		"own/.eslintrc.json":    `{}`,
+		"plain/package.json":    `{"scripts": {"lint": "eslint . --fix --ignore-path .gitignore"}, "devDependencies": {"eslint": "8.57.1", "eslint-plugin-vue": "9.33.0"}}`,
+		"plain/.eslintrc.js":    "module.exports = {extends: ['plugin:vue/vue3-essential']};\n",
 		"flat/package.json":     `{"devDependencies": {"eslint": "9.0.0", "eslint-plugin-vue": "9.0.0", "eslint-plugin-react": "7.0.0"}}`,
 		"flat/eslint.config.js": "export default [];\n",
 		"js/package.json":       `{"devDependencies": {"eslint": "8.57.0"}}`,
@@ -202,8 +204,11 @@ func TestLegacyExtensionsFollowTheInstalledParsers(t *testing.T) {
 	})
 	cs := detected(t, root)
 	for id, want := range map[string][]string{
-		"eslint:vue":   {".js", ".vue"},
-		"eslint:own":   nil, // the script chooses
+		"eslint:vue": {".js", ".vue"},
+		"eslint:own": nil, // the script chooses
+		// ardanlabs/service's admin app: its lint script is plain eslint,
+		// which lints its *.js only; so does preflight.
+		"eslint:plain": nil,
 		"eslint:flat":  nil, // a flat config's files decide
 		"eslint:js":    nil,
 		"eslint:react": {".js", ".ts", ".tsx", ".jsx"},
