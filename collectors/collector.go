@@ -225,6 +225,22 @@ type Coster interface {
 	Cost() Cost
 }
 
+// Grouper is implemented by collectors whose runs would do the same work
+// side by side: go build and go test of one module compile the same
+// packages, and on a small machine two such runs at once take longer
+// than one after the other. Runs of one group never run at once.
+type Grouper interface {
+	Group() string
+}
+
+// GroupOf is c's group; "" for none.
+func GroupOf(c Collector) string {
+	if g, ok := c.(Grouper); ok {
+		return g.Group()
+	}
+	return ""
+}
+
 // CostOf is c's cost.
 func CostOf(c Collector) Cost {
 	if k, ok := c.(Coster); ok && k.Cost() != 0 {

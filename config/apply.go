@@ -428,6 +428,12 @@ func (c *Configured) Cost() collectors.Cost {
 	return collectors.CostOf(b)
 }
 
+// Group is the wrapped collector's.
+func (c *Configured) Group() string {
+	b, _ := c.get()
+	return collectors.GroupOf(b)
+}
+
 // Precheck is the wrapped collector's, for a collector that may run: a
 // disabled or blocked one is answered by Run.
 func (c *Configured) Precheck(root string) (model.Result, bool) {

@@ -282,6 +282,7 @@ type costedStub struct {
 }
 
 func (s costedStub) Cost() collectors.Cost { return s.cost }
+func (s costedStub) Group() string         { return "files" }
 
 type outputStub struct {
 	stub
@@ -304,7 +305,8 @@ func TestConfiguredCollectorKeepsItsOutputs(t *testing.T) {
 	}
 }
 
-// The engine starts cheap runs first: a tuned collector keeps its cost.
+// The engine starts cheap runs first, and runs of one group one at a
+// time: a tuned collector keeps its cost and group.
 func TestConfiguredCollectorKeepsItsCost(t *testing.T) {
 	files := costedStub{stub: stub{id: "dockerfile:.", kind: "dockerfile"}, cost: collectors.CostFiles}
 	plain := stub{id: "custom:x", kind: "custom"}
@@ -315,6 +317,9 @@ func TestConfiguredCollectorKeepsItsCost(t *testing.T) {
 	}
 	if got := collectors.CostOf(m["custom:x"]); got != collectors.CostTool {
 		t.Errorf("a collector that states no cost costs %v, want CostTool", got)
+	}
+	if got := collectors.GroupOf(m["dockerfile:."]); got != "files" {
+		t.Errorf("group through the config = %q", got)
 	}
 }
 

@@ -427,7 +427,7 @@ func (e *Engine) startLocked(sl *slot, req request) {
 	r := &run{cancel: cancel, req: req}
 	e.runs[sl.col.ID()] = r
 	sl.state.Running = true
-	turn := e.sem.enqueue(expectedDuration(sl))
+	turn := e.sem.enqueue(expectedDuration(sl), collectors.GroupOf(sl.col))
 	go e.execute(ctx, sl.col, r, turn)
 }
 
@@ -488,7 +488,7 @@ func (e *Engine) execute(ctx context.Context, c collectors.Collector, r *run, tu
 	})
 	timedOut := runCtx.Err() == context.DeadlineExceeded
 	stop()
-	e.sem.release()
+	e.sem.release(turn)
 	if timedOut && res.Status == model.StatusOK && ctx.Err() == nil {
 		res = model.Unknown(c.ID(), c.Kind(), c.Domain(),
 			fmt.Sprintf("timed out after %s", timeout), "raise the collector's timeout or make the tool faster")

@@ -15,26 +15,31 @@ type slots struct {
 	free    int
 	arrived uint64
 	waiting []*waiter
+	busy    map[string]bool // groups with a run holding a slot
 }
 
 type waiter struct {
 	expected time.Duration
 	arrival  uint64
-	ready    chan struct{}
-	granted  bool
+	// group: runs of one group never hold slots at once (go build and go
+	// test of one module would compile the same packages side by side);
+	// "" for none.
+	group   string
+	ready   chan struct{}
+	granted bool
 }
 
-func newSlots(n int) *slots { return &slots{free: n} }
+func newSlots(n int) *slots { return &slots{free: n, busy: map[string]bool{}} }
 
 // enqueue puts a run in line; nothing starts until dispatch. A batch
 // (every collector at start) is enqueued whole before any of it is
 // dispatched, so its cheapest runs start first whatever goroutine is
 // scheduled first.
-func (s *slots) enqueue(expected time.Duration) *waiter {
+func (s *slots) enqueue(expected time.Duration, group string) *waiter {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.arrived++
-	w := &waiter{expected: expected, arrival: s.arrived, ready: make(chan struct{})}
+	w := &waiter{expected: expected, arrival: s.arrived, group: group, ready: make(chan struct{})}
 	s.waiting = append(s.waiting, w)
 	return w
 }
@@ -56,8 +61,7 @@ func (s *slots) leave(w *waiter) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if w.granted {
-		s.free++
-		s.dispatchLocked()
+		s.releaseLocked(w)
 		return
 	}
 	for i, o := range s.waiting {
@@ -75,27 +79,40 @@ func (s *slots) dispatch() {
 	s.dispatchLocked()
 }
 
-// release frees a slot and gives it to the waiting run expected to be
-// quickest (the earliest of equals).
-func (s *slots) release() {
+// release frees w's slot and gives it to the waiting run expected to be
+// quickest (the earliest of equals) whose group is not running.
+func (s *slots) release(w *waiter) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.releaseLocked(w)
+}
+
+func (s *slots) releaseLocked(w *waiter) {
 	s.free++
+	delete(s.busy, w.group)
 	s.dispatchLocked()
 }
 
 func (s *slots) dispatchLocked() {
-	for s.free > 0 && len(s.waiting) > 0 {
-		best := 0
-		for i, w := range s.waiting[1:] {
-			b := s.waiting[best]
-			if w.expected < b.expected || (w.expected == b.expected && w.arrival < b.arrival) {
-				best = i + 1
+	for s.free > 0 {
+		best := -1
+		for i, w := range s.waiting {
+			if w.group != "" && s.busy[w.group] {
+				continue
 			}
+			if b := best; b < 0 || w.expected < s.waiting[b].expected || (w.expected == s.waiting[b].expected && w.arrival < s.waiting[b].arrival) {
+				best = i
+			}
+		}
+		if best < 0 {
+			return
 		}
 		w := s.waiting[best]
 		s.waiting = append(s.waiting[:best], s.waiting[best+1:]...)
 		s.free--
+		if w.group != "" {
+			s.busy[w.group] = true
+		}
 		w.granted = true
 		close(w.ready)
 	}

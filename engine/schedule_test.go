@@ -23,10 +23,10 @@ func granted(w *waiter) bool {
 
 func TestSlotsGiveTheFreeSlotToTheQuickestWaitingRun(t *testing.T) {
 	s := newSlots(1)
-	build := s.enqueue(time.Minute)
-	tool := s.enqueue(5 * time.Second)
-	files := s.enqueue(50 * time.Millisecond)
-	alsoFiles := s.enqueue(50 * time.Millisecond)
+	build := s.enqueue(time.Minute, "")
+	tool := s.enqueue(5*time.Second, "")
+	files := s.enqueue(50*time.Millisecond, "")
+	alsoFiles := s.enqueue(50*time.Millisecond, "")
 	s.dispatch()
 	order := []*waiter{files, alsoFiles, tool, build}
 	for i := range order {
@@ -35,7 +35,7 @@ func TestSlotsGiveTheFreeSlotToTheQuickestWaitingRun(t *testing.T) {
 				t.Fatalf("after %d releases, waiter %d granted = %v", i, j, got)
 			}
 		}
-		s.release()
+		s.release(order[i])
 	}
 	if s.free != 1 || len(s.waiting) != 0 {
 		t.Fatalf("after every run, free = %d waiting = %d", s.free, len(s.waiting))
@@ -44,8 +44,8 @@ func TestSlotsGiveTheFreeSlotToTheQuickestWaitingRun(t *testing.T) {
 
 func TestSlotsLeftInLineHoldNothing(t *testing.T) {
 	s := newSlots(1)
-	first := s.enqueue(time.Second)
-	gone := s.enqueue(time.Millisecond)
+	first := s.enqueue(time.Second, "")
+	gone := s.enqueue(time.Millisecond, "")
 	s.dispatch()
 	if !granted(gone) || granted(first) {
 		t.Fatal("the quicker run should have the slot")
@@ -56,14 +56,47 @@ func TestSlotsLeftInLineHoldNothing(t *testing.T) {
 		t.Fatal("a slot given to a run that left was not passed on")
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	late := s.enqueue(0)
+	late := s.enqueue(0, "")
 	cancel()
 	if s.wait(ctx, late) {
 		t.Fatal("a cancelled wait reported a slot")
 	}
-	s.release()
+	s.release(first)
 	if s.free != 1 || len(s.waiting) != 0 {
 		t.Fatalf("free = %d waiting = %d, want 1 and 0", s.free, len(s.waiting))
+	}
+}
+
+// Runs of one group (go build and go test of a module) never hold slots
+// at once, however many are free; the others pass them by.
+func TestSlotsRunAGroupOneAtATime(t *testing.T) {
+	s := newSlots(2)
+	build := s.enqueue(time.Minute, "go:.")
+	test := s.enqueue(time.Minute, "go:.")
+	lint := s.enqueue(5*time.Second, "")
+	other := s.enqueue(2*time.Minute, "go:tools")
+	s.dispatch()
+	if !granted(lint) || !granted(build) || granted(test) || granted(other) {
+		t.Fatalf("granted: lint %v build %v test %v other %v", granted(lint), granted(build), granted(test), granted(other))
+	}
+	s.release(lint)
+	if granted(test) || !granted(other) {
+		t.Fatal("a free slot went to a run whose group is running, or not to the other group")
+	}
+	s.release(build)
+	if !granted(test) {
+		t.Fatal("the group's next run did not start when its first ended")
+	}
+	// Given the slot and leaving without running frees the group too.
+	again := s.enqueue(time.Second, "go:.")
+	s.leave(test)
+	if !granted(again) {
+		t.Fatal("a run that left kept its group busy")
+	}
+	s.release(other)
+	s.release(again)
+	if s.free != 2 || len(s.waiting) != 0 || len(s.busy) != 0 {
+		t.Fatalf("free %d waiting %d busy %v", s.free, len(s.waiting), s.busy)
 	}
 }
 

@@ -30,6 +30,10 @@ func (c *BuildCollector) Domain() string { return "build" }
 
 func (c *BuildCollector) Cost() collectors.Cost { return collectors.CostBuild }
 
+// Group: go build and go test of one module compile the same packages;
+// one after the other, the second reuses what the first built.
+func (c *BuildCollector) Group() string { return moduleGroup(c.mod) }
+
 // Inputs include every .go file under the module (test files too: vet
 // checks them) and the files that decide dependencies.
 func (c *BuildCollector) Inputs() []string {

@@ -77,6 +77,12 @@ func TestDetectKindsAndDomains(t *testing.T) {
 	if cs[1].Kind() != "go-test" || cs[1].Domain() != "tests" {
 		t.Errorf("test collector: kind %q domain %q", cs[1].Kind(), cs[1].Domain())
 	}
+	// A module's build and tests run one after the other; another
+	// module's may run beside them.
+	two := Detect("/r", []string{"svc/go.mod", "tools/go.mod"})
+	if g := collectors.GroupOf(two[0]); g == "" || collectors.GroupOf(two[1]) != g || collectors.GroupOf(two[2]) == g || collectors.GroupOf(two[3]) != collectors.GroupOf(two[2]) {
+		t.Errorf("groups %q %q %q %q", collectors.GroupOf(two[0]), collectors.GroupOf(two[1]), collectors.GroupOf(two[2]), collectors.GroupOf(two[3]))
+	}
 }
 
 func TestInputs(t *testing.T) {

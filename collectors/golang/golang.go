@@ -43,6 +43,10 @@ func Detect(root string, files []string) []collectors.Collector {
 
 // module is one go.mod: its repo-relative directory ("." at the root) and
 // the name used in collector ids.
+// moduleGroup is the run group of a module's go collectors (see
+// collectors.Grouper).
+func moduleGroup(m module) string { return "go:" + m.dir }
+
 type module struct {
 	dir  string
 	name string

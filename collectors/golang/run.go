@@ -66,14 +66,15 @@ const notFound = "the go command is not on PATH"
 // goInvocation is one go command in the module directory, stdout also
 // copied to tee (when set) as it arrives; maxOutput 0 keeps proc's default
 // cap.
-func goInvocation(mod module, env []string, maxOutput int, tee io.Writer, args ...string) collectors.Invocation {
+// The collector's kind names its preflight.yaml key in the timeout hint.
+func goInvocation(mod module, kind string, env []string, maxOutput int, tee io.Writer, args ...string) collectors.Invocation {
 	return collectors.Invocation{
 		Tool: collectors.CommandLine(".", env, goTool, args...), Dir: mod.dir, Name: goTool, Args: args, Env: env, ShowEnv: env,
 		MaxOutput: maxOutput, Tee: tee,
 		// The usual cause on a first run is a cold build cache: go compiles
 		// the standard library and every dependency before anything else.
 		TimeoutHint: "on a first run, a cold build cache takes minutes: warm it (go build ./... in the module) or raise " +
-			"the timeout (collectors: {go: {timeout: 30m}} in preflight.yaml); else look for a hanging test or build step",
+			"the timeout (collectors: {" + kind + ": {timeout: 30m}} in preflight.yaml); else look for a hanging test or build step",
 		StartHint: InstallHint,
 	}
 }
@@ -82,7 +83,7 @@ func goInvocation(mod module, env []string, maxOutput int, tee io.Writer, args .
 // tee (when set) as it arrives; maxOutput 0 keeps proc's default cap. A run
 // that did not finish comes back as its unknown result, showing command.
 func (r runner) run(ctx context.Context, command string, maxOutput int, tee io.Writer, args ...string) (collectors.Ran, *model.Result) {
-	ran, stopped := r.Exec(ctx, r.req, goInvocation(r.mod, r.env, maxOutput, tee, args...))
+	ran, stopped := r.Exec(ctx, r.req, goInvocation(r.mod, "go", r.env, maxOutput, tee, args...))
 	if stopped != nil {
 		stopped.Command = command
 	}

@@ -38,6 +38,7 @@ func (c *TestCollector) Kind() string   { return "go-test" }
 func (c *TestCollector) Domain() string { return "tests" }
 
 func (c *TestCollector) Cost() collectors.Cost { return collectors.CostBuild }
+func (c *TestCollector) Group() string         { return moduleGroup(c.mod) }
 
 // Inputs are every file of the module: tests open what they like
 // (testdata/, ../test/assets/image.png, the README a doc test checks), and
@@ -84,7 +85,7 @@ func (c *TestCollector) Run(ctx context.Context, req collectors.Request) model.R
 	args := testArgs(binTimeout)
 	req.Report("go test: compiling")
 	return b.RunTool(ctx, req, collectors.Tool{
-		Invocation:  goInvocation(c.mod, WorkspaceOf(req.Root, c.mod.dir).Env(), testOutputCap, &testProgress{report: req.Report}, args...),
+		Invocation:  goInvocation(c.mod, c.Kind(), WorkspaceOf(req.Root, c.mod.dir).Env(), testOutputCap, &testProgress{report: req.Report}, args...),
 		NotFound:    notFound,
 		InstallHint: InstallHint,
 		Read: func(in collectors.Input) (collectors.Reading, error) {
