@@ -307,3 +307,13 @@ func TestEmbedMissNamesTheBuild(t *testing.T) {
 		t.Errorf("explained twice: %q", fs[0].Message)
 	}
 }
+
+// A run that timed out names the preflight.yaml key of its own kind: go
+// for build and vet, go-test for the tests.
+func TestTimeoutHintNamesTheCollectorsKey(t *testing.T) {
+	for _, kind := range []string{"go", "go-test"} {
+		if h := goInvocation(module{dir: "/r"}, kind, nil, 0, nil, "test").TimeoutHint; !strings.Contains(h, "collectors: {"+kind+": {timeout: 30m}}") {
+			t.Errorf("%s: %q", kind, h)
+		}
+	}
+}
