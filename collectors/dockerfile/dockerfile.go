@@ -38,10 +38,17 @@ const (
 // live in a directory the file list leaves out.
 func Detect(root string, files []string) []collectors.Collector {
 	var found []string
+	composeFiles := false
 	for _, f := range files {
-		if deployfiles.IsDockerfile(path.Base(f)) {
+		switch base := path.Base(f); {
+		case deployfiles.IsDockerfile(base):
 			found = append(found, f)
+		case deployfiles.IsComposeFile(base):
+			composeFiles = true
 		}
+	}
+	if len(found) == 0 && !composeFiles {
+		return nil // nothing builds an image: no need to read how
 	}
 	builds := projectBuilds(root, files)
 	for _, f := range slices.Sorted(maps.Keys(builds)) {
