@@ -102,7 +102,8 @@ type Reading struct {
 	Broken bool
 	// MachineBound: the result depends on this machine's state that no
 	// input file captures (a service that is not running, a native addon
-	// not built), so it is measured again next time, never reused.
+	// not built, generated code not there yet), so it is measured again
+	// next time, never reused.
 	MachineBound bool
 }
 

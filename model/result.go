@@ -82,7 +82,8 @@ type Result struct {
 	Cached bool `json:"cached,omitempty"`
 	// MachineBound: the result depends on this machine's state that no
 	// input captures (a service that is not running, a native addon not
-	// built): it is never reused from the results cache.
+	// built, generated code not there yet): it is never reused from the
+	// results cache.
 	MachineBound bool `json:"-"`
 	// Evidence says where facts were seen in the repository (the CI job
 	// step that is the test stage, say), for facts no tool output backs.

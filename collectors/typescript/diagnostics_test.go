@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/preflight-dev/preflight/collectors"
 )
 
 const fixtureRoot = "/repo"
@@ -523,5 +525,18 @@ func TestGeneratedHint(t *testing.T) {
 		if got := generatedHint(root, tt.dir, tt.diags); got != tt.want {
 			t.Errorf("%s: %q\nwant %q", tt.dir, got, tt.want)
 		}
+		// Generated code that is not there is no input of the result:
+		// once it is generated, the next check runs tsc again.
+		p := &Project{id: "typescript:" + tt.dir, dir: tt.dir}
+		if res := p.checked(root, tt.diags, "tsc", 2, ""); res.MachineBound != (tt.want != "") {
+			t.Errorf("%s: machine-bound %v with hint %q", tt.dir, res.MachineBound, res.Hint)
+		}
+	}
+	// So for what a one-shot tsc printed (umami before prisma generate).
+	p := &Project{id: "typescript:api", dir: "api"}
+	out := "api/src/lib/db.ts(1,24): error TS2307: Cannot find module '@/generated/prisma/client' or its corresponding type declarations.\n"
+	r, err := p.readOneShot(root, collectors.Input{Stdout: []byte(out), ExitCode: 2, Root: root, Dir: root})
+	if err != nil || !r.MachineBound || r.Hint == "" {
+		t.Errorf("one-shot reading %+v, %v", r, err)
 	}
 }

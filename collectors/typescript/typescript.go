@@ -333,6 +333,9 @@ func (p *Project) readOneShot(root string, in collectors.Input) (collectors.Read
 	}
 	facts, found := p.diagnosed(root, diags)
 	reading := collectors.Reading{Facts: facts, Findings: found, InToolOrder: true, Hint: generatedHint(root, p.dir, diags)}
+	// Generated code that is not there is no input (it is ignored, and
+	// absent): once generated, the next check must run tsc again.
+	reading.MachineBound = reading.Hint != ""
 	errs := countErrors(diags)
 	switch {
 	case in.Truncated:
@@ -348,6 +351,7 @@ func (p *Project) readOneShot(root string, in collectors.Input) (collectors.Read
 // checked is the result of a check that produced diagnostics (or none).
 func (p *Project) checked(root string, diags []Diagnostic, command string, exitCode int, output string) model.Result {
 	facts, found := p.diagnosed(root, diags)
+	hint := generatedHint(root, p.dir, diags)
 	return model.Result{
 		Collector: p.id, Kind: Kind, Domain: Domain,
 		Status:   model.StatusOK,
@@ -356,7 +360,9 @@ func (p *Project) checked(root string, diags []Diagnostic, command string, exitC
 		Facts:    facts,
 		Findings: found,
 		Output:   output,
-		Hint:     generatedHint(root, p.dir, diags),
+		Hint:     hint,
+		// See Read: generated code not there is no input.
+		MachineBound: hint != "",
 	}
 }
 
