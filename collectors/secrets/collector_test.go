@@ -312,7 +312,7 @@ func TestWeakDefaultsInCIFiles(t *testing.T) {
 		".github/workflows/build.yml:7:30 medium secrets/default-credential  [CI file]",
 		".github/workflows/build.yml:11:39 medium secrets/url-credentials  [CI file]",
 		".github/workflows/build.yml:12:28 high secrets/hardcoded-secret ",
-		".gitlab-ci.yml:2:22 medium secrets/default-credential  [dev/test file]", // "ci" in its name
+		".gitlab-ci.yml:2:22 medium secrets/default-credential  [CI file]", // a pipeline, whatever its name says
 		"deploy/build.yml:7:30 blocker secrets/default-credential ",
 		"deploy/build.yml:11:39 medium secrets/url-credentials  [localhost]", // a database on the same machine
 		"deploy/build.yml:12:28 high secrets/hardcoded-secret ",

@@ -103,6 +103,11 @@ func Classify(rel string) Context {
 			}
 		}
 	}
+	if IsCIConfig(rel) {
+		// ci.yml, test.yml, .gitlab-ci.yml: a pipeline's name says what it
+		// runs, not that its secrets are for tests (see CI).
+		return Production
+	}
 	for _, w := range strings.FieldsFunc(strings.ToLower(name), func(r rune) bool {
 		return r == '.' || r == '-' || r == '_'
 	}) {

@@ -119,6 +119,10 @@ func TestClassify(t *testing.T) {
 		// Words of a directory's name: mkcert's dev certificates (elk).
 		"https-dev-config/localhost.key": DevTest, "test-fixtures/x.env": DevTest, "devops/deploy.env": Production,
 		"local-config/app.env": Production, "api.v2/keys.json": Production,
+		// A pipeline's name says what it runs (umami's ci.yml): its weak
+		// values weigh as a CI file's, its other secrets as committed.
+		".github/workflows/ci.yml": Production, ".github/workflows/test.yml": Production, ".gitlab-ci.yml": Production,
+		"ci/docker-compose.test.yml": DevTest,
 	}
 	for p, want := range cases {
 		if got := Classify(p); got != want {
