@@ -7,6 +7,7 @@ package imageref
 
 import (
 	"path"
+	"slices"
 	"strings"
 )
 
@@ -69,10 +70,20 @@ var channelWords = map[string]bool{
 	"main": true, "rolling": true, "canary": true, "beta": true, "next": true, "unstable": true,
 }
 
+// movingWords make a tag move whatever else it says: umami's
+// postgresql-latest is re-pushed with every release, as latest is.
+var movingWords = map[string]bool{"latest": true, "nightly": true, "canary": true, "edge": true, "rolling": true, "unstable": true}
+
 // channelTag reports a tag made only of channel words ("alpine",
-// "lts-alpine"); a release name such as "bookworm-slim" names a version.
+// "lts-alpine"), or one with a word that always moves
+// ("postgresql-latest"); a release name such as "bookworm-slim" names a
+// version.
 func channelTag(tag string) bool {
-	for _, w := range strings.FieldsFunc(strings.ToLower(tag), func(r rune) bool { return r == '-' || r == '_' || r == '.' }) {
+	words := strings.FieldsFunc(strings.ToLower(tag), func(r rune) bool { return r == '-' || r == '_' || r == '.' })
+	if slices.ContainsFunc(words, func(w string) bool { return movingWords[w] }) {
+		return true
+	}
+	for _, w := range words {
 		if !channelWords[w] {
 			return false
 		}

@@ -15,6 +15,10 @@ func TestParse(t *testing.T) {
 		{"node:alpine", "node", "alpine", "", "node", "node", Floating},
 		{"node:lts-slim", "node", "lts-slim", "", "node", "node", Floating},
 		{"debian:bookworm-slim", "debian", "bookworm-slim", "", "debian", "debian", Tagged},
+		// A tag with a word that always moves is floating (umami).
+		{"ghcr.io/umami-software/umami:postgresql-latest", "ghcr.io/umami-software/umami", "postgresql-latest", "", "umami-software/umami", "umami", Floating},
+		{"alpine:3.20-edge", "alpine", "3.20-edge", "", "alpine", "alpine", Floating},
+		{"postgres:16-bookworm", "postgres", "16-bookworm", "", "postgres", "postgres", Tagged},
 		{"node:20-alpine", "node", "20-alpine", "", "node", "node", Tagged},
 		{"nginx:1.27", "nginx", "1.27", "", "nginx", "nginx", Tagged},
 		{"docker.io/library/postgres:17", "docker.io/library/postgres", "17", "", "postgres", "postgres", Tagged},
