@@ -99,7 +99,7 @@ func Detect(root string, files []string) []collectors.Collector {
 		m, err := readManifest(root, filepath.Join(abs, "package.json"))
 		// Budgets are for apps that ship to browsers: not libraries, not
 		// servers, not a workspace root that only builds its packages.
-		if err != nil || !m.shipsToBrowsers(abs) || m.orchestrates(abs) {
+		if err != nil || !m.shipsToBrowsers(abs) || m.orchestrates(abs, hasMembers(dir, manifests)) {
 			continue
 		}
 		outputs := findOutputs(abs)
@@ -118,6 +118,17 @@ func Detect(root string, files []string) []collectors.Collector {
 		out[i] = p
 	}
 	return out
+}
+
+// hasMembers reports whether a package directory has other packages
+// below it, which a workspace of it could build.
+func hasMembers(dir string, manifests map[string]bool) bool {
+	for m := range manifests {
+		if m != dir && (dir == "." || strings.HasPrefix(m, dir+"/")) {
+			return true
+		}
+	}
+	return false
 }
 
 // name gives each package the base name of its directory, or its path when

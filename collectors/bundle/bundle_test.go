@@ -496,6 +496,13 @@ func TestDetectAWorkspaceRootThatIsAnApp(t *testing.T) {
 	drives.write("pnpm-workspace.yaml", []byte("packages:\n  - web\n"), base)
 	drives.write("web/package.json", viteApp("web"), base)
 	drives.detects("bundle:web")
+
+	// umami: pnpm 10 keeps its settings in pnpm-workspace.yaml, and the
+	// root is the only package: it builds itself (npm-run-all … next build).
+	alone := newTree(t)
+	alone.write("package.json", []byte(`{"name":"umami","private":true,"scripts":{"build":"npm-run-all build-db build-app","build-app":"next build"},"dependencies":{"next":"16.0.0"}}`), base)
+	alone.write("pnpm-workspace.yaml", []byte("packages:\n  - '**'\nonlyBuiltDependencies:\n  - prisma\n"), base)
+	alone.detects("bundle:.")
 }
 
 // Sample apps a project keeps under examples/ (or demo/, playground/ …)

@@ -118,9 +118,10 @@ func (m manifest) hasBuild() bool { return strings.TrimSpace(m.Scripts["build"])
 // orchestrates reports whether the package only drives other packages: a
 // workspace root whose build script builds its workspaces, not itself. A
 // root whose own build is an app's (Elk: `nuxt build`, with its docs as a
-// workspace package) is an app.
-func (m manifest) orchestrates(dir string) bool {
-	if browserBuild.MatchString(m.Scripts["build"]) {
+// workspace package) is an app, and so is one with no package below it to
+// build (umami's pnpm-workspace.yaml holds pnpm's settings only).
+func (m manifest) orchestrates(dir string, members bool) bool {
+	if !members || browserBuild.MatchString(m.Scripts["build"]) {
 		return false
 	}
 	if len(m.Workspaces) > 0 && string(m.Workspaces) != "null" {
