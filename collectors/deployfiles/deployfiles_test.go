@@ -229,3 +229,41 @@ func FuzzImageBuilds(f *testing.F) {
 		}
 	})
 }
+
+// docker/build-push-action steps build from their context (the Git
+// context, the checkout's root, when none is given) with their file;
+// expressions are no paths.
+func TestActionBuilds(t *testing.T) {
+	src := `on: push
+jobs:
+  image:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: docker/build-push-action@v6
+        with:
+          context: .
+          file: docker/Dockerfile
+      - uses: docker/build-push-action@v6
+      - uses: docker/build-push-action@v6
+        with: {context: "{{defaultContext}}:web"}
+      - uses: docker/build-push-action@v6
+        with: {context: "${{ matrix.dir }}"}
+`
+	var got []string
+	for _, b := range ActionBuilds(".github/workflows/release.yml", []byte(src)) {
+		ctx, df, ok := b.Local()
+		got = append(got, fmt.Sprintf("%s %s %s %v", b.At, ctx, df, ok))
+	}
+	want := []string{
+		".github/workflows/release.yml:7 . docker/Dockerfile true",
+		".github/workflows/release.yml:11 . Dockerfile true",
+		".github/workflows/release.yml:12 web web/Dockerfile true",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("builds:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if ActionBuilds("x.yml", []byte("jobs: [\n")) != nil {
+		t.Error("an unreadable workflow builds nothing")
+	}
+}

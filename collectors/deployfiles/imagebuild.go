@@ -1,9 +1,13 @@
 package deployfiles
 
 import (
+	"cmp"
+	"fmt"
 	"path"
 	"regexp"
 	"strings"
+
+	"github.com/preflight-dev/preflight/internal/yamlpos"
 )
 
 // ImageBuild is one image build command of the project's: its Dockerfile
@@ -172,4 +176,40 @@ func upTo(rest string, stops ...string) string {
 		}
 	}
 	return rest[:end]
+}
+
+// ActionBuilds reads the image builds of a GitHub workflow's
+// docker/build-push-action steps: their context (".", the checkout, when
+// the step gives none or builds from the Git context) and file, relative
+// to the repository root, with the step's line in At. Values that hold
+// an expression are left out: they are not paths of this tree as written.
+func ActionBuilds(rel string, src []byte) []ImageBuild {
+	docs, err := yamlpos.Parse(src)
+	if err != nil || len(docs) == 0 {
+		return nil
+	}
+	var out []ImageBuild
+	for _, job := range docs[0].Get("jobs").Pairs {
+		for _, step := range job.Value.Get("steps").List() {
+			uses := step.Get("uses")
+			if !strings.HasPrefix(uses.Text(), "docker/build-push-action@") {
+				continue
+			}
+			with := step.Get("with")
+			context, file := with.Get("context").Text(), with.Get("file").Text()
+			if strings.Contains(context, "${{") || strings.Contains(file, "${{") {
+				continue
+			}
+			switch {
+			case strings.HasPrefix(context, "{{defaultContext}}"):
+				// The Git context, or a directory of it: {{defaultContext}}:web.
+				_, dir, _ := strings.Cut(context, ":")
+				context = cmp.Or(dir, ".")
+			case context == "" || strings.Contains(context, "://"):
+				context = "." // the Git context: the commit's tree, whose root is the checkout's
+			}
+			out = append(out, ImageBuild{Context: context, Dockerfile: file, At: fmt.Sprintf("%s:%d", rel, uses.Line)})
+		}
+	}
+	return out
 }

@@ -37,10 +37,10 @@ func (b buildContext) name() string {
 }
 
 // projectBuilds reads how the project builds its Dockerfiles, by
-// Dockerfile: the builds of its compose files, and the image build
-// commands of its scripts, workflows and docs (run from the repository
-// root, as CI jobs and most scripts run them), Makefiles and package.json
-// scripts (run in their directory).
+// Dockerfile: the builds of its compose files, the image build commands
+// of its scripts, workflows and docs (run from the repository root, as CI
+// jobs and most scripts run them), Makefiles and package.json scripts (run
+// in their directory), and its workflows' docker/build-push-action steps.
 func projectBuilds(root string, files []string) map[string][]buildContext {
 	out := map[string][]buildContext{}
 	add := func(dockerfile string, b buildContext) {
@@ -68,6 +68,13 @@ func projectBuilds(root string, files []string) map[string][]buildContext {
 		read++
 		if !bytes.Contains(src, []byte("build")) {
 			continue
+		}
+		if strings.HasPrefix(f, ".github/workflows/") {
+			for _, b := range deployfiles.ActionBuilds(f, src) {
+				if dir, dockerfile, ok := b.Local(); ok {
+					add(dockerfile, buildContext{dir: dir, by: b.At})
+				}
+			}
 		}
 		cwd := "."
 		if b := strings.ToLower(base); b == "makefile" || b == "package.json" || path.Ext(b) == ".mk" {
