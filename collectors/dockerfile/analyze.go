@@ -7,6 +7,7 @@ import (
 	"path"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
@@ -69,6 +70,17 @@ type Analysis struct {
 	// ContextCopies are the lines of the shipped stages that copy the
 	// whole build context (COPY . .), which .dockerignore decides.
 	ContextCopies []int
+	// Carried are builder stages' context copies whose .env a shipped
+	// stage takes with the build's output: Next.js standalone output holds
+	// the .env files next build loaded.
+	Carried []Carried
+}
+
+// Carried is a builder stage's copy of the whole context (at Line) whose
+// .env reaches the image through the output the COPY --from at By takes.
+type Carried struct {
+	Line, By int
+	Output   string // what By copies: "/app/.next/standalone"
 }
 
 // Parse reads a Dockerfile with BuildKit's parser and instruction reader,
@@ -128,7 +140,7 @@ func Analyze(file string, src []byte) (Analysis, error) {
 	a := analyzer{file: file, lines: strings.Split(string(src), "\n"), stages: stages, args: argDefaults(metaArgs)}
 	a.run()
 	final := a.image(len(stages) - 1)
-	return Analysis{Findings: a.findings, Stages: len(stages), Final: final, ContextCopies: a.contextCopies}, nil
+	return Analysis{Findings: a.findings, Stages: len(stages), Final: final, ContextCopies: a.contextCopies, Carried: a.carried()}, nil
 }
 
 // Inspect reads what the stage target of a Dockerfile produces ("" for the
@@ -281,6 +293,57 @@ func (a *analyzer) run() {
 		}
 	}
 	a.checkFinal()
+}
+
+// carried finds the shipped stages' COPY --from of a Next.js standalone
+// output (.next/standalone: next build copies the .env files it loaded
+// into it) built in a stage that copied the whole context.
+func (a *analyzer) carried() []Carried {
+	if len(a.stages) == 0 {
+		return nil
+	}
+	var out []Carried
+	for _, si := range a.chain(len(a.stages) - 1) {
+		for _, c := range a.stages[si].Commands {
+			cp, ok := c.(*instructions.CopyCommand)
+			if !ok || cp.From == "" {
+				continue
+			}
+			from := a.stageIndex(cp.From, si)
+			if n, err := strconv.Atoi(cp.From); err == nil && n >= 0 && n < si {
+				from = n
+			}
+			i := slices.IndexFunc(cp.SourcePaths, func(p string) bool { return strings.Contains(p, ".next/standalone") })
+			if from < 0 || i < 0 {
+				continue
+			}
+			for _, bi := range a.chain(from) {
+				if line := a.contextCopy(bi); line > 0 {
+					out = append(out, Carried{Line: line, By: startLine(cp.Location()), Output: cp.SourcePaths[i]})
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+// contextCopy is the line of stage i's first copy of the whole context,
+// 0 when it has none.
+func (a *analyzer) contextCopy(i int) int {
+	for _, c := range a.stages[i].Commands {
+		switch c := c.(type) {
+		case *instructions.CopyCommand:
+			if c.From == "" && copiesContext(c.SourcePaths, c.ExcludePatterns) {
+				return startLine(c.Location())
+			}
+		case *instructions.AddCommand:
+			if copiesContext(c.SourcePaths, c.ExcludePatterns) {
+				return startLine(c.Location())
+			}
+		}
+	}
+	return 0
 }
 
 func (a *analyzer) checkBase(i int, s instructions.Stage) {

@@ -201,6 +201,14 @@ func TestEnvFileInTheBuildContext(t *testing.T) {
 		{"a release workflow's build-push-action builds it from the root", map[string]string{"docker/Dockerfile": copyAll, ".env.example": "",
 			".github/workflows/release.yml": "on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          context: .\n          file: docker/Dockerfile\n"},
 			"COPY . . copies the whole build context (the repository root, as .github/workflows/release.yml:6 builds it), and there is no .dockerignore for it (.env.example shows one is kept there): a developer's .env goes into the image with its secrets"},
+		// umami's shape: the builder copies the context, and the runner
+		// takes Next.js's standalone output, where next build puts the
+		// .env files it loaded.
+		{"a Next.js standalone output carries it", map[string]string{".env.example": "",
+			"Dockerfile": "FROM node:22-alpine AS builder\nWORKDIR /app\nCOPY . .\nRUN npm run build\nFROM node:22-alpine AS runner\nWORKDIR /app\nCOPY --from=builder /app/.next/standalone ./\nUSER node\n"},
+			"COPY . . copies the whole build context (the repository root, as docker build . takes it), and there is no .dockerignore for it (.env.example shows one is kept there): next build copies the .env files it loads into /app/.next/standalone, which line 7 copies into the image with their secrets"},
+		{"a builder's static output carries none", map[string]string{".env.example": "",
+			"Dockerfile": "FROM node:22-alpine AS builder\nWORKDIR /app\nCOPY . .\nRUN npm run build\nFROM nginx:1.27\nCOPY --from=builder /app/.next/static /usr/share/nginx/html\n"}, ""},
 		{"a sub-directory's Makefile builds from its directory", map[string]string{"api/Dockerfile": copyAll, "api/.env.example": "",
 			"api/Makefile": "image:\n\tdocker build -t api .\n"},
 			"COPY . . copies the whole build context (api, as api/Makefile:2 builds it), and there is no .dockerignore for it (.env.example shows one is kept there): a developer's .env goes into the image with its secrets"},

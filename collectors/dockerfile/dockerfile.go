@@ -144,18 +144,8 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 			continue
 		}
 		parsed++
-		if len(an.ContextCopies) > 0 {
-			for _, ctx := range contextsOf(f, builds) {
-				why := envInContext(req.Root, f, ctx.dir)
-				if why == "" {
-					continue
-				}
-				line := an.ContextCopies[0]
-				an.Findings = append(an.Findings, RuleEnvInImage.Finding(f, line, 0,
-					fmt.Sprintf("%s copies the whole build context (%s), and %s: a developer's .env goes into the image with its secrets",
-						filerules.Clip(strings.TrimSpace(lineOf(src, line)), 40), ctx.name(), why)))
-				break // one finding at the COPY, for the first context that lets it in
-			}
+		if leak := envInImage(req.Root, f, src, an, contextsOf(f, builds)); leak != nil {
+			an.Findings = append(an.Findings, *leak)
 		}
 		shown, n := run.Add(f, an.Findings)
 		run.Evidence = append(run.Evidence, fmt.Sprintf("%s: %s, %s, %d suppressed",
@@ -165,6 +155,33 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	res.Facts["dockerfiles"] = float64(parsed)
 	res.Command = fmt.Sprintf("parsed %s in %s (preflight built-in rules)", filerules.Plural(len(c.files), "Dockerfile"), c.dir)
 	return res
+}
+
+// envInImage is the env-in-context finding of a Dockerfile, at its copy of
+// the whole context, for the first context that lets a .env in: copied
+// by a shipped stage, or carried into the image by a builder's output
+// (Next.js standalone). nil when there is none.
+func envInImage(root, file string, src []byte, an Analysis, contexts []buildContext) *model.Finding {
+	if len(an.ContextCopies) == 0 && len(an.Carried) == 0 {
+		return nil
+	}
+	for _, ctx := range contexts {
+		why := envInContext(root, file, ctx.dir)
+		if why == "" {
+			continue
+		}
+		line, how := 0, ""
+		if len(an.ContextCopies) > 0 {
+			line, how = an.ContextCopies[0], "a developer's .env goes into the image with its secrets"
+		} else {
+			c := an.Carried[0]
+			line, how = c.Line, fmt.Sprintf("next build copies the .env files it loads into %s, which line %d copies into the image with their secrets", c.Output, c.By)
+		}
+		f := RuleEnvInImage.Finding(file, line, 0, fmt.Sprintf("%s copies the whole build context (%s), and %s: %s",
+			filerules.Clip(strings.TrimSpace(lineOf(src, line)), 40), ctx.name(), why, how))
+		return &f
+	}
+	return nil
 }
 
 // lineOf is line n (1-based) of src, "" when there is none.
