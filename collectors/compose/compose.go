@@ -359,6 +359,13 @@ configs:
 			}
 			services[n] = true
 		}
+		// A stack only developers and tests run (cypress/docker-compose.yml,
+		// docker-compose.dev.yml) is no deployment: what the rules say of
+		// it is shown, and weighs nothing.
+		devStack := deployfiles.DevOnly(cfg[0])
+		if devStack {
+			note += " (a dev/test stack: its findings are info)"
+		}
 		run.Evidence = append(run.Evidence, fmt.Sprintf("%s: %s, %s%s",
 			label, filerules.Plural(len(p.Services), "service"), filerules.Plural(len(issues), "issue"), note))
 		for _, is := range issues {
@@ -367,7 +374,11 @@ configs:
 			if named != nil {
 				msg = named.Replace(msg)
 			}
-			add(is.Rule.Finding(file, line, col, msg))
+			f := is.Rule.Finding(file, line, col, msg)
+			if devStack {
+				f.Severity, f.Message = model.Info, f.Message+" [dev/test stack]"
+			}
+			add(f)
 		}
 	}
 	for _, file := range c.files {

@@ -757,3 +757,37 @@ func TestOwnImageTaggedWithNestedMakeVariables(t *testing.T) {
 		}
 	}
 }
+
+// A stack only developers and tests run (umami's cypress/docker-compose.yml,
+// a docker-compose.dev.yml run alone) is no deployment: its findings are
+// shown as info; the default file, with its override merged in, is.
+func TestDevAndTestStacksWeighNothing(t *testing.T) {
+	stack := "services:\n  db:\n    image: postgres:16\n    ports:\n      - 5432:5432\n"
+	root := fixturetest.WriteRepo(t, map[string]string{
+		"cypress/docker-compose.yml":  stack,
+		"docker-compose.yml":          stack,
+		"docker-compose.override.yml": "services:\n  db:\n    environment:\n      - A=b\n",
+		"docker-compose.dev.yml":      stack,
+		"Makefile":                    "dev:\n\tdocker compose -f docker-compose.dev.yml up\n",
+	})
+	sev := map[string]map[model.Severity]int{}
+	for _, c := range Detect(root, fixturetest.Files(t, root)) {
+		for _, f := range c.Run(context.Background(), collectors.Request{Root: root}).Findings {
+			if sev[f.File] == nil {
+				sev[f.File] = map[model.Severity]int{}
+			}
+			sev[f.File][f.Severity]++
+			if dev := f.File != "docker-compose.yml"; dev != strings.HasSuffix(f.Message, " [dev/test stack]") {
+				t.Errorf("%s: %s", f.Location(), f.Message)
+			}
+		}
+	}
+	for _, dev := range []string{"cypress/docker-compose.yml", "docker-compose.dev.yml"} {
+		if len(sev[dev]) != 1 || sev[dev][model.Info] == 0 {
+			t.Errorf("%s: severities %v, want info only", dev, sev[dev])
+		}
+	}
+	if prod := sev["docker-compose.yml"]; prod[model.High] == 0 {
+		t.Errorf("docker-compose.yml: severities %v, want its datastore port high", prod)
+	}
+}

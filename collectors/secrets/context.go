@@ -2,7 +2,8 @@ package secrets
 
 import (
 	"path"
-	"strings"
+
+	"github.com/preflight-dev/preflight/collectors/deployfiles"
 )
 
 // Context says who would use the values in a file.
@@ -57,63 +58,13 @@ func IsCIConfig(rel string) bool {
 	return false
 }
 
-// devDirs are directory names whose contents only developers and tests use.
-var devDirs = map[string]bool{
-	"test": true, "tests": true, "testdata": true, "__tests__": true, "spec": true,
-	"specs": true, "fixtures": true, "__fixtures__": true, "e2e": true, "mocks": true,
-	"__mocks__": true, "examples": true, "example": true, "samples": true, "sample": true,
-	"docs": true, "doc": true, ".devcontainer": true, "dev": true,
-	"testutil": true, "testutils": true, "testhelpers": true, "testing": true, "mock": true,
-	"cypress": true, "playwright": true,
-}
-
-// devDirWords are words in a directory's name that mark it dev/test-only
-// (mkcert's https-dev-config/, test-fixtures/): fewer than in a file's
-// name, since a directory named local-… or …-template may ship.
-var devDirWords = map[string]bool{
-	"dev": true, "development": true, "test": true, "tests": true, "testing": true, "e2e": true,
-	"example": true, "examples": true, "sample": true, "samples": true, "mock": true, "mocks": true,
-	"fixture": true, "fixtures": true,
-}
-
-// devNameWords are words in a file name that mark it dev/test-only:
-// docker-compose.dev.yml, application-test.properties, .env.example,
-// config.local.json, docker-compose.override.yml (Compose's local layer).
-var devNameWords = map[string]bool{
-	"dev": true, "development": true, "test": true, "tests": true, "testing": true,
-	"local": true, "ci": true, "e2e": true, "example": true, "examples": true,
-	"sample": true, "template": true, "tmpl": true, "dist": true, "defaults": true,
-	"override": true, "spec": true, "mock": true, "fixture": true, "stub": true,
-}
-
-// Classify tells production files from dev/test-only ones by path: a
-// directory such as test/ or examples/, or a file name word such as dev,
-// test, local or example. Anything else counts as production, since a
-// default password that might be deployed must be treated as deployed.
+// Classify tells production files from dev/test-only ones by path (see
+// deployfiles.DevOnly). Anything else counts as production, since a
+// default password that might be deployed must be treated as deployed. A
+// CI pipeline is one whatever its name says (ci.yml, test.yml): see CI.
 func Classify(rel string) Context {
-	dir, name := path.Split(rel)
-	for _, seg := range strings.Split(strings.Trim(dir, "/"), "/") {
-		seg = strings.ToLower(seg)
-		if devDirs[seg] {
-			return DevTest
-		}
-		for _, w := range strings.FieldsFunc(seg, func(r rune) bool { return r == '.' || r == '-' || r == '_' }) {
-			if devDirWords[w] && w != seg {
-				return DevTest // https-dev-config/, e2e-fixtures/
-			}
-		}
-	}
-	if IsCIConfig(rel) {
-		// ci.yml, test.yml, .gitlab-ci.yml: a pipeline's name says what it
-		// runs, not that its secrets are for tests (see CI).
-		return Production
-	}
-	for _, w := range strings.FieldsFunc(strings.ToLower(name), func(r rune) bool {
-		return r == '.' || r == '-' || r == '_'
-	}) {
-		if devNameWords[w] {
-			return DevTest
-		}
+	if !IsCIConfig(rel) && deployfiles.DevOnly(rel) {
+		return DevTest
 	}
 	return Production
 }
