@@ -1,6 +1,9 @@
 package model
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // AssignIDs gives every finding a fingerprint that survives unrelated edits:
 // it hashes what the finding is (collector, rule, file, message) but not
@@ -17,8 +20,27 @@ func AssignIDs(findings []Finding) {
 	}
 }
 
+// volatile are the parts of a tool's message that differ from run to run
+// of the same code: a log line's time stamp, a UUID the test made up, the
+// port a test server was given, a temporary directory, a pointer. They
+// must not change a finding's identity (or --baseline would call an old
+// failure new).
+var volatile = []struct {
+	re   *regexp.Regexp
+	with string
+}{
+	{regexp.MustCompile(`\b\d{4}[/-]\d\d[/-]\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?`), "<time>"},
+	{regexp.MustCompile(`(?i)\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b`), "<uuid>"},
+	{regexp.MustCompile(`\b(127\.0\.0\.1|localhost|\[::1\]):\d{4,5}\b`), "$1:<port>"},
+	{regexp.MustCompile(`(/tmp|/var/folders/[^\s/]+/[^\s/]+/T)/[^\s/]*?\d{5,}`), "$1/<tmp>"},
+	{regexp.MustCompile(`\b0x[0-9a-f]{6,}\b`), "<addr>"},
+}
+
 // normalizeMessage drops whitespace differences so reflowed tool output
-// does not change identity.
+// does not change identity, and what differs from run to run (volatile).
 func normalizeMessage(m string) string {
+	for _, v := range volatile {
+		m = v.re.ReplaceAllString(m, v.with)
+	}
 	return strings.Join(strings.Fields(m), " ")
 }

@@ -203,3 +203,37 @@ func TestOverallScoreIsNotRoundedTwice(t *testing.T) {
 		t.Errorf("overall %v, want 88.6", *a.Score)
 	}
 }
+
+// What differs from run to run of the same code — a log time stamp, a
+// UUID, a test server's port, a temporary directory, a pointer — does
+// not change a finding's id; anything else in the message does.
+func TestIDsIgnoreWhatDiffersFromRunToRun(t *testing.T) {
+	id := func(msg string) string {
+		fs := []Finding{{Collector: "go-test:.", Rule: "test-failed", File: "a_test.go", Message: msg}}
+		AssignIDs(fs)
+		return fs[0].ID
+	}
+	same := [][2]string{
+		{"example.com/db failed: 2026/12/07 14:54:43 mysql tests can't run", "example.com/db failed: 2026/12/07 14:56:28 mysql tests can't run"},
+		{"at 2026-12-07T14:54:43.123Z: boom", "at 2026-12-08T09:01:02.5+01:00: boom"},
+		{`Get "https://github.com/x#8815da26-0b2c-4e1a-9d3f-2b7c9e0a1f44": dial`, `Get "https://github.com/x#80D21A10-1111-4222-8333-944455556666": dial`},
+		{"Get http://127.0.0.1:38921/api: EOF", "Get http://127.0.0.1:40117/api: EOF"},
+		{"open /tmp/TestUpload2953871234/001/a.txt: no such file", "open /tmp/TestUpload118822334/001/a.txt: no such file"},
+		{"panic: nil map at 0xc000123456", "panic: nil map at 0xc000987654"},
+	}
+	for _, p := range same {
+		if id(p[0]) != id(p[1]) {
+			t.Errorf("ids differ for\n%q\n%q", p[0], p[1])
+		}
+	}
+	differ := [][2]string{
+		{"want 3, got 4", "want 3, got 5"},
+		{"listen on :8080 failed", "listen on :8081 failed"},
+		{"version 2026.1.2 is broken", "version 2026.1.3 is broken"},
+	}
+	for _, p := range differ {
+		if id(p[0]) == id(p[1]) {
+			t.Errorf("one id for\n%q\n%q", p[0], p[1])
+		}
+	}
+}

@@ -484,7 +484,7 @@ func detail(build *strings.Builder, pkgOut string) string {
 			strings.HasPrefix(l, "FAIL\t") || strings.HasPrefix(l, "ok  \t") {
 			continue
 		}
-		return ": " + l
+		return ": " + logStamp.ReplaceAllString(l, "")
 	}
 	return ""
 }
