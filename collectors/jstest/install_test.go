@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 )
@@ -312,5 +313,35 @@ func TestNativePackageNamesTheAddonsPackage(t *testing.T) {
 		if got := nativePackage(msg); got != want {
 			t.Errorf("nativePackage(%q) = %q, want %q", msg, got, want)
 		}
+	}
+}
+
+// Vitest that stops at start-up because its config fetches something the
+// machine cannot reach (captured from Vitest 4.0.18 with CI=true, a
+// plugin that rethrows a failed font fetch on CI, as unocss's web fonts
+// preset does) measured nothing: unknown, with what was unreachable, not
+// a blocker of the project's; a runner that stops on the project's own
+// error stays broken.
+func TestRunnerThatCannotReachAHostAtStartUpIsUnknown(t *testing.T) {
+	read := func(name string) []byte {
+		b, err := os.ReadFile(filepath.Join("testdata", "console", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	col := &Collector{id: "vitest:.", dir: ".", run: runners[KindVitest]}
+	r, err := col.read(collectors.Input{Stdout: read("vitest4-offline.txt"), Stderr: read("vitest4-offline.err"), ExitCode: 1, Root: "/repo", Dir: "/repo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Status != model.StatusUnknown || r.Broken || len(r.Findings) != 0 ||
+		!strings.Contains(r.Error, "vitest stopped before any test: something it needs is not reachable here (") ||
+		!strings.Contains(r.Error, "getaddrinfo ENOTFOUND fonts.googleapis.invalid") || !strings.Contains(r.Hint, "CI=true") {
+		t.Errorf("reading %+v", r)
+	}
+	broken, err := col.read(collectors.Input{Stderr: []byte("Error: Cannot find module './setup.ts'\n"), ExitCode: 1, Root: "/repo", Dir: "/repo"})
+	if err != nil || !broken.Broken || broken.Status == model.StatusUnknown {
+		t.Errorf("a runner stopped by the project: %+v, %v", broken, err)
 	}
 }

@@ -332,6 +332,14 @@ func (c *Collector) read(in collectors.Input) (collectors.Reading, error) {
 		}, nil
 	}
 	if noReport {
+		if line := lackingLine(in.Combined()); line != "" {
+			// The runner stopped at start-up because something is not
+			// reachable from this machine (a font or schema fetched while
+			// the config loads, offline): nothing was measured.
+			return collectors.Reading{Status: model.StatusUnknown,
+				Error: kind + " stopped before any test: something it needs is not reachable here (" + line + ")",
+				Hint:  "run the check where it is reachable; preflight runs " + kind + " with CI=true, as CI does, and some plugins fail on a network error only then"}, nil
+		}
 		// No report: the runner stopped before running the suite, and the
 		// project stopped it (preflight's own options were retried away).
 		// Measured and broken: it scores 0. Facts stay absent: nothing was
@@ -551,6 +559,17 @@ func nativePackage(msg string) string {
 	}
 	if m := addonPackage.FindAllStringSubmatch(msg, -1); m != nil {
 		return m[len(m)-1][1]
+	}
+	return ""
+}
+
+// lackingLine is the first line of a runner's output that says the
+// machine lacks something (see lacking), trimmed; "" when none does.
+func lackingLine(out string) string {
+	for _, l := range strings.Split(out, "\n") {
+		if slices.ContainsFunc(lacking, func(sig string) bool { return strings.Contains(l, sig) }) {
+			return collectors.Clip(strings.TrimSpace(collectors.StripANSI(l)), 160)
+		}
 	}
 	return ""
 }
