@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -41,15 +42,55 @@ func (t Tool) Major() int {
 }
 
 // InstalledTool reads the package behind a node_modules/.bin entry: the
-// link points into the package, whose package.json is the nearest one up
-// that carries the package's name.
+// link (npm, yarn) or the shell shim (pnpm) points into the package,
+// whose package.json is the nearest one up that carries the package's
+// name.
 func InstalledTool(bin, name string) Tool {
-	t := Tool{Name: name}
 	real, err := filepath.EvalSymlinks(bin)
 	if err != nil {
+		return Tool{Name: name}
+	}
+	if t, ok := packageAbove(real, name); ok {
 		return t
 	}
-	for d := filepath.Dir(real); filepath.Base(d) != "node_modules" && filepath.Dir(d) != d; d = filepath.Dir(d) {
+	if target := shimTarget(real); target != "" {
+		if real, err := filepath.EvalSymlinks(target); err == nil {
+			if t, ok := packageAbove(real, name); ok {
+				return t
+			}
+		}
+	}
+	return Tool{Name: name}
+}
+
+// shimArg is the script a pnpm shim runs: exec node "$basedir/../vitest/vitest.mjs".
+var shimArg = regexp.MustCompile(`"\$basedir/(\.\./[^"]+)"`)
+
+// shimTarget is the file a pnpm shell shim in node_modules/.bin runs, ""
+// when bin is no such shim.
+func shimTarget(bin string) string {
+	f, err := os.Open(bin)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	head := make([]byte, 8<<10)
+	n, _ := io.ReadFull(f, head)
+	if !bytes.HasPrefix(head[:n], []byte("#!/bin/sh")) {
+		return ""
+	}
+	m := shimArg.FindSubmatch(head[:n])
+	if m == nil {
+		return ""
+	}
+	return filepath.Join(filepath.Dir(bin), filepath.FromSlash(string(m[1])))
+}
+
+// packageAbove reads the package.json named name nearest above file,
+// within its node_modules.
+func packageAbove(file, name string) (Tool, bool) {
+	t := Tool{Name: name}
+	for d := filepath.Dir(file); filepath.Base(d) != "node_modules" && filepath.Dir(d) != d; d = filepath.Dir(d) {
 		data, err := os.ReadFile(filepath.Join(d, "package.json"))
 		if err != nil {
 			continue
@@ -65,9 +106,9 @@ func InstalledTool(bin, name string) Tool {
 			continue
 		}
 		t.Version, t.Engines = m.Version, m.Engines.Node
-		return t
+		return t, true
 	}
-	return t
+	return t, false
 }
 
 // NodeVersion is the version of the node on PATH ("20.20.2"), "" when it

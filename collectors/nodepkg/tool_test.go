@@ -248,3 +248,29 @@ func TestNotInstalled(t *testing.T) {
 		t.Errorf("bare with a lockfile: %q, %q", why, hint)
 	}
 }
+
+// pnpm writes node_modules/.bin entries as shell shims, not links (this
+// one is pnpm 10.30's, for Vitest 4.0.18): the package is the one the shim
+// runs, through the node_modules link into pnpm's store.
+func TestInstalledToolReadsThePnpmShim(t *testing.T) {
+	shim, err := os.ReadFile(filepath.Join("testdata", "pnpm10-shim-vitest"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	store := filepath.Join(root, "node_modules", ".pnpm", "vitest@4.0.18", "node_modules", "vitest")
+	must(t, os.MkdirAll(store, 0o755))
+	must(t, os.WriteFile(filepath.Join(store, "package.json"), []byte(`{"name":"vitest","version":"4.0.18","engines":{"node":"^20.19.0 || >=22.12.0"}}`), 0o644))
+	must(t, os.WriteFile(filepath.Join(store, "vitest.mjs"), nil, 0o644))
+	must(t, os.Symlink(filepath.Join(".pnpm", "vitest@4.0.18", "node_modules", "vitest"), filepath.Join(root, "node_modules", "vitest")))
+	must(t, os.MkdirAll(filepath.Join(root, "node_modules", ".bin"), 0o755))
+	bin := filepath.Join(root, "node_modules", ".bin", "vitest")
+	must(t, os.WriteFile(bin, shim, 0o755))
+	if tool := InstalledTool(bin, "vitest"); tool.Version != "4.0.18" || tool.Engines != "^20.19.0 || >=22.12.0" {
+		t.Errorf("got %+v", tool)
+	}
+	// A shim for another package than the one asked for says nothing.
+	if tool := InstalledTool(bin, "jest"); tool.Version != "" {
+		t.Errorf("jest from vitest's shim: %+v", tool)
+	}
+}
