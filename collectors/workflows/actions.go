@@ -84,9 +84,11 @@ var knownActions = map[string]Stages{
 // commandActions run a tool whose arguments are an input: the stage
 // depends on them (goreleaser release deploys, goreleaser build builds).
 // With no tool, the input is a whole command line (changesets/action's
-// `publish: npx changeset publish`).
+// `publish: npx changeset publish`, cypress-io/github-action's `build:
+// pnpm run build`, run before its tests).
 var commandActions = map[string]struct{ tool, input string }{
 	"changesets/action":            {"", "publish"},
+	"cypress-io/github-action":     {"", "build"},
 	"goreleaser/goreleaser-action": {"goreleaser", "args"},
 	"gradle/gradle-build-action":   {"gradle", "arguments"},
 	"superfly/flyctl-actions":      {"flyctl", "args"},

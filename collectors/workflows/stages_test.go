@@ -255,6 +255,8 @@ func TestActionStages(t *testing.T) {
 		{"reviewdog/action-eslint@v1", nil, lint},
 		{"super-linter/super-linter/slim@v7", nil, lint},
 		{"cypress-io/github-action@v6", nil, test},
+		// It builds the app first when told how (vitesse's build: pnpm run build).
+		{"cypress-io/github-action@v6", &yamlpos.Node{Kind: yamlpos.Map, Pairs: []yamlpos.Pair{{Key: "build", Value: &yamlpos.Node{Kind: yamlpos.Scalar, Value: "pnpm run build"}}}}, test | build},
 		{"docker/build-push-action@v6", nil, container},
 		{"actions/deploy-pages@v4", nil, deploy},
 		{"aws-actions/amazon-ecs-deploy-task-definition@v2", nil, deploy},
