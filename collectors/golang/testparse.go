@@ -348,6 +348,12 @@ func (p *testParser) testFinding(pkg *testPackage, tc *testCase) (model.Finding,
 				f.File, f.Line = msgs[0].file, msgs[0].line
 			}
 		}
+		if f.Rule == RuleTestPanic && p.lacksDocker(pl) {
+			// testcontainers panics when it finds no Docker host.
+			tc.noDocker = true
+			f.Severity, f.Rule = model.Medium, RuleNeedsService
+			f.Message = p.noDockerMessage(tc.name, strings.TrimPrefix(pl, "panic: "))
+		}
 		return f, true
 	}
 	if g, ok := readGinkgo(out); ok {
@@ -381,14 +387,26 @@ func (p *testParser) testFinding(pkg *testPackage, tc *testCase) (model.Finding,
 		if m.text != "" {
 			f.Message += ": " + m.text
 		}
-		if own && runsContainers(m.text) && p.opt.NoDocker != nil && p.opt.NoDocker() {
+		if own && p.lacksDocker(m.text) {
 			tc.noDocker = true
 			f.Severity, f.Rule = model.Medium, RuleNeedsService
-			f.Message = name + " could not start what it tests against: it runs containers, and no Docker daemon answers here (" +
-				m.text + "); start Docker, or keep the test out of go test ./... with a build tag or testing.Short()"
+			f.Message = p.noDockerMessage(name, m.text)
 		}
 	}
 	return f, own
+}
+
+// lacksDocker reports a failure that says its containers could not start,
+// on a machine where no Docker daemon answers.
+func (p *testParser) lacksDocker(text string) bool {
+	return runsContainers(text) && p.opt.NoDocker != nil && p.opt.NoDocker()
+}
+
+// noDockerMessage says that test (named as it is) needs Docker, with what
+// it said.
+func (p *testParser) noDockerMessage(test, said string) string {
+	return test + " could not start what it tests against: it runs containers, and no Docker daemon answers here (" +
+		said + "); start Docker, or keep the test out of go test ./... with a build tag or testing.Short()"
 }
 
 // runsContainers reports a failure message about containers or Docker:

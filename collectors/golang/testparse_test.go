@@ -480,3 +480,29 @@ func TestContainersThatFailWithDockerUpAreFailures(t *testing.T) {
 		}
 	}
 }
+
+// testcontainers panics when it finds no Docker host ("rootless Docker
+// not found", captured from a test that panics so with Go 1.26): where no
+// Docker daemon answers, that test needs a service; elsewhere it is the
+// project's panic.
+func TestContainersPanicWithoutDocker(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "testcontainers-panic.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, down := range []bool{true, false} {
+		rep, err := ParseTestJSON(bytes.NewReader(data), TestOptions{Module: Module{Root: "/repo", Dir: "/repo", Path: "example.com/tcp"},
+			NoDocker: func() bool { return down }})
+		if err != nil || len(rep.Findings) != 1 || rep.Failed != 1 {
+			t.Fatalf("report %+v, %v", rep, err)
+		}
+		f := rep.Findings[0]
+		want := RuleTestPanic
+		if down {
+			want = RuleNeedsService
+		}
+		if f.Rule != want || f.File != "tc/tc_test.go" || f.Line != 6 || !strings.Contains(f.Message, "rootless Docker not found") {
+			t.Errorf("docker down %v: %+v", down, f)
+		}
+	}
+}
