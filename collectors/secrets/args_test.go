@@ -18,6 +18,8 @@ func TestSecretsInArgumentPositionAndSlackWebhooks(t *testing.T) {
 		{"ci.yml", "steps:\n  - run: curl -X POST https://hooks.slack.com/services/T0ABCDE12/B0FGHIJ34/aBcDeFgHiJkLmNoPqRsTuVwX\n", []string{"secrets/slack-webhook@2"}},
 		// Not secrets: ports, placeholders, flags without a value.
 		{"docker-compose.yml", "services:\n  web:\n    command: server --port 8080 -p 80:80 --token=${API_TOKEN} --password\n", nil},
+		// --password-stdin reads it: ghcr.io is the registry (shiori).
+		{".github/workflows/ci.yml", "steps:\n  - run: echo \"${{ secrets.GITHUB_TOKEN }}\" | docker login -u bot --password-stdin ghcr.io\n", nil},
 	}
 	for _, tc := range cases {
 		got := ScanFile(tc.rel, []byte(tc.content), r)
