@@ -355,6 +355,35 @@ func TestSampleValuesInCIFiles(t *testing.T) {
 	}
 }
 
+// A password that is the user name (shiori's test job: POSTGRES_USER and
+// POSTGRES_PASSWORD both shiori, and its localhost URL) is as weak as a
+// well-known default: in a CI file it guards only what the job starts; in
+// a deployed file it is a default credential.
+func TestPasswordThatIsTheUserName(t *testing.T) {
+	withoutGitleaks(t)
+	root := t.TempDir()
+	writeFile(t, root, ".github/workflows/_test.yml", "jobs:\n  test:\n    services:\n      postgres:\n        image: postgres\n        env:\n"+
+		"          POSTGRES_USER: shiori\n          POSTGRES_PASSWORD: shiori\n    steps:\n      - run: go test ./...\n        env:\n"+
+		"          SHIORI_TEST_PG_URL: postgres://shiori:shiori@localhost:5432/shiori?sslmode=disable\n")
+	writeFile(t, root, "docker-compose.yml", "services:\n  db:\n    environment:\n      MYSQL_USER: app\n      MYSQL_PASSWORD: app\n      API_TOKEN: Wm4rkT9vQzq8\n")
+	res := runFull(t, newTestCollector(root), root)
+	var got []string
+	for _, f := range res.Findings {
+		got = append(got, fmt.Sprintf("%s %s %s %s", f.Location(), f.Severity, f.Rule, f.Message[strings.LastIndex(f.Message, ")")+1:]))
+	}
+	want := []string{
+		".github/workflows/_test.yml:8:30 medium secrets/default-credential  [CI file]",
+		".github/workflows/_test.yml:12:49 medium secrets/url-credentials  [CI file]",
+		"docker-compose.yml:5:23 blocker secrets/default-credential ",
+		"docker-compose.yml:6:18 high secrets/hardcoded-secret ",
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
 func TestIsCIConfig(t *testing.T) {
 	for rel, want := range map[string]bool{
 		".github/workflows/ci.yml": true, ".github/workflows/release.yaml": true, ".gitlab-ci.yml": true,

@@ -250,6 +250,7 @@ func scanLines(rel string, k kind, lines []string, r *Redactor) (FileScan, map[i
 	}
 	var ext extractor
 	tmpl := isTemplate(rel)
+	users := userNames(k, lines, inPEM)
 	for i, line := range lines {
 		if inPEM[i] {
 			continue
@@ -270,11 +271,38 @@ func scanLines(rel string, k kind, lines []string, r *Redactor) (FileScan, map[i
 		if k != kindKeyFile && k != kindNone && !skipPairs {
 			pairs = append(ext.pairs(k, line), ext.argPairs(k, line)...)
 		}
-		if s := scanLine(i+1, line, pairs, tmpl, r, &out); len(s) > 0 {
+		if s := scanLine(i+1, line, pairs, tmpl, users, r, &out); len(s) > 0 {
 			spans[i] = s
 		}
 	}
 	return out, spans
+}
+
+// userNames are the values the file gives keys that name a user
+// (POSTGRES_USER: shiori, DB_USERNAME=app): a password equal to one is as
+// weak as a well-known default.
+func userNames(k kind, lines []string, skip map[int]bool) map[string]bool {
+	if k == kindKeyFile || k == kindNone || k == kindSource {
+		return nil
+	}
+	var ext extractor
+	users := map[string]bool{}
+	for i, line := range lines {
+		if skip[i] {
+			continue
+		}
+		for _, p := range ext.pairs(k, line) {
+			words := keyWords(p.key)
+			if len(words) == 0 || p.value == "" || placeholderIn(false, p.value) {
+				continue
+			}
+			switch words[len(words)-1] {
+			case "user", "username", "usr", "login":
+				users[p.value] = true
+			}
+		}
+	}
+	return users
 }
 
 // isTemplate reports a file meant to be copied and filled in:
@@ -355,7 +383,7 @@ func pemBodyEmpty(block string) bool {
 // scanLine looks at one line: key formats anywhere in it, then URL
 // credentials, then the values of secret-named keys. A span reported by an
 // earlier, more specific check is not reported again.
-func scanLine(n int, line string, pairs []pair, tmpl bool, r *Redactor, out *FileScan) []span {
+func scanLine(n int, line string, pairs []pair, tmpl bool, users map[string]bool, r *Redactor, out *FileScan) []span {
 	keyAt := func(s, e int) string {
 		for _, p := range pairs {
 			if s >= p.start && e <= p.end {
@@ -386,8 +414,11 @@ func scanLine(n int, line string, pairs []pair, tmpl bool, r *Redactor, out *Fil
 		}
 		what := "password in " + article + scheme + ":// URL"
 		weak := IsWeak(pw)
-		if weak {
+		switch {
+		case weak:
 			what = "well-known default password in " + article + scheme + ":// URL"
+		case pw != "" && (pw == line[m[4]:m[5]] || users[pw]):
+			weak, what = true, "password the same as the user name in "+article+scheme+":// URL"
 		}
 		out.Hits = append(out.Hits, Hit{
 			Rule: RuleURLCredentials.ID, Line: n, Column: runeCol(line, ps), Key: keyAt(m[0], m[1]),
@@ -412,6 +443,8 @@ func scanLine(n int, line string, pairs []pair, tmpl bool, r *Redactor, out *Fil
 		switch {
 		case IsWeak(v):
 			h.Rule, h.What, h.Weak = RuleDefaultCredential.ID, "well-known default or weak value", true
+		case users[v]:
+			h.Rule, h.What, h.Weak = RuleDefaultCredential.ID, "the same as a user name the file sets", true
 		case isNumber(v), IsPasswordHash(v):
 			continue
 		case IsHighEntropy(v):
