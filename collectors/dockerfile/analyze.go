@@ -228,9 +228,9 @@ func startLine(rs []parser.Range) int {
 // base expands a FROM's image name with the meta ARG defaults. It returns
 // "" when the name still depends on an argument without a default.
 func (a *analyzer) base(s instructions.Stage) string {
-	name, _, err := shell.NewLex('\\').ProcessWord(s.BaseName, mapEnv(a.args))
-	if err != nil || name == "" || imageref.Variable(name) {
-		return ""
+	name, unset, err := shell.NewLex('\\').ProcessWord(s.BaseName, mapEnv(a.args))
+	if err != nil || name == "" || len(unset) > 0 || imageref.Variable(name) {
+		return "" // the build gives it (ARG GOLANG_VERSION with no default)
 	}
 	return name
 }

@@ -244,6 +244,18 @@ func TestBaseImageShownAsWritten(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("messages\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
+	// ARGs without a default are given by the build (shiori's
+	// Dockerfile.e2e): the image is not known, so nothing is said of its
+	// tag, rather than of golang:-alpine.
+	a, err = Analyze("Dockerfile", []byte("ARG ALPINE_VERSION\nARG GOLANG_VERSION\n\nFROM docker.io/golang:${GOLANG_VERSION}-alpine${ALPINE_VERSION}\nUSER 1000\nHEALTHCHECK NONE\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range a.Findings {
+		if f.Rule == RuleBaseImageNoDigest.ID || f.Rule == RuleBaseImageUnpinned.ID {
+			t.Errorf("%s", f.Message)
+		}
+	}
 }
 
 func TestInspectFollowsTheTargetStage(t *testing.T) {
