@@ -48,6 +48,9 @@ func TestRedactExcerptKeepsPaths(t *testing.T) {
 		// Dotted names in compiler and govulncheck messages.
 		"./main.go:6:31: base64.RawURLEncoding.DecodeStrng undefined (type *base64.Encoding has no field or method DecodeStrng)",
 		"pkg/signals/shutdown.go:66 Graceful → transport.NewHTTP2Client",
+		// An identifier in a linter's message (shiori's generated API client).
+		"'ApiV1UpdateAccountPayloadFromJSON' is defined but never used.",
+		"'getUserProfileSettingsV2Handler' is assigned a value but never used.",
 	} {
 		if got := r.RedactExcerpt(keep); got != keep {
 			t.Errorf("masked a path:\n%q\n%q", keep, got)
@@ -57,6 +60,10 @@ func TestRedactExcerptKeepsPaths(t *testing.T) {
 		"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
 		"uploads/Q2xvdWRGcm9udEtleVBhaXJJZDEyMzQ1Njc4OTA/report.pdf",
 		"session.Q2xvdWRGcm9udEtleVBhaXJJZDEyMzQ1Njc4OTA.sig",
+		// Random tokens of letters and digits only, few digits or many.
+		"Kq8vZ2mXw9PbR4tYh7LcN3dFj6GsA1eU",
+		"XkmVqwPzLtRbNsYhGfJdCe4a",
+		"ghp_R4nd0mL00k1ngT0k3nV4lu3Abcdef123456",
 	} {
 		if got := r.RedactExcerpt("see " + secret); strings.Contains(got, secret) {
 			t.Errorf("%q left whole: %q", secret, got)

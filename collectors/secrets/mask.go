@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+
+	"github.com/preflight-dev/preflight/internal/wordsplit"
 )
 
 // Mask replaces a secret value wherever preflight shows file content.
@@ -65,7 +67,31 @@ func looksRandom(tok string) bool {
 // slash, so a secret does not take this shape.
 var filePath = regexp.MustCompile(`/[^/]*[A-Za-z0-9_-]\.[A-Za-z][A-Za-z0-9]{0,7}$`)
 
+// camelIdentifier is a name's shape: letters, digits and underscores.
+var camelIdentifier = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
+
+// identifier reports a token that reads as words, such as the unused
+// variable of an ESLint message (ApiV1UpdateAccountPayloadFromJSON):
+// camel-case words of four characters on average, and at most two
+// digits. A random token breaks into short pieces at every case change.
+func identifier(tok string) bool {
+	if !camelIdentifier.MatchString(tok) {
+		return false
+	}
+	digits := 0
+	for _, r := range tok {
+		if unicode.IsDigit(r) {
+			digits++
+		}
+	}
+	words := wordsplit.Split(tok, wordsplit.Options{Acronyms: true})
+	return digits <= 2 && len(words) > 0 && float64(len(tok))/float64(len(words)) >= 4
+}
+
 func randomChars(tok string) bool {
+	if identifier(tok) {
+		return false
+	}
 	var upper, lower, digit bool
 	for _, r := range tok {
 		switch {
