@@ -60,7 +60,7 @@ var families = []family{
 var markers = map[string]bool{
 	"tsconfig.json": true, "go.mod": true, "go.work": true, ".gitignore": true,
 	"package.json": true, ".gitlab-ci.yml": true,
-	"package-lock.json": true, "yarn.lock": true, "pnpm-lock.yaml": true,
+	"package-lock.json": true, "yarn.lock": true, "pnpm-lock.yaml": true, "bun.lock": true, "bun.lockb": true,
 }
 
 // ChangesCollectors reports whether a change to the repo-relative path may

@@ -80,14 +80,18 @@ func AllRules() []rules.Rule {
 	return []rules.Rule{RuleCritical, RuleHigh, RuleModerate, RuleLow, RuleInfo}
 }
 
+// otherLockfiles are the lockfiles of the package managers npm audit
+// cannot read.
+var otherLockfiles = []string{"yarn.lock", "pnpm-lock.yaml", "bun.lock", "bun.lockb"}
+
 // Detect returns a collector per package-lock.json, and an always-unknown
-// one per directory that has only yarn.lock or pnpm-lock.yaml. Lockfiles
+// one per directory that has only a yarn, pnpm or bun lockfile. Lockfiles
 // in node_modules or testdata are not the project's own.
 func Detect(root string, files []string) []collectors.Collector {
 	locks := map[string]map[string]bool{} // dir -> lockfile names
 	for _, f := range files {
 		name := path.Base(f)
-		if name != "package-lock.json" && name != "yarn.lock" && name != "pnpm-lock.yaml" {
+		if name != "package-lock.json" && !slices.Contains(otherLockfiles, name) {
 			continue
 		}
 		if collectors.NotTheProjects(f) {
@@ -104,7 +108,7 @@ func Detect(root string, files []string) []collectors.Collector {
 	var out []collectors.Collector
 	for _, d := range dirs {
 		c := newCollector(d, Kind+":"+names[d], "package-lock.json")
-		for _, other := range []string{"yarn.lock", "pnpm-lock.yaml"} {
+		for _, other := range otherLockfiles {
 			if locks[d][other] {
 				c.others = append(c.others, other)
 			}
@@ -196,8 +200,13 @@ func (c *Collector) otherLockfile(root string) (why, hint string) {
 	switch {
 	case manager == "npm":
 		return "", ""
-	case manager == "yarn" || manager == "pnpm":
-		other = map[string]string{"yarn": "yarn.lock", "pnpm": "pnpm-lock.yaml"}[manager]
+	case manager == "yarn" || manager == "pnpm" || manager == "bun":
+		other = manager + map[string]string{"yarn": ".lock", "pnpm": "-lock.yaml", "bun": ".lock"}[manager]
+		for _, o := range c.others {
+			if strings.HasPrefix(o, manager) { // the one beside it: bun.lockb for bun too
+				other = o
+			}
+		}
 		return c.rel(other) + " is the lockfile the project installs from (packageManager " + manager + " in " + c.rel("package.json") + "); " +
 			c.rel("package-lock.json") + " beside it pins other versions", NoAuditorHint
 	}

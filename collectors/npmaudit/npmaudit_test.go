@@ -148,6 +148,8 @@ func TestDetect(t *testing.T) {
 		"web/yarn.lock", "web/package.json", "docs/pnpm-lock.yaml",
 		"tools/package-lock.json", "tools/yarn.lock",
 		"node_modules/x/package-lock.json", "e2e/testdata/package-lock.json",
+		// shiori: bun's lockfiles, beside package-lock.json or alone.
+		"webapp/package-lock.json", "webapp/bun.lock", "webapp/package.json", "bun.lockb",
 	}
 	cs := Detect("/r/shop", files)
 	var got []string
@@ -155,10 +157,11 @@ func TestDetect(t *testing.T) {
 		got = append(got, c.ID()+" "+strings.Join(c.Inputs(), ","))
 	}
 	want := []string{
-		"npm-audit:. package-lock.json,package.json",
+		"npm-audit:. package-lock.json,package.json,bun.lockb",
 		"npm-audit:docs docs/pnpm-lock.yaml,docs/package.json",
 		"npm-audit:tools tools/package-lock.json,tools/package.json,tools/yarn.lock",
 		"npm-audit:web web/yarn.lock,web/package.json",
+		"npm-audit:webapp webapp/package-lock.json,webapp/package.json,webapp/bun.lock",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("detect:\n%s", strings.Join(got, "\n"))
@@ -193,11 +196,13 @@ func TestTwoLockfiles(t *testing.T) {
 		{"installed with yarn", with(map[string]string{"web/package.json": `{}`, "web/node_modules/.yarn-integrity": "{}"}),
 			"web/yarn.lock is the lockfile the dependencies were installed from (web/node_modules/.yarn-integrity); web/package-lock.json beside it pins other versions"},
 		{"installed with npm", with(map[string]string{"web/package.json": `{}`, "web/node_modules/.package-lock.json": "{}"}), ""},
+		{"packageManager bun", map[string]string{"web/package-lock.json": "{}", "web/bun.lock": "{}", "web/package.json": `{"packageManager":"bun@1.2.0"}`},
+			"web/bun.lock is the lockfile the project installs from (packageManager bun in web/package.json); web/package-lock.json beside it pins other versions"},
 	}
 	for _, tc := range cases {
 		root := fixturetest.WriteRepo(t, tc.files)
 		var c *Collector
-		for _, d := range Detect(root, []string{"web/package-lock.json", "web/yarn.lock", "web/package.json"}) {
+		for _, d := range Detect(root, fixturetest.Files(t, root)) {
 			c = d.(*Collector)
 		}
 		why, hint := c.otherLockfile(root)
