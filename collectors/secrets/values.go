@@ -69,7 +69,7 @@ var keyQualifiers = map[string]bool{
 // number, AWS_ACCESS_KEY_ID an identifier.
 var notSecretSuffixes = map[string]bool{
 	"file": true, "path": true, "dir": true, "name": true, "id": true, "ids": true,
-	"stdin": true, // docker login --password-stdin reads it: the next word is no value
+	"stdin":  true, // docker login --password-stdin reads it: the next word is no value
 	"length": true, "len": true, "min": true, "max": true, "ttl": true, "expiry": true,
 	"expires": true, "expiration": true, "timeout": true, "lifetime": true, "age": true,
 	"header": true, "field": true, "param": true, "policy": true, "type": true,
