@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"path"
+	"regexp"
 	"strings"
 	"unicode"
 
@@ -118,6 +119,9 @@ func classifyWords(w []string, depth int) Stages {
 		return none
 	}
 	tool := toolName(w[0])
+	if runtimeVariable.MatchString(w[0]) {
+		tool = "docker" // $CONTAINER_RUNTIME buildx build: docker or podman, which read the same
+	}
 	args := w[1:]
 	if fn, ok := runners[tool]; ok {
 		return fn(args, depth)
@@ -131,6 +135,11 @@ func classifyWords(w []string, depth int) Stages {
 	}
 	return none
 }
+
+// runtimeVariable is a command word that names the container engine
+// through a variable, as Makefiles and scripts that run on docker or
+// podman do: $CONTAINER_RUNTIME, ${DOCKER}, $(CONTAINER_ENGINE).
+var runtimeVariable = regexp.MustCompile(`(?i)^\$[({]?[A-Z_]*(DOCKER|PODMAN|CONTAINER_(RUNTIME|ENGINE|CLI|TOOL|CMD)|OCI_(RUNTIME|ENGINE))[A-Z_]*[)}]?$`)
 
 var scriptExts = map[string]bool{".sh": true, ".bash": true, ".py": true, ".js": true, ".mjs": true, ".ts": true, ".ps1": true, ".rb": true, ".pl": true}
 

@@ -131,6 +131,10 @@ func TestScriptStages(t *testing.T) {
 		{"docker build -t app .", container},
 		{"docker buildx build --push -t x .", container | deploy},
 		{"docker buildx bake --push", container | deploy},
+		// The engine named by a variable (shiori's scripts/buildx.sh).
+		{"$CONTAINER_RUNTIME buildx build -f ${CONTAINERFILE_NAME} --platform linux/amd64 ${CONTAINER_BUILDX_OPTIONS} .", container},
+		{"$(DOCKER) build -t app .", container},
+		{"$BUILD_DIR/run.sh", none},
 		// Publishing an image counts as gem push and npm publish do.
 		{"docker push ghcr.io/acme/api:1.2", deploy},
 		{"docker image push ghcr.io/acme/api:1.2", deploy},
