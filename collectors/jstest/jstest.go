@@ -591,9 +591,11 @@ func machineLacks(fs []model.Finding, kind string) (turned bool) {
 			if pkg := nativePackage(f.Message); pkg != "" {
 				rebuild += " " + pkg
 			}
+			// The advice comes first: the runner's message goes on with
+			// its require stack.
 			nf := rule(kind, ruleNativeAddon).Finding(f.File, f.Line, f.Column,
-				strings.Replace(f.Message, "test file could not run", "test file stopped before its tests, a native addon it loads is not built for this Node", 1)+
-					"; rebuild it ("+rebuild+"), or use a version that builds for this Node")
+				strings.Replace(f.Message, "test file could not run",
+					"test file stopped before its tests, a native addon it loads is not built for this Node (rebuild it: "+rebuild+", or use a version that builds for this Node)", 1))
 			nf.Collector, nf.Domain, nf.ID = f.Collector, f.Domain, f.ID
 			fs[i], turned = nf, true
 			continue
