@@ -303,12 +303,7 @@ func TestWeakDefaultsInCIFiles(t *testing.T) {
 	writeFile(t, root, "deploy/build.yml", workflow)
 	writeFile(t, root, "config/app.yaml", "DATABASE_URL: postgres://postgres:postgres@db:5432/app\n"+
 		"LOCAL_URL: postgres://postgres:postgres@127.0.0.1/app\nSTRONG_URL: postgres://app:Wm4rkT9vQz@localhost/app\n")
-	res := runFull(t, newTestCollector(root), root)
-	var got []string
-	for _, f := range res.Findings {
-		got = append(got, fmt.Sprintf("%s %s %s %s", f.Location(), f.Severity, f.Rule, f.Message[strings.LastIndex(f.Message, ")")+1:]))
-	}
-	want := []string{
+	expectWeights(t, root,
 		".github/workflows/build.yml:7:30 medium secrets/default-credential  [CI file]",
 		".github/workflows/build.yml:11:39 medium secrets/url-credentials  [CI file]",
 		".github/workflows/build.yml:12:28 high secrets/hardcoded-secret ",
@@ -319,12 +314,7 @@ func TestWeakDefaultsInCIFiles(t *testing.T) {
 		"config/app.yaml:1:35 blocker secrets/url-credentials ",
 		"config/app.yaml:2:32 medium secrets/url-credentials  [localhost]",
 		"config/app.yaml:3:28 blocker secrets/url-credentials ",
-	}
-	slices.Sort(got)
-	slices.Sort(want)
-	if !slices.Equal(got, want) {
-		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
+	)
 }
 
 // A CI file that sets the value the repository's .env.example gives (a
@@ -337,22 +327,12 @@ func TestSampleValuesInCIFiles(t *testing.T) {
 	writeFile(t, root, ".env.example", "PORT=3000\nJWT_SECRET=thisisasamplesecret\n")
 	writeFile(t, root, ".travis.yml", "language: node_js\nenv:\n  global:\n    - PORT=3000\n    - JWT_SECRET=thisisasamplesecret\n    - API_SECRET=Wm4rkT9vQzq8Lp\n")
 	writeFile(t, root, "docker-compose.yml", "services:\n  app:\n    environment:\n      - JWT_SECRET=thisisasamplesecret\n")
-	res := runFull(t, newTestCollector(root), root)
-	var got []string
-	for _, f := range res.Findings {
-		got = append(got, fmt.Sprintf("%s %s %s %s", f.Location(), f.Severity, f.Rule, f.Message[strings.LastIndex(f.Message, ")")+1:]))
-	}
-	want := []string{
+	expectWeights(t, root,
 		".env.example:2:12 low secrets/hardcoded-secret  [dev/test file]",
 		".travis.yml:5:18 low secrets/hardcoded-secret  [CI file, the value of .env.example:2]",
 		".travis.yml:6:18 high secrets/hardcoded-secret ",
 		"docker-compose.yml:4:20 high secrets/hardcoded-secret ",
-	}
-	slices.Sort(got)
-	slices.Sort(want)
-	if !slices.Equal(got, want) {
-		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
+	)
 }
 
 // A password that is the user name (shiori's test job: POSTGRES_USER and
@@ -366,16 +346,22 @@ func TestPasswordThatIsTheUserName(t *testing.T) {
 		"          POSTGRES_USER: shiori\n          POSTGRES_PASSWORD: shiori\n    steps:\n      - run: go test ./...\n        env:\n"+
 		"          SHIORI_TEST_PG_URL: postgres://shiori:shiori@localhost:5432/shiori?sslmode=disable\n")
 	writeFile(t, root, "docker-compose.yml", "services:\n  db:\n    environment:\n      MYSQL_USER: app\n      MYSQL_PASSWORD: app\n      API_TOKEN: Wm4rkT9vQzq8\n")
-	res := runFull(t, newTestCollector(root), root)
-	var got []string
-	for _, f := range res.Findings {
-		got = append(got, fmt.Sprintf("%s %s %s %s", f.Location(), f.Severity, f.Rule, f.Message[strings.LastIndex(f.Message, ")")+1:]))
-	}
-	want := []string{
+	expectWeights(t, root,
 		".github/workflows/_test.yml:8:30 medium secrets/default-credential  [CI file]",
 		".github/workflows/_test.yml:12:49 medium secrets/url-credentials  [CI file]",
 		"docker-compose.yml:5:23 blocker secrets/default-credential ",
 		"docker-compose.yml:6:18 high secrets/hardcoded-secret ",
+	)
+}
+
+// expectWeights scans root and compares each finding's place, severity,
+// rule and context note (what follows the value's label) with want, in
+// any order.
+func expectWeights(t *testing.T, root string, want ...string) {
+	t.Helper()
+	var got []string
+	for _, f := range runFull(t, newTestCollector(root), root).Findings {
+		got = append(got, fmt.Sprintf("%s %s %s %s", f.Location(), f.Severity, f.Rule, f.Message[strings.LastIndex(f.Message, ")")+1:]))
 	}
 	slices.Sort(got)
 	slices.Sort(want)
