@@ -67,9 +67,12 @@ func IsComposeFile(name string) bool {
 	return false
 }
 
-// IsCIConfig reports whether a repo-relative path is a CI workflow, which
-// is YAML but never a manifest.
-func IsCIConfig(rel string) bool {
+// IsWorkflowFile reports whether a repo-relative path is a GitHub or
+// GitLab workflow (or a local action), which is YAML but never a
+// manifest, and which may say how the project builds and deploys. (The
+// secrets scan's IsCIConfig is another list: every CI system's pipeline
+// file.)
+func IsWorkflowFile(rel string) bool {
 	return strings.HasPrefix(rel, ".github/workflows/") || strings.HasPrefix(rel, ".github/actions/") ||
 		path.Base(rel) == ".gitlab-ci.yml"
 }
@@ -84,7 +87,7 @@ const MaxCommandFiles = 2000
 func IsCommandFile(rel string) bool {
 	base := strings.ToLower(path.Base(rel))
 	switch {
-	case IsCIConfig(rel), base == "makefile", base == "package.json", base == "tiltfile", IsSkaffoldConfig(base):
+	case IsWorkflowFile(rel), base == "makefile", base == "package.json", base == "tiltfile", IsSkaffoldConfig(base):
 		return true
 	}
 	switch path.Ext(base) {

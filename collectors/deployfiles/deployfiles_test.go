@@ -35,8 +35,8 @@ func TestNames(t *testing.T) {
 	for rel, want := range map[string]bool{
 		".github/workflows/ci.yml": true, ".gitlab-ci.yml": true, "ci/.gitlab-ci.yml": true, "k8s/ci.yml": false,
 	} {
-		if IsCIConfig(rel) != want {
-			t.Errorf("IsCIConfig(%s) = %v", rel, !want)
+		if IsWorkflowFile(rel) != want {
+			t.Errorf("IsWorkflowFile(%s) = %v", rel, !want)
 		}
 	}
 }

@@ -255,7 +255,7 @@ func closureInputs(closure []*kustomization) []string {
 // YAML, and not a compose file or a CI configuration.
 func candidate(rel string) bool {
 	base := path.Base(rel)
-	return deployfiles.IsYAML(base) && !deployfiles.IsComposeFile(base) && !deployfiles.IsCIConfig(rel)
+	return deployfiles.IsYAML(base) && !deployfiles.IsComposeFile(base) && !deployfiles.IsWorkflowFile(rel)
 }
 
 // readManifest reads a file that looks like a manifest; FIFOs, links out of
