@@ -17,8 +17,9 @@ import (
 // buildContext is a directory a Dockerfile is built from, and the file
 // and line that build it so.
 type buildContext struct {
-	dir string // repo-relative
-	by  string // "docker-compose.yml:7"; "" for the default, the Dockerfile's directory
+	dir  string // repo-relative
+	file string // the file that builds it; "" for the default, the Dockerfile's directory
+	by   string // where in file: "docker-compose.yml:7"
 }
 
 // name says which context it is and why, for a message.
@@ -61,7 +62,7 @@ func projectBuilds(root string, files []string) map[string][]buildContext {
 		}
 		if compose {
 			for _, b := range deployfiles.ComposeBuilds(f, src) {
-				add(b.Dockerfile, buildContext{dir: b.Context, by: fmt.Sprintf("%s:%d", f, b.Line)})
+				add(b.Dockerfile, buildContext{dir: b.Context, file: f, by: fmt.Sprintf("%s:%d", f, b.Line)})
 			}
 			continue
 		}
@@ -72,7 +73,7 @@ func projectBuilds(root string, files []string) map[string][]buildContext {
 		if strings.HasPrefix(f, ".github/workflows/") {
 			for _, b := range deployfiles.ActionBuilds(f, src) {
 				if dir, dockerfile, ok := b.Local(); ok {
-					add(dockerfile, buildContext{dir: dir, by: b.At})
+					add(dockerfile, buildContext{dir: dir, file: f, by: b.At})
 				}
 			}
 		}
@@ -87,7 +88,7 @@ func projectBuilds(root string, files []string) map[string][]buildContext {
 				dir, dockerfile, ok := b.Local()
 				dir, dockerfile = path.Join(cwd, dir), path.Join(cwd, dockerfile)
 				if ok && dir != ".." && !strings.HasPrefix(dir, "../") && dockerfile != ".." && !strings.HasPrefix(dockerfile, "../") {
-					add(dockerfile, buildContext{dir: dir, by: fmt.Sprintf("%s:%d", f, i+1)})
+					add(dockerfile, buildContext{dir: dir, file: f, by: fmt.Sprintf("%s:%d", f, i+1)})
 				}
 			}
 		}

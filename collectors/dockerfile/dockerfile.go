@@ -62,7 +62,7 @@ func Detect(root string, files []string) []collectors.Collector {
 		for _, f := range t.Files {
 			for _, b := range builds[f] {
 				c.builds[f] = append(c.builds[f], b)
-				c.sources = append(c.sources, strings.SplitN(b.by, ":", 2)[0])
+				c.sources = append(c.sources, b.file)
 			}
 		}
 		slices.Sort(c.sources)

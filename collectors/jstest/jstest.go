@@ -27,6 +27,7 @@ import (
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/deployfiles"
 	"github.com/preflight-dev/preflight/collectors/nodepkg"
+	"github.com/preflight-dev/preflight/collectors/rules"
 	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/proc"
@@ -563,11 +564,16 @@ func nativePackage(msg string) string {
 	return ""
 }
 
+// says reports whether text holds one of sigs.
+func says(text string, sigs []string) bool {
+	return slices.ContainsFunc(sigs, func(sig string) bool { return strings.Contains(text, sig) })
+}
+
 // lackingLine is the first line of a runner's output that says the
 // machine lacks something (see lacking), trimmed; "" when none does.
 func lackingLine(out string) string {
 	for _, l := range strings.Split(out, "\n") {
-		if slices.ContainsFunc(lacking, func(sig string) bool { return strings.Contains(l, sig) }) {
+		if says(l, lacking) {
 			return collectors.Clip(strings.TrimSpace(collectors.StripANSI(l)), 160)
 		}
 	}
@@ -582,34 +588,33 @@ func lackingLine(out string) string {
 // that failed on its own assertion stays what it is. It reports whether
 // any file was turned.
 func machineLacks(fs []model.Finding, kind string) (turned bool) {
+	const couldNot = "test file could not run"
 	for i, f := range fs {
 		if !strings.HasSuffix(f.Rule, "/"+ruleSuiteFailed) {
 			continue
 		}
-		if slices.ContainsFunc(unbuilt, func(sig string) bool { return strings.Contains(f.Message, sig) }) {
+		var r rules.Rule
+		var msg string
+		switch {
+		case says(f.Message, unbuilt):
 			rebuild := "npm rebuild"
 			if pkg := nativePackage(f.Message); pkg != "" {
 				rebuild += " " + pkg
 			}
 			// The advice comes first: the runner's message goes on with
 			// its require stack.
-			nf := rule(kind, ruleNativeAddon).Finding(f.File, f.Line, f.Column,
-				strings.Replace(f.Message, "test file could not run",
-					"test file stopped before its tests, a native addon it loads is not built for this Node (rebuild it: "+rebuild+", or use a version that builds for this Node)", 1))
-			nf.Collector, nf.Domain, nf.ID = f.Collector, f.Domain, f.ID
-			fs[i], turned = nf, true
+			r, msg = rule(kind, ruleNativeAddon), strings.Replace(f.Message, couldNot,
+				"test file stopped before its tests, a native addon it loads is not built for this Node (rebuild it: "+rebuild+", or use a version that builds for this Node)", 1)
+		case says(f.Message, lacking):
+			r, msg = rule(kind, ruleNeedsService), strings.Replace(f.Message, couldNot,
+				"test file stopped before its tests, something it needs is not reachable here", 1)+"; start what it needs, or keep the file out of the default run"
+		default:
 			continue
 		}
-		for _, sig := range lacking {
-			if strings.Contains(f.Message, sig) {
-				nf := rule(kind, ruleNeedsService).Finding(f.File, f.Line, f.Column,
-					strings.Replace(f.Message, "test file could not run", "test file stopped before its tests, something it needs is not reachable here", 1)+
-						"; start what it needs, or keep the file out of the default run")
-				nf.Collector, nf.Domain, nf.ID = f.Collector, f.Domain, f.ID
-				fs[i], turned = nf, true
-				break
-			}
-		}
+		// Another rule for the same file: its place and id stay.
+		nf := r.Finding(f.File, f.Line, f.Column, msg)
+		nf.Collector, nf.Domain, nf.ID = f.Collector, f.Domain, f.ID
+		fs[i], turned = nf, true
 	}
 	return turned
 }

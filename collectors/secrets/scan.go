@@ -248,9 +248,20 @@ func scanLines(rel string, k kind, lines []string, r *Redactor) (FileScan, map[i
 	for i := range inPEM {
 		spans[i] = []span{{0, len(lines[i])}}
 	}
-	var ext extractor
 	tmpl := isTemplate(rel)
-	users := userNames(k, lines, inPEM)
+	// Every line's pairs are read first: a password may come before the
+	// user name it repeats.
+	var kv, args [][]pair
+	if k != kindSource && k != kindKeyFile && k != kindNone && !skipPairs {
+		var ext extractor
+		kv, args = make([][]pair, len(lines)), make([][]pair, len(lines))
+		for i, line := range lines {
+			if !inPEM[i] {
+				kv[i], args[i] = ext.pairs(k, line), ext.argPairs(k, line)
+			}
+		}
+	}
+	users := userNames(kv)
 	for i, line := range lines {
 		if inPEM[i] {
 			continue
@@ -268,8 +279,8 @@ func scanLines(rel string, k kind, lines []string, r *Redactor) (FileScan, map[i
 			continue
 		}
 		var pairs []pair
-		if k != kindKeyFile && k != kindNone && !skipPairs {
-			pairs = append(ext.pairs(k, line), ext.argPairs(k, line)...)
+		if kv != nil {
+			pairs = append(kv[i], args[i]...)
 		}
 		if s := scanLine(i+1, line, pairs, tmpl, users, r, &out); len(s) > 0 {
 			spans[i] = s
@@ -281,17 +292,10 @@ func scanLines(rel string, k kind, lines []string, r *Redactor) (FileScan, map[i
 // userNames are the values the file gives keys that name a user
 // (POSTGRES_USER: shiori, DB_USERNAME=app): a password equal to one is as
 // weak as a well-known default.
-func userNames(k kind, lines []string, skip map[int]bool) map[string]bool {
-	if k == kindKeyFile || k == kindNone || k == kindSource {
-		return nil
-	}
-	var ext extractor
+func userNames(kv [][]pair) map[string]bool {
 	users := map[string]bool{}
-	for i, line := range lines {
-		if skip[i] {
-			continue
-		}
-		for _, p := range ext.pairs(k, line) {
+	for _, pairs := range kv {
+		for _, p := range pairs {
 			words := keyWords(p.key)
 			if len(words) == 0 || p.value == "" || placeholderIn(false, p.value) {
 				continue

@@ -236,7 +236,7 @@ func (f *follower) npmScript(pkg nodepkg.Manifest, file string, call scriptRef, 
 	if len(call.args) > 0 {
 		body += " " + strings.Join(call.args, " ")
 	}
-	key := file + "#" + body
+	key := file + "#" + name + "\x00" + strings.Join(call.args, " ") // a script, with the words given it
 	if !ok || f.seen[key] || depth > maxNesting {
 		return
 	}
