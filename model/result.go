@@ -80,10 +80,10 @@ type Result struct {
 	// inputs whose content, tool and settings are what they are now, and
 	// reused instead of running the tool again.
 	Cached bool `json:"cached,omitempty"`
-	// MachineBound: the result depends on this machine's state that no
-	// input captures (a service that is not running, a native addon not
-	// built, generated code not there yet): it is never reused from the
-	// results cache.
+	// MachineBound: the result depends on this machine's or checkout's
+	// state that no input captures (a service that is not running, a
+	// native addon not built, generated code not there yet, the branches a
+	// workflow filter names): it is never reused from the results cache.
 	MachineBound bool `json:"-"`
 	// Evidence says where facts were seen in the repository (the CI job
 	// step that is the test stage, say), for facts no tool output backs.

@@ -21,9 +21,15 @@ func AnalyzeGitHub(srcs []Source) *Pipeline { return AnalyzeGitHubIn(srcs, nil) 
 func AnalyzeGitHubIn(srcs []Source, tree Tree) *Pipeline {
 	p := newPipeline()
 	p.Anchor = workflowDir
+	var known *Branches
+	if l, ok := tree.(BranchLister); ok {
+		if b, ok := l.Branches(); ok {
+			known = &b
+		}
+	}
 	for _, src := range srcs {
 		p.Files = append(p.Files, src.Path)
-		analyzeWorkflow(p, src, tree)
+		analyzeWorkflow(p, src, tree, known)
 	}
 	return p
 }
@@ -36,9 +42,10 @@ type workflow struct {
 	root        *yamlpos.Node
 	prTarget    bool // triggered by pull_request_target
 	workflowRun bool // triggered by workflow_run
+	never       bool // its branch filters name no branch there is
 }
 
-func analyzeWorkflow(p *Pipeline, src Source, tree Tree) {
+func analyzeWorkflow(p *Pipeline, src Source, tree Tree, known *Branches) {
 	docs, err := yamlpos.Parse(src.Data)
 	if err != nil {
 		p.parseError(src.Path, err)
@@ -74,11 +81,34 @@ func analyzeWorkflow(p *Pipeline, src Source, tree Tree) {
 	}
 	w := &workflow{p: p, file: src.Path, lines: splitSource(src.Data), tree: tree, root: root,
 		prTarget: hasTrigger(root.Get("on"), "pull_request_target"), workflowRun: hasTrigger(root.Get("on"), "workflow_run")}
+	if known != nil {
+		w.neverRuns(root.Get("on"), *known)
+	}
 	for _, job := range jobs.Pairs {
 		if job.Value.Kind == yamlpos.Map {
 			w.job(job.Key, job.Value)
 		}
 	}
+}
+
+// neverRuns marks a workflow whose branch filters wait for branches the
+// repository does not have: its jobs are not counted as stages, and the
+// filter is a finding, since the checks the file holds never gate a push.
+func (w *workflow) neverRuns(on *yamlpos.Node, known Branches) {
+	at, names, events := staleBranchFilter(on, known)
+	if at == nil {
+		return
+	}
+	w.never = true
+	w.p.BranchBound = true
+	what := "branch " + names[0]
+	if len(names) > 1 {
+		what = "branches " + strings.Join(names, ", ")
+	}
+	msg := fmt.Sprintf("%s never runs: its triggers (%s) wait for %s, which this repository does not have (its default branch is %s)",
+		w.file, strings.Join(events, ", "), what, known.Default)
+	w.p.Findings = append(w.p.Findings, RuleStaleBranchFilter.Finding(w.file, at.Line, at.Column, msg))
+	w.p.Notes = append(w.p.Notes, fmt.Sprintf("%s never runs on this repository's branches: its stages are not counted", w.file))
 }
 
 // hasTrigger reads on: in any of its forms: a name, a list, a mapping.
@@ -98,7 +128,7 @@ func hasTrigger(on *yamlpos.Node, event string) bool {
 }
 
 func (w *workflow) job(name string, job *yamlpos.Node) {
-	off := disabled(job.Get("if"))
+	off := w.never || disabled(job.Get("if"))
 	if uses := job.Get("uses"); uses.Text() != "" {
 		// A reusable workflow: a local one is analysed as a file of its
 		// own; a remote one is only known by its file name.

@@ -68,6 +68,9 @@ type Pipeline struct {
 	// the jobs they run in.
 	Actions []Source
 	actions map[string]bool // the directories of the local actions read
+	// BranchBound is set when what was found depends on the branches the
+	// checkout has, which no input file tells: a workflow that never runs.
+	BranchBound bool
 }
 
 // Runs reports whether any part of the pipeline will run: the stages found

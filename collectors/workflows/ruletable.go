@@ -80,6 +80,14 @@ var (
 		Fix:       "Commit the package-lock.json (run npm install to create it), or use the install command of the package manager the directory uses.",
 		Reference: "npm docs, npm ci",
 	}
+	RuleStaleBranchFilter = rules.Rule{
+		ID:        "workflow/stale-branch-filter",
+		Severity:  model.Medium,
+		Title:     "a workflow waits for branches the repository does not have",
+		Rationale: "A workflow whose push and pull_request triggers name only branches that do not exist (master after the default branch became main) never runs: the checks it holds gate nothing, though the file says they do.",
+		Fix:       "Name the branches the project pushes to (or drop the filter), or delete the workflow if it is no longer wanted.",
+		Reference: "GitHub Docs, Workflow syntax for GitHub Actions: on.<push|pull_request>.branches",
+	}
 	RuleScriptInjection = rules.Rule{
 		ID:        "workflow/script-injection",
 		Severity:  model.High,
@@ -133,7 +141,7 @@ func ActionlintRule(kind string) rules.Rule {
 // AllRules lists every rule the family reports, for the rule catalogue.
 func AllRules() []rules.Rule {
 	out := []rules.Rule{RuleNoTestStage, RuleNoSecurityScan, RuleUnpinnedAction, RulePRTargetCheckout, RuleScriptInjection, RuleInvalid,
-		RuleWorkflowRunCheckout, RuleMissingScript, RuleMissingWorkingDirectory, RuleNpmCIWithoutLockfile}
+		RuleWorkflowRunCheckout, RuleMissingScript, RuleMissingWorkingDirectory, RuleNpmCIWithoutLockfile, RuleStaleBranchFilter}
 	for kind := range actionlintKinds {
 		out = append(out, ActionlintRule(kind))
 	}

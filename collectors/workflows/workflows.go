@@ -152,6 +152,7 @@ func (c *GitHubActions) Run(ctx context.Context, req collectors.Request) model.R
 	p := AnalyzeGitHubIn(srcs, repoTree(root))
 	p.Errors = append(readErrs, p.Errors...)
 	r := evaluate(c.id, KindGitHub, "GitHub Actions", root, p, srcs)
+	r.MachineBound = p.BranchBound
 	r.Command = fmt.Sprintf("parsed %s (preflight built-in rules)", filerules.Plural(len(srcs), "workflow file"))
 	req.Root = root
 	c.actionlint(ctx, req, srcs, &r)

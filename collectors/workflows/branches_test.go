@@ -1,0 +1,119 @@
+package workflows
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
+	"github.com/preflight-dev/preflight/model"
+)
+
+// branchTree is a tree whose checkout has the given branches.
+type branchTree struct {
+	mapTree
+	b  Branches
+	ok bool
+}
+
+func (t branchTree) Branches() (Branches, bool) { return t.b, t.ok }
+
+func onMain(names ...string) branchTree {
+	b := Branches{Default: "main", Names: map[string]bool{}}
+	for _, n := range append(names, "main") {
+		b.Names[n] = true
+	}
+	return branchTree{mapTree: mapTree{}, b: b, ok: true}
+}
+
+const testJob = "jobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: go test ./...\n"
+
+func TestStaleBranchFilter(t *testing.T) {
+	for _, tc := range []struct {
+		name, on string
+		tree     branchTree
+		stale    string // the finding's location and message tail; "" when the workflow runs
+	}{
+		{"master only, the branch is main", "on:\n  push:\n    branches: [master]\n  pull_request:\n    branches: [master]\n", onMain(),
+			"w.yml:3:5 its triggers (push, pull_request) wait for branch master, which this repository does not have (its default branch is main)"},
+		{"two names, neither there", "on:\n  push:\n    branches:\n      - master\n      - develop\n", onMain(),
+			"w.yml:3:5 its triggers (push) wait for branches master, develop, which this repository does not have (its default branch is main)"},
+		{"the branch is there", "on:\n  push:\n    branches: [main]\n", onMain(), ""},
+		{"a remote's branch counts", "on:\n  push:\n    branches: [develop]\n", onMain("develop"), ""},
+		{"one name is there", "on:\n  push:\n    branches: [master, main]\n", onMain(), ""},
+		{"a pattern waits for branches to come", "on:\n  push:\n    branches: ['release/**']\n", onMain(), ""},
+		{"tags run it", "on:\n  push:\n    branches: [master]\n    tags: ['v*']\n", onMain(), ""},
+		{"another event runs it", "on:\n  push:\n    branches: [master]\n  workflow_dispatch:\n", onMain(), ""},
+		{"an event without a filter runs it", "on:\n  push:\n    branches: [master]\n  pull_request:\n", onMain(), ""},
+		{"exclusions run it", "on:\n  push:\n    branches-ignore: [master]\n", onMain(), ""},
+		{"no filter", "on: [push, pull_request]\n", onMain(), ""},
+		{"branches unknown (a CI clone)", "on:\n  push:\n    branches: [master]\n", branchTree{mapTree: mapTree{}}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := AnalyzeGitHubIn([]Source{{Path: ".github/workflows/w.yml", Data: []byte(tc.on + testJob)}}, tc.tree)
+			var got string
+			for _, f := range p.Findings {
+				if f.Rule == RuleStaleBranchFilter.ID {
+					got = strings.TrimPrefix(f.Location(), ".github/workflows/") + " " + strings.TrimPrefix(f.Message, ".github/workflows/w.yml never runs: ")
+				}
+			}
+			if got != tc.stale {
+				t.Errorf("finding %q, want %q", got, tc.stale)
+			}
+			// A workflow that never runs tests nothing.
+			if tested := p.Found()&test != 0; tested != (tc.stale == "") {
+				t.Errorf("test stage counted: %v; stale %q", tested, tc.stale)
+			}
+			if p.BranchBound != (tc.stale != "") {
+				t.Errorf("BranchBound %v", p.BranchBound)
+			}
+		})
+	}
+}
+
+// TestStaleBranchFilterInCheckout reads the branches of a real clone: its
+// own branch and the remote's, and the remote's default branch.
+func TestStaleBranchFilterInCheckout(t *testing.T) {
+	fixturetest.RequireTools(t, "git")
+	origin := t.TempDir()
+	fixturetest.Git(t, origin, "init", "-q", "-b", "main")
+	wf := filepath.Join(origin, ".github", "workflows")
+	if err := os.MkdirAll(wf, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(wf, "ci.yml"), []byte("on:\n  push:\n    branches: [master]\n"+testJob), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fixturetest.Git(t, origin, "add", ".")
+	fixturetest.Git(t, origin, "commit", "-q", "-m", "ci")
+	fixturetest.Git(t, origin, "branch", "develop")
+	clone := filepath.Join(t.TempDir(), "clone")
+	fixturetest.Git(t, origin, "clone", "-q", origin, clone)
+
+	b, ok := repoTree(clone).Branches()
+	if !ok || b.Default != "main" || !b.Names["develop"] || !b.Names["main"] || len(b.Names) != 2 {
+		t.Fatalf("branches %+v, %v; want main (default) and develop", b, ok)
+	}
+	c := &GitHubActions{id: KindGitHub + ":.", root: clone}
+	r := c.Run(context.Background(), collectors.Request{Root: clone})
+	var stale []model.Finding
+	for _, f := range r.Findings {
+		if f.Rule == RuleStaleBranchFilter.ID {
+			stale = append(stale, f)
+		}
+	}
+	if len(stale) != 1 || stale[0].Location() != ".github/workflows/ci.yml:3:5" || r.Facts["stages.test"] != 0 || !r.MachineBound {
+		t.Fatalf("stale %v, test stage %v, machine-bound %v", stale, r.Facts["stages.test"], r.MachineBound)
+	}
+
+	// The same file where master is a branch of the remote: it runs.
+	fixturetest.Git(t, origin, "branch", "master")
+	fixturetest.Git(t, clone, "fetch", "-q")
+	r = c.Run(context.Background(), collectors.Request{Root: clone})
+	if r.Facts["stages.test"] != 1 || r.MachineBound {
+		t.Fatalf("after master appeared: test stage %v, machine-bound %v, findings %v", r.Facts["stages.test"], r.MachineBound, r.Findings)
+	}
+}
