@@ -62,6 +62,8 @@ func captureRuns() []captureRun {
 		{Name: "crash.test", Fixture: "crash", Args: test},
 		{Name: "hang.test", Fixture: "hang", Args: testArgs(2 * time.Second)},
 		{Name: "needsservice.test", Fixture: "needsservice", Args: test, Env: []string{"GOFLAGS=-count=1"}},
+		// Tests that need the network: a host of .invalid is found nowhere.
+		{Name: "offline.test", Fixture: "offline", Args: test, Env: []string{"GOFLAGS=-count=1"}},
 		{Name: "ginkgo.test", Fixture: "ginkgo", Args: test, Env: []string{"GOFLAGS=-count=1"}},
 		// Failures written by testscript and matryer/is, not by t.Error.
 		{Name: "libs.test", Fixture: "libs", Args: test, Env: []string{"GOFLAGS=-count=1"}},

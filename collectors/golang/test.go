@@ -90,11 +90,12 @@ func (c *TestCollector) Run(ctx context.Context, req collectors.Request) model.R
 		InstallHint: InstallHint,
 		Read: func(in collectors.Input) (collectors.Reading, error) {
 			rep, err := ParseTestJSON(bytes.NewReader(in.Stdout), TestOptions{
-				Module:    loc,
-				Stderr:    in.Stderr,
-				IsLogCall: logCallChecker(req.Root),
-				Locate:    fileLocator(loc.Dir),
-				NoDocker:  sync.OnceValue(dockerDown),
+				Module:      loc,
+				Stderr:      in.Stderr,
+				IsLogCall:   logCallChecker(req.Root),
+				Locate:      fileLocator(loc.Dir),
+				NoDocker:    sync.OnceValue(dockerDown),
+				Unreachable: unreachableFrom(),
 			})
 			text := string(in.Stderr) + rep.Text
 			switch {
@@ -214,6 +215,33 @@ func fileLocator(moduleDir string) func(dir, base string) string {
 			return found[0]
 		}
 		return ""
+	}
+}
+
+// unreachableFrom asks, once per host, whether this machine can find
+// and reach it: a name is looked up, an address dialled.
+func unreachableFrom() func(host string) bool {
+	var mu sync.Mutex
+	known := map[string]bool{}
+	return func(host string) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		if v, ok := known[host]; ok {
+			return v
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		var err error
+		if _, _, splitErr := net.SplitHostPort(host); splitErr == nil {
+			var c net.Conn
+			if c, err = (&net.Dialer{}).DialContext(ctx, "tcp", host); err == nil {
+				c.Close()
+			}
+		} else {
+			_, err = net.DefaultResolver.LookupHost(ctx, host)
+		}
+		known[host] = err != nil
+		return known[host]
 	}
 }
 

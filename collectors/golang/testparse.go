@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -50,6 +51,10 @@ type TestOptions struct {
 	// is not known. A test that fails saying it could not start or reach
 	// its containers then needs a service (see needs-service).
 	NoDocker func() bool
+	// Unreachable reports that a host ("github.com") or address
+	// ("140.82.112.3:443") cannot be reached from this machine; nil is not
+	// known. A test that fails for want of it needs the network here.
+	Unreachable func(host string) bool
 }
 
 // TestReport is a `go test -json` run, read.
@@ -96,9 +101,10 @@ type testCase struct {
 	// the parent it was taken from.
 	adopted  string
 	handedOn bool
-	// noDocker: it failed because it runs containers and no Docker daemon
-	// answers here; it ran, so go test counts it as failed.
-	noDocker bool
+	// lacking: it failed for what this machine lacks (a Docker daemon
+	// for its containers, the network); it ran, so go test counts it as
+	// failed.
+	lacking bool
 }
 
 // output is the test's own output, with a panic moved to where it belongs.
@@ -285,7 +291,7 @@ func (p *testParser) report() TestReport {
 					continue // failed only because a subtest did
 				}
 				rep.Findings = append(rep.Findings, f)
-				if f.Rule != RuleNeedsService || tc.noDocker {
+				if f.Rule != RuleNeedsService || tc.lacking {
 					rep.Failed++ // one that could not start proves nothing either way
 				}
 				blamed++
@@ -350,7 +356,7 @@ func (p *testParser) testFinding(pkg *testPackage, tc *testCase) (model.Finding,
 		}
 		if f.Rule == RuleTestPanic && p.lacksDocker(pl) {
 			// testcontainers panics when it finds no Docker host.
-			tc.noDocker = true
+			tc.lacking = true
 			f.Severity, f.Rule = model.Medium, RuleNeedsService
 			f.Message = p.noDockerMessage(tc.name, strings.TrimPrefix(pl, "panic: "))
 		}
@@ -388,9 +394,16 @@ func (p *testParser) testFinding(pkg *testPackage, tc *testCase) (model.Finding,
 			f.Message += ": " + m.text
 		}
 		if own && p.lacksDocker(m.text) {
-			tc.noDocker = true
+			tc.lacking = true
 			f.Severity, f.Rule = model.Medium, RuleNeedsService
 			f.Message = p.noDockerMessage(name, m.text)
+		} else if host := ""; own {
+			if host = p.offlineHost(m.text); host != "" {
+				tc.lacking = true
+				f.Severity, f.Rule = model.Medium, RuleNeedsService
+				f.Message = name + " needs the network: " + host + " cannot be reached from here (" + m.text +
+					"); run it where it can, or keep it out of go test ./... with a build tag or testing.Short()"
+			}
 		}
 	}
 	return f, own
@@ -400,6 +413,34 @@ func (p *testParser) testFinding(pkg *testPackage, tc *testCase) (model.Finding,
 // on a machine where no Docker daemon answers.
 func (p *testParser) lacksDocker(text string) bool {
 	return runsContainers(text) && p.opt.NoDocker != nil && p.opt.NoDocker()
+}
+
+// remoteHost finds, in a failure message, a host on the internet that
+// could not be found or reached: "dial tcp: lookup github.com on
+// 10.0.0.53:53: no such host", "dial tcp 140.82.112.3:443: i/o timeout".
+// A local address, or a name without a dot (a compose service), is a
+// service the test expects beside it, not the network.
+var remoteHost = regexp.MustCompile(`lookup ([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)(?: on \S+)?: (?:no such host|server misbehaving|i/o timeout|Temporary failure)|dial tcp (\[?[0-9a-fA-F:.]+\]?:\d+): (?:i/o timeout|connect: network is unreachable|connect: no route to host)`)
+
+// offlineHost is the remote host a failure could not reach, when this
+// machine cannot reach it either; "" otherwise.
+func (p *testParser) offlineHost(text string) string {
+	m := remoteHost.FindStringSubmatch(text)
+	if m == nil || p.opt.Unreachable == nil {
+		return ""
+	}
+	host := m[1] + m[2]
+	if h, _, err := net.SplitHostPort(m[2]); err == nil {
+		if ip := net.ParseIP(h); ip == nil || ip.IsLoopback() || ip.IsPrivate() || ip.IsUnspecified() {
+			return ""
+		}
+	} else if strings.HasSuffix(m[1], ".local") || strings.HasSuffix(m[1], ".internal") || strings.HasSuffix(m[1], ".localhost") {
+		return ""
+	}
+	if !p.opt.Unreachable(host) {
+		return ""
+	}
+	return host
 }
 
 // noDockerMessage says that test (named as it is) needs Docker, with what

@@ -2,6 +2,7 @@ package golang
 
 import (
 	"bytes"
+	"net"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -366,6 +367,95 @@ func TestParseTestJSONNeedsService(t *testing.T) {
 	want := needsServiceFindings
 	if got := locs(rep.Findings); !reflect.DeepEqual(got, want) {
 		t.Errorf("findings:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+// offlineFindings are the offline fixture's on a machine that cannot
+// reach the internet host its test downloads from: a local server that is
+// not there stays the test's own failure.
+var offlineFindings = []loc{
+	{model.Blocker, RuleTestFailed, "fetch/fetch_test.go", 16, 0,
+		`TestNotesFromALocalServer failed: local: Get "http://127.0.0.1:1/notes.txt": dial tcp 127.0.0.1:1: connect: connection refused`},
+	{model.Medium, RuleNeedsService, "fetch/fetch_test.go", 9, 0,
+		"TestNotesFromTheInternet needs the network: downloads.preflight.invalid cannot be reached from here " +
+			`(download: Get "https://downloads.preflight.invalid/notes.txt": dial tcp: lookup downloads.preflight.invalid on 10.255.255.53:53: no such host); ` +
+			"run it where it can, or keep it out of go test ./... with a build tag or testing.Short()"},
+}
+
+// A test that fails for want of an internet host this machine cannot reach
+// either needs the network; where the host answers (or nobody asked), it
+// is the test's failure.
+func TestParseTestJSONNeedsNetwork(t *testing.T) {
+	c := loadCaptured(t, "offline.test")
+	dir, err := filepath.Abs(filepath.Join("testdata", "offline"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.mod.Root, c.mod.Dir = dir, dir
+	var asked []string
+	for name, tc := range map[string]struct {
+		unreachable func(string) bool
+		want        []loc
+	}{
+		"offline":   {func(h string) bool { asked = append(asked, h); return true }, offlineFindings},
+		"reachable": {func(string) bool { return false }, []loc{offlineFindings[0], {model.Blocker, RuleTestFailed, "fetch/fetch_test.go", 9, 0, `TestNotesFromTheInternet failed: download: Get "https://downloads.preflight.invalid/notes.txt": dial tcp: lookup downloads.preflight.invalid on 10.255.255.53:53: no such host`}}},
+		"not known": {nil, []loc{offlineFindings[0], {model.Blocker, RuleTestFailed, "fetch/fetch_test.go", 9, 0, `TestNotesFromTheInternet failed: download: Get "https://downloads.preflight.invalid/notes.txt": dial tcp: lookup downloads.preflight.invalid on 10.255.255.53:53: no such host`}}},
+	} {
+		rep, err := ParseTestJSON(bytes.NewReader(c.stdout), TestOptions{Module: c.mod, Locate: fileLocator(dir), Unreachable: tc.unreachable})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := locs(rep.Findings)
+		sortLocs(got)
+		want := append([]loc(nil), tc.want...)
+		sortLocs(want)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: findings:\n got %+v\nwant %+v", name, got, want)
+		}
+		// go test counts both as failed, whatever the machine lacks.
+		if c := countsOf(rep); c != (counts{Passed: 1, Failed: 2}) {
+			t.Errorf("%s: counts %+v", name, c)
+		}
+	}
+	if !reflect.DeepEqual(asked, []string{"downloads.preflight.invalid"}) {
+		t.Errorf("hosts asked about: %q, want the internet one only", asked)
+	}
+}
+
+func TestRemoteHostInFailures(t *testing.T) {
+	unreachable := func(string) bool { return true }
+	p := &testParser{opt: TestOptions{Unreachable: unreachable}}
+	for text, want := range map[string]string{
+		`Get "https://github.com/x": dial tcp: lookup github.com on 10.0.0.53:53: no such host`: "github.com",
+		`dial tcp: lookup proxy.golang.org: server misbehaving`:                                 "proxy.golang.org",
+		`Get "https://140.82.112.3/": dial tcp 140.82.112.3:443: i/o timeout`:                   "140.82.112.3:443",
+		`dial tcp [2606:50c0:8000::153]:443: connect: network is unreachable`:                   "[2606:50c0:8000::153]:443",
+		`dial tcp: lookup db on 127.0.0.11:53: no such host`:                                    "", // a compose service
+		`dial tcp: lookup api.internal: no such host`:                                           "",
+		`dial tcp 10.1.2.3:5432: i/o timeout`:                                                   "", // a private address
+		`dial tcp 127.0.0.1:5432: connect: connection refused`:                                  "",
+		`Get "https://github.com/x": dial tcp 140.82.112.3:443: connect: connection refused`:    "", // it answered
+		`expected 3, got 4`: "",
+	} {
+		if got := p.offlineHost(text); got != want {
+			t.Errorf("offlineHost(%q) = %q, want %q", text, got, want)
+		}
+	}
+}
+
+func TestUnreachableFrom(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	unreachable := unreachableFrom()
+	if unreachable(l.Addr().String()) {
+		t.Errorf("%s is listening here", l.Addr())
+	}
+	// The reserved .invalid domain is found nowhere (RFC 6761).
+	if !unreachable("downloads.preflight.invalid") {
+		t.Error("downloads.preflight.invalid was found")
 	}
 }
 

@@ -1,0 +1,3 @@
+module example.com/fixture/offline
+
+go 1.22
