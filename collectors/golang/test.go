@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/reach"
 	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/model"
 )
@@ -95,7 +96,7 @@ func (c *TestCollector) Run(ctx context.Context, req collectors.Request) model.R
 				IsLogCall:   logCallChecker(req.Root),
 				Locate:      fileLocator(loc.Dir),
 				NoDocker:    sync.OnceValue(dockerDown),
-				Unreachable: unreachableFrom(),
+				Unreachable: reach.Prober(),
 			})
 			text := string(in.Stderr) + rep.Text
 			switch {
@@ -215,33 +216,6 @@ func fileLocator(moduleDir string) func(dir, base string) string {
 			return found[0]
 		}
 		return ""
-	}
-}
-
-// unreachableFrom asks, once per host, whether this machine can find
-// and reach it: a name is looked up, an address dialled.
-func unreachableFrom() func(host string) bool {
-	var mu sync.Mutex
-	known := map[string]bool{}
-	return func(host string) bool {
-		mu.Lock()
-		defer mu.Unlock()
-		if v, ok := known[host]; ok {
-			return v
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-		defer cancel()
-		var err error
-		if _, _, splitErr := net.SplitHostPort(host); splitErr == nil {
-			var c net.Conn
-			if c, err = (&net.Dialer{}).DialContext(ctx, "tcp", host); err == nil {
-				c.Close()
-			}
-		} else {
-			_, err = net.DefaultResolver.LookupHost(ctx, host)
-		}
-		known[host] = err != nil
-		return known[host]
 	}
 }
 

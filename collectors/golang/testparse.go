@@ -6,13 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/reach"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -401,8 +401,7 @@ func (p *testParser) testFinding(pkg *testPackage, tc *testCase) (model.Finding,
 			if host = p.offlineHost(m.text); host != "" {
 				tc.lacking = true
 				f.Severity, f.Rule = model.Medium, RuleNeedsService
-				f.Message = name + " needs the network: " + host + " cannot be reached from here (" + m.text +
-					"); run it where it can, or keep it out of go test ./... with a build tag or testing.Short()"
+				f.Message = reach.Message(name, host, m.text, "keep it out of go test ./... with a build tag or testing.Short()")
 			}
 		}
 	}
@@ -415,29 +414,11 @@ func (p *testParser) lacksDocker(text string) bool {
 	return runsContainers(text) && p.opt.NoDocker != nil && p.opt.NoDocker()
 }
 
-// remoteHost finds, in a failure message, a host on the internet that
-// could not be found or reached: "dial tcp: lookup github.com on
-// 10.0.0.53:53: no such host", "dial tcp 140.82.112.3:443: i/o timeout".
-// A local address, or a name without a dot (a compose service), is a
-// service the test expects beside it, not the network.
-var remoteHost = regexp.MustCompile(`lookup ([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)(?: on \S+)?: (?:no such host|server misbehaving|i/o timeout|Temporary failure)|dial tcp (\[?[0-9a-fA-F:.]+\]?:\d+): (?:i/o timeout|connect: network is unreachable|connect: no route to host)`)
-
-// offlineHost is the remote host a failure could not reach, when this
+// offlineHost is the internet host a failure could not reach, when this
 // machine cannot reach it either; "" otherwise.
 func (p *testParser) offlineHost(text string) string {
-	m := remoteHost.FindStringSubmatch(text)
-	if m == nil || p.opt.Unreachable == nil {
-		return ""
-	}
-	host := m[1] + m[2]
-	if h, _, err := net.SplitHostPort(m[2]); err == nil {
-		if ip := net.ParseIP(h); ip == nil || ip.IsLoopback() || ip.IsPrivate() || ip.IsUnspecified() {
-			return ""
-		}
-	} else if strings.HasSuffix(m[1], ".local") || strings.HasSuffix(m[1], ".internal") || strings.HasSuffix(m[1], ".localhost") {
-		return ""
-	}
-	if !p.opt.Unreachable(host) {
+	host := reach.RemoteHost(text)
+	if host == "" || p.opt.Unreachable == nil || !p.opt.Unreachable(host) {
 		return ""
 	}
 	return host

@@ -2,7 +2,6 @@ package golang
 
 import (
 	"bytes"
-	"net"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -419,43 +418,6 @@ func TestParseTestJSONNeedsNetwork(t *testing.T) {
 	}
 	if !reflect.DeepEqual(asked, []string{"downloads.preflight.invalid"}) {
 		t.Errorf("hosts asked about: %q, want the internet one only", asked)
-	}
-}
-
-func TestRemoteHostInFailures(t *testing.T) {
-	unreachable := func(string) bool { return true }
-	p := &testParser{opt: TestOptions{Unreachable: unreachable}}
-	for text, want := range map[string]string{
-		`Get "https://github.com/x": dial tcp: lookup github.com on 10.0.0.53:53: no such host`: "github.com",
-		`dial tcp: lookup proxy.golang.org: server misbehaving`:                                 "proxy.golang.org",
-		`Get "https://140.82.112.3/": dial tcp 140.82.112.3:443: i/o timeout`:                   "140.82.112.3:443",
-		`dial tcp [2606:50c0:8000::153]:443: connect: network is unreachable`:                   "[2606:50c0:8000::153]:443",
-		`dial tcp: lookup db on 127.0.0.11:53: no such host`:                                    "", // a compose service
-		`dial tcp: lookup api.internal: no such host`:                                           "",
-		`dial tcp 10.1.2.3:5432: i/o timeout`:                                                   "", // a private address
-		`dial tcp 127.0.0.1:5432: connect: connection refused`:                                  "",
-		`Get "https://github.com/x": dial tcp 140.82.112.3:443: connect: connection refused`:    "", // it answered
-		`expected 3, got 4`: "",
-	} {
-		if got := p.offlineHost(text); got != want {
-			t.Errorf("offlineHost(%q) = %q, want %q", text, got, want)
-		}
-	}
-}
-
-func TestUnreachableFrom(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	unreachable := unreachableFrom()
-	if unreachable(l.Addr().String()) {
-		t.Errorf("%s is listening here", l.Addr())
-	}
-	// The reserved .invalid domain is found nowhere (RFC 6761).
-	if !unreachable("downloads.preflight.invalid") {
-		t.Error("downloads.preflight.invalid was found")
 	}
 }
 

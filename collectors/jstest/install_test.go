@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -140,7 +141,7 @@ func TestSuiteFailureNamesWhereItWasThrown(t *testing.T) {
 // "Error: STACK_TRACE_ERROR"; its console, captured from Vitest 4.1, says
 // it timed out and after how long.
 func TestTimedOutTestExplainedFromTheConsole(t *testing.T) {
-	report, console := vitestCapture(t, "vitest4-timeout")
+	report, console := captureIn(t, "vitest4-timeout")
 	rep, err := parseReport(KindVitest, report, Location{Root: "/repo", Dir: "/repo"})
 	if err != nil || len(rep.Findings) != 1 || rep.Failed != 1 || rep.Passed != 1 {
 		t.Fatalf("report %+v, %v", rep, err)
@@ -174,7 +175,7 @@ func TestSuiteFailuresPlacedByTheirOwnError(t *testing.T) {
 		// TypeError at app.test.js:9:35, which is not the reason given.
 		{"vitest4-hook-other-error", "app.test.js:0:0 test file could not run: Timed out waiting for: http-get://localhost:1234 (at helper.js:2:56)"},
 	} {
-		report, console := vitestCapture(t, tc.capture)
+		report, console := captureIn(t, tc.capture)
 		rep, err := parseReport(KindVitest, report, Location{Root: "/repo", Dir: "/repo"})
 		if err != nil || len(rep.Findings) != 1 {
 			t.Fatalf("%s: report %+v, %v", tc.capture, rep, err)
@@ -245,14 +246,14 @@ func TestScriptOptionsCarriedIntoTheRun(t *testing.T) {
 // needs-service (medium), as for go test; a test that failed on its own
 // is still a blocker.
 func TestFileThatCannotReachItsServiceNeedsIt(t *testing.T) {
-	report, console := vitestCapture(t, "vitest4-econnrefused")
+	report, console := captureIn(t, "vitest4-econnrefused")
 	rep, err := parseReport(KindVitest, report, Location{Root: "/repo", Dir: "/repo"})
 	if err != nil || len(rep.Findings) != 1 || rep.SuitesFailed != 1 {
 		t.Fatalf("report %+v, %v", rep, err)
 	}
 	fs := append(placeSuiteFailures(rep.Findings, string(console), "."),
 		model.Finding{Rule: "vitest/test-failed", Severity: model.Blocker, File: "api.test.js", Message: "calls the API failed: Error: connect ECONNREFUSED 127.0.0.1:8080"})
-	machineLacks(fs, KindVitest)
+	machineLacks(fs, KindVitest, "", func(string) bool { return true })
 	f := fs[0]
 	if f.Rule != "vitest/needs-service" || f.Severity != model.Medium || f.File != "db.test.js" ||
 		f.Message != "test file stopped before its tests, something it needs is not reachable here: connect ECONNREFUSED 127.0.0.1:9; start what it needs, or keep the file out of the default run" {
@@ -263,9 +264,67 @@ func TestFileThatCannotReachItsServiceNeedsIt(t *testing.T) {
 	}
 }
 
-// vitestCapture reads a run captured from a real Vitest: its JSON report
-// and its console, as testdata/console/NAME.json and NAME.txt.
-func vitestCapture(t *testing.T, name string) (report, console []byte) {
+// A test that fails for want of an internet host this machine cannot reach
+// either (captured from Jest 29.7 on Node 20: testdata/console/
+// jest29-offline.source.js) needs the network: named by the message
+// (getaddrinfo ENOTFOUND) or by the cause Jest printed under fetch's
+// "fetch failed". Where the host answers, or nobody asked, and for a local
+// server that refused, the failure is the test's.
+func TestTestThatNeedsTheNetwork(t *testing.T) {
+	report, console := captureIn(t, "jest29-offline")
+	const tail = "; run it where it can, or keep it out of the default run"
+	offline := []string{
+		"jest/needs-service medium __tests__/download.test.js:10 downloads the release notes needs the network: downloads.preflight.invalid cannot be reached from here (Error: getaddrinfo ENOTFOUND downloads.preflight.invalid)" + tail,
+		"jest/needs-service medium __tests__/download.test.js:15 fetches the release notes needs the network: downloads.preflight.invalid cannot be reached from here (TypeError: fetch failed (cause: getaddrinfo ENOTFOUND downloads.preflight.invalid))" + tail,
+		"jest/test-failed blocker __tests__/download.test.js:19 asks the local server failed: Error: connect ECONNREFUSED 127.0.0.1:1",
+	}
+	online := []string{
+		"jest/test-failed blocker __tests__/download.test.js:10 downloads the release notes failed: Error: getaddrinfo ENOTFOUND downloads.preflight.invalid",
+		"jest/test-failed blocker __tests__/download.test.js:15 fetches the release notes failed: TypeError: fetch failed",
+		offline[2],
+	}
+	for name, tc := range map[string]struct {
+		unreachable func(string) bool
+		want        []string
+	}{
+		"offline":   {func(h string) bool { return h == "downloads.preflight.invalid" }, offline},
+		"reachable": {func(string) bool { return false }, online},
+		"not known": {nil, online},
+	} {
+		rep, err := parseReport(KindJest, report, Location{Root: "/repo", Dir: "/repo"})
+		if err != nil || rep.Failed != 3 || rep.Passed != 1 {
+			t.Fatalf("report %+v, %v", rep, err)
+		}
+		turned := machineLacks(rep.Findings, KindJest, string(console), tc.unreachable)
+		var got []string
+		for _, f := range rep.Findings {
+			got = append(got, fmt.Sprintf("%s %s %s:%d %s", f.Rule, f.Severity, f.File, f.Line, f.Message))
+		}
+		if !reflect.DeepEqual(got, tc.want) || turned != (name == "offline") {
+			t.Errorf("%s: turned %v\n got %q\nwant %q", name, turned, got, tc.want)
+		}
+	}
+}
+
+func TestConsoleCause(t *testing.T) {
+	jest := "  ● api › fetches\n\n    TypeError: fetch failed\n\n    Cause:\n    getaddrinfo ENOTFOUND api.example.com\n\n  ● other\n\n    Cause:\n    connect ECONNREFUSED 127.0.0.1:1\n"
+	vitest := " FAIL  src/api.test.ts > api > fetches\nTypeError: fetch failed\n ❯ src/api.test.ts:3:9\nCaused by: Error: getaddrinfo ENOTFOUND api.example.com\n"
+	for _, tc := range []struct{ console, title, want string }{
+		{jest, "api › fetches", "getaddrinfo ENOTFOUND api.example.com"},
+		{jest, "other", "connect ECONNREFUSED 127.0.0.1:1"},
+		{jest, "missing", ""},
+		{vitest, "api > fetches", "Error: getaddrinfo ENOTFOUND api.example.com"},
+		{vitest, "", ""},
+	} {
+		if got := consoleCause(tc.console, tc.title); got != tc.want {
+			t.Errorf("consoleCause(%q) = %q, want %q", tc.title, got, tc.want)
+		}
+	}
+}
+
+// captureIn reads a runner's JSON report and console captured as
+// testdata/console/NAME.json and NAME.txt.
+func captureIn(t *testing.T, name string) (report, console []byte) {
 	t.Helper()
 	report, err := os.ReadFile(filepath.Join("testdata", "console", name+".json"))
 	if err != nil {
@@ -291,7 +350,7 @@ func TestFileWhoseNativeAddonIsNotBuilt(t *testing.T) {
 	if err != nil || len(rep.Findings) != 1 || rep.SuitesFailed != 1 {
 		t.Fatalf("report %+v, %v", rep, err)
 	}
-	if !machineLacks(rep.Findings, KindJest) {
+	if !machineLacks(rep.Findings, KindJest, "", nil) {
 		t.Error("machineLacks says it turned nothing: the result would be reused after a rebuild")
 	}
 	f := rep.Findings[0]

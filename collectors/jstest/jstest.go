@@ -28,6 +28,7 @@ import (
 	"github.com/preflight-dev/preflight/collectors/deployfiles"
 	"github.com/preflight-dev/preflight/collectors/nodepkg"
 	"github.com/preflight-dev/preflight/collectors/rules"
+	"github.com/preflight-dev/preflight/internal/reach"
 	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/proc"
@@ -366,7 +367,7 @@ func (c *Collector) read(in collectors.Input) (collectors.Reading, error) {
 		return collectors.Reading{}, err
 	}
 	findings := explainPlaceholders(placeSuiteFailures(rep.Findings, in.Combined(), c.dir), in.Combined(), c.dir)
-	lacks := machineLacks(findings, c.run.kind)
+	lacks := machineLacks(findings, c.run.kind, in.Combined(), reach.Prober())
 	switch {
 	case rep.Tests() == 0 && len(findings) == 0:
 		findings = append(findings, c.noTests())
@@ -584,12 +585,31 @@ func lackingLine(out string) string {
 // lacks a service into a needs-service finding (medium), as go-test does
 // for a TestMain that waits for its database, and one whose package's
 // native addon is not built here into native-addon-not-built (medium):
-// the code was not tested, which is not evidence that it is wrong. A test
-// that failed on its own assertion stays what it is. It reports whether
-// any file was turned.
-func machineLacks(fs []model.Finding, kind string) (turned bool) {
+// the code was not tested, which is not evidence that it is wrong. So is
+// a test that failed for want of an internet host this machine cannot
+// reach either (unreachable asks; nil: not known), named by its message
+// or by the cause the console printed under it (fetch's "TypeError: fetch
+// failed" hides the host there). A test that failed on its own assertion
+// stays what it is. It reports whether any finding was turned.
+func machineLacks(fs []model.Finding, kind, console string, unreachable func(string) bool) (turned bool) {
 	const couldNot = "test file could not run"
 	for i, f := range fs {
+		if strings.HasSuffix(f.Rule, "/"+ruleTestFailed) && unreachable != nil {
+			title, said, _ := strings.Cut(f.Message, " failed: ")
+			host := reach.RemoteHost(said)
+			if host == "" {
+				if cause := consoleCause(console, title); cause != "" {
+					host, said = reach.RemoteHost(cause), said+" (cause: "+cause+")"
+				}
+			}
+			if host != "" && unreachable(host) {
+				nf := rule(kind, ruleNeedsService).Finding(f.File, f.Line, f.Column,
+					reach.Message(title, host, said, "keep it out of the default run"))
+				nf.Collector, nf.Domain, nf.ID = f.Collector, f.Domain, f.ID
+				fs[i], turned = nf, true
+			}
+			continue
+		}
 		if !strings.HasSuffix(f.Rule, "/"+ruleSuiteFailed) {
 			continue
 		}
@@ -617,6 +637,38 @@ func machineLacks(fs []model.Finding, kind string) (turned bool) {
 		fs[i], turned = nf, true
 	}
 	return turned
+}
+
+// consoleCause is the cause a runner's console printed under a failed
+// test: Jest's "Cause:" line after its "● title" block opens, Vitest's
+// "Caused by: …" after "FAIL  file > title". "" when there is none.
+func consoleCause(console, title string) string {
+	last := title
+	if i := strings.LastIndex(title, " › "); i >= 0 {
+		last = title[i+len(" › "):]
+	}
+	if last == "" {
+		return ""
+	}
+	in, next := false, false
+	for _, l := range strings.Split(collectors.StripANSI(console), "\n") {
+		t := strings.TrimSpace(l)
+		if strings.HasPrefix(t, "●") || strings.HasPrefix(t, "FAIL ") {
+			in = strings.HasSuffix(t, " "+last) || strings.HasSuffix(t, "> "+last)
+			next = false
+			continue
+		}
+		switch {
+		case !in:
+		case next && t != "":
+			return collectors.Clip(t, 160)
+		case t == "Cause:":
+			next = true
+		case strings.HasPrefix(t, "Caused by: "):
+			return collectors.Clip(strings.TrimPrefix(t, "Caused by: "), 160)
+		}
+	}
+	return ""
 }
 
 // sameError reports whether a report's message tells the error of a

@@ -35,8 +35,8 @@ var ruleTable = []rules.Rule{
 	},
 	{
 		ID: ruleNeedsService, Severity: model.Medium,
-		Title:     "a test file stopped before its tests: something it needs is not reachable here",
-		Rationale: "A hook or the file's setup could not reach what the machine lacks (a database or server that is not running, the Docker daemon, a browser that is not installed): its tests did not run, so they say nothing of the code either way; a CI job that starts the service may pass.",
+		Title:     "something a test needs is not reachable here",
+		Rationale: "A hook or the file's setup could not reach what the machine lacks (a database or server that is not running, the Docker daemon, a browser that is not installed), or a test an internet host this machine cannot reach either: those tests say nothing of the code either way; a CI job that starts the service, or has the network, may pass.",
 		Fix:       "Start what the file needs (its compose stack, a browser install), or keep the file out of the default test run.",
 	},
 	{

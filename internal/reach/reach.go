@@ -1,0 +1,87 @@
+// Package reach tells a test that failed for want of the network from one
+// that failed on its own: it finds, in a failure message, the internet
+// host that could not be found or reached, and asks whether this machine
+// can reach it.
+package reach
+
+import (
+	"context"
+	"net"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+)
+
+// remote matches what Go's net package and Node say when a host is not
+// found or an address does not answer: "dial tcp: lookup github.com on
+// 10.0.0.53:53: no such host", "dial tcp 140.82.112.3:443: i/o timeout",
+// "getaddrinfo ENOTFOUND github.com", "connect ETIMEDOUT 140.82.112.3:443".
+// A refused connection is not among them: the host answered.
+var remote = regexp.MustCompile(`lookup ([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)(?: on \S+)?: (?:no such host|server misbehaving|i/o timeout|Temporary failure)` +
+	`|getaddrinfo (?:ENOTFOUND|EAI_AGAIN) ([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)` +
+	`|dial tcp (\[?[0-9a-fA-F:.]+\]?:\d+): (?:i/o timeout|connect: network is unreachable|connect: no route to host)` +
+	`|connect (?:ETIMEDOUT|ENETUNREACH|EHOSTUNREACH) (\[?[0-9a-fA-F:.]+\]?:\d+)`)
+
+// RemoteHost is the internet host ("github.com") or address
+// ("140.82.112.3:443") a failure message says could not be found or
+// reached; "" when it names none. A local or private address, or a name
+// without a dot (a compose service), is a service the test expects beside
+// it, not the network.
+func RemoteHost(text string) string {
+	m := remote.FindStringSubmatch(text)
+	if m == nil {
+		return ""
+	}
+	if name := m[1] + m[2]; name != "" {
+		for _, local := range []string{".local", ".internal", ".localhost"} {
+			if strings.HasSuffix(name, local) {
+				return ""
+			}
+		}
+		return name
+	}
+	// Node writes an IPv6 address without brackets: 2606:4700::1:443.
+	addr := m[3] + m[4]
+	i := strings.LastIndexByte(addr, ':')
+	h, port := strings.Trim(addr[:i], "[]"), addr[i+1:]
+	if ip := net.ParseIP(h); ip == nil || ip.IsLoopback() || ip.IsPrivate() || ip.IsUnspecified() || ip.IsLinkLocalUnicast() {
+		return ""
+	}
+	return net.JoinHostPort(h, port)
+}
+
+// Prober returns a function that asks, once per host, whether this
+// machine cannot find or reach it: a name is looked up, an address
+// dialled, for three seconds at the most.
+func Prober() func(host string) (unreachable bool) {
+	var mu sync.Mutex
+	known := map[string]bool{}
+	return func(host string) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		if v, ok := known[host]; ok {
+			return v
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		var err error
+		if _, _, splitErr := net.SplitHostPort(host); splitErr == nil {
+			var c net.Conn
+			if c, err = (&net.Dialer{}).DialContext(ctx, "tcp", host); err == nil {
+				c.Close()
+			}
+		} else {
+			_, err = net.DefaultResolver.LookupHost(ctx, host)
+		}
+		known[host] = err != nil
+		return known[host]
+	}
+}
+
+// Message is the finding's text for a test (named as the runner names
+// it) that failed for want of host, with what it said and how to keep
+// it out of the run.
+func Message(test, host, said, keepOut string) string {
+	return test + " needs the network: " + host + " cannot be reached from here (" + said + "); run it where it can, or " + keepOut
+}

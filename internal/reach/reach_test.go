@@ -1,0 +1,77 @@
+package reach
+
+import (
+	"net"
+	"strings"
+	"testing"
+)
+
+func TestRemoteHost(t *testing.T) {
+	for text, want := range map[string]string{
+		// Go's net package
+		`Get "https://github.com/x": dial tcp: lookup github.com on 10.0.0.53:53: no such host`: "github.com",
+		`dial tcp: lookup proxy.golang.org: server misbehaving`:                                 "proxy.golang.org",
+		`Get "https://140.82.112.3/": dial tcp 140.82.112.3:443: i/o timeout`:                   "140.82.112.3:443",
+		`dial tcp [2606:50c0:8000::153]:443: connect: network is unreachable`:                   "[2606:50c0:8000::153]:443",
+		// Node
+		`Error: getaddrinfo ENOTFOUND downloads.preflight.invalid`:           "downloads.preflight.invalid",
+		`FetchError: getaddrinfo EAI_AGAIN registry.npmjs.org`:               "registry.npmjs.org",
+		`Error: connect ETIMEDOUT 104.16.0.35:443`:                           "104.16.0.35:443",
+		`Error: connect ENETUNREACH 2606:4700::6810:1623:443 - Local (:::0)`: "[2606:4700::6810:1623]:443",
+		`Error: connect ENETUNREACH [2606:4700::6810:1623]:443`:              "[2606:4700::6810:1623]:443",
+		// a service beside the test, or a host that answered
+		`dial tcp: lookup db on 127.0.0.11:53: no such host`:                                 "",
+		`getaddrinfo ENOTFOUND postgres`:                                                     "",
+		`dial tcp: lookup api.internal: no such host`:                                        "",
+		`dial tcp 10.1.2.3:5432: i/o timeout`:                                                "",
+		`connect ETIMEDOUT 192.168.1.9:5432`:                                                 "",
+		`dial tcp 127.0.0.1:5432: connect: connection refused`:                               "",
+		`Error: connect ECONNREFUSED 127.0.0.1:1`:                                            "",
+		`Get "https://github.com/x": dial tcp 140.82.112.3:443: connect: connection refused`: "",
+		`expected 3, got 4`:                                                                  "",
+	} {
+		if got := RemoteHost(text); got != want {
+			t.Errorf("RemoteHost(%q) = %q, want %q", text, got, want)
+		}
+	}
+}
+
+func TestProber(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	unreachable := Prober()
+	if unreachable(l.Addr().String()) {
+		t.Errorf("%s is listening here", l.Addr())
+	}
+	addr := l.Addr().String()
+	l.Close()
+	// Asked once: the answer stands for the rest of the check.
+	if unreachable(addr) {
+		t.Errorf("%s: the first answer was not kept", addr)
+	}
+	// The reserved .invalid domain is found nowhere (RFC 6761).
+	if !unreachable("downloads.preflight.invalid") {
+		t.Error("downloads.preflight.invalid was found")
+	}
+}
+
+func TestMessage(t *testing.T) {
+	got := Message("TestDownload", "github.com", "lookup github.com: no such host", "skip it in short mode")
+	if !strings.HasPrefix(got, "TestDownload needs the network: github.com cannot be reached from here (lookup github.com: no such host); ") ||
+		!strings.HasSuffix(got, "run it where it can, or skip it in short mode") {
+		t.Errorf("Message = %q", got)
+	}
+}
+
+func FuzzRemoteHost(f *testing.F) {
+	f.Add("dial tcp: lookup github.com on 10.0.0.53:53: no such host")
+	f.Add("connect ETIMEDOUT [::1]:443")
+	f.Fuzz(func(t *testing.T, text string) {
+		host := RemoteHost(text)
+		if host != "" && !strings.Contains(text, strings.Trim(host[:max(strings.LastIndexByte(host, ':'), 0)], "[]")) && !strings.Contains(text, host) {
+			t.Errorf("RemoteHost(%q) = %q, not in the text", text, host)
+		}
+	})
+}
