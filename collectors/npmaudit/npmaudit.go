@@ -21,6 +21,7 @@ import (
 	"github.com/preflight-dev/preflight/internal/repofs"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/collectors/deployfiles"
 	"github.com/preflight-dev/preflight/collectors/nodepkg"
 	"github.com/preflight-dev/preflight/collectors/rules"
 	"github.com/preflight-dev/preflight/model"
@@ -103,9 +104,15 @@ func Detect(root string, files []string) []collectors.Collector {
 		}
 		locks[dir][name] = true
 	}
+	unlocked := unlockedPackages(root, files, locks)
 	dirs := slices.Sorted(maps.Keys(locks))
-	names := collectors.TargetNames(dirs)
+	names := collectors.TargetNames(slices.Sorted(slices.Values(append(slices.Clone(dirs), unlocked...))))
 	var out []collectors.Collector
+	for _, d := range unlocked {
+		c := newCollector(d, Kind+":"+names[d], "package-lock.json")
+		c.uncommitted = true
+		out = append(out, c)
+	}
 	for _, d := range dirs {
 		c := newCollector(d, Kind+":"+names[d], "package-lock.json")
 		for _, other := range otherLockfiles {
@@ -118,6 +125,38 @@ func Detect(root string, files []string) []collectors.Collector {
 		}
 		out = append(out, c)
 	}
+	slices.SortFunc(out, func(a, b collectors.Collector) int { return strings.Compare(a.ID(), b.ID()) })
+	return out
+}
+
+// unlockedPackages are the packages with dependencies whose lockfile is not
+// among files (git ignores it, or there is none), neither beside them nor
+// at a package above them: their dependencies are audited from the
+// lockfile on disk, or said to be unaudited, never passed over. Examples
+// and test packages (deployfiles.DevOnly) ship nothing and are left out.
+func unlockedPackages(root string, files []string, locks map[string]map[string]bool) []string {
+	pkgs := nodepkg.Packages(root, files)
+	var out []string
+	for _, p := range pkgs {
+		m := p.Manifest
+		if p.Err != nil || len(m.Dependencies)+len(m.DevDependencies)+len(m.OptionalDependencies) == 0 ||
+			collectors.NotTheProjects(path.Join(p.Dir, "package.json")) || deployfiles.DevOnly(path.Join(p.Dir, "package.json")) {
+			continue
+		}
+		covered := false
+		for d := p.Dir; ; d = path.Dir(d) {
+			if locks[d] != nil || slices.Contains(out, d) {
+				covered = true // a lockfile above locks it, or will
+				break
+			}
+			if d == "." {
+				break
+			}
+		}
+		if !covered {
+			out = append(out, p.Dir)
+		}
+	}
 	return out
 }
 
@@ -129,6 +168,9 @@ type Collector struct {
 	// others are a yarn or pnpm lockfile beside package-lock.json: then
 	// which one the project installs from decides what to audit.
 	others []string
+	// uncommitted: the package has no lockfile in the repository; the
+	// one on disk, if any, is what this machine's install resolved.
+	uncommitted bool
 }
 
 func newCollector(dir, id, lockfile string) *Collector {
@@ -158,6 +200,11 @@ func Args() []string { return []string{"audit", "--json", "--package-lock-only"}
 func (c *Collector) Online() bool { return true }
 
 func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
+	if c.uncommitted {
+		if why, hint := c.noLockfile(req.Root); why != "" {
+			return c.Unknown(why, hint)
+		}
+	}
 	if c.lockfile != "package-lock.json" {
 		hint := NoAuditorHint
 		if v1, _ := nodepkg.YarnLockV1(req.Root, c.rel(c.lockfile)); v1 {
@@ -168,12 +215,34 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	if why, hint := c.otherLockfile(req.Root); why != "" {
 		return c.Unknown(why, hint)
 	}
-	return c.RunTool(ctx, req, collectors.Tool{
+	r := c.RunTool(ctx, req, collectors.Tool{
 		Invocation: collectors.Invocation{Tool: "npm audit", Dir: c.dir, Name: "npm", Args: Args(),
 			Env: []string{"NO_UPDATE_NOTIFIER=1", "npm_config_fund=false"}, StartHint: InstallHint},
 		InstallHint: InstallHint,
 		Read:        c.Read,
 	})
+	if c.uncommitted && r.Status == model.StatusOK {
+		r.Output = "note: " + c.rel("package-lock.json") + " is not in the repository (git ignores it): this audit is of the versions this machine's install resolved, which another install may not\n" + r.Output
+	}
+	return r
+}
+
+// noLockfile says why a package whose lockfile the repository does not
+// hold cannot be audited: no package-lock.json on disk either (npm
+// install writes one, which this machine's install resolved and CI's may
+// not). "" when there is one to audit.
+func (c *Collector) noLockfile(root string) (why, hint string) {
+	dir := filepath.Join(root, filepath.FromSlash(c.dir))
+	if nodepkg.IsFile(filepath.Join(dir, "package-lock.json")) {
+		return "", ""
+	}
+	for _, other := range otherLockfiles {
+		if nodepkg.IsFile(filepath.Join(dir, other)) {
+			return c.rel("package.json") + "'s dependencies are locked only by " + c.rel(other) + ", which the repository does not hold and preflight cannot audit", NoAuditorHint
+		}
+	}
+	return c.rel("package.json") + "'s dependencies are not audited: the repository holds no lockfile for them, and npm audit reads one",
+		"commit the lockfile (npm install writes package-lock.json), or write one here to audit what an install would resolve today: npm install --package-lock-only --ignore-scripts"
 }
 
 // installedWith are the files each package manager leaves in

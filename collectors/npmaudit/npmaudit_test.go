@@ -5,6 +5,7 @@ import (
 	"errors"
 	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -327,5 +328,62 @@ func TestYarnV1LockfileHintSaysHowNpmCanAuditIt(t *testing.T) {
 	}
 	if want := map[string]string{"npm-audit:v1": YarnV1Hint, "npm-audit:berry": NoAuditorHint}; !maps.Equal(hints, want) {
 		t.Errorf("hints %q, want %q", hints, want)
+	}
+}
+
+// A package with dependencies whose lockfile the repository does not hold
+// (git ignores it, or there is none) is audited from the lockfile on disk,
+// or is unknown: never passed over, as if it had nothing to audit. A
+// workspace member is covered by its root's lockfile; a package without
+// dependencies, or one that is not the project's (an example), has none.
+func TestPackageWithoutACommittedLockfile(t *testing.T) {
+	vulnerable := filepath.Join("testdata", "projects", "vulnerable")
+	root := fixturetest.WriteRepo(t, map[string]string{
+		"app/package.json":           fixturetest.ReadFile(t, filepath.Join(vulnerable, "package.json")),
+		"app/package-lock.json":      fixturetest.ReadFile(t, filepath.Join(vulnerable, "package-lock.json")), // ignored: not among the files
+		"lib/package.json":           `{"devDependencies": {"typescript": "^5.0.0"}}`,
+		"yarny/package.json":         `{"dependencies": {"react": "^19.0.0"}}`,
+		"yarny/yarn.lock":            "# yarn lockfile v1\n",
+		"ws/package.json":            `{"workspaces": ["pkgs/*"], "devDependencies": {"typescript": "^5.0.0"}}`,
+		"ws/package-lock.json":       "{}",
+		"ws/pkgs/a/package.json":     `{"dependencies": {"react": "^19.0.0"}}`,
+		"empty/package.json":         `{"name": "empty"}`,
+		"examples/demo/package.json": `{"dependencies": {"react": "^19.0.0"}}`,
+	})
+	files := []string{"app/package.json", "lib/package.json", "yarny/package.json", "ws/package.json", "ws/package-lock.json",
+		"ws/pkgs/a/package.json", "empty/package.json", "examples/demo/package.json"}
+	byID := map[string]*Collector{}
+	var ids []string
+	for _, c := range Detect(root, files) {
+		byID[c.ID()] = c.(*Collector)
+		ids = append(ids, c.ID())
+	}
+	if want := []string{"npm-audit:app", "npm-audit:lib", "npm-audit:ws", "npm-audit:yarny"}; !slices.Equal(ids, want) {
+		t.Fatalf("collectors %q, want %q", ids, want)
+	}
+	req := collectors.Request{Root: root, Timeout: 3 * time.Minute}
+	for id, want := range map[string]struct{ why, hint string }{
+		"npm-audit:lib": {"lib/package.json's dependencies are not audited: the repository holds no lockfile for them, and npm audit reads one",
+			"commit the lockfile (npm install writes package-lock.json), or write one here to audit what an install would resolve today: npm install --package-lock-only --ignore-scripts"},
+		"npm-audit:yarny": {"yarny/package.json's dependencies are locked only by yarny/yarn.lock, which the repository does not hold and preflight cannot audit", NoAuditorHint},
+	} {
+		res := byID[id].Run(context.Background(), req)
+		if res.Status != model.StatusUnknown || res.Error != want.why || res.Hint != want.hint {
+			t.Errorf("%s: %s %q (hint %q)", id, res.Status, res.Error, res.Hint)
+		}
+	}
+
+	// The lockfile on disk is audited, and the output says whose it is.
+	requireNpm(t)
+	url, stop, err := advisoryServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	t.Setenv("npm_config_registry", url)
+	res := byID["npm-audit:app"].Run(context.Background(), req)
+	if res.Status != model.StatusOK || res.Facts["vulns.critical"] != 1 || res.Facts["vulns.high"] != 4 || len(res.Findings) != 5 ||
+		!strings.HasPrefix(res.Output, "note: app/package-lock.json is not in the repository (git ignores it)") {
+		t.Errorf("status %s %s, facts %v, %d findings\n%s", res.Status, res.Error, res.Facts, len(res.Findings), res.Output)
 	}
 }
