@@ -504,6 +504,17 @@ func TestGeneratedHint(t *testing.T) {
 		Message: "Cannot find module 'left-pad' or its corresponding type declarations."}
 	typeErr := Diagnostic{File: "api/src/a.ts", Line: 3, Column: 1, Category: "error", Code: 2322,
 		Message: "Type 'string' is not assignable to type 'number'."}
+	prismaModel := Diagnostic{File: "api/src/user.ts", Line: 1, Column: 15, Category: "error", Code: 2305,
+		Message: `Module '"@prisma/client"' has no exported member 'User'.`}
+	otherMember := Diagnostic{File: "api/src/a.ts", Line: 1, Column: 10, Category: "error", Code: 2305,
+		Message: `Module '"./util"' has no exported member 'slugify'.`}
+	// web's client was generated: web/node_modules/.prisma/client.
+	if err := os.MkdirAll(filepath.Join(root, "web", "node_modules", ".prisma", "client"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "web", "node_modules", ".prisma", "client", "index.d.ts"), []byte("export type User = {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, tt := range []struct {
 		dir   string
 		diags []Diagnostic
@@ -521,6 +532,13 @@ func TestGeneratedHint(t *testing.T) {
 			"the configuration extends .svelte-kit/tsconfig.json, which SvelteKit generates and is not there: run `npx svelte-kit sync` in ., then check again (the other errors may follow from it)"},
 		{".", []Diagnostic{{File: "tsconfig.json", Line: 2, Column: 13, Category: "error", Code: 5083,
 			Message: "Cannot read file 'tsconfig.base.json'."}}, ""},
+		// The default client (indie-stack): @prisma/client exports no
+		// model before prisma generate writes node_modules/.prisma/client.
+		{"api", []Diagnostic{prismaModel, prismaModel, typeErr},
+			"2 of the errors import generated code that is not there (@prisma/client): run prisma generate (the project's build may run it), then check again"},
+		{"api", []Diagnostic{otherMember}, ""},
+		// Once generated, a missing model is the code's error (a renamed model).
+		{"web", []Diagnostic{prismaModel}, ""},
 	} {
 		if got := generatedHint(root, tt.dir, tt.diags); got != tt.want {
 			t.Errorf("%s: %q\nwant %q", tt.dir, got, tt.want)
