@@ -2,6 +2,7 @@ package coverage
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -238,5 +239,40 @@ func TestMalformedAndMissingReports(t *testing.T) {
 	}
 	if r := run(c, root); r.Status != model.StatusUnknown || r.Error != "the coverage report coverage/coverage-summary.json no longer exists" || r.Hint == "" {
 		t.Errorf("missing: %+v", r)
+	}
+}
+
+// Istanbul cuts percentages to two decimals (istanbul-lib-coverage's
+// percent()): 9 of 1290 lines is 0.69 in coverage-summary.json and in the
+// text table, and so it is in the facts and the finding, not 0.70
+// (indie-stack's summary, one file of it kept).
+func TestIstanbulPercentagesAsIstanbulPrintsThem(t *testing.T) {
+	summary := fixturetest.ReadFile(t, filepath.Join("testdata", "istanbul-cut", "coverage", "coverage-summary.json"))
+	root := fixturetest.WriteRepo(t, map[string]string{
+		"package.json":                   `{"name": "app"}`,
+		"app/utils.ts":                   "export const x = 1\n",
+		"coverage/coverage-summary.json": summary,
+	})
+	touch(t, filepath.Join(root, "app", "utils.ts"), time.Now().Add(-time.Hour))
+	r := run(detectOne(t, root, "coverage:."), root)
+	if r.Status != model.StatusOK {
+		t.Fatalf("status %s: %s", r.Status, r.Error)
+	}
+	var doc struct {
+		Total map[string]struct{ Pct float64 } `json:"total"`
+	}
+	if err := json.Unmarshal([]byte(summary), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []string{"lines", "statements", "functions", "branches"} {
+		if got, want := r.Facts["coverage."+m], doc.Total[m].Pct; got != want {
+			t.Errorf("coverage.%s = %v, the summary says %v", m, got, want)
+		}
+	}
+	if r.Facts["coverage.lines"] != 0.69 {
+		t.Errorf("coverage.lines = %v", r.Facts["coverage.lines"])
+	}
+	if len(r.Findings) != 1 || !strings.HasPrefix(r.Findings[0].Message, "line coverage is 0.69% (9 of 1290 lines), below the") {
+		t.Errorf("findings %+v", r.Findings)
 	}
 }

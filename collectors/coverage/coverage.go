@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/preflight-dev/preflight/collectors"
@@ -244,13 +245,13 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		return res
 	}
 	res.Facts = map[string]float64{
-		"coverage.lines":   round2(lines),
+		"coverage.lines":   c.shown(sum.Lines),
 		"files":            float64(len(sum.Files)),
 		reportfile.AgeFact: reportfile.AgeSeconds(age),
 	}
 	for name, counter := range map[string]Counter{"coverage.statements": sum.Statements, "coverage.functions": sum.Functions, "coverage.branches": sum.Branches} {
-		if pct, ok := counter.Percent(); ok {
-			res.Facts[name] = round2(pct)
+		if _, ok := counter.Percent(); ok {
+			res.Facts[name] = c.shown(counter)
 		}
 	}
 	threshold := c.Threshold
@@ -260,13 +261,17 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	res.Output = fmt.Sprintf("lines %d/%d covered (%.2f%%) in %d files; threshold %g%%", sum.Lines.Covered, sum.Lines.Total, lines, len(sum.Files), threshold)
 	// The threshold is held against the figure the project's own tool
 	// prints: for a Go profile, go tool cover -func's statement total.
-	measured, what, counter := lines, "line coverage is %.1f%% (%d of %d lines)", sum.Lines
+	measured, what, counter := lines, "line coverage is %s%% (%d of %d lines)", sum.Lines
 	if pct, ok := sum.Statements.Percent(); ok && c.format == GoProfile {
-		measured, what, counter = pct, "statement coverage is %.1f%% (%d of %d statements, the total go tool cover -func prints)", sum.Statements
+		measured, what, counter = pct, "statement coverage is %s%% (%d of %d statements, the total go tool cover -func prints)", sum.Statements
 	}
 	if measured < threshold {
+		shown := fmt.Sprintf("%.1f", measured)
+		if c.format == IstanbulSummary {
+			shown = strconv.FormatFloat(c.shown(counter), 'f', -1, 64)
+		}
 		f := RuleBelowThreshold.Finding(c.report, 0, 0,
-			fmt.Sprintf(what+", below the %g%% threshold", measured, counter.Covered, counter.Total, threshold))
+			fmt.Sprintf(what+", below the %g%% threshold", shown, counter.Covered, counter.Total, threshold))
 		f.Collector, f.Domain = c.id, Domain
 		res.Findings = []model.Finding{f}
 		model.AssignIDs(res.Findings)
@@ -371,3 +376,16 @@ func (c *Collector) refreshHint() string {
 }
 
 func round2(v float64) float64 { return math.Round(v*100) / 100 }
+
+// shown is a measure's percentage as the report's own tool prints it:
+// Istanbul cuts it to two decimals (9 of 1290 lines is 0.69, not 0.70),
+// so the fact is the number in coverage-summary.json and in the text
+// table; the others are rounded to two.
+func (c *Collector) shown(n Counter) float64 {
+	if c.format == IstanbulSummary {
+		// istanbul-lib-coverage's percent(): floor((1000*100*covered)/total/10)/100.
+		return math.Floor(float64(1000*100*n.Covered)/float64(n.Total)/10) / 100
+	}
+	pct, _ := n.Percent()
+	return round2(pct)
+}
