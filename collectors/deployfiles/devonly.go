@@ -32,6 +32,7 @@ var devNameWords = map[string]bool{
 	"local": true, "ci": true, "e2e": true, "example": true, "examples": true,
 	"sample": true, "template": true, "tmpl": true, "dist": true, "defaults": true,
 	"override": true, "spec": true, "mock": true, "fixture": true, "stub": true,
+	"gitpod": true, "devcontainer": true, // workspace images: .gitpod.Dockerfile
 }
 
 // DevOnly reports a file only developers and test suites use, by its

@@ -280,3 +280,45 @@ func TestBuildContextInputs(t *testing.T) {
 		t.Errorf("after the Makefile changed to build from build/: %d findings", n)
 	}
 }
+
+// An image only developers or tests use (a Gitpod or dev container
+// workspace, Dockerfile.dev) ships nothing: its findings are info, marked.
+// One a workflow builds ships, whatever its name; so does the app's.
+func TestDevImagesAreInfo(t *testing.T) {
+	unpinned := "FROM node\nRUN npm ci\n"
+	root := fixturetest.WriteRepo(t, map[string]string{
+		".gitpod.Dockerfile":       "FROM gitpod/workspace-full\nRUN curl -fsSL https://fly.io/install.sh | sh\n",
+		".gitpod.yml":              "image:\n  file: .gitpod.Dockerfile\n",
+		".devcontainer/Dockerfile": unpinned,
+		"Dockerfile":               unpinned,
+		"worker/Dockerfile.dev":    unpinned,
+		".github/workflows/ci.yml": "on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker build -f worker/Dockerfile.dev worker\n",
+	})
+	bySeverity := map[string]map[model.Severity]int{}
+	var gitpodRoot bool
+	for _, c := range Detect(root, fixturetest.Files(t, root)) {
+		res := c.Run(context.Background(), collectors.Request{Root: root})
+		for _, f := range res.Findings {
+			if bySeverity[f.File] == nil {
+				bySeverity[f.File] = map[model.Severity]int{}
+			}
+			bySeverity[f.File][f.Severity]++
+			if (f.Severity == model.Info) != strings.HasSuffix(f.Message, " [dev image]") {
+				t.Errorf("%s: %s %q", f.File, f.Severity, f.Message)
+			}
+			if f.File == ".gitpod.Dockerfile" && f.Rule == RuleRootUser.ID {
+				gitpodRoot = true
+			}
+		}
+	}
+	for file, dev := range map[string]bool{".gitpod.Dockerfile": true, ".devcontainer/Dockerfile": true, "Dockerfile": false, "worker/Dockerfile.dev": false} {
+		s := bySeverity[file]
+		info := s[model.Info]
+		if total := info + s[model.Low] + s[model.Medium] + s[model.High] + s[model.Blocker]; total == 0 || (info == total) != dev {
+			t.Errorf("%s: findings by severity %v, dev image %v", file, s, dev)
+		}
+	}
+	if gitpodRoot {
+		t.Error("gitpod/workspace-full ends with USER gitpod: it does not run as root")
+	}
+}

@@ -147,14 +147,40 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		if leak := envInImage(req.Root, f, src, an, contextsOf(f, builds)); leak != nil {
 			an.Findings = append(an.Findings, *leak)
 		}
+		dev := devImage(f, builds[f])
+		if dev {
+			for i := range an.Findings {
+				an.Findings[i].Severity, an.Findings[i].Message = model.Info, an.Findings[i].Message+" [dev image]"
+			}
+		}
 		shown, n := run.Add(f, an.Findings)
-		run.Evidence = append(run.Evidence, fmt.Sprintf("%s: %s, %s, %d suppressed",
-			f, filerules.Plural(an.Stages, "stage"), filerules.Plural(shown, "finding"), n))
+		line := fmt.Sprintf("%s: %s, %s, %d suppressed",
+			f, filerules.Plural(an.Stages, "stage"), filerules.Plural(shown, "finding"), n)
+		if dev {
+			line += " (an image only developers or tests use: its findings are info)"
+		}
+		run.Evidence = append(run.Evidence, line)
 	}
 	res := run.Result(c.id, Kind, Domain)
 	res.Facts["dockerfiles"] = float64(parsed)
 	res.Command = fmt.Sprintf("parsed %s in %s (preflight built-in rules)", filerules.Plural(len(c.files), "Dockerfile"), c.dir)
 	return res
+}
+
+// devImage reports a Dockerfile only developers and tests use, by its
+// path (.devcontainer/, .gitpod.Dockerfile, Dockerfile.dev, test/ …; see
+// deployfiles.DevOnly), that nothing else builds: a workflow (ci.yml
+// included) or a production compose file that builds it ships it.
+func devImage(file string, builds []buildContext) bool {
+	if !deployfiles.DevOnly(file) {
+		return false
+	}
+	for _, b := range builds {
+		if b.file != "" && (deployfiles.IsWorkflowFile(b.file) || !deployfiles.DevOnly(b.file)) {
+			return false
+		}
+	}
+	return true
 }
 
 // envInImage is the env-in-context finding of a Dockerfile, at its copy of

@@ -124,6 +124,8 @@ var nonRootRepos = []string{
 	// (USER 10001 in their Dockerfiles). Promtail reads host logs as root.
 	"jaegertracing/", "otel/opentelemetry-collector", "otel/opentelemetry-collector-contrib",
 	"otel/opentelemetry-collector-k8s", "grafana/loki", "grafana/tempo",
+	// Gitpod's workspace images end with USER gitpod (uid 33333).
+	"gitpod/",
 }
 
 // nonRootTags mark variants published to run unprivileged, such as the
