@@ -44,14 +44,16 @@ const JSGzipBudget int64 = 500_000
 // OutputDirs are the build output directories looked for in a package, in
 // order of preference: Next.js client assets first (the rest of .next is
 // server code), then the usual bundler outputs.
-var OutputDirs = []string{".next/static", ".svelte-kit/output/client", ".output/public", "dist", "build", "out"}
+var OutputDirs = []string{".next/static", ".svelte-kit/output/client", ".output/public", "public/build", "dist", "build", "out"}
 
 // clientOutputs hold only what a framework sends to browsers, beside its
 // server code: measured whenever present. SvelteKit writes its client
 // assets to .svelte-kit/output/client whatever the adapter, which copies
 // them on (build/client with adapter-node, next to the server); Nuxt and
-// other Nitro apps to .output/public, beside .output/server.
-var clientOutputs = map[string]bool{".next/static": true, ".svelte-kit/output/client": true, ".output/public": true}
+// other Nitro apps to .output/public, beside .output/server; Remix's
+// classic compiler to public/build, beside the server in build/ (and
+// Svelte's and Laravel's Vite templates write their bundles there too).
+var clientOutputs = map[string]bool{".next/static": true, ".svelte-kit/output/client": true, ".output/public": true, "public/build": true}
 
 // clientPart is the part of an output that browsers download: an output
 // that holds a server beside its client (Astro with a server adapter,

@@ -258,7 +258,7 @@ func TestNoBuildOutput(t *testing.T) {
 	tr.write("pnpm-lock.yaml", []byte("lockfileVersion: '9.0'\n"), base)
 	tr.write("apps/web/package.json", []byte(webManifest), base)
 	r := tr.run("bundle:web")
-	if r.Status != model.StatusUnknown || r.Error != "no build output in apps/web (looked for .next/static, .svelte-kit/output/client, .output/public, dist, build, out): build the project to measure" ||
+	if r.Status != model.StatusUnknown || r.Error != "no build output in apps/web (looked for .next/static, .svelte-kit/output/client, .output/public, public/build, dist, build, out): build the project to measure" ||
 		r.Hint != "build the project to measure: cd apps/web && pnpm run build" || len(r.Facts) != 0 {
 		t.Fatalf("status %s error %q hint %q facts %v", r.Status, r.Error, r.Hint, r.Facts)
 	}
@@ -314,6 +314,14 @@ func TestChoiceOfOutput(t *testing.T) {
 	if r = tr.run("bundle:static"); r.Facts["bundle.bytes"] != 9 || !strings.HasPrefix(r.Command, "measured static/dist ") {
 		t.Errorf("static site: facts %v command %q", r.Facts, r.Command)
 	}
+	// Remix's classic compiler: public/build for browsers, build/ the
+	// server (indie-stack), newer or not.
+	tr.write("remix/package.json", []byte(webManifest), base)
+	tr.write("remix/public/build/entry.client-ABC.js", []byte("remix client"), base)
+	tr.write("remix/build/index.js", make([]byte, 5000), base.Add(2*time.Hour))
+	if r = tr.run("bundle:remix"); r.Facts["bundle.bytes"] != 12 || !strings.HasPrefix(r.Command, "measured remix/public/build ") {
+		t.Errorf("Remix classic: facts %v command %q", r.Facts, r.Command)
+	}
 	// Nuxt (Nitro): .output/public, beside .output/server.
 	tr.write("nuxt/package.json", []byte(webManifest), base)
 	tr.write("nuxt/.output/public/_nuxt/entry.js", []byte("nuxt"), base)
@@ -366,10 +374,10 @@ func TestDetect(t *testing.T) {
 		t.Errorf("detected %q, want %q", got, want)
 	}
 	c := tr.collector("bundle:legacy")
-	if want := []string{"apps/legacy/**", "apps/legacy/.next/static/**", "apps/legacy/.svelte-kit/output/client/**", "apps/legacy/.output/public/**", "apps/legacy/dist/**", "apps/legacy/build/**", "apps/legacy/out/**"}; !reflect.DeepEqual(c.Inputs(), want) {
+	if want := []string{"apps/legacy/**", "apps/legacy/.next/static/**", "apps/legacy/.svelte-kit/output/client/**", "apps/legacy/.output/public/**", "apps/legacy/public/build/**", "apps/legacy/dist/**", "apps/legacy/build/**", "apps/legacy/out/**"}; !reflect.DeepEqual(c.Inputs(), want) {
 		t.Errorf("inputs %q", c.Inputs())
 	}
-	if want := []string{"apps/legacy/.next/static", "apps/legacy/.svelte-kit/output/client", "apps/legacy/.output/public", "apps/legacy/dist", "apps/legacy/build", "apps/legacy/out"}; !reflect.DeepEqual(collectors.OutputsOf(c), want) {
+	if want := []string{"apps/legacy/.next/static", "apps/legacy/.svelte-kit/output/client", "apps/legacy/.output/public", "apps/legacy/public/build", "apps/legacy/dist", "apps/legacy/build", "apps/legacy/out"}; !reflect.DeepEqual(collectors.OutputsOf(c), want) {
 		t.Errorf("outputs %q", collectors.OutputsOf(c))
 	}
 	// A package measured for its output alone, once the output is gone.
