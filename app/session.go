@@ -113,6 +113,7 @@ func Open(root string, mode collectors.Mode, warn io.Writer, opts ...Option) (*S
 		if o.onlineTTL != 0 {
 			results.TTL = o.onlineTTL
 		}
+		results.OutputOnly = m.OutputOnly
 		s.results, eopts.Reuse = results, results
 		if !o.reuse {
 			eopts.Reuse = recordOnly{results}

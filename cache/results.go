@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"os/exec"
 	"path"
@@ -21,6 +22,7 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/ignore"
 	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/internal/shellwords"
 	"github.com/preflight-dev/preflight/model"
@@ -58,6 +60,10 @@ type Results struct {
 	version string
 	TTL     time.Duration
 	Now     func() time.Time
+	// OutputOnly reports a directory the file list leaves out for its
+	// build-output name alone, which the project's tools still see (see
+	// ignore.Matcher.OutputOnly); nil: none is.
+	OutputOnly func(rel string) bool
 
 	mu      sync.Mutex
 	entries map[string]resultEntry
@@ -253,6 +259,9 @@ func (r *Results) key(c collectors.Collector) string {
 	for _, f := range r.ignoredInputs(globs, keyed) {
 		fmt.Fprintf(h, "%s\x00%s\x00", f, r.hash(f))
 	}
+	for _, f := range r.outputFiles(globs, dirs) {
+		fmt.Fprintf(h, "output\x00%s\x00", f)
+	}
 	for _, d := range slices.Sorted(func(yield func(string) bool) {
 		for d := range dirs {
 			if !yield(d) {
@@ -302,6 +311,42 @@ func (r *Results) ignoredInputs(globs []string, keyed map[string]bool) []string 
 		}, doublestar.WithNoFollow(), doublestar.WithFilesOnly())
 	}
 	slices.Sort(out)
+	return out
+}
+
+// outputFiles are the files matching globs in the build-output directories
+// beside the root and the packages that the file list leaves out for
+// their name alone: a tool that lints or collects **/*.js sees them (an
+// unignored coverage/ that ESLint lints), so a file that appears there, or
+// goes, is a new input. Their names are keyed, not their content: a
+// coverage run that rewrites the same files must not undo every result.
+func (r *Results) outputFiles(globs []string, pkgDirs map[string]bool) []string {
+	if r.OutputOnly == nil {
+		return nil
+	}
+	var out []string
+	for _, d := range slices.Sorted(maps.Keys(pkgDirs)) {
+		for _, name := range ignore.BuildOutputs {
+			dir := path.Join(d, name)
+			if st, err := os.Lstat(filepath.Join(r.root, filepath.FromSlash(dir))); err != nil || !st.IsDir() || !r.OutputOnly(dir) {
+				continue
+			}
+			_ = filepath.WalkDir(filepath.Join(r.root, filepath.FromSlash(dir)), func(p string, e fs.DirEntry, err error) error {
+				switch {
+				case err != nil || len(out) >= maxIgnoredInputs:
+					return fs.SkipDir
+				case e.IsDir() && e.Name() == "node_modules":
+					return fs.SkipDir
+				case !e.Type().IsRegular():
+					return nil
+				}
+				if rel, err := filepath.Rel(r.root, p); err == nil && collectors.MatchesInputs(globs, filepath.ToSlash(rel)) {
+					out = append(out, filepath.ToSlash(rel))
+				}
+				return nil
+			})
+		}
+	}
 	return out
 }
 

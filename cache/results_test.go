@@ -238,6 +238,61 @@ func TestIgnoredDotenvFilesAreInputs(t *testing.T) {
 	}
 }
 
+// A build-output directory the file list leaves out by its name alone
+// (an unignored coverage/) is seen by the project's tools: a file that
+// appears in it, or goes, is a new input (ESLint lints it); a rewrite of
+// the same files is not, and a directory git ignores is not looked into.
+func TestFilesInUnignoredOutputDirectoriesAreInputsByName(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, filepath.Join(root, "src/a.js"), "x")
+	store := At(t.TempDir())
+	col := fakeCollector{id: "eslint:.", inputs: []string{"**/*.js"}}
+	outputOnly := map[string]bool{"coverage": true}
+	open := func() *Results {
+		r, err := store.Results(root, []string{"src/a.js"}, "", "1.0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.OutputOnly = func(rel string) bool { return outputOnly[rel] }
+		return r
+	}
+	reused := func() bool {
+		_, ok := open().Lookup(col)
+		return ok
+	}
+	put := func() {
+		r := open()
+		r.Put(col, model.Result{Status: model.StatusOK})
+		if err := r.Save(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put()
+	for _, step := range []struct {
+		what   string
+		do     func()
+		reused bool
+	}{
+		{"coverage/ appears", func() { writeFile(t, filepath.Join(root, "coverage/lcov-report/prettify.js"), "a") }, false},
+		{"coverage/ rewritten", func() { writeFile(t, filepath.Join(root, "coverage/lcov-report/prettify.js"), "b") }, true},
+		{"a file in it that is no input", func() { writeFile(t, filepath.Join(root, "coverage/lcov.info"), "TN:") }, true},
+		{"dist/, which git ignores, appears", func() { writeFile(t, filepath.Join(root, "dist/app.js"), "a") }, true},
+		{"another file appears in it", func() { writeFile(t, filepath.Join(root, "coverage/x.js"), "undefinedThing()") }, false},
+		// Back to the tree before coverage/ came: that result stands again.
+		{"coverage/ goes", func() {
+			if err := os.RemoveAll(filepath.Join(root, "coverage")); err != nil {
+				t.Fatal(err)
+			}
+		}, true},
+	} {
+		step.do()
+		if got := reused(); got != step.reused {
+			t.Errorf("%s: reused %v, want %v", step.what, got, step.reused)
+		}
+		put()
+	}
+}
+
 type unreusable struct{ fakeCollector }
 
 func (unreusable) Reusable() bool { return false }

@@ -252,10 +252,35 @@ func (m *Matcher) isTracked(rel string, isDir bool) bool {
 	return m.tracked.hasFile(rel)
 }
 
+// OutputOnly reports a directory left out for its build-output name alone
+// (BuildOutputs: coverage/, dist/ …): no ignore file excludes it, so the
+// project's own tools, which do not know preflight's names, see it (ESLint
+// lints an unignored coverage/).
+func (m *Matcher) OutputOnly(rel string) bool {
+	rel = cleanRel(rel)
+	if rel == "." || !m.soft[path.Base(rel)] || m.extraMatch(rel) {
+		return false
+	}
+	if dir := path.Dir(rel); dir != "." && m.Ignored(dir, true) {
+		return false
+	}
+	_, decided := m.byIgnoreFiles(rel, true)
+	return !decided
+}
+
 // byRules applies the ignore files and build-output names to rel itself,
 // not its ancestors: the first list that has a matching line decides,
 // deepest .gitignore first.
 func (m *Matcher) byRules(rel string, isDir bool) bool {
+	if ignored, decided := m.byIgnoreFiles(rel, isDir); decided {
+		return ignored
+	}
+	return isDir && m.soft[path.Base(rel)]
+}
+
+// byIgnoreFiles is what the ignore files say of rel itself; decided is
+// false when no line matches it.
+func (m *Matcher) byIgnoreFiles(rel string, isDir bool) (ignored, decided bool) {
 	name := path.Base(rel)
 	dir := path.Dir(rel)
 	for {
@@ -265,7 +290,7 @@ func (m *Matcher) byRules(rel string, isDir bool) bool {
 				sub = rel[len(dir)+1:]
 			}
 			if ignored, ok := l.decide(sub, name, isDir); ok {
-				return ignored
+				return ignored, true
 			}
 		}
 		if dir == "." {
@@ -279,10 +304,10 @@ func (m *Matcher) byRules(rel string, isDir bool) bool {
 			sub = o.prefix + "/" + rel
 		}
 		if ignored, ok := o.list.decide(sub, name, isDir); ok {
-			return ignored
+			return ignored, true
 		}
 	}
-	return isDir && m.soft[name]
+	return false, false
 }
 
 // listFor returns the patterns of dir/.gitignore, reading it on first use.

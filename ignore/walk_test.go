@@ -388,3 +388,35 @@ func must(t testing.TB, err error) {
 		t.Fatal(err)
 	}
 }
+
+// A build-output directory that no ignore file excludes is left out by its
+// name alone: the project's own tools still see it.
+func TestOutputOnly(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		".gitignore":          "dist/\n!build/\n",
+		"coverage/x.js":       "x",
+		"dist/a.js":           "x",
+		"build/b.js":          "x",
+		"web/coverage/c.js":   "x",
+		"web/src/d.js":        "x",
+		"vendored/.gitignore": "*\n",
+		"vendored/coverage/e": "x",
+	})
+	m := mustLoad(t, root, Options{})
+	for rel, want := range map[string]bool{
+		"coverage":          true, // only its name leaves it out
+		"web/coverage":      true,
+		"dist":              false, // .gitignore excludes it
+		"build":             false, // .gitignore keeps it: walked
+		"web/src":           false, // not a build-output name
+		"vendored/coverage": false, // inside an ignored directory
+	} {
+		if got := m.OutputOnly(rel); got != want {
+			t.Errorf("OutputOnly(%q) = %v, want %v", rel, got, want)
+		}
+	}
+	if m := mustLoad(t, root, Options{NoBuildOutputs: true}); m.OutputOnly("coverage") {
+		t.Error("with NoBuildOutputs no directory is left out by its name")
+	}
+}
