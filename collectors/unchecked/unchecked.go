@@ -63,6 +63,10 @@ var ecosystems = []ecosystem{
 	{"Terraform", func(b string) bool { return strings.HasSuffix(b, ".tf") }, "deployment"},
 	{"Timoni (CUE)", named("timoni.cue"), "deployment"},
 	{"Pulumi", named("Pulumi.yaml", "Pulumi.yml"), "deployment"},
+	// Hosting platforms' app descriptors: health checks, regions, sizes.
+	{"Fly.io", named("fly.toml"), "deployment"},
+	{"Netlify", named("netlify.toml"), "deployment"},
+	{"Render", named("render.yaml"), "deployment"},
 	{"Playwright test", prefixed("playwright.config."), "tests"},
 	{"Cypress test", prefixed("cypress.config."), "tests"},
 	// Karma, the runner of Angular CLI unit tests up to v20, and

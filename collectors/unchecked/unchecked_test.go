@@ -62,7 +62,7 @@ func TestDetectNamesWhatIsNotChecked(t *testing.T) {
 // under its src/ is data, not an app.
 func TestDetectNamesLinterConfigurations(t *testing.T) {
 	files := []string{"go.mod", ".golangci.yml", "tools/.golangci.yaml", "vendor/x/.golangci.yml", "api/pyproject.toml",
-		"cloudbuild.yaml", ".circleci/config.yml", "api/config.yml", "terraform/main.tf", "terraform/modules/db/db.tf", "timoni/podinfo/timoni.cue", "timoni/podinfo/cue.mod/module.cue", "infra/Pulumi.yaml", "biome.json", "tslint.json", "appveyor.yml", "web/svelte.config.js", "web/package.json", "web/src/lib/templates/basic/svelte.config.js"}
+		"cloudbuild.yaml", ".circleci/config.yml", "api/config.yml", "terraform/main.tf", "terraform/modules/db/db.tf", "timoni/podinfo/timoni.cue", "timoni/podinfo/cue.mod/module.cue", "infra/Pulumi.yaml", "fly.toml", "biome.json", "tslint.json", "appveyor.yml", "web/svelte.config.js", "web/package.json", "web/src/lib/templates/basic/svelte.config.js"}
 	var got []string
 	for _, c := range Detect("/repo", files) {
 		res := c.Run(context.Background(), collectors.Request{Root: "/repo"})
@@ -72,6 +72,7 @@ func TestDetectNamesLinterConfigurations(t *testing.T) {
 		got = append(got, c.ID()+" "+c.Domain()+" "+strings.Join(c.Inputs(), ",")+": "+res.Error)
 	}
 	want := []string{
+		"unchecked:. deployment fly.toml: not checked: a Fly.io project (fly.toml), which preflight has no collector for",
 		"unchecked:api build api/pyproject.toml: not checked: a Python project (api/pyproject.toml), which preflight has no collector for",
 		"unchecked:infra deployment infra/Pulumi.yaml: not checked: a Pulumi project (infra/Pulumi.yaml), which preflight has no collector for",
 		"unchecked:terraform deployment terraform/main.tf: not checked: a Terraform project (terraform/main.tf), which preflight has no collector for",
