@@ -13,6 +13,7 @@ import (
 	"github.com/preflight-dev/preflight/collectors/rules"
 	"github.com/preflight-dev/preflight/ignore"
 	"github.com/preflight-dev/preflight/internal/findingtest"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -380,5 +381,21 @@ func TestIsCIConfig(t *testing.T) {
 		if got := IsCIConfig(rel); got != want {
 			t.Errorf("IsCIConfig(%q) = %v, want %v", rel, got, want)
 		}
+	}
+}
+
+// The evidence counts findings by rule in words the excerpt redactor
+// leaves alone: "secrets/default-credential: 2" read as a credential's
+// assignment, and the count was masked (soft-serve).
+func TestEvidenceCountsSurviveTheRedactor(t *testing.T) {
+	withoutGitleaks(t)
+	root := fixturetest.WriteRepo(t, map[string]string{
+		".github/workflows/ci.yml": "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    services:\n      db:\n        image: postgres:16\n        env:\n          POSTGRES_PASSWORD: postgres\n    steps:\n      - run: go test ./...\n",
+	})
+	c := newTestCollector(root)
+	res := runFull(t, c, root)
+	out := c.redactor.RedactExcerpt(res.Output)
+	if !strings.Contains(out, "secrets/default-credential × 1\n") || strings.Contains(out, "redacted") {
+		t.Errorf("evidence after the redactor:\n%s", out)
 	}
 }

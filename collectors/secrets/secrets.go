@@ -680,7 +680,7 @@ func (c *Collector) summary(r *run, files, placeholders int, byRule map[string]i
 	fmt.Fprintf(&b, "scanned %d files (%d read this run), %d placeholders left alone\n", files, r.rescanned, placeholders)
 	ids := slices.Sorted(maps.Keys(byRule))
 	for _, id := range ids {
-		fmt.Fprintf(&b, "%s: %d\n", id, byRule[id])
+		fmt.Fprintf(&b, "%s × %d\n", id, byRule[id]) // not "id: n", which reads as a credential's assignment
 	}
 	for _, s := range r.skipped {
 		fmt.Fprintf(&b, "skipped %s\n", s)
