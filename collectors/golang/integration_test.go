@@ -70,7 +70,7 @@ type fixtureRun struct {
 	findings []loc
 	evidence string
 	// machineBound: the result depends on what runs on this machine, so
-	// it is never reused (a service that is not running).
+	// it is never reused (a service that is not running, a failed test).
 	machineBound bool
 	// anyResolver: messages name the DNS server that was asked ("lookup
 	// x on 10.0.0.53:53"), which is this machine's; it is not compared.
@@ -160,6 +160,8 @@ func TestTestCollectorOnFixtures(t *testing.T) {
 			facts:    map[string]float64{"tests.passed": 5, "tests.failed": 2, "tests.skipped": 1, "tests.build_failures": 0},
 			findings: testsFixtureFindings,
 			evidence: "--- FAIL: TestSub",
+			// A failed test is run again, as go test runs it again.
+			machineBound: true,
 		},
 		{
 			fixture: "broken", exit: 1,
@@ -178,7 +180,8 @@ func TestTestCollectorOnFixtures(t *testing.T) {
 				{model.Blocker, "test-panic", "crash.go", 4, 0, "TestOutOfRange panicked: runtime error: index out of range [3] with length 1 [recovered, repanicked]"},
 				{model.Blocker, "test-panic", "nested/nested.go", 7, 0, "TestLookup/absent panicked: missing key b [recovered, repanicked]"},
 			},
-			evidence: "goroutine",
+			evidence:     "goroutine",
+			machineBound: true,
 		},
 		{
 			// go test runs part of vet before the tests, as `go test ./...`

@@ -91,12 +91,13 @@ func (c *TestCollector) Run(ctx context.Context, req collectors.Request) model.R
 		InstallHint: InstallHint,
 		Read: func(in collectors.Input) (collectors.Reading, error) {
 			rep, err := ParseTestJSON(bytes.NewReader(in.Stdout), TestOptions{
-				Module:      loc,
-				Stderr:      in.Stderr,
-				IsLogCall:   logCallChecker(req.Root),
-				Locate:      fileLocator(loc.Dir),
-				NoDocker:    sync.OnceValue(dockerDown),
-				Unreachable: reach.Prober(),
+				Module:       loc,
+				Stderr:       in.Stderr,
+				IsLogCall:    logCallChecker(req.Root),
+				Locate:       fileLocator(loc.Dir),
+				NoDocker:     sync.OnceValue(dockerDown),
+				Unreachable:  reach.Prober(),
+				NotInstalled: reach.NotInstalled,
 			})
 			text := string(in.Stderr) + rep.Text
 			switch {
@@ -124,9 +125,13 @@ func (c *TestCollector) Run(ctx context.Context, req collectors.Request) model.R
 					"tests.skipped":        float64(rep.Skipped),
 					"tests.build_failures": float64(rep.BuildFailures),
 				},
-				Findings:     rep.Findings,
-				Output:       excerptOrSummary(rep.Text, "go test reported no packages"),
-				MachineBound: slices.ContainsFunc(rep.Findings, func(f model.Finding) bool { return f.Rule == RuleNeedsService }),
+				Findings: rep.Findings,
+				Output:   excerptOrSummary(rep.Text, "go test reported no packages"),
+				// Go never replays a failing package from its test cache:
+				// a test that failed may pass once the machine has what
+				// it lacked (a program, the network), so neither does
+				// preflight. A build failure is the code's, and stands.
+				MachineBound: slices.ContainsFunc(rep.Findings, func(f model.Finding) bool { return f.Rule != RuleBuildFailed && f.Rule != RuleNoTests }),
 			}, nil
 		},
 	})

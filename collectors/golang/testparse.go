@@ -55,6 +55,9 @@ type TestOptions struct {
 	// ("140.82.112.3:443") cannot be reached from this machine; nil is not
 	// known. A test that fails for want of it needs the network here.
 	Unreachable func(host string) bool
+	// NotInstalled reports that a program is not on PATH here; nil is not
+	// known. A test that fails because it could not start it needs it.
+	NotInstalled func(program string) bool
 }
 
 // TestReport is a `go test -json` run, read.
@@ -393,19 +396,34 @@ func (p *testParser) testFinding(pkg *testPackage, tc *testCase) (model.Finding,
 		if m.text != "" {
 			f.Message += ": " + m.text
 		}
-		if own && p.lacksDocker(m.text) {
-			tc.lacking = true
-			f.Severity, f.Rule = model.Medium, RuleNeedsService
-			f.Message = p.noDockerMessage(name, m.text)
-		} else if host := ""; own {
-			if host = p.offlineHost(m.text); host != "" {
-				tc.lacking = true
-				f.Severity, f.Rule = model.Medium, RuleNeedsService
-				f.Message = reach.Message(name, host, m.text, "keep it out of go test ./... with a build tag or testing.Short()")
-			}
+		if own {
+			p.machineLacks(&f, tc, name, m.text)
 		}
 	}
 	return f, own
+}
+
+// keepOut is how a test that needs what a machine may lack stays out of
+// the default run.
+const keepOut = "keep it out of go test ./... with a build tag or testing.Short()"
+
+// machineLacks turns f into needs-service (medium) when what the test said
+// shows it failed for what this machine lacks: a Docker daemon for its
+// containers, an internet host, a program that is not installed here.
+// The test ran, so go test still counts it as failed.
+func (p *testParser) machineLacks(f *model.Finding, tc *testCase, name, said string) {
+	var msg string
+	if p.lacksDocker(said) {
+		msg = p.noDockerMessage(name, said)
+	} else if host := p.offlineHost(said); host != "" {
+		msg = reach.Message(name, host, said, keepOut)
+	} else if prog := reach.MissingProgram(said); prog != "" && p.opt.NotInstalled != nil && p.opt.NotInstalled(prog) {
+		msg = name + " needs " + prog + ", which is not installed here (" + said + "); install it, or " + keepOut
+	} else {
+		return
+	}
+	tc.lacking = true
+	f.Severity, f.Rule, f.Message = model.Medium, RuleNeedsService, msg
 }
 
 // lacksDocker reports a failure that says its containers could not start,

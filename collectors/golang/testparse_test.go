@@ -2,6 +2,8 @@ package golang
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -418,6 +420,53 @@ func TestParseTestJSONNeedsNetwork(t *testing.T) {
 	}
 	if !reflect.DeepEqual(asked, []string{"downloads.preflight.invalid"}) {
 		t.Errorf("hosts asked about: %q, want the internet one only", asked)
+	}
+}
+
+// A test that fails because a program it runs is not installed here (a
+// testscript's git lfs, an exec.Command of a tool) needs it: medium, where
+// the program is missing; the test's failure where it is installed.
+func TestTestThatNeedsAMissingProgram(t *testing.T) {
+	event := func(test, action, out string) string {
+		b, _ := json.Marshal(map[string]string{"Action": action, "Package": "example.com/srv/testscript", "Test": test, "Output": out})
+		return string(b) + "\n"
+	}
+	stream := event("TestScript/http", "run", "") +
+		event("TestScript/http", "output", "    testscript.go:584: WORK=$WORK\n") +
+		event("TestScript/http", "output", "        > git -C repo2 lfs install --local\n") +
+		event("TestScript/http", "output", "        [stderr]\n") +
+		event("TestScript/http", "output", "        git: 'lfs' is not a git command. See 'git --help'.\n") +
+		event("TestScript/http", "output", "        \n") +
+		event("TestScript/http", "output", "        FAIL: testdata/http.txtar:35: exit status 1\n") +
+		event("TestScript/http", "fail", "") +
+		event("TestTool", "run", "") +
+		event("TestTool", "output", "    tool_test.go:9: run: exec: \"pfdemo-tool\": executable file not found in $PATH\n") +
+		event("TestTool", "fail", "") +
+		event("", "fail", "")
+	for name, tc := range map[string]struct {
+		notInstalled func(string) bool
+		want         []string
+	}{
+		"missing": {func(p string) bool { return p == "git-lfs" || p == "pfdemo-tool" }, []string{
+			"medium needs-service TestScript/http needs git-lfs, which is not installed here (exit status 1 (> git -C repo2 lfs install --local: git: 'lfs' is not a git command. See 'git --help'.)); install it, or " + keepOut,
+			"medium needs-service TestTool needs pfdemo-tool, which is not installed here (run: exec: \"pfdemo-tool\": executable file not found in $PATH); install it, or " + keepOut,
+		}},
+		"installed": {func(string) bool { return false }, []string{
+			"blocker test-failed TestScript/http failed: exit status 1 (> git -C repo2 lfs install --local: git: 'lfs' is not a git command. See 'git --help'.)",
+			"blocker test-failed TestTool failed: run: exec: \"pfdemo-tool\": executable file not found in $PATH",
+		}},
+	} {
+		rep, err := ParseTestJSON(strings.NewReader(stream), TestOptions{NotInstalled: tc.notInstalled})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, f := range rep.Findings {
+			got = append(got, fmt.Sprintf("%s %s %s", f.Severity, f.Rule, f.Message))
+		}
+		if !reflect.DeepEqual(got, tc.want) || rep.Failed != 2 {
+			t.Errorf("%s: failed %d\n got %q\nwant %q", name, rep.Failed, got, tc.want)
+		}
 	}
 }
 

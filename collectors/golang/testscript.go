@@ -73,5 +73,6 @@ func (p *testParser) testscriptFinding(pkg *testPackage, tc *testCase, s scriptF
 		}
 		f.Message += ")"
 	}
+	p.machineLacks(&f, tc, tc.name, strings.TrimPrefix(f.Message, tc.name+" failed: "))
 	return f
 }

@@ -1,12 +1,13 @@
-// Package reach tells a test that failed for want of the network from one
-// that failed on its own: it finds, in a failure message, the internet
-// host that could not be found or reached, and asks whether this machine
-// can reach it.
+// Package reach tells a test that failed for want of what this machine
+// lacks from one that failed on its own: it finds, in a failure message,
+// the internet host that could not be found or reached, or the program
+// that could not be started, and asks whether this machine has them.
 package reach
 
 import (
 	"context"
 	"net"
+	"os/exec"
 	"regexp"
 	"strings"
 	"sync"
@@ -84,4 +85,30 @@ func Prober() func(host string) (unreachable bool) {
 // it out of the run.
 func Message(test, host, said, keepOut string) string {
 	return test + " needs the network: " + host + " cannot be reached from here (" + said + "); run it where it can, or " + keepOut
+}
+
+// missingProgram matches what Go, git and shells say when a program is
+// not installed: exec: "helm": executable file not found in $PATH, git:
+// 'lfs' is not a git command (the git-lfs program), sh: 1: kind: not found.
+var missingProgram = regexp.MustCompile(`exec: "([^"/\s]+)": executable file not found in \$PATH` +
+	`|git: '([A-Za-z0-9-]+)' is not a git command` +
+	`|\b(?:sh|bash|zsh)(?:: line \d+)?:(?: \d+:)? ([A-Za-z0-9._+-]+): (?:command )?not found`)
+
+// MissingProgram is the program a failure message says could not be
+// started ("git-lfs" for git's lfs command); "" when it names none.
+func MissingProgram(text string) string {
+	m := missingProgram.FindStringSubmatch(text)
+	switch {
+	case m == nil:
+		return ""
+	case m[2] != "":
+		return "git-" + m[2]
+	}
+	return m[1] + m[3]
+}
+
+// NotInstalled reports that no program of that name is on PATH here.
+func NotInstalled(name string) bool {
+	_, err := exec.LookPath(name)
+	return err != nil
 }

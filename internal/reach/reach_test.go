@@ -36,6 +36,26 @@ func TestRemoteHost(t *testing.T) {
 	}
 }
 
+func TestMissingProgram(t *testing.T) {
+	for text, want := range map[string]string{
+		`exec: "pfdemo-tool": executable file not found in $PATH`:     "pfdemo-tool",
+		`run helm: exec: "helm": executable file not found in $PATH`:  "helm",
+		"git: 'lfs' is not a git command. See 'git --help'.":          "git-lfs",
+		"sh: 1: kind: not found":                                      "kind",
+		"bash: line 3: terraform: command not found":                  "terraform",
+		`exec: "/opt/tool/bin/x": executable file not found in $PATH`: "", // a path, not a program on PATH
+		`open config.yaml: no such file or directory`:                 "",
+		"expected 3, got 4":                                           "",
+	} {
+		if got := MissingProgram(text); got != want {
+			t.Errorf("MissingProgram(%q) = %q, want %q", text, got, want)
+		}
+	}
+	if NotInstalled("go") || !NotInstalled("preflight-no-such-program") {
+		t.Error("NotInstalled: go is on PATH in this test, preflight-no-such-program is not")
+	}
+}
+
 func TestProber(t *testing.T) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
