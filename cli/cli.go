@@ -49,7 +49,8 @@ const (
 const usage = `preflight — can this ship? A live readiness cockpit backed by real tool runs.
 
 Usage:
-  preflight [DIR] [--base REV]    open the cockpit on DIR (default .); it compares the
+  preflight [DIR] [--base REV] [--cache-dir DIR]
+                                  open the cockpit on DIR (default .); it compares the
                                   findings with REV (default: the upstream, main or master)
   preflight demo                  open the cockpit on a built-in sample project
   preflight check [DIR] [flags]   run every collector once, print a report

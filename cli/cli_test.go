@@ -54,9 +54,13 @@ func TestUsageErrorsExitTwoWithAClearMessage(t *testing.T) {
 }
 
 func TestCockpitWithoutTerminalPointsToCheckAndWatch(t *testing.T) {
-	code, _, stderr := run(t, false, t.TempDir())
-	if code != 2 || !strings.Contains(stderr, "preflight check") || !strings.Contains(stderr, "preflight watch --format jsonl") {
-		t.Fatalf("exit %d stderr %q", code, stderr)
+	// --cache-dir is the cockpit's flag too, as check's: it is taken, and
+	// the terminal is what is missing.
+	for _, args := range [][]string{{t.TempDir()}, {"--cache-dir", t.TempDir(), t.TempDir()}} {
+		code, _, stderr := run(t, false, args...)
+		if code != 2 || !strings.Contains(stderr, "preflight check") || !strings.Contains(stderr, "preflight watch --format jsonl") {
+			t.Errorf("%q: exit %d stderr %q", args, code, stderr)
+		}
 	}
 }
 

@@ -29,6 +29,7 @@ func runCockpit(args []string, io IO) int {
 	}
 	fs := flag.NewFlagSet("preflight", flag.ContinueOnError)
 	base := fs.String("base", "", "")
+	cacheDir := fs.String("cache-dir", "", "")
 	// check's flags, refused with the cockpit's way to trust: it asks in
 	// place, and trusting for good is a command.
 	trust, trustConfig := fs.Bool("trust", false, ""), fs.Bool("trust-config", false, "")
@@ -40,7 +41,7 @@ func runCockpit(args []string, io IO) int {
 		flag := map[bool]string{true: "--trust", false: "--trust-config"}[*trust]
 		return fail(io, usageError{"unknown flag " + flag + ": the cockpit asks before it runs a repository's code (press T), or run 'preflight trust DIR' once"})
 	}
-	return cockpit(root, io, app.WithBase(*base))
+	return cockpit(root, io, app.WithBase(*base), app.WithCacheDir(*cacheDir))
 }
 
 func runDemo(args []string, io IO) int {
