@@ -117,3 +117,21 @@ func TestStaleBranchFilterInCheckout(t *testing.T) {
 		t.Fatalf("after master appeared: test stage %v, machine-bound %v, findings %v", r.Facts["stages.test"], r.MachineBound, r.Findings)
 	}
 }
+
+// A stage's evidence is taken from a workflow that runs on pushes, not
+// from one that runs only by hand, whichever file comes first
+// (soft-serve: lint-sync.yml, started by hand, before lint.yml).
+func TestStageEvidencePrefersWorkflowsThatRunOnPushes(t *testing.T) {
+	lint := "jobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - run: golangci-lint run\n"
+	for _, tc := range []struct{ first, second, want string }{
+		{"on: workflow_dispatch\n", "on: [push, pull_request]\n", ".github/workflows/b.yml"},
+		{"on:\n  schedule:\n    - cron: '0 0 * * *'\n  workflow_dispatch:\n", "on: push\n", ".github/workflows/b.yml"},
+		{"on: push\n", "on: workflow_dispatch\n", ".github/workflows/a.yml"},
+		{"on: workflow_dispatch\n", "on: workflow_dispatch\n", ".github/workflows/a.yml"},
+	} {
+		p := AnalyzeGitHub([]Source{{Path: ".github/workflows/a.yml", Data: []byte(tc.first + lint)}, {Path: ".github/workflows/b.yml", Data: []byte(tc.second + lint)}})
+		if got := p.Stages[Lint].File; got != tc.want {
+			t.Errorf("%q then %q: lint evidence in %s, want %s", tc.first, tc.second, got, tc.want)
+		}
+	}
+}

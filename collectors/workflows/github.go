@@ -84,6 +84,7 @@ func analyzeWorkflow(p *Pipeline, src Source, tree Tree, known *Branches) {
 	if known != nil {
 		w.neverRuns(root.Get("on"), *known)
 	}
+	p.byHand[src.Path] = byHandOnly(root.Get("on"))
 	for _, job := range jobs.Pairs {
 		if job.Value.Kind == yamlpos.Map {
 			w.job(job.Key, job.Value)
@@ -109,6 +110,30 @@ func (w *workflow) neverRuns(on *yamlpos.Node, known Branches) {
 		w.file, strings.Join(events, ", "), what, known.Default)
 	w.p.Findings = append(w.p.Findings, RuleStaleBranchFilter.Finding(w.file, at.Line, at.Column, msg))
 	w.p.Notes = append(w.p.Notes, fmt.Sprintf("%s never runs on this repository's branches: its stages are not counted", w.file))
+}
+
+// byHandOnly reports a workflow whose every trigger is a person or a clock
+// (workflow_dispatch, repository_dispatch, schedule): it gates no push.
+func byHandOnly(on *yamlpos.Node) bool {
+	var events []string
+	if on == nil {
+		return false
+	}
+	if on.Kind == yamlpos.Map {
+		for _, p := range on.Pairs {
+			events = append(events, p.Key)
+		}
+	} else {
+		for _, n := range on.List() {
+			events = append(events, n.Text())
+		}
+	}
+	for _, e := range events {
+		if e != "workflow_dispatch" && e != "repository_dispatch" && e != "schedule" {
+			return false
+		}
+	}
+	return len(events) > 0
 }
 
 // hasTrigger reads on: in any of its forms: a name, a list, a mapping.

@@ -71,6 +71,10 @@ type Pipeline struct {
 	// BranchBound is set when what was found depends on the branches the
 	// checkout has, which no input file tells: a workflow that never runs.
 	BranchBound bool
+	// byHand are the workflow files that run only when someone starts
+	// them (workflow_dispatch) or on a schedule: the evidence of a stage
+	// is taken from one that runs on pushes when there is one.
+	byHand map[string]bool
 }
 
 // Runs reports whether any part of the pipeline will run: the stages found
@@ -94,7 +98,9 @@ func (p *Pipeline) firstRunning() string {
 	return ""
 }
 
-func newPipeline() *Pipeline { return &Pipeline{Stages: map[Stage]Evidence{}} }
+func newPipeline() *Pipeline {
+	return &Pipeline{Stages: map[Stage]Evidence{}, byHand: map[string]bool{}}
+}
 
 // Found is the set of stages seen.
 func (p *Pipeline) Found() Stages {
@@ -108,7 +114,9 @@ func (p *Pipeline) Found() Stages {
 // see records the first place each stage in set was seen.
 func (p *Pipeline) see(set Stages, ev Evidence) {
 	for _, s := range (set &^ p.ignored).List() {
-		if _, ok := p.Stages[s]; !ok {
+		// The first sighting stands, unless it is in a workflow that runs
+		// only by hand or on a schedule and this one runs on pushes.
+		if old, ok := p.Stages[s]; !ok || (p.byHand[old.File] && !p.byHand[ev.File]) {
 			p.Stages[s] = ev
 		}
 	}
