@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -274,5 +275,68 @@ func TestIstanbulPercentagesAsIstanbulPrintsThem(t *testing.T) {
 	}
 	if len(r.Findings) != 1 || !strings.HasPrefix(r.Findings[0].Message, "line coverage is 0.69% (9 of 1290 lines), below the") {
 		t.Errorf("findings %+v", r.Findings)
+	}
+}
+
+// Vitest's default reporters write coverage-final.json and no summary:
+// it is read, and its totals are the ones Istanbul's own summary of the
+// same run gives (both written by the real Vitest here).
+func TestIstanbulFinalTotalsAsIstanbulSummarises(t *testing.T) {
+	need(t, "vitest with @vitest/coverage-v8 (npm ci --prefix collectors/jstest/testdata)", haveVitest())
+	modules, _ := vitestModules()
+	root := filepath.Join(t.TempDir(), "repo")
+	web, err := copyTree(filepath.Join("testdata", "web"), filepath.Join(root, "web"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(modules, filepath.Join(root, "node_modules")); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-time.Hour)
+	for _, f := range []string{"src/price.js", "src/price.test.js", "vitest.config.js", "package.json"} {
+		touch(t, filepath.Join(web, filepath.FromSlash(f)), old)
+	}
+	if _, err := runTool(proc.Cmd{Dir: web, Name: filepath.Join(modules, ".bin", "vitest"),
+		Args: []string{"run", "--coverage", "--coverage.reporter=json", "--coverage.reporter=json-summary"}, Env: []string{"NO_COLOR=1"}}); err != nil {
+		t.Fatal(err)
+	}
+	final, err := ParseIstanbulFinal([]byte(fixturetest.ReadFile(t, filepath.Join(web, "coverage", "coverage-final.json"))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	summary, err := ParseIstanbulSummary([]byte(fixturetest.ReadFile(t, filepath.Join(web, "coverage", "coverage-summary.json"))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, pair := range map[string][2]Counter{"lines": {final.Lines, summary.Lines}, "statements": {final.Statements, summary.Statements},
+		"functions": {final.Functions, summary.Functions}, "branches": {final.Branches, summary.Branches}} {
+		if pair[0] != pair[1] {
+			t.Errorf("%s: coverage-final.json totals %+v, Istanbul's summary %+v", name, pair[0], pair[1])
+		}
+	}
+	if final.Lines.Total == 0 || len(final.Files) != 1 {
+		t.Errorf("final %+v", final)
+	}
+
+	// Alone, it is the report a collector reads.
+	if err := os.Remove(filepath.Join(web, "coverage", "coverage-summary.json")); err != nil {
+		t.Fatal(err)
+	}
+	c := detectOne(t, root, "coverage:web")
+	if report, format := c.Report(); report != "web/coverage/coverage-final.json" || format != IstanbulFinal {
+		t.Fatalf("report %s (%s)", report, format)
+	}
+	r := run(c, root)
+	pct, _ := summary.Lines.Percent()
+	if r.Status != model.StatusOK || r.Facts["coverage.lines"] != math.Floor(pct*100)/100 {
+		t.Errorf("status %s %s, facts %v", r.Status, r.Error, r.Facts)
+	}
+}
+
+func TestParseIstanbulFinalRejects(t *testing.T) {
+	for _, in := range []string{`[]`, `{"a.js": {"path": "a.js"}}`, `not json`} {
+		if _, err := ParseIstanbulFinal([]byte(in)); err == nil {
+			t.Errorf("%s: no error", in)
+		}
 	}
 }

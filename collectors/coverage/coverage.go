@@ -57,6 +57,7 @@ type Format string
 
 const (
 	IstanbulSummary Format = "istanbul-summary"
+	IstanbulFinal   Format = "istanbul-final"
 	Lcov            Format = "lcov"
 	GoProfile       Format = "go-coverprofile"
 )
@@ -157,11 +158,15 @@ func Detect(root string, files []string) []collectors.Collector {
 	}
 	for owner := range owners {
 		summary, lcov := path.Join(owner, "coverage", "coverage-summary.json"), path.Join(owner, "coverage", "lcov.info")
+		final := path.Join(owner, "coverage", "coverage-final.json")
 		switch {
 		case exists(summary):
 			add(summary, owner, IstanbulSummary)
 		case exists(lcov) && !seen[summary]:
 			add(lcov, owner, Lcov)
+		case exists(final) && !seen[summary] && !seen[lcov]:
+			// Vitest's default reporters (text, html, clover, json).
+			add(final, owner, IstanbulFinal)
 		}
 	}
 	for dir := range goDirs {
@@ -226,6 +231,8 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	switch c.format {
 	case IstanbulSummary:
 		sum, err = ParseIstanbulSummary(data)
+	case IstanbulFinal:
+		sum, err = ParseIstanbulFinal(data)
 	case Lcov:
 		sum, err = ParseLcov(data)
 	default:
@@ -267,7 +274,7 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	}
 	if measured < threshold {
 		shown := fmt.Sprintf("%.1f", measured)
-		if c.format == IstanbulSummary {
+		if c.istanbul() {
 			shown = strconv.FormatFloat(c.shown(counter), 'f', -1, 64)
 		}
 		f := RuleBelowThreshold.Finding(c.report, 0, 0,
@@ -377,12 +384,16 @@ func (c *Collector) refreshHint() string {
 
 func round2(v float64) float64 { return math.Round(v*100) / 100 }
 
+// istanbul reports whether Istanbul wrote the report, and so prints its
+// percentages.
+func (c *Collector) istanbul() bool { return c.format == IstanbulSummary || c.format == IstanbulFinal }
+
 // shown is a measure's percentage as the report's own tool prints it:
 // Istanbul cuts it to two decimals (9 of 1290 lines is 0.69, not 0.70),
 // so the fact is the number in coverage-summary.json and in the text
 // table; the others are rounded to two.
 func (c *Collector) shown(n Counter) float64 {
-	if c.format == IstanbulSummary {
+	if c.istanbul() {
 		// istanbul-lib-coverage's percent(): floor((1000*100*covered)/total/10)/100.
 		return math.Floor(float64(1000*100*n.Covered)/float64(n.Total)/10) / 100
 	}

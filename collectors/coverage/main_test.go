@@ -58,7 +58,7 @@ func captureAll() error {
 	if _, err := runTool(proc.Cmd{Dir: web, Name: filepath.Join(modules, ".bin", "vitest"), Args: []string{"run", "--coverage"}, Env: []string{"NO_COLOR=1"}}); err != nil {
 		return err
 	}
-	for from, to := range map[string]string{"coverage-summary.json": "web-coverage-summary.json", "lcov.info": "web-lcov.info"} {
+	for from, to := range map[string]string{"coverage-summary.json": "web-coverage-summary.json", "lcov.info": "web-lcov.info", "coverage-final.json": "web-coverage-final.json"} {
 		data, err := os.ReadFile(filepath.Join(web, "coverage", from))
 		if err != nil {
 			return err

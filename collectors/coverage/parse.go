@@ -36,6 +36,69 @@ type Summary struct {
 	Files []string
 }
 
+// ParseIstanbulFinal reads coverage/coverage-final.json, the per-file hit
+// counts istanbul's json reporter writes (Vitest's and Jest's default
+// reporters include it; Vitest's write no summary and no lcov), and totals
+// them as istanbul does: a statement, function or branch path is covered
+// when its count is above 0; a line is a statement's start line, covered
+// when any statement starting there is.
+func ParseIstanbulFinal(data []byte) (Summary, error) {
+	type location struct {
+		Start struct {
+			Line int `json:"line"`
+		} `json:"start"`
+	}
+	var raw map[string]struct {
+		Path         string               `json:"path"`
+		StatementMap map[string]location  `json:"statementMap"`
+		S            map[string]float64   `json:"s"`
+		F            map[string]float64   `json:"f"`
+		B            map[string][]float64 `json:"b"`
+	}
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return Summary{}, fmt.Errorf("unreadable istanbul coverage: %w", err)
+	}
+	var s Summary
+	s.Lines.Known, s.Statements.Known, s.Functions.Known, s.Branches.Known = true, true, true, true
+	count := func(c *Counter, hits float64) {
+		c.Total++
+		if hits > 0 {
+			c.Covered++
+		}
+	}
+	for name, file := range raw {
+		if file.StatementMap == nil || file.S == nil {
+			return Summary{}, fmt.Errorf("not istanbul coverage: %q has no statementMap and s", clip(name))
+		}
+		lines := map[int]float64{}
+		for id, hits := range file.S {
+			count(&s.Statements, hits)
+			if loc, ok := file.StatementMap[id]; ok {
+				if prev, seen := lines[loc.Start.Line]; !seen || prev < hits {
+					lines[loc.Start.Line] = hits
+				}
+			}
+		}
+		for _, hits := range lines {
+			count(&s.Lines, hits)
+		}
+		for _, hits := range file.F {
+			count(&s.Functions, hits)
+		}
+		for _, paths := range file.B {
+			for _, hits := range paths {
+				count(&s.Branches, hits)
+			}
+		}
+		if file.Path != "" {
+			name = file.Path
+		}
+		s.Files = append(s.Files, name)
+	}
+	sort.Strings(s.Files)
+	return s, nil
+}
+
 // ParseIstanbulSummary reads coverage/coverage-summary.json, written by
 // istanbul's json-summary reporter (Jest, Vitest, nyc, c8).
 func ParseIstanbulSummary(data []byte) (Summary, error) {

@@ -151,6 +151,32 @@ func FuzzParseIstanbulSummary(f *testing.F) {
 	})
 }
 
+// The json reporter's per-file counts total to what Istanbul's own
+// summary of the same Vitest run says.
+func TestParseIstanbulFinalCaptured(t *testing.T) {
+	final, err := ParseIstanbulFinal(captured(t, "web-coverage-final.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	summary, err := ParseIstanbulSummary(captured(t, "web-coverage-summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	final.Files, summary.Files = nil, nil
+	if !reflect.DeepEqual(final, summary) {
+		t.Errorf("coverage-final.json totals %+v\nIstanbul's summary %+v", final, summary)
+	}
+}
+
+func FuzzParseIstanbulFinal(f *testing.F) {
+	f.Add(captured(f, "web-coverage-final.json"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if s, err := ParseIstanbulFinal(data); err == nil {
+			fuzzSummary(t, s)
+		}
+	})
+}
+
 func FuzzParseLcov(f *testing.F) {
 	f.Add(captured(f, "web-lcov.info"))
 	f.Fuzz(func(t *testing.T, data []byte) {

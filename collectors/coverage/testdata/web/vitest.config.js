@@ -5,7 +5,7 @@ export default defineConfig({
     coverage: {
       provider: 'v8',
       include: ['src/**/*.js'],
-      reporter: ['json-summary', 'lcov'],
+      reporter: ['json-summary', 'lcov', 'json'],
     },
   },
 })
