@@ -183,29 +183,38 @@ func TestInstallingPackagesInvalidatesJavaScriptResults(t *testing.T) {
 // A package's .env files are inputs of its tests though git ignores them
 // (so they are not among the files): creating, changing or renaming one
 // is a new key; other ignored files are not read.
-func TestIgnoredDotenvFilesAreInputs(t *testing.T) {
-	root := t.TempDir()
-	writeFile(t, filepath.Join(root, "web/a.test.ts"), "x")
-	store := At(t.TempDir())
-	col := fakeCollector{id: "vitest:web", inputs: []string{"web/**/*.ts", "web/.env*"}}
+// storeOf opens the results of root (with files listed) afresh for each
+// question, as each check does: whether col's result is reused, and
+// keeping an ok one for it.
+func storeOf(t *testing.T, store *Store, root string, files []string, col collectors.Collector, outputOnly func(string) bool) (reused func() bool, put func()) {
 	open := func() *Results {
-		r, err := store.Results(root, []string{"web/a.test.ts"}, "", "1.0")
+		r, err := store.Results(root, files, "", "1.0")
 		if err != nil {
 			t.Fatal(err)
 		}
+		r.OutputOnly = outputOnly
 		return r
 	}
-	reused := func() bool {
+	reused = func() bool {
 		_, ok := open().Lookup(col)
 		return ok
 	}
-	put := func() {
+	put = func() {
 		r := open()
 		r.Put(col, model.Result{Status: model.StatusOK})
 		if err := r.Save(); err != nil {
 			t.Fatal(err)
 		}
 	}
+	return reused, put
+}
+
+func TestIgnoredDotenvFilesAreInputs(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, filepath.Join(root, "web/a.test.ts"), "x")
+	store := At(t.TempDir())
+	col := fakeCollector{id: "vitest:web", inputs: []string{"web/**/*.ts", "web/.env*"}}
+	reused, put := storeOf(t, store, root, []string{"web/a.test.ts"}, col, nil)
 	put()
 	if !reused() {
 		t.Fatal("not reused when nothing changed")
@@ -247,26 +256,7 @@ func TestFilesInUnignoredOutputDirectoriesAreInputsByName(t *testing.T) {
 	writeFile(t, filepath.Join(root, "src/a.js"), "x")
 	store := At(t.TempDir())
 	col := fakeCollector{id: "eslint:.", inputs: []string{"**/*.js"}}
-	outputOnly := map[string]bool{"coverage": true}
-	open := func() *Results {
-		r, err := store.Results(root, []string{"src/a.js"}, "", "1.0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		r.OutputOnly = func(rel string) bool { return outputOnly[rel] }
-		return r
-	}
-	reused := func() bool {
-		_, ok := open().Lookup(col)
-		return ok
-	}
-	put := func() {
-		r := open()
-		r.Put(col, model.Result{Status: model.StatusOK})
-		if err := r.Save(); err != nil {
-			t.Fatal(err)
-		}
-	}
+	reused, put := storeOf(t, store, root, []string{"src/a.js"}, col, func(rel string) bool { return rel == "coverage" })
 	put()
 	for _, step := range []struct {
 		what   string

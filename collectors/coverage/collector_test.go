@@ -138,23 +138,7 @@ func TestGoStatementsAsCoverFuncTotals(t *testing.T) {
 // under the package; the collector finds it on disk although coverage/ is
 // not in the file list, and dates it by the files it names.
 func TestVitestCoverageSummary(t *testing.T) {
-	need(t, "vitest with @vitest/coverage-v8 (npm ci --prefix collectors/jstest/testdata)", haveVitest())
-	modules, _ := vitestModules()
-	root := filepath.Join(t.TempDir(), "repo")
-	web, err := copyTree(filepath.Join("testdata", "web"), filepath.Join(root, "web"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(modules, filepath.Join(root, "node_modules")); err != nil {
-		t.Fatal(err)
-	}
-	old := time.Now().Add(-time.Hour)
-	for _, f := range []string{"src/price.js", "src/price.test.js", "vitest.config.js", "package.json"} {
-		touch(t, filepath.Join(web, filepath.FromSlash(f)), old)
-	}
-	if _, err := runTool(proc.Cmd{Dir: web, Name: filepath.Join(modules, ".bin", "vitest"), Args: []string{"run", "--coverage"}, Env: []string{"NO_COLOR=1"}}); err != nil {
-		t.Fatal(err)
-	}
+	root, web := vitestWeb(t, "--coverage")
 	var ids []string
 	for _, c := range Detect(root, listFiles(t, root)) {
 		ids = append(ids, c.ID())
@@ -278,13 +262,13 @@ func TestIstanbulPercentagesAsIstanbulPrintsThem(t *testing.T) {
 	}
 }
 
-// Vitest's default reporters write coverage-final.json and no summary:
-// it is read, and its totals are the ones Istanbul's own summary of the
-// same run gives (both written by the real Vitest here).
-func TestIstanbulFinalTotalsAsIstanbulSummarises(t *testing.T) {
+// vitestWeb copies the web fixture into a repository whose sources are an
+// hour old, and runs the real Vitest there with args after "run".
+func vitestWeb(t *testing.T, args ...string) (root, web string) {
+	t.Helper()
 	need(t, "vitest with @vitest/coverage-v8 (npm ci --prefix collectors/jstest/testdata)", haveVitest())
 	modules, _ := vitestModules()
-	root := filepath.Join(t.TempDir(), "repo")
+	root = filepath.Join(t.TempDir(), "repo")
 	web, err := copyTree(filepath.Join("testdata", "web"), filepath.Join(root, "web"))
 	if err != nil {
 		t.Fatal(err)
@@ -296,10 +280,17 @@ func TestIstanbulFinalTotalsAsIstanbulSummarises(t *testing.T) {
 	for _, f := range []string{"src/price.js", "src/price.test.js", "vitest.config.js", "package.json"} {
 		touch(t, filepath.Join(web, filepath.FromSlash(f)), old)
 	}
-	if _, err := runTool(proc.Cmd{Dir: web, Name: filepath.Join(modules, ".bin", "vitest"),
-		Args: []string{"run", "--coverage", "--coverage.reporter=json", "--coverage.reporter=json-summary"}, Env: []string{"NO_COLOR=1"}}); err != nil {
+	if _, err := runTool(proc.Cmd{Dir: web, Name: filepath.Join(modules, ".bin", "vitest"), Args: append([]string{"run"}, args...), Env: []string{"NO_COLOR=1"}}); err != nil {
 		t.Fatal(err)
 	}
+	return root, web
+}
+
+// Vitest's default reporters write coverage-final.json and no summary:
+// it is read, and its totals are the ones Istanbul's own summary of the
+// same run gives (both written by the real Vitest here).
+func TestIstanbulFinalTotalsAsIstanbulSummarises(t *testing.T) {
+	root, web := vitestWeb(t, "--coverage", "--coverage.reporter=json", "--coverage.reporter=json-summary")
 	final, err := ParseIstanbulFinal([]byte(fixturetest.ReadFile(t, filepath.Join(web, "coverage", "coverage-final.json"))))
 	if err != nil {
 		t.Fatal(err)

@@ -218,17 +218,24 @@ func requireNpm(t *testing.T) {
 	fixturetest.RequireTools(t, "npm")
 }
 
-// TestRunAgainstAdvisoryServer runs the real npm audit through the
-// collector, with the registry set in npm's environment the way a user's
-// .npmrc would set it.
-func TestRunAgainstAdvisoryServer(t *testing.T) {
+// useAdvisoryServer points npm at a local registry that serves the
+// advisories, for the rest of the test.
+func useAdvisoryServer(t *testing.T) {
+	t.Helper()
 	requireNpm(t)
 	url, stop, err := advisoryServer()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer stop()
+	t.Cleanup(stop)
 	t.Setenv("npm_config_registry", url)
+}
+
+// TestRunAgainstAdvisoryServer runs the real npm audit through the
+// collector, with the registry set in npm's environment the way a user's
+// .npmrc would set it.
+func TestRunAgainstAdvisoryServer(t *testing.T) {
+	useAdvisoryServer(t)
 	root, _ := filepath.Abs(filepath.Join("testdata", "projects"))
 	res := newCollector("vulnerable", "npm-audit:vulnerable", "package-lock.json").
 		Run(context.Background(), collectors.Request{Root: root, Timeout: 3 * time.Minute})
@@ -374,13 +381,7 @@ func TestPackageWithoutACommittedLockfile(t *testing.T) {
 	}
 
 	// The lockfile on disk is audited, and the output says whose it is.
-	requireNpm(t)
-	url, stop, err := advisoryServer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stop()
-	t.Setenv("npm_config_registry", url)
+	useAdvisoryServer(t)
 	res := byID["npm-audit:app"].Run(context.Background(), req)
 	if res.Status != model.StatusOK || res.Facts["vulns.critical"] != 1 || res.Facts["vulns.high"] != 4 || len(res.Findings) != 5 ||
 		!strings.HasPrefix(res.Output, "note: app/package-lock.json is not in the repository (git ignores it)") {
