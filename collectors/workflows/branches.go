@@ -73,7 +73,7 @@ func staleBranchFilter(on *yamlpos.Node, known Branches) (at *yamlpos.Node, name
 	}
 	for _, ev := range on.Pairs {
 		cfg := ev.Value
-		if !branchEvents[ev.Key] || cfg.Kind != yamlpos.Map || cfg.Has("branches-ignore") || cfg.Has("tags") || cfg.Has("tags-ignore") {
+		if !branchEvents[ev.Key] || cfg == nil || cfg.Kind != yamlpos.Map || cfg.Has("branches-ignore") || cfg.Has("tags") || cfg.Has("tags-ignore") {
 			return nil, nil, nil
 		}
 		p, ok := cfg.Pair("branches")

@@ -149,7 +149,10 @@ func FuzzAnalyze(f *testing.F) {
 	f.Add([]byte("on: workflow_run\njobs:\n  a:\n    steps:\n      - run: cd web && npm run x\n        working-directory: web\n"))
 	f.Add([]byte("x: &x {a: [1, 2]}\ny:\n  <<: *x\n  b: !reference [.x, a]\n"))
 	f.Add([]byte("defaults: {run: {working-directory: app}}\njobs: {a: {steps: [{run: npm ci}]}}\n"))
-	tree := mapTree{"package.json": `{"scripts":{"test":"x"}}`, "web/package.json": "{"}
+	f.Add([]byte("on:\n  push:\n    branches: [master]\n  pull_request:\n    branches: master\njobs: {a: {steps: [{run: go test ./...}]}}\n"))
+	// A checkout whose branches are known, so that the filters are judged.
+	tree := onMain("develop")
+	tree.mapTree = mapTree{"package.json": `{"scripts":{"test":"x"}}`, "web/package.json": "{"}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		lines := strings.Count(string(src), "\n") + strings.Count(string(src), "\r") + 1
 		p := AnalyzeGitHubIn([]Source{{Path: ".github/workflows/x.yml", Data: src}}, tree)
