@@ -136,22 +136,24 @@ func Detect(root string, files []string) []collectors.Collector {
 // and test packages (deployfiles.DevOnly) ship nothing and are left out.
 func unlockedPackages(root string, files []string, locks map[string]map[string]bool) []string {
 	pkgs := nodepkg.Packages(root, files)
+	workspaceRoot := map[string]bool{}
+	for _, p := range pkgs {
+		workspaceRoot[p.Dir] = p.Manifest.IsWorkspaceRoot()
+	}
 	var out []string
 	for _, p := range pkgs {
 		m := p.Manifest
-		if p.Err != nil || len(m.Dependencies)+len(m.DevDependencies)+len(m.OptionalDependencies) == 0 ||
+		if p.Err != nil || locks[p.Dir] != nil || len(m.Dependencies)+len(m.DevDependencies)+len(m.OptionalDependencies) == 0 ||
 			collectors.NotTheProjects(path.Join(p.Dir, "package.json")) || deployfiles.DevOnly(path.Join(p.Dir, "package.json")) {
 			continue
 		}
+		// A workspace root above it installs it, and its lockfile (or
+		// the root's collector) covers it; an unrelated package above
+		// does not.
 		covered := false
-		for d := p.Dir; ; d = path.Dir(d) {
-			if locks[d] != nil || slices.Contains(out, d) {
-				covered = true // a lockfile above locks it, or will
-				break
-			}
-			if d == "." {
-				break
-			}
+		for d := p.Dir; d != "." && !covered; {
+			d = path.Dir(d)
+			covered = workspaceRoot[d] && (locks[d] != nil || slices.Contains(out, d))
 		}
 		if !covered {
 			out = append(out, p.Dir)

@@ -346,26 +346,28 @@ func TestYarnV1LockfileHintSaysHowNpmCanAuditIt(t *testing.T) {
 func TestPackageWithoutACommittedLockfile(t *testing.T) {
 	vulnerable := filepath.Join("testdata", "projects", "vulnerable")
 	root := fixturetest.WriteRepo(t, map[string]string{
-		"app/package.json":           fixturetest.ReadFile(t, filepath.Join(vulnerable, "package.json")),
-		"app/package-lock.json":      fixturetest.ReadFile(t, filepath.Join(vulnerable, "package-lock.json")), // ignored: not among the files
-		"lib/package.json":           `{"devDependencies": {"typescript": "^5.0.0"}}`,
-		"yarny/package.json":         `{"dependencies": {"react": "^19.0.0"}}`,
-		"yarny/yarn.lock":            "# yarn lockfile v1\n",
-		"ws/package.json":            `{"workspaces": ["pkgs/*"], "devDependencies": {"typescript": "^5.0.0"}}`,
-		"ws/package-lock.json":       "{}",
-		"ws/pkgs/a/package.json":     `{"dependencies": {"react": "^19.0.0"}}`,
-		"empty/package.json":         `{"name": "empty"}`,
+		"app/package.json":       fixturetest.ReadFile(t, filepath.Join(vulnerable, "package.json")),
+		"app/package-lock.json":  fixturetest.ReadFile(t, filepath.Join(vulnerable, "package-lock.json")), // ignored: not among the files
+		"lib/package.json":       `{"devDependencies": {"typescript": "^5.0.0"}}`,
+		"yarny/package.json":     `{"dependencies": {"react": "^19.0.0"}}`,
+		"yarny/yarn.lock":        "# yarn lockfile v1\n",
+		"ws/package.json":        `{"workspaces": ["pkgs/*"], "devDependencies": {"typescript": "^5.0.0"}}`,
+		"ws/package-lock.json":   "{}",
+		"ws/pkgs/a/package.json": `{"dependencies": {"react": "^19.0.0"}}`,
+		"empty/package.json":     `{"name": "empty"}`,
+		// A package of its own below a package that is no workspace root.
+		"lib/tools/package.json":     `{"devDependencies": {"tsx": "^4.0.0"}}`,
 		"examples/demo/package.json": `{"dependencies": {"react": "^19.0.0"}}`,
 	})
 	files := []string{"app/package.json", "lib/package.json", "yarny/package.json", "ws/package.json", "ws/package-lock.json",
-		"ws/pkgs/a/package.json", "empty/package.json", "examples/demo/package.json"}
+		"ws/pkgs/a/package.json", "lib/tools/package.json", "empty/package.json", "examples/demo/package.json"}
 	byID := map[string]*Collector{}
 	var ids []string
 	for _, c := range Detect(root, files) {
 		byID[c.ID()] = c.(*Collector)
 		ids = append(ids, c.ID())
 	}
-	if want := []string{"npm-audit:app", "npm-audit:lib", "npm-audit:ws", "npm-audit:yarny"}; !slices.Equal(ids, want) {
+	if want := []string{"npm-audit:app", "npm-audit:lib", "npm-audit:tools", "npm-audit:ws", "npm-audit:yarny"}; !slices.Equal(ids, want) {
 		t.Fatalf("collectors %q, want %q", ids, want)
 	}
 	req := collectors.Request{Root: root, Timeout: 3 * time.Minute}
