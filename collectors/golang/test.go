@@ -91,13 +91,12 @@ func (c *TestCollector) Run(ctx context.Context, req collectors.Request) model.R
 		InstallHint: InstallHint,
 		Read: func(in collectors.Input) (collectors.Reading, error) {
 			rep, err := ParseTestJSON(bytes.NewReader(in.Stdout), TestOptions{
-				Module:       loc,
-				Stderr:       in.Stderr,
-				IsLogCall:    logCallChecker(req.Root),
-				Locate:       fileLocator(loc.Dir),
-				NoDocker:     sync.OnceValue(dockerDown),
-				Unreachable:  reach.Prober(),
-				NotInstalled: reach.NotInstalled,
+				Module:    loc,
+				Stderr:    in.Stderr,
+				IsLogCall: logCallChecker(req.Root),
+				Locate:    fileLocator(loc.Dir),
+				NoDocker:  sync.OnceValue(dockerDown),
+				Machine:   reach.This(),
 			})
 			text := string(in.Stderr) + rep.Text
 			switch {

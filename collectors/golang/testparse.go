@@ -51,13 +51,9 @@ type TestOptions struct {
 	// is not known. A test that fails saying it could not start or reach
 	// its containers then needs a service (see needs-service).
 	NoDocker func() bool
-	// Unreachable reports that a host ("github.com") or address
-	// ("140.82.112.3:443") cannot be reached from this machine; nil is not
-	// known. A test that fails for want of it needs the network here.
-	Unreachable func(host string) bool
-	// NotInstalled reports that a program is not on PATH here; nil is not
-	// known. A test that fails because it could not start it needs it.
-	NotInstalled func(program string) bool
+	// Machine says which hosts and programs this machine lacks: a test
+	// that fails for want of one needs it here (needs-service).
+	Machine reach.Machine
 }
 
 // TestReport is a `go test -json` run, read.
@@ -412,14 +408,11 @@ const keepOut = "keep it out of go test ./... with a build tag or testing.Short(
 // containers, an internet host, a program that is not installed here.
 // The test ran, so go test still counts it as failed.
 func (p *testParser) machineLacks(f *model.Finding, tc *testCase, name, said string) {
-	var msg string
+	msg := p.opt.Machine.Lacks(name, said, keepOut)
 	if p.lacksDocker(said) {
 		msg = p.noDockerMessage(name, said)
-	} else if host := p.offlineHost(said); host != "" {
-		msg = reach.Message(name, host, said, keepOut)
-	} else if prog := reach.MissingProgram(said); prog != "" && p.opt.NotInstalled != nil && p.opt.NotInstalled(prog) {
-		msg = name + " needs " + prog + ", which is not installed here (" + said + "); install it, or " + keepOut
-	} else {
+	}
+	if msg == "" {
 		return
 	}
 	tc.lacking = true
@@ -430,16 +423,6 @@ func (p *testParser) machineLacks(f *model.Finding, tc *testCase, name, said str
 // on a machine where no Docker daemon answers.
 func (p *testParser) lacksDocker(text string) bool {
 	return runsContainers(text) && p.opt.NoDocker != nil && p.opt.NoDocker()
-}
-
-// offlineHost is the internet host a failure could not reach, when this
-// machine cannot reach it either; "" otherwise.
-func (p *testParser) offlineHost(text string) string {
-	host := reach.RemoteHost(text)
-	if host == "" || p.opt.Unreachable == nil || !p.opt.Unreachable(host) {
-		return ""
-	}
-	return host
 }
 
 // noDockerMessage says that test (named as it is) needs Docker, with what

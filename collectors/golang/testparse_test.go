@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/preflight-dev/preflight/internal/reach"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -402,7 +403,7 @@ func TestParseTestJSONNeedsNetwork(t *testing.T) {
 		"reachable": {func(string) bool { return false }, []loc{offlineFindings[0], {model.Blocker, RuleTestFailed, "fetch/fetch_test.go", 9, 0, `TestNotesFromTheInternet failed: download: Get "https://downloads.preflight.invalid/notes.txt": dial tcp: lookup downloads.preflight.invalid on 10.255.255.53:53: no such host`}}},
 		"not known": {nil, []loc{offlineFindings[0], {model.Blocker, RuleTestFailed, "fetch/fetch_test.go", 9, 0, `TestNotesFromTheInternet failed: download: Get "https://downloads.preflight.invalid/notes.txt": dial tcp: lookup downloads.preflight.invalid on 10.255.255.53:53: no such host`}}},
 	} {
-		rep, err := ParseTestJSON(bytes.NewReader(c.stdout), TestOptions{Module: c.mod, Locate: fileLocator(dir), Unreachable: tc.unreachable})
+		rep, err := ParseTestJSON(bytes.NewReader(c.stdout), TestOptions{Module: c.mod, Locate: fileLocator(dir), Machine: reach.Machine{Unreachable: tc.unreachable}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -456,7 +457,7 @@ func TestTestThatNeedsAMissingProgram(t *testing.T) {
 			"blocker test-failed TestTool failed: run: exec: \"pfdemo-tool\": executable file not found in $PATH",
 		}},
 	} {
-		rep, err := ParseTestJSON(strings.NewReader(stream), TestOptions{NotInstalled: tc.notInstalled})
+		rep, err := ParseTestJSON(strings.NewReader(stream), TestOptions{Machine: reach.Machine{NotInstalled: tc.notInstalled}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/internal/fixturetest"
+	"github.com/preflight-dev/preflight/internal/reach"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -253,7 +254,7 @@ func TestFileThatCannotReachItsServiceNeedsIt(t *testing.T) {
 	}
 	fs := append(placeSuiteFailures(rep.Findings, string(console), "."),
 		model.Finding{Rule: "vitest/test-failed", Severity: model.Blocker, File: "api.test.js", Message: "calls the API failed: Error: connect ECONNREFUSED 127.0.0.1:8080"})
-	machineLacks(fs, KindVitest, "", func(string) bool { return true })
+	machineLacks(fs, KindVitest, "", reach.Machine{Unreachable: func(string) bool { return true }, NotInstalled: func(string) bool { return true }})
 	f := fs[0]
 	if f.Rule != "vitest/needs-service" || f.Severity != model.Medium || f.File != "db.test.js" ||
 		f.Message != "test file stopped before its tests, something it needs is not reachable here: connect ECONNREFUSED 127.0.0.1:9; start what it needs, or keep the file out of the default run" {
@@ -295,13 +296,28 @@ func TestTestThatNeedsTheNetwork(t *testing.T) {
 		if err != nil || rep.Failed != 3 || rep.Passed != 1 {
 			t.Fatalf("report %+v, %v", rep, err)
 		}
-		turned := machineLacks(rep.Findings, KindJest, string(console), tc.unreachable)
+		turned := machineLacks(rep.Findings, KindJest, string(console), reach.Machine{Unreachable: tc.unreachable})
 		var got []string
 		for _, f := range rep.Findings {
 			got = append(got, fmt.Sprintf("%s %s %s:%d %s", f.Rule, f.Severity, f.File, f.Line, f.Message))
 		}
 		if !reflect.DeepEqual(got, tc.want) || turned != (name == "offline") {
 			t.Errorf("%s: turned %v\n got %q\nwant %q", name, turned, got, tc.want)
+		}
+	}
+}
+
+// A test that fails because a program it spawns is not installed here
+// needs it; where it is installed, the failure is the test's.
+func TestTestThatNeedsAMissingProgram(t *testing.T) {
+	for installed, want := range map[bool]string{
+		false: "vitest/needs-service medium creates a cluster needs kind, which is not installed here (Error: spawn kind ENOENT); install it, or keep it out of the default run",
+		true:  "vitest/test-failed blocker creates a cluster failed: Error: spawn kind ENOENT",
+	} {
+		fs := []model.Finding{{Rule: "vitest/test-failed", Severity: model.Blocker, File: "k8s.test.ts", Message: "creates a cluster failed: Error: spawn kind ENOENT"}}
+		machineLacks(fs, KindVitest, "", reach.Machine{NotInstalled: func(string) bool { return !installed }})
+		if got := fmt.Sprintf("%s %s %s", fs[0].Rule, fs[0].Severity, fs[0].Message); got != want {
+			t.Errorf("installed %v: %q, want %q", installed, got, want)
 		}
 	}
 }
@@ -350,7 +366,7 @@ func TestFileWhoseNativeAddonIsNotBuilt(t *testing.T) {
 	if err != nil || len(rep.Findings) != 1 || rep.SuitesFailed != 1 {
 		t.Fatalf("report %+v, %v", rep, err)
 	}
-	if !machineLacks(rep.Findings, KindJest, "", nil) {
+	if !machineLacks(rep.Findings, KindJest, "", reach.Machine{}) {
 		t.Error("machineLacks says it turned nothing: the result would be reused after a rebuild")
 	}
 	f := rep.Findings[0]

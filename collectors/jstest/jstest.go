@@ -367,7 +367,7 @@ func (c *Collector) read(in collectors.Input) (collectors.Reading, error) {
 		return collectors.Reading{}, err
 	}
 	findings := explainPlaceholders(placeSuiteFailures(rep.Findings, in.Combined(), c.dir), in.Combined(), c.dir)
-	lacks := machineLacks(findings, c.run.kind, in.Combined(), reach.Prober())
+	lacks := machineLacks(findings, c.run.kind, in.Combined(), reach.This())
 	switch {
 	case rep.Tests() == 0 && len(findings) == 0:
 		findings = append(findings, c.noTests())
@@ -586,25 +586,21 @@ func lackingLine(out string) string {
 // for a TestMain that waits for its database, and one whose package's
 // native addon is not built here into native-addon-not-built (medium):
 // the code was not tested, which is not evidence that it is wrong. So is
-// a test that failed for want of an internet host this machine cannot
-// reach either (unreachable asks; nil: not known), named by its message
-// or by the cause the console printed under it (fetch's "TypeError: fetch
-// failed" hides the host there). A test that failed on its own assertion
-// stays what it is. It reports whether any finding was turned.
-func machineLacks(fs []model.Finding, kind, console string, unreachable func(string) bool) (turned bool) {
+// a test that failed for want of an internet host or a program this
+// machine lacks too (m asks), named by its message or by the cause the
+// console printed under it (fetch's "TypeError: fetch failed" hides the
+// host there). A test that failed on its own assertion stays what it is.
+// It reports whether any finding was turned.
+func machineLacks(fs []model.Finding, kind, console string, m reach.Machine) (turned bool) {
 	const couldNot = "test file could not run"
 	for i, f := range fs {
-		if strings.HasSuffix(f.Rule, "/"+ruleTestFailed) && unreachable != nil {
+		if strings.HasSuffix(f.Rule, "/"+ruleTestFailed) {
 			title, said, _ := strings.Cut(f.Message, " failed: ")
-			host := reach.RemoteHost(said)
-			if host == "" {
-				if cause := consoleCause(console, title); cause != "" {
-					host, said = reach.RemoteHost(cause), said+" (cause: "+cause+")"
-				}
+			if cause := consoleCause(console, title); cause != "" && reach.RemoteHost(said)+reach.MissingProgram(said) == "" {
+				said += " (cause: " + cause + ")"
 			}
-			if host != "" && unreachable(host) {
-				nf := rule(kind, ruleNeedsService).Finding(f.File, f.Line, f.Column,
-					reach.Message(title, host, said, "keep it out of the default run"))
+			if msg := m.Lacks(title, said, "keep it out of the default run"); msg != "" {
+				nf := rule(kind, ruleNeedsService).Finding(f.File, f.Line, f.Column, msg)
 				nf.Collector, nf.Domain, nf.ID = f.Collector, f.Domain, f.ID
 				fs[i], turned = nf, true
 			}

@@ -80,6 +80,32 @@ func Prober() func(host string) (unreachable bool) {
 	}
 }
 
+// Machine says what this machine lacks; a nil question is not known.
+type Machine struct {
+	// Unreachable reports that a host ("github.com") or address
+	// ("140.82.112.3:443") cannot be reached from here.
+	Unreachable func(host string) bool
+	// NotInstalled reports that a program is not on PATH here.
+	NotInstalled func(program string) bool
+}
+
+// This is the machine preflight runs on, asked for real.
+func This() Machine { return Machine{Unreachable: Prober(), NotInstalled: NotInstalled} }
+
+// Lacks is the finding's text when said (what a failed test said) shows
+// it failed for what this machine lacks — an internet host it cannot
+// reach, a program that is not installed — and "" when it does not. test
+// names the test, keepOut says how to keep it out of the default run.
+func (m Machine) Lacks(test, said, keepOut string) string {
+	if host := RemoteHost(said); host != "" && m.Unreachable != nil && m.Unreachable(host) {
+		return Message(test, host, said, keepOut)
+	}
+	if prog := MissingProgram(said); prog != "" && m.NotInstalled != nil && m.NotInstalled(prog) {
+		return test + " needs " + prog + ", which is not installed here (" + said + "); install it, or " + keepOut
+	}
+	return ""
+}
+
 // Message is the finding's text for a test (named as the runner names
 // it) that failed for want of host, with what it said and how to keep
 // it out of the run.
@@ -87,12 +113,14 @@ func Message(test, host, said, keepOut string) string {
 	return test + " needs the network: " + host + " cannot be reached from here (" + said + "); run it where it can, or " + keepOut
 }
 
-// missingProgram matches what Go, git and shells say when a program is
-// not installed: exec: "helm": executable file not found in $PATH, git:
-// 'lfs' is not a git command (the git-lfs program), sh: 1: kind: not found.
+// missingProgram matches what Go, git, shells and Node say when a program
+// is not installed: exec: "helm": executable file not found in $PATH, git:
+// 'lfs' is not a git command (the git-lfs program), sh: 1: kind: not
+// found, Error: spawn kind ENOENT.
 var missingProgram = regexp.MustCompile(`exec: "([^"/\s]+)": executable file not found in \$PATH` +
 	`|git: '([A-Za-z0-9-]+)' is not a git command` +
-	`|\b(?:sh|bash|zsh)(?:: line \d+)?:(?: \d+:)? ([A-Za-z0-9._+-]+): (?:command )?not found`)
+	`|\b(?:sh|bash|zsh)(?:: line \d+)?:(?: \d+:)? ([A-Za-z0-9._+-]+): (?:command )?not found` +
+	`|\bspawn ([A-Za-z0-9._+-]+) ENOENT`)
 
 // MissingProgram is the program a failure message says could not be
 // started ("git-lfs" for git's lfs command); "" when it names none.
@@ -104,7 +132,7 @@ func MissingProgram(text string) string {
 	case m[2] != "":
 		return "git-" + m[2]
 	}
-	return m[1] + m[3]
+	return m[1] + m[3] + m[4]
 }
 
 // NotInstalled reports that no program of that name is on PATH here.

@@ -77,6 +77,24 @@ func TestProber(t *testing.T) {
 	}
 }
 
+func TestMachineLacks(t *testing.T) {
+	m := Machine{Unreachable: func(h string) bool { return h == "github.com" }, NotInstalled: func(p string) bool { return p == "kind" }}
+	for said, want := range map[string]string{
+		"lookup github.com: no such host": "T needs the network: github.com cannot be reached from here (lookup github.com: no such host); run it where it can, or skip it",
+		"lookup gitlab.com: no such host": "", // reachable here: the test's own failure
+		"Error: spawn kind ENOENT":        "T needs kind, which is not installed here (Error: spawn kind ENOENT); install it, or skip it",
+		"Error: spawn helm ENOENT":        "", // installed here
+		"expected 3, got 4":               "",
+	} {
+		if got := m.Lacks("T", said, "skip it"); got != want {
+			t.Errorf("Lacks(%q) = %q, want %q", said, got, want)
+		}
+	}
+	if got := (Machine{}).Lacks("T", "lookup github.com: no such host", "skip it"); got != "" {
+		t.Errorf("a machine nobody asked lacks nothing: %q", got)
+	}
+}
+
 func TestMessage(t *testing.T) {
 	got := Message("TestDownload", "github.com", "lookup github.com: no such host", "skip it in short mode")
 	if !strings.HasPrefix(got, "TestDownload needs the network: github.com cannot be reached from here (lookup github.com: no such host); ") ||
