@@ -24,8 +24,9 @@ const tokenEntropy = 4.0
 
 // MaskLines returns a copy of a file's lines with every secret value in
 // them replaced by Mask: the values the scanner reports for rel's kind of
-// file, key formats, private key blocks and URL passwords in any file, and
-// long random-looking tokens. Pass the lines from the top of the file, so
+// file, key formats, private key blocks and URL passwords in any file, the
+// value of any KEY=value or key: value whose key names a secret, and long
+// random-looking tokens. Pass the lines from the top of the file, so
 // multi-line private keys and Kubernetes name/value pairs are seen whole.
 // Anything that shows source lines next to a finding should show these.
 func MaskLines(rel string, lines []string) []string {
@@ -38,9 +39,31 @@ func MaskLines(rel string, lines []string) []string {
 				s = append(s, span{m[0], m[1]})
 			}
 		}
+		// A value under a key that names a secret is masked whether or
+		// not it is a finding: one the scan passes over (a number) is
+		// still a secret to the eye (TOKEN_SYMMETRIC_KEY=1234…).
+		for _, m := range settings(rel, line) {
+			key, value := line[m[2]:m[3]], line[m[8]:m[9]]
+			whole := strings.Trim(strings.TrimSpace(line[m[8]:]), `"'`) // "{{ .Values.password }}" is one value
+			if IsSecretKey(key) && !IsPlaceholder(value) && !IsPlaceholder(whole) {
+				s = append(s, span{m[8], m[9]})
+			}
+		}
 		out[i] = maskSpans(line, s)
 	}
 	return out
+}
+
+// settings are the KEY=value and key: value pairs of a line of a file that
+// holds settings (.env, YAML, INI and the like, a Dockerfile's ENV), as
+// submatch indexes of assignment; none in source code, where
+// `password := os.Getenv(…)` is no value.
+func settings(rel, line string) [][]int {
+	switch fileKind(rel) {
+	case kindEnv, kindINI, kindYAML, kindDockerfile:
+		return assignment.FindAllStringSubmatchIndex(line, -1)
+	}
+	return nil
 }
 
 // looksRandom reports a token that looks machine-generated. A path to a

@@ -179,3 +179,21 @@ func FuzzRedact(f *testing.F) {
 		}
 	})
 }
+
+// A value under a key that names a secret is masked on screen whether or
+// not the scan reports it: simplebank's 32-digit signing key showed in the
+// detail pane. Durations, placeholders and code are kept.
+func TestMaskLinesMasksEverySecretSetting(t *testing.T) {
+	for _, tc := range []struct{ rel, line, want string }{
+		{"app.env", "TOKEN_SYMMETRIC_KEY=98765432109876543210987654321098", "TOKEN_SYMMETRIC_KEY=" + Mask},
+		{"config/app.yaml", "  signing_secret: 4711", "  signing_secret: " + Mask},
+		{"app.env", "ACCESS_TOKEN_DURATION=15m", "ACCESS_TOKEN_DURATION=15m"},
+		{"app.env", "DB_PASSWORD=${DB_PASSWORD}", "DB_PASSWORD=${DB_PASSWORD}"},
+		{"chart/values.yaml", `  password: "{{ .Values.db.password }}"`, `  password: "{{ .Values.db.password }}"`},
+		{"main.go", `password := os.Getenv("DB_PASSWORD")`, `password := os.Getenv("DB_PASSWORD")`},
+	} {
+		if got := MaskLines(tc.rel, []string{tc.line})[0]; got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.rel, got, tc.want)
+		}
+	}
+}

@@ -44,8 +44,30 @@ var weakSet = func() map[string]bool {
 	return m
 }()
 
-// IsWeak reports whether v is on the WeakValues list, ignoring case.
-func IsWeak(v string) bool { return weakSet[strings.ToLower(v)] }
+// IsWeak reports whether v is on the WeakValues list, ignoring case, or
+// is digits counted up, down or repeated, however long
+// (12345678901234567890123456789012, a sample signing key, or 00000000).
+func IsWeak(v string) bool { return weakSet[strings.ToLower(v)] || countedDigits(v) }
+
+// countedDigits reports six or more digits, each one more than the one
+// before (9 then 0), each one less, or all the same.
+func countedDigits(v string) bool {
+	if len(v) < 6 {
+		return false
+	}
+	up, down, same := true, true, true
+	for i := 0; i < len(v); i++ {
+		if v[i] < '0' || v[i] > '9' {
+			return false
+		}
+		if i == 0 {
+			continue
+		}
+		d := (int(v[i]) - int(v[i-1]) + 10) % 10
+		up, down, same = up && d == 1, down && d == 9, same && d == 0
+	}
+	return up || down || same
+}
 
 // secretWords name what a key holds when it holds a credential; they are
 // matched against whole words of the key (DB_PASSWORD, apiKey, secret_key).
@@ -72,6 +94,7 @@ var notSecretSuffixes = map[string]bool{
 	"stdin":  true, // docker login --password-stdin reads it: the next word is no value
 	"length": true, "len": true, "min": true, "max": true, "ttl": true, "expiry": true,
 	"expires": true, "expiration": true, "timeout": true, "lifetime": true, "age": true,
+	"duration": true, "interval": true, // ACCESS_TOKEN_DURATION=15m
 	"header": true, "field": true, "param": true, "policy": true, "type": true,
 	"enabled": true, "enable": true, "required": true, "reset": true, "rotation": true,
 	"regex": true, "pattern": true, "prompt": true, "label": true, "count": true,

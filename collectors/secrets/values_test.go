@@ -7,6 +7,21 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 )
 
+// Digits counted up, down or repeated are weak however long: simplebank's
+// sample signing key is "1234567890" over and over.
+func TestCountedDigitsAreWeak(t *testing.T) {
+	for v, want := range map[string]bool{
+		"12345678901234567890123456789012": true, "9876543210": true, "00000000": true, "567890123": true,
+		"1234567890": true, // on the list too
+		"12345":      true, // on the list
+		"12346":      false, "8675309": false, "31415926535": false, "11112": false, "123a456": false, "": false,
+	} {
+		if got := IsWeak(v); got != want {
+			t.Errorf("IsWeak(%q) = %v, want %v", v, got, want)
+		}
+	}
+}
+
 func TestIsSecretKey(t *testing.T) {
 	cases := map[string]bool{
 		"DB_PASSWORD": true, "password": true, "POSTGRES_PASSWORD": true, "db_pass": true,
@@ -20,6 +35,7 @@ func TestIsSecretKey(t *testing.T) {
 		"AWS_ACCESS_KEY_ID": false, "passwordReset": false, "tokenLength": false,
 		"token_url": false, "SECRET_NAME": false, "password_policy": false,
 		"AUTH_JWT_TOKEN_EXPIRES_IN": false, "SESSION_SECRET_TTL_SECONDS": false, "AUTH_REFRESH_SECRET": true, "SECRET_IN": true,
+		"ACCESS_TOKEN_DURATION": false, "TOKEN_REFRESH_INTERVAL": false, "TOKEN_SYMMETRIC_KEY": true,
 		// not about secrets at all
 		"key": false, "name": false, "DB_USER": false, "passwordless": false, "tokenizer": false,
 		"keyboard": false, "monkey": false, "": false, "LOG_LEVEL": false, "ADMIN_USER": false,
