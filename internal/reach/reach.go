@@ -80,6 +80,38 @@ func Prober() func(host string) (unreachable bool) {
 	}
 }
 
+// datastores are the ports of the servers a test suite commonly expects on
+// the machine it runs on, which a CI job's services: or a compose stack
+// starts beside it.
+var datastores = map[string]string{
+	"5432": "PostgreSQL", "3306": "MySQL", "6379": "Redis", "27017": "MongoDB", "9200": "Elasticsearch",
+	"5672": "RabbitMQ", "9092": "Kafka", "4222": "NATS", "11211": "Memcached", "26257": "CockroachDB",
+	"1433": "SQL Server", "9042": "Cassandra", "7687": "Neo4j", "8086": "InfluxDB", "2181": "ZooKeeper",
+}
+
+// refusedLocal matches a connection to this machine that was refused, as
+// Go and Node say it.
+var refusedLocal = regexp.MustCompile(`dial tcp ((?:127\.0\.0\.1|\[::1\]|localhost):(\d+)): connect: connection refused` +
+	`|connect ECONNREFUSED ((?:127\.0\.0\.1|::1):(\d+))`)
+
+// LocalDatastore is the address and name of a database or broker on this
+// machine that a failure message says refused the connection
+// ("127.0.0.1:5432", "PostgreSQL"); "" when it names none.
+func LocalDatastore(text string) (addr, name string) {
+	m := refusedLocal.FindStringSubmatch(text)
+	if m == nil {
+		return "", ""
+	}
+	addr, port := m[1]+m[3], m[2]+m[4]
+	if name = datastores[port]; name == "" {
+		return "", ""
+	}
+	if strings.HasPrefix(addr, "::1:") {
+		addr = "[::1]:" + port
+	}
+	return addr, name
+}
+
 // Machine says what this machine lacks; a nil question is not known.
 type Machine struct {
 	// Unreachable reports that a host ("github.com") or address
@@ -94,7 +126,9 @@ func This() Machine { return Machine{Unreachable: Prober(), NotInstalled: NotIns
 
 // Lacks is the finding's text when said (what a failed test said) shows
 // it failed for what this machine lacks — an internet host it cannot
-// reach, a program that is not installed — and "" when it does not. test
+// reach, a program that is not installed, a database on this machine that
+// nothing serves (a refused connection to PostgreSQL's port, while
+// nothing listens there still) — and "" when it does not. test
 // names the test, keepOut says how to keep it out of the default run.
 func (m Machine) Lacks(test, said, keepOut string) string {
 	if host := RemoteHost(said); host != "" && m.Unreachable != nil && m.Unreachable(host) {
@@ -102,6 +136,9 @@ func (m Machine) Lacks(test, said, keepOut string) string {
 	}
 	if prog := MissingProgram(said); prog != "" && m.NotInstalled != nil && m.NotInstalled(prog) {
 		return test + " needs " + prog + ", which is not installed here (" + said + "); install it, or " + keepOut
+	}
+	if addr, name := LocalDatastore(said); addr != "" && m.Unreachable != nil && m.Unreachable(addr) {
+		return test + " needs " + name + " on " + addr + ", which does not run here (" + said + "); start it as the project's CI or compose stack does, or " + keepOut
 	}
 	return ""
 }

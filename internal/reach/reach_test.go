@@ -78,13 +78,18 @@ func TestProber(t *testing.T) {
 }
 
 func TestMachineLacks(t *testing.T) {
-	m := Machine{Unreachable: func(h string) bool { return h == "github.com" }, NotInstalled: func(p string) bool { return p == "kind" }}
+	m := Machine{Unreachable: func(h string) bool { return h == "github.com" || h == "127.0.0.1:5432" || h == "127.0.0.1:6379" },
+		NotInstalled: func(p string) bool { return p == "kind" }}
 	for said, want := range map[string]string{
 		"lookup github.com: no such host": "T needs the network: github.com cannot be reached from here (lookup github.com: no such host); run it where it can, or skip it",
 		"lookup gitlab.com: no such host": "", // reachable here: the test's own failure
 		"Error: spawn kind ENOENT":        "T needs kind, which is not installed here (Error: spawn kind ENOENT); install it, or skip it",
 		"Error: spawn helm ENOENT":        "", // installed here
-		"expected 3, got 4":               "",
+		"failed to connect to `host=localhost user=root database=simple_bank`: dial error (dial tcp 127.0.0.1:5432: connect: connection refused)": "T needs PostgreSQL on 127.0.0.1:5432, which does not run here (failed to connect to `host=localhost user=root database=simple_bank`: dial error (dial tcp 127.0.0.1:5432: connect: connection refused)); start it as the project's CI or compose stack does, or skip it",
+		"Error: connect ECONNREFUSED 127.0.0.1:6379":           "T needs Redis on 127.0.0.1:6379, which does not run here (Error: connect ECONNREFUSED 127.0.0.1:6379); start it as the project's CI or compose stack does, or skip it",
+		"dial tcp 127.0.0.1:3306: connect: connection refused": "", // MySQL listens here now
+		"dial tcp 127.0.0.1:8080: connect: connection refused": "", // the test's own server, not a datastore
+		"expected 3, got 4": "",
 	} {
 		if got := m.Lacks("T", said, "skip it"); got != want {
 			t.Errorf("Lacks(%q) = %q, want %q", said, got, want)
@@ -92,6 +97,22 @@ func TestMachineLacks(t *testing.T) {
 	}
 	if got := (Machine{}).Lacks("T", "lookup github.com: no such host", "skip it"); got != "" {
 		t.Errorf("a machine nobody asked lacks nothing: %q", got)
+	}
+}
+
+func TestLocalDatastore(t *testing.T) {
+	for text, want := range map[string][2]string{
+		"dial tcp 127.0.0.1:5432: connect: connection refused": {"127.0.0.1:5432", "PostgreSQL"},
+		"dial tcp [::1]:27017: connect: connection refused":    {"[::1]:27017", "MongoDB"},
+		"Error: connect ECONNREFUSED ::1:3306":                 {"[::1]:3306", "MySQL"},
+		"dial tcp localhost:6379: connect: connection refused": {"localhost:6379", "Redis"},
+		"dial tcp 10.0.0.5:5432: connect: connection refused":  {"", ""}, // another machine
+		"dial tcp 127.0.0.1:1: connect: connection refused":    {"", ""},
+		"dial tcp 127.0.0.1:5432: i/o timeout":                 {"", ""},
+	} {
+		if addr, name := LocalDatastore(text); addr != want[0] || name != want[1] {
+			t.Errorf("LocalDatastore(%q) = %q %q, want %q", text, addr, name, want)
+		}
 	}
 }
 
