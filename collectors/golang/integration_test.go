@@ -558,3 +558,21 @@ func TestWorkspaceModules(t *testing.T) {
 		}
 	}
 }
+
+// go test runs as the project's own test rule runs it: its Makefile's
+// -short keeps the test that sends mail out, and the evidence says why.
+func TestTestCollectorRunsWithTheProjectsShortFlag(t *testing.T) {
+	requireGo(t)
+	t.Parallel()
+	root, _, test := fixture(t, "short")
+	res := run(t, test, root)
+	if res.Status != model.StatusOK || res.Command != "go test -json -timeout=4m30s -short ./..." {
+		t.Fatalf("status %s %s, command %q", res.Status, res.Error, res.Command)
+	}
+	if res.Facts["tests.passed"] != 1 || res.Facts["tests.skipped"] != 1 || res.Facts["tests.failed"] != 0 || len(res.Findings) != 0 {
+		t.Errorf("facts %v, findings %v", res.Facts, res.Findings)
+	}
+	if !strings.HasPrefix(res.Output, "note: go test runs with -short, as the project's test rule does (Makefile:6)\n") {
+		t.Errorf("output:\n%s", res.Output)
+	}
+}

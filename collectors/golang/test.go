@@ -83,7 +83,8 @@ func (c *TestCollector) Run(ctx context.Context, req collectors.Request) model.R
 			binTimeout = timeout
 		}
 	}
-	args := testArgs(binTimeout)
+	project := projectTestFlags(req.Root, c.mod.dir)
+	args := testArgs(binTimeout, project.Args...)
 	req.Report("go test: compiling")
 	return b.RunTool(ctx, req, collectors.Tool{
 		Invocation:  goInvocation(c.mod, c.Kind(), WorkspaceOf(req.Root, c.mod.dir).Env(), testOutputCap, &testProgress{report: req.Report}, args...),
@@ -125,7 +126,7 @@ func (c *TestCollector) Run(ctx context.Context, req collectors.Request) model.R
 					"tests.build_failures": float64(rep.BuildFailures),
 				},
 				Findings: rep.Findings,
-				Output:   excerptOrSummary(rep.Text, "go test reported no packages"),
+				Output:   project.note() + excerptOrSummary(rep.Text, "go test reported no packages"),
 				// Go never replays a failing package from its test cache:
 				// a test that failed may pass once the machine has what
 				// it lacked (a program, the network), so neither does
@@ -138,8 +139,9 @@ func (c *TestCollector) Run(ctx context.Context, req collectors.Request) model.R
 
 // testArgs run every package's tests with JSON events; timeout bounds
 // each test binary.
-func testArgs(timeout time.Duration) []string {
-	return []string{"test", "-json", "-timeout=" + timeout.String(), "./..."}
+func testArgs(timeout time.Duration, project ...string) []string {
+	args := append([]string{"test", "-json", "-timeout=" + timeout.String()}, project...)
+	return append(args, "./...")
 }
 
 // logCall matches a source line that only logs: t.Log(…), tb.Logf(…).

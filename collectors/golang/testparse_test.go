@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -605,6 +606,27 @@ func TestContainersPanicWithoutDocker(t *testing.T) {
 		}
 		if f.Rule != want || f.File != "tc/tc_test.go" || f.Line != 6 || !strings.Contains(f.Message, "rootless Docker not found") {
 			t.Errorf("docker down %v: %+v", down, f)
+		}
+	}
+}
+
+func TestTestRuleFlags(t *testing.T) {
+	for _, tc := range []struct {
+		makefile string
+		args     []string
+		line     int
+	}{
+		{"test:\n\tgo test -v -cover -short ./...\n", []string{"-short"}, 2},
+		{"build:\n\tgo build ./...\n\ntest: build\n\t@echo go\n\t$(GO) test -tags integration -race ./...\n", []string{"-tags=integration"}, 6},
+		{"test unit:\n\tGOFLAGS=-mod=mod go test --short=true -tags=sqlite,json ./...\n", []string{"-short", "-tags=sqlite,json"}, 2},
+		{"test:\n\tgo test -tags $(TAGS) ./...\n", nil, 2},                            // make's variable: not known
+		{"test:\n\tgo test ./...\n", nil, 2},                                          // nothing to keep
+		{"lint:\n\tgo vet ./...\ntest-short:\n\tgo test -short ./...\n", nil, 0},      // no test rule
+		{"TEST := go test -short\ntest: deps\n\tgotestsum -- -short ./...\n", nil, 0}, // not go itself
+	} {
+		args, line := testRuleFlags(tc.makefile)
+		if !slices.Equal(args, tc.args) || (len(args) > 0 && line != tc.line) {
+			t.Errorf("%q: %q at line %d, want %q at %d", tc.makefile, args, line, tc.args, tc.line)
 		}
 	}
 }

@@ -1,0 +1,3 @@
+module example.com/fixture/short
+
+go 1.22

@@ -1,0 +1,108 @@
+package golang
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/preflight-dev/preflight/internal/repofs"
+	"github.com/preflight-dev/preflight/internal/shellwords"
+)
+
+// makefiles are the names make reads, in the order it looks for them.
+var makefiles = []string{"GNUmakefile", "makefile", "Makefile"}
+
+// testTarget opens a Makefile rule named test ("test:", "test unit:").
+var testTarget = regexp.MustCompile(`^(?:[A-Za-z0-9_.-]+\s+)*test(?:\s+[A-Za-z0-9_.-]+)*\s*::?(?:[^=]|$)`)
+
+// goCommand is go itself in a recipe: go, $(GO), ${GOCMD} …
+var goCommand = regexp.MustCompile(`^(?:go|\$[({]GO[A-Z_]*[)}])$`)
+
+// TestFlags are the options of the project's own go test command that
+// decide which tests run and how they build: -short and -tags. from says
+// where they were read ("Makefile:12").
+type TestFlags struct {
+	Args []string
+	From string
+}
+
+// projectTestFlags reads them from the test rule of the Makefile beside
+// the module, else at the repository root: what `make test`, and a CI
+// step that runs it, run. None when there is no such rule, or its go test
+// sets neither (a result then is go test ./... as by hand).
+func projectTestFlags(root, modDir string) TestFlags {
+	for _, dir := range slices.Compact([]string{modDir, "."}) {
+		for _, name := range makefiles {
+			rel := path.Join(dir, name)
+			data, err := repofs.ReadFile(root, rel)
+			if err != nil {
+				continue
+			}
+			if args, line := testRuleFlags(string(data)); len(args) > 0 {
+				return TestFlags{Args: args, From: fmt.Sprintf("%s:%d", rel, line)}
+			}
+			break // make reads the first one it finds
+		}
+	}
+	return TestFlags{}
+}
+
+// testRuleFlags finds the first go test of the Makefile's test rule and
+// keeps its -short and -tags; line is where that go test is (1-based).
+func testRuleFlags(makefile string) (args []string, line int) {
+	lines := strings.Split(makefile, "\n")
+	for i := 0; i < len(lines); i++ {
+		if !testTarget.MatchString(lines[i]) {
+			continue
+		}
+		for j := i + 1; j < len(lines) && (strings.HasPrefix(lines[j], "\t") || strings.TrimSpace(lines[j]) == ""); j++ {
+			recipe := strings.TrimLeft(strings.TrimSpace(lines[j]), "@-+")
+			for _, cmd := range shellwords.Commands(recipe) {
+				var words []string
+				for _, w := range cmd.Words {
+					if len(words) > 0 || !w.Assign { // GOFLAGS=… go test
+						words = append(words, w.Value)
+					}
+				}
+				if len(words) < 2 || !goCommand.MatchString(words[0]) || words[1] != "test" {
+					continue
+				}
+				return keptTestFlags(words[2:]), j + 1
+			}
+		}
+		return nil, 0
+	}
+	return nil, 0
+}
+
+// keptTestFlags are -short and -tags of go test's arguments, in the form
+// go takes them.
+func keptTestFlags(words []string) []string {
+	var out []string
+	for i := 0; i < len(words); i++ {
+		w := strings.Replace(words[i], "--", "-", 1)
+		switch {
+		case w == "-short" || w == "-short=true":
+			out = append(out, "-short")
+		case w == "-tags" && i+1 < len(words):
+			i++
+			w = "-tags=" + words[i]
+			fallthrough
+		case strings.HasPrefix(w, "-tags="):
+			if !strings.Contains(w, "$") { // $(TAGS): make's, not known here
+				out = append(out, w)
+			}
+		}
+	}
+	return out
+}
+
+// note says where the options came from, for the evidence.
+func (f TestFlags) note() string {
+	if len(f.Args) == 0 {
+		return ""
+	}
+	return "note: go test runs with " + strings.Join(f.Args, " ") + ", as the project's test rule does (" + f.From + ")\n"
+}
