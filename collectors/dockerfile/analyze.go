@@ -195,6 +195,23 @@ func (m mapEnv) Keys() []string {
 	return keys
 }
 
+// envFile reports a COPY source that names an env file — .env, .env.*,
+// app.env, or a pattern such as .env* — other than an example of one.
+func envFile(src string) bool {
+	base := strings.ToLower(path.Base(src))
+	for _, ex := range deployfiles.DotenvExamples {
+		if base == ex {
+			return false
+		}
+	}
+	for _, w := range []string{"example", "sample", "template", "dist"} {
+		if strings.Contains(base, w) {
+			return false
+		}
+	}
+	return base == ".env" || strings.HasPrefix(base, ".env.") || base == ".env*" || (strings.HasSuffix(base, ".env") && base != ".env")
+}
+
 type analyzer struct {
 	file     string
 	lines    []string
@@ -407,6 +424,14 @@ func (a *analyzer) checkCommand(c instructions.Command, shipped bool) {
 	case *instructions.CopyCommand:
 		if shipped && c.From == "" && copiesContext(c.SourcePaths, c.ExcludePatterns) {
 			a.contextCopies = append(a.contextCopies, line)
+		}
+		if shipped && c.From == "" {
+			for _, src := range c.SourcePaths {
+				if envFile(src) {
+					a.add(RuleEnvFileInImage, line, fmt.Sprintf("COPY %s puts an env file into the image, with every value in it", src))
+					break
+				}
+			}
 		}
 	case *instructions.EnvCommand:
 		for _, kv := range c.Env {

@@ -66,9 +66,10 @@ func TestBadDockerfileBreaksEveryRule(t *testing.T) {
 		{17, "dockerfile/pipe-to-shell"},
 		{19, "dockerfile/base-image-unpinned"},
 		// The build stage's line 6 does the same, in layers that do not ship.
-		{22, "dockerfile/apt-install-recommends"},
-		{22, "dockerfile/apt-lists-not-removed"},
-		{21, "dockerfile/root-user"},
+		{21, "dockerfile/env-file-in-image"},
+		{23, "dockerfile/apt-install-recommends"},
+		{23, "dockerfile/apt-lists-not-removed"},
+		{22, "dockerfile/root-user"},
 		{19, "dockerfile/no-healthcheck"},
 	})
 	covered := map[string]bool{}
@@ -173,6 +174,11 @@ func TestRuleCases(t *testing.T) {
 		{"an ARG default expands the ARGs before it", "ARG N=22\nARG V=\"${N}-alpine\"\nFROM node:$V\n", "dockerfile/base-image-no-digest", []int{3}},
 		{"ARG without default cannot be judged", "ARG BASE\nFROM $BASE\n", "dockerfile/base-image-unpinned", nil},
 		{"digest only", "FROM alpine@sha256:beef\n", "dockerfile/base-image-no-digest", nil},
+		{"an env file copied into the image", pinned + "COPY app.env .\nCOPY .env.production ./\n", "dockerfile/env-file-in-image", []int{2, 3}},
+		{"an env file pattern", pinned + "COPY package.json .env* ./\n", "dockerfile/env-file-in-image", []int{2}},
+		{"an example is no env file", pinned + "COPY .env.example .env.sample config/app.env.template ./\n", "dockerfile/env-file-in-image", nil},
+		{"a builder's copy does not ship", "FROM node:22 AS build\nCOPY .env .\nRUN npm run build\n" + pinned + "COPY --from=build /app/dist /srv\n", "dockerfile/env-file-in-image", nil},
+		{"not an env file", pinned + "COPY environment.go env/ ./\n", "dockerfile/env-file-in-image", nil},
 		{"HEALTHCHECK NONE is a decision", pinned + "HEALTHCHECK NONE\n", "dockerfile/no-healthcheck", nil},
 		{"HEALTHCHECK in an earlier unrelated stage does not count", pinned[:len(pinned)-1] + " AS a\nHEALTHCHECK CMD true\n" + pinned, "dockerfile/no-healthcheck", []int{3}},
 		{"ADD of an archive unpacks", pinned + "ADD rootfs.tar.xz /\n", "dockerfile/add-instead-of-copy", nil},

@@ -78,7 +78,7 @@ func TestRunReportsFindingsWithEvidence(t *testing.T) {
 	if res.Facts["dockerfiles"] != 1 || res.Facts["suppressed"] != 0 || len(res.Facts) != 2 {
 		t.Errorf("facts %v", res.Facts)
 	}
-	if len(res.Findings) != 13 {
+	if len(res.Findings) != 14 {
 		t.Fatalf("%d findings", len(res.Findings))
 	}
 	seen := map[string]bool{}
@@ -94,7 +94,7 @@ func TestRunReportsFindingsWithEvidence(t *testing.T) {
 	if res.Command != "parsed 1 Dockerfile in . (preflight built-in rules)" {
 		t.Errorf("command %q", res.Command)
 	}
-	if res.Output != "Dockerfile: 3 stages, 13 findings, 0 suppressed" {
+	if res.Output != "Dockerfile: 3 stages, 14 findings, 0 suppressed" {
 		t.Errorf("output %q", res.Output)
 	}
 }

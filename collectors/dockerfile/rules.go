@@ -97,6 +97,14 @@ var (
 		Fix:       "Add .env (and .env.*, then !.env.example) to the .dockerignore of the build context.",
 		Reference: "Docker docs: Build context, .dockerignore files; OWASP Docker Security Cheat Sheet rule #12",
 	}
+	RuleEnvFileInImage = rules.Rule{
+		ID:        "dockerfile/env-file-in-image",
+		Severity:  model.Medium,
+		Title:     "an env file is copied into the image",
+		Rationale: "COPY app.env (or .env) puts the file into an image layer: every value in it ships to each registry and host the image reaches, and a later rm does not take it out of the layer.",
+		Fix:       "Pass the settings when the container starts (env_file:, docker run --env-file, the platform's secret store) instead of copying the file into the image.",
+		Reference: "Docker docs: Build secrets; OWASP Docker Security Cheat Sheet rule #12",
+	}
 	RulePipeToShell = rules.Rule{
 		ID:        "dockerfile/pipe-to-shell",
 		Severity:  model.Medium,
@@ -112,7 +120,7 @@ var (
 var Rules = []rules.Rule{
 	RuleRootUser, RuleBaseImageUnpinned, RuleBaseImageNoDigest, RuleNoHealthcheck,
 	RuleAddInsteadOfCopy, RuleSecretInEnv, RuleSecretInArg, RuleAptInstallRecommends,
-	RuleAptListsNotRemoved, RuleSudo, RulePipeToShell, RuleEnvInImage,
+	RuleAptListsNotRemoved, RuleSudo, RulePipeToShell, RuleEnvInImage, RuleEnvFileInImage,
 }
 
 // RuleInvalid is a Dockerfile BuildKit's parser refuses: docker build stops
