@@ -272,6 +272,12 @@ func (p *Package) Run(ctx context.Context, req collectors.Request) model.Result 
 	if err != nil {
 		return p.interrupted(err, "")
 	}
+	if primary == ".next/static" && !nodepkg.IsFile(filepath.Join(abs, ".next", "BUILD_ID")) {
+		// next build writes BUILD_ID when it finishes; what a failed
+		// build or next dev left in .next/static is no build.
+		return model.Unknown(p.id, Kind, Domain, p.rel(".next")+" has no BUILD_ID: the last next build did not finish (or only next dev ran), so .next/static is no build to measure",
+			"build the project to measure: "+build)
+	}
 	primary = clientPart(abs, primary)
 	meas, err := Measure(ctx, filepath.Join(abs, filepath.FromSlash(primary)), p.rel(primary))
 	if err != nil {

@@ -281,9 +281,16 @@ func TestChoiceOfOutput(t *testing.T) {
 	if r.Facts["bundle.bytes"] != 4 || !strings.Contains(r.Output, "also present, not measured: site/dist") {
 		t.Errorf("facts %v output:\n%s", r.Facts, r.Output)
 	}
-	// Next.js: the client assets, not the server code beside them.
+	// Next.js: the client assets, not the server code beside them, once
+	// next build has finished (it writes BUILD_ID last): what a failed
+	// build left is no build (create-t3-turbo, offline).
 	tr.write("site/.next/static/chunks/main.js", []byte("client"), base)
 	tr.write("site/.next/server/page.js", make([]byte, 5000), base.Add(2*time.Hour))
+	r = tr.run("bundle:site")
+	if r.Status != model.StatusUnknown || !strings.HasPrefix(r.Error, "site/.next has no BUILD_ID: the last next build did not finish") || len(r.Facts) != 0 {
+		t.Errorf("failed next build: %s %q facts %v", r.Status, r.Error, r.Facts)
+	}
+	tr.write("site/.next/BUILD_ID", []byte("a1b2c3"), base.Add(2*time.Hour))
 	r = tr.run("bundle:site")
 	if r.Facts["bundle.bytes"] != 6 || !strings.HasPrefix(r.Command, "measured site/.next/static ") {
 		t.Errorf("facts %v command %q", r.Facts, r.Command)
