@@ -360,6 +360,53 @@ func DependencyDirs(p Package, all []Package) []string {
 	return dirs
 }
 
+// TypesEntries are the declaration files a package tells TypeScript to
+// read for it, repo-relative: its types (or typings) and every "types"
+// condition of its exports. They are often build output git ignores
+// (dist/index.d.ts), which a dependent project's check reads all the same.
+func TypesEntries(root, dir string) []string {
+	data, err := repofs.ReadFile(root, path.Join(dir, "package.json"))
+	if err != nil {
+		return nil
+	}
+	var raw struct {
+		Types   string          `json:"types"`
+		Typings string          `json:"typings"`
+		Exports json.RawMessage `json:"exports"`
+	}
+	if json.Unmarshal(data, &raw) != nil {
+		return nil
+	}
+	var out []string
+	add := func(p string) {
+		if p == "" || path.IsAbs(p) || strings.Contains(p, "*") {
+			return
+		}
+		if rel := path.Join(dir, p); rel != ".." && !strings.HasPrefix(rel, "../") && !slices.Contains(out, rel) {
+			out = append(out, rel)
+		}
+	}
+	add(raw.Types)
+	add(raw.Typings)
+	var walk func(v any)
+	walk = func(v any) {
+		if m, ok := v.(map[string]any); ok {
+			for k, sub := range m {
+				if s, ok := sub.(string); ok && k == "types" {
+					add(s)
+				}
+				walk(sub)
+			}
+		}
+	}
+	var exports any
+	if json.Unmarshal(raw.Exports, &exports) == nil {
+		walk(exports)
+	}
+	slices.Sort(out)
+	return out
+}
+
 // InNodeModules reports whether a repo-relative path lies in node_modules.
 func InNodeModules(p string) bool {
 	for _, seg := range strings.Split(p, "/") {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -302,5 +303,23 @@ func TestKeyLine(t *testing.T) {
 		if got := KeyLine(root, tc.manifest, tc.keys...); got != tc.want {
 			t.Errorf("KeyLine(%s, %q) = %d, want %d", tc.manifest, tc.keys, got, tc.want)
 		}
+	}
+}
+
+func TestTypesEntries(t *testing.T) {
+	root := fixturetest.WriteRepo(t, map[string]string{
+		"packages/db/package.json": `{"types": "./dist/index.d.ts", "typings": "dist/index.d.ts", "exports": {
+			".": {"types": "./dist/index.d.ts", "default": "./src/index.ts"},
+			"./schema": {"import": {"types": "./dist/schema.d.mts"}, "require": {"types": "./dist/schema.d.cts"}},
+			"./*": {"types": "./dist/*.d.ts"},
+			"./up": {"types": "../../../outside.d.ts"}}}`,
+		"broken/package.json": `{"types": `,
+	})
+	want := []string{"packages/db/dist/index.d.ts", "packages/db/dist/schema.d.cts", "packages/db/dist/schema.d.mts"}
+	if got := TypesEntries(root, "packages/db"); !slices.Equal(got, want) {
+		t.Errorf("TypesEntries = %q, want %q", got, want)
+	}
+	if got := TypesEntries(root, "broken"); got != nil {
+		t.Errorf("a package.json npm refuses: %q", got)
 	}
 }

@@ -116,12 +116,44 @@ func Detect(root string, files []string) []collectors.Collector {
 	}
 	sort.Slice(projects, func(i, j int) bool { return projects[i].dir < projects[j].dir })
 	nameProjects(projects)
+	withDependencies(root, files, projects)
 
 	out := make([]collectors.Collector, len(projects))
 	for i, p := range projects {
 		out[i] = p
 	}
 	return out
+}
+
+// withDependencies gives each project the inputs of the repository's
+// packages its package depends on (a workspace's @acme/db): tsc reads their
+// sources, or the declaration files their package.json points to, which
+// are often build output git ignores (dist/schema.d.ts), so a change there
+// is a change of the project's check.
+func withDependencies(root string, files []string, projects []*Project) {
+	pkgs := nodepkg.Packages(root, files)
+	byDir := map[string]nodepkg.Package{}
+	for _, pkg := range pkgs {
+		byDir[pkg.Dir] = pkg
+	}
+	for _, p := range projects {
+		owner, ok := byDir[p.dir]
+		for d := p.dir; !ok && d != "." && d != "/"; {
+			d = path.Dir(d)
+			owner, ok = byDir[d]
+		}
+		if !ok {
+			continue
+		}
+		for _, dep := range nodepkg.DependencyDirs(owner, pkgs) {
+			p.deps = append(p.deps, nodepkg.Glob(dep, "**/*.{ts,tsx,mts,cts,json,vue}"))
+			for _, types := range nodepkg.TypesEntries(root, dep) {
+				p.deps = append(p.deps, nodepkg.Glob(path.Dir(types), "**/*.d.{ts,mts,cts}"))
+			}
+		}
+		slices.Sort(p.deps)
+		p.deps = slices.Compact(p.deps)
+	}
 }
 
 // angularConfigs are the tsconfig files the targets of an angular.json in

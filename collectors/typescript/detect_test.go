@@ -230,3 +230,63 @@ func TestGeneratedIncludesAreInTheResultKey(t *testing.T) {
 		t.Error("reused after a generated file the tsconfig includes appeared")
 	}
 }
+
+// A project reads the workspace packages it depends on: their sources, and
+// the declaration files their package.json points to, which git often
+// ignores (create-t3-turbo's @acme/db exports types from dist/). A change
+// to either is a change of the project's check, so the result is not
+// reused; a package it does not depend on is no input.
+func TestWorkspaceDependenciesAreInputs(t *testing.T) {
+	root := fixturetest.WriteRepo(t, map[string]string{
+		"package.json":                 `{"private": true, "workspaces": ["packages/*"]}`,
+		"packages/db/package.json":     `{"name": "@acme/db", "exports": {"./schema": {"types": "./dist/schema.d.ts", "default": "./src/schema.ts"}}}`,
+		"packages/db/src/schema.ts":    "export const CreatePostSchema = {}\n",
+		"packages/db/dist/schema.d.ts": "export declare const CreatePostSchema: {}\n",
+		"packages/api/package.json":    `{"name": "@acme/api", "dependencies": {"@acme/db": "workspace:*"}}`,
+		"packages/api/tsconfig.json":   `{"include": ["src"]}`,
+		"packages/api/src/post.ts":     "import { CreatePostSchema } from '@acme/db/schema'\nexport const s = CreatePostSchema\n",
+		"packages/web/package.json":    `{"name": "@acme/web"}`,
+		"packages/web/src/app.ts":      "export const app = 1\n",
+	})
+	files := []string{"package.json", "packages/db/package.json", "packages/db/src/schema.ts", "packages/api/package.json",
+		"packages/api/tsconfig.json", "packages/api/src/post.ts", "packages/web/package.json", "packages/web/src/app.ts"} // dist/ is ignored
+	cols := Detect(root, files)
+	if len(cols) != 1 {
+		t.Fatalf("detected %d projects", len(cols))
+	}
+	store := cache.At(t.TempDir())
+	reused := func() bool {
+		r, err := store.Results(root, files, "", "1.0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, ok := r.Lookup(cols[0])
+		return ok
+	}
+	put := func() {
+		r, err := store.Results(root, files, "", "1.0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Put(cols[0], model.Result{Collector: cols[0].ID(), Status: model.StatusOK, Command: "tsc --noEmit"})
+		if err := r.Save(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put()
+	for _, step := range []struct {
+		what   string
+		file   string
+		reused bool
+	}{
+		{"the dependency's build output changed", "packages/db/dist/schema.d.ts", false},
+		{"the dependency's source changed", "packages/db/src/schema.ts", false},
+		{"a package it does not depend on changed", "packages/web/src/app.ts", true},
+	} {
+		fixturetest.WriteFiles(t, root, map[string]string{step.file: "export declare const Renamed: {}\n"})
+		if got := reused(); got != step.reused {
+			t.Errorf("%s: reused %v, want %v", step.what, got, step.reused)
+		}
+		put()
+	}
+}

@@ -61,6 +61,7 @@ type Project struct {
 	variants []string // other tsconfig*.json files in dir, repo-relative
 	extends  []string // repo-relative configs tsconfig.json extends
 	named    []string // globs of the files and includes tsconfig.json names (generated types git ignores among them)
+	deps     []string // globs of the workspace packages it depends on: their sources and declaration outputs
 	// solution is the directory of the solution-style tsconfig.json that
 	// references this project's config when a framework generates that
 	// config and git ignores it (Nuxt 4's .nuxt/tsconfig.app.json): the
@@ -94,8 +95,10 @@ func (p *Project) Variants() []string { return append([]string(nil), p.variants.
 
 func (p *Project) Cost() collectors.Cost { return collectors.CostBuild }
 
-// Inputs covers the project's sources and configuration. JSON is included
-// because modules may import it and the compiler reads package.json files.
+// Inputs covers the project's sources and configuration, and those of the
+// workspace packages it depends on with the declaration files they point
+// to. JSON is included because modules may import it and the compiler
+// reads package.json files.
 func (p *Project) Inputs() []string {
 	prefix, sources := "", p.dir
 	if p.solution != "" {
@@ -115,7 +118,7 @@ func (p *Project) Inputs() []string {
 	if p.solution != "" {
 		globs = append(globs, collectors.EscapeGlob(p.configPath()))
 	}
-	return append(globs, p.named...)
+	return append(append(globs, p.named...), p.deps...)
 }
 
 // Outputs: a generated config git ignores is followed, so that generating
