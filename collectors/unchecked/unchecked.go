@@ -140,6 +140,8 @@ var linters = []linter{
 	{"bitbucket-pipelines", []string{"bitbucket-pipelines.yml"}, "bitbucket-pipelines.yml", "ci", "is a Bitbucket Pipelines pipeline, which preflight does not read", ciHint, "", false},
 	{"travis", []string{".travis.yml"}, ".travis.yml", "ci", "is a Travis CI pipeline, which preflight does not read", ciHint, "", false},
 	{"appveyor", []string{"appveyor.yml", ".appveyor.yml"}, "", "ci", "is an AppVeyor pipeline, which preflight does not read", ciHint, "", false},
+	{"eas", []string{"eas.json"}, "", "deployment", "configures Expo's EAS builds and store submissions, which preflight does not read",
+		"check its build profiles by hand (eas build:inspect), or add a check of your own as a custom collector", "", true},
 }
 
 const ciHint = "preflight reads GitHub Actions and GitLab CI only: check that this pipeline runs the tests and a security scan, or add the checks as custom collectors"

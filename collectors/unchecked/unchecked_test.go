@@ -62,7 +62,7 @@ func TestDetectNamesWhatIsNotChecked(t *testing.T) {
 // under its src/ is data, not an app.
 func TestDetectNamesLinterConfigurations(t *testing.T) {
 	files := []string{"go.mod", ".golangci.yml", "tools/.golangci.yaml", "vendor/x/.golangci.yml", "api/pyproject.toml",
-		"cloudbuild.yaml", ".circleci/config.yml", "api/config.yml", "terraform/main.tf", "terraform/modules/db/db.tf", "timoni/podinfo/timoni.cue", "timoni/podinfo/cue.mod/module.cue", "infra/Pulumi.yaml", "fly.toml", "biome.json", "tslint.json", "appveyor.yml", "web/svelte.config.js", "web/package.json", "web/src/lib/templates/basic/svelte.config.js"}
+		"cloudbuild.yaml", ".circleci/config.yml", "api/config.yml", "terraform/main.tf", "terraform/modules/db/db.tf", "timoni/podinfo/timoni.cue", "timoni/podinfo/cue.mod/module.cue", "infra/Pulumi.yaml", "fly.toml", "biome.json", "tslint.json", "appveyor.yml", "web/svelte.config.js", "web/package.json", "web/eas.json", "web/src/lib/templates/basic/svelte.config.js"}
 	var got []string
 	for _, c := range Detect("/repo", files) {
 		res := c.Run(context.Background(), collectors.Request{Root: "/repo"})
@@ -85,6 +85,7 @@ func TestDetectNamesLinterConfigurations(t *testing.T) {
 		"unchecked:cloud-build ci cloudbuild.yaml: not checked: cloudbuild.yaml is a Google Cloud Build pipeline, which preflight does not read",
 		"unchecked:circleci ci .circleci/config.yml: not checked: .circleci/config.yml is a CircleCI pipeline, which preflight does not read",
 		"unchecked:appveyor ci appveyor.yml: not checked: appveyor.yml is an AppVeyor pipeline, which preflight does not read",
+		"unchecked:eas:web deployment web/eas.json: not checked: web/eas.json configures Expo's EAS builds and store submissions, which preflight does not read",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("detected\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
