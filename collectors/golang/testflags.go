@@ -20,10 +20,10 @@ var testTarget = regexp.MustCompile(`^(?:[A-Za-z0-9_.-]+\s+)*test(?:\s+[A-Za-z0-
 // goCommand is go itself in a recipe: go, $(GO), ${GOCMD} …
 var goCommand = regexp.MustCompile(`^(?:go|\$[({]GO[A-Z_]*[)}])$`)
 
-// TestFlags are the options of the project's own go test command that
+// testFlags are the options of the project's own go test command that
 // decide which tests run and how they build: -short and -tags. from says
 // where they were read ("Makefile:12").
-type TestFlags struct {
+type testFlags struct {
 	Args []string
 	From string
 }
@@ -32,7 +32,7 @@ type TestFlags struct {
 // the module, else at the repository root: what `make test`, and a CI
 // step that runs it, run. None when there is no such rule, or its go test
 // sets neither (a result then is go test ./... as by hand).
-func projectTestFlags(root, modDir string) TestFlags {
+func projectTestFlags(root, modDir string) testFlags {
 	for _, dir := range slices.Compact([]string{modDir, "."}) {
 		for _, name := range makefiles {
 			rel := path.Join(dir, name)
@@ -41,12 +41,12 @@ func projectTestFlags(root, modDir string) TestFlags {
 				continue
 			}
 			if args, line := testRuleFlags(string(data)); len(args) > 0 {
-				return TestFlags{Args: args, From: fmt.Sprintf("%s:%d", rel, line)}
+				return testFlags{Args: args, From: fmt.Sprintf("%s:%d", rel, line)}
 			}
 			break // make reads the first one it finds
 		}
 	}
-	return TestFlags{}
+	return testFlags{}
 }
 
 // testRuleFlags finds the first go test of the Makefile's test rule and
@@ -100,7 +100,7 @@ func keptTestFlags(words []string) []string {
 }
 
 // note says where the options came from, for the evidence.
-func (f TestFlags) note() string {
+func (f testFlags) note() string {
 	if len(f.Args) == 0 {
 		return ""
 	}

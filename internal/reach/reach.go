@@ -1,7 +1,8 @@
 // Package reach tells a test that failed for want of what this machine
 // lacks from one that failed on its own: it finds, in a failure message,
-// the internet host that could not be found or reached, or the program
-// that could not be started, and asks whether this machine has them.
+// the internet host that could not be found or reached, the program that
+// could not be started or the local database that refused it, and asks
+// whether this machine has them.
 package reach
 
 import (
