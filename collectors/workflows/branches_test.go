@@ -57,7 +57,7 @@ func TestStaleBranchFilter(t *testing.T) {
 			var got string
 			for _, f := range p.Findings {
 				if f.Rule == RuleStaleBranchFilter.ID {
-					got = strings.TrimPrefix(f.Location(), ".github/workflows/") + " " + strings.TrimPrefix(f.Message, ".github/workflows/w.yml never runs: ")
+					got = strings.TrimPrefix(f.Location(), ".github/workflows/") + " " + strings.TrimPrefix(f.Message, "this workflow never runs: ")
 				}
 			}
 			if got != tc.stale {

@@ -106,8 +106,8 @@ func (w *workflow) neverRuns(on *yamlpos.Node, known Branches) {
 	if len(names) > 1 {
 		what = "branches " + strings.Join(names, ", ")
 	}
-	msg := fmt.Sprintf("%s never runs: its triggers (%s) wait for %s, which this repository does not have (its default branch is %s)",
-		w.file, strings.Join(events, ", "), what, known.Default)
+	msg := fmt.Sprintf("this workflow never runs: its triggers (%s) wait for %s, which this repository does not have (its default branch is %s)",
+		strings.Join(events, ", "), what, known.Default)
 	w.p.Findings = append(w.p.Findings, RuleStaleBranchFilter.Finding(w.file, at.Line, at.Column, msg))
 	w.p.Notes = append(w.p.Notes, fmt.Sprintf("%s never runs on this repository's branches: its stages are not counted", w.file))
 }
