@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/preflight-dev/preflight/collectors/secrets"
+	"github.com/preflight-dev/preflight/model"
 )
 
 // The cockpit's tests show source lines through the real masker, as the
@@ -40,6 +41,29 @@ func TestSourceIsShownOnlyMaskedAndFromTheRepository(t *testing.T) {
 	for _, name := range []string{"link.txt", "fifo.txt"} {
 		if lines, err := readAround(root, filepath.Join(root, name), 1, 3, secrets.MaskLines); err == nil {
 			t.Errorf("%s read: %+v", name, lines)
+		}
+	}
+}
+
+// A secrets finding's own line is hidden from the value on even where the
+// masker does not know the value: a format only gitleaks knows, under a
+// key that names no secret.
+func TestReportedSecretIsHiddenOnItsLine(t *testing.T) {
+	const client = "a1b2c3d4e5f60718293a4b5c6d7e8f90"
+	for _, tc := range []struct {
+		f    model.Finding
+		text string
+		want string
+	}{
+		{model.Finding{Rule: "secrets/gitleaks", Line: 7, Column: 1}, "client_id: " + client, "client_id: [redacted]"},
+		{model.Finding{Rule: "secrets/gitleaks", Line: 7, Column: 12}, "client_id: " + client + " # prod", "client_id: [redacted]"},
+		{model.Finding{Rule: "secrets/gitleaks", Line: 7, Column: 1}, client, "[redacted]"},
+		{model.Finding{Rule: "npm-audit/high", Line: 7, Column: 1}, `"node_modules/lodash": {`, `"node_modules/lodash": {`},
+	} {
+		lines := []sourceLine{{n: 6, text: "x: 1"}, {n: 7, text: tc.text}}
+		hideReportedSecret(tc.f, lines)
+		if lines[1].text != tc.want || lines[0].text != "x: 1" {
+			t.Errorf("%s at %d: %q, want %q", tc.f.Rule, tc.f.Column, lines[1].text, tc.want)
 		}
 	}
 }

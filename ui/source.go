@@ -10,9 +10,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/editor"
+
 	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/model"
 	"github.com/preflight-dev/preflight/prefs"
@@ -68,7 +70,34 @@ func loadSource(seq int, root string, f model.Finding, mask func(string, []strin
 	line := f.Line
 	return func() tea.Msg {
 		lines, err := readAround(root, path, line, sourceRadius, mask)
+		hideReportedSecret(f, lines)
 		return sourceMsg{seq: seq, key: key, lines: lines, err: err}
+	}
+}
+
+// hideReportedSecret hides the rest of a secrets finding's own line where
+// the masker left it whole: a value only gitleaks knows by its format,
+// under a key that names no secret (a client id), would show in full
+// beside the finding that reports it. From the finding's column, or after
+// the line's first = or ": " when the column is its start.
+func hideReportedSecret(f model.Finding, lines []sourceLine) {
+	if !strings.HasPrefix(f.Rule, "secrets/") {
+		return
+	}
+	for i, l := range lines {
+		if l.n != f.Line || strings.Contains(l.text, "[redacted") {
+			continue
+		}
+		from := 0
+		if f.Column > 1 {
+			from = len(string([]rune(l.text)[:min(f.Column-1, len([]rune(l.text)))]))
+		} else if j := strings.IndexAny(l.text, "=:"); j >= 0 {
+			from = j + 1
+			for from < len(l.text) && l.text[from] == ' ' {
+				from++
+			}
+		}
+		lines[i].text = l.text[:from] + "[redacted]"
 	}
 }
 

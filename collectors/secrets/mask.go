@@ -42,6 +42,7 @@ func MaskLines(rel string, lines []string) []string {
 		// A value under a key that names a secret is masked whether or
 		// not it is a finding: one the scan passes over (a number) is
 		// still a secret to the eye (TOKEN_SYMMETRIC_KEY=1234…).
+		s = append(s, envValues(rel, line)...)
 		for _, m := range settings(rel, line) {
 			key, value := line[m[2]:m[3]], line[m[8]:m[9]]
 			whole := strings.Trim(strings.TrimSpace(line[m[8]:]), `"'`) // "{{ .Values.password }}" is one value
@@ -64,6 +65,25 @@ func settings(rel, line string) [][]int {
 		return assignment.FindAllStringSubmatchIndex(line, -1)
 	}
 	return nil
+}
+
+// envValues are the spans of the values of an env file's line, whatever
+// their key: env files are where secrets are kept, and a key need not say
+// so (LASTFM_KEY, TWITCH_CLIENT_ID), nor a value be one word (dotenv reads
+// the rest of the line). Placeholders, booleans and numbers are left.
+func envValues(rel, line string) []span {
+	if fileKind(rel) != kindEnv {
+		return nil
+	}
+	var out []span
+	for _, p := range (&extractor{}).pairs(kindEnv, line) {
+		v := strings.ToLower(p.value)
+		if p.value == "" || IsPlaceholder(p.value) || v == "true" || v == "false" || isNumber(p.value) {
+			continue
+		}
+		out = append(out, span{p.start, p.end})
+	}
+	return out
 }
 
 // looksRandom reports a token that looks machine-generated. A path to a

@@ -453,6 +453,10 @@ func scanLine(n int, line string, pairs []pair, tmpl bool, users map[string]bool
 			continue
 		case IsHighEntropy(v):
 			h.Rule, h.What = RuleHighEntropy.ID, "random-looking secret value"
+		case randomWord(v):
+			// "is 9f8e7d6c…": dotenv reads the whole line, and one
+			// word of it is the key.
+			h.Rule, h.What = RuleHighEntropy.ID, "random-looking secret value"
 		case strings.ContainsAny(v, " \t"):
 			// A sentence ("Enter your password") is a label, not a secret.
 			continue
@@ -463,6 +467,17 @@ func scanLine(n int, line string, pairs []pair, tmpl bool, users map[string]bool
 		reported = append(reported, span{p.start, p.end})
 	}
 	return reported
+}
+
+// randomWord reports a value of several words one of which is a
+// random-looking secret of 16 characters or more.
+func randomWord(v string) bool {
+	for _, w := range strings.Fields(v) {
+		if len(w) >= 16 && IsHighEntropy(w) {
+			return true
+		}
+	}
+	return false
 }
 
 // runeCol turns a byte offset into a 1-based character column.

@@ -219,3 +219,16 @@ func TestKeyWordsBoundaries(t *testing.T) {
 		}
 	}
 }
+
+// dotenv reads a value to the end of its line: "is <hex>" is no sentence
+// but a key with a word in front (hackathon-starter's LASTFM_SECRET). A
+// real sentence under a secret's key stays a label.
+func TestValueOfSeveralWordsWithARandomOne(t *testing.T) {
+	hits, _ := scanLines(".env.example", kindEnv, []string{
+		"LASTFM_SECRET=is 9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+		"PASSWORD_HINT_SECRET=Enter your password here",
+	}, NewRedactor(testKey))
+	if len(hits.Hits) != 1 || hits.Hits[0].Line != 1 || hits.Hits[0].Rule != RuleHighEntropy.ID {
+		t.Errorf("hits %+v", hits.Hits)
+	}
+}
