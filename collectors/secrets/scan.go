@@ -449,7 +449,7 @@ func scanLine(n int, line string, pairs []pair, tmpl bool, users map[string]bool
 			h.Rule, h.What, h.Weak = RuleDefaultCredential.ID, "well-known default or weak value", true
 		case users[v]:
 			h.Rule, h.What, h.Weak = RuleDefaultCredential.ID, "the same as a user name the file sets", true
-		case isNumber(v), IsPasswordHash(v):
+		case isNumber(v), IsPasswordHash(v), versionRange.MatchString(v):
 			continue
 		case IsHighEntropy(v):
 			h.Rule, h.What = RuleHighEntropy.ID, "random-looking secret value"
@@ -468,6 +468,11 @@ func scanLine(n int, line string, pairs []pair, tmpl bool, users map[string]bool
 	}
 	return reported
 }
+
+// versionRange is a package's version or range (^1.1.6, ~2.0, >=3,
+// 1.x, workspace:*): a dependency named like a secret
+// ("@zapier/secret-scrubber": "^1.1.6") holds no value.
+var versionRange = regexp.MustCompile(`^(?:[\^~]v?\d+(?:\.(?:\d+|x|\*)){0,2}|(?:[<>]=?|=)?v?\d+(?:\.(?:\d+|x|\*)){1,2})(?:-[0-9A-Za-z.-]+)?$|^workspace:[\^~*]?$|^(?:latest|next|\*)$`)
 
 // randomWord reports a value of several words one of which is a
 // random-looking secret of 16 characters or more.

@@ -232,3 +232,28 @@ func TestValueOfSeveralWordsWithARandomOne(t *testing.T) {
 		t.Errorf("hits %+v", hits.Hits)
 	}
 }
+
+// A dependency named like a secret holds a version, not a value
+// (hackathon-starter's "@zapier/secret-scrubber": "^1.1.6").
+func TestDependencyVersionIsNoSecret(t *testing.T) {
+	for v, want := range map[string]bool{"^1.1.6": true, "~2.0": true, ">=3.1": true, "1.x": true, "1.2.3-rc.1": true, "workspace:*": true,
+		"latest": true, "1234-abcd-secret": false, "2024": false, "hunter2": false, "^": false} {
+		if got := versionRange.MatchString(v); got != want {
+			t.Errorf("versionRange(%q) = %v, want %v", v, got, want)
+		}
+	}
+	hits, _ := scanLines("package.json", kindJSON, []string{
+		`{`,
+		`  "dependencies": {`,
+		`    "@zapier/secret-scrubber": "^1.1.6",`,
+		`    "secret-handshake": "1.x",`,
+		`    "token-types": "workspace:*",`,
+		`    "jwt-secret": "latest"`,
+		`  },`,
+		`  "apiSecret": "Xk9qmQ2vL8pR4tW7bN3c"`,
+		`}`,
+	}, NewRedactor(testKey))
+	if len(hits.Hits) != 1 || hits.Hits[0].Line != 8 {
+		t.Errorf("hits %+v", hits.Hits)
+	}
+}

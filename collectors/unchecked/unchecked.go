@@ -17,6 +17,7 @@ import (
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/nodepkg"
 	"github.com/preflight-dev/preflight/internal/repofs"
+	"github.com/preflight-dev/preflight/internal/shellwords"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -73,6 +74,54 @@ var ecosystems = []ecosystem{
 	// Protractor, its former end-to-end runner.
 	{"Karma test", prefixed("karma.conf."), "tests"},
 	{"Protractor test", prefixed("protractor.conf."), "tests"},
+	// Runners a package's test script names (see scriptRunners): known by
+	// what the script runs, not by a file.
+	{"Mocha test", never, "tests"},
+	{"AVA test", never, "tests"},
+	{"node:test", never, "tests"},
+	{"tap test", never, "tests"},
+	{"Jasmine test", never, "tests"},
+}
+
+func never(string) bool { return false }
+
+// article is "an" before a name that starts with a vowel (an AVA test, an
+// Elixir project), else "a".
+func article(name string) string {
+	if name != "" && strings.ContainsRune("AEIOU", rune(name[0])) {
+		return "an"
+	}
+	return "a"
+}
+
+// scriptRunners are the test runners a package's test script may run that
+// preflight does not (it runs Vitest and Jest), by the word that runs them.
+var scriptRunners = map[string]string{"mocha": "Mocha test", "ava": "AVA test", "tap": "tap test", "jasmine": "Jasmine test"}
+
+// testScriptRunner is the ecosystem name of the runner a package.json's
+// test script runs, when preflight does not run it: `c8 mocha --exit`,
+// `node --test`. "" for none.
+func testScriptRunner(root, manifest string) string {
+	data, err := repofs.ReadFile(root, manifest)
+	if err != nil {
+		return ""
+	}
+	m, err := nodepkg.ParseManifest(data)
+	if err != nil {
+		return ""
+	}
+	for _, cmd := range shellwords.Commands(m.Scripts["test"]) {
+		words := cmd.Values()
+		for i, w := range words {
+			if name := scriptRunners[path.Base(w)]; name != "" {
+				return name
+			}
+			if path.Base(w) == "node" && slices.Contains(words[i+1:], "--test") {
+				return "node:test"
+			}
+		}
+	}
+	return ""
 }
 
 func prefixed(prefix string) func(string) bool {
@@ -254,6 +303,11 @@ func detectProjects(root string, files []string) []collectors.Collector {
 				break
 			}
 		}
+		if path.Base(f) == "package.json" && !nodepkg.InNodeModules(f) {
+			if name := testScriptRunner(root, f); name != "" {
+				add(slices.IndexFunc(ecosystems, func(e ecosystem) bool { return e.name == name }), f)
+			}
+		}
 		// Angular 15 and later keep Karma's configuration inside the CLI:
 		// angular.json's test target is the only trace of the suite.
 		if path.Base(f) == "angular.json" && slices.ContainsFunc(nodepkg.AngularTargets(root, path.Dir(f)), func(t nodepkg.AngularTarget) bool {
@@ -318,7 +372,7 @@ func (c *Collector) Inputs() []string {
 func (c *Collector) Run(context.Context, collectors.Request) model.Result {
 	var what []string
 	for _, k := range c.kinds {
-		what = append(what, "a "+k.eco.name+" project ("+k.marker+")")
+		what = append(what, article(k.eco.name)+" "+k.eco.name+" project ("+k.marker+")")
 	}
 	r := c.Result()
 	r.Status = model.StatusSkipped

@@ -211,3 +211,29 @@ func TestGolangciHintFollowsTheConfigurationVersion(t *testing.T) {
 		}
 	}
 }
+
+// A package whose test script runs a runner preflight does not run is
+// named, so its Tests are not read as "nothing found" (hackathon-starter's
+// `c8 … mocha --exit`); one that runs Vitest or Jest is preflight's own.
+func TestTestScriptRunnersAreNamed(t *testing.T) {
+	root := fixturetest.WriteRepo(t, map[string]string{
+		"package.json":         `{"scripts": {"test": "c8 --reporter=lcov mocha --timeout=60000 --exit test/**/*.test.js"}}`,
+		"api/package.json":     `{"scripts": {"test": "node --test --experimental-strip-types"}}`,
+		"web/package.json":     `{"scripts": {"test": "vitest run"}}`,
+		"lib/package.json":     `{"scripts": {"test": "npx ava"}}`,
+		"lib/sub/package.json": `{"scripts": {"test": "ava"}}`,
+	})
+	var got []string
+	for _, c := range Detect(root, fixturetest.Files(t, root)) {
+		res := c.Run(context.Background(), collectors.Request{Root: root})
+		got = append(got, c.ID()+" "+c.Domain()+": "+res.Error)
+	}
+	want := []string{
+		"unchecked:. tests: not checked: a Mocha test project (package.json), which preflight has no collector for",
+		"unchecked:api tests: not checked: a node:test project (api/package.json), which preflight has no collector for",
+		"unchecked:lib tests: not checked: an AVA test project (lib/package.json), which preflight has no collector for",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("detected\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
