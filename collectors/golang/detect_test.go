@@ -106,6 +106,9 @@ func TestInputs(t *testing.T) {
 		{"svc/ui/build/index.html", true, true},
 		{"other/main.go", false, false},
 		{"svcx/main.go", false, false},
+		// The root's Makefile may give go test its -short and -tags.
+		{"Makefile", false, true},
+		{"other/Makefile", false, false},
 	}
 	root := t.TempDir()
 	fixturetest.WriteFiles(t, root, map[string]string{
