@@ -315,20 +315,28 @@ func TestTestifyError(t *testing.T) {
 // a module of its own, whose files the findings are placed in.
 func parseCapturedIn(t *testing.T, name, fixture string) TestReport {
 	t.Helper()
-	c := loadCaptured(t, name)
+	c := capturedIn(t, name, fixture)
 	if c.run.ExitCode == 0 {
 		t.Errorf("%s: the capture should be of a failing go test", name)
 	}
-	dir, err := filepath.Abs(filepath.Join("testdata", fixture))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.mod.Root, c.mod.Dir = dir, dir
 	rep, err := ParseTestJSON(bytes.NewReader(c.stdout), TestOptions{Module: c.mod, Stderr: c.stderr, Locate: fileLocator(c.mod.Dir), NoDocker: func() bool { return true }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return rep
+}
+
+// capturedIn loads a capture with its module placed at the fixture as it
+// is here, so that files the messages name are found.
+func capturedIn(t *testing.T, name, fixture string) captured {
+	t.Helper()
+	c := loadCaptured(t, name)
+	dir, err := filepath.Abs(filepath.Join("testdata", fixture))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.mod.Root, c.mod.Dir = dir, dir
+	return c
 }
 
 // needsServiceFindings are the needsservice fixture's: one suite exits
@@ -389,12 +397,8 @@ var offlineFindings = []loc{
 // either needs the network; where the host answers (or nobody asked), it
 // is the test's failure.
 func TestParseTestJSONNeedsNetwork(t *testing.T) {
-	c := loadCaptured(t, "offline.test")
-	dir, err := filepath.Abs(filepath.Join("testdata", "offline"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.mod.Root, c.mod.Dir = dir, dir
+	c := capturedIn(t, "offline.test", "offline")
+	dir := c.mod.Dir
 	var asked []string
 	for name, tc := range map[string]struct {
 		unreachable func(string) bool
@@ -558,12 +562,8 @@ func TestReadTestscript(t *testing.T) {
 // Where a Docker daemon answers (or nobody knows), a test that fails
 // saying its container could not start is the project's failure.
 func TestContainersThatFailWithDockerUpAreFailures(t *testing.T) {
-	c := loadCaptured(t, "needsservice.test")
-	dir, err := filepath.Abs(filepath.Join("testdata", "needsservice"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.mod.Root, c.mod.Dir = dir, dir
+	c := capturedIn(t, "needsservice.test", "needsservice")
+	dir := c.mod.Dir
 	for name, noDocker := range map[string]func() bool{"docker up": func() bool { return false }, "not known": nil} {
 		rep, err := ParseTestJSON(bytes.NewReader(c.stdout), TestOptions{Module: c.mod, Locate: fileLocator(dir), NoDocker: noDocker})
 		if err != nil {

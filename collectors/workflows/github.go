@@ -79,12 +79,13 @@ func analyzeWorkflow(p *Pipeline, src Source, tree Tree, known *Branches) {
 		p.fail(src.Path, line, col, "a workflow needs a jobs: mapping")
 		return
 	}
+	events := triggers(root.Get("on"))
 	w := &workflow{p: p, file: src.Path, lines: splitSource(src.Data), tree: tree, root: root,
-		prTarget: hasTrigger(root.Get("on"), "pull_request_target"), workflowRun: hasTrigger(root.Get("on"), "workflow_run")}
+		prTarget: slices.Contains(events, "pull_request_target"), workflowRun: slices.Contains(events, "workflow_run")}
 	if known != nil {
 		w.neverRuns(root.Get("on"), *known)
 	}
-	p.byHand[src.Path] = byHandOnly(root.Get("on"))
+	p.byHand[src.Path] = byHandOnly(events)
 	for _, job := range jobs.Pairs {
 		if job.Value.Kind == yamlpos.Map {
 			w.job(job.Key, job.Value)
@@ -112,44 +113,30 @@ func (w *workflow) neverRuns(on *yamlpos.Node, known Branches) {
 	w.p.Notes = append(w.p.Notes, fmt.Sprintf("%s never runs on this repository's branches: its stages are not counted", w.file))
 }
 
-// byHandOnly reports a workflow whose every trigger is a person or a clock
-// (workflow_dispatch, repository_dispatch, schedule): it gates no push.
-func byHandOnly(on *yamlpos.Node) bool {
-	var events []string
+// triggers reads on: in any of its forms: a name, a list, a mapping.
+func triggers(on *yamlpos.Node) []string {
 	if on == nil {
-		return false
+		return nil
 	}
+	var events []string
 	if on.Kind == yamlpos.Map {
 		for _, p := range on.Pairs {
 			events = append(events, p.Key)
 		}
-	} else {
-		for _, n := range on.List() {
-			events = append(events, n.Text())
-		}
-	}
-	for _, e := range events {
-		if e != "workflow_dispatch" && e != "repository_dispatch" && e != "schedule" {
-			return false
-		}
-	}
-	return len(events) > 0
-}
-
-// hasTrigger reads on: in any of its forms: a name, a list, a mapping.
-func hasTrigger(on *yamlpos.Node, event string) bool {
-	if on == nil {
-		return false
-	}
-	if on.Kind == yamlpos.Map {
-		return on.Has(event)
+		return events
 	}
 	for _, n := range on.List() {
-		if n.Text() == event {
-			return true
-		}
+		events = append(events, n.Text())
 	}
-	return false
+	return events
+}
+
+// byHandOnly reports a workflow whose every trigger is a person or a clock
+// (workflow_dispatch, repository_dispatch, schedule): it gates no push.
+func byHandOnly(events []string) bool {
+	return len(events) > 0 && !slices.ContainsFunc(events, func(e string) bool {
+		return e != "workflow_dispatch" && e != "repository_dispatch" && e != "schedule"
+	})
 }
 
 func (w *workflow) job(name string, job *yamlpos.Node) {
