@@ -90,7 +90,14 @@ func hideReportedSecret(f model.Finding, lines []sourceLine) {
 		}
 		from := 0
 		if f.Column > 1 {
-			from = len(string([]rune(l.text)[:min(f.Column-1, len([]rune(l.text)))]))
+			from = len(l.text)
+			n := 0
+			for b := range l.text { // the byte where character f.Column starts
+				if n++; n == f.Column {
+					from = b
+					break
+				}
+			}
 		} else if j := strings.IndexAny(l.text, "=:"); j >= 0 {
 			from = j + 1
 			for from < len(l.text) && l.text[from] == ' ' {

@@ -595,11 +595,13 @@ func machineLacks(fs []model.Finding, kind, console string, m reach.Machine) (tu
 	const couldNot = "test file could not run"
 	for i, f := range fs {
 		if strings.HasSuffix(f.Rule, "/"+ruleTestFailed) {
+			const keepOut = "keep it out of the default run"
 			title, said, _ := strings.Cut(f.Message, " failed: ")
-			if cause := consoleCause(console, title); cause != "" && reach.RemoteHost(said)+reach.MissingProgram(said) == "" {
-				said += " (cause: " + cause + ")"
+			msg := m.Lacks(title, said, keepOut)
+			if cause := consoleCause(console, title); msg == "" && cause != "" {
+				msg = m.Lacks(title, said+" (cause: "+cause+")", keepOut)
 			}
-			if msg := m.Lacks(title, said, "keep it out of the default run"); msg != "" {
+			if msg != "" {
 				nf := rule(kind, ruleNeedsService).Finding(f.File, f.Line, f.Column, msg)
 				nf.Collector, nf.Domain, nf.ID = f.Collector, f.Domain, f.ID
 				fs[i], turned = nf, true

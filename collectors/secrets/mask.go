@@ -30,7 +30,8 @@ const tokenEntropy = 4.0
 // multi-line private keys and Kubernetes name/value pairs are seen whole.
 // Anything that shows source lines next to a finding should show these.
 func MaskLines(rel string, lines []string) []string {
-	_, spans := scanLines(rel, fileKind(rel), lines, NewRedactor(nil))
+	kind := fileKind(rel)
+	_, spans := scanLines(rel, kind, lines, NewRedactor(nil))
 	out := make([]string, len(lines))
 	for i, line := range lines {
 		s := append([]span(nil), spans[i]...)
@@ -39,49 +40,37 @@ func MaskLines(rel string, lines []string) []string {
 				s = append(s, span{m[0], m[1]})
 			}
 		}
-		// A value under a key that names a secret is masked whether or
-		// not it is a finding: one the scan passes over (a number) is
-		// still a secret to the eye (TOKEN_SYMMETRIC_KEY=1234…).
-		s = append(s, envValues(rel, line)...)
-		for _, m := range settings(rel, line) {
-			key, value := line[m[2]:m[3]], line[m[8]:m[9]]
-			whole := strings.Trim(strings.TrimSpace(line[m[8]:]), `"'`) // "{{ .Values.password }}" is one value
-			if IsSecretKey(key) && !IsPlaceholder(value) && !IsPlaceholder(whole) {
-				s = append(s, span{m[8], m[9]})
-			}
-		}
-		out[i] = maskSpans(line, s)
+		out[i] = maskSpans(line, append(s, settingSpans(kind, line)...))
 	}
 	return out
 }
 
-// settings are the KEY=value and key: value pairs of a line of a file that
-// holds settings (.env, YAML, INI and the like, a Dockerfile's ENV), as
-// submatch indexes of assignment; none in source code, where
-// `password := os.Getenv(…)` is no value.
-func settings(rel, line string) [][]int {
-	switch fileKind(rel) {
-	case kindEnv, kindINI, kindYAML, kindDockerfile:
-		return assignment.FindAllStringSubmatchIndex(line, -1)
-	}
-	return nil
-}
-
-// envValues are the spans of the values of an env file's line, whatever
-// their key: env files are where secrets are kept, and a key need not say
-// so (LASTFM_KEY, TWITCH_CLIENT_ID), nor a value be one word (dotenv reads
-// the rest of the line). Placeholders, booleans and numbers are left.
-func envValues(rel, line string) []span {
-	if fileKind(rel) != kindEnv {
-		return nil
-	}
+// settingSpans are the values of a settings file's line that are shown
+// masked whether or not the scan reports them. In an env file, where
+// secrets are kept, every value whatever its key (LASTFM_KEY, a client
+// id), to the end of the line as dotenv reads it; placeholders, booleans
+// and numbers are left. In YAML, INI and a Dockerfile's ENV, the value of a
+// key that names a secret (TOKEN_SYMMETRIC_KEY=1234…, a number the scan
+// passes over). None in source code, where `password := os.Getenv(…)` is
+// no value.
+func settingSpans(k kind, line string) []span {
 	var out []span
-	for _, p := range (&extractor{}).pairs(kindEnv, line) {
-		v := strings.ToLower(p.value)
-		if p.value == "" || IsPlaceholder(p.value) || v == "true" || v == "false" || isNumber(p.value) {
-			continue
+	switch k {
+	case kindEnv:
+		for _, p := range (&extractor{}).pairs(kindEnv, line) {
+			v := strings.ToLower(p.value)
+			if p.value != "" && !IsPlaceholder(p.value) && v != "true" && v != "false" && !isNumber(p.value) {
+				out = append(out, span{p.start, p.end})
+			}
 		}
-		out = append(out, span{p.start, p.end})
+	case kindINI, kindYAML, kindDockerfile:
+		for _, m := range assignment.FindAllStringSubmatchIndex(line, -1) {
+			key, value := line[m[2]:m[3]], line[m[8]:m[9]]
+			whole := strings.Trim(strings.TrimSpace(line[m[8]:]), `"'`) // "{{ .Values.password }}" is one value
+			if IsSecretKey(key) && !IsPlaceholder(value) && !IsPlaceholder(whole) {
+				out = append(out, span{m[8], m[9]})
+			}
+		}
 	}
 	return out
 }
