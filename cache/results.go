@@ -67,7 +67,8 @@ type Results struct {
 
 	mu      sync.Mutex
 	entries map[string]resultEntry
-	hashes  map[string]string // file content hashes of this process
+	hashes  map[string]string   // file content hashes of this process
+	outputs map[string][]string // the files of build-output directories OutputOnly names, walked once
 	dirty   bool
 }
 
@@ -327,27 +328,50 @@ func (r *Results) outputFiles(globs []string, pkgDirs map[string]bool) []string 
 	var out []string
 	for _, d := range slices.Sorted(maps.Keys(pkgDirs)) {
 		for _, name := range ignore.BuildOutputs {
-			dir := path.Join(d, name)
-			if st, err := os.Lstat(filepath.Join(r.root, filepath.FromSlash(dir))); err != nil || !st.IsDir() || !r.OutputOnly(dir) {
-				continue
+			for _, f := range r.outputDir(path.Join(d, name)) {
+				if collectors.MatchesInputs(globs, f) {
+					out = append(out, f)
+				}
 			}
-			_ = filepath.WalkDir(filepath.Join(r.root, filepath.FromSlash(dir)), func(p string, e fs.DirEntry, err error) error {
-				switch {
-				case err != nil || len(out) >= maxIgnoredInputs:
-					return fs.SkipDir
-				case e.IsDir() && e.Name() == "node_modules":
-					return fs.SkipDir
-				case !e.Type().IsRegular():
-					return nil
-				}
-				if rel, err := filepath.Rel(r.root, p); err == nil && collectors.MatchesInputs(globs, filepath.ToSlash(rel)) {
-					out = append(out, filepath.ToSlash(rel))
-				}
-				return nil
-			})
 		}
 	}
 	return out
+}
+
+// outputDir lists the files of a build-output directory that OutputOnly
+// names (none for any other), walked once per process as files are hashed
+// once: every collector's key asks.
+func (r *Results) outputDir(dir string) []string {
+	r.mu.Lock()
+	files, ok := r.outputs[dir]
+	r.mu.Unlock()
+	if ok {
+		return files
+	}
+	abs := filepath.Join(r.root, filepath.FromSlash(dir))
+	if st, err := os.Lstat(abs); err == nil && st.IsDir() && r.OutputOnly(dir) {
+		_ = filepath.WalkDir(abs, func(p string, e fs.DirEntry, err error) error {
+			switch {
+			case err != nil || len(files) >= maxIgnoredInputs:
+				return fs.SkipDir
+			case e.IsDir() && e.Name() == "node_modules":
+				return fs.SkipDir
+			case !e.Type().IsRegular():
+				return nil
+			}
+			if rel, err := filepath.Rel(r.root, p); err == nil {
+				files = append(files, filepath.ToSlash(rel))
+			}
+			return nil
+		})
+	}
+	r.mu.Lock()
+	if r.outputs == nil {
+		r.outputs = map[string][]string{}
+	}
+	r.outputs[dir] = files
+	r.mu.Unlock()
+	return files
 }
 
 // keptUnder reports whether any file the ignore rules keep lies in dir.

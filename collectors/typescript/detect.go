@@ -136,6 +136,7 @@ func withDependencies(root string, files []string, projects []*Project) {
 	for _, pkg := range pkgs {
 		byDir[pkg.Dir] = pkg
 	}
+	types := map[string][]string{} // a dependency's declaration files, read once
 	for _, p := range projects {
 		owner, ok := byDir[p.dir]
 		for d := p.dir; !ok && d != "." && d != "/"; {
@@ -147,8 +148,11 @@ func withDependencies(root string, files []string, projects []*Project) {
 		}
 		for _, dep := range nodepkg.DependencyDirs(owner, pkgs) {
 			p.deps = append(p.deps, nodepkg.Glob(dep, "**/*.{ts,tsx,mts,cts,json,vue}"))
-			for _, types := range nodepkg.TypesEntries(root, dep) {
-				p.deps = append(p.deps, nodepkg.Glob(path.Dir(types), "**/*.d.{ts,mts,cts}"))
+			if _, ok := types[dep]; !ok {
+				types[dep] = nodepkg.TypesEntries(root, dep)
+			}
+			for _, t := range types[dep] {
+				p.deps = append(p.deps, nodepkg.Glob(path.Dir(t), "**/*.d.{ts,mts,cts}"))
 			}
 		}
 		slices.Sort(p.deps)
