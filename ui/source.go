@@ -64,26 +64,28 @@ func findingPath(root string, f model.Finding) string {
 	return filepath.Join(root, p)
 }
 
-func loadSource(seq int, root string, f model.Finding, mask func(string, []string) []string) tea.Cmd {
+// loadSource reads the lines around a finding through the masker; onValue
+// says the finding stands on the secret value it reports (its rule's
+// OnValue), whose line is hidden from the value on besides.
+func loadSource(seq int, root string, f model.Finding, mask func(string, []string) []string, onValue bool) tea.Cmd {
 	key := sourceKey(f)
 	path := findingPath(root, f)
 	line := f.Line
 	return func() tea.Msg {
 		lines, err := readAround(root, path, line, sourceRadius, mask)
-		hideReportedSecret(f, lines)
+		if onValue {
+			hideReportedSecret(f, lines)
+		}
 		return sourceMsg{seq: seq, key: key, lines: lines, err: err}
 	}
 }
 
-// hideReportedSecret hides the rest of a secrets finding's own line where
-// the masker left it whole: a value only gitleaks knows by its format,
-// under a key that names no secret (a client id), would show in full
-// beside the finding that reports it. From the finding's column, or after
-// the line's first = or ": " when the column is its start.
+// hideReportedSecret hides the rest of a finding's own line where the
+// masker left it whole: a value only gitleaks knows by its format, under a
+// key that names no secret (a client id), would show in full beside the
+// finding that reports it. From the finding's column, or after the line's
+// first = or ": " when the column is its start.
 func hideReportedSecret(f model.Finding, lines []sourceLine) {
-	if !strings.HasPrefix(f.Rule, "secrets/") {
-		return
-	}
 	for i, l := range lines {
 		if l.n != f.Line || strings.Contains(l.text, "[redacted") {
 			continue

@@ -820,7 +820,7 @@ func (m *Model) sourceCmd() tea.Cmd {
 		m.src = sourceState{key: key}
 	}
 	m.srcSeq++
-	return loadSource(m.srcSeq, m.root, n.finding, m.mask)
+	return loadSource(m.srcSeq, m.root, n.finding, m.mask, m.rules.OnValue(n.finding.Rule))
 }
 
 func anyRunning(s model.Snapshot) bool {

@@ -20,6 +20,10 @@ type Rule struct {
 	Rationale string // why it matters
 	Fix       string // one line: what to do
 	Reference string // where the rule comes from (CIS Docker 4.1, OWASP …)
+	// OnValue: a finding stands on the secret value it reports, so that a
+	// line shown beside it hides the rest of the line from its column
+	// whatever the masker knows of the value.
+	OnValue bool
 }
 
 // Catalogue is every rule preflight can report, by id: what the cockpit
@@ -53,6 +57,13 @@ func (c *Catalogue) Lookup(id string) (Rule, bool) {
 	}
 	r, ok := c.byID[id]
 	return r, ok
+}
+
+// OnValue reports whether a rule's findings stand on a secret value (see
+// Rule.OnValue); false for a rule it does not know.
+func (c *Catalogue) OnValue(id string) bool {
+	r, ok := c.Lookup(id)
+	return ok && r.OnValue
 }
 
 // All lists every rule sorted by id (for README tables and help).
