@@ -153,9 +153,11 @@ func Check(o Object, scaled map[string]Scaling, built Built) []model.Finding {
 	}
 	job := o.Kind == "Job" || o.Kind == "CronJob"
 
-	if o.Kind == "Deployment" {
+	// A StatefulSet's replicas are as much a single point of failure as a
+	// Deployment's; DaemonSets, Jobs and bare Pods have no replica count.
+	if o.Kind == "Deployment" || o.Kind == "StatefulSet" {
 		line, col := at(o.Node, "spec", "replicas")
-		if hpa, ok := scaled["Deployment/"+o.Name]; ok {
+		if hpa, ok := scaled[o.Kind+"/"+o.Name]; ok {
 			if hpa.Min < 2 {
 				c.add(RuleSingleReplica, line, col, "%s can run a single replica: HorizontalPodAutoscaler %s scales it down to minReplicas %d", o.label(), hpa.By, hpa.Min)
 			}

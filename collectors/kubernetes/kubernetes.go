@@ -2,7 +2,7 @@
 // kind, several documents per file) against the Pod Security Standards and
 // common production-readiness rules: resources, probes, runAsNonRoot,
 // read-only root filesystems, privilege escalation, privileged containers,
-// hostPath, host namespaces, unpinned images and single-replica Deployments.
+// hostPath, host namespaces, unpinned images and single-replica Deployments and StatefulSets.
 //
 // Manifests are read into a position tree (internal/yamlpos) so every finding points at the line to
 // change. Templates (Helm charts, anything with "{{") and kustomize patches

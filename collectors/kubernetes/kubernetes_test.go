@@ -123,6 +123,7 @@ func TestManifests(t *testing.T) {
 		{list, 9, "k8s/host-namespaces"},
 		{list, 11, "k8s/no-resource-requests"},
 		{list, 13, "k8s/run-as-non-root"},
+		{sup, 5, "k8s/single-replica"},
 		{sup, 11, "preflight/suppression-without-reason"},
 	}
 	if got := hits(res.Findings); !reflect.DeepEqual(got, want) {
@@ -524,6 +525,10 @@ func TestRuleCases(t *testing.T) {
 		// (minReplicas defaults to 1): podinfo's backend scales down to one.
 		{"HPA down to one", deploy("", hardened) + "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\nspec:\n  scaleTargetRef: {kind: Deployment, name: d}\n  minReplicas: 1\n", "[k8s/single-replica@4]"},
 		{"HPA with the default minimum", deploy("  replicas: 3\n", hardened) + "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\nspec:\n  scaleTargetRef: {kind: Deployment, name: d}\n", "[k8s/single-replica@5]"},
+		{"StatefulSet replicas default to one", strings.Replace(deploy("", hardened), "kind: Deployment", "kind: StatefulSet", 1), "[k8s/single-replica@4]"},
+		{"StatefulSet kept at two by an HPA", strings.Replace(deploy("", hardened), "kind: Deployment", "kind: StatefulSet", 1) + "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\nspec:\n  scaleTargetRef: {kind: StatefulSet, name: d}\n  minReplicas: 2\n", "[]"},
+		{"HPA for a Deployment of the StatefulSet's name", strings.Replace(deploy("", hardened), "kind: Deployment", "kind: StatefulSet", 1) + "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\nspec:\n  scaleTargetRef: {kind: Deployment, name: d}\n  minReplicas: 2\n", "[k8s/single-replica@4]"},
+		{"DaemonSet has no replicas", strings.Replace(deploy("", hardened), "kind: Deployment", "kind: DaemonSet", 1), "[]"},
 		{"HPA keeps two", deploy("", hardened) + "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\nspec:\n  scaleTargetRef: {kind: Deployment, name: d}\n  minReplicas: 2\n", "[]"},
 		{"pod runAsNonRoot false", deploy("  replicas: 2\n", strings.Replace(hardened, "{runAsNonRoot: true}", "{runAsNonRoot: false}", 1)), "[k8s/run-as-non-root@8]"},
 		{"container runAsUser 0 beats pod runAsNonRoot", deploy("  replicas: 2\n", strings.Replace(hardened, "{allowPrivilegeEscalation: false,", "{runAsUser: 0, allowPrivilegeEscalation: false,", 1)), "[k8s/run-as-non-root@12]"},

@@ -100,7 +100,7 @@ var (
 	RuleSingleReplica = rules.Rule{
 		ID:        "k8s/single-replica",
 		Severity:  model.Info,
-		Title:     "Deployment runs a single replica",
+		Title:     "Deployment or StatefulSet runs a single replica",
 		Rationale: "One replica means downtime on every rollout, node drain or crash; services meant to be highly available need at least two (and a PodDisruptionBudget).",
 		Fix:       "Set spec.replicas to 2 or more, or let a HorizontalPodAutoscaler manage it with minReplicas: 2 or more.",
 		Reference: "Kubernetes docs: Configure a PodDisruptionBudget; production readiness checklists",
