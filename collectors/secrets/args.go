@@ -7,7 +7,7 @@ import (
 
 // Secrets passed as command-line arguments: `--token=…`, `--password …`,
 // `"--api-key", "…"` in compose `command:`, Kubernetes `args:`, Dockerfile
-// RUN lines and CI scripts, and the `-p` of the clients that take a
+// RUN lines, Makefile recipes and CI scripts, and the `-p` of the clients that take a
 // password that way (mysql, sshpass …). The flag's name is the key.
 var (
 	flagEquals = regexp.MustCompile(`(?:^|[\s"'\[,])--([A-Za-z][A-Za-z0-9_-]*)=["']?([^\s"',\]]+)`)
@@ -20,7 +20,7 @@ var (
 
 // argPairs finds the secret-named flags of one line and their values.
 func (x *extractor) argPairs(k kind, line string) []pair {
-	if k != kindYAML && k != kindDockerfile {
+	if k != kindYAML && k != kindDockerfile && k != kindMake {
 		return nil
 	}
 	var out []pair

@@ -318,6 +318,19 @@ func TestWeakDefaultsInCIFiles(t *testing.T) {
 	)
 }
 
+// A weak value in a Makefile starts a developer's local container; a
+// real-looking one is committed for real.
+func TestWeakDefaultsInMakefiles(t *testing.T) {
+	withoutGitleaks(t)
+	root := t.TempDir()
+	writeFile(t, root, "Makefile", "postgres:\n\tdocker run -e POSTGRES_PASSWORD=secret postgres\n"+
+		"deploy:\n\tflyctl secrets set API_TOKEN=Wm4rkT9vQz\n")
+	expectWeights(t, root,
+		"Makefile:2:34 medium secrets/default-credential  [Makefile]",
+		"Makefile:4:31 high secrets/hardcoded-secret ",
+	)
+}
+
 // A CI file that sets the value the repository's .env.example gives (a
 // test job's JWT_SECRET) weighs as a dev/test file, naming where the
 // sample is; another value there, or the sample in a deployed file, keeps

@@ -24,6 +24,11 @@ const (
 	// the same machine (postgres://postgres:postgres@localhost/…, a
 	// build stage's dummy DATABASE_URL): it weighs as in a dev/test file.
 	LocalOnly
+	// Tasks is a weak or well-known default value in a Makefile: it sets
+	// up what make starts on a developer's machine (docker run -e
+	// POSTGRES_PASSWORD=secret), so it weighs as in a dev/test file.
+	// Other secrets there are committed for real.
+	Tasks
 )
 
 func (c Context) String() string {
@@ -34,6 +39,8 @@ func (c Context) String() string {
 		return "CI"
 	case LocalOnly:
 		return "localhost"
+	case Tasks:
+		return "Makefile"
 	}
 	return "production"
 }

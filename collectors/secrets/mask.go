@@ -49,9 +49,9 @@ func MaskLines(rel string, lines []string) []string {
 // masked whether or not the scan reports them. In an env file, where
 // secrets are kept, every value whatever its key (LASTFM_KEY, a client
 // id), to the end of the line as dotenv reads it; placeholders, booleans
-// and numbers are left. In YAML, INI and a Dockerfile's ENV, the value of a
-// key that names a secret (TOKEN_SYMMETRIC_KEY=1234…, a number the scan
-// passes over). None in source code, where `password := os.Getenv(…)` is
+// and numbers are left. In YAML, INI, a Dockerfile's ENV and a Makefile,
+// the value of a key that names a secret (TOKEN_SYMMETRIC_KEY=1234…, a
+// number the scan passes over). None in source code, where `password := os.Getenv(…)` is
 // no value.
 func settingSpans(k kind, line string) []span {
 	var out []span
@@ -60,6 +60,13 @@ func settingSpans(k kind, line string) []span {
 		for _, p := range (&extractor{}).pairs(kindEnv, line) {
 			v := strings.ToLower(p.value)
 			if p.value != "" && !IsPlaceholder(p.value) && v != "true" && v != "false" && !isNumber(p.value) {
+				out = append(out, span{p.start, p.end})
+			}
+		}
+	case kindMake:
+		// A Makefile's own reading: KEY := value is not KEY: "=".
+		for _, p := range makePairs(line) {
+			if IsSecretKey(p.key) && !IsPlaceholder(p.value) {
 				out = append(out, span{p.start, p.end})
 			}
 		}

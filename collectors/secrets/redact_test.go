@@ -199,6 +199,9 @@ func TestMaskLinesMasksEverySecretSetting(t *testing.T) {
 		{".env", "API_KEY=${API_KEY}", "API_KEY=${API_KEY}"},
 		{"app.env", "DB_PASSWORD=${DB_PASSWORD}", "DB_PASSWORD=${DB_PASSWORD}"},
 		{"chart/values.yaml", `  password: "{{ .Values.db.password }}"`, `  password: "{{ .Values.db.password }}"`},
+		{"Makefile", "TOKEN_SYMMETRIC_KEY := 98765432109876543210987654321098", "TOKEN_SYMMETRIC_KEY := " + Mask},
+		{"Makefile", "\tdocker run -e SIGNING_SECRET=4711 app", "\tdocker run -e SIGNING_SECRET=" + Mask + " app"},
+		{"Makefile", "DB_PASSWORD ?= $(DB_PASSWORD)", "DB_PASSWORD ?= $(DB_PASSWORD)"},
 		{"main.go", `password := os.Getenv("DB_PASSWORD")`, `password := os.Getenv("DB_PASSWORD")`},
 	} {
 		if got := MaskLines(tc.rel, []string{tc.line})[0]; got != tc.want {

@@ -94,6 +94,7 @@ const (
 	kindHCL     // Terraform: key = "value"; an unquoted value is an expression
 	kindKeyFile // only key formats: *.pem, *.key, id_rsa
 	kindSource  // JavaScript, TypeScript and Python: only defaults of env reads
+	kindMake    // Makefiles: variable assignments, and KEY=value words of recipes
 )
 
 // MaxFileSize bounds what is scanned; larger files are generated data.
@@ -113,6 +114,8 @@ func fileKind(rel string) kind {
 		return kindINI
 	case base == "Dockerfile" || strings.HasPrefix(base, "Dockerfile.") || strings.HasSuffix(lower, ".dockerfile"):
 		return kindDockerfile
+	case IsMakefile(rel):
+		return kindMake
 	case lower == "pnpm-lock.yaml" || lower == "package-lock.json" || lower == "npm-shrinkwrap.json" ||
 		strings.HasSuffix(lower, ".sarif.json"):
 		// Lockfiles are integrity hashes; SARIF has its own collector.
@@ -156,6 +159,13 @@ func envLike(base, ext string) bool {
 // (z.string().default('x')) are scanned for default credentials.
 var sourceExts = map[string]bool{
 	".js": true, ".jsx": true, ".mjs": true, ".cjs": true, ".ts": true, ".tsx": true, ".mts": true, ".cts": true, ".py": true,
+}
+
+// IsMakefile reports a file make reads: Makefile, makefile, GNUmakefile
+// and the *.mk files they include.
+func IsMakefile(rel string) bool {
+	base := path.Base(rel)
+	return base == "Makefile" || base == "makefile" || base == "GNUmakefile" || path.Ext(base) == ".mk"
 }
 
 // Scanned reports whether the built-in scanner reads a repo-relative path.
@@ -529,6 +539,8 @@ func (x *extractor) pairs(k kind, line string) []pair {
 		}
 	case kindDockerfile:
 		return dockerPairs(line)
+	case kindMake:
+		return makePairs(line)
 	case kindYAML:
 		return x.yamlPairs(line)
 	case kindJSON:
@@ -639,6 +651,33 @@ func dockerPairs(line string) []pair {
 		out = append(out, valuePair(line, rest[kv[2]:kv[3]], off+kv[4], off+kv[5], true))
 	}
 	return out
+}
+
+var (
+	// makeAssign is a variable assignment of any flavour but the shell's
+	// (!=, whose value is a command), with export and override.
+	makeAssign = regexp.MustCompile(`^\s*(?:(?:export|override|private)\s+)*([A-Za-z_][A-Za-z0-9_.-]*)\s*(?:::?=|:::=|\?=|\+=|=)(.*)$`)
+	// shellAssign is a word KEY=value of a recipe's command: an
+	// environment variable set for it (PGPASSWORD=… psql, docker run -e
+	// POSTGRES_PASSWORD=…). A flag's --key=value is argPairs'.
+	shellAssign = regexp.MustCompile(`(?:^|[\s;(])([A-Za-z_][A-Za-z0-9_]*)=("(?:[^"\\]|\\.)*"|'[^']*'|[^\s;)'"]*)`)
+)
+
+// makePairs reads a Makefile line: a recipe (a tab first) is a shell
+// command, anything else may assign a variable, whose value runs to the
+// end of the line or a comment.
+func makePairs(line string) []pair {
+	if strings.HasPrefix(line, "\t") {
+		var out []pair
+		for _, m := range shellAssign.FindAllStringSubmatchIndex(line, -1) {
+			out = append(out, valuePair(line, line[m[2]:m[3]], m[4], m[5], true))
+		}
+		return out
+	}
+	if m := makeAssign.FindStringSubmatchIndex(line); m != nil {
+		return []pair{valuePair(line, line[m[2]:m[3]], m[4], m[5], true)}
+	}
+	return nil
 }
 
 // valuePair cuts the value at line[s:e] down to what the file means: quotes

@@ -108,6 +108,20 @@ func TestScanFile(t *testing.T) {
 		{"a messages directory's other files are not", "config/messages/queue.json",
 			"{\"password\": \"Senha123\"}\n",
 			[]string{"secrets/hardcoded-secret 1:15 password 8"}, 0},
+		// simplebank's Makefile: a variable's URL, a recipe's docker run
+		// -e and its flags; make's own references are no value.
+		{"makefile variables and recipes", "Makefile",
+			"DB_URL=postgresql://root:secret@localhost:5432/simple_bank?sslmode=disable\n" +
+				"export API_TOKEN := Wm4rkT9vQz # deploy token\n" +
+				"DB_PASSWORD ?= $(shell pass show db)\nNOW != date\nSECRET_KEY = ${SECRET_KEY}\n\n" +
+				"postgres:\n\tdocker run --name postgres -e POSTGRES_USER=root -e POSTGRES_PASSWORD=secret -d postgres:14-alpine\n" +
+				"\tPGPASSWORD=hunter22 psql -h db\n\tredis-cli --pass=Wm4rkT9vQz2 ping\n\t@echo password=$(DB_PASSWORD)\n",
+			[]string{"secrets/url-credentials 1:26 DB_URL 6", "secrets/hardcoded-secret 2:21 API_TOKEN 10",
+				"secrets/default-credential 8:72 POSTGRES_PASSWORD 6", "secrets/hardcoded-secret 9:13 PGPASSWORD 8",
+				"secrets/hardcoded-secret 10:19 pass 11"}, 3},
+		{"included makefiles are makefiles", "build/deploy.mk",
+			"REGISTRY_PASSWORD := admin\n",
+			[]string{"secrets/default-credential 1:22 REGISTRY_PASSWORD 5"}, 0},
 		{"binary content is skipped", "blob.json", "password: admin\x00\n", nil, 0},
 		{"files of other kinds are not read", "main.go", "password := \"admin\"\n", nil, 0},
 	}

@@ -50,6 +50,7 @@ var inputGlobs = []string{
 	"**/.env", "**/.env.*", "**/*.env", "**/.envrc", "**/.npmrc", "**/.pypirc",
 	"**/{env,.env,ENV}{-,_}*", "**/{env,ENV}.{example,sample,template,dist,defaults}", "**/*.env.{example,sample,template,dist,defaults}",
 	"**/Dockerfile", "**/Dockerfile.*", "**/*.Dockerfile", "**/*.dockerfile",
+	"**/{Makefile,makefile,GNUmakefile}", "**/*.mk",
 	"**/*.{yaml,yml,json,toml,ini,properties,cfg,conf,tfvars,tf}",
 	"**/*.{pem,key}", "**/id_{rsa,dsa,ecdsa,ed25519}",
 	"**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts,py}",
@@ -543,6 +544,8 @@ func (c *Collector) result(r *run) model.Result {
 			case hc != Production:
 			case h.Weak && IsCIConfig(f):
 				hc = CI
+			case h.Weak && IsMakefile(f):
+				hc = Tasks
 			case h.Weak && h.Local:
 				hc = LocalOnly
 			case IsCIConfig(f) && h.Digest != "" && samples[h.Digest] != "":
@@ -645,6 +648,8 @@ func contextNote(ctx Context) string {
 		return " [CI file]"
 	case LocalOnly:
 		return " [localhost]"
+	case Tasks:
+		return " [Makefile]"
 	}
 	return ""
 }

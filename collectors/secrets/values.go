@@ -138,9 +138,11 @@ func IsSecretKey(key string) bool {
 			return true
 		}
 	}
-	// apiKey and privateKey written as one lower-case word.
+	// apiKey and privateKey written as one lower-case word, and the
+	// password variables of clients (libpq's PGPASSWORD).
 	joined := strings.Join(words, "")
-	return strings.HasSuffix(joined, "apikey") || strings.HasSuffix(joined, "secretkey")
+	return strings.HasSuffix(joined, "apikey") || strings.HasSuffix(joined, "secretkey") ||
+		strings.HasSuffix(joined, "password") || strings.HasSuffix(joined, "passwd")
 }
 
 // placeholderPatterns match values that stand for a secret to be supplied

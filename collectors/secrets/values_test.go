@@ -30,6 +30,7 @@ func TestIsSecretKey(t *testing.T) {
 		"spring.datasource.password": true, "//registry.npmjs.org/:_authToken": true,
 		"PRIVATE_KEY": true, "client_secret": true, "Passphrase": true, "credentials": true,
 		"ENCRYPTION_KEY": true, "bind_password": true, "MYSQL_ROOT_PASSWORD": true,
+		"PGPASSWORD": true, "dbpasswd": true,
 		// about a secret, not one
 		"POSTGRES_PASSWORD_FILE": false, "PASSWORD_MIN_LENGTH": false, "TOKEN_TTL": false,
 		"AWS_ACCESS_KEY_ID": false, "passwordReset": false, "tokenLength": false,
