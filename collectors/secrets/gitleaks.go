@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/preflight-dev/preflight/collectors"
@@ -168,9 +169,17 @@ func gitleaksHit(f GitleaksFinding, lines []string, r *Redactor) Hit {
 	}
 	if v := gitleaksSpan(f, lines); v != "" {
 		h.Length, h.Digest = len(v), r.Digest(v)
+		if h.Like == RuleStripeLiveKey.ID && stripeTestKey.MatchString(v) {
+			// gitleaks's Stripe rule takes test-mode keys too; they reach
+			// the account's test data, never its money.
+			h.Like, h.What = RuleHardcodedSecret.ID, h.What+" (test mode)"
+		}
 	}
 	return h
 }
+
+// stripeTestKey is a Stripe test-mode secret or restricted key.
+var stripeTestKey = regexp.MustCompile(`^[sr]k_test_`)
 
 // gitleaksSpan is the matched text at a finding's location. gitleaks's
 // columns are 1-based on the first line of a file but one higher on every

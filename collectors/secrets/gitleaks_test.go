@@ -114,6 +114,38 @@ func TestGitleaksSpans(t *testing.T) {
 	}
 }
 
+// gitleaks's stripe-access-token takes test-mode keys (sk_test_) with
+// live ones; a test key reaches no money and weighs as a literal secret,
+// a live one as preflight's own Stripe rule. The report is gitleaks
+// 8's own on the fixture beside it.
+func TestGitleaksStripeTestKeys(t *testing.T) {
+	dir := filepath.Join("testdata", "captured", "stripe-modes")
+	data, err := os.ReadFile(filepath.Join(dir, "gitleaks.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := ParseGitleaks(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, err := os.ReadFile(filepath.Join(dir, ".env.example"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range fs {
+		h := gitleaksHit(f, splitLines(string(env)), NewRedactor(testKey))
+		got = append(got, fmt.Sprintf("%d %s %s %s", h.Line, h.What, h.Like, severity(h.Like, DevTest)))
+	}
+	want := []string{
+		"1 gitleaks stripe-access-token (test mode) secrets/hardcoded-secret low",
+		"2 gitleaks stripe-access-token secrets/stripe-live-key high",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("hits\n got %q\nwant %q", got, want)
+	}
+}
+
 // TestGitleaksMerge feeds the captured report through the merge: findings
 // on lines preflight already reports are dropped, the rest are added. The
 // fact gitleaks.findings is still what gitleaks reported, all 7.
