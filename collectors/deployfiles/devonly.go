@@ -13,6 +13,8 @@ var devDirs = map[string]bool{
 	"docs": true, "doc": true, ".devcontainer": true, "dev": true,
 	"testutil": true, "testutils": true, "testhelpers": true, "testing": true, "mock": true,
 	"cypress": true, "playwright": true,
+	// CodeSandbox's dev environment: .codesandbox/Dockerfile and tasks.json.
+	".codesandbox": true,
 }
 
 // devDirWords are words in a directory's name that mark it dev/test-only

@@ -472,10 +472,10 @@ func (a *analyzer) checkRun(c *instructions.RunCommand, line int, shipped bool) 
 		a.add(RulePipeToShell, line, "RUN pipes a downloaded script into a shell")
 	}
 	if f.aptRecommends && shipped {
-		a.add(RuleAptInstallRecommends, line, "apt-get install without --no-install-recommends")
+		a.add(RuleAptInstallRecommends, line, f.aptProgram+" install without --no-install-recommends")
 	}
 	if f.aptInstall && !f.aptListsRemoved && !aptCacheMounted(c) && shipped {
-		a.add(RuleAptListsNotRemoved, line, "apt-get install without rm -rf /var/lib/apt/lists/* in the same RUN")
+		a.add(RuleAptListsNotRemoved, line, f.aptProgram+" install without rm -rf /var/lib/apt/lists/* in the same RUN")
 	}
 }
 

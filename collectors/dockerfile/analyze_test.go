@@ -228,6 +228,29 @@ func TestRuleCases(t *testing.T) {
 	}
 }
 
+// The apt rules name the program the RUN uses: apt is not apt-get.
+func TestAptMessagesNameTheProgram(t *testing.T) {
+	a, err := Analyze("Dockerfile", []byte("FROM node:24-bullseye\nRUN apt update -y && apt install -y xdg-utils\nRUN apt-get install -y vim\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range a.Findings {
+		if strings.HasPrefix(f.Rule, "dockerfile/apt-") {
+			got = append(got, fmt.Sprintf("%d %s", f.Line, f.Message))
+		}
+	}
+	want := []string{
+		"2 apt install without --no-install-recommends",
+		"2 apt install without rm -rf /var/lib/apt/lists/* in the same RUN",
+		"3 apt-get install without --no-install-recommends",
+		"3 apt-get install without rm -rf /var/lib/apt/lists/* in the same RUN",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("apt findings\n got %q\nwant %q", got, want)
+	}
+}
+
 // A base image named through ARGs is shown as written, then as the ARG
 // defaults make it: gotify's GO_VERSION default is a placeholder the build
 // replaces, and the image as written is what the user looks for.
@@ -370,7 +393,8 @@ func TestExamineScriptUnbalanced(t *testing.T) {
 		script string
 		want   scriptFacts
 	}{
-		{`apt-get install -y x && echo "it's`, scriptFacts{aptInstall: true, aptRecommends: true}},
+		{`apt-get install -y x && echo "it's`, scriptFacts{aptInstall: true, aptProgram: "apt-get", aptRecommends: true}},
+		{`apt install -y x && apt-get install -y y && echo "it's`, scriptFacts{aptInstall: true, aptProgram: "apt", aptRecommends: true}},
 		{"echo 'a\ncurl -s x | sh", scriptFacts{pipeToShell: true}},
 		{"sudo make install ;; )", scriptFacts{sudo: true}},
 		{"fi; rm -rf /var/lib/apt/lists/* $((", scriptFacts{aptListsRemoved: true}},

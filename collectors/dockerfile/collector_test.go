@@ -290,6 +290,7 @@ func TestDevImagesAreInfo(t *testing.T) {
 		".gitpod.Dockerfile":       "FROM gitpod/workspace-full\nRUN curl -fsSL https://fly.io/install.sh | sh\n",
 		".gitpod.yml":              "image:\n  file: .gitpod.Dockerfile\n",
 		".devcontainer/Dockerfile": unpinned,
+		".codesandbox/Dockerfile":  "FROM node:24-bullseye\nRUN apt update -y && apt install -y xdg-utils\n",
 		"Dockerfile":               unpinned,
 		"worker/Dockerfile.dev":    unpinned,
 		".github/workflows/ci.yml": "on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker build -f worker/Dockerfile.dev worker\n",
@@ -311,7 +312,7 @@ func TestDevImagesAreInfo(t *testing.T) {
 			}
 		}
 	}
-	for file, dev := range map[string]bool{".gitpod.Dockerfile": true, ".devcontainer/Dockerfile": true, "Dockerfile": false, "worker/Dockerfile.dev": false} {
+	for file, dev := range map[string]bool{".gitpod.Dockerfile": true, ".devcontainer/Dockerfile": true, ".codesandbox/Dockerfile": true, "Dockerfile": false, "worker/Dockerfile.dev": false} {
 		s := bySeverity[file]
 		info := s[model.Info]
 		if total := info + s[model.Low] + s[model.Medium] + s[model.High] + s[model.Blocker]; total == 0 || (info == total) != dev {

@@ -73,9 +73,10 @@ var shells = map[string]bool{"sh": true, "bash": true, "dash": true, "ash": true
 type scriptFacts struct {
 	sudo            bool
 	pipeToShell     bool
-	aptInstall      bool // apt-get/apt install
-	aptRecommends   bool // an install without --no-install-recommends
-	aptListsRemoved bool // rm … /var/lib/apt/lists
+	aptInstall      bool   // apt-get/apt install
+	aptProgram      string // the first that installs: "apt-get" or "apt", as written
+	aptRecommends   bool   // an install without --no-install-recommends
+	aptListsRemoved bool   // rm … /var/lib/apt/lists
 }
 
 func examineScript(script string) scriptFacts {
@@ -104,6 +105,9 @@ func examineScript(script string) scriptFacts {
 		switch prog {
 		case "apt-get", "apt":
 			if subcommand(args) == "install" {
+				if !f.aptInstall {
+					f.aptProgram = prog
+				}
 				f.aptInstall = true
 				if !noRecommends(args) {
 					f.aptRecommends = true
