@@ -106,25 +106,33 @@ func looksRandom(tok string) bool {
 // slash, so a secret does not take this shape.
 var filePath = regexp.MustCompile(`/[^/]*[A-Za-z0-9_-]\.[A-Za-z][A-Za-z0-9]{0,7}$`)
 
-// camelIdentifier is a name's shape: letters, digits and underscores.
-var camelIdentifier = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
+// camelIdentifier is a name's shape: letters, digits and underscores, and
+// the - and / that join names (a subtest's Test/sub_case-name).
+var camelIdentifier = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_/-]*$`)
 
 // identifier reports a token that reads as words, such as the unused
-// variable of an ESLint message (ApiV1UpdateAccountPayloadFromJSON):
-// camel-case words of four characters on average, and at most two
-// digits. A random token breaks into short pieces at every case change.
+// variable of an ESLint message (ApiV1UpdateAccountPayloadFromJSON) or a
+// failing Go subtest (TestRecordAuthWithOAuth2/creating_user_): each name
+// of it, between - and /, has words of four characters on average and at
+// most two digits. A random token breaks into short pieces at every case
+// change.
 func identifier(tok string) bool {
 	if !camelIdentifier.MatchString(tok) {
 		return false
 	}
-	digits := 0
-	for _, r := range tok {
-		if unicode.IsDigit(r) {
-			digits++
+	for _, name := range strings.FieldsFunc(tok, func(r rune) bool { return r == '/' || r == '-' }) {
+		digits := 0
+		for _, r := range name {
+			if unicode.IsDigit(r) {
+				digits++
+			}
+		}
+		words := wordsplit.Split(name, wordsplit.Options{Acronyms: true})
+		if digits > 2 || len(words) == 0 || float64(len(name))/float64(len(words)) < 4 {
+			return false
 		}
 	}
-	words := wordsplit.Split(tok, wordsplit.Options{Acronyms: true})
-	return digits <= 2 && len(words) > 0 && float64(len(tok))/float64(len(words)) >= 4
+	return true
 }
 
 func randomChars(tok string) bool {
