@@ -82,6 +82,10 @@ func TestFixtureFindings(t *testing.T) {
 	if !strings.Contains(res.Output, "gitleaks not on PATH") {
 		t.Errorf("output does not say gitleaks was not used:\n%s", res.Output)
 	}
+	// Every report shows the hint: a scan without gitleaks is no full pass.
+	if res.Hint != GitleaksHint {
+		t.Errorf("hint %q, want %q", res.Hint, GitleaksHint)
+	}
 }
 
 func TestRulesAreComplete(t *testing.T) {

@@ -17,6 +17,10 @@ import (
 // GitleaksTool is the optional external scanner, run when on PATH.
 const GitleaksTool = "gitleaks"
 
+// GitleaksHint is shown when gitleaks is not installed: the built-in rules
+// know a handful of token formats, gitleaks hundreds.
+const GitleaksHint = "gitleaks is not on PATH, so only preflight's built-in rules ran; install it for the token formats it knows: go install github.com/zricethezav/gitleaks/v8@latest"
+
 // GitleaksFinding is one entry of gitleaks's JSON report. Only the fields
 // preflight reads are declared; Secret is deliberately absent: gitleaks is
 // run with --redact, and preflight never reads a secret from a tool's

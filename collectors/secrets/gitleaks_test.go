@@ -182,6 +182,9 @@ func TestGitleaksIntegration(t *testing.T) {
 	if res.Facts["gitleaks.findings"] != 7 || res.Facts["gitleaks.added"] != 1 || res.ExitCode != 0 || !strings.Contains(res.Command, "gitleaks dir --no-banner") {
 		t.Fatalf("facts %v exit %d command %q\n%s", res.Facts, res.ExitCode, res.Command, res.Output)
 	}
+	if res.Hint != "" || strings.Contains(res.Output, "not on PATH") {
+		t.Errorf("gitleaks ran, yet hint %q, output:\n%s", res.Hint, res.Output)
+	}
 	seen := map[string]bool{}
 	for _, f := range res.Findings {
 		loc := f.Location()

@@ -147,6 +147,7 @@ type run struct {
 
 // leakRun records what gitleaks did in one run.
 type leakRun struct {
+	missing  bool // gitleaks is not on PATH
 	ran      bool
 	commands []string
 	exit     int
@@ -168,6 +169,7 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 	r.req.Root = r.root // gitleaks runs at the absolute root
 	_, lookErr := lookGitleaks()
 	useLeaks := lookErr == nil
+	r.leaks.missing = !useLeaks
 
 	var err error
 	if c.cache == nil || len(req.Changed) == 0 || ignoreRulesChanged(req.Changed) {
@@ -606,9 +608,14 @@ func (c *Collector) result(r *run) model.Result {
 		command += "; " + strings.Join(r.leaks.commands, "; ")
 		exit = r.leaks.exit
 	}
+	hint := ""
+	if r.leaks.missing {
+		hint = GitleaksHint
+	}
 	return model.Result{
 		Collector: c.id, Kind: Kind, Domain: Domain,
 		Status:   model.StatusOK,
+		Hint:     hint,
 		Command:  command,
 		ExitCode: exit,
 		Facts:    facts,
@@ -694,7 +701,7 @@ func (c *Collector) summary(r *run, files, placeholders int, byRule map[string]i
 		fmt.Fprintf(&b, "JWT past its exp, not reported: %s\n", s)
 	}
 	switch {
-	case !r.leaks.ran:
+	case r.leaks.missing:
 		b.WriteString("gitleaks not on PATH: built-in rules only\n")
 	case r.leaks.err != nil:
 		fmt.Fprintf(&b, "gitleaks failed, its earlier findings are kept: %s\n", c.redactor.Redact(r.leaks.err.Error()))

@@ -101,6 +101,9 @@ func TestRunGitHubBadBuiltInRules(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", s, r.Output)
 		}
 	}
+	if !strings.HasPrefix(r.Hint, "actionlint is not on PATH") || !strings.HasSuffix(r.Hint, ActionlintHint) {
+		t.Errorf("hint %q does not say actionlint is missing", r.Hint)
+	}
 }
 
 func TestRunGitHubHardenedIsClean(t *testing.T) {

@@ -166,6 +166,7 @@ func (c *GitHubActions) Run(ctx context.Context, req collectors.Request) model.R
 func (c *GitHubActions) actionlint(ctx context.Context, req collectors.Request, srcs []Source, r *model.Result) {
 	if _, err := exec.LookPath("actionlint"); err != nil {
 		r.Output += "\nactionlint: not on PATH, only the built-in rules ran (" + ActionlintHint + ")"
+		r.Hint = "actionlint is not on PATH, so only preflight's built-in rules ran; " + ActionlintHint
 		return
 	}
 	args := []string{"-format", ActionlintFormat}
