@@ -335,6 +335,23 @@ func TestWeakDefaultsInMakefiles(t *testing.T) {
 	)
 }
 
+// A committed .env of public settings (pocketbase's Vite ui/.env: URLs
+// and a version) is worth a look; one that names a secret, even empty
+// (the slot someone fills in and commits), or holds a finding, is a high.
+func TestPublicDotenvIsInfo(t *testing.T) {
+	withoutGitleaks(t)
+	root := t.TempDir()
+	writeFile(t, root, "ui/.env", "# all environments should start with PB_ prefix\nPB_BACKEND_URL = \"../\"\nPB_VERSION = \"v0.39.11\"\n")
+	writeFile(t, root, "api/.env", "PORT=8080\nAPI_KEY=\n")
+	writeFile(t, root, "web/.env", "PUBLIC_URL=https://user:Wm4rkT9vQz@example.com\n")
+	expectWeights(t, root,
+		"api/.env high secrets/dotenv-not-ignored .env file that git does not ignore",
+		"ui/.env info secrets/dotenv-not-ignored .env file that git does not ignore [no secret-named setting in it]",
+		"web/.env high secrets/dotenv-not-ignored .env file that git does not ignore",
+		"web/.env:1:25 blocker secrets/url-credentials ",
+	)
+}
+
 // A CI file that sets the value the repository's .env.example gives (a
 // test job's JWT_SECRET) weighs as a dev/test file, naming where the
 // sample is; another value there, or the sample in a deployed file, keeps

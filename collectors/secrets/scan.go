@@ -73,6 +73,10 @@ type FileScan struct {
 	// reported, and gitleaks's match on the line is dropped too.
 	Expired      []Expired
 	Suppressions []rules.Suppression
+	// SecretSettings counts the keys that name a secret, whatever their
+	// value: a .env without one holds public settings only (a Vite
+	// app's URLs and version).
+	SecretSettings int
 }
 
 // Expired is a token found on a line that expired at Exp.
@@ -272,6 +276,13 @@ func scanLines(rel string, k kind, lines []string, r *Redactor) (FileScan, map[i
 		}
 	}
 	users := userNames(kv)
+	for _, pairs := range kv {
+		for _, p := range pairs {
+			if IsSecretKey(p.key) {
+				out.SecretSettings++
+			}
+		}
+	}
 	for i, line := range lines {
 		if inPEM[i] {
 			continue

@@ -116,7 +116,7 @@ type fileLeaks struct {
 
 // found keeps a scan that found something; nothing is nil.
 func found(s FileScan) *FileScan {
-	if len(s.Hits) == 0 && s.Placeholders == 0 && len(s.Expired) == 0 && len(s.Suppressions) == 0 {
+	if len(s.Hits) == 0 && s.Placeholders == 0 && len(s.Expired) == 0 && len(s.Suppressions) == 0 && s.SecretSettings == 0 {
 		return nil
 	}
 	return &s
@@ -540,6 +540,10 @@ func (c *Collector) result(r *run) model.Result {
 		}
 		var fileFindings []model.Finding
 		var fileLabels []string
+		// A .env that names no secret and holds nothing a scanner reports
+		// is a front end's public settings, committed on purpose (Vite,
+		// Next.js): its not being ignored is worth a look, not a high.
+		publicEnv := (e.scan == nil || e.scan.SecretSettings == 0) && len(hits) == 1
 		for _, h := range hits {
 			hc, note := ctxt, ""
 			switch {
@@ -558,6 +562,9 @@ func (c *Collector) result(r *run) model.Result {
 			fd := model.Finding{
 				Collector: c.id, Domain: Domain, Severity: severity(cmp.Or(h.Like, h.Rule), hc),
 				Rule: h.Rule, Message: h.Message(), File: f, Line: h.Line, Column: h.Column,
+			}
+			if h.Rule == RuleDotenvNotIgnored.ID && publicEnv {
+				fd.Severity, note = model.Info, " [no secret-named setting in it]"
 			}
 			fileFindings = append(fileFindings, fd)
 			fileLabels = append(fileLabels, h.Label()+cmp.Or(note, contextNote(hc)))
