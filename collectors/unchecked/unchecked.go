@@ -167,7 +167,10 @@ func (l linter) match(rel string) bool {
 }
 
 var linters = []linter{
-	{"golangci-lint", []string{".golangci.yml", ".golangci.yaml", ".golangci.toml", ".golangci.json"}, "", "build",
+	// golangci.yml without the dot is one too, run with -c (pocketbase's
+	// make lint: golangci-lint run -c ./golangci.yml).
+	{"golangci-lint", []string{".golangci.yml", ".golangci.yaml", ".golangci.toml", ".golangci.json",
+		"golangci.yml", "golangci.yaml", "golangci.toml", "golangci.json"}, "", "build",
 		"configures golangci-lint, which preflight does not run",
 		"run it as a custom collector in preflight.yaml (command: golangci-lint run --output.sarif.path=golangci.sarif, report: golangci.sarif, output: sarif, domain: build)", "", false},
 	{"biome", []string{"biome.json", "biome.jsonc"}, "", "build",

@@ -61,7 +61,7 @@ func TestDetectNamesWhatIsNotChecked(t *testing.T) {
 // Timoni module. A Svelte app's starter template
 // under its src/ is data, not an app.
 func TestDetectNamesLinterConfigurations(t *testing.T) {
-	files := []string{"go.mod", ".golangci.yml", "tools/.golangci.yaml", "vendor/x/.golangci.yml", "api/pyproject.toml",
+	files := []string{"go.mod", ".golangci.yml", "tools/.golangci.yaml", "lint/golangci.yml", "vendor/x/.golangci.yml", "api/pyproject.toml",
 		"cloudbuild.yaml", ".circleci/config.yml", "api/config.yml", "terraform/main.tf", "terraform/modules/db/db.tf", "timoni/podinfo/timoni.cue", "timoni/podinfo/cue.mod/module.cue", "infra/Pulumi.yaml", "fly.toml", "biome.json", "tslint.json", "appveyor.yml", "web/svelte.config.js", "web/package.json", "web/eas.json", "web/src/lib/templates/basic/svelte.config.js"}
 	var got []string
 	for _, c := range Detect("/repo", files) {
@@ -78,6 +78,7 @@ func TestDetectNamesLinterConfigurations(t *testing.T) {
 		"unchecked:terraform deployment terraform/main.tf: not checked: a Terraform project (terraform/main.tf), which preflight has no collector for",
 		"unchecked:podinfo deployment timoni/podinfo/timoni.cue: not checked: a Timoni (CUE) project (timoni/podinfo/timoni.cue), which preflight has no collector for",
 		"unchecked:golangci-lint build .golangci.yml: not checked: .golangci.yml configures golangci-lint, which preflight does not run",
+		"unchecked:golangci-lint:lint build lint/golangci.yml: not checked: lint/golangci.yml configures golangci-lint, which preflight does not run",
 		"unchecked:golangci-lint:tools build tools/.golangci.yaml: not checked: tools/.golangci.yaml configures golangci-lint, which preflight does not run",
 		"unchecked:biome build biome.json: not checked: biome.json configures Biome, which preflight does not run",
 		"unchecked:svelte-check:web build web/svelte.config.js: not checked: web/svelte.config.js configures a Svelte app, whose typecheck is svelte-check (it checks the .svelte files too), which preflight does not run: tsc checks its .ts files only",
@@ -90,7 +91,7 @@ func TestDetectNamesLinterConfigurations(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("detected\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if !Marker(".golangci.toml") || Marker("golangci.yml") || !Marker("main.tf") || Marker("config.yml") {
+	if !Marker(".golangci.toml") || !Marker("golangci.yml") || Marker("golangci.md") || !Marker("main.tf") || Marker("config.yml") {
 		t.Error("Marker disagrees with the linters")
 	}
 }
