@@ -36,12 +36,12 @@ func TestSourceIsShownOnlyMaskedAndFromTheRepository(t *testing.T) {
 	if got := hideSource("app.env", []string{"DB_PASSWORD=x"}); strings.Contains(got[0], "DB_PASSWORD") {
 		t.Errorf("default masker shows %q", got[0])
 	}
-	lines, err := readAround(root, filepath.Join(root, "app.env"), 1, 3, secrets.MaskLines)
+	lines, err := readAround(root, filepath.Join(root, "app.env"), 1, 3, secrets.MaskLines, nil)
 	if err != nil || strings.Contains(lines[0].text, "hunter2") {
 		t.Errorf("masked source: %+v, %v", lines, err)
 	}
 	for _, name := range []string{"link.txt", "fifo.txt"} {
-		if lines, err := readAround(root, filepath.Join(root, name), 1, 3, secrets.MaskLines); err == nil {
+		if lines, err := readAround(root, filepath.Join(root, name), 1, 3, secrets.MaskLines, nil); err == nil {
 			t.Errorf("%s read: %+v", name, lines)
 		}
 	}
@@ -49,10 +49,14 @@ func TestSourceIsShownOnlyMaskedAndFromTheRepository(t *testing.T) {
 
 // A secrets finding's own line is hidden from the value on even where the
 // masker does not know the value: a format only gitleaks knows, under a
-// key that names no secret.
+// key that names no secret; and where the masker hides another part of
+// the line (excalidraw: a URL's path masked as a token, its resourcekey=
+// value, which gitleaks reported, left whole). The line is cut as the
+// file has it, so the column is the file's.
 func TestReportedSecretIsHiddenOnItsLine(t *testing.T) {
 	onValue := rules.NewCatalogue(secrets.AllRules(), npmaudit.AllRules())
 	const client = "a1b2c3d4e5f60718293a4b5c6d7e8f90"
+	const embed = `    "https://drive.google.com/file/d/1AbCdEfGhIjKlMnOpQrStUvWxYz123456/view?resourcekey=0-Xk3pQ9zR7mT2vB";`
 	for _, tc := range []struct {
 		f    model.Finding
 		text string
@@ -61,11 +65,20 @@ func TestReportedSecretIsHiddenOnItsLine(t *testing.T) {
 		{model.Finding{Rule: "secrets/gitleaks", Line: 7, Column: 1}, "client_id: " + client, "client_id: [redacted]"},
 		{model.Finding{Rule: "secrets/gitleaks", Line: 7, Column: 12}, "client_id: " + client + " # prod", "client_id: [redacted]"},
 		{model.Finding{Rule: "secrets/gitleaks", Line: 7, Column: 1}, client, "[redacted]"},
+		{model.Finding{Rule: "secrets/gitleaks", Line: 7, Column: strings.Index(embed, "0-Xk3") + 1}, embed, `    "https:[redacted]?resourcekey=[redacted]`},
 		{model.Finding{Rule: "npm-audit/high", Line: 7, Column: 1}, `"node_modules/lodash": {`, `"node_modules/lodash": {`},
 	} {
-		lines := []sourceLine{{n: 6, text: "x: 1"}, {n: 7, text: tc.text}}
+		root := t.TempDir()
+		if err := os.WriteFile(filepath.Join(root, "f.ts"), []byte("x: 1\n\n\n\n\nx: 1\n"+tc.text+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var hide func(int, string) string
 		if onValue.OnValue(tc.f.Rule) {
-			hideReportedSecret(tc.f, lines)
+			hide = reportedSecretHidden(tc.f)
+		}
+		lines, err := readAround(root, filepath.Join(root, "f.ts"), 7, 1, secrets.MaskLines, hide)
+		if err != nil || len(lines) != 2 {
+			t.Fatalf("read %+v, %v", lines, err)
 		}
 		if lines[1].text != tc.want || lines[0].text != "x: 1" {
 			t.Errorf("%s at %d: %q, want %q", tc.f.Rule, tc.f.Column, lines[1].text, tc.want)

@@ -71,42 +71,44 @@ func loadSource(seq int, root string, f model.Finding, mask func(string, []strin
 	key := sourceKey(f)
 	path := findingPath(root, f)
 	line := f.Line
+	var hide func(int, string) string
+	if onValue {
+		hide = reportedSecretHidden(f)
+	}
 	return func() tea.Msg {
-		lines, err := readAround(root, path, line, sourceRadius, mask)
-		if onValue {
-			hideReportedSecret(f, lines)
-		}
+		lines, err := readAround(root, path, line, sourceRadius, mask, hide)
 		return sourceMsg{seq: seq, key: key, lines: lines, err: err}
 	}
 }
 
-// hideReportedSecret hides the rest of a finding's own line where the
-// masker left it whole: a value only gitleaks knows by its format, under a
-// key that names no secret (a client id), would show in full beside the
-// finding that reports it. From the finding's column, or after the line's
-// first = or ": " when the column is its start.
-func hideReportedSecret(f model.Finding, lines []sourceLine) {
-	for i, l := range lines {
-		if l.n != f.Line || strings.Contains(l.text, "[redacted") {
-			continue
+// reportedSecretHidden returns the finding's own line, as the file has
+// it, with the rest hidden from the value on: a value only gitleaks knows
+// by its format, under a key that names no secret (a client id, a URL's
+// resourcekey=), would show in full beside the finding that reports it,
+// whatever else of the line the masker hides. From the finding's column,
+// or after the line's first = or ": " when the column is its start.
+func reportedSecretHidden(f model.Finding) func(n int, text string) string {
+	return func(n int, text string) string {
+		if n != f.Line {
+			return text
 		}
 		from := 0
 		if f.Column > 1 {
-			from = len(l.text)
-			n := 0
-			for b := range l.text { // the byte where character f.Column starts
-				if n++; n == f.Column {
+			from = len(text)
+			c := 0
+			for b := range text { // the byte where character f.Column starts
+				if c++; c == f.Column {
 					from = b
 					break
 				}
 			}
-		} else if j := strings.IndexAny(l.text, "=:"); j >= 0 {
+		} else if j := strings.IndexAny(text, "=:"); j >= 0 {
 			from = j + 1
-			for from < len(l.text) && l.text[from] == ' ' {
+			for from < len(text) && text[from] == ' ' {
 				from++
 			}
 		}
-		lines[i].text = l.text[:from] + "[redacted]"
+		return text[:from] + "[redacted]"
 	}
 }
 
@@ -123,8 +125,9 @@ const maskContext = 400
 // without a line gets the top of the file. The lines are shown through the
 // secrets masker: a finding about a committed password sits on the very
 // line that holds it, and any other finding may sit next to one. Only a
-// regular file inside the repository is read.
-func readAround(root, path string, line, radius int, mask func(string, []string) []string) ([]sourceLine, error) {
+// regular file inside the repository is read. hide, when set, changes a
+// line as the file has it before the masker sees it.
+func readAround(root, path string, line, radius int, mask func(string, []string) []string, hide func(n int, text string) string) ([]sourceLine, error) {
 	f, err := repofs.Open(root, path)
 	if errors.Is(err, repofs.ErrNotRegular) {
 		if st, serr := os.Lstat(path); serr == nil && st.IsDir() {
@@ -154,7 +157,11 @@ func readAround(root, path string, line, radius int, mask func(string, []string)
 			return nil, errors.New("binary file")
 		}
 		if n >= from {
-			window = append(window, string(text))
+			s := string(text)
+			if hide != nil {
+				s = hide(n, s)
+			}
+			window = append(window, s)
 		}
 	}
 	var out []sourceLine

@@ -458,7 +458,7 @@ func TestReadAround(t *testing.T) {
 		{bin, 1, 0, 0, "binary"},
 	}
 	for _, tc := range cases {
-		lines, err := readAround(dir, tc.path, tc.line, 3, defaultMask)
+		lines, err := readAround(dir, tc.path, tc.line, 3, defaultMask, nil)
 		if tc.err != "" {
 			if err == nil || !strings.Contains(err.Error(), tc.err) {
 				t.Errorf("%s:%d: error %v, want one mentioning %q", filepath.Base(tc.path), tc.line, err, tc.err)
