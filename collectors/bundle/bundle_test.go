@@ -545,6 +545,18 @@ func TestDetectOtherBrowserBuilds(t *testing.T) {
 	tr.detects("bundle:rs", "bundle:web")
 }
 
+// excalidraw's shape: the app's build runs another script that runs vite
+// build, with vite declared only at the workspace root (Yarn hoists it).
+// A build that only calls scripts compiling a library is no app.
+func TestDetectFollowsTheScriptsABuildRuns(t *testing.T) {
+	tr := newTree(t)
+	tr.write("package.json", []byte(`{"private": true, "workspaces": ["excalidraw-app", "packages/*"], "devDependencies": {"vite": "5.0.12"}, "scripts": {"build": "yarn --cwd ./excalidraw-app build"}}`), base)
+	tr.write("excalidraw-app/package.json", []byte(`{"name": "excalidraw-app", "private": true, "scripts": {"build:app": "cross-env VITE_APP_GIT_SHA=x vite build", "build:version": "node ../scripts/build-version.js", "build": "yarn build:app && yarn build:version"}}`), base)
+	tr.write("packages/common/package.json", []byte(`{"name": "common", "private": true, "scripts": {"build:esm": "tsc -p .", "build": "npm run build:esm"}}`), base)
+	tr.write("packages/loop/package.json", []byte(`{"name": "loop", "private": true, "scripts": {"build": "pnpm run a", "a": "pnpm b", "b": "yarn run a"}}`), base)
+	tr.detects("bundle:excalidraw-app")
+}
+
 // The build output is what is measured, and the ignore rules keep it out
 // of every cache key: a measurement is never reused, or a rebuild (or a
 // deleted output) would read as the old size.

@@ -60,7 +60,7 @@ var libraryBuild = regexp.MustCompile(`(^|[\s;&|(])(tsc|vue-tsc|tsup|unbuild|nux
 // unless the build script compiles a library, or an Nx project.json whose
 // build uses one.
 func (m manifest) shipsToBrowsers(dir string) bool {
-	build := m.Scripts["build"]
+	build := m.buildScripts()
 	if strings.Contains(build, "--platform=node") || m.publishesLibrary() {
 		return false
 	}
@@ -79,6 +79,33 @@ func (m manifest) shipsToBrowsers(dir string) bool {
 		return nxBrowserExecutor.Match(data)
 	}
 	return false
+}
+
+// scriptRun is a package manager running a script of the same package:
+// npm run X, yarn [run] X, pnpm [run] X, bun run X.
+var scriptRun = regexp.MustCompile(`\b(?:npm run|yarn(?: run)?|pnpm(?: run)?|bun run)\s+([A-Za-z0-9][A-Za-z0-9:_.-]*)`)
+
+// buildScripts is the build script with the scripts it runs, a few
+// levels deep: excalidraw-app's build is `yarn build:app && …`, and
+// build:app runs vite build.
+func (m manifest) buildScripts() string {
+	out := m.Scripts["build"]
+	seen := map[string]bool{"build": true}
+	todo := []string{out}
+	for depth := 0; depth < 3 && len(todo) > 0; depth++ {
+		var next []string
+		for _, script := range todo {
+			for _, call := range scriptRun.FindAllStringSubmatch(script, -1) {
+				if s, ok := m.Scripts[call[1]]; ok && !seen[call[1]] {
+					seen[call[1]] = true
+					out += " ; " + s
+					next = append(next, s)
+				}
+			}
+		}
+		todo = next
+	}
+	return out
 }
 
 // nxBrowserExecutor matches an Nx build executor that bundles for browsers.
