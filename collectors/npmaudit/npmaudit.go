@@ -47,7 +47,7 @@ const (
 	NoAuditorHint = "preflight audits package-lock.json only, and npm cannot lock the versions this lockfile pins: import SARIF from a scanner that reads it (trivy fs --format sarif --output deps.sarif .)"
 	// YarnV1Hint is shown for a Yarn 1 lockfile, whose versions npm does
 	// keep when it locks beside it (npm 7+ reads yarn.lock v1).
-	YarnV1Hint = "preflight audits package-lock.json only; npm keeps the versions a Yarn 1 yarn.lock pins when it locks beside it: in a copy of package.json and yarn.lock, npm install --package-lock-only --ignore-scripts --legacy-peer-deps (Yarn 1 never enforced peer dependencies), then npm audit there; or import SARIF from a scanner that reads yarn.lock (trivy fs --format sarif --output deps.sarif .)"
+	YarnV1Hint = "preflight audits package-lock.json only; npm keeps the versions a Yarn 1 yarn.lock pins when it locks beside it: in a scratch clone (npm rewrites yarn.lock, and a workspace's packages need their package.json), npm install --package-lock-only --ignore-scripts --legacy-peer-deps (Yarn 1 never enforced peer dependencies), then npm audit there; or import SARIF from a scanner that reads yarn.lock (trivy fs --format sarif --output deps.sarif .)"
 )
 
 // Rules: one per npm severity, mapped critical → blocker, high → high,
