@@ -352,6 +352,26 @@ func TestPublicDotenvIsInfo(t *testing.T) {
 	)
 }
 
+// A Google API key that a web app ships to browsers (excalidraw's Firebase
+// web config in a VITE_ variable) is guarded by its restrictions, not by
+// secrecy: low, marked. The same key under a server's name stays a
+// blocker, and another format in a client variable is no browser key.
+func TestBrowserGoogleKeysAreLow(t *testing.T) {
+	withoutGitleaks(t)
+	root := t.TempDir()
+	const key = "AIzaSyB3xq7Lm2Pn9Rt4Vw8Yz1Ac5Df6Gh7Jk8L"
+	writeFile(t, root, ".gitignore", ".env\n")
+	writeFile(t, root, ".env.production", "VITE_APP_FIREBASE_CONFIG='{\"apiKey\":\""+key+"\",\"authDomain\":\"demo-app.firebaseapp.com\"}'\n"+
+		"NEXT_PUBLIC_MAPS_KEY="+key+"\nGEOCODER_KEY="+key+"\nVITE_STRIPE_KEY=sk_live_4eC39HqLyjWDarjtT1zdp7dc\n")
+	const note = " [a browser key: restrict it to your sites' referrers and its APIs]"
+	expectWeights(t, root,
+		".env.production:1:38 low secrets/google-api-key "+note,
+		".env.production:2:22 low secrets/google-api-key "+note,
+		".env.production:3:14 blocker secrets/google-api-key ",
+		".env.production:4:17 blocker secrets/stripe-live-key ",
+	)
+}
+
 // A CI file that sets the value the repository's .env.example gives (a
 // test job's JWT_SECRET) weighs as a dev/test file, naming where the
 // sample is; another value there, or the sample in a deployed file, keeps

@@ -28,6 +28,11 @@ type Hit struct {
 	// Weak is a well-known default or weak value (postgres, changeme): in
 	// a CI file it guards only what the job starts (see CI).
 	Weak bool
+	// Browser is a Google API key a web app ships to every browser by
+	// design: in a Firebase web config, or a variable the bundler inlines
+	// into the client (VITE_, NEXT_PUBLIC_, REACT_APP_ …). What guards it
+	// is its restrictions (HTTP referrers, APIs), not secrecy.
+	Browser bool
 	// Local is a URL's credentials for a server on the same machine
 	// (localhost, 127.0.0.1): with a weak password, a test or build
 	// database, not one a deployment exposes (see LocalOnly).
@@ -691,6 +696,22 @@ func makePairs(line string) []pair {
 	return nil
 }
 
+// clientPrefixes are the variable prefixes bundlers inline into the
+// JavaScript they ship to browsers.
+var clientPrefixes = []string{"VITE_", "NEXT_PUBLIC_", "REACT_APP_", "EXPO_PUBLIC_", "NUXT_PUBLIC_", "GATSBY_", "PUBLIC_", "VUE_APP_"}
+
+// browserKey reports a Google API key that is sent to browsers: assigned
+// to a client variable, or written in a Firebase web config (its
+// authDomain is firebaseapp.com, and its apiKey identifies the project).
+func browserKey(key, line string) bool {
+	for _, p := range clientPrefixes {
+		if strings.HasPrefix(key, p) {
+			return true
+		}
+	}
+	return strings.Contains(line, ".firebaseapp.com") || strings.Contains(strings.ToLower(key), "firebase")
+}
+
 // valuePair cuts the value at line[s:e] down to what the file means: quotes
 // removed, a trailing comment dropped.
 func valuePair(line, key string, s, e int, explicit bool) pair {
@@ -757,9 +778,11 @@ func scanKeyFormats(n int, line string, keyAt func(s, e int) string, r *Redactor
 			}
 			claimed = append(claimed, span{m[0], m[1]})
 			reported = append(reported, span{m[0], m[1]})
+			key := keyAt(m[0], m[1])
 			out.Hits = append(out.Hits, Hit{
-				Rule: f.rule, Line: n, Column: runeCol(line, m[0]), Key: keyAt(m[0], m[1]),
+				Rule: f.rule, Line: n, Column: runeCol(line, m[0]), Key: key,
 				What: f.what, Length: len(tok), Digest: r.Digest(tok),
+				Browser: f.rule == RuleGoogleAPIKey.ID && browserKey(key, line),
 			})
 		}
 	}

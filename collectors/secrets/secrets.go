@@ -563,8 +563,11 @@ func (c *Collector) result(r *run) model.Result {
 				Collector: c.id, Domain: Domain, Severity: severity(cmp.Or(h.Like, h.Rule), hc),
 				Rule: h.Rule, Message: h.Message(), File: f, Line: h.Line, Column: h.Column,
 			}
-			if h.Rule == RuleDotenvNotIgnored.ID && publicEnv {
+			switch {
+			case h.Rule == RuleDotenvNotIgnored.ID && publicEnv:
 				fd.Severity, note = model.Info, " [no secret-named setting in it]"
+			case h.Browser:
+				fd.Severity, note = model.Low, " [a browser key: restrict it to your sites' referrers and its APIs]"
 			}
 			fileFindings = append(fileFindings, fd)
 			fileLabels = append(fileLabels, h.Label()+cmp.Or(note, contextNote(hc)))
