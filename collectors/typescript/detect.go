@@ -151,6 +151,7 @@ func withDependencies(root string, files []string, projects []*Project) {
 			if _, ok := types[dep]; !ok {
 				types[dep] = nodepkg.TypesEntries(root, dep)
 			}
+			p.workspaceDeps = append(p.workspaceDeps, workspaceDep{dir: dep, name: byDir[dep].Manifest.Name, types: types[dep]})
 			for _, t := range types[dep] {
 				p.deps = append(p.deps, nodepkg.Glob(path.Dir(t), "**/*.d.{ts,mts,cts}"))
 			}

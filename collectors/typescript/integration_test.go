@@ -1,6 +1,8 @@
 package typescript
 
 import (
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -262,5 +264,59 @@ func TestSolutionReferencingGeneratedConfigs(t *testing.T) {
 	}
 	if out := collectors.OutputsOf(p); !slices.Equal(out, []string{".nuxt/tsconfig.app.json"}) {
 		t.Errorf("outputs %q", out)
+	}
+}
+
+// excalidraw's shape: an example depends on a workspace package whose
+// package.json points TypeScript to dist/index.d.ts, which its build
+// writes and is not there; tsc falls back to its sources, which need the
+// root's paths to compile. The errors are the unbuilt checkout's, so the
+// example's check is unknown with the build to run, until it is built;
+// then it is tsc's own result again, measured afresh. The root project,
+// whose paths read the sources, is clean either way.
+func TestUnbuiltWorkspaceDependencyIsUnknown(t *testing.T) {
+	needTypeScript(t)
+	root := t.TempDir()
+	writeFile(t, filepath.Join(root, "package.json"), `{"name": "mono", "private": true, "workspaces": ["packages/*", "examples/*"], "devDependencies": {"typescript": "5.9.3"}}`)
+	writeFile(t, filepath.Join(root, "yarn.lock"), "# yarn lockfile v1\n")
+	writeFile(t, filepath.Join(root, "tsconfig.json"), `{"compilerOptions": {"strict": true, "noEmit": true, "module": "ESNext", "moduleResolution": "bundler", "skipLibCheck": true,
+  "paths": {"@demo/util": ["./packages/util/src/index.ts"], "@demo/lib": ["./packages/lib/src/index.ts"]}}, "include": ["packages"]}`)
+	writeFile(t, filepath.Join(root, "packages/util/package.json"), `{"name": "@demo/util", "types": "./dist/index.d.ts"}`)
+	writeFile(t, filepath.Join(root, "packages/util/src/index.ts"), "export const twice = (n: number): number => n * 2;\n")
+	writeFile(t, filepath.Join(root, "packages/lib/package.json"), `{"name": "@demo/lib", "types": "./dist/index.d.ts", "dependencies": {"@demo/util": "*"}}`)
+	writeFile(t, filepath.Join(root, "packages/lib/index.ts"), "export * from \"./src/index\";\n")
+	writeFile(t, filepath.Join(root, "packages/lib/src/index.ts"), "import { twice } from \"@demo/util\";\nexport const quad = (n: number): number => twice(twice(n));\n")
+	writeFile(t, filepath.Join(root, "examples/app/package.json"), `{"name": "app", "private": true, "dependencies": {"@demo/lib": "*"}}`)
+	writeFile(t, filepath.Join(root, "examples/app/tsconfig.json"), `{"compilerOptions": {"strict": true, "noEmit": true, "module": "esnext", "moduleResolution": "node", "skipLibCheck": true}, "include": ["**/*.ts"]}`)
+	writeFile(t, filepath.Join(root, "examples/app/src/main.ts"), "import { quad } from \"@demo/lib\";\nconsole.log(quad(2));\n")
+	for link, target := range map[string]string{"typescript": testdata(t, "node_modules", "typescript"), "@demo/lib": filepath.Join(root, "packages/lib"), "@demo/util": filepath.Join(root, "packages/util")} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(root, "node_modules", link)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(target, filepath.Join(root, "node_modules", link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	if r := run(t, project(t, root, "typescript:."), root, collectors.OneShot); r.Status != model.StatusOK || r.Facts["errors"] != 0 {
+		t.Errorf("root: %s %v %q", r.Status, r.Facts, locatedFindings(r))
+	}
+	app := project(t, root, "typescript:app")
+	want := "1 of tsc's 1 errors come from workspace packages that are not built: packages/lib and 1 other workspace package (packages/lib/dist/index.d.ts is not there), whose sources tsc read instead"
+	for _, mode := range []collectors.Mode{collectors.OneShot, collectors.Watch} {
+		r := run(t, app, root, mode)
+		if r.Status != model.StatusUnknown || r.Error != want || len(r.Findings) != 0 || !r.MachineBound ||
+			r.Hint != "build them first (cd packages/lib && yarn build), then check again" {
+			t.Fatalf("unbuilt, mode %v: %s %q hint %q findings %q", mode, r.Status, r.Error, r.Hint, locatedFindings(r))
+		}
+	}
+
+	// Built: the declarations are there, and tsc's verdict stands.
+	writeFile(t, filepath.Join(root, "packages/lib/dist/index.d.ts"), "export declare const quad: (n: number) => number;\n")
+	writeFile(t, filepath.Join(root, "packages/util/dist/index.d.ts"), "export declare const twice: (n: number) => number;\n")
+	writeFile(t, filepath.Join(root, "examples/app/src/main.ts"), "import { quad } from \"@demo/lib\";\nconst s: string = quad(2);\n")
+	r := run(t, app, root, collectors.OneShot)
+	if got := locatedFindings(r); r.Status != model.StatusOK || r.Facts["errors"] != 1 || len(got) != 1 || !strings.HasPrefix(got[0], "examples/app/src/main.ts:2:7 TS2322") {
+		t.Errorf("built: %s %q %v %q", r.Status, r.Error, r.Facts, got)
 	}
 }

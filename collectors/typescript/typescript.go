@@ -62,6 +62,9 @@ type Project struct {
 	extends  []string // repo-relative configs tsconfig.json extends
 	named    []string // globs of the files and includes tsconfig.json names (generated types git ignores among them)
 	deps     []string // globs of the workspace packages it depends on: their sources and declaration outputs
+	// workspaceDeps are those packages, with the declaration files their
+	// package.json points to: one whose files are not there is not built.
+	workspaceDeps []workspaceDep
 	// solution is the directory of the solution-style tsconfig.json that
 	// references this project's config when a framework generates that
 	// config and git ignores it (Nuxt 4's .nuxt/tsconfig.app.json): the
@@ -334,6 +337,11 @@ func (p *Project) readOneShot(root string, in collectors.Input) (collectors.Read
 	if err != nil {
 		return collectors.Reading{}, errors.New("unreadable tsc output: " + err.Error())
 	}
+	if why, hint := p.unbuiltDependencies(root, diags); why != "" {
+		// Not built yet, not broken: the project's errors cannot be told.
+		// A build writes ignored files, so the next check runs tsc again.
+		return collectors.Reading{Status: model.StatusUnknown, Error: why, Hint: hint, MachineBound: true}, nil
+	}
 	facts, found := p.diagnosed(root, diags)
 	reading := collectors.Reading{Facts: facts, Findings: found, InToolOrder: true, Hint: generatedHint(root, p.dir, diags)}
 	// Generated code that is not there is no input (it is ignored, and
@@ -353,6 +361,11 @@ func (p *Project) readOneShot(root string, in collectors.Input) (collectors.Read
 
 // checked is the result of a check that produced diagnostics (or none).
 func (p *Project) checked(root string, diags []Diagnostic, command string, exitCode int, output string) model.Result {
+	if why, hint := p.unbuiltDependencies(root, diags); why != "" {
+		r := model.Unknown(p.id, Kind, Domain, why, hint)
+		r.Command, r.ExitCode, r.Output, r.MachineBound = command, exitCode, output, true
+		return r
+	}
 	facts, found := p.diagnosed(root, diags)
 	hint := generatedHint(root, p.dir, diags)
 	return model.Result{

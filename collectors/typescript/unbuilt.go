@@ -1,0 +1,93 @@
+package typescript
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/preflight-dev/preflight/collectors/nodepkg"
+)
+
+// workspaceDep is a package of the repository a project depends on.
+type workspaceDep struct {
+	dir, name string
+	types     []string // the declaration files its package.json points to, repo-relative
+}
+
+// built reports whether the declaration files the package points
+// TypeScript to are there; a package that points to none is read from
+// its sources and needs no build.
+func (d workspaceDep) built(root string) bool {
+	for _, t := range d.types {
+		if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(t))); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// unbuiltDependencies explains errors that come from checking a project
+// against workspace packages that are not built: their package.json
+// points to declarations a build writes (dist/index.d.ts) and are not
+// there, so tsc reads their sources with this project's settings, or
+// finds no module at all (excalidraw's examples before yarn
+// build:packages: 2004 of 2011 errors in packages/*, whose own check is
+// clean). Such errors are the checkout's state, not the project's; ""
+// when no error is one.
+func (p *Project) unbuiltDependencies(root string, diags []Diagnostic) (why, hint string) {
+	var unbuilt []workspaceDep
+	for _, d := range p.workspaceDeps {
+		if !d.built(root) {
+			unbuilt = append(unbuilt, d)
+		}
+	}
+	if len(unbuilt) == 0 {
+		return "", ""
+	}
+	theirs, all := 0, 0
+	for _, d := range diags {
+		if d.Category != "error" {
+			continue
+		}
+		all++
+		if fromUnbuilt(d, unbuilt) {
+			theirs++
+		}
+	}
+	if theirs == 0 {
+		return "", ""
+	}
+	first := unbuilt[0]
+	missing := first.types[0]
+	for _, t := range first.types {
+		if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(t))); err != nil {
+			missing = t
+			break
+		}
+	}
+	others := ""
+	switch n := len(unbuilt) - 1; {
+	case n == 1:
+		others = " and 1 other workspace package"
+	case n > 1:
+		others = fmt.Sprintf(" and %d other workspace packages", n)
+	}
+	why = fmt.Sprintf("%d of tsc's %d errors come from workspace packages that are not built: %s%s (%s is not there), whose sources tsc read instead",
+		theirs, all, first.dir, others, missing)
+	return why, "build them first (" + nodepkg.BuildLine(root, first.dir) + "), then check again"
+}
+
+// fromUnbuilt reports an error in an unbuilt package's files, or one
+// that finds no module where an unbuilt package is imported.
+func fromUnbuilt(d Diagnostic, unbuilt []workspaceDep) bool {
+	for _, u := range unbuilt {
+		if strings.HasPrefix(d.File, u.dir+"/") {
+			return true
+		}
+		if m := missingModule.FindStringSubmatch(d.Message); m != nil && u.name != "" && (m[1] == u.name || strings.HasPrefix(m[1], u.name+"/")) {
+			return true
+		}
+	}
+	return false
+}
