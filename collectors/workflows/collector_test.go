@@ -90,12 +90,12 @@ func TestRunGitHubBadBuiltInRules(t *testing.T) {
 	// Reports carry where each stage was seen; a stage not seen has none.
 	wantEvidence := []model.Evidence{
 		{Fact: "stages.typecheck", File: ".github/workflows/triage.yml", Line: 16, Text: `npm run build runs tsc -p . (package.json, script "build")`},
-		{Fact: "stages.build", File: ".github/workflows/triage.yml", Line: 16, Text: "npm run build"},
+		{Fact: "stages.build", File: ".github/workflows/triage.yml", Line: 16, Text: `npm run build runs tsc -p . (package.json, script "build")`},
 	}
 	if !reflect.DeepEqual(r.Evidence, wantEvidence) {
 		t.Errorf("evidence %+v", r.Evidence)
 	}
-	for _, s := range []string{"build           .github/workflows/triage.yml:16  npm run build", "test            —",
+	for _, s := range []string{"build           .github/workflows/triage.yml:16  npm run build runs tsc -p . (package.json, script \"build\")", "test            —",
 		"actionlint: not on PATH, only the built-in rules ran (" + ActionlintHint + ")"} {
 		if !strings.Contains(r.Output, s) {
 			t.Errorf("output lacks %q:\n%s", s, r.Output)

@@ -342,7 +342,12 @@ func (pm packageManager) stagesOf(args []string, depth int) Stages {
 	case pm.builtins == nil || pm.builtins[sub]:
 		return none
 	}
-	return TaskStages(sub)
+	if st := TaskStages(sub); st != none {
+		return st
+	}
+	// Without a script of that name, yarn X and pnpm X run X's binary:
+	// yarn prettier --list-different is a format check.
+	return classifyWords(append([]string{sub}, rest...), depth+1)
 }
 
 // yarnRunner: `yarn workspace <name> …` and `yarn workspaces [foreach] …`

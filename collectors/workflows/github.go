@@ -212,14 +212,18 @@ func (w *workflow) step(step, job *yamlpos.Node, off bool) {
 			// Actions that run a command given as input: retry, xvfb …
 			for _, key := range []string{"run", "command"} {
 				if cmd := with.Get(key); cmd.Text() != "" && !off {
-					w.commands(cmd)
+					w.commands(cmd, "")
 				}
 			}
 		}
 	}
 	if run := step.Get("run"); run.Text() != "" {
 		if !off {
-			w.commands(run)
+			dir, _, ok := stepDir(step, job, w.root)
+			if !ok || checksOutElsewhere(job) {
+				dir = ""
+			}
+			w.commands(run, dir)
 		}
 		w.checkInjection(run, "run")
 		w.checkRunCheckout(run)
@@ -368,9 +372,15 @@ func writes(root, job *yamlpos.Node) (string, bool) {
 	return "", false
 }
 
-// commands records the stages a script shows.
-func (w *workflow) commands(script *yamlpos.Node) {
+// commands records the stages a script run in dir shows ("" when the
+// directory is not known). A package script's name counts only when what
+// it runs shows no stage: excalidraw's `yarn test:other` runs prettier, a
+// lint the follower records, and no test.
+func (w *workflow) commands(script *yamlpos.Node, dir string) {
 	for _, m := range CommandStages(script.Value) {
+		if dir != "" && w.scriptShowsStages(dir, m.Command) {
+			continue
+		}
 		w.p.see(m.Stages, Evidence{w.file, scriptLine(script, m.Line), filerules.Clip(m.Command, 100)})
 	}
 	// An expression may give the command itself (run: ${{ inputs.race &&

@@ -198,7 +198,7 @@ func (f *follower) makeTarget(mf *makefile, dir, target string, depth int) {
 	}
 	for _, l := range rule.recipe {
 		cmd := mf.expand(strings.TrimLeft(l.text, "@-+ "))
-		f.see(cmd, func(CommandMatch) string { return fmt.Sprintf("%s:%d, target %s", mf.file, l.line, target) })
+		f.see("", cmd, func(CommandMatch) string { return fmt.Sprintf("%s:%d, target %s", mf.file, l.line, target) })
 		f.commands(dir, cmd, depth+1) // make runs each recipe line in its directory
 	}
 }

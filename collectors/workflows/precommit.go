@@ -61,7 +61,7 @@ func (f *follower) preCommitHooks(args []string, depth int) {
 				for _, a := range hook.Get("args").List() {
 					entry += " " + a.Text()
 				}
-				f.see(entry, func(CommandMatch) string { return where })
+				f.see("", entry, func(CommandMatch) string { return where })
 				f.commands(".", entry, depth+1) // pre-commit runs hooks at the root
 				continue
 			}

@@ -3,6 +3,7 @@ package workflows
 import (
 	"fmt"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -147,6 +148,38 @@ func (w *workflow) checkScript(dir string, call scriptRef, text string, line int
 		fmt.Sprintf("`%s` will fail: %s has no %q script", text, file, call.name))
 }
 
+// scriptShowsStages reports whether command runs a package script of the
+// package in dir (or above it) whose commands, followed, show a stage.
+func (w *workflow) scriptShowsStages(dir, command string) bool {
+	cmds := shellwords.Commands(command)
+	if w.tree == nil || len(cmds) != 1 {
+		return false
+	}
+	words := withoutAssignments(cmds[0].Values())
+	if len(words) == 0 {
+		return false
+	}
+	call, ok := scriptCall(words)
+	if !ok {
+		return false
+	}
+	file := w.upward(dir, "package.json")
+	if file == "" {
+		return false
+	}
+	data, err := w.tree.ReadFile(file)
+	if err != nil {
+		return false
+	}
+	pkg, err := nodepkg.ParseManifest(data)
+	if err != nil {
+		return false
+	}
+	scratch := newPipeline()
+	newFollower(scratch, w.tree, w.file, command, 0).npmScript(pkg, file, call, 0)
+	return len(scratch.Stages) > 0
+}
+
 // followScript records the stages the package script a step runs shows
 // by what it runs, not only by its name: `npm run lint` whose script runs
 // `tsc --noEmit` type-checks. Scripts that run other scripts of the same
@@ -178,11 +211,44 @@ func newFollower(p *Pipeline, tree Tree, file, text string, line int) *follower 
 	return &follower{p: p, tree: tree, file: file, text: text, line: line, seen: map[string]bool{}}
 }
 
-// see records the stages of the commands in script, found in where.
-func (f *follower) see(script string, where func(m CommandMatch) string) {
+// see records the stages of the commands in script, found in where and
+// run in dir ("" when it does not matter).
+func (f *follower) see(dir, script string, where func(m CommandMatch) string) {
 	for _, m := range CommandStages(script) {
-		f.p.see(m.Stages, Evidence{f.file, f.line, fmt.Sprintf("%s runs %s (%s)", f.text, filerules.Clip(m.Command, 60), where(m))})
+		st := m.Stages
+		if dir != "" && st.Has(Build) && f.tscWithoutEmit(dir, m.Command) {
+			st &^= build
+		}
+		f.p.see(st, Evidence{f.file, f.line, fmt.Sprintf("%s runs %s (%s)", f.text, filerules.Clip(m.Command, 60), where(m))})
 	}
+}
+
+// noEmit is a tsconfig's "noEmit": true.
+var noEmit = regexp.MustCompile(`"noEmit"\s*:\s*true`)
+
+// tscWithoutEmit reports a tsc command run in dir whose configuration
+// (-p, else tsconfig.json) says noEmit: it type-checks and builds
+// nothing (excalidraw's test:typecheck is a bare tsc).
+func (f *follower) tscWithoutEmit(dir, command string) bool {
+	cmds := shellwords.Commands(command)
+	if len(cmds) != 1 {
+		return false
+	}
+	words := stripPrefixes(cmds[0].Values())
+	if len(words) == 0 || toolName(words[0]) != "tsc" {
+		return false
+	}
+	config := "tsconfig.json"
+	for i, w := range words[1:] {
+		if (w == "-p" || w == "--project") && i+2 < len(words) {
+			config = words[i+2]
+		}
+	}
+	if !strings.HasSuffix(config, ".json") {
+		config = path.Join(config, "tsconfig.json")
+	}
+	data, err := f.tree.ReadFile(path.Clean(path.Join(dir, config)))
+	return err == nil && noEmit.Match(data)
 }
 
 // command follows one command run in dir into what it runs of the
@@ -241,7 +307,7 @@ func (f *follower) npmScript(pkg nodepkg.Manifest, file string, call scriptRef, 
 		return
 	}
 	f.seen[key] = true
-	f.see(body, func(CommandMatch) string { return fmt.Sprintf("%s, script %q", file, name) })
+	f.see(path.Dir(file), body, func(CommandMatch) string { return fmt.Sprintf("%s, script %q", file, name) })
 	f.commands(path.Dir(file), body, depth) // npm runs scripts in the package directory
 }
 
@@ -257,7 +323,7 @@ func (f *follower) shellScript(dir, script string, depth int) {
 	if err != nil {
 		return
 	}
-	f.see(string(data), func(m CommandMatch) string { return fmt.Sprintf("%s:%d", file, m.Line+1) })
+	f.see(dir, string(data), func(m CommandMatch) string { return fmt.Sprintf("%s:%d", file, m.Line+1) })
 	f.commands(dir, string(data), depth)
 }
 

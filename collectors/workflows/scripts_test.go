@@ -296,7 +296,7 @@ func TestScriptArgumentsAreAppendedToTheScript(t *testing.T) {
 	p := AnalyzeGitHubIn([]Source{{Path: ".github/workflows/ci.yml", Data: src}}, tree)
 	want := map[Stage]Evidence{
 		Build: {".github/workflows/ci.yml", 6, `npm start build runs nps build (package.json, script "start")`},
-		Test:  {".github/workflows/ci.yml", 7, "npm test"},
+		Test:  {".github/workflows/ci.yml", 7, `npm test runs nps test (package.json, script "start")`},
 		Lint:  {".github/workflows/ci.yml", 8, `yarn run start -- lint runs nps lint (package.json, script "start")`},
 	}
 	checkStages(t, p, want)
@@ -306,6 +306,49 @@ func TestScriptArgumentsAreAppendedToTheScript(t *testing.T) {
 	for _, f := range bare.Findings {
 		if f.Rule == RuleMissingScript.ID {
 			t.Errorf("npm start without a start script: %s", f.Message)
+		}
+	}
+}
+
+// A package script's commands decide its stages, its name only when they
+// show none: excalidraw's lint workflow runs `yarn test:other`, which is
+// prettier --list-different (a lint, no test), before its test workflow
+// runs `yarn test:app` (vitest). A script of a name alone, running a
+// program preflight does not know, still counts by its name.
+func TestScriptContentDecidesOverItsName(t *testing.T) {
+	tree := mapTree{"package.json": `{"scripts": {"test:other": "yarn prettier --list-different", "test:app": "vitest", "test:e2e": "my-runner --all"}}`}
+	lint := []byte("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: yarn test:other\n")
+	p := AnalyzeGitHubIn([]Source{{Path: ".github/workflows/lint.yml", Data: lint}}, tree)
+	if _, ok := p.Stages[Test]; ok {
+		t.Errorf("prettier counted as a test stage: %+v", p.Stages[Test])
+	}
+	checkStages(t, p, map[Stage]Evidence{Lint: {".github/workflows/lint.yml", 6, `yarn test:other runs yarn prettier --list-different (package.json, script "test:other")`}})
+
+	test := []byte("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: yarn test:other\n      - run: yarn test:app\n      - run: yarn test:e2e\n")
+	p = AnalyzeGitHubIn([]Source{{Path: ".github/workflows/test.yml", Data: test}}, tree)
+	checkStages(t, p, map[Stage]Evidence{Test: {".github/workflows/test.yml", 7, `yarn test:app runs vitest (package.json, script "test:app")`}})
+
+	named := []byte("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: yarn test:e2e\n")
+	p = AnalyzeGitHubIn([]Source{{Path: ".github/workflows/e2e.yml", Data: named}}, tree)
+	checkStages(t, p, map[Stage]Evidence{Test: {".github/workflows/e2e.yml", 6, "yarn test:e2e"}})
+}
+
+// A bare tsc whose tsconfig says noEmit type-checks and builds nothing
+// (excalidraw's test:typecheck); one that emits builds too.
+func TestTscWithoutEmitIsNoBuild(t *testing.T) {
+	step := []byte("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: yarn test:typecheck\n")
+	for _, tc := range []struct {
+		tsconfig string
+		build    bool
+	}{
+		{`{"compilerOptions": {"strict": true, "noEmit": true}}`, false},
+		{`{"compilerOptions": {"outDir": "dist"}}`, true},
+	} {
+		tree := mapTree{"package.json": `{"scripts": {"test:typecheck": "tsc"}}`, "tsconfig.json": tc.tsconfig}
+		p := AnalyzeGitHubIn([]Source{{Path: ".github/workflows/lint.yml", Data: step}}, tree)
+		_, build := p.Stages[Build]
+		if _, typecheck := p.Stages[Typecheck]; !typecheck || build != tc.build {
+			t.Errorf("%s: stages %+v", tc.tsconfig, p.Stages)
 		}
 	}
 }
