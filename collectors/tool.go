@@ -75,6 +75,9 @@ type Input struct {
 	Truncated bool
 	Root      string // absolute repository root
 	Dir       string // absolute directory the program ran in
+	// Quiet is how long a program stopped at its timeout had printed
+	// nothing (see proc.Output.Quiet); 0 for one that exited.
+	Quiet time.Duration
 
 	userCommand bool // evidence in terminal order: stdout, then stderr
 }
@@ -167,7 +170,7 @@ func (b Base) RunTool(ctx context.Context, req Request, t Tool) model.Result {
 		}
 	}
 	in := Input{Data: ran.Out.Stdout, Stdout: ran.Out.Stdout, Stderr: ran.Out.Stderr, ExitCode: ran.Out.ExitCode, Truncated: ran.Out.Truncated,
-		Root: req.Root, Dir: dir, userCommand: t.UserCommand}
+		Root: req.Root, Dir: dir, Quiet: ran.Out.Quiet, userCommand: t.UserCommand}
 	if wantsReport(t.Args) {
 		in.Data, in.Report = ran.Report, ReportArg
 	}

@@ -57,6 +57,10 @@ type Output struct {
 	Duration       time.Duration
 	TimedOut       bool
 	Truncated      bool
+	// Quiet is how long the tool had printed nothing when it was killed
+	// (its whole run when it printed nothing): a suite still reporting
+	// tests is slow, one silent for minutes hangs.
+	Quiet time.Duration
 }
 
 // ErrNotFound is returned when the tool's executable does not exist.
@@ -131,10 +135,11 @@ func Run(ctx context.Context, c Cmd) (Output, error) {
 
 	var waitErr error
 	killed := false
+	var killedAt time.Time
 	select {
 	case waitErr = <-done:
 	case <-ctx.Done():
-		killed = true
+		killed, killedAt = true, time.Now()
 		killTree(pid, token, false)
 		waitErr = <-done
 	}
@@ -152,6 +157,15 @@ func Run(ctx context.Context, c Cmd) (Output, error) {
 		out.ExitCode = cmd.ProcessState.ExitCode()
 	}
 	if killed {
+		last := start
+		for _, c := range []*capped{stdout, stderr} {
+			if c.last.After(last) {
+				last = c.last
+			}
+		}
+		if out.Quiet = killedAt.Sub(last); out.Quiet < 0 {
+			out.Quiet = 0
+		}
 		out.ExitCode = -1
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			out.TimedOut = true
@@ -204,9 +218,13 @@ type capped struct {
 	buf     bytes.Buffer
 	max     int
 	dropped bool
+	last    time.Time // when the last bytes came
 }
 
 func (c *capped) Write(p []byte) (int, error) {
+	if len(p) > 0 {
+		c.last = time.Now()
+	}
 	room := c.max - c.buf.Len()
 	if room <= 0 {
 		c.dropped = true

@@ -63,6 +63,28 @@ func TestTimeoutKillsTheWholeProcessGroup(t *testing.T) {
 	}
 }
 
+// A tool stopped at its timeout says how long it had been quiet: one that
+// still prints has been quiet for less time than one that printed once
+// and then waited, and one that never printed for its whole run.
+func TestQuietTimeOfAStoppedTool(t *testing.T) {
+	run := func(script string) Output {
+		out, err := Run(context.Background(), Cmd{Name: "sh", Args: []string{"-c", script}, Timeout: 2 * time.Second})
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("%s: err %v", script, err)
+		}
+		return out
+	}
+	chatty := run("while :; do echo test passed; sleep 0.05; done")
+	once := run("echo started; sleep 300")
+	silent := run("sleep 300")
+	if !(chatty.Quiet < once.Quiet && once.Quiet <= silent.Quiet && silent.Quiet <= silent.Duration) {
+		t.Errorf("quiet: chatty %v, once %v, silent %v (of %v)", chatty.Quiet, once.Quiet, silent.Quiet, silent.Duration)
+	}
+	if done, _ := Run(context.Background(), Cmd{Name: "sh", Args: []string{"-c", "echo x"}}); done.Quiet != 0 {
+		t.Errorf("a tool that exited has quiet %v", done.Quiet)
+	}
+}
+
 func TestCancelStopsTheTool(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { time.Sleep(100 * time.Millisecond); cancel() }()

@@ -2,6 +2,7 @@ package jstest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -169,6 +170,30 @@ func TestTimeoutIsAFindingWithPartialOutput(t *testing.T) {
 	}
 	if r.Error != "vitest did not finish within 15s" {
 		t.Errorf("error %q", r.Error)
+	}
+}
+
+// A suite still reporting tests when the timeout stops it is slow, not
+// hung (excalidraw's took 14 minutes on two busy cores): unknown, with the
+// timeout to raise, and no blocker on the project.
+func TestSlowSuiteAtTheTimeoutIsUnknown(t *testing.T) {
+	needRunners(t)
+	files := map[string]string{
+		"package.json":     `{"name": "slow", "type": "module", "scripts": {"test": "vitest run"}, "devDependencies": {"vitest": "4.1.12"}}`,
+		"vitest.config.js": "export default { test: { fileParallelism: false } }\n",
+	}
+	for i := range 120 {
+		files[fmt.Sprintf("t%03d.test.js", i)] = "import { it } from 'vitest'\nit('takes a moment', () => new Promise(r => setTimeout(r, 400)))\n"
+	}
+	root := linkedPackage(t, files)
+	r := runCollector(t, collector(t, root, "vitest:."), root, 20*time.Second)
+	if r.Status != model.StatusUnknown || r.Broken || len(r.Findings) != 0 || len(r.Facts) != 0 {
+		t.Fatalf("status %s broken %v findings %+v facts %v: %s", r.Status, r.Broken, r.Findings, r.Facts, r.Error)
+	}
+	if !strings.HasPrefix(r.Error, "vitest was still running tests when it was stopped at the 20s timeout (its last output came ") ||
+		r.Hint != "the suite is slower than the timeout on this machine (other collectors run beside it): raise collectors.vitest.timeout in preflight.yaml" ||
+		!strings.Contains(r.Output, ".test.js") {
+		t.Errorf("error %q hint %q output\n%s", r.Error, r.Hint, r.Output)
 	}
 }
 

@@ -298,10 +298,14 @@ func shownNodeOptions(opts string) string { return "NODE_OPTIONS=" + proc.Cmd{Na
 // timedOut reads a run that did not finish. It is measured: a suite that
 // hangs hangs CI too. When the runner wrote its report and then did not
 // exit (Jest waiting on open handles), the report is read and the hang is
-// one more blocker; otherwise nothing was counted, so the run is broken
-// (it scores 0, with no facts), its finding showing what it printed last,
-// where the test that hangs usually shows.
+// one more blocker; a suite still reporting tests when it was stopped is
+// only slower than the timeout here (excalidraw's 121 files took 14
+// minutes on two busy cores), which is no verdict on it: unknown, with
+// the timeout to raise. Otherwise nothing was counted, so the run is
+// broken (it scores 0, with no facts), its finding showing what it
+// printed last, where the test that hangs usually shows.
 func (c *Collector) timedOut(in collectors.Input, timeout time.Duration) collectors.Reading {
+	partial := collectors.Excerpt(string(in.Stdout)+"\n"+string(in.Stderr), 15)
 	if len(bytes.TrimSpace(in.Data)) > 0 {
 		in.ExitCode = 0 // its report is the run's outcome; the kill is not
 		if r, err := c.read(in); err == nil {
@@ -310,8 +314,14 @@ func (c *Collector) timedOut(in collectors.Input, timeout time.Duration) collect
 			return r
 		}
 	}
+	if strings.TrimSpace(partial) != "" && in.Quiet < hangSilence(timeout) {
+		return collectors.Reading{Status: model.StatusUnknown,
+			Error:  fmt.Sprintf("%s was still running tests when it was stopped at the %s timeout (its last output came %s before)", c.run.kind, timeout, in.Quiet.Round(time.Second)),
+			Hint:   "the suite is slower than the timeout on this machine (other collectors run beside it): raise collectors." + c.run.kind + ".timeout in preflight.yaml",
+			Output: partial}
+	}
 	msg := fmt.Sprintf("test run did not finish within %s; the runner was stopped", timeout)
-	if partial := collectors.Excerpt(string(in.Stdout)+"\n"+string(in.Stderr), 15); strings.TrimSpace(partial) != "" {
+	if strings.TrimSpace(partial) != "" {
 		msg += "; last output:\n" + partial
 	} else {
 		msg += " before it printed anything"
@@ -320,6 +330,12 @@ func (c *Collector) timedOut(in collectors.Input, timeout time.Duration) collect
 		Hint:     "a test that waits for a service the machine lacks (a database, a server) hangs like this: start it, or raise collectors." + c.run.kind + ".timeout in preflight.yaml if the suite is only slow",
 		Findings: []model.Finding{c.runFinding(ruleTimeout, msg)}}
 }
+
+// hangSilence is how long a runner stopped at its timeout must have been
+// quiet to be hanging rather than slow: a quarter of the timeout, at most
+// two minutes. A hung test prints nothing; a slow suite keeps reporting
+// files.
+func hangSilence(timeout time.Duration) time.Duration { return min(timeout/4, 2*time.Minute) }
 
 // read makes one finished run into a reading.
 func (c *Collector) read(in collectors.Input) (collectors.Reading, error) {
