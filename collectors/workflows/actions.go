@@ -97,6 +97,9 @@ var commandActions = map[string]struct{ tool, input string }{
 	"cloudflare/wrangler-action":   {"wrangler", "command"},
 }
 
+// pushingActions build images and publish them with push: true.
+var pushingActions = map[string]bool{"docker/build-push-action": true, "docker/bake-action": true}
+
 // ActionStages says which stages a `uses:` action is. Actions are known
 // by name; an action named after a tool (hadolint/hadolint-action,
 // reviewdog/action-eslint) is that tool. Setup actions install a tool
@@ -107,6 +110,14 @@ func ActionStages(uses string, with *yamlpos.Node) Stages {
 		return none
 	}
 	var set Stages
+	if pushingActions[name] {
+		// push: true publishes what the action builds, as docker buildx
+		// build --push does; an expression (github.event_name !=
+		// 'pull_request') pushes on the events that deploy.
+		if v := strings.TrimSpace(with.Get("push").Text()); v != "" && !strings.EqualFold(v, "false") {
+			set |= deploy
+		}
+	}
 	if c, ok := commandActions[name]; ok {
 		args := c.tool
 		if v := with.Get(c.input).Text(); v != "" {

@@ -240,6 +240,11 @@ func TestTaskStages(t *testing.T) {
 	}
 }
 
+// with is a with: block of one input.
+func with(key, value string) *yamlpos.Node {
+	return &yamlpos.Node{Kind: yamlpos.Map, Pairs: []yamlpos.Pair{{Key: key, Value: &yamlpos.Node{Kind: yamlpos.Scalar, Value: value}}}}
+}
+
 func TestActionStages(t *testing.T) {
 	goreleaserBuild := &yamlpos.Node{Kind: yamlpos.Map, Pairs: []yamlpos.Pair{{Key: "args", Value: &yamlpos.Node{Kind: yamlpos.Scalar, Value: "build --snapshot"}}}}
 	cases := []struct {
@@ -262,6 +267,12 @@ func TestActionStages(t *testing.T) {
 		// It builds the app first when told how (vitesse's build: pnpm run build).
 		{"cypress-io/github-action@v6", &yamlpos.Node{Kind: yamlpos.Map, Pairs: []yamlpos.Pair{{Key: "build", Value: &yamlpos.Node{Kind: yamlpos.Scalar, Value: "pnpm run build"}}}}, test | build},
 		{"docker/build-push-action@v6", nil, container},
+		// push: true publishes the image (excalidraw's publish-docker.yml);
+		// an expression pushes on the events that deploy.
+		{"docker/build-push-action@v5", with("push", "true"), container | deploy},
+		{"docker/build-push-action@v5", with("push", "${{ github.event_name != 'pull_request' }}"), container | deploy},
+		{"docker/build-push-action@v5", with("push", "false"), container},
+		{"docker/bake-action@v5", with("push", "true"), container | deploy},
 		{"actions/deploy-pages@v4", nil, deploy},
 		{"aws-actions/amazon-ecs-deploy-task-definition@v2", nil, deploy},
 		{"easingthemes/ssh-deploy@main", nil, deploy},
