@@ -146,19 +146,35 @@ func withDependencies(root string, files []string, projects []*Project) {
 		if !ok {
 			continue
 		}
+		typesOf := func(dir string) []string {
+			if _, ok := types[dir]; !ok {
+				types[dir] = nodepkg.TypesEntries(root, dir)
+			}
+			return types[dir]
+		}
 		for _, dep := range nodepkg.DependencyDirs(owner, pkgs) {
 			p.deps = append(p.deps, nodepkg.Glob(dep, "**/*.{ts,tsx,mts,cts,json,vue}"))
-			if _, ok := types[dep]; !ok {
-				types[dep] = nodepkg.TypesEntries(root, dep)
-			}
-			p.workspaceDeps = append(p.workspaceDeps, workspaceDep{dir: dep, name: byDir[dep].Manifest.Name, types: types[dep]})
+			typesOf(dep)
 			for _, t := range types[dep] {
 				p.deps = append(p.deps, nodepkg.Glob(path.Dir(t), "**/*.d.{ts,mts,cts}"))
 			}
 		}
 		slices.Sort(p.deps)
 		p.deps = slices.Compact(p.deps)
+		// Every other package of the repository outside the project, which
+		// an import may reach whether or not the package declares it (a
+		// hoisted workspace link): see unbuiltDependencies.
+		for _, q := range pkgs {
+			if q.Err == nil && !within(q.Dir, p.dir) && !within(p.dir, q.Dir) {
+				p.workspace = append(p.workspace, workspaceDep{dir: q.Dir, name: q.Manifest.Name, types: typesOf(q.Dir)})
+			}
+		}
 	}
+}
+
+// within reports whether repo-relative dir is parent or below it.
+func within(dir, parent string) bool {
+	return parent == "." || dir == parent || strings.HasPrefix(dir, parent+"/")
 }
 
 // angularConfigs are the tsconfig files the targets of an angular.json in

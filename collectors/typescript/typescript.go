@@ -62,9 +62,10 @@ type Project struct {
 	extends  []string // repo-relative configs tsconfig.json extends
 	named    []string // globs of the files and includes tsconfig.json names (generated types git ignores among them)
 	deps     []string // globs of the workspace packages it depends on: their sources and declaration outputs
-	// workspaceDeps are those packages, with the declaration files their
-	// package.json points to: one whose files are not there is not built.
-	workspaceDeps []workspaceDep
+	// workspace are the repository's other packages, outside the project,
+	// with the declaration files their package.json points to: one whose
+	// files are not there is not built.
+	workspace []workspaceDep
 	// solution is the directory of the solution-style tsconfig.json that
 	// references this project's config when a framework generates that
 	// config and git ignores it (Nuxt 4's .nuxt/tsconfig.app.json): the

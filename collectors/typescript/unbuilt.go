@@ -9,7 +9,8 @@ import (
 	"github.com/preflight-dev/preflight/collectors/nodepkg"
 )
 
-// workspaceDep is a package of the repository a project depends on.
+// workspaceDep is a package of the repository outside a project, which
+// the project may import.
 type workspaceDep struct {
 	dir, name string
 	types     []string // the declaration files its package.json points to, repo-relative
@@ -37,7 +38,7 @@ func (d workspaceDep) built(root string) bool {
 // when no error is one.
 func (p *Project) unbuiltDependencies(root string, diags []Diagnostic) (why, hint string) {
 	var unbuilt []workspaceDep
-	for _, d := range p.workspaceDeps {
+	for _, d := range p.workspace {
 		if !d.built(root) {
 			unbuilt = append(unbuilt, d)
 		}
