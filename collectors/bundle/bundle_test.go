@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"fmt"
 	"math/rand"
 	"os"
 	"path"
@@ -217,6 +218,25 @@ func TestBudgetIsConfigurable(t *testing.T) {
 		collectors.Request{Root: tr.root, Budgets: collectors.Budgets{BundleJSGzipBytes: 1000}})
 	if len(r.Findings) != 1 || r.Findings[0].File != "package.json" || r.Findings[0].Line != 6 || r.Facts["bundle.js_budget_bytes"] != 1000 {
 		t.Fatalf("findings %+v facts %v", r.Findings, r.Facts)
+	}
+}
+
+// Every chunk counts against the budget; the finding says how much of it
+// the page loads when it opens (pocketbase: TinyMCE loads on demand).
+func TestOverBudgetSaysWhatThePageLoads(t *testing.T) {
+	tr := newTree(t)
+	tr.write("package.json", []byte(webManifest), base)
+	tr.write("dist/index.html", []byte(`<script type="module" src="./assets/index.js"></script>`), base)
+	tr.write("dist/assets/index.js", incompressible(600, 3), base)
+	tr.write("dist/libs/editor.min.js", incompressible(3000, 4), base)
+	r := tr.collector("bundle:.").Run(context.Background(),
+		collectors.Request{Root: tr.root, Budgets: collectors.Budgets{BundleJSGzipBytes: 1000}})
+	entry := r.Facts["bundle.entry_js_gzip_bytes"]
+	if len(r.Findings) != 1 || entry <= 0 || entry >= r.Facts["bundle.js_gzip_bytes"] {
+		t.Fatalf("findings %+v facts %v", r.Findings, r.Facts)
+	}
+	if msg := r.Findings[0].Message; !strings.HasSuffix(msg, fmt.Sprintf(" (dist/index.html loads %s of it when it opens)", kB(int64(entry)))) {
+		t.Errorf("message %q", msg)
 	}
 }
 

@@ -32,6 +32,9 @@ type Measurement struct {
 	Largest     []FileSize
 	Newest      time.Time // newest file's modification time
 	NewestFile  string
+	// JSGzip is each JavaScript file's gzip size, by its path below the
+	// directory (forward slashes).
+	JSGzip map[string]int64
 }
 
 // largestKept is how many of the largest files a measurement lists.
@@ -53,7 +56,7 @@ func isCSS(name string) bool { return path.Ext(name) == ".css" }
 // not followed. rel is the directory's repo-relative path, used in the
 // results.
 func Measure(ctx context.Context, dir, rel string) (Measurement, error) {
-	m := Measurement{Dir: rel}
+	m := Measurement{Dir: rel, JSGzip: map[string]int64{}}
 	var all []FileSize
 	zw := gzip.NewWriter(io.Discard) // reused: a compressor's state is large
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
@@ -91,6 +94,7 @@ func Measure(ctx context.Context, dir, rel string) (Measurement, error) {
 			if isJS(name) {
 				m.JSBytes += f.Bytes
 				m.JSGzipBytes += gz
+				m.JSGzip[filepath.ToSlash(sub)] = gz
 			}
 		}
 		all = append(all, f)

@@ -1,0 +1,1 @@
+console.log('assets/index-BMShE0dZ.js stands in for the built file');

@@ -1,0 +1,1 @@
+console.log('libs/prism/prism.js stands in for the built file');

@@ -1,0 +1,1 @@
+console.log('libs/shablon/shablon.iife.js stands in for the built file');

@@ -1,0 +1,1 @@
+console.log('libs/uplot/uplot.iife.js stands in for the built file');
