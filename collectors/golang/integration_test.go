@@ -387,7 +387,8 @@ func TestCollectorsUnreadableOutput(t *testing.T) {
 
 // t.Fatalf in a helper package prints only the file's base name; the
 // finding names the helper's real file, not one in the test's package,
-// and the test's package, since other packages' tests share that line.
+// and the test's package and where the test is declared, since other
+// packages' tests share that line (pocketbase's tests/api.go:274).
 func TestFailureInAHelperPackageIsPlacedInTheHelper(t *testing.T) {
 	requireGo(t)
 	t.Parallel()
@@ -400,7 +401,7 @@ func TestFailureInAHelperPackageIsPlacedInTheHelper(t *testing.T) {
 	})
 	cs := Detect(root, []string{"go.mod"})
 	res := run(t, cs[1], root)
-	want := []loc{{model.Blocker, "test-failed", "helper/helper.go", 6, 0, "TestDB (example.com/h/pkg) failed: Starting database: timed out"}}
+	want := []loc{{model.Blocker, "test-failed", "helper/helper.go", 6, 0, "TestDB (example.com/h/pkg, TestDB at pkg/pkg_test.go:9) failed: Starting database: timed out"}}
 	if got := locs(res.Findings); !reflect.DeepEqual(got, want) {
 		t.Errorf("findings:\n got %+v\nwant %+v", got, want)
 	}

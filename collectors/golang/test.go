@@ -100,6 +100,7 @@ func (c *TestCollector) Run(ctx context.Context, req collectors.Request) model.R
 				Stderr:    in.Stderr,
 				IsLogCall: logCallChecker(req.Root),
 				Locate:    fileLocator(loc.Dir),
+				Declared:  testDeclarations(req.Root),
 				NoDocker:  sync.OnceValue(dockerDown),
 				Machine:   reach.This(),
 			})
@@ -186,6 +187,40 @@ func readLines(root, rel string) []string {
 		lines = append(lines, strings.TrimSpace(sc.Text()))
 	}
 	return lines
+}
+
+// testDecl matches the line that declares a test function.
+var testDecl = regexp.MustCompile(`^func (Test\w*)\(`)
+
+// testDeclarations finds a test function's declaration in the _test.go
+// files of a package directory, each directory read once.
+func testDeclarations(root string) func(dir, test string) (string, int) {
+	type at struct {
+		file string
+		line int
+	}
+	cache := map[string]map[string]at{}
+	return func(dir, test string) (string, int) {
+		decls, ok := cache[dir]
+		if !ok {
+			decls = map[string]at{}
+			matches, _ := filepath.Glob(filepath.Join(dir, "*_test.go"))
+			for _, m := range matches {
+				rel, err := filepath.Rel(root, m)
+				if err != nil || strings.HasPrefix(rel, "..") {
+					continue
+				}
+				for i, l := range readLines(root, rel) {
+					if d := testDecl.FindStringSubmatch(l); d != nil {
+						decls[d[1]] = at{filepath.ToSlash(rel), i + 1}
+					}
+				}
+			}
+			cache[dir] = decls
+		}
+		d := decls[test]
+		return d.file, d.line
+	}
 }
 
 // RepoCode: go test compiles the module's tests and runs them.

@@ -47,6 +47,10 @@ type TestOptions struct {
 	// package's absolute directory. It returns an absolute path, or "" when
 	// the file cannot be told. nil joins the name to dir.
 	Locate func(dir, base string) string
+	// Declared finds where a test function is declared among the _test.go
+	// files of a package's absolute directory: a repo-relative file and
+	// line, "" when it cannot be told. nil says nothing.
+	Declared func(dir, test string) (file string, line int)
 	// NoDocker reports that no Docker daemon answers on this machine; nil
 	// is not known. A test that fails saying it could not start or reach
 	// its containers then needs a service (see needs-service).
@@ -382,8 +386,15 @@ func (p *testParser) testFinding(pkg *testPackage, tc *testCase) (model.Finding,
 	if chosen >= 0 && msgs[chosen].file != "" && p.opt.PackageDir(pkg.path) != "" &&
 		filepath.Dir(filepath.Join(p.opt.Root, filepath.FromSlash(msgs[chosen].file))) != p.opt.PackageDir(pkg.path) {
 		// Failed in a helper of another package, whose line many
-		// packages' tests share: say whose test it is.
-		name += " (" + pkg.path + ")"
+		// packages' tests share: say whose test it is, and where.
+		whose := pkg.path
+		if p.opt.Declared != nil {
+			top, _, _ := strings.Cut(tc.name, "/")
+			if file, line := p.opt.Declared(p.opt.PackageDir(pkg.path), top); file != "" {
+				whose += fmt.Sprintf(", %s at %s:%d", top, file, line)
+			}
+		}
+		name += " (" + whose + ")"
 	}
 	f.Message = name + " failed"
 	if chosen >= 0 {

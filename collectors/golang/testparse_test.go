@@ -319,7 +319,7 @@ func parseCapturedIn(t *testing.T, name, fixture string) TestReport {
 	if c.run.ExitCode == 0 {
 		t.Errorf("%s: the capture should be of a failing go test", name)
 	}
-	rep, err := ParseTestJSON(bytes.NewReader(c.stdout), TestOptions{Module: c.mod, Stderr: c.stderr, Locate: fileLocator(c.mod.Dir), NoDocker: func() bool { return true }})
+	rep, err := ParseTestJSON(bytes.NewReader(c.stdout), TestOptions{Module: c.mod, Stderr: c.stderr, Locate: fileLocator(c.mod.Dir), Declared: testDeclarations(c.mod.Root), NoDocker: func() bool { return true }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -357,10 +357,10 @@ var needsServiceFindings = []loc{
 }
 
 // containersDown is the finding of the fixture's Test_Create in package pkg,
-// named since its line is the shared helper's.
+// named, with where it is declared, since its line is the shared helper's.
 func containersDown(pkg string) loc {
 	return loc{model.Medium, RuleNeedsService, "dbtest/dbtest.go", 10, 0,
-		"Test_Create (example.com/fixture/needsservice/" + pkg + ") could not start what it tests against: it runs containers, " +
+		"Test_Create (example.com/fixture/needsservice/" + pkg + ", Test_Create at " + pkg + "/" + pkg + "_test.go:9) could not start what it tests against: it runs containers, " +
 			"and no Docker daemon answers here (Starting database: could not start or find container servicetest); " +
 			"start Docker, or keep the test out of go test ./... with a build tag or testing.Short()"}
 }
