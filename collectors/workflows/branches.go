@@ -25,10 +25,10 @@ type BranchLister interface {
 }
 
 // Branches asks git, without the repository's hooks (see safegit).
-func (t repoTree) Branches() (Branches, bool) {
+func (t *repoTree) Branches() (Branches, bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	out, err := safegit.Command(ctx, string(t), "for-each-ref", "--format=%(refname)", "refs/heads", "refs/remotes").Output()
+	out, err := safegit.Command(ctx, t.root, "for-each-ref", "--format=%(refname)", "refs/heads", "refs/remotes").Output()
 	if err != nil {
 		return Branches{}, false
 	}
@@ -50,7 +50,7 @@ func (t repoTree) Branches() (Branches, bool) {
 	if remotes {
 		ask = []string{"symbolic-ref", "-q", "--short", "refs/remotes/origin/HEAD"}
 	}
-	head, err := safegit.Command(ctx, string(t), ask...).Output()
+	head, err := safegit.Command(ctx, t.root, ask...).Output()
 	if err != nil {
 		return Branches{}, false
 	}

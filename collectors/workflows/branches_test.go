@@ -93,7 +93,7 @@ func TestStaleBranchFilterInCheckout(t *testing.T) {
 	clone := filepath.Join(t.TempDir(), "clone")
 	fixturetest.Git(t, origin, "clone", "-q", origin, clone)
 
-	b, ok := repoTree(clone).Branches()
+	b, ok := newRepoTree(clone).Branches()
 	if !ok || b.Default != "main" || !b.Names["develop"] || !b.Names["main"] || len(b.Names) != 2 {
 		t.Fatalf("branches %+v, %v; want main (default) and develop", b, ok)
 	}

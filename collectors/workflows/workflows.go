@@ -149,7 +149,7 @@ func (c *GitHubActions) Run(ctx context.Context, req collectors.Request) model.R
 		return model.Result{Collector: c.id, Kind: KindGitHub, Domain: Domain, Status: model.StatusSkipped,
 			ExitCode: -1, Error: "no workflow files in " + workflowDir}
 	}
-	p := AnalyzeGitHubIn(srcs, repoTree(root))
+	p := AnalyzeGitHubIn(srcs, newRepoTree(root))
 	p.Errors = append(readErrs, p.Errors...)
 	r := evaluate(c.id, KindGitHub, "GitHub Actions", root, p, srcs)
 	r.MachineBound = p.BranchBound
@@ -264,13 +264,32 @@ func readSources(root string, names []string) ([]Source, []FileError) {
 	return srcs, errs
 }
 
-// repoTree is the repository on disk, read the safe way (see repofs).
-type repoTree string
+// repoTree is the repository on disk, read the safe way (see repofs),
+// each file once per analysis: every step that runs a package script
+// reads the same package.json.
+type repoTree struct {
+	root  string
+	files map[string]readFile
+}
 
-func (t repoTree) ReadFile(rel string) ([]byte, error) { return repofs.ReadFile(string(t), rel) }
+type readFile struct {
+	data []byte
+	err  error
+}
 
-func (t repoTree) IsDir(rel string) bool {
-	real, err := repofs.Inside(string(t), rel)
+func newRepoTree(root string) *repoTree { return &repoTree{root: root, files: map[string]readFile{}} }
+
+func (t *repoTree) ReadFile(rel string) ([]byte, error) {
+	f, ok := t.files[rel]
+	if !ok {
+		f.data, f.err = repofs.ReadFile(t.root, rel)
+		t.files[rel] = f
+	}
+	return f.data, f.err
+}
+
+func (t *repoTree) IsDir(rel string) bool {
+	real, err := repofs.Inside(t.root, rel)
 	if err != nil {
 		return false
 	}
@@ -330,7 +349,7 @@ func (c *GitLabCI) Run(ctx context.Context, req collectors.Request) model.Result
 	}
 	var p *Pipeline
 	if len(srcs) > 0 {
-		p = AnalyzeGitLabIn(srcs[0], load, repoTree(root))
+		p = AnalyzeGitLabIn(srcs[0], load, newRepoTree(root))
 	} else {
 		p = newPipeline()
 	}
