@@ -37,6 +37,9 @@ func (d workspaceDep) built(root string) bool {
 // clean). Such errors are the checkout's state, not the project's; ""
 // when no error is one.
 func (p *Project) unbuiltDependencies(root string, diags []Diagnostic) (why, hint string) {
+	if countErrors(diags) == 0 {
+		return "", "" // nothing to explain: the packages' files are not looked at
+	}
 	var unbuilt []workspaceDep
 	for _, d := range p.workspace {
 		if !d.built(root) {
