@@ -46,8 +46,8 @@ func (c *TestCollector) Group() string         { return moduleGroup(c.mod) }
 // go test's own cache reruns a test when a file it opened changed, so a
 // result is reused only when nothing in the module changed. The Node
 // packages inside it (a ui/ with its package.json) are left out, but for
-// the build output its //go:embed lines compile in. The root's Makefile is
-// one too: its test rule's -short and -tags are go test's.
+// the build output its //go:embed lines compile in. The root's Makefile
+// and Taskfile are too: their test rule's -short and -tags are go test's.
 func (c *TestCollector) Inputs() []string {
 	in := []string{c.mod.glob("**")}
 	for _, d := range c.mod.nodeDirs {
@@ -55,7 +55,7 @@ func (c *TestCollector) Inputs() []string {
 	}
 	in = append(append(in, c.mod.sources()...), c.mod.embeds.globs()...)
 	if c.mod.dir != "." {
-		in = append(in, makefiles...) // the root's test rule may give go test its flags
+		in = append(append(in, makefiles...), taskfiles...) // the root's test rule may give go test its flags
 	}
 	return append(in, c.mod.ws.Inputs()...)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/internal/shellwords"
+	"github.com/preflight-dev/preflight/internal/yamlpos"
 )
 
 // makefiles are the names make reads, in the order it looks for them.
@@ -29,24 +30,73 @@ type testFlags struct {
 }
 
 // projectTestFlags reads them from the test rule of the Makefile beside
-// the module, else at the repository root: what `make test`, and a CI
+// the module, else the test task of its Taskfile (go-task), else the
+// same at the repository root: what `make test` or `task test`, and a CI
 // step that runs it, run. None when there is no such rule, or its go test
 // sets neither (a result then is go test ./... as by hand).
 func projectTestFlags(root, modDir string) testFlags {
 	for _, dir := range slices.Compact([]string{modDir, "."}) {
-		for _, name := range makefiles {
-			rel := path.Join(dir, name)
-			data, err := repofs.ReadFile(root, rel)
-			if err != nil {
-				continue
-			}
-			if args, line := testRuleFlags(string(data)); len(args) > 0 {
-				return testFlags{Args: args, From: fmt.Sprintf("%s:%d", rel, line)}
-			}
-			break // make reads the first one it finds
+		if f, ok := makeTestFlags(root, dir); ok {
+			return f
+		}
+		if f, ok := taskTestFlags(root, dir); ok {
+			return f
 		}
 	}
 	return testFlags{}
+}
+
+// makeTestFlags reads the test rule of the Makefile in dir.
+func makeTestFlags(root, dir string) (testFlags, bool) {
+	for _, name := range makefiles {
+		rel := path.Join(dir, name)
+		data, err := repofs.ReadFile(root, rel)
+		if err != nil {
+			continue
+		}
+		if args, line := testRuleFlags(string(data)); len(args) > 0 {
+			return testFlags{Args: args, From: fmt.Sprintf("%s:%d", rel, line)}, true
+		}
+		break // make reads the first one it finds
+	}
+	return testFlags{}, false
+}
+
+// taskfiles are the names go-task reads, in its order.
+var taskfiles = []string{"Taskfile.yml", "taskfile.yml", "Taskfile.yaml", "taskfile.yaml"}
+
+// taskTestFlags reads the first go test of the test task of the Taskfile
+// in dir: its cmds (strings, or maps with cmd:) or its cmd.
+func taskTestFlags(root, dir string) (testFlags, bool) {
+	for _, name := range taskfiles {
+		rel := path.Join(dir, name)
+		data, err := repofs.ReadFile(root, rel)
+		if err != nil {
+			continue
+		}
+		docs, err := yamlpos.Parse(data)
+		if err != nil || len(docs) == 0 {
+			return testFlags{}, false
+		}
+		task := docs[0].Path("tasks", "test")
+		cmds := task.Get("cmds").List()
+		if c := task.Get("cmd"); c != nil {
+			cmds = append(cmds, c)
+		}
+		for _, c := range cmds {
+			if c.Get("cmd") != nil {
+				c = c.Get("cmd")
+			}
+			if args, ok := goTestFlags(c.Text()); ok {
+				if len(args) == 0 {
+					return testFlags{}, false
+				}
+				return testFlags{Args: args, From: fmt.Sprintf("%s:%d", rel, c.Line)}, true
+			}
+		}
+		return testFlags{}, false // go-task reads the first one it finds
+	}
+	return testFlags{}, false
 }
 
 // testRuleFlags finds the first go test of the Makefile's test rule and
@@ -58,23 +108,30 @@ func testRuleFlags(makefile string) (args []string, line int) {
 			continue
 		}
 		for j := i + 1; j < len(lines) && (strings.HasPrefix(lines[j], "\t") || strings.TrimSpace(lines[j]) == ""); j++ {
-			recipe := strings.TrimLeft(strings.TrimSpace(lines[j]), "@-+")
-			for _, cmd := range shellwords.Commands(recipe) {
-				var words []string
-				for _, w := range cmd.Words {
-					if len(words) > 0 || !w.Assign { // GOFLAGS=… go test
-						words = append(words, w.Value)
-					}
-				}
-				if len(words) < 2 || !goCommand.MatchString(words[0]) || words[1] != "test" {
-					continue
-				}
-				return keptTestFlags(words[2:]), j + 1
+			if args, ok := goTestFlags(strings.TrimLeft(strings.TrimSpace(lines[j]), "@-+")); ok {
+				return args, j + 1
 			}
 		}
 		return nil, 0
 	}
 	return nil, 0
+}
+
+// goTestFlags finds the first go test of a command line and keeps its
+// -short and -tags; ok is false when it runs none.
+func goTestFlags(script string) (args []string, ok bool) {
+	for _, cmd := range shellwords.Commands(script) {
+		var words []string
+		for _, w := range cmd.Words {
+			if len(words) > 0 || !w.Assign { // GOFLAGS=… go test
+				words = append(words, w.Value)
+			}
+		}
+		if len(words) >= 2 && goCommand.MatchString(words[0]) && words[1] == "test" {
+			return keptTestFlags(words[2:]), true
+		}
+	}
+	return nil, false
 }
 
 // keptTestFlags are -short and -tags of go test's arguments, in the form

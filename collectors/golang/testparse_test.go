@@ -610,6 +610,30 @@ func TestContainersPanicWithoutDocker(t *testing.T) {
 	}
 }
 
+// go-task's test task gives go test its flags as make's test rule does:
+// its cmds as strings or maps with cmd:, or its cmd.
+func TestTaskTestFlags(t *testing.T) {
+	for _, tc := range []struct {
+		taskfile string
+		want     testFlags
+	}{
+		{"version: '3'\ntasks:\n  test:\n    cmds:\n      - go test -race -short ./...\n", testFlags{[]string{"-short"}, "Taskfile.yml:5"}},
+		{"version: '3'\ntasks:\n  test:\n    desc: tests\n    cmds:\n      - task: generate\n      - cmd: go test -tags integration ./...\n", testFlags{[]string{"-tags=integration"}, "Taskfile.yml:7"}},
+		{"version: '3'\ntasks:\n  test:\n    cmd: CGO_ENABLED=1 go test --short ./...\n", testFlags{[]string{"-short"}, "Taskfile.yml:4"}},
+		{"version: '3'\ntasks:\n  test:\n    cmds: [go test ./...]\n", testFlags{}},              // nothing to keep
+		{"version: '3'\ntasks:\n  test-short:\n    cmds: [go test -short ./...]\n", testFlags{}}, // no test task
+		{"tasks: [\n", testFlags{}}, // not YAML
+	} {
+		root := t.TempDir()
+		if err := os.WriteFile(filepath.Join(root, "Taskfile.yml"), []byte(tc.taskfile), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if got := projectTestFlags(root, "."); !slices.Equal(got.Args, tc.want.Args) || got.From != tc.want.From {
+			t.Errorf("%q: %+v, want %+v", tc.taskfile, got, tc.want)
+		}
+	}
+}
+
 func TestTestRuleFlags(t *testing.T) {
 	for _, tc := range []struct {
 		makefile string
