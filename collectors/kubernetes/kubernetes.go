@@ -421,11 +421,20 @@ func (c *Collector) check(run *filerules.Run, objs []Object, read []string) mode
 	}
 	byFile := map[string][]model.Finding{}
 	workloads := map[string]int{}
+	// What a dev or test overlay deploys (overlays/dev, k8s/test/) is no
+	// production: shown, weighing nothing, as a dev compose stack is.
+	dev := deployfiles.DevOnly(path.Join(c.dir, "kustomization.yaml"))
+	if dev && len(objs) > 0 {
+		run.Evidence = append(run.Evidence, c.dir+" deploys a dev/test environment: its findings are info")
+	}
 	for _, o := range objs {
 		if o.Workload() {
 			workloads[o.File]++
 		}
 		for _, f := range Check(o, scaled, built) {
+			if dev {
+				f.Severity, f.Message = model.Info, f.Message+" [dev/test environment]"
+			}
 			byFile[f.File] = append(byFile[f.File], f)
 		}
 	}

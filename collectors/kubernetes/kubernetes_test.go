@@ -379,9 +379,21 @@ func TestKustomizeOverlayIsJudgedAsRendered(t *testing.T) {
 }
 
 // Without patches the base is what gets deployed, findings in its file;
-// the workload no kustomization lists is not checked.
+// the workload no kustomization lists is not checked. What a dev overlay
+// deploys is no production: its findings are info, marked, as a dev
+// compose stack's are; the prod overlay's keep their weight.
 func TestKustomizeBaseAlone(t *testing.T) {
 	res := runKustomize(t, "overlays/dev")
+	for _, f := range res.Findings {
+		if f.Severity != model.Info || !strings.HasSuffix(f.Message, " [dev/test environment]") {
+			t.Errorf("dev overlay: %s %s %q", f.Severity, f.Rule, f.Message)
+		}
+	}
+	for _, f := range runKustomize(t, "overlays/prod").Findings {
+		if f.Severity == model.Info || strings.Contains(f.Message, "[dev/test") {
+			t.Errorf("prod overlay: %s %s %q", f.Severity, f.Rule, f.Message)
+		}
+	}
 	want := []hit{
 		{"base/deploy.yaml", 14, "k8s/no-resource-limits"},
 		{"base/deploy.yaml", 14, "k8s/no-resource-requests"},
