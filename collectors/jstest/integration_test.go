@@ -157,7 +157,7 @@ func TestTimeoutIsAFindingWithPartialOutput(t *testing.T) {
 		"hang.test.js":  "import { it } from 'vitest'\nit('never ends', () => new Promise(() => {}), 3600000)\n",
 	})
 	c := collector(t, root, "vitest:.")
-	r := runCollector(t, c, root, 15*time.Second)
+	r := runCollector(t, c, root, 20*time.Second)
 	if r.Status != model.StatusOK || !r.Broken || len(r.Facts) != 0 || r.ExitCode != -1 || r.Hint == "" {
 		t.Fatalf("status %s broken %v facts %v exit %d hint %q", r.Status, r.Broken, r.Facts, r.ExitCode, r.Hint)
 	}
@@ -165,10 +165,10 @@ func TestTimeoutIsAFindingWithPartialOutput(t *testing.T) {
 		t.Fatalf("findings %+v", r.Findings)
 	}
 	msg := r.Findings[0].Message
-	if !strings.HasPrefix(msg, "test run did not finish within 15s; the runner was stopped; last output:\n") || !strings.Contains(msg, "RUN  v4.1.12") {
+	if !strings.HasPrefix(msg, "test run did not finish within 20s; the runner was stopped; last output:\n") || !strings.Contains(msg, "RUN  v4.1.12") {
 		t.Errorf("message %q", msg)
 	}
-	if r.Error != "vitest did not finish within 15s" {
+	if r.Error != "vitest did not finish within 20s" {
 		t.Errorf("error %q", r.Error)
 	}
 }

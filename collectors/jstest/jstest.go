@@ -332,10 +332,10 @@ func (c *Collector) timedOut(in collectors.Input, timeout time.Duration) collect
 }
 
 // hangSilence is how long a runner stopped at its timeout must have been
-// quiet to be hanging rather than slow: a quarter of the timeout, at most
-// two minutes. A hung test prints nothing; a slow suite keeps reporting
-// files.
-func hangSilence(timeout time.Duration) time.Duration { return min(timeout/4, 2*time.Minute) }
+// quiet to be hanging rather than slow: half the timeout, at most five
+// minutes. A hung test prints nothing from then on; a slow suite reports
+// each file when it ends, and one file may run silently for a while.
+func hangSilence(timeout time.Duration) time.Duration { return min(timeout/2, 5*time.Minute) }
 
 // read makes one finished run into a reading.
 func (c *Collector) read(in collectors.Input) (collectors.Reading, error) {

@@ -183,11 +183,15 @@ func (m Manifest) scriptNames() []string {
 // BuildLine is how to build the package in dir (repo-relative), with the
 // package manager the nearest lock file names, as a user types it in the
 // repository root: "cd web && yarn build".
-func BuildLine(root, dir string) string {
-	run := "npm run build"
+func BuildLine(root, dir string) string { return ScriptLine(root, dir, "build") }
+
+// ScriptLine is how to run the script of the package in dir the same way:
+// "cd packages/lib && yarn build:esm", "pnpm run build:packages".
+func ScriptLine(root, dir, script string) string {
+	run := "npm run " + script
 	for d := filepath.Join(root, filepath.FromSlash(dir)); ; d = filepath.Dir(d) {
-		if found := lockfileBuild(d); found != "" {
-			run = found
+		if found := lockfileRun(d); found != "" {
+			run = found + " " + script
 			break
 		}
 		rel, err := filepath.Rel(root, d)
@@ -201,13 +205,15 @@ func BuildLine(root, dir string) string {
 	return "cd " + dir + " && " + run
 }
 
-func lockfileBuild(dir string) string {
+// lockfileRun is how the package manager whose lock file is in dir runs
+// a script, "" when none is there.
+func lockfileRun(dir string) string {
 	for _, c := range []struct{ file, cmd string }{
-		{"pnpm-lock.yaml", "pnpm run build"},
-		{"yarn.lock", "yarn build"},
-		{"bun.lockb", "bun run build"},
-		{"bun.lock", "bun run build"},
-		{"package-lock.json", "npm run build"},
+		{"pnpm-lock.yaml", "pnpm run"},
+		{"yarn.lock", "yarn"},
+		{"bun.lockb", "bun run"},
+		{"bun.lock", "bun run"},
+		{"package-lock.json", "npm run"},
 	} {
 		if _, err := os.Stat(filepath.Join(dir, c.file)); err == nil {
 			return c.cmd

@@ -290,3 +290,25 @@ func TestWorkspaceDependenciesAreInputs(t *testing.T) {
 		put()
 	}
 }
+
+// The hint for unbuilt workspace packages names a script that exists: the
+// root's that builds the packages (excalidraw's build:packages), else the
+// package's build, else its build:… script.
+func TestBuildStepOfUnbuiltPackages(t *testing.T) {
+	for _, tc := range []struct {
+		root, pkg, want string
+	}{
+		{`{"scripts": {"build": "turbo build", "build:packages": "yarn workspaces run build:esm"}}`, `{"scripts": {"build:esm": "tsc"}}`, "yarn build:packages"},
+		{`{"scripts": {"build:app": "vite build"}}`, `{"scripts": {"build:esm": "tsc", "build:types": "tsc -d"}}`, "cd packages/lib && yarn build:esm"},
+		{`{}`, `{"scripts": {"build": "tsc", "build:esm": "tsc"}}`, "cd packages/lib && yarn build"},
+		{`{}`, `{"scripts": {"test": "vitest"}}`, ""},
+	} {
+		root := t.TempDir()
+		writeFile(t, filepath.Join(root, "yarn.lock"), "")
+		writeFile(t, filepath.Join(root, "package.json"), tc.root)
+		writeFile(t, filepath.Join(root, "packages/lib/package.json"), tc.pkg)
+		if got := buildStep(root, "packages/lib"); got != tc.want {
+			t.Errorf("%s / %s: %q, want %q", tc.root, tc.pkg, got, tc.want)
+		}
+	}
+}

@@ -277,7 +277,8 @@ func TestSolutionReferencingGeneratedConfigs(t *testing.T) {
 func TestUnbuiltWorkspaceDependencyIsUnknown(t *testing.T) {
 	needTypeScript(t)
 	root := t.TempDir()
-	writeFile(t, filepath.Join(root, "package.json"), `{"name": "mono", "private": true, "workspaces": ["packages/*", "examples/*"], "devDependencies": {"typescript": "5.9.3"}}`)
+	writeFile(t, filepath.Join(root, "package.json"), `{"name": "mono", "private": true, "workspaces": ["packages/*", "examples/*"], "devDependencies": {"typescript": "5.9.3"},
+  "scripts": {"build:packages": "yarn --cwd packages/util build:esm && yarn --cwd packages/lib build:esm"}}`)
 	writeFile(t, filepath.Join(root, "yarn.lock"), "# yarn lockfile v1\n")
 	writeFile(t, filepath.Join(root, "tsconfig.json"), `{"compilerOptions": {"strict": true, "noEmit": true, "module": "ESNext", "moduleResolution": "bundler", "skipLibCheck": true,
   "paths": {"@demo/util": ["./packages/util/src/index.ts"], "@demo/lib": ["./packages/lib/src/index.ts"]}}, "include": ["packages"]}`)
@@ -307,7 +308,7 @@ func TestUnbuiltWorkspaceDependencyIsUnknown(t *testing.T) {
 	for _, mode := range []collectors.Mode{collectors.OneShot, collectors.Watch} {
 		r := run(t, app, root, mode)
 		if r.Status != model.StatusUnknown || r.Error != want || len(r.Findings) != 0 || !r.MachineBound ||
-			r.Hint != "build them first (cd packages/lib && yarn build), then check again" {
+			r.Hint != "build them first (yarn build:packages), then check again" {
 			t.Fatalf("unbuilt, mode %v: %s %q hint %q findings %q", mode, r.Status, r.Error, r.Hint, locatedFindings(r))
 		}
 	}

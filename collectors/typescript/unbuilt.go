@@ -2,11 +2,15 @@ package typescript
 
 import (
 	"fmt"
+	"maps"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/preflight-dev/preflight/collectors/nodepkg"
+	"github.com/preflight-dev/preflight/internal/repofs"
 )
 
 // workspaceDep is a package of the repository outside a project, which
@@ -79,8 +83,49 @@ func (p *Project) unbuiltDependencies(root string, diags []Diagnostic) (why, hin
 	}
 	why = fmt.Sprintf("%d of tsc's %d errors come from workspace packages that are not built: %s%s (%s is not there), whose sources tsc read instead",
 		theirs, all, first.dir, others, missing)
-	return why, "build them first (" + nodepkg.BuildLine(root, first.dir) + "), then check again"
+	if step := buildStep(root, first.dir); step != "" {
+		return why, "build them first (" + step + "), then check again"
+	}
+	return why, "build them first (their package.json points TypeScript to what a build writes), then check again"
 }
+
+// buildStep is a script of the repository that builds the workspace
+// packages: the root's that names them (excalidraw's build:packages),
+// else the package's build, else its first build:… script; "" when
+// there is none.
+func buildStep(root, dir string) string {
+	scripts := func(d string) []string {
+		data, err := repofs.ReadFile(root, path.Join(d, "package.json"))
+		if err != nil {
+			return nil
+		}
+		m, err := nodepkg.ParseManifest(data)
+		if err != nil {
+			return nil
+		}
+		return slices.Sorted(maps.Keys(m.Scripts))
+	}
+	for _, s := range scripts(".") {
+		words := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return r == ':' || r == '-' || r == '_' })
+		if len(words) == 2 && words[0] == "build" && buildsPackages[words[1]] {
+			return nodepkg.ScriptLine(root, ".", s)
+		}
+	}
+	own := scripts(dir)
+	if slices.Contains(own, "build") {
+		return nodepkg.ScriptLine(root, dir, "build")
+	}
+	for _, s := range own {
+		if strings.HasPrefix(s, "build:") {
+			return nodepkg.ScriptLine(root, dir, s)
+		}
+	}
+	return ""
+}
+
+// buildsPackages are the words after build: of a root script that builds
+// a workspace's packages.
+var buildsPackages = map[string]bool{"packages": true, "workspace": true, "workspaces": true, "libs": true, "deps": true}
 
 // fromUnbuilt reports an error in an unbuilt package's files, or one
 // that finds no module where an unbuilt package is imported.
