@@ -26,12 +26,15 @@ var (
 func Detect(root string, files []string) []collectors.Collector {
 	flat := map[string]string{}   // dir -> config file
 	legacy := map[string]string{} // dir -> config file
+	ignores := map[string]bool{}  // .eslintignore files
 	for _, f := range files {
 		if nodepkg.InNodeModules(f) {
 			continue
 		}
 		dir, base := path.Dir(f), path.Base(f)
 		switch {
+		case base == ".eslintignore":
+			ignores[f] = true
 		case flatConfig.MatchString(base):
 			if _, seen := flat[dir]; !seen {
 				flat[dir] = f
@@ -62,6 +65,9 @@ func Detect(root string, files []string) []collectors.Collector {
 		default:
 			continue
 		}
+		if !c.flat && ignorePath(c.scriptArgs) == "" && !(p.Err == nil && p.Manifest.Keys["eslintIgnore"]) {
+			c.ignoreFile = ignoreFileAbove(p.Dir, ignores)
+		}
 		if !c.flat && !direct && !hasExt(c.scriptArgs) {
 			// A script that runs eslint itself lints what it names, *.js
 			// only with a legacy config: so does preflight.
@@ -89,6 +95,23 @@ func Detect(root string, files []string) []collectors.Collector {
 		out[i] = c
 	}
 	return out
+}
+
+// ignoreFileAbove is the .eslintignore of the nearest directory above a
+// package (up to the root) when the package has none of its own; "" when
+// it has one, or none is above it.
+func ignoreFileAbove(dir string, ignores map[string]bool) string {
+	if dir == "." || ignores[path.Join(dir, ".eslintignore")] {
+		return ""
+	}
+	for d := path.Dir(dir); ; d = path.Dir(d) {
+		if f := path.Join(d, ".eslintignore"); ignores[f] {
+			return f
+		}
+		if d == "." {
+			return ""
+		}
+	}
 }
 
 // lintWrapper finds the package's script that runs next lint,

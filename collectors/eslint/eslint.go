@@ -57,6 +57,12 @@ type Collector struct {
 	// nested are packages inside dir with their own ESLint collector,
 	// relative to dir: left out of this run so no file is linted twice.
 	nested []string
+	// ignoreFile is the .eslintignore of a directory above a package
+	// linted with a legacy configuration that has none of its own,
+	// repo-relative: ESLint reads one only in the directory it runs in,
+	// and the project lints from there (excalidraw's root .eslintignore
+	// keeps packages/*/dist out). "" for none.
+	ignoreFile string
 }
 
 var _ collectors.Collector = (*Collector)(nil)
@@ -81,6 +87,9 @@ func (c *Collector) Inputs() []string {
 		nodepkg.Glob(c.dir, ".eslintignore"),
 		"package.json",
 	}
+	if c.ignoreFile != "" {
+		globs = append(globs, collectors.EscapeGlob(c.ignoreFile))
+	}
 	if f := path.Join(c.dir, ignorePath(c.scriptArgs)); f != c.dir && filepath.IsLocal(f) {
 		globs = append(globs, collectors.EscapeGlob(f))
 	}
@@ -97,7 +106,7 @@ func (c *Collector) Inputs() []string {
 // args lint the package in dir (absolute), or the paths its lint script
 // names, and write the JSON report to out.
 func (c *Collector) args(dir, out string) []string {
-	args := []string{"-f", "json", "-o", out}
+	args := append([]string{"-f", "json", "-o", out}, c.ignoreArgs()...)
 	for _, n := range c.nested {
 		args = append(args, "--ignore-pattern", n+"/**")
 	}
@@ -110,10 +119,23 @@ func (c *Collector) args(dir, out string) []string {
 	return append(args, ".")
 }
 
+// ignoreArgs point ESLint, which runs in the package, at the ignore file
+// above it.
+func (c *Collector) ignoreArgs() []string {
+	if c.ignoreFile == "" {
+		return nil
+	}
+	rel, err := filepath.Rel(filepath.FromSlash(c.dir), filepath.FromSlash(c.ignoreFile))
+	if err != nil {
+		return nil
+	}
+	return []string{"--ignore-path", filepath.ToSlash(rel)}
+}
+
 // plainArgs are the options every ESLint since 1.0 accepts, with the paths
 // the lint script names, for a version that refuses one of args'.
 func (c *Collector) plainArgs(dir, out string) []string {
-	args := []string{"-f", "json", "-o", out}
+	args := append([]string{"-f", "json", "-o", out}, c.ignoreArgs()...)
 	var paths []string
 	for i := 0; i < len(c.scriptArgs); i++ {
 		switch a := c.scriptArgs[i]; {

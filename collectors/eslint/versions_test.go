@@ -413,3 +413,44 @@ func fixtureEslintrc(t *testing.T) string {
 	}
 	return string(config)
 }
+
+// ESLint with a legacy configuration reads .eslintignore only in the
+// directory it runs in: a package linted in its own directory is given
+// the root's, as the project's own lint from the root reads it
+// (excalidraw: packages/common/dist, once built, is not linted).
+func TestPackageLintUsesTheIgnoreFileAbove(t *testing.T) {
+	needESLint(t)
+	installed := filepath.Join(fixtureRoot(t), "versions", "eslint8-eslintrc", "node_modules")
+	if _, err := os.Stat(filepath.Join(installed, ".bin", "eslint")); err != nil {
+		fixturetest.Unavailable(t, "eslint is not installed in testdata/versions/eslint8-eslintrc: make deps")
+	}
+	root := filepath.Join(t.TempDir(), "mono")
+	fixturetest.WriteFiles(t, root, map[string]string{
+		"package.json":                   `{"private": true, "workspaces": ["packages/*"], "devDependencies": {"eslint": "8.57.1"}}`,
+		".eslintignore":                  "dist/\n",
+		"packages/common/package.json":   `{"name": "common"}`,
+		"packages/common/.eslintrc.json": `{"root": true, "parserOptions": {"ecmaVersion": 2022, "sourceType": "module"}, "rules": {"no-undef": "error"}}`,
+		"packages/common/src/index.js":   "export const one = 1;\n",
+		"packages/common/dist/index.js":  "define(['exports'], function (e) { e.one = 1 });\n",
+		"packages/other/package.json":    `{"name": "other"}`,
+		"packages/other/.eslintrc.json":  `{"root": true, "rules": {"no-undef": "error"}}`,
+		"packages/other/.eslintignore":   "build/\n",
+		"packages/other/dist/index.js":   "define(1);\n",
+	})
+	if err := os.Symlink(installed, filepath.Join(root, "node_modules")); err != nil {
+		t.Fatal(err)
+	}
+	cs := detected(t, root)
+	r := run(t, cs["eslint:common"], root)
+	if r.Status != model.StatusOK || r.Facts["files"] != 1 || len(r.Findings) != 0 || !strings.Contains(r.Command, "--ignore-path ../../.eslintignore") {
+		t.Errorf("common: status %s (%s) facts %v findings %q command %q", r.Status, r.Error, r.Facts, described(r.Findings), r.Command)
+	}
+	// A package with its own .eslintignore keeps to it.
+	r = run(t, cs["eslint:other"], root)
+	if strings.Contains(r.Command, "--ignore-path") || !slices.Contains(described(r.Findings), "high packages/other/dist/index.js:1:1 no-undef") {
+		t.Errorf("other: command %q findings %q", r.Command, described(r.Findings))
+	}
+	if !slices.Contains(cs["eslint:common"].Inputs(), ".eslintignore") {
+		t.Errorf("the root's ignore file is no input: %q", cs["eslint:common"].Inputs())
+	}
+}
