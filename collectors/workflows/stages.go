@@ -3,6 +3,7 @@ package workflows
 import (
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -270,7 +271,13 @@ func TaskStages(name string) Stages {
 			set |= test
 		}
 	}
-	if has("spec", "specs", "e2e", "jest", "vitest", "mocha", "pytest", "cypress", "playwright", "coverage", "unittest", "unittests") {
+	if has("spec", "specs", "e2e", "jest", "vitest", "mocha", "pytest", "cypress", "playwright", "unittest", "unittests") {
+		set |= test
+	}
+	// Coverage of the tests (coverage, test:coverage, coverage-report),
+	// not of something else (excalidraw's locales-coverage computes how
+	// much of the UI is translated).
+	if has("coverage") && !slices.ContainsFunc(words, func(w string) bool { return !coverageWords[w] }) {
 		set |= test
 	}
 	if has("lint", "linter", "linting", "eslint", "stylelint", "clippy", "ktlint", "checkstyle", "detekt", "golangci", "rubocop", "flake8", "pylint", "ruff", "biome", "oxlint", "shellcheck", "hadolint", "staticcheck") ||
@@ -298,6 +305,10 @@ func TaskStages(name string) Stages {
 	}
 	return set
 }
+
+// coverageWords may stand beside "coverage" in the name of a test run.
+var coverageWords = map[string]bool{"coverage": true, "cov": true, "test": true, "tests": true, "unit": true, "run": true,
+	"ci": true, "all": true, "report": true, "html": true, "lcov": true, "check": true, "full": true, "js": true, "go": true}
 
 // splitName splits a task name into lower-case words at punctuation and
 // camelCase boundaries: "test:unit" → test unit, "typeCheck" → type check.

@@ -232,6 +232,10 @@ func TestTaskStages(t *testing.T) {
 		{"deploy", deploy}, {"deploy:prod", deploy}, {"publish", deploy},
 		{"check", none}, {"ci", none}, {"verify", none}, {"all", none}, {"dev", none}, {"start", none},
 		{"format", none}, {"release", none}, {"testdata", none}, {"", none},
+		// Coverage of the tests, not of translations (excalidraw's
+		// locales-coverage).
+		{"coverage", test}, {"test:coverage", test}, {"coverage-report", test}, {"coverage:html", test},
+		{"locales-coverage", none}, {"build-locales-coverage", build},
 	}
 	for _, c := range cases {
 		if got := TaskStages(c.name); got != c.want {
