@@ -25,8 +25,23 @@ var RuleInvalidConfig = rules.Rule{
 	Reference: "https://www.typescriptlang.org/tsconfig",
 }
 
+// RuleOtherPackageErrors stands for the errors tsc reports in another
+// workspace package's files while it checks this project: that package's
+// sources read under this project's configuration (a moduleResolution
+// that ignores its exports, other strictness), whose own check is that
+// package's collector's. One finding per package, at this project's
+// configuration, not hundreds at the package's lines.
+var RuleOtherPackageErrors = rules.Rule{
+	ID:        "typescript/other-package-errors",
+	Severity:  model.Blocker,
+	Title:     "errors in another workspace package's sources under this configuration",
+	Rationale: "tsc -p for this project fails on them all the same, but their lines are another package's, whose own check reads them with its own settings: the cause is how this project reaches that package (its sources rather than its built declarations, another moduleResolution).",
+	Fix:       "Make the project read the package's declarations (build it, use a moduleResolution that reads its exports, or map paths to its dist), or check the package in its own project only.",
+	Reference: "https://www.typescriptlang.org/docs/handbook/modules/reference.html",
+}
+
 // AllRules lists every rule the family reports, for the rule catalogue.
-func AllRules() []rules.Rule { return []rules.Rule{RuleInvalidConfig} }
+func AllRules() []rules.Rule { return []rules.Rule{RuleInvalidConfig, RuleOtherPackageErrors} }
 
 var (
 	cannotReadFile = regexp.MustCompile(`^Cannot read file '(.+)'\.$`)

@@ -298,7 +298,9 @@ func TestBuildStepOfUnbuiltPackages(t *testing.T) {
 	for _, tc := range []struct {
 		root, pkg, want string
 	}{
-		{`{"scripts": {"build": "turbo build", "build:packages": "yarn workspaces run build:esm"}}`, `{"scripts": {"build:esm": "tsc"}}`, "yarn build:packages"},
+		{`{"scripts": {"build": "turbo build", "build:packages": "yarn build:common && yarn build:lib"}}`, `{"scripts": {"build:esm": "tsc"}}`, "yarn build:packages"},
+		// excalidraw's build:packages builds common, element … but not utils.
+		{`{"scripts": {"build:packages": "yarn build:common && yarn build:element"}}`, `{"scripts": {"build:esm": "tsc"}}`, "cd packages/lib && yarn build:esm"},
 		{`{"scripts": {"build:app": "vite build"}}`, `{"scripts": {"build:esm": "tsc", "build:types": "tsc -d"}}`, "cd packages/lib && yarn build:esm"},
 		{`{}`, `{"scripts": {"build": "tsc", "build:esm": "tsc"}}`, "cd packages/lib && yarn build"},
 		{`{}`, `{"scripts": {"test": "vitest"}}`, ""},

@@ -321,4 +321,22 @@ func TestUnbuiltWorkspaceDependencyIsUnknown(t *testing.T) {
 	if got := locatedFindings(r); r.Status != model.StatusOK || r.Facts["errors"] != 1 || len(got) != 1 || !strings.HasPrefix(got[0], "examples/app/src/main.ts:2:7 TS2322") {
 		t.Errorf("built: %s %q %v %q", r.Status, r.Error, r.Facts, got)
 	}
+
+	// A package read from its sources (no declarations to point to), whose
+	// files fail under the example's settings: tsc's count stands, and its
+	// errors are one finding at the example's configuration, not findings
+	// at the package's lines.
+	writeFile(t, filepath.Join(root, "packages/loose/package.json"), `{"name": "@demo/loose"}`)
+	writeFile(t, filepath.Join(root, "packages/loose/index.ts"), "export const a: number = \"one\";\nexport const b: number = \"two\";\n")
+	if err := os.Symlink(filepath.Join(root, "packages/loose"), filepath.Join(root, "node_modules/@demo/loose")); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(root, "examples/app/src/loose.ts"), "import { a } from \"@demo/loose\";\nconsole.log(a);\n")
+	app = project(t, root, "typescript:app") // a new package: detected again
+	r = run(t, app, root, collectors.OneShot)
+	got := locatedFindings(r)
+	if r.Status != model.StatusOK || r.Facts["errors"] != 3 || len(got) != 2 || !strings.HasPrefix(got[0], "examples/app/src/main.ts:2:7 TS2322") || !strings.HasPrefix(got[1], "examples/app/tsconfig.json") ||
+		r.Findings[1].Rule != RuleOtherPackageErrors.ID || !strings.HasPrefix(r.Findings[1].Message, "tsc reports 2 errors in packages/loose's files") {
+		t.Errorf("other package: %s %q %v %q", r.Status, r.Error, r.Facts, got)
+	}
 }

@@ -388,7 +388,8 @@ func (p *Project) checked(root string, diags []Diagnostic, command string, exitC
 func (p *Project) diagnosed(root string, diags []Diagnostic) (map[string]float64, []model.Finding) {
 	chain := p.chain(root)
 	diags = chain.place(diags)
-	return map[string]float64{"errors": float64(countErrors(diags))}, findings(p.id, diags, chain)
+	own, others := p.byPackage(diags)
+	return map[string]float64{"errors": float64(countErrors(diags))}, append(findings(p.id, own, chain), p.otherPackageFindings(others)...)
 }
 
 // interrupted is the result of a run that did not finish: timed out,

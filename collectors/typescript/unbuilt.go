@@ -11,6 +11,7 @@ import (
 
 	"github.com/preflight-dev/preflight/collectors/nodepkg"
 	"github.com/preflight-dev/preflight/internal/repofs"
+	"github.com/preflight-dev/preflight/model"
 )
 
 // workspaceDep is a package of the repository outside a project, which
@@ -90,11 +91,12 @@ func (p *Project) unbuiltDependencies(root string, diags []Diagnostic) (why, hin
 }
 
 // buildStep is a script of the repository that builds the workspace
-// packages: the root's that names them (excalidraw's build:packages),
+// package in dir: the root's that builds the packages and names this one
+// (excalidraw's build:packages runs build:common …, but not utils'),
 // else the package's build, else its first build:… script; "" when
 // there is none.
 func buildStep(root, dir string) string {
-	scripts := func(d string) []string {
+	scripts := func(d string) map[string]string {
 		data, err := repofs.ReadFile(root, path.Join(d, "package.json"))
 		if err != nil {
 			return nil
@@ -103,15 +105,16 @@ func buildStep(root, dir string) string {
 		if err != nil {
 			return nil
 		}
-		return slices.Sorted(maps.Keys(m.Scripts))
+		return m.Scripts
 	}
-	for _, s := range scripts(".") {
+	rootScripts := scripts(".")
+	for _, s := range slices.Sorted(maps.Keys(rootScripts)) {
 		words := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return r == ':' || r == '-' || r == '_' })
-		if len(words) == 2 && words[0] == "build" && buildsPackages[words[1]] {
+		if len(words) == 2 && words[0] == "build" && buildsPackages[words[1]] && strings.Contains(rootScripts[s], path.Base(dir)) {
 			return nodepkg.ScriptLine(root, ".", s)
 		}
 	}
-	own := scripts(dir)
+	own := slices.Sorted(maps.Keys(scripts(dir)))
 	if slices.Contains(own, "build") {
 		return nodepkg.ScriptLine(root, dir, "build")
 	}
@@ -139,4 +142,47 @@ func fromUnbuilt(d Diagnostic, unbuilt []workspaceDep) bool {
 		}
 	}
 	return false
+}
+
+// byPackage splits the errors in files of the repository's other packages
+// (by their directory) from the project's own diagnostics.
+func (p *Project) byPackage(diags []Diagnostic) (own []Diagnostic, others map[string]int) {
+	for _, d := range diags {
+		if d.Category == "error" {
+			if q := p.packageOf(d.File); q != "" {
+				if others == nil {
+					others = map[string]int{}
+				}
+				others[q]++
+				continue
+			}
+		}
+		own = append(own, d)
+	}
+	return own, others
+}
+
+// packageOf is the directory of the other workspace package file lies
+// in, "" for none.
+func (p *Project) packageOf(file string) string {
+	best := ""
+	for _, d := range p.workspace {
+		if strings.HasPrefix(file, d.dir+"/") && len(d.dir) > len(best) {
+			best = d.dir
+		}
+	}
+	return best
+}
+
+// otherPackageFindings are one finding per other package with errors, at
+// the project's configuration.
+func (p *Project) otherPackageFindings(others map[string]int) []model.Finding {
+	var out []model.Finding
+	for _, dir := range slices.Sorted(maps.Keys(others)) {
+		f := RuleOtherPackageErrors.Finding(p.configPath(), 0, 0, fmt.Sprintf("tsc reports %d errors in %s's files, read under this configuration; that package's own check is its own collector's", others[dir], dir))
+		f.Collector, f.Domain = p.id, Domain
+		out = append(out, f)
+	}
+	model.AssignIDs(out)
+	return out
 }
