@@ -137,6 +137,10 @@ func withDependencies(root string, files []string, projects []*Project) {
 		byDir[pkg.Dir] = pkg
 	}
 	types := map[string][]string{} // a dependency's declaration files, read once
+	checked := map[string]bool{}   // package directories a project of their own checks
+	for _, p := range projects {
+		checked[p.dir] = true
+	}
 	for _, p := range projects {
 		owner, ok := byDir[p.dir]
 		for d := p.dir; !ok && d != "." && d != "/"; {
@@ -166,7 +170,7 @@ func withDependencies(root string, files []string, projects []*Project) {
 		// hoisted workspace link): see unbuiltDependencies.
 		for _, q := range pkgs {
 			if q.Err == nil && !within(q.Dir, p.dir) && !within(p.dir, q.Dir) {
-				p.workspace = append(p.workspace, workspaceDep{dir: q.Dir, name: q.Manifest.Name, types: typesOf(q.Dir)})
+				p.workspace = append(p.workspace, workspaceDep{dir: q.Dir, name: q.Manifest.Name, types: typesOf(q.Dir), checked: checked[q.Dir]})
 			}
 		}
 	}

@@ -332,7 +332,15 @@ func TestUnbuiltWorkspaceDependencyIsUnknown(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeFile(t, filepath.Join(root, "examples/app/src/loose.ts"), "import { a } from \"@demo/loose\";\nconsole.log(a);\n")
+	// Without a project of its own, the package's lines are only ever
+	// reported by its dependents' checks: they stay at those lines.
 	app = project(t, root, "typescript:app") // a new package: detected again
+	r = run(t, app, root, collectors.OneShot)
+	if got := locatedFindings(r); r.Facts["errors"] != 3 || len(got) != 3 || !strings.HasPrefix(got[1], "packages/loose/index.ts:1:14 TS2322") {
+		t.Errorf("other package without a project: %v %q", r.Facts, got)
+	}
+	writeFile(t, filepath.Join(root, "packages/loose/tsconfig.json"), `{"compilerOptions": {"strict": true, "noEmit": true}}`)
+	app = project(t, root, "typescript:app")
 	r = run(t, app, root, collectors.OneShot)
 	got := locatedFindings(r)
 	if r.Status != model.StatusOK || r.Facts["errors"] != 3 || len(got) != 2 || !strings.HasPrefix(got[0], "examples/app/src/main.ts:2:7 TS2322") || !strings.HasPrefix(got[1], "examples/app/tsconfig.json") ||

@@ -19,6 +19,7 @@ import (
 type workspaceDep struct {
 	dir, name string
 	types     []string // the declaration files its package.json points to, repo-relative
+	checked   bool     // a TypeScript project of its own checks its files
 }
 
 // built reports whether the declaration files the package points
@@ -163,11 +164,12 @@ func (p *Project) byPackage(diags []Diagnostic) (own []Diagnostic, others map[st
 }
 
 // packageOf is the directory of the other workspace package file lies
-// in, "" for none.
+// in, when a project of its own checks it; "" for none (a package read
+// only from its dependents' checks keeps its errors at their lines).
 func (p *Project) packageOf(file string) string {
 	best := ""
 	for _, d := range p.workspace {
-		if strings.HasPrefix(file, d.dir+"/") && len(d.dir) > len(best) {
+		if d.checked && strings.HasPrefix(file, d.dir+"/") && len(d.dir) > len(best) {
 			best = d.dir
 		}
 	}
