@@ -194,10 +194,13 @@ func (m Model) evidence(c model.CollectorState, w int, full bool) []string {
 		add("finished", clock(now, c.FinishedAt)+" ("+ago(now, c.FinishedAt)+")")
 	}
 	add("trigger", sanitize(c.Trigger))
-	if c.Status != model.StatusOK && !(c.Running && c.FinishedAt.IsZero()) {
+	if !(c.Running && c.FinishedAt.IsZero()) {
 		// Before the first result there is no error: the status line
-		// says it is running (or queued).
-		add("error", sanitize(c.Error))
+		// says it is running (or queued). A result that is ok may still
+		// carry a hint (gitleaks not installed, generated code missing).
+		if c.Status != model.StatusOK {
+			add("error", sanitize(c.Error))
+		}
 		add("hint", sanitize(c.Hint))
 	}
 	if !full {

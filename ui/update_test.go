@@ -863,6 +863,19 @@ func TestFirstRunShowsNoError(t *testing.T) {
 	}
 }
 
+// A result that is ok may carry a hint (the secrets scan without gitleaks
+// installed): the pane shows it, and no error line.
+func TestOkResultShowsItsHint(t *testing.T) {
+	m := fixtureModel(t, 100, 30)
+	c := model.CollectorState{Result: model.Result{FinishedAt: time.Now(),
+		Collector: "secrets:.", Domain: "security", Status: model.StatusOK, ExitCode: -1,
+		Command: "scanned 12 files (preflight built-in rules)", Hint: "gitleaks is not on PATH, so only preflight's built-in rules ran"}}
+	text := ansi.Strip(strings.Join(m.collectorDetail(c, 100), "\n"))
+	if !strings.Contains(text, "hint") || !strings.Contains(text, "gitleaks is not on PATH") || strings.Contains(text, "error") {
+		t.Errorf("detail:\n%s", text)
+	}
+}
+
 // Once the scan has said what there is, the header names the domains with
 // nothing to check; while it scans it cannot know.
 func TestHeaderNamesDomainsNotAssessed(t *testing.T) {
