@@ -46,18 +46,26 @@ func projectTestFlags(root, modDir string) testFlags {
 	return testFlags{}
 }
 
+// firstFile reads the first of names in dir that is there, as make and
+// go-task each read only the first file of theirs they find.
+func firstFile(root, dir string, names []string) (rel string, data []byte, ok bool) {
+	for _, name := range names {
+		rel = path.Join(dir, name)
+		if data, err := repofs.ReadFile(root, rel); err == nil {
+			return rel, data, true
+		}
+	}
+	return "", nil, false
+}
+
 // makeTestFlags reads the test rule of the Makefile in dir.
 func makeTestFlags(root, dir string) (testFlags, bool) {
-	for _, name := range makefiles {
-		rel := path.Join(dir, name)
-		data, err := repofs.ReadFile(root, rel)
-		if err != nil {
-			continue
-		}
-		if args, line := testRuleFlags(string(data)); len(args) > 0 {
-			return testFlags{Args: args, From: fmt.Sprintf("%s:%d", rel, line)}, true
-		}
-		break // make reads the first one it finds
+	rel, data, ok := firstFile(root, dir, makefiles)
+	if !ok {
+		return testFlags{}, false
+	}
+	if args, line := testRuleFlags(string(data)); len(args) > 0 {
+		return testFlags{Args: args, From: fmt.Sprintf("%s:%d", rel, line)}, true
 	}
 	return testFlags{}, false
 }
@@ -68,33 +76,31 @@ var taskfiles = []string{"Taskfile.yml", "taskfile.yml", "Taskfile.yaml", "taskf
 // taskTestFlags reads the first go test of the test task of the Taskfile
 // in dir: its cmds (strings, or maps with cmd:) or its cmd.
 func taskTestFlags(root, dir string) (testFlags, bool) {
-	for _, name := range taskfiles {
-		rel := path.Join(dir, name)
-		data, err := repofs.ReadFile(root, rel)
-		if err != nil {
+	rel, data, ok := firstFile(root, dir, taskfiles)
+	if !ok {
+		return testFlags{}, false
+	}
+	docs, err := yamlpos.Parse(data)
+	if err != nil || len(docs) == 0 {
+		return testFlags{}, false
+	}
+	task := docs[0].Path("tasks", "test")
+	cmds := task.Get("cmds").List()
+	if c := task.Get("cmd"); c != nil {
+		cmds = append(cmds, c)
+	}
+	for _, c := range cmds {
+		if c.Get("cmd") != nil {
+			c = c.Get("cmd")
+		}
+		args, ok := goTestFlags(c.Text())
+		if !ok {
 			continue
 		}
-		docs, err := yamlpos.Parse(data)
-		if err != nil || len(docs) == 0 {
-			return testFlags{}, false
+		if len(args) == 0 {
+			return testFlags{}, false // its go test sets neither
 		}
-		task := docs[0].Path("tasks", "test")
-		cmds := task.Get("cmds").List()
-		if c := task.Get("cmd"); c != nil {
-			cmds = append(cmds, c)
-		}
-		for _, c := range cmds {
-			if c.Get("cmd") != nil {
-				c = c.Get("cmd")
-			}
-			if args, ok := goTestFlags(c.Text()); ok {
-				if len(args) == 0 {
-					return testFlags{}, false
-				}
-				return testFlags{Args: args, From: fmt.Sprintf("%s:%d", rel, c.Line)}, true
-			}
-		}
-		return testFlags{}, false // go-task reads the first one it finds
+		return testFlags{Args: args, From: fmt.Sprintf("%s:%d", rel, c.Line)}, true
 	}
 	return testFlags{}, false
 }
