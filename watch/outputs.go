@@ -22,10 +22,23 @@ type outputs struct {
 	pending map[string]bool // outputs changed in this batch
 }
 
-// SetOutputs replaces the outputs followed (see Options.Outputs).
+// setOutputs asks the loop to follow paths and says when it does.
+type setOutputs struct {
+	paths []string
+	done  chan struct{}
+}
+
+// SetOutputs replaces the outputs followed (see Options.Outputs). It
+// returns once they are watched: a change made after it is seen.
 func (w *Watcher) SetOutputs(paths []string) {
+	s := setOutputs{paths: slices.Clone(paths), done: make(chan struct{})}
 	select {
-	case w.setOutputs <- slices.Clone(paths):
+	case w.setOutputs <- s:
+	case <-w.done:
+		return
+	}
+	select {
+	case <-s.done:
 	case <-w.done:
 	}
 }

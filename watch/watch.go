@@ -101,7 +101,7 @@ type Watcher struct {
 	reload       bool // an ignore file changed
 	ready        *Event
 	out          outputs
-	setOutputs   chan []string
+	setOutputs   chan setOutputs
 
 	mu      sync.Mutex
 	state   model.WatchState
@@ -153,7 +153,7 @@ func New(root string, m *ignore.Matcher, o Options) (*Watcher, error) {
 		matcher:    m,
 		dirs:       make(map[string]*dirState),
 		pending:    make(map[string]bool),
-		setOutputs: make(chan []string),
+		setOutputs: make(chan setOutputs),
 	}
 	w.fsw, w.initErr = newFSWatcher()
 	if w.initErr != nil {
@@ -271,8 +271,9 @@ func (w *Watcher) loop() {
 			w.flush()
 		case <-pollC:
 			w.poll()
-		case ps := <-w.setOutputs:
-			w.followOutputs(ps)
+		case s := <-w.setOutputs:
+			w.followOutputs(s.paths)
+			close(s.done)
 		case out <- next:
 			w.ready = nil
 		}

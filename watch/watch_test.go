@@ -337,8 +337,7 @@ func TestOutputsKeptOrReplaced(t *testing.T) {
 	nothingBefore(t, w, root, "out:site", "build", "out:build")
 
 	w.SetOutputs([]string{"build"})
-	// SetOutputs is taken before the loop's next event: the sentinel of
-	// nothingBefore above has been delivered, so this write comes after.
+	// SetOutputs returns once build/ is watched: this write comes after.
 	write(t, root, "build/index.html", "v3")
 	until(t, w, "out:build")
 }
