@@ -240,10 +240,25 @@ func startsWithDigit(w string) bool { return w != "" && w[0] >= '0' && w[0] <= '
 
 // scriptNameStages reads a script file's stem (test, run_tests,
 // lint-all) as a task name: ./scripts/test.sh tests, ./bin/server shows
-// nothing.
+// nothing. A file is named for what it makes as often as for what it
+// does, so every word must be a stage's or a plain modifier:
+// build-locales-coverage.js computes translation figures, no build.
 func scriptNameStages(stem string) Stages {
+	for _, w := range splitName(stem) {
+		if !scriptModifiers[w] && TaskStages(w) == none {
+			return none
+		}
+	}
 	return TaskStages(stem)
 }
+
+// scriptModifiers are words that may stand beside a stage's in a script
+// file's name: where, how much, or of which part.
+var scriptModifiers = map[string]bool{"run": true, "all": true, "and": true, "ci": true, "local": true, "prod": true,
+	"production": true, "staging": true, "dev": true, "release": true, "full": true, "unit": true, "integration": true,
+	"check": true, "fix": true, "push": true, "docker": true, "image": true, "images": true, "app": true, "web": true,
+	"api": true, "server": true, "client": true, "frontend": true, "backend": true, "go": true, "js": true, "ts": true,
+	"container": true, "containers": true, "sh": true, "script": true, "types": true, "type": true, "format": true, "fmt": true}
 
 // TaskStages classifies the name of a task, package script or make
 // target: test:unit, lint-fix, typecheck, build:prod, docker-build, audit,

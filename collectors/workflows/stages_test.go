@@ -62,6 +62,10 @@ func TestScriptStages(t *testing.T) {
 		{"timeout 10m go test ./...", test},
 		{"bash scripts/test.sh", test},
 		{"./scripts/run_tests.sh", test},
+		{"./scripts/build-docker-image.sh", container}, {"./deploy-prod.sh", deploy},
+		// Named for what it makes: translation figures, no build or test
+		// (excalidraw's locales-coverage job).
+		{"node scripts/build-locales-coverage.js", none},
 		{"coverage run -m pytest", test},
 		{"node --test", test},
 		{"xvfb-run -a npm test", test},
