@@ -1,6 +1,7 @@
 package typescript
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"os"
@@ -22,16 +23,16 @@ type workspaceDep struct {
 	checked   bool     // a TypeScript project of its own checks its files
 }
 
-// built reports whether the declaration files the package points
-// TypeScript to are there; a package that points to none is read from
-// its sources and needs no build.
-func (d workspaceDep) built(root string) bool {
+// missing is the first declaration file the package points TypeScript to
+// that is not there: it is not built. "" when all are (a package that
+// points to none is read from its sources and needs no build).
+func (d workspaceDep) missing(root string) string {
 	for _, t := range d.types {
 		if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(t))); err != nil {
-			return false
+			return t
 		}
 	}
-	return true
+	return ""
 }
 
 // unbuiltDependencies explains errors that come from checking a project
@@ -47,9 +48,11 @@ func (p *Project) unbuiltDependencies(root string, diags []Diagnostic) (why, hin
 		return "", "" // nothing to explain: the packages' files are not looked at
 	}
 	var unbuilt []workspaceDep
+	missing := ""
 	for _, d := range p.workspace {
-		if !d.built(root) {
+		if m := d.missing(root); m != "" {
 			unbuilt = append(unbuilt, d)
+			missing = cmp.Or(missing, m)
 		}
 	}
 	if len(unbuilt) == 0 {
@@ -69,13 +72,6 @@ func (p *Project) unbuiltDependencies(root string, diags []Diagnostic) (why, hin
 		return "", ""
 	}
 	first := unbuilt[0]
-	missing := first.types[0]
-	for _, t := range first.types {
-		if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(t))); err != nil {
-			missing = t
-			break
-		}
-	}
 	others := ""
 	switch n := len(unbuilt) - 1; {
 	case n == 1:
