@@ -97,6 +97,20 @@ var commandActions = map[string]struct{ tool, input string }{
 	"cloudflare/wrangler-action":   {"wrangler", "command"},
 }
 
+// inputStages are the stages of tool run with an input's value. An
+// expression may give the value (fzf's goreleaser args: ${{ … && 'release
+// --clean' || 'release --snapshot --clean' }}): each string it may give
+// counts.
+func inputStages(tool, value string) Stages {
+	set := ScriptStages(strings.TrimSpace(tool + " " + value))
+	for _, e := range Expressions(value) {
+		for _, v := range e.Values() {
+			set |= ScriptStages(strings.TrimSpace(tool + " " + v))
+		}
+	}
+	return set
+}
+
 // pushingActions build images and publish them with push: true.
 var pushingActions = map[string]bool{"docker/build-push-action": true, "docker/bake-action": true}
 
@@ -119,13 +133,14 @@ func ActionStages(uses string, with *yamlpos.Node) Stages {
 		}
 	}
 	if c, ok := commandActions[name]; ok {
-		args := c.tool
-		if v := with.Get(c.input).Text(); v != "" {
-			args = strings.TrimSpace(args + " " + v)
-		} else if c.tool == "goreleaser" {
-			args += " release" // the action's default
+		switch v := with.Get(c.input).Text(); {
+		case v != "":
+			set |= inputStages(c.tool, v)
+		case c.tool == "goreleaser":
+			set |= ScriptStages("goreleaser release") // the action's default
+		default:
+			set |= ScriptStages(c.tool)
 		}
-		set |= ScriptStages(args)
 	}
 	segs := strings.Split(name, "/")
 	if len(segs) < 2 {

@@ -69,13 +69,29 @@ func Expressions(s string) []Expression {
 // inside doubled.
 var stringLiteral = regexp.MustCompile(`'((?:[^']|'')*)'`)
 
-// Strings are the string literals of the expression, unquoted.
-func (e Expression) Strings() []string {
+// Values are the strings the expression may give, unquoted: its string
+// literals but those compared with something (github.event_name ==
+// 'push') or passed after a function's first argument (contains(x,
+// 'main')), which are not what it gives.
+func (e Expression) Values() []string {
 	var out []string
-	for _, m := range stringLiteral.FindAllStringSubmatch(e.Text, -1) {
-		out = append(out, strings.ReplaceAll(m[1], "''", "'"))
+	for _, m := range stringLiteral.FindAllStringSubmatchIndex(e.Text, -1) {
+		before := strings.TrimSpace(e.Text[:m[0]])
+		after := strings.TrimSpace(e.Text[m[1]:])
+		if comparison(before[max(0, len(before)-2):]) || comparison(after[:min(2, len(after))]) || strings.HasSuffix(before, ",") {
+			continue
+		}
+		out = append(out, strings.ReplaceAll(e.Text[m[2]:m[3]], "''", "'"))
 	}
 	return out
+}
+
+func comparison(op string) bool {
+	switch op {
+	case "==", "!=", "<=", ">=":
+		return true
+	}
+	return strings.HasSuffix(op, "<") || strings.HasSuffix(op, ">") || strings.HasPrefix(op, "<") || strings.HasPrefix(op, ">")
 }
 
 // contextRE matches a property path on the github context:

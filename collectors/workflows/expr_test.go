@@ -55,6 +55,24 @@ func TestExpressions(t *testing.T) {
 	}
 }
 
+func TestExpressionValues(t *testing.T) {
+	cases := []struct {
+		expr string
+		want []string
+	}{
+		{"${{ inputs.race && 'make test-race' || 'make test' }}", []string{"make test-race", "make test"}},
+		{"${{ github.event_name == 'push' && 'release --clean' || 'release --snapshot' }}", []string{"release --clean", "release --snapshot"}},
+		{"${{ 'push' != github.event_name && 'a' || 'it''s' }}", []string{"a", "it's"}},
+		{"${{ contains(github.ref, 'main') && format('{0} test', 'go') || '' }}", []string{"{0} test", ""}},
+		{"${{ matrix.os }}", nil},
+	}
+	for _, c := range cases {
+		if got := (Expression{Text: c.expr}).Values(); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s: got %q, want %q", c.expr, got, c.want)
+		}
+	}
+}
+
 func TestNamesPRHead(t *testing.T) {
 	yes := []string{"${{ github.event.pull_request.head.sha }}", "${{github.event.pull_request.head.ref}}", "${{ github.head_ref }}",
 		"refs/pull/${{ github.event.pull_request.number }}/merge", "${{ github.event.pull_request.head.repo.full_name }}",

@@ -388,7 +388,7 @@ func (w *workflow) commands(script *yamlpos.Node, dir string) {
 	// may give.
 	for _, e := range Expressions(script.Value) {
 		line := strings.Count(script.Value[:e.Offset], "\n")
-		for _, lit := range e.Strings() {
+		for _, lit := range e.Values() {
 			for _, m := range CommandStages(lit) {
 				w.p.see(m.Stages, Evidence{w.file, scriptLine(script, line), filerules.Clip(m.Command, 100)})
 			}

@@ -29,9 +29,10 @@ type recipeLine struct {
 }
 
 var (
-	makeAssignment = regexp.MustCompile(`^(?:(?:export|override)\s+)*([A-Za-z_][A-Za-z0-9_.-]*)\s*(\+=|\?=|::?=|!=|=)\s*(.*)$`)
-	makeRuleLine   = regexp.MustCompile(`^([^:=#\t][^:=#]*?)\s*::?(?:[^=]|$)`)
-	makeVarRef     = regexp.MustCompile(`\$(?:\(([A-Za-z_][A-Za-z0-9_.-]*)\)|\{([A-Za-z_][A-Za-z0-9_.-]*)\})`)
+	makeAssignment  = regexp.MustCompile(`^(?:(?:export|override)\s+)*([A-Za-z_][A-Za-z0-9_.-]*)\s*(\+=|\?=|::?=|!=|=)\s*(.*)$`)
+	makeRuleLine    = regexp.MustCompile(`^([^:=#\t][^:=#]*?)\s*::?(?:[^=]|$)`)
+	makeConditional = regexp.MustCompile(`^(?:ifeq|ifneq|ifdef|ifndef|else|endif)\b`)
+	makeVarRef      = regexp.MustCompile(`\$(?:\(([A-Za-z_][A-Za-z0-9_.-]*)\)|\{([A-Za-z_][A-Za-z0-9_.-]*)\})`)
 )
 
 // parseMakefile reads the rules and variables of a Makefile.
@@ -46,7 +47,9 @@ func parseMakefile(file string, src []byte) *makefile {
 			i++
 			line = strings.TrimSuffix(line, "\\") + " " + strings.TrimSpace(strings.TrimRight(lines[i], "\r"))
 		}
-		if strings.HasPrefix(line, "\t") {
+		// A tab begins a recipe line only after a rule; before one it
+		// indents make's own lines (fzf's BINARY := … inside ifeq).
+		if strings.HasPrefix(line, "\t") && current != nil {
 			for _, r := range current {
 				r.recipe = append(r.recipe, recipeLine{strings.TrimSpace(line), start + 1})
 			}
@@ -55,6 +58,9 @@ func parseMakefile(file string, src []byte) *makefile {
 		trimmed := strings.TrimSpace(line)
 		if trimmed == "" || strings.HasPrefix(trimmed, "#") {
 			continue
+		}
+		if makeConditional.MatchString(trimmed) {
+			continue // a rule's recipe goes on inside ifeq … endif
 		}
 		current = nil
 		if m := makeAssignment.FindStringSubmatch(trimmed); m != nil {
@@ -94,6 +100,13 @@ func parseMakefile(file string, src []byte) *makefile {
 			if mf.goal == "" && !strings.HasPrefix(t, ".") && !strings.Contains(t, "%") {
 				mf.goal = t
 			}
+		}
+	}
+	// A target may be named through variables (fzf's target/$(BINARY64),
+	// which bin/fzf requires as target/$(BINARY)): known by its value too.
+	for t, r := range mf.rules {
+		if name := mf.expand(t); name != t && mf.rules[name] == nil {
+			mf.rules[name] = r
 		}
 	}
 	return mf
@@ -194,7 +207,7 @@ func (f *follower) makeTarget(mf *makefile, dir, target string, depth int) {
 	}
 	f.seen[key] = true
 	for _, p := range rule.prereqs {
-		f.makeTarget(mf, dir, p, depth+1)
+		f.makeTarget(mf, dir, mf.expand(p), depth+1)
 	}
 	for _, l := range rule.recipe {
 		cmd := mf.expand(strings.TrimLeft(l.text, "@-+ "))

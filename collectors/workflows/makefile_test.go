@@ -44,6 +44,18 @@ func TestStagesOfTheMakeTargetsAStepRuns(t *testing.T) {
 	}
 }
 
+// A prerequisite and a target may be written through variables that give
+// the same name (fzf: install needs bin/fzf, which needs
+// target/$(BINARY), made by the rule target/$(BINARY64)).
+func TestMakePrerequisitesNamedThroughVariables(t *testing.T) {
+	tree := mapTree{"Makefile": "GO ?= go\nBINARY64 := app-amd64\nifeq ($(UNAME_M),x86_64)\n\tBINARY := $(BINARY64)\nendif\n" +
+		"install: bin/app\n\ntarget/$(BINARY64):\n\t$(GO) build -o $@\n\nbin/app: target/$(BINARY) | bin\n\tcp -f target/$(BINARY) bin/app\n"}
+	p := AnalyzeGitHubIn([]Source{{Path: ".github/workflows/ci.yml", Data: []byte("on: push\njobs:\n  a:\n    steps:\n      - run: make install\n")}}, tree)
+	checkStages(t, p, map[Stage]Evidence{
+		Build: {".github/workflows/ci.yml", 5, "make install runs go build -o $@ (Makefile:9, target target/app-amd64)"},
+	})
+}
+
 // GitLab jobs follow what they run of the repository too: a shell script
 // and a make target in another directory (make -C).
 func TestGitLabJobsFollowScriptsAndMake(t *testing.T) {
@@ -58,6 +70,18 @@ func TestGitLabJobsFollowScriptsAndMake(t *testing.T) {
 		Test: {".gitlab-ci.yml", 6, "make -C web verify runs npx vitest run (web/Makefile:2, target verify)"},
 	}
 	checkStages(t, p, want)
+}
+
+// Conditionals do not end a recipe, and before the first rule a tab only
+// indents make's own lines.
+func TestParseMakefileConditionals(t *testing.T) {
+	mf := parseMakefile("Makefile", []byte("ifeq ($(OS),Linux)\n\tGO := go1.22\nendif\nbuild:\nifdef RACE\n\t$(GO) build -race\nelse\n\t$(GO) build\nendif\nother:\n\techo\n"))
+	if mf.vars["GO"] != "go1.22" {
+		t.Errorf("GO = %q, want the indented assignment's value", mf.vars["GO"])
+	}
+	if r := mf.rules["build"]; r == nil || len(r.recipe) != 2 || r.recipe[1] != (recipeLine{"$(GO) build", 8}) {
+		t.Errorf("build: %+v, want both branches' recipe lines", r)
+	}
 }
 
 func TestParseMakefile(t *testing.T) {

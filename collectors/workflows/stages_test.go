@@ -286,6 +286,10 @@ func TestActionStages(t *testing.T) {
 		{"easingthemes/ssh-deploy@main", nil, deploy},
 		{"goreleaser/goreleaser-action@v6", nil, build | deploy},
 		{"goreleaser/goreleaser-action@v6", goreleaserBuild, build},
+		// An expression gives the arguments (fzf's release.yml): each
+		// string it may give counts, not the event it compares with.
+		{"goreleaser/goreleaser-action@v7", with("args", "${{ github.event_name == 'push'\n    && 'release --clean --release-notes tmp/release-note'\n    || 'release --snapshot --clean --skip=publish' }}"), build | deploy},
+		{"goreleaser/goreleaser-action@v7", with("args", "${{ github.event_name == 'release' && 'build --snapshot' || 'build --single-target' }}"), build},
 		// changesets/action runs its inputs as commands: publishing is
 		// deploying; with no publish input it only opens a version PR.
 		{"changesets/action@v1", &yamlpos.Node{Kind: yamlpos.Map, Pairs: []yamlpos.Pair{{Key: "publish", Value: &yamlpos.Node{Kind: yamlpos.Scalar, Value: "npx changeset publish"}}}}, deploy},
