@@ -592,3 +592,31 @@ func TestMeasurementsAreNotReused(t *testing.T) {
 		t.Error("a bundle measurement was reused")
 	}
 }
+
+// An Nx project bundles for browsers by its executor and the platform it
+// is told: realworld's API (@nx/esbuild, "platform": "node") is a server.
+func TestNxBuildsForBrowsers(t *testing.T) {
+	api, err := os.ReadFile(filepath.Join("testdata", "nx", "realworld-api.project.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name    string
+		project string
+		want    bool
+	}{
+		{"realworld API", string(api), false},
+		{"esbuild for browsers", `{"targets":{"build":{"executor":"@nx/esbuild:esbuild","options":{"platform":"browser"}}}}`, true},
+		{"esbuild's default platform is node", `{"targets":{"build":{"executor":"@nx/esbuild:esbuild"}}}`, false},
+		{"webpack's default target is the web", `{"targets":{"build":{"executor":"@nrwl/webpack:webpack"}}}`, true},
+		{"webpack for node", `{"targets":{"build":{"executor":"@nx/webpack:webpack","options":{"target":"node"}}}}`, false},
+		{"vite", `{"targets":{"build":{"executor":"@nx/vite:build"}}}`, true},
+		{"a library", `{"targets":{"build":{"executor":"@nx/js:tsc"}}}`, false},
+		{"not JSON", `{"targets":`, false},
+	}
+	for _, c := range cases {
+		if got := nxBuildsForBrowsers([]byte(c.project)); got != c.want {
+			t.Errorf("%s: got %v, want %v", c.name, got, c.want)
+		}
+	}
+}

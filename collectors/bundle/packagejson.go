@@ -76,7 +76,46 @@ func (m manifest) shipsToBrowsers(dir string) bool {
 		}
 	}
 	if data, err := repofs.ReadFile(dir, filepath.Join(dir, "project.json")); err == nil {
-		return nxBrowserExecutor.Match(data)
+		return nxBuildsForBrowsers(data)
+	}
+	return false
+}
+
+// nxProject is what an Nx project.json says about how its targets build.
+type nxProject struct {
+	Targets map[string]struct {
+		Executor string `json:"executor"`
+		Options  struct {
+			Platform string `json:"platform"` // esbuild: browser, node (its default) or neutral
+			Target   string `json:"target"`   // webpack, rspack: web (their default) or node
+		} `json:"options"`
+	} `json:"targets"`
+}
+
+// nxBuildsForBrowsers reports whether an Nx project.json has a target
+// that bundles for browsers. esbuild bundles for Node unless told
+// "platform": "browser", webpack and rspack for browsers unless told
+// "target": "node": the realworld API's @nx/esbuild build is a server.
+func nxBuildsForBrowsers(data []byte) bool {
+	var p nxProject
+	if json.Unmarshal(data, &p) != nil {
+		return false
+	}
+	for _, t := range p.Targets {
+		m := nxBrowserExecutor.FindStringSubmatch(t.Executor)
+		switch {
+		case m == nil:
+		case m[2] == "esbuild":
+			if t.Options.Platform == "browser" {
+				return true
+			}
+		case m[2] == "webpack" || m[2] == "rspack":
+			if t.Options.Target != "node" {
+				return true
+			}
+		default:
+			return true
+		}
 	}
 	return false
 }
@@ -108,8 +147,8 @@ func (m manifest) buildScripts() string {
 	return out
 }
 
-// nxBrowserExecutor matches an Nx build executor that bundles for browsers.
-var nxBrowserExecutor = regexp.MustCompile(`"executor"\s*:\s*"@(nx|nrwl)/(vite|next|webpack|angular|esbuild|rspack|react)`)
+// nxBrowserExecutor matches an Nx build executor that may bundle for browsers.
+var nxBrowserExecutor = regexp.MustCompile(`^@(nx|nrwl)/(vite|next|webpack|angular|esbuild|rspack|react)\b`)
 
 // readManifest parses package.json. A file that is not valid JSON gives
 // an error; the caller treats such a package as having no build script.
