@@ -36,6 +36,34 @@ func TestRedactExcerptLeavesNoSecretWhole(t *testing.T) {
 	}
 }
 
+// Code in a failing test's excerpt keeps its syntax (realworld's Jest
+// failures): an opening bracket, a message in quotes and a keyword are
+// not values; a credential inside brackets or quotes still is.
+func TestRedactExcerptReadsCodeAfterAKey(t *testing.T) {
+	r := NewRedactor([]byte("k"))
+	for _, keep := range []string{
+		`93   throw new HttpException(422, { errors: { password: ["can't be blank"] } });`,
+		`      password: [\"can't be blank\"],`,
+		`156   hashedPassword = await bcrypt.hash(password, 10);`,
+		`const token = new Token(user);`,
+	} {
+		if got := r.RedactExcerpt(keep); got != keep {
+			t.Errorf("changed code:\n%q\n%q", keep, got)
+		}
+	}
+	for _, c := range []struct{ in, secret string }{
+		{`password: ["hunter2isnotgood"]`, "hunter2isnotgood"},
+		{`{ "password": "s3cr3t-Passw0rd" }`, "s3cr3t-Passw0rd"},
+		{`PASSWORD="it'sAsecret"`, "it'sAsecret"},
+		{`api_key: 'abc123def`, "abc123def"}, // cut off before its closing quote
+	} {
+		got := r.RedactExcerpt(c.in)
+		if strings.Contains(got, c.secret) || !strings.Contains(got, "[redacted") {
+			t.Errorf("%q left whole: %q", c.secret, got)
+		}
+	}
+}
+
 // A path is not a token: build output with hashed names, a source file's
 // location, stay readable; a random token inside a path, or a secret
 // with slashes (base64), is still masked.

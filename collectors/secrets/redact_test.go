@@ -181,6 +181,21 @@ func FuzzRedact(f *testing.F) {
 	})
 }
 
+// RedactExcerpt never grows a second time: what it masked stays as it
+// wrote it.
+func FuzzRedactExcerpt(f *testing.F) {
+	f.Add(`password: ["hunter2isnotgood"] and GITHUB_TOKEN=ghp_qBi5LkVs8eI9jPMsuDXTR3UuWb32k3DyhZxr`)
+	f.Add(`{ "api_key": "abc'def", token: \"x\" } hashedPassword = await f()`)
+	f.Add("DB_PASSWORD=s3cr3t\x00PATH=/usr/bin")
+	r := NewRedactor(testKey)
+	f.Fuzz(func(t *testing.T, text string) {
+		out := r.RedactExcerpt(text)
+		if again := r.RedactExcerpt(out); again != out {
+			t.Fatalf("redaction is not idempotent:\n%q\n%q", out, again)
+		}
+	})
+}
+
 // A value under a key that names a secret is masked on screen whether or
 // not the scan reports it: simplebank's 32-digit signing key showed in the
 // detail pane. Durations, placeholders and code are kept.
