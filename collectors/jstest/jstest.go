@@ -403,9 +403,19 @@ func (c *Collector) read(in collectors.Input) (collectors.Reading, error) {
 	}, MachineBound: lacks}
 	if rep.Failed+rep.SuitesFailed > 0 {
 		r.Hint = dotenvHint(in.Root, c.dir)
+		if prismaNotGenerated.MatchString(in.Combined()) {
+			// prisma generate writes into node_modules, which the inputs
+			// do not cover: run the tests again once it has.
+			r.Hint, r.MachineBound = "tests import the Prisma client, which prisma generate has not written: run it (the project's setup or build may), then check again", true
+		}
 	}
 	return r, nil
 }
+
+// prismaNotGenerated is the Prisma client's error when prisma generate
+// has not run: "@prisma/client did not initialize yet. Please run
+// "prisma generate" and try to import it again."
+var prismaNotGenerated = regexp.MustCompile(`@prisma/client did not initialize yet|[Pp]lease run "?prisma generate`)
 
 // dotenvHint says that failures may be a setup step not taken: the
 // package commits an example .env but has no .env (bulletproof-react's

@@ -1,6 +1,8 @@
 package jstest
 
 import (
+	"bytes"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -232,5 +234,36 @@ func TestFailuresWithoutTheDotenvTheProjectExplains(t *testing.T) {
 		if r.Facts["tests.failed"] == 0 || r.Hint != tt.hint {
 			t.Errorf("%v: failed %v, hint %q, want %q", tt.files, r.Facts["tests.failed"], r.Hint, tt.hint)
 		}
+	}
+}
+
+// A suite that cannot run because prisma generate has not written the
+// client (realworld after npm ci without install scripts; captured Jest
+// output): the hint says so, and the result is not reused from the cache,
+// since prisma generate writes into node_modules, which the inputs do not
+// cover.
+func TestPrismaClientNotGenerated(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "realworld", "jest-prisma-not-generated.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr, err := os.ReadFile(filepath.Join("testdata", "realworld", "jest-prisma-not-generated.stderr"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := &Collector{id: "jest:.", dir: ".", run: runners[KindJest]}
+	root := t.TempDir()
+	r, err := col.read(collectors.Input{Data: data, Stderr: stderr, ExitCode: 1, Root: root, Dir: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Facts["suites.failed"] != 1 || !r.MachineBound || !strings.Contains(r.Hint, "prisma generate has not written") {
+		t.Errorf("facts %v, machine-bound %v, hint %q", r.Facts, r.MachineBound, r.Hint)
+	}
+	// The same failure for another reason is the project's, and cached.
+	other := bytes.ReplaceAll(stderr, []byte("prisma generate"), []byte("something else"))
+	other = bytes.ReplaceAll(other, []byte("did not initialize yet"), []byte("failed"))
+	if r, err := col.read(collectors.Input{Data: bytes.ReplaceAll(data, []byte("did not initialize yet"), []byte("failed")), Stderr: other, ExitCode: 1, Root: root, Dir: root}); err != nil || r.MachineBound || r.Hint != "" {
+		t.Errorf("another failure: machine-bound %v, hint %q, err %v", r.MachineBound, r.Hint, err)
 	}
 }
