@@ -54,6 +54,8 @@ func Detect(root string, files []string) []collectors.Collector {
 			c.scriptArgs = scriptArgs(p.Manifest.Scripts[c.script])
 		} else if name, args, w, ok := lintWrapper(root, p, files); ok {
 			c.script, c.scriptArgs, c.declared = name, args, c.declared || w.bringsESLint
+		} else {
+			c.scriptArgs = nxLintPatterns(root, p.Dir, files)
 		}
 		switch {
 		case flat[p.Dir] != "":

@@ -454,3 +454,46 @@ func TestPackageLintUsesTheIgnoreFileAbove(t *testing.T) {
 		t.Errorf("the root's ignore file is no input: %q", cs["eslint:common"].Inputs())
 	}
 }
+
+// An Nx workspace without a lint script lints what its projects' lint
+// targets name: the root project's lintFilePatterns (./src) and, for a
+// project that names none, its root (e2e/), not the build output and
+// Nx's cache beside them (realworld: 33 errors as `nx run-many -t lint`,
+// not 42 once built).
+func TestNxWorkspaceLintsItsProjectsPatterns(t *testing.T) {
+	needESLint(t)
+	installed := filepath.Join(fixtureRoot(t), "versions", "eslint8-eslintrc", "node_modules")
+	if _, err := os.Stat(filepath.Join(installed, ".bin", "eslint")); err != nil {
+		fixturetest.Unavailable(t, "eslint is not installed in testdata/versions/eslint8-eslintrc: make deps")
+	}
+	root := filepath.Join(t.TempDir(), "api")
+	fixturetest.WriteFiles(t, root, map[string]string{
+		"package.json":       `{"name": "api", "scripts": {"build": "nx build", "test": "nx test"}, "devDependencies": {"eslint": "8.57.1", "nx": "20.0.0"}}`,
+		"nx.json":            `{"targetDefaults": {"lint": {"cache": true}}}`,
+		"project.json":       `{"name": "api", "targets": {"build": {"executor": "@nx/esbuild:esbuild"}, "lint": {"executor": "@nx/eslint:lint", "options": {"lintFilePatterns": ["./src"]}}}}`,
+		"e2e/project.json":   `{"name": "e2e", "targets": {"lint": {"executor": "@nx/eslint:lint"}}}`,
+		".eslintrc.json":     `{"root": true, "parserOptions": {"ecmaVersion": 2022}, "rules": {"no-unused-vars": "error"}}`,
+		"src/main.js":        "const unused = 1;\n",
+		"e2e/server.js":      "const alsoUnused = 2;\n",
+		"dist/api/main.js":   "const built = 1;\n",
+		".nx/cache/1/out.js": "const cached = 1;\n",
+		"tools/script.js":    "const tool = 1;\n",
+	})
+	if err := os.Symlink(installed, filepath.Join(root, "node_modules")); err != nil {
+		t.Fatal(err)
+	}
+	c := detected(t, root)["eslint:."]
+	if c == nil || !slices.Equal(c.scriptArgs, []string{"'e2e'", "'src'"}) {
+		t.Fatalf("detected %+v", c)
+	}
+	r := run(t, c, root)
+	want := []string{"high e2e/server.js:1:7 no-unused-vars", "high src/main.js:1:7 no-unused-vars"}
+	if got := described(r.Findings); r.Status != model.StatusOK || !slices.Equal(got, want) {
+		t.Errorf("status %s (%s) findings %q, want %q\ncommand %q", r.Status, r.Error, got, want, r.Command)
+	}
+	// A project that lints the whole workspace: the package is linted whole.
+	fixturetest.WriteFiles(t, root, map[string]string{"project.json": `{"targets": {"lint": {"executor": "@nrwl/linter:eslint", "options": {"lintFilePatterns": ["{projectRoot}"]}}}}`})
+	if c := detected(t, root)["eslint:."]; c == nil || c.scriptArgs != nil {
+		t.Errorf("whole workspace: %+v", c)
+	}
+}
