@@ -11,6 +11,7 @@ import (
 	"path"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/internal/shellscript"
@@ -30,9 +31,13 @@ const (
 // Detect returns one collector for the repository's shell scripts, if it
 // has any. ShellCheck only reads them, so it needs no trust.
 func Detect(root string, files []string) []collectors.Collector {
-	var scripts []string
+	var scripts, templates []string
 	for _, f := range files {
-		if !collectors.InDependencies(f) && shellscript.Is(root, f) {
+		switch {
+		case collectors.InDependencies(f) || !shellscript.Is(root, f):
+		case shellscript.Template(root, f):
+			templates = append(templates, f)
+		default:
 			scripts = append(scripts, f)
 		}
 	}
@@ -40,14 +45,18 @@ func Detect(root string, files []string) []collectors.Collector {
 		return nil
 	}
 	sort.Strings(scripts)
+	sort.Strings(templates)
 	id := Kind + ":" + model.RootTarget
-	return []collectors.Collector{&Collector{Base: collectors.NewBase(id, Kind, Domain), scripts: scripts}}
+	return []collectors.Collector{&Collector{Base: collectors.NewBase(id, Kind, Domain), scripts: scripts, templates: templates}}
 }
 
 // Collector lints every script of the repository in one run.
 type Collector struct {
 	collectors.Base
 	scripts []string // repo-relative
+	// templates are scripts another tool renders (<%= … %>, {% if %}):
+	// left out, and named in the output.
+	templates []string
 }
 
 // Inputs: a change to any script reruns it.
@@ -87,9 +96,14 @@ func (c *Collector) read(in collectors.Input) (collectors.Reading, error) {
 	if in.ExitCode == 0 && len(read.Findings) > 0 {
 		return collectors.Reading{}, fmt.Errorf("shellcheck reported findings but exited with status 0")
 	}
+	output := fmt.Sprintf("%d scripts checked, %d findings", len(c.scripts), len(read.Findings))
+	if len(c.templates) > 0 {
+		output += fmt.Sprintf("; left out %d templates another tool renders into scripts (<%%= … %%>, {%% … %%}): %s",
+			len(c.templates), strings.Join(c.templates, ", "))
+	}
 	return collectors.Reading{
 		Facts:    map[string]float64{"scripts": float64(len(c.scripts)), "findings": float64(len(read.Findings))},
 		Findings: read.Findings,
-		Output:   fmt.Sprintf("%d scripts checked, %d findings", len(c.scripts), len(read.Findings)),
+		Output:   output,
 	}, nil
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -103,12 +104,17 @@ func TestDetectFindsTheProjectsScriptsOnly(t *testing.T) {
 func TestShellCheckOnTheFixture(t *testing.T) {
 	fixturetest.RequireTools(t, Tool)
 	root := fixturetest.Testdata(t, "repo")
-	cs := Detect(root, []string{"bin/notes", "bin/release", "scripts/clean.sh", "scripts/deploy.sh", "node_modules/x/install.sh"})
+	cs := Detect(root, []string{"bin/notes", "bin/release", "scripts/clean.sh", "scripts/deploy.sh", "node_modules/x/install.sh", "test/lib/common.sh"})
 	res := cs[0].Run(context.Background(), collectors.Request{Root: root, Timeout: time.Minute})
 	want := []string{"medium SC2164 scripts/deploy.sh:8:1", "low SC2086 bin/release:5:9", "low SC2086 scripts/deploy.sh:6:7"}
 	if res.Status != model.StatusOK || res.ExitCode != 1 || !reflect.DeepEqual(locs(res.Findings), want) ||
 		res.Facts["scripts"] != 3 || res.Facts["findings"] != 3 || res.Findings[0].ID == "" || res.Findings[0].Collector != "shellcheck:." {
 		t.Errorf("status %s (%s) exit %d facts %v findings %q", res.Status, res.Error, res.ExitCode, res.Facts, locs(res.Findings))
+	}
+	// An ERB template is not checked (ShellCheck stops at its first tag:
+	// fzf's test/lib/common.sh), and the output says so.
+	if !strings.Contains(res.Output, "left out 1 templates another tool renders into scripts (<%= … %>, {% … %}): test/lib/common.sh") {
+		t.Errorf("output %q", res.Output)
 	}
 	// The command shown is the one that ran, and can be pasted.
 	if wantCmd := "shellcheck -x -P SCRIPTDIR -f json1 bin/release scripts/clean.sh scripts/deploy.sh"; res.Command != wantCmd {

@@ -6,6 +6,7 @@ package shellscript
 import (
 	"io"
 	"path"
+	"regexp"
 	"strings"
 
 	"github.com/preflight-dev/preflight/internal/repofs"
@@ -30,15 +31,31 @@ func Is(root, rel string) bool {
 }
 
 // firstBytes is the start of a file, "" when it cannot be read.
-func firstBytes(root, rel string) string {
+func firstBytes(root, rel string) string { return head(root, rel, 128) }
+
+// head is up to n bytes from the start of a file, "" when it cannot be
+// read.
+func head(root, rel string, n int) string {
 	f, err := repofs.Open(root, rel)
 	if err != nil {
 		return ""
 	}
 	defer f.Close()
-	buf := make([]byte, 128)
-	n, _ := io.ReadFull(f, buf)
-	return string(buf[:n])
+	buf := make([]byte, n)
+	got, _ := io.ReadFull(f, buf)
+	return string(buf[:got])
+}
+
+// templateTag is an ERB or EJS tag (<%= … %>) or a Jinja or Liquid
+// statement ({% if … %}) on one line.
+var templateTag = regexp.MustCompile(`<%[=#-]?.*?%>|\{%-?\s*[a-z]+\b.*?%\}`)
+
+// Template reports whether a script is a template that another tool
+// renders into one (fzf's test/lib/common.sh, which its Ruby tests fill
+// in with ERB): shell cannot parse it as it is, and ShellCheck stops at
+// its first tag. Only the first 64 KiB are read.
+func Template(root, rel string) bool {
+	return templateTag.MatchString(head(root, rel, 64<<10))
 }
 
 // shellShebang reports whether a script's first line names sh, bash, dash

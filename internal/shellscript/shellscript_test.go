@@ -72,3 +72,25 @@ func FuzzShellShebang(f *testing.F) {
 		}
 	})
 }
+
+// A file with ERB or Jinja tags is a template another tool renders into a
+// script; braces of the shell and of Go templates in a script are not.
+func TestTemplate(t *testing.T) {
+	root := t.TempDir()
+	for body, want := range map[string]bool{
+		"set -u\nunset <%= UNSETS.join(' ') %>\n":                               true,
+		"<%- if shell == :zsh -%>\nsetopt no_beep\n<%- end -%>\n":               true,
+		"{% if ansible_os_family == 'Debian' %}\napt-get update\n{% endif %}\n": true,
+		"echo ${HOME%/} ${x%%.*}\n":                                             false,
+		"docker inspect -f '{{.State.Running}}' app\n":                          false,
+		"awk '{ printf \"%s\", $1 }'\n":                                         false,
+	} {
+		file := filepath.Join(root, "t.sh")
+		if err := os.WriteFile(file, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if got := Template(root, "t.sh"); got != want {
+			t.Errorf("%q: template %v, want %v", body, got, want)
+		}
+	}
+}
