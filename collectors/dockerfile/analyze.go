@@ -44,6 +44,9 @@ type Image struct {
 	Base        string // the external image the chain starts from, after ARG defaults
 	Healthcheck bool   // a HEALTHCHECK other than NONE is in effect
 	NoneCheck   bool   // HEALTHCHECK NONE is in effect: deliberately none
+	// Command is what the container runs, as a shell would read it: the
+	// ENTRYPOINT and CMD in effect; "" when the file sets neither.
+	Command string
 }
 
 // RunsAsRoot reports whether the image's process runs as root: no USER (and
@@ -277,9 +280,14 @@ func (a *analyzer) image(i int) Image {
 	im := Image{Stage: s.Name, FromLine: startLine(s.Location)}
 	ch := a.chain(i)
 	im.Base = a.base(a.stages[ch[0]])
+	var entrypoint, cmd *instructions.ShellDependantCmdLine
 	for _, si := range ch {
 		for _, c := range a.stages[si].Commands {
 			switch c := c.(type) {
+			case *instructions.EntrypointCommand:
+				entrypoint, cmd = &c.ShellDependantCmdLine, nil // a new ENTRYPOINT resets CMD
+			case *instructions.CmdCommand:
+				cmd = &c.ShellDependantCmdLine
 			case *instructions.UserCommand:
 				im.User, im.UserLine = c.User, startLine(c.Location())
 			case *instructions.HealthCheckCommand:
@@ -288,7 +296,39 @@ func (a *analyzer) image(i int) Image {
 			}
 		}
 	}
+	im.Command = commandLine(entrypoint, cmd)
 	return im
+}
+
+// commandLine is what ENTRYPOINT and CMD run, as a shell line: the shell
+// form as written, the exec form's words quoted; CMD gives an exec-form
+// ENTRYPOINT its arguments, and none to a shell-form one.
+func commandLine(entrypoint, cmd *instructions.ShellDependantCmdLine) string {
+	var words []string
+	for _, c := range []*instructions.ShellDependantCmdLine{entrypoint, cmd} {
+		if c == nil {
+			continue
+		}
+		if c.PrependShell {
+			words = append(words, strings.Join(c.CmdLine, " "))
+			if c == entrypoint {
+				break
+			}
+			continue
+		}
+		for _, w := range c.CmdLine {
+			words = append(words, shellQuote(w))
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+// shellQuote quotes a word for a shell when it needs quoting.
+func shellQuote(w string) string {
+	if w != "" && !strings.ContainsAny(w, " \t\n'\"\\$`;&|<>()*?[]{}#~!") {
+		return w
+	}
+	return "'" + strings.ReplaceAll(w, "'", `'\''`) + "'"
 }
 
 // ruleRef is a rule as the analyzer uses it; rules.Rule satisfies it.

@@ -323,3 +323,34 @@ func TestDevImagesAreInfo(t *testing.T) {
 		t.Error("gitpod/workspace-full ends with USER gitpod: it does not run as root")
 	}
 }
+
+// An image whose command runs the tests is a harness that runs to
+// completion, not a server that ships (fzf's Dockerfile: CMD runs ruby
+// test/runner.rb in tmux): its findings are info, marked. One that serves
+// is judged as shipped.
+func TestTestImagesAreInfo(t *testing.T) {
+	root := fixturetest.WriteRepo(t, map[string]string{
+		"Dockerfile": "FROM rubylang/ruby:3.4.1-noble\nRUN apt-get update && apt-get install -y git make golang tmux\nCOPY . /fzf\n" +
+			`CMD ["bash", "-ic", "tmux new 'set -o pipefail; ruby /fzf/test/runner.rb | tee out && touch ok' && cat out && [ -e ok ]"]` + "\n",
+		"api/Dockerfile":     "FROM node:24\nCOPY . .\nENTRYPOINT [\"npm\"]\nCMD [\"start\"]\n",
+		"runner/Dockerfile":  "FROM golang:1.26\nCOPY . .\nENTRYPOINT [\"go\"]\nCMD [\"test\", \"./...\"]\n",
+		"shellep/Dockerfile": "FROM node:24\nCOPY . .\nENTRYPOINT node server.js\nCMD [\"npm\", \"test\"]\n",
+	})
+	want := map[string]bool{"Dockerfile": true, "api/Dockerfile": false, "runner/Dockerfile": true, "shellep/Dockerfile": false}
+	seen := map[string]bool{}
+	for _, c := range Detect(root, fixturetest.Files(t, root)) {
+		res := c.Run(context.Background(), collectors.Request{Root: root})
+		for _, f := range res.Findings {
+			seen[f.File] = true
+			if marked := f.Severity == model.Info && strings.HasSuffix(f.Message, " [test image]"); marked != want[f.File] {
+				t.Errorf("%s: %s %q, test image %v", f.File, f.Severity, f.Message, want[f.File])
+			}
+		}
+		if want[c.(*Collector).files[0]] && !strings.Contains(res.Output, "an image that runs the tests (") {
+			t.Errorf("output %q", res.Output)
+		}
+	}
+	if len(seen) != len(want) {
+		t.Errorf("findings in %v, want every Dockerfile", seen)
+	}
+}

@@ -23,6 +23,7 @@ import (
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/deployfiles"
 	"github.com/preflight-dev/preflight/collectors/filerules"
+	"github.com/preflight-dev/preflight/collectors/workflows"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -147,17 +148,23 @@ func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Resul
 		if leak := envInImage(req.Root, f, src, an, contextsOf(f, builds)); leak != nil {
 			an.Findings = append(an.Findings, *leak)
 		}
-		dev := devImage(f, builds[f])
-		if dev {
+		mark, why := "", ""
+		switch {
+		case devImage(f, builds[f]):
+			mark, why = "dev image", "an image only developers or tests use"
+		case runsTests(an.Final.Command):
+			mark, why = "test image", "an image that runs the tests ("+filerules.Clip(an.Final.Command, 60)+")"
+		}
+		if mark != "" {
 			for i := range an.Findings {
-				an.Findings[i].Severity, an.Findings[i].Message = model.Info, an.Findings[i].Message+" [dev image]"
+				an.Findings[i].Severity, an.Findings[i].Message = model.Info, an.Findings[i].Message+" ["+mark+"]"
 			}
 		}
 		shown, n := run.Add(f, an.Findings)
 		line := fmt.Sprintf("%s: %s, %s, %d suppressed",
 			f, filerules.Plural(an.Stages, "stage"), filerules.Plural(shown, "finding"), n)
-		if dev {
-			line += " (an image only developers or tests use: its findings are info)"
+		if mark != "" {
+			line += " (" + why + ": its findings are info)"
 		}
 		run.Evidence = append(run.Evidence, line)
 	}
@@ -181,6 +188,18 @@ func devImage(file string, builds []buildContext) bool {
 		}
 	}
 	return true
+}
+
+// runsTests reports an image whose command runs the project's tests
+// (fzf's Dockerfile: CMD runs ruby test/runner.rb in tmux): a harness
+// that runs to completion, not a server that ships.
+func runsTests(command string) bool {
+	for _, m := range workflows.CommandStages(command) {
+		if m.Stages.Has(workflows.Test) {
+			return true
+		}
+	}
+	return false
 }
 
 // envInImage is the env-in-context finding of a Dockerfile, at its copy of

@@ -82,7 +82,8 @@ func init() {
 		"coverage": subcommands(map[string]Stages{"run": test}, nil),
 		"nyc":      wrapperRunner, "c8": wrapperRunner, "concurrently": concurrentlyRunner,
 		"sh": shellRunner, "bash": shellRunner, "zsh": shellRunner, "pwsh": shellRunner,
-		"node": nodeRunner, "tsc": tscRunner,
+		"node": nodeRunner, "tsc": tscRunner, "ruby": interpreterRunner, "perl": interpreterRunner, "php": interpreterRunner,
+		"tmux": tmuxRunner,
 		"ruff":            formatterRunner("format", "--check", "--diff"),
 		"biome":           biomeRunner,
 		"dprint":          subcommands(map[string]Stages{"check": lint}, nil),
@@ -749,7 +750,7 @@ func pythonRunner(args []string, depth int) Stages {
 				}
 				return none
 			}
-			return scriptNameStages(strings.TrimSuffix(path.Base(a), path.Ext(a)))
+			return scriptFileStages(a)
 		}
 	}
 	return none
@@ -761,6 +762,12 @@ func nodeRunner(args []string, depth int) Stages {
 			return test
 		}
 	}
+	return interpreterRunner(args, depth)
+}
+
+// interpreterRunner reads the script an interpreter runs (ruby
+// test/runner.rb), by what it is.
+func interpreterRunner(args []string, depth int) Stages {
 	for _, a := range args {
 		if !strings.HasPrefix(a, "-") {
 			// node node_modules/.bin/jest, node scripts/build.js
@@ -822,16 +829,51 @@ func concurrentlyRunner(args []string, depth int) Stages {
 }
 
 // shellRunner: sh -c '...' runs its argument; sh script.sh is a script file.
+// commandFlagCluster is -c among a shell's other one-letter options:
+// bash -ic, sh -ec, bash -lc.
+func commandFlagCluster(a string) bool {
+	if len(a) < 3 || a[0] != '-' || a[1] == '-' || !strings.Contains(a, "c") {
+		return false
+	}
+	return !strings.ContainsFunc(a[1:], func(r rune) bool { return r < 'a' || r > 'z' })
+}
+
+// tmuxRunner reads the command tmux runs in a new session, window or
+// pane: `tmux new 'ruby test/runner.rb'` (fzf's test image).
+func tmuxRunner(args []string, depth int) Stages {
+	sub, rest := firstArg(args, tmuxValueFlags)
+	switch sub {
+	case "new", "new-session", "new-window", "neww", "split-window", "splitw", "respawn-pane", "respawnp":
+	default:
+		return none
+	}
+	for i := 0; i < len(rest); i++ {
+		switch a := rest[i]; {
+		case tmuxValueFlags[a]:
+			i++
+		case strings.HasPrefix(a, "-"):
+		default:
+			return scriptStagesDepth(strings.Join(rest[i:], " "), depth+1)
+		}
+	}
+	return none
+}
+
+// tmuxValueFlags are tmux's options (global and of new-session) that take
+// the next word.
+var tmuxValueFlags = map[string]bool{"-L": true, "-S": true, "-f": true, "-c": true, "-e": true, "-F": true,
+	"-n": true, "-s": true, "-t": true, "-x": true, "-y": true, "-l": true}
+
 func shellRunner(args []string, depth int) Stages {
 	for i, a := range args {
-		if a == "-c" || a == "-Command" || a == "-command" {
+		if a == "-c" || a == "-Command" || a == "-command" || commandFlagCluster(a) {
 			if i+1 < len(args) {
 				return scriptStagesDepth(args[i+1], depth+1)
 			}
 			return none
 		}
 		if !strings.HasPrefix(a, "-") {
-			return scriptNameStages(strings.TrimSuffix(path.Base(a), path.Ext(a)))
+			return scriptFileStages(a)
 		}
 	}
 	return none

@@ -132,7 +132,7 @@ func classifyWords(w []string, depth int) Stages {
 	}
 	// A script file named after what it does: ./scripts/test.sh, lint.py.
 	if ext := path.Ext(w[0]); scriptExts[ext] || strings.Contains(w[0], "/") {
-		return scriptNameStages(strings.TrimSuffix(path.Base(w[0]), ext))
+		return scriptFileStages(w[0])
 	}
 	return none
 }
@@ -251,6 +251,25 @@ func scriptNameStages(stem string) Stages {
 	}
 	return TaskStages(stem)
 }
+
+// scriptFileStages reads a script file by its name (scriptNameStages);
+// a runner in a test directory (test/runner.rb, tests/run.sh,
+// spec/all.rb) runs the tests.
+func scriptFileStages(file string) Stages {
+	stem := strings.TrimSuffix(path.Base(file), path.Ext(file))
+	if st := scriptNameStages(stem); st != none {
+		return st
+	}
+	if testDirs[path.Base(path.Dir(file))] && runnerNames[strings.ToLower(stem)] {
+		return test
+	}
+	return none
+}
+
+var (
+	testDirs    = map[string]bool{"test": true, "tests": true, "spec": true, "specs": true, "e2e": true, "__tests__": true}
+	runnerNames = map[string]bool{"run": true, "runner": true, "run_all": true, "run-all": true, "runall": true, "all": true, "main": true, "index": true}
+)
 
 // scriptModifiers are words that may stand beside a stage's in a script
 // file's name: where, how much, or of which part.

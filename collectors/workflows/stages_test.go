@@ -100,6 +100,16 @@ func TestScriptStages(t *testing.T) {
 		{"mypy src", typecheck},
 		{"cargo check", typecheck},
 		{"vue-tsc --noEmit", typecheck},
+		// A runner in a test directory, run by an interpreter, through a
+		// shell's -ic and tmux (fzf's test image).
+		{"ruby test/runner.rb", test},
+		{"bash tests/run.sh", test},
+		{`bash -ic "tmux new 'set -o pipefail; ruby /fzf/test/runner.rb | tee out && touch ok' && cat out"`, test},
+		{"tmux new-session -d -s ci -x 80 'npm test'", test},
+		{"tmux new -s dev", none},
+		{"ruby script/setup.rb", none},
+		{"./test/setup-db.sh", none},
+		{"php tests/main.php", test},
 		// builds
 		{"go build ./...", build},
 		{"npm run build", build},
