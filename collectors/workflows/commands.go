@@ -83,7 +83,7 @@ func init() {
 		"nyc":      wrapperRunner, "c8": wrapperRunner, "concurrently": concurrentlyRunner,
 		"sh": shellRunner, "bash": shellRunner, "zsh": shellRunner, "pwsh": shellRunner,
 		"node": nodeRunner, "tsc": tscRunner, "ruby": interpreterRunner, "perl": interpreterRunner, "php": interpreterRunner,
-		"tmux": tmuxRunner,
+		"tmux":            tmuxRunner,
 		"ruff":            formatterRunner("format", "--check", "--diff"),
 		"biome":           biomeRunner,
 		"dprint":          subcommands(map[string]Stages{"check": lint}, nil),
