@@ -81,6 +81,41 @@ var ecosystems = []ecosystem{
 	{"node:test", never, "tests"},
 	{"tap test", never, "tests"},
 	{"Jasmine test", never, "tests"},
+	// A Jest configuration in a directory no package.json owns: an Nx
+	// project's (realworld's e2e/jest.config.ts, which `nx e2e` runs).
+	// preflight runs Jest per package.
+	{"Jest test", never, "tests"},
+}
+
+// notForWant are why preflight leaves an ecosystem's projects out, and
+// the hint, where it is not for want of a collector.
+var notForWant = map[string]struct{ why, hint string }{
+	"Jest test": {"which no package.json runs: preflight runs Jest in a package's directory",
+		"run it from preflight.yaml (collectors: with command:, such as npx jest -c <config> --ci with a JUnit reporter, report: and output: junit), with what it needs running"},
+}
+
+// strayJest is the index of the Jest configurations no package runs.
+var strayJest = slices.IndexFunc(ecosystems, func(e ecosystem) bool { return e.name == "Jest test" })
+
+// jestConfig is a Jest configuration file's name.
+var jestConfig = regexp.MustCompile(`^jest\.config\.(?:[cm]?js|[cm]?ts|json)$`)
+
+// strayJestConfig reports a Jest configuration in a directory without a
+// package.json, which no configuration above it takes in as one of its
+// projects (Jest's projects: […]).
+func strayJestConfig(root, f string, manifests map[string]bool) bool {
+	if !jestConfig.MatchString(path.Base(f)) || manifests[path.Dir(f)] {
+		return false
+	}
+	for d := path.Dir(f); d != "." && d != "/"; {
+		d = path.Dir(d)
+		for _, ext := range []string{"js", "ts", "cjs", "mjs", "cts", "mts", "json"} {
+			if data, err := repofs.ReadFile(root, path.Join(d, "jest.config."+ext)); err == nil && strings.Contains(string(data), "projects") {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func never(string) bool { return false }
@@ -139,7 +174,7 @@ type kind struct {
 // Marker reports whether a file of this base name makes a directory a
 // project preflight does not check, or configures a linter it does not run.
 func Marker(base string) bool {
-	return slices.ContainsFunc(ecosystems, func(e ecosystem) bool { return e.match(base) }) ||
+	return slices.ContainsFunc(ecosystems, func(e ecosystem) bool { return e.match(base) }) || jestConfig.MatchString(base) ||
 		slices.ContainsFunc(linters, func(l linter) bool { return slices.Contains(l.names, base) && !strings.Contains(l.at, "/") })
 }
 
@@ -291,6 +326,7 @@ const golangciV1Hint = "a version 1 configuration (golangci-lint 2 refuses it): 
 
 func detectProjects(root string, files []string) []collectors.Collector {
 	found := map[string][]kind{} // dir → its ecosystems, each once
+	manifests := nodepkg.ManifestDirs(files)
 	add := func(i int, f string) {
 		if e := &ecosystems[i]; !slices.ContainsFunc(found[path.Dir(f)], func(k kind) bool { return k.eco == e }) {
 			found[path.Dir(f)] = append(found[path.Dir(f)], kind{e, i, f})
@@ -305,6 +341,9 @@ func detectProjects(root string, files []string) []collectors.Collector {
 				add(i, f)
 				break
 			}
+		}
+		if strayJestConfig(root, f, manifests) {
+			add(strayJest, f)
 		}
 		if path.Base(f) == "package.json" && !nodepkg.InNodeModules(f) {
 			if name := testScriptRunner(root, f); name != "" {
@@ -374,12 +413,16 @@ func (c *Collector) Inputs() []string {
 // Run measures nothing: it says what was not checked, and how it could be.
 func (c *Collector) Run(context.Context, collectors.Request) model.Result {
 	var what []string
+	why, hint := "which preflight has no collector for", "run its build and tests from preflight.yaml (collectors: with command:), or import their reports (JUnit XML, SARIF, coverage)"
 	for _, k := range c.kinds {
 		what = append(what, article(k.eco.name)+" "+k.eco.name+" project ("+k.marker+")")
+		if n, ok := notForWant[k.eco.name]; ok && len(c.kinds) == 1 {
+			why, hint = n.why, n.hint
+		}
 	}
 	r := c.Result()
 	r.Status = model.StatusSkipped
-	r.Error = model.UncheckedPrefix + strings.Join(what, " and ") + ", which preflight has no collector for"
-	r.Hint = "run its build and tests from preflight.yaml (collectors: with command:), or import their reports (JUnit XML, SARIF, coverage)"
+	r.Error = model.UncheckedPrefix + strings.Join(what, " and ") + ", " + why
+	r.Hint = hint
 	return r
 }

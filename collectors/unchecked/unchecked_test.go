@@ -238,3 +238,31 @@ func TestTestScriptRunnersAreNamed(t *testing.T) {
 		t.Errorf("detected\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// A Jest configuration in a directory without a package.json is run by
+// no package's collector (realworld's Nx e2e project: e2e/jest.config.ts,
+// which `nx e2e` runs with the server up): it is named. One a package
+// runs, or that a configuration above takes in as a project, is not.
+func TestJestConfigsNoPackageRunsAreNamed(t *testing.T) {
+	root := fixturetest.WriteRepo(t, map[string]string{
+		"package.json":                   `{"scripts": {"test": "nx test"}}`,
+		"jest.config.ts":                 "export default { displayName: 'api', preset: './jest.preset.js' };\n",
+		"e2e/project.json":               `{"name": "e2e", "targets": {"e2e": {"executor": "@nx/jest:jest", "options": {"jestConfig": "e2e/jest.config.ts"}}}}`,
+		"e2e/jest.config.ts":             "export default { displayName: 'e2e', globalSetup: '<rootDir>/src/support/global-setup.ts' };\n",
+		"web/package.json":               `{"scripts": {"test": "jest"}}`,
+		"web/jest.config.js":             "module.exports = {};\n",
+		"mono/package.json":              `{"scripts": {"test": "jest"}}`,
+		"mono/jest.config.js":            "module.exports = { projects: ['<rootDir>/packages/*'] };\n",
+		"mono/packages/a/jest.config.js": "module.exports = { displayName: 'a' };\n",
+	})
+	var got []string
+	for _, c := range Detect(root, fixturetest.Files(t, root)) {
+		res := c.Run(context.Background(), collectors.Request{Root: root})
+		got = append(got, c.ID()+" "+c.Domain()+": "+res.Error+" | "+res.Hint)
+	}
+	want := []string{"unchecked:e2e tests: not checked: a Jest test project (e2e/jest.config.ts), which no package.json runs: preflight runs Jest in a package's directory" +
+		" | run it from preflight.yaml (collectors: with command:, such as npx jest -c <config> --ci with a JUnit reporter, report: and output: junit), with what it needs running"}
+	if !slices.Equal(got, want) {
+		t.Errorf("detected\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
