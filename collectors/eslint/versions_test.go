@@ -414,16 +414,24 @@ func fixtureEslintrc(t *testing.T) string {
 	return string(config)
 }
 
-// ESLint with a legacy configuration reads .eslintignore only in the
-// directory it runs in: a package linted in its own directory is given
-// the root's, as the project's own lint from the root reads it
-// (excalidraw: packages/common/dist, once built, is not linted).
-func TestPackageLintUsesTheIgnoreFileAbove(t *testing.T) {
+// installedESLint8 is the node_modules of the eslint8-eslintrc fixture,
+// for repositories written by a test to link.
+func installedESLint8(t *testing.T) string {
+	t.Helper()
 	needESLint(t)
 	installed := filepath.Join(fixtureRoot(t), "versions", "eslint8-eslintrc", "node_modules")
 	if _, err := os.Stat(filepath.Join(installed, ".bin", "eslint")); err != nil {
 		fixturetest.Unavailable(t, "eslint is not installed in testdata/versions/eslint8-eslintrc: make deps")
 	}
+	return installed
+}
+
+// ESLint with a legacy configuration reads .eslintignore only in the
+// directory it runs in: a package linted in its own directory is given
+// the root's, as the project's own lint from the root reads it
+// (excalidraw: packages/common/dist, once built, is not linted).
+func TestPackageLintUsesTheIgnoreFileAbove(t *testing.T) {
+	installed := installedESLint8(t)
 	root := filepath.Join(t.TempDir(), "mono")
 	fixturetest.WriteFiles(t, root, map[string]string{
 		"package.json":                   `{"private": true, "workspaces": ["packages/*"], "devDependencies": {"eslint": "8.57.1"}}`,
@@ -461,11 +469,7 @@ func TestPackageLintUsesTheIgnoreFileAbove(t *testing.T) {
 // Nx's cache beside them (realworld: 33 errors as `nx run-many -t lint`,
 // not 42 once built).
 func TestNxWorkspaceLintsItsProjectsPatterns(t *testing.T) {
-	needESLint(t)
-	installed := filepath.Join(fixtureRoot(t), "versions", "eslint8-eslintrc", "node_modules")
-	if _, err := os.Stat(filepath.Join(installed, ".bin", "eslint")); err != nil {
-		fixturetest.Unavailable(t, "eslint is not installed in testdata/versions/eslint8-eslintrc: make deps")
-	}
+	installed := installedESLint8(t)
 	root := filepath.Join(t.TempDir(), "api")
 	fixturetest.WriteFiles(t, root, map[string]string{
 		"package.json":       `{"name": "api", "scripts": {"build": "nx build", "test": "nx test"}, "devDependencies": {"eslint": "8.57.1", "nx": "20.0.0"}}`,
