@@ -21,12 +21,15 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/Masterminds/semver/v3"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/collectors/filerules"
 	"github.com/preflight-dev/preflight/collectors/nodepkg"
+	"github.com/preflight-dev/preflight/ignore"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -242,7 +245,34 @@ func (c *Collector) read(in collectors.Input, tool nodepkg.Tool) (collectors.Rea
 	if rep.SuppressedKnown {
 		r.Facts["suppressed"] = float64(rep.Suppressed)
 	}
+	if n, where := gitIgnored(in.Root, rep.Paths); n > 0 {
+		// Files git ignores are no inputs: a rebuild changes them unseen.
+		r.MachineBound = true
+		r.Hint = fmt.Sprintf("ESLint linted %s git ignores (in %s): build output or caches this configuration does not leave out; "+
+			"they change with every build, so the lint runs again each check. Leave them out in .eslintignore (or the flat config's ignores)",
+			filerules.Plural(n, "file"), strings.Join(where, ", "))
+	}
 	return r, nil
+}
+
+// gitIgnored counts the linted files git ignores, and names the first
+// few top directories they are in.
+func gitIgnored(root string, files []string) (n int, where []string) {
+	m, err := ignore.Load(root)
+	if err != nil {
+		return 0, nil
+	}
+	for _, f := range files {
+		if !filepath.IsLocal(f) || !m.Ignored(f, false) {
+			continue
+		}
+		n++
+		top, _, _ := strings.Cut(path.Dir(f), "/")
+		if d := top + "/"; len(where) < 3 && !slices.Contains(where, d) {
+			where = append(where, d)
+		}
+	}
+	return n, where
 }
 
 // notInstalled tells whose fault an ESLint that does not resolve is: listed

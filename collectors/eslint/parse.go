@@ -37,6 +37,7 @@ func (l Location) Rel(p string) string {
 // Report is what `eslint -f json` says about a tree.
 type Report struct {
 	Files            int
+	Paths            []string // the files linted, repo-relative
 	Errors, Warnings int // Errors includes Fatal, as ESLint counts them
 	Fatal            int // files ESLint could not parse
 	Suppressed       int // messages silenced by eslint-disable comments
@@ -85,6 +86,7 @@ func ParseJSON(data []byte, loc Location) (Report, error) {
 			return Report{}, errors.New("not an ESLint JSON report: a file entry has no filePath")
 		}
 		file := loc.Rel(*f.FilePath)
+		rep.Paths = append(rep.Paths, file)
 		for _, m := range f.Messages {
 			switch {
 			case m.Severity >= 2:

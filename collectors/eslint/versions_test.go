@@ -501,3 +501,29 @@ func TestNxWorkspaceLintsItsProjectsPatterns(t *testing.T) {
 		t.Errorf("whole workspace: %+v", c)
 	}
 }
+
+// Files git ignores are no inputs, so a lint that takes them in (a legacy
+// configuration linting dist/ after a build) is run again each check,
+// and the hint says how to leave them out (realworld: a cached 33 errors
+// where the built tree had 42).
+func TestLintingIgnoredFilesIsNotReused(t *testing.T) {
+	installed := installedESLint8(t)
+	root := fixturetest.WriteRepo(t, map[string]string{
+		"package.json":   `{"name": "app", "devDependencies": {"eslint": "8.57.1"}}`,
+		".gitignore":     "dist/\n",
+		".eslintrc.json": `{"root": true, "parserOptions": {"ecmaVersion": 2022}, "rules": {"no-unused-vars": "error"}}`,
+		"src/main.js":    "export const used = 1;\n",
+		"dist/main.js":   "const built = 1;\n",
+	})
+	if err := os.Symlink(installed, filepath.Join(root, "node_modules")); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, detected(t, root)["eslint:."], root)
+	if r.Status != model.StatusOK || !r.MachineBound || !strings.HasPrefix(r.Hint, "ESLint linted 1 file git ignores (in dist/)") {
+		t.Errorf("status %s machine-bound %v hint %q", r.Status, r.MachineBound, r.Hint)
+	}
+	fixturetest.WriteFiles(t, root, map[string]string{".eslintignore": "dist/\n"})
+	if r := run(t, detected(t, root)["eslint:."], root); r.MachineBound || r.Hint != "" || r.Facts["files"] != 1 {
+		t.Errorf("with dist/ left out: machine-bound %v hint %q facts %v", r.MachineBound, r.Hint, r.Facts)
+	}
+}
