@@ -38,9 +38,9 @@ func (l Location) Rel(p string) string {
 type Report struct {
 	Files            int
 	Paths            []string // the files linted, repo-relative
-	Errors, Warnings int // Errors includes Fatal, as ESLint counts them
-	Fatal            int // files ESLint could not parse
-	Suppressed       int // messages silenced by eslint-disable comments
+	Errors, Warnings int      // Errors includes Fatal, as ESLint counts them
+	Fatal            int      // files ESLint could not parse
+	Suppressed       int      // messages silenced by eslint-disable comments
 	// SuppressedKnown is false for reports without suppressedMessages
 	// (ESLint before 8.8), whose suppressions cannot be counted.
 	SuppressedKnown bool
