@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/collectors/filerules"
 	"github.com/preflight-dev/preflight/internal/shellscript"
 	"github.com/preflight-dev/preflight/model"
 )
@@ -96,14 +97,15 @@ func (c *Collector) read(in collectors.Input) (collectors.Reading, error) {
 	if in.ExitCode == 0 && len(read.Findings) > 0 {
 		return collectors.Reading{}, fmt.Errorf("shellcheck reported findings but exited with status 0")
 	}
-	output := fmt.Sprintf("%d scripts checked, %d findings", len(c.scripts), len(read.Findings))
-	if len(c.templates) > 0 {
-		output += fmt.Sprintf("; left out %d templates another tool renders into scripts (<%%= … %%>, {%% … %%}): %s",
-			len(c.templates), strings.Join(c.templates, ", "))
-	}
-	return collectors.Reading{
+	r := collectors.Reading{
 		Facts:    map[string]float64{"scripts": float64(len(c.scripts)), "findings": float64(len(read.Findings))},
 		Findings: read.Findings,
-		Output:   output,
-	}, nil
+		Output:   fmt.Sprintf("%d scripts checked, %d findings", len(c.scripts), len(read.Findings)),
+	}
+	if len(c.templates) > 0 {
+		r.Facts["templates"] = float64(len(c.templates))
+		r.Hint = fmt.Sprintf("left out %s another tool renders into scripts (<%%= … %%>, {%% … %%}), which ShellCheck cannot parse: %s",
+			filerules.Plural(len(c.templates), "template"), strings.Join(c.templates, ", "))
+	}
+	return r, nil
 }
