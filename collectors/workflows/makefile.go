@@ -31,7 +31,7 @@ type recipeLine struct {
 var (
 	makeAssignment  = regexp.MustCompile(`^(?:(?:export|override)\s+)*([A-Za-z_][A-Za-z0-9_.-]*)\s*(\+=|\?=|::?=|!=|=)\s*(.*)$`)
 	makeRuleLine    = regexp.MustCompile(`^([^:=#\t][^:=#]*?)\s*::?(?:[^=]|$)`)
-	makeConditional = regexp.MustCompile(`^(?:ifeq|ifneq|ifdef|ifndef|else|endif)\b`)
+	makeConditional = regexp.MustCompile(`^(ifeq|ifneq|ifdef|ifndef|else|endif)\b`)
 	makeVarRef      = regexp.MustCompile(`\$(?:\(([A-Za-z_][A-Za-z0-9_.-]*)\)|\{([A-Za-z_][A-Za-z0-9_.-]*)\})`)
 )
 
@@ -39,6 +39,7 @@ var (
 func parseMakefile(file string, src []byte) *makefile {
 	mf := &makefile{file: file, vars: map[string]string{"MAKE": "make"}, rules: map[string]*makeRule{}}
 	var current []*makeRule
+	var conds conditionals
 	lines := strings.Split(string(src), "\n")
 	for i := 0; i < len(lines); i++ {
 		start := i
@@ -59,11 +60,15 @@ func parseMakefile(file string, src []byte) *makefile {
 		if trimmed == "" || strings.HasPrefix(trimmed, "#") {
 			continue
 		}
-		if makeConditional.MatchString(trimmed) {
+		if m := makeConditional.FindStringSubmatch(trimmed); m != nil {
+			conds.enter(m[1])
 			continue // a rule's recipe goes on inside ifeq … endif
 		}
 		current = nil
 		if m := makeAssignment.FindStringSubmatch(trimmed); m != nil {
+			if !conds.assigns(m[1]) {
+				continue
+			}
 			switch value := strings.TrimSpace(stripMakeComment(m[3])); m[2] {
 			case "+=":
 				mf.vars[m[1]] = strings.TrimSpace(mf.vars[m[1]] + " " + value)
@@ -110,6 +115,36 @@ func parseMakefile(file string, src []byte) *makefile {
 		}
 	}
 	return mf
+}
+
+// conditionals are the ifeq … endif blocks open where the Makefile is
+// read. Every branch is read, but a variable the first branch sets keeps
+// that value: fzf's ifeq chain on the machine sets BINARY for x86_64
+// first, and for loong64 last.
+type conditionals []map[string]bool
+
+func (c *conditionals) enter(keyword string) {
+	switch n := len(*c); {
+	case keyword == "endif" && n > 0:
+		*c = (*c)[:n-1]
+	case keyword == "else" && n > 0:
+		(*c)[n-1][""] = true // past the first branch
+	case strings.HasPrefix(keyword, "if"):
+		*c = append(*c, map[string]bool{})
+	}
+}
+
+// assigns reports whether an assignment to name takes effect as read.
+func (c conditionals) assigns(name string) bool {
+	if len(c) == 0 {
+		return true
+	}
+	inner := c[len(c)-1]
+	if !inner[""] {
+		inner[name] = true
+		return true
+	}
+	return !inner[name]
 }
 
 func stripMakeComment(s string) string {

@@ -48,11 +48,15 @@ func TestStagesOfTheMakeTargetsAStepRuns(t *testing.T) {
 // the same name (fzf: install needs bin/fzf, which needs
 // target/$(BINARY), made by the rule target/$(BINARY64)).
 func TestMakePrerequisitesNamedThroughVariables(t *testing.T) {
-	tree := mapTree{"Makefile": "GO ?= go\nBINARY64 := app-amd64\nifeq ($(UNAME_M),x86_64)\n\tBINARY := $(BINARY64)\nendif\n" +
-		"install: bin/app\n\ntarget/$(BINARY64):\n\t$(GO) build -o $@\n\nbin/app: target/$(BINARY) | bin\n\tcp -f target/$(BINARY) bin/app\n"}
+	// Of an ifeq chain's branches, the first sets the variable (the
+	// machine fzf tests first, x86_64, not the last, loong64).
+	tree := mapTree{"Makefile": "GO ?= go\nBINARY64 := app-amd64\nBINARYLOONG := app-loong64\n" +
+		"ifeq ($(UNAME_M),x86_64)\n\tBINARY := $(BINARY64)\nelse ifeq ($(UNAME_M),loongarch64)\n\tBINARY := $(BINARYLOONG)\nendif\n" +
+		"install: bin/app\n\ntarget/$(BINARY64):\n\tGOARCH=amd64 $(GO) build -o $@\n\ntarget/$(BINARYLOONG):\n\tGOARCH=loong64 $(GO) build -o $@\n\n" +
+		"bin/app: target/$(BINARY) | bin\n\tcp -f target/$(BINARY) bin/app\n"}
 	p := AnalyzeGitHubIn([]Source{{Path: ".github/workflows/ci.yml", Data: []byte("on: push\njobs:\n  a:\n    steps:\n      - run: make install\n")}}, tree)
 	checkStages(t, p, map[Stage]Evidence{
-		Build: {".github/workflows/ci.yml", 5, "make install runs go build -o $@ (Makefile:9, target target/app-amd64)"},
+		Build: {".github/workflows/ci.yml", 5, "make install runs GOARCH=amd64 go build -o $@ (Makefile:12, target target/app-amd64)"},
 	})
 }
 
