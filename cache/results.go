@@ -44,7 +44,10 @@ var keyEnv = []string{"PATH", "GOFLAGS", "GOOS", "GOARCH", "CGO_ENABLED", "GOEXP
 
 // installMarkers are the files package managers rewrite on every install:
 // a reinstall changes the tools and typings a JavaScript collector uses.
-var installMarkers = []string{"node_modules/.package-lock.json", "node_modules/.modules.yaml", "node_modules/.yarn-state.yml", "node_modules/.yarn-integrity"}
+// So does prisma generate, which writes its client's declarations into
+// node_modules (realworld's tsc and Jest results had outlived it).
+var installMarkers = []string{"node_modules/.package-lock.json", "node_modules/.modules.yaml", "node_modules/.yarn-state.yml", "node_modules/.yarn-integrity",
+	"node_modules/.prisma/client/index.d.ts"}
 
 // Results reuses collector results by the content of their inputs: a
 // result is reused when the content of every input file, the tool it ran,

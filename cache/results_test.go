@@ -178,6 +178,12 @@ func TestInstallingPackagesInvalidatesJavaScriptResults(t *testing.T) {
 	if _, ok := open().Lookup(col); ok {
 		t.Error("yarn 1 install in web/ did not invalidate the result")
 	}
+	r = open()
+	r.Put(col, model.Result{Status: model.StatusOK})
+	writeFile(t, filepath.Join(root, "node_modules/.prisma/client/index.d.ts"), "export class PrismaClient {}\n")
+	if _, ok := open().Lookup(col); ok {
+		t.Error("prisma generate at the root did not invalidate the result")
+	}
 }
 
 // A package's .env files are inputs of its tests though git ignores them

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 )
 
 const fixtureRoot = "/repo"
@@ -515,11 +516,25 @@ func TestGeneratedHint(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(root, "web", "node_modules", ".prisma", "client", "index.d.ts"), []byte("export type User = {}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// stub's holds the placeholder @prisma/client's install writes (its
+	// declarations as npm ci without install scripts leaves them).
+	fixturetest.WriteFiles(t, root, map[string]string{
+		"stub/prisma/schema.prisma":                   "datasource db {}\n",
+		"stub/node_modules/.prisma/client/index.d.ts": "import * as runtime from '@prisma/client/runtime'\n\nexport declare const PrismaClient: any\n",
+	})
+	placeholder := "the Prisma client is not generated: node_modules/.prisma/client holds @prisma/client's placeholder, whose PrismaClient is any, " +
+		"so tsc cannot check the code that uses it; run prisma generate (the project's build may run it), then check again"
 	for _, tt := range []struct {
 		dir   string
 		diags []Diagnostic
 		want  string
 	}{
+		// Before prisma generate, the placeholder's any checks nothing
+		// (realworld's 0 errors), or exports no model.
+		{"stub", nil, placeholder},
+		{"stub", []Diagnostic{prismaModel},
+			"1 of the errors import generated code that is not there (@prisma/client): run prisma generate (the project's build may run it), then check again"},
+		{"web", nil, ""},
 		{"api", []Diagnostic{generated, other, generated, typeErr},
 			"2 of the errors import generated code that is not there (@/generated/prisma/client): run prisma generate (the project's build may run it), then check again"},
 		{"web", []Diagnostic{generated},

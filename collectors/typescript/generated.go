@@ -2,6 +2,7 @@ package typescript
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -34,12 +35,12 @@ func generatedHint(root, dir string, diags []Diagnostic) string {
 		}
 	}
 	n, first := 0, ""
-	prismaMissing := sync.OnceValue(func() bool { return !prismaClientGenerated(root, dir) })
+	prisma := sync.OnceValue(func() string { return prismaClient(root, dir) })
 	for _, d := range diags {
 		module := ""
 		if m := missingModule.FindStringSubmatch(d.Message); d.Code == 2307 && m != nil && generatedPath(m[1]) {
 			module = m[1]
-		} else if m := missingMember.FindStringSubmatch(d.Message); d.Code == 2305 && m != nil && m[1] == "@prisma/client" && prismaMissing() {
+		} else if m := missingMember.FindStringSubmatch(d.Message); d.Code == 2305 && m != nil && m[1] == "@prisma/client" && prisma() != prismaGenerated {
 			module = m[1]
 		}
 		if module == "" {
@@ -50,11 +51,17 @@ func generatedHint(root, dir string, diags []Diagnostic) string {
 			first = module
 		}
 	}
+	schema := hasPrismaSchema(filepath.Join(root, filepath.FromSlash(dir)))
 	if n == 0 {
+		if schema && prisma() == prismaPlaceholder {
+			// No error, and none can be: the placeholder's client is any.
+			return "the Prisma client is not generated: node_modules/.prisma/client holds @prisma/client's placeholder, whose PrismaClient is any, " +
+				"so tsc cannot check the code that uses it; run prisma generate (the project's build may run it), then check again"
+		}
 		return ""
 	}
 	step := "the project's code generation"
-	if hasPrismaSchema(filepath.Join(root, filepath.FromSlash(dir))) {
+	if schema {
 		step = "prisma generate (the project's build may run it)"
 	}
 	return fmt.Sprintf("%d of the errors import generated code that is not there (%s): run %s, then check again", n, first, step)
@@ -64,18 +71,33 @@ func generatedHint(root, dir string, diags []Diagnostic) string {
 // has no exported member 'User'."
 var missingMember = regexp.MustCompile(`^Module '"([^"]+)"' has no exported member`)
 
-// prismaClientGenerated reports whether prisma generate has written the
-// default client (node_modules/.prisma/client, beside the package or in
-// a node_modules above it, as Node resolves it): before it has,
-// @prisma/client exports none of the schema's models, and tsc says
-// "has no exported member 'User'".
-func prismaClientGenerated(root, dir string) bool {
+// What node_modules/.prisma/client holds, as prismaClient tells it.
+const (
+	prismaNone        = ""
+	prismaPlaceholder = "placeholder"
+	prismaGenerated   = "generated"
+)
+
+// prismaClient tells whether prisma generate has written the default
+// client (node_modules/.prisma/client, beside the package or in a
+// node_modules above it, as Node resolves it). Before it has, there is
+// none, or the placeholder @prisma/client's install writes, whose
+// PrismaClient is any and which exports none of the schema's models:
+// tsc says "has no exported member 'User'", or nothing at all.
+func prismaClient(root, dir string) string {
 	for d := dir; ; d = path.Dir(d) {
-		if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(d), "node_modules", ".prisma", "client", "index.d.ts")); err == nil {
-			return true
+		f, err := os.Open(filepath.Join(root, filepath.FromSlash(d), "node_modules", ".prisma", "client", "index.d.ts"))
+		if err == nil {
+			head := make([]byte, 64<<10)
+			n, _ := io.ReadFull(f, head)
+			f.Close()
+			if strings.Contains(string(head[:n]), "export declare const PrismaClient: any") {
+				return prismaPlaceholder
+			}
+			return prismaGenerated
 		}
 		if d == "." || d == "/" {
-			return false
+			return prismaNone
 		}
 	}
 }
