@@ -412,6 +412,11 @@ func (c *Collector) read(in collectors.Input) (collectors.Reading, error) {
 	return r, nil
 }
 
+// prismaEngineMissing is the Prisma client's error when the query engine
+// for this platform, which prisma generate downloads, is not there.
+// Quoted inside a received message, its quotes are escaped.
+var prismaEngineMissing = regexp.MustCompile(`Prisma Client could not locate the Query Engine for runtime \\?"([^"\\]*)\\?"`)
+
 // prismaNotGenerated is the Prisma client's error when prisma generate
 // has not run: "@prisma/client did not initialize yet. Please run
 // "prisma generate" and try to import it again."
@@ -623,6 +628,16 @@ func machineLacks(fs []model.Finding, kind, console string, m reach.Machine) (tu
 		if strings.HasSuffix(f.Rule, "/"+ruleTestFailed) {
 			const keepOut = "keep it out of the default run"
 			title, said, _ := strings.Cut(f.Message, " failed: ")
+			if m := prismaEngineMissing.FindStringSubmatch(said); m != nil {
+				engine := `Prisma Client could not locate the Query Engine for runtime "` + m[1] + `"`
+				// A native library prisma generate downloads, not there:
+				// the test stopped before the code it tests ran.
+				nf := rule(kind, ruleNativeAddon).Finding(f.File, f.Line, f.Column, title+" failed: "+engine+
+					": the Prisma client cannot reach its database engine on this machine, so the test says nothing of the code; run prisma generate, which downloads the engine")
+				nf.Collector, nf.Domain, nf.ID = f.Collector, f.Domain, f.ID
+				fs[i], turned = nf, true
+				continue
+			}
 			msg := m.Lacks(title, said, keepOut)
 			if cause := consoleCause(console, title); msg == "" && cause != "" {
 				msg = m.Lacks(title, said+" (cause: "+cause+")", keepOut)

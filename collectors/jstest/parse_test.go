@@ -267,3 +267,33 @@ func TestPrismaClientNotGenerated(t *testing.T) {
 		t.Errorf("another failure: machine-bound %v, hint %q, err %v", r.MachineBound, r.Hint, err)
 	}
 }
+
+// Tests that fail because the Prisma query engine for this platform is not
+// there (prisma generate could not download it; captured Jest output of
+// realworld) stopped before the code they test: native-addon-not-built,
+// medium, run again next check; the counts stay Jest's.
+func TestPrismaQueryEngineMissing(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "realworld", "jest-prisma-engine-missing.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr, err := os.ReadFile(filepath.Join("testdata", "realworld", "jest-prisma-engine-missing.stderr"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := &Collector{id: "jest:.", dir: ".", run: runners[KindJest]}
+	root := t.TempDir()
+	r, err := col.read(collectors.Input{Data: data, Stderr: stderr, ExitCode: 1, Root: root, Dir: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Facts["tests.failed"] != 7 || r.Facts["tests.passed"] != 5 || !r.MachineBound || len(r.Findings) != 7 {
+		t.Fatalf("facts %v, machine-bound %v, %d findings", r.Facts, r.MachineBound, len(r.Findings))
+	}
+	for _, f := range r.Findings {
+		if f.Rule != "jest/native-addon-not-built" || f.Severity != model.Medium ||
+			!strings.Contains(f.Message, `failed: Prisma Client could not locate the Query Engine for runtime "debian-openssl-3.0.x": the Prisma client cannot reach its database engine on this machine`) {
+			t.Errorf("%s %s %q", f.Rule, f.Severity, f.Message)
+		}
+	}
+}
