@@ -50,8 +50,16 @@ func ParseGitleaks(out []byte) ([]GitleaksFinding, error) {
 	if err := json.Unmarshal(out, &fs); err != nil {
 		return nil, fmt.Errorf("gitleaks printed something other than its JSON report: %v", err)
 	}
+	var lines []struct {
+		StartLine *int `json:"StartLine"`
+	}
+	if err := json.Unmarshal(out, &lines); err != nil || len(lines) != len(fs) {
+		return nil, fmt.Errorf("gitleaks printed something other than its JSON report: %v", err)
+	}
 	for i, f := range fs {
-		if f.RuleID == "" || f.File == "" || f.StartLine < 1 {
+		// Line 0 is the whole file: a binary one, such as a PKCS#12 key
+		// store (pkcs12-file), as gofiber/recipes holds.
+		if f.RuleID == "" || f.File == "" || lines[i].StartLine == nil || f.StartLine < 0 {
 			return nil, fmt.Errorf("gitleaks finding %d lacks a rule, file or line", i+1)
 		}
 	}

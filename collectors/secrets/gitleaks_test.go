@@ -55,6 +55,30 @@ func TestParseGitleaksCaptured(t *testing.T) {
 	}
 }
 
+// A whole-file finding (gitleaks's pkcs12-file on a binary key store, at
+// line 0: captured from gofiber/recipes' https-pkcs12-tls) is read with
+// the others, not the end of the report.
+func TestParseGitleaksWholeFileFinding(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "captured", "gitleaks-pkcs12.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := ParseGitleaks(data)
+	if err != nil || len(fs) != 3 {
+		t.Fatalf("%d findings, err %v", len(fs), err)
+	}
+	var p12 GitleaksFinding
+	for _, f := range fs {
+		if f.RuleID == "pkcs12-file" {
+			p12 = f
+		}
+	}
+	h := gitleaksHit(p12, []string{"\x30\x82"}, NewRedactor(testKey))
+	if p12.File != "https-pkcs12-tls/security/server.p12" || h.Line != 0 || h.Length != 0 {
+		t.Errorf("finding %+v, hit %+v", p12, h)
+	}
+}
+
 func TestParseGitleaksTable(t *testing.T) {
 	cases := []struct {
 		name, out string
@@ -67,6 +91,7 @@ func TestParseGitleaksTable(t *testing.T) {
 		{"truncated", `[{"RuleID":"jwt","File":"a","StartLine":1`, 0, true},
 		{"finding without a line", `[{"RuleID":"jwt","File":"a"}]`, 0, true},
 		{"one finding", `[{"RuleID":"jwt","File":"a","StartLine":2,"EndLine":2,"StartColumn":3,"EndColumn":9,"Secret":"REDACTED"}]`, 1, false},
+		{"negative line", `[{"RuleID":"jwt","File":"a","StartLine":-1}]`, 0, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -233,11 +258,11 @@ func FuzzParseGitleaks(f *testing.F) {
 		}
 		lines := []string{"a = 1", "token = \"abcdefghijklmnop\"", ""}
 		for _, g := range fs {
-			if g.RuleID == "" || g.File == "" || g.StartLine < 1 {
+			if g.RuleID == "" || g.File == "" || g.StartLine < 0 {
 				t.Fatalf("accepted an incomplete finding %+v", g)
 			}
 			h := gitleaksHit(g, lines, NewRedactor(testKey))
-			if h.Column < 1 || h.Line != g.StartLine || h.Length < 0 {
+			if h.Column < 1 || h.Line != g.StartLine || h.Length < 0 || (g.StartLine == 0 && h.Length != 0) {
 				t.Fatalf("bad hit %+v from %+v", h, g)
 			}
 		}

@@ -619,8 +619,11 @@ func (c *Collector) result(r *run) model.Result {
 		exit = r.leaks.exit
 	}
 	hint := ""
-	if r.leaks.missing {
+	switch {
+	case r.leaks.missing:
 		hint = GitleaksHint
+	case r.leaks.err != nil:
+		hint = "gitleaks failed (" + collectors.Clip(c.redactor.Redact(r.leaks.err.Error()), 120) + "): only preflight's built-in rules and gitleaks's earlier findings count; run the command shown to see why"
 	}
 	return model.Result{
 		Collector: c.id, Kind: Kind, Domain: Domain,
