@@ -18,10 +18,12 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/cli"
+	"github.com/compose-spec/compose-go/v2/dotenv"
 	"github.com/compose-spec/compose-go/v2/types"
 
 	"github.com/preflight-dev/preflight/collectors"
@@ -307,13 +309,15 @@ configs:
 		l := loc.With(cfg)
 		p, warnings, err := Load(ctx, abs)
 		env := DotEnv(abs)
+		var blank []string // the variables the project's env file leaves empty
 		if vars := UnsetVariables(warnings); len(vars) > 0 && envs[i].File != "" {
 			// The project's own env file, as its commands and docs use it.
 			given := envs[i]
 			project := EnvFile{req.Root, given.File}
 			q, w, qerr := LoadWithEnvFile(ctx, abs, project)
-			if left := UnsetVariables(w); len(left) < len(vars) {
-				p, warnings, err, env = q, w, qerr, project
+			empty := emptyIn(project, vars)
+			if left := UnsetVariables(w); len(left)+len(empty) < len(vars) || (len(left) < len(vars) && qerr == nil) {
+				p, warnings, err, env, blank = q, w, qerr, project, empty
 				run.Evidence = append(run.Evidence, fmt.Sprintf("%s: variables from %s (%s %s)", label, given.File, given.At, given.How))
 			}
 		}
@@ -322,7 +326,9 @@ configs:
 		}
 		note := ""
 		var named *strings.Replacer // placeholders back to ${VAR}
-		if vars := UnsetVariables(warnings); err != nil && len(vars) > 0 {
+		// An example env file's empty value is one for the user to fill
+		// in: as good as unset (gofiber/recipes' DB_PORT=).
+		if vars := unionSorted(UnsetVariables(warnings), blank); err != nil && len(vars) > 0 {
 			// Invalid only for want of variables the repository does not
 			// set (a .env it ignores): said at their first use, and the
 			// rules checked with placeholders in their place.
@@ -330,7 +336,10 @@ configs:
 				named = back
 				file, line := firstUse(run, cfg, vars)
 				notSet := "not set"
-				if env.Rel != ".env" {
+				switch {
+				case len(blank) > 0:
+					notSet = "not set (" + env.Rel + " leaves " + map[bool]string{true: "it", false: "them"}[len(vars) == 1] + " empty)"
+				case env.Rel != ".env":
 					notSet = "not set, not even by " + env.Rel
 				}
 				add(RuleUnsetVariable.Finding(file, line, 0, fmt.Sprintf("%s %s: docker compose refuses the configuration without %s (%s)",
@@ -407,6 +416,33 @@ var errUnread = errors.New("not read")
 
 // firstUse is where the first of vars is used in the configuration's
 // files: ${VAR}, ${VAR:-…} or $VAR.
+// emptyIn are those of vars that env sets to an empty value.
+func emptyIn(env EnvFile, vars []string) []string {
+	f, err := repofs.Open(env.Root, env.Rel)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	values, err := dotenv.Parse(f)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, v := range vars {
+		if val, set := values[v]; set && val == "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// unionSorted is a and b without repeats, sorted.
+func unionSorted(a, b []string) []string {
+	out := slices.Concat(a, b)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 func firstUse(run *filerules.Run, files, vars []string) (string, int) {
 	names := make([]string, len(vars))
 	for i, v := range vars {

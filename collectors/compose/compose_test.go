@@ -623,6 +623,48 @@ func TestExampleEnvFileNobodyUsesIsNotAssumed(t *testing.T) {
 	}
 }
 
+// A doc's cp .env.example .env is its own directory's (gofiber/recipes:
+// oauth2/README.md's copy was taken for another recipe's stack), and an
+// example env file's empty value is as good as unset: an unset-variable
+// finding at its first use with the rules checked, not an invalid file.
+func TestExampleEnvFileCopiesAndEmptyValues(t *testing.T) {
+	stack := "services:\n  db:\n    image: postgres:16-alpine\n    environment:\n      - POSTGRES_USER=${DB_USER}\n    ports:\n      - ${DB_PORT}:${DB_PORT}\n"
+	for _, tc := range []struct {
+		name  string
+		files map[string]string
+		want  string // the unset-variable finding's place and message's start
+		from  bool   // the evidence names the env file
+	}{
+		{"another recipe's doc", map[string]string{"auth/docker-compose.yml": stack, "auth/.env.example": "DB_PORT=\nDB_USER=\n",
+			"oauth2/README.md": "```\ncp .env.example .env\n```\n"}, "auth/docker-compose.yml:5 DB_PORT, DB_USER not set: docker compose refuses", false},
+		{"its own doc, a value left empty", map[string]string{"auth/docker-compose.yml": stack, "auth/.env.example": "DB_PORT=\nDB_USER=app\n",
+			"auth/README.md": "```\ncp .env.example .env\ndocker compose up\n```\n"}, "auth/docker-compose.yml:7 DB_PORT not set (auth/.env.example leaves it empty): docker compose refuses the configuration without it", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			root := fixturetest.WriteRepo(t, tc.files)
+			res := Detect(root, fixturetest.Files(t, root))[0].Run(context.Background(), collectors.Request{Root: root})
+			var unset []string
+			for _, f := range res.Findings {
+				switch f.Rule {
+				case RuleInvalid.ID:
+					t.Errorf("invalid: %s", f.Message)
+				case RuleUnsetVariable.ID:
+					unset = append(unset, f.Location()+" "+f.Message)
+				}
+			}
+			if len(unset) != 1 || !strings.HasPrefix(unset[0], tc.want) {
+				t.Errorf("unset-variable findings %q, want one: %s…", unset, tc.want)
+			}
+			if !slices.ContainsFunc(res.Findings, func(f model.Finding) bool { return f.Rule == RuleDatastorePortExposed.ID }) {
+				t.Errorf("the rules were not checked: %v", res.Findings)
+			}
+			if got := strings.Contains(res.Output, "variables from auth/.env.example"); got != tc.from {
+				t.Errorf("evidence names the env file: %v, want %v\n%s", got, tc.from, res.Output)
+			}
+		})
+	}
+}
+
 func TestComposeUsageEnvFiles(t *testing.T) {
 	root := fixturetest.WriteRepo(t, map[string]string{
 		"README.md": "```\ncp -n deploy/.env.sample deploy/.env\ndocker compose -f deploy/compose.yaml up\n```\n" +
@@ -631,8 +673,8 @@ func TestComposeUsageEnvFiles(t *testing.T) {
 	})
 	u := composeUsage(root, fixturetest.Files(t, root), map[string]bool{"compose.yaml": true})
 	got := fmt.Sprintf("%v | %v | %d copies", u.EnvFile, u.CopiedFor, len(u.Copied))
-	want := "map[ci.yml:{ci.env Makefile:2 passes it as --env-file }] | " +
-		"map[:{.env.dist README.md:5 copies it to .env .env} compose.yaml:{deploy/.env.sample README.md:2 copies it to deploy/.env deploy/.env}] | 2 copies"
+	want := "map[ci.yml:{ci.env Makefile:2 passes it as --env-file  }] | " +
+		"map[:{.env.dist README.md:5 copies it to .env .env .} compose.yaml:{deploy/.env.sample README.md:2 copies it to deploy/.env deploy/.env .}] | 2 copies"
 	if got != want {
 		t.Errorf("usage\n got %s\nwant %s", got, want)
 	}

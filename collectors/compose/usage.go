@@ -64,6 +64,7 @@ type EnvSource struct {
 	At   string // file:line of the command
 	How  string // what the command does with it
 	to   string // the .env a copy makes, as written
+	from string // the directory of the doc or script that says it
 }
 
 // envFileArg is the --env-file of a compose command line.
@@ -117,7 +118,7 @@ func composeUsage(root string, files []string, primary map[string]bool) Usage {
 			}
 			for _, m := range copyToDotenv.FindAllStringSubmatch(line, -1) {
 				to := path.Clean(expand(m[2], vars))
-				lastCopy = EnvSource{File: path.Clean(expand(m[1], vars)), At: at, How: "copies it to " + to, to: to}
+				lastCopy = EnvSource{File: path.Clean(expand(m[1], vars)), At: at, How: "copies it to " + to, to: to, from: path.Dir(f)}
 				u.Copied = append(u.Copied, lastCopy)
 				relevant = true
 			}
@@ -250,13 +251,16 @@ func (u Usage) envFiles(dir string, configs [][]string, has func(string) bool) [
 		return ""
 	}
 	// copiedHere resolves a copy to dir's .env: paths from the repository
-	// root, or from dir when the copy is run there.
+	// root, or from dir when the copy is run there — said by a doc or
+	// script there or at the root, not one of another directory
+	// (gofiber/recipes: oauth2/README.md's cp .env.example .env is
+	// oauth2's).
 	copiedHere := func(c EnvSource) (EnvSource, bool) {
 		switch {
 		case c.to == "":
 		case path.Dir(c.to) == dir && has(c.File):
 			return c, true
-		case path.Dir(c.to) == ".":
+		case path.Dir(c.to) == "." && (c.from == dir || c.from == "."):
 			if f := resolve(c.File); f != "" {
 				c.File = f
 				return c, true
