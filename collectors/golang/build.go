@@ -89,6 +89,9 @@ func (c *BuildCollector) Run(ctx context.Context, req collectors.Request) model.
 	all := text + string(vet.Stdout)
 
 	compile := ParseBuildOutput(append(append([]byte(nil), build.Stderr...), build.Stdout...), r.loc)
+	if rd, ok := downloadFailure(compile); ok {
+		return r.loaded(rd, command, build.ExitCode, all)
+	}
 	if build.ExitCode != 0 && len(compile) == 0 {
 		if rd, ok := loadFailure(text, RuleCompile, r.loc.goMod()); ok {
 			return r.loaded(rd, command, build.ExitCode, all)

@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"path"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -114,16 +117,39 @@ func ParseBuildOutput(out []byte, mod Module) []model.Finding {
 func diagnosticFindings(diags []diagnostic, mod Module, rule string) []model.Finding {
 	var fs []model.Finding
 	for _, d := range diags {
-		fs = append(fs, model.Finding{
+		f := model.Finding{
 			Severity: model.Blocker,
 			Rule:     rule,
 			Message:  d.message,
 			File:     mod.RelFile(d.file),
 			Line:     d.line,
 			Column:   d.col,
-		})
+		}
+		if strings.HasPrefix(d.file, "$WORK/") {
+			// A file go generates in its temporary build directory (the
+			// test main: "could not import main" of a module named main)
+			// is nowhere in the repository: the module's line says it.
+			f.File, f.Line, f.Column = mod.goMod(), moduleLine(mod), 0
+			f.Message = "go's generated " + path.Base(d.file) + ": " + d.message
+		}
+		fs = append(fs, f)
 	}
 	return fs
+}
+
+// moduleLine is the line of the module's go.mod module directive, 0
+// when it cannot be read.
+func moduleLine(mod Module) int {
+	data, err := repofs.ReadFile(mod.Root, filepath.Join(mod.Dir, "go.mod"))
+	if err != nil {
+		return 0
+	}
+	for i, l := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(strings.TrimSpace(l), "module ") {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 // VetReport is what `go vet -json` printed, read.

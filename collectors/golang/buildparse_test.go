@@ -1,11 +1,14 @@
 package golang
 
 import (
+	"bytes"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -349,4 +352,49 @@ func FuzzGoCommandError(f *testing.F) {
 			t.Fatalf("message %q is not a part of the output", msg)
 		}
 	})
+}
+
+// A dependency the module proxy refused to serve (403 Forbidden, captured
+// from gofiber/recipes' swagger) is the machine's network, not the code:
+// go build's and go test's readings are unknown, with how to get it; a
+// version that does not exist (404) stays the module's.
+func TestDownloadRefusedIsTheMachines(t *testing.T) {
+	mod := Module{Root: "/repo", Dir: "/repo/swagger", Path: "swagger"}
+	read := func(name string) []byte {
+		data, err := os.ReadFile(filepath.Join("testdata", "proxy403", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	build := ParseBuildOutput(read("build.out"), mod)
+	rep, err := ParseTestJSON(bytes.NewReader(read("test.json")), TestOptions{Module: mod, Stderr: read("test.err")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, fs := range map[string][]model.Finding{"build": build, "test": rep.Findings} {
+		rd, ok := downloadFailure(fs)
+		if !ok || rd.Status != model.StatusUnknown || rd.Hint != hintRefused ||
+			!strings.HasPrefix(rd.Error, "go could not download a dependency: github.com/gofiber/contrib/v3/swaggerui@v1.0.10: reading https://proxy.golang.org/") {
+			t.Errorf("%s: %d findings, reading %+v", name, len(fs), rd)
+		}
+	}
+	missing := []model.Finding{{Rule: RuleCompile, Message: "example.com/x@v9.9.9: reading https://proxy.golang.org/example.com/x/@v/v9.9.9.zip: 404 Not Found"}}
+	if _, ok := downloadFailure(missing); ok {
+		t.Error("a version that does not exist is the module's")
+	}
+}
+
+// An error in a file go generates in its build directory (the test main
+// of a module named main: gofiber/recipes' https-pkcs12-tls) stands at
+// the module's line of go.mod, not at a path that is nowhere.
+func TestGeneratedFileErrorsStandAtTheModuleLine(t *testing.T) {
+	root := fixturetest.WriteRepo(t, map[string]string{"tls/go.mod": "// A recipe.\nmodule main\n\ngo 1.25\n"})
+	mod := Module{Root: root, Dir: filepath.Join(root, "tls"), Path: "main"}
+	got := diagnosticFindings([]diagnostic{{file: "$WORK/b001/_testmain.go", line: 14, col: 8, message: `could not import main (cannot import "main")`}}, mod, RuleBuildFailed)
+	want := model.Finding{Severity: model.Blocker, Rule: RuleBuildFailed, File: "tls/go.mod", Line: 2,
+		Message: `go's generated _testmain.go: could not import main (cannot import "main")`}
+	if len(got) != 1 || got[0] != want {
+		t.Errorf("got %+v\nwant %+v", got, want)
+	}
 }

@@ -2,6 +2,7 @@ package golang
 
 import (
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/preflight-dev/preflight/collectors"
@@ -56,6 +57,34 @@ func machineFault(msg string) (string, bool) {
 	}
 	return "", false
 }
+
+// downloadRefused is a module download the proxy refused or failed to
+// serve (403 Forbidden, a 5xx), which go reports at the import that needs
+// it: the network in front of this machine, not the module. 404 and 410
+// say the version does not exist, which is the module's.
+var downloadRefused = regexp.MustCompile(`reading https?://\S+: (?:403|5\d\d)\b`)
+
+// downloadFailure reads findings the go command placed at imports: when
+// one says a dependency could not be downloaded here (refused, or no
+// network), the reading is unknown, since nothing that imports it could
+// be compiled (gofiber/recipes' swagger: 403 from the proxy).
+func downloadFailure(fs []model.Finding) (collectors.Reading, bool) {
+	for _, f := range fs {
+		if !strings.Contains(f.Message, "reading http") {
+			continue
+		}
+		hint, offline := machineFault(f.Message)
+		if downloadRefused.MatchString(f.Message) {
+			hint, offline = hintRefused, true
+		}
+		if offline {
+			return collectors.Reading{Status: model.StatusUnknown, Error: "go could not download a dependency: " + collectors.Clip(f.Message, 240), Hint: hint}, true
+		}
+	}
+	return collectors.Reading{}, false
+}
+
+const hintRefused = "the module proxy refused or failed to serve a dependency: run where it is served (go mod download), or set GOPROXY to a proxy that serves it"
 
 // loadFailure reads a go command error (out holds one, else ok is false):
 // unknown when the machine is to blame, else a blocker of rule at the

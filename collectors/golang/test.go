@@ -110,6 +110,11 @@ func (c *TestCollector) Run(ctx context.Context, req collectors.Request) model.R
 				return collectors.Reading{Output: text}, errors.New("go test output exceeded the capture limit; counts would be incomplete")
 			case err != nil:
 				return collectors.Reading{}, err
+			}
+			if rd, ok := downloadFailure(rep.Findings); ok {
+				return rd, nil
+			}
+			switch {
 			case in.ExitCode != 0 && len(rep.Findings) == 0:
 				if rd, ok := loadFailure(text, RuleBuildFailed, loc.goMod()); ok {
 					return rd, nil
