@@ -2,6 +2,7 @@ package model
 
 import (
 	"encoding/json"
+	"slices"
 	"testing"
 )
 
@@ -235,5 +236,30 @@ func TestIDsIgnoreWhatDiffersFromRunToRun(t *testing.T) {
 		if id(p[0]) == id(p[1]) {
 			t.Errorf("one id for\n%q\n%q", p[0], p[1])
 		}
+	}
+}
+
+// Many collectors of a kind without evidence for one reason are counted
+// once (90 govulncheck modules offline), where the first stood; a few are
+// named one by one.
+func TestNoEvidenceIsGroupedByKind(t *testing.T) {
+	var cs []CollectorState
+	kinded := func(id, kind string, status Status) CollectorState {
+		c := col(id, "security", status)
+		c.Kind = kind
+		return c
+	}
+	cs = append(cs, kinded("npm-audit:.", "npm-audit", StatusUnknown))
+	for _, m := range []string{"a", "b", "c", "d"} {
+		cs = append(cs, kinded("govulncheck:"+m, "govulncheck", StatusUnknown))
+	}
+	cs = append(cs, kinded("govulncheck:e", "govulncheck", StatusError))
+	for _, m := range []string{"x", "y"} {
+		cs = append(cs, kinded("eslint:"+m, "eslint", StatusUnknown))
+	}
+	a := Assess(Snapshot{Collectors: cs})
+	want := "no evidence from npm-audit:. (unknown), 4 govulncheck collectors (unknown), govulncheck:e (error), eslint:x (unknown), eslint:y (unknown)"
+	if !slices.Contains(a.Reasons, want) {
+		t.Errorf("reasons %q\nwant %q", a.Reasons, want)
 	}
 }

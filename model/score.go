@@ -144,7 +144,7 @@ func Assess(s Snapshot) Assessment {
 	sums := map[string]float64{}
 	scored := map[string]int{}
 	var applicable, fresh, blockers, highs, acked, expired int
-	var notRun []string
+	var notRun []noEvidence
 	for _, c := range s.Collectors {
 		if c.Status == StatusSkipped {
 			continue
@@ -178,7 +178,7 @@ func Assess(s Snapshot) Assessment {
 				why = "running"
 			}
 			if s.Policy.Gates(c.Domain) {
-				notRun = append(notRun, c.Collector+" ("+why+")")
+				notRun = append(notRun, noEvidence{c.Collector, c.Kind, why})
 			}
 			continue
 		}
@@ -253,7 +253,7 @@ func Assess(s Snapshot) Assessment {
 		cl = cl[1:]
 	}
 	if len(notRun) > 0 {
-		a.Reasons = append(a.Reasons, "no evidence from "+strings.Join(notRun, ", "))
+		a.Reasons = append(a.Reasons, "no evidence from "+strings.Join(grouped(notRun), ", "))
 	}
 	if expired > 0 {
 		a.Reasons = append(a.Reasons, plural(expired, "acknowledgment")+" expired")
@@ -321,3 +321,35 @@ func plural(n int, what string) string {
 
 func round1(v float64) float64 { return math.Round(v*10) / 10 }
 func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
+
+// noEvidence is a collector the verdict has no evidence from, and why.
+type noEvidence struct{ id, kind, why string }
+
+// groupAbove is how many collectors of one kind, lacking evidence for one
+// reason, are named one by one; more are counted ("90 govulncheck
+// collectors (unknown)" of a repository of 90 modules offline).
+const groupAbove = 3
+
+// grouped names the collectors without evidence, in order: each by its id,
+// or, where more than groupAbove of a kind share a reason, the kind once,
+// counted, where its first stood.
+func grouped(items []noEvidence) []string {
+	type group struct{ kind, why string }
+	count := map[group]int{}
+	for _, it := range items {
+		count[group{it.kind, it.why}]++
+	}
+	var out []string
+	said := map[group]bool{}
+	for _, it := range items {
+		g := group{it.kind, it.why}
+		switch {
+		case count[g] <= groupAbove:
+			out = append(out, it.id+" ("+it.why+")")
+		case !said[g]:
+			said[g] = true
+			out = append(out, fmt.Sprintf("%d %s collectors (%s)", count[g], it.kind, it.why))
+		}
+	}
+	return out
+}
