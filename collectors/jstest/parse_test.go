@@ -243,20 +243,7 @@ func TestFailuresWithoutTheDotenvTheProjectExplains(t *testing.T) {
 // since prisma generate writes into node_modules, which the inputs do not
 // cover.
 func TestPrismaClientNotGenerated(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("testdata", "realworld", "jest-prisma-not-generated.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	stderr, err := os.ReadFile(filepath.Join("testdata", "realworld", "jest-prisma-not-generated.stderr"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := &Collector{id: "jest:.", dir: ".", run: runners[KindJest]}
-	root := t.TempDir()
-	r, err := col.read(collectors.Input{Data: data, Stderr: stderr, ExitCode: 1, Root: root, Dir: root})
-	if err != nil {
-		t.Fatal(err)
-	}
+	col, root, data, stderr, r := readRealworld(t, "jest-prisma-not-generated")
 	if r.Facts["suites.failed"] != 1 || !r.MachineBound || !strings.Contains(r.Hint, "prisma generate has not written") {
 		t.Errorf("facts %v, machine-bound %v, hint %q", r.Facts, r.MachineBound, r.Hint)
 	}
@@ -273,20 +260,7 @@ func TestPrismaClientNotGenerated(t *testing.T) {
 // realworld) stopped before the code they test: native-addon-not-built,
 // medium, run again next check; the counts stay Jest's.
 func TestPrismaQueryEngineMissing(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("testdata", "realworld", "jest-prisma-engine-missing.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	stderr, err := os.ReadFile(filepath.Join("testdata", "realworld", "jest-prisma-engine-missing.stderr"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := &Collector{id: "jest:.", dir: ".", run: runners[KindJest]}
-	root := t.TempDir()
-	r, err := col.read(collectors.Input{Data: data, Stderr: stderr, ExitCode: 1, Root: root, Dir: root})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, _, _, _, r := readRealworld(t, "jest-prisma-engine-missing")
 	if r.Facts["tests.failed"] != 7 || r.Facts["tests.passed"] != 5 || !r.MachineBound || len(r.Findings) != 7 {
 		t.Fatalf("facts %v, machine-bound %v, %d findings", r.Facts, r.MachineBound, len(r.Findings))
 	}
@@ -296,4 +270,22 @@ func TestPrismaQueryEngineMissing(t *testing.T) {
 			t.Errorf("%s %s %q", f.Rule, f.Severity, f.Message)
 		}
 	}
+}
+
+// readRealworld reads a Jest run captured from realworld (name.json, the
+// report, and name.stderr) as the jest:. collector of a repository root.
+func readRealworld(t *testing.T, name string) (col *Collector, root string, data, stderr []byte, r collectors.Reading) {
+	t.Helper()
+	var err error
+	if data, err = os.ReadFile(filepath.Join("testdata", "realworld", name+".json")); err != nil {
+		t.Fatal(err)
+	}
+	if stderr, err = os.ReadFile(filepath.Join("testdata", "realworld", name+".stderr")); err != nil {
+		t.Fatal(err)
+	}
+	col, root = &Collector{id: "jest:.", dir: ".", run: runners[KindJest]}, t.TempDir()
+	if r, err = col.read(collectors.Input{Data: data, Stderr: stderr, ExitCode: 1, Root: root, Dir: root}); err != nil {
+		t.Fatal(err)
+	}
+	return col, root, data, stderr, r
 }
