@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/preflight-dev/preflight/checklist"
@@ -54,6 +55,7 @@ func Check(ctx context.Context, dir string, warn io.Writer, plan Plan, opts ...O
 		}
 	}()
 	rest := func(s model.Snapshot) model.Snapshot { return s }
+	var planned []string // nil: every collector
 	if plan == nil {
 		s.engine.RunAll("check")
 	} else {
@@ -63,9 +65,11 @@ func Check(ctx context.Context, dir string, warn io.Writer, plan Plan, opts ...O
 			return snap, s, done, err
 		}
 		s.engine.Run(ids, "check")
-		rest = markRest
+		rest, planned = markRest, ids
 	}
+	stopProgress := s.reportProgress(planned)
 	s.engine.Wait()
+	stopProgress()
 	snap = s.engine.Snapshot()
 	if ctx.Err() != nil {
 		return snap, s, done, ErrInterrupted
@@ -112,4 +116,46 @@ func (s *Session) CachedDurations() map[string]time.Duration {
 		}
 	}
 	return durations
+}
+
+// reportProgress tells s.progress how the check of the collectors ids
+// (nil: all) is getting on, every s.every, until stop is called.
+func (s *Session) reportProgress(ids []string) (stop func()) {
+	if s.progress == nil || s.every <= 0 {
+		return func() {}
+	}
+	start := time.Now()
+	quit, finished := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(finished)
+		tick := time.NewTicker(s.every)
+		defer tick.Stop()
+		for {
+			select {
+			case <-quit:
+				return
+			case <-tick.C:
+				p := Progress{Elapsed: time.Since(start)}
+				for _, c := range s.engine.Snapshot().Collectors {
+					if ids != nil && !slices.Contains(ids, c.Collector) {
+						continue
+					}
+					p.Total++
+					switch {
+					case c.Running && c.RunStarted.IsZero():
+						p.Waiting++
+					case c.Running:
+						p.Running = append(p.Running, c.Collector)
+					default:
+						p.Done++
+					}
+				}
+				s.progress(p)
+			}
+		}
+	}()
+	return func() {
+		close(quit)
+		<-finished
+	}
 }

@@ -43,6 +43,23 @@ type options struct {
 	onlineTTL time.Duration
 	// livePrograms bounds the programs a helper process keeps alive.
 	livePrograms int
+	// progress hears how a check is getting on, every progressEvery.
+	progress      func(Progress)
+	progressEvery time.Duration
+}
+
+// Progress is how far a check has got: collectors finished of all, the
+// ones running, how many wait for a slot, and the time since it started.
+type Progress struct {
+	Done, Total, Waiting int
+	Running              []string
+	Elapsed              time.Duration
+}
+
+// WithProgress has check tell f how it is getting on, every interval,
+// while collectors run: a long check is not silent.
+func WithProgress(every time.Duration, f func(Progress)) Option {
+	return func(o *options) { o.progress, o.progressEvery = f, every }
 }
 
 // WithBase sets the revision the cockpit compares the findings with.

@@ -44,6 +44,8 @@ type Session struct {
 	config    *repoConfig   // preflight.yaml
 	version   string        // what reused and base results are kept under
 	onlineTTL time.Duration // --online-ttl, for the base's session too
+	progress  func(Progress)
+	every     time.Duration // how often progress hears
 	cacheRel  string        // --cache-dir relative to root when inside it, else ""
 	// changed hears every batch of changed paths after the engine did;
 	// rescan is true when the watcher lost track and everything may have.
@@ -87,7 +89,8 @@ func Open(root string, mode collectors.Mode, warn io.Writer, opts ...Option) (*S
 		fmt.Fprintf(warn, "preflight: %v\n", err)
 	}
 	cols := detect.Collectors(root, files)
-	s := &Session{root: root, matcher: m, warn: warn, config: rc, base: o.base, version: o.version, onlineTTL: o.onlineTTL, cacheRel: cacheRel}
+	s := &Session{root: root, matcher: m, warn: warn, config: rc, base: o.base, version: o.version, onlineTTL: o.onlineTTL, cacheRel: cacheRel,
+		progress: o.progress, every: o.progressEvery}
 	if o.store != nil {
 		s.store = o.store
 	} else if o.cacheDir != "" {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/preflight-dev/preflight/app"
 	"io"
 	"os"
 	"os/exec"
@@ -16,7 +15,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/charmbracelet/x/term"
+	"github.com/preflight-dev/preflight/app"
 
 	"github.com/preflight-dev/preflight/baseline"
 	"github.com/preflight-dev/preflight/internal/repofs"
@@ -261,7 +260,9 @@ func measure(dir string, trusted bool, io IO, plan app.Plan, opts ...app.Option)
 		opts = append(opts, app.WithTrust())
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-	snap, s, release, err := app.Check(ctx, dir, io.Err, plan, opts...)
+	progress, clearProgress := checkProgress(io.Err)
+	snap, s, release, err := app.Check(ctx, dir, io.Err, plan, append(opts, progress)...)
+	clearProgress()
 	done = func() {
 		release()
 		stop()
@@ -290,11 +291,7 @@ func writeReport(sio IO, t output, snap model.Snapshot, meta report.Meta) error 
 
 // colorOK reports whether w is a terminal that wants colour.
 func colorOK(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok || os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
-		return false
-	}
-	return term.IsTerminal(f.Fd())
+	return os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb" && isTerminal(w)
 }
 
 // writeAtomic replaces file with data in one rename, so a reader never
