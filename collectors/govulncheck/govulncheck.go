@@ -17,6 +17,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
+	"time"
 
 	"golang.org/x/mod/modfile"
 
@@ -143,6 +145,19 @@ func Args(db string) []string {
 func (c *Collector) Online() bool { return true }
 
 func (c *Collector) Run(ctx context.Context, req collectors.Request) model.Result {
+	db := os.Getenv(DBEnv)
+	if said, by, ago, down := outages.recent(db); down {
+		return c.Unknown(fmt.Sprintf("vulnerability database unreachable: %s (%s found it %s ago; not asked again so soon)",
+			said, by, ago.Round(time.Second)), OfflineHint)
+	}
+	res := c.run(ctx, req)
+	if said, ok := strings.CutPrefix(res.Error, unreachablePrefix); ok && res.Status == model.StatusUnknown {
+		outages.record(db, said, c.ID())
+	}
+	return res
+}
+
+func (c *Collector) run(ctx context.Context, req collectors.Request) model.Result {
 	env := golang.WorkspaceOf(req.Root, c.dir).Env()
 	inv := collectors.Invocation{Tool: "govulncheck", Dir: c.dir, Name: Tool, Args: Args(os.Getenv(DBEnv)), StartHint: InstallHint, Env: env, ShowEnv: env}
 	read := c.Read
@@ -238,6 +253,48 @@ func (c *Collector) Read(in collectors.Input) (collectors.Reading, error) {
 	return c.read(in, gomod)
 }
 
+const unreachablePrefix = "vulnerability database unreachable: "
+
+// outageWindow is how long a database govulncheck could not reach is
+// taken to be down: the other modules of a repository (gofiber/recipes
+// has 90) would each load their packages for minutes to hear it again.
+const outageWindow = 2 * time.Minute
+
+// outages remembers, by database (the -db given, "" for the default),
+// when govulncheck last could not reach it, what it said and which
+// collector heard it.
+var outages = &outageLog{}
+
+type outageLog struct {
+	mu   sync.Mutex
+	last map[string]outage
+}
+
+type outage struct {
+	at       time.Time
+	said, by string
+}
+
+func (l *outageLog) record(db, said, by string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.last == nil {
+		l.last = map[string]outage{}
+	}
+	l.last[db] = outage{time.Now(), said, by}
+}
+
+// recent is the outage of db heard within outageWindow, if any.
+func (l *outageLog) recent(db string) (said, by string, ago time.Duration, down bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	o, ok := l.last[db]
+	if ago = time.Since(o.at); !ok || ago > outageWindow {
+		return "", "", 0, false
+	}
+	return o.said, o.by, ago, true
+}
+
 // dbFailure recognises govulncheck's messages for a database it could not
 // reach or read.
 func dbFailure(stderr string) bool {
@@ -265,7 +322,7 @@ func (c *Collector) read(in collectors.Input, gomod []byte) (collectors.Reading,
 				Hint: "make the module build first: " + collectors.InDir(c.dir, "go build ./...") + " says why (so does this module's go collector)"}, nil
 		}
 		if dbFailure(msg) {
-			return collectors.Reading{Status: model.StatusUnknown, Error: "vulnerability database unreachable: " + firstLine(msg), Hint: OfflineHint}, nil
+			return collectors.Reading{Status: model.StatusUnknown, Error: unreachablePrefix + firstLine(msg), Hint: OfflineHint}, nil
 		}
 		return collectors.Reading{}, fmt.Errorf("govulncheck exited %d: %s", in.ExitCode, firstLine(msg))
 	}

@@ -159,3 +159,28 @@ func TestModulesToolThatCannotBeBuilt(t *testing.T) {
 		t.Errorf("status %s error %q hint %q", res.Status, res.Error, res.Hint)
 	}
 }
+
+// A database govulncheck could not reach is not asked again by the other
+// modules for a while: each would load its packages for minutes to hear
+// the same (gofiber/recipes: 90 modules offline). Another database is.
+func TestUnreachableDatabaseIsNotAskedAgainSoon(t *testing.T) {
+	requireTool(t)
+	t.Cleanup(func() { outages = &outageLog{} })
+	outages = &outageLog{}
+	t.Setenv(DBEnv, "http://127.0.0.1:9")
+	root, _ := filepath.Abs("testdata")
+	first := newCollector("mod", "govulncheck:mod").Run(context.Background(), collectors.Request{Root: root, Timeout: time.Minute})
+	if first.Status != model.StatusUnknown || first.Command == "" {
+		t.Fatalf("first: status %s command %q error %q", first.Status, first.Command, first.Error)
+	}
+	second := newCollector("mod", "govulncheck:other").Run(context.Background(), collectors.Request{Root: root, Timeout: time.Minute})
+	said := strings.TrimPrefix(first.Error, unreachablePrefix)
+	if second.Status != model.StatusUnknown || second.Command != "" || second.Hint != OfflineHint ||
+		!strings.HasPrefix(second.Error, unreachablePrefix+said+" (govulncheck:mod found it ") {
+		t.Errorf("second: status %s command %q error %q", second.Status, second.Command, second.Error)
+	}
+	t.Setenv(DBEnv, "http://127.0.0.1:10")
+	if third := newCollector("mod", "govulncheck:mod").Run(context.Background(), collectors.Request{Root: root, Timeout: time.Minute}); third.Command == "" {
+		t.Errorf("another database was not asked: %q", third.Error)
+	}
+}
