@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/preflight-dev/preflight/collectors/nodepkg"
 	"github.com/preflight-dev/preflight/internal/repofs"
 )
 
@@ -81,36 +82,25 @@ func (m manifest) shipsToBrowsers(dir string) bool {
 	return false
 }
 
-// nxProject is what an Nx project.json says about how its targets build.
-type nxProject struct {
-	Targets map[string]struct {
-		Executor string `json:"executor"`
-		Options  struct {
-			Platform string `json:"platform"` // esbuild: browser, node (its default) or neutral
-			Target   string `json:"target"`   // webpack, rspack: web (their default) or node
-		} `json:"options"`
-	} `json:"targets"`
-}
-
 // nxBuildsForBrowsers reports whether an Nx project.json has a target
 // that bundles for browsers. esbuild bundles for Node unless told
 // "platform": "browser", webpack and rspack for browsers unless told
 // "target": "node": the realworld API's @nx/esbuild build is a server.
 func nxBuildsForBrowsers(data []byte) bool {
-	var p nxProject
-	if json.Unmarshal(data, &p) != nil {
+	targets, err := nodepkg.ParseNxProject(data)
+	if err != nil {
 		return false
 	}
-	for _, t := range p.Targets {
+	for _, t := range targets {
 		m := nxBrowserExecutor.FindStringSubmatch(t.Executor)
 		switch {
 		case m == nil:
 		case m[2] == "esbuild":
-			if t.Options.Platform == "browser" {
+			if t.Platform == "browser" {
 				return true
 			}
 		case m[2] == "webpack" || m[2] == "rspack":
-			if t.Options.Target != "node" {
+			if t.Target != "node" {
 				return true
 			}
 		default:

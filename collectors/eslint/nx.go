@@ -1,8 +1,6 @@
 package eslint
 
 import (
-	"encoding/json"
-	"maps"
 	"path"
 	"regexp"
 	"slices"
@@ -37,23 +35,18 @@ func nxLintPatterns(root, dir string, files []string) []string {
 			rel = "."
 		}
 		data, err := repofs.ReadFile(root, f)
-		var project struct {
-			Targets map[string]struct {
-				Executor string `json:"executor"`
-				Options  struct {
-					LintFilePatterns []string `json:"lintFilePatterns"`
-				} `json:"options"`
-			} `json:"targets"`
-		}
-		if err != nil || json.Unmarshal(data, &project) != nil {
+		if err != nil {
 			continue
 		}
-		for _, name := range slices.Sorted(maps.Keys(project.Targets)) {
-			t := project.Targets[name]
+		targets, err := nodepkg.ParseNxProject(data)
+		if err != nil {
+			continue
+		}
+		for _, t := range targets {
 			if !nxLintExecutor.MatchString(t.Executor) {
 				continue
 			}
-			patterns := t.Options.LintFilePatterns
+			patterns := t.LintFilePatterns
 			if len(patterns) == 0 {
 				patterns = []string{"{projectRoot}"}
 			}

@@ -502,6 +502,38 @@ type AngularTarget struct {
 	LintFilePatterns []string // options.lintFilePatterns
 }
 
+// NxTarget is one target of an Nx project.json.
+type NxTarget struct {
+	Name, Executor   string // "build", "@nx/esbuild:esbuild"
+	Platform         string // options.platform (esbuild: browser, node, neutral)
+	Target           string // options.target (webpack, rspack: web or node)
+	LintFilePatterns []string
+}
+
+// ParseNxProject reads an Nx project.json's targets, sorted by name.
+func ParseNxProject(data []byte) ([]NxTarget, error) {
+	var p struct {
+		Targets map[string]struct {
+			Executor string `json:"executor"`
+			Options  struct {
+				Platform         string   `json:"platform"`
+				Target           string   `json:"target"`
+				LintFilePatterns []string `json:"lintFilePatterns"`
+			} `json:"options"`
+		} `json:"targets"`
+	}
+	if err := json.Unmarshal(data, &p); err != nil {
+		return nil, err
+	}
+	var out []NxTarget
+	for _, name := range slices.Sorted(maps.Keys(p.Targets)) {
+		t := p.Targets[name]
+		out = append(out, NxTarget{Name: name, Executor: t.Executor, Platform: t.Options.Platform, Target: t.Options.Target,
+			LintFilePatterns: t.Options.LintFilePatterns})
+	}
+	return out, nil
+}
+
 // AngularTargets reads the angular.json in dir (repo-relative), sorted by
 // project and target; none when there is none or it cannot be read.
 func AngularTargets(root, dir string) []AngularTarget {
