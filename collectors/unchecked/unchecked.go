@@ -100,22 +100,34 @@ var strayJest = slices.IndexFunc(ecosystems, func(e ecosystem) bool { return e.n
 // jestConfig is a Jest configuration file's name.
 var jestConfig = regexp.MustCompile(`^jest\.config\.(?:[cm]?js|[cm]?ts|json)$`)
 
-// strayJestConfig reports a Jest configuration in a directory without a
-// package.json, which no configuration above it takes in as one of its
+// strayJestConfigs are the Jest configurations in directories without a
+// package.json that no configuration above takes in as one of its
 // projects (Jest's projects: […]).
-func strayJestConfig(root, f string, manifests map[string]bool) bool {
-	if !jestConfig.MatchString(path.Base(f)) || manifests[path.Dir(f)] {
-		return false
-	}
-	for d := path.Dir(f); d != "." && d != "/"; {
-		d = path.Dir(d)
-		for _, ext := range []string{"js", "ts", "cjs", "mjs", "cts", "mts", "json"} {
-			if data, err := repofs.ReadFile(root, path.Join(d, "jest.config."+ext)); err == nil && strings.Contains(string(data), "projects") {
-				return false
-			}
+func strayJestConfigs(root string, files []string, manifests map[string]bool) map[string]bool {
+	var configs []string
+	for _, f := range files {
+		if jestConfig.MatchString(path.Base(f)) && !collectors.NotTheProjects(f) {
+			configs = append(configs, f)
 		}
 	}
-	return true
+	stray := map[string]bool{}
+	for _, f := range configs {
+		if manifests[path.Dir(f)] {
+			continue
+		}
+		dir := path.Dir(f)
+		takenIn := slices.ContainsFunc(configs, func(above string) bool {
+			if d := path.Dir(above); d == dir || !(d == "." || strings.HasPrefix(dir, d+"/")) {
+				return false // not in a directory above f's
+			}
+			data, err := repofs.ReadFile(root, above)
+			return err == nil && strings.Contains(string(data), "projects")
+		})
+		if !takenIn {
+			stray[f] = true
+		}
+	}
+	return stray
 }
 
 func never(string) bool { return false }
@@ -326,7 +338,7 @@ const golangciV1Hint = "a version 1 configuration (golangci-lint 2 refuses it): 
 
 func detectProjects(root string, files []string) []collectors.Collector {
 	found := map[string][]kind{} // dir → its ecosystems, each once
-	manifests := nodepkg.ManifestDirs(files)
+	stray := strayJestConfigs(root, files, nodepkg.ManifestDirs(files))
 	add := func(i int, f string) {
 		if e := &ecosystems[i]; !slices.ContainsFunc(found[path.Dir(f)], func(k kind) bool { return k.eco == e }) {
 			found[path.Dir(f)] = append(found[path.Dir(f)], kind{e, i, f})
@@ -342,7 +354,7 @@ func detectProjects(root string, files []string) []collectors.Collector {
 				break
 			}
 		}
-		if strayJestConfig(root, f, manifests) {
+		if stray[f] {
 			add(strayJest, f)
 		}
 		if path.Base(f) == "package.json" && !nodepkg.InNodeModules(f) {
