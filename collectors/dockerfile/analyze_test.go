@@ -230,16 +230,8 @@ func TestRuleCases(t *testing.T) {
 
 // The apt rules name the program the RUN uses: apt is not apt-get.
 func TestAptMessagesNameTheProgram(t *testing.T) {
-	a, err := Analyze("Dockerfile", []byte("FROM node:24-bullseye\nRUN apt update -y && apt install -y xdg-utils\nRUN apt-get install -y vim\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, f := range a.Findings {
-		if strings.HasPrefix(f.Rule, "dockerfile/apt-") {
-			got = append(got, fmt.Sprintf("%d %s", f.Line, f.Message))
-		}
-	}
+	got := messagesOf(t, "FROM node:24-bullseye\nRUN apt update -y && apt install -y xdg-utils\nRUN apt-get install -y vim\n",
+		func(f model.Finding) bool { return strings.HasPrefix(f.Rule, "dockerfile/apt-") }, true)
 	want := []string{
 		"2 apt install without --no-install-recommends",
 		"2 apt install without rm -rf /var/lib/apt/lists/* in the same RUN",
@@ -255,16 +247,8 @@ func TestAptMessagesNameTheProgram(t *testing.T) {
 // defaults make it: gotify's GO_VERSION default is a placeholder the build
 // replaces, and the image as written is what the user looks for.
 func TestBaseImageShownAsWritten(t *testing.T) {
-	a, err := Analyze("Dockerfile", []byte("ARG GO_VERSION=PLEASE_PROVIDE_GO_VERSION\nARG DEBIAN=sid-slim\nFROM gotify/build:${GO_VERSION}-linux\nFROM debian:$DEBIAN\nFROM node:24\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, f := range a.Findings {
-		if f.Rule == RuleBaseImageNoDigest.ID {
-			got = append(got, f.Message)
-		}
-	}
+	got := messagesOf(t, "ARG GO_VERSION=PLEASE_PROVIDE_GO_VERSION\nARG DEBIAN=sid-slim\nFROM gotify/build:${GO_VERSION}-linux\nFROM debian:$DEBIAN\nFROM node:24\n",
+		func(f model.Finding) bool { return f.Rule == RuleBaseImageNoDigest.ID }, false)
 	want := []string{
 		"FROM gotify/build:${GO_VERSION}-linux (gotify/build:PLEASE_PROVIDE_GO_VERSION-linux with the ARG defaults) is pinned by tag only; add @sha256:… to pin the exact image",
 		"FROM debian:$DEBIAN (debian:sid-slim with the ARG defaults) is pinned by tag only; add @sha256:… to pin the exact image",
@@ -276,7 +260,7 @@ func TestBaseImageShownAsWritten(t *testing.T) {
 	// ARGs without a default are given by the build (shiori's
 	// Dockerfile.e2e): the image is not known, so nothing is said of its
 	// tag, rather than of golang:-alpine.
-	a, err = Analyze("Dockerfile", []byte("ARG ALPINE_VERSION\nARG GOLANG_VERSION\n\nFROM docker.io/golang:${GOLANG_VERSION}-alpine${ALPINE_VERSION}\nUSER 1000\nHEALTHCHECK NONE\n"))
+	a, err := Analyze("Dockerfile", []byte("ARG ALPINE_VERSION\nARG GOLANG_VERSION\n\nFROM docker.io/golang:${GOLANG_VERSION}-alpine${ALPINE_VERSION}\nUSER 1000\nHEALTHCHECK NONE\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -403,4 +387,25 @@ func TestExamineScriptUnbalanced(t *testing.T) {
 			t.Errorf("examineScript(%q) = %+v, want %+v", tc.script, got, tc.want)
 		}
 	}
+}
+
+// messagesOf analyzes a Dockerfile and lists the messages of the findings
+// keep picks, each after its line when withLine.
+func messagesOf(t *testing.T, src string, keep func(model.Finding) bool, withLine bool) []string {
+	t.Helper()
+	a, err := Analyze("Dockerfile", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, f := range a.Findings {
+		switch {
+		case !keep(f):
+		case withLine:
+			out = append(out, fmt.Sprintf("%d %s", f.Line, f.Message))
+		default:
+			out = append(out, f.Message)
+		}
+	}
+	return out
 }
