@@ -114,8 +114,7 @@ func (c *TestCollector) Run(ctx context.Context, req collectors.Request) model.R
 			if rd, ok := downloadFailure(rep.Findings); ok {
 				return rd, nil
 			}
-			switch {
-			case in.ExitCode != 0 && len(rep.Findings) == 0:
+			if in.ExitCode != 0 && len(rep.Findings) == 0 {
 				if rd, ok := loadFailure(text, RuleBuildFailed, loc.goMod()); ok {
 					return rd, nil
 				}
