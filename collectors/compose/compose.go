@@ -338,12 +338,12 @@ configs:
 				notSet := "not set"
 				switch {
 				case len(blank) > 0:
-					notSet = "not set (" + env.Rel + " leaves " + map[bool]string{true: "it", false: "them"}[len(vars) == 1] + " empty)"
+					notSet = "not set (" + env.Rel + " leaves " + itOrThem(len(vars)) + " empty)"
 				case env.Rel != ".env":
 					notSet = "not set, not even by " + env.Rel
 				}
 				add(RuleUnsetVariable.Finding(file, line, 0, fmt.Sprintf("%s %s: docker compose refuses the configuration without %s (%s)",
-					strings.Join(vars, ", "), notSet, map[bool]string{true: "it", false: "them"}[len(vars) == 1], humanize(LocateError(err, req.Root, cfg, l).Msg))))
+					strings.Join(vars, ", "), notSet, itOrThem(len(vars)), humanize(LocateError(err, req.Root, cfg, l).Msg))))
 				p, err, note = q, nil, " (unset "+strings.Join(vars, ", ")+" given placeholders)"
 			}
 		}
@@ -414,8 +414,6 @@ configs:
 
 var errUnread = errors.New("not read")
 
-// firstUse is where the first of vars is used in the configuration's
-// files: ${VAR}, ${VAR:-…} or $VAR.
 // emptyIn are those of vars that env sets to an empty value.
 func emptyIn(env EnvFile, vars []string) []string {
 	f, err := repofs.Open(env.Root, env.Rel)
@@ -443,6 +441,16 @@ func unionSorted(a, b []string) []string {
 	return slices.Compact(out)
 }
 
+// itOrThem is the pronoun for n things.
+func itOrThem(n int) string {
+	if n == 1 {
+		return "it"
+	}
+	return "them"
+}
+
+// firstUse is where the first of vars is used in the configuration's
+// files: ${VAR}, ${VAR:-…} or $VAR.
 func firstUse(run *filerules.Run, files, vars []string) (string, int) {
 	names := make([]string, len(vars))
 	for i, v := range vars {
