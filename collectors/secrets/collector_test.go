@@ -110,7 +110,7 @@ func TestRulesAreComplete(t *testing.T) {
 
 func TestDetect(t *testing.T) {
 	withoutGitleaks(t)
-	if got := Detect("/r/shop", []string{"main.go", "README.md"}); got != nil {
+	if got := Detect("/r/shop", []string{"main.rs", "README.md"}); got != nil {
 		t.Fatalf("nothing to scan, yet %d collectors", len(got))
 	}
 	got := Detect("/r/shop", []string{"main.go", "k8s/deploy.yaml"})

@@ -26,6 +26,14 @@ func TestPrecisionOnRealShapes(t *testing.T) {
 			"15:41 DB_PASSWORD secrets/default-credential",
 		}},
 		{"src/settings.py", []string{"3:41 DB_PASSWORD secrets/default-credential"}},
+		// Go: a setting's or a flag's default, an env reader's fallback.
+		{"cmd/server/main.go", []string{
+			"13:34 jwt-secret secrets/default-credential",
+			"17:40 db-password secrets/default-credential",
+			"21:46 admin-user secrets/default-credential",
+			"23:39 SESSION_SECRET secrets/default-credential",
+			"24:48 ADMIN_PASSWORD secrets/default-credential",
+		}},
 	}
 	r := NewRedactor(testKey)
 	for _, tc := range cases {

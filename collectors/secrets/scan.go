@@ -102,7 +102,7 @@ const (
 	kindINI
 	kindHCL     // Terraform: key = "value"; an unquoted value is an expression
 	kindKeyFile // only key formats: *.pem, *.key, id_rsa
-	kindSource  // JavaScript, TypeScript and Python: only defaults of env reads
+	kindSource  // JavaScript, TypeScript, Python and Go: only defaults of env reads and flags
 	kindMake    // Makefiles: variable assignments, and KEY=value words of recipes
 )
 
@@ -164,10 +164,12 @@ func envLike(base, ext string) bool {
 }
 
 // sourceExts are the languages whose env reads with a fallback
-// (process.env.X || 'x', os.getenv("X", "x")) and schema defaults
-// (z.string().default('x')) are scanned for default credentials.
+// (process.env.X || 'x', os.getenv("X", "x")), schema defaults
+// (z.string().default('x')) and flag defaults are scanned for default
+// credentials.
 var sourceExts = map[string]bool{
 	".js": true, ".jsx": true, ".mjs": true, ".cjs": true, ".ts": true, ".tsx": true, ".mts": true, ".cts": true, ".py": true,
+	".go": true,
 }
 
 // IsMakefile reports a file make reads: Makefile, makefile, GNUmakefile

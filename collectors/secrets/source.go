@@ -14,8 +14,20 @@ var sourceDefaults = []*regexp.Regexp{
 	regexp.MustCompile(`process\.env(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]\s*\])\s*(?:\|\||\?\?)\s*(?:'([^'\n]*)'|"([^"\n]*)"|` + "`([^`$\\n]*)`" + `)`),
 	// ADMIN_PASSWORD: z.string().default('admin'), Joi.string().default("x"), yup …
 	regexp.MustCompile(`\b([A-Za-z_][A-Za-z0-9_]*)['"]?\s*:\s*(?:z|Joi|joi|yup|t|Type|v)\.[^\n]*?\.default\(\s*(?:'([^'\n]*)'|"([^"\n]*)"|` + "`([^`$\\n]*)`" + `)\s*\)`),
-	// os.getenv("DB_PASSWORD", "postgres"), os.environ.get('X', 'x')
-	regexp.MustCompile(`os\.(?:getenv|environ\.get)\(\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]\s*,\s*(?:'([^'\n]*)'|"([^"\n]*)")\s*\)`),
+	// os.getenv("DB_PASSWORD", "postgres"), os.environ.get('X', 'x'), and a
+	// project's own env reader: getEnv("JWT_SECRET", "secret"),
+	// config.GetEnvOrDefault("X", "x").
+	regexp.MustCompile(`\b(?:[A-Za-z_][A-Za-z0-9_]*\.)*[A-Za-z0-9_]*(?i:env)[A-Za-z0-9_]*(?:\.get)?\(\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]\s*,\s*(?:'([^'\n]*)'|"([^"\n]*)")\s*\)`),
+	// Go: cmp.Or(os.Getenv("DB_PASSWORD"), "postgres")
+	regexp.MustCompile(`\bcmp\.Or\(\s*os\.Getenv\(\s*"([A-Za-z_][A-Za-z0-9_]*)"\s*\)\s*,\s*"([^"\n]*)"`),
+	// Go: a setting's or a flag's default, viper.SetDefault("jwt-secret", "x"),
+	// flag.String("db-password", "x", …) and pflag's StringP, StringVar and
+	// StringVarP, whose shorthand and target come before the default.
+	regexp.MustCompile(`\.SetDefault\(\s*"([A-Za-z_][A-Za-z0-9_.-]*)"\s*,\s*"([^"\n]*)"\s*\)` +
+		`|\.String\(\s*"([A-Za-z_][A-Za-z0-9_.-]*)"\s*,\s*"([^"\n]*)"` +
+		`|\.StringP\(\s*"([A-Za-z_][A-Za-z0-9_.-]*)"\s*,\s*"[^"\n]*"\s*,\s*"([^"\n]*)"` +
+		`|\.StringVar\(\s*[^,()"]+,\s*"([A-Za-z_][A-Za-z0-9_.-]*)"\s*,\s*"([^"\n]*)"` +
+		`|\.StringVarP\(\s*[^,()"]+,\s*"([A-Za-z_][A-Za-z0-9_.-]*)"\s*,\s*"[^"\n]*"\s*,\s*"([^"\n]*)"`),
 }
 
 // isUserKey reports a key that names an account: DB_USER, ADMIN_USERNAME.

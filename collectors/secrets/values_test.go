@@ -167,7 +167,7 @@ func TestScanned(t *testing.T) {
 		"Dockerfile.prod": true, "k8s/a.yaml": true, "c.yml": true, "a.json": true, "a.toml": true,
 		"a.ini": true, "a.properties": true, ".npmrc": true, "certs/x.pem": true, "id_rsa": true,
 		"package-lock.json": false, "pnpm-lock.yaml": false, "scan.sarif.json": false,
-		"main.go": false, "README.md": false, "src/notify.js": true, "src/types.d.ts": false, "dist/app.min.js": false,
+		"main.go": true, "main.rs": false, "README.md": false, "src/notify.js": true, "src/types.d.ts": false, "dist/app.min.js": false,
 		".envrc": true, "tools/.envrc": true, ".envrc.bak": false,
 		"env-example-relational": true, ".env-sample": true, "deploy/env_production": true, "env.example": true,
 		"env.template": true, "env.js": true, "env.md": false, "env-config.json": true, "env-setup.sh": false, "environment.ts": true,
