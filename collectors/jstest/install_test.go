@@ -307,6 +307,46 @@ func TestTestThatNeedsTheNetwork(t *testing.T) {
 	}
 }
 
+// A database that does not run is reported to the test running when the
+// driver gives up; the next test in the file times out waiting on it
+// (captured from Jest 27.5 with mongoose 5.11 and no MongoDB: testdata/
+// console/jest27-mongo-down.source.js). Both need the service. Where
+// MongoDB runs, the timeout is the test's; so is a failed assertion, and
+// a timeout in a file that found nothing down.
+func TestTestsWaitingOnADatabaseThatIsDownNeedIt(t *testing.T) {
+	report, console := captureIn(t, "jest27-mongo-down")
+	const waited = "; it was waiting on MongoDB on 127.0.0.1:27017, which does not run here (GET /a › returns 200 in this file failed for it); start it as the project's CI or compose stack does, or keep it out of the default run"
+	for name, tc := range map[string]struct {
+		unreachable func(string) bool
+		want        []string
+	}{
+		"down":    {func(h string) bool { return h == "127.0.0.1:27017" }, []string{"needs-service medium 3", "needs-service medium 4"}},
+		"running": {func(string) bool { return false }, []string{"test-failed blocker 3", "test-failed blocker 4"}},
+	} {
+		rep, err := parseReport(KindJest, report, Location{Root: "/repo", Dir: "/repo"})
+		if err != nil || rep.Failed != 2 || len(rep.Findings) != 2 {
+			t.Fatalf("report %+v, %v", rep, err)
+		}
+		other := model.Finding{Rule: "jest/test-failed", Severity: model.Blocker, File: "test/other.test.js", Message: "GET /c › returns 200 failed: Error: thrown: \"Exceeded timeout of 5000 ms for a test."}
+		asserted := model.Finding{Rule: "jest/test-failed", Severity: model.Blocker, File: rep.Findings[1].File, Message: "GET /d › returns 200 failed: Error: expected 200 \"OK\", got 500 \"Internal Server Error\""}
+		fs := append(rep.Findings, other, asserted)
+		turned := machineLacks(fs, KindJest, string(console), reach.Machine{Unreachable: tc.unreachable})
+		var got []string
+		for _, f := range fs[:2] {
+			got = append(got, fmt.Sprintf("%s %s %d", strings.TrimPrefix(f.Rule, "jest/"), f.Severity, f.Line))
+		}
+		if !reflect.DeepEqual(got, tc.want) || turned != (name == "down") {
+			t.Errorf("%s: turned %v, got %q, want %q", name, turned, got, tc.want)
+		}
+		if name == "down" && (!strings.HasPrefix(fs[1].Message, "GET /b › returns 200 failed: Error: thrown: \"Exceeded timeout of 5000 ms") || !strings.HasSuffix(fs[1].Message, waited)) {
+			t.Errorf("the waiting test's message: %q", fs[1].Message)
+		}
+		if fs[2] != other || fs[3] != asserted {
+			t.Errorf("%s: a failure that did not wait on the database changed: %+v %+v", name, fs[2], fs[3])
+		}
+	}
+}
+
 // A test that fails because a program it spawns is not installed here
 // needs it; where it is installed, the failure is the test's.
 func TestTestThatNeedsAMissingProgram(t *testing.T) {

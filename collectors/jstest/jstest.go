@@ -624,6 +624,7 @@ func lackingLine(out string) string {
 // It reports whether any finding was turned.
 func machineLacks(fs []model.Finding, kind, console string, m reach.Machine) (turned bool) {
 	const couldNot = "test file could not run"
+	down := map[string]string{} // test file → a database it found not running, and the test that found it
 	for i, f := range fs {
 		if strings.HasSuffix(f.Rule, "/"+ruleTestFailed) {
 			const keepOut = "keep it out of the default run"
@@ -640,12 +641,16 @@ func machineLacks(fs []model.Finding, kind, console string, m reach.Machine) (tu
 			}
 			msg := m.Lacks(title, said, keepOut)
 			if cause := consoleCause(console, title); msg == "" && cause != "" {
-				msg = m.Lacks(title, said+" (cause: "+cause+")", keepOut)
+				said += " (cause: " + cause + ")"
+				msg = m.Lacks(title, said, keepOut)
 			}
 			if msg != "" {
 				nf := rule(kind, ruleNeedsService).Finding(f.File, f.Line, f.Column, msg)
 				nf.Collector, nf.Domain, nf.ID = f.Collector, f.Domain, f.ID
 				fs[i], turned = nf, true
+				if addr, name := reach.LocalDatastore(said); addr != "" && down[f.File] == "" {
+					down[f.File] = name + " on " + addr + ", which does not run here (" + title + " in this file failed for it)"
+				}
 			}
 			continue
 		}
@@ -672,6 +677,31 @@ func machineLacks(fs []model.Finding, kind, console string, m reach.Machine) (tu
 		}
 		// Another rule for the same file: its place and id stay.
 		nf := r.Finding(f.File, f.Line, f.Column, msg)
+		nf.Collector, nf.Domain, nf.ID = f.Collector, f.Domain, f.ID
+		fs[i], turned = nf, true
+	}
+	return waitedOnDown(fs, kind, down) || turned
+}
+
+// waitingOnService matches how a test fails when a service it talks to
+// is down and the driver keeps it waiting or drops it: the runner's
+// timeout, a dropped request, a driver's own give-up.
+var waitingOnService = regexp.MustCompile(`Exceeded timeout of \d+ ?ms|Test timed out in \d+ ?ms|socket hang up|\bECONNRESET\b|buffering timed out after|MongoNotConnectedError|MongoServerSelectionError|Server selection timed out|Connection is closed|Connection terminated|Cannot use a pool after calling end`)
+
+// waitedOnDown turns the failures that only waited on a database the file
+// found not running (down: file → that database and the test that found
+// it) into needs-service. A driver reports its refused connection once,
+// to the test running when it gives up; the tests after it in the file
+// time out or lose their connection waiting (TypeScript-Node-Starter's
+// session store: "socket hang up", then a 5 s timeout), which says
+// nothing of the code. A failed assertion stays the test's.
+func waitedOnDown(fs []model.Finding, kind string, down map[string]string) (turned bool) {
+	for i, f := range fs {
+		if down[f.File] == "" || !strings.HasSuffix(f.Rule, "/"+ruleTestFailed) || !waitingOnService.MatchString(f.Message) {
+			continue
+		}
+		nf := rule(kind, ruleNeedsService).Finding(f.File, f.Line, f.Column,
+			f.Message+"; it was waiting on "+down[f.File]+"; start it as the project's CI or compose stack does, or keep it out of the default run")
 		nf.Collector, nf.Domain, nf.ID = f.Collector, f.Domain, f.ID
 		fs[i], turned = nf, true
 	}
