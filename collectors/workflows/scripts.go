@@ -137,8 +137,8 @@ func (w *workflow) checkScript(dir string, call scriptRef, text string, line int
 		w.followScript(pkg, file, call, text, line)
 		return
 	}
-	if call.name == "start" {
-		return // without a script, npm start runs node server.js
+	if call.name == "start" || call.optional {
+		return // without a script, npm start runs node server.js; --if-present runs nothing
 	}
 	if call.bare && (pkg.Dependencies[call.name] != "" || pkg.DevDependencies[call.name] != "" || knownBins[call.name] ||
 		w.providedByDependency(path.Dir(file), pkg, call.name)) {
@@ -389,33 +389,50 @@ type scriptRef struct {
 	// args are the words after the script's name, which the package
 	// manager appends to the script (`npm start test` runs `nps test`).
 	args []string
+	// optional: --if-present, the package may have no such script.
+	optional bool
 }
 
 // scriptCall reads `npm test`, `npm run X`, `pnpm [run] X`, `yarn [run] X`:
 // the package script the command runs in its directory. Commands that
-// choose another package (--prefix, -w, --filter, -r, workspaces) or that
-// tolerate a missing script (--if-present) are not followed.
+// choose another package (--prefix, -w, --filter, -r, workspaces) are not
+// followed; one that tolerates a missing script (--if-present, GitHub's
+// starter workflow's `npm run build --if-present`) is, when it is there.
 func scriptCall(words []string) (scriptRef, bool) {
-	tool := path.Base(words[0])
-	args := words[1:]
-	for _, a := range args {
+	own := words[1:]
+	if i := slices.Index(own, "--"); i >= 0 {
+		own = own[:i] // the script's words
+	}
+	optional := false
+	for _, a := range own {
 		switch strings.SplitN(a, "=", 2)[0] {
 		case "--prefix", "-w", "--workspace", "--workspaces", "-ws", "-C", "--cwd", "--dir", "--filter", "-F",
-			"-r", "--recursive", "--if-present", "-h", "--help":
+			"-r", "--recursive", "-h", "--help":
 			return scriptRef{}, false
+		case "--if-present":
+			optional = true
 		}
 	}
+	ref, ok := scriptCalled(words)
+	ref.optional = optional
+	return ref, ok
+}
+
+// scriptCalled is scriptCall without its look at the flags.
+func scriptCalled(words []string) (scriptRef, bool) {
+	tool := path.Base(words[0])
+	args := words[1:]
 	sub, rest := firstArg(args, npmValueFlags)
 	switch tool {
 	case "npm":
 		switch sub {
 		case "test", "t", "tst":
-			return scriptRef{name: "test", args: scriptArgs(rest)}, true
+			return scriptRef{name: "test", args: npmArgs(rest)}, true
 		case "start":
-			return scriptRef{name: "start", args: scriptArgs(rest)}, true
+			return scriptRef{name: "start", args: npmArgs(rest)}, true
 		case "run", "run-script", "rum", "urn":
 			name, more := firstArg(rest, npmValueFlags)
-			return scriptRef{name: name, args: scriptArgs(more)}, name != "" && name != "env"
+			return scriptRef{name: name, args: npmArgs(more)}, name != "" && name != "env"
 		}
 	case "pnpm", "yarn":
 		switch {
@@ -437,8 +454,24 @@ func scriptCall(words []string) (scriptRef, bool) {
 	return scriptRef{}, false
 }
 
-// scriptArgs are the words a package manager appends to a script: those
-// after its name, without the "--" that separates them.
+// npmArgs are the words npm appends to a script: those after its name
+// but the flags, which npm takes for itself up to a "--" (`npm run build
+// --if-present`), and every word after that.
+func npmArgs(rest []string) []string {
+	var out []string
+	for i, a := range rest {
+		if a == "--" {
+			return append(out, rest[i+1:]...)
+		}
+		if !strings.HasPrefix(a, "-") {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// scriptArgs are the words pnpm and yarn append to a script: those after
+// its name, without the "--" that separates them.
 func scriptArgs(rest []string) []string {
 	if len(rest) > 0 && rest[0] == "--" {
 		rest = rest[1:]

@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"fmt"
 	"io/fs"
 	"reflect"
 	"strings"
@@ -80,24 +81,29 @@ func TestBarePnpmRunsADependencysCommand(t *testing.T) {
 
 func TestScriptCall(t *testing.T) {
 	cases := map[string]string{
-		"npm test":                   "test",
-		"npm run lint -- --fix":      "lint",
-		"npm --silent run build":     "build",
-		"pnpm run e2e":               "e2e",
-		"pnpm typecheck":             "typecheck *",
-		"pnpm install":               "",
-		"pnpm -r test":               "",
-		"pnpm --filter web build":    "",
-		"yarn":                       "",
-		"yarn install --immutable":   "",
-		"yarn test":                  "test",
-		"yarn run rimraf dist":       "rimraf *",
-		"yarn run -T tsc":            "tsc *",
-		"yarn workspace web build":   "",
-		"npm run":                    "",
-		"npm run build --if-present": "",
-		"npm ci":                     "",
-		"npx vitest":                 "",
+		"npm test":                     "test",
+		"npm run lint -- --fix":        "lint [--fix]",
+		"npm test --coverage":          "test",
+		"npm start api":                "start [api]",
+		"npm --silent run build":       "build",
+		"pnpm run e2e":                 "e2e",
+		"pnpm typecheck":               "typecheck *",
+		"pnpm install":                 "",
+		"pnpm -r test":                 "",
+		"pnpm --filter web build":      "",
+		"yarn":                         "",
+		"yarn install --immutable":     "",
+		"yarn test":                    "test",
+		"yarn run rimraf dist":         "rimraf * [dist]",
+		"yarn run -T tsc":              "tsc *",
+		"yarn workspace web build":     "",
+		"npm run":                      "",
+		"npm run build --if-present":   "build ?",
+		"npm run --if-present lint":    "lint ?",
+		"npm run lint -- --if-present": "lint [--if-present]",
+		"pnpm run --if-present build":  "build ?",
+		"npm ci":                       "",
+		"npx vitest":                   "",
 	}
 	for cmd, want := range cases {
 		got := ""
@@ -105,6 +111,12 @@ func TestScriptCall(t *testing.T) {
 			got = ref.name
 			if ref.bare {
 				got += " *"
+			}
+			if ref.optional {
+				got += " ?"
+			}
+			if len(ref.args) > 0 {
+				got += " " + fmt.Sprint(ref.args)
 			}
 		}
 		if got != want {
@@ -211,6 +223,36 @@ func TestStagesOfTheScriptsAStepRuns(t *testing.T) {
 	}
 	if len(p.Stages) != 3 {
 		t.Errorf("stages %+v, want lint, typecheck and build only", p.Stages)
+	}
+}
+
+// `npm run build --if-present`, as GitHub's starter workflow writes it, is
+// followed when the script is there (TypeScript-Node-Starter: build runs
+// tsc, then lint), and is no missing script
+// when it is not.
+func TestAStepThatRunsAScriptIfPresent(t *testing.T) {
+	tree := mapTree{"package.json": `{"scripts": {
+		"build": "npm run build-ts && npm run lint",
+		"build-ts": "tsc",
+		"lint": "tsc --noEmit && eslint \"**/*.{js,ts}\" --quiet --fix"}}`}
+	src := []byte("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm run build --if-present\n      - run: npm run --if-present e2e\n      - run: npm run e2e\n")
+	p := AnalyzeGitHubIn([]Source{{Path: ".github/workflows/ci.yml", Data: src}}, tree)
+	for stage, want := range map[Stage]Evidence{
+		Typecheck: {".github/workflows/ci.yml", 6, `npm run build --if-present runs tsc (package.json, script "build-ts")`},
+		Lint:      {".github/workflows/ci.yml", 6, `npm run build --if-present runs npm run lint (package.json, script "build")`},
+	} {
+		if got := p.Stages[stage]; got != want {
+			t.Errorf("%s: %+v, want %+v", stage, got, want)
+		}
+	}
+	var missing []string
+	for _, f := range p.Findings {
+		if f.Rule == RuleMissingScript.ID {
+			missing = append(missing, f.Location())
+		}
+	}
+	if want := []string{".github/workflows/ci.yml:8"}; !reflect.DeepEqual(missing, want) {
+		t.Errorf("missing scripts at %q, want %q (only the step without --if-present)", missing, want)
 	}
 }
 
