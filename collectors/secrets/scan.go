@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/preflight-dev/preflight/collectors/rules"
@@ -465,7 +466,7 @@ func scanLine(n int, line string, pairs []pair, tmpl bool, users map[string]bool
 		if notAValue(v) {
 			continue
 		}
-		if placeholderIn(tmpl, v) {
+		if placeholderIn(tmpl, v) || tmpl && namesItsKey(p.key, v) {
 			if v != "" || p.explicit {
 				out.Placeholders++
 			}
@@ -475,6 +476,8 @@ func scanLine(n int, line string, pairs []pair, tmpl bool, users map[string]bool
 		switch {
 		case IsWeak(v):
 			h.Rule, h.What, h.Weak = RuleDefaultCredential.ID, "well-known default or weak value", true
+		case namesItsKey(p.key, v):
+			h.Rule, h.What, h.Weak = RuleDefaultCredential.ID, "the same as its key's name", true
 		case users[v]:
 			h.Rule, h.What, h.Weak = RuleDefaultCredential.ID, "the same as a user name the file sets", true
 		case isNumber(v), IsPasswordHash(v), versionRange.MatchString(v):
@@ -495,6 +498,22 @@ func scanLine(n int, line string, pairs []pair, tmpl bool, users map[string]bool
 		reported = append(reported, span{p.start, p.end})
 	}
 	return reported
+}
+
+// namesItsKey reports a value that only spells its key's name
+// (SESSION_SECRET=sessionsecret): in a template, what to fill in; anywhere
+// else, the first guess.
+func namesItsKey(key, v string) bool {
+	squash := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				return unicode.ToLower(r)
+			}
+			return -1
+		}, s)
+	}
+	k := squash(key)
+	return k != "" && k == squash(v)
 }
 
 // versionRange is a package's version or range (^1.1.6, ~2.0, >=3,

@@ -39,6 +39,14 @@ func TestScanFile(t *testing.T) {
 		{"direnv exports", "services/api/.envrc",
 			"export STRIPE_KEY=sk_live_4eC39HqLyjWDarjtT1zdp7dc\nexport DB_PASSWORD=$(pass show db)\nuse node\n",
 			[]string{"secrets/stripe-live-key 1:19 STRIPE_KEY 32"}, 1},
+		// TypeScript-Node-Starter's .env.example: a value that spells its
+		// key is what to fill in; in a real env file, the first guess.
+		{"a value that spells its key", ".env.example",
+			"SESSION_SECRET=sessionsecret\nFACEBOOK_SECRET=facebook-secret\nSENDGRID_PASSWORD=mysecurepassword\n",
+			[]string{"secrets/hardcoded-secret 3:19 SENDGRID_PASSWORD 16"}, 2},
+		{"a value that spells its key, deployed", "deploy/prod.env",
+			"SESSION_SECRET=Session_Secret\n",
+			[]string{"secrets/default-credential 1:16 SESSION_SECRET 14"}, 0},
 		{"env value with inline comment is cut at the comment", "prod.env",
 			"SECRET=secret # the default\n",
 			[]string{"secrets/default-credential 1:8 SECRET 6"}, 0},
