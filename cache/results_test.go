@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/preflight-dev/preflight/collectors"
+	"github.com/preflight-dev/preflight/collectors/coverage"
+	"github.com/preflight-dev/preflight/collectors/junit"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -401,5 +403,28 @@ func TestTheRepositorysToolIsStampedWhereTheCommandRuns(t *testing.T) {
 	writeFile(t, tool, "#!/bin/sh\n# 2.1.9\n")
 	if _, ok := open().Lookup(col); ok {
 		t.Error("a reinstalled vitest did not invalidate the result")
+	}
+}
+
+// A report another tool left (coverage, JUnit) is read again each check:
+// a result kept from an earlier run would say the report was as old as it
+// was then ("written 25s ago" minutes later).
+func TestReportReadersAreReadAnew(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, filepath.Join(root, "coverage/lcov.info"), "SF:a.js\nDA:1,1\nLF:1\nLH:1\nend_of_record\n")
+	writeFile(t, filepath.Join(root, "reports/junit.xml"), `<testsuite name="a" tests="1"><testcase name="t"/></testsuite>`)
+	writeFile(t, filepath.Join(root, "a.js"), "x\n")
+	files := []string{"a.js", "coverage/lcov.info", "reports/junit.xml"}
+	readers := append(coverage.Detect(root, files), junit.Detect(root, files)...)
+	if len(readers) != 2 {
+		t.Fatalf("detected %d report readers, want coverage and junit", len(readers))
+	}
+	store := At(t.TempDir())
+	for _, col := range readers {
+		reused, put := storeOf(t, store, root, files, col, nil)
+		put()
+		if reused() {
+			t.Errorf("%s: a result of an earlier reading was reused", col.ID())
+		}
 	}
 }

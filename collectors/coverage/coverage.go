@@ -84,6 +84,10 @@ func (c *Collector) Cost() collectors.Cost { return collectors.CostFiles }
 func (c *Collector) Kind() string          { return Kind }
 func (c *Collector) Domain() string        { return Domain }
 
+// Reusable: never. Reading a report takes milliseconds, and a result kept
+// from an earlier run would show the report as old as it was then.
+func (c *Collector) Reusable() bool { return false }
+
 // Report is the report file, repo-relative, and its format.
 func (c *Collector) Report() (string, Format) { return c.report, c.format }
 

@@ -58,6 +58,10 @@ func (c *Collector) Cost() collectors.Cost { return collectors.CostFiles }
 func (c *Collector) Kind() string          { return Kind }
 func (c *Collector) Domain() string        { return Domain }
 
+// Reusable: never. Reading a report takes milliseconds, and a result kept
+// from an earlier run would show the report as old as it was then.
+func (c *Collector) Reusable() bool { return false }
+
 // Dir is the directory holding the reports, repo-relative.
 func (c *Collector) Dir() string { return c.dir }
 
