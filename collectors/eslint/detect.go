@@ -48,10 +48,11 @@ func Detect(root string, files []string) []collectors.Collector {
 	var found []*Collector
 	pkgs := nodepkg.Packages(root, files)
 	for _, p := range pkgs {
-		c := &Collector{dir: p.Dir, script: p.Manifest.ScriptUsing("eslint"), declared: nodepkg.Declares(p, pkgs, "eslint")}
+		c := &Collector{dir: p.Dir, script: p.Manifest.ScriptUsing("eslint"), declared: nodepkg.Declares(p, pkgs, "eslint"), gate: gate{maxWarnings: -1}}
 		direct := c.script != ""
 		if direct {
 			c.scriptArgs = scriptArgs(p.Manifest.Scripts[c.script])
+			c.gate = lintGate(p.Manifest.Scripts[c.script])
 		} else if name, args, w, ok := lintWrapper(root, p, files); ok {
 			c.script, c.scriptArgs, c.declared = name, args, c.declared || w.bringsESLint
 		} else {

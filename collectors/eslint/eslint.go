@@ -54,6 +54,8 @@ type Collector struct {
 	// scriptArgs are the paths (and --ext) the script hands to ESLint;
 	// nil lints the whole package (".").
 	scriptArgs []string
+	// gate is what the script makes of warnings (--quiet, --max-warnings).
+	gate gate
 	// ext is the --ext a legacy configuration needs to lint more than
 	// *.js (its Vue, TypeScript or JSX parser is installed), nil for none.
 	ext []string
@@ -245,6 +247,7 @@ func (c *Collector) read(in collectors.Input, tool nodepkg.Tool) (collectors.Rea
 	if rep.SuppressedKnown {
 		r.Facts["suppressed"] = float64(rep.Suppressed)
 	}
+	c.applyGate(&r, rep.Warnings, in.Root)
 	if n, where := gitIgnored(in.Root, rep.Paths); n > 0 {
 		// Files git ignores are no inputs: a rebuild changes them unseen.
 		r.MachineBound = true
@@ -253,6 +256,26 @@ func (c *Collector) read(in collectors.Input, tool nodepkg.Tool) (collectors.Rea
 			filerules.Plural(n, "file"), strings.Join(where, ", "))
 	}
 	return r, nil
+}
+
+// applyGate judges the warnings as the lint script does: with --quiet it
+// does not report them, so they are shown as info and cost nothing; over
+// its --max-warnings the script fails, which is one high finding at the
+// script.
+func (c *Collector) applyGate(r *collectors.Reading, warnings int, root string) {
+	switch {
+	case c.gate.quiet:
+		for i, f := range r.Findings {
+			if f.Severity == model.Low {
+				r.Findings[i].Severity = model.Info
+				r.Findings[i].Message += " [a warning: the lint script runs ESLint with --quiet]"
+			}
+		}
+	case c.gate.maxWarnings >= 0 && warnings > c.gate.maxWarnings:
+		manifest := path.Join(c.dir, "package.json")
+		r.Findings = append(r.Findings, RuleTooManyWarnings.Finding(manifest, nodepkg.KeyLine(root, manifest, "scripts", c.script), 0,
+			fmt.Sprintf("ESLint reports %s, and the %q script allows %d (--max-warnings %d): it fails", filerules.Plural(warnings, "warning"), c.script, c.gate.maxWarnings, c.gate.maxWarnings)))
+	}
 }
 
 // gitIgnored counts the linted files git ignores, and names the first

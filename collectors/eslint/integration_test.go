@@ -305,3 +305,47 @@ func TestSharedRootConfigIsNotATarget(t *testing.T) {
 		}
 	}
 }
+
+// Warnings are judged as the lint script judges them (TypeScript-Node-
+// Starter lints with --quiet): with --quiet the script does not report
+// them, so they are info; over --max-warnings the script fails, one high
+// finding at the script. The counts stay what ESLint found.
+func TestLintScriptGateJudgesWarnings(t *testing.T) {
+	needESLint(t)
+	root := fixtureRoot(t)
+	legacy := detected(t, root)["eslint:legacy"]
+	const (
+		undef = "no-undef high packages/legacy/src/index.js:4:10"
+		warn  = "no-var low packages/legacy/src/index.js:1:1"
+	)
+	for _, tc := range []struct {
+		gate gate
+		want []string // the findings' rule, severity and place
+	}{
+		{gate{maxWarnings: -1}, []string{undef, warn}},
+		{gate{quiet: true, maxWarnings: -1}, []string{undef, "no-var info packages/legacy/src/index.js:1:1"}},
+		{gate{maxWarnings: 1}, []string{undef, warn}},
+		{gate{maxWarnings: 0}, []string{"eslint/too-many-warnings high packages/legacy/package.json:4", undef, warn}},
+	} {
+		c := *legacy
+		c.gate = tc.gate
+		r := run(t, &c, root)
+		if r.Status != model.StatusOK || r.Facts["warnings"] != 1 || r.Facts["errors"] != 1 {
+			t.Fatalf("%+v: status %s facts %v findings %q", tc.gate, r.Status, r.Facts, described(r.Findings))
+		}
+		var got []string
+		for _, f := range r.Findings {
+			got = append(got, f.Rule+" "+f.Severity.String()+" "+f.Location())
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%+v: %q, want %q", tc.gate, got, tc.want)
+		}
+		last, first := r.Findings[len(r.Findings)-1], r.Findings[0]
+		if tc.gate.quiet && !strings.HasSuffix(last.Message, "[a warning: the lint script runs ESLint with --quiet]") {
+			t.Errorf("quiet: %q does not say why it is info", last.Message)
+		}
+		if tc.gate.maxWarnings == 0 && first.Message != `ESLint reports 1 warning, and the "lint" script allows 0 (--max-warnings 0): it fails` {
+			t.Errorf("over the limit: %q", first.Message)
+		}
+	}
+}

@@ -45,6 +45,13 @@ var (
 		Fix:       "Keep it with a reason (// eslint-disable-next-line rule -- why), or fix the problem and remove the comment.",
 		Reference: "https://eslint.org/docs/latest/use/configure/rules#disabling-rules",
 	}
+	RuleTooManyWarnings = rules.Rule{
+		ID: "eslint/too-many-warnings", Severity: model.High,
+		Title:     "more warnings than the lint script allows",
+		Rationale: "The lint script runs ESLint with --max-warnings: over that many warnings ESLint exits with an error, and the lint step of CI fails as it would on an error.",
+		Fix:       "Fix the warnings (they are listed as low findings), or turn the rules that are not worth failing for off.",
+		Reference: "https://eslint.org/docs/latest/use/command-line-interface#--max-warnings",
+	}
 	RuleMessage = rules.Rule{
 		ID: "eslint/message", Severity: model.Low,
 		Title:     "ESLint reported a problem outside any rule",
@@ -56,5 +63,5 @@ var (
 
 // AllRules lists every rule the family reports, for the rule catalogue.
 func AllRules() []rules.Rule {
-	return []rules.Rule{RuleParseError, RuleCouldNotRun, RuleUndeclared, RuleUnusedDirective, RuleSuppressed, RuleMessage}
+	return []rules.Rule{RuleParseError, RuleCouldNotRun, RuleUndeclared, RuleUnusedDirective, RuleSuppressed, RuleTooManyWarnings, RuleMessage}
 }

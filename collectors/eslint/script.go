@@ -4,6 +4,7 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/preflight-dev/preflight/internal/shellwords"
@@ -58,6 +59,42 @@ func scriptArgs(script string) []string {
 		}
 	}
 	return nil
+}
+
+// gate is what a lint script's options make of warnings: --quiet reports
+// errors only, --max-warnings N fails the lint over N warnings.
+type gate struct {
+	quiet       bool
+	maxWarnings int // -1: no limit
+}
+
+// lintGate reads the gate of the script that runs ESLint.
+func lintGate(script string) gate {
+	g := gate{maxWarnings: -1}
+	for _, command := range shellwords.Lenient(script) {
+		words := command.Values()
+		i := slices.IndexFunc(words, func(w string) bool { return path.Base(w) == "eslint" })
+		if i < 0 {
+			continue
+		}
+		for j := i + 1; j < len(words); j++ {
+			flag, value, withValue := strings.Cut(words[j], "=")
+			switch {
+			case flag == "--quiet":
+				g.quiet = true
+			case flag == "--max-warnings" && !withValue && j+1 < len(words):
+				j++
+				value, withValue = words[j], true
+				fallthrough
+			case flag == "--max-warnings" && withValue:
+				if n, err := strconv.Atoi(value); err == nil && n >= 0 {
+					g.maxWarnings = n
+				}
+			}
+		}
+		return g
+	}
+	return g
 }
 
 // selectionFlags are the options that decide which files are linted.

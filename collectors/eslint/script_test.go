@@ -220,3 +220,33 @@ func TestLegacyExtensionsFollowTheInstalledParsers(t *testing.T) {
 		}
 	}
 }
+
+func TestLintGate(t *testing.T) {
+	for script, want := range map[string]gate{
+		"eslint .": {maxWarnings: -1},
+		`tsc --noEmit && eslint "**/*.{js,ts}" --quiet --fix`: {quiet: true, maxWarnings: -1},
+		"eslint --max-warnings 0 src":                         {maxWarnings: 0},
+		"eslint --max-warnings=10 .":                          {maxWarnings: 10},
+		"eslint --max-warnings -1 .":                          {maxWarnings: -1},
+		"prettier --check . && eslint . --max-warnings 3":     {maxWarnings: 3},
+		"echo --quiet && eslint .":                            {maxWarnings: -1},
+		"tsc --quiet":                                         {maxWarnings: -1},
+	} {
+		if got := lintGate(script); got != want {
+			t.Errorf("%s: %+v, want %+v", script, got, want)
+		}
+	}
+}
+
+func TestDetectReadsTheLintScriptsGate(t *testing.T) {
+	root := t.TempDir()
+	fixturetest.WriteFiles(t, root, map[string]string{
+		"package.json":     `{"scripts": {"lint": "tsc --noEmit && eslint \"**/*.{js,ts}\" --quiet --fix"}, "devDependencies": {"eslint": "9.39.5"}}`,
+		"eslint.config.js": "export default [];\n",
+		"src/a.js":         "x\n",
+	})
+	cs := Detect(root, []string{"eslint.config.js", "package.json", "src/a.js"})
+	if len(cs) != 1 || !cs[0].(*Collector).gate.quiet {
+		t.Fatalf("detected %+v", cs)
+	}
+}
