@@ -55,6 +55,7 @@ func Detect(root string, files []string) []collectors.Collector {
 			c.gate = lintGate(p.Manifest.Scripts[c.script])
 		} else if name, args, w, ok := lintWrapper(root, p, files); ok {
 			c.script, c.scriptArgs, c.declared = name, args, c.declared || w.bringsESLint
+			c.gate = lintGate(p.Manifest.Scripts[name])
 		} else {
 			c.scriptArgs = nxLintPatterns(root, p.Dir, files)
 		}

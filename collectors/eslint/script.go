@@ -68,12 +68,16 @@ type gate struct {
 	maxWarnings int // -1: no limit
 }
 
-// lintGate reads the gate of the script that runs ESLint.
+// lintGate reads the gate of the script that runs ESLint, itself or as
+// `next lint`, which takes the same options.
 func lintGate(script string) gate {
 	g := gate{maxWarnings: -1}
 	for _, command := range shellwords.Lenient(script) {
 		words := command.Values()
 		i := slices.IndexFunc(words, func(w string) bool { return path.Base(w) == "eslint" })
+		if j := slices.Index(words, "lint"); i < 0 && j > 0 && path.Base(words[j-1]) == "next" {
+			i = j
+		}
 		if i < 0 {
 			continue
 		}

@@ -231,6 +231,8 @@ func TestLintGate(t *testing.T) {
 		"prettier --check . && eslint . --max-warnings 3":     {maxWarnings: 3},
 		"echo --quiet && eslint .":                            {maxWarnings: -1},
 		"tsc --quiet":                                         {maxWarnings: -1},
+		"next lint --max-warnings 0":                          {maxWarnings: 0},
+		"npx next lint --quiet":                               {quiet: true, maxWarnings: -1},
 	} {
 		if got := lintGate(script); got != want {
 			t.Errorf("%s: %+v, want %+v", script, got, want)
