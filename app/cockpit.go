@@ -88,13 +88,17 @@ func (c *Cockpit) Scan() error {
 	sess.changed = c.rd.changed
 	// The base is compared again once the repository is trusted: what
 	// waited for trust was not measured at the base either, and would
-	// all look new. Only the newest comparison is shown.
+	// all look new, so the old comparison goes at once. Only the newest
+	// comparison is shown.
 	var compares atomic.Int64
 	compare := func() {
 		n := compares.Add(1)
 		sess.compareInBackground(c.ctx, c.rd, func() bool { return compares.Load() == n })
 	}
-	sess.trusted = func() { go compare() }
+	sess.trusted = func() {
+		c.rd.dropBase()
+		go compare()
+	}
 	c.s = sess
 	if c.ctx.Err() != nil {
 		return nil // the cockpit was closed during the scan: run nothing

@@ -87,6 +87,19 @@ func (r *Readiness) setBase(base model.Snapshot, rev, commit string) {
 	r.publishLocked()
 }
 
+// dropBase stops comparing with the base, which no longer stands for the
+// run (trust was given: what waited for it was not measured there, and
+// all its findings would look new), and sends the last snapshot out again
+// without it until a new comparison is set.
+func (r *Readiness) dropBase() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.base != nil {
+		r.base = nil
+		r.publishLocked()
+	}
+}
+
 // current is the engine's snapshot s with the checklist, to start from.
 func (r *Readiness) current(s model.Snapshot) model.Snapshot {
 	r.mu.Lock()

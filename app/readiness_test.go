@@ -104,3 +104,35 @@ func TestReadinessWithoutAFileOffersOne(t *testing.T) {
 		t.Fatalf("after init: %+v", s.Checklist)
 	}
 }
+
+// Trust given: the comparison made without it goes at once, with the
+// last snapshot sent out again uncompared, until the new one is set (its
+// findings had waited for trust and would all have looked new).
+func TestReadinessDropsAComparisonThatNoLongerStands(t *testing.T) {
+	r := newReadiness(fixturetest.WriteRepo(t, map[string]string{"README.md": "x\n"}))
+	now := model.Snapshot{Collectors: []model.CollectorState{{Result: model.Result{
+		Collector: "eslint:.", Kind: "eslint", Domain: "build", Status: model.StatusOK, FinishedAt: time.Now(),
+		Findings: []model.Finding{{ID: "f1", Rule: "no-var", Severity: model.Low}},
+	}}}}
+	r.current(now)
+	untrusted := model.Snapshot{Collectors: []model.CollectorState{{Result: model.Result{Collector: "eslint:.", Status: model.StatusUnknown}}}}
+	r.setBase(untrusted, "main", "abc123")
+	if s := <-r.out; s.Base == nil || s.Base.NewCount(s) != 1 {
+		t.Fatalf("compared: %+v", s.Base)
+	}
+	r.dropBase()
+	select {
+	case s := <-r.out:
+		if s.Base != nil {
+			t.Errorf("still compared with the untrusted base: %+v", s.Base)
+		}
+	default:
+		t.Fatal("nothing sent out after the base was dropped")
+	}
+	r.dropBase() // nothing to drop: nothing sent
+	select {
+	case s := <-r.out:
+		t.Errorf("sent again without a change: %+v", s)
+	default:
+	}
+}
