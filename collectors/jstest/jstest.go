@@ -15,6 +15,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -624,7 +625,7 @@ func lackingLine(out string) string {
 // It reports whether any finding was turned.
 func machineLacks(fs []model.Finding, kind, console string, m reach.Machine) (turned bool) {
 	const couldNot = "test file could not run"
-	down := map[string]string{} // test file → a database it found not running, and the test that found it
+	down := map[string]downService{} // test file → the first database its tests found not running
 	for i, f := range fs {
 		if strings.HasSuffix(f.Rule, "/"+ruleTestFailed) {
 			const keepOut = "keep it out of the default run"
@@ -648,8 +649,8 @@ func machineLacks(fs []model.Finding, kind, console string, m reach.Machine) (tu
 				nf := rule(kind, ruleNeedsService).Finding(f.File, f.Line, f.Column, msg)
 				nf.Collector, nf.Domain, nf.ID = f.Collector, f.Domain, f.ID
 				fs[i], turned = nf, true
-				if addr, name := reach.LocalDatastore(said); addr != "" && down[f.File] == "" {
-					down[f.File] = name + " on " + addr + ", which does not run here (" + title + " in this file failed for it)"
+				if addr, name := reach.LocalDatastore(said); addr != "" && down[f.File].test == "" {
+					down[f.File] = downService{name + " on " + addr, title}
 				}
 			}
 			continue
@@ -685,23 +686,36 @@ func machineLacks(fs []model.Finding, kind, console string, m reach.Machine) (tu
 
 // waitingOnService matches how a test fails when a service it talks to
 // is down and the driver keeps it waiting or drops it: the runner's
-// timeout, a dropped request, a driver's own give-up.
-var waitingOnService = regexp.MustCompile(`Exceeded timeout of \d+ ?ms|Test timed out in \d+ ?ms|socket hang up|\bECONNRESET\b|buffering timed out after|MongoNotConnectedError|MongoServerSelectionError|Server selection timed out|Connection is closed|Connection terminated|Cannot use a pool after calling end`)
+// timeout, a dropped or aborted request, a driver's own give-up.
+var waitingOnService = regexp.MustCompile(`Exceeded timeout of \d+ ?ms|Test timed out in \d+ ?ms|socket hang up|\bECONNRESET\b|Error: aborted\b|buffering timed out after|MongoNotConnectedError|MongoServerSelectionError|Server selection timed out|Connection is closed|Connection terminated|Cannot use a pool after calling end`)
 
-// waitedOnDown turns the failures that only waited on a database the file
-// found not running (down: file → that database and the test that found
+// downService is a database a test found not running.
+type downService struct{ what, test string }
+
+// waitedOnDown turns the failures that only waited on a database found
+// not running (down: test file → that database and the test that found
 // it) into needs-service. A driver reports its refused connection once,
-// to the test running when it gives up; the tests after it in the file
-// time out or lose their connection waiting (TypeScript-Node-Starter's
-// session store: "socket hang up", then a 5 s timeout), which says
-// nothing of the code. A failed assertion stays the test's.
-func waitedOnDown(fs []model.Finding, kind string, down map[string]string) (turned bool) {
+// to the test running when it gives up; the tests after it time out or
+// lose their connection waiting (TypeScript-Node-Starter's session store:
+// "socket hang up", then a 5 s timeout), which says nothing of the code.
+// In a file where no test carried the refusal (it came between tests),
+// the database another file found down is the one waited on. A failed
+// assertion stays the test's.
+func waitedOnDown(fs []model.Finding, kind string, down map[string]downService) (turned bool) {
+	if len(down) == 0 {
+		return false
+	}
+	first := slices.Min(slices.Collect(maps.Keys(down)))
 	for i, f := range fs {
-		if down[f.File] == "" || !strings.HasSuffix(f.Rule, "/"+ruleTestFailed) || !waitingOnService.MatchString(f.Message) {
+		if !strings.HasSuffix(f.Rule, "/"+ruleTestFailed) || !waitingOnService.MatchString(f.Message) {
 			continue
 		}
+		d, where := down[f.File], "this file"
+		if d.test == "" {
+			d, where = down[first], first
+		}
 		nf := rule(kind, ruleNeedsService).Finding(f.File, f.Line, f.Column,
-			f.Message+"; it was waiting on "+down[f.File]+"; start it as the project's CI or compose stack does, or keep it out of the default run")
+			f.Message+"; it was waiting on "+d.what+", which does not run here ("+d.test+" in "+where+" failed for it); start it as the project's CI or compose stack does, or keep it out of the default run")
 		nf.Collector, nf.Domain, nf.ID = f.Collector, f.Domain, f.ID
 		fs[i], turned = nf, true
 	}
