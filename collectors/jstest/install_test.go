@@ -353,6 +353,26 @@ func TestTestsWaitingOnADatabaseThatIsDownNeedIt(t *testing.T) {
 	}
 }
 
+// A run whose every failure the machine explains (MongoDB not running)
+// does not blame a missing .env: TypeScript-Node-Starter's setup copies
+// .env.example, and its tests fail the same way with it.
+func TestFailuresTheMachineExplainsDoNotBlameTheDotenv(t *testing.T) {
+	report, console := captureIn(t, "jest27-mongo-down")
+	root := fixturetest.WriteRepo(t, map[string]string{".env.example": "SESSION_SECRET=\n"})
+	col := &Collector{id: "jest:.", dir: ".", run: runners[KindJest]}
+	t.Cleanup(func() { thisMachine = reach.This })
+	for down, hint := range map[bool]string{true: "", false: "the package has .env.example but no .env"} {
+		thisMachine = func() reach.Machine { return reach.Machine{Unreachable: func(string) bool { return down }} }
+		r, err := col.read(collectors.Input{Data: report, Stdout: console, ExitCode: 1, Root: root, Dir: root})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Facts["tests.failed"] != 2 || !strings.HasPrefix(r.Hint, hint) || (hint == "") != (r.Hint == "") {
+			t.Errorf("MongoDB down %v: failed %v, hint %q", down, r.Facts["tests.failed"], r.Hint)
+		}
+	}
+}
+
 // A test that fails because a program it spawns is not installed here
 // needs it; where it is installed, the failure is the test's.
 func TestTestThatNeedsAMissingProgram(t *testing.T) {

@@ -332,6 +332,9 @@ func (c *Collector) timedOut(in collectors.Input, timeout time.Duration) collect
 		Findings: []model.Finding{c.runFinding(ruleTimeout, msg)}}
 }
 
+// thisMachine is what the machine lacks, asked for real; tests replace it.
+var thisMachine = reach.This
+
 // hangSilence is how long a runner stopped at its timeout must have been
 // quiet to be hanging rather than slow: half the timeout, at most five
 // minutes. A hung test prints nothing from then on; a slow suite reports
@@ -384,7 +387,7 @@ func (c *Collector) read(in collectors.Input) (collectors.Reading, error) {
 		return collectors.Reading{}, err
 	}
 	findings := explainPlaceholders(placeSuiteFailures(rep.Findings, in.Combined(), c.dir), in.Combined(), c.dir)
-	lacks := machineLacks(findings, c.run.kind, in.Combined(), reach.This())
+	lacks := machineLacks(findings, c.run.kind, in.Combined(), thisMachine())
 	switch {
 	case rep.Tests() == 0 && len(findings) == 0:
 		findings = append(findings, c.noTests())
@@ -402,8 +405,15 @@ func (c *Collector) read(in collectors.Input) (collectors.Reading, error) {
 		"tests.todo":    float64(rep.Todo),
 		"suites.failed": float64(rep.SuitesFailed),
 	}, MachineBound: lacks}
-	if rep.Failed+rep.SuitesFailed > 0 {
+	unexplained := slices.ContainsFunc(findings, func(f model.Finding) bool {
+		return strings.HasSuffix(f.Rule, "/"+ruleTestFailed) || strings.HasSuffix(f.Rule, "/"+ruleSuiteFailed)
+	})
+	if unexplained {
+		// A failure the machine explains (a database not running) is not
+		// the missing .env's doing.
 		r.Hint = dotenvHint(in.Root, c.dir)
+	}
+	if rep.Failed+rep.SuitesFailed > 0 {
 		if prismaNotGenerated.MatchString(in.Combined()) {
 			// prisma generate writes into node_modules, which the inputs
 			// do not cover: run the tests again once it has.
