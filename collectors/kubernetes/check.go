@@ -218,9 +218,13 @@ func (c *checker) container(ctr, podSC *yamlpos.Node, init, job bool) {
 	// A setting written with the wrong value is reported where it is
 	// written; a missing one at the container, so that the suppressions
 	// of one container can sit together above it.
-	if !sc.Get("allowPrivilegeEscalation").False() {
+	if ape := sc.Get("allowPrivilegeEscalation"); !ape.False() {
 		line, col := c.where(ctr, sc, "allowPrivilegeEscalation")
-		c.add(RuleAllowPrivilegeEscalation, line, col, "%s does not set allowPrivilegeEscalation: false", who)
+		if ape != nil && ape.Text() != "" {
+			c.add(RuleAllowPrivilegeEscalation, line, col, "%s sets allowPrivilegeEscalation: %s", who, ape.Text())
+		} else {
+			c.add(RuleAllowPrivilegeEscalation, line, col, "%s does not set allowPrivilegeEscalation: false", who)
+		}
 	}
 
 	switch nonRoot := sc.Get("runAsNonRoot"); {

@@ -141,6 +141,10 @@ func TestManifests(t *testing.T) {
 		if f.File == bad {
 			covered[f.Rule] = true
 		}
+		// A setting written with the wrong value is named with it.
+		if f.File == bad && f.Line == 37 && !strings.HasSuffix(f.Message, "sets allowPrivilegeEscalation: true") {
+			t.Errorf("bad.yaml:37: %q", f.Message)
+		}
 	}
 	for _, r := range Rules {
 		if !covered[r.ID] {
