@@ -410,6 +410,25 @@ func TestLoadIgnoresTheProcessEnvironment(t *testing.T) {
 	}
 }
 
+// PWD is the one variable of the environment docker compose always has:
+// the shell sets it where compose runs, beside the file (podinfo's otel
+// stack mounts ${PWD}/grafana). It is that directory, not preflight's.
+func TestLoadSetsPWDToTheFilesDirectory(t *testing.T) {
+	t.Setenv("PWD", "/somewhere/else")
+	dir := t.TempDir()
+	p := filepath.Join(dir, "compose.yaml")
+	if err := os.WriteFile(p, []byte("services:\n  a:\n    image: nginx:1.27\n    volumes:\n      - ${PWD}/conf:/etc/conf:ro\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	proj, warnings, err := Load(context.Background(), []string{p})
+	if err != nil || len(warnings) != 0 {
+		t.Fatalf("err %v, warnings %q", err, warnings)
+	}
+	if src := proj.Services["a"].Volumes[0].Source; src != filepath.Join(dir, "conf") {
+		t.Errorf("volume source %q, want %q", src, filepath.Join(dir, "conf"))
+	}
+}
+
 // A configuration that is invalid only because a variable is unset (the
 // project's .env is not in the repository) says which variable, where it
 // is used, and is checked with a placeholder in its place: its hardening

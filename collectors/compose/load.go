@@ -22,8 +22,8 @@ import (
 // Load reads one compose configuration the way `docker compose -f a -f b`
 // does: files merged in order, the .env next to the first file
 // interpolated, every profile enabled so that no service is hidden.
-// The process environment is not used, so results depend on the
-// repository alone, and env_file contents are not read: no rule needs them
+// The process environment is not used (but PWD, as the shell sets it
+// beside the file), so results depend on the repository alone, and env_file contents are not read: no rule needs them
 // and they hold secrets. files are absolute. The loader's warnings (unset
 // variables, obsolete keys) are returned as evidence.
 func Load(ctx context.Context, files []string) (p *types.Project, warnings []string, err error) {
@@ -98,6 +98,10 @@ func load(ctx context.Context, files []string, env EnvFile, extra ...cli.Project
 		cli.WithName(projectName(dir)),
 		cli.WithProfiles([]string{"*"}),
 		cli.WithoutEnvironmentResolution,
+		// The one variable of the process environment a configuration
+		// may count on: the shell sets PWD where docker compose runs,
+		// beside the file (${PWD}/config:/etc/app).
+		cli.WithEnv([]string{"PWD=" + dir}),
 	}
 	opts = append(opts, extra...)
 	if f, err := repofs.Open(env.Root, env.Rel); err == nil {
