@@ -23,8 +23,9 @@ import (
 // does: files merged in order, the .env next to the first file
 // interpolated, every profile enabled so that no service is hidden.
 // The process environment is not used (but PWD, as the shell sets it
-// beside the file), so results depend on the repository alone, and env_file contents are not read: no rule needs them
-// and they hold secrets. files are absolute. The loader's warnings (unset
+// beside the file), so results depend on the repository alone, and
+// env_file contents are not read: no rule needs them and they hold
+// secrets. files are absolute. The loader's warnings (unset
 // variables, obsolete keys) are returned as evidence.
 func Load(ctx context.Context, files []string) (p *types.Project, warnings []string, err error) {
 	return load(ctx, files, DotEnv(files))

@@ -33,6 +33,7 @@ func TestPrecisionOnRealShapes(t *testing.T) {
 			"21:46 admin-user secrets/default-credential",
 			"23:39 SESSION_SECRET secrets/default-credential",
 			"24:48 ADMIN_PASSWORD secrets/default-credential",
+			"27:50 webhook-secret secrets/default-credential",
 		}},
 	}
 	r := NewRedactor(testKey)

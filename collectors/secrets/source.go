@@ -22,13 +22,20 @@ var sourceDefaults = []*regexp.Regexp{
 	regexp.MustCompile(`\bcmp\.Or\(\s*os\.Getenv\(\s*"([A-Za-z_][A-Za-z0-9_]*)"\s*\)\s*,\s*"([^"\n]*)"`),
 	// Go: a setting's or a flag's default, viper.SetDefault("jwt-secret", "x"),
 	// flag.String("db-password", "x", …) and pflag's StringP, StringVar and
-	// StringVarP, whose shorthand and target come before the default.
+	// StringVarP, whose shorthand and target come before the default, on a
+	// flag set (flag, fs, cmd.Flags(), a flagSet): zap.String("token", "x")
+	// is a log field.
 	regexp.MustCompile(`\.SetDefault\(\s*"([A-Za-z_][A-Za-z0-9_.-]*)"\s*,\s*"([^"\n]*)"\s*\)` +
-		`|\.String\(\s*"([A-Za-z_][A-Za-z0-9_.-]*)"\s*,\s*"([^"\n]*)"` +
-		`|\.StringP\(\s*"([A-Za-z_][A-Za-z0-9_.-]*)"\s*,\s*"[^"\n]*"\s*,\s*"([^"\n]*)"` +
-		`|\.StringVar\(\s*[^,()"]+,\s*"([A-Za-z_][A-Za-z0-9_.-]*)"\s*,\s*"([^"\n]*)"` +
-		`|\.StringVarP\(\s*[^,()"]+,\s*"([A-Za-z_][A-Za-z0-9_.-]*)"\s*,\s*"[^"\n]*"\s*,\s*"([^"\n]*)"`),
+		`|` + flagSet + `\.String\(\s*"([A-Za-z_][A-Za-z0-9_.-]*)"\s*,\s*"([^"\n]*)"` +
+		`|` + flagSet + `\.StringP\(\s*"([A-Za-z_][A-Za-z0-9_.-]*)"\s*,\s*"[^"\n]*"\s*,\s*"([^"\n]*)"` +
+		`|` + flagSet + `\.StringVar\(\s*[^,()"]+,\s*"([A-Za-z_][A-Za-z0-9_.-]*)"\s*,\s*"([^"\n]*)"` +
+		`|` + flagSet + `\.StringVarP\(\s*[^,()"]+,\s*"([A-Za-z_][A-Za-z0-9_.-]*)"\s*,\s*"[^"\n]*"\s*,\s*"([^"\n]*)"`),
 }
+
+// flagSet is what a Go flag is defined on: the flag package, pflag, a
+// FlagSet named fs or …flags/…flagSet, cobra's cmd.Flags() and
+// PersistentFlags().
+const flagSet = `(?:\b(?:flag|pflag|fs)|(?i:flags|flagset)|Flags\(\))`
 
 // isUserKey reports a key that names an account: DB_USER, ADMIN_USERNAME.
 func isUserKey(key string) bool {

@@ -24,6 +24,8 @@ func main() {
 	admin := cmp.Or(os.Getenv("ADMIN_PASSWORD"), "s3cret-default")
 	mode := getEnv("APP_MODE", "production")
 	_, _, _, _, _, _ = addr, dbPass, session, admin, mode, cfg
+	cmd.PersistentFlags().String("webhook-secret", "whsec-default-1", "")
+	log.Info("login", zap.String("password", "not-logged")) // a log field, not a flag
 }
 
 func getEnv(key, fallback string) string {
