@@ -15,11 +15,17 @@ import (
 // makefiles are the names make reads, in the order it looks for them.
 var makefiles = []string{"GNUmakefile", "makefile", "Makefile"}
 
-// testTarget opens a Makefile rule named test ("test:", "test unit:").
-var testTarget = regexp.MustCompile(`^(?:[A-Za-z0-9_.-]+\s+)*test(?:\s+[A-Za-z0-9_.-]+)*\s*::?(?:[^=]|$)`)
+// testTarget opens a Makefile rule named test or tests ("test:", "test
+// unit:", go-clean-arch's "tests: $(GOTESTSUM)").
+var testTarget = regexp.MustCompile(`^(?:[A-Za-z0-9_.-]+\s+)*tests?(?:\s+[A-Za-z0-9_.-]+)*\s*::?(?:[^=]|$)`)
 
 // goCommand is go itself in a recipe: go, $(GO), ${GOCMD} …
 var goCommand = regexp.MustCompile(`^(?:go|\$[({]GO[A-Z_]*[)}])$`)
+
+// gotestsum runs go test; -short and -tags are none of its own options,
+// so wherever they stand (after its "--", or after a variable holding
+// it: gotestsum $(TESTS_ARGS) -short) they are go test's.
+var gotestsum = regexp.MustCompile(`^(?:(?:\S*/)?gotestsum|\$[({]GOTESTSUM[)}])$`)
 
 // testFlags are the options of the project's own go test command that
 // decide which tests run and how they build: -short and -tags. from says
@@ -105,8 +111,9 @@ func taskTestFlags(root, dir string) (testFlags, bool) {
 	return testFlags{}, false
 }
 
-// testRuleFlags finds the first go test of the Makefile's test rule and
-// keeps its -short and -tags; line is where that go test is (1-based).
+// testRuleFlags finds the first go test (or gotestsum) of the Makefile's
+// test rule and keeps its -short and -tags; line is where that go test is
+// (1-based).
 func testRuleFlags(makefile string) (args []string, line int) {
 	lines := strings.Split(makefile, "\n")
 	for i := 0; i < len(lines); i++ {
@@ -133,8 +140,11 @@ func goTestFlags(script string) (args []string, ok bool) {
 				words = append(words, w.Value)
 			}
 		}
-		if len(words) >= 2 && goCommand.MatchString(words[0]) && words[1] == "test" {
+		switch {
+		case len(words) >= 2 && goCommand.MatchString(words[0]) && words[1] == "test":
 			return keptTestFlags(words[2:]), true
+		case len(words) >= 1 && gotestsum.MatchString(words[0]):
+			return keptTestFlags(words[1:]), true
 		}
 	}
 	return nil, false
@@ -147,7 +157,7 @@ func keptTestFlags(words []string) []string {
 	for i := 0; i < len(words); i++ {
 		w := strings.Replace(words[i], "--", "-", 1)
 		switch {
-		case w == "-short" || w == "-short=true":
+		case w == "-short" || w == "-short=true" || w == "-test.short" || w == "-test.short=true":
 			out = append(out, "-short")
 		case w == "-tags" && i+1 < len(words):
 			i++

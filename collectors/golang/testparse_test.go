@@ -643,10 +643,15 @@ func TestTestRuleFlags(t *testing.T) {
 		{"test:\n\tgo test -v -cover -short ./...\n", []string{"-short"}, 2},
 		{"build:\n\tgo build ./...\n\ntest: build\n\t@echo go\n\t$(GO) test -tags integration -race ./...\n", []string{"-tags=integration"}, 6},
 		{"test unit:\n\tGOFLAGS=-mod=mod go test --short=true -tags=sqlite,json ./...\n", []string{"-short", "-tags=sqlite,json"}, 2},
-		{"test:\n\tgo test -tags $(TAGS) ./...\n", nil, 2},                            // make's variable: not known
-		{"test:\n\tgo test ./...\n", nil, 2},                                          // nothing to keep
-		{"lint:\n\tgo vet ./...\ntest-short:\n\tgo test -short ./...\n", nil, 0},      // no test rule
-		{"TEST := go test -short\ntest: deps\n\tgotestsum -- -short ./...\n", nil, 0}, // not go itself
+		{"test:\n\tgo test -tags $(TAGS) ./...\n", nil, 2},                       // make's variable: not known
+		{"test:\n\tgo test ./...\n", nil, 2},                                     // nothing to keep
+		{"lint:\n\tgo vet ./...\ntest-short:\n\tgo test -short ./...\n", nil, 0}, // no test rule
+		{"TEST := go test -short\ntest: deps\n\tgotestsum -- -short ./...\n", []string{"-short"}, 3},
+		// go-clean-arch: a rule named tests, gotestsum's go test flags in a variable.
+		{"tests: $(GOTESTSUM)\n\t@ gotestsum $(TESTS_ARGS) -short\n", []string{"-short"}, 2},
+		{"test:\n\tbin/gotestsum --format testname -- -tags=e2e -test.short ./...\n", []string{"-tags=e2e", "-short"}, 2},
+		{"test:\n\tgotestsum --format testname\n", nil, 2},          // nothing to keep
+		{"tests-complete: tests\n\tgo test -short ./...\n", nil, 0}, // not the test rule
 	} {
 		args, line := testRuleFlags(tc.makefile)
 		if !slices.Equal(args, tc.args) || (len(args) > 0 && line != tc.line) {
