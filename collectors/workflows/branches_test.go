@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -38,9 +39,9 @@ func TestStaleBranchFilter(t *testing.T) {
 		stale    string // the finding's location and message tail; "" when the workflow runs
 	}{
 		{"master only, the branch is main", "on:\n  push:\n    branches: [master]\n  pull_request:\n    branches: [master]\n", onMain(),
-			"w.yml:3:5 its triggers (push, pull_request) wait for branch master, which this repository does not have (its default branch is main)"},
+			"w.yml:3:5 its triggers (push, pull_request) wait for branch master, which this repository does not have (its default branch is main); it holds the pipeline's only test stage (.github/workflows/w.yml:10: go test ./...): none of it runs"},
 		{"two names, neither there", "on:\n  push:\n    branches:\n      - master\n      - develop\n", onMain(),
-			"w.yml:3:5 its triggers (push) wait for branches master, develop, which this repository does not have (its default branch is main)"},
+			"w.yml:3:5 its triggers (push) wait for branches master, develop, which this repository does not have (its default branch is main); it holds the pipeline's only test stage (.github/workflows/w.yml:10: go test ./...): none of it runs"},
 		{"the branch is there", "on:\n  push:\n    branches: [main]\n", onMain(), ""},
 		{"a remote's branch counts", "on:\n  push:\n    branches: [develop]\n", onMain("develop"), ""},
 		{"one name is there", "on:\n  push:\n    branches: [master, main]\n", onMain(), ""},
@@ -71,6 +72,35 @@ func TestStaleBranchFilter(t *testing.T) {
 				t.Errorf("BranchBound %v", p.BranchBound)
 			}
 		})
+	}
+}
+
+// A workflow that never runs and holds the pipeline's only test stage
+// (go-clean-arch: branches [main] in a repository of master) is one high
+// finding, the filter's, which names the stage; the missing test stage is
+// said as info, pointing at it, not as a high asking for a job that
+// exists. Where another workflow tests, the filter stays medium.
+func TestAStaleFilterCarriesTheStagesItsWorkflowHolds(t *testing.T) {
+	stale := Source{Path: ".github/workflows/test.yml", Data: []byte("on:\n  push:\n    branches: [master]\n" + testJob)}
+	p := AnalyzeGitHubIn([]Source{stale}, onMain())
+	var got []string
+	for _, f := range append(p.Findings, p.MissingStageFindings("GitHub Actions")...) {
+		got = append(got, f.Rule+" "+f.Severity.String())
+	}
+	want := []string{"workflow/stale-branch-filter high", "workflow/no-test-stage info", "workflow/no-security-scan high"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("findings %q, want %q", got, want)
+	}
+	if msg := p.MissingStageFindings("GitHub Actions")[0].Message; msg != "no test stage in what runs of GitHub Actions: .github/workflows/test.yml:8 has one (go test ./...), in a workflow that never runs (workflow/stale-branch-filter)" {
+		t.Errorf("missing test stage: %q", msg)
+	}
+
+	runs := Source{Path: ".github/workflows/ci.yml", Data: []byte("on: [push]\n" + testJob)}
+	p = AnalyzeGitHubIn([]Source{runs, stale}, onMain())
+	for _, f := range append(p.Findings, p.MissingStageFindings("GitHub Actions")...) {
+		if f.Rule == RuleStaleBranchFilter.ID && (f.Severity != model.Medium || strings.Contains(f.Message, "only")) || f.Rule == RuleNoTestStage.ID {
+			t.Errorf("another workflow tests: %s %s %q", f.Rule, f.Severity, f.Message)
+		}
 	}
 }
 

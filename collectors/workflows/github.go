@@ -10,6 +10,7 @@ import (
 	"github.com/preflight-dev/preflight/collectors/filerules"
 	"github.com/preflight-dev/preflight/internal/shellwords"
 	"github.com/preflight-dev/preflight/internal/yamlpos"
+	"github.com/preflight-dev/preflight/model"
 )
 
 // AnalyzeGitHub reads GitHub Actions workflow files. Files that cannot be
@@ -31,7 +32,36 @@ func AnalyzeGitHubIn(srcs []Source, tree Tree) *Pipeline {
 		p.Files = append(p.Files, src.Path)
 		analyzeWorkflow(p, src, tree, known)
 	}
+	p.weighDormant(tree)
 	return p
+}
+
+// weighDormant reads the workflows that never run as if they ran: a
+// required stage only they hold is the stale filter's doing, so the
+// filter's finding carries its weight (high, naming the stage) and the
+// missing stage is said without it. One cause, one finding, and the fix
+// it names is the filter, not a new job.
+func (p *Pipeline) weighDormant(tree Tree) {
+	for _, d := range p.dormant {
+		held := newPipeline()
+		analyzeWorkflow(held, d.src, tree, nil)
+		var required []string
+		for _, m := range missingStageRules {
+			ev, ok := held.Stages[m.stage]
+			if _, runs := p.Stages[m.stage]; !ok || runs {
+				continue
+			}
+			if _, seen := p.Dormant[m.stage]; !seen {
+				p.Dormant[m.stage] = ev
+			}
+			required = append(required, fmt.Sprintf("%s stage (%s:%d: %s)", stageName(m.stage), ev.File, ev.Line, ev.What))
+		}
+		if len(required) > 0 {
+			f := &p.Findings[d.finding]
+			f.Severity = model.High
+			f.Message += "; it holds the pipeline's only " + strings.Join(required, " and ") + ": none of it runs"
+		}
+	}
 }
 
 type workflow struct {
@@ -43,6 +73,7 @@ type workflow struct {
 	prTarget    bool // triggered by pull_request_target
 	workflowRun bool // triggered by workflow_run
 	never       bool // its branch filters name no branch there is
+	src         Source
 }
 
 func analyzeWorkflow(p *Pipeline, src Source, tree Tree, known *Branches) {
@@ -80,7 +111,7 @@ func analyzeWorkflow(p *Pipeline, src Source, tree Tree, known *Branches) {
 		return
 	}
 	events := triggers(root.Get("on"))
-	w := &workflow{p: p, file: src.Path, lines: splitSource(src.Data), tree: tree, root: root,
+	w := &workflow{p: p, file: src.Path, src: src, lines: splitSource(src.Data), tree: tree, root: root,
 		prTarget: slices.Contains(events, "pull_request_target"), workflowRun: slices.Contains(events, "workflow_run")}
 	if known != nil {
 		w.neverRuns(root.Get("on"), *known)
@@ -109,6 +140,7 @@ func (w *workflow) neverRuns(on *yamlpos.Node, known Branches) {
 	}
 	msg := fmt.Sprintf("this workflow never runs: its triggers (%s) wait for %s, which this repository does not have (its default branch is %s)",
 		strings.Join(events, ", "), what, known.Default)
+	w.p.dormant = append(w.p.dormant, dormantWorkflow{w.src, len(w.p.Findings)})
 	w.p.Findings = append(w.p.Findings, RuleStaleBranchFilter.Finding(w.file, at.Line, at.Column, msg))
 	w.p.Notes = append(w.p.Notes, fmt.Sprintf("%s never runs on this repository's branches: its stages are not counted", w.file))
 }

@@ -75,6 +75,17 @@ type Pipeline struct {
 	// them (workflow_dispatch) or on a schedule: the evidence of a stage
 	// is taken from one that runs on pushes when there is one.
 	byHand map[string]bool
+	// Dormant are the required stages only workflows that never run hold,
+	// where the first of them holds each.
+	Dormant map[Stage]Evidence
+	dormant []dormantWorkflow // the workflows that never run, and their stale-filter finding
+}
+
+// dormantWorkflow is a workflow that never runs, and the index in Findings
+// of its stale-branch-filter finding.
+type dormantWorkflow struct {
+	src     Source
+	finding int
 }
 
 // Runs reports whether any part of the pipeline will run: the stages found
@@ -99,7 +110,7 @@ func (p *Pipeline) firstRunning() string {
 }
 
 func newPipeline() *Pipeline {
-	return &Pipeline{Stages: map[Stage]Evidence{}, byHand: map[string]bool{}}
+	return &Pipeline{Stages: map[Stage]Evidence{}, byHand: map[string]bool{}, Dormant: map[Stage]Evidence{}}
 }
 
 // Found is the set of stages seen.
@@ -165,7 +176,15 @@ func (p *Pipeline) MissingStageFindings(system string) []model.Finding {
 		if _, ok := p.Stages[m.stage]; ok {
 			continue
 		}
-		stage := strings.ReplaceAll(m.stage.String(), "_", " ")
+		stage := stageName(m.stage)
+		if ev, ok := p.Dormant[m.stage]; ok {
+			// The stale filter's finding carries it.
+			f := m.rule.Finding(first, 0, 0, fmt.Sprintf("no %s stage in what runs of %s: %s:%d has one (%s), in a workflow that never runs (%s)",
+				stage, system, ev.File, ev.Line, ev.What, RuleStaleBranchFilter.ID))
+			f.Severity = model.Info
+			out = append(out, f)
+			continue
+		}
 		if len(p.Elsewhere) > 0 {
 			// Not evidence of absence: said, but not held against the project.
 			f := m.rule.Finding(first, 0, 0, fmt.Sprintf("no %s stage in what preflight read of %s; it runs %s from another repository, which is not read and may have one",
@@ -179,6 +198,9 @@ func (p *Pipeline) MissingStageFindings(system string) []model.Finding {
 	}
 	return out
 }
+
+// stageName is a stage as a message says it: "security scan".
+func stageName(s Stage) string { return strings.ReplaceAll(s.String(), "_", " ") }
 
 func elsewhere(refs []string) string {
 	if len(refs) == 1 {
