@@ -150,8 +150,14 @@ func init() {
 		"gem":        subcommands(map[string]Stages{"push": deploy, "build": build}, nil),
 		"goreleaser": goreleaserRunner,
 		"changeset":  subcommands(map[string]Stages{"publish": deploy}, nil),
-		"composer":   composerRunner,
-		"bundle":     subcommands(map[string]Stages{"audit": security}, nil),
+		// Release tools that publish the package: changelogen only when
+		// told to (unjs's nightly: changelogen --canary nightly --publish),
+		// release-it and np by default.
+		"changelogen": checkFlagRunner(deploy, "--publish"),
+		"release-it":  func([]string, int) Stages { return deploy },
+		"np":          func([]string, int) Stages { return deploy },
+		"composer":    composerRunner,
+		"bundle":      subcommands(map[string]Stages{"audit": security}, nil),
 	}
 }
 

@@ -177,6 +177,9 @@ func TestScriptStages(t *testing.T) {
 		{"git push heroku main", deploy},
 		{"npm run deploy", deploy},
 		{"goreleaser release --clean", build | deploy},
+		{"pnpm changelogen --canary nightly --publish --publishTag 2x", deploy},
+		{"npx changelogen --release", none},
+		{"npx release-it --ci", deploy},
 		// several commands
 		{"npm ci\nnpm run lint\nnpm test", lint | test},
 		{"npm ci && npm run build && npm test", build | test},
