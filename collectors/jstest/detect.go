@@ -72,6 +72,7 @@ func Detect(root string, files []string) []collectors.Collector {
 				declared:    nodepkg.Declares(p, pkgs, kind),
 				deps:        nodepkg.DependencyDirs(p, pkgs),
 			}
+			c.builtEntries = builtEntryDirs(root, append([]string{p.Dir}, c.deps...))
 			if launcher != "" {
 				c.launcher, c.script, c.declared = launcher, launchScript, nodepkg.Declares(p, pkgs, launcher)
 			}
@@ -264,5 +265,23 @@ func otherConfigs(m nodepkg.Manifest, kind, runs string) []string {
 			out = append(out, name+" ("+arg[1]+")")
 		}
 	}
+	return out
+}
+
+// builtEntryDirs are the directories, below the packages in dirs, that
+// hold what the packages give whoever imports them (dist/ of main,
+// exports): build output git ignores, which the tests import all the same
+// — a dependency's, or the package's own when it imports itself by name
+// (h3's "link:." resolution).
+func builtEntryDirs(root string, dirs []string) []string {
+	var out []string
+	for _, d := range dirs {
+		for _, e := range nodepkg.Entries(root, d) {
+			if dir := path.Dir(e); dir != d && !nodepkg.InNodeModules(dir) && !slices.Contains(out, dir) {
+				out = append(out, dir)
+			}
+		}
+	}
+	slices.Sort(out)
 	return out
 }

@@ -4,11 +4,14 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/bmatcuk/doublestar/v4"
 
+	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/nodepkg"
+	"github.com/preflight-dev/preflight/internal/fixturetest"
 )
 
 func TestDetectFixtures(t *testing.T) {
@@ -244,5 +247,38 @@ func TestNoTestsNamesTheRunsWithAnotherConfig(t *testing.T) {
 	m := nodepkg.Manifest{Scripts: map[string]string{"test": "jest -c jest.unit.json", "lint": "eslint -c .eslintrc ."}}
 	if got := otherConfigs(m, KindJest, "test"); len(got) != 0 {
 		t.Errorf("the script the collector runs, or another tool's -c: %q", got)
+	}
+}
+
+// The built files a package and the packages it depends on give importers
+// (h3's dist, which its own tests import by name through "link:."; a
+// workspace library's dist) are inputs and outputs though git ignores
+// them: after a build the tests run again rather than a result being
+// reused.
+func TestBuiltEntriesAreInputs(t *testing.T) {
+	root := fixturetest.WriteRepo(t, map[string]string{
+		"package.json":      `{"name": "h3", "workspaces": ["lib"], "exports": {".": {"types": "./dist/index.d.mts", "import": "./dist/index.mjs"}}, "dependencies": {"@acme/lib": "*"}, "devDependencies": {"vitest": "4.1.0"}, "scripts": {"test": "vitest"}}`,
+		"src/index.ts":      "export const a = 1;\n",
+		"test/a.test.ts":    "import { a } from 'h3';\n",
+		"lib/package.json":  `{"name": "@acme/lib", "main": "build/cjs/index.js", "module": "./build/esm/index.js"}`,
+		"lib/src/index.ts":  "export const b = 2;\n",
+		"vitest.config.mjs": "export default {};\n",
+	})
+	var c *Collector
+	for _, d := range Detect(root, []string{"lib/package.json", "lib/src/index.ts", "package.json", "src/index.ts", "test/a.test.ts", "vitest.config.mjs"}) {
+		if d.(*Collector).dir == "." {
+			c = d.(*Collector)
+		}
+	}
+	if c == nil {
+		t.Fatal("no collector for the root package")
+	}
+	if want := []string{"dist", "lib/build/cjs", "lib/build/esm"}; !slices.Equal(c.Outputs(), want) {
+		t.Errorf("outputs %q, want %q", c.Outputs(), want)
+	}
+	for _, f := range []string{"dist/index.mjs", "dist/index.d.mts", "lib/build/esm/index.js", "lib/build/cjs/util.js"} {
+		if !collectors.MatchesInputs(c.Inputs(), f) {
+			t.Errorf("%s is not an input", f)
+		}
 	}
 }

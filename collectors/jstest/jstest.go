@@ -177,6 +177,10 @@ type Collector struct {
 	nodeOptions string
 	declared    bool // the package, or one above it, lists the runner as a dependency
 	deps        []string
+	// builtEntries are the directories of the built files this package and
+	// its dependencies give importers (dist/): inputs though git ignores
+	// them.
+	builtEntries []string
 	// manifestLine is where package.json sets the run up (0: unknown), for
 	// findings about the whole run when there is no config file.
 	manifestLine int
@@ -206,8 +210,9 @@ func (c *Collector) Dir() string { return c.dir }
 const sourceGlob = "**/*.{js,jsx,ts,tsx,mjs,cjs,mts,cts,json,snap,vue,svelte,astro}"
 
 // Inputs cover the package's sources, the sources of the repository
-// packages it depends on (a change there can break its tests) and the lock
-// files at the root.
+// packages it depends on (a change there can break its tests), the built
+// files they and the package give importers, and the lock files at the
+// root.
 func (c *Collector) Inputs() []string {
 	// Vite, and so Vitest, loads the package's .env files; so do jest
 	// setups (dotenv, next/jest). They are inputs though git ignores them.
@@ -215,10 +220,17 @@ func (c *Collector) Inputs() []string {
 	for _, d := range c.deps {
 		globs = append(globs, nodepkg.Glob(d, sourceGlob))
 	}
+	for _, d := range c.builtEntries {
+		globs = append(globs, nodepkg.Glob(d, "**/*.{js,mjs,cjs,ts,mts,cts}"))
+	}
 	globs = append(globs, "package.json")
 	globs = append(globs, nodepkg.LockFiles...)
 	return globs
 }
+
+// Outputs are the built files the tests import (see builtEntries): a
+// build reruns them.
+func (c *Collector) Outputs() []string { return slices.Clone(c.builtEntries) }
 
 // DependencyDirs lists the repository packages this one depends on, whose
 // changes rerun its tests.

@@ -364,12 +364,23 @@ func DependencyDirs(p Package, all []Package) []string {
 // read for it, repo-relative: its types (or typings) and every "types"
 // condition of its exports. They are often build output git ignores
 // (dist/index.d.ts), which a dependent project's check reads all the same.
-func TypesEntries(root, dir string) []string {
+func TypesEntries(root, dir string) []string { return packageEntries(root, dir, true) }
+
+// Entries are all the files a package gives whoever imports it,
+// repo-relative: its main, module, types and every target of its exports.
+// They are often build output git ignores (dist/index.mjs), which the
+// tests of a dependent package, or of the package itself when it imports
+// itself by name, run all the same.
+func Entries(root, dir string) []string { return packageEntries(root, dir, false) }
+
+func packageEntries(root, dir string, typesOnly bool) []string {
 	data, err := repofs.ReadFile(root, path.Join(dir, "package.json"))
 	if err != nil {
 		return nil
 	}
 	var raw struct {
+		Main    string          `json:"main"`
+		Module  string          `json:"module"`
 		Types   string          `json:"types"`
 		Typings string          `json:"typings"`
 		Exports json.RawMessage `json:"exports"`
@@ -388,20 +399,26 @@ func TypesEntries(root, dir string) []string {
 	}
 	add(raw.Types)
 	add(raw.Typings)
-	var walk func(v any)
-	walk = func(v any) {
-		if m, ok := v.(map[string]any); ok {
-			for k, sub := range m {
-				if s, ok := sub.(string); ok && k == "types" {
-					add(s)
-				}
-				walk(sub)
+	if !typesOnly {
+		add(raw.Main)
+		add(raw.Module)
+	}
+	var walk func(key string, v any)
+	walk = func(key string, v any) {
+		switch v := v.(type) {
+		case string:
+			if key == "types" || !typesOnly {
+				add(v)
+			}
+		case map[string]any:
+			for k, sub := range v {
+				walk(k, sub)
 			}
 		}
 	}
 	var exports any
 	if json.Unmarshal(raw.Exports, &exports) == nil {
-		walk(exports)
+		walk("", exports)
 	}
 	slices.Sort(out)
 	return out

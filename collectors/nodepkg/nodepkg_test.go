@@ -322,4 +322,17 @@ func TestTypesEntries(t *testing.T) {
 	if got := TypesEntries(root, "broken"); got != nil {
 		t.Errorf("a package.json npm refuses: %q", got)
 	}
+	// Every entry, for what imports the package runs: the default, and
+	// a plain string of exports (h3's own dist, which its tests import).
+	want = []string{"packages/db/dist/index.d.ts", "packages/db/dist/schema.d.cts", "packages/db/dist/schema.d.mts", "packages/db/src/index.ts"}
+	if got := Entries(root, "packages/db"); !slices.Equal(got, want) {
+		t.Errorf("Entries = %q, want %q", got, want)
+	}
+	root = fixturetest.WriteRepo(t, map[string]string{"package.json": `{"name": "h3", "main": "./dist/index.cjs", "module": "dist/index.mjs", "exports": "./dist/index.mjs"}`})
+	if got, want := Entries(root, "."), []string{"dist/index.cjs", "dist/index.mjs"}; !slices.Equal(got, want) {
+		t.Errorf("Entries = %q, want %q", got, want)
+	}
+	if got := TypesEntries(root, "."); got != nil {
+		t.Errorf("a plain string of exports is no types entry: %q", got)
+	}
 }

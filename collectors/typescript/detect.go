@@ -158,13 +158,26 @@ func withDependencies(root string, files []string, projects []*Project) {
 		}
 		for _, dep := range nodepkg.DependencyDirs(owner, pkgs) {
 			p.deps = append(p.deps, nodepkg.Glob(dep, "**/*.{ts,tsx,mts,cts,json,vue}"))
-			typesOf(dep)
-			for _, t := range types[dep] {
-				p.deps = append(p.deps, nodepkg.Glob(path.Dir(t), "**/*.d.{ts,mts,cts}"))
+			for _, t := range typesOf(dep) {
+				p.typesDirs = append(p.typesDirs, path.Dir(t))
 			}
+		}
+		// A package may import itself by name (h3's "link:." resolution,
+		// or its exports): its own declarations, built and ignored, are
+		// read then.
+		for _, t := range typesOf(owner.Dir) {
+			p.typesDirs = append(p.typesDirs, path.Dir(t))
+		}
+		slices.Sort(p.typesDirs)
+		p.typesDirs = slices.Compact(p.typesDirs)
+		for _, d := range p.typesDirs {
+			p.deps = append(p.deps, nodepkg.Glob(d, "**/*.d.{ts,mts,cts}"))
 		}
 		slices.Sort(p.deps)
 		p.deps = slices.Compact(p.deps)
+		if owner.Err == nil {
+			p.self = workspaceDep{dir: owner.Dir, name: owner.Manifest.Name, types: typesOf(owner.Dir), self: true}
+		}
 		// Every other package of the repository outside the project, which
 		// an import may reach whether or not the package declares it (a
 		// hoisted workspace link): see unbuiltDependencies.

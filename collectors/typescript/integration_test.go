@@ -348,3 +348,41 @@ func TestUnbuiltWorkspaceDependencyIsUnknown(t *testing.T) {
 		t.Errorf("other package: %s %q %v %q", r.Status, r.Error, r.Facts, got)
 	}
 }
+
+// h3's shape: the package imports itself by name (its playground links it,
+// "resolutions": {"h3": "link:."}), and its package.json points TypeScript
+// to dist/index.d.mts, which its build writes. Before the build the check
+// is unknown with the build to run; the declarations are inputs and
+// outputs though git ignores them, so after the build (and after dist is
+// gone again) tsc runs anew rather than a result being reused.
+func TestAProjectImportingItsOwnUnbuiltPackageIsUnknown(t *testing.T) {
+	needTypeScript(t)
+	root := t.TempDir()
+	writeFile(t, filepath.Join(root, "package.json"), `{"name": "mini", "type": "module", "types": "./dist/index.d.ts", "exports": {".": {"types": "./dist/index.d.ts", "default": "./dist/index.mjs"}},
+  "scripts": {"build": "tsc -p tsconfig.build.json"}, "devDependencies": {"typescript": "5.9.3"}}`)
+	writeFile(t, filepath.Join(root, ".gitignore"), "dist\nnode_modules\n")
+	writeFile(t, filepath.Join(root, "tsconfig.json"), `{"compilerOptions": {"strict": true, "noEmit": true, "module": "ESNext", "moduleResolution": "bundler", "skipLibCheck": true}, "include": ["src", "playground"]}`)
+	writeFile(t, filepath.Join(root, "src/index.ts"), "export const hello = (n: string): string => \"hello \" + n;\n")
+	writeFile(t, filepath.Join(root, "playground/app.ts"), "import { hello } from \"mini\";\nconsole.log(hello(\"you\"));\n")
+	for link, target := range map[string]string{"node_modules/typescript": testdata(t, "node_modules", "typescript"), "playground/node_modules/mini": root} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(root, link)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(target, filepath.Join(root, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := project(t, root, "typescript:.")
+	if in, out := p.Inputs(), collectors.OutputsOf(p); !collectors.MatchesInputs(in, "dist/index.d.ts") || !slices.Equal(out, []string{"dist"}) {
+		t.Fatalf("inputs %q, outputs %q: the package's own declarations are neither", in, out)
+	}
+	r := run(t, p, root, collectors.OneShot)
+	want := "1 of tsc's 1 errors come from the project importing its own package, mini, which is not built (dist/index.d.ts is not there)"
+	if r.Status != model.StatusUnknown || r.Error != want || !r.MachineBound || r.Hint != "build it first (npm run build), then check again" {
+		t.Fatalf("unbuilt: %s %q hint %q findings %q", r.Status, r.Error, r.Hint, locatedFindings(r))
+	}
+	writeFile(t, filepath.Join(root, "dist/index.d.ts"), "export declare const hello: (n: string) => string;\n")
+	if r := run(t, p, root, collectors.OneShot); r.Status != model.StatusOK || r.Facts["errors"] != 0 {
+		t.Errorf("built: %s %q %v %q", r.Status, r.Error, r.Facts, locatedFindings(r))
+	}
+}

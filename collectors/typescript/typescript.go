@@ -32,6 +32,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -62,10 +63,15 @@ type Project struct {
 	extends  []string // repo-relative configs tsconfig.json extends
 	named    []string // globs of the files and includes tsconfig.json names (generated types git ignores among them)
 	deps     []string // globs of the workspace packages it depends on: their sources and declaration outputs
+	// typesDirs hold the declarations the packages it depends on, and its
+	// own package (which it may import by name), point TypeScript to:
+	// build output, followed so that a build checks the project again.
+	typesDirs []string
 	// workspace are the repository's other packages, outside the project,
 	// with the declaration files their package.json points to: one whose
 	// files are not there is not built.
 	workspace []workspaceDep
+	self      workspaceDep // its own package, when it has one
 	// solution is the directory of the solution-style tsconfig.json that
 	// references this project's config when a framework generates that
 	// config and git ignores it (Nuxt 4's .nuxt/tsconfig.app.json): the
@@ -125,13 +131,15 @@ func (p *Project) Inputs() []string {
 	return append(append(globs, p.named...), p.deps...)
 }
 
-// Outputs: a generated config git ignores is followed, so that generating
-// it (nuxi prepare, a build) checks the project again.
+// Outputs: a generated config git ignores, and the declarations of the
+// packages it imports, are followed, so that generating them (nuxi
+// prepare, a build) checks the project again.
 func (p *Project) Outputs() []string {
-	if p.solution == "" {
-		return nil
+	out := slices.Clone(p.typesDirs)
+	if p.solution != "" {
+		out = append(out, p.configPath())
 	}
-	return []string{p.configPath()}
+	return out
 }
 
 // Run checks the project. In Watch mode the checker process and the

@@ -21,6 +21,7 @@ type workspaceDep struct {
 	dir, name string
 	types     []string // the declaration files its package.json points to, repo-relative
 	checked   bool     // a TypeScript project of its own checks its files
+	self      bool     // the project's own package, which it may import by name
 }
 
 // missing is the first declaration file the package points TypeScript to
@@ -49,7 +50,7 @@ func (p *Project) unbuiltDependencies(root string, diags []Diagnostic) (why, hin
 	}
 	var unbuilt []workspaceDep
 	missing := ""
-	for _, d := range p.workspace {
+	for _, d := range append(slices.Clone(p.workspace), p.self) {
 		if m := d.missing(root); m != "" {
 			unbuilt = append(unbuilt, d)
 			missing = cmp.Or(missing, m)
@@ -72,6 +73,14 @@ func (p *Project) unbuiltDependencies(root string, diags []Diagnostic) (why, hin
 		return "", ""
 	}
 	first := unbuilt[0]
+	if first.self && len(unbuilt) == 1 {
+		why = fmt.Sprintf("%d of tsc's %d errors come from the project importing its own package, %s, which is not built (%s is not there)",
+			theirs, all, first.name, missing)
+		if step := buildStep(root, first.dir); step != "" {
+			return why, "build it first (" + step + "), then check again"
+		}
+		return why, "build it first (its package.json points TypeScript to what a build writes), then check again"
+	}
 	others := ""
 	switch n := len(unbuilt) - 1; {
 	case n == 1:
@@ -131,7 +140,7 @@ var buildsPackages = map[string]bool{"packages": true, "workspace": true, "works
 // that finds no module where an unbuilt package is imported.
 func fromUnbuilt(d Diagnostic, unbuilt []workspaceDep) bool {
 	for _, u := range unbuilt {
-		if strings.HasPrefix(d.File, u.dir+"/") {
+		if !u.self && strings.HasPrefix(d.File, u.dir+"/") {
 			return true
 		}
 		if m := missingModule.FindStringSubmatch(d.Message); m != nil && u.name != "" && (m[1] == u.name || strings.HasPrefix(m[1], u.name+"/")) {
