@@ -71,6 +71,7 @@ func Detect(root string, files []string) []collectors.Collector {
 				nodeOptions: p.Manifest.NodeOptions(kind),
 				declared:    nodepkg.Declares(p, pkgs, kind),
 				deps:        nodepkg.DependencyDirs(p, pkgs),
+				name:        p.Manifest.Name,
 			}
 			c.builtEntries = builtEntryDirs(root, append([]string{p.Dir}, c.deps...))
 			if launcher != "" {

@@ -282,3 +282,25 @@ func TestBuiltEntriesAreInputs(t *testing.T) {
 		}
 	}
 }
+
+// A run that fails to import the package by its own name while its build
+// is not there (h3's Vitest typecheck before pnpm build) says to build it;
+// once built, or for another module, it says nothing.
+func TestUnbuiltSelfImport(t *testing.T) {
+	root := fixturetest.WriteRepo(t, map[string]string{
+		"package.json":   `{"name": "h3", "exports": {".": {"types": "./dist/index.d.mts", "import": "./dist/index.mjs"}}, "scripts": {"build": "unbuild"}}`,
+		"pnpm-lock.yaml": "lockfileVersion: '9.0'\n",
+	})
+	c := &Collector{dir: ".", name: "h3"}
+	const failed = "TypeCheckError: Cannot find module 'h3' or its corresponding type declarations."
+	if got, want := c.unbuiltSelf(root, failed), "the tests import this package by its name, h3, and its build is not there (dist/index.d.mts): build it first (pnpm run build), then check again"; got != want {
+		t.Errorf("unbuilt: %q, want %q", got, want)
+	}
+	if got := c.unbuiltSelf(root, "TypeCheckError: Cannot find module 'h3-utils'"); got != "" {
+		t.Errorf("another module: %q", got)
+	}
+	fixturetest.WriteFiles(t, root, map[string]string{"dist/index.d.mts": "export {};\n", "dist/index.mjs": "export {};\n"})
+	if got := c.unbuiltSelf(root, failed); got != "" {
+		t.Errorf("built: %q", got)
+	}
+}

@@ -175,7 +175,8 @@ type Collector struct {
 	// nodeOptions are the Node.js options the package's scripts run the
 	// runner with (--experimental-vm-modules for ES modules under Jest).
 	nodeOptions string
-	declared    bool // the package, or one above it, lists the runner as a dependency
+	declared    bool   // the package, or one above it, lists the runner as a dependency
+	name        string // the package's name, which its tests may import it by
 	deps        []string
 	// builtEntries are the directories of the built files this package and
 	// its dependencies give importers (dist/): inputs though git ignores
@@ -432,7 +433,28 @@ func (c *Collector) read(in collectors.Input) (collectors.Reading, error) {
 			r.Hint, r.MachineBound = "tests import the Prisma client, which prisma generate has not written: run it (the project's setup or build may), then check again", true
 		}
 	}
+	if hint := c.unbuiltSelf(in.Root, in.Combined()); hint != "" && len(findings) > 0 {
+		r.Hint, r.MachineBound = hint, true
+	}
 	return r, nil
+}
+
+// unbuiltSelf is the hint when the run failed to import the package by
+// its own name, and what its package.json points importers to is not
+// built (h3's Vitest typecheck before pnpm build: "Cannot find module
+// 'h3'"): the checkout's state, which the build the hint names changes.
+// "" otherwise.
+func (c *Collector) unbuiltSelf(root, output string) string {
+	if c.name == "" || !strings.Contains(output, "Cannot find module '"+c.name+"'") {
+		return ""
+	}
+	for _, e := range nodepkg.Entries(root, c.dir) {
+		if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(e))); err != nil {
+			return fmt.Sprintf("the tests import this package by its name, %s, and its build is not there (%s): build it first (%s), then check again",
+				c.name, e, nodepkg.BuildLine(root, c.dir))
+		}
+	}
+	return ""
 }
 
 // prismaEngineMissing is the Prisma client's error when the query engine
