@@ -606,3 +606,19 @@ func TestProvisionalDomainScoreIsMarked(t *testing.T) {
 		t.Errorf("a fully measured domain is marked:\n%s", out)
 	}
 }
+
+// A message minutes old says so in the header: "running custom:lint" said
+// then is an event, not what runs now; and the count of the others says
+// which key shows them.
+func TestAnOldMessageSaysHowOldItIs(t *testing.T) {
+	m := liveModel(t, 160, 48, fixtureSnapshot(fixtureRoot(t)), Options{})
+	m, _ = update(m, messageMsg{msg: Message{At: fixtureNow.Add(-10 * time.Minute), Text: "first"}})
+	m, _ = update(m, messageMsg{msg: Message{At: fixtureNow.Add(-3 * time.Minute), Text: "repository trusted as it is now: running custom:lint"}})
+	if out := screen(m); !strings.Contains(out, "● repository trusted as it is now: running custom:lint — 3m ago  (+1 more: press !)") {
+		t.Errorf("header:\n%s", out)
+	}
+	m, _ = update(m, messageMsg{msg: Message{At: fixtureNow.Add(-30 * time.Second), Text: "compared with main"}})
+	if out := screen(m); !strings.Contains(out, "● compared with main  (+2 more: press !)") {
+		t.Errorf("a message under a minute old:\n%s", out)
+	}
+}

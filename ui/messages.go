@@ -78,7 +78,12 @@ func (m Model) unreadLine() string {
 	last := m.log[len(m.log)-1]
 	more := "  (" + m.keys.Messages.Help().Key + " messages)"
 	if m.unread > 1 {
-		more = fmt.Sprintf("  (+%d more: %s)", m.unread-1, m.keys.Messages.Help().Key)
+		more = fmt.Sprintf("  (+%d more: press %s)", m.unread-1, m.keys.Messages.Help().Key)
+	}
+	if d := m.now().Sub(last.At); d >= time.Minute {
+		// An event, not the state: "running eslint:." said minutes ago
+		// must not read as running still.
+		more = " — " + ago(m.now(), last.At) + more
 	}
 	mark := " ⚠ "
 	if !last.Warning {
