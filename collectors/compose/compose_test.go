@@ -3,7 +3,6 @@ package compose
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -11,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/compose-spec/compose-go/v2/types"
 
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/deployfiles"
@@ -378,16 +379,21 @@ func TestRuleCases(t *testing.T) {
 	}
 }
 
-func TestLoaderWarningsAreEvidenceNotOutput(t *testing.T) {
-	dir := t.TempDir()
-	p := filepath.Join(dir, "compose.yaml")
-	if err := os.WriteFile(p, []byte("version: \"3.8\"\nservices:\n  a:\n    image: nginx:${TAG}\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	_, warnings, err := Load(context.Background(), []string{p})
+// loadText loads a compose.yaml of text, written in a directory of its
+// own (returned), as the collector loads one.
+func loadText(t *testing.T, text string) (dir string, p *types.Project, warnings []string) {
+	t.Helper()
+	dir = t.TempDir()
+	fixturetest.WriteFiles(t, dir, map[string]string{"compose.yaml": text})
+	p, warnings, err := Load(context.Background(), []string{filepath.Join(dir, "compose.yaml")})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return dir, p, warnings
+}
+
+func TestLoaderWarningsAreEvidenceNotOutput(t *testing.T) {
+	_, _, warnings := loadText(t, "version: \"3.8\"\nservices:\n  a:\n    image: nginx:${TAG}\n")
 	joined := strings.Join(warnings, "\n")
 	if !strings.Contains(joined, `The "TAG" variable is not set`) || !strings.Contains(joined, "`version` is obsolete") {
 		t.Errorf("warnings %q", warnings)
@@ -396,15 +402,7 @@ func TestLoaderWarningsAreEvidenceNotOutput(t *testing.T) {
 
 func TestLoadIgnoresTheProcessEnvironment(t *testing.T) {
 	t.Setenv("TAG", "9.9")
-	dir := t.TempDir()
-	p := filepath.Join(dir, "compose.yaml")
-	if err := os.WriteFile(p, []byte("services:\n  a:\n    image: nginx:${TAG:-1.27}\n    env_file: missing.env\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	proj, _, err := Load(context.Background(), []string{p})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, proj, _ := loadText(t, "services:\n  a:\n    image: nginx:${TAG:-1.27}\n    env_file: missing.env\n")
 	if img := proj.Services["a"].Image; img != "nginx:1.27" {
 		t.Errorf("image %q: the result must depend on the repository only", img)
 	}
@@ -415,14 +413,9 @@ func TestLoadIgnoresTheProcessEnvironment(t *testing.T) {
 // stack mounts ${PWD}/grafana). It is that directory, not preflight's.
 func TestLoadSetsPWDToTheFilesDirectory(t *testing.T) {
 	t.Setenv("PWD", "/somewhere/else")
-	dir := t.TempDir()
-	p := filepath.Join(dir, "compose.yaml")
-	if err := os.WriteFile(p, []byte("services:\n  a:\n    image: nginx:1.27\n    volumes:\n      - ${PWD}/conf:/etc/conf:ro\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	proj, warnings, err := Load(context.Background(), []string{p})
-	if err != nil || len(warnings) != 0 {
-		t.Fatalf("err %v, warnings %q", err, warnings)
+	dir, proj, warnings := loadText(t, "services:\n  a:\n    image: nginx:1.27\n    volumes:\n      - ${PWD}/conf:/etc/conf:ro\n")
+	if len(warnings) != 0 {
+		t.Fatalf("warnings %q", warnings)
 	}
 	if src := proj.Services["a"].Volumes[0].Source; src != filepath.Join(dir, "conf") {
 		t.Errorf("volume source %q, want %q", src, filepath.Join(dir, "conf"))
