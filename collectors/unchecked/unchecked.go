@@ -8,6 +8,7 @@ package unchecked
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"path"
 	"regexp"
@@ -224,10 +225,10 @@ var linters = []linter{
 		"configures Biome, which preflight does not run",
 		"run it as a custom collector in preflight.yaml (command: npx biome lint ., or biome ci ., domain: build)", "", true},
 	{"svelte-check", []string{"svelte.config.js", "svelte.config.mjs", "svelte.config.cjs", "svelte.config.ts"}, "", "build",
-		"configures a Svelte app, whose typecheck is svelte-check (it checks the .svelte files too), which preflight does not run: tsc checks its .ts files only",
+		"configures a Svelte app, whose typecheck is svelte-check (it checks the .svelte files too), which preflight does not run (tsc, where it runs, checks the .ts files only)",
 		"run it as a custom collector in preflight.yaml (command: npx svelte-kit sync && npx svelte-check --output machine, output: regex; the README gives the pattern)", "", true},
 	{"astro-check", []string{"astro.config.mjs", "astro.config.js", "astro.config.ts", "astro.config.cjs", "astro.config.mts"}, "", "build",
-		"configures an Astro site, whose typecheck is astro check (it checks the .astro files too), which preflight does not run: tsc checks its .ts files only",
+		"configures an Astro site, whose typecheck is astro check (it checks the .astro files too), which preflight does not run (tsc, where it runs, checks the .ts files only)",
 		"run it as a custom collector in preflight.yaml (command: npx astro check --minimumSeverity warning, output: regex; the README gives the pattern)", "astro check", true},
 	{"tslint", []string{"tslint.json", "tslint.yaml", "tslint.yml"}, "", "build",
 		"configures TSLint, which preflight does not run",
@@ -251,7 +252,71 @@ const ciHint = "preflight reads GitHub Actions and GitLab CI only: check that th
 // ecosystem (a Cargo workspace member, a Gradle subproject) is part of it.
 // Each configuration of a linter preflight does not run is one more.
 func Detect(root string, files []string) []collectors.Collector {
-	return append(detectProjects(root, files), detectLinters(root, files)...)
+	return append(append(detectProjects(root, files), detectLinters(root, files)...), detectFormatChecks(root, files)...)
+}
+
+// formatCheck is Prettier run as a check by a package script: a gate its
+// CI or its developers hold the code to (sveltejs/realworld's lint script
+// is prettier --check .), which preflight does not run. A Prettier
+// configuration alone is no gate: formatting on save is not a check.
+var formatCheck = linter{tool: "prettier", domain: "build",
+	hint: "run it as a custom collector in preflight.yaml (command: npx prettier --check ., domain: build)"}
+
+// detectFormatChecks returns one collector per package whose scripts run
+// prettier --check (or --list-different): unchecked:prettier for the
+// root's, unchecked:prettier:<dir> for another package's.
+func detectFormatChecks(root string, files []string) []collectors.Collector {
+	var manifests, scripts []string
+	embedded := nodepkg.Embedded(root, files)
+	for _, f := range files {
+		if path.Base(f) != "package.json" || nodepkg.InNodeModules(f) || collectors.NotTheProjects(f) || embedded[path.Dir(f)] {
+			continue // a generator's templates are data
+		}
+		if name := prettierCheckScript(root, f); name != "" {
+			manifests, scripts = append(manifests, f), append(scripts, name)
+		}
+	}
+	dirs := make([]string, len(manifests))
+	for i, f := range manifests {
+		dirs[i] = path.Dir(f)
+	}
+	names := collectors.TargetNames(dirs)
+	out := make([]collectors.Collector, len(manifests))
+	for i, f := range manifests {
+		id := Kind + ":" + formatCheck.tool
+		if dirs[i] != "." {
+			id += ":" + names[dirs[i]]
+		}
+		l := formatCheck
+		l.says = fmt.Sprintf("runs prettier as a check in its %q script, which preflight does not run", scripts[i])
+		out[i] = &Linter{Base: collectors.NewBase(id, Kind, l.domain), linter: l, config: f}
+	}
+	return out
+}
+
+// prettierCheckScript is the first script (by name) of the package.json
+// at manifest that runs prettier --check or --list-different; "" for none.
+func prettierCheckScript(root, manifest string) string {
+	data, err := repofs.ReadFile(root, manifest)
+	if err != nil {
+		return ""
+	}
+	m, err := nodepkg.ParseManifest(data)
+	if err != nil {
+		return ""
+	}
+	for _, name := range slices.Sorted(maps.Keys(m.Scripts)) {
+		for _, cmd := range shellwords.Commands(m.Scripts[name]) {
+			words := cmd.Values()
+			i := slices.IndexFunc(words, func(w string) bool { return path.Base(w) == "prettier" })
+			if i >= 0 && slices.ContainsFunc(words[i+1:], func(w string) bool {
+				return w == "--check" || w == "-c" || w == "--list-different" || w == "-l"
+			}) {
+				return name
+			}
+		}
+	}
+	return ""
 }
 
 // detectLinters returns one collector per linter configuration:

@@ -81,7 +81,7 @@ func TestDetectNamesLinterConfigurations(t *testing.T) {
 		"unchecked:golangci-lint:lint build lint/golangci.yml: not checked: lint/golangci.yml configures golangci-lint, which preflight does not run",
 		"unchecked:golangci-lint:tools build tools/.golangci.yaml: not checked: tools/.golangci.yaml configures golangci-lint, which preflight does not run",
 		"unchecked:biome build biome.json: not checked: biome.json configures Biome, which preflight does not run",
-		"unchecked:svelte-check:web build web/svelte.config.js: not checked: web/svelte.config.js configures a Svelte app, whose typecheck is svelte-check (it checks the .svelte files too), which preflight does not run: tsc checks its .ts files only",
+		"unchecked:svelte-check:web build web/svelte.config.js: not checked: web/svelte.config.js configures a Svelte app, whose typecheck is svelte-check (it checks the .svelte files too), which preflight does not run (tsc, where it runs, checks the .ts files only)",
 		"unchecked:tslint build tslint.json: not checked: tslint.json configures TSLint, which preflight does not run",
 		"unchecked:cloud-build ci cloudbuild.yaml: not checked: cloudbuild.yaml is a Google Cloud Build pipeline, which preflight does not read",
 		"unchecked:circleci ci .circleci/config.yml: not checked: .circleci/config.yml is a CircleCI pipeline, which preflight does not read",
@@ -264,5 +264,37 @@ func TestJestConfigsNoPackageRunsAreNamed(t *testing.T) {
 		" | run it from preflight.yaml (collectors: with command:, such as npx jest -c <config> --ci with a JUnit reporter, report: and output: junit), with what it needs running"}
 	if !slices.Equal(got, want) {
 		t.Errorf("detected\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// A package script that runs Prettier as a check (sveltejs/realworld's
+// lint: prettier --check .) is a gate preflight does not run: named, with
+// the script, and covered by a preflight.yaml command that runs it. A
+// script that only formats (--write) is none.
+func TestPrettierChecksInScriptsAreNamed(t *testing.T) {
+	root := fixturetest.WriteRepo(t, map[string]string{
+		"package.json":       `{"scripts": {"lint": "prettier --check . && eslint .", "format": "prettier --write ."}}`,
+		"web/package.json":   `{"scripts": {"fmt:check": "npx prettier -l src"}}`,
+		"other/package.json": `{"scripts": {"format": "prettier --write ."}}`,
+		".prettierrc":        "{}\n",
+	})
+	var got []string
+	found := map[string]*Linter{}
+	for _, c := range Detect(root, fixturetest.Files(t, root)) {
+		if l, ok := c.(*Linter); ok && l.linter.tool == "prettier" {
+			res := c.Run(context.Background(), collectors.Request{Root: root})
+			got = append(got, c.ID()+" "+string(res.Status)+": "+res.Error)
+			found[c.ID()] = l
+		}
+	}
+	want := []string{
+		`unchecked:prettier skipped: not checked: package.json runs prettier as a check in its "lint" script, which preflight does not run`,
+		`unchecked:prettier:web skipped: not checked: web/package.json runs prettier as a check in its "fmt:check" script, which preflight does not run`,
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("detected\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if run := (collectors.CommandSpec{Shell: true, Command: []string{"npx prettier --check ."}}); !found["unchecked:prettier"].RunBy(run) || !found["unchecked:prettier:web"].RunBy(run) {
+		t.Error("a preflight.yaml command running prettier does not stand for the scripts' checks")
 	}
 }
