@@ -26,6 +26,11 @@ func TestPrecisionOnRealShapes(t *testing.T) {
 			"15:41 DB_PASSWORD secrets/default-credential",
 		}},
 		{"src/settings.py", []string{"3:41 DB_PASSWORD secrets/default-credential"}},
+		// A component's script: SvelteKit's and Vite's env objects.
+		{"src/routes/+page.server.svelte", []string{
+			"3:39 DB_PASSWORD secrets/default-credential",
+			"5:53 VITE_ADMIN_TOKEN secrets/default-credential",
+		}},
 		// Go: a setting's or a flag's default, an env reader's fallback.
 		{"cmd/server/main.go", []string{
 			"13:34 jwt-secret secrets/default-credential",

@@ -103,7 +103,7 @@ const (
 	kindINI
 	kindHCL     // Terraform: key = "value"; an unquoted value is an expression
 	kindKeyFile // only key formats: *.pem, *.key, id_rsa
-	kindSource  // JavaScript, TypeScript, Python and Go: only defaults of env reads and flags
+	kindSource  // JavaScript, TypeScript (and components), Python and Go: only defaults of env reads and flags
 	kindMake    // Makefiles: variable assignments, and KEY=value words of recipes
 )
 
@@ -170,7 +170,7 @@ func envLike(base, ext string) bool {
 // credentials.
 var sourceExts = map[string]bool{
 	".js": true, ".jsx": true, ".mjs": true, ".cjs": true, ".ts": true, ".tsx": true, ".mts": true, ".cts": true, ".py": true,
-	".go": true,
+	".go": true, ".svelte": true, ".vue": true, ".astro": true,
 }
 
 // IsMakefile reports a file make reads: Makefile, makefile, GNUmakefile

@@ -53,7 +53,7 @@ var inputGlobs = []string{
 	"**/{Makefile,makefile,GNUmakefile}", "**/*.mk",
 	"**/*.{yaml,yml,json,toml,ini,properties,cfg,conf,tfvars,tf}",
 	"**/*.{pem,key}", "**/id_{rsa,dsa,ecdsa,ed25519}",
-	"**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts,py,go}",
+	"**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts,py,go,svelte,vue,astro}",
 	"**/.gitignore",
 }
 

@@ -10,8 +10,9 @@ import (
 // are what an attacker tries first, and they sit in source files that the
 // config scanner never reads.
 var sourceDefaults = []*regexp.Regexp{
-	// process.env.DB_PASSWORD || 'postgres', process.env["X"] ?? "x"
-	regexp.MustCompile(`process\.env(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]\s*\])\s*(?:\|\||\?\?)\s*(?:'([^'\n]*)'|"([^"\n]*)"|` + "`([^`$\\n]*)`" + `)`),
+	// process.env.DB_PASSWORD || 'postgres', process.env["X"] ?? "x", and
+	// the env objects of Vite (import.meta.env) and SvelteKit ($env's env)
+	regexp.MustCompile(`(?:\bprocess\.env|\bimport\.meta\.env|\benv)(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]\s*\])\s*(?:\|\||\?\?)\s*(?:'([^'\n]*)'|"([^"\n]*)"|` + "`([^`$\\n]*)`" + `)`),
 	// ADMIN_PASSWORD: z.string().default('admin'), Joi.string().default("x"), yup …
 	regexp.MustCompile(`\b([A-Za-z_][A-Za-z0-9_]*)['"]?\s*:\s*(?:z|Joi|joi|yup|t|Type|v)\.[^\n]*?\.default\(\s*(?:'([^'\n]*)'|"([^"\n]*)"|` + "`([^`$\\n]*)`" + `)\s*\)`),
 	// os.getenv("DB_PASSWORD", "postgres"), os.environ.get('X', 'x'), and a
