@@ -129,6 +129,8 @@ func TestMeasureSumsWhatBrowsersDownload(t *testing.T) {
 	tr.write("dist/index.html", []byte("<!doctype html>"), base)
 	tr.write("dist/logo.png", make([]byte, 40_000), base)
 	tr.write("dist/a/b/c.txt", []byte("x"), base)
+	// Vite's build manifest is the server's, never downloaded.
+	tr.write("dist/.vite/manifest.json", make([]byte, 9_821), base.Add(2*time.Minute))
 	if err := os.Symlink(filepath.Join(tr.root, "dist", "logo.png"), filepath.Join(tr.root, "dist", "link.png")); err != nil {
 		t.Fatal(err)
 	}

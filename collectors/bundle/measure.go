@@ -66,6 +66,11 @@ func Measure(ctx context.Context, dir, rel string) (Measurement, error) {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		if d.IsDir() && d.Name() == ".vite" && p != dir {
+			// Vite's build manifest (.vite/manifest.json), which the
+			// server reads and no browser downloads.
+			return filepath.SkipDir
+		}
 		if !d.Type().IsRegular() {
 			return nil
 		}
