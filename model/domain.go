@@ -43,7 +43,9 @@ func LookupDomain(id string) DomainInfo {
 func (s Snapshot) Unassessed() []DomainInfo {
 	has := map[string]bool{}
 	for _, c := range s.Collectors {
-		if c.Kind != KindUnchecked {
+		// An unchecked project is there, named as not checked: its
+		// domain is not one where nothing was found.
+		if c.Kind != KindUnchecked || UncheckedProject(c) {
 			has[c.Domain] = true
 		}
 	}
@@ -82,6 +84,15 @@ func UncheckedLabel(c CollectorState) string {
 		return m[1]
 	}
 	return name + ": " + m[1]
+}
+
+// UncheckedProject reports an unchecked collector that names a project
+// (a Mocha suite, a Python service, a Helm chart), not a linter's
+// configuration or a pipeline preflight does not read: code no collector
+// looked at, which keeps the verdict from GO. The user disabling it says
+// the gap is accepted.
+func UncheckedProject(c CollectorState) bool {
+	return c.Kind == KindUnchecked && uncheckedKind.MatchString(c.Error)
 }
 
 // Unchecked are the collectors that name a project preflight does not

@@ -145,8 +145,12 @@ func Assess(s Snapshot) Assessment {
 	scored := map[string]int{}
 	var applicable, fresh, blockers, highs, acked, expired int
 	var notRun []noEvidence
+	var unchecked []string // projects no collector looked at
 	for _, c := range s.Collectors {
 		if c.Status == StatusSkipped {
+			if UncheckedProject(c) && s.Policy.Gates(c.Domain) {
+				unchecked = append(unchecked, UncheckedLabel(c))
+			}
 			continue
 		}
 		applicable++
@@ -234,7 +238,7 @@ func Assess(s Snapshot) Assessment {
 	switch {
 	case blockers > 0:
 		a.Verdict = NoGo
-	case highs > 0 || len(notRun) > 0 || fresh == 0 && a.Score == nil || checklistOpen:
+	case highs > 0 || len(notRun) > 0 || len(unchecked) > 0 || fresh == 0 && a.Score == nil || checklistOpen:
 		a.Verdict = Conditional
 	default:
 		a.Verdict = GO
@@ -254,6 +258,13 @@ func Assess(s Snapshot) Assessment {
 	}
 	if len(notRun) > 0 {
 		a.Reasons = append(a.Reasons, "no evidence from "+strings.Join(grouped(notRun), ", "))
+	}
+	if len(unchecked) > 0 {
+		which := "them"
+		if len(unchecked) == 1 {
+			which = "it"
+		}
+		a.Reasons = append(a.Reasons, "not checked: "+strings.Join(unchecked, ", ")+" (preflight has no collector for "+which+")")
 	}
 	if expired > 0 {
 		a.Reasons = append(a.Reasons, plural(expired, "acknowledgment")+" expired")

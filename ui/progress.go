@@ -218,7 +218,9 @@ func (m Model) unassessed() []string {
 		names = append(names, d.Name)
 	}
 	for _, c := range m.snap.Unchecked() {
-		projects = append(projects, model.UncheckedLabel(c))
+		if !model.UncheckedProject(c) { // the verdict's reasons name those
+			projects = append(projects, model.UncheckedLabel(c))
+		}
 	}
 	var out []string
 	if len(names) > 0 {
