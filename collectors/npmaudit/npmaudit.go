@@ -243,7 +243,7 @@ func (c *Collector) noLockfile(root string) (why, hint string) {
 			return c.rel("package.json") + "'s dependencies are locked only by " + c.rel(other) + ", which the repository does not hold and preflight cannot audit", NoAuditorHint
 		}
 	}
-	return c.rel("package.json") + "'s dependencies are not audited: the repository holds no lockfile for them, and npm audit reads one",
+	return c.rel("package.json") + "'s dependencies are not audited: the repository holds no lockfile for them, and npm audit --package-lock-only, which preflight runs so as to audit what the repository pins, reads one",
 		"commit the lockfile (npm install writes package-lock.json), or write one here to audit what an install would resolve today: npm install --package-lock-only --ignore-scripts"
 }
 

@@ -372,7 +372,7 @@ func TestPackageWithoutACommittedLockfile(t *testing.T) {
 	}
 	req := collectors.Request{Root: root, Timeout: 3 * time.Minute}
 	for id, want := range map[string]struct{ why, hint string }{
-		"npm-audit:lib": {"lib/package.json's dependencies are not audited: the repository holds no lockfile for them, and npm audit reads one",
+		"npm-audit:lib": {"lib/package.json's dependencies are not audited: the repository holds no lockfile for them, and npm audit --package-lock-only, which preflight runs so as to audit what the repository pins, reads one",
 			"commit the lockfile (npm install writes package-lock.json), or write one here to audit what an install would resolve today: npm install --package-lock-only --ignore-scripts"},
 		"npm-audit:yarny": {"yarny/package.json's dependencies are locked only by yarny/yarn.lock, which the repository does not hold and preflight cannot audit", NoAuditorHint},
 	} {
