@@ -156,17 +156,19 @@ func withDependencies(root string, files []string, projects []*Project) {
 			}
 			return types[dir]
 		}
-		for _, dep := range nodepkg.DependencyDirs(owner, pkgs) {
-			p.deps = append(p.deps, nodepkg.Glob(dep, "**/*.{ts,tsx,mts,cts,json,vue}"))
-			for _, t := range typesOf(dep) {
-				p.typesDirs = append(p.typesDirs, path.Dir(t))
-			}
-		}
 		// A package may import itself by name (h3's "link:." resolution,
 		// or its exports): its own declarations, built and ignored, are
-		// read then.
-		for _, t := range typesOf(owner.Dir) {
-			p.typesDirs = append(p.typesDirs, path.Dir(t))
+		// read then, as its dependencies' are. Those beside a package.json
+		// are among the sources already.
+		for _, dep := range append(nodepkg.DependencyDirs(owner, pkgs), owner.Dir) {
+			if dep != owner.Dir {
+				p.deps = append(p.deps, nodepkg.Glob(dep, "**/*.{ts,tsx,mts,cts,json,vue}"))
+			}
+			for _, t := range typesOf(dep) {
+				if d := path.Dir(t); d != dep {
+					p.typesDirs = append(p.typesDirs, d)
+				}
+			}
 		}
 		slices.Sort(p.typesDirs)
 		p.typesDirs = slices.Compact(p.typesDirs)
