@@ -622,3 +622,23 @@ func TestAnOldMessageSaysHowOldItIs(t *testing.T) {
 		t.Errorf("a message under a minute old:\n%s", out)
 	}
 }
+
+// An unread message's age keeps up while the cockpit is idle: a tick a
+// minute, one at a time, ending once every message is read.
+func TestAnUnreadMessageTicksItsAge(t *testing.T) {
+	m := liveModel(t, 160, 48, fixtureSnapshot(fixtureRoot(t)), Options{})
+	m, cmd := update(m, messageMsg{msg: Message{At: fixtureNow, Text: "compared with main"}})
+	if cmd == nil || !m.ageTicking {
+		t.Fatal("no tick for the unread message's age")
+	}
+	if m, _ = update(m, messageMsg{msg: Message{At: fixtureNow, Text: "again"}}); !m.ageTicking {
+		t.Fatal("the second message stopped the tick")
+	}
+	if m, cmd = update(m, messageAgeMsg{}); cmd == nil || !m.ageTicking {
+		t.Error("the tick stopped while messages are unread")
+	}
+	m = press(t, m, "!")
+	if m, cmd = update(m, messageAgeMsg{}); cmd != nil || m.ageTicking {
+		t.Error("the tick goes on with every message read")
+	}
+}

@@ -30,6 +30,14 @@ type messageMsg struct{ msg Message }
 // messagesClosedMsg says no more messages will come.
 type messagesClosedMsg struct{}
 
+// messageAgeMsg comes once a minute while a message is unread, so that
+// the header's "— 3m ago" keeps up when nothing else happens.
+type messageAgeMsg struct{}
+
+func messageAgeTick() tea.Cmd {
+	return tea.Tick(time.Minute, func(time.Time) tea.Msg { return messageAgeMsg{} })
+}
+
 func (m Model) waitForMessage() tea.Cmd {
 	if m.messages == nil {
 		return nil

@@ -138,6 +138,7 @@ type Model struct {
 	messages     <-chan Message
 	log          []Message
 	unread       int
+	ageTicking   bool // a messageAgeMsg is on its way
 	showMessages bool
 	msgOffset    int
 
@@ -334,7 +335,18 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		// The header may have grown a line.
 		m.scrollToCursor()
-		return m, m.waitForMessage()
+		if m.ageTicking || m.unread == 0 {
+			return m, m.waitForMessage()
+		}
+		m.ageTicking = true
+		return m, tea.Batch(m.waitForMessage(), messageAgeTick())
+
+	case messageAgeMsg:
+		// Nothing to keep up once every message is read.
+		if m.ageTicking = m.unread > 0; !m.ageTicking {
+			return m, nil
+		}
+		return m, messageAgeTick()
 
 	case messagesClosedMsg:
 		return m, nil
