@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/bmatcuk/doublestar/v4"
@@ -12,6 +13,7 @@ import (
 	"github.com/preflight-dev/preflight/collectors"
 	"github.com/preflight-dev/preflight/collectors/nodepkg"
 	"github.com/preflight-dev/preflight/internal/fixturetest"
+	"github.com/preflight-dev/preflight/model"
 )
 
 func TestDetectFixtures(t *testing.T) {
@@ -293,14 +295,28 @@ func TestUnbuiltSelfImport(t *testing.T) {
 	})
 	c := &Collector{dir: ".", name: "h3"}
 	const failed = "TypeCheckError: Cannot find module 'h3' or its corresponding type declarations."
-	if got, want := c.unbuiltSelf(root, failed), "the tests import this package by its name, h3, and its build is not there (dist/index.d.mts): build it first (pnpm run build), then check again"; got != want {
-		t.Errorf("unbuilt: %q, want %q", got, want)
+	if why, how := c.unbuiltSelf(root, failed); why != "the tests import this package by its name, h3, and its build is not there (dist/index.d.mts)" ||
+		how != "build it first (pnpm run build), then check again" {
+		t.Errorf("unbuilt: %q, %q", why, how)
 	}
-	if got := c.unbuiltSelf(root, "TypeCheckError: Cannot find module 'h3-utils'"); got != "" {
-		t.Errorf("another module: %q", got)
+	if why, _ := c.unbuiltSelf(root, "TypeCheckError: Cannot find module 'h3-utils'"); why != "" {
+		t.Errorf("another module: %q", why)
+	}
+	// The run stopped on it alone: unknown, as tsc's check of the same
+	// import; with a test of its own failing, a hint beside the failure.
+	c.run = runners[KindVitest]
+	run := c.runFinding(ruleRunFailed, "vitest exited with status 1 although no test failed: "+failed)
+	failedTest := model.Finding{Rule: "vitest/" + ruleTestFailed, Severity: model.Blocker, Message: "adds failed: expected 3, got 4"}
+	for _, tc := range []struct {
+		findings []model.Finding
+		status   model.Status // "": the reading's own
+	}{{[]model.Finding{run}, model.StatusUnknown}, {[]model.Finding{failedTest, run}, ""}} {
+		if got := c.judgeUnbuiltSelf(root, failed, collectors.Reading{Findings: tc.findings}); got.Status != tc.status || !got.MachineBound || !strings.Contains(got.Hint+got.Error, "h3") {
+			t.Errorf("%d findings: %+v", len(tc.findings), got)
+		}
 	}
 	fixturetest.WriteFiles(t, root, map[string]string{"dist/index.d.mts": "export {};\n", "dist/index.mjs": "export {};\n"})
-	if got := c.unbuiltSelf(root, failed); got != "" {
-		t.Errorf("built: %q", got)
+	if why, _ := c.unbuiltSelf(root, failed); why != "" {
+		t.Errorf("built: %q", why)
 	}
 }

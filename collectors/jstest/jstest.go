@@ -433,28 +433,43 @@ func (c *Collector) read(in collectors.Input) (collectors.Reading, error) {
 			r.Hint, r.MachineBound = "tests import the Prisma client, which prisma generate has not written: run it (the project's setup or build may), then check again", true
 		}
 	}
-	if hint := c.unbuiltSelf(in.Root, in.Combined()); hint != "" && len(findings) > 0 {
-		r.Hint, r.MachineBound = hint, true
-	}
-	return r, nil
+	return c.judgeUnbuiltSelf(in.Root, in.Combined(), r), nil
 }
 
-// unbuiltSelf is the hint when the run failed to import the package by
-// its own name, and what its package.json points importers to is not
-// built (h3's Vitest typecheck before pnpm build: "Cannot find module
-// 'h3'"): the checkout's state, which the build the hint names changes.
+// judgeUnbuiltSelf judges a run that failed to import the package by its
+// own name while its build is not there (see unbuiltSelf): when only the
+// run, or a file, stopped on it, not built yet is not broken — unknown,
+// as tsc's check of the same import; beside a test failing on its own,
+// the hint says it. The build writes ignored files, so the next check
+// runs the tests again.
+func (c *Collector) judgeUnbuiltSelf(root, output string, r collectors.Reading) collectors.Reading {
+	why, how := c.unbuiltSelf(root, output)
+	if why == "" || len(r.Findings) == 0 {
+		return r
+	}
+	if !slices.ContainsFunc(r.Findings, func(f model.Finding) bool { return strings.HasSuffix(f.Rule, "/"+ruleTestFailed) }) {
+		return collectors.Reading{Status: model.StatusUnknown, Error: c.run.kind + " cannot tell: " + why, Hint: how, MachineBound: true}
+	}
+	r.Hint, r.MachineBound = why+": "+how, true
+	return r
+}
+
+// unbuiltSelf says why a run failed to import the package by its own
+// name, and how to mend it, when what its package.json points importers
+// to is not built (h3's Vitest typecheck before pnpm build: "Cannot find
+// module 'h3'"): the checkout's state, which the build it names changes.
 // "" otherwise.
-func (c *Collector) unbuiltSelf(root, output string) string {
+func (c *Collector) unbuiltSelf(root, output string) (why, how string) {
 	if c.name == "" || !strings.Contains(output, "Cannot find module '"+c.name+"'") {
-		return ""
+		return "", ""
 	}
 	for _, e := range nodepkg.Entries(root, c.dir) {
 		if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(e))); err != nil {
-			return fmt.Sprintf("the tests import this package by its name, %s, and its build is not there (%s): build it first (%s), then check again",
-				c.name, e, nodepkg.BuildLine(root, c.dir))
+			return fmt.Sprintf("the tests import this package by its name, %s, and its build is not there (%s)", c.name, e),
+				"build it first (" + nodepkg.BuildLine(root, c.dir) + "), then check again"
 		}
 	}
-	return ""
+	return "", ""
 }
 
 // prismaEngineMissing is the Prisma client's error when the query engine
