@@ -346,6 +346,11 @@ func TestTestsWaitingOnADatabaseThatIsDownNeedIt(t *testing.T) {
 		if fs[3] != asserted {
 			t.Errorf("%s: a failed assertion changed: %+v", name, fs[3])
 		}
+		// The driver's error goes on over lines (errno, code, syscall):
+		// the finding says it on one.
+		if name == "down" && (strings.Contains(fs[0].Message, "\n") || !strings.Contains(fs[0].Message, "connect ECONNREFUSED 127.0.0.1:27017")) {
+			t.Errorf("the refused test's message: %q", fs[0].Message)
+		}
 		const elsewhere = "GET /api › returns 200 failed: Error: aborted; it was waiting on MongoDB on 127.0.0.1:27017, which does not run here (GET /a › returns 200 in test/app.test.js failed for it); start it as the project's CI or compose stack does, or keep it out of the default run"
 		if name == "down" && (fs[2].Rule != "jest/needs-service" || fs[2].Message != elsewhere) || name == "running" && fs[2] != other {
 			t.Errorf("%s: the aborted request of another file: %+v", name, fs[2])

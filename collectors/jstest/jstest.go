@@ -705,6 +705,9 @@ func machineLacks(fs []model.Finding, kind, console string, m reach.Machine) (tu
 				msg = m.Lacks(title, said, keepOut)
 			}
 			if msg != "" {
+				// What the test said, on one line: a driver's error goes
+				// on with its fields (errno, code, syscall …) over lines.
+				msg = strings.Replace(msg, said, collectors.Clip(strings.Join(strings.Fields(said), " "), 240), 1)
 				nf := rule(kind, ruleNeedsService).Finding(f.File, f.Line, f.Column, msg)
 				nf.Collector, nf.Domain, nf.ID = f.Collector, f.Domain, f.ID
 				fs[i], turned = nf, true
