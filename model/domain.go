@@ -95,6 +95,16 @@ func UncheckedProject(c CollectorState) bool {
 	return c.Kind == KindUnchecked && uncheckedKind.MatchString(c.Error)
 }
 
+// NotChecked is the reason that names what preflight has no collector
+// for, by their labels (see UncheckedLabel).
+func NotChecked(labels []string) string {
+	which := "them"
+	if len(labels) == 1 {
+		which = "it"
+	}
+	return "not checked: " + strings.Join(labels, ", ") + " (preflight has no collector for " + which + ")"
+}
+
 // Unchecked are the collectors that name a project preflight does not
 // check, leaving out those the user disabled: part of the code no
 // collector looked at, which a verdict must not hide.

@@ -260,11 +260,7 @@ func Assess(s Snapshot) Assessment {
 		a.Reasons = append(a.Reasons, "no evidence from "+strings.Join(grouped(notRun), ", "))
 	}
 	if len(unchecked) > 0 {
-		which := "them"
-		if len(unchecked) == 1 {
-			which = "it"
-		}
-		a.Reasons = append(a.Reasons, "not checked: "+strings.Join(unchecked, ", ")+" (preflight has no collector for "+which+")")
+		a.Reasons = append(a.Reasons, NotChecked(unchecked))
 	}
 	if expired > 0 {
 		a.Reasons = append(a.Reasons, plural(expired, "acknowledgment")+" expired")

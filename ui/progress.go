@@ -213,25 +213,21 @@ func (m Model) unassessed() []string {
 	if m.scanning {
 		return nil
 	}
-	var names, projects []string
+	var names, tools []string
 	for _, d := range m.snap.Unassessed() {
 		names = append(names, d.Name)
 	}
 	for _, c := range m.snap.Unchecked() {
-		if !model.UncheckedProject(c) { // the verdict's reasons name those
-			projects = append(projects, model.UncheckedLabel(c))
+		if !model.UncheckedProject(c) { // the verdict's reasons name projects
+			tools = append(tools, model.UncheckedLabel(c))
 		}
 	}
 	var out []string
 	if len(names) > 0 {
 		out = append(out, "not assessed: "+strings.Join(names, ", ")+" (nothing found to check)")
 	}
-	if len(projects) > 0 {
-		which := "them"
-		if len(projects) == 1 {
-			which = "it"
-		}
-		out = append(out, "not checked: "+strings.Join(projects, ", ")+" (preflight has no collector for "+which+")")
+	if len(tools) > 0 {
+		out = append(out, model.NotChecked(tools))
 	}
 	return out
 }
