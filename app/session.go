@@ -80,7 +80,7 @@ func Open(root string, mode collectors.Mode, warn io.Writer, opts ...Option) (*S
 	if err != nil {
 		return nil, fmt.Errorf("reading ignore rules of %s: %w", root, err)
 	}
-	files, err := ignore.ListFiles(root, m)
+	files, ignored, err := ignore.ListFilesAndIgnored(root, m)
 	var unreadable *ignore.UnreadableError
 	if err != nil && !errors.As(err, &unreadable) {
 		return nil, fmt.Errorf("scanning %s: %w", root, err)
@@ -116,7 +116,7 @@ func Open(root string, mode collectors.Mode, warn io.Writer, opts ...Option) (*S
 		if o.onlineTTL != 0 {
 			results.TTL = o.onlineTTL
 		}
-		results.OutputOnly = m.OutputOnly
+		results.OutputOnly, results.Ignored = m.OutputOnly, ignored
 		s.results, eopts.Reuse = results, results
 		if !o.reuse {
 			eopts.Reuse = recordOnly{results}

@@ -67,6 +67,11 @@ type Results struct {
 	// build-output name alone, which the project's tools still see (see
 	// ignore.Matcher.OutputOnly); nil: none is.
 	OutputOnly func(rel string) bool
+	// Ignored are the files the ignore rules keep out of files in the
+	// directories listed (ignore.ListFilesAndIgnored), sorted: a
+	// gitignored src/config.ts a tsconfig takes in is an input all the
+	// same, by its content.
+	Ignored []string
 
 	mu      sync.Mutex
 	entries map[string]resultEntry
@@ -258,6 +263,12 @@ func (r *Results) key(c collectors.Collector) string {
 		keyed[f] = true
 		if path.Base(f) == "package.json" {
 			dirs[path.Dir(f)] = true
+		}
+	}
+	for _, f := range r.Ignored {
+		if !keyed[f] && collectors.MatchesInputs(globs, f) {
+			fmt.Fprintf(h, "%s\x00%s\x00", f, r.hash(f))
+			keyed[f] = true
 		}
 	}
 	for _, f := range r.ignoredInputs(globs, keyed) {

@@ -428,3 +428,52 @@ func TestReportReadersAreReadAnew(t *testing.T) {
 		}
 	}
 }
+
+// A file the ignore rules keep out but a collector's inputs take in (a
+// gitignored src/config.ts, copied from its example as the README says,
+// which tsconfig's src/**/* reads) is keyed by its content: creating,
+// changing or removing it does not reuse the result.
+func TestIgnoredFilesInsideKeptDirectoriesAreInputs(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, filepath.Join(root, "src/index.ts"), "import c from './config';\n")
+	files := []string{"src/index.ts"}
+	col := fakeCollector{id: "typescript:.", inputs: []string{"src/**/*.ts"}}
+	store := At(t.TempDir())
+	open := func(ignored ...string) *Results {
+		r, err := store.Results(root, files, "", "1.0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Ignored = ignored
+		return r
+	}
+	r := open()
+	r.Put(col, model.Result{Status: model.StatusOK})
+	if err := r.Save(); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(root, "src/config.ts"), "export default {};\n")
+	if _, ok := open("src/config.ts").Lookup(col); ok {
+		t.Error("creating src/config.ts reused the result")
+	}
+	r = open("src/config.ts")
+	r.Put(col, model.Result{Status: model.StatusOK})
+	if err := r.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := open("src/config.ts").Lookup(col); !ok {
+		t.Error("not reused when nothing changed")
+	}
+	writeFile(t, filepath.Join(root, "src/config.ts"), "export default { secret: 1 };\n")
+	if _, ok := open("src/config.ts").Lookup(col); ok {
+		t.Error("changing src/config.ts reused the result")
+	}
+	r = open("src/config.ts")
+	r.Put(col, model.Result{Status: model.StatusOK})
+	if err := r.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := open("notes.log", "src/config.ts").Lookup(col); !ok {
+		t.Error("an ignored file no input names changed the key")
+	}
+}

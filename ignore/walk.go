@@ -50,6 +50,11 @@ func Walk(root string, m *Matcher, fn WalkFunc) error {
 // called for dir itself first. Nothing is visited when dir is ignored or is
 // not a directory (a symlink to one included).
 func WalkDir(root, dir string, m *Matcher, fn WalkFunc) error {
+	return walkDir(root, dir, &walker{m: m, fn: fn})
+}
+
+func walkDir(root, dir string, w *walker) error {
+	m, fn := w.m, w.fn
 	abs, err := filepath.Abs(root)
 	if err != nil {
 		return err
@@ -68,7 +73,6 @@ func WalkDir(root, dir string, m *Matcher, fn WalkFunc) error {
 	if !st.IsDir() {
 		return nil
 	}
-	w := &walker{m: m, fn: fn}
 	switch err := fn(dir, fs.FileInfoToDirEntry(st)); {
 	case errors.Is(err, fs.SkipDir), errors.Is(err, fs.SkipAll):
 		return nil
@@ -90,10 +94,13 @@ func WalkDir(root, dir string, m *Matcher, fn WalkFunc) error {
 var readDir = os.ReadDir
 
 type walker struct {
-	m          *Matcher
-	fn         WalkFunc
-	unreadable []string
-	firstErr   error
+	m  *Matcher
+	fn WalkFunc
+	// ignoredFile, when set, is told each file the rules ignore in a
+	// directory walked (ignored directories are not entered).
+	ignoredFile func(rel string, d fs.DirEntry)
+	unreadable  []string
+	firstErr    error
 }
 
 func (w *walker) walk(dir string, byRules bool) error {
@@ -129,6 +136,9 @@ func (w *walker) walk(dir string, byRules bool) error {
 		isDir := e.IsDir()
 		ignored, childByRules := w.m.decide(rel, name, isDir, byRules)
 		if ignored {
+			if !isDir && w.ignoredFile != nil {
+				w.ignoredFile(rel, e)
+			}
 			continue
 		}
 		err := w.fn(rel, e)
@@ -170,8 +180,20 @@ func (m *Matcher) ancestorsByRules(dir string) bool {
 // When some directories could not be read the list is still complete for
 // the rest and the error is an *UnreadableError.
 func ListFiles(root string, m *Matcher) ([]string, error) {
-	var files []string
-	err := Walk(root, m, func(rel string, d fs.DirEntry) error {
+	files, _, err := listFiles(root, m, false)
+	return files, err
+}
+
+// ListFilesAndIgnored is ListFiles with the regular files the rules ignore
+// in the directories it walks, sorted: a gitignored src/config.ts that a
+// tsconfig's src/**/* takes in. Ignored directories (node_modules, dist)
+// are not entered, so their files are not among them.
+func ListFilesAndIgnored(root string, m *Matcher) (files, ignored []string, err error) {
+	return listFiles(root, m, true)
+}
+
+func listFiles(root string, m *Matcher, withIgnored bool) (files, ignored []string, err error) {
+	w := &walker{m: m, fn: func(rel string, d fs.DirEntry) error {
 		switch t := d.Type(); {
 		case t.IsRegular():
 			files = append(files, rel)
@@ -181,11 +203,20 @@ func ListFiles(root string, m *Matcher) ([]string, error) {
 			}
 		}
 		return nil
-	})
+	}}
+	if withIgnored {
+		w.ignoredFile = func(rel string, d fs.DirEntry) {
+			if d.Type().IsRegular() {
+				ignored = append(ignored, rel)
+			}
+		}
+	}
+	err = walkDir(root, ".", w)
 	sort.Strings(files)
+	sort.Strings(ignored)
 	var ue *UnreadableError
 	if err != nil && !errors.As(err, &ue) {
-		return nil, err
+		return nil, nil, err
 	}
-	return files, err
+	return files, ignored, err
 }

@@ -111,6 +111,26 @@ func TestListFilesAgreesWithGit(t *testing.T) {
 	}
 }
 
+// The ignored files of the directories walked are listed beside: git's
+// ignored files but those inside an ignored directory, which is not
+// entered (tmp/, web/local/).
+func TestListFilesAndIgnored(t *testing.T) {
+	root := setupRepo(t)
+	writeTree(t, root, map[string]string{"src/config.ts": "x", "src/.gitignore": "config.ts\n", "src/index.ts": "x"})
+	m := mustLoad(t, root, Options{NoBuildOutputs: true})
+	files, ignored, err := ListFilesAndIgnored(root, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := mustList(t, root, m); !reflect.DeepEqual(files, want) {
+		t.Errorf("files differ from ListFiles'")
+	}
+	want := []string{"debug.log", "docs/excluded.md", "notes/secret.txt", "pkg/gen/out.go", "src/config.ts", "web/app.js"}
+	if !reflect.DeepEqual(ignored, want) {
+		t.Errorf("ignored %q, want %q", ignored, want)
+	}
+}
+
 func TestTrackedFileInsideIgnoredDirectory(t *testing.T) {
 	root := setupRepo(t)
 	writeTree(t, root, map[string]string{"pkg/gen/untracked.go": "x"})
