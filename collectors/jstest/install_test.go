@@ -358,6 +358,33 @@ func TestTestsWaitingOnADatabaseThatIsDownNeedIt(t *testing.T) {
 	}
 }
 
+// A framework that retries its database in a beforeEach (@nestjs/typeorm,
+// as nestjs-realworld's tag.controller.spec does) logs each refusal and
+// never fails with it: the hook times out (Jest 25's "Async callback was
+// not invoked"), and the test with it. The refusal is only in what the run
+// printed (captured: testdata/console/jest25-console-refused.source.js);
+// where nothing serves MySQL here, the test waited on it.
+func TestATestWaitingOnADatabaseOnlyTheOutputNames(t *testing.T) {
+	report, console := captureIn(t, "jest25-console-refused")
+	for down, want := range map[bool]string{
+		true:  "jest/needs-service medium src/db.spec.js:15",
+		false: "jest/test-failed blocker src/db.spec.js:15",
+	} {
+		rep, err := parseReport(KindJest, report, Location{Root: "/repo", Dir: "/repo"})
+		if err != nil || rep.Failed != 1 || len(rep.Findings) != 1 {
+			t.Fatalf("report %+v, %v", rep, err)
+		}
+		machineLacks(rep.Findings, KindJest, string(console), reach.Machine{Unreachable: func(h string) bool { return down && h == "127.0.0.1:3306" }})
+		f := rep.Findings[0]
+		if got := fmt.Sprintf("%s %s %s:%d", f.Rule, f.Severity, f.File, f.Line); got != want {
+			t.Errorf("MySQL down %v: %s, want %s", down, got, want)
+		}
+		if down && !strings.Contains(f.Message, "it was waiting on MySQL on 127.0.0.1:3306, which does not run here (the run's output says it refused the connection)") {
+			t.Errorf("message %q", f.Message)
+		}
+	}
+}
+
 // A run whose every failure the machine explains (MongoDB not running)
 // does not blame a missing .env: TypeScript-Node-Starter's setup copies
 // .env.example, and its tests fail the same way with it.

@@ -743,41 +743,76 @@ func machineLacks(fs []model.Finding, kind, console string, m reach.Machine) (tu
 		nf.Collector, nf.Domain, nf.ID = f.Collector, f.Domain, f.ID
 		fs[i], turned = nf, true
 	}
+	if len(down) == 0 {
+		if d := printedDown(console, m); d.what != "" {
+			down[""] = d
+		}
+	}
 	return waitedOnDown(fs, kind, down) || turned
 }
 
 // waitingOnService matches how a test fails when a service it talks to
 // is down and the driver keeps it waiting or drops it: the runner's
 // timeout, a dropped or aborted request, a driver's own give-up.
-var waitingOnService = regexp.MustCompile(`Exceeded timeout of \d+ ?ms|Test timed out in \d+ ?ms|socket hang up|\bECONNRESET\b|Error: aborted\b|buffering timed out after|MongoNotConnectedError|MongoServerSelectionError|Server selection timed out|Connection is closed|Connection terminated|Cannot use a pool after calling end`)
+var waitingOnService = regexp.MustCompile(`Exceeded timeout of \d+ ?ms|Test timed out in \d+ ?ms|Async callback was not invoked within the \d+ ?ms timeout|socket hang up|\bECONNRESET\b|Error: aborted\b|buffering timed out after|MongoNotConnectedError|MongoServerSelectionError|Server selection timed out|Connection is closed|Connection terminated|Cannot use a pool after calling end`)
 
-// downService is a database a test found not running.
+// downService is a database found not running: by a test (its title), or
+// in what the run printed (test "": a framework's logger retrying it,
+// Nest's "Unable to connect to the database. Retrying").
 type downService struct{ what, test string }
+
+// printedDown is the database the run's output says refused it, while
+// nothing serves it here still; the zero value when none.
+func printedDown(console string, m reach.Machine) downService {
+	addr, name := reach.LocalDatastore(collectors.StripANSI(console))
+	if addr == "" || m.Unreachable == nil || !m.Unreachable(addr) {
+		return downService{}
+	}
+	return downService{what: name + " on " + addr}
+}
 
 // waitedOnDown turns the failures that only waited on a database found
 // not running (down: test file → that database and the test that found
-// it) into needs-service. A driver reports its refused connection once,
-// to the test running when it gives up; the tests after it time out or
-// lose their connection waiting (TypeScript-Node-Starter's session store:
-// "socket hang up", then a 5 s timeout), which says nothing of the code.
-// In a file where no test carried the refusal (it came between tests),
-// the database another file found down is the one waited on. A failed
-// assertion stays the test's.
+// it; "" → one the run's output names) into needs-service. A driver
+// reports its refused connection once, to the test running when it gives
+// up; the tests after it time out or lose their connection waiting
+// (TypeScript-Node-Starter's session store: "socket hang up", then a 5 s
+// timeout), which says nothing of the code. In a file where no test
+// carried the refusal (it came between tests), the database another file
+// found down is the one waited on; where no test did, the one the output
+// names (a Nest module retrying MySQL in a beforeEach that times out). A
+// failed assertion stays the test's.
 func waitedOnDown(fs []model.Finding, kind string, down map[string]downService) (turned bool) {
-	if len(down) == 0 {
-		return false
+	// Another file's, the first by name; else the run's output's.
+	other := down[""]
+	for _, file := range slices.Sorted(maps.Keys(down)) {
+		if file != "" {
+			other = down[file]
+			other.test += " in " + file
+			break
+		}
 	}
-	first := slices.Min(slices.Collect(maps.Keys(down)))
 	for i, f := range fs {
 		if !strings.HasSuffix(f.Rule, "/"+ruleTestFailed) || !waitingOnService.MatchString(f.Message) {
 			continue
 		}
-		d, where := down[f.File], "this file"
-		if d.test == "" {
-			d, where = down[first], first
+		d := down[f.File]
+		if f.File != "" && d.what != "" {
+			d.test += " in this file"
+		} else {
+			d = other
+		}
+		var seen string
+		switch {
+		case d.what == "":
+			continue
+		case d.test == "":
+			seen = "the run's output says it refused the connection"
+		default:
+			seen = d.test + " failed for it"
 		}
 		nf := rule(kind, ruleNeedsService).Finding(f.File, f.Line, f.Column,
-			f.Message+"; it was waiting on "+d.what+", which does not run here ("+d.test+" in "+where+" failed for it); start it as the project's CI or compose stack does, or keep it out of the default run")
+			collectors.Clip(strings.Join(strings.Fields(f.Message), " "), 240)+"; it was waiting on "+d.what+", which does not run here ("+seen+"); start it as the project's CI or compose stack does, or keep it out of the default run")
 		nf.Collector, nf.Domain, nf.ID = f.Collector, f.Domain, f.ID
 		fs[i], turned = nf, true
 	}
