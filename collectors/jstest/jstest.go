@@ -433,6 +433,12 @@ func (c *Collector) read(in collectors.Input) (collectors.Reading, error) {
 			r.Hint, r.MachineBound = "tests import the Prisma client, which prisma generate has not written: run it (the project's setup or build may), then check again", true
 		}
 	}
+	if r.Hint == "" && len(c.otherConfigs) > 0 && rep.Tests() > 0 {
+		// nestjs's test:e2e with test/jest-e2e.json: a suite of its own
+		// that these counts leave out.
+		r.Hint = "not run by preflight, with a config of their own: " + strings.Join(c.otherConfigs, ", ") +
+			"; run them as custom collectors in preflight.yaml (with a JUnit reporter) to count them"
+	}
 	return c.judgeUnbuiltSelf(in.Root, in.Combined(), r), nil
 }
 

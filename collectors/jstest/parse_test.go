@@ -289,3 +289,24 @@ func readRealworld(t *testing.T, name string) (col *Collector, root string, data
 	}
 	return col, root, data, stderr, r
 }
+
+// A suite the package runs with a config of its own (nestjs's test:e2e
+// with test/jest-e2e.json) is left out of these counts, and the hint says
+// so, though tests were found; with no other config, there is no hint.
+func TestOtherConfigsAreNamedBesideTheCounts(t *testing.T) {
+	c := loadCaptured(t, "jest-pass")
+	root := fixturetest.WriteRepo(t, map[string]string{"package.json": `{"scripts": {"test": "jest", "test:e2e": "jest --config ./test/jest-e2e.json"}}`})
+	for others, want := range map[bool]string{
+		true:  "not run by preflight, with a config of their own: test:e2e (./test/jest-e2e.json); run them as custom collectors in preflight.yaml (with a JUnit reporter) to count them",
+		false: "",
+	} {
+		col := &Collector{id: "jest:.", dir: ".", run: runners[KindJest]}
+		if others {
+			col.otherConfigs = []string{"test:e2e (./test/jest-e2e.json)"}
+		}
+		r, err := col.read(collectors.Input{Data: c.report, Stdout: c.stdout, Stderr: c.stderr, ExitCode: c.run.ExitCode, Root: root, Dir: root})
+		if err != nil || r.Facts["tests.passed"] == 0 || r.Hint != want {
+			t.Errorf("other configs %v: passed %v, hint %q, err %v", others, r.Facts["tests.passed"], r.Hint, err)
+		}
+	}
+}
