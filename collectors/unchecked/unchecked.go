@@ -150,15 +150,7 @@ var scriptRunners = map[string]string{"mocha": "Mocha test", "ava": "AVA test", 
 // test script runs, when preflight does not run it: `c8 mocha --exit`,
 // `node --test`. "" for none.
 func testScriptRunner(root, manifest string) string {
-	data, err := repofs.ReadFile(root, manifest)
-	if err != nil {
-		return ""
-	}
-	m, err := nodepkg.ParseManifest(data)
-	if err != nil {
-		return ""
-	}
-	for _, cmd := range shellwords.Commands(m.Scripts["test"]) {
+	for _, cmd := range shellwords.Commands(scriptsOf(root, manifest)["test"]) {
 		words := cmd.Values()
 		for i, w := range words {
 			if name := scriptRunners[path.Base(w)]; name != "" {
@@ -170,6 +162,20 @@ func testScriptRunner(root, manifest string) string {
 		}
 	}
 	return ""
+}
+
+// scriptsOf are the scripts of the package.json at manifest; none when
+// it cannot be read or npm refuses it.
+func scriptsOf(root, manifest string) map[string]string {
+	data, err := repofs.ReadFile(root, manifest)
+	if err != nil {
+		return nil
+	}
+	m, err := nodepkg.ParseManifest(data)
+	if err != nil {
+		return nil
+	}
+	return m.Scripts
 }
 
 func prefixed(prefix string) func(string) bool {
@@ -297,16 +303,9 @@ func detectFormatChecks(root string, files []string) []collectors.Collector {
 // prettierCheckScript is the first script (by name) of the package.json
 // at manifest that runs prettier --check or --list-different; "" for none.
 func prettierCheckScript(root, manifest string) string {
-	data, err := repofs.ReadFile(root, manifest)
-	if err != nil {
-		return ""
-	}
-	m, err := nodepkg.ParseManifest(data)
-	if err != nil {
-		return ""
-	}
-	for _, name := range slices.Sorted(maps.Keys(m.Scripts)) {
-		for _, cmd := range shellwords.Commands(m.Scripts[name]) {
+	scripts := scriptsOf(root, manifest)
+	for _, name := range slices.Sorted(maps.Keys(scripts)) {
+		for _, cmd := range shellwords.Commands(scripts[name]) {
 			words := cmd.Values()
 			i := slices.IndexFunc(words, func(w string) bool { return path.Base(w) == "prettier" })
 			if i >= 0 && slices.ContainsFunc(words[i+1:], func(w string) bool {
