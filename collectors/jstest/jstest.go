@@ -116,9 +116,6 @@ var runners = map[string]runner{
 // snapshot updates, --bail, --passWithNoTests; so is an option preflight
 // does not know, with the word after it when that may be its value.
 func (c *Collector) scriptArgs(root string) []string {
-	if c.launcher != "" {
-		return nil
-	}
 	data, err := repofs.ReadFile(root, path.Join(c.dir, "package.json"))
 	if err != nil {
 		return nil
@@ -132,6 +129,14 @@ func (c *Collector) scriptArgs(root string) []string {
 		script = "test" // node node_modules/jest/bin/jest.js names no command
 	}
 	args := m.RunnerArgs(script, c.run.kind)
+	if c.launcher != "" {
+		// react-scripts test hands its options on to Jest: CRA 1's
+		// template runs its tests with --env=jsdom, without which a test
+		// that touches document fails.
+		if args = m.RunnerArgs(c.script, c.launcher); len(args) > 0 && args[0] == "test" {
+			args = args[1:]
+		}
+	}
 	var out []string
 	for i := 0; i < len(args); i++ {
 		a := args[i]
