@@ -268,36 +268,82 @@ func Detect(root string, files []string) []collectors.Collector {
 var formatCheck = linter{tool: "prettier", domain: "build",
 	hint: "run it as a custom collector in preflight.yaml (command: npx prettier --check ., domain: build)"}
 
+// craLint is the ESLint run that Create React App 1 and 2 build into
+// react-scripts (eslint-config-react-app, in its webpack config): with no
+// ESLint configuration of the package's own, preflight has none to run,
+// while the build lints src and CI=true makes its warnings errors.
+var craLint = linter{tool: "react-scripts-eslint", domain: "build", runs: "eslint",
+	hint: "give the package its own configuration (\"eslintConfig\": {\"extends\": \"react-app\"} in package.json), which preflight's ESLint collector runs"}
+
 // detectFormatChecks returns one collector per package whose scripts run
 // prettier --check (or --list-different): unchecked:prettier for the
-// root's, unchecked:prettier:<dir> for another package's.
+// root's, unchecked:prettier:<dir> for another package's; and one per
+// package built by react-scripts that lints with its built-in
+// configuration only.
 func detectFormatChecks(root string, files []string) []collectors.Collector {
-	var manifests, scripts []string
+	var found []*Linter
 	embedded := nodepkg.Embedded(root, files)
 	for _, f := range files {
 		if path.Base(f) != "package.json" || nodepkg.InNodeModules(f) || collectors.NotTheProjects(f) || embedded[path.Dir(f)] {
 			continue // a generator's templates are data
 		}
 		if name := prettierCheckScript(root, f); name != "" {
-			manifests, scripts = append(manifests, f), append(scripts, name)
+			l := formatCheck
+			l.says = fmt.Sprintf("runs prettier as a check in its %q script, which preflight does not run", name)
+			found = append(found, &Linter{linter: l, config: f})
+		}
+		if name := builtInLintScript(root, f, files); name != "" {
+			l := craLint
+			l.says = fmt.Sprintf("builds with react-scripts in its %q script, which lints src with its own ESLint configuration; the package has none of its own, so preflight runs no ESLint", name)
+			found = append(found, &Linter{linter: l, config: f})
 		}
 	}
-	dirs := make([]string, len(manifests))
-	for i, f := range manifests {
-		dirs[i] = path.Dir(f)
+	dirs := make([]string, len(found))
+	for i, l := range found {
+		dirs[i] = path.Dir(l.config)
 	}
 	names := collectors.TargetNames(dirs)
-	out := make([]collectors.Collector, len(manifests))
-	for i, f := range manifests {
-		id := Kind + ":" + formatCheck.tool
+	out := make([]collectors.Collector, len(found))
+	for i, l := range found {
+		id := Kind + ":" + l.linter.tool
 		if dirs[i] != "." {
 			id += ":" + names[dirs[i]]
 		}
-		l := formatCheck
-		l.says = fmt.Sprintf("runs prettier as a check in its %q script, which preflight does not run", scripts[i])
-		out[i] = &Linter{Base: collectors.NewBase(id, Kind, l.domain), linter: l, config: f}
+		l.Base = collectors.NewBase(id, Kind, l.linter.domain)
+		out[i] = l
 	}
 	return out
+}
+
+// eslintConfigs are the names of ESLint's configuration files.
+var eslintConfigs = regexp.MustCompile(`^(?:\.eslintrc(?:\.(?:js|cjs|yaml|yml|json))?|eslint\.config\.(?:js|mjs|cjs|ts|mts|cts))$`)
+
+// builtInLintScript is the script of the package.json at manifest that
+// builds with react-scripts, when the package has no ESLint configuration
+// of its own (no file beside it, no eslintConfig key) for ESLint to run
+// with; "" otherwise.
+func builtInLintScript(root, manifest string, files []string) string {
+	dir := path.Dir(manifest)
+	if slices.ContainsFunc(files, func(f string) bool { return path.Dir(f) == dir && eslintConfigs.MatchString(path.Base(f)) }) {
+		return ""
+	}
+	data, err := repofs.ReadFile(root, manifest)
+	if err != nil {
+		return ""
+	}
+	m, err := nodepkg.ParseManifest(data)
+	if err != nil || m.Keys["eslintConfig"] {
+		return ""
+	}
+	for _, name := range slices.Sorted(maps.Keys(m.Scripts)) {
+		for _, cmd := range shellwords.Commands(m.Scripts[name]) {
+			words := cmd.Values()
+			if i := slices.IndexFunc(words, func(w string) bool { return path.Base(w) == "react-scripts" }); i >= 0 && slices.Contains(words[i+1:], "build") {
+				return name
+			}
+		}
+	}
+	return ""
 }
 
 // prettierCheckScript is the first script (by name) of the package.json

@@ -298,3 +298,31 @@ func TestPrettierChecksInScriptsAreNamed(t *testing.T) {
 		t.Error("a preflight.yaml command running prettier does not stand for the scripts' checks")
 	}
 }
+
+// Create React App 1 and 2 lint inside react-scripts' build, with no ESLint
+// configuration of the package's (react-redux-realworld): preflight has
+// none to run, and says so; a package with its own configuration (an
+// eslintConfig key, an .eslintrc) is linted by the ESLint collector.
+func TestCreateReactAppsBuiltInLintIsNamed(t *testing.T) {
+	root := fixturetest.WriteRepo(t, map[string]string{
+		"package.json":       `{"scripts": {"start": "react-scripts start", "build": "react-scripts build"}}`,
+		"keyed/package.json": `{"scripts": {"build": "react-scripts build"}, "eslintConfig": {"extends": "react-app"}}`,
+		"rc/package.json":    `{"scripts": {"build": "react-scripts build"}}`,
+		"rc/.eslintrc.json":  "{}\n",
+		"vite/package.json":  `{"scripts": {"build": "vite build"}}`,
+	})
+	var got []string
+	for _, c := range Detect(root, fixturetest.Files(t, root)) {
+		if l, ok := c.(*Linter); ok && l.linter.tool == "react-scripts-eslint" {
+			res := c.Run(context.Background(), collectors.Request{Root: root})
+			got = append(got, c.ID()+": "+res.Error)
+			if !l.RunBy(collectors.CommandSpec{Shell: true, Command: []string{"npx eslint --ext .js,.jsx src"}}) {
+				t.Error("a preflight.yaml command running eslint does not stand for it")
+			}
+		}
+	}
+	want := []string{`unchecked:react-scripts-eslint: not checked: package.json builds with react-scripts in its "build" script, which lints src with its own ESLint configuration; the package has none of its own, so preflight runs no ESLint`}
+	if !slices.Equal(got, want) {
+		t.Errorf("detected\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
