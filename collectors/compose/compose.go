@@ -46,7 +46,7 @@ const (
 func Detect(root string, files []string) []collectors.Collector {
 	var compose []string
 	for _, f := range files {
-		if deployfiles.IsComposeFile(path.Base(f)) {
+		if deployfiles.IsComposePath(f) {
 			compose = append(compose, f)
 		}
 	}

@@ -845,3 +845,15 @@ func TestDevAndTestStacksWeighNothing(t *testing.T) {
 		t.Errorf("docker-compose.yml: severities %v, want its datastore port high", prod)
 	}
 }
+
+// A GitHub workflow named for the stack it tests
+// (.github/workflows/test-docker-compose.yml) is a workflow: no compose
+// collector, so no "invalid" blockers for its jobs: and steps:.
+func TestAWorkflowNamedForComposeIsNoComposeFile(t *testing.T) {
+	root := fixturetest.WriteRepo(t, map[string]string{
+		".github/workflows/test-docker-compose.yml": "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker compose up -d\n",
+	})
+	if got := Detect(root, []string{".github/workflows/test-docker-compose.yml"}); len(got) != 0 {
+		t.Errorf("detected %d compose collectors", len(got))
+	}
+}

@@ -67,6 +67,12 @@ func IsComposeFile(name string) bool {
 	return false
 }
 
+// IsComposePath reports whether a repo-relative path is a compose file:
+// named as one (IsComposeFile), and not a CI workflow that only carries
+// the word (full-stack-fastapi-template's
+// .github/workflows/test-docker-compose.yml).
+func IsComposePath(rel string) bool { return IsComposeFile(path.Base(rel)) && !IsWorkflowFile(rel) }
+
 // IsWorkflowFile reports whether a repo-relative path is a GitHub or
 // GitLab workflow (or a local action), which is YAML but never a
 // manifest, and which may say how the project builds and deploys. (The

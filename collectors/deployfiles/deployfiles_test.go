@@ -32,6 +32,15 @@ func TestNames(t *testing.T) {
 			t.Errorf("IsComposeFile(%s) = %v", name, !want)
 		}
 	}
+	// A workflow named for what it runs is a workflow.
+	for rel, want := range map[string]bool{
+		"deploy/docker-compose.yml": true, ".github/docker-compose.ci.yml": true,
+		".github/workflows/test-docker-compose.yml": false, ".github/workflows/deploy-docker-compose.yml": false,
+	} {
+		if IsComposePath(rel) != want {
+			t.Errorf("IsComposePath(%s) = %v", rel, !want)
+		}
+	}
 	for rel, want := range map[string]bool{
 		".github/workflows/ci.yml": true, ".gitlab-ci.yml": true, "ci/.gitlab-ci.yml": true, "k8s/ci.yml": false,
 	} {

@@ -52,7 +52,7 @@ func projectBuilds(root string, files []string) map[string][]buildContext {
 	read := 0
 	for _, f := range files {
 		base := path.Base(f)
-		compose, commands := deployfiles.IsComposeFile(base), deployfiles.IsCommandFile(f) && read < deployfiles.MaxCommandFiles
+		compose, commands := deployfiles.IsComposePath(f), deployfiles.IsCommandFile(f) && read < deployfiles.MaxCommandFiles
 		if !compose && !commands {
 			continue
 		}

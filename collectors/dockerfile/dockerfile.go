@@ -44,7 +44,7 @@ func Detect(root string, files []string) []collectors.Collector {
 		switch base := path.Base(f); {
 		case deployfiles.IsDockerfile(base):
 			found = append(found, f)
-		case deployfiles.IsComposeFile(base):
+		case deployfiles.IsComposePath(f):
 			composeFiles = true
 		}
 	}
