@@ -328,22 +328,41 @@ configs:
 		var named *strings.Replacer // placeholders back to ${VAR}
 		// An example env file's empty value is one for the user to fill
 		// in: as good as unset (gofiber/recipes' DB_PORT=).
-		if vars := unionSorted(UnsetVariables(warnings), blank); err != nil && len(vars) > 0 {
+		required := RequiredVariables(err)
+		if vars := unionSorted(unionSorted(UnsetVariables(warnings), blank), required); err != nil && len(vars) > 0 {
 			// Invalid only for want of variables the repository does not
 			// set (a .env it ignores): said at their first use, and the
 			// rules checked with placeholders in their place.
-			if q, back, perr := LoadWithPlaceholders(ctx, abs, env, vars); perr == nil {
-				named = back
-				file, line := firstUse(run, cfg, vars)
-				notSet := "not set"
-				switch {
-				case len(blank) > 0:
-					notSet = "not set (" + env.Rel + " leaves " + itOrThem(len(vars)) + " empty)"
-				case env.Rel != ".env":
-					notSet = "not set, not even by " + env.Rel
+			q, back, perr := LoadWithPlaceholders(ctx, abs, env, vars)
+			for range maxRequired {
+				// compose-go stops at the first required variable.
+				more := RequiredVariables(perr)
+				if len(more) == 0 {
+					break
 				}
-				add(RuleUnsetVariable.Finding(file, line, 0, fmt.Sprintf("%s %s: docker compose refuses the configuration without %s (%s)",
-					strings.Join(vars, ", "), notSet, itOrThem(len(vars)), humanize(LocateError(err, req.Root, cfg, l).Msg))))
+				required, vars = unionSorted(required, more), unionSorted(vars, more)
+				q, back, perr = LoadWithPlaceholders(ctx, abs, env, vars)
+			}
+			if perr == nil {
+				named = back
+				// A variable marked required (${DOMAIN:?Variable not
+				// set}) is meant to be set where the stack is deployed:
+				// the rule's own fix, not a finding.
+				if unset := slices.DeleteFunc(slices.Clone(vars), func(v string) bool { return slices.Contains(required, v) }); len(unset) > 0 {
+					file, line := firstUse(run, cfg, unset)
+					notSet := "not set"
+					switch {
+					case len(blank) > 0:
+						notSet = "not set (" + env.Rel + " leaves " + itOrThem(len(unset)) + " empty)"
+					case env.Rel != ".env":
+						notSet = "not set, not even by " + env.Rel
+					}
+					add(RuleUnsetVariable.Finding(file, line, 0, fmt.Sprintf("%s %s: docker compose refuses the configuration without %s (%s)",
+						strings.Join(unset, ", "), notSet, itOrThem(len(unset)), humanize(LocateError(err, req.Root, cfg, l).Msg))))
+				}
+				if len(required) > 0 {
+					run.Evidence = append(run.Evidence, fmt.Sprintf("%s: %s marked required (${VAR:?…}), to be set where it is deployed", label, strings.Join(required, ", ")))
+				}
 				p, err, note = q, nil, " (unset "+strings.Join(vars, ", ")+" given placeholders)"
 			}
 		}

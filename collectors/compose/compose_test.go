@@ -196,13 +196,12 @@ func TestProjectWithOverridesEnvProfilesAndSuppressions(t *testing.T) {
 // collector itself is ok.
 func TestInvalidComposeIsABlockerAtFileAndLine(t *testing.T) {
 	cases := map[string]string{
-		"broken/syntax":        "docker-compose.yml:6: value is not allowed in this context",
-		"broken/schema":        "docker-compose.yml:5: services.web.imagee: unknown key",
-		"broken/interpolation": "compose.yaml:3: error while interpolating services.web.image: required variable TAG is missing a value: set TAG in .env",
-		"broken/units":         "compose.yaml:4: decoding failed due to the following error(s): 'services[web].mem_limit' invalid suffix: 'q'",
-		"broken/reference":     `compose.yaml:2: service "web" refers to undefined network backend: invalid compose project`,
-		"broken/override":      "compose.override.yaml:6: services.web.deploy.resources.limits.memory must be a string",
-		"broken/duplicate":     `compose.yaml:4: mapping key "image" already defined at [3:5]`,
+		"broken/syntax":    "docker-compose.yml:6: value is not allowed in this context",
+		"broken/schema":    "docker-compose.yml:5: services.web.imagee: unknown key",
+		"broken/units":     "compose.yaml:4: decoding failed due to the following error(s): 'services[web].mem_limit' invalid suffix: 'q'",
+		"broken/reference": `compose.yaml:2: service "web" refers to undefined network backend: invalid compose project`,
+		"broken/override":  "compose.override.yaml:6: services.web.deploy.resources.limits.memory must be a string",
+		"broken/duplicate": `compose.yaml:4: mapping key "image" already defined at [3:5]`,
 	}
 	for dir, want := range cases {
 		t.Run(dir, func(t *testing.T) {
@@ -223,6 +222,38 @@ func TestInvalidComposeIsABlockerAtFileAndLine(t *testing.T) {
 				t.Errorf("output %q", res.Output)
 			}
 		})
+	}
+}
+
+// A variable marked required (${TAG:?set TAG in .env}, full-stack-fastapi-
+// template's ${DOMAIN:?Variable not set}) is meant to be set where the
+// stack runs: that is the unset-variable rule's own fix, so it is no
+// finding; the rules are checked with a placeholder, and the evidence says
+// so. A plain unset variable beside it still is one.
+func TestARequiredVariableIsNoFinding(t *testing.T) {
+	res := runFixture(t, "broken/interpolation")
+	for _, f := range res.Findings {
+		if f.Rule == RuleInvalid.ID || f.Rule == RuleUnsetVariable.ID {
+			t.Errorf("%s %s:%d %s", f.Rule, f.File, f.Line, f.Message)
+		}
+	}
+	if !strings.Contains(res.Output, "compose.yaml: TAG marked required (${VAR:?…}), to be set where it is deployed") || !strings.Contains(res.Output, "7 issues") {
+		t.Errorf("output %q", res.Output)
+	}
+	root := fixturetest.WriteRepo(t, map[string]string{"compose.yaml": "services:\n  web:\n    image: nginx:${TAG:?set TAG}\n    ports:\n      - \"${PORT}:80\"\n    environment:\n      HOST: ${DOMAIN:?set DOMAIN}\n"})
+	c := Detect(root, []string{"compose.yaml"})[0]
+	res = c.Run(context.Background(), collectors.Request{Root: root})
+	var unset []string
+	for _, f := range res.Findings {
+		if f.Rule == RuleUnsetVariable.ID || f.Rule == RuleInvalid.ID {
+			unset = append(unset, fmt.Sprintf("%s %s:%d %s", f.Rule, f.File, f.Line, strings.SplitN(f.Message, ":", 2)[0]))
+		}
+	}
+	if want := []string{"compose/unset-variable compose.yaml:5 PORT not set"}; !slices.Equal(unset, want) {
+		t.Errorf("findings %q, want %q", unset, want)
+	}
+	if !strings.Contains(res.Output, "DOMAIN, TAG marked required") {
+		t.Errorf("output %q", res.Output)
 	}
 }
 

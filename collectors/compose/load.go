@@ -49,6 +49,30 @@ func DotEnv(files []string) EnvFile { return EnvFile{filepath.Dir(files[0]), ".e
 // unsetRE is compose-go's warning for a variable nothing sets.
 var unsetRE = regexp.MustCompile(`The "([^"]+)" variable is not set`)
 
+// requiredRE is compose-go's error for a variable marked required
+// (${DOMAIN:?Variable not set}) that nothing sets.
+var requiredRE = regexp.MustCompile(`required variable ([A-Za-z_][A-Za-z0-9_]*) is missing a value`)
+
+// maxRequired bounds the loads that look for one more required variable:
+// compose-go names them one at a time.
+const maxRequired = 16
+
+// RequiredVariables are the variables a load error says are marked
+// required and not set, sorted; none for another error or none.
+func RequiredVariables(err error) []string {
+	if err == nil {
+		return nil
+	}
+	var out []string
+	for _, m := range requiredRE.FindAllStringSubmatch(err.Error(), -1) {
+		if !slices.Contains(out, m[1]) {
+			out = append(out, m[1])
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // UnsetVariables are the variables the loader's warnings say nothing set,
 // by name.
 func UnsetVariables(warnings []string) []string {
