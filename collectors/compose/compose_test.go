@@ -3,6 +3,7 @@ package compose
 import (
 	"context"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -886,5 +887,26 @@ func TestAWorkflowNamedForComposeIsNoComposeFile(t *testing.T) {
 	})
 	if got := Detect(root, []string{".github/workflows/test-docker-compose.yml"}); len(got) != 0 {
 		t.Errorf("detected %d compose collectors", len(got))
+	}
+}
+
+// Of several unknown keys compose-go names one picked in map order, a
+// different one from run to run; the finding names the first in the file,
+// so its line and id hold still (a --baseline run flipped GO/NO-GO on an
+// unchanged file).
+func TestOfSeveralUnknownKeysTheFirstIsNamed(t *testing.T) {
+	root := fixturetest.WriteRepo(t, map[string]string{"compose.yml": "services:\n  web:\n    image: nginx:1.27\n    foo: 1\n    bar: 2\n    baz: 3\n    qux: 4\n"})
+	seen := map[string]bool{}
+	for range 8 {
+		res := Detect(root, []string{"compose.yml"})[0].Run(context.Background(), collectors.Request{Root: root})
+		for _, f := range res.Findings {
+			if f.Rule == RuleInvalid.ID {
+				seen[fmt.Sprintf("%s:%d %s %s", f.File, f.Line, f.ID, strings.SplitN(f.Message, " (at:", 2)[0])] = true
+			}
+		}
+	}
+	got := slices.Sorted(maps.Keys(seen))
+	if len(got) != 1 || !strings.HasPrefix(got[0], "compose.yml:4 ") || !strings.HasSuffix(got[0], " services.web.foo: unknown key") {
+		t.Errorf("findings over 8 runs: %q", got)
 	}
 }

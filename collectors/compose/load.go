@@ -264,6 +264,15 @@ func LocateError(err error, root string, files []string, l *Locator) LoadError {
 		if pm := schemaPathRE.FindStringSubmatch(m[2]); pm != nil {
 			path = strings.Split(pm[1], ".")
 		}
+		if strings.HasSuffix(m[2], " false schema") && len(path) > 0 {
+			// Of several unknown keys, compose-go names one picked in map
+			// order, another each run: the first in the file is named, so
+			// the finding (its line, its id) holds still.
+			if k := l.firstUnknownKey(le.File, path[:len(path)-1]); k != "" {
+				path[len(path)-1] = k
+				le.Msg = strings.Join(path, ".") + " false schema"
+			}
+		}
 		if am := additionalRE.FindStringSubmatch(m[2]); am != nil {
 			path = append(path, am[1])
 		}

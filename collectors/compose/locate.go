@@ -3,8 +3,13 @@ package compose
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 
 	"go.yaml.in/yaml/v4"
+
+	"github.com/compose-spec/compose-go/v2/schema"
 
 	"github.com/preflight-dev/preflight/internal/yamlpos"
 )
@@ -66,6 +71,28 @@ func (l *Locator) LineIn(file string, path []string) int {
 		return 0
 	}
 	return line
+}
+
+// firstUnknownKey is the first key, in the order file writes them, of the
+// mapping at path (services.web) that the compose schema does not know;
+// "" when none is, or path is not a mapping of plain names. Each key is
+// checked alone, on a configuration that holds it only.
+func (l *Locator) firstUnknownKey(file string, path []string) string {
+	n := l.trees[file].Path(path...)
+	if n == nil || n.Kind != yamlpos.Map || slices.ContainsFunc(path, func(p string) bool { _, err := strconv.Atoi(p); return err == nil }) {
+		return ""
+	}
+	for _, p := range n.Pairs {
+		var cfg any = map[string]any{p.Key: nil}
+		for i := len(path) - 1; i >= 0; i-- {
+			cfg = map[string]any{path[i]: cfg}
+		}
+		err := schema.Validate(cfg.(map[string]any))
+		if err != nil && err.Error() == strings.Join(append(slices.Clone(path), p.Key), ".")+" false schema" {
+			return p.Key
+		}
+	}
+	return ""
 }
 
 // Find is where path is written: the last file that has all of it, else
