@@ -54,6 +54,16 @@ func (e *ManifestError) Error() string {
 	return fmt.Sprintf("package.json:%d:%d: %s", e.Line, e.Column, e.Msg)
 }
 
+// ReadManifest reads and parses the package.json at manifest
+// (repo-relative), a regular file inside root.
+func ReadManifest(root, manifest string) (Manifest, error) {
+	data, err := repofs.ReadFile(root, manifest)
+	if err != nil {
+		return Manifest{}, err
+	}
+	return ParseManifest(data)
+}
+
 // ParseManifest reads a package.json. Only what npm refuses is an error (a
 // *ManifestError): invalid JSON, or a top level that is not an object. A
 // field of an unexpected type is left out, as npm leaves it out, so one odd

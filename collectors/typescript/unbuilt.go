@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/preflight-dev/preflight/collectors/nodepkg"
-	"github.com/preflight-dev/preflight/internal/repofs"
 	"github.com/preflight-dev/preflight/model"
 )
 
@@ -103,15 +102,10 @@ func (p *Project) unbuiltDependencies(root string, diags []Diagnostic) (why, hin
 // there is none.
 func buildStep(root, dir string) string {
 	scripts := func(d string) map[string]string {
-		data, err := repofs.ReadFile(root, path.Join(d, "package.json"))
-		if err != nil {
-			return nil
+		if m, err := nodepkg.ReadManifest(root, path.Join(d, "package.json")); err == nil {
+			return m.Scripts
 		}
-		m, err := nodepkg.ParseManifest(data)
-		if err != nil {
-			return nil
-		}
-		return m.Scripts
+		return nil
 	}
 	rootScripts := scripts(".")
 	for _, s := range slices.Sorted(maps.Keys(rootScripts)) {

@@ -167,11 +167,7 @@ func testScriptRunner(root, manifest string) string {
 // scriptsOf are the scripts of the package.json at manifest; none when
 // it cannot be read or npm refuses it.
 func scriptsOf(root, manifest string) map[string]string {
-	data, err := repofs.ReadFile(root, manifest)
-	if err != nil {
-		return nil
-	}
-	m, err := nodepkg.ParseManifest(data)
+	m, err := nodepkg.ReadManifest(root, manifest)
 	if err != nil {
 		return nil
 	}
@@ -327,11 +323,7 @@ func builtInLintScript(root, manifest string, files []string) string {
 	if slices.ContainsFunc(files, func(f string) bool { return path.Dir(f) == dir && eslintConfigs.MatchString(path.Base(f)) }) {
 		return ""
 	}
-	data, err := repofs.ReadFile(root, manifest)
-	if err != nil {
-		return ""
-	}
-	m, err := nodepkg.ParseManifest(data)
+	m, err := nodepkg.ReadManifest(root, manifest)
 	if err != nil || m.Keys["eslintConfig"] {
 		return ""
 	}
