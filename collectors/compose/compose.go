@@ -403,7 +403,11 @@ configs:
 				msg = named.Replace(msg)
 			}
 			f := is.Rule.Finding(file, line, col, msg)
-			if devStack {
+			// What only the local layer (compose.override.yml) writes, or
+			// the service only it adds, is the developers' setting:
+			// full-stack-fastapi-template publishes its database's port
+			// there, and deploys with compose.deploy.yml instead.
+			if devStack || deployfiles.DevOnly(file) {
 				f.Severity, f.Message = model.Info, f.Message+" [dev/test stack]"
 			}
 			add(f)

@@ -910,3 +910,25 @@ func TestOfSeveralUnknownKeysTheFirstIsNamed(t *testing.T) {
 		t.Errorf("findings over 8 runs: %q", got)
 	}
 }
+
+// What only the local layer writes (full-stack-fastapi-template's
+// compose.override.yml publishes the database's port) is a developer's
+// setting, info; what the base file says of the same service keeps its
+// weight.
+func TestTheOverrideLayersSettingsAreDevelopers(t *testing.T) {
+	root := fixturetest.WriteRepo(t, map[string]string{
+		"compose.yml":          "services:\n  db:\n    image: postgres:16\n",
+		"compose.override.yml": "services:\n  db:\n    ports:\n      - \"5432:5432\"\n",
+	})
+	res := Detect(root, []string{"compose.override.yml", "compose.yml"})[0].Run(context.Background(), collectors.Request{Root: root})
+	got := map[string]string{}
+	for _, f := range res.Findings {
+		got[f.Rule] = fmt.Sprintf("%s %s:%d", f.Severity, f.File, f.Line)
+	}
+	if want := "info compose.override.yml:3"; got[RuleDatastorePortExposed.ID] != want {
+		t.Errorf("port published by the override: %q, want %q", got[RuleDatastorePortExposed.ID], want)
+	}
+	if want := "medium compose.yml:2"; got[RuleNoResourceLimits.ID] != want {
+		t.Errorf("the base file's service: %q, want %q", got[RuleNoResourceLimits.ID], want)
+	}
+}
