@@ -279,16 +279,31 @@ var craLint = linter{tool: "react-scripts-eslint", domain: "build", runs: "eslin
 func detectFormatChecks(root string, files []string) []collectors.Collector {
 	var found []*Linter
 	embedded := nodepkg.Embedded(root, files)
+	configured := map[string]bool{} // directories with an ESLint configuration file
+	for _, f := range files {
+		if eslintConfigs.MatchString(path.Base(f)) {
+			configured[path.Dir(f)] = true
+		}
+	}
 	for _, f := range files {
 		if path.Base(f) != "package.json" || nodepkg.InNodeModules(f) || collectors.NotTheProjects(f) || embedded[path.Dir(f)] {
 			continue // a generator's templates are data
 		}
-		if name := prettierCheckScript(root, f); name != "" {
+		m, err := nodepkg.ReadManifest(root, f)
+		if err != nil {
+			continue
+		}
+		if name := scriptRunning(m.Scripts, "prettier", "--check", "-c", "--list-different", "-l"); name != "" {
 			l := formatCheck
 			l.says = fmt.Sprintf("runs prettier as a check in its %q script, which preflight does not run", name)
 			found = append(found, &Linter{linter: l, config: f})
 		}
-		if name := builtInLintScript(root, f, files); name != "" {
+		// With no ESLint configuration of the package's own (no file
+		// beside it, no eslintConfig key), ESLint has none to run with.
+		if configured[path.Dir(f)] || m.Keys["eslintConfig"] {
+			continue
+		}
+		if name := scriptRunning(m.Scripts, "react-scripts", "build"); name != "" {
 			l := craLint
 			l.says = fmt.Sprintf("builds with react-scripts in its %q script, which lints src with its own ESLint configuration; the package has none of its own, so preflight runs no ESLint", name)
 			found = append(found, &Linter{linter: l, config: f})
@@ -314,41 +329,15 @@ func detectFormatChecks(root string, files []string) []collectors.Collector {
 // eslintConfigs are the names of ESLint's configuration files.
 var eslintConfigs = regexp.MustCompile(`^(?:\.eslintrc(?:\.(?:js|cjs|yaml|yml|json))?|eslint\.config\.(?:js|mjs|cjs|ts|mts|cts))$`)
 
-// builtInLintScript is the script of the package.json at manifest that
-// builds with react-scripts, when the package has no ESLint configuration
-// of its own (no file beside it, no eslintConfig key) for ESLint to run
-// with; "" otherwise.
-func builtInLintScript(root, manifest string, files []string) string {
-	dir := path.Dir(manifest)
-	if slices.ContainsFunc(files, func(f string) bool { return path.Dir(f) == dir && eslintConfigs.MatchString(path.Base(f)) }) {
-		return ""
-	}
-	m, err := nodepkg.ReadManifest(root, manifest)
-	if err != nil || m.Keys["eslintConfig"] {
-		return ""
-	}
-	for _, name := range slices.Sorted(maps.Keys(m.Scripts)) {
-		for _, cmd := range shellwords.Commands(m.Scripts[name]) {
-			words := cmd.Values()
-			if i := slices.IndexFunc(words, func(w string) bool { return path.Base(w) == "react-scripts" }); i >= 0 && slices.Contains(words[i+1:], "build") {
-				return name
-			}
-		}
-	}
-	return ""
-}
-
-// prettierCheckScript is the first script (by name) of the package.json
-// at manifest that runs prettier --check or --list-different; "" for none.
-func prettierCheckScript(root, manifest string) string {
-	scripts := scriptsOf(root, manifest)
+// scriptRunning is the first script (by name) with a command that runs
+// tool with one of words after it (prettier --check, react-scripts
+// build); "" for none.
+func scriptRunning(scripts map[string]string, tool string, words ...string) string {
 	for _, name := range slices.Sorted(maps.Keys(scripts)) {
 		for _, cmd := range shellwords.Commands(scripts[name]) {
-			words := cmd.Values()
-			i := slices.IndexFunc(words, func(w string) bool { return path.Base(w) == "prettier" })
-			if i >= 0 && slices.ContainsFunc(words[i+1:], func(w string) bool {
-				return w == "--check" || w == "-c" || w == "--list-different" || w == "-l"
-			}) {
+			vals := cmd.Values()
+			if i := slices.IndexFunc(vals, func(w string) bool { return path.Base(w) == tool }); i >= 0 &&
+				slices.ContainsFunc(vals[i+1:], func(w string) bool { return slices.Contains(words, w) }) {
 				return name
 			}
 		}
