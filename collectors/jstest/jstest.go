@@ -716,9 +716,7 @@ func machineLacks(fs []model.Finding, kind, console string, m reach.Machine) (tu
 				msg = m.Lacks(title, said, keepOut)
 			}
 			if msg != "" {
-				// What the test said, on one line: a driver's error goes
-				// on with its fields (errno, code, syscall …) over lines.
-				msg = strings.Replace(msg, said, collectors.Clip(strings.Join(strings.Fields(said), " "), 240), 1)
+				msg = strings.Replace(msg, said, oneLine(said), 1)
 				nf := rule(kind, ruleNeedsService).Finding(f.File, f.Line, f.Column, msg)
 				nf.Collector, nf.Domain, nf.ID = f.Collector, f.Domain, f.ID
 				fs[i], turned = nf, true
@@ -760,6 +758,12 @@ func machineLacks(fs []model.Finding, kind, console string, m reach.Machine) (tu
 		}
 	}
 	return waitedOnDown(fs, kind, down) || turned
+}
+
+// oneLine is what a test said, on one line and clipped: a driver's error
+// goes on with its fields (errno, code, syscall …) over many.
+func oneLine(said string) string {
+	return collectors.Clip(strings.Join(strings.Fields(said), " "), 240)
 }
 
 // waitingOnService matches how a test fails when a service it talks to
@@ -823,7 +827,7 @@ func waitedOnDown(fs []model.Finding, kind string, down map[string]downService) 
 			seen = d.test + " failed for it"
 		}
 		nf := rule(kind, ruleNeedsService).Finding(f.File, f.Line, f.Column,
-			collectors.Clip(strings.Join(strings.Fields(f.Message), " "), 240)+"; it was waiting on "+d.what+", which does not run here ("+seen+"); start it as the project's CI or compose stack does, or keep it out of the default run")
+			oneLine(f.Message)+"; it was waiting on "+d.what+", which does not run here ("+seen+"); start it as the project's CI or compose stack does, or keep it out of the default run")
 		nf.Collector, nf.Domain, nf.ID = f.Collector, f.Domain, f.ID
 		fs[i], turned = nf, true
 	}
